@@ -1,0 +1,87 @@
+// Name tables for access rights and share flags.
+#include "model/file_access.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+namespace distsim::model {
+namespace {
+
+struct NamedBit {
+  std::string_view name;
+  uint32_t bits;
+  bool primary;  // printed by access_names; aliases are accepted on input only
+};
+
+constexpr std::array kAccessNames{
+    NamedBit{"GENERIC_READ", access_bits::kGenericRead, true},
+    NamedBit{"GENERIC_WRITE", access_bits::kGenericWrite, true},
+    NamedBit{"GENERIC_EXECUTE", access_bits::kGenericExecute, true},
+    NamedBit{"GENERIC_ALL", access_bits::kGenericAll, true},
+    NamedBit{"FILE_READ_DATA", access_bits::kFileReadData, true},
+    NamedBit{"FILE_WRITE_DATA", access_bits::kFileWriteData, true},
+    NamedBit{"FILE_APPEND_DATA", access_bits::kFileAppendData, true},
+    NamedBit{"FILE_READ_EA", access_bits::kFileReadEa, true},
+    NamedBit{"FILE_WRITE_EA", access_bits::kFileWriteEa, true},
+    NamedBit{"FILE_EXECUTE", access_bits::kFileExecute, true},
+    NamedBit{"FILE_DELETE_CHILD", access_bits::kFileDeleteChild, true},
+    NamedBit{"FILE_READ_ATTRIBUTES", access_bits::kFileReadAttributes, true},
+    NamedBit{"FILE_WRITE_ATTRIBUTES", access_bits::kFileWriteAttributes, true},
+    NamedBit{"DELETE", access_bits::kDelete, true},
+    NamedBit{"READ_CONTROL", access_bits::kReadControl, true},
+    NamedBit{"SYNCHRONIZE", access_bits::kSynchronize, true},
+    NamedBit{"FILE_LIST_DIRECTORY", access_bits::kFileReadData, false},
+    NamedBit{"FILE_TRAVERSE", access_bits::kFileExecute, false},
+    NamedBit{"FILE_ADD_FILE", access_bits::kFileWriteData, false},
+    NamedBit{"FILE_ADD_SUBDIRECTORY", access_bits::kFileAppendData, false},
+};
+
+constexpr std::array kShareNames{
+    NamedBit{"FILE_SHARE_READ", share_bits::kRead, true},
+    NamedBit{"FILE_SHARE_WRITE", share_bits::kWrite, true},
+    NamedBit{"FILE_SHARE_DELETE", share_bits::kDelete, true},
+};
+
+template <typename Table>
+std::optional<uint32_t> lookup(const Table& table, std::string_view name) {
+  for (const NamedBit& row : table) {
+    if (row.name == name) return row.bits;
+  }
+  return std::nullopt;
+}
+
+template <typename Table>
+std::vector<std::string> names_of(const Table& table, uint32_t bits) {
+  std::vector<std::string> names;
+  for (const NamedBit& row : table) {
+    if (row.primary && (bits & row.bits) == row.bits) names.emplace_back(row.name);
+  }
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  return names.empty() ? std::string("0") : fmt::format("{}", fmt::join(names, "|"));
+}
+
+}  // namespace
+
+std::optional<uint32_t> access_right_from_name(std::string_view name) {
+  return lookup(kAccessNames, name);
+}
+
+std::optional<uint32_t> share_flag_from_name(std::string_view name) {
+  return lookup(kShareNames, name);
+}
+
+std::vector<std::string> access_names(AccessMask access) {
+  return names_of(kAccessNames, access.bits);
+}
+
+std::vector<std::string> share_names(ShareMode share) { return names_of(kShareNames, share.bits); }
+
+std::string access_text(AccessMask access) { return joined(access_names(access)); }
+
+std::string share_text(ShareMode share) { return joined(share_names(share)); }
+
+}  // namespace distsim::model

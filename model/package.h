@@ -1,0 +1,55 @@
+// Packages and distribution points as the Distribution Manager knows them: definitions, the
+// package and per-DP states (SMS_PackageStatusDistPointsSummarizer names), and what the manager
+// can tell about each package at any moment.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/time.h"
+#include "model/win32_error.h"
+
+namespace distsim::model {
+
+struct DistributionPointDefinition {
+  std::string name;   // "DP01"
+  std::string share;  // "\\DP01\SMSPKGC$"
+  uint64_t bandwidth_bytes_per_second = 100'000'000 / 8;
+};
+
+struct PackageDefinition {
+  std::string id;    // "S0100001"
+  std::string name;  // "Office 2000 SR1"
+  std::string source_path;
+  std::vector<std::string> distribution_points;  // DP names; every DP when empty
+  bool compressed = false;
+};
+
+enum class PackageState { pending, retrying, installed, failed };
+enum class DpState { install_pending, install_retrying, install_failed, installed };
+
+[[nodiscard]] std::string_view package_state_name(PackageState state);  // "installed"
+[[nodiscard]] std::string_view dp_state_name(DpState state);            // "INSTALL_RETRYING"
+[[nodiscard]] std::string_view dp_state_short_name(DpState state);      // "retrying"
+
+struct DpStatus {
+  std::string dp_name;
+  DpState state = DpState::install_pending;
+};
+
+// The manager's view of one package: the summary and the checkers read it.
+struct PackageStatus {
+  std::string id;
+  std::string name;
+  PackageState state = PackageState::pending;
+  uint32_t attempt_count = 0;
+  std::optional<TimeUs> installed_at_us;
+  std::optional<TimeUs> state_since_us;
+  Win32Error last_error = Win32Error::ok;
+  std::vector<DpStatus> distribution_points;
+};
+
+}  // namespace distsim::model

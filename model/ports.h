@@ -1,0 +1,144 @@
+// The ports through which the Distribution Manager sees the world: a file system, a scheduler
+// and a reporter. model/ declares them; sim/ implements them over a virtual world (and a real
+// directory could implement them too). No call ever waits: every refusal is a Win32Error value,
+// and work that takes time is finished when the scheduler wakes the caller.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/file_access.h"
+#include "model/result.h"
+#include "model/status_message.h"
+#include "model/time.h"
+#include "model/win32_error.h"
+
+namespace distsim::model {
+
+using HandleId = uint64_t;
+
+enum class CreateDisposition {
+  open_existing,  // fails with ERROR_FILE_NOT_FOUND / ERROR_PATH_NOT_FOUND if absent
+  create_always,  // creates or truncates; the parent directory must exist
+  open_always,    // opens, or creates if absent
+  create_new,     // fails with ERROR_FILE_EXISTS if present
+};
+
+struct OpenRequest {
+  std::string path;  // Windows path: 'C:\Src\a.txt' or '\\DP01\SMSPKGD$\S0100001\a.txt'
+  AccessMask access;
+  ShareMode share;
+  CreateDisposition disposition = CreateDisposition::open_existing;
+};
+
+// What a file holds. Bytes are not simulated: content_version identifies the bytes, so a copy is
+// equal to its source exactly when size and version are equal.
+struct FileContent {
+  uint64_t size_bytes = 0;
+  uint64_t content_version = 0;
+  friend bool operator==(const FileContent&, const FileContent&) = default;
+};
+
+struct DirectoryEntry {
+  std::string name;  // the final component, as created (case preserved)
+  bool is_directory = false;
+  uint64_t size_bytes = 0;
+};
+
+// The file system as a Win32 program sees it. Paths are case-insensitive Windows paths.
+class FileSystemPort {
+ public:
+  virtual ~FileSystemPort() = default;
+
+  // CreateFile. Fails with ERROR_SHARING_VIOLATION when the request conflicts with an existing
+  // handle under the CreateFile sharing rule, ERROR_ACCESS_DENIED on a delete-pending file,
+  // ERROR_FILE_NOT_FOUND / ERROR_PATH_NOT_FOUND when absent, ERROR_BAD_NETPATH when the share
+  // is unreachable. Opening a directory path opens the directory (backup semantics).
+  [[nodiscard]] virtual Result<HandleId> open(const OpenRequest& request) = 0;
+
+  // CloseHandle. Requires a handle this caller opened and has not closed.
+  virtual void close(HandleId handle) = 0;
+
+  // Reads the whole file. Requires read access on the handle (else ERROR_ACCESS_DENIED); fails
+  // with ERROR_LOCK_VIOLATION when another handle holds a byte-range lock on the file.
+  [[nodiscard]] virtual Result<FileContent> read(HandleId handle) = 0;
+
+  // Replaces the whole content. Requires write access; ERROR_LOCK_VIOLATION on another handle's
+  // lock; ERROR_DISK_FULL when the volume lacks the space.
+  [[nodiscard]] virtual Win32Error write(HandleId handle, const FileContent& content) = 0;
+
+  // The entries of a directory, sorted by name case-insensitively (deterministic order).
+  [[nodiscard]] virtual Result<std::vector<DirectoryEntry>> list_directory(
+      const std::string& path) = 0;
+
+  // CreateDirectory, creating missing parents; ok if it already exists as a directory.
+  [[nodiscard]] virtual Win32Error create_directories(const std::string& path) = 0;
+
+  // DeleteFile / RemoveDirectory / MoveFile with their Windows sharing rules.
+  [[nodiscard]] virtual Win32Error delete_file(const std::string& path) = 0;
+  [[nodiscard]] virtual Win32Error remove_directory(const std::string& path) = 0;
+  [[nodiscard]] virtual Win32Error rename(const std::string& from, const std::string& to) = 0;
+};
+
+// A wake-up request the manager interprets itself; the scheduler hands it back unchanged.
+struct WakeToken {
+  uint64_t value = 0;
+};
+
+// The clock and the timer. The manager never sleeps: it asks to be woken at a time and returns.
+class SchedulerPort {
+ public:
+  virtual ~SchedulerPort() = default;
+  [[nodiscard]] virtual TimeUs now() const = 0;
+  // Requires at_us >= now(). The owner of the scheduler calls DistributionManager::on_wake(token)
+  // at that time; tokens woken at the same time come back in request order.
+  virtual void wake_at(TimeUs at_us, WakeToken token) = 0;
+};
+
+enum class PassResult { success, retry, failed };
+
+struct PassStartReport {
+  std::string package_id;
+  uint32_t attempt = 0;
+};
+
+struct PassEndReport {
+  std::string package_id;
+  uint32_t attempt = 0;
+  PassResult result = PassResult::success;
+  Win32Error error = Win32Error::ok;
+};
+
+struct RetryScheduledReport {
+  std::string package_id;
+  std::string dp_name;  // empty when the whole package is retried (sms2)
+  uint32_t attempt = 0;  // the attempt that will run at at_us
+  TimeUs at_us = 0;
+};
+
+struct DpStateReport {
+  std::string package_id;
+  std::string dp_name;
+  std::string state;  // dp_state_name()
+};
+
+struct LogLineReport {
+  std::string text;  // the message, without the $$<...> trailer
+  uint32_t thread_id = 0;
+  std::string formatted;  // the full Distmgr.log line in the site's log format
+};
+
+// Everything the manager tells the outside world, as structured values.
+class ReporterPort {
+ public:
+  virtual ~ReporterPort() = default;
+  virtual void pass_started(const PassStartReport& report) = 0;
+  virtual void pass_ended(const PassEndReport& report) = 0;
+  virtual void retry_scheduled(const RetryScheduledReport& report) = 0;
+  virtual void dp_state_changed(const DpStateReport& report) = 0;
+  virtual void status_message(const StatusMessage& message) = 0;
+  virtual void log_line(const LogLineReport& line) = 0;
+};
+
+}  // namespace distsim::model

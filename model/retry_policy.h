@@ -1,0 +1,79 @@
+// The retry policy: how many retries, how long between them, which errors are retryable and how
+// long the whole effort may take. Covers the Distribution Manager's own settings (count, delay)
+// and the vocabulary of modern retry libraries (exponential backoff, cap, jitter, deadline;
+// facts/peers.md section 3). Pure functions; randomness comes through RandomPort.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "model/random_port.h"
+#include "model/time.h"
+#include "model/win32_error.h"
+
+namespace distsim::model {
+
+enum class Backoff { fixed, exponential };
+enum class Jitter { none, full, equal, decorrelated };
+
+[[nodiscard]] std::string_view backoff_name(Backoff backoff);
+[[nodiscard]] std::string_view jitter_name(Jitter jitter);
+
+inline constexpr uint32_t kRetryCountMax = 1'000'000;  // largest finite `count`
+inline constexpr uint32_t kMultiplierMilliMax = 100'000;   // multiplier 100.0
+
+struct RetryPolicy {
+  std::optional<uint32_t> retry_count_max;  // retries after the first attempt; nullopt: unlimited
+  TimeUs delay_us = 60 * kMicrosecondsPerMinute;
+  Backoff backoff = Backoff::fixed;
+  uint32_t multiplier_milli = 2000;   // exponential only: 2000 = x2.0
+  std::optional<TimeUs> max_delay_us;  // cap on one delay (exponential and jitter)
+  Jitter jitter = Jitter::none;
+  std::optional<TimeUs> deadline_us;  // total budget measured from the start of the first attempt
+  // Errors that schedule a retry; an error not in the list fails without retry. Empty means
+  // every error is retryable (ConfigMgr 2007 documents no per-error distinction; CM07-DP).
+  std::vector<Win32Error> retry_on;
+};
+
+[[nodiscard]] bool is_retryable(const RetryPolicy& policy, Win32Error error);
+
+// The delay before retry number `retry_number` (1 for the first retry), before jitter:
+// fixed: delay; exponential: delay * multiplier^(retry_number-1), capped by max_delay.
+[[nodiscard]] TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number);
+
+// The delay actually waited, with jitter drawn from `random` (facts/peers.md, AWS formulas):
+// full: U[0, base]; equal: base/2 + U[0, base/2]; decorrelated: min(cap, U[delay, prev*3]).
+// `previous_delay_us` is the delay before the previous retry (0 before the first).
+[[nodiscard]] TimeUs jittered_delay_us(const RetryPolicy& policy, uint32_t retry_number,
+                                       TimeUs previous_delay_us, RandomPort& random);
+
+struct RetryDecision {
+  bool retry = false;
+  TimeUs delay_us = 0;
+  std::string_view reason;  // why not: "not retryable", "retry count exhausted", "deadline"
+};
+
+struct RetryContext {
+  uint32_t retries_done = 0;          // retries already made (attempts - 1)
+  TimeUs first_attempt_start_us = 0;  // for the deadline
+  TimeUs now_us = 0;                  // the end of the failed attempt
+  TimeUs previous_delay_us = 0;
+};
+
+// Decides whether a failed attempt is retried and when.
+[[nodiscard]] RetryDecision decide_retry(const RetryPolicy& policy, Win32Error error,
+                                         const RetryContext& context, RandomPort& random);
+
+// Analytic bounds a checker asserts on every run: the most attempts the policy allows and the
+// least and most total wait between them. nullopt attempts means unbounded.
+struct RetryBounds {
+  std::optional<uint64_t> attempt_count_max;
+  TimeUs total_wait_min_us = 0;
+  std::optional<TimeUs> total_wait_max_us;  // nullopt when unbounded
+};
+
+[[nodiscard]] RetryBounds retry_bounds(const RetryPolicy& policy);
+
+}  // namespace distsim::model

@@ -1,0 +1,60 @@
+// The site's Distribution Manager configuration and the per-era profiles that set its defaults
+// (ARCHITECTURE.md: sms2, configmgr2007, configmgr2012). Every field can be overridden.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/file_access.h"
+#include "model/retry_policy.h"
+#include "model/time.h"
+
+namespace distsim::model {
+
+enum class Profile { sms2, configmgr2007, configmgr2012 };
+enum class RetryUnit { package, distribution_point };
+enum class LogFormat {
+  sms2,     // text  $$<COMP><Thu Nov 16 8:00:00.000 2000 Coordinated Universal Time><thread=..>
+  numeric,  // text  $$<COMP><11-16-2000 08:00:00.000+000><thread=..>
+  cmtrace,  // <![LOG[text]LOG]!><time=".." date=".." component=".." ...>
+};
+
+[[nodiscard]] std::string_view profile_name(Profile profile);
+[[nodiscard]] std::optional<Profile> profile_from_name(std::string_view name);
+[[nodiscard]] std::string_view log_format_name(LogFormat format);
+
+// The site clock: which local date and time virtual t = 0 is, and the zone the log shows.
+// Assumption (no source fixes it): t = 0 is Thu Nov 16 2000 08:00:00, the date of KB Q207416,
+// in a zone with bias 0 named "Coordinated Universal Time".
+struct SiteClock {
+  int32_t start_year = 2000;
+  uint32_t start_month = 11;
+  uint32_t start_day = 16;
+  uint32_t start_hour = 8;
+  int32_t bias_minutes = 0;  // Windows convention: UTC = local + bias
+  std::string time_zone_name = "Coordinated Universal Time";
+};
+
+struct SiteConfig {
+  std::string site_code = "S01";
+  std::string server_name = "SMSSRV01";
+  Profile profile = Profile::sms2;
+  RetryUnit retry_unit = RetryUnit::package;
+  RetryPolicy retry;
+  uint32_t max_packages = 3;
+  uint32_t threads_per_package = 5;
+  AccessMask source_open_access{access_bits::kGenericRead};
+  ShareMode source_open_share{share_bits::kRead};
+  uint64_t read_bandwidth_bytes_per_second = 100ull * 1024 * 1024;
+  LogFormat log_format = LogFormat::sms2;
+  SiteClock clock;
+  uint32_t process_id = 1234;  // shown as PID in STATMSG lines
+};
+
+// The defaults of a profile (facts/distmgr.md section 2): sms2 retries the whole package at
+// least hourly with no cap; the ConfigMgr profiles retry per DP, 100 times, every 30 minutes.
+[[nodiscard]] SiteConfig profile_defaults(Profile profile);
+
+}  // namespace distsim::model

@@ -1,0 +1,98 @@
+// The status message catalogue. Wording of confirmed rows follows facts/distmgr.md section 1;
+// every project_defined part is marked in the row and in the README.
+#include "model/status_message.h"
+
+#include "model/assert.h"
+
+namespace distsim::model {
+
+char severity_letter(Severity severity) {
+  switch (severity) {
+    case Severity::informational:
+      return 'I';
+    case Severity::warning:
+      return 'W';
+    case Severity::error:
+      return 'E';
+  }
+  DISTSIM_ASSERT(false);
+}
+
+const std::vector<StatusMessageDefinition>& status_catalogue() {
+  static const std::vector<StatusMessageDefinition> catalogue{
+      {kDistributionManagerComponent, status_id::kPackageProcessingStarted,
+       Severity::informational,
+       "SMS Distribution Manager is beginning to process package \"%1\" (package ID = %2).",
+       Provenance::partly_confirmed, "BLOG-2003, BLOG-2007, CM-ACTIONS (SMS 2.0 wording inferred)"},
+      {kDistributionManagerComponent, status_id::kPackageProcessed, Severity::informational,
+       "SMS Distribution Manager successfully processed package \"%1\" (package ID = %2).",
+       Provenance::partly_confirmed, "CM-ACTIONS (SMS 2.0 wording inferred)"},
+      // The first sentence is KB319207's text. The second, carrying the Win32 error and the
+      // retry count that KB207416 says are visible, is distsim's own (no source gives its form).
+      {kDistributionManagerComponent, status_id::kPackageFailed, Severity::error,
+       "SMS Distribution Manager failed to process package \"%1\" (package ID = %2). "
+       "Win32 error %3; retries so far: %4; next retry: %5.",
+       Provenance::partly_confirmed,
+       "KB319207 (first sentence); severity Error partly confirmed (SCWIKI); second sentence "
+       "project-defined"},
+      {kDistributionManagerComponent, status_id::kCopyToDpFailed, Severity::warning,
+       "SMS Distribution Manager failed to copy package \"%1\" from \"%2\" to \"%3\".",
+       Provenance::partly_confirmed,
+       "KB319207, KB215117, RJG (text); severity Warning project-defined (SEV semantics)"},
+      {kDistributionManagerComponent, status_id::kCopiedToDp, Severity::informational,
+       "SMS Distribution Manager successfully distributed package \"%1\" to distribution point "
+       "\"%2\".",
+       Provenance::partly_confirmed, "CM-ACTIONS (ID, severity); wording project-defined"},
+  };
+  return catalogue;
+}
+
+std::optional<StatusMessageDefinition> find_status_definition(std::string_view component,
+                                                              uint32_t id) {
+  for (const StatusMessageDefinition& row : status_catalogue()) {
+    if (row.component == component && row.id == id) return row;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string apply_template(std::string_view text_template,
+                           const std::vector<std::string>& insertions) {
+  std::string text;
+  text.reserve(text_template.size() + 64);
+  for (size_t index = 0; index < text_template.size(); ++index) {
+    const char c = text_template[index];
+    const bool placeholder = c == '%' && index + 1 < text_template.size() &&
+                             text_template[index + 1] >= '1' && text_template[index + 1] <= '9';
+    if (!placeholder) {
+      text.push_back(c);
+      continue;
+    }
+    const auto insertion_index = static_cast<size_t>(text_template[index + 1] - '1');
+    if (insertion_index < insertions.size()) text += insertions[insertion_index];
+    ++index;
+  }
+  return text;
+}
+
+}  // namespace
+
+StatusMessage make_status_message(uint32_t id, std::vector<std::string> insertions,
+                                  std::string package_id, std::string dp_name, TimeUs t_us) {
+  const auto definition = find_status_definition(kDistributionManagerComponent, id);
+  DISTSIM_ASSERT(definition.has_value());
+  DISTSIM_ASSERT(insertions.size() <= 10);
+  StatusMessage message;
+  message.id = id;
+  message.severity = definition->severity;
+  message.component = std::string(definition->component);
+  message.text = apply_template(definition->text_template, insertions);
+  message.insertion_strings = std::move(insertions);
+  message.package_id = std::move(package_id);
+  message.dp_name = std::move(dp_name);
+  message.t_us = t_us;
+  return message;
+}
+
+}  // namespace distsim::model

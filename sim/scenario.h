@@ -1,0 +1,200 @@
+// The Scenario: a plain value holding one YAML scenario file (SCENARIO-FORMAT.md, version 1).
+// No yaml-cpp type appears here; the loader fills it and the writer turns it back into YAML.
+// Optional fields left empty mean "the profile's or the format's default".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/file_access.h"
+#include "model/package.h"
+#include "model/retry_policy.h"
+#include "model/site_config.h"
+#include "model/time.h"
+#include "model/win32_error.h"
+
+namespace distsim::sim {
+
+using model::TimeUs;
+
+// Where a value was written, for messages about it (line and column are 1-based; 0 = unknown).
+struct SourcePosition {
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+// A duration that is a constant or drawn from the run's seed.
+struct DurationSpec {
+  enum class Kind { constant, uniform, exponential };
+  Kind kind = Kind::constant;
+  TimeUs value_us = 0;  // constant: the value; uniform: low; exponential: the mean
+  TimeUs high_us = 0;   // uniform only
+  friend bool operator==(const DurationSpec&, const DurationSpec&) = default;
+};
+
+struct RetrySpec {
+  bool count_given = false;  // `count` was written
+  std::optional<uint32_t> count;  // with count_given: nullopt = unlimited
+  std::optional<TimeUs> delay_us;
+  std::optional<model::Backoff> backoff;
+  std::optional<uint32_t> multiplier_milli;
+  std::optional<TimeUs> max_delay_us;
+  std::optional<model::Jitter> jitter;
+  std::optional<TimeUs> deadline_us;
+  std::optional<std::vector<model::Win32Error>> retry_on;
+};
+
+struct SiteSpec {
+  std::optional<std::string> code;
+  std::optional<std::string> server;
+  model::Profile profile = model::Profile::sms2;
+  RetrySpec retry;
+  std::optional<uint32_t> max_packages;
+  std::optional<uint32_t> threads_per_package;
+  std::optional<model::AccessMask> source_open_access;
+  std::optional<model::ShareMode> source_open_share;
+  std::optional<uint64_t> read_bandwidth_bytes_per_second;
+};
+
+struct FilesystemEntry {
+  enum class Kind { dir, file, tree };
+  Kind kind = Kind::file;
+  std::string path;
+  uint64_t size_bytes = 1024;  // file: its size; tree: the total
+  uint32_t file_count = 0;     // tree only
+  SourcePosition position;
+};
+
+struct DistributionPointSpec {
+  std::string name;
+  std::optional<std::string> share;  // default '\\<name>\SMSPKGC$'
+  uint64_t bandwidth_bits_per_second = 100'000'000;
+  uint64_t free_bytes = 100ull * 1024 * 1024 * 1024;
+  SourcePosition position;
+};
+
+// A package entry: a new package, or an `update` / `refresh` of an existing one.
+struct PackageEvent {
+  enum class Kind { create, update, refresh };
+  Kind kind = Kind::create;
+  std::string id;  // the package, for all three kinds
+  std::string name;
+  std::string source;
+  TimeUs at_us = 0;
+  std::vector<std::string> distribution_points;  // empty: all
+  bool compressed = false;
+  SourcePosition position;
+};
+
+enum class HolderKind { explorer_window, temp_user, antivirus, indexer, backup, dp_client, script };
+
+struct ScriptStep {
+  enum class Action { open, close, lock, unlock, write, delete_file, rename };
+  Action action = Action::open;
+  TimeUs at_us = 0;
+  std::string path;         // open, delete_file, rename (the source)
+  std::string to;           // rename
+  std::string handle_name;  // open (`as`), close, lock, unlock, write
+  model::AccessMask access{model::access_bits::kGenericRead};
+  model::ShareMode share{model::share_bits::kRead};
+  uint64_t offset = 0;  // lock/unlock
+  uint64_t length = 0;  // lock/unlock
+  bool exclusive = true;  // lock
+  std::optional<model::Win32Error> expect;
+  SourcePosition position;
+};
+
+struct HolderSpec {
+  HolderKind kind = HolderKind::script;
+  std::string name;  // default: kind + index, filled by the loader
+  DurationSpec at;
+  std::optional<DurationSpec> hold_for;  // `for`
+  std::optional<TimeUs> until_us;
+  std::optional<DurationSpec> every;
+  uint32_t count = 1;
+  std::string path;   // explorer_window (dir), temp_user (file), dp_client (file)
+  std::string scope;  // antivirus, indexer, backup
+  bool thumbnails = true;
+  uint64_t size_bytes = 1024;  // temp_user: size of a file it creates
+  std::optional<model::AccessMask> access;  // overrides of the kind's defaults
+  std::optional<model::ShareMode> share;
+  std::vector<ScriptStep> steps;
+  SourcePosition position;
+};
+
+struct FaultSpec {
+  enum class Kind { dp_unreachable, dp_disk_full, crash };
+  Kind kind = Kind::dp_unreachable;
+  TimeUs at_us = 0;
+  std::string target;  // DP name, or "distribution_manager"
+  std::optional<TimeUs> for_us;
+  std::optional<TimeUs> restart_after_us;
+  SourcePosition position;
+};
+
+struct CountRange {
+  uint64_t min = 0;
+  uint64_t max = 0;
+  friend bool operator==(const CountRange&, const CountRange&) = default;
+};
+
+struct DpStateExpectation {
+  std::string dp_name;
+  model::DpState state = model::DpState::installed;
+  SourcePosition position;
+};
+
+struct PackageExpectation {
+  std::string package_id;
+  std::optional<model::PackageState> state;
+  std::optional<CountRange> attempts;
+  std::optional<CountRange> retries;
+  std::optional<TimeUs> installed_by_us;
+  std::vector<DpStateExpectation> distribution_points;
+  SourcePosition position;
+};
+
+struct StatusCountExpectation {
+  uint32_t id = 0;
+  CountRange count;
+  std::optional<std::string> package;
+  SourcePosition position;
+};
+
+struct StatusSequenceExpectation {
+  std::vector<uint32_t> ids;
+  std::optional<std::string> package;
+  SourcePosition position;
+};
+
+enum class ComponentStatusLevel { ok, warning, critical };
+
+struct Expectations {
+  std::vector<PackageExpectation> packages;
+  std::vector<StatusCountExpectation> status_counts;
+  std::vector<StatusSequenceExpectation> status_sequences;
+  std::optional<ComponentStatusLevel> component_status;
+  std::vector<std::string> log_contains;
+  std::vector<std::string> log_not_contains;
+  bool no_invariant_violations = true;
+};
+
+struct Scenario {
+  std::string file;  // the path it was loaded from (for messages and repro lines)
+  uint32_t version = 1;
+  std::string name;
+  std::string description;
+  uint64_t seed = 0;
+  TimeUs until_us = 30 * model::kMicrosecondsPerDay;
+  SiteSpec site;
+  std::vector<FilesystemEntry> filesystem;
+  std::vector<DistributionPointSpec> distribution_points;
+  std::vector<PackageEvent> packages;
+  std::vector<HolderSpec> holders;
+  std::vector<FaultSpec> faults;
+  Expectations expect;
+};
+
+}  // namespace distsim::sim

@@ -1,0 +1,42 @@
+// Windows paths as the simulated world understands them: a root (drive "C:" or UNC share
+// "\\SERVER\SHARE") and components, compared case-insensitively, with '/' accepted as a
+// separator. Parsing is strict; a malformed path is an error value, never a guess.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/result.h"
+
+namespace distsim::sim {
+
+struct WindowsPath {
+  std::string root;                     // "C:" or "\\DP01\SMSPKGD$", case as written
+  std::vector<std::string> components;  // case as written; no "." or ".." left
+
+  // "C:\WINNT\TEMP" / "\\DP01\SMSPKGD$\S0100001"; the root alone is "C:\" or "\\DP01\SMSPKGD$".
+  [[nodiscard]] std::string display() const;
+  // Upper-cased display(): the identity of the path (ASCII case folding, as NTFS upcase does for
+  // the names distsim produces).
+  [[nodiscard]] std::string key() const;
+  [[nodiscard]] std::string root_key() const;
+  [[nodiscard]] bool is_root() const { return components.empty(); }
+  [[nodiscard]] WindowsPath parent() const;  // requires !is_root()
+  [[nodiscard]] WindowsPath child(std::string_view name) const;
+  [[nodiscard]] bool is_unc() const { return root.size() > 2 && root[0] == '\\'; }
+};
+
+// Parses "C:\a\b", "c:/a/b", "\\server\share\a". Fails with ERROR_INVALID_NAME on a relative path,
+// an empty component in the middle, a character Windows forbids in names (<>:"|?* and control
+// characters), "." or ".." components, or a component over kPathComponentLengthMax, and with
+// ERROR_FILENAME_EXCED_RANGE over kPathLengthMax.
+[[nodiscard]] model::Result<WindowsPath> parse_windows_path(std::string_view text);
+
+// ASCII upper-casing used for every case-insensitive comparison.
+[[nodiscard]] std::string upper_ascii(std::string_view text);
+
+// Case-insensitive less-than, the order of every directory listing.
+[[nodiscard]] bool less_case_insensitive(std::string_view left, std::string_view right);
+
+}  // namespace distsim::sim
