@@ -40,6 +40,7 @@ constexpr std::array kErrorRows{
     ErrorRow{Win32Error::invalid_name, "ERROR_INVALID_NAME",
              "The filename, directory name, or volume label syntax is incorrect."},
     ErrorRow{Win32Error::dir_not_empty, "ERROR_DIR_NOT_EMPTY", "The directory is not empty."},
+    ErrorRow{Win32Error::not_locked, "ERROR_NOT_LOCKED", "The segment is already unlocked."},
     ErrorRow{Win32Error::already_exists, "ERROR_ALREADY_EXISTS",
              "Cannot create a file when that file already exists."},
     ErrorRow{Win32Error::filename_exced_range, "ERROR_FILENAME_EXCED_RANGE",

@@ -26,6 +26,7 @@ enum class [[nodiscard]] Win32Error : uint32_t {
   disk_full = 112,
   invalid_name = 123,
   dir_not_empty = 145,
+  not_locked = 158,
   already_exists = 183,
   filename_exced_range = 206,
   delete_pending = 303,

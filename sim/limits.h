@@ -19,6 +19,8 @@ inline constexpr uint32_t kFilesystemNodesMax = 1'000'000;
 inline constexpr uint32_t kHandlesOpenMax = 100'000;
 inline constexpr uint32_t kLocksPerFileMax = 1'024;
 inline constexpr uint32_t kAccessLogEntriesMax = 10'000'000;
+inline constexpr uint32_t kVolumesMax = 4'096;  // drive letters plus DP shares
+inline constexpr uint32_t kVfsActorsMax = 1'000'000;  // actors named in one VirtualFileSystem
 inline constexpr uint64_t kTraceRecordsMax = 20'000'000;
 
 inline constexpr uint32_t kTreeFilesMax = 100'000;     // files one `tree:` entry may generate
@@ -29,8 +31,26 @@ inline constexpr uint32_t kPackagesMax = 100'000;
 inline constexpr uint32_t kDistributionPointsMax = 1'000;
 inline constexpr uint64_t kScenarioFileBytesMax = 16ull * 1024 * 1024;
 
+// Scenario loading: bounds on the YAML itself and on lists the sections above do not cover.
+inline constexpr uint32_t kYamlDepthMax = 64;            // nesting of mappings and lists
+inline constexpr uint32_t kYamlNodesMax = 2'000'000;     // scalars, mappings and lists in a file
+inline constexpr uint32_t kScenarioErrorsMax = 1'000;    // errors reported for one file
+inline constexpr uint32_t kFaultsMax = 10'000;
+inline constexpr uint32_t kExpectationsMax = 10'000;     // entries of one `expect` list
+inline constexpr uint32_t kStatusSequenceLengthMax = 10'000;
+inline constexpr uint32_t kNameLengthMax = 256;          // names of scenarios, holders, DPs...
+inline constexpr uint32_t kLogPatternLengthMax = 4'096;  // one `log.contains` substring
+inline constexpr uint32_t kFlagNamesMax = 64;  // names in one access, share, retry_on or `on` list
+inline constexpr uint32_t kConcurrentPackagesMax = 1'000;   // site `max_packages`
+inline constexpr uint32_t kThreadsPerPackageMax = 1'000;    // site `threads_per_package`
+
 static_assert(kPathComponentLengthMax < kPathLengthMax);
 static_assert(kEventsPendingMax <= kEventsPerRunDefault);
 static_assert(kRunHorizonDefaultUs <= kRunHorizonMaxUs);
+static_assert(kDistributionPointsMax + 26 <= kVolumesMax);
+static_assert(kHoldersMax < kVfsActorsMax);
+static_assert(kHandlesOpenMax <= kFilesystemNodesMax);
+static_assert(kTreeFilesMax <= kFilesystemNodesMax);
+static_assert(kYamlDepthMax >= 8);  // the deepest the format itself goes is 6 (expect.packages.DP)
 
 }  // namespace distsim::sim

@@ -3,9 +3,11 @@
 // Optional fields left empty mean "the profile's or the format's default".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/file_access.h"
@@ -90,6 +92,14 @@ struct PackageEvent {
 
 enum class HolderKind { explorer_window, temp_user, antivirus, indexer, backup, dp_client, script };
 
+// When an antivirus holder scans a file in its scope (`on`): after a writer closes it, and/or
+// when another process opens it.
+enum class AntivirusTrigger { write_close, open };
+
+// How a backup holder reads (`mode`): from a VSS snapshot (holds nothing on the live files) or
+// plainly (opens each file with share read).
+enum class BackupMode { vss, plain };
+
 struct ScriptStep {
   enum class Action { open, close, lock, unlock, write, delete_file, rename };
   Action action = Action::open;
@@ -101,7 +111,7 @@ struct ScriptStep {
   model::ShareMode share{model::share_bits::kRead};
   uint64_t offset = 0;  // lock/unlock
   uint64_t length = 0;  // lock/unlock
-  bool exclusive = true;  // lock
+  bool exclusive = true;  // lock (`exclusive`, a key distsim adds; default true)
   std::optional<model::Win32Error> expect;
   SourcePosition position;
 };
@@ -121,6 +131,15 @@ struct HolderSpec {
   std::optional<model::AccessMask> access;  // overrides of the kind's defaults
   std::optional<model::ShareMode> share;
   std::vector<ScriptStep> steps;
+  // antivirus `on`; nullopt: not written, the default {write_close}; `on: []` never scans.
+  std::optional<std::vector<AntivirusTrigger>> antivirus_on;
+  // antivirus, backup `per_mb`: how long a scan or read holds the file per MB of its size;
+  // nullopt: the holder kind's documented default.
+  std::optional<DurationSpec> per_mb;
+  // indexer `delay`: how long after a change the indexer reads the file; nullopt: its default.
+  std::optional<DurationSpec> delay;
+  // backup `mode`; default plain, the era's (pre-VSS) agents, and the case that holds files.
+  BackupMode backup_mode = BackupMode::plain;
   SourcePosition position;
 };
 
@@ -196,5 +215,78 @@ struct Scenario {
   std::vector<FaultSpec> faults;
   Expectations expect;
 };
+
+// The YAML spellings of the enumerations above, shared by the loader and the writer.
+template <typename Enum>
+struct EnumName {
+  Enum value;
+  std::string_view name;
+};
+
+inline constexpr std::array kHolderKindNames{
+    EnumName<HolderKind>{HolderKind::explorer_window, "explorer_window"},
+    EnumName<HolderKind>{HolderKind::temp_user, "temp_user"},
+    EnumName<HolderKind>{HolderKind::antivirus, "antivirus"},
+    EnumName<HolderKind>{HolderKind::indexer, "indexer"},
+    EnumName<HolderKind>{HolderKind::backup, "backup"},
+    EnumName<HolderKind>{HolderKind::dp_client, "dp_client"},
+    EnumName<HolderKind>{HolderKind::script, "script"},
+};
+inline constexpr std::array kAntivirusTriggerNames{
+    EnumName<AntivirusTrigger>{AntivirusTrigger::write_close, "write_close"},
+    EnumName<AntivirusTrigger>{AntivirusTrigger::open, "open"},
+};
+inline constexpr std::array kBackupModeNames{
+    EnumName<BackupMode>{BackupMode::vss, "vss"},
+    EnumName<BackupMode>{BackupMode::plain, "plain"},
+};
+inline constexpr std::array kComponentStatusLevelNames{
+    EnumName<ComponentStatusLevel>{ComponentStatusLevel::ok, "ok"},
+    EnumName<ComponentStatusLevel>{ComponentStatusLevel::warning, "warning"},
+    EnumName<ComponentStatusLevel>{ComponentStatusLevel::critical, "critical"},
+};
+// The key that names the action of a script step (`delete` for delete_file).
+inline constexpr std::array kScriptActionKeys{
+    EnumName<ScriptStep::Action>{ScriptStep::Action::open, "open"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::close, "close"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::lock, "lock"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::unlock, "unlock"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::write, "write"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::delete_file, "delete"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::rename, "rename"},
+};
+// The key that names the kind of a fault entry.
+inline constexpr std::array kFaultKindKeys{
+    EnumName<FaultSpec::Kind>{FaultSpec::Kind::dp_unreachable, "dp_unreachable"},
+    EnumName<FaultSpec::Kind>{FaultSpec::Kind::dp_disk_full, "dp_disk_full"},
+    EnumName<FaultSpec::Kind>{FaultSpec::Kind::crash, "crash"},
+};
+// The key that names the kind of a filesystem entry.
+inline constexpr std::array kFilesystemKindKeys{
+    EnumName<FilesystemEntry::Kind>{FilesystemEntry::Kind::dir, "dir"},
+    EnumName<FilesystemEntry::Kind>{FilesystemEntry::Kind::file, "file"},
+    EnumName<FilesystemEntry::Kind>{FilesystemEntry::Kind::tree, "tree"},
+};
+// The only process a `crash` fault can name.
+inline constexpr std::string_view kCrashTargetName = "distribution_manager";
+
+// The spelling of `value` in `table`; every enumerator has one.
+template <typename Enum, size_t kSize>
+[[nodiscard]] constexpr std::string_view enum_name(const std::array<EnumName<Enum>, kSize>& table,
+                                                   Enum value) {
+  for (const EnumName<Enum>& row : table) {
+    if (row.value == value) return row.name;
+  }
+  return {};
+}
+
+template <typename Enum, size_t kSize>
+[[nodiscard]] constexpr std::optional<Enum> enum_from_name(
+    const std::array<EnumName<Enum>, kSize>& table, std::string_view name) {
+  for (const EnumName<Enum>& row : table) {
+    if (row.name == name) return row.value;
+  }
+  return std::nullopt;
+}
 
 }  // namespace distsim::sim

@@ -129,6 +129,8 @@ class VirtualFileSystem {
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;
   [[nodiscard]] std::optional<std::string> handle_path(HandleId handle) const;
   [[nodiscard]] const std::vector<VfsEvent>& access_log() const;
+  // Events not kept because the log reached kAccessLogEntriesMax (the observer still saw them).
+  [[nodiscard]] uint64_t access_log_dropped_count() const;
 
  private:
   struct State;

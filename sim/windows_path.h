@@ -33,8 +33,15 @@ struct WindowsPath {
 // ERROR_FILENAME_EXCED_RANGE over kPathLengthMax.
 [[nodiscard]] model::Result<WindowsPath> parse_windows_path(std::string_view text);
 
+// parse_windows_path into an existing value, reusing its storage: the VFS parses every request
+// into one scratch WindowsPath so that the open path allocates nothing once warmed up. On an
+// error `path` holds an unspecified valid value.
+[[nodiscard]] model::Win32Error parse_windows_path_into(std::string_view text, WindowsPath& path);
+
 // ASCII upper-casing used for every case-insensitive comparison.
 [[nodiscard]] std::string upper_ascii(std::string_view text);
+// upper_ascii into `out`, reusing its storage.
+void upper_ascii_into(std::string_view text, std::string& out);
 
 // Case-insensitive less-than, the order of every directory listing.
 [[nodiscard]] bool less_case_insensitive(std::string_view left, std::string_view right);

@@ -1,0 +1,147 @@
+// Formats Distmgr.log lines and STATMSG lines; converts virtual time to civil dates with the
+// days-from-civil algorithm (proleptic Gregorian calendar, no time library involved).
+#include "model/distmgr_log.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "model/assert.h"
+
+namespace distsim::model {
+namespace {
+
+constexpr std::array<std::string_view, 7> kWeekdayNames{"Sun", "Mon", "Tue", "Wed",
+                                                        "Thu", "Fri", "Sat"};
+constexpr std::array<std::string_view, 12> kMonthNames{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+int64_t days_from_civil(int64_t year, uint32_t month, uint32_t day) {
+  year -= month <= 2 ? 1 : 0;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto year_of_era = static_cast<uint32_t>(year - era * 400);
+  const uint32_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const uint32_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + static_cast<int64_t>(day_of_era) - 719468;
+}
+
+CivilTime civil_from_days(int64_t days) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto day_of_era = static_cast<uint32_t>(days - era * 146097);
+  const uint32_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const uint32_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const uint32_t month_index = (5 * day_of_year + 2) / 153;
+  CivilTime civil;
+  civil.day = day_of_year - (153 * month_index + 2) / 5 + 1;
+  civil.month = month_index < 10 ? month_index + 3 : month_index - 9;
+  civil.year = static_cast<int32_t>(static_cast<int64_t>(year_of_era) + era * 400 +
+                                    (civil.month <= 2 ? 1 : 0));
+  return civil;
+}
+
+CivilTime civil_at(const SiteClock& clock, TimeUs offset_us) {
+  DISTSIM_ASSERT(clock.start_month >= 1 && clock.start_month <= 12);
+  const int64_t start_days = days_from_civil(clock.start_year, clock.start_month, clock.start_day);
+  const TimeUs start_us =
+      start_days * kMicrosecondsPerDay + static_cast<TimeUs>(clock.start_hour) * kMicrosecondsPerHour;
+  const TimeUs absolute_us = start_us + offset_us;
+  const int64_t days = absolute_us >= 0 ? absolute_us / kMicrosecondsPerDay
+                                        : (absolute_us - kMicrosecondsPerDay + 1) / kMicrosecondsPerDay;
+  const TimeUs within_day_us = absolute_us - days * kMicrosecondsPerDay;
+  DISTSIM_ASSERT(within_day_us >= 0 && within_day_us < kMicrosecondsPerDay);
+  CivilTime civil = civil_from_days(days);
+  civil.hour = static_cast<uint32_t>(within_day_us / kMicrosecondsPerHour);
+  civil.minute = static_cast<uint32_t>(within_day_us / kMicrosecondsPerMinute % 60);
+  civil.second = static_cast<uint32_t>(within_day_us / kMicrosecondsPerSecond % 60);
+  civil.millisecond = static_cast<uint32_t>(within_day_us / kMicrosecondsPerMillisecond % 1000);
+  civil.weekday = static_cast<uint32_t>(((days % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday
+  return civil;
+}
+
+std::string_view weekday_name(const CivilTime& civil) { return kWeekdayNames.at(civil.weekday); }
+std::string_view month_name(const CivilTime& civil) { return kMonthNames.at(civil.month - 1); }
+
+// "+000" / "-060": CMTrace writes the bias in minutes with an explicit sign.
+std::string bias_text(int32_t bias_minutes) {
+  return fmt::format("{}{:03}", bias_minutes < 0 ? '-' : '+',
+                     bias_minutes < 0 ? -bias_minutes : bias_minutes);
+}
+
+int cmtrace_type(LogSeverity severity) {
+  switch (severity) {
+    case LogSeverity::info:
+      return 1;
+    case LogSeverity::warning:
+      return 2;
+    case LogSeverity::error:
+      return 3;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+}  // namespace
+
+CivilTime local_time(const SiteClock& clock, TimeUs t_us) { return civil_at(clock, t_us); }
+
+CivilTime utc_time(const SiteClock& clock, TimeUs t_us) {
+  return civil_at(clock, t_us + static_cast<TimeUs>(clock.bias_minutes) * kMicrosecondsPerMinute);
+}
+
+std::string format_log_line(LogFormat format, const SiteClock& clock, const LogEntry& entry) {
+  const CivilTime local = local_time(clock, entry.t_us);
+  switch (format) {
+    case LogFormat::sms2:
+      // KB244405 / KB303279: day and hour without leading zeros in the trailer.
+      return fmt::format("{}  $$<{}><{} {} {} {}:{:02}:{:02}.{:03} {} {}><thread={} (0x{:X})>",
+                         entry.text, kDistributionManagerComponent, weekday_name(local),
+                         month_name(local), local.day, local.hour, local.minute, local.second,
+                         local.millisecond, local.year, clock.time_zone_name, entry.thread_id,
+                         entry.thread_id);
+    case LogFormat::numeric:
+      return fmt::format("{}  $$<{}><{:02}-{:02}-{:04} {:02}:{:02}:{:02}.{:03}{}><thread={} (0x{:X})>",
+                         entry.text, kDistributionManagerComponent, local.month, local.day,
+                         local.year, local.hour, local.minute, local.second, local.millisecond,
+                         bias_text(clock.bias_minutes), entry.thread_id, entry.thread_id);
+    case LogFormat::cmtrace:
+      return fmt::format(
+          "<![LOG[{}]LOG]!><time=\"{:02}:{:02}:{:02}.{:03}{}\" date=\"{:02}-{:02}-{:04}\" "
+          "component=\"{}\" context=\"\" type=\"{}\" thread=\"{}\" file=\"\">",
+          entry.text, local.hour, local.minute, local.second, local.millisecond,
+          bias_text(clock.bias_minutes), local.month, local.day, local.year,
+          kDistributionManagerComponent, cmtrace_type(entry.severity), entry.thread_id);
+  }
+  DISTSIM_ASSERT(false);
+}
+
+std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
+                         const StatmsgContext& context) {
+  const CivilTime gmt = utc_time(clock, message.t_us);
+  std::string text = fmt::format(
+      "STATMSG: ID={} SEV={} LEV=M SOURCE=\"SMS Server\" COMP=\"{}\" SYS={} SITE={} PID={} "
+      "TID={} GMTDATE={} {} {:02} {:02}:{:02}:{:02}.{:03} {}",
+      message.id, severity_letter(message.severity), message.component, context.server_name,
+      context.site_code, context.process_id, context.thread_id, weekday_name(gmt), month_name(gmt),
+      gmt.day, gmt.hour, gmt.minute, gmt.second, gmt.millisecond, gmt.year);
+  for (size_t index = 0; index < 10; ++index) {
+    const std::string_view value =
+        index < message.insertion_strings.size() ? message.insertion_strings[index] : "";
+    text += fmt::format(" ISTR{}=\"{}\"", index, value);
+  }
+  const int attribute_count = (message.package_id.empty() ? 0 : 1) + (message.dp_name.empty() ? 0 : 1);
+  text += fmt::format(" NUMATTRS={}", attribute_count);
+  int attribute_index = 0;
+  if (!message.package_id.empty()) {
+    text += fmt::format(" AID{}=400 AVAL{}=\"{}\"", attribute_index, attribute_index,
+                        message.package_id);
+    ++attribute_index;
+  }
+  if (!message.dp_name.empty()) {
+    text += fmt::format(" AID{}=404 AVAL{}=\"{}\"", attribute_index, attribute_index,
+                        message.dp_name);
+  }
+  return text;
+}
+
+}  // namespace distsim::model

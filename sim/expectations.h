@@ -1,0 +1,34 @@
+// Checks a scenario's `expect` block against what a run did, and collects the invariant checkers'
+// findings. Every result says what was expected, what happened and, where one applies, the
+// virtual time of the relevant event.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+#include "sim/world.h"
+
+namespace distsim::sim {
+
+struct ExpectationResult {
+  std::string what;      // "S0100001 attempts"
+  bool ok = false;
+  std::string expected;  // "3"
+  std::string actual;    // "2"
+  std::optional<TimeUs> t_us;  // the relevant event, where one applies
+  SourcePosition position;
+};
+
+// One result per expectation in scenario.expect, then one per script-step `expect`.
+[[nodiscard]] std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
+                                                                   const RunResult& run);
+
+// Formats a count range as "3" or "2..4" or ">= 2".
+[[nodiscard]] std::string count_range_text(const CountRange& range);
+
+// "2h30m", "90s", "1d4h": virtual time for people.
+[[nodiscard]] std::string duration_text(TimeUs t_us);
+
+}  // namespace distsim::sim

@@ -1,0 +1,104 @@
+// The invariant checkers over a run's results.
+#include "sim/invariants.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "model/retry_policy.h"
+
+namespace distsim::sim {
+namespace {
+
+void check_retry_bound(const RunResult& run, std::vector<InvariantViolation>& violations) {
+  const model::RetryBounds bounds = model::retry_bounds(run.site.retry);
+  if (!bounds.attempt_count_max) return;
+  for (const auto& package : run.packages) {
+    if (package.attempt_count > *bounds.attempt_count_max) {
+      violations.push_back({"retry_bound",
+                            fmt::format("{} made {} attempts; the policy allows at most {}",
+                                        package.id, package.attempt_count,
+                                        *bounds.attempt_count_max),
+                            package.state_since_us.value_or(0)});
+    }
+  }
+}
+
+void check_status_log_consistency(const RunResult& run,
+                                  std::vector<InvariantViolation>& violations) {
+  std::map<uint32_t, int64_t> balance;  // raised minus logged, per ID
+  for (const auto& message : run.status_messages) ++balance[message.id];
+  for (const auto& line : run.log_lines) {
+    if (line.text.rfind("STATMSG: ID=", 0) != 0) continue;
+    const auto id = static_cast<uint32_t>(std::strtoul(line.text.c_str() + 12, nullptr, 10));
+    --balance[id];
+  }
+  for (const auto& [id, difference] : balance) {
+    if (difference != 0) {
+      violations.push_back({"status_log_consistency",
+                            fmt::format("status message {}: raised and logged counts differ by {}",
+                                        id, difference),
+                            run.until_us});
+    }
+  }
+}
+
+void check_pass_messages(const RunResult& run, std::vector<InvariantViolation>& violations) {
+  std::map<std::string, int64_t> open_passes;  // 2300 minus (2301 + 2302), per package
+  for (const auto& message : run.status_messages) {
+    int64_t& open = open_passes[message.package_id];
+    if (message.id == model::status_id::kPackageProcessingStarted) {
+      if (open != 0) {
+        violations.push_back({"pass_messages",
+                              fmt::format("{}: 2300 raised while a pass was already running",
+                                          message.package_id),
+                              message.t_us});
+      }
+      ++open;
+    } else if (message.id == model::status_id::kPackageProcessed ||
+               message.id == model::status_id::kPackageFailed) {
+      if (open != 1) {
+        violations.push_back({"pass_messages",
+                              fmt::format("{}: {} raised without a running pass",
+                                          message.package_id, message.id),
+                              message.t_us});
+      }
+      --open;
+    }
+  }
+}
+
+void check_handles_and_times(const RunResult& run, std::vector<InvariantViolation>& violations) {
+  bool pass_running = false;
+  for (const auto& package : run.packages) {
+    const bool settled = package.state == model::PackageState::installed ||
+                         package.state == model::PackageState::failed ||
+                         package.state == model::PackageState::retrying;
+    pass_running = pass_running || !settled;
+    if (package.state == model::PackageState::installed &&
+        (!package.installed_at_us || *package.installed_at_us > run.until_us)) {
+      violations.push_back({"installed_has_time",
+                            fmt::format("{} is installed without a time within the run", package.id),
+                            run.until_us});
+    }
+  }
+  if (!pass_running && run.manager_open_handles_at_end != 0) {
+    violations.push_back({"handles_closed",
+                          fmt::format("the manager still holds {} handles with no pass running",
+                                      run.manager_open_handles_at_end),
+                          run.until_us});
+  }
+}
+
+}  // namespace
+
+std::vector<InvariantViolation> check_invariants(const RunResult& run) {
+  std::vector<InvariantViolation> violations;
+  check_retry_bound(run, violations);
+  check_status_log_consistency(run, violations);
+  check_pass_messages(run, violations);
+  check_handles_and_times(run, violations);
+  return violations;
+}
+
+}  // namespace distsim::sim

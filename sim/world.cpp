@@ -1,0 +1,372 @@
+// Builds and runs one world. The World object implements the manager's scheduler and reporter
+// ports over the kernel and the trace; the VFS observer turns file operations into trace records.
+#include "sim/world.h"
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "model/assert.h"
+#include "model/distribution_manager.h"
+#include "sim/explorer_window.h"
+#include "sim/script_holder.h"
+#include "sim/temp_user.h"
+#include "sim/vfs.h"
+
+namespace distsim::sim {
+namespace {
+
+constexpr std::string_view kManagerActor = "distmgr";
+
+std::string pass_result_name(model::PassResult result) {
+  switch (result) {
+    case model::PassResult::success:
+      return "success";
+    case model::PassResult::retry:
+      return "retry";
+    case model::PassResult::failed:
+      return "failed";
+  }
+  DISTSIM_ASSERT(false);
+}
+
+std::string result_name(Win32Error error) { return std::string(model::win32_error_name(error)); }
+
+class World final : public model::SchedulerPort, public model::ReporterPort, public VfsObserver {
+ public:
+  World(const Scenario& scenario, const RunOptions& options, RunResult& result);
+  void run();
+
+  // SchedulerPort
+  [[nodiscard]] TimeUs now() const override { return kernel_.now(); }
+  void wake_at(TimeUs at_us, model::WakeToken token) override {
+    kernel_.schedule(at_us, manager_wakes_, token.value);
+  }
+  // ReporterPort
+  void pass_started(const model::PassStartReport& report) override;
+  void pass_ended(const model::PassEndReport& report) override;
+  void retry_scheduled(const model::RetryScheduledReport& report) override;
+  void dp_state_changed(const model::DpStateReport& report) override;
+  void status_message(const model::StatusMessage& message) override;
+  void log_line(const model::LogLineReport& line) override;
+  // VfsObserver
+  void on_vfs_event(const VfsEvent& event) override;
+
+ private:
+  class ManagerWakes final : public EventTarget {
+   public:
+    explicit ManagerWakes(World& world) : world_(world) {}
+    void on_event(uint64_t payload) override { world_.manager_->on_wake({payload}); }
+
+   private:
+    World& world_;
+  };
+  class PackageArrivals final : public EventTarget {
+   public:
+    explicit PackageArrivals(World& world) : world_(world) {}
+    void on_event(uint64_t payload) override { world_.package_arrives(payload); }
+
+   private:
+    World& world_;
+  };
+
+  void build_filesystem();
+  void build_distribution_points();
+  void build_holders();
+  void package_arrives(uint64_t package_index);
+  void capture_final_files();
+  [[nodiscard]] PassRecord* find_running_pass(const std::string& package_id) {
+    for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
+      if (pass->package_id == package_id && !pass->end_us) return &*pass;
+    }
+    return nullptr;
+  }
+  void record(std::string_view event, std::vector<TraceField> fields) {
+    result_.trace.add(kernel_.now(), std::string(kManagerActor), event, std::move(fields));
+  }
+
+  const Scenario& scenario_;
+  RunResult& result_;
+  Kernel kernel_;
+  VirtualFileSystem vfs_;
+  ActorId manager_actor_;
+  ActorFileSystem manager_files_;
+  Prng manager_random_;
+  std::unique_ptr<model::DistributionManager> manager_;
+  std::vector<std::unique_ptr<Holder>> holders_;
+  ManagerWakes manager_wakes_{*this};
+  PackageArrivals package_arrivals_{*this};
+  uint64_t event_budget_;
+  bool capture_files_;
+};
+
+World::World(const Scenario& scenario, const RunOptions& options, RunResult& result)
+    : scenario_(scenario),
+      result_(result),
+      vfs_(kernel_, VfsOptions{}),
+      manager_actor_(vfs_.register_actor(std::string(kManagerActor))),
+      manager_files_(vfs_, manager_actor_),
+      manager_random_(Prng::stream(result.seed, "distmgr")),
+      event_budget_(options.event_budget),
+      capture_files_(options.capture_files) {
+  vfs_.set_observer(this);
+  manager_ = std::make_unique<model::DistributionManager>(
+      result_.site,
+      model::ManagerPorts{manager_files_, *this, *this, manager_random_});
+  build_filesystem();
+  build_distribution_points();
+  build_holders();
+  for (size_t index = 0; index < scenario_.packages.size(); ++index) {
+    const PackageEvent& event = scenario_.packages[index];
+    if (event.at_us <= result_.until_us) kernel_.schedule(event.at_us, package_arrivals_, index);
+  }
+}
+
+void World::build_filesystem() {
+  for (const FilesystemEntry& entry : scenario_.filesystem) {
+    switch (entry.kind) {
+      case FilesystemEntry::Kind::dir:
+        DISTSIM_ASSERT(vfs_.make_directories(entry.path) == Win32Error::ok);
+        break;
+      case FilesystemEntry::Kind::file:
+        DISTSIM_ASSERT(vfs_.make_file(entry.path, {entry.size_bytes, vfs_.new_content_version()}) ==
+                       Win32Error::ok);
+        break;
+      case FilesystemEntry::Kind::tree: {
+        DISTSIM_ASSERT(entry.file_count >= 1);
+        DISTSIM_ASSERT(vfs_.make_directories(entry.path) == Win32Error::ok);
+        const uint64_t each = entry.size_bytes / entry.file_count;
+        const uint64_t extra = entry.size_bytes % entry.file_count;
+        for (uint32_t index = 0; index < entry.file_count; ++index) {
+          const uint64_t size_bytes = each + (index < extra ? 1 : 0);
+          const std::string path = fmt::format("{}\\file{:05}.dat", entry.path, index + 1);
+          DISTSIM_ASSERT(vfs_.make_file(path, {size_bytes, vfs_.new_content_version()}) ==
+                         Win32Error::ok);
+        }
+        break;
+      }
+    }
+  }
+}
+
+void World::build_distribution_points() {
+  for (const DistributionPointSpec& dp : scenario_.distribution_points) {
+    const std::string share = dp_share_for(dp);
+    DISTSIM_ASSERT(vfs_.add_volume({share, dp.free_bytes}) == Win32Error::ok);
+    manager_->add_distribution_point({dp.name, share, dp.bandwidth_bits_per_second / 8});
+  }
+}
+
+void World::build_holders() {
+  const HolderContext context{kernel_,  vfs_,           result_.trace, result_.holder_findings,
+                              result_.until_us, result_.seed};
+  for (const HolderSpec& spec : scenario_.holders) {
+    switch (spec.kind) {
+      case HolderKind::temp_user:
+        holders_.push_back(std::make_unique<TempUser>(context, spec));
+        break;
+      case HolderKind::explorer_window:
+        holders_.push_back(std::make_unique<ExplorerWindow>(context, spec));
+        break;
+      case HolderKind::script:
+        holders_.push_back(std::make_unique<ScriptHolder>(context, spec));
+        break;
+      default:
+        DISTSIM_ASSERT(false);  // refused by unsupported_features()
+    }
+  }
+  for (auto& holder : holders_) holder->start();
+}
+
+void World::package_arrives(uint64_t package_index) {
+  const PackageEvent& event = scenario_.packages.at(package_index);
+  DISTSIM_ASSERT(event.kind == PackageEvent::Kind::create);
+  manager_->package_created({event.id, event.name, event.source, event.distribution_points,
+                             event.compressed});
+}
+
+void World::run() {
+  result_.outcome = kernel_.run_until(result_.until_us, event_budget_);
+  result_.events_executed = kernel_.events_executed();
+  result_.packages = manager_->package_statuses();
+  result_.manager_open_handles_at_end = 0;
+  for (const VfsEvent& event : vfs_.access_log()) {
+    if (event.actor != manager_actor_ || event.result != Win32Error::ok) continue;
+    if (event.operation == VfsOperation::open) ++result_.manager_open_handles_at_end;
+    if (event.operation == VfsOperation::close) --result_.manager_open_handles_at_end;
+  }
+  if (capture_files_) capture_final_files();
+}
+
+void World::capture_final_files() {
+  std::vector<std::string> roots;
+  for (const PackageEvent& event : scenario_.packages) roots.push_back(event.source);
+  for (const DistributionPointSpec& dp : scenario_.distribution_points) roots.push_back(dp_share_for(dp));
+  for (const std::string& root : roots) {
+    for (const std::string& path : vfs_.files_under(root)) {
+      const auto content = vfs_.file_content(path);
+      if (content) result_.final_files.emplace_back(path, *content);
+    }
+  }
+}
+
+void World::pass_started(const model::PassStartReport& report) {
+  PassRecord pass;
+  pass.package_id = report.package_id;
+  pass.attempt = report.attempt;
+  pass.start_us = kernel_.now();
+  result_.passes.push_back(std::move(pass));
+  record("pass_start",
+         {{"package", report.package_id}, {"attempt", static_cast<int64_t>(report.attempt)}});
+}
+
+void World::pass_ended(const model::PassEndReport& report) {
+  PassRecord* pass = find_running_pass(report.package_id);
+  DISTSIM_ASSERT(pass != nullptr);
+  pass->end_us = kernel_.now();
+  pass->result = report.result;
+  pass->error = report.error;
+  record("pass_end", {{"package", report.package_id},
+                      {"attempt", static_cast<int64_t>(report.attempt)},
+                      {"result", pass_result_name(report.result)},
+                      {"win32", static_cast<int64_t>(model::win32_code(report.error))}});
+}
+
+void World::retry_scheduled(const model::RetryScheduledReport& report) {
+  for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
+    if (pass->package_id != report.package_id) continue;
+    pass->next_retry_us = report.at_us;
+    break;
+  }
+  std::vector<TraceField> fields{{"package", report.package_id}};
+  if (!report.dp_name.empty()) fields.push_back({"dp", report.dp_name});
+  fields.push_back({"attempt", static_cast<int64_t>(report.attempt)});
+  fields.push_back({"at_us", report.at_us});
+  record("retry_scheduled", std::move(fields));
+}
+
+void World::dp_state_changed(const model::DpStateReport& report) {
+  record("dp_state", {{"package", report.package_id}, {"dp", report.dp_name}, {"state", report.state}});
+}
+
+void World::status_message(const model::StatusMessage& message) {
+  std::vector<TraceField> fields{
+      {"id", static_cast<int64_t>(message.id)},
+      {"severity", std::string(1, model::severity_letter(message.severity))},
+      {"component", message.component}};
+  if (!message.package_id.empty()) fields.push_back({"package", message.package_id});
+  if (!message.dp_name.empty()) fields.push_back({"dp", message.dp_name});
+  fields.push_back({"text", message.text});
+  record("status_message", std::move(fields));
+  result_.status_messages.push_back(message);
+}
+
+void World::log_line(const model::LogLineReport& line) {
+  record("log_line", {{"text", line.text}, {"thread", static_cast<int64_t>(line.thread_id)}});
+  result_.log_lines.push_back({kernel_.now(), line.text, line.formatted});
+}
+
+void World::on_vfs_event(const VfsEvent& event) {
+  if (!result_.trace.enabled()) return;
+  const std::string& actor = vfs_.actor_name(event.actor);
+  const auto win32 = static_cast<int64_t>(model::win32_code(event.result));
+  std::vector<TraceField> fields{{"path", event.path}};
+  switch (event.operation) {
+    case VfsOperation::open:
+      fields.push_back({"access", model::access_names(event.access)});
+      fields.push_back({"share", model::share_names(event.share)});
+      fields.push_back({"win32", win32});
+      fields.push_back({"result", result_name(event.result)});
+      if (event.result == Win32Error::ok) fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      break;
+    case VfsOperation::close:
+      fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      break;
+    case VfsOperation::rename:
+      fields.push_back({"to", event.to});
+      fields.push_back({"win32", win32});
+      fields.push_back({"result", result_name(event.result)});
+      break;
+    default:
+      if (event.handle != 0) fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      fields.push_back({"win32", win32});
+      fields.push_back({"result", result_name(event.result)});
+      break;
+  }
+  result_.trace.add(event.t_us, actor, vfs_operation_name(event.operation), std::move(fields));
+}
+
+}  // namespace
+
+model::SiteConfig site_config_for(const SiteSpec& site) {
+  model::SiteConfig config = model::profile_defaults(site.profile);
+  if (site.code) config.site_code = *site.code;
+  if (site.server) config.server_name = *site.server;
+  const RetrySpec& retry = site.retry;
+  if (retry.count_given) config.retry.retry_count_max = retry.count;
+  if (retry.delay_us) config.retry.delay_us = *retry.delay_us;
+  if (retry.backoff) config.retry.backoff = *retry.backoff;
+  if (retry.multiplier_milli) config.retry.multiplier_milli = *retry.multiplier_milli;
+  if (retry.max_delay_us) config.retry.max_delay_us = *retry.max_delay_us;
+  if (retry.jitter) config.retry.jitter = *retry.jitter;
+  if (retry.deadline_us) config.retry.deadline_us = *retry.deadline_us;
+  if (retry.retry_on) config.retry.retry_on = *retry.retry_on;
+  if (site.max_packages) config.max_packages = *site.max_packages;
+  if (site.threads_per_package) config.threads_per_package = *site.threads_per_package;
+  if (site.source_open_access) config.source_open_access = *site.source_open_access;
+  if (site.source_open_share) config.source_open_share = *site.source_open_share;
+  if (site.read_bandwidth_bytes_per_second) {
+    config.read_bandwidth_bytes_per_second = *site.read_bandwidth_bytes_per_second;
+  }
+  return config;
+}
+
+std::string dp_share_for(const DistributionPointSpec& dp) {
+  return dp.share ? *dp.share : fmt::format("\\\\{}\\SMSPKGC$", dp.name);
+}
+
+std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
+  std::vector<SetupProblem> problems;
+  if (scenario.site.profile != model::Profile::sms2) {
+    problems.push_back({{}, fmt::format("profile '{}' (per-DP retries) is not implemented yet; "
+                                        "this build simulates the sms2 profile",
+                                        model::profile_name(scenario.site.profile))});
+  }
+  for (const PackageEvent& event : scenario.packages) {
+    if (event.kind != PackageEvent::Kind::create) {
+      problems.push_back({event.position, "package update and refresh are not implemented yet"});
+    }
+  }
+  for (const HolderSpec& holder : scenario.holders) {
+    const bool supported = holder.kind == HolderKind::temp_user ||
+                           holder.kind == HolderKind::explorer_window ||
+                           holder.kind == HolderKind::script;
+    if (!supported) {
+      problems.push_back({holder.position, fmt::format("holder '{}': this kind is not implemented "
+                                                       "yet (temp_user, explorer_window and script "
+                                                       "are)",
+                                                       holder.name)});
+    }
+  }
+  for (const FaultSpec& fault : scenario.faults) {
+    problems.push_back({fault.position, "faults are not implemented yet"});
+  }
+  if (scenario.expect.component_status) {
+    problems.push_back({{}, "expect.component_status is not implemented yet"});
+  }
+  return problems;
+}
+
+RunResult run_world(const Scenario& scenario, const RunOptions& options) {
+  DISTSIM_ASSERT(unsupported_features(scenario).empty());
+  RunResult result;
+  result.seed = options.seed.value_or(scenario.seed);
+  result.until_us = options.until_us.value_or(scenario.until_us);
+  result.site = site_config_for(scenario.site);
+  result.trace = Trace(options.trace);
+  World world(scenario, options, result);
+  world.run();
+  return result;
+}
+
+}  // namespace distsim::sim

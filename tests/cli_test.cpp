@@ -1,0 +1,110 @@
+// The distsim binary as a user runs it: exit statuses 0/1/2, FILE:LINE:COL errors, the summary
+// of a failed expectation with a repro line, and output files.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct CommandResult {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult run_cli(const std::string& arguments) {
+  const std::string command = std::string(DISTSIM_CLI_PATH) + " " + arguments + " 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  size_t read = 0;
+  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), read);
+  const int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string scenario_path(const std::string& name) {
+  return std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+std::string temporary_file(const std::string& name, const std::string& content) {
+  const std::string path = std::string(DISTSIM_BINARY_DIR) + "/" + name;
+  std::ofstream(path) << content;
+  return path;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream stream(path);
+  std::stringstream buffer;
+  buffer << stream.rdbuf();
+  return buffer.str();
+}
+
+TEST_CASE("running the KB scenario exits 0 and shows two error-32 passes and the installation",
+          "[cli]") {
+  // Goal: the README's main job, as a user sees it.
+  const CommandResult result = run_cli("run " + scenario_path("q207416-temp-source.yaml"));
+  CHECK(result.status == 0);
+  CHECK(result.output.find("failed with error 32 (ERROR_SHARING_VIOLATION), retry at 1h") !=
+        std::string::npos);
+  CHECK(result.output.find("installed at 2h") != std::string::npos);
+  CHECK(result.output.find("PASS:") != std::string::npos);
+}
+
+TEST_CASE("a wrong expectation exits 1 and says what was expected, what happened and how to "
+          "reproduce it",
+          "[cli]") {
+  // Goal: exit status 1 and a readable finding. Method: the KB scenario expecting 2 attempts.
+  std::string text = read_file(scenario_path("q207416-temp-source.yaml"));
+  const auto at = text.find("attempts: 3");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 11, "attempts: 2");
+  const std::string path = temporary_file("cli_wrong_expectation.yaml", text);
+  const CommandResult result = run_cli("run '" + path + "' --seed 5");
+  CHECK(result.status == 1);
+  CHECK(result.output.find("FAIL  S0100001 attempts: expected 2, got 3") != std::string::npos);
+  CHECK(result.output.find("reproduce with: distsim run '" + path + "' --seed 5") !=
+        std::string::npos);
+}
+
+TEST_CASE("a malformed scenario exits 2 with FILE:LINE:COL", "[cli]") {
+  // Goal: exit status 2 and a positioned message. Method: an unknown key on line 3.
+  const std::string path =
+      temporary_file("cli_malformed.yaml", "version: 1\nname: broken\nuntill: 3d\n");
+  const CommandResult result = run_cli("run '" + path + "'");
+  CHECK(result.status == 2);
+  CHECK(result.output.find(path + ":3:1: ") != std::string::npos);
+}
+
+TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
+  // Goal: CLI11's own parse errors and unreadable files map to status 2.
+  CHECK(run_cli("run --no-such-flag x.yaml").status == 2);
+  CHECK(run_cli("run /nonexistent/scenario.yaml").status == 2);
+  CHECK(run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --until 3").status == 2);
+}
+
+TEST_CASE("trace and log files are written and the trace starts with its header", "[cli]") {
+  // Goal: --trace and --log produce the documented files.
+  const std::string trace = std::string(DISTSIM_BINARY_DIR) + "/cli_trace.jsonl";
+  const std::string log = std::string(DISTSIM_BINARY_DIR) + "/cli_distmgr.log";
+  const CommandResult result = run_cli("run " + scenario_path("q207416-temp-source.yaml") +
+                                       " --trace '" + trace + "' --log '" + log + "'");
+  REQUIRE(result.status == 0);
+  const std::string trace_text = read_file(trace);
+  CHECK(trace_text.rfind("{\"t_us\":0,\"seq\":0,\"actor\":\"world\",\"event\":\"header\"", 0) == 0);
+  CHECK(trace_text.find("\"event\":\"open\"") != std::string::npos);
+  CHECK(trace_text.find("\"result\":\"ERROR_SHARING_VIOLATION\"") != std::string::npos);
+  CHECK(trace_text.find("\"event\":\"end\"") != std::string::npos);
+  const std::string log_text = read_file(log);
+  CHECK(log_text.find("$$<SMS_DISTRIBUTION_MANAGER><Thu Nov 16 8:00:00.000 2000") !=
+        std::string::npos);
+  CHECK(log_text.find("STATMSG: ID=2302 SEV=E") != std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,75 @@
+// Distmgr.log formats: the SMS 2.0 trailer, the numeric $$ form, CMTrace, and STATMSG lines.
+#include <catch2/catch.hpp>
+
+#include "model/distmgr_log.h"
+
+namespace distsim::model {
+namespace {
+
+TEST_CASE("virtual time zero is Thursday 16 November 2000, 08:00 local time by default", "[log]") {
+  // Goal: the site clock's documented default and the civil-date arithmetic across a year end.
+  const SiteClock clock;
+  const CivilTime start = local_time(clock, 0);
+  CHECK(start.year == 2000);
+  CHECK(start.month == 11);
+  CHECK(start.day == 16);
+  CHECK(start.weekday == 4);
+  CHECK(start.hour == 8);
+  const CivilTime later = local_time(clock, 46 * kMicrosecondsPerDay);  // 1 Jan 2001, a Monday
+  CHECK(later.year == 2001);
+  CHECK(later.month == 1);
+  CHECK(later.day == 1);
+  CHECK(later.weekday == 1);
+}
+
+TEST_CASE("an SMS 2.0 line ends with the component, the long local date and the thread",
+          "[log]") {
+  // Goal: the KB244405 layout: two spaces, $$<COMP><Ddd Mon D H:MM:SS.mmm YYYY Zone><thread=N (0xN)>.
+  const SiteClock clock;
+  const std::string line = format_log_line(
+      LogFormat::sms2, clock, {"Start adding package S0100001...", 3'723'004'000, 297, LogSeverity::info});
+  CHECK(line ==
+        "Start adding package S0100001...  $$<SMS_DISTRIBUTION_MANAGER><Thu Nov 16 9:02:03.004 "
+        "2000 Coordinated Universal Time><thread=297 (0x129)>");
+}
+
+TEST_CASE("the numeric and CMTrace formats carry the bias in minutes", "[log]") {
+  // Goal: the two later formats, with a non-zero time-zone bias.
+  SiteClock clock;
+  clock.bias_minutes = 300;
+  const LogEntry entry{"text", 0, 225, LogSeverity::error};
+  CHECK(format_log_line(LogFormat::numeric, clock, entry) ==
+        "text  $$<SMS_DISTRIBUTION_MANAGER><11-16-2000 08:00:00.000+300><thread=225 (0xE1)>");
+  CHECK(format_log_line(LogFormat::cmtrace, clock, entry) ==
+        "<![LOG[text]LOG]!><time=\"08:00:00.000+300\" date=\"11-16-2000\" "
+        "component=\"SMS_DISTRIBUTION_MANAGER\" context=\"\" type=\"3\" thread=\"225\" file=\"\">");
+}
+
+TEST_CASE("a STATMSG line lists ten insertion strings and the package attribute 400", "[log]") {
+  // Goal: the SMS 2.0 STATMSG layout (KB303279) with GMTDATE in UTC.
+  SiteClock clock;
+  clock.bias_minutes = 60;
+  const StatusMessage message =
+      make_status_message(2300, {"Office", "S0100001"}, "S0100001", "", 0);
+  const std::string text = statmsg_text(message, clock, {"SMSSRV01", "S01", 1234, 297});
+  CHECK(text.rfind("STATMSG: ID=2300 SEV=I LEV=M SOURCE=\"SMS Server\" "
+                   "COMP=\"SMS_DISTRIBUTION_MANAGER\" SYS=SMSSRV01 SITE=S01 PID=1234 TID=297 "
+                   "GMTDATE=Thu Nov 16 09:00:00.000 2000 ISTR0=\"Office\" ISTR1=\"S0100001\" "
+                   "ISTR2=\"\"",
+                   0) == 0);
+  CHECK(text.find("ISTR9=\"\" NUMATTRS=1 AID0=400 AVAL0=\"S0100001\"") != std::string::npos);
+}
+
+TEST_CASE("status message 2302 names the package, the error and the retry count", "[status]") {
+  // Goal: the KB319207 sentence plus the project-defined retry information.
+  const StatusMessage message =
+      make_status_message(2302, {"Office", "S0100001", "32", "1", "11/16/2000 10:00:00"},
+                          "S0100001", "", 0);
+  CHECK(message.severity == Severity::error);
+  CHECK(message.text ==
+        "SMS Distribution Manager failed to process package \"Office\" (package ID = S0100001). "
+        "Win32 error 32; retries so far: 1; next retry: 11/16/2000 10:00:00.");
+}
+
+}  // namespace
+}  // namespace distsim::model

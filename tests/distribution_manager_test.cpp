@@ -1,0 +1,101 @@
+// The real Distribution Manager in small simulated worlds: error 32 from a TEMP user, the hourly
+// package retry of sms2, retry counts, installation and what reaches Distmgr.log.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "sim/expectations.h"
+#include "sim/invariants.h"
+#include "sim/world.h"
+#include "world_fixture.h"
+
+namespace distsim::sim {
+namespace {
+
+constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
+
+std::vector<uint32_t> message_ids(const RunResult& run) {
+  std::vector<uint32_t> ids;
+  for (const auto& message : run.status_messages) ids.push_back(message.id);
+  return ids;
+}
+
+bool log_contains(const RunResult& run, std::string_view needle) {
+  return std::any_of(run.log_lines.begin(), run.log_lines.end(), [needle](const LogLine& line) {
+    return line.formatted.find(needle) != std::string::npos;
+  });
+}
+
+TEST_CASE("a TEMP user holding a file for 95 minutes makes two passes fail with error 32",
+          "[distmgr]") {
+  // Goal: the KB Q207416 story end to end. Method: run the fixture world, inspect passes.
+  const RunResult run = run_world(testing::kb_world({}), {});
+  REQUIRE(run.packages.size() == 1);
+  const auto& package = run.packages[0];
+  CHECK(package.state == model::PackageState::installed);
+  CHECK(package.attempt_count == 3);
+  REQUIRE(run.passes.size() == 3);
+  CHECK(run.passes[0].error == model::Win32Error::sharing_violation);
+  CHECK(run.passes[1].error == model::Win32Error::sharing_violation);
+  CHECK(run.passes[2].result == model::PassResult::success);
+  // The second pass starts 60 minutes after the end of the first one (sms2 default delay).
+  REQUIRE(run.passes[0].end_us.has_value());
+  CHECK(run.passes[1].start_us == *run.passes[0].end_us + 60 * kMinute);
+  CHECK(message_ids(run) == std::vector<uint32_t>{2300, 2302, 2300, 2302, 2300, 2330, 2301});
+  CHECK(log_contains(run, "Error 32: The process cannot access the file because it is being used "
+                          "by another process."));
+  CHECK(check_invariants(run).empty());
+}
+
+TEST_CASE("without a lock holder the package installs on the first pass", "[distmgr]") {
+  // Goal: the negative space: nothing locked, nothing retried.
+  const RunResult run = run_world(testing::kb_world({.lock_at_us = 0, .lock_for_us = 0}), {});
+  REQUIRE(run.packages.size() == 1);
+  CHECK(run.packages[0].state == model::PackageState::installed);
+  CHECK(run.packages[0].attempt_count == 1);
+  CHECK(message_ids(run) == std::vector<uint32_t>{2300, 2330, 2301});
+}
+
+TEST_CASE("a retry count of 1 leaves a package held for a day failed after two attempts",
+          "[distmgr]") {
+  // Goal: a finite `count` ends in the failed state and no further passes run.
+  Scenario scenario = testing::kb_world({.lock_for_us = model::kMicrosecondsPerDay});
+  scenario.site.retry.count_given = true;
+  scenario.site.retry.count = 1;
+  const RunResult run = run_world(scenario, {});
+  REQUIRE(run.packages.size() == 1);
+  CHECK(run.packages[0].state == model::PackageState::failed);
+  CHECK(run.packages[0].attempt_count == 2);
+  CHECK(run.packages[0].distribution_points[0].state == model::DpState::install_failed);
+  CHECK(log_contains(run, "It will not be retried: retry count exhausted."));
+}
+
+TEST_CASE("a reader that shares write access is not blocked by a TEMP user sharing nothing",
+          "[distmgr]") {
+  // Goal: conflicts come from the sharing rule, both ways round: share 0 blocks any reader.
+  Scenario scenario = testing::kb_world({});
+  scenario.site.source_open_share = model::ShareMode{model::share_bits::kRead | model::share_bits::kWrite};
+  const RunResult run = run_world(scenario, {});
+  CHECK(run.packages[0].attempt_count == 3);  // share 0 on the holder still refuses every reader
+}
+
+TEST_CASE("the copy on the distribution point equals the source read by the pass", "[distmgr]") {
+  // Goal: content versions travel from the source snapshot to the DP share, file by file.
+  const RunResult run = run_world(testing::kb_world({.lock_for_us = 0}), {.capture_files = true});
+  const auto content_of = [&run](std::string_view path) -> std::optional<model::FileContent> {
+    for (const auto& [file, content] : run.final_files) {
+      if (file == path) return content;
+    }
+    return std::nullopt;
+  };
+  for (const char* name : {"setup.exe", "data1.cab"}) {
+    const auto source = content_of(std::string("C:\\WINNT\\TEMP\\") + name);
+    const auto copy = content_of(std::string("\\\\DP01\\SMSPKGC$\\S0100001\\") + name);
+    REQUIRE(source.has_value());
+    REQUIRE(copy.has_value());
+    CHECK(*copy == *source);
+  }
+}
+
+}  // namespace
+}  // namespace distsim::sim

@@ -1,0 +1,78 @@
+// The event kernel: (time, sequence) order, the horizon and the event budget.
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "sim/kernel.h"
+
+namespace distsim::sim {
+namespace {
+
+class Recorder final : public EventTarget {
+ public:
+  explicit Recorder(Kernel& kernel) : kernel_(kernel) {}
+  void on_event(uint64_t payload) override {
+    seen.push_back({kernel_.now(), payload});
+    if (reschedule_every_us > 0) kernel_.schedule(kernel_.now() + reschedule_every_us, *this, payload + 1);
+  }
+  std::vector<std::pair<TimeUs, uint64_t>> seen;
+  TimeUs reschedule_every_us = 0;
+
+ private:
+  Kernel& kernel_;
+};
+
+TEST_CASE("events run in time order and equal times run in the order they were scheduled",
+          "[kernel]") {
+  // Goal: the documented (time, sequence) order. Method: schedule out of order, with ties.
+  Kernel kernel;
+  Recorder recorder(kernel);
+  kernel.schedule(30, recorder, 1);
+  kernel.schedule(10, recorder, 2);
+  kernel.schedule(30, recorder, 3);
+  kernel.schedule(10, recorder, 4);
+  kernel.schedule(20, recorder, 5);
+  REQUIRE(kernel.run_until(100, 1000) == RunOutcome::queue_empty);
+  const std::vector<std::pair<TimeUs, uint64_t>> expected{
+      {10, 2}, {10, 4}, {20, 5}, {30, 1}, {30, 3}};
+  CHECK(recorder.seen == expected);
+  CHECK(kernel.now() == 100);
+}
+
+TEST_CASE("run_until stops at the horizon and leaves later events pending", "[kernel]") {
+  // Goal: events after the horizon do not run; events exactly at it do.
+  Kernel kernel;
+  Recorder recorder(kernel);
+  kernel.schedule(50, recorder, 1);
+  kernel.schedule(51, recorder, 2);
+  REQUIRE(kernel.run_until(50, 1000) == RunOutcome::horizon_reached);
+  CHECK(recorder.seen.size() == 1);
+  CHECK(kernel.events_pending() == 1);
+  CHECK(kernel.now() == 50);
+  REQUIRE(kernel.run_until(60, 1000) == RunOutcome::queue_empty);
+  CHECK(recorder.seen.size() == 2);
+}
+
+TEST_CASE("an endless event chain ends as a reported budget exhaustion, not a hang", "[kernel]") {
+  // Goal: the event budget bounds a run. Method: an event that always reschedules itself.
+  Kernel kernel;
+  Recorder recorder(kernel);
+  recorder.reschedule_every_us = 0;
+  recorder.reschedule_every_us = 1;
+  kernel.schedule(0, recorder, 0);
+  CHECK(kernel.run_until(1'000'000'000, 500) == RunOutcome::budget_exhausted);
+  CHECK(recorder.seen.size() == 500);
+  CHECK(kernel.events_executed() == 500);
+}
+
+TEST_CASE("scheduling an event in the past is a bug caught by an assertion", "[kernel]") {
+  // Goal: negative space of schedule(): time never goes backwards.
+  Kernel kernel;
+  Recorder recorder(kernel);
+  kernel.schedule(10, recorder, 0);
+  REQUIRE(kernel.run_until(10, 10) == RunOutcome::queue_empty);
+  CHECK_THROWS_AS(kernel.schedule(5, recorder, 0), AssertionFailure);
+}
+
+}  // namespace
+}  // namespace distsim::sim

@@ -1,0 +1,127 @@
+// The retry policy: decisions for counts, unlimited, retryable errors and deadlines; delays for
+// fixed and exponential backoff with a cap; jitter inside its documented range; analytic bounds.
+#include <catch2/catch.hpp>
+#include <rapidcheck/catch.h>
+
+#include "model/retry_policy.h"
+#include "sim/prng.h"
+
+namespace distsim::model {
+namespace {
+
+constexpr TimeUs kMinute = kMicrosecondsPerMinute;
+
+RetryPolicy fixed_policy(std::optional<uint32_t> count, TimeUs delay_us) {
+  RetryPolicy policy;
+  policy.retry_count_max = count;
+  policy.delay_us = delay_us;
+  return policy;
+}
+
+TEST_CASE("a fixed policy with count 2 retries twice and then gives up", "[retry]") {
+  // Goal: `count` is the number of retries after the first attempt.
+  sim::Prng random(0);
+  const RetryPolicy policy = fixed_policy(2, 30 * kMinute);
+  for (uint32_t done = 0; done < 2; ++done) {
+    const RetryDecision decision =
+        decide_retry(policy, Win32Error::sharing_violation, {done, 0, 0, 0}, random);
+    CHECK(decision.retry);
+    CHECK(decision.delay_us == 30 * kMinute);
+  }
+  const RetryDecision last = decide_retry(policy, Win32Error::sharing_violation, {2, 0, 0, 0}, random);
+  CHECK_FALSE(last.retry);
+  CHECK(last.reason == "retry count exhausted");
+}
+
+TEST_CASE("an unlimited policy keeps retrying at the same delay", "[retry]") {
+  // Goal: the sms2 default (no cap, 60 minutes) never runs out.
+  sim::Prng random(0);
+  const RetryPolicy policy = fixed_policy(std::nullopt, 60 * kMinute);
+  const RetryDecision decision =
+      decide_retry(policy, Win32Error::sharing_violation, {100000, 0, 0, 0}, random);
+  CHECK(decision.retry);
+  CHECK(decision.delay_us == 60 * kMinute);
+  CHECK_FALSE(retry_bounds(policy).attempt_count_max.has_value());
+}
+
+TEST_CASE("an error outside retry_on fails without a retry", "[retry]") {
+  // Goal: retry_on selects the retryable Win32 errors.
+  sim::Prng random(0);
+  RetryPolicy policy = fixed_policy(5, kMinute);
+  policy.retry_on = {Win32Error::sharing_violation, Win32Error::lock_violation};
+  CHECK(decide_retry(policy, Win32Error::lock_violation, {0, 0, 0, 0}, random).retry);
+  const RetryDecision refused = decide_retry(policy, Win32Error::access_denied, {0, 0, 0, 0}, random);
+  CHECK_FALSE(refused.retry);
+  CHECK(refused.reason == "not retryable");
+}
+
+TEST_CASE("a retry that would start after the deadline is not scheduled", "[retry]") {
+  // Goal: the deadline counts from the start of the first attempt to the next attempt's start.
+  sim::Prng random(0);
+  RetryPolicy policy = fixed_policy(std::nullopt, 60 * kMinute);
+  policy.deadline_us = 150 * kMinute;
+  CHECK(decide_retry(policy, Win32Error::sharing_violation, {1, 0, 90 * kMinute, 0}, random).retry);
+  const RetryDecision late =
+      decide_retry(policy, Win32Error::sharing_violation, {2, 0, 91 * kMinute, 0}, random);
+  CHECK_FALSE(late.retry);
+  CHECK(late.reason == "deadline");
+}
+
+TEST_CASE("exponential backoff doubles the delay until the cap", "[retry]") {
+  // Goal: delay * multiplier^(n-1), capped by max_delay.
+  RetryPolicy policy = fixed_policy(10, kMinute);
+  policy.backoff = Backoff::exponential;
+  policy.multiplier_milli = 2000;
+  policy.max_delay_us = 10 * kMinute;
+  CHECK(base_delay_us(policy, 1) == kMinute);
+  CHECK(base_delay_us(policy, 2) == 2 * kMinute);
+  CHECK(base_delay_us(policy, 4) == 8 * kMinute);
+  CHECK(base_delay_us(policy, 5) == 10 * kMinute);
+  CHECK(base_delay_us(policy, 60) == 10 * kMinute);
+}
+
+TEST_CASE("a fractional multiplier grows the delay by that factor", "[retry]") {
+  // Goal: multipliers are exact in thousandths (1.5 = 1500).
+  RetryPolicy policy = fixed_policy(10, 1000 * kMicrosecondsPerMillisecond);
+  policy.backoff = Backoff::exponential;
+  policy.multiplier_milli = 1500;
+  CHECK(base_delay_us(policy, 2) == 1'500'000);
+  CHECK(base_delay_us(policy, 3) == 2'250'000);
+}
+
+TEST_CASE("jittered delays stay within each jitter kind's range", "[retry][property]") {
+  // Goal: full in [0, base], equal in [base/2, base], decorrelated in [delay, cap]; for any
+  // seed, retry number and base delay (RapidCheck).
+  rc::prop("jitter ranges hold", [](uint64_t seed, uint8_t retry_small, uint32_t delay_ms) {
+    const uint32_t retry = static_cast<uint32_t>(retry_small % 20) + 1;
+    RetryPolicy policy = fixed_policy(100, (TimeUs{delay_ms % 100000} + 1) * 1000);
+    policy.backoff = Backoff::exponential;
+    policy.max_delay_us = 4 * kMicrosecondsPerHour;
+    sim::Prng random(seed);
+    const TimeUs base = base_delay_us(policy, retry);
+    policy.jitter = Jitter::full;
+    const TimeUs full = jittered_delay_us(policy, retry, 0, random);
+    RC_ASSERT(full >= 0);
+    RC_ASSERT(full <= base);
+    policy.jitter = Jitter::equal;
+    const TimeUs equal = jittered_delay_us(policy, retry, 0, random);
+    RC_ASSERT(equal >= base / 2);
+    RC_ASSERT(equal <= base);
+    policy.jitter = Jitter::decorrelated;
+    const TimeUs decorrelated = jittered_delay_us(policy, retry, full, random);
+    RC_ASSERT(decorrelated >= std::min(policy.delay_us, *policy.max_delay_us));
+    RC_ASSERT(decorrelated <= *policy.max_delay_us);
+  });
+}
+
+TEST_CASE("the analytic bounds of a fixed policy are count x delay", "[retry]") {
+  // Goal: retry_bounds gives the most attempts and the exact total wait without jitter.
+  const RetryBounds bounds = retry_bounds(fixed_policy(100, 30 * kMinute));
+  REQUIRE(bounds.attempt_count_max.has_value());
+  CHECK(*bounds.attempt_count_max == 101);
+  CHECK(bounds.total_wait_min_us == 100 * 30 * kMinute);
+  CHECK(bounds.total_wait_max_us == 100 * 30 * kMinute);
+}
+
+}  // namespace
+}  // namespace distsim::model

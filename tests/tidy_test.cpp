@@ -1,0 +1,108 @@
+// Rules of the source tree that a compiler cannot check (ARCHITECTURE.md, STYLE.md): model/ stays
+// independent of the simulator and of the real OS, nothing uses a source of nondeterminism, every
+// source file opens with a comment, and every scenario file is run by ctest.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> source_files(const std::string& directory) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(DISTSIM_SOURCE_DIR) / directory)) {
+    const auto extension = entry.path().extension();
+    if (extension == ".h" || extension == ".cpp") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream stream(path);
+  std::stringstream buffer;
+  buffer << stream.rdbuf();
+  return buffer.str();
+}
+
+std::vector<std::string> matches(const std::string& directory, const std::regex& banned) {
+  std::vector<std::string> found;
+  for (const auto& path : source_files(directory)) {
+    std::istringstream lines(read_file(path));
+    std::string line;
+    for (int number = 1; std::getline(lines, line); ++number) {
+      if (std::regex_search(line, banned)) found.push_back(path.string() + ":" + std::to_string(number) + ": " + line);
+    }
+  }
+  return found;
+}
+
+TEST_CASE("model/ includes nothing from sim/, tools/, yaml-cpp or the operating system",
+          "[tidy]") {
+  // Goal: the one dependency rule. Method: scan model/ for banned includes.
+  const std::regex banned(
+      R"(#include\s*[<"](sim/|tools/|tests/|yaml-cpp|thread>|random>|filesystem>|chrono>|fstream>|ctime>|unistd)");
+  const auto found = matches("model", banned);
+  INFO(found.size() << " banned includes, first: " << (found.empty() ? "" : found[0]));
+  CHECK(found.empty());
+}
+
+TEST_CASE("model/ never reads a clock, sleeps, spawns a thread or reads the environment",
+          "[tidy]") {
+  // Goal: the manager is driven only through its ports.
+  const std::regex banned(
+      R"(std::this_thread|sleep_for|system_clock|steady_clock|std::rand\b|random_device|getenv|std::thread|fopen|time\(nullptr\))");
+  const auto found = matches("model", banned);
+  INFO((found.empty() ? "" : found[0]));
+  CHECK(found.empty());
+}
+
+TEST_CASE("sim/ and tools/ use no source of nondeterminism", "[tidy]") {
+  // Goal: same scenario + seed + build = same bytes. Method: scan for clocks, random devices and
+  // <random> distributions.
+  const std::regex banned(
+      R"(random_device|uniform_int_distribution|uniform_real_distribution|exponential_distribution|system_clock|steady_clock|std::rand\b|time\(NULL\)|time\(nullptr\)|unordered_)");
+  for (const char* directory : {"sim", "tools"}) {
+    const auto found = matches(directory, banned);
+    INFO((found.empty() ? "" : found[0]));
+    CHECK(found.empty());
+  }
+}
+
+TEST_CASE("every source file opens with a comment saying what it owns", "[tidy]") {
+  // Goal: STYLE.md's file header rule, for model/, sim/, tools/ and tests/.
+  for (const char* directory : {"model", "sim", "tools", "tests"}) {
+    for (const auto& path : source_files(directory)) {
+      const std::string text = read_file(path);
+      INFO(path.string());
+      CHECK(text.rfind("//", 0) == 0);
+    }
+  }
+}
+
+TEST_CASE("every scenario file is registered as a ctest test", "[tidy]") {
+  // Goal: no scenario escapes CI. Method: compare scenarios/ with the list CMake registered.
+  std::set<std::string> on_disk;
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(DISTSIM_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() == ".yaml") {
+      on_disk.insert(fs::relative(entry.path(), fs::path(DISTSIM_SOURCE_DIR)).string());
+    }
+  }
+  std::set<std::string> registered;
+  std::istringstream lines(read_file(fs::path(DISTSIM_BINARY_DIR) / "registered_scenarios.txt"));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) registered.insert(line);
+  }
+  CHECK(!on_disk.empty());
+  CHECK(registered == on_disk);
+}
+
+}  // namespace

@@ -1,0 +1,145 @@
+// Tests of Windows path parsing, display and case-insensitive ordering (sim/windows_path.h).
+#include "sim/windows_path.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/limits.h"
+
+namespace distsim::sim {
+namespace {
+
+using model::Win32Error;
+
+WindowsPath parsed(const std::string& text) {
+  const model::Result<WindowsPath> result = parse_windows_path(text);
+  REQUIRE(result.ok());
+  return result.value();
+}
+
+Win32Error parse_error(const std::string& text) { return parse_windows_path(text).error(); }
+
+TEST_CASE("a drive path parses into its root and components, case as written", "[path]") {
+  // Goal: the basic drive form. Method: parse and inspect every field.
+  const WindowsPath path = parsed("c:\\WinNT\\Temp\\setup.EXE");
+  CHECK(path.root == "c:");
+  CHECK(path.components == std::vector<std::string>{"WinNT", "Temp", "setup.EXE"});
+  CHECK_FALSE(path.is_unc());
+  CHECK_FALSE(path.is_root());
+  CHECK(path.display() == "c:\\WinNT\\Temp\\setup.EXE");
+  CHECK(path.key() == "C:\\WINNT\\TEMP\\SETUP.EXE");
+  CHECK(path.root_key() == "C:");
+}
+
+TEST_CASE("a forward slash is accepted as a separator and displayed as a backslash", "[path]") {
+  // Goal: '/' accepted. Method: parse a mixed-separator path and compare the display form.
+  CHECK(parsed("C:/a/b\\c").display() == "C:\\a\\b\\c");
+  CHECK(parsed("//DP01/SMSPKGD$/S0100001").display() == "\\\\DP01\\SMSPKGD$\\S0100001");
+}
+
+TEST_CASE("a UNC path has the server and share as its root", "[path]") {
+  // Goal: the UNC form and its root-only display. Method: parse and inspect.
+  const WindowsPath path = parsed("\\\\dp01\\SMSPKGD$\\S0100001\\data1.cab");
+  CHECK(path.root == "\\\\dp01\\SMSPKGD$");
+  CHECK(path.is_unc());
+  CHECK(path.components == std::vector<std::string>{"S0100001", "data1.cab"});
+  CHECK(path.root_key() == "\\\\DP01\\SMSPKGD$");
+  const WindowsPath root = parsed("\\\\DP01\\SMSPKGD$");
+  CHECK(root.is_root());
+  CHECK(root.display() == "\\\\DP01\\SMSPKGD$");
+}
+
+TEST_CASE("a drive root displays with its trailing backslash", "[path]") {
+  // Goal: "C:\" is the display form of the root. Method: parse the root and one child of it.
+  const WindowsPath root = parsed("C:\\");
+  CHECK(root.is_root());
+  CHECK(root.display() == "C:\\");
+  CHECK(root.child("WINNT").display() == "C:\\WINNT");
+}
+
+TEST_CASE("one trailing separator is accepted", "[path]") {
+  // Goal: "C:\a\" names C:\a. Method: compare components.
+  CHECK(parsed("C:\\a\\").components == std::vector<std::string>{"a"});
+  CHECK(parsed("\\\\S\\SH\\").is_root());
+}
+
+TEST_CASE("relative, drive-relative and empty paths are ERROR_INVALID_NAME", "[path]") {
+  // Goal: strict parsing. Method: each malformed form gives error 123.
+  for (const char* text :
+       {"", "a\\b", "\\a", "C:", "C:a", "1:\\a", "\\\\server", "\\\\server\\", "\\\\\\share"}) {
+    INFO(text);
+    CHECK(parse_error(text) == Win32Error::invalid_name);
+  }
+}
+
+TEST_CASE("an empty component in the middle is ERROR_INVALID_NAME", "[path]") {
+  // Goal: "C:\a\\b" is refused. Method: parse and compare the error.
+  CHECK(parse_error("C:\\a\\\\b") == Win32Error::invalid_name);
+  CHECK(parse_error("C:\\\\") == Win32Error::invalid_name);
+}
+
+TEST_CASE("forbidden characters and dot components are ERROR_INVALID_NAME", "[path]") {
+  // Goal: every character Windows forbids in names. Method: one path per character.
+  for (const char c : std::string("<>:\"|?*\x01\x1f")) {
+    INFO(static_cast<int>(c));
+    CHECK(parse_error(std::string("C:\\a") + c + "b") == Win32Error::invalid_name);
+  }
+  CHECK(parse_error("C:\\a\\.\\b") == Win32Error::invalid_name);
+  CHECK(parse_error("C:\\a\\..\\b") == Win32Error::invalid_name);
+  CHECK(parse_error("\\\\se?ver\\share") == Win32Error::invalid_name);
+}
+
+TEST_CASE("a component over 255 characters is refused and one of 255 is accepted", "[path]") {
+  // Goal: the component limit, both sides of the boundary. Method: build names of 255 and 256.
+  const std::string longest(kPathComponentLengthMax, 'x');
+  CHECK(parse_windows_path("C:\\" + longest).ok());
+  CHECK(parse_error("C:\\" + longest + "x") == Win32Error::invalid_name);
+}
+
+TEST_CASE("a path over kPathLengthMax is ERROR_FILENAME_EXCED_RANGE", "[path]") {
+  // Goal: the total length limit, both sides. Method: many short components.
+  std::string text = "C:";
+  while (text.size() + 2 <= kPathLengthMax) text += "\\a";
+  REQUIRE(text.size() <= kPathLengthMax);
+  CHECK(parse_windows_path(text).ok());
+  text += "\\a";
+  CHECK(parse_error(text) == Win32Error::filename_exced_range);
+}
+
+TEST_CASE("parent and child are inverse", "[path]") {
+  // Goal: navigation helpers. Method: go down and up again.
+  const WindowsPath path = parsed("C:\\a\\b");
+  CHECK(path.parent().display() == "C:\\a");
+  CHECK(path.parent().parent().is_root());
+  CHECK(path.parent().child("b").key() == path.key());
+}
+
+TEST_CASE("parsing into a used path value leaves no stale components", "[path]") {
+  // Goal: the storage-reusing parse is exact. Method: parse a long path, then a short one.
+  WindowsPath path;
+  REQUIRE(parse_windows_path_into("\\\\S\\SH\\a\\b\\c\\d", path) == Win32Error::ok);
+  REQUIRE(parse_windows_path_into("C:\\x", path) == Win32Error::ok);
+  CHECK(path.root == "C:");
+  CHECK(path.components == std::vector<std::string>{"x"});
+}
+
+TEST_CASE("keys compare paths case-insensitively", "[path]") {
+  // Goal: identity ignores case. Method: two spellings, one key.
+  CHECK(parsed("c:\\winnt\\TEMP").key() == parsed("C:\\WinNT\\temp").key());
+  CHECK(upper_ascii("Setup.exe~1") == "SETUP.EXE~1");
+}
+
+TEST_CASE("listing order is case-insensitive and total", "[path]") {
+  // Goal: less_case_insensitive sorts like the upper-case keys. Method: sort mixed-case names.
+  std::vector<std::string> names{"b.txt", "A.txt", "a_b", "C", "ab", "_z"};
+  std::sort(names.begin(), names.end(),
+            [](const std::string& l, const std::string& r) { return less_case_insensitive(l, r); });
+  CHECK(names == std::vector<std::string>{"A.txt", "ab", "a_b", "b.txt", "C", "_z"});
+  CHECK_FALSE(less_case_insensitive("abc", "ABC"));
+  CHECK_FALSE(less_case_insensitive("ABC", "abc"));
+}
+
+}  // namespace
+}  // namespace distsim::sim

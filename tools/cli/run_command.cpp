@@ -1,0 +1,81 @@
+// The run subcommand: load, refuse what cannot run, run, write outputs (all or nothing), judge.
+#include "tools/cli/run_command.h"
+
+#include <ostream>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/output_file.h"
+#include "sim/run_report.h"
+#include "sim/scenario_loader.h"
+#include "sim/trace.h"
+#include "sim/value_parse.h"
+#include "sim/world.h"
+#include "tools/cli/exit_status.h"
+
+namespace distsim::cli {
+namespace {
+
+struct OutputFile {
+  const std::string& path;
+  std::string content;
+};
+
+std::string position_prefix(const std::string& file, const sim::SourcePosition& position) {
+  if (position.line == 0) return fmt::format("{}: ", file);
+  return fmt::format("{}:{}:{}: ", file, position.line, position.column);
+}
+
+}  // namespace
+
+int run_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err) {
+  sim::LoadResult loaded = sim::load_scenario_file(options.scenario_path);
+  if (!loaded.errors.empty()) {
+    for (const auto& error : loaded.errors) err << error.to_string() << '\n';
+    return kExitCannotRun;
+  }
+  const sim::Scenario& scenario = *loaded.scenario;
+  sim::RunOptions run_options;
+  run_options.seed = options.seed;
+  if (options.until) {
+    const auto until = sim::parse_duration(*options.until);
+    if (!until.ok()) {
+      err << fmt::format("distsim run: --until: {}\n", until.error);
+      return kExitCannotRun;
+    }
+    run_options.until_us = *until.value;
+  }
+  const auto problems = sim::unsupported_features(scenario);
+  if (!problems.empty()) {
+    for (const auto& problem : problems) {
+      err << position_prefix(scenario.file, problem.position) << problem.message << '\n';
+    }
+    return kExitCannotRun;
+  }
+  run_options.trace = !options.trace_path.empty();
+  const sim::RunResult run = sim::run_world(scenario, run_options);
+  const sim::RunVerdict verdict = sim::judge_run(scenario, run);
+
+  std::vector<OutputFile> outputs;
+  if (!options.trace_path.empty()) {
+    outputs.push_back({options.trace_path,
+                       sim::trace_to_jsonl(run.trace, {scenario.name, run.seed, DISTSIM_VERSION})});
+  }
+  if (!options.log_path.empty()) outputs.push_back({options.log_path, sim::distmgr_log_text(run)});
+  if (!options.status_path.empty()) outputs.push_back({options.status_path, sim::status_csv(run)});
+  for (const OutputFile& output : outputs) {
+    if (const auto problem = sim::write_file_atomically(output.path, output.content)) {
+      err << "distsim run: " << *problem << '\n';
+      return kExitCannotRun;
+    }
+  }
+  if (options.json) {
+    out << sim::summary_json(scenario, run, verdict);
+  } else {
+    out << sim::summary_text(scenario, run, verdict, {options.quiet});
+  }
+  return verdict.passed() ? kExitOk : kExitFinding;
+}
+
+}  // namespace distsim::cli

@@ -1,0 +1,27 @@
+// `distsim run SCENARIO.yaml`: loads one scenario, runs it, writes the requested output files and
+// prints the summary.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace distsim::cli {
+
+struct RunCommandOptions {
+  std::string scenario_path;
+  std::optional<uint64_t> seed;
+  std::optional<std::string> until;  // a duration, parsed like the scenario's `until`
+  std::string trace_path;
+  std::string log_path;
+  std::string status_path;
+  bool json = false;
+  bool quiet = false;
+};
+
+// Returns the exit status. Never throws for bad input; a bug reaches main() as an exception.
+[[nodiscard]] int run_command(const RunCommandOptions& options, std::ostream& out,
+                              std::ostream& err);
+
+}  // namespace distsim::cli

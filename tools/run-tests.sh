@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's second command (and CI's): set everything up, build with warnings as errors, and
+# run the whole test suite (unit tests, RapidCheck properties with a fixed seed, every scenario).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh ci
+jobs="$(nproc 2>/dev/null || echo 2)"
+ctest --preset ci -j "$jobs"
