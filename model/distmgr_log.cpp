@@ -2,9 +2,9 @@
 // days-from-civil algorithm (proleptic Gregorian calendar, no time library involved).
 #include "model/distmgr_log.h"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 #include "model/assert.h"
 
@@ -31,7 +31,8 @@ CivilTime civil_from_days(int64_t days) {
   const auto day_of_era = static_cast<uint32_t>(days - era * 146097);
   const uint32_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const uint32_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const uint32_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const uint32_t month_index = (5 * day_of_year + 2) / 153;
   CivilTime civil;
   civil.day = day_of_year - (153 * month_index + 2) / 5 + 1;
@@ -44,11 +45,12 @@ CivilTime civil_from_days(int64_t days) {
 CivilTime civil_at(const SiteClock& clock, TimeUs offset_us) {
   DISTSIM_ASSERT(clock.start_month >= 1 && clock.start_month <= 12);
   const int64_t start_days = days_from_civil(clock.start_year, clock.start_month, clock.start_day);
-  const TimeUs start_us =
-      start_days * kMicrosecondsPerDay + static_cast<TimeUs>(clock.start_hour) * kMicrosecondsPerHour;
+  const TimeUs start_us = start_days * kMicrosecondsPerDay +
+                          static_cast<TimeUs>(clock.start_hour) * kMicrosecondsPerHour;
   const TimeUs absolute_us = start_us + offset_us;
-  const int64_t days = absolute_us >= 0 ? absolute_us / kMicrosecondsPerDay
-                                        : (absolute_us - kMicrosecondsPerDay + 1) / kMicrosecondsPerDay;
+  const int64_t days = absolute_us >= 0
+                           ? absolute_us / kMicrosecondsPerDay
+                           : (absolute_us - kMicrosecondsPerDay + 1) / kMicrosecondsPerDay;
   const TimeUs within_day_us = absolute_us - days * kMicrosecondsPerDay;
   DISTSIM_ASSERT(within_day_us >= 0 && within_day_us < kMicrosecondsPerDay);
   CivilTime civil = civil_from_days(days);
@@ -100,10 +102,11 @@ std::string format_log_line(LogFormat format, const SiteClock& clock, const LogE
                          local.millisecond, local.year, clock.time_zone_name, entry.thread_id,
                          entry.thread_id);
     case LogFormat::numeric:
-      return fmt::format("{}  $$<{}><{:02}-{:02}-{:04} {:02}:{:02}:{:02}.{:03}{}><thread={} (0x{:X})>",
-                         entry.text, kDistributionManagerComponent, local.month, local.day,
-                         local.year, local.hour, local.minute, local.second, local.millisecond,
-                         bias_text(clock.bias_minutes), entry.thread_id, entry.thread_id);
+      return fmt::format(
+          "{}  $$<{}><{:02}-{:02}-{:04} {:02}:{:02}:{:02}.{:03}{}><thread={} (0x{:X})>", entry.text,
+          kDistributionManagerComponent, local.month, local.day, local.year, local.hour,
+          local.minute, local.second, local.millisecond, bias_text(clock.bias_minutes),
+          entry.thread_id, entry.thread_id);
     case LogFormat::cmtrace:
       return fmt::format(
           "<![LOG[{}]LOG]!><time=\"{:02}:{:02}:{:02}.{:03}{}\" date=\"{:02}-{:02}-{:04}\" "
@@ -125,11 +128,12 @@ std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
       context.site_code, context.process_id, context.thread_id, weekday_name(gmt), month_name(gmt),
       gmt.day, gmt.hour, gmt.minute, gmt.second, gmt.millisecond, gmt.year);
   for (size_t index = 0; index < 10; ++index) {
-    const std::string_view value =
-        index < message.insertion_strings.size() ? message.insertion_strings[index] : "";
+    std::string_view value;  // empty beyond the strings given
+    if (index < message.insertion_strings.size()) value = message.insertion_strings[index];
     text += fmt::format(" ISTR{}=\"{}\"", index, value);
   }
-  const int attribute_count = (message.package_id.empty() ? 0 : 1) + (message.dp_name.empty() ? 0 : 1);
+  const int attribute_count =
+      (message.package_id.empty() ? 0 : 1) + (message.dp_name.empty() ? 0 : 1);
   text += fmt::format(" NUMATTRS={}", attribute_count);
   int attribute_index = 0;
   if (!message.package_id.empty()) {
@@ -138,8 +142,8 @@ std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
     ++attribute_index;
   }
   if (!message.dp_name.empty()) {
-    text += fmt::format(" AID{}=404 AVAL{}=\"{}\"", attribute_index, attribute_index,
-                        message.dp_name);
+    text +=
+        fmt::format(" AID{}=404 AVAL{}=\"{}\"", attribute_index, attribute_index, message.dp_name);
   }
   return text;
 }

@@ -16,8 +16,8 @@ namespace distsim::model {
 // A broken-down local or UTC time.
 struct CivilTime {
   int32_t year = 2000;
-  uint32_t month = 1;   // 1..12
-  uint32_t day = 1;     // 1..31
+  uint32_t month = 1;  // 1..12
+  uint32_t day = 1;    // 1..31
   uint32_t hour = 0;
   uint32_t minute = 0;
   uint32_t second = 0;

@@ -4,10 +4,10 @@
 // or 2302 and a retry scheduled by the policy.
 #include "model/distribution_manager.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "model/assert.h"
 
@@ -39,7 +39,8 @@ DistributionManager::DistributionManager(SiteConfig config, ManagerPorts ports)
 void DistributionManager::add_distribution_point(DistributionPointDefinition definition) {
   DISTSIM_ASSERT(distribution_points_.size() < kManagedDistributionPointsMax);
   DISTSIM_ASSERT(definition.bandwidth_bytes_per_second >= 1);
-  for (const auto& existing : distribution_points_) DISTSIM_ASSERT(existing.name != definition.name);
+  for (const auto& existing : distribution_points_)
+    DISTSIM_ASSERT(existing.name != definition.name);
   distribution_points_.push_back(std::move(definition));
 }
 
@@ -72,7 +73,8 @@ void DistributionManager::package_created(PackageDefinition definition) {
 WakeToken DistributionManager::make_token(uint32_t package_index, WakeKind kind,
                                           uint32_t dp_job_index) const {
   DISTSIM_ASSERT(dp_job_index < (1u << kTokenJobBits));
-  const uint64_t generation = packages_[package_index].generation & ((1u << kTokenGenerationBits) - 1);
+  const uint64_t generation =
+      packages_[package_index].generation & ((1u << kTokenGenerationBits) - 1);
   uint64_t value = package_index;
   value = (value << kTokenGenerationBits) | generation;
   value = (value << kTokenJobBits) | dp_job_index;
@@ -82,7 +84,8 @@ WakeToken DistributionManager::make_token(uint32_t package_index, WakeKind kind,
 
 void DistributionManager::on_wake(WakeToken token) {
   const auto kind = static_cast<WakeKind>(token.value & ((1u << kTokenKindBits) - 1));
-  const auto job_index = static_cast<uint32_t>((token.value >> kTokenKindBits) & ((1u << kTokenJobBits) - 1));
+  const auto job_index =
+      static_cast<uint32_t>((token.value >> kTokenKindBits) & ((1u << kTokenJobBits) - 1));
   const auto generation = static_cast<uint32_t>((token.value >> (kTokenKindBits + kTokenJobBits)) &
                                                 ((1u << kTokenGenerationBits) - 1));
   const auto package_index =
@@ -154,11 +157,12 @@ void DistributionManager::start_pass(uint32_t package_index) {
     fail_pass(package_index, list_error);
     return;
   }
-  log(fmt::format("The size of package {} is {} KBytes", record.definition.id, [&record] {
-        uint64_t total = 0;
-        for (const auto& file : record.files) total += file.size_bytes;
-        return (total + 1023) / 1024;
-      }()),
+  log(fmt::format("The size of package {} is {} KBytes", record.definition.id,
+                  [&record] {
+                    uint64_t total = 0;
+                    for (const auto& file : record.files) total += file.size_bytes;
+                    return (total + 1023) / 1024;
+                  }()),
       record.thread_id);
   read_next_file(package_index);
 }
@@ -200,9 +204,9 @@ void DistributionManager::read_next_file(uint32_t package_index) {
     return;
   }
   const SourceFile& file = record.files[record.file_index];
-  auto opened = ports_.file_system.open(
-      {file.path, config_.source_open_access, config_.source_open_share,
-       CreateDisposition::open_existing});
+  auto opened =
+      ports_.file_system.open({file.path, config_.source_open_access, config_.source_open_share,
+                               CreateDisposition::open_existing});
   if (!opened.ok()) {
     log(fmt::format("~Cannot open source file {} for package {}.", file.path, record.definition.id),
         record.thread_id, LogSeverity::error);
@@ -210,8 +214,8 @@ void DistributionManager::read_next_file(uint32_t package_index) {
     return;
   }
   record.source_handle = opened.value();
-  const TimeUs done_us =
-      ports_.scheduler.now() + transfer_time_us(file.size_bytes, config_.read_bandwidth_bytes_per_second);
+  const TimeUs done_us = ports_.scheduler.now() +
+                         transfer_time_us(file.size_bytes, config_.read_bandwidth_bytes_per_second);
   ports_.scheduler.wake_at(done_us, make_token(package_index, WakeKind::read_done, 0));
 }
 
@@ -353,9 +357,10 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
   log(fmt::format("~Error {}: {} Cannot copy package {} to distribution point {}.",
                   win32_code(error), win32_error_message(error), record.definition.id, dp.share),
       record.thread_id, LogSeverity::error);
-  raise(status_id::kCopyToDpFailed,
-        {record.definition.id, record.definition.source_path, dp_package_path(record, job.dp_index)},
-        record, record.thread_id, dp.share);
+  raise(
+      status_id::kCopyToDpFailed,
+      {record.definition.id, record.definition.source_path, dp_package_path(record, job.dp_index)},
+      record, record.thread_id, dp.share);
 }
 
 void DistributionManager::finish_pass(uint32_t package_index) {
@@ -370,8 +375,8 @@ void DistributionManager::finish_pass(uint32_t package_index) {
       record.thread_id);
   raise(status_id::kPackageProcessed, {record.definition.name, record.definition.id}, record,
         record.thread_id);
-  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
-                              PassResult::success, Win32Error::ok});
+  ports_.reporter.pass_ended(
+      {record.definition.id, record.status.attempt_count, PassResult::success, Win32Error::ok});
   DISTSIM_ASSERT(active_passes_ > 0);
   --active_passes_;
   start_queued_passes();
@@ -384,13 +389,12 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   const TimeUs now_us = ports_.scheduler.now();
   record.phase = Phase::idle;
   record.status.last_error = error;
-  log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)),
-      record.thread_id, LogSeverity::error);
-  const RetryDecision decision =
-      decide_retry(config_.retry, error,
-                   {record.retries_done, record.first_attempt_start_us, now_us,
-                    record.previous_delay_us},
-                   ports_.random);
+  log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)), record.thread_id,
+      LogSeverity::error);
+  const RetryDecision decision = decide_retry(
+      config_.retry, error,
+      {record.retries_done, record.first_attempt_start_us, now_us, record.previous_delay_us},
+      ports_.random);
   std::string next_retry = "none";
   if (decision.retry) {
     const TimeUs retry_at_us = now_us + decision.delay_us;
@@ -417,7 +421,8 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   record.status.state_since_us = now_us;
   for (uint32_t slot = 0; slot < record.status.distribution_points.size(); ++slot) {
     if (record.status.distribution_points[slot].state == DpState::installed) continue;
-    set_dp_state(record, slot, decision.retry ? DpState::install_retrying : DpState::install_failed);
+    set_dp_state(record, slot,
+                 decision.retry ? DpState::install_retrying : DpState::install_failed);
   }
   if (decision.retry) {
     ++record.retries_done;
@@ -457,9 +462,9 @@ void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions
                                 std::string dp_name) {
   StatusMessage message = make_status_message(id, std::move(insertions), record.definition.id,
                                               std::move(dp_name), ports_.scheduler.now());
-  const std::string statmsg = statmsg_text(
-      message, config_.clock,
-      {config_.server_name, config_.site_code, config_.process_id, thread_id});
+  const std::string statmsg =
+      statmsg_text(message, config_.clock,
+                   {config_.server_name, config_.site_code, config_.process_id, thread_id});
   const LogSeverity severity = message.severity == Severity::error     ? LogSeverity::error
                                : message.severity == Severity::warning ? LogSeverity::warning
                                                                        : LogSeverity::info;
@@ -471,8 +476,8 @@ TimeUs DistributionManager::transfer_time_us(uint64_t size_bytes, uint64_t bytes
   DISTSIM_ASSERT(bytes_per_second >= 1);
   const uint64_t whole_seconds = size_bytes / bytes_per_second;
   const uint64_t remainder = size_bytes % bytes_per_second;
-  const uint64_t us = whole_seconds * 1'000'000 + (remainder * 1'000'000 + bytes_per_second - 1) /
-                                                      bytes_per_second;
+  const uint64_t us =
+      whole_seconds * 1'000'000 + (remainder * 1'000'000 + bytes_per_second - 1) / bytes_per_second;
   return static_cast<TimeUs>(us);
 }
 

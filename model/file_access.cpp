@@ -1,9 +1,9 @@
 // Name tables for access rights and share flags.
 #include "model/file_access.h"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 namespace distsim::model {
 namespace {

@@ -112,7 +112,7 @@ struct PassEndReport {
 
 struct RetryScheduledReport {
   std::string package_id;
-  std::string dp_name;  // empty when the whole package is retried (sms2)
+  std::string dp_name;   // empty when the whole package is retried (sms2)
   uint32_t attempt = 0;  // the attempt that will run at at_us
   TimeUs at_us = 0;
 };

@@ -14,7 +14,7 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)), error_(Win32Error::ok) {}  // NOLINT: implicit
-  Result(Win32Error error) : error_(error) {                              // NOLINT: implicit
+  Result(Win32Error error) : error_(error) {                             // NOLINT: implicit
     DISTSIM_ASSERT(error != Win32Error::ok);
   }
 

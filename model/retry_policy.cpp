@@ -51,8 +51,7 @@ std::string_view jitter_name(Jitter jitter) {
 bool is_retryable(const RetryPolicy& policy, Win32Error error) {
   DISTSIM_ASSERT(error != Win32Error::ok);
   if (policy.retry_on.empty()) return true;
-  return std::find(policy.retry_on.begin(), policy.retry_on.end(), error) !=
-         policy.retry_on.end();
+  return std::find(policy.retry_on.begin(), policy.retry_on.end(), error) != policy.retry_on.end();
 }
 
 TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number) {
@@ -77,8 +76,8 @@ TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number) {
   return cap_delay(policy, delay_us);
 }
 
-TimeUs jittered_delay_us(const RetryPolicy& policy, uint32_t retry_number,
-                         TimeUs previous_delay_us, RandomPort& random) {
+TimeUs jittered_delay_us(const RetryPolicy& policy, uint32_t retry_number, TimeUs previous_delay_us,
+                         RandomPort& random) {
   const TimeUs base_us = base_delay_us(policy, retry_number);
   switch (policy.jitter) {
     case Jitter::none:
@@ -97,8 +96,8 @@ TimeUs jittered_delay_us(const RetryPolicy& policy, uint32_t retry_number,
   DISTSIM_ASSERT(false);
 }
 
-RetryDecision decide_retry(const RetryPolicy& policy, Win32Error error,
-                           const RetryContext& context, RandomPort& random) {
+RetryDecision decide_retry(const RetryPolicy& policy, Win32Error error, const RetryContext& context,
+                           RandomPort& random) {
   DISTSIM_ASSERT(context.now_us >= context.first_attempt_start_us);
   if (!is_retryable(policy, error)) return {false, 0, "not retryable"};
   if (policy.retry_count_max && context.retries_done >= *policy.retry_count_max) {
@@ -142,8 +141,8 @@ RetryBounds retry_bounds(const RetryPolicy& policy) {
         break;
       case Jitter::decorrelated:
         minimum_us = saturating_add(minimum_us, cap_delay(policy, policy.delay_us));
-        maximum_us = policy.max_delay_us ? saturating_add(maximum_us, *policy.max_delay_us)
-                                         : kTimeSaturated;
+        maximum_us =
+            policy.max_delay_us ? saturating_add(maximum_us, *policy.max_delay_us) : kTimeSaturated;
         break;
     }
   }

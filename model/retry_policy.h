@@ -21,14 +21,14 @@ enum class Jitter { none, full, equal, decorrelated };
 [[nodiscard]] std::string_view backoff_name(Backoff backoff);
 [[nodiscard]] std::string_view jitter_name(Jitter jitter);
 
-inline constexpr uint32_t kRetryCountMax = 1'000'000;  // largest finite `count`
-inline constexpr uint32_t kMultiplierMilliMax = 100'000;   // multiplier 100.0
+inline constexpr uint32_t kRetryCountMax = 1'000'000;     // largest finite `count`
+inline constexpr uint32_t kMultiplierMilliMax = 100'000;  // multiplier 100.0
 
 struct RetryPolicy {
   std::optional<uint32_t> retry_count_max;  // retries after the first attempt; nullopt: unlimited
   TimeUs delay_us = 60 * kMicrosecondsPerMinute;
   Backoff backoff = Backoff::fixed;
-  uint32_t multiplier_milli = 2000;   // exponential only: 2000 = x2.0
+  uint32_t multiplier_milli = 2000;    // exponential only: 2000 = x2.0
   std::optional<TimeUs> max_delay_us;  // cap on one delay (exponential and jitter)
   Jitter jitter = Jitter::none;
   std::optional<TimeUs> deadline_us;  // total budget measured from the start of the first attempt

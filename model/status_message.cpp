@@ -20,8 +20,7 @@ char severity_letter(Severity severity) {
 
 const std::vector<StatusMessageDefinition>& status_catalogue() {
   static const std::vector<StatusMessageDefinition> catalogue{
-      {kDistributionManagerComponent, status_id::kPackageProcessingStarted,
-       Severity::informational,
+      {kDistributionManagerComponent, status_id::kPackageProcessingStarted, Severity::informational,
        "SMS Distribution Manager is beginning to process package \"%1\" (package ID = %2).",
        Provenance::partly_confirmed, "BLOG-2003, BLOG-2007, CM-ACTIONS (SMS 2.0 wording inferred)"},
       {kDistributionManagerComponent, status_id::kPackageProcessed, Severity::informational,

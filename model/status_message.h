@@ -22,9 +22,9 @@ enum class Severity { informational, warning, error };
 
 // How much of a catalogue row is Microsoft's and how much is this project's assumption.
 enum class Provenance {
-  confirmed,        // ID, severity and wording seen in a Microsoft source
-  partly_confirmed, // ID and wording seen; severity or era inferred
-  project_defined,  // distsim's own choice, documented as such
+  confirmed,         // ID, severity and wording seen in a Microsoft source
+  partly_confirmed,  // ID and wording seen; severity or era inferred
+  project_defined,   // distsim's own choice, documented as such
 };
 
 struct StatusMessageDefinition {

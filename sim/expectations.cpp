@@ -2,10 +2,10 @@
 // Distmgr.log contents, invariants, and script steps' own expectations.
 #include "sim/expectations.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "model/assert.h"
 #include "sim/invariants.h"
@@ -45,11 +45,10 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
                        status->state_since_us, expectation.position});
   }
   if (expectation.attempts) {
-    results.push_back({fmt::format("{} attempts", id),
-                       in_range(*expectation.attempts, status->attempt_count),
-                       count_range_text(*expectation.attempts),
-                       fmt::format("{}", status->attempt_count), std::nullopt,
-                       expectation.position});
+    results.push_back(
+        {fmt::format("{} attempts", id), in_range(*expectation.attempts, status->attempt_count),
+         count_range_text(*expectation.attempts), fmt::format("{}", status->attempt_count),
+         std::nullopt, expectation.position});
   }
   if (expectation.retries) {
     const uint64_t retries = status->attempt_count == 0 ? 0 : status->attempt_count - 1;
@@ -58,19 +57,20 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
                        std::nullopt, expectation.position});
   }
   if (expectation.installed_by_us) {
-    const bool ok = status->installed_at_us && *status->installed_at_us <= *expectation.installed_by_us;
-    results.push_back({fmt::format("{} installed_by", id), ok,
-                       fmt::format("installed by {}", duration_text(*expectation.installed_by_us)),
-                       status->installed_at_us
-                           ? fmt::format("installed at {}", duration_text(*status->installed_at_us))
-                           : fmt::format("not installed (state {})",
-                                         model::package_state_name(status->state)),
-                       status->installed_at_us, expectation.position});
+    const bool ok =
+        status->installed_at_us && *status->installed_at_us <= *expectation.installed_by_us;
+    results.push_back(
+        {fmt::format("{} installed_by", id), ok,
+         fmt::format("installed by {}", duration_text(*expectation.installed_by_us)),
+         status->installed_at_us
+             ? fmt::format("installed at {}", clock_text(*status->installed_at_us))
+             : fmt::format("not installed (state {})", model::package_state_name(status->state)),
+         status->installed_at_us, expectation.position});
   }
   for (const DpStateExpectation& dp : expectation.distribution_points) {
-    const auto found = std::find_if(status->distribution_points.begin(),
-                                    status->distribution_points.end(),
-                                    [&dp](const model::DpStatus& each) { return each.dp_name == dp.dp_name; });
+    const auto found =
+        std::find_if(status->distribution_points.begin(), status->distribution_points.end(),
+                     [&dp](const model::DpStatus& each) { return each.dp_name == dp.dp_name; });
     const std::string actual = found == status->distribution_points.end()
                                    ? std::string("not a target of this package")
                                    : std::string(model::dp_state_short_name(found->state));
@@ -107,8 +107,8 @@ void check_status_sequence(const StatusSequenceExpectation& expectation, const R
         expectation.ids.end()) {
       continue;
     }
-    if (!mismatch_us && (actual.size() >= expectation.ids.size() ||
-                         expectation.ids[actual.size()] != message.id)) {
+    if (!mismatch_us &&
+        (actual.size() >= expectation.ids.size() || expectation.ids[actual.size()] != message.id)) {
       mismatch_us = message.t_us;
     }
     actual.push_back(message.id);
@@ -129,17 +129,22 @@ void check_log(const Expectations& expect, const RunResult& run,
   };
   for (const std::string& needle : expect.log_contains) {
     const LogLine* line = first_line_with(needle);
-    results.push_back({fmt::format("log contains '{}'", needle), line != nullptr,
-                       "a Distmgr.log line containing it",
-                       line ? "found" : fmt::format("absent from all {} lines", run.log_lines.size()),
-                       line ? std::optional<TimeUs>(line->t_us) : std::nullopt, {}});
+    results.push_back(
+        {fmt::format("log contains '{}'", needle),
+         line != nullptr,
+         "a Distmgr.log line containing it",
+         line ? "found" : fmt::format("absent from all {} lines", run.log_lines.size()),
+         line ? std::optional<TimeUs>(line->t_us) : std::nullopt,
+         {}});
   }
   for (const std::string& needle : expect.log_not_contains) {
     const LogLine* line = first_line_with(needle);
-    results.push_back({fmt::format("log does not contain '{}'", needle), line == nullptr,
+    results.push_back({fmt::format("log does not contain '{}'", needle),
+                       line == nullptr,
                        "no Distmgr.log line containing it",
                        line ? fmt::format("found: {}", line->text) : "absent",
-                       line ? std::optional<TimeUs>(line->t_us) : std::nullopt, {}});
+                       line ? std::optional<TimeUs>(line->t_us) : std::nullopt,
+                       {}});
   }
 }
 
@@ -157,8 +162,8 @@ std::string duration_text(TimeUs t_us) {
   std::string text = t_us < 0 ? "-" : "";
   TimeUs rest = t_us < 0 ? -t_us : t_us;
   constexpr std::pair<TimeUs, std::string_view> kUnits[] = {
-      {model::kMicrosecondsPerDay, "d"},         {model::kMicrosecondsPerHour, "h"},
-      {model::kMicrosecondsPerMinute, "m"},      {model::kMicrosecondsPerSecond, "s"},
+      {model::kMicrosecondsPerDay, "d"},          {model::kMicrosecondsPerHour, "h"},
+      {model::kMicrosecondsPerMinute, "m"},       {model::kMicrosecondsPerSecond, "s"},
       {model::kMicrosecondsPerMillisecond, "ms"}, {1, "us"}};
   for (const auto& [unit_us, suffix] : kUnits) {
     if (rest >= unit_us) {
@@ -169,23 +174,41 @@ std::string duration_text(TimeUs t_us) {
   return text;
 }
 
+std::string clock_text(TimeUs t_us) {
+  DISTSIM_ASSERT(t_us >= 0);
+  const TimeUs days = t_us / model::kMicrosecondsPerDay;
+  const TimeUs hours = t_us / model::kMicrosecondsPerHour % 24;
+  const TimeUs minutes = t_us / model::kMicrosecondsPerMinute % 60;
+  const TimeUs seconds = t_us / model::kMicrosecondsPerSecond % 60;
+  const TimeUs milliseconds = t_us / model::kMicrosecondsPerMillisecond % 1000;
+  std::string text = days > 0 ? fmt::format("{}d ", days) : "";
+  text += fmt::format("{:02}:{:02}:{:02}", hours, minutes, seconds);
+  if (milliseconds != 0) text += fmt::format(".{:03}", milliseconds);
+  return text;
+}
+
 std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
                                                      const RunResult& run) {
   std::vector<ExpectationResult> results;
   const Expectations& expect = scenario.expect;
   for (const auto& package : expect.packages) check_package(package, run, results);
   for (const auto& count : expect.status_counts) check_status_count(count, run, results);
-  for (const auto& sequence : expect.status_sequences) check_status_sequence(sequence, run, results);
+  for (const auto& sequence : expect.status_sequences)
+    check_status_sequence(sequence, run, results);
   check_log(expect, run, results);
   if (expect.no_invariant_violations) {
     for (const InvariantViolation& violation : check_invariants(run)) {
-      results.push_back({fmt::format("invariant {}", violation.invariant), false, "no violation",
-                         violation.detail, violation.t_us, {}});
+      results.push_back({fmt::format("invariant {}", violation.invariant),
+                         false,
+                         "no violation",
+                         violation.detail,
+                         violation.t_us,
+                         {}});
     }
   }
   for (const HolderFinding& finding : run.holder_findings) {
-    results.push_back({fmt::format("holder {} {}", finding.holder, finding.what), finding.ok,
-                       "", finding.detail, finding.t_us, finding.position});
+    results.push_back({fmt::format("holder {} {}", finding.holder, finding.what), finding.ok, "",
+                       finding.detail, finding.t_us, finding.position});
   }
   return results;
 }

@@ -13,10 +13,10 @@
 namespace distsim::sim {
 
 struct ExpectationResult {
-  std::string what;      // "S0100001 attempts"
+  std::string what;  // "S0100001 attempts"
   bool ok = false;
-  std::string expected;  // "3"
-  std::string actual;    // "2"
+  std::string expected;        // "3"
+  std::string actual;          // "2"
   std::optional<TimeUs> t_us;  // the relevant event, where one applies
   SourcePosition position;
 };
@@ -28,7 +28,11 @@ struct ExpectationResult {
 // Formats a count range as "3" or "2..4" or ">= 2".
 [[nodiscard]] std::string count_range_text(const CountRange& range);
 
-// "2h30m", "90s", "1d4h": virtual time for people.
+// "2h30m", "90s", "1d4h": an exact duration, every unit spelled (for limits and horizons).
 [[nodiscard]] std::string duration_text(TimeUs t_us);
+
+// "02:00:02.921", "1d 03:00:00": a point of virtual time for people, to the millisecond (the
+// milliseconds are left out when zero).
+[[nodiscard]] std::string clock_text(TimeUs t_us);
 
 }  // namespace distsim::sim

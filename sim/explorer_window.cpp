@@ -9,8 +9,8 @@ std::vector<HandleId> ExplorerWindow::acquire() {
   const auto folder_access =
       spec_.access.value_or(AccessMask{kFileReadData /* FILE_LIST_DIRECTORY */ | kSynchronize});
   const auto folder_share = spec_.share.value_or(ShareMode{model::share_bits::kAll});
-  auto folder = context_.vfs.open(actor_, {spec_.path, folder_access, folder_share,
-                                           model::CreateDisposition::open_existing});
+  auto folder = context_.vfs.open(
+      actor_, {spec_.path, folder_access, folder_share, model::CreateDisposition::open_existing});
   if (folder.ok()) handles.push_back(folder.value());
   if (!spec_.thumbnails || !folder.ok()) return handles;
   const std::string thumbs_path = spec_.path + "\\Thumbs.db";

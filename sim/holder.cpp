@@ -31,11 +31,11 @@ TimeUs Holder::draw(const DurationSpec& duration) {
 
 void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosition position) {
   const TimeUs now_us = context_.kernel.now();
-  context_.trace.add(now_us, spec_.name, "expectation",
-                     {{"what", fmt::format("{}: {}", spec_.name, what)},
-                      {"ok", ok},
-                      {"detail", detail}});
-  context_.findings.push_back({spec_.name, std::move(what), std::move(detail), now_us, position, ok});
+  context_.trace.add(
+      now_us, spec_.name, "expectation",
+      {{"what", fmt::format("{}: {}", spec_.name, what)}, {"ok", ok}, {"detail", detail}});
+  context_.findings.push_back(
+      {spec_.name, std::move(what), std::move(detail), now_us, position, ok});
 }
 
 void RepeatingHolder::start() {

@@ -1,9 +1,9 @@
 // The invariant checkers over a run's results.
 #include "sim/invariants.h"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "model/retry_policy.h"
 
@@ -15,11 +15,11 @@ void check_retry_bound(const RunResult& run, std::vector<InvariantViolation>& vi
   if (!bounds.attempt_count_max) return;
   for (const auto& package : run.packages) {
     if (package.attempt_count > *bounds.attempt_count_max) {
-      violations.push_back({"retry_bound",
-                            fmt::format("{} made {} attempts; the policy allows at most {}",
-                                        package.id, package.attempt_count,
-                                        *bounds.attempt_count_max),
-                            package.state_since_us.value_or(0)});
+      violations.push_back(
+          {"retry_bound",
+           fmt::format("{} made {} attempts; the policy allows at most {}", package.id,
+                       package.attempt_count, *bounds.attempt_count_max),
+           package.state_since_us.value_or(0)});
     }
   }
 }
@@ -35,10 +35,10 @@ void check_status_log_consistency(const RunResult& run,
   }
   for (const auto& [id, difference] : balance) {
     if (difference != 0) {
-      violations.push_back({"status_log_consistency",
-                            fmt::format("status message {}: raised and logged counts differ by {}",
-                                        id, difference),
-                            run.until_us});
+      violations.push_back(
+          {"status_log_consistency",
+           fmt::format("status message {}: raised and logged counts differ by {}", id, difference),
+           run.until_us});
     }
   }
 }
@@ -49,19 +49,19 @@ void check_pass_messages(const RunResult& run, std::vector<InvariantViolation>& 
     int64_t& open = open_passes[message.package_id];
     if (message.id == model::status_id::kPackageProcessingStarted) {
       if (open != 0) {
-        violations.push_back({"pass_messages",
-                              fmt::format("{}: 2300 raised while a pass was already running",
-                                          message.package_id),
-                              message.t_us});
+        violations.push_back(
+            {"pass_messages",
+             fmt::format("{}: 2300 raised while a pass was already running", message.package_id),
+             message.t_us});
       }
       ++open;
     } else if (message.id == model::status_id::kPackageProcessed ||
                message.id == model::status_id::kPackageFailed) {
       if (open != 1) {
-        violations.push_back({"pass_messages",
-                              fmt::format("{}: {} raised without a running pass",
-                                          message.package_id, message.id),
-                              message.t_us});
+        violations.push_back(
+            {"pass_messages",
+             fmt::format("{}: {} raised without a running pass", message.package_id, message.id),
+             message.t_us});
       }
       --open;
     }
@@ -77,9 +77,9 @@ void check_handles_and_times(const RunResult& run, std::vector<InvariantViolatio
     pass_running = pass_running || !settled;
     if (package.state == model::PackageState::installed &&
         (!package.installed_at_us || *package.installed_at_us > run.until_us)) {
-      violations.push_back({"installed_has_time",
-                            fmt::format("{} is installed without a time within the run", package.id),
-                            run.until_us});
+      violations.push_back(
+          {"installed_has_time",
+           fmt::format("{} is installed without a time within the run", package.id), run.until_us});
     }
   }
   if (!pass_running && run.manager_open_handles_at_end != 0) {

@@ -19,10 +19,10 @@ class EventTarget {
 };
 
 enum class RunOutcome {
-  horizon_reached,     // ran every event up to the horizon
-  queue_empty,         // nothing left to do before the horizon (now() is still the horizon)
-  budget_exhausted,    // the event budget ran out first: a reported outcome, not a hang
-  pending_limit_hit,   // more than kEventsPendingMax events were pending at once
+  horizon_reached,    // ran every event up to the horizon
+  queue_empty,        // nothing left to do before the horizon (now() is still the horizon)
+  budget_exhausted,   // the event budget ran out first: a reported outcome, not a hang
+  pending_limit_hit,  // more than kEventsPendingMax events were pending at once
 };
 
 [[nodiscard]] std::string_view run_outcome_name(RunOutcome outcome);

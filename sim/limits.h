@@ -8,22 +8,22 @@
 
 namespace distsim::sim {
 
-inline constexpr uint64_t kEventsPerRunDefault = 10'000'000;   // event budget of one run
-inline constexpr uint64_t kEventsPendingMax = 1'000'000;       // size of the future-event set
+inline constexpr uint64_t kEventsPerRunDefault = 10'000'000;  // event budget of one run
+inline constexpr uint64_t kEventsPendingMax = 1'000'000;      // size of the future-event set
 inline constexpr model::TimeUs kRunHorizonDefaultUs = 30 * model::kMicrosecondsPerDay;
 inline constexpr model::TimeUs kRunHorizonMaxUs = 3650 * model::kMicrosecondsPerDay;
 
-inline constexpr uint32_t kPathLengthMax = 32'767;       // Win32 extended-length path limit
+inline constexpr uint32_t kPathLengthMax = 32'767;        // Win32 extended-length path limit
 inline constexpr uint32_t kPathComponentLengthMax = 255;  // NTFS file name limit
 inline constexpr uint32_t kFilesystemNodesMax = 1'000'000;
 inline constexpr uint32_t kHandlesOpenMax = 100'000;
 inline constexpr uint32_t kLocksPerFileMax = 1'024;
 inline constexpr uint32_t kAccessLogEntriesMax = 10'000'000;
-inline constexpr uint32_t kVolumesMax = 4'096;  // drive letters plus DP shares
+inline constexpr uint32_t kVolumesMax = 4'096;        // drive letters plus DP shares
 inline constexpr uint32_t kVfsActorsMax = 1'000'000;  // actors named in one VirtualFileSystem
 inline constexpr uint64_t kTraceRecordsMax = 20'000'000;
 
-inline constexpr uint32_t kTreeFilesMax = 100'000;     // files one `tree:` entry may generate
+inline constexpr uint32_t kTreeFilesMax = 100'000;  // files one `tree:` entry may generate
 inline constexpr uint32_t kHoldersMax = 10'000;
 inline constexpr uint32_t kHolderRepeatsMax = 100'000;  // `count` of one holder
 inline constexpr uint32_t kScriptStepsMax = 10'000;
@@ -32,17 +32,17 @@ inline constexpr uint32_t kDistributionPointsMax = 1'000;
 inline constexpr uint64_t kScenarioFileBytesMax = 16ull * 1024 * 1024;
 
 // Scenario loading: bounds on the YAML itself and on lists the sections above do not cover.
-inline constexpr uint32_t kYamlDepthMax = 64;            // nesting of mappings and lists
-inline constexpr uint32_t kYamlNodesMax = 2'000'000;     // scalars, mappings and lists in a file
-inline constexpr uint32_t kScenarioErrorsMax = 1'000;    // errors reported for one file
+inline constexpr uint32_t kYamlDepthMax = 64;          // nesting of mappings and lists
+inline constexpr uint32_t kYamlNodesMax = 2'000'000;   // scalars, mappings and lists in a file
+inline constexpr uint32_t kScenarioErrorsMax = 1'000;  // errors reported for one file
 inline constexpr uint32_t kFaultsMax = 10'000;
-inline constexpr uint32_t kExpectationsMax = 10'000;     // entries of one `expect` list
+inline constexpr uint32_t kExpectationsMax = 10'000;  // entries of one `expect` list
 inline constexpr uint32_t kStatusSequenceLengthMax = 10'000;
 inline constexpr uint32_t kNameLengthMax = 256;          // names of scenarios, holders, DPs...
 inline constexpr uint32_t kLogPatternLengthMax = 4'096;  // one `log.contains` substring
 inline constexpr uint32_t kFlagNamesMax = 64;  // names in one access, share, retry_on or `on` list
-inline constexpr uint32_t kConcurrentPackagesMax = 1'000;   // site `max_packages`
-inline constexpr uint32_t kThreadsPerPackageMax = 1'000;    // site `threads_per_package`
+inline constexpr uint32_t kConcurrentPackagesMax = 1'000;  // site `max_packages`
+inline constexpr uint32_t kThreadsPerPackageMax = 1'000;   // site `threads_per_package`
 
 static_assert(kPathComponentLengthMax < kPathLengthMax);
 static_assert(kEventsPendingMax <= kEventsPerRunDefault);

@@ -1,15 +1,16 @@
 // Temporary-file-and-rename writing of output files.
 #include "sim/output_file.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
-#include <fmt/format.h>
-
 namespace distsim::sim {
 
-std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content) {
+std::optional<std::string> write_file_atomically(const std::string& path,
+                                                 std::string_view content) {
   const std::string temporary = path + ".distsim-partial";
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
   if (file == nullptr) return fmt::format("cannot write '{}': {}", path, std::strerror(errno));

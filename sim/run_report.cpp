@@ -1,9 +1,9 @@
 // Formats a run for people (summary), for programs (JSON) and for SMS tools (CSV, Distmgr.log).
 #include "sim/run_report.h"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "model/distmgr_log.h"
 #include "sim/trace.h"
@@ -12,14 +12,16 @@ namespace distsim::sim {
 namespace {
 
 std::string pass_line(const PassRecord& pass) {
-  std::string line = fmt::format("    attempt {:>3}  at {:<10}", pass.attempt, duration_text(pass.start_us));
+  std::string line =
+      fmt::format("    attempt {:>3}  at {:<12}", pass.attempt, clock_text(pass.start_us));
   if (!pass.end_us) return line + "  still running at the end";
   if (pass.result == model::PassResult::success) {
-    return line + fmt::format("  installed at {}", duration_text(*pass.end_us));
+    return line + fmt::format("  installed at {}", clock_text(*pass.end_us));
   }
   line += fmt::format("  failed with error {} ({})", model::win32_code(pass.error),
                       model::win32_error_name(pass.error));
-  if (pass.next_retry_us) return line + fmt::format(", retry at {}", duration_text(*pass.next_retry_us));
+  if (pass.next_retry_us)
+    return line + fmt::format(", retry at {}", clock_text(*pass.next_retry_us));
   return line + ", not retried";
 }
 
@@ -28,10 +30,10 @@ void append_packages(std::string& out, const RunResult& run) {
   if (run.packages.empty()) out += "  (none arrived)\n";
   for (const auto& package : run.packages) {
     const uint32_t retries = package.attempt_count == 0 ? 0 : package.attempt_count - 1;
-    out += fmt::format("  {} \"{}\": {} since {}, {} attempts, {} retries\n", package.id,
-                       package.name, model::package_state_name(package.state),
-                       duration_text(package.state_since_us.value_or(0)), package.attempt_count,
-                       retries);
+    out +=
+        fmt::format("  {} \"{}\": {} since {}, {} attempts, {} retries\n", package.id, package.name,
+                    model::package_state_name(package.state),
+                    clock_text(package.state_since_us.value_or(0)), package.attempt_count, retries);
     for (const PassRecord& pass : run.passes) {
       if (pass.package_id == package.id) out += pass_line(pass) + "\n";
     }
@@ -57,10 +59,12 @@ void append_status_messages(std::string& out, const RunResult& run) {
 
 std::string expectation_line(const ExpectationResult& result) {
   std::string line = fmt::format("  {}  {}", result.ok ? "PASS" : "FAIL", result.what);
-  if (result.ok) return line;
-  if (!result.expected.empty()) line += fmt::format(": expected {}, got {}", result.expected, result.actual);
-  else line += fmt::format(": {}", result.actual);
-  if (result.t_us) line += fmt::format(" (at {})", duration_text(*result.t_us));
+  if (result.ok) return result.actual.empty() ? line : fmt::format("{}: {}", line, result.actual);
+  if (!result.expected.empty())
+    line += fmt::format(": expected {}, got {}", result.expected, result.actual);
+  else
+    line += fmt::format(": {}", result.actual);
+  if (result.t_us) line += fmt::format(" (at {})", clock_text(*result.t_us));
   if (result.position.line > 0) line += fmt::format(" [line {}]", result.position.line);
   return line;
 }
@@ -78,7 +82,8 @@ RunVerdict judge_run(const Scenario& scenario, const RunResult& run) {
 
 std::string repro_command(const Scenario& scenario, const RunResult& run) {
   std::string command = fmt::format("distsim run '{}' --seed {}", scenario.file, run.seed);
-  if (run.until_us != scenario.until_us) command += fmt::format(" --until {}", duration_text(run.until_us));
+  if (run.until_us != scenario.until_us)
+    command += fmt::format(" --until {}", duration_text(run.until_us));
   return command;
 }
 
@@ -118,7 +123,8 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
   return out;
 }
 
-std::string summary_json(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict) {
+std::string summary_json(const Scenario& scenario, const RunResult& run,
+                         const RunVerdict& verdict) {
   std::string out = fmt::format(
       "{{\"scenario\":{},\"file\":{},\"seed\":{},\"until_us\":{},\"profile\":{},\"events\":{},"
       "\"outcome\":{},\"passed\":{},\"packages\":[",
@@ -128,13 +134,15 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
   for (size_t index = 0; index < run.packages.size(); ++index) {
     const auto& package = run.packages[index];
     out += fmt::format(
-        "{}{{\"id\":{},\"state\":{},\"attempts\":{},\"installed_at_us\":{},\"distribution_points\":{{",
-        index ? "," : "", json_quote(package.id), json_quote(model::package_state_name(package.state)),
-        package.attempt_count,
+        "{}{{\"id\":{},\"state\":{},\"attempts\":{},\"installed_at_us\":{},\"distribution_points\":"
+        "{{",
+        index ? "," : "", json_quote(package.id),
+        json_quote(model::package_state_name(package.state)), package.attempt_count,
         package.installed_at_us ? fmt::format("{}", *package.installed_at_us) : "null");
     for (size_t dp = 0; dp < package.distribution_points.size(); ++dp) {
-      out += fmt::format("{}{}:{}", dp ? "," : "", json_quote(package.distribution_points[dp].dp_name),
-                         json_quote(model::dp_state_name(package.distribution_points[dp].state)));
+      out +=
+          fmt::format("{}{}:{}", dp ? "," : "", json_quote(package.distribution_points[dp].dp_name),
+                      json_quote(model::dp_state_name(package.distribution_points[dp].state)));
     }
     out += "}}";
   }
@@ -149,8 +157,8 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
   out += "},\"expectations\":[";
   for (size_t index = 0; index < verdict.expectations.size(); ++index) {
     const auto& result = verdict.expectations[index];
-    out += fmt::format("{}{{\"what\":{},\"ok\":{},\"expected\":{},\"actual\":{}}}", index ? "," : "",
-                       json_quote(result.what), result.ok ? "true" : "false",
+    out += fmt::format("{}{{\"what\":{},\"ok\":{},\"expected\":{},\"actual\":{}}}",
+                       index ? "," : "", json_quote(result.what), result.ok ? "true" : "false",
                        json_quote(result.expected), json_quote(result.actual));
   }
   out += fmt::format("],\"repro\":{}}}\n", json_quote(repro_command(scenario, run)));

@@ -37,7 +37,7 @@ struct DurationSpec {
 };
 
 struct RetrySpec {
-  bool count_given = false;  // `count` was written
+  bool count_given = false;       // `count` was written
   std::optional<uint32_t> count;  // with count_given: nullopt = unlimited
   std::optional<TimeUs> delay_us;
   std::optional<model::Backoff> backoff;
@@ -109,8 +109,8 @@ struct ScriptStep {
   std::string handle_name;  // open (`as`), close, lock, unlock, write
   model::AccessMask access{model::access_bits::kGenericRead};
   model::ShareMode share{model::share_bits::kRead};
-  uint64_t offset = 0;  // lock/unlock
-  uint64_t length = 0;  // lock/unlock
+  uint64_t offset = 0;    // lock/unlock
+  uint64_t length = 0;    // lock/unlock
   bool exclusive = true;  // lock (`exclusive`, a key distsim adds; default true)
   std::optional<model::Win32Error> expect;
   SourcePosition position;
@@ -127,7 +127,7 @@ struct HolderSpec {
   std::string path;   // explorer_window (dir), temp_user (file), dp_client (file)
   std::string scope;  // antivirus, indexer, backup
   bool thumbnails = true;
-  uint64_t size_bytes = 1024;  // temp_user: size of a file it creates
+  uint64_t size_bytes = 1024;               // temp_user: size of a file it creates
   std::optional<model::AccessMask> access;  // overrides of the kind's defaults
   std::optional<model::ShareMode> share;
   std::vector<ScriptStep> steps;

@@ -86,8 +86,7 @@ Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {
       return context_.vfs.lock(actor_, *bound_handle(step.handle_name), step.offset, step.length,
                                step.exclusive);
     case ScriptStep::Action::unlock:
-      return context_.vfs.unlock(actor_, *bound_handle(step.handle_name), step.offset,
-                                 step.length);
+      return context_.vfs.unlock(actor_, *bound_handle(step.handle_name), step.offset, step.length);
     case ScriptStep::Action::write: {
       const HandleId handle = *bound_handle(step.handle_name);
       const auto path = context_.vfs.handle_path(handle);

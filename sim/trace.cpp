@@ -28,8 +28,8 @@ void append_value(std::string& out, const TraceValue& value) {
   }
 }
 
-void append_record_start(std::string& out, model::TimeUs t_us, uint64_t seq,
-                         std::string_view actor, std::string_view event) {
+void append_record_start(std::string& out, model::TimeUs t_us, uint64_t seq, std::string_view actor,
+                         std::string_view event) {
   fmt::format_to(std::back_inserter(out), "{{\"t_us\":{},\"seq\":{},\"actor\":{},\"event\":{}",
                  t_us, seq, json_quote(actor), json_quote(event));
 }
@@ -101,7 +101,8 @@ std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
   }
   const uint64_t hash = fnv1a64(out);
   append_record_start(out, last_us, seq, "world", "end");
-  fmt::format_to(std::back_inserter(out), ",\"events\":{},\"truncated\":{},\"trace_hash\":\"{:016x}\"}}\n",
+  fmt::format_to(std::back_inserter(out),
+                 ",\"events\":{},\"truncated\":{},\"trace_hash\":\"{:016x}\"}}\n",
                  trace.records().size(), trace.truncated() ? "true" : "false", hash);
   return out;
 }

@@ -2,10 +2,10 @@
 // reads digits with explicit overflow checks and names the offending text in its error.
 #include "sim/value_parse.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "model/assert.h"
 
@@ -31,8 +31,11 @@ constexpr std::array kDurationUnits{
 
 constexpr uint64_t kKibi = 1024;
 constexpr std::array kSizeUnits{
-    Unit{"TB", kKibi * kKibi * kKibi * kKibi}, Unit{"GB", kKibi * kKibi * kKibi},
-    Unit{"MB", kKibi * kKibi}, Unit{"KB", kKibi}, Unit{"B", 1},
+    Unit{"TB", kKibi* kKibi* kKibi* kKibi},
+    Unit{"GB", kKibi* kKibi* kKibi},
+    Unit{"MB", kKibi* kKibi},
+    Unit{"KB", kKibi},
+    Unit{"B", 1},
 };
 
 // Factors in bits per second.
@@ -41,8 +44,8 @@ constexpr std::array kBitRateUnits{
     Unit{"kbps", 1'000},         Unit{"bps", 1},
 };
 constexpr std::array kByteRateUnits{
-    Unit{"GBps", 8 * kKibi * kKibi * kKibi},
-    Unit{"MBps", 8 * kKibi * kKibi},
+    Unit{"GBps", 8 * kKibi* kKibi* kKibi},
+    Unit{"MBps", 8 * kKibi* kKibi},
     Unit{"KBps", 8 * kKibi},
     Unit{"Bps", 8},
 };
@@ -95,8 +98,8 @@ std::optional<std::string> sign_error(std::string_view what, std::string_view te
 std::optional<std::string> fraction_error(std::string_view what, std::string_view text,
                                           size_t position, std::string_view example) {
   if (position < text.size() && (text[position] == '.' || text[position] == ',')) {
-    return fmt::format("fractions are not allowed in {} '{}'; use a smaller unit ({})", what,
-                       text, example);
+    return fmt::format("fractions are not allowed in {} '{}'; use a smaller unit ({})", what, text,
+                       example);
   }
   return std::nullopt;
 }
@@ -118,12 +121,11 @@ ParsedValue<NumberAndUnit> split_number_and_unit(std::string_view what, std::str
   if (auto error = fraction_error(what, text, position, example)) return Result::failure(*error);
   const std::string_view unit = read_letters(text, position);
   if (position < text.size()) {
-    return Result::failure(fmt::format("unexpected character '{}' in {} '{}'", text[position],
-                                       what, text));
+    return Result::failure(
+        fmt::format("unexpected character '{}' in {} '{}'", text[position], what, text));
   }
   if (unit.empty()) {
-    return Result::failure(
-        fmt::format("{} '{}' has no unit; units are {}", what, text, unit_list));
+    return Result::failure(fmt::format("{} '{}' has no unit; units are {}", what, text, unit_list));
   }
   return Result::success(NumberAndUnit{*number, unit});
 }
@@ -145,8 +147,8 @@ ParsedValue<model::TimeUs> parse_duration(std::string_view text) {
   std::optional<size_t> previous_unit;
   while (position < text.size()) {
     if (!is_digit(text[position])) {
-      return Result::failure(fmt::format("unexpected character '{}' in duration '{}'",
-                                         text[position], text));
+      return Result::failure(
+          fmt::format("unexpected character '{}' in duration '{}'", text[position], text));
     }
     const auto number = read_digits(text, position);
     if (!number) return Result::failure(fmt::format("duration '{}' is too large", text));
@@ -156,12 +158,13 @@ ParsedValue<model::TimeUs> parse_duration(std::string_view text) {
     const std::string_view unit = read_letters(text, position);
     if (unit.empty()) {
       if (position < text.size()) {
-        return Result::failure(fmt::format("unexpected character '{}' in duration '{}'",
-                                           text[position], text));
+        return Result::failure(
+            fmt::format("unexpected character '{}' in duration '{}'", text[position], text));
       }
       if (!previous_unit) {
-        return Result::failure(fmt::format("duration '{}' has no unit; write e.g. '{}s' (units: {})",
-                                           text, text, kDurationUnitList));
+        return Result::failure(
+            fmt::format("duration '{}' has no unit; write e.g. '{}s' (units: {})", text, text,
+                        kDurationUnitList));
       }
       return Result::failure(fmt::format("missing unit at the end of duration '{}'", text));
     }
@@ -176,8 +179,7 @@ ParsedValue<model::TimeUs> parse_duration(std::string_view text) {
     }
     previous_unit = unit_index;
     const auto part_us = multiply(*number, kDurationUnits[*unit_index].factor);
-    if (!part_us || __builtin_add_overflow(total_us, *part_us, &total_us) ||
-        total_us > kTotalMax) {
+    if (!part_us || __builtin_add_overflow(total_us, *part_us, &total_us) || total_us > kTotalMax) {
       return Result::failure(fmt::format("duration '{}' is too large", text));
     }
   }
@@ -196,8 +198,8 @@ std::string format_duration(model::TimeUs duration_us) {
 
 ParsedValue<uint64_t> parse_size(std::string_view text) {
   using Result = ParsedValue<uint64_t>;
-  const auto split = split_number_and_unit("size", text, "e.g. '1536KB' rather than '1.5MB'",
-                                           kSizeUnitList);
+  const auto split =
+      split_number_and_unit("size", text, "e.g. '1536KB' rather than '1.5MB'", kSizeUnitList);
   if (!split.ok()) return Result::failure(split.error);
   const auto unit_index = find_unit(kSizeUnits, split.value->unit);
   if (!unit_index) {
@@ -212,16 +214,16 @@ ParsedValue<uint64_t> parse_size(std::string_view text) {
 std::string format_size(uint64_t size_bytes) {
   if (size_bytes == 0) return "0B";
   for (const Unit& unit : kSizeUnits) {
-    if (size_bytes % unit.factor == 0) return fmt::format("{}{}", size_bytes / unit.factor, unit.name);
+    if (size_bytes % unit.factor == 0)
+      return fmt::format("{}{}", size_bytes / unit.factor, unit.name);
   }
   DISTSIM_ASSERT(false);  // "B" divides everything
 }
 
 ParsedValue<uint64_t> parse_bandwidth(std::string_view text) {
   using Result = ParsedValue<uint64_t>;
-  const auto split = split_number_and_unit("bandwidth", text,
-                                           "e.g. '1500Kbps' rather than '1.5Mbps'",
-                                           kBandwidthUnitList);
+  const auto split = split_number_and_unit(
+      "bandwidth", text, "e.g. '1500Kbps' rather than '1.5Mbps'", kBandwidthUnitList);
   if (!split.ok()) return Result::failure(split.error);
   std::optional<uint64_t> factor;
   if (const auto bit_index = find_unit(kBitRateUnits, split.value->unit)) {
@@ -262,13 +264,15 @@ ParsedValue<uint64_t> parse_unsigned(std::string_view text) {
   if (text[0] == '+') {
     return Result::failure(fmt::format("a leading '+' is not allowed in '{}'", text));
   }
-  if (text[0] == '-') return Result::failure(fmt::format("negative number '{}' is not allowed", text));
+  if (text[0] == '-')
+    return Result::failure(fmt::format("negative number '{}' is not allowed", text));
   if (text.size() > 1 && text[0] == '0' && is_letter(text[1])) {
     return Result::failure(
         fmt::format("'{}' is not a decimal number; write the value in decimal", text));
   }
   size_t position = 0;
   const auto value = read_digits(text, position);
+  if (!value) return Result::failure(fmt::format("number '{}' is too large", text));
   if (position == 0 || position < text.size()) {
     return Result::failure(fmt::format("'{}' is not a whole decimal number", text));
   }
@@ -276,7 +280,6 @@ ParsedValue<uint64_t> parse_unsigned(std::string_view text) {
     return Result::failure(fmt::format(
         "'{}' has a leading zero (YAML 1.1 reads it as octal); write it without the zero", text));
   }
-  if (!value) return Result::failure(fmt::format("number '{}' is too large", text));
   return Result::success(*value);
 }
 

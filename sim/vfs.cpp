@@ -179,6 +179,7 @@ struct VirtualFileSystem::State {
 
   void emit(VfsEvent& event) {
     if (!recording()) return;
+    DISTSIM_ASSERT(event.actor != 0);
     event.t_us = clock_.now();
     if (observer_ != nullptr) observer_->on_vfs_event(event);
     if (!options_.record_access_log) return;
@@ -187,6 +188,7 @@ struct VirtualFileSystem::State {
       return;
     }
     log_.push_back(std::move(event));
+    DISTSIM_ASSERT(log_.size() <= kAccessLogEntriesMax);
   }
 
   // --- display paths
@@ -216,6 +218,7 @@ struct VirtualFileSystem::State {
 
   // The existing part of the path as created, then the rest as written.
   [[nodiscard]] std::string lookup_display(const WindowsPath& path, const Lookup& lookup) const {
+    DISTSIM_ASSERT(lookup.matched <= path.components.size());
     if (lookup.deepest == kNoNode) return path.display();
     std::string out = node_display(lookup.deepest);
     for (size_t index = lookup.matched; index < path.components.size(); ++index) {
@@ -250,6 +253,7 @@ struct VirtualFileSystem::State {
     const auto found = volume_by_key_.find(scratch_key_);
     if (found != volume_by_key_.end()) {
       out = found->second;
+      DISTSIM_ASSERT(out < volumes_.size());
       return Win32Error::ok;
     }
     if (path.is_unc()) return Win32Error::bad_netpath;
@@ -384,6 +388,7 @@ struct VirtualFileSystem::State {
   // else POSIX-orphaned (files, with posix_delete) or delete-pending until the last close.
   void delete_or_defer(NodeId id, bool posix) {
     Node& node = nodes_[id];
+    DISTSIM_ASSERT(node.in_use);
     DISTSIM_ASSERT(!node.delete_pending);
     if (node.handles.empty()) {
       destroy_node(id);
@@ -395,6 +400,7 @@ struct VirtualFileSystem::State {
     } else {
       node.delete_pending = true;
     }
+    DISTSIM_ASSERT(!node.in_use || node.delete_pending || node.orphaned);
   }
 
   void move_node(NodeId id, NodeId new_parent, std::string_view name) {
@@ -580,6 +586,8 @@ Win32Error VirtualFileSystem::State::open_missing(ActorId actor, const OpenReque
   if (nodes_[lookup.parent].delete_pending) return Win32Error::access_denied;
   NodeId created = kNoNode;
   const WindowsPath& path = scratch_paths_[0];
+  DISTSIM_ASSERT(!path.components.empty());
+  DISTSIM_ASSERT(nodes_[lookup.parent].kind == NodeKind::directory);
   const Win32Error error =
       create_child(lookup.parent, path.components.back(), NodeKind::file, created);
   if (error != Win32Error::ok) return error;
@@ -641,6 +649,7 @@ Win32Error VirtualFileSystem::State::read(ActorId actor, HandleId id, std::strin
   // ReadFile needs FILE_READ_DATA itself; FILE_EXECUTE (read class for sharing) does not do.
   if ((handle.access & bits::kFileReadData) == 0) return Win32Error::access_denied;
   const Node& node = nodes_[handle.node];
+  DISTSIM_ASSERT(node.kind == NodeKind::file);
   const uint64_t length = std::max<uint64_t>(node.content.size_bytes, 1);
   if (io_blocked(node, id, length, /*write=*/false)) return Win32Error::lock_violation;
   out = node.content;
@@ -659,7 +668,9 @@ Win32Error VirtualFileSystem::State::write(ActorId actor, HandleId id, const Fil
   if (content.size_bytes > 0 && io_blocked(node, id, content.size_bytes, /*write=*/true)) {
     return Win32Error::lock_violation;
   }
-  return replace_content(handle.node, content);
+  const Win32Error error = replace_content(handle.node, content);
+  DISTSIM_ASSERT(error != Win32Error::ok || nodes_[handle.node].content == content);
+  return error;
 }
 
 Win32Error VirtualFileSystem::State::lock(ActorId actor, const ByteLock& wanted,
@@ -685,6 +696,7 @@ Win32Error VirtualFileSystem::State::lock(ActorId actor, const ByteLock& wanted,
                   [&](const ByteLock& held) { return locks_conflict(held, wanted); });
   if (conflict) return Win32Error::lock_violation;
   node.locks.push_back(wanted);
+  DISTSIM_ASSERT(node.locks.size() <= kLocksPerFileMax);
   return Win32Error::ok;
 }
 
@@ -705,6 +717,7 @@ Win32Error VirtualFileSystem::State::unlock(ActorId actor, const ByteLock& wante
     if (chosen == node.locks.end() || (at->exclusive && !chosen->exclusive)) chosen = at;
   }
   if (chosen == node.locks.end()) return Win32Error::not_locked;
+  DISTSIM_ASSERT(chosen->owner == wanted.owner);
   node.locks.erase(chosen);
   return Win32Error::ok;
 }
@@ -718,6 +731,7 @@ Win32Error VirtualFileSystem::State::delete_file(const std::string& text, std::s
   }
   if (lookup.node == kNoNode) return missing_error(lookup);
   const Node& node = nodes_[lookup.node];
+  DISTSIM_ASSERT(node.in_use);
   if (node.kind == NodeKind::directory) return Win32Error::access_denied;
   if (node.delete_pending) return Win32Error::access_denied;  // STATUS_DELETE_PENDING
   if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) return Win32Error::sharing_violation;
@@ -740,6 +754,7 @@ Win32Error VirtualFileSystem::State::remove_directory(const std::string& text,
   // The open (DELETE, share all) comes before the disposition, so 32 wins over 145.
   if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) return Win32Error::sharing_violation;
   if (!node.children.empty()) return Win32Error::dir_not_empty;
+  DISTSIM_ASSERT(node.kind == NodeKind::directory);
   // POSIX delete is modelled for DeleteFile only; a directory lingers delete-pending (facts 1.2).
   delete_or_defer(lookup.node, /*posix=*/false);
   return Win32Error::ok;
@@ -760,6 +775,8 @@ Win32Error VirtualFileSystem::State::check_rename_source(const Lookup& source) c
 
 Win32Error VirtualFileSystem::State::check_rename_target(const Lookup& source,
                                                          const Lookup& target) const {
+  DISTSIM_ASSERT(source.node != kNoNode);
+  DISTSIM_ASSERT(target.volume != kNoVolume);
   if (target.node == source.node) return Win32Error::ok;  // the same name, perhaps a new case
   if (target.parent == kNoNode) {
     return target.node == kNoNode ? Win32Error::path_not_found : Win32Error::access_denied;
@@ -819,6 +836,7 @@ Win32Error VirtualFileSystem::State::rename(const std::string& from, const std::
   if (const Win32Error error = check_rename_target(source, target); error != Win32Error::ok) {
     return error;
   }
+  DISTSIM_ASSERT(!scratch_paths_[1].components.empty());  // the target is not a root
   const std::string& name = scratch_paths_[1].components.back();
   if (target.node == source.node) {
     move_node(source.node, nodes_[source.node].parent, name);
@@ -833,6 +851,7 @@ Win32Error VirtualFileSystem::State::rename(const std::string& from, const std::
 
 Win32Error VirtualFileSystem::State::list_directory(const std::string& text, std::string& display,
                                                     std::vector<DirectoryEntry>& out) {
+  DISTSIM_ASSERT(out.empty());
   Lookup lookup;
   if (const Win32Error error = resolve(text, 0, lookup, display); error != Win32Error::ok) {
     return error;
@@ -855,6 +874,7 @@ Win32Error VirtualFileSystem::State::list_directory(const std::string& text, std
     out.push_back(
         DirectoryEntry{child.name, is_directory, is_directory ? 0 : child.content.size_bytes});
   }
+  DISTSIM_ASSERT(out.size() == directory.children.size());
   return Win32Error::ok;
 }
 

@@ -37,8 +37,19 @@ class Clock {
   [[nodiscard]] virtual TimeUs now() const = 0;
 };
 
-enum class VfsOperation { open, close, read, write, lock, unlock, delete_file, remove_directory,
-                          rename, create_directory, list_directory };
+enum class VfsOperation {
+  open,
+  close,
+  read,
+  write,
+  lock,
+  unlock,
+  delete_file,
+  remove_directory,
+  rename,
+  create_directory,
+  list_directory
+};
 
 [[nodiscard]] std::string_view vfs_operation_name(VfsOperation operation);
 
@@ -47,8 +58,8 @@ struct VfsEvent {
   TimeUs t_us = 0;
   ActorId actor = 0;
   VfsOperation operation = VfsOperation::open;
-  std::string path;  // normalised display form of the path (case as first created)
-  std::string to;    // rename target
+  std::string path;   // normalised display form of the path (case as first created)
+  std::string to;     // rename target
   AccessMask access;  // open: the requested access
   ShareMode share;    // open: the requested share mode
   Win32Error result = Win32Error::ok;
@@ -109,8 +120,7 @@ class VirtualFileSystem {
   // handle's lock (shared locks may overlap shared locks).
   [[nodiscard]] Win32Error lock(ActorId actor, HandleId handle, uint64_t offset, uint64_t length,
                                 bool exclusive);
-  [[nodiscard]] Win32Error unlock(ActorId actor, HandleId handle, uint64_t offset,
-                                  uint64_t length);
+  [[nodiscard]] Win32Error unlock(ActorId actor, HandleId handle, uint64_t offset, uint64_t length);
   [[nodiscard]] Win32Error delete_file(ActorId actor, const std::string& path);
   [[nodiscard]] Win32Error remove_directory(ActorId actor, const std::string& path);
   [[nodiscard]] Win32Error rename(ActorId actor, const std::string& from, const std::string& to);

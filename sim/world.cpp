@@ -2,9 +2,9 @@
 // ports over the kernel and the trace; the VFS observer turns file operations into trace records.
 #include "sim/world.h"
 
-#include <memory>
-
 #include <fmt/format.h>
+
+#include <memory>
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
@@ -111,8 +111,7 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
       capture_files_(options.capture_files) {
   vfs_.set_observer(this);
   manager_ = std::make_unique<model::DistributionManager>(
-      result_.site,
-      model::ManagerPorts{manager_files_, *this, *this, manager_random_});
+      result_.site, model::ManagerPorts{manager_files_, *this, *this, manager_random_});
   build_filesystem();
   build_distribution_points();
   build_holders();
@@ -158,7 +157,7 @@ void World::build_distribution_points() {
 }
 
 void World::build_holders() {
-  const HolderContext context{kernel_,  vfs_,           result_.trace, result_.holder_findings,
+  const HolderContext context{kernel_,          vfs_,        result_.trace, result_.holder_findings,
                               result_.until_us, result_.seed};
   for (const HolderSpec& spec : scenario_.holders) {
     switch (spec.kind) {
@@ -181,8 +180,8 @@ void World::build_holders() {
 void World::package_arrives(uint64_t package_index) {
   const PackageEvent& event = scenario_.packages.at(package_index);
   DISTSIM_ASSERT(event.kind == PackageEvent::Kind::create);
-  manager_->package_created({event.id, event.name, event.source, event.distribution_points,
-                             event.compressed});
+  manager_->package_created(
+      {event.id, event.name, event.source, event.distribution_points, event.compressed});
 }
 
 void World::run() {
@@ -201,7 +200,8 @@ void World::run() {
 void World::capture_final_files() {
   std::vector<std::string> roots;
   for (const PackageEvent& event : scenario_.packages) roots.push_back(event.source);
-  for (const DistributionPointSpec& dp : scenario_.distribution_points) roots.push_back(dp_share_for(dp));
+  for (const DistributionPointSpec& dp : scenario_.distribution_points)
+    roots.push_back(dp_share_for(dp));
   for (const std::string& root : roots) {
     for (const std::string& path : vfs_.files_under(root)) {
       const auto content = vfs_.file_content(path);
@@ -246,7 +246,8 @@ void World::retry_scheduled(const model::RetryScheduledReport& report) {
 }
 
 void World::dp_state_changed(const model::DpStateReport& report) {
-  record("dp_state", {{"package", report.package_id}, {"dp", report.dp_name}, {"state", report.state}});
+  record("dp_state",
+         {{"package", report.package_id}, {"dp", report.dp_name}, {"state", report.state}});
 }
 
 void World::status_message(const model::StatusMessage& message) {
@@ -277,7 +278,8 @@ void World::on_vfs_event(const VfsEvent& event) {
       fields.push_back({"share", model::share_names(event.share)});
       fields.push_back({"win32", win32});
       fields.push_back({"result", result_name(event.result)});
-      if (event.result == Win32Error::ok) fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      if (event.result == Win32Error::ok)
+        fields.push_back({"handle", static_cast<int64_t>(event.handle)});
       break;
     case VfsOperation::close:
       fields.push_back({"handle", static_cast<int64_t>(event.handle)});
@@ -328,9 +330,10 @@ std::string dp_share_for(const DistributionPointSpec& dp) {
 std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
   std::vector<SetupProblem> problems;
   if (scenario.site.profile != model::Profile::sms2) {
-    problems.push_back({{}, fmt::format("profile '{}' (per-DP retries) is not implemented yet; "
-                                        "this build simulates the sms2 profile",
-                                        model::profile_name(scenario.site.profile))});
+    problems.push_back({{},
+                        fmt::format("profile '{}' (per-DP retries) is not implemented yet; "
+                                    "this build simulates the sms2 profile",
+                                    model::profile_name(scenario.site.profile))});
   }
   for (const PackageEvent& event : scenario.packages) {
     if (event.kind != PackageEvent::Kind::create) {

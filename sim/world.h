@@ -21,9 +21,9 @@
 namespace distsim::sim {
 
 struct RunOptions {
-  std::optional<uint64_t> seed;       // overrides the scenario's seed
-  std::optional<TimeUs> until_us;     // overrides the scenario's horizon
-  bool trace = true;                  // false: the fast mode, no trace records kept
+  std::optional<uint64_t> seed;    // overrides the scenario's seed
+  std::optional<TimeUs> until_us;  // overrides the scenario's horizon
+  bool trace = true;               // false: the fast mode, no trace records kept
   uint64_t event_budget = kEventsPerRunDefault;
   bool capture_files = false;  // keep the final files of package sources and DP shares
 };

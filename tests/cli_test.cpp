@@ -1,13 +1,13 @@
 // The distsim binary as a user runs it: exit statuses 0/1/2, FILE:LINE:COL errors, the summary
 // of a failed expectation with a repro line, and output files.
-#include <catch2/catch.hpp>
+#include <sys/wait.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 namespace {
 
@@ -23,7 +23,8 @@ CommandResult run_cli(const std::string& arguments) {
   REQUIRE(pipe != nullptr);
   std::array<char, 4096> buffer{};
   size_t read = 0;
-  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), read);
+  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), read);
   const int status = pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -51,15 +52,17 @@ TEST_CASE("running the KB scenario exits 0 and shows two error-32 passes and the
   // Goal: the README's main job, as a user sees it.
   const CommandResult result = run_cli("run " + scenario_path("q207416-temp-source.yaml"));
   CHECK(result.status == 0);
-  CHECK(result.output.find("failed with error 32 (ERROR_SHARING_VIOLATION), retry at 1h") !=
-        std::string::npos);
-  CHECK(result.output.find("installed at 2h") != std::string::npos);
+  CHECK(
+      result.output.find("failed with error 32 (ERROR_SHARING_VIOLATION), retry at 01:00:00.240") !=
+      std::string::npos);
+  CHECK(result.output.find("installed at 02:00:02.921") != std::string::npos);
   CHECK(result.output.find("PASS:") != std::string::npos);
 }
 
-TEST_CASE("a wrong expectation exits 1 and says what was expected, what happened and how to "
-          "reproduce it",
-          "[cli]") {
+TEST_CASE(
+    "a wrong expectation exits 1 and says what was expected, what happened and how to "
+    "reproduce it",
+    "[cli]") {
   // Goal: exit status 1 and a readable finding. Method: the KB scenario expecting 2 attempts.
   std::string text = read_file(scenario_path("q207416-temp-source.yaml"));
   const auto at = text.find("attempts: 3");

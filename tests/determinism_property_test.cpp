@@ -1,8 +1,9 @@
 // Properties of whole runs (RapidCheck over generated KB worlds): the same scenario and seed give
 // a byte-identical trace, and a lock released at time T leads to `installed` no later than the
 // end of the first pass that starts at or after T.
-#include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
+
+#include <catch2/catch.hpp>
 
 #include "sim/trace.h"
 #include "sim/world.h"
@@ -26,8 +27,8 @@ TEST_CASE("the same scenario and seed give a byte-identical trace", "[property][
   // Goal: determinism, the prerequisite of every replay. Method: run each generated world twice.
   rc::prop("two runs, one trace", [] {
     const Scenario scenario = testing::kb_world(generated_options());
-    const RunResult first = run_world(scenario, {.trace = true});
-    const RunResult second = run_world(scenario, {.trace = true});
+    const RunResult first = run_world(scenario, RunOptions{});
+    const RunResult second = run_world(scenario, RunOptions{});
     const TraceHeader header{scenario.name, first.seed, "test"};
     RC_ASSERT(trace_to_jsonl(first.trace, header) == trace_to_jsonl(second.trace, header));
   });

@@ -1,7 +1,7 @@
 // Distmgr.log formats: the SMS 2.0 trailer, the numeric $$ form, CMTrace, and STATMSG lines.
-#include <catch2/catch.hpp>
-
 #include "model/distmgr_log.h"
+
+#include <catch2/catch.hpp>
 
 namespace distsim::model {
 namespace {
@@ -22,12 +22,13 @@ TEST_CASE("virtual time zero is Thursday 16 November 2000, 08:00 local time by d
   CHECK(later.weekday == 1);
 }
 
-TEST_CASE("an SMS 2.0 line ends with the component, the long local date and the thread",
-          "[log]") {
-  // Goal: the KB244405 layout: two spaces, $$<COMP><Ddd Mon D H:MM:SS.mmm YYYY Zone><thread=N (0xN)>.
+TEST_CASE("an SMS 2.0 line ends with the component, the long local date and the thread", "[log]") {
+  // Goal: the KB244405 layout: two spaces, $$<COMP><Ddd Mon D H:MM:SS.mmm YYYY Zone><thread=N
+  // (0xN)>.
   const SiteClock clock;
-  const std::string line = format_log_line(
-      LogFormat::sms2, clock, {"Start adding package S0100001...", 3'723'004'000, 297, LogSeverity::info});
+  const std::string line =
+      format_log_line(LogFormat::sms2, clock,
+                      {"Start adding package S0100001...", 3'723'004'000, 297, LogSeverity::info});
   CHECK(line ==
         "Start adding package S0100001...  $$<SMS_DISTRIBUTION_MANAGER><Thu Nov 16 9:02:03.004 "
         "2000 Coordinated Universal Time><thread=297 (0x129)>");
@@ -62,9 +63,8 @@ TEST_CASE("a STATMSG line lists ten insertion strings and the package attribute 
 
 TEST_CASE("status message 2302 names the package, the error and the retry count", "[status]") {
   // Goal: the KB319207 sentence plus the project-defined retry information.
-  const StatusMessage message =
-      make_status_message(2302, {"Office", "S0100001", "32", "1", "11/16/2000 10:00:00"},
-                          "S0100001", "", 0);
+  const StatusMessage message = make_status_message(
+      2302, {"Office", "S0100001", "32", "1", "11/16/2000 10:00:00"}, "S0100001", "", 0);
   CHECK(message.severity == Severity::error);
   CHECK(message.text ==
         "SMS Distribution Manager failed to process package \"Office\" (package ID = S0100001). "

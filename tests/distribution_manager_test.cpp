@@ -1,8 +1,7 @@
 // The real Distribution Manager in small simulated worlds: error 32 from a TEMP user, the hourly
 // package retry of sms2, retry counts, installation and what reaches Distmgr.log.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "sim/expectations.h"
 #include "sim/invariants.h"
@@ -18,6 +17,12 @@ std::vector<uint32_t> message_ids(const RunResult& run) {
   std::vector<uint32_t> ids;
   for (const auto& message : run.status_messages) ids.push_back(message.id);
   return ids;
+}
+
+RunOptions capturing_files() {
+  RunOptions options;
+  options.capture_files = true;
+  return options;
 }
 
 bool log_contains(const RunResult& run, std::string_view needle) {
@@ -42,14 +47,15 @@ TEST_CASE("a TEMP user holding a file for 95 minutes makes two passes fail with 
   REQUIRE(run.passes[0].end_us.has_value());
   CHECK(run.passes[1].start_us == *run.passes[0].end_us + 60 * kMinute);
   CHECK(message_ids(run) == std::vector<uint32_t>{2300, 2302, 2300, 2302, 2300, 2330, 2301});
-  CHECK(log_contains(run, "Error 32: The process cannot access the file because it is being used "
-                          "by another process."));
+  CHECK(log_contains(run,
+                     "Error 32: The process cannot access the file because it is being used "
+                     "by another process."));
   CHECK(check_invariants(run).empty());
 }
 
 TEST_CASE("without a lock holder the package installs on the first pass", "[distmgr]") {
   // Goal: the negative space: nothing locked, nothing retried.
-  const RunResult run = run_world(testing::kb_world({.lock_at_us = 0, .lock_for_us = 0}), {});
+  const RunResult run = run_world(testing::kb_world(testing::lock_for(0)), {});
   REQUIRE(run.packages.size() == 1);
   CHECK(run.packages[0].state == model::PackageState::installed);
   CHECK(run.packages[0].attempt_count == 1);
@@ -59,7 +65,7 @@ TEST_CASE("without a lock holder the package installs on the first pass", "[dist
 TEST_CASE("a retry count of 1 leaves a package held for a day failed after two attempts",
           "[distmgr]") {
   // Goal: a finite `count` ends in the failed state and no further passes run.
-  Scenario scenario = testing::kb_world({.lock_for_us = model::kMicrosecondsPerDay});
+  Scenario scenario = testing::kb_world(testing::lock_for(model::kMicrosecondsPerDay));
   scenario.site.retry.count_given = true;
   scenario.site.retry.count = 1;
   const RunResult run = run_world(scenario, {});
@@ -74,14 +80,15 @@ TEST_CASE("a reader that shares write access is not blocked by a TEMP user shari
           "[distmgr]") {
   // Goal: conflicts come from the sharing rule, both ways round: share 0 blocks any reader.
   Scenario scenario = testing::kb_world({});
-  scenario.site.source_open_share = model::ShareMode{model::share_bits::kRead | model::share_bits::kWrite};
+  scenario.site.source_open_share =
+      model::ShareMode{model::share_bits::kRead | model::share_bits::kWrite};
   const RunResult run = run_world(scenario, {});
   CHECK(run.packages[0].attempt_count == 3);  // share 0 on the holder still refuses every reader
 }
 
 TEST_CASE("the copy on the distribution point equals the source read by the pass", "[distmgr]") {
   // Goal: content versions travel from the source snapshot to the DP share, file by file.
-  const RunResult run = run_world(testing::kb_world({.lock_for_us = 0}), {.capture_files = true});
+  const RunResult run = run_world(testing::kb_world(testing::lock_for(0)), capturing_files());
   const auto content_of = [&run](std::string_view path) -> std::optional<model::FileContent> {
     for (const auto& [file, content] : run.final_files) {
       if (file == path) return content;

@@ -1,9 +1,8 @@
 // The event kernel: (time, sequence) order, the horizon and the event budget.
-#include <catch2/catch.hpp>
-
-#include <vector>
-
 #include "sim/kernel.h"
+
+#include <catch2/catch.hpp>
+#include <vector>
 
 namespace distsim::sim {
 namespace {
@@ -13,7 +12,8 @@ class Recorder final : public EventTarget {
   explicit Recorder(Kernel& kernel) : kernel_(kernel) {}
   void on_event(uint64_t payload) override {
     seen.push_back({kernel_.now(), payload});
-    if (reschedule_every_us > 0) kernel_.schedule(kernel_.now() + reschedule_every_us, *this, payload + 1);
+    if (reschedule_every_us > 0)
+      kernel_.schedule(kernel_.now() + reschedule_every_us, *this, payload + 1);
   }
   std::vector<std::pair<TimeUs, uint64_t>> seen;
   TimeUs reschedule_every_us = 0;

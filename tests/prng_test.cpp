@@ -1,11 +1,13 @@
 // The project PRNG: known answers of splitmix64 and xoshiro256**, stream independence, and the
 // range of our own distributions.
-#include <catch2/catch.hpp>
-
 #include "sim/prng.h"
+
+#include <catch2/catch.hpp>
 
 namespace distsim::sim {
 namespace {
+
+using model::TimeUs;
 
 TEST_CASE("splitmix64 from state 0 gives the reference outputs", "[prng]") {
   // Goal: known-answer test against the published splitmix64 sequence for seed 0.
@@ -30,8 +32,7 @@ TEST_CASE("FNV-1a of known strings matches the reference values", "[prng]") {
   CHECK(fnv1a64("a") == 0xAF63DC4C8601EC8Cull);
 }
 
-TEST_CASE("named streams of one seed differ, and the same name replays the same draws",
-          "[prng]") {
+TEST_CASE("named streams of one seed differ, and the same name replays the same draws", "[prng]") {
   // Goal: adding a component cannot change another component's draws.
   Prng first = Prng::stream(7, "holder:a");
   Prng again = Prng::stream(7, "holder:a");

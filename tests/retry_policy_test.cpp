@@ -1,9 +1,11 @@
 // The retry policy: decisions for counts, unlimited, retryable errors and deadlines; delays for
 // fixed and exponential backoff with a cap; jitter inside its documented range; analytic bounds.
-#include <catch2/catch.hpp>
+#include "model/retry_policy.h"
+
 #include <rapidcheck/catch.h>
 
-#include "model/retry_policy.h"
+#include <catch2/catch.hpp>
+
 #include "sim/prng.h"
 
 namespace distsim::model {
@@ -28,7 +30,8 @@ TEST_CASE("a fixed policy with count 2 retries twice and then gives up", "[retry
     CHECK(decision.retry);
     CHECK(decision.delay_us == 30 * kMinute);
   }
-  const RetryDecision last = decide_retry(policy, Win32Error::sharing_violation, {2, 0, 0, 0}, random);
+  const RetryDecision last =
+      decide_retry(policy, Win32Error::sharing_violation, {2, 0, 0, 0}, random);
   CHECK_FALSE(last.retry);
   CHECK(last.reason == "retry count exhausted");
 }
@@ -50,7 +53,8 @@ TEST_CASE("an error outside retry_on fails without a retry", "[retry]") {
   RetryPolicy policy = fixed_policy(5, kMinute);
   policy.retry_on = {Win32Error::sharing_violation, Win32Error::lock_violation};
   CHECK(decide_retry(policy, Win32Error::lock_violation, {0, 0, 0, 0}, random).retry);
-  const RetryDecision refused = decide_retry(policy, Win32Error::access_denied, {0, 0, 0, 0}, random);
+  const RetryDecision refused =
+      decide_retry(policy, Win32Error::access_denied, {0, 0, 0, 0}, random);
   CHECK_FALSE(refused.retry);
   CHECK(refused.reason == "not retryable");
 }

@@ -1,9 +1,8 @@
 // Rules of the source tree that a compiler cannot check (ARCHITECTURE.md, STYLE.md): model/ stays
 // independent of the simulator and of the real OS, nothing uses a source of nondeterminism, every
 // source file opens with a comment, and every scenario file is run by ctest.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -18,7 +17,8 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> source_files(const std::string& directory) {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(fs::path(DISTSIM_SOURCE_DIR) / directory)) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(DISTSIM_SOURCE_DIR) / directory)) {
     const auto extension = entry.path().extension();
     if (extension == ".h" || extension == ".cpp") files.push_back(entry.path());
   }
@@ -39,17 +39,17 @@ std::vector<std::string> matches(const std::string& directory, const std::regex&
     std::istringstream lines(read_file(path));
     std::string line;
     for (int number = 1; std::getline(lines, line); ++number) {
-      if (std::regex_search(line, banned)) found.push_back(path.string() + ":" + std::to_string(number) + ": " + line);
+      if (std::regex_search(line, banned))
+        found.push_back(path.string() + ":" + std::to_string(number) + ": " + line);
     }
   }
   return found;
 }
 
-TEST_CASE("model/ includes nothing from sim/, tools/, yaml-cpp or the operating system",
-          "[tidy]") {
+TEST_CASE("model/ includes nothing from sim/, tools/, yaml-cpp or the operating system", "[tidy]") {
   // Goal: the one dependency rule. Method: scan model/ for banned includes.
   const std::regex banned(
-      R"(#include\s*[<"](sim/|tools/|tests/|yaml-cpp|thread>|random>|filesystem>|chrono>|fstream>|ctime>|unistd)");
+      R"re(#include\s*[<"](sim/|tools/|tests/|yaml-cpp|thread>|random>|filesystem>|chrono>|fstream>|ctime>|unistd))re");
   const auto found = matches("model", banned);
   INFO(found.size() << " banned includes, first: " << (found.empty() ? "" : found[0]));
   CHECK(found.empty());
@@ -91,7 +91,8 @@ TEST_CASE("every source file opens with a comment saying what it owns", "[tidy]"
 TEST_CASE("every scenario file is registered as a ctest test", "[tidy]") {
   // Goal: no scenario escapes CI. Method: compare scenarios/ with the list CMake registered.
   std::set<std::string> on_disk;
-  for (const auto& entry : fs::recursive_directory_iterator(fs::path(DISTSIM_SOURCE_DIR) / "scenarios")) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(DISTSIM_SOURCE_DIR) / "scenarios")) {
     if (entry.path().extension() == ".yaml") {
       on_disk.insert(fs::relative(entry.path(), fs::path(DISTSIM_SOURCE_DIR)).string());
     }

@@ -25,10 +25,16 @@ struct KbWorldOptions {
   scenario.seed = options.seed;
   scenario.until_us = options.until_us;
   scenario.filesystem.push_back({sim::FilesystemEntry::Kind::dir, "C:\\WINNT\\TEMP", 0, 0, {}});
-  scenario.filesystem.push_back(
-      {sim::FilesystemEntry::Kind::file, "C:\\WINNT\\TEMP\\setup.exe", options.source_size_bytes, 0, {}});
-  scenario.filesystem.push_back(
-      {sim::FilesystemEntry::Kind::file, "C:\\WINNT\\TEMP\\data1.cab", options.source_size_bytes, 0, {}});
+  scenario.filesystem.push_back({sim::FilesystemEntry::Kind::file,
+                                 "C:\\WINNT\\TEMP\\setup.exe",
+                                 options.source_size_bytes,
+                                 0,
+                                 {}});
+  scenario.filesystem.push_back({sim::FilesystemEntry::Kind::file,
+                                 "C:\\WINNT\\TEMP\\data1.cab",
+                                 options.source_size_bytes,
+                                 0,
+                                 {}});
   sim::DistributionPointSpec dp;
   dp.name = "DP01";
   scenario.distribution_points.push_back(dp);
@@ -45,6 +51,12 @@ struct KbWorldOptions {
   holder.hold_for = sim::DurationSpec{sim::DurationSpec::Kind::constant, options.lock_for_us, 0};
   scenario.holders.push_back(holder);
   return scenario;
+}
+
+[[nodiscard]] inline KbWorldOptions lock_for(model::TimeUs lock_for_us) {
+  KbWorldOptions options;
+  options.lock_for_us = lock_for_us;
+  return options;
 }
 
 }  // namespace distsim::testing

@@ -1,9 +1,8 @@
 // The distsim command line: flags in, sim/ calls out, exit statuses as CLI.md promises (CLI11's
 // own parse errors become 2, bugs become 3 with the seed).
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "model/assert.h"
 #include "tools/cli/exit_status.h"
@@ -35,8 +34,7 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
                   "Write the event trace as JSON Lines (one object per event) to this file");
   run->add_option("--log", options.log_path,
                   "Write Distmgr.log in the profile's SMS/ConfigMgr format to this file");
-  run->add_option("--status", options.status_path,
-                  "Write the status messages as CSV to this file");
+  run->add_option("--status", options.status_path, "Write the status messages as CSV to this file");
   run->add_flag("--json", options.json, "Print a machine-readable JSON summary instead of text");
   run->add_flag("--quiet", options.quiet, "Print only failures");
 }

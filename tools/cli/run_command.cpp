@@ -1,10 +1,10 @@
 // The run subcommand: load, refuse what cannot run, run, write outputs (all or nothing), judge.
 #include "tools/cli/run_command.h"
 
+#include <fmt/format.h>
+
 #include <ostream>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "sim/output_file.h"
 #include "sim/run_report.h"
