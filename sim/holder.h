@@ -42,6 +42,12 @@ class Holder : public EventTarget {
   // Schedules the holder's first event. Call once, before the run.
   virtual void start() = 0;
   [[nodiscard]] const std::string& name() const { return spec_.name; }
+  [[nodiscard]] ActorId actor() const { return actor_; }
+
+  // Every VFS operation of every actor, as it happens (the holder's own included). A holder that
+  // reacts (an antivirus scanning a file just written) must not call the VFS from here: it
+  // schedules an event at kernel.now() instead, so operations never nest.
+  virtual void on_vfs_event(const VfsEvent& event) { static_cast<void>(event); }
 
  protected:
   [[nodiscard]] TimeUs draw(const DurationSpec& duration);

@@ -8,9 +8,7 @@
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
-#include "sim/explorer_window.h"
-#include "sim/script_holder.h"
-#include "sim/temp_user.h"
+#include "sim/holder_factory.h"
 #include "sim/vfs.h"
 
 namespace distsim::sim {
@@ -159,21 +157,7 @@ void World::build_distribution_points() {
 void World::build_holders() {
   const HolderContext context{kernel_,          vfs_,        result_.trace, result_.holder_findings,
                               result_.until_us, result_.seed};
-  for (const HolderSpec& spec : scenario_.holders) {
-    switch (spec.kind) {
-      case HolderKind::temp_user:
-        holders_.push_back(std::make_unique<TempUser>(context, spec));
-        break;
-      case HolderKind::explorer_window:
-        holders_.push_back(std::make_unique<ExplorerWindow>(context, spec));
-        break;
-      case HolderKind::script:
-        holders_.push_back(std::make_unique<ScriptHolder>(context, spec));
-        break;
-      default:
-        DISTSIM_ASSERT(false);  // refused by unsupported_features()
-    }
-  }
+  for (const HolderSpec& spec : scenario_.holders) holders_.push_back(make_holder(context, spec));
   for (auto& holder : holders_) holder->start();
 }
 
@@ -268,6 +252,7 @@ void World::log_line(const model::LogLineReport& line) {
 }
 
 void World::on_vfs_event(const VfsEvent& event) {
+  for (auto& holder : holders_) holder->on_vfs_event(event);
   if (!result_.trace.enabled()) return;
   const std::string& actor = vfs_.actor_name(event.actor);
   const auto win32 = static_cast<int64_t>(model::win32_code(event.result));
@@ -341,10 +326,7 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
     }
   }
   for (const HolderSpec& holder : scenario.holders) {
-    const bool supported = holder.kind == HolderKind::temp_user ||
-                           holder.kind == HolderKind::explorer_window ||
-                           holder.kind == HolderKind::script;
-    if (!supported) {
+    if (!holder_kind_supported(holder.kind)) {
       problems.push_back({holder.position, fmt::format("holder '{}': this kind is not implemented "
                                                        "yet (temp_user, explorer_window and script "
                                                        "are)",
