@@ -1,13 +1,14 @@
 // The Distribution Manager's processing pass, phase by phase: start (2300), list and read the
-// source files with the site's source_open flags (where KB Q207416's error 32 happens), copy the
-// snapshot to each distribution point with at most threads_per_package copies at once, then 2301,
-// or 2302 and a retry scheduled by the policy.
+// source files with the site's source_open flags (where KB Q207416's error 32 happens), an
+// optional compressed copy, the copy to each distribution point with at most threads_per_package
+// copies at once, then 2301, or 2302 and a retry scheduled by the policy. Retries are per package
+// (sms2) or per distribution point (ConfigMgr profiles).
 #include "model/distribution_manager.h"
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "model/assert.h"
 
@@ -15,17 +16,16 @@ namespace distsim::model {
 namespace {
 
 constexpr uint64_t kTokenKindBits = 4;
-constexpr uint64_t kTokenJobBits = 12;
+constexpr uint64_t kTokenDetailBits = 12;
 constexpr uint64_t kTokenGenerationBits = 24;
+constexpr uint32_t kTokenGenerationMask = (1u << kTokenGenerationBits) - 1;
 
 std::string join_path(std::string_view directory, std::string_view name) {
   if (!directory.empty() && directory.back() == '\\') return fmt::format("{}{}", directory, name);
   return fmt::format("{}\\{}", directory, name);
 }
 
-std::string retry_count_text(const RetryPolicy& policy) {
-  return policy.retry_count_max ? fmt::format("{}", *policy.retry_count_max) : "unlimited";
-}
+std::string parent_of(const std::string& path) { return path.substr(0, path.rfind('\\')); }
 
 }  // namespace
 
@@ -39,77 +39,120 @@ DistributionManager::DistributionManager(SiteConfig config, ManagerPorts ports)
 void DistributionManager::add_distribution_point(DistributionPointDefinition definition) {
   DISTSIM_ASSERT(distribution_points_.size() < kManagedDistributionPointsMax);
   DISTSIM_ASSERT(definition.bandwidth_bytes_per_second >= 1);
-  for (const auto& existing : distribution_points_)
-    DISTSIM_ASSERT(existing.name != definition.name);
+  for (const auto& existing : distribution_points_) DISTSIM_ASSERT(existing.name != definition.name);
   distribution_points_.push_back(std::move(definition));
 }
 
+// --- notifications and queueing -----------------------------------------------------------
+
 void DistributionManager::package_created(PackageDefinition definition) {
   DISTSIM_ASSERT(packages_.size() < kManagedPackagesMax);
-  DISTSIM_ASSERT(!package_status(definition.id).has_value());
+  DISTSIM_ASSERT(index_by_id_.count(definition.id) == 0);
   PackageRecord record;
   for (uint32_t index = 0; index < distribution_points_.size(); ++index) {
     const auto& names = definition.distribution_points;
     if (names.empty() ||
         std::find(names.begin(), names.end(), distribution_points_[index].name) != names.end()) {
-      record.dp_indexes.push_back(index);
-      record.status.distribution_points.push_back({distribution_points_[index].name});
+      record.slots.push_back(DpSlot{index, true, {}});
+      DpStatus dp_status;
+      dp_status.dp_name = distribution_points_[index].name;
+      record.status.distribution_points.push_back(std::move(dp_status));
     }
   }
   DISTSIM_ASSERT(definition.distribution_points.empty() ||
-                 record.dp_indexes.size() == definition.distribution_points.size());
+                 record.slots.size() == definition.distribution_points.size());
   record.status.id = definition.id;
   record.status.name = definition.name;
   record.status.state_since_us = ports_.scheduler.now();
   record.definition = std::move(definition);
   log(fmt::format("~Found package notification for package {}.", record.definition.id),
       kMainThreadId);
-  record.phase = Phase::queued;
+  const auto package_index = static_cast<uint32_t>(packages_.size());
+  index_by_id_.emplace(record.definition.id, package_index);
   packages_.push_back(std::move(record));
-  queue_.push_back(static_cast<uint32_t>(packages_.size() - 1));
+  wake_waiting_retries(package_index);
+  queue_pass(package_index);
   start_queued_passes();
 }
 
-WakeToken DistributionManager::make_token(uint32_t package_index, WakeKind kind,
-                                          uint32_t dp_job_index) const {
-  DISTSIM_ASSERT(dp_job_index < (1u << kTokenJobBits));
-  const uint64_t generation =
-      packages_[package_index].generation & ((1u << kTokenGenerationBits) - 1);
-  uint64_t value = package_index;
-  value = (value << kTokenGenerationBits) | generation;
-  value = (value << kTokenJobBits) | dp_job_index;
-  value = (value << kTokenKindBits) | static_cast<uint64_t>(kind);
-  return WakeToken{value};
+void DistributionManager::package_updated(const std::string& package_id) {
+  const uint32_t package_index = package_index_of(package_id);
+  PackageRecord& record = packages_[package_index];
+  log(fmt::format("~Found an update request for package {}: a new source version.", package_id),
+      kMainThreadId);
+  record.snapshot_valid = false;
+  record.clear_dp_folders = config_.update_deletes_dp_folder;
+  record.retries_exhausted = false;
+  record.retry = RetryState{0, 0, 0, std::nullopt, record.retry.generation + 1};
+  record.status.attempts_in_cycle = 0;
+  for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+    DpSlot& dp = record.slots[slot];
+    dp.needs_copy = true;
+    dp.retry = RetryState{0, 0, 0, std::nullopt, dp.retry.generation + 1};
+    record.status.distribution_points[slot].attempts_in_cycle = 0;
+    set_dp_state(record, slot, DpState::install_pending);
+  }
+  refresh_package_state(record);
+  wake_waiting_retries(package_index);
+  queue_pass(package_index);
+  start_queued_passes();
 }
 
-void DistributionManager::on_wake(WakeToken token) {
-  const auto kind = static_cast<WakeKind>(token.value & ((1u << kTokenKindBits) - 1));
-  const auto job_index =
-      static_cast<uint32_t>((token.value >> kTokenKindBits) & ((1u << kTokenJobBits) - 1));
-  const auto generation = static_cast<uint32_t>((token.value >> (kTokenKindBits + kTokenJobBits)) &
-                                                ((1u << kTokenGenerationBits) - 1));
-  const auto package_index =
-      static_cast<uint32_t>(token.value >> (kTokenKindBits + kTokenJobBits + kTokenGenerationBits));
-  DISTSIM_ASSERT(package_index < packages_.size());
+void DistributionManager::package_refreshed(const std::string& package_id,
+                                            const std::vector<std::string>& dp_names) {
+  const uint32_t package_index = package_index_of(package_id);
   PackageRecord& record = packages_[package_index];
-  if ((record.generation & ((1u << kTokenGenerationBits) - 1)) != generation) return;  // stale
-  switch (kind) {
-    case WakeKind::retry_due:
-      if (record.phase != Phase::idle || record.status.state != PackageState::retrying) return;
-      record.phase = Phase::queued;
-      queue_.push_back(package_index);
-      start_queued_passes();
-      return;
-    case WakeKind::read_done:
-      DISTSIM_ASSERT(record.phase == Phase::reading);
-      finish_read(package_index);
-      return;
-    case WakeKind::copy_done:
-      DISTSIM_ASSERT(record.phase == Phase::copying);
-      finish_copy(package_index, job_index);
-      return;
+  log(fmt::format("~Found a refresh request for package {}.", package_id), kMainThreadId);
+  record.retries_exhausted = false;
+  for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+    const std::string& name = record.status.distribution_points[slot].dp_name;
+    if (!dp_names.empty() && std::find(dp_names.begin(), dp_names.end(), name) == dp_names.end()) {
+      continue;
+    }
+    DpSlot& dp = record.slots[slot];
+    dp.needs_copy = true;
+    dp.retry = RetryState{0, 0, 0, std::nullopt, dp.retry.generation + 1};
+    record.status.distribution_points[slot].attempts_in_cycle = 0;
+    set_dp_state(record, slot, DpState::install_pending);
   }
-  DISTSIM_ASSERT(false);
+  refresh_package_state(record);
+  wake_waiting_retries(package_index);
+  queue_pass(package_index);
+  start_queued_passes();
+}
+
+uint32_t DistributionManager::package_index_of(const std::string& package_id) const {
+  const auto found = index_by_id_.find(package_id);
+  DISTSIM_ASSERT(found != index_by_id_.end());  // the loader refuses unknown packages
+  return found->second;
+}
+
+void DistributionManager::queue_pass(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  if (record.phase == Phase::queued) return;
+  if (record.phase != Phase::idle) {
+    record.rerun_after_pass = true;
+    return;
+  }
+  record.phase = Phase::queued;
+  queue_.push_back(package_index);
+}
+
+// KB Q319207: retries also run "more often when distmgr is busy". See SiteConfig::retry_on_wake.
+void DistributionManager::wake_waiting_retries(uint32_t except_index) {
+  if (!config_.retry_on_wake) return;
+  const TimeUs now_us = ports_.scheduler.now();
+  for (uint32_t index = 0; index < packages_.size(); ++index) {
+    PackageRecord& record = packages_[index];
+    if (index == except_index || record.phase != Phase::idle || !record.retry.due_us) continue;
+    if (*record.retry.due_us <= now_us) continue;  // its own wake-up is about to run it
+    log(fmt::format("~Woken for other work: retrying package {} now instead of at {}.",
+                    record.status.id, local_time_text(*record.retry.due_us)),
+        kMainThreadId);
+    record.retry.due_us.reset();
+    ++record.retry.generation;
+    queue_pass(index);
+  }
 }
 
 void DistributionManager::start_queued_passes() {
@@ -120,14 +163,79 @@ void DistributionManager::start_queued_passes() {
   }
 }
 
+WakeToken DistributionManager::make_token(uint32_t package_index, WakeKind kind,
+                                          uint32_t generation, uint32_t detail) const {
+  DISTSIM_ASSERT(detail < (1u << kTokenDetailBits));
+  DISTSIM_ASSERT(package_index < packages_.size());
+  uint64_t value = package_index;
+  value = (value << kTokenGenerationBits) | (generation & kTokenGenerationMask);
+  value = (value << kTokenDetailBits) | detail;
+  value = (value << kTokenKindBits) | static_cast<uint64_t>(kind);
+  return WakeToken{value};
+}
+
+void DistributionManager::on_wake(WakeToken token) {
+  const auto kind = static_cast<WakeKind>(token.value & ((1u << kTokenKindBits) - 1));
+  const auto detail =
+      static_cast<uint32_t>((token.value >> kTokenKindBits) & ((1u << kTokenDetailBits) - 1));
+  const auto generation = static_cast<uint32_t>(
+      (token.value >> (kTokenKindBits + kTokenDetailBits)) & kTokenGenerationMask);
+  const auto package_index = static_cast<uint32_t>(
+      token.value >> (kTokenKindBits + kTokenDetailBits + kTokenGenerationBits));
+  DISTSIM_ASSERT(package_index < packages_.size());
+  PackageRecord& record = packages_[package_index];
+  const bool current_pass = (record.generation & kTokenGenerationMask) == generation;
+  switch (kind) {
+    case WakeKind::retry_due:
+      on_retry_due(package_index, generation);
+      return;
+    case WakeKind::dp_retry_due:
+      on_dp_retry_due(package_index, detail, generation);
+      return;
+    case WakeKind::read_done:
+      DISTSIM_ASSERT(current_pass && record.phase == Phase::reading);
+      finish_read(package_index);
+      return;
+    case WakeKind::compress_done:
+      DISTSIM_ASSERT(current_pass && record.phase == Phase::compressing);
+      finish_compression(package_index);
+      return;
+    case WakeKind::copy_done:
+      DISTSIM_ASSERT(current_pass && record.phase == Phase::copying);
+      finish_copy(package_index, detail);
+      return;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+void DistributionManager::on_retry_due(uint32_t package_index, uint32_t generation) {
+  PackageRecord& record = packages_[package_index];
+  if ((record.retry.generation & kTokenGenerationMask) != generation) return;  // superseded
+  record.retry.due_us.reset();
+  queue_pass(package_index);
+  start_queued_passes();
+}
+
+void DistributionManager::on_dp_retry_due(uint32_t package_index, uint32_t slot,
+                                          uint32_t generation) {
+  PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(slot < record.slots.size());
+  if ((record.slots[slot].retry.generation & kTokenGenerationMask) != generation) return;
+  queue_pass(package_index);
+  start_queued_passes();
+}
+
+// --- the pass: source ------------------------------------------------------------------------
+
 void DistributionManager::start_pass(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(record.phase == Phase::queued);
   ++active_passes_;
   ++record.generation;
   ++record.status.attempt_count;
+  ++record.status.attempts_in_cycle;
   const TimeUs now_us = ports_.scheduler.now();
-  if (record.status.attempt_count == 1) record.first_attempt_start_us = now_us;
+  if (record.status.attempts_in_cycle == 1) record.retry.first_attempt_start_us = now_us;
   record.thread_id = next_thread_id_;
   next_thread_id_ += 4;  // Windows thread IDs are multiples of four
   log(fmt::format("~Used {} out of {} allowed processing threads.", active_passes_ - 1,
@@ -139,11 +247,18 @@ void DistributionManager::start_pass(uint32_t package_index) {
   raise(status_id::kPackageProcessingStarted, {record.definition.name, record.definition.id},
         record, record.thread_id);
   log(fmt::format("Start adding package {}...", record.definition.id), record.thread_id);
-  if (record.status.attempt_count > 1) {
+  if (record.status.attempts_in_cycle > 1) {
     log(fmt::format("~Retrying package {}: attempt {}, retry {} of {}.", record.definition.id,
-                    record.status.attempt_count, record.retries_done,
-                    retry_count_text(config_.retry)),
+                    record.status.attempts_in_cycle, record.retry.retries_done,
+                    retry_count_text()),
         record.thread_id);
+  }
+  if (record.snapshot_valid) {
+    log(fmt::format("~Package {} source version {} was already read; using it.",
+                    record.definition.id, record.status.update_count + 1),
+        record.thread_id);
+    start_copies(package_index);
+    return;
   }
   record.files.clear();
   record.snapshot.clear();
@@ -157,12 +272,10 @@ void DistributionManager::start_pass(uint32_t package_index) {
     fail_pass(package_index, list_error);
     return;
   }
+  uint64_t total_bytes = 0;
+  for (const auto& file : record.files) total_bytes += file.size_bytes;
   log(fmt::format("The size of package {} is {} KBytes", record.definition.id,
-                  [&record] {
-                    uint64_t total = 0;
-                    for (const auto& file : record.files) total += file.size_bytes;
-                    return (total + 1023) / 1024;
-                  }()),
+                  (total_bytes + 1023) / 1024),
       record.thread_id);
   read_next_file(package_index);
 }
@@ -185,7 +298,9 @@ Win32Error DistributionManager::list_source(PackageRecord& record) {
       std::string relative =
           directory.relative.empty() ? entry.name : join_path(directory.relative, entry.name);
       if (entry.is_directory) {
-        if (directory.depth + 1 > kSourceDirectoryDepthMax) return Win32Error::filename_exced_range;
+        if (directory.depth + 1 > kSourceDirectoryDepthMax) {
+          return Win32Error::filename_exced_range;
+        }
         directories.push_back({std::move(path), std::move(relative), directory.depth + 1});
         continue;
       }
@@ -200,15 +315,21 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(record.source_handle == 0);
   if (record.file_index == record.files.size()) {
-    start_copies(package_index);
+    record.snapshot_valid = true;
+    if (record.definition.compressed) {
+      start_compression(package_index);
+    } else {
+      start_copies(package_index);
+    }
     return;
   }
   const SourceFile& file = record.files[record.file_index];
-  auto opened =
-      ports_.file_system.open({file.path, config_.source_open_access, config_.source_open_share,
-                               CreateDisposition::open_existing});
+  auto opened = ports_.file_system.open({file.path, config_.source_open_access,
+                                         config_.source_open_share,
+                                         CreateDisposition::open_existing});
   if (!opened.ok()) {
-    log(fmt::format("~Cannot open source file {} for package {}.", file.path, record.definition.id),
+    log(fmt::format("~Cannot open source file {} for package {}.", file.path,
+                    record.definition.id),
         record.thread_id, LogSeverity::error);
     fail_pass(package_index, opened.error());
     return;
@@ -216,7 +337,8 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   record.source_handle = opened.value();
   const TimeUs done_us = ports_.scheduler.now() +
                          transfer_time_us(file.size_bytes, config_.read_bandwidth_bytes_per_second);
-  ports_.scheduler.wake_at(done_us, make_token(package_index, WakeKind::read_done, 0));
+  ports_.scheduler.wake_at(
+      done_us, make_token(package_index, WakeKind::read_done, record.generation, 0));
 }
 
 void DistributionManager::finish_read(uint32_t package_index) {
@@ -237,14 +359,74 @@ void DistributionManager::finish_read(uint32_t package_index) {
   read_next_file(package_index);
 }
 
+void DistributionManager::start_compression(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  record.phase = Phase::compressing;
+  log(fmt::format("~Package {} doesn't have a compressed copy of the source directory, starting "
+                  "the compression.",
+                  record.definition.id),
+      record.thread_id);
+  const std::string path = package_copy_path(record);
+  Win32Error made = ports_.file_system.create_directories(parent_of(path));
+  auto opened = made == Win32Error::ok
+                    ? ports_.file_system.open({path, AccessMask{access_bits::kGenericWrite},
+                                               ShareMode{0}, CreateDisposition::create_always})
+                    : Result<HandleId>(made);
+  if (!opened.ok()) {
+    log(fmt::format("~Cannot create the compressed copy {} of package {}.", path,
+                    record.definition.id),
+        record.thread_id, LogSeverity::error);
+    fail_pass(package_index, opened.error());
+    return;
+  }
+  record.source_handle = opened.value();
+  uint64_t total_bytes = 0;
+  for (const auto& file : record.files) total_bytes += file.size_bytes;
+  const TimeUs done_us =
+      ports_.scheduler.now() + transfer_time_us(total_bytes, config_.read_bandwidth_bytes_per_second);
+  ports_.scheduler.wake_at(
+      done_us, make_token(package_index, WakeKind::compress_done, record.generation, 0));
+}
+
+void DistributionManager::finish_compression(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  uint64_t total_bytes = 0;
+  uint64_t version_mix = record.status.update_count;
+  for (size_t index = 0; index < record.files.size(); ++index) {
+    total_bytes += record.files[index].size_bytes;
+    version_mix = version_mix * 1099511628211ull + record.snapshot[index].content_version;
+  }
+  const uint64_t compressed_bytes = total_bytes / 1000 * config_.compression_per_mille +
+                                    total_bytes % 1000 * config_.compression_per_mille / 1000;
+  const Win32Error written =
+      ports_.file_system.write(record.source_handle, FileContent{compressed_bytes, version_mix});
+  ports_.file_system.close(record.source_handle);
+  record.source_handle = 0;
+  if (written != Win32Error::ok) {
+    record.snapshot_valid = false;
+    fail_pass(package_index, written);
+    return;
+  }
+  log(fmt::format("The compressed size of package {} is {} KBytes", record.definition.id,
+                  (compressed_bytes + 1023) / 1024),
+      record.thread_id);
+  start_copies(package_index);
+}
+
+// --- the pass: distribution points -----------------------------------------------------------
+
 void DistributionManager::start_copies(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   record.phase = Phase::copying;
   record.dp_jobs.clear();
   record.next_dp_job = 0;
-  for (uint32_t slot = 0; slot < record.dp_indexes.size(); ++slot) {
-    if (record.status.distribution_points[slot].state == DpState::installed) continue;
-    record.dp_jobs.push_back(DpJob{slot, 0, 0, false, false, Win32Error::ok});
+  const TimeUs now_us = ports_.scheduler.now();
+  for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+    const DpSlot& dp = record.slots[slot];
+    if (!dp.needs_copy) continue;
+    if (dp.retry.due_us && *dp.retry.due_us > now_us) continue;  // its DP retry is not due yet
+    if (record.status.distribution_points[slot].state == DpState::install_failed) continue;
+    record.dp_jobs.push_back(DpJob{slot, 0, 0, 0, false, false, Win32Error::ok});
   }
   advance_copies(package_index);
 }
@@ -261,14 +443,7 @@ void DistributionManager::advance_copies(uint32_t package_index) {
   }
   const bool all_done = std::all_of(record.dp_jobs.begin(), record.dp_jobs.end(),
                                     [](const DpJob& job) { return job.done; });
-  if (!all_done) return;  // copies in flight wake us up
-  for (const DpJob& job : record.dp_jobs) {
-    if (job.error != Win32Error::ok) {
-      fail_pass(package_index, job.error);
-      return;
-    }
-  }
-  finish_pass(package_index);
+  if (all_done) conclude_copies(package_index);  // else copies in flight wake us up
 }
 
 void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_index) {
@@ -276,17 +451,70 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   DpJob& job = record.dp_jobs[job_index];
   DISTSIM_ASSERT(!job.active && !job.done);
   job.active = true;
-  const uint32_t dp_index = record.dp_indexes[job.dp_index];
+  DpStatus& status = record.status.distribution_points[job.slot];
+  ++status.attempt_count;
+  ++status.attempts_in_cycle;
+  DpSlot& slot = record.slots[job.slot];
+  if (status.attempts_in_cycle == 1) slot.retry.first_attempt_start_us = ports_.scheduler.now();
+  slot.retry.due_us.reset();
+  const std::string folder = dp_package_path(record, job.slot);
   log(fmt::format("~Attempting to add or update package {} on distribution point {}",
-                  record.definition.id, distribution_points_[dp_index].share),
+                  record.definition.id, distribution_points_[slot.dp_index].share),
       record.thread_id);
-  const Win32Error made =
-      ports_.file_system.create_directories(dp_package_path(record, job.dp_index));
+  if (record.clear_dp_folders) {
+    const Win32Error cleared = clear_dp_folder(folder);
+    if (cleared != Win32Error::ok) {
+      end_dp_job(package_index, job_index, cleared);
+      return;
+    }
+  }
+  const Win32Error made = ports_.file_system.create_directories(folder);
   if (made != Win32Error::ok) {
     end_dp_job(package_index, job_index, made);
     return;
   }
+  if (record.definition.compressed) {
+    auto opened = ports_.file_system.open({package_copy_path(record),
+                                           AccessMask{access_bits::kGenericRead},
+                                           ShareMode{share_bits::kRead},
+                                           CreateDisposition::open_existing});
+    if (!opened.ok()) {
+      end_dp_job(package_index, job_index, opened.error());
+      return;
+    }
+    job.package_copy_handle = opened.value();
+  }
   copy_next_file(package_index, job_index);
+}
+
+// Deletes every file below the folder, then the folders themselves, deepest first (sms2 update
+// with Reserved Flags = 0). A missing folder is fine: there is nothing to delete.
+Win32Error DistributionManager::clear_dp_folder(const std::string& folder) {
+  std::vector<std::string> directories{folder};
+  for (size_t index = 0; index < directories.size(); ++index) {
+    DISTSIM_ASSERT(directories.size() <= kSourceFilesPerPackageMax);
+    auto listing = ports_.file_system.list_directory(directories[index]);
+    if (!listing.ok()) {
+      const bool absent = listing.error() == Win32Error::path_not_found ||
+                          listing.error() == Win32Error::file_not_found;
+      if (absent && index == 0) return Win32Error::ok;
+      return listing.error();
+    }
+    for (const DirectoryEntry& entry : listing.value()) {
+      const std::string path = join_path(directories[index], entry.name);
+      if (entry.is_directory) {
+        directories.push_back(path);
+        continue;
+      }
+      const Win32Error deleted = ports_.file_system.delete_file(path);
+      if (deleted != Win32Error::ok) return deleted;
+    }
+  }
+  for (auto directory = directories.rbegin(); directory != directories.rend(); ++directory) {
+    const Win32Error removed = ports_.file_system.remove_directory(*directory);
+    if (removed != Win32Error::ok) return removed;
+  }
+  return Win32Error::ok;
 }
 
 void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_index) {
@@ -297,9 +525,8 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
     return;
   }
   const SourceFile& file = record.files[job.file_index];
-  const std::string target = join_path(dp_package_path(record, job.dp_index), file.relative_path);
-  const Win32Error parent =
-      ports_.file_system.create_directories(target.substr(0, target.rfind('\\')));
+  const std::string target = join_path(dp_package_path(record, job.slot), file.relative_path);
+  const Win32Error parent = ports_.file_system.create_directories(parent_of(target));
   if (parent != Win32Error::ok) {
     end_dp_job(package_index, job_index, parent);
     return;
@@ -311,11 +538,12 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
     return;
   }
   job.handle = opened.value();
-  const uint32_t dp_index = record.dp_indexes[job.dp_index];
+  const uint32_t dp_index = record.slots[job.slot].dp_index;
   const TimeUs done_us =
       ports_.scheduler.now() +
       transfer_time_us(file.size_bytes, distribution_points_[dp_index].bandwidth_bytes_per_second);
-  ports_.scheduler.wake_at(done_us, make_token(package_index, WakeKind::copy_done, job_index));
+  ports_.scheduler.wake_at(
+      done_us, make_token(package_index, WakeKind::copy_done, record.generation, job_index));
 }
 
 void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index) {
@@ -340,12 +568,20 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
   DpJob& job = record.dp_jobs[job_index];
   DISTSIM_ASSERT(job.active);
   DISTSIM_ASSERT(job.handle == 0);
+  if (job.package_copy_handle != 0) {
+    ports_.file_system.close(job.package_copy_handle);
+    job.package_copy_handle = 0;
+  }
   job.active = false;
   job.done = true;
   job.error = error;
-  const DistributionPointDefinition& dp = distribution_points_[record.dp_indexes[job.dp_index]];
+  DpStatus& status = record.status.distribution_points[job.slot];
+  status.last_error = error;
+  const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
   if (error == Win32Error::ok) {
-    set_dp_state(record, job.dp_index, DpState::installed);
+    record.slots[job.slot].needs_copy = false;
+    status.installed_at_us = ports_.scheduler.now();
+    set_dp_state(record, job.slot, DpState::installed);
     log(fmt::format("~Package {} has been copied to distribution point {}.", record.definition.id,
                     dp.share),
         record.thread_id);
@@ -353,33 +589,87 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
           dp.share);
     return;
   }
-  set_dp_state(record, job.dp_index, DpState::install_retrying);
   log(fmt::format("~Error {}: {} Cannot copy package {} to distribution point {}.",
                   win32_code(error), win32_error_message(error), record.definition.id, dp.share),
       record.thread_id, LogSeverity::error);
-  raise(
-      status_id::kCopyToDpFailed,
-      {record.definition.id, record.definition.source_path, dp_package_path(record, job.dp_index)},
-      record, record.thread_id, dp.share);
 }
+
+void DistributionManager::conclude_copies(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  record.clear_dp_folders = record.clear_dp_folders &&
+                            std::any_of(record.dp_jobs.begin(), record.dp_jobs.end(),
+                                        [](const DpJob& job) { return job.error != Win32Error::ok; });
+  std::optional<Win32Error> first_error;
+  for (const DpJob& job : record.dp_jobs) {
+    if (job.error == Win32Error::ok) continue;
+    if (!first_error) first_error = job.error;
+    if (config_.retry_unit == RetryUnit::distribution_point) {
+      retry_dp_or_fail(record, package_index, job.slot, job.error);
+      continue;
+    }
+    const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
+    raise(status_id::kCopyToDpFailed,
+          {record.definition.id, record.definition.source_path, dp_package_path(record, job.slot)},
+          record, record.thread_id, dp.share);
+  }
+  if (first_error && config_.retry_unit == RetryUnit::package) {
+    fail_pass(package_index, *first_error);
+    return;
+  }
+  finish_pass(package_index);
+}
+
+void DistributionManager::retry_dp_or_fail(PackageRecord& record, uint32_t package_index,
+                                           uint32_t slot, Win32Error error) {
+  DpSlot& dp_slot = record.slots[slot];
+  const DistributionPointDefinition& dp = distribution_points_[dp_slot.dp_index];
+  const TimeUs now_us = ports_.scheduler.now();
+  const RetryDecision decision = decide_retry(
+      config_.retry, error,
+      {dp_slot.retry.retries_done, dp_slot.retry.first_attempt_start_us, now_us,
+       dp_slot.retry.previous_delay_us},
+      ports_.random);
+  const std::vector<std::string> insertions{record.definition.id, record.definition.source_path,
+                                            dp_package_path(record, slot)};
+  if (!decision.retry) {
+    set_dp_state(record, slot, DpState::install_failed);
+    log(fmt::format("~Package {} failed on distribution point {} after {} retries; it will not be "
+                    "retried: {}.",
+                    record.definition.id, dp.share, dp_slot.retry.retries_done, decision.reason),
+        record.thread_id, LogSeverity::error);
+    raise(status_id::kCopyToDpFailed, insertions, record, record.thread_id, dp.share,
+          Severity::error);
+    return;
+  }
+  ++dp_slot.retry.retries_done;
+  dp_slot.retry.previous_delay_us = decision.delay_us;
+  dp_slot.retry.due_us = now_us + decision.delay_us;
+  set_dp_state(record, slot, DpState::install_retrying);
+  log(fmt::format("~Will retry package {} on distribution point {} in {} seconds (retry {} of {}).",
+                  record.definition.id, dp.share, decision.delay_us / kMicrosecondsPerSecond,
+                  dp_slot.retry.retries_done, retry_count_text()),
+      record.thread_id, LogSeverity::warning);
+  raise(status_id::kCopyToDpFailed, insertions, record, record.thread_id, dp.share);
+  ports_.reporter.retry_scheduled({record.definition.id, dp.name,
+                                   record.status.distribution_points[slot].attempts_in_cycle + 1,
+                                   *dp_slot.retry.due_us});
+  ports_.scheduler.wake_at(*dp_slot.retry.due_us,
+                           make_token(package_index, WakeKind::dp_retry_due,
+                                      dp_slot.retry.generation, slot));
+}
+
+// --- the pass: endings -----------------------------------------------------------------------
 
 void DistributionManager::finish_pass(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
-  const TimeUs now_us = ports_.scheduler.now();
-  record.phase = Phase::idle;
-  record.status.state = PackageState::installed;
-  record.status.installed_at_us = now_us;
-  record.status.state_since_us = now_us;
-  record.status.last_error = Win32Error::ok;
   log(fmt::format("~Successfully created/updated the package {}", record.definition.id),
       record.thread_id);
   raise(status_id::kPackageProcessed, {record.definition.name, record.definition.id}, record,
         record.thread_id);
-  ports_.reporter.pass_ended(
-      {record.definition.id, record.status.attempt_count, PassResult::success, Win32Error::ok});
-  DISTSIM_ASSERT(active_passes_ > 0);
-  --active_passes_;
-  start_queued_passes();
+  record.status.last_error = Win32Error::ok;
+  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
+                              PassResult::success, Win32Error::ok});
+  end_pass(package_index);
 }
 
 void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
@@ -387,68 +677,106 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   DISTSIM_ASSERT(error != Win32Error::ok);
   DISTSIM_ASSERT(record.source_handle == 0);
   const TimeUs now_us = ports_.scheduler.now();
-  record.phase = Phase::idle;
   record.status.last_error = error;
-  log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)), record.thread_id,
-      LogSeverity::error);
+  if (config_.retry_unit == RetryUnit::package) record.snapshot_valid = false;  // redo it all
+  log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)),
+      record.thread_id, LogSeverity::error);
   const RetryDecision decision = decide_retry(
       config_.retry, error,
-      {record.retries_done, record.first_attempt_start_us, now_us, record.previous_delay_us},
+      {record.retry.retries_done, record.retry.first_attempt_start_us, now_us,
+       record.retry.previous_delay_us},
       ports_.random);
   std::string next_retry = "none";
   if (decision.retry) {
-    const TimeUs retry_at_us = now_us + decision.delay_us;
-    next_retry = local_time_text(retry_at_us);
+    next_retry = local_time_text(now_us + decision.delay_us);
     log(fmt::format("~Failed to process package {} (retries so far: {} of {}). Will retry in {} "
                     "seconds, at {}.",
-                    record.definition.id, record.retries_done, retry_count_text(config_.retry),
+                    record.definition.id, record.retry.retries_done, retry_count_text(),
                     decision.delay_us / kMicrosecondsPerSecond, next_retry),
         record.thread_id, LogSeverity::warning);
   } else {
     log(fmt::format("~Failed to process package {} (retries so far: {} of {}). It will not be "
                     "retried: {}.",
-                    record.definition.id, record.retries_done, retry_count_text(config_.retry),
+                    record.definition.id, record.retry.retries_done, retry_count_text(),
                     decision.reason),
         record.thread_id, LogSeverity::error);
   }
   raise(status_id::kPackageFailed,
         {record.definition.name, record.definition.id, fmt::format("{}", win32_code(error)),
-         fmt::format("{}", record.retries_done), next_retry},
+         fmt::format("{}", record.retry.retries_done), next_retry},
         record, record.thread_id);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
                               decision.retry ? PassResult::retry : PassResult::failed, error});
-  record.status.state = decision.retry ? PackageState::retrying : PackageState::failed;
-  record.status.state_since_us = now_us;
-  for (uint32_t slot = 0; slot < record.status.distribution_points.size(); ++slot) {
-    if (record.status.distribution_points[slot].state == DpState::installed) continue;
+  for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+    if (!record.slots[slot].needs_copy) continue;
     set_dp_state(record, slot,
                  decision.retry ? DpState::install_retrying : DpState::install_failed);
   }
+  record.retries_exhausted = !decision.retry;
   if (decision.retry) {
-    ++record.retries_done;
-    record.previous_delay_us = decision.delay_us;
-    const TimeUs retry_at_us = now_us + decision.delay_us;
+    ++record.retry.retries_done;
+    record.retry.previous_delay_us = decision.delay_us;
+    record.retry.due_us = now_us + decision.delay_us;
     ports_.reporter.retry_scheduled(
-        {record.definition.id, "", record.status.attempt_count + 1, retry_at_us});
-    ports_.scheduler.wake_at(retry_at_us, make_token(package_index, WakeKind::retry_due, 0));
+        {record.definition.id, "", record.status.attempts_in_cycle + 1, *record.retry.due_us});
+    ports_.scheduler.wake_at(*record.retry.due_us, make_token(package_index, WakeKind::retry_due,
+                                                              record.retry.generation, 0));
   }
+  end_pass(package_index);
+}
+
+void DistributionManager::end_pass(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  record.phase = Phase::idle;
+  refresh_package_state(record);
   DISTSIM_ASSERT(active_passes_ > 0);
   --active_passes_;
+  if (record.rerun_after_pass) {
+    record.rerun_after_pass = false;
+    queue_pass(package_index);
+  }
   start_queued_passes();
 }
 
-void DistributionManager::set_dp_state(PackageRecord& record, uint32_t dp_slot, DpState state) {
-  DpStatus& status = record.status.distribution_points[dp_slot];
+// The package's state from its own retry state and its DPs' states.
+void DistributionManager::refresh_package_state(PackageRecord& record) {
+  const auto& dps = record.status.distribution_points;
+  const auto any_dp = [&dps](DpState state) {
+    return std::any_of(dps.begin(), dps.end(), [state](const DpStatus& dp) { return dp.state == state; });
+  };
+  PackageState state = PackageState::pending;
+  if (record.retries_exhausted) {
+    state = PackageState::failed;
+  } else if (record.retry.due_us || any_dp(DpState::install_retrying)) {
+    state = PackageState::retrying;
+  } else if (std::all_of(dps.begin(), dps.end(),
+                         [](const DpStatus& dp) { return dp.state == DpState::installed; })) {
+    state = PackageState::installed;
+  } else if (any_dp(DpState::install_failed) && !any_dp(DpState::install_pending)) {
+    state = PackageState::failed;
+  }
+  if (state == record.status.state && record.status.state_since_us) return;
+  record.status.state = state;
+  record.status.state_since_us = ports_.scheduler.now();
+  if (state == PackageState::installed) record.status.installed_at_us = ports_.scheduler.now();
+}
+
+void DistributionManager::set_dp_state(PackageRecord& record, uint32_t slot, DpState state) {
+  DpStatus& status = record.status.distribution_points[slot];
   if (status.state == state) return;
   status.state = state;
   ports_.reporter.dp_state_changed(
       {record.definition.id, status.dp_name, std::string(dp_state_name(state))});
 }
 
-std::string DistributionManager::dp_package_path(const PackageRecord& record,
-                                                 uint32_t dp_slot) const {
-  const uint32_t dp_index = record.dp_indexes[dp_slot];
-  return join_path(distribution_points_[dp_index].share, record.definition.id);
+// --- helpers ---------------------------------------------------------------------------------
+
+std::string DistributionManager::dp_package_path(const PackageRecord& record, uint32_t slot) const {
+  return join_path(distribution_points_[record.slots[slot].dp_index].share, record.definition.id);
+}
+
+std::string DistributionManager::package_copy_path(const PackageRecord& record) const {
+  return join_path(config_.package_store, record.definition.id + ".PCK");
 }
 
 void DistributionManager::log(std::string_view text, uint32_t thread_id, LogSeverity severity) {
@@ -459,20 +787,22 @@ void DistributionManager::log(std::string_view text, uint32_t thread_id, LogSeve
 
 void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions,
                                 const PackageRecord& record, uint32_t thread_id,
-                                std::string dp_name) {
+                                std::string dp_name, std::optional<Severity> severity) {
   StatusMessage message = make_status_message(id, std::move(insertions), record.definition.id,
                                               std::move(dp_name), ports_.scheduler.now());
+  if (severity) message.severity = *severity;
   const std::string statmsg =
       statmsg_text(message, config_.clock,
                    {config_.server_name, config_.site_code, config_.process_id, thread_id});
-  const LogSeverity severity = message.severity == Severity::error     ? LogSeverity::error
-                               : message.severity == Severity::warning ? LogSeverity::warning
-                                                                       : LogSeverity::info;
+  const LogSeverity log_severity = message.severity == Severity::error     ? LogSeverity::error
+                                   : message.severity == Severity::warning ? LogSeverity::warning
+                                                                           : LogSeverity::info;
   ports_.reporter.status_message(message);
-  log(statmsg, thread_id, severity);
+  log(statmsg, thread_id, log_severity);
 }
 
-TimeUs DistributionManager::transfer_time_us(uint64_t size_bytes, uint64_t bytes_per_second) const {
+TimeUs DistributionManager::transfer_time_us(uint64_t size_bytes,
+                                             uint64_t bytes_per_second) const {
   DISTSIM_ASSERT(bytes_per_second >= 1);
   const uint64_t whole_seconds = size_bytes / bytes_per_second;
   const uint64_t remainder = size_bytes % bytes_per_second;
@@ -487,6 +817,11 @@ std::string DistributionManager::local_time_text(TimeUs t_us) const {
                      local.hour, local.minute, local.second);
 }
 
+std::string DistributionManager::retry_count_text() const {
+  return config_.retry.retry_count_max ? fmt::format("{}", *config_.retry.retry_count_max)
+                                       : std::string("unlimited");
+}
+
 std::vector<PackageStatus> DistributionManager::package_statuses() const {
   std::vector<PackageStatus> statuses;
   statuses.reserve(packages_.size());
@@ -496,10 +831,20 @@ std::vector<PackageStatus> DistributionManager::package_statuses() const {
 
 std::optional<PackageStatus> DistributionManager::package_status(
     const std::string& package_id) const {
+  const auto found = index_by_id_.find(package_id);
+  if (found == index_by_id_.end()) return std::nullopt;
+  return packages_[found->second].status;
+}
+
+uint32_t DistributionManager::open_handle_count() const {
+  uint32_t count = 0;
   for (const auto& record : packages_) {
-    if (record.status.id == package_id) return record.status;
+    count += record.source_handle != 0 ? 1u : 0u;
+    for (const DpJob& job : record.dp_jobs) {
+      count += (job.handle != 0 ? 1u : 0u) + (job.package_copy_handle != 0 ? 1u : 0u);
+    }
   }
-  return std::nullopt;
+  return count;
 }
 
 }  // namespace distsim::model

@@ -1,11 +1,13 @@
-// The Distribution Manager state machine (SMS_DISTRIBUTION_MANAGER): takes new packages, runs
-// processing passes (status 2300, read the source, copy to each distribution point, 2301 or
-// 2302), and schedules retries by its policy. It sees the world only through its ports, never
+// The Distribution Manager state machine (SMS_DISTRIBUTION_MANAGER): takes package notifications
+// (new, update, refresh), runs processing passes (2300; read the source; optional compressed
+// copy; copy to each distribution point; 2301 or 2302), and retries by its policy, per package
+// (sms2) or per distribution point (ConfigMgr). It sees the world only through its ports, never
 // waits, and keeps all progress as explicit state so that a pass can span virtual time.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +30,7 @@ struct ManagerPorts {
 inline constexpr uint32_t kMainThreadId = 225;  // as in KB244405's Distmgr.log excerpt
 inline constexpr uint32_t kSourceFilesPerPackageMax = 100'000;
 inline constexpr uint32_t kSourceDirectoryDepthMax = 64;
-inline constexpr uint32_t kManagedPackagesMax = 1 << 20;
+inline constexpr uint32_t kManagedPackagesMax = (1u << 24) - 1;
 inline constexpr uint32_t kManagedDistributionPointsMax = 4095;
 
 class DistributionManager {
@@ -38,9 +40,15 @@ class DistributionManager {
   // Requires a unique name; call before packages arrive.
   void add_distribution_point(DistributionPointDefinition definition);
 
-  // A new package notification (the console created it): queues its first pass at now.
-  // Requires an id not seen before and DP names that were added.
+  // A new package notification: queues its first pass now. Requires an unknown id and DP names
+  // that were added.
   void package_created(PackageDefinition definition);
+  // "Update distribution points": re-read the source (a new version) and recopy it to every DP
+  // of the package; resets the retry counts. Requires a known id.
+  void package_updated(const std::string& package_id);
+  // "Refresh": recopy the current version to the named DPs (all when empty), without re-reading
+  // the source unless no version was read yet; resets those DPs' retry counts.
+  void package_refreshed(const std::string& package_id, const std::vector<std::string>& dp_names);
 
   // The scheduler calls this at the time a wake_at() asked for.
   void on_wake(WakeToken token);
@@ -48,6 +56,8 @@ class DistributionManager {
   [[nodiscard]] const SiteConfig& config() const { return config_; }
   [[nodiscard]] std::vector<PackageStatus> package_statuses() const;
   [[nodiscard]] std::optional<PackageStatus> package_status(const std::string& package_id) const;
+  // Handles the manager holds open right now (a pass reading or copying).
+  [[nodiscard]] uint32_t open_handle_count() const;
 
  private:
   struct SourceFile {
@@ -55,61 +65,109 @@ class DistributionManager {
     std::string relative_path;  // below the source directory
     uint64_t size_bytes = 0;
   };
-  struct DpJob {
+  // Retry bookkeeping of one retry unit (a package, or one DP of a package).
+  struct RetryState {
+    uint32_t retries_done = 0;
+    TimeUs first_attempt_start_us = 0;
+    TimeUs previous_delay_us = 0;
+    std::optional<TimeUs> due_us;  // a retry is scheduled for then
+    uint32_t generation = 0;       // increases when pending wake-ups become stale
+  };
+  struct DpSlot {
     uint32_t dp_index = 0;
+    bool needs_copy = true;
+    RetryState retry;  // per-DP profiles only
+  };
+  struct DpJob {
+    uint32_t slot = 0;
     uint32_t file_index = 0;
     HandleId handle = 0;
+    HandleId package_copy_handle = 0;  // the .PCK, held open while copying from it
     bool active = false;
     bool done = false;
     Win32Error error = Win32Error::ok;
   };
-  enum class Phase { idle, queued, reading, copying };
+  enum class Phase { idle, queued, reading, compressing, copying };
   struct PackageRecord {
     PackageDefinition definition;
     PackageStatus status;
-    std::vector<uint32_t> dp_indexes;
+    std::vector<DpSlot> slots;  // parallel to status.distribution_points
     Phase phase = Phase::idle;
-    uint32_t generation = 0;  // increases with every pass; stale wake-ups are ignored
+    uint32_t generation = 0;  // increases with every pass; stale read/copy wake-ups are ignored
     uint32_t thread_id = 0;
+    bool snapshot_valid = false;   // the source was read and nothing asked to re-read it
+    bool rerun_after_pass = false;  // an update or refresh arrived during a pass
+    bool clear_dp_folders = false;  // sms2 update: delete the DP package folders first
+    bool retries_exhausted = false;  // package-level retries ran out (until an update/refresh)
     std::vector<SourceFile> files;
     std::vector<FileContent> snapshot;
     uint32_t file_index = 0;
     HandleId source_handle = 0;
     std::vector<DpJob> dp_jobs;
     uint32_t next_dp_job = 0;
-    uint32_t retries_done = 0;
-    TimeUs first_attempt_start_us = 0;
-    TimeUs previous_delay_us = 0;
+    RetryState retry;  // package-level
   };
-  enum class WakeKind : uint8_t { retry_due = 1, read_done = 2, copy_done = 3 };
+  enum class WakeKind : uint8_t {
+    retry_due = 1,
+    read_done = 2,
+    copy_done = 3,
+    compress_done = 4,
+    dp_retry_due = 5,
+  };
 
-  [[nodiscard]] WakeToken make_token(uint32_t package_index, WakeKind kind,
-                                     uint32_t dp_job_index) const;
+  // Notifications and queueing.
+  [[nodiscard]] uint32_t package_index_of(const std::string& package_id) const;
+  void queue_pass(uint32_t package_index);
+  void wake_waiting_retries(uint32_t except_index);
   void start_queued_passes();
+  [[nodiscard]] WakeToken make_token(uint32_t package_index, WakeKind kind, uint32_t generation,
+                                     uint32_t detail) const;
+  void on_retry_due(uint32_t package_index, uint32_t generation);
+  void on_dp_retry_due(uint32_t package_index, uint32_t slot, uint32_t generation);
+
+  // The pass: source phase.
   void start_pass(uint32_t package_index);
   [[nodiscard]] Win32Error list_source(PackageRecord& record);
   void read_next_file(uint32_t package_index);
   void finish_read(uint32_t package_index);
+  void start_compression(uint32_t package_index);
+  void finish_compression(uint32_t package_index);
+
+  // The pass: distribution point phase.
   void start_copies(uint32_t package_index);
   void advance_copies(uint32_t package_index);
   void start_dp_job(uint32_t package_index, uint32_t job_index);
+  [[nodiscard]] Win32Error clear_dp_folder(const std::string& folder);
   void copy_next_file(uint32_t package_index, uint32_t job_index);
   void finish_copy(uint32_t package_index, uint32_t job_index);
   void end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error);
+  void conclude_copies(uint32_t package_index);
+  void retry_dp_or_fail(PackageRecord& record, uint32_t package_index, uint32_t slot,
+                        Win32Error error);
+
+  // The pass: endings.
   void finish_pass(uint32_t package_index);
   void fail_pass(uint32_t package_index, Win32Error error);
-  void set_dp_state(PackageRecord& record, uint32_t dp_index, DpState state);
-  [[nodiscard]] std::string dp_package_path(const PackageRecord& record, uint32_t dp_index) const;
+  void end_pass(uint32_t package_index);
+  void refresh_package_state(PackageRecord& record);
+  void set_dp_state(PackageRecord& record, uint32_t slot, DpState state);
+
+  // Helpers.
+  [[nodiscard]] std::string dp_package_path(const PackageRecord& record, uint32_t slot) const;
+  [[nodiscard]] std::string package_copy_path(const PackageRecord& record) const;
   void log(std::string_view text, uint32_t thread_id, LogSeverity severity = LogSeverity::info);
   void raise(uint32_t id, std::vector<std::string> insertions, const PackageRecord& record,
-             uint32_t thread_id, std::string dp_name = {});
+             uint32_t thread_id, std::string dp_name = {},
+             std::optional<Severity> severity = std::nullopt);
   [[nodiscard]] TimeUs transfer_time_us(uint64_t size_bytes, uint64_t bytes_per_second) const;
   [[nodiscard]] std::string local_time_text(TimeUs t_us) const;
+  [[nodiscard]] std::string retry_count_text() const;
 
   SiteConfig config_;
   ManagerPorts ports_;
   std::vector<DistributionPointDefinition> distribution_points_;
   std::vector<PackageRecord> packages_;
+  std::map<std::string, uint32_t> index_by_id_;
   std::deque<uint32_t> queue_;  // packages waiting for a processing thread, in arrival order
   uint32_t active_passes_ = 0;
   uint32_t next_thread_id_ = 0x129;

@@ -38,6 +38,10 @@ enum class DpState { install_pending, install_retrying, install_failed, installe
 struct DpStatus {
   std::string dp_name;
   DpState state = DpState::install_pending;
+  uint32_t attempt_count = 0;           // copy attempts to this DP, all time
+  uint32_t attempts_in_cycle = 0;       // since the last update or refresh reset the retries
+  std::optional<TimeUs> installed_at_us;
+  Win32Error last_error = Win32Error::ok;
 };
 
 // The manager's view of one package: the summary and the checkers read it.
@@ -45,7 +49,9 @@ struct PackageStatus {
   std::string id;
   std::string name;
   PackageState state = PackageState::pending;
-  uint32_t attempt_count = 0;
+  uint32_t attempt_count = 0;      // processing passes, all time
+  uint32_t attempts_in_cycle = 0;  // passes since the last update or refresh reset the retries
+  uint32_t update_count = 0;       // source versions after the first (updates processed)
   std::optional<TimeUs> installed_at_us;
   std::optional<TimeUs> state_since_us;
   Win32Error last_error = Win32Error::ok;

@@ -54,6 +54,8 @@ SiteConfig profile_defaults(Profile profile) {
     config.retry.retry_count_max = std::nullopt;
     config.retry.delay_us = 60 * kMicrosecondsPerMinute;
     config.log_format = LogFormat::sms2;
+    config.retry_on_wake = true;
+    config.update_deletes_dp_folder = true;
     return config;
   }
   // CM07-DP: Number of retries 100, Delay before retrying 30 minutes, per distribution attempt.

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/component_status.h"
 #include "model/file_access.h"
 #include "model/retry_policy.h"
 #include "model/time.h"
@@ -51,6 +52,19 @@ struct SiteConfig {
   LogFormat log_format = LogFormat::sms2;
   SiteClock clock;
   uint32_t process_id = 1234;  // shown as PID in STATMSG lines
+  // KB Q319207: SMS 2.0 retries failed packages "at least once an hour, and more often when
+  // distmgr is busy with other packages". distsim reads that as: whenever the manager wakes for
+  // other work (a package notification, update or refresh), waiting package retries run too.
+  // The reading is an assumption; on for sms2, off for the ConfigMgr profiles.
+  bool retry_on_wake = false;
+  // SMS 2.0 SP1 "Reserved Flags" (KB235184): 0 = on update, delete and re-create the package
+  // folder on each DP (the default); 1 = overwrite in place.
+  bool update_deletes_dp_folder = false;
+  // Where compressed copies (<PackageID>.PCK) are kept (KB267977 shows D:\SMSPKG).
+  std::string package_store = "C:\\SMSPKG";
+  // Size of a compressed copy in per mille of the source (unknown ratio; 1000 = no gain).
+  uint32_t compression_per_mille = 1000;
+  ComponentStatusThresholds status_thresholds;
 };
 
 // The defaults of a profile (facts/distmgr.md section 2): sms2 retries the whole package at

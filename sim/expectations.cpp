@@ -196,6 +196,12 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
   for (const auto& sequence : expect.status_sequences)
     check_status_sequence(sequence, run, results);
   check_log(expect, run, results);
+  if (expect.component_status) {
+    const auto expected = enum_name(kComponentStatusLevelNames, *expect.component_status);
+    const auto actual = model::component_status_name(run.component_status);
+    results.push_back({"component status", expected == actual, std::string(expected),
+                       std::string(actual), std::nullopt, {}});
+  }
   if (expect.no_invariant_violations) {
     for (const InvariantViolation& violation : check_invariants(run)) {
       results.push_back({fmt::format("invariant {}", violation.invariant),

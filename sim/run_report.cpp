@@ -38,7 +38,11 @@ void append_packages(std::string& out, const RunResult& run) {
       if (pass.package_id == package.id) out += pass_line(pass) + "\n";
     }
     for (const auto& dp : package.distribution_points) {
-      out += fmt::format("    DP {}: {}\n", dp.dp_name, model::dp_state_name(dp.state));
+      out += fmt::format("    DP {}: {}, {} copy attempts{}\n", dp.dp_name,
+                         model::dp_state_name(dp.state), dp.attempt_count,
+                         dp.installed_at_us
+                             ? fmt::format(", installed at {}", clock_text(*dp.installed_at_us))
+                             : std::string());
     }
   }
 }
@@ -98,7 +102,8 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
     append_packages(out, run);
     out += "\n";
     append_status_messages(out, run);
-    out += "\n";
+    out += fmt::format("component status SMS_DISTRIBUTION_MANAGER: {}\n\n",
+                       model::component_status_name(run.component_status));
   }
   if (!verdict.outcome_ok) {
     out += fmt::format("run stopped early: {} after {} events (virtual time budget not reached)\n",

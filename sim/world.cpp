@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "model/assert.h"
@@ -59,6 +60,15 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
    private:
     World& world_;
   };
+  // Fault starts (even payloads) and ends (odd payloads), by index in scenario.faults.
+  class FaultInjector final : public EventTarget {
+   public:
+    explicit FaultInjector(World& world) : world_(world) {}
+    void on_event(uint64_t payload) override { world_.apply_fault(payload >> 1, (payload & 1) == 0); }
+
+   private:
+    World& world_;
+  };
   class PackageArrivals final : public EventTarget {
    public:
     explicit PackageArrivals(World& world) : world_(world) {}
@@ -72,6 +82,8 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void build_distribution_points();
   void build_holders();
   void package_arrives(uint64_t package_index);
+  void schedule_faults();
+  void apply_fault(uint64_t fault_index, bool starting);
   void capture_final_files();
   [[nodiscard]] PassRecord* find_running_pass(const std::string& package_id) {
     for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
@@ -94,6 +106,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   std::vector<std::unique_ptr<Holder>> holders_;
   ManagerWakes manager_wakes_{*this};
   PackageArrivals package_arrivals_{*this};
+  FaultInjector fault_injector_{*this};
   uint64_t event_budget_;
   bool capture_files_;
 };
@@ -113,6 +126,7 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
   build_filesystem();
   build_distribution_points();
   build_holders();
+  schedule_faults();
   for (size_t index = 0; index < scenario_.packages.size(); ++index) {
     const PackageEvent& event = scenario_.packages[index];
     if (event.at_us <= result_.until_us) kernel_.schedule(event.at_us, package_arrivals_, index);
@@ -168,16 +182,46 @@ void World::package_arrives(uint64_t package_index) {
       {event.id, event.name, event.source, event.distribution_points, event.compressed});
 }
 
+void World::schedule_faults() {
+  for (size_t index = 0; index < scenario_.faults.size(); ++index) {
+    const FaultSpec& fault = scenario_.faults[index];
+    if (fault.at_us > result_.until_us) continue;
+    kernel_.schedule(fault.at_us, fault_injector_, index << 1);
+    if (fault.for_us && fault.at_us + *fault.for_us <= result_.until_us) {
+      kernel_.schedule(fault.at_us + *fault.for_us, fault_injector_, (index << 1) | 1);
+    }
+  }
+}
+
+// DP faults act on the DP's share volume: the manager then meets them as Win32 errors
+// (ERROR_BAD_NETPATH, ERROR_DISK_FULL) through the file system like any other refusal.
+void World::apply_fault(uint64_t fault_index, bool starting) {
+  const FaultSpec& fault = scenario_.faults.at(fault_index);
+  const auto dp = std::find_if(scenario_.distribution_points.begin(),
+                               scenario_.distribution_points.end(),
+                               [&fault](const DistributionPointSpec& each) { return each.name == fault.target; });
+  DISTSIM_ASSERT(dp != scenario_.distribution_points.end());  // the loader checks DP names
+  const std::string share = dp_share_for(*dp);
+  std::string_view name;
+  if (fault.kind == FaultSpec::Kind::dp_unreachable) {
+    name = "dp_unreachable";
+    DISTSIM_ASSERT(vfs_.set_volume_reachable(share, !starting) == Win32Error::ok);
+  } else {
+    DISTSIM_ASSERT(fault.kind == FaultSpec::Kind::dp_disk_full);
+    name = "dp_disk_full";
+    DISTSIM_ASSERT(vfs_.set_volume_capacity(share, starting ? 0 : dp->free_bytes) == Win32Error::ok);
+  }
+  result_.trace.add(kernel_.now(), "world", starting ? "fault_start" : "fault_end",
+                    {{"fault", std::string(name)}, {"target", fault.target}});
+}
+
 void World::run() {
   result_.outcome = kernel_.run_until(result_.until_us, event_budget_);
   result_.events_executed = kernel_.events_executed();
   result_.packages = manager_->package_statuses();
-  result_.manager_open_handles_at_end = 0;
-  for (const VfsEvent& event : vfs_.access_log()) {
-    if (event.actor != manager_actor_ || event.result != Win32Error::ok) continue;
-    if (event.operation == VfsOperation::open) ++result_.manager_open_handles_at_end;
-    if (event.operation == VfsOperation::close) --result_.manager_open_handles_at_end;
-  }
+  result_.manager_open_handles_at_end = manager_->open_handle_count();
+  result_.component_status = model::component_status(
+      model::count_severities(result_.status_messages), result_.site.status_thresholds);
   if (capture_files_) capture_final_files();
 }
 
@@ -314,17 +358,6 @@ std::string dp_share_for(const DistributionPointSpec& dp) {
 
 std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
   std::vector<SetupProblem> problems;
-  if (scenario.site.profile != model::Profile::sms2) {
-    problems.push_back({{},
-                        fmt::format("profile '{}' (per-DP retries) is not implemented yet; "
-                                    "this build simulates the sms2 profile",
-                                    model::profile_name(scenario.site.profile))});
-  }
-  for (const PackageEvent& event : scenario.packages) {
-    if (event.kind != PackageEvent::Kind::create) {
-      problems.push_back({event.position, "package update and refresh are not implemented yet"});
-    }
-  }
   for (const HolderSpec& holder : scenario.holders) {
     if (!holder_kind_supported(holder.kind)) {
       problems.push_back({holder.position, fmt::format("holder '{}': this kind is not implemented "
@@ -334,10 +367,11 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
     }
   }
   for (const FaultSpec& fault : scenario.faults) {
-    problems.push_back({fault.position, "faults are not implemented yet"});
-  }
-  if (scenario.expect.component_status) {
-    problems.push_back({{}, "expect.component_status is not implemented yet"});
+    if (fault.kind == FaultSpec::Kind::crash) {
+      problems.push_back({fault.position,
+                          "fault 'crash: distribution_manager' is not implemented yet "
+                          "(dp_unreachable and dp_disk_full are)"});
+    }
   }
   return problems;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/component_status.h"
 #include "model/package.h"
 #include "model/ports.h"
 #include "model/site_config.h"
@@ -63,6 +64,7 @@ struct RunResult {
   std::vector<LogLine> log_lines;
   std::vector<HolderFinding> holder_findings;
   uint32_t manager_open_handles_at_end = 0;
+  model::ComponentStatus component_status = model::ComponentStatus::ok;
   // With RunOptions::capture_files: every file under a package source or a DP share at the end.
   std::vector<std::pair<std::string, model::FileContent>> final_files;
   Trace trace{true};
