@@ -177,9 +177,19 @@ void World::build_holders() {
 
 void World::package_arrives(uint64_t package_index) {
   const PackageEvent& event = scenario_.packages.at(package_index);
-  DISTSIM_ASSERT(event.kind == PackageEvent::Kind::create);
-  manager_->package_created(
-      {event.id, event.name, event.source, event.distribution_points, event.compressed});
+  switch (event.kind) {
+    case PackageEvent::Kind::create:
+      manager_->package_created(
+          {event.id, event.name, event.source, event.distribution_points, event.compressed});
+      return;
+    case PackageEvent::Kind::update:
+      manager_->package_updated(event.id);
+      return;
+    case PackageEvent::Kind::refresh:
+      manager_->package_refreshed(event.id, event.distribution_points);
+      return;
+  }
+  DISTSIM_ASSERT(false);
 }
 
 void World::schedule_faults() {

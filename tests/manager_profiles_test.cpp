@@ -1,0 +1,236 @@
+// The Distribution Manager across profiles and package actions: the processing-thread limit,
+// per-DP retries and their exhaustion (ConfigMgr), updates that delete the DP folder (sms2),
+// refreshes, wake-up retries, compressed copies and component status.
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "model/component_status.h"
+#include "sim/invariants.h"
+#include "sim/world.h"
+
+namespace distsim::sim {
+namespace {
+
+constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
+constexpr TimeUs kHour = model::kMicrosecondsPerHour;
+
+// A world with one source file per package under D:\Src\<letter>, and the named DPs.
+Scenario small_site(model::Profile profile, int package_count, std::vector<std::string> dps) {
+  Scenario scenario;
+  scenario.file = "small_site";
+  scenario.name = "small site";
+  scenario.until_us = model::kMicrosecondsPerDay;
+  scenario.site.profile = profile;
+  for (int index = 0; index < package_count; ++index) {
+    const std::string folder = std::string("D:\\Src\\") + static_cast<char>('A' + index);
+    scenario.filesystem.push_back(
+        {FilesystemEntry::Kind::file, folder + "\\app.msi", 1 << 20, 0, {}});
+    PackageEvent package;
+    package.id = "S01000" + std::to_string(10 + index);
+    package.name = "App " + std::to_string(index);
+    package.source = folder;
+    scenario.packages.push_back(package);
+  }
+  for (const std::string& name : dps) {
+    DistributionPointSpec dp;
+    dp.name = name;
+    scenario.distribution_points.push_back(dp);
+  }
+  return scenario;
+}
+
+HolderSpec exclusive_holder(const std::string& name, const std::string& path) {
+  HolderSpec holder;
+  holder.kind = HolderKind::temp_user;
+  holder.name = name;
+  holder.path = path;
+  return holder;
+}
+
+const model::PackageStatus& package(const RunResult& run, const std::string& id) {
+  const auto found =
+      std::find_if(run.packages.begin(), run.packages.end(),
+                   [&id](const model::PackageStatus& each) { return each.id == id; });
+  REQUIRE(found != run.packages.end());
+  return *found;
+}
+
+uint64_t count_messages(const RunResult& run, uint32_t id, model::Severity severity) {
+  return static_cast<uint64_t>(std::count_if(run.status_messages.begin(), run.status_messages.end(),
+                                             [&](const model::StatusMessage& message) {
+                                               return message.id == id &&
+                                                      message.severity == severity;
+                                             }));
+}
+
+uint64_t manager_opens_under(const RunResult& run, std::string_view prefix) {
+  uint64_t opens = 0;
+  for (const auto& record : run.trace.records()) {
+    if (record.actor != "distmgr" || record.event != "open") continue;
+    const auto& path = std::get<std::string>(record.fields.at(0).value);
+    opens += path.rfind(prefix, 0) == 0 ? 1u : 0u;
+  }
+  return opens;
+}
+
+TEST_CASE("a package blocked forever does not keep the others from installing",
+          "[distmgr][limits]") {
+  // Goal: max_packages is a limit on passes at once, not a queue that a stuck package can block.
+  Scenario scenario = small_site(model::Profile::configmgr2007, 3, {"DP01"});
+  scenario.site.max_packages = 1;
+  scenario.holders.push_back(exclusive_holder("holder", "D:\\Src\\A\\app.msi"));
+  const RunResult run = run_world(scenario, {});
+  CHECK(package(run, "S0100010").state == model::PackageState::retrying);
+  CHECK(package(run, "S0100011").state == model::PackageState::installed);
+  CHECK(package(run, "S0100012").state == model::PackageState::installed);
+  CHECK(check_invariants(run).empty());
+}
+
+TEST_CASE("ConfigMgr retries a DP 100 times and then marks it failed with an Error 2328",
+          "[distmgr][profile]") {
+  // Goal: the per-DP retry unit and its default count. Method: DP02 unreachable all run long.
+  Scenario scenario = small_site(model::Profile::configmgr2012, 1, {"DP01", "DP02"});
+  scenario.until_us = 4 * model::kMicrosecondsPerDay;
+  FaultSpec fault;
+  fault.kind = FaultSpec::Kind::dp_unreachable;
+  fault.target = "DP02";
+  scenario.faults.push_back(fault);
+  const RunResult run = run_world(scenario, {});
+  const auto& status = package(run, "S0100010");
+  CHECK(status.distribution_points[0].state == model::DpState::installed);
+  CHECK(status.distribution_points[1].state == model::DpState::install_failed);
+  CHECK(status.distribution_points[1].attempt_count == 101);
+  CHECK(count_messages(run, 2328, model::Severity::warning) == 100);
+  CHECK(count_messages(run, 2328, model::Severity::error) == 1);
+  CHECK(status.state == model::PackageState::failed);
+  CHECK(check_invariants(run).empty());
+}
+
+TEST_CASE("a DP that comes back within its retries is installed by the next DP retry",
+          "[distmgr][profile]") {
+  // Goal: per-DP retries do not re-read the source and stop once the DP is installed.
+  Scenario scenario = small_site(model::Profile::configmgr2007, 1, {"DP01"});
+  FaultSpec fault;
+  fault.kind = FaultSpec::Kind::dp_disk_full;
+  fault.target = "DP01";
+  fault.for_us = 45 * kMinute;
+  scenario.faults.push_back(fault);
+  const RunResult run = run_world(scenario, {});
+  const auto& status = package(run, "S0100010");
+  CHECK(status.state == model::PackageState::installed);
+  CHECK(status.distribution_points[0].attempt_count == 3);  // 0s, 30m (still full), 60m
+  CHECK(manager_opens_under(run, "D:\\Src\\A\\app.msi") == 1);
+  REQUIRE(status.installed_at_us.has_value());
+  CHECK(*status.installed_at_us > 60 * kMinute);
+  CHECK(*status.installed_at_us < 61 * kMinute);
+}
+
+TEST_CASE("an sms2 update deletes the DP folder and a client holding a file there causes error 32",
+          "[distmgr][update]") {
+  // Goal: KB Q235184's delete-and-recreate and KB Q202063's retry loop, through the sharing rule.
+  Scenario scenario = small_site(model::Profile::sms2, 1, {"DP01"});
+  PackageEvent update;
+  update.kind = PackageEvent::Kind::update;
+  update.id = "S0100010";
+  update.at_us = 2 * kHour;
+  scenario.packages.push_back(update);
+  HolderSpec client;
+  client.kind = HolderKind::script;
+  client.name = "client";
+  ScriptStep open;
+  open.at_us = kHour;
+  open.path = "\\\\DP01\\SMSPKGC$\\S0100010\\app.msi";
+  open.access =
+      model::AccessMask{model::access_bits::kGenericRead | model::access_bits::kGenericExecute};
+  open.share = model::ShareMode{model::share_bits::kRead};
+  open.handle_name = "setup";
+  ScriptStep close;
+  close.action = ScriptStep::Action::close;
+  close.at_us = 3 * kHour + 30 * kMinute;
+  close.handle_name = "setup";
+  client.steps = {open, close};
+  scenario.holders.push_back(client);
+  const RunResult run = run_world(scenario, {});
+  const auto& status = package(run, "S0100010");
+  CHECK(status.state == model::PackageState::installed);
+  CHECK(status.attempt_count == 4);  // 0s, 2h (32), 3h (32), 4h
+  CHECK(status.update_count == 0);
+  REQUIRE(run.passes.size() == 4);
+  CHECK(run.passes[1].error == model::Win32Error::sharing_violation);
+  CHECK(run.passes[2].error == model::Win32Error::sharing_violation);
+}
+
+TEST_CASE("a refresh recopies the chosen DP without reading the source again",
+          "[distmgr][refresh]") {
+  // Goal: refresh uses the version already read; update reads the source again.
+  Scenario scenario = small_site(model::Profile::configmgr2007, 1, {"DP01", "DP02"});
+  PackageEvent refresh;
+  refresh.kind = PackageEvent::Kind::refresh;
+  refresh.id = "S0100010";
+  refresh.at_us = kHour;
+  refresh.distribution_points = {"DP02"};
+  scenario.packages.push_back(refresh);
+  const RunResult run = run_world(scenario, {});
+  CHECK(manager_opens_under(run, "D:\\Src\\A\\app.msi") == 1);
+  CHECK(manager_opens_under(run, "\\\\DP01\\") == 1);
+  CHECK(manager_opens_under(run, "\\\\DP02\\") == 2);
+  CHECK(package(run, "S0100010").state == model::PackageState::installed);
+}
+
+TEST_CASE(
+    "an sms2 retry runs early when another package wakes the manager but a ConfigMgr one "
+    "waits",
+    "[distmgr][retry]") {
+  // Goal: retry_on_wake (KB Q319207 "more often when busy") is an sms2 default only.
+  for (const auto profile : {model::Profile::sms2, model::Profile::configmgr2007}) {
+    Scenario scenario = small_site(profile, 2, {"DP01"});
+    scenario.packages[1].at_us = 10 * kMinute;
+    HolderSpec holder = exclusive_holder("holder", "D:\\Src\\A\\app.msi");
+    holder.hold_for = DurationSpec{DurationSpec::Kind::constant, 5 * kMinute, 0};
+    scenario.holders.push_back(holder);
+    const RunResult run = run_world(scenario, {});
+    const auto& blocked = package(run, "S0100010");
+    REQUIRE(blocked.installed_at_us.has_value());
+    if (profile == model::Profile::sms2) {
+      CHECK(*blocked.installed_at_us < 11 * kMinute);
+    } else {
+      CHECK(*blocked.installed_at_us > 30 * kMinute);
+    }
+  }
+}
+
+TEST_CASE("a compressed package is copied from its .PCK and the DP copy equals the source",
+          "[distmgr][compressed]") {
+  // Goal: the compressed-copy phase creates <PackageID>.PCK and DP jobs read it.
+  Scenario scenario = small_site(model::Profile::sms2, 1, {"DP01"});
+  scenario.packages[0].compressed = true;
+  scenario.packages[0].distribution_points = {"DP01"};
+  RunOptions options;
+  options.capture_files = true;
+  const RunResult run = run_world(scenario, options);
+  CHECK(package(run, "S0100010").state == model::PackageState::installed);
+  CHECK(manager_opens_under(run, "C:\\SMSPKG\\S0100010.PCK") == 2);  // compress, then DP copy
+  std::optional<model::FileContent> source;
+  std::optional<model::FileContent> copy;
+  for (const auto& [path, content] : run.final_files) {
+    if (path == "D:\\Src\\A\\app.msi") source = content;
+    if (path == "\\\\DP01\\SMSPKGC$\\S0100010\\app.msi") copy = content;
+  }
+  REQUIRE(source.has_value());
+  REQUIRE(copy.has_value());
+  CHECK(*copy == *source);
+}
+
+TEST_CASE("component status follows the per-severity thresholds", "[status]") {
+  // Goal: the documented defaults, both sides of each boundary.
+  const model::ComponentStatusThresholds thresholds;
+  CHECK(model::component_status({0, 9, 1999}, thresholds) == model::ComponentStatus::ok);
+  CHECK(model::component_status({1, 0, 0}, thresholds) == model::ComponentStatus::warning);
+  CHECK(model::component_status({4, 49, 0}, thresholds) == model::ComponentStatus::warning);
+  CHECK(model::component_status({5, 0, 0}, thresholds) == model::ComponentStatus::critical);
+  CHECK(model::component_status({0, 50, 0}, thresholds) == model::ComponentStatus::critical);
+  CHECK(model::component_status({0, 0, 5000}, thresholds) == model::ComponentStatus::critical);
+}
+
+}  // namespace
+}  // namespace distsim::sim
