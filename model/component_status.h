@@ -20,12 +20,15 @@ enum class ComponentStatus { ok, warning, critical };
 struct SeverityThresholds {
   uint32_t warning_at = 0;   // this many messages of the severity make the component Warning
   uint32_t critical_at = 0;  // and this many make it Critical
+  friend bool operator==(const SeverityThresholds&, const SeverityThresholds&) = default;
 };
 
 struct ComponentStatusThresholds {
   SeverityThresholds errors{1, 5};
   SeverityThresholds warnings{10, 50};
   SeverityThresholds informational{2000, 5000};
+  friend bool operator==(const ComponentStatusThresholds&,
+                         const ComponentStatusThresholds&) = default;
 };
 
 struct SeverityCounts {

@@ -25,6 +25,7 @@ using model::TimeUs;
 struct SourcePosition {
   uint32_t line = 0;
   uint32_t column = 0;
+  friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
 };
 
 // A duration that is a constant or drawn from the run's seed.
@@ -46,6 +47,7 @@ struct RetrySpec {
   std::optional<model::Jitter> jitter;
   std::optional<TimeUs> deadline_us;
   std::optional<std::vector<model::Win32Error>> retry_on;
+  friend bool operator==(const RetrySpec&, const RetrySpec&) = default;
 };
 
 struct SiteSpec {
@@ -58,6 +60,13 @@ struct SiteSpec {
   std::optional<model::AccessMask> source_open_access;
   std::optional<model::ShareMode> source_open_share;
   std::optional<uint64_t> read_bandwidth_bytes_per_second;
+  // Keys distsim adds to the format (README, "Site settings beyond the format"):
+  std::optional<model::LogFormat> log_format;     // `log_format`
+  std::optional<bool> retry_on_wake;              // `retry_on_wake`
+  std::optional<bool> update_deletes_dp_folder;   // `dp_update: recreate | overwrite`
+  std::optional<uint32_t> compression_per_mille;  // `compression: 0.5` -> 500
+  std::optional<model::ComponentStatusThresholds> status_thresholds;  // `status_thresholds`
+  friend bool operator==(const SiteSpec&, const SiteSpec&) = default;
 };
 
 struct FilesystemEntry {
@@ -67,6 +76,7 @@ struct FilesystemEntry {
   uint64_t size_bytes = 1024;  // file: its size; tree: the total
   uint32_t file_count = 0;     // tree only
   SourcePosition position;
+  friend bool operator==(const FilesystemEntry&, const FilesystemEntry&) = default;
 };
 
 struct DistributionPointSpec {
@@ -75,6 +85,7 @@ struct DistributionPointSpec {
   uint64_t bandwidth_bits_per_second = 100'000'000;
   uint64_t free_bytes = 100ull * 1024 * 1024 * 1024;
   SourcePosition position;
+  friend bool operator==(const DistributionPointSpec&, const DistributionPointSpec&) = default;
 };
 
 // A package entry: a new package, or an `update` / `refresh` of an existing one.
@@ -88,6 +99,7 @@ struct PackageEvent {
   std::vector<std::string> distribution_points;  // empty: all
   bool compressed = false;
   SourcePosition position;
+  friend bool operator==(const PackageEvent&, const PackageEvent&) = default;
 };
 
 enum class HolderKind { explorer_window, temp_user, antivirus, indexer, backup, dp_client, script };
@@ -114,6 +126,7 @@ struct ScriptStep {
   bool exclusive = true;  // lock (`exclusive`, a key distsim adds; default true)
   std::optional<model::Win32Error> expect;
   SourcePosition position;
+  friend bool operator==(const ScriptStep&, const ScriptStep&) = default;
 };
 
 struct HolderSpec {
@@ -141,6 +154,7 @@ struct HolderSpec {
   // backup `mode`; default plain, the era's (pre-VSS) agents, and the case that holds files.
   BackupMode backup_mode = BackupMode::plain;
   SourcePosition position;
+  friend bool operator==(const HolderSpec&, const HolderSpec&) = default;
 };
 
 struct FaultSpec {
@@ -151,6 +165,7 @@ struct FaultSpec {
   std::optional<TimeUs> for_us;
   std::optional<TimeUs> restart_after_us;
   SourcePosition position;
+  friend bool operator==(const FaultSpec&, const FaultSpec&) = default;
 };
 
 struct CountRange {
@@ -163,6 +178,7 @@ struct DpStateExpectation {
   std::string dp_name;
   model::DpState state = model::DpState::installed;
   SourcePosition position;
+  friend bool operator==(const DpStateExpectation&, const DpStateExpectation&) = default;
 };
 
 struct PackageExpectation {
@@ -173,6 +189,7 @@ struct PackageExpectation {
   std::optional<TimeUs> installed_by_us;
   std::vector<DpStateExpectation> distribution_points;
   SourcePosition position;
+  friend bool operator==(const PackageExpectation&, const PackageExpectation&) = default;
 };
 
 struct StatusCountExpectation {
@@ -180,12 +197,15 @@ struct StatusCountExpectation {
   CountRange count;
   std::optional<std::string> package;
   SourcePosition position;
+  friend bool operator==(const StatusCountExpectation&, const StatusCountExpectation&) = default;
 };
 
 struct StatusSequenceExpectation {
   std::vector<uint32_t> ids;
   std::optional<std::string> package;
   SourcePosition position;
+  friend bool operator==(const StatusSequenceExpectation&,
+                         const StatusSequenceExpectation&) = default;
 };
 
 enum class ComponentStatusLevel { ok, warning, critical };
@@ -198,6 +218,7 @@ struct Expectations {
   std::vector<std::string> log_contains;
   std::vector<std::string> log_not_contains;
   bool no_invariant_violations = true;
+  friend bool operator==(const Expectations&, const Expectations&) = default;
 };
 
 struct Scenario {
@@ -214,6 +235,7 @@ struct Scenario {
   std::vector<HolderSpec> holders;
   std::vector<FaultSpec> faults;
   Expectations expect;
+  friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 
 // The YAML spellings of the enumerations above, shared by the loader and the writer.
@@ -223,6 +245,16 @@ struct EnumName {
   std::string_view name;
 };
 
+inline constexpr std::array kLogFormatNames{
+    EnumName<model::LogFormat>{model::LogFormat::sms2, "sms2"},
+    EnumName<model::LogFormat>{model::LogFormat::numeric, "numeric"},
+    EnumName<model::LogFormat>{model::LogFormat::cmtrace, "cmtrace"},
+};
+// `dp_update`: true = delete and re-create the DP folder on update (SMS 2.0 Reserved Flags 0).
+inline constexpr std::array kDpUpdateNames{
+    EnumName<bool>{true, "recreate"},
+    EnumName<bool>{false, "overwrite"},
+};
 inline constexpr std::array kHolderKindNames{
     EnumName<HolderKind>{HolderKind::explorer_window, "explorer_window"},
     EnumName<HolderKind>{HolderKind::temp_user, "temp_user"},

@@ -1152,9 +1152,64 @@ std::optional<uint64_t> read_bandwidth_bytes(const Context& ctx, uint32_t index,
   return *bits / 8;
 }
 
-constexpr std::array<std::string_view, 8> kSiteKeys{
-    "code",        "server",        "profile", "retry", "max_packages", "threads_per_package",
-    "source_open", "read_bandwidth"};
+// A severity's [warning_at, critical_at] pair of `status_thresholds`.
+std::optional<model::SeverityThresholds> read_threshold_pair(const Context& ctx, uint32_t index,
+                                                             std::string_view key) {
+  const auto items = read_list(ctx, index, key, Bounds{2, 2, "[warning, critical]"});
+  if (!items) return std::nullopt;
+  const Bounds bounds{0, std::numeric_limits<uint32_t>::max(), "uint32"};
+  const auto warning_at = read_uint32(ctx, (*items)[0], key, bounds);
+  const auto critical_at = read_uint32(ctx, (*items)[1], key, bounds);
+  if (!warning_at || !critical_at) return std::nullopt;
+  if (*warning_at > *critical_at) {
+    ctx.error(index, fmt::format("'{}': the warning count {} is above the critical count {}", key,
+                                 *warning_at, *critical_at));
+    return std::nullopt;
+  }
+  return model::SeverityThresholds{*warning_at, *critical_at};
+}
+
+void load_status_thresholds(const Context& ctx, uint32_t index, SiteSpec& site) {
+  constexpr std::array<std::string_view, 3> kKeys{"errors", "warnings", "informational"};
+  const MapView map =
+      read_map(ctx, index, "'status_thresholds'", KeySet{"status_thresholds", kKeys});
+  model::ComponentStatusThresholds thresholds;
+  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+    const auto pair = read_threshold_pair(ctx, value, key);
+    if (!pair) return;
+    if (key == "errors") thresholds.errors = *pair;
+    if (key == "warnings") thresholds.warnings = *pair;
+    if (key == "informational") thresholds.informational = *pair;
+  });
+  site.status_thresholds = thresholds;
+}
+
+void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
+  const auto text = read_scalar(ctx, index, "compression");
+  if (!text) return;
+  const auto parsed = parse_multiplier_milli(*text);
+  if (!parsed.ok() || *parsed.value == 0 || *parsed.value > 1000) {
+    ctx.error(index, fmt::format("bad value for 'compression': '{}' is not a ratio in (0, 1] such "
+                                 "as 0.5",
+                                 *text));
+    return;
+  }
+  site.compression_per_mille = *parsed.value;
+}
+
+constexpr std::array<std::string_view, 13> kSiteKeys{"code",
+                                                     "server",
+                                                     "profile",
+                                                     "retry",
+                                                     "max_packages",
+                                                     "threads_per_package",
+                                                     "source_open",
+                                                     "read_bandwidth",
+                                                     "log_format",
+                                                     "retry_on_wake",
+                                                     "dp_update",
+                                                     "compression",
+                                                     "status_thresholds"};
 
 void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
   const MapView map = read_map(ctx, index, "'site'", KeySet{"site", kSiteKeys});
@@ -1177,6 +1232,15 @@ void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
     if (key == "read_bandwidth") {
       site.read_bandwidth_bytes_per_second = read_bandwidth_bytes(ctx, value, key);
     }
+    if (key == "log_format") {
+      site.log_format = read_enum(ctx, value, key, kLogFormatNames, "log format");
+    }
+    if (key == "retry_on_wake") site.retry_on_wake = read_bool(ctx, value, key);
+    if (key == "dp_update") {
+      site.update_deletes_dp_folder = read_enum(ctx, value, key, kDpUpdateNames, "DP update mode");
+    }
+    if (key == "compression") load_compression(ctx, value, site);
+    if (key == "status_thresholds") load_status_thresholds(ctx, value, site);
   });
 }
 

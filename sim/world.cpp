@@ -64,7 +64,9 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   class FaultInjector final : public EventTarget {
    public:
     explicit FaultInjector(World& world) : world_(world) {}
-    void on_event(uint64_t payload) override { world_.apply_fault(payload >> 1, (payload & 1) == 0); }
+    void on_event(uint64_t payload) override {
+      world_.apply_fault(payload >> 1, (payload & 1) == 0);
+    }
 
    private:
     World& world_;
@@ -207,9 +209,9 @@ void World::schedule_faults() {
 // (ERROR_BAD_NETPATH, ERROR_DISK_FULL) through the file system like any other refusal.
 void World::apply_fault(uint64_t fault_index, bool starting) {
   const FaultSpec& fault = scenario_.faults.at(fault_index);
-  const auto dp = std::find_if(scenario_.distribution_points.begin(),
-                               scenario_.distribution_points.end(),
-                               [&fault](const DistributionPointSpec& each) { return each.name == fault.target; });
+  const auto dp = std::find_if(
+      scenario_.distribution_points.begin(), scenario_.distribution_points.end(),
+      [&fault](const DistributionPointSpec& each) { return each.name == fault.target; });
   DISTSIM_ASSERT(dp != scenario_.distribution_points.end());  // the loader checks DP names
   const std::string share = dp_share_for(*dp);
   std::string_view name;
@@ -219,7 +221,8 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
   } else {
     DISTSIM_ASSERT(fault.kind == FaultSpec::Kind::dp_disk_full);
     name = "dp_disk_full";
-    DISTSIM_ASSERT(vfs_.set_volume_capacity(share, starting ? 0 : dp->free_bytes) == Win32Error::ok);
+    DISTSIM_ASSERT(vfs_.set_volume_capacity(share, starting ? 0 : dp->free_bytes) ==
+                   Win32Error::ok);
   }
   result_.trace.add(kernel_.now(), "world", starting ? "fault_start" : "fault_end",
                     {{"fault", std::string(name)}, {"target", fault.target}});
@@ -356,6 +359,12 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   if (site.threads_per_package) config.threads_per_package = *site.threads_per_package;
   if (site.source_open_access) config.source_open_access = *site.source_open_access;
   if (site.source_open_share) config.source_open_share = *site.source_open_share;
+  if (site.log_format) config.log_format = *site.log_format;
+  if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
+  if (site.update_deletes_dp_folder)
+    config.update_deletes_dp_folder = *site.update_deletes_dp_folder;
+  if (site.compression_per_mille) config.compression_per_mille = *site.compression_per_mille;
+  if (site.status_thresholds) config.status_thresholds = *site.status_thresholds;
   if (site.read_bandwidth_bytes_per_second) {
     config.read_bandwidth_bytes_per_second = *site.read_bandwidth_bytes_per_second;
   }
