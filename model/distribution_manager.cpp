@@ -5,10 +5,10 @@
 // (sms2) or per distribution point (ConfigMgr profiles).
 #include "model/distribution_manager.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "model/assert.h"
 
@@ -39,7 +39,8 @@ DistributionManager::DistributionManager(SiteConfig config, ManagerPorts ports)
 void DistributionManager::add_distribution_point(DistributionPointDefinition definition) {
   DISTSIM_ASSERT(distribution_points_.size() < kManagedDistributionPointsMax);
   DISTSIM_ASSERT(definition.bandwidth_bytes_per_second >= 1);
-  for (const auto& existing : distribution_points_) DISTSIM_ASSERT(existing.name != definition.name);
+  for (const auto& existing : distribution_points_)
+    DISTSIM_ASSERT(existing.name != definition.name);
   distribution_points_.push_back(std::move(definition));
 }
 
@@ -70,9 +71,11 @@ void DistributionManager::package_created(PackageDefinition definition) {
   const auto package_index = static_cast<uint32_t>(packages_.size());
   index_by_id_.emplace(record.definition.id, package_index);
   packages_.push_back(std::move(record));
+  mark_dirty(package_index);
   wake_waiting_retries(package_index);
   queue_pass(package_index);
   start_queued_passes();
+  save_dirty();
 }
 
 void DistributionManager::package_updated(const std::string& package_id) {
@@ -93,9 +96,11 @@ void DistributionManager::package_updated(const std::string& package_id) {
     set_dp_state(record, slot, DpState::install_pending);
   }
   refresh_package_state(record);
+  mark_dirty(package_index);
   wake_waiting_retries(package_index);
   queue_pass(package_index);
   start_queued_passes();
+  save_dirty();
 }
 
 void DistributionManager::package_refreshed(const std::string& package_id,
@@ -116,9 +121,11 @@ void DistributionManager::package_refreshed(const std::string& package_id,
     set_dp_state(record, slot, DpState::install_pending);
   }
   refresh_package_state(record);
+  mark_dirty(package_index);
   wake_waiting_retries(package_index);
   queue_pass(package_index);
   start_queued_passes();
+  save_dirty();
 }
 
 uint32_t DistributionManager::package_index_of(const std::string& package_id) const {
@@ -175,6 +182,11 @@ WakeToken DistributionManager::make_token(uint32_t package_index, WakeKind kind,
 }
 
 void DistributionManager::on_wake(WakeToken token) {
+  dispatch_wake(token);
+  save_dirty();
+}
+
+void DistributionManager::dispatch_wake(WakeToken token) {
   const auto kind = static_cast<WakeKind>(token.value & ((1u << kTokenKindBits) - 1));
   const auto detail =
       static_cast<uint32_t>((token.value >> kTokenKindBits) & ((1u << kTokenDetailBits) - 1));
@@ -230,6 +242,7 @@ void DistributionManager::on_dp_retry_due(uint32_t package_index, uint32_t slot,
 void DistributionManager::start_pass(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(record.phase == Phase::queued);
+  mark_dirty(package_index);
   ++active_passes_;
   ++record.generation;
   ++record.status.attempt_count;
@@ -249,8 +262,7 @@ void DistributionManager::start_pass(uint32_t package_index) {
   log(fmt::format("Start adding package {}...", record.definition.id), record.thread_id);
   if (record.status.attempts_in_cycle > 1) {
     log(fmt::format("~Retrying package {}: attempt {}, retry {} of {}.", record.definition.id,
-                    record.status.attempts_in_cycle, record.retry.retries_done,
-                    retry_count_text()),
+                    record.status.attempts_in_cycle, record.retry.retries_done, retry_count_text()),
         record.thread_id);
   }
   if (record.snapshot_valid) {
@@ -324,12 +336,11 @@ void DistributionManager::read_next_file(uint32_t package_index) {
     return;
   }
   const SourceFile& file = record.files[record.file_index];
-  auto opened = ports_.file_system.open({file.path, config_.source_open_access,
-                                         config_.source_open_share,
-                                         CreateDisposition::open_existing});
+  auto opened =
+      ports_.file_system.open({file.path, config_.source_open_access, config_.source_open_share,
+                               CreateDisposition::open_existing});
   if (!opened.ok()) {
-    log(fmt::format("~Cannot open source file {} for package {}.", file.path,
-                    record.definition.id),
+    log(fmt::format("~Cannot open source file {} for package {}.", file.path, record.definition.id),
         record.thread_id, LogSeverity::error);
     fail_pass(package_index, opened.error());
     return;
@@ -337,8 +348,8 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   record.source_handle = opened.value();
   const TimeUs done_us = ports_.scheduler.now() +
                          transfer_time_us(file.size_bytes, config_.read_bandwidth_bytes_per_second);
-  ports_.scheduler.wake_at(
-      done_us, make_token(package_index, WakeKind::read_done, record.generation, 0));
+  ports_.scheduler.wake_at(done_us,
+                           make_token(package_index, WakeKind::read_done, record.generation, 0));
 }
 
 void DistributionManager::finish_read(uint32_t package_index) {
@@ -382,8 +393,8 @@ void DistributionManager::start_compression(uint32_t package_index) {
   record.source_handle = opened.value();
   uint64_t total_bytes = 0;
   for (const auto& file : record.files) total_bytes += file.size_bytes;
-  const TimeUs done_us =
-      ports_.scheduler.now() + transfer_time_us(total_bytes, config_.read_bandwidth_bytes_per_second);
+  const TimeUs done_us = ports_.scheduler.now() +
+                         transfer_time_us(total_bytes, config_.read_bandwidth_bytes_per_second);
   ports_.scheduler.wake_at(
       done_us, make_token(package_index, WakeKind::compress_done, record.generation, 0));
 }
@@ -474,10 +485,9 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
     return;
   }
   if (record.definition.compressed) {
-    auto opened = ports_.file_system.open({package_copy_path(record),
-                                           AccessMask{access_bits::kGenericRead},
-                                           ShareMode{share_bits::kRead},
-                                           CreateDisposition::open_existing});
+    auto opened =
+        ports_.file_system.open({package_copy_path(record), AccessMask{access_bits::kGenericRead},
+                                 ShareMode{share_bits::kRead}, CreateDisposition::open_existing});
     if (!opened.ok()) {
       end_dp_job(package_index, job_index, opened.error());
       return;
@@ -575,6 +585,7 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
   job.active = false;
   job.done = true;
   job.error = error;
+  mark_dirty(package_index);
   DpStatus& status = record.status.distribution_points[job.slot];
   status.last_error = error;
   const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
@@ -596,9 +607,10 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
 
 void DistributionManager::conclude_copies(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
-  record.clear_dp_folders = record.clear_dp_folders &&
-                            std::any_of(record.dp_jobs.begin(), record.dp_jobs.end(),
-                                        [](const DpJob& job) { return job.error != Win32Error::ok; });
+  record.clear_dp_folders =
+      record.clear_dp_folders &&
+      std::any_of(record.dp_jobs.begin(), record.dp_jobs.end(),
+                  [](const DpJob& job) { return job.error != Win32Error::ok; });
   std::optional<Win32Error> first_error;
   for (const DpJob& job : record.dp_jobs) {
     if (job.error == Win32Error::ok) continue;
@@ -624,11 +636,11 @@ void DistributionManager::retry_dp_or_fail(PackageRecord& record, uint32_t packa
   DpSlot& dp_slot = record.slots[slot];
   const DistributionPointDefinition& dp = distribution_points_[dp_slot.dp_index];
   const TimeUs now_us = ports_.scheduler.now();
-  const RetryDecision decision = decide_retry(
-      config_.retry, error,
-      {dp_slot.retry.retries_done, dp_slot.retry.first_attempt_start_us, now_us,
-       dp_slot.retry.previous_delay_us},
-      ports_.random);
+  const RetryDecision decision =
+      decide_retry(config_.retry, error,
+                   {dp_slot.retry.retries_done, dp_slot.retry.first_attempt_start_us, now_us,
+                    dp_slot.retry.previous_delay_us},
+                   ports_.random);
   const std::vector<std::string> insertions{record.definition.id, record.definition.source_path,
                                             dp_package_path(record, slot)};
   if (!decision.retry) {
@@ -653,9 +665,8 @@ void DistributionManager::retry_dp_or_fail(PackageRecord& record, uint32_t packa
   ports_.reporter.retry_scheduled({record.definition.id, dp.name,
                                    record.status.distribution_points[slot].attempts_in_cycle + 1,
                                    *dp_slot.retry.due_us});
-  ports_.scheduler.wake_at(*dp_slot.retry.due_us,
-                           make_token(package_index, WakeKind::dp_retry_due,
-                                      dp_slot.retry.generation, slot));
+  ports_.scheduler.wake_at(*dp_slot.retry.due_us, make_token(package_index, WakeKind::dp_retry_due,
+                                                             dp_slot.retry.generation, slot));
 }
 
 // --- the pass: endings -----------------------------------------------------------------------
@@ -667,8 +678,8 @@ void DistributionManager::finish_pass(uint32_t package_index) {
   raise(status_id::kPackageProcessed, {record.definition.name, record.definition.id}, record,
         record.thread_id);
   record.status.last_error = Win32Error::ok;
-  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
-                              PassResult::success, Win32Error::ok});
+  ports_.reporter.pass_ended(
+      {record.definition.id, record.status.attempt_count, PassResult::success, Win32Error::ok});
   end_pass(package_index);
 }
 
@@ -679,13 +690,13 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   const TimeUs now_us = ports_.scheduler.now();
   record.status.last_error = error;
   if (config_.retry_unit == RetryUnit::package) record.snapshot_valid = false;  // redo it all
-  log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)),
-      record.thread_id, LogSeverity::error);
-  const RetryDecision decision = decide_retry(
-      config_.retry, error,
-      {record.retry.retries_done, record.retry.first_attempt_start_us, now_us,
-       record.retry.previous_delay_us},
-      ports_.random);
+  log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)), record.thread_id,
+      LogSeverity::error);
+  const RetryDecision decision =
+      decide_retry(config_.retry, error,
+                   {record.retry.retries_done, record.retry.first_attempt_start_us, now_us,
+                    record.retry.previous_delay_us},
+                   ports_.random);
   std::string next_retry = "none";
   if (decision.retry) {
     next_retry = local_time_text(now_us + decision.delay_us);
@@ -727,6 +738,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
 
 void DistributionManager::end_pass(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
+  mark_dirty(package_index);
   record.phase = Phase::idle;
   refresh_package_state(record);
   DISTSIM_ASSERT(active_passes_ > 0);
@@ -742,7 +754,8 @@ void DistributionManager::end_pass(uint32_t package_index) {
 void DistributionManager::refresh_package_state(PackageRecord& record) {
   const auto& dps = record.status.distribution_points;
   const auto any_dp = [&dps](DpState state) {
-    return std::any_of(dps.begin(), dps.end(), [state](const DpStatus& dp) { return dp.state == state; });
+    return std::any_of(dps.begin(), dps.end(),
+                       [state](const DpStatus& dp) { return dp.state == state; });
   };
   PackageState state = PackageState::pending;
   if (record.retries_exhausted) {
@@ -767,6 +780,99 @@ void DistributionManager::set_dp_state(PackageRecord& record, uint32_t slot, DpS
   status.state = state;
   ports_.reporter.dp_state_changed(
       {record.definition.id, status.dp_name, std::string(dp_state_name(state))});
+}
+
+// --- persistence -----------------------------------------------------------------------------
+
+void DistributionManager::mark_dirty(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  if (record.dirty) return;
+  record.dirty = true;
+  dirty_.push_back(package_index);
+}
+
+void DistributionManager::save_dirty() {
+  for (const uint32_t package_index : dirty_) {
+    PackageRecord& record = packages_[package_index];
+    ports_.state_store.save_package(stored_form(record));
+    record.dirty = false;
+  }
+  dirty_.clear();
+}
+
+StoredPackage DistributionManager::stored_form(const PackageRecord& record) const {
+  const auto stored_retry = [](const RetryState& retry) {
+    return StoredRetry{retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us,
+                       retry.due_us};
+  };
+  StoredPackage stored;
+  stored.definition = record.definition;
+  stored.status = record.status;
+  stored.retry = stored_retry(record.retry);
+  for (const DpSlot& slot : record.slots) {
+    stored.distribution_points.push_back({slot.needs_copy, stored_retry(slot.retry)});
+  }
+  stored.retries_exhausted = record.retries_exhausted;
+  stored.clear_dp_folders = record.clear_dp_folders;
+  stored.pass_in_progress = record.phase != Phase::idle;
+  return stored;
+}
+
+void DistributionManager::restore(const StoredPackage& stored) {
+  const auto retry_state = [](const StoredRetry& retry) {
+    return RetryState{retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us,
+                      retry.due_us, 0};
+  };
+  PackageRecord record;
+  record.definition = stored.definition;
+  record.status = stored.status;
+  record.retry = retry_state(stored.retry);
+  record.retries_exhausted = stored.retries_exhausted;
+  record.clear_dp_folders = stored.clear_dp_folders;
+  DISTSIM_ASSERT(stored.distribution_points.size() == stored.status.distribution_points.size());
+  for (size_t slot = 0; slot < stored.distribution_points.size(); ++slot) {
+    const std::string& name = stored.status.distribution_points[slot].dp_name;
+    const auto dp = std::find_if(distribution_points_.begin(), distribution_points_.end(),
+                                 [&name](const auto& each) { return each.name == name; });
+    DISTSIM_ASSERT(dp != distribution_points_.end());
+    record.slots.push_back(DpSlot{static_cast<uint32_t>(dp - distribution_points_.begin()),
+                                  stored.distribution_points[slot].needs_copy,
+                                  retry_state(stored.distribution_points[slot].retry)});
+  }
+  index_by_id_.emplace(record.definition.id, static_cast<uint32_t>(packages_.size()));
+  packages_.push_back(std::move(record));
+}
+
+void DistributionManager::recover() {
+  DISTSIM_ASSERT(packages_.empty());
+  const std::vector<StoredPackage> stored = ports_.state_store.load_packages();
+  for (const StoredPackage& package : stored) restore(package);
+  const TimeUs now_us = ports_.scheduler.now();
+  for (uint32_t index = 0; index < packages_.size(); ++index) {
+    PackageRecord& record = packages_[index];
+    log(fmt::format("~Recovered package {} from the retry history: {} attempts, {} retries so far.",
+                    record.status.id, record.status.attempts_in_cycle, record.retry.retries_done),
+        kMainThreadId);
+    if (stored[index].pass_in_progress || (record.retry.due_us && *record.retry.due_us <= now_us)) {
+      record.retry.due_us.reset();
+      queue_pass(index);
+    } else if (record.retry.due_us) {
+      ports_.scheduler.wake_at(*record.retry.due_us,
+                               make_token(index, WakeKind::retry_due, record.retry.generation, 0));
+    }
+    for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+      const RetryState& retry = record.slots[slot].retry;
+      if (!retry.due_us) continue;
+      if (*retry.due_us <= now_us) {
+        queue_pass(index);
+      } else {
+        ports_.scheduler.wake_at(*retry.due_us,
+                                 make_token(index, WakeKind::dp_retry_due, retry.generation, slot));
+      }
+    }
+  }
+  start_queued_passes();
+  save_dirty();
 }
 
 // --- helpers ---------------------------------------------------------------------------------
@@ -801,8 +907,7 @@ void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions
   log(statmsg, thread_id, log_severity);
 }
 
-TimeUs DistributionManager::transfer_time_us(uint64_t size_bytes,
-                                             uint64_t bytes_per_second) const {
+TimeUs DistributionManager::transfer_time_us(uint64_t size_bytes, uint64_t bytes_per_second) const {
   DISTSIM_ASSERT(bytes_per_second >= 1);
   const uint64_t whole_seconds = size_bytes / bytes_per_second;
   const uint64_t remainder = size_bytes % bytes_per_second;

@@ -17,6 +17,7 @@
 #include "model/ports.h"
 #include "model/random_port.h"
 #include "model/site_config.h"
+#include "model/state_store.h"
 
 namespace distsim::model {
 
@@ -25,6 +26,7 @@ struct ManagerPorts {
   SchedulerPort& scheduler;
   ReporterPort& reporter;
   RandomPort& random;
+  StateStorePort& state_store;
 };
 
 inline constexpr uint32_t kMainThreadId = 225;  // as in KB244405's Distmgr.log excerpt
@@ -49,6 +51,11 @@ class DistributionManager {
   // "Refresh": recopy the current version to the named DPs (all when empty), without re-reading
   // the source unless no version was read yet; resets those DPs' retry counts.
   void package_refreshed(const std::string& package_id, const std::vector<std::string>& dp_names);
+
+  // After a restart: reads the state store back, re-queues packages whose pass the crash cut
+  // short or whose retry fell due while the process was down, and re-arms the other retries.
+  // Call once, after the DPs are added and before any notification.
+  void recover();
 
   // The scheduler calls this at the time a wake_at() asked for.
   void on_wake(WakeToken token);
@@ -95,9 +102,9 @@ class DistributionManager {
     Phase phase = Phase::idle;
     uint32_t generation = 0;  // increases with every pass; stale read/copy wake-ups are ignored
     uint32_t thread_id = 0;
-    bool snapshot_valid = false;   // the source was read and nothing asked to re-read it
-    bool rerun_after_pass = false;  // an update or refresh arrived during a pass
-    bool clear_dp_folders = false;  // sms2 update: delete the DP package folders first
+    bool snapshot_valid = false;     // the source was read and nothing asked to re-read it
+    bool rerun_after_pass = false;   // an update or refresh arrived during a pass
+    bool clear_dp_folders = false;   // sms2 update: delete the DP package folders first
     bool retries_exhausted = false;  // package-level retries ran out (until an update/refresh)
     std::vector<SourceFile> files;
     std::vector<FileContent> snapshot;
@@ -105,7 +112,8 @@ class DistributionManager {
     HandleId source_handle = 0;
     std::vector<DpJob> dp_jobs;
     uint32_t next_dp_job = 0;
-    RetryState retry;  // package-level
+    RetryState retry;    // package-level
+    bool dirty = false;  // changed since last saved to the state store
   };
   enum class WakeKind : uint8_t {
     retry_due = 1,
@@ -122,6 +130,7 @@ class DistributionManager {
   void start_queued_passes();
   [[nodiscard]] WakeToken make_token(uint32_t package_index, WakeKind kind, uint32_t generation,
                                      uint32_t detail) const;
+  void dispatch_wake(WakeToken token);
   void on_retry_due(uint32_t package_index, uint32_t generation);
   void on_dp_retry_due(uint32_t package_index, uint32_t slot, uint32_t generation);
 
@@ -152,6 +161,12 @@ class DistributionManager {
   void refresh_package_state(PackageRecord& record);
   void set_dp_state(PackageRecord& record, uint32_t slot, DpState state);
 
+  // Persistence.
+  void mark_dirty(uint32_t package_index);
+  void save_dirty();
+  [[nodiscard]] StoredPackage stored_form(const PackageRecord& record) const;
+  void restore(const StoredPackage& stored);
+
   // Helpers.
   [[nodiscard]] std::string dp_package_path(const PackageRecord& record, uint32_t slot) const;
   [[nodiscard]] std::string package_copy_path(const PackageRecord& record) const;
@@ -168,7 +183,8 @@ class DistributionManager {
   std::vector<DistributionPointDefinition> distribution_points_;
   std::vector<PackageRecord> packages_;
   std::map<std::string, uint32_t> index_by_id_;
-  std::deque<uint32_t> queue_;  // packages waiting for a processing thread, in arrival order
+  std::vector<uint32_t> dirty_;  // packages to save at the end of the current entry point
+  std::deque<uint32_t> queue_;   // packages waiting for a processing thread, in arrival order
   uint32_t active_passes_ = 0;
   uint32_t next_thread_id_ = 0x129;
 };

@@ -38,8 +38,8 @@ enum class DpState { install_pending, install_retrying, install_failed, installe
 struct DpStatus {
   std::string dp_name;
   DpState state = DpState::install_pending;
-  uint32_t attempt_count = 0;           // copy attempts to this DP, all time
-  uint32_t attempts_in_cycle = 0;       // since the last update or refresh reset the retries
+  uint32_t attempt_count = 0;      // copy attempts to this DP, all time
+  uint32_t attempts_in_cycle = 0;  // since the last update or refresh reset the retries
   std::optional<TimeUs> installed_at_us;
   Win32Error last_error = Win32Error::ok;
 };

@@ -96,7 +96,9 @@ class SchedulerPort {
   virtual void wake_at(TimeUs at_us, WakeToken token) = 0;
 };
 
-enum class PassResult { success, retry, failed };
+// How a pass ended; `interrupted` is the simulator's record of a pass cut short by a crash of the
+// manager process (the manager itself never reports it).
+enum class PassResult { success, retry, failed, interrupted };
 
 struct PassStartReport {
   std::string package_id;

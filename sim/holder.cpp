@@ -1,13 +1,77 @@
-// The shared holder machinery: duration draws from the holder's own sub-stream, findings, and
-// the schedule of repeated holds.
+// The shared holder machinery: duration draws from the holder's own sub-stream, findings, the
+// schedule of repeated holds, active spans, scopes and size-proportional hold times.
 #include "sim/holder.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "model/assert.h"
 #include "sim/limits.h"
+#include "sim/windows_path.h"
 
 namespace distsim::sim {
+
+ActiveSpans::ActiveSpans(const std::vector<HoldWindow>& windows) {
+  constexpr TimeUs kForever = std::numeric_limits<TimeUs>::max();
+  std::vector<std::pair<TimeUs, TimeUs>> spans;
+  spans.reserve(windows.size());
+  for (const HoldWindow& window : windows) {
+    const TimeUs end_us = window.end_us.value_or(kForever);
+    if (end_us > window.begin_us) spans.emplace_back(window.begin_us, end_us);
+  }
+  std::sort(spans.begin(), spans.end());
+  for (const auto& span : spans) {
+    if (!spans_.empty() && span.first <= spans_.back().second) {
+      spans_.back().second = std::max(spans_.back().second, span.second);
+    } else {
+      spans_.push_back(span);
+    }
+  }
+  DISTSIM_ASSERT(spans_.size() <= windows.size());
+}
+
+bool ActiveSpans::contains(TimeUs t_us) const {
+  // The last span that begins at or before t_us is the only one that can contain it.
+  const auto after = std::upper_bound(
+      spans_.begin(), spans_.end(), t_us,
+      [](TimeUs t, const std::pair<TimeUs, TimeUs>& span) { return t < span.first; });
+  if (after == spans_.begin()) return false;
+  const auto& span = *std::prev(after);
+  DISTSIM_ASSERT(span.first <= t_us);
+  return t_us < span.second;
+}
+
+PathScope::PathScope(const std::string& directory) {
+  auto parsed = parse_windows_path(directory);
+  DISTSIM_ASSERT(parsed.ok());
+  display_ = parsed.value().display();
+  prefix_key_ = upper_ascii(display_);
+  if (prefix_key_.back() != '\\') prefix_key_.push_back('\\');
+}
+
+bool PathScope::contains(std::string_view path) const {
+  DISTSIM_ASSERT(!prefix_key_.empty());
+  if (path.size() <= prefix_key_.size()) return false;
+  return upper_ascii(path.substr(0, prefix_key_.size())) == prefix_key_;
+}
+
+TimeUs hold_for_size_us(TimeUs per_mb_us, uint64_t size_bytes, TimeUs floor_us) {
+  DISTSIM_ASSERT(per_mb_us >= 0);
+  DISTSIM_ASSERT(floor_us >= 0);
+  constexpr uint64_t kBytesPerMb = 1024 * 1024;
+  const auto cap = static_cast<uint64_t>(kRunHorizonMaxUs);
+  const auto rate = static_cast<uint64_t>(per_mb_us);
+  const uint64_t whole_mb = size_bytes / kBytesPerMb;
+  const uint64_t rest_bytes = size_bytes % kBytesPerMb;
+  if (rate != 0 && whole_mb > cap / rate) return kRunHorizonMaxUs;
+  // rate * rest_bytes / 2^20, rounded up, split so that no product exceeds 2^64.
+  const uint64_t rest_us = (rate / kBytesPerMb) * rest_bytes +
+                           ((rate % kBytesPerMb) * rest_bytes + kBytesPerMb - 1) / kBytesPerMb;
+  const uint64_t total_us = std::min(cap, whole_mb * rate + std::min(cap, rest_us));
+  return std::max(floor_us, static_cast<TimeUs>(total_us));
+}
 
 Holder::Holder(HolderContext context, HolderSpec spec)
     : context_(context),
@@ -27,6 +91,27 @@ TimeUs Holder::draw(const DurationSpec& duration) {
       return random_.exponential(duration.value_us);
   }
   DISTSIM_ASSERT(false);
+}
+
+std::vector<HoldWindow> Holder::draw_windows() {
+  DISTSIM_ASSERT(spec_.count >= 1 && spec_.count <= kHolderRepeatsMax);
+  std::vector<HoldWindow> windows;
+  TimeUs begin_us = draw(spec_.at);
+  for (uint32_t occurrence = 0; occurrence < spec_.count; ++occurrence) {
+    if (begin_us > context_.horizon_us) break;
+    HoldWindow window{begin_us, std::nullopt};
+    if (spec_.hold_for) window.end_us = begin_us + draw(*spec_.hold_for);
+    if (spec_.until_us) window.end_us = std::max(begin_us, *spec_.until_us);
+    windows.push_back(window);
+    if (!spec_.every) break;
+    if (occurrence + 1 < spec_.count) begin_us += draw(*spec_.every);
+  }
+  DISTSIM_ASSERT(windows.size() <= spec_.count);
+  return windows;
+}
+
+bool Holder::is_file(const std::string& path) const {
+  return context_.vfs.file_content(path).has_value();
 }
 
 void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosition position) {

@@ -6,7 +6,10 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/kernel.h"
@@ -36,6 +39,44 @@ struct HolderContext {
   uint64_t seed;
 };
 
+// One occurrence of a holder's at/for/until/every/count schedule: [begin_us, end_us), where no
+// end_us means "to the end of the run".
+struct HoldWindow {
+  TimeUs begin_us = 0;
+  std::optional<TimeUs> end_us;
+};
+
+// The union of a holder's windows as disjoint sorted spans, for holders that react to other
+// actors while they are active (antivirus, indexer): "is it active at t" is a binary search.
+class ActiveSpans {
+ public:
+  ActiveSpans() = default;
+  explicit ActiveSpans(const std::vector<HoldWindow>& windows);
+  [[nodiscard]] bool contains(TimeUs t_us) const;
+
+ private:
+  std::vector<std::pair<TimeUs, TimeUs>> spans_;  // [begin, end), sorted, disjoint
+};
+
+// A directory a holder watches (`scope`), recursively: which VFS paths lie below it, compared
+// case-insensitively as Windows does. The directory itself is not "in" its scope.
+class PathScope {
+ public:
+  PathScope() = default;
+  // Requires a path parse_windows_path accepts (the loader checked it).
+  explicit PathScope(const std::string& directory);
+  [[nodiscard]] bool contains(std::string_view path) const;
+  [[nodiscard]] const std::string& display() const { return display_; }
+
+ private:
+  std::string display_;
+  std::string prefix_key_;  // upper-cased display with a trailing separator
+};
+
+// How long a holder keeps a file of `size_bytes` open at `per_mb_us` per MB (1 MB = 1024 KB),
+// rounded up and never below `floor_us`; saturates at kRunHorizonMaxUs instead of overflowing.
+[[nodiscard]] TimeUs hold_for_size_us(TimeUs per_mb_us, uint64_t size_bytes, TimeUs floor_us);
+
 class Holder : public EventTarget {
  public:
   Holder(HolderContext context, HolderSpec spec);
@@ -51,6 +92,12 @@ class Holder : public EventTarget {
 
  protected:
   [[nodiscard]] TimeUs draw(const DurationSpec& duration);
+  // Every occurrence of the at/for/until/every/count schedule that begins within the run, drawn
+  // in the order RepeatingHolder draws them (at, then for and every per occurrence), so a holder
+  // built on it sees the same draws as one built on RepeatingHolder.
+  [[nodiscard]] std::vector<HoldWindow> draw_windows();
+  // True when `path` names an existing file right now (a query: nothing is logged or traced).
+  [[nodiscard]] bool is_file(const std::string& path) const;
   void note_step(std::string what, bool ok, std::string detail, SourcePosition position);
 
   HolderContext context_;

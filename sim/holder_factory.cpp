@@ -2,7 +2,11 @@
 #include "sim/holder_factory.h"
 
 #include "model/assert.h"
+#include "sim/antivirus.h"
+#include "sim/backup.h"
+#include "sim/dp_client.h"
 #include "sim/explorer_window.h"
+#include "sim/indexer.h"
 #include "sim/script_holder.h"
 #include "sim/temp_user.h"
 
@@ -12,13 +16,12 @@ bool holder_kind_supported(HolderKind kind) {
   switch (kind) {
     case HolderKind::temp_user:
     case HolderKind::explorer_window:
-    case HolderKind::script:
-      return true;
     case HolderKind::antivirus:
     case HolderKind::indexer:
     case HolderKind::backup:
     case HolderKind::dp_client:
-      return false;
+    case HolderKind::script:
+      return true;
   }
   DISTSIM_ASSERT(false);
 }
@@ -29,12 +32,18 @@ std::unique_ptr<Holder> make_holder(const HolderContext& context, const HolderSp
       return std::make_unique<TempUser>(context, spec);
     case HolderKind::explorer_window:
       return std::make_unique<ExplorerWindow>(context, spec);
+    case HolderKind::antivirus:
+      return std::make_unique<Antivirus>(context, spec);
+    case HolderKind::indexer:
+      return std::make_unique<Indexer>(context, spec);
+    case HolderKind::backup:
+      return std::make_unique<Backup>(context, spec);
+    case HolderKind::dp_client:
+      return std::make_unique<DpClient>(context, spec);
     case HolderKind::script:
       return std::make_unique<ScriptHolder>(context, spec);
-    default:
-      DISTSIM_ASSERT(holder_kind_supported(spec.kind));
-      return nullptr;
   }
+  DISTSIM_ASSERT(false);
 }
 
 }  // namespace distsim::sim

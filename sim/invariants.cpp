@@ -45,7 +45,15 @@ void check_status_log_consistency(const RunResult& run,
 
 void check_pass_messages(const RunResult& run, std::vector<InvariantViolation>& violations) {
   std::map<std::string, int64_t> open_passes;  // 2300 minus (2301 + 2302), per package
-  for (const auto& message : run.status_messages) {
+  size_t next_crash = 0;
+  for (size_t index = 0; index < run.status_messages.size(); ++index) {
+    const auto& message = run.status_messages[index];
+    // A crash ends every pass without its closing message.
+    for (; next_crash < run.crash_message_counts.size() &&
+           run.crash_message_counts[next_crash] <= index;
+         ++next_crash) {
+      open_passes.clear();
+    }
     int64_t& open = open_passes[message.package_id];
     if (message.id == model::status_id::kPackageProcessingStarted) {
       if (open != 0) {

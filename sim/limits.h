@@ -27,6 +27,10 @@ inline constexpr uint32_t kTreeFilesMax = 100'000;  // files one `tree:` entry m
 inline constexpr uint32_t kHoldersMax = 10'000;
 inline constexpr uint32_t kHolderRepeatsMax = 100'000;  // `count` of one holder
 inline constexpr uint32_t kScriptStepsMax = 10'000;
+// Files one antivirus holder has queued or is scanning, and files one indexer is waiting to read
+// or reading; a trigger past the bound is dropped and traced (scan_dropped / index_dropped).
+inline constexpr uint32_t kAntivirusScansPendingMax = 10'000;
+inline constexpr uint32_t kIndexerFilesPendingMax = 10'000;
 inline constexpr uint32_t kPackagesMax = 100'000;
 inline constexpr uint32_t kDistributionPointsMax = 1'000;
 inline constexpr uint64_t kScenarioFileBytesMax = 16ull * 1024 * 1024;
@@ -49,6 +53,11 @@ static_assert(kEventsPendingMax <= kEventsPerRunDefault);
 static_assert(kRunHorizonDefaultUs <= kRunHorizonMaxUs);
 static_assert(kDistributionPointsMax + 26 <= kVolumesMax);
 static_assert(kHoldersMax < kVfsActorsMax);
+// Every pending scan or index holds at most one kernel event and one handle.
+static_assert(kAntivirusScansPendingMax <= kEventsPendingMax);
+static_assert(kIndexerFilesPendingMax <= kEventsPendingMax);
+static_assert(kAntivirusScansPendingMax <= kHandlesOpenMax);
+static_assert(kIndexerFilesPendingMax <= kHandlesOpenMax);
 static_assert(kHandlesOpenMax <= kFilesystemNodesMax);
 static_assert(kTreeFilesMax <= kFilesystemNodesMax);
 static_assert(kYamlDepthMax >= 8);  // the deepest the format itself goes is 6 (expect.packages.DP)

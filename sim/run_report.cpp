@@ -15,6 +15,10 @@ std::string pass_line(const PassRecord& pass) {
   std::string line =
       fmt::format("    attempt {:>3}  at {:<12}", pass.attempt, clock_text(pass.start_us));
   if (!pass.end_us) return line + "  still running at the end";
+  if (pass.result == model::PassResult::interrupted) {
+    return line +
+           fmt::format("  interrupted at {} by a crash of the manager", clock_text(*pass.end_us));
+  }
   if (pass.result == model::PassResult::success) {
     return line + fmt::format("  installed at {}", clock_text(*pass.end_us));
   }

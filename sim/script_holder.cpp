@@ -96,9 +96,14 @@ Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {
                                 FileContent{size_bytes, context_.vfs.new_content_version()});
     }
     case ScriptStep::Action::delete_file:
+      // `delete` of a directory is RemoveDirectory (as `rd` would be); of a file, DeleteFile.
+      // DeleteFile on a directory would only ever give 5, which no scenario means to ask.
+      if (context_.vfs.is_directory(step.path)) {
+        return context_.vfs.remove_directory(actor_, step.path);
+      }
       return context_.vfs.delete_file(actor_, step.path);
     case ScriptStep::Action::rename:
-      what += fmt::format(" to '{}'", step.to);
+      what.insert(what.size() - 1, fmt::format(" to '{}'", step.to));  // inside the parenthesis
       return context_.vfs.rename(actor_, step.path, step.to);
   }
   DISTSIM_ASSERT(false);

@@ -1,5 +1,7 @@
 // script: a holder that does exactly what its steps say (open/close/lock/unlock/write/delete/
 // rename at given times), checking each step's optional `expect` against the actual result.
+// `delete` of a directory is RemoveDirectory (32 from a handle without FILE_SHARE_DELETE, such as
+// a process's current directory; 145 when not empty); of a file, DeleteFile.
 #pragma once
 
 #include <map>

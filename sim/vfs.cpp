@@ -1169,6 +1169,14 @@ model::Result<HandleId> ActorFileSystem::open(const model::OpenRequest& request)
   return vfs_.open(actor_, request);
 }
 
+std::vector<HandleId> VirtualFileSystem::open_handles_of(ActorId actor) const {
+  std::vector<HandleId> handles;
+  for (const Handle& handle : state_->handles_) {
+    if (handle.actor == actor) handles.push_back(handle.id);
+  }
+  return handles;
+}
+
 void ActorFileSystem::close(HandleId handle) { vfs_.close(actor_, handle); }
 
 model::Result<FileContent> ActorFileSystem::read(HandleId handle) {

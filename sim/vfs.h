@@ -135,6 +135,8 @@ class VirtualFileSystem {
   [[nodiscard]] bool is_delete_pending(const std::string& path) const;
   [[nodiscard]] uint32_t open_handle_count(const std::string& path) const;
   [[nodiscard]] uint32_t open_handle_count() const;
+  // The handles an actor holds, in id order (a dying process's handles are closed from this).
+  [[nodiscard]] std::vector<HandleId> open_handles_of(ActorId actor) const;
   // Files under a directory, recursively, as full display paths sorted case-insensitively.
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;
   [[nodiscard]] std::optional<std::string> handle_path(HandleId handle) const;

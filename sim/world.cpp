@@ -10,6 +10,7 @@
 #include "model/assert.h"
 #include "model/distribution_manager.h"
 #include "sim/holder_factory.h"
+#include "sim/memory_state_store.h"
 #include "sim/vfs.h"
 
 namespace distsim::sim {
@@ -25,6 +26,8 @@ std::string pass_result_name(model::PassResult result) {
       return "retry";
     case model::PassResult::failed:
       return "failed";
+    case model::PassResult::interrupted:
+      return "interrupted";
   }
   DISTSIM_ASSERT(false);
 }
@@ -39,7 +42,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   // SchedulerPort
   [[nodiscard]] TimeUs now() const override { return kernel_.now(); }
   void wake_at(TimeUs at_us, model::WakeToken token) override {
-    kernel_.schedule(at_us, manager_wakes_, token.value);
+    kernel_.schedule(at_us, *manager_wakes_.back(), token.value);
   }
   // ReporterPort
   void pass_started(const model::PassStartReport& report) override;
@@ -55,7 +58,10 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   class ManagerWakes final : public EventTarget {
    public:
     explicit ManagerWakes(World& world) : world_(world) {}
-    void on_event(uint64_t payload) override { world_.manager_->on_wake({payload}); }
+    void on_event(uint64_t payload) override {
+      if (alive) world_.manager_->on_wake({payload});  // a dead process's timers never fire
+    }
+    bool alive = true;
 
    private:
     World& world_;
@@ -85,6 +91,9 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void build_holders();
   void package_arrives(uint64_t package_index);
   void schedule_faults();
+  void start_manager(bool recovering);
+  void crash_manager();
+  void restart_manager();
   void apply_fault(uint64_t fault_index, bool starting);
   void capture_final_files();
   [[nodiscard]] PassRecord* find_running_pass(const std::string& package_id) {
@@ -104,9 +113,13 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   ActorId manager_actor_;
   ActorFileSystem manager_files_;
   Prng manager_random_;
-  std::unique_ptr<model::DistributionManager> manager_;
+  MemoryStateStore state_store_;
+  std::unique_ptr<model::DistributionManager> manager_;  // null while the process is down
+  std::vector<model::DistributionPointDefinition> distribution_points_;
+  std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
   std::vector<std::unique_ptr<Holder>> holders_;
-  ManagerWakes manager_wakes_{*this};
+  // One wake-up target per manager process; the kernel may still hold events for dead ones.
+  std::vector<std::unique_ptr<ManagerWakes>> manager_wakes_;
   PackageArrivals package_arrivals_{*this};
   FaultInjector fault_injector_{*this};
   uint64_t event_budget_;
@@ -123,10 +136,9 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
       event_budget_(options.event_budget),
       capture_files_(options.capture_files) {
   vfs_.set_observer(this);
-  manager_ = std::make_unique<model::DistributionManager>(
-      result_.site, model::ManagerPorts{manager_files_, *this, *this, manager_random_});
   build_filesystem();
   build_distribution_points();
+  start_manager(false);
   build_holders();
   schedule_faults();
   for (size_t index = 0; index < scenario_.packages.size(); ++index) {
@@ -166,7 +178,7 @@ void World::build_distribution_points() {
   for (const DistributionPointSpec& dp : scenario_.distribution_points) {
     const std::string share = dp_share_for(dp);
     DISTSIM_ASSERT(vfs_.add_volume({share, dp.free_bytes}) == Win32Error::ok);
-    manager_->add_distribution_point({dp.name, share, dp.bandwidth_bits_per_second / 8});
+    distribution_points_.push_back({dp.name, share, dp.bandwidth_bits_per_second / 8});
   }
 }
 
@@ -177,7 +189,49 @@ void World::build_holders() {
   for (auto& holder : holders_) holder->start();
 }
 
+void World::start_manager(bool recovering) {
+  DISTSIM_ASSERT(manager_ == nullptr);
+  manager_wakes_.push_back(std::make_unique<ManagerWakes>(*this));
+  manager_ = std::make_unique<model::DistributionManager>(
+      result_.site,
+      model::ManagerPorts{manager_files_, *this, *this, manager_random_, state_store_});
+  for (const auto& dp : distribution_points_) manager_->add_distribution_point(dp);
+  if (recovering) manager_->recover();
+}
+
+// The process dies: its handles close (Windows closes a dead process's handles), its timers and
+// in-memory work vanish, and only the state store remains.
+void World::crash_manager() {
+  if (manager_ == nullptr) return;
+  result_.trace.add(kernel_.now(), "world", "crash",
+                    {{"process", std::string("distribution_manager")}});
+  for (const HandleId handle : vfs_.open_handles_of(manager_actor_))
+    vfs_.close(manager_actor_, handle);
+  for (PassRecord& pass : result_.passes) {
+    if (pass.end_us) continue;
+    pass.end_us = kernel_.now();
+    pass.result = model::PassResult::interrupted;
+  }
+  result_.crash_message_counts.push_back(result_.status_messages.size());
+  manager_wakes_.back()->alive = false;
+  manager_.reset();
+}
+
+void World::restart_manager() {
+  if (manager_ != nullptr) return;
+  result_.trace.add(kernel_.now(), "world", "restart",
+                    {{"process", std::string("distribution_manager")}});
+  start_manager(true);
+  const std::vector<uint64_t> pending = std::move(pending_notifications_);
+  pending_notifications_.clear();
+  for (const uint64_t package_index : pending) package_arrives(package_index);
+}
+
 void World::package_arrives(uint64_t package_index) {
+  if (manager_ == nullptr) {  // the inbox keeps the notification until the process is back
+    pending_notifications_.push_back(package_index);
+    return;
+  }
   const PackageEvent& event = scenario_.packages.at(package_index);
   switch (event.kind) {
     case PackageEvent::Kind::create:
@@ -199,8 +253,10 @@ void World::schedule_faults() {
     const FaultSpec& fault = scenario_.faults[index];
     if (fault.at_us > result_.until_us) continue;
     kernel_.schedule(fault.at_us, fault_injector_, index << 1);
-    if (fault.for_us && fault.at_us + *fault.for_us <= result_.until_us) {
-      kernel_.schedule(fault.at_us + *fault.for_us, fault_injector_, (index << 1) | 1);
+    const auto lasts_us =
+        fault.kind == FaultSpec::Kind::crash ? fault.restart_after_us : fault.for_us;
+    if (lasts_us && fault.at_us + *lasts_us <= result_.until_us) {
+      kernel_.schedule(fault.at_us + *lasts_us, fault_injector_, (index << 1) | 1);
     }
   }
 }
@@ -209,6 +265,14 @@ void World::schedule_faults() {
 // (ERROR_BAD_NETPATH, ERROR_DISK_FULL) through the file system like any other refusal.
 void World::apply_fault(uint64_t fault_index, bool starting) {
   const FaultSpec& fault = scenario_.faults.at(fault_index);
+  if (fault.kind == FaultSpec::Kind::crash) {
+    if (starting) {
+      crash_manager();
+    } else {
+      restart_manager();
+    }
+    return;
+  }
   const auto dp = std::find_if(
       scenario_.distribution_points.begin(), scenario_.distribution_points.end(),
       [&fault](const DistributionPointSpec& each) { return each.name == fault.target; });
@@ -231,8 +295,14 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
 void World::run() {
   result_.outcome = kernel_.run_until(result_.until_us, event_budget_);
   result_.events_executed = kernel_.events_executed();
-  result_.packages = manager_->package_statuses();
-  result_.manager_open_handles_at_end = manager_->open_handle_count();
+  if (manager_ != nullptr) {
+    result_.packages = manager_->package_statuses();
+    result_.manager_open_handles_at_end = manager_->open_handle_count();
+  } else {
+    for (const auto& stored : state_store_.load_packages())
+      result_.packages.push_back(stored.status);
+    result_.manager_open_handles_at_end = 0;
+  }
   result_.component_status = model::component_status(
       model::count_severities(result_.status_messages), result_.site.status_thresholds);
   if (capture_files_) capture_final_files();
@@ -383,13 +453,6 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
                                                        "yet (temp_user, explorer_window and script "
                                                        "are)",
                                                        holder.name)});
-    }
-  }
-  for (const FaultSpec& fault : scenario.faults) {
-    if (fault.kind == FaultSpec::Kind::crash) {
-      problems.push_back({fault.position,
-                          "fault 'crash: distribution_manager' is not implemented yet "
-                          "(dp_unreachable and dp_disk_full are)"});
     }
   }
   return problems;

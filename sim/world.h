@@ -61,6 +61,8 @@ struct RunResult {
   std::vector<model::PackageStatus> packages;
   std::vector<PassRecord> passes;
   std::vector<model::StatusMessage> status_messages;
+  // For each crash of the manager, how many status messages had been raised before it.
+  std::vector<size_t> crash_message_counts;
   std::vector<LogLine> log_lines;
   std::vector<HolderFinding> holder_findings;
   uint32_t manager_open_handles_at_end = 0;

@@ -1,0 +1,47 @@
+// The state that survives the Distribution Manager process: per package its definition, its
+// status, and its retry history (KB Q319207: SMS 2.0 keeps it per package under the registry key
+// ...\SMS_DISTRIBUTION_MANAGER\Retry History\<package ID>), plus per-DP retry state. A restarted
+// manager reads it back and continues counting. The simulator keeps it in memory across a crash.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/package.h"
+#include "model/time.h"
+
+namespace distsim::model {
+
+struct StoredRetry {
+  uint32_t retries_done = 0;
+  TimeUs first_attempt_start_us = 0;
+  TimeUs previous_delay_us = 0;
+  std::optional<TimeUs> due_us;
+};
+
+struct StoredDp {
+  bool needs_copy = true;
+  StoredRetry retry;
+};
+
+struct StoredPackage {
+  PackageDefinition definition;
+  PackageStatus status;
+  StoredRetry retry;
+  std::vector<StoredDp> distribution_points;  // parallel to status.distribution_points
+  bool retries_exhausted = false;
+  bool clear_dp_folders = false;
+  bool pass_in_progress = false;  // the process died during a pass
+};
+
+class StateStorePort {
+ public:
+  virtual ~StateStorePort() = default;
+  // Replaces what is stored for definition.id.
+  virtual void save_package(const StoredPackage& package) = 0;
+  // Everything stored, in the order packages were first saved.
+  [[nodiscard]] virtual std::vector<StoredPackage> load_packages() const = 0;
+};
+
+}  // namespace distsim::model

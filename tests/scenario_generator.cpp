@@ -1,0 +1,682 @@
+// Draws valid scenarios section by section. Each draw_* function runs inside rc::gen::exec and
+// keeps the loader's rules as it goes: the Registry remembers the DPs, packages and the site code
+// that later sections refer to.
+#include "scenario_generator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/status_message.h"
+#include "sim/limits.h"
+
+namespace distsim::testing {
+namespace {
+
+using model::TimeUs;
+using sim::DurationSpec;
+
+// ---------------------------------------------------------------------------------------------
+// Small values.
+
+bool draw_bool() { return *rc::gen::arbitrary<bool>(); }
+
+// An index in [0, count).
+size_t draw_index(size_t count) { return *rc::gen::inRange<size_t>(0, count); }
+
+// A count in [0, count_max].
+size_t draw_count(size_t count_max) { return *rc::gen::inRange<size_t>(0, count_max + 1); }
+
+template <typename T, size_t kSize>
+T draw_from(const std::array<T, kSize>& values) {
+  return values[draw_index(kSize)];
+}
+
+constexpr std::array<TimeUs, 6> kDurationUnitsUs{1,
+                                                 model::kMicrosecondsPerMillisecond,
+                                                 model::kMicrosecondsPerSecond,
+                                                 model::kMicrosecondsPerMinute,
+                                                 model::kMicrosecondsPerHour,
+                                                 model::kMicrosecondsPerDay};
+
+// A time in [low_us, high_us], a whole number of some unit above low_us (so that the text shows
+// every unit, from 15us to 3d).
+TimeUs draw_time(TimeUs low_us, TimeUs high_us) {
+  const TimeUs span_us = high_us - low_us;
+  std::vector<TimeUs> units;
+  for (const TimeUs unit : kDurationUnitsUs) {
+    if (unit <= std::max<TimeUs>(span_us, 1)) units.push_back(unit);
+  }
+  const TimeUs unit = units[draw_index(units.size())];
+  return low_us + *rc::gen::inRange<TimeUs>(0, span_us / unit + 1) * unit;
+}
+
+TimeUs draw_positive_duration(TimeUs high_us) { return draw_time(1, high_us); }
+
+constexpr TimeUs kWeekUs = 7 * model::kMicrosecondsPerDay;
+
+// A duration spec; `positive`: a constant is never 0 (`for`, `every`).
+DurationSpec draw_duration_spec(TimeUs high_us, bool positive) {
+  switch (draw_index(3)) {
+    case 0:
+      return {DurationSpec::Kind::constant,
+              positive ? draw_positive_duration(high_us) : draw_time(0, high_us), 0};
+    case 1: {
+      const TimeUs low_us = draw_time(0, high_us);
+      return {DurationSpec::Kind::uniform, low_us, draw_time(low_us, high_us)};
+    }
+    default:
+      return {DurationSpec::Kind::exponential, draw_positive_duration(kWeekUs), 0};
+  }
+}
+
+uint64_t draw_size() {
+  constexpr std::array<uint64_t, 5> kUnits{1, 1024, 1024 * 1024, 1024 * 1024 * 1024, 1000};
+  return *rc::gen::inRange<uint64_t>(0, 100'000) * draw_from(kUnits);
+}
+
+// Bits per second, a whole number of bytes (what site read_bandwidth needs) when `bytes`.
+uint64_t draw_bandwidth(bool bytes) {
+  constexpr std::array<uint64_t, 6> kUnits{1, 1000, 1'000'000, 8, 8 * 1024, 8 * 1024 * 1024};
+  const uint64_t bits = *rc::gen::inRange<uint64_t>(1, 100'000) * draw_from(kUnits);
+  return bytes ? bits * 8 : bits;
+}
+
+sim::CountRange draw_count_range() {
+  constexpr uint64_t kUnbounded = std::numeric_limits<uint64_t>::max();
+  const uint64_t low = *rc::gen::inRange<uint64_t>(0, 200);
+  switch (draw_index(5)) {
+    case 0:
+      return {low, low};
+    case 1:
+      return {low, low + *rc::gen::inRange<uint64_t>(1, 200)};
+    case 2:
+      return {low, kUnbounded};
+    case 3:
+      return {0, low};
+    default:
+      return {kUnbounded, kUnbounded};
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text.
+
+// Pieces of text that stress quoting: YAML indicators, quotes, backslashes, words YAML reads as
+// null or booleans, non-ASCII letters, a Unicode line separator, and (for multi-line text)
+// newlines, tabs and carriage returns.
+const std::vector<std::string>& line_pieces() {
+  static const std::vector<std::string> kPieces{"a",
+                                                "Z",
+                                                "0",
+                                                "9",
+                                                " ",
+                                                "-",
+                                                "_",
+                                                ".",
+                                                ":",
+                                                ": ",
+                                                "#",
+                                                " #",
+                                                "'",
+                                                "\"",
+                                                "\\",
+                                                "/",
+                                                "{",
+                                                "}",
+                                                "[",
+                                                "]",
+                                                ",",
+                                                "&",
+                                                "*",
+                                                "!",
+                                                "|",
+                                                ">",
+                                                "%",
+                                                "@",
+                                                "`",
+                                                "?",
+                                                "~",
+                                                "null",
+                                                "yes",
+                                                "false",
+                                                "\xC3\xA9",
+                                                "\xE6\x97\xA5",
+                                                "\xE2\x80\xA8",
+                                                "Office 2000",
+                                                "Error 32",
+                                                "S0100001"};
+  return kPieces;
+}
+
+const std::vector<std::string>& multiline_pieces() {
+  static const std::vector<std::string> kPieces = [] {
+    std::vector<std::string> pieces = line_pieces();
+    for (const char* extra : {"\n", "\n", "\n\n", "\t", "\r", "  "}) pieces.emplace_back(extra);
+    return pieces;
+  }();
+  return kPieces;
+}
+
+// Non-empty text of at most `length_max` bytes.
+std::string draw_text(size_t length_max, bool multiline) {
+  const auto& pieces = multiline ? multiline_pieces() : line_pieces();
+  const size_t count = *rc::gen::inRange<size_t>(1, 12);
+  std::string text;
+  for (size_t index = 0; index < count; ++index) {
+    const std::string& piece = pieces[draw_index(pieces.size())];
+    if (text.size() + piece.size() <= length_max) text += piece;
+  }
+  return text.empty() ? "x" : text;
+}
+
+// A name of a holder or handle: usually an identifier, sometimes any text.
+std::string draw_name() {
+  if (draw_bool()) return draw_text(sim::kNameLengthMax, true);
+  constexpr std::array<const char*, 8> kWords{"h", "setup", "null", "yes", "Y", "a-b", "x.y", "1"};
+  return fmt::format("{}{}", draw_from(kWords), draw_count(20));
+}
+
+// One path component: characters Windows allows in names, with a non-ASCII letter now and then.
+std::string draw_component() {
+  constexpr std::array<const char*, 14> kPieces{
+      "WINNT", "Temp", "a", "0", " ", "_", "-", "~", "$", "'", "#", "(1)", "\xC3\xA9", "x.txt"};
+  std::string component;
+  const size_t count = *rc::gen::inRange<size_t>(1, 4);
+  for (size_t index = 0; index < count; ++index) component += draw_from(kPieces);
+  return component == "." || component == ".." ? "dot" : component;
+}
+
+std::string draw_drive_path() {
+  std::string path = fmt::format(
+      "{}:", static_cast<char>((draw_bool() ? 'A' : 'a') + static_cast<int>(draw_index(26))));
+  const size_t components = *rc::gen::inRange<size_t>(1, 4);
+  for (size_t index = 0; index < components; ++index) path += "\\" + draw_component();
+  return path;
+}
+
+model::AccessMask draw_access() {
+  namespace bits = model::access_bits;
+  constexpr std::array<uint32_t, 16> kBits{
+      bits::kGenericRead,        bits::kGenericWrite,   bits::kGenericExecute,
+      bits::kGenericAll,         bits::kDelete,         bits::kFileReadData,
+      bits::kFileWriteData,      bits::kFileAppendData, bits::kFileExecute,
+      bits::kFileReadEa,         bits::kFileWriteEa,    bits::kFileDeleteChild,
+      bits::kSynchronize,        bits::kReadControl,    bits::kFileReadAttributes,
+      bits::kFileWriteAttributes};
+  uint32_t mask = 0;
+  for (size_t count = draw_count(4); count > 0; --count) mask |= draw_from(kBits);
+  return model::AccessMask{mask};
+}
+
+model::ShareMode draw_share() { return model::ShareMode{static_cast<uint32_t>(draw_index(8))}; }
+
+model::Win32Error draw_error(bool allow_ok) {
+  using model::Win32Error;
+  constexpr std::array<Win32Error, 9> kErrors{Win32Error::ok,
+                                              Win32Error::sharing_violation,
+                                              Win32Error::lock_violation,
+                                              Win32Error::access_denied,
+                                              Win32Error::file_not_found,
+                                              Win32Error::path_not_found,
+                                              Win32Error::bad_netpath,
+                                              Win32Error::disk_full,
+                                              Win32Error::dir_not_empty};
+  return kErrors[allow_ok ? draw_index(kErrors.size()) : 1 + draw_index(kErrors.size() - 1)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// What later sections refer to.
+
+struct Registry {
+  std::string site_code = "S01";
+  TimeUs until_us = 0;
+  std::vector<sim::DistributionPointSpec> dps;
+  std::vector<sim::PackageEvent> created;  // the create events
+};
+
+// A non-empty subset of `names` without repeats, in a drawn order.
+std::vector<std::string> draw_subset(const std::vector<std::string>& names) {
+  std::vector<std::string> subset;
+  for (const std::string& name : names) {
+    if (draw_bool()) subset.push_back(name);
+  }
+  if (subset.empty()) subset.push_back(names[draw_index(names.size())]);
+  if (draw_bool()) std::reverse(subset.begin(), subset.end());
+  return subset;
+}
+
+std::vector<std::string> dp_names(const Registry& registry) {
+  std::vector<std::string> names;
+  for (const auto& dp : registry.dps) names.push_back(dp.name);
+  return names;
+}
+
+// The DPs a package goes to: its list, or every DP.
+std::vector<std::string> package_dps(const Registry& registry, const sim::PackageEvent& package) {
+  return package.distribution_points.empty() ? dp_names(registry) : package.distribution_points;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections.
+
+sim::RetrySpec draw_retry() {
+  sim::RetrySpec retry;
+  if (draw_bool()) {
+    retry.count_given = true;
+    if (draw_bool()) retry.count = *rc::gen::inRange<uint32_t>(0, model::kRetryCountMax + 1);
+  }
+  if (draw_bool()) retry.delay_us = draw_positive_duration(kWeekUs);
+  if (draw_bool()) {
+    retry.backoff = draw_bool() ? model::Backoff::fixed : model::Backoff::exponential;
+  }
+  if (draw_bool()) {
+    constexpr std::array<model::Jitter, 4> kJitters{model::Jitter::none, model::Jitter::full,
+                                                    model::Jitter::equal,
+                                                    model::Jitter::decorrelated};
+    retry.jitter = draw_from(kJitters);
+  }
+  const bool exponential = retry.backoff == model::Backoff::exponential;
+  if (exponential && draw_bool()) {
+    retry.multiplier_milli = *rc::gen::inRange<uint32_t>(1000, model::kMultiplierMilliMax + 1);
+  }
+  const bool jitter = retry.jitter && *retry.jitter != model::Jitter::none;
+  if ((exponential || jitter) && draw_bool()) retry.max_delay_us = draw_positive_duration(kWeekUs);
+  if (draw_bool()) retry.deadline_us = draw_positive_duration(30 * kWeekUs);
+  if (draw_bool()) {
+    retry.retry_on.emplace();
+    for (size_t count = draw_count(3); count > 0; --count) {
+      retry.retry_on->push_back(draw_error(false));
+    }
+  }
+  return retry;
+}
+
+model::SeverityThresholds draw_thresholds() {
+  const auto warning_at = *rc::gen::inRange<uint32_t>(0, 10'000);
+  return {warning_at, warning_at + *rc::gen::inRange<uint32_t>(0, 10'000)};
+}
+
+// The site keys distsim adds to the format.
+void draw_site_additions(sim::SiteSpec& site) {
+  if (draw_bool()) {
+    constexpr std::array<model::LogFormat, 3> kFormats{
+        model::LogFormat::sms2, model::LogFormat::numeric, model::LogFormat::cmtrace};
+    site.log_format = draw_from(kFormats);
+  }
+  if (draw_bool()) site.retry_on_wake = draw_bool();
+  if (draw_bool()) site.update_deletes_dp_folder = draw_bool();
+  if (draw_bool()) site.compression_per_mille = *rc::gen::inRange<uint32_t>(1, 1001);
+  if (draw_bool()) {
+    site.status_thresholds =
+        model::ComponentStatusThresholds{draw_thresholds(), draw_thresholds(), draw_thresholds()};
+  }
+}
+
+sim::SiteSpec draw_site(Registry& registry) {
+  sim::SiteSpec site;
+  if (draw_bool()) {
+    constexpr std::array<const char*, 5> kCodes{"S01", "ABC", "X9Z", "123", "P0Q"};
+    site.code = draw_from(kCodes);
+    registry.site_code = *site.code;
+  }
+  if (draw_bool()) site.server = draw_text(sim::kNameLengthMax, false);
+  constexpr std::array<model::Profile, 3> kProfiles{
+      model::Profile::sms2, model::Profile::configmgr2007, model::Profile::configmgr2012};
+  site.profile = draw_from(kProfiles);
+  site.retry = draw_retry();
+  if (draw_bool())
+    site.max_packages = *rc::gen::inRange<uint32_t>(1, sim::kConcurrentPackagesMax + 1);
+  if (draw_bool()) {
+    site.threads_per_package = *rc::gen::inRange<uint32_t>(1, sim::kThreadsPerPackageMax + 1);
+  }
+  if (draw_bool()) site.source_open_access = draw_access();
+  if (draw_bool()) site.source_open_share = draw_share();
+  if (draw_bool()) site.read_bandwidth_bytes_per_second = draw_bandwidth(true) / 8;
+  draw_site_additions(site);
+  return site;
+}
+
+std::vector<sim::FilesystemEntry> draw_filesystem() {
+  std::vector<sim::FilesystemEntry> entries(draw_count(4));
+  for (sim::FilesystemEntry& entry : entries) {
+    entry.path = draw_drive_path();
+    switch (draw_index(3)) {
+      case 0:
+        entry.kind = sim::FilesystemEntry::Kind::dir;
+        break;
+      case 1:
+        entry.kind = sim::FilesystemEntry::Kind::file;
+        entry.size_bytes = draw_size();
+        break;
+      default:
+        entry.kind = sim::FilesystemEntry::Kind::tree;
+        entry.file_count = *rc::gen::inRange<uint32_t>(1, 200);
+        entry.size_bytes = draw_size();
+    }
+  }
+  return entries;
+}
+
+// DP names use host-name characters and differ ignoring case; some need quotes in YAML.
+void draw_distribution_points(Registry& registry) {
+  constexpr std::array<const char*, 8> kNames{"DP", "dp", "null", "yes", "1", "Y", "dp.a", "d-p_"};
+  std::set<std::string> upper_names;
+  for (size_t index = draw_count(3); index > 0; --index) {
+    sim::DistributionPointSpec dp;
+    dp.name = draw_from(kNames);
+    if (draw_bool()) dp.name += std::to_string(index);
+    std::string upper = dp.name;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
+      return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    });
+    if (!upper_names.insert(upper).second) continue;
+    if (draw_bool()) dp.share = fmt::format("\\\\SRV{}\\PKG{}$", index, draw_count(9));
+    dp.bandwidth_bits_per_second = draw_bandwidth(false);
+    dp.free_bytes = draw_size();
+    registry.dps.push_back(std::move(dp));
+  }
+}
+
+void draw_package_creates(Registry& registry) {
+  std::set<uint32_t> numbers;
+  for (size_t count = draw_count(3); count > 0; --count) {
+    const auto number = *rc::gen::inRange<uint32_t>(0, 0x100000);
+    if (!numbers.insert(number).second) continue;
+    sim::PackageEvent event;
+    event.id = fmt::format("{}{:05X}", registry.site_code, number);
+    event.name = draw_bool() ? event.id : draw_text(sim::kNameLengthMax, false);
+    event.source = draw_drive_path();
+    event.at_us = draw_time(0, registry.until_us);
+    if (!registry.dps.empty() && draw_bool()) {
+      event.distribution_points = draw_subset(dp_names(registry));
+    }
+    event.compressed = draw_bool();
+    registry.created.push_back(std::move(event));
+  }
+}
+
+// Updates and refreshes of created packages, at or after the creation.
+std::vector<sim::PackageEvent> draw_package_changes(const Registry& registry) {
+  std::vector<sim::PackageEvent> changes;
+  if (registry.created.empty()) return changes;
+  for (size_t count = draw_count(2); count > 0; --count) {
+    const sim::PackageEvent& package = registry.created[draw_index(registry.created.size())];
+    sim::PackageEvent event;
+    event.kind = draw_bool() ? sim::PackageEvent::Kind::update : sim::PackageEvent::Kind::refresh;
+    event.id = package.id;
+    event.at_us = draw_time(package.at_us, registry.until_us);
+    const auto targets = package_dps(registry, package);
+    if (event.kind == sim::PackageEvent::Kind::refresh && !targets.empty() && draw_bool()) {
+      event.distribution_points = draw_subset(targets);
+    }
+    changes.push_back(std::move(event));
+  }
+  return changes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holders.
+
+// The steps of a script: times never decrease, and close, lock, unlock and write name a handle
+// that an earlier open bound and no close has released.
+std::vector<sim::ScriptStep> draw_steps(TimeUs until_us) {
+  using Action = sim::ScriptStep::Action;
+  std::vector<sim::ScriptStep> steps;
+  std::vector<std::string> open_handles;
+  TimeUs at_us = 0;
+  const size_t count = *rc::gen::inRange<size_t>(1, 7);
+  for (size_t index = 0; index < count; ++index) {
+    sim::ScriptStep step;
+    at_us = draw_time(at_us, until_us);
+    step.at_us = at_us;
+    constexpr std::array<Action, 7> kActions{Action::open,  Action::delete_file, Action::rename,
+                                             Action::close, Action::lock,        Action::unlock,
+                                             Action::write};
+    step.action = kActions[draw_index(open_handles.empty() ? 3 : kActions.size())];
+    if (step.action == Action::open) {
+      step.path = draw_drive_path();
+      step.access = draw_access();
+      step.share = draw_share();
+      if (draw_bool()) {
+        step.handle_name = draw_name();
+        if (std::find(open_handles.begin(), open_handles.end(), step.handle_name) ==
+            open_handles.end()) {
+          open_handles.push_back(step.handle_name);
+        } else {
+          step.handle_name.clear();  // already open: this open binds no name
+        }
+      }
+    } else if (step.action == Action::delete_file || step.action == Action::rename) {
+      step.path = draw_drive_path();
+      if (step.action == Action::rename) step.to = draw_drive_path();
+    } else {
+      const size_t handle = draw_index(open_handles.size());
+      step.handle_name = open_handles[handle];
+      if (step.action == Action::close)
+        open_handles.erase(open_handles.begin() + static_cast<std::ptrdiff_t>(handle));
+      if (step.action == Action::lock || step.action == Action::unlock) {
+        step.offset = *rc::gen::arbitrary<uint64_t>();
+        step.length = std::max<uint64_t>(1, draw_size());
+      }
+      if (step.action == Action::lock) step.exclusive = draw_bool();
+    }
+    if (draw_bool()) step.expect = draw_error(true);
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+void draw_holder_timing(TimeUs until_us, sim::HolderSpec& holder) {
+  holder.at = draw_duration_spec(until_us, false);
+  switch (draw_index(3)) {
+    case 0:
+      holder.hold_for = draw_duration_spec(until_us, true);
+      break;
+    case 1: {
+      const bool constant = holder.at.kind == DurationSpec::Kind::constant;
+      holder.until_us = draw_time(constant ? holder.at.value_us : 0, until_us);
+      break;
+    }
+    default:
+      break;  // held until the end of the run
+  }
+  if (draw_bool()) {
+    holder.every = draw_duration_spec(until_us, true);
+    holder.count = *rc::gen::inRange<uint32_t>(1, 100);
+  }
+}
+
+// The keys that depend on the holder's kind; nullopt-valued ones only sometimes.
+void draw_holder_options(const Registry& registry, sim::HolderSpec& holder) {
+  using sim::HolderKind;
+  const HolderKind kind = holder.kind;
+  if (kind == HolderKind::explorer_window || kind == HolderKind::temp_user) {
+    holder.path = draw_drive_path();
+  }
+  if (kind == HolderKind::dp_client) {
+    const auto& dp = registry.dps[draw_index(registry.dps.size())];
+    holder.path =
+        dp.share.value_or(fmt::format("\\\\{}\\SMSPKGC$", dp.name)) + "\\" + draw_component();
+  }
+  if (kind == HolderKind::antivirus || kind == HolderKind::indexer || kind == HolderKind::backup) {
+    holder.scope = draw_drive_path();
+  }
+  if (kind == HolderKind::explorer_window) holder.thumbnails = draw_bool();
+  if (kind == HolderKind::temp_user) holder.size_bytes = draw_size();
+  if (kind == HolderKind::backup) {
+    holder.backup_mode = draw_bool() ? sim::BackupMode::vss : sim::BackupMode::plain;
+  }
+  if (kind == HolderKind::antivirus && draw_bool()) {
+    holder.antivirus_on.emplace();
+    if (draw_bool()) holder.antivirus_on->push_back(sim::AntivirusTrigger::write_close);
+    if (draw_bool()) holder.antivirus_on->push_back(sim::AntivirusTrigger::open);
+    if (draw_bool()) std::reverse(holder.antivirus_on->begin(), holder.antivirus_on->end());
+  }
+  if ((kind == HolderKind::antivirus || kind == HolderKind::backup) && draw_bool()) {
+    holder.per_mb = draw_duration_spec(model::kMicrosecondsPerMinute, false);
+  }
+  if (kind == HolderKind::indexer && draw_bool()) {
+    holder.delay = draw_duration_spec(model::kMicrosecondsPerHour, false);
+  }
+  if (kind != HolderKind::script && draw_bool()) holder.access = draw_access();
+  if (kind != HolderKind::script && draw_bool()) holder.share = draw_share();
+  if (kind == HolderKind::script) holder.steps = draw_steps(registry.until_us);
+}
+
+std::vector<sim::HolderSpec> draw_holders(const Registry& registry) {
+  using sim::HolderKind;
+  std::vector<sim::HolderSpec> holders;
+  std::set<std::string> names;
+  for (size_t count = draw_count(4); count > 0; --count) {
+    constexpr std::array<HolderKind, 7> kKinds{HolderKind::explorer_window, HolderKind::temp_user,
+                                               HolderKind::antivirus,       HolderKind::indexer,
+                                               HolderKind::backup,          HolderKind::script,
+                                               HolderKind::dp_client};
+    sim::HolderSpec holder;
+    // dp_client (last) only when a DP share exists for its path.
+    holder.kind = kKinds[draw_index(registry.dps.empty() ? kKinds.size() - 1 : kKinds.size())];
+    holder.name = draw_name();
+    if (!names.insert(holder.name).second) continue;
+    draw_holder_timing(registry.until_us, holder);
+    draw_holder_options(registry, holder);
+    holders.push_back(std::move(holder));
+  }
+  return holders;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults and expectations.
+
+std::vector<sim::FaultSpec> draw_faults(const Registry& registry) {
+  std::vector<sim::FaultSpec> faults;
+  for (size_t count = draw_count(3); count > 0; --count) {
+    sim::FaultSpec fault;
+    fault.at_us = draw_time(0, registry.until_us);
+    if (registry.dps.empty() || draw_index(3) == 0) {
+      fault.kind = sim::FaultSpec::Kind::crash;
+      fault.target = std::string(sim::kCrashTargetName);
+      if (draw_bool()) fault.restart_after_us = draw_time(0, model::kMicrosecondsPerDay);
+    } else {
+      fault.kind =
+          draw_bool() ? sim::FaultSpec::Kind::dp_unreachable : sim::FaultSpec::Kind::dp_disk_full;
+      fault.target = registry.dps[draw_index(registry.dps.size())].name;
+      if (draw_bool()) fault.for_us = draw_positive_duration(kWeekUs);
+    }
+    faults.push_back(std::move(fault));
+  }
+  return faults;
+}
+
+sim::PackageExpectation draw_package_expectation(const Registry& registry,
+                                                 const sim::PackageEvent& package) {
+  sim::PackageExpectation expectation;
+  expectation.package_id = package.id;
+  if (draw_bool()) {
+    constexpr std::array<model::PackageState, 4> kStates{
+        model::PackageState::pending, model::PackageState::retrying, model::PackageState::installed,
+        model::PackageState::failed};
+    expectation.state = draw_from(kStates);
+  }
+  if (draw_bool()) expectation.attempts = draw_count_range();
+  if (draw_bool()) expectation.retries = draw_count_range();
+  if (draw_bool()) expectation.installed_by_us = draw_time(0, registry.until_us);
+  const auto targets = package_dps(registry, package);
+  if (!targets.empty() && draw_bool()) {
+    constexpr std::array<model::DpState, 4> kStates{
+        model::DpState::install_pending, model::DpState::install_retrying,
+        model::DpState::install_failed, model::DpState::installed};
+    for (const std::string& dp : draw_subset(targets)) {
+      expectation.distribution_points.push_back({dp, draw_from(kStates), {}});
+    }
+  }
+  return expectation;
+}
+
+uint32_t draw_status_id() {
+  std::vector<uint32_t> ids;
+  for (const auto& row : model::status_catalogue()) {
+    if (row.component == model::kDistributionManagerComponent) ids.push_back(row.id);
+  }
+  return ids[draw_index(ids.size())];
+}
+
+std::optional<std::string> draw_package_filter(const Registry& registry) {
+  if (registry.created.empty() || draw_bool()) return std::nullopt;
+  return registry.created[draw_index(registry.created.size())].id;
+}
+
+void draw_status_expectations(const Registry& registry, sim::Expectations& expect) {
+  for (size_t count = draw_count(3); count > 0; --count) {
+    expect.status_counts.push_back(
+        {draw_status_id(), draw_count_range(), draw_package_filter(registry), {}});
+  }
+  for (size_t count = draw_count(2); count > 0; --count) {
+    sim::StatusSequenceExpectation sequence;
+    for (size_t length = *rc::gen::inRange<size_t>(1, 6); length > 0; --length) {
+      sequence.ids.push_back(draw_status_id());
+    }
+    sequence.package = draw_package_filter(registry);
+    expect.status_sequences.push_back(std::move(sequence));
+  }
+}
+
+sim::Expectations draw_expect(const Registry& registry) {
+  sim::Expectations expect;
+  for (const sim::PackageEvent& package : registry.created) {
+    if (draw_bool()) expect.packages.push_back(draw_package_expectation(registry, package));
+  }
+  draw_status_expectations(registry, expect);
+  if (draw_bool()) {
+    constexpr std::array<sim::ComponentStatusLevel, 3> kLevels{sim::ComponentStatusLevel::ok,
+                                                               sim::ComponentStatusLevel::warning,
+                                                               sim::ComponentStatusLevel::critical};
+    expect.component_status = draw_from(kLevels);
+  }
+  for (size_t count = draw_count(2); count > 0; --count) {
+    expect.log_contains.push_back(draw_text(sim::kLogPatternLengthMax, true));
+  }
+  for (size_t count = draw_count(2); count > 0; --count) {
+    expect.log_not_contains.push_back(draw_text(sim::kLogPatternLengthMax, true));
+  }
+  expect.no_invariant_violations = draw_bool();
+  return expect;
+}
+
+sim::Scenario draw_scenario() {
+  sim::Scenario scenario;
+  scenario.name = draw_text(sim::kNameLengthMax, true);
+  if (draw_bool()) scenario.description = draw_text(4096, true);
+  scenario.seed = *rc::gen::arbitrary<uint64_t>();
+  scenario.until_us = draw_positive_duration(sim::kRunHorizonMaxUs);
+  Registry registry;
+  registry.until_us = scenario.until_us;
+  scenario.site = draw_site(registry);
+  scenario.filesystem = draw_filesystem();
+  draw_distribution_points(registry);
+  draw_package_creates(registry);
+  scenario.distribution_points = registry.dps;
+  scenario.packages = registry.created;
+  for (sim::PackageEvent& change : draw_package_changes(registry)) {
+    scenario.packages.push_back(std::move(change));
+  }
+  scenario.holders = draw_holders(registry);
+  scenario.faults = draw_faults(registry);
+  scenario.expect = draw_expect(registry);
+  return scenario;
+}
+
+}  // namespace
+
+rc::Gen<sim::Scenario> valid_scenario() {
+  return rc::gen::exec([] { return draw_scenario(); });
+}
+
+}  // namespace distsim::testing

@@ -1,0 +1,97 @@
+// main() of distsim_bench: runs every registered benchmark through the recording reporter, then
+// prints the summary of issue 6: each figure (median of the repetitions, min..max spread) next
+// to its target.
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <string>
+
+#include "tools/bench/bench_report.h"
+
+namespace distsim::bench {
+namespace {
+
+void print_kernel_summary(const RecordingReporter& report) {
+  fmt::print("\nKernel, hold model (events/s; target: kernel >= 0.5 x bare heap)\n");
+  fmt::print("  {:>8}  {:<26}  {:<26}  {:>6}  {}\n", "pending", "kernel", "bare priority_queue",
+             "ratio", "verdict");
+  for (const char* pending : {"16", "1024", "65536"}) {
+    const auto kernel = report.spread(fmt::format("BM_KernelHold/pending:{}", pending),
+                                      "events_per_s");
+    const auto heap = report.spread(fmt::format("BM_BareHeapHold/pending:{}", pending),
+                                    "events_per_s");
+    if (!kernel || !heap) continue;
+    const double ratio = kernel->median / heap->median;
+    fmt::print("  {:>8}  {:<26}  {:<26}  {:>6.2f}  {}\n", pending, si_spread(*kernel),
+               si_spread(*heap), ratio, verdict(ratio >= 0.5));
+  }
+}
+
+void print_vfs_summary(const RecordingReporter& report) {
+  fmt::print("\nVFS open+close pairs/s on one file (no target)\n");
+  fmt::print("  {:>8}  {:<26}  {:<26}\n", "held", "no observer", "observer (as in a World)");
+  for (const char* held : {"1", "10", "1000"}) {
+    const auto plain = report.spread(fmt::format("BM_VfsOpenClose/held:{}/observed:0", held),
+                                     "open_close_pairs_per_s");
+    const auto observed = report.spread(fmt::format("BM_VfsOpenClose/held:{}/observed:1", held),
+                                        "open_close_pairs_per_s");
+    if (!plain || !observed) continue;
+    fmt::print("  {:>8}  {:<26}  {:<26}\n", held, si_spread(*plain), si_spread(*observed));
+  }
+}
+
+void print_world_summary(const RecordingReporter& report) {
+  fmt::print(
+      "\nWhole runs (events/s; targets: >= 1 M events/s with tracing off; trace on <= 3x off)\n");
+  fmt::print("  {:<10}  {:>9}  {:<24}  {:<24}  {:<24}  {:>9}  {:>9}  {}\n", "world", "ev/run",
+             "trace off", "trace on (records)", "trace on + JSONL", "on/off", "jsonl/off",
+             "verdicts");
+  const char* names[] = {"kb", "campus", "site-100"};
+  for (int world = 0; world < 3; ++world) {
+    const auto off = report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:0", world),
+                                   "events_per_s");
+    const auto on = report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:1", world),
+                                  "events_per_s");
+    const auto jsonl = report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:2", world),
+                                     "events_per_s");
+    const auto per_run = report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:0", world),
+                                       "events_per_run");
+    if (!off || !on || !jsonl || !per_run) continue;
+    const double slowdown = off->median / on->median;
+    const double jsonl_slowdown = off->median / jsonl->median;
+    fmt::print("  {:<10}  {:>9}  {:<24}  {:<24}  {:<24}  {:>8.2f}x  {:>8.2f}x  {} / {}\n",
+               names[world], si(per_run->median), si_spread(*off), si_spread(*on),
+               si_spread(*jsonl), slowdown, jsonl_slowdown, verdict(off->median >= 1e6),
+               verdict(slowdown <= 3.0));
+  }
+}
+
+void print_small_world_summary(const RecordingReporter& report) {
+  fmt::print("\nSmall worlds (KB variations, one process, one core; target >= 1,000 worlds/s)\n");
+  if (const auto built = report.spread("BM_SmallWorlds", "worlds_per_s")) {
+    const auto events = report.spread("BM_SmallWorlds", "events_per_world");
+    fmt::print("  built in code     {:<26} worlds/s  ({} events/world)  {}\n", si_spread(*built),
+               events ? si(events->median) : "?", verdict(built->median >= 1000));
+  }
+  if (const auto loaded = report.spread("BM_SmallWorldsFromYaml", "worlds_per_s")) {
+    fmt::print("  loaded from YAML  {:<26} worlds/s  {}\n", si_spread(*loaded),
+               verdict(loaded->median >= 1000));
+  }
+}
+
+}  // namespace
+}  // namespace distsim::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  distsim::bench::RecordingReporter report;
+  benchmark::RunSpecifiedBenchmarks(&report);
+  benchmark::Shutdown();
+  fmt::print("\n=== distsim_bench summary: median of the repetitions (min..max) ===\n");
+  distsim::bench::print_kernel_summary(report);
+  distsim::bench::print_vfs_summary(report);
+  distsim::bench::print_world_summary(report);
+  distsim::bench::print_small_world_summary(report);
+  return 0;
+}
