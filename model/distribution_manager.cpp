@@ -281,6 +281,12 @@ void DistributionManager::start_pass(uint32_t package_index) {
     log(fmt::format("~The source directory {} for package {} is not accessible.",
                     record.definition.source_path, record.definition.id),
         record.thread_id, LogSeverity::error);
+    if (config_.profile != Profile::sms2) {
+      raise(status_id::kSourceNotAccessible,
+            {record.definition.id, record.definition.source_path,
+             fmt::format("{}", win32_code(list_error))},
+            record, record.thread_id);
+    }
     fail_pass(package_index, list_error);
     return;
   }

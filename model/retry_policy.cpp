@@ -19,7 +19,8 @@ TimeUs saturating_add(TimeUs a, TimeUs b) {
 }
 
 TimeUs cap_delay(const RetryPolicy& policy, TimeUs delay_us) {
-  return policy.max_delay_us ? std::min(delay_us, *policy.max_delay_us) : delay_us;
+  const TimeUs capped_us = std::min(delay_us, kRetryDelayMaxUs);
+  return policy.max_delay_us ? std::min(capped_us, *policy.max_delay_us) : capped_us;
 }
 
 TimeUs uniform_between(RandomPort& random, TimeUs low_us, TimeUs high_us) {
@@ -79,6 +80,7 @@ TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number) {
 TimeUs jittered_delay_us(const RetryPolicy& policy, uint32_t retry_number, TimeUs previous_delay_us,
                          RandomPort& random) {
   const TimeUs base_us = base_delay_us(policy, retry_number);
+  DISTSIM_ASSERT(base_us <= kRetryDelayMaxUs);
   switch (policy.jitter) {
     case Jitter::none:
       return base_us;
@@ -141,8 +143,7 @@ RetryBounds retry_bounds(const RetryPolicy& policy) {
         break;
       case Jitter::decorrelated:
         minimum_us = saturating_add(minimum_us, cap_delay(policy, policy.delay_us));
-        maximum_us =
-            policy.max_delay_us ? saturating_add(maximum_us, *policy.max_delay_us) : kTimeSaturated;
+        maximum_us = saturating_add(maximum_us, cap_delay(policy, kTimeSaturated));
         break;
     }
   }

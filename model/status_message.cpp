@@ -34,6 +34,13 @@ const std::vector<StatusMessageDefinition>& status_catalogue() {
        Provenance::partly_confirmed,
        "KB319207 (first sentence); severity Error partly confirmed (SCWIKI); second sentence "
        "project-defined"},
+      // ConfigMgr 2007+: "package source folder does not exist or not enough permissions".
+      {kDistributionManagerComponent, status_id::kSourceNotAccessible, Severity::error,
+       "SMS Distribution Manager cannot access the source directory \"%2\" of package %1. "
+       "Win32 error %3.",
+       Provenance::partly_confirmed,
+       "PS-SCRIPT (meaning); severity and wording project-defined; raised by the ConfigMgr "
+       "profiles only"},
       {kDistributionManagerComponent, status_id::kCopyToDpFailed, Severity::warning,
        "SMS Distribution Manager failed to copy package \"%1\" from \"%2\" to \"%3\".",
        Provenance::partly_confirmed,

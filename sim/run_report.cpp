@@ -44,7 +44,7 @@ void append_packages(std::string& out, const RunResult& run) {
     for (const auto& dp : package.distribution_points) {
       out += fmt::format("    DP {}: {}, {} copy attempts{}\n", dp.dp_name,
                          model::dp_state_name(dp.state), dp.attempt_count,
-                         dp.installed_at_us
+                         dp.installed_at_us && dp.state == model::DpState::installed
                              ? fmt::format(", installed at {}", clock_text(*dp.installed_at_us))
                              : std::string());
     }

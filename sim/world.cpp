@@ -53,6 +53,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void log_line(const model::LogLineReport& line) override;
   // VfsObserver
   void on_vfs_event(const VfsEvent& event) override;
+  void trace_vfs_event(const VfsEvent& event);
 
  private:
   class ManagerWakes final : public EventTarget {
@@ -136,8 +137,8 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
       event_budget_(options.event_budget),
       capture_files_(options.capture_files) {
   vfs_.set_observer(this);
+  build_distribution_points();  // first: filesystem entries may live on DP shares
   build_filesystem();
-  build_distribution_points();
   start_manager(false);
   build_holders();
   schedule_faults();
@@ -379,7 +380,11 @@ void World::log_line(const model::LogLineReport& line) {
 }
 
 void World::on_vfs_event(const VfsEvent& event) {
+  trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect
   for (auto& holder : holders_) holder->on_vfs_event(event);
+}
+
+void World::trace_vfs_event(const VfsEvent& event) {
   if (!result_.trace.enabled()) return;
   const std::string& actor = vfs_.actor_name(event.actor);
   const auto win32 = static_cast<int64_t>(model::win32_code(event.result));
@@ -449,10 +454,9 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
   std::vector<SetupProblem> problems;
   for (const HolderSpec& holder : scenario.holders) {
     if (!holder_kind_supported(holder.kind)) {
-      problems.push_back({holder.position, fmt::format("holder '{}': this kind is not implemented "
-                                                       "yet (temp_user, explorer_window and script "
-                                                       "are)",
-                                                       holder.name)});
+      problems.push_back(
+          {holder.position,
+           fmt::format("holder '{}': this kind is not implemented in this build", holder.name)});
     }
   }
   return problems;

@@ -12,6 +12,7 @@ namespace distsim::model {
 namespace {
 
 constexpr TimeUs kMinute = kMicrosecondsPerMinute;
+constexpr TimeUs kHour = kMicrosecondsPerHour;
 
 RetryPolicy fixed_policy(std::optional<uint32_t> count, TimeUs delay_us) {
   RetryPolicy policy;
@@ -125,6 +126,51 @@ TEST_CASE("the analytic bounds of a fixed policy are count x delay", "[retry]") 
   CHECK(*bounds.attempt_count_max == 101);
   CHECK(bounds.total_wait_min_us == 100 * 30 * kMinute);
   CHECK(bounds.total_wait_max_us == 100 * 30 * kMinute);
+}
+
+TEST_CASE("every policy kind keeps its attempts and total wait within its analytic bounds",
+          "[retry][property]") {
+  // Goal: retry_bounds() is a true bound for fixed and exponential backoff with every jitter
+  // kind, a cap and a deadline. Method: replay decide_retry() until it refuses, sum the waits.
+  rc::prop("attempts and waits stay within retry_bounds", [] {
+    RetryPolicy policy;
+    policy.retry_count_max = *rc::gen::inRange<uint32_t>(0, 60);
+    policy.delay_us = *rc::gen::inRange<TimeUs>(1, 120) * kMinute;
+    policy.backoff = *rc::gen::element(Backoff::fixed, Backoff::exponential);
+    policy.multiplier_milli = *rc::gen::inRange<uint32_t>(1000, 4001);
+    policy.jitter =
+        *rc::gen::element(Jitter::none, Jitter::full, Jitter::equal, Jitter::decorrelated);
+    if (*rc::gen::arbitrary<bool>())
+      policy.max_delay_us = *rc::gen::inRange<TimeUs>(1, 600) * kMinute;
+    if (policy.jitter == Jitter::decorrelated && !policy.max_delay_us) {
+      policy.max_delay_us = 10 * policy.delay_us;
+    }
+    if (*rc::gen::arbitrary<bool>()) policy.deadline_us = *rc::gen::inRange<TimeUs>(1, 200) * kHour;
+    sim::Prng random(*rc::gen::arbitrary<uint64_t>());
+    const RetryBounds bounds = retry_bounds(policy);
+    uint32_t retries = 0;
+    TimeUs now_us = 0;
+    TimeUs waited_us = 0;
+    TimeUs previous_us = 0;
+    for (;;) {
+      const RetryDecision decision = decide_retry(policy, Win32Error::sharing_violation,
+                                                  {retries, 0, now_us, previous_us}, random);
+      if (!decision.retry) break;
+      RC_ASSERT(decision.delay_us >= 0);
+      ++retries;
+      waited_us += decision.delay_us;
+      previous_us = decision.delay_us;
+      now_us += decision.delay_us;
+    }
+    RC_ASSERT(bounds.attempt_count_max.has_value());
+    RC_ASSERT(uint64_t{retries} + 1 <= *bounds.attempt_count_max);
+    RC_ASSERT(bounds.total_wait_max_us.has_value());
+    RC_ASSERT(waited_us <= *bounds.total_wait_max_us);
+    if (!policy.deadline_us) {
+      RC_ASSERT(retries == *policy.retry_count_max);
+      RC_ASSERT(waited_us >= bounds.total_wait_min_us);
+    }
+  });
 }
 
 }  // namespace
