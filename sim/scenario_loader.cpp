@@ -21,6 +21,7 @@
 #include <span>
 #include <sstream>
 #include <tuple>
+#include <variant>
 
 #include "model/assert.h"
 #include "model/status_message.h"
@@ -2381,24 +2382,94 @@ LoadResult load_scenario_text(std::string_view text, const std::string& file_nam
   return result;
 }
 
-LoadResult load_scenario_file(const std::string& path) {
+namespace {
+
+// The text of a file of at most kScenarioFileBytesMax bytes, or the reason it cannot be had.
+std::variant<std::string, std::string> read_whole_file(const std::string& path) {
   std::ifstream input(path, std::ios::binary);
   if (!input.is_open()) {
     const int open_errno = errno;  // read before anything else can change it
-    return single_error(path, fmt::format("cannot open the file: {}", std::strerror(open_errno)));
+    return std::variant<std::string, std::string>(
+        std::in_place_index<1>, fmt::format("cannot open the file: {}", std::strerror(open_errno)));
   }
   std::string text;
   std::array<char, 64 * 1024> buffer{};
   while (input.read(buffer.data(), buffer.size()) || input.gcount() > 0) {
     text.append(buffer.data(), static_cast<size_t>(input.gcount()));
     if (text.size() > kScenarioFileBytesMax) {
-      return single_error(path, fmt::format("the file is larger than kScenarioFileBytesMax "
-                                            "({} bytes)",
-                                            kScenarioFileBytesMax));
+      return std::variant<std::string, std::string>(
+          std::in_place_index<1>,
+          fmt::format("the file is larger than kScenarioFileBytesMax ({} bytes)",
+                      kScenarioFileBytesMax));
     }
   }
-  if (input.bad()) return single_error(path, "cannot read the file");
-  return load_scenario_text(text, path);
+  if (input.bad()) {
+    return std::variant<std::string, std::string>(std::in_place_index<1>, "cannot read the file");
+  }
+  return std::variant<std::string, std::string>(std::in_place_index<0>, std::move(text));
+}
+
+constexpr std::array<std::string_view, 2> kPolicyKeys{"name", "retry"};
+
+void load_policy_sections(Context& ctx, PolicyFile& policy) {
+  const uint32_t root = ctx.tree.root;
+  if (root == kNoNode || ctx.node(root).kind != YamlNode::Kind::mapping) {
+    ctx.diagnostics.add(SourcePosition{1, 1},
+                        "a policy file is a mapping with 'retry' (and an optional 'name')");
+    return;
+  }
+  const MapView top = read_map(ctx, root, "the policy", KeySet{"the policy", kPolicyKeys});
+  if (const uint32_t name = top.value("name"); name != kNoNode) {
+    if (auto text = read_name(ctx, name, "name")) policy.name = std::move(*text);
+  }
+  const uint32_t retry = top.value("retry");
+  if (retry == kNoNode) {
+    ctx.diagnostics.add(ctx.node(root).position, "a policy file needs a 'retry' mapping");
+    return;
+  }
+  load_retry(ctx, retry, policy.retry);
+}
+
+}  // namespace
+
+LoadResult load_scenario_file(const std::string& path) {
+  auto text = read_whole_file(path);
+  if (text.index() == 1) return single_error(path, std::get<1>(std::move(text)));
+  return load_scenario_text(std::get<0>(text), path);
+}
+
+PolicyLoadResult load_policy_text(std::string_view text, const std::string& file_name) {
+  Diagnostics diagnostics(file_name);
+  PolicyFile policy;
+  policy.file = file_name;
+  policy.name = file_name.substr(file_name.find_last_of('/') + 1);
+  try {
+    if (const auto tree = build_tree(text, diagnostics)) {
+      Context ctx(*tree, diagnostics);
+      load_policy_sections(ctx, policy);
+    }
+  } catch (const AssertionFailure&) {
+    throw;
+  } catch (const std::exception& error) {
+    diagnostics.add(SourcePosition{1, 1}, fmt::format("cannot load the policy: {}", error.what()));
+  }
+  PolicyLoadResult result;
+  if (diagnostics.empty()) {
+    result.policy = std::move(policy);
+  } else {
+    result.errors = diagnostics.take_sorted();
+  }
+  return result;
+}
+
+PolicyLoadResult load_policy_file(const std::string& path) {
+  auto text = read_whole_file(path);
+  if (text.index() == 1) {
+    PolicyLoadResult result;
+    result.errors = single_error(path, std::get<1>(std::move(text))).errors;
+    return result;
+  }
+  return load_policy_text(std::get<0>(text), path);
 }
 
 }  // namespace distsim::sim

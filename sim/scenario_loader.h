@@ -40,4 +40,21 @@ struct LoadResult {
 // Loads `text` as if read from `file_name` (which only appears in errors and Scenario::file).
 [[nodiscard]] LoadResult load_scenario_text(std::string_view text, const std::string& file_name);
 
+// A retry policy file for `distsim compare`: a mapping with an optional `name` and a `retry`
+// mapping that takes exactly the keys of a scenario's site.retry.
+struct PolicyFile {
+  std::string file;
+  std::string name;  // `name`, or the file name when absent
+  RetrySpec retry;
+};
+
+struct PolicyLoadResult {
+  std::optional<PolicyFile> policy;
+  std::vector<ScenarioError> errors;
+};
+
+[[nodiscard]] PolicyLoadResult load_policy_text(std::string_view text,
+                                                const std::string& file_name);
+[[nodiscard]] PolicyLoadResult load_policy_file(const std::string& path);
+
 }  // namespace distsim::sim

@@ -5,8 +5,12 @@
 #include <string>
 
 #include "model/assert.h"
+#include "sim/limits.h"
+#include "tools/cli/check_command.h"
+#include "tools/cli/compare_command.h"
 #include "tools/cli/exit_status.h"
 #include "tools/cli/run_command.h"
+#include "tools/cli/validate_command.h"
 
 namespace {
 
@@ -15,8 +19,28 @@ constexpr const char* kDescription =
     "Q207416).\nIt runs the real distribution state machine in a virtual Windows file system with "
     "lock holders,\nand checks what the manager logs, which status messages it raises and whether "
     "packages arrive.\n\nExamples:\n  distsim run scenarios/q207416-temp-source.yaml\n  distsim "
-    "run scenarios/q207416-temp-source.yaml --seed 7 --trace out.jsonl --log Distmgr.log\n\nExit "
-    "status: 0 all expectations held, 1 an expectation failed, 2 could not run, 3 internal error.";
+    "run scenarios/q207416-temp-source.yaml --seed 7 --trace out.jsonl --log Distmgr.log\n"
+    "  distsim validate scenarios\n  distsim check scenarios --junit report.xml -j 4\n\nExit "
+    "status: 0 all expectations held, 1 an expectation failed, 2 could not run, 3 internal error.\n"
+    "For check, the worst scenario decides: 3 if any hit a bug, else 2 if any could not run, else "
+    "1 if any failed, else 0.";
+
+constexpr const char* kCheckDescription =
+    "Run every scenario under the paths (files, or directories searched recursively for *.yaml, "
+    "in sorted order) and print one line each: PASS, FAIL with the first failed expectation and "
+    "a repro command, ERROR for a scenario that cannot run (its FILE:LINE:COL problems also go "
+    "to stderr). The last line is `N passed, N failed`, where failed counts the scenarios that "
+    "could not run too.\n\nExamples:\n  distsim check "
+    "scenarios\n  distsim check scenarios extra/one.yaml --junit report.xml -j 4\n\nExit "
+    "status, the worst scenario decides: 3 distsim hit a bug in one, else 2 one could not run "
+    "(or a path or the JUnit file was bad), else 1 one failed an expectation, else 0.";
+
+constexpr const char* kValidateDescription =
+    "Load and validate every scenario under the paths (files, or directories searched "
+    "recursively for *.yaml) without running them: `ok FILE` for each valid file, every problem "
+    "as FILE:LINE:COL: message on stderr (features this build cannot simulate included), then "
+    "`N valid, N invalid`.\n\nExamples:\n  distsim validate scenarios\n  distsim validate "
+    "my-scenario.yaml\n\nExit status: 0 every file is valid, 2 otherwise.";
 
 void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   CLI::App* run = app.add_subcommand(
@@ -39,6 +63,41 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   run->add_flag("--quiet", options.quiet, "Print only failures");
 }
 
+void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options) {
+  CLI::App* check = app.add_subcommand("check", kCheckDescription);
+  check->add_option("paths", options.paths, "Scenario files or directories")->required();
+  check->add_option("--junit", options.junit_path,
+                    "Write JUnit XML to this file: one testcase per scenario, a failure with the "
+                    "failed expectations and the repro command");
+  check->add_option("-j,--jobs", options.jobs, "Scenarios run at once, on separate threads")
+      ->check(CLI::Range(uint32_t{1}, distsim::sim::kCheckJobsMax));
+}
+
+constexpr const char* kCompareDescription =
+    "Run one scenario under several retry policies with the same seeds and print a table per "
+    "policy: attempts (mean and max), time from a package's creation to installed (p50, p95, "
+    "max), packages never installed, and the manager's opens of source files per hour. A "
+    "policy file is YAML with an optional `name` and a `retry` mapping that takes the keys of "
+    "a scenario's site.retry (see scenarios/policies/*.yml).\n\nExample:\n  distsim compare "
+    "scenarios/q207416-temp-source.yaml --policy scenarios/policies/sms2-hourly.yml --policy "
+    "scenarios/policies/exponential-full-jitter.yml --seeds 20\n\nExit status: 0 compared, 1 "
+    "a run broke an invariant, 2 a file or flag cannot be used.";
+
+void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& options) {
+  CLI::App* compare = app.add_subcommand("compare", kCompareDescription);
+  compare->add_option("scenario", options.scenario_path, "The scenario file")->required();
+  compare->add_option("--policy", options.policy_paths, "A retry policy file (repeat the flag)")
+      ->required();
+  compare->add_option("--seeds", options.seed_count, "How many seeds to run per policy (10)");
+  compare->add_option("--seed-start", options.seed_start,
+                      "First seed (default: the scenario's `seed`)");
+}
+
+void add_validate_command(CLI::App& app, distsim::cli::ValidateCommandOptions& options) {
+  CLI::App* validate = app.add_subcommand("validate", kValidateDescription);
+  validate->add_option("paths", options.paths, "Scenario files or directories")->required();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,6 +105,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   distsim::cli::RunCommandOptions run_options;
   add_run_command(app, run_options);
+  distsim::cli::CheckCommandOptions check_options;
+  add_check_command(app, check_options);
+  distsim::cli::ValidateCommandOptions validate_options;
+  add_validate_command(app, validate_options);
+  distsim::cli::CompareCommandOptions compare_options;
+  add_compare_command(app, compare_options);
   app.add_subcommand("version", "Print the distsim version");
   try {
     app.parse(argc, argv);
@@ -58,10 +123,23 @@ int main(int argc, char** argv) {
       std::cout << "distsim " << DISTSIM_VERSION << '\n';
       return distsim::cli::kExitOk;
     }
+    if (app.got_subcommand("check")) {
+      return distsim::cli::check_command(check_options, std::cout, std::cerr);
+    }
+    if (app.got_subcommand("compare")) {
+      return distsim::cli::compare_command(compare_options, std::cout, std::cerr);
+    }
+    if (app.got_subcommand("validate")) {
+      return distsim::cli::validate_command(validate_options, std::cout, std::cerr);
+    }
     return distsim::cli::run_command(run_options, std::cout, std::cerr);
   } catch (const std::exception& error) {
-    std::cerr << "distsim: internal error: " << error.what() << '\n'
-              << "scenario " << run_options.scenario_path << ", seed "
+    std::cerr << "distsim: internal error: " << error.what() << '\n';
+    if (!app.got_subcommand("run")) {
+      std::cerr << "please report this with the command line and the scenario files\n";
+      return distsim::cli::kExitInternalError;
+    }
+    std::cerr << "scenario " << run_options.scenario_path << ", seed "
               << (run_options.seed ? std::to_string(*run_options.seed) : "from the scenario")
               << "; please report this with the scenario file\n";
     return distsim::cli::kExitInternalError;

@@ -1,0 +1,75 @@
+// `distsim compare`: policy files, the comparison's numbers and its table.
+#include "sim/policy_compare.h"
+
+#include <catch2/catch.hpp>
+
+#include "sim/scenario_loader.h"
+#include "world_fixture.h"
+
+namespace distsim::sim {
+namespace {
+
+constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
+
+PolicyFile policy(std::string name, uint32_t count, TimeUs delay_us) {
+  PolicyFile file;
+  file.name = std::move(name);
+  file.retry.count_given = true;
+  file.retry.count = count;
+  file.retry.delay_us = delay_us;
+  return file;
+}
+
+TEST_CASE("nearest-rank percentiles pick an element of the list", "[compare]") {
+  // Goal: p50/p95/max of a known list, and empty lists.
+  const std::vector<TimeUs> sorted{10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+  CHECK(percentile(sorted, 50) == 50);
+  CHECK(percentile(sorted, 95) == 100);
+  CHECK(percentile(sorted, 100) == 100);
+  CHECK(percentile(sorted, 0) == 10);
+  CHECK_FALSE(percentile({}, 50).has_value());
+}
+
+TEST_CASE("a shorter fixed delay installs sooner and opens the source more often", "[compare]") {
+  // Goal: the comparison measures what the policies do. Method: 10-minute vs 60-minute retries
+  // on the KB world (lock released at 95 minutes).
+  const Scenario scenario = testing::kb_world({});
+  const auto summaries = compare_policies(
+      scenario, {policy("fast", 100, 10 * kMinute), policy("slow", 100, 60 * kMinute)}, {3, 0});
+  REQUIRE(summaries.size() == 2);
+  const auto fast_p50 = percentile(summaries[0].installed_after_us, 50);
+  const auto slow_p50 = percentile(summaries[1].installed_after_us, 50);
+  REQUIRE(fast_p50.has_value());
+  REQUIRE(slow_p50.has_value());
+  CHECK(*fast_p50 < *slow_p50);
+  CHECK(summaries[0].attempts_total > summaries[1].attempts_total);
+  CHECK(summaries[0].source_opens > summaries[1].source_opens);
+  CHECK(summaries[0].not_installed == 0);
+  CHECK(summaries[0].runs == 3);
+}
+
+TEST_CASE("a policy that gives up too early leaves the package not installed", "[compare]") {
+  // Goal: failures are counted. Method: one retry 10 minutes later cannot outlast a 95-minute lock.
+  const auto summaries =
+      compare_policies(testing::kb_world({}), {policy("impatient", 1, 10 * kMinute)}, {2, 0});
+  REQUIRE(summaries.size() == 1);
+  CHECK(summaries[0].not_installed == 2);
+  CHECK(compare_table(summaries).find("2 of 2") != std::string::npos);
+}
+
+TEST_CASE("a policy file needs a retry mapping and takes only site.retry keys", "[compare]") {
+  // Goal: policy files are validated like scenarios, with positions.
+  const auto good = load_policy_text("name: quick\nretry:\n  count: 3\n  delay: 5m\n", "p.yml");
+  REQUIRE(good.errors.empty());
+  CHECK(good.policy->name == "quick");
+  CHECK(good.policy->retry.count == 3u);
+  const auto missing = load_policy_text("name: nothing\n", "p.yml");
+  REQUIRE(missing.errors.size() == 1);
+  const auto unknown = load_policy_text("retry:\n  delya: 5m\n", "p.yml");
+  REQUIRE(unknown.errors.size() == 1);
+  CHECK(unknown.errors[0].line == 2);
+  CHECK(unknown.errors[0].message.find("did you mean 'delay'") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace distsim::sim
