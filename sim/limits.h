@@ -48,6 +48,10 @@ inline constexpr uint32_t kFlagNamesMax = 64;  // names in one access, share, re
 inline constexpr uint32_t kConcurrentPackagesMax = 1'000;  // site `max_packages`
 inline constexpr uint32_t kThreadsPerPackageMax = 1'000;   // site `threads_per_package`
 
+// `distsim check` and `distsim validate`: scenario files one command takes, and parallel runs.
+inline constexpr uint32_t kScenarioFilesMax = 100'000;
+inline constexpr uint32_t kCheckJobsMax = 256;  // `check -j N`
+
 static_assert(kPathComponentLengthMax < kPathLengthMax);
 static_assert(kEventsPendingMax <= kEventsPerRunDefault);
 static_assert(kRunHorizonDefaultUs <= kRunHorizonMaxUs);

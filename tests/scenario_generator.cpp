@@ -432,7 +432,7 @@ std::vector<sim::ScriptStep> draw_steps(TimeUs until_us) {
   std::vector<sim::ScriptStep> steps;
   std::vector<std::string> open_handles;
   TimeUs at_us = 0;
-  const size_t count = *rc::gen::inRange<size_t>(1, 7);
+  const size_t count = *rc::gen::inRange<size_t>(1, 11);
   for (size_t index = 0; index < count; ++index) {
     sim::ScriptStep step;
     at_us = draw_time(at_us, until_us);
@@ -445,7 +445,7 @@ std::vector<sim::ScriptStep> draw_steps(TimeUs until_us) {
       step.path = draw_drive_path();
       step.access = draw_access();
       step.share = draw_share();
-      if (draw_bool()) {
+      if (draw_index(4) != 0) {
         step.handle_name = draw_name();
         if (std::find(open_handles.begin(), open_handles.end(), step.handle_name) ==
             open_handles.end()) {
@@ -541,8 +541,10 @@ std::vector<sim::HolderSpec> draw_holders(const Registry& registry) {
                                                HolderKind::backup,          HolderKind::script,
                                                HolderKind::dp_client};
     sim::HolderSpec holder;
-    // dp_client (last) only when a DP share exists for its path.
-    holder.kind = kKinds[draw_index(registry.dps.empty() ? kKinds.size() - 1 : kKinds.size())];
+    // dp_client (last) only when a DP share exists for its path; scripts more often, as they
+    // have the most keys.
+    const size_t kinds = registry.dps.empty() ? kKinds.size() - 1 : kKinds.size();
+    holder.kind = draw_index(3) == 0 ? HolderKind::script : kKinds[draw_index(kinds)];
     holder.name = draw_name();
     if (!names.insert(holder.name).second) continue;
     draw_holder_timing(registry.until_us, holder);

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Shared set-up for the README's commands: installs the Debian packages distsim needs (only the
-# missing ones), then configures and builds the given CMake preset. Usage: tools/setup.sh PRESET
+# missing ones), then configures and builds the given CMake preset.
+# Usage: tools/setup.sh PRESET [EXTRA_PACKAGE...] (tools/bench.sh adds libbenchmark-dev).
 set -euo pipefail
 
 preset="${1:-ci}"
+shift || true
 cd "$(dirname "$0")/.."
 
 packages=(cmake make g++ catch2 librapidcheck-dev libfmt-dev libyaml-cpp-dev libcli11-dev
-          python3-jsonschema libxml2-utils)
+          python3-jsonschema libxml2-utils "$@")
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

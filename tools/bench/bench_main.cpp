@@ -16,10 +16,10 @@ void print_kernel_summary(const RecordingReporter& report) {
   fmt::print("  {:>8}  {:<26}  {:<26}  {:>6}  {}\n", "pending", "kernel", "bare priority_queue",
              "ratio", "verdict");
   for (const char* pending : {"16", "1024", "65536"}) {
-    const auto kernel = report.spread(fmt::format("BM_KernelHold/pending:{}", pending),
-                                      "events_per_s");
-    const auto heap = report.spread(fmt::format("BM_BareHeapHold/pending:{}", pending),
-                                    "events_per_s");
+    const auto kernel =
+        report.spread(fmt::format("BM_KernelHold/pending:{}", pending), "events_per_s");
+    const auto heap =
+        report.spread(fmt::format("BM_BareHeapHold/pending:{}", pending), "events_per_s");
     if (!kernel || !heap) continue;
     const double ratio = kernel->median / heap->median;
     fmt::print("  {:>8}  {:<26}  {:<26}  {:>6.2f}  {}\n", pending, si_spread(*kernel),
@@ -48,14 +48,14 @@ void print_world_summary(const RecordingReporter& report) {
              "verdicts");
   const char* names[] = {"kb", "campus", "site-100"};
   for (int world = 0; world < 3; ++world) {
-    const auto off = report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:0", world),
-                                   "events_per_s");
-    const auto on = report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:1", world),
-                                  "events_per_s");
-    const auto jsonl = report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:2", world),
-                                     "events_per_s");
-    const auto per_run = report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:0", world),
-                                       "events_per_run");
+    const auto off =
+        report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:0", world), "events_per_s");
+    const auto on =
+        report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:1", world), "events_per_s");
+    const auto jsonl =
+        report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:2", world), "events_per_s");
+    const auto per_run =
+        report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:0", world), "events_per_run");
     if (!off || !on || !jsonl || !per_run) continue;
     const double slowdown = off->median / on->median;
     const double jsonl_slowdown = off->median / jsonl->median;

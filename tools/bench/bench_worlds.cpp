@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "model/assert.h"
+#include "sim/holder_factory.h"
 
 namespace distsim::bench {
 namespace {
@@ -97,6 +99,97 @@ sim::DistributionPointSpec distribution_point(uint32_t index) {
   return dp;
 }
 
+// Packages arrive evenly over the first five sixths of the horizon.
+TimeUs site_arrival_us(const SiteWorldOptions& options, uint32_t package_index) {
+  DISTSIM_ASSERT(package_index < options.package_count);
+  const TimeUs window_us = static_cast<TimeUs>(options.days) * kMicrosecondsPerDay / 6 * 5;
+  return window_us / options.package_count * static_cast<TimeUs>(package_index);
+}
+
+// One holder per `holders_per_thousand_packages`, each aimed at one package around its arrival,
+// cycling through the per-package kinds this build supports; then one antivirus, one indexer and
+// a weekly plain backup over the sources, when this build supports them.
+void add_site_holders(const SiteWorldOptions& options, sim::Scenario& scenario) {
+  std::vector<sim::HolderKind> kinds;
+  for (const sim::HolderKind kind : {sim::HolderKind::temp_user, sim::HolderKind::explorer_window,
+                                     sim::HolderKind::script, sim::HolderKind::dp_client}) {
+    if (sim::holder_kind_supported(kind)) kinds.push_back(kind);
+  }
+  DISTSIM_ASSERT(!kinds.empty());
+  const uint64_t holder_count =
+      uint64_t{options.package_count} * options.holders_per_thousand_packages / 1000;
+  for (uint64_t holder = 0; holder < holder_count; ++holder) {
+    const auto target = static_cast<uint32_t>(holder * options.package_count / holder_count);
+    const std::string source = fmt::format("D:\\Sources\\PKG{:05}", target + 1);
+    const TimeUs arrives_us = site_arrival_us(options, target);
+    const TimeUs early_us = std::max<TimeUs>(0, arrives_us - 20 * kMicrosecondsPerMinute);
+    switch (kinds[holder % kinds.size()]) {
+      case sim::HolderKind::temp_user: {
+        sim::HolderSpec temp =
+            temp_user(fmt::format("temp{}", holder), source + "\\~lock.tmp",
+                      uniform(early_us, arrives_us + 5 * kMicrosecondsPerMinute),
+                      uniform(kMicrosecondsPerHour / 2, 3 * kMicrosecondsPerHour));
+        temp.every = constant(12 * kMicrosecondsPerHour);
+        temp.count = 3;
+        scenario.holders.push_back(std::move(temp));
+        break;
+      }
+      case sim::HolderKind::explorer_window:
+        scenario.holders.push_back(explorer_window(
+            fmt::format("explorer{}", holder), source, uniform(early_us, arrives_us),
+            uniform(10 * kMicrosecondsPerMinute, 2 * kMicrosecondsPerHour)));
+        break;
+      case sim::HolderKind::script:
+        scenario.holders.push_back(exclusive_script(fmt::format("script{}", holder),
+                                                    source + "\\file00001.dat", early_us,
+                                                    arrives_us + 45 * kMicrosecondsPerMinute));
+        break;
+      default: {
+        // A client running setup from the package's first DP a little after it arrived there.
+        const sim::PackageEvent& package = scenario.packages.at(target);
+        const std::string dp = package.distribution_points.empty()
+                                   ? distribution_point(0).name
+                                   : package.distribution_points.front();
+        sim::HolderSpec client;
+        client.kind = sim::HolderKind::dp_client;
+        client.name = fmt::format("client{}", holder);
+        client.path = fmt::format("\\\\{}\\SMSPKGC$\\{}\\file00001.dat", dp, package.id);
+        client.at =
+            uniform(arrives_us + kMicrosecondsPerHour, arrives_us + 3 * kMicrosecondsPerHour);
+        client.hold_for = uniform(10 * kMicrosecondsPerMinute, kMicrosecondsPerHour);
+        scenario.holders.push_back(std::move(client));
+        break;
+      }
+    }
+  }
+  const std::string sources = "D:\\Sources";
+  if (sim::holder_kind_supported(sim::HolderKind::antivirus)) {
+    sim::HolderSpec antivirus;
+    antivirus.kind = sim::HolderKind::antivirus;
+    antivirus.name = "antivirus";
+    antivirus.scope = sources;
+    scenario.holders.push_back(std::move(antivirus));
+  }
+  if (sim::holder_kind_supported(sim::HolderKind::indexer)) {
+    sim::HolderSpec indexer;
+    indexer.kind = sim::HolderKind::indexer;
+    indexer.name = "indexer";
+    indexer.scope = sources;
+    scenario.holders.push_back(std::move(indexer));
+  }
+  if (sim::holder_kind_supported(sim::HolderKind::backup)) {
+    sim::HolderSpec backup;
+    backup.kind = sim::HolderKind::backup;
+    backup.name = "backup";
+    backup.scope = sources;
+    backup.backup_mode = sim::BackupMode::plain;
+    backup.at = constant(kMicrosecondsPerDay + 2 * kMicrosecondsPerHour);
+    backup.every = constant(7 * kMicrosecondsPerDay);
+    backup.count = 4;
+    scenario.holders.push_back(std::move(backup));
+  }
+}
+
 }  // namespace
 
 sim::Scenario kb_variation(uint64_t index) {
@@ -134,7 +227,8 @@ sim::Scenario campus_world() {
   scenario.name = "20 packages, 5 DPs, 6 holders, a week";
   scenario.seed = 7;
   scenario.until_us = 7 * kMicrosecondsPerDay;
-  for (uint32_t dp = 0; dp < kDps; ++dp) scenario.distribution_points.push_back(distribution_point(dp));
+  for (uint32_t dp = 0; dp < kDps; ++dp)
+    scenario.distribution_points.push_back(distribution_point(dp));
   for (uint32_t index = 0; index < kPackages; ++index) {
     const std::string source = fmt::format("D:\\Sources\\PKG{:05}", index + 1);
     scenario.filesystem.push_back(tree_entry(source, 10ull * 1024 * 1024, 10));
@@ -144,22 +238,22 @@ sim::Scenario campus_world() {
   for (uint32_t index = 0; index < 2; ++index) {
     const TimeUs arrival_us = static_cast<TimeUs>(index * 7) * kMicrosecondsPerHour;
     const std::string source = fmt::format("D:\\Sources\\PKG{:05}", index * 7 + 1);
-    sim::HolderSpec temp = temp_user(fmt::format("temp{}", index), source + "\\~lock.tmp",
-                                     constant(arrival_us), uniform(kMicrosecondsPerHour / 2,
-                                                                   3 * kMicrosecondsPerHour));
+    sim::HolderSpec temp =
+        temp_user(fmt::format("temp{}", index), source + "\\~lock.tmp", constant(arrival_us),
+                  uniform(kMicrosecondsPerHour / 2, 3 * kMicrosecondsPerHour));
     temp.every = constant(12 * kMicrosecondsPerHour);
     temp.count = 3;
     scenario.holders.push_back(temp);
     const std::string other = fmt::format("D:\\Sources\\PKG{:05}", index * 7 + 3);
-    scenario.holders.push_back(explorer_window(
-        fmt::format("explorer{}", index), other,
-        constant(static_cast<TimeUs>(index * 7 + 2) * kMicrosecondsPerHour),
-        uniform(10 * kMicrosecondsPerMinute, 2 * kMicrosecondsPerHour)));
+    scenario.holders.push_back(
+        explorer_window(fmt::format("explorer{}", index), other,
+                        constant(static_cast<TimeUs>(index * 7 + 2) * kMicrosecondsPerHour),
+                        uniform(10 * kMicrosecondsPerMinute, 2 * kMicrosecondsPerHour)));
     const TimeUs script_at_us = static_cast<TimeUs>(index * 7 + 4) * kMicrosecondsPerHour;
-    scenario.holders.push_back(exclusive_script(
-        fmt::format("script{}", index),
-        fmt::format("D:\\Sources\\PKG{:05}\\file00001.dat", index * 7 + 5), script_at_us,
-        script_at_us + 2 * kMicrosecondsPerHour));
+    scenario.holders.push_back(
+        exclusive_script(fmt::format("script{}", index),
+                         fmt::format("D:\\Sources\\PKG{:05}\\file00001.dat", index * 7 + 5),
+                         script_at_us, script_at_us + 2 * kMicrosecondsPerHour));
   }
   return scenario;
 }
@@ -176,10 +270,6 @@ sim::Scenario site_world(const SiteWorldOptions& options) {
                               options.dp_count, options.files_per_package);
   scenario.seed = options.seed;
   scenario.until_us = static_cast<TimeUs>(options.days) * kMicrosecondsPerDay;
-  const TimeUs arrival_window_us = scenario.until_us / 6 * 5;
-  const auto arrival_us = [&](uint32_t index) {
-    return arrival_window_us / options.package_count * static_cast<TimeUs>(index);
-  };
   for (uint32_t dp = 0; dp < options.dp_count; ++dp) {
     scenario.distribution_points.push_back(distribution_point(dp));
   }
@@ -187,50 +277,21 @@ sim::Scenario site_world(const SiteWorldOptions& options) {
     const std::string source = fmt::format("D:\\Sources\\PKG{:05}", index + 1);
     scenario.filesystem.push_back(
         tree_entry(source, options.package_size_bytes, options.files_per_package));
-    sim::PackageEvent package = package_event(index, source, arrival_us(index));
+    sim::PackageEvent package = package_event(index, source, site_arrival_us(options, index));
     for (uint32_t slot = 0; slot < options.dps_per_package; ++slot) {
       const uint32_t dp = (index * options.dps_per_package + slot) % options.dp_count;
       package.distribution_points.push_back(distribution_point(dp).name);
     }
     scenario.packages.push_back(std::move(package));
   }
-  const uint64_t holder_count =
-      uint64_t{options.package_count} * options.holders_per_thousand_packages / 1000;
-  for (uint64_t holder = 0; holder < holder_count; ++holder) {
-    const auto target = static_cast<uint32_t>(holder * options.package_count / holder_count);
-    const std::string source = fmt::format("D:\\Sources\\PKG{:05}", target + 1);
-    const TimeUs arrives_us = arrival_us(target);
-    const TimeUs early_us = std::max<TimeUs>(0, arrives_us - 20 * kMicrosecondsPerMinute);
-    switch (holder % 3) {
-      case 0: {
-        sim::HolderSpec temp =
-            temp_user(fmt::format("temp{}", holder), source + "\\~lock.tmp",
-                      uniform(early_us, arrives_us + 5 * kMicrosecondsPerMinute),
-                      uniform(kMicrosecondsPerHour / 2, 3 * kMicrosecondsPerHour));
-        temp.every = constant(12 * kMicrosecondsPerHour);
-        temp.count = 3;
-        scenario.holders.push_back(std::move(temp));
-        break;
-      }
-      case 1:
-        scenario.holders.push_back(explorer_window(
-            fmt::format("explorer{}", holder), source, uniform(early_us, arrives_us),
-            uniform(10 * kMicrosecondsPerMinute, 2 * kMicrosecondsPerHour)));
-        break;
-      default:
-        scenario.holders.push_back(exclusive_script(fmt::format("script{}", holder),
-                                                    source + "\\file00001.dat", early_us,
-                                                    arrives_us + 45 * kMicrosecondsPerMinute));
-        break;
-    }
-  }
+  add_site_holders(options, scenario);
   return scenario;
 }
 
 uint64_t site_world_nodes_needed(const SiteWorldOptions& options) {
   const uint64_t dps_each =
       options.dps_per_package == 0 ? options.dp_count : options.dps_per_package;
-  const uint64_t per_copy = 1 + uint64_t{options.files_per_package};  // folder + files
+  const uint64_t per_copy = 1 + uint64_t{options.files_per_package};        // folder + files
   const uint64_t sources = 2 + uint64_t{options.package_count} * per_copy;  // D:\, D:\Sources
   const uint64_t copies = uint64_t{options.package_count} * dps_each * per_copy;
   return sources + options.dp_count + copies;

@@ -31,8 +31,9 @@ struct SiteWorldOptions {
   uint64_t seed = 1;
 };
 
-// The site-scale world. Holders cycle through the kinds this build supports (temp_user,
-// explorer_window, script), each interfering with one package around its arrival.
+// The site-scale world. Per-package holders cycle through the kinds this build supports
+// (temp_user, explorer_window, script, dp_client), each interfering with one package around its
+// arrival; one antivirus, one indexer and a weekly plain backup watch the sources.
 [[nodiscard]] sim::Scenario site_world(const SiteWorldOptions& options);
 
 // VFS nodes the site world needs once every package reached every one of its DPs (volume roots,

@@ -94,8 +94,9 @@ std::string limit_notes(const Flags& flags, const RunFacts& facts) {
                          sim::kEventsPendingMax);
   }
   if (world.package_count > sim::kPackagesMax || world.package_count > model::kManagedPackagesMax) {
-    notes += fmt::format("LIMIT packages: sim::kPackagesMax = {}, model::kManagedPackagesMax = {}\n",
-                         sim::kPackagesMax, model::kManagedPackagesMax);
+    notes +=
+        fmt::format("LIMIT packages: sim::kPackagesMax = {}, model::kManagedPackagesMax = {}\n",
+                    sim::kPackagesMax, model::kManagedPackagesMax);
   }
   if (world.dp_count > sim::kDistributionPointsMax) {
     notes += fmt::format("LIMIT sim::kDistributionPointsMax = {}\n", sim::kDistributionPointsMax);
@@ -168,8 +169,7 @@ int run(const Flags& flags, const char* program) {
       scenario.holders.size(), world.days, flags.trace ? "on" : "off",
       sim::run_outcome_name(facts.outcome), facts.events, wall->median, wall->min, wall->max,
       static_cast<double>(facts.events) / wall->median, peak_rss_mb(), baseline_rss_mb,
-      facts.packages_installed, facts.passes, facts.passes_failed,
-      site_world_nodes_needed(world));
+      facts.packages_installed, facts.passes, facts.passes_failed, site_world_nodes_needed(world));
   fmt::print("{}", limit_notes(flags, facts));
   return 0;
 }
@@ -181,8 +181,7 @@ int main(int argc, char** argv) {
   distsim::bench::Flags flags;
   CLI::App app{"Times one site-scale world and reports its peak memory (one size per process)"};
   app.add_option("--packages", flags.world.package_count, "packages")->required();
-  app.add_option("--dps", flags.world.dp_count, "distribution points")
-      ->capture_default_str();
+  app.add_option("--dps", flags.world.dp_count, "distribution points")->capture_default_str();
   app.add_option("--files", flags.world.files_per_package, "files per package")
       ->capture_default_str();
   app.add_option("--dps-per-package", flags.world.dps_per_package,

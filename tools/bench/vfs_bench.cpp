@@ -28,8 +28,8 @@ void BM_VfsOpenClose(benchmark::State& state) {
   const auto held = static_cast<uint32_t>(state.range(0));
   const bool observed = state.range(1) != 0;
   const FrozenClock clock;
-  sim::VirtualFileSystem vfs(clock, sim::VfsOptions{.posix_delete = false,
-                                                    .record_access_log = false});
+  sim::VirtualFileSystem vfs(clock,
+                             sim::VfsOptions{.posix_delete = false, .record_access_log = false});
   NullObserver observer;
   if (observed) vfs.set_observer(&observer);
   const std::string path = "D:\\Sources\\PKG00001\\file00001.dat";
@@ -57,9 +57,7 @@ void BM_VfsOpenClose(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-BENCHMARK(BM_VfsOpenClose)
-    ->ArgNames({"held", "observed"})
-    ->ArgsProduct({{1, 10, 1'000}, {0, 1}});
+BENCHMARK(BM_VfsOpenClose)->ArgNames({"held", "observed"})->ArgsProduct({{1, 10, 1'000}, {0, 1}});
 
 }  // namespace
 }  // namespace distsim::bench

@@ -1,0 +1,197 @@
+// `distsim check` and `distsim validate` as QA runs them in CI: the closing line, the exit
+// statuses and their precedence, the JUnit XML (one testcase per scenario, readable failures,
+// valid against the JUnit schema), and output that does not depend on -j.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <regex>
+#include <string>
+
+#include "cli_runner.h"
+
+namespace distsim::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string scenario_text(const std::string& name) {
+  return read_text_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + name);
+}
+
+// A folder `lib` in a scratch directory: two good scenarios and, in lib/sub, a copy of the KB
+// scenario expecting 2 attempts where the run makes 3.
+std::string library_with_broken_copy(const std::string& name) {
+  const std::string directory = scratch_directory(name);
+  fs::create_directories(directory + "/lib/sub");
+  write_text_file(directory + "/lib/q207416-temp-source.yaml",
+                  scenario_text("q207416-temp-source.yaml"));
+  write_text_file(directory + "/lib/q207416-workaround.yaml",
+                  scenario_text("q207416-workaround.yaml"));
+  std::string broken = scenario_text("q207416-temp-source.yaml");
+  const size_t at = broken.find("attempts: 3");
+  REQUIRE(at != std::string::npos);
+  broken.replace(at, 11, "attempts: 2");
+  write_text_file(directory + "/lib/sub/broken.yaml", broken);
+  return directory;
+}
+
+// The <testcase> element of `name` in a JUnit document, or "" when absent.
+std::string testcase_of(const std::string& xml, const std::string& name) {
+  const size_t start = xml.find("name=\"" + name + "\"");
+  if (start == std::string::npos) return "";
+  const size_t end = xml.find("<testcase", start);
+  return xml.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+size_t occurrences(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_CASE("check of the repository's scenarios passes every one and closes with the totals",
+          "[cli][check]") {
+  // Goal: the issue's "done when" on the repository. Method: check scenarios/ and count the
+  // PASS lines against the files.
+  const CliResult result = run_distsim("check scenarios", DISTSIM_SOURCE_DIR);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  size_t files = 0;
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(DISTSIM_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() == ".yaml") ++files;
+  }
+  CHECK(occurrences("\n" + result.out, "\nPASS ") == files);
+  CHECK(last_line(result.out) == std::to_string(files) + " passed, 0 failed");
+}
+
+TEST_CASE("a broken copy of a scenario fails exactly its testcase with a readable message",
+          "[cli][check][junit]") {
+  // Goal: what QA sees in CI when a scenario regresses. Method: a folder with two good scenarios
+  // and a broken copy; check it with --junit and read the XML.
+  const std::string directory = library_with_broken_copy("broken-copy");
+  const CliResult result = run_distsim("check lib --junit out.xml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 1);
+  CHECK(result.out.find("FAIL lib/sub/broken.yaml: S0100001 attempts: expected 2, got 3 [line ") !=
+        std::string::npos);
+  CHECK(result.out.find("reproduce with: distsim run 'lib/sub/broken.yaml' --seed 0") !=
+        std::string::npos);
+  CHECK(last_line(result.out) == "2 passed, 1 failed");
+  const std::string xml = read_text_file(directory + "/out.xml");
+  INFO(xml);
+  CHECK(occurrences(xml, "<testcase ") == 3);
+  CHECK(occurrences(xml, "<failure ") == 1);
+  const std::string broken = testcase_of(xml, "broken.yaml");
+  CHECK(xml.find("<testcase classname=\"lib.sub\" name=\"broken.yaml\"") != std::string::npos);
+  CHECK(broken.find("<failure type=\"expectation\" message=\"S0100001 attempts: expected 2, got "
+                    "3 [line ") != std::string::npos);
+  CHECK(broken.find("reproduce with: distsim run 'lib/sub/broken.yaml' --seed 0\n</failure>") !=
+        std::string::npos);
+  CHECK(testcase_of(xml, "q207416-temp-source.yaml").find("<failure") == std::string::npos);
+  CHECK(xml.find("<testsuites name=\"distsim\" tests=\"3\" failures=\"1\" errors=\"0\">") !=
+        std::string::npos);
+}
+
+TEST_CASE("the JUnit XML of a run with failures and errors validates against the JUnit schema",
+          "[cli][check][junit]") {
+  // Goal: Jenkins, GitLab and GitHub reporters accept the file. Method: xmllint against the
+  // junit-10.xsd kept in tests/data, on a report holding a pass, a failure and an error with
+  // characters that need escaping.
+  const std::string directory = library_with_broken_copy("junit-schema");
+  write_text_file(directory + "/lib/sub/bad & <odd>.yaml", "version: 1\nname: t\nuntill: 3d\n");
+  write_text_file(directory + "/lib/sub/odd.yaml",
+                  "version: 1\nname: \"odd \\x01 name\"\nexpect:\n  log:\n    contains: "
+                  "[\"\\x01 <&> \\\" ' \\xe9\"]\n");
+  const CliResult result = run_distsim("check lib --junit out.xml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 2);
+  const std::string xmllint = "xmllint --noout --schema '" + std::string(DISTSIM_SOURCE_DIR) +
+                              "/tests/data/junit-10.xsd' '" + directory + "/out.xml' 2>&1";
+  FILE* pipe = popen(xmllint.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string output(4096, '\0');
+  output.resize(fread(output.data(), 1, output.size(), pipe));
+  const int status = pclose(pipe);
+  INFO(output << read_text_file(directory + "/out.xml"));
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(output.find("validates") != std::string::npos);
+}
+
+TEST_CASE("a scenario that cannot load makes check exit 2 even when another one fails",
+          "[cli][check]") {
+  // Goal: the documented precedence, could-not-run (2) over finding (1). Method: the broken copy
+  // plus a file with an unknown key; its FILE:LINE:COL goes to stderr and an <error> to JUnit.
+  const std::string directory = library_with_broken_copy("precedence");
+  write_text_file(directory + "/lib/sub/malformed.yaml", "version: 1\nname: t\nuntill: 3d\n");
+  const CliResult result = run_distsim("check lib --junit out.xml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 2);
+  CHECK(result.out.find("ERROR lib/sub/malformed.yaml:3:1: unknown key 'untill'") !=
+        std::string::npos);
+  CHECK(result.err.find("lib/sub/malformed.yaml:3:1: unknown key 'untill' in the scenario; did "
+                        "you mean 'until'?\n") != std::string::npos);
+  CHECK(last_line(result.out) == "2 passed, 2 failed");
+  const std::string xml = read_text_file(directory + "/out.xml");
+  CHECK(testcase_of(xml, "malformed.yaml").find("<error type=\"scenario_error\"") !=
+        std::string::npos);
+  CHECK(occurrences(xml, "<failure ") == 1);
+}
+
+TEST_CASE("check with -j 2 prints and writes the same bytes as with -j 1", "[cli][check]") {
+  // Goal: parallel runs never change the report. Method: the repository's scenarios plus a
+  // broken copy, checked with one and with two threads.
+  const std::string directory = library_with_broken_copy("jobs");
+  const std::string paths = "lib '" + std::string(DISTSIM_SOURCE_DIR) + "/scenarios'";
+  const CliResult one = run_distsim("check " + paths + " -j 1 --junit one.xml", directory);
+  const CliResult two = run_distsim("check " + paths + " -j 2 --junit two.xml", directory);
+  CHECK(one.status == 1);
+  CHECK(two.status == 1);
+  CHECK(one.out == two.out);
+  CHECK(one.err == two.err);
+  CHECK(read_text_file(directory + "/one.xml") == read_text_file(directory + "/two.xml"));
+}
+
+TEST_CASE("check refuses a missing path a bad -j and an unwritable JUnit file with exit 2",
+          "[cli][check]") {
+  // Goal: usage errors are status 2 with a message, and no JUnit file is half written.
+  const std::string directory = library_with_broken_copy("usage");
+  const CliResult missing = run_distsim("check lib no-such-dir", directory);
+  CHECK(missing.status == 2);
+  CHECK(missing.err == "no-such-dir: no such file or directory\n");
+  CHECK(missing.out.empty());
+  CHECK(run_distsim("check lib -j 0", directory).status == 2);
+  const CliResult unwritable = run_distsim("check lib --junit no-such-dir/out.xml", directory);
+  CHECK(unwritable.status == 2);
+  CHECK(unwritable.err.find("distsim check: cannot write 'no-such-dir/out.xml'") !=
+        std::string::npos);
+  fs::create_directories(directory + "/empty");
+  const CliResult empty = run_distsim("check empty", directory);
+  CHECK(empty.status == 2);
+  CHECK(empty.err == "empty: no scenario files (*.yaml) in this directory\n");
+}
+
+TEST_CASE("validate prints ok lines and every error of the invalid files and exits 2",
+          "[cli][validate]") {
+  // Goal: the validate contract. Method: a folder with valid files and one with two mistakes.
+  const std::string directory = library_with_broken_copy("validate");
+  write_text_file(directory + "/lib/sub/malformed.yaml",
+                  "version: 1\nname: t\nuntill: 3d\nseed: yes\n");
+  const CliResult result = run_distsim("validate lib", directory);
+  CHECK(result.status == 2);
+  CHECK(result.out ==
+        "ok lib/q207416-temp-source.yaml\nok lib/q207416-workaround.yaml\nok "
+        "lib/sub/broken.yaml\n3 valid, 1 invalid\n");
+  CHECK(result.err ==
+        "lib/sub/malformed.yaml:3:1: unknown key 'untill' in the scenario; did you mean "
+        "'until'?\nlib/sub/malformed.yaml:4:7: bad value for 'seed': 'yes' is not a whole "
+        "decimal number\n");
+  const CliResult valid = run_distsim("validate scenarios", DISTSIM_SOURCE_DIR);
+  CHECK(valid.status == 0);
+  CHECK(std::regex_search(valid.out, std::regex("\n[0-9]+ valid, 0 invalid\n$")));
+}
+
+}  // namespace
+}  // namespace distsim::testing

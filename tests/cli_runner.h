@@ -1,0 +1,70 @@
+// Runs the distsim binary from a test as a user would, with stdout and stderr kept apart, and
+// gives each test a scratch directory of its own (ctest runs tests in parallel processes).
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace distsim::testing {
+
+struct CliResult {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string read_text_file(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << stream.rdbuf();
+  return buffer.str();
+}
+
+inline void write_text_file(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// An empty directory under the build tree, unique to this test process.
+inline std::string scratch_directory(const std::string& name) {
+  const std::string path = std::string(DISTSIM_BINARY_DIR) + "/scratch/" + name + "-" +
+                           std::to_string(static_cast<long>(getpid()));
+  std::filesystem::remove_all(path);
+  std::filesystem::create_directories(path);
+  return path;
+}
+
+// Runs `distsim ARGUMENTS` in `directory` through the shell (arguments are shell words).
+inline CliResult run_distsim(const std::string& arguments, const std::string& directory) {
+  const std::string err_path = directory + "/.stderr";
+  const std::string command = "cd '" + directory + "' && '" + std::string(DISTSIM_CLI_PATH) + "' " +
+                              arguments + " 2>'" + err_path + "'";
+  CliResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  size_t read = 0;
+  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.out.append(buffer.data(), read);
+  }
+  const int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.err = read_text_file(err_path);
+  return result;
+}
+
+// The last line of `text` (without its newline).
+inline std::string last_line(const std::string& text) {
+  const size_t end = text.size() > 0 && text.back() == '\n' ? text.size() - 1 : text.size();
+  const size_t start = text.rfind('\n', end == 0 ? 0 : end - 1);
+  return text.substr(start == std::string::npos ? 0 : start + 1,
+                     end - (start == std::string::npos ? 0 : start + 1));
+}
+
+}  // namespace distsim::testing
