@@ -108,7 +108,11 @@ void DistributionManager::package_refreshed(const std::string& package_id,
   const uint32_t package_index = package_index_of(package_id);
   PackageRecord& record = packages_[package_index];
   log(fmt::format("~Found a refresh request for package {}.", package_id), kMainThreadId);
+  // A refresh starts a new retry cycle for the package as well as for its DPs (found by
+  // `distsim explore`: without this a refresh after a failed pass broke the retry bound).
   record.retries_exhausted = false;
+  record.retry = RetryState{0, 0, 0, std::nullopt, record.retry.generation + 1};
+  record.status.attempts_in_cycle = 0;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     const std::string& name = record.status.distribution_points[slot].dp_name;
     if (!dp_names.empty() && std::find(dp_names.begin(), dp_names.end(), name) == dp_names.end()) {

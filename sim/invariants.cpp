@@ -10,16 +10,27 @@
 namespace distsim::sim {
 namespace {
 
+// Retry counts restart with every update or refresh, so the bound applies per cycle: to the
+// package's passes under a per-package policy, to each DP's copies under a per-DP one.
 void check_retry_bound(const RunResult& run, std::vector<InvariantViolation>& violations) {
   const model::RetryBounds bounds = model::retry_bounds(run.site.retry);
   if (!bounds.attempt_count_max) return;
+  const uint64_t most = *bounds.attempt_count_max;
+  const bool per_dp = run.site.retry_unit == model::RetryUnit::distribution_point;
   for (const auto& package : run.packages) {
-    if (package.attempt_count > *bounds.attempt_count_max) {
-      violations.push_back(
-          {"retry_bound",
-           fmt::format("{} made {} attempts; the policy allows at most {}", package.id,
-                       package.attempt_count, *bounds.attempt_count_max),
-           package.state_since_us.value_or(0)});
+    if (!per_dp && package.attempts_in_cycle > most) {
+      violations.push_back({"retry_bound",
+                            fmt::format("{} made {} attempts; the policy allows at most {}",
+                                        package.id, package.attempts_in_cycle, most),
+                            package.state_since_us.value_or(0)});
+    }
+    for (const auto& dp : package.distribution_points) {
+      if (!per_dp || dp.attempts_in_cycle <= most) continue;
+      violations.push_back({"retry_bound",
+                            fmt::format("{} made {} copy attempts to {}; the policy allows at "
+                                        "most {}",
+                                        package.id, dp.attempts_in_cycle, dp.dp_name, most),
+                            package.state_since_us.value_or(0)});
     }
   }
 }
