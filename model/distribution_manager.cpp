@@ -85,31 +85,22 @@ void DistributionManager::package_updated(const std::string& package_id) {
       kMainThreadId);
   record.snapshot_valid = false;
   record.clear_dp_folders = config_.update_deletes_dp_folder;
-  record.retries_exhausted = false;
-  record.retry = RetryState{0, 0, 0, std::nullopt, record.retry.generation + 1};
-  record.status.attempts_in_cycle = 0;
-  for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
-    DpSlot& dp = record.slots[slot];
-    dp.needs_copy = true;
-    dp.retry = RetryState{0, 0, 0, std::nullopt, dp.retry.generation + 1};
-    record.status.distribution_points[slot].attempts_in_cycle = 0;
-    set_dp_state(record, slot, DpState::install_pending);
-  }
-  refresh_package_state(record);
-  mark_dirty(package_index);
-  wake_waiting_retries(package_index);
-  queue_pass(package_index);
-  start_queued_passes();
-  save_dirty();
+  restart_cycle(package_index, {});
 }
 
 void DistributionManager::package_refreshed(const std::string& package_id,
                                             const std::vector<std::string>& dp_names) {
   const uint32_t package_index = package_index_of(package_id);
-  PackageRecord& record = packages_[package_index];
   log(fmt::format("~Found a refresh request for package {}.", package_id), kMainThreadId);
-  // A refresh starts a new retry cycle for the package as well as for its DPs (found by
-  // `distsim explore`: without this a refresh after a failed pass broke the retry bound).
+  restart_cycle(package_index, dp_names);
+}
+
+// An update or refresh starts a new retry cycle for the package and for the DPs it names (all
+// when empty), then queues a pass. Resetting the package's own cycle too was found by `distsim
+// explore`: without it a refresh after a failed pass broke the retry bound.
+void DistributionManager::restart_cycle(uint32_t package_index,
+                                        const std::vector<std::string>& dp_names) {
+  PackageRecord& record = packages_[package_index];
   record.retries_exhausted = false;
   record.retry = RetryState{0, 0, 0, std::nullopt, record.retry.generation + 1};
   record.status.attempts_in_cycle = 0;

@@ -125,6 +125,7 @@ class DistributionManager {
 
   // Notifications and queueing.
   [[nodiscard]] uint32_t package_index_of(const std::string& package_id) const;
+  void restart_cycle(uint32_t package_index, const std::vector<std::string>& dp_names);
   void queue_pass(uint32_t package_index);
   void wake_waiting_retries(uint32_t except_index);
   void start_queued_passes();

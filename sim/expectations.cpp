@@ -9,6 +9,7 @@
 
 #include "model/assert.h"
 #include "sim/invariants.h"
+#include "sim/windows_path.h"
 
 namespace distsim::sim {
 namespace {
@@ -70,7 +71,9 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
   for (const DpStateExpectation& dp : expectation.distribution_points) {
     const auto found =
         std::find_if(status->distribution_points.begin(), status->distribution_points.end(),
-                     [&dp](const model::DpStatus& each) { return each.dp_name == dp.dp_name; });
+                     [&dp](const model::DpStatus& each) {
+                       return upper_ascii(each.dp_name) == upper_ascii(dp.dp_name);
+                     });
     const std::string actual = found == status->distribution_points.end()
                                    ? std::string("not a target of this package")
                                    : std::string(model::dp_state_short_name(found->state));

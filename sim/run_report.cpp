@@ -89,7 +89,10 @@ RunVerdict judge_run(const Scenario& scenario, const RunResult& run) {
 }
 
 std::string repro_command(const Scenario& scenario, const RunResult& run) {
-  std::string command = fmt::format("distsim run '{}' --seed {}", scenario.file, run.seed);
+  std::string quoted_file;  // inside POSIX shell single quotes, a ' is written '\''
+  for (const char c : scenario.file)
+    quoted_file += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  std::string command = fmt::format("distsim run '{}' --seed {}", quoted_file, run.seed);
   if (run.until_us != scenario.until_us)
     command += fmt::format(" --until {}", duration_text(run.until_us));
   return command;

@@ -8,11 +8,12 @@
 
 namespace distsim::sim {
 
-// YAML for `scenario`, every key written explicitly (defaults included where the loader fills
-// them), sections in the order of SCENARIO-FORMAT.md. Requires a scenario the loader could have
-// produced: valid UTF-8 text, names within their limits, flags that have names. Loading the text
-// gives a scenario equal to with_positions_cleared(scenario) once its own positions are cleared.
-// Two things do not survive: the interleaving of `id` and `sequence` entries of
+// YAML for `scenario`, sections in the order of SCENARIO-FORMAT.md; a key is left out only when
+// its value is the format's default (an unset option, `compressed: false`, `count: 1`), and the
+// values people look for (times, sizes, names) are always written. Requires a scenario the loader
+// could have produced: valid UTF-8 text, names within their limits, flags that have names. Loading
+// the text gives a scenario equal to with_positions_cleared(scenario) once its own positions are
+// cleared. Two things do not survive: the interleaving of `id` and `sequence` entries of
 // expect.status_messages (counts are written first, then sequences, each in order), and the
 // positions themselves.
 [[nodiscard]] std::string write_scenario_yaml(const Scenario& scenario);

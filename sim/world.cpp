@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "model/assert.h"
@@ -33,6 +34,39 @@ std::string pass_result_name(model::PassResult result) {
 }
 
 std::string result_name(Win32Error error) { return std::string(model::win32_error_name(error)); }
+
+// DP names compare case-insensitively, as the loader does; the manager knows the declared
+// spelling only.
+const DistributionPointSpec* find_dp(const Scenario& scenario, const std::string& name) {
+  const std::string key = upper_ascii(name);
+  for (const DistributionPointSpec& dp : scenario.distribution_points) {
+    if (upper_ascii(dp.name) == key) return &dp;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> declared_dp_names(const Scenario& scenario,
+                                           const std::vector<std::string>& names) {
+  std::vector<std::string> declared;
+  for (const std::string& name : names) {
+    const DistributionPointSpec* dp = find_dp(scenario, name);
+    DISTSIM_ASSERT(dp != nullptr);  // the loader checks DP references
+    declared.push_back(dp->name);
+  }
+  return declared;
+}
+
+// The bytes the `filesystem` section puts on each volume root (upper-cased root -> bytes).
+std::map<std::string, uint64_t> bytes_per_root(const Scenario& scenario) {
+  std::map<std::string, uint64_t> bytes;
+  for (const FilesystemEntry& entry : scenario.filesystem) {
+    const auto path = parse_windows_path(entry.path);
+    DISTSIM_ASSERT(path.ok());  // the loader checks paths
+    uint64_t& total = bytes[path.value().root_key()];
+    if (entry.kind != FilesystemEntry::Kind::dir) total += entry.size_bytes;
+  }
+  return bytes;
+}
 
 class World final : public model::SchedulerPort, public model::ReporterPort, public VfsObserver {
  public:
@@ -149,6 +183,13 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
 }
 
 void World::build_filesystem() {
+  // A drive is as big as it must be to hold what the scenario puts on it, plus the default
+  // capacity free (shares get their DP's `free`; unsupported_features() refuses overflows).
+  for (const auto& [root, bytes] : bytes_per_root(scenario_)) {
+    if (root.size() != 2 || root[1] != ':') continue;
+    const uint64_t capacity_bytes = VolumeOptions{}.capacity_bytes + bytes;
+    DISTSIM_ASSERT(vfs_.add_volume({root, capacity_bytes}) == Win32Error::ok);
+  }
   for (const FilesystemEntry& entry : scenario_.filesystem) {
     switch (entry.kind) {
       case FilesystemEntry::Kind::dir:
@@ -236,14 +277,16 @@ void World::package_arrives(uint64_t package_index) {
   const PackageEvent& event = scenario_.packages.at(package_index);
   switch (event.kind) {
     case PackageEvent::Kind::create:
-      manager_->package_created(
-          {event.id, event.name, event.source, event.distribution_points, event.compressed});
+      manager_->package_created({event.id, event.name, event.source,
+                                 declared_dp_names(scenario_, event.distribution_points),
+                                 event.compressed});
       return;
     case PackageEvent::Kind::update:
       manager_->package_updated(event.id);
       return;
     case PackageEvent::Kind::refresh:
-      manager_->package_refreshed(event.id, event.distribution_points);
+      manager_->package_refreshed(event.id,
+                                  declared_dp_names(scenario_, event.distribution_points));
       return;
   }
   DISTSIM_ASSERT(false);
@@ -274,10 +317,8 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
     }
     return;
   }
-  const auto dp = std::find_if(
-      scenario_.distribution_points.begin(), scenario_.distribution_points.end(),
-      [&fault](const DistributionPointSpec& each) { return each.name == fault.target; });
-  DISTSIM_ASSERT(dp != scenario_.distribution_points.end());  // the loader checks DP names
+  const DistributionPointSpec* dp = find_dp(scenario_, fault.target);
+  DISTSIM_ASSERT(dp != nullptr);  // the loader checks DP names
   const std::string share = dp_share_for(*dp);
   std::string_view name;
   if (fault.kind == FaultSpec::Kind::dp_unreachable) {
@@ -452,6 +493,28 @@ std::string dp_share_for(const DistributionPointSpec& dp) {
 
 std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
   std::vector<SetupProblem> problems;
+  const auto totals = bytes_per_root(scenario);
+  for (const FilesystemEntry& entry : scenario.filesystem) {
+    const auto path = parse_windows_path(entry.path);
+    if (!path.ok() || !path.value().is_unc()) continue;
+    const std::string root = path.value().root_key();
+    const auto dp =
+        std::find_if(scenario.distribution_points.begin(), scenario.distribution_points.end(),
+                     [&root](const DistributionPointSpec& each) {
+                       return upper_ascii(dp_share_for(each)) == root;
+                     });
+    if (dp == scenario.distribution_points.end()) {
+      problems.push_back({entry.position, fmt::format("'{}' is on a share that is not a "
+                                                      "distribution point's; only DP shares exist",
+                                                      entry.path)});
+    } else if (totals.at(root) > dp->free_bytes) {
+      problems.push_back(
+          {entry.position,
+           fmt::format("the filesystem entries on '{}' need {} bytes but DP {} has "
+                       "only {} free",
+                       dp_share_for(*dp), totals.at(root), dp->name, dp->free_bytes)});
+    }
+  }
   for (const HolderSpec& holder : scenario.holders) {
     if (!holder_kind_supported(holder.kind)) {
       problems.push_back(

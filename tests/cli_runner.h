@@ -40,9 +40,14 @@ inline std::string scratch_directory(const std::string& name) {
   return path;
 }
 
-// Runs `distsim ARGUMENTS` in `directory` through the shell (arguments are shell words).
+// Runs `distsim ARGUMENTS` in `directory` through the shell (arguments are shell words). Its
+// stderr is captured in the build tree, never in `directory`.
 inline CliResult run_distsim(const std::string& arguments, const std::string& directory) {
-  const std::string err_path = directory + "/.stderr";
+  static int call_count = 0;
+  const std::string err_path = std::string(DISTSIM_BINARY_DIR) + "/scratch/stderr-" +
+                               std::to_string(static_cast<long>(getpid())) + "-" +
+                               std::to_string(++call_count) + ".txt";
+  std::filesystem::create_directories(std::string(DISTSIM_BINARY_DIR) + "/scratch");
   const std::string command = "cd '" + directory + "' && '" + std::string(DISTSIM_CLI_PATH) + "' " +
                               arguments + " 2>'" + err_path + "'";
   CliResult result;
@@ -56,6 +61,7 @@ inline CliResult run_distsim(const std::string& arguments, const std::string& di
   const int status = pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.err = read_text_file(err_path);
+  std::filesystem::remove(err_path);
   return result;
 }
 

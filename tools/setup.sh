@@ -9,7 +9,7 @@ shift || true
 cd "$(dirname "$0")/.."
 
 packages=(cmake make g++ catch2 librapidcheck-dev libfmt-dev libyaml-cpp-dev libcli11-dev
-          python3-jsonschema libxml2-utils "$@")
+          python3-jsonschema python3-yaml libxml2-utils "$@")
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -26,22 +26,33 @@ constexpr const char* kDescription =
     "For check, the worst scenario decides: 3 if any hit a bug, else 2 if any could not run, else "
     "1 if any failed, else 0.";
 
-constexpr const char* kCheckDescription =
-    "Run every scenario under the paths (files, or directories searched recursively for *.yaml, "
-    "in sorted order) and print one line each: PASS, FAIL with the first failed expectation and "
-    "a repro command, ERROR for a scenario that cannot run (its FILE:LINE:COL problems also go "
-    "to stderr). The last line is `N passed, N failed`, where failed counts the scenarios that "
-    "could not run too.\n\nExamples:\n  distsim check "
-    "scenarios\n  distsim check scenarios extra/one.yaml --junit report.xml -j 4\n\nExit "
-    "status, the worst scenario decides: 3 distsim hit a bug in one, else 2 one could not run "
-    "(or a path or the JUnit file was bad), else 1 one failed an expectation, else 0.";
+constexpr const char* kCheckSummary =
+    "Run every scenario under the paths, one line each, and close with `N passed, N failed`; "
+    "--junit writes JUnit XML, -j N runs N at once.";
 
-constexpr const char* kValidateDescription =
-    "Load and validate every scenario under the paths (files, or directories searched "
-    "recursively for *.yaml) without running them: `ok FILE` for each valid file, every problem "
-    "as FILE:LINE:COL: message on stderr (features this build cannot simulate included), then "
-    "`N valid, N invalid`.\n\nExamples:\n  distsim validate scenarios\n  distsim validate "
-    "my-scenario.yaml\n\nExit status: 0 every file is valid, 2 otherwise.";
+constexpr const char* kCheckDetails =
+    "Paths are files, or directories searched recursively for *.yaml; scenarios run in path\n"
+    "order. Each gets one line: PASS; FAIL with the first failed expectation and a repro command;\n"
+    "ERROR when it cannot run (all its FILE:LINE:COL problems also go to stderr). The last line\n"
+    "is `N passed, N failed`, where failed counts the scenarios that could not run too.\n"
+    "Output and JUnit file are the same bytes whatever -j.\n\n"
+    "Examples:\n"
+    "  distsim check scenarios\n"
+    "  distsim check scenarios extra/one.yaml --junit report.xml -j 4\n\n"
+    "Exit status, the worst scenario decides: 3 distsim hit a bug in one; else 2 one could not\n"
+    "run, or a path or the JUnit file was bad; else 1 one failed an expectation; else 0.";
+
+constexpr const char* kValidateSummary =
+    "Load and validate every scenario under the paths without running them.";
+
+constexpr const char* kValidateDetails =
+    "Paths are files, or directories searched recursively for *.yaml. Prints `ok FILE` for each\n"
+    "valid file and every problem as FILE:LINE:COL: message on stderr (features this build cannot\n"
+    "simulate included), then `N valid, N invalid`.\n\n"
+    "Examples:\n"
+    "  distsim validate scenarios\n"
+    "  distsim validate my-scenario.yaml\n\n"
+    "Exit status: 0 every file is valid, 2 otherwise.";
 
 void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   CLI::App* run = app.add_subcommand(
@@ -60,12 +71,19 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   run->add_option("--log", options.log_path,
                   "Write Distmgr.log in the profile's SMS/ConfigMgr format to this file");
   run->add_option("--status", options.status_path, "Write the status messages as CSV to this file");
+  run->add_option("--chrome-trace", options.chrome_trace_path,
+                  "Write Chrome trace event JSON (open it in Perfetto or chrome://tracing): a "
+                  "track per package and per holder with passes, handles and retry waits");
+  run->add_option("--report", options.report_path,
+                  "Write a self-contained HTML page with an SVG timeline (holders' handles, "
+                  "attempts, retry waits, status messages) and the summary");
   run->add_flag("--json", options.json, "Print a machine-readable JSON summary instead of text");
   run->add_flag("--quiet", options.quiet, "Print only failures");
 }
 
 void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options) {
-  CLI::App* check = app.add_subcommand("check", kCheckDescription);
+  CLI::App* check = app.add_subcommand("check", kCheckSummary);
+  check->footer(kCheckDetails);
   check->add_option("paths", options.paths, "Scenario files or directories")->required();
   check->add_option("--junit", options.junit_path,
                     "Write JUnit XML to this file: one testcase per scenario, a failure with the "
@@ -116,7 +134,8 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
 }
 
 void add_validate_command(CLI::App& app, distsim::cli::ValidateCommandOptions& options) {
-  CLI::App* validate = app.add_subcommand("validate", kValidateDescription);
+  CLI::App* validate = app.add_subcommand("validate", kValidateSummary);
+  validate->footer(kValidateDetails);
   validate->add_option("paths", options.paths, "Scenario files or directories")->required();
 }
 

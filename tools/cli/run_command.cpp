@@ -6,6 +6,8 @@
 #include <ostream>
 #include <vector>
 
+#include "sim/chrome_trace.h"
+#include "sim/html_report.h"
 #include "sim/output_file.h"
 #include "sim/run_report.h"
 #include "sim/scenario_loader.h"
@@ -53,7 +55,9 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
     }
     return kExitCannotRun;
   }
-  run_options.trace = !options.trace_path.empty();
+  // The Chrome trace and the report draw handles and messages from the trace records.
+  run_options.trace = !options.trace_path.empty() || !options.chrome_trace_path.empty() ||
+                      !options.report_path.empty();
   const sim::RunResult run = sim::run_world(scenario, run_options);
   const sim::RunVerdict verdict = sim::judge_run(scenario, run);
 
@@ -64,6 +68,12 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   }
   if (!options.log_path.empty()) outputs.push_back({options.log_path, sim::distmgr_log_text(run)});
   if (!options.status_path.empty()) outputs.push_back({options.status_path, sim::status_csv(run)});
+  if (!options.chrome_trace_path.empty()) {
+    outputs.push_back({options.chrome_trace_path, sim::chrome_trace_json(scenario, run, verdict)});
+  }
+  if (!options.report_path.empty()) {
+    outputs.push_back({options.report_path, sim::html_report(scenario, run, verdict)});
+  }
   for (const OutputFile& output : outputs) {
     if (const auto problem = sim::write_file_atomically(output.path, output.content)) {
       err << "distsim run: " << *problem << '\n';

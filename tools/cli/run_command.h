@@ -16,6 +16,8 @@ struct RunCommandOptions {
   std::string trace_path;
   std::string log_path;
   std::string status_path;
+  std::string chrome_trace_path;  // Chrome trace event JSON (Perfetto, chrome://tracing)
+  std::string report_path;        // self-contained HTML page with an SVG timeline
   bool json = false;
   bool quiet = false;
 };
