@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <vector>
 
@@ -65,7 +66,7 @@ svg .sub{fill:#666;font-size:10px}svg .msg-id{font-size:10px;fill:#333}
 .sw.wait{border-top:2px dashed #455a64;height:0;background:none}
 .msg-I{fill:#1565c0;background:#1565c0}.msg-W{fill:#ef6c00;background:#ef6c00}
 .msg-E{fill:#c62828;background:#c62828}.refusal{fill:#d50000;background:#d50000}
-.fault{fill:#37474f;fill-opacity:.8;background:#37474f}svg .bar-text{fill:#fff;font-size:10px}
+.fault{fill:#37474f;fill-opacity:.8;background:#37474f}svg .many{fill-opacity:.6}svg .bar-text{fill:#fff;font-size:10px}
 )";
 
 // Integer tenths of a pixel, written as "12" or "12.5".
@@ -96,8 +97,7 @@ class TimeScale {
   TimeUs view_us_;
 };
 
-// A rectangle, line or marker of one lane; the next one of the same class that starts before it
-// ends visually is merged into it.
+// A rectangle, line or marker of one lane.
 struct Shape {
   int64_t x1 = 0;
   int64_t x2 = 0;
@@ -108,17 +108,35 @@ struct Shape {
   TimeUs last_us = 0;
 };
 
-void add_shape(std::vector<Shape>& lane, Shape shape) {
-  shape.x2 = std::max(shape.x2, shape.x1 + kShapeWidthMinTenths);
-  if (!lane.empty() && lane.back().css_class == shape.css_class && shape.x1 < lane.back().x2) {
-    Shape& last = lane.back();
-    last.x2 = std::max(last.x2, shape.x2);
-    last.merged_count += 1 + shape.merged_count;
-    last.last_us = std::max(last.last_us, shape.last_us);
-    last.text.clear();
-    return;
+// The shapes of one lane, added in x order. A shape that starts before the previous shape of the
+// same class ends (once widened to the smallest drawable width) is merged into it, so a lane holds
+// at most a few shapes per pixel and class however long the run.
+class ShapeLane {
+ public:
+  void add(Shape shape) {
+    shape.x2 = std::max(shape.x2, shape.x1 + kShapeWidthMinTenths);
+    const auto last = last_of_class_.find(shape.css_class);
+    if (last != last_of_class_.end() && shape.x1 < shapes_[last->second].x2) {
+      Shape& merged = shapes_[last->second];
+      merged.x2 = std::max(merged.x2, shape.x2);
+      merged.merged_count += 1 + shape.merged_count;
+      merged.last_us = std::max(merged.last_us, shape.last_us);
+      if (merged.text != shape.text) merged.text.clear();  // attempt numbers; IDs stay
+      return;
+    }
+    last_of_class_[shape.css_class] = shapes_.size();
+    shapes_.push_back(std::move(shape));
   }
-  lane.push_back(std::move(shape));
+  [[nodiscard]] const std::vector<Shape>& shapes() const { return shapes_; }
+
+ private:
+  std::vector<Shape> shapes_;
+  std::map<std::string, size_t> last_of_class_;
+};
+
+// True for a merged shape that covers more than one drawable width: drawn as a strip.
+bool is_strip(const Shape& shape) {
+  return shape.merged_count > 0 && shape.x2 - shape.x1 > kShapeWidthMinTenths;
 }
 
 std::string title_of(const Shape& shape) {
@@ -131,9 +149,10 @@ std::string title_of(const Shape& shape) {
 }
 
 std::string rect_svg(const Shape& shape, int64_t y_px, int64_t height_px) {
-  std::string out = fmt::format(
-      "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">{}</rect>\n",
-      shape.css_class, px(shape.x1), y_px, px(shape.x2 - shape.x1), height_px, title_of(shape));
+  std::string out =
+      fmt::format("<rect class=\"{}{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">{}</rect>\n",
+                  shape.css_class, shape.merged_count > 0 ? " many" : "", px(shape.x1), y_px,
+                  px(shape.x2 - shape.x1), height_px, title_of(shape));
   const auto text_chars = static_cast<int64_t>(shape.text.size());
   if (!shape.text.empty() && shape.x2 - shape.x1 > text_chars * kMarkerLabelCharTenths + 40) {
     out += fmt::format("<text class=\"bar-text\" x=\"{}\" y=\"{}\">{}</text>\n", px(shape.x1 + 30),
@@ -143,6 +162,11 @@ std::string rect_svg(const Shape& shape, int64_t y_px, int64_t height_px) {
 }
 
 std::string triangle_svg(const Shape& shape, int64_t y_px) {
+  if (is_strip(shape)) {
+    return fmt::format(
+        "<rect class=\"refusal many\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"5\">{}</rect>\n",
+        px(shape.x1), y_px + 1, px(shape.x2 - shape.x1), title_of(shape));
+  }
   return fmt::format("<path class=\"refusal\" d=\"M{} {} l-4 7 h8 z\">{}</path>\n", px(shape.x1),
                      y_px, title_of(shape));
 }
@@ -240,20 +264,20 @@ class SvgTimeline {
     const std::vector<uint32_t> lanes = assign_lanes(intervals, LaneRule::disjoint);
     const uint32_t lane_count =
         lanes.empty() ? 1 : *std::max_element(lanes.begin(), lanes.end()) + 1;
-    std::vector<std::vector<Shape>> shapes(lane_count);
+    std::vector<ShapeLane> shapes(lane_count);
     for (size_t index = 0; index < spans.size(); ++index) {
       const HandleSpan& handle = *spans[index];
-      const TimeUs end_us = handle.close_us.value_or(scale_.view_us());
+      const TimeUs end_us = handle.close_us.value_or(timeline_.until_us);
       std::string css = handle.data ? "hold data" : "hold meta-handle";
       if (!handle.close_us) css += " open-end";
-      add_shape(shapes[lanes[index]], {scale_.x(handle.open_us), scale_.x(end_us), css,
-                                       hold_title(handle), "", 0, end_us});
+      shapes[lanes[index]].add(
+          {scale_.x(handle.open_us), scale_.x(end_us), css, hold_title(handle), "", 0, end_us});
     }
     const int64_t bars_px = static_cast<int64_t>(lane_count) * (kHoldBarPx + kLaneGapPx);
     const int64_t height_px = std::max<int64_t>(36, bars_px + 22);
     row_label(holder.name, holder.kind, height_px);
     for (uint32_t lane = 0; lane < lane_count; ++lane) {
-      for (const Shape& shape : shapes[lane]) {
+      for (const Shape& shape : shapes[lane].shapes()) {
         body_ += rect_svg(shape, y_px_ + 6 + lane * (kHoldBarPx + kLaneGapPx), kHoldBarPx);
       }
     }
@@ -275,27 +299,27 @@ class SvgTimeline {
   }
 
   void passes(const std::string& package_id, int64_t y_px) {
-    std::vector<Shape> lane;
+    ShapeLane lane;
     for (const PassRecord& pass : run_.passes) {
       if (pass.package_id != package_id) continue;
-      const TimeUs end_us = pass.end_us.value_or(scale_.view_us());
-      add_shape(lane, {scale_.x(pass.start_us), scale_.x(end_us), "pass " + pass_class(pass),
-                       pass_title(pass), std::to_string(pass.attempt), 0, end_us});
+      const TimeUs end_us = pass.end_us.value_or(timeline_.until_us);
+      lane.add({scale_.x(pass.start_us), scale_.x(end_us), "pass " + pass_class(pass),
+                pass_title(pass), std::to_string(pass.attempt), 0, end_us});
     }
-    for (const Shape& shape : lane) body_ += rect_svg(shape, y_px, 14);
+    for (const Shape& shape : lane.shapes()) body_ += rect_svg(shape, y_px, 14);
   }
 
   void waits(const std::string& package_id, int64_t y_px) {
-    std::vector<Shape> lane;
+    ShapeLane lane;
     for (const RetryWait& wait : timeline_.waits) {
       if (wait.package_id != package_id) continue;
       std::string title = fmt::format(
           "{} waiting to retry after attempt {}\n{} to {}, retry due {}", package_id, wait.attempt,
           clock_text(wait.start_us), clock_text(wait.end_us), clock_text(wait.retry_us));
-      add_shape(lane, {scale_.x(wait.start_us), scale_.x(wait.end_us), "wait", std::move(title), "",
-                       0, wait.end_us});
+      lane.add({scale_.x(wait.start_us), scale_.x(wait.end_us), "wait", std::move(title), "", 0,
+                wait.end_us});
     }
-    for (const Shape& shape : lane) {
+    for (const Shape& shape : lane.shapes()) {
       body_ +=
           fmt::format("<path class=\"wait\" d=\"M{} {} H{} M{} {} v8\">{}</path>\n", px(shape.x1),
                       y_px, px(shape.x2), px(shape.x2), y_px - 4, title_of(shape));
@@ -303,19 +327,27 @@ class SvgTimeline {
   }
 
   void status_markers(const std::string& package_id, int64_t row_y_px) {
-    std::vector<Shape> markers;
+    ShapeLane markers;
     for (const TimelineMark& mark : timeline_.marks) {
       if (mark.kind != MarkKind::status_message || mark.package_id != package_id) continue;
       const int64_t x = scale_.x(mark.t_us);
-      add_shape(markers, {x, x, fmt::format("msg msg-{} id-{}", mark.severity, mark.label),
-                          fmt::format("{} {}", clock_text(mark.t_us), mark.detail), mark.label, 0,
-                          mark.t_us});
+      markers.add({x, x, fmt::format("msg msg-{} id-{}", mark.severity, mark.label),
+                   fmt::format("{} {}", clock_text(mark.t_us), mark.detail), mark.label, 0,
+                   mark.t_us});
     }
     std::array<int64_t, kMarkerLabelLines> line_end{};
-    for (const Shape& marker : markers) {
+    for (const Shape& marker : markers.shapes()) {
       const int64_t x = marker.x1;
-      body_ += fmt::format("<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"4\">{}</circle>\n",
-                           marker.css_class, px(x), row_y_px + 37, title_of(marker));
+      if (is_strip(marker)) {
+        body_ += fmt::format(
+            "<rect class=\"{} many\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"8\" "
+            "rx=\"4\">{}</rect>\n",
+            marker.css_class, px(x - 40), row_y_px + 33, px(marker.x2 - marker.x1 + 40),
+            title_of(marker));
+      } else {
+        body_ += fmt::format("<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"4\">{}</circle>\n",
+                             marker.css_class, px(x), row_y_px + 37, title_of(marker));
+      }
       const int64_t half = static_cast<int64_t>(marker.text.size()) * kMarkerLabelCharTenths / 2;
       for (size_t line = 0; line < kMarkerLabelLines; ++line) {
         if (line_end[line] != 0 && x - half < line_end[line] + 20) continue;
@@ -329,16 +361,16 @@ class SvgTimeline {
   }
 
   void refusals(const std::string& actor, const std::string& package_id, int64_t y_px) {
-    std::vector<Shape> marks;
+    ShapeLane marks;
     for (const TimelineMark& mark : timeline_.marks) {
       if (mark.kind != MarkKind::refusal || mark.actor != actor) continue;
       if (actor == kManagerTraceActor && mark.package_id != package_id) continue;
       const int64_t x = scale_.x(mark.t_us);
-      add_shape(marks, {x, x, "refusal",
-                        fmt::format("{} {}: {}", clock_text(mark.t_us), actor, mark.detail), "", 0,
-                        mark.t_us});
+      marks.add({x, x, "refusal",
+                 fmt::format("{} {}: {}", clock_text(mark.t_us), actor, mark.detail), "", 0,
+                 mark.t_us});
     }
-    for (const Shape& shape : marks) body_ += triangle_svg(shape, y_px);
+    for (const Shape& shape : marks.shapes()) body_ += triangle_svg(shape, y_px);
   }
 
   void fault_row() {
@@ -353,7 +385,7 @@ class SvgTimeline {
     row_label("faults", "and crashes", height_px);
     for (size_t index = 0; index < timeline_.faults.size(); ++index) {
       const FaultSpan& fault = timeline_.faults[index];
-      const TimeUs end_us = fault.end_us.value_or(scale_.view_us());
+      const TimeUs end_us = fault.end_us.value_or(timeline_.until_us);
       const std::string name =
           fault.fault == "crash" ? "manager down" : fault.fault + " " + fault.target;
       const std::string title = fmt::format("{}\n{} to {}", name, clock_text(fault.start_us),
@@ -426,7 +458,9 @@ void append_header(std::string& out, const Scenario& scenario, const RunResult& 
 
 void append_timeline(std::string& out, const RunResult& run, const Timeline& timeline) {
   const TimeUs activity_us = timeline.activity_end_us;
-  const TimeUs view_us = std::max(activity_us + activity_us / 20, kViewMinUs);
+  // A margin after the last event, at least a second, but never past the horizon.
+  TimeUs view_us = std::min(activity_us + activity_us / 20, run.until_us);
+  view_us = std::max({view_us, std::min(kViewMinUs, run.until_us), TimeUs{1}});
   out += "<h2>Timeline</h2>\n<div class=\"scroll\">\n";
   out += SvgTimeline(run, timeline, view_us).draw();
   out += "</div>\n<ul class=\"legend\">\n";

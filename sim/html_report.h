@@ -15,10 +15,10 @@
 namespace distsim::sim {
 
 // The whole page. The time axis spans the run's activity (the last event or due retry, plus a
-// margin, at least a second), not an idle horizon; spans still open at the end reach its right
-// edge. Shapes closer than the smallest drawable width merge into one whose tooltip counts them,
-// which bounds the page for runs of days. The same run gives the same bytes. Requires a run made
-// with RunOptions::trace for anything but the passes and retry waits.
+// margin, at least a second, never past the horizon), not an idle horizon; spans still open at
+// the end reach its right edge. Shapes closer than the smallest drawable width merge into one whose
+// tooltip counts them, which bounds the page for runs of days. The same run gives the same bytes.
+// Requires a run made with RunOptions::trace for anything but the passes and retry waits.
 [[nodiscard]] std::string html_report(const Scenario& scenario, const RunResult& run,
                                       const RunVerdict& verdict);
 
