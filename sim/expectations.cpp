@@ -221,7 +221,7 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
   }
   for (const HolderFinding& finding : run.holder_findings) {
     results.push_back({fmt::format("holder {} {}", finding.holder, finding.what), finding.ok, "",
-                       finding.detail, finding.t_us, finding.position});
+                       finding.detail, finding.t_us, finding.position, true});
   }
   return results;
 }

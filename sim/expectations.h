@@ -19,6 +19,7 @@ struct ExpectationResult {
   std::string actual;          // "2"
   std::optional<TimeUs> t_us;  // the relevant event, where one applies
   SourcePosition position;
+  bool already_traced = false;  // a script step's expectation, traced when the step ran
 };
 
 // One result per expectation in scenario.expect, then one per script-step `expect`.

@@ -88,6 +88,18 @@ RunVerdict judge_run(const Scenario& scenario, const RunResult& run) {
   return verdict;
 }
 
+void trace_expectations(const RunVerdict& verdict, RunResult& run) {
+  for (const ExpectationResult& result : verdict.expectations) {
+    if (result.already_traced) continue;
+    const std::string detail =
+        result.expected.empty()
+            ? result.actual
+            : fmt::format("expected {}, got {}", result.expected, result.actual);
+    run.trace.add(run.until_us, "world", "expectation",
+                  {{"what", result.what}, {"ok", result.ok}, {"detail", detail}});
+  }
+}
+
 std::string repro_command(const Scenario& scenario, const RunResult& run) {
   std::string quoted_file;  // inside POSIX shell single quotes, a ' is written '\''
   for (const char c : scenario.file)

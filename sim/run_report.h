@@ -20,6 +20,10 @@ struct RunVerdict {
 
 [[nodiscard]] RunVerdict judge_run(const Scenario& scenario, const RunResult& run);
 
+// Appends one `expectation` trace record (what, ok, detail) per judged expectation at the end of
+// the run, except script steps' own, which were traced when the step ran.
+void trace_expectations(const RunVerdict& verdict, RunResult& run);
+
 // "distsim run 'scenarios/x.yaml' --seed 7" (with --until when it differs from the file's).
 [[nodiscard]] std::string repro_command(const Scenario& scenario, const RunResult& run);
 

@@ -12,26 +12,13 @@
 #include "model/distribution_manager.h"
 #include "sim/holder_factory.h"
 #include "sim/memory_state_store.h"
+#include "sim/timeline.h"
 #include "sim/vfs.h"
 
 namespace distsim::sim {
 namespace {
 
 constexpr std::string_view kManagerActor = "distmgr";
-
-std::string pass_result_name(model::PassResult result) {
-  switch (result) {
-    case model::PassResult::success:
-      return "success";
-    case model::PassResult::retry:
-      return "retry";
-    case model::PassResult::failed:
-      return "failed";
-    case model::PassResult::interrupted:
-      return "interrupted";
-  }
-  DISTSIM_ASSERT(false);
-}
 
 std::string result_name(Win32Error error) { return std::string(model::win32_error_name(error)); }
 
@@ -381,7 +368,7 @@ void World::pass_ended(const model::PassEndReport& report) {
   pass->error = report.error;
   record("pass_end", {{"package", report.package_id},
                       {"attempt", static_cast<int64_t>(report.attempt)},
-                      {"result", pass_result_name(report.result)},
+                      {"result", std::string(pass_result_label(report.result))},
                       {"win32", static_cast<int64_t>(model::win32_code(report.error))}});
 }
 

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <vector>
 
+#include "model/assert.h"
 #include "sim/chrome_trace.h"
 #include "sim/html_report.h"
 #include "sim/output_file.h"
@@ -58,8 +59,20 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   // The Chrome trace and the report draw handles and messages from the trace records.
   run_options.trace = !options.trace_path.empty() || !options.chrome_trace_path.empty() ||
                       !options.report_path.empty();
-  const sim::RunResult run = sim::run_world(scenario, run_options);
-  const sim::RunVerdict verdict = sim::judge_run(scenario, run);
+  const uint64_t seed = run_options.seed.value_or(scenario.seed);
+  sim::RunResult run;
+  sim::RunVerdict verdict;
+  try {
+    run = sim::run_world(scenario, run_options);
+    verdict = sim::judge_run(scenario, run);
+  } catch (const AssertionFailure& failure) {
+    err << fmt::format(
+        "distsim: internal error: {}\nscenario {}, seed {}; reproduce with: distsim run '{}' "
+        "--seed {}\nplease report this with the scenario file\n",
+        failure.what(), scenario.file, seed, scenario.file, seed);
+    return kExitInternalError;
+  }
+  sim::trace_expectations(verdict, run);
 
   std::vector<OutputFile> outputs;
   if (!options.trace_path.empty()) {
