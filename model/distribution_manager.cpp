@@ -102,6 +102,8 @@ void DistributionManager::restart_cycle(uint32_t package_index,
                                         const std::vector<std::string>& dp_names) {
   PackageRecord& record = packages_[package_index];
   record.retries_exhausted = false;
+  record.cycle_restarted = record.phase != Phase::idle && record.phase != Phase::queued;
+  for (DpJob& job : record.dp_jobs) job.old_cycle = true;  // copies already under way
   record.retry = RetryState{0, 0, 0, std::nullopt, record.retry.generation + 1};
   record.status.attempts_in_cycle = 0;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
@@ -148,6 +150,8 @@ void DistributionManager::wake_waiting_retries(uint32_t except_index) {
     PackageRecord& record = packages_[index];
     if (index == except_index || record.phase != Phase::idle || !record.retry.due_us) continue;
     if (*record.retry.due_us <= now_us) continue;  // its own wake-up is about to run it
+    const TimeUs failed_at_us = *record.retry.due_us - record.retry.previous_delay_us;
+    if (now_us - failed_at_us < config_.retry_on_wake_min_us) continue;  // failed just now
     log(fmt::format("~Woken for other work: retrying package {} now instead of at {}.",
                     record.status.id, local_time_text(*record.retry.due_us)),
         kMainThreadId);
@@ -613,11 +617,14 @@ void DistributionManager::conclude_copies(uint32_t package_index) {
       std::any_of(record.dp_jobs.begin(), record.dp_jobs.end(),
                   [](const DpJob& job) { return job.error != Win32Error::ok; });
   std::optional<Win32Error> first_error;
+  PassResult result = PassResult::success;
   for (const DpJob& job : record.dp_jobs) {
     if (job.error == Win32Error::ok) continue;
     if (!first_error) first_error = job.error;
     if (config_.retry_unit == RetryUnit::distribution_point) {
-      retry_dp_or_fail(record, package_index, job.slot, job.error);
+      if (job.old_cycle) continue;  // started before an update or refresh: recopied at once
+      const bool retried = retry_dp_or_fail(record, package_index, job.slot, job.error);
+      result = result == PassResult::failed || !retried ? PassResult::failed : PassResult::retry;
       continue;
     }
     const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
@@ -629,10 +636,10 @@ void DistributionManager::conclude_copies(uint32_t package_index) {
     fail_pass(package_index, *first_error);
     return;
   }
-  finish_pass(package_index);
+  finish_pass(package_index, result, first_error.value_or(Win32Error::ok));
 }
 
-void DistributionManager::retry_dp_or_fail(PackageRecord& record, uint32_t package_index,
+bool DistributionManager::retry_dp_or_fail(PackageRecord& record, uint32_t package_index,
                                            uint32_t slot, Win32Error error) {
   DpSlot& dp_slot = record.slots[slot];
   const DistributionPointDefinition& dp = distribution_points_[dp_slot.dp_index];
@@ -652,7 +659,7 @@ void DistributionManager::retry_dp_or_fail(PackageRecord& record, uint32_t packa
         record.thread_id, LogSeverity::error);
     raise(status_id::kCopyToDpFailed, insertions, record, record.thread_id, dp.share,
           Severity::error);
-    return;
+    return false;
   }
   ++dp_slot.retry.retries_done;
   dp_slot.retry.previous_delay_us = decision.delay_us;
@@ -668,19 +675,21 @@ void DistributionManager::retry_dp_or_fail(PackageRecord& record, uint32_t packa
                                    *dp_slot.retry.due_us});
   ports_.scheduler.wake_at(*dp_slot.retry.due_us, make_token(package_index, WakeKind::dp_retry_due,
                                                              dp_slot.retry.generation, slot));
+  return true;
 }
 
 // --- the pass: endings -----------------------------------------------------------------------
 
-void DistributionManager::finish_pass(uint32_t package_index) {
+// The source was processed (2301); under a per-DP policy some DP copies may still have failed,
+// which `result` and `error` report.
+void DistributionManager::finish_pass(uint32_t package_index, PassResult result, Win32Error error) {
   PackageRecord& record = packages_[package_index];
   log(fmt::format("~Successfully created/updated the package {}", record.definition.id),
       record.thread_id);
   raise(status_id::kPackageProcessed, {record.definition.name, record.definition.id}, record,
         record.thread_id);
   record.status.last_error = Win32Error::ok;
-  ports_.reporter.pass_ended(
-      {record.definition.id, record.status.attempt_count, PassResult::success, Win32Error::ok});
+  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
   end_pass(package_index);
 }
 
@@ -693,11 +702,15 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   if (config_.retry_unit == RetryUnit::package) record.snapshot_valid = false;  // redo it all
   log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)), record.thread_id,
       LogSeverity::error);
+  // With an update or refresh waiting, the next pass starts as soon as this one ends: scheduling
+  // a retry as well would leave two retry chains (found by review).
   const RetryDecision decision =
-      decide_retry(config_.retry, error,
-                   {record.retry.retries_done, record.retry.first_attempt_start_us, now_us,
-                    record.retry.previous_delay_us},
-                   ports_.random);
+      record.cycle_restarted
+          ? RetryDecision{true, 0, "an update or refresh is pending"}
+          : decide_retry(config_.retry, error,
+                         {record.retry.retries_done, record.retry.first_attempt_start_us, now_us,
+                          record.retry.previous_delay_us},
+                         ports_.random);
   std::string next_retry = "none";
   if (decision.retry) {
     next_retry = local_time_text(now_us + decision.delay_us);
@@ -725,7 +738,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
                  decision.retry ? DpState::install_retrying : DpState::install_failed);
   }
   record.retries_exhausted = !decision.retry;
-  if (decision.retry) {
+  if (decision.retry && !record.cycle_restarted) {
     ++record.retry.retries_done;
     record.retry.previous_delay_us = decision.delay_us;
     record.retry.due_us = now_us + decision.delay_us;
@@ -744,6 +757,7 @@ void DistributionManager::end_pass(uint32_t package_index) {
   refresh_package_state(record);
   DISTSIM_ASSERT(active_passes_ > 0);
   --active_passes_;
+  record.cycle_restarted = false;
   if (record.rerun_after_pass) {
     record.rerun_after_pass = false;
     queue_pass(package_index);

@@ -93,6 +93,7 @@ class DistributionManager {
     bool active = false;
     bool done = false;
     Win32Error error = Win32Error::ok;
+    bool old_cycle = false;  // started before an update or refresh restarted the retry cycle
   };
   enum class Phase { idle, queued, reading, compressing, copying };
   struct PackageRecord {
@@ -103,7 +104,8 @@ class DistributionManager {
     uint32_t generation = 0;  // increases with every pass; stale read/copy wake-ups are ignored
     uint32_t thread_id = 0;
     bool snapshot_valid = false;     // the source was read and nothing asked to re-read it
-    bool rerun_after_pass = false;   // an update or refresh arrived during a pass
+    bool rerun_after_pass = false;   // something asked for a pass while one was running
+    bool cycle_restarted = false;    // an update or refresh arrived during the running pass
     bool clear_dp_folders = false;   // sms2 update: delete the DP package folders first
     bool retries_exhausted = false;  // package-level retries ran out (until an update/refresh)
     std::vector<SourceFile> files;
@@ -152,11 +154,12 @@ class DistributionManager {
   void finish_copy(uint32_t package_index, uint32_t job_index);
   void end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error);
   void conclude_copies(uint32_t package_index);
-  void retry_dp_or_fail(PackageRecord& record, uint32_t package_index, uint32_t slot,
-                        Win32Error error);
+  // True when a DP retry was scheduled, false when the DP went to INSTALL_FAILED.
+  [[nodiscard]] bool retry_dp_or_fail(PackageRecord& record, uint32_t package_index, uint32_t slot,
+                                      Win32Error error);
 
   // The pass: endings.
-  void finish_pass(uint32_t package_index);
+  void finish_pass(uint32_t package_index, PassResult result, Win32Error error);
   void fail_pass(uint32_t package_index, Win32Error error);
   void end_pass(uint32_t package_index);
   void refresh_package_state(PackageRecord& record);

@@ -57,6 +57,9 @@ struct SiteConfig {
   // other work (a package notification, update or refresh), waiting package retries run too.
   // The reading is an assumption; on for sms2, off for the ConfigMgr profiles.
   bool retry_on_wake = false;
+  // A waiting retry is pulled forward only if its failed pass ended at least this long ago, so a
+  // burst of notifications cannot spend a finite retry count in zero time (an assumption too).
+  TimeUs retry_on_wake_min_us = 10 * kMicrosecondsPerMinute;
   // SMS 2.0 SP1 "Reserved Flags" (KB235184): 0 = on update, delete and re-create the package
   // folder on each DP (the default); 1 = overwrite in place.
   bool update_deletes_dp_folder = false;

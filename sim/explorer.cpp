@@ -34,7 +34,9 @@ std::optional<WorldFailure> check_run(const RunResult& run, bool must_install_al
   if (!must_install_all) return std::nullopt;
   for (const model::PackageStatus& package : run.packages) {
     if (package.state == model::PackageState::installed) continue;
-    return WorldFailure{"liveness",
+    // The kind names the error that kept it, so shrinking cannot swap the cause (removing the
+    // source folder turns a lock into error 3 "forever", a different failure).
+    return WorldFailure{fmt::format("liveness:{}", model::win32_code(package.last_error)),
                         fmt::format("{} is {} at the horizon although its retries never end and "
                                     "every hold and fault ended long before",
                                     package.id, model::package_state_name(package.state))};
@@ -78,7 +80,7 @@ Scenario reproducer_for(const Scenario& shrunk, uint64_t seed, const WorldFailur
       "Shrunk to this world; replay with distsim run.",
       kWorldGeneratorVersion, seed, features.text(), failure.kind, failure.detail);
   reproducer.expect.no_invariant_violations = true;
-  if (failure.kind == "liveness") {
+  if (failure.kind.rfind("liveness", 0) == 0) {
     for (const PackageEvent& event : reproducer.packages) {
       if (event.kind != PackageEvent::Kind::create) continue;
       PackageExpectation expectation;

@@ -27,6 +27,7 @@
 #include "model/status_message.h"
 #include "sim/limits.h"
 #include "sim/value_parse.h"
+#include "sim/windows_path.h"
 
 namespace distsim::sim {
 namespace {
@@ -1315,14 +1316,52 @@ std::optional<FilesystemEntry> load_filesystem_entry(const Context& ctx, uint32_
   return entry;
 }
 
+bool check_filesystem_shape(const Context& ctx, uint32_t item, const FilesystemEntry& entry,
+                            std::map<std::string, bool>& is_file_by_key) {
+  const auto path = parse_windows_path(entry.path);
+  if (!path.ok()) return true;  // reported by the entry's own checks
+  const bool is_file = entry.kind == FilesystemEntry::Kind::file;
+  WindowsPath ancestor = path.value();
+  while (!ancestor.is_root()) {
+    ancestor = ancestor.parent();
+    const auto found = is_file_by_key.find(ancestor.key());
+    if (found != is_file_by_key.end() && found->second) {
+      ctx.error(item, fmt::format("'{}' is below '{}', which an earlier entry makes a file",
+                                  entry.path, ancestor.display()));
+      return false;
+    }
+  }
+  const auto [found, inserted] = is_file_by_key.emplace(path.value().key(), is_file);
+  if (!inserted && (found->second || is_file)) {
+    ctx.error(item, fmt::format("'{}' is declared again as a {}; an earlier entry made it a {}",
+                                entry.path, is_file ? "file" : "directory",
+                                found->second ? "file" : "directory"));
+    return false;
+  }
+  if (!inserted) return true;                       // the same directory twice is harmless
+  for (const auto& [key, file] : is_file_by_key) {  // an earlier entry below this new file
+    if (is_file && key.size() > found->first.size() && key.rfind(found->first + "\\", 0) == 0) {
+      ctx.error(item, fmt::format("'{}' is declared a file, but an earlier entry puts something "
+                                  "below it",
+                                  entry.path));
+      return false;
+    }
+  }
+  return true;
+}
+
 void load_filesystem(const Context& ctx, uint32_t index, Scenario& scenario) {
   const auto items = read_list(ctx, index, "filesystem",
                                Bounds{0, kFilesystemNodesMax, "kFilesystemNodesMax"}, true);
   if (!items) return;
   uint64_t node_count = 0;
+  // Upper-cased path -> whether it names a file, for the entries seen so far: a path may not be a
+  // file in one entry and a directory in another, and nothing may sit below a file.
+  std::map<std::string, bool> is_file_by_key;
   for (const uint32_t item : *items) {
     auto entry = load_filesystem_entry(ctx, item);
     if (!entry) continue;
+    if (!check_filesystem_shape(ctx, item, *entry, is_file_by_key)) continue;
     node_count += 1 + entry->file_count;
     scenario.filesystem.push_back(std::move(*entry));
   }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "model/assert.h"
 #include "sim/prng.h"
 
@@ -53,18 +55,23 @@ void draw_site(Drawer& draw, const SwarmFeatures& features, GeneratedWorld& worl
                  : profile == 1 ? model::Profile::configmgr2007
                                 : model::Profile::configmgr2012;
   RetrySpec& retry = site.retry;
-  retry.delay_us = draw.between(1, 60) * kMinute;
+  // Delays, caps and restarts stay below a sixteenth of the run, so that after the last hold
+  // (at most half-way) a retrying package has many chances left.
+  const TimeUs longest_wait_us = std::min<TimeUs>(kHour, draw.horizon_us / 16);
+  const auto longest_minutes =
+      static_cast<uint32_t>(std::max<TimeUs>(longest_wait_us / kMinute, 1));
+  retry.delay_us = draw.between(1, longest_minutes) * kMinute;
   const bool unlimited = draw.coin();
   retry.count_given = true;
   retry.count = unlimited ? std::nullopt : std::optional<uint32_t>(draw.between(0, 20));
   if (features.exponential) {
     retry.backoff = model::Backoff::exponential;
     retry.multiplier_milli = draw.between(1000, 3000);
-    retry.max_delay_us = kHour;
+    retry.max_delay_us = longest_wait_us;
   }
   if (features.jitter) {
     retry.jitter = static_cast<model::Jitter>(draw.between(1, 3));
-    retry.max_delay_us = kHour;
+    retry.max_delay_us = longest_wait_us;
   }
   world.must_install_all = unlimited && !retry.deadline_us;
   site.max_packages = draw.between(1, 3);
@@ -177,7 +184,9 @@ void draw_faults(Drawer& draw, const SwarmFeatures& features, Scenario& scenario
     fault.kind = FaultSpec::Kind::crash;
     fault.target = "distribution_manager";
     fault.at_us = draw.time_in_first_half();
-    fault.restart_after_us = draw.between(1, 120) * kMinute;
+    const auto restart_minutes = static_cast<uint32_t>(
+        std::max<TimeUs>(std::min<TimeUs>(2 * kHour, draw.horizon_us / 16) / kMinute, 1));
+    fault.restart_after_us = draw.between(1, restart_minutes) * kMinute;
     scenario.faults.push_back(fault);
   }
 }

@@ -32,7 +32,7 @@ TEST_CASE("the liveness oracle reports a package that never installs", "[explore
   const Scenario stuck = testing::kb_world(options);
   const auto failure = check_world(stuck, true);
   REQUIRE(failure.has_value());
-  CHECK(failure->kind == "liveness");
+  CHECK(failure->kind == "liveness:32");
   CHECK_FALSE(check_world(stuck, false).has_value());
   CHECK_FALSE(check_world(testing::kb_world({}), true).has_value());
 }
@@ -60,7 +60,7 @@ TEST_CASE("shrinking drops what the failure does not need and keeps its kind", "
   CHECK(shrunk.scenario.distribution_points.size() <= 1);
   const auto again = check_world(shrunk.scenario, true);
   REQUIRE(again.has_value());
-  CHECK(again->kind == "liveness");
+  CHECK(again->kind == "liveness:32");
 }
 
 TEST_CASE("shards split the seeds and threads do not change the result", "[explore]") {

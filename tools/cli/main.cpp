@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
       return distsim::cli::kExitInternalError;
     }
     std::cerr << "scenario " << run_options.scenario_path << ", seed "
-              << (run_options.seed ? std::to_string(*run_options.seed) : "from the scenario")
+              << (run_options.seed ? *run_options.seed : std::string("from the scenario"))
               << "; please report this with the scenario file\n";
     return distsim::cli::kExitInternalError;
   }

@@ -9,6 +9,7 @@
 #include "model/assert.h"
 #include "sim/chrome_trace.h"
 #include "sim/html_report.h"
+#include "sim/limits.h"
 #include "sim/output_file.h"
 #include "sim/run_report.h"
 #include "sim/scenario_loader.h"
@@ -40,11 +41,22 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   }
   const sim::Scenario& scenario = *loaded.scenario;
   sim::RunOptions run_options;
-  run_options.seed = options.seed;
+  if (options.seed) {
+    const auto seed = sim::parse_unsigned(*options.seed);
+    if (!seed.ok()) {
+      err << fmt::format("distsim run: --seed: {}\n", seed.error);
+      return kExitCannotRun;
+    }
+    run_options.seed = *seed.value;
+  }
   if (options.until) {
     const auto until = sim::parse_duration(*options.until);
-    if (!until.ok()) {
-      err << fmt::format("distsim run: --until: {}\n", until.error);
+    if (!until.ok() || *until.value <= 0 || *until.value > sim::kRunHorizonMaxUs) {
+      err << fmt::format("distsim run: --until: {}\n",
+                         until.ok() ? fmt::format("'{}' must be above 0s and at most 3650d "
+                                                  "(kRunHorizonMaxUs)",
+                                                  *options.until)
+                                    : until.error);
       return kExitCannotRun;
     }
     run_options.until_us = *until.value;
@@ -87,11 +99,11 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   if (!options.report_path.empty()) {
     outputs.push_back({options.report_path, sim::html_report(scenario, run, verdict)});
   }
-  for (const OutputFile& output : outputs) {
-    if (const auto problem = sim::write_file_atomically(output.path, output.content)) {
-      err << "distsim run: " << *problem << '\n';
-      return kExitCannotRun;
-    }
+  std::vector<std::pair<std::string, std::string>> files;
+  for (OutputFile& output : outputs) files.emplace_back(output.path, std::move(output.content));
+  if (const auto problem = sim::write_files_atomically(files)) {
+    err << "distsim run: " << *problem << '\n';
+    return kExitCannotRun;
   }
   if (options.json) {
     out << sim::summary_json(scenario, run, verdict);

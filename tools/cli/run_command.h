@@ -11,7 +11,7 @@ namespace distsim::cli {
 
 struct RunCommandOptions {
   std::string scenario_path;
-  std::optional<uint64_t> seed;
+  std::optional<std::string> seed;   // a plain decimal, parsed like the scenario's `seed`
   std::optional<std::string> until;  // a duration, parsed like the scenario's `until`
   std::string trace_path;
   std::string log_path;
