@@ -42,6 +42,7 @@ class Antivirus final : public Holder {
   void start() override;
   void on_event(uint64_t payload) override;
   void on_vfs_event(const VfsEvent& event) override;
+  [[nodiscard]] bool watches_vfs() const override { return true; }
 
  private:
   struct Scan {

@@ -15,7 +15,7 @@ inline constexpr model::TimeUs kRunHorizonMaxUs = 3650 * model::kMicrosecondsPer
 
 inline constexpr uint32_t kPathLengthMax = 32'767;        // Win32 extended-length path limit
 inline constexpr uint32_t kPathComponentLengthMax = 255;  // NTFS file name limit
-inline constexpr uint32_t kFilesystemNodesMax = 1'000'000;
+inline constexpr uint32_t kFilesystemNodesMax = 4'000'000;
 inline constexpr uint32_t kHandlesOpenMax = 100'000;
 inline constexpr uint32_t kLocksPerFileMax = 1'024;
 inline constexpr uint32_t kAccessLogEntriesMax = 10'000'000;

@@ -140,6 +140,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   std::vector<model::DistributionPointDefinition> distribution_points_;
   std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
   std::vector<std::unique_ptr<Holder>> holders_;
+  std::vector<Holder*> vfs_watchers_;  // the holders that react to file operations
   // One wake-up target per manager process; the kernel may still hold events for dead ones.
   std::vector<std::unique_ptr<ManagerWakes>> manager_wakes_;
   PackageArrivals package_arrivals_{*this};
@@ -151,7 +152,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
 World::World(const Scenario& scenario, const RunOptions& options, RunResult& result)
     : scenario_(scenario),
       result_(result),
-      vfs_(kernel_, VfsOptions{}),
+      vfs_(kernel_, VfsOptions{false, false}),  // no access log: the trace records operations
       manager_actor_(vfs_.register_actor(std::string(kManagerActor))),
       manager_files_(vfs_, manager_actor_),
       manager_random_(Prng::stream(result.seed, "distmgr")),
@@ -215,6 +216,9 @@ void World::build_holders() {
   const HolderContext context{kernel_,          vfs_,        result_.trace, result_.holder_findings,
                               result_.until_us, result_.seed};
   for (const HolderSpec& spec : scenario_.holders) holders_.push_back(make_holder(context, spec));
+  for (auto& holder : holders_) {
+    if (holder->watches_vfs()) vfs_watchers_.push_back(holder.get());
+  }
   for (auto& holder : holders_) holder->start();
 }
 
@@ -386,11 +390,14 @@ void World::retry_scheduled(const model::RetryScheduledReport& report) {
 }
 
 void World::dp_state_changed(const model::DpStateReport& report) {
+  if (!result_.trace.enabled()) return;  // fast runs build no trace fields at all
   record("dp_state",
          {{"package", report.package_id}, {"dp", report.dp_name}, {"state", report.state}});
 }
 
 void World::status_message(const model::StatusMessage& message) {
+  result_.status_messages.push_back(message);
+  if (!result_.trace.enabled()) return;
   std::vector<TraceField> fields{
       {"id", static_cast<int64_t>(message.id)},
       {"severity", std::string(1, model::severity_letter(message.severity))},
@@ -399,17 +406,18 @@ void World::status_message(const model::StatusMessage& message) {
   if (!message.dp_name.empty()) fields.push_back({"dp", message.dp_name});
   fields.push_back({"text", message.text});
   record("status_message", std::move(fields));
-  result_.status_messages.push_back(message);
 }
 
 void World::log_line(const model::LogLineReport& line) {
-  record("log_line", {{"text", line.text}, {"thread", static_cast<int64_t>(line.thread_id)}});
+  if (result_.trace.enabled()) {
+    record("log_line", {{"text", line.text}, {"thread", static_cast<int64_t>(line.thread_id)}});
+  }
   result_.log_lines.push_back({kernel_.now(), line.text, line.formatted});
 }
 
 void World::on_vfs_event(const VfsEvent& event) {
   trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect
-  for (auto& holder : holders_) holder->on_vfs_event(event);
+  for (Holder* holder : vfs_watchers_) holder->on_vfs_event(event);
 }
 
 void World::trace_vfs_event(const VfsEvent& event) {
