@@ -49,13 +49,13 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
     results.push_back(
         {fmt::format("{} attempts", id), in_range(*expectation.attempts, status->attempt_count),
          count_range_text(*expectation.attempts), fmt::format("{}", status->attempt_count),
-         std::nullopt, expectation.position});
+         status->state_since_us, expectation.position});
   }
   if (expectation.retries) {
     const uint64_t retries = status->attempt_count == 0 ? 0 : status->attempt_count - 1;
     results.push_back({fmt::format("{} retries", id), in_range(*expectation.retries, retries),
                        count_range_text(*expectation.retries), fmt::format("{}", retries),
-                       std::nullopt, expectation.position});
+                       status->state_since_us, expectation.position});
   }
   if (expectation.installed_by_us) {
     const bool ok =

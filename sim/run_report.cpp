@@ -150,18 +150,21 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
 std::string summary_json(const Scenario& scenario, const RunResult& run,
                          const RunVerdict& verdict) {
   std::string out = fmt::format(
-      "{{\"scenario\":{},\"file\":{},\"seed\":{},\"until_us\":{},\"profile\":{},\"events\":{},"
-      "\"outcome\":{},\"passed\":{},\"packages\":[",
+      "{{\"scenario\":{},\"file\":{},\"seed\":{},\"until_us\":{},\"profile\":{},\"kernel_events\":{"
+      "},"
+      "\"outcome\":{},\"passed\":{},\"component_status\":{},\"packages\":[",
       json_quote(scenario.name), json_quote(scenario.file), run.seed, run.until_us,
       json_quote(model::profile_name(run.site.profile)), run.events_executed,
-      json_quote(run_outcome_name(run.outcome)), verdict.passed() ? "true" : "false");
+      json_quote(run_outcome_name(run.outcome)), verdict.passed() ? "true" : "false",
+      json_quote(model::component_status_name(run.component_status)));
   for (size_t index = 0; index < run.packages.size(); ++index) {
     const auto& package = run.packages[index];
     out += fmt::format(
-        "{}{{\"id\":{},\"state\":{},\"attempts\":{},\"installed_at_us\":{},\"distribution_points\":"
-        "{{",
+        "{}{{\"id\":{},\"state\":{},\"attempts\":{},\"retries\":{},\"installed_at_us\":{},"
+        "\"distribution_points\":{{",
         index ? "," : "", json_quote(package.id),
         json_quote(model::package_state_name(package.state)), package.attempt_count,
+        package.attempt_count == 0 ? 0 : package.attempt_count - 1,
         package.installed_at_us ? fmt::format("{}", *package.installed_at_us) : "null");
     for (size_t dp = 0; dp < package.distribution_points.size(); ++dp) {
       out +=

@@ -1743,6 +1743,11 @@ void check_holder_span(const Context& ctx, const MapView& map, const HolderSpec&
     ctx.error(count_entry->value_index,
               fmt::format("'count' {} needs 'every', the time between holds", holder.count));
   }
+  const MapEntry* every_entry = map.find("every");
+  if (every_entry != nullptr && count_entry == nullptr) {  // `every` alone would do nothing
+    ctx.error(every_entry->value_index,
+              "'every' repeats a hold 'count' times; give 'count' too, or leave 'every' out");
+  }
 }
 
 void load_holder_at(const Context& ctx, uint32_t index, HolderSpec& holder) {

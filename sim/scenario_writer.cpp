@@ -434,7 +434,7 @@ void write_holder(YamlOut& out, const HolderSpec& holder) {
   if (holder.hold_for) out.field(4, "for", duration_spec_text(*holder.hold_for));
   if (holder.until_us) out.field(4, "until", format_duration(*holder.until_us));
   if (holder.every) out.field(4, "every", duration_spec_text(*holder.every));
-  if (holder.count != 1) out.field(4, "count", fmt::format("{}", holder.count));
+  if (holder.count != 1 || holder.every) out.field(4, "count", fmt::format("{}", holder.count));
   write_holder_target(out, holder);
   if (holder.access) out.field(4, "access", access_list(*holder.access));
   if (holder.share) out.field(4, "share", share_list(*holder.share));
