@@ -901,9 +901,7 @@ std::string DistributionManager::package_copy_path(const PackageRecord& record) 
 }
 
 void DistributionManager::log(std::string_view text, uint32_t thread_id, LogSeverity severity) {
-  const LogEntry entry{text, ports_.scheduler.now(), thread_id, severity};
-  ports_.reporter.log_line(
-      {std::string(text), thread_id, format_log_line(config_.log_format, config_.clock, entry)});
+  ports_.reporter.log_line({std::string(text), thread_id, severity});
 }
 
 void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions,

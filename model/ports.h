@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/distmgr_log.h"
 #include "model/file_access.h"
 #include "model/result.h"
 #include "model/status_message.h"
@@ -125,10 +126,12 @@ struct DpStateReport {
   std::string state;  // dp_state_name()
 };
 
+// A Distmgr.log record as a value; model/distmgr_log.h formats it in the site's log format when
+// (and only if) someone writes or searches the log.
 struct LogLineReport {
   std::string text;  // the message, without the $$<...> trailer
   uint32_t thread_id = 0;
-  std::string formatted;  // the full Distmgr.log line in the site's log format
+  LogSeverity severity = LogSeverity::info;
 };
 
 // Everything the manager tells the outside world, as structured values.

@@ -126,7 +126,7 @@ void check_log(const Expectations& expect, const RunResult& run,
                std::vector<ExpectationResult>& results) {
   const auto first_line_with = [&run](const std::string& needle) -> const LogLine* {
     for (const auto& line : run.log_lines) {
-      if (line.formatted.find(needle) != std::string::npos) return &line;
+      if (formatted_log_line(run, line).find(needle) != std::string::npos) return &line;
     }
     return nullptr;
   };

@@ -213,7 +213,7 @@ std::string status_csv(const RunResult& run) {
 std::string distmgr_log_text(const RunResult& run) {
   std::string out;
   for (const auto& line : run.log_lines) {
-    out += line.formatted;
+    out += formatted_log_line(run, line);
     out += '\n';
   }
   return out;

@@ -412,7 +412,7 @@ void World::log_line(const model::LogLineReport& line) {
   if (result_.trace.enabled()) {
     record("log_line", {{"text", line.text}, {"thread", static_cast<int64_t>(line.thread_id)}});
   }
-  result_.log_lines.push_back({kernel_.now(), line.text, line.formatted});
+  result_.log_lines.push_back({kernel_.now(), line.text, line.thread_id, line.severity});
 }
 
 void World::on_vfs_event(const VfsEvent& event) {
@@ -518,6 +518,11 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
     }
   }
   return problems;
+}
+
+std::string formatted_log_line(const RunResult& run, const LogLine& line) {
+  return model::format_log_line(run.site.log_format, run.site.clock,
+                                {line.text, line.t_us, line.thread_id, line.severity});
 }
 
 RunResult run_world(const Scenario& scenario, const RunOptions& options) {

@@ -37,8 +37,9 @@ struct SetupProblem {
 
 struct LogLine {
   TimeUs t_us = 0;
-  std::string text;       // the message alone
-  std::string formatted;  // the Distmgr.log line
+  std::string text;  // the message alone
+  uint32_t thread_id = 0;
+  model::LogSeverity severity = model::LogSeverity::info;
 };
 
 // One processing pass of a package, as the summary shows it.
@@ -81,6 +82,9 @@ struct RunResult {
 // Everything in the scenario this build cannot simulate yet, each with its position. Empty when
 // the scenario can run.
 [[nodiscard]] std::vector<SetupProblem> unsupported_features(const Scenario& scenario);
+
+// The Distmgr.log line of a log record in the run's site log format.
+[[nodiscard]] std::string formatted_log_line(const RunResult& run, const LogLine& line);
 
 // Runs a scenario that unsupported_features() accepted.
 [[nodiscard]] RunResult run_world(const Scenario& scenario, const RunOptions& options);

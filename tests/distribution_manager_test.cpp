@@ -26,9 +26,10 @@ RunOptions capturing_files() {
 }
 
 bool log_contains(const RunResult& run, std::string_view needle) {
-  return std::any_of(run.log_lines.begin(), run.log_lines.end(), [needle](const LogLine& line) {
-    return line.formatted.find(needle) != std::string::npos;
-  });
+  return std::any_of(run.log_lines.begin(), run.log_lines.end(),
+                     [&run, needle](const LogLine& line) {
+                       return formatted_log_line(run, line).find(needle) != std::string::npos;
+                     });
 }
 
 TEST_CASE("a TEMP user holding a file for 95 minutes makes two passes fail with error 32",
