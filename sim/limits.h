@@ -22,6 +22,10 @@ inline constexpr uint32_t kAccessLogEntriesMax = 10'000'000;
 inline constexpr uint32_t kVolumesMax = 4'096;        // drive letters plus DP shares
 inline constexpr uint32_t kVfsActorsMax = 1'000'000;  // actors named in one VirtualFileSystem
 inline constexpr uint64_t kTraceRecordsMax = 20'000'000;
+// Log lines and status messages a run keeps (also with tracing off): past these the run is
+// reported as `records_dropped` instead of growing without bound.
+inline constexpr uint64_t kLogLinesKeptMax = 5'000'000;
+inline constexpr uint64_t kStatusMessagesKeptMax = 2'000'000;
 
 inline constexpr uint32_t kTreeFilesMax = 100'000;  // files one `tree:` entry may generate
 inline constexpr uint32_t kHoldersMax = 10'000;

@@ -83,8 +83,10 @@ RunVerdict judge_run(const Scenario& scenario, const RunResult& run) {
   RunVerdict verdict;
   verdict.expectations = evaluate_expectations(scenario, run);
   for (const auto& result : verdict.expectations) verdict.failed_count += result.ok ? 0 : 1;
+  // Dropped records would make counts and log checks lie, so the run is not a pass.
   verdict.outcome_ok =
-      run.outcome == RunOutcome::queue_empty || run.outcome == RunOutcome::horizon_reached;
+      (run.outcome == RunOutcome::queue_empty || run.outcome == RunOutcome::horizon_reached) &&
+      run.log_lines_dropped == 0 && run.status_messages_dropped == 0;
   return verdict;
 }
 
@@ -124,7 +126,13 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
     out += fmt::format("component status SMS_DISTRIBUTION_MANAGER: {}\n\n",
                        model::component_status_name(run.component_status));
   }
-  if (!verdict.outcome_ok) {
+  if (run.log_lines_dropped + run.status_messages_dropped > 0) {
+    out += fmt::format(
+        "records dropped: {} log lines past kLogLinesKeptMax, {} status messages "
+        "past kStatusMessagesKeptMax\n",
+        run.log_lines_dropped, run.status_messages_dropped);
+  }
+  if (run.outcome == RunOutcome::budget_exhausted || run.outcome == RunOutcome::pending_limit_hit) {
     out += fmt::format("run stopped early: {} after {} events (virtual time budget not reached)\n",
                        run_outcome_name(run.outcome), run.events_executed);
   }
@@ -141,8 +149,9 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
     }
     return out;
   }
-  out += fmt::format("\nFAIL: {} of {} expectations failed{}\n", verdict.failed_count,
-                     verdict.expectations.size(), verdict.outcome_ok ? "" : ", run stopped early");
+  out +=
+      fmt::format("\nFAIL: {} of {} expectations failed{}\n", verdict.failed_count,
+                  verdict.expectations.size(), verdict.outcome_ok ? "" : ", the run was cut short");
   out += fmt::format("reproduce with: {}\n", repro_command(scenario, run));
   return out;
 }

@@ -396,7 +396,11 @@ void World::dp_state_changed(const model::DpStateReport& report) {
 }
 
 void World::status_message(const model::StatusMessage& message) {
-  result_.status_messages.push_back(message);
+  if (result_.status_messages.size() < kStatusMessagesKeptMax) {
+    result_.status_messages.push_back(message);
+  } else {
+    ++result_.status_messages_dropped;
+  }
   if (!result_.trace.enabled()) return;
   std::vector<TraceField> fields{
       {"id", static_cast<int64_t>(message.id)},
@@ -411,6 +415,10 @@ void World::status_message(const model::StatusMessage& message) {
 void World::log_line(const model::LogLineReport& line) {
   if (result_.trace.enabled()) {
     record("log_line", {{"text", line.text}, {"thread", static_cast<int64_t>(line.thread_id)}});
+  }
+  if (result_.log_lines.size() >= kLogLinesKeptMax) {
+    ++result_.log_lines_dropped;
+    return;
   }
   result_.log_lines.push_back({kernel_.now(), line.text, line.thread_id, line.severity});
 }

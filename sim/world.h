@@ -62,6 +62,8 @@ struct RunResult {
   std::vector<model::PackageStatus> packages;
   std::vector<PassRecord> passes;
   std::vector<model::StatusMessage> status_messages;
+  uint64_t log_lines_dropped = 0;        // past kLogLinesKeptMax
+  uint64_t status_messages_dropped = 0;  // past kStatusMessagesKeptMax
   // For each crash of the manager, how many status messages had been raised before it.
   std::vector<size_t> crash_message_counts;
   std::vector<LogLine> log_lines;
