@@ -84,6 +84,7 @@ void DistributionManager::package_updated(const std::string& package_id) {
   log(fmt::format("~Found an update request for package {}: a new source version.", package_id),
       kMainThreadId);
   record.snapshot_valid = false;
+  ++record.status.update_count;  // a new source version is wanted
   record.clear_dp_folders = config_.update_deletes_dp_folder;
   restart_cycle(package_index, {});
 }
@@ -103,7 +104,6 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   PackageRecord& record = packages_[package_index];
   record.retries_exhausted = false;
   record.cycle_restarted = record.phase != Phase::idle && record.phase != Phase::queued;
-  for (DpJob& job : record.dp_jobs) job.old_cycle = true;  // copies already under way
   record.retry = RetryState{0, 0, 0, std::nullopt, record.retry.generation + 1};
   record.status.attempts_in_cycle = 0;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
@@ -116,6 +116,15 @@ void DistributionManager::restart_cycle(uint32_t package_index,
     dp.retry = RetryState{0, 0, 0, std::nullopt, dp.retry.generation + 1};
     record.status.distribution_points[slot].attempts_in_cycle = 0;
     set_dp_state(record, slot, DpState::install_pending);
+    for (DpJob& job : record.dp_jobs) {  // this pass's copies to the DP belong to the old cycle
+      if (job.slot != slot) continue;
+      if (job.active || job.done) {
+        job.old_cycle = true;  // under way or finished: it copied the old version
+      } else {
+        job.done = true;  // not started: the pass that follows copies it, in the new cycle
+        job.cancelled = true;
+      }
+    }
   }
   refresh_package_state(record);
   mark_dirty(package_index);
@@ -232,6 +241,7 @@ void DistributionManager::on_dp_retry_due(uint32_t package_index, uint32_t slot,
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(slot < record.slots.size());
   if ((record.slots[slot].retry.generation & kTokenGenerationMask) != generation) return;
+  if (!record.slots[slot].retry.due_us) return;  // another pass copied it already
   queue_pass(package_index);
   start_queued_passes();
 }
@@ -271,9 +281,17 @@ void DistributionManager::start_pass(uint32_t package_index) {
     start_copies(package_index);
     return;
   }
+  begin_reading(package_index);
+}
+
+// Lists the source and reads it file by file; called again when an update asks for a newer
+// version while a read is under way.
+void DistributionManager::begin_reading(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
   record.files.clear();
   record.snapshot.clear();
   record.file_index = 0;
+  record.reading_version = record.status.update_count;
   record.phase = Phase::reading;
   const Win32Error list_error = list_source(record);
   if (list_error != Win32Error::ok) {
@@ -332,6 +350,16 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(record.source_handle == 0);
   if (record.file_index == record.files.size()) {
+    if (record.reading_version != record.status.update_count) {
+      // An update during the read asked for a newer version: read the source again, in this
+      // pass, instead of copying a version nobody wants any more.
+      log(fmt::format("~A newer version of package {} was requested while reading it; reading "
+                      "the source again.",
+                      record.definition.id),
+          record.thread_id);
+      begin_reading(package_index);
+      return;
+    }
     record.snapshot_valid = true;
     if (record.definition.compressed) {
       start_compression(package_index);
@@ -389,6 +417,7 @@ void DistributionManager::start_compression(uint32_t package_index) {
                                                ShareMode{0}, CreateDisposition::create_always})
                     : Result<HandleId>(made);
   if (!opened.ok()) {
+    record.snapshot_valid = false;  // no usable .PCK: the next pass compresses again
     log(fmt::format("~Cannot create the compressed copy {} of package {}.", path,
                     record.definition.id),
         record.thread_id, LogSeverity::error);
@@ -454,6 +483,7 @@ void DistributionManager::advance_copies(uint32_t package_index) {
   for (const DpJob& job : record.dp_jobs) active_jobs += job.active ? 1u : 0u;
   while (active_jobs < config_.threads_per_package && record.next_dp_job < record.dp_jobs.size()) {
     const uint32_t job_index = record.next_dp_job++;
+    if (record.dp_jobs[job_index].cancelled) continue;
     start_dp_job(package_index, job_index);
     active_jobs += record.dp_jobs[job_index].active ? 1u : 0u;
   }
@@ -594,6 +624,13 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
   DpStatus& status = record.status.distribution_points[job.slot];
   status.last_error = error;
   const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
+  if (job.old_cycle) {  // an update or refresh came in meanwhile: the next pass copies again
+    log(fmt::format("~Copy of package {} to distribution point {} is superseded by a newer "
+                    "request.",
+                    record.definition.id, dp.share),
+        record.thread_id);
+    return;
+  }
   if (error == Win32Error::ok) {
     record.slots[job.slot].needs_copy = false;
     status.installed_at_us = ports_.scheduler.now();
@@ -619,10 +656,9 @@ void DistributionManager::conclude_copies(uint32_t package_index) {
   std::optional<Win32Error> first_error;
   PassResult result = PassResult::success;
   for (const DpJob& job : record.dp_jobs) {
-    if (job.error == Win32Error::ok) continue;
+    if (job.error == Win32Error::ok || job.cancelled || job.old_cycle) continue;
     if (!first_error) first_error = job.error;
     if (config_.retry_unit == RetryUnit::distribution_point) {
-      if (job.old_cycle) continue;  // started before an update or refresh: recopied at once
       const bool retried = retry_dp_or_fail(record, package_index, job.slot, job.error);
       result = result == PassResult::failed || !retried ? PassResult::failed : PassResult::retry;
       continue;
@@ -858,6 +894,42 @@ void DistributionManager::restore(const StoredPackage& stored) {
   packages_.push_back(std::move(record));
 }
 
+// A pass the crash cut short made attempts that never got their retry decision. Each counts as
+// a failed attempt now: the restart uses one retry, or the unit fails when none is left (found by
+// review: without this a crash let a package or DP exceed its retry count by one).
+void DistributionManager::account_interrupted_attempts(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  const auto& most = config_.retry.retry_count_max;
+  bool rerun = false;
+  if (config_.retry_unit == RetryUnit::package) {
+    const uint32_t attempts = record.status.attempts_in_cycle;
+    if (most && attempts > *most) {
+      record.retries_exhausted = true;
+    } else {
+      record.retry.retries_done = attempts;
+      rerun = true;
+    }
+  } else {
+    rerun = !record.snapshot_valid;  // the source read or the compression may not have finished
+    for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+      DpSlot& dp = record.slots[slot];
+      const uint32_t attempts = record.status.distribution_points[slot].attempts_in_cycle;
+      if (!dp.needs_copy || attempts <= dp.retry.retries_done) continue;
+      if (most && attempts > *most) {
+        set_dp_state(record, slot, DpState::install_failed);
+        continue;
+      }
+      dp.retry.retries_done = attempts;
+      dp.retry.due_us.reset();
+      rerun = true;
+    }
+  }
+  record.retry.due_us.reset();
+  refresh_package_state(record);
+  mark_dirty(package_index);
+  if (rerun) queue_pass(package_index);
+}
+
 void DistributionManager::recover() {
   DISTSIM_ASSERT(packages_.empty());
   const std::vector<StoredPackage> stored = ports_.state_store.load_packages();
@@ -868,7 +940,9 @@ void DistributionManager::recover() {
     log(fmt::format("~Recovered package {} from the retry history: {} attempts, {} retries so far.",
                     record.status.id, record.status.attempts_in_cycle, record.retry.retries_done),
         kMainThreadId);
-    if (stored[index].pass_in_progress || (record.retry.due_us && *record.retry.due_us <= now_us)) {
+    if (stored[index].pass_in_progress) {
+      account_interrupted_attempts(index);
+    } else if (record.retry.due_us && *record.retry.due_us <= now_us) {
       record.retry.due_us.reset();
       queue_pass(index);
     } else if (record.retry.due_us) {

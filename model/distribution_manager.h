@@ -94,6 +94,7 @@ class DistributionManager {
     bool done = false;
     Win32Error error = Win32Error::ok;
     bool old_cycle = false;  // started before an update or refresh restarted the retry cycle
+    bool cancelled = false;  // not started when an update or refresh restarted the cycle
   };
   enum class Phase { idle, queued, reading, compressing, copying };
   struct PackageRecord {
@@ -111,6 +112,7 @@ class DistributionManager {
     std::vector<SourceFile> files;
     std::vector<FileContent> snapshot;
     uint32_t file_index = 0;
+    uint32_t reading_version = 0;  // status.update_count when the current read began
     HandleId source_handle = 0;
     std::vector<DpJob> dp_jobs;
     uint32_t next_dp_job = 0;
@@ -139,6 +141,7 @@ class DistributionManager {
 
   // The pass: source phase.
   void start_pass(uint32_t package_index);
+  void begin_reading(uint32_t package_index);
   [[nodiscard]] Win32Error list_source(PackageRecord& record);
   void read_next_file(uint32_t package_index);
   void finish_read(uint32_t package_index);
@@ -170,6 +173,7 @@ class DistributionManager {
   void save_dirty();
   [[nodiscard]] StoredPackage stored_form(const PackageRecord& record) const;
   void restore(const StoredPackage& stored);
+  void account_interrupted_attempts(uint32_t package_index);
 
   // Helpers.
   [[nodiscard]] std::string dp_package_path(const PackageRecord& record, uint32_t slot) const;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "model/retry_policy.h"
@@ -88,12 +89,10 @@ void check_pass_messages(const RunResult& run, std::vector<InvariantViolation>& 
 }
 
 void check_handles_and_times(const RunResult& run, std::vector<InvariantViolation>& violations) {
-  bool pass_running = false;
+  // A pass still running at the horizon may hold handles (the package state alone cannot tell).
+  const bool pass_running = std::any_of(run.passes.begin(), run.passes.end(),
+                                        [](const PassRecord& pass) { return !pass.end_us; });
   for (const auto& package : run.packages) {
-    const bool settled = package.state == model::PackageState::installed ||
-                         package.state == model::PackageState::failed ||
-                         package.state == model::PackageState::retrying;
-    pass_running = pass_running || !settled;
     if (package.state == model::PackageState::installed &&
         (!package.installed_at_us || *package.installed_at_us > run.until_us)) {
       violations.push_back(

@@ -139,6 +139,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   std::unique_ptr<model::DistributionManager> manager_;  // null while the process is down
   std::vector<model::DistributionPointDefinition> distribution_points_;
   std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
+  std::map<std::pair<std::string, bool>, int> active_faults_;  // (DP, unreachable?) -> count
   std::vector<std::unique_ptr<Holder>> holders_;
   std::vector<Holder*> vfs_watchers_;  // the holders that react to file operations
   // One wake-up target per manager process; the kernel may still hold events for dead ones.
@@ -311,14 +312,17 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
   const DistributionPointSpec* dp = find_dp(scenario_, fault.target);
   DISTSIM_ASSERT(dp != nullptr);  // the loader checks DP names
   const std::string share = dp_share_for(*dp);
-  std::string_view name;
-  if (fault.kind == FaultSpec::Kind::dp_unreachable) {
-    name = "dp_unreachable";
-    DISTSIM_ASSERT(vfs_.set_volume_reachable(share, !starting) == Win32Error::ok);
+  const bool unreachable = fault.kind == FaultSpec::Kind::dp_unreachable;
+  const std::string_view name = unreachable ? "dp_unreachable" : "dp_disk_full";
+  // Overlapping faults of one kind on one DP: the DP recovers when the last of them ends.
+  int& active = active_faults_[{upper_ascii(dp->name), unreachable}];
+  active += starting ? 1 : -1;
+  DISTSIM_ASSERT(active >= 0);
+  if (unreachable) {
+    DISTSIM_ASSERT(vfs_.set_volume_reachable(share, active == 0) == Win32Error::ok);
   } else {
     DISTSIM_ASSERT(fault.kind == FaultSpec::Kind::dp_disk_full);
-    name = "dp_disk_full";
-    DISTSIM_ASSERT(vfs_.set_volume_capacity(share, starting ? 0 : dp->free_bytes) ==
+    DISTSIM_ASSERT(vfs_.set_volume_capacity(share, active > 0 ? 0 : dp->free_bytes) ==
                    Win32Error::ok);
   }
   result_.trace.add(kernel_.now(), "world", starting ? "fault_start" : "fault_end",

@@ -154,7 +154,7 @@ TEST_CASE("an sms2 update deletes the DP folder and a client holding a file ther
   const auto& status = package(run, "S0100010");
   CHECK(status.state == model::PackageState::installed);
   CHECK(status.attempt_count == 4);  // 0s, 2h (32), 3h (32), 4h
-  CHECK(status.update_count == 0);
+  CHECK(status.update_count == 1);
   REQUIRE(run.passes.size() == 4);
   CHECK(run.passes[1].error == model::Win32Error::sharing_violation);
   CHECK(run.passes[2].error == model::Win32Error::sharing_violation);
