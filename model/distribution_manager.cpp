@@ -166,6 +166,7 @@ void DistributionManager::wake_waiting_retries(uint32_t except_index) {
         kMainThreadId);
     record.retry.due_us.reset();
     ++record.retry.generation;
+    mark_dirty(index);
     queue_pass(index);
   }
 }

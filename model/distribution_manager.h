@@ -102,7 +102,7 @@ class DistributionManager {
     PackageStatus status;
     std::vector<DpSlot> slots;  // parallel to status.distribution_points
     Phase phase = Phase::idle;
-    uint32_t generation = 0;  // increases with every pass; stale read/copy wake-ups are ignored
+    uint32_t generation = 0;  // increases with every pass; read/copy wake-ups assert they match
     uint32_t thread_id = 0;
     bool snapshot_valid = false;     // the source was read and nothing asked to re-read it
     bool rerun_after_pass = false;   // something asked for a pass while one was running
