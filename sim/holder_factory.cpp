@@ -12,20 +12,6 @@
 
 namespace distsim::sim {
 
-bool holder_kind_supported(HolderKind kind) {
-  switch (kind) {
-    case HolderKind::temp_user:
-    case HolderKind::explorer_window:
-    case HolderKind::antivirus:
-    case HolderKind::indexer:
-    case HolderKind::backup:
-    case HolderKind::dp_client:
-    case HolderKind::script:
-      return true;
-  }
-  DISTSIM_ASSERT(false);
-}
-
 std::unique_ptr<Holder> make_holder(const HolderContext& context, const HolderSpec& spec) {
   switch (spec.kind) {
     case HolderKind::temp_user:

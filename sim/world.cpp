@@ -522,13 +522,6 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
                        dp_share_for(*dp), totals.at(root), dp->name, dp->free_bytes)});
     }
   }
-  for (const HolderSpec& holder : scenario.holders) {
-    if (!holder_kind_supported(holder.kind)) {
-      problems.push_back(
-          {holder.position,
-           fmt::format("holder '{}': this kind is not implemented in this build", holder.name)});
-    }
-  }
   return problems;
 }
 

@@ -81,8 +81,8 @@ struct RunResult {
 // The share of a DP: its `share`, or '\\<name>\SMSPKGC$'.
 [[nodiscard]] std::string dp_share_for(const DistributionPointSpec& dp);
 
-// Everything in the scenario this build cannot simulate yet, each with its position. Empty when
-// the scenario can run.
+// Everything in a loaded scenario the world cannot set up (files on a share that is not a DP's,
+// more bytes on a DP share than its `free`), each with its position. Empty when it can run.
 [[nodiscard]] std::vector<SetupProblem> unsupported_features(const Scenario& scenario);
 
 // The Distmgr.log line of a log record in the run's site log format.

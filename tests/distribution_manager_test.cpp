@@ -77,14 +77,21 @@ TEST_CASE("a retry count of 1 leaves a package held for a day failed after two a
   CHECK(log_contains(run, "It will not be retried: retry count exhausted."));
 }
 
-TEST_CASE("a reader that shares write access is not blocked by a TEMP user sharing nothing",
-          "[distmgr]") {
-  // Goal: conflicts come from the sharing rule, both ways round: share 0 blocks any reader.
-  Scenario scenario = testing::kb_world({});
-  scenario.site.source_open_share =
-      model::ShareMode{model::share_bits::kRead | model::share_bits::kWrite};
-  const RunResult run = run_world(scenario, {});
-  CHECK(run.packages[0].attempt_count == 3);  // share 0 on the holder still refuses every reader
+TEST_CASE("whether the manager's reader is blocked follows from both share modes", "[distmgr]") {
+  // Goal: conflicts come from the sharing rule, both ways round. Method: a holder with write
+  // access sharing nothing blocks every reader; one sharing read blocks a reader that does not
+  // share write, and lets in one that does.
+  const auto attempts = [](std::optional<model::ShareMode> holder_share, uint32_t reader_share) {
+    Scenario scenario = testing::kb_world({});
+    scenario.holders[0].share = holder_share;
+    scenario.site.source_open_share = model::ShareMode{reader_share};
+    return run_world(scenario, {}).packages.at(0).attempt_count;
+  };
+  const uint32_t read = model::share_bits::kRead;
+  const uint32_t read_write = model::share_bits::kRead | model::share_bits::kWrite;
+  CHECK(attempts(std::nullopt, read_write) == 3);  // temp_user's default share 0
+  CHECK(attempts(model::ShareMode{read}, read) == 3);
+  CHECK(attempts(model::ShareMode{read}, read_write) == 1);
 }
 
 TEST_CASE("the copy on the distribution point equals the source read by the pass", "[distmgr]") {

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "model/assert.h"
-#include "sim/holder_factory.h"
 
 namespace distsim::bench {
 namespace {
@@ -107,15 +106,12 @@ TimeUs site_arrival_us(const SiteWorldOptions& options, uint32_t package_index) 
 }
 
 // One holder per `holders_per_thousand_packages`, each aimed at one package around its arrival,
-// cycling through the per-package kinds this build supports; then one antivirus, one indexer and
-// a weekly plain backup over the sources, when this build supports them.
+// cycling through the per-package kinds; then one antivirus, one indexer and a weekly plain
+// backup over the sources.
 void add_site_holders(const SiteWorldOptions& options, sim::Scenario& scenario) {
-  std::vector<sim::HolderKind> kinds;
-  for (const sim::HolderKind kind : {sim::HolderKind::temp_user, sim::HolderKind::explorer_window,
-                                     sim::HolderKind::script, sim::HolderKind::dp_client}) {
-    if (sim::holder_kind_supported(kind)) kinds.push_back(kind);
-  }
-  DISTSIM_ASSERT(!kinds.empty());
+  const std::vector<sim::HolderKind> kinds{sim::HolderKind::temp_user,
+                                           sim::HolderKind::explorer_window,
+                                           sim::HolderKind::script, sim::HolderKind::dp_client};
   const uint64_t holder_count =
       uint64_t{options.package_count} * options.holders_per_thousand_packages / 1000;
   for (uint64_t holder = 0; holder < holder_count; ++holder) {
@@ -163,21 +159,15 @@ void add_site_holders(const SiteWorldOptions& options, sim::Scenario& scenario) 
     }
   }
   const std::string sources = "D:\\Sources";
-  if (sim::holder_kind_supported(sim::HolderKind::antivirus)) {
-    sim::HolderSpec antivirus;
-    antivirus.kind = sim::HolderKind::antivirus;
-    antivirus.name = "antivirus";
-    antivirus.scope = sources;
-    scenario.holders.push_back(std::move(antivirus));
+  // Site-wide watchers of the package sources.
+  for (const sim::HolderKind kind : {sim::HolderKind::antivirus, sim::HolderKind::indexer}) {
+    sim::HolderSpec watcher;
+    watcher.kind = kind;
+    watcher.name = kind == sim::HolderKind::antivirus ? "antivirus" : "indexer";
+    watcher.scope = sources;
+    scenario.holders.push_back(std::move(watcher));
   }
-  if (sim::holder_kind_supported(sim::HolderKind::indexer)) {
-    sim::HolderSpec indexer;
-    indexer.kind = sim::HolderKind::indexer;
-    indexer.name = "indexer";
-    indexer.scope = sources;
-    scenario.holders.push_back(std::move(indexer));
-  }
-  if (sim::holder_kind_supported(sim::HolderKind::backup)) {
+  {
     sim::HolderSpec backup;
     backup.kind = sim::HolderKind::backup;
     backup.name = "backup";
