@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/distmgr_log.h"
@@ -100,6 +101,7 @@ class SchedulerPort {
 // How a pass ended; `interrupted` is the simulator's record of a pass cut short by a crash of the
 // manager process (the manager itself never reports it).
 enum class PassResult { success, retry, failed, interrupted };
+[[nodiscard]] std::string_view pass_result_name(PassResult result);  // "retry"
 
 struct PassStartReport {
   std::string package_id;

@@ -74,8 +74,8 @@ TEST_CASE("a broken copy of a scenario fails exactly its testcase with a readabl
   const CliResult result = run_distsim("check lib --junit out.xml", directory);
   INFO(result.out << result.err);
   CHECK(result.status == 1);
-  CHECK(result.out.find("FAIL lib/sub/broken.yaml: S0100001 attempts: expected 2, got 3 (at 02:00:02.921) [line ") !=
-        std::string::npos);
+  CHECK(result.out.find("FAIL lib/sub/broken.yaml: S0100001 attempts: expected 2, got 3 (at "
+                        "02:00:02.921) [line ") != std::string::npos);
   CHECK(result.out.find("reproduce with: distsim run 'lib/sub/broken.yaml' --seed 0") !=
         std::string::npos);
   CHECK(last_line(result.out) == "2 passed, 1 failed");

@@ -1,15 +1,15 @@
 // The Chrome trace writer: valid trace event JSON, a thread per package and per holder, spans
 // that match the run's passes, holds and retry waits, instant events, stable bytes, and the
 // `distsim run --chrome-trace` flag.
-#include "sim/chrome_trace.h"
+#include "sim/report/chrome_trace.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "sim/run_report.h"
-#include "sim/world.h"
+#include "sim/report/run_report.h"
+#include "sim/world/world.h"
 #include "tests/cli_runner.h"
 #include "tests/json_value.h"
 #include "tests/world_fixture.h"

@@ -2,8 +2,8 @@
 // is interrupted, and the restarted process resumes from the state store.
 #include <catch2/catch.hpp>
 
-#include "sim/invariants.h"
-#include "sim/world.h"
+#include "sim/check/invariants.h"
+#include "sim/world/world.h"
 
 namespace distsim::sim {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/trace.h"
-#include "sim/world.h"
+#include "sim/core/trace.h"
+#include "sim/world/world.h"
 #include "world_fixture.h"
 
 namespace distsim::sim {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "sim/expectations.h"
-#include "sim/invariants.h"
-#include "sim/world.h"
+#include "sim/check/expectations.h"
+#include "sim/check/invariants.h"
+#include "sim/world/world.h"
 #include "world_fixture.h"
 
 namespace distsim::sim {

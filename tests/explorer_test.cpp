@@ -1,12 +1,11 @@
 // The explorer: generated worlds are reproducible and loadable, the oracles catch a stuck
 // package, shrinking keeps the failure while dropping what does not matter, and shards and
 // threads do not change what is found.
-#include "sim/explorer.h"
-
 #include <catch2/catch.hpp>
 
-#include "sim/scenario_loader.h"
-#include "sim/scenario_writer.h"
+#include "sim/check/swarm_explorer.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/scenario/scenario_writer.h"
 #include "world_fixture.h"
 
 namespace distsim::sim {

@@ -2,15 +2,14 @@
 // numeric $$, CMTrace), compared byte for byte. After an intended change, regenerate them with
 // `DISTSIM_REGEN_GOLDEN=1 build/ci/tests/distsim_tests "[golden]"` and review the diff.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include "sim/run_report.h"
-#include "sim/scenario_loader.h"
-#include "sim/world.h"
+#include "sim/report/run_report.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/world/world.h"
 
 namespace distsim::sim {
 namespace {

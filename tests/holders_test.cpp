@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "sim/holder.h"
-#include "sim/holder_factory.h"
-#include "sim/kernel.h"
-#include "sim/limits.h"
-#include "sim/vfs.h"
-#include "sim/world.h"
+#include "sim/core/kernel.h"
+#include "sim/core/limits.h"
+#include "sim/fs/vfs.h"
+#include "sim/holders/holder.h"
+#include "sim/holders/holder_factory.h"
+#include "sim/world/world.h"
 
 namespace distsim::sim {
 namespace {

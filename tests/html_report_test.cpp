@@ -1,14 +1,14 @@
 // The HTML report: an SVG timeline with a bar per pass, the holders, status message IDs, the
 // summary with PASS/FAIL, escaping, no network resource, time axes from seconds to days, stable
 // bytes, and the `distsim run --report` flag.
-#include "sim/html_report.h"
+#include "sim/report/html_report.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "sim/run_report.h"
-#include "sim/scenario_loader.h"
-#include "sim/world.h"
+#include "sim/report/run_report.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/world/world.h"
 #include "tests/cli_runner.h"
 #include "tests/world_fixture.h"
 

@@ -1,6 +1,6 @@
 // The JUnit XML writer: escaping that keeps any text well formed, and the document's structure
 // and totals.
-#include "sim/junit_report.h"
+#include "sim/report/junit_report.h"
 
 #include <catch2/catch.hpp>
 #include <string>

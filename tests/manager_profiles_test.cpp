@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "model/component_status.h"
-#include "sim/invariants.h"
-#include "sim/world.h"
+#include "sim/check/invariants.h"
+#include "sim/world/world.h"
 
 namespace distsim::sim {
 namespace {

@@ -1,9 +1,9 @@
 // `distsim compare`: policy files, the comparison's numbers and its table.
-#include "sim/policy_compare.h"
+#include "sim/check/policy_compare.h"
 
 #include <catch2/catch.hpp>
 
-#include "sim/scenario_loader.h"
+#include "sim/scenario/scenario_loader.h"
 #include "world_fixture.h"
 
 namespace distsim::sim {

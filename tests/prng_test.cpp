@@ -1,6 +1,6 @@
 // The project PRNG: known answers of splitmix64 and xoshiro256**, stream independence, and the
 // range of our own distributions.
-#include "sim/prng.h"
+#include "sim/core/prng.h"
 
 #include <catch2/catch.hpp>
 

@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/prng.h"
+#include "sim/core/prng.h"
 
 namespace distsim::model {
 namespace {

@@ -1,6 +1,6 @@
 // Finding scenario files under paths and the one-line reports of check, without running the
 // binary: sorting, recursion, the problems of bad paths, and the line formats.
-#include "sim/scenario_check.h"
+#include "sim/check/scenario_check.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "sim/report/check_report.h"
 
 namespace distsim::sim {
 namespace {

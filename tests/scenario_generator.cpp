@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "model/status_message.h"
-#include "sim/limits.h"
+#include "sim/core/limits.h"
 
 namespace distsim::testing {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <rapidcheck.h>
 
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 namespace distsim::testing {
 

@@ -1,7 +1,7 @@
 // The scenario loader against SCENARIO-FORMAT.md: a file using every key loads into the expected
 // values, defaults are applied, and each kind of mistake gives exactly one positioned
 // "FILE:LINE:COL: message", all of a file's mistakes at once.
-#include "sim/scenario_loader.h"
+#include "sim/scenario/scenario_loader.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/limits.h"
+#include "sim/core/limits.h"
 
 namespace distsim::sim {
 namespace {

@@ -1,6 +1,6 @@
 // The scenario writer: generated scenarios and the repository's scenario files survive a
 // write/load round trip unchanged, and the written YAML reads like a hand-written scenario.
-#include "sim/scenario_writer.h"
+#include "sim/scenario/scenario_writer.h"
 
 #include <rapidcheck/catch.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "scenario_generator.h"
-#include "sim/scenario_loader.h"
+#include "sim/scenario/scenario_loader.h"
 
 namespace distsim::sim {
 namespace {

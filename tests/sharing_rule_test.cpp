@@ -2,7 +2,7 @@
 // for two handles, 36,864 cases) run through the VirtualFileSystem against an independent
 // statement of Wine's is_sharing_compatible, its two explicit cases, symmetry and the N-handle
 // form.
-#include "sim/sharing_rule.h"
+#include "sim/fs/sharing_rule.h"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "model/ports.h"
-#include "sim/vfs.h"
+#include "sim/fs/vfs.h"
 
 namespace distsim::sim {
 namespace {

@@ -1,12 +1,12 @@
 // The timeline both drawings share: lane assignment under the nesting and disjoint rules, handle
 // spans matched open-to-close with data and metadata handles told apart, and the manager's
 // handles given to the package whose pass opened them.
-#include "sim/timeline.h"
+#include "sim/report/timeline.h"
 
 #include <catch2/catch.hpp>
 #include <vector>
 
-#include "sim/world.h"
+#include "sim/world/world.h"
 #include "tests/world_fixture.h"
 
 namespace distsim::sim {

@@ -1,6 +1,6 @@
 // The scalar syntax of scenario files: durations, sizes, bandwidths, strict integers and
 // multipliers, each accepted, refused with a message naming the text, and formatted back.
-#include "sim/value_parse.h"
+#include "sim/scenario/value_parse.h"
 
 #include <catch2/catch.hpp>
 #include <cstdint>

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "model/ports.h"
-#include "sim/vfs.h"
+#include "sim/fs/vfs.h"
 
 namespace distsim::sim {
 namespace {

@@ -1,7 +1,7 @@
 // Tests of the virtual Windows file system, one per rule of facts/windows-sharing.md sections 1
 // and 3: delete, rename and directory rules, byte-range locks, space, reachability, errors for
 // missing paths, content versions, the access log and deterministic handle ids.
-#include "sim/vfs.h"
+#include "sim/fs/vfs.h"
 
 #include <catch2/catch.hpp>
 #include <string>

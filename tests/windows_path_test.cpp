@@ -1,12 +1,12 @@
 // Tests of Windows path parsing, display and case-insensitive ordering (sim/windows_path.h).
-#include "sim/windows_path.h"
+#include "sim/fs/windows_path.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "sim/limits.h"
+#include "sim/core/limits.h"
 
 namespace distsim::sim {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "model/assert.h"
-#include "sim/kernel.h"
+#include "sim/core/kernel.h"
 
 namespace distsim::bench {
 namespace {

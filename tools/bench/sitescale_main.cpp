@@ -14,8 +14,8 @@
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
-#include "sim/limits.h"
-#include "sim/world.h"
+#include "sim/core/limits.h"
+#include "sim/world/world.h"
 #include "tools/bench/bench_report.h"
 #include "tools/bench/bench_worlds.h"
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "model/assert.h"
-#include "sim/vfs.h"
+#include "sim/fs/vfs.h"
 
 namespace distsim::bench {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "model/assert.h"
-#include "sim/scenario_loader.h"
-#include "sim/trace.h"
-#include "sim/world.h"
+#include "sim/core/trace.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/world/world.h"
 #include "tools/bench/bench_worlds.h"
 
 namespace distsim::bench {

@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <ostream>
 
-#include "sim/output_file.h"
-#include "sim/scenario_check.h"
+#include "sim/check/scenario_check.h"
+#include "sim/report/check_report.h"
+#include "sim/report/output_file.h"
 #include "tools/cli/exit_status.h"
 
 namespace distsim::cli {

@@ -5,9 +5,9 @@
 
 #include <ostream>
 
-#include "sim/policy_compare.h"
-#include "sim/scenario_loader.h"
-#include "sim/world.h"
+#include "sim/check/policy_compare.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/world/world.h"
 #include "tools/cli/exit_status.h"
 
 namespace distsim::cli {

@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <ostream>
 
-#include "sim/explorer.h"
-#include "sim/output_file.h"
-#include "sim/scenario_writer.h"
-#include "sim/value_parse.h"
+#include "sim/check/swarm_explorer.h"
+#include "sim/report/output_file.h"
+#include "sim/scenario/scenario_writer.h"
+#include "sim/scenario/value_parse.h"
 #include "tools/cli/exit_status.h"
 
 namespace distsim::cli {

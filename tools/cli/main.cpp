@@ -5,7 +5,7 @@
 #include <string>
 
 #include "model/assert.h"
-#include "sim/limits.h"
+#include "sim/core/limits.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/compare_command.h"
 #include "tools/cli/exit_status.h"

@@ -7,15 +7,15 @@
 #include <vector>
 
 #include "model/assert.h"
-#include "sim/chrome_trace.h"
-#include "sim/html_report.h"
-#include "sim/limits.h"
-#include "sim/output_file.h"
-#include "sim/run_report.h"
-#include "sim/scenario_loader.h"
-#include "sim/trace.h"
-#include "sim/value_parse.h"
-#include "sim/world.h"
+#include "sim/core/limits.h"
+#include "sim/core/trace.h"
+#include "sim/report/chrome_trace.h"
+#include "sim/report/html_report.h"
+#include "sim/report/output_file.h"
+#include "sim/report/run_report.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/scenario/value_parse.h"
+#include "sim/world/world.h"
 #include "tools/cli/exit_status.h"
 
 namespace distsim::cli {

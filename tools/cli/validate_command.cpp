@@ -5,7 +5,7 @@
 
 #include <ostream>
 
-#include "sim/scenario_check.h"
+#include "sim/check/scenario_check.h"
 #include "tools/cli/exit_status.h"
 
 namespace distsim::cli {

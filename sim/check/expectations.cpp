@@ -1,0 +1,229 @@
+// Evaluates `expect`: package states and counts, DP states, status message counts and sequences,
+// Distmgr.log contents, invariants, and script steps' own expectations.
+#include "sim/check/expectations.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "model/assert.h"
+#include "sim/check/invariants.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim {
+namespace {
+
+const model::PackageStatus* find_package(const RunResult& run, const std::string& id) {
+  for (const auto& status : run.packages) {
+    if (status.id == id) return &status;
+  }
+  return nullptr;
+}
+
+bool in_range(const CountRange& range, uint64_t value) {
+  return value >= range.min && value <= range.max;
+}
+
+std::string ids_text(const std::vector<uint32_t>& ids) {
+  return fmt::format("[{}]", fmt::join(ids, ", "));
+}
+
+void check_package(const PackageExpectation& expectation, const RunResult& run,
+                   std::vector<ExpectationResult>& results) {
+  const model::PackageStatus* status = find_package(run, expectation.package_id);
+  const std::string& id = expectation.package_id;
+  if (status == nullptr) {
+    results.push_back({fmt::format("package {}", id), false, "the package to exist",
+                       "it never arrived before the end of the run", std::nullopt,
+                       expectation.position});
+    return;
+  }
+  if (expectation.state) {
+    results.push_back({fmt::format("{} state", id), *expectation.state == status->state,
+                       std::string(model::package_state_name(*expectation.state)),
+                       std::string(model::package_state_name(status->state)),
+                       status->state_since_us, expectation.position});
+  }
+  if (expectation.attempts) {
+    results.push_back(
+        {fmt::format("{} attempts", id), in_range(*expectation.attempts, status->attempt_count),
+         count_range_text(*expectation.attempts), fmt::format("{}", status->attempt_count),
+         status->state_since_us, expectation.position});
+  }
+  if (expectation.retries) {
+    const uint64_t retries = status->attempt_count == 0 ? 0 : status->attempt_count - 1;
+    results.push_back({fmt::format("{} retries", id), in_range(*expectation.retries, retries),
+                       count_range_text(*expectation.retries), fmt::format("{}", retries),
+                       status->state_since_us, expectation.position});
+  }
+  if (expectation.installed_by_us) {
+    const bool ok =
+        status->installed_at_us && *status->installed_at_us <= *expectation.installed_by_us;
+    results.push_back(
+        {fmt::format("{} installed_by", id), ok,
+         fmt::format("installed by {}", duration_text(*expectation.installed_by_us)),
+         status->installed_at_us
+             ? fmt::format("installed at {}", clock_text(*status->installed_at_us))
+             : fmt::format("not installed (state {})", model::package_state_name(status->state)),
+         status->installed_at_us, expectation.position});
+  }
+  for (const DpStateExpectation& dp : expectation.distribution_points) {
+    const auto found =
+        std::find_if(status->distribution_points.begin(), status->distribution_points.end(),
+                     [&dp](const model::DpStatus& each) {
+                       return upper_ascii(each.dp_name) == upper_ascii(dp.dp_name);
+                     });
+    const std::string actual = found == status->distribution_points.end()
+                                   ? std::string("not a target of this package")
+                                   : std::string(model::dp_state_short_name(found->state));
+    results.push_back({fmt::format("{} on {}", id, dp.dp_name),
+                       found != status->distribution_points.end() && found->state == dp.state,
+                       std::string(model::dp_state_short_name(dp.state)), actual, std::nullopt,
+                       dp.position});
+  }
+}
+
+void check_status_count(const StatusCountExpectation& expectation, const RunResult& run,
+                        std::vector<ExpectationResult>& results) {
+  uint64_t count = 0;
+  std::optional<TimeUs> last_us;
+  for (const auto& message : run.status_messages) {
+    if (message.id != expectation.id) continue;
+    if (expectation.package && message.package_id != *expectation.package) continue;
+    ++count;
+    last_us = message.t_us;
+  }
+  const std::string scope = expectation.package ? fmt::format(" for {}", *expectation.package) : "";
+  results.push_back({fmt::format("status message {} count{}", expectation.id, scope),
+                     in_range(expectation.count, count), count_range_text(expectation.count),
+                     fmt::format("{}", count), last_us, expectation.position});
+}
+
+void check_status_sequence(const StatusSequenceExpectation& expectation, const RunResult& run,
+                           std::vector<ExpectationResult>& results) {
+  std::vector<uint32_t> actual;
+  std::optional<TimeUs> mismatch_us;
+  for (const auto& message : run.status_messages) {
+    if (expectation.package && message.package_id != *expectation.package) continue;
+    if (std::find(expectation.ids.begin(), expectation.ids.end(), message.id) ==
+        expectation.ids.end()) {
+      continue;
+    }
+    if (!mismatch_us &&
+        (actual.size() >= expectation.ids.size() || expectation.ids[actual.size()] != message.id)) {
+      mismatch_us = message.t_us;
+    }
+    actual.push_back(message.id);
+  }
+  const std::string scope = expectation.package ? fmt::format(" for {}", *expectation.package) : "";
+  results.push_back({fmt::format("status message sequence{}", scope), actual == expectation.ids,
+                     ids_text(expectation.ids), ids_text(actual), mismatch_us,
+                     expectation.position});
+}
+
+void check_log(const Expectations& expect, const RunResult& run,
+               std::vector<ExpectationResult>& results) {
+  const auto first_line_with = [&run](const std::string& needle) -> const LogLine* {
+    for (const auto& line : run.log_lines) {
+      if (formatted_log_line(run, line).find(needle) != std::string::npos) return &line;
+    }
+    return nullptr;
+  };
+  for (const std::string& needle : expect.log_contains) {
+    const LogLine* line = first_line_with(needle);
+    results.push_back(
+        {fmt::format("log contains '{}'", needle),
+         line != nullptr,
+         "a Distmgr.log line containing it",
+         line ? "found" : fmt::format("absent from all {} lines", run.log_lines.size()),
+         line ? std::optional<TimeUs>(line->t_us) : std::nullopt,
+         {}});
+  }
+  for (const std::string& needle : expect.log_not_contains) {
+    const LogLine* line = first_line_with(needle);
+    results.push_back({fmt::format("log does not contain '{}'", needle),
+                       line == nullptr,
+                       "no Distmgr.log line containing it",
+                       line ? fmt::format("found: {}", line->text) : "absent",
+                       line ? std::optional<TimeUs>(line->t_us) : std::nullopt,
+                       {}});
+  }
+}
+
+}  // namespace
+
+std::string count_range_text(const CountRange& range) {
+  if (range.min == range.max) return fmt::format("{}", range.min);
+  if (range.max == std::numeric_limits<uint64_t>::max()) return fmt::format(">= {}", range.min);
+  if (range.min == 0) return fmt::format("<= {}", range.max);
+  return fmt::format("{}..{}", range.min, range.max);
+}
+
+std::string duration_text(TimeUs t_us) {
+  if (t_us == 0) return "0s";
+  std::string text = t_us < 0 ? "-" : "";
+  TimeUs rest = t_us < 0 ? -t_us : t_us;
+  constexpr std::pair<TimeUs, std::string_view> kUnits[] = {
+      {model::kMicrosecondsPerDay, "d"},          {model::kMicrosecondsPerHour, "h"},
+      {model::kMicrosecondsPerMinute, "m"},       {model::kMicrosecondsPerSecond, "s"},
+      {model::kMicrosecondsPerMillisecond, "ms"}, {1, "us"}};
+  for (const auto& [unit_us, suffix] : kUnits) {
+    if (rest >= unit_us) {
+      text += fmt::format("{}{}", rest / unit_us, suffix);
+      rest %= unit_us;
+    }
+  }
+  return text;
+}
+
+std::string clock_text(TimeUs t_us) {
+  DISTSIM_ASSERT(t_us >= 0);
+  const TimeUs days = t_us / model::kMicrosecondsPerDay;
+  const TimeUs hours = t_us / model::kMicrosecondsPerHour % 24;
+  const TimeUs minutes = t_us / model::kMicrosecondsPerMinute % 60;
+  const TimeUs seconds = t_us / model::kMicrosecondsPerSecond % 60;
+  const TimeUs milliseconds = t_us / model::kMicrosecondsPerMillisecond % 1000;
+  std::string text = days > 0 ? fmt::format("{}d ", days) : "";
+  text += fmt::format("{:02}:{:02}:{:02}", hours, minutes, seconds);
+  if (milliseconds != 0) text += fmt::format(".{:03}", milliseconds);
+  return text;
+}
+
+std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
+                                                     const RunResult& run) {
+  std::vector<ExpectationResult> results;
+  const Expectations& expect = scenario.expect;
+  for (const auto& package : expect.packages) check_package(package, run, results);
+  for (const auto& count : expect.status_counts) check_status_count(count, run, results);
+  for (const auto& sequence : expect.status_sequences)
+    check_status_sequence(sequence, run, results);
+  check_log(expect, run, results);
+  if (expect.component_status) {
+    const auto expected = enum_name(kComponentStatusLevelNames, *expect.component_status);
+    const auto actual = model::component_status_name(run.component_status);
+    results.push_back({"component status",
+                       expected == actual,
+                       std::string(expected),
+                       std::string(actual),
+                       std::nullopt,
+                       {}});
+  }
+  if (expect.no_invariant_violations) {
+    for (const InvariantViolation& violation : check_invariants(run)) {
+      results.push_back({fmt::format("invariant {}", violation.invariant),
+                         false,
+                         "no violation",
+                         violation.detail,
+                         violation.t_us,
+                         {}});
+    }
+  }
+  for (const HolderFinding& finding : run.holder_findings) {
+    results.push_back({fmt::format("holder {} {}", finding.holder, finding.what), finding.ok, "",
+                       finding.detail, finding.t_us, finding.position, true});
+  }
+  return results;
+}
+
+}  // namespace distsim::sim

@@ -1,0 +1,128 @@
+// Runs the policy comparison and formats its table. Integer arithmetic only, so the table is the
+// same bytes on every machine.
+#include "sim/check/policy_compare.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/assert.h"
+#include "sim/check/expectations.h"
+#include "sim/check/invariants.h"
+#include "sim/fs/windows_path.h"
+#include "sim/world/world.h"
+
+namespace distsim::sim {
+namespace {
+
+// Manager opens of files below any package source (the load retries put on the source).
+uint64_t count_source_opens(const Scenario& scenario, const RunResult& run) {
+  std::vector<std::string> prefixes;
+  for (const PackageEvent& event : scenario.packages) {
+    if (event.kind == PackageEvent::Kind::create)
+      prefixes.push_back(upper_ascii(event.source) + "\\");
+  }
+  uint64_t opens = 0;
+  for (const TraceRecord& record : run.trace.records()) {
+    if (record.actor != "distmgr" || record.event != "open" || record.fields.empty()) continue;
+    const std::string path = upper_ascii(std::get<std::string>(record.fields.front().value));
+    for (const std::string& prefix : prefixes) {
+      if (path.rfind(prefix, 0) == 0) {
+        ++opens;
+        break;
+      }
+    }
+  }
+  return opens;
+}
+
+void add_run(const Scenario& scenario, const RunResult& run, PolicySummary& summary) {
+  ++summary.runs;
+  summary.simulated_us += run.until_us;
+  summary.source_opens += count_source_opens(scenario, run);
+  summary.invariant_violations += check_invariants(run).size();
+  for (const model::PackageStatus& package : run.packages) {
+    ++summary.packages;
+    summary.attempts_total += package.attempt_count;
+    summary.attempts_max = std::max(summary.attempts_max, package.attempt_count);
+    if (package.state != model::PackageState::installed || !package.installed_at_us) {
+      ++summary.not_installed;
+      continue;
+    }
+    TimeUs created_us = 0;
+    for (const PackageEvent& event : scenario.packages) {
+      if (event.kind == PackageEvent::Kind::create && event.id == package.id)
+        created_us = event.at_us;
+    }
+    summary.installed_after_us.push_back(*package.installed_at_us - created_us);
+  }
+}
+
+std::string optional_clock(const std::optional<TimeUs>& t_us) {
+  return t_us ? clock_text(*t_us) : std::string("-");
+}
+
+// value / divisor with one decimal, rounded half up.
+std::string one_decimal(uint64_t value, uint64_t divisor) {
+  if (divisor == 0) return "-";
+  const uint64_t tenths = (value * 10 + divisor / 2) / divisor;
+  return fmt::format("{}.{}", tenths / 10, tenths % 10);
+}
+
+}  // namespace
+
+std::vector<PolicySummary> compare_policies(const Scenario& scenario,
+                                            const std::vector<PolicyFile>& policies,
+                                            const CompareOptions& options) {
+  DISTSIM_ASSERT(options.seed_count >= 1 && options.seed_count <= kCompareSeedsMax);
+  const uint64_t seed_start = options.seed_start.value_or(scenario.seed);
+  std::vector<PolicySummary> summaries;
+  for (const PolicyFile& policy : policies) {
+    Scenario variant = scenario;
+    variant.site.retry = policy.retry;
+    PolicySummary summary;
+    summary.name = policy.name;
+    for (uint64_t offset = 0; offset < options.seed_count; ++offset) {
+      RunOptions run_options;
+      run_options.seed = seed_start + offset;
+      add_run(variant, run_world(variant, run_options), summary);
+    }
+    std::sort(summary.installed_after_us.begin(), summary.installed_after_us.end());
+    summaries.push_back(std::move(summary));
+  }
+  return summaries;
+}
+
+std::optional<TimeUs> percentile(const std::vector<TimeUs>& sorted, uint32_t rank) {
+  DISTSIM_ASSERT(rank <= 100);
+  if (sorted.empty()) return std::nullopt;
+  const size_t index = (sorted.size() * rank + 99) / 100;  // nearest rank, 1-based
+  return sorted[std::max<size_t>(index, 1) - 1];
+}
+
+std::string compare_table(const std::vector<PolicySummary>& summaries) {
+  std::string out = fmt::format("{:<32} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n",
+                                "policy", "runs", "attempts mean", "installed p50", "installed p95",
+                                "installed max", "not installed", "source opens/h");
+  for (const PolicySummary& summary : summaries) {
+    const auto hours = static_cast<uint64_t>(summary.simulated_us / model::kMicrosecondsPerHour);
+    out += fmt::format(
+        "{:<32} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n", summary.name, summary.runs,
+        fmt::format("{} (max {})", one_decimal(summary.attempts_total, summary.packages),
+                    summary.attempts_max),
+        optional_clock(percentile(summary.installed_after_us, 50)),
+        optional_clock(percentile(summary.installed_after_us, 95)),
+        optional_clock(percentile(summary.installed_after_us, 100)),
+        fmt::format("{} of {}", summary.not_installed, summary.packages),
+        one_decimal(summary.source_opens, hours));
+  }
+  for (const PolicySummary& summary : summaries) {
+    if (summary.invariant_violations == 0) continue;
+    out +=
+        fmt::format("{}: {} invariant violations (run the seeds with `distsim run` to see them)\n",
+                    summary.name, summary.invariant_violations);
+  }
+  return out;
+}
+
+}  // namespace distsim::sim

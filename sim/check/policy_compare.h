@@ -1,0 +1,48 @@
+// `distsim compare`: the same scenario and seeds under several retry policies, summarised per
+// policy: attempts, time from a package's creation to installed (p50/p95/max), packages never
+// installed, and the load the retries put on the source (the manager's opens per hour).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/scenario_loader.h"
+
+namespace distsim::sim {
+
+inline constexpr uint64_t kCompareSeedsMax = 100'000;
+
+struct CompareOptions {
+  uint64_t seed_count = 10;
+  std::optional<uint64_t> seed_start;  // default: the scenario's seed
+};
+
+struct PolicySummary {
+  std::string name;
+  uint64_t runs = 0;
+  uint64_t packages = 0;  // package outcomes counted (runs x packages)
+  uint64_t attempts_total = 0;
+  uint32_t attempts_max = 0;
+  std::vector<TimeUs> installed_after_us;  // sorted: creation to installed, per installed package
+  uint64_t not_installed = 0;
+  uint64_t source_opens = 0;
+  TimeUs simulated_us = 0;  // total virtual time over the runs
+  uint64_t invariant_violations = 0;
+};
+
+// Runs scenario x policies x seeds (the policy's retry replaces the scenario's site.retry; the
+// profile's defaults fill what the policy leaves out). Requires a runnable scenario.
+[[nodiscard]] std::vector<PolicySummary> compare_policies(const Scenario& scenario,
+                                                          const std::vector<PolicyFile>& policies,
+                                                          const CompareOptions& options);
+
+// The nearest-rank percentile (0..100) of a sorted list; nullopt when empty.
+[[nodiscard]] std::optional<TimeUs> percentile(const std::vector<TimeUs>& sorted, uint32_t rank);
+
+// The table `distsim compare` prints.
+[[nodiscard]] std::string compare_table(const std::vector<PolicySummary>& summaries);
+
+}  // namespace distsim::sim

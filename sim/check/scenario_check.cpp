@@ -1,0 +1,175 @@
+// Finds, validates and runs scenario files and reports on them. The parallel runner hands out
+// file indices to worker threads; each run builds its own World, so runs share nothing but the
+// read-only tables of the model, and the results are reported in file order.
+#include "sim/check/scenario_check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "model/assert.h"
+#include "sim/check/verdict.h"
+#include "sim/core/limits.h"
+#include "sim/core/ordered_pool.h"
+#include "sim/world/world.h"
+
+namespace distsim::sim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Adds the *.yaml files under `directory` to `files`; reports a directory without any.
+void add_directory(const std::string& directory, std::set<std::string>& files,
+                   std::vector<std::string>& problems) {
+  std::error_code error;
+  size_t found = 0;
+  auto entry = fs::recursive_directory_iterator(
+      directory, fs::directory_options::skip_permission_denied, error);
+  for (; !error && entry != fs::recursive_directory_iterator(); entry.increment(error)) {
+    std::error_code type_error;
+    if (!entry->is_regular_file(type_error) || entry->path().extension() != ".yaml") continue;
+    if (files.size() >= kScenarioFilesMax) {
+      problems.push_back(fmt::format("{}: more than kScenarioFilesMax ({}) scenario files",
+                                     directory, kScenarioFilesMax));
+      return;
+    }
+    files.insert(entry->path().lexically_normal().string());
+    ++found;
+  }
+  if (error) {
+    problems.push_back(
+        fmt::format("{}: cannot list the directory: {}", directory, error.message()));
+  } else if (found == 0) {
+    problems.push_back(fmt::format("{}: no scenario files (*.yaml) in this directory", directory));
+  }
+}
+
+std::string problem_text(const std::string& file, const SetupProblem& problem) {
+  return ScenarioError{file, problem.position.line, problem.position.column, problem.message}
+      .to_string();
+}
+
+// Runs a scenario that loaded and can run, and judges it.
+void run_and_judge(const Scenario& scenario, ScenarioCheck& check) {
+  RunOptions options;
+  options.trace = false;  // expectations read the run's results, not its trace
+  const RunResult run = run_world(scenario, options);
+  const RunVerdict verdict = judge_run(scenario, run);
+  if (verdict.passed()) {
+    check.outcome = CheckOutcome::passed;
+    return;
+  }
+  check.outcome = CheckOutcome::failed;
+  if (!verdict.outcome_ok) {
+    check.problems.push_back(fmt::format("run stopped early: {} after {} events",
+                                         run_outcome_name(run.outcome), run.events_executed));
+  }
+  for (const ExpectationResult& result : verdict.expectations) {
+    if (!result.ok) check.problems.push_back(expectation_failure_text(result));
+  }
+  check.repro = repro_command(scenario, run);
+  DISTSIM_ASSERT(!check.problems.empty());
+}
+
+void check_loaded(const Scenario& scenario, ScenarioCheck& check) {
+  check.name = scenario.name;
+  const std::vector<SetupProblem> unsupported = unsupported_features(scenario);
+  if (unsupported.empty()) {
+    run_and_judge(scenario, check);
+    return;
+  }
+  check.outcome = CheckOutcome::error;
+  for (const SetupProblem& problem : unsupported) {
+    check.problems.push_back(problem_text(check.file, problem));
+  }
+}
+
+}  // namespace
+
+ScenarioFileList find_scenario_files(const std::vector<std::string>& paths) {
+  ScenarioFileList list;
+  std::set<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (error || !fs::exists(status)) {
+      list.problems.push_back(fmt::format("{}: no such file or directory", path));
+    } else if (fs::is_directory(status)) {
+      add_directory(path, files, list.problems);
+    } else if (files.size() >= kScenarioFilesMax) {
+      list.problems.push_back(fmt::format("{}: more than kScenarioFilesMax ({}) scenario files",
+                                          path, kScenarioFilesMax));
+    } else {
+      files.insert(fs::path(path).lexically_normal().string());
+    }
+  }
+  list.files.assign(files.begin(), files.end());
+  return list;
+}
+
+LoadResult validate_scenario_file(const std::string& path) {
+  LoadResult result = load_scenario_file(path);
+  if (!result.errors.empty()) return result;
+  for (const SetupProblem& problem : unsupported_features(*result.scenario)) {
+    result.errors.push_back(
+        ScenarioError{path, problem.position.line, problem.position.column, problem.message});
+  }
+  if (!result.errors.empty()) result.scenario.reset();
+  return result;
+}
+
+ScenarioCheck check_scenario_file(const std::string& path) {
+  ScenarioCheck check;
+  check.file = path;
+  std::optional<uint64_t> seed;
+  try {
+    const LoadResult loaded = load_scenario_file(path);
+    if (!loaded.errors.empty()) {
+      check.outcome = CheckOutcome::error;
+      for (const ScenarioError& error : loaded.errors) check.problems.push_back(error.to_string());
+      return check;
+    }
+    seed = loaded.scenario->seed;
+    check_loaded(*loaded.scenario, check);
+  } catch (const std::exception& error) {
+    check.outcome = CheckOutcome::internal_error;
+    check.problems = {
+        fmt::format("internal error in distsim: {}; please report it with the "
+                    "scenario file",
+                    error.what())};
+    check.repro = seed ? fmt::format("distsim run '{}' --seed {}", path, *seed) : "";
+  }
+  return check;
+}
+
+std::vector<ScenarioCheck> check_scenario_files(
+    const std::vector<std::string>& files, const CheckOptions& options,
+    const std::function<void(const ScenarioCheck&)>& on_result) {
+  DISTSIM_ASSERT(options.jobs >= 1);
+  DISTSIM_ASSERT(options.jobs <= kCheckJobsMax);
+  std::vector<ScenarioCheck> results;
+  results.reserve(files.size());
+  run_in_order<ScenarioCheck>(
+      files.size(), options.jobs, [&](size_t index) { return check_scenario_file(files[index]); },
+      [&](size_t, const ScenarioCheck& check) {
+        on_result(check);
+        results.push_back(check);
+      });
+  return results;
+}
+
+CheckTotals check_totals(const std::vector<ScenarioCheck>& checks) {
+  CheckTotals totals;
+  for (const ScenarioCheck& check : checks) {
+    totals.passed += check.outcome == CheckOutcome::passed ? 1 : 0;
+    totals.failed += check.outcome == CheckOutcome::failed ? 1 : 0;
+    totals.errors += check.outcome == CheckOutcome::error ? 1 : 0;
+    totals.errors += check.outcome == CheckOutcome::internal_error ? 1 : 0;
+    totals.internal_errors += check.outcome == CheckOutcome::internal_error ? 1 : 0;
+  }
+  return totals;
+}
+
+}  // namespace distsim::sim

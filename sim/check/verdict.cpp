@@ -1,0 +1,55 @@
+// Judging a finished run: expectations, the run's own outcome, and the reproduce command.
+#include "sim/check/verdict.h"
+
+#include <fmt/format.h>
+
+#include "sim/core/trace.h"
+
+namespace distsim::sim {
+
+RunVerdict judge_run(const Scenario& scenario, const RunResult& run) {
+  RunVerdict verdict;
+  verdict.expectations = evaluate_expectations(scenario, run);
+  for (const auto& result : verdict.expectations) verdict.failed_count += result.ok ? 0 : 1;
+  // Dropped records would make counts and log checks lie, so the run is not a pass.
+  verdict.outcome_ok =
+      (run.outcome == RunOutcome::queue_empty || run.outcome == RunOutcome::horizon_reached) &&
+      run.log_lines_dropped == 0 && run.status_messages_dropped == 0;
+  return verdict;
+}
+
+void trace_expectations(const RunVerdict& verdict, RunResult& run) {
+  for (const ExpectationResult& result : verdict.expectations) {
+    if (result.already_traced) continue;
+    const std::string detail =
+        result.expected.empty()
+            ? result.actual
+            : fmt::format("expected {}, got {}", result.expected, result.actual);
+    run.trace.add(run.until_us, "world", "expectation",
+                  {{"what", result.what}, {"ok", result.ok}, {"detail", detail}});
+  }
+}
+
+std::string repro_command(const Scenario& scenario, const RunResult& run) {
+  std::string quoted_file;  // inside POSIX shell single quotes, a ' is written '\''
+  for (const char c : scenario.file)
+    quoted_file += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  std::string command = fmt::format("distsim run '{}' --seed {}", quoted_file, run.seed);
+  if (run.until_us != scenario.until_us)
+    command += fmt::format(" --until {}", duration_text(run.until_us));
+  return command;
+}
+
+std::string expectation_failure_text(const ExpectationResult& result) {
+  std::string line = result.what;
+  if (!result.expected.empty()) {
+    line += fmt::format(": expected {}, got {}", result.expected, result.actual);
+  } else if (!result.actual.empty()) {
+    line += fmt::format(": {}", result.actual);
+  }
+  if (result.t_us) line += fmt::format(" (at {})", clock_text(*result.t_us));
+  if (result.position.line > 0) line += fmt::format(" [line {}]", result.position.line);
+  return line;
+}
+
+}  // namespace distsim::sim

@@ -1,0 +1,33 @@
+// The verdict on one finished run: its scenario's expectations judged, whether the run itself
+// ended well (no budget exhausted, nothing dropped), and the command that reproduces it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/check/expectations.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/world.h"
+
+namespace distsim::sim {
+
+struct RunVerdict {
+  std::vector<ExpectationResult> expectations;
+  uint32_t failed_count = 0;
+  bool outcome_ok = true;  // false when the event budget or pending limit stopped the run
+  [[nodiscard]] bool passed() const { return failed_count == 0 && outcome_ok; }
+};
+
+[[nodiscard]] RunVerdict judge_run(const Scenario& scenario, const RunResult& run);
+
+// Appends one `expectation` trace record (what, ok, detail) per judged expectation at the end of
+// the run, except script steps' own, which were traced when the step ran.
+void trace_expectations(const RunVerdict& verdict, RunResult& run);
+
+// "distsim run 'scenarios/x.yaml' --seed 7" (with --until when it differs from the file's).
+[[nodiscard]] std::string repro_command(const Scenario& scenario, const RunResult& run);
+
+// "S0100001 attempts: expected 2, got 3 (at 02:00:02.921) [line 33]".
+[[nodiscard]] std::string expectation_failure_text(const ExpectationResult& result);
+
+}  // namespace distsim::sim

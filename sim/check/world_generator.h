@@ -1,0 +1,49 @@
+// Random worlds for `distsim explore`, swarm style (Groce et al.; TigerBeetle's VOPR): each seed
+// first decides which features are switched on (holder kinds, faults, profile, policy variant,
+// package actions), then draws a small world using only those. Every draw comes from the seed, so
+// a seed is a complete description of its world. Generated worlds end every hold and fault well
+// before the horizon, which lets the explorer check that retries eventually succeed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/scenario/scenario.h"
+
+namespace distsim::sim {
+
+// Bumped whenever the same seed would draw a different world (part of the replay key).
+inline constexpr uint32_t kWorldGeneratorVersion = 1;
+
+struct GeneratorOptions {
+  TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
+};
+
+// The features a seed switched on, for the summary and the reproducer's description.
+struct SwarmFeatures {
+  bool temp_user = false;
+  bool explorer_window = false;
+  bool antivirus = false;
+  bool indexer = false;
+  bool backup = false;
+  bool dp_client = false;
+  bool dp_faults = false;
+  bool crash = false;
+  bool exponential = false;
+  bool jitter = false;
+  bool updates = false;
+  bool compressed = false;
+  [[nodiscard]] std::string text() const;
+};
+
+struct GeneratedWorld {
+  Scenario scenario;
+  SwarmFeatures features;
+  // True when the policy retries forever (no count, no deadline) with delays short enough that
+  // every package must be installed by the horizon once all holds and faults are over.
+  bool must_install_all = false;
+};
+
+[[nodiscard]] GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options);
+
+}  // namespace distsim::sim

@@ -1,0 +1,63 @@
+// The event loop: pop the earliest (time, sequence) event, advance the clock, dispatch.
+#include "sim/core/kernel.h"
+
+#include <algorithm>
+
+#include "model/assert.h"
+#include "sim/core/limits.h"
+
+namespace distsim::sim {
+
+std::string_view run_outcome_name(RunOutcome outcome) {
+  switch (outcome) {
+    case RunOutcome::horizon_reached:
+      return "horizon_reached";
+    case RunOutcome::queue_empty:
+      return "queue_empty";
+    case RunOutcome::budget_exhausted:
+      return "budget_exhausted";
+    case RunOutcome::pending_limit_hit:
+      return "pending_limit_hit";
+  }
+  DISTSIM_ASSERT(false);
+}
+
+Kernel::Kernel() { heap_.reserve(1024); }
+
+bool Kernel::later(const Event& left, const Event& right) {
+  if (left.at_us != right.at_us) return left.at_us > right.at_us;
+  return left.sequence > right.sequence;
+}
+
+void Kernel::schedule(TimeUs at_us, EventTarget& target, uint64_t payload) {
+  DISTSIM_ASSERT(at_us >= now_us_);
+  if (heap_.size() >= kEventsPendingMax) {
+    pending_limit_hit_ = true;
+    return;
+  }
+  heap_.push_back(Event{at_us, next_sequence_++, &target, payload});
+  std::push_heap(heap_.begin(), heap_.end(), later);
+}
+
+RunOutcome Kernel::run_until(TimeUs horizon_us, uint64_t event_budget) {
+  DISTSIM_ASSERT(horizon_us >= now_us_);
+  uint64_t executed_here = 0;
+  while (!heap_.empty() && heap_.front().at_us <= horizon_us) {
+    if (pending_limit_hit_) return RunOutcome::pending_limit_hit;
+    if (executed_here == event_budget) return RunOutcome::budget_exhausted;
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    const Event event = heap_.back();
+    heap_.pop_back();
+    DISTSIM_ASSERT(event.at_us >= now_us_);
+    now_us_ = event.at_us;
+    ++executed_here;
+    ++events_executed_;
+    event.target->on_event(event.payload);
+  }
+  if (pending_limit_hit_) return RunOutcome::pending_limit_hit;
+  const bool drained = heap_.empty();
+  now_us_ = horizon_us;
+  return drained ? RunOutcome::queue_empty : RunOutcome::horizon_reached;
+}
+
+}  // namespace distsim::sim

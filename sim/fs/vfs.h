@@ -1,0 +1,166 @@
+// The virtual Windows file system: volumes (drive letters and UNC shares), directories, files
+// with a size and a content version, open handles with access and share modes, the exact
+// CreateFile sharing rule (facts/windows-sharing.md section 1), byte-range locks, delete-pending
+// files and the rename/delete rules. Every refusal is a Win32Error value; nothing is special-cased
+// per actor. Every operation is recorded in an access log and reported to an observer (the trace).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/file_access.h"
+#include "model/ports.h"
+#include "model/result.h"
+#include "model/time.h"
+#include "model/win32_error.h"
+#include "sim/core/clock.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim {
+
+using model::AccessMask;
+using model::FileContent;
+using model::HandleId;
+using model::ShareMode;
+using model::TimeUs;
+using model::Win32Error;
+
+using ActorId = uint32_t;
+
+enum class VfsOperation {
+  open,
+  close,
+  read,
+  write,
+  lock,
+  unlock,
+  delete_file,
+  remove_directory,
+  rename,
+  create_directory,
+  list_directory
+};
+
+[[nodiscard]] std::string_view vfs_operation_name(VfsOperation operation);
+
+// One operation as the access log and the trace see it.
+struct VfsEvent {
+  TimeUs t_us = 0;
+  ActorId actor = 0;
+  VfsOperation operation = VfsOperation::open;
+  std::string path;   // normalised display form of the path (case as first created)
+  std::string to;     // rename target
+  AccessMask access;  // open: the requested access
+  ShareMode share;    // open: the requested share mode
+  Win32Error result = Win32Error::ok;
+  HandleId handle = 0;  // open (on success), close, read, write, lock, unlock
+};
+
+class VfsObserver {
+ public:
+  virtual ~VfsObserver() = default;
+  virtual void on_vfs_event(const VfsEvent& event) = 0;
+};
+
+struct VolumeOptions {
+  std::string root;  // "C:" or "\\DP01\SMSPKGD$"
+  uint64_t capacity_bytes = 100ull * 1024 * 1024 * 1024;
+};
+
+struct VfsOptions {
+  // Windows 10 1903+ POSIX delete: a deleted name is released at once instead of lingering
+  // delete-pending until the last handle closes. Off by default (the SMS 2.0 era).
+  bool posix_delete = false;
+  bool record_access_log = true;
+};
+
+class VirtualFileSystem {
+ public:
+  VirtualFileSystem(const Clock& clock, VfsOptions options);
+  ~VirtualFileSystem();
+  VirtualFileSystem(const VirtualFileSystem&) = delete;
+  VirtualFileSystem& operator=(const VirtualFileSystem&) = delete;
+
+  // Actors are named once; the name appears in the access log and the trace.
+  [[nodiscard]] ActorId register_actor(const std::string& name);
+  [[nodiscard]] const std::string& actor_name(ActorId actor) const;
+
+  void set_observer(VfsObserver* observer);
+
+  // --- world set-up and faults (not subject to sharing; not recorded as actor operations)
+  // Adds a volume; a drive volume is created on first use anyway with default capacity.
+  [[nodiscard]] Win32Error add_volume(const VolumeOptions& options);
+  // A share that is unreachable refuses every operation with ERROR_BAD_NETPATH.
+  [[nodiscard]] Win32Error set_volume_reachable(const std::string& root, bool reachable);
+  // Changes the free space by setting capacity; existing files stay.
+  [[nodiscard]] Win32Error set_volume_capacity(const std::string& root, uint64_t capacity_bytes);
+  // Creates a directory and its parents.
+  [[nodiscard]] Win32Error make_directories(const std::string& path);
+  // Creates (or replaces) a file and its parents with the given content.
+  [[nodiscard]] Win32Error make_file(const std::string& path, FileContent content);
+  // A version number never used before in this file system (for writes that change content).
+  [[nodiscard]] uint64_t new_content_version();
+
+  // --- operations of an actor (sharing rule applies; recorded)
+  [[nodiscard]] model::Result<HandleId> open(ActorId actor, const model::OpenRequest& request);
+  void close(ActorId actor, HandleId handle);
+  [[nodiscard]] model::Result<FileContent> read(ActorId actor, HandleId handle);
+  [[nodiscard]] Win32Error write(ActorId actor, HandleId handle, const FileContent& content);
+  // LockFileEx with LOCKFILE_FAIL_IMMEDIATELY: ERROR_LOCK_VIOLATION when it overlaps another
+  // handle's lock (shared locks may overlap shared locks).
+  [[nodiscard]] Win32Error lock(ActorId actor, HandleId handle, uint64_t offset, uint64_t length,
+                                bool exclusive);
+  [[nodiscard]] Win32Error unlock(ActorId actor, HandleId handle, uint64_t offset, uint64_t length);
+  [[nodiscard]] Win32Error delete_file(ActorId actor, const std::string& path);
+  [[nodiscard]] Win32Error remove_directory(ActorId actor, const std::string& path);
+  [[nodiscard]] Win32Error rename(ActorId actor, const std::string& from, const std::string& to);
+  [[nodiscard]] Win32Error create_directories(ActorId actor, const std::string& path);
+  [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(
+      ActorId actor, const std::string& path);
+
+  // --- queries for checkers and tests (no side effects)
+  [[nodiscard]] bool exists(const std::string& path) const;
+  [[nodiscard]] bool is_directory(const std::string& path) const;
+  [[nodiscard]] std::optional<FileContent> file_content(const std::string& path) const;
+  [[nodiscard]] bool is_delete_pending(const std::string& path) const;
+  [[nodiscard]] uint32_t open_handle_count(const std::string& path) const;
+  [[nodiscard]] uint32_t open_handle_count() const;
+  // The handles an actor holds, in id order (a dying process's handles are closed from this).
+  [[nodiscard]] std::vector<HandleId> open_handles_of(ActorId actor) const;
+  // Files under a directory, recursively, as full display paths sorted case-insensitively.
+  [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;
+  [[nodiscard]] std::optional<std::string> handle_path(HandleId handle) const;
+  [[nodiscard]] const std::vector<VfsEvent>& access_log() const;
+  // Events not kept because the log reached kAccessLogEntriesMax (the observer still saw them).
+  [[nodiscard]] uint64_t access_log_dropped_count() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// The model's FileSystemPort bound to one actor of a VirtualFileSystem.
+class ActorFileSystem final : public model::FileSystemPort {
+ public:
+  ActorFileSystem(VirtualFileSystem& vfs, ActorId actor) : vfs_(vfs), actor_(actor) {}
+  [[nodiscard]] model::Result<HandleId> open(const model::OpenRequest& request) override;
+  void close(HandleId handle) override;
+  [[nodiscard]] model::Result<FileContent> read(HandleId handle) override;
+  [[nodiscard]] Win32Error write(HandleId handle, const FileContent& content) override;
+  [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(
+      const std::string& path) override;
+  [[nodiscard]] Win32Error create_directories(const std::string& path) override;
+  [[nodiscard]] Win32Error delete_file(const std::string& path) override;
+  [[nodiscard]] Win32Error remove_directory(const std::string& path) override;
+  [[nodiscard]] Win32Error rename(const std::string& from, const std::string& to) override;
+
+ private:
+  VirtualFileSystem& vfs_;
+  ActorId actor_;
+};
+
+}  // namespace distsim::sim

@@ -1,0 +1,129 @@
+// The antivirus scanner: notices other actors' writes and opens under its scope, and scans each
+// such file through the kernel (never from inside the VFS notification), one handle per scan.
+#include "sim/holders/antivirus.h"
+
+#include <algorithm>
+
+#include "model/assert.h"
+#include "sim/core/limits.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim {
+namespace {
+
+constexpr uint64_t kBeginScan = 0;
+constexpr uint64_t kEndScan = 1;
+
+bool has_trigger(const HolderSpec& spec, AntivirusTrigger trigger) {
+  const std::vector<AntivirusTrigger> triggers =
+      spec.antivirus_on.value_or(std::vector<AntivirusTrigger>{AntivirusTrigger::write_close});
+  return std::find(triggers.begin(), triggers.end(), trigger) != triggers.end();
+}
+
+}  // namespace
+
+Antivirus::Antivirus(HolderContext context, HolderSpec spec)
+    : Holder(context, std::move(spec)),
+      scope_(spec_.scope),
+      on_write_close_(has_trigger(spec_, AntivirusTrigger::write_close)),
+      on_open_(has_trigger(spec_, AntivirusTrigger::open)) {
+  DISTSIM_ASSERT(spec_.kind == HolderKind::antivirus);
+}
+
+void Antivirus::start() { active_ = ActiveSpans(draw_windows()); }
+
+void Antivirus::on_vfs_event(const VfsEvent& event) {
+  if (event.operation == VfsOperation::close) {
+    // Handle ids are never reused, so a closed handle is forgotten whoever closed it.
+    const bool wrote = written_.erase(event.handle) == 1;
+    if (wrote && active_.contains(event.t_us) && scope_.contains(event.path)) {
+      request_scan(event.path, "write_close");
+    }
+    return;
+  }
+  if (!triggered_by(event)) return;
+  if (event.operation == VfsOperation::write) {
+    DISTSIM_ASSERT(written_.size() < kHandlesOpenMax);
+    written_.insert(event.handle);
+  } else {
+    request_scan(event.path, "open");
+  }
+}
+
+bool Antivirus::triggered_by(const VfsEvent& event) {
+  if (event.actor == actor_ || event.result != Win32Error::ok) return false;
+  const bool watched = (event.operation == VfsOperation::write && on_write_close_) ||
+                       (event.operation == VfsOperation::open && on_open_);
+  return watched && active_.contains(event.t_us) && scope_.contains(event.path);
+}
+
+void Antivirus::request_scan(const std::string& path, std::string_view trigger) {
+  std::string key = upper_ascii(path);
+  if (scanning_keys_.count(key) != 0) return;  // the queued or running scan covers it
+  if (scans_.size() >= kAntivirusScansPendingMax) {
+    context_.trace.add(context_.kernel.now(), spec_.name, "scan_dropped",
+                       {{"path", path},
+                        {"trigger", std::string(trigger)},
+                        {"reason", std::string("kAntivirusScansPendingMax")}});
+    return;
+  }
+  const uint64_t scan_id = next_scan_id_++;
+  scanning_keys_.insert(key);
+  scans_.emplace(scan_id, Scan{path, std::move(key), trigger, 0});
+  context_.kernel.schedule(context_.kernel.now(), *this, (scan_id << 1) | kBeginScan);
+  DISTSIM_ASSERT(scans_.size() == scanning_keys_.size());
+}
+
+void Antivirus::on_event(uint64_t payload) {
+  const uint64_t scan_id = payload >> 1;
+  if ((payload & 1) == kBeginScan) {
+    begin_scan(scan_id);
+  } else {
+    end_scan(scan_id);
+  }
+}
+
+void Antivirus::begin_scan(uint64_t scan_id) {
+  const auto found = scans_.find(scan_id);
+  DISTSIM_ASSERT(found != scans_.end());
+  Scan& scan = found->second;
+  DISTSIM_ASSERT(scan.handle == 0);
+  if (!is_file(scan.path)) {  // deleted meanwhile, or a directory the `open` trigger saw
+    end_scan(scan_id);
+    return;
+  }
+  using namespace model::access_bits;
+  const AccessMask access = spec_.access.value_or(AccessMask{kGenericRead});
+  const ShareMode share = spec_.share.value_or(ShareMode{model::share_bits::kRead});
+  auto opened = context_.vfs.open(
+      actor_, {scan.path, access, share, model::CreateDisposition::open_existing});
+  if (!opened.ok()) {  // the refused open is in the trace; this scan is given up
+    end_scan(scan_id);
+    return;
+  }
+  scan.handle = opened.value();
+  (void)context_.vfs.read(actor_, scan.handle);  // 33 under a byte-range lock; the scan goes on
+  const auto content = context_.vfs.file_content(scan.path);
+  DISTSIM_ASSERT(content.has_value());
+  const TimeUs per_mb_us = spec_.per_mb ? draw(*spec_.per_mb) : kDefaultPerMbUs;
+  const TimeUs hold_us = hold_for_size_us(per_mb_us, content->size_bytes, kScanMinUs);
+  const TimeUs now_us = context_.kernel.now();
+  context_.trace.add(now_us, spec_.name, "scan_start",
+                     {{"path", scan.path},
+                      {"trigger", std::string(scan.trigger)},
+                      {"for_us", static_cast<int64_t>(hold_us)}});
+  if (hold_us <= context_.horizon_us - now_us) {
+    context_.kernel.schedule(now_us + hold_us, *this, (scan_id << 1) | kEndScan);
+  }
+}
+
+void Antivirus::end_scan(uint64_t scan_id) {
+  const auto found = scans_.find(scan_id);
+  DISTSIM_ASSERT(found != scans_.end());
+  if (found->second.handle != 0) context_.vfs.close(actor_, found->second.handle);
+  scanning_keys_.erase(found->second.key);
+  scans_.erase(found);
+  DISTSIM_ASSERT(scans_.size() == scanning_keys_.size());
+}
+
+}  // namespace distsim::sim

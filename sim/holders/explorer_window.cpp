@@ -1,0 +1,31 @@
+// explorer_window's one hold: the folder handle, then Thumbs.db when thumbnails are on.
+#include "sim/holders/explorer_window.h"
+
+namespace distsim::sim {
+
+std::vector<HandleId> ExplorerWindow::acquire() {
+  using namespace model::access_bits;
+  std::vector<HandleId> handles;
+  const auto folder_access =
+      spec_.access.value_or(AccessMask{kFileReadData /* FILE_LIST_DIRECTORY */ | kSynchronize});
+  const auto folder_share = spec_.share.value_or(ShareMode{model::share_bits::kAll});
+  auto folder = context_.vfs.open(
+      actor_, {spec_.path, folder_access, folder_share, model::CreateDisposition::open_existing});
+  if (folder.ok()) handles.push_back(folder.value());
+  if (!spec_.thumbnails || !folder.ok()) return handles;
+  const std::string thumbs_path = spec_.path + "\\Thumbs.db";
+  const bool existed = context_.vfs.exists(thumbs_path);
+  auto thumbs = context_.vfs.open(
+      actor_, {thumbs_path, AccessMask{kGenericRead | kGenericWrite},
+               ShareMode{model::share_bits::kRead}, model::CreateDisposition::open_always});
+  if (!thumbs.ok()) return handles;
+  handles.push_back(thumbs.value());
+  if (!existed) {
+    // Assumption: a fresh thumbnail cache of 4 KB, written when the window first renders.
+    (void)context_.vfs.write(actor_, thumbs.value(),
+                             FileContent{4096, context_.vfs.new_content_version()});
+  }
+  return handles;
+}
+
+}  // namespace distsim::sim

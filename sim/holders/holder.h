@@ -1,0 +1,132 @@
+// Lock holders: actors that open and close handles on a schedule. Every holder acts only through
+// VirtualFileSystem calls with explicit access and share flags, so whatever it blocks is blocked
+// by the sharing rule, never by a special case. This file owns the common part: the context a
+// holder acts in, step findings, and the at/for/until/every/count schedule of repeated holds.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/core/kernel.h"
+#include "sim/core/prng.h"
+#include "sim/core/trace.h"
+#include "sim/fs/vfs.h"
+#include "sim/scenario/scenario.h"
+
+namespace distsim::sim {
+
+// A result a holder was told to expect and did not get (a script step's `expect`).
+struct HolderFinding {
+  std::string holder;
+  std::string what;    // "step 3 (open 'C:\Src\a.txt')"
+  std::string detail;  // "expected ERROR_SHARING_VIOLATION, got ok"
+  TimeUs t_us = 0;
+  SourcePosition position;
+  bool ok = false;
+};
+
+struct HolderContext {
+  Kernel& kernel;
+  VirtualFileSystem& vfs;
+  Trace& trace;
+  std::vector<HolderFinding>& findings;
+  TimeUs horizon_us;
+  uint64_t seed;
+};
+
+// One occurrence of a holder's at/for/until/every/count schedule: [begin_us, end_us), where no
+// end_us means "to the end of the run".
+struct HoldWindow {
+  TimeUs begin_us = 0;
+  std::optional<TimeUs> end_us;
+};
+
+// The union of a holder's windows as disjoint sorted spans, for holders that react to other
+// actors while they are active (antivirus, indexer): "is it active at t" is a binary search.
+class ActiveSpans {
+ public:
+  ActiveSpans() = default;
+  explicit ActiveSpans(const std::vector<HoldWindow>& windows);
+  [[nodiscard]] bool contains(TimeUs t_us) const;
+
+ private:
+  std::vector<std::pair<TimeUs, TimeUs>> spans_;  // [begin, end), sorted, disjoint
+};
+
+// A directory a holder watches (`scope`), recursively: which VFS paths lie below it, compared
+// case-insensitively as Windows does. The directory itself is not "in" its scope.
+class PathScope {
+ public:
+  PathScope() = default;
+  // Requires a path parse_windows_path accepts (the loader checked it).
+  explicit PathScope(const std::string& directory);
+  [[nodiscard]] bool contains(std::string_view path) const;
+  [[nodiscard]] const std::string& display() const { return display_; }
+
+ private:
+  std::string display_;
+  std::string prefix_key_;  // upper-cased display with a trailing separator
+};
+
+// How long a holder keeps a file of `size_bytes` open at `per_mb_us` per MB (1 MB = 1024 KB),
+// rounded up and never below `floor_us`; saturates at kRunHorizonMaxUs instead of overflowing.
+[[nodiscard]] TimeUs hold_for_size_us(TimeUs per_mb_us, uint64_t size_bytes, TimeUs floor_us);
+
+class Holder : public EventTarget {
+ public:
+  Holder(HolderContext context, HolderSpec spec);
+  // Schedules the holder's first event. Call once, before the run.
+  virtual void start() = 0;
+  [[nodiscard]] const std::string& name() const { return spec_.name; }
+  [[nodiscard]] ActorId actor() const { return actor_; }
+
+  // Every VFS operation of every actor, as it happens (the holder's own included). A holder that
+  // reacts (an antivirus scanning a file just written) must not call the VFS from here: it
+  // schedules an event at kernel.now() instead, so operations never nest.
+  virtual void on_vfs_event(const VfsEvent& event) { static_cast<void>(event); }
+  // Whether on_vfs_event does anything: the world offers VFS events only to holders that react,
+  // which keeps the VFS hot path from growing with the number of holders.
+  [[nodiscard]] virtual bool watches_vfs() const { return false; }
+
+ protected:
+  [[nodiscard]] TimeUs draw(const DurationSpec& duration);
+  // Every occurrence of the at/for/until/every/count schedule that begins within the run, drawn
+  // in the order RepeatingHolder draws them (at, then for and every per occurrence), so a holder
+  // built on it sees the same draws as one built on RepeatingHolder.
+  [[nodiscard]] std::vector<HoldWindow> draw_windows();
+  // True when `path` names an existing file right now (a query: nothing is logged or traced).
+  [[nodiscard]] bool is_file(const std::string& path) const;
+  void note_step(std::string what, bool ok, std::string detail, SourcePosition position);
+
+  HolderContext context_;
+  HolderSpec spec_;
+  ActorId actor_;
+  Prng random_;
+};
+
+// A holder whose holds follow at / for / until / every / count: occurrence k begins at
+// at + every_1 + ... + every_k and ends `for` later, at `until`, or never (end of the run).
+class RepeatingHolder : public Holder {
+ public:
+  using Holder::Holder;
+  void start() final;
+  void on_event(uint64_t payload) final;
+
+ protected:
+  // Opens what one hold opens; returns the handles to close when it ends.
+  [[nodiscard]] virtual std::vector<HandleId> acquire() = 0;
+
+ private:
+  void begin(uint32_t occurrence);
+  void end(uint32_t occurrence);
+
+  std::map<uint32_t, std::vector<HandleId>> held_;  // by occurrence
+  TimeUs next_begin_us_ = 0;
+};
+
+}  // namespace distsim::sim

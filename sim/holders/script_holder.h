@@ -1,0 +1,27 @@
+// script: a holder that does exactly what its steps say (open/close/lock/unlock/write/delete/
+// rename at given times), checking each step's optional `expect` against the actual result.
+// `delete` of a directory is RemoveDirectory (32 from a handle without FILE_SHARE_DELETE, such as
+// a process's current directory; 145 when not empty); of a file, DeleteFile.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "sim/holders/holder.h"
+
+namespace distsim::sim {
+
+class ScriptHolder final : public Holder {
+ public:
+  using Holder::Holder;
+  void start() override;
+  void on_event(uint64_t payload) override;
+
+ private:
+  [[nodiscard]] Win32Error run_step(const ScriptStep& step, std::string& what);
+  [[nodiscard]] std::optional<HandleId> bound_handle(const std::string& name) const;
+
+  std::map<std::string, HandleId> handles_;  // by the step's `as` name
+};
+
+}  // namespace distsim::sim

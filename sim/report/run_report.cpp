@@ -1,0 +1,198 @@
+// Formats a run for people (summary), for programs (JSON) and for SMS tools (CSV, Distmgr.log).
+#include "sim/report/run_report.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "model/distmgr_log.h"
+#include "sim/core/trace.h"
+
+namespace distsim::sim {
+namespace {
+
+std::string pass_line(const PassRecord& pass) {
+  std::string line =
+      fmt::format("    attempt {:>3}  at {:<12}", pass.attempt, clock_text(pass.start_us));
+  if (!pass.end_us) return line + "  still running at the end";
+  if (pass.result == model::PassResult::interrupted) {
+    return line +
+           fmt::format("  interrupted at {} by a crash of the manager", clock_text(*pass.end_us));
+  }
+  if (pass.result == model::PassResult::success) {
+    return line + fmt::format("  installed at {}", clock_text(*pass.end_us));
+  }
+  line += fmt::format("  failed with error {} ({})", model::win32_code(pass.error),
+                      model::win32_error_name(pass.error));
+  if (pass.next_retry_us)
+    return line + fmt::format(", retry at {}", clock_text(*pass.next_retry_us));
+  return line + ", not retried";
+}
+
+void append_packages(std::string& out, const RunResult& run) {
+  out += "packages\n";
+  if (run.packages.empty()) out += "  (none arrived)\n";
+  for (const auto& package : run.packages) {
+    const uint32_t retries = package.attempt_count == 0 ? 0 : package.attempt_count - 1;
+    out +=
+        fmt::format("  {} \"{}\": {} since {}, {} attempts, {} retries\n", package.id, package.name,
+                    model::package_state_name(package.state),
+                    clock_text(package.state_since_us.value_or(0)), package.attempt_count, retries);
+    for (const PassRecord& pass : run.passes) {
+      if (pass.package_id == package.id) out += pass_line(pass) + "\n";
+    }
+    for (const auto& dp : package.distribution_points) {
+      out += fmt::format("    DP {}: {}, {} copy attempts{}\n", dp.dp_name,
+                         model::dp_state_name(dp.state), dp.attempt_count,
+                         dp.installed_at_us && dp.state == model::DpState::installed
+                             ? fmt::format(", installed at {}", clock_text(*dp.installed_at_us))
+                             : std::string());
+    }
+  }
+}
+
+void append_status_messages(std::string& out, const RunResult& run) {
+  std::map<uint32_t, std::pair<char, uint64_t>> counts;
+  for (const auto& message : run.status_messages) {
+    auto& entry = counts[message.id];
+    entry.first = model::severity_letter(message.severity);
+    ++entry.second;
+  }
+  out += "status messages (SMS_DISTRIBUTION_MANAGER)\n";
+  if (counts.empty()) out += "  (none)\n";
+  for (const auto& [id, entry] : counts) {
+    out += fmt::format("  {} {}  x{}\n", id, entry.first, entry.second);
+  }
+}
+
+std::string expectation_line(const ExpectationResult& result) {
+  std::string line = fmt::format("  {}  {}", result.ok ? "PASS" : "FAIL", result.what);
+  if (result.ok) return result.actual.empty() ? line : fmt::format("{}: {}", line, result.actual);
+  if (!result.expected.empty())
+    line += fmt::format(": expected {}, got {}", result.expected, result.actual);
+  else
+    line += fmt::format(": {}", result.actual);
+  if (result.t_us) line += fmt::format(" (at {})", clock_text(*result.t_us));
+  if (result.position.line > 0) line += fmt::format(" [line {}]", result.position.line);
+  return line;
+}
+
+}  // namespace
+
+std::string summary_text(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict,
+                         const SummaryOptions& options) {
+  std::string out;
+  if (!options.quiet) {
+    out += fmt::format("scenario: {} ({})\n", scenario.name, scenario.file);
+    out += fmt::format("seed {}, horizon {}, profile {}, {} events, outcome {}\n\n", run.seed,
+                       duration_text(run.until_us), model::profile_name(run.site.profile),
+                       run.events_executed, run_outcome_name(run.outcome));
+    append_packages(out, run);
+    out += "\n";
+    append_status_messages(out, run);
+    out += fmt::format("component status SMS_DISTRIBUTION_MANAGER: {}\n\n",
+                       model::component_status_name(run.component_status));
+  }
+  if (run.log_lines_dropped + run.status_messages_dropped > 0) {
+    out += fmt::format(
+        "records dropped: {} log lines past kLogLinesKeptMax, {} status messages "
+        "past kStatusMessagesKeptMax\n",
+        run.log_lines_dropped, run.status_messages_dropped);
+  }
+  if (run.outcome == RunOutcome::budget_exhausted || run.outcome == RunOutcome::pending_limit_hit) {
+    out += fmt::format("run stopped early: {} after {} events (virtual time budget not reached)\n",
+                       run_outcome_name(run.outcome), run.events_executed);
+  }
+  if (!verdict.expectations.empty()) {
+    if (!options.quiet) out += "expectations\n";
+    for (const auto& result : verdict.expectations) {
+      if (options.quiet && result.ok) continue;
+      out += expectation_line(result) + "\n";
+    }
+  }
+  if (verdict.passed()) {
+    if (!options.quiet) {
+      out += fmt::format("\nPASS: {} expectations held\n", verdict.expectations.size());
+    }
+    return out;
+  }
+  out +=
+      fmt::format("\nFAIL: {} of {} expectations failed{}\n", verdict.failed_count,
+                  verdict.expectations.size(), verdict.outcome_ok ? "" : ", the run was cut short");
+  out += fmt::format("reproduce with: {}\n", repro_command(scenario, run));
+  return out;
+}
+
+std::string summary_json(const Scenario& scenario, const RunResult& run,
+                         const RunVerdict& verdict) {
+  std::string out = fmt::format(
+      "{{\"scenario\":{},\"file\":{},\"seed\":{},\"until_us\":{},\"profile\":{},\"kernel_events\":{"
+      "},"
+      "\"outcome\":{},\"passed\":{},\"component_status\":{},\"packages\":[",
+      json_quote(scenario.name), json_quote(scenario.file), run.seed, run.until_us,
+      json_quote(model::profile_name(run.site.profile)), run.events_executed,
+      json_quote(run_outcome_name(run.outcome)), verdict.passed() ? "true" : "false",
+      json_quote(model::component_status_name(run.component_status)));
+  for (size_t index = 0; index < run.packages.size(); ++index) {
+    const auto& package = run.packages[index];
+    out += fmt::format(
+        "{}{{\"id\":{},\"state\":{},\"attempts\":{},\"retries\":{},\"installed_at_us\":{},"
+        "\"distribution_points\":{{",
+        index ? "," : "", json_quote(package.id),
+        json_quote(model::package_state_name(package.state)), package.attempt_count,
+        package.attempt_count == 0 ? 0 : package.attempt_count - 1,
+        package.installed_at_us ? fmt::format("{}", *package.installed_at_us) : "null");
+    for (size_t dp = 0; dp < package.distribution_points.size(); ++dp) {
+      out +=
+          fmt::format("{}{}:{}", dp ? "," : "", json_quote(package.distribution_points[dp].dp_name),
+                      json_quote(model::dp_state_name(package.distribution_points[dp].state)));
+    }
+    out += "}}";
+  }
+  out += "],\"status_messages\":{";
+  std::map<uint32_t, uint64_t> counts;
+  for (const auto& message : run.status_messages) ++counts[message.id];
+  bool first = true;
+  for (const auto& [id, count] : counts) {
+    out += fmt::format("{}\"{}\":{}", first ? "" : ",", id, count);
+    first = false;
+  }
+  out += "},\"expectations\":[";
+  for (size_t index = 0; index < verdict.expectations.size(); ++index) {
+    const auto& result = verdict.expectations[index];
+    out += fmt::format("{}{{\"what\":{},\"ok\":{},\"expected\":{},\"actual\":{}}}",
+                       index ? "," : "", json_quote(result.what), result.ok ? "true" : "false",
+                       json_quote(result.expected), json_quote(result.actual));
+  }
+  out += fmt::format("],\"repro\":{}}}\n", json_quote(repro_command(scenario, run)));
+  return out;
+}
+
+std::string status_csv(const RunResult& run) {
+  const auto quoted = [](std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string out = "time_us,time,id,severity,component,package,dp,text\n";
+  for (const auto& message : run.status_messages) {
+    out += fmt::format("{},{},{},{},{},{},{},{}\n", message.t_us, duration_text(message.t_us),
+                       message.id, model::severity_letter(message.severity), message.component,
+                       quoted(message.package_id), quoted(message.dp_name), quoted(message.text));
+  }
+  return out;
+}
+
+std::string distmgr_log_text(const RunResult& run) {
+  std::string out;
+  for (const auto& line : run.log_lines) {
+    out += formatted_log_line(run, line);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace distsim::sim

@@ -1,0 +1,27 @@
+// What `distsim run` shows and writes about one run: the human summary, the machine-readable
+// JSON summary, the status-message CSV and the Distmgr.log text. Pure functions of the run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/check/verdict.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/world.h"
+
+namespace distsim::sim {
+
+struct SummaryOptions {
+  bool quiet = false;  // only failures (and the repro line)
+};
+
+[[nodiscard]] std::string summary_text(const Scenario& scenario, const RunResult& run,
+                                       const RunVerdict& verdict, const SummaryOptions& options);
+[[nodiscard]] std::string summary_json(const Scenario& scenario, const RunResult& run,
+                                       const RunVerdict& verdict);
+// time_us,time,id,severity,component,package,dp,text (RFC 4180 quoting).
+[[nodiscard]] std::string status_csv(const RunResult& run);
+// Distmgr.log: one formatted line per log record, CRLF-free, newline-terminated.
+[[nodiscard]] std::string distmgr_log_text(const RunResult& run);
+
+}  // namespace distsim::sim

@@ -1,0 +1,588 @@
+// Writes a Scenario as YAML, section by section. Strings are quoted so that YAML never reads them
+// as something else (a DP named `null`, a name with `: ` in it); values use value_parse's format_*
+// spellings and the enum name tables of scenario.h, the same ones the loader reads.
+#include "sim/scenario/scenario_writer.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/assert.h"
+#include "sim/scenario/value_parse.h"
+
+namespace distsim::sim {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Scalars.
+
+// UTF-8 sequences that YAML reads as line breaks or a byte order mark, with their escapes.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kSpecialSequences{{
+    {"\xC2\x85", "\\N"},
+    {"\xE2\x80\xA8", "\\L"},
+    {"\xE2\x80\xA9", "\\P"},
+    {"\xEF\xBB\xBF", "\\uFEFF"},
+}};
+
+// The escape of the special sequence that starts at `index`, or nullopt.
+std::optional<std::pair<size_t, std::string_view>> special_at(std::string_view text, size_t index) {
+  for (const auto& [sequence, escape] : kSpecialSequences) {
+    if (text.substr(index, sequence.size()) == sequence) {
+      return std::pair{sequence.size(), escape};
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_control(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7F;
+}
+
+bool needs_double_quotes(std::string_view text) {
+  for (size_t index = 0; index < text.size(); ++index) {
+    if (is_control(text[index]) || special_at(text, index)) return true;
+  }
+  return false;
+}
+
+std::string double_quoted(std::string_view text) {
+  std::string out = "\"";
+  for (size_t index = 0; index < text.size(); ++index) {
+    if (const auto special = special_at(text, index)) {
+      out += special->second;
+      index += special->first - 1;
+      continue;
+    }
+    const char c = text[index];
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (is_control(c)) {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// A string as a quoted scalar: single quotes where every character can stand as itself,
+// double quotes with escapes otherwise.
+std::string quoted(std::string_view text) {
+  if (needs_double_quotes(text)) return double_quoted(text);
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+bool is_plain_safe_char(char c) {
+  return is_ascii_letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+// Words that YAML 1.1 or 1.2 reads as null or a boolean, compared ignoring case.
+bool is_reserved_word(std::string_view text) {
+  constexpr std::array<std::string_view, 9> kWords{"null", "true", "false", "yes", "no",
+                                                   "on",   "off",  "y",     "n"};
+  for (const std::string_view word : kWords) {
+    if (word.size() != text.size()) continue;
+    bool same = true;
+    for (size_t index = 0; index < word.size() && same; ++index) {
+      const char c = text[index];
+      same = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == word[index];
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+// An identifier (package id, DP, holder or handle name) plain where no YAML reader can take it
+// for a number, a boolean or null, quoted otherwise.
+std::string identifier(std::string_view text) {
+  bool plain = !text.empty() && is_ascii_letter(text[0]) && !is_reserved_word(text);
+  for (const char c : text) plain = plain && is_plain_safe_char(c);
+  return plain ? std::string(text) : quoted(text);
+}
+
+// The lines of a literal block scalar (`|` or `|-`) for multi-line text, or nullopt where only
+// a quoted scalar keeps the text exact (leading spaces, trailing spaces, control characters, more
+// than one final newline).
+std::optional<std::string> literal_block(std::string_view text, size_t indent) {
+  if (text.find('\n') == std::string_view::npos || text.front() == ' ' || text.front() == '\n') {
+    return std::nullopt;
+  }
+  for (size_t index = 0; index < text.size(); ++index) {
+    if ((is_control(text[index]) && text[index] != '\n') || special_at(text, index)) {
+      return std::nullopt;
+    }
+  }
+  const bool final_newline = text.back() == '\n';
+  const std::string_view body = final_newline ? text.substr(0, text.size() - 1) : text;
+  if (body.empty() || body.back() == '\n') return std::nullopt;
+  std::string out = final_newline ? "|\n" : "|-\n";
+  size_t start = 0;
+  while (start <= body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string_view::npos) end = body.size();
+    const std::string_view line = body.substr(start, end - start);
+    if (!line.empty() && line.back() == ' ') return std::nullopt;
+    out += line.empty() ? "\n" : fmt::format("{:{}}{}\n", "", indent, line);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string duration_spec_text(const DurationSpec& spec) {
+  switch (spec.kind) {
+    case DurationSpec::Kind::constant:
+      return format_duration(spec.value_us);
+    case DurationSpec::Kind::uniform:
+      DISTSIM_ASSERT(spec.value_us <= spec.high_us);
+      return fmt::format("{{uniform: [{}, {}]}}", format_duration(spec.value_us),
+                         format_duration(spec.high_us));
+    case DurationSpec::Kind::exponential:
+      return fmt::format("{{exponential: {}}}", format_duration(spec.value_us));
+  }
+  DISTSIM_ASSERT(false);
+}
+
+std::string count_range_yaml(const CountRange& range) {
+  DISTSIM_ASSERT(range.min <= range.max);
+  if (range.min == range.max) return fmt::format("{}", range.min);
+  constexpr uint64_t kUnbounded = std::numeric_limits<uint64_t>::max();
+  if (range.max == kUnbounded) return fmt::format("{{min: {}}}", range.min);
+  if (range.min == 0) return fmt::format("{{max: {}}}", range.max);
+  return fmt::format("{{min: {}, max: {}}}", range.min, range.max);
+}
+
+std::string flow_list(const std::vector<std::string>& items) {
+  return fmt::format("[{}]", fmt::join(items, ", "));
+}
+
+std::string access_list(model::AccessMask access) {
+  const std::vector<std::string> names = model::access_names(access);
+  uint32_t bits = 0;
+  for (const std::string& name : names) bits |= model::access_right_from_name(name).value_or(0);
+  DISTSIM_ASSERT(bits == access.bits);  // every bit has a name
+  return flow_list(names);
+}
+
+std::string share_list(model::ShareMode share) {
+  const std::vector<std::string> names = model::share_names(share);
+  uint32_t bits = 0;
+  for (const std::string& name : names) bits |= model::share_flag_from_name(name).value_or(0);
+  DISTSIM_ASSERT(bits == share.bits);
+  return flow_list(names);
+}
+
+std::string identifier_list(const std::vector<std::string>& names) {
+  std::vector<std::string> items;
+  for (const std::string& name : names) items.push_back(identifier(name));
+  return flow_list(items);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines.
+
+class YamlOut {
+ public:
+  // `key: value` at `indent` spaces.
+  void field(size_t indent, std::string_view key, std::string_view value) {
+    text_ += fmt::format("{:{}}{}: {}\n", "", indent, key, value);
+  }
+  // `key:` that opens a nested mapping or list.
+  void open(size_t indent, std::string_view key) {
+    text_ += fmt::format("{:{}}{}:\n", "", indent, key);
+  }
+  // `- key: value`: the first field of a list item; its other fields go at indent + 2.
+  void item(size_t indent, std::string_view key, std::string_view value) {
+    text_ += fmt::format("{:{}}- {}: {}\n", "", indent, key, value);
+  }
+  // `- value`: a list item that is a single value.
+  void item(size_t indent, std::string_view value) {
+    text_ += fmt::format("{:{}}- {}\n", "", indent, value);
+  }
+  // `key: ` followed by a block that already ends with its newline.
+  void block(size_t indent, std::string_view key, std::string_view block_text) {
+    text_ += fmt::format("{:{}}{}: {}", "", indent, key, block_text);
+  }
+  [[nodiscard]] std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Sections.
+
+void write_header(YamlOut& out, const Scenario& scenario) {
+  DISTSIM_ASSERT(scenario.version == 1);
+  DISTSIM_ASSERT(!scenario.name.empty());
+  out.field(0, "version", "1");
+  out.field(0, "name", quoted(scenario.name));
+  if (!scenario.description.empty()) {
+    if (const auto block = literal_block(scenario.description, 2)) {
+      out.block(0, "description", *block);
+    } else {
+      out.field(0, "description", quoted(scenario.description));
+    }
+  }
+  out.field(0, "seed", fmt::format("{}", scenario.seed));
+  out.field(0, "until", format_duration(scenario.until_us));
+}
+
+bool retry_written(const RetrySpec& retry) {
+  return retry.count_given || retry.delay_us || retry.backoff || retry.multiplier_milli ||
+         retry.max_delay_us || retry.jitter || retry.deadline_us || retry.retry_on;
+}
+
+void write_retry(YamlOut& out, const RetrySpec& retry) {
+  DISTSIM_ASSERT(retry.count_given || !retry.count);
+  out.open(2, "retry");
+  if (retry.count_given) {
+    out.field(4, "count", retry.count ? fmt::format("{}", *retry.count) : "unlimited");
+  }
+  if (retry.delay_us) out.field(4, "delay", format_duration(*retry.delay_us));
+  if (retry.backoff) out.field(4, "backoff", model::backoff_name(*retry.backoff));
+  if (retry.multiplier_milli) {
+    out.field(4, "multiplier", format_multiplier_milli(*retry.multiplier_milli));
+  }
+  if (retry.max_delay_us) out.field(4, "max_delay", format_duration(*retry.max_delay_us));
+  if (retry.jitter) out.field(4, "jitter", model::jitter_name(*retry.jitter));
+  if (retry.deadline_us) out.field(4, "deadline", format_duration(*retry.deadline_us));
+  if (retry.retry_on) {
+    std::vector<std::string> names;
+    for (const model::Win32Error error : *retry.retry_on) {
+      DISTSIM_ASSERT(error != model::Win32Error::ok);
+      names.emplace_back(model::win32_error_name(error));
+    }
+    out.field(4, "retry_on", flow_list(names));
+  }
+}
+
+std::string threshold_pair(const model::SeverityThresholds& pair) {
+  return fmt::format("[{}, {}]", pair.warning_at, pair.critical_at);
+}
+
+// The site keys distsim adds to the format.
+void write_site_additions(YamlOut& out, const SiteSpec& site) {
+  if (site.log_format) out.field(2, "log_format", enum_name(kLogFormatNames, *site.log_format));
+  if (site.retry_on_wake) out.field(2, "retry_on_wake", *site.retry_on_wake ? "true" : "false");
+  if (site.update_deletes_dp_folder) {
+    out.field(2, "dp_update", enum_name(kDpUpdateNames, *site.update_deletes_dp_folder));
+  }
+  if (site.compression_per_mille) {
+    DISTSIM_ASSERT(*site.compression_per_mille > 0 && *site.compression_per_mille <= 1000);
+    out.field(2, "compression", format_multiplier_milli(*site.compression_per_mille));
+  }
+  if (site.status_thresholds) {
+    out.open(2, "status_thresholds");
+    out.field(4, "errors", threshold_pair(site.status_thresholds->errors));
+    out.field(4, "warnings", threshold_pair(site.status_thresholds->warnings));
+    out.field(4, "informational", threshold_pair(site.status_thresholds->informational));
+  }
+}
+
+void write_site(YamlOut& out, const SiteSpec& site) {
+  out.open(0, "site");
+  if (site.code) out.field(2, "code", identifier(*site.code));
+  if (site.server) out.field(2, "server", quoted(*site.server));
+  out.field(2, "profile", model::profile_name(site.profile));
+  if (retry_written(site.retry)) write_retry(out, site.retry);
+  if (site.max_packages) out.field(2, "max_packages", fmt::format("{}", *site.max_packages));
+  if (site.threads_per_package) {
+    out.field(2, "threads_per_package", fmt::format("{}", *site.threads_per_package));
+  }
+  if (site.source_open_access || site.source_open_share) {
+    out.open(2, "source_open");
+    if (site.source_open_access) out.field(4, "access", access_list(*site.source_open_access));
+    if (site.source_open_share) out.field(4, "share", share_list(*site.source_open_share));
+  }
+  if (site.read_bandwidth_bytes_per_second) {
+    DISTSIM_ASSERT(*site.read_bandwidth_bytes_per_second <=
+                   std::numeric_limits<uint64_t>::max() / 8);
+    out.field(2, "read_bandwidth", format_bandwidth(*site.read_bandwidth_bytes_per_second * 8));
+  }
+  write_site_additions(out, site);
+}
+
+void write_filesystem(YamlOut& out, const std::vector<FilesystemEntry>& entries) {
+  out.open(0, "filesystem");
+  for (const FilesystemEntry& entry : entries) {
+    out.item(2, enum_name(kFilesystemKindKeys, entry.kind), quoted(entry.path));
+    if (entry.kind == FilesystemEntry::Kind::tree) {
+      out.field(4, "files", fmt::format("{}", entry.file_count));
+    }
+    if (entry.kind != FilesystemEntry::Kind::dir) {
+      out.field(4, "size", format_size(entry.size_bytes));
+    }
+  }
+}
+
+void write_distribution_points(YamlOut& out, const std::vector<DistributionPointSpec>& dps) {
+  out.open(0, "distribution_points");
+  for (const DistributionPointSpec& dp : dps) {
+    out.item(2, "name", identifier(dp.name));
+    if (dp.share) out.field(4, "share", quoted(*dp.share));
+    out.field(4, "bandwidth", format_bandwidth(dp.bandwidth_bits_per_second));
+    out.field(4, "free", format_size(dp.free_bytes));
+  }
+}
+
+void write_package_event(YamlOut& out, const PackageEvent& event) {
+  switch (event.kind) {
+    case PackageEvent::Kind::create:
+      out.item(2, "id", identifier(event.id));
+      out.field(4, "name", quoted(event.name));
+      out.field(4, "source", quoted(event.source));
+      break;
+    case PackageEvent::Kind::update:
+      out.item(2, "update", identifier(event.id));
+      break;
+    case PackageEvent::Kind::refresh:
+      out.item(2, "refresh", identifier(event.id));
+      break;
+  }
+  out.field(4, "at", format_duration(event.at_us));
+  if (!event.distribution_points.empty()) {
+    DISTSIM_ASSERT(event.kind != PackageEvent::Kind::update);
+    out.field(4, "distribution_points", identifier_list(event.distribution_points));
+  }
+  if (event.compressed) out.field(4, "compressed", "true");
+}
+
+void write_step(YamlOut& out, const ScriptStep& step) {
+  constexpr size_t kIndent = 8;
+  out.item(kIndent - 2, "at", format_duration(step.at_us));
+  const std::string_view action = enum_name(kScriptActionKeys, step.action);
+  switch (step.action) {
+    case ScriptStep::Action::open:
+      out.field(kIndent, action, quoted(step.path));
+      out.field(kIndent, "access", access_list(step.access));
+      out.field(kIndent, "share", share_list(step.share));
+      if (!step.handle_name.empty()) out.field(kIndent, "as", identifier(step.handle_name));
+      break;
+    case ScriptStep::Action::close:
+    case ScriptStep::Action::write:
+      out.field(kIndent, action, identifier(step.handle_name));
+      break;
+    case ScriptStep::Action::lock:
+    case ScriptStep::Action::unlock:
+      out.field(kIndent, action, identifier(step.handle_name));
+      out.field(kIndent, "offset", fmt::format("{}", step.offset));
+      out.field(kIndent, "length", format_size(step.length));
+      if (step.action == ScriptStep::Action::lock && !step.exclusive) {
+        out.field(kIndent, "exclusive", "false");
+      }
+      break;
+    case ScriptStep::Action::delete_file:
+      out.field(kIndent, action, quoted(step.path));
+      break;
+    case ScriptStep::Action::rename:
+      out.field(kIndent, action, quoted(step.path));
+      out.field(kIndent, "to", quoted(step.to));
+      break;
+  }
+  if (step.expect) out.field(kIndent, "expect", model::win32_error_name(*step.expect));
+}
+
+// The keys of a holder that depend on its kind.
+void write_holder_target(YamlOut& out, const HolderSpec& holder) {
+  switch (holder.kind) {
+    case HolderKind::explorer_window:
+      out.field(4, "path", quoted(holder.path));
+      out.field(4, "thumbnails", holder.thumbnails ? "true" : "false");
+      break;
+    case HolderKind::temp_user:
+      out.field(4, "path", quoted(holder.path));
+      out.field(4, "size", format_size(holder.size_bytes));
+      break;
+    case HolderKind::dp_client:
+      out.field(4, "path", quoted(holder.path));
+      break;
+    case HolderKind::antivirus:
+    case HolderKind::indexer:
+      out.field(4, "scope", quoted(holder.scope));
+      break;
+    case HolderKind::backup:
+      out.field(4, "scope", quoted(holder.scope));
+      out.field(4, "mode", enum_name(kBackupModeNames, holder.backup_mode));
+      break;
+    case HolderKind::script:
+      break;
+  }
+}
+
+void write_holder(YamlOut& out, const HolderSpec& holder) {
+  out.item(2, "kind", enum_name(kHolderKindNames, holder.kind));
+  out.field(4, "name", identifier(holder.name));
+  out.field(4, "at", duration_spec_text(holder.at));
+  if (holder.hold_for) out.field(4, "for", duration_spec_text(*holder.hold_for));
+  if (holder.until_us) out.field(4, "until", format_duration(*holder.until_us));
+  if (holder.every) out.field(4, "every", duration_spec_text(*holder.every));
+  if (holder.count != 1 || holder.every) out.field(4, "count", fmt::format("{}", holder.count));
+  write_holder_target(out, holder);
+  if (holder.access) out.field(4, "access", access_list(*holder.access));
+  if (holder.share) out.field(4, "share", share_list(*holder.share));
+  if (holder.antivirus_on) {
+    std::vector<std::string> names;
+    for (const AntivirusTrigger trigger : *holder.antivirus_on) {
+      names.emplace_back(enum_name(kAntivirusTriggerNames, trigger));
+    }
+    out.field(4, "on", flow_list(names));
+  }
+  if (holder.per_mb) out.field(4, "per_mb", duration_spec_text(*holder.per_mb));
+  if (holder.delay) out.field(4, "delay", duration_spec_text(*holder.delay));
+  if (holder.kind == HolderKind::script) {
+    DISTSIM_ASSERT(!holder.steps.empty());
+    out.open(4, "steps");
+    for (const ScriptStep& step : holder.steps) write_step(out, step);
+  }
+}
+
+void write_faults(YamlOut& out, const std::vector<FaultSpec>& faults) {
+  out.open(0, "faults");
+  for (const FaultSpec& fault : faults) {
+    const std::string target =
+        fault.kind == FaultSpec::Kind::crash ? fault.target : identifier(fault.target);
+    out.item(2, enum_name(kFaultKindKeys, fault.kind), target);
+    out.field(4, "at", format_duration(fault.at_us));
+    if (fault.for_us) out.field(4, "for", format_duration(*fault.for_us));
+    if (fault.restart_after_us) {
+      out.field(4, "restart_after", format_duration(*fault.restart_after_us));
+    }
+  }
+}
+
+void write_package_expectation(YamlOut& out, const PackageExpectation& expectation) {
+  const bool empty = !expectation.state && !expectation.attempts && !expectation.retries &&
+                     !expectation.installed_by_us && expectation.distribution_points.empty();
+  if (empty) {
+    out.field(4, identifier(expectation.package_id), "{}");
+    return;
+  }
+  out.open(4, identifier(expectation.package_id));
+  if (expectation.state) out.field(6, "state", model::package_state_name(*expectation.state));
+  if (expectation.attempts) out.field(6, "attempts", count_range_yaml(*expectation.attempts));
+  if (expectation.retries) out.field(6, "retries", count_range_yaml(*expectation.retries));
+  if (expectation.installed_by_us) {
+    out.field(6, "installed_by", format_duration(*expectation.installed_by_us));
+  }
+  if (!expectation.distribution_points.empty()) {
+    out.open(6, "distribution_points");
+    for (const DpStateExpectation& dp : expectation.distribution_points) {
+      out.field(8, identifier(dp.dp_name), model::dp_state_short_name(dp.state));
+    }
+  }
+}
+
+void write_status_expectations(YamlOut& out, const Expectations& expect) {
+  out.open(2, "status_messages");
+  for (const StatusCountExpectation& count : expect.status_counts) {
+    out.item(4, "id", fmt::format("{}", count.id));
+    out.field(6, "count", count_range_yaml(count.count));
+    if (count.package) out.field(6, "package", identifier(*count.package));
+  }
+  for (const StatusSequenceExpectation& sequence : expect.status_sequences) {
+    out.item(4, "sequence", fmt::format("[{}]", fmt::join(sequence.ids, ", ")));
+    if (sequence.package) out.field(6, "package", identifier(*sequence.package));
+  }
+}
+
+void write_log_patterns(YamlOut& out, std::string_view key,
+                        const std::vector<std::string>& patterns) {
+  out.open(4, key);
+  for (const std::string& pattern : patterns) out.item(6, quoted(pattern));
+}
+
+bool expect_written(const Expectations& expect) {
+  return !expect.packages.empty() || !expect.status_counts.empty() ||
+         !expect.status_sequences.empty() || expect.component_status ||
+         !expect.log_contains.empty() || !expect.log_not_contains.empty() ||
+         !expect.no_invariant_violations;
+}
+
+void write_expect(YamlOut& out, const Expectations& expect) {
+  out.open(0, "expect");
+  if (!expect.packages.empty()) {
+    out.open(2, "packages");
+    for (const PackageExpectation& package : expect.packages) {
+      write_package_expectation(out, package);
+    }
+  }
+  if (!expect.status_counts.empty() || !expect.status_sequences.empty()) {
+    write_status_expectations(out, expect);
+  }
+  if (expect.component_status) {
+    out.field(2, "component_status",
+              enum_name(kComponentStatusLevelNames, *expect.component_status));
+  }
+  if (!expect.log_contains.empty() || !expect.log_not_contains.empty()) {
+    out.open(2, "log");
+    if (!expect.log_contains.empty()) write_log_patterns(out, "contains", expect.log_contains);
+    if (!expect.log_not_contains.empty()) {
+      write_log_patterns(out, "not_contains", expect.log_not_contains);
+    }
+  }
+  if (!expect.no_invariant_violations) out.field(2, "no_invariant_violations", "false");
+}
+
+}  // namespace
+
+std::string write_scenario_yaml(const Scenario& scenario) {
+  YamlOut out;
+  write_header(out, scenario);
+  write_site(out, scenario.site);
+  if (!scenario.filesystem.empty()) write_filesystem(out, scenario.filesystem);
+  if (!scenario.distribution_points.empty()) {
+    write_distribution_points(out, scenario.distribution_points);
+  }
+  if (!scenario.packages.empty()) {
+    out.open(0, "packages");
+    for (const PackageEvent& event : scenario.packages) write_package_event(out, event);
+  }
+  if (!scenario.holders.empty()) {
+    out.open(0, "holders");
+    for (const HolderSpec& holder : scenario.holders) write_holder(out, holder);
+  }
+  if (!scenario.faults.empty()) write_faults(out, scenario.faults);
+  if (expect_written(scenario.expect)) write_expect(out, scenario.expect);
+  return out.take();
+}
+
+Scenario with_positions_cleared(Scenario scenario) {
+  scenario.file.clear();
+  for (FilesystemEntry& entry : scenario.filesystem) entry.position = {};
+  for (DistributionPointSpec& dp : scenario.distribution_points) dp.position = {};
+  for (PackageEvent& event : scenario.packages) event.position = {};
+  for (HolderSpec& holder : scenario.holders) {
+    holder.position = {};
+    for (ScriptStep& step : holder.steps) step.position = {};
+  }
+  for (FaultSpec& fault : scenario.faults) fault.position = {};
+  for (PackageExpectation& package : scenario.expect.packages) {
+    package.position = {};
+    for (DpStateExpectation& dp : package.distribution_points) dp.position = {};
+  }
+  for (StatusCountExpectation& count : scenario.expect.status_counts) count.position = {};
+  for (StatusSequenceExpectation& sequence : scenario.expect.status_sequences) {
+    sequence.position = {};
+  }
+  return scenario;
+}
+
+}  // namespace distsim::sim

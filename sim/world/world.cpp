@@ -1,0 +1,544 @@
+// Builds and runs one world. The World object implements the manager's scheduler and reporter
+// ports over the kernel and the trace; the VFS observer turns file operations into trace records.
+#include "sim/world/world.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include "model/assert.h"
+#include "model/distribution_manager.h"
+#include "sim/fs/vfs.h"
+#include "sim/holders/holder_factory.h"
+#include "sim/world/memory_state_store.h"
+
+namespace distsim::sim {
+namespace {
+
+constexpr std::string_view kManagerActor = "distmgr";
+
+std::string result_name(Win32Error error) { return std::string(model::win32_error_name(error)); }
+
+// DP names compare case-insensitively, as the loader does; the manager knows the declared
+// spelling only.
+const DistributionPointSpec* find_dp(const Scenario& scenario, const std::string& name) {
+  const std::string key = upper_ascii(name);
+  for (const DistributionPointSpec& dp : scenario.distribution_points) {
+    if (upper_ascii(dp.name) == key) return &dp;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> declared_dp_names(const Scenario& scenario,
+                                           const std::vector<std::string>& names) {
+  std::vector<std::string> declared;
+  for (const std::string& name : names) {
+    const DistributionPointSpec* dp = find_dp(scenario, name);
+    DISTSIM_ASSERT(dp != nullptr);  // the loader checks DP references
+    declared.push_back(dp->name);
+  }
+  return declared;
+}
+
+// The bytes the `filesystem` section puts on each volume root (upper-cased root -> bytes).
+std::map<std::string, uint64_t> bytes_per_root(const Scenario& scenario) {
+  std::map<std::string, uint64_t> bytes;
+  for (const FilesystemEntry& entry : scenario.filesystem) {
+    const auto path = parse_windows_path(entry.path);
+    DISTSIM_ASSERT(path.ok());  // the loader checks paths
+    uint64_t& total = bytes[path.value().root_key()];
+    if (entry.kind != FilesystemEntry::Kind::dir) total += entry.size_bytes;
+  }
+  return bytes;
+}
+
+class World final : public model::SchedulerPort, public model::ReporterPort, public VfsObserver {
+ public:
+  World(const Scenario& scenario, const RunOptions& options, RunResult& result);
+  void run();
+
+  // SchedulerPort
+  [[nodiscard]] TimeUs now() const override { return kernel_.now(); }
+  void wake_at(TimeUs at_us, model::WakeToken token) override {
+    kernel_.schedule(at_us, *manager_wakes_.back(), token.value);
+  }
+  // ReporterPort
+  void pass_started(const model::PassStartReport& report) override;
+  void pass_ended(const model::PassEndReport& report) override;
+  void retry_scheduled(const model::RetryScheduledReport& report) override;
+  void dp_state_changed(const model::DpStateReport& report) override;
+  void status_message(const model::StatusMessage& message) override;
+  void log_line(const model::LogLineReport& line) override;
+  // VfsObserver
+  void on_vfs_event(const VfsEvent& event) override;
+  void trace_vfs_event(const VfsEvent& event);
+
+ private:
+  class ManagerWakes final : public EventTarget {
+   public:
+    explicit ManagerWakes(World& world) : world_(world) {}
+    void on_event(uint64_t payload) override {
+      if (alive) world_.manager_->on_wake({payload});  // a dead process's timers never fire
+    }
+    bool alive = true;
+
+   private:
+    World& world_;
+  };
+  // Fault starts (even payloads) and ends (odd payloads), by index in scenario.faults.
+  class FaultInjector final : public EventTarget {
+   public:
+    explicit FaultInjector(World& world) : world_(world) {}
+    void on_event(uint64_t payload) override {
+      world_.apply_fault(payload >> 1, (payload & 1) == 0);
+    }
+
+   private:
+    World& world_;
+  };
+  class PackageArrivals final : public EventTarget {
+   public:
+    explicit PackageArrivals(World& world) : world_(world) {}
+    void on_event(uint64_t payload) override { world_.package_arrives(payload); }
+
+   private:
+    World& world_;
+  };
+
+  void build_filesystem();
+  void build_distribution_points();
+  void build_holders();
+  void package_arrives(uint64_t package_index);
+  void schedule_faults();
+  void start_manager(bool recovering);
+  void crash_manager();
+  void restart_manager();
+  void apply_fault(uint64_t fault_index, bool starting);
+  void capture_final_files();
+  [[nodiscard]] PassRecord* find_running_pass(const std::string& package_id) {
+    for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
+      if (pass->package_id == package_id && !pass->end_us) return &*pass;
+    }
+    return nullptr;
+  }
+  void record(std::string_view event, std::vector<TraceField> fields) {
+    result_.trace.add(kernel_.now(), std::string(kManagerActor), event, std::move(fields));
+  }
+
+  const Scenario& scenario_;
+  RunResult& result_;
+  Kernel kernel_;
+  VirtualFileSystem vfs_;
+  ActorId manager_actor_;
+  ActorFileSystem manager_files_;
+  Prng manager_random_;
+  MemoryStateStore state_store_;
+  std::unique_ptr<model::DistributionManager> manager_;  // null while the process is down
+  std::vector<model::DistributionPointDefinition> distribution_points_;
+  std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
+  std::map<std::pair<std::string, bool>, int> active_faults_;  // (DP, unreachable?) -> count
+  std::vector<std::unique_ptr<Holder>> holders_;
+  std::vector<Holder*> vfs_watchers_;  // the holders that react to file operations
+  // One wake-up target per manager process; the kernel may still hold events for dead ones.
+  std::vector<std::unique_ptr<ManagerWakes>> manager_wakes_;
+  PackageArrivals package_arrivals_{*this};
+  FaultInjector fault_injector_{*this};
+  uint64_t event_budget_;
+  bool capture_files_;
+};
+
+World::World(const Scenario& scenario, const RunOptions& options, RunResult& result)
+    : scenario_(scenario),
+      result_(result),
+      vfs_(kernel_, VfsOptions{false, false}),  // no access log: the trace records operations
+      manager_actor_(vfs_.register_actor(std::string(kManagerActor))),
+      manager_files_(vfs_, manager_actor_),
+      manager_random_(Prng::stream(result.seed, "distmgr")),
+      event_budget_(options.event_budget),
+      capture_files_(options.capture_files) {
+  vfs_.set_observer(this);
+  build_distribution_points();  // first: filesystem entries may live on DP shares
+  build_filesystem();
+  start_manager(false);
+  build_holders();
+  schedule_faults();
+  for (size_t index = 0; index < scenario_.packages.size(); ++index) {
+    const PackageEvent& event = scenario_.packages[index];
+    if (event.at_us <= result_.until_us) kernel_.schedule(event.at_us, package_arrivals_, index);
+  }
+}
+
+void World::build_filesystem() {
+  // A drive is as big as it must be to hold what the scenario puts on it, plus the default
+  // capacity free (shares get their DP's `free`; unsupported_features() refuses overflows).
+  for (const auto& [root, bytes] : bytes_per_root(scenario_)) {
+    if (root.size() != 2 || root[1] != ':') continue;
+    const uint64_t capacity_bytes = VolumeOptions{}.capacity_bytes + bytes;
+    DISTSIM_ASSERT(vfs_.add_volume({root, capacity_bytes}) == Win32Error::ok);
+  }
+  for (const FilesystemEntry& entry : scenario_.filesystem) {
+    switch (entry.kind) {
+      case FilesystemEntry::Kind::dir:
+        DISTSIM_ASSERT(vfs_.make_directories(entry.path) == Win32Error::ok);
+        break;
+      case FilesystemEntry::Kind::file:
+        DISTSIM_ASSERT(vfs_.make_file(entry.path, {entry.size_bytes, vfs_.new_content_version()}) ==
+                       Win32Error::ok);
+        break;
+      case FilesystemEntry::Kind::tree: {
+        DISTSIM_ASSERT(entry.file_count >= 1);
+        DISTSIM_ASSERT(vfs_.make_directories(entry.path) == Win32Error::ok);
+        const uint64_t each = entry.size_bytes / entry.file_count;
+        const uint64_t extra = entry.size_bytes % entry.file_count;
+        for (uint32_t index = 0; index < entry.file_count; ++index) {
+          const uint64_t size_bytes = each + (index < extra ? 1 : 0);
+          const std::string path = fmt::format("{}\\file{:05}.dat", entry.path, index + 1);
+          DISTSIM_ASSERT(vfs_.make_file(path, {size_bytes, vfs_.new_content_version()}) ==
+                         Win32Error::ok);
+        }
+        break;
+      }
+    }
+  }
+}
+
+void World::build_distribution_points() {
+  for (const DistributionPointSpec& dp : scenario_.distribution_points) {
+    const std::string share = dp_share_for(dp);
+    DISTSIM_ASSERT(vfs_.add_volume({share, dp.free_bytes}) == Win32Error::ok);
+    distribution_points_.push_back({dp.name, share, dp.bandwidth_bits_per_second / 8});
+  }
+}
+
+void World::build_holders() {
+  const HolderContext context{kernel_,          vfs_,        result_.trace, result_.holder_findings,
+                              result_.until_us, result_.seed};
+  for (const HolderSpec& spec : scenario_.holders) holders_.push_back(make_holder(context, spec));
+  for (auto& holder : holders_) {
+    if (holder->watches_vfs()) vfs_watchers_.push_back(holder.get());
+  }
+  for (auto& holder : holders_) holder->start();
+}
+
+void World::start_manager(bool recovering) {
+  DISTSIM_ASSERT(manager_ == nullptr);
+  manager_wakes_.push_back(std::make_unique<ManagerWakes>(*this));
+  manager_ = std::make_unique<model::DistributionManager>(
+      result_.site,
+      model::ManagerPorts{manager_files_, *this, *this, manager_random_, state_store_});
+  for (const auto& dp : distribution_points_) manager_->add_distribution_point(dp);
+  if (recovering) manager_->recover();
+}
+
+// The process dies: its handles close (Windows closes a dead process's handles), its timers and
+// in-memory work vanish, and only the state store remains.
+void World::crash_manager() {
+  if (manager_ == nullptr) return;
+  result_.trace.add(kernel_.now(), "world", "crash",
+                    {{"process", std::string("distribution_manager")}});
+  for (const HandleId handle : vfs_.open_handles_of(manager_actor_))
+    vfs_.close(manager_actor_, handle);
+  for (PassRecord& pass : result_.passes) {
+    if (pass.end_us) continue;
+    pass.end_us = kernel_.now();
+    pass.result = model::PassResult::interrupted;
+  }
+  result_.crash_message_counts.push_back(result_.status_messages.size());
+  manager_wakes_.back()->alive = false;
+  manager_.reset();
+}
+
+void World::restart_manager() {
+  if (manager_ != nullptr) return;
+  result_.trace.add(kernel_.now(), "world", "restart",
+                    {{"process", std::string("distribution_manager")}});
+  start_manager(true);
+  const std::vector<uint64_t> pending = std::move(pending_notifications_);
+  pending_notifications_.clear();
+  for (const uint64_t package_index : pending) package_arrives(package_index);
+}
+
+void World::package_arrives(uint64_t package_index) {
+  if (manager_ == nullptr) {  // the inbox keeps the notification until the process is back
+    pending_notifications_.push_back(package_index);
+    return;
+  }
+  const PackageEvent& event = scenario_.packages.at(package_index);
+  switch (event.kind) {
+    case PackageEvent::Kind::create:
+      manager_->package_created({event.id, event.name, event.source,
+                                 declared_dp_names(scenario_, event.distribution_points),
+                                 event.compressed});
+      return;
+    case PackageEvent::Kind::update:
+      manager_->package_updated(event.id);
+      return;
+    case PackageEvent::Kind::refresh:
+      manager_->package_refreshed(event.id,
+                                  declared_dp_names(scenario_, event.distribution_points));
+      return;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+void World::schedule_faults() {
+  for (size_t index = 0; index < scenario_.faults.size(); ++index) {
+    const FaultSpec& fault = scenario_.faults[index];
+    if (fault.at_us > result_.until_us) continue;
+    kernel_.schedule(fault.at_us, fault_injector_, index << 1);
+    const auto lasts_us =
+        fault.kind == FaultSpec::Kind::crash ? fault.restart_after_us : fault.for_us;
+    if (lasts_us && fault.at_us + *lasts_us <= result_.until_us) {
+      kernel_.schedule(fault.at_us + *lasts_us, fault_injector_, (index << 1) | 1);
+    }
+  }
+}
+
+// DP faults act on the DP's share volume: the manager then meets them as Win32 errors
+// (ERROR_BAD_NETPATH, ERROR_DISK_FULL) through the file system like any other refusal.
+void World::apply_fault(uint64_t fault_index, bool starting) {
+  const FaultSpec& fault = scenario_.faults.at(fault_index);
+  if (fault.kind == FaultSpec::Kind::crash) {
+    if (starting) {
+      crash_manager();
+    } else {
+      restart_manager();
+    }
+    return;
+  }
+  const DistributionPointSpec* dp = find_dp(scenario_, fault.target);
+  DISTSIM_ASSERT(dp != nullptr);  // the loader checks DP names
+  const std::string share = dp_share_for(*dp);
+  const bool unreachable = fault.kind == FaultSpec::Kind::dp_unreachable;
+  const std::string_view name = unreachable ? "dp_unreachable" : "dp_disk_full";
+  // Overlapping faults of one kind on one DP: the DP recovers when the last of them ends.
+  int& active = active_faults_[{upper_ascii(dp->name), unreachable}];
+  active += starting ? 1 : -1;
+  DISTSIM_ASSERT(active >= 0);
+  if (unreachable) {
+    DISTSIM_ASSERT(vfs_.set_volume_reachable(share, active == 0) == Win32Error::ok);
+  } else {
+    DISTSIM_ASSERT(fault.kind == FaultSpec::Kind::dp_disk_full);
+    DISTSIM_ASSERT(vfs_.set_volume_capacity(share, active > 0 ? 0 : dp->free_bytes) ==
+                   Win32Error::ok);
+  }
+  result_.trace.add(kernel_.now(), "world", starting ? "fault_start" : "fault_end",
+                    {{"fault", std::string(name)}, {"target", fault.target}});
+}
+
+void World::run() {
+  result_.outcome = kernel_.run_until(result_.until_us, event_budget_);
+  result_.events_executed = kernel_.events_executed();
+  if (manager_ != nullptr) {
+    result_.packages = manager_->package_statuses();
+    result_.manager_open_handles_at_end = manager_->open_handle_count();
+  } else {
+    for (const auto& stored : state_store_.load_packages())
+      result_.packages.push_back(stored.status);
+    result_.manager_open_handles_at_end = 0;
+  }
+  result_.component_status = model::component_status(
+      model::count_severities(result_.status_messages), result_.site.status_thresholds);
+  if (capture_files_) capture_final_files();
+}
+
+void World::capture_final_files() {
+  std::vector<std::string> roots;
+  for (const PackageEvent& event : scenario_.packages) roots.push_back(event.source);
+  for (const DistributionPointSpec& dp : scenario_.distribution_points)
+    roots.push_back(dp_share_for(dp));
+  for (const std::string& root : roots) {
+    for (const std::string& path : vfs_.files_under(root)) {
+      const auto content = vfs_.file_content(path);
+      if (content) result_.final_files.emplace_back(path, *content);
+    }
+  }
+}
+
+void World::pass_started(const model::PassStartReport& report) {
+  PassRecord pass;
+  pass.package_id = report.package_id;
+  pass.attempt = report.attempt;
+  pass.start_us = kernel_.now();
+  result_.passes.push_back(std::move(pass));
+  record("pass_start",
+         {{"package", report.package_id}, {"attempt", static_cast<int64_t>(report.attempt)}});
+}
+
+void World::pass_ended(const model::PassEndReport& report) {
+  PassRecord* pass = find_running_pass(report.package_id);
+  DISTSIM_ASSERT(pass != nullptr);
+  pass->end_us = kernel_.now();
+  pass->result = report.result;
+  pass->error = report.error;
+  record("pass_end", {{"package", report.package_id},
+                      {"attempt", static_cast<int64_t>(report.attempt)},
+                      {"result", std::string(model::pass_result_name(report.result))},
+                      {"win32", static_cast<int64_t>(model::win32_code(report.error))}});
+}
+
+void World::retry_scheduled(const model::RetryScheduledReport& report) {
+  for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
+    if (pass->package_id != report.package_id) continue;
+    pass->next_retry_us = report.at_us;
+    break;
+  }
+  std::vector<TraceField> fields{{"package", report.package_id}};
+  if (!report.dp_name.empty()) fields.push_back({"dp", report.dp_name});
+  fields.push_back({"attempt", static_cast<int64_t>(report.attempt)});
+  fields.push_back({"at_us", report.at_us});
+  record("retry_scheduled", std::move(fields));
+}
+
+void World::dp_state_changed(const model::DpStateReport& report) {
+  if (!result_.trace.enabled()) return;  // fast runs build no trace fields at all
+  record("dp_state",
+         {{"package", report.package_id}, {"dp", report.dp_name}, {"state", report.state}});
+}
+
+void World::status_message(const model::StatusMessage& message) {
+  if (result_.status_messages.size() < kStatusMessagesKeptMax) {
+    result_.status_messages.push_back(message);
+  } else {
+    ++result_.status_messages_dropped;
+  }
+  if (!result_.trace.enabled()) return;
+  std::vector<TraceField> fields{
+      {"id", static_cast<int64_t>(message.id)},
+      {"severity", std::string(1, model::severity_letter(message.severity))},
+      {"component", message.component}};
+  if (!message.package_id.empty()) fields.push_back({"package", message.package_id});
+  if (!message.dp_name.empty()) fields.push_back({"dp", message.dp_name});
+  fields.push_back({"text", message.text});
+  record("status_message", std::move(fields));
+}
+
+void World::log_line(const model::LogLineReport& line) {
+  if (result_.trace.enabled()) {
+    record("log_line", {{"text", line.text}, {"thread", static_cast<int64_t>(line.thread_id)}});
+  }
+  if (result_.log_lines.size() >= kLogLinesKeptMax) {
+    ++result_.log_lines_dropped;
+    return;
+  }
+  result_.log_lines.push_back({kernel_.now(), line.text, line.thread_id, line.severity});
+}
+
+void World::on_vfs_event(const VfsEvent& event) {
+  trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect
+  for (Holder* holder : vfs_watchers_) holder->on_vfs_event(event);
+}
+
+void World::trace_vfs_event(const VfsEvent& event) {
+  if (!result_.trace.enabled()) return;
+  const std::string& actor = vfs_.actor_name(event.actor);
+  const auto win32 = static_cast<int64_t>(model::win32_code(event.result));
+  std::vector<TraceField> fields{{"path", event.path}};
+  switch (event.operation) {
+    case VfsOperation::open:
+      fields.push_back({"access", model::access_names(event.access)});
+      fields.push_back({"share", model::share_names(event.share)});
+      fields.push_back({"win32", win32});
+      fields.push_back({"result", result_name(event.result)});
+      if (event.result == Win32Error::ok)
+        fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      break;
+    case VfsOperation::close:
+      fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      break;
+    case VfsOperation::rename:
+      fields.push_back({"to", event.to});
+      fields.push_back({"win32", win32});
+      fields.push_back({"result", result_name(event.result)});
+      break;
+    default:
+      if (event.handle != 0) fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      fields.push_back({"win32", win32});
+      fields.push_back({"result", result_name(event.result)});
+      break;
+  }
+  result_.trace.add(event.t_us, actor, vfs_operation_name(event.operation), std::move(fields));
+}
+
+}  // namespace
+
+model::SiteConfig site_config_for(const SiteSpec& site) {
+  model::SiteConfig config = model::profile_defaults(site.profile);
+  if (site.code) config.site_code = *site.code;
+  if (site.server) config.server_name = *site.server;
+  const RetrySpec& retry = site.retry;
+  if (retry.count_given) config.retry.retry_count_max = retry.count;
+  if (retry.delay_us) config.retry.delay_us = *retry.delay_us;
+  if (retry.backoff) config.retry.backoff = *retry.backoff;
+  if (retry.multiplier_milli) config.retry.multiplier_milli = *retry.multiplier_milli;
+  if (retry.max_delay_us) config.retry.max_delay_us = *retry.max_delay_us;
+  if (retry.jitter) config.retry.jitter = *retry.jitter;
+  if (retry.deadline_us) config.retry.deadline_us = *retry.deadline_us;
+  if (retry.retry_on) config.retry.retry_on = *retry.retry_on;
+  if (site.max_packages) config.max_packages = *site.max_packages;
+  if (site.threads_per_package) config.threads_per_package = *site.threads_per_package;
+  if (site.source_open_access) config.source_open_access = *site.source_open_access;
+  if (site.source_open_share) config.source_open_share = *site.source_open_share;
+  if (site.log_format) config.log_format = *site.log_format;
+  if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
+  if (site.update_deletes_dp_folder)
+    config.update_deletes_dp_folder = *site.update_deletes_dp_folder;
+  if (site.compression_per_mille) config.compression_per_mille = *site.compression_per_mille;
+  if (site.status_thresholds) config.status_thresholds = *site.status_thresholds;
+  if (site.read_bandwidth_bytes_per_second) {
+    config.read_bandwidth_bytes_per_second = *site.read_bandwidth_bytes_per_second;
+  }
+  return config;
+}
+
+std::string dp_share_for(const DistributionPointSpec& dp) {
+  return dp.share ? *dp.share : fmt::format("\\\\{}\\SMSPKGC$", dp.name);
+}
+
+std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
+  std::vector<SetupProblem> problems;
+  const auto totals = bytes_per_root(scenario);
+  for (const FilesystemEntry& entry : scenario.filesystem) {
+    const auto path = parse_windows_path(entry.path);
+    if (!path.ok() || !path.value().is_unc()) continue;
+    const std::string root = path.value().root_key();
+    const auto dp =
+        std::find_if(scenario.distribution_points.begin(), scenario.distribution_points.end(),
+                     [&root](const DistributionPointSpec& each) {
+                       return upper_ascii(dp_share_for(each)) == root;
+                     });
+    if (dp == scenario.distribution_points.end()) {
+      problems.push_back({entry.position, fmt::format("'{}' is on a share that is not a "
+                                                      "distribution point's; only DP shares exist",
+                                                      entry.path)});
+    } else if (totals.at(root) > dp->free_bytes) {
+      problems.push_back(
+          {entry.position,
+           fmt::format("the filesystem entries on '{}' need {} bytes but DP {} has "
+                       "only {} free",
+                       dp_share_for(*dp), totals.at(root), dp->name, dp->free_bytes)});
+    }
+  }
+  return problems;
+}
+
+std::string formatted_log_line(const RunResult& run, const LogLine& line) {
+  return model::format_log_line(run.site.log_format, run.site.clock,
+                                {line.text, line.t_us, line.thread_id, line.severity});
+}
+
+RunResult run_world(const Scenario& scenario, const RunOptions& options) {
+  DISTSIM_ASSERT(unsupported_features(scenario).empty());
+  RunResult result;
+  result.seed = options.seed.value_or(scenario.seed);
+  result.until_us = options.until_us.value_or(scenario.until_us);
+  result.site = site_config_for(scenario.site);
+  result.trace = Trace(options.trace);
+  World world(scenario, options, result);
+  world.run();
+  return result;
+}
+
+}  // namespace distsim::sim

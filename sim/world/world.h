@@ -1,0 +1,94 @@
+// The simulated world of one run: builds the kernel, the virtual file system, the distribution
+// points, the lock holders and the real DistributionManager from a Scenario, runs it to the
+// horizon within an event budget, and hands back everything that happened.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/component_status.h"
+#include "model/package.h"
+#include "model/ports.h"
+#include "model/site_config.h"
+#include "model/status_message.h"
+#include "sim/core/kernel.h"
+#include "sim/core/limits.h"
+#include "sim/core/trace.h"
+#include "sim/holders/holder.h"
+#include "sim/scenario/scenario.h"
+
+namespace distsim::sim {
+
+struct RunOptions {
+  std::optional<uint64_t> seed;    // overrides the scenario's seed
+  std::optional<TimeUs> until_us;  // overrides the scenario's horizon
+  bool trace = true;               // false: the fast mode, no trace records kept
+  uint64_t event_budget = kEventsPerRunDefault;
+  bool capture_files = false;  // keep the final files of package sources and DP shares
+};
+
+// A part of a scenario this build cannot run, found before anything runs.
+struct SetupProblem {
+  SourcePosition position;
+  std::string message;
+};
+
+struct LogLine {
+  TimeUs t_us = 0;
+  std::string text;  // the message alone
+  uint32_t thread_id = 0;
+  model::LogSeverity severity = model::LogSeverity::info;
+};
+
+// One processing pass of a package, as the summary shows it.
+struct PassRecord {
+  std::string package_id;
+  uint32_t attempt = 0;
+  TimeUs start_us = 0;
+  std::optional<TimeUs> end_us;  // empty while the pass was still running at the end
+  model::PassResult result = model::PassResult::success;
+  Win32Error error = Win32Error::ok;
+  std::optional<TimeUs> next_retry_us;
+};
+
+struct RunResult {
+  RunOutcome outcome = RunOutcome::queue_empty;
+  uint64_t seed = 0;
+  TimeUs until_us = 0;
+  uint64_t events_executed = 0;
+  model::SiteConfig site;
+  std::vector<model::PackageStatus> packages;
+  std::vector<PassRecord> passes;
+  std::vector<model::StatusMessage> status_messages;
+  uint64_t log_lines_dropped = 0;        // past kLogLinesKeptMax
+  uint64_t status_messages_dropped = 0;  // past kStatusMessagesKeptMax
+  // For each crash of the manager, how many status messages had been raised before it.
+  std::vector<size_t> crash_message_counts;
+  std::vector<LogLine> log_lines;
+  std::vector<HolderFinding> holder_findings;
+  uint32_t manager_open_handles_at_end = 0;
+  model::ComponentStatus component_status = model::ComponentStatus::ok;
+  // With RunOptions::capture_files: every file under a package source or a DP share at the end.
+  std::vector<std::pair<std::string, model::FileContent>> final_files;
+  Trace trace{true};
+};
+
+// The site configuration a scenario asks for: the profile's defaults with its overrides.
+[[nodiscard]] model::SiteConfig site_config_for(const SiteSpec& site);
+
+// The share of a DP: its `share`, or '\\<name>\SMSPKGC$'.
+[[nodiscard]] std::string dp_share_for(const DistributionPointSpec& dp);
+
+// Everything in a loaded scenario the world cannot set up (files on a share that is not a DP's,
+// more bytes on a DP share than its `free`), each with its position. Empty when it can run.
+[[nodiscard]] std::vector<SetupProblem> unsupported_features(const Scenario& scenario);
+
+// The Distmgr.log line of a log record in the run's site log format.
+[[nodiscard]] std::string formatted_log_line(const RunResult& run, const LogLine& line);
+
+// Runs a scenario that unsupported_features() accepted.
+[[nodiscard]] RunResult run_world(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace distsim::sim
