@@ -94,32 +94,6 @@ TEST_CASE("a broken copy of a scenario fails exactly its testcase with a readabl
         std::string::npos);
 }
 
-TEST_CASE("the JUnit XML of a run with failures and errors validates against the JUnit schema",
-          "[cli][check][junit]") {
-  // Goal: Jenkins, GitLab and GitHub reporters accept the file. Method: xmllint against the
-  // junit-10.xsd kept in tests/data, on a report holding a pass, a failure and an error with
-  // characters that need escaping.
-  const std::string directory = library_with_broken_copy("junit-schema");
-  write_text_file(directory + "/lib/sub/bad & <odd>.yaml", "version: 1\nname: t\nuntill: 3d\n");
-  write_text_file(directory + "/lib/sub/odd.yaml",
-                  "version: 1\nname: \"odd \\x01 name\"\nexpect:\n  log:\n    contains: "
-                  "[\"\\x01 <&> \\\" ' \\xe9\"]\n");
-  const CliResult result = run_distsim("check lib --junit out.xml", directory);
-  INFO(result.out << result.err);
-  CHECK(result.status == 2);
-  const std::string xmllint = "xmllint --noout --schema '" + std::string(DISTSIM_SOURCE_DIR) +
-                              "/tests/data/junit-10.xsd' '" + directory + "/out.xml' 2>&1";
-  FILE* pipe = popen(xmllint.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output(4096, '\0');
-  output.resize(fread(output.data(), 1, output.size(), pipe));
-  const int status = pclose(pipe);
-  INFO(output << read_text_file(directory + "/out.xml"));
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  CHECK(output.find("validates") != std::string::npos);
-}
-
 TEST_CASE("a scenario that cannot load makes check exit 2 even when another one fails",
           "[cli][check]") {
   // Goal: the documented precedence, could-not-run (2) over finding (1). Method: the broken copy

@@ -1,4 +1,5 @@
 // The event kernel: (time, sequence) order, the horizon and the event budget.
+#include "model/assert.h"
 #include "sim/core/kernel.h"
 
 #include <catch2/catch.hpp>

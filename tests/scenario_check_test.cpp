@@ -32,6 +32,18 @@ TEST_CASE("scenario files come sorted from nested folders without repeats or oth
                                                root + "/lib/z.yaml", root + "/single.yaml"});
 }
 
+TEST_CASE("one file reached by two spellings or a symbolic link is checked once", "[check]") {
+  // Goal: `check a.yaml ./lib/../a.yaml` or a link to a scenario does not run it twice.
+  const std::string root = testing::scratch_directory("find-same-file");
+  fs::create_directories(root + "/lib");
+  testing::write_text_file(root + "/lib/a.yaml", "version: 1\n");
+  fs::create_symlink(root + "/lib/a.yaml", root + "/link.yaml");
+  const ScenarioFileList list = find_scenario_files(
+      {root + "/lib/a.yaml", root + "/lib/../lib/./a.yaml", root + "/link.yaml"});
+  CHECK(list.problems.empty());
+  CHECK(list.files == std::vector<std::string>{root + "/lib/a.yaml"});
+}
+
 TEST_CASE("a missing path and a folder without scenarios are problems", "[check]") {
   // Goal: a mistyped path in CI fails loudly instead of checking nothing.
   const std::string root = testing::scratch_directory("find-problems");

@@ -1,6 +1,7 @@
-// Rules of the source tree that a compiler cannot check (ARCHITECTURE.md, STYLE.md): model/ stays
-// independent of the simulator and of the real OS, nothing uses a source of nondeterminism, every
-// source file opens with a comment, and every scenario file is run by ctest.
+// Rules of the source tree that a compiler cannot check: model/ stays independent of the simulator
+// and of the real OS, sim/'s rooms include only rooms below them, nothing uses a source of
+// nondeterminism, source files stay small and open with a comment, and every scenario file is run
+// by ctest.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -63,6 +64,77 @@ TEST_CASE("model/ never reads a clock, sleeps, spawns a thread or reads the envi
   const auto found = matches("model", banned);
   INFO((found.empty() ? "" : found[0]));
   CHECK(found.empty());
+}
+
+// sim/'s rooms from the bottom up (sim/README.md): a room may include itself and the rooms before
+// it, never one after it. Reports read a finished run, so the world never includes a report.
+const std::vector<std::string> kRoomOrder = {"core",  "fs",    "scenario", "holders",
+                                             "world", "check", "report"};
+
+size_t room_rank(const std::string& room) {
+  const auto found = std::find(kRoomOrder.begin(), kRoomOrder.end(), room);
+  return static_cast<size_t>(found - kRoomOrder.begin());
+}
+
+TEST_CASE("every sim/ source file lives in a known room that has a README", "[tidy]") {
+  const fs::path sim = fs::path(DISTSIM_SOURCE_DIR) / "sim";
+  for (const auto& path : source_files("sim")) {
+    const std::string room = fs::relative(path, sim).begin()->string();
+    INFO(path.string());
+    CHECK(room_rank(room) < kRoomOrder.size());
+  }
+  for (const std::string& room : kRoomOrder) {
+    INFO(room);
+    CHECK(fs::exists(sim / room / "README.md"));
+  }
+}
+
+// The lines of `text` (a file of `room`) that include a room above it, or anything of tools/ or
+// tests/.
+std::vector<std::string> upward_includes(const std::string& room, const std::string& text) {
+  const std::regex include(R"re(#include\s*"(sim|tools|tests)/([a-z_]+)/)re");
+  std::vector<std::string> found;
+  std::istringstream lines(text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    std::smatch match;
+    if (!std::regex_search(line, match, include)) continue;
+    if (match[1] != "sim" || room_rank(match[2]) > room_rank(room)) {
+      found.push_back(std::to_string(number) + ": " + line);
+    }
+  }
+  return found;
+}
+
+TEST_CASE("a sim/ room includes only itself and the rooms below it", "[tidy]") {
+  const fs::path sim = fs::path(DISTSIM_SOURCE_DIR) / "sim";
+  for (const auto& path : source_files("sim")) {
+    const std::string room = fs::relative(path, sim).begin()->string();
+    const auto found = upward_includes(room, read_file(path));
+    INFO(path.string() << ":" << (found.empty() ? "" : found[0]));
+    CHECK(found.empty());
+  }
+}
+
+TEST_CASE("the room rule refuses a world that includes a report, and allows the reverse",
+          "[tidy]") {
+  CHECK(upward_includes("world", "#include \"sim/report/timeline.h\"\n").size() == 1);
+  CHECK(upward_includes("core", "x\n#include \"tools/cli/exit_status.h\"\n").size() == 1);
+  CHECK(upward_includes("report", "#include \"sim/world/world.h\"\n").empty());
+  CHECK(upward_includes("fs", "#include \"sim/fs/vfs.h\"\n#include <vector>\n").empty());
+}
+
+TEST_CASE("no source file is much longer than 600 lines", "[tidy]") {
+  // Small files with one concept each: past this, a file is split along its seams.
+  constexpr size_t kLinesMax = 650;
+  for (const char* directory : {"model", "sim", "tools", "tests"}) {
+    for (const auto& path : source_files(directory)) {
+      const std::string text = read_file(path);
+      const auto lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+      INFO(path.string() << ": " << lines << " lines");
+      CHECK(lines <= kLinesMax);
+    }
+  }
 }
 
 TEST_CASE("sim/ and tools/ use no source of nondeterminism", "[tidy]") {

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Shared set-up for the README's commands: installs the Debian packages distsim needs (only the
 # missing ones), then configures and builds the given CMake preset.
-# Usage: tools/setup.sh PRESET [EXTRA_PACKAGE...] (tools/bench.sh adds libbenchmark-dev).
+# Usage: tools/setup.sh PRESET [--target TARGET] [EXTRA_PACKAGE...]
+#   --target builds only TARGET and what it needs (tools/run-scenario.sh builds just `distsim`);
+#   tools/bench.sh adds libbenchmark-dev as an extra package.
 set -euo pipefail
 
 preset="${1:-ci}"
 shift || true
+target_args=()
+if [ "${1:-}" = "--target" ]; then
+  target_args=(--target "$2")
+  shift 2
+fi
 cd "$(dirname "$0")/.."
 
 packages=(cmake make g++ catch2 librapidcheck-dev libfmt-dev libyaml-cpp-dev libcli11-dev
@@ -29,4 +36,4 @@ fi
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset" -j "$jobs"
+cmake --build --preset "$preset" -j "$jobs" "${target_args[@]}"

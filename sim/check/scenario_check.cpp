@@ -105,7 +105,14 @@ ScenarioFileList find_scenario_files(const std::vector<std::string>& paths) {
       files.insert(fs::path(path).lexically_normal().string());
     }
   }
-  list.files.assign(files.begin(), files.end());
+  // One file reached by two spellings (a relative and an absolute path, a symbolic link, a file
+  // named and also found in its directory) runs once, under its first spelling in path order.
+  std::set<std::string> identities;
+  for (const std::string& file : files) {
+    std::error_code error;
+    const fs::path identity = fs::weakly_canonical(file, error);
+    if (identities.insert(error ? file : identity.string()).second) list.files.push_back(file);
+  }
   return list;
 }
 

@@ -17,6 +17,10 @@
 namespace distsim::sim {
 namespace {
 
+// Building the world cannot fail for a scenario the loader accepted, so a refusal here is a bug.
+// The call happens outside the assertion so that its side effect never hides inside a check.
+void require_built(Win32Error error) { DISTSIM_ASSERT(error == Win32Error::ok); }
+
 constexpr std::string_view kManagerActor = "distmgr";
 
 std::string result_name(Win32Error error) { return std::string(model::win32_error_name(error)); }
@@ -176,27 +180,25 @@ void World::build_filesystem() {
   for (const auto& [root, bytes] : bytes_per_root(scenario_)) {
     if (root.size() != 2 || root[1] != ':') continue;
     const uint64_t capacity_bytes = VolumeOptions{}.capacity_bytes + bytes;
-    DISTSIM_ASSERT(vfs_.add_volume({root, capacity_bytes}) == Win32Error::ok);
+    require_built(vfs_.add_volume({root, capacity_bytes}));
   }
   for (const FilesystemEntry& entry : scenario_.filesystem) {
     switch (entry.kind) {
       case FilesystemEntry::Kind::dir:
-        DISTSIM_ASSERT(vfs_.make_directories(entry.path) == Win32Error::ok);
+        require_built(vfs_.make_directories(entry.path));
         break;
       case FilesystemEntry::Kind::file:
-        DISTSIM_ASSERT(vfs_.make_file(entry.path, {entry.size_bytes, vfs_.new_content_version()}) ==
-                       Win32Error::ok);
+        require_built(vfs_.make_file(entry.path, {entry.size_bytes, vfs_.new_content_version()}));
         break;
       case FilesystemEntry::Kind::tree: {
         DISTSIM_ASSERT(entry.file_count >= 1);
-        DISTSIM_ASSERT(vfs_.make_directories(entry.path) == Win32Error::ok);
+        require_built(vfs_.make_directories(entry.path));
         const uint64_t each = entry.size_bytes / entry.file_count;
         const uint64_t extra = entry.size_bytes % entry.file_count;
         for (uint32_t index = 0; index < entry.file_count; ++index) {
           const uint64_t size_bytes = each + (index < extra ? 1 : 0);
           const std::string path = fmt::format("{}\\file{:05}.dat", entry.path, index + 1);
-          DISTSIM_ASSERT(vfs_.make_file(path, {size_bytes, vfs_.new_content_version()}) ==
-                         Win32Error::ok);
+          require_built(vfs_.make_file(path, {size_bytes, vfs_.new_content_version()}));
         }
         break;
       }
@@ -207,7 +209,7 @@ void World::build_filesystem() {
 void World::build_distribution_points() {
   for (const DistributionPointSpec& dp : scenario_.distribution_points) {
     const std::string share = dp_share_for(dp);
-    DISTSIM_ASSERT(vfs_.add_volume({share, dp.free_bytes}) == Win32Error::ok);
+    require_built(vfs_.add_volume({share, dp.free_bytes}));
     distribution_points_.push_back({dp.name, share, dp.bandwidth_bits_per_second / 8});
   }
 }
@@ -318,11 +320,10 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
   active += starting ? 1 : -1;
   DISTSIM_ASSERT(active >= 0);
   if (unreachable) {
-    DISTSIM_ASSERT(vfs_.set_volume_reachable(share, active == 0) == Win32Error::ok);
+    require_built(vfs_.set_volume_reachable(share, active == 0));
   } else {
     DISTSIM_ASSERT(fault.kind == FaultSpec::Kind::dp_disk_full);
-    DISTSIM_ASSERT(vfs_.set_volume_capacity(share, active > 0 ? 0 : dp->free_bytes) ==
-                   Win32Error::ok);
+    require_built(vfs_.set_volume_capacity(share, active > 0 ? 0 : dp->free_bytes));
   }
   result_.trace.add(kernel_.now(), "world", starting ? "fault_start" : "fault_end",
                     {{"fault", std::string(name)}, {"target", fault.target}});

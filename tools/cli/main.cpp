@@ -6,6 +6,7 @@
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
+#include "tools/cli/build_info.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/compare_command.h"
 #include "tools/cli/exit_status.h"
@@ -154,7 +155,8 @@ int main(int argc, char** argv) {
   add_compare_command(app, compare_options);
   distsim::cli::ExploreCommandOptions explore_options;
   add_explore_command(app, explore_options);
-  app.add_subcommand("version", "Print the distsim version");
+  app.add_subcommand("version",
+                     "Print the distsim version, the commit it was built from and the build type");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -163,7 +165,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("version")) {
-      std::cout << "distsim " << DISTSIM_VERSION << '\n';
+      std::cout << "distsim " << distsim::cli::kVersion << " (commit " << distsim::cli::kCommit
+                << ", " << distsim::cli::kBuildType << " build)\n";
       return distsim::cli::kExitOk;
     }
     if (app.got_subcommand("check")) {

@@ -16,6 +16,7 @@
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/value_parse.h"
 #include "sim/world/world.h"
+#include "tools/cli/build_info.h"
 #include "tools/cli/exit_status.h"
 
 namespace distsim::cli {
@@ -89,7 +90,7 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   std::vector<OutputFile> outputs;
   if (!options.trace_path.empty()) {
     outputs.push_back({options.trace_path,
-                       sim::trace_to_jsonl(run.trace, {scenario.name, run.seed, DISTSIM_VERSION})});
+                       sim::trace_to_jsonl(run.trace, {scenario.name, run.seed, cli::kVersion})});
   }
   if (!options.log_path.empty()) outputs.push_back({options.log_path, sim::distmgr_log_text(run)});
   if (!options.status_path.empty()) outputs.push_back({options.status_path, sim::status_csv(run)});

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# ctest: the JUnit XML of `distsim check --junit`, on a report holding a pass, a failure and an
+# error with characters that need escaping, validates against the JUnit schema that Jenkins'
+# xunit plugin uses. The schema is not part of this repository: it is read from the shared folder
+# beside the checkout, and where it or xmllint is absent the test reports itself skipped (exit
+# 77, ctest's SKIP_RETURN_CODE), never passed.
+# Usage: junit_schema_test.sh DISTSIM SOURCE_DIR WORK_DIR
+set -euo pipefail
+distsim=$1
+source_dir=$2
+work=$3
+schema="$source_dir/../shared/schemas/junit-10.xsd"
+if [ ! -f "$schema" ]; then
+  echo "skipped: the JUnit schema is not present at $schema"
+  exit 77
+fi
+if ! command -v xmllint >/dev/null; then
+  echo "skipped: xmllint (Debian libxml2-utils) is not installed"
+  exit 77
+fi
+rm -rf "$work"
+mkdir -p "$work/lib/sub"
+cp "$source_dir/scenarios/q207416-temp-source.yaml" "$work/lib/"
+sed 's/attempts: 3/attempts: 2/' "$source_dir/scenarios/q207416-temp-source.yaml" \
+  >"$work/lib/sub/broken.yaml"
+printf 'version: 1\nname: t\nuntill: 3d\n' >"$work/lib/sub/bad & <odd>.yaml"
+cat >"$work/lib/sub/odd.yaml" <<'YAML'
+version: 1
+name: "odd \x01 name"
+expect:
+  log:
+    contains: ["\x01 <&> \" ' \xe9"]
+YAML
+cd "$work"
+status=0
+"$distsim" check lib --junit out.xml >check.out 2>&1 || status=$?
+if [ "$status" -ne 2 ]; then
+  echo "FAIL: distsim check exited $status, expected 2 (a scenario could not run)"
+  cat check.out
+  exit 1
+fi
+grep -q '<failure' out.xml || { echo "FAIL: no <failure> in out.xml"; exit 1; }
+grep -q '<error' out.xml || { echo "FAIL: no <error> in out.xml"; exit 1; }
+xmllint --noout --schema "$schema" out.xml
