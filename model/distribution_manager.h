@@ -16,10 +16,13 @@
 #include "model/package.h"
 #include "model/ports.h"
 #include "model/random_port.h"
+#include "model/retry_policy.h"
 #include "model/site_config.h"
 #include "model/state_store.h"
 
 namespace distsim::model {
+
+struct ManagerWake;  // model/manager_wake.h: what a WakeToken means to the manager
 
 struct ManagerPorts {
   FileSystemPort& file_system;
@@ -62,7 +65,6 @@ class DistributionManager {
 
   [[nodiscard]] const SiteConfig& config() const { return config_; }
   [[nodiscard]] std::vector<PackageStatus> package_statuses() const;
-  [[nodiscard]] std::optional<PackageStatus> package_status(const std::string& package_id) const;
   // Handles the manager holds open right now (a pass reading or copying).
   [[nodiscard]] uint32_t open_handle_count() const;
 
@@ -85,16 +87,24 @@ class DistributionManager {
     bool needs_copy = true;
     RetryState retry;  // per-DP profiles only
   };
+  // Where one DP copy of a pass stands. A job is started in job order, at most
+  // threads_per_package at once; the pass concludes when none is waiting or copying.
+  enum class DpJobState : uint8_t {
+    waiting,    // not started yet
+    copying,    // started; holds handles and has a copy_done wake-up pending
+    done,       // ended; `error` says how
+    cancelled,  // an update or refresh restarted the cycle before it started: the next pass copies
+  };
   struct DpJob {
     uint32_t slot = 0;
     uint32_t file_index = 0;
     HandleId handle = 0;
     HandleId package_copy_handle = 0;  // the .PCK, held open while copying from it
-    bool active = false;
-    bool done = false;
+    DpJobState state = DpJobState::waiting;
     Win32Error error = Win32Error::ok;
-    bool old_cycle = false;  // started before an update or refresh restarted the retry cycle
-    bool cancelled = false;  // not started when an update or refresh restarted the cycle
+    // Started before an update or refresh restarted the retry cycle: it copies the old version,
+    // so its outcome neither installs the DP nor counts against the new cycle.
+    bool old_cycle = false;
   };
   enum class Phase { idle, queued, reading, compressing, copying };
   struct PackageRecord {
@@ -119,28 +129,22 @@ class DistributionManager {
     RetryState retry;    // package-level
     bool dirty = false;  // changed since last saved to the state store
   };
-  enum class WakeKind : uint8_t {
-    retry_due = 1,
-    read_done = 2,
-    copy_done = 3,
-    compress_done = 4,
-    dp_retry_due = 5,
-  };
-
-  // Notifications and queueing.
+  // Notifications (distribution_manager.cpp).
   [[nodiscard]] uint32_t package_index_of(const std::string& package_id) const;
   void restart_cycle(uint32_t package_index, const std::vector<std::string>& dp_names);
+
+  // The queue and the admission of passes (distribution_manager_queue.cpp).
   void queue_pass(uint32_t package_index);
   void wake_waiting_retries(uint32_t except_index);
   void start_queued_passes();
-  [[nodiscard]] WakeToken make_token(uint32_t package_index, WakeKind kind, uint32_t generation,
-                                     uint32_t detail) const;
-  void dispatch_wake(WakeToken token);
-  void on_retry_due(uint32_t package_index, uint32_t generation);
-  void on_dp_retry_due(uint32_t package_index, uint32_t slot, uint32_t generation);
-
-  // The pass: source phase.
   void start_pass(uint32_t package_index);
+  // Asks the scheduler to call on_wake() with `wake` at at_us.
+  void wake_at(TimeUs at_us, const ManagerWake& wake);
+  void dispatch_wake(const ManagerWake& wake);
+  void on_retry_due(const ManagerWake& wake);
+  void on_dp_retry_due(const ManagerWake& wake);
+
+  // The pass: reading the source and compressing it (distribution_manager_source.cpp).
   void begin_reading(uint32_t package_index);
   [[nodiscard]] Win32Error list_source(PackageRecord& record);
   void read_next_file(uint32_t package_index);
@@ -148,7 +152,7 @@ class DistributionManager {
   void start_compression(uint32_t package_index);
   void finish_compression(uint32_t package_index);
 
-  // The pass: distribution point phase.
+  // The pass: copies to distribution points (distribution_manager_copies.cpp).
   void start_copies(uint32_t package_index);
   void advance_copies(uint32_t package_index);
   void start_dp_job(uint32_t package_index, uint32_t job_index);
@@ -161,21 +165,26 @@ class DistributionManager {
   [[nodiscard]] bool retry_dp_or_fail(PackageRecord& record, uint32_t package_index, uint32_t slot,
                                       Win32Error error);
 
-  // The pass: endings.
+  // The pass: endings (2301 / 2302), package retries and states (distribution_manager_endings.cpp).
   void finish_pass(uint32_t package_index, PassResult result, Win32Error error);
   void fail_pass(uint32_t package_index, Win32Error error);
+  [[nodiscard]] RetryDecision package_retry_decision(const PackageRecord& record, Win32Error error,
+                                                     TimeUs now_us);
+  void log_package_failure(const PackageRecord& record, const RetryDecision& decision,
+                           const std::string& next_retry);
+  void schedule_package_retry(uint32_t package_index, TimeUs delay_us);
   void end_pass(uint32_t package_index);
   void refresh_package_state(PackageRecord& record);
   void set_dp_state(PackageRecord& record, uint32_t slot, DpState state);
 
-  // Persistence.
+  // Persistence: the state store and a restart (distribution_manager_persistence.cpp).
   void mark_dirty(uint32_t package_index);
   void save_dirty();
   [[nodiscard]] StoredPackage stored_form(const PackageRecord& record) const;
   void restore(const StoredPackage& stored);
   void account_interrupted_attempts(uint32_t package_index);
 
-  // Helpers.
+  // Helpers shared by the phases (distribution_manager.cpp).
   [[nodiscard]] std::string dp_package_path(const PackageRecord& record, uint32_t slot) const;
   [[nodiscard]] std::string package_copy_path(const PackageRecord& record) const;
   void log(std::string_view text, uint32_t thread_id, LogSeverity severity = LogSeverity::info);

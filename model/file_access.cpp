@@ -1,8 +1,6 @@
 // Name tables for access rights and share flags.
 #include "model/file_access.h"
 
-#include <fmt/format.h>
-
 #include <array>
 
 namespace distsim::model {
@@ -60,10 +58,6 @@ std::vector<std::string> names_of(const Table& table, uint32_t bits) {
   return names;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  return names.empty() ? std::string("0") : fmt::format("{}", fmt::join(names, "|"));
-}
-
 }  // namespace
 
 std::optional<uint32_t> access_right_from_name(std::string_view name) {
@@ -79,9 +73,5 @@ std::vector<std::string> access_names(AccessMask access) {
 }
 
 std::vector<std::string> share_names(ShareMode share) { return names_of(kShareNames, share.bits); }
-
-std::string access_text(AccessMask access) { return joined(access_names(access)); }
-
-std::string share_text(ShareMode share) { return joined(share_names(share)); }
 
 }  // namespace distsim::model

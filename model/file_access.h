@@ -62,8 +62,4 @@ struct ShareMode {
 [[nodiscard]] std::vector<std::string> access_names(AccessMask access);
 [[nodiscard]] std::vector<std::string> share_names(ShareMode share);
 
-// "GENERIC_READ|GENERIC_WRITE", or "0" for an empty mask: for logs and messages.
-[[nodiscard]] std::string access_text(AccessMask access);
-[[nodiscard]] std::string share_text(ShareMode share);
-
 }  // namespace distsim::model

@@ -83,7 +83,8 @@ class FileSystemPort {
   [[nodiscard]] virtual Win32Error rename(const std::string& from, const std::string& to) = 0;
 };
 
-// A wake-up request the manager interprets itself; the scheduler hands it back unchanged.
+// A wake-up request the manager interprets itself (model/manager_wake.h); the scheduler hands it
+// back unchanged.
 struct WakeToken {
   uint64_t value = 0;
 };

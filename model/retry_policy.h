@@ -24,7 +24,7 @@ enum class Jitter { none, full, equal, decorrelated };
 inline constexpr uint32_t kRetryCountMax = 1'000'000;     // largest finite `count`
 inline constexpr uint32_t kMultiplierMilliMax = 100'000;  // multiplier 100.0
 // No single wait exceeds ten years, whatever the backoff: keeps every "now + delay" far from
-// overflow (found by the bounds property: an uncapped exponential saturated past int64).
+// overflow, which an uncapped exponential backoff would otherwise reach past int64.
 inline constexpr TimeUs kRetryDelayMaxUs = 3650 * kMicrosecondsPerDay;
 
 struct RetryPolicy {

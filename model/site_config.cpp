@@ -24,25 +24,6 @@ std::string_view profile_name(Profile profile) {
   DISTSIM_ASSERT(false);
 }
 
-std::optional<Profile> profile_from_name(std::string_view name) {
-  for (const auto& [value, profile_text] : kProfileNames) {
-    if (profile_text == name) return value;
-  }
-  return std::nullopt;
-}
-
-std::string_view log_format_name(LogFormat format) {
-  switch (format) {
-    case LogFormat::sms2:
-      return "sms2";
-    case LogFormat::numeric:
-      return "numeric";
-    case LogFormat::cmtrace:
-      return "cmtrace";
-  }
-  DISTSIM_ASSERT(false);
-}
-
 SiteConfig profile_defaults(Profile profile) {
   SiteConfig config;
   config.profile = profile;

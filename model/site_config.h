@@ -23,8 +23,6 @@ enum class LogFormat {
 };
 
 [[nodiscard]] std::string_view profile_name(Profile profile);
-[[nodiscard]] std::optional<Profile> profile_from_name(std::string_view name);
-[[nodiscard]] std::string_view log_format_name(LogFormat format);
 
 // The site clock: which local date and time virtual t = 0 is, and the zone the log shows.
 // Assumption (no source fixes it): t = 0 is Thu Nov 16 2000 08:00:00, the date of KB Q207416,

@@ -1,0 +1,149 @@
+// How a pass ends: 2301 when the source was processed, or 2302 and a package retry scheduled by
+// the policy (or none when it gives up); then the package and DP states that the status
+// summarizers show, and the admission of the next queued pass.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/assert.h"
+#include "model/distribution_manager.h"
+#include "model/manager_wake.h"
+
+namespace distsim::model {
+
+// The source was processed (2301); under a per-DP policy some DP copies may still have failed,
+// which `result` and `error` report.
+void DistributionManager::finish_pass(uint32_t package_index, PassResult result, Win32Error error) {
+  PackageRecord& record = packages_[package_index];
+  log(fmt::format("~Successfully created/updated the package {}", record.definition.id),
+      record.thread_id);
+  raise(status_id::kPackageProcessed, {record.definition.name, record.definition.id}, record,
+        record.thread_id);
+  record.status.last_error = Win32Error::ok;
+  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
+  end_pass(package_index);
+}
+
+// The source could not be processed (or, under the package retry unit, a DP copy failed): 2302,
+// and the whole package is retried by the policy, or fails when the policy gives up.
+void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
+  PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(error != Win32Error::ok);
+  DISTSIM_ASSERT(record.source_handle == 0);
+  const TimeUs now_us = ports_.scheduler.now();
+  record.status.last_error = error;
+  if (config_.retry_unit == RetryUnit::package) record.snapshot_valid = false;  // redo it all
+  log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)), record.thread_id,
+      LogSeverity::error);
+  const RetryDecision decision = package_retry_decision(record, error, now_us);
+  const std::string next_retry =
+      decision.retry ? local_time_text(now_us + decision.delay_us) : std::string("none");
+  log_package_failure(record, decision, next_retry);
+  raise(status_id::kPackageFailed,
+        {record.definition.name, record.definition.id, fmt::format("{}", win32_code(error)),
+         fmt::format("{}", record.retry.retries_done), next_retry},
+        record, record.thread_id);
+  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
+                              decision.retry ? PassResult::retry : PassResult::failed, error});
+  for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+    if (!record.slots[slot].needs_copy) continue;
+    set_dp_state(record, slot,
+                 decision.retry ? DpState::install_retrying : DpState::install_failed);
+  }
+  record.retries_exhausted = !decision.retry;
+  if (decision.retry && !record.cycle_restarted) {
+    schedule_package_retry(package_index, decision.delay_us);
+  }
+  end_pass(package_index);
+}
+
+// With an update or refresh waiting, the next pass starts as soon as this one ends, in a new
+// retry cycle; asking the policy (and scheduling its retry) as well would start a second retry
+// chain beside it and spend a retry of the new cycle.
+RetryDecision DistributionManager::package_retry_decision(const PackageRecord& record,
+                                                          Win32Error error, TimeUs now_us) {
+  if (record.cycle_restarted) return RetryDecision{true, 0, "an update or refresh is pending"};
+  return decide_retry(config_.retry, error,
+                      {record.retry.retries_done, record.retry.first_attempt_start_us, now_us,
+                       record.retry.previous_delay_us},
+                      ports_.random);
+}
+
+// KB Q207416: Distmgr.log shows how many retries have been attempted (the wording is distsim's;
+// no source gives it). A retry to come is a warning, giving up an error, as with status messages.
+void DistributionManager::log_package_failure(const PackageRecord& record,
+                                              const RetryDecision& decision,
+                                              const std::string& next_retry) {
+  if (decision.retry) {
+    log(fmt::format("~Failed to process package {} (retries so far: {} of {}). Will retry in {} "
+                    "seconds, at {}.",
+                    record.definition.id, record.retry.retries_done, retry_count_text(),
+                    decision.delay_us / kMicrosecondsPerSecond, next_retry),
+        record.thread_id, LogSeverity::warning);
+    return;
+  }
+  log(fmt::format("~Failed to process package {} (retries so far: {} of {}). It will not be "
+                  "retried: {}.",
+                  record.definition.id, record.retry.retries_done, retry_count_text(),
+                  decision.reason),
+      record.thread_id, LogSeverity::error);
+}
+
+void DistributionManager::schedule_package_retry(uint32_t package_index, TimeUs delay_us) {
+  PackageRecord& record = packages_[package_index];
+  ++record.retry.retries_done;
+  record.retry.previous_delay_us = delay_us;
+  record.retry.due_us = ports_.scheduler.now() + delay_us;
+  ports_.reporter.retry_scheduled(
+      {record.definition.id, "", record.status.attempts_in_cycle + 1, *record.retry.due_us});
+  wake_at(*record.retry.due_us, {package_index, WakeKind::retry_due, record.retry.generation, 0});
+}
+
+void DistributionManager::end_pass(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  mark_dirty(package_index);
+  record.phase = Phase::idle;
+  refresh_package_state(record);
+  DISTSIM_ASSERT(active_passes_ > 0);
+  --active_passes_;
+  record.cycle_restarted = false;
+  if (record.rerun_after_pass) {
+    record.rerun_after_pass = false;
+    queue_pass(package_index);
+  }
+  start_queued_passes();
+}
+
+// The package's state from its own retry state and its DPs' states.
+void DistributionManager::refresh_package_state(PackageRecord& record) {
+  const auto& dps = record.status.distribution_points;
+  const auto any_dp = [&dps](DpState state) {
+    return std::any_of(dps.begin(), dps.end(),
+                       [state](const DpStatus& dp) { return dp.state == state; });
+  };
+  PackageState state = PackageState::pending;
+  if (record.retries_exhausted) {
+    state = PackageState::failed;
+  } else if (record.retry.due_us || any_dp(DpState::install_retrying)) {
+    state = PackageState::retrying;
+  } else if (std::all_of(dps.begin(), dps.end(),
+                         [](const DpStatus& dp) { return dp.state == DpState::installed; })) {
+    state = PackageState::installed;
+  } else if (any_dp(DpState::install_failed) && !any_dp(DpState::install_pending)) {
+    state = PackageState::failed;
+  }
+  if (state == record.status.state && record.status.state_since_us) return;
+  record.status.state = state;
+  record.status.state_since_us = ports_.scheduler.now();
+  if (state == PackageState::installed) record.status.installed_at_us = ports_.scheduler.now();
+}
+
+void DistributionManager::set_dp_state(PackageRecord& record, uint32_t slot, DpState state) {
+  DpStatus& status = record.status.distribution_points[slot];
+  if (status.state == state) return;
+  status.state = state;
+  ports_.reporter.dp_state_changed(
+      {record.definition.id, status.dp_name, std::string(dp_state_name(state))});
+}
+
+}  // namespace distsim::model

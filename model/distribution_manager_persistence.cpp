@@ -1,0 +1,142 @@
+// What survives the manager process: every entry point ends by saving the packages it changed to
+// the state store, and recover() reads them back after a restart, counting the attempts a crash
+// cut short and re-arming the retries that are still waiting.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "model/assert.h"
+#include "model/distribution_manager.h"
+#include "model/manager_wake.h"
+
+namespace distsim::model {
+
+void DistributionManager::mark_dirty(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  if (record.dirty) return;
+  record.dirty = true;
+  dirty_.push_back(package_index);
+}
+
+void DistributionManager::save_dirty() {
+  for (const uint32_t package_index : dirty_) {
+    PackageRecord& record = packages_[package_index];
+    ports_.state_store.save_package(stored_form(record));
+    record.dirty = false;
+  }
+  dirty_.clear();
+}
+
+StoredPackage DistributionManager::stored_form(const PackageRecord& record) const {
+  const auto stored_retry = [](const RetryState& retry) {
+    return StoredRetry{retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us,
+                       retry.due_us};
+  };
+  StoredPackage stored;
+  stored.definition = record.definition;
+  stored.status = record.status;
+  stored.retry = stored_retry(record.retry);
+  for (const DpSlot& slot : record.slots) {
+    stored.distribution_points.push_back({slot.needs_copy, stored_retry(slot.retry)});
+  }
+  stored.retries_exhausted = record.retries_exhausted;
+  stored.clear_dp_folders = record.clear_dp_folders;
+  stored.pass_in_progress = record.phase != Phase::idle;
+  return stored;
+}
+
+void DistributionManager::restore(const StoredPackage& stored) {
+  const auto retry_state = [](const StoredRetry& retry) {
+    return RetryState{retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us,
+                      retry.due_us, 0};
+  };
+  PackageRecord record;
+  record.definition = stored.definition;
+  record.status = stored.status;
+  record.retry = retry_state(stored.retry);
+  record.retries_exhausted = stored.retries_exhausted;
+  record.clear_dp_folders = stored.clear_dp_folders;
+  DISTSIM_ASSERT(stored.distribution_points.size() == stored.status.distribution_points.size());
+  for (size_t slot = 0; slot < stored.distribution_points.size(); ++slot) {
+    const std::string& name = stored.status.distribution_points[slot].dp_name;
+    const auto dp = std::find_if(distribution_points_.begin(), distribution_points_.end(),
+                                 [&name](const auto& each) { return each.name == name; });
+    DISTSIM_ASSERT(dp != distribution_points_.end());
+    record.slots.push_back(DpSlot{static_cast<uint32_t>(dp - distribution_points_.begin()),
+                                  stored.distribution_points[slot].needs_copy,
+                                  retry_state(stored.distribution_points[slot].retry)});
+  }
+  index_by_id_.emplace(record.definition.id, static_cast<uint32_t>(packages_.size()));
+  packages_.push_back(std::move(record));
+}
+
+// A pass the crash cut short made attempts that never got their retry decision. Each counts as
+// a failed attempt now: the restart uses one retry, or the unit fails when none is left, so that
+// a crash never lets a package or DP make more attempts than its retry count allows.
+void DistributionManager::account_interrupted_attempts(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  const auto& most = config_.retry.retry_count_max;
+  bool rerun = false;
+  if (config_.retry_unit == RetryUnit::package) {
+    const uint32_t attempts = record.status.attempts_in_cycle;
+    if (most && attempts > *most) {
+      record.retries_exhausted = true;
+    } else {
+      record.retry.retries_done = attempts;
+      rerun = true;
+    }
+  } else {
+    rerun = !record.snapshot_valid;  // the source read or the compression may not have finished
+    for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+      DpSlot& dp = record.slots[slot];
+      const uint32_t attempts = record.status.distribution_points[slot].attempts_in_cycle;
+      if (!dp.needs_copy || attempts <= dp.retry.retries_done) continue;
+      if (most && attempts > *most) {
+        set_dp_state(record, slot, DpState::install_failed);
+        continue;
+      }
+      dp.retry.retries_done = attempts;
+      dp.retry.due_us.reset();
+      rerun = true;
+    }
+  }
+  record.retry.due_us.reset();
+  refresh_package_state(record);
+  mark_dirty(package_index);
+  if (rerun) queue_pass(package_index);
+}
+
+void DistributionManager::recover() {
+  DISTSIM_ASSERT(packages_.empty());
+  const std::vector<StoredPackage> stored = ports_.state_store.load_packages();
+  for (const StoredPackage& package : stored) restore(package);
+  const TimeUs now_us = ports_.scheduler.now();
+  for (uint32_t index = 0; index < packages_.size(); ++index) {
+    PackageRecord& record = packages_[index];
+    log(fmt::format("~Recovered package {} from the retry history: {} attempts, {} retries so far.",
+                    record.status.id, record.status.attempts_in_cycle, record.retry.retries_done),
+        kMainThreadId);
+    if (stored[index].pass_in_progress) {
+      account_interrupted_attempts(index);
+    } else if (record.retry.due_us && *record.retry.due_us <= now_us) {
+      record.retry.due_us.reset();
+      queue_pass(index);
+    } else if (record.retry.due_us) {
+      wake_at(*record.retry.due_us, {index, WakeKind::retry_due, record.retry.generation, 0});
+    }
+    for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+      const RetryState& retry = record.slots[slot].retry;
+      if (!retry.due_us) continue;
+      if (*retry.due_us <= now_us) {
+        queue_pass(index);
+      } else {
+        wake_at(*retry.due_us, {index, WakeKind::dp_retry_due, retry.generation, slot});
+      }
+    }
+  }
+  start_queued_passes();
+  save_dirty();
+}
+
+}  // namespace distsim::model

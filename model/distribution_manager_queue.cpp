@@ -1,0 +1,150 @@
+// The queue of packages waiting for a processing thread, the admission of passes (at most
+// max_packages at once, each starting with 2300), and the scheduler's wake-ups that drive a pass
+// on or make a retry fall due.
+#include <fmt/format.h>
+
+#include "model/assert.h"
+#include "model/distribution_manager.h"
+#include "model/manager_wake.h"
+
+namespace distsim::model {
+
+void DistributionManager::queue_pass(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  if (record.phase == Phase::queued) return;
+  if (record.phase != Phase::idle) {
+    record.rerun_after_pass = true;
+    return;
+  }
+  record.phase = Phase::queued;
+  queue_.push_back(package_index);
+}
+
+// KB Q319207: retries also run "more often when distmgr is busy". See SiteConfig::retry_on_wake.
+void DistributionManager::wake_waiting_retries(uint32_t except_index) {
+  if (!config_.retry_on_wake) return;
+  const TimeUs now_us = ports_.scheduler.now();
+  for (uint32_t index = 0; index < packages_.size(); ++index) {
+    PackageRecord& record = packages_[index];
+    if (index == except_index || record.phase != Phase::idle || !record.retry.due_us) continue;
+    if (*record.retry.due_us <= now_us) continue;  // its own wake-up is about to run it
+    const TimeUs failed_at_us = *record.retry.due_us - record.retry.previous_delay_us;
+    if (now_us - failed_at_us < config_.retry_on_wake_min_us) continue;  // failed just now
+    log(fmt::format("~Woken for other work: retrying package {} now instead of at {}.",
+                    record.status.id, local_time_text(*record.retry.due_us)),
+        kMainThreadId);
+    record.retry.due_us.reset();
+    ++record.retry.generation;
+    mark_dirty(index);
+    queue_pass(index);
+  }
+}
+
+void DistributionManager::start_queued_passes() {
+  while (active_passes_ < config_.max_packages && !queue_.empty()) {
+    const uint32_t package_index = queue_.front();
+    queue_.pop_front();
+    start_pass(package_index);
+  }
+}
+
+void DistributionManager::start_pass(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(record.phase == Phase::queued);
+  mark_dirty(package_index);
+  ++active_passes_;
+  ++record.generation;
+  ++record.status.attempt_count;
+  ++record.status.attempts_in_cycle;
+  const TimeUs now_us = ports_.scheduler.now();
+  if (record.status.attempts_in_cycle == 1) record.retry.first_attempt_start_us = now_us;
+  record.thread_id = next_thread_id_;
+  next_thread_id_ += 4;  // Windows thread IDs are multiples of four
+  log(fmt::format("~Used {} out of {} allowed processing threads.", active_passes_ - 1,
+                  config_.max_packages),
+      kMainThreadId);
+  log(fmt::format("~Starting package processing thread,thread ID = {:X}", record.thread_id),
+      kMainThreadId);
+  ports_.reporter.pass_started({record.definition.id, record.status.attempt_count});
+  raise(status_id::kPackageProcessingStarted, {record.definition.name, record.definition.id},
+        record, record.thread_id);
+  log(fmt::format("Start adding package {}...", record.definition.id), record.thread_id);
+  if (record.status.attempts_in_cycle > 1) {
+    log(fmt::format("~Retrying package {}: attempt {}, retry {} of {}.", record.definition.id,
+                    record.status.attempts_in_cycle, record.retry.retries_done, retry_count_text()),
+        record.thread_id);
+  }
+  if (record.snapshot_valid) {
+    log(fmt::format("~Package {} source version {} was already read; using it.",
+                    record.definition.id, record.status.update_count + 1),
+        record.thread_id);
+    start_copies(package_index);
+    return;
+  }
+  begin_reading(package_index);
+}
+
+// A wake-up names its package and its DP job or slot in fixed-width fields.
+static_assert(kManagedPackagesMax < (uint64_t{1} << kWakePackageIndexBits));
+static_assert(kManagedDistributionPointsMax < (1u << kWakeDetailBits));
+
+void DistributionManager::wake_at(TimeUs at_us, const ManagerWake& wake) {
+  DISTSIM_ASSERT(wake.package_index < packages_.size());
+  ports_.scheduler.wake_at(at_us, wake_token(wake));
+}
+
+void DistributionManager::on_wake(WakeToken token) {
+  dispatch_wake(manager_wake(token));
+  save_dirty();
+}
+
+// Retry wake-ups may be stale (the retry was superseded) and are checked by their handlers; a
+// read, compression or copy wake-up always belongs to the pass that is running.
+void DistributionManager::dispatch_wake(const ManagerWake& wake) {
+  DISTSIM_ASSERT(wake.package_index < packages_.size());
+  const PackageRecord& record = packages_[wake.package_index];
+  switch (wake.kind) {
+    case WakeKind::retry_due:
+      on_retry_due(wake);
+      return;
+    case WakeKind::dp_retry_due:
+      on_dp_retry_due(wake);
+      return;
+    case WakeKind::read_done:
+      DISTSIM_ASSERT(wake.is_for(record.generation));
+      DISTSIM_ASSERT(record.phase == Phase::reading);
+      finish_read(wake.package_index);
+      return;
+    case WakeKind::compress_done:
+      DISTSIM_ASSERT(wake.is_for(record.generation));
+      DISTSIM_ASSERT(record.phase == Phase::compressing);
+      finish_compression(wake.package_index);
+      return;
+    case WakeKind::copy_done:
+      DISTSIM_ASSERT(wake.is_for(record.generation));
+      DISTSIM_ASSERT(record.phase == Phase::copying);
+      finish_copy(wake.package_index, wake.detail);
+      return;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+void DistributionManager::on_retry_due(const ManagerWake& wake) {
+  PackageRecord& record = packages_[wake.package_index];
+  if (!wake.is_for(record.retry.generation)) return;  // superseded
+  record.retry.due_us.reset();
+  queue_pass(wake.package_index);
+  start_queued_passes();
+}
+
+void DistributionManager::on_dp_retry_due(const ManagerWake& wake) {
+  PackageRecord& record = packages_[wake.package_index];
+  DISTSIM_ASSERT(wake.detail < record.slots.size());
+  const DpSlot& slot = record.slots[wake.detail];
+  if (!wake.is_for(slot.retry.generation)) return;  // superseded by an update or refresh
+  if (!slot.retry.due_us) return;                   // another pass copied it already
+  queue_pass(wake.package_index);
+  start_queued_passes();
+}
+
+}  // namespace distsim::model

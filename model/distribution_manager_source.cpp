@@ -1,0 +1,188 @@
+// The source phase of a pass: list the source directory, read it file by file with the site's
+// source_open flags (where KB Q207416's error 32 happens), and write the optional compressed copy
+// (<PackageID>.PCK) in the package store.
+#include <fmt/format.h>
+
+#include <deque>
+#include <utility>
+
+#include "model/assert.h"
+#include "model/distribution_manager.h"
+#include "model/manager_paths.h"
+#include "model/manager_wake.h"
+
+namespace distsim::model {
+
+// Lists the source and reads it file by file; called again when an update asks for a newer
+// version while a read is under way.
+void DistributionManager::begin_reading(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  record.files.clear();
+  record.snapshot.clear();
+  record.file_index = 0;
+  record.reading_version = record.status.update_count;
+  record.phase = Phase::reading;
+  const Win32Error list_error = list_source(record);
+  if (list_error != Win32Error::ok) {
+    log(fmt::format("~The source directory {} for package {} is not accessible.",
+                    record.definition.source_path, record.definition.id),
+        record.thread_id, LogSeverity::error);
+    if (config_.profile != Profile::sms2) {
+      raise(status_id::kSourceNotAccessible,
+            {record.definition.id, record.definition.source_path,
+             fmt::format("{}", win32_code(list_error))},
+            record, record.thread_id);
+    }
+    fail_pass(package_index, list_error);
+    return;
+  }
+  uint64_t total_bytes = 0;
+  for (const auto& file : record.files) total_bytes += file.size_bytes;
+  log(fmt::format("The size of package {} is {} KBytes", record.definition.id,
+                  (total_bytes + 1023) / 1024),
+      record.thread_id);
+  read_next_file(package_index);
+}
+
+Win32Error DistributionManager::list_source(PackageRecord& record) {
+  // Breadth-first walk with an explicit queue: bounded by depth and file count, no recursion.
+  struct Pending {
+    std::string path;
+    std::string relative;
+    uint32_t depth;
+  };
+  std::deque<Pending> directories{{record.definition.source_path, "", 0}};
+  while (!directories.empty()) {
+    Pending directory = std::move(directories.front());
+    directories.pop_front();
+    auto listing = ports_.file_system.list_directory(directory.path);
+    if (!listing.ok()) return listing.error();
+    for (const DirectoryEntry& entry : listing.value()) {
+      std::string path = join_path(directory.path, entry.name);
+      std::string relative =
+          directory.relative.empty() ? entry.name : join_path(directory.relative, entry.name);
+      if (entry.is_directory) {
+        if (directory.depth + 1 > kSourceDirectoryDepthMax) {
+          return Win32Error::filename_exced_range;
+        }
+        directories.push_back({std::move(path), std::move(relative), directory.depth + 1});
+        continue;
+      }
+      if (record.files.size() >= kSourceFilesPerPackageMax) return Win32Error::not_enough_memory;
+      record.files.push_back({std::move(path), std::move(relative), entry.size_bytes});
+    }
+  }
+  return Win32Error::ok;
+}
+
+void DistributionManager::read_next_file(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(record.source_handle == 0);
+  if (record.file_index == record.files.size()) {
+    if (record.reading_version != record.status.update_count) {
+      // An update during the read asked for a newer version: read the source again, in this
+      // pass, instead of copying a version nobody wants any more.
+      log(fmt::format("~A newer version of package {} was requested while reading it; reading "
+                      "the source again.",
+                      record.definition.id),
+          record.thread_id);
+      begin_reading(package_index);
+      return;
+    }
+    record.snapshot_valid = true;
+    if (record.definition.compressed) {
+      start_compression(package_index);
+    } else {
+      start_copies(package_index);
+    }
+    return;
+  }
+  const SourceFile& file = record.files[record.file_index];
+  auto opened =
+      ports_.file_system.open({file.path, config_.source_open_access, config_.source_open_share,
+                               CreateDisposition::open_existing});
+  if (!opened.ok()) {
+    log(fmt::format("~Cannot open source file {} for package {}.", file.path, record.definition.id),
+        record.thread_id, LogSeverity::error);
+    fail_pass(package_index, opened.error());
+    return;
+  }
+  record.source_handle = opened.value();
+  const TimeUs done_us = ports_.scheduler.now() +
+                         transfer_time_us(file.size_bytes, config_.read_bandwidth_bytes_per_second);
+  wake_at(done_us, {package_index, WakeKind::read_done, record.generation, 0});
+}
+
+void DistributionManager::finish_read(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(record.source_handle != 0);
+  auto content = ports_.file_system.read(record.source_handle);
+  ports_.file_system.close(record.source_handle);
+  record.source_handle = 0;
+  if (!content.ok()) {
+    log(fmt::format("~Cannot read source file {} for package {}.",
+                    record.files[record.file_index].path, record.definition.id),
+        record.thread_id, LogSeverity::error);
+    fail_pass(package_index, content.error());
+    return;
+  }
+  record.snapshot.push_back(content.value());
+  ++record.file_index;
+  read_next_file(package_index);
+}
+
+void DistributionManager::start_compression(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  record.phase = Phase::compressing;
+  log(fmt::format("~Package {} doesn't have a compressed copy of the source directory, starting "
+                  "the compression.",
+                  record.definition.id),
+      record.thread_id);
+  const std::string path = package_copy_path(record);
+  Win32Error made = ports_.file_system.create_directories(parent_of(path));
+  auto opened = made == Win32Error::ok
+                    ? ports_.file_system.open({path, AccessMask{access_bits::kGenericWrite},
+                                               ShareMode{0}, CreateDisposition::create_always})
+                    : Result<HandleId>(made);
+  if (!opened.ok()) {
+    record.snapshot_valid = false;  // no usable .PCK: the next pass compresses again
+    log(fmt::format("~Cannot create the compressed copy {} of package {}.", path,
+                    record.definition.id),
+        record.thread_id, LogSeverity::error);
+    fail_pass(package_index, opened.error());
+    return;
+  }
+  record.source_handle = opened.value();
+  uint64_t total_bytes = 0;
+  for (const auto& file : record.files) total_bytes += file.size_bytes;
+  const TimeUs done_us = ports_.scheduler.now() +
+                         transfer_time_us(total_bytes, config_.read_bandwidth_bytes_per_second);
+  wake_at(done_us, {package_index, WakeKind::compress_done, record.generation, 0});
+}
+
+void DistributionManager::finish_compression(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  uint64_t total_bytes = 0;
+  uint64_t version_mix = record.status.update_count;
+  for (size_t index = 0; index < record.files.size(); ++index) {
+    total_bytes += record.files[index].size_bytes;
+    version_mix = version_mix * 1099511628211ull + record.snapshot[index].content_version;
+  }
+  const uint64_t compressed_bytes = total_bytes / 1000 * config_.compression_per_mille +
+                                    total_bytes % 1000 * config_.compression_per_mille / 1000;
+  const Win32Error written =
+      ports_.file_system.write(record.source_handle, FileContent{compressed_bytes, version_mix});
+  ports_.file_system.close(record.source_handle);
+  record.source_handle = 0;
+  if (written != Win32Error::ok) {
+    record.snapshot_valid = false;
+    fail_pass(package_index, written);
+    return;
+  }
+  log(fmt::format("The compressed size of package {} is {} KBytes", record.definition.id,
+                  (compressed_bytes + 1023) / 1024),
+      record.thread_id);
+  start_copies(package_index);
+}
+
+}  // namespace distsim::model

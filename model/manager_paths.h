@@ -1,0 +1,24 @@
+// Joining and splitting the Windows paths the Distribution Manager builds itself (source files,
+// DP package folders, the .PCK), kept apart from sim/'s path parser because model/ never
+// includes sim/. Internal to model/.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+namespace distsim::model {
+
+// "C:\Src" + "a.txt" = "C:\Src\a.txt"; a directory that already ends in '\' gets no second one.
+[[nodiscard]] inline std::string join_path(std::string_view directory, std::string_view name) {
+  if (!directory.empty() && directory.back() == '\\') return fmt::format("{}{}", directory, name);
+  return fmt::format("{}\\{}", directory, name);
+}
+
+// Everything before the last '\'; the whole path when it has none.
+[[nodiscard]] inline std::string parent_of(const std::string& path) {
+  return path.substr(0, path.rfind('\\'));
+}
+
+}  // namespace distsim::model
