@@ -78,6 +78,10 @@ struct VfsOptions {
   bool record_access_log = true;
 };
 
+namespace vfs_internal {
+struct State;  // sim/fs/vfs_internal.h
+}  // namespace vfs_internal
+
 class VirtualFileSystem {
  public:
   VirtualFileSystem(const Clock& clock, VfsOptions options);
@@ -134,13 +138,11 @@ class VirtualFileSystem {
   // Files under a directory, recursively, as full display paths sorted case-insensitively.
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;
   [[nodiscard]] std::optional<std::string> handle_path(HandleId handle) const;
+  // The recorded events, at most kAccessLogEntriesMax of them (the observer still sees later ones).
   [[nodiscard]] const std::vector<VfsEvent>& access_log() const;
-  // Events not kept because the log reached kAccessLogEntriesMax (the observer still saw them).
-  [[nodiscard]] uint64_t access_log_dropped_count() const;
 
  private:
-  struct State;
-  std::unique_ptr<State> state_;
+  std::unique_ptr<vfs_internal::State> state_;
 };
 
 // The model's FileSystemPort bound to one actor of a VirtualFileSystem.

@@ -1,0 +1,218 @@
+// The records behind VirtualFileSystem and the State its vfs_*.cpp files share: nodes live in
+// chunked slots (slots are reused, ids never reach output), children in ordered maps keyed by
+// upper-case name, open handles in a vector sorted by id, and each node keeps a small vector of
+// (handle, class, share) so an open's sharing check reads one node. Only sim/fs/vfs*.cpp include
+// it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/assert.h"
+#include "sim/fs/vfs.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim::vfs_internal {
+
+using NodeId = uint32_t;
+inline constexpr NodeId kNoNode = std::numeric_limits<NodeId>::max();
+inline constexpr uint32_t kNoVolume = std::numeric_limits<uint32_t>::max();
+inline constexpr size_t kNoIndex = std::numeric_limits<size_t>::max();
+
+enum class NodeKind : uint8_t { file, directory };
+
+struct NodeHandle {
+  HandleId id = 0;
+  uint32_t class_bits = 0;  // sharing_class_bits of the handle's access
+  uint32_t share_bits = 0;
+};
+
+struct ByteLock {
+  HandleId owner = 0;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  bool exclusive = false;
+};
+
+struct Node {
+  std::string name;  // final component as created; empty for a volume root
+  NodeKind kind = NodeKind::directory;
+  bool in_use = false;
+  bool delete_pending = false;
+  bool orphaned = false;  // POSIX-deleted: out of the namespace, alive while handles remain
+  NodeId parent = kNoNode;
+  uint32_t volume = kNoVolume;
+  FileContent content;
+  std::map<std::string, NodeId, std::less<>> children;  // upper-case name -> node
+  std::vector<NodeHandle> handles;
+  std::vector<ByteLock> locks;
+  std::string orphan_path;  // the display path it had when it left the namespace
+};
+
+// The nodes, in chunks that never move once allocated: growing the store never copies nodes, so a
+// world's peak memory is its nodes, not twice that while one big vector reallocates (at a million
+// nodes the copy alone was about 200 MB). A chunk reserves its capacity and constructs nodes as
+// they are added; NodeId n is node n & kChunkMask of chunk n >> kChunkShift.
+class NodeStore {
+ public:
+  [[nodiscard]] size_t size() const { return size_; }
+  [[nodiscard]] Node& operator[](NodeId id) { return chunks_[id >> kChunkShift][id & kChunkMask]; }
+  [[nodiscard]] const Node& operator[](NodeId id) const {
+    return chunks_[id >> kChunkShift][id & kChunkMask];
+  }
+  void emplace_back() {
+    if ((size_ & kChunkMask) == 0) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kNodesPerChunk);
+    }
+    chunks_.back().emplace_back();
+    ++size_;
+    DISTSIM_ASSERT(chunks_.back().size() <= kNodesPerChunk);
+  }
+
+ private:
+  static constexpr uint32_t kChunkShift = 8;
+  static constexpr size_t kNodesPerChunk = size_t{1} << kChunkShift;
+  static constexpr uint32_t kChunkMask = kNodesPerChunk - 1;
+  std::vector<std::vector<Node>> chunks_;
+  size_t size_ = 0;
+};
+
+struct Volume {
+  std::string root;  // as first written: "C:" or "\\DP01\SMSPKGD$"
+  NodeId root_node = kNoNode;
+  uint64_t capacity_bytes = 0;
+  uint64_t used_bytes = 0;
+  bool reachable = true;
+};
+
+[[nodiscard]] inline uint64_t free_bytes(const Volume& volume) {
+  return volume.capacity_bytes > volume.used_bytes ? volume.capacity_bytes - volume.used_bytes : 0;
+}
+
+struct Handle {
+  HandleId id = 0;
+  ActorId actor = 0;
+  NodeId node = kNoNode;
+  uint32_t access = 0;  // generic-mapped
+};
+
+// Where a path leads. `node` is the named node when it exists; `parent` is its parent directory
+// when that exists (whether or not `node` does); `deepest`/`matched` give the display form.
+struct Lookup {
+  uint32_t volume = kNoVolume;
+  NodeId node = kNoNode;
+  NodeId parent = kNoNode;
+  NodeId deepest = kNoNode;
+  size_t matched = 0;
+};
+
+// Everything a VirtualFileSystem holds. Each group of members is defined in the file named by its
+// heading; every actor operation is checked in the order Windows checks it, then recorded.
+struct State {
+  State(const Clock& clock, VfsOptions options) : clock_(clock), options_(options) {}
+
+  const Clock& clock_;
+  VfsOptions options_;
+  VfsObserver* observer_ = nullptr;
+  std::vector<std::string> actors_;  // ActorId n is actors_[n - 1]
+  std::vector<Volume> volumes_;
+  std::map<std::string, uint32_t, std::less<>> volume_by_key_;
+  NodeStore nodes_;
+  std::vector<NodeId> free_nodes_;
+  uint32_t node_count_ = 0;      // live nodes, orphans included
+  std::vector<Handle> handles_;  // sorted by id: ids only grow, so push_back keeps the order
+  HandleId next_handle_id_ = 1;
+  uint64_t next_content_version_ = 1;
+  std::vector<VfsEvent> log_;     // at most kAccessLogEntriesMax; the observer sees every event
+  WindowsPath scratch_paths_[2];  // the hot path parses into these instead of allocating
+  std::string scratch_key_;
+
+  // --- events (vfs.cpp)
+  [[nodiscard]] bool recording() const {
+    return options_.record_access_log || observer_ != nullptr;
+  }
+  [[nodiscard]] VfsEvent begin_event(ActorId actor, VfsOperation operation) const;
+  void emit(VfsEvent& event);
+
+  // --- display paths, volumes and lookup (vfs_nodes.cpp)
+  // The path of a node with the case of each component as created.
+  [[nodiscard]] std::string node_display(NodeId id) const;
+  // The existing part of the path as created, then the rest as written.
+  [[nodiscard]] std::string lookup_display(const WindowsPath& path, const Lookup& lookup) const;
+  [[nodiscard]] Win32Error create_volume(const std::string& root, uint64_t capacity_bytes,
+                                         uint32_t& out);
+  // The volume of a path; a drive volume comes into existence on first use, a UNC share never.
+  [[nodiscard]] Win32Error volume_for(const WindowsPath& path, uint32_t& out);
+  [[nodiscard]] Lookup walk(const WindowsPath& path, uint32_t volume, std::string& key) const;
+  // Parses `text` into scratch path `slot`, finds its volume and walks it; `display` (when
+  // recording) gets the best display form known where it stopped.
+  [[nodiscard]] Win32Error resolve(std::string_view text, size_t slot, Lookup& lookup,
+                                   std::string& display);
+  // The node a query names, or kNoNode (queries never create volumes).
+  [[nodiscard]] NodeId find_node(const std::string& text) const;
+
+  // --- nodes (vfs_nodes.cpp)
+  [[nodiscard]] Win32Error allocate_node(NodeKind kind, uint32_t volume, NodeId& out);
+  [[nodiscard]] Win32Error create_child(NodeId parent, std::string_view name, NodeKind kind,
+                                        NodeId& out);
+  void release_name(NodeId id);
+  void destroy_node(NodeId id);
+  // DeleteFile / RemoveDirectory after their checks passed: gone now if nobody has it open,
+  // else POSIX-orphaned (files, with posix_delete) or delete-pending until the last close.
+  void delete_or_defer(NodeId id, bool posix);
+  void move_node(NodeId id, NodeId new_parent, std::string_view name);
+  // Replaces a file's content, charging the volume for growth; ERROR_DISK_FULL changes nothing.
+  [[nodiscard]] Win32Error replace_content(NodeId id, const FileContent& content);
+  // Creates the first `count` components of `path` as directories where missing.
+  [[nodiscard]] Win32Error ensure_directories(const WindowsPath& path, size_t count,
+                                              uint32_t volume, NodeId& out);
+  [[nodiscard]] bool has_open_descendant(NodeId id) const;
+  [[nodiscard]] bool is_ancestor_or_self(NodeId ancestor, NodeId id) const;
+
+  // --- handles and the open path (vfs_open.cpp)
+  [[nodiscard]] size_t find_handle_index(HandleId id) const;
+  // Using a handle that is not open, or that another actor opened, is a caller bug.
+  [[nodiscard]] size_t owned_handle_index(ActorId actor, HandleId id) const;
+  [[nodiscard]] bool sharing_blocked(const Node& node, AccessMask access, ShareMode share) const;
+  [[nodiscard]] HandleId add_handle(ActorId actor, NodeId node, uint32_t access, ShareMode share);
+  [[nodiscard]] Win32Error open(ActorId actor, const model::OpenRequest& request,
+                                std::string& display, HandleId& out);
+  [[nodiscard]] Win32Error open_missing(ActorId actor, const model::OpenRequest& request,
+                                        const Lookup& lookup, HandleId& out);
+  [[nodiscard]] Win32Error open_existing(ActorId actor, const model::OpenRequest& request,
+                                         NodeId id, HandleId& out);
+  void close(ActorId actor, HandleId id, std::string& display);
+  // The checks every ReadFile, WriteFile, LockFileEx and UnlockFile makes first.
+  [[nodiscard]] Win32Error file_io_preamble(const Handle& handle, std::string& display) const;
+  [[nodiscard]] Win32Error read(ActorId actor, HandleId id, std::string& display, FileContent& out);
+  [[nodiscard]] Win32Error write(ActorId actor, HandleId id, const FileContent& content,
+                                 std::string& display);
+
+  // --- byte-range locks (vfs_locks.cpp)
+  // ReadFile/WriteFile of [0, length) through handle `id`: blocked by another handle's exclusive
+  // lock (read) or by any lock of another handle or a shared lock of its own (write).
+  [[nodiscard]] bool io_blocked(const Node& node, HandleId id, uint64_t length, bool write) const;
+  [[nodiscard]] Win32Error lock(ActorId actor, const ByteLock& wanted, std::string& display);
+  [[nodiscard]] Win32Error unlock(ActorId actor, const ByteLock& wanted, std::string& display);
+
+  // --- namespace operations (vfs_namespace.cpp)
+  [[nodiscard]] Win32Error delete_file(const std::string& text, std::string& display);
+  [[nodiscard]] Win32Error remove_directory(const std::string& text, std::string& display);
+  [[nodiscard]] Win32Error rename(const std::string& from, const std::string& to,
+                                  std::string& from_display, std::string& to_display);
+  [[nodiscard]] Win32Error check_rename_source(const Lookup& source) const;
+  [[nodiscard]] Win32Error check_rename_target(const Lookup& source, const Lookup& target) const;
+  // MoveFile copies a file to another volume and deletes the source; handles stay on the source.
+  [[nodiscard]] Win32Error move_file_across_volumes(NodeId id, NodeId new_parent,
+                                                    std::string_view name);
+  [[nodiscard]] Win32Error list_directory(const std::string& text, std::string& display,
+                                          std::vector<model::DirectoryEntry>& out);
+};
+
+}  // namespace distsim::sim::vfs_internal

@@ -1,0 +1,294 @@
+// The node store of the virtual file system: volumes, path lookup, display paths, and creating,
+// moving and destroying nodes. Every operation reaches the tree through these, so the invariants
+// of names, parents, volume space and node counts are kept in this one place.
+#include <algorithm>
+
+#include "model/assert.h"
+#include "sim/core/limits.h"
+#include "sim/fs/vfs_internal.h"
+
+namespace distsim::sim::vfs_internal {
+
+// --- display paths
+
+// Two passes, one allocation.
+std::string State::node_display(NodeId id) const {
+  const Node& node = nodes_[id];
+  DISTSIM_ASSERT(node.in_use);
+  if (node.orphaned) return node.orphan_path;
+  const Volume& volume = volumes_[node.volume];
+  if (node.parent == kNoNode) return volume.root.size() == 2 ? volume.root + "\\" : volume.root;
+  size_t length = volume.root.size();
+  for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
+    length += 1 + nodes_[at].name.size();
+  }
+  std::string out(length, '\\');
+  std::copy(volume.root.begin(), volume.root.end(), out.begin());
+  size_t end = length;
+  for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
+    const std::string& name = nodes_[at].name;
+    end -= name.size();
+    std::copy(name.begin(), name.end(), out.begin() + static_cast<std::ptrdiff_t>(end));
+    end -= 1;
+  }
+  DISTSIM_ASSERT(end == volume.root.size());
+  return out;
+}
+
+std::string State::lookup_display(const WindowsPath& path, const Lookup& lookup) const {
+  DISTSIM_ASSERT(lookup.matched <= path.components.size());
+  if (lookup.deepest == kNoNode) return path.display();
+  std::string out = node_display(lookup.deepest);
+  for (size_t index = lookup.matched; index < path.components.size(); ++index) {
+    if (out.back() != '\\') out.push_back('\\');
+    out.append(path.components[index]);
+  }
+  return out;
+}
+
+// --- volumes and lookup
+
+Win32Error State::create_volume(const std::string& root, uint64_t capacity_bytes, uint32_t& out) {
+  DISTSIM_ASSERT(!root.empty());
+  // A run that needs more volumes than the limit is refused with an error value.
+  if (volumes_.size() >= kVolumesMax) return Win32Error::not_enough_memory;
+  NodeId root_node = kNoNode;
+  const auto volume = static_cast<uint32_t>(volumes_.size());
+  if (const Win32Error error = allocate_node(NodeKind::directory, volume, root_node);
+      error != Win32Error::ok) {
+    return error;
+  }
+  volumes_.push_back(Volume{root, root_node, capacity_bytes, 0, true});
+  const bool inserted = volume_by_key_.emplace(upper_ascii(root), volume).second;
+  DISTSIM_ASSERT(inserted);
+  out = volume;
+  return Win32Error::ok;
+}
+
+Win32Error State::volume_for(const WindowsPath& path, uint32_t& out) {
+  upper_ascii_into(path.root, scratch_key_);
+  const auto found = volume_by_key_.find(scratch_key_);
+  if (found != volume_by_key_.end()) {
+    out = found->second;
+    DISTSIM_ASSERT(out < volumes_.size());
+    return Win32Error::ok;
+  }
+  if (path.is_unc()) return Win32Error::bad_netpath;
+  return create_volume(path.root, VolumeOptions{}.capacity_bytes, out);
+}
+
+Lookup State::walk(const WindowsPath& path, uint32_t volume, std::string& key) const {
+  DISTSIM_ASSERT(volume < volumes_.size());
+  Lookup lookup;
+  lookup.volume = volume;
+  NodeId at = volumes_[volume].root_node;
+  lookup.deepest = at;
+  if (path.is_root()) lookup.node = at;
+  const size_t count = path.components.size();
+  for (size_t index = 0; index < count; ++index) {
+    const Node& directory = nodes_[at];
+    if (directory.kind != NodeKind::directory) return lookup;  // a file in the middle
+    upper_ascii_into(path.components[index], key);
+    const auto found = directory.children.find(key);
+    if (found == directory.children.end()) {
+      if (index + 1 == count) lookup.parent = at;
+      return lookup;
+    }
+    at = found->second;
+    lookup.deepest = at;
+    lookup.matched = index + 1;
+  }
+  if (count > 0) {
+    lookup.node = at;
+    lookup.parent = nodes_[at].parent;
+  }
+  return lookup;
+}
+
+Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
+                          std::string& display) {
+  DISTSIM_ASSERT(slot < 2);
+  WindowsPath& path = scratch_paths_[slot];
+  if (const Win32Error error = parse_windows_path_into(text, path); error != Win32Error::ok) {
+    if (recording()) display.assign(text);
+    return error;
+  }
+  uint32_t volume = kNoVolume;
+  Win32Error error = volume_for(path, volume);
+  if (error == Win32Error::ok && !volumes_[volume].reachable) error = Win32Error::bad_netpath;
+  if (error != Win32Error::ok) {
+    if (recording()) display = path.display();
+    return error;
+  }
+  lookup = walk(path, volume, scratch_key_);
+  if (recording()) display = lookup_display(path, lookup);
+  return Win32Error::ok;
+}
+
+NodeId State::find_node(const std::string& text) const {
+  WindowsPath path;
+  if (parse_windows_path_into(text, path) != Win32Error::ok) return kNoNode;
+  const auto found = volume_by_key_.find(upper_ascii(path.root));
+  if (found == volume_by_key_.end()) return kNoNode;
+  std::string key;
+  return walk(path, found->second, key).node;
+}
+
+// --- nodes
+
+Win32Error State::allocate_node(NodeKind kind, uint32_t volume, NodeId& out) {
+  // More nodes than the limit is a scenario or actor asking too much: an error value.
+  if (node_count_ >= kFilesystemNodesMax) return Win32Error::not_enough_memory;
+  if (free_nodes_.empty()) {
+    out = static_cast<NodeId>(nodes_.size());
+    nodes_.emplace_back();
+  } else {
+    out = free_nodes_.back();
+    free_nodes_.pop_back();
+  }
+  Node& node = nodes_[out];
+  DISTSIM_ASSERT(!node.in_use);
+  node.in_use = true;
+  node.kind = kind;
+  node.volume = volume;
+  ++node_count_;
+  return Win32Error::ok;
+}
+
+Win32Error State::create_child(NodeId parent, std::string_view name, NodeKind kind, NodeId& out) {
+  DISTSIM_ASSERT(nodes_[parent].kind == NodeKind::directory);
+  DISTSIM_ASSERT(!nodes_[parent].delete_pending);
+  const Win32Error error = allocate_node(kind, nodes_[parent].volume, out);
+  if (error != Win32Error::ok) return error;
+  Node& node = nodes_[out];
+  node.name.assign(name);
+  node.parent = parent;
+  if (kind == NodeKind::file) node.content.content_version = next_content_version_++;
+  upper_ascii_into(name, scratch_key_);
+  const bool inserted = nodes_[parent].children.emplace(scratch_key_, out).second;
+  DISTSIM_ASSERT(inserted);
+  return Win32Error::ok;
+}
+
+void State::release_name(NodeId id) {
+  const Node& node = nodes_[id];
+  DISTSIM_ASSERT(node.parent != kNoNode);
+  DISTSIM_ASSERT(!node.orphaned);
+  upper_ascii_into(node.name, scratch_key_);
+  const size_t erased = nodes_[node.parent].children.erase(scratch_key_);
+  DISTSIM_ASSERT(erased == 1);
+}
+
+void State::destroy_node(NodeId id) {
+  Node& node = nodes_[id];
+  DISTSIM_ASSERT(node.handles.empty());
+  DISTSIM_ASSERT(node.children.empty());
+  if (!node.orphaned) release_name(id);
+  Volume& volume = volumes_[node.volume];
+  DISTSIM_ASSERT(volume.used_bytes >= node.content.size_bytes);
+  volume.used_bytes -= node.content.size_bytes;
+  node.name.clear();
+  node.locks.clear();
+  node.orphan_path.clear();
+  node.content = FileContent{};
+  node.in_use = node.delete_pending = node.orphaned = false;
+  node.parent = kNoNode;
+  free_nodes_.push_back(id);
+  --node_count_;
+}
+
+void State::delete_or_defer(NodeId id, bool posix) {
+  Node& node = nodes_[id];
+  DISTSIM_ASSERT(node.in_use);
+  DISTSIM_ASSERT(!node.delete_pending);
+  if (node.handles.empty()) {
+    destroy_node(id);
+  } else if (posix) {
+    node.orphan_path = node_display(id);
+    release_name(id);
+    node.parent = kNoNode;
+    node.orphaned = true;
+  } else {
+    node.delete_pending = true;
+  }
+  DISTSIM_ASSERT(!node.in_use || node.delete_pending || node.orphaned);
+}
+
+void State::move_node(NodeId id, NodeId new_parent, std::string_view name) {
+  DISTSIM_ASSERT(nodes_[new_parent].kind == NodeKind::directory);
+  DISTSIM_ASSERT(nodes_[id].volume == nodes_[new_parent].volume);
+  release_name(id);
+  Node& node = nodes_[id];
+  node.name.assign(name);
+  node.parent = new_parent;
+  upper_ascii_into(name, scratch_key_);
+  const bool inserted = nodes_[new_parent].children.emplace(scratch_key_, id).second;
+  DISTSIM_ASSERT(inserted);
+}
+
+Win32Error State::replace_content(NodeId id, const FileContent& content) {
+  Node& node = nodes_[id];
+  Volume& volume = volumes_[node.volume];
+  DISTSIM_ASSERT(node.kind == NodeKind::file);
+  DISTSIM_ASSERT(volume.used_bytes >= node.content.size_bytes);
+  const uint64_t old_size = node.content.size_bytes;
+  if (content.size_bytes > old_size && content.size_bytes - old_size > free_bytes(volume)) {
+    return Win32Error::disk_full;
+  }
+  volume.used_bytes = volume.used_bytes - old_size + content.size_bytes;
+  node.content = content;
+  return Win32Error::ok;
+}
+
+Win32Error State::ensure_directories(const WindowsPath& path, size_t count, uint32_t volume,
+                                     NodeId& out) {
+  DISTSIM_ASSERT(count <= path.components.size());
+  NodeId at = volumes_[volume].root_node;
+  for (size_t index = 0; index < count; ++index) {
+    upper_ascii_into(path.components[index], scratch_key_);
+    const Node& directory = nodes_[at];
+    const auto found = directory.children.find(scratch_key_);
+    if (found != directory.children.end()) {
+      const Node& child = nodes_[found->second];
+      if (child.kind == NodeKind::file) return Win32Error::already_exists;
+      if (child.delete_pending) return Win32Error::access_denied;
+      at = found->second;
+      continue;
+    }
+    if (directory.delete_pending) return Win32Error::access_denied;
+    NodeId created = kNoNode;
+    const Win32Error error = create_child(at, path.components[index], NodeKind::directory, created);
+    if (error != Win32Error::ok) return error;
+    at = created;
+  }
+  out = at;
+  return Win32Error::ok;
+}
+
+bool State::has_open_descendant(NodeId id) const {
+  std::vector<NodeId> stack{id};
+  uint32_t visited = 0;
+  while (!stack.empty()) {
+    const NodeId at = stack.back();
+    stack.pop_back();
+    ++visited;
+    DISTSIM_ASSERT(visited <= node_count_);
+    for (const auto& [key, child] : nodes_[at].children) {
+      if (!nodes_[child].handles.empty()) return true;
+      stack.push_back(child);
+    }
+  }
+  return false;
+}
+
+bool State::is_ancestor_or_self(NodeId ancestor, NodeId id) const {
+  uint32_t depth = 0;
+  for (NodeId at = id; at != kNoNode; at = nodes_[at].parent) {
+    if (at == ancestor) return true;
+    ++depth;
+    DISTSIM_ASSERT(depth <= kPathLengthMax);
+  }
+  return false;
+}
+
+}  // namespace distsim::sim::vfs_internal

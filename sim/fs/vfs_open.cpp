@@ -1,0 +1,215 @@
+// The open path of the virtual file system: CreateFile with its dispositions and the sharing rule,
+// the handle table, and ReadFile, WriteFile and CloseHandle on a handle. Sharing is decided here
+// for every implicit open too (delete, rename, listing), so the rule has one implementation.
+#include <algorithm>
+
+#include "model/assert.h"
+#include "sim/core/limits.h"
+#include "sim/fs/sharing_rule.h"
+#include "sim/fs/vfs_internal.h"
+
+namespace distsim::sim {
+namespace vfs_internal {
+namespace {
+
+namespace bits = model::access_bits;
+using model::CreateDisposition;
+using model::OpenRequest;
+
+}  // namespace
+
+// --- handles
+
+size_t State::find_handle_index(HandleId id) const {
+  const auto found =
+      std::lower_bound(handles_.begin(), handles_.end(), id,
+                       [](const Handle& handle, HandleId wanted) { return handle.id < wanted; });
+  if (found == handles_.end() || found->id != id) return kNoIndex;
+  return static_cast<size_t>(found - handles_.begin());
+}
+
+size_t State::owned_handle_index(ActorId actor, HandleId id) const {
+  const size_t index = find_handle_index(id);
+  DISTSIM_ASSERT(index != kNoIndex);
+  DISTSIM_ASSERT(handles_[index].actor == actor);
+  return index;
+}
+
+bool State::sharing_blocked(const Node& node, AccessMask access, ShareMode share) const {
+  const AccessMask class_bits{sharing_class_bits(access)};
+  if (class_bits.bits == 0) return false;
+  return std::any_of(node.handles.begin(), node.handles.end(), [&](const NodeHandle& held) {
+    return sharing_conflicts(AccessMask{held.class_bits}, ShareMode{held.share_bits}, class_bits,
+                             share);
+  });
+}
+
+HandleId State::add_handle(ActorId actor, NodeId node, uint32_t access, ShareMode share) {
+  DISTSIM_ASSERT(handles_.size() < kHandlesOpenMax);
+  const HandleId id = next_handle_id_++;
+  DISTSIM_ASSERT(handles_.empty() || handles_.back().id < id);
+  handles_.push_back(Handle{id, actor, node, access});
+  nodes_[node].handles.push_back(
+      NodeHandle{id, sharing_class_bits(AccessMask{access}), share.bits});
+  return id;
+}
+
+// --- open and close
+
+Win32Error State::open(ActorId actor, const OpenRequest& request, std::string& display,
+                       HandleId& out) {
+  DISTSIM_ASSERT(out == 0);
+  if ((request.share.bits & ~model::share_bits::kAll) != 0) {
+    if (recording()) display = request.path;
+    return Win32Error::invalid_parameter;
+  }
+  Lookup lookup;
+  if (const Win32Error error = resolve(request.path, 0, lookup, display); error != Win32Error::ok) {
+    return error;
+  }
+  // ERROR_TOO_MANY_OPEN_FILES (4) is not in Win32Error; the limit is reported as out of memory.
+  if (handles_.size() >= kHandlesOpenMax) return Win32Error::not_enough_memory;
+  const Win32Error error = lookup.node == kNoNode ? open_missing(actor, request, lookup, out)
+                                                  : open_existing(actor, request, lookup.node, out);
+  DISTSIM_ASSERT((error == Win32Error::ok) == (out != 0));
+  return error;
+}
+
+Win32Error State::open_missing(ActorId actor, const OpenRequest& request, const Lookup& lookup,
+                               HandleId& out) {
+  if (lookup.parent == kNoNode) return Win32Error::path_not_found;
+  if (request.disposition == CreateDisposition::open_existing) return Win32Error::file_not_found;
+  // A delete-pending directory accepts no new entries (STATUS_DELETE_PENDING -> 5).
+  if (nodes_[lookup.parent].delete_pending) return Win32Error::access_denied;
+  NodeId created = kNoNode;
+  const WindowsPath& path = scratch_paths_[0];
+  DISTSIM_ASSERT(!path.components.empty());
+  DISTSIM_ASSERT(nodes_[lookup.parent].kind == NodeKind::directory);
+  const Win32Error error =
+      create_child(lookup.parent, path.components.back(), NodeKind::file, created);
+  if (error != Win32Error::ok) return error;
+  out = add_handle(actor, created, map_generic_access(request.access), request.share);
+  return Win32Error::ok;
+}
+
+Win32Error State::open_existing(ActorId actor, const OpenRequest& request, NodeId id,
+                                HandleId& out) {
+  Node& node = nodes_[id];
+  DISTSIM_ASSERT(node.in_use);
+  if (node.delete_pending) return Win32Error::access_denied;
+  if (request.disposition == CreateDisposition::create_new) return Win32Error::file_exists;
+  const bool truncate = request.disposition == CreateDisposition::create_always;
+  if (truncate && node.kind == NodeKind::directory) return Win32Error::access_denied;
+  if (sharing_blocked(node, request.access, request.share)) return Win32Error::sharing_violation;
+  if (truncate) {
+    const Win32Error error = replace_content(id, FileContent{0, next_content_version_++});
+    DISTSIM_ASSERT(error == Win32Error::ok);  // shrinking never needs space
+  }
+  out = add_handle(actor, id, map_generic_access(request.access), request.share);
+  return Win32Error::ok;
+}
+
+void State::close(ActorId actor, HandleId id, std::string& display) {
+  const size_t index = owned_handle_index(actor, id);
+  const NodeId node_id = handles_[index].node;
+  if (recording()) display = node_display(node_id);
+  handles_.erase(handles_.begin() + static_cast<std::ptrdiff_t>(index));
+  Node& node = nodes_[node_id];
+  const auto held = std::find_if(node.handles.begin(), node.handles.end(),
+                                 [id](const NodeHandle& entry) { return entry.id == id; });
+  DISTSIM_ASSERT(held != node.handles.end());
+  node.handles.erase(held);
+  std::erase_if(node.locks, [id](const ByteLock& lock) { return lock.owner == id; });
+  if (node.handles.empty() && (node.delete_pending || node.orphaned)) destroy_node(node_id);
+}
+
+// --- I/O on a handle
+
+Win32Error State::file_io_preamble(const Handle& handle, std::string& display) const {
+  const Node& node = nodes_[handle.node];
+  DISTSIM_ASSERT(node.in_use);
+  if (recording()) display = node_display(handle.node);
+  if (!volumes_[node.volume].reachable) return Win32Error::bad_netpath;
+  // I/O or locking on a directory handle is ERROR_INVALID_FUNCTION (1) on Windows, which is not
+  // in Win32Error; it is reported as access denied.
+  if (node.kind == NodeKind::directory) return Win32Error::access_denied;
+  return Win32Error::ok;
+}
+
+Win32Error State::read(ActorId actor, HandleId id, std::string& display, FileContent& out) {
+  const Handle& handle = handles_[owned_handle_index(actor, id)];
+  if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
+    return error;
+  }
+  // ReadFile needs FILE_READ_DATA itself; FILE_EXECUTE (read class for sharing) does not do.
+  if ((handle.access & bits::kFileReadData) == 0) return Win32Error::access_denied;
+  const Node& node = nodes_[handle.node];
+  DISTSIM_ASSERT(node.kind == NodeKind::file);
+  const uint64_t length = std::max<uint64_t>(node.content.size_bytes, 1);
+  if (io_blocked(node, id, length, /*write=*/false)) return Win32Error::lock_violation;
+  out = node.content;
+  return Win32Error::ok;
+}
+
+Win32Error State::write(ActorId actor, HandleId id, const FileContent& content,
+                        std::string& display) {
+  const Handle& handle = handles_[owned_handle_index(actor, id)];
+  if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
+    return error;
+  }
+  // Replacing the content from offset 0 needs FILE_WRITE_DATA; FILE_APPEND_DATA only appends.
+  if ((handle.access & bits::kFileWriteData) == 0) return Win32Error::access_denied;
+  const Node& node = nodes_[handle.node];
+  if (content.size_bytes > 0 && io_blocked(node, id, content.size_bytes, /*write=*/true)) {
+    return Win32Error::lock_violation;
+  }
+  const Win32Error error = replace_content(handle.node, content);
+  DISTSIM_ASSERT(error != Win32Error::ok || nodes_[handle.node].content == content);
+  return error;
+}
+
+}  // namespace vfs_internal
+
+// --- VirtualFileSystem: the recorded calls
+
+model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::OpenRequest& request) {
+  VfsEvent event = state_->begin_event(actor, VfsOperation::open);
+  event.access = request.access;
+  event.share = request.share;
+  HandleId handle = 0;
+  event.result = state_->open(actor, request, event.path, handle);
+  event.handle = handle;
+  const Win32Error error = event.result;
+  state_->emit(event);
+  if (error != Win32Error::ok) return error;
+  return handle;
+}
+
+void VirtualFileSystem::close(ActorId actor, HandleId handle) {
+  VfsEvent event = state_->begin_event(actor, VfsOperation::close);
+  event.handle = handle;
+  state_->close(actor, handle, event.path);
+  state_->emit(event);
+}
+
+model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handle) {
+  VfsEvent event = state_->begin_event(actor, VfsOperation::read);
+  event.handle = handle;
+  FileContent content;
+  event.result = state_->read(actor, handle, event.path, content);
+  const Win32Error error = event.result;
+  state_->emit(event);
+  if (error != Win32Error::ok) return error;
+  return content;
+}
+
+Win32Error VirtualFileSystem::write(ActorId actor, HandleId handle, const FileContent& content) {
+  VfsEvent event = state_->begin_event(actor, VfsOperation::write);
+  event.handle = handle;
+  event.result = state_->write(actor, handle, content, event.path);
+  const Win32Error error = event.result;
+  state_->emit(event);
+  return error;
+}
+
+}  // namespace distsim::sim
