@@ -23,7 +23,7 @@ using model::OpenRequest;
 using model::ShareMode;
 using model::Win32Error;
 
-// winnt.h values, written out independently of sim/sharing_rule.cpp.
+// winnt.h values, written out independently of sim/fs/sharing_rule.cpp.
 constexpr uint32_t GENERIC_READ = 0x80000000;
 constexpr uint32_t GENERIC_WRITE = 0x40000000;
 constexpr uint32_t GENERIC_EXECUTE = 0x20000000;

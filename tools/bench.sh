@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark command (issue 6): installs what is missing (libbenchmark-dev besides the usual
-# packages), builds the `release` preset at low priority, then runs distsim_bench (kernel, VFS,
-# whole runs, small worlds, tracing; 3 repetitions each) and distsim_sitescale once per size in
-# its own process, and prints every figure with its target. Not part of ctest.
+# The benchmark command (tools/bench/README.md): installs what is missing (libbenchmark-dev
+# besides the usual packages), builds the `release` preset at low priority, then runs
+# distsim_bench (kernel, VFS, whole runs, small worlds, tracing; 3 repetitions each) and
+# distsim_sitescale once per size in its own process, and prints every figure with its target.
+# Not part of ctest.
 # Usage: tools/bench.sh [--quick]   (--quick: 1 repetition, shorter runs, no 10,000-package runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."

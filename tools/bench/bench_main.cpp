@@ -1,6 +1,6 @@
 // main() of distsim_bench: runs every registered benchmark through the recording reporter, then
-// prints the summary of issue 6: each figure (median of the repetitions, min..max spread) next
-// to its target.
+// prints the summary: each figure (median of the repetitions, min..max spread) next to its
+// performance target.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // A Google Benchmark reporter that prints the usual console table and also keeps every
 // repetition's counters, so the benchmark executables can end with a summary of medians and
-// spreads compared with the targets of issue 6.
+// spreads compared with the performance targets (tools/bench/README.md).
 #pragma once
 
 #include <benchmark/benchmark.h>

@@ -1,6 +1,7 @@
 // The worlds the benchmarks run, built as Scenario values in code: the KB Q207416 small world and
 // its variations (what a random explorer generates), a bigger "campus" world, and the site-scale
-// world of issue 6 (N packages, 50 DPs, 20 files each, a month, with lock holders).
+// world of the performance targets (N packages, 50 DPs, 20 files each, a month, with lock
+// holders).
 #pragma once
 
 #include <cstdint>
