@@ -142,7 +142,7 @@ TEST_CASE("an exclusive antivirus scan refuses a reader with 32 while it scans a
 
 TEST_CASE("a share-read antivirus scan lets a reader in but refuses delete with 32 until it ends",
           "[holders][antivirus]") {
-  // Goal: the default scanner blocks delete/rename of a just-written file, not reads (facts 3).
+  // Goal: the default scanner blocks delete/rename of a just-written file, not reads (sim/fs/README.md).
   // Method: write-close a 2 MB file; probe a read and a delete during the 100 ms scan and after.
   HolderBench bench;
   bench.file("C:\\Src\\setup.exe", 2 * kMb);
@@ -416,7 +416,7 @@ TEST_CASE("a TEMP user refuses every data open while it holds its file, and not 
 
 TEST_CASE("a script's delete of a directory is RemoveDirectory, refused with 32 by a cwd handle",
           "[holders][script]") {
-  // Goal: a cmd.exe current directory blocks removal (facts 1.2) and the step `expect` reports
+  // Goal: a cmd.exe current directory blocks removal (sim/fs/README.md) and the step `expect` reports
   // mismatches. Method: one step opens the folder like a cwd, later steps delete it, expecting
   // 32 (matches) and ok (does not match), then close and delete it once it is empty.
   HolderBench bench;
@@ -456,7 +456,7 @@ TEST_CASE("a script's delete of a directory is RemoveDirectory, refused with 32 
 }
 
 TEST_CASE("the factory builds a holder of every kind the format names", "[holders]") {
-  // Goal: no kind of SCENARIO-FORMAT.md lacks its class. Method: make_holder for each name.
+  // Goal: no kind of scenarios/FORMAT.md lacks its class. Method: make_holder for each name.
   Kernel kernel;
   VirtualFileSystem vfs(kernel, VfsOptions{});
   Trace trace(true);

@@ -1,5 +1,5 @@
 // A RapidCheck generator of scenarios that the loader accepts: every section and key of
-// SCENARIO-FORMAT.md, valid by construction (package ids are the site code and five hex digits,
+// scenarios/FORMAT.md, valid by construction (package ids are the site code and five hex digits,
 // times lie within `until`, script handles are opened before use, references name declared DPs
 // and packages). The scenarios need not be runnable; they exercise the writer and the schema.
 #pragma once

@@ -47,7 +47,7 @@ constexpr uint32_t FILE_SHARE_READ = 0x1;
 constexpr uint32_t FILE_SHARE_WRITE = 0x2;
 constexpr uint32_t FILE_SHARE_DELETE = 0x4;
 
-// The access list of Wine's test_file_sharing, in its order (facts/windows-sharing.md 2).
+// The access list of Wine's test_file_sharing, in its order (sim/fs/README.md).
 constexpr std::array<uint32_t, 24> kWineAccessModes{
     0,
     GENERIC_READ,
@@ -195,7 +195,7 @@ TEST_CASE("every pair of Wine's 24 access and 8 share modes opens exactly as Win
 }
 
 TEST_CASE("the VFS outcome is symmetric in the first and the second handle", "[sharing]") {
-  // Goal: no asymmetric pair among the 36,864 (facts 1.1). Method: run the loop and compare
+  // Goal: no asymmetric pair among the 36,864 (sim/fs/README.md). Method: run the loop and compare
   // (first, second) with (second, first); also check the rule function itself.
   SharingWorld world;
   std::vector<std::string> failures;
@@ -241,7 +241,7 @@ TEST_CASE(
 
 TEST_CASE("generic rights map to the file generic rights and GENERIC_EXECUTE is read class",
           "[sharing]") {
-  // Goal: the mapping details that are easy to miss (facts 1.1). Method: inspect the classes.
+  // Goal: the mapping details that are easy to miss (sim/fs/README.md). Method: inspect the classes.
   CHECK(map_generic_access(AccessMask{GENERIC_READ}) == FILE_GENERIC_READ);
   CHECK(map_generic_access(AccessMask{GENERIC_WRITE}) == FILE_GENERIC_WRITE);
   CHECK(map_generic_access(AccessMask{GENERIC_EXECUTE}) == FILE_GENERIC_EXECUTE);

@@ -42,7 +42,7 @@ TEST_CASE("a duration may sum units written largest first, as in 2h30m", "[value
 
 TEST_CASE("a bare number, a fraction, a sign or an unknown unit is not a duration",
           "[value_parse]") {
-  // Goal: every refusal of SCENARIO-FORMAT.md "Values" with a message naming the text.
+  // Goal: every refusal of scenarios/FORMAT.md "Values" with a message naming the text.
   // Method: one bad text per rule, checking the exact message.
   CHECK(parse_duration("30").error ==
         "duration '30' has no unit; write e.g. '30s' (units: us, "

@@ -1,5 +1,5 @@
 // Tests of the virtual file system's namespace operations, one per rule of
-// facts/windows-sharing.md sections 1 and 3: DeleteFile (delete-pending and POSIX),
+// sim/fs/README.md: DeleteFile (delete-pending and POSIX),
 // RemoveDirectory, CreateDirectory with parents, MoveFile within and across volumes, and directory
 // listings.
 #include <catch2/catch.hpp>
@@ -33,7 +33,7 @@ constexpr AccessMask kWatcherAccess{bits::kFileReadData | bits::kSynchronize};  
 // --- delete
 
 TEST_CASE("a handle without FILE_SHARE_DELETE makes DeleteFile fail with error 32", "[vfs]") {
-  // Goal: DeleteFile is an open with DELETE (facts 1.3). Method: a plain reader, then delete.
+  // Goal: DeleteFile is an open with DELETE (sim/fs/README.md). Method: a plain reader, then delete.
   VfsWorld world;
   const HandleId reader = world.open_ok(world.holder, kSetup, kGenericRead, kShareReadWrite);
   CHECK(world.vfs.delete_file(world.copier, kSetup) == Win32Error::sharing_violation);
@@ -53,7 +53,7 @@ TEST_CASE("a metadata-only handle does not block DeleteFile", "[vfs]") {
 
 TEST_CASE("opening a delete-pending file fails with error 5 until its last handle closes",
           "[vfs]") {
-  // Goal: facts 1.4. Method: a share-all holder, delete, reopen (5), close, name gone.
+  // Goal: sim/fs/README.md. Method: a share-all holder, delete, reopen (5), close, name gone.
   VfsWorld world;
   const HandleId held = world.open_ok(world.holder, kSetup, kGenericRead, kShareAll);
   REQUIRE(world.vfs.delete_file(world.copier, kSetup) == Win32Error::ok);
@@ -71,7 +71,7 @@ TEST_CASE("opening a delete-pending file fails with error 5 until its last handl
 }
 
 TEST_CASE("with POSIX delete the name is free at once and the open handle keeps working", "[vfs]") {
-  // Goal: Windows 10 1903+ semantics (facts 1.3). Method: delete under an open handle, then
+  // Goal: Windows 10 1903+ semantics (sim/fs/README.md). Method: delete under an open handle, then
   // re-create the name, read the orphan through its handle, close it.
   VfsWorld world(VfsOptions{.posix_delete = true, .record_access_log = true});
   const HandleId held = world.open_ok(world.holder, kSetup, kGenericRead, kShareAll);
@@ -110,7 +110,7 @@ TEST_CASE("RemoveDirectory on a non-empty directory fails with 145", "[vfs]") {
 
 TEST_CASE("a delete-pending file keeps its directory non-empty until the last handle closes",
           "[vfs]") {
-  // Goal: Rust retries DIR_NOT_EMPTY for this (facts 1.3). Method: pending child, rmdir, close.
+  // Goal: Rust retries DIR_NOT_EMPTY for this (sim/fs/README.md). Method: pending child, rmdir, close.
   VfsWorld world;
   const HandleId held = world.open_ok(world.holder, kCab, kGenericRead, kShareAll);
   REQUIRE(world.vfs.delete_file(world.copier, kCab) == Win32Error::ok);
@@ -121,7 +121,7 @@ TEST_CASE("a delete-pending file keeps its directory non-empty until the last ha
 
 TEST_CASE("a process current directory blocks RemoveDirectory with 32 but not reading its files",
           "[vfs]") {
-  // Goal: the cwd is a lock holder (facts 1.2). Method: a FILE_TRAVERSE|SYNCHRONIZE share R|W
+  // Goal: the cwd is a lock holder (sim/fs/README.md). Method: a FILE_TRAVERSE|SYNCHRONIZE share R|W
   // handle on the directory, then read a file in it, then remove the emptied directory.
   VfsWorld world;
   const HandleId cwd =
@@ -142,7 +142,7 @@ TEST_CASE(
     "a watcher sharing everything does not block reading but blocks renaming an ancestor "
     "with 5",
     "[vfs]") {
-  // Goal: the Explorer change-notification profile (facts 1.2, 3). Method: a LIST_DIRECTORY
+  // Goal: the Explorer change-notification profile (sim/fs/README.md). Method: a LIST_DIRECTORY
   // share-all handle on Sub; read a file in it, rename the watched folder's parent, then
   // remove the (emptied) watched folder, which lingers delete-pending.
   VfsWorld world;
@@ -188,7 +188,7 @@ TEST_CASE(
 // --- rename
 
 TEST_CASE("renaming a directory while a file at any depth below it is open fails with 5", "[vfs]") {
-  // Goal: any open descendant handle blocks ancestor rename (facts 1.3). Method: a share-all
+  // Goal: any open descendant handle blocks ancestor rename (sim/fs/README.md). Method: a share-all
   // reader two levels down; rename the top folder; close; rename again.
   VfsWorld world;
   const HandleId reader = world.open_ok(world.holder, kCab, kGenericRead, kShareAll);
@@ -207,7 +207,7 @@ TEST_CASE("renaming a file that a plain reader holds fails with 32", "[vfs]") {
 }
 
 TEST_CASE("renaming onto an open target fails with 5 and onto a closed one with 183", "[vfs]") {
-  // Goal: replace rules (facts 1.3). Method: a target held open, then closed.
+  // Goal: replace rules (sim/fs/README.md). Method: a target held open, then closed.
   VfsWorld world;
   REQUIRE(world.vfs.make_file("C:\\Src\\Pkg\\target.exe", {1, 9}) == Win32Error::ok);
   const HandleId held =

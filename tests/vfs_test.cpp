@@ -1,5 +1,5 @@
 // Tests of the virtual file system's open path and handles, one per rule of
-// facts/windows-sharing.md sections 1 and 3: byte-range locks, I/O access, space, content
+// sim/fs/README.md: byte-range locks, I/O access, space, content
 // versions, CreateFile dispositions and errors, reachability, the access log and handle ids.
 #include "sim/fs/vfs.h"
 
@@ -41,7 +41,7 @@ class RecordingObserver final : public VfsObserver {
 // --- byte-range locks
 
 TEST_CASE("an exclusive lock of another handle makes ReadFile fail with 33", "[vfs]") {
-  // Goal: ERROR_LOCK_VIOLATION on I/O (facts 1.5). Method: lock a range, read from a second
+  // Goal: ERROR_LOCK_VIOLATION on I/O (sim/fs/README.md). Method: lock a range, read from a second
   // handle, then from the locker, then unlock.
   VfsWorld world;
   const HandleId locker = world.open_ok(world.holder, kSetup, kReadWrite, kShareReadWrite);
@@ -55,7 +55,7 @@ TEST_CASE("an exclusive lock of another handle makes ReadFile fail with 33", "[v
 
 TEST_CASE("a shared lock lets others read but denies writing to everyone, the locker included",
           "[vfs]") {
-  // Goal: shared lock semantics (facts 1.5). Method: shared lock, read and write from both.
+  // Goal: shared lock semantics (sim/fs/README.md). Method: shared lock, read and write from both.
   VfsWorld world;
   const HandleId locker = world.open_ok(world.holder, kSetup, kReadWrite, kShareReadWrite);
   const HandleId other = world.open_ok(world.copier, kSetup, kReadWrite, kShareReadWrite);

@@ -43,7 +43,7 @@ site_run() {
 }
 
 echo
-echo "=== distsim_sitescale: the site-scale world of issue 6 (50 DPs, 20 files per package, a month) ==="
+echo "=== distsim_sitescale: the site-scale world (50 DPs, 20 files per package, a month) ==="
 for packages in "${sizes[@]}"; do site_run --packages "$packages"; done
 echo
 echo "=== distsim_sitescale: the same world with each package on 3 of the 50 DPs (fits the limits) ==="

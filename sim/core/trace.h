@@ -1,5 +1,5 @@
 // The trace: every event of a run as a structured record (virtual time, actor, event name and
-// its fields), and its JSON Lines form (CLI.md) whose hash is the run's determinism fingerprint.
+// its fields), and its JSON Lines form (tools/cli/README.md) whose hash is the run's determinism fingerprint.
 #pragma once
 
 #include <cstdint>

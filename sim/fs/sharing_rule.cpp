@@ -1,5 +1,5 @@
 // The CreateFile sharing rule: generic mapping (winnt.h FILE_GENERIC_* values), the three access
-// classes and the two-handle conflict test of facts/windows-sharing.md 1.1.
+// classes and the two-handle conflict test of sim/fs/README.md
 #include "sim/fs/sharing_rule.h"
 
 #include "model/assert.h"

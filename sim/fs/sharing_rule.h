@@ -1,4 +1,4 @@
-// The CreateFile sharing rule (facts/windows-sharing.md 1.1): generic-right mapping, the three
+// The CreateFile sharing rule (sim/fs/README.md): generic-right mapping, the three
 // access classes that take part (read, write, delete), and the two-handle conflict test that the
 // VFS applies pairwise against every existing handle on the same file or directory.
 #pragma once

@@ -33,7 +33,7 @@ std::string_view vfs_operation_name(VfsOperation operation) {
     case VfsOperation::unlock:
       return "unlock";
     case VfsOperation::delete_file:
-      return "delete";  // the trace event name CLI.md gives
+      return "delete";  // the trace event name tools/cli/README.md gives
     case VfsOperation::remove_directory:
       return "remove_directory";
     case VfsOperation::rename:

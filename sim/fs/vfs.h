@@ -1,6 +1,6 @@
 // The virtual Windows file system: volumes (drive letters and UNC shares), directories, files
 // with a size and a content version, open handles with access and share modes, the exact
-// CreateFile sharing rule (facts/windows-sharing.md section 1), byte-range locks, delete-pending
+// CreateFile sharing rule (sim/fs/README.md), byte-range locks, delete-pending
 // files and the rename/delete rules. Every refusal is a Win32Error value; nothing is special-cased
 // per actor. Every operation is recorded in an access log and reported to an observer (the trace).
 #pragma once

@@ -59,7 +59,7 @@ Win32Error State::remove_directory(const std::string& text, std::string& display
   if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) return Win32Error::sharing_violation;
   if (!node.children.empty()) return Win32Error::dir_not_empty;
   DISTSIM_ASSERT(node.kind == NodeKind::directory);
-  // POSIX delete is modelled for DeleteFile only; a directory lingers delete-pending (facts 1.2).
+  // POSIX delete is modelled for DeleteFile only; a directory lingers delete-pending (sim/fs/README.md).
   delete_or_defer(lookup.node, /*posix=*/false);
   return Win32Error::ok;
 }
@@ -72,7 +72,7 @@ Win32Error State::check_rename_source(const Lookup& source) const {
   if (node.parent == kNoNode) return Win32Error::access_denied;  // a volume root
   if (node.delete_pending) return Win32Error::access_denied;
   if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) return Win32Error::sharing_violation;
-  // facts 1.3: any open handle below a directory blocks its rename with 5, share mode or not.
+  // sim/fs/README.md: any open handle below a directory blocks its rename with 5, share mode or not.
   if (node.kind == NodeKind::directory && has_open_descendant(source.node)) {
     return Win32Error::access_denied;
   }
@@ -86,7 +86,7 @@ Win32Error State::check_rename_target(const Lookup& source, const Lookup& target
   if (target.parent == kNoNode) {
     return target.node == kNoNode ? Win32Error::path_not_found : Win32Error::access_denied;
   }
-  // MoveFile without MOVEFILE_REPLACE_EXISTING; an open target is refused with 5 (facts 1.3).
+  // MoveFile without MOVEFILE_REPLACE_EXISTING; an open target is refused with 5 (sim/fs/README.md).
   if (target.node != kNoNode) {
     return nodes_[target.node].handles.empty() ? Win32Error::already_exists
                                                : Win32Error::access_denied;

@@ -1,14 +1,14 @@
 // antivirus: an on-access scanner's own open/read/close of a file right after another process
-// wrote it (facts/windows-sharing.md section 3, "Antivirus on-access scanner" (b), [rustup-1912]
+// wrote it (sim/holders/README.md, "Antivirus on-access scanner" (b), [rustup-1912]
 // [krew-631]), and optionally when another process opens it. It blocks only through its handle:
 //
 // - Triggers (`on`): `write_close` (default), the close of another actor's handle that wrote a
 //   file under `scope`; `open`, another actor's successful open of a file under `scope`. The
 //   scanner's own operations never trigger it. Only while active: `at`/`for`/`until`, repeated by
 //   `every`/`count`, give the windows in which it reacts (default: from 0s to the end of the run).
-// - The scan: open GENERIC_READ (facts 3: "read access"), share FILE_SHARE_READ by default. The
+// - The scan: open GENERIC_READ (sim/holders/README.md: "read access"), share FILE_SHARE_READ by default. The
 //   facts call the scanners' share mode undocumented and report no FILE_SHARE_DELETE [fnm-1583];
-//   share read is the format's default (SCENARIO-FORMAT.md) and `share: []` models the older
+//   share read is the format's default (scenarios/FORMAT.md) and `share: []` models the older
 //   exclusive scanners that also block readers. `access`/`share` override both.
 // - How long: `per_mb` x the file's size, at least 1 ms. Default 50 ms per MB, this simulator's
 //   assumption, chosen to fall in the reported range: CloseHandle waits of 1-10+ ms per written

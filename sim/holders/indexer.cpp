@@ -15,7 +15,7 @@ constexpr uint64_t kHoldEnd = 1;
 constexpr uint64_t kBackOff = 2;
 constexpr uint64_t kKindBits = 2;
 
-// DeleteFile and MoveFile open the file with DELETE|SYNCHRONIZE, share all (facts 1.3).
+// DeleteFile and MoveFile open the file with DELETE|SYNCHRONIZE, share all (sim/fs/README.md).
 constexpr AccessMask kDeleteOpenAccess{model::access_bits::kDelete |
                                        model::access_bits::kSynchronize};
 constexpr ShareMode kShareAll{model::share_bits::kAll};

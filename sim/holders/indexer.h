@@ -1,5 +1,5 @@
 // indexer: a search indexer (Windows Search) that reads files some time after they change and
-// gets out of the way when someone else needs them (facts/windows-sharing.md section 3, "Windows
+// gets out of the way when someone else needs them (sim/holders/README.md, "Windows
 // Search indexer": it takes an opportunistic lock and "releases the item ... when another
 // process requests an incompatible access mode" [ms-ioplock]).
 //

@@ -14,7 +14,7 @@ namespace distsim::sim {
 [[nodiscard]] std::string check_line(const ScenarioCheck& check);
 
 // "N passed, N failed": `failed` counts every scenario that did not pass, the ones that could
-// not run included. (CLI.md's ", N skipped" suffix has no cause yet: nothing is skipped.)
+// not run included. (tools/cli/README.md's ", N skipped" suffix has no cause yet: nothing is skipped.)
 [[nodiscard]] std::string check_closing_line(const CheckTotals& totals);
 
 // JUnit XML (testsuites / testsuite / testcase) with one testcase per scenario: classname from
