@@ -702,6 +702,59 @@ TEST_CASE("paths must look like Windows paths", "[scenario_loader]") {
             .path == "\\\\srv\\share\\a\\b");
 }
 
+TEST_CASE("a UNC path whose server or share name the VFS refuses is refused where it is written",
+          "[scenario_loader]") {
+  // Goal: the loader accepts exactly the paths the VFS parses, so none of these reaches the world,
+  // whose setup would fail on it. Method: holder scopes, a DP share, a filesystem entry and a
+  // script step with a forbidden character, a device prefix, a TAB and a 300-character share name.
+  const auto scope = [](std::string_view kind, std::string_view path) {
+    return errors_after_header("holders:\n  - kind: " + std::string(kind) +
+                               "\n    scope: " + std::string(path) + "\n");
+  };
+  const std::string invalid = " is not a valid Windows path for ";
+  CHECK(scope("antivirus", "'\\\\D\\:'") ==
+        Errors{"t.yaml:5:12: '\\\\D\\:'" + invalid +
+               "'scope': ':' is a character Windows forbids in names"});
+  CHECK(scope("indexer", "'\\\\SRV\\A?B'") ==
+        Errors{"t.yaml:5:12: '\\\\SRV\\A?B'" + invalid +
+               "'scope': '?' is a character Windows forbids in names"});
+  CHECK(scope("backup", "'\\\\.\\PIPE'") ==
+        Errors{"t.yaml:5:12: '\\\\.\\PIPE'" + invalid +
+               "'scope': it is a device path ('\\\\?\\...' or '\\\\.\\...'), not a file path"});
+  CHECK(scope("antivirus", "\"\\\\\\\\SRV\\\\A\\tB\"") ==
+        Errors{"t.yaml:5:12: '\\\\SRV\\A\tB'" + invalid +
+               "'scope': '\t' is a character Windows forbids in names"});
+  CHECK(
+      errors_after_header("distribution_points:\n  - {name: DP01, share: '\\\\DP01\\SMS:PKG'}\n") ==
+      Errors{"t.yaml:4:25: '\\\\DP01\\SMS:PKG'" + invalid +
+             "'share': ':' is a character Windows forbids in names"});
+  const std::string long_share = "\\\\DP01\\" + std::string(300, 'x');
+  CHECK(errors_after_header("distribution_points:\n  - {name: DP01, share: '" + long_share +
+                            "'}\n") ==
+        Errors{"t.yaml:4:25: '" + long_share + "'" + invalid +
+               "'share': the share name is longer than kPathComponentLengthMax (255)"});
+  CHECK(errors_after_header("filesystem:\n  - dir: '\\\\?\\C:'\n") ==
+        Errors{"t.yaml:4:10: '\\\\?\\C:'" + invalid +
+               "'dir': it is a device path ('\\\\?\\...' or '\\\\.\\...'), not a file path"});
+  CHECK(errors_after_header("holders:\n  - kind: script\n    steps:\n"
+                            "      - open: '\\\\S<\\SH\\a'\n") ==
+        Errors{"t.yaml:6:15: '\\\\S<\\SH\\a'" + invalid +
+               "'open': '<' is a character Windows forbids in names"});
+}
+
+TEST_CASE("a DP name that cannot be the server of its default share needs an explicit share",
+          "[scenario_loader]") {
+  // Goal: a DP without 'share' serves \\NAME\SMSPKGC$, which the VFS must accept too. Method: the
+  // name '.' without and with a share.
+  CHECK(errors_after_header("distribution_points:\n  - name: '.'\n") ==
+        Errors{"t.yaml:4:11: distribution point name '.' gives the default share "
+               "'\\\\.\\SMSPKGC$', which is not a valid Windows path: it is a device path "
+               "('\\\\?\\...' or '\\\\.\\...'), not a file path"});
+  CHECK(load_valid("version: 1\nname: t\ndistribution_points:\n"
+                   "  - {name: '.', share: '\\\\DP01\\SMSPKGC$'}\n")
+            .distribution_points.size() == 1);
+}
+
 TEST_CASE("a holder with both for and until is refused at the second key", "[scenario_loader]") {
   // Goal: a hold has one end. Method: both orders of the two keys.
   CHECK(errors_after_header("holders:\n  - kind: temp_user\n    path: 'C:\\a'\n"

@@ -98,6 +98,88 @@ TEST_CASE("a component over 255 characters is refused and one of 255 is accepted
   CHECK(parse_error("C:\\" + longest + "x") == Win32Error::invalid_name);
 }
 
+TEST_CASE("a UNC server or share name with a forbidden character is ERROR_INVALID_NAME", "[path]") {
+  // Goal: server and share are names like any other. Method: each name problem through
+  // parse_windows_path and check_windows_path.
+  for (const char* text : {"\\\\D\\:", "\\\\SRV\\A?B", "\\\\DP01\\SMS:PKG", "\\\\S<\\SH\\a",
+                           "\\\\SRV\\A\tB", "\\\\S\tRV\\AB", "//SRV/A|B/c"}) {
+    INFO(text);
+    CHECK(parse_error(text) == Win32Error::invalid_name);
+    CHECK(check_windows_path(text).problem == PathProblem::forbidden_character);
+  }
+  const PathCheck share = check_windows_path("\\\\D\\:");
+  CHECK(share.part == PathPart::share);
+  CHECK(share.character == ':');
+  const PathCheck server = check_windows_path("\\\\S\tRV\\AB");
+  CHECK(server.part == PathPart::server);
+  CHECK(server.character == '\t');
+}
+
+TEST_CASE("device paths under \\\\?\\ and \\\\.\\ are ERROR_INVALID_NAME", "[path]") {
+  // Goal: the Win32 device namespace is not a file system path. Method: each prefix, with either
+  // separator, through both functions.
+  for (const char* text : {"\\\\?\\C:", "\\\\?\\C:\\a", "\\\\?\\UNC\\S\\SH", "\\\\.\\PIPE",
+                           "\\\\.\\PIPE\\x", "//?/C:/a", "//./PIPE"}) {
+    INFO(text);
+    CHECK(parse_error(text) == Win32Error::invalid_name);
+    const PathCheck check = check_windows_path(text);
+    CHECK(check.problem == PathProblem::device_prefix);
+    CHECK(check.part == PathPart::server);
+  }
+  CHECK(parse_windows_path("\\\\?x\\SH").error() == Win32Error::invalid_name);
+  CHECK(parse_windows_path("\\\\.x\\SH").ok());
+}
+
+TEST_CASE("a server or share name of 255 characters is accepted and one of 256 is refused",
+          "[path]") {
+  // Goal: the name limit applies to the root's names too, both sides of the boundary. Method:
+  // build servers and shares of 255, 256 and 300 characters.
+  const std::string longest(kPathComponentLengthMax, 'x');
+  CHECK(parse_windows_path("\\\\S\\" + longest).ok());
+  CHECK(parse_windows_path("\\\\" + longest + "\\SH").ok());
+  CHECK(parse_error("\\\\S\\" + longest + "x") == Win32Error::invalid_name);
+  CHECK(parse_error("\\\\" + longest + "x\\SH") == Win32Error::invalid_name);
+  const PathCheck check = check_windows_path("\\\\DP01\\" + std::string(300, 'x'));
+  CHECK(check.problem == PathProblem::name_too_long);
+  CHECK(check.part == PathPart::share);
+}
+
+TEST_CASE("check_windows_path accepts exactly what parse_windows_path accepts", "[path]") {
+  // Goal: one parser behind both. Method: good and bad paths of every form through both.
+  const std::string long_relative(kPathLengthMax + 1, 'a');
+  for (const std::string& text : std::vector<std::string>{
+           "C:\\",       "c:/a/b",     "C:\\a\\",  "\\\\S\\SH",   "\\\\S\\SH\\",
+           "//S/SH/a",   "",           "C:",       "C:a",         "\\a",
+           "\\\\S",      "\\\\S\\",    "\\\\\\SH", "C:\\a\\\\b",  "C:\\.",
+           "\\\\S\\..",  "\\\\..\\SH", "C:\\a*",   "\\\\S\\S\"H", "\\\\?\\C:",
+           long_relative}) {
+    INFO(text);
+    CHECK(check_windows_path(text).ok() == parse_windows_path(text).ok());
+  }
+}
+
+TEST_CASE("check_windows_path names the first problem in reading order", "[path]") {
+  // Goal: the root's shape, then the length, then the names from left to right. Method: paths
+  // with two problems each; the root's extent as the loader reads it.
+  const std::string long_relative(kPathLengthMax + 1, 'a');
+  CHECK(check_windows_path(long_relative).problem == PathProblem::no_root);
+  CHECK(parse_error(long_relative) == Win32Error::filename_exced_range);
+  CHECK(check_windows_path("C:\\a?" + std::string(kPathLengthMax, 'b')).problem ==
+        PathProblem::too_long);
+  const PathCheck server_first = check_windows_path("\\\\S:V\\SH\\a?b");
+  CHECK(server_first.problem == PathProblem::forbidden_character);
+  CHECK(server_first.character == ':');
+  CHECK(check_windows_path("C:\\a\\..\\b?").problem == PathProblem::dot_name);
+  CHECK(check_windows_path("C:\\a\\\\b?").problem == PathProblem::empty_name);
+  const PathCheck unc = check_windows_path("\\\\S\\SH\\a");
+  CHECK(unc.ok());
+  CHECK(unc.unc);
+  CHECK(unc.root_size == 6);
+  const PathCheck drive = check_windows_path("C:\\a");
+  CHECK_FALSE(drive.unc);
+  CHECK(drive.root_size == 2);
+}
+
 TEST_CASE("a path over kPathLengthMax is ERROR_FILENAME_EXCED_RANGE", "[path]") {
   // Goal: the total length limit, both sides. Method: many short components.
   std::string text = "C:";

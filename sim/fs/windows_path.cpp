@@ -1,5 +1,6 @@
-// Parsing, display and case folding of Windows paths. Parsing is strict (a malformed path is
-// ERROR_INVALID_NAME) and reuses the caller's storage, because the VFS parses one path per open.
+// Parsing, display and case folding of Windows paths. One parser serves the VFS (a malformed path
+// is ERROR_INVALID_NAME, and the caller's storage is reused because the VFS parses one path per
+// open) and the scenario loader (the same parse, with the problem in detail).
 #include "sim/fs/windows_path.h"
 
 #include <algorithm>
@@ -34,11 +35,22 @@ bool is_forbidden_char(char c) {
   }
 }
 
-Win32Error check_component(std::string_view name) {
-  if (name.empty() || name.size() > kPathComponentLengthMax) return Win32Error::invalid_name;
-  if (name == "." || name == "..") return Win32Error::invalid_name;
-  const bool forbidden = std::any_of(name.begin(), name.end(), is_forbidden_char);
-  return forbidden ? Win32Error::invalid_name : Win32Error::ok;
+// The first problem of one name, or none.
+PathProblem name_problem(std::string_view name, char& character) {
+  if (name.empty()) return PathProblem::empty_name;
+  if (name.size() > kPathComponentLengthMax) return PathProblem::name_too_long;
+  if (name == "." || name == "..") return PathProblem::dot_name;
+  const auto forbidden = std::find_if(name.begin(), name.end(), is_forbidden_char);
+  if (forbidden == name.end()) return PathProblem::none;
+  character = *forbidden;
+  return PathProblem::forbidden_character;
+}
+
+// Records the problem of `name`, if any, as the path's; true when there is one.
+bool refuse_name(std::string_view name, PathPart part, PathCheck& check) {
+  check.problem = name_problem(name, check.character);
+  check.part = part;
+  return !check.ok();
 }
 
 // Sets components[index] to `name`, reusing the string already there when possible.
@@ -53,43 +65,82 @@ void put_component(std::vector<std::string>& components, size_t index, std::stri
 
 // Splits the part after the root. An empty component is refused unless it is the very end (one
 // trailing separator is accepted, as Windows does for directories).
-Win32Error parse_components(std::string_view rest, std::vector<std::string>& components) {
+void parse_components(std::string_view rest, std::vector<std::string>& components,
+                      PathCheck& check) {
   size_t count = 0;
   size_t position = 0;
   while (position < rest.size()) {
     size_t end = position;
     while (end < rest.size() && !is_separator(rest[end])) ++end;
     const std::string_view name = rest.substr(position, end - position);
-    if (const Win32Error error = check_component(name); error != Win32Error::ok) return error;
+    if (refuse_name(name, PathPart::component, check)) return;
     put_component(components, count, name);
     ++count;
     position = end + 1;
   }
   components.resize(count);
-  return Win32Error::ok;
-}
-
-// "\\SERVER\SHARE[\rest]": fills root and returns the offset of the rest (or text.size()).
-Win32Error parse_unc_root(std::string_view text, std::string& root, size_t& rest_offset) {
-  DISTSIM_ASSERT(text.size() >= 2);
-  size_t server_end = 2;
-  while (server_end < text.size() && !is_separator(text[server_end])) ++server_end;
-  const std::string_view server = text.substr(2, server_end - 2);
-  if (server_end >= text.size()) return Win32Error::invalid_name;  // no share
-  size_t share_end = server_end + 1;
-  while (share_end < text.size() && !is_separator(text[share_end])) ++share_end;
-  const std::string_view share = text.substr(server_end + 1, share_end - server_end - 1);
-  if (check_component(server) != Win32Error::ok) return Win32Error::invalid_name;
-  if (check_component(share) != Win32Error::ok) return Win32Error::invalid_name;
-  root.assign("\\\\");
-  root.append(server);
-  root.push_back(kSeparator);
-  root.append(share);
-  rest_offset = std::min(share_end + 1, text.size());
-  return Win32Error::ok;
 }
 
 bool is_drive_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+size_t name_end(std::string_view text, size_t begin) {
+  size_t end = begin;
+  while (end < text.size() && !is_separator(text[end])) ++end;
+  return end;
+}
+
+// The shape of the root, "X:\" or "\\server\share" with both names present, without judging the
+// names; sets check.unc and check.root_size, or returns false.
+bool find_root(std::string_view text, PathCheck& check) {
+  if (text.size() >= 3 && is_drive_letter(text[0]) && text[1] == ':' && is_separator(text[2])) {
+    check.root_size = 2;
+    return true;
+  }
+  if (text.size() < 2 || !is_separator(text[0]) || !is_separator(text[1])) return false;
+  const size_t server_end = name_end(text, 2);
+  if (server_end == 2 || server_end >= text.size()) return false;  // no server, or no share
+  const size_t share_end = name_end(text, server_end + 1);
+  if (share_end == server_end + 1) return false;
+  check.unc = true;
+  check.root_size = share_end;
+  return true;
+}
+
+// Judges the server and share of a UNC root whose shape find_root accepted. "\\?\" and "\\.\"
+// open the device namespace, which has no files of the simulated world.
+bool refuse_unc_names(std::string_view text, PathCheck& check) {
+  const size_t server_end = name_end(text, 2);
+  const std::string_view server = text.substr(2, server_end - 2);
+  if (server == "?" || server == ".") {
+    check.problem = PathProblem::device_prefix;
+    check.part = PathPart::server;
+    return true;
+  }
+  const std::string_view share = text.substr(server_end + 1, check.root_size - server_end - 1);
+  return refuse_name(server, PathPart::server, check) || refuse_name(share, PathPart::share, check);
+}
+
+// The one parser: fills `path` when the result is ok, else leaves it with an unspecified valid
+// value. Reports the root's shape before the length, so that a relative path is named as such.
+PathCheck parse_checked(std::string_view text, WindowsPath& path) {
+  PathCheck check;
+  if (!find_root(text, check)) {
+    check.problem = PathProblem::no_root;
+    return check;
+  }
+  if (text.size() > kPathLengthMax) {
+    check.problem = PathProblem::too_long;
+    return check;
+  }
+  if (check.unc && refuse_unc_names(text, check)) return check;
+  path.root.assign(text.data(), check.root_size);
+  for (char& c : path.root) {
+    if (is_separator(c)) c = kSeparator;
+  }
+  const size_t rest_offset = std::min(check.root_size + 1, text.size());
+  parse_components(text.substr(rest_offset), path.components, check);
+  return check;
+}
 
 }  // namespace
 
@@ -123,21 +174,13 @@ WindowsPath WindowsPath::child(std::string_view name) const {
 }
 
 Win32Error parse_windows_path_into(std::string_view text, WindowsPath& path) {
+  // Over kPathLengthMax is ERROR_FILENAME_EXCED_RANGE whatever the rest of the text, as the header
+  // promises; check_windows_path, written for people, names a missing root first.
   if (text.size() > kPathLengthMax) return Win32Error::filename_exced_range;
-  size_t rest_offset = 0;
-  if (text.size() >= 2 && is_separator(text[0]) && is_separator(text[1])) {
-    const Win32Error error = parse_unc_root(text, path.root, rest_offset);
-    if (error != Win32Error::ok) return error;
-  } else if (text.size() >= 3 && is_drive_letter(text[0]) && text[1] == ':' &&
-             is_separator(text[2])) {
-    path.root.assign(text.substr(0, 2));
-    rest_offset = 3;
-  } else {
-    return Win32Error::invalid_name;  // relative, drive-relative ("C:x") or empty
-  }
-  const Win32Error error = parse_components(text.substr(rest_offset), path.components);
-  DISTSIM_ASSERT(error != Win32Error::ok || !path.root.empty());
-  return error;
+  const PathCheck check = parse_checked(text, path);
+  DISTSIM_ASSERT(check.problem != PathProblem::too_long);
+  DISTSIM_ASSERT(!check.ok() || !path.root.empty());
+  return check.ok() ? Win32Error::ok : Win32Error::invalid_name;
 }
 
 model::Result<WindowsPath> parse_windows_path(std::string_view text) {
@@ -145,6 +188,11 @@ model::Result<WindowsPath> parse_windows_path(std::string_view text) {
   const Win32Error error = parse_windows_path_into(text, path);
   if (error != Win32Error::ok) return error;
   return path;
+}
+
+PathCheck check_windows_path(std::string_view text) {
+  WindowsPath scratch;
+  return parse_checked(text, scratch);
 }
 
 void upper_ascii_into(std::string_view text, std::string& out) {

@@ -3,6 +3,8 @@
 // separator. Parsing is strict; a malformed path is an error value, never a guess.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,15 +30,47 @@ struct WindowsPath {
 };
 
 // Parses "C:\a\b", "c:/a/b", "\\server\share\a". Fails with ERROR_INVALID_NAME on a relative path,
-// an empty component in the middle, a character Windows forbids in names (<>:"|?* and control
-// characters), "." or ".." components, or a component over kPathComponentLengthMax, and with
-// ERROR_FILENAME_EXCED_RANGE over kPathLengthMax.
+// an empty component in the middle, a device path ("\\?\..." or "\\.\..."), or a name (server,
+// share or component) that is "." or "..", holds a character Windows forbids in names (<>:"|?* and
+// control characters) or is over kPathComponentLengthMax; and with ERROR_FILENAME_EXCED_RANGE over
+// kPathLengthMax.
 [[nodiscard]] model::Result<WindowsPath> parse_windows_path(std::string_view text);
 
 // parse_windows_path into an existing value, reusing its storage: the VFS parses every request
 // into one scratch WindowsPath so that the open path allocates nothing once warmed up. On an
 // error `path` holds an unspecified valid value.
 [[nodiscard]] model::Win32Error parse_windows_path_into(std::string_view text, WindowsPath& path);
+
+// Why parse_windows_path refuses a text, in more detail than its Win32 error: the scenario loader
+// explains its refusals with it, so that a file names the exact problem the VFS would meet.
+enum class PathProblem : uint8_t {
+  none,
+  no_root,              // neither "X:\" nor "\\server\share" with both names present
+  too_long,             // over kPathLengthMax
+  device_prefix,        // "\\?\" or "\\.\": the Win32 device namespace, not a file path
+  empty_name,           // two separators in a row before the end
+  dot_name,             // "." or ".."
+  name_too_long,        // over kPathComponentLengthMax
+  forbidden_character,  // <>:"|?* or a control character
+};
+
+// The name of a path a problem is in.
+enum class PathPart : uint8_t { server, share, component };
+
+struct PathCheck {
+  PathProblem problem = PathProblem::none;
+  PathPart part = PathPart::component;  // for the name problems
+  char character = 0;                   // for forbidden_character: the first one
+  bool unc = false;                     // the root is "\\server\share"; false after no_root
+  size_t root_size = 0;                 // characters of the root, "C:" or "\\S\SH"; 0 after no_root
+
+  [[nodiscard]] bool ok() const { return problem == PathProblem::none; }
+};
+
+// The first problem of `text` in reading order: the root's shape, the total length, then each name
+// (server, share, components) from left to right. ok() exactly when parse_windows_path accepts
+// `text`: both run the same parser.
+[[nodiscard]] PathCheck check_windows_path(std::string_view text);
 
 // ASCII upper-casing used for every case-insensitive comparison.
 [[nodiscard]] std::string upper_ascii(std::string_view text);

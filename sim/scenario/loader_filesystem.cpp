@@ -1,0 +1,118 @@
+// The `filesystem` section: the directories, files and trees the world starts with. Beyond each
+// entry's own checks, the entries together must describe a tree: no path is a file in one entry
+// and a directory in another, nothing lies below a file, and the total stays within
+// kFilesystemNodesMax.
+#include <fmt/format.h>
+
+#include <array>
+#include <map>
+#include <string>
+
+#include "model/assert.h"
+#include "sim/fs/windows_path.h"
+#include "sim/scenario/loader_context.h"
+
+namespace distsim::sim::loader_internal {
+namespace {
+
+constexpr std::array<std::string_view, 3> kFilesystemActions{"dir", "file", "tree"};
+constexpr std::array<std::string_view, 5> kFilesystemKeys{"dir", "file", "tree", "size", "files"};
+
+KeyList filesystem_keys(FilesystemEntry::Kind kind) {
+  static constexpr std::array<std::string_view, 1> kDir{"dir"};
+  static constexpr std::array<std::string_view, 2> kFile{"file", "size"};
+  static constexpr std::array<std::string_view, 3> kTree{"tree", "files", "size"};
+  switch (kind) {
+    case FilesystemEntry::Kind::dir:
+      return kDir;
+    case FilesystemEntry::Kind::file:
+      return kFile;
+    case FilesystemEntry::Kind::tree:
+      return kTree;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+std::optional<FilesystemEntry> load_filesystem_entry(const Context& ctx, uint32_t index) {
+  const auto action = find_action_key(ctx, index, kFilesystemActions, "'filesystem'");
+  if (!action) return std::nullopt;
+  FilesystemEntry entry;
+  entry.kind = *enum_from_name(kFilesystemKindKeys, *action);
+  entry.position = ctx.node(index).position;
+  const std::string applies_to = with_article(fmt::format("'{}' entry", *action));
+  const MapView map = read_map(ctx, index, "each entry of 'filesystem'",
+                               KeySet{"filesystem entry", filesystem_keys(entry.kind),
+                                      kFilesystemKeys, applies_to, kFilesystemActions});
+  entry.path = read_path(ctx, map.value(*action), *action).value_or("");
+  if (entry.kind == FilesystemEntry::Kind::tree) {
+    if (const uint32_t files = require(ctx, map, "files", applies_to); files != kNoNode) {
+      entry.file_count =
+          read_uint32(ctx, files, "files", Bounds{1, kTreeFilesMax, "kTreeFilesMax"}).value_or(0);
+    }
+    entry.size_bytes = uint64_t{entry.file_count} * 1024;  // default: 1KB a file
+  }
+  if (const uint32_t size = map.value("size"); size != kNoNode) {
+    entry.size_bytes = read_size(ctx, size, "size").value_or(entry.size_bytes);
+  }
+  return entry;
+}
+
+bool check_filesystem_shape(const Context& ctx, uint32_t item, const FilesystemEntry& entry,
+                            std::map<std::string, bool>& is_file_by_key) {
+  const auto path = parse_windows_path(entry.path);
+  if (!path.ok()) return true;  // reported by the entry's own checks
+  const bool is_file = entry.kind == FilesystemEntry::Kind::file;
+  WindowsPath ancestor = path.value();
+  while (!ancestor.is_root()) {
+    ancestor = ancestor.parent();
+    const auto found = is_file_by_key.find(ancestor.key());
+    if (found != is_file_by_key.end() && found->second) {
+      ctx.error(item, fmt::format("'{}' is below '{}', which an earlier entry makes a file",
+                                  entry.path, ancestor.display()));
+      return false;
+    }
+  }
+  const auto [found, inserted] = is_file_by_key.emplace(path.value().key(), is_file);
+  if (!inserted && (found->second || is_file)) {
+    ctx.error(item, fmt::format("'{}' is declared again as a {}; an earlier entry made it a {}",
+                                entry.path, is_file ? "file" : "directory",
+                                found->second ? "file" : "directory"));
+    return false;
+  }
+  if (!inserted) return true;                       // the same directory twice is harmless
+  for (const auto& [key, file] : is_file_by_key) {  // an earlier entry below this new file
+    if (is_file && key.size() > found->first.size() && key.rfind(found->first + "\\", 0) == 0) {
+      ctx.error(item, fmt::format("'{}' is declared a file, but an earlier entry puts something "
+                                  "below it",
+                                  entry.path));
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void load_filesystem(const Context& ctx, uint32_t index, Scenario& scenario) {
+  const auto items = read_list(ctx, index, "filesystem",
+                               Bounds{0, kFilesystemNodesMax, "kFilesystemNodesMax"}, true);
+  if (!items) return;
+  uint64_t node_count = 0;
+  // Upper-cased path -> whether it names a file, for the entries seen so far: a path may not be a
+  // file in one entry and a directory in another, and nothing may sit below a file.
+  std::map<std::string, bool> is_file_by_key;
+  for (const uint32_t item : *items) {
+    auto entry = load_filesystem_entry(ctx, item);
+    if (!entry) continue;
+    if (!check_filesystem_shape(ctx, item, *entry, is_file_by_key)) continue;
+    node_count += 1 + entry->file_count;
+    scenario.filesystem.push_back(std::move(*entry));
+  }
+  if (node_count > kFilesystemNodesMax) {
+    ctx.error(index, fmt::format("'filesystem' asks for {} files and directories, more than "
+                                 "kFilesystemNodesMax ({})",
+                                 node_count, kFilesystemNodesMax));
+  }
+}
+
+}  // namespace distsim::sim::loader_internal

@@ -1,0 +1,239 @@
+// The `holders` section: one entry per process that holds files (explorer windows, TEMP users,
+// antivirus, indexer, backup, DP clients, scripts), each with its timing, its target path or
+// scope, and the options of its kind; holder names are unique.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "model/assert.h"
+#include "sim/fs/windows_path.h"
+#include "sim/scenario/loader_context.h"
+#include "sim/scenario/value_parse.h"
+
+namespace distsim::sim::loader_internal {
+namespace {
+
+constexpr std::array<std::string_view, 18> kAllHolderKeys{
+    "kind",       "name", "at",     "for",   "until", "every",  "count", "path", "scope",
+    "thumbnails", "size", "access", "share", "on",    "per_mb", "delay", "mode", "steps"};
+
+KeyList holder_keys(HolderKind kind) {
+  static constexpr std::array<std::string_view, 11> kExplorerWindow{
+      "kind",  "name", "at",         "for",    "until", "every",
+      "count", "path", "thumbnails", "access", "share"};
+  static constexpr std::array<std::string_view, 11> kTempUser{
+      "kind", "name", "at", "for", "until", "every", "count", "path", "size", "access", "share"};
+  static constexpr std::array<std::string_view, 12> kAntivirus{
+      "kind",  "name",  "at", "for",    "until",  "every",
+      "count", "scope", "on", "per_mb", "access", "share"};
+  static constexpr std::array<std::string_view, 11> kIndexer{
+      "kind", "name", "at", "for", "until", "every", "count", "scope", "delay", "access", "share"};
+  static constexpr std::array<std::string_view, 12> kBackup{"kind",  "name",   "at",     "for",
+                                                            "until", "every",  "count",  "scope",
+                                                            "mode",  "per_mb", "access", "share"};
+  static constexpr std::array<std::string_view, 10> kDpClient{
+      "kind", "name", "at", "for", "until", "every", "count", "path", "access", "share"};
+  static constexpr std::array<std::string_view, 8> kScript{"kind",  "name",  "at",    "for",
+                                                           "until", "every", "count", "steps"};
+  switch (kind) {
+    case HolderKind::explorer_window:
+      return kExplorerWindow;
+    case HolderKind::temp_user:
+      return kTempUser;
+    case HolderKind::antivirus:
+      return kAntivirus;
+    case HolderKind::indexer:
+      return kIndexer;
+    case HolderKind::backup:
+      return kBackup;
+    case HolderKind::dp_client:
+      return kDpClient;
+    case HolderKind::script:
+      return kScript;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+bool written_before(const Context& ctx, uint32_t left, uint32_t right) {
+  const SourcePosition& a = ctx.node(left).position;
+  const SourcePosition& b = ctx.node(right).position;
+  return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+}
+
+void check_holder_span(const Context& ctx, const MapView& map, const HolderSpec& holder) {
+  const MapEntry* for_entry = map.find("for");
+  const MapEntry* until_entry = map.find("until");
+  if (for_entry != nullptr && until_entry != nullptr) {
+    const bool for_first = written_before(ctx, for_entry->key_index, until_entry->key_index);
+    ctx.error(for_first ? until_entry->key_index : for_entry->key_index,
+              "a holder takes 'for' or 'until', not both");
+  }
+  if (until_entry != nullptr && holder.until_us && holder.at.kind == DurationSpec::Kind::constant &&
+      *holder.until_us < holder.at.value_us) {
+    ctx.error(until_entry->value_index,
+              fmt::format("'until' {} is before 'at' {}", format_duration(*holder.until_us),
+                          format_duration(holder.at.value_us)));
+  }
+  const MapEntry* count_entry = map.find("count");
+  if (count_entry != nullptr && holder.count > 1 && !holder.every) {
+    ctx.error(count_entry->value_index,
+              fmt::format("'count' {} needs 'every', the time between holds", holder.count));
+  }
+  const MapEntry* every_entry = map.find("every");
+  if (every_entry != nullptr && count_entry == nullptr) {  // `every` alone would do nothing
+    ctx.error(every_entry->value_index,
+              "'every' repeats a hold 'count' times; give 'count' too, or leave 'every' out");
+  }
+}
+
+void load_holder_at(const Context& ctx, uint32_t index, HolderSpec& holder) {
+  const auto at = read_duration_spec(ctx, index, "at");
+  if (!at) return;
+  holder.at = *at;
+  if (const auto latest_us = latest_value_us(*at)) check_within_run(ctx, index, "at", *latest_us);
+}
+
+void load_holder_timing(const Context& ctx, const MapView& map, HolderSpec& holder) {
+  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+    if (key == "at") load_holder_at(ctx, value, holder);
+    if (key == "for") holder.hold_for = read_positive_duration_spec(ctx, value, key);
+    if (key == "until") holder.until_us = read_time(ctx, value, key);
+    if (key == "every") holder.every = read_positive_duration_spec(ctx, value, key);
+    if (key == "count") {
+      holder.count = read_uint32(ctx, value, key, Bounds{1, kHolderRepeatsMax, "kHolderRepeatsMax"})
+                         .value_or(holder.count);
+    }
+  });
+  check_holder_span(ctx, map, holder);
+}
+
+// A dp_client runs setup from a DP: its path must lie on a declared DP's share.
+void check_on_dp_share(const Context& ctx, uint32_t index, const std::string& path) {
+  const auto parsed = parse_windows_path(path);
+  DISTSIM_ASSERT(parsed.ok());  // read_path accepted it
+  const std::string root_key = parsed.value().root_key();
+  if (std::find(ctx.dp_share_keys.begin(), ctx.dp_share_keys.end(), root_key) !=
+      ctx.dp_share_keys.end()) {
+    return;
+  }
+  ctx.error(index, fmt::format("path '{}' is not on the share of a distribution point{}", path,
+                               ctx.dp_share_keys.empty() ? "; the scenario declares none" : ""));
+}
+
+void load_holder_target(const Context& ctx, const MapView& map, std::string_view applies_to,
+                        HolderSpec& holder) {
+  switch (holder.kind) {
+    case HolderKind::explorer_window:
+    case HolderKind::temp_user:
+    case HolderKind::dp_client: {
+      const uint32_t path = require(ctx, map, "path", applies_to);
+      if (path == kNoNode) return;
+      const PathKind kind = holder.kind == HolderKind::dp_client ? PathKind::unc : PathKind::any;
+      holder.path = read_path(ctx, path, "path", kind).value_or("");
+      if (holder.kind == HolderKind::dp_client && !holder.path.empty()) {
+        check_on_dp_share(ctx, path, holder.path);
+      }
+      return;
+    }
+    case HolderKind::antivirus:
+    case HolderKind::indexer:
+    case HolderKind::backup: {
+      const uint32_t scope = require(ctx, map, "scope", applies_to);
+      if (scope != kNoNode) holder.scope = read_path(ctx, scope, "scope").value_or("");
+      return;
+    }
+    case HolderKind::script:
+      return;
+  }
+}
+
+std::optional<std::vector<AntivirusTrigger>> read_triggers(const Context& ctx, uint32_t index) {
+  const auto items = read_list(ctx, index, "on", kFlagListBounds);
+  if (!items) return std::nullopt;
+  std::vector<AntivirusTrigger> triggers;
+  for (const uint32_t item : *items) {
+    const auto trigger = read_enum(ctx, item, "on", kAntivirusTriggerNames, "scan trigger");
+    if (!trigger) continue;
+    if (std::find(triggers.begin(), triggers.end(), *trigger) != triggers.end()) {
+      ctx.error(item, fmt::format("'{}' appears twice in 'on'", ctx.node(item).value));
+      continue;
+    }
+    triggers.push_back(*trigger);
+  }
+  return triggers;
+}
+
+void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& holder) {
+  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+    if (key == "thumbnails") holder.thumbnails = read_bool(ctx, value, key).value_or(true);
+    if (key == "size") holder.size_bytes = read_size(ctx, value, key).value_or(holder.size_bytes);
+    if (key == "access") holder.access = read_access(ctx, value, key);
+    if (key == "share") holder.share = read_share(ctx, value, key);
+    if (key == "on") holder.antivirus_on = read_triggers(ctx, value);
+    if (key == "per_mb") holder.per_mb = read_duration_spec(ctx, value, key);
+    if (key == "delay") holder.delay = read_duration_spec(ctx, value, key);
+    if (key == "mode") {
+      holder.backup_mode =
+          read_enum(ctx, value, key, kBackupModeNames, "backup mode").value_or(holder.backup_mode);
+    }
+  });
+}
+
+// The holder of an entry, with `number` (1-based) for its default name; nullopt when the entry
+// is not a mapping or has no valid kind.
+std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t number,
+                                      uint32_t& name_index) {
+  const MapView raw = read_any_map(ctx, index, "each entry of 'holders'");
+  if (!raw.valid()) return std::nullopt;
+  std::optional<HolderKind> kind;
+  if (const uint32_t kind_index = require(ctx, raw, "kind", "a holder"); kind_index != kNoNode) {
+    kind = read_enum(ctx, kind_index, "kind", kHolderKindNames, "holder kind");
+  }
+  const std::string applies_to =
+      kind ? with_article(fmt::format("{} holder", enum_name(kHolderKindNames, *kind)))
+           : std::string();
+  const KeySet keys = kind ? KeySet{"holder", holder_keys(*kind), kAllHolderKeys, applies_to}
+                           : KeySet{"holder", kAllHolderKeys};
+  const MapView map = read_map(ctx, index, "each entry of 'holders'", keys);
+  if (!kind) return std::nullopt;
+  HolderSpec holder;
+  holder.kind = *kind;
+  holder.position = ctx.node(index).position;
+  holder.name = fmt::format("{}{}", enum_name(kHolderKindNames, *kind), number);
+  name_index = map.value("name");
+  if (name_index != kNoNode) holder.name = read_name(ctx, name_index, "name").value_or(holder.name);
+  load_holder_timing(ctx, map, holder);
+  load_holder_target(ctx, map, applies_to, holder);
+  load_holder_options(ctx, map, holder);
+  if (holder.kind == HolderKind::script) load_script(ctx, map, holder);
+  return holder;
+}
+
+}  // namespace
+
+void load_holders(const Context& ctx, uint32_t index, Scenario& scenario) {
+  const auto items = read_list(ctx, index, "holders", Bounds{0, kHoldersMax, "kHoldersMax"}, true);
+  if (!items) return;
+  std::map<std::string, uint32_t> name_lines;
+  for (size_t number = 1; number <= items->size(); ++number) {
+    const uint32_t item = (*items)[number - 1];
+    uint32_t name_index = kNoNode;
+    auto holder = load_holder(ctx, item, number, name_index);
+    if (!holder) continue;
+    const uint32_t position_index = name_index != kNoNode ? name_index : item;
+    const auto [first, inserted] =
+        name_lines.emplace(holder->name, ctx.node(position_index).position.line);
+    if (!inserted) {
+      ctx.error(position_index, fmt::format("duplicate holder name '{}' (first at line {})",
+                                            holder->name, first->second));
+    }
+    scenario.holders.push_back(std::move(*holder));
+  }
+}
+
+}  // namespace distsim::sim::loader_internal

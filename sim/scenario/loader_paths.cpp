@@ -1,0 +1,81 @@
+// The paths of a scenario file. Each one goes through the parser the VFS uses
+// (sim/fs/windows_path), so that the loader passes no path the VFS would refuse, and a refusal
+// names the problem that parser found. The loader adds only where a path must lie: on a share, or
+// at its root.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/assert.h"
+#include "sim/core/limits.h"
+#include "sim/fs/windows_path.h"
+#include "sim/scenario/loader_context.h"
+
+namespace distsim::sim::loader_internal {
+namespace {
+
+std::string_view root_name(PathPart part) {
+  DISTSIM_ASSERT(part != PathPart::component);
+  return part == PathPart::server ? "server" : "share";
+}
+
+// The problem of one name (a component, or the server or share of a UNC root).
+std::string name_problem_text(const PathCheck& check) {
+  const bool component = check.part == PathPart::component;
+  switch (check.problem) {
+    case PathProblem::empty_name:
+      return "it has an empty component ('\\\\')";
+    case PathProblem::dot_name:
+      if (component) return "it has a '.' or '..' component";
+      return fmt::format("the {} name is '.' or '..'", root_name(check.part));
+    case PathProblem::name_too_long:
+      return fmt::format("{} is longer than kPathComponentLengthMax ({})",
+                         component ? std::string("a component")
+                                   : fmt::format("the {} name", root_name(check.part)),
+                         kPathComponentLengthMax);
+    case PathProblem::forbidden_character:
+      return fmt::format("'{}' is a character Windows forbids in names", check.character);
+    case PathProblem::device_prefix:
+      return "it is a device path ('\\\\?\\...' or '\\\\.\\...'), not a file path";
+    case PathProblem::none:
+    case PathProblem::no_root:
+    case PathProblem::too_long:
+      break;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+}  // namespace
+
+std::optional<std::string> path_problem(std::string_view text, PathKind kind) {
+  const PathCheck check = check_windows_path(text);
+  if (check.problem == PathProblem::no_root) {
+    return "write a drive path like 'C:\\Dir\\file' or a UNC path like '\\\\SERVER\\share\\dir'";
+  }
+  if (check.problem == PathProblem::too_long) {
+    return fmt::format("it is longer than kPathLengthMax ({})", kPathLengthMax);
+  }
+  if (kind != PathKind::any && !check.unc) return "it must be a UNC path like '\\\\SERVER\\share'";
+  if (kind == PathKind::unc_root && check.root_size != text.size()) {
+    return "it must be a share root like '\\\\SERVER\\share', with nothing after the share";
+  }
+  if (!check.ok()) return name_problem_text(check);
+  return std::nullopt;
+}
+
+std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::string_view key,
+                                     PathKind kind) {
+  const auto text = read_scalar(ctx, index, key);
+  if (!text) return std::nullopt;
+  std::string path(*text);
+  std::replace(path.begin(), path.end(), '/', '\\');
+  if (const auto problem = path_problem(path, kind)) {
+    ctx.error(index,
+              fmt::format("'{}' is not a valid Windows path for '{}': {}", *text, key, *problem));
+    return std::nullopt;
+  }
+  DISTSIM_ASSERT(parse_windows_path(path).ok());
+  return path;
+}
+
+}  // namespace distsim::sim::loader_internal

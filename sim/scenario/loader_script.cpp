@@ -1,0 +1,192 @@
+// The `steps` of a script holder: open, close, lock, unlock, write, delete and rename, in time
+// order. Handles are named (`as`) and followed through the steps, so that a script cannot use a
+// handle it has not opened or has already closed.
+#include <fmt/format.h>
+
+#include <array>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "model/assert.h"
+#include "sim/scenario/loader_context.h"
+#include "sim/scenario/value_parse.h"
+
+namespace distsim::sim::loader_internal {
+namespace {
+
+constexpr std::array<std::string_view, 7> kStepActions{"open",  "close",  "lock",  "unlock",
+                                                       "write", "delete", "rename"};
+constexpr std::array<std::string_view, 16> kStepKeys{
+    "at",     "open",  "close", "lock",   "unlock", "write",  "delete",    "rename",
+    "access", "share", "as",    "expect", "offset", "length", "exclusive", "to"};
+
+KeyList step_keys(ScriptStep::Action action) {
+  static constexpr std::array<std::string_view, 6> kOpen{"at",    "open", "access",
+                                                         "share", "as",   "expect"};
+  static constexpr std::array<std::string_view, 3> kClose{"at", "close", "expect"};
+  static constexpr std::array<std::string_view, 6> kLock{"at",     "lock",      "offset",
+                                                         "length", "exclusive", "expect"};
+  static constexpr std::array<std::string_view, 5> kUnlock{"at", "unlock", "offset", "length",
+                                                           "expect"};
+  static constexpr std::array<std::string_view, 3> kWrite{"at", "write", "expect"};
+  static constexpr std::array<std::string_view, 3> kDelete{"at", "delete", "expect"};
+  static constexpr std::array<std::string_view, 4> kRename{"at", "rename", "to", "expect"};
+  switch (action) {
+    case ScriptStep::Action::open:
+      return kOpen;
+    case ScriptStep::Action::close:
+      return kClose;
+    case ScriptStep::Action::lock:
+      return kLock;
+    case ScriptStep::Action::unlock:
+      return kUnlock;
+    case ScriptStep::Action::write:
+      return kWrite;
+    case ScriptStep::Action::delete_file:
+      return kDelete;
+    case ScriptStep::Action::rename:
+      return kRename;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+// What the steps read so far did to each handle name, to refuse a use the script cannot make.
+struct HandleState {
+  bool open = true;
+  uint32_t line = 0;  // of the open, or of the close once closed
+};
+
+struct ScriptState {
+  std::map<std::string, HandleState, std::less<>> handles;
+  TimeUs previous_at_us = 0;
+};
+
+void bind_handle(const Context& ctx, uint32_t index, ScriptState& state, ScriptStep& step) {
+  const auto name = read_name(ctx, index, "as");
+  if (!name) return;
+  step.handle_name = *name;
+  const uint32_t line = ctx.node(index).position.line;
+  const auto [handle, inserted] = state.handles.emplace(*name, HandleState{true, line});
+  if (inserted) return;
+  if (handle->second.open) {
+    ctx.error(index, fmt::format("handle '{}' is already open (opened at line {})", *name,
+                                 handle->second.line));
+    return;
+  }
+  handle->second = HandleState{true, line};
+}
+
+void use_handle(const Context& ctx, uint32_t index, std::string_view key, ScriptState& state,
+                ScriptStep& step) {
+  const auto name = read_name(ctx, index, key);
+  if (!name) return;
+  step.handle_name = *name;
+  const auto handle = state.handles.find(*name);
+  if (handle == state.handles.end()) {
+    ctx.error(index, fmt::format("handle '{}' is not opened by an earlier step of this script "
+                                 "(open: ... as: {})",
+                                 *name, *name));
+    return;
+  }
+  if (!handle->second.open) {
+    ctx.error(index, fmt::format("handle '{}' was closed at line {}", *name, handle->second.line));
+    return;
+  }
+  if (step.action == ScriptStep::Action::close) {
+    handle->second = HandleState{false, ctx.node(index).position.line};
+  }
+}
+
+void load_step_target(const Context& ctx, const MapView& map, std::string_view action,
+                      ScriptState& state, ScriptStep& step) {
+  const uint32_t target = map.value(action);
+  switch (step.action) {
+    case ScriptStep::Action::open:
+      step.path = read_path(ctx, target, action).value_or("");
+      if (const uint32_t as = map.value("as"); as != kNoNode) bind_handle(ctx, as, state, step);
+      return;
+    case ScriptStep::Action::close:
+    case ScriptStep::Action::lock:
+    case ScriptStep::Action::unlock:
+    case ScriptStep::Action::write:
+      use_handle(ctx, target, action, state, step);
+      return;
+    case ScriptStep::Action::delete_file:
+      step.path = read_path(ctx, target, action).value_or("");
+      return;
+    case ScriptStep::Action::rename: {
+      step.path = read_path(ctx, target, action).value_or("");
+      const uint32_t to = require(ctx, map, "to", "a 'rename' step");
+      if (to != kNoNode) step.to = read_path(ctx, to, "to").value_or("");
+      return;
+    }
+  }
+}
+
+void load_step_options(const Context& ctx, const MapView& map, std::string_view applies_to,
+                       ScriptStep& step) {
+  const bool ranged =
+      step.action == ScriptStep::Action::lock || step.action == ScriptStep::Action::unlock;
+  if (ranged && require(ctx, map, "length", applies_to) != kNoNode) {
+    const uint32_t length = map.value("length");
+    step.length = read_byte_count(ctx, length, "length").value_or(0);
+    if (ctx.node(length).kind == YamlNode::Kind::scalar && step.length == 0 &&
+        parse_unsigned(ctx.node(length).value).value == uint64_t{0}) {
+      ctx.error(length, "'length' must be more than 0 bytes");
+    }
+  }
+  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+    if (key == "access") step.access = read_access(ctx, value, key).value_or(step.access);
+    if (key == "share") step.share = read_share(ctx, value, key).value_or(step.share);
+    if (key == "offset") step.offset = read_byte_count(ctx, value, key).value_or(0);
+    if (key == "exclusive") step.exclusive = read_bool(ctx, value, key).value_or(true);
+    if (key == "expect") step.expect = read_error(ctx, value, key, true);
+  });
+}
+
+void load_step_time(const Context& ctx, const MapView& map, ScriptState& state, ScriptStep& step) {
+  step.at_us = state.previous_at_us;  // default: right after the previous step
+  const uint32_t at = map.value("at");
+  if (at == kNoNode) return;
+  const auto at_us = read_time(ctx, at, "at");
+  if (!at_us) return;
+  if (*at_us < state.previous_at_us) {
+    ctx.error(at, fmt::format("step 'at' {} is before the previous step's {}; steps run in order",
+                              format_duration(*at_us), format_duration(state.previous_at_us)));
+    return;
+  }
+  step.at_us = *at_us;
+  state.previous_at_us = *at_us;
+}
+
+std::optional<ScriptStep> load_step(const Context& ctx, uint32_t index, ScriptState& state) {
+  const auto action = find_action_key(ctx, index, kStepActions, "'steps'");
+  if (!action) return std::nullopt;
+  ScriptStep step;
+  step.action = *enum_from_name(kScriptActionKeys, *action);
+  step.position = ctx.node(index).position;
+  const std::string applies_to = with_article(fmt::format("'{}' step", *action));
+  const MapView map =
+      read_map(ctx, index, "each entry of 'steps'",
+               KeySet{"step", step_keys(step.action), kStepKeys, applies_to, kStepActions});
+  load_step_time(ctx, map, state, step);
+  load_step_target(ctx, map, *action, state, step);
+  load_step_options(ctx, map, applies_to, step);
+  return step;
+}
+
+}  // namespace
+
+void load_script(const Context& ctx, const MapView& map, HolderSpec& holder) {
+  const uint32_t steps = require(ctx, map, "steps", "a script holder");
+  if (steps == kNoNode) return;
+  const auto items = read_list(ctx, steps, "steps", Bounds{1, kScriptStepsMax, "kScriptStepsMax"});
+  if (!items) return;
+  ScriptState state;
+  for (const uint32_t item : *items) {
+    if (auto step = load_step(ctx, item, state)) holder.steps.push_back(std::move(*step));
+  }
+}
+
+}  // namespace distsim::sim::loader_internal

@@ -1,0 +1,252 @@
+// The `site` section (SCENARIO-FORMAT.md, "site"): the site code, profile, retry policy (also the
+// whole of a policy file for `distsim compare`), concurrency, source open mode, bandwidth, log
+// format, DP update mode, compression and status thresholds.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <vector>
+
+#include "sim/scenario/loader_context.h"
+#include "sim/scenario/value_parse.h"
+
+namespace distsim::sim::loader_internal {
+namespace {
+
+const std::array<EnumName<model::Profile>, 3>& profile_names() {
+  static const std::array<EnumName<model::Profile>, 3> kTable{
+      EnumName<model::Profile>{model::Profile::sms2, model::profile_name(model::Profile::sms2)},
+      EnumName<model::Profile>{model::Profile::configmgr2007,
+                               model::profile_name(model::Profile::configmgr2007)},
+      EnumName<model::Profile>{model::Profile::configmgr2012,
+                               model::profile_name(model::Profile::configmgr2012)},
+  };
+  return kTable;
+}
+
+const std::array<EnumName<model::Backoff>, 2>& backoff_names() {
+  static const std::array<EnumName<model::Backoff>, 2> kTable{
+      EnumName<model::Backoff>{model::Backoff::fixed, model::backoff_name(model::Backoff::fixed)},
+      EnumName<model::Backoff>{model::Backoff::exponential,
+                               model::backoff_name(model::Backoff::exponential)},
+  };
+  return kTable;
+}
+
+const std::array<EnumName<model::Jitter>, 4>& jitter_names() {
+  static const std::array<EnumName<model::Jitter>, 4> kTable{
+      EnumName<model::Jitter>{model::Jitter::none, model::jitter_name(model::Jitter::none)},
+      EnumName<model::Jitter>{model::Jitter::full, model::jitter_name(model::Jitter::full)},
+      EnumName<model::Jitter>{model::Jitter::equal, model::jitter_name(model::Jitter::equal)},
+      EnumName<model::Jitter>{model::Jitter::decorrelated,
+                              model::jitter_name(model::Jitter::decorrelated)},
+  };
+  return kTable;
+}
+
+void load_retry_count(const Context& ctx, uint32_t index, RetrySpec& retry) {
+  const YamlNode& node = ctx.node(index);
+  retry.count_given = true;
+  if (node.kind == YamlNode::Kind::scalar && node.plain && node.value == "unlimited") {
+    retry.count = std::nullopt;
+    return;
+  }
+  retry.count =
+      read_uint32(ctx, index, "count", Bounds{0, model::kRetryCountMax, "kRetryCountMax"});
+  if (!retry.count) retry.count_given = false;  // the error is reported; leave the default
+}
+
+void load_retry_list(const Context& ctx, uint32_t index, RetrySpec& retry) {
+  const auto items = read_list(ctx, index, "retry_on", kFlagListBounds);
+  if (!items) return;
+  std::vector<model::Win32Error> errors;
+  for (const uint32_t item : *items) {
+    if (const auto error = read_error(ctx, item, "retry_on", false)) errors.push_back(*error);
+  }
+  if (errors.size() == items->size()) retry.retry_on = std::move(errors);
+}
+
+void load_multiplier(const Context& ctx, uint32_t index, RetrySpec& retry) {
+  const auto text = read_plain(ctx, index, "multiplier", "a number like 2 or 1.5");
+  if (!text) return;
+  const auto parsed = parse_multiplier_milli(*text);
+  if (!parsed.ok()) {
+    ctx.error(index, fmt::format("bad value for 'multiplier': {}", parsed.error));
+  } else if (*parsed.value < 1000 || *parsed.value > model::kMultiplierMilliMax) {
+    ctx.error(index, fmt::format("'multiplier' must be from 1 to {}, got {}",
+                                 format_multiplier_milli(model::kMultiplierMilliMax), *text));
+  } else {
+    retry.multiplier_milli = parsed.value;
+  }
+}
+
+constexpr std::array<std::string_view, 8> kRetryKeys{
+    "count", "delay", "backoff", "multiplier", "max_delay", "jitter", "deadline", "retry_on"};
+
+// `multiplier` means something only with exponential backoff, `max_delay` only with exponential
+// backoff or jitter; written elsewhere they would be silently ignored, so they are refused.
+void check_retry_consistency(const Context& ctx, const MapView& map, const RetrySpec& retry) {
+  const bool exponential = retry.backoff == model::Backoff::exponential;
+  const bool jitter = retry.jitter.has_value() && *retry.jitter != model::Jitter::none;
+  if (const MapEntry* entry = map.find("multiplier"); entry != nullptr && !exponential) {
+    ctx.error(entry->key_index, "'multiplier' applies only with 'backoff: exponential'");
+  }
+  if (const MapEntry* entry = map.find("max_delay"); entry != nullptr && !exponential && !jitter) {
+    ctx.error(entry->key_index,
+              "'max_delay' applies only with 'backoff: exponential' or a 'jitter' other than none");
+  }
+}
+
+}  // namespace
+
+void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry) {
+  const MapView map = read_map(ctx, index, "'retry'", KeySet{"retry", kRetryKeys});
+  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+    if (key == "count") load_retry_count(ctx, value, retry);
+    if (key == "delay") retry.delay_us = read_positive_duration(ctx, value, key);
+    if (key == "backoff") retry.backoff = read_enum(ctx, value, key, backoff_names(), "backoff");
+    if (key == "multiplier") load_multiplier(ctx, value, retry);
+    if (key == "max_delay") retry.max_delay_us = read_positive_duration(ctx, value, key);
+    if (key == "jitter") retry.jitter = read_enum(ctx, value, key, jitter_names(), "jitter");
+    if (key == "deadline") retry.deadline_us = read_positive_duration(ctx, value, key);
+    if (key == "retry_on") load_retry_list(ctx, value, retry);
+  });
+  if (map.valid()) check_retry_consistency(ctx, map, retry);
+}
+
+bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+namespace {
+
+void load_source_open(const Context& ctx, uint32_t index, SiteSpec& site) {
+  constexpr std::array<std::string_view, 2> kKeys{"access", "share"};
+  const MapView map = read_map(ctx, index, "'source_open'", KeySet{"source_open", kKeys});
+  if (const uint32_t access = map.value("access"); access != kNoNode) {
+    site.source_open_access = read_access(ctx, access, "access");
+  }
+  if (const uint32_t share = map.value("share"); share != kNoNode) {
+    site.source_open_share = read_share(ctx, share, "share");
+  }
+}
+
+void load_site_code(Context& ctx, uint32_t index, SiteSpec& site) {
+  const auto code = read_name(ctx, index, "code");
+  ctx.site_code = std::nullopt;  // no prefix check of package ids against a bad code
+  if (!code) return;
+  if (code->size() != 3 || !std::all_of(code->begin(), code->end(), is_upper_alnum)) {
+    ctx.error(index, fmt::format("site code '{}' must be three upper-case letters or digits, "
+                                 "e.g. 'S01'",
+                                 *code));
+    return;
+  }
+  site.code = code;
+  ctx.site_code = code;
+}
+
+std::optional<uint64_t> read_bandwidth_bytes(const Context& ctx, uint32_t index,
+                                             std::string_view key) {
+  const auto bits = read_bandwidth(ctx, index, key);
+  if (!bits) return std::nullopt;
+  if (*bits % 8 != 0) {
+    ctx.error(index, fmt::format("'{}' must be a whole number of bytes per second", key));
+    return std::nullopt;
+  }
+  return *bits / 8;
+}
+
+// A severity's [warning_at, critical_at] pair of `status_thresholds`.
+std::optional<model::SeverityThresholds> read_threshold_pair(const Context& ctx, uint32_t index,
+                                                             std::string_view key) {
+  const auto items = read_list(ctx, index, key, Bounds{2, 2, "[warning, critical]"});
+  if (!items) return std::nullopt;
+  const Bounds bounds{0, std::numeric_limits<uint32_t>::max(), "uint32"};
+  const auto warning_at = read_uint32(ctx, (*items)[0], key, bounds);
+  const auto critical_at = read_uint32(ctx, (*items)[1], key, bounds);
+  if (!warning_at || !critical_at) return std::nullopt;
+  if (*warning_at > *critical_at) {
+    ctx.error(index, fmt::format("'{}': the warning count {} is above the critical count {}", key,
+                                 *warning_at, *critical_at));
+    return std::nullopt;
+  }
+  return model::SeverityThresholds{*warning_at, *critical_at};
+}
+
+void load_status_thresholds(const Context& ctx, uint32_t index, SiteSpec& site) {
+  constexpr std::array<std::string_view, 3> kKeys{"errors", "warnings", "informational"};
+  const MapView map =
+      read_map(ctx, index, "'status_thresholds'", KeySet{"status_thresholds", kKeys});
+  model::ComponentStatusThresholds thresholds;
+  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+    const auto pair = read_threshold_pair(ctx, value, key);
+    if (!pair) return;
+    if (key == "errors") thresholds.errors = *pair;
+    if (key == "warnings") thresholds.warnings = *pair;
+    if (key == "informational") thresholds.informational = *pair;
+  });
+  site.status_thresholds = thresholds;
+}
+
+void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
+  const auto text = read_scalar(ctx, index, "compression");
+  if (!text) return;
+  const auto parsed = parse_multiplier_milli(*text);
+  if (!parsed.ok() || *parsed.value == 0 || *parsed.value > 1000) {
+    ctx.error(index, fmt::format("bad value for 'compression': '{}' is not a ratio in (0, 1] such "
+                                 "as 0.5",
+                                 *text));
+    return;
+  }
+  site.compression_per_mille = *parsed.value;
+}
+
+constexpr std::array<std::string_view, 13> kSiteKeys{"code",
+                                                     "server",
+                                                     "profile",
+                                                     "retry",
+                                                     "max_packages",
+                                                     "threads_per_package",
+                                                     "source_open",
+                                                     "read_bandwidth",
+                                                     "log_format",
+                                                     "retry_on_wake",
+                                                     "dp_update",
+                                                     "compression",
+                                                     "status_thresholds"};
+
+}  // namespace
+
+void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
+  const MapView map = read_map(ctx, index, "'site'", KeySet{"site", kSiteKeys});
+  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+    if (key == "code") load_site_code(ctx, value, site);
+    if (key == "server") site.server = read_name(ctx, value, key);
+    if (key == "profile") {
+      site.profile = read_enum(ctx, value, key, profile_names(), "profile").value_or(site.profile);
+    }
+    if (key == "retry") load_retry(ctx, value, site.retry);
+    if (key == "max_packages") {
+      site.max_packages =
+          read_uint32(ctx, value, key, Bounds{1, kConcurrentPackagesMax, "kConcurrentPackagesMax"});
+    }
+    if (key == "threads_per_package") {
+      site.threads_per_package =
+          read_uint32(ctx, value, key, Bounds{1, kThreadsPerPackageMax, "kThreadsPerPackageMax"});
+    }
+    if (key == "source_open") load_source_open(ctx, value, site);
+    if (key == "read_bandwidth") {
+      site.read_bandwidth_bytes_per_second = read_bandwidth_bytes(ctx, value, key);
+    }
+    if (key == "log_format") {
+      site.log_format = read_enum(ctx, value, key, kLogFormatNames, "log format");
+    }
+    if (key == "retry_on_wake") site.retry_on_wake = read_bool(ctx, value, key);
+    if (key == "dp_update") {
+      site.update_deletes_dp_folder = read_enum(ctx, value, key, kDpUpdateNames, "DP update mode");
+    }
+    if (key == "compression") load_compression(ctx, value, site);
+    if (key == "status_thresholds") load_status_thresholds(ctx, value, site);
+  });
+}
+
+}  // namespace distsim::sim::loader_internal

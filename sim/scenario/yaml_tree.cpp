@@ -1,0 +1,241 @@
+// The YAML tree of a scenario or policy file: yaml-cpp's events become YamlNodes with positions.
+// Duplicate keys, explicit tags, an alias to a mapping or list that contains it and a second
+// document are reported, and the node count and depth are bounded so no file can exhaust memory.
+#include "sim/scenario/yaml_tree.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+#include "model/assert.h"
+#include "sim/core/limits.h"
+
+namespace distsim::sim::loader_internal {
+namespace {
+
+SourcePosition position_of(const YAML::Mark& mark) {
+  if (mark.is_null() || mark.line < 0 || mark.column < 0) return SourcePosition{1, 1};
+  return SourcePosition{static_cast<uint32_t>(mark.line) + 1,
+                        static_cast<uint32_t>(mark.column) + 1};
+}
+
+// Thrown by the builder to stop the parse: a bound was exceeded (the error is reported), or a
+// second document began (reported; the first is still loaded).
+struct ParseAbort {
+  SourcePosition position;
+  std::string message;
+};
+struct StopAfterFirstDocument {};
+
+class TreeBuilder final : public YAML::EventHandler {
+ public:
+  TreeBuilder(YamlTree& tree, Diagnostics& diagnostics) : tree_(tree), diagnostics_(diagnostics) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (document_seen_) {
+      diagnostics_.add(position_of(mark),
+                       "a scenario file holds one YAML document; remove the second one");
+      throw StopAfterFirstDocument{};
+    }
+    document_seen_ = true;
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    YamlNode node;
+    // A missing value is best shown at its key: yaml-cpp marks it on the next line.
+    node.position = pending_key_position().value_or(position_of(mark));
+    attach(add(std::move(node), anchor), mark);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (anchor >= anchors_.size() || anchors_[anchor] == kNoNode) {
+      throw ParseAbort{position_of(mark), "the alias refers to no anchor"};
+    }
+    const uint32_t index = anchors_[anchor];
+    for (const Frame& frame : frames_) {
+      if (frame.index == index) {
+        throw ParseAbort{position_of(mark),
+                         "an alias may not refer to a mapping or list that contains it"};
+      }
+    }
+    attach(index, mark);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_tag(mark, tag);
+    YamlNode node;
+    node.kind = YamlNode::Kind::scalar;
+    node.position = position_of(mark);
+    node.value = value;
+    node.plain = tag != "!";
+    attach(add(std::move(node), anchor), mark);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value /*style*/) override {
+    open(YamlNode::Kind::sequence, mark, tag, anchor);
+  }
+  void OnSequenceEnd() override { frames_.pop_back(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value /*style*/) override {
+    open(YamlNode::Kind::mapping, mark, tag, anchor);
+  }
+  void OnMapEnd() override { frames_.pop_back(); }
+
+ private:
+  struct Frame {
+    uint32_t index = kNoNode;
+    std::map<std::string, SourcePosition, std::less<>> keys;  // for duplicate detection
+    SourcePosition last_key_position;
+  };
+
+  uint32_t add(YamlNode node, YAML::anchor_t anchor) {
+    if (tree_.nodes.size() >= kYamlNodesMax) {
+      throw ParseAbort{node.position, fmt::format("the file holds more than kYamlNodesMax ({}) "
+                                                  "values",
+                                                  kYamlNodesMax)};
+    }
+    const auto index = static_cast<uint32_t>(tree_.nodes.size());
+    tree_.nodes.push_back(std::move(node));
+    if (anchor != 0) {
+      if (anchors_.size() <= anchor) anchors_.resize(anchor + 1, kNoNode);
+      anchors_[anchor] = index;
+    }
+    return index;
+  }
+
+  void open(YamlNode::Kind kind, const YAML::Mark& mark, const std::string& tag,
+            YAML::anchor_t anchor) {
+    check_tag(mark, tag);
+    if (frames_.size() >= kYamlDepthMax) {
+      throw ParseAbort{position_of(mark),
+                       fmt::format("values nested deeper than kYamlDepthMax ({})", kYamlDepthMax)};
+    }
+    YamlNode node;
+    node.kind = kind;
+    node.position = position_of(mark);
+    const uint32_t index = add(std::move(node), anchor);
+    attach(index, mark);
+    frames_.push_back(Frame{index, {}, {}});
+  }
+
+  [[nodiscard]] std::optional<SourcePosition> pending_key_position() const {
+    if (frames_.empty()) return std::nullopt;
+    const YamlNode& parent = tree_.nodes[frames_.back().index];
+    if (parent.kind != YamlNode::Kind::mapping || parent.children.size() % 2 == 0) {
+      return std::nullopt;
+    }
+    return frames_.back().last_key_position;
+  }
+
+  void attach(uint32_t index, const YAML::Mark& mark) {
+    if (frames_.empty()) {
+      tree_.root = index;
+      return;
+    }
+    Frame& frame = frames_.back();
+    const YamlNode& parent = tree_.nodes[frame.index];
+    if (parent.kind == YamlNode::Kind::mapping && parent.children.size() % 2 == 0) {
+      check_key(frame, index, mark);
+    }
+    tree_.nodes[frame.index].children.push_back(index);
+  }
+
+  void check_key(Frame& frame, uint32_t index, const YAML::Mark& mark) {
+    const YamlNode& key = tree_.nodes[index];
+    frame.last_key_position = position_of(mark);
+    if (key.kind != YamlNode::Kind::scalar) {
+      diagnostics_.add(position_of(mark), "a mapping key must be a single value");
+      return;
+    }
+    const auto [first, inserted] = frame.keys.emplace(key.value, position_of(mark));
+    if (!inserted) {
+      diagnostics_.add(position_of(mark), fmt::format("duplicate key '{}' (first at line {})",
+                                                      key.value, first->second.line));
+    }
+  }
+
+  void check_tag(const YAML::Mark& mark, const std::string& tag) {
+    if (tag.empty() || tag == "?" || tag == "!") return;
+    diagnostics_.add(position_of(mark),
+                     fmt::format("explicit tag '{}' is not supported; remove it", tag));
+  }
+
+  YamlTree& tree_;
+  Diagnostics& diagnostics_;
+  std::vector<Frame> frames_;      // at most kYamlDepthMax
+  std::vector<uint32_t> anchors_;  // anchor id -> node
+  bool document_seen_ = false;
+};
+
+}  // namespace
+
+void Diagnostics::add(SourcePosition position, std::string message) {
+  DISTSIM_ASSERT(!message.empty());
+  if (errors_.size() >= kScenarioErrorsMax) {
+    truncated_ = true;
+    return;
+  }
+  errors_.push_back(ScenarioError{file_, position.line, position.column, std::move(message)});
+}
+
+std::vector<ScenarioError> Diagnostics::take_sorted() {
+  std::stable_sort(errors_.begin(), errors_.end(), [](const auto& left, const auto& right) {
+    return std::tie(left.line, left.column) < std::tie(right.line, right.column);
+  });
+  if (truncated_) {
+    errors_.push_back(ScenarioError{
+        file_, 0, 0,
+        fmt::format("more errors not shown (kScenarioErrorsMax is {})", kScenarioErrorsMax)});
+  }
+  return std::move(errors_);
+}
+
+std::string_view describe(YamlNode::Kind kind) {
+  switch (kind) {
+    case YamlNode::Kind::null:
+      return "nothing";
+    case YamlNode::Kind::scalar:
+      return "a single value";
+    case YamlNode::Kind::sequence:
+      return "a list";
+    case YamlNode::Kind::mapping:
+      return "a mapping";
+  }
+  DISTSIM_ASSERT(false);
+}
+
+// The tree of the first document, or nullopt after a syntax error or an exceeded bound.
+std::optional<YamlTree> build_tree(std::string_view text, Diagnostics& diagnostics) {
+  YamlTree tree;
+  std::istringstream input{std::string(text)};
+  try {
+    YAML::Parser parser(input);
+    TreeBuilder builder(tree, diagnostics);
+    while (parser.HandleNextDocument(builder)) {
+    }
+  } catch (const StopAfterFirstDocument&) {
+    // Reported by the builder; the first document is complete.
+  } catch (const ParseAbort& abort) {
+    diagnostics.add(abort.position, abort.message);
+    return std::nullopt;
+  } catch (const YAML::Exception& error) {
+    diagnostics.add(position_of(error.mark), fmt::format("invalid YAML: {}", error.msg));
+    return std::nullopt;
+  }
+  return tree;
+}
+
+}  // namespace distsim::sim::loader_internal
