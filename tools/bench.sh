@@ -1,24 +1,43 @@
 #!/usr/bin/env bash
-# The benchmark command (tools/bench/README.md): installs what is missing (libbenchmark-dev
-# besides the usual packages), builds the `release` preset at low priority, then runs
-# distsim_bench (kernel, VFS, whole runs, small worlds, tracing; 3 repetitions each) and
-# distsim_sitescale once per size in its own process, and prints every figure with its target.
-# Not part of ctest.
-# Usage: tools/bench.sh [--quick]   (--quick: 1 repetition, shorter runs, no 10,000-package runs)
+# The benchmark command (tools/bench/README.md): installs what is missing (libbenchmark-dev and
+# python3-simpy besides the usual packages), builds the `release` preset at low priority, runs
+# the peers (the hold model on a bare binary heap and on SimPy) at 16 and 1,024 pending events,
+# then distsim_bench (kernel, VFS, whole runs, small worlds, tracing; 3 repetitions each; its
+# summary gives distsim's figures as ratios of the peers') and distsim_sitescale once per size in
+# its own process, and prints every figure with its target. Not part of ctest.
+# Usage: tools/bench.sh [--quick] [--no-build]
+#   --quick: 1 repetition, shorter runs, no 10,000-package runs
+#   --no-build: run what build/release holds (built beforehand, e.g. by a serialised build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 repetitions=3
 min_time=0.5
 sizes=(100 1000 10000)
-if [ "${1:-}" = "--quick" ]; then
-  repetitions=1
-  min_time=0.1
-  sizes=(100 1000)
-fi
+peer_events_heap=20000000
+peer_events_simpy=300000
+build=yes
+for arg in "$@"; do
+  case "$arg" in
+    --quick)
+      repetitions=1
+      min_time=0.1
+      sizes=(100 1000)
+      peer_events_heap=5000000
+      peer_events_simpy=100000
+      ;;
+    --no-build) build=no ;;
+    *)
+      echo "usage: tools/bench.sh [--quick] [--no-build]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 # Benchmarks share the machine with compilers: build at low priority, measure at normal priority.
-nice -n 10 tools/setup.sh release libbenchmark-dev
+if [ "$build" = yes ]; then
+  nice -n 10 tools/setup.sh release libbenchmark-dev python3-simpy
+fi
 
 bench_dir=build/release/tools/bench
 echo
@@ -27,15 +46,28 @@ date -u '+date: %Y-%m-%d %H:%M UTC'
 echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores online"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; figures are noisy when other work runs)"
 echo "compiler: $(c++ --version | head -1); Google Benchmark $(dpkg-query -W -f='${Version}' libbenchmark-dev)"
+echo "SimPy: $(dpkg-query -W -f='${Version}' python3-simpy 2>/dev/null || echo missing) on $(/usr/bin/python3 --version 2>&1)"
+
+results=$(mktemp)
+peers=$(mktemp)
+trap 'rm -f "$results" "$peers"' EXIT
+
+# The peers, each in its own process, before distsim_bench reads their lines (--peers).
+echo
+echo "=== peers: the hold model on a bare binary heap and on SimPy (16 and 1,024 pending) ==="
+"$bench_dir/distsim_heap_hold" --events "$peer_events_heap" --repetitions "$repetitions" \
+  16 1024 | tee -a "$peers"
+# SimPy is the interpreter's package: run with Debian's python3, not whatever is first on PATH.
+/usr/bin/python3 tools/bench/simpy_hold.py --events "$peer_events_simpy" \
+  --repetitions "$repetitions" --pending 16 1024 | tee -a "$peers" ||
+  echo "simpy_hold.py failed (is python3-simpy installed?); no SimPy figures"
 
 echo
 echo "=== distsim_bench: kernel, VFS, whole runs, small worlds, tracing ==="
 "$bench_dir/distsim_bench" --benchmark_repetitions="$repetitions" \
-  --benchmark_min_time="$min_time" --benchmark_report_aggregates_only=false
+  --benchmark_min_time="$min_time" --benchmark_report_aggregates_only=false --peers="$peers"
 
 # One process per run, so that ru_maxrss is the peak of that size alone.
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
 site_run() {
   local output
   output=$("$bench_dir/distsim_sitescale" --repetitions "$repetitions" "$@" 2>&1) || true
@@ -53,7 +85,7 @@ echo "=== distsim_sitescale: tracing on, 1,000 packages on 3 DPs each ==="
 site_run --packages 1000 --dps-per-package 3 --trace
 
 echo
-echo "=== site-scale summary (targets: < 5 s and < 500 MB at 1,000 packages; cost linear) ==="
+echo "=== site-scale summary (targets: < 2 s and < 400 MB at 1,000 packages, < 25 s and < 4 GB at 10,000; cost linear) ==="
 awk '
   /^sitescale/ {
     delete f
@@ -74,12 +106,15 @@ awk '
     key = f["dps_per_package"] "/" n
     if (f["trace"] == "off") off_wall[key] = wall
     if (f["trace"] == "on" && key in off_wall) {
-      growth = sprintf("trace on/off = %.2fx [%s, target <= 3x]", wall / off_wall[key],
-                       wall / off_wall[key] <= 3 ? "PASS" : "MISS")
+      growth = sprintf("trace on/off = %.2fx (records kept, not written)", wall / off_wall[key])
     }
     verdict = ""
     if (n == 1000 && f["trace"] == "off" && f["dps_per_package"] == 0) {
-      verdict = sprintf("[time %s, memory %s]", wall < 5 ? "PASS" : "MISS", mb < 500 ? "PASS" : "MISS")
+      verdict = sprintf("[time %s, memory %s]", wall < 2 ? "PASS" : "MISS", mb < 400 ? "PASS" : "MISS")
+    }
+    if (n == 10000 && f["trace"] == "off" && f["dps_per_package"] == 0) {
+      verdict = sprintf("[time %s, memory %s, outcome %s]", wall < 25 ? "PASS" : "MISS",
+                        mb < 4096 ? "PASS" : "MISS", f["outcome"])
     }
     printf "  %-20s %6d packages: %7.2f s (%.2f..%.2f)  %7.0f MB  %9d events  %4.0f k ev/s  installed %d/%d  %s %s\n",
            series, n, wall, f["wall_s_min"], f["wall_s_max"], mb, f["events"],
