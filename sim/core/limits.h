@@ -18,6 +18,7 @@ inline constexpr uint32_t kPathComponentLengthMax = 255;  // NTFS file name limi
 inline constexpr uint32_t kFilesystemNodesMax = 4'000'000;
 inline constexpr uint32_t kHandlesOpenMax = 100'000;
 inline constexpr uint32_t kLocksPerFileMax = 1'024;
+inline constexpr uint32_t kBlameEntriesMax = 16;  // handles named as the cause of one refusal
 inline constexpr uint32_t kAccessLogEntriesMax = 10'000'000;
 inline constexpr uint32_t kVolumesMax = 4'096;        // drive letters plus DP shares
 inline constexpr uint32_t kVfsActorsMax = 1'000'000;  // actors named in one VirtualFileSystem

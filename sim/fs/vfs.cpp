@@ -51,9 +51,10 @@ std::string_view vfs_operation_name(VfsOperation operation) {
 
 namespace vfs_internal {
 
-VfsEvent State::begin_event(ActorId actor, VfsOperation operation) const {
+VfsEvent State::begin_event(ActorId actor, VfsOperation operation) {
   DISTSIM_ASSERT(actor >= 1);
   DISTSIM_ASSERT(actor <= actors_.size());
+  if (!blame_.empty()) blame_.clear();
   VfsEvent event;
   event.actor = actor;
   event.operation = operation;
@@ -251,6 +252,8 @@ std::optional<std::string> VirtualFileSystem::handle_path(HandleId handle) const
 }
 
 const std::vector<VfsEvent>& VirtualFileSystem::access_log() const { return state_->log_; }
+
+const std::vector<BlameEntry>& VirtualFileSystem::last_blame() const { return state_->blame_; }
 
 // --- ActorFileSystem
 

@@ -60,6 +60,22 @@ struct VfsEvent {
   HandleId handle = 0;  // open (on success), close, read, write, lock, unlock
 };
 
+// One open handle that caused a refusal: the handle whose access or share mode conflicted, whose
+// byte-range lock overlapped, or whose being open kept a name busy (a delete-pending file, an open
+// rename target, a file below a directory being renamed).
+struct BlameEntry {
+  HandleId handle = 0;
+  ActorId actor = 0;
+  std::string path;   // display path of the file or directory the handle is open on
+  AccessMask access;  // as CreateFile was asked for it (GENERIC_READ stays GENERIC_READ)
+  ShareMode share;
+  TimeUs since_us = 0;   // when the handle was opened
+  bool by_lock = false;  // a byte-range lock of the handle, below
+  uint64_t lock_offset = 0;
+  uint64_t lock_length = 0;
+  bool lock_exclusive = false;
+};
+
 class VfsObserver {
  public:
   virtual ~VfsObserver() = default;
@@ -140,6 +156,12 @@ class VirtualFileSystem {
   [[nodiscard]] std::optional<std::string> handle_path(HandleId handle) const;
   // The recorded events, at most kAccessLogEntriesMax of them (the observer still sees later ones).
   [[nodiscard]] const std::vector<VfsEvent>& access_log() const;
+  // The handles (or their byte-range locks) that caused the refusal of the last actor operation,
+  // one entry per conflicting handle or lock, at most
+  // kBlameEntriesMax of them; empty after a success or a refusal no handle caused (a missing
+  // file, an unreachable share). Valid until the next actor operation; a success never
+  // allocates for it.
+  [[nodiscard]] const std::vector<BlameEntry>& last_blame() const;
 
  private:
   std::unique_ptr<vfs_internal::State> state_;

@@ -99,7 +99,10 @@ struct Handle {
   HandleId id = 0;
   ActorId actor = 0;
   NodeId node = kNoNode;
-  uint32_t access = 0;  // generic-mapped
+  uint32_t access = 0;     // generic-mapped
+  uint32_t requested = 0;  // as CreateFile was asked (generic rights unmapped), for blame
+  uint32_t share = 0;
+  TimeUs opened_us = 0;
 };
 
 // Where a path leads. `node` is the named node when it exists; `parent` is its parent directory
@@ -132,12 +135,14 @@ struct State {
   std::vector<VfsEvent> log_;     // at most kAccessLogEntriesMax; the observer sees every event
   WindowsPath scratch_paths_[2];  // the hot path parses into these instead of allocating
   std::string scratch_key_;
+  std::vector<BlameEntry> blame_;  // of the last actor operation; see last_blame()
 
   // --- events (vfs.cpp)
   [[nodiscard]] bool recording() const {
     return options_.record_access_log || observer_ != nullptr;
   }
-  [[nodiscard]] VfsEvent begin_event(ActorId actor, VfsOperation operation) const;
+  // Also forgets the previous operation's blame (clear() keeps the capacity: no allocation).
+  [[nodiscard]] VfsEvent begin_event(ActorId actor, VfsOperation operation);
   void emit(VfsEvent& event);
 
   // --- display paths, volumes and lookup (vfs_nodes.cpp)
@@ -180,7 +185,8 @@ struct State {
   // Using a handle that is not open, or that another actor opened, is a caller bug.
   [[nodiscard]] size_t owned_handle_index(ActorId actor, HandleId id) const;
   [[nodiscard]] bool sharing_blocked(const Node& node, AccessMask access, ShareMode share) const;
-  [[nodiscard]] HandleId add_handle(ActorId actor, NodeId node, uint32_t access, ShareMode share);
+  [[nodiscard]] HandleId add_handle(ActorId actor, NodeId node, AccessMask requested,
+                                    ShareMode share);
   [[nodiscard]] Win32Error open(ActorId actor, const model::OpenRequest& request,
                                 std::string& display, HandleId& out);
   [[nodiscard]] Win32Error open_missing(ActorId actor, const model::OpenRequest& request,
@@ -201,13 +207,26 @@ struct State {
   [[nodiscard]] Win32Error lock(ActorId actor, const ByteLock& wanted, std::string& display);
   [[nodiscard]] Win32Error unlock(ActorId actor, const ByteLock& wanted, std::string& display);
 
+  // --- blame of a refusal (vfs_blame.cpp): called on refusal paths only
+  void blame_handle(HandleId id);
+  // The handles on `node` whose access and share conflict with an open for (access, share).
+  void blame_sharing(const Node& node, AccessMask access, ShareMode share);
+  // Every handle open on `node` (a delete-pending file, an open rename target).
+  void blame_all_handles(const Node& node);
+  // The handles open on files and directories below `id` (a directory rename).
+  void blame_descendants(NodeId id);
+  // The locks io_blocked() or a conflicting lock() ran into.
+  void blame_io_locks(const Node& node, HandleId id, uint64_t length, bool write);
+  void blame_lock_conflicts(const Node& node, const ByteLock& wanted);
+
   // --- namespace operations (vfs_namespace.cpp)
   [[nodiscard]] Win32Error delete_file(const std::string& text, std::string& display);
   [[nodiscard]] Win32Error remove_directory(const std::string& text, std::string& display);
   [[nodiscard]] Win32Error rename(const std::string& from, const std::string& to,
                                   std::string& from_display, std::string& to_display);
-  [[nodiscard]] Win32Error check_rename_source(const Lookup& source) const;
-  [[nodiscard]] Win32Error check_rename_target(const Lookup& source, const Lookup& target) const;
+  [[nodiscard]] Win32Error refuse_delete_pending(const Node& node);
+  [[nodiscard]] Win32Error check_rename_source(const Lookup& source);
+  [[nodiscard]] Win32Error check_rename_target(const Lookup& source, const Lookup& target);
   // MoveFile copies a file to another volume and deletes the source; handles stay on the source.
   [[nodiscard]] Win32Error move_file_across_volumes(NodeId id, NodeId new_parent,
                                                     std::string_view name);

@@ -32,16 +32,41 @@ bool locks_conflict(const ByteLock& held, const ByteLock& wanted) {
   return !(held.exclusive && !wanted.exclusive && held.owner == wanted.owner);
 }
 
+// Zero-length locks never block I/O (inference: they hold no bytes).
+bool lock_blocks_io(const ByteLock& lock, HandleId id, uint64_t length, bool write) {
+  if (lock.length == 0 || !ranges_overlap(lock.offset, lock.length, 0, length)) return false;
+  if (write) return lock.owner != id || !lock.exclusive;
+  return lock.owner != id && lock.exclusive;
+}
+
 }  // namespace
 
-// Zero-length locks never block I/O (inference: they hold no bytes).
 bool State::io_blocked(const Node& node, HandleId id, uint64_t length, bool write) const {
   DISTSIM_ASSERT(length > 0);
-  return std::any_of(node.locks.begin(), node.locks.end(), [&](const ByteLock& lock) {
-    if (lock.length == 0 || !ranges_overlap(lock.offset, lock.length, 0, length)) return false;
-    if (write) return lock.owner != id || !lock.exclusive;
-    return lock.owner != id && lock.exclusive;
-  });
+  return std::any_of(node.locks.begin(), node.locks.end(),
+                     [&](const ByteLock& lock) { return lock_blocks_io(lock, id, length, write); });
+}
+
+void State::blame_io_locks(const Node& node, HandleId id, uint64_t length, bool write) {
+  for (const ByteLock& lock : node.locks) {
+    if (!lock_blocks_io(lock, id, length, write) || blame_.size() >= kBlameEntriesMax) continue;
+    blame_handle(lock.owner);
+    blame_.back().by_lock = true;
+    blame_.back().lock_offset = lock.offset;
+    blame_.back().lock_length = lock.length;
+    blame_.back().lock_exclusive = lock.exclusive;
+  }
+}
+
+void State::blame_lock_conflicts(const Node& node, const ByteLock& wanted) {
+  for (const ByteLock& held : node.locks) {
+    if (!locks_conflict(held, wanted) || blame_.size() >= kBlameEntriesMax) continue;
+    blame_handle(held.owner);
+    blame_.back().by_lock = true;
+    blame_.back().lock_offset = held.offset;
+    blame_.back().lock_length = held.length;
+    blame_.back().lock_exclusive = held.exclusive;
+  }
 }
 
 Win32Error State::lock(ActorId actor, const ByteLock& wanted, std::string& display) {
@@ -64,7 +89,10 @@ Win32Error State::lock(ActorId actor, const ByteLock& wanted, std::string& displ
   const bool conflict =
       std::any_of(node.locks.begin(), node.locks.end(),
                   [&](const ByteLock& held) { return locks_conflict(held, wanted); });
-  if (conflict) return Win32Error::lock_violation;
+  if (conflict) {
+    blame_lock_conflicts(node, wanted);
+    return Win32Error::lock_violation;
+  }
   node.locks.push_back(wanted);
   DISTSIM_ASSERT(node.locks.size() <= kLocksPerFileMax);
   return Win32Error::ok;

@@ -27,6 +27,14 @@ Win32Error missing_error(const Lookup& lookup) {
 
 }  // namespace
 
+// A delete-pending name refuses every new open (STATUS_DELETE_PENDING -> 5); the handles still
+// open on it are what keeps it pending.
+Win32Error State::refuse_delete_pending(const Node& node) {
+  DISTSIM_ASSERT(node.delete_pending);
+  blame_all_handles(node);
+  return Win32Error::access_denied;
+}
+
 // --- delete
 
 Win32Error State::delete_file(const std::string& text, std::string& display) {
@@ -38,8 +46,11 @@ Win32Error State::delete_file(const std::string& text, std::string& display) {
   const Node& node = nodes_[lookup.node];
   DISTSIM_ASSERT(node.in_use);
   if (node.kind == NodeKind::directory) return Win32Error::access_denied;
-  if (node.delete_pending) return Win32Error::access_denied;  // STATUS_DELETE_PENDING
-  if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) return Win32Error::sharing_violation;
+  if (node.delete_pending) return refuse_delete_pending(node);  // STATUS_DELETE_PENDING
+  if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) {
+    blame_sharing(node, kDeleteOpenAccess, kShareAll);
+    return Win32Error::sharing_violation;
+  }
   delete_or_defer(lookup.node, options_.posix_delete);
   return Win32Error::ok;
 }
@@ -54,42 +65,53 @@ Win32Error State::remove_directory(const std::string& text, std::string& display
   // RemoveDirectory on a file is ERROR_DIRECTORY (267), not in Win32Error: path not found.
   if (node.kind == NodeKind::file) return Win32Error::path_not_found;
   if (node.parent == kNoNode) return Win32Error::access_denied;  // a volume root
-  if (node.delete_pending) return Win32Error::access_denied;
+  if (node.delete_pending) return refuse_delete_pending(node);
   // The open (DELETE, share all) comes before the disposition, so 32 wins over 145.
-  if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) return Win32Error::sharing_violation;
+  if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) {
+    blame_sharing(node, kDeleteOpenAccess, kShareAll);
+    return Win32Error::sharing_violation;
+  }
   if (!node.children.empty()) return Win32Error::dir_not_empty;
   DISTSIM_ASSERT(node.kind == NodeKind::directory);
-  // POSIX delete is modelled for DeleteFile only; a directory lingers delete-pending (sim/fs/README.md).
+  // POSIX delete is modelled for DeleteFile only; a directory lingers delete-pending
+  // (sim/fs/README.md).
   delete_or_defer(lookup.node, /*posix=*/false);
   return Win32Error::ok;
 }
 
 // --- rename
 
-Win32Error State::check_rename_source(const Lookup& source) const {
+Win32Error State::check_rename_source(const Lookup& source) {
   if (source.node == kNoNode) return missing_error(source);
   const Node& node = nodes_[source.node];
   if (node.parent == kNoNode) return Win32Error::access_denied;  // a volume root
-  if (node.delete_pending) return Win32Error::access_denied;
-  if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) return Win32Error::sharing_violation;
-  // sim/fs/README.md: any open handle below a directory blocks its rename with 5, share mode or not.
+  if (node.delete_pending) return refuse_delete_pending(node);
+  if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) {
+    blame_sharing(node, kDeleteOpenAccess, kShareAll);
+    return Win32Error::sharing_violation;
+  }
+  // sim/fs/README.md: any open handle below a directory blocks its rename with 5, share mode or
+  // not.
   if (node.kind == NodeKind::directory && has_open_descendant(source.node)) {
+    blame_descendants(source.node);
     return Win32Error::access_denied;
   }
   return Win32Error::ok;
 }
 
-Win32Error State::check_rename_target(const Lookup& source, const Lookup& target) const {
+Win32Error State::check_rename_target(const Lookup& source, const Lookup& target) {
   DISTSIM_ASSERT(source.node != kNoNode);
   DISTSIM_ASSERT(target.volume != kNoVolume);
   if (target.node == source.node) return Win32Error::ok;  // the same name, perhaps a new case
   if (target.parent == kNoNode) {
     return target.node == kNoNode ? Win32Error::path_not_found : Win32Error::access_denied;
   }
-  // MoveFile without MOVEFILE_REPLACE_EXISTING; an open target is refused with 5 (sim/fs/README.md).
+  // MoveFile without MOVEFILE_REPLACE_EXISTING; an open target is refused with 5
+  // (sim/fs/README.md).
   if (target.node != kNoNode) {
-    return nodes_[target.node].handles.empty() ? Win32Error::already_exists
-                                               : Win32Error::access_denied;
+    if (nodes_[target.node].handles.empty()) return Win32Error::already_exists;
+    blame_all_handles(nodes_[target.node]);
+    return Win32Error::access_denied;
   }
   if (nodes_[target.parent].delete_pending) return Win32Error::access_denied;
   const bool is_directory = nodes_[source.node].kind == NodeKind::directory;
@@ -107,7 +129,10 @@ Win32Error State::move_file_across_volumes(NodeId id, NodeId new_parent, std::st
   DISTSIM_ASSERT(nodes_[id].volume != nodes_[new_parent].volume);
   const FileContent content = nodes_[id].content;
   const uint64_t read_length = std::max<uint64_t>(content.size_bytes, 1);
-  if (io_blocked(nodes_[id], 0, read_length, /*write=*/false)) return Win32Error::lock_violation;
+  if (io_blocked(nodes_[id], 0, read_length, /*write=*/false)) {
+    blame_io_locks(nodes_[id], 0, read_length, /*write=*/false);
+    return Win32Error::lock_violation;
+  }
   if (content.size_bytes > free_bytes(volumes_[nodes_[new_parent].volume])) {
     return Win32Error::disk_full;
   }
@@ -166,8 +191,9 @@ Win32Error State::list_directory(const std::string& text, std::string& display,
   if (lookup.node == kNoNode) return Win32Error::path_not_found;
   const Node& directory = nodes_[lookup.node];
   if (directory.kind == NodeKind::file) return Win32Error::path_not_found;
-  if (directory.delete_pending) return Win32Error::access_denied;
+  if (directory.delete_pending) return refuse_delete_pending(directory);
   if (sharing_blocked(directory, kListOpenAccess, kShareAll)) {
+    blame_sharing(directory, kListOpenAccess, kShareAll);
     return Win32Error::sharing_violation;
   }
   // The map's upper-case byte order is the order of less_case_insensitive. Delete-pending

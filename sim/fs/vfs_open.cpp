@@ -44,11 +44,12 @@ bool State::sharing_blocked(const Node& node, AccessMask access, ShareMode share
   });
 }
 
-HandleId State::add_handle(ActorId actor, NodeId node, uint32_t access, ShareMode share) {
+HandleId State::add_handle(ActorId actor, NodeId node, AccessMask requested, ShareMode share) {
+  const uint32_t access = map_generic_access(requested);
   DISTSIM_ASSERT(handles_.size() < kHandlesOpenMax);
   const HandleId id = next_handle_id_++;
   DISTSIM_ASSERT(handles_.empty() || handles_.back().id < id);
-  handles_.push_back(Handle{id, actor, node, access});
+  handles_.push_back(Handle{id, actor, node, access, requested.bits, share.bits, clock_.now()});
   nodes_[node].handles.push_back(
       NodeHandle{id, sharing_class_bits(AccessMask{access}), share.bits});
   return id;
@@ -80,7 +81,10 @@ Win32Error State::open_missing(ActorId actor, const OpenRequest& request, const 
   if (lookup.parent == kNoNode) return Win32Error::path_not_found;
   if (request.disposition == CreateDisposition::open_existing) return Win32Error::file_not_found;
   // A delete-pending directory accepts no new entries (STATUS_DELETE_PENDING -> 5).
-  if (nodes_[lookup.parent].delete_pending) return Win32Error::access_denied;
+  if (nodes_[lookup.parent].delete_pending) {
+    blame_all_handles(nodes_[lookup.parent]);
+    return Win32Error::access_denied;
+  }
   NodeId created = kNoNode;
   const WindowsPath& path = scratch_paths_[0];
   DISTSIM_ASSERT(!path.components.empty());
@@ -88,7 +92,7 @@ Win32Error State::open_missing(ActorId actor, const OpenRequest& request, const 
   const Win32Error error =
       create_child(lookup.parent, path.components.back(), NodeKind::file, created);
   if (error != Win32Error::ok) return error;
-  out = add_handle(actor, created, map_generic_access(request.access), request.share);
+  out = add_handle(actor, created, request.access, request.share);
   return Win32Error::ok;
 }
 
@@ -96,16 +100,22 @@ Win32Error State::open_existing(ActorId actor, const OpenRequest& request, NodeI
                                 HandleId& out) {
   Node& node = nodes_[id];
   DISTSIM_ASSERT(node.in_use);
-  if (node.delete_pending) return Win32Error::access_denied;
+  if (node.delete_pending) {
+    blame_all_handles(node);  // the handles that keep the deleted file alive
+    return Win32Error::access_denied;
+  }
   if (request.disposition == CreateDisposition::create_new) return Win32Error::file_exists;
   const bool truncate = request.disposition == CreateDisposition::create_always;
   if (truncate && node.kind == NodeKind::directory) return Win32Error::access_denied;
-  if (sharing_blocked(node, request.access, request.share)) return Win32Error::sharing_violation;
+  if (sharing_blocked(node, request.access, request.share)) {
+    blame_sharing(node, request.access, request.share);
+    return Win32Error::sharing_violation;
+  }
   if (truncate) {
     const Win32Error error = replace_content(id, FileContent{0, next_content_version_++});
     DISTSIM_ASSERT(error == Win32Error::ok);  // shrinking never needs space
   }
-  out = add_handle(actor, id, map_generic_access(request.access), request.share);
+  out = add_handle(actor, id, request.access, request.share);
   return Win32Error::ok;
 }
 
@@ -146,7 +156,10 @@ Win32Error State::read(ActorId actor, HandleId id, std::string& display, FileCon
   const Node& node = nodes_[handle.node];
   DISTSIM_ASSERT(node.kind == NodeKind::file);
   const uint64_t length = std::max<uint64_t>(node.content.size_bytes, 1);
-  if (io_blocked(node, id, length, /*write=*/false)) return Win32Error::lock_violation;
+  if (io_blocked(node, id, length, /*write=*/false)) {
+    blame_io_locks(node, id, length, /*write=*/false);
+    return Win32Error::lock_violation;
+  }
   out = node.content;
   return Win32Error::ok;
 }
@@ -161,6 +174,7 @@ Win32Error State::write(ActorId actor, HandleId id, const FileContent& content,
   if ((handle.access & bits::kFileWriteData) == 0) return Win32Error::access_denied;
   const Node& node = nodes_[handle.node];
   if (content.size_bytes > 0 && io_blocked(node, id, content.size_bytes, /*write=*/true)) {
+    blame_io_locks(node, id, content.size_bytes, /*write=*/true);
     return Win32Error::lock_violation;
   }
   const Win32Error error = replace_content(handle.node, content);

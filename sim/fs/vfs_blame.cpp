@@ -1,0 +1,58 @@
+// Blame of a refusal: which open handles made the virtual file system refuse an operation. Only
+// refusal paths call these, so a successful open, delete or rename never pays for them; the
+// entries are read back through VirtualFileSystem::last_blame().
+#include "model/assert.h"
+#include "sim/core/limits.h"
+#include "sim/fs/sharing_rule.h"
+#include "sim/fs/vfs_internal.h"
+
+namespace distsim::sim::vfs_internal {
+
+void State::blame_handle(HandleId id) {
+  DISTSIM_ASSERT(blame_.size() < kBlameEntriesMax);
+  const size_t index = find_handle_index(id);
+  DISTSIM_ASSERT(index != kNoIndex);
+  const Handle& handle = handles_[index];
+  BlameEntry entry;
+  entry.handle = handle.id;
+  entry.actor = handle.actor;
+  entry.path = node_display(handle.node);
+  entry.access = AccessMask{handle.requested};
+  entry.share = ShareMode{handle.share};
+  entry.since_us = handle.opened_us;
+  blame_.push_back(std::move(entry));
+}
+
+void State::blame_sharing(const Node& node, AccessMask access, ShareMode share) {
+  const AccessMask class_bits{sharing_class_bits(access)};
+  for (const NodeHandle& held : node.handles) {
+    if (blame_.size() >= kBlameEntriesMax) return;
+    if (sharing_conflicts(AccessMask{held.class_bits}, ShareMode{held.share_bits}, class_bits,
+                          share)) {
+      blame_handle(held.id);
+    }
+  }
+}
+
+void State::blame_all_handles(const Node& node) {
+  for (const NodeHandle& held : node.handles) {
+    if (blame_.size() >= kBlameEntriesMax) return;
+    blame_handle(held.id);
+  }
+}
+
+// Walks the subtree in name order; the walk is bounded by the entries it may still name, and
+// runs only for a directory rename already refused.
+void State::blame_descendants(NodeId id) {
+  std::vector<NodeId> pending{id};
+  while (!pending.empty() && blame_.size() < kBlameEntriesMax) {
+    const NodeId at = pending.back();
+    pending.pop_back();
+    if (at != id) blame_all_handles(nodes_[at]);
+    for (auto child = nodes_[at].children.rbegin(); child != nodes_[at].children.rend(); ++child) {
+      pending.push_back(child->second);
+    }
+  }
+}
+
+}  // namespace distsim::sim::vfs_internal
