@@ -1,0 +1,85 @@
+// The JSON Lines writer of the trace (sim/core/trace.cpp): every value type, the escapes RFC 8259
+// requires, the header and end records, and the hash over the bytes before the end record. The
+// golden traces cover whole runs; these cover the values a golden run may never produce.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "sim/core/prng.h"
+#include "sim/core/trace.h"
+
+namespace distsim::sim {
+namespace {
+
+// The lines of a JSON Lines text, without their newlines.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    REQUIRE(end != std::string::npos);
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+TEST_CASE("json_quote escapes quotes, backslashes and control characters and nothing else",
+          "[trace]") {
+  CHECK(json_quote("") == "\"\"");
+  CHECK(json_quote("C:\\WINNT\\TEMP") == "\"C:\\\\WINNT\\\\TEMP\"");
+  CHECK(json_quote("say \"hi\"") == "\"say \\\"hi\\\"\"");
+  CHECK(json_quote("a\nb\rc\td") == "\"a\\nb\\rc\\td\"");
+  CHECK(json_quote(std::string("\x01\x1f", 2)) == "\"\\u0001\\u001f\"");
+  CHECK(json_quote(std::string(1, '\0')) == "\"\\u0000\"");
+  // DEL, '/' and bytes above 0x7F (UTF-8) need no escape.
+  CHECK(json_quote("\x7f/\xc3\xa9") == "\"\x7f/\xc3\xa9\"");
+  // Long texts are scanned eight bytes at a time: escapes in every position of a word, and
+  // UTF-8 bytes (above 0x7F) next to them, must still be found.
+  CHECK(json_quote("abcdefghijklmnop\x01q") == "\"abcdefghijklmnop\\u0001q\"");
+  CHECK(json_quote("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 text\"") ==
+        "\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 text\\\"\"");
+  for (size_t position = 0; position < 24; ++position) {
+    std::string text(24, 'x');
+    text[position] = '\\';
+    std::string expected =
+        "\"" + std::string(position, 'x') + "\\\\" + std::string(23 - position, 'x') + "\"";
+    CHECK(json_quote(text) == expected);
+  }
+}
+
+TEST_CASE("trace_to_jsonl writes each value type, a header and an end record with the hash",
+          "[trace]") {
+  Trace trace(true);
+  trace.add(5, "distmgr", "sample",
+            {{"number", int64_t{-42}},
+             {"largest", std::numeric_limits<int64_t>::max()},
+             {"yes", true},
+             {"no", false},
+             {"text", std::string("line\n\"two\"")},
+             {"list", std::vector<std::string>{"GENERIC_READ", "a\\b"}},
+             {"empty", std::vector<std::string>{}}});
+  trace.add(7, "holder \"x\"", "bare", {});
+  const std::string jsonl = trace_to_jsonl(trace, {"the \"name\"", 17, "1.2.3"});
+  const std::vector<std::string> lines = lines_of(jsonl);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] ==
+        R"({"t_us":0,"seq":0,"actor":"world","event":"header","scenario":"the \"name\"",)"
+        R"("seed":17,"version":"1.2.3"})");
+  CHECK(lines[1] == R"({"t_us":5,"seq":1,"actor":"distmgr","event":"sample","number":-42,)"
+                    R"("largest":9223372036854775807,"yes":true,"no":false,"text":"line\n\"two\"",)"
+                    R"("list":["GENERIC_READ","a\\b"],"empty":[]})");
+  CHECK(lines[2] == R"({"t_us":7,"seq":2,"actor":"holder \"x\"","event":"bare"})");
+  const std::string hashed = jsonl.substr(0, jsonl.find(lines[3]));
+  const std::string hash = fmt::format("{:016x}", fnv1a64(hashed));
+  CHECK(lines[3] == R"({"t_us":7,"seq":3,"actor":"world","event":"end","events":2,)"
+                    R"("truncated":false,"trace_hash":")" +
+                        hash + "\"}");
+}
+
+}  // namespace
+}  // namespace distsim::sim
