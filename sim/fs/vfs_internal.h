@@ -15,6 +15,7 @@
 
 #include "model/assert.h"
 #include "sim/fs/vfs.h"
+#include "sim/fs/vfs_names.h"
 #include "sim/fs/windows_path.h"
 
 namespace distsim::sim::vfs_internal {
@@ -40,7 +41,8 @@ struct ByteLock {
 };
 
 struct Node {
-  std::string name;  // final component as created; empty for a volume root
+  std::string name;          // final component as created; empty for a volume root
+  NameId name_id = kNoName;  // the folded name in State::names_; kNoName for a root
   NodeKind kind = NodeKind::directory;
   bool in_use = false;
   bool delete_pending = false;
@@ -126,6 +128,11 @@ struct State {
   std::vector<std::string> actors_;  // ActorId n is actors_[n - 1]
   std::vector<Volume> volumes_;
   std::map<std::string, uint32_t, std::less<>> volume_by_key_;
+  RootCache root_cache_;  // in front of volume_by_key_, for roots as written
+  // Path lookups: interned folded names, and (directory, name) -> child for every named node
+  // in the namespace (orphans are out of it).
+  NameTable names_;
+  ChildIndex child_index_;
   NodeStore nodes_;
   std::vector<NodeId> free_nodes_;
   uint32_t node_count_ = 0;      // live nodes, orphans included
@@ -150,10 +157,17 @@ struct State {
   [[nodiscard]] std::string node_display(NodeId id) const;
   // The existing part of the path as created, then the rest as written.
   [[nodiscard]] std::string lookup_display(const WindowsPath& path, const Lookup& lookup) const;
+  // True when `text` (parsed as `path`, walked to `lookup`) is already its display form: written
+  // with '\\' only, the root and every existing component in the case they were created, no
+  // trailing separator. The display is then a copy of the text, without walking up the tree.
+  [[nodiscard]] bool written_as_displayed(std::string_view text, const WindowsPath& path,
+                                          const Lookup& lookup) const;
+  [[nodiscard]] size_t node_display_length(NodeId id) const;
   [[nodiscard]] Win32Error create_volume(const std::string& root, uint64_t capacity_bytes,
                                          uint32_t& out);
   // The volume of a path; a drive volume comes into existence on first use, a UNC share never.
   [[nodiscard]] Win32Error volume_for(const WindowsPath& path, uint32_t& out);
+  // Follows interned names from the volume's root; `key` is unused scratch space.
   [[nodiscard]] Lookup walk(const WindowsPath& path, uint32_t volume, std::string& key) const;
   // Parses `text` into scratch path `slot`, finds its volume and walks it; `display` (when
   // recording) gets the best display form known where it stopped.
@@ -166,7 +180,11 @@ struct State {
   [[nodiscard]] Win32Error allocate_node(NodeKind kind, uint32_t volume, NodeId& out);
   [[nodiscard]] Win32Error create_child(NodeId parent, std::string_view name, NodeKind kind,
                                         NodeId& out);
+  // Takes a node's name out of its directory (children and the child index) / puts it in.
   void release_name(NodeId id);
+  void add_name(NodeId id);
+  // The child of `directory` whose name equals `name` case-insensitively, or kNoNode.
+  [[nodiscard]] NodeId child_named(NodeId directory, std::string_view name) const;
   void destroy_node(NodeId id);
   // DeleteFile / RemoveDirectory after their checks passed: gone now if nobody has it open,
   // else POSIX-orphaned (files, with posix_delete) or delete-pending until the last close.

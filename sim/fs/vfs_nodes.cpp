@@ -46,6 +46,34 @@ std::string State::lookup_display(const WindowsPath& path, const Lookup& lookup)
   return out;
 }
 
+bool State::written_as_displayed(std::string_view text, const WindowsPath& path,
+                                 const Lookup& lookup) const {
+  if (lookup.deepest == kNoNode) return false;
+  if (text.find('/') != std::string_view::npos) return false;
+  if (volumes_[lookup.volume].root != path.root) return false;
+  const size_t count = path.components.size();
+  // The display ends with the last component; only a drive root keeps its separator.
+  if (count > 0 && text.back() == '\\') return false;
+  if (count == 0) return text.size() == node_display_length(lookup.deepest);
+  // Each matched component must be written as created; the rest is displayed as written.
+  size_t index = lookup.matched;
+  for (NodeId at = lookup.deepest; index > 0; at = nodes_[at].parent) {
+    --index;
+    if (nodes_[at].name != path.components[index]) return false;
+  }
+  return true;
+}
+
+size_t State::node_display_length(NodeId id) const {
+  const Volume& volume = volumes_[nodes_[id].volume];
+  if (nodes_[id].parent == kNoNode) return volume.root.size() + (volume.root.size() == 2 ? 1 : 0);
+  size_t length = volume.root.size();
+  for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
+    length += 1 + nodes_[at].name.size();
+  }
+  return length;
+}
+
 // --- volumes and lookup
 
 Win32Error State::create_volume(const std::string& root, uint64_t capacity_bytes, uint32_t& out) {
@@ -66,18 +94,26 @@ Win32Error State::create_volume(const std::string& root, uint64_t capacity_bytes
 }
 
 Win32Error State::volume_for(const WindowsPath& path, uint32_t& out) {
+  if (const uint32_t cached = root_cache_.find(path.root); cached != RootCache::kMiss) {
+    DISTSIM_ASSERT(cached < volumes_.size());
+    out = cached;
+    return Win32Error::ok;
+  }
   upper_ascii_into(path.root, scratch_key_);
   const auto found = volume_by_key_.find(scratch_key_);
   if (found != volume_by_key_.end()) {
     out = found->second;
     DISTSIM_ASSERT(out < volumes_.size());
+    root_cache_.remember(path.root, out);
     return Win32Error::ok;
   }
   if (path.is_unc()) return Win32Error::bad_netpath;
-  return create_volume(path.root, VolumeOptions{}.capacity_bytes, out);
+  const Win32Error error = create_volume(path.root, VolumeOptions{}.capacity_bytes, out);
+  if (error == Win32Error::ok) root_cache_.remember(path.root, out);
+  return error;
 }
 
-Lookup State::walk(const WindowsPath& path, uint32_t volume, std::string& key) const {
+Lookup State::walk(const WindowsPath& path, uint32_t volume, std::string& /*key*/) const {
   DISTSIM_ASSERT(volume < volumes_.size());
   Lookup lookup;
   lookup.volume = volume;
@@ -88,13 +124,12 @@ Lookup State::walk(const WindowsPath& path, uint32_t volume, std::string& key) c
   for (size_t index = 0; index < count; ++index) {
     const Node& directory = nodes_[at];
     if (directory.kind != NodeKind::directory) return lookup;  // a file in the middle
-    upper_ascii_into(path.components[index], key);
-    const auto found = directory.children.find(key);
-    if (found == directory.children.end()) {
+    const NodeId child = child_named(at, path.components[index]);
+    if (child == kNoNode) {
       if (index + 1 == count) lookup.parent = at;
       return lookup;
     }
-    at = found->second;
+    at = child;
     lookup.deepest = at;
     lookup.matched = index + 1;
   }
@@ -121,17 +156,29 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
     return error;
   }
   lookup = walk(path, volume, scratch_key_);
-  if (recording()) display = lookup_display(path, lookup);
+  if (!recording()) return Win32Error::ok;
+  if (written_as_displayed(text, path, lookup)) {
+    display.assign(text.data(), text.size());
+  } else {
+    display = lookup_display(path, lookup);
+  }
   return Win32Error::ok;
 }
 
 NodeId State::find_node(const std::string& text) const {
-  WindowsPath path;
+  // Queries are const (and may run on any thread): they parse into a per-thread scratch path, so
+  // that reading a file's content by path (each traced read and write does) allocates nothing.
+  thread_local WindowsPath path;
+  thread_local std::string root_key;
   if (parse_windows_path_into(text, path) != Win32Error::ok) return kNoNode;
-  const auto found = volume_by_key_.find(upper_ascii(path.root));
-  if (found == volume_by_key_.end()) return kNoNode;
-  std::string key;
-  return walk(path, found->second, key).node;
+  uint32_t volume = root_cache_.find(path.root);
+  if (volume == RootCache::kMiss) {
+    upper_ascii_into(path.root, root_key);
+    const auto found = volume_by_key_.find(root_key);
+    if (found == volume_by_key_.end()) return kNoNode;
+    volume = found->second;
+  }
+  return walk(path, volume, root_key).node;
 }
 
 // --- nodes
@@ -164,9 +211,7 @@ Win32Error State::create_child(NodeId parent, std::string_view name, NodeKind ki
   node.name.assign(name);
   node.parent = parent;
   if (kind == NodeKind::file) node.content.content_version = next_content_version_++;
-  upper_ascii_into(name, scratch_key_);
-  const bool inserted = nodes_[parent].children.emplace(scratch_key_, out).second;
-  DISTSIM_ASSERT(inserted);
+  add_name(out);
   return Win32Error::ok;
 }
 
@@ -177,6 +222,24 @@ void State::release_name(NodeId id) {
   upper_ascii_into(node.name, scratch_key_);
   const size_t erased = nodes_[node.parent].children.erase(scratch_key_);
   DISTSIM_ASSERT(erased == 1);
+  child_index_.erase(node.parent, node.name_id);
+}
+
+void State::add_name(NodeId id) {
+  Node& node = nodes_[id];
+  DISTSIM_ASSERT(node.parent != kNoNode);
+  node.name_id = names_.intern(node.name);
+  upper_ascii_into(node.name, scratch_key_);
+  const bool inserted = nodes_[node.parent].children.emplace(scratch_key_, id).second;
+  DISTSIM_ASSERT(inserted);
+  child_index_.insert(node.parent, node.name_id, id);
+}
+
+NodeId State::child_named(NodeId directory, std::string_view name) const {
+  const NameId name_id = names_.find(name);
+  if (name_id == kNoName) return kNoNode;
+  const uint32_t child = child_index_.find(directory, name_id);
+  return child == ChildIndex::kNone ? kNoNode : child;
 }
 
 void State::destroy_node(NodeId id) {
@@ -188,6 +251,7 @@ void State::destroy_node(NodeId id) {
   DISTSIM_ASSERT(volume.used_bytes >= node.content.size_bytes);
   volume.used_bytes -= node.content.size_bytes;
   node.name.clear();
+  node.name_id = kNoName;
   node.locks.clear();
   node.orphan_path.clear();
   node.content = FileContent{};
@@ -221,9 +285,7 @@ void State::move_node(NodeId id, NodeId new_parent, std::string_view name) {
   Node& node = nodes_[id];
   node.name.assign(name);
   node.parent = new_parent;
-  upper_ascii_into(name, scratch_key_);
-  const bool inserted = nodes_[new_parent].children.emplace(scratch_key_, id).second;
-  DISTSIM_ASSERT(inserted);
+  add_name(id);
 }
 
 Win32Error State::replace_content(NodeId id, const FileContent& content) {
@@ -245,14 +307,12 @@ Win32Error State::ensure_directories(const WindowsPath& path, size_t count, uint
   DISTSIM_ASSERT(count <= path.components.size());
   NodeId at = volumes_[volume].root_node;
   for (size_t index = 0; index < count; ++index) {
-    upper_ascii_into(path.components[index], scratch_key_);
     const Node& directory = nodes_[at];
-    const auto found = directory.children.find(scratch_key_);
-    if (found != directory.children.end()) {
-      const Node& child = nodes_[found->second];
+    if (const NodeId found = child_named(at, path.components[index]); found != kNoNode) {
+      const Node& child = nodes_[found];
       if (child.kind == NodeKind::file) return Win32Error::already_exists;
       if (child.delete_pending) return Win32Error::access_denied;
-      at = found->second;
+      at = found;
       continue;
     }
     if (directory.delete_pending) return Win32Error::access_denied;

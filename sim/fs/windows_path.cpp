@@ -4,6 +4,7 @@
 #include "sim/fs/windows_path.h"
 
 #include <algorithm>
+#include <array>
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
@@ -15,11 +16,11 @@ using model::Win32Error;
 
 constexpr char kSeparator = '\\';
 
-bool is_separator(char c) { return c == '\\' || c == '/'; }
+constexpr bool is_separator(char c) { return c == '\\' || c == '/'; }
 
 char upper_char(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - ('a' - 'A')) : c; }
 
-bool is_forbidden_char(char c) {
+constexpr bool is_forbidden_char(char c) {
   if (static_cast<unsigned char>(c) < 0x20) return true;
   switch (c) {
     case '<':
@@ -63,21 +64,44 @@ void put_component(std::vector<std::string>& components, size_t index, std::stri
   }
 }
 
+// What a byte is in a path: one table lookup per character on the hot path of every VFS call.
+enum class CharClass : uint8_t { name, separator, forbidden };
+
+constexpr std::array<CharClass, 256> kCharClasses = [] {
+  std::array<CharClass, 256> classes{};
+  for (size_t byte = 0; byte < classes.size(); ++byte) {
+    const auto c = static_cast<char>(byte);
+    classes[byte] = is_separator(c)        ? CharClass::separator
+                    : is_forbidden_char(c) ? CharClass::forbidden
+                                           : CharClass::name;
+  }
+  return classes;
+}();
+
 // Splits the part after the root. An empty component is refused unless it is the very end (one
-// trailing separator is accepted, as Windows does for directories).
+// trailing separator is accepted, as Windows does for directories). One pass finds the end of a
+// name and notes whether it may have a problem; only then does name_problem name it.
 void parse_components(std::string_view rest, std::vector<std::string>& components,
                       PathCheck& check) {
   size_t count = 0;
   size_t position = 0;
   while (position < rest.size()) {
     size_t end = position;
-    while (end < rest.size() && !is_separator(rest[end])) ++end;
+    bool forbidden = false;
+    for (; end < rest.size(); ++end) {
+      const CharClass kind = kCharClasses[static_cast<unsigned char>(rest[end])];
+      if (kind == CharClass::separator) break;
+      forbidden = forbidden || kind == CharClass::forbidden;
+    }
     const std::string_view name = rest.substr(position, end - position);
-    if (refuse_name(name, PathPart::component, check)) return;
+    const bool suspect =
+        forbidden || name.empty() || name.size() > kPathComponentLengthMax || name[0] == '.';
+    if (suspect && refuse_name(name, PathPart::component, check)) return;
     put_component(components, count, name);
     ++count;
     position = end + 1;
   }
+  if (!rest.empty()) check.part = PathPart::component;  // as refuse_name leaves it
   components.resize(count);
 }
 

@@ -1,0 +1,162 @@
+// The name table, the child index and the root cache of the VFS lookups.
+#include "sim/fs/vfs_names.h"
+
+#include <utility>
+
+#include "model/assert.h"
+
+namespace distsim::sim::vfs_internal {
+namespace {
+
+constexpr size_t kInitialSlots = 64;  // a power of two; tables double as they fill
+
+[[nodiscard]] unsigned char fold(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return (byte >= 'a' && byte <= 'z') ? static_cast<unsigned char>(byte - ('a' - 'A')) : byte;
+}
+
+// FNV-1a 64 of the folded bytes: the same for every spelling of a name.
+[[nodiscard]] uint64_t folded_hash(std::string_view name) {
+  uint64_t hash = 0xCBF29CE484222325ull;
+  for (const char c : name) {
+    hash ^= fold(c);
+    hash *= 0x100000001B3ull;
+  }
+  return hash;
+}
+
+[[nodiscard]] bool equal_folded(std::string_view folded, std::string_view name) {
+  if (folded.size() != name.size()) return false;
+  for (size_t index = 0; index < name.size(); ++index) {
+    if (static_cast<unsigned char>(folded[index]) != fold(name[index])) return false;
+  }
+  return true;
+}
+
+// A 64-bit mix (the splitmix64 finaliser), so that consecutive node and name numbers spread.
+[[nodiscard]] uint64_t mix(uint64_t value) {
+  value ^= value >> 30U;
+  value *= 0xBF58476D1CE4E5B9ull;
+  value ^= value >> 27U;
+  value *= 0x94D049BB133111EBull;
+  return value ^ (value >> 31U);
+}
+
+}  // namespace
+
+// --- NameTable
+
+size_t NameTable::slot_of(std::string_view name, uint64_t hash) const {
+  const size_t mask = slots_.size() - 1;
+  for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    const NameId id = slots_[slot];
+    if (id == kNoName) return slot;
+    if (hashes_[id] == hash && equal_folded(folded_[id], name)) return slot;
+  }
+}
+
+NameId NameTable::find(std::string_view name) const {
+  if (slots_.empty()) return kNoName;
+  return slots_[slot_of(name, folded_hash(name))];
+}
+
+NameId NameTable::intern(std::string_view name) {
+  if (2 * (folded_.size() + 1) > slots_.size()) grow();
+  const uint64_t hash = folded_hash(name);
+  const size_t slot = slot_of(name, hash);
+  if (slots_[slot] != kNoName) return slots_[slot];
+  DISTSIM_ASSERT(folded_.size() < kNoName);
+  const auto id = static_cast<NameId>(folded_.size());
+  std::string& folded = folded_.emplace_back(name);
+  for (char& c : folded) c = static_cast<char>(fold(c));
+  hashes_.push_back(hash);
+  slots_[slot] = id;
+  return id;
+}
+
+void NameTable::grow() {
+  slots_.assign(slots_.empty() ? kInitialSlots : 2 * slots_.size(), kNoName);
+  const size_t mask = slots_.size() - 1;
+  for (NameId id = 0; id < folded_.size(); ++id) {
+    size_t slot = hashes_[id] & mask;
+    while (slots_[slot] != kNoName) slot = (slot + 1) & mask;
+    slots_[slot] = id;
+  }
+}
+
+// --- ChildIndex
+
+size_t ChildIndex::home_of(uint32_t parent, NameId name) const {
+  return mix((uint64_t{parent} << 32U) | name) & (slots_.size() - 1);
+}
+
+uint32_t ChildIndex::find(uint32_t parent, NameId name) const {
+  if (slots_.empty()) return kNone;
+  const size_t mask = slots_.size() - 1;
+  for (size_t slot = home_of(parent, name);; slot = (slot + 1) & mask) {
+    const Slot& entry = slots_[slot];
+    if (entry.parent == parent && entry.name == name) return entry.child;
+    if (entry.parent == kNone) return kNone;
+  }
+}
+
+void ChildIndex::insert(uint32_t parent, NameId name, uint32_t child) {
+  DISTSIM_ASSERT(parent != kNone);
+  if (3 * (count_ + 1) > 2 * slots_.size()) grow();
+  const size_t mask = slots_.size() - 1;
+  size_t slot = home_of(parent, name);
+  while (slots_[slot].parent != kNone) {
+    // A name is unique within its directory.
+    DISTSIM_ASSERT(slots_[slot].parent != parent || slots_[slot].name != name);
+    slot = (slot + 1) & mask;
+  }
+  slots_[slot] = Slot{parent, name, child};
+  ++count_;
+}
+
+void ChildIndex::erase(uint32_t parent, NameId name) {
+  DISTSIM_ASSERT(!slots_.empty());
+  const size_t mask = slots_.size() - 1;
+  size_t hole = home_of(parent, name);
+  while (slots_[hole].parent != parent || slots_[hole].name != name) {
+    DISTSIM_ASSERT(slots_[hole].parent != kNone);  // erasing a name that is not there is a bug
+    hole = (hole + 1) & mask;
+  }
+  // Backward-shift deletion: move later entries of the run into the hole when their home slot
+  // does not lie cyclically between the hole and themselves.
+  for (size_t slot = (hole + 1) & mask; slots_[slot].parent != kNone; slot = (slot + 1) & mask) {
+    const size_t home = home_of(slots_[slot].parent, slots_[slot].name);
+    const bool stays = hole <= slot ? (hole < home && home <= slot) : (hole < home || home <= slot);
+    if (stays) continue;
+    slots_[hole] = slots_[slot];
+    hole = slot;
+  }
+  slots_[hole] = Slot{};
+  --count_;
+}
+
+void ChildIndex::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? kInitialSlots : 2 * old.size(), Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& entry : old) {
+    if (entry.parent == kNone) continue;
+    size_t slot = home_of(entry.parent, entry.name);
+    while (slots_[slot].parent != kNone) slot = (slot + 1) & mask;
+    slots_[slot] = entry;
+  }
+}
+
+// --- RootCache
+
+// FNV-1a over the root: share roots differ in their server part ("\\DP01\..", "\\DP02\..").
+size_t RootCache::slot(std::string_view root) {
+  uint64_t hash = 0xCBF29CE484222325ull;
+  for (const char c : root) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001B3ull;
+  }
+  return static_cast<size_t>(hash % kSlots);
+}
+
+}  // namespace distsim::sim::vfs_internal

@@ -1,0 +1,89 @@
+// Display paths of VFS events: the existing part of a path in the case it was created, the rest
+// as written, '\' as the separator, no trailing separator. The VFS copies a path that is already
+// in that form and builds the others from the tree; both must give the same text, and lookups of
+// a name in any case must find the one node (sim/fs/vfs_nodes.cpp, sim/fs/vfs_names.h).
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "vfs_world.h"
+
+namespace distsim::testing {
+namespace {
+
+// The display path the access log records for an open of `path`.
+std::string open_display(VfsWorld& world, const std::string& path,
+                         model::CreateDisposition disposition) {
+  const model::Result<model::HandleId> opened =
+      world.open(world.copier, path, kGenericRead, kShareAll, disposition);
+  if (opened.ok()) world.vfs.close(world.copier, opened.value());
+  const auto& log = world.vfs.access_log();
+  for (auto event = log.rbegin(); event != log.rend(); ++event) {
+    if (event->operation == sim::VfsOperation::open) return event->path;
+  }
+  FAIL("no open in the access log");
+  return "";
+}
+
+TEST_CASE("display paths keep the created case of existing names and the written rest",
+          "[vfs][paths]") {
+  VfsWorld world;
+  using model::CreateDisposition;
+  const auto existing = CreateDisposition::open_existing;
+  // Already in display form: copied as written.
+  CHECK(open_display(world, "C:\\Src\\Pkg\\setup.exe", existing) == "C:\\Src\\Pkg\\setup.exe");
+  // Other case, other separators, a trailing separator: rebuilt from the tree.
+  CHECK(open_display(world, "c:\\SRC\\pkg\\SETUP.EXE", existing) == "C:\\Src\\Pkg\\setup.exe");
+  CHECK(open_display(world, "C:/Src/Pkg/setup.exe", existing) == "C:\\Src\\Pkg\\setup.exe");
+  CHECK(open_display(world, "C:\\Src\\Pkg\\Sub\\", existing) == "C:\\Src\\Pkg\\Sub");
+  // A missing tail keeps the case it was written in, after the created part.
+  CHECK(open_display(world, "C:\\src\\PKG\\New.txt", existing) == "C:\\Src\\Pkg\\New.txt");
+  CHECK(open_display(world, "C:\\Src\\Pkg\\Missing\\Deeper", existing) ==
+        "C:\\Src\\Pkg\\Missing\\Deeper");
+  // A file in the middle of a path: the display goes on after it as written.
+  CHECK(open_display(world, "C:\\Src\\Pkg\\setup.exe\\inside", existing) ==
+        "C:\\Src\\Pkg\\setup.exe\\inside");
+  // Roots: a drive root keeps its separator; the drive letter has the case it was first used in.
+  CHECK(open_display(world, "C:\\", existing) == "C:\\");
+  CHECK(open_display(world, "c:\\", existing) == "C:\\");
+}
+
+TEST_CASE("a name created in one case is found in any case and created only once", "[vfs][paths]") {
+  VfsWorld world;
+  using model::CreateDisposition;
+  const model::HandleId created =
+      world.open_ok(world.copier, "C:\\Src\\Pkg\\ReadMe.TXT", kGenericRead, kShareAll,
+                    CreateDisposition::create_new);
+  world.vfs.close(world.copier, created);
+  CHECK(world.open_error(world.copier, "c:/SRC/pkg/readme.txt", kGenericRead, kShareAll,
+                         CreateDisposition::create_new) == model::Win32Error::file_exists);
+  CHECK(open_display(world, "C:\\SRC\\PKG\\README.TXT", CreateDisposition::open_existing) ==
+        "C:\\Src\\Pkg\\ReadMe.TXT");
+  CHECK(world.vfs.exists("c:\\src\\pkg\\readme.txt"));
+  // Names that differ only beyond ASCII letters are different names.
+  CHECK_FALSE(world.vfs.exists("C:\\Src\\Pkg\\ReadMe_TXT"));
+  CHECK_FALSE(world.vfs.exists("C:\\Src\\Pkg\\ReadMe.TX"));
+  CHECK_FALSE(world.vfs.exists("C:\\Src\\Pkg\\ReadMe.TXT2"));
+}
+
+TEST_CASE("UNC shares are found by their root in any case and displayed as first written",
+          "[vfs][paths]") {
+  VfsWorld world;
+  REQUIRE(world.vfs.add_volume({"\\\\DP01\\SMSPKGD$"}) == model::Win32Error::ok);
+  REQUIRE(world.vfs.add_volume({"\\\\DP02\\SMSPKGD$"}) == model::Win32Error::ok);
+  REQUIRE(world.vfs.make_file("\\\\DP01\\SMSPKGD$\\S01\\a.cab", {1, 1}) == model::Win32Error::ok);
+  using model::CreateDisposition;
+  const auto existing = CreateDisposition::open_existing;
+  CHECK(open_display(world, "\\\\DP01\\SMSPKGD$\\S01\\a.cab", existing) ==
+        "\\\\DP01\\SMSPKGD$\\S01\\a.cab");
+  CHECK(open_display(world, "\\\\dp01\\smspkgd$\\s01\\A.CAB", existing) ==
+        "\\\\DP01\\SMSPKGD$\\S01\\a.cab");
+  CHECK(open_display(world, "//DP01/SMSPKGD$/S01/a.cab", existing) ==
+        "\\\\DP01\\SMSPKGD$\\S01\\a.cab");
+  CHECK(world.vfs.exists("\\\\dp01\\SMSPKGD$\\S01\\a.cab"));
+  CHECK_FALSE(world.vfs.exists("\\\\DP02\\SMSPKGD$\\S01\\a.cab"));
+  CHECK(world.open_error(world.copier, "\\\\DP03\\SMSPKGD$\\S01\\a.cab", kGenericRead, kShareAll) ==
+        model::Win32Error::bad_netpath);
+}
+
+}  // namespace
+}  // namespace distsim::testing
