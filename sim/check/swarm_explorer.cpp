@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "model/assert.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants.h"
+#include "sim/check/world_classes.h"
 #include "sim/core/ordered_pool.h"
 #include "sim/core/trace.h"
 #include "sim/scenario/scenario_loader.h"
@@ -18,6 +20,13 @@ namespace distsim::sim {
 namespace {
 
 constexpr uint64_t kDeterminismCheckEvery = 16;  // seeds whose world is also run twice
+constexpr uint64_t kExploreBatchSeeds = 16384;
+
+struct SeedOutcome {
+  bool ran = false;  // false: the stop predicate ended the campaign before this seed
+  std::optional<ExploreFinding> finding;
+  std::vector<std::string> classes;  // sim/check/world_classes.h
+};
 
 std::optional<WorldFailure> check_run(const RunResult& run, bool must_install_all) {
   if (run.outcome == RunOutcome::budget_exhausted || run.outcome == RunOutcome::pending_limit_hit) {
@@ -89,20 +98,34 @@ Scenario reproducer_for(const Scenario& shrunk, uint64_t seed, const WorldFailur
   return reproducer;
 }
 
-std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions& generator) {
+// check_world, naming the classes the judged run belongs to.
+std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must_install_all,
+                                             std::vector<std::string>* classes) {
+  try {
+    // Traced: the invariant checkers judge the trace and the VFS, not the manager's word.
+    const RunResult run = run_world(scenario, RunOptions{});
+    if (classes != nullptr) *classes = classify_run(run);
+    return check_run(run, must_install_all);
+  } catch (const AssertionFailure& error) {
+    return WorldFailure{"internal_error", error.what()};
+  }
+}
+
+std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions& generator,
+                                           std::vector<std::string>& classes) {
   const GeneratedWorld world = generate_world(seed, generator);
+  // Every 16th seed is checked more deeply: its world loads back from YAML, and two traced runs
+  // of it must hold the same records. The judged run is the same for every seed (traced, as in
+  // shrinking), so that a verdict never depends on which seed is checked deeply.
+  const bool deep = seed % kDeterminismCheckEvery == 0;
   std::optional<WorldFailure> failure;
-  if (seed % kDeterminismCheckEvery == 0 && !loads_back(world.scenario)) {
+  if (deep && !loads_back(world.scenario)) {
     failure = WorldFailure{"generator", "the generated world does not load back from YAML"};
   }
-  if (!failure) failure = check_world(world.scenario, world.must_install_all);
-  if (!failure && seed % kDeterminismCheckEvery == 0) {
-    const RunResult first = run_world(world.scenario, RunOptions{});
-    const RunResult second = run_world(world.scenario, RunOptions{});
-    const TraceHeader header{world.scenario.name, seed, "explore"};
-    if (trace_to_jsonl(first.trace, header) != trace_to_jsonl(second.trace, header)) {
-      failure = WorldFailure{"nondeterminism", "two runs of the same seed traced differently"};
-    }
+  if (!failure) failure = check_classified(world.scenario, world.must_install_all, &classes);
+  if (!failure && deep &&
+      !same_trace(run_world(world.scenario, {}).trace, run_world(world.scenario, {}).trace)) {
+    failure = WorldFailure{"nondeterminism", "two runs of the same seed traced differently"};
   }
   if (!failure) return std::nullopt;
   ExploreFinding finding;
@@ -120,13 +143,26 @@ std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions
 }  // namespace
 
 std::optional<WorldFailure> check_world(const Scenario& scenario, bool must_install_all) {
-  try {
-    RunOptions options;
-    options.trace = false;
-    return check_run(run_world(scenario, options), must_install_all);
-  } catch (const AssertionFailure& error) {
-    return WorldFailure{"internal_error", error.what()};
-  }
+  return check_classified(scenario, must_install_all, nullptr);
+}
+
+bool same_trace(const Trace& first, const Trace& second) {
+  const auto same_record = [](const TraceRecord& a, const TraceRecord& b) {
+    if (a.t_us != b.t_us || a.actor != b.actor || a.event != b.event ||
+        a.fields.size() != b.fields.size()) {
+      return false;
+    }
+    for (size_t index = 0; index < a.fields.size(); ++index) {
+      if (a.fields[index].key != b.fields[index].key ||
+          a.fields[index].value != b.fields[index].value) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return first.truncated() == second.truncated() &&
+         std::equal(first.records().begin(), first.records().end(), second.records().begin(),
+                    second.records().end(), same_record);
 }
 
 ShrinkResult shrink_world(const Scenario& scenario, bool must_install_all,
@@ -149,25 +185,51 @@ ShrinkResult shrink_world(const Scenario& scenario, bool must_install_all,
   return result;
 }
 
+uint64_t shard_seed_count(const ExploreOptions& options) {
+  if (options.shard_index >= options.seed_count) return 0;
+  return (options.seed_count - options.shard_index - 1) / options.shard_count + 1;
+}
+
+uint64_t shard_seed(const ExploreOptions& options, uint64_t position) {
+  return options.seed_start + options.shard_index + position * options.shard_count;
+}
+
 ExploreSummary explore(const ExploreOptions& options,
-                       const std::function<void(uint64_t, uint64_t)>& on_progress) {
+                       const std::function<void(const ExploreProgress&)>& on_progress,
+                       const std::function<bool()>& should_stop) {
   DISTSIM_ASSERT(options.shard_count >= 1 && options.shard_index < options.shard_count);
   DISTSIM_ASSERT(options.jobs >= 1 && options.jobs <= kExploreJobsMax);
   DISTSIM_ASSERT(options.seed_count <= kExploreSeedsMax);
-  std::vector<uint64_t> seeds;
-  for (uint64_t offset = options.shard_index; offset < options.seed_count;
-       offset += options.shard_count) {
-    seeds.push_back(options.seed_start + offset);
-  }
   ExploreSummary summary;
-  summary.worlds = seeds.size();
-  run_in_order<std::optional<ExploreFinding>>(
-      seeds.size(), options.jobs,
-      [&](size_t index) { return explore_seed(seeds[index], options.generator); },
-      [&](size_t index, std::optional<ExploreFinding>& finding) {
-        if (finding) summary.findings.push_back(std::move(*finding));
-        on_progress(index + 1, seeds.size());
-      });
+  summary.worlds_planned = shard_seed_count(options);
+  std::atomic<bool> stopped{false};
+  bool gap = false;  // a seed was not run: later results do not count
+  // Batches bound the memory for results waiting for their turn; one slow seed (a long shrink)
+  // idles the other threads only at a batch's end.
+  for (uint64_t batch = 0; batch < summary.worlds_planned && !gap; batch += kExploreBatchSeeds) {
+    const uint64_t size = std::min<uint64_t>(kExploreBatchSeeds, summary.worlds_planned - batch);
+    run_in_order<SeedOutcome>(
+        size, options.jobs,
+        [&](size_t index) {
+          if (stopped.load() || (should_stop && should_stop())) {
+            stopped.store(true);
+            return SeedOutcome{};
+          }
+          SeedOutcome outcome{true, std::nullopt, {}};
+          outcome.finding =
+              explore_seed(shard_seed(options, batch + index), options.generator, outcome.classes);
+          return outcome;
+        },
+        [&](size_t, SeedOutcome& outcome) {
+          gap = gap || !outcome.ran;
+          if (gap) return;
+          ++summary.worlds;
+          for (const std::string& name : outcome.classes) ++summary.class_counts[name];
+          if (outcome.finding) summary.findings.push_back(std::move(*outcome.finding));
+          on_progress(
+              ExploreProgress{summary.worlds, summary.worlds_planned, summary.findings.size()});
+        });
+  }
   return summary;
 }
 

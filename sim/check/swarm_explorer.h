@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/check/world_generator.h"
+#include "sim/core/trace.h"
 #include "sim/scenario/scenario.h"
 
 namespace distsim::sim {
@@ -28,6 +30,10 @@ struct WorldFailure {
 // Runs one world and applies every check; nullopt when it passed.
 [[nodiscard]] std::optional<WorldFailure> check_world(const Scenario& scenario,
                                                       bool must_install_all);
+
+// Whether two traces hold the same records (times, actors, events and every field): the
+// explorer's determinism check, comparing the records rather than their JSON text.
+[[nodiscard]] bool same_trace(const Trace& first, const Trace& second);
 
 struct ShrinkResult {
   Scenario scenario;
@@ -57,13 +63,32 @@ struct ExploreFinding {
 };
 
 struct ExploreSummary {
+  uint64_t worlds_planned = 0;  // the shard's seeds
+  // The shard's first `worlds` seeds were explored: all of them unless the stop predicate ended
+  // the campaign early, which it does only between seeds.
   uint64_t worlds = 0;
-  std::vector<ExploreFinding> findings;  // in seed order
+  std::vector<ExploreFinding> findings;          // in seed order
+  std::map<std::string, uint64_t> class_counts;  // worlds per class (empty: none classified)
+  [[nodiscard]] bool complete() const { return worlds == worlds_planned; }
 };
 
-// Explores the shard's seeds; `on_progress(done, total)` is called from the calling thread.
+struct ExploreProgress {
+  uint64_t done = 0;
+  uint64_t total = 0;
+  uint64_t failures = 0;
+};
+
+// The shard's seeds in the order explored: seed_start + shard_index + k * shard_count.
+[[nodiscard]] uint64_t shard_seed_count(const ExploreOptions& options);
+[[nodiscard]] uint64_t shard_seed(const ExploreOptions& options, uint64_t position);
+
+// Explores the shard's seeds. `on_progress` is called from the calling thread after each seed,
+// in seed order. `should_stop` (may be empty) is asked, from any thread, before each seed starts;
+// once it returns true no further seed starts, and the summary covers the seeds before the first
+// one not run. It is how a wall-clock limit ends a campaign without deciding what a world does.
 [[nodiscard]] ExploreSummary explore(const ExploreOptions& options,
-                                     const std::function<void(uint64_t, uint64_t)>& on_progress);
+                                     const std::function<void(const ExploreProgress&)>& on_progress,
+                                     const std::function<bool()>& should_stop = {});
 
 // The reproducer file name for a finding: "explore-<seed>-<kind>.yaml".
 [[nodiscard]] std::string reproducer_file_name(const ExploreFinding& finding);

@@ -1,94 +1,223 @@
-// The explore subcommand: parse the shard and budget, run the campaign with progress on a
-// terminal, write each reproducer completely or not at all, print one line per finding and a
-// summary line.
+// The explore subcommand: turns flags (and, for --shard auto, the batch engine's environment) into
+// sim::ExploreOptions, runs the campaign with a throttled progress line on a terminal and a
+// wall-clock stop, or merges result files; writes reproducers, the result file and JUnit each
+// completely or not at all, then prints the summary.
 #include "tools/cli/explore_command.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <ostream>
+#include <sstream>
 
+#include "sim/check/campaign_shard.h"
 #include "sim/check/swarm_explorer.h"
+#include "sim/report/campaign_merge.h"
+#include "sim/report/campaign_result.h"
+#include "sim/report/explore_report.h"
 #include "sim/report/output_file.h"
-#include "sim/scenario/scenario_writer.h"
 #include "sim/scenario/value_parse.h"
+#include "tools/cli/build_info.h"
 #include "tools/cli/exit_status.h"
+#include "tools/cli/wall_clock.h"
 
 namespace distsim::cli {
 namespace {
 
-bool parse_shard(const std::string& text, uint32_t& index, uint32_t& count) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos) return false;
-  const auto first = sim::parse_unsigned(text.substr(0, slash));
-  const auto second = sim::parse_unsigned(text.substr(slash + 1));
-  if (!first.ok() || !second.ok() || *second.value == 0 || *first.value >= *second.value ||
-      *second.value > 1'000'000) {
-    return false;
+constexpr double kProgressIntervalSeconds = 0.25;  // at most four updates a second
+constexpr const char* kStoppedByTimeLimit = "time_limit";
+
+sim::EnvironmentValues shard_environment() {
+  sim::EnvironmentValues environment;
+  for (const std::string_view name : sim::kShardEnvironmentNames) {
+    const std::string key(name);
+    if (const char* value = std::getenv(key.c_str())) environment[key] = value;
   }
-  index = static_cast<uint32_t>(*first.value);
-  count = static_cast<uint32_t>(*second.value);
-  return true;
+  return environment;
+}
+
+// Why an output file cannot be written where asked, checked before hours of exploring.
+std::optional<std::string> output_parent_problem(const char* option, const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code error;
+  if (parent.empty() || std::filesystem::is_directory(parent, error)) return std::nullopt;
+  return fmt::format("{} '{}': the directory '{}' does not exist", option, path, parent.string());
+}
+
+// The campaign flags as options for sim::explore, or a message for the first bad flag.
+std::optional<std::string> configure(const ExploreCommandOptions& options,
+                                     sim::ExploreOptions& explore, double& time_limit_seconds) {
+  explore.seed_count = options.seed_count;
+  explore.seed_start = options.seed_start;
+  explore.jobs = options.jobs;
+  if (options.seed_count == 0 || options.seed_count > sim::kExploreSeedsMax || options.jobs == 0 ||
+      options.jobs > sim::kExploreJobsMax) {
+    return fmt::format("--seeds must be 1..{} and --jobs 1..{}", sim::kExploreSeedsMax,
+                       sim::kExploreJobsMax);
+  }
+  if (UINT64_MAX - options.seed_start < options.seed_count - 1) {
+    return "--seed-start plus --seeds passes the largest seed";
+  }
+  if (options.shard != "auto" && options.shard_count) {
+    return "--shard-count goes with --shard auto (a Kubernetes Indexed Job's completions)";
+  }
+  const sim::ShardParse shard =
+      options.shard == "auto"
+          ? sim::shard_from_environment(shard_environment(), options.shard_count)
+          : sim::parse_shard_text(options.shard);
+  if (!shard.shard) return shard.error;
+  explore.shard_index = shard.shard->index;
+  explore.shard_count = shard.shard->count;
+  const auto budget = sim::parse_duration(options.budget);
+  if (!budget.ok() || *budget.value < model::kMicrosecondsPerHour) {
+    return fmt::format("--budget '{}' must be a duration of at least 1h", options.budget);
+  }
+  explore.generator.horizon_us = *budget.value;
+  if (!options.time_limit.empty()) {
+    const auto limit = sim::parse_duration(options.time_limit);
+    if (!limit.ok() || *limit.value < model::kMicrosecondsPerSecond) {
+      return fmt::format("--time-limit '{}' must be a duration of at least 1s, such as 10m or 2h",
+                         options.time_limit);
+    }
+    time_limit_seconds = static_cast<double>(*limit.value) / 1e6;
+  }
+  for (const auto& [option, path] :
+       {std::pair{"--result", options.result_path}, std::pair{"--junit", options.junit_path}}) {
+    if (auto problem = output_parent_problem(option, path)) return problem;
+  }
+  return std::nullopt;
+}
+
+// Progress on a terminal: rewritten in place at most four times a second, erased at the end so
+// that only the summary stays. Nothing at all when stderr is not a terminal.
+class ProgressLine {
+ public:
+  ProgressLine(std::ostream& err, const WallClock& clock)
+      : err_(err), clock_(clock), enabled_(isatty(fileno(stderr)) != 0) {}
+  void update(const sim::ExploreProgress& progress) {
+    if (!enabled_) return;
+    const double now = clock_.elapsed_seconds();
+    if (now - shown_at_ < kProgressIntervalSeconds) return;
+    shown_at_ = now;
+    err_ << '\r' << sim::explore_progress_line(progress, now) << "\x1b[K" << std::flush;
+    shown_ = true;
+  }
+  void erase() {
+    if (shown_) err_ << "\r\x1b[K" << std::flush;
+  }
+
+ private:
+  std::ostream& err_;
+  const WallClock& clock_;
+  bool enabled_;
+  bool shown_ = false;
+  double shown_at_ = -1;
+};
+
+// Writes reproducers, then the result file and JUnit; each file is complete or absent.
+std::optional<std::string> write_outputs(const ExploreCommandOptions& options,
+                                         const sim::CampaignResult& total,
+                                         const std::vector<sim::CampaignResult>& shards) {
+  std::error_code error;
+  if (!total.failures.empty()) std::filesystem::create_directories(options.out_dir, error);
+  if (error) return fmt::format("cannot create '{}': {}", options.out_dir, error.message());
+  for (const sim::CampaignFailure& failure : total.failures) {
+    const std::string path = sim::explore_reproducer_path(options.out_dir, failure);
+    if (auto problem = sim::write_file_atomically(path, failure.reproducer_yaml)) return problem;
+  }
+  if (!options.result_path.empty() && options.merge_paths.empty()) {
+    if (auto problem =
+            sim::write_file_atomically(options.result_path, sim::campaign_result_json(total))) {
+      return problem;
+    }
+  }
+  if (!options.junit_path.empty()) {
+    return sim::write_file_atomically(options.junit_path,
+                                      sim::explore_junit_xml(total, shards, options.out_dir));
+  }
+  return std::nullopt;
+}
+
+int report(const ExploreCommandOptions& options, const sim::CampaignResult& total,
+           const std::vector<sim::CampaignResult>& shards, std::ostream& out, std::ostream& err) {
+  if (const auto problem = write_outputs(options, total, shards)) {
+    err << "distsim explore: " << *problem << '\n';
+    return kExitCannotRun;
+  }
+  out << sim::explore_summary_text(total, shards, options.out_dir);
+  return sim::explore_exit_status(total) == 0 ? kExitOk : kExitFinding;
+}
+
+int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::ostream& err) {
+  sim::ExploreOptions explore;
+  double time_limit_seconds = 0;
+  if (const auto problem = configure(options, explore, time_limit_seconds)) {
+    err << "distsim explore: " << *problem << '\n';
+    return kExitCannotRun;
+  }
+  const WallClock clock;
+  ProgressLine progress(err, clock);
+  const auto should_stop = [&clock, time_limit_seconds] {
+    return time_limit_seconds > 0 && clock.elapsed_seconds() >= time_limit_seconds;
+  };
+  const sim::ExploreSummary summary = sim::explore(
+      explore, [&progress](const sim::ExploreProgress& done) { progress.update(done); },
+      should_stop);
+  progress.erase();
+  sim::CampaignResult result =
+      sim::campaign_result(explore, summary, kVersion, kCommit, kStoppedByTimeLimit);
+  result.wall_seconds = clock.elapsed_seconds();
+  return report(options, result, {result}, out, err);
+}
+
+std::optional<std::string> read_text(const std::string& path, std::string& text) {
+  std::ifstream stream(path, std::ios::binary);
+  std::ostringstream buffer;
+  if (stream) buffer << stream.rdbuf();
+  if (!stream || stream.bad()) return fmt::format("{}: cannot read the file", path);
+  text = buffer.str();
+  return std::nullopt;
+}
+
+int merge_results(const ExploreCommandOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> problems;
+  std::vector<sim::MergeInput> inputs;
+  for (const std::string& path : options.merge_paths) {
+    std::string text;
+    if (auto problem = read_text(path, text)) {
+      problems.push_back(*problem);
+      continue;
+    }
+    sim::CampaignResultRead read = sim::read_campaign_result(text);
+    if (!read.result) {
+      problems.push_back(path + ": " + read.error);
+      continue;
+    }
+    inputs.push_back(sim::MergeInput{path, std::move(*read.result)});
+  }
+  if (const auto problem = output_parent_problem("--junit", options.junit_path)) {
+    problems.push_back(*problem);
+  }
+  sim::CampaignMerge merge;
+  if (problems.empty()) {
+    merge = sim::merge_campaign(inputs);
+    problems = merge.errors;
+  }
+  for (const std::string& problem : problems) err << "distsim explore --merge: " << problem << '\n';
+  if (!problems.empty()) return kExitCannotRun;
+  return report(options, merge.total, merge.shards, out, err);
 }
 
 }  // namespace
 
 int explore_command(const ExploreCommandOptions& options, std::ostream& out, std::ostream& err) {
-  sim::ExploreOptions explore;
-  explore.seed_count = options.seed_count;
-  explore.seed_start = options.seed_start;
-  explore.jobs = options.jobs;
-  if (!parse_shard(options.shard, explore.shard_index, explore.shard_count)) {
-    err << fmt::format("distsim explore: --shard '{}' must be I/N with 0 <= I < N\n",
-                       options.shard);
-    return kExitCannotRun;
-  }
-  const auto budget = sim::parse_duration(options.budget);
-  if (!budget.ok() || *budget.value < model::kMicrosecondsPerHour) {
-    err << fmt::format("distsim explore: --budget '{}' must be a duration of at least 1h\n",
-                       options.budget);
-    return kExitCannotRun;
-  }
-  explore.generator.horizon_us = *budget.value;
-  if (options.seed_count == 0 || options.seed_count > sim::kExploreSeedsMax || options.jobs == 0 ||
-      options.jobs > sim::kExploreJobsMax) {
-    err << fmt::format("distsim explore: --seeds must be 1..{} and --jobs 1..{}\n",
-                       sim::kExploreSeedsMax, sim::kExploreJobsMax);
-    return kExitCannotRun;
-  }
-  const bool tty = isatty(fileno(stderr)) != 0;
-  const auto progress = [&err, tty](uint64_t done, uint64_t total) {
-    if (!tty || (done != total && done % std::max<uint64_t>(total / 100, 1) != 0)) return;
-    err << fmt::format("\rexplored {}/{} worlds", done, total) << (done == total ? "\n" : "")
-        << std::flush;
-  };
-  const sim::ExploreSummary summary = sim::explore(explore, progress);
-  std::error_code error;
-  if (!summary.findings.empty()) std::filesystem::create_directories(options.out_dir, error);
-  if (error) {
-    err << fmt::format("distsim explore: cannot create '{}': {}\n", options.out_dir,
-                       error.message());
-    return kExitCannotRun;
-  }
-  for (const sim::ExploreFinding& finding : summary.findings) {
-    const std::string path = options.out_dir + "/" + sim::reproducer_file_name(finding);
-    if (const auto problem =
-            sim::write_file_atomically(path, sim::write_scenario_yaml(finding.reproducer))) {
-      err << "distsim explore: " << *problem << '\n';
-      return kExitCannotRun;
-    }
-    out << fmt::format("FAIL seed {}: {}: {} -> {} (shrunk in {} runs; replay: distsim run '{}')\n",
-                       finding.seed, finding.failure.kind, finding.failure.detail, path,
-                       finding.shrink_runs, path);
-  }
-  out << fmt::format(
-      "explored {} worlds (seeds {}..{}, shard {}): {} failed{}\n", summary.worlds,
-      options.seed_start, options.seed_start + options.seed_count - 1, options.shard,
-      summary.findings.size(),
-      summary.findings.empty() ? "" : fmt::format("; reproducers in {}", options.out_dir));
-  return summary.findings.empty() ? kExitOk : kExitFinding;
+  if (!options.merge_paths.empty()) return merge_results(options, out, err);
+  return explore_seeds(options, out, err);
 }
 
 }  // namespace distsim::cli

@@ -119,19 +119,51 @@ constexpr const char* kExploreDescription =
     "with the invariant checkers and a liveness oracle (a package whose retries never end must "
     "be installed once every hold and fault is over), and for every failing world write a "
     "shrunk reproducer DIR/explore-<seed>-<kind>.yaml that `distsim run` replays. Every 16th seed "
-    "is also run twice to check determinism. Split large campaigns with --shard I/N (shard I of "
-    "N takes every N-th seed) and merge the outputs by concatenation.\n\nExamples:\n  distsim "
-    "explore --seeds 10000 --jobs 2\n  distsim explore --seeds 1000000 --shard 3/8 --out "
-    "found\n\nExit status: 0 no world failed, 1 some did (reproducers written), 2 bad flags.";
+    "is also run twice to check determinism.";
+
+constexpr const char* kExploreDetails =
+    "Campaigns over many machines: --shard I/N takes every N-th seed from seed-start + I; "
+    "--shard auto\nreads the task index of a Slurm job array (SLURM_ARRAY_TASK_ID/COUNT, "
+    "--array=0-(N-1)), a\nKubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shard-count N or "
+    "DISTSIM_SHARD_COUNT) or a\nGitLab parallel job (CI_NODE_INDEX/CI_NODE_TOTAL). Each shard "
+    "writes --result FILE.json; then\n`distsim explore --merge FILE.json... [--out DIR] [--junit "
+    "FILE]` checks that the files are every\nshard of one campaign exactly once, writes the "
+    "reproducers and prints the summary a single process\nover the same seeds prints. "
+    "--time-limit stops starting seeds after that much wall-clock time;\nthe seeds left are a "
+    "gap, reported by the summary and by --merge, never a pass. Progress goes\nto a terminal "
+    "only.\n\nExamples:\n  distsim explore --seeds 10000 --jobs 2\n  distsim explore --seeds "
+    "1000000 --shard auto --result shard.json --time-limit 50m\n  distsim explore --merge "
+    "results/*.json --out found --junit explore.xml\n\nExit status: 0 every seed explored and "
+    "no world failed; 1 a world failed (reproducers written)\nor seeds were left unexplored; 2 "
+    "bad flags, or result files that are not one whole campaign\n(missing or duplicate shards "
+    "are named).";
 
 void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& options) {
   CLI::App* explore = app.add_subcommand("explore", kExploreDescription);
-  explore->add_option("--seeds", options.seed_count, "How many seeds (worlds) to explore (1000)");
-  explore->add_option("--seed-start", options.seed_start, "The first seed (0)");
-  explore->add_option("--shard", options.shard, "I/N: explore only shard I of N (0/1)");
-  explore->add_option("--jobs", options.jobs, "Worlds run at once, on separate threads (1)");
+  explore->footer(kExploreDetails);
+  std::vector<CLI::Option*> campaign_flags = {
+      explore->add_option("--seeds", options.seed_count,
+                          "How many seeds (worlds) the whole campaign explores (1000)"),
+      explore->add_option("--seed-start", options.seed_start, "The first seed (0)"),
+      explore->add_option("--shard", options.shard,
+                          "I/N: explore only shard I of N (0/1); auto: from the batch engine"),
+      explore->add_option("--shard-count", options.shard_count,
+                          "With --shard auto in a Kubernetes Indexed Job: the number of shards"),
+      explore->add_option("--jobs", options.jobs, "Worlds run at once, on separate threads (1)"),
+      explore->add_option("--budget", options.budget,
+                          "Virtual time each world runs, at least 1h (3d)"),
+      explore->add_option("--time-limit", options.time_limit,
+                          "Wall-clock limit such as 10m: stop starting seeds after it (a gap)"),
+      explore->add_option("--result", options.result_path,
+                          "Write this shard's campaign result as JSON (for --merge)"),
+  };
   explore->add_option("--out", options.out_dir, "Directory for reproducers (explore-out)");
-  explore->add_option("--budget", options.budget, "Virtual time each world runs, at least 1h (3d)");
+  explore->add_option("--junit", options.junit_path,
+                      "Write JUnit XML: a testcase per shard and per failing world");
+  CLI::Option* merge = explore->add_option(
+      "--merge", options.merge_paths,
+      "Merge these result files (every shard of one campaign) instead of exploring");
+  for (CLI::Option* flag : campaign_flags) merge->excludes(flag);
 }
 
 void add_validate_command(CLI::App& app, distsim::cli::ValidateCommandOptions& options) {

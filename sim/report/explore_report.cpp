@@ -1,0 +1,132 @@
+// The explore summary, progress line and JUnit document, all from campaign results so that one
+// process and a merge of shards share every line.
+#include "sim/report/explore_report.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "sim/report/junit_report.h"
+
+namespace distsim::sim {
+namespace {
+
+std::string stop_reason(const CampaignResult& shard) {
+  if (shard.stopped_by == "time_limit") return "stopped at --time-limit";
+  return shard.stopped_by.empty() ? "stopped early" : "stopped: " + shard.stopped_by;
+}
+
+uint64_t last_seed(const CampaignResult& shard) {
+  return shard.seed_start + shard.shard_index + (shard.worlds_planned - 1) * shard.shard_count;
+}
+
+std::string gap_line(const CampaignResult& shard) {
+  const std::string every =
+      shard.shard_count == 1 ? "" : fmt::format(" in steps of {}", shard.shard_count);
+  return fmt::format("GAP{}: explored {} of {} worlds ({}); not explored: seeds {}..{}{}",
+                     shard.shard_count == 1 ? "" : " shard " + shard.shard_text(), shard.worlds_run,
+                     shard.worlds_planned, stop_reason(shard), shard.next_seed(), last_seed(shard),
+                     every);
+}
+
+std::string failure_line(const CampaignFailure& failure, const std::string& path) {
+  return fmt::format("FAIL seed {}: {}: {} -> {} (shrunk in {} runs; replay: distsim run '{}')",
+                     failure.seed, failure.kind, failure.detail, path, failure.shrink_runs, path);
+}
+
+std::string closing_line(const CampaignResult& total, const std::string& out_dir) {
+  const std::string worlds = total.complete()
+                                 ? std::to_string(total.worlds_run)
+                                 : fmt::format("{} of {}", total.worlds_run, total.worlds_planned);
+  const std::string shard = total.shard_count == 1 ? "" : ", shard " + total.shard_text();
+  const std::string reproducers =
+      total.failures.empty() ? "" : fmt::format("; reproducers in {}", out_dir);
+  const std::string gap = total.complete() ? ""
+                                           : fmt::format("; {} seeds not explored",
+                                                         total.worlds_planned - total.worlds_run);
+  const uint64_t last =
+      total.seed_count == 0 ? total.seed_start : total.seed_start + total.seed_count - 1;
+  return fmt::format("explored {} worlds (seeds {}..{}{}): {} failed{}{}", worlds, total.seed_start,
+                     last, shard, total.failures.size(), reproducers, gap);
+}
+
+std::string duration_text(double seconds) {
+  const auto whole = static_cast<uint64_t>(std::llround(std::max(seconds, 0.0)));
+  if (whole >= 3600) return fmt::format("{}h{:02}m", whole / 3600, whole % 3600 / 60);
+  if (whole >= 60) return fmt::format("{}m{:02}s", whole / 60, whole % 60);
+  return fmt::format("{}s", whole);
+}
+
+}  // namespace
+
+std::string explore_reproducer_path(const std::string& out_dir, const CampaignFailure& failure) {
+  return out_dir + "/" + failure.reproducer_file;
+}
+
+std::string explore_summary_text(const CampaignResult& total,
+                                 const std::vector<CampaignResult>& shards,
+                                 const std::string& out_dir) {
+  std::string out;
+  for (const CampaignFailure& failure : total.failures) {
+    out += failure_line(failure, explore_reproducer_path(out_dir, failure)) + '\n';
+  }
+  if (!total.class_counts.empty()) {
+    std::string classes;
+    for (const auto& [name, count] : total.class_counts) {
+      classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", name, count);
+    }
+    out += "classes: " + classes + '\n';
+  }
+  for (const CampaignResult& shard : shards) {
+    if (!shard.complete()) out += gap_line(shard) + '\n';
+  }
+  return out + closing_line(total, out_dir) + '\n';
+}
+
+int explore_exit_status(const CampaignResult& total) {
+  return total.complete() && total.failures.empty() ? 0 : 1;
+}
+
+std::string explore_progress_line(const ExploreProgress& progress, double elapsed_seconds) {
+  const double rate =
+      elapsed_seconds > 0 ? static_cast<double>(progress.done) / elapsed_seconds : 0.0;
+  const std::string left =
+      rate > 0 ? duration_text(static_cast<double>(progress.total - progress.done) / rate) : "?";
+  return fmt::format("explored {}/{} worlds, {:.0f} worlds/s, {} left, {} failed", progress.done,
+                     progress.total, rate, left, progress.failures);
+}
+
+std::string explore_junit_xml(const CampaignResult& total,
+                              const std::vector<CampaignResult>& shards,
+                              const std::string& out_dir) {
+  JUnitSuite suite{"distsim explore", {}};
+  for (const CampaignResult& shard : shards) {
+    JUnitCase test;
+    test.classname = "explore.shards";
+    test.name = fmt::format("shard {}: {} of {} worlds", shard.shard_text(), shard.worlds_run,
+                            shard.worlds_planned);
+    if (!shard.complete()) {
+      test.result = JUnitCase::Result::failure;
+      test.type = "coverage_gap";
+      test.message = gap_line(shard);
+      test.text = gap_line(shard) + "\nA gap is not a pass: rerun the shard with more time.";
+    }
+    suite.cases.push_back(std::move(test));
+  }
+  for (const CampaignFailure& failure : total.failures) {
+    const std::string path = explore_reproducer_path(out_dir, failure);
+    JUnitCase test;
+    test.classname = "explore.failures";
+    test.name = fmt::format("seed {}: {}", failure.seed, failure.kind);
+    test.file = path;
+    test.result = JUnitCase::Result::failure;
+    test.type = failure.kind;
+    test.message = failure.detail;
+    test.text = fmt::format("{}\nreplay: distsim run '{}'\n\n{}", failure.detail, path,
+                            failure.reproducer_yaml);
+    suite.cases.push_back(std::move(test));
+  }
+  return junit_xml("distsim explore", {suite});
+}
+
+}  // namespace distsim::sim

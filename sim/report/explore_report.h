@@ -1,0 +1,41 @@
+// What `distsim explore` prints and writes for people and CI: the summary (one line per failure,
+// the classes, one line per coverage gap, a closing line), the progress line on a terminal, and
+// JUnit XML. A merged campaign and a single process over the same seeds give the same summary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/check/swarm_explorer.h"
+#include "sim/report/campaign_result.h"
+
+namespace distsim::sim {
+
+// Where a failure's reproducer is written: "DIR/explore-<seed>-<kind>.yaml".
+[[nodiscard]] std::string explore_reproducer_path(const std::string& out_dir,
+                                                  const CampaignFailure& failure);
+
+// The summary of `total` (a shard's result, or a merged campaign's) whose parts are `shards` (the
+// result itself for one process): "FAIL seed ..." lines in seed order, "classes: ..." when worlds
+// were classified, a "GAP ..." line per incomplete shard, then the closing line
+// "explored N worlds (seeds A..B[, shard I/N]): F failed[; reproducers in DIR]" ("explored K of N
+// worlds ...; M seeds not explored" when incomplete).
+[[nodiscard]] std::string explore_summary_text(const CampaignResult& total,
+                                               const std::vector<CampaignResult>& shards,
+                                               const std::string& out_dir);
+
+// 0 when every seed was explored and none failed; 1 otherwise (a gap is never a pass).
+[[nodiscard]] int explore_exit_status(const CampaignResult& total);
+
+// "explored 1200/100000 worlds, 2950 worlds/s, 33s left, 0 failed" for a terminal.
+[[nodiscard]] std::string explore_progress_line(const ExploreProgress& progress,
+                                                double elapsed_seconds);
+
+// JUnit XML: suite "distsim explore" with a testcase per shard (a failure of type coverage_gap
+// when it stopped early) and one per failing world (type = the failure kind, text = detail,
+// replay command and the reproducer YAML). Deterministic: no times.
+[[nodiscard]] std::string explore_junit_xml(const CampaignResult& total,
+                                            const std::vector<CampaignResult>& shards,
+                                            const std::string& out_dir);
+
+}  // namespace distsim::sim

@@ -1,0 +1,184 @@
+// Campaign result files and their merge: the JSON reads back to the record it came from, the
+// reader refuses a record whose parts disagree, shards merge into what one process over the same
+// seeds reports, and a merge refuses missing, duplicate or foreign shards and reports a shard that
+// stopped early as a gap.
+#include "sim/report/campaign_result.h"
+
+#include <catch2/catch.hpp>
+
+#include "sim/report/campaign_merge.h"
+#include "sim/report/explore_report.h"
+#include "sim/report/json_value.h"
+
+namespace distsim::sim {
+namespace {
+
+constexpr uint64_t kSeeds = 12;
+
+CampaignFailure failure_at(uint64_t seed) {
+  return CampaignFailure{seed,
+                         "liveness:32",
+                         "S0100001 is \"retrying\" at the horizon\n\ttab \x01 é",
+                         7,
+                         "explore-" + std::to_string(seed) + "-liveness-32.yaml",
+                         "version: 1\nname: \"seed " + std::to_string(seed) + "\"\n"};
+}
+
+// Shard I/N of a campaign over seeds 0..11 in which seeds 2, 5 and 7 fail.
+CampaignResult shard_result(uint32_t index, uint32_t count) {
+  CampaignResult result;
+  result.distsim_version = "0.9.0";
+  result.commit = "0123456789ab";
+  result.generator_version = kWorldGeneratorVersion;
+  result.seed_count = kSeeds;
+  result.shard_index = index;
+  result.shard_count = count;
+  result.budget_us = 3 * model::kMicrosecondsPerDay;
+  for (uint64_t seed = index; seed < kSeeds; seed += count) ++result.worlds_planned;
+  result.worlds_run = result.worlds_planned;
+  for (const uint64_t seed : {uint64_t{2}, uint64_t{5}, uint64_t{7}}) {
+    if (seed % count == index) result.failures.push_back(failure_at(seed));
+  }
+  result.wall_seconds = 1.5;
+  return result;
+}
+
+std::vector<MergeInput> shard_files(uint32_t count) {
+  std::vector<MergeInput> inputs;
+  for (uint32_t index = 0; index < count; ++index) {
+    inputs.push_back({"shard-" + std::to_string(index) + ".json", shard_result(index, count)});
+  }
+  return inputs;
+}
+
+TEST_CASE("a campaign result file reads back to the record it was written from", "[campaign]") {
+  // Goal: --merge sees exactly what the shard wrote, awkward text included (quotes, newlines,
+  // tabs, control characters, UTF-8). Method: write, read, write again: the same bytes.
+  const CampaignResult written = shard_result(1, 3);
+  const std::string json = campaign_result_json(written);
+  const CampaignResultRead read = read_campaign_result(json);
+  INFO(read.error);
+  REQUIRE(read.result.has_value());
+  CHECK(campaign_result_json(*read.result) == json);
+  REQUIRE(read.result->failures.size() == 1);
+  CHECK(read.result->failures[0].detail == written.failures[0].detail);
+  CHECK(read.result->failures[0].reproducer_yaml == written.failures[0].reproducer_yaml);
+  CHECK(read.result->budget_us == written.budget_us);
+  CHECK(json.find("\"wall_seconds\": 1.500\n}") != std::string::npos);
+}
+
+TEST_CASE("the result reader refuses a record whose parts disagree", "[campaign]") {
+  // Goal: a hand-edited or truncated file cannot pass as a shard. Each case breaks one part.
+  const std::string good = campaign_result_json(shard_result(1, 3));
+  const auto broken = [&good](const std::string& from, const std::string& to) {
+    std::string text = good;
+    const size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    return read_campaign_result(text).error;
+  };
+  CHECK(broken("\"worlds_planned\": 4", "\"worlds_planned\": 5").find("worlds_planned") !=
+        std::string::npos);
+  CHECK(broken("\"seed\": 7", "\"seed\": 8").find("not among the seeds") != std::string::npos);
+  CHECK(broken("\"explore-7-liveness-32.yaml\"", "\"../x.yaml\"").find("plain") !=
+        std::string::npos);
+  CHECK(broken("\"format_version\": 1", "\"format_version\": 9").find("format_version") !=
+        std::string::npos);
+  CHECK(broken("\"budget\": \"3d\"", "\"budget\": 3").find("'budget' must be a string") !=
+        std::string::npos);
+  CHECK(broken("\"worlds_run\": 4", "\"worlds_run\": 2").find("stopped_by") != std::string::npos);
+  CHECK(read_campaign_result(good.substr(0, good.size() / 2)).error.rfind("not JSON", 0) == 0);
+}
+
+TEST_CASE("merged shards report exactly what one process over the same seeds reports",
+          "[campaign]") {
+  // Goal: --merge's summary is the single run's summary. Method: a campaign over 12 seeds with
+  // failures in two of three shards, merged from files given out of order.
+  const CampaignResult single = shard_result(0, 1);
+  std::vector<MergeInput> inputs = shard_files(3);
+  std::swap(inputs[0], inputs[2]);
+  const CampaignMerge merge = merge_campaign(inputs);
+  REQUIRE(merge.errors.empty());
+  CHECK(explore_summary_text(merge.total, merge.shards, "out") ==
+        explore_summary_text(single, {single}, "out"));
+  CHECK(explore_exit_status(merge.total) == 1);
+  const std::string junit = explore_junit_xml(merge.total, merge.shards, "out");
+  CHECK(junit.find("name=\"shard 2/3: 4 of 4 worlds\"") != std::string::npos);
+  CHECK(junit.find("name=\"seed 5: liveness:32\" file=\"out/explore-5-liveness-32.yaml\"") !=
+        std::string::npos);
+  CHECK(junit.find("tests=\"6\"") != std::string::npos);
+  CHECK(junit.find("failures=\"3\"") != std::string::npos);
+}
+
+TEST_CASE("a merge names every missing and duplicate shard", "[campaign]") {
+  std::vector<MergeInput> inputs = shard_files(4);
+  inputs[2] = inputs[1];
+  inputs[2].name = "copy.json";
+  const CampaignMerge merge = merge_campaign(inputs);
+  REQUIRE(merge.errors.size() == 2);
+  CHECK(merge.errors[0] == "shard 1/4 appears 2 times: shard-1.json, copy.json");
+  CHECK(merge.errors[1] == "shard 2/4 is missing: no result file for it");
+}
+
+TEST_CASE("a merge refuses shards of different campaigns", "[campaign]") {
+  // Goal: one campaign is one build, generator, budget, seed range and shard count.
+  const auto refused = [](auto change) {
+    std::vector<MergeInput> inputs = shard_files(2);
+    change(inputs[1].result);
+    const CampaignMerge merge = merge_campaign(inputs);
+    return merge.errors.empty() ? std::string() : merge.errors.front();
+  };
+  CHECK(refused([](CampaignResult& r) { r.commit = "fedcba987654"; }).find("commit") !=
+        std::string::npos);
+  CHECK(refused([](CampaignResult& r) { r.budget_us *= 2; }).find("budget") != std::string::npos);
+  CHECK(refused([](CampaignResult& r) { r.seed_start = 1; }).find("seed range") !=
+        std::string::npos);
+  CHECK(refused([](CampaignResult& r) { r.generator_version += 1; }).find("generator") !=
+        std::string::npos);
+  CHECK(refused([](CampaignResult& r) { r.distsim_version = "1.0.0"; }).find("version") !=
+        std::string::npos);
+  CHECK(refused([](CampaignResult&) {}).empty());
+}
+
+TEST_CASE("a shard stopped by the time limit is a gap in the merge, never a pass", "[campaign]") {
+  // Goal: incomplete coverage is reported with the seeds not explored. Method: shard 1/3 ran 2
+  // of its 4 seeds (1, 4) and no world failed anywhere.
+  std::vector<MergeInput> inputs = shard_files(3);
+  for (MergeInput& input : inputs) input.result.failures.clear();
+  inputs[1].result.worlds_run = 2;
+  inputs[1].result.stopped_by = "time_limit";
+  const CampaignMerge merge = merge_campaign(inputs);
+  REQUIRE(merge.errors.empty());
+  CHECK(explore_exit_status(merge.total) == 1);
+  const std::string summary = explore_summary_text(merge.total, merge.shards, "out");
+  CHECK(summary ==
+        "GAP shard 1/3: explored 2 of 4 worlds (stopped at --time-limit); not explored: seeds "
+        "7..10 in steps of 3\n"
+        "explored 10 of 12 worlds (seeds 0..11): 0 failed; 2 seeds not explored\n");
+  const std::string junit = explore_junit_xml(merge.total, merge.shards, "out");
+  CHECK(junit.find("type=\"coverage_gap\"") != std::string::npos);
+  // The shard's own file says so too, and reads back.
+  const CampaignResultRead read = read_campaign_result(campaign_result_json(inputs[1].result));
+  REQUIRE(read.result.has_value());
+  CHECK(read.result->stopped_by == "time_limit");
+  CHECK(read.result->next_seed() == 7);
+}
+
+TEST_CASE("the JSON reader decodes escapes and refuses what is not JSON without throwing",
+          "[campaign]") {
+  const auto read = [](const std::string& text) { return JsonReader(text).read(); };
+  const auto decoded = read(R"({"a": "\u00e9\ud83d\ude00\n"})");
+  REQUIRE(decoded.has_value());
+  CHECK(decoded->at("a").text == "\xC3\xA9\xF0\x9F\x98\x80\n");
+  for (const char* bad : {R"({"a": "\u12"})", R"({"a": "\ud83d"})", R"({"a": 1, "a": 2})",
+                          R"([1,])", "{} x", R"({"a": 01})", "nul"}) {
+    INFO(bad);
+    CHECK_FALSE(read(bad).has_value());
+  }
+  CHECK(read("18446744073709551615")->unsigned_integer() == UINT64_MAX);
+  CHECK_FALSE(read("18446744073709551616")->unsigned_integer().has_value());
+  CHECK_FALSE(read("-1")->unsigned_integer().has_value());
+}
+
+}  // namespace
+}  // namespace distsim::sim
