@@ -33,11 +33,11 @@ TEST_CASE("a JUnit document has one testcase per case and the totals of each sui
   // Goal: the structure reporters read. Method: a suite with a pass, a failure, an error and a
   // skip; compare the whole document.
   JUnitSuite suite{"s", {}};
-  suite.cases.push_back({"dir", "a.yaml", "dir/a.yaml", JUnitCase::Result::passed, "", "", ""});
-  suite.cases.push_back(
-      {"dir", "b.yaml", "", JUnitCase::Result::failure, "expectation", "x <1>", "x <1>\nrepro\n"});
-  suite.cases.push_back({"dir", "c.yaml", "", JUnitCase::Result::error, "", "bad", "bad\n"});
-  suite.cases.push_back({"dir", "d.yaml", "", JUnitCase::Result::skipped, "", "why", ""});
+  suite.cases.push_back({"dir", "a.yaml", "dir/a.yaml", JUnitCase::Result::passed, "", "", "", ""});
+  suite.cases.push_back({"dir", "b.yaml", "", JUnitCase::Result::failure, "expectation", "x <1>",
+                         "x <1>\nrepro\n", ""});
+  suite.cases.push_back({"dir", "c.yaml", "", JUnitCase::Result::error, "", "bad", "bad\n", ""});
+  suite.cases.push_back({"dir", "d.yaml", "", JUnitCase::Result::skipped, "", "why", "", ""});
   CHECK(junit_xml("top", {suite}) ==
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<testsuites name=\"top\" tests=\"4\" failures=\"1\" errors=\"1\">\n"
@@ -55,6 +55,16 @@ TEST_CASE("a JUnit document has one testcase per case and the totals of each sui
         "    </testcase>\n"
         "  </testsuite>\n"
         "</testsuites>\n");
+}
+
+TEST_CASE("a failed testcase's system-out follows its failure and is escaped", "[junit]") {
+  JUnitSuite suite{"s", {}};
+  suite.cases.push_back({"dir", "b.yaml", "", JUnitCase::Result::failure, "expectation", "x", "x\n",
+                         "attempts\n  held by <w>\n"});
+  const std::string xml = junit_xml("top", {suite});
+  CHECK(xml.find("<failure type=\"expectation\" message=\"x\">x\n</failure>\n"
+                 "      <system-out>attempts\n  held by &lt;w&gt;\n</system-out>\n"
+                 "    </testcase>\n") != std::string::npos);
 }
 
 }  // namespace

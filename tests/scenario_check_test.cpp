@@ -56,11 +56,13 @@ TEST_CASE("a missing path and a folder without scenarios are problems", "[check]
 
 TEST_CASE("the check lines name the file and the first problem", "[check]") {
   // Goal: the line formats CI logs show. Method: one result of each outcome.
-  ScenarioCheck passed{"a.yaml", "A", CheckOutcome::passed, {}, ""};
+  ScenarioCheck passed{"a.yaml", "A", CheckOutcome::passed, {}, "", {}, ""};
   CHECK(check_line(passed) == "PASS a.yaml (A)");
-  ScenarioCheck failed{"b.yaml", "B", CheckOutcome::failed, {"x: expected 1, got 2", "y"}, "R"};
+  ScenarioCheck failed{"b.yaml", "B", CheckOutcome::failed, {"x: expected 1, got 2", "y"}, "R",
+                       {},       ""};
   CHECK(check_line(failed) == "FAIL b.yaml: x: expected 1, got 2 (and 1 more); reproduce with: R");
-  ScenarioCheck error{"c.yaml", "", CheckOutcome::error, {"c.yaml:3:1: unknown key 'q'"}, ""};
+  ScenarioCheck error{"c.yaml", "", CheckOutcome::error, {"c.yaml:3:1: unknown key 'q'"}, "",
+                      {},       ""};
   CHECK(check_line(error) == "ERROR c.yaml:3:1: unknown key 'q'");
   const CheckTotals totals = check_totals({passed, failed, error});
   CHECK(totals.passed == 1);

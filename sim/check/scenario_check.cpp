@@ -10,6 +10,7 @@
 #include <set>
 
 #include "model/assert.h"
+#include "sim/check/evidence.h"
 #include "sim/check/verdict.h"
 #include "sim/core/limits.h"
 #include "sim/core/ordered_pool.h"
@@ -51,8 +52,25 @@ std::string problem_text(const std::string& file, const SetupProblem& problem) {
       .to_string();
 }
 
+// The block a CI reader needs to judge one failed expectation without running anything.
+std::string failure_detail(const RunResult& run, const ExpectationResult& result) {
+  const ExpectationEvidence evidence = expectation_evidence(run, result);
+  std::string text = expectation_failure_text(result) + "\n  " + evidence.decided + "\n";
+  for (const std::string& line : evidence.lines) text += "  " + line + "\n";
+  return text;
+}
+
+std::string attempts_text(const RunResult& run) {
+  std::string text;
+  for (const model::PackageStatus& package : run.packages) {
+    text += fmt::format("package {} ({}):\n", package.id, model::package_state_name(package.state));
+    for (const std::string& line : attempt_table(run, package.id)) text += "  " + line + "\n";
+  }
+  return text.empty() ? "no package arrived\n" : text;
+}
+
 // Runs a scenario that loaded and can run, and judges it.
-void run_and_judge(const Scenario& scenario, ScenarioCheck& check) {
+void run_and_judge(const Scenario& scenario, std::string_view program, ScenarioCheck& check) {
   RunOptions options;
   options.trace = false;  // expectations read the run's results, not its trace
   const RunResult run = run_world(scenario, options);
@@ -67,17 +85,20 @@ void run_and_judge(const Scenario& scenario, ScenarioCheck& check) {
                                          run_outcome_name(run.outcome), run.events_executed));
   }
   for (const ExpectationResult& result : verdict.expectations) {
-    if (!result.ok) check.problems.push_back(expectation_failure_text(result));
+    if (result.ok) continue;
+    check.problems.push_back(expectation_failure_text(result));
+    check.failure_details.push_back(failure_detail(run, result));
   }
-  check.repro = repro_command(scenario, run);
+  check.attempts = attempts_text(run);
+  check.repro = repro_command(scenario, run, program);
   DISTSIM_ASSERT(!check.problems.empty());
 }
 
-void check_loaded(const Scenario& scenario, ScenarioCheck& check) {
+void check_loaded(const Scenario& scenario, std::string_view program, ScenarioCheck& check) {
   check.name = scenario.name;
   const std::vector<SetupProblem> unsupported = unsupported_features(scenario);
   if (unsupported.empty()) {
-    run_and_judge(scenario, check);
+    run_and_judge(scenario, program, check);
     return;
   }
   check.outcome = CheckOutcome::error;
@@ -127,7 +148,7 @@ LoadResult validate_scenario_file(const std::string& path) {
   return result;
 }
 
-ScenarioCheck check_scenario_file(const std::string& path) {
+ScenarioCheck check_scenario_file(const std::string& path, std::string_view program) {
   ScenarioCheck check;
   check.file = path;
   std::optional<uint64_t> seed;
@@ -139,14 +160,14 @@ ScenarioCheck check_scenario_file(const std::string& path) {
       return check;
     }
     seed = loaded.scenario->seed;
-    check_loaded(*loaded.scenario, check);
+    check_loaded(*loaded.scenario, program, check);
   } catch (const std::exception& error) {
     check.outcome = CheckOutcome::internal_error;
     check.problems = {
         fmt::format("internal error in distsim: {}; please report it with the "
                     "scenario file",
                     error.what())};
-    check.repro = seed ? fmt::format("distsim run '{}' --seed {}", path, *seed) : "";
+    check.repro = seed ? fmt::format("{} run '{}' --seed {}", program, path, *seed) : "";
   }
   return check;
 }
@@ -159,7 +180,8 @@ std::vector<ScenarioCheck> check_scenario_files(
   std::vector<ScenarioCheck> results;
   results.reserve(files.size());
   run_in_order<ScenarioCheck>(
-      files.size(), options.jobs, [&](size_t index) { return check_scenario_file(files[index]); },
+      files.size(), options.jobs,
+      [&](size_t index) { return check_scenario_file(files[index], options.program); },
       [&](size_t, const ScenarioCheck& check) {
         on_result(check);
         results.push_back(check);

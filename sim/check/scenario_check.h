@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/scenario/scenario.h"
@@ -44,15 +45,23 @@ struct ScenarioCheck {
   // error: the problems as FILE:LINE:COL: message; internal_error: what went wrong.
   std::vector<std::string> problems;
   std::string repro;  // failed and internal_error: the command that reproduces the run
+  // failed: per failed expectation, its line, when it was decided (virtual time and site clock)
+  // and its evidence (sim/check/evidence.h), one block of lines each.
+  std::vector<std::string> failure_details;
+  // failed: every package's attempt table with the handles to blame for each failed attempt.
+  std::string attempts;
 };
 
 struct CheckOptions {
   uint32_t jobs = 1;  // runs at once, 1..kCheckJobsMax
+  // How repro commands name the program: the path the user ran it by (tools/cli/main.cpp).
+  std::string program = "distsim";
 };
 
 // Loads, runs (without a trace) and judges one scenario file. Never throws: a bug in distsim
 // becomes an internal_error result naming the seed.
-[[nodiscard]] ScenarioCheck check_scenario_file(const std::string& path);
+[[nodiscard]] ScenarioCheck check_scenario_file(const std::string& path,
+                                                std::string_view program = "distsim");
 
 // Checks every file, options.jobs at a time, and calls `on_result` on the calling thread for
 // each result in the order of `files`, as soon as it and those before it are done. Returns the

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "sim/core/trace.h"
 
 namespace distsim::sim {
@@ -30,11 +33,30 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run) {
   }
 }
 
-std::string repro_command(const Scenario& scenario, const RunResult& run) {
-  std::string quoted_file;  // inside POSIX shell single quotes, a ' is written '\''
-  for (const char c : scenario.file)
-    quoted_file += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  std::string command = fmt::format("distsim run '{}' --seed {}", quoted_file, run.seed);
+namespace {
+
+// Inside POSIX shell single quotes, a ' is written '\''.
+std::string single_quoted(std::string_view text) {
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// A program path made only of these characters needs no quotes.
+bool shell_safe(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("/._-+:@%,=").find(c) != std::string_view::npos;
+  });
+}
+
+}  // namespace
+
+std::string repro_command(const Scenario& scenario, const RunResult& run,
+                          std::string_view program) {
+  std::string command =
+      fmt::format("{} run {} --seed {}", shell_safe(program) ? program : single_quoted(program),
+                  single_quoted(scenario.file), run.seed);
   if (run.until_us != scenario.until_us)
     command += fmt::format(" --until {}", duration_text(run.until_us));
   return command;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/check/expectations.h"
@@ -24,8 +25,11 @@ struct RunVerdict {
 // the run, except script steps' own, which were traced when the step ran.
 void trace_expectations(const RunVerdict& verdict, RunResult& run);
 
-// "distsim run 'scenarios/x.yaml' --seed 7" (with --until when it differs from the file's).
-[[nodiscard]] std::string repro_command(const Scenario& scenario, const RunResult& run);
+// "distsim run 'scenarios/x.yaml' --seed 7" (with --until when it differs from the file's);
+// `program` names the binary as the user ran it ("distsim", "./build/distsim"), quoted for a
+// POSIX shell when it needs quoting.
+[[nodiscard]] std::string repro_command(const Scenario& scenario, const RunResult& run,
+                                        std::string_view program = "distsim");
 
 // "S0100001 attempts: expected 2, got 3 (at 02:00:02.921) [line 33]".
 [[nodiscard]] std::string expectation_failure_text(const ExpectationResult& result);

@@ -38,6 +38,16 @@ std::string joined_lines(const std::vector<std::string>& lines) {
   return text;
 }
 
+// The run-level problems (a run cut short), each failed expectation's block, then the attempts.
+std::string failure_text(const ScenarioCheck& check) {
+  std::string text;
+  for (const std::string& problem : check.problems) {
+    if (problem.rfind("run stopped early", 0) == 0) text += problem + "\n";
+  }
+  for (const std::string& detail : check.failure_details) text += detail;
+  return text + "attempts\n" + check.attempts;
+}
+
 JUnitCase junit_case(const ScenarioCheck& check) {
   JUnitCase testcase;
   testcase.classname = classname_of(check.file);
@@ -60,8 +70,12 @@ JUnitCase junit_case(const ScenarioCheck& check) {
       break;
   }
   testcase.message = first_problem(check) + more_text(check);
-  testcase.text = joined_lines(check.problems);
+  // A failed expectation comes with when it was decided and its evidence; the attempt table
+  // with the blame goes to <system-out> as well, where CI tools show it beside the failure.
+  testcase.text =
+      check.failure_details.empty() ? joined_lines(check.problems) : failure_text(check);
   if (!check.repro.empty()) testcase.text += fmt::format("reproduce with: {}\n", check.repro);
+  if (!check.attempts.empty()) testcase.system_out = "attempts\n" + check.attempts;
   return testcase;
 }
 

@@ -103,6 +103,10 @@ std::string testcase_xml(const JUnitCase& testcase) {
   } else {
     out += fmt::format(">{}</{}>\n", xml_escape(testcase.text, XmlContext::text), element);
   }
+  if (!testcase.system_out.empty()) {
+    out += fmt::format("      <system-out>{}</system-out>\n",
+                       xml_escape(testcase.system_out, XmlContext::text));
+  }
   return out + "    </testcase>\n";
 }
 

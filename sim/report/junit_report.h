@@ -15,9 +15,10 @@ struct JUnitCase {
   std::string name;
   std::string file;  // the `file` attribute; omitted when empty
   Result result = Result::passed;
-  std::string type;     // failure / error: the `type` attribute
-  std::string message;  // failure / error / skipped: the short `message` attribute
-  std::string text;     // failure / error: the element's text
+  std::string type;        // failure / error: the `type` attribute
+  std::string message;     // failure / error / skipped: the short `message` attribute
+  std::string text;        // failure / error: the element's text
+  std::string system_out;  // the testcase's <system-out>; omitted when empty
 };
 
 struct JUnitSuite {

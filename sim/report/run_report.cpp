@@ -6,28 +6,11 @@
 #include <map>
 
 #include "model/distmgr_log.h"
+#include "sim/check/evidence.h"
 #include "sim/core/trace.h"
 
 namespace distsim::sim {
 namespace {
-
-std::string pass_line(const PassRecord& pass) {
-  std::string line =
-      fmt::format("    attempt {:>3}  at {:<12}", pass.attempt, clock_text(pass.start_us));
-  if (!pass.end_us) return line + "  still running at the end";
-  if (pass.result == model::PassResult::interrupted) {
-    return line +
-           fmt::format("  interrupted at {} by a crash of the manager", clock_text(*pass.end_us));
-  }
-  if (pass.result == model::PassResult::success) {
-    return line + fmt::format("  installed at {}", clock_text(*pass.end_us));
-  }
-  line += fmt::format("  failed with error {} ({})", model::win32_code(pass.error),
-                      model::win32_error_name(pass.error));
-  if (pass.next_retry_us)
-    return line + fmt::format(", retry at {}", clock_text(*pass.next_retry_us));
-  return line + ", not retried";
-}
 
 void append_packages(std::string& out, const RunResult& run) {
   out += "packages\n";
@@ -38,9 +21,7 @@ void append_packages(std::string& out, const RunResult& run) {
         fmt::format("  {} \"{}\": {} since {}, {} attempts, {} retries\n", package.id, package.name,
                     model::package_state_name(package.state),
                     clock_text(package.state_since_us.value_or(0)), package.attempt_count, retries);
-    for (const PassRecord& pass : run.passes) {
-      if (pass.package_id == package.id) out += pass_line(pass) + "\n";
-    }
+    for (const std::string& line : attempt_table(run, package.id)) out += "    " + line + "\n";
     for (const auto& dp : package.distribution_points) {
       out += fmt::format("    DP {}: {}, {} copy attempts{}\n", dp.dp_name,
                          model::dp_state_name(dp.state), dp.attempt_count,
@@ -75,6 +56,56 @@ std::string expectation_line(const ExpectationResult& result) {
   if (result.t_us) line += fmt::format(" (at {})", clock_text(*result.t_us));
   if (result.position.line > 0) line += fmt::format(" [line {}]", result.position.line);
   return line;
+}
+
+std::string culprit_json(const Culprit& culprit) {
+  const auto names = [](const std::vector<std::string>& list) {
+    std::string out = "[";
+    for (size_t index = 0; index < list.size(); ++index) {
+      out += (index ? "," : "") + json_quote(list[index]);
+    }
+    return out + "]";
+  };
+  std::string out = fmt::format(
+      "{{\"actor\":{},\"holder_kind\":{},\"app_type\":{},\"handle\":{},\"path\":{},"
+      "\"access\":{},\"share\":{},\"since_us\":{}",
+      json_quote(culprit.actor), json_quote(culprit.holder_kind),
+      json_quote(rm_app_type_name(culprit.app_type)), culprit.handle, json_quote(culprit.path),
+      names(model::access_names(culprit.access)), names(model::share_names(culprit.share)),
+      culprit.since_us);
+  if (culprit.by_lock) {
+    out += fmt::format(",\"lock\":{{\"offset\":{},\"length\":{},\"exclusive\":{}}}",
+                       culprit.lock_offset, culprit.lock_length,
+                       culprit.lock_exclusive ? "true" : "false");
+  }
+  return out + "}";
+}
+
+// Every pass in run order; a failed one with the refused operation and the handles to blame.
+std::string attempts_json(const RunResult& run) {
+  std::string out = "[";
+  for (size_t index = 0; index < run.passes.size(); ++index) {
+    const PassRecord& pass = run.passes[index];
+    out += fmt::format(
+        "{}{{\"package\":{},\"attempt\":{},\"start_us\":{},\"end_us\":{},\"result\":{},"
+        "\"win32\":{}",
+        index ? "," : "", json_quote(pass.package_id), pass.attempt, pass.start_us,
+        pass.end_us ? fmt::format("{}", *pass.end_us) : "null",
+        pass.end_us ? json_quote(model::pass_result_name(pass.result)) : "\"running\"",
+        model::win32_code(pass.error));
+    if (pass.refusal) {
+      out += fmt::format(",\"refused\":{{\"operation\":{},\"path\":{},\"t_us\":{}}}",
+                         json_quote(pass.refusal->operation), json_quote(pass.refusal->path),
+                         pass.refusal->t_us);
+      out += ",\"blame\":[";
+      for (size_t at = 0; at < pass.refusal->culprits.size(); ++at) {
+        out += (at ? "," : "") + culprit_json(pass.refusal->culprits[at]);
+      }
+      out += "]";
+    }
+    out += "}";
+  }
+  return out + "]";
 }
 
 }  // namespace
@@ -119,12 +150,12 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
   out +=
       fmt::format("\nFAIL: {} of {} expectations failed{}\n", verdict.failed_count,
                   verdict.expectations.size(), verdict.outcome_ok ? "" : ", the run was cut short");
-  out += fmt::format("reproduce with: {}\n", repro_command(scenario, run));
+  out += fmt::format("reproduce with: {}\n", repro_command(scenario, run, options.program));
   return out;
 }
 
-std::string summary_json(const Scenario& scenario, const RunResult& run,
-                         const RunVerdict& verdict) {
+std::string summary_json(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict,
+                         std::string_view program) {
   std::string out = fmt::format(
       "{{\"scenario\":{},\"file\":{},\"seed\":{},\"until_us\":{},\"profile\":{},\"kernel_events\":{"
       "},"
@@ -160,11 +191,21 @@ std::string summary_json(const Scenario& scenario, const RunResult& run,
   out += "},\"expectations\":[";
   for (size_t index = 0; index < verdict.expectations.size(); ++index) {
     const auto& result = verdict.expectations[index];
-    out += fmt::format("{}{{\"what\":{},\"ok\":{},\"expected\":{},\"actual\":{}}}",
-                       index ? "," : "", json_quote(result.what), result.ok ? "true" : "false",
+    out += fmt::format("{}{{\"what\":{},\"ok\":{},\"expected\":{},\"actual\":{}", index ? "," : "",
+                       json_quote(result.what), result.ok ? "true" : "false",
                        json_quote(result.expected), json_quote(result.actual));
+    if (!result.ok) {
+      const ExpectationEvidence evidence = expectation_evidence(run, result);
+      out += fmt::format(",\"decided\":{},\"evidence\":[", json_quote(evidence.decided));
+      for (size_t line = 0; line < evidence.lines.size(); ++line) {
+        out += (line ? "," : "") + json_quote(evidence.lines[line]);
+      }
+      out += "]";
+    }
+    out += "}";
   }
-  out += fmt::format("],\"repro\":{}}}\n", json_quote(repro_command(scenario, run)));
+  out += "],\"attempts\":" + attempts_json(run);
+  out += fmt::format(",\"repro\":{}}}\n", json_quote(repro_command(scenario, run, program)));
   return out;
 }
 

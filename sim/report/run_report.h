@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/check/verdict.h"
@@ -13,12 +14,16 @@ namespace distsim::sim {
 
 struct SummaryOptions {
   bool quiet = false;  // only failures (and the repro line)
+  // How the repro line names the program: the path the user ran it by (tools/cli/main.cpp).
+  std::string program = "distsim";
 };
 
 [[nodiscard]] std::string summary_text(const Scenario& scenario, const RunResult& run,
                                        const RunVerdict& verdict, const SummaryOptions& options);
+// With "attempts": every pass, a failed one with the refused operation and its "blame".
 [[nodiscard]] std::string summary_json(const Scenario& scenario, const RunResult& run,
-                                       const RunVerdict& verdict);
+                                       const RunVerdict& verdict,
+                                       std::string_view program = "distsim");
 // time_us,time,id,severity,component,package,dp,text (RFC 4180 quoting).
 [[nodiscard]] std::string status_csv(const RunResult& run);
 // Distmgr.log: one formatted line per log record, CRLF-free, newline-terminated.

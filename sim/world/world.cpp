@@ -144,7 +144,9 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
   std::map<std::pair<std::string, bool>, int> active_faults_;  // (DP, unreachable?) -> count
   std::vector<std::unique_ptr<Holder>> holders_;
-  std::vector<Holder*> vfs_watchers_;  // the holders that react to file operations
+  std::vector<Holder*> vfs_watchers_;       // the holders that react to file operations
+  ActorKinds actor_kinds_;                  // who each VFS actor is, for blame
+  std::optional<Refusal> manager_refusal_;  // the manager's last refused file operation
   // One wake-up target per manager process; the kernel may still hold events for dead ones.
   std::vector<std::unique_ptr<ManagerWakes>> manager_wakes_;
   PackageArrivals package_arrivals_{*this};
@@ -163,6 +165,7 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
       event_budget_(options.event_budget),
       capture_files_(options.capture_files) {
   vfs_.set_observer(this);
+  actor_kinds_.add(manager_actor_, std::string(kManagerHolderKind), RmAppType::service);
   build_distribution_points();  // first: filesystem entries may live on DP shares
   build_filesystem();
   start_manager(false);
@@ -217,7 +220,11 @@ void World::build_distribution_points() {
 void World::build_holders() {
   const HolderContext context{kernel_,          vfs_,        result_.trace, result_.holder_findings,
                               result_.until_us, result_.seed};
-  for (const HolderSpec& spec : scenario_.holders) holders_.push_back(make_holder(context, spec));
+  for (const HolderSpec& spec : scenario_.holders) {
+    holders_.push_back(make_holder(context, spec));
+    actor_kinds_.add(holders_.back()->actor(), std::string(enum_name(kHolderKindNames, spec.kind)),
+                     rm_app_type_of(spec.kind));
+  }
   for (auto& holder : holders_) {
     if (holder->watches_vfs()) vfs_watchers_.push_back(holder.get());
   }
@@ -374,6 +381,11 @@ void World::pass_ended(const model::PassEndReport& report) {
   pass->end_us = kernel_.now();
   pass->result = report.result;
   pass->error = report.error;
+  // The refusal that ended the pass happened in this same event, so it is the manager's last.
+  if (report.error != Win32Error::ok && manager_refusal_ && manager_refusal_->t_us == now() &&
+      manager_refusal_->error == report.error) {
+    pass->refusal = manager_refusal_;
+  }
   record("pass_end", {{"package", report.package_id},
                       {"attempt", static_cast<int64_t>(report.attempt)},
                       {"result", std::string(model::pass_result_name(report.result))},
@@ -428,6 +440,11 @@ void World::log_line(const model::LogLineReport& line) {
 }
 
 void World::on_vfs_event(const VfsEvent& event) {
+  if (event.actor == manager_actor_ && event.result != Win32Error::ok) {
+    manager_refusal_ =
+        Refusal{event.t_us, std::string(vfs_operation_name(event.operation)), event.path,
+                event.result, actor_kinds_.culprits(vfs_, vfs_.last_blame())};
+  }
   trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect
   for (Holder* holder : vfs_watchers_) holder->on_vfs_event(event);
 }
@@ -459,6 +476,10 @@ void World::trace_vfs_event(const VfsEvent& event) {
       fields.push_back({"win32", win32});
       fields.push_back({"result", result_name(event.result)});
       break;
+  }
+  if (event.result != Win32Error::ok && !vfs_.last_blame().empty()) {
+    fields.push_back(
+        {"blame", culprit_trace_texts(actor_kinds_.culprits(vfs_, vfs_.last_blame()))});
   }
   result_.trace.add(event.t_us, actor, vfs_operation_name(event.operation), std::move(fields));
 }

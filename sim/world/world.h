@@ -18,6 +18,7 @@
 #include "sim/core/trace.h"
 #include "sim/holders/holder.h"
 #include "sim/scenario/scenario.h"
+#include "sim/world/blame.h"
 
 namespace distsim::sim {
 
@@ -51,6 +52,9 @@ struct PassRecord {
   model::PassResult result = model::PassResult::success;
   Win32Error error = Win32Error::ok;
   std::optional<TimeUs> next_retry_us;
+  // The manager's refused file operation that ended the pass with `error`, and the handles
+  // that caused it; empty when the pass succeeded or no file operation was refused.
+  std::optional<Refusal> refusal;
 };
 
 struct RunResult {

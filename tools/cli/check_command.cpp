@@ -28,7 +28,7 @@ int check_command(const CheckCommandOptions& options, std::ostream& out, std::os
     for (const std::string& problem : list.problems) err << problem << '\n';
     return kExitCannotRun;
   }
-  const sim::CheckOptions check_options{options.jobs};
+  const sim::CheckOptions check_options{options.jobs, options.program};
   const auto report = [&out, &err](const sim::ScenarioCheck& check) {
     out << sim::check_line(check) << '\n' << std::flush;
     if (check.outcome != sim::CheckOutcome::error) return;

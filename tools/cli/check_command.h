@@ -13,6 +13,7 @@ struct CheckCommandOptions {
   std::vector<std::string> paths;  // files, or directories searched for *.yaml
   std::string junit_path;          // empty: no JUnit file
   uint32_t jobs = 1;
+  std::string program = "distsim";  // how repro commands name the binary (main.cpp)
 };
 
 // Returns the exit status, the worst of all scenarios: 3 if distsim hit a bug in any, else 2 if

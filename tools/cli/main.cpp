@@ -55,12 +55,31 @@ constexpr const char* kValidateDetails =
     "  distsim validate my-scenario.yaml\n\n"
     "Exit status: 0 every file is valid, 2 otherwise.";
 
+constexpr const char* kRunDetails =
+    "Each failed attempt names the file operation that was refused and the handles to blame:\n"
+    "who held them (holder kind and Restart Manager application type), since when, and with\n"
+    "which access and share mode. --json gives the same as \"attempts\" with \"blame\".\n\n"
+    "Examples:\n"
+    "  distsim run scenarios/q207416-temp-source.yaml\n"
+    "  distsim run scenarios/q207416-temp-source.yaml --seed 7 --until 6h --quiet\n"
+    "  distsim run scenarios/q207416-temp-source.yaml --trace out.jsonl --log Distmgr.log\n"
+    "  distsim run scenarios/q207416-temp-source.yaml --json > summary.json\n\n"
+    "Exit status: 0 every expectation held; 1 an expectation or invariant failed, or the run\n"
+    "was cut short (the summary ends with a repro command); 2 could not run (bad scenario, flag\n"
+    "or output path); 3 internal error (please report it with the scenario and seed).";
+
+constexpr const char* kVersionDetails =
+    "Example:\n"
+    "  distsim version\n\n"
+    "Exit status: 0.";
+
 void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   CLI::App* run = app.add_subcommand(
       "run",
       "Run one scenario and print a summary: per package the attempts, retries and final state, "
       "the status messages raised, each expectation with PASS/FAIL, and a repro command on "
       "failure.");
+  run->footer(kRunDetails);
   run->add_option("scenario", options.scenario_path, "The scenario file (YAML, version 1)")
       ->required();
   run->add_option("--seed", options.seed,
@@ -172,6 +191,12 @@ void add_validate_command(CLI::App& app, distsim::cli::ValidateCommandOptions& o
   validate->add_option("paths", options.paths, "Scenario files or directories")->required();
 }
 
+// argv[0] as typed when it holds a '/' (a path the user can run again), else "distsim".
+std::string program_name(const char* argv0) {
+  const std::string typed = argv0 == nullptr ? std::string() : std::string(argv0);
+  return typed.find('/') == std::string::npos ? std::string("distsim") : typed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -188,7 +213,13 @@ int main(int argc, char** argv) {
   distsim::cli::ExploreCommandOptions explore_options;
   add_explore_command(app, explore_options);
   app.add_subcommand("version",
-                     "Print the distsim version, the commit it was built from and the build type");
+                     "Print the distsim version, the commit it was built from and the build type")
+      ->footer(kVersionDetails);
+  // Repro commands name the binary as it was run: a path as typed, a bare name as `distsim`
+  // (found on PATH either way).
+  const std::string program = program_name(argc > 0 ? argv[0] : nullptr);
+  run_options.program = program;
+  check_options.program = program;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -107,9 +107,9 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
     return kExitCannotRun;
   }
   if (options.json) {
-    out << sim::summary_json(scenario, run, verdict);
+    out << sim::summary_json(scenario, run, verdict, options.program);
   } else {
-    out << sim::summary_text(scenario, run, verdict, {options.quiet});
+    out << sim::summary_text(scenario, run, verdict, {options.quiet, options.program});
   }
   return verdict.passed() ? kExitOk : kExitFinding;
 }

@@ -20,6 +20,7 @@ struct RunCommandOptions {
   std::string report_path;        // self-contained HTML page with an SVG timeline
   bool json = false;
   bool quiet = false;
+  std::string program = "distsim";  // how the repro line names the binary (main.cpp)
 };
 
 // Returns the exit status. Never throws for bad input; a bug reaches main() as an exception.

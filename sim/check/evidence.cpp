@@ -1,0 +1,195 @@
+// The evidence behind judged expectations and the attempt table with blame. Which evidence fits a
+// result is read from its `what`, as evaluate_expectations words it: "<package> attempts",
+// "<package> on <DP>", "status message <id> count", "component status", ...
+#include "sim/check/evidence.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+
+#include "model/component_status.h"
+#include "model/distmgr_log.h"
+
+namespace distsim::sim {
+namespace {
+
+// A status message count lists at most this many of the messages it counted.
+constexpr size_t kEvidenceMessagesMax = 20;
+
+const model::PackageStatus* package_named_by(const RunResult& run, const std::string& what) {
+  const std::string first = what.substr(0, what.find(' '));
+  for (const model::PackageStatus& status : run.packages) {
+    if (status.id == first) return &status;
+  }
+  return nullptr;
+}
+
+std::string names_text(const std::vector<std::string>& names, std::string_view prefix) {
+  if (names.empty()) return "none";
+  std::string text;
+  for (const std::string& name : names) {
+    if (!text.empty()) text += '|';
+    text += name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+  }
+  return text;
+}
+
+std::string operation_verb(const std::string& operation) {
+  if (operation == "open") return "opening";
+  if (operation == "delete") return "deleting";
+  if (operation == "rename") return "renaming";
+  if (operation == "read") return "reading";
+  if (operation == "write") return "writing";
+  if (operation == "lock") return "locking";
+  return operation;
+}
+
+void add_package_evidence(const RunResult& run, const model::PackageStatus& status,
+                          const std::string& what, std::vector<std::string>& lines) {
+  lines.push_back(fmt::format("package {}: {} since {}, {} attempts", status.id,
+                              model::package_state_name(status.state),
+                              clock_text(status.state_since_us.value_or(0)), status.attempt_count));
+  const size_t on = what.find(" on ");
+  if (on != std::string::npos) {
+    const std::string dp = what.substr(on + 4);
+    for (const model::DpStatus& each : status.distribution_points) {
+      if (upper_ascii(each.dp_name) != upper_ascii(dp)) continue;
+      lines.push_back(fmt::format("DP {}: {}, {} copy attempts, last error {}", each.dp_name,
+                                  model::dp_state_name(each.state), each.attempt_count,
+                                  model::win32_code(each.last_error)));
+    }
+  }
+  lines.push_back("attempts counted:");
+  for (const std::string& line : attempt_table(run, status.id)) lines.push_back("  " + line);
+}
+
+void add_status_evidence(const RunResult& run, const std::string& what,
+                         std::vector<std::string>& lines) {
+  // "status message 2302 count" / "status message 2302 count for S0100001"
+  const std::string rest = what.substr(std::string("status message ").size());
+  const uint32_t id = static_cast<uint32_t>(std::strtoul(rest.c_str(), nullptr, 10));
+  const size_t for_at = rest.find(" for ");
+  const std::string package = for_at == std::string::npos ? "" : rest.substr(for_at + 5);
+  const bool sequence = rest.rfind("sequence", 0) == 0;
+  size_t listed = 0;
+  size_t matched = 0;
+  for (const model::StatusMessage& message : run.status_messages) {
+    if (!package.empty() && message.package_id != package) continue;
+    if (!sequence && message.id != id) continue;
+    ++matched;
+    if (listed >= kEvidenceMessagesMax) continue;
+    ++listed;
+    lines.push_back(fmt::format("  {} {} {}{}{}", clock_text(message.t_us), message.id,
+                                model::severity_letter(message.severity),
+                                message.package_id.empty() ? "" : " " + message.package_id,
+                                message.dp_name.empty() ? "" : " on " + message.dp_name));
+  }
+  lines.insert(lines.end() - static_cast<std::ptrdiff_t>(listed),
+               fmt::format("messages {} ({}{}):", sequence ? "raised" : "counted", matched,
+                           matched > listed ? fmt::format(", first {} listed", listed) : ""));
+}
+
+void add_component_evidence(const RunResult& run, std::vector<std::string>& lines) {
+  const model::SeverityCounts counts = model::count_severities(run.status_messages);
+  const model::ComponentStatusThresholds& thresholds = run.site.status_thresholds;
+  const auto line = [](std::string_view name, uint64_t count, model::SeverityThresholds at) {
+    return fmt::format("{}: {} (Warning at {}, Critical at {})", name, count, at.warning_at,
+                       at.critical_at);
+  };
+  lines.push_back(line("errors", counts.errors, thresholds.errors));
+  lines.push_back(line("warnings", counts.warnings, thresholds.warnings));
+  lines.push_back(line("informational", counts.informational, thresholds.informational));
+}
+
+}  // namespace
+
+std::string site_clock_moment(const model::SiteConfig& site, TimeUs t_us) {
+  static constexpr std::array<std::string_view, 7> kDays{"Sun", "Mon", "Tue", "Wed",
+                                                         "Thu", "Fri", "Sat"};
+  static constexpr std::array<std::string_view, 12> kMonths{
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const model::CivilTime local = model::local_time(site.clock, t_us);
+  return fmt::format("{} {} {} {} {:02}:{:02}:{:02}.{:03} {}", kDays.at(local.weekday % 7),
+                     kMonths.at((local.month + 11) % 12), local.day, local.year, local.hour,
+                     local.minute, local.second, local.millisecond, site.clock.time_zone_name);
+}
+
+std::string pass_outcome_text(const PassRecord& pass) {
+  if (!pass.end_us) return "still running at the end";
+  if (pass.result == model::PassResult::interrupted) {
+    return fmt::format("interrupted at {} by a crash of the manager", clock_text(*pass.end_us));
+  }
+  if (pass.result == model::PassResult::success) {
+    return fmt::format("installed at {}", clock_text(*pass.end_us));
+  }
+  std::string text = fmt::format("failed with error {} ({})", model::win32_code(pass.error),
+                                 model::win32_error_name(pass.error));
+  if (pass.refusal) {
+    text += fmt::format(" {} {}", operation_verb(pass.refusal->operation), pass.refusal->path);
+  }
+  return text;
+}
+
+std::string culprit_text(const Culprit& culprit, const std::string& refused_path) {
+  std::string text =
+      fmt::format("held by {} ({}, {}) since {}, {}, share {}", culprit.actor,
+                  culprit.holder_kind.empty() ? std::string("unknown") : culprit.holder_kind,
+                  rm_app_type_name(culprit.app_type), clock_text(culprit.since_us),
+                  names_text(model::access_names(culprit.access), ""),
+                  names_text(model::share_names(culprit.share), "FILE_SHARE_"));
+  if (culprit.by_lock) {
+    text += fmt::format(", {} byte-range lock of {} bytes at {}",
+                        culprit.lock_exclusive ? "exclusive" : "shared", culprit.lock_length,
+                        culprit.lock_offset);
+  }
+  if (upper_ascii(culprit.path) != upper_ascii(refused_path)) text += " on " + culprit.path;
+  return text;
+}
+
+std::vector<std::string> blame_lines(const PassRecord& pass) {
+  std::vector<std::string> lines;
+  if (!pass.refusal) return lines;
+  for (const Culprit& culprit : pass.refusal->culprits) {
+    lines.push_back(culprit_text(culprit, pass.refusal->path));
+  }
+  return lines;
+}
+
+std::vector<std::string> attempt_table(const RunResult& run, const std::string& package_id) {
+  std::vector<std::string> lines;
+  for (const PassRecord& pass : run.passes) {
+    if (pass.package_id != package_id) continue;
+    std::string line = fmt::format("attempt {:>3}  at {:<12}  {}", pass.attempt,
+                                   clock_text(pass.start_us), pass_outcome_text(pass));
+    const bool failed = pass.end_us && (pass.result == model::PassResult::retry ||
+                                        pass.result == model::PassResult::failed);
+    if (failed) {
+      line += pass.next_retry_us ? fmt::format(", retry at {}", clock_text(*pass.next_retry_us))
+                                 : std::string(", not retried");
+    }
+    lines.push_back(std::move(line));
+    for (const std::string& blame : blame_lines(pass)) lines.push_back("               " + blame);
+  }
+  if (lines.empty()) lines.push_back("(no attempts)");
+  return lines;
+}
+
+ExpectationEvidence expectation_evidence(const RunResult& run, const ExpectationResult& result) {
+  ExpectationEvidence evidence;
+  const TimeUs decided_us = result.t_us.value_or(run.until_us);
+  evidence.decided = fmt::format("decided at {}{} (site clock {})", clock_text(decided_us),
+                                 result.t_us ? "" : ", the end of the run",
+                                 site_clock_moment(run.site, decided_us));
+  if (const model::PackageStatus* status = package_named_by(run, result.what)) {
+    add_package_evidence(run, *status, result.what, evidence.lines);
+  } else if (result.what.rfind("status message ", 0) == 0) {
+    add_status_evidence(run, result.what, evidence.lines);
+  } else if (result.what == "component status") {
+    add_component_evidence(run, evidence.lines);
+  }
+  return evidence;
+}
+
+}  // namespace distsim::sim

@@ -1,0 +1,46 @@
+// Why an expectation came out as it did, for someone reading a CI report without running
+// anything: when it was decided (virtual time and the site clock), and the evidence it was
+// decided on — for counts the attempts counted, for states the last transition, for status
+// message counts the messages counted, for the component status the severity counts and the
+// thresholds. Attempts carry the refused file operation that ended them and the handles to blame.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/site_config.h"
+#include "sim/check/expectations.h"
+#include "sim/world/world.h"
+
+namespace distsim::sim {
+
+struct ExpectationEvidence {
+  // "decided at 02:00:02.921 (site clock Thu Nov 16 2000 10:00:02.921 Coordinated Universal
+  // Time)"; a result without a time of its own was decided at the end of the run.
+  std::string decided;
+  std::vector<std::string> lines;  // the evidence, one fact a line
+};
+
+[[nodiscard]] ExpectationEvidence expectation_evidence(const RunResult& run,
+                                                       const ExpectationResult& result);
+
+// "Thu Nov 16 2000 10:00:02.921 Coordinated Universal Time": the site's local clock at t_us.
+[[nodiscard]] std::string site_clock_moment(const model::SiteConfig& site, TimeUs t_us);
+
+// "failed with error 32 (ERROR_SHARING_VIOLATION) opening C:\Src\Pkg\Thumbs.db": how a pass
+// ended, without its start or retry.
+[[nodiscard]] std::string pass_outcome_text(const PassRecord& pass);
+
+// "held by admin-window (explorer_window, RmExplorer) since 00:00:00, GENERIC_READ|GENERIC_WRITE,
+// share READ" (with the lock range, and the handle's path when it is not the refused one).
+[[nodiscard]] std::string culprit_text(const Culprit& culprit, const std::string& refused_path);
+
+// One line per blamed handle of the pass's refusal (none when nothing is to blame).
+[[nodiscard]] std::vector<std::string> blame_lines(const PassRecord& pass);
+
+// The attempt table of one package: "attempt   1  at 00:00:00.120  failed with ..., retry at
+// 01:00:00.240", each followed by its blame lines (indented), in pass order.
+[[nodiscard]] std::vector<std::string> attempt_table(const RunResult& run,
+                                                     const std::string& package_id);
+
+}  // namespace distsim::sim

@@ -1,0 +1,109 @@
+// Holder kinds to Restart Manager application types, actors to culprits, and the trace form of a
+// culprit.
+#include "sim/world/blame.h"
+
+#include <fmt/format.h>
+
+#include "model/assert.h"
+
+namespace distsim::sim {
+
+std::string_view rm_app_type_name(RmAppType type) {
+  switch (type) {
+    case RmAppType::unknown_app:
+      return "RmUnknownApp";
+    case RmAppType::main_window:
+      return "RmMainWindow";
+    case RmAppType::other_window:
+      return "RmOtherWindow";
+    case RmAppType::service:
+      return "RmService";
+    case RmAppType::explorer:
+      return "RmExplorer";
+    case RmAppType::console:
+      return "RmConsole";
+  }
+  DISTSIM_ASSERT(false && "unknown RmAppType");
+  return "";
+}
+
+RmAppType rm_app_type_of(HolderKind kind) {
+  switch (kind) {
+    case HolderKind::explorer_window:
+      return RmAppType::explorer;
+    case HolderKind::antivirus:
+    case HolderKind::indexer:
+    case HolderKind::backup:
+      return RmAppType::service;
+    case HolderKind::script:
+      return RmAppType::console;
+    case HolderKind::temp_user:
+      return RmAppType::main_window;
+    case HolderKind::dp_client:
+      return RmAppType::unknown_app;
+  }
+  DISTSIM_ASSERT(false && "unknown HolderKind");
+  return RmAppType::unknown_app;
+}
+
+void ActorKinds::add(ActorId actor, std::string holder_kind, RmAppType app_type) {
+  DISTSIM_ASSERT(actor >= 1);
+  if (kinds_.size() < actor) kinds_.resize(actor);
+  kinds_[actor - 1] = Kind{std::move(holder_kind), app_type};
+}
+
+std::vector<Culprit> ActorKinds::culprits(const VirtualFileSystem& vfs,
+                                          const std::vector<BlameEntry>& blame) const {
+  std::vector<Culprit> out;
+  out.reserve(blame.size());
+  for (const BlameEntry& entry : blame) {
+    Culprit culprit;
+    culprit.actor = vfs.actor_name(entry.actor);
+    if (entry.actor >= 1 && entry.actor <= kinds_.size()) {
+      culprit.holder_kind = kinds_[entry.actor - 1].holder_kind;
+      culprit.app_type = kinds_[entry.actor - 1].app_type;
+    }
+    culprit.handle = entry.handle;
+    culprit.path = entry.path;
+    culprit.access = entry.access;
+    culprit.share = entry.share;
+    culprit.since_us = entry.since_us;
+    culprit.by_lock = entry.by_lock;
+    culprit.lock_offset = entry.lock_offset;
+    culprit.lock_length = entry.lock_length;
+    culprit.lock_exclusive = entry.lock_exclusive;
+    out.push_back(std::move(culprit));
+  }
+  return out;
+}
+
+namespace {
+
+std::string names_text(const std::vector<std::string>& names) {
+  return names.empty() ? std::string("0") : fmt::format("{}", fmt::join(names, "|"));
+}
+
+}  // namespace
+
+std::string culprit_trace_text(const Culprit& culprit) {
+  std::string text =
+      fmt::format("actor={} kind={} app={} handle={} since_us={} access={} share={}", culprit.actor,
+                  culprit.holder_kind.empty() ? std::string("unknown") : culprit.holder_kind,
+                  rm_app_type_name(culprit.app_type), culprit.handle, culprit.since_us,
+                  names_text(model::access_names(culprit.access)),
+                  names_text(model::share_names(culprit.share)));
+  if (culprit.by_lock) {
+    text += fmt::format(" lock={}+{}:{}", culprit.lock_offset, culprit.lock_length,
+                        culprit.lock_exclusive ? "exclusive" : "shared");
+  }
+  return text + " path=" + culprit.path;
+}
+
+std::vector<std::string> culprit_trace_texts(const std::vector<Culprit>& culprits) {
+  std::vector<std::string> texts;
+  texts.reserve(culprits.size());
+  for (const Culprit& culprit : culprits) texts.push_back(culprit_trace_text(culprit));
+  return texts;
+}
+
+}  // namespace distsim::sim

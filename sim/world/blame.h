@@ -1,0 +1,88 @@
+// Who is to blame for a refused file operation: the VFS names the conflicting handles
+// (BlameEntry); this file turns their actors into what a person or a Restart Manager query would
+// name: the actor, its holder kind and its Restart Manager application type (RM_APP_TYPE), and
+// keeps the manager's refused operations so each failed attempt can say which handles caused it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/file_access.h"
+#include "model/time.h"
+#include "model/win32_error.h"
+#include "sim/fs/vfs.h"
+#include "sim/scenario/scenario.h"
+
+namespace distsim::sim {
+
+// RM_APP_TYPE of restartmanager.h: what RmGetList reports for the process holding a file.
+enum class RmAppType { unknown_app, main_window, other_window, service, explorer, console };
+
+// "RmUnknownApp", "RmMainWindow", "RmOtherWindow", "RmService", "RmExplorer", "RmConsole".
+[[nodiscard]] std::string_view rm_app_type_name(RmAppType type);
+
+// The documented mapping (sim/README.md, tools/cli/README.md): explorer_window -> RmExplorer;
+// antivirus, indexer, backup -> RmService (they run as services); script -> RmConsole (a script
+// or cmd.exe); temp_user -> RmMainWindow (a user's interactive program: an editor, an archiver);
+// dp_client -> RmUnknownApp (a client reading over the network: the server sees no process it can
+// classify).
+[[nodiscard]] RmAppType rm_app_type_of(HolderKind kind);
+
+// The holder kind reports name for the Distribution Manager's own handles (it is a thread of the
+// SMS Executive service: RmService).
+inline constexpr std::string_view kManagerHolderKind = "distribution_manager";
+
+// One handle blamed for a refusal, as reports show it.
+struct Culprit {
+  std::string actor;        // the VFS actor name: a holder's name, or "distmgr"
+  std::string holder_kind;  // "explorer_window", ..., or kManagerHolderKind
+  RmAppType app_type = RmAppType::unknown_app;
+  HandleId handle = 0;
+  std::string path;
+  model::AccessMask access;
+  model::ShareMode share;
+  model::TimeUs since_us = 0;
+  bool by_lock = false;
+  uint64_t lock_offset = 0;
+  uint64_t lock_length = 0;
+  bool lock_exclusive = false;
+  friend bool operator==(const Culprit&, const Culprit&) = default;
+};
+
+// A refused operation of the manager with the handles that caused it (none for a refusal no
+// handle caused: a missing file, an unreachable share, a full disk).
+struct Refusal {
+  model::TimeUs t_us = 0;
+  std::string operation;  // vfs_operation_name: "open", "delete", "rename", "read", ...
+  std::string path;
+  model::Win32Error error = model::Win32Error::ok;
+  std::vector<Culprit> culprits;
+  friend bool operator==(const Refusal&, const Refusal&) = default;
+};
+
+// Which holder kind each VFS actor is, filled as the world registers actors.
+class ActorKinds {
+ public:
+  void add(ActorId actor, std::string holder_kind, RmAppType app_type);
+  [[nodiscard]] std::vector<Culprit> culprits(const VirtualFileSystem& vfs,
+                                              const std::vector<BlameEntry>& blame) const;
+
+ private:
+  struct Kind {
+    std::string holder_kind;
+    RmAppType app_type = RmAppType::unknown_app;
+  };
+  std::vector<Kind> kinds_;  // by ActorId - 1; unknown actors stay unknown_app
+};
+
+// The trace form of one culprit, machine-splittable and readable:
+// "actor=admin-window kind=explorer_window app=RmExplorer handle=3 since_us=0
+//  access=GENERIC_READ|GENERIC_WRITE share=FILE_SHARE_READ [lock=OFFSET+LENGTH:exclusive|shared]
+//  path=P"
+// (one line; the path comes last, so it may hold any character).
+[[nodiscard]] std::string culprit_trace_text(const Culprit& culprit);
+[[nodiscard]] std::vector<std::string> culprit_trace_texts(const std::vector<Culprit>& culprits);
+
+}  // namespace distsim::sim

@@ -1,0 +1,167 @@
+// Blame and evidence as users meet them: the run summary names the handles behind each failed
+// attempt, --json and the trace carry them, `check --junit` explains each failed expectation
+// (decided when, on what evidence, with the attempt table), repro commands name the binary that
+// ran, and every subcommand's --help gives examples and exit statuses.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+
+#include "cli_runner.h"
+#include "sim/scenario/scenario.h"
+#include "sim/world/blame.h"
+
+namespace distsim::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kWindowBlame =
+    "held by admin-window (explorer_window, RmExplorer) since 00:00:00, "
+    "GENERIC_READ|GENERIC_WRITE, share READ";
+
+std::string scenario_text(const std::string& name) {
+  return read_text_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + name);
+}
+
+// The Explorer scenario in a scratch directory, with `from` replaced by `to` (when given).
+std::string explorer_copy(const std::string& name, const std::string& from = "",
+                          const std::string& to = "") {
+  const std::string directory = scratch_directory(name);
+  std::string text = scenario_text("q207416-explorer-window.yaml");
+  if (!from.empty()) {
+    const size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  }
+  write_text_file(directory + "/explorer.yaml", text);
+  return directory;
+}
+
+TEST_CASE("the run summary names the Explorer window's handle under each failed attempt",
+          "[cli][blame]") {
+  const std::string directory = explorer_copy("blame-summary");
+  const CliResult result = run_distsim("run explorer.yaml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  CHECK(result.out.find("failed with error 32 (ERROR_SHARING_VIOLATION) opening "
+                        "D:\\Packages\\Office2000\\Thumbs.db, retry at ") != std::string::npos);
+  const size_t first = result.out.find(kWindowBlame);
+  REQUIRE(first != std::string::npos);
+  CHECK(result.out.find(kWindowBlame, first + 1) != std::string::npos);  // both failed attempts
+}
+
+TEST_CASE("the JSON summary lists every attempt with the handles to blame", "[cli][blame]") {
+  const std::string directory = explorer_copy("blame-json");
+  const CliResult result = run_distsim("run explorer.yaml --json", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  CHECK(result.out.find("\"attempts\":[{\"package\":\"S0100002\",\"attempt\":1,") !=
+        std::string::npos);
+  CHECK(result.out.find("\"refused\":{\"operation\":\"open\",\"path\":\"D:\\\\Packages\\\\"
+                        "Office2000\\\\Thumbs.db\"") != std::string::npos);
+  CHECK(result.out.find("\"blame\":[{\"actor\":\"admin-window\",\"holder_kind\":"
+                        "\"explorer_window\",\"app_type\":\"RmExplorer\",") != std::string::npos);
+  CHECK(result.out.find("\"access\":[\"GENERIC_READ\",\"GENERIC_WRITE\"],\"share\":["
+                        "\"FILE_SHARE_READ\"],\"since_us\":0") != std::string::npos);
+}
+
+TEST_CASE("a refused open in the trace carries a blame field naming the holder", "[cli][blame]") {
+  const std::string directory = explorer_copy("blame-trace");
+  const CliResult result = run_distsim("run explorer.yaml --trace out.jsonl --quiet", directory);
+  INFO(result.out << result.err);
+  REQUIRE(result.status == 0);
+  const std::string trace = read_text_file(directory + "/out.jsonl");
+  CHECK(trace.find("\"result\":\"ERROR_SHARING_VIOLATION\",\"blame\":[\"actor=admin-window "
+                   "kind=explorer_window app=RmExplorer handle=") != std::string::npos);
+  CHECK(trace.find("since_us=0 access=GENERIC_READ|GENERIC_WRITE share=FILE_SHARE_READ "
+                   "path=D:\\\\Packages\\\\Office2000\\\\Thumbs.db\"]") != std::string::npos);
+}
+
+TEST_CASE("a JUnit failure explains a wrong attempt count with the attempts and their blame",
+          "[cli][blame][junit]") {
+  const std::string directory = explorer_copy("blame-junit", "attempts: 3", "attempts: 2");
+  const CliResult result = run_distsim("check explorer.yaml --junit out.xml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 1);
+  const std::string xml = read_text_file(directory + "/out.xml");
+  INFO(xml);
+  const size_t failure = xml.find("<failure ");
+  const size_t system_out = xml.find("<system-out>");
+  REQUIRE(failure != std::string::npos);
+  REQUIRE(system_out != std::string::npos);
+  const std::string failure_text = xml.substr(failure, system_out - failure);
+  CHECK(failure_text.find("S0100002 attempts: expected 2, got 3") != std::string::npos);
+  CHECK(failure_text.find("decided at 02:01:01.367") != std::string::npos);
+  CHECK(failure_text.find("(site clock Thu Nov 16 2000 10:01:01.367") != std::string::npos);
+  CHECK(failure_text.find("attempts counted:") != std::string::npos);
+  CHECK(failure_text.find(kWindowBlame) != std::string::npos);
+  const std::string out = xml.substr(system_out);
+  CHECK(out.find("package S0100002 (installed):") != std::string::npos);
+  CHECK(out.find("opening D:\\Packages\\Office2000\\Thumbs.db") != std::string::npos);
+  CHECK(out.find(kWindowBlame) != std::string::npos);
+}
+
+TEST_CASE("a JUnit failure of the component status gives the severity counts and thresholds",
+          "[cli][blame][junit]") {
+  const std::string directory =
+      explorer_copy("blame-component", "expect:\n", "expect:\n  component_status: critical\n");
+  const CliResult result = run_distsim("check explorer.yaml --junit out.xml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 1);
+  const std::string xml = read_text_file(directory + "/out.xml");
+  INFO(xml);
+  CHECK(xml.find("component status: expected critical, got ") != std::string::npos);
+  CHECK(xml.find("decided at 1d 00:00:00, the end of the run (site clock Fri Nov 17 2000 "
+                 "08:00:00.000") != std::string::npos);
+  CHECK(xml.find("errors: 2 (Warning at 1, Critical at 5)") != std::string::npos);
+  CHECK(xml.find("warnings: ") != std::string::npos);
+}
+
+TEST_CASE("repro commands name the binary by the path it was run by", "[cli][blame]") {
+  const std::string directory = explorer_copy("blame-repro", "attempts: 3", "attempts: 2");
+  const CliResult by_path = run_distsim("run explorer.yaml", directory);
+  CHECK(by_path.status == 1);
+  CHECK(by_path.out.find("reproduce with: " + std::string(DISTSIM_CLI_PATH) +
+                         " run 'explorer.yaml' --seed 0") != std::string::npos);
+  // Found on PATH, the bare name is what a user typed and can type again.
+  const std::string bin = fs::path(DISTSIM_CLI_PATH).parent_path().string();
+  FILE* pipe = popen(("cd '" + directory + "' && PATH='" + bin +
+                      "':\"$PATH\" distsim check explorer.yaml 2>/dev/null")
+                         .c_str(),
+                     "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  std::array<char, 4096> buffer{};
+  size_t read = 0;
+  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), read);
+  pclose(pipe);
+  INFO(out);
+  CHECK(out.find("reproduce with: distsim run 'explorer.yaml' --seed 0") != std::string::npos);
+}
+
+TEST_CASE("every subcommand's help gives examples and exit statuses", "[cli]") {
+  for (const char* command : {"run", "check", "validate", "compare", "explore", "version"}) {
+    const CliResult result = run_distsim(std::string(command) + " --help", DISTSIM_SOURCE_DIR);
+    INFO(command << ":\n" << result.out);
+    CHECK(result.status == 0);
+    CHECK(result.out.find("Exit status") != std::string::npos);
+    CHECK(result.out.find("Example") != std::string::npos);
+  }
+}
+
+TEST_CASE("each holder kind maps to the documented Restart Manager application type", "[blame]") {
+  using sim::HolderKind;
+  using sim::RmAppType;
+  CHECK(sim::rm_app_type_of(HolderKind::explorer_window) == RmAppType::explorer);
+  CHECK(sim::rm_app_type_of(HolderKind::antivirus) == RmAppType::service);
+  CHECK(sim::rm_app_type_of(HolderKind::indexer) == RmAppType::service);
+  CHECK(sim::rm_app_type_of(HolderKind::backup) == RmAppType::service);
+  CHECK(sim::rm_app_type_of(HolderKind::script) == RmAppType::console);
+  CHECK(sim::rm_app_type_of(HolderKind::temp_user) == RmAppType::main_window);
+  CHECK(sim::rm_app_type_of(HolderKind::dp_client) == RmAppType::unknown_app);
+  CHECK(sim::rm_app_type_name(RmAppType::explorer) == "RmExplorer");
+  CHECK(sim::rm_app_type_name(RmAppType::unknown_app) == "RmUnknownApp");
+}
+
+}  // namespace
+}  // namespace distsim::testing
