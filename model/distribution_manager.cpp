@@ -9,15 +9,19 @@
 #include <utility>
 
 #include "model/assert.h"
+#include "model/manager_log_text.h"
 #include "model/manager_paths.h"
 
 namespace distsim::model {
 
 DistributionManager::DistributionManager(SiteConfig config, ManagerPorts ports)
-    : config_(std::move(config)), ports_(ports) {
+    : config_(std::move(config)),
+      ports_(ports),
+      links_(config_.outgoing_bandwidth_bytes_per_second) {
   DISTSIM_ASSERT(config_.max_packages >= 1);
   DISTSIM_ASSERT(config_.threads_per_package >= 1);
   DISTSIM_ASSERT(config_.read_bandwidth_bytes_per_second >= 1);
+  DISTSIM_ASSERT(config_.outgoing_bandwidth_bytes_per_second.value_or(1) >= 1);
 }
 
 void DistributionManager::add_distribution_point(DistributionPointDefinition definition) {
@@ -48,8 +52,7 @@ void DistributionManager::package_created(PackageDefinition definition) {
   record.status.name = definition.name;
   record.status.state_since_us = ports_.scheduler.now();
   record.definition = std::move(definition);
-  log(fmt::format("~Found package notification for package {}.", record.definition.id),
-      kMainThreadId);
+  log(notification_text(config_.profile, record.definition.id), kMainThreadId);
   const auto package_index = static_cast<uint32_t>(packages_.size());
   index_by_id_.emplace(record.definition.id, package_index);
   packages_.push_back(std::move(record));
@@ -57,7 +60,7 @@ void DistributionManager::package_created(PackageDefinition definition) {
   wake_waiting_retries(package_index);
   queue_pass(package_index);
   start_queued_passes();
-  save_dirty();
+  end_entry();
 }
 
 void DistributionManager::package_updated(const std::string& package_id) {
@@ -65,7 +68,7 @@ void DistributionManager::package_updated(const std::string& package_id) {
   PackageRecord& record = packages_[package_index];
   log(fmt::format("~Found an update request for package {}: a new source version.", package_id),
       kMainThreadId);
-  record.snapshot_valid = false;
+  record.content.reset();
   ++record.status.update_count;  // a new source version is wanted
   record.clear_dp_folders = config_.update_deletes_dp_folder;
   restart_cycle(package_index, {});
@@ -112,7 +115,7 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   wake_waiting_retries(package_index);
   queue_pass(package_index);
   start_queued_passes();
-  save_dirty();
+  end_entry();
 }
 
 uint32_t DistributionManager::package_index_of(const std::string& package_id) const {
@@ -141,6 +144,19 @@ uint32_t DistributionManager::open_handle_count() const {
 
 std::string DistributionManager::dp_package_path(const PackageRecord& record, uint32_t slot) const {
   return join_path(distribution_points_[record.slots[slot].dp_index].share, record.definition.id);
+}
+
+// Every entry point ends here: the copies' wake-ups for the link shares as they now stand, then
+// the packages it changed go to the state store.
+void DistributionManager::end_entry() {
+  schedule_copy_wakes();
+  save_dirty();
+}
+
+uint32_t DistributionManager::next_thread_id() {
+  const uint32_t thread_id = next_thread_id_;
+  next_thread_id_ += 4;
+  return thread_id;
 }
 
 std::string DistributionManager::package_copy_path(const PackageRecord& record) const {

@@ -1,18 +1,21 @@
 // The Distribution Manager state machine (SMS_DISTRIBUTION_MANAGER): takes package notifications
 // (new, update, refresh), runs processing passes (2300; read the source; optional compressed
 // copy; copy to each distribution point; 2301 or 2302), and retries by its policy, per package
-// (sms2) or per distribution point (ConfigMgr). It sees the world only through its ports, never
-// waits, and keeps all progress as explicit state so that a pass can span virtual time.
+// (sms2) or per distribution point (ConfigMgr, where a DP retry is DP thread work, not a pass). It
+// sees the world only through its ports, never waits, and keeps all progress as explicit state so
+// that a pass can span virtual time.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "model/distmgr_log.h"
+#include "model/dp_links.h"
 #include "model/package.h"
 #include "model/ports.h"
 #include "model/random_port.h"
@@ -69,11 +72,6 @@ class DistributionManager {
   [[nodiscard]] uint32_t open_handle_count() const;
 
  private:
-  struct SourceFile {
-    std::string path;           // full source path
-    std::string relative_path;  // below the source directory
-    uint64_t size_bytes = 0;
-  };
   // Retry bookkeeping of one retry unit (a package, or one DP of a package).
   struct RetryState {
     uint32_t retries_done = 0;
@@ -87,8 +85,8 @@ class DistributionManager {
     bool needs_copy = true;
     RetryState retry;  // per-DP profiles only
   };
-  // Where one DP copy of a pass stands. A job is started in job order, at most
-  // threads_per_package at once; the pass concludes when none is waiting or copying.
+  // Where one DP copy stands. A job is started in job order, at most threads_per_package at
+  // once; the pass (or the DP retry work) concludes when none is waiting or copying.
   enum class DpJobState : uint8_t {
     waiting,    // not started yet
     copying,    // started; holds handles and has a copy_done wake-up pending
@@ -98,6 +96,7 @@ class DistributionManager {
   struct DpJob {
     uint32_t slot = 0;
     uint32_t file_index = 0;
+    uint32_t thread_id = 0;  // the DP thread (per-DP profiles) or the processing thread (sms2)
     HandleId handle = 0;
     HandleId package_copy_handle = 0;  // the .PCK, held open while copying from it
     DpJobState state = DpJobState::waiting;
@@ -105,22 +104,37 @@ class DistributionManager {
     // Started before an update or refresh restarted the retry cycle: it copies the old version,
     // so its outcome neither installs the DP nor counts against the new cycle.
     bool old_cycle = false;
+    // The copy_done wake-up that counts: the link's share changes whenever another copy starts
+    // or ends, and each change issues a new wake-up for the new completion time.
+    uint32_t copy_wake = 0;
+    TimeUs copy_done_us = 0;
   };
-  enum class Phase { idle, queued, reading, compressing, copying };
+  enum class Phase {
+    idle,
+    queued,       // waiting for a processing thread
+    reading,      // processing thread: listing and reading the source
+    compressing,  // processing thread: writing the .PCK, or waiting for the compression lock
+    copying,      // processing thread: its DP threads copy
+    dp_retries,   // no processing thread: DP threads copy the DPs whose retry fell due
+  };
   struct PackageRecord {
     PackageDefinition definition;
     PackageStatus status;
     std::vector<DpSlot> slots;  // parallel to status.distribution_points
     Phase phase = Phase::idle;
-    uint32_t generation = 0;  // increases with every pass; read/copy wake-ups assert they match
+    uint32_t generation = 0;  // increases with every pass; read/compress wake-ups assert they match
     uint32_t thread_id = 0;
-    bool snapshot_valid = false;     // the source was read and nothing asked to re-read it
+    bool holds_thread = false;       // the running work is a processing pass (max_packages)
     bool rerun_after_pass = false;   // something asked for a pass while one was running
     bool cycle_restarted = false;    // an update or refresh arrived during the running pass
     bool clear_dp_folders = false;   // sms2 update: delete the DP package folders first
     bool retries_exhausted = false;  // package-level retries ran out (until an update/refresh)
-    std::vector<SourceFile> files;
-    std::vector<FileContent> snapshot;
+    // The version read and still wanted; null when the next pass must read the source.
+    std::shared_ptr<const PackageContent> content;
+    // What the running copies copy (the content when they started).
+    std::shared_ptr<const PackageContent> copy_content;
+    std::vector<SourceFile> files;      // the read under way
+    std::vector<FileContent> snapshot;  // parallel to files, as far as read
     uint32_t file_index = 0;
     uint32_t reading_version = 0;  // status.update_count when the current read began
     HandleId source_handle = 0;
@@ -142,7 +156,6 @@ class DistributionManager {
   void wake_at(TimeUs at_us, const ManagerWake& wake);
   void dispatch_wake(const ManagerWake& wake);
   void on_retry_due(const ManagerWake& wake);
-  void on_dp_retry_due(const ManagerWake& wake);
 
   // The pass: reading the source and compressing it (distribution_manager_source.cpp).
   void begin_reading(uint32_t package_index);
@@ -150,7 +163,10 @@ class DistributionManager {
   void read_next_file(uint32_t package_index);
   void finish_read(uint32_t package_index);
   void start_compression(uint32_t package_index);
+  void begin_compression(uint32_t package_index);
   void finish_compression(uint32_t package_index);
+  // Hands the compression lock to the next package waiting for it, if any.
+  void release_compression(uint32_t package_index);
 
   // The pass: copies to distribution points (distribution_manager_copies.cpp).
   void start_copies(uint32_t package_index);
@@ -158,20 +174,39 @@ class DistributionManager {
   void start_dp_job(uint32_t package_index, uint32_t job_index);
   [[nodiscard]] Win32Error clear_dp_folder(const std::string& folder);
   void copy_next_file(uint32_t package_index, uint32_t job_index);
+  void on_copy_done(const ManagerWake& wake);
   void finish_copy(uint32_t package_index, uint32_t job_index);
+  // Re-issues the copy_done wake-ups whose completion time moved after a copy started or ended.
+  void schedule_copy_wakes();
   void end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error);
   void conclude_copies(uint32_t package_index);
+
+  // Per-DP retries: DP threads without a processing thread (distribution_manager_dp_retries.cpp).
+  void on_dp_retry_due(const ManagerWake& wake);
+  // Adds a waiting DP job for every DP whose retry is due and that has none yet.
+  void add_due_dp_jobs(uint32_t package_index);
+  [[nodiscard]] bool any_dp_retry_due(const PackageRecord& record) const;
+  void start_dp_retries(uint32_t package_index);
+  void conclude_dp_retries(uint32_t package_index);
+  // Raises 2328 per failed DP and schedules its retry or marks it INSTALL_FAILED; returns how
+  // the failures leave the package (PassResult::retry or ::failed), success when none failed.
+  [[nodiscard]] PassResult retry_failed_dps(uint32_t package_index,
+                                            std::optional<Win32Error>& first_error,
+                                            std::optional<TimeUs>& next_retry_us);
   // True when a DP retry was scheduled, false when the DP went to INSTALL_FAILED.
-  [[nodiscard]] bool retry_dp_or_fail(PackageRecord& record, uint32_t package_index, uint32_t slot,
-                                      Win32Error error);
+  [[nodiscard]] bool retry_dp_or_fail(uint32_t package_index, const DpJob& job);
 
   // The pass: endings (2301 / 2302), package retries and states (distribution_manager_endings.cpp).
   void finish_pass(uint32_t package_index, PassResult result, Win32Error error);
   void fail_pass(uint32_t package_index, Win32Error error);
+  // Per-DP profiles: DP copies failed in this pass; each DP is retried on its own.
+  void fail_pass_for_dps(uint32_t package_index, PassResult result, Win32Error error,
+                         std::optional<TimeUs> next_retry_us);
   [[nodiscard]] RetryDecision package_retry_decision(const PackageRecord& record, Win32Error error,
                                                      TimeUs now_us);
   void log_package_failure(const PackageRecord& record, const RetryDecision& decision,
                            const std::string& next_retry);
+  void log_thread_exit(const PackageRecord& record);
   void schedule_package_retry(uint32_t package_index, TimeUs delay_us);
   void end_pass(uint32_t package_index);
   void refresh_package_state(PackageRecord& record);
@@ -182,11 +217,14 @@ class DistributionManager {
   void save_dirty();
   [[nodiscard]] StoredPackage stored_form(const PackageRecord& record) const;
   void restore(const StoredPackage& stored);
-  void account_interrupted_attempts(uint32_t package_index);
+  // Returns whether the package needs a pass now.
+  [[nodiscard]] bool account_interrupted_attempts(uint32_t package_index, bool pass);
 
   // Helpers shared by the phases (distribution_manager.cpp).
   [[nodiscard]] std::string dp_package_path(const PackageRecord& record, uint32_t slot) const;
   [[nodiscard]] std::string package_copy_path(const PackageRecord& record) const;
+  [[nodiscard]] uint32_t next_thread_id();
+  void end_entry();
   void log(std::string_view text, uint32_t thread_id, LogSeverity severity = LogSeverity::info);
   void raise(uint32_t id, std::vector<std::string> insertions, const PackageRecord& record,
              uint32_t thread_id, std::string dp_name = {},
@@ -203,7 +241,14 @@ class DistributionManager {
   std::vector<uint32_t> dirty_;  // packages to save at the end of the current entry point
   std::deque<uint32_t> queue_;   // packages waiting for a processing thread, in arrival order
   uint32_t active_passes_ = 0;
+  // Thread IDs: the first is KB Q244405's 0x129 (297); each next one 4 higher (an assumption).
   uint32_t next_thread_id_ = 0x129;
+  // CM-THREADS: one package thread compresses at a time. The package holding the lock, and the
+  // packages waiting for it in arrival order.
+  std::optional<uint32_t> compressing_;
+  std::deque<uint32_t> compression_waiting_;
+  DpLinks links_;
+  uint32_t copy_wakes_issued_ = 0;
 };
 
 }  // namespace distsim::model

@@ -1,6 +1,8 @@
-// The distribution point phase of a pass: one DP job per DP that needs the package, at most
-// threads_per_package copying at once, each copying the source snapshot file by file to the DP's
-// package folder; then per DP 2330, or 2328 and (per-DP profiles) a DP retry.
+// The distribution point phase: DP jobs (at most threads_per_package copying at once per package),
+// each copying the package content file by file to the DP's package folder over a link shared
+// with the other copies under way (model/dp_links.h); then per DP 2330, or 2328 and (per-DP
+// profiles) a DP retry. A processing pass runs them after its source phase; under a per-DP policy
+// DP retries run them without a processing thread (distribution_manager_dp_retries.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
+#include "model/manager_log_text.h"
 #include "model/manager_paths.h"
 #include "model/manager_wake.h"
 
@@ -15,9 +18,12 @@ namespace distsim::model {
 
 void DistributionManager::start_copies(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(record.copy_content != nullptr);
   record.phase = Phase::copying;
   record.dp_jobs.clear();
   record.next_dp_job = 0;
+  log(fmt::format("~Successfully created/updated the package {}", record.definition.id),
+      record.thread_id);
   const TimeUs now_us = ports_.scheduler.now();
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     const DpSlot& dp = record.slots[slot];
@@ -33,7 +39,7 @@ void DistributionManager::start_copies(uint32_t package_index) {
 
 void DistributionManager::advance_copies(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
-  DISTSIM_ASSERT(record.phase == Phase::copying);
+  DISTSIM_ASSERT(record.phase == Phase::copying || record.phase == Phase::dp_retries);
   const auto copying = [](const DpJob& job) { return job.state == DpJobState::copying; };
   auto copying_count =
       static_cast<uint32_t>(std::count_if(record.dp_jobs.begin(), record.dp_jobs.end(), copying));
@@ -48,7 +54,12 @@ void DistributionManager::advance_copies(uint32_t package_index) {
       std::all_of(record.dp_jobs.begin(), record.dp_jobs.end(), [](const DpJob& job) {
         return job.state == DpJobState::done || job.state == DpJobState::cancelled;
       });
-  if (all_done) conclude_copies(package_index);  // else copies in flight wake us up
+  if (!all_done) return;  // copies in flight wake us up
+  if (record.phase == Phase::copying) {
+    conclude_copies(package_index);
+  } else {
+    conclude_dp_retries(package_index);
+  }
 }
 
 void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_index) {
@@ -62,10 +73,24 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   DpSlot& slot = record.slots[job.slot];
   if (status.attempts_in_cycle == 1) slot.retry.first_attempt_start_us = ports_.scheduler.now();
   slot.retry.due_us.reset();
+  const std::string& share = distribution_points_[slot.dp_index].share;
+  // CM-THREADS: under ConfigMgr each DP copy runs on a DP thread of its own; SMS 2.0 copies on
+  // the processing thread (an assumption: no source describes its threads).
+  const bool dp_threads = config_.retry_unit == RetryUnit::distribution_point;
+  job.thread_id = dp_threads ? next_thread_id() : record.thread_id;
+  if (uses_cm2012_texts(config_.profile)) {
+    const uint32_t creator = record.phase == Phase::copying ? record.thread_id : kMainThreadId;
+    log(fmt::format("~Created DP processing thread {} for addition or update of package {} on "
+                    "server {}",
+                    job.thread_id, record.definition.id, share),
+        creator);
+  }
+  log(dp_attempt_text(config_.profile, record.definition.id, share), job.thread_id);
+  if (uses_cm2012_texts(config_.profile)) {
+    raise(status_id::kDpThreadStarted, {record.definition.name, share}, record, job.thread_id,
+          share);
+  }
   const std::string folder = dp_package_path(record, job.slot);
-  log(fmt::format("~Attempting to add or update package {} on distribution point {}",
-                  record.definition.id, distribution_points_[slot.dp_index].share),
-      record.thread_id);
   if (record.clear_dp_folders) {
     const Win32Error cleared = clear_dp_folder(folder);
     if (cleared != Win32Error::ok) {
@@ -96,7 +121,8 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
 Win32Error DistributionManager::clear_dp_folder(const std::string& folder) {
   std::vector<std::string> directories{folder};
   for (size_t index = 0; index < directories.size(); ++index) {
-    DISTSIM_ASSERT(directories.size() <= kSourceFilesPerPackageMax);
+    // The DP holds whatever the world put there: too many folders is an error, as for a source.
+    if (directories.size() > kSourceFilesPerPackageMax) return Win32Error::not_enough_memory;
     auto listing = ports_.file_system.list_directory(directories[index]);
     if (!listing.ok()) {
       const bool absent = listing.error() == Win32Error::path_not_found ||
@@ -124,11 +150,12 @@ Win32Error DistributionManager::clear_dp_folder(const std::string& folder) {
 void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_index) {
   PackageRecord& record = packages_[package_index];
   DpJob& job = record.dp_jobs[job_index];
-  if (job.file_index == record.files.size()) {
+  const PackageContent& content = *record.copy_content;
+  if (job.file_index == content.files.size()) {
     end_dp_job(package_index, job_index, Win32Error::ok);
     return;
   }
-  const SourceFile& file = record.files[job.file_index];
+  const SourceFile& file = content.files[job.file_index];
   const std::string target = join_path(dp_package_path(record, job.slot), file.relative_path);
   const Win32Error parent = ports_.file_system.create_directories(parent_of(target));
   if (parent != Win32Error::ok) {
@@ -142,11 +169,22 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
     return;
   }
   job.handle = opened.value();
+  job.copy_wake = 0;  // the entry point ends with schedule_copy_wakes(), which issues it
   const uint32_t dp_index = record.slots[job.slot].dp_index;
-  const TimeUs done_us =
-      ports_.scheduler.now() +
-      transfer_time_us(file.size_bytes, distribution_points_[dp_index].bandwidth_bytes_per_second);
-  wake_at(done_us, {package_index, WakeKind::copy_done, record.generation, job_index});
+  links_.start({package_index, job_index}, dp_index,
+               distribution_points_[dp_index].bandwidth_bytes_per_second, file.size_bytes,
+               ports_.scheduler.now());
+}
+
+// A copy_done wake-up counts only if it is the latest one issued for a copy still under way.
+void DistributionManager::on_copy_done(const ManagerWake& wake) {
+  PackageRecord& record = packages_[wake.package_index];
+  if (record.phase != Phase::copying && record.phase != Phase::dp_retries) return;
+  if (wake.detail >= record.dp_jobs.size()) return;
+  const DpJob& job = record.dp_jobs[wake.detail];
+  if (job.state != DpJobState::copying || job.handle == 0 || job.copy_wake == 0) return;
+  if (!wake.is_for(job.copy_wake) || job.copy_done_us != ports_.scheduler.now()) return;
+  finish_copy(wake.package_index, wake.detail);
 }
 
 void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index) {
@@ -154,9 +192,12 @@ void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index
   DpJob& job = record.dp_jobs[job_index];
   DISTSIM_ASSERT(job.state == DpJobState::copying);
   DISTSIM_ASSERT(job.handle != 0);
-  const Win32Error written = ports_.file_system.write(job.handle, record.snapshot[job.file_index]);
+  links_.stop({package_index, job_index}, ports_.scheduler.now());
+  const Win32Error written =
+      ports_.file_system.write(job.handle, record.copy_content->contents[job.file_index]);
   ports_.file_system.close(job.handle);
   job.handle = 0;
+  job.copy_wake = 0;
   if (written != Win32Error::ok) {
     end_dp_job(package_index, job_index, written);
   } else {
@@ -164,6 +205,19 @@ void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index
     copy_next_file(package_index, job_index);
   }
   advance_copies(package_index);
+}
+
+void DistributionManager::schedule_copy_wakes() {
+  for (const DpLinks::Key& key : links_.active()) {
+    DpJob& job = packages_[key.package_index].dp_jobs[key.job_index];
+    const TimeUs done_us = links_.completion_us(key);
+    if (job.copy_wake != 0 && job.copy_done_us == done_us) continue;
+    copy_wakes_issued_ = (copy_wakes_issued_ + 1) & kWakeGenerationMask;
+    if (copy_wakes_issued_ == 0) copy_wakes_issued_ = 1;  // 0 means "none issued"
+    job.copy_wake = copy_wakes_issued_;
+    job.copy_done_us = done_us;
+    wake_at(done_us, {key.package_index, WakeKind::copy_done, job.copy_wake, key.job_index});
+  }
 }
 
 void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error) {
@@ -185,7 +239,7 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
     log(fmt::format("~Copy of package {} to distribution point {} is superseded by a newer "
                     "request.",
                     record.definition.id, dp.share),
-        record.thread_id);
+        job.thread_id);
     return;
   }
   if (error == Win32Error::ok) {
@@ -194,14 +248,14 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
     set_dp_state(record, job.slot, DpState::installed);
     log(fmt::format("~Package {} has been copied to distribution point {}.", record.definition.id,
                     dp.share),
-        record.thread_id);
-    raise(status_id::kCopiedToDp, {record.definition.id, dp.share}, record, record.thread_id,
+        job.thread_id);
+    raise(status_id::kCopiedToDp, {record.definition.id, dp.share}, record, job.thread_id,
           dp.share);
     return;
   }
   log(fmt::format("~Error {}: {} Cannot copy package {} to distribution point {}.",
                   win32_code(error), win32_error_message(error), record.definition.id, dp.share),
-      record.thread_id, LogSeverity::error);
+      job.thread_id, LogSeverity::error);
 }
 
 void DistributionManager::conclude_copies(uint32_t package_index) {
@@ -210,67 +264,38 @@ void DistributionManager::conclude_copies(uint32_t package_index) {
       record.clear_dp_folders &&
       std::any_of(record.dp_jobs.begin(), record.dp_jobs.end(),
                   [](const DpJob& job) { return job.error != Win32Error::ok; });
+  if (uses_cm2012_texts(config_.profile) && !record.dp_jobs.empty()) {
+    log(fmt::format("~All DP threads have completed for package {} processing thread.",
+                    record.definition.id),
+        record.thread_id);
+  }
+  if (config_.retry_unit == RetryUnit::distribution_point) {
+    std::optional<Win32Error> first_error;
+    std::optional<TimeUs> next_retry_us;
+    const PassResult result = retry_failed_dps(package_index, first_error, next_retry_us);
+    if (first_error) {
+      fail_pass_for_dps(package_index, result, *first_error, next_retry_us);
+    } else {
+      finish_pass(package_index, PassResult::success, Win32Error::ok);
+    }
+    return;
+  }
   std::optional<Win32Error> first_error;
-  PassResult result = PassResult::success;
   for (const DpJob& job : record.dp_jobs) {
     if (job.error == Win32Error::ok || job.state == DpJobState::cancelled || job.old_cycle) {
       continue;
     }
     if (!first_error) first_error = job.error;
-    if (config_.retry_unit == RetryUnit::distribution_point) {
-      const bool retried = retry_dp_or_fail(record, package_index, job.slot, job.error);
-      result = result == PassResult::failed || !retried ? PassResult::failed : PassResult::retry;
-      continue;
-    }
     const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
     raise(status_id::kCopyToDpFailed,
           {record.definition.id, record.definition.source_path, dp_package_path(record, job.slot)},
-          record, record.thread_id, dp.share);
+          record, job.thread_id, dp.share);
   }
-  if (first_error && config_.retry_unit == RetryUnit::package) {
+  if (first_error) {
     fail_pass(package_index, *first_error);
     return;
   }
-  finish_pass(package_index, result, first_error.value_or(Win32Error::ok));
-}
-
-bool DistributionManager::retry_dp_or_fail(PackageRecord& record, uint32_t package_index,
-                                           uint32_t slot, Win32Error error) {
-  DpSlot& dp_slot = record.slots[slot];
-  const DistributionPointDefinition& dp = distribution_points_[dp_slot.dp_index];
-  const TimeUs now_us = ports_.scheduler.now();
-  const RetryDecision decision =
-      decide_retry(config_.retry, error,
-                   {dp_slot.retry.retries_done, dp_slot.retry.first_attempt_start_us, now_us,
-                    dp_slot.retry.previous_delay_us},
-                   ports_.random);
-  const std::vector<std::string> insertions{record.definition.id, record.definition.source_path,
-                                            dp_package_path(record, slot)};
-  if (!decision.retry) {
-    set_dp_state(record, slot, DpState::install_failed);
-    log(fmt::format("~Package {} failed on distribution point {} after {} retries; it will not be "
-                    "retried: {}.",
-                    record.definition.id, dp.share, dp_slot.retry.retries_done, decision.reason),
-        record.thread_id, LogSeverity::error);
-    raise(status_id::kCopyToDpFailed, insertions, record, record.thread_id, dp.share,
-          Severity::error);
-    return false;
-  }
-  ++dp_slot.retry.retries_done;
-  dp_slot.retry.previous_delay_us = decision.delay_us;
-  dp_slot.retry.due_us = now_us + decision.delay_us;
-  set_dp_state(record, slot, DpState::install_retrying);
-  log(fmt::format("~Will retry package {} on distribution point {} in {} seconds (retry {} of {}).",
-                  record.definition.id, dp.share, decision.delay_us / kMicrosecondsPerSecond,
-                  dp_slot.retry.retries_done, retry_count_text()),
-      record.thread_id, LogSeverity::warning);
-  raise(status_id::kCopyToDpFailed, insertions, record, record.thread_id, dp.share);
-  ports_.reporter.retry_scheduled({record.definition.id, dp.name,
-                                   record.status.distribution_points[slot].attempts_in_cycle + 1,
-                                   *dp_slot.retry.due_us});
-  wake_at(*dp_slot.retry.due_us,
-          {package_index, WakeKind::dp_retry_due, dp_slot.retry.generation, slot});
-  return true;
+  finish_pass(package_index, PassResult::success, Win32Error::ok);
 }
 
 }  // namespace distsim::model

@@ -1,27 +1,55 @@
-// How a pass ends: 2301 when the source was processed, or 2302 and a package retry scheduled by
-// the policy (or none when it gives up); then the package and DP states that the status
-// summarizers show, and the admission of the next queued pass.
+// How a pass ends: 2301 when it processed the package (source read, every DP copy it made
+// succeeded), or 2302 when it failed: a package retry scheduled by the policy (or none when it
+// gives up), or, under a per-DP policy, DP copies that failed and are retried each on its own;
+// then the package and DP states that the status summarizers show, and what runs next.
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
+#include "model/manager_log_text.h"
 #include "model/manager_wake.h"
 
 namespace distsim::model {
 
-// The source was processed (2301); under a per-DP policy some DP copies may still have failed,
-// which `result` and `error` report.
+// CM-ACTIONS: 2301 when the package processing thread finishes successfully.
 void DistributionManager::finish_pass(uint32_t package_index, PassResult result, Win32Error error) {
   PackageRecord& record = packages_[package_index];
-  log(fmt::format("~Successfully created/updated the package {}", record.definition.id),
-      record.thread_id);
   raise(status_id::kPackageProcessed, {record.definition.name, record.definition.id}, record,
         record.thread_id);
   record.status.last_error = Win32Error::ok;
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
+  log_thread_exit(record);
   end_pass(package_index);
+}
+
+// Per-DP policy: the source was processed but copies to some DPs failed. The pass did not
+// succeed (2302, as KB Q319207 shows 2328 then 2302); the package is not retried as a whole:
+// each failed DP has its own retry (or is INSTALL_FAILED), and the 2302 names the earliest.
+void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult result,
+                                            Win32Error error, std::optional<TimeUs> next_retry_us) {
+  PackageRecord& record = packages_[package_index];
+  record.status.last_error = error;
+  const std::string next_retry =
+      next_retry_us ? local_time_text(*next_retry_us) : std::string("none");
+  log(fmt::format("~Failed to process package {} (retries so far: {} of {}): copies to "
+                  "distribution points failed; each is retried on its own (next retry: {}).",
+                  record.definition.id, record.retry.retries_done, retry_count_text(), next_retry),
+      record.thread_id, result == PassResult::failed ? LogSeverity::error : LogSeverity::warning);
+  raise(status_id::kPackageFailed,
+        {record.definition.name, record.definition.id, fmt::format("{}", win32_code(error)),
+         fmt::format("{}", record.retry.retries_done), next_retry},
+        record, record.thread_id);
+  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
+  log_thread_exit(record);
+  end_pass(package_index);
+}
+
+void DistributionManager::log_thread_exit(const PackageRecord& record) {
+  if (!uses_cm2012_texts(config_.profile)) return;
+  log(fmt::format("~Exiting package processing thread for package {}.", record.definition.id),
+      record.thread_id);
 }
 
 // The source could not be processed (or, under the package retry unit, a DP copy failed): 2302,
@@ -32,7 +60,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   DISTSIM_ASSERT(record.source_handle == 0);
   const TimeUs now_us = ports_.scheduler.now();
   record.status.last_error = error;
-  if (config_.retry_unit == RetryUnit::package) record.snapshot_valid = false;  // redo it all
+  if (config_.retry_unit == RetryUnit::package) record.content.reset();  // redo it all
   log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)), record.thread_id,
       LogSeverity::error);
   const RetryDecision decision = package_retry_decision(record, error, now_us);
@@ -54,6 +82,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   if (decision.retry && !record.cycle_restarted) {
     schedule_package_retry(package_index, decision.delay_us);
   }
+  log_thread_exit(record);
   end_pass(package_index);
 }
 
@@ -103,13 +132,23 @@ void DistributionManager::end_pass(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   mark_dirty(package_index);
   record.phase = Phase::idle;
+  record.copy_content.reset();
   refresh_package_state(record);
-  DISTSIM_ASSERT(active_passes_ > 0);
-  --active_passes_;
+  if (record.holds_thread) {
+    DISTSIM_ASSERT(active_passes_ > 0);
+    --active_passes_;
+    record.holds_thread = false;
+  }
   record.cycle_restarted = false;
   if (record.rerun_after_pass) {
     record.rerun_after_pass = false;
     queue_pass(package_index);
+  } else if (any_dp_retry_due(record)) {  // fell due while this pass or DP work ran
+    if (record.content) {
+      start_dp_retries(package_index);
+    } else {
+      queue_pass(package_index);
+    }
   }
   start_queued_passes();
 }

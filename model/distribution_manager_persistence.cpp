@@ -42,7 +42,9 @@ StoredPackage DistributionManager::stored_form(const PackageRecord& record) cons
   }
   stored.retries_exhausted = record.retries_exhausted;
   stored.clear_dp_folders = record.clear_dp_folders;
-  stored.pass_in_progress = record.phase != Phase::idle;
+  stored.pass_in_progress = record.phase != Phase::idle && record.phase != Phase::dp_retries;
+  stored.dp_work_in_progress = record.phase == Phase::dp_retries;
+  stored.content = record.content;
   return stored;
 }
 
@@ -57,6 +59,7 @@ void DistributionManager::restore(const StoredPackage& stored) {
   record.retry = retry_state(stored.retry);
   record.retries_exhausted = stored.retries_exhausted;
   record.clear_dp_folders = stored.clear_dp_folders;
+  record.content = stored.content;
   DISTSIM_ASSERT(stored.distribution_points.size() == stored.status.distribution_points.size());
   for (size_t slot = 0; slot < stored.distribution_points.size(); ++slot) {
     const std::string& name = stored.status.distribution_points[slot].dp_name;
@@ -71,40 +74,45 @@ void DistributionManager::restore(const StoredPackage& stored) {
   packages_.push_back(std::move(record));
 }
 
-// A pass the crash cut short made attempts that never got their retry decision. Each counts as
-// a failed attempt now: the restart uses one retry, or the unit fails when none is left, so that
-// a crash never lets a package or DP make more attempts than its retry count allows.
-void DistributionManager::account_interrupted_attempts(uint32_t package_index) {
+// Work the crash cut short made attempts that never got their retry decision. Each counts as a
+// failed attempt now: the restart uses one retry, or the unit fails when none is left, so that a
+// crash never lets a package or DP make more attempts than its retry count allows. An
+// interrupted pass is redone at once (its read or compression may not have finished); DPs whose
+// interrupted DP retry used a retry are due again at once. Returns whether a pass is needed.
+bool DistributionManager::account_interrupted_attempts(uint32_t package_index, bool pass) {
   PackageRecord& record = packages_[package_index];
   const auto& most = config_.retry.retry_count_max;
-  bool rerun = false;
+  bool rerun = pass;
   if (config_.retry_unit == RetryUnit::package) {
     const uint32_t attempts = record.status.attempts_in_cycle;
     if (most && attempts > *most) {
-      record.retries_exhausted = true;
+      record.retries_exhausted = true;  // as fail_pass() when the policy gives up
+      for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+        if (record.slots[slot].needs_copy) set_dp_state(record, slot, DpState::install_failed);
+      }
+      rerun = false;
     } else {
       record.retry.retries_done = attempts;
-      rerun = true;
     }
   } else {
-    rerun = !record.snapshot_valid;  // the source read or the compression may not have finished
     for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
       DpSlot& dp = record.slots[slot];
       const uint32_t attempts = record.status.distribution_points[slot].attempts_in_cycle;
       if (!dp.needs_copy || attempts <= dp.retry.retries_done) continue;
       if (most && attempts > *most) {
         set_dp_state(record, slot, DpState::install_failed);
+        dp.retry.due_us.reset();
         continue;
       }
       dp.retry.retries_done = attempts;
       dp.retry.due_us.reset();
-      rerun = true;
+      if (!pass) dp.retry.due_us = ports_.scheduler.now();
     }
   }
   record.retry.due_us.reset();
   refresh_package_state(record);
   mark_dirty(package_index);
-  if (rerun) queue_pass(package_index);
+  return rerun;
 }
 
 void DistributionManager::recover() {
@@ -117,26 +125,33 @@ void DistributionManager::recover() {
     log(fmt::format("~Recovered package {} from the retry history: {} attempts, {} retries so far.",
                     record.status.id, record.status.attempts_in_cycle, record.retry.retries_done),
         kMainThreadId);
-    if (stored[index].pass_in_progress) {
-      account_interrupted_attempts(index);
+    bool rerun = false;
+    if (stored[index].pass_in_progress || stored[index].dp_work_in_progress) {
+      rerun = account_interrupted_attempts(index, stored[index].pass_in_progress);
     } else if (record.retry.due_us && *record.retry.due_us <= now_us) {
       record.retry.due_us.reset();
-      queue_pass(index);
+      rerun = true;
     } else if (record.retry.due_us) {
       wake_at(*record.retry.due_us, {index, WakeKind::retry_due, record.retry.generation, 0});
     }
     for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
       const RetryState& retry = record.slots[slot].retry;
-      if (!retry.due_us) continue;
-      if (*retry.due_us <= now_us) {
-        queue_pass(index);
-      } else {
+      if (retry.due_us && *retry.due_us > now_us) {
         wake_at(*retry.due_us, {index, WakeKind::dp_retry_due, retry.generation, slot});
+      }
+    }
+    if (rerun) {
+      queue_pass(index);
+    } else if (any_dp_retry_due(record)) {  // overdue while the process was down
+      if (record.content) {
+        start_dp_retries(index);
+      } else {
+        queue_pass(index);
       }
     }
   }
   start_queued_passes();
-  save_dirty();
+  end_entry();
 }
 
 }  // namespace distsim::model

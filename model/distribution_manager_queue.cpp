@@ -5,6 +5,7 @@
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
+#include "model/manager_log_text.h"
 #include "model/manager_wake.h"
 
 namespace distsim::model {
@@ -18,6 +19,10 @@ void DistributionManager::queue_pass(uint32_t package_index) {
   }
   record.phase = Phase::queued;
   queue_.push_back(package_index);
+  if (uses_cm2012_texts(config_.profile)) {
+    log(fmt::format("Adding package '{}' to package processing queue.", record.definition.id),
+        kMainThreadId);
+  }
 }
 
 // KB Q319207: retries also run "more often when distmgr is busy". See SiteConfig::retry_on_wake.
@@ -53,31 +58,37 @@ void DistributionManager::start_pass(uint32_t package_index) {
   DISTSIM_ASSERT(record.phase == Phase::queued);
   mark_dirty(package_index);
   ++active_passes_;
+  record.holds_thread = true;
   ++record.generation;
   ++record.status.attempt_count;
   ++record.status.attempts_in_cycle;
   const TimeUs now_us = ports_.scheduler.now();
   if (record.status.attempts_in_cycle == 1) record.retry.first_attempt_start_us = now_us;
-  record.thread_id = next_thread_id_;
-  next_thread_id_ += 4;  // Windows thread IDs are multiples of four
-  log(fmt::format("~Used {} out of {} allowed processing threads.", active_passes_ - 1,
-                  config_.max_packages),
+  record.thread_id = next_thread_id();
+  log(threads_in_use_text(config_.profile, active_passes_ - 1, config_.max_packages),
       kMainThreadId);
-  log(fmt::format("~Starting package processing thread,thread ID = {:X}", record.thread_id),
-      kMainThreadId);
-  ports_.reporter.pass_started({record.definition.id, record.status.attempt_count});
+  log(thread_started_text(config_.profile, record.definition.id, record.thread_id), kMainThreadId);
+  ports_.reporter.pass_started({record.definition.id, record.status.attempt_count, false});
   raise(status_id::kPackageProcessingStarted, {record.definition.name, record.definition.id},
         record, record.thread_id);
-  log(fmt::format("Start adding package {}...", record.definition.id), record.thread_id);
+  if (uses_cm2012_texts(config_.profile)) {
+    log(fmt::format("~Processing package {} (SourceVersion:{};StoredVersion:{})",
+                    record.definition.id, record.status.update_count + 1,
+                    record.content ? record.content->version : 0u),
+        record.thread_id);
+  }
+  log(start_text(config_.profile, record.definition.id, record.status.update_count > 0),
+      record.thread_id);
   if (record.status.attempts_in_cycle > 1) {
     log(fmt::format("~Retrying package {}: attempt {}, retry {} of {}.", record.definition.id,
                     record.status.attempts_in_cycle, record.retry.retries_done, retry_count_text()),
         record.thread_id);
   }
-  if (record.snapshot_valid) {
+  if (record.content) {
     log(fmt::format("~Package {} source version {} was already read; using it.",
-                    record.definition.id, record.status.update_count + 1),
+                    record.definition.id, record.content->version),
         record.thread_id);
+    record.copy_content = record.content;
     start_copies(package_index);
     return;
   }
@@ -95,11 +106,12 @@ void DistributionManager::wake_at(TimeUs at_us, const ManagerWake& wake) {
 
 void DistributionManager::on_wake(WakeToken token) {
   dispatch_wake(manager_wake(token));
-  save_dirty();
+  end_entry();
 }
 
-// Retry wake-ups may be stale (the retry was superseded) and are checked by their handlers; a
-// read, compression or copy wake-up always belongs to the pass that is running.
+// Retry and copy wake-ups may be stale (the retry was superseded, the copy's share of its link
+// changed) and are checked by their handlers; a read or compression wake-up always belongs to the
+// pass that is running.
 void DistributionManager::dispatch_wake(const ManagerWake& wake) {
   DISTSIM_ASSERT(wake.package_index < packages_.size());
   const PackageRecord& record = packages_[wake.package_index];
@@ -121,9 +133,7 @@ void DistributionManager::dispatch_wake(const ManagerWake& wake) {
       finish_compression(wake.package_index);
       return;
     case WakeKind::copy_done:
-      DISTSIM_ASSERT(wake.is_for(record.generation));
-      DISTSIM_ASSERT(record.phase == Phase::copying);
-      finish_copy(wake.package_index, wake.detail);
+      on_copy_done(wake);
       return;
   }
   DISTSIM_ASSERT(false);
@@ -133,16 +143,6 @@ void DistributionManager::on_retry_due(const ManagerWake& wake) {
   PackageRecord& record = packages_[wake.package_index];
   if (!wake.is_for(record.retry.generation)) return;  // superseded
   record.retry.due_us.reset();
-  queue_pass(wake.package_index);
-  start_queued_passes();
-}
-
-void DistributionManager::on_dp_retry_due(const ManagerWake& wake) {
-  PackageRecord& record = packages_[wake.package_index];
-  DISTSIM_ASSERT(wake.detail < record.slots.size());
-  const DpSlot& slot = record.slots[wake.detail];
-  if (!wake.is_for(slot.retry.generation)) return;  // superseded by an update or refresh
-  if (!slot.retry.due_us) return;                   // another pass copied it already
   queue_pass(wake.package_index);
   start_queued_passes();
 }

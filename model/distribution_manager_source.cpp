@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 
 #include <deque>
+#include <memory>
 #include <utility>
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
+#include "model/manager_log_text.h"
 #include "model/manager_paths.h"
 #include "model/manager_wake.h"
 
@@ -38,8 +40,13 @@ void DistributionManager::begin_reading(uint32_t package_index) {
   }
   uint64_t total_bytes = 0;
   for (const auto& file : record.files) total_bytes += file.size_bytes;
-  log(fmt::format("The size of package {} is {} KBytes", record.definition.id,
-                  (total_bytes + 1023) / 1024),
+  if (uses_cm2012_texts(config_.profile)) {
+    log(fmt::format("Taking package snapshot for package {} from source {}", record.definition.id,
+                    record.definition.source_path),
+        record.thread_id);
+  }
+  log(size_text(config_.profile, record.definition.id, record.reading_version + 1,
+                (total_bytes + 1023) / 1024),
       record.thread_id);
   read_next_file(package_index);
 }
@@ -68,6 +75,7 @@ Win32Error DistributionManager::list_source(PackageRecord& record) {
         directories.push_back({std::move(path), std::move(relative), directory.depth + 1});
         continue;
       }
+      // distsim's own bound (model/README.md, Bounds); error 8 is its choice, no source gives one.
       if (record.files.size() >= kSourceFilesPerPackageMax) return Win32Error::not_enough_memory;
       record.files.push_back({std::move(path), std::move(relative), entry.size_bytes});
     }
@@ -89,7 +97,11 @@ void DistributionManager::read_next_file(uint32_t package_index) {
       begin_reading(package_index);
       return;
     }
-    record.snapshot_valid = true;
+    record.content = std::make_shared<const PackageContent>(PackageContent{
+        record.reading_version + 1, std::move(record.files), std::move(record.snapshot)});
+    record.copy_content = record.content;
+    record.files.clear();
+    record.snapshot.clear();
     if (record.definition.compressed) {
       start_compression(package_index);
     } else {
@@ -131,9 +143,26 @@ void DistributionManager::finish_read(uint32_t package_index) {
   read_next_file(package_index);
 }
 
+// CM-THREADS: compression is serialised by a critical section, one package thread at a time; a
+// package that finds another compressing waits for it, in arrival order.
 void DistributionManager::start_compression(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   record.phase = Phase::compressing;
+  if (compressing_) {
+    log(fmt::format("~Package {} waits for the compression of package {} to finish.",
+                    record.definition.id, packages_[*compressing_].definition.id),
+        record.thread_id);
+    compression_waiting_.push_back(package_index);
+    return;
+  }
+  begin_compression(package_index);
+}
+
+void DistributionManager::begin_compression(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(!compressing_);
+  DISTSIM_ASSERT(record.phase == Phase::compressing && record.copy_content);
+  compressing_ = package_index;
   log(fmt::format("~Package {} doesn't have a compressed copy of the source directory, starting "
                   "the compression.",
                   record.definition.id),
@@ -145,16 +174,17 @@ void DistributionManager::start_compression(uint32_t package_index) {
                                                ShareMode{0}, CreateDisposition::create_always})
                     : Result<HandleId>(made);
   if (!opened.ok()) {
-    record.snapshot_valid = false;  // no usable .PCK: the next pass compresses again
+    if (record.content == record.copy_content) record.content.reset();  // compress again next
     log(fmt::format("~Cannot create the compressed copy {} of package {}.", path,
                     record.definition.id),
         record.thread_id, LogSeverity::error);
+    release_compression(package_index);
     fail_pass(package_index, opened.error());
     return;
   }
   record.source_handle = opened.value();
   uint64_t total_bytes = 0;
-  for (const auto& file : record.files) total_bytes += file.size_bytes;
+  for (const auto& file : record.copy_content->files) total_bytes += file.size_bytes;
   const TimeUs done_us = ports_.scheduler.now() +
                          transfer_time_us(total_bytes, config_.read_bandwidth_bytes_per_second);
   wake_at(done_us, {package_index, WakeKind::compress_done, record.generation, 0});
@@ -162,11 +192,12 @@ void DistributionManager::start_compression(uint32_t package_index) {
 
 void DistributionManager::finish_compression(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
+  const PackageContent& content = *record.copy_content;
   uint64_t total_bytes = 0;
   uint64_t version_mix = record.status.update_count;
-  for (size_t index = 0; index < record.files.size(); ++index) {
-    total_bytes += record.files[index].size_bytes;
-    version_mix = version_mix * 1099511628211ull + record.snapshot[index].content_version;
+  for (size_t index = 0; index < content.files.size(); ++index) {
+    total_bytes += content.files[index].size_bytes;
+    version_mix = version_mix * 1099511628211ull + content.contents[index].content_version;
   }
   const uint64_t compressed_bytes = total_bytes / 1000 * config_.compression_per_mille +
                                     total_bytes % 1000 * config_.compression_per_mille / 1000;
@@ -175,14 +206,28 @@ void DistributionManager::finish_compression(uint32_t package_index) {
   ports_.file_system.close(record.source_handle);
   record.source_handle = 0;
   if (written != Win32Error::ok) {
-    record.snapshot_valid = false;
+    if (record.content == record.copy_content) record.content.reset();
+    // KB Q316316's line for a compression that cannot write the .PCK (there: error 998).
+    log(fmt::format("Cannot write to output file, Win32 Error = {}", win32_code(written)),
+        record.thread_id, LogSeverity::error);
+    release_compression(package_index);
     fail_pass(package_index, written);
     return;
   }
   log(fmt::format("The compressed size of package {} is {} KBytes", record.definition.id,
                   (compressed_bytes + 1023) / 1024),
       record.thread_id);
+  release_compression(package_index);
   start_copies(package_index);
+}
+
+void DistributionManager::release_compression(uint32_t package_index) {
+  DISTSIM_ASSERT(compressing_ == package_index);
+  compressing_.reset();
+  if (compression_waiting_.empty()) return;
+  const uint32_t next = compression_waiting_.front();
+  compression_waiting_.pop_front();
+  begin_compression(next);
 }
 
 }  // namespace distsim::model

@@ -104,9 +104,13 @@ class SchedulerPort {
 enum class PassResult { success, retry, failed, interrupted };
 [[nodiscard]] std::string_view pass_result_name(PassResult result);  // "retry"
 
+// A span of the manager's work on one package: a processing pass (2300 ... 2301 or 2302), or,
+// under a per-DP policy, DP retries copying on their own DP threads without a processing thread
+// (dp_retries: no 2300/2301/2302; `attempt` is then the package's last pass).
 struct PassStartReport {
   std::string package_id;
   uint32_t attempt = 0;
+  bool dp_retries = false;
 };
 
 struct PassEndReport {

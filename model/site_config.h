@@ -47,6 +47,9 @@ struct SiteConfig {
   AccessMask source_open_access{access_bits::kGenericRead};
   ShareMode source_open_share{share_bits::kRead};
   uint64_t read_bandwidth_bytes_per_second = 100ull * 1024 * 1024;
+  // The site server's outgoing bandwidth, shared equally by all DP copies under way (each DP's
+  // own bandwidth is shared equally by the copies to it); nullopt: no site-wide limit.
+  std::optional<uint64_t> outgoing_bandwidth_bytes_per_second;
   LogFormat log_format = LogFormat::sms2;
   SiteClock clock;
   uint32_t process_id = 1234;  // shown as PID in STATMSG lines

@@ -1,17 +1,35 @@
 // The state that survives the Distribution Manager process: per package its definition, its
 // status, and its retry history (KB Q319207: SMS 2.0 keeps it per package under the registry key
 // ...\SMS_DISTRIBUTION_MANAGER\Retry History\<package ID>), plus per-DP retry state. A restarted
-// manager reads it back and continues counting. The simulator keeps it in memory across a crash.
+// manager reads it back and continues counting. The version of the source the manager read (its
+// stored package, the content library of ConfigMgr) survives too, so a DP retry after a restart
+// copies it without reading the source again. The simulator keeps it in memory across a crash.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "model/package.h"
+#include "model/ports.h"
 #include "model/time.h"
 
 namespace distsim::model {
+
+struct SourceFile {
+  std::string path;           // full source path
+  std::string relative_path;  // below the source directory
+  uint64_t size_bytes = 0;
+};
+
+// One version of a package's source as the manager read it; immutable once read, so the record
+// and the state store share it.
+struct PackageContent {
+  uint32_t version = 0;  // 1 for the first version read, then one more per update
+  std::vector<SourceFile> files;
+  std::vector<FileContent> contents;  // parallel to files
+};
 
 struct StoredRetry {
   uint32_t retries_done = 0;
@@ -32,7 +50,10 @@ struct StoredPackage {
   std::vector<StoredDp> distribution_points;  // parallel to status.distribution_points
   bool retries_exhausted = false;
   bool clear_dp_folders = false;
-  bool pass_in_progress = false;  // the process died during a pass
+  bool pass_in_progress = false;     // the process died during a processing pass
+  bool dp_work_in_progress = false;  // ... or while DP retries were copying (no pass)
+  // The version read and still wanted (no update asked for a newer one); null when none.
+  std::shared_ptr<const PackageContent> content;
 };
 
 class StateStorePort {

@@ -49,6 +49,13 @@ const std::vector<StatusMessageDefinition>& status_catalogue() {
        "SMS Distribution Manager successfully distributed package \"%1\" to distribution point "
        "\"%2\".",
        Provenance::partly_confirmed, "CM-ACTIONS (ID, severity); wording project-defined"},
+      // CM-ACTIONS: raised by the DP thread right after "DP Thread: Attempting to add or update
+      // package"; ISTR0 is the package name, ISTR1 the DP. ConfigMgr 2012 and later only.
+      {kDistributionManagerComponent, status_id::kDpThreadStarted, Severity::informational,
+       "SMS Distribution Manager is starting to distribute package \"%1\" to distribution "
+       "point \"%2\".",
+       Provenance::partly_confirmed,
+       "CM-ACTIONS (ID, severity, insertion strings); wording project-defined"},
   };
   return catalogue;
 }

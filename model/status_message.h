@@ -44,6 +44,7 @@ inline constexpr uint32_t kPackageFailed = 2302;
 inline constexpr uint32_t kSourceNotAccessible = 2306;
 inline constexpr uint32_t kCopyToDpFailed = 2328;
 inline constexpr uint32_t kCopiedToDp = 2330;
+inline constexpr uint32_t kDpThreadStarted = 2342;  // configmgr2012 only
 }  // namespace status_id
 
 // The catalogue row, or nullopt for an ID distsim never raises.

@@ -1,5 +1,6 @@
 // The real Distribution Manager in small simulated worlds: error 32 from a TEMP user, the hourly
-// package retry of sms2, retry counts, installation and what reaches Distmgr.log.
+// package retry of sms2, retry counts, installation, a .PCK that cannot be written and what reaches
+// Distmgr.log.
 #include <algorithm>
 #include <catch2/catch.hpp>
 
@@ -92,6 +93,24 @@ TEST_CASE("whether the manager's reader is blocked follows from both share modes
   CHECK(attempts(std::nullopt, read_write) == 3);  // temp_user's default share 0
   CHECK(attempts(model::ShareMode{read}, read) == 3);
   CHECK(attempts(model::ShareMode{read}, read_write) == 1);
+}
+
+TEST_CASE("a .PCK that cannot be written logs KB Q316316's line and fails the pass",
+          "[distmgr][compressed]") {
+  // Goal: the compression's write failure is visible as Distmgr.log shows it in KB Q316316
+  // ("Cannot write to output file, Win32 Error = 998"). Method: a 200 GB compressed source
+  // whose .PCK does not fit on C:, the package store's volume (100 GB by default).
+  sim::Scenario scenario = testing::kb_world(testing::lock_for(0));
+  scenario.holders.clear();
+  scenario.filesystem[1].size_bytes = 100ull * 1024 * 1024 * 1024;
+  scenario.filesystem[2].size_bytes = 100ull * 1024 * 1024 * 1024;
+  scenario.packages[0].compressed = true;
+  scenario.until_us = 3 * model::kMicrosecondsPerHour;
+  const RunResult run = run_world(scenario, {});
+  CHECK(log_contains(run, "Cannot write to output file, Win32 Error = 112"));
+  REQUIRE_FALSE(run.passes.empty());
+  CHECK(run.passes[0].error == model::Win32Error::disk_full);
+  CHECK(message_ids(run).at(1) == 2302);
 }
 
 TEST_CASE("the copy on the distribution point equals the source read by the pass", "[distmgr]") {

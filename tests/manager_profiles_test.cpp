@@ -1,8 +1,10 @@
 // The Distribution Manager across profiles and package actions: the processing-thread limit,
-// per-DP retries and their exhaustion (ConfigMgr), updates that delete the DP folder (sms2),
-// refreshes, wake-up retries, compressed copies and component status.
+// per-DP retries and their exhaustion (ConfigMgr), the messages and log wording of each era,
+// updates that delete the DP folder (sms2), refreshes, wake-up retries, compressed copies and
+// their serialised compression, shared DP bandwidth and component status.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <optional>
 
 #include "model/component_status.h"
 #include "sim/check/invariants.h"
@@ -61,6 +63,30 @@ uint64_t count_messages(const RunResult& run, uint32_t id, model::Severity sever
                                                return message.id == id &&
                                                       message.severity == severity;
                                              }));
+}
+
+uint64_t count_id(const RunResult& run, uint32_t id) {
+  return static_cast<uint64_t>(
+      std::count_if(run.status_messages.begin(), run.status_messages.end(),
+                    [id](const model::StatusMessage& message) { return message.id == id; }));
+}
+
+bool has_line(const RunResult& run, std::string_view text) {
+  return std::any_of(run.log_lines.begin(), run.log_lines.end(),
+                     [text](const LogLine& line) { return line.text == text; });
+}
+
+bool has_line_starting(const RunResult& run, std::string_view prefix) {
+  return std::any_of(run.log_lines.begin(), run.log_lines.end(),
+                     [prefix](const LogLine& line) { return line.text.rfind(prefix, 0) == 0; });
+}
+
+// The time of the first log line that starts with `prefix`.
+std::optional<TimeUs> line_time(const RunResult& run, std::string_view prefix) {
+  for (const LogLine& line : run.log_lines) {
+    if (line.text.rfind(prefix, 0) == 0) return line.t_us;
+  }
+  return std::nullopt;
 }
 
 uint64_t manager_opens_under(const RunResult& run, std::string_view prefix) {
@@ -219,6 +245,125 @@ TEST_CASE("a compressed package is copied from its .PCK and the DP copy equals t
   REQUIRE(source.has_value());
   REQUIRE(copy.has_value());
   CHECK(*copy == *source);
+}
+
+TEST_CASE(
+    "under configmgr2012 a failed DP copy ends the pass with 2302, not 2301, and its retries "
+    "raise no 2300",
+    "[distmgr][profile]") {
+  // Goal: 2301 only for a pass that succeeded (CM-ACTIONS); a DP retry is DP thread work.
+  // Method: DP02 unreachable for 45 minutes: it fails at 0s and 30m and is installed at 60m.
+  Scenario scenario = small_site(model::Profile::configmgr2012, 1, {"DP01", "DP02"});
+  FaultSpec fault;
+  fault.kind = FaultSpec::Kind::dp_unreachable;
+  fault.target = "DP02";
+  fault.for_us = 45 * kMinute;
+  scenario.faults.push_back(fault);
+  const RunResult run = run_world(scenario, {});
+  const auto& status = package(run, "S0100010");
+  CHECK(status.state == model::PackageState::installed);
+  CHECK(status.attempt_count == 1);
+  CHECK(status.distribution_points[1].attempt_count == 3);
+  CHECK(count_id(run, 2300) == 1);
+  CHECK(count_id(run, 2301) == 0);
+  CHECK(count_id(run, 2302) == 1);
+  CHECK(count_id(run, 2328) == 2);
+  CHECK(count_id(run, 2342) == 4);  // one per DP attempt: DP01 once, DP02 three times
+  CHECK(count_id(run, 2330) == 2);
+  CHECK(check_invariants(run).empty());
+}
+
+TEST_CASE("a package whose DP copies all succeed still ends with 2301 under configmgr2012",
+          "[distmgr][profile]") {
+  // Goal: the negative space of the test above: nothing fails, 2300 then 2301.
+  const RunResult run =
+      run_world(small_site(model::Profile::configmgr2012, 1, {"DP01", "DP02"}), {});
+  CHECK(count_id(run, 2300) == 1);
+  CHECK(count_id(run, 2301) == 1);
+  CHECK(count_id(run, 2302) == 0);
+}
+
+TEST_CASE("configmgr2012 words its Distmgr.log lines as the ConfigMgr walkthrough shows",
+          "[distmgr][log]") {
+  // Goal: the CM-ACTIONS wording for 2012; the SMS wording stays with sms2.
+  const RunResult cm = run_world(small_site(model::Profile::configmgr2012, 1, {"DP01"}), {});
+  CHECK(has_line(cm, "Found package properties updated notification for package 'S0100010'"));
+  CHECK(has_line(cm, "Adding package 'S0100010' to package processing queue."));
+  CHECK(has_line(cm, "~Currently using 0 out of 3 allowed package processing threads."));
+  CHECK(has_line(cm,
+                 "~Started package processing thread for package 'S0100010', thread ID = 0x129 "
+                 "(297)"));
+  CHECK(has_line(cm, "~Processing package S0100010 (SourceVersion:1;StoredVersion:0)"));
+  CHECK(has_line(cm, "Taking package snapshot for package S0100010 from source D:\\Src\\A"));
+  CHECK(has_line(cm, "The size of package S0100010, version 1 is 1024 KBytes"));
+  CHECK(has_line_starting(cm, "DP Thread: Attempting to add or update package S0100010"));
+  CHECK(has_line(cm, "~All DP threads have completed for package S0100010 processing thread."));
+  CHECK(has_line(cm, "~Exiting package processing thread for package S0100010."));
+  CHECK_FALSE(has_line_starting(cm, "~Used "));
+  CHECK_FALSE(has_line_starting(cm, "~Starting package processing thread"));
+  const RunResult sms = run_world(small_site(model::Profile::sms2, 1, {"DP01"}), {});
+  CHECK(has_line(sms, "~Used 0 out of 3 allowed processing threads."));
+  CHECK(has_line(sms, "~Starting package processing thread,thread ID = 129"));
+  CHECK_FALSE(has_line_starting(sms, "~Currently using"));
+  CHECK_FALSE(has_line_starting(sms, "DP Thread:"));
+}
+
+TEST_CASE("two packages compressing at once are serialised: the second starts when the first ends",
+          "[distmgr][compressed]") {
+  // Goal: CM-THREADS, one compressing thread at a time. Method: two compressed packages of the
+  // same size created together; their reads overlap, their compressions must not.
+  Scenario scenario = small_site(model::Profile::configmgr2012, 2, {"DP01"});
+  for (auto& each : scenario.packages) each.compressed = true;
+  const RunResult run = run_world(scenario, {});
+  const auto first_start = line_time(run, "~Package S0100010 doesn't have a compressed copy");
+  const auto first_end = line_time(run, "The compressed size of package S0100010");
+  const auto second_start = line_time(run, "~Package S0100011 doesn't have a compressed copy");
+  REQUIRE(first_start.has_value());
+  REQUIRE(first_end.has_value());
+  REQUIRE(second_start.has_value());
+  CHECK(*first_end > *first_start);
+  CHECK(*second_start == *first_end);
+  CHECK(
+      has_line(run, "~Package S0100011 waits for the compression of package S0100010 to finish."));
+  CHECK(package(run, "S0100011").state == model::PackageState::installed);
+  CHECK(check_invariants(run).empty());
+}
+
+TEST_CASE("two copies to one DP share its bandwidth: each takes twice as long as alone",
+          "[distmgr][bandwidth]") {
+  // Goal: a DP link is shared fairly by the copies under way. Method: 1 MiB at 1,000,000 B/s
+  // takes 1.048576 s alone; two packages copying to the same DP at once take 2.097152 s each.
+  const auto copy_time = [](int package_count) {
+    Scenario scenario = small_site(model::Profile::configmgr2007, package_count, {"DP01"});
+    scenario.distribution_points[0].bandwidth_bits_per_second = 8'000'000;
+    const RunResult run = run_world(scenario, {});
+    const auto started = line_time(run, "~Attempting to add or update package S0100010");
+    const auto& status = package(run, "S0100010");
+    REQUIRE(started.has_value());
+    REQUIRE(status.installed_at_us.has_value());
+    return *status.installed_at_us - *started;
+  };
+  const TimeUs alone_us = copy_time(1);
+  CHECK(alone_us == 1'048'576);
+  CHECK(copy_time(2) == 2 * alone_us);
+}
+
+TEST_CASE("the site's outgoing bandwidth is shared by copies to different DPs",
+          "[distmgr][bandwidth]") {
+  // Goal: site.outgoing_bandwidth limits all copies together. Method: two DPs of 1,000,000 B/s
+  // behind a site link of 1,000,000 B/s: each copy of 1 MiB gets half and takes 2.097152 s.
+  Scenario scenario = small_site(model::Profile::configmgr2007, 1, {"DP01", "DP02"});
+  for (auto& dp : scenario.distribution_points) dp.bandwidth_bits_per_second = 8'000'000;
+  const auto copy_time = [](const RunResult& run) {
+    const auto started = line_time(run, "~Attempting to add or update package S0100010");
+    const auto& status = package(run, "S0100010");
+    REQUIRE(started.has_value());
+    REQUIRE(status.installed_at_us.has_value());
+    return *status.installed_at_us - *started;
+  };
+  CHECK(copy_time(run_world(scenario, {})) == 1'048'576);
+  scenario.site.outgoing_bandwidth_bytes_per_second = 1'000'000;
+  CHECK(copy_time(run_world(scenario, {})) == 2'097'152);
 }
 
 TEST_CASE("component status follows the per-severity thresholds", "[status]") {

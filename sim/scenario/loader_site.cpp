@@ -200,7 +200,7 @@ void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
   site.compression_per_mille = *parsed.value;
 }
 
-constexpr std::array<std::string_view, 13> kSiteKeys{"code",
+constexpr std::array<std::string_view, 14> kSiteKeys{"code",
                                                      "server",
                                                      "profile",
                                                      "retry",
@@ -212,7 +212,8 @@ constexpr std::array<std::string_view, 13> kSiteKeys{"code",
                                                      "retry_on_wake",
                                                      "dp_update",
                                                      "compression",
-                                                     "status_thresholds"};
+                                                     "status_thresholds",
+                                                     "outgoing_bandwidth"};
 
 }  // namespace
 
@@ -246,6 +247,9 @@ void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
     }
     if (key == "compression") load_compression(ctx, value, site);
     if (key == "status_thresholds") load_status_thresholds(ctx, value, site);
+    if (key == "outgoing_bandwidth") {
+      site.outgoing_bandwidth_bytes_per_second = read_bandwidth_bytes(ctx, value, key);
+    }
   });
 }
 

@@ -66,6 +66,7 @@ struct SiteSpec {
   std::optional<bool> update_deletes_dp_folder;   // `dp_update: recreate | overwrite`
   std::optional<uint32_t> compression_per_mille;  // `compression: 0.5` -> 500
   std::optional<model::ComponentStatusThresholds> status_thresholds;  // `status_thresholds`
+  std::optional<uint64_t> outgoing_bandwidth_bytes_per_second;        // `outgoing_bandwidth`
   friend bool operator==(const SiteSpec&, const SiteSpec&) = default;
 };
 

@@ -295,6 +295,12 @@ void write_site_additions(YamlOut& out, const SiteSpec& site) {
     out.field(4, "warnings", threshold_pair(site.status_thresholds->warnings));
     out.field(4, "informational", threshold_pair(site.status_thresholds->informational));
   }
+  if (site.outgoing_bandwidth_bytes_per_second) {
+    DISTSIM_ASSERT(*site.outgoing_bandwidth_bytes_per_second <=
+                   std::numeric_limits<uint64_t>::max() / 8);
+    out.field(2, "outgoing_bandwidth",
+              format_bandwidth(*site.outgoing_bandwidth_bytes_per_second * 8));
+  }
 }
 
 void write_site(YamlOut& out, const SiteSpec& site) {

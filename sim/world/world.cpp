@@ -371,8 +371,11 @@ void World::pass_started(const model::PassStartReport& report) {
   pass.attempt = report.attempt;
   pass.start_us = kernel_.now();
   result_.passes.push_back(std::move(pass));
-  record("pass_start",
-         {{"package", report.package_id}, {"attempt", static_cast<int64_t>(report.attempt)}});
+  std::vector<TraceField> fields{{"package", report.package_id},
+                                 {"attempt", static_cast<int64_t>(report.attempt)}};
+  // DP retries copying without a processing thread: a span of work with no 2300/2301/2302.
+  if (report.dp_retries) fields.push_back({"dp_retries", true});
+  record("pass_start", std::move(fields));
 }
 
 void World::pass_ended(const model::PassEndReport& report) {
@@ -505,6 +508,9 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   if (site.source_open_share) config.source_open_share = *site.source_open_share;
   if (site.log_format) config.log_format = *site.log_format;
   if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
+  if (site.outgoing_bandwidth_bytes_per_second) {
+    config.outgoing_bandwidth_bytes_per_second = *site.outgoing_bandwidth_bytes_per_second;
+  }
   if (site.update_deletes_dp_folder)
     config.update_deletes_dp_folder = *site.update_deletes_dp_folder;
   if (site.compression_per_mille) config.compression_per_mille = *site.compression_per_mille;

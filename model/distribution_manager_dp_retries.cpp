@@ -1,0 +1,159 @@
+// Per-DP retries (ConfigMgr): a DP whose copy failed is retried on its own, 2328 for each failure,
+// until its retries run out (INSTALL_FAILED, 2328 with severity Error). A retry that falls due is
+// DP thread work, not a processing pass: no 2300, 2301 or 2302, no source read; the DP threads
+// copy the version already read. A retry that falls due while a pass of the package runs is
+// left to that pass (its copies take the due DPs) or starts when the pass ends.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/assert.h"
+#include "model/distribution_manager.h"
+#include "model/manager_wake.h"
+
+namespace distsim::model {
+
+void DistributionManager::on_dp_retry_due(const ManagerWake& wake) {
+  PackageRecord& record = packages_[wake.package_index];
+  DISTSIM_ASSERT(wake.detail < record.slots.size());
+  const DpSlot& slot = record.slots[wake.detail];
+  if (!wake.is_for(slot.retry.generation)) return;  // superseded by an update or refresh
+  if (!slot.retry.due_us) return;                   // another pass copied it already
+  switch (record.phase) {
+    case Phase::idle:
+      if (!record.content) {  // no version to copy: a pass reads the source first
+        queue_pass(wake.package_index);
+        start_queued_passes();
+        return;
+      }
+      start_dp_retries(wake.package_index);
+      return;
+    case Phase::dp_retries:
+      add_due_dp_jobs(wake.package_index);
+      advance_copies(wake.package_index);
+      return;
+    case Phase::queued:
+    case Phase::reading:
+    case Phase::compressing:
+    case Phase::copying:
+      return;  // the pass copies it, or end_pass() starts it
+  }
+}
+
+bool DistributionManager::any_dp_retry_due(const PackageRecord& record) const {
+  const TimeUs now_us = ports_.scheduler.now();
+  for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+    const DpSlot& dp = record.slots[slot];
+    if (dp.needs_copy && dp.retry.due_us && *dp.retry.due_us <= now_us &&
+        record.status.distribution_points[slot].state != DpState::install_failed) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void DistributionManager::add_due_dp_jobs(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  const TimeUs now_us = ports_.scheduler.now();
+  for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
+    const DpSlot& dp = record.slots[slot];
+    if (!dp.needs_copy || !dp.retry.due_us || *dp.retry.due_us > now_us) continue;
+    if (record.status.distribution_points[slot].state == DpState::install_failed) continue;
+    const bool has_job =
+        std::any_of(record.dp_jobs.begin(), record.dp_jobs.end(), [slot](const DpJob& job) {
+          return job.slot == slot &&
+                 (job.state == DpJobState::waiting || job.state == DpJobState::copying);
+        });
+    if (has_job) continue;
+    log(fmt::format("~Retrying package {} on distribution point {}: retry {} of {}.",
+                    record.definition.id, distribution_points_[dp.dp_index].share,
+                    dp.retry.retries_done, retry_count_text()),
+        kMainThreadId);
+    DpJob job;
+    job.slot = slot;
+    record.dp_jobs.push_back(job);
+  }
+}
+
+void DistributionManager::start_dp_retries(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(record.phase == Phase::idle && record.content);
+  mark_dirty(package_index);
+  record.phase = Phase::dp_retries;
+  record.holds_thread = false;
+  ++record.generation;
+  record.copy_content = record.content;
+  record.dp_jobs.clear();
+  record.next_dp_job = 0;
+  ports_.reporter.pass_started({record.definition.id, record.status.attempt_count, true});
+  add_due_dp_jobs(package_index);
+  advance_copies(package_index);
+}
+
+void DistributionManager::conclude_dp_retries(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  std::optional<Win32Error> first_error;
+  std::optional<TimeUs> next_retry_us;
+  const PassResult result = retry_failed_dps(package_index, first_error, next_retry_us);
+  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result,
+                              first_error.value_or(Win32Error::ok)});
+  end_pass(package_index);
+}
+
+PassResult DistributionManager::retry_failed_dps(uint32_t package_index,
+                                                 std::optional<Win32Error>& first_error,
+                                                 std::optional<TimeUs>& next_retry_us) {
+  PackageRecord& record = packages_[package_index];
+  PassResult result = PassResult::success;
+  for (const DpJob& job : record.dp_jobs) {
+    if (job.error == Win32Error::ok || job.state == DpJobState::cancelled || job.old_cycle) {
+      continue;
+    }
+    if (!first_error) first_error = job.error;
+    const bool retried = retry_dp_or_fail(package_index, job);
+    result = result == PassResult::failed || !retried ? PassResult::failed : PassResult::retry;
+    const auto& due_us = record.slots[job.slot].retry.due_us;
+    if (retried && (!next_retry_us || *due_us < *next_retry_us)) next_retry_us = *due_us;
+  }
+  return result;
+}
+
+bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& job) {
+  PackageRecord& record = packages_[package_index];
+  DpSlot& dp_slot = record.slots[job.slot];
+  const DistributionPointDefinition& dp = distribution_points_[dp_slot.dp_index];
+  const TimeUs now_us = ports_.scheduler.now();
+  const RetryDecision decision =
+      decide_retry(config_.retry, job.error,
+                   {dp_slot.retry.retries_done, dp_slot.retry.first_attempt_start_us, now_us,
+                    dp_slot.retry.previous_delay_us},
+                   ports_.random);
+  const std::vector<std::string> insertions{record.definition.id, record.definition.source_path,
+                                            dp_package_path(record, job.slot)};
+  if (!decision.retry) {
+    set_dp_state(record, job.slot, DpState::install_failed);
+    log(fmt::format("~Package {} failed on distribution point {} after {} retries; it will not be "
+                    "retried: {}.",
+                    record.definition.id, dp.share, dp_slot.retry.retries_done, decision.reason),
+        job.thread_id, LogSeverity::error);
+    raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share, Severity::error);
+    return false;
+  }
+  ++dp_slot.retry.retries_done;
+  dp_slot.retry.previous_delay_us = decision.delay_us;
+  dp_slot.retry.due_us = now_us + decision.delay_us;
+  set_dp_state(record, job.slot, DpState::install_retrying);
+  log(fmt::format("~Will retry package {} on distribution point {} in {} seconds (retry {} of {}).",
+                  record.definition.id, dp.share, decision.delay_us / kMicrosecondsPerSecond,
+                  dp_slot.retry.retries_done, retry_count_text()),
+      job.thread_id, LogSeverity::warning);
+  raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share);
+  ports_.reporter.retry_scheduled(
+      {record.definition.id, dp.name,
+       record.status.distribution_points[job.slot].attempts_in_cycle + 1, *dp_slot.retry.due_us});
+  wake_at(*dp_slot.retry.due_us,
+          {package_index, WakeKind::dp_retry_due, dp_slot.retry.generation, job.slot});
+  return true;
+}
+
+}  // namespace distsim::model

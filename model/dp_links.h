@@ -1,0 +1,60 @@
+// The network links the Distribution Manager copies over: every copy under way to a distribution
+// point gets an equal share of that DP's bandwidth and, when the site sets one, an equal share of
+// the site server's outgoing bandwidth; a copy's rate is the smaller of the two. Rates change
+// whenever a copy starts or ends, so completion times are recomputed then. Integer arithmetic
+// only, and transfers are kept in key order, so the same copies always finish at the same times.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "model/time.h"
+
+namespace distsim::model {
+
+class DpLinks {
+ public:
+  struct Key {
+    uint32_t package_index = 0;
+    uint32_t job_index = 0;
+    friend auto operator<=>(const Key&, const Key&) = default;
+  };
+
+  // outgoing_bytes_per_second: the site server's limit over all copies; nullopt for none.
+  explicit DpLinks(std::optional<uint64_t> outgoing_bytes_per_second)
+      : outgoing_bytes_per_second_(outgoing_bytes_per_second) {}
+
+  // A copy of size_bytes to DP dp_index (whose bandwidth is dp_bytes_per_second) starts at now_us.
+  // Requires a key not under way and dp_bytes_per_second >= 1.
+  void start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, uint64_t size_bytes,
+             TimeUs now_us);
+  // The copy ended (finished or abandoned) at now_us. Requires a key under way.
+  void stop(Key key, TimeUs now_us);
+  // When the copy finishes if no copy starts or stops before; requires a key under way.
+  [[nodiscard]] TimeUs completion_us(Key key) const;
+  // The copies under way, in key order.
+  [[nodiscard]] std::vector<Key> active() const;
+  // Its current rate in bytes per second; requires a key under way.
+  [[nodiscard]] uint64_t rate(Key key) const;
+
+ private:
+  struct Transfer {
+    uint32_t dp_index = 0;
+    uint64_t dp_bytes_per_second = 1;
+    uint64_t remaining_micro_bytes = 0;  // bytes x 10^6, so that rate x microseconds subtracts
+    uint64_t bytes_per_second = 1;       // the current share
+    TimeUs since_us = 0;                 // remaining_micro_bytes is as of this time
+  };
+  // Moves every transfer's progress up to now_us at its current rate.
+  void advance(TimeUs now_us);
+  // Recomputes every transfer's share after the set of transfers changed.
+  void share();
+
+  std::optional<uint64_t> outgoing_bytes_per_second_;
+  std::map<Key, Transfer> transfers_;
+};
+
+}  // namespace distsim::model
