@@ -77,15 +77,17 @@ DurationSpec draw_duration_spec(TimeUs high_us, bool positive) {
   }
 }
 
+// At most 10,000GB, so that the four entries of one drive stay within kVolumeBytesMax.
 uint64_t draw_size() {
   constexpr std::array<uint64_t, 5> kUnits{1, 1024, 1024 * 1024, 1024 * 1024 * 1024, 1000};
-  return *rc::gen::inRange<uint64_t>(0, 100'000) * draw_from(kUnits);
+  return *rc::gen::inRange<uint64_t>(0, 10'001) * draw_from(kUnits);
 }
 
 // Bits per second, a whole number of bytes (what site read_bandwidth needs) when `bytes`.
 uint64_t draw_bandwidth(bool bytes) {
   constexpr std::array<uint64_t, 6> kUnits{1, 1000, 1'000'000, 8, 8 * 1024, 8 * 1024 * 1024};
-  const uint64_t bits = *rc::gen::inRange<uint64_t>(1, 100'000) * draw_from(kUnits);
+  const uint64_t bits = std::max(*rc::gen::inRange<uint64_t>(1, 100'000) * draw_from(kUnits),
+                                 sim::kBandwidthBitsPerSecondMin);
   return bytes ? bits * 8 : bits;
 }
 

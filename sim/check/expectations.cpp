@@ -43,19 +43,19 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
     results.push_back({fmt::format("{} state", id), *expectation.state == status->state,
                        std::string(model::package_state_name(*expectation.state)),
                        std::string(model::package_state_name(status->state)),
-                       status->state_since_us, expectation.position});
+                       status->state_since_us, expectation.state_position});
   }
   if (expectation.attempts) {
     results.push_back(
         {fmt::format("{} attempts", id), in_range(*expectation.attempts, status->attempt_count),
          count_range_text(*expectation.attempts), fmt::format("{}", status->attempt_count),
-         status->state_since_us, expectation.position});
+         status->state_since_us, expectation.attempts_position});
   }
   if (expectation.retries) {
     const uint64_t retries = status->attempt_count == 0 ? 0 : status->attempt_count - 1;
     results.push_back({fmt::format("{} retries", id), in_range(*expectation.retries, retries),
                        count_range_text(*expectation.retries), fmt::format("{}", retries),
-                       status->state_since_us, expectation.position});
+                       status->state_since_us, expectation.retries_position});
   }
   if (expectation.installed_by_us) {
     const bool ok =
@@ -66,7 +66,7 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
          status->installed_at_us
              ? fmt::format("installed at {}", clock_text(*status->installed_at_us))
              : fmt::format("not installed (state {})", model::package_state_name(status->state)),
-         status->installed_at_us, expectation.position});
+         status->installed_at_us, expectation.installed_by_position});
   }
   for (const DpStateExpectation& dp : expectation.distribution_points) {
     const auto found =
@@ -207,7 +207,7 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
                        std::string(expected),
                        std::string(actual),
                        std::nullopt,
-                       {}});
+                       expect.component_status_position});
   }
   if (expect.no_invariant_violations) {
     for (const InvariantViolation& violation : check_invariants(run)) {

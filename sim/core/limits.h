@@ -31,7 +31,12 @@ inline constexpr uint64_t kStatusMessagesKeptMax = 2'000'000;
 inline constexpr uint32_t kTreeFilesMax = 100'000;  // files one `tree:` entry may generate
 inline constexpr uint32_t kHoldersMax = 10'000;
 inline constexpr uint32_t kHolderRepeatsMax = 100'000;  // `count` of one holder
-inline constexpr uint32_t kScriptStepsMax = 10'000;
+inline constexpr uint32_t kScriptStepsMax = 10'000;     // steps of one script holder
+// Steps of all script holders together, and holds planned by all holders (each holder's `count`
+// times its steps, or times 1): a scenario is refused past these before anything is built, so that
+// aliases reusing one long list cannot make loading or running cost more than they allow.
+inline constexpr uint32_t kScriptStepsTotalMax = 1'000'000;
+inline constexpr uint64_t kPlannedHoldsMax = 1'000'000;
 // Files one antivirus holder has queued or is scanning, and files one indexer is waiting to read
 // or reading; a trigger past the bound is dropped and traced (scan_dropped / index_dropped).
 inline constexpr uint32_t kAntivirusScansPendingMax = 10'000;
@@ -39,10 +44,19 @@ inline constexpr uint32_t kIndexerFilesPendingMax = 10'000;
 inline constexpr uint32_t kPackagesMax = 100'000;
 inline constexpr uint32_t kDistributionPointsMax = 1'000;
 inline constexpr uint64_t kScenarioFileBytesMax = 16ull * 1024 * 1024;
+// Sizes a scenario may give: a file (NTFS of the era: 16 TB), and what one volume holds in total
+// or has free (NTFS's 256 TB); with the default free capacity added no volume size can wrap.
+inline constexpr uint64_t kFileBytesMax = 16ull << 40U;
+inline constexpr uint64_t kVolumeBytesMax = 256ull << 40U;
+// The slowest DP link or source read a scenario may give (1,000 bytes a second): moving a full
+// volume at that rate still takes a time far inside TimeUs.
+inline constexpr uint64_t kBandwidthBitsPerSecondMin = 8'000;
 
 // Scenario loading: bounds on the YAML itself and on lists the sections above do not cover.
-inline constexpr uint32_t kYamlDepthMax = 64;          // nesting of mappings and lists
-inline constexpr uint32_t kYamlNodesMax = 2'000'000;   // scalars, mappings and lists in a file
+inline constexpr uint32_t kYamlDepthMax = 64;         // nesting of mappings and lists
+inline constexpr uint32_t kYamlNodesMax = 2'000'000;  // scalars, mappings and lists in a file
+// The same counted with every alias expanded: the values the loader reads, whatever reuses them.
+inline constexpr uint32_t kYamlExpandedNodesMax = 4'000'000;
 inline constexpr uint32_t kScenarioErrorsMax = 1'000;  // errors reported for one file
 inline constexpr uint32_t kFaultsMax = 10'000;
 inline constexpr uint32_t kExpectationsMax = 10'000;  // entries of one `expect` list
@@ -69,6 +83,13 @@ static_assert(kAntivirusScansPendingMax <= kHandlesOpenMax);
 static_assert(kIndexerFilesPendingMax <= kHandlesOpenMax);
 static_assert(kHandlesOpenMax <= kFilesystemNodesMax);
 static_assert(kTreeFilesMax <= kFilesystemNodesMax);
+static_assert(kYamlNodesMax <= kYamlExpandedNodesMax);
+static_assert(kScriptStepsMax <= kScriptStepsTotalMax);
+static_assert(kHolderRepeatsMax <= kPlannedHoldsMax);
+static_assert(kFileBytesMax <= kVolumeBytesMax);
+static_assert(kVolumeBytesMax <= UINT64_MAX / 2);  // a volume's size plus its free space
+static_assert(kVolumeBytesMax / (kBandwidthBitsPerSecondMin / 8) <=
+              INT64_MAX / 1'000'000 / 16);  // transfer times in microseconds, with room to add
 static_assert(kYamlDepthMax >= 8);  // the deepest the format itself goes is 6 (expect.packages.DP)
 
 }  // namespace distsim::sim

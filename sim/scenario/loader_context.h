@@ -196,8 +196,9 @@ bool check_within_run(const Context& ctx, uint32_t index, std::string_view key, 
 [[nodiscard]] std::optional<TimeUs> read_time(const Context& ctx, uint32_t index,
                                               std::string_view key);
 
+// A size of at most `bounds.max` bytes (a file's kFileBytesMax, a volume's kVolumeBytesMax).
 [[nodiscard]] std::optional<uint64_t> read_size(const Context& ctx, uint32_t index,
-                                                std::string_view key);
+                                                std::string_view key, const Bounds& bounds);
 
 // A byte count written as a size ("4KB") or, for offsets, a plain number of bytes ("0").
 [[nodiscard]] std::optional<uint64_t> read_byte_count(const Context& ctx, uint32_t index,
@@ -229,6 +230,8 @@ template <typename Enum, size_t kSize>
 // Lists, flags, errors, distributions and ranges.
 
 inline constexpr Bounds kFlagListBounds{0, kFlagNamesMax, "kFlagNamesMax"};
+inline constexpr Bounds kFileSizeBounds{0, kFileBytesMax, "kFileBytesMax"};
+inline constexpr Bounds kVolumeSizeBounds{0, kVolumeBytesMax, "kVolumeBytesMax"};
 
 // The items of a list. A null value is an empty list when `null_is_empty` (an optional section
 // written as `holders:` with nothing after it).

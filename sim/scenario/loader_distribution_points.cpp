@@ -63,7 +63,8 @@ std::optional<DistributionPointSpec> load_dp(const Context& ctx, uint32_t index)
       dp.bandwidth_bits_per_second =
           read_bandwidth(ctx, value, key).value_or(dp.bandwidth_bits_per_second);
     }
-    if (key == "free") dp.free_bytes = read_size(ctx, value, key).value_or(dp.free_bytes);
+    if (key == "free")
+      dp.free_bytes = read_size(ctx, value, key, kVolumeSizeBounds).value_or(dp.free_bytes);
   });
   if (!name) return std::nullopt;
   if (!map.has("share") && !check_default_share(ctx, name_index, *name)) return std::nullopt;

@@ -72,15 +72,28 @@ PackageExpectation load_package_expectation(const Context& ctx, const MapEntry& 
   expectation.position = ctx.node(entry.key_index).position;
   const MapView map = read_map(ctx, entry.value_index, fmt::format("package '{}'", entry.key),
                                KeySet{"a package expectation", kPackageExpectationKeys});
-  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+  for (const MapEntry& each : map.entries()) {
+    const std::string_view key = each.key;
+    const uint32_t value = each.value_index;
+    const SourcePosition key_position = ctx.node(each.key_index).position;
     if (key == "state") {
       expectation.state = read_enum(ctx, value, key, package_state_names(), "package state");
+      expectation.state_position = key_position;
     }
-    if (key == "attempts") expectation.attempts = read_count_range(ctx, value, key);
-    if (key == "retries") expectation.retries = read_count_range(ctx, value, key);
-    if (key == "installed_by") expectation.installed_by_us = read_time(ctx, value, key);
+    if (key == "attempts") {
+      expectation.attempts = read_count_range(ctx, value, key);
+      expectation.attempts_position = key_position;
+    }
+    if (key == "retries") {
+      expectation.retries = read_count_range(ctx, value, key);
+      expectation.retries_position = key_position;
+    }
+    if (key == "installed_by") {
+      expectation.installed_by_us = read_time(ctx, value, key);
+      expectation.installed_by_position = key_position;
+    }
     if (key == "distribution_points") load_dp_expectations(ctx, value, package, expectation);
-  });
+  }
   return expectation;
 }
 
@@ -194,7 +207,9 @@ constexpr std::array<std::string_view, 5> kExpectKeys{
 
 void load_expect(const Context& ctx, uint32_t index, Expectations& expect) {
   const MapView map = read_map(ctx, index, "'expect'", KeySet{"expect", kExpectKeys});
-  for_each_entry(map, [&](std::string_view key, uint32_t value) {
+  for (const MapEntry& entry : map.entries()) {
+    const std::string_view key = entry.key;
+    const uint32_t value = entry.value_index;
     if (key == "packages") load_package_expectations(ctx, value, expect);
     if (key == "status_messages") {
       const auto items =
@@ -206,12 +221,13 @@ void load_expect(const Context& ctx, uint32_t index, Expectations& expect) {
     if (key == "component_status") {
       expect.component_status =
           read_enum(ctx, value, key, kComponentStatusLevelNames, "component status");
+      expect.component_status_position = ctx.node(entry.key_index).position;
     }
     if (key == "log") load_log_expectations(ctx, value, expect);
     if (key == "no_invariant_violations") {
       expect.no_invariant_violations = read_bool(ctx, value, key).value_or(true);
     }
-  });
+  }
 }
 
 }  // namespace distsim::sim::loader_internal

@@ -11,6 +11,7 @@
 #include "model/assert.h"
 #include "sim/fs/windows_path.h"
 #include "sim/scenario/loader_context.h"
+#include "sim/scenario/value_parse.h"
 
 namespace distsim::sim::loader_internal {
 namespace {
@@ -33,6 +34,34 @@ KeyList filesystem_keys(FilesystemEntry::Kind kind) {
   DISTSIM_ASSERT(false);
 }
 
+// The entry's path written the way the world names it (no trailing separator, which would double
+// when the world appends a tree's file names), after refusing what the world cannot build: a file
+// or tree at a volume root, and a tree whose generated file names would pass kPathLengthMax.
+bool normalise_entry_path(const Context& ctx, uint32_t index, FilesystemEntry& entry) {
+  const auto parsed = parse_windows_path(entry.path);
+  DISTSIM_ASSERT(parsed.ok());  // read_path accepted it
+  const WindowsPath& path = parsed.value();
+  const std::string_view kind = enum_name(kFilesystemKindKeys, entry.kind);
+  if (path.is_root() && entry.kind != FilesystemEntry::Kind::dir) {
+    ctx.error(index, fmt::format("'{}' is the root of a volume; a '{}' needs a name below it, "
+                                 "like '{}'",
+                                 entry.path, kind, path.child("Data").display()));
+    return false;
+  }
+  entry.path = path.display();
+  if (entry.kind != FilesystemEntry::Kind::tree) return true;
+  // The world names a tree's files "<path>\fileNNNNN.dat", NNNNN counting from 00001.
+  const size_t longest_name = fmt::formatted_size("\\file{:05}.dat", entry.file_count);
+  if (entry.path.size() + longest_name > kPathLengthMax) {
+    ctx.error(index, fmt::format("a tree at '{}...' ({} characters) would name its files past "
+                                 "kPathLengthMax ({}); its path may have at most {} characters",
+                                 entry.path.substr(0, 40), entry.path.size(), kPathLengthMax,
+                                 kPathLengthMax - longest_name));
+    return false;
+  }
+  return true;
+}
+
 std::optional<FilesystemEntry> load_filesystem_entry(const Context& ctx, uint32_t index) {
   const auto action = find_action_key(ctx, index, kFilesystemActions, "'filesystem'");
   if (!action) return std::nullopt;
@@ -43,7 +72,8 @@ std::optional<FilesystemEntry> load_filesystem_entry(const Context& ctx, uint32_
   const MapView map = read_map(ctx, index, "each entry of 'filesystem'",
                                KeySet{"filesystem entry", filesystem_keys(entry.kind),
                                       kFilesystemKeys, applies_to, kFilesystemActions});
-  entry.path = read_path(ctx, map.value(*action), *action).value_or("");
+  const uint32_t path_index = map.value(*action);
+  entry.path = read_path(ctx, path_index, *action).value_or("");
   if (entry.kind == FilesystemEntry::Kind::tree) {
     if (const uint32_t files = require(ctx, map, "files", applies_to); files != kNoNode) {
       entry.file_count =
@@ -52,8 +82,11 @@ std::optional<FilesystemEntry> load_filesystem_entry(const Context& ctx, uint32_
     entry.size_bytes = uint64_t{entry.file_count} * 1024;  // default: 1KB a file
   }
   if (const uint32_t size = map.value("size"); size != kNoNode) {
-    entry.size_bytes = read_size(ctx, size, "size").value_or(entry.size_bytes);
+    const bool is_tree = entry.kind == FilesystemEntry::Kind::tree;
+    entry.size_bytes = read_size(ctx, size, "size", is_tree ? kVolumeSizeBounds : kFileSizeBounds)
+                           .value_or(entry.size_bytes);
   }
+  if (!entry.path.empty() && !normalise_entry_path(ctx, path_index, entry)) entry.path.clear();
   return entry;
 }
 
@@ -79,15 +112,38 @@ bool check_filesystem_shape(const Context& ctx, uint32_t item, const FilesystemE
                                 found->second ? "file" : "directory"));
     return false;
   }
-  if (!inserted) return true;                       // the same directory twice is harmless
-  for (const auto& [key, file] : is_file_by_key) {  // an earlier entry below this new file
-    if (is_file && key.size() > found->first.size() && key.rfind(found->first + "\\", 0) == 0) {
-      ctx.error(item, fmt::format("'{}' is declared a file, but an earlier entry puts something "
-                                  "below it",
-                                  entry.path));
-      return false;
-    }
+  if (!inserted || !is_file) return true;  // the same directory twice is harmless
+  // An earlier entry below this new file: the keys under it are contiguous in the ordered map.
+  const std::string prefix = found->first + "\\";
+  const auto below = is_file_by_key.lower_bound(prefix);
+  if (below != is_file_by_key.end() && below->first.starts_with(prefix)) {
+    ctx.error(item, fmt::format("'{}' is declared a file, but an earlier entry puts something "
+                                "below it",
+                                entry.path));
+    return false;
   }
+  return true;
+}
+
+// Upper-cased volume root -> the bytes the entries so far put on it.
+using VolumeTotals = std::map<std::string, uint64_t>;
+
+// Whether the entry's bytes fit on its volume with the earlier entries', after reporting when not.
+// Each size is at most kVolumeBytesMax and a total stays within it, so no sum can wrap.
+bool add_to_volume(const Context& ctx, uint32_t item, const FilesystemEntry& entry,
+                   VolumeTotals& totals) {
+  if (entry.kind == FilesystemEntry::Kind::dir) return true;
+  const auto path = parse_windows_path(entry.path);
+  DISTSIM_ASSERT(path.ok());
+  uint64_t& total = totals[path.value().root_key()];
+  if (entry.size_bytes > kVolumeBytesMax - total) {
+    ctx.error(item, fmt::format("the entries on '{}' hold more than kVolumeBytesMax ({}): {} "
+                                "before this entry's {}",
+                                path.value().root, format_size(kVolumeBytesMax), format_size(total),
+                                format_size(entry.size_bytes)));
+    return false;
+  }
+  total += entry.size_bytes;
   return true;
 }
 
@@ -101,10 +157,12 @@ void load_filesystem(const Context& ctx, uint32_t index, Scenario& scenario) {
   // Upper-cased path -> whether it names a file, for the entries seen so far: a path may not be a
   // file in one entry and a directory in another, and nothing may sit below a file.
   std::map<std::string, bool> is_file_by_key;
+  VolumeTotals volume_totals;
   for (const uint32_t item : *items) {
     auto entry = load_filesystem_entry(ctx, item);
-    if (!entry) continue;
+    if (!entry || entry->path.empty()) continue;
     if (!check_filesystem_shape(ctx, item, *entry, is_file_by_key)) continue;
+    if (!add_to_volume(ctx, item, *entry, volume_totals)) continue;
     node_count += 1 + entry->file_count;
     scenario.filesystem.push_back(std::move(*entry));
   }

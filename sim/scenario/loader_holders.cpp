@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -171,7 +172,8 @@ std::optional<std::vector<AntivirusTrigger>> read_triggers(const Context& ctx, u
 void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& holder) {
   for_each_entry(map, [&](std::string_view key, uint32_t value) {
     if (key == "thumbnails") holder.thumbnails = read_bool(ctx, value, key).value_or(true);
-    if (key == "size") holder.size_bytes = read_size(ctx, value, key).value_or(holder.size_bytes);
+    if (key == "size")
+      holder.size_bytes = read_size(ctx, value, key, kFileSizeBounds).value_or(holder.size_bytes);
     if (key == "access") holder.access = read_access(ctx, value, key);
     if (key == "share") holder.share = read_share(ctx, value, key);
     if (key == "on") holder.antivirus_on = read_triggers(ctx, value);
@@ -214,11 +216,82 @@ std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t
   return holder;
 }
 
+// The value of `key` in the mapping at `index`, without reporting anything (kNoNode when the
+// value is not a mapping or has no such key): for the cost of the holders, read before any is.
+uint32_t peek(const Context& ctx, uint32_t index, std::string_view key) {
+  const YamlNode& node = ctx.node(index);
+  if (node.kind != YamlNode::Kind::mapping) return kNoNode;
+  for (size_t child = 0; child + 1 < node.children.size(); child += 2) {
+    const YamlNode& key_node = ctx.node(node.children[child]);
+    if (key_node.kind == YamlNode::Kind::scalar && key_node.value == key) {
+      return node.children[child + 1];
+    }
+  }
+  return kNoNode;
+}
+
+// What the holders of a scenario would cost to load and run, counted on the tree, where an alias
+// is one shared node: so that a list reused by many holders is refused before it is copied.
+struct PlannedCost {
+  uint64_t steps = 0;                   // script steps of all holders
+  uint64_t holds = 0;                   // each holder's count times its steps (or 1)
+  uint32_t first_steps_over = kNoNode;  // the holder that takes `steps` past its bound
+  uint32_t first_holds_over = kNoNode;  // the holder that takes `holds` past its bound
+};
+
+PlannedCost planned_cost(const Context& ctx, std::span<const uint32_t> items) {
+  PlannedCost cost;
+  for (const uint32_t item : items) {
+    uint64_t count = 1;  // a count the loader will refuse counts as 1; its error says why
+    if (const uint32_t value = peek(ctx, item, "count"); value != kNoNode) {
+      const auto parsed = parse_unsigned(ctx.node(value).value);
+      if (parsed.ok() && *parsed.value >= 1 && *parsed.value <= kHolderRepeatsMax) {
+        count = *parsed.value;
+      }
+    }
+    uint64_t steps = 0;
+    const uint32_t steps_index = peek(ctx, item, "steps");
+    if (steps_index != kNoNode && ctx.node(steps_index).kind == YamlNode::Kind::sequence) {
+      steps = ctx.node(steps_index).children.size();  // at most kYamlNodesMax
+    }
+    cost.steps += steps;
+    cost.holds += count * std::max<uint64_t>(steps, 1);  // at most 2^17 * 2^21 per holder
+    if (cost.steps > kScriptStepsTotalMax && cost.first_steps_over == kNoNode) {
+      cost.first_steps_over = item;  // an aliased list's own position would be the anchor's
+    }
+    if (cost.holds > kPlannedHoldsMax && cost.first_holds_over == kNoNode) {
+      cost.first_holds_over = item;
+    }
+  }
+  return cost;
+}
+
+// Whether the holders are within kScriptStepsTotalMax and kPlannedHoldsMax, after reporting where
+// the first bound is passed when not.
+bool check_planned_cost(const Context& ctx, std::span<const uint32_t> items) {
+  const PlannedCost cost = planned_cost(ctx, items);
+  if (cost.first_steps_over != kNoNode) {
+    ctx.error(cost.first_steps_over,
+              fmt::format("too many script steps after alias expansion: {} > {} "
+                          "(kScriptStepsTotalMax); this holder's steps pass it",
+                          grouped(cost.steps), grouped(kScriptStepsTotalMax)));
+    return false;
+  }
+  if (cost.first_holds_over != kNoNode) {
+    ctx.error(cost.first_holds_over,
+              fmt::format("too many planned holds (each holder's count times its steps): {} > {} "
+                          "(kPlannedHoldsMax); this holder passes it",
+                          grouped(cost.holds), grouped(kPlannedHoldsMax)));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void load_holders(const Context& ctx, uint32_t index, Scenario& scenario) {
   const auto items = read_list(ctx, index, "holders", Bounds{0, kHoldersMax, "kHoldersMax"}, true);
-  if (!items) return;
+  if (!items || !check_planned_cost(ctx, *items)) return;
   std::map<std::string, uint32_t> name_lines;
   for (size_t number = 1; number <= items->size(); ++number) {
     const uint32_t item = (*items)[number - 1];

@@ -104,6 +104,13 @@ std::optional<TimeUs> read_duration(const Context& ctx, uint32_t index, std::str
     ctx.error(index, fmt::format("bad value for '{}': {}", key, parsed.error));
     return std::nullopt;
   }
+  // No time of a run is longer than the longest run, and sums of such times cannot wrap.
+  if (*parsed.value > kRunHorizonMaxUs) {
+    ctx.error(index,
+              fmt::format("'{}' is {}, more than kRunHorizonMaxUs ({})", key,
+                          format_duration(*parsed.value), format_duration(kRunHorizonMaxUs)));
+    return std::nullopt;
+  }
   return parsed.value;
 }
 
@@ -131,12 +138,18 @@ std::optional<TimeUs> read_time(const Context& ctx, uint32_t index, std::string_
   return value;
 }
 
-std::optional<uint64_t> read_size(const Context& ctx, uint32_t index, std::string_view key) {
+std::optional<uint64_t> read_size(const Context& ctx, uint32_t index, std::string_view key,
+                                  const Bounds& bounds) {
   const auto text = read_scalar(ctx, index, key);
   if (!text) return std::nullopt;
   const auto parsed = parse_size(*text);
   if (!parsed.ok()) {
     ctx.error(index, fmt::format("bad value for '{}': {}", key, parsed.error));
+    return std::nullopt;
+  }
+  if (*parsed.value > bounds.max) {
+    ctx.error(index, fmt::format("'{}' is {}, more than {} ({})", key, *text, bounds.limit_name,
+                                 format_size(bounds.max)));
     return std::nullopt;
   }
   return parsed.value;
@@ -150,7 +163,7 @@ std::optional<uint64_t> read_byte_count(const Context& ctx, uint32_t index, std:
                            std::all_of(node.value.begin(), node.value.end(),
                                        [](char c) { return c >= '0' && c <= '9'; });
   if (digits_only) return read_uint(ctx, index, key);
-  return read_size(ctx, index, key);
+  return read_size(ctx, index, key, Bounds{});
 }
 
 std::optional<uint64_t> read_bandwidth(const Context& ctx, uint32_t index, std::string_view key) {
@@ -163,6 +176,12 @@ std::optional<uint64_t> read_bandwidth(const Context& ctx, uint32_t index, std::
   }
   if (*parsed.value == 0) {
     ctx.error(index, fmt::format("'{}' must be more than 0bps", key));
+    return std::nullopt;
+  }
+  // Slower links would make the transfer time of a full volume overflow the time type.
+  if (*parsed.value < kBandwidthBitsPerSecondMin) {
+    ctx.error(index, fmt::format("'{}' is {}, less than kBandwidthBitsPerSecondMin ({}bps)", key,
+                                 *text, kBandwidthBitsPerSecondMin));
     return std::nullopt;
   }
   return parsed.value;

@@ -178,7 +178,7 @@ struct CountRange {
 struct DpStateExpectation {
   std::string dp_name;
   model::DpState state = model::DpState::installed;
-  SourcePosition position;
+  SourcePosition position;  // the DP name's key
   friend bool operator==(const DpStateExpectation&, const DpStateExpectation&) = default;
 };
 
@@ -189,7 +189,12 @@ struct PackageExpectation {
   std::optional<CountRange> retries;
   std::optional<TimeUs> installed_by_us;
   std::vector<DpStateExpectation> distribution_points;
-  SourcePosition position;
+  SourcePosition position;  // the package id's key
+  // Each expectation's own key, where a failure of that expectation points.
+  SourcePosition state_position;
+  SourcePosition attempts_position;
+  SourcePosition retries_position;
+  SourcePosition installed_by_position;
   friend bool operator==(const PackageExpectation&, const PackageExpectation&) = default;
 };
 
@@ -216,6 +221,7 @@ struct Expectations {
   std::vector<StatusCountExpectation> status_counts;
   std::vector<StatusSequenceExpectation> status_sequences;
   std::optional<ComponentStatusLevel> component_status;
+  SourcePosition component_status_position;  // its key
   std::vector<std::string> log_contains;
   std::vector<std::string> log_not_contains;
   bool no_invariant_violations = true;

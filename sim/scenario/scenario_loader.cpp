@@ -15,6 +15,7 @@
 #include "model/assert.h"
 #include "sim/core/limits.h"
 #include "sim/scenario/loader_context.h"
+#include "sim/scenario/source_text.h"
 #include "sim/scenario/value_parse.h"
 
 namespace distsim::sim::loader_internal {
@@ -128,6 +129,17 @@ std::variant<std::string, std::string> read_whole_file(const std::string& path) 
   return std::variant<std::string, std::string>(std::in_place_index<0>, std::move(text));
 }
 
+// The tree of `text` once it passes the text rule (source_text.h), which is checked first so that
+// YAML never sees an invalid byte or a control character and a lone CR still ends a line.
+std::optional<YamlTree> build_checked_tree(std::string_view text, Diagnostics& diagnostics) {
+  const PreparedSourceText prepared = prepare_source_text(text);
+  if (prepared.problem) {
+    diagnostics.add(prepared.problem->position, prepared.problem->message);
+    return std::nullopt;
+  }
+  return build_tree(prepared.text, diagnostics);
+}
+
 constexpr std::array<std::string_view, 2> kPolicyKeys{"name", "retry"};
 
 void load_policy_sections(Context& ctx, PolicyFile& policy) {
@@ -155,7 +167,7 @@ void load_policy_sections(Context& ctx, PolicyFile& policy) {
 namespace distsim::sim {
 namespace {
 
-using loader_internal::build_tree;
+using loader_internal::build_checked_tree;
 using loader_internal::Context;
 using loader_internal::Diagnostics;
 using loader_internal::load_policy_sections;
@@ -185,7 +197,7 @@ LoadResult load_scenario_text(std::string_view text, const std::string& file_nam
   Scenario scenario;
   scenario.file = file_name;
   try {
-    if (const auto tree = build_tree(text, diagnostics)) {
+    if (const auto tree = build_checked_tree(text, diagnostics)) {
       Context ctx(*tree, diagnostics);
       load_sections(ctx, scenario);
     }
@@ -216,7 +228,7 @@ PolicyLoadResult load_policy_text(std::string_view text, const std::string& file
   policy.file = file_name;
   policy.name = file_name.substr(file_name.find_last_of('/') + 1);
   try {
-    if (const auto tree = build_tree(text, diagnostics)) {
+    if (const auto tree = build_checked_tree(text, diagnostics)) {
       Context ctx(*tree, diagnostics);
       load_policy_sections(ctx, policy);
     }

@@ -580,8 +580,13 @@ Scenario with_positions_cleared(Scenario scenario) {
     for (ScriptStep& step : holder.steps) step.position = {};
   }
   for (FaultSpec& fault : scenario.faults) fault.position = {};
+  scenario.expect.component_status_position = {};
   for (PackageExpectation& package : scenario.expect.packages) {
     package.position = {};
+    package.state_position = {};
+    package.attempts_position = {};
+    package.retries_position = {};
+    package.installed_by_position = {};
     for (DpStateExpectation& dp : package.distribution_points) dp.position = {};
   }
   for (StatusCountExpectation& count : scenario.expect.status_counts) count.position = {};

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "model/assert.h"
+#include "sim/scenario/source_text.h"
 
 namespace distsim::sim {
 namespace {
@@ -121,8 +122,8 @@ ParsedValue<NumberAndUnit> split_number_and_unit(std::string_view what, std::str
   if (auto error = fraction_error(what, text, position, example)) return Result::failure(*error);
   const std::string_view unit = read_letters(text, position);
   if (position < text.size()) {
-    return Result::failure(
-        fmt::format("unexpected character '{}' in {} '{}'", text[position], what, text));
+    return Result::failure(fmt::format("unexpected character '{}' in {} '{}'",
+                                       character_text(text, position), what, text));
   }
   if (unit.empty()) {
     return Result::failure(fmt::format("{} '{}' has no unit; units are {}", what, text, unit_list));
@@ -147,8 +148,8 @@ ParsedValue<model::TimeUs> parse_duration(std::string_view text) {
   std::optional<size_t> previous_unit;
   while (position < text.size()) {
     if (!is_digit(text[position])) {
-      return Result::failure(
-          fmt::format("unexpected character '{}' in duration '{}'", text[position], text));
+      return Result::failure(fmt::format("unexpected character '{}' in duration '{}'",
+                                         character_text(text, position), text));
     }
     const auto number = read_digits(text, position);
     if (!number) return Result::failure(fmt::format("duration '{}' is too large", text));
@@ -158,8 +159,8 @@ ParsedValue<model::TimeUs> parse_duration(std::string_view text) {
     const std::string_view unit = read_letters(text, position);
     if (unit.empty()) {
       if (position < text.size()) {
-        return Result::failure(
-            fmt::format("unexpected character '{}' in duration '{}'", text[position], text));
+        return Result::failure(fmt::format("unexpected character '{}' in duration '{}'",
+                                           character_text(text, position), text));
       }
       if (!previous_unit) {
         return Result::failure(

@@ -1,6 +1,7 @@
 // The YAML tree of a scenario or policy file: yaml-cpp's events become YamlNodes with positions.
 // Duplicate keys, explicit tags, an alias to a mapping or list that contains it and a second
-// document are reported, and the node count and depth are bounded so no file can exhaust memory.
+// document are reported, and the node count, the count with aliases expanded and the depth are
+// bounded so that no file can exhaust memory or time, however it reuses its values.
 #include "sim/scenario/yaml_tree.h"
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
+#include "sim/scenario/source_text.h"
 
 namespace distsim::sim::loader_internal {
 namespace {
@@ -68,6 +70,7 @@ class TreeBuilder final : public YAML::EventHandler {
                          "an alias may not refer to a mapping or list that contains it"};
       }
     }
+    count_expanded(tree_.nodes[index].expanded_size, position_of(mark));
     attach(index, mark);
   }
 
@@ -79,6 +82,9 @@ class TreeBuilder final : public YAML::EventHandler {
     node.position = position_of(mark);
     node.value = value;
     node.plain = tag != "!";
+    if (const auto problem = scalar_text_problem(value)) {
+      diagnostics_.add(node.position, *problem);
+    }
     attach(add(std::move(node), anchor), mark);
   }
 
@@ -86,13 +92,13 @@ class TreeBuilder final : public YAML::EventHandler {
                        YAML::EmitterStyle::value /*style*/) override {
     open(YamlNode::Kind::sequence, mark, tag, anchor);
   }
-  void OnSequenceEnd() override { frames_.pop_back(); }
+  void OnSequenceEnd() override { close(); }
 
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value /*style*/) override {
     open(YamlNode::Kind::mapping, mark, tag, anchor);
   }
-  void OnMapEnd() override { frames_.pop_back(); }
+  void OnMapEnd() override { close(); }
 
  private:
   struct Frame {
@@ -107,6 +113,7 @@ class TreeBuilder final : public YAML::EventHandler {
                                                   "values",
                                                   kYamlNodesMax)};
     }
+    count_expanded(1, node.position);
     const auto index = static_cast<uint32_t>(tree_.nodes.size());
     tree_.nodes.push_back(std::move(node));
     if (anchor != 0) {
@@ -129,6 +136,25 @@ class TreeBuilder final : public YAML::EventHandler {
     const uint32_t index = add(std::move(node), anchor);
     attach(index, mark);
     frames_.push_back(Frame{index, {}, {}});
+  }
+
+  // Counts `size` more values of the expanded document, stopping the parse past the bound. Every
+  // node's expanded_size is then at most the bound, so the sums cannot overflow.
+  void count_expanded(uint64_t size, SourcePosition position) {
+    expanded_total_ += size;
+    if (expanded_total_ > kYamlExpandedNodesMax) {
+      throw ParseAbort{position,
+                       fmt::format("too many YAML values after alias expansion: {} > {} "
+                                   "(kYamlExpandedNodesMax)",
+                                   grouped(expanded_total_), grouped(kYamlExpandedNodesMax))};
+    }
+  }
+
+  void close() {
+    YamlNode& node = tree_.nodes[frames_.back().index];
+    for (const uint32_t child : node.children)
+      node.expanded_size += tree_.nodes[child].expanded_size;
+    frames_.pop_back();
   }
 
   [[nodiscard]] std::optional<SourcePosition> pending_key_position() const {
@@ -177,6 +203,7 @@ class TreeBuilder final : public YAML::EventHandler {
   Diagnostics& diagnostics_;
   std::vector<Frame> frames_;      // at most kYamlDepthMax
   std::vector<uint32_t> anchors_;  // anchor id -> node
+  uint64_t expanded_total_ = 0;    // values so far, aliases expanded
   bool document_seen_ = false;
 };
 
@@ -188,7 +215,8 @@ void Diagnostics::add(SourcePosition position, std::string message) {
     truncated_ = true;
     return;
   }
-  errors_.push_back(ScenarioError{file_, position.line, position.column, std::move(message)});
+  // Messages quote the file's text; no control character or invalid byte may reach the output.
+  errors_.push_back(ScenarioError{file_, position.line, position.column, printable_text(message)});
 }
 
 std::vector<ScenarioError> Diagnostics::take_sorted() {
@@ -201,6 +229,16 @@ std::vector<ScenarioError> Diagnostics::take_sorted() {
         fmt::format("more errors not shown (kScenarioErrorsMax is {})", kScenarioErrorsMax)});
   }
   return std::move(errors_);
+}
+
+std::string grouped(uint64_t count) {
+  const std::string digits = fmt::format("{}", count);
+  std::string text;
+  for (size_t index = 0; index < digits.size(); ++index) {
+    if (index > 0 && (digits.size() - index) % 3 == 0) text.push_back(',');
+    text.push_back(digits[index]);
+  }
+  return text;
 }
 
 std::string_view describe(YamlNode::Kind kind) {

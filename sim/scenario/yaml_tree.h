@@ -46,6 +46,9 @@ struct YamlNode {
   std::string value;               // scalar text
   bool plain = true;               // a scalar written without quotes
   std::vector<uint32_t> children;  // sequence: items; mapping: key, value, key, value, ...
+  // Values in this node's subtree with every alias in it expanded (this node included): what
+  // reading the value costs, known once the node is complete.
+  uint64_t expanded_size = 1;
 };
 
 struct YamlTree {
@@ -56,9 +59,14 @@ struct YamlTree {
 // "a mapping", "a list"...: the kind as a message names it.
 [[nodiscard]] std::string_view describe(YamlNode::Kind kind);
 
-// The tree of the first document of `text`, or nullopt after a syntax error or a value past
-// kYamlNodesMax or kYamlDepthMax. Every problem, including a second document, goes to
-// `diagnostics`.
+// "10,000,000": a count in a message about a limit.
+[[nodiscard]] std::string grouped(uint64_t count);
+
+// The tree of the first document of `text`, or nullopt after a syntax error, a value past
+// kYamlNodesMax or kYamlDepthMax, or a document of more than kYamlExpandedNodesMax values once its
+// aliases are expanded (counted as the tree is built, never expanded). A scalar that is not valid
+// UTF-8 or holds a control character (YAML escapes can write both) is reported. Every problem,
+// including a second document, goes to `diagnostics`.
 [[nodiscard]] std::optional<YamlTree> build_tree(std::string_view text, Diagnostics& diagnostics);
 
 }  // namespace distsim::sim::loader_internal

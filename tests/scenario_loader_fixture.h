@@ -1,0 +1,44 @@
+// What the scenario loader's tests share: loading a text as "t.yaml" and reading its errors as the
+// CLI prints them ("t.yaml:LINE:COL: message"), or requiring it to load.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/scenario/scenario_loader.h"
+
+namespace distsim::sim::loader_test {
+
+using Errors = std::vector<std::string>;
+
+// The errors of `text` loaded as "t.yaml", as the CLI prints them.
+inline Errors errors_of(std::string_view text) {
+  const LoadResult result = load_scenario_text(text, "t.yaml");
+  Errors errors;
+  for (const ScenarioError& error : result.errors) errors.push_back(error.to_string());
+  if (errors.empty()) REQUIRE(result.scenario.has_value());
+  return errors;
+}
+
+// The errors of a file that starts with a valid version and name (lines 1 and 2).
+inline Errors errors_after_header(std::string_view body) {
+  return errors_of(std::string("version: 1\nname: t\n") + std::string(body));
+}
+
+inline std::string joined(const std::vector<ScenarioError>& errors) {
+  std::string text;
+  for (const ScenarioError& error : errors) text += error.to_string() + "\n";
+  return text;
+}
+
+inline Scenario load_valid(std::string_view text) {
+  const LoadResult result = load_scenario_text(text, "t.yaml");
+  INFO(joined(result.errors));
+  REQUIRE(result.errors.empty());
+  REQUIRE(result.scenario.has_value());
+  return *result.scenario;
+}
+
+}  // namespace distsim::sim::loader_test

@@ -1,0 +1,248 @@
+// The scenario loader's refusals of values and references: each kind of mistake gives exactly one
+// positioned "FILE:LINE:COL: message".
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/limits.h"
+#include "sim/scenario/scenario_loader.h"
+#include "tests/scenario_loader_fixture.h"
+
+namespace distsim::sim {
+namespace {
+
+using loader_test::Errors;
+using loader_test::errors_after_header;
+using loader_test::errors_of;
+
+TEST_CASE("a duplicate key is refused with the position of the second occurrence",
+          "[scenario_loader]") {
+  // Goal: yaml-cpp keeps duplicates silently; the loader must not. Method: a duplicate at the
+  // top level and one inside a holder.
+  CHECK(errors_of("version: 1\nname: a\nname: b\n") ==
+        Errors{"t.yaml:3:1: duplicate key 'name' (first at line 2)"});
+  CHECK(errors_after_header("holders:\n  - kind: temp_user\n    path: 'C:\\a'\n"
+                            "    path: 'C:\\b'\n") ==
+        Errors{"t.yaml:6:5: duplicate key 'path' (first at line 5)"});
+}
+
+TEST_CASE("yes, no, on and off are refused where a boolean is meant", "[scenario_loader]") {
+  // Goal: only true and false are booleans. Method: YAML 1.1 words, a quoted true, a typo.
+  CHECK(errors_after_header(
+            "holders:\n  - kind: explorer_window\n    path: 'C:\\a'\n    thumbnails: yes\n") ==
+        Errors{"t.yaml:6:17: 'yes' is not accepted as a boolean for 'thumbnails'; write true or "
+               "false"});
+  CHECK(errors_after_header("expect:\n  no_invariant_violations: off\n") ==
+        Errors{"t.yaml:4:28: 'off' is not accepted as a boolean for 'no_invariant_violations'; "
+               "write true or false"});
+  CHECK(errors_after_header("expect:\n  no_invariant_violations: 'true'\n") ==
+        Errors{"t.yaml:4:28: expected true or false for 'no_invariant_violations', got the "
+               "quoted string 'true'"});
+  CHECK(errors_after_header("expect:\n  no_invariant_violations: ture\n") ==
+        Errors{"t.yaml:4:28: expected true or false for 'no_invariant_violations', got 'ture'"});
+}
+
+TEST_CASE("octal, hex, exponent and signed numbers are refused where an integer is meant",
+          "[scenario_loader]") {
+  // Goal: numbers YAML 1.1 reads differently never load. Method: each form as the seed.
+  CHECK(errors_after_header("seed: 010\n") ==
+        Errors{"t.yaml:3:7: bad value for 'seed': '010' has a leading zero (YAML 1.1 reads it "
+               "as octal); write it without the zero"});
+  CHECK(errors_after_header("seed: 0x10\n") ==
+        Errors{"t.yaml:3:7: bad value for 'seed': '0x10' is not a decimal number; write the "
+               "value in decimal"});
+  CHECK(errors_after_header("seed: 1e3\n") ==
+        Errors{"t.yaml:3:7: bad value for 'seed': '1e3' is not a whole decimal number"});
+  CHECK(errors_after_header("seed: +5\n") ==
+        Errors{"t.yaml:3:7: bad value for 'seed': a leading '+' is not allowed in '+5'"});
+  CHECK(errors_after_header("seed: '5'\n") ==
+        Errors{"t.yaml:3:7: expected a whole number for 'seed', got the quoted string '5'"});
+  CHECK(errors_after_header("seed: 99999999999999999999\n") ==
+        Errors{"t.yaml:3:7: bad value for 'seed': number '99999999999999999999' is too large"});
+}
+
+TEST_CASE("a value of the wrong type is refused with what was expected", "[scenario_loader]") {
+  // Goal: a mapping, list or scalar in the wrong place is named. Method: one of each.
+  CHECK(errors_after_header("site: [a]\n") ==
+        Errors{"t.yaml:3:7: expected a mapping for 'site', got a list"});
+  CHECK(errors_of("version: 1\nname: {a: 1}\n") ==
+        Errors{"t.yaml:2:7: expected a single value for 'name', got a mapping"});
+  CHECK(errors_after_header("holders: temp_user\n") ==
+        Errors{"t.yaml:3:10: expected a list for 'holders', got a single value"});
+  CHECK(errors_after_header("site:\n  source_open:\n    access: GENERIC_READ\n") ==
+        Errors{"t.yaml:5:13: expected a list for 'access', got a single value"});
+  CHECK(errors_after_header("holders:\n  - temp_user\n") ==
+        Errors{"t.yaml:4:5: expected a mapping for each entry of 'holders', got a single value"});
+  CHECK(errors_after_header("site:\n  code:\n") == Errors{"t.yaml:4:3: missing value for 'code'"});
+}
+
+TEST_CASE("an unknown key is refused with a suggestion or the keys allowed", "[scenario_loader]") {
+  // Goal: typos are caught and a close key is offered. Method: close and far misspellings, and
+  // a key that exists for another holder kind.
+  CHECK(errors_after_header("holders:\n  - kind: temp_user\n    path: 'C:\\a'\n    fro: 1h\n") ==
+        Errors{"t.yaml:6:5: unknown key 'fro' in holder; did you mean 'for'?"});
+  CHECK(errors_after_header("untill: 3d\n") ==
+        Errors{"t.yaml:3:1: unknown key 'untill' in the scenario; did you mean 'until'?"});
+  CHECK(errors_after_header("site:\n  retry:\n    zzz: 1\n") ==
+        Errors{"t.yaml:5:5: unknown key 'zzz' in retry; expected one of count, delay, backoff, "
+               "multiplier, max_delay, jitter, deadline, retry_on"});
+  CHECK(errors_after_header(
+            "holders:\n  - kind: temp_user\n    path: 'C:\\a'\n    thumbnails: false\n") ==
+        Errors{"t.yaml:6:5: key 'thumbnails' does not apply to a temp_user holder"});
+}
+
+TEST_CASE("an unknown enumeration value is refused with the allowed values", "[scenario_loader]") {
+  // Goal: every closed vocabulary lists its words. Method: profile, backoff, holder kind,
+  // package state, an access right and an error name.
+  CHECK(errors_after_header("site:\n  profile: sms3\n") ==
+        Errors{"t.yaml:4:12: unknown profile 'sms3'; expected one of sms2, configmgr2007, "
+               "configmgr2012"});
+  CHECK(errors_after_header("site:\n  retry:\n    backoff: linear\n") ==
+        Errors{"t.yaml:5:14: unknown backoff 'linear'; expected one of fixed, exponential"});
+  CHECK(errors_after_header("holders:\n  - kind: virus\n") ==
+        Errors{"t.yaml:4:11: unknown holder kind 'virus'; expected one of explorer_window, "
+               "temp_user, antivirus, indexer, backup, dp_client, script"});
+  CHECK(errors_after_header("site:\n  source_open:\n    access: [GENERIC_REED]\n") ==
+        Errors{"t.yaml:5:14: unknown access right 'GENERIC_REED'; did you mean 'GENERIC_READ'?"});
+  CHECK(errors_after_header("site:\n  retry:\n    retry_on: [ERROR_SHARING]\n") ==
+        Errors{"t.yaml:5:16: unknown error name 'ERROR_SHARING' in 'retry_on'; expected one of "
+               "ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION, ERROR_ACCESS_DENIED, "
+               "ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_BAD_NETPATH, ERROR_DISK_FULL, "
+               "ERROR_DIR_NOT_EMPTY"});
+}
+
+TEST_CASE("a package id must be the site code and five hex digits", "[scenario_loader]") {
+  // Goal: ids look like SMS's. Method: a wrong prefix, a short id, a non-hex digit, a custom
+  // site code that makes an id valid, and an invalid site code.
+  const std::string tail = "    source: 'C:\\s'\n";
+  CHECK(errors_after_header("packages:\n  - id: S0200001\n" + tail) ==
+        Errors{"t.yaml:4:9: package id 'S0200001' must be the site code 'S01' followed by five "
+               "upper-case hex digits, e.g. 'S0100001'"});
+  CHECK(errors_after_header("packages:\n  - id: S011\n" + tail).size() == 1);
+  CHECK(errors_after_header("packages:\n  - id: S010000g\n" + tail).size() == 1);
+  CHECK(errors_after_header("site: {code: LAB}\npackages:\n  - id: LAB0000A\n" + tail).empty());
+  CHECK(errors_after_header("site: {code: lab1}\n") ==
+        Errors{"t.yaml:3:14: site code 'lab1' must be three upper-case letters or digits, e.g. "
+               "'S01'"});
+}
+
+TEST_CASE("references to packages and distribution points that do not exist are refused",
+          "[scenario_loader]") {
+  // Goal: every name that refers to something is checked. Method: an unknown DP in a package,
+  // a fault and an expectation; an unknown package in an update and in the expectations.
+  const std::string world =
+      "distribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n"
+      "    source: 'C:\\s'\n";  // lines 3-7
+  CHECK(errors_after_header(world + "  - refresh: S0100001\n    distribution_points: [DP02]\n") ==
+        Errors{"t.yaml:9:27: unknown distribution point 'DP02'; did you mean 'DP01'?"});
+  CHECK(errors_after_header(world + "  - update: S0100002\n") ==
+        Errors{"t.yaml:8:13: unknown package 'S0100002'; no entry of 'packages' creates it; did "
+               "you mean 'S0100001'?"});
+  CHECK(errors_after_header(world + "faults:\n  - dp_unreachable: DPX1\n") ==
+        Errors{"t.yaml:9:21: unknown distribution point 'DPX1'; did you mean 'DP01'?"});
+  CHECK(errors_after_header(world + "expect:\n  packages:\n    S0100009: {state: installed}\n") ==
+        Errors{"t.yaml:10:5: unknown package 'S0100009'; no entry of 'packages' creates it; did "
+               "you mean 'S0100001'?"});
+  CHECK(errors_after_header(world +
+                            "expect:\n  status_messages:\n    - {id: 2301, package: S0100002}\n") ==
+        Errors{"t.yaml:10:27: unknown package 'S0100002'; no entry of 'packages' creates it; "
+               "did you mean 'S0100001'?"});
+  CHECK(errors_after_header("faults:\n  - dp_disk_full: DP01\n") ==
+        Errors{"t.yaml:4:19: unknown distribution point 'DP01'; the scenario declares none"});
+}
+
+TEST_CASE("a refresh or an expectation on a DP the package is not sent to is refused",
+          "[scenario_loader]") {
+  // Goal: per-package DP lists are honoured. Method: a package on DP01 only, refreshed and
+  // expected on DP02.
+  const std::string world =
+      "distribution_points:\n  - name: DP01\n  - name: DP02\npackages:\n  - id: S0100001\n"
+      "    source: 'C:\\s'\n    distribution_points: [DP01]\n";  // lines 3-9
+  CHECK(errors_after_header(world + "  - refresh: S0100001\n    distribution_points: [DP02]\n") ==
+        Errors{"t.yaml:11:27: package 'S0100001' is not sent to distribution point 'DP02'"});
+  CHECK(errors_after_header(world + "expect:\n  packages:\n    S0100001:\n"
+                                    "      distribution_points: {DP02: installed}\n") ==
+        Errors{"t.yaml:13:29: package 'S0100001' is not sent to distribution point 'DP02'"});
+}
+
+TEST_CASE("a script step on a handle never opened, or already closed, is refused",
+          "[scenario_loader]") {
+  // Goal: handle names are checked at load time. Method: a lock before any open, a write after
+  // the close, and a second open of a handle that is still open.
+  const std::string head = "holders:\n  - kind: script\n    steps:\n";  // lines 3-5
+  CHECK(errors_after_header(head + "      - lock: h1\n        length: 1KB\n") ==
+        Errors{"t.yaml:6:15: handle 'h1' is not opened by an earlier step of this script (open: "
+               "... as: h1)"});
+  CHECK(errors_after_header(head + "      - {open: 'C:\\a', as: h1}\n      - close: h1\n"
+                                   "      - write: h1\n") ==
+        Errors{"t.yaml:8:16: handle 'h1' was closed at line 7"});
+  CHECK(errors_after_header(head + "      - {open: 'C:\\a', as: h1}\n"
+                                   "      - {open: 'C:\\b', as: h1}\n") ==
+        Errors{"t.yaml:7:28: handle 'h1' is already open (opened at line 6)"});
+  CHECK(errors_after_header(head + "      - {open: 'C:\\a', as: h1}\n      - close: h1\n"
+                                   "      - {open: 'C:\\a', as: h1}\n      - close: h1\n")
+            .empty());
+}
+
+TEST_CASE("a script step needs exactly one action and the keys of that action",
+          "[scenario_loader]") {
+  // Goal: malformed steps are named. Method: two actions, none, a rename without `to`, a lock
+  // without a length, steps out of time order.
+  const std::string head = "holders:\n  - kind: script\n    steps:\n";  // lines 3-5
+  CHECK(errors_after_header(head + "      - open: 'C:\\x'\n        close: h1\n") ==
+        Errors{"t.yaml:7:9: an entry of 'steps' takes one of open, close, lock, unlock, write, "
+               "delete, rename; 'close' follows 'open'"});
+  CHECK(errors_after_header(head + "      - at: 1s\n") ==
+        Errors{"t.yaml:6:9: an entry of 'steps' needs one of open, close, lock, unlock, write, "
+               "delete, rename"});
+  CHECK(errors_after_header(head + "      - rename: 'C:\\a'\n") ==
+        Errors{"t.yaml:6:9: missing required key 'to' in a 'rename' step"});
+  CHECK(errors_after_header(head + "      - {open: 'C:\\a', as: h}\n      - lock: h\n") ==
+        Errors{"t.yaml:7:9: missing required key 'length' in a 'lock' step"});
+  CHECK(errors_after_header(head + "      - {at: 2s, open: 'C:\\a'}\n"
+                                   "      - {at: 1s, delete: 'C:\\b'}\n") ==
+        Errors{"t.yaml:7:14: step 'at' 1s is before the previous step's 2s; steps run in order"});
+  CHECK(errors_after_header(head + "      - {open: 'C:\\a', to: 'C:\\b'}\n") ==
+        Errors{"t.yaml:6:24: key 'to' does not apply to an 'open' step"});
+}
+
+TEST_CASE("times past the end of the run are refused", "[scenario_loader]") {
+  // Goal: `at`, `until`, `installed_by` and fault times stay within `until`. Method: a run of
+  // 1d and one time past it in each place.
+  const std::string head = "until: 1d\n";  // line 3
+  CHECK(errors_after_header(head + "holders:\n  - kind: temp_user\n    path: 'C:\\a'\n"
+                                   "    at: 2d\n") ==
+        Errors{"t.yaml:7:9: 'at' 2d is past the end of the run (until 1d)"});
+  CHECK(errors_after_header(head + "holders:\n  - kind: temp_user\n    path: 'C:\\a'\n"
+                                   "    at: {uniform: [1h, 25h]}\n") ==
+        Errors{"t.yaml:7:9: 'at' 25h is past the end of the run (until 1d)"});
+  CHECK(errors_after_header(head + "packages:\n  - id: S0100001\n    source: 'C:\\s'\n"
+                                   "    at: 24h1s\n") ==
+        Errors{"t.yaml:7:9: 'at' 86401s is past the end of the run (until 1d)"});
+  CHECK(errors_after_header(head + "faults:\n  - {at: 3d, crash: distribution_manager}\n") ==
+        Errors{"t.yaml:5:10: 'at' 3d is past the end of the run (until 1d)"});
+  CHECK(errors_after_header(head + "packages:\n  - id: S0100001\n    source: 'C:\\s'\n"
+                                   "expect:\n  packages:\n    S0100001: {installed_by: 2d}\n") ==
+        Errors{"t.yaml:9:30: 'installed_by' 2d is past the end of the run (until 1d)"});
+  CHECK(errors_after_header(head + "holders:\n  - kind: script\n    steps:\n"
+                                   "      - {at: 1d1us, open: 'C:\\a'}\n") ==
+        Errors{"t.yaml:7:14: 'at' 86400000001us is past the end of the run (until 1d)"});
+}
+
+TEST_CASE("duplicate package ids, DP names and holder names are refused", "[scenario_loader]") {
+  // Goal: names that identify things are unique. Method: one duplicate of each; a holder named
+  // like another's default name; DP names compared without case.
+  CHECK(errors_after_header("packages:\n  - {id: S0100001, source: 'C:\\a'}\n"
+                            "  - {id: S0100001, source: 'C:\\b'}\n") ==
+        Errors{"t.yaml:5:10: duplicate package id 'S0100001' (first at line 4)"});
+  CHECK(errors_after_header("distribution_points:\n  - name: DP01\n  - name: dp01\n") ==
+        Errors{"t.yaml:5:5: duplicate distribution point 'dp01' (first at line 4)"});
+  CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a'}\n"
+                            "  - {kind: temp_user, path: 'C:\\b', name: temp_user1}\n") ==
+        Errors{"t.yaml:5:43: duplicate holder name 'temp_user1' (first at line 4)"});
+}
+
+}  // namespace
+}  // namespace distsim::sim
