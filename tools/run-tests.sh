@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 tools/setup.sh ci
 jobs="$(nproc 2>/dev/null || echo 2)"
 ctest --preset ci -j "$jobs"
+# About 30 s of fuzzing where clang++ with libFuzzer is installed; a note and nothing else where not.
+tools/fuzz/run.sh --if-available 30

@@ -1,5 +1,6 @@
-// The check subcommand: find the files, run them (in parallel with -j), print a line per
-// scenario as results arrive in file order, write the JUnit file, close with the totals.
+// The check subcommand: find the files, refuse an unusable JUnit path, run them (in parallel with
+// -j), print a line per scenario as results arrive in file order, write the JUnit file, close
+// with the totals.
 #include "tools/cli/check_command.h"
 
 #include <algorithm>
@@ -28,9 +29,18 @@ int check_command(const CheckCommandOptions& options, std::ostream& out, std::os
     for (const std::string& problem : list.problems) err << problem << '\n';
     return kExitCannotRun;
   }
+  sim::OutputSet outputs;
+  for (const std::string& file : list.files) outputs.add_input("a checked scenario", file);
+  const size_t junit =
+      options.junit_path.empty() ? 0 : outputs.add_output("--junit", options.junit_path);
+  const std::vector<std::string> output_problems = outputs.check();
+  for (const std::string& problem : output_problems) err << "distsim check: " << problem << '\n';
+  if (!output_problems.empty()) return kExitCannotRun;
+  // JUnit XML on stdout keeps stdout to itself: the lines go to stderr.
+  std::ostream& lines = outputs.writes_standard_output() ? err : out;
   const sim::CheckOptions check_options{options.jobs, options.program};
-  const auto report = [&out, &err](const sim::ScenarioCheck& check) {
-    out << sim::check_line(check) << '\n' << std::flush;
+  const auto report = [&lines, &err](const sim::ScenarioCheck& check) {
+    lines << sim::check_line(check) << '\n' << std::flush;
     if (check.outcome != sim::CheckOutcome::error) return;
     for (const std::string& problem : check.problems) err << problem << '\n';
   };
@@ -39,13 +49,13 @@ int check_command(const CheckCommandOptions& options, std::ostream& out, std::os
   const sim::CheckTotals totals = sim::check_totals(checks);
   int status = exit_status_of(totals);
   if (!options.junit_path.empty()) {
-    if (const auto problem =
-            sim::write_file_atomically(options.junit_path, sim::check_junit_xml(checks))) {
+    outputs.set_content(junit, sim::check_junit_xml(checks));
+    if (const auto problem = outputs.commit(out)) {
       err << "distsim check: " << *problem << '\n';
       status = std::max(status, kExitCannotRun);
     }
   }
-  out << sim::check_closing_line(totals) << '\n';
+  lines << sim::check_closing_line(totals) << '\n';
   return status;
 }
 

@@ -11,7 +11,9 @@ namespace distsim::cli {
 
 struct CheckCommandOptions {
   std::vector<std::string> paths;  // files, or directories searched for *.yaml
-  std::string junit_path;          // empty: no JUnit file
+  // Empty: no JUnit file; "-": standard output (the scenario lines and the totals then go to
+  // stderr). Never one of the checked files, a directory or a non-regular file.
+  std::string junit_path;
   uint32_t jobs = 1;
   std::string program = "distsim";  // how repro commands name the binary (main.cpp)
 };

@@ -1,9 +1,14 @@
-// The run subcommand: load, refuse what cannot run, run, write outputs (all or nothing), judge.
+// The run subcommand: refuse unusable outputs, load, refuse what cannot run, run, write outputs
+// (all or nothing), judge.
 #include "tools/cli/run_command.h"
 
 #include <fmt/format.h>
 
+#include <array>
+#include <optional>
 #include <ostream>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "model/assert.h"
@@ -22,31 +27,74 @@
 namespace distsim::cli {
 namespace {
 
-struct OutputFile {
-  const std::string& path;
-  std::string content;
+enum class OutputKind { trace, log, status, chrome_trace, report };
+
+struct RequestedOutput {
+  OutputKind kind;
+  size_t index;  // in the OutputSet
 };
+
+// Adds every requested output to `outputs`, in the order of the options.
+std::vector<RequestedOutput> request_outputs(const RunCommandOptions& options,
+                                             sim::OutputSet& outputs) {
+  const std::array<std::tuple<OutputKind, const char*, const std::string*>, 5> all{{
+      {OutputKind::trace, "--trace", &options.trace_path},
+      {OutputKind::log, "--log", &options.log_path},
+      {OutputKind::status, "--status", &options.status_path},
+      {OutputKind::chrome_trace, "--chrome-trace", &options.chrome_trace_path},
+      {OutputKind::report, "--report", &options.report_path},
+  }};
+  std::vector<RequestedOutput> requested;
+  for (const auto& [kind, option, path] : all) {
+    if (!path->empty()) requested.push_back({kind, outputs.add_output(option, *path)});
+  }
+  return requested;
+}
+
+// Prints every reason the outputs cannot be written; true when there is none.
+bool outputs_usable(const RunCommandOptions& options, const sim::OutputSet& outputs,
+                    std::ostream& err) {
+  const std::vector<std::string> problems = outputs.check();
+  for (const std::string& problem : problems) err << "distsim run: " << problem << '\n';
+  const bool json_clash = options.json && outputs.writes_standard_output();
+  if (json_clash) {
+    err << "distsim run: --json prints the summary on standard output, which an output given as "
+           "- already takes; write that output to a file\n";
+  }
+  return problems.empty() && !json_clash;
+}
+
+std::string output_content(OutputKind kind, const sim::Scenario& scenario,
+                           const sim::RunResult& run, const sim::RunVerdict& verdict) {
+  switch (kind) {
+    case OutputKind::trace:
+      return sim::trace_to_jsonl(run.trace, {scenario.name, run.seed, cli::kVersion});
+    case OutputKind::log:
+      return sim::distmgr_log_text(run);
+    case OutputKind::status:
+      return sim::status_csv(run);
+    case OutputKind::chrome_trace:
+      return sim::chrome_trace_json(scenario, run, verdict);
+    case OutputKind::report:
+      return sim::html_report(scenario, run, verdict);
+  }
+  DISTSIM_ASSERT(false);
+  return {};
+}
 
 std::string position_prefix(const std::string& file, const sim::SourcePosition& position) {
   if (position.line == 0) return fmt::format("{}: ", file);
   return fmt::format("{}:{}:{}: ", file, position.line, position.column);
 }
 
-}  // namespace
-
-int run_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err) {
-  sim::LoadResult loaded = sim::load_scenario_file(options.scenario_path);
-  if (!loaded.errors.empty()) {
-    for (const auto& error : loaded.errors) err << error.to_string() << '\n';
-    return kExitCannotRun;
-  }
-  const sim::Scenario& scenario = *loaded.scenario;
-  sim::RunOptions run_options;
+// --seed and --until into `run_options`; false after printing why one is bad.
+bool parse_run_flags(const RunCommandOptions& options, sim::RunOptions& run_options,
+                     std::ostream& err) {
   if (options.seed) {
     const auto seed = sim::parse_unsigned(*options.seed);
     if (!seed.ok()) {
       err << fmt::format("distsim run: --seed: {}\n", seed.error);
-      return kExitCannotRun;
+      return false;
     }
     run_options.seed = *seed.value;
   }
@@ -58,17 +106,42 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
                                                   "(kRunHorizonMaxUs)",
                                                   *options.until)
                                     : until.error);
-      return kExitCannotRun;
+      return false;
     }
     run_options.until_us = *until.value;
   }
-  const auto problems = sim::unsupported_features(scenario);
-  if (!problems.empty()) {
-    for (const auto& problem : problems) {
-      err << position_prefix(scenario.file, problem.position) << problem.message << '\n';
-    }
-    return kExitCannotRun;
+  return true;
+}
+
+// The loaded scenario when it can run; otherwise nullopt after printing every problem.
+std::optional<sim::Scenario> runnable_scenario(const std::string& path, std::ostream& err) {
+  sim::LoadResult loaded = sim::load_scenario_file(path);
+  if (!loaded.errors.empty()) {
+    for (const auto& error : loaded.errors) err << error.to_string() << '\n';
+    return std::nullopt;
   }
+  const auto problems = sim::unsupported_features(*loaded.scenario);
+  for (const auto& problem : problems) {
+    err << position_prefix(loaded.scenario->file, problem.position) << problem.message << '\n';
+  }
+  if (!problems.empty()) return std::nullopt;
+  return std::move(loaded.scenario);
+}
+
+}  // namespace
+
+int run_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err) {
+  sim::OutputSet outputs;
+  outputs.add_input("the scenario", options.scenario_path);
+  const std::vector<RequestedOutput> requested = request_outputs(options, outputs);
+  if (!outputs_usable(options, outputs, err)) return kExitCannotRun;
+  // An output on stdout keeps stdout to itself: the summary goes to stderr.
+  std::ostream& summary = outputs.writes_standard_output() ? err : out;
+  sim::RunOptions run_options;
+  if (!parse_run_flags(options, run_options, err)) return kExitCannotRun;
+  const std::optional<sim::Scenario> loaded = runnable_scenario(options.scenario_path, err);
+  if (!loaded) return kExitCannotRun;
+  const sim::Scenario& scenario = *loaded;
   // The Chrome trace and the report draw handles and messages from the trace records.
   run_options.trace = !options.trace_path.empty() || !options.chrome_trace_path.empty() ||
                       !options.report_path.empty();
@@ -86,30 +159,17 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
     return kExitInternalError;
   }
   sim::trace_expectations(verdict, run);
-
-  std::vector<OutputFile> outputs;
-  if (!options.trace_path.empty()) {
-    outputs.push_back({options.trace_path,
-                       sim::trace_to_jsonl(run.trace, {scenario.name, run.seed, cli::kVersion})});
+  for (const RequestedOutput& output : requested) {
+    outputs.set_content(output.index, output_content(output.kind, scenario, run, verdict));
   }
-  if (!options.log_path.empty()) outputs.push_back({options.log_path, sim::distmgr_log_text(run)});
-  if (!options.status_path.empty()) outputs.push_back({options.status_path, sim::status_csv(run)});
-  if (!options.chrome_trace_path.empty()) {
-    outputs.push_back({options.chrome_trace_path, sim::chrome_trace_json(scenario, run, verdict)});
-  }
-  if (!options.report_path.empty()) {
-    outputs.push_back({options.report_path, sim::html_report(scenario, run, verdict)});
-  }
-  std::vector<std::pair<std::string, std::string>> files;
-  for (OutputFile& output : outputs) files.emplace_back(output.path, std::move(output.content));
-  if (const auto problem = sim::write_files_atomically(files)) {
+  if (const auto problem = outputs.commit(out)) {
     err << "distsim run: " << *problem << '\n';
     return kExitCannotRun;
   }
   if (options.json) {
-    out << sim::summary_json(scenario, run, verdict, options.program);
+    summary << sim::summary_json(scenario, run, verdict, options.program);
   } else {
-    out << sim::summary_text(scenario, run, verdict, {options.quiet, options.program});
+    summary << sim::summary_text(scenario, run, verdict, {options.quiet, options.program});
   }
   return verdict.passed() ? kExitOk : kExitFinding;
 }

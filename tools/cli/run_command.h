@@ -13,6 +13,9 @@ struct RunCommandOptions {
   std::string scenario_path;
   std::optional<std::string> seed;   // a plain decimal, parsed like the scenario's `seed`
   std::optional<std::string> until;  // a duration, parsed like the scenario's `until`
+  // Output paths: empty for none, "-" for standard output (at most one; the summary then goes to
+  // stderr, and --json is refused). No output may be the scenario, another output, a directory or
+  // an existing file that is not a regular file; all are written or none is.
   std::string trace_path;
   std::string log_path;
   std::string status_path;
