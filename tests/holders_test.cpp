@@ -114,7 +114,7 @@ HolderSpec antivirus(std::string name, std::optional<ShareMode> share) {
   HolderSpec spec;
   spec.kind = HolderKind::antivirus;
   spec.name = std::move(name);
-  spec.scope = "C:\\Src";
+  spec.scope = {"C:\\Src"};
   spec.share = share;
   return spec;
 }
@@ -140,10 +140,32 @@ TEST_CASE("an exclusive antivirus scan refuses a reader with 32 while it scans a
   CHECK(opens[0].t_us == 0);
 }
 
+TEST_CASE("an antivirus with a list of scopes scans in each folder and nowhere else",
+          "[holders][antivirus][scope]") {
+  // Goal: `scope` as a list watches every folder of it. Method: write-close a file in each of
+  // the two folders and one outside them; count the scanner's opens.
+  HolderBench bench;
+  bench.file("C:\\Src\\a.exe", kMb);
+  bench.file("D:\\Tools\\b.exe", kMb);
+  bench.file("E:\\Elsewhere\\c.exe", kMb);
+  HolderSpec spec = antivirus("av", std::nullopt);
+  spec.scope = {"C:\\Src", "D:\\Tools"};
+  bench.add(spec);
+  bench.rewrite("C:\\Src\\a.exe");
+  bench.rewrite("D:\\Tools\\b.exe");
+  bench.rewrite("E:\\Elsewhere\\c.exe");
+  bench.run_to(model::kMicrosecondsPerSecond);
+  const auto opens = bench.opens_by("av");
+  REQUIRE(opens.size() == 2);
+  CHECK(opens[0].path == "C:\\Src\\a.exe");
+  CHECK(opens[1].path == "D:\\Tools\\b.exe");
+}
+
 TEST_CASE("a share-read antivirus scan lets a reader in but refuses delete with 32 until it ends",
           "[holders][antivirus]") {
-  // Goal: the default scanner blocks delete/rename of a just-written file, not reads (sim/fs/README.md).
-  // Method: write-close a 2 MB file; probe a read and a delete during the 100 ms scan and after.
+  // Goal: the default scanner blocks delete/rename of a just-written file, not reads
+  // (sim/fs/README.md). Method: write-close a 2 MB file; probe a read and a delete during the 100
+  // ms scan and after.
   HolderBench bench;
   bench.file("C:\\Src\\setup.exe", 2 * kMb);
   bench.add(antivirus("av", std::nullopt));
@@ -219,7 +241,7 @@ HolderSpec indexer() {
   HolderSpec spec;
   spec.kind = HolderKind::indexer;
   spec.name = "indexer";
-  spec.scope = "C:\\Src";
+  spec.scope = {"C:\\Src"};
   return spec;
 }
 
@@ -285,7 +307,7 @@ HolderSpec backup(BackupMode mode) {
   HolderSpec spec;
   spec.kind = HolderKind::backup;
   spec.name = "backup";
-  spec.scope = "C:\\Src";
+  spec.scope = {"C:\\Src"};
   spec.backup_mode = mode;
   return spec;
 }
@@ -416,9 +438,9 @@ TEST_CASE("a TEMP user refuses every data open while it holds its file, and not 
 
 TEST_CASE("a script's delete of a directory is RemoveDirectory, refused with 32 by a cwd handle",
           "[holders][script]") {
-  // Goal: a cmd.exe current directory blocks removal (sim/fs/README.md) and the step `expect` reports
-  // mismatches. Method: one step opens the folder like a cwd, later steps delete it, expecting
-  // 32 (matches) and ok (does not match), then close and delete it once it is empty.
+  // Goal: a cmd.exe current directory blocks removal (sim/fs/README.md) and the step `expect`
+  // reports mismatches. Method: one step opens the folder like a cwd, later steps delete it,
+  // expecting 32 (matches) and ok (does not match), then close and delete it once it is empty.
   HolderBench bench;
   REQUIRE(bench.vfs_.make_directories("C:\\Src\\Empty") == Win32Error::ok);
   HolderSpec spec;
@@ -467,7 +489,7 @@ TEST_CASE("the factory builds a holder of every kind the format names", "[holder
     spec.kind = row.value;
     spec.name = std::string(row.name);
     spec.path = "C:\\Src\\a.txt";
-    spec.scope = "C:\\Src";
+    spec.scope = {"C:\\Src"};
     const auto holder = make_holder(context, spec);
     REQUIRE(holder != nullptr);
     CHECK(holder->name() == row.name);

@@ -509,7 +509,7 @@ void draw_holder_options(const Registry& registry, sim::HolderSpec& holder) {
         dp.share.value_or(fmt::format("\\\\{}\\SMSPKGC$", dp.name)) + "\\" + draw_component();
   }
   if (kind == HolderKind::antivirus || kind == HolderKind::indexer || kind == HolderKind::backup) {
-    holder.scope = draw_drive_path();
+    holder.scope = {draw_drive_path()};
   }
   if (kind == HolderKind::explorer_window) holder.thumbnails = draw_bool();
   if (kind == HolderKind::temp_user) holder.size_bytes = draw_size();

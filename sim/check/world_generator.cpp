@@ -120,7 +120,11 @@ HolderSpec holder_of(Drawer& draw, HolderKind kind, std::string name, std::strin
   holder.name = std::move(name);
   const bool scoped =
       kind == HolderKind::antivirus || kind == HolderKind::indexer || kind == HolderKind::backup;
-  (scoped ? holder.scope : holder.path) = std::move(path);
+  if (scoped) {
+    holder.scope = {std::move(path)};
+  } else {
+    holder.path = std::move(path);
+  }
   holder.at = draw.constant(draw.time_in_first_half());
   holder.hold_for = draw.constant(draw.hold_length());
   return holder;

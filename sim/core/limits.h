@@ -63,6 +63,7 @@ inline constexpr uint32_t kExpectationsMax = 10'000;  // entries of one `expect`
 inline constexpr uint32_t kStatusSequenceLengthMax = 10'000;
 inline constexpr uint32_t kNameLengthMax = 256;          // names of scenarios, holders, DPs...
 inline constexpr uint32_t kLogPatternLengthMax = 4'096;  // one `log.contains` substring
+inline constexpr uint32_t kScopeDirectoriesMax = 64;  // paths in one holder `scope` list
 inline constexpr uint32_t kFlagNamesMax = 64;  // names in one access, share, retry_on or `on` list
 inline constexpr uint32_t kConcurrentPackagesMax = 1'000;  // site `max_packages`
 inline constexpr uint32_t kThreadsPerPackageMax = 1'000;   // site `threads_per_package`

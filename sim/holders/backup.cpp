@@ -2,6 +2,8 @@
 // one at a time through the VFS, a VSS run only records that the snapshot was taken.
 #include "sim/holders/backup.h"
 
+#include <set>
+
 #include "model/assert.h"
 #include "sim/core/limits.h"
 
@@ -47,6 +49,17 @@ void Backup::on_event(uint64_t payload) {
   DISTSIM_ASSERT(false);
 }
 
+std::vector<std::string> Backup::files_in_scope() const {
+  std::vector<std::string> files;
+  std::set<std::string> seen;  // upper-cased
+  for (const std::string& directory : scope_.directories()) {
+    for (std::string& file : context_.vfs.files_under(directory)) {
+      if (seen.insert(upper_ascii(file)).second) files.push_back(std::move(file));
+    }
+  }
+  return files;
+}
+
 void Backup::begin_run(uint32_t run_index) {
   const HoldWindow& window = windows_[run_index];
   DISTSIM_ASSERT(window.begin_us == context_.kernel.now());
@@ -57,7 +70,7 @@ void Backup::begin_run(uint32_t run_index) {
   if (window.end_us && *window.end_us <= context_.horizon_us) {
     context_.kernel.schedule(*window.end_us, *this, payload_for(run_index, kWindowEnd));
   }
-  std::vector<std::string> files = context_.vfs.files_under(scope_.display());
+  std::vector<std::string> files = files_in_scope();
   DISTSIM_ASSERT(files.size() <= kFilesystemNodesMax);
   if (spec_.backup_mode == BackupMode::vss) {
     // The snapshot is read instead of the live files: no handle on them, only the record.

@@ -6,14 +6,15 @@
 //   `backup_end` with `stopped: true`). Without `for`/`until` a run ends when it has read
 //   everything. Runs that overlap go on independently.
 // - `mode: plain` (the default): the files under `scope` when the run starts (recursive, sorted
-//   case-insensitively), each in turn: open GENERIC_READ, share FILE_SHARE_READ (sim/holders/README.md: "read
-//   access, share mode vendor-specific"; share read is the format's default and what blocks
-//   delete/rename with 32, as the facts say), read, hold it `per_mb` x its size, close, next.
-//   Default `per_mb` 20 ms (about 50 MB/s; the facts say "about file size / throughput" and give
-//   no throughput: this simulator's assumption), at least 1 ms per file. A file whose open fails
-//   is skipped, as agents log "file in use" and go on (Code42 falls back to VSS at that point
-//   [code42]; distsim does not). `access`/`share` override the open.
-// - `mode: vss`: reads a shadow copy, so it opens nothing on the live files (sim/holders/README.md: "little or
+//   case-insensitively), each in turn: open GENERIC_READ, share FILE_SHARE_READ
+//   (sim/holders/README.md: "read access, share mode vendor-specific"; share read is the format's
+//   default and what blocks delete/rename with 32, as the facts say), read, hold it `per_mb` x its
+//   size, close, next. Default `per_mb` 20 ms (about 50 MB/s; the facts say "about file size /
+//   throughput" and give no throughput: this simulator's assumption), at least 1 ms per file. A
+//   file whose open fails is skipped, as agents log "file in use" and go on (Code42 falls back to
+//   VSS at that point [code42]; distsim does not). `access`/`share` override the open.
+// - `mode: vss`: reads a shadow copy, so it opens nothing on the live files (sim/holders/README.md:
+// "little or
 //   no sharing impact on live files"); the run is traced as one `backup_snapshot` record. The VSS
 //   writer freeze (at most 60 s [ms-vss-onfreeze]) is not modelled: distsim has no VSS writers.
 #pragma once
@@ -44,6 +45,9 @@ class Backup final : public Holder {
     uint32_t skipped_count = 0;
   };
 
+  // The files below the scope's directories: each directory's sorted, in scope order, a file
+  // below two of them once.
+  [[nodiscard]] std::vector<std::string> files_in_scope() const;
   void begin_run(uint32_t run_index);
   void read_next(uint32_t run_index);
   void end_file(uint32_t run_index);

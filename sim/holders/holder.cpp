@@ -43,18 +43,24 @@ bool ActiveSpans::contains(TimeUs t_us) const {
   return t_us < span.second;
 }
 
-PathScope::PathScope(const std::string& directory) {
-  auto parsed = parse_windows_path(directory);
-  DISTSIM_ASSERT(parsed.ok());
-  display_ = parsed.value().display();
-  prefix_key_ = upper_ascii(display_);
-  if (prefix_key_.back() != '\\') prefix_key_.push_back('\\');
+PathScope::PathScope(const std::vector<std::string>& directories) {
+  DISTSIM_ASSERT(!directories.empty());
+  for (const std::string& directory : directories) {
+    auto parsed = parse_windows_path(directory);
+    DISTSIM_ASSERT(parsed.ok());
+    displays_.push_back(parsed.value().display());
+    std::string key = upper_ascii(displays_.back());
+    if (key.back() != '\\') key.push_back('\\');
+    prefix_keys_.push_back(std::move(key));
+    display_ += (display_.empty() ? "" : "; ") + displays_.back();
+  }
 }
 
 bool PathScope::contains(std::string_view path) const {
-  DISTSIM_ASSERT(!prefix_key_.empty());
-  if (path.size() <= prefix_key_.size()) return false;
-  return upper_ascii(path.substr(0, prefix_key_.size())) == prefix_key_;
+  DISTSIM_ASSERT(!prefix_keys_.empty());
+  return std::any_of(prefix_keys_.begin(), prefix_keys_.end(), [path](const std::string& key) {
+    return path.size() > key.size() && upper_ascii(path.substr(0, key.size())) == key;
+  });
 }
 
 TimeUs hold_for_size_us(TimeUs per_mb_us, uint64_t size_bytes, TimeUs floor_us) {

@@ -58,19 +58,24 @@ class ActiveSpans {
   std::vector<std::pair<TimeUs, TimeUs>> spans_;  // [begin, end), sorted, disjoint
 };
 
-// A directory a holder watches (`scope`), recursively: which VFS paths lie below it, compared
-// case-insensitively as Windows does. The directory itself is not "in" its scope.
+// The directories a holder watches (`scope`, one or more), recursively: which VFS paths lie below
+// any of them, compared case-insensitively as Windows does. A directory itself is not "in" its
+// scope.
 class PathScope {
  public:
   PathScope() = default;
-  // Requires a path parse_windows_path accepts (the loader checked it).
-  explicit PathScope(const std::string& directory);
+  // Requires at least one directory, each a path parse_windows_path accepts (the loader checked).
+  explicit PathScope(const std::vector<std::string>& directories);
   [[nodiscard]] bool contains(std::string_view path) const;
+  // The directories' display forms, in the order given.
+  [[nodiscard]] const std::vector<std::string>& directories() const { return displays_; }
+  // The directories joined with "; ", as trace records name the scope.
   [[nodiscard]] const std::string& display() const { return display_; }
 
  private:
+  std::vector<std::string> displays_;
   std::string display_;
-  std::string prefix_key_;  // upper-cased display with a trailing separator
+  std::vector<std::string> prefix_keys_;  // upper-cased displays with a trailing separator
 };
 
 // How long a holder keeps a file of `size_bytes` open at `per_mb_us` per MB (1 MB = 1024 KB),

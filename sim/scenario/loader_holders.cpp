@@ -126,6 +126,22 @@ void check_on_dp_share(const Context& ctx, uint32_t index, const std::string& pa
                                ctx.dp_share_keys.empty() ? "; the scenario declares none" : ""));
 }
 
+// `scope`: one path, or a list of 1..kScopeDirectoriesMax paths.
+std::vector<std::string> read_scope(const Context& ctx, uint32_t index) {
+  std::vector<std::string> scope;
+  if (ctx.node(index).kind != YamlNode::Kind::sequence) {
+    if (const auto path = read_path(ctx, index, "scope")) scope.push_back(*path);
+    return scope;
+  }
+  const auto items =
+      read_list(ctx, index, "scope", Bounds{1, kScopeDirectoriesMax, "kScopeDirectoriesMax"});
+  if (!items) return scope;
+  for (const uint32_t item : *items) {
+    if (const auto path = read_path(ctx, item, "scope")) scope.push_back(*path);
+  }
+  return scope;
+}
+
 void load_holder_target(const Context& ctx, const MapView& map, std::string_view applies_to,
                         HolderSpec& holder) {
   switch (holder.kind) {
@@ -145,7 +161,7 @@ void load_holder_target(const Context& ctx, const MapView& map, std::string_view
     case HolderKind::indexer:
     case HolderKind::backup: {
       const uint32_t scope = require(ctx, map, "scope", applies_to);
-      if (scope != kNoNode) holder.scope = read_path(ctx, scope, "scope").value_or("");
+      if (scope != kNoNode) holder.scope = read_scope(ctx, scope);
       return;
     }
     case HolderKind::script:

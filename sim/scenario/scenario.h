@@ -138,8 +138,10 @@ struct HolderSpec {
   std::optional<TimeUs> until_us;
   std::optional<DurationSpec> every;
   uint32_t count = 1;
-  std::string path;   // explorer_window (dir), temp_user (file), dp_client (file)
-  std::string scope;  // antivirus, indexer, backup
+  std::string path;  // explorer_window (dir), temp_user (file), dp_client (file)
+  // antivirus, indexer, backup: the directories watched or backed up, one or more (`scope` is a
+  // path or a list of paths).
+  std::vector<std::string> scope;
   bool thumbnails = true;
   uint64_t size_bytes = 1024;               // temp_user: size of a file it creates
   std::optional<model::AccessMask> access;  // overrides of the kind's defaults

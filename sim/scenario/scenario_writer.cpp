@@ -173,6 +173,14 @@ std::string flow_list(const std::vector<std::string>& items) {
   return fmt::format("[{}]", fmt::join(items, ", "));
 }
 
+// One directory as a path, several as a flow list of paths (how the loader reads `scope`).
+std::string scope_text(const std::vector<std::string>& scope) {
+  if (scope.size() == 1) return quoted(scope.front());
+  std::vector<std::string> items;
+  for (const std::string& path : scope) items.push_back(quoted(path));
+  return flow_list(items);
+}
+
 std::string access_list(model::AccessMask access) {
   const std::vector<std::string> names = model::access_names(access);
   uint32_t bits = 0;
@@ -422,10 +430,10 @@ void write_holder_target(YamlOut& out, const HolderSpec& holder) {
       break;
     case HolderKind::antivirus:
     case HolderKind::indexer:
-      out.field(4, "scope", quoted(holder.scope));
+      out.field(4, "scope", scope_text(holder.scope));
       break;
     case HolderKind::backup:
-      out.field(4, "scope", quoted(holder.scope));
+      out.field(4, "scope", scope_text(holder.scope));
       out.field(4, "mode", enum_name(kBackupModeNames, holder.backup_mode));
       break;
     case HolderKind::script:

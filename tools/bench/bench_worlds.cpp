@@ -164,14 +164,14 @@ void add_site_holders(const SiteWorldOptions& options, sim::Scenario& scenario) 
     sim::HolderSpec watcher;
     watcher.kind = kind;
     watcher.name = kind == sim::HolderKind::antivirus ? "antivirus" : "indexer";
-    watcher.scope = sources;
+    watcher.scope = {sources};
     scenario.holders.push_back(std::move(watcher));
   }
   {
     sim::HolderSpec backup;
     backup.kind = sim::HolderKind::backup;
     backup.name = "backup";
-    backup.scope = sources;
+    backup.scope = {sources};
     backup.backup_mode = sim::BackupMode::plain;
     backup.at = constant(kMicrosecondsPerDay + 2 * kMicrosecondsPerHour);
     backup.every = constant(7 * kMicrosecondsPerDay);
