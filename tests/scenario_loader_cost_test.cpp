@@ -173,6 +173,41 @@ TEST_CASE("a tree whose file names would pass kPathLengthMax is refused", "[scen
                        "path may have at most 32753 characters") != std::string::npos);
 }
 
+TEST_CASE("deep filesystem paths are checked in time linear in their length",
+          "[scenario_loader][limits]") {
+  // Goal: checking each ancestor of a 16,000-component path took minutes for a 16 MB file.
+  // Method: 200 directories of 16,000 components sharing their first 15,999, one file among
+  // them and one more entry below it; loading must take seconds and find that entry.
+  std::string deep = "C:";
+  for (int index = 0; index < 15'999; ++index) deep += "\\a";
+  std::string text = "version: 1\nname: t\nfilesystem:\n  - file: '" + deep + "\\f'\n";
+  for (int index = 0; index < 200; ++index) {
+    text += "  - dir: '" + deep + "\\" + std::to_string(index) + "'\n";
+  }
+  text += "  - dir: '" + deep + "\\f\\x'\n";
+  Errors errors;
+  const double seconds = seconds_of([&] { errors = errors_of(text); });
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].rfind("t.yaml:205:5: '", 0) == 0);
+  CHECK(errors[0].find("\\f\\x' is below '") != std::string::npos);
+  CHECK(seconds < 10.0);
+}
+
+TEST_CASE("the directories deep paths create count toward kFilesystemNodesMax",
+          "[scenario_loader][limits]") {
+  // Goal: 480 directories of 16,000 components each loaded, then the world could not build its
+  // 7.7 million directories (an internal error). Method: 260 such directories (4,160,260 nodes).
+  std::string deep;
+  for (int index = 0; index < 15'999; ++index) deep += "\\a";
+  std::string text = "version: 1\nname: t\nfilesystem:\n";
+  for (int index = 0; index < 260; ++index) {
+    text += "  - dir: 'C:\\" + std::to_string(index) + deep + "'\n";
+  }
+  CHECK(errors_of(text) ==
+        Errors{"t.yaml:4:3: 'filesystem' asks for 4160260 files and directories (each entry's "
+               "parents counted), more than kFilesystemNodesMax (4000000)"});
+}
+
 TEST_CASE("the accepted edges of filesystem paths and sizes run without an internal error",
           "[scenario_loader][limits]") {
   // Goal: what `validate` accepts, `run` runs. Method: a tree with a trailing separator, a

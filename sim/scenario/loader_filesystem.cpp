@@ -7,6 +7,8 @@
 #include <array>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/assert.h"
 #include "sim/fs/windows_path.h"
@@ -90,22 +92,57 @@ std::optional<FilesystemEntry> load_filesystem_entry(const Context& ctx, uint32_
   return entry;
 }
 
+// What the entries so far declared: upper-cased path -> whether it names a file (a path may not be
+// a file in one entry and a directory in another, and nothing may sit below a file), and the
+// files' keys by a hash of the key, so that finding a file among a path's ancestors costs the
+// path's length rather than its depth times its length (a path may have 16,000 components).
+struct FilesystemShape {
+  std::map<std::string, bool> is_file_by_key;
+  std::map<uint64_t, std::vector<std::string>> file_keys_by_hash;
+};
+
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+
+uint64_t fnv_step(uint64_t hash, char c) { return (hash ^ static_cast<uint8_t>(c)) * kFnvPrime; }
+
+uint64_t fnv(std::string_view text) {
+  uint64_t hash = kFnvOffset;
+  for (const char c : text) hash = fnv_step(hash, c);
+  return hash;
+}
+
+// The length of the longest ancestor of `key` (below its root, which is `root_size` characters)
+// that an earlier entry made a file, or 0.
+size_t file_ancestor_length(const FilesystemShape& shape, std::string_view key, size_t root_size) {
+  uint64_t hash = kFnvOffset;  // of key[0, index)
+  size_t found_length = 0;
+  for (size_t index = 0; index < key.size(); ++index) {
+    if (key[index] == '\\' && index > root_size) {
+      const auto found = shape.file_keys_by_hash.find(hash);
+      if (found != shape.file_keys_by_hash.end()) {
+        for (const std::string& file : found->second) {
+          if (file == key.substr(0, index)) found_length = index;
+        }
+      }
+    }
+    hash = fnv_step(hash, key[index]);
+  }
+  return found_length;
+}
+
 bool check_filesystem_shape(const Context& ctx, uint32_t item, const FilesystemEntry& entry,
-                            std::map<std::string, bool>& is_file_by_key) {
+                            FilesystemShape& shape) {
   const auto path = parse_windows_path(entry.path);
   if (!path.ok()) return true;  // reported by the entry's own checks
   const bool is_file = entry.kind == FilesystemEntry::Kind::file;
-  WindowsPath ancestor = path.value();
-  while (!ancestor.is_root()) {
-    ancestor = ancestor.parent();
-    const auto found = is_file_by_key.find(ancestor.key());
-    if (found != is_file_by_key.end() && found->second) {
-      ctx.error(item, fmt::format("'{}' is below '{}', which an earlier entry makes a file",
-                                  entry.path, ancestor.display()));
-      return false;
-    }
+  std::string key = path.value().key();  // entry.path upper-cased: the same length
+  if (const size_t above = file_ancestor_length(shape, key, path.value().root.size()); above > 0) {
+    ctx.error(item, fmt::format("'{}' is below '{}', which an earlier entry makes a file",
+                                entry.path, entry.path.substr(0, above)));
+    return false;
   }
-  const auto [found, inserted] = is_file_by_key.emplace(path.value().key(), is_file);
+  const auto [found, inserted] = shape.is_file_by_key.emplace(key, is_file);
   if (!inserted && (found->second || is_file)) {
     ctx.error(item, fmt::format("'{}' is declared again as a {}; an earlier entry made it a {}",
                                 entry.path, is_file ? "file" : "directory",
@@ -114,14 +151,15 @@ bool check_filesystem_shape(const Context& ctx, uint32_t item, const FilesystemE
   }
   if (!inserted || !is_file) return true;  // the same directory twice is harmless
   // An earlier entry below this new file: the keys under it are contiguous in the ordered map.
-  const std::string prefix = found->first + "\\";
-  const auto below = is_file_by_key.lower_bound(prefix);
-  if (below != is_file_by_key.end() && below->first.starts_with(prefix)) {
+  const std::string prefix = key + "\\";
+  const auto below = shape.is_file_by_key.lower_bound(prefix);
+  if (below != shape.is_file_by_key.end() && below->first.starts_with(prefix)) {
     ctx.error(item, fmt::format("'{}' is declared a file, but an earlier entry puts something "
                                 "below it",
                                 entry.path));
     return false;
   }
+  shape.file_keys_by_hash[fnv(key)].push_back(std::move(key));
   return true;
 }
 
@@ -154,21 +192,23 @@ void load_filesystem(const Context& ctx, uint32_t index, Scenario& scenario) {
                                Bounds{0, kFilesystemNodesMax, "kFilesystemNodesMax"}, true);
   if (!items) return;
   uint64_t node_count = 0;
-  // Upper-cased path -> whether it names a file, for the entries seen so far: a path may not be a
-  // file in one entry and a directory in another, and nothing may sit below a file.
-  std::map<std::string, bool> is_file_by_key;
+  FilesystemShape shape;
   VolumeTotals volume_totals;
   for (const uint32_t item : *items) {
     auto entry = load_filesystem_entry(ctx, item);
     if (!entry || entry->path.empty()) continue;
-    if (!check_filesystem_shape(ctx, item, *entry, is_file_by_key)) continue;
+    if (!check_filesystem_shape(ctx, item, *entry, shape)) continue;
     if (!add_to_volume(ctx, item, *entry, volume_totals)) continue;
-    node_count += 1 + entry->file_count;
+    // Every directory on the way is a node too: counted once per entry below it (never fewer
+    // than the world creates), so that deep paths cannot pass the bound the world is built in.
+    const auto path = parse_windows_path(entry->path);
+    DISTSIM_ASSERT(path.ok());
+    node_count += 1 + path.value().components.size() + entry->file_count;
     scenario.filesystem.push_back(std::move(*entry));
   }
   if (node_count > kFilesystemNodesMax) {
-    ctx.error(index, fmt::format("'filesystem' asks for {} files and directories, more than "
-                                 "kFilesystemNodesMax ({})",
+    ctx.error(index, fmt::format("'filesystem' asks for {} files and directories (each entry's "
+                                 "parents counted), more than kFilesystemNodesMax ({})",
                                  node_count, kFilesystemNodesMax));
   }
 }
