@@ -40,7 +40,7 @@ void DistributionManager::package_created(PackageDefinition definition) {
     const auto& names = definition.distribution_points;
     if (names.empty() ||
         std::find(names.begin(), names.end(), distribution_points_[index].name) != names.end()) {
-      record.slots.push_back(DpSlot{index, true, {}});
+      record.slots.push_back(DpSlot{index, true, {}, false});
       DpStatus dp_status;
       dp_status.dp_name = distribution_points_[index].name;
       record.status.distribution_points.push_back(std::move(dp_status));
@@ -83,7 +83,8 @@ void DistributionManager::package_refreshed(const std::string& package_id,
 
 // An update or refresh starts a new retry cycle for the package and for the DPs it names (all
 // when empty), then queues a pass. The package's own cycle restarts too: otherwise a refresh
-// after a failed pass would inherit that pass's spent retries and exceed the retry bound.
+// after a failed pass would inherit that pass's spent retries and exceed the retry bound. DPs that
+// failed only because the package's retries ran out restart with it, named or not.
 void DistributionManager::restart_cycle(uint32_t package_index,
                                         const std::vector<std::string>& dp_names) {
   PackageRecord& record = packages_[package_index];
@@ -93,10 +94,11 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   record.status.attempts_in_cycle = 0;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     const std::string& name = record.status.distribution_points[slot].dp_name;
-    if (!dp_names.empty() && std::find(dp_names.begin(), dp_names.end(), name) == dp_names.end()) {
-      continue;
-    }
     DpSlot& dp = record.slots[slot];
+    const bool named =
+        dp_names.empty() || std::find(dp_names.begin(), dp_names.end(), name) != dp_names.end();
+    if (!named && !dp.failed_with_package) continue;
+    dp.failed_with_package = false;
     dp.needs_copy = true;
     dp.retry = RetryState{0, 0, 0, std::nullopt, dp.retry.generation + 1};
     record.status.distribution_points[slot].attempts_in_cycle = 0;

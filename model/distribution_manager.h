@@ -84,6 +84,9 @@ class DistributionManager {
     uint32_t dp_index = 0;
     bool needs_copy = true;
     RetryState retry;  // per-DP profiles only
+    // INSTALL_FAILED because the package's own retries ran out, not because of this DP's copies:
+    // any restart of the package's retry cycle makes it pending again.
+    bool failed_with_package = false;
   };
   // Where one DP copy stands. A job is started in job order, at most threads_per_package at
   // once; the pass (or the DP retry work) concludes when none is waiting or copying.

@@ -77,6 +77,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
     if (!record.slots[slot].needs_copy) continue;
     set_dp_state(record, slot,
                  decision.retry ? DpState::install_retrying : DpState::install_failed);
+    record.slots[slot].failed_with_package = !decision.retry;
   }
   record.retries_exhausted = !decision.retry;
   if (decision.retry && !record.cycle_restarted) {

@@ -38,7 +38,8 @@ StoredPackage DistributionManager::stored_form(const PackageRecord& record) cons
   stored.status = record.status;
   stored.retry = stored_retry(record.retry);
   for (const DpSlot& slot : record.slots) {
-    stored.distribution_points.push_back({slot.needs_copy, stored_retry(slot.retry)});
+    stored.distribution_points.push_back(
+        {slot.needs_copy, stored_retry(slot.retry), slot.failed_with_package});
   }
   stored.retries_exhausted = record.retries_exhausted;
   stored.clear_dp_folders = record.clear_dp_folders;
@@ -68,7 +69,8 @@ void DistributionManager::restore(const StoredPackage& stored) {
     DISTSIM_ASSERT(dp != distribution_points_.end());
     record.slots.push_back(DpSlot{static_cast<uint32_t>(dp - distribution_points_.begin()),
                                   stored.distribution_points[slot].needs_copy,
-                                  retry_state(stored.distribution_points[slot].retry)});
+                                  retry_state(stored.distribution_points[slot].retry),
+                                  stored.distribution_points[slot].failed_with_package});
   }
   index_by_id_.emplace(record.definition.id, static_cast<uint32_t>(packages_.size()));
   packages_.push_back(std::move(record));
@@ -88,7 +90,9 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
     if (most && attempts > *most) {
       record.retries_exhausted = true;  // as fail_pass() when the policy gives up
       for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
-        if (record.slots[slot].needs_copy) set_dp_state(record, slot, DpState::install_failed);
+        if (!record.slots[slot].needs_copy) continue;
+        set_dp_state(record, slot, DpState::install_failed);
+        record.slots[slot].failed_with_package = true;
       }
       rerun = false;
     } else {

@@ -41,6 +41,7 @@ struct StoredRetry {
 struct StoredDp {
   bool needs_copy = true;
   StoredRetry retry;
+  bool failed_with_package = false;
 };
 
 struct StoredPackage {

@@ -366,6 +366,32 @@ TEST_CASE("the site's outgoing bandwidth is shared by copies to different DPs",
   CHECK(copy_time(run_world(scenario, {})) == 2'097'152);
 }
 
+TEST_CASE("a refresh of one DP after the package gave up also restarts the DPs that failed with it",
+          "[distmgr][refresh]") {
+  // Goal: a DP that is INSTALL_FAILED only because the package's retries ran out (it never had a
+  // copy attempt) follows the package into its new retry cycle. Method: error 32 is not
+  // retryable here, so the first pass gives up and both DPs fail; the holder lets go at 30m and a
+  // refresh of DP01 alone at 1h installs DP02 as well.
+  Scenario scenario = small_site(model::Profile::sms2, 1, {"DP01", "DP02"});
+  scenario.site.retry.retry_on = std::vector<model::Win32Error>{model::Win32Error::access_denied};
+  HolderSpec holder = exclusive_holder("holder", "D:\\Src\\A\\app.msi");
+  holder.hold_for = DurationSpec{DurationSpec::Kind::constant, 30 * kMinute, 0};
+  scenario.holders.push_back(holder);
+  PackageEvent refresh;
+  refresh.kind = PackageEvent::Kind::refresh;
+  refresh.id = "S0100010";
+  refresh.at_us = kHour;
+  refresh.distribution_points = {"DP01"};
+  scenario.packages.push_back(refresh);
+  const RunResult run = run_world(scenario, {});
+  const auto& status = package(run, "S0100010");
+  CHECK(status.attempt_count == 2);
+  CHECK(status.distribution_points[0].state == model::DpState::installed);
+  CHECK(status.distribution_points[1].state == model::DpState::installed);
+  CHECK(status.state == model::PackageState::installed);
+  CHECK(check_invariants(run).empty());
+}
+
 TEST_CASE("component status follows the per-severity thresholds", "[status]") {
   // Goal: the documented defaults, both sides of each boundary.
   const model::ComponentStatusThresholds thresholds;
