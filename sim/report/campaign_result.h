@@ -39,7 +39,7 @@ struct CampaignResult {
   model::TimeUs budget_us = 0;
   uint64_t worlds_planned = 0;  // the shard's seeds
   uint64_t worlds_run = 0;      // its first worlds_run seeds were explored
-  std::string stopped_by;       // empty when complete; "time_limit"
+  std::string stopped_by;       // empty when complete; "time_limit", "SIGTERM" or "SIGINT"
   std::map<std::string, uint64_t> class_counts;
   std::vector<CampaignFailure> failures;  // in seed order
   double wall_seconds = 0;

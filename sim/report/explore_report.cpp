@@ -13,6 +13,7 @@ namespace {
 
 std::string stop_reason(const CampaignResult& shard) {
   if (shard.stopped_by == "time_limit") return "stopped at --time-limit";
+  if (shard.stopped_by.rfind("SIG", 0) == 0) return "stopped by " + shard.stopped_by;
   return shard.stopped_by.empty() ? "stopped early" : "stopped: " + shard.stopped_by;
 }
 

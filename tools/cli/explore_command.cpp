@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -153,6 +154,38 @@ int report(const ExploreCommandOptions& options, const sim::CampaignResult& tota
   return sim::explore_exit_status(total) == 0 ? kExitOk : kExitFinding;
 }
 
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void on_stop_signal(int signal) {
+  g_stop_signal = signal;
+  std::signal(signal, SIG_DFL);  // a second one ends the process at once
+}
+
+// While exploring, SIGTERM (a batch engine's time limit or cancellation, which then waits a grace
+// period before SIGKILL) and SIGINT (Ctrl-C) end the campaign at the next seed boundary, so that
+// the summary and the result file still say how far it got.
+class StopSignals {
+ public:
+  StopSignals()
+      : previous_term_(std::signal(SIGTERM, on_stop_signal)),
+        previous_int_(std::signal(SIGINT, on_stop_signal)) {}
+  ~StopSignals() {
+    std::signal(SIGTERM, previous_term_);
+    std::signal(SIGINT, previous_int_);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  [[nodiscard]] static bool received() { return g_stop_signal != 0; }
+  [[nodiscard]] static std::string name() {
+    return g_stop_signal == SIGTERM ? "SIGTERM" : g_stop_signal == SIGINT ? "SIGINT" : "";
+  }
+
+ private:
+  using Handler = void (*)(int);
+  Handler previous_term_;
+  Handler previous_int_;
+};
+
 int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::ostream& err) {
   sim::ExploreOptions explore;
   double time_limit_seconds = 0;
@@ -162,15 +195,18 @@ int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::
   }
   const WallClock clock;
   ProgressLine progress(err, clock);
+  const StopSignals signals;
   const auto should_stop = [&clock, time_limit_seconds] {
-    return time_limit_seconds > 0 && clock.elapsed_seconds() >= time_limit_seconds;
+    return StopSignals::received() ||
+           (time_limit_seconds > 0 && clock.elapsed_seconds() >= time_limit_seconds);
   };
   const sim::ExploreSummary summary = sim::explore(
       explore, [&progress](const sim::ExploreProgress& done) { progress.update(done); },
       should_stop);
   progress.erase();
   sim::CampaignResult result =
-      sim::campaign_result(explore, summary, kVersion, kCommit, kStoppedByTimeLimit);
+      sim::campaign_result(explore, summary, kVersion, kCommit,
+                           StopSignals::received() ? StopSignals::name() : kStoppedByTimeLimit);
   result.wall_seconds = clock.elapsed_seconds();
   return report(options, result, {result}, out, err);
 }
