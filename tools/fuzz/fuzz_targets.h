@@ -19,8 +19,8 @@ struct Target {
   TargetFunction run;
 };
 
-// The scenario and policy loaders on arbitrary text; a loaded scenario must survive the writer:
-// its YAML loads again, and writing that gives the same YAML.
+// The scenario and policy loaders on arbitrary text; only UTF-8 text loads, and a loaded scenario
+// survives the writer: its YAML loads again, and writing that gives the same YAML.
 void scenario_loader(const uint8_t* data, size_t size);
 // Load, then run a small world with a small event budget, judge it and format every report.
 void scenario_run(const uint8_t* data, size_t size);

@@ -51,7 +51,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$work/crashes/$target"
   log="$work/$target.log"
   status=0
-  "build/fuzz/tools/fuzz/fuzz_$target" -max_total_time="$seconds" -seed=1 -timeout=10 \
+  "build/fuzz/tools/fuzz/fuzz_$target" -max_total_time="$seconds" -seed=1 -timeout=60 \
     -rss_limit_mb=2048 -max_len=16384 -dict="$dictionary" -print_final_stats=1 \
     -artifact_prefix="$work/crashes/$target/" "${corpora[@]}" >"$log" 2>&1 || status=$?
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"

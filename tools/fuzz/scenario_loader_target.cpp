@@ -1,5 +1,5 @@
-// Fuzz target: the scenario and policy loaders on arbitrary text, and the writer on whatever they
-// accept.
+// Fuzz target: the scenario and policy loaders on arbitrary text, and the writer on whatever the
+// scenario loader accepts.
 #include <fmt/format.h>
 
 #include <string>
@@ -14,7 +14,7 @@ namespace distsim::fuzz {
 namespace {
 
 // Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
-// U+10FFFF). The writer requires it of names; text that is not is the loader's to refuse.
+// U+10FFFF). The loader refuses other text, and the writer relies on that.
 bool valid_utf8(std::string_view text) {
   size_t at = 0;
   while (at < text.size()) {
@@ -67,7 +67,8 @@ void scenario_loader(const uint8_t* data, size_t size) {
   check_shape(policy, policy.policy.has_value(), "policy loader", text);
   const sim::LoadResult loaded = sim::load_scenario_text(text, "fuzz.yaml");
   check_shape(loaded, loaded.scenario.has_value(), "scenario loader", text);
-  if (!loaded.scenario || !valid_utf8(text)) return;
+  if (!loaded.scenario) return;
+  if (!valid_utf8(text)) property_failed("the loader accepted text that is not UTF-8", text);
   const std::string written = sim::write_scenario_yaml(*loaded.scenario);
   const sim::LoadResult again = sim::load_scenario_text(written, "fuzz.yaml");
   if (!again.scenario) {
