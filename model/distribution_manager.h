@@ -181,7 +181,9 @@ class DistributionManager {
   void finish_copy(uint32_t package_index, uint32_t job_index);
   // Re-issues the copy_done wake-ups whose completion time moved after a copy started or ended.
   void schedule_copy_wakes();
-  void end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error);
+  // `failed_path`: the file or folder whose operation failed, named in the failure's log line.
+  void end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error,
+                  const std::string& failed_path = {});
   void conclude_copies(uint32_t package_index);
 
   // Per-DP retries: DP threads without a processing thread (distribution_manager_dp_retries.cpp).

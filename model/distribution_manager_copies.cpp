@@ -10,6 +10,7 @@
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
+#include "model/manager_fault_injection.h"
 #include "model/manager_log_text.h"
 #include "model/manager_paths.h"
 #include "model/manager_wake.h"
@@ -95,13 +96,13 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   if (record.clear_dp_folders) {
     const Win32Error cleared = clear_dp_folder(folder);
     if (cleared != Win32Error::ok) {
-      end_dp_job(package_index, job_index, cleared);
+      end_dp_job(package_index, job_index, cleared, folder);
       return;
     }
   }
   const Win32Error made = ports_.file_system.create_directories(folder);
   if (made != Win32Error::ok) {
-    end_dp_job(package_index, job_index, made);
+    end_dp_job(package_index, job_index, made, folder);
     return;
   }
   if (record.definition.compressed) {
@@ -109,7 +110,7 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
         ports_.file_system.open({package_copy_path(record), AccessMask{access_bits::kGenericRead},
                                  ShareMode{share_bits::kRead}, CreateDisposition::open_existing});
     if (!opened.ok()) {
-      end_dp_job(package_index, job_index, opened.error());
+      end_dp_job(package_index, job_index, opened.error(), package_copy_path(record));
       return;
     }
     job.package_copy_handle = opened.value();
@@ -152,7 +153,8 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   PackageRecord& record = packages_[package_index];
   DpJob& job = record.dp_jobs[job_index];
   const PackageContent& content = *record.copy_content;
-  if (job.file_index == content.files.size()) {
+  const bool cut_short = manager_fault_injection().partial_dp_copy && content.files.size() > 1;
+  if (job.file_index + (cut_short ? 1 : 0) == content.files.size()) {
     end_dp_job(package_index, job_index, Win32Error::ok);
     return;
   }
@@ -160,13 +162,13 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   const std::string target = join_path(dp_package_path(record, job.slot), file.relative_path);
   const Win32Error parent = ports_.file_system.create_directories(parent_of(target));
   if (parent != Win32Error::ok) {
-    end_dp_job(package_index, job_index, parent);
+    end_dp_job(package_index, job_index, parent, parent_of(target));
     return;
   }
   auto opened = ports_.file_system.open({target, AccessMask{access_bits::kGenericWrite},
                                          ShareMode{0}, CreateDisposition::create_always});
   if (!opened.ok()) {
-    end_dp_job(package_index, job_index, opened.error());
+    end_dp_job(package_index, job_index, opened.error(), target);
     return;
   }
   job.handle = opened.value();
@@ -200,7 +202,9 @@ void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index
   job.handle = 0;
   job.copy_wake = 0;
   if (written != Win32Error::ok) {
-    end_dp_job(package_index, job_index, written);
+    const std::string target = join_path(dp_package_path(record, job.slot),
+                                         record.copy_content->files[job.file_index].relative_path);
+    end_dp_job(package_index, job_index, written, target);
   } else {
     ++job.file_index;
     copy_next_file(package_index, job_index);
@@ -221,7 +225,8 @@ void DistributionManager::schedule_copy_wakes() {
   }
 }
 
-void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error) {
+void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error,
+                                     const std::string& failed_path) {
   PackageRecord& record = packages_[package_index];
   DpJob& job = record.dp_jobs[job_index];
   DISTSIM_ASSERT(job.state == DpJobState::copying);
@@ -254,8 +259,10 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
           dp.share);
     return;
   }
-  log(fmt::format("~Error {}: {} Cannot copy package {} to distribution point {}.",
-                  win32_code(error), win32_error_message(error), record.definition.id, dp.share),
+  // Which file is in the way is what an administrator needs to clear it (distsim's wording).
+  log(fmt::format("~Error {}: {} Cannot copy package {} to distribution point {}.{}",
+                  win32_code(error), win32_error_message(error), record.definition.id, dp.share,
+                  failed_path.empty() ? "" : fmt::format(" Failed on {}.", failed_path)),
       job.thread_id, LogSeverity::error);
 }
 

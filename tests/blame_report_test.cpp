@@ -50,6 +50,20 @@ TEST_CASE("the run summary names the Explorer window's handle under each failed 
   CHECK(result.out.find(kWindowBlame, first + 1) != std::string::npos);  // both failed attempts
 }
 
+TEST_CASE("every failed attempt of a blocked DP copy names the DP client that blocked it",
+          "[cli][blame]") {
+  // Goal: a copy that fails before its pass ends still explains the pass. Method: the DP client
+  // scenario, whose passes end when the slower DP's copy finishes.
+  const CliResult result =
+      run_distsim("run scenarios/dp-client-holds-file.yaml", DISTSIM_SOURCE_DIR);
+  INFO(result.out << result.err);
+  CHECK(result.out.find("failed with error 32 (ERROR_SHARING_VIOLATION), ") == std::string::npos);
+  CHECK(result.out.find("failed with error 32 (ERROR_SHARING_VIOLATION) opening "
+                        "\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe") != std::string::npos);
+  CHECK(result.out.find("held by client-on-dp02 (dp_client, RmUnknownApp) since 01:00:00") !=
+        std::string::npos);
+}
+
 TEST_CASE("the JSON summary lists every attempt with the handles to blame", "[cli][blame]") {
   const std::string directory = explorer_copy("blame-json");
   const CliResult result = run_distsim("run explorer.yaml --json", directory);

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "model/assert.h"
+#include "sim/core/limits.h"
+#include "sim/fs/windows_path.h"
 
 namespace distsim::sim {
 
@@ -79,11 +81,42 @@ std::vector<Culprit> ActorKinds::culprits(const VirtualFileSystem& vfs,
 
 namespace {
 
+// True when a path component of `path` is the package id, alone or before an extension
+// ("\\DP01\SMSPKGC$\S0100001\setup.exe", "D:\SMSPKG\S0100001.PCK").
+bool names_package(std::string_view path, std::string_view package_id) {
+  const std::string upper_path = upper_ascii(path);
+  const std::string needle = "\\" + upper_ascii(package_id);
+  for (size_t at = upper_path.find(needle); at != std::string::npos;
+       at = upper_path.find(needle, at + 1)) {
+    const size_t end = at + needle.size();
+    if (end == upper_path.size() || upper_path[end] == '\\' || upper_path[end] == '.') return true;
+  }
+  return false;
+}
+
 std::string names_text(const std::vector<std::string>& names) {
   return names.empty() ? std::string("0") : fmt::format("{}", fmt::join(names, "|"));
 }
 
 }  // namespace
+
+void RefusalLog::record(Refusal refusal) {
+  if (refusals_.size() >= kRecentRefusalsMax) refusals_.pop_front();
+  refusals_.push_back(std::move(refusal));
+}
+
+const Refusal* RefusalLog::behind(std::string_view package_id, model::Win32Error error,
+                                  model::TimeUs since_us, model::TimeUs now_us) const {
+  for (auto refusal = refusals_.rbegin(); refusal != refusals_.rend(); ++refusal) {
+    if (refusal->t_us < since_us) break;
+    if (refusal->error == error && names_package(refusal->path, package_id)) return &*refusal;
+  }
+  for (auto refusal = refusals_.rbegin(); refusal != refusals_.rend(); ++refusal) {
+    if (refusal->t_us < now_us) break;
+    if (refusal->error == error) return &*refusal;
+  }
+  return nullptr;
+}
 
 std::string culprit_trace_text(const Culprit& culprit) {
   std::string text =

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,23 @@ struct Refusal {
   model::Win32Error error = model::Win32Error::ok;
   std::vector<Culprit> culprits;
   friend bool operator==(const Refusal&, const Refusal&) = default;
+};
+
+// The manager's recent refused file operations, newest last, at most kRecentRefusalsMax, so that
+// a pass ending with an error can take the refusal behind it even when a DP copy failed earlier
+// in the pass than its end.
+class RefusalLog {
+ public:
+  void record(Refusal refusal);
+  // The refusal behind a pass of `package_id` that began at `since_us` and ends at `now_us` with
+  // `error`: the latest with that error since the pass began on a path naming the package (its
+  // DP folder or compressed copy), else the latest with that error at `now_us` (the failure that
+  // ended the pass in the same event); nullptr when none fits.
+  [[nodiscard]] const Refusal* behind(std::string_view package_id, model::Win32Error error,
+                                      model::TimeUs since_us, model::TimeUs now_us) const;
+
+ private:
+  std::deque<Refusal> refusals_;
 };
 
 // Which holder kind each VFS actor is, filled as the world registers actors.

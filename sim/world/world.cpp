@@ -144,9 +144,9 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
   std::map<std::pair<std::string, bool>, int> active_faults_;  // (DP, unreachable?) -> count
   std::vector<std::unique_ptr<Holder>> holders_;
-  std::vector<Holder*> vfs_watchers_;       // the holders that react to file operations
-  ActorKinds actor_kinds_;                  // who each VFS actor is, for blame
-  std::optional<Refusal> manager_refusal_;  // the manager's last refused file operation
+  std::vector<Holder*> vfs_watchers_;  // the holders that react to file operations
+  ActorKinds actor_kinds_;             // who each VFS actor is, for blame
+  RefusalLog manager_refusals_;        // the manager's recent refused file operations
   // One wake-up target per manager process; the kernel may still hold events for dead ones.
   std::vector<std::unique_ptr<ManagerWakes>> manager_wakes_;
   PackageArrivals package_arrivals_{*this};
@@ -384,10 +384,10 @@ void World::pass_ended(const model::PassEndReport& report) {
   pass->end_us = kernel_.now();
   pass->result = report.result;
   pass->error = report.error;
-  // The refusal that ended the pass happened in this same event, so it is the manager's last.
-  if (report.error != Win32Error::ok && manager_refusal_ && manager_refusal_->t_us == now() &&
-      manager_refusal_->error == report.error) {
-    pass->refusal = manager_refusal_;
+  if (report.error != Win32Error::ok) {
+    const Refusal* refusal =
+        manager_refusals_.behind(report.package_id, report.error, pass->start_us, now());
+    if (refusal != nullptr) pass->refusal = *refusal;
   }
   record("pass_end", {{"package", report.package_id},
                       {"attempt", static_cast<int64_t>(report.attempt)},
@@ -444,9 +444,9 @@ void World::log_line(const model::LogLineReport& line) {
 
 void World::on_vfs_event(const VfsEvent& event) {
   if (event.actor == manager_actor_ && event.result != Win32Error::ok) {
-    manager_refusal_ =
-        Refusal{event.t_us, std::string(vfs_operation_name(event.operation)), event.path,
-                event.result, actor_kinds_.culprits(vfs_, vfs_.last_blame())};
+    manager_refusals_.record(Refusal{event.t_us, std::string(vfs_operation_name(event.operation)),
+                                     event.path, event.result,
+                                     actor_kinds_.culprits(vfs_, vfs_.last_blame())});
   }
   trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect
   for (Holder* holder : vfs_watchers_) holder->on_vfs_event(event);
