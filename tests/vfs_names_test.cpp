@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/fs/windows_path.h"
+
 namespace distsim::sim::vfs_internal {
 namespace {
 
@@ -71,6 +73,21 @@ TEST_CASE("the child index agrees with a map through inserts and erases", "[vfs]
     for (const auto& [key, child] : reference)
       RC_ASSERT(index.find(key.first, key.second) == child);
   });
+}
+
+TEST_CASE("case-insensitive order folds after long equal prefixes too", "[vfs][names]") {
+  // Sorted listings skip the prefix that is equal as written eight bytes at a time; a case
+  // difference or a difference of order must still decide, wherever it is.
+  const std::string prefix = "\\\\DP01\\SMSPKGD$\\S0100001\\";
+  CHECK(less_case_insensitive(prefix + "fileA", prefix + "fileb"));
+  CHECK_FALSE(less_case_insensitive(prefix + "fileb", prefix + "fileA"));
+  CHECK_FALSE(less_case_insensitive(prefix + "FILEA", prefix + "filea"));
+  CHECK_FALSE(less_case_insensitive(prefix + "filea", prefix + "FILEA"));
+  CHECK(less_case_insensitive("c:\\longprefix\\a", "C:\\LONGPREFIX\\B"));
+  CHECK(less_case_insensitive(prefix, prefix + "x"));
+  CHECK_FALSE(less_case_insensitive(prefix + "x", prefix));
+  // '_' (0x5F) sorts after the letters folded to upper case, as the upper-case keys do.
+  CHECK(less_case_insensitive(prefix + "filez", prefix + "file_"));
 }
 
 }  // namespace

@@ -16,33 +16,36 @@
 namespace distsim::sim {
 namespace {
 
+using std::string_view_literals::operator""sv;
+
 // What one record takes in JSON Lines, about: reserving it up front saves the copies of a
 // growing buffer (the records of the golden runs average 150-250 bytes).
 constexpr size_t kJsonlBytesPerRecordGuess = 256;
 
-// The JSON escape of one character that cannot appear raw in a string (RFC 8259).
-void append_escape(std::string& out, char c) {
+// Writes the JSON escape of one character that cannot appear raw in a string (RFC 8259) at
+// `write`; returns the end of what it wrote (2 or 6 characters).
+char* write_escape(char* write, char c) {
+  *write++ = '\\';
   switch (c) {
     case '"':
-      out += "\\\"";
-      return;
     case '\\':
-      out += "\\\\";
-      return;
+      *write++ = c;
+      return write;
     case '\n':
-      out += "\\n";
-      return;
+      *write++ = 'n';
+      return write;
     case '\r':
-      out += "\\r";
-      return;
+      *write++ = 'r';
+      return write;
     case '\t':
-      out += "\\t";
-      return;
+      *write++ = 't';
+      return write;
     default: {
       constexpr char kHex[] = "0123456789abcdef";
       const auto code = static_cast<unsigned char>(c);
-      const char escaped[] = {'\\', 'u', '0', '0', kHex[code >> 4U], kHex[code & 0xFU]};
-      out.append(escaped, sizeof escaped);
+      const char escaped[] = {'u', '0', '0', kHex[code >> 4U], kHex[code & 0xFU]};
+      std::memcpy(write, escaped, sizeof escaped);
+      return write + sizeof escaped;
     }
   }
 }
@@ -65,33 +68,44 @@ void append_escape(std::string& out, char c) {
   return ((control | quote_zero | backslash_zero) & kHighs) != 0;
 }
 
-// The index of the first character of `text` at or after `from` that needs an escape, or
-// text.size(): eight characters at a time while none does, which is nearly always.
-[[nodiscard]] size_t find_escape(std::string_view text, size_t from) {
-  size_t index = from;
+// `text` as a JSON string literal appended to `out`, written in place: the buffer grows once to
+// the longest the literal can be (every byte as \u00XX), words of eight plain bytes are copied
+// whole, and the buffer is cut back to what was written. Windows paths have an escape every few
+// bytes, so the per-escape cost matters as much as the plain runs.
+void append_quoted(std::string& out, std::string_view text) {
+  const size_t start = out.size();
+  out.resize(start + 2 + 6 * text.size());
+  char* write = out.data() + start;
+  *write++ = '"';
+  size_t index = 0;
   while (index + sizeof(uint64_t) <= text.size()) {
     uint64_t word = 0;
     std::memcpy(&word, text.data() + index, sizeof word);
-    if (word_needs_escape(word)) break;
-    index += sizeof word;
+    if (!word_needs_escape(word)) {
+      std::memcpy(write, &word, sizeof word);
+      write += sizeof word;
+      index += sizeof word;
+      continue;
+    }
+    for (const size_t word_end = index + sizeof word; index < word_end; ++index) {
+      const char c = text[index];
+      if (needs_escape(c)) {
+        write = write_escape(write, c);
+      } else {
+        *write++ = c;
+      }
+    }
   }
-  while (index < text.size() && !needs_escape(text[index])) ++index;
-  return index;
-}
-
-// `text` as a JSON string literal appended to `out`: runs of plain characters are copied whole,
-// so the usual path, name or log line costs one append, and no temporary string is built.
-void append_quoted(std::string& out, std::string_view text) {
-  out += '"';
-  size_t plain_from = 0;
-  for (size_t index = find_escape(text, 0); index < text.size();
-       index = find_escape(text, plain_from)) {
-    out.append(text.data() + plain_from, index - plain_from);
-    append_escape(out, text[index]);
-    plain_from = index + 1;
+  for (; index < text.size(); ++index) {
+    const char c = text[index];
+    if (needs_escape(c)) {
+      write = write_escape(write, c);
+    } else {
+      *write++ = c;
+    }
   }
-  out.append(text.data() + plain_from, text.size() - plain_from);
-  out += '"';
+  *write++ = '"';
+  out.resize(static_cast<size_t>(write - out.data()));
 }
 
 template <typename Integer>
@@ -115,7 +129,7 @@ void append_value(std::string& out, const TraceValue& value) {
       append_integer(out, *std::get_if<int64_t>(&value));
       return;
     case 1:
-      out += *std::get_if<bool>(&value) ? "true" : "false";
+      out += *std::get_if<bool>(&value) ? "true"sv : "false"sv;
       return;
     case 2:
       append_quoted(out, *std::get_if<std::string>(&value));
@@ -134,13 +148,13 @@ void append_value(std::string& out, const TraceValue& value) {
 
 void append_record_start(std::string& out, model::TimeUs t_us, uint64_t seq, std::string_view actor,
                          std::string_view event) {
-  out += "{\"t_us\":";
+  out += "{\"t_us\":"sv;
   append_integer(out, t_us);
-  out += ",\"seq\":";
+  out += ",\"seq\":"sv;
   append_integer(out, seq);
-  out += ",\"actor\":";
+  out += ",\"actor\":"sv;
   append_quoted(out, actor);
-  out += ",\"event\":";
+  out += ",\"event\":"sv;
   append_quoted(out, event);
 }
 
@@ -168,13 +182,13 @@ std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
   std::string out;
   out.reserve(kJsonlBytesPerRecordGuess * (trace.records().size() + 2));
   append_record_start(out, 0, 0, "world", "header");
-  out += ",\"scenario\":";
+  out += ",\"scenario\":"sv;
   append_quoted(out, header.scenario);
-  out += ",\"seed\":";
+  out += ",\"seed\":"sv;
   append_integer(out, header.seed);
-  out += ",\"version\":";
+  out += ",\"version\":"sv;
   append_quoted(out, header.version);
-  out += "}\n";
+  out += "}\n"sv;
   uint64_t seq = 1;
   model::TimeUs last_us = 0;
   for (const TraceRecord& record : trace.records()) {
@@ -183,14 +197,14 @@ std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
       append_key(out, field.key);
       append_value(out, field.value);
     }
-    out += "}\n";
+    out += "}\n"sv;
     last_us = record.t_us;
   }
   const uint64_t hash = fnv1a64(out);
   append_record_start(out, last_us, seq, "world", "end");
-  out += ",\"events\":";
+  out += ",\"events\":"sv;
   append_integer(out, trace.records().size());
-  out += trace.truncated() ? ",\"truncated\":true" : ",\"truncated\":false";
+  out += trace.truncated() ? ",\"truncated\":true"sv : ",\"truncated\":false"sv;
   fmt::format_to(std::back_inserter(out), ",\"trace_hash\":\"{:016x}\"}}\n", hash);
   return out;
 }

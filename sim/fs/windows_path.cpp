@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
@@ -232,11 +233,20 @@ std::string upper_ascii(std::string_view text) {
 
 bool less_case_insensitive(std::string_view left, std::string_view right) {
   // Compared as unsigned bytes, the order std::string uses for the upper-case keys of the VFS.
-  return std::lexicographical_compare(left.begin(), left.end(), right.begin(), right.end(),
-                                      [](char a, char b) {
-                                        return static_cast<unsigned char>(upper_char(a)) <
-                                               static_cast<unsigned char>(upper_char(b));
-                                      });
+  // Sorted listings compare paths with long common prefixes: bytes that are equal as written are
+  // equal folded, so the equal prefix is skipped eight bytes at a time before folding.
+  const size_t common = std::min(left.size(), right.size());
+  size_t index = 0;
+  while (index + sizeof(uint64_t) <= common &&
+         std::memcmp(left.data() + index, right.data() + index, sizeof(uint64_t)) == 0) {
+    index += sizeof(uint64_t);
+  }
+  for (; index < common; ++index) {
+    const auto a = static_cast<unsigned char>(upper_char(left[index]));
+    const auto b = static_cast<unsigned char>(upper_char(right[index]));
+    if (a != b) return a < b;
+  }
+  return left.size() < right.size();
 }
 
 }  // namespace distsim::sim
