@@ -15,29 +15,18 @@
 #include <vector>
 
 #include "model/status_message.h"
+#include "scenario_generator_draws.h"
 #include "sim/core/limits.h"
 
 namespace distsim::testing {
 namespace {
 
+using namespace generator_draws;
 using model::TimeUs;
 using sim::DurationSpec;
 
 // ---------------------------------------------------------------------------------------------
 // Small values.
-
-bool draw_bool() { return *rc::gen::arbitrary<bool>(); }
-
-// An index in [0, count).
-size_t draw_index(size_t count) { return *rc::gen::inRange<size_t>(0, count); }
-
-// A count in [0, count_max].
-size_t draw_count(size_t count_max) { return *rc::gen::inRange<size_t>(0, count_max + 1); }
-
-template <typename T, size_t kSize>
-T draw_from(const std::array<T, kSize>& values) {
-  return values[draw_index(kSize)];
-}
 
 constexpr std::array<TimeUs, 6> kDurationUnitsUs{1,
                                                  model::kMicrosecondsPerMillisecond,
@@ -106,102 +95,6 @@ sim::CountRange draw_count_range() {
     default:
       return {kUnbounded, kUnbounded};
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Text.
-
-// Pieces of text that stress quoting: YAML indicators, quotes, backslashes, words YAML reads as
-// null or booleans, non-ASCII letters, a Unicode line separator, and (for multi-line text)
-// newlines, tabs and carriage returns.
-const std::vector<std::string>& line_pieces() {
-  static const std::vector<std::string> kPieces{"a",
-                                                "Z",
-                                                "0",
-                                                "9",
-                                                " ",
-                                                "-",
-                                                "_",
-                                                ".",
-                                                ":",
-                                                ": ",
-                                                "#",
-                                                " #",
-                                                "'",
-                                                "\"",
-                                                "\\",
-                                                "/",
-                                                "{",
-                                                "}",
-                                                "[",
-                                                "]",
-                                                ",",
-                                                "&",
-                                                "*",
-                                                "!",
-                                                "|",
-                                                ">",
-                                                "%",
-                                                "@",
-                                                "`",
-                                                "?",
-                                                "~",
-                                                "null",
-                                                "yes",
-                                                "false",
-                                                "\xC3\xA9",
-                                                "\xE6\x97\xA5",
-                                                "\xE2\x80\xA8",
-                                                "Office 2000",
-                                                "Error 32",
-                                                "S0100001"};
-  return kPieces;
-}
-
-const std::vector<std::string>& multiline_pieces() {
-  static const std::vector<std::string> kPieces = [] {
-    std::vector<std::string> pieces = line_pieces();
-    for (const char* extra : {"\n", "\n", "\n\n", "\t", "\r", "  "}) pieces.emplace_back(extra);
-    return pieces;
-  }();
-  return kPieces;
-}
-
-// Non-empty text of at most `length_max` bytes.
-std::string draw_text(size_t length_max, bool multiline) {
-  const auto& pieces = multiline ? multiline_pieces() : line_pieces();
-  const size_t count = *rc::gen::inRange<size_t>(1, 12);
-  std::string text;
-  for (size_t index = 0; index < count; ++index) {
-    const std::string& piece = pieces[draw_index(pieces.size())];
-    if (text.size() + piece.size() <= length_max) text += piece;
-  }
-  return text.empty() ? "x" : text;
-}
-
-// A name of a holder or handle: usually an identifier, sometimes any text.
-std::string draw_name() {
-  if (draw_bool()) return draw_text(sim::kNameLengthMax, true);
-  constexpr std::array<const char*, 8> kWords{"h", "setup", "null", "yes", "Y", "a-b", "x.y", "1"};
-  return fmt::format("{}{}", draw_from(kWords), draw_count(20));
-}
-
-// One path component: characters Windows allows in names, with a non-ASCII letter now and then.
-std::string draw_component() {
-  constexpr std::array<const char*, 14> kPieces{
-      "WINNT", "Temp", "a", "0", " ", "_", "-", "~", "$", "'", "#", "(1)", "\xC3\xA9", "x.txt"};
-  std::string component;
-  const size_t count = *rc::gen::inRange<size_t>(1, 4);
-  for (size_t index = 0; index < count; ++index) component += draw_from(kPieces);
-  return component == "." || component == ".." ? "dot" : component;
-}
-
-std::string draw_drive_path() {
-  std::string path = fmt::format(
-      "{}:", static_cast<char>((draw_bool() ? 'A' : 'a') + static_cast<int>(draw_index(26))));
-  const size_t components = *rc::gen::inRange<size_t>(1, 4);
-  for (size_t index = 0; index < components; ++index) path += "\\" + draw_component();
-  return path;
 }
 
 model::AccessMask draw_access() {
