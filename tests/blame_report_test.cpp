@@ -131,6 +131,21 @@ TEST_CASE("a JUnit failure of the component status gives the severity counts and
   CHECK(xml.find("warnings: ") != std::string::npos);
 }
 
+TEST_CASE("a JUnit failure of a status message count lists the messages it counted",
+          "[cli][blame][junit]") {
+  const std::string directory =
+      explorer_copy("blame-status-count", "  status_messages:\n",
+                    "  status_messages:\n    - id: 2302\n      count: 5\n");
+  const CliResult result = run_distsim("check explorer.yaml --junit out.xml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 1);
+  const std::string xml = read_text_file(directory + "/out.xml");
+  INFO(xml);
+  CHECK(xml.find("status message 2302 count: expected 5, got 2") != std::string::npos);
+  CHECK(xml.find("messages counted (2):\n    00:01:00.120 2302 E S0100002\n    01:01:00.240 2302 E "
+                 "S0100002\n") != std::string::npos);
+}
+
 TEST_CASE("repro commands name the binary by the path it was run by", "[cli][blame]") {
   const std::string directory = explorer_copy("blame-repro", "attempts: 3", "attempts: 2");
   const CliResult by_path = run_distsim("run explorer.yaml", directory);
