@@ -98,15 +98,19 @@ std::optional<std::string> placement_problem(const std::string& option, const st
   return std::nullopt;
 }
 
-// "<target>.distsim-<kind>-<pid>-<n>", created exclusively (never following a link); returns the
-// descriptor, or -1 with errno set.
-int create_exclusive_sibling(const std::string& target, const char* kind, std::string& created) {
+// A name beside `target` that this process has not used: "<target>.distsim-<kind>-<pid>-<n>".
+std::string sibling_name(const std::string& target, const char* kind) {
   static std::atomic<uint64_t> counter{0};
-  const std::string directory = directory_of(target);
-  const std::string stem = name_of(target).substr(0, kNameStemMax);
+  return fmt::format("{}/{}.distsim-{}-{}-{}", directory_of(target),
+                     name_of(target).substr(0, kNameStemMax), kind, static_cast<long>(::getpid()),
+                     counter.fetch_add(1));
+}
+
+// A sibling_name() file created exclusively (never following a link); returns the descriptor, or
+// -1 with errno set.
+int create_exclusive_sibling(const std::string& target, const char* kind, std::string& created) {
   for (int attempt = 0; attempt < kExclusiveNameAttempts; ++attempt) {
-    const std::string name = fmt::format("{}/{}.distsim-{}-{}-{}", directory, stem, kind,
-                                         static_cast<long>(::getpid()), counter.fetch_add(1));
+    const std::string name = sibling_name(target, kind);
     const int descriptor =
         ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (descriptor >= 0) {
@@ -166,12 +170,8 @@ std::optional<std::string> keep_backup(Staged& staged) {
     if (errno == ENOENT) return std::nullopt;
     return cannot_write(staged.target, errno);
   }
-  static std::atomic<uint64_t> counter{0};
-  const std::string directory = directory_of(staged.target);
-  const std::string stem = name_of(staged.target).substr(0, kNameStemMax);
   for (int attempt = 0; attempt < kExclusiveNameAttempts; ++attempt) {
-    const std::string name = fmt::format("{}/{}.distsim-backup-{}-{}", directory, stem,
-                                         static_cast<long>(::getpid()), counter.fetch_add(1));
+    const std::string name = sibling_name(staged.target, "backup");
     if (::link(staged.target.c_str(), name.c_str()) == 0) {
       staged.backup = name;
       return std::nullopt;
