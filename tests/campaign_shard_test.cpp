@@ -13,7 +13,7 @@ std::string shard_of(const EnvironmentValues& environment,
   return parsed.shard ? parsed.shard->text() : "error: " + parsed.error;
 }
 
-TEST_CASE("--shard I/N accepts 0 <= I < N and refuses anything else", "[campaign]") {
+TEST_CASE("a shard written as I/N accepts 0 <= I < N and refuses anything else", "[campaign]") {
   CHECK(parse_shard_text("3/8").shard->text() == "3/8");
   CHECK(parse_shard_text("0/1").shard->text() == "0/1");
   for (const char* bad : {"8/8", "1/0", "3", "-1/4", "a/b", "1/1000001", "01/4", "1/4/2", ""}) {
@@ -22,7 +22,7 @@ TEST_CASE("--shard I/N accepts 0 <= I < N and refuses anything else", "[campaign
   }
 }
 
-TEST_CASE("--shard auto reads a Slurm job array's task id and count", "[campaign]") {
+TEST_CASE("shard auto reads a Slurm job array's task id and count", "[campaign]") {
   // Goal: sbatch --array=0-3 gives tasks 0..3 of 4. Method: the variables Slurm 22.05 sets.
   CHECK(shard_of({{"SLURM_ARRAY_TASK_ID", "2"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}) == "2/4");
   CHECK(shard_of({{"SLURM_ARRAY_TASK_ID", "0"},
@@ -38,7 +38,7 @@ TEST_CASE("--shard auto reads a Slurm job array's task id and count", "[campaign
 }
 
 TEST_CASE(
-    "--shard auto reads a Kubernetes Indexed Job's index with the count from the flag or "
+    "shard auto reads a Kubernetes Indexed Job's index with the count from the flag or "
     "DISTSIM_SHARD_COUNT",
     "[campaign]") {
   CHECK(shard_of({{"JOB_COMPLETION_INDEX", "5"}}, 8) == "5/8");
@@ -46,7 +46,7 @@ TEST_CASE(
   CHECK(shard_of({{"JOB_COMPLETION_INDEX", "1"}, {"DISTSIM_SHARD_COUNT", "3"}}, 3) == "1/3");
 }
 
-TEST_CASE("--shard auto reads GitLab's CI_NODE_INDEX, which counts from 1", "[campaign]") {
+TEST_CASE("shard auto reads GitLab's CI_NODE_INDEX, which counts from 1", "[campaign]") {
   CHECK(shard_of({{"CI_NODE_INDEX", "1"}, {"CI_NODE_TOTAL", "5"}}) == "0/5");
   CHECK(shard_of({{"CI_NODE_INDEX", "5"}, {"CI_NODE_TOTAL", "5"}}) == "4/5");
   // A job without `parallel:` has CI_NODE_TOTAL=1 and no index: the whole range.
@@ -57,7 +57,7 @@ TEST_CASE("--shard auto reads GitLab's CI_NODE_INDEX, which counts from 1", "[ca
                   {"SLURM_ARRAY_TASK_COUNT", "2"}}) == "1/2");
 }
 
-TEST_CASE("--shard auto refuses an environment without a task index, naming what it reads",
+TEST_CASE("shard auto refuses an environment without a task index, naming what it reads",
           "[campaign]") {
   const std::string error = shard_of({{"HOME", "/root"}});
   CHECK(error.rfind("error: --shard auto found no task index", 0) == 0);
@@ -66,7 +66,7 @@ TEST_CASE("--shard auto refuses an environment without a task index, naming what
   }
 }
 
-TEST_CASE("--shard auto refuses incomplete, out-of-range or contradictory engine variables",
+TEST_CASE("shard auto refuses incomplete, out-of-range or contradictory engine variables",
           "[campaign]") {
   // Goal: a misconfigured job fails at once instead of exploring the wrong seeds. Each case names
   // the variable at fault.
