@@ -87,10 +87,13 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   run->add_option("--until", options.until,
                   "Horizon as a duration such as 3d or 90m (overrides the scenario's `until`)");
   run->add_option("--trace", options.trace_path,
-                  "Write the event trace as JSON Lines (one object per event) to this file");
+                  "Write the event trace as JSON Lines (one object per event) to this file (- for "
+                  "standard output)");
   run->add_option("--log", options.log_path,
-                  "Write Distmgr.log in the profile's SMS/ConfigMgr format to this file");
-  run->add_option("--status", options.status_path, "Write the status messages as CSV to this file");
+                  "Write Distmgr.log in the profile's SMS/ConfigMgr format to this file (- for "
+                  "standard output)");
+  run->add_option("--status", options.status_path,
+                  "Write the status messages as CSV to this file (- for standard output)");
   run->add_option("--chrome-trace", options.chrome_trace_path,
                   "Write Chrome trace event JSON (open it in Perfetto or chrome://tracing): a "
                   "track per package and per holder with passes, handles and retry waits");
@@ -107,7 +110,7 @@ void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options
   check->add_option("paths", options.paths, "Scenario files or directories")->required();
   check->add_option("--junit", options.junit_path,
                     "Write JUnit XML to this file: one testcase per scenario, a failure with the "
-                    "failed expectations and the repro command");
+                    "failed expectations and the repro command (- for standard output)");
   check->add_option("-j,--jobs", options.jobs, "Scenarios run at once, on separate threads")
       ->check(CLI::Range(uint32_t{1}, distsim::sim::kCheckJobsMax));
 }
