@@ -52,6 +52,45 @@ TEST_CASE("json_quote escapes quotes, backslashes and control characters and not
   }
 }
 
+// RFC 8259 escaping one character at a time, the plain way: the reference for json_quote.
+std::string reference_quote(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20) {
+      out += fmt::format("\\u{:04x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+TEST_CASE("json_quote agrees with plain escaping for short and long texts of every byte",
+          "[trace]") {
+  // Texts up to 256 bytes are quoted on the stack, longer ones in place in the output: both
+  // sides of the boundary, with every byte value somewhere in them.
+  for (const size_t size : std::vector<size_t>{0, 7, 8, 9, 255, 256, 257, 1000, 5000}) {
+    std::string text(size, 'a');
+    for (size_t index = 0; index < size; ++index) {
+      text[index] = static_cast<char>((index * 37 + size) % 256);
+    }
+    INFO("size " << size);
+    CHECK(json_quote(text) == reference_quote(text));
+    const std::string path(size, '\\');
+    CHECK(json_quote(path) == reference_quote(path));
+  }
+}
+
 TEST_CASE("trace_to_jsonl writes each value type, a header and an end record with the hash",
           "[trace]") {
   Trace trace(true);

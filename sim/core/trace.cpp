@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -50,9 +51,16 @@ char* write_escape(char* write, char c) {
   }
 }
 
-[[nodiscard]] bool needs_escape(char c) {
-  return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
-}
+// The bytes a JSON string cannot hold raw: control characters, '"' and '\\'.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> table{};
+  for (size_t byte = 0; byte < 0x20; ++byte) table[byte] = true;
+  table[static_cast<unsigned char>('"')] = true;
+  table[static_cast<unsigned char>('\\')] = true;
+  return table;
+}();
+
+[[nodiscard]] bool needs_escape(char c) { return kNeedsEscape[static_cast<unsigned char>(c)]; }
 
 // True when one of the 8 bytes of `word` may need an escape: a byte below 0x20, '"' or '\\'
 // (the classic "has a zero byte" and "has a byte less than n" word tricks; exact for whether
@@ -68,14 +76,13 @@ char* write_escape(char* write, char c) {
   return ((control | quote_zero | backslash_zero) & kHighs) != 0;
 }
 
-// `text` as a JSON string literal appended to `out`, written in place: the buffer grows once to
-// the longest the literal can be (every byte as \u00XX), words of eight plain bytes are copied
-// whole, and the buffer is cut back to what was written. Windows paths have an escape every few
-// bytes, so the per-escape cost matters as much as the plain runs.
-void append_quoted(std::string& out, std::string_view text) {
-  const size_t start = out.size();
-  out.resize(start + 2 + 6 * text.size());
-  char* write = out.data() + start;
+// The longest JSON string literal of `size` bytes: quotes, and every byte as \u00XX.
+[[nodiscard]] constexpr size_t quoted_size_max(size_t size) { return 2 + 6 * size; }
+
+// Writes `text` as a JSON string literal at `write` (room for quoted_size_max) and returns the
+// end of what it wrote. Words of eight plain bytes are copied whole; Windows paths have an escape
+// every few bytes, so the words that hold one are written byte by byte.
+char* write_quoted(char* write, std::string_view text) {
   *write++ = '"';
   size_t index = 0;
   while (index + sizeof(uint64_t) <= text.size()) {
@@ -105,7 +112,24 @@ void append_quoted(std::string& out, std::string_view text) {
     }
   }
   *write++ = '"';
-  out.resize(static_cast<size_t>(write - out.data()));
+  return write;
+}
+
+// `text` as a JSON string literal appended to `out`, with no temporary string: a short text is
+// quoted on the stack and appended once; a long one is quoted in place in `out`, grown to the
+// longest the literal can be and cut back to what was written.
+void append_quoted(std::string& out, std::string_view text) {
+  constexpr size_t kStackTextMax = 256;
+  if (text.size() <= kStackTextMax) {
+    char quoted[quoted_size_max(kStackTextMax)];
+    const char* end = write_quoted(quoted, text);
+    out.append(quoted, static_cast<size_t>(end - quoted));
+    return;
+  }
+  const size_t start = out.size();
+  out.resize(start + quoted_size_max(text.size()));
+  const char* end = write_quoted(out.data() + start, text);
+  out.resize(static_cast<size_t>(end - out.data()));
 }
 
 template <typename Integer>
