@@ -1,12 +1,18 @@
-// The HTML report: an SVG timeline with a bar per pass, the holders, status message IDs, the
-// summary with PASS/FAIL, escaping, no network resource, time axes from seconds to days, stable
-// bytes, and the `distsim run --report` flag.
+// The HTML report: an SVG timeline with a bar per pass, the holders with labelled bars, a row per
+// package and per distribution point, status message IDs, refusals joined to the handles that
+// refused them, the site clock beside virtual time, a view zoomed to the activity with an
+// overview of the whole run, no two texts overlapping, the summary with PASS/FAIL, escaping, no
+// network resource, stable bytes, and the `distsim run --report` flag.
 #include "sim/report/html_report.h"
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "sim/report/run_report.h"
+#include "sim/report/svg_overview.h"
+#include "sim/report/svg_timeline.h"
+#include "sim/report/time_axis.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 #include "tests/cli_runner.h"
@@ -20,11 +26,29 @@ constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
 constexpr TimeUs kHour = model::kMicrosecondsPerHour;
 constexpr TimeUs kDay = model::kMicrosecondsPerDay;
 
-std::string report_of(const Scenario& scenario) {
+RunResult traced_run(const Scenario& scenario) {
   RunOptions options;
   options.trace = true;
-  const RunResult run = run_world(scenario, options);
+  return run_world(scenario, options);
+}
+
+std::string report_of(const Scenario& scenario) {
+  const RunResult run = traced_run(scenario);
   return html_report(scenario, run, judge_run(scenario, run));
+}
+
+// The detailed timeline's <svg> element alone (the page may also hold the overview).
+std::string timeline_part(const std::string& html) {
+  const size_t start = html.find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\"");
+  REQUIRE(start != std::string::npos);
+  return html.substr(start, html.find("</svg>", start) - start);
+}
+
+// The row of `lane` (its <g> element) within a drawing.
+std::string lane_part(const std::string& svg, const std::string& lane) {
+  const size_t start = svg.find("data-lane=\"" + lane + "\"");
+  REQUIRE(start != std::string::npos);
+  return svg.substr(start, svg.find("</g>", start) - start);
 }
 
 size_t count_of(const std::string& text, const std::string& what) {
@@ -33,9 +57,16 @@ size_t count_of(const std::string& text, const std::string& what) {
   return count;
 }
 
-Scenario kb_scenario_file() {
-  LoadResult loaded =
-      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/q207416-temp-source.yaml");
+// The value of the first `name="..."` attribute after `from`.
+std::string attribute_after(const std::string& text, size_t from, const std::string& name) {
+  const size_t at = text.find(name + "=\"", from);
+  REQUIRE(at != std::string::npos);
+  const size_t start = at + name.size() + 2;
+  return text.substr(start, text.find('"', start) - start);
+}
+
+Scenario scenario_file(const std::string& name) {
+  LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + name);
   REQUIRE(loaded.errors.empty());
   return *loaded.scenario;
 }
@@ -43,54 +74,179 @@ Scenario kb_scenario_file() {
 TEST_CASE("the report of the KB world draws an SVG timeline with one bar per pass",
           "[html_report]") {
   // Goal: the manager's attempts on the timeline. Method: the KB world has three passes (two
-  // retries, one success); count the pass rectangles by class.
+  // retries, one success); count the pass rectangles of the detailed timeline by class.
   const std::string html = report_of(testing::kb_world({}));
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
-  CHECK(count_of(html, "<svg ") == 1);
-  CHECK(count_of(html, "</svg>") == 1);
-  CHECK(count_of(html, "<rect class=\"pass ") == 3);
-  CHECK(count_of(html, "<rect class=\"pass retry\"") == 2);
-  CHECK(count_of(html, "<rect class=\"pass success\"") == 1);
-  CHECK(count_of(html, "<path class=\"wait\"") == 2);
+  const std::string svg = timeline_part(html);
+  CHECK(count_of(svg, "<rect class=\"pass ") == 3);
+  CHECK(count_of(svg, "<rect class=\"pass retry\"") == 2);
+  CHECK(count_of(svg, "<rect class=\"pass success\"") == 1);
+  CHECK(count_of(svg, "<path class=\"wait\"") == 2);
 }
 
-TEST_CASE("the report names the holders and marks the status messages with their IDs",
+TEST_CASE("the report names the holders, labels their bars and marks status message IDs",
           "[html_report]") {
-  // Goal: who held what, and which messages the manager raised. Method: look for the holder's
-  // name and handle bar, and the ID labels of 2300, 2302 and 2301.
-  const std::string html = report_of(testing::kb_world({}));
-  CHECK(html.find(">setup-program<") != std::string::npos);
-  CHECK(count_of(html, "<rect class=\"hold data\"") == 1);
-  CHECK(html.find("C:\\WINNT\\TEMP\\~setup1.tmp") != std::string::npos);
-  CHECK(count_of(html, "<circle class=\"msg msg-I id-2300\"") == 3);
-  CHECK(count_of(html, "<circle class=\"msg msg-E id-2302\"") == 2);
-  CHECK(html.find(">2302</text>") != std::string::npos);
-  CHECK(html.find(">2301</text>") != std::string::npos);
-  CHECK(count_of(html, "<path class=\"refusal\"") == 2);
+  // Goal: who held what, readable without hovering, and which messages the manager raised.
+  // Method: the holder's name, its handle bar labelled with the file name, and the ID labels.
+  const std::string svg = timeline_part(report_of(testing::kb_world({})));
+  CHECK(svg.find(">setup-program<") != std::string::npos);
+  CHECK(count_of(lane_part(svg, "holder:setup-program"), "<rect class=\"hold data") == 1);
+  CHECK(svg.find("C:\\WINNT\\TEMP\\~setup1.tmp") != std::string::npos);
+  CHECK(svg.find("font-size=\"11\">~setup1.tmp</text>") != std::string::npos);
+  CHECK(count_of(svg, "<circle class=\"msg msg-I id-2300\"") == 3);
+  CHECK(count_of(svg, "<circle class=\"msg msg-E id-2302\"") == 2);
+  CHECK(svg.find(">2302</text>") != std::string::npos);
+  CHECK(svg.find(">2301</text>") != std::string::npos);
+  CHECK(count_of(svg, "<path class=\"refusal") == 2);
+}
+
+TEST_CASE("each refusal is joined to the bar of the handle that refused it", "[html_report]") {
+  // Goal: a failed attempt points at its culprit. Method: in the KB world each refused open of
+  // ~setup1.tmp names, in data-blockers, the id of the setup program's bar, which carries the
+  // blocker class, and a blame line is drawn for each refusal.
+  const std::string svg = timeline_part(report_of(testing::kb_world({})));
+  const size_t bar = svg.find("<rect class=\"hold data blocker\"");
+  REQUIRE(bar != std::string::npos);
+  const std::string id = attribute_after(svg, bar, "id");
+  size_t refusals = 0;
+  for (size_t at = svg.find("<path class=\"refusal"); at != std::string::npos;
+       at = svg.find("<path class=\"refusal", at + 1)) {
+    CHECK(attribute_after(svg, at, "data-blockers") == id);
+    ++refusals;
+  }
+  CHECK(refusals == 2);
+  CHECK(count_of(svg, "<path class=\"blame\"") == 2);
+}
+
+TEST_CASE("the timeline has a row per holder, per package and per distribution point",
+          "[html_report]") {
+  // Goal: a DP's retry is visible on its own row. Method: the antivirus world with two DPs
+  // under ConfigMgr 2007; the rows in order, and each DP row shows its 2328, its refusal and its
+  // retry wait.
+  const Scenario scenario = scenario_file("antivirus-exclusive-two-dps.yaml");
+  const RunResult run = traced_run(scenario);
+  const Timeline timeline = build_timeline(scenario, run);
+  const SvgDrawing drawing = timeline_svg(run, timeline, detail_axis(run, timeline));
+  CHECK(drawing.lanes == std::vector<std::string>{"holder:dp01-scanner", "holder:dp02-scanner",
+                                                  "package:S0100021", "dp:S0100021/DP01",
+                                                  "dp:S0100021/DP02"});
+  for (const std::string dp : {"DP01", "DP02"}) {
+    const size_t row = drawing.svg.find("data-lane=\"dp:S0100021/" + dp + "\"");
+    REQUIRE(row != std::string::npos);
+    const std::string part = drawing.svg.substr(row, drawing.svg.find("</g>", row) - row);
+    CHECK(count_of(part, "<circle class=\"msg msg-W id-2328\"") == 1);
+    CHECK(count_of(part, "<path class=\"wait\"") == 1);
+    CHECK(count_of(part, "<rect class=\"state st-retrying\"") == 1);
+  }
+  CHECK(count_of(drawing.svg, "<path class=\"refusal") == 2);
+}
+
+TEST_CASE("no two texts of the drawings overlap, and all stay inside them", "[html_report]") {
+  // Goal: labels that never collide, whatever the run. Method: the boxes the drawings computed
+  // for the QA worlds (an Explorer window, an antivirus on two DPs, retries exhausted, a plain
+  // backup) and the KB world, compared pairwise.
+  for (const std::string file :
+       {"q207416-explorer-window.yaml", "antivirus-exclusive-two-dps.yaml",
+        "cm2012-dp-retries-exhausted.yaml", "backup-plain.yaml", "q207416-temp-source.yaml"}) {
+    const Scenario scenario = scenario_file(file);
+    const RunResult run = traced_run(scenario);
+    const Timeline timeline = build_timeline(scenario, run);
+    const TimeAxis axis = detail_axis(run, timeline);
+    for (const SvgDrawing& drawing :
+         {timeline_svg(run, timeline, axis), overview_svg(run, timeline, axis)}) {
+      INFO(file);
+      CHECK(drawing.texts.size() > 5);
+      size_t outside = 0;
+      size_t overlapping = 0;
+      for (size_t a = 0; a < drawing.texts.size(); ++a) {
+        if (drawing.texts[a].x1 < 0 || drawing.texts[a].x2 > kSvgWidth * 10) ++outside;
+        for (size_t b = a + 1; b < drawing.texts.size(); ++b) {
+          if (boxes_overlap(drawing.texts[a], drawing.texts[b])) ++overlapping;
+        }
+      }
+      CHECK(outside == 0);
+      CHECK(overlapping == 0);
+    }
+  }
+}
+
+TEST_CASE("the axis shows the site clock as Distmgr.log writes it beside virtual time",
+          "[html_report]") {
+  // Goal: a moment on the timeline can be found in the log. Method: the Explorer window world
+  // (sms2, the site clock starts at Thu Nov 16 2000 8:00): the 01:01:00 tick reads 9:01:00 on the
+  // site clock, the date is written, and the header names the start as the log does.
+  const std::string html = report_of(scenario_file("q207416-explorer-window.yaml"));
+  const std::string svg = timeline_part(html);
+  CHECK(svg.find(">01:01:00<title>01:01:00 (Thu Nov 16 9:01:00.000 2000)</title>") !=
+        std::string::npos);
+  CHECK(svg.find(">9:01:00<title>01:01:00 (Thu Nov 16 9:01:00.000 2000)</title>") !=
+        std::string::npos);
+  CHECK(svg.find(">Thu Nov 16 2000<title>") != std::string::npos);
+  CHECK(html.find("Virtual time 00:00:00 is Thu Nov 16 8:00:00.000 2000 (Coordinated Universal "
+                  "Time) on the site clock") != std::string::npos);
+}
+
+TEST_CASE("the timeline zooms to the activity and an overview shows the whole run",
+          "[html_report]") {
+  // Goal: activity of minutes is not lost on an axis of days. Method: a lock that never blocks
+  // (installed within seconds, horizon 2 days) gives an axis of seconds and an overview up to
+  // 2d; a lock of 2.5 days gives an axis of days; the Explorer window world shortens its two
+  // idle hours into breaks labelled with their length.
+  const std::string quick = report_of(testing::kb_world(testing::lock_for(0)));
+  CHECK(timeline_part(quick).find(">00:00:01<") != std::string::npos);
+  CHECK(quick.find("class=\"overview\"") != std::string::npos);
+  CHECK(quick.find("of a run of 2d") != std::string::npos);
+  testing::KbWorldOptions long_lock = testing::lock_for(2 * kDay + 12 * kHour);
+  long_lock.until_us = 4 * kDay;
+  const std::string slow = timeline_part(report_of(testing::kb_world(long_lock)));
+  CHECK(slow.find(">1d 00:00<") != std::string::npos);
+  CHECK(slow.find(">2d 00:00<") != std::string::npos);
+  CHECK(slow.find(">3d 00:00<") == std::string::npos);
+  CHECK(count_of(slow, "<rect class=\"pass success\"") == 1);
+  const std::string explorer = report_of(scenario_file("q207416-explorer-window.yaml"));
+  CHECK(count_of(timeline_part(explorer), "<rect class=\"break\"") == 2);
+  CHECK(timeline_part(explorer).find(">1h<title>") != std::string::npos);
+  CHECK(timeline_part(explorer).find(">58m59s<title>") != std::string::npos);
+  CHECK(explorer.find("2 idle stretches") != std::string::npos);
 }
 
 TEST_CASE("the report shows the summary and each expectation with PASS or FAIL", "[html_report]") {
   // Goal: the page stands alone as the run's record. Method: the KB scenario file as written
-  // (all pass), then with a wrong attempt count (a FAIL and the repro command).
-  Scenario scenario = kb_scenario_file();
+  // (all pass), then with a wrong attempt count (a FAIL listed under the verdict, and the repro
+  // command).
+  Scenario scenario = scenario_file("q207416-temp-source.yaml");
   std::string html = report_of(scenario);
   CHECK(html.find("PASS: 9 expectations held") != std::string::npos);
   CHECK(count_of(html, "<td class=\"ok\">PASS</td>") == 9);
-  CHECK(html.find("<td>S0100001</td><td>Office 2000 SR1</td><td>installed</td>") !=
-        std::string::npos);
+  CHECK(html.find("<td>S0100001<br>Office 2000 SR1</td><td>installed</td>") != std::string::npos);
   scenario.expect.packages.front().attempts = CountRange{2, 2};
   html = report_of(scenario);
   CHECK(html.find("FAIL: 1 of 9 expectations failed") != std::string::npos);
+  CHECK(html.find("<li>S0100001 attempts: expected 2, got 3</li>") != std::string::npos);
   CHECK(count_of(html, "<td class=\"bad\">FAIL</td>") == 1);
   CHECK(html.find("Reproduce with: <code>distsim run &#39;") != std::string::npos);
 }
 
-TEST_CASE("the report loads nothing from the network", "[html_report]") {
+TEST_CASE("the report lists each refused operation with the handle that refused it",
+          "[html_report]") {
+  // Goal: the failure explained in print too. Method: the Explorer window world's two refused
+  // opens of Thumbs.db, one table row (twice), naming the window's handle.
+  const std::string html = report_of(scenario_file("q207416-explorer-window.yaml"));
+  const size_t table = html.find("<h2 id=\"refusals\">");
+  REQUIRE(table != std::string::npos);
+  const std::string part = html.substr(table, html.find("</table>", table) - table);
+  CHECK(count_of(part, "<tr><td>") == 1);
+  CHECK(part.find("2 times, the last at 01:01:00.240") != std::string::npos);
+  CHECK(part.find(
+            "<b>admin-window</b> handle 2 on <code>D:\\Packages\\Office2000\\Thumbs.db</code>") !=
+        std::string::npos);
+}
+
+TEST_CASE("the report loads nothing from the network and needs no script", "[html_report]") {
   // Goal: a self-contained page. Method: the only URL is the SVG namespace; no script, link or
   // source attribute.
   const std::string html = report_of(testing::kb_world({}));
-  CHECK(count_of(html, "http://") == 1);
-  CHECK(html.find("xmlns=\"http://www.w3.org/2000/svg\"") != std::string::npos);
+  CHECK(count_of(html, "http://") == count_of(html, "xmlns=\"http://www.w3.org/2000/svg\""));
   CHECK(html.find("https://") == std::string::npos);
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("<link") == std::string::npos);
@@ -114,7 +270,7 @@ TEST_CASE("text from the scenario is escaped in the page and in the SVG", "[html
   const std::string html = report_of(scenario);
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("<i>") == std::string::npos);
-  CHECK(html.find("<b>") == std::string::npos);
+  CHECK(html.find("<b>holder") == std::string::npos);
   CHECK(html.find("A &amp; B &lt;i&gt;&quot;quoted&quot;&lt;/i&gt;") != std::string::npos);
   CHECK(html.find("&lt;b&gt;holder&lt;/b&gt;") != std::string::npos);
   CHECK(html_escape("a\x01<'>\t") == "a\xEF\xBF\xBD&lt;&#39;&gt;\t");
@@ -127,26 +283,12 @@ TEST_CASE("the time axis steps and labels fit runs of seconds, hours and days", 
   CHECK(axis_step_us(2 * kHour + 6 * kMinute) == 15 * kMinute);
   CHECK(axis_step_us(2 * kDay + 2 * kHour) == 6 * kHour);
   CHECK(axis_step_us(30 * kDay) == 7 * kDay);
+  CHECK(axis_step_us(10 * kSecond, 3) == 5 * kSecond);
   CHECK(axis_label(0, 15 * kMinute) == "00:00");
   CHECK(axis_label(kHour + 15 * kMinute, 15 * kMinute) == "01:15");
   CHECK(axis_label(kDay + 6 * kHour, 6 * kHour) == "1d 06:00");
   CHECK(axis_label(5 * kSecond, kSecond) == "00:00:05");
   CHECK(axis_label(1'500'000, 500'000) == "00:00:01.500");
-}
-
-TEST_CASE("the axis spans the run's activity, from seconds to days", "[html_report]") {
-  // Goal: the timeline is scaled to what happened, not to an idle horizon. Method: a lock that
-  // never blocks (installed within seconds, horizon 2 days), and a lock of 2.5 days.
-  const std::string quick = report_of(testing::kb_world(testing::lock_for(0)));
-  CHECK(quick.find(">00:00:01.000</text>") != std::string::npos);
-  CHECK(quick.find("the horizon is 2d") != std::string::npos);
-  testing::KbWorldOptions long_lock = testing::lock_for(2 * kDay + 12 * kHour);
-  long_lock.until_us = 4 * kDay;
-  const std::string slow = report_of(testing::kb_world(long_lock));
-  CHECK(slow.find(">1d 00:00</text>") != std::string::npos);
-  CHECK(slow.find(">2d 00:00</text>") != std::string::npos);
-  CHECK(slow.find(">3d 00:00</text>") == std::string::npos);
-  CHECK(count_of(slow, "<rect class=\"pass success\"") == 1);
 }
 
 TEST_CASE("distsim run --report writes the page beside the other outputs", "[html_report][cli]") {

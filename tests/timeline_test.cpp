@@ -1,11 +1,14 @@
 // The timeline both drawings share: lane assignment under the nesting and disjoint rules, handle
-// spans matched open-to-close with data and metadata handles told apart, and the manager's
-// handles given to the package whose pass opened them.
+// spans matched open-to-close with data and metadata handles told apart, the manager's handles
+// given to the package whose pass opened them and to the DP they touch, the activity period, and
+// each refusal tied to the handles that refused it (from the trace's blame, or inferred).
 #include "sim/report/timeline.h"
 
 #include <catch2/catch.hpp>
+#include <string>
 #include <vector>
 
+#include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 #include "tests/world_fixture.h"
 
@@ -95,7 +98,126 @@ TEST_CASE("the manager's handles and refusals belong to the package whose pass w
     CHECK(mark.package_id == "S0100001");
   }
   CHECK(refusals == 2);
+  CHECK(timeline.activity_start_us == 0);
   CHECK(timeline.activity_end_us == *run.passes.back().end_us);
+}
+
+Scenario scenario_file(const std::string& name) {
+  LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + name);
+  REQUIRE(loaded.errors.empty());
+  return *loaded.scenario;
+}
+
+RunResult traced_run(const Scenario& scenario) {
+  RunOptions options;
+  options.trace = true;
+  return run_world(scenario, options);
+}
+
+// The run with every refusal's `blame` field replaced by `blame` (or dropped when empty).
+RunResult with_blame(RunResult run, const std::vector<std::string>& blame) {
+  Trace trace(true);
+  for (const TraceRecord& record : run.trace.records()) {
+    std::vector<TraceField> fields;
+    bool refused = false;
+    for (const TraceField& field : record.fields) {
+      if (field.key == "win32") refused = std::get<int64_t>(field.value) != 0;
+      if (field.key != kBlameField) fields.push_back(field);
+    }
+    if (refused && record.event == "open" && !blame.empty()) fields.push_back({kBlameField, blame});
+    trace.add(record.t_us, record.actor, record.event, std::move(fields));
+  }
+  run.trace = std::move(trace);
+  return run;
+}
+
+TEST_CASE("the activity period leaves out an idle horizon", "[timeline]") {
+  // Goal: the report's zoom starts from what happened, not from the horizon. Method: the
+  // Explorer window world (horizon 1 day): activity from the window opening at 0 to the last
+  // pass, well before the horizon.
+  const Scenario scenario = scenario_file("q207416-explorer-window.yaml");
+  const RunResult run = traced_run(scenario);
+  const Timeline timeline = build_timeline(scenario, run);
+  CHECK(timeline.activity_start_us == 0);
+  CHECK(timeline.activity_end_us == *run.passes.back().end_us);
+  CHECK(timeline.activity_end_us < 3 * model::kMicrosecondsPerHour);
+}
+
+TEST_CASE("the manager's handles and marks are given to the distribution point they concern",
+          "[timeline]") {
+  // Goal: a row per DP. Method: the antivirus world with two DPs: the package lists both DPs;
+  // each DP's copies, 2328, retry and refusal carry its name; package-wide marks carry none.
+  const Scenario scenario = scenario_file("antivirus-exclusive-two-dps.yaml");
+  const Timeline timeline = build_timeline(scenario, traced_run(scenario));
+  REQUIRE(timeline.packages.size() == 1);
+  CHECK(timeline.packages[0].dps == std::vector<std::string>{"DP01", "DP02"});
+  REQUIRE(timeline.dps.size() == 2);
+  CHECK(timeline.dps[1].share == "\\\\DP02\\SMSPKGC$");
+  size_t copies_to_dp02 = 0;
+  for (const HandleSpan& handle : timeline.handles) {
+    if (handle.actor == kManagerTraceActor && handle.dp == "DP02") ++copies_to_dp02;
+    if (handle.path.rfind("D:\\", 0) == 0) CHECK(handle.dp.empty());
+  }
+  CHECK(copies_to_dp02 == 4);
+  std::vector<std::string> dp_of_2328;
+  std::vector<std::string> dp_of_refusals;
+  for (const TimelineMark& mark : timeline.marks) {
+    if (mark.kind == MarkKind::status_message && mark.status_id == 2328) {
+      dp_of_2328.push_back(mark.dp);
+    }
+    if (mark.kind == MarkKind::refusal) dp_of_refusals.push_back(mark.dp);
+    if (mark.kind == MarkKind::status_message && mark.status_id == 2300) CHECK(mark.dp.empty());
+  }
+  CHECK(dp_of_2328 == std::vector<std::string>{"DP01", "DP02"});
+  CHECK(dp_of_refusals == std::vector<std::string>{"DP01", "DP02"});
+}
+
+TEST_CASE("a refusal is tied to the handles its blame names, or else to those open on its path",
+          "[timeline]") {
+  // Goal: each failed attempt names its culprit. Method: the Explorer window world's refused
+  // opens of Thumbs.db, blamed on the window's Thumbs.db handle in the world's culprit form and in
+  // the short form, and without any blame (inferred: the window also has the folder open, but
+  // only the Thumbs.db handle is on the refused path).
+  const Scenario scenario = scenario_file("q207416-explorer-window.yaml");
+  const RunResult run = traced_run(scenario);
+  auto refusal_blockers = [&](const Timeline& timeline, bool from_trace) {
+    std::vector<std::string> named;
+    for (const TimelineMark& mark : timeline.marks) {
+      if (mark.kind != MarkKind::refusal) continue;
+      CHECK(mark.blame_from_trace == from_trace);
+      for (const size_t index : mark.blockers) {
+        const HandleSpan& held = timeline.handles[index];
+        named.push_back(held.actor + " " + held.path);
+      }
+    }
+    return named;
+  };
+  const std::string culprit = "admin-window D:\\Packages\\Office2000\\Thumbs.db";
+  const std::vector<std::string> expected{culprit, culprit};
+  const std::string world_form =
+      "actor=admin-window kind=explorer_window app=RmExplorer handle=2 since_us=0 "
+      "access=GENERIC_READ|GENERIC_WRITE share=FILE_SHARE_READ path=D:\\Packages\\Office2000"
+      "\\Thumbs.db";
+  CHECK(refusal_blockers(build_timeline(scenario, with_blame(run, {world_form})), true) ==
+        expected);
+  CHECK(refusal_blockers(build_timeline(scenario, with_blame(run, {"admin-window#2"})), true) ==
+        expected);
+  CHECK(refusal_blockers(build_timeline(scenario, with_blame(run, {})), false) == expected);
+}
+
+TEST_CASE("a refusal that no handle caused names no culprit", "[timeline]") {
+  // Goal: an unreachable DP is not blamed on a bystander. Method: the ConfigMgr world whose DP02
+  // is unreachable: every refusal has an empty blame.
+  const Scenario scenario = scenario_file("cm2012-dp-retries-exhausted.yaml");
+  const Timeline timeline = build_timeline(scenario, traced_run(scenario));
+  size_t refusals = 0;
+  for (const TimelineMark& mark : timeline.marks) {
+    if (mark.kind != MarkKind::refusal) continue;
+    ++refusals;
+    CHECK(mark.blockers.empty());
+    CHECK(mark.dp == "DP02");
+  }
+  CHECK(refusals > 100);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Derives a run's timeline in one pass over its trace: handles are matched open-to-close by
-// (actor, handle id), faults start-to-end by (fault, target), and the manager's handles and
-// refusals are given to the package whose pass was running.
+// (actor, handle id), faults start-to-end by (fault, target), the manager's handles and refusals
+// are given to the package whose pass was running and to the DP whose share they touch, and each
+// refusal is tied to the handles that refused it (named by its `blame` field, or else the handles
+// open on its path at that moment).
 #include "sim/report/timeline.h"
 
 #include <fmt/format.h>
@@ -13,6 +15,7 @@
 #include "model/file_access.h"
 #include "sim/check/expectations.h"
 #include "sim/fs/sharing_rule.h"
+#include "sim/world/world.h"
 
 namespace distsim::sim {
 namespace {
@@ -52,11 +55,54 @@ std::vector<std::string> list_field(const TraceRecord& record, std::string_view 
   return list == nullptr ? std::vector<std::string>{} : *list;
 }
 
-bool takes_part_in_sharing(const std::vector<std::string>& access) {
+model::AccessMask access_of(const std::vector<std::string>& names) {
   model::AccessMask mask;
-  for (const std::string& name : access)
+  for (const std::string& name : names)
     mask.bits |= model::access_right_from_name(name).value_or(0);
-  return sharing_class_bits(mask) != 0;
+  return mask;
+}
+
+model::ShareMode share_of(const std::vector<std::string>& names) {
+  model::ShareMode mode;
+  for (const std::string& name : names) mode.bits |= model::share_flag_from_name(name).value_or(0);
+  return mode;
+}
+
+bool takes_part_in_sharing(const std::vector<std::string>& access) {
+  return sharing_class_bits(access_of(access)) != 0;
+}
+
+std::optional<int64_t> parse_handle_id(std::string_view digits) {
+  if (digits.empty()) return std::nullopt;
+  int64_t handle = 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9' || handle > (INT64_MAX - 9) / 10) return std::nullopt;
+    handle = handle * 10 + (c - '0');
+  }
+  return handle;
+}
+
+// One entry of a `blame` field: "actor=NAME kind=... handle=N ... path=P" (the world's culprit
+// text) or "NAME#N"; {"NAME", N}, or nullopt for anything else.
+std::optional<std::pair<std::string, int64_t>> parse_blame(std::string_view text) {
+  if (text.rfind("actor=", 0) == 0) {
+    const size_t kind = text.find(" kind=");
+    const size_t actor_end = kind != std::string_view::npos ? kind : text.find(' ');
+    const size_t handle_at = text.find(" handle=");
+    if (actor_end == std::string_view::npos || handle_at == std::string_view::npos) {
+      return std::nullopt;
+    }
+    const size_t digits_at = handle_at + 8;
+    const size_t digits_end = std::min(text.find(' ', digits_at), text.size());
+    const auto handle = parse_handle_id(text.substr(digits_at, digits_end - digits_at));
+    if (!handle) return std::nullopt;
+    return std::pair{std::string(text.substr(6, actor_end - 6)), *handle};
+  }
+  const size_t hash = text.rfind('#');
+  if (hash == std::string_view::npos || hash == 0) return std::nullopt;
+  const auto handle = parse_handle_id(text.substr(hash + 1));
+  if (!handle) return std::nullopt;
+  return std::pair{std::string(text.substr(0, hash)), *handle};
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -157,14 +203,36 @@ class TimelineBuilder {
     timeline_.holders.push_back({actor, ""});
   }
 
-  void note_package(const std::string& id) {
-    if (id.empty()) return;
-    const auto& packages = timeline_.packages;
-    if (std::any_of(packages.begin(), packages.end(),
-                    [&](const TimelinePackage& each) { return each.id == id; })) {
-      return;
+  TimelinePackage* note_package(const std::string& id) {
+    if (id.empty()) return nullptr;
+    for (TimelinePackage& package : timeline_.packages) {
+      if (package.id == id) return &package;
     }
-    timeline_.packages.push_back({id, "", ""});
+    timeline_.packages.push_back({id, "", "", {}});
+    return &timeline_.packages.back();
+  }
+
+  void note_package_dp(const std::string& package_id, const std::string& dp) {
+    TimelinePackage* package = note_package(package_id);
+    if (package == nullptr || dp.empty()) return;
+    if (std::find(package->dps.begin(), package->dps.end(), dp) == package->dps.end()) {
+      package->dps.push_back(dp);
+    }
+  }
+
+  std::string dp_name_of_path(std::string_view path) const {
+    const TimelineDp* dp = dp_of_path(timeline_.dps, path);
+    return dp == nullptr ? std::string() : dp->name;
+  }
+
+  // A status message names its DP by share, dp_state and retry_scheduled by name.
+  std::string dp_name_of(const std::string& share_or_name) const {
+    if (share_or_name.empty()) return {};
+    const std::string lowered = lower_ascii(share_or_name);
+    for (const TimelineDp& dp : timeline_.dps) {
+      if (lower_ascii(dp.share) == lowered || lower_ascii(dp.name) == lowered) return dp.name;
+    }
+    return share_or_name;
   }
 
   std::string manager_package(const TraceRecord& record, bool manager) {
@@ -181,30 +249,100 @@ class TimelineBuilder {
     span.share = list_field(record, "share");
     span.data = takes_part_in_sharing(span.access);
     span.package_id = manager_package(record, manager);
+    span.dp = dp_name_of_path(span.path);
     span.open_us = record.t_us;
-    open_handles_[{record.actor, span.handle}] = timeline_.handles.size();
+    note_package_dp(span.package_id, span.dp);
+    const size_t index = timeline_.handles.size();
+    open_handles_[{record.actor, span.handle}] = index;
+    open_by_path_[lower_ascii(span.path)].push_back(index);
     timeline_.handles.push_back(std::move(span));
   }
 
   void close_handle(const TraceRecord& record) {
     const auto open = open_handles_.find({record.actor, number_field(record, "handle")});
     if (open == open_handles_.end()) return;  // opened before the trace was complete
-    timeline_.handles[open->second].close_us = record.t_us;
+    HandleSpan& span = timeline_.handles[open->second];
+    span.close_us = record.t_us;
+    const auto by_path = open_by_path_.find(lower_ascii(span.path));
+    DISTSIM_ASSERT(by_path != open_by_path_.end());
+    std::erase(by_path->second, open->second);
+    if (by_path->second.empty()) open_by_path_.erase(by_path);
     open_handles_.erase(open);
   }
 
   void add_refusal(const TraceRecord& record, bool manager) {
     const std::string result = text_field(record, "result");
+    const std::string path = text_field(record, "path");
     const std::string detail =
-        fmt::format("{} {}: {} ({})", record.event, text_field(record, "path"), result,
-                    number_field(record, "win32"));
-    add_mark(record, MarkKind::refusal, manager_package(record, manager), result, detail);
+        fmt::format("{} {}: {} ({})", record.event, path, result, number_field(record, "win32"));
+    const std::string package = manager_package(record, manager);
+    const std::string dp = dp_name_of_path(path);
+    if (manager) note_package_dp(package, dp);
+    TimelineMark& mark = add_mark(record, MarkKind::refusal, package, result, detail);
+    mark.path = path;
+    mark.dp = dp;
+    mark.blame_from_trace = has_blame(record);
+    mark.blockers = mark.blame_from_trace ? blamed_handles(record) : open_handles_on(record, path);
+  }
+
+  static bool has_blame(const TraceRecord& record) {
+    return find_field(record, kBlameField) != nullptr ||
+           find_field(record, "blame_handle") != nullptr;
+  }
+
+  // The handles a refusal record's blame names, in the order they were opened.
+  std::vector<size_t> blamed_handles(const TraceRecord& record) const {
+    std::vector<std::pair<std::string, int64_t>> named;
+    if (const TraceValue* blame = find_field(record, kBlameField)) {
+      std::vector<std::string> items;
+      if (const auto* one = std::get_if<std::string>(blame)) items.push_back(*one);
+      if (const auto* many = std::get_if<std::vector<std::string>>(blame)) items = *many;
+      for (const std::string& item : items) {
+        if (auto parsed = parse_blame(item)) named.push_back(std::move(*parsed));
+      }
+    }
+    if (find_field(record, "blame_handle") != nullptr) {
+      named.emplace_back(text_field(record, "blame_actor"), number_field(record, "blame_handle"));
+    }
+    std::vector<size_t> found;
+    for (const auto& key : named) {
+      const auto open = open_handles_.find(key);
+      if (open != open_handles_.end()) found.push_back(open->second);
+    }
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    return found;
+  }
+
+  // The handles open on `path` or below it; for a refused open, those whose sharing conflicts
+  // with it when there are any (a watcher's folder handle that shares everything is no culprit).
+  std::vector<size_t> open_handles_on(const TraceRecord& record, const std::string& path) const {
+    const std::string lowered = lower_ascii(path);
+    std::vector<size_t> found;
+    for (auto it = open_by_path_.lower_bound(lowered); it != open_by_path_.end(); ++it) {
+      const bool same = it->first == lowered;
+      if (!same && it->first.rfind(lowered + "\\", 0) != 0) break;
+      found.insert(found.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(found.begin(), found.end());
+    if (record.event != "open" || find_field(record, "access") == nullptr) return found;
+    const model::AccessMask access = access_of(list_field(record, "access"));
+    const model::ShareMode share = share_of(list_field(record, "share"));
+    std::vector<size_t> conflicting;
+    for (const size_t index : found) {
+      const HandleSpan& held = timeline_.handles[index];
+      if (sharing_conflicts(access_of(held.access), share_of(held.share), access, share)) {
+        conflicting.push_back(index);
+      }
+    }
+    return conflicting.empty() ? found : conflicting;
   }
 
   void add_manager_mark(const TraceRecord& record) {
     const std::string package = text_field(record, "package");
-    const std::string dp = text_field(record, "dp");
+    const std::string dp = dp_name_of(text_field(record, "dp"));
     const std::string on_dp = dp.empty() ? "" : fmt::format(" (DP {})", dp);
+    note_package_dp(package, dp);
     if (record.event == "status_message") {
       const std::string severity = text_field(record, "severity");
       TimelineMark& mark = add_mark(
@@ -212,24 +350,35 @@ class TimelineBuilder {
           fmt::format("{} {}: {}", text_field(record, "id"), severity, text_field(record, "text")));
       mark.status_id = static_cast<uint32_t>(number_field(record, "id"));
       mark.severity = severity.empty() ? 'I' : severity.front();
+      mark.dp = dp;
     } else if (record.event == "retry_scheduled") {
       const TimeUs at_us = number_field(record, "at_us");
-      add_mark(record, MarkKind::retry_scheduled, package,
-               fmt::format("retry {}", number_field(record, "attempt")),
-               fmt::format("attempt {} due at {}{}", number_field(record, "attempt"),
-                           clock_text(at_us), on_dp));
+      TimelineMark& mark =
+          add_mark(record, MarkKind::retry_scheduled, package,
+                   fmt::format("retry {}", number_field(record, "attempt")),
+                   fmt::format("attempt {} due at {}{}", number_field(record, "attempt"),
+                               clock_text(at_us), on_dp));
+      mark.dp = dp;
     } else if (record.event == "dp_state") {
       const std::string state = text_field(record, "state");
-      add_mark(record, MarkKind::dp_state, package, state, fmt::format("DP {}: {}", dp, state));
+      add_mark(record, MarkKind::dp_state, package, state, fmt::format("DP {}: {}", dp, state)).dp =
+          dp;
     }
   }
 
   TimelineMark& add_mark(const TraceRecord& record, MarkKind kind, const std::string& package,
                          std::string label, std::string detail) {
     note_package(package);
-    timeline_.marks.push_back(TimelineMark{kind, record.t_us, record.actor, record.event, package,
-                                           std::move(label), std::move(detail), 0, 'I',
-                                           record.fields});
+    TimelineMark mark;
+    mark.kind = kind;
+    mark.t_us = record.t_us;
+    mark.actor = record.actor;
+    mark.event = record.event;
+    mark.package_id = package;
+    mark.label = std::move(label);
+    mark.detail = std::move(detail);
+    mark.fields = record.fields;
+    timeline_.marks.push_back(std::move(mark));
     return timeline_.marks.back();
   }
 
@@ -253,28 +402,37 @@ class TimelineBuilder {
   Timeline& timeline_;
   RunningPasses running_;
   std::map<std::pair<std::string, int64_t>, size_t> open_handles_;
+  // The open handles by lowered path, so that a refusal finds what is open on and below its path.
+  std::map<std::string, std::vector<size_t>> open_by_path_;
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> open_faults_;
 };
 
 void collect_names(const Scenario& scenario, const RunResult& run, Timeline& timeline) {
   auto add_package = [&timeline](const std::string& id, const std::string& name,
-                                 const std::string& source) {
+                                 const std::string& source) -> TimelinePackage& {
     for (TimelinePackage& known : timeline.packages) {
       if (known.id != id) continue;
       if (known.name.empty()) known.name = name;
       if (known.source.empty()) known.source = source;
-      return;
+      return known;
     }
-    timeline.packages.push_back({id, name, source});
+    timeline.packages.push_back({id, name, source, {}});
+    return timeline.packages.back();
   };
   for (const PackageEvent& event : scenario.packages) {
     if (event.kind == PackageEvent::Kind::create) add_package(event.id, event.name, event.source);
   }
   for (const PassRecord& pass : run.passes) add_package(pass.package_id, "", "");
-  for (const auto& package : run.packages) add_package(package.id, package.name, "");
+  for (const auto& package : run.packages) {
+    TimelinePackage& known = add_package(package.id, package.name, "");
+    for (const auto& dp : package.distribution_points) known.dps.push_back(dp.dp_name);
+  }
   for (const HolderSpec& holder : scenario.holders) {
     timeline.holders.push_back(
         {holder.name, std::string(enum_name(kHolderKindNames, holder.kind))});
+  }
+  for (const DistributionPointSpec& dp : scenario.distribution_points) {
+    timeline.dps.push_back({dp.name, dp_share_for(dp)});
   }
 }
 
@@ -295,13 +453,32 @@ void collect_waits(const RunResult& run, Timeline& timeline) {
   std::reverse(timeline.waits.begin(), timeline.waits.end());
 }
 
-TimeUs activity_end(const RunResult& run, const Timeline& timeline) {
-  TimeUs end_us = run.trace.records().empty() ? 0 : run.trace.records().back().t_us;
-  for (const PassRecord& pass : run.passes) end_us = std::max(end_us, pass.end_us.value_or(0));
-  for (const RetryWait& wait : timeline.waits) end_us = std::max(end_us, wait.end_us);
-  for (const FaultSpan& fault : timeline.faults)
-    end_us = std::max(end_us, fault.end_us.value_or(0));
-  return std::min(end_us, run.until_us);
+// The first and last moments of activity (see Timeline::activity_start_us).
+void collect_activity(const RunResult& run, Timeline& timeline) {
+  TimeUs first_us = INT64_MAX;
+  TimeUs last_us = INT64_MIN;
+  auto seen = [&](TimeUs t_us) {
+    first_us = std::min(first_us, t_us);
+    last_us = std::max(last_us, t_us);
+  };
+  for (const PassRecord& pass : run.passes) {
+    seen(pass.start_us);
+    if (pass.end_us) seen(*pass.end_us);
+  }
+  for (const RetryWait& wait : timeline.waits) seen(wait.end_us);
+  for (const HandleSpan& handle : timeline.handles) {
+    seen(handle.open_us);
+    if (handle.close_us) seen(*handle.close_us);
+  }
+  for (const TimelineMark& mark : timeline.marks) seen(mark.t_us);
+  for (const FaultSpan& fault : timeline.faults) {
+    seen(fault.start_us);
+    if (fault.end_us) seen(*fault.end_us);
+  }
+  if (first_us > last_us) return;  // nothing happened
+  const TimeUs horizon_us = std::max<TimeUs>(run.until_us, 0);
+  timeline.activity_start_us = std::clamp<TimeUs>(first_us, 0, horizon_us);
+  timeline.activity_end_us = std::clamp<TimeUs>(last_us, timeline.activity_start_us, horizon_us);
 }
 
 }  // namespace
@@ -313,9 +490,20 @@ Timeline build_timeline(const Scenario& scenario, const RunResult& run) {
   collect_waits(run, timeline);
   TimelineBuilder builder(run.passes, timeline);
   for (const TraceRecord& record : run.trace.records()) builder.add(record);
-  timeline.activity_end_us = activity_end(run, timeline);
+  collect_activity(run, timeline);
+  DISTSIM_ASSERT(timeline.activity_start_us <= timeline.activity_end_us);
   DISTSIM_ASSERT(timeline.activity_end_us <= std::max<TimeUs>(run.until_us, 0));
   return timeline;
+}
+
+const TimelineDp* dp_of_path(const std::vector<TimelineDp>& dps, std::string_view path) {
+  const std::string lowered = lower_ascii(path);
+  for (const TimelineDp& dp : dps) {
+    const std::string share = lower_ascii(dp.share);
+    if (share.empty()) continue;
+    if (lowered == share || lowered.rfind(share + "\\", 0) == 0) return &dp;
+  }
+  return nullptr;
 }
 
 std::vector<uint32_t> assign_lanes(const std::vector<LaneSpan>& spans, LaneRule rule) {
