@@ -8,10 +8,19 @@
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
+#include "model/manager_fault_injection.h"
 #include "model/manager_log_text.h"
 #include "model/manager_wake.h"
 
 namespace distsim::model {
+namespace {
+
+// The retry count that 2302 and Distmgr.log show (off by one under a test's fault injection).
+uint32_t shown_retries(uint32_t retries_done) {
+  return retries_done + (manager_fault_injection().miscount_retries ? 1u : 0u);
+}
+
+}  // namespace
 
 // CM-ACTIONS: 2301 when the package processing thread finishes successfully.
 void DistributionManager::finish_pass(uint32_t package_index, PassResult result, Win32Error error) {
@@ -35,11 +44,12 @@ void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult r
       next_retry_us ? local_time_text(*next_retry_us) : std::string("none");
   log(fmt::format("~Failed to process package {} (retries so far: {} of {}): copies to "
                   "distribution points failed; each is retried on its own (next retry: {}).",
-                  record.definition.id, record.retry.retries_done, retry_count_text(), next_retry),
+                  record.definition.id, shown_retries(record.retry.retries_done),
+                  retry_count_text(), next_retry),
       record.thread_id, result == PassResult::failed ? LogSeverity::error : LogSeverity::warning);
   raise(status_id::kPackageFailed,
         {record.definition.name, record.definition.id, fmt::format("{}", win32_code(error)),
-         fmt::format("{}", record.retry.retries_done), next_retry},
+         fmt::format("{}", shown_retries(record.retry.retries_done)), next_retry},
         record, record.thread_id);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
   log_thread_exit(record);
@@ -69,7 +79,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   log_package_failure(record, decision, next_retry);
   raise(status_id::kPackageFailed,
         {record.definition.name, record.definition.id, fmt::format("{}", win32_code(error)),
-         fmt::format("{}", record.retry.retries_done), next_retry},
+         fmt::format("{}", shown_retries(record.retry.retries_done)), next_retry},
         record, record.thread_id);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
                               decision.retry ? PassResult::retry : PassResult::failed, error});
@@ -107,15 +117,15 @@ void DistributionManager::log_package_failure(const PackageRecord& record,
   if (decision.retry) {
     log(fmt::format("~Failed to process package {} (retries so far: {} of {}). Will retry in {} "
                     "seconds, at {}.",
-                    record.definition.id, record.retry.retries_done, retry_count_text(),
-                    decision.delay_us / kMicrosecondsPerSecond, next_retry),
+                    record.definition.id, shown_retries(record.retry.retries_done),
+                    retry_count_text(), decision.delay_us / kMicrosecondsPerSecond, next_retry),
         record.thread_id, LogSeverity::warning);
     return;
   }
   log(fmt::format("~Failed to process package {} (retries so far: {} of {}). It will not be "
                   "retried: {}.",
-                  record.definition.id, record.retry.retries_done, retry_count_text(),
-                  decision.reason),
+                  record.definition.id, shown_retries(record.retry.retries_done),
+                  retry_count_text(), decision.reason),
       record.thread_id, LogSeverity::error);
 }
 

@@ -9,6 +9,7 @@
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
+#include "model/manager_fault_injection.h"
 #include "model/manager_log_text.h"
 #include "model/manager_paths.h"
 #include "model/manager_wake.h"
@@ -129,7 +130,7 @@ void DistributionManager::finish_read(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(record.source_handle != 0);
   auto content = ports_.file_system.read(record.source_handle);
-  ports_.file_system.close(record.source_handle);
+  if (!manager_fault_injection().leak_source_handle) ports_.file_system.close(record.source_handle);
   record.source_handle = 0;
   if (!content.ok()) {
     log(fmt::format("~Cannot read source file {} for package {}.",

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/check/swarm_explorer.h"
+#include "sim/check/world_classes.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/world/world.h"
@@ -138,6 +139,69 @@ TEST_CASE("a shard's seeds are every N-th seed from the start plus its index", "
   CHECK(shard_seed(options, 1) == 107);
   options.seed_count = 3;
   CHECK(shard_seed_count(options) == 0);
+}
+
+TEST_CASE("a fixed-seed campaign produces every important class of world", "[explore][classes]") {
+  // Goal: the generator reaches the situations the oracles are for (a holder during the last
+  // failed attempt, a crash during a copy, an update during a read, exhausted retries, ...).
+  // Method: 500 seeds; every class of kImportantWorldClasses must be counted at least once.
+  ExploreOptions options;
+  options.seed_count = 500;
+  options.jobs = 2;
+  const ExploreSummary summary = explore(options, [](const ExploreProgress&) {});
+  for (const std::string_view name : kImportantWorldClasses) {
+    INFO(name);
+    const auto found = summary.class_counts.find(std::string(name));
+    CHECK((found != summary.class_counts.end() && found->second > 0));
+  }
+}
+
+TEST_CASE("worlds are classified from their trace", "[explore][classes]") {
+  // The KB world with a lock of 200 minutes: four hourly retries, the fifth pass installs.
+  const RunResult run =
+      run_world(testing::kb_world(testing::lock_for(200 * model::kMicrosecondsPerMinute)), {});
+  const std::vector<std::string> classes = classify_run(run);
+  const auto has = [&classes](std::string_view name) {
+    return std::find(classes.begin(), classes.end(), name) != classes.end();
+  };
+  CHECK(has(kClassInstalledAfterFailure));
+  CHECK(has(kClassRetriedThreeTimes));
+  CHECK_FALSE(has(kClassCrashDuringCopy));
+  CHECK(has(kClassHeldAtLastFailure));  // the setup program's file lies in the source folder
+  RunOptions untraced;
+  untraced.trace = false;
+  CHECK(classify_run(run_world(testing::kb_world({}), untraced)).empty());
+}
+
+TEST_CASE("the generator draws every behaviour-changing key of the format", "[explore]") {
+  // Goal: swarm coverage of the format. Method: 300 seeds; each key appears in some world.
+  bool deadline = false, retry_on = false, script = false, every = false, drawn = false;
+  bool source_open = false, dp_update = false, nested = false;
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    const Scenario scenario = generate_world(seed, {}).scenario;
+    deadline = deadline || scenario.site.retry.deadline_us.has_value();
+    retry_on = retry_on || scenario.site.retry.retry_on.has_value();
+    source_open = source_open || scenario.site.source_open_share.has_value();
+    dp_update = dp_update || scenario.site.update_deletes_dp_folder.has_value();
+    for (const HolderSpec& holder : scenario.holders) {
+      script = script || holder.kind == HolderKind::script;
+      every = every || (holder.every.has_value() && holder.count > 1);
+      drawn = drawn || holder.at.kind != DurationSpec::Kind::constant ||
+              (holder.hold_for && holder.hold_for->kind != DurationSpec::Kind::constant);
+    }
+    for (const FilesystemEntry& entry : scenario.filesystem) {
+      nested = nested || entry.kind == FilesystemEntry::Kind::tree ||
+               entry.path.find("\\sub") != std::string::npos;
+    }
+  }
+  CHECK(deadline);
+  CHECK(retry_on);
+  CHECK(script);
+  CHECK(every);
+  CHECK(drawn);
+  CHECK(source_open);
+  CHECK(dp_update);
+  CHECK(nested);
 }
 
 }  // namespace

@@ -1,43 +1,22 @@
-// The invariant checkers over a run's results.
+// The invariant checkers' entry point, and the checkers that need no history: status messages
+// against Distmgr.log, installation times, and package states against their DPs' states.
 #include "sim/check/invariants.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
-#include "model/retry_policy.h"
+#include "sim/check/invariants_internal.h"
+#include "sim/fs/windows_path.h"
 
 namespace distsim::sim {
 namespace {
 
-// Retry counts restart with every update or refresh, so the bound applies per cycle: to the
-// package's passes under a per-package policy, to each DP's copies under a per-DP one.
-void check_retry_bound(const RunResult& run, std::vector<InvariantViolation>& violations) {
-  const model::RetryBounds bounds = model::retry_bounds(run.site.retry);
-  if (!bounds.attempt_count_max) return;
-  const uint64_t most = *bounds.attempt_count_max;
-  const bool per_dp = run.site.retry_unit == model::RetryUnit::distribution_point;
-  for (const auto& package : run.packages) {
-    if (!per_dp && package.attempts_in_cycle > most) {
-      violations.push_back({"retry_bound",
-                            fmt::format("{} made {} attempts; the policy allows at most {}",
-                                        package.id, package.attempts_in_cycle, most),
-                            package.state_since_us.value_or(0)});
-    }
-    for (const auto& dp : package.distribution_points) {
-      if (!per_dp || dp.attempts_in_cycle <= most) continue;
-      violations.push_back({"retry_bound",
-                            fmt::format("{} made {} copy attempts to {}; the policy allows at "
-                                        "most {}",
-                                        package.id, dp.attempts_in_cycle, dp.dp_name, most),
-                            package.state_since_us.value_or(0)});
-    }
-  }
-}
+using invariant_detail::Violations;
 
-void check_status_log_consistency(const RunResult& run,
-                                  std::vector<InvariantViolation>& violations) {
+void check_status_log_consistency(const RunResult& run, Violations& violations) {
   std::map<uint32_t, int64_t> balance;  // raised minus logged, per ID
   for (const auto& message : run.status_messages) ++balance[message.id];
   for (const auto& line : run.log_lines) {
@@ -55,43 +34,7 @@ void check_status_log_consistency(const RunResult& run,
   }
 }
 
-void check_pass_messages(const RunResult& run, std::vector<InvariantViolation>& violations) {
-  std::map<std::string, int64_t> open_passes;  // 2300 minus (2301 + 2302), per package
-  size_t next_crash = 0;
-  for (size_t index = 0; index < run.status_messages.size(); ++index) {
-    const auto& message = run.status_messages[index];
-    // A crash ends every pass without its closing message.
-    for (; next_crash < run.crash_message_counts.size() &&
-           run.crash_message_counts[next_crash] <= index;
-         ++next_crash) {
-      open_passes.clear();
-    }
-    int64_t& open = open_passes[message.package_id];
-    if (message.id == model::status_id::kPackageProcessingStarted) {
-      if (open != 0) {
-        violations.push_back(
-            {"pass_messages",
-             fmt::format("{}: 2300 raised while a pass was already running", message.package_id),
-             message.t_us});
-      }
-      ++open;
-    } else if (message.id == model::status_id::kPackageProcessed ||
-               message.id == model::status_id::kPackageFailed) {
-      if (open != 1) {
-        violations.push_back(
-            {"pass_messages",
-             fmt::format("{}: {} raised without a running pass", message.package_id, message.id),
-             message.t_us});
-      }
-      --open;
-    }
-  }
-}
-
-void check_handles_and_times(const RunResult& run, std::vector<InvariantViolation>& violations) {
-  // A pass still running at the horizon may hold handles (the package state alone cannot tell).
-  const bool pass_running = std::any_of(run.passes.begin(), run.passes.end(),
-                                        [](const PassRecord& pass) { return !pass.end_us; });
+void check_installed_times(const RunResult& run, Violations& violations) {
   for (const auto& package : run.packages) {
     if (package.state == model::PackageState::installed &&
         (!package.installed_at_us || *package.installed_at_us > run.until_us)) {
@@ -100,22 +43,79 @@ void check_handles_and_times(const RunResult& run, std::vector<InvariantViolatio
            fmt::format("{} is installed without a time within the run", package.id), run.until_us});
     }
   }
-  if (!pass_running && run.manager_open_handles_at_end != 0) {
-    violations.push_back({"handles_closed",
-                          fmt::format("the manager still holds {} handles with no pass running",
-                                      run.manager_open_handles_at_end),
-                          run.until_us});
+}
+
+// The DP states the trace reported last, per (package, DP).
+std::map<std::pair<std::string, std::string>, std::string> traced_dp_states(const RunResult& run) {
+  std::map<std::pair<std::string, std::string>, std::string> states;
+  for (const TraceRecord& record : run.trace.records()) {
+    if (!invariant_detail::is_event(record, kManagerActorName, "dp_state")) continue;
+    states[{invariant_detail::text_field(record, "package"),
+            upper_ascii(invariant_detail::text_field(record, "dp"))}] =
+        invariant_detail::text_field(record, "state");
+  }
+  return states;
+}
+
+void check_package_states(const RunResult& run, bool traced, Violations& violations) {
+  const auto traced_states = traced_dp_states(run);
+  for (const model::PackageStatus& package : run.packages) {
+    const TimeUs t_us = package.state_since_us.value_or(run.until_us);
+    const auto& dps = package.distribution_points;
+    const auto any_dp = [&dps](model::DpState state) {
+      return std::any_of(dps.begin(), dps.end(),
+                         [state](const model::DpStatus& dp) { return dp.state == state; });
+    };
+    const bool all_installed = !dps.empty() && !any_dp(model::DpState::install_pending) &&
+                               !any_dp(model::DpState::install_retrying) &&
+                               !any_dp(model::DpState::install_failed);
+    const bool is_installed = package.state == model::PackageState::installed;
+    std::string problem;
+    if (is_installed != all_installed && !dps.empty()) {
+      problem = is_installed ? "installed while not every DP is INSTALLED"
+                             : "not installed although every DP is INSTALLED";
+    } else if (any_dp(model::DpState::install_retrying) &&
+               package.state != model::PackageState::retrying) {
+      problem = "not retrying although a DP is INSTALL_RETRYING";
+    }
+    if (!problem.empty()) {
+      violations.push_back({"package_state",
+                            fmt::format("{} is {}: {}", package.id,
+                                        model::package_state_name(package.state), problem),
+                            t_us});
+    }
+    if (!traced) continue;
+    for (const model::DpStatus& dp : dps) {
+      const auto found = traced_states.find({package.id, upper_ascii(dp.dp_name)});
+      const std::string reported = found == traced_states.end() ? "INSTALL_PENDING" : found->second;
+      if (reported == model::dp_state_name(dp.state)) continue;
+      violations.push_back(
+          {"package_state",
+           fmt::format("{} on {} ends {} but the trace last reported {}", package.id, dp.dp_name,
+                       model::dp_state_name(dp.state), reported),
+           t_us});
+    }
   }
 }
 
 }  // namespace
 
 std::vector<InvariantViolation> check_invariants(const RunResult& run) {
-  std::vector<InvariantViolation> violations;
-  check_retry_bound(run, violations);
+  Violations violations;
+  const invariant_detail::History history = invariant_detail::read_history(run);
+  invariant_detail::check_retry_units(history, violations);
+  invariant_detail::check_retry_messages(history, violations);
+  invariant_detail::check_handles(history, violations);
+  invariant_detail::check_dp_content(history, violations);
+  invariant_detail::check_pass_messages(history, violations);
+  invariant_detail::check_liveness(history, violations);
   check_status_log_consistency(run, violations);
-  check_pass_messages(run, violations);
-  check_handles_and_times(run, violations);
+  check_installed_times(run, violations);
+  check_package_states(run, history.traced, violations);
+  std::stable_sort(violations.begin(), violations.end(),
+                   [](const InvariantViolation& left, const InvariantViolation& right) {
+                     return left.t_us < right.t_us;
+                   });
   return violations;
 }
 

@@ -1,5 +1,7 @@
-// Invariant checkers: properties every run must have, whatever the scenario, read from the run's
-// results (never from inside the model). Scenario expectations and property tests both use them.
+// Invariant checkers: properties every run must have, whatever the scenario. They judge only the
+// trace and the world's ground truth (the VFS handle table and files at the end), never counters
+// the manager reports about itself. Scenario expectations, the explorer and property tests use
+// them.
 #pragma once
 
 #include <string>
@@ -15,11 +17,29 @@ struct InvariantViolation {
   TimeUs t_us = 0;
 };
 
-// retry_bound: no package makes more attempts than its policy allows.
+// Every checker, by the name its violations carry. A retry unit is a package, or under a per-DP
+// policy also each DP of a package; a retry cycle starts with each new, update or refresh
+// notification that names the unit.
+// retry_bound: no unit makes more attempts in one cycle than the policy allows, and no retry is
+//   scheduled past the deadline (whatever the count, unlimited included).
+// retry_give_up: the manager gives up on a unit only when the count is spent, the error is not
+//   retryable or the next wait could pass the deadline.
+// retry_wait: each wait between a failed attempt and its retry lies within the policy's bounds
+//   for that retry number and jitter, and the retry starts when it falls due (not before, unless
+//   pulled forward by retry_on_wake; not later, when the manager is free then).
+// retry_count_text: 2302's "retries so far" and the Distmgr.log lines of failed passes and DP
+//   copies give the failed attempts of that cycle that the trace shows.
+// handles_closed: no manager handle outlives the pass that opened it; the manager holds nothing
+//   while no pass runs or after its process died; the VFS handle table at the end agrees with
+//   the trace's open and close records of every actor.
+// dp_content: a DP reported INSTALLED holds exactly the names, sizes and content versions of the
+//   source version its copy came from.
+// package_state: a package's state agrees with its DPs' states, and those with the trace.
+// pass_messages: each pass raises one 2300 and (unless cut short) one 2301 or 2302.
+// liveness: once the world is quiet, a unit whose policy still allows a retry gets installed.
 // status_log_consistency: every status message raised has its STATMSG line in Distmgr.log.
-// pass_messages: each pass starts with exactly one 2300 and ends with exactly one 2301 or 2302.
-// handles_closed: the manager holds no handle when no pass is running at the end.
 // installed_has_time: an installed package has a time of installation within the run.
+// Without a complete trace (fast runs, a truncated trace) only the checkers that need none run.
 [[nodiscard]] std::vector<InvariantViolation> check_invariants(const RunResult& run);
 
 }  // namespace distsim::sim

@@ -9,6 +9,7 @@
 #include "model/assert.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants.h"
+#include "sim/check/world_classes.h"
 #include "sim/core/ordered_pool.h"
 #include "sim/core/trace.h"
 #include "sim/scenario/scenario_loader.h"
@@ -24,6 +25,7 @@ constexpr uint64_t kExploreBatchSeeds = 16384;
 struct SeedOutcome {
   bool ran = false;  // false: the stop predicate ended the campaign before this seed
   std::optional<ExploreFinding> finding;
+  std::vector<std::string> classes;  // sim/check/world_classes.h
 };
 
 std::optional<WorldFailure> check_run(const RunResult& run, bool must_install_all) {
@@ -96,17 +98,31 @@ Scenario reproducer_for(const Scenario& shrunk, uint64_t seed, const WorldFailur
   return reproducer;
 }
 
-std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions& generator) {
+// check_world, naming the classes the judged run belongs to.
+std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must_install_all,
+                                             std::vector<std::string>* classes) {
+  try {
+    // Traced: the invariant checkers judge the trace and the VFS, not the manager's word.
+    const RunResult run = run_world(scenario, RunOptions{});
+    if (classes != nullptr) *classes = classify_run(run);
+    return check_run(run, must_install_all);
+  } catch (const AssertionFailure& error) {
+    return WorldFailure{"internal_error", error.what()};
+  }
+}
+
+std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions& generator,
+                                           std::vector<std::string>& classes) {
   const GeneratedWorld world = generate_world(seed, generator);
   // Every 16th seed is checked more deeply: its world loads back from YAML, and two traced runs
-  // of it must hold the same records. The judged run is untraced for every seed, as in shrinking,
-  // so that a verdict never depends on which seed is checked deeply.
+  // of it must hold the same records. The judged run is the same for every seed (traced, as in
+  // shrinking), so that a verdict never depends on which seed is checked deeply.
   const bool deep = seed % kDeterminismCheckEvery == 0;
   std::optional<WorldFailure> failure;
   if (deep && !loads_back(world.scenario)) {
     failure = WorldFailure{"generator", "the generated world does not load back from YAML"};
   }
-  if (!failure) failure = check_world(world.scenario, world.must_install_all);
+  if (!failure) failure = check_classified(world.scenario, world.must_install_all, &classes);
   if (!failure && deep &&
       !same_trace(run_world(world.scenario, {}).trace, run_world(world.scenario, {}).trace)) {
     failure = WorldFailure{"nondeterminism", "two runs of the same seed traced differently"};
@@ -127,13 +143,7 @@ std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions
 }  // namespace
 
 std::optional<WorldFailure> check_world(const Scenario& scenario, bool must_install_all) {
-  try {
-    RunOptions options;
-    options.trace = false;
-    return check_run(run_world(scenario, options), must_install_all);
-  } catch (const AssertionFailure& error) {
-    return WorldFailure{"internal_error", error.what()};
-  }
+  return check_classified(scenario, must_install_all, nullptr);
 }
 
 bool same_trace(const Trace& first, const Trace& second) {
@@ -205,13 +215,16 @@ ExploreSummary explore(const ExploreOptions& options,
             stopped.store(true);
             return SeedOutcome{};
           }
-          return SeedOutcome{true,
-                             explore_seed(shard_seed(options, batch + index), options.generator)};
+          SeedOutcome outcome{true, std::nullopt, {}};
+          outcome.finding =
+              explore_seed(shard_seed(options, batch + index), options.generator, outcome.classes);
+          return outcome;
         },
         [&](size_t, SeedOutcome& outcome) {
           gap = gap || !outcome.ran;
           if (gap) return;
           ++summary.worlds;
+          for (const std::string& name : outcome.classes) ++summary.class_counts[name];
           if (outcome.finding) summary.findings.push_back(std::move(*outcome.finding));
           on_progress(
               ExploreProgress{summary.worlds, summary.worlds_planned, summary.findings.size()});

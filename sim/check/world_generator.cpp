@@ -1,10 +1,13 @@
-// Draws swarm-configured random worlds. Holds and faults all end within the first half of the
-// horizon; retries are at most hourly when the world must install everything.
+// Draws swarm-configured random worlds. Holds and faults all end within about the first half of
+// the horizon (repeats add at most a sixteenth); retries are at most hourly when the world must
+// install everything.
 #include "sim/check/world_generator.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "model/assert.h"
 #include "sim/core/prng.h"
@@ -19,6 +22,7 @@ constexpr TimeUs kHour = model::kMicrosecondsPerHour;
 struct Drawer {
   Prng random;
   TimeUs horizon_us;
+  bool random_durations = false;
 
   bool coin() { return random.uniform_below(2) == 1; }
   uint32_t between(uint32_t low, uint32_t high) {
@@ -29,6 +33,15 @@ struct Drawer {
   }
   TimeUs hold_length() { return random.uniform_between(1, horizon_us / 4 / kMinute) * kMinute; }
   DurationSpec constant(TimeUs value_us) { return {DurationSpec::Kind::constant, value_us, 0}; }
+  // At most `typical_us`: a constant, or with drawn durations a uniform range below it or an
+  // exponential with a short mean (its tail must not reach the second half of the run), so that
+  // drawn durations never push a hold later than a constant one could be.
+  DurationSpec around(TimeUs typical_us) {
+    if (!random_durations || coin()) return constant(typical_us);
+    if (coin()) return {DurationSpec::Kind::uniform, typical_us / 2, typical_us};
+    const TimeUs mean_us = std::max<TimeUs>(std::min(typical_us / 2, horizon_us / 64), kSecond);
+    return {DurationSpec::Kind::exponential, mean_us, 0};
+  }
 };
 
 SwarmFeatures draw_features(Drawer& draw) {
@@ -45,7 +58,43 @@ SwarmFeatures draw_features(Drawer& draw) {
   features.jitter = draw.coin();
   features.updates = draw.coin();
   features.compressed = draw.coin();
+  features.deadline = draw.coin();
+  features.retry_on = draw.coin();
+  features.scripts = draw.coin();
+  features.repeats = draw.coin();
+  features.random_durations = draw.coin();
+  features.source_open = draw.coin();
+  features.dp_update = draw.coin();
+  features.nested = draw.coin();
   return features;
+}
+
+// A non-empty subset of the errors a generated world can meet.
+std::vector<model::Win32Error> draw_retry_on(Drawer& draw) {
+  constexpr model::Win32Error kErrors[] = {
+      model::Win32Error::sharing_violation, model::Win32Error::lock_violation,
+      model::Win32Error::access_denied,     model::Win32Error::bad_netpath,
+      model::Win32Error::disk_full,         model::Win32Error::path_not_found};
+  std::vector<model::Win32Error> chosen;
+  for (const model::Win32Error error : kErrors) {
+    if (draw.coin()) chosen.push_back(error);
+  }
+  if (chosen.empty()) chosen.push_back(model::Win32Error::sharing_violation);
+  return chosen;
+}
+
+void draw_site_access(Drawer& draw, const SwarmFeatures& features, SiteSpec& site) {
+  if (features.source_open) {
+    constexpr uint32_t kShares[] = {model::share_bits::kRead,
+                                    model::share_bits::kRead | model::share_bits::kWrite,
+                                    model::share_bits::kAll, 0};
+    site.source_open_share = model::ShareMode{kShares[draw.between(0, 3)]};
+    if (draw.coin()) {
+      site.source_open_access =
+          model::AccessMask{model::access_bits::kGenericRead | model::access_bits::kGenericWrite};
+    }
+  }
+  if (features.dp_update) site.update_deletes_dp_folder = draw.coin();
 }
 
 void draw_site(Drawer& draw, const SwarmFeatures& features, GeneratedWorld& world) {
@@ -73,9 +122,62 @@ void draw_site(Drawer& draw, const SwarmFeatures& features, GeneratedWorld& worl
     retry.jitter = static_cast<model::Jitter>(draw.between(1, 3));
     retry.max_delay_us = longest_wait_us;
   }
-  world.must_install_all = unlimited && !retry.deadline_us;
+  if (features.deadline) {
+    retry.deadline_us = draw.between(1, static_cast<uint32_t>(draw.horizon_us / kHour)) * kHour;
+  }
+  if (features.retry_on) retry.retry_on = draw_retry_on(draw);
+  world.must_install_all = unlimited && !retry.deadline_us && !retry.retry_on;
   site.max_packages = draw.between(1, 3);
   site.threads_per_package = draw.between(1, 5);
+  draw_site_access(draw, features, site);
+}
+
+// A package's source: files at the top, and with nested sources also in subfolders (depth up to
+// three) and as `tree` entries.
+void draw_source(Drawer& draw, const SwarmFeatures& features, const std::string& folder,
+                 Scenario& scenario) {
+  const uint32_t file_count = draw.between(1, 4);
+  for (uint32_t file = 0; file < file_count; ++file) {
+    std::string directory = folder;
+    if (features.nested && draw.coin()) {
+      const uint32_t depth = draw.between(1, 3);
+      for (uint32_t level = 0; level < depth; ++level)
+        directory += fmt::format("\\sub{}", draw.between(1, 2));
+    }
+    scenario.filesystem.push_back({FilesystemEntry::Kind::file,
+                                   fmt::format("{}\\file{}.cab", directory, file + 1),
+                                   uint64_t{draw.between(1, 64 * 1024)} * 1024,
+                                   0,
+                                   {}});
+  }
+  if (features.nested && draw.coin()) {
+    scenario.filesystem.push_back({FilesystemEntry::Kind::tree,
+                                   folder + "\\tree",
+                                   uint64_t{draw.between(1, 4 * 1024)} * 1024,
+                                   draw.between(1, 5),
+                                   {}});
+  }
+}
+
+// Updates and refreshes (of all DPs or a chosen few) of the created packages.
+void draw_changes(Drawer& draw, Scenario& scenario, uint32_t package_count) {
+  const uint32_t change_count = draw.between(1, 3);
+  for (uint32_t change = 0; change < change_count; ++change) {
+    const PackageEvent target = scenario.packages[draw.between(0, package_count - 1)];
+    PackageEvent event;
+    event.kind = draw.coin() ? PackageEvent::Kind::update : PackageEvent::Kind::refresh;
+    event.id = target.id;
+    // Half of them land within a second of the package's arrival, while its source is read.
+    event.at_us =
+        target.at_us + (draw.coin() ? draw.between(0, 1000) * model::kMicrosecondsPerMillisecond
+                                    : draw.time_in_first_half() / 2);
+    if (event.kind == PackageEvent::Kind::refresh && draw.coin()) {
+      for (const DistributionPointSpec& dp : scenario.distribution_points) {
+        if (draw.coin()) event.distribution_points.push_back(dp.name);
+      }
+    }
+    scenario.packages.push_back(event);
+  }
 }
 
 void draw_packages(Drawer& draw, const SwarmFeatures& features, Scenario& scenario) {
@@ -89,14 +191,7 @@ void draw_packages(Drawer& draw, const SwarmFeatures& features, Scenario& scenar
   const uint32_t package_count = draw.between(1, 3);
   for (uint32_t index = 0; index < package_count; ++index) {
     const std::string folder = fmt::format("D:\\Src\\Pkg{}", index + 1);
-    const uint32_t file_count = draw.between(1, 4);
-    for (uint32_t file = 0; file < file_count; ++file) {
-      scenario.filesystem.push_back({FilesystemEntry::Kind::file,
-                                     fmt::format("{}\\file{}.cab", folder, file + 1),
-                                     uint64_t{draw.between(1, 64 * 1024)} * 1024,
-                                     0,
-                                     {}});
-    }
+    draw_source(draw, features, folder, scenario);
     PackageEvent package;
     package.id = fmt::format("S01{:05X}", index + 1);
     package.name = fmt::format("Package {}", index + 1);
@@ -105,13 +200,7 @@ void draw_packages(Drawer& draw, const SwarmFeatures& features, Scenario& scenar
     package.compressed = features.compressed && draw.coin();
     scenario.packages.push_back(package);
   }
-  if (!features.updates) return;
-  const PackageEvent& first = scenario.packages.front();
-  PackageEvent change;
-  change.kind = draw.coin() ? PackageEvent::Kind::update : PackageEvent::Kind::refresh;
-  change.id = first.id;
-  change.at_us = first.at_us + draw.time_in_first_half() / 2;
-  scenario.packages.push_back(change);
+  if (features.updates) draw_changes(draw, scenario, package_count);
 }
 
 HolderSpec holder_of(Drawer& draw, HolderKind kind, std::string name, std::string path) {
@@ -125,9 +214,74 @@ HolderSpec holder_of(Drawer& draw, HolderKind kind, std::string name, std::strin
   } else {
     holder.path = std::move(path);
   }
-  holder.at = draw.constant(draw.time_in_first_half());
-  holder.hold_for = draw.constant(draw.hold_length());
+  holder.at = draw.around(draw.time_in_first_half());
+  holder.hold_for = draw.around(draw.hold_length());
   return holder;
+}
+
+// With repeats, a holder holds two or three times, at most a thirty-second of the run apart.
+void maybe_repeat(Drawer& draw, const SwarmFeatures& features, HolderSpec& holder) {
+  if (!features.repeats || !draw.coin()) return;
+  holder.count = draw.between(2, 3);
+  const auto longest_minutes = static_cast<uint32_t>(draw.horizon_us / 32 / kMinute);
+  holder.every = draw.around(draw.between(1, std::max<uint32_t>(longest_minutes, 1)) * kMinute);
+}
+
+// A script that opens a source file (exclusively or sharing reads), may lock a range of it or
+// write a new version, and closes it again.
+HolderSpec script_holder(Drawer& draw, const std::string& file, uint32_t index) {
+  HolderSpec holder;
+  holder.kind = HolderKind::script;
+  holder.name = fmt::format("script-{}", index + 1);
+  const TimeUs open_us = draw.time_in_first_half();
+  const bool writes = draw.coin();
+  ScriptStep open;
+  open.action = ScriptStep::Action::open;
+  open.at_us = open_us;
+  open.path = file;
+  open.handle_name = "h";
+  open.access =
+      writes
+          ? model::AccessMask{model::access_bits::kGenericRead | model::access_bits::kGenericWrite}
+          : model::AccessMask{model::access_bits::kGenericRead};
+  open.share = model::ShareMode{draw.coin() ? model::share_bits::kRead : 0u};
+  holder.steps.push_back(open);
+  TimeUs at_us = open_us;
+  if (draw.coin()) {
+    ScriptStep lock;
+    lock.action = ScriptStep::Action::lock;
+    lock.at_us = at_us += draw.between(0, 60) * kSecond;
+    lock.handle_name = "h";
+    lock.offset = 0;
+    lock.length = uint64_t{draw.between(1, 1024)} * 1024;
+    lock.exclusive = draw.coin();
+    holder.steps.push_back(lock);
+  }
+  if (writes) {
+    ScriptStep write;
+    write.action = ScriptStep::Action::write;
+    write.at_us = at_us += draw.between(0, 60) * kSecond;
+    write.handle_name = "h";
+    holder.steps.push_back(write);
+  }
+  ScriptStep close;
+  close.action = ScriptStep::Action::close;
+  close.at_us = at_us + draw.hold_length();
+  close.handle_name = "h";
+  holder.steps.push_back(close);
+  return holder;
+}
+
+void draw_scripts(Drawer& draw, Scenario& scenario) {
+  std::vector<std::string> files;
+  for (const FilesystemEntry& entry : scenario.filesystem) {
+    if (entry.kind == FilesystemEntry::Kind::file) files.push_back(entry.path);
+  }
+  const uint32_t count = draw.between(1, 2);
+  for (uint32_t index = 0; index < count; ++index) {
+    const std::string& file = files[draw.between(0, static_cast<uint32_t>(files.size() - 1))];
+    scenario.holders.push_back(script_holder(draw, file, index));
+  }
 }
 
 void draw_holders(Drawer& draw, const SwarmFeatures& features, Scenario& scenario) {
@@ -140,11 +294,13 @@ void draw_holders(Drawer& draw, const SwarmFeatures& features, Scenario& scenari
     HolderSpec holder =
         holder_of(draw, HolderKind::temp_user, "temp-user", source() + "\\~busy.tmp");
     holder.size_bytes = 1024;
+    maybe_repeat(draw, features, holder);
     scenario.holders.push_back(holder);
   }
   if (features.explorer_window) {
     HolderSpec holder = holder_of(draw, HolderKind::explorer_window, "explorer", source());
     holder.thumbnails = draw.coin();
+    maybe_repeat(draw, features, holder);
     scenario.holders.push_back(holder);
   }
   if (features.antivirus) {
@@ -163,15 +319,18 @@ void draw_holders(Drawer& draw, const SwarmFeatures& features, Scenario& scenari
   if (features.backup) {
     HolderSpec holder = holder_of(draw, HolderKind::backup, "backup", "D:\\Src");
     holder.backup_mode = draw.coin() ? BackupMode::plain : BackupMode::vss;
+    maybe_repeat(draw, features, holder);
     scenario.holders.push_back(holder);
   }
   if (features.dp_client) {
     const std::string dp = scenario.distribution_points.front().name;
     const PackageEvent& package = packages.front();
-    scenario.holders.push_back(
-        holder_of(draw, HolderKind::dp_client, "dp-client",
-                  fmt::format("\\\\{}\\SMSPKGC$\\{}\\file1.cab", dp, package.id)));
+    HolderSpec holder = holder_of(draw, HolderKind::dp_client, "dp-client",
+                                  fmt::format("\\\\{}\\SMSPKGC$\\{}\\file1.cab", dp, package.id));
+    maybe_repeat(draw, features, holder);
+    scenario.holders.push_back(holder);
   }
+  if (features.scripts) draw_scripts(draw, scenario);
 }
 
 void draw_faults(Drawer& draw, const SwarmFeatures& features, Scenario& scenario) {
@@ -187,7 +346,12 @@ void draw_faults(Drawer& draw, const SwarmFeatures& features, Scenario& scenario
     FaultSpec fault;
     fault.kind = FaultSpec::Kind::crash;
     fault.target = "distribution_manager";
-    fault.at_us = draw.time_in_first_half();
+    // Half of the crashes come within two minutes of a package's arrival, during its copies.
+    const PackageEvent& package =
+        scenario.packages[draw.between(0, static_cast<uint32_t>(scenario.packages.size() - 1))];
+    fault.at_us =
+        draw.coin() ? package.at_us + draw.between(0, 120'000) * model::kMicrosecondsPerMillisecond
+                    : draw.time_in_first_half();
     const auto restart_minutes = static_cast<uint32_t>(
         std::max<TimeUs>(std::min<TimeUs>(2 * kHour, draw.horizon_us / 16) / kMinute, 1));
     fault.restart_after_us = draw.between(1, restart_minutes) * kMinute;
@@ -214,6 +378,14 @@ std::string SwarmFeatures::text() const {
   add(jitter, "jitter");
   add(updates, "update/refresh");
   add(compressed, "compressed");
+  add(deadline, "deadline");
+  add(retry_on, "retry_on");
+  add(scripts, "scripts");
+  add(repeats, "every/count");
+  add(random_durations, "drawn durations");
+  add(source_open, "source_open");
+  add(dp_update, "dp_update");
+  add(nested, "nested sources");
   return text.empty() ? "no features" : text;
 }
 
@@ -222,6 +394,7 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   Drawer draw{Prng::stream(seed, "explore:world"), options.horizon_us};
   GeneratedWorld world;
   world.features = draw_features(draw);
+  draw.random_durations = world.features.random_durations;
   Scenario& scenario = world.scenario;
   scenario.name = fmt::format("explore seed {}", seed);
   scenario.seed = seed;

@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 1;
+inline constexpr uint32_t kWorldGeneratorVersion = 2;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -33,14 +33,23 @@ struct SwarmFeatures {
   bool jitter = false;
   bool updates = false;
   bool compressed = false;
+  bool deadline = false;          // retry `deadline`
+  bool retry_on = false;          // retry `retry_on`: some errors are not retried
+  bool scripts = false;           // script holders: open, lock, write and close source files
+  bool repeats = false;           // holders repeat with `every` and `count`
+  bool random_durations = false;  // `at`, `for` and `every` drawn from uniform or exponential
+  bool source_open = false;       // the site's `source_open` access and share
+  bool dp_update = false;         // the site's `dp_update`
+  bool nested = false;            // sources with subfolders and `tree` entries
   [[nodiscard]] std::string text() const;
 };
 
 struct GeneratedWorld {
   Scenario scenario;
   SwarmFeatures features;
-  // True when the policy retries forever (no count, no deadline) with delays short enough that
-  // every package must be installed by the horizon once all holds and faults are over.
+  // True when the policy retries forever (no count, no deadline, every error retryable) with
+  // delays short enough that every package must be installed by the horizon once all holds and
+  // faults are over.
   bool must_install_all = false;
 };
 

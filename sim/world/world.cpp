@@ -21,7 +21,7 @@ namespace {
 // The call happens outside the assertion so that its side effect never hides inside a check.
 void require_built(Win32Error error) { DISTSIM_ASSERT(error == Win32Error::ok); }
 
-constexpr std::string_view kManagerActor = "distmgr";
+constexpr std::string_view kManagerActor = kManagerActorName;
 
 std::string result_name(Win32Error error) { return std::string(model::win32_error_name(error)); }
 
@@ -78,6 +78,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   // VfsObserver
   void on_vfs_event(const VfsEvent& event) override;
   void trace_vfs_event(const VfsEvent& event);
+  void append_content_fields(HandleId handle, std::vector<TraceField>& fields) const;
 
  private:
   class ManagerWakes final : public EventTarget {
@@ -121,6 +122,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void restart_manager();
   void apply_fault(uint64_t fault_index, bool starting);
   void capture_final_files();
+  void trace_notification(const PackageEvent& event);
   [[nodiscard]] PassRecord* find_running_pass(const std::string& package_id) {
     for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
       if (pass->package_id == package_id && !pass->end_us) return &*pass;
@@ -161,7 +163,8 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
       vfs_(kernel_, VfsOptions{false, false}),  // no access log: the trace records operations
       manager_actor_(vfs_.register_actor(std::string(kManagerActor))),
       manager_files_(vfs_, manager_actor_),
-      manager_random_(Prng::stream(result.seed, "distmgr")),
+      manager_random_(Prng::stream(
+          result.seed ^ (options.planted_entropy ? options.planted_entropy() : 0), "distmgr")),
       event_budget_(options.event_budget),
       capture_files_(options.capture_files) {
   vfs_.set_observer(this);
@@ -275,6 +278,7 @@ void World::package_arrives(uint64_t package_index) {
     return;
   }
   const PackageEvent& event = scenario_.packages.at(package_index);
+  trace_notification(event);
   switch (event.kind) {
     case PackageEvent::Kind::create:
       manager_->package_created({event.id, event.name, event.source,
@@ -290,6 +294,17 @@ void World::package_arrives(uint64_t package_index) {
       return;
   }
   DISTSIM_ASSERT(false);
+}
+
+// The notification as the manager receives it, so checkers see where each retry cycle begins.
+void World::trace_notification(const PackageEvent& event) {
+  if (!result_.trace.enabled()) return;
+  constexpr std::string_view kKindNames[] = {"create", "update", "refresh"};
+  std::vector<TraceField> fields{{"kind", std::string(kKindNames[static_cast<size_t>(event.kind)])},
+                                 {"package", event.id}};
+  if (event.kind == PackageEvent::Kind::create) fields.push_back({"source", event.source});
+  fields.push_back({"dps", declared_dp_names(scenario_, event.distribution_points)});
+  result_.trace.add(kernel_.now(), "world", "notification", std::move(fields));
 }
 
 void World::schedule_faults() {
@@ -341,28 +356,32 @@ void World::run() {
   result_.events_executed = kernel_.events_executed();
   if (manager_ != nullptr) {
     result_.packages = manager_->package_statuses();
-    result_.manager_open_handles_at_end = manager_->open_handle_count();
   } else {
     for (const auto& stored : state_store_.load_packages())
       result_.packages.push_back(stored.status);
-    result_.manager_open_handles_at_end = 0;
   }
+  // The handle table comes from the VFS: a dead process holds nothing because Windows closed its
+  // handles, not because the world says so, and a live one cannot hide a handle it forgot.
+  std::vector<ActorId> actors{manager_actor_};
+  for (const auto& holder : holders_) actors.push_back(holder->actor());
+  result_.open_handles = open_handle_table(vfs_, actors);
+  result_.manager_open_handles_at_end =
+      static_cast<uint32_t>(vfs_.open_handles_of(manager_actor_).size());
+  result_.distribution_points = distribution_points_;
   result_.component_status = model::component_status(
       model::count_severities(result_.status_messages), result_.site.status_thresholds);
-  if (capture_files_) capture_final_files();
+  if (capture_files_ || result_.trace.enabled()) capture_final_files();
 }
 
 void World::capture_final_files() {
   std::vector<std::string> roots;
-  for (const PackageEvent& event : scenario_.packages) roots.push_back(event.source);
+  for (const PackageEvent& event : scenario_.packages) {
+    if (event.kind == PackageEvent::Kind::create) roots.push_back(event.source);
+  }
+  roots.push_back(result_.site.package_store);
   for (const DistributionPointSpec& dp : scenario_.distribution_points)
     roots.push_back(dp_share_for(dp));
-  for (const std::string& root : roots) {
-    for (const std::string& path : vfs_.files_under(root)) {
-      const auto content = vfs_.file_content(path);
-      if (content) result_.final_files.emplace_back(path, *content);
-    }
-  }
+  result_.final_files = files_below(vfs_, roots);
 }
 
 void World::pass_started(const model::PassStartReport& report) {
@@ -428,6 +447,7 @@ void World::status_message(const model::StatusMessage& message) {
   if (!message.package_id.empty()) fields.push_back({"package", message.package_id});
   if (!message.dp_name.empty()) fields.push_back({"dp", message.dp_name});
   fields.push_back({"text", message.text});
+  fields.push_back({"insertions", message.insertion_strings});
   record("status_message", std::move(fields));
 }
 
@@ -469,6 +489,13 @@ void World::trace_vfs_event(const VfsEvent& event) {
     case VfsOperation::close:
       fields.push_back({"handle", static_cast<int64_t>(event.handle)});
       break;
+    case VfsOperation::read:
+    case VfsOperation::write:
+      fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      fields.push_back({"win32", win32});
+      fields.push_back({"result", result_name(event.result)});
+      if (event.result == Win32Error::ok) append_content_fields(event.handle, fields);
+      break;
     case VfsOperation::rename:
       fields.push_back({"to", event.to});
       fields.push_back({"win32", win32});
@@ -485,6 +512,16 @@ void World::trace_vfs_event(const VfsEvent& event) {
         {"blame", culprit_trace_texts(actor_kinds_.culprits(vfs_, vfs_.last_blame()))});
   }
   result_.trace.add(event.t_us, actor, vfs_operation_name(event.operation), std::move(fields));
+}
+
+// What a read returned or a write left: the file's size and content version right after the
+// operation (the VFS reports an operation once it is done), so checkers can follow versions.
+void World::append_content_fields(HandleId handle, std::vector<TraceField>& fields) const {
+  const auto path = vfs_.handle_path(handle);
+  const auto content = path ? vfs_.file_content(*path) : std::nullopt;
+  if (!content) return;
+  fields.push_back({"size", static_cast<int64_t>(content->size_bytes)});
+  fields.push_back({"version", static_cast<int64_t>(content->content_version)});
 }
 
 }  // namespace

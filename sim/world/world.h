@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,15 +20,25 @@
 #include "sim/holders/holder.h"
 #include "sim/scenario/scenario.h"
 #include "sim/world/blame.h"
+#include "sim/world/ground_truth.h"
 
 namespace distsim::sim {
+
+// The VFS actor and trace actor of the Distribution Manager process.
+inline constexpr std::string_view kManagerActorName = "distmgr";
 
 struct RunOptions {
   std::optional<uint64_t> seed;    // overrides the scenario's seed
   std::optional<TimeUs> until_us;  // overrides the scenario's horizon
   bool trace = true;               // false: the fast mode, no trace records kept
   uint64_t event_budget = kEventsPerRunDefault;
-  bool capture_files = false;  // keep the final files of package sources and DP shares
+  // Keep the final files of package sources and DP shares in RunResult::final_files even
+  // without a trace (a traced run always keeps them: the checkers compare them with the trace).
+  bool capture_files = false;
+  // Test-only: a planted source of nondeterminism, to show that the determinism property can
+  // fail. When set, each run mixes its value into the seed of the manager's random stream.
+  // Neither the CLI nor scenario files can set it.
+  std::function<uint64_t()> planted_entropy;
 };
 
 // A part of a scenario this build cannot run, found before anything runs.
@@ -72,10 +83,16 @@ struct RunResult {
   std::vector<size_t> crash_message_counts;
   std::vector<LogLine> log_lines;
   std::vector<HolderFinding> holder_findings;
+  // Ground truth read from the VFS after the run, not from the manager: how many handles the
+  // manager process holds, and the whole handle table (manager and holders).
   uint32_t manager_open_handles_at_end = 0;
+  std::vector<OpenHandleRecord> open_handles;
   model::ComponentStatus component_status = model::ComponentStatus::ok;
-  // With RunOptions::capture_files: every file under a package source or a DP share at the end.
-  std::vector<std::pair<std::string, model::FileContent>> final_files;
+  // With a trace or RunOptions::capture_files: every file under a package source, the package
+  // store or a DP share at the end.
+  std::vector<FinalFile> final_files;
+  // The DPs as the world built them (declared name, share, bandwidth).
+  std::vector<model::DistributionPointDefinition> distribution_points;
   Trace trace{true};
 };
 

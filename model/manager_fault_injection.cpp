@@ -1,0 +1,40 @@
+// The process-wide fault-injection switches: one atomic word, so that worlds running on several
+// threads read them without a data race.
+#include "model/manager_fault_injection.h"
+
+#include <atomic>
+#include <cstdint>
+
+namespace distsim::model {
+namespace {
+
+constexpr uint32_t kLeakSourceHandle = 1;
+constexpr uint32_t kPartialDpCopy = 2;
+constexpr uint32_t kMiscountRetries = 4;
+
+std::atomic<uint32_t> g_switches{0};
+
+uint32_t bits_of(const ManagerFaultInjection& faults) {
+  return (faults.leak_source_handle ? kLeakSourceHandle : 0) |
+         (faults.partial_dp_copy ? kPartialDpCopy : 0) |
+         (faults.miscount_retries ? kMiscountRetries : 0);
+}
+
+}  // namespace
+
+ManagerFaultInjection manager_fault_injection() {
+  const uint32_t bits = g_switches.load(std::memory_order_acquire);
+  return {(bits & kLeakSourceHandle) != 0, (bits & kPartialDpCopy) != 0,
+          (bits & kMiscountRetries) != 0};
+}
+
+ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)
+    : previous_(manager_fault_injection()) {
+  g_switches.store(bits_of(faults), std::memory_order_release);
+}
+
+ScopedManagerFaultInjection::~ScopedManagerFaultInjection() {
+  g_switches.store(bits_of(previous_), std::memory_order_release);
+}
+
+}  // namespace distsim::model

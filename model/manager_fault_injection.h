@@ -1,0 +1,32 @@
+// Deliberate bugs for the tests of the checkers: each switch makes the Distribution Manager
+// misbehave in one known way, so that a test can show that the oracles (the invariant checkers,
+// the explorer) catch it. Every switch is off unless a test turns it on for a scope with
+// ScopedManagerFaultInjection; neither the CLI nor scenario files can reach them (a tidy test
+// checks that nothing outside model/ and tests/ names them).
+#pragma once
+
+namespace distsim::model {
+
+struct ManagerFaultInjection {
+  bool leak_source_handle = false;  // forget to close each source file after reading it
+  bool partial_dp_copy = false;     // end each DP copy one file early and still report INSTALLED
+  bool miscount_retries = false;    // 2302 and Distmgr.log show one retry more than were made
+};
+
+// The switches in force now (all off outside a ScopedManagerFaultInjection).
+[[nodiscard]] ManagerFaultInjection manager_fault_injection();
+
+// Turns switches on for its lifetime. Test-only; not thread-safe against managers running while
+// it is constructed or destroyed (create it before the runs, destroy it after them).
+class ScopedManagerFaultInjection {
+ public:
+  explicit ScopedManagerFaultInjection(ManagerFaultInjection faults);
+  ~ScopedManagerFaultInjection();
+  ScopedManagerFaultInjection(const ScopedManagerFaultInjection&) = delete;
+  ScopedManagerFaultInjection& operator=(const ScopedManagerFaultInjection&) = delete;
+
+ private:
+  ManagerFaultInjection previous_;
+};
+
+}  // namespace distsim::model

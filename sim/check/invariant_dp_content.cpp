@@ -1,0 +1,179 @@
+// dp_content: a DP the manager reports INSTALLED holds, at the end of the run, exactly the files
+// of the source version it was copied from: the same relative names, sizes and content versions
+// as the manager's last complete read of the source before the installation (no partial copy,
+// no mix of versions). The source version comes from the trace's read records, the DP's files
+// from the final VFS.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "sim/check/expectations.h"
+#include "sim/check/invariants_internal.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim::invariant_detail {
+namespace {
+
+// Relative path (upper-cased) -> what the manager read, for one complete read of the source.
+using Snapshot = std::map<std::string, model::FileContent>;
+
+struct ReadRound {
+  size_t record = 0;  // the listing of the source folder that began it
+  std::optional<size_t> pass;
+  Snapshot files;
+  std::map<std::string, std::string> names;  // upper-cased -> as read
+  bool complete = false;
+};
+
+bool touches_copies(const History& history, const TraceRecord& record, const std::string& package) {
+  if (!is_manager(record)) return false;
+  if (is_status(record, model::status_id::kPackageProcessed, package)) return true;
+  const std::string path = text_field(record, "path");
+  if (path.empty()) return false;
+  if (same_path(path, history.package_copy_path(package))) return true;
+  return std::any_of(history.run->distribution_points.begin(),
+                     history.run->distribution_points.end(), [&](const auto& dp) {
+                       const std::string folder = history.dp_folder(package, dp.name);
+                       return same_path(path, folder) || path_below(path, folder);
+                     });
+}
+
+// Every read round of the package: a listing of its source folder by the manager starts one;
+// a round is complete when the same pass goes on to copy (only a finished read does).
+std::vector<ReadRound> read_rounds(const History& history, const std::string& package) {
+  std::vector<ReadRound> rounds;
+  const auto source = history.sources.find(package);
+  if (source == history.sources.end()) return rounds;
+  const auto& records = history.records();
+  for (size_t pass = 0; pass < history.passes.size(); ++pass) {
+    const PassSpan& span = history.passes[pass];
+    if (span.package != package) continue;
+    const size_t end = span.end_record ? *span.end_record : records.size();
+    for (size_t index = span.start_record; index < end; ++index) {
+      const TraceRecord& record = records[index];
+      if (!is_manager(record)) continue;
+      const std::string path = text_field(record, "path");
+      if (record.event == "list_directory" && same_path(path, source->second) &&
+          text_field(record, "result") == "ok") {
+        rounds.push_back({index, pass, {}, {}, false});
+      } else if (!rounds.empty() && rounds.back().pass == pass && record.event == "read" &&
+                 text_field(record, "result") == "ok" && path_below(path, source->second)) {
+        const std::string relative = relative_below(path, source->second);
+        rounds.back().files[upper_ascii(relative)] = {
+            static_cast<uint64_t>(number_field(record, "size").value_or(-1)),
+            static_cast<uint64_t>(number_field(record, "version").value_or(-1))};
+        rounds.back().names[upper_ascii(relative)] = relative;
+      } else if (!rounds.empty() && rounds.back().pass == pass &&
+                 touches_copies(history, record, package)) {
+        rounds.back().complete = true;
+      }
+    }
+  }
+  return rounds;
+}
+
+// The record where the DP last became INSTALLED, if that is its state at the end.
+std::optional<size_t> installed_record(const History& history, const std::string& package,
+                                       const std::string& dp) {
+  std::optional<size_t> found;
+  const auto& records = history.records();
+  for (size_t index = 0; index < records.size(); ++index) {
+    const TraceRecord& record = records[index];
+    if (!is_event(record, kManagerActorName, "dp_state") ||
+        text_field(record, "package") != package || !same_path(text_field(record, "dp"), dp)) {
+      continue;
+    }
+    found =
+        text_field(record, "state") == "INSTALLED" ? std::optional<size_t>(index) : std::nullopt;
+  }
+  return found;
+}
+
+// Whether anyone but the manager changed the DP folder after `record`: then the folder is not
+// the manager's doing and is not judged.
+bool tampered_after(const History& history, size_t record, const std::string& folder) {
+  const auto& records = history.records();
+  for (size_t index = record; index < records.size(); ++index) {
+    const TraceRecord& each = records[index];
+    if (is_manager(each) || each.actor == "world") continue;
+    if (each.event != "write" && each.event != "delete" && each.event != "rename" &&
+        each.event != "remove_directory") {
+      continue;
+    }
+    if (path_below(text_field(each, "path"), folder) || path_below(text_field(each, "to"), folder))
+      return true;
+  }
+  return false;
+}
+
+void judge_dp(const History& history, const std::vector<ReadRound>& rounds,
+              const std::string& package, const std::string& dp, Violations& violations) {
+  const auto installed = installed_record(history, package, dp);
+  if (!installed) return;
+  const TimeUs t_us = history.records()[*installed].t_us;
+  const std::string folder = history.dp_folder(package, dp);
+  if (tampered_after(history, *installed, folder)) return;
+  const ReadRound* read = nullptr;
+  std::set<std::string> older_names;  // files of earlier versions, left by an in-place update
+  for (const ReadRound& round : rounds) {
+    if (round.record > *installed || !round.complete) continue;
+    if (read != nullptr) {
+      for (const auto& [key, name] : read->names) older_names.insert(key);
+    }
+    read = &round;
+  }
+  if (read == nullptr) {
+    violations.push_back(
+        {"dp_content",
+         fmt::format("{} is INSTALLED on {} but the trace shows no complete read of its source "
+                     "before {}",
+                     package, dp, clock_text(t_us)),
+         t_us});
+    return;
+  }
+  Snapshot on_dp;
+  for (const auto& [path, content] : history.run->final_files) {
+    if (path_below(path, folder)) on_dp[upper_ascii(relative_below(path, folder))] = content;
+  }
+  std::vector<std::string> problems;
+  for (const auto& [key, content] : read->files) {
+    const auto found = on_dp.find(key);
+    const std::string& name = read->names.at(key);
+    if (found == on_dp.end()) {
+      problems.push_back(fmt::format("{} is missing", name));
+    } else if (!(found->second == content)) {
+      problems.push_back(
+          fmt::format("{} has {} bytes version {}, the source read had {} bytes "
+                      "version {}",
+                      name, found->second.size_bytes, found->second.content_version,
+                      content.size_bytes, content.content_version));
+    }
+  }
+  const bool in_place = !history.run->site.update_deletes_dp_folder;
+  for (const auto& [key, content] : on_dp) {
+    if (read->files.count(key) != 0) continue;
+    if (in_place && older_names.count(key) != 0) continue;  // left from an older version
+    problems.push_back(fmt::format("{} is not in the source version", key));
+  }
+  if (problems.empty()) return;
+  violations.push_back({"dp_content",
+                        fmt::format("{} is INSTALLED on {} since {} but its folder differs from "
+                                    "the source version read: {}",
+                                    package, dp, clock_text(t_us), fmt::join(problems, "; ")),
+                        t_us});
+}
+
+}  // namespace
+
+void check_dp_content(const History& history, Violations& violations) {
+  if (!history.traced) return;
+  for (const auto& [package, source] : history.sources) {
+    const std::vector<ReadRound> rounds = read_rounds(history, package);
+    for (const model::DistributionPointDefinition& dp : history.run->distribution_points) {
+      judge_dp(history, rounds, package, dp.name, violations);
+    }
+  }
+}
+
+}  // namespace distsim::sim::invariant_detail

@@ -1,0 +1,169 @@
+// handles_closed, judged from the VFS handle table at the end and the open/close records of the
+// trace, per actor, never from the manager's own count: no manager handle outlives the pass that
+// opened it, the manager holds nothing while no pass runs or once its process died, and the
+// table at the end agrees with what the trace shows still open.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "sim/check/expectations.h"
+#include "sim/check/invariants_internal.h"
+
+namespace distsim::sim::invariant_detail {
+namespace {
+
+struct OpenHandle {
+  std::string path;
+  size_t record = 0;
+};
+
+using HandleSet = std::map<HandleId, OpenHandle>;
+
+bool belongs_to(const History& history, const std::string& path, const std::string& package) {
+  const auto source = history.sources.find(package);
+  if (source != history.sources.end() && path_below(path, source->second)) return true;
+  if (same_path(path, history.package_copy_path(package))) return true;
+  return std::any_of(
+      history.run->distribution_points.begin(), history.run->distribution_points.end(),
+      [&](const auto& dp) { return path_below(path, history.dp_folder(package, dp.name)); });
+}
+
+class HandleJudge {
+ public:
+  HandleJudge(const History& history, Violations& violations)
+      : history_(history), violations_(violations) {}
+
+  void run() {
+    const auto& records = history_.records();
+    std::map<std::string, size_t> running;  // package -> pass start record
+    for (size_t index = 0; index < records.size(); ++index) {
+      const TraceRecord& record = records[index];
+      if (crash_ && record.t_us > crash_->second) judge_crash();
+      if (record.event == "open" && number_field(record, "handle")) {
+        const auto handle = static_cast<HandleId>(*number_field(record, "handle"));
+        open_[record.actor][handle] = {text_field(record, "path"), index};
+      } else if (record.event == "close") {
+        open_[record.actor].erase(
+            static_cast<HandleId>(number_field(record, "handle").value_or(0)));
+      } else if (is_event(record, kManagerActorName, "pass_start")) {
+        running[text_field(record, "package")] = index;
+      } else if (is_event(record, kManagerActorName, "pass_end")) {
+        const std::string package = text_field(record, "package");
+        const auto found = running.find(package);
+        judge_pass_end(package, found == running.end() ? 0 : found->second, record.t_us);
+        running.erase(package);
+        if (running.empty()) judge_idle(record.t_us);
+      } else if (is_event(record, "world", "crash")) {
+        running.clear();
+        crash_ = {index, record.t_us};
+      }
+    }
+    if (crash_) judge_crash();
+    judge_table();
+  }
+
+ private:
+  void report(const std::string& detail, TimeUs t_us) {
+    violations_.push_back({"handles_closed", detail, t_us});
+  }
+
+  void judge_pass_end(const std::string& package, size_t start_record, TimeUs t_us) {
+    for (const auto& [handle, open] : open_[std::string(kManagerActorName)]) {
+      if (open.record < start_record || !belongs_to(history_, open.path, package)) continue;
+      if (!reported_.insert(handle).second) continue;
+      report(fmt::format("the pass of {} ended at {} but distmgr still holds handle {} on {}",
+                         package, clock_text(t_us), handle, open.path),
+             t_us);
+    }
+  }
+
+  void judge_idle(TimeUs t_us) {
+    for (const auto& [handle, open] : open_[std::string(kManagerActorName)]) {
+      if (!reported_.insert(handle).second) continue;
+      report(fmt::format("no pass is running at {} but distmgr still holds handle {} on {}",
+                         clock_text(t_us), handle, open.path),
+             t_us);
+    }
+  }
+
+  void judge_crash() {
+    const TimeUs t_us = crash_->second;
+    crash_.reset();
+    const HandleSet& held = open_[std::string(kManagerActorName)];
+    if (held.empty()) return;
+    report(
+        fmt::format("distmgr died at {} but {} of its handles stayed open (first: {} on {})",
+                    clock_text(t_us), held.size(), held.begin()->first, held.begin()->second.path),
+        t_us);
+    for (const auto& each : held) reported_.insert(each.first);
+  }
+
+  // The VFS handle table at the end is the ground truth; the trace must agree with it, and the
+  // manager may hold only handles of passes still running.
+  void judge_table() {
+    const RunResult& run = *history_.run;
+    std::set<std::pair<std::string, HandleId>> in_table;
+    for (const OpenHandleRecord& entry : run.open_handles) {
+      in_table.insert({entry.actor, entry.handle});
+      const auto& traced = open_[entry.actor];
+      if (traced.find(entry.handle) == traced.end()) {
+        report(fmt::format("the VFS handle table holds {}'s handle {} on {} at the end, which the "
+                           "trace shows closed or never opened",
+                           entry.actor, entry.handle, entry.path),
+               run.until_us);
+      }
+      if (entry.actor != kManagerActorName || reported_.count(entry.handle) != 0) continue;
+      const bool pass_owns =
+          std::any_of(history_.passes.begin(), history_.passes.end(), [&](const PassSpan& pass) {
+            return !pass.end_record && belongs_to(history_, entry.path, pass.package);
+          });
+      if (pass_owns) continue;
+      report(fmt::format("distmgr holds handle {} on {} at the end of the run, outside any "
+                         "running pass",
+                         entry.handle, entry.path),
+             run.until_us);
+    }
+    for (const auto& [actor, handles] : open_) {
+      for (const auto& [handle, open] : handles) {
+        if (in_table.count({actor, handle}) != 0) continue;
+        report(fmt::format("the trace shows {}'s handle {} on {} still open, but the VFS handle "
+                           "table has no such handle at the end",
+                           actor, handle, open.path),
+               run.until_us);
+      }
+    }
+  }
+
+  const History& history_;
+  Violations& violations_;
+  std::map<std::string, HandleSet> open_;           // per actor
+  std::set<HandleId> reported_;                     // manager handles already reported once
+  std::optional<std::pair<size_t, TimeUs>> crash_;  // a crash whose closes are still to come
+};
+
+// Without a trace only the table is known: the manager may hold handles only during a pass.
+void judge_table_alone(const RunResult& run, Violations& violations) {
+  const bool pass_running = std::any_of(run.passes.begin(), run.passes.end(),
+                                        [](const PassRecord& pass) { return !pass.end_us; });
+  const auto held = static_cast<size_t>(std::count_if(
+      run.open_handles.begin(), run.open_handles.end(),
+      [](const OpenHandleRecord& entry) { return entry.actor == kManagerActorName; }));
+  if (pass_running || held == 0) return;
+  violations.push_back(
+      {"handles_closed",
+       fmt::format("distmgr holds {} handles at the end of the run with no pass running", held),
+       run.until_us});
+}
+
+}  // namespace
+
+void check_handles(const History& history, Violations& violations) {
+  if (!history.traced) {
+    judge_table_alone(*history.run, violations);
+    return;
+  }
+  HandleJudge(history, violations).run();
+}
+
+}  // namespace distsim::sim::invariant_detail

@@ -1,0 +1,373 @@
+// Reads a run's trace into the history the invariant checkers share (invariants_internal.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "model/assert.h"
+#include "model/status_message.h"
+#include "sim/check/invariants_internal.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim::invariant_detail {
+namespace {
+
+const TraceValue* find_field(const TraceRecord& record, std::string_view key) {
+  for (const TraceField& field : record.fields) {
+    if (field.key == key) return &field.value;
+  }
+  return nullptr;
+}
+
+std::optional<int64_t> parse_number(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  int64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9' || value > (INT64_MAX - 9) / 10) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+// Index of the latest cycle start before `record` (0 when none: the run began the cycle).
+size_t cycle_at(const std::vector<size_t>& cycle_starts, size_t record) {
+  const auto after = std::lower_bound(cycle_starts.begin(), cycle_starts.end(), record);
+  const auto before = static_cast<size_t>(after - cycle_starts.begin());
+  return before == 0 ? 0 : before - 1;
+}
+
+bool names_dp(const std::vector<std::string>& dps, std::string_view dp) {
+  return dps.empty() || std::any_of(dps.begin(), dps.end(), [dp](const std::string& each) {
+           return upper_ascii(each) == upper_ascii(dp);
+         });
+}
+
+// Passes and crashes, in trace order. A crash ends every running pass.
+void read_passes(History& history) {
+  std::map<std::string, size_t> running;  // package -> pass index
+  const auto& records = history.records();
+  for (size_t index = 0; index < records.size(); ++index) {
+    const TraceRecord& record = records[index];
+    if (is_event(record, kManagerActorName, "pass_start")) {
+      const std::string package = text_field(record, "package");
+      running[package] = history.passes.size();
+      const TraceValue* dp_retries = find_field(record, "dp_retries");
+      history.passes.push_back({package, index, record.t_us, std::nullopt, 0, false,
+                                dp_retries != nullptr && std::get_if<bool>(dp_retries) != nullptr &&
+                                    std::get<bool>(*dp_retries)});
+    } else if (is_event(record, kManagerActorName, "pass_end")) {
+      const auto found = running.find(text_field(record, "package"));
+      if (found == running.end()) continue;  // pass_messages reports it
+      history.passes[found->second].end_record = index;
+      history.passes[found->second].end_us = record.t_us;
+      running.erase(found);
+    } else if (is_event(record, "world", "crash")) {
+      history.crashes.push_back(index);
+      for (const auto& [package, pass] : running) {
+        history.passes[pass].end_record = index;
+        history.passes[pass].end_us = record.t_us;
+        history.passes[pass].interrupted = true;
+      }
+      running.clear();
+    } else if (is_event(record, "world", "restart")) {
+      history.restarts.push_back(index);
+    } else if (is_event(record, "world", "notification")) {
+      history.notifications.push_back(index);
+      if (text_field(record, "kind") == "create") {
+        history.sources[text_field(record, "package")] = text_field(record, "source");
+      }
+    }
+  }
+}
+
+// The package-level unit: one attempt per pass, decided by its 2301 or 2302.
+RetryUnit package_unit(const History& history, const std::string& package) {
+  RetryUnit unit;
+  unit.package = package;
+  const auto& records = history.records();
+  for (const size_t index : history.notifications) {
+    if (text_field(records[index], "package") == package) unit.cycle_starts.push_back(index);
+  }
+  std::map<size_t, size_t> attempt_of_pass;
+  for (size_t pass = 0; pass < history.passes.size(); ++pass) {
+    const PassSpan& span = history.passes[pass];
+    if (span.package != package || span.dp_retries) continue;
+    Attempt attempt;
+    attempt.start_record = span.start_record;
+    attempt.start_us = span.start_us;
+    attempt.cycle = cycle_at(unit.cycle_starts, span.start_record);
+    attempt.pass = pass;
+    if (span.interrupted) {
+      attempt.outcome = Outcome::interrupted;
+      attempt.end_record = span.end_record;
+      attempt.end_us = span.end_us;
+    } else if (span.end_record) {
+      attempt.outcome = Outcome::superseded;  // until its message says otherwise
+    }
+    attempt_of_pass[pass] = unit.attempts.size();
+    unit.attempts.push_back(attempt);
+  }
+  size_t pass_cursor = 0;
+  std::optional<size_t> current_attempt;
+  for (size_t index = 0; index < records.size(); ++index) {
+    const TraceRecord& record = records[index];
+    while (pass_cursor < history.passes.size() &&
+           history.passes[pass_cursor].start_record <= index) {
+      if (history.passes[pass_cursor].package == package &&
+          !history.passes[pass_cursor].dp_retries) {
+        current_attempt = attempt_of_pass[pass_cursor];
+      }
+      ++pass_cursor;
+    }
+    if (is_event(record, kManagerActorName, "retry_scheduled") &&
+        text_field(record, "package") == package && text_field(record, "dp").empty()) {
+      unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
+                              cycle_at(unit.cycle_starts, index)});
+    } else if (is_log_containing(record, fmt::format("retrying package {} now", package))) {
+      unit.pulled_forward.push_back(index);
+    }
+    const bool processed = is_status(record, model::status_id::kPackageProcessed, package);
+    const bool failed = is_status(record, model::status_id::kPackageFailed, package);
+    if ((!processed && !failed) || !current_attempt) continue;
+    Attempt& attempt = unit.attempts[*current_attempt];
+    attempt.outcome = processed ? Outcome::success : Outcome::failed;
+    attempt.end_record = index;
+    attempt.end_us = record.t_us;
+    if (failed) {
+      const auto insertions = list_field(record, "insertions");
+      if (insertions.size() > 2) attempt.error = parse_number(insertions[2]);
+      attempt.gave_up = insertions.size() > 4 && insertions[4] == "none";
+    }
+  }
+  return unit;
+}
+
+// A DP-level unit: attempts begin with the manager's "Attempting to add or update" line for the
+// DP's share and end with 2330, 2328, a crash, or the next attempt.
+RetryUnit dp_unit(const History& history, const std::string& package, const std::string& dp) {
+  RetryUnit unit;
+  unit.package = package;
+  unit.dp = dp;
+  const auto& records = history.records();
+  for (const size_t index : history.notifications) {
+    const TraceRecord& record = records[index];
+    if (text_field(record, "package") != package) continue;
+    if (text_field(record, "kind") == "refresh" && !names_dp(list_field(record, "dps"), dp)) {
+      continue;
+    }
+    unit.cycle_starts.push_back(index);
+  }
+  const std::string share = history.dp_share(dp);
+  const std::string start_text = fmt::format(
+      "Attempting to add or update package {} on distribution point {}", package, share);
+  const std::string error_text =
+      fmt::format("Cannot copy package {} to distribution point {}.", package, share);
+  std::optional<size_t> open;  // the attempt without an outcome yet
+  for (size_t index = 0; index < records.size(); ++index) {
+    const TraceRecord& record = records[index];
+    const std::string text = is_manager(record) ? text_field(record, "text") : std::string();
+    if (is_event(record, kManagerActorName, "log_line") && text.size() >= start_text.size() &&
+        text.compare(text.size() - start_text.size(), start_text.size(), start_text) == 0) {
+      if (open) unit.attempts[*open].outcome = Outcome::superseded;
+      Attempt attempt;
+      attempt.start_record = index;
+      attempt.start_us = record.t_us;
+      attempt.cycle = cycle_at(unit.cycle_starts, index);
+      open = unit.attempts.size();
+      unit.attempts.push_back(attempt);
+    } else if (open && is_log_containing(record, error_text)) {
+      const size_t at = text.find("Error ");
+      const size_t colon = text.find(':', at);
+      if (at != std::string::npos && colon != std::string::npos) {
+        unit.attempts[*open].error = parse_number(text.substr(at + 6, colon - at - 6));
+      }
+    } else if (open && (is_event(record, "world", "crash") ||
+                        ((is_status(record, model::status_id::kCopiedToDp, package) ||
+                          is_status(record, model::status_id::kCopyToDpFailed, package)) &&
+                         same_path(text_field(record, "dp"), share)))) {
+      Attempt& attempt = unit.attempts[*open];
+      const bool crash = record.event == "crash";
+      attempt.outcome = crash ? Outcome::interrupted
+                        : is_status(record, model::status_id::kCopiedToDp, package)
+                            ? Outcome::success
+                            : Outcome::failed;
+      attempt.gave_up =
+          !crash && attempt.outcome == Outcome::failed && text_field(record, "severity") == "E";
+      attempt.end_record = index;
+      attempt.end_us = record.t_us;
+      open.reset();
+    } else if (is_event(record, kManagerActorName, "retry_scheduled") &&
+               text_field(record, "package") == package &&
+               upper_ascii(text_field(record, "dp")) == upper_ascii(dp)) {
+      unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
+                              cycle_at(unit.cycle_starts, index)});
+    }
+  }
+  if (open) {
+    const bool pass_running = std::any_of(
+        history.passes.begin(), history.passes.end(),
+        [&package](const PassSpan& span) { return span.package == package && !span.end_record; });
+    if (!pass_running) unit.attempts[*open].outcome = Outcome::superseded;
+  }
+  return unit;
+}
+
+// Per-DP policy: a failed pass that copied to DPs failed because of those copies (the source was
+// read); the DPs retry on their own and the package's retries are not used.
+void mark_copy_failures(History& history, size_t package_unit_index) {
+  RetryUnit& unit = history.units[package_unit_index];
+  for (Attempt& attempt : unit.attempts) {
+    if (attempt.outcome != Outcome::failed || !attempt.pass) continue;
+    const PassSpan& span = history.passes[*attempt.pass];
+    const size_t end = span.end_record.value_or(history.records().size());
+    for (size_t each = package_unit_index + 1; each < history.units.size(); ++each) {
+      for (const Attempt& copy : history.units[each].attempts) {
+        if (copy.start_record > span.start_record && copy.start_record < end) {
+          attempt.copies_failed = true;
+        }
+      }
+    }
+    if (attempt.copies_failed) attempt.gave_up = false;
+  }
+}
+
+void read_units(History& history) {
+  const RunResult& run = *history.run;
+  const bool per_dp = run.site.retry_unit == model::RetryUnit::distribution_point;
+  const auto& records = history.records();
+  for (const size_t index : history.notifications) {
+    const TraceRecord& record = records[index];
+    if (text_field(record, "kind") != "create") continue;
+    const std::string package = text_field(record, "package");
+    history.units.push_back(package_unit(history, package));
+    if (!per_dp) continue;
+    const size_t package_unit_index = history.units.size() - 1;
+    const std::vector<std::string> named = list_field(record, "dps");
+    for (const model::DistributionPointDefinition& dp : run.distribution_points) {
+      if (names_dp(named, dp.name)) history.units.push_back(dp_unit(history, package, dp.name));
+    }
+    mark_copy_failures(history, package_unit_index);
+  }
+}
+
+}  // namespace
+
+std::string text_field(const TraceRecord& record, std::string_view key) {
+  const TraceValue* value = find_field(record, key);
+  const auto* text = value ? std::get_if<std::string>(value) : nullptr;
+  return text ? *text : std::string();
+}
+
+std::optional<int64_t> number_field(const TraceRecord& record, std::string_view key) {
+  const TraceValue* value = find_field(record, key);
+  const auto* number = value ? std::get_if<int64_t>(value) : nullptr;
+  return number ? std::optional<int64_t>(*number) : std::nullopt;
+}
+
+std::vector<std::string> list_field(const TraceRecord& record, std::string_view key) {
+  const TraceValue* value = find_field(record, key);
+  const auto* list = value ? std::get_if<std::vector<std::string>>(value) : nullptr;
+  return list ? *list : std::vector<std::string>();
+}
+
+bool is_manager(const TraceRecord& record) { return record.actor == kManagerActorName; }
+
+bool is_event(const TraceRecord& record, std::string_view actor, std::string_view event) {
+  return record.event == event && record.actor == actor;
+}
+
+bool is_status(const TraceRecord& record, uint32_t id, std::string_view package) {
+  if (!is_event(record, kManagerActorName, "status_message")) return false;
+  if (number_field(record, "id") != static_cast<int64_t>(id)) return false;
+  return package.empty() || text_field(record, "package") == package;
+}
+
+bool is_log_containing(const TraceRecord& record, std::string_view needle) {
+  if (!is_event(record, kManagerActorName, "log_line")) return false;
+  return text_field(record, "text").find(needle) != std::string::npos;
+}
+
+bool path_below(std::string_view path, std::string_view folder) {
+  if (folder.empty() || path.size() <= folder.size() + 1) return false;
+  if (path[folder.size()] != '\\' || folder.back() == '\\') return false;
+  return upper_ascii(path.substr(0, folder.size())) == upper_ascii(folder);
+}
+
+bool same_path(std::string_view left, std::string_view right) {
+  return upper_ascii(left) == upper_ascii(right);
+}
+
+std::string relative_below(std::string_view path, std::string_view folder) {
+  DISTSIM_ASSERT(path_below(path, folder));
+  return std::string(path.substr(folder.size() + 1));
+}
+
+std::string History::dp_share(std::string_view dp_name) const {
+  for (const auto& dp : run->distribution_points) {
+    if (same_path(dp.name, dp_name)) return dp.share;
+  }
+  return fmt::format("\\\\{}\\SMSPKGC$", dp_name);
+}
+
+std::string History::dp_of_share(std::string_view share) const {
+  for (const auto& dp : run->distribution_points) {
+    if (same_path(dp.share, share)) return dp.name;
+  }
+  return {};
+}
+
+std::string History::dp_folder(std::string_view package, std::string_view dp_name) const {
+  return fmt::format("{}\\{}", dp_share(dp_name), package);
+}
+
+std::string History::package_copy_path(std::string_view package) const {
+  return fmt::format("{}\\{}.PCK", run->site.package_store, package);
+}
+
+bool History::uses_retry(const RetryUnit& unit, const Attempt& attempt) const {
+  if (attempt.outcome == Outcome::failed) return !attempt.copies_failed;
+  if (attempt.outcome != Outcome::interrupted) return false;
+  // A crash-interrupted attempt counts as failed where the manager retries that unit.
+  return !unit.dp.empty() || run->site.retry_unit == model::RetryUnit::package;
+}
+
+uint64_t History::retries_used_before(const RetryUnit& unit, size_t index) const {
+  uint64_t used = 0;
+  for (size_t each = 0; each < index; ++each) {
+    const Attempt& attempt = unit.attempts[each];
+    if (attempt.cycle == unit.attempts[index].cycle && uses_retry(unit, attempt)) ++used;
+  }
+  return used;
+}
+
+std::optional<TimeUs> History::cycle_first_start(const RetryUnit& unit, size_t cycle) const {
+  for (const Attempt& attempt : unit.attempts) {
+    if (attempt.cycle == cycle) return attempt.start_us;
+  }
+  return std::nullopt;
+}
+
+bool History::manager_down_at(TimeUs t_us) const {
+  const auto& all = records();
+  std::optional<size_t> last_crash;
+  for (const size_t crash : crashes) {
+    if (all[crash].t_us <= t_us) last_crash = crash;
+  }
+  if (!last_crash) return false;
+  // A restart at t_us itself may come after the wake-up at t_us: the process counts as down.
+  return std::none_of(restarts.begin(), restarts.end(), [&](size_t restart) {
+    return restart > *last_crash && all[restart].t_us < t_us;
+  });
+}
+
+History read_history(const RunResult& run) {
+  History history;
+  history.run = &run;
+  history.traced = run.trace.enabled() && !run.trace.truncated();
+  if (!history.traced) return history;
+  read_passes(history);
+  read_units(history);
+  return history;
+}
+
+}  // namespace distsim::sim::invariant_detail

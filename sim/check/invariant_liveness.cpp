@@ -1,0 +1,149 @@
+// liveness: once every holder has let go, no fault is active, the manager runs and no new
+// notification arrives (the quiet time, read from the trace), each package (under a per-DP
+// policy: each DP of it) whose policy still allows a retry is installed within one retry wait
+// plus the time to process every package, twice over (a pass may be running at the quiet time).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/check/expectations.h"
+#include "sim/check/invariants_internal.h"
+
+namespace distsim::sim::invariant_detail {
+namespace {
+
+// The quiet time, or nullopt when the world never gets quiet (a holder keeps a handle, a fault
+// or a crash never ends).
+std::optional<TimeUs> quiet_time(const History& history) {
+  const RunResult& run = *history.run;
+  if (std::any_of(run.open_handles.begin(), run.open_handles.end(),
+                  [](const OpenHandleRecord& entry) { return entry.actor != kManagerActorName; })) {
+    return std::nullopt;
+  }
+  if (!history.crashes.empty() &&
+      (history.restarts.empty() || history.restarts.back() < history.crashes.back())) {
+    return std::nullopt;
+  }
+  TimeUs quiet_us = 0;
+  int64_t faults_active = 0;
+  for (const TraceRecord& record : history.records()) {
+    const bool holder = !is_manager(record) && record.actor != "world";
+    const bool world_change = record.actor == "world" && record.event != "crash";
+    if (holder || world_change) quiet_us = std::max(quiet_us, record.t_us);
+    if (record.actor == "world" && record.event == "fault_start") ++faults_active;
+    if (record.actor == "world" && record.event == "fault_end") --faults_active;
+  }
+  if (faults_active > 0) return std::nullopt;
+  return quiet_us;
+}
+
+TimeUs transfer_us(uint64_t bytes, uint64_t bytes_per_second) {
+  const uint64_t rate = std::max<uint64_t>(bytes_per_second, 1);
+  return static_cast<TimeUs>(bytes / rate * 1'000'000 +
+                             (bytes % rate * 1'000'000 + rate - 1) / rate);
+}
+
+// Reading, compressing and copying every package to every DP, one after the other.
+TimeUs processing_time(const History& history) {
+  const RunResult& run = *history.run;
+  uint64_t slowest_dp = UINT64_MAX;
+  for (const auto& dp : run.distribution_points)
+    slowest_dp = std::min(slowest_dp, dp.bandwidth_bytes_per_second);
+  TimeUs total_us = model::kMicrosecondsPerMinute;
+  for (const auto& [package, source] : history.sources) {
+    uint64_t bytes = 0;
+    for (const auto& [path, content] : run.final_files) {
+      if (path_below(path, source)) bytes += content.size_bytes;
+    }
+    total_us += 2 * transfer_us(bytes, run.site.read_bandwidth_bytes_per_second);
+    if (slowest_dp != UINT64_MAX) {
+      total_us +=
+          static_cast<TimeUs>(run.distribution_points.size()) * transfer_us(bytes, slowest_dp);
+    }
+  }
+  return total_us;
+}
+
+// Whether the unit's policy still allows it a retry after what the trace shows.
+bool may_retry(const History& history, const RetryUnit& unit) {
+  if (unit.attempts.empty()) return true;
+  const auto& policy = history.run->site.retry;
+  const size_t cycle = unit.attempts.back().cycle;
+  uint64_t used = 0;
+  std::optional<int64_t> last_error;
+  for (const Attempt& attempt : unit.attempts) {
+    if (attempt.cycle != cycle) continue;
+    if (attempt.gave_up) return false;
+    if (history.uses_retry(unit, attempt)) ++used;
+    if (attempt.error) last_error = attempt.error;
+  }
+  if (policy.retry_count_max && used > *policy.retry_count_max) return false;
+  if (!policy.retry_on.empty() && last_error &&
+      std::none_of(policy.retry_on.begin(), policy.retry_on.end(), [&](model::Win32Error error) {
+        return model::win32_code(error) == *last_error;
+      })) {
+    return false;
+  }
+  if (policy.deadline_us) {
+    const auto first_us = history.cycle_first_start(unit, cycle);
+    if (first_us && *first_us + *policy.deadline_us < history.run->until_us) return false;
+  }
+  return true;
+}
+
+uint64_t attempts_in_last_cycle(const RetryUnit& unit) {
+  if (unit.attempts.empty()) return 0;
+  return static_cast<uint64_t>(std::count_if(
+      unit.attempts.begin(), unit.attempts.end(),
+      [&](const Attempt& attempt) { return attempt.cycle == unit.attempts.back().cycle; }));
+}
+
+const model::PackageStatus* status_of(const RunResult& run, const std::string& package) {
+  for (const auto& status : run.packages) {
+    if (status.id == package) return &status;
+  }
+  return nullptr;
+}
+
+bool installed(const RunResult& run, const RetryUnit& unit) {
+  const model::PackageStatus* status = status_of(run, unit.package);
+  if (status == nullptr) return false;
+  if (unit.dp.empty()) return status->state == model::PackageState::installed;
+  return std::any_of(status->distribution_points.begin(), status->distribution_points.end(),
+                     [&](const model::DpStatus& dp) {
+                       return same_path(dp.dp_name, unit.dp) &&
+                              dp.state == model::DpState::installed;
+                     });
+}
+
+}  // namespace
+
+void check_liveness(const History& history, Violations& violations) {
+  if (!history.traced) return;
+  const auto quiet_us = quiet_time(history);
+  if (!quiet_us) return;
+  const RunResult& run = *history.run;
+  const bool per_dp = run.site.retry_unit == model::RetryUnit::distribution_point;
+  const TimeUs processing_us = processing_time(history);
+  std::map<std::string, bool> package_may_retry;
+  for (const RetryUnit& unit : history.units) {
+    if (unit.dp.empty()) package_may_retry[unit.package] = may_retry(history, unit);
+  }
+  for (const RetryUnit& unit : history.units) {
+    if (per_dp && unit.dp.empty()) continue;  // per-DP: the DPs are judged
+    if (installed(run, unit) || !package_may_retry[unit.package] || !may_retry(history, unit)) {
+      continue;
+    }
+    const TimeUs wait_us = longest_delay(run.site.retry, attempts_in_last_cycle(unit) + 1);
+    const TimeUs by_us = *quiet_us + wait_us + 2 * processing_us;
+    if (by_us >= run.until_us) continue;
+    violations.push_back(
+        {"liveness",
+         fmt::format("{} is not installed at the end although everything let go at {} and its "
+                     "policy still allows a retry; it should have been installed by {}",
+                     unit.name(), clock_text(*quiet_us), clock_text(by_us)),
+         by_us});
+  }
+}
+
+}  // namespace distsim::sim::invariant_detail

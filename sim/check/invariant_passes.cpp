@@ -1,0 +1,118 @@
+// pass_messages: every pass the trace shows starts with exactly one 2300 and, unless a crash cut
+// it short or the run ended first, ends with exactly one 2301 or 2302 of its package; no 2300,
+// 2301 or 2302 is raised outside a pass. Without a trace, the same pairing is judged from the
+// status messages and the crash positions alone.
+#include <fmt/format.h>
+
+#include "model/status_message.h"
+#include "sim/check/expectations.h"
+#include "sim/check/invariants_internal.h"
+
+namespace distsim::sim::invariant_detail {
+namespace {
+
+bool is_pass_message(const TraceRecord& record) {
+  return is_status(record, model::status_id::kPackageProcessingStarted) ||
+         is_status(record, model::status_id::kPackageProcessed) ||
+         is_status(record, model::status_id::kPackageFailed);
+}
+
+void judge_traced(const History& history, Violations& violations) {
+  const auto& records = history.records();
+  std::map<std::string, size_t> latest;  // package -> its latest pass begun so far
+  std::vector<uint32_t> starts(history.passes.size(), 0);
+  std::vector<uint32_t> ends(history.passes.size(), 0);
+  size_t next_pass = 0;
+  for (size_t index = 0; index < records.size(); ++index) {
+    const TraceRecord& record = records[index];
+    while (next_pass < history.passes.size() && history.passes[next_pass].start_record <= index) {
+      latest[history.passes[next_pass].package] = next_pass;
+      ++next_pass;
+    }
+    if (!is_pass_message(record)) continue;
+    const std::string package = text_field(record, "package");
+    const auto id = number_field(record, "id").value_or(0);
+    const auto found = latest.find(package);
+    const bool in_pass =
+        found != latest.end() && (!history.passes[found->second].end_record ||
+                                  *history.passes[found->second].end_record > index);
+    if (!in_pass) {
+      violations.push_back(
+          {"pass_messages", fmt::format("{}: {} raised outside a pass", package, id), record.t_us});
+      continue;
+    }
+    ++(id == model::status_id::kPackageProcessingStarted ? starts : ends)[found->second];
+  }
+  for (size_t pass = 0; pass < history.passes.size(); ++pass) {
+    const PassSpan& span = history.passes[pass];
+    if (span.dp_retries) {  // DP retries on their own threads raise no pass messages
+      if (starts[pass] + ends[pass] == 0) continue;
+      violations.push_back(
+          {"pass_messages",
+           fmt::format("the DP retries of {} that began at {} raised {} pass "
+                       "messages",
+                       span.package, clock_text(span.start_us), starts[pass] + ends[pass]),
+           span.start_us});
+      continue;
+    }
+    if (starts[pass] != 1) {
+      violations.push_back({"pass_messages",
+                            fmt::format("the pass of {} that began at {} raised {} 2300 messages",
+                                        span.package, clock_text(span.start_us), starts[pass]),
+                            span.start_us});
+    }
+    const bool must_end = span.end_record && !span.interrupted;
+    if (ends[pass] != (must_end ? 1u : 0u)) {
+      violations.push_back({"pass_messages",
+                            fmt::format("the pass of {} that began at {} raised {} 2301/2302 "
+                                        "messages",
+                                        span.package, clock_text(span.start_us), ends[pass]),
+                            span.end_record ? span.end_us : span.start_us});
+    }
+  }
+}
+
+void judge_untraced(const RunResult& run, Violations& violations) {
+  std::map<std::string, int64_t> open_passes;  // 2300 minus (2301 + 2302), per package
+  size_t next_crash = 0;
+  for (size_t index = 0; index < run.status_messages.size(); ++index) {
+    const auto& message = run.status_messages[index];
+    // A crash ends every pass without its closing message.
+    for (; next_crash < run.crash_message_counts.size() &&
+           run.crash_message_counts[next_crash] <= index;
+         ++next_crash) {
+      open_passes.clear();
+    }
+    int64_t& open = open_passes[message.package_id];
+    if (message.id == model::status_id::kPackageProcessingStarted) {
+      if (open != 0) {
+        violations.push_back(
+            {"pass_messages",
+             fmt::format("{}: 2300 raised while a pass was already running", message.package_id),
+             message.t_us});
+      }
+      ++open;
+    } else if (message.id == model::status_id::kPackageProcessed ||
+               message.id == model::status_id::kPackageFailed) {
+      if (open != 1) {
+        violations.push_back(
+            {"pass_messages",
+             fmt::format("{}: {} raised without a running pass", message.package_id, message.id),
+             message.t_us});
+      }
+      --open;
+    }
+  }
+}
+
+}  // namespace
+
+void check_pass_messages(const History& history, Violations& violations) {
+  if (history.traced) {
+    judge_traced(history, violations);
+  } else {
+    judge_untraced(*history.run, violations);
+  }
+}
+
+}  // namespace distsim::sim::invariant_detail

@@ -1,0 +1,252 @@
+// The retry checkers over each retry unit's attempts: retry_bound (attempts per cycle, and every
+// retry due within the deadline), retry_give_up (the manager gave up only where the policy says
+// so) and retry_wait (each wait within the policy's analytic bounds, and the retry starting when
+// it falls due). The bounds are derived here from the policy's definition, not taken from the
+// model, so a wrong delay in the model shows up as a finding.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "sim/check/expectations.h"
+#include "sim/check/invariants_internal.h"
+
+namespace distsim::sim::invariant_detail {
+namespace {
+
+constexpr TimeUs kSaturated = std::numeric_limits<TimeUs>::max() / 4;
+
+TimeUs saturating_times(TimeUs value, TimeUs factor) {
+  return value > kSaturated / std::max<TimeUs>(factor, 1) ? kSaturated : value * factor;
+}
+
+TimeUs capped(const model::RetryPolicy& policy, TimeUs delay_us) {
+  const TimeUs at_most = std::min(delay_us, model::kRetryDelayMaxUs);
+  return policy.max_delay_us ? std::min(at_most, *policy.max_delay_us) : at_most;
+}
+
+// delay * (multiplier/1000)^(retry_number-1), each step rounded down to whole microseconds and
+// capped, as retry_policy.h defines it.
+TimeUs base_delay(const model::RetryPolicy& policy, uint64_t retry_number) {
+  TimeUs delay_us = policy.delay_us;
+  if (policy.backoff == model::Backoff::exponential) {
+    const auto multiplier = static_cast<TimeUs>(policy.multiplier_milli);
+    for (uint64_t step = 1; step < retry_number; ++step) {
+      const TimeUs next_us =
+          saturating_times(delay_us / 1000, multiplier) + (delay_us % 1000) * multiplier / 1000;
+      if (capped(policy, next_us) == capped(policy, delay_us) && step > 64) break;  // fixpoint
+      delay_us = std::min(next_us, kSaturated);
+    }
+  }
+  return capped(policy, delay_us);
+}
+
+std::string policy_count_text(const model::RetryPolicy& policy) {
+  return policy.retry_count_max ? fmt::format("{}", *policy.retry_count_max) : "unlimited";
+}
+
+std::string range_text(const DelayRange& range) {
+  return range.low_us == range.high_us
+             ? duration_text(range.low_us)
+             : fmt::format("{}..{}", duration_text(range.low_us), duration_text(range.high_us));
+}
+
+void check_attempt_count(const History& history, const RetryUnit& unit, Violations& violations) {
+  const auto& policy = history.run->site.retry;
+  if (!policy.retry_count_max) return;
+  const uint64_t most = uint64_t{*policy.retry_count_max} + 1;
+  // Under a per-DP policy the package's own retries are its failed passes: passes that copy to
+  // DPs whose retries fell due use none of them.
+  const bool failures_only =
+      unit.dp.empty() && history.run->site.retry_unit == model::RetryUnit::distribution_point;
+  std::map<size_t, uint64_t> per_cycle;
+  for (const Attempt& attempt : unit.attempts) {
+    if (failures_only && !history.uses_retry(unit, attempt)) continue;
+    const uint64_t count = ++per_cycle[attempt.cycle];
+    if (count != most + 1) continue;
+    violations.push_back(
+        {"retry_bound",
+         fmt::format("{} made attempt {} of one retry cycle{}; the policy allows at most {}",
+                     unit.name(), count, failures_only ? " (counting failed passes)" : "", most),
+         failures_only ? attempt.end_us : attempt.start_us});
+  }
+}
+
+void check_deadline(const History& history, const RetryUnit& unit, Violations& violations) {
+  const auto& deadline_us = history.run->site.retry.deadline_us;
+  if (!deadline_us) return;
+  for (const ScheduledRetry& retry : unit.retries) {
+    const auto first_us = history.cycle_first_start(unit, retry.cycle);
+    if (!first_us || retry.at_us - *first_us <= *deadline_us) continue;
+    violations.push_back(
+        {"retry_bound",
+         fmt::format("{}: a retry due at {} is {} after the cycle's first attempt began; the "
+                     "deadline is {}",
+                     unit.name(), clock_text(retry.at_us), duration_text(retry.at_us - *first_us),
+                     duration_text(*deadline_us)),
+         retry.t_us});
+  }
+}
+
+// The wait decided before `retry` of the unit's cycle, 0 when it is the cycle's first.
+TimeUs previous_delay(const RetryUnit& unit, size_t retry_index) {
+  if (retry_index == 0) return 0;
+  const ScheduledRetry& before = unit.retries[retry_index - 1];
+  return before.cycle == unit.retries[retry_index].cycle ? before.at_us - before.t_us : 0;
+}
+
+void check_give_ups(const History& history, const RetryUnit& unit, Violations& violations) {
+  const auto& policy = history.run->site.retry;
+  for (size_t index = 0; index < unit.attempts.size(); ++index) {
+    const Attempt& attempt = unit.attempts[index];
+    if (!attempt.gave_up) continue;
+    const uint64_t retries = history.retries_used_before(unit, index);
+    if (policy.retry_count_max && retries >= *policy.retry_count_max) continue;
+    if (!policy.retry_on.empty() &&
+        (!attempt.error ||
+         std::none_of(policy.retry_on.begin(), policy.retry_on.end(), [&](model::Win32Error e) {
+           return model::win32_code(e) == *attempt.error;
+         }))) {
+      continue;  // not retryable (or the error is not in the trace: no judgement)
+    }
+    const auto first_us = history.cycle_first_start(unit, attempt.cycle);
+    if (policy.deadline_us && first_us) {
+      TimeUs previous_us = 0;
+      for (size_t each = 0; each < unit.retries.size(); ++each) {
+        if (unit.retries[each].record < attempt.start_record &&
+            unit.retries[each].cycle == attempt.cycle) {
+          previous_us = unit.retries[each].at_us - unit.retries[each].t_us;
+        }
+      }
+      const TimeUs longest_us = delay_range(policy, retries + 1, previous_us).high_us;
+      if (attempt.end_us + longest_us - *first_us > *policy.deadline_us) continue;
+    }
+    violations.push_back({"retry_give_up",
+                          fmt::format("{} gave up after {} retries of {} although the policy "
+                                      "still allows a retry",
+                                      unit.name(), retries, policy_count_text(policy)),
+                          attempt.end_us});
+  }
+}
+
+// Whether the manager could not start a pass of `package` at at_us: the process was down, the
+// package was in a pass, or every processing thread was busy.
+bool busy_at(const History& history, const std::string& package, TimeUs at_us) {
+  if (history.manager_down_at(at_us)) return true;
+  uint32_t running = 0;
+  for (const PassSpan& pass : history.passes) {
+    const bool over_at = pass.start_us <= at_us && (!pass.end_record || pass.end_us >= at_us);
+    if (!over_at) continue;
+    if (pass.package == package && pass.start_us < at_us) return true;
+    if (pass.package != package && !pass.dp_retries) ++running;  // DP retries take no thread
+  }
+  return running >= history.run->site.max_packages;
+}
+
+void check_retry_start(const History& history, const RetryUnit& unit, size_t retry_index,
+                       uint64_t retry_number, Violations& violations) {
+  const ScheduledRetry& retry = unit.retries[retry_index];
+  const auto next = std::find_if(unit.attempts.begin(), unit.attempts.end(),
+                                 [&](const Attempt& a) { return a.start_record > retry.record; });
+  const bool same_cycle = next != unit.attempts.end() && next->cycle == retry.cycle;
+  if (next != unit.attempts.end() && !same_cycle) return;  // an update or refresh superseded it
+  const bool pulled =
+      std::any_of(unit.pulled_forward.begin(), unit.pulled_forward.end(), [&](size_t record) {
+        return record > retry.record && (!same_cycle || record < next->start_record);
+      });
+  if (same_cycle && next->start_us < retry.at_us) {
+    if (pulled && next->start_us - retry.t_us >= history.run->site.retry_on_wake_min_us) return;
+    violations.push_back(
+        {"retry_wait",
+         fmt::format("{}: retry {} began at {}, before it fell due at {}", unit.name(),
+                     retry_number, clock_text(next->start_us), clock_text(retry.at_us)),
+         next->start_us});
+    return;
+  }
+  if (pulled || retry.at_us >= history.run->until_us) return;
+  const bool new_cycle =
+      std::any_of(unit.cycle_starts.begin(), unit.cycle_starts.end(), [&](size_t start) {
+        return start > retry.record && history.records()[start].t_us <= retry.at_us;
+      });
+  if (new_cycle) return;  // an update or refresh superseded the retry before it fell due
+  if (busy_at(history, unit.package, retry.at_us)) return;
+  const bool pass_started =
+      std::any_of(history.passes.begin(), history.passes.end(), [&](const PassSpan& pass) {
+        return pass.package == unit.package && pass.start_us == retry.at_us;
+      });
+  if (pass_started) return;
+  violations.push_back({"retry_wait",
+                        fmt::format("{}: retry {} fell due at {} with the manager free, but no "
+                                    "pass began then",
+                                    unit.name(), retry_number, clock_text(retry.at_us)),
+                        retry.at_us});
+}
+
+void check_waits(const History& history, const RetryUnit& unit, Violations& violations) {
+  const auto& policy = history.run->site.retry;
+  for (size_t index = 0; index < unit.retries.size(); ++index) {
+    const ScheduledRetry& retry = unit.retries[index];
+    std::optional<size_t> failed;
+    for (size_t each = 0; each < unit.attempts.size(); ++each) {
+      const Attempt& attempt = unit.attempts[each];
+      if (attempt.outcome == Outcome::failed && attempt.end_record < retry.record) failed = each;
+    }
+    if (!failed) continue;  // retry_messages reports a retry without a failure
+    const uint64_t number = history.retries_used_before(unit, *failed) + 1;
+    const DelayRange range = delay_range(policy, number, previous_delay(unit, index));
+    const TimeUs waited_us = retry.at_us - retry.t_us;
+    const auto slack = static_cast<TimeUs>(number);  // whole-microsecond rounding per step
+    if (waited_us + slack < range.low_us || waited_us > range.high_us + slack) {
+      violations.push_back({"retry_wait",
+                            fmt::format("{}: retry {} waits {}; the policy allows {}", unit.name(),
+                                        number, duration_text(waited_us), range_text(range)),
+                            retry.t_us});
+    }
+    check_retry_start(history, unit, index, number, violations);
+  }
+}
+
+}  // namespace
+
+DelayRange delay_range(const model::RetryPolicy& policy, uint64_t retry_number,
+                       TimeUs previous_delay_us) {
+  const TimeUs base_us = base_delay(policy, std::max<uint64_t>(retry_number, 1));
+  switch (policy.jitter) {
+    case model::Jitter::none:
+      return {base_us, base_us};
+    case model::Jitter::full:
+      return {0, base_us};
+    case model::Jitter::equal:
+      return {base_us / 2, base_us};
+    case model::Jitter::decorrelated: {
+      const TimeUs low_us = policy.delay_us;
+      const TimeUs high_us = saturating_times(std::max(previous_delay_us, policy.delay_us), 3);
+      return {capped(policy, low_us), capped(policy, std::max(low_us, high_us))};
+    }
+  }
+  return {0, kSaturated};
+}
+
+TimeUs longest_delay(const model::RetryPolicy& policy, uint64_t retry_number) {
+  TimeUs longest_us = 0;
+  TimeUs previous_us = 0;
+  const uint64_t steps = std::min<uint64_t>(std::max<uint64_t>(retry_number, 1), 100'000);
+  for (uint64_t number = 1; number <= steps; ++number) {
+    const TimeUs high_us = delay_range(policy, number, previous_us).high_us;
+    if (high_us == previous_us && number > 64) break;  // no longer growing
+    longest_us = std::max(longest_us, high_us);
+    previous_us = high_us;
+  }
+  return longest_us;
+}
+
+void check_retry_units(const History& history, Violations& violations) {
+  for (const RetryUnit& unit : history.units) {
+    check_attempt_count(history, unit, violations);
+    check_deadline(history, unit, violations);
+    check_give_ups(history, unit, violations);
+    check_waits(history, unit, violations);
+  }
+}
+
+}  // namespace distsim::sim::invariant_detail

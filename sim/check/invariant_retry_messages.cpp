@@ -1,0 +1,165 @@
+// retry_count_text: the retry counts people read (2302's "retries so far" insertion, and the
+// Distmgr.log lines of a failed pass or a failed DP copy) equal the failed attempts of that retry
+// cycle that the trace shows, and the announced wait equals the retry actually scheduled.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/status_message.h"
+#include "sim/check/invariants_internal.h"
+
+namespace distsim::sim::invariant_detail {
+namespace {
+
+// The whole number that follows `prefix` in `text`, if any.
+std::optional<uint64_t> number_after(std::string_view text, std::string_view prefix) {
+  const size_t at = text.find(prefix);
+  if (at == std::string_view::npos) return std::nullopt;
+  size_t index = at + prefix.size();
+  if (index >= text.size() || text[index] < '0' || text[index] > '9') return std::nullopt;
+  uint64_t value = 0;
+  for (; index < text.size() && text[index] >= '0' && text[index] <= '9'; ++index) {
+    if (value > UINT64_MAX / 10 - 9) return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(text[index] - '0');
+  }
+  return value;
+}
+
+// The word that follows `prefix` in `text` up to `end` ("unlimited", "20").
+std::string word_after(std::string_view text, std::string_view prefix, char end) {
+  const size_t at = text.find(prefix);
+  if (at == std::string_view::npos) return {};
+  const size_t from = at + prefix.size();
+  const size_t to = text.find(end, from);
+  return std::string(text.substr(from, to == std::string_view::npos ? to : to - from));
+}
+
+// The manager's last log line before `record` containing `needle`, if any since `since`.
+std::optional<size_t> log_before(const History& history, size_t since, size_t record,
+                                 std::string_view needle) {
+  for (size_t index = record; index-- > since;) {
+    if (is_log_containing(history.records()[index], needle)) return index;
+  }
+  return std::nullopt;
+}
+
+// Failed attempts of the cycle current at `record` that came before attempt `index`.
+uint64_t expected_retries(const History& history, const RetryUnit& unit, size_t index,
+                          size_t record) {
+  size_t cycle = 0;
+  for (size_t each = 0; each < unit.cycle_starts.size(); ++each) {
+    if (unit.cycle_starts[each] < record) cycle = each;
+  }
+  uint64_t used = 0;
+  for (size_t each = 0; each < index; ++each) {
+    const Attempt& attempt = unit.attempts[each];
+    if (attempt.cycle == cycle && history.uses_retry(unit, attempt)) ++used;
+  }
+  return used;
+}
+
+void mismatch(Violations& violations, const std::string& what, uint64_t shown, uint64_t expected,
+              TimeUs t_us) {
+  violations.push_back({"retry_count_text",
+                        fmt::format("{} shows {} retries; the trace shows {} failed attempts "
+                                    "before it in this retry cycle",
+                                    what, shown, expected),
+                        t_us});
+}
+
+void check_package_failure(const History& history, const RetryUnit& unit, size_t index,
+                           Violations& violations) {
+  const Attempt& attempt = unit.attempts[index];
+  const TraceRecord& message = history.records()[*attempt.end_record];
+  const uint64_t expected = expected_retries(history, unit, index, *attempt.end_record);
+  const auto insertions = list_field(message, "insertions");
+  const auto shown = insertions.size() > 3 ? number_after(insertions[3], "") : std::nullopt;
+  if (!shown || *shown != expected) {
+    mismatch(violations, fmt::format("2302 for {}", unit.package), shown.value_or(0), expected,
+             attempt.end_us);
+  }
+  const std::string needle =
+      fmt::format("Failed to process package {} (retries so far: ", unit.package);
+  const auto line = log_before(history, attempt.start_record, *attempt.end_record, needle);
+  if (!line) return;
+  const std::string text = text_field(history.records()[*line], "text");
+  const auto logged = number_after(text, needle);
+  if (!logged || *logged != expected) {
+    mismatch(violations, fmt::format("Distmgr.log for {}", unit.package), logged.value_or(0),
+             expected, attempt.end_us);
+  }
+  const auto& policy = history.run->site.retry;
+  const std::string most = policy.retry_count_max ? fmt::format("{}", *policy.retry_count_max)
+                                                  : std::string("unlimited");
+  const std::string logged_most = word_after(text, fmt::format("{} of ", logged.value_or(0)), ')');
+  if (logged_most != most) {
+    violations.push_back({"retry_count_text",
+                          fmt::format("Distmgr.log for {} gives the retry limit as '{}'; the "
+                                      "policy's is {}",
+                                      unit.package, logged_most, most),
+                          attempt.end_us});
+  }
+}
+
+void check_dp_failure(const History& history, const RetryUnit& unit, size_t index,
+                      Violations& violations) {
+  const Attempt& attempt = unit.attempts[index];
+  const uint64_t before = expected_retries(history, unit, index, *attempt.end_record);
+  const std::string share = history.dp_share(unit.dp);
+  const std::string needle =
+      attempt.gave_up
+          ? fmt::format("Package {} failed on distribution point {} after ", unit.package, share)
+          : fmt::format("Will retry package {} on distribution point {} in ", unit.package, share);
+  const auto line = log_before(history, attempt.start_record, *attempt.end_record, needle);
+  const std::string what = fmt::format("Distmgr.log for {}", unit.name());
+  if (!line) {
+    violations.push_back(
+        {"retry_count_text",
+         fmt::format("{} has no line starting '{}' for the failed copy", what, needle),
+         attempt.end_us});
+    return;
+  }
+  const std::string text = text_field(history.records()[*line], "text");
+  if (attempt.gave_up) {
+    const auto shown = number_after(text, needle);
+    if (!shown || *shown != before)
+      mismatch(violations, what, shown.value_or(0), before, attempt.end_us);
+    return;
+  }
+  const auto shown = number_after(text, "(retry ");
+  if (!shown || *shown != before + 1) {
+    mismatch(violations, what + " (counting this one)", shown.value_or(0), before + 1,
+             attempt.end_us);
+  }
+  const auto seconds = number_after(text, needle);
+  const auto retry = std::find_if(unit.retries.begin(), unit.retries.end(), [&](const auto& each) {
+    return each.record > *attempt.end_record;
+  });
+  if (!seconds || retry == unit.retries.end() || retry->t_us != attempt.end_us) return;
+  const TimeUs waited_s = (retry->at_us - retry->t_us) / model::kMicrosecondsPerSecond;
+  if (static_cast<TimeUs>(*seconds) != waited_s) {
+    violations.push_back({"retry_count_text",
+                          fmt::format("{} announces a wait of {} seconds; the retry was "
+                                      "scheduled {} seconds later",
+                                      what, *seconds, waited_s),
+                          attempt.end_us});
+  }
+}
+
+}  // namespace
+
+void check_retry_messages(const History& history, Violations& violations) {
+  for (const RetryUnit& unit : history.units) {
+    for (size_t index = 0; index < unit.attempts.size(); ++index) {
+      const Attempt& attempt = unit.attempts[index];
+      if (attempt.outcome != Outcome::failed || !attempt.end_record) continue;
+      if (unit.dp.empty()) {
+        check_package_failure(history, unit, index, violations);
+      } else {
+        check_dp_failure(history, unit, index, violations);
+      }
+    }
+  }
+}
+
+}  // namespace distsim::sim::invariant_detail

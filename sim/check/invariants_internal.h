@@ -1,0 +1,139 @@
+// The history the invariant checkers share, read once from a run's trace: notifications (where
+// retry cycles begin), passes, crashes, and per retry unit (a package, or one DP of a package
+// under a per-DP policy) its attempts with their outcomes and its scheduled retries. Only
+// sim/check/invariant*.cpp include it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/check/invariants.h"
+#include "sim/core/trace.h"
+#include "sim/world/world.h"
+
+namespace distsim::sim::invariant_detail {
+
+// --- trace records
+[[nodiscard]] std::string text_field(const TraceRecord& record, std::string_view key);
+[[nodiscard]] std::optional<int64_t> number_field(const TraceRecord& record, std::string_view key);
+[[nodiscard]] std::vector<std::string> list_field(const TraceRecord& record, std::string_view key);
+[[nodiscard]] bool is_manager(const TraceRecord& record);
+[[nodiscard]] bool is_event(const TraceRecord& record, std::string_view actor,
+                            std::string_view event);
+// A status message record of the manager with this ID (and package, when given).
+[[nodiscard]] bool is_status(const TraceRecord& record, uint32_t id, std::string_view package = {});
+// A Distmgr.log line of the manager containing `needle`.
+[[nodiscard]] bool is_log_containing(const TraceRecord& record, std::string_view needle);
+
+// --- paths, compared case-insensitively as Windows does
+// True when `path` lies strictly below `folder`.
+[[nodiscard]] bool path_below(std::string_view path, std::string_view folder);
+[[nodiscard]] bool same_path(std::string_view left, std::string_view right);
+// `path` without `folder` and its separator; requires path_below(path, folder).
+[[nodiscard]] std::string relative_below(std::string_view path, std::string_view folder);
+
+// --- the history
+enum class Outcome {
+  success,      // package: 2301; DP: 2330
+  failed,       // package: 2302; DP: 2328
+  interrupted,  // a crash ended it first
+  superseded,   // ended without an outcome after an update or refresh restarted its cycle
+  running,      // still running at the end of the run
+};
+
+struct PassSpan {
+  std::string package;
+  size_t start_record = 0;
+  TimeUs start_us = 0;
+  std::optional<size_t> end_record;  // the pass_end, or the crash that cut it short
+  TimeUs end_us = 0;                 // valid with end_record
+  bool interrupted = false;
+  // Per-DP policy: DP retries copying without a processing thread (no 2300/2301/2302).
+  bool dp_retries = false;
+};
+
+struct Attempt {
+  size_t start_record = 0;
+  TimeUs start_us = 0;
+  size_t cycle = 0;  // index into RetryUnit::cycle_starts
+  Outcome outcome = Outcome::running;
+  std::optional<size_t> end_record;  // the message or crash that decided the outcome
+  TimeUs end_us = 0;
+  std::optional<int64_t> error;  // Win32 code of a failure, when the trace shows it
+  bool gave_up = false;          // failed and the manager said it will not retry
+  std::optional<size_t> pass;    // index into History::passes
+  // Per-DP policy, package level: the pass failed because DP copies failed, which the DPs'
+  // own retries handle; it uses none of the package's retries.
+  bool copies_failed = false;
+};
+
+struct ScheduledRetry {
+  size_t record = 0;
+  TimeUs t_us = 0;   // when the failed attempt ended and the retry was decided
+  TimeUs at_us = 0;  // when the retry falls due
+  size_t cycle = 0;
+};
+
+struct RetryUnit {
+  std::string package;
+  std::string dp;                    // empty: the package itself
+  std::vector<size_t> cycle_starts;  // notification records, in order
+  std::vector<Attempt> attempts;
+  std::vector<ScheduledRetry> retries;
+  std::vector<size_t> pulled_forward;  // log records: a waiting retry ran early for other work
+  [[nodiscard]] std::string name() const { return dp.empty() ? package : package + " on " + dp; }
+};
+
+struct History {
+  const RunResult* run = nullptr;
+  bool traced = false;                         // the trace is enabled and complete
+  std::map<std::string, std::string> sources;  // package -> source folder
+  std::vector<size_t> notifications;           // record indices
+  std::vector<PassSpan> passes;
+  std::vector<size_t> crashes;
+  std::vector<size_t> restarts;
+  std::vector<RetryUnit> units;
+
+  [[nodiscard]] const std::vector<TraceRecord>& records() const { return run->trace.records(); }
+  [[nodiscard]] std::string dp_share(std::string_view dp_name) const;
+  [[nodiscard]] std::string dp_of_share(std::string_view share) const;  // "" when unknown
+  [[nodiscard]] std::string dp_folder(std::string_view package, std::string_view dp_name) const;
+  [[nodiscard]] std::string package_copy_path(std::string_view package) const;
+  // Whether a failed or interrupted attempt of `unit` uses one of its retries.
+  [[nodiscard]] bool uses_retry(const RetryUnit& unit, const Attempt& attempt) const;
+  // Attempts of the unit's `cycle` before attempt `index` that used a retry.
+  [[nodiscard]] uint64_t retries_used_before(const RetryUnit& unit, size_t index) const;
+  // When the first attempt of the unit's cycle started (nullopt: none yet).
+  [[nodiscard]] std::optional<TimeUs> cycle_first_start(const RetryUnit& unit, size_t cycle) const;
+  // The manager process is down at `t_us` (a crash at or before it, no restart before it).
+  [[nodiscard]] bool manager_down_at(TimeUs t_us) const;
+};
+
+[[nodiscard]] History read_history(const RunResult& run);
+
+// --- the retry policy's analytic bounds, derived from its definition (not from the model)
+struct DelayRange {
+  TimeUs low_us = 0;
+  TimeUs high_us = 0;
+};
+// The wait before retry `retry_number` (1-based) after a wait of `previous_delay_us`.
+[[nodiscard]] DelayRange delay_range(const model::RetryPolicy& policy, uint64_t retry_number,
+                                     TimeUs previous_delay_us);
+// The policy's largest single wait for retries 1..retry_number.
+[[nodiscard]] TimeUs longest_delay(const model::RetryPolicy& policy, uint64_t retry_number);
+
+// --- the checkers
+using Violations = std::vector<InvariantViolation>;
+void check_handles(const History& history, Violations& violations);
+void check_dp_content(const History& history, Violations& violations);
+void check_retry_units(const History& history, Violations& violations);
+void check_retry_messages(const History& history, Violations& violations);
+void check_pass_messages(const History& history, Violations& violations);
+void check_liveness(const History& history, Violations& violations);
+
+}  // namespace distsim::sim::invariant_detail

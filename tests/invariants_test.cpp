@@ -1,0 +1,400 @@
+// Every invariant checker caught in the act: a clean hand-written history (a KB Q207416 story: a
+// pass fails on a locked file, the hourly retry installs the package) passes them all, and each
+// test plants exactly one violation and asserts its checker's name, time and message.
+#include "sim/check/invariants.h"
+
+#include <catch2/catch.hpp>
+
+#include "history_builder.h"
+#include "sim/check/expectations.h"
+#include "sim/check/invariants_internal.h"
+
+namespace distsim::testing {
+namespace {
+
+using sim::InvariantViolation;
+
+const std::string kPackage = "S0100001";
+const std::string kSource = "C:\\Src";
+const std::string kFileA = "C:\\Src\\a.cab";
+const std::string kFileB = "C:\\Src\\b.cab";
+const std::string kShare = "\\\\DP01\\SMSPKGC$";
+const std::string kFolder = "\\\\DP01\\SMSPKGC$\\S0100001";
+constexpr TimeUs kFailedAt = kSecond;
+constexpr TimeUs kRetryAt = kFailedAt + kHour;
+
+// What a test changes in the story; the defaults tell the clean one.
+struct Story {
+  model::RetryPolicy policy = model::profile_defaults(model::Profile::sms2).retry;
+  TimeUs retry_due_us = kRetryAt;     // when the retry is scheduled for
+  TimeUs second_start_us = kRetryAt;  // when the second pass begins
+  std::string retries_shown = "0";    // 2302's "retries so far"
+  bool give_up = false;               // the first failure is final: no second pass
+  int64_t leaked_handle = 0;          // a manager handle of pass 2 never closed (3..6)
+  std::optional<TimeUs> crash_at_us;  // the process dies during pass 2, never restarts
+  int64_t dp_b_version = 2;           // the version written to the DP's b.cab
+  bool dp_b_copied = true;
+  bool raise_2301 = true;
+  model::PackageState final_state = model::PackageState::installed;
+  TimeUs until_us = 2 * model::kMicrosecondsPerDay;
+};
+
+std::string count_text(const model::RetryPolicy& policy) {
+  return policy.retry_count_max ? fmt::format("{}", *policy.retry_count_max) : "unlimited";
+}
+
+void first_pass(HistoryBuilder& history, const Story& story) {
+  history.notify(0, "create", kPackage, kSource);
+  history.pass_start(0, kPackage, 1);
+  history.status(0, 2300, kPackage, {"Office", kPackage});
+  history.list(0, kSource);
+  history.open(0, "distmgr", kFileA, 1);
+  history.content_op(kFailedAt, "read", "distmgr", kFileA, 1, 1000, 1);
+  history.close(kFailedAt, "distmgr", kFileA, 1);
+  history.open_refused(kFailedAt, "distmgr", kFileB);
+  const std::string next = story.give_up ? "none" : "11/16/2000 09:00:01";
+  history.log(kFailedAt, fmt::format("~Failed to process package {} (retries so far: 0 of {}). {}",
+                                     kPackage, count_text(story.policy),
+                                     story.give_up ? "It will not be retried." : "Will retry."));
+  history.status(kFailedAt, 2302, kPackage, {"Office", kPackage, "32", story.retries_shown, next});
+  history.pass_end(kFailedAt, kPackage, 1, story.give_up ? "failed" : "retry", 32);
+  history.dp_state(kFailedAt, kPackage, "DP01",
+                   story.give_up ? "INSTALL_FAILED" : "INSTALL_RETRYING");
+  if (!story.give_up) history.retry_scheduled(kFailedAt, kPackage, "", 2, story.retry_due_us);
+}
+
+// The manager's handles of pass 2: 3 and 4 read the source, 5 and 6 write the DP.
+void copy_file(HistoryBuilder& history, const Story& story, TimeUs t_us, int64_t handle,
+               const std::string& path, std::string_view event, int64_t size, int64_t version) {
+  if (story.crash_at_us && *story.crash_at_us < t_us + kSecond) return;
+  history.open(t_us, "distmgr", path, handle);
+  history.content_op(t_us + kSecond, event, "distmgr", path, handle, size, version);
+  if (story.leaked_handle != handle) history.close(t_us + kSecond, "distmgr", path, handle);
+}
+
+void second_pass(HistoryBuilder& history, const Story& story) {
+  const TimeUs t_us = story.second_start_us;
+  history.pass_start(t_us, kPackage, 2);
+  history.status(t_us, 2300, kPackage, {"Office", kPackage});
+  history.list(t_us, kSource);
+  copy_file(history, story, t_us, 3, kFileA, "read", 1000, 1);
+  if (story.crash_at_us) {  // the pass dies while reading b.cab (handle 4)
+    history.open(t_us + kSecond, "distmgr", kFileB, 4);
+    history.world(*story.crash_at_us, "crash");
+    history.run.open_handles.push_back({"distmgr", 4, kFileB});
+    return;
+  }
+  copy_file(history, story, t_us + kSecond, 4, kFileB, "read", 2000, 2);
+  history.make_directory(t_us + 2 * kSecond, kFolder);
+  copy_file(history, story, t_us + 2 * kSecond, 5, kFolder + "\\a.cab", "write", 1000, 1);
+  if (story.dp_b_copied) {
+    copy_file(history, story, t_us + 3 * kSecond, 6, kFolder + "\\b.cab", "write", 2000,
+              story.dp_b_version);
+  }
+  const TimeUs done_us = t_us + 4 * kSecond;
+  history.dp_state(done_us, kPackage, "DP01", "INSTALLED");
+  history.status(done_us, 2330, kPackage, {kPackage, kShare}, kShare);
+  if (story.raise_2301) history.status(done_us, 2301, kPackage, {"Office", kPackage});
+  history.pass_end(done_us, kPackage, 2, "success");
+  for (const int64_t handle : {3, 4, 5, 6}) {
+    if (story.leaked_handle != handle) continue;
+    const std::string path = handle == 3   ? kFileA
+                             : handle == 4 ? kFileB
+                             : handle == 5 ? kFolder + "\\a.cab"
+                                           : kFolder + "\\b.cab";
+    history.run.open_handles.push_back({"distmgr", static_cast<model::HandleId>(handle), path});
+  }
+}
+
+sim::RunResult story_run(const Story& story) {
+  HistoryBuilder history;
+  history.run.site.retry = story.policy;
+  history.run.until_us = story.until_us;
+  first_pass(history, story);
+  model::PackageStatus status;
+  status.id = kPackage;
+  status.name = "Office";
+  status.state = story.give_up ? model::PackageState::failed : story.final_state;
+  status.attempt_count = story.give_up ? 1 : 2;
+  model::DpStatus dp;
+  dp.dp_name = "DP01";
+  dp.state = story.give_up ? model::DpState::install_failed : model::DpState::installed;
+  history.run.final_files = {{kFileA, {1000, 1}}, {kFileB, {2000, 2}}};
+  if (!story.give_up) {
+    second_pass(history, story);
+    const TimeUs done_us = story.second_start_us + 4 * kSecond;
+    if (status.state == model::PackageState::installed) status.installed_at_us = done_us;
+    status.state_since_us = done_us;
+    history.run.final_files.push_back({kFolder + "\\a.cab", {1000, 1}});
+    if (story.dp_b_copied) {
+      history.run.final_files.push_back(
+          {kFolder + "\\b.cab", {2000, static_cast<uint64_t>(story.dp_b_version)}});
+    }
+  }
+  if (story.crash_at_us) {
+    status.state = model::PackageState::retrying;
+    dp.state = model::DpState::install_retrying;
+    status.installed_at_us.reset();
+  }
+  status.distribution_points.push_back(dp);
+  history.run.packages.push_back(status);
+  return std::move(history.run);
+}
+
+// The one violation a history must have.
+InvariantViolation only_violation(const sim::RunResult& run) {
+  const auto violations = sim::check_invariants(run);
+  for (const auto& violation : violations) {
+    INFO(violation.invariant << " at " << violation.t_us << ": " << violation.detail);
+    CHECK(violations.size() == 1);
+  }
+  REQUIRE(violations.size() == 1);
+  return violations.front();
+}
+
+TEST_CASE("the clean story passes every checker", "[invariants]") {
+  // Goal: the stories below differ from a history with no violation in exactly one respect.
+  for (const auto& violation : sim::check_invariants(story_run({}))) {
+    FAIL_CHECK(violation.invariant << ": " << violation.detail);
+  }
+  Story gives_up;
+  gives_up.give_up = true;
+  gives_up.policy.retry_count_max = 0;
+  CHECK(sim::check_invariants(story_run(gives_up)).empty());
+}
+
+TEST_CASE("retry_bound catches a second attempt that a count of 0 forbids", "[invariants]") {
+  Story story;
+  story.policy.retry_count_max = 0;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_bound");
+  CHECK(violation.t_us == kRetryAt);
+  CHECK(violation.detail ==
+        "S0100001 made attempt 2 of one retry cycle; the policy allows at most 1");
+}
+
+TEST_CASE("retry_bound catches a retry past the deadline of an unlimited policy", "[invariants]") {
+  // The sms2 default (no count) with a deadline: the deadline alone bounds the retries.
+  Story story;
+  story.policy.deadline_us = 30 * kMinute;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_bound");
+  CHECK(violation.t_us == kFailedAt);
+  CHECK(violation.detail ==
+        "S0100001: a retry due at 01:00:01 is 1h1s after the cycle's first attempt began; the "
+        "deadline is 30m");
+}
+
+TEST_CASE("retry_give_up catches giving up while retries remain", "[invariants]") {
+  Story story;
+  story.give_up = true;
+  story.policy.retry_count_max = 5;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_give_up");
+  CHECK(violation.t_us == kFailedAt);
+  CHECK(violation.detail ==
+        "S0100001 gave up after 0 retries of 5 although the policy still allows a retry");
+}
+
+TEST_CASE("retry_wait catches a wait shorter than the policy's delay", "[invariants]") {
+  Story story;
+  story.retry_due_us = kFailedAt + 30 * kMinute;
+  story.second_start_us = story.retry_due_us;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_wait");
+  CHECK(violation.t_us == kFailedAt);
+  CHECK(violation.detail == "S0100001: retry 1 waits 30m; the policy allows 1h");
+}
+
+TEST_CASE("retry_wait catches a retry that starts before it falls due", "[invariants]") {
+  Story story;
+  story.second_start_us = kFailedAt + 30 * kMinute;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_wait");
+  CHECK(violation.t_us == story.second_start_us);
+  CHECK(violation.detail == "S0100001: retry 1 began at 00:30:01, before it fell due at 01:00:01");
+}
+
+TEST_CASE("retry_wait catches a retry that does not start when due on an idle manager",
+          "[invariants]") {
+  Story story;
+  story.second_start_us = kRetryAt + 10 * kMinute;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_wait");
+  CHECK(violation.t_us == kRetryAt);
+  CHECK(violation.detail ==
+        "S0100001: retry 1 fell due at 01:00:01 with the manager free, but no pass began then");
+}
+
+TEST_CASE("retry_count_text catches a 2302 that miscounts the retries", "[invariants]") {
+  Story story;
+  story.retries_shown = "1";
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_count_text");
+  CHECK(violation.t_us == kFailedAt);
+  CHECK(violation.detail ==
+        "2302 for S0100001 shows 1 retries; the trace shows 0 failed attempts before it in this "
+        "retry cycle");
+}
+
+TEST_CASE("handles_closed catches a source handle that outlives its pass", "[invariants]") {
+  // The manager's own count would say 0; the trace and the VFS table say handle 3 is open.
+  Story story;
+  story.leaked_handle = 3;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "handles_closed");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(
+      violation.detail ==
+      "the pass of S0100001 ended at 01:00:05 but distmgr still holds handle 3 on C:\\Src\\a.cab");
+}
+
+TEST_CASE("handles_closed catches handles that survive the manager's death", "[invariants]") {
+  Story story;
+  story.crash_at_us = kRetryAt + 1500 * model::kMicrosecondsPerMillisecond;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "handles_closed");
+  CHECK(violation.t_us == *story.crash_at_us);
+  CHECK(violation.detail ==
+        "distmgr died at 01:00:02.500 but 1 of its handles stayed open (first: 4 on "
+        "C:\\Src\\b.cab)");
+}
+
+TEST_CASE("handles_closed catches a VFS handle table that disagrees with the trace",
+          "[invariants]") {
+  sim::RunResult run = story_run({});
+  run.trace.add(10 * kHour, "setup-program", "open",
+                {{"path", std::string("C:\\Src\\~busy.tmp")}, {"handle", int64_t{9}}});
+  run.trace.add(11 * kHour, "setup-program", "close",
+                {{"path", std::string("C:\\Src\\~busy.tmp")}, {"handle", int64_t{9}}});
+  run.open_handles.push_back({"setup-program", 9, "C:\\Src\\~busy.tmp"});
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "handles_closed");
+  CHECK(violation.t_us == run.until_us);
+  CHECK(violation.detail ==
+        "the VFS handle table holds setup-program's handle 9 on C:\\Src\\~busy.tmp at the end, "
+        "which the trace shows closed or never opened");
+}
+
+TEST_CASE("dp_content catches a DP installed with a file of another version", "[invariants]") {
+  Story story;
+  story.dp_b_version = 7;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "dp_content");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(violation.detail ==
+        "S0100001 is INSTALLED on DP01 since 01:00:05 but its folder differs from the source "
+        "version read: b.cab has 2000 bytes version 7, the source read had 2000 bytes version 2");
+}
+
+TEST_CASE("dp_content catches a DP installed with a partial copy", "[invariants]") {
+  Story story;
+  story.dp_b_copied = false;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "dp_content");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(violation.detail ==
+        "S0100001 is INSTALLED on DP01 since 01:00:05 but its folder differs from the source "
+        "version read: b.cab is missing");
+}
+
+TEST_CASE("package_state catches a package whose state contradicts its DPs", "[invariants]") {
+  // The horizon comes before the liveness bound, so that only the state is judged.
+  Story story;
+  story.final_state = model::PackageState::retrying;
+  story.until_us = kRetryAt + kMinute;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "package_state");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(violation.detail == "S0100001 is retrying: not installed although every DP is INSTALLED");
+}
+
+TEST_CASE("package_state catches a final DP state the trace never reported", "[invariants]") {
+  Story story;
+  story.until_us = kRetryAt + kMinute;
+  sim::RunResult run = story_run(story);
+  run.packages[0].distribution_points[0].state = model::DpState::install_retrying;
+  run.packages[0].state = model::PackageState::retrying;
+  run.packages[0].installed_at_us.reset();
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "package_state");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(violation.detail ==
+        "S0100001 on DP01 ends INSTALL_RETRYING but the trace last reported INSTALLED");
+}
+
+TEST_CASE("pass_messages catches a pass that ends without 2301 or 2302", "[invariants]") {
+  Story story;
+  story.raise_2301 = false;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "pass_messages");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(violation.detail ==
+        "the pass of S0100001 that began at 01:00:01 raised 0 2301/2302 messages");
+}
+
+TEST_CASE("liveness catches a package that is never processed in a quiet world", "[invariants]") {
+  HistoryBuilder history;
+  history.notify(0, "create", kPackage, kSource);
+  history.run.final_files = {{kFileA, {1000, 1}}, {kFileB, {2000, 2}}};
+  model::PackageStatus status;
+  status.id = kPackage;
+  status.state_since_us = 0;
+  status.distribution_points.push_back({});
+  status.distribution_points[0].dp_name = "DP01";
+  history.run.packages.push_back(status);
+  // One retry wait (1 h) plus twice the processing time: a minute of slack, reading and
+  // compressing 3000 bytes at 100 MiB/s (29 us each) and copying them at 100 Mbps (240 us).
+  const TimeUs processing_us = kMinute + 2 * 29 + 240;
+  const InvariantViolation violation = only_violation(history.run);
+  CHECK(violation.invariant == "liveness");
+  CHECK(violation.t_us == kHour + 2 * processing_us);
+  CHECK(violation.detail ==
+        "S0100001 is not installed at the end although everything let go at 00:00:00 and its "
+        "policy still allows a retry; it should have been installed by 01:02:00");
+}
+
+TEST_CASE("status_log_consistency catches a status message missing from Distmgr.log",
+          "[invariants]") {
+  sim::RunResult run = story_run({});
+  run.log_lines.erase(run.log_lines.begin());  // the STATMSG line of the first 2300
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "status_log_consistency");
+  CHECK(violation.t_us == run.until_us);
+  CHECK(violation.detail == "status message 2300: raised and logged counts differ by 1");
+}
+
+TEST_CASE("installed_has_time catches an installed package without a time", "[invariants]") {
+  sim::RunResult run = story_run({});
+  run.packages[0].installed_at_us.reset();
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "installed_has_time");
+  CHECK(violation.t_us == run.until_us);
+  CHECK(violation.detail == "S0100001 is installed without a time within the run");
+}
+
+TEST_CASE("the wait bounds follow each jitter kind's definition", "[invariants]") {
+  // Goal: the analytic bounds the retry_wait checker applies, per policy kind.
+  using sim::invariant_detail::delay_range;
+  model::RetryPolicy policy;
+  policy.delay_us = 10 * kMinute;
+  policy.backoff = model::Backoff::exponential;
+  policy.multiplier_milli = 2000;
+  policy.max_delay_us = 60 * kMinute;
+  CHECK(delay_range(policy, 1, 0).low_us == 10 * kMinute);
+  CHECK(delay_range(policy, 3, 0).high_us == 40 * kMinute);
+  CHECK(delay_range(policy, 4, 0).high_us == 60 * kMinute);  // capped
+  policy.jitter = model::Jitter::full;
+  CHECK(delay_range(policy, 2, 0).low_us == 0);
+  CHECK(delay_range(policy, 2, 0).high_us == 20 * kMinute);
+  policy.jitter = model::Jitter::equal;
+  CHECK(delay_range(policy, 2, 0).low_us == 10 * kMinute);
+  policy.jitter = model::Jitter::decorrelated;
+  CHECK(delay_range(policy, 5, 15 * kMinute).low_us == 10 * kMinute);
+  CHECK(delay_range(policy, 5, 15 * kMinute).high_us == 45 * kMinute);
+  CHECK(delay_range(policy, 5, 30 * kMinute).high_us == 60 * kMinute);
+  CHECK(sim::invariant_detail::longest_delay(policy, 3) == 60 * kMinute);
+}
+
+}  // namespace
+}  // namespace distsim::testing
