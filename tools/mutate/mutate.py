@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+# Mutation testing of distsim's oracles: plants one small bug at a time in the Distribution
+# Manager (model/*.cpp) and the sharing rule (sim/fs/sharing_rule.cpp), rebuilds a private copy of
+# the committed sources incrementally, and runs the oracle set (the scenario library with traced
+# invariant checks, `distsim explore` over a few thousand seeds, optionally a Catch2 tag subset).
+# Each mutant is KILLED (by the first oracle that failed) or SURVIVED (with its diff).
+#
+# The copy is a git worktree of HEAD under build/mutate/src, built in build/mutate/build: the
+# working tree and its build directories are never touched. Usage:
+#
+#   tools/mutate/mutate.py [--sample N] [--seed S] [--seeds K] [--tests TAGS] [--jobs J]
+#                          [--list] [--report FILE]
+#
+# --list prints the catalogue of mutants and exits. --sample picks N mutants at random (seeded)
+# instead of all. --report writes a Markdown report. The tool is heavy: run it when nobody else
+# needs the machine.
+import argparse
+import difflib
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WORK = os.path.join(ROOT, "build", "mutate")
+SOURCE = os.path.join(WORK, "src")
+BUILD = os.path.join(WORK, "build")
+TARGET_GLOBS = ["model", "sim/fs/sharing_rule.cpp"]
+ORACLE_TIMEOUT_S = 600
+
+
+@dataclass
+class Mutant:
+    path: str  # relative to the source root
+    line: int  # 1-based
+    operator: str
+    before: str  # the whole line before
+    after: str  # the whole line after (may be empty: the line is deleted)
+
+    def label(self):
+        return f"{self.path}:{self.line} {self.operator}"
+
+
+def target_files():
+    files = []
+    for entry in TARGET_GLOBS:
+        full = os.path.join(SOURCE if os.path.isdir(SOURCE) else ROOT, entry)
+        if entry.endswith(".cpp"):
+            files.append(entry)
+            continue
+        for name in sorted(os.listdir(full)):
+            if name.endswith(".cpp") and name != "manager_fault_injection.cpp":
+                files.append(f"{entry}/{name}")
+    return files
+
+
+def code_part(line):
+    """The line without a // comment and with string literals blanked (same length)."""
+    out = []
+    in_string = False
+    index = 0
+    while index < len(line):
+        c = line[index]
+        if in_string:
+            if c == "\\":
+                out.append("  ")
+                index += 2
+                continue
+            out.append('"' if c == '"' else " ")
+            in_string = c != '"'
+        elif c == '"':
+            out.append('"')
+            in_string = True
+        elif line.startswith("//", index):
+            break
+        else:
+            out.append(c)
+        index += 1
+    return "".join(out)
+
+
+RELATIONAL = [(" < ", " <= "), (" <= ", " < "), (" > ", " >= "), (" >= ", " > "),
+              (" == ", " != "), (" != ", " == ")]
+ARITHMETIC = [(" + ", " - "), (" - ", " + "), (" * ", " / ")]
+SKIP_LINE = re.compile(r"^\s*(#|//|\*|DISTSIM_ASSERT|static_assert|namespace|}|case )")
+
+
+def replace_at(line, at, old, new):
+    return line[:at] + new + line[at + len(old):]
+
+
+def line_mutants(path, number, line):
+    code = code_part(line)
+    if SKIP_LINE.match(line) or "template" in code or "operator" in code:
+        return []
+    found = []
+    for old, new in RELATIONAL:
+        for match in re.finditer(re.escape(old), code):
+            # `a < b` only; `std::vector<` and `>>` never have spaces on both sides.
+            found.append(Mutant(path, number, f"relational '{old.strip()}' -> '{new.strip()}'",
+                                line, replace_at(line, match.start(), old, new)))
+    for old, new in ARITHMETIC:
+        for match in re.finditer(re.escape(old), code):
+            found.append(Mutant(path, number, f"arithmetic '{old.strip()}' -> '{new.strip()}'",
+                                line, replace_at(line, match.start(), old, new)))
+    for match in re.finditer(r"(?<![\w.])(\d+)(?![\w.'])", code):
+        value = int(match.group(1))
+        if value > 100000:
+            continue
+        for delta in (1, -1):
+            if value + delta < 0:
+                continue
+            found.append(Mutant(path, number, f"constant {value} -> {value + delta}", line,
+                                replace_at(line, match.start(), match.group(1),
+                                           str(value + delta))))
+    condition = re.match(r"^(\s*)(if|while) \((.*)\) (.*)$", line)
+    if condition and code.count("(") == code.count(")"):
+        indent, keyword, cond, rest = condition.groups()
+        found.append(Mutant(path, number, "negated condition", line,
+                            f"{indent}{keyword} (!({cond})) {rest}"))
+    elif re.match(r"^\s*(if|while) \(.*\) \{$", line):
+        head = line.rstrip()[:-1].rstrip()
+        inner = head[head.index("(") + 1:-1]
+        indent = line[:len(line) - len(line.lstrip())]
+        keyword = line.split()[0]
+        found.append(Mutant(path, number, "negated condition", line,
+                            f"{indent}{keyword} (!({inner})) {{"))
+    call = re.match(r"^(\s*)([A-Za-z_][\w.:>-]*)\(.*\);$", line)
+    if call and not re.match(r"^\s*(return|if|while|for|DISTSIM_ASSERT)\b", line):
+        name = call.group(2)
+        operator = "dropped status message" if name == "raise" else "deleted call"
+        found.append(Mutant(path, number, f"{operator} {name}()", line, ""))
+    return found
+
+
+def multiline_raise_mutants(path, lines):
+    """`raise(...)` statements that span lines: dropping the whole statement."""
+    found = []
+    for index, line in enumerate(lines):
+        if not re.match(r"^\s*raise\(", line) or line.rstrip().endswith(");"):
+            continue
+        end = index
+        while end < len(lines) and not lines[end].rstrip().endswith(");"):
+            end += 1
+        found.append(Mutant(path, index + 1, f"dropped status message raise() ({end - index + 1} "
+                            "lines)", "".join(lines[index:end + 1]), ""))
+    return found
+
+
+def catalogue():
+    mutants = []
+    for path in target_files():
+        with open(os.path.join(SOURCE if os.path.isdir(SOURCE) else ROOT, path)) as stream:
+            lines = stream.readlines()
+        for index, line in enumerate(lines):
+            mutants.extend(line_mutants(path, index + 1, line.rstrip("\n")))
+        mutants.extend(multiline_raise_mutants(path, lines))
+    return mutants
+
+
+def run(command, cwd=None, timeout=None, quiet=True):
+    return subprocess.run(command, cwd=cwd, timeout=timeout, text=True,
+                          stdout=subprocess.PIPE if quiet else None,
+                          stderr=subprocess.STDOUT if quiet else None)
+
+
+def prepare(jobs, tests):
+    os.makedirs(WORK, exist_ok=True)
+    if not os.path.isdir(SOURCE):
+        result = run(["git", "-C", ROOT, "worktree", "add", "--detach", SOURCE, "HEAD"])
+        if result.returncode != 0:
+            sys.exit(f"cannot create the worktree: {result.stdout}")
+    else:
+        run(["git", "-C", SOURCE, "checkout", "--detach", "--force", "HEAD"])
+        run(["git", "-C", SOURCE, "reset", "--hard", "--quiet",
+             run(["git", "-C", ROOT, "rev-parse", "HEAD"]).stdout.strip()])
+    configure = ["cmake", "-S", SOURCE, "-B", BUILD, "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+                 f"-DDISTSIM_BUILD_TESTS={'ON' if tests else 'OFF'}"]
+    if run(configure).returncode != 0:
+        sys.exit("cmake configure failed")
+    print("building the unmutated copy (this takes a while the first time)", flush=True)
+    if build(jobs, tests) is not None:
+        sys.exit("the unmutated sources do not build")
+
+
+def build(jobs, tests):
+    """None when the build succeeded, else the tail of its output."""
+    targets = ["--target", "distsim"] + (["--target", "distsim_tests"] if tests else [])
+    result = run(["nice", "-n", "19", "cmake", "--build", BUILD, "-j", str(jobs)] + targets)
+    return None if result.returncode == 0 else result.stdout[-2000:]
+
+
+def scenario_files():
+    files = []
+    for directory, _, names in os.walk(os.path.join(SOURCE, "scenarios")):
+        files += [os.path.join(directory, name) for name in names if name.endswith(".yaml")]
+    return sorted(files)
+
+
+def distsim():
+    for candidate in ("tools/distsim", "tools/cli/distsim"):
+        path = os.path.join(BUILD, candidate)
+        if os.path.exists(path):
+            return path
+    sys.exit("no distsim binary in the mutation build")
+
+
+def oracles(seeds, tests):
+    """The first oracle that fails, as text, or None when every oracle passes."""
+    trace = os.path.join(WORK, "trace.jsonl")
+    for scenario in scenario_files():
+        relative = os.path.relpath(scenario, SOURCE)
+        try:
+            result = run([distsim(), "run", scenario, "--quiet", "--trace", trace], cwd=SOURCE,
+                         timeout=ORACLE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            return f"scenario {relative} (timeout)"
+        if result.returncode != 0:
+            first = next((line.strip() for line in result.stdout.splitlines()
+                          if line.strip().startswith("FAIL")), f"exit {result.returncode}")
+            return f"scenario {relative}: {first}"
+    out = os.path.join(WORK, "explore-out")
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        result = run([distsim(), "explore", "--seeds", str(seeds), "--jobs", "2", "--out", out],
+                     timeout=ORACLE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return "explore (timeout)"
+    if result.returncode != 0:
+        first = next((line for line in result.stdout.splitlines() if line.startswith("FAIL")),
+                     f"exit {result.returncode}")
+        return f"explore: {first.split(' -> ')[0]}"
+    if tests:
+        binary = os.path.join(BUILD, "tests", "distsim_tests")
+        try:
+            result = run([binary, tests], cwd=SOURCE, timeout=ORACLE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            return f"tests {tests} (timeout)"
+        if result.returncode != 0:
+            failed = [line for line in result.stdout.splitlines() if "FAILED" in line]
+            return f"tests {tests}: {failed[0] if failed else 'exit ' + str(result.returncode)}"
+    return None
+
+
+def apply(mutant):
+    """Plants the mutant; returns the file's original text for restore()."""
+    path = os.path.join(SOURCE, mutant.path)
+    with open(path) as stream:
+        original = stream.read()
+    lines = original.splitlines(keepends=True)
+    start = mutant.line - 1
+    span = len(mutant.before.splitlines())
+    assert "".join(lines[start:start + span]).rstrip("\n") == mutant.before.rstrip("\n")
+    lines[start:start + span] = [mutant.after + "\n"] if mutant.after else []
+    with open(path, "w") as stream:
+        stream.write("".join(lines))
+    return original
+
+
+def restore(mutant, original):
+    # A fresh modification time makes the next build recompile the file without the mutant.
+    with open(os.path.join(SOURCE, mutant.path), "w") as stream:
+        stream.write(original)
+
+
+def diff_of(mutant):
+    before = mutant.before.splitlines(keepends=False)
+    after = mutant.after.splitlines(keepends=False) if mutant.after else []
+    return "\n".join(difflib.unified_diff(before, after, f"a/{mutant.path}", f"b/{mutant.path}",
+                                          lineterm="", n=0))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sample", type=int, help="run N randomly chosen mutants")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the sample")
+    parser.add_argument("--seeds", type=int, default=3000, help="explore seeds per mutant")
+    parser.add_argument("--tests", default="", help="also run distsim_tests with these tags")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--report", help="write a Markdown report here")
+    options = parser.parse_args()
+    mutants = catalogue()
+    if options.list:
+        for mutant in mutants:
+            print(mutant.label())
+        print(f"{len(mutants)} mutants")
+        return
+    prepare(options.jobs, options.tests)
+    mutants = catalogue()  # from the worktree's (committed) sources
+    chosen = mutants
+    if options.sample and options.sample < len(mutants):
+        chosen = sorted(random.Random(options.seed).sample(mutants, options.sample),
+                        key=lambda m: (m.path, m.line))
+    baseline = oracles(options.seeds, options.tests)
+    if baseline is not None:
+        sys.exit(f"the unmutated sources already fail an oracle: {baseline}")
+    results = []
+    started = time.time()
+    for index, mutant in enumerate(chosen):
+        original = apply(mutant)
+        try:
+            broken = build(options.jobs, options.tests)
+            if broken is not None:
+                verdict = ("STILLBORN", "does not compile")
+            else:
+                killer = oracles(options.seeds, options.tests)
+                verdict = ("KILLED", killer) if killer else ("SURVIVED", diff_of(mutant))
+        finally:
+            restore(mutant, original)
+        results.append((mutant, verdict))
+        print(f"[{index + 1}/{len(chosen)}] {verdict[0]} {mutant.label()}"
+              + (f" by {verdict[1]}" if verdict[0] == "KILLED" else ""), flush=True)
+        if verdict[0] == "SURVIVED":
+            print(verdict[1], flush=True)
+    build(options.jobs, options.tests)  # leave the copy unmutated
+    summarise(results, len(mutants), options, time.time() - started)
+
+
+def summarise(results, catalogue_size, options, elapsed_s):
+    counts = {}
+    for _, (kind, _) in results:
+        counts[kind] = counts.get(kind, 0) + 1
+    viable = counts.get("KILLED", 0) + counts.get("SURVIVED", 0)
+    score = 100.0 * counts.get("KILLED", 0) / viable if viable else 0.0
+    print(f"{len(results)} of {catalogue_size} mutants run in {elapsed_s:.0f} s: "
+          f"{counts.get('KILLED', 0)} killed, {counts.get('SURVIVED', 0)} survived, "
+          f"{counts.get('STILLBORN', 0)} did not compile; mutation score {score:.0f}%")
+    if not options.report:
+        return
+    commit = run(["git", "-C", SOURCE, "rev-parse", "--short", "HEAD"]).stdout.strip()
+    lines = ["# Mutation testing report", "",
+             f"Generated by `tools/mutate/mutate.py --sample {options.sample} --seed {options.seed} "
+             f"--seeds {options.seeds}{' --tests ' + repr(options.tests) if options.tests else ''}` "
+             f"on commit {commit}: {len(results)} of the catalogue's {catalogue_size} mutants, "
+             f"{elapsed_s / 60:.0f} minutes.", "",
+             f"Killed {counts.get('KILLED', 0)}, survived {counts.get('SURVIVED', 0)}, did not "
+             f"compile {counts.get('STILLBORN', 0)}; mutation score (killed / compiled) "
+             f"{score:.0f}%.", "", "| mutant | verdict | by |", "|---|---|---|"]
+    for mutant, (kind, detail) in results:
+        by = detail.replace("|", "\\|") if kind == "KILLED" else ""
+        lines.append(f"| `{mutant.label()}` | {kind} | {by} |")
+    survivors = [(m, d) for m, (k, d) in results if k == "SURVIVED"]
+    if survivors:
+        lines += ["", "## Survivors", ""]
+        for mutant, diff in survivors:
+            lines += [f"### {mutant.label()}", "", "```diff", diff, "```", ""]
+    with open(options.report, "w") as stream:
+        stream.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
