@@ -5,6 +5,7 @@
 // network resource, stable bytes, and the `distsim run --report` flag.
 #include "sim/report/html_report.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -139,6 +140,37 @@ TEST_CASE("the timeline has a row per holder, per package and per distribution p
     CHECK(count_of(part, "<rect class=\"state st-retrying\"") == 1);
   }
   CHECK(count_of(drawing.svg, "<path class=\"refusal") == 2);
+}
+
+TEST_CASE("a run with more packages than rows fit draws the ones in trouble first",
+          "[html_report]") {
+  // Goal: a bounded drawing still shows the failure. Method: 24 packages that install at once
+  // and, last, the KB package blocked by the setup program: 20 package rows, the KB package
+  // among them, the 5 others counted in a note that says nothing failed on them.
+  Scenario scenario = testing::kb_world({});
+  const PackageEvent blocked = scenario.packages.front();
+  scenario.packages.clear();
+  for (int index = 0; index < 24; ++index) {
+    const std::string folder = "C:\\Src\\P" + std::to_string(index);
+    scenario.filesystem.push_back(
+        {FilesystemEntry::Kind::file, folder + "\\setup.exe", 1024, 0, {}});
+    PackageEvent package;
+    package.id = "S02" + std::to_string(10000 + index);
+    package.name = "quiet";
+    package.source = folder;
+    scenario.packages.push_back(package);
+  }
+  scenario.packages.push_back(blocked);
+  const RunResult run = traced_run(scenario);
+  const Timeline timeline = build_timeline(scenario, run);
+  const SvgDrawing drawing = timeline_svg(run, timeline, detail_axis(run, timeline));
+  size_t package_rows = 0;
+  for (const std::string& lane : drawing.lanes) package_rows += lane.rfind("package:", 0) == 0;
+  CHECK(package_rows == 20);
+  CHECK(std::find(drawing.lanes.begin(), drawing.lanes.end(), "package:S0100001") !=
+        drawing.lanes.end());
+  CHECK(drawing.svg.find(">5 more packages not drawn (nothing failed on them)<") !=
+        std::string::npos);
 }
 
 TEST_CASE("no two texts of the drawings overlap, and all stay inside them", "[html_report]") {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <utility>
 
 #include "model/package.h"
@@ -20,14 +21,61 @@ namespace distsim::sim {
 namespace {
 
 constexpr int64_t kSectionHeight = 22;
-constexpr size_t kHolderRowsMax = 40;
-constexpr size_t kPackageRowsMax = 40;
-constexpr size_t kDpRowsMax = 12;
+constexpr size_t kHolderRowsMax = 20;
+constexpr size_t kPackageRowsMax = 20;
+constexpr size_t kDpRowsPerPackageMax = 8;
+constexpr size_t kDpRowsMax = 40;
+
+// What went wrong where, for choosing the rows to draw when there are more than fit.
+struct Trouble {
+  std::set<std::string> packages;  // a pass that did not succeed, a refusal, a W or E message
+  std::set<std::pair<std::string, std::string>> dps;  // (package, DP): the same on that DP
+  std::set<std::string> holders;                      // held a handle that refused something
+};
+
+Trouble find_trouble(const RunResult& run, const Timeline& timeline) {
+  Trouble trouble;
+  for (const PassRecord& pass : run.passes) {
+    if (pass.end_us && pass.result != model::PassResult::success) {
+      trouble.packages.insert(pass.package_id);
+    }
+  }
+  for (const TimelineMark& mark : timeline.marks) {
+    const bool bad = mark.kind == MarkKind::refusal ||
+                     (mark.kind == MarkKind::status_message && mark.severity != 'I');
+    if (!bad) continue;
+    trouble.packages.insert(mark.package_id);
+    if (!mark.dp.empty()) trouble.dps.insert({mark.package_id, mark.dp});
+    for (const size_t index : mark.blockers) trouble.holders.insert(timeline.handles[index].actor);
+  }
+  return trouble;
+}
+
+// Which of `count` items to draw, at most `max`: the troubled ones first, then the rest; in
+// their own order.
+std::vector<size_t> chosen(size_t count, size_t max, const std::function<bool(size_t)>& troubled) {
+  std::vector<size_t> picked;
+  for (const bool first_pass : {true, false}) {
+    for (size_t index = 0; index < count && picked.size() < max; ++index) {
+      if (troubled(index) == first_pass) picked.push_back(index);
+    }
+  }
+  std::sort(picked.begin(), picked.end());
+  return picked;
+}
+
+std::string not_drawn_text(size_t omitted, size_t omitted_troubled, std::string_view what) {
+  return fmt::format("{} more {} not drawn{}", omitted, what,
+                     omitted_troubled == 0 ? " (nothing failed on them)" : "");
+}
 
 class TimelineDrawer {
  public:
   TimelineDrawer(const RunResult& run, const Timeline& timeline, const TimeAxis& axis)
-      : run_(run), timeline_(timeline), rows_(run.site, timeline, axis, body_) {}
+      : run_(run),
+        timeline_(timeline),
+        trouble_(find_trouble(run, timeline)),
+        rows_(run.site, timeline, axis, body_) {}
 
   SvgDrawing draw() {
     y_ = kAxisBandHeight + 4;
@@ -87,47 +135,70 @@ class TimelineDrawer {
   }
 
   void holder_rows() {
-    if (timeline_.holders.empty()) return;
+    const auto& holders = timeline_.holders;
+    if (holders.empty()) return;
     section("holders");
-    size_t drawn = 0;
-    for (const TimelineHolder& holder : timeline_.holders) {
-      if (drawn++ == kHolderRowsMax) {
-        note_row(
-            fmt::format("{} more holders not drawn", timeline_.holders.size() - kHolderRowsMax));
-        break;
-      }
+    auto troubled = [&](size_t index) { return trouble_.holders.count(holders[index].name) != 0; };
+    const std::vector<size_t> picked = chosen(holders.size(), kHolderRowsMax, troubled);
+    for (const size_t index : picked) {
+      const TimelineHolder& holder = holders[index];
       row("holder:" + holder.name, holder.name, holder.kind, 0,
           [&](int64_t top) { return rows_.holder(holder.name, top); });
+    }
+    if (picked.size() < holders.size()) {
+      note_row(not_drawn_text(holders.size() - picked.size(),
+                              omitted_troubled(holders.size(), picked, troubled), "holders"));
     }
   }
 
   void manager_rows() {
     section("distribution manager");
-    size_t drawn = 0;
-    for (const TimelinePackage& package : timeline_.packages) {
-      if (drawn++ == kPackageRowsMax) {
-        note_row(
-            fmt::format("{} more packages not drawn", timeline_.packages.size() - kPackageRowsMax));
-        break;
-      }
+    const auto& packages = timeline_.packages;
+    auto troubled = [&](size_t index) { return trouble_.packages.count(packages[index].id) != 0; };
+    const std::vector<size_t> picked = chosen(packages.size(), kPackageRowsMax, troubled);
+    for (const size_t index : picked) {
+      const TimelinePackage& package = packages[index];
       const std::string sub = package.name.empty() ? "package" : package.name;
       row("package:" + package.id, package.id, sub, 0,
           [&](int64_t top) { return rows_.package(package.id, run_.passes, top); });
-      for (size_t index = 0; index < package.dps.size(); ++index) {
-        if (index == kDpRowsMax) {
-          note_row(fmt::format("{} more distribution points not drawn",
-                               package.dps.size() - kDpRowsMax));
-          break;
-        }
-        const std::string& dp = package.dps[index];
-        row("dp:" + package.id + "/" + dp, dp, dp_subtitle(package.id, dp), 2,
-            [&](int64_t top) { return rows_.distribution_point(package.id, dp, top); });
-      }
+      dp_rows(package);
+    }
+    if (picked.size() < packages.size()) {
+      note_row(not_drawn_text(packages.size() - picked.size(),
+                              omitted_troubled(packages.size(), picked, troubled), "packages"));
     }
     if (rows_.has_unattributed_marks()) {
       row("manager", "manager", "without a package", 0,
           [&](int64_t top) { return rows_.package("", run_.passes, top); });
     }
+  }
+
+  void dp_rows(const TimelinePackage& package) {
+    auto troubled = [&](size_t index) {
+      return trouble_.dps.count({package.id, package.dps[index]}) != 0;
+    };
+    const size_t room = std::min(kDpRowsPerPackageMax, kDpRowsMax - std::min(kDpRowsMax, dp_rows_));
+    const std::vector<size_t> picked = chosen(package.dps.size(), room, troubled);
+    for (const size_t index : picked) {
+      const std::string& dp = package.dps[index];
+      row("dp:" + package.id + "/" + dp, dp, dp_subtitle(package.id, dp), 2,
+          [&](int64_t top) { return rows_.distribution_point(package.id, dp, top); });
+    }
+    dp_rows_ += picked.size();
+    if (picked.size() < package.dps.size()) {
+      note_row(not_drawn_text(package.dps.size() - picked.size(),
+                              omitted_troubled(package.dps.size(), picked, troubled),
+                              "distribution points of " + package.id));
+    }
+  }
+
+  static size_t omitted_troubled(size_t count, const std::vector<size_t>& picked,
+                                 const std::function<bool(size_t)>& troubled) {
+    size_t omitted = 0;
+    for (size_t index = 0; index < count; ++index) {
+      if (troubled(index) && !std::binary_search(picked.begin(), picked.end(), index)) ++omitted;
+    }
+    return omitted;
   }
 
   std::string dp_subtitle(const std::string& package_id, const std::string& dp) const {
@@ -144,9 +215,11 @@ class TimelineDrawer {
 
   const RunResult& run_;
   const Timeline& timeline_;
+  const Trouble trouble_;
   SvgCanvas body_;
   RowPainter rows_;
   int64_t y_ = 0;
+  size_t dp_rows_ = 0;
   std::vector<std::string> lanes_;
 };
 

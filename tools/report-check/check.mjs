@@ -165,7 +165,12 @@ async function main() {
         console.log(`${found.length === 0 ? 'ok  ' : 'FAIL'} ${each.name} at ${width}px: ` +
                     `${m.svgs.reduce((n, s) => n + s.texts.length, 0)} texts, ${m.lanes.length} lanes, ` +
                     `${m.refusals.length} refusals`);
-        await page.screenshot({ path: path.join(args.screenshots, `${each.name}-${width}.png`), fullPage: true });
+        // Chromium refuses screenshots past 16,384 pixels: a longer page is cut there.
+        const height = await page.evaluate(() => document.documentElement.scrollHeight);
+        await page.screenshot({
+          path: path.join(args.screenshots, `${each.name}-${width}.png`),
+          ...(height <= 16000 ? { fullPage: true } : { clip: { x: 0, y: 0, width, height: 16000 } }),
+        });
         const clip = await page.evaluate(timelineClip);
         await page.screenshot({ path: path.join(args.screenshots, `${each.name}-${width}-timeline.png`), clip });
       }
