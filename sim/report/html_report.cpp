@@ -61,7 +61,8 @@ svg .bar-text{fill:#fff}svg .bar-text-out{fill:#333}svg .state-text{fill:#555}
 .sw.blame{border-top:2px dotted #d50000;height:0;background:none}
 .fault{fill:#37474f;fill-opacity:.8;background:#37474f}.shown{fill:#bbdefb;background:#bbdefb}
 svg .many{fill-opacity:.6}
-@media print{body{max-width:none;padding:0}.table-wrap{overflow:visible}}
+@media print{body{max-width:none;padding:0}.table-wrap{overflow:visible}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 )";
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 19> kLegend{{

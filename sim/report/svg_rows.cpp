@@ -183,7 +183,8 @@ void RowPainter::lane_bars(const ShapeLane& lane, int64_t top, const BarStyle& s
   }
 }
 
-// Inside the bar when it fits there, else just after it when nothing else is drawn there.
+// Inside the bar when it fits there, else just after it when nothing else is drawn there, else
+// inside cut short with an ellipsis when at least three characters fit.
 void RowPainter::bar_label(const std::vector<Shape>& shapes, size_t index, int64_t top,
                            const BarStyle& style, LabelLine& line) {
   const Shape& shape = shapes[index];
@@ -191,20 +192,26 @@ void RowPainter::bar_label(const std::vector<Shape>& shapes, size_t index, int64
   const int64_t width = text_width_tenths(shape.text, style.font);
   const int64_t baseline = top + (style.height + style.font * 7 / 10) / 2;
   const int64_t inside_x = shape.x1 + kBarTextInsetTenths;
-  if (inside_x + width + kBarTextInsetTenths <= shape.x2 &&
-      line.is_free(inside_x, inside_x + width)) {
+  const int64_t inside_room = shape.x2 - kBarTextInsetTenths - inside_x;
+  if (width <= inside_room && line.is_free(inside_x, inside_x + width)) {
     line.take(inside_x, inside_x + width);
     canvas_.text(inside_x, baseline, shape.text, style.font, "bar-text");
     return;
   }
-  if (!style.outside_labels) return;
   const int64_t outside_x = shape.x2 + kBarTextInsetTenths;
   const int64_t outside_end = outside_x + width + kLabelGapTenths;
   const bool clear_of_next = index + 1 == shapes.size() || shapes[index + 1].x1 >= outside_end;
-  if (!clear_of_next || outside_end > kPlotRight * 10 + 100) return;
-  if (!line.is_free(outside_x, outside_end)) return;
-  line.take(outside_x, outside_end);
-  canvas_.text(outside_x, baseline, shape.text, style.font, "bar-text-out");
+  if (style.outside_labels && clear_of_next && outside_end <= kPlotRight * 10 + 100 &&
+      line.is_free(outside_x, outside_end)) {
+    line.take(outside_x, outside_end);
+    canvas_.text(outside_x, baseline, shape.text, style.font, "bar-text-out");
+    return;
+  }
+  const std::string cut = fitted(shape.text, inside_room, style.font);
+  const int64_t cut_width = text_width_tenths(cut, style.font);
+  if (cut.size() < 4 + 2 || !line.is_free(inside_x, inside_x + cut_width)) return;
+  line.take(inside_x, inside_x + cut_width);
+  canvas_.text(inside_x, baseline, cut, style.font, "bar-text", shape.text);
 }
 
 void RowPainter::status_markers(const Marks& marks, const MarkFilter& wanted, int64_t marker_y,
