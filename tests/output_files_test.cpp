@@ -160,7 +160,7 @@ TEST_CASE("an output whose directory is missing is refused before the run, other
   CHECK(leftovers_in(directory) == 0);
 }
 
-TEST_CASE("--trace - writes the trace on stdout and the summary on stderr", "[output]") {
+TEST_CASE("a trace given as - goes to stdout and the summary on stderr", "[output]") {
   const std::string directory = directory_with_scenario("output-trace-stdout");
   const CliResult result = run_distsim("run s.yaml --trace - --log Distmgr.log", directory);
   CHECK(result.status == 0);
