@@ -124,6 +124,29 @@ TEST_CASE("retries spread evenly over days keep a linear axis", "[report_layout]
   CHECK_FALSE(plan_time_axis(moments, 3 * kDay, 0, 7000).has_breaks());
 }
 
+TEST_CASE("more equal idle stretches than breaks keep a linear axis; a few long ones break",
+          "[report_layout]") {
+  // Goal: retries at a steady interval are not drawn half shortened, half not. Method: a pass
+  // every hour for 12 hours (11 equal waits, more than kAxisBreaksMax): linear. Then three waits
+  // of 10 hours among short ones a minute apart: exactly those three become breaks.
+  std::vector<TimeUs> hourly;
+  for (TimeUs t_us = 0; t_us <= 12 * kHour; t_us += kHour) {
+    hourly.push_back(t_us);
+    hourly.push_back(t_us + 200 * kMs);
+  }
+  CHECK_FALSE(plan_time_axis(hourly, kDay, 0, 7000).has_breaks());
+  std::vector<TimeUs> bursts;
+  for (TimeUs burst = 0; burst < 4; ++burst) {
+    for (TimeUs minute = 0; minute < 4; ++minute) {
+      bursts.push_back(burst * 10 * kHour + minute * kMinute);
+    }
+  }
+  const TimeAxis axis = plan_time_axis(bursts, 3 * kDay, 0, 7000);
+  size_t breaks = 0;
+  for (const AxisSegment& segment : axis.segments()) breaks += segment.idle ? 1 : 0;
+  CHECK(breaks == 3);
+}
+
 TEST_CASE("round ticks fall on whole steps inside a stretch, finer when it is short",
           "[report_layout]") {
   // Goal: every busy stretch gets a labelled tick. Method: an hour with room for 5 ticks, and

@@ -26,13 +26,13 @@ std::string when_cell(const RunResult& run, TimeUs t_us) {
                      html_escape(site_clock_text(run.site, t_us)));
 }
 
-// Escaped, with a line break allowed after each underscore, so that a long name such as
-// ERROR_SHARING_VIOLATION or INSTALL_RETRYING never widens a narrow column.
+// Escaped, with a line break allowed after each underscore and backslash, so that a long name
+// such as ERROR_SHARING_VIOLATION or a path never widens a narrow column.
 std::string breakable(std::string_view text) {
   std::string out;
   for (const char c : html_escape(text)) {
     out += c;
-    if (c == '_') out += "<wbr>";
+    if (c == '_' || c == '\\') out += "<wbr>";
   }
   return out;
 }
@@ -202,8 +202,8 @@ void append_expectations_table(std::string& out, const RunResult& run, const Run
   for (const ExpectationResult& result : verdict.expectations) {
     out += fmt::format(
         "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        result.ok ? "ok" : "bad", result.ok ? "PASS" : "FAIL", html_escape(result.what),
-        html_escape(result.expected), html_escape(result.actual),
+        result.ok ? "ok" : "bad", result.ok ? "PASS" : "FAIL", breakable(result.what),
+        breakable(result.expected), breakable(result.actual),
         result.t_us ? when_cell(run, *result.t_us) : "");
   }
   out += std::string(kTableEnd);

@@ -49,15 +49,9 @@ void draw_axis(const TimeAxis& axis, const model::SiteConfig& site, int64_t heig
   const int64_t left = kPlotLeft * 10;
   const int64_t right = kPlotRight * 10 + 100;  // labels may reach into the right margin
   const std::vector<AxisTick> ticks = ticks_of(axis);
-  std::string last_date;
-  if (!ticks.empty()) {  // the first date goes before the break labels
-    last_date = site_date_text(site, ticks.front().t_us);
-    const int64_t width = text_width_tenths(last_date, kDateFont);
-    const auto [x1, x2] =
-        centred_within(axis.x(ticks.front().t_us) + width / 2 - 100, width, left, right);
-    date_line.take(x1, x2 + kLabelGapTenths);
-    canvas.text(x1, kDateBaseline, last_date, kDateFont, "date", "site date");
-  }
+  // The date at the start of the axis stands left of it; the line itself shows where it changes.
+  const std::string start_date = site_date_text(site, axis.start_us());
+  std::string last_date = start_date;
   for (const AxisSegment& segment : axis.segments()) {
     if (!segment.idle) continue;
     canvas.add(fmt::format(
@@ -106,7 +100,7 @@ void draw_axis(const TimeAxis& axis, const model::SiteConfig& site, int64_t heig
     canvas.text(d1, kDateBaseline, date, kDateFont, "date", "site date");
     last_date = date;
   }
-  canvas.text(80, kDateBaseline, "site date", kDateFont, "axis-name");
+  canvas.text(80, kDateBaseline, start_date, kDateFont, "date", "the site date");
   canvas.text(80, kClockBaseline, "site clock", kDateFont, "axis-name",
               "the site clock as Distmgr.log shows it");
   canvas.text(80, kVirtualBaseline, "virtual time", kDateFont, "axis-name",

@@ -171,7 +171,16 @@ TimeAxis plan_time_axis(std::vector<TimeUs> moments, TimeUs until_us, int64_t x0
                            static_cast<int64_t>(breaks + 1) * kBusyWidthMinTenths) {
     --breaks;
   }
-  if (breaks == 0) return linear_axis(moments.front(), moments.back(), horizon_us, x0, x1);
+  // A break must be clearly longer than every idle stretch left at full length (at least twice
+  // as long): otherwise evenly spaced retries would be drawn half shortened, half not.
+  while (breaks > 0 && breaks < idle.size() && idle[breaks - 1].first < 2 * idle[breaks].first) {
+    --breaks;
+  }
+  TimeUs kept_us = 0;
+  for (size_t index = 0; index < breaks; ++index) kept_us += idle[index].first;
+  if (breaks == 0 || kept_us < span_us / 2) {
+    return linear_axis(moments.front(), moments.back(), horizon_us, x0, x1);
+  }
   idle.resize(breaks);
   std::sort(idle.begin(), idle.end(),
             [](const auto& a, const auto& b) { return a.second < b.second; });

@@ -52,10 +52,13 @@ inline constexpr int64_t kBusyWidthMinTenths = 700;
 
 // The axis for moments of activity (any order, repeats allowed) of a run with horizon until_us,
 // over [x0, x1]. An idle stretch becomes a break when it is at least 1/16 of the shown span and
-// the stretches that qualify make up at least half of it; the longest kAxisBreaksMax of them are
-// used. Without breaks the axis is linear with a margin of 1/30 of the span (at least a second)
-// on each side, starts at 0 when the activity starts within the first tenth of the span, and is
-// at least a second long. Nothing past the horizon is shown unless the axis needs the second.
+// the stretches that qualify make up at least half of it; the longest of them become breaks, at
+// most kAxisBreaksMax and as many as the width holds, each at least twice as long as any stretch
+// left at full length, and together still at least half of the span (else the axis stays linear,
+// as for retries at a steady interval). Without breaks the axis is linear with a margin of 1/30 of
+// the span (at least a second) on each side, starts at 0 when the activity starts within the first
+// tenth of the span, and is at least a second long. Nothing past the horizon is shown unless the
+// axis needs the second.
 [[nodiscard]] TimeAxis plan_time_axis(std::vector<TimeUs> moments, TimeUs until_us, int64_t x0,
                                       int64_t x1);
 
