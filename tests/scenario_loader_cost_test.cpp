@@ -261,9 +261,7 @@ expect:
   CHECK(package.installed_by_position == SourcePosition{18, 7});
   CHECK(package.distribution_points.at(0).position == SourcePosition{20, 9});
   CHECK(scenario.expect.component_status_position == SourcePosition{21, 3});
-  RunOptions options;
-  options.trace = false;
-  const RunResult run = run_world(scenario, options);
+  const RunResult run = run_world(scenario, RunOptions{});
   uint32_t failures = 0;
   for (const ExpectationResult& result : evaluate_expectations(scenario, run)) {
     INFO(result.what);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "model/assert.h"
 #include "sim/check/invariants_internal.h"
 #include "sim/fs/windows_path.h"
 
@@ -101,6 +102,8 @@ void check_package_states(const RunResult& run, bool traced, Violations& violati
 }  // namespace
 
 std::vector<InvariantViolation> check_invariants(const RunResult& run) {
+  // Every checker judges the trace; an untraced run would pass them all without evidence.
+  DISTSIM_ASSERT(run.trace.enabled());
   Violations violations;
   const invariant_detail::History history = invariant_detail::read_history(run);
   invariant_detail::check_retry_units(history, violations);

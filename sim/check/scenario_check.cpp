@@ -72,7 +72,8 @@ std::string attempts_text(const RunResult& run) {
 // Runs a scenario that loaded and can run, and judges it.
 void run_and_judge(const Scenario& scenario, std::string_view program, ScenarioCheck& check) {
   RunOptions options;
-  options.trace = false;  // expectations read the run's results, not its trace
+  // The invariant checkers read the trace, so a run that expects them is traced.
+  options.trace = scenario.expect.no_invariant_violations;
   const RunResult run = run_world(scenario, options);
   const RunVerdict verdict = judge_run(scenario, run);
   if (verdict.passed()) {

@@ -142,9 +142,10 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   const std::optional<sim::Scenario> loaded = runnable_scenario(options.scenario_path, err);
   if (!loaded) return kExitCannotRun;
   const sim::Scenario& scenario = *loaded;
-  // The Chrome trace and the report draw handles and messages from the trace records.
+  // The Chrome trace and the report draw handles and messages from the trace records, and the
+  // invariant checkers judge them.
   run_options.trace = !options.trace_path.empty() || !options.chrome_trace_path.empty() ||
-                      !options.report_path.empty();
+                      !options.report_path.empty() || scenario.expect.no_invariant_violations;
   const uint64_t seed = run_options.seed.value_or(scenario.seed);
   sim::RunResult run;
   sim::RunVerdict verdict;
