@@ -37,6 +37,9 @@ struct Story {
   bool raise_2301 = true;
   model::PackageState final_state = model::PackageState::installed;
   TimeUs until_us = 2 * model::kMicrosecondsPerDay;
+  bool overlapping_pass = false;  // another package's pass runs beside pass 2
+  bool parallel_dp_copy = false;  // pass 2 also copies a.cab to DP02 while it copies to DP01
+  std::string first_log_ending;   // overrides the end of the first failure's Distmgr.log line
 };
 
 std::string count_text(const model::RetryPolicy& policy) {
@@ -53,9 +56,11 @@ void first_pass(HistoryBuilder& history, const Story& story) {
   history.close(kFailedAt, "distmgr", kFileA, 1);
   history.open_refused(kFailedAt, "distmgr", kFileB);
   const std::string next = story.give_up ? "none" : "11/16/2000 09:00:01";
+  const std::string ending = !story.first_log_ending.empty() ? story.first_log_ending
+                             : story.give_up                 ? "It will not be retried."
+                                                             : "Will retry.";
   history.log(kFailedAt, fmt::format("~Failed to process package {} (retries so far: 0 of {}). {}",
-                                     kPackage, count_text(story.policy),
-                                     story.give_up ? "It will not be retried." : "Will retry."));
+                                     kPackage, count_text(story.policy), ending));
   history.status(kFailedAt, 2302, kPackage, {"Office", kPackage, "32", story.retries_shown, next});
   history.pass_end(kFailedAt, kPackage, 1, story.give_up ? "failed" : "retry", 32);
   history.dp_state(kFailedAt, kPackage, "DP01",
@@ -76,6 +81,10 @@ void second_pass(HistoryBuilder& history, const Story& story) {
   const TimeUs t_us = story.second_start_us;
   history.pass_start(t_us, kPackage, 2);
   history.status(t_us, 2300, kPackage, {"Office", kPackage});
+  if (story.overlapping_pass) {
+    history.pass_start(t_us, "S0100009", 1);
+    history.status(t_us, 2300, "S0100009", {"Other", "S0100009"});
+  }
   history.list(t_us, kSource);
   copy_file(history, story, t_us, 3, kFileA, "read", 1000, 1);
   if (story.crash_at_us) {  // the pass dies while reading b.cab (handle 4)
@@ -86,7 +95,13 @@ void second_pass(HistoryBuilder& history, const Story& story) {
   }
   copy_file(history, story, t_us + kSecond, 4, kFileB, "read", 2000, 2);
   history.make_directory(t_us + 2 * kSecond, kFolder);
+  if (story.parallel_dp_copy) {
+    history.open(t_us + 2 * kSecond, "distmgr", "\\\\DP02\\SMSPKGC$\\S0100001\\a.cab", 7);
+  }
   copy_file(history, story, t_us + 2 * kSecond, 5, kFolder + "\\a.cab", "write", 1000, 1);
+  if (story.parallel_dp_copy) {
+    history.close(t_us + 3 * kSecond, "distmgr", "\\\\DP02\\SMSPKGC$\\S0100001\\a.cab", 7);
+  }
   if (story.dp_b_copied) {
     copy_file(history, story, t_us + 3 * kSecond, 6, kFolder + "\\b.cab", "write", 2000,
               story.dp_b_version);
@@ -96,6 +111,10 @@ void second_pass(HistoryBuilder& history, const Story& story) {
   history.status(done_us, 2330, kPackage, {kPackage, kShare}, kShare);
   if (story.raise_2301) history.status(done_us, 2301, kPackage, {"Office", kPackage});
   history.pass_end(done_us, kPackage, 2, "success");
+  if (story.overlapping_pass) {
+    history.status(done_us, 2301, "S0100009", {"Other", "S0100009"});
+    history.pass_end(done_us, "S0100009", 1, "success");
+  }
   for (const int64_t handle : {3, 4, 5, 6}) {
     if (story.leaked_handle != handle) continue;
     const std::string path = handle == 3   ? kFileA
@@ -108,6 +127,9 @@ void second_pass(HistoryBuilder& history, const Story& story) {
 
 sim::RunResult story_run(const Story& story) {
   HistoryBuilder history;
+  if (story.parallel_dp_copy) {
+    history.run.distribution_points.push_back({"DP02", "\\\\DP02\\SMSPKGC$", 12'500'000});
+  }
   history.run.site.retry = story.policy;
   history.run.until_us = story.until_us;
   first_pass(history, story);
@@ -235,6 +257,44 @@ TEST_CASE("retry_count_text catches a 2302 that miscounts the retries", "[invari
   CHECK(violation.detail ==
         "2302 for S0100001 shows 1 retries; the trace shows 0 failed attempts before it in this "
         "retry cycle");
+}
+
+TEST_CASE("retry_count_text catches a log line that promises a retry the 2302 denies",
+          "[invariants]") {
+  Story story;
+  story.give_up = true;
+  story.policy.retry_count_max = 0;
+  story.first_log_ending = "Will retry in 3600 seconds.";
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_count_text");
+  CHECK(violation.t_us == kFailedAt);
+  CHECK(violation.detail ==
+        "Distmgr.log for S0100001 says it will retry but its 2302 gives the next retry as 'none'");
+}
+
+TEST_CASE("thread_limit catches more passes at once than max_packages", "[invariants]") {
+  Story story;
+  story.overlapping_pass = true;
+  sim::RunResult run = story_run(story);
+  run.site.max_packages = 1;
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "thread_limit");
+  CHECK(violation.t_us == kRetryAt);
+  CHECK(violation.detail ==
+        "2 processing passes run at once when the pass of S0100009 begins; max_packages is 1");
+}
+
+TEST_CASE("thread_limit catches more DP copies of a package at once than threads_per_package",
+          "[invariants]") {
+  Story story;
+  story.parallel_dp_copy = true;
+  sim::RunResult run = story_run(story);
+  run.site.threads_per_package = 1;
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "thread_limit");
+  CHECK(violation.t_us == kRetryAt + 2 * kSecond);
+  CHECK(violation.detail ==
+        "S0100001 is copied to 2 DPs at once at 01:00:03; threads_per_package is 1");
 }
 
 TEST_CASE("handles_closed catches a source handle that outlives its pass", "[invariants]") {

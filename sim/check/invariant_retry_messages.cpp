@@ -1,6 +1,7 @@
 // retry_count_text: the retry counts people read (2302's "retries so far" insertion, and the
 // Distmgr.log lines of a failed pass or a failed DP copy) equal the failed attempts of that retry
-// cycle that the trace shows, and the announced wait equals the retry actually scheduled.
+// cycle that the trace shows, the announced wait equals the retry actually scheduled, and the
+// log line and the 2302 agree on whether a retry follows.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -87,6 +88,18 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
   if (!logged || *logged != expected) {
     mismatch(violations, fmt::format("Distmgr.log for {}", unit.package), logged.value_or(0),
              expected, attempt.end_us);
+  }
+  const std::string next = insertions.size() > 4 ? insertions[4] : std::string();
+  const bool says_retry = text.find("Will retry") != std::string::npos;
+  const bool says_never = text.find("will not be retried") != std::string::npos ||
+                          text.find("next retry: none") != std::string::npos;
+  if ((says_retry && next == "none") || (says_never && next != "none")) {
+    violations.push_back(
+        {"retry_count_text",
+         fmt::format("Distmgr.log for {} says it {} but its 2302 gives the next "
+                     "retry as '{}'",
+                     unit.package, says_retry ? "will retry" : "will not retry", next),
+         attempt.end_us});
   }
   const auto& policy = history.run->site.retry;
   const std::string most = policy.retry_count_max ? fmt::format("{}", *policy.retry_count_max)

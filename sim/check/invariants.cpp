@@ -111,6 +111,7 @@ std::vector<InvariantViolation> check_invariants(const RunResult& run) {
   invariant_detail::check_handles(history, violations);
   invariant_detail::check_dp_content(history, violations);
   invariant_detail::check_pass_messages(history, violations);
+  invariant_detail::check_thread_limits(history, violations);
   invariant_detail::check_liveness(history, violations);
   check_status_log_consistency(run, violations);
   check_installed_times(run, violations);

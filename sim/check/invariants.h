@@ -36,6 +36,8 @@ struct InvariantViolation {
 //   source version its copy came from.
 // package_state: a package's state agrees with its DPs' states, and those with the trace.
 // pass_messages: each pass raises one 2300 and (unless cut short) one 2301 or 2302.
+// thread_limit: at most max_packages processing passes at once, and at most threads_per_package
+//   DPs of one package being copied at once.
 // liveness: once the world is quiet, a unit whose policy still allows a retry gets installed.
 // status_log_consistency: every status message raised has its STATMSG line in Distmgr.log.
 // installed_has_time: an installed package has a time of installation within the run.

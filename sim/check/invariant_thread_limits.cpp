@@ -1,0 +1,73 @@
+// thread_limit: the manager never runs more processing passes at once than max_packages allows,
+// and never copies one package to more DPs at once than threads_per_package allows (counted
+// from the trace: a DP copy holds its target file open while it copies).
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+
+#include "sim/check/expectations.h"
+#include "sim/check/invariants_internal.h"
+
+namespace distsim::sim::invariant_detail {
+namespace {
+
+void check_passes_at_once(const History& history, Violations& violations) {
+  const uint32_t most = history.run->site.max_packages;
+  std::multiset<size_t> ends;  // end records of the processing passes running (SIZE_MAX: none)
+  for (const PassSpan& pass : history.passes) {  // in trace order
+    if (pass.dp_retries) continue;  // DP retries run on DP threads, not processing threads
+    ends.erase(ends.begin(), ends.upper_bound(pass.start_record));
+    ends.insert(pass.end_record.value_or(SIZE_MAX));
+    if (ends.size() <= most) continue;
+    violations.push_back({"thread_limit",
+                          fmt::format("{} processing passes run at once when the pass of {} "
+                                      "begins; max_packages is {}",
+                                      ends.size(), pass.package, most),
+                          pass.start_us});
+  }
+}
+
+void check_copies_at_once(const History& history, Violations& violations) {
+  const uint32_t most = history.run->site.threads_per_package;
+  // Per package: the manager's open handles below each DP folder of it, by DP.
+  std::map<std::string, std::map<std::string, std::set<int64_t>>> copying;
+  std::set<std::string> reported;
+  for (const TraceRecord& record : history.records()) {
+    if (!is_manager(record) || (record.event != "open" && record.event != "close")) continue;
+    const auto handle = number_field(record, "handle");
+    if (!handle) continue;
+    const std::string path = text_field(record, "path");
+    for (const auto& dp : history.run->distribution_points) {
+      if (!path_below(path, dp.share)) continue;
+      const std::string below = relative_below(path, dp.share);
+      const std::string package = below.substr(0, below.find('\\'));
+      if (package.size() == below.size()) continue;  // not inside a package folder
+      auto& handles = copying[package][dp.name];
+      if (record.event == "close") {
+        handles.erase(*handle);
+        continue;
+      }
+      handles.insert(*handle);
+      uint32_t dps = 0;
+      for (const auto& [name, open] : copying[package]) dps += open.empty() ? 0u : 1u;
+      if (dps <= most || !reported.insert(package).second) continue;
+      violations.push_back({"thread_limit",
+                            fmt::format("{} is copied to {} DPs at once at {}; "
+                                        "threads_per_package is {}",
+                                        package, dps, clock_text(record.t_us), most),
+                            record.t_us});
+    }
+  }
+}
+
+}  // namespace
+
+void check_thread_limits(const History& history, Violations& violations) {
+  if (!history.traced) return;
+  check_passes_at_once(history, violations);
+  check_copies_at_once(history, violations);
+}
+
+}  // namespace distsim::sim::invariant_detail
