@@ -1,150 +1,25 @@
-// Writes a Scenario as YAML, section by section. Strings are quoted so that YAML never reads them
-// as something else (a DP named `null`, a name with `: ` in it); values use value_parse's format_*
-// spellings and the enum name tables of scenario.h, the same ones the loader reads.
+// Writes a Scenario as YAML, section by section, and decides which keys a scenario needs written.
+// Strings go through yaml_text's quoting, so YAML never reads them as something else (a DP named
+// `null`, a name with `: ` in it); values use value_parse's format_* spellings and the enum name
+// tables of scenario.h, the same ones the loader reads.
 #include "sim/scenario/scenario_writer.h"
 
 #include <fmt/format.h>
 
-#include <array>
 #include <limits>
-#include <optional>
+#include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "model/assert.h"
 #include "sim/scenario/value_parse.h"
+#include "sim/scenario/yaml_text.h"
 
 namespace distsim::sim {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Scalars.
-
-// UTF-8 sequences that YAML reads as line breaks or a byte order mark, with their escapes.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kSpecialSequences{{
-    {"\xC2\x85", "\\N"},
-    {"\xE2\x80\xA8", "\\L"},
-    {"\xE2\x80\xA9", "\\P"},
-    {"\xEF\xBB\xBF", "\\uFEFF"},
-}};
-
-// The escape of the special sequence that starts at `index`, or nullopt.
-std::optional<std::pair<size_t, std::string_view>> special_at(std::string_view text, size_t index) {
-  for (const auto& [sequence, escape] : kSpecialSequences) {
-    if (text.substr(index, sequence.size()) == sequence) {
-      return std::pair{sequence.size(), escape};
-    }
-  }
-  return std::nullopt;
-}
-
-bool is_control(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  return byte < 0x20 || byte == 0x7F;
-}
-
-bool needs_double_quotes(std::string_view text) {
-  for (size_t index = 0; index < text.size(); ++index) {
-    if (is_control(text[index]) || special_at(text, index)) return true;
-  }
-  return false;
-}
-
-std::string double_quoted(std::string_view text) {
-  std::string out = "\"";
-  for (size_t index = 0; index < text.size(); ++index) {
-    if (const auto special = special_at(text, index)) {
-      out += special->second;
-      index += special->first - 1;
-      continue;
-    }
-    const char c = text[index];
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (is_control(c)) {
-      out += fmt::format("\\x{:02X}", static_cast<unsigned char>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-// A string as a quoted scalar: single quotes where every character can stand as itself,
-// double quotes with escapes otherwise.
-std::string quoted(std::string_view text) {
-  if (needs_double_quotes(text)) return double_quoted(text);
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-bool is_plain_safe_char(char c) {
-  return is_ascii_letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-}
-
-// Words that YAML 1.1 or 1.2 reads as null or a boolean, compared ignoring case.
-bool is_reserved_word(std::string_view text) {
-  constexpr std::array<std::string_view, 9> kWords{"null", "true", "false", "yes", "no",
-                                                   "on",   "off",  "y",     "n"};
-  for (const std::string_view word : kWords) {
-    if (word.size() != text.size()) continue;
-    bool same = true;
-    for (size_t index = 0; index < word.size() && same; ++index) {
-      const char c = text[index];
-      same = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == word[index];
-    }
-    if (same) return true;
-  }
-  return false;
-}
-
-// An identifier (package id, DP, holder or handle name) plain where no YAML reader can take it
-// for a number, a boolean or null, quoted otherwise.
-std::string identifier(std::string_view text) {
-  bool plain = !text.empty() && is_ascii_letter(text[0]) && !is_reserved_word(text);
-  for (const char c : text) plain = plain && is_plain_safe_char(c);
-  return plain ? std::string(text) : quoted(text);
-}
-
-// The lines of a literal block scalar (`|` or `|-`) for multi-line text, or nullopt where only
-// a quoted scalar keeps the text exact (leading spaces, trailing spaces, control characters, more
-// than one final newline).
-std::optional<std::string> literal_block(std::string_view text, size_t indent) {
-  if (text.find('\n') == std::string_view::npos || text.front() == ' ' || text.front() == '\n') {
-    return std::nullopt;
-  }
-  for (size_t index = 0; index < text.size(); ++index) {
-    if ((is_control(text[index]) && text[index] != '\n') || special_at(text, index)) {
-      return std::nullopt;
-    }
-  }
-  const bool final_newline = text.back() == '\n';
-  const std::string_view body = final_newline ? text.substr(0, text.size() - 1) : text;
-  if (body.empty() || body.back() == '\n') return std::nullopt;
-  std::string out = final_newline ? "|\n" : "|-\n";
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t end = body.find('\n', start);
-    if (end == std::string_view::npos) end = body.size();
-    const std::string_view line = body.substr(start, end - start);
-    if (!line.empty() && line.back() == ' ') return std::nullopt;
-    out += line.empty() ? "\n" : fmt::format("{:{}}{}\n", "", indent, line);
-    start = end + 1;
-  }
-  return out;
-}
+// Values of the format.
 
 std::string duration_spec_text(const DurationSpec& spec) {
   switch (spec.kind) {
@@ -167,10 +42,6 @@ std::string count_range_yaml(const CountRange& range) {
   if (range.max == kUnbounded) return fmt::format("{{min: {}}}", range.min);
   if (range.min == 0) return fmt::format("{{max: {}}}", range.max);
   return fmt::format("{{min: {}, max: {}}}", range.min, range.max);
-}
-
-std::string flow_list(const std::vector<std::string>& items) {
-  return fmt::format("[{}]", fmt::join(items, ", "));
 }
 
 // One directory as a path, several as a flow list of paths (how the loader reads `scope`).
@@ -202,37 +73,6 @@ std::string identifier_list(const std::vector<std::string>& names) {
   for (const std::string& name : names) items.push_back(identifier(name));
   return flow_list(items);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Lines.
-
-class YamlOut {
- public:
-  // `key: value` at `indent` spaces.
-  void field(size_t indent, std::string_view key, std::string_view value) {
-    text_ += fmt::format("{:{}}{}: {}\n", "", indent, key, value);
-  }
-  // `key:` that opens a nested mapping or list.
-  void open(size_t indent, std::string_view key) {
-    text_ += fmt::format("{:{}}{}:\n", "", indent, key);
-  }
-  // `- key: value`: the first field of a list item; its other fields go at indent + 2.
-  void item(size_t indent, std::string_view key, std::string_view value) {
-    text_ += fmt::format("{:{}}- {}: {}\n", "", indent, key, value);
-  }
-  // `- value`: a list item that is a single value.
-  void item(size_t indent, std::string_view value) {
-    text_ += fmt::format("{:{}}- {}\n", "", indent, value);
-  }
-  // `key: ` followed by a block that already ends with its newline.
-  void block(size_t indent, std::string_view key, std::string_view block_text) {
-    text_ += fmt::format("{:{}}{}: {}", "", indent, key, block_text);
-  }
-  [[nodiscard]] std::string take() { return std::move(text_); }
-
- private:
-  std::string text_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Sections.
