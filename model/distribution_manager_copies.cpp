@@ -75,6 +75,7 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   if (status.attempts_in_cycle == 1) slot.retry.first_attempt_start_us = ports_.scheduler.now();
   slot.retry.due_us.reset();
   slot.failed_with_package = false;
+  mark_dirty(package_index);  // the started attempt is in the retry history before any crash
   const std::string& share = distribution_points_[slot.dp_index].share;
   // CM-THREADS: under ConfigMgr each DP copy runs on a DP thread of its own; SMS 2.0 copies on
   // the processing thread (an assumption: no source describes its threads).

@@ -55,7 +55,7 @@ TEST_CASE("running the KB scenario exits 0 and shows two error-32 passes and the
   CHECK(result.output.find("failed with error 32 (ERROR_SHARING_VIOLATION) opening "
                            "C:\\WINNT\\TEMP\\~setup1.tmp, retry at 01:00:00.240") !=
         std::string::npos);
-  CHECK(result.output.find("installed at 02:00:02.921") != std::string::npos);
+  CHECK(result.output.find("succeeded at 02:00:02.921") != std::string::npos);
   CHECK(result.output.find("PASS:") != std::string::npos);
 }
 

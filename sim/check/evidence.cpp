@@ -122,7 +122,7 @@ std::string pass_outcome_text(const PassRecord& pass) {
     return fmt::format("interrupted at {} by a crash of the manager", clock_text(*pass.end_us));
   }
   if (pass.result == model::PassResult::success) {
-    return fmt::format("installed at {}", clock_text(*pass.end_us));
+    return fmt::format("succeeded at {}", clock_text(*pass.end_us));
   }
   std::string text = fmt::format("failed with error {} ({})", model::win32_code(pass.error),
                                  model::win32_error_name(pass.error));
