@@ -40,16 +40,19 @@ inline std::string scratch_directory(const std::string& name) {
   return path;
 }
 
-// Runs `distsim ARGUMENTS` in `directory` through the shell (arguments are shell words). Its
-// stderr is captured in the build tree, never in `directory`.
-inline CliResult run_distsim(const std::string& arguments, const std::string& directory) {
+// Runs `distsim ARGUMENTS` in `directory` through the shell (arguments are shell words), with
+// ENVIRONMENT (shell assignments such as `A=1 B=2`) added. Its stderr is captured in the build
+// tree, never in `directory`.
+inline CliResult run_distsim(const std::string& arguments, const std::string& directory,
+                             const std::string& environment = "") {
   static int call_count = 0;
   const std::string err_path = std::string(DISTSIM_BINARY_DIR) + "/scratch/stderr-" +
                                std::to_string(static_cast<long>(getpid())) + "-" +
                                std::to_string(++call_count) + ".txt";
   std::filesystem::create_directories(std::string(DISTSIM_BINARY_DIR) + "/scratch");
-  const std::string command = "cd '" + directory + "' && '" + std::string(DISTSIM_CLI_PATH) + "' " +
-                              arguments + " 2>'" + err_path + "'";
+  const std::string command = "cd '" + directory + "' && " + environment + " '" +
+                              std::string(DISTSIM_CLI_PATH) + "' " + arguments + " 2>'" + err_path +
+                              "'";
   CliResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;

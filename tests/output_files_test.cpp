@@ -222,6 +222,42 @@ TEST_CASE("an OutputSet whose second file fails mid-way leaves the first file's 
   CHECK(leftovers_in(directory) == 0);
 }
 
+TEST_CASE("a run whose second output cannot be renamed into place puts the first one back",
+          "[output]") {
+  // Goal: all or nothing at the rename phase, through the CLI. Method: an LD_PRELOAD library
+  // fails the rename onto one output; the trace is renamed before the log, so failing the log
+  // must undo the trace already in place, and failing the trace must leave both untouched.
+  for (const std::string failing : {"new.log", "new.jsonl"}) {
+    DYNAMIC_SECTION("the rename onto " << failing << " fails") {
+      const std::string directory = directory_with_scenario("rename-rollback");
+      write_text_file(directory + "/new.jsonl", "old trace");
+      write_text_file(directory + "/new.log", "old log");
+      const std::string environment = "LD_PRELOAD='" + std::string(DISTSIM_FAIL_RENAME_LIBRARY) +
+                                      "' ASAN_OPTIONS=verify_asan_link_order=0 "
+                                      "DISTSIM_FAIL_RENAME_TO='" +
+                                      failing + "'";
+      const CliResult result =
+          run_distsim("run s.yaml --trace new.jsonl --log new.log", directory, environment);
+      CHECK(result.status == 2);
+      CHECK(result.err.find("new.") != std::string::npos);
+      CHECK(read_text_file(directory + "/new.jsonl") == "old trace");
+      CHECK(read_text_file(directory + "/new.log") == "old log");
+      CHECK(leftovers_in(directory) == 0);
+    }
+  }
+  SECTION("without a failure the same run replaces both") {
+    const std::string directory = directory_with_scenario("rename-rollback-control");
+    write_text_file(directory + "/new.jsonl", "old trace");
+    const std::string environment = "LD_PRELOAD='" + std::string(DISTSIM_FAIL_RENAME_LIBRARY) +
+                                    "' ASAN_OPTIONS=verify_asan_link_order=0";
+    const CliResult result =
+        run_distsim("run s.yaml --trace new.jsonl --log new.log", directory, environment);
+    CHECK(result.status == 0);
+    CHECK(read_text_file(directory + "/new.jsonl") != "old trace");
+    CHECK(read_text_file(directory + "/new.log").find("Error 32") != std::string::npos);
+  }
+}
+
 TEST_CASE("an OutputSet whose output directory vanished during the work changes nothing",
           "[output]") {
   const std::string directory = scratch_directory("output-set-vanished");
