@@ -11,9 +11,6 @@
 namespace distsim::sim {
 namespace {
 
-constexpr uint64_t kBeginScan = 0;
-constexpr uint64_t kEndScan = 1;
-
 bool has_trigger(const HolderSpec& spec, AntivirusTrigger trigger) {
   const std::vector<AntivirusTrigger> triggers =
       spec.antivirus_on.value_or(std::vector<AntivirusTrigger>{AntivirusTrigger::write_close});
@@ -70,17 +67,21 @@ void Antivirus::request_scan(const std::string& path, std::string_view trigger) 
   const uint64_t scan_id = next_scan_id_++;
   scanning_keys_.insert(key);
   scans_.emplace(scan_id, Scan{path, std::move(key), trigger, 0});
-  context_.kernel.schedule(context_.kernel.now(), *this, (scan_id << 1) | kBeginScan);
+  wake_at(context_.kernel.now(), HolderWake<Wake>{Wake::begin_scan, scan_id});
   DISTSIM_ASSERT(scans_.size() == scanning_keys_.size());
 }
 
 void Antivirus::on_event(uint64_t payload) {
-  const uint64_t scan_id = payload >> 1;
-  if ((payload & 1) == kBeginScan) {
-    begin_scan(scan_id);
-  } else {
-    end_scan(scan_id);
+  const auto wake = HolderWake<Wake>::from_payload(payload);
+  switch (wake.kind) {
+    case Wake::begin_scan:
+      begin_scan(wake.index);
+      return;
+    case Wake::end_scan:
+      end_scan(wake.index);
+      return;
   }
+  DISTSIM_ASSERT(false);
 }
 
 void Antivirus::begin_scan(uint64_t scan_id) {
@@ -95,26 +96,20 @@ void Antivirus::begin_scan(uint64_t scan_id) {
   using namespace model::access_bits;
   const AccessMask access = spec_.access.value_or(AccessMask{kGenericRead});
   const ShareMode share = spec_.share.value_or(ShareMode{model::share_bits::kRead});
-  auto opened = context_.vfs.open(
-      actor_, {scan.path, access, share, model::CreateDisposition::open_existing});
-  if (!opened.ok()) {  // the refused open is in the trace; this scan is given up
+  const auto opened = open_and_read(scan.path, access, share);
+  if (!opened) {  // the refused open is in the trace; this scan is given up
     end_scan(scan_id);
     return;
   }
-  scan.handle = opened.value();
-  (void)context_.vfs.read(actor_, scan.handle);  // 33 under a byte-range lock; the scan goes on
-  const auto content = context_.vfs.file_content(scan.path);
-  DISTSIM_ASSERT(content.has_value());
+  scan.handle = opened->handle;
   const TimeUs per_mb_us = spec_.per_mb ? draw(*spec_.per_mb) : kDefaultPerMbUs;
-  const TimeUs hold_us = hold_for_size_us(per_mb_us, content->size_bytes, kScanMinUs);
+  const TimeUs hold_us = hold_for_size_us(per_mb_us, opened->size_bytes, kScanMinUs);
   const TimeUs now_us = context_.kernel.now();
   context_.trace.add(now_us, spec_.name, "scan_start",
                      {{"path", scan.path},
                       {"trigger", std::string(scan.trigger)},
                       {"for_us", static_cast<int64_t>(hold_us)}});
-  if (hold_us <= context_.horizon_us - now_us) {
-    context_.kernel.schedule(now_us + hold_us, *this, (scan_id << 1) | kEndScan);
-  }
+  wake_after(hold_us, HolderWake<Wake>{Wake::end_scan, scan_id});
 }
 
 void Antivirus::end_scan(uint64_t scan_id) {

@@ -6,10 +6,11 @@
 //   file under `scope`; `open`, another actor's successful open of a file under `scope`. The
 //   scanner's own operations never trigger it. Only while active: `at`/`for`/`until`, repeated by
 //   `every`/`count`, give the windows in which it reacts (default: from 0s to the end of the run).
-// - The scan: open GENERIC_READ (sim/holders/README.md: "read access"), share FILE_SHARE_READ by default. The
-//   facts call the scanners' share mode undocumented and report no FILE_SHARE_DELETE [fnm-1583];
-//   share read is the format's default (scenarios/FORMAT.md) and `share: []` models the older
-//   exclusive scanners that also block readers. `access`/`share` override both.
+// - The scan: open GENERIC_READ (sim/holders/README.md: "read access"), share FILE_SHARE_READ by
+//   default. The facts call the scanners' share mode undocumented and report no
+//   FILE_SHARE_DELETE [fnm-1583]; share read is the format's default (scenarios/FORMAT.md) and
+//   `share: []` models the older exclusive scanners that also block readers. `access`/`share`
+//   override both.
 // - How long: `per_mb` x the file's size, at least 1 ms. Default 50 ms per MB, this simulator's
 //   assumption, chosen to fall in the reported range: CloseHandle waits of 1-10+ ms per written
 //   file [hg-closer][szorc] (a small file here: 1 ms) and 275 ms for one larger file on Server
@@ -45,6 +46,8 @@ class Antivirus final : public Holder {
   [[nodiscard]] bool watches_vfs() const override { return true; }
 
  private:
+  enum class Wake : uint8_t { begin_scan, end_scan };  // index: the scan id
+
   struct Scan {
     std::string path;
     std::string key;           // upper-cased path

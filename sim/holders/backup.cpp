@@ -8,18 +8,6 @@
 #include "sim/core/limits.h"
 
 namespace distsim::sim {
-namespace {
-
-constexpr uint64_t kRunBegin = 0;
-constexpr uint64_t kFileDone = 1;
-constexpr uint64_t kWindowEnd = 2;
-constexpr uint64_t kKindBits = 2;
-
-uint64_t payload_for(uint32_t run_index, uint64_t kind) {
-  return (uint64_t{run_index} << kKindBits) | kind;
-}
-
-}  // namespace
 
 Backup::Backup(HolderContext context, HolderSpec spec)
     : Holder(context, std::move(spec)), scope_(spec_.scope) {
@@ -29,20 +17,21 @@ Backup::Backup(HolderContext context, HolderSpec spec)
 void Backup::start() {
   windows_ = draw_windows();
   if (windows_.empty()) return;
-  context_.kernel.schedule(windows_[0].begin_us, *this, payload_for(0, kRunBegin));
+  wake_at(windows_[0].begin_us, HolderWake<Wake>{Wake::run_begin, 0});
 }
 
 void Backup::on_event(uint64_t payload) {
-  const auto run_index = static_cast<uint32_t>(payload >> kKindBits);
-  DISTSIM_ASSERT(run_index < windows_.size());
-  switch (payload & ((1u << kKindBits) - 1)) {
-    case kRunBegin:
+  const auto wake = HolderWake<Wake>::from_payload(payload);
+  DISTSIM_ASSERT(wake.index < windows_.size());
+  const auto run_index = static_cast<uint32_t>(wake.index);
+  switch (wake.kind) {
+    case Wake::run_begin:
       begin_run(run_index);
       return;
-    case kFileDone:
+    case Wake::file_done:
       if (runs_.count(run_index) != 0) end_file(run_index);  // absent: the run was stopped
       return;
-    case kWindowEnd:
+    case Wake::window_end:
       if (runs_.count(run_index) != 0) end_run(run_index, /*stopped=*/true);
       return;
   }
@@ -64,12 +53,9 @@ void Backup::begin_run(uint32_t run_index) {
   const HoldWindow& window = windows_[run_index];
   DISTSIM_ASSERT(window.begin_us == context_.kernel.now());
   if (run_index + 1 < windows_.size()) {
-    context_.kernel.schedule(windows_[run_index + 1].begin_us, *this,
-                             payload_for(run_index + 1, kRunBegin));
+    wake_at(windows_[run_index + 1].begin_us, HolderWake<Wake>{Wake::run_begin, run_index + 1});
   }
-  if (window.end_us && *window.end_us <= context_.horizon_us) {
-    context_.kernel.schedule(*window.end_us, *this, payload_for(run_index, kWindowEnd));
-  }
+  if (window.end_us) wake_at(*window.end_us, HolderWake<Wake>{Wake::window_end, run_index});
   std::vector<std::string> files = files_in_scope();
   DISTSIM_ASSERT(files.size() <= kFilesystemNodesMax);
   if (spec_.backup_mode == BackupMode::vss) {
@@ -98,23 +84,15 @@ void Backup::read_next(uint32_t run_index) {
   const ShareMode share = spec_.share.value_or(ShareMode{model::share_bits::kRead});
   while (run.next_file_index < run.files.size()) {
     const std::string& path = run.files[run.next_file_index++];
-    auto opened =
-        context_.vfs.open(actor_, {path, access, share, model::CreateDisposition::open_existing});
-    if (!opened.ok()) {  // in use or gone: skipped, as agents log and go on
+    const auto opened = open_and_read(path, access, share);
+    if (!opened) {  // in use or gone: skipped, as agents log and go on
       ++run.skipped_count;
       continue;
     }
-    run.handle = opened.value();
-    (void)context_.vfs.read(actor_, run.handle);  // 33 under a byte-range lock; it holds anyway
-    const auto content = context_.vfs.file_content(path);
-    DISTSIM_ASSERT(content.has_value());
-    const uint64_t size_bytes = content->size_bytes;
+    run.handle = opened->handle;
     const TimeUs per_mb_us = spec_.per_mb ? draw(*spec_.per_mb) : kDefaultPerMbUs;
-    const TimeUs hold_us = hold_for_size_us(per_mb_us, size_bytes, kFileMinUs);
-    const TimeUs now_us = context_.kernel.now();
-    if (hold_us <= context_.horizon_us - now_us) {
-      context_.kernel.schedule(now_us + hold_us, *this, payload_for(run_index, kFileDone));
-    }
+    const TimeUs hold_us = hold_for_size_us(per_mb_us, opened->size_bytes, kFileMinUs);
+    wake_after(hold_us, HolderWake<Wake>{Wake::file_done, run_index});
     return;
   }
   DISTSIM_ASSERT(run.next_file_index == run.files.size());

@@ -13,10 +13,10 @@
 //   throughput" and give no throughput: this simulator's assumption), at least 1 ms per file. A
 //   file whose open fails is skipped, as agents log "file in use" and go on (Code42 falls back to
 //   VSS at that point [code42]; distsim does not). `access`/`share` override the open.
-// - `mode: vss`: reads a shadow copy, so it opens nothing on the live files (sim/holders/README.md:
-// "little or
-//   no sharing impact on live files"); the run is traced as one `backup_snapshot` record. The VSS
-//   writer freeze (at most 60 s [ms-vss-onfreeze]) is not modelled: distsim has no VSS writers.
+// - `mode: vss`: reads a shadow copy, so it opens nothing on the live files
+//   (sim/holders/README.md: "little or no sharing impact on live files"); the run is traced as one
+//   `backup_snapshot` record. The VSS writer freeze (at most 60 s [ms-vss-onfreeze]) is not
+//   modelled: distsim has no VSS writers.
 #pragma once
 
 #include <map>
@@ -37,6 +37,8 @@ class Backup final : public Holder {
   void on_event(uint64_t payload) override;
 
  private:
+  enum class Wake : uint8_t { run_begin, file_done, window_end };  // index: the run index
+
   struct Run {
     std::vector<std::string> files;
     size_t next_file_index = 0;

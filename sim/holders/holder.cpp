@@ -120,6 +120,18 @@ bool Holder::is_file(const std::string& path) const {
   return context_.vfs.file_content(path).has_value();
 }
 
+std::optional<Holder::OpenedFile> Holder::open_and_read(const std::string& path, AccessMask access,
+                                                        ShareMode share) {
+  auto opened =
+      context_.vfs.open(actor_, {path, access, share, model::CreateDisposition::open_existing});
+  if (!opened.ok()) return std::nullopt;
+  const HandleId handle = opened.value();
+  (void)context_.vfs.read(actor_, handle);
+  const auto content = context_.vfs.file_content(path);
+  DISTSIM_ASSERT(content.has_value());
+  return OpenedFile{handle, content->size_bytes};
+}
+
 void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosition position) {
   const TimeUs now_us = context_.kernel.now();
   context_.trace.add(
@@ -132,17 +144,22 @@ void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosi
 void RepeatingHolder::start() {
   DISTSIM_ASSERT(spec_.count >= 1 && spec_.count <= kHolderRepeatsMax);
   next_begin_us_ = draw(spec_.at);
-  if (next_begin_us_ > context_.horizon_us) return;
-  context_.kernel.schedule(next_begin_us_, *this, 0);
+  wake_at(next_begin_us_, HolderWake<Wake>{Wake::begin, 0});
 }
 
 void RepeatingHolder::on_event(uint64_t payload) {
-  const auto occurrence = static_cast<uint32_t>(payload >> 1);
-  if ((payload & 1) == 0) {
-    begin(occurrence);
-  } else {
-    end(occurrence);
+  const auto wake = HolderWake<Wake>::from_payload(payload);
+  DISTSIM_ASSERT(wake.index < spec_.count);
+  const auto occurrence = static_cast<uint32_t>(wake.index);
+  switch (wake.kind) {
+    case Wake::begin:
+      begin(occurrence);
+      return;
+    case Wake::end:
+      end(occurrence);
+      return;
   }
+  DISTSIM_ASSERT(false);
 }
 
 void RepeatingHolder::begin(uint32_t occurrence) {
@@ -152,14 +169,10 @@ void RepeatingHolder::begin(uint32_t occurrence) {
   std::optional<TimeUs> end_us;
   if (spec_.hold_for) end_us = now_us + draw(*spec_.hold_for);
   if (spec_.until_us) end_us = std::max(now_us, *spec_.until_us);
-  if (end_us && *end_us <= context_.horizon_us) {
-    context_.kernel.schedule(*end_us, *this, (uint64_t{occurrence} << 1) | 1);
-  }
+  if (end_us) wake_at(*end_us, HolderWake<Wake>{Wake::end, occurrence});
   if (occurrence + 1 < spec_.count && spec_.every) {
     next_begin_us_ = now_us + draw(*spec_.every);
-    if (next_begin_us_ <= context_.horizon_us) {
-      context_.kernel.schedule(next_begin_us_, *this, uint64_t{occurrence + 1} << 1);
-    }
+    wake_at(next_begin_us_, HolderWake<Wake>{Wake::begin, occurrence + 1});
   }
 }
 

@@ -1,7 +1,8 @@
 // Lock holders: actors that open and close handles on a schedule. Every holder acts only through
 // VirtualFileSystem calls with explicit access and share flags, so whatever it blocks is blocked
 // by the sharing rule, never by a special case. This file owns the common part: the context a
-// holder acts in, step findings, and the at/for/until/every/count schedule of repeated holds.
+// holder acts in, step findings, the at/for/until/every/count schedule of repeated holds, and
+// HolderWake, the one meaning every holder gives the kernel's event payload.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +10,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "model/assert.h"
 #include "sim/core/kernel.h"
 #include "sim/core/prng.h"
 #include "sim/core/trace.h"
@@ -37,6 +40,33 @@ struct HolderContext {
   std::vector<HolderFinding>& findings;
   TimeUs horizon_us;
   uint64_t seed;
+};
+
+// What one of a holder's kernel events asks it to do: a kind from the holder's own enumeration
+// (begin a scan, end a hold, ...) and the index of what it applies to (an occurrence, a scan, a
+// backup run). The kernel carries it as its 64-bit payload; this is the one place that packs and
+// unpacks it, with the kind in the low kKindBits bits.
+template <typename Kind>
+struct HolderWake {
+  static_assert(std::is_enum_v<Kind>);
+  static constexpr unsigned kKindBits = 2;
+  static constexpr uint64_t kKindMask = (uint64_t{1} << kKindBits) - 1;
+  static constexpr uint64_t kIndexMax = ~uint64_t{0} >> kKindBits;
+
+  Kind kind{};
+  uint64_t index = 0;
+
+  [[nodiscard]] uint64_t payload() const {
+    const auto kind_bits = static_cast<uint64_t>(kind);
+    DISTSIM_ASSERT(kind_bits <= kKindMask);
+    DISTSIM_ASSERT(index <= kIndexMax);
+    return (index << kKindBits) | kind_bits;
+  }
+  // A payload that payload() made; a kind outside the holder's enumerators is for its dispatch to
+  // reject.
+  [[nodiscard]] static HolderWake from_payload(uint64_t payload) {
+    return {static_cast<Kind>(payload & kKindMask), payload >> kKindBits};
+  }
 };
 
 // One occurrence of a holder's at/for/until/every/count schedule: [begin_us, end_us), where no
@@ -106,6 +136,30 @@ class Holder : public EventTarget {
   [[nodiscard]] std::vector<HoldWindow> draw_windows();
   // True when `path` names an existing file right now (a query: nothing is logged or traced).
   [[nodiscard]] bool is_file(const std::string& path) const;
+  // A file this holder opened to read it (a scan, an indexer's read, a backup), with its size
+  // after the read.
+  struct OpenedFile {
+    HandleId handle = 0;
+    uint64_t size_bytes = 0;
+  };
+  // Opens the existing file `path` with `access` and `share` and reads it once, as a scanner,
+  // indexer or backup does; nullopt when the open is refused (the refusal is in the trace). A
+  // read refused under a byte-range lock (33) does not stop it: the handle stays open.
+  [[nodiscard]] std::optional<OpenedFile> open_and_read(const std::string& path, AccessMask access,
+                                                        ShareMode share);
+  // Schedules `wake` for this holder at `at_us` (not before now). A wake past the end of the run
+  // would never fire, so it is not scheduled.
+  template <typename Kind>
+  void wake_at(TimeUs at_us, HolderWake<Kind> wake) {
+    if (at_us <= context_.horizon_us) context_.kernel.schedule(at_us, *this, wake.payload());
+  }
+  // wake_at `delay_us` from now, for any delay however long (no overflow).
+  template <typename Kind>
+  void wake_after(TimeUs delay_us, HolderWake<Kind> wake) {
+    DISTSIM_ASSERT(delay_us >= 0);
+    const TimeUs now_us = context_.kernel.now();
+    if (delay_us <= context_.horizon_us - now_us) wake_at(now_us + delay_us, wake);
+  }
   void note_step(std::string what, bool ok, std::string detail, SourcePosition position);
 
   HolderContext context_;
@@ -127,6 +181,8 @@ class RepeatingHolder : public Holder {
   [[nodiscard]] virtual std::vector<HandleId> acquire() = 0;
 
  private:
+  enum class Wake : uint8_t { begin, end };
+
   void begin(uint32_t occurrence);
   void end(uint32_t occurrence);
 

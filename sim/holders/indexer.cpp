@@ -10,17 +10,10 @@
 namespace distsim::sim {
 namespace {
 
-constexpr uint64_t kOpen = 0;
-constexpr uint64_t kHoldEnd = 1;
-constexpr uint64_t kBackOff = 2;
-constexpr uint64_t kKindBits = 2;
-
 // DeleteFile and MoveFile open the file with DELETE|SYNCHRONIZE, share all (sim/fs/README.md).
 constexpr AccessMask kDeleteOpenAccess{model::access_bits::kDelete |
                                        model::access_bits::kSynchronize};
 constexpr ShareMode kShareAll{model::share_bits::kAll};
-
-uint64_t payload_for(uint64_t item_id, uint64_t kind) { return (item_id << kKindBits) | kind; }
 
 }  // namespace
 
@@ -59,24 +52,21 @@ void Indexer::request_index(const std::string& path) {
   item_by_key_.emplace(key, item_id);
   items_.emplace(item_id, Item{path, std::move(key), 0, false, {}, {}});
   const TimeUs delay_us = spec_.delay ? draw(*spec_.delay) : kDefaultDelayUs;
-  const TimeUs now_us = context_.kernel.now();
-  if (delay_us <= context_.horizon_us - now_us) {
-    context_.kernel.schedule(now_us + delay_us, *this, payload_for(item_id, kOpen));
-  }
+  wake_after(delay_us, HolderWake<Wake>{Wake::open, item_id});
   DISTSIM_ASSERT(items_.size() == item_by_key_.size());
 }
 
 void Indexer::on_event(uint64_t payload) {
-  const uint64_t item_id = payload >> kKindBits;
-  switch (payload & ((1u << kKindBits) - 1)) {
-    case kOpen:
-      open_item(item_id);
+  const auto wake = HolderWake<Wake>::from_payload(payload);
+  switch (wake.kind) {
+    case Wake::open:
+      open_item(wake.index);
       return;
-    case kHoldEnd:
-      if (items_.count(item_id) != 0) close_item(item_id);  // absent: it backed off already
+    case Wake::hold_end:
+      if (items_.count(wake.index) != 0) close_item(wake.index);  // absent: it backed off already
       return;
-    case kBackOff:
-      back_off(item_id);
+    case Wake::back_off:
+      back_off(wake.index);
       return;
   }
   DISTSIM_ASSERT(false);
@@ -91,21 +81,14 @@ void Indexer::open_item(uint64_t item_id) {
     close_item(item_id);
     return;
   }
-  auto opened = context_.vfs.open(
-      actor_, {item.path, access_, share_, model::CreateDisposition::open_existing});
-  if (!opened.ok()) {  // the refused open is in the trace; the indexer tries again on a change
+  const auto opened = open_and_read(item.path, access_, share_);
+  if (!opened) {  // the refused open is in the trace; the indexer tries again on a change
     close_item(item_id);
     return;
   }
-  item.handle = opened.value();
-  (void)context_.vfs.read(actor_, item.handle);  // 33 under a byte-range lock; it holds anyway
-  const auto content = context_.vfs.file_content(item.path);
-  DISTSIM_ASSERT(content.has_value());
-  const TimeUs hold_us = hold_for_size_us(kHoldPerMbUs, content->size_bytes, kHoldMinUs);
-  const TimeUs now_us = context_.kernel.now();
-  if (hold_us <= context_.horizon_us - now_us) {
-    context_.kernel.schedule(now_us + hold_us, *this, payload_for(item_id, kHoldEnd));
-  }
+  item.handle = opened->handle;
+  const TimeUs hold_us = hold_for_size_us(kHoldPerMbUs, opened->size_bytes, kHoldMinUs);
+  wake_after(hold_us, HolderWake<Wake>{Wake::hold_end, item_id});
 }
 
 void Indexer::close_item(uint64_t item_id) {
@@ -138,7 +121,7 @@ void Indexer::note_refusal(const VfsEvent& event) {
   item.backing_off = true;
   item.refused_actor = context_.vfs.actor_name(event.actor);
   item.refused_operation = std::string(vfs_operation_name(event.operation));
-  context_.kernel.schedule(context_.kernel.now(), *this, payload_for(by_key->second, kBackOff));
+  wake_at(context_.kernel.now(), HolderWake<Wake>{Wake::back_off, by_key->second});
 }
 
 void Indexer::back_off(uint64_t item_id) {

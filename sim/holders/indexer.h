@@ -47,6 +47,8 @@ class Indexer final : public Holder {
   [[nodiscard]] bool watches_vfs() const override { return true; }
 
  private:
+  enum class Wake : uint8_t { open, hold_end, back_off };  // index: the item id
+
   struct Item {
     std::string path;
     std::string key;  // upper-cased path
