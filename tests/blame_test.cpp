@@ -13,20 +13,8 @@
 namespace distsim::sim {
 namespace {
 
-using model::AccessMask;
 using model::Win32Error;
-namespace bits = model::access_bits;
-using testing::kCab;
-using testing::kGenericRead;
-using testing::kGenericWrite;
-using testing::kSetup;
-using testing::kShareAll;
-using testing::kShareNone;
-using testing::kShareRead;
-using testing::kShareReadWrite;
-using testing::VfsWorld;
-
-constexpr AccessMask kReadWrite{bits::kGenericRead | bits::kGenericWrite};
+using namespace testing;
 
 TEST_CASE("a sharing violation on open names the conflicting handle, its modes and its age",
           "[blame]") {

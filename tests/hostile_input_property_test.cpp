@@ -13,20 +13,13 @@
 
 #include "sim/core/trace.h"
 #include "sim/scenario/scenario_loader.h"
-#include "sim/scenario/source_text.h"
 #include "sim/world/world.h"
+#include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
 namespace {
 
-bool valid_utf8(std::string_view text) {
-  for (size_t position = 0; position < text.size();) {
-    const size_t length = utf8_sequence_length(text, position);
-    if (length == 0) return false;
-    position += length;
-  }
-  return true;
-}
+using loader_test::valid_utf8;
 
 rc::Gen<std::string> one_of(std::vector<std::string> values) {
   return rc::gen::elementOf(std::move(values));

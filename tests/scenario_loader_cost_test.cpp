@@ -16,10 +16,7 @@
 namespace distsim::sim {
 namespace {
 
-using loader_test::Errors;
-using loader_test::errors_after_header;
-using loader_test::errors_of;
-using loader_test::load_valid;
+using namespace loader_test;
 
 // A script holder whose `steps` are a list of `step_count` close/open pairs anchored as &s, and
 // `alias_count` script holders reusing it through *s.

@@ -1,5 +1,7 @@
 // What the scenario loader's tests share: loading a text as "t.yaml" and reading its errors as the
-// CLI prints them ("t.yaml:LINE:COL: message"), or requiring it to load.
+// CLI prints them ("t.yaml:LINE:COL: message"), or requiring it to load; and whether a text is
+// UTF-8, for the tests that the loader keeps invalid bytes out. A test file takes them all with
+// `using namespace loader_test;` inside its own namespace.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "sim/scenario/scenario_loader.h"
+#include "sim/scenario/source_text.h"
 
 namespace distsim::sim::loader_test {
 
@@ -31,6 +34,16 @@ inline std::string joined(const std::vector<ScenarioError>& errors) {
   std::string text;
   for (const ScenarioError& error : errors) text += error.to_string() + "\n";
   return text;
+}
+
+// Whether `text` is well-formed UTF-8 throughout, by the loader's own sequence rule.
+inline bool valid_utf8(std::string_view text) {
+  for (size_t position = 0; position < text.size();) {
+    const size_t length = utf8_sequence_length(text, position);
+    if (length == 0) return false;
+    position += length;
+  }
+  return true;
 }
 
 inline Scenario load_valid(std::string_view text) {

@@ -15,11 +15,7 @@
 namespace distsim::sim {
 namespace {
 
-using loader_test::Errors;
-using loader_test::errors_after_header;
-using loader_test::errors_of;
-using loader_test::joined;
-using loader_test::load_valid;
+using namespace loader_test;
 
 TEST_CASE("exceeding a limit is refused naming the limit", "[scenario_loader]") {
   // Goal: bounds from sim/limits.h and model/retry_policy.h are enforced at load time.

@@ -13,9 +13,7 @@
 namespace distsim::sim {
 namespace {
 
-using loader_test::Errors;
-using loader_test::errors_after_header;
-using loader_test::errors_of;
+using namespace loader_test;
 
 TEST_CASE("a duplicate key is refused with the position of the second occurrence",
           "[scenario_loader]") {

@@ -13,21 +13,9 @@
 namespace distsim::sim {
 namespace {
 
-using loader_test::Errors;
-using loader_test::errors_after_header;
-using loader_test::errors_of;
-using loader_test::load_valid;
+using namespace loader_test;
 
 // Whether `text` is valid UTF-8 (what every message and output must be).
-bool valid_utf8(std::string_view text) {
-  for (size_t position = 0; position < text.size();) {
-    const size_t length = utf8_sequence_length(text, position);
-    if (length == 0) return false;
-    position += length;
-  }
-  return true;
-}
-
 TEST_CASE("a Latin-1 byte in a name is refused at its line and column", "[scenario_loader]") {
   // Goal: a file saved as Latin-1 cannot put invalid UTF-8 into --json or the traces. Method:
   // 0xE9 (é in Latin-1) in the name on line 2.

@@ -17,15 +17,7 @@ using model::AccessMask;
 using model::CreateDisposition;
 using model::Win32Error;
 namespace bits = model::access_bits;
-using testing::kCab;
-using testing::kGenericRead;
-using testing::kGenericWrite;
-using testing::kSetup;
-using testing::kShareAll;
-using testing::kShareNone;
-using testing::kShareRead;
-using testing::kShareReadWrite;
-using testing::VfsWorld;
+using namespace testing;
 
 constexpr AccessMask kCwdAccess{bits::kFileExecute | bits::kSynchronize};       // FILE_TRAVERSE
 constexpr AccessMask kWatcherAccess{bits::kFileReadData | bits::kSynchronize};  // LIST_DIRECTORY
@@ -33,7 +25,8 @@ constexpr AccessMask kWatcherAccess{bits::kFileReadData | bits::kSynchronize};  
 // --- delete
 
 TEST_CASE("a handle without FILE_SHARE_DELETE makes DeleteFile fail with error 32", "[vfs]") {
-  // Goal: DeleteFile is an open with DELETE (sim/fs/README.md). Method: a plain reader, then delete.
+  // Goal: DeleteFile is an open with DELETE (sim/fs/README.md). Method: a plain reader, then
+  // delete.
   VfsWorld world;
   const HandleId reader = world.open_ok(world.holder, kSetup, kGenericRead, kShareReadWrite);
   CHECK(world.vfs.delete_file(world.copier, kSetup) == Win32Error::sharing_violation);
@@ -110,7 +103,8 @@ TEST_CASE("RemoveDirectory on a non-empty directory fails with 145", "[vfs]") {
 
 TEST_CASE("a delete-pending file keeps its directory non-empty until the last handle closes",
           "[vfs]") {
-  // Goal: Rust retries DIR_NOT_EMPTY for this (sim/fs/README.md). Method: pending child, rmdir, close.
+  // Goal: Rust retries DIR_NOT_EMPTY for this (sim/fs/README.md). Method: pending child, rmdir,
+  // close.
   VfsWorld world;
   const HandleId held = world.open_ok(world.holder, kCab, kGenericRead, kShareAll);
   REQUIRE(world.vfs.delete_file(world.copier, kCab) == Win32Error::ok);
@@ -121,8 +115,8 @@ TEST_CASE("a delete-pending file keeps its directory non-empty until the last ha
 
 TEST_CASE("a process current directory blocks RemoveDirectory with 32 but not reading its files",
           "[vfs]") {
-  // Goal: the cwd is a lock holder (sim/fs/README.md). Method: a FILE_TRAVERSE|SYNCHRONIZE share R|W
-  // handle on the directory, then read a file in it, then remove the emptied directory.
+  // Goal: the cwd is a lock holder (sim/fs/README.md). Method: a FILE_TRAVERSE|SYNCHRONIZE share
+  // R|W handle on the directory, then read a file in it, then remove the emptied directory.
   VfsWorld world;
   const HandleId cwd =
       world.open_ok(world.holder, "C:\\Src\\Pkg\\Sub", kCwdAccess, kShareReadWrite);

@@ -20,17 +20,7 @@ using model::CreateDisposition;
 using model::OpenRequest;
 using model::Win32Error;
 namespace bits = model::access_bits;
-using testing::kCab;
-using testing::kGenericRead;
-using testing::kGenericWrite;
-using testing::kSetup;
-using testing::kShareAll;
-using testing::kShareNone;
-using testing::kShareRead;
-using testing::kShareReadWrite;
-using testing::VfsWorld;
-
-constexpr AccessMask kReadWrite{bits::kGenericRead | bits::kGenericWrite};
+using namespace testing;
 
 class RecordingObserver final : public VfsObserver {
  public:

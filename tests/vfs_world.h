@@ -1,5 +1,6 @@
 // The small world the VFS tests share: a package source folder with two files on C:, a copier
-// and a holder, a clock the test sets, and the access and share modes the tests name.
+// and a holder, a clock the test sets, and the access and share modes the tests name. A test file
+// takes them all with `using namespace testing;` inside its own namespace.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -12,6 +13,8 @@ namespace distsim::testing {
 
 inline constexpr model::AccessMask kGenericRead{model::access_bits::kGenericRead};
 inline constexpr model::AccessMask kGenericWrite{model::access_bits::kGenericWrite};
+inline constexpr model::AccessMask kReadWrite{model::access_bits::kGenericRead |
+                                              model::access_bits::kGenericWrite};
 inline constexpr model::ShareMode kShareNone{0};
 inline constexpr model::ShareMode kShareRead{model::share_bits::kRead};
 inline constexpr model::ShareMode kShareReadWrite{model::share_bits::kRead |
