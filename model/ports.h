@@ -32,6 +32,10 @@ struct OpenRequest {
   AccessMask access;
   ShareMode share;
   CreateDisposition disposition = CreateDisposition::open_existing;
+  // FILE_FLAG_DELETE_ON_CLOSE. CreateFile adds DELETE to the access, so every later open must
+  // share delete; when this handle closes the file is deleted (or delete-pending while other
+  // handles remain open on it).
+  bool delete_on_close = false;
 };
 
 // What a file holds. Bytes are not simulated: content_version identifies the bytes, so a copy is
@@ -56,7 +60,9 @@ class FileSystemPort {
   // CreateFile. Fails with ERROR_SHARING_VIOLATION when the request conflicts with an existing
   // handle under the CreateFile sharing rule, ERROR_ACCESS_DENIED on a delete-pending file,
   // ERROR_FILE_NOT_FOUND / ERROR_PATH_NOT_FOUND when absent, ERROR_BAD_NETPATH when the share
-  // is unreachable. Opening a directory path opens the directory (backup semantics).
+  // is unreachable, ERROR_ACCESS_DENIED for write access or delete-on-close on a read-only file,
+  // and ERROR_SHARING_VIOLATION for write data on a file mapped as a running program's image.
+  // Opening a directory path opens the directory (backup semantics).
   [[nodiscard]] virtual Result<HandleId> open(const OpenRequest& request) = 0;
 
   // CloseHandle. Requires a handle this caller opened and has not closed.

@@ -251,6 +251,7 @@ std::vector<sim::FilesystemEntry> draw_filesystem() {
       case 1:
         entry.kind = sim::FilesystemEntry::Kind::file;
         entry.size_bytes = draw_size();
+        entry.read_only = draw_bool();
         break;
       default:
         entry.kind = sim::FilesystemEntry::Kind::tree;
@@ -321,49 +322,69 @@ std::vector<sim::PackageEvent> draw_package_changes(const Registry& registry) {
 // ---------------------------------------------------------------------------------------------
 // Holders.
 
-// The steps of a script: times never decrease, and close, lock, unlock and write name a handle
-// that an earlier open bound and no close has released.
+// The steps of a script: times never decrease; close, lock, unlock and write name a file handle
+// and exit a program that an earlier open or run bound and nothing has released; a name is bound
+// to one handle or program at a time.
+void draw_step_target(sim::ScriptStep& step, std::vector<std::string>& handles,
+                      std::vector<std::string>& programs) {
+  using Action = sim::ScriptStep::Action;
+  if (step.action == Action::open || step.action == Action::run) {
+    step.path = draw_drive_path();
+    step.access = draw_access();
+    step.share = draw_share();
+    if (step.action == Action::open) step.delete_on_close = draw_bool();
+    if (draw_index(4) == 0) return;
+    step.handle_name = draw_name();
+    const auto taken = [&](const std::vector<std::string>& names) {
+      return std::find(names.begin(), names.end(), step.handle_name) != names.end();
+    };
+    if (taken(handles) || taken(programs)) {
+      step.handle_name.clear();  // already bound: this step binds no name
+      return;
+    }
+    (step.action == Action::open ? handles : programs).push_back(step.handle_name);
+    return;
+  }
+  if (step.action == Action::delete_file || step.action == Action::rename ||
+      step.action == Action::get_attributes || step.action == Action::set_attributes) {
+    step.path = draw_drive_path();
+    if (step.action == Action::rename) step.to = draw_drive_path();
+    if (step.action == Action::set_attributes) step.read_only = draw_bool();
+    return;
+  }
+  std::vector<std::string>& names = step.action == Action::exit ? programs : handles;
+  const size_t handle = draw_index(names.size());
+  step.handle_name = names[handle];
+  if (step.action == Action::close || step.action == Action::exit)
+    names.erase(names.begin() + static_cast<std::ptrdiff_t>(handle));
+  if (step.action == Action::lock || step.action == Action::unlock) {
+    step.offset = *rc::gen::arbitrary<uint64_t>();
+    step.length = std::max<uint64_t>(1, draw_size());
+  }
+  if (step.action == Action::lock) step.exclusive = draw_bool();
+}
+
 std::vector<sim::ScriptStep> draw_steps(TimeUs until_us) {
   using Action = sim::ScriptStep::Action;
+  // Actions needing nothing bound first, then those needing a program, then a file handle.
+  constexpr std::array<Action, 11> kActions{
+      Action::open,           Action::delete_file,    Action::rename, Action::run,
+      Action::get_attributes, Action::set_attributes, Action::exit,   Action::close,
+      Action::lock,           Action::unlock,         Action::write};
   std::vector<sim::ScriptStep> steps;
-  std::vector<std::string> open_handles;
+  std::vector<std::string> handles;
+  std::vector<std::string> programs;
   TimeUs at_us = 0;
   const size_t count = *rc::gen::inRange<size_t>(1, 11);
   for (size_t index = 0; index < count; ++index) {
     sim::ScriptStep step;
     at_us = draw_time(at_us, until_us);
     step.at_us = at_us;
-    constexpr std::array<Action, 7> kActions{Action::open,  Action::delete_file, Action::rename,
-                                             Action::close, Action::lock,        Action::unlock,
-                                             Action::write};
-    step.action = kActions[draw_index(open_handles.empty() ? 3 : kActions.size())];
-    if (step.action == Action::open) {
-      step.path = draw_drive_path();
-      step.access = draw_access();
-      step.share = draw_share();
-      if (draw_index(4) != 0) {
-        step.handle_name = draw_name();
-        if (std::find(open_handles.begin(), open_handles.end(), step.handle_name) ==
-            open_handles.end()) {
-          open_handles.push_back(step.handle_name);
-        } else {
-          step.handle_name.clear();  // already open: this open binds no name
-        }
-      }
-    } else if (step.action == Action::delete_file || step.action == Action::rename) {
-      step.path = draw_drive_path();
-      if (step.action == Action::rename) step.to = draw_drive_path();
-    } else {
-      const size_t handle = draw_index(open_handles.size());
-      step.handle_name = open_handles[handle];
-      if (step.action == Action::close)
-        open_handles.erase(open_handles.begin() + static_cast<std::ptrdiff_t>(handle));
-      if (step.action == Action::lock || step.action == Action::unlock) {
-        step.offset = *rc::gen::arbitrary<uint64_t>();
-        step.length = std::max<uint64_t>(1, draw_size());
-      }
-      if (step.action == Action::lock) step.exclusive = draw_bool();
-    }
+    std::vector<Action> possible(kActions.begin(), kActions.begin() + 6);
+    if (!programs.empty()) possible.push_back(Action::exit);
+    if (!handles.empty()) possible.insert(possible.end(), kActions.begin() + 7, kActions.end());
+    step.action = possible[draw_index(possible.size())];
+    draw_step_target(step, handles, programs);
     if (draw_bool()) step.expect = draw_error(true);
     steps.push_back(std::move(step));
   }
@@ -406,7 +427,11 @@ void draw_holder_options(const Registry& registry, sim::HolderSpec& holder) {
     holder.scope = {draw_drive_path()};
   }
   if (kind == HolderKind::explorer_window) holder.thumbnails = draw_bool();
-  if (kind == HolderKind::temp_user) holder.size_bytes = draw_size();
+  if (kind == HolderKind::temp_user) {
+    holder.size_bytes = draw_size();
+    holder.delete_on_close = draw_bool();
+  }
+  if (kind == HolderKind::dp_client) holder.image = draw_bool();
   if (kind == HolderKind::backup) {
     holder.backup_mode = draw_bool() ? sim::BackupMode::vss : sim::BackupMode::plain;
   }

@@ -1,6 +1,8 @@
-// Model-based property test of the VFS: random sequences of open, close, lock, unlock, read,
-// write, delete and rename on three files in one directory, run against the VirtualFileSystem
-// and against a small reference model of the Windows rules written here, compared step by step.
+// Model-based property test of the VFS: random sequences of open (with and without
+// delete-on-close), close, lock, unlock, read, write, delete, rename, image sections (map and
+// unmap) and attribute calls (the read-only attribute set and cleared, attribute queries) on three
+// files in one directory, run against the VirtualFileSystem and against a small reference model
+// of the Windows rules written here, compared step by step.
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
 
@@ -49,8 +51,15 @@ struct ModelHandle {
   HandleId id;
   ActorId actor;
   size_t object;
-  AccessRow access;
+  AccessRow access;  // with the DELETE a delete-on-close open adds
   uint32_t share;
+  bool delete_on_close;
+};
+
+struct ModelSection {
+  HandleId id;
+  ActorId actor;
+  size_t object;
 };
 
 struct ModelLock {
@@ -63,6 +72,8 @@ struct ModelObject {
   uint64_t size = 0;
   bool pending = false;
   std::vector<ModelLock> locks;
+  bool read_only = false;
+  uint32_t sections = 0;
 };
 
 bool has_data_class(const AccessRow& row) {
@@ -98,6 +109,7 @@ class Model {
   }
 
   [[nodiscard]] const std::vector<ModelHandle>& handles() const { return handles_; }
+  [[nodiscard]] const std::vector<ModelSection>& sections() const { return sections_; }
   [[nodiscard]] const std::optional<size_t>& name(size_t file) const { return names_[file]; }
   [[nodiscard]] const ModelObject& object(size_t index) const { return objects_[index]; }
 
@@ -107,33 +119,87 @@ class Model {
     return count;
   }
 
-  Win32Error open(ActorId actor, size_t file, const AccessRow& row, uint32_t share,
-                  CreateDisposition disposition, HandleId& out) {
+  // CreateFile: a delete-on-close open asks for DELETE too; the read-only attribute is checked
+  // before the sharing rule, an image section after it.
+  Win32Error open(ActorId actor, size_t file, AccessRow row, uint32_t share,
+                  CreateDisposition disposition, bool delete_on_close, HandleId& out) {
+    if (delete_on_close) row.delete_class = true;
     if (!names_[file]) {
       if (disposition == CreateDisposition::open_existing) return Win32Error::file_not_found;
       names_[file] = objects_.size();
       objects_.push_back(ModelObject{});
     } else {
       ModelObject& object = objects_[*names_[file]];
+      const bool truncate = disposition == CreateDisposition::create_always;
       if (object.pending) return Win32Error::access_denied;
       if (disposition == CreateDisposition::create_new) return Win32Error::file_exists;
+      if (object.read_only && (row.write_class || truncate || delete_on_close)) {
+        return Win32Error::access_denied;
+      }
       if (refused(*names_[file], row, share)) return Win32Error::sharing_violation;
-      if (disposition == CreateDisposition::create_always) object.size = 0;
+      if (object.sections > 0 && (row.write_data || truncate)) return Win32Error::sharing_violation;
+      if (object.sections > 0 && delete_on_close) return Win32Error::access_denied;
+      if (truncate) object.size = 0;
     }
     out = next_id_++;
-    handles_.push_back(ModelHandle{out, actor, *names_[file], row, share});
+    handles_.push_back(ModelHandle{out, actor, *names_[file], row, share, delete_on_close});
     return Win32Error::ok;
   }
 
+  // A delete-on-close handle deletes its file as it closes (pending while other handles remain),
+  // unless the file is already deleted, read-only or a mapped image.
   void close(HandleId id) {
     const size_t index = index_of(id);
     const size_t object = handles_[index].object;
+    const bool deletes = handles_[index].delete_on_close && !objects_[object].pending &&
+                         name_of(object).has_value() && !objects_[object].read_only &&
+                         objects_[object].sections == 0;
     handles_.erase(handles_.begin() + static_cast<std::ptrdiff_t>(index));
     std::erase_if(objects_[object].locks, [id](const ModelLock& lock) { return lock.owner == id; });
+    if (deletes) objects_[object].pending = true;
     if (handles_on(object) > 0) return;
     for (std::optional<size_t>& name : names_) {
       if (name == object && objects_[object].pending) name.reset();
     }
+  }
+
+  // An image section needs FILE_READ_DATA and a file that is not deleted.
+  Win32Error map(HandleId id, HandleId& out) {
+    const ModelHandle& handle = handles_[index_of(id)];
+    ModelObject& object = objects_[handle.object];
+    if (!handle.access.read_data || object.pending || !name_of(handle.object)) {
+      return Win32Error::access_denied;
+    }
+    out = next_id_++;
+    ++object.sections;
+    sections_.push_back(ModelSection{out, handle.actor, handle.object});
+    return Win32Error::ok;
+  }
+
+  void unmap(HandleId id) {
+    for (size_t index = 0; index < sections_.size(); ++index) {
+      if (sections_[index].id != id) continue;
+      --objects_[sections_[index].object].sections;
+      sections_.erase(sections_.begin() + static_cast<std::ptrdiff_t>(index));
+      return;
+    }
+    RC_FAIL("model: unknown section");
+  }
+
+  Win32Error get_attributes(size_t file, uint32_t& out) const {
+    if (!names_[file]) return Win32Error::file_not_found;
+    const ModelObject& object = objects_[*names_[file]];
+    if (object.pending) return Win32Error::access_denied;
+    out = object.read_only ? 0x1 : 0x80;  // FILE_ATTRIBUTE_READONLY / FILE_ATTRIBUTE_NORMAL
+    return Win32Error::ok;
+  }
+
+  Win32Error set_read_only(size_t file, bool read_only) {
+    if (!names_[file]) return Win32Error::file_not_found;
+    ModelObject& object = objects_[*names_[file]];
+    if (object.pending) return Win32Error::access_denied;
+    object.read_only = read_only;
+    return Win32Error::ok;
   }
 
   Win32Error read(HandleId id, uint64_t& size) const {
@@ -196,9 +262,11 @@ class Model {
     if (!names_[file]) return Win32Error::file_not_found;
     const size_t object = *names_[file];
     if (objects_[object].pending) return Win32Error::access_denied;
+    if (objects_[object].read_only) return Win32Error::access_denied;
     if (refused(object, kDeleteOpen, kShareRead | kShareWrite | kShareDelete)) {
       return Win32Error::sharing_violation;
     }
+    if (objects_[object].sections > 0) return Win32Error::access_denied;
     if (handles_on(object) == 0 || posix_) {
       names_[file].reset();
     } else {
@@ -232,6 +300,13 @@ class Model {
     return handles_.size();
   }
 
+  [[nodiscard]] std::optional<size_t> name_of(size_t object) const {
+    for (size_t file = 0; file < kFileCount; ++file) {
+      if (names_[file] == object) return file;
+    }
+    return std::nullopt;
+  }
+
   [[nodiscard]] bool refused(size_t object, const AccessRow& row, uint32_t share) const {
     for (const ModelHandle& held : handles_) {
       if (held.object == object && model_refuses(held, row, share)) return true;
@@ -243,6 +318,7 @@ class Model {
   std::array<std::optional<size_t>, kFileCount> names_;
   std::vector<ModelObject> objects_;
   std::vector<ModelHandle> handles_;
+  std::vector<ModelSection> sections_;
   HandleId next_id_ = 1;
 };
 
@@ -256,7 +332,7 @@ using Step = std::tuple<uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32
 
 rc::Gen<Step> step_generator() {
   const auto small = rc::gen::inRange<uint32_t>(0, 64);
-  return rc::gen::tuple(rc::gen::inRange<uint32_t>(0, 8), small, small, small, small, small);
+  return rc::gen::tuple(rc::gen::inRange<uint32_t>(0, 12), small, small, small, small, small);
 }
 
 // The file's path, spelled in one of two cases (the VFS must treat them as one name).
@@ -301,8 +377,20 @@ class Runner {
       case 6:
         delete_file(a % kFileCount, b);
         break;
-      default:
+      case 7:
         rename(a % kFileCount, b % kFileCount, c);
+        break;
+      case 8:
+        with_handle(a, [&](const ModelHandle& h) { map(h); });
+        break;
+      case 9:
+        if (!model_.sections().empty()) unmap(model_.sections()[a % model_.sections().size()]);
+        break;
+      case 10:
+        get_attributes(a % kFileCount, b);
+        break;
+      default:
+        set_read_only(a % kFileCount, b, c % 2 == 0);
         break;
     }
     check_world();
@@ -322,11 +410,13 @@ class Runner {
     const AccessRow& row = kAccessRows[access % kAccessRows.size()];
     const auto create = static_cast<CreateDisposition>(disposition % 4);
     const ActorId who = actors_[actor % 2];
+    const bool delete_on_close = (actor / 2) % 4 == 0;  // a quarter of the opens
     HandleId expected_id = 0;
-    const Win32Error expected = model_.open(who, file, row, share % 8, create, expected_id);
+    const Win32Error expected =
+        model_.open(who, file, row, share % 8, create, delete_on_close, expected_id);
     const model::Result<HandleId> got =
         vfs_.open(who, OpenRequest{file_path(file, file_selector / 8), AccessMask{row.bits},
-                                   ShareMode{share % 8}, create});
+                                   ShareMode{share % 8}, create, delete_on_close});
     RC_ASSERT(got.error() == expected);
     if (got.ok()) RC_ASSERT(got.value() == expected_id);
   }
@@ -334,6 +424,32 @@ class Runner {
   void close(const ModelHandle& handle) {
     model_.close(handle.id);
     vfs_.close(handle.actor, handle.id);
+  }
+
+  void map(const ModelHandle& handle) {
+    HandleId expected_id = 0;
+    const Win32Error expected = model_.map(handle.id, expected_id);
+    const model::Result<HandleId> got = vfs_.map_image(handle.actor, handle.id);
+    RC_ASSERT(got.error() == expected);
+    if (got.ok()) RC_ASSERT(got.value() == expected_id);
+  }
+
+  void unmap(ModelSection section) {  // a copy: the model erases its own
+    model_.unmap(section.id);
+    vfs_.close(section.actor, section.id);
+  }
+
+  void get_attributes(size_t file, uint32_t spelling) {
+    uint32_t attributes = 0;
+    const Win32Error expected = model_.get_attributes(file, attributes);
+    const model::Result<uint32_t> got = vfs_.get_attributes(actors_[0], file_path(file, spelling));
+    RC_ASSERT(got.error() == expected);
+    if (got.ok()) RC_ASSERT(got.value() == attributes);
+  }
+
+  void set_read_only(size_t file, uint32_t spelling, bool read_only) {
+    const Win32Error expected = model_.set_read_only(file, read_only);
+    RC_ASSERT(vfs_.set_read_only(actors_[1], file_path(file, spelling), read_only) == expected);
   }
 
   void lock(const ModelHandle& handle, uint64_t offset, uint64_t length, bool exclusive) {
@@ -380,6 +496,8 @@ class Runner {
       RC_ASSERT(vfs_.is_delete_pending(path) == model_.object(*object).pending);
       RC_ASSERT(vfs_.open_handle_count(path) == model_.handles_on(*object));
       RC_ASSERT(vfs_.file_content(path)->size_bytes == model_.object(*object).size);
+      RC_ASSERT(vfs_.is_read_only(path) == model_.object(*object).read_only);
+      RC_ASSERT(vfs_.image_section_count(path) == model_.object(*object).sections);
     }
   }
 
@@ -390,12 +508,13 @@ class Runner {
 };
 
 TEST_CASE(
-    "random open, close, lock, unlock, read, write, delete and rename sequences agree with "
-    "a reference model",
+    "random open, close, lock, unlock, read, write, delete, rename, image, delete-on-close and "
+    "attribute sequences agree with a reference model",
     "[vfs][model]") {
   // Goal: the VFS rules hold in combination, not only one at a time. Method: RapidCheck draws
   // a step list and a delete mode; each step runs on the VFS and on the model, results and
-  // the visible world (names, pending flags, handle counts, sizes) must agree after every step.
+  // the visible world (names, pending flags, handle counts, sizes, read-only attributes, image
+  // sections) must agree after every step.
   rc::prop("the VFS and the model agree", [] {
     const bool posix = *rc::gen::arbitrary<bool>();
     const std::vector<Step> steps = *rc::gen::container<std::vector<Step>>(step_generator());

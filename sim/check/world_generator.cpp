@@ -359,6 +359,95 @@ void draw_faults(Drawer& draw, const SwarmFeatures& features, Scenario& scenario
   }
 }
 
+// The Windows semantics installers and clients rely on, drawn from a stream of their own so that
+// switching them on never changes the rest of a seed's world.
+void draw_windows_features(Drawer& draw, SwarmFeatures& features) {
+  features.delete_on_close = draw.coin();
+  features.images = draw.coin();
+  features.read_only = draw.coin();
+}
+
+ScriptStep script_step(ScriptStep::Action action, TimeUs at_us, std::string path) {
+  ScriptStep step;
+  step.action = action;
+  step.at_us = at_us;
+  step.path = std::move(path);
+  return step;
+}
+
+// The first package's copy of file1.cab on the first DP (where dp_client holders run it too).
+std::string dp_file(const Scenario& scenario) {
+  return fmt::format("\\\\{}\\SMSPKGC$\\{}\\file1.cab", scenario.distribution_points.front().name,
+                     scenario.packages.front().id);
+}
+
+// A program that runs file1.cab from the package source or from the DP (an image section: writes
+// fail with 32, deletes with 5) and exits within the first half of the run.
+HolderSpec program_holder(Drawer& draw, const Scenario& scenario) {
+  HolderSpec holder;
+  holder.kind = HolderKind::script;
+  holder.name = "program";
+  const TimeUs start_us = draw.time_in_first_half();
+  const std::string path =
+      draw.coin() ? scenario.packages.front().source + "\\file1.cab" : dp_file(scenario);
+  ScriptStep run = script_step(ScriptStep::Action::run, start_us, path);
+  run.access = kRunAccess;
+  run.share = kRunShare;
+  run.handle_name = "p";
+  holder.steps.push_back(run);
+  ScriptStep exit = script_step(ScriptStep::Action::exit, start_us + draw.hold_length(), "");
+  exit.handle_name = "p";
+  holder.steps.push_back(exit);
+  return holder;
+}
+
+// An administrator who marks the DP's copy read-only for a while (the manager's overwrite and
+// delete then fail with 5), looks at its attributes, and clears the source file's attribute.
+HolderSpec attributes_holder(Drawer& draw, const Scenario& scenario, const std::string& source) {
+  HolderSpec holder;
+  holder.kind = HolderKind::script;
+  holder.name = "attrib";
+  const TimeUs set_us = draw.time_in_first_half();
+  const TimeUs clear_us = set_us + draw.hold_length();
+  ScriptStep set = script_step(ScriptStep::Action::set_attributes, set_us, dp_file(scenario));
+  set.read_only = true;
+  holder.steps.push_back(set);
+  holder.steps.push_back(
+      script_step(ScriptStep::Action::get_attributes, set_us, dp_file(scenario)));
+  holder.steps.push_back(
+      script_step(ScriptStep::Action::set_attributes, clear_us, dp_file(scenario)));
+  holder.steps.push_back(script_step(ScriptStep::Action::set_attributes, clear_us, source));
+  holder.steps.push_back(script_step(ScriptStep::Action::get_attributes, clear_us, source));
+  return holder;
+}
+
+void draw_windows_semantics(Drawer& draw, const SwarmFeatures& features, Scenario& scenario) {
+  if (features.delete_on_close) {
+    bool any = false;
+    for (HolderSpec& holder : scenario.holders) {
+      if (holder.kind != HolderKind::temp_user) continue;
+      holder.delete_on_close = true;
+      any = true;
+    }
+    if (!any) {
+      HolderSpec holder = holder_of(draw, HolderKind::temp_user, "setup-temp",
+                                    scenario.packages.front().source + "\\~setup.tmp");
+      holder.delete_on_close = true;
+      scenario.holders.push_back(holder);
+    }
+  }
+  if (features.images) scenario.holders.push_back(program_holder(draw, scenario));
+  if (features.read_only) {
+    std::vector<FilesystemEntry*> files;
+    for (FilesystemEntry& entry : scenario.filesystem) {
+      if (entry.kind == FilesystemEntry::Kind::file) files.push_back(&entry);
+    }
+    FilesystemEntry& chosen = *files[draw.between(0, static_cast<uint32_t>(files.size() - 1))];
+    chosen.read_only = true;
+    scenario.holders.push_back(attributes_holder(draw, scenario, chosen.path));
+  }
+}
+
 }  // namespace
 
 std::string SwarmFeatures::text() const {
@@ -386,6 +475,9 @@ std::string SwarmFeatures::text() const {
   add(source_open, "source_open");
   add(dp_update, "dp_update");
   add(nested, "nested sources");
+  add(delete_on_close, "delete_on_close");
+  add(images, "image sections");
+  add(read_only, "read-only files");
   return text.empty() ? "no features" : text;
 }
 
@@ -403,6 +495,9 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   draw_packages(draw, world.features, scenario);
   draw_holders(draw, world.features, scenario);
   draw_faults(draw, world.features, scenario);
+  Drawer windows{Prng::stream(seed, "explore:windows"), options.horizon_us};
+  draw_windows_features(windows, world.features);
+  draw_windows_semantics(windows, world.features, scenario);
   return world;
 }
 

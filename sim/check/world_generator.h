@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 2;
+inline constexpr uint32_t kWorldGeneratorVersion = 3;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -41,6 +41,10 @@ struct SwarmFeatures {
   bool source_open = false;       // the site's `source_open` access and share
   bool dp_update = false;         // the site's `dp_update`
   bool nested = false;            // sources with subfolders and `tree` entries
+  // Drawn from the seed's "explore:windows" stream, after the rest of the world:
+  bool delete_on_close = false;  // temp_user holders open their file with delete-on-close
+  bool images = false;           // a script runs a source or DP file as a program (image section)
+  bool read_only = false;        // a read-only source file; a script marks a DP file read-only
   [[nodiscard]] std::string text() const;
 };
 

@@ -42,9 +42,28 @@ std::string_view vfs_operation_name(VfsOperation operation) {
       return "create_directory";
     case VfsOperation::list_directory:
       return "list_directory";
+    case VfsOperation::get_attributes:
+      return "get_attributes";
+    case VfsOperation::set_attributes:
+      return "set_attributes";
+    case VfsOperation::map_image:
+      return "map_image";
+    case VfsOperation::unmap_image:
+      return "unmap_image";
   }
   DISTSIM_ASSERT(false && "unknown VfsOperation");
   return "";
+}
+
+std::vector<std::string> file_attribute_names(uint32_t attributes) {
+  std::vector<std::string> names;
+  if ((attributes & file_attribute_bits::kReadOnly) != 0)
+    names.emplace_back("FILE_ATTRIBUTE_READONLY");
+  if ((attributes & file_attribute_bits::kDirectory) != 0) {
+    names.emplace_back("FILE_ATTRIBUTE_DIRECTORY");
+  }
+  if ((attributes & file_attribute_bits::kNormal) != 0) names.emplace_back("FILE_ATTRIBUTE_NORMAL");
+  return names;
 }
 
 // --- events
@@ -151,7 +170,8 @@ Win32Error VirtualFileSystem::make_directories(const std::string& text) {
   return state_->ensure_directories(path, path.components.size(), volume, directory);
 }
 
-Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent content) {
+Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent content,
+                                        bool read_only) {
   State& state = *state_;
   WindowsPath path;
   uint32_t volume = kNoVolume;
@@ -168,13 +188,16 @@ Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent con
   if (file != kNoNode) {
     const vfs_internal::Node& node = state.nodes_[file];
     if (node.kind == NodeKind::directory || node.delete_pending) return Win32Error::access_denied;
-    return state.replace_content(file, content);
+    error = state.replace_content(file, content);
+    if (error == Win32Error::ok) state.nodes_[file].read_only = read_only;
+    return error;
   }
   if (content.size_bytes > free_bytes(state.volumes_[volume])) return Win32Error::disk_full;
   error = state.create_child(parent, path.components.back(), NodeKind::file, file);
   if (error != Win32Error::ok) return error;
   error = state.replace_content(file, content);
   DISTSIM_ASSERT(error == Win32Error::ok);
+  state.nodes_[file].read_only = read_only;
   return error;
 }
 
@@ -200,6 +223,16 @@ std::optional<FileContent> VirtualFileSystem::file_content(const std::string& pa
 bool VirtualFileSystem::is_delete_pending(const std::string& path) const {
   const NodeId id = state_->find_node(path);
   return id != kNoNode && state_->nodes_[id].delete_pending;
+}
+
+bool VirtualFileSystem::is_read_only(const std::string& path) const {
+  const NodeId id = state_->find_node(path);
+  return id != kNoNode && state_->nodes_[id].read_only;
+}
+
+uint32_t VirtualFileSystem::image_section_count(const std::string& path) const {
+  const NodeId id = state_->find_node(path);
+  return id == kNoNode ? 0 : state_->nodes_[id].image_sections;
 }
 
 uint32_t VirtualFileSystem::open_handle_count(const std::string& path) const {

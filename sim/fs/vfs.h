@@ -1,7 +1,8 @@
 // The virtual Windows file system: volumes (drive letters and UNC shares), directories, files
 // with a size and a content version, open handles with access and share modes, the exact
-// CreateFile sharing rule (sim/fs/README.md), byte-range locks, delete-pending
-// files and the rename/delete rules. Every refusal is a Win32Error value; nothing is special-cased
+// CreateFile sharing rule (sim/fs/README.md), byte-range locks, delete-pending and
+// delete-on-close files, image sections of running programs, the read-only attribute and the
+// rename/delete rules. Every refusal is a Win32Error value; nothing is special-cased
 // per actor. Every operation is recorded in an access log and reported to an observer (the trace).
 #pragma once
 
@@ -42,10 +43,24 @@ enum class VfsOperation {
   remove_directory,
   rename,
   create_directory,
-  list_directory
+  list_directory,
+  get_attributes,  // GetFileAttributes
+  set_attributes,  // SetFileAttributes (the read-only attribute)
+  map_image,       // NtCreateSection(SEC_IMAGE) from an open handle: a program starts running
+  unmap_image      // the image section's handle closes: the program has exited
 };
 
 [[nodiscard]] std::string_view vfs_operation_name(VfsOperation operation);
+
+// The FILE_ATTRIBUTE_* bits GetFileAttributes reports that distsim models (winnt.h values).
+namespace file_attribute_bits {
+inline constexpr uint32_t kReadOnly = 0x01;
+inline constexpr uint32_t kDirectory = 0x10;
+inline constexpr uint32_t kNormal = 0x80;  // a file with no other attribute
+}  // namespace file_attribute_bits
+
+// "FILE_ATTRIBUTE_READONLY", "FILE_ATTRIBUTE_DIRECTORY", "FILE_ATTRIBUTE_NORMAL", in that order.
+[[nodiscard]] std::vector<std::string> file_attribute_names(uint32_t attributes);
 
 // One operation as the access log and the trace see it.
 struct VfsEvent {
@@ -57,7 +72,11 @@ struct VfsEvent {
   AccessMask access;  // open: the requested access
   ShareMode share;    // open: the requested share mode
   Win32Error result = Win32Error::ok;
-  HandleId handle = 0;  // open (on success), close, read, write, lock, unlock
+  HandleId handle = 0;   // open (on success), close, read, write, lock, unlock, map_image (the
+                         // file handle), delete (the delete-on-close handle whose close deleted)
+  HandleId section = 0;  // map_image (on success), unmap_image
+  bool delete_on_close = false;  // open
+  uint32_t attributes = 0;       // get_attributes (on success), set_attributes: file_attribute_bits
 };
 
 // One open handle that caused a refusal: the handle whose access or share mode conflicted, whose
@@ -74,6 +93,9 @@ struct BlameEntry {
   uint64_t lock_offset = 0;
   uint64_t lock_length = 0;
   bool lock_exclusive = false;
+  // An image section (`handle` is its id, access/share those of the handle it was made from)
+  // refused a write, a truncation, a delete or a delete-on-close open.
+  bool by_image = false;
 };
 
 class VfsObserver {
@@ -120,13 +142,16 @@ class VirtualFileSystem {
   [[nodiscard]] Win32Error set_volume_capacity(const std::string& root, uint64_t capacity_bytes);
   // Creates a directory and its parents.
   [[nodiscard]] Win32Error make_directories(const std::string& path);
-  // Creates (or replaces) a file and its parents with the given content.
-  [[nodiscard]] Win32Error make_file(const std::string& path, FileContent content);
+  // Creates (or replaces) a file and its parents with the given content and read-only attribute.
+  [[nodiscard]] Win32Error make_file(const std::string& path, FileContent content,
+                                     bool read_only = false);
   // A version number never used before in this file system (for writes that change content).
   [[nodiscard]] uint64_t new_content_version();
 
   // --- operations of an actor (sharing rule applies; recorded)
   [[nodiscard]] model::Result<HandleId> open(ActorId actor, const model::OpenRequest& request);
+  // CloseHandle: of a file handle (a delete-on-close handle then deletes its file, recorded as a
+  // `delete` with the handle), or of an image section from map_image (the program exits).
   void close(ActorId actor, HandleId handle);
   [[nodiscard]] model::Result<FileContent> read(ActorId actor, HandleId handle);
   [[nodiscard]] Win32Error write(ActorId actor, HandleId handle, const FileContent& content);
@@ -141,15 +166,27 @@ class VirtualFileSystem {
   [[nodiscard]] Win32Error create_directories(ActorId actor, const std::string& path);
   [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(
       ActorId actor, const std::string& path);
+  // GetFileAttributes: file_attribute_bits; ERROR_ACCESS_DENIED on a delete-pending file.
+  [[nodiscard]] model::Result<uint32_t> get_attributes(ActorId actor, const std::string& path);
+  // SetFileAttributes with FILE_ATTRIBUTE_READONLY set or cleared.
+  [[nodiscard]] Win32Error set_read_only(ActorId actor, const std::string& path, bool read_only);
+  // An image section made from `handle` (which needs FILE_READ_DATA): while it exists, opens for
+  // FILE_WRITE_DATA or with truncation fail with ERROR_SHARING_VIOLATION, and DeleteFile and
+  // delete-on-close opens with ERROR_ACCESS_DENIED, whatever the share modes. `handle` may be
+  // closed at once; close() of the returned id ends the section.
+  [[nodiscard]] model::Result<HandleId> map_image(ActorId actor, HandleId handle);
 
   // --- queries for checkers and tests (no side effects)
   [[nodiscard]] bool exists(const std::string& path) const;
   [[nodiscard]] bool is_directory(const std::string& path) const;
   [[nodiscard]] std::optional<FileContent> file_content(const std::string& path) const;
   [[nodiscard]] bool is_delete_pending(const std::string& path) const;
+  [[nodiscard]] bool is_read_only(const std::string& path) const;
+  [[nodiscard]] uint32_t image_section_count(const std::string& path) const;
   [[nodiscard]] uint32_t open_handle_count(const std::string& path) const;
   [[nodiscard]] uint32_t open_handle_count() const;
-  // The handles an actor holds, in id order (a dying process's handles are closed from this).
+  // The file handles an actor holds, in id order (a dying process's handles are closed from
+  // this); image sections are not among them.
   [[nodiscard]] std::vector<HandleId> open_handles_of(ActorId actor) const;
   // Files under a directory, recursively, as full display paths sorted case-insensitively.
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;

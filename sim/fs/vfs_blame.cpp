@@ -41,6 +41,22 @@ void State::blame_all_handles(const Node& node) {
   }
 }
 
+void State::blame_sections(NodeId id) {
+  for (const Section& section : sections_) {
+    if (blame_.size() >= kBlameEntriesMax) return;
+    if (section.node != id) continue;
+    BlameEntry entry;
+    entry.handle = section.id;
+    entry.actor = section.actor;
+    entry.path = node_display(id);
+    entry.access = AccessMask{section.requested};
+    entry.share = ShareMode{section.share};
+    entry.since_us = section.mapped_us;
+    entry.by_image = true;
+    blame_.push_back(std::move(entry));
+  }
+}
+
 // Walks the subtree in name order; the walk is bounded by the entries it may still name, and
 // runs only for a directory rename already refused.
 void State::blame_descendants(NodeId id) {

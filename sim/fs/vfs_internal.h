@@ -46,7 +46,9 @@ struct Node {
   NodeKind kind = NodeKind::directory;
   bool in_use = false;
   bool delete_pending = false;
-  bool orphaned = false;  // POSIX-deleted: out of the namespace, alive while handles remain
+  bool orphaned = false;        // POSIX-deleted: out of the namespace, alive while handles remain
+  bool read_only = false;       // FILE_ATTRIBUTE_READONLY
+  uint32_t image_sections = 0;  // image sections mapped from this file (State::sections_)
   NodeId parent = kNoNode;
   uint32_t volume = kNoVolume;
   FileContent content;
@@ -105,6 +107,17 @@ struct Handle {
   uint32_t requested = 0;  // as CreateFile was asked (generic rights unmapped), for blame
   uint32_t share = 0;
   TimeUs opened_us = 0;
+  bool delete_on_close = false;
+};
+
+// An image section of a running program: it outlives the handle it was made from.
+struct Section {
+  HandleId id = 0;  // from the same counter as handles
+  ActorId actor = 0;
+  NodeId node = kNoNode;
+  uint32_t requested = 0;  // the access and share of the handle it was made from, for blame
+  uint32_t share = 0;
+  TimeUs mapped_us = 0;
 };
 
 // Where a path leads. `node` is the named node when it exists; `parent` is its parent directory
@@ -135,8 +148,9 @@ struct State {
   ChildIndex child_index_;
   NodeStore nodes_;
   std::vector<NodeId> free_nodes_;
-  uint32_t node_count_ = 0;      // live nodes, orphans included
-  std::vector<Handle> handles_;  // sorted by id: ids only grow, so push_back keeps the order
+  uint32_t node_count_ = 0;        // live nodes, orphans included
+  std::vector<Handle> handles_;    // sorted by id: ids only grow, so push_back keeps the order
+  std::vector<Section> sections_;  // sorted by id, as handles_
   HandleId next_handle_id_ = 1;
   uint64_t next_content_version_ = 1;
   std::vector<VfsEvent> log_;     // at most kAccessLogEntriesMax; the observer sees every event
@@ -204,14 +218,20 @@ struct State {
   [[nodiscard]] size_t owned_handle_index(ActorId actor, HandleId id) const;
   [[nodiscard]] bool sharing_blocked(const Node& node, AccessMask access, ShareMode share) const;
   [[nodiscard]] HandleId add_handle(ActorId actor, NodeId node, AccessMask requested,
-                                    ShareMode share);
+                                    ShareMode share, bool delete_on_close);
   [[nodiscard]] Win32Error open(ActorId actor, const model::OpenRequest& request,
                                 std::string& display, HandleId& out);
   [[nodiscard]] Win32Error open_missing(ActorId actor, const model::OpenRequest& request,
                                         const Lookup& lookup, HandleId& out);
   [[nodiscard]] Win32Error open_existing(ActorId actor, const model::OpenRequest& request,
                                          NodeId id, HandleId& out);
-  void close(ActorId actor, HandleId id, std::string& display);
+  // Closes a file handle; returns true when it was a delete-on-close handle whose file was still
+  // in the namespace, so that the caller records the deletion (close_delete_on_close).
+  [[nodiscard]] bool close(ActorId actor, HandleId id, std::string& display);
+  // The disposition a delete-on-close handle sets as it closes: refused (5) on a read-only file
+  // or a mapped image, silently kept on a non-empty directory, else the file is deleted or
+  // delete-pending. `node` is where the handle was open.
+  [[nodiscard]] Win32Error close_delete_on_close(NodeId node, std::string& display);
   // The checks every ReadFile, WriteFile, LockFileEx and UnlockFile makes first.
   [[nodiscard]] Win32Error file_io_preamble(const Handle& handle, std::string& display) const;
   [[nodiscard]] Win32Error read(ActorId actor, HandleId id, std::string& display, FileContent& out);
@@ -225,6 +245,25 @@ struct State {
   [[nodiscard]] Win32Error lock(ActorId actor, const ByteLock& wanted, std::string& display);
   [[nodiscard]] Win32Error unlock(ActorId actor, const ByteLock& wanted, std::string& display);
 
+  // --- the read-only attribute and attribute queries (vfs_attributes.cpp)
+  // ERROR_ACCESS_DENIED for what a read-only file refuses: write data, truncation, delete.
+  [[nodiscard]] static bool read_only_refuses(const Node& node, uint32_t access, bool truncate,
+                                              bool deletes);
+  [[nodiscard]] Win32Error get_attributes(const std::string& text, std::string& display,
+                                          uint32_t& out);
+  [[nodiscard]] Win32Error set_read_only(const std::string& text, bool read_only,
+                                         std::string& display);
+
+  // --- image sections (vfs_images.cpp)
+  [[nodiscard]] size_t find_section_index(HandleId id) const;
+  // What a mapped image refuses of an open that passed the sharing rule: write data or a
+  // truncation (32), delete-on-close (5); ok when the file has no image section.
+  [[nodiscard]] Win32Error image_refusal(NodeId id, uint32_t access, bool truncate,
+                                         bool delete_on_close);
+  [[nodiscard]] Win32Error map_image(ActorId actor, HandleId handle, std::string& display,
+                                     HandleId& out);
+  void unmap_image(ActorId actor, HandleId section, std::string& display);
+
   // --- blame of a refusal (vfs_blame.cpp): called on refusal paths only
   void blame_handle(HandleId id);
   // The handles on `node` whose access and share conflict with an open for (access, share).
@@ -236,6 +275,8 @@ struct State {
   // The locks io_blocked() or a conflicting lock() ran into.
   void blame_io_locks(const Node& node, HandleId id, uint64_t length, bool write);
   void blame_lock_conflicts(const Node& node, const ByteLock& wanted);
+  // The image sections mapped from file `id`.
+  void blame_sections(NodeId id);
 
   // --- namespace operations (vfs_namespace.cpp)
   [[nodiscard]] Win32Error delete_file(const std::string& text, std::string& display);

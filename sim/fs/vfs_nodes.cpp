@@ -246,6 +246,7 @@ void State::destroy_node(NodeId id) {
   Node& node = nodes_[id];
   DISTSIM_ASSERT(node.handles.empty());
   DISTSIM_ASSERT(node.children.empty());
+  DISTSIM_ASSERT(node.image_sections == 0);
   if (!node.orphaned) release_name(id);
   Volume& volume = volumes_[node.volume];
   DISTSIM_ASSERT(volume.used_bytes >= node.content.size_bytes);
@@ -255,7 +256,7 @@ void State::destroy_node(NodeId id) {
   node.locks.clear();
   node.orphan_path.clear();
   node.content = FileContent{};
-  node.in_use = node.delete_pending = node.orphaned = false;
+  node.in_use = node.delete_pending = node.orphaned = node.read_only = false;
   node.parent = kNoNode;
   free_nodes_.push_back(id);
   --node_count_;

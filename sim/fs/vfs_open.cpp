@@ -1,6 +1,7 @@
-// The open path of the virtual file system: CreateFile with its dispositions and the sharing rule,
-// the handle table, and ReadFile, WriteFile and CloseHandle on a handle. Sharing is decided here
-// for every implicit open too (delete, rename, listing), so the rule has one implementation.
+// The open path of the virtual file system: CreateFile with its dispositions, the sharing rule and
+// FILE_FLAG_DELETE_ON_CLOSE, the handle table, and ReadFile, WriteFile and CloseHandle on a
+// handle. Sharing is decided here for every implicit open too (delete, rename, listing), so the
+// rule has one implementation.
 #include <algorithm>
 
 #include "model/assert.h"
@@ -15,6 +16,13 @@ namespace {
 namespace bits = model::access_bits;
 using model::CreateDisposition;
 using model::OpenRequest;
+
+// CreateFile adds DELETE to the access of a delete-on-close open (Wine's and ReactOS's
+// CreateFileW; NtCreateFile itself refuses the flag without DELETE, which CreateFile never lets
+// happen), so the handle takes part in the sharing rule as a delete-class handle.
+AccessMask requested_access(const OpenRequest& request) {
+  return request.delete_on_close ? request.access | AccessMask{bits::kDelete} : request.access;
+}
 
 }  // namespace
 
@@ -44,12 +52,14 @@ bool State::sharing_blocked(const Node& node, AccessMask access, ShareMode share
   });
 }
 
-HandleId State::add_handle(ActorId actor, NodeId node, AccessMask requested, ShareMode share) {
+HandleId State::add_handle(ActorId actor, NodeId node, AccessMask requested, ShareMode share,
+                           bool delete_on_close) {
   const uint32_t access = map_generic_access(requested);
   DISTSIM_ASSERT(handles_.size() < kHandlesOpenMax);
   const HandleId id = next_handle_id_++;
   DISTSIM_ASSERT(handles_.empty() || handles_.back().id < id);
-  handles_.push_back(Handle{id, actor, node, access, requested.bits, share.bits, clock_.now()});
+  handles_.push_back(
+      Handle{id, actor, node, access, requested.bits, share.bits, clock_.now(), delete_on_close});
   nodes_[node].handles.push_back(
       NodeHandle{id, sharing_class_bits(AccessMask{access}), share.bits});
   return id;
@@ -92,7 +102,8 @@ Win32Error State::open_missing(ActorId actor, const OpenRequest& request, const 
   const Win32Error error =
       create_child(lookup.parent, path.components.back(), NodeKind::file, created);
   if (error != Win32Error::ok) return error;
-  out = add_handle(actor, created, request.access, request.share);
+  out =
+      add_handle(actor, created, requested_access(request), request.share, request.delete_on_close);
   return Win32Error::ok;
 }
 
@@ -107,21 +118,33 @@ Win32Error State::open_existing(ActorId actor, const OpenRequest& request, NodeI
   if (request.disposition == CreateDisposition::create_new) return Win32Error::file_exists;
   const bool truncate = request.disposition == CreateDisposition::create_always;
   if (truncate && node.kind == NodeKind::directory) return Win32Error::access_denied;
-  if (sharing_blocked(node, request.access, request.share)) {
-    blame_sharing(node, request.access, request.share);
+  const AccessMask access = requested_access(request);
+  const uint32_t mapped = map_generic_access(access);
+  // The read-only attribute is checked before the sharing rule, as Wine's server does
+  // (sim/fs/README.md); the image section after it.
+  if (read_only_refuses(node, mapped, truncate, request.delete_on_close)) {
+    return Win32Error::access_denied;
+  }
+  if (sharing_blocked(node, access, request.share)) {
+    blame_sharing(node, access, request.share);
     return Win32Error::sharing_violation;
+  }
+  if (const Win32Error error = image_refusal(id, mapped, truncate, request.delete_on_close);
+      error != Win32Error::ok) {
+    return error;
   }
   if (truncate) {
     const Win32Error error = replace_content(id, FileContent{0, next_content_version_++});
     DISTSIM_ASSERT(error == Win32Error::ok);  // shrinking never needs space
   }
-  out = add_handle(actor, id, request.access, request.share);
+  out = add_handle(actor, id, access, request.share, request.delete_on_close);
   return Win32Error::ok;
 }
 
-void State::close(ActorId actor, HandleId id, std::string& display) {
+bool State::close(ActorId actor, HandleId id, std::string& display) {
   const size_t index = owned_handle_index(actor, id);
   const NodeId node_id = handles_[index].node;
+  const bool delete_on_close = handles_[index].delete_on_close;
   if (recording()) display = node_display(node_id);
   handles_.erase(handles_.begin() + static_cast<std::ptrdiff_t>(index));
   Node& node = nodes_[node_id];
@@ -130,7 +153,27 @@ void State::close(ActorId actor, HandleId id, std::string& display) {
   DISTSIM_ASSERT(held != node.handles.end());
   node.handles.erase(held);
   std::erase_if(node.locks, [id](const ByteLock& lock) { return lock.owner == id; });
+  // A file already deleted (pending or POSIX-orphaned) has nothing left to delete on close.
+  const bool deletes = delete_on_close && !node.delete_pending && !node.orphaned;
   if (node.handles.empty() && (node.delete_pending || node.orphaned)) destroy_node(node_id);
+  return deletes;
+}
+
+Win32Error State::close_delete_on_close(NodeId id, std::string& display) {
+  Node& node = nodes_[id];
+  DISTSIM_ASSERT(node.in_use && !node.delete_pending && !node.orphaned);
+  if (recording()) display = node_display(id);
+  if (node.parent == kNoNode) return Win32Error::access_denied;  // a volume root
+  // The disposition is refused as DeleteFile's would be; CloseHandle itself still succeeds, so
+  // the refusal shows only in the trace (sim/fs/README.md).
+  if (node.kind == NodeKind::directory && !node.children.empty()) return Win32Error::dir_not_empty;
+  if (read_only_refuses(node, 0, false, /*deletes=*/true)) return Win32Error::access_denied;
+  if (node.image_sections > 0) {
+    blame_sections(id);
+    return Win32Error::access_denied;
+  }
+  delete_or_defer(id, /*posix=*/false);
+  return Win32Error::ok;
 }
 
 // --- I/O on a handle
@@ -190,6 +233,7 @@ model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::Open
   VfsEvent event = state_->begin_event(actor, VfsOperation::open);
   event.access = request.access;
   event.share = request.share;
+  event.delete_on_close = request.delete_on_close;
   HandleId handle = 0;
   event.result = state_->open(actor, request, event.path, handle);
   event.handle = handle;
@@ -200,10 +244,26 @@ model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::Open
 }
 
 void VirtualFileSystem::close(ActorId actor, HandleId handle) {
+  if (state_->find_section_index(handle) != vfs_internal::kNoIndex) {
+    VfsEvent event = state_->begin_event(actor, VfsOperation::unmap_image);
+    event.section = handle;
+    state_->unmap_image(actor, handle, event.path);
+    state_->emit(event);
+    return;
+  }
   VfsEvent event = state_->begin_event(actor, VfsOperation::close);
   event.handle = handle;
-  state_->close(actor, handle, event.path);
+  const size_t index = state_->owned_handle_index(actor, handle);
+  const vfs_internal::NodeId node = state_->handles_[index].node;
+  const bool deletes = state_->close(actor, handle, event.path);
   state_->emit(event);
+  if (!deletes) return;
+  // The delete-on-close disposition takes effect as the handle closes: a `delete` of its own,
+  // by the same actor, naming the handle.
+  VfsEvent deleted = state_->begin_event(actor, VfsOperation::delete_file);
+  deleted.handle = handle;
+  deleted.result = state_->close_delete_on_close(node, deleted.path);
+  state_->emit(deleted);
 }
 
 model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handle) {

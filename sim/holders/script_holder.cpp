@@ -9,23 +9,7 @@ namespace distsim::sim {
 namespace {
 
 std::string_view action_name(ScriptStep::Action action) {
-  switch (action) {
-    case ScriptStep::Action::open:
-      return "open";
-    case ScriptStep::Action::close:
-      return "close";
-    case ScriptStep::Action::lock:
-      return "lock";
-    case ScriptStep::Action::unlock:
-      return "unlock";
-    case ScriptStep::Action::write:
-      return "write";
-    case ScriptStep::Action::delete_file:
-      return "delete";
-    case ScriptStep::Action::rename:
-      return "rename";
-  }
-  DISTSIM_ASSERT(false);
+  return enum_name(kScriptActionKeys, action);  // `delete` for delete_file, as scripts write it
 }
 
 }  // namespace
@@ -49,9 +33,10 @@ void ScriptHolder::on_event(uint64_t payload) {
   const ScriptStep& step = spec_.steps[payload];
   std::string what = fmt::format("step {} ({} '{}')", payload + 1, action_name(step.action),
                                  step.path.empty() ? step.handle_name : step.path);
-  const bool needs_handle = step.action != ScriptStep::Action::open &&
-                            step.action != ScriptStep::Action::delete_file &&
-                            step.action != ScriptStep::Action::rename;
+  const bool needs_handle =
+      step.action == ScriptStep::Action::close || step.action == ScriptStep::Action::lock ||
+      step.action == ScriptStep::Action::unlock || step.action == ScriptStep::Action::write ||
+      step.action == ScriptStep::Action::exit;
   if (needs_handle && !bound_handle(step.handle_name)) {
     // The open that should have bound this name failed at run time: skip, and say so.
     context_.trace.add(context_.kernel.now(), spec_.name, "step_skipped",
@@ -74,11 +59,15 @@ Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {
   switch (step.action) {
     case ScriptStep::Action::open: {
       auto opened = context_.vfs.open(
-          actor_, {step.path, step.access, step.share, model::CreateDisposition::open_existing});
+          actor_, {step.path, step.access, step.share, model::CreateDisposition::open_existing,
+                   step.delete_on_close});
       if (opened.ok()) handles_[step.handle_name] = opened.value();
       return opened.ok() ? Win32Error::ok : opened.error();
     }
+    case ScriptStep::Action::run:
+      return run_program(step);
     case ScriptStep::Action::close:
+    case ScriptStep::Action::exit:  // closing the image section ends the program
       context_.vfs.close(actor_, *bound_handle(step.handle_name));
       handles_.erase(step.handle_name);
       return Win32Error::ok;
@@ -105,8 +94,27 @@ Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {
     case ScriptStep::Action::rename:
       what.insert(what.size() - 1, fmt::format(" to '{}'", step.to));  // inside the parenthesis
       return context_.vfs.rename(actor_, step.path, step.to);
+    case ScriptStep::Action::set_attributes:
+      what.insert(what.size() - 1, fmt::format(" read_only: {}", step.read_only));
+      return context_.vfs.set_read_only(actor_, step.path, step.read_only);
+    case ScriptStep::Action::get_attributes:
+      // The attributes found are in the trace record of the VFS operation.
+      return context_.vfs.get_attributes(actor_, step.path).error();
   }
   DISTSIM_ASSERT(false);
+}
+
+// A program starts: the loader opens the file, maps it as an image and closes the file handle,
+// so only the image section stays (sim/holders/README.md).
+Win32Error ScriptHolder::run_program(const ScriptStep& step) {
+  auto opened = context_.vfs.open(
+      actor_, {step.path, step.access, step.share, model::CreateDisposition::open_existing});
+  if (!opened.ok()) return opened.error();
+  auto section = context_.vfs.map_image(actor_, opened.value());
+  context_.vfs.close(actor_, opened.value());
+  if (!section.ok()) return section.error();
+  if (!step.handle_name.empty()) handles_[step.handle_name] = section.value();
+  return Win32Error::ok;
 }
 
 }  // namespace distsim::sim

@@ -1,7 +1,9 @@
 // script: a holder that does exactly what its steps say (open/close/lock/unlock/write/delete/
-// rename at given times), checking each step's optional `expect` against the actual result.
-// `delete` of a directory is RemoveDirectory (32 from a handle without FILE_SHARE_DELETE, such as
-// a process's current directory; 145 when not empty); of a file, DeleteFile.
+// rename, run/exit of a program, set_attributes/get_attributes at given times), checking each
+// step's optional `expect` against the actual result. `delete` of a directory is RemoveDirectory
+// (32 from a handle without FILE_SHARE_DELETE, such as a process's current directory; 145 when
+// not empty); of a file, DeleteFile. `run` maps the file as a running program's image until its
+// `exit` (or the end of the run).
 #pragma once
 
 #include <map>
@@ -19,9 +21,11 @@ class ScriptHolder final : public Holder {
 
  private:
   [[nodiscard]] Win32Error run_step(const ScriptStep& step, std::string& what);
+  [[nodiscard]] Win32Error run_program(const ScriptStep& step);
   [[nodiscard]] std::optional<HandleId> bound_handle(const std::string& name) const;
 
-  std::map<std::string, HandleId> handles_;  // by the step's `as` name
+  std::map<std::string, HandleId> handles_;  // by the step's `as` name: file handles, and the
+                                             // image sections of programs `run` started
 };
 
 }  // namespace distsim::sim

@@ -12,8 +12,9 @@ std::vector<HandleId> TempUser::acquire() {
     (void)context_.vfs.create_directories(actor_, parsed.value().parent().display());
   }
   const bool existed = context_.vfs.exists(spec_.path);
-  auto opened =
-      context_.vfs.open(actor_, {spec_.path, access, share, model::CreateDisposition::open_always});
+  auto opened = context_.vfs.open(
+      actor_,
+      {spec_.path, access, share, model::CreateDisposition::open_always, spec_.delete_on_close});
   if (!opened.ok()) return {};
   if (!existed) {
     (void)context_.vfs.write(actor_, opened.value(),

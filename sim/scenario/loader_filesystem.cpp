@@ -19,11 +19,12 @@ namespace distsim::sim::loader_internal {
 namespace {
 
 constexpr std::array<std::string_view, 3> kFilesystemActions{"dir", "file", "tree"};
-constexpr std::array<std::string_view, 5> kFilesystemKeys{"dir", "file", "tree", "size", "files"};
+constexpr std::array<std::string_view, 6> kFilesystemKeys{"dir",  "file",  "tree",
+                                                          "size", "files", "read_only"};
 
 KeyList filesystem_keys(FilesystemEntry::Kind kind) {
   static constexpr std::array<std::string_view, 1> kDir{"dir"};
-  static constexpr std::array<std::string_view, 2> kFile{"file", "size"};
+  static constexpr std::array<std::string_view, 3> kFile{"file", "size", "read_only"};
   static constexpr std::array<std::string_view, 3> kTree{"tree", "files", "size"};
   switch (kind) {
     case FilesystemEntry::Kind::dir:
@@ -82,6 +83,9 @@ std::optional<FilesystemEntry> load_filesystem_entry(const Context& ctx, uint32_
           read_uint32(ctx, files, "files", Bounds{1, kTreeFilesMax, "kTreeFilesMax"}).value_or(0);
     }
     entry.size_bytes = uint64_t{entry.file_count} * 1024;  // default: 1KB a file
+  }
+  if (const uint32_t read_only = map.value("read_only"); read_only != kNoNode) {
+    entry.read_only = read_bool(ctx, read_only, "read_only").value_or(false);
   }
   if (const uint32_t size = map.value("size"); size != kNoNode) {
     const bool is_tree = entry.kind == FilesystemEntry::Kind::tree;

@@ -19,16 +19,18 @@
 namespace distsim::sim::loader_internal {
 namespace {
 
-constexpr std::array<std::string_view, 18> kAllHolderKeys{
-    "kind",       "name", "at",     "for",   "until", "every",  "count", "path", "scope",
-    "thumbnails", "size", "access", "share", "on",    "per_mb", "delay", "mode", "steps"};
+constexpr std::array<std::string_view, 20> kAllHolderKeys{
+    "kind",   "name",  "at",         "for",   "until",           "every", "count",
+    "path",   "scope", "thumbnails", "size",  "access",          "share", "on",
+    "per_mb", "delay", "mode",       "steps", "delete_on_close", "image"};
 
 KeyList holder_keys(HolderKind kind) {
   static constexpr std::array<std::string_view, 11> kExplorerWindow{
       "kind",  "name", "at",         "for",    "until", "every",
       "count", "path", "thumbnails", "access", "share"};
-  static constexpr std::array<std::string_view, 11> kTempUser{
-      "kind", "name", "at", "for", "until", "every", "count", "path", "size", "access", "share"};
+  static constexpr std::array<std::string_view, 12> kTempUser{
+      "kind",  "name", "at",   "for",    "until", "every",
+      "count", "path", "size", "access", "share", "delete_on_close"};
   static constexpr std::array<std::string_view, 12> kAntivirus{
       "kind",  "name",  "at", "for",    "until",  "every",
       "count", "scope", "on", "per_mb", "access", "share"};
@@ -37,8 +39,8 @@ KeyList holder_keys(HolderKind kind) {
   static constexpr std::array<std::string_view, 12> kBackup{"kind",  "name",   "at",     "for",
                                                             "until", "every",  "count",  "scope",
                                                             "mode",  "per_mb", "access", "share"};
-  static constexpr std::array<std::string_view, 10> kDpClient{
-      "kind", "name", "at", "for", "until", "every", "count", "path", "access", "share"};
+  static constexpr std::array<std::string_view, 11> kDpClient{
+      "kind", "name", "at", "for", "until", "every", "count", "path", "access", "share", "image"};
   static constexpr std::array<std::string_view, 8> kScript{"kind",  "name",  "at",    "for",
                                                            "until", "every", "count", "steps"};
   switch (kind) {
@@ -188,6 +190,9 @@ std::optional<std::vector<AntivirusTrigger>> read_triggers(const Context& ctx, u
 void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& holder) {
   for_each_entry(map, [&](std::string_view key, uint32_t value) {
     if (key == "thumbnails") holder.thumbnails = read_bool(ctx, value, key).value_or(true);
+    if (key == "delete_on_close")
+      holder.delete_on_close = read_bool(ctx, value, key).value_or(false);
+    if (key == "image") holder.image = read_bool(ctx, value, key).value_or(true);
     if (key == "size")
       holder.size_bytes = read_size(ctx, value, key, kFileSizeBounds).value_or(holder.size_bytes);
     if (key == "access") holder.access = read_access(ctx, value, key);

@@ -1,6 +1,7 @@
-// The `steps` of a script holder: open, close, lock, unlock, write, delete and rename, in time
-// order. Handles are named (`as`) and followed through the steps, so that a script cannot use a
-// handle it has not opened or has already closed.
+// The `steps` of a script holder: open, close, lock, unlock, write, delete, rename, run, exit and
+// the attribute steps, in time order. Handles and running programs are named (`as`) and followed
+// through the steps, so that a script cannot use a handle it has not opened or has already
+// closed, nor end a program it did not start.
 #include <fmt/format.h>
 
 #include <array>
@@ -15,15 +16,41 @@
 namespace distsim::sim::loader_internal {
 namespace {
 
-constexpr std::array<std::string_view, 7> kStepActions{"open",  "close",  "lock",  "unlock",
-                                                       "write", "delete", "rename"};
-constexpr std::array<std::string_view, 16> kStepKeys{
-    "at",     "open",  "close", "lock",   "unlock", "write",  "delete",    "rename",
-    "access", "share", "as",    "expect", "offset", "length", "exclusive", "to"};
+constexpr std::array<std::string_view, 11> kStepActions{
+    "open",   "close", "lock", "unlock",         "write",         "delete",
+    "rename", "run",   "exit", "set_attributes", "get_attributes"};
+constexpr std::array<std::string_view, 22> kStepKeys{"at",
+                                                     "open",
+                                                     "close",
+                                                     "lock",
+                                                     "unlock",
+                                                     "write",
+                                                     "delete",
+                                                     "rename",
+                                                     "run",
+                                                     "exit",
+                                                     "access",
+                                                     "share",
+                                                     "as",
+                                                     "expect",
+                                                     "offset",
+                                                     "length",
+                                                     "exclusive",
+                                                     "to",
+                                                     "set_attributes",
+                                                     "get_attributes",
+                                                     "delete_on_close",
+                                                     "read_only"};
 
 KeyList step_keys(ScriptStep::Action action) {
-  static constexpr std::array<std::string_view, 6> kOpen{"at",    "open", "access",
-                                                         "share", "as",   "expect"};
+  static constexpr std::array<std::string_view, 7> kOpen{"at", "open",   "access",         "share",
+                                                         "as", "expect", "delete_on_close"};
+  static constexpr std::array<std::string_view, 6> kRun{"at",    "run", "access",
+                                                        "share", "as",  "expect"};
+  static constexpr std::array<std::string_view, 3> kExit{"at", "exit", "expect"};
+  static constexpr std::array<std::string_view, 4> kSetAttributes{"at", "set_attributes",
+                                                                  "read_only", "expect"};
+  static constexpr std::array<std::string_view, 3> kGetAttributes{"at", "get_attributes", "expect"};
   static constexpr std::array<std::string_view, 3> kClose{"at", "close", "expect"};
   static constexpr std::array<std::string_view, 6> kLock{"at",     "lock",      "offset",
                                                          "length", "exclusive", "expect"};
@@ -47,14 +74,24 @@ KeyList step_keys(ScriptStep::Action action) {
       return kDelete;
     case ScriptStep::Action::rename:
       return kRename;
+    case ScriptStep::Action::run:
+      return kRun;
+    case ScriptStep::Action::exit:
+      return kExit;
+    case ScriptStep::Action::set_attributes:
+      return kSetAttributes;
+    case ScriptStep::Action::get_attributes:
+      return kGetAttributes;
   }
   DISTSIM_ASSERT(false);
 }
 
-// What the steps read so far did to each handle name, to refuse a use the script cannot make.
+// What the steps read so far did to each handle name, to refuse a use the script cannot make. A
+// `run ... as:` name is a running program: only `exit` ends it, and `exit` ends nothing else.
 struct HandleState {
   bool open = true;
   uint32_t line = 0;  // of the open, or of the close once closed
+  bool program = false;
 };
 
 struct ScriptState {
@@ -67,14 +104,15 @@ void bind_handle(const Context& ctx, uint32_t index, ScriptState& state, ScriptS
   if (!name) return;
   step.handle_name = *name;
   const uint32_t line = ctx.node(index).position.line;
-  const auto [handle, inserted] = state.handles.emplace(*name, HandleState{true, line});
+  const bool program = step.action == ScriptStep::Action::run;
+  const auto [handle, inserted] = state.handles.emplace(*name, HandleState{true, line, program});
   if (inserted) return;
   if (handle->second.open) {
     ctx.error(index, fmt::format("handle '{}' is already open (opened at line {})", *name,
                                  handle->second.line));
     return;
   }
-  handle->second = HandleState{true, line};
+  handle->second = HandleState{true, line, program};
 }
 
 void use_handle(const Context& ctx, uint32_t index, std::string_view key, ScriptState& state,
@@ -93,8 +131,18 @@ void use_handle(const Context& ctx, uint32_t index, std::string_view key, Script
     ctx.error(index, fmt::format("handle '{}' was closed at line {}", *name, handle->second.line));
     return;
   }
-  if (step.action == ScriptStep::Action::close) {
-    handle->second = HandleState{false, ctx.node(index).position.line};
+  const bool exits = step.action == ScriptStep::Action::exit;
+  if (handle->second.program != exits) {
+    ctx.error(index, exits ? fmt::format("'{}' is a file handle, not a program started by a "
+                                         "'run' step; 'close' closes it",
+                                         *name)
+                           : fmt::format("'{}' names a program started by a 'run' step (line {}), "
+                                         "not a file handle; 'exit' ends it",
+                                         *name, handle->second.line));
+    return;
+  }
+  if (step.action == ScriptStep::Action::close || exits) {
+    handle->second = HandleState{false, ctx.node(index).position.line, handle->second.program};
   }
 }
 
@@ -103,6 +151,7 @@ void load_step_target(const Context& ctx, const MapView& map, std::string_view a
   const uint32_t target = map.value(action);
   switch (step.action) {
     case ScriptStep::Action::open:
+    case ScriptStep::Action::run:
       step.path = read_path(ctx, target, action).value_or("");
       if (const uint32_t as = map.value("as"); as != kNoNode) bind_handle(ctx, as, state, step);
       return;
@@ -110,11 +159,20 @@ void load_step_target(const Context& ctx, const MapView& map, std::string_view a
     case ScriptStep::Action::lock:
     case ScriptStep::Action::unlock:
     case ScriptStep::Action::write:
+    case ScriptStep::Action::exit:
       use_handle(ctx, target, action, state, step);
       return;
     case ScriptStep::Action::delete_file:
+    case ScriptStep::Action::get_attributes:
       step.path = read_path(ctx, target, action).value_or("");
       return;
+    case ScriptStep::Action::set_attributes: {
+      step.path = read_path(ctx, target, action).value_or("");
+      const uint32_t read_only = require(ctx, map, "read_only", "a 'set_attributes' step");
+      if (read_only != kNoNode)
+        step.read_only = read_bool(ctx, read_only, "read_only").value_or(false);
+      return;
+    }
     case ScriptStep::Action::rename: {
       step.path = read_path(ctx, target, action).value_or("");
       const uint32_t to = require(ctx, map, "to", "a 'rename' step");
@@ -136,9 +194,14 @@ void load_step_options(const Context& ctx, const MapView& map, std::string_view 
       ctx.error(length, "'length' must be more than 0 bytes");
     }
   }
+  if (step.action == ScriptStep::Action::run) {
+    step.access = kRunAccess;
+    step.share = kRunShare;
+  }
   for_each_entry(map, [&](std::string_view key, uint32_t value) {
     if (key == "access") step.access = read_access(ctx, value, key).value_or(step.access);
     if (key == "share") step.share = read_share(ctx, value, key).value_or(step.share);
+    if (key == "delete_on_close") step.delete_on_close = read_bool(ctx, value, key).value_or(false);
     if (key == "offset") step.offset = read_byte_count(ctx, value, key).value_or(0);
     if (key == "exclusive") step.exclusive = read_bool(ctx, value, key).value_or(true);
     if (key == "expect") step.expect = read_error(ctx, value, key, true);

@@ -77,6 +77,7 @@ struct FilesystemEntry {
   uint64_t size_bytes = 1024;  // file: its size; tree: the total
   uint32_t file_count = 0;     // tree only
   SourcePosition position;
+  bool read_only = false;  // file only: FILE_ATTRIBUTE_READONLY (`read_only`)
   friend bool operator==(const FilesystemEntry&, const FilesystemEntry&) = default;
 };
 
@@ -113,20 +114,40 @@ enum class AntivirusTrigger { write_close, open };
 // plainly (opens each file with share read).
 enum class BackupMode { vss, plain };
 
+// The access and share of a `run` step's open of the program file (an assumption,
+// sim/holders/README.md): execute and read, sharing read and delete.
+inline constexpr model::AccessMask kRunAccess{model::access_bits::kGenericRead |
+                                              model::access_bits::kGenericExecute};
+inline constexpr model::ShareMode kRunShare{model::share_bits::kRead | model::share_bits::kDelete};
+
 struct ScriptStep {
-  enum class Action { open, close, lock, unlock, write, delete_file, rename };
+  enum class Action {
+    open,
+    close,
+    lock,
+    unlock,
+    write,
+    delete_file,
+    rename,
+    run,             // start a program: open the file, map it as an image, close the file
+    exit,            // the program a `run ... as:` started exits: its image section closes
+    set_attributes,  // SetFileAttributes: `read_only` true or false
+    get_attributes   // GetFileAttributes, recorded in the trace
+  };
   Action action = Action::open;
   TimeUs at_us = 0;
-  std::string path;         // open, delete_file, rename (the source)
+  std::string path;         // open, delete_file, rename (the source), run, *_attributes
   std::string to;           // rename
-  std::string handle_name;  // open (`as`), close, lock, unlock, write
-  model::AccessMask access{model::access_bits::kGenericRead};
-  model::ShareMode share{model::share_bits::kRead};
-  uint64_t offset = 0;    // lock/unlock
-  uint64_t length = 0;    // lock/unlock
+  std::string handle_name;  // open and run (`as`), close, lock, unlock, write, exit
+  model::AccessMask access{model::access_bits::kGenericRead};  // open; run: kRunAccess
+  model::ShareMode share{model::share_bits::kRead};            // open; run: kRunShare
+  uint64_t offset = 0;                                         // lock/unlock
+  uint64_t length = 0;                                         // lock/unlock
   bool exclusive = true;  // lock (`exclusive`, a key distsim adds; default true)
   std::optional<model::Win32Error> expect;
   SourcePosition position;
+  bool delete_on_close = false;  // open: FILE_FLAG_DELETE_ON_CLOSE
+  bool read_only = false;        // set_attributes
   friend bool operator==(const ScriptStep&, const ScriptStep&) = default;
 };
 
@@ -157,6 +178,8 @@ struct HolderSpec {
   // backup `mode`; default plain, the era's (pre-VSS) agents, and the case that holds files.
   BackupMode backup_mode = BackupMode::plain;
   SourcePosition position;
+  bool delete_on_close = false;  // temp_user: opens its file with FILE_FLAG_DELETE_ON_CLOSE
+  bool image = true;             // dp_client: maps the file as a running program's image
   friend bool operator==(const HolderSpec&, const HolderSpec&) = default;
 };
 
@@ -295,6 +318,10 @@ inline constexpr std::array kScriptActionKeys{
     EnumName<ScriptStep::Action>{ScriptStep::Action::write, "write"},
     EnumName<ScriptStep::Action>{ScriptStep::Action::delete_file, "delete"},
     EnumName<ScriptStep::Action>{ScriptStep::Action::rename, "rename"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::run, "run"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::exit, "exit"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::set_attributes, "set_attributes"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::get_attributes, "get_attributes"},
 };
 // The key that names the kind of a fault entry.
 inline constexpr std::array kFaultKindKeys{

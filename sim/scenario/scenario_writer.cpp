@@ -184,6 +184,10 @@ void write_filesystem(YamlOut& out, const std::vector<FilesystemEntry>& entries)
     if (entry.kind != FilesystemEntry::Kind::dir) {
       out.field(4, "size", format_size(entry.size_bytes));
     }
+    if (entry.read_only) {
+      DISTSIM_ASSERT(entry.kind == FilesystemEntry::Kind::file);
+      out.field(4, "read_only", "true");
+    }
   }
 }
 
@@ -225,14 +229,27 @@ void write_step(YamlOut& out, const ScriptStep& step) {
   const std::string_view action = enum_name(kScriptActionKeys, step.action);
   switch (step.action) {
     case ScriptStep::Action::open:
+    case ScriptStep::Action::run:
       out.field(kIndent, action, quoted(step.path));
       out.field(kIndent, "access", access_list(step.access));
       out.field(kIndent, "share", share_list(step.share));
       if (!step.handle_name.empty()) out.field(kIndent, "as", identifier(step.handle_name));
+      if (step.delete_on_close) {
+        DISTSIM_ASSERT(step.action == ScriptStep::Action::open);
+        out.field(kIndent, "delete_on_close", "true");
+      }
       break;
     case ScriptStep::Action::close:
     case ScriptStep::Action::write:
+    case ScriptStep::Action::exit:
       out.field(kIndent, action, identifier(step.handle_name));
+      break;
+    case ScriptStep::Action::get_attributes:
+      out.field(kIndent, action, quoted(step.path));
+      break;
+    case ScriptStep::Action::set_attributes:
+      out.field(kIndent, action, quoted(step.path));
+      out.field(kIndent, "read_only", step.read_only ? "true" : "false");
       break;
     case ScriptStep::Action::lock:
     case ScriptStep::Action::unlock:
@@ -264,9 +281,11 @@ void write_holder_target(YamlOut& out, const HolderSpec& holder) {
     case HolderKind::temp_user:
       out.field(4, "path", quoted(holder.path));
       out.field(4, "size", format_size(holder.size_bytes));
+      if (holder.delete_on_close) out.field(4, "delete_on_close", "true");
       break;
     case HolderKind::dp_client:
       out.field(4, "path", quoted(holder.path));
+      if (!holder.image) out.field(4, "image", "false");
       break;
     case HolderKind::antivirus:
     case HolderKind::indexer:

@@ -74,6 +74,7 @@ std::vector<Culprit> ActorKinds::culprits(const VirtualFileSystem& vfs,
     culprit.lock_offset = entry.lock_offset;
     culprit.lock_length = entry.lock_length;
     culprit.lock_exclusive = entry.lock_exclusive;
+    culprit.by_image = entry.by_image;
     out.push_back(std::move(culprit));
   }
   return out;
@@ -129,6 +130,7 @@ std::string culprit_trace_text(const Culprit& culprit) {
     text += fmt::format(" lock={}+{}:{}", culprit.lock_offset, culprit.lock_length,
                         culprit.lock_exclusive ? "exclusive" : "shared");
   }
+  if (culprit.by_image) text += " mapped=image";
   return text + " path=" + culprit.path;
 }
 

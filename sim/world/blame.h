@@ -49,6 +49,7 @@ struct Culprit {
   uint64_t lock_offset = 0;
   uint64_t lock_length = 0;
   bool lock_exclusive = false;
+  bool by_image = false;  // `handle` is an image section (a running program), not a file handle
   friend bool operator==(const Culprit&, const Culprit&) = default;
 };
 
@@ -98,7 +99,7 @@ class ActorKinds {
 // The trace form of one culprit, machine-splittable and readable:
 // "actor=admin-window kind=explorer_window app=RmExplorer handle=3 since_us=0
 //  access=GENERIC_READ|GENERIC_WRITE share=FILE_SHARE_READ [lock=OFFSET+LENGTH:exclusive|shared]
-//  path=P"
+//  [mapped=image] path=P"
 // (one line; the path comes last, so it may hold any character).
 [[nodiscard]] std::string culprit_trace_text(const Culprit& culprit);
 [[nodiscard]] std::vector<std::string> culprit_trace_texts(const std::vector<Culprit>& culprits);

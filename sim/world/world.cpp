@@ -13,6 +13,7 @@
 #include "sim/fs/vfs.h"
 #include "sim/holders/holder_factory.h"
 #include "sim/world/memory_state_store.h"
+#include "sim/world/vfs_trace.h"
 
 namespace distsim::sim {
 namespace {
@@ -22,8 +23,6 @@ namespace {
 void require_built(Win32Error error) { DISTSIM_ASSERT(error == Win32Error::ok); }
 
 constexpr std::string_view kManagerActor = kManagerActorName;
-
-std::string result_name(Win32Error error) { return std::string(model::win32_error_name(error)); }
 
 // DP names compare case-insensitively, as the loader does; the manager knows the declared
 // spelling only.
@@ -78,7 +77,6 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   // VfsObserver
   void on_vfs_event(const VfsEvent& event) override;
   void trace_vfs_event(const VfsEvent& event);
-  void append_content_fields(HandleId handle, std::vector<TraceField>& fields) const;
 
  private:
   class ManagerWakes final : public EventTarget {
@@ -194,7 +192,8 @@ void World::build_filesystem() {
         require_built(vfs_.make_directories(entry.path));
         break;
       case FilesystemEntry::Kind::file:
-        require_built(vfs_.make_file(entry.path, {entry.size_bytes, vfs_.new_content_version()}));
+        require_built(vfs_.make_file(entry.path, {entry.size_bytes, vfs_.new_content_version()},
+                                     entry.read_only));
         break;
       case FilesystemEntry::Kind::tree: {
         DISTSIM_ASSERT(entry.file_count >= 1);
@@ -474,54 +473,8 @@ void World::on_vfs_event(const VfsEvent& event) {
 
 void World::trace_vfs_event(const VfsEvent& event) {
   if (!result_.trace.enabled()) return;
-  const std::string& actor = vfs_.actor_name(event.actor);
-  const auto win32 = static_cast<int64_t>(model::win32_code(event.result));
-  std::vector<TraceField> fields{{"path", event.path}};
-  switch (event.operation) {
-    case VfsOperation::open:
-      fields.push_back({"access", model::access_names(event.access)});
-      fields.push_back({"share", model::share_names(event.share)});
-      fields.push_back({"win32", win32});
-      fields.push_back({"result", result_name(event.result)});
-      if (event.result == Win32Error::ok)
-        fields.push_back({"handle", static_cast<int64_t>(event.handle)});
-      break;
-    case VfsOperation::close:
-      fields.push_back({"handle", static_cast<int64_t>(event.handle)});
-      break;
-    case VfsOperation::read:
-    case VfsOperation::write:
-      fields.push_back({"handle", static_cast<int64_t>(event.handle)});
-      fields.push_back({"win32", win32});
-      fields.push_back({"result", result_name(event.result)});
-      if (event.result == Win32Error::ok) append_content_fields(event.handle, fields);
-      break;
-    case VfsOperation::rename:
-      fields.push_back({"to", event.to});
-      fields.push_back({"win32", win32});
-      fields.push_back({"result", result_name(event.result)});
-      break;
-    default:
-      if (event.handle != 0) fields.push_back({"handle", static_cast<int64_t>(event.handle)});
-      fields.push_back({"win32", win32});
-      fields.push_back({"result", result_name(event.result)});
-      break;
-  }
-  if (event.result != Win32Error::ok && !vfs_.last_blame().empty()) {
-    fields.push_back(
-        {"blame", culprit_trace_texts(actor_kinds_.culprits(vfs_, vfs_.last_blame()))});
-  }
-  result_.trace.add(event.t_us, actor, vfs_operation_name(event.operation), std::move(fields));
-}
-
-// What a read returned or a write left: the file's size and content version right after the
-// operation (the VFS reports an operation once it is done), so checkers can follow versions.
-void World::append_content_fields(HandleId handle, std::vector<TraceField>& fields) const {
-  const auto path = vfs_.handle_path(handle);
-  const auto content = path ? vfs_.file_content(*path) : std::nullopt;
-  if (!content) return;
-  fields.push_back({"size", static_cast<int64_t>(content->size_bytes)});
-  fields.push_back({"version", static_cast<int64_t>(content->content_version)});
+  result_.trace.add(event.t_us, vfs_.actor_name(event.actor), vfs_operation_name(event.operation),
+                    vfs_trace_fields(event, vfs_, actor_kinds_));
 }
 
 }  // namespace

@@ -1,0 +1,116 @@
+// The scenario keys of the Windows semantics (scenarios/FORMAT.md): `read_only` on file entries,
+// `delete_on_close` on temp_user holders and script opens, `image` on dp_client holders, and the
+// script steps run, exit, set_attributes and get_attributes, with their defaults and refusals.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "sim/scenario/scenario_loader.h"
+#include "sim/scenario/scenario_writer.h"
+#include "tests/scenario_loader_fixture.h"
+
+namespace distsim::sim {
+namespace {
+
+using namespace loader_test;
+
+constexpr const char* kDpHeader =
+    "distribution_points:\n  - name: DP01\n";  // lines 3 and 4 after the header
+
+TEST_CASE("the Windows-semantics keys load with their defaults and write back the same",
+          "[scenario_loader][semantics]") {
+  // Goal: each new key reaches the Scenario, defaults apply when it is left out, and the writer
+  // round-trips it. Method: one file with every key, loaded, written, loaded again.
+  const Scenario scenario = load_valid(std::string("version: 1\nname: t\n") + kDpHeader +
+                                       R"(filesystem:
+  - file: 'C:\Temp\setup.exe'
+    read_only: true
+  - file: 'C:\Temp\data.cab'
+holders:
+  - kind: temp_user
+    path: 'C:\Temp\~tmp1.tmp'
+    delete_on_close: true
+  - kind: temp_user
+    path: 'C:\Temp\~tmp2.tmp'
+  - kind: dp_client
+    path: '\\DP01\SMSPKGC$\S0100001\setup.exe'
+    image: false
+  - kind: dp_client
+    path: '\\DP01\SMSPKGC$\S0100001\setup.exe'
+  - kind: script
+    steps:
+      - open: 'C:\Temp\data.cab'
+        delete_on_close: true
+        share: [FILE_SHARE_READ, FILE_SHARE_DELETE]
+        as: h
+      - run: 'C:\Temp\setup.exe'
+        as: p
+      - set_attributes: 'C:\Temp\data.cab'
+        read_only: false
+      - get_attributes: 'C:\Temp\data.cab'
+        expect: ok
+      - exit: p
+      - close: h
+)");
+  CHECK(scenario.filesystem[0].read_only);
+  CHECK_FALSE(scenario.filesystem[1].read_only);
+  CHECK(scenario.holders[0].delete_on_close);
+  CHECK_FALSE(scenario.holders[1].delete_on_close);
+  CHECK_FALSE(scenario.holders[2].image);
+  CHECK(scenario.holders[3].image);
+  const auto& steps = scenario.holders[4].steps;
+  REQUIRE(steps.size() == 6);
+  CHECK(steps[0].delete_on_close);
+  CHECK(steps[1].action == ScriptStep::Action::run);
+  CHECK(steps[1].access == kRunAccess);
+  CHECK(steps[1].share == kRunShare);
+  CHECK(steps[1].handle_name == "p");
+  CHECK(steps[2].action == ScriptStep::Action::set_attributes);
+  CHECK_FALSE(steps[2].read_only);
+  CHECK(steps[3].action == ScriptStep::Action::get_attributes);
+  CHECK(steps[4].action == ScriptStep::Action::exit);
+  const Scenario again = load_valid(write_scenario_yaml(scenario));
+  CHECK(with_positions_cleared(again) == with_positions_cleared(scenario));
+}
+
+TEST_CASE("exit must name a running program and close must not", "[scenario_loader][semantics]") {
+  // Goal: a `run ... as:` name is a program, ended only by `exit`, and `exit` ends nothing else.
+  // Method: exit of a file handle, close and write of a program, exit twice.
+  CHECK(errors_after_header("holders:\n  - kind: script\n    steps:\n"
+                            "      - open: 'C:\\a'\n        as: h\n"
+                            "      - exit: h\n") ==
+        Errors{"t.yaml:8:15: 'h' is a file handle, not a program started by a 'run' step; "
+               "'close' closes it"});
+  CHECK(errors_after_header("holders:\n  - kind: script\n    steps:\n"
+                            "      - run: 'C:\\a.exe'\n        as: p\n"
+                            "      - write: p\n") ==
+        Errors{"t.yaml:8:16: 'p' names a program started by a 'run' step (line 7), not a file "
+               "handle; 'exit' ends it"});
+  CHECK(errors_after_header("holders:\n  - kind: script\n    steps:\n"
+                            "      - run: 'C:\\a.exe'\n        as: p\n"
+                            "      - exit: p\n      - exit: p\n") ==
+        Errors{"t.yaml:9:15: handle 'p' was closed at line 8"});
+}
+
+TEST_CASE("the Windows-semantics keys are refused where they do not belong",
+          "[scenario_loader][semantics]") {
+  // Goal: each key is accepted only by the entry kinds FORMAT.md lists. Method: read_only on a
+  // dir, delete_on_close on a dp_client, image on a temp_user, delete_on_close on a run step, and
+  // a set_attributes step without read_only.
+  CHECK_FALSE(errors_after_header("filesystem:\n  - dir: 'C:\\a'\n    read_only: true\n").empty());
+  CHECK_FALSE(errors_after_header(std::string(kDpHeader) + "holders:\n  - kind: dp_client\n"
+                                                           "    path: '\\\\DP01\\SMSPKGC$\\a.exe'\n"
+                                                           "    delete_on_close: true\n")
+                  .empty());
+  CHECK_FALSE(errors_after_header("holders:\n  - kind: temp_user\n    path: 'C:\\a'\n"
+                                  "    image: true\n")
+                  .empty());
+  CHECK_FALSE(errors_after_header("holders:\n  - kind: script\n    steps:\n"
+                                  "      - run: 'C:\\a.exe'\n        delete_on_close: true\n")
+                  .empty());
+  CHECK(errors_after_header("holders:\n  - kind: script\n    steps:\n"
+                            "      - set_attributes: 'C:\\a'\n") ==
+        Errors{"t.yaml:6:9: missing required key 'read_only' in a 'set_attributes' step"});
+}
+
+}  // namespace
+}  // namespace distsim::sim
