@@ -1,6 +1,7 @@
 // Distmgr.log formats: the SMS 2.0 trailer, the numeric $$ form, CMTrace, and STATMSG lines.
 #include "model/distmgr_log.h"
 
+#include <array>
 #include <catch2/catch.hpp>
 
 namespace distsim::model {
@@ -20,6 +21,54 @@ TEST_CASE("virtual time zero is Thursday 16 November 2000, 08:00 local time by d
   CHECK(later.month == 1);
   CHECK(later.day == 1);
   CHECK(later.weekday == 1);
+}
+
+TEST_CASE("every day from 2000 to 2400 has the date and weekday a day-by-day calendar gives",
+          "[log]") {
+  // Goal: the log's civil dates (leap days, February, year ends, the 100- and 400-year rules),
+  // both as a time after the clock's start and as the start itself. Method: an independent
+  // count, one day at a time, with the month lengths of the Gregorian calendar; 1 Jan 2000 was
+  // a Saturday.
+  SiteClock from_new_year;
+  from_new_year.start_month = 1;
+  from_new_year.start_day = 1;
+  from_new_year.start_hour = 0;
+  CivilTime expected;
+  expected.year = 2000;
+  expected.month = 1;
+  expected.day = 1;
+  expected.weekday = 6;
+  const auto days_in = [](int32_t year, uint32_t month) -> uint32_t {
+    constexpr std::array<uint32_t, 12> kLengths{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : kLengths.at(month - 1);
+  };
+  const auto same_day = [](const CivilTime& a, const CivilTime& b) {
+    return a.year == b.year && a.month == b.month && a.day == b.day && a.weekday == b.weekday;
+  };
+  uint32_t mismatches = 0;
+  for (int64_t offset = 0; expected.year < 2400; ++offset) {
+    SiteClock from_that_day = from_new_year;
+    from_that_day.start_year = expected.year;
+    from_that_day.start_month = expected.month;
+    from_that_day.start_day = expected.day;
+    if (!same_day(local_time(from_new_year, offset * kMicrosecondsPerDay), expected) ||
+        !same_day(local_time(from_that_day, 0), expected)) {
+      if (++mismatches <= 3) {
+        FAIL_CHECK("day " << offset << ": expected " << expected.year << "-" << expected.month
+                          << "-" << expected.day);
+      }
+    }
+    expected.weekday = (expected.weekday + 1) % 7;
+    if (++expected.day > days_in(expected.year, expected.month)) {
+      expected.day = 1;
+      if (++expected.month > 12) {
+        expected.month = 1;
+        ++expected.year;
+      }
+    }
+  }
+  CHECK(mismatches == 0);
 }
 
 TEST_CASE("an SMS 2.0 line ends with the component, the long local date and the thread", "[log]") {

@@ -403,5 +403,17 @@ TEST_CASE("component status follows the per-severity thresholds", "[status]") {
   CHECK(model::component_status({0, 0, 5000}, thresholds) == model::ComponentStatus::critical);
 }
 
+TEST_CASE("a threshold of 1 turns the component critical at the first message, 0 never does",
+          "[status]") {
+  // Goal: the smallest thresholds a scenario may set (`status_thresholds`); 0 switches a level
+  // off.
+  model::ComponentStatusThresholds thresholds;
+  thresholds.errors = {1, 1};
+  CHECK(model::component_status({1, 0, 0}, thresholds) == model::ComponentStatus::critical);
+  CHECK(model::component_status({0, 0, 0}, thresholds) == model::ComponentStatus::ok);
+  thresholds.errors = {0, 0};
+  CHECK(model::component_status({100, 0, 0}, thresholds) == model::ComponentStatus::ok);
+}
+
 }  // namespace
 }  // namespace distsim::sim
