@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 # Mutation testing of distsim's oracles: plants one small bug at a time in the Distribution
 # Manager (model/*.cpp) and the sharing rule (sim/fs/sharing_rule.cpp), rebuilds a private copy of
-# the committed sources incrementally, and runs the oracle set (the scenario library with traced
-# invariant checks, `distsim explore` over a few thousand seeds, optionally a Catch2 tag subset).
-# Each mutant is KILLED (by the first oracle that failed) or SURVIVED (with its diff).
+# the committed sources incrementally, and runs the oracle set in two stages: first the fast
+# oracles (the scenario library with traced invariant checks, `distsim explore` over a few
+# thousand seeds), then, for a mutant they miss, the Catch2 suite (`--tests`: `all` or tags; it
+# needs the slower test-binary build). Each mutant is KILLED (by the first oracle that failed),
+# EQUIVALENT (it survived and tools/mutate/equivalent.txt argues that no test can tell it from
+# the original) or SURVIVED (with its diff).
 #
 # The copy is a git worktree of HEAD under build/mutate/src, built in build/mutate/build: the
 # working tree and its build directories are never touched. Usage:
 #
 #   tools/mutate/mutate.py [--sample N] [--seed S] [--seeds K] [--tests TAGS] [--jobs J]
-#                          [--only TEXT]... [--list] [--report FILE]
+#                          [--only TEXT]... [--list] [--report FILE] [--equivalent FILE]
 #
 # --list prints the catalogue of mutants and exits. --only keeps the mutants whose label (as
 # --list prints it) contains the text. --sample picks N of them at random (seeded) instead of
@@ -31,6 +34,8 @@ WORK = os.path.join(ROOT, "build", "mutate")
 SOURCE = os.path.join(WORK, "src")
 BUILD = os.path.join(WORK, "build")
 TARGET_GLOBS = ["model", "sim/fs/sharing_rule.cpp"]
+EQUIVALENT_FILE = os.path.join(ROOT, "tools", "mutate", "equivalent.txt")
+FIXED_RAPIDCHECK = "seed=20001116 max_success=100"  # as ctest runs the properties
 ORACLE_TIMEOUT_S = 600
 
 
@@ -192,7 +197,7 @@ def prepare(jobs, tests):
 
 def build(jobs, tests):
     """None when the build succeeded, else the tail of its output."""
-    targets = ["--target", "distsim"] + (["--target", "distsim_tests"] if tests else [])
+    targets = ["--target", "distsim_tests" if tests else "distsim"]
     result = run(["nice", "-n", "19", "cmake", "--build", BUILD, "-j", str(jobs)] + targets)
     return None if result.returncode == 0 else result.stdout[-2000:]
 
@@ -212,8 +217,8 @@ def distsim():
     sys.exit("no distsim binary in the mutation build")
 
 
-def oracles(seeds, tests):
-    """The first oracle that fails, as text, or None when every oracle passes."""
+def oracles(seeds):
+    """The first fast oracle that fails, as text, or None when every one passes."""
     trace = os.path.join(WORK, "trace.jsonl")
     for scenario in scenario_files():
         relative = os.path.relpath(scenario, SOURCE)
@@ -237,16 +242,54 @@ def oracles(seeds, tests):
         first = next((line for line in result.stdout.splitlines() if line.startswith("FAIL")),
                      f"exit {result.returncode}")
         return f"explore: {first.split(' -> ')[0]}"
-    if tests:
-        binary = os.path.join(BUILD, "tests", "distsim_tests")
-        try:
-            result = run([binary, tests], cwd=SOURCE, timeout=ORACLE_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            return f"tests {tests} (timeout)"
-        if result.returncode != 0:
-            failed = [line for line in result.stdout.splitlines() if "FAILED" in line]
-            return f"tests {tests}: {failed[0] if failed else 'exit ' + str(result.returncode)}"
     return None
+
+
+def unit_tests(tests):
+    """The first failing Catch2 test case (run like ctest runs them), or None."""
+    binary = os.path.join(BUILD, "tests", "distsim_tests")
+    command = [binary, "--reporter", "compact"] + ([] if tests == "all" else [tests])
+    environment = dict(os.environ, RC_PARAMS=FIXED_RAPIDCHECK)
+    try:
+        result = subprocess.run(command, cwd=SOURCE, timeout=ORACLE_TIMEOUT_S, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment)
+    except subprocess.TimeoutExpired:
+        return f"tests {tests} (timeout)"
+    if result.returncode == 0:
+        return None
+    failed = [line for line in result.stdout.splitlines() if "failed:" in line or "FAILED" in line]
+    where = failed[0].split(": failed:")[0] if failed else f"exit {result.returncode}"
+    return f"Catch2 test at {where}"
+
+
+def load_equivalent(path):
+    """Label -> argument, from lines `LABEL :: why no test can tell it from the original`."""
+    arguments = {}
+    if not os.path.exists(path):
+        return arguments
+    with open(path) as stream:
+        for line in stream:
+            if line.startswith("#") or "::" not in line:
+                continue
+            label, argument = line.split("::", 1)
+            arguments[label.strip()] = argument.strip()
+    return arguments
+
+
+def judge(mutant, options, equivalent):
+    """The verdict on the planted mutant: (kind, detail)."""
+    if build(options.jobs, "") is not None:
+        return ("STILLBORN", "does not compile")
+    killer = oracles(options.seeds)
+    if killer is None and options.tests:
+        if build(options.jobs, options.tests) is not None:
+            return ("STILLBORN", "the tests do not compile")
+        killer = unit_tests(options.tests)
+    if killer:
+        return ("KILLED", killer)
+    if mutant.label() in equivalent:
+        return ("EQUIVALENT", equivalent[mutant.label()])
+    return ("SURVIVED", diff_of(mutant))
 
 
 def apply(mutant):
@@ -282,10 +325,14 @@ def main():
     parser.add_argument("--sample", type=int, help="run N randomly chosen mutants")
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample")
     parser.add_argument("--seeds", type=int, default=3000, help="explore seeds per mutant")
-    parser.add_argument("--tests", default="", help="also run distsim_tests with these tags")
+    parser.add_argument("--tests", default="",
+                        help="then run distsim_tests: `all`, or a Catch2 tag expression")
+    parser.add_argument("--equivalent", default=EQUIVALENT_FILE,
+                        help="the argued-equivalent mutants (default tools/mutate/equivalent.txt)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", action="append", default=[],
                         help="run only mutants whose label contains this text (repeatable)")
+    parser.add_argument("--resume", help="take the verdicts of the mutants this earlier log judged")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--report", help="write a Markdown report here")
     options = parser.parse_args()
@@ -301,53 +348,95 @@ def main():
     if options.sample and options.sample < len(chosen):
         chosen = sorted(random.Random(options.seed).sample(chosen, options.sample),
                         key=lambda m: (m.path, m.line))
-    baseline = oracles(options.seeds, options.tests)
+    baseline = oracles(options.seeds) or (unit_tests(options.tests) if options.tests else None)
     if baseline is not None:
         sys.exit(f"the unmutated sources already fail an oracle: {baseline}")
+    equivalent = load_equivalent(options.equivalent)
+    earlier = read_verdicts(options.resume) if options.resume else {}
     results = []
     started = time.time()
     for index, mutant in enumerate(chosen):
-        original = apply(mutant)
-        try:
-            broken = build(options.jobs, options.tests)
-            if broken is not None:
-                verdict = ("STILLBORN", "does not compile")
-            else:
-                killer = oracles(options.seeds, options.tests)
-                verdict = ("KILLED", killer) if killer else ("SURVIVED", diff_of(mutant))
-        finally:
-            restore(mutant, original)
+        verdict = earlier.get(mutant.label())
+        if verdict and verdict[0] in ("SURVIVED", "EQUIVALENT"):
+            verdict = (("EQUIVALENT", equivalent[mutant.label()]) if mutant.label() in equivalent
+                       else ("SURVIVED", diff_of(mutant)))
+        if verdict is None:
+            original = apply(mutant)
+            try:
+                verdict = judge(mutant, options, equivalent)
+            finally:
+                restore(mutant, original)
         results.append((mutant, verdict))
         print(f"[{index + 1}/{len(chosen)}] {verdict[0]} {mutant.label()}"
-              + (f" by {verdict[1]}" if verdict[0] == "KILLED" else ""), flush=True)
+              + (f" by {verdict[1]}" if verdict[0] == "KILLED" else "")
+              + (f": {verdict[1]}" if verdict[0] == "EQUIVALENT" else ""), flush=True)
         if verdict[0] == "SURVIVED":
             print(verdict[1], flush=True)
+        if options.report:  # after every mutant, so that a stopped run still leaves its report
+            write_report(results, len(chosen), len(mutants), options, time.time() - started)
     build(options.jobs, options.tests)  # leave the copy unmutated
-    summarise(results, len(mutants), options, time.time() - started)
+    summarise(results, len(chosen), len(mutants), options, time.time() - started)
 
 
-def summarise(results, catalogue_size, options, elapsed_s):
+VERDICT_LINE = re.compile(r"^\[\d+/\d+\] (KILLED|SURVIVED|EQUIVALENT|STILLBORN) (.*)$")
+
+
+def read_verdicts(path):
+    """Label -> (kind, detail) for every mutant an earlier run's log judged."""
+    verdicts = {}
+    with open(path) as stream:
+        for line in stream:
+            match = VERDICT_LINE.match(line.rstrip("\n"))
+            if not match:
+                continue
+            kind, rest = match.groups()
+            if kind == "KILLED" and " by " in rest:
+                label, detail = rest.split(" by ", 1)
+            elif kind == "EQUIVALENT" and ": " in rest:
+                label, detail = rest.split(": ", 1)
+            else:
+                label, detail = rest, "does not compile" if kind == "STILLBORN" else ""
+            verdicts[label] = (kind, detail)
+    return verdicts
+
+
+def count_verdicts(results):
     counts = {}
     for _, (kind, _) in results:
         counts[kind] = counts.get(kind, 0) + 1
     viable = counts.get("KILLED", 0) + counts.get("SURVIVED", 0)
     score = 100.0 * counts.get("KILLED", 0) / viable if viable else 0.0
+    return counts, score
+
+
+def summarise(results, planned, catalogue_size, options, elapsed_s):
+    counts, score = count_verdicts(results)
     print(f"{len(results)} of {catalogue_size} mutants run in {elapsed_s:.0f} s: "
           f"{counts.get('KILLED', 0)} killed, {counts.get('SURVIVED', 0)} survived, "
-          f"{counts.get('STILLBORN', 0)} did not compile; mutation score {score:.0f}%")
-    if not options.report:
-        return
+          f"{counts.get('EQUIVALENT', 0)} equivalent, {counts.get('STILLBORN', 0)} did not "
+          f"compile; mutation score (killed / non-equivalent) {score:.0f}%")
+    if options.report:
+        write_report(results, planned, catalogue_size, options, elapsed_s)
+
+
+def write_report(results, planned, catalogue_size, options, elapsed_s):
+    counts, score = count_verdicts(results)
     commit = run(["git", "-C", SOURCE, "rev-parse", "--short", "HEAD"]).stdout.strip()
     lines = ["# Mutation testing report", "",
              f"Generated by `tools/mutate/mutate.py --sample {options.sample} --seed {options.seed} "
              f"--seeds {options.seeds}{' --tests ' + repr(options.tests) if options.tests else ''}` "
-             f"on commit {commit}: {len(results)} of the catalogue's {catalogue_size} mutants, "
-             f"{elapsed_s / 60:.0f} minutes.", "",
-             f"Killed {counts.get('KILLED', 0)}, survived {counts.get('SURVIVED', 0)}, did not "
-             f"compile {counts.get('STILLBORN', 0)}; mutation score (killed / compiled) "
-             f"{score:.0f}%.", "", "| mutant | verdict | by |", "|---|---|---|"]
+             f"on commit {commit}: {len(results)} of the {planned} chosen from the catalogue's "
+             f"{catalogue_size} mutants{' (stopped early)' if len(results) < planned else ''}, "
+             f"{elapsed_s / 60:.0f} minutes{' (resumed from an earlier log)' if options.resume else ''}"
+             ".", "",
+             f"Killed {counts.get('KILLED', 0)}, survived {counts.get('SURVIVED', 0)}, argued "
+             f"equivalent {counts.get('EQUIVALENT', 0)}, did not compile "
+             f"{counts.get('STILLBORN', 0)}; mutation score (killed / compiled and not "
+             f"equivalent) {score:.0f}%.", "",
+             "| mutant | verdict | by (killed) or why no test can tell (equivalent) |",
+             "|---|---|---|"]
     for mutant, (kind, detail) in results:
-        by = detail.replace("|", "\\|") if kind == "KILLED" else ""
+        by = detail.replace("|", "\\|") if kind in ("KILLED", "EQUIVALENT") else ""
         lines.append(f"| `{mutant.label()}` | {kind} | {by} |")
     survivors = [(m, d) for m, (k, d) in results if k == "SURVIVED"]
     if survivors:
