@@ -13,11 +13,14 @@
 #
 #   tools/mutate/mutate.py [--sample N] [--seed S] [--seeds K] [--tests TAGS] [--jobs J]
 #                          [--only TEXT]... [--list] [--report FILE] [--equivalent FILE]
+#                          [--resume LOG [--retry-survivors]] [--commit REV]
 #
 # --list prints the catalogue of mutants and exits. --only keeps the mutants whose label (as
 # --list prints it) contains the text. --sample picks N of them at random (seeded) instead of
-# all. --report writes a Markdown report. The tool is heavy: run it when nobody else needs the
-# machine.
+# all. --report writes a Markdown report. --resume LOG takes the verdicts an earlier run printed
+# (for the same commit and sample) and judges only the rest; with --retry-survivors it also
+# judges that run's survivors again, after oracles were added. --commit mutates another commit
+# than HEAD. The tool is heavy: run it when nobody else needs the machine.
 import argparse
 import difflib
 import os
@@ -176,16 +179,19 @@ def run(command, cwd=None, timeout=None, quiet=True):
                           stderr=subprocess.STDOUT if quiet else None)
 
 
-def prepare(jobs, tests):
+def prepare(jobs, tests, revision):
     os.makedirs(WORK, exist_ok=True)
+    commit = run(["git", "-C", ROOT, "rev-parse", "--verify", f"{revision}^{{commit}}"])
+    if commit.returncode != 0:
+        sys.exit(f"no such commit: {revision}")
+    commit = commit.stdout.strip()
     if not os.path.isdir(SOURCE):
-        result = run(["git", "-C", ROOT, "worktree", "add", "--detach", SOURCE, "HEAD"])
+        result = run(["git", "-C", ROOT, "worktree", "add", "--detach", SOURCE, commit])
         if result.returncode != 0:
             sys.exit(f"cannot create the worktree: {result.stdout}")
     else:
-        run(["git", "-C", SOURCE, "checkout", "--detach", "--force", "HEAD"])
-        run(["git", "-C", SOURCE, "reset", "--hard", "--quiet",
-             run(["git", "-C", ROOT, "rev-parse", "HEAD"]).stdout.strip()])
+        run(["git", "-C", SOURCE, "checkout", "--detach", "--force", commit])
+        run(["git", "-C", SOURCE, "reset", "--hard", "--quiet", commit])
     configure = ["cmake", "-S", SOURCE, "-B", BUILD, "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
                  f"-DDISTSIM_BUILD_TESTS={'ON' if tests else 'OFF'}"]
     if run(configure).returncode != 0:
@@ -333,6 +339,9 @@ def main():
     parser.add_argument("--only", action="append", default=[],
                         help="run only mutants whose label contains this text (repeatable)")
     parser.add_argument("--resume", help="take the verdicts of the mutants this earlier log judged")
+    parser.add_argument("--retry-survivors", action="store_true",
+                        help="with --resume: judge the earlier survivors again (after new oracles)")
+    parser.add_argument("--commit", default="HEAD", help="the commit to mutate (default HEAD)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--report", help="write a Markdown report here")
     options = parser.parse_args()
@@ -342,7 +351,7 @@ def main():
             print(mutant.label())
         print(f"{len(mutants)} mutants")
         return
-    prepare(options.jobs, options.tests)
+    prepare(options.jobs, options.tests, options.commit)
     mutants = catalogue()  # from the worktree's (committed) sources
     chosen = [m for m in mutants if not options.only or any(o in m.label() for o in options.only)]
     if options.sample and options.sample < len(chosen):
@@ -357,6 +366,8 @@ def main():
     started = time.time()
     for index, mutant in enumerate(chosen):
         verdict = earlier.get(mutant.label())
+        if verdict and verdict[0] in ("SURVIVED", "EQUIVALENT") and options.retry_survivors:
+            verdict = None
         if verdict and verdict[0] in ("SURVIVED", "EQUIVALENT"):
             verdict = (("EQUIVALENT", equivalent[mutant.label()]) if mutant.label() in equivalent
                        else ("SURVIVED", diff_of(mutant)))
