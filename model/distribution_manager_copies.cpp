@@ -214,9 +214,10 @@ void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index
 }
 
 void DistributionManager::schedule_copy_wakes() {
-  for (const DpLinks::Key& key : links_.active()) {
+  for (size_t position = 0; position < links_.active_count(); ++position) {
+    const DpLinks::Key key = links_.active_key(position);
     DpJob& job = packages_[key.package_index].dp_jobs[key.job_index];
-    const TimeUs done_us = links_.completion_us(key);
+    const TimeUs done_us = links_.active_completion_us(position);
     if (job.copy_wake != 0 && job.copy_done_us == done_us) continue;
     copy_wakes_issued_ = (copy_wakes_issued_ + 1) & kWakeGenerationMask;
     if (copy_wakes_issued_ == 0) copy_wakes_issued_ = 1;  // 0 means "none issued"

@@ -2,6 +2,7 @@
 #include "model/dp_links.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include "model/assert.h"
@@ -17,30 +18,41 @@ constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
 void DpLinks::start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, uint64_t size_bytes,
                     TimeUs now_us) {
   DISTSIM_ASSERT(dp_bytes_per_second >= 1);
-  DISTSIM_ASSERT(transfers_.count(key) == 0);
+  const size_t position = position_of(key);
+  DISTSIM_ASSERT(position == transfers_.size() || transfers_[position].key != key);
   advance(now_us);
   Transfer transfer;
+  transfer.key = key;
   transfer.dp_index = dp_index;
   transfer.dp_bytes_per_second = dp_bytes_per_second;
   // A file too large to count in micro-bytes is capped: it still takes centuries to copy.
   transfer.remaining_micro_bytes =
       size_bytes > kMax / kMicroPerUnit ? kMax : size_bytes * kMicroPerUnit;
   transfer.since_us = now_us;
-  transfers_.emplace(key, transfer);
+  transfers_.insert(transfers_.begin() + static_cast<std::ptrdiff_t>(position), transfer);
+  if (copies_per_dp_.size() <= dp_index) copies_per_dp_.resize(size_t{dp_index} + 1, 0);
+  ++copies_per_dp_[dp_index];
   share();
 }
 
 void DpLinks::stop(Key key, TimeUs now_us) {
-  DISTSIM_ASSERT(transfers_.count(key) == 1);
+  const size_t position = position_of(key);
+  DISTSIM_ASSERT(position < transfers_.size() && transfers_[position].key == key);
   advance(now_us);
-  transfers_.erase(key);
+  --copies_per_dp_[transfers_[position].dp_index];
+  transfers_.erase(transfers_.begin() + static_cast<std::ptrdiff_t>(position));
   share();
 }
 
 TimeUs DpLinks::completion_us(Key key) const {
-  const auto found = transfers_.find(key);
-  DISTSIM_ASSERT(found != transfers_.end());
-  const Transfer& transfer = found->second;
+  const size_t position = position_of(key);
+  DISTSIM_ASSERT(position < transfers_.size() && transfers_[position].key == key);
+  return active_completion_us(position);
+}
+
+TimeUs DpLinks::active_completion_us(size_t position) const {
+  DISTSIM_ASSERT(position < transfers_.size());
+  const Transfer& transfer = transfers_[position];
   const uint64_t rate = transfer.bytes_per_second;
   const uint64_t wait_us = transfer.remaining_micro_bytes / rate +
                            (transfer.remaining_micro_bytes % rate != 0 ? 1u : 0u);
@@ -52,18 +64,27 @@ TimeUs DpLinks::completion_us(Key key) const {
 std::vector<DpLinks::Key> DpLinks::active() const {
   std::vector<Key> keys;
   keys.reserve(transfers_.size());
-  for (const auto& [key, transfer] : transfers_) keys.push_back(key);
+  for (const Transfer& transfer : transfers_) keys.push_back(transfer.key);
   return keys;
 }
 
-uint64_t DpLinks::rate(Key key) const {
-  const auto found = transfers_.find(key);
-  DISTSIM_ASSERT(found != transfers_.end());
-  return found->second.bytes_per_second;
+uint64_t DpLinks::rate(Key key) const { return transfer_of(key).bytes_per_second; }
+
+size_t DpLinks::position_of(Key key) const {
+  const auto found = std::lower_bound(
+      transfers_.begin(), transfers_.end(), key,
+      [](const Transfer& transfer, const Key& wanted) { return transfer.key < wanted; });
+  return static_cast<size_t>(std::distance(transfers_.begin(), found));
+}
+
+const DpLinks::Transfer& DpLinks::transfer_of(Key key) const {
+  const size_t position = position_of(key);
+  DISTSIM_ASSERT(position < transfers_.size() && transfers_[position].key == key);
+  return transfers_[position];
 }
 
 void DpLinks::advance(TimeUs now_us) {
-  for (auto& [key, transfer] : transfers_) {
+  for (Transfer& transfer : transfers_) {
     DISTSIM_ASSERT(now_us >= transfer.since_us);
     const auto elapsed_us = static_cast<uint64_t>(now_us - transfer.since_us);
     const uint64_t rate = transfer.bytes_per_second;
@@ -76,11 +97,9 @@ void DpLinks::advance(TimeUs now_us) {
 }
 
 void DpLinks::share() {
-  std::map<uint32_t, uint64_t> copies_per_dp;
-  for (const auto& [key, transfer] : transfers_) ++copies_per_dp[transfer.dp_index];
   const auto total = static_cast<uint64_t>(transfers_.size());
-  for (auto& [key, transfer] : transfers_) {
-    uint64_t rate = transfer.dp_bytes_per_second / copies_per_dp[transfer.dp_index];
+  for (Transfer& transfer : transfers_) {
+    uint64_t rate = transfer.dp_bytes_per_second / copies_per_dp_[transfer.dp_index];
     if (outgoing_bytes_per_second_) rate = std::min(rate, *outgoing_bytes_per_second_ / total);
     transfer.bytes_per_second = std::max<uint64_t>(rate, 1);
   }

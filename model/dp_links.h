@@ -6,8 +6,8 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <vector>
 
@@ -40,21 +40,34 @@ class DpLinks {
   // Its current rate in bytes per second; requires a key under way.
   [[nodiscard]] uint64_t rate(Key key) const;
 
+  // The copies under way by position in key order (0 .. active_count() - 1), for a walk over all
+  // of them that allocates nothing: their keys and completion times.
+  [[nodiscard]] size_t active_count() const { return transfers_.size(); }
+  [[nodiscard]] Key active_key(size_t position) const { return transfers_[position].key; }
+  [[nodiscard]] TimeUs active_completion_us(size_t position) const;
+
  private:
   struct Transfer {
+    Key key;
     uint32_t dp_index = 0;
     uint64_t dp_bytes_per_second = 1;
     uint64_t remaining_micro_bytes = 0;  // bytes x 10^6, so that rate x microseconds subtracts
     uint64_t bytes_per_second = 1;       // the current share
     TimeUs since_us = 0;                 // remaining_micro_bytes is as of this time
   };
+  // The position of key in transfers_, or where it would go.
+  [[nodiscard]] size_t position_of(Key key) const;
+  [[nodiscard]] const Transfer& transfer_of(Key key) const;
   // Moves every transfer's progress up to now_us at its current rate.
   void advance(TimeUs now_us);
   // Recomputes every transfer's share after the set of transfers changed.
   void share();
 
   std::optional<uint64_t> outgoing_bytes_per_second_;
-  std::map<Key, Transfer> transfers_;
+  // In key order. A few copies are under way at once (max_packages x threads_per_package), so a
+  // sorted vector beats a tree and never allocates once it has grown.
+  std::vector<Transfer> transfers_;
+  std::vector<uint32_t> copies_per_dp_;  // indexed by dp_index: transfers under way to it
 };
 
 }  // namespace distsim::model
