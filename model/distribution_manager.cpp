@@ -106,7 +106,8 @@ void DistributionManager::restart_cycle(uint32_t package_index,
     for (DpJob& job : record.dp_jobs) {  // this pass's copies to the DP belong to the old cycle
       if (job.slot != slot) continue;
       if (job.state == DpJobState::waiting) {
-        job.state = DpJobState::cancelled;  // the pass that follows copies it, in the new cycle
+        // The pass that follows copies it, in the new cycle.
+        set_job_state(record, job, DpJobState::cancelled);
       } else {
         job.old_cycle = true;  // copying or ended: it copied the old version
       }

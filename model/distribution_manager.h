@@ -143,6 +143,10 @@ class DistributionManager {
     HandleId source_handle = 0;
     std::vector<DpJob> dp_jobs;
     uint32_t next_dp_job = 0;
+    // Counts of dp_jobs by state, kept by set_job_state() so that a copy's completion does not
+    // scan the jobs: those copying, and those not ended (waiting or copying).
+    uint32_t copying_jobs = 0;
+    uint32_t unfinished_jobs = 0;
     RetryState retry;    // package-level
     bool dirty = false;  // changed since last saved to the state store
   };
@@ -173,6 +177,11 @@ class DistributionManager {
 
   // The pass: copies to distribution points (distribution_manager_copies.cpp).
   void start_copies(uint32_t package_index);
+  // The job list of a new pass or DP retry run: empty, then waiting jobs added.
+  static void clear_dp_jobs(PackageRecord& record);
+  static void add_dp_job(PackageRecord& record, uint32_t slot);
+  // Moves a job to `state`, keeping the record's counts of jobs by state.
+  static void set_job_state(PackageRecord& record, DpJob& job, DpJobState state);
   void advance_copies(uint32_t package_index);
   void start_dp_job(uint32_t package_index, uint32_t job_index);
   [[nodiscard]] Win32Error clear_dp_folder(const std::string& folder);

@@ -21,8 +21,7 @@ void DistributionManager::start_copies(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(record.copy_content != nullptr);
   record.phase = Phase::copying;
-  record.dp_jobs.clear();
-  record.next_dp_job = 0;
+  clear_dp_jobs(record);
   log(fmt::format("~Successfully created/updated the package {}", record.definition.id),
       record.thread_id);
   const TimeUs now_us = ports_.scheduler.now();
@@ -31,31 +30,46 @@ void DistributionManager::start_copies(uint32_t package_index) {
     if (!dp.needs_copy) continue;
     if (dp.retry.due_us && *dp.retry.due_us > now_us) continue;  // its DP retry is not due yet
     if (record.status.distribution_points[slot].state == DpState::install_failed) continue;
-    DpJob job;
-    job.slot = slot;
-    record.dp_jobs.push_back(job);
+    add_dp_job(record, slot);
   }
   advance_copies(package_index);
+}
+
+void DistributionManager::clear_dp_jobs(PackageRecord& record) {
+  record.dp_jobs.clear();
+  record.next_dp_job = 0;
+  record.copying_jobs = 0;
+  record.unfinished_jobs = 0;
+}
+
+void DistributionManager::add_dp_job(PackageRecord& record, uint32_t slot) {
+  DpJob job;
+  job.slot = slot;
+  record.dp_jobs.push_back(job);
+  ++record.unfinished_jobs;
+}
+
+void DistributionManager::set_job_state(PackageRecord& record, DpJob& job, DpJobState state) {
+  const auto unfinished = [](DpJobState s) {
+    return s == DpJobState::waiting || s == DpJobState::copying;
+  };
+  record.copying_jobs -= job.state == DpJobState::copying ? 1u : 0u;
+  record.unfinished_jobs -= unfinished(job.state) ? 1u : 0u;
+  job.state = state;
+  record.copying_jobs += state == DpJobState::copying ? 1u : 0u;
+  record.unfinished_jobs += unfinished(state) ? 1u : 0u;
 }
 
 void DistributionManager::advance_copies(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(record.phase == Phase::copying || record.phase == Phase::dp_retries);
-  const auto copying = [](const DpJob& job) { return job.state == DpJobState::copying; };
-  auto copying_count =
-      static_cast<uint32_t>(std::count_if(record.dp_jobs.begin(), record.dp_jobs.end(), copying));
-  while (copying_count < config_.threads_per_package &&
+  while (record.copying_jobs < config_.threads_per_package &&
          record.next_dp_job < record.dp_jobs.size()) {
     const uint32_t job_index = record.next_dp_job++;
     if (record.dp_jobs[job_index].state == DpJobState::cancelled) continue;
     start_dp_job(package_index, job_index);
-    copying_count += copying(record.dp_jobs[job_index]) ? 1u : 0u;
   }
-  const bool all_done =
-      std::all_of(record.dp_jobs.begin(), record.dp_jobs.end(), [](const DpJob& job) {
-        return job.state == DpJobState::done || job.state == DpJobState::cancelled;
-      });
-  if (!all_done) return;  // copies in flight wake us up
+  if (record.unfinished_jobs != 0) return;  // copies in flight wake us up
   if (record.phase == Phase::copying) {
     conclude_copies(package_index);
   } else {
@@ -67,7 +81,7 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   PackageRecord& record = packages_[package_index];
   DpJob& job = record.dp_jobs[job_index];
   DISTSIM_ASSERT(job.state == DpJobState::waiting);
-  job.state = DpJobState::copying;
+  set_job_state(record, job, DpJobState::copying);
   DpStatus& status = record.status.distribution_points[job.slot];
   ++status.attempt_count;
   ++status.attempts_in_cycle;
@@ -237,7 +251,7 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
     ports_.file_system.close(job.package_copy_handle);
     job.package_copy_handle = 0;
   }
-  job.state = DpJobState::done;
+  set_job_state(record, job, DpJobState::done);
   job.error = error;
   mark_dirty(package_index);
   DpStatus& status = record.status.distribution_points[job.slot];

@@ -69,9 +69,7 @@ void DistributionManager::add_due_dp_jobs(uint32_t package_index) {
                     record.definition.id, distribution_points_[dp.dp_index].share,
                     dp.retry.retries_done, retry_count_text()),
         kMainThreadId);
-    DpJob job;
-    job.slot = slot;
-    record.dp_jobs.push_back(job);
+    add_dp_job(record, slot);
   }
 }
 
@@ -83,8 +81,7 @@ void DistributionManager::start_dp_retries(uint32_t package_index) {
   record.holds_thread = false;
   ++record.generation;
   record.copy_content = record.content;
-  record.dp_jobs.clear();
-  record.next_dp_job = 0;
+  clear_dp_jobs(record);
   ports_.reporter.pass_started({record.definition.id, record.status.attempt_count, true});
   add_due_dp_jobs(package_index);
   advance_copies(package_index);
