@@ -102,6 +102,7 @@ class DistributionManager {
     uint32_t thread_id = 0;  // the DP thread (per-DP profiles) or the processing thread (sms2)
     HandleId handle = 0;
     HandleId package_copy_handle = 0;  // the .PCK, held open while copying from it
+    std::string folder;                // the package's folder on the DP (dp_package_path)
     DpJobState state = DpJobState::waiting;
     Win32Error error = Win32Error::ok;
     // Started before an update or refresh restarted the retry cycle: it copies the old version,

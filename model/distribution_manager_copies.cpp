@@ -108,6 +108,7 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
           share);
   }
   const std::string folder = dp_package_path(record, job.slot);
+  job.folder = folder;  // every file's target joins it
   if (record.clear_dp_folders) {
     const Win32Error cleared = clear_dp_folder(folder);
     if (cleared != Win32Error::ok) {
@@ -174,16 +175,17 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
     return;
   }
   const SourceFile& file = content.files[job.file_index];
-  const std::string target = join_path(dp_package_path(record, job.slot), file.relative_path);
-  const Win32Error parent = ports_.file_system.create_directories(parent_of(target));
+  OpenRequest request{join_path(job.folder, file.relative_path),
+                      AccessMask{access_bits::kGenericWrite}, ShareMode{0},
+                      CreateDisposition::create_always};
+  const Win32Error parent = ports_.file_system.create_directories(parent_of(request.path));
   if (parent != Win32Error::ok) {
-    end_dp_job(package_index, job_index, parent, parent_of(target));
+    end_dp_job(package_index, job_index, parent, parent_of(request.path));
     return;
   }
-  auto opened = ports_.file_system.open({target, AccessMask{access_bits::kGenericWrite},
-                                         ShareMode{0}, CreateDisposition::create_always});
+  auto opened = ports_.file_system.open(request);
   if (!opened.ok()) {
-    end_dp_job(package_index, job_index, opened.error(), target);
+    end_dp_job(package_index, job_index, opened.error(), request.path);
     return;
   }
   job.handle = opened.value();
@@ -217,8 +219,8 @@ void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index
   job.handle = 0;
   job.copy_wake = 0;
   if (written != Win32Error::ok) {
-    const std::string target = join_path(dp_package_path(record, job.slot),
-                                         record.copy_content->files[job.file_index].relative_path);
+    const std::string target =
+        join_path(job.folder, record.copy_content->files[job.file_index].relative_path);
     end_dp_job(package_index, job_index, written, target);
   } else {
     ++job.file_index;

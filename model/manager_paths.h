@@ -3,8 +3,6 @@
 // includes sim/. Internal to model/.
 #pragma once
 
-#include <fmt/format.h>
-
 #include <string>
 #include <string_view>
 
@@ -12,8 +10,12 @@ namespace distsim::model {
 
 // "C:\Src" + "a.txt" = "C:\Src\a.txt"; a directory that already ends in '\' gets no second one.
 [[nodiscard]] inline std::string join_path(std::string_view directory, std::string_view name) {
-  if (!directory.empty() && directory.back() == '\\') return fmt::format("{}{}", directory, name);
-  return fmt::format("{}\\{}", directory, name);
+  std::string path;
+  path.reserve(directory.size() + 1 + name.size());
+  path.append(directory);
+  if (directory.empty() || directory.back() != '\\') path.push_back('\\');
+  path.append(name);
+  return path;
 }
 
 // Everything before the last '\'; the whole path when it has none.
