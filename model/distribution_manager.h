@@ -230,7 +230,8 @@ class DistributionManager {
   // Persistence: the state store and a restart (distribution_manager_persistence.cpp).
   void mark_dirty(uint32_t package_index);
   void save_dirty();
-  [[nodiscard]] StoredPackage stored_form(const PackageRecord& record) const;
+  // Fills `stored` (reusing its storage: every entry point saves) with what survives a crash.
+  static void fill_stored_form(const PackageRecord& record, StoredPackage& stored);
   void restore(const StoredPackage& stored);
   // Returns whether the package needs a pass now.
   [[nodiscard]] bool account_interrupted_attempts(uint32_t package_index, bool pass);
@@ -264,6 +265,7 @@ class DistributionManager {
   std::deque<uint32_t> compression_waiting_;
   DpLinks links_;
   uint32_t copy_wakes_issued_ = 0;
+  StoredPackage stored_scratch_;  // save_dirty() fills it for each package it saves
 };
 
 }  // namespace distsim::model

@@ -22,21 +22,24 @@ void DistributionManager::mark_dirty(uint32_t package_index) {
 void DistributionManager::save_dirty() {
   for (const uint32_t package_index : dirty_) {
     PackageRecord& record = packages_[package_index];
-    ports_.state_store.save_package(stored_form(record));
+    fill_stored_form(record, stored_scratch_);
+    ports_.state_store.save_package(stored_scratch_);
+    stored_scratch_.content.reset();  // the store shares it; the scratch must not keep it alive
     record.dirty = false;
   }
   dirty_.clear();
 }
 
-StoredPackage DistributionManager::stored_form(const PackageRecord& record) const {
+void DistributionManager::fill_stored_form(const PackageRecord& record, StoredPackage& stored) {
   const auto stored_retry = [](const RetryState& retry) {
     return StoredRetry{retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us,
                        retry.due_us};
   };
-  StoredPackage stored;
+  // Copy-assignment reuses the strings and vectors already there.
   stored.definition = record.definition;
   stored.status = record.status;
   stored.retry = stored_retry(record.retry);
+  stored.distribution_points.clear();
   for (const DpSlot& slot : record.slots) {
     stored.distribution_points.push_back(
         {slot.needs_copy, stored_retry(slot.retry), slot.failed_with_package});
@@ -46,7 +49,6 @@ StoredPackage DistributionManager::stored_form(const PackageRecord& record) cons
   stored.pass_in_progress = record.phase != Phase::idle && record.phase != Phase::dp_retries;
   stored.dp_work_in_progress = record.phase == Phase::dp_retries;
   stored.content = record.content;
-  return stored;
 }
 
 void DistributionManager::restore(const StoredPackage& stored) {
