@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
 
 #include "model/assert.h"
 
@@ -83,6 +86,39 @@ int cmtrace_type(LogSeverity severity) {
   DISTSIM_ASSERT(false);
 }
 
+// Appends `value` in decimal, zero-padded to at least `width` digits (fmt's "{:0N}").
+void append_decimal(std::string& out, uint64_t value, size_t width = 0) {
+  std::array<char, 20> digits{};
+  size_t count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  for (size_t pad = count; pad < width; ++pad) out.push_back('0');
+  while (count > 0) out.push_back(digits[--count]);
+}
+
+// "Thu Nov 16 08:00:00.000 2000", the GMTDATE of a STATMSG line.
+void append_civil_time(std::string& out, const CivilTime& time) {
+  out.append(weekday_name(time));
+  out.push_back(' ');
+  out.append(month_name(time));
+  out.push_back(' ');
+  append_decimal(out, time.day, 2);
+  out.push_back(' ');
+  append_decimal(out, time.hour, 2);
+  out.push_back(':');
+  append_decimal(out, time.minute, 2);
+  out.push_back(':');
+  append_decimal(out, time.second, 2);
+  out.push_back('.');
+  append_decimal(out, time.millisecond, 3);
+  out.push_back(' ');
+  if (time.year < 0) out.push_back('-');
+  append_decimal(out, static_cast<uint64_t>(time.year < 0 ? -static_cast<int64_t>(time.year)
+                                                          : static_cast<int64_t>(time.year)));
+}
+
 }  // namespace
 
 CivilTime local_time(const SiteClock& clock, TimeUs t_us) { return civil_at(clock, t_us); }
@@ -121,30 +157,54 @@ std::string format_log_line(LogFormat format, const SiteClock& clock, const LogE
 std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
                          const StatmsgContext& context) {
   const CivilTime gmt = utc_time(clock, message.t_us);
-  std::string text = fmt::format(
-      "STATMSG: ID={} SEV={} LEV=M SOURCE=\"SMS Server\" COMP=\"{}\" SYS={} SITE={} PID={} "
-      "TID={} GMTDATE={} {} {:02} {:02}:{:02}:{:02}.{:03} {}",
-      message.id, severity_letter(message.severity), message.component, context.server_name,
-      context.site_code, context.process_id, context.thread_id, weekday_name(gmt), month_name(gmt),
-      gmt.day, gmt.hour, gmt.minute, gmt.second, gmt.millisecond, gmt.year);
+  // Appended piece by piece into one buffer: every status message of a run is formatted here,
+  // and a format string parsed at run time cost more than the rest of raising the message.
+  std::string text;
+  text.reserve(512);
+  text.append("STATMSG: ID=");
+  append_decimal(text, message.id);
+  text.append(" SEV=");
+  text.push_back(severity_letter(message.severity));
+  text.append(" LEV=M SOURCE=\"SMS Server\" COMP=\"");
+  text.append(message.component);
+  text.append("\" SYS=");
+  text.append(context.server_name);
+  text.append(" SITE=");
+  text.append(context.site_code);
+  text.append(" PID=");
+  append_decimal(text, context.process_id);
+  text.append(" TID=");
+  append_decimal(text, context.thread_id);
+  text.append(" GMTDATE=");
+  append_civil_time(text, gmt);
   for (size_t index = 0; index < 10; ++index) {
     std::string_view value;  // empty beyond the strings given
     if (index < message.insertion_strings.size()) value = message.insertion_strings[index];
-    text += fmt::format(" ISTR{}=\"{}\"", index, value);
+    text.append(" ISTR");
+    append_decimal(text, index);
+    text.append("=\"");
+    text.append(value);
+    text.push_back('"');
   }
   const int attribute_count =
       (message.package_id.empty() ? 0 : 1) + (message.dp_name.empty() ? 0 : 1);
-  text += fmt::format(" NUMATTRS={}", attribute_count);
-  int attribute_index = 0;
-  if (!message.package_id.empty()) {
-    text += fmt::format(" AID{}=400 AVAL{}=\"{}\"", attribute_index, attribute_index,
-                        message.package_id);
+  text.append(" NUMATTRS=");
+  append_decimal(text, static_cast<uint64_t>(attribute_count));
+  uint64_t attribute_index = 0;
+  const auto append_attribute = [&](std::string_view id, std::string_view value) {
+    text.append(" AID");
+    append_decimal(text, attribute_index);
+    text.push_back('=');
+    text.append(id);
+    text.append(" AVAL");
+    append_decimal(text, attribute_index);
+    text.append("=\"");
+    text.append(value);
+    text.push_back('"');
     ++attribute_index;
-  }
-  if (!message.dp_name.empty()) {
-    text +=
-        fmt::format(" AID{}=404 AVAL{}=\"{}\"", attribute_index, attribute_index, message.dp_name);
-  }
+  };
+  if (!message.package_id.empty()) append_attribute("400", message.package_id);
+  if (!message.dp_name.empty()) append_attribute("404", message.dp_name);
   return text;
 }
 
