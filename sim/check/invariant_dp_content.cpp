@@ -26,15 +26,28 @@ struct ReadRound {
   bool complete = false;
 };
 
-bool touches_copies(const History& history, const TraceRecord& record, const std::string& package) {
+// The paths a pass of one package writes after its read: its .PCK and its folder on each DP.
+struct CopyPaths {
+  std::string package_copy;
+  std::vector<std::string> dp_folders;
+
+  CopyPaths(const History& history, const std::string& package)
+      : package_copy(history.package_copy_path(package)) {
+    for (const auto& dp : history.run->distribution_points) {
+      dp_folders.push_back(history.dp_folder(package, dp.name));
+    }
+  }
+};
+
+bool touches_copies(const TraceRecord& record, const std::string& package,
+                    const CopyPaths& copies) {
   if (!is_manager(record)) return false;
   if (is_status(record, model::status_id::kPackageProcessed, package)) return true;
-  const std::string path = text_field(record, "path");
+  const std::string& path = text_field(record, "path");
   if (path.empty()) return false;
-  if (same_path(path, history.package_copy_path(package))) return true;
-  return std::any_of(history.run->distribution_points.begin(),
-                     history.run->distribution_points.end(), [&](const auto& dp) {
-                       const std::string folder = history.dp_folder(package, dp.name);
+  if (same_path(path, copies.package_copy)) return true;
+  return std::any_of(copies.dp_folders.begin(), copies.dp_folders.end(),
+                     [&](const std::string& folder) {
                        return same_path(path, folder) || path_below(path, folder);
                      });
 }
@@ -46,6 +59,7 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
   const auto source = history.sources.find(package);
   if (source == history.sources.end()) return rounds;
   const auto& records = history.records();
+  const CopyPaths copies(history, package);
   for (size_t pass = 0; pass < history.passes.size(); ++pass) {
     const PassSpan& span = history.passes[pass];
     if (span.package != package) continue;
@@ -53,7 +67,7 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
     for (size_t index = span.start_record; index < end; ++index) {
       const TraceRecord& record = records[index];
       if (!is_manager(record)) continue;
-      const std::string path = text_field(record, "path");
+      const std::string& path = text_field(record, "path");
       if (record.event == "list_directory" && same_path(path, source->second) &&
           text_field(record, "result") == "ok") {
         rounds.push_back({index, pass, {}, {}, false});
@@ -65,7 +79,7 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
             static_cast<uint64_t>(number_field(record, "version").value_or(-1))};
         rounds.back().names[upper_ascii(relative)] = relative;
       } else if (!rounds.empty() && rounds.back().pass == pass &&
-                 touches_copies(history, record, package)) {
+                 touches_copies(record, package, copies)) {
         rounds.back().complete = true;
       }
     }

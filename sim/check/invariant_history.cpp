@@ -12,6 +12,8 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
+const std::string kNoText;  // text_field of a record without the field
+
 const TraceValue* find_field(const TraceRecord& record, std::string_view key) {
   for (const TraceField& field : record.fields) {
     if (field.key == key) return &field.value;
@@ -37,9 +39,22 @@ size_t cycle_at(const std::vector<size_t>& cycle_starts, size_t record) {
 }
 
 bool names_dp(const std::vector<std::string>& dps, std::string_view dp) {
-  return dps.empty() || std::any_of(dps.begin(), dps.end(), [dp](const std::string& each) {
-           return upper_ascii(each) == upper_ascii(dp);
-         });
+  return dps.empty() || std::any_of(dps.begin(), dps.end(),
+                                    [dp](const std::string& each) { return same_path(each, dp); });
+}
+
+char upper_char(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - ('a' - 'A')) : c; }
+
+// Case-insensitive (ASCII) equality, as upper_ascii(left) == upper_ascii(right) without copies:
+// the checkers compare paths and names of every record.
+bool equal_folded(std::string_view left, std::string_view right) {
+  if (left.size() != right.size()) return false;
+  for (size_t index = 0; index < left.size(); ++index) {
+    if (left[index] != right[index] && upper_char(left[index]) != upper_char(right[index])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // Passes and crashes, in trace order. A crash ends every running pass.
@@ -107,6 +122,7 @@ RetryUnit package_unit(const History& history, const std::string& package) {
     attempt_of_pass[pass] = unit.attempts.size();
     unit.attempts.push_back(attempt);
   }
+  const std::string pulled_forward_text = fmt::format("retrying package {} now", package);
   size_t pass_cursor = 0;
   std::optional<size_t> current_attempt;
   for (size_t index = 0; index < records.size(); ++index) {
@@ -123,7 +139,7 @@ RetryUnit package_unit(const History& history, const std::string& package) {
         text_field(record, "package") == package && text_field(record, "dp").empty()) {
       unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
                               cycle_at(unit.cycle_starts, index)});
-    } else if (is_log_containing(record, fmt::format("retrying package {} now", package))) {
+    } else if (is_log_containing(record, pulled_forward_text)) {
       unit.pulled_forward.push_back(index);
     }
     const bool processed = is_status(record, model::status_id::kPackageProcessed, package);
@@ -134,7 +150,7 @@ RetryUnit package_unit(const History& history, const std::string& package) {
     attempt.end_record = index;
     attempt.end_us = record.t_us;
     if (failed) {
-      const auto insertions = list_field(record, "insertions");
+      const auto& insertions = list_field(record, "insertions");
       if (insertions.size() > 2) attempt.error = parse_number(insertions[2]);
       attempt.gave_up = insertions.size() > 4 && insertions[4] == "none";
     }
@@ -165,7 +181,7 @@ RetryUnit dp_unit(const History& history, const std::string& package, const std:
   std::optional<size_t> open;  // the attempt without an outcome yet
   for (size_t index = 0; index < records.size(); ++index) {
     const TraceRecord& record = records[index];
-    const std::string text = is_manager(record) ? text_field(record, "text") : std::string();
+    const std::string& text = is_manager(record) ? text_field(record, "text") : kNoText;
     if (is_event(record, kManagerActorName, "log_line") && text.size() >= start_text.size() &&
         text.compare(text.size() - start_text.size(), start_text.size(), start_text) == 0) {
       if (open) unit.attempts[*open].outcome = Outcome::superseded;
@@ -198,7 +214,7 @@ RetryUnit dp_unit(const History& history, const std::string& package, const std:
       open.reset();
     } else if (is_event(record, kManagerActorName, "retry_scheduled") &&
                text_field(record, "package") == package &&
-               upper_ascii(text_field(record, "dp")) == upper_ascii(dp)) {
+               same_path(text_field(record, "dp"), dp)) {
       unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
                               cycle_at(unit.cycle_starts, index)});
     }
@@ -242,7 +258,7 @@ void read_units(History& history) {
     history.units.push_back(package_unit(history, package));
     if (!per_dp) continue;
     const size_t package_unit_index = history.units.size() - 1;
-    const std::vector<std::string> named = list_field(record, "dps");
+    const std::vector<std::string>& named = list_field(record, "dps");
     for (const model::DistributionPointDefinition& dp : run.distribution_points) {
       if (names_dp(named, dp.name)) history.units.push_back(dp_unit(history, package, dp.name));
     }
@@ -252,10 +268,10 @@ void read_units(History& history) {
 
 }  // namespace
 
-std::string text_field(const TraceRecord& record, std::string_view key) {
+const std::string& text_field(const TraceRecord& record, std::string_view key) {
   const TraceValue* value = find_field(record, key);
   const auto* text = value ? std::get_if<std::string>(value) : nullptr;
-  return text ? *text : std::string();
+  return text ? *text : kNoText;
 }
 
 std::optional<int64_t> number_field(const TraceRecord& record, std::string_view key) {
@@ -264,10 +280,11 @@ std::optional<int64_t> number_field(const TraceRecord& record, std::string_view 
   return number ? std::optional<int64_t>(*number) : std::nullopt;
 }
 
-std::vector<std::string> list_field(const TraceRecord& record, std::string_view key) {
+const std::vector<std::string>& list_field(const TraceRecord& record, std::string_view key) {
+  static const std::vector<std::string> kNoList;
   const TraceValue* value = find_field(record, key);
   const auto* list = value ? std::get_if<std::vector<std::string>>(value) : nullptr;
-  return list ? *list : std::vector<std::string>();
+  return list ? *list : kNoList;
 }
 
 bool is_manager(const TraceRecord& record) { return record.actor == kManagerActorName; }
@@ -290,12 +307,10 @@ bool is_log_containing(const TraceRecord& record, std::string_view needle) {
 bool path_below(std::string_view path, std::string_view folder) {
   if (folder.empty() || path.size() <= folder.size() + 1) return false;
   if (path[folder.size()] != '\\' || folder.back() == '\\') return false;
-  return upper_ascii(path.substr(0, folder.size())) == upper_ascii(folder);
+  return equal_folded(path.substr(0, folder.size()), folder);
 }
 
-bool same_path(std::string_view left, std::string_view right) {
-  return upper_ascii(left) == upper_ascii(right);
-}
+bool same_path(std::string_view left, std::string_view right) { return equal_folded(left, right); }
 
 std::string relative_below(std::string_view path, std::string_view folder) {
   DISTSIM_ASSERT(path_below(path, folder));

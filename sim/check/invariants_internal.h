@@ -19,9 +19,12 @@
 namespace distsim::sim::invariant_detail {
 
 // --- trace records
-[[nodiscard]] std::string text_field(const TraceRecord& record, std::string_view key);
+// The field's value, or an empty text / list when the record has no such field; valid as long as
+// the record is.
+[[nodiscard]] const std::string& text_field(const TraceRecord& record, std::string_view key);
 [[nodiscard]] std::optional<int64_t> number_field(const TraceRecord& record, std::string_view key);
-[[nodiscard]] std::vector<std::string> list_field(const TraceRecord& record, std::string_view key);
+[[nodiscard]] const std::vector<std::string>& list_field(const TraceRecord& record,
+                                                         std::string_view key);
 [[nodiscard]] bool is_manager(const TraceRecord& record);
 [[nodiscard]] bool is_event(const TraceRecord& record, std::string_view actor,
                             std::string_view event);
