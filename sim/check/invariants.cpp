@@ -104,8 +104,15 @@ void check_package_states(const RunResult& run, bool traced, Violations& violati
 std::vector<InvariantViolation> check_invariants(const RunResult& run) {
   // Every checker judges the trace; an untraced run would pass them all without evidence.
   DISTSIM_ASSERT(run.trace.enabled());
+  return invariant_detail::check_history(invariant_detail::read_history(run));
+}
+
+namespace invariant_detail {
+
+Violations check_history(const History& history) {
+  DISTSIM_ASSERT(history.run != nullptr && history.run->trace.enabled());
+  const RunResult& run = *history.run;
   Violations violations;
-  const invariant_detail::History history = invariant_detail::read_history(run);
   invariant_detail::check_retry_units(history, violations);
   invariant_detail::check_retry_messages(history, violations);
   invariant_detail::check_handles(history, violations);
@@ -122,5 +129,7 @@ std::vector<InvariantViolation> check_invariants(const RunResult& run) {
                    });
   return violations;
 }
+
+}  // namespace invariant_detail
 
 }  // namespace distsim::sim

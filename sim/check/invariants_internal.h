@@ -1,7 +1,7 @@
 // The history the invariant checkers share, read once from a run's trace: notifications (where
 // retry cycles begin), passes, crashes, and per retry unit (a package, or one DP of a package
 // under a per-DP policy) its attempts with their outcomes and its scheduled retries. Only
-// sim/check/invariant*.cpp include it.
+// sim/check/ includes it (the checkers, the world classes and the explorer).
 #pragma once
 
 #include <cstddef>
@@ -118,6 +118,11 @@ struct History {
 };
 
 [[nodiscard]] History read_history(const RunResult& run);
+
+// check_invariants and classify_run on a history already read, so that a caller who wants both
+// (the explorer, for every world) reads the trace once.
+[[nodiscard]] std::vector<InvariantViolation> check_history(const History& history);
+[[nodiscard]] std::vector<std::string> classify_history(const History& history);
 
 // --- the retry policy's analytic bounds, derived from its definition (not from the model)
 struct DelayRange {

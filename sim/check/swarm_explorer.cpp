@@ -9,6 +9,7 @@
 #include "model/assert.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants.h"
+#include "sim/check/invariants_internal.h"
 #include "sim/check/world_classes.h"
 #include "sim/core/ordered_pool.h"
 #include "sim/core/trace.h"
@@ -28,12 +29,16 @@ struct SeedOutcome {
   std::vector<std::string> classes;  // sim/check/world_classes.h
 };
 
-std::optional<WorldFailure> check_run(const RunResult& run, bool must_install_all) {
+std::optional<WorldFailure> check_run(const RunResult& run,
+                                      const invariant_detail::History& history,
+                                      bool must_install_all) {
   if (run.outcome == RunOutcome::budget_exhausted || run.outcome == RunOutcome::pending_limit_hit) {
     return WorldFailure{std::string(run_outcome_name(run.outcome)),
                         fmt::format("the run stopped after {} events", run.events_executed)};
   }
-  const auto violations = check_invariants(run);
+  // Every checker judges the trace; an untraced run would pass them all without evidence.
+  DISTSIM_ASSERT(run.trace.enabled());
+  const auto violations = invariant_detail::check_history(history);
   if (!violations.empty()) {
     return WorldFailure{"invariant:" + violations.front().invariant, violations.front().detail};
   }
@@ -104,8 +109,10 @@ std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must
   try {
     // Traced: the invariant checkers judge the trace and the VFS, not the manager's word.
     const RunResult run = run_world(scenario, RunOptions{});
-    if (classes != nullptr) *classes = classify_run(run);
-    return check_run(run, must_install_all);
+    // One reading of the trace serves the classes and every checker.
+    const invariant_detail::History history = invariant_detail::read_history(run);
+    if (classes != nullptr) *classes = invariant_detail::classify_history(history);
+    return check_run(run, history, must_install_all);
   } catch (const AssertionFailure& error) {
     return WorldFailure{"internal_error", error.what()};
   }

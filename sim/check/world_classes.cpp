@@ -145,7 +145,10 @@ void classify_files(const History& history, std::set<std::string_view>& classes)
 }  // namespace
 
 std::vector<std::string> classify_run(const RunResult& run) {
-  const History history = invariant_detail::read_history(run);
+  return invariant_detail::classify_history(invariant_detail::read_history(run));
+}
+
+std::vector<std::string> invariant_detail::classify_history(const History& history) {
   if (!history.traced) return {};
   std::set<std::string_view> classes;
   classify_units(history, classes);
