@@ -103,16 +103,23 @@ Scenario reproducer_for(const Scenario& shrunk, uint64_t seed, const WorldFailur
   return reproducer;
 }
 
-// check_world, naming the classes the judged run belongs to.
+// check_world, naming the classes the judged run belongs to and, when `judged_trace` is given,
+// handing back the judged run's trace (for a determinism check against a second run).
 std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must_install_all,
-                                             std::vector<std::string>* classes) {
+                                             std::vector<std::string>* classes,
+                                             std::optional<Trace>* judged_trace = nullptr) {
   try {
     // Traced: the invariant checkers judge the trace and the VFS, not the manager's word.
-    const RunResult run = run_world(scenario, RunOptions{});
-    // One reading of the trace serves the classes and every checker.
-    const invariant_detail::History history = invariant_detail::read_history(run);
-    if (classes != nullptr) *classes = invariant_detail::classify_history(history);
-    return check_run(run, history, must_install_all);
+    RunResult run = run_world(scenario, RunOptions{});
+    std::optional<WorldFailure> failure;
+    {
+      // One reading of the trace serves the classes and every checker.
+      const invariant_detail::History history = invariant_detail::read_history(run);
+      if (classes != nullptr) *classes = invariant_detail::classify_history(history);
+      failure = check_run(run, history, must_install_all);
+    }
+    if (judged_trace != nullptr) judged_trace->emplace(std::move(run.trace));
+    return failure;
   } catch (const AssertionFailure& error) {
     return WorldFailure{"internal_error", error.what()};
   }
@@ -121,17 +128,21 @@ std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must
 std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions& generator,
                                            std::vector<std::string>& classes) {
   const GeneratedWorld world = generate_world(seed, generator);
-  // Every 16th seed is checked more deeply: its world loads back from YAML, and two traced runs
-  // of it must hold the same records. The judged run is the same for every seed (traced, as in
-  // shrinking), so that a verdict never depends on which seed is checked deeply.
+  // Every 16th seed is checked more deeply: its world loads back from YAML, and a second traced
+  // run of it must hold the same records as the judged one. The judged run is the same for every
+  // seed (traced, as in shrinking), so that a verdict never depends on which seed is checked
+  // deeply.
   const bool deep = seed % kDeterminismCheckEvery == 0;
   std::optional<WorldFailure> failure;
   if (deep && !loads_back(world.scenario)) {
     failure = WorldFailure{"generator", "the generated world does not load back from YAML"};
   }
-  if (!failure) failure = check_classified(world.scenario, world.must_install_all, &classes);
-  if (!failure && deep &&
-      !same_trace(run_world(world.scenario, {}).trace, run_world(world.scenario, {}).trace)) {
+  std::optional<Trace> judged_trace;
+  if (!failure) {
+    failure = check_classified(world.scenario, world.must_install_all, &classes,
+                               deep ? &judged_trace : nullptr);
+  }
+  if (!failure && deep && !same_trace(*judged_trace, run_world(world.scenario, {}).trace)) {
     failure = WorldFailure{"nondeterminism", "two runs of the same seed traced differently"};
   }
   if (!failure) return std::nullopt;
