@@ -79,6 +79,23 @@ constexpr std::array<CharClass, 256> kCharClasses = [] {
   return classes;
 }();
 
+// Whether name_problem could find anything in `name`: one table lookup per character, so that
+// the common good name is not scanned a second time.
+bool suspect_name(std::string_view name) {
+  if (name.empty() || name.size() > kPathComponentLengthMax || name[0] == '.') return true;
+  return std::any_of(name.begin(), name.end(), [](char c) {
+    return kCharClasses[static_cast<unsigned char>(c)] != CharClass::name;
+  });
+}
+
+// refuse_name, scanning the name a second time only when suspect_name finds it may need it.
+bool refuse_suspect_name(std::string_view name, PathPart part, PathCheck& check) {
+  if (suspect_name(name)) return refuse_name(name, part, check);
+  check.problem = PathProblem::none;
+  check.part = part;  // as refuse_name leaves it
+  return false;
+}
+
 // Splits the part after the root. An empty component is refused unless it is the very end (one
 // trailing separator is accepted, as Windows does for directories). One pass finds the end of a
 // name and notes whether it may have a problem; only then does name_problem name it.
@@ -142,7 +159,8 @@ bool refuse_unc_names(std::string_view text, PathCheck& check) {
     return true;
   }
   const std::string_view share = text.substr(server_end + 1, check.root_size - server_end - 1);
-  return refuse_name(server, PathPart::server, check) || refuse_name(share, PathPart::share, check);
+  return refuse_suspect_name(server, PathPart::server, check) ||
+         refuse_suspect_name(share, PathPart::share, check);
 }
 
 // The one parser: fills `path` when the result is ok, else leaves it with an unspecified valid
