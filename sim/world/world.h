@@ -21,6 +21,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/world/blame.h"
 #include "sim/world/ground_truth.h"
+#include "sim/world/world_setup.h"
 
 namespace distsim::sim {
 
@@ -39,12 +40,6 @@ struct RunOptions {
   // fail. When set, each run mixes its value into the seed of the manager's random stream.
   // Neither the CLI nor scenario files can set it.
   std::function<uint64_t()> planted_entropy;
-};
-
-// A part of a scenario this build cannot run, found before anything runs.
-struct SetupProblem {
-  SourcePosition position;
-  std::string message;
 };
 
 struct LogLine {
@@ -95,16 +90,6 @@ struct RunResult {
   std::vector<model::DistributionPointDefinition> distribution_points;
   Trace trace{true};
 };
-
-// The site configuration a scenario asks for: the profile's defaults with its overrides.
-[[nodiscard]] model::SiteConfig site_config_for(const SiteSpec& site);
-
-// The share of a DP: its `share`, or '\\<name>\SMSPKGC$'.
-[[nodiscard]] std::string dp_share_for(const DistributionPointSpec& dp);
-
-// Everything in a loaded scenario the world cannot set up (files on a share that is not a DP's,
-// more bytes on a DP share than its `free`), each with its position. Empty when it can run.
-[[nodiscard]] std::vector<SetupProblem> unsupported_features(const Scenario& scenario);
 
 // The Distmgr.log line of a log record in the run's site log format.
 [[nodiscard]] std::string formatted_log_line(const RunResult& run, const LogLine& line);

@@ -1,0 +1,88 @@
+// The scenario as the world will build it: site configuration, DP shares, bytes per volume, and
+// the set-up check, all decided from the Scenario value alone (no kernel, no VFS).
+#include "sim/world/world_setup.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/assert.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim {
+
+model::SiteConfig site_config_for(const SiteSpec& site) {
+  model::SiteConfig config = model::profile_defaults(site.profile);
+  if (site.code) config.site_code = *site.code;
+  if (site.server) config.server_name = *site.server;
+  const RetrySpec& retry = site.retry;
+  if (retry.count_given) config.retry.retry_count_max = retry.count;
+  if (retry.delay_us) config.retry.delay_us = *retry.delay_us;
+  if (retry.backoff) config.retry.backoff = *retry.backoff;
+  if (retry.multiplier_milli) config.retry.multiplier_milli = *retry.multiplier_milli;
+  if (retry.max_delay_us) config.retry.max_delay_us = *retry.max_delay_us;
+  if (retry.jitter) config.retry.jitter = *retry.jitter;
+  if (retry.deadline_us) config.retry.deadline_us = *retry.deadline_us;
+  if (retry.retry_on) config.retry.retry_on = *retry.retry_on;
+  if (site.max_packages) config.max_packages = *site.max_packages;
+  if (site.threads_per_package) config.threads_per_package = *site.threads_per_package;
+  if (site.source_open_access) config.source_open_access = *site.source_open_access;
+  if (site.source_open_share) config.source_open_share = *site.source_open_share;
+  if (site.log_format) config.log_format = *site.log_format;
+  if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
+  if (site.outgoing_bandwidth_bytes_per_second) {
+    config.outgoing_bandwidth_bytes_per_second = *site.outgoing_bandwidth_bytes_per_second;
+  }
+  if (site.update_deletes_dp_folder)
+    config.update_deletes_dp_folder = *site.update_deletes_dp_folder;
+  if (site.compression_per_mille) config.compression_per_mille = *site.compression_per_mille;
+  if (site.status_thresholds) config.status_thresholds = *site.status_thresholds;
+  if (site.read_bandwidth_bytes_per_second) {
+    config.read_bandwidth_bytes_per_second = *site.read_bandwidth_bytes_per_second;
+  }
+  return config;
+}
+
+std::string dp_share_for(const DistributionPointSpec& dp) {
+  return dp.share ? *dp.share : fmt::format("\\\\{}\\SMSPKGC$", dp.name);
+}
+
+std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
+  std::vector<SetupProblem> problems;
+  const auto totals = bytes_per_root(scenario);
+  for (const FilesystemEntry& entry : scenario.filesystem) {
+    const auto path = parse_windows_path(entry.path);
+    if (!path.ok() || !path.value().is_unc()) continue;
+    const std::string root = path.value().root_key();
+    const auto dp =
+        std::find_if(scenario.distribution_points.begin(), scenario.distribution_points.end(),
+                     [&root](const DistributionPointSpec& each) {
+                       return upper_ascii(dp_share_for(each)) == root;
+                     });
+    if (dp == scenario.distribution_points.end()) {
+      problems.push_back({entry.position, fmt::format("'{}' is on a share that is not a "
+                                                      "distribution point's; only DP shares exist",
+                                                      entry.path)});
+    } else if (totals.at(root) > dp->free_bytes) {
+      problems.push_back(
+          {entry.position,
+           fmt::format("the filesystem entries on '{}' need {} bytes but DP {} has "
+                       "only {} free",
+                       dp_share_for(*dp), totals.at(root), dp->name, dp->free_bytes)});
+    }
+  }
+  return problems;
+}
+
+std::map<std::string, uint64_t> bytes_per_root(const Scenario& scenario) {
+  std::map<std::string, uint64_t> bytes;
+  for (const FilesystemEntry& entry : scenario.filesystem) {
+    const auto path = parse_windows_path(entry.path);
+    DISTSIM_ASSERT(path.ok());  // the loader checks paths
+    uint64_t& total = bytes[path.value().root_key()];
+    if (entry.kind != FilesystemEntry::Kind::dir) total += entry.size_bytes;
+  }
+  return bytes;
+}
+
+}  // namespace distsim::sim
