@@ -322,9 +322,8 @@ std::vector<sim::PackageEvent> draw_package_changes(const Registry& registry) {
 // ---------------------------------------------------------------------------------------------
 // Holders.
 
-// The steps of a script: times never decrease; close, lock, unlock and write name a file handle
-// and exit a program that an earlier open or run bound and nothing has released; a name is bound
-// to one handle or program at a time.
+// A step's target: close, lock, unlock and write name a bound file handle, exit a running
+// program; open and run may bind a name that stands for nothing else at the time.
 void draw_step_target(sim::ScriptStep& step, std::vector<std::string>& handles,
                       std::vector<std::string>& programs) {
   using Action = sim::ScriptStep::Action;
@@ -335,14 +334,13 @@ void draw_step_target(sim::ScriptStep& step, std::vector<std::string>& handles,
     if (step.action == Action::open) step.delete_on_close = draw_bool();
     if (draw_index(4) == 0) return;
     step.handle_name = draw_name();
-    const auto taken = [&](const std::vector<std::string>& names) {
-      return std::find(names.begin(), names.end(), step.handle_name) != names.end();
-    };
-    if (taken(handles) || taken(programs)) {
+    std::vector<std::string> bound = handles;
+    bound.insert(bound.end(), programs.begin(), programs.end());
+    if (std::find(bound.begin(), bound.end(), step.handle_name) != bound.end()) {
       step.handle_name.clear();  // already bound: this step binds no name
-      return;
+    } else {
+      (step.action == Action::open ? handles : programs).push_back(step.handle_name);
     }
-    (step.action == Action::open ? handles : programs).push_back(step.handle_name);
     return;
   }
   if (step.action == Action::delete_file || step.action == Action::rename ||
@@ -364,6 +362,7 @@ void draw_step_target(sim::ScriptStep& step, std::vector<std::string>& handles,
   if (step.action == Action::lock) step.exclusive = draw_bool();
 }
 
+// The steps of a script, in time order.
 std::vector<sim::ScriptStep> draw_steps(TimeUs until_us) {
   using Action = sim::ScriptStep::Action;
   // Actions needing nothing bound first, then those needing a program, then a file handle.
@@ -372,14 +371,12 @@ std::vector<sim::ScriptStep> draw_steps(TimeUs until_us) {
       Action::get_attributes, Action::set_attributes, Action::exit,   Action::close,
       Action::lock,           Action::unlock,         Action::write};
   std::vector<sim::ScriptStep> steps;
-  std::vector<std::string> handles;
-  std::vector<std::string> programs;
+  std::vector<std::string> handles, programs;
   TimeUs at_us = 0;
   const size_t count = *rc::gen::inRange<size_t>(1, 11);
   for (size_t index = 0; index < count; ++index) {
     sim::ScriptStep step;
-    at_us = draw_time(at_us, until_us);
-    step.at_us = at_us;
+    step.at_us = at_us = draw_time(at_us, until_us);
     std::vector<Action> possible(kActions.begin(), kActions.begin() + 6);
     if (!programs.empty()) possible.push_back(Action::exit);
     if (!handles.empty()) possible.insert(possible.end(), kActions.begin() + 7, kActions.end());
@@ -427,10 +424,8 @@ void draw_holder_options(const Registry& registry, sim::HolderSpec& holder) {
     holder.scope = {draw_drive_path()};
   }
   if (kind == HolderKind::explorer_window) holder.thumbnails = draw_bool();
-  if (kind == HolderKind::temp_user) {
-    holder.size_bytes = draw_size();
-    holder.delete_on_close = draw_bool();
-  }
+  if (kind == HolderKind::temp_user) holder.size_bytes = draw_size();
+  if (kind == HolderKind::temp_user) holder.delete_on_close = draw_bool();
   if (kind == HolderKind::dp_client) holder.image = draw_bool();
   if (kind == HolderKind::backup) {
     holder.backup_mode = draw_bool() ? sim::BackupMode::vss : sim::BackupMode::plain;

@@ -171,10 +171,13 @@ class TimelineBuilder {
     }
     const bool manager = record.actor == kManagerTraceActor;
     if (!manager) note_holder(record.actor);
-    if (record.event == "open" && text_field(record, "result") == "ok") {
-      open_handle(record, manager);
-    } else if (record.event == "close") {
-      close_handle(record);
+    // A running program's image section is drawn as a handle: it blocks writers and deleters.
+    const bool image = record.event == "map_image" || record.event == "unmap_image";
+    if ((record.event == "open" || record.event == "map_image") &&
+        text_field(record, "result") == "ok") {
+      open_handle(record, manager, image);
+    } else if (record.event == "close" || record.event == "unmap_image") {
+      close_handle(record, image);
     } else if (number_field(record, "win32") != 0 && find_field(record, "path") != nullptr) {
       add_refusal(record, manager);
     } else if (manager) {
@@ -240,14 +243,14 @@ class TimelineBuilder {
     return running_.package_at(record.t_us, text_field(record, "path"), timeline_.packages);
   }
 
-  void open_handle(const TraceRecord& record, bool manager) {
+  void open_handle(const TraceRecord& record, bool manager, bool image) {
     HandleSpan span;
     span.actor = record.actor;
-    span.handle = number_field(record, "handle");
+    span.handle = number_field(record, image ? "section" : "handle");
     span.path = text_field(record, "path");
-    span.access = list_field(record, "access");
+    span.access = image ? std::vector<std::string>{"SEC_IMAGE"} : list_field(record, "access");
     span.share = list_field(record, "share");
-    span.data = takes_part_in_sharing(span.access);
+    span.data = image || takes_part_in_sharing(span.access);
     span.package_id = manager_package(record, manager);
     span.dp = dp_name_of_path(span.path);
     span.open_us = record.t_us;
@@ -258,8 +261,9 @@ class TimelineBuilder {
     timeline_.handles.push_back(std::move(span));
   }
 
-  void close_handle(const TraceRecord& record) {
-    const auto open = open_handles_.find({record.actor, number_field(record, "handle")});
+  void close_handle(const TraceRecord& record, bool image) {
+    const auto open =
+        open_handles_.find({record.actor, number_field(record, image ? "section" : "handle")});
     if (open == open_handles_.end()) return;  // opened before the trace was complete
     HandleSpan& span = timeline_.handles[open->second];
     span.close_us = record.t_us;
