@@ -17,18 +17,9 @@ using model::OpenRequest;
 using model::Win32Error;
 namespace bits = model::access_bits;
 namespace attribute = file_attribute_bits;
-using testing::kCab;
-using testing::kGenericRead;
-using testing::kGenericWrite;
-using testing::kSetup;
-using testing::kShareAll;
-using testing::kShareNone;
-using testing::kShareRead;
-using testing::kShareReadWrite;
-using testing::VfsWorld;
+using namespace testing;
 
 constexpr const char* kTemp = "C:\\Src\\Pkg\\~setup.tmp";
-constexpr AccessMask kReadWrite{bits::kGenericRead | bits::kGenericWrite};
 constexpr AccessMask kRunAccess{bits::kGenericRead | bits::kGenericExecute};
 constexpr model::ShareMode kShareReadDelete{model::share_bits::kRead | model::share_bits::kDelete};
 
