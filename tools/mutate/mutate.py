@@ -13,14 +13,15 @@
 #
 #   tools/mutate/mutate.py [--sample N] [--seed S] [--seeds K] [--tests TAGS] [--jobs J]
 #                          [--only TEXT]... [--list] [--report FILE] [--equivalent FILE]
-#                          [--resume LOG [--retry-survivors]] [--commit REV]
+#                          [--resume LOG [--retry-survivors] [--retry TEXT]...] [--commit REV]
 #
 # --list prints the catalogue of mutants and exits. --only keeps the mutants whose label (as
 # --list prints it) contains the text. --sample picks N of them at random (seeded) instead of
 # all. --report writes a Markdown report. --resume LOG takes the verdicts an earlier run printed
 # (for the same commit and sample) and judges only the rest; with --retry-survivors it also
-# judges that run's survivors again, after oracles were added. --commit mutates another commit
-# than HEAD. The tool is heavy: run it when nobody else needs the machine.
+# judges that run's survivors again, after oracles were added (--retry TEXT: only those whose
+# label contains the text). --commit mutates another commit than HEAD. The tool is heavy: run it
+# when nobody else needs the machine.
 import argparse
 import difflib
 import os
@@ -341,6 +342,9 @@ def main():
     parser.add_argument("--resume", help="take the verdicts of the mutants this earlier log judged")
     parser.add_argument("--retry-survivors", action="store_true",
                         help="with --resume: judge the earlier survivors again (after new oracles)")
+    parser.add_argument("--retry", action="append", default=[],
+                        help="with --resume: judge again the earlier survivors whose label "
+                             "contains this text (repeatable)")
     parser.add_argument("--commit", default="HEAD", help="the commit to mutate (default HEAD)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--report", help="write a Markdown report here")
@@ -366,7 +370,8 @@ def main():
     started = time.time()
     for index, mutant in enumerate(chosen):
         verdict = earlier.get(mutant.label())
-        if verdict and verdict[0] in ("SURVIVED", "EQUIVALENT") and options.retry_survivors:
+        retried = options.retry_survivors or any(text in mutant.label() for text in options.retry)
+        if verdict and verdict[0] in ("SURVIVED", "EQUIVALENT") and retried:
             verdict = None
         if verdict and verdict[0] in ("SURVIVED", "EQUIVALENT"):
             verdict = (("EQUIVALENT", equivalent[mutant.label()]) if mutant.label() in equivalent
