@@ -14,7 +14,8 @@ namespace distsim::testing {
 namespace {
 
 // The scenarios whose outputs are golden, by file stem under scenarios/.
-constexpr std::string_view kGoldenScenarios[] = {"q207416-temp-source", "q207416-explorer-window"};
+constexpr std::string_view kGoldenScenarios[] = {"q207416-temp-source", "q207416-explorer-window",
+                                                 "cm2012-dp-back-after-maintenance"};
 
 // "line 12 differs:\n  golden: ...\n  now:    ..." for the first line that differs, or "".
 std::string first_difference(const std::string& golden, const std::string& now) {
