@@ -232,7 +232,7 @@ TEST_CASE("a read-only file refuses write opens and DeleteFile with error 5, not
 }
 
 TEST_CASE("the read-only attribute is checked before the sharing rule", "[vfs][semantics]") {
-  // Goal: the documented order (Wine's server): a write open of a read-only file that a share-0
+  // Goal: the documented (assumed) order: a write open of a read-only file that a share-0
   // holder has open gets 5, not 32.
   VfsWorld world;
   world.open_ok(world.holder, kCab, kGenericRead, kShareNone);

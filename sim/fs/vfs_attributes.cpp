@@ -17,10 +17,9 @@ Win32Error missing_error(const Lookup& lookup) {
 
 }  // namespace
 
-// Wine's server refuses these on a file without write permission (STATUS_ACCESS_DENIED for
-// write access, STATUS_CANNOT_DELETE for delete-on-close, both ERROR_ACCESS_DENIED); a truncating
-// open rewrites the data, so it is refused as write data is (sim/fs/README.md). The attribute is
-// modelled for files only.
+// A read-only file can be read but not written or deleted (sim/fs/README.md): deleting it is
+// STATUS_CANNOT_DELETE, and distsim refuses write data, append data and truncation with the same
+// ERROR_ACCESS_DENIED (an assumption). The attribute is modelled for files only.
 bool State::read_only_refuses(const Node& node, uint32_t access, bool truncate, bool deletes) {
   if (!node.read_only || node.kind != NodeKind::file) return false;
   return (access & (bits::kFileWriteData | bits::kFileAppendData)) != 0 || truncate || deletes;

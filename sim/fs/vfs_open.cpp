@@ -17,9 +17,9 @@ namespace bits = model::access_bits;
 using model::CreateDisposition;
 using model::OpenRequest;
 
-// CreateFile adds DELETE to the access of a delete-on-close open (Wine's and ReactOS's
-// CreateFileW; NtCreateFile itself refuses the flag without DELETE, which CreateFile never lets
-// happen), so the handle takes part in the sharing rule as a delete-class handle.
+// CreateFile adds DELETE to the access of a delete-on-close open (Wine's CreateFileW;
+// NtCreateFile itself refuses the flag without DELETE, which CreateFile never lets happen), so
+// the handle takes part in the sharing rule as a delete-class handle.
 AccessMask requested_access(const OpenRequest& request) {
   return request.delete_on_close ? request.access | AccessMask{bits::kDelete} : request.access;
 }
@@ -120,8 +120,8 @@ Win32Error State::open_existing(ActorId actor, const OpenRequest& request, NodeI
   if (truncate && node.kind == NodeKind::directory) return Win32Error::access_denied;
   const AccessMask access = requested_access(request);
   const uint32_t mapped = map_generic_access(access);
-  // The read-only attribute is checked before the sharing rule, as Wine's server does
-  // (sim/fs/README.md); the image section after it.
+  // The read-only attribute is checked before the sharing rule and the image section after it,
+  // an order distsim assumes (sim/fs/README.md).
   if (read_only_refuses(node, mapped, truncate, request.delete_on_close)) {
     return Win32Error::access_denied;
   }
