@@ -134,17 +134,6 @@ std::vector<PackageStatus> DistributionManager::package_statuses() const {
   return statuses;
 }
 
-uint32_t DistributionManager::open_handle_count() const {
-  uint32_t count = 0;
-  for (const auto& record : packages_) {
-    count += record.source_handle != 0 ? 1u : 0u;
-    for (const DpJob& job : record.dp_jobs) {
-      count += (job.handle != 0 ? 1u : 0u) + (job.package_copy_handle != 0 ? 1u : 0u);
-    }
-  }
-  return count;
-}
-
 std::string DistributionManager::dp_package_path(const PackageRecord& record, uint32_t slot) const {
   return join_path(distribution_points_[record.slots[slot].dp_index].share, record.definition.id);
 }

@@ -68,8 +68,6 @@ class DistributionManager {
 
   [[nodiscard]] const SiteConfig& config() const { return config_; }
   [[nodiscard]] std::vector<PackageStatus> package_statuses() const;
-  // Handles the manager holds open right now (a pass reading or copying).
-  [[nodiscard]] uint32_t open_handle_count() const;
 
  private:
   // Retry bookkeeping of one retry unit (a package, or one DP of a package).
