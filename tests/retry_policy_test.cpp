@@ -4,6 +4,7 @@
 
 #include <rapidcheck/catch.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "sim/core/prng.h"
@@ -117,6 +118,27 @@ TEST_CASE("jittered delays stay within each jitter kind's range", "[retry][prope
     RC_ASSERT(decorrelated >= std::min(policy.delay_us, *policy.max_delay_us));
     RC_ASSERT(decorrelated <= *policy.max_delay_us);
   });
+}
+
+TEST_CASE("decorrelated jitter draws across its whole range, up to three times the last wait",
+          "[retry]") {
+  // Goal: the range itself, not only its bounds: a narrower draw would pass the bound checks.
+  // Method: 2,000 draws after a 10-minute wait with a 1-minute delay and no cap in reach; the
+  // range is [1 min, 30 min], so the extremes must come near both ends.
+  RetryPolicy policy = fixed_policy(100, kMinute);
+  policy.jitter = Jitter::decorrelated;
+  sim::Prng random(20001116);
+  TimeUs lowest = kHour;
+  TimeUs highest = 0;
+  for (int draw = 0; draw < 2000; ++draw) {
+    const TimeUs wait = jittered_delay_us(policy, 2, 10 * kMinute, random);
+    REQUIRE(wait >= kMinute);
+    REQUIRE(wait <= 30 * kMinute);
+    lowest = std::min(lowest, wait);
+    highest = std::max(highest, wait);
+  }
+  CHECK(lowest < 2 * kMinute);
+  CHECK(highest > 28 * kMinute);
 }
 
 TEST_CASE("the analytic bounds of a fixed policy are count x delay", "[retry]") {
