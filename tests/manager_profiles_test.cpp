@@ -403,6 +403,32 @@ TEST_CASE("component status follows the per-severity thresholds", "[status]") {
   CHECK(model::component_status({0, 0, 5000}, thresholds) == model::ComponentStatus::critical);
 }
 
+TEST_CASE("each profile starts from the documented defaults", "[profiles]") {
+  // Goal: the defaults model/README.md lists per profile (threads, retry unit, count, delay, log
+  // format), so that a changed default shows here and not only as a shifted timing somewhere.
+  const model::SiteConfig sms2 = model::profile_defaults(model::Profile::sms2);
+  CHECK(sms2.max_packages == 3);
+  CHECK(sms2.threads_per_package == 5);
+  CHECK(sms2.retry_unit == model::RetryUnit::package);
+  CHECK(!sms2.retry.retry_count_max.has_value());
+  CHECK(sms2.retry.delay_us == 60 * model::kMicrosecondsPerMinute);
+  CHECK(sms2.log_format == model::LogFormat::sms2);
+  CHECK(sms2.retry_on_wake);
+  for (const model::Profile profile :
+       {model::Profile::configmgr2007, model::Profile::configmgr2012}) {
+    const model::SiteConfig config = model::profile_defaults(profile);
+    CHECK(config.max_packages == 3);
+    CHECK(config.threads_per_package == 5);
+    CHECK(config.retry_unit == model::RetryUnit::distribution_point);
+    CHECK(config.retry.retry_count_max == std::optional<uint32_t>(100));
+    CHECK(config.retry.delay_us == 30 * model::kMicrosecondsPerMinute);
+  }
+  CHECK(model::profile_defaults(model::Profile::configmgr2007).log_format ==
+        model::LogFormat::numeric);
+  CHECK(model::profile_defaults(model::Profile::configmgr2012).log_format ==
+        model::LogFormat::cmtrace);
+}
+
 TEST_CASE("a threshold of 1 turns the component critical at the first message, 0 never does",
           "[status]") {
   // Goal: the smallest thresholds a scenario may set (`status_thresholds`); 0 switches a level
