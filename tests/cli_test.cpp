@@ -59,6 +59,29 @@ TEST_CASE("running the KB scenario exits 0 and shows two error-32 passes and the
   CHECK(result.output.find("PASS:") != std::string::npos);
 }
 
+TEST_CASE("per-DP retries are listed as DP retries, not as attempts of the package", "[cli]") {
+  // Goal: a ConfigMgr DP retry is DP-thread work, so the summary and --json must not present it
+  // as another processing pass. Method: DP02 is back after two failed copies.
+  const std::string scenario = scenario_path("cm2012-dp-back-after-maintenance.yaml");
+  const CommandResult text = run_cli("run " + scenario);
+  CHECK(text.status == 0);
+  CHECK(text.output.find("attempt   1  at 00:00:00      failed with error 53") !=
+        std::string::npos);
+  CHECK(text.output.find("DP retries   at 00:30:00.751  failed with error 53") !=
+        std::string::npos);
+  CHECK(text.output.find("DP retries   at 01:00:00.751  succeeded at 01:00:01.422") !=
+        std::string::npos);
+  CHECK(text.output.find("attempt   1  at 00:30") == std::string::npos);
+  const CommandResult json = run_cli("run " + scenario + " --json");
+  CHECK(json.status == 0);
+  size_t marked = 0;
+  for (size_t at = json.output.find("\"dp_retries\":true"); at != std::string::npos;
+       at = json.output.find("\"dp_retries\":true", at + 1)) {
+    ++marked;
+  }
+  CHECK(marked == 2);
+}
+
 TEST_CASE(
     "a wrong expectation exits 1 and says what was expected, what happened and how to "
     "reproduce it",

@@ -161,8 +161,11 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
   std::vector<std::string> lines;
   for (const PassRecord& pass : run.passes) {
     if (pass.package_id != package_id) continue;
-    std::string line = fmt::format("attempt {:>3}  at {:<12}  {}", pass.attempt,
-                                   clock_text(pass.start_us), pass_outcome_text(pass));
+    // DP retries are not passes of the package: they are labelled as such, not as its attempt.
+    const std::string label =
+        pass.dp_retries ? std::string("DP retries ") : fmt::format("attempt {:>3}", pass.attempt);
+    std::string line =
+        fmt::format("{}  at {:<12}  {}", label, clock_text(pass.start_us), pass_outcome_text(pass));
     const bool failed = pass.end_us && (pass.result == model::PassResult::retry ||
                                         pass.result == model::PassResult::failed);
     if (failed) {

@@ -156,9 +156,10 @@ void append_attempts_table(std::string& out, const RunResult& run) {
     }
     out +=
         fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                    html_escape(pass.package_id), pass.attempt, when_cell(run, pass.start_us),
-                    pass.end_us ? when_cell(run, *pass.end_us) : "", result,
-                    pass.next_retry_us ? when_cell(run, *pass.next_retry_us) : "");
+                    html_escape(pass.package_id),
+                    pass.dp_retries ? std::string("DP retries") : std::to_string(pass.attempt),
+                    when_cell(run, pass.start_us), pass.end_us ? when_cell(run, *pass.end_us) : "",
+                    result, pass.next_retry_us ? when_cell(run, *pass.next_retry_us) : "");
   }
   out += std::string(kTableEnd);
   if (run.passes.size() > kAttemptRowsMax) {

@@ -93,6 +93,7 @@ std::string attempts_json(const RunResult& run) {
         pass.end_us ? fmt::format("{}", *pass.end_us) : "null",
         pass.end_us ? json_quote(model::pass_result_name(pass.result)) : "\"running\"",
         model::win32_code(pass.error));
+    if (pass.dp_retries) out += ",\"dp_retries\":true";
     if (pass.refusal) {
       out += fmt::format(",\"refused\":{{\"operation\":{},\"path\":{},\"t_us\":{}}}",
                          json_quote(pass.refusal->operation), json_quote(pass.refusal->path),

@@ -375,6 +375,7 @@ void World::pass_started(const model::PassStartReport& report) {
   PassRecord pass;
   pass.package_id = report.package_id;
   pass.attempt = report.attempt;
+  pass.dp_retries = report.dp_retries;
   pass.start_us = kernel_.now();
   result_.passes.push_back(std::move(pass));
   std::vector<TraceField> fields{{"package", report.package_id},

@@ -53,6 +53,9 @@ struct LogLine {
 struct PassRecord {
   std::string package_id;
   uint32_t attempt = 0;
+  // A span of per-DP retries (DP-thread work, no processing pass); `attempt` is then the
+  // package's last pass.
+  bool dp_retries = false;
   TimeUs start_us = 0;
   std::optional<TimeUs> end_us;  // empty while the pass was still running at the end
   model::PassResult result = model::PassResult::success;
