@@ -115,22 +115,24 @@ TEST_CASE("a .PCK that cannot be written logs KB Q316316's line and fails the pa
 
 TEST_CASE("a compressed copy has exactly the source size times the compression ratio",
           "[distmgr][compressed]") {
-  // Goal: the .PCK size to the byte, rounding included. Method: 1,000,999 source bytes at
-  // compression 0.5 give 500,499 bytes (the remainder 999 contributes 499), a size that an
-  // off-by-one in the rounding would miss.
-  sim::Scenario scenario = testing::kb_world(testing::lock_for(0));
-  scenario.holders.clear();
-  scenario.filesystem[1].size_bytes = 1'000'000;
-  scenario.filesystem[2].size_bytes = 999;
-  scenario.packages[0].compressed = true;
-  scenario.site.compression_per_mille = 500;
-  const RunResult run = run_world(scenario, capturing_files());
-  std::optional<uint64_t> package_copy_size;
-  for (const auto& [file, content] : run.final_files) {
-    if (file == "C:\\SMSPKG\\S0100001.PCK") package_copy_size = content.size_bytes;
-  }
-  REQUIRE(package_copy_size.has_value());
-  CHECK(*package_copy_size == 500'499);
+  // Goal: the .PCK size to the byte, rounding included. Method: at compression 0.5, 1,000,999
+  // source bytes give 500,499 and 1,000,002 give 500,001; each remainder (999, 2) catches a
+  // different off-by-one in the rounding.
+  const auto package_copy_size = [](uint64_t last_file_bytes) -> std::optional<uint64_t> {
+    sim::Scenario scenario = testing::kb_world(testing::lock_for(0));
+    scenario.holders.clear();
+    scenario.filesystem[1].size_bytes = 1'000'000;
+    scenario.filesystem[2].size_bytes = last_file_bytes;
+    scenario.packages[0].compressed = true;
+    scenario.site.compression_per_mille = 500;
+    const RunResult run = run_world(scenario, capturing_files());
+    for (const auto& [file, content] : run.final_files) {
+      if (file == "C:\\SMSPKG\\S0100001.PCK") return content.size_bytes;
+    }
+    return std::nullopt;
+  };
+  CHECK(package_copy_size(999) == std::optional<uint64_t>(500'499));
+  CHECK(package_copy_size(2) == std::optional<uint64_t>(500'001));
 }
 
 TEST_CASE("the copy on the distribution point equals the source read by the pass", "[distmgr]") {
