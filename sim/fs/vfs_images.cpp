@@ -17,13 +17,7 @@ namespace bits = model::access_bits;
 
 }  // namespace
 
-size_t State::find_section_index(HandleId id) const {
-  const auto found =
-      std::lower_bound(sections_.begin(), sections_.end(), id,
-                       [](const Section& section, HandleId wanted) { return section.id < wanted; });
-  if (found == sections_.end() || found->id != id) return kNoIndex;
-  return static_cast<size_t>(found - sections_.begin());
-}
+size_t State::find_section_index(HandleId id) const { return index_of_id(sections_, id); }
 
 // Wine's conformance test (test_file_sharing, the mapping part, which runs on Windows): over a
 // SEC_IMAGE section an open asking FILE_WRITE_DATA fails with 32, CREATE_ALWAYS with 32, and

@@ -5,6 +5,7 @@
 // it.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -24,6 +25,17 @@ using NodeId = uint32_t;
 inline constexpr NodeId kNoNode = std::numeric_limits<NodeId>::max();
 inline constexpr uint32_t kNoVolume = std::numeric_limits<uint32_t>::max();
 inline constexpr size_t kNoIndex = std::numeric_limits<size_t>::max();
+
+// The index of the item with this id in a vector kept sorted by id (handles, image sections),
+// or kNoIndex.
+template <typename Item>
+[[nodiscard]] size_t index_of_id(const std::vector<Item>& items, HandleId id) {
+  const auto found =
+      std::lower_bound(items.begin(), items.end(), id,
+                       [](const Item& item, HandleId wanted) { return item.id < wanted; });
+  if (found == items.end() || found->id != id) return kNoIndex;
+  return static_cast<size_t>(found - items.begin());
+}
 
 enum class NodeKind : uint8_t { file, directory };
 

@@ -28,13 +28,7 @@ AccessMask requested_access(const OpenRequest& request) {
 
 // --- handles
 
-size_t State::find_handle_index(HandleId id) const {
-  const auto found =
-      std::lower_bound(handles_.begin(), handles_.end(), id,
-                       [](const Handle& handle, HandleId wanted) { return handle.id < wanted; });
-  if (found == handles_.end() || found->id != id) return kNoIndex;
-  return static_cast<size_t>(found - handles_.begin());
-}
+size_t State::find_handle_index(HandleId id) const { return index_of_id(handles_, id); }
 
 size_t State::owned_handle_index(ActorId actor, HandleId id) const {
   const size_t index = find_handle_index(id);
