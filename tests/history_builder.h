@@ -15,7 +15,7 @@
 namespace distsim::testing {
 
 using model::TimeUs;
-using sim::TraceField;
+using sim::TraceArg;
 
 inline constexpr TimeUs kSecond = model::kMicrosecondsPerSecond;
 inline constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
@@ -32,7 +32,7 @@ class HistoryBuilder {
 
   void notify(TimeUs t_us, const std::string& kind, const std::string& package,
               const std::string& source = {}, std::vector<std::string> dps = {}) {
-    std::vector<TraceField> fields{{"kind", kind}, {"package", package}};
+    std::vector<TraceArg> fields{{"kind", kind}, {"package", package}};
     if (kind == "create") fields.push_back({"source", source});
     fields.push_back({"dps", std::move(dps)});
     add(t_us, "world", "notification", std::move(fields));
@@ -57,10 +57,10 @@ class HistoryBuilder {
               char severity = 'I') {
     model::StatusMessage message = model::make_status_message(id, insertions, package, dp, t_us);
     if (severity == 'E') message.severity = model::Severity::error;
-    std::vector<TraceField> fields{{"id", static_cast<int64_t>(id)},
-                                   {"severity", std::string(1, severity)},
-                                   {"component", message.component},
-                                   {"package", package}};
+    std::vector<TraceArg> fields{{"id", static_cast<int64_t>(id)},
+                                 {"severity", std::string(1, severity)},
+                                 {"component", message.component},
+                                 {"package", package}};
     if (!dp.empty()) fields.push_back({"dp", dp});
     fields.push_back({"text", message.text});
     fields.push_back({"insertions", insertions});
@@ -112,7 +112,7 @@ class HistoryBuilder {
   }
   void retry_scheduled(TimeUs t_us, const std::string& package, const std::string& dp,
                        int64_t attempt, TimeUs at_us) {
-    std::vector<TraceField> fields{{"package", package}};
+    std::vector<TraceArg> fields{{"package", package}};
     if (!dp.empty()) fields.push_back({"dp", dp});
     fields.push_back({"attempt", attempt});
     fields.push_back({"at_us", at_us});
@@ -130,7 +130,7 @@ class HistoryBuilder {
 
  private:
   void add(TimeUs t_us, const std::string& actor, std::string_view event,
-           std::vector<TraceField> fields) {
+           std::vector<TraceArg> fields) {
     run.trace.add(t_us, actor, event, std::move(fields));
   }
 };

@@ -93,7 +93,7 @@ uint64_t manager_opens_under(const RunResult& run, std::string_view prefix) {
   uint64_t opens = 0;
   for (const auto& record : run.trace.records()) {
     if (record.actor != "distmgr" || record.event != "open") continue;
-    const auto& path = std::get<std::string>(record.fields.at(0).value);
+    const auto& path = std::get<std::string_view>(record.fields[0].value);
     opens += path.rfind(prefix, 0) == 0 ? 1u : 0u;
   }
   return opens;

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "sim/scenario/scenario_loader.h"
@@ -114,18 +116,31 @@ RunResult traced_run(const Scenario& scenario) {
   return run_world(scenario, options);
 }
 
+// A recorded field as an argument for another trace.
+sim::TraceArg as_arg(const TraceField& field) {
+  return std::visit(
+      [&](const auto& value) -> sim::TraceArg {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, sim::TraceList>) {
+          return {field.key, value.strings()};
+        } else {
+          return {field.key, value};
+        }
+      },
+      field.value);
+}
+
 // The run with every refusal's `blame` field replaced by `blame` (or dropped when empty).
 RunResult with_blame(RunResult run, const std::vector<std::string>& blame) {
   Trace trace(true);
   for (const TraceRecord& record : run.trace.records()) {
-    std::vector<TraceField> fields;
+    std::vector<sim::TraceArg> fields;
     bool refused = false;
     for (const TraceField& field : record.fields) {
       if (field.key == "win32") refused = std::get<int64_t>(field.value) != 0;
-      if (field.key != kBlameField) fields.push_back(field);
+      if (field.key != kBlameField) fields.push_back(as_arg(field));
     }
     if (refused && record.event == "open" && !blame.empty()) fields.push_back({kBlameField, blame});
-    trace.add(record.t_us, record.actor, record.event, std::move(fields));
+    trace.add(record.t_us, record.actor, record.event, fields);
   }
   run.trace = std::move(trace);
   return run;

@@ -43,7 +43,7 @@ bool touches_copies(const TraceRecord& record, const std::string& package,
                     const CopyPaths& copies) {
   if (!is_manager(record)) return false;
   if (is_status(record, model::status_id::kPackageProcessed, package)) return true;
-  const std::string& path = text_field(record, "path");
+  const std::string_view path = text_field(record, "path");
   if (path.empty()) return false;
   if (same_path(path, copies.package_copy)) return true;
   return std::any_of(copies.dp_folders.begin(), copies.dp_folders.end(),
@@ -67,7 +67,7 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
     for (size_t index = span.start_record; index < end; ++index) {
       const TraceRecord& record = records[index];
       if (!is_manager(record)) continue;
-      const std::string& path = text_field(record, "path");
+      const std::string_view path = text_field(record, "path");
       if (record.event == "list_directory" && same_path(path, source->second) &&
           text_field(record, "result") == "ok") {
         rounds.push_back({index, pass, {}, {}, false});

@@ -14,13 +14,13 @@ namespace distsim::sim::invariant_detail {
 namespace {
 
 struct OpenHandle {
-  std::string path;
+  std::string_view path;  // the trace's, which outlives the judge
   size_t record = 0;
 };
 
 using HandleSet = std::map<HandleId, OpenHandle>;
 
-bool belongs_to(const History& history, const std::string& path, const std::string& package) {
+bool belongs_to(const History& history, std::string_view path, std::string_view package) {
   const auto source = history.sources.find(package);
   if (source != history.sources.end() && path_below(path, source->second)) return true;
   if (same_path(path, history.package_copy_path(package))) return true;
@@ -36,7 +36,7 @@ class HandleJudge {
 
   void run() {
     const auto& records = history_.records();
-    std::map<std::string, size_t> running;  // package -> pass start record
+    std::map<std::string, size_t, std::less<>> running;  // package -> pass start record
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
       if (crash_ && record.t_us > crash_->second) judge_crash();
@@ -47,12 +47,12 @@ class HandleJudge {
         open_[record.actor].erase(
             static_cast<HandleId>(number_field(record, "handle").value_or(0)));
       } else if (is_event(record, kManagerActorName, "pass_start")) {
-        running[text_field(record, "package")] = index;
+        running[std::string(text_field(record, "package"))] = index;
       } else if (is_event(record, kManagerActorName, "pass_end")) {
-        const std::string package = text_field(record, "package");
+        const std::string_view package = text_field(record, "package");
         const auto found = running.find(package);
         judge_pass_end(package, found == running.end() ? 0 : found->second, record.t_us);
-        running.erase(package);
+        if (found != running.end()) running.erase(found);
         if (running.empty()) judge_idle(record.t_us);
       } else if (is_event(record, "world", "crash")) {
         running.clear();
@@ -68,8 +68,8 @@ class HandleJudge {
     violations_.push_back({"handles_closed", detail, t_us});
   }
 
-  void judge_pass_end(const std::string& package, size_t start_record, TimeUs t_us) {
-    for (const auto& [handle, open] : open_[std::string(kManagerActorName)]) {
+  void judge_pass_end(std::string_view package, size_t start_record, TimeUs t_us) {
+    for (const auto& [handle, open] : open_[kManagerActorName]) {
       if (open.record < start_record || !belongs_to(history_, open.path, package)) continue;
       if (!reported_.insert(handle).second) continue;
       report(fmt::format("the pass of {} ended at {} but distmgr still holds handle {} on {}",
@@ -79,7 +79,7 @@ class HandleJudge {
   }
 
   void judge_idle(TimeUs t_us) {
-    for (const auto& [handle, open] : open_[std::string(kManagerActorName)]) {
+    for (const auto& [handle, open] : open_[kManagerActorName]) {
       if (!reported_.insert(handle).second) continue;
       report(fmt::format("no pass is running at {} but distmgr still holds handle {} on {}",
                          clock_text(t_us), handle, open.path),
@@ -90,7 +90,7 @@ class HandleJudge {
   void judge_crash() {
     const TimeUs t_us = crash_->second;
     crash_.reset();
-    const HandleSet& held = open_[std::string(kManagerActorName)];
+    const HandleSet& held = open_[kManagerActorName];
     if (held.empty()) return;
     report(
         fmt::format("distmgr died at {} but {} of its handles stayed open (first: {} on {})",
@@ -103,7 +103,7 @@ class HandleJudge {
   // manager may hold only handles of passes still running.
   void judge_table() {
     const RunResult& run = *history_.run;
-    std::set<std::pair<std::string, HandleId>> in_table;
+    std::set<std::pair<std::string_view, HandleId>> in_table;
     for (const OpenHandleRecord& entry : run.open_handles) {
       in_table.insert({entry.actor, entry.handle});
       const auto& traced = open_[entry.actor];
@@ -137,7 +137,7 @@ class HandleJudge {
 
   const History& history_;
   Violations& violations_;
-  std::map<std::string, HandleSet> open_;           // per actor
+  std::map<std::string_view, HandleSet> open_;      // per actor
   std::set<HandleId> reported_;                     // manager handles already reported once
   std::optional<std::pair<size_t, TimeUs>> crash_;  // a crash whose closes are still to come
 };

@@ -12,8 +12,6 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
-const std::string kNoText;  // text_field of a record without the field
-
 const TraceValue* find_field(const TraceRecord& record, std::string_view key) {
   for (const TraceField& field : record.fields) {
     if (field.key == key) return &field.value;
@@ -38,9 +36,9 @@ size_t cycle_at(const std::vector<size_t>& cycle_starts, size_t record) {
   return before == 0 ? 0 : before - 1;
 }
 
-bool names_dp(const std::vector<std::string>& dps, std::string_view dp) {
+bool names_dp(const TraceList& dps, std::string_view dp) {
   return dps.empty() || std::any_of(dps.begin(), dps.end(),
-                                    [dp](const std::string& each) { return same_path(each, dp); });
+                                    [dp](std::string_view each) { return same_path(each, dp); });
 }
 
 char upper_char(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - ('a' - 'A')) : c; }
@@ -59,15 +57,15 @@ bool equal_folded(std::string_view left, std::string_view right) {
 
 // Passes and crashes, in trace order. A crash ends every running pass.
 void read_passes(History& history) {
-  std::map<std::string, size_t> running;  // package -> pass index
+  std::map<std::string, size_t, std::less<>> running;  // package -> pass index
   const auto& records = history.records();
   for (size_t index = 0; index < records.size(); ++index) {
     const TraceRecord& record = records[index];
     if (is_event(record, kManagerActorName, "pass_start")) {
-      const std::string package = text_field(record, "package");
-      running[package] = history.passes.size();
+      const std::string_view package = text_field(record, "package");
+      running[std::string(package)] = history.passes.size();
       const TraceValue* dp_retries = find_field(record, "dp_retries");
-      history.passes.push_back({package, index, record.t_us, std::nullopt, 0, false,
+      history.passes.push_back({std::string(package), index, record.t_us, std::nullopt, 0, false,
                                 dp_retries != nullptr && std::get_if<bool>(dp_retries) != nullptr &&
                                     std::get<bool>(*dp_retries)});
     } else if (is_event(record, kManagerActorName, "pass_end")) {
@@ -89,14 +87,14 @@ void read_passes(History& history) {
     } else if (is_event(record, "world", "notification")) {
       history.notifications.push_back(index);
       if (text_field(record, "kind") == "create") {
-        history.sources[text_field(record, "package")] = text_field(record, "source");
+        history.sources[std::string(text_field(record, "package"))] = text_field(record, "source");
       }
     }
   }
 }
 
 // The package-level unit: one attempt per pass, decided by its 2301 or 2302.
-RetryUnit package_unit(const History& history, const std::string& package) {
+RetryUnit package_unit(const History& history, std::string_view package) {
   RetryUnit unit;
   unit.package = package;
   const auto& records = history.records();
@@ -160,7 +158,7 @@ RetryUnit package_unit(const History& history, const std::string& package) {
 
 // A DP-level unit: attempts begin with the manager's "Attempting to add or update" line for the
 // DP's share and end with 2330, 2328, a crash, or the next attempt.
-RetryUnit dp_unit(const History& history, const std::string& package, const std::string& dp) {
+RetryUnit dp_unit(const History& history, std::string_view package, std::string_view dp) {
   RetryUnit unit;
   unit.package = package;
   unit.dp = dp;
@@ -181,7 +179,8 @@ RetryUnit dp_unit(const History& history, const std::string& package, const std:
   std::optional<size_t> open;  // the attempt without an outcome yet
   for (size_t index = 0; index < records.size(); ++index) {
     const TraceRecord& record = records[index];
-    const std::string& text = is_manager(record) ? text_field(record, "text") : kNoText;
+    const std::string_view text =
+        is_manager(record) ? text_field(record, "text") : std::string_view();
     if (is_event(record, kManagerActorName, "log_line") && text.size() >= start_text.size() &&
         text.compare(text.size() - start_text.size(), start_text.size(), start_text) == 0) {
       if (open) unit.attempts[*open].outcome = Outcome::superseded;
@@ -254,11 +253,11 @@ void read_units(History& history) {
   for (const size_t index : history.notifications) {
     const TraceRecord& record = records[index];
     if (text_field(record, "kind") != "create") continue;
-    const std::string package = text_field(record, "package");
+    const std::string_view package = text_field(record, "package");
     history.units.push_back(package_unit(history, package));
     if (!per_dp) continue;
     const size_t package_unit_index = history.units.size() - 1;
-    const std::vector<std::string>& named = list_field(record, "dps");
+    const TraceList named = list_field(record, "dps");
     for (const model::DistributionPointDefinition& dp : run.distribution_points) {
       if (names_dp(named, dp.name)) history.units.push_back(dp_unit(history, package, dp.name));
     }
@@ -268,10 +267,10 @@ void read_units(History& history) {
 
 }  // namespace
 
-const std::string& text_field(const TraceRecord& record, std::string_view key) {
+std::string_view text_field(const TraceRecord& record, std::string_view key) {
   const TraceValue* value = find_field(record, key);
-  const auto* text = value ? std::get_if<std::string>(value) : nullptr;
-  return text ? *text : kNoText;
+  const auto* text = value ? std::get_if<std::string_view>(value) : nullptr;
+  return text ? *text : std::string_view();
 }
 
 std::optional<int64_t> number_field(const TraceRecord& record, std::string_view key) {
@@ -280,11 +279,10 @@ std::optional<int64_t> number_field(const TraceRecord& record, std::string_view 
   return number ? std::optional<int64_t>(*number) : std::nullopt;
 }
 
-const std::vector<std::string>& list_field(const TraceRecord& record, std::string_view key) {
-  static const std::vector<std::string> kNoList;
+TraceList list_field(const TraceRecord& record, std::string_view key) {
   const TraceValue* value = find_field(record, key);
-  const auto* list = value ? std::get_if<std::vector<std::string>>(value) : nullptr;
-  return list ? *list : kNoList;
+  const auto* list = value ? std::get_if<TraceList>(value) : nullptr;
+  return list ? *list : TraceList();
 }
 
 bool is_manager(const TraceRecord& record) { return record.actor == kManagerActorName; }

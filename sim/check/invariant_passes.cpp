@@ -19,7 +19,7 @@ bool is_pass_message(const TraceRecord& record) {
 
 void judge_traced(const History& history, Violations& violations) {
   const auto& records = history.records();
-  std::map<std::string, size_t> latest;  // package -> its latest pass begun so far
+  std::map<std::string, size_t, std::less<>> latest;  // package -> its latest pass begun so far
   std::vector<uint32_t> starts(history.passes.size(), 0);
   std::vector<uint32_t> ends(history.passes.size(), 0);
   size_t next_pass = 0;
@@ -30,7 +30,7 @@ void judge_traced(const History& history, Violations& violations) {
       ++next_pass;
     }
     if (!is_pass_message(record)) continue;
-    const std::string package = text_field(record, "package");
+    const std::string_view package = text_field(record, "package");
     const auto id = number_field(record, "id").value_or(0);
     const auto found = latest.find(package);
     const bool in_pass =

@@ -83,13 +83,13 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
       fmt::format("Failed to process package {} (retries so far: ", unit.package);
   const auto line = log_before(history, attempt.start_record, *attempt.end_record, needle);
   if (!line) return;
-  const std::string text = text_field(history.records()[*line], "text");
+  const std::string_view text = text_field(history.records()[*line], "text");
   const auto logged = number_after(text, needle);
   if (!logged || *logged != expected) {
     mismatch(violations, fmt::format("Distmgr.log for {}", unit.package), logged.value_or(0),
              expected, attempt.end_us);
   }
-  const std::string next = insertions.size() > 4 ? insertions[4] : std::string();
+  const std::string_view next = insertions.size() > 4 ? insertions[4] : std::string_view();
   const bool says_retry = text.find("Will retry") != std::string::npos;
   const bool says_never = text.find("will not be retried") != std::string::npos ||
                           text.find("next retry: none") != std::string::npos;
@@ -132,7 +132,7 @@ void check_dp_failure(const History& history, const RetryUnit& unit, size_t inde
          attempt.end_us});
     return;
   }
-  const std::string text = text_field(history.records()[*line], "text");
+  const std::string_view text = text_field(history.records()[*line], "text");
   if (attempt.gave_up) {
     const auto shown = number_after(text, needle);
     if (!shown || *shown != before)

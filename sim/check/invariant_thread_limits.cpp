@@ -38,7 +38,7 @@ void check_copies_at_once(const History& history, Violations& violations) {
     if (!is_manager(record) || (record.event != "open" && record.event != "close")) continue;
     const auto handle = number_field(record, "handle");
     if (!handle) continue;
-    const std::string path = text_field(record, "path");
+    const std::string_view path = text_field(record, "path");
     for (const auto& dp : history.run->distribution_points) {
       if (!path_below(path, dp.share)) continue;
       const std::string below = relative_below(path, dp.share);

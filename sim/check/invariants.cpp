@@ -51,7 +51,7 @@ std::map<std::pair<std::string, std::string>, std::string> traced_dp_states(cons
   std::map<std::pair<std::string, std::string>, std::string> states;
   for (const TraceRecord& record : run.trace.records()) {
     if (!invariant_detail::is_event(record, kManagerActorName, "dp_state")) continue;
-    states[{invariant_detail::text_field(record, "package"),
+    states[{std::string(invariant_detail::text_field(record, "package")),
             upper_ascii(invariant_detail::text_field(record, "dp"))}] =
         invariant_detail::text_field(record, "state");
   }

@@ -20,11 +20,10 @@ namespace distsim::sim::invariant_detail {
 
 // --- trace records
 // The field's value, or an empty text / list when the record has no such field; valid as long as
-// the record is.
-[[nodiscard]] const std::string& text_field(const TraceRecord& record, std::string_view key);
+// the trace holding the record is.
+[[nodiscard]] std::string_view text_field(const TraceRecord& record, std::string_view key);
 [[nodiscard]] std::optional<int64_t> number_field(const TraceRecord& record, std::string_view key);
-[[nodiscard]] const std::vector<std::string>& list_field(const TraceRecord& record,
-                                                         std::string_view key);
+[[nodiscard]] TraceList list_field(const TraceRecord& record, std::string_view key);
 [[nodiscard]] bool is_manager(const TraceRecord& record);
 [[nodiscard]] bool is_event(const TraceRecord& record, std::string_view actor,
                             std::string_view event);
@@ -94,9 +93,9 @@ struct RetryUnit {
 
 struct History {
   const RunResult* run = nullptr;
-  bool traced = false;                         // the trace is enabled and complete
-  std::map<std::string, std::string> sources;  // package -> source folder
-  std::vector<size_t> notifications;           // record indices
+  bool traced = false;                                      // the trace is enabled and complete
+  std::map<std::string, std::string, std::less<>> sources;  // package -> source folder
+  std::vector<size_t> notifications;                        // record indices
   std::vector<PassSpan> passes;
   std::vector<size_t> crashes;
   std::vector<size_t> restarts;

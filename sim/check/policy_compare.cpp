@@ -25,7 +25,7 @@ uint64_t count_source_opens(const Scenario& scenario, const RunResult& run) {
   uint64_t opens = 0;
   for (const TraceRecord& record : run.trace.records()) {
     if (record.actor != "distmgr" || record.event != "open" || record.fields.empty()) continue;
-    const std::string path = upper_ascii(std::get<std::string>(record.fields.front().value));
+    const std::string path = upper_ascii(std::get<std::string_view>(record.fields.front().value));
     for (const std::string& prefix : prefixes) {
       if (path.rfind(prefix, 0) == 0) {
         ++opens;

@@ -40,10 +40,11 @@ class HandleTimeline {
 
  private:
   const History& history_;
-  std::map<std::pair<std::string, int64_t>, std::string> open_;  // (actor, handle) -> path
+  // (actor, handle) -> path, as views of the trace, which outlives the walk
+  std::map<std::pair<std::string_view, int64_t>, std::string_view> open_;
 };
 
-using OpenHandles = std::map<std::pair<std::string, int64_t>, std::string>;
+using OpenHandles = std::map<std::pair<std::string_view, int64_t>, std::string_view>;
 
 bool any_open(const OpenHandles& open, bool manager, const std::string& folder) {
   return std::any_of(open.begin(), open.end(), [&](const auto& entry) {
@@ -52,9 +53,8 @@ bool any_open(const OpenHandles& open, bool manager, const std::string& folder) 
   });
 }
 
-bool is_package_copy(const std::string& path) {
-  const std::string upper = upper_ascii(path);
-  return upper.size() > 4 && upper.compare(upper.size() - 4, 4, ".PCK") == 0;
+bool is_package_copy(std::string_view path) {
+  return path.size() > 4 && upper_ascii(path.substr(path.size() - 4)) == ".PCK";
 }
 
 void classify_units(const History& history, std::set<std::string_view>& classes) {

@@ -157,10 +157,10 @@ void append_value(std::string& out, const TraceValue& value) {
       out += *std::get_if<bool>(&value) ? "true"sv : "false"sv;
       return;
     case 2:
-      append_quoted(out, *std::get_if<std::string>(&value));
+      append_quoted(out, *std::get_if<std::string_view>(&value));
       return;
     default: {
-      const auto& list = *std::get_if<std::vector<std::string>>(&value);
+      const TraceList& list = *std::get_if<TraceList>(&value);
       out += '[';
       for (size_t index = 0; index < list.size(); ++index) {
         if (index > 0) out += ',';
@@ -185,15 +185,98 @@ void append_record_start(std::string& out, model::TimeUs t_us, uint64_t seq, std
 
 }  // namespace
 
-void Trace::add(model::TimeUs t_us, std::string actor, std::string_view event,
-                std::vector<TraceField> fields) {
+TraceArgs::TraceArgs(std::initializer_list<TraceArg> args) {
+  for (const TraceArg& arg : args) push_back(arg);
+}
+
+void TraceArgs::push_back(TraceArg arg) {
+  DISTSIM_ASSERT(size_ < kFieldsMax);
+  args_[size_++] = std::move(arg);
+}
+
+template <typename T>
+T* Trace::Chunks<T>::allocate(size_t count) {
+  if (count == 0) return nullptr;
+  if (capacity_ - used_ < count) {
+    const size_t capacity = std::max(count, kChunkItems);
+    chunks_.push_back(std::make_unique_for_overwrite<T[]>(capacity));
+    used_ = 0;
+    capacity_ = capacity;
+  }
+  T* items = chunks_.back().get() + used_;
+  used_ += count;
+  return items;
+}
+
+Trace::Trace(const Trace& other) : enabled_(other.enabled_), truncated_(other.truncated_) {
+  records_.reserve(other.records_.size());
+  for (const TraceRecord& record : other.records_) append(record);
+}
+
+Trace& Trace::operator=(const Trace& other) {
+  if (this != &other) *this = Trace(other);
+  return *this;
+}
+
+std::string_view Trace::store_text(std::string_view text) {
+  if (text.empty()) return {};
+  char* bytes = text_.allocate(text.size());
+  std::memcpy(bytes, text.data(), text.size());
+  return {bytes, text.size()};
+}
+
+template <typename Texts>
+TraceList Trace::store_list(const Texts& items) {
+  std::string_view* stored = list_items_.allocate(items.size());
+  for (size_t index = 0; index < items.size(); ++index) stored[index] = store_text(items[index]);
+  return TraceList({stored, items.size()});
+}
+
+TraceValue Trace::store_value(const TraceArgValue& value) {
+  switch (value.index()) {
+    case 0:
+      return *std::get_if<int64_t>(&value);
+    case 1:
+      return *std::get_if<bool>(&value);
+    case 2:
+      return store_text(*std::get_if<std::string_view>(&value));
+    case 3:
+      return store_text(*std::get_if<std::string>(&value));
+    case 4:
+      return store_list(*std::get_if<std::vector<std::string>>(&value));
+    default:
+      return store_list(*std::get_if<std::span<const std::string>>(&value));
+  }
+}
+
+void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view event,
+                std::span<const TraceArg> fields) {
   if (!enabled_) return;
   if (records_.size() >= kTraceRecordsMax) {
     truncated_ = true;
     return;
   }
   DISTSIM_ASSERT(records_.empty() || records_.back().t_us <= t_us);
-  records_.push_back(TraceRecord{t_us, std::move(actor), event, std::move(fields)});
+  TraceField* stored = fields_.allocate(fields.size());
+  for (size_t index = 0; index < fields.size(); ++index) {
+    stored[index] = TraceField{fields[index].key, store_value(fields[index].value)};
+  }
+  records_.push_back(TraceRecord{t_us, store_text(actor), event, {stored, fields.size()}});
+}
+
+void Trace::append(const TraceRecord& record) {
+  TraceField* stored = fields_.allocate(record.fields.size());
+  for (size_t index = 0; index < record.fields.size(); ++index) {
+    const TraceValue& value = record.fields[index].value;
+    TraceValue copy = value;
+    if (const auto* text = std::get_if<std::string_view>(&value)) copy = store_text(*text);
+    if (const auto* list = std::get_if<TraceList>(&value)) {
+      copy = store_list(*list);
+    }
+    stored[index] = TraceField{record.fields[index].key, copy};
+  }
+  records_.push_back(TraceRecord{
+      record.t_us, store_text(record.actor), record.event, {stored, record.fields.size()}});
 }
 
 std::string json_quote(std::string_view text) {

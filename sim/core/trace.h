@@ -1,8 +1,17 @@
 // The trace: every event of a run as a structured record (virtual time, actor, event name and
-// its fields), and its JSON Lines form (tools/cli/README.md) whose hash is the run's determinism fingerprint.
+// its fields), and its JSON Lines form (tools/cli/README.md) whose hash is the run's determinism
+// fingerprint. A trace owns the bytes of its records: texts, lists and field arrays are copied
+// into chunks that never move, so recording an event costs a few copies and no allocation of its
+// own, and a finished trace is freed a chunk at a time rather than a string at a time.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -12,7 +21,27 @@
 
 namespace distsim::sim {
 
-using TraceValue = std::variant<int64_t, bool, std::string, std::vector<std::string>>;
+// The texts of a list field, held by the trace.
+class TraceList {
+ public:
+  TraceList() = default;
+  explicit TraceList(std::span<const std::string_view> items) : items_(items) {}
+  [[nodiscard]] size_t size() const { return items_.size(); }
+  [[nodiscard]] bool empty() const { return items_.empty(); }
+  [[nodiscard]] std::string_view operator[](size_t index) const { return items_[index]; }
+  [[nodiscard]] auto begin() const { return items_.begin(); }
+  [[nodiscard]] auto end() const { return items_.end(); }
+  [[nodiscard]] std::vector<std::string> strings() const { return {begin(), end()}; }
+  friend bool operator==(const TraceList& left, const TraceList& right) {
+    return std::equal(left.begin(), left.end(), right.begin(), right.end());
+  }
+
+ private:
+  std::span<const std::string_view> items_;
+};
+
+// A recorded value; texts and lists point into the trace that holds the record.
+using TraceValue = std::variant<int64_t, bool, std::string_view, TraceList>;
 
 struct TraceField {
   std::string_view key;  // always a string literal
@@ -21,27 +50,89 @@ struct TraceField {
 
 struct TraceRecord {
   model::TimeUs t_us = 0;
-  std::string actor;
+  std::string_view actor;  // held by the trace
   std::string_view event;  // always a string literal
-  std::vector<TraceField> fields;
+  std::span<const TraceField> fields;
+};
+
+// A value as a caller hands it to Trace::add: views of text that outlives the call, or text the
+// argument owns (a string computed for the record). Trace::add copies either kind.
+using TraceArgValue = std::variant<int64_t, bool, std::string_view, std::string,
+                                   std::vector<std::string>, std::span<const std::string>>;
+
+struct TraceArg {
+  std::string_view key;  // always a string literal
+  TraceArgValue value;
+};
+
+// The fields of one record being put together, on the stack: a record has at most
+// kFieldsMax fields (the largest the world writes has nine).
+class TraceArgs {
+ public:
+  static constexpr size_t kFieldsMax = 12;
+  TraceArgs() = default;
+  TraceArgs(std::initializer_list<TraceArg> args);
+  void push_back(TraceArg arg);
+  [[nodiscard]] std::span<const TraceArg> span() const { return {args_.data(), size_}; }
+  [[nodiscard]] size_t size() const { return size_; }
+
+ private:
+  std::array<TraceArg, kFieldsMax> args_;
+  size_t size_ = 0;
 };
 
 class Trace {
  public:
   // A disabled trace drops every record (the fast mode for exploration).
   explicit Trace(bool enabled) : enabled_(enabled) {}
+  Trace(const Trace& other);
+  Trace& operator=(const Trace& other);
+  Trace(Trace&&) noexcept = default;
+  Trace& operator=(Trace&&) noexcept = default;
+  ~Trace() = default;
 
   [[nodiscard]] bool enabled() const { return enabled_; }
-  void add(model::TimeUs t_us, std::string actor, std::string_view event,
-           std::vector<TraceField> fields);
+  void add(model::TimeUs t_us, std::string_view actor, std::string_view event,
+           std::span<const TraceArg> fields);
+  void add(model::TimeUs t_us, std::string_view actor, std::string_view event,
+           std::initializer_list<TraceArg> fields) {
+    add(t_us, actor, event, std::span<const TraceArg>(fields.begin(), fields.size()));
+  }
+  void add(model::TimeUs t_us, std::string_view actor, std::string_view event,
+           const TraceArgs& fields) {
+    add(t_us, actor, event, fields.span());
+  }
   [[nodiscard]] const std::vector<TraceRecord>& records() const { return records_; }
   // True when kTraceRecordsMax was reached and later records were dropped.
   [[nodiscard]] bool truncated() const { return truncated_; }
 
  private:
+  // Chunks of T that never move: a run's values are copied into the newest chunk, and a new
+  // chunk is started when a span does not fit in what is left of it.
+  template <typename T>
+  class Chunks {
+   public:
+    [[nodiscard]] T* allocate(size_t count);
+
+   private:
+    static constexpr size_t kChunkItems = sizeof(T) < 65536 ? 65536 / sizeof(T) : 1;
+    std::vector<std::unique_ptr<T[]>> chunks_;
+    size_t used_ = 0;
+    size_t capacity_ = 0;
+  };
+
+  [[nodiscard]] std::string_view store_text(std::string_view text);
+  template <typename Texts>
+  [[nodiscard]] TraceList store_list(const Texts& items);
+  [[nodiscard]] TraceValue store_value(const TraceArgValue& value);
+  void append(const TraceRecord& record);  // a copy of another trace's record
+
   bool enabled_;
   bool truncated_ = false;
   std::vector<TraceRecord> records_;
+  Chunks<char> text_;
+  Chunks<std::string_view> list_items_;
+  Chunks<TraceField> fields_;
 };
 
 struct TraceHeader {

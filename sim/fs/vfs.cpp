@@ -284,6 +284,14 @@ std::optional<std::string> VirtualFileSystem::handle_path(HandleId handle) const
   return state_->node_display(state_->handles_[index].node);
 }
 
+std::optional<FileContent> VirtualFileSystem::handle_content(HandleId handle) const {
+  const size_t index = state_->find_handle_index(handle);
+  if (index == kNoIndex) return std::nullopt;
+  const vfs_internal::Node& node = state_->nodes_[state_->handles_[index].node];
+  if (node.kind != vfs_internal::NodeKind::file) return std::nullopt;
+  return node.content;
+}
+
 const std::vector<VfsEvent>& VirtualFileSystem::access_log() const { return state_->log_; }
 
 const std::vector<BlameEntry>& VirtualFileSystem::last_blame() const { return state_->blame_; }

@@ -191,6 +191,8 @@ class VirtualFileSystem {
   // Files under a directory, recursively, as full display paths sorted case-insensitively.
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;
   [[nodiscard]] std::optional<std::string> handle_path(HandleId handle) const;
+  // The content of the file an open handle refers to (nullopt: no such handle, or a directory).
+  [[nodiscard]] std::optional<FileContent> handle_content(HandleId handle) const;
   // The recorded events, at most kAccessLogEntriesMax of them (the observer still sees later ones).
   [[nodiscard]] const std::vector<VfsEvent>& access_log() const;
   // The handles (or their byte-range locks) that caused the refusal of the last actor operation,

@@ -54,9 +54,9 @@ class JsonMembers {
 std::string trace_value_json(const TraceValue& value) {
   if (const auto* number = std::get_if<int64_t>(&value)) return std::to_string(*number);
   if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
-  if (const auto* text = std::get_if<std::string>(&value)) return json_quote(*text);
+  if (const auto* text = std::get_if<std::string_view>(&value)) return json_quote(*text);
   std::string out = "[";
-  for (const std::string& item : std::get<std::vector<std::string>>(value)) {
+  for (const std::string_view item : std::get<TraceList>(value)) {
     if (out.size() > 1) out += ',';
     out += json_quote(item);
   }

@@ -30,11 +30,11 @@ const TraceValue* find_field(const TraceRecord& record, std::string_view key) {
 std::string text_field(const TraceRecord& record, std::string_view key) {
   const TraceValue* value = find_field(record, key);
   if (value == nullptr) return {};
-  if (const auto* text = std::get_if<std::string>(value)) return *text;
+  if (const auto* text = std::get_if<std::string_view>(value)) return std::string(*text);
   if (const auto* number = std::get_if<int64_t>(value)) return std::to_string(*number);
   if (const auto* flag = std::get_if<bool>(value)) return *flag ? "true" : "false";
   std::string joined;
-  for (const std::string& item : std::get<std::vector<std::string>>(*value)) {
+  for (const std::string_view item : std::get<TraceList>(*value)) {
     if (!joined.empty()) joined += '|';
     joined += item;
   }
@@ -51,8 +51,8 @@ int64_t number_field(const TraceRecord& record, std::string_view key) {
 std::vector<std::string> list_field(const TraceRecord& record, std::string_view key) {
   const TraceValue* value = find_field(record, key);
   if (value == nullptr) return {};
-  const auto* list = std::get_if<std::vector<std::string>>(value);
-  return list == nullptr ? std::vector<std::string>{} : *list;
+  const auto* list = std::get_if<TraceList>(value);
+  return list == nullptr ? std::vector<std::string>{} : list->strings();
 }
 
 model::AccessMask access_of(const std::vector<std::string>& names) {
@@ -170,7 +170,7 @@ class TimelineBuilder {
       return;
     }
     const bool manager = record.actor == kManagerTraceActor;
-    if (!manager) note_holder(record.actor);
+    if (!manager) note_holder(std::string(record.actor));
     // A running program's image section is drawn as a handle: it blocks writers and deleters.
     const bool image = record.event == "map_image" || record.event == "unmap_image";
     if ((record.event == "open" || record.event == "map_image") &&
@@ -256,14 +256,14 @@ class TimelineBuilder {
     span.open_us = record.t_us;
     note_package_dp(span.package_id, span.dp);
     const size_t index = timeline_.handles.size();
-    open_handles_[{record.actor, span.handle}] = index;
+    open_handles_[{std::string(record.actor), span.handle}] = index;
     open_by_path_[lower_ascii(span.path)].push_back(index);
     timeline_.handles.push_back(std::move(span));
   }
 
   void close_handle(const TraceRecord& record, bool image) {
-    const auto open =
-        open_handles_.find({record.actor, number_field(record, image ? "section" : "handle")});
+    const auto open = open_handles_.find(
+        {std::string(record.actor), number_field(record, image ? "section" : "handle")});
     if (open == open_handles_.end()) return;  // opened before the trace was complete
     HandleSpan& span = timeline_.handles[open->second];
     span.close_us = record.t_us;
@@ -299,8 +299,8 @@ class TimelineBuilder {
     std::vector<std::pair<std::string, int64_t>> named;
     if (const TraceValue* blame = find_field(record, kBlameField)) {
       std::vector<std::string> items;
-      if (const auto* one = std::get_if<std::string>(blame)) items.push_back(*one);
-      if (const auto* many = std::get_if<std::vector<std::string>>(blame)) items = *many;
+      if (const auto* one = std::get_if<std::string_view>(blame)) items.emplace_back(*one);
+      if (const auto* many = std::get_if<TraceList>(blame)) items = many->strings();
       for (const std::string& item : items) {
         if (auto parsed = parse_blame(item)) named.push_back(std::move(*parsed));
       }
@@ -381,7 +381,7 @@ class TimelineBuilder {
     mark.package_id = package;
     mark.label = std::move(label);
     mark.detail = std::move(detail);
-    mark.fields = record.fields;
+    mark.fields.assign(record.fields.begin(), record.fields.end());
     timeline_.marks.push_back(std::move(mark));
     return timeline_.marks.back();
   }

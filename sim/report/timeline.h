@@ -89,7 +89,7 @@ struct TimelineMark {
   std::string detail;              // one line for people
   uint32_t status_id = 0;          // status messages only
   char severity = 'I';             // status messages only: I, W or E
-  std::vector<TraceField> fields;  // the trace record's own fields
+  std::vector<TraceField> fields;  // the trace record's own fields (views of the run's trace)
   // The DP the manager's mark concerns (a status message's `dp` share, a dp_state or a DP retry,
   // a refusal below a DP share), by name; empty when it concerns the package as a whole.
   std::string dp;

@@ -8,25 +8,21 @@
 namespace distsim::sim {
 namespace {
 
-std::string result_name(Win32Error error) { return std::string(model::win32_error_name(error)); }
-
-void add_result(const VfsEvent& event, std::vector<TraceField>& fields) {
+void add_result(const VfsEvent& event, TraceArgs& fields) {
   fields.push_back({"win32", static_cast<int64_t>(model::win32_code(event.result))});
-  fields.push_back({"result", result_name(event.result)});
+  fields.push_back({"result", model::win32_error_name(event.result)});
 }
 
 // What a read returned or a write left: the file's size and content version right after the
 // operation (the VFS reports an operation once it is done), so checkers can follow versions.
-void add_content(const VirtualFileSystem& vfs, HandleId handle, std::vector<TraceField>& fields) {
-  const auto path = vfs.handle_path(handle);
-  const auto content = path ? vfs.file_content(*path) : std::nullopt;
+void add_content(const VirtualFileSystem& vfs, HandleId handle, TraceArgs& fields) {
+  const auto content = vfs.handle_content(handle);
   if (!content) return;
   fields.push_back({"size", static_cast<int64_t>(content->size_bytes)});
   fields.push_back({"version", static_cast<int64_t>(content->content_version)});
 }
 
-void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
-                          std::vector<TraceField>& fields) {
+void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs, TraceArgs& fields) {
   switch (event.operation) {
     case VfsOperation::open:
       fields.push_back({"access", model::access_names(event.access)});
@@ -46,7 +42,7 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
       if (event.result == Win32Error::ok) add_content(vfs, event.handle, fields);
       return;
     case VfsOperation::rename:
-      fields.push_back({"to", event.to});
+      fields.push_back({"to", std::string_view(event.to)});
       add_result(event, fields);
       return;
     case VfsOperation::map_image:
@@ -74,9 +70,9 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
 
 }  // namespace
 
-std::vector<TraceField> vfs_trace_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
-                                         const ActorKinds& actor_kinds) {
-  std::vector<TraceField> fields{{"path", event.path}};
+TraceArgs vfs_trace_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
+                           const ActorKinds& actor_kinds) {
+  TraceArgs fields{{"path", std::string_view(event.path)}};
   add_operation_fields(event, vfs, fields);
   if (event.result != Win32Error::ok && !vfs.last_blame().empty()) {
     fields.push_back({"blame", culprit_trace_texts(actor_kinds.culprits(vfs, vfs.last_blame()))});

@@ -3,8 +3,6 @@
 // image section a program mapped) and, for a refusal, the handles blamed for it.
 #pragma once
 
-#include <vector>
-
 #include "sim/core/trace.h"
 #include "sim/fs/vfs.h"
 #include "sim/world/blame.h"
@@ -13,8 +11,7 @@ namespace distsim::sim {
 
 // The fields of `event`'s record, read right after the operation (a read's or write's content
 // is the file's as the operation left it).
-[[nodiscard]] std::vector<TraceField> vfs_trace_fields(const VfsEvent& event,
-                                                       const VirtualFileSystem& vfs,
-                                                       const ActorKinds& actor_kinds);
+[[nodiscard]] TraceArgs vfs_trace_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
+                                         const ActorKinds& actor_kinds);
 
 }  // namespace distsim::sim

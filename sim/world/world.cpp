@@ -115,8 +115,8 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
     }
     return nullptr;
   }
-  void record(std::string_view event, std::vector<TraceField> fields) {
-    result_.trace.add(kernel_.now(), std::string(kManagerActor), event, std::move(fields));
+  void record(std::string_view event, const TraceArgs& fields) {
+    result_.trace.add(kernel_.now(), kManagerActor, event, fields);
   }
 
   const Scenario& scenario_;
@@ -236,7 +236,7 @@ void World::start_manager(bool recovering) {
 void World::crash_manager() {
   if (manager_ == nullptr) return;
   result_.trace.add(kernel_.now(), "world", "crash",
-                    {{"process", std::string("distribution_manager")}});
+                    {{"process", std::string_view("distribution_manager")}});
   for (const HandleId handle : vfs_.open_handles_of(manager_actor_))
     vfs_.close(manager_actor_, handle);
   for (PassRecord& pass : result_.passes) {
@@ -252,7 +252,7 @@ void World::crash_manager() {
 void World::restart_manager() {
   if (manager_ != nullptr) return;
   result_.trace.add(kernel_.now(), "world", "restart",
-                    {{"process", std::string("distribution_manager")}});
+                    {{"process", std::string_view("distribution_manager")}});
   start_manager(true);
   const std::vector<uint64_t> pending = std::move(pending_notifications_);
   pending_notifications_.clear();
@@ -287,11 +287,12 @@ void World::package_arrives(uint64_t package_index) {
 void World::trace_notification(const PackageEvent& event) {
   if (!result_.trace.enabled()) return;
   constexpr std::string_view kKindNames[] = {"create", "update", "refresh"};
-  std::vector<TraceField> fields{{"kind", std::string(kKindNames[static_cast<size_t>(event.kind)])},
-                                 {"package", event.id}};
-  if (event.kind == PackageEvent::Kind::create) fields.push_back({"source", event.source});
+  TraceArgs fields{{"kind", kKindNames[static_cast<size_t>(event.kind)]},
+                   {"package", std::string_view(event.id)}};
+  if (event.kind == PackageEvent::Kind::create)
+    fields.push_back({"source", std::string_view(event.source)});
   fields.push_back({"dps", declared_dp_names(scenario_, event.distribution_points)});
-  result_.trace.add(kernel_.now(), "world", "notification", std::move(fields));
+  result_.trace.add(kernel_.now(), "world", "notification", fields);
 }
 
 void World::schedule_faults() {
@@ -335,7 +336,7 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
     require_built(vfs_.set_volume_capacity(share, active > 0 ? 0 : dp->free_bytes));
   }
   result_.trace.add(kernel_.now(), "world", starting ? "fault_start" : "fault_end",
-                    {{"fault", std::string(name)}, {"target", fault.target}});
+                    {{"fault", name}, {"target", std::string_view(fault.target)}});
 }
 
 void World::run() {
@@ -378,11 +379,11 @@ void World::pass_started(const model::PassStartReport& report) {
   pass.dp_retries = report.dp_retries;
   pass.start_us = kernel_.now();
   result_.passes.push_back(std::move(pass));
-  std::vector<TraceField> fields{{"package", report.package_id},
-                                 {"attempt", static_cast<int64_t>(report.attempt)}};
+  TraceArgs fields{{"package", std::string_view(report.package_id)},
+                   {"attempt", static_cast<int64_t>(report.attempt)}};
   // DP retries copying without a processing thread: a span of work with no 2300/2301/2302.
   if (report.dp_retries) fields.push_back({"dp_retries", true});
-  record("pass_start", std::move(fields));
+  record("pass_start", fields);
 }
 
 void World::pass_ended(const model::PassEndReport& report) {
@@ -396,9 +397,9 @@ void World::pass_ended(const model::PassEndReport& report) {
         manager_refusals_.behind(report.package_id, report.error, pass->start_us, now());
     if (refusal != nullptr) pass->refusal = *refusal;
   }
-  record("pass_end", {{"package", report.package_id},
+  record("pass_end", {{"package", std::string_view(report.package_id)},
                       {"attempt", static_cast<int64_t>(report.attempt)},
-                      {"result", std::string(model::pass_result_name(report.result))},
+                      {"result", model::pass_result_name(report.result)},
                       {"win32", static_cast<int64_t>(model::win32_code(report.error))}});
 }
 
@@ -408,17 +409,18 @@ void World::retry_scheduled(const model::RetryScheduledReport& report) {
     pass->next_retry_us = report.at_us;
     break;
   }
-  std::vector<TraceField> fields{{"package", report.package_id}};
-  if (!report.dp_name.empty()) fields.push_back({"dp", report.dp_name});
+  TraceArgs fields{{"package", std::string_view(report.package_id)}};
+  if (!report.dp_name.empty()) fields.push_back({"dp", std::string_view(report.dp_name)});
   fields.push_back({"attempt", static_cast<int64_t>(report.attempt)});
   fields.push_back({"at_us", report.at_us});
-  record("retry_scheduled", std::move(fields));
+  record("retry_scheduled", fields);
 }
 
 void World::dp_state_changed(const model::DpStateReport& report) {
   if (!result_.trace.enabled()) return;  // fast runs build no trace fields at all
-  record("dp_state",
-         {{"package", report.package_id}, {"dp", report.dp_name}, {"state", report.state}});
+  record("dp_state", {{"package", std::string_view(report.package_id)},
+                      {"dp", std::string_view(report.dp_name)},
+                      {"state", std::string_view(report.state)}});
 }
 
 void World::status_message(const model::StatusMessage& message) {
@@ -428,20 +430,22 @@ void World::status_message(const model::StatusMessage& message) {
     ++result_.status_messages_dropped;
   }
   if (!result_.trace.enabled()) return;
-  std::vector<TraceField> fields{
-      {"id", static_cast<int64_t>(message.id)},
-      {"severity", std::string(1, model::severity_letter(message.severity))},
-      {"component", message.component}};
-  if (!message.package_id.empty()) fields.push_back({"package", message.package_id});
-  if (!message.dp_name.empty()) fields.push_back({"dp", message.dp_name});
-  fields.push_back({"text", message.text});
-  fields.push_back({"insertions", message.insertion_strings});
-  record("status_message", std::move(fields));
+  const char severity = model::severity_letter(message.severity);
+  TraceArgs fields{{"id", static_cast<int64_t>(message.id)},
+                   {"severity", std::string_view(&severity, 1)},
+                   {"component", std::string_view(message.component)}};
+  if (!message.package_id.empty())
+    fields.push_back({"package", std::string_view(message.package_id)});
+  if (!message.dp_name.empty()) fields.push_back({"dp", std::string_view(message.dp_name)});
+  fields.push_back({"text", std::string_view(message.text)});
+  fields.push_back({"insertions", std::span<const std::string>(message.insertion_strings)});
+  record("status_message", fields);
 }
 
 void World::log_line(const model::LogLineReport& line) {
   if (result_.trace.enabled()) {
-    record("log_line", {{"text", line.text}, {"thread", static_cast<int64_t>(line.thread_id)}});
+    record("log_line", {{"text", std::string_view(line.text)},
+                        {"thread", static_cast<int64_t>(line.thread_id)}});
   }
   if (result_.log_lines.size() >= kLogLinesKeptMax) {
     ++result_.log_lines_dropped;
