@@ -87,47 +87,58 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
   return rounds;
 }
 
-// The record where the DP last became INSTALLED, if that is its state at the end.
-std::optional<size_t> installed_record(const History& history, const std::string& package,
-                                       const std::string& dp) {
-  std::optional<size_t> found;
-  const auto& records = history.records();
-  for (size_t index = 0; index < records.size(); ++index) {
-    const TraceRecord& record = records[index];
-    if (!is_event(record, kManagerActorName, "dp_state") ||
-        text_field(record, "package") != package || !same_path(text_field(record, "dp"), dp)) {
-      continue;
-    }
-    found =
-        text_field(record, "state") == "INSTALLED" ? std::optional<size_t>(index) : std::nullopt;
-  }
-  return found;
-}
+// What the whole trace says once, for every (package, DP): the DP states it reported last and
+// the changes others made to files.
+struct TraceFacts {
+  // (package, upper-case DP name) -> the record of the last dp_state
+  std::map<std::pair<std::string_view, std::string>, size_t> last_state;
+  std::vector<size_t> foreign_changes;  // writes, deletes and renames by anyone but the manager
 
-// Whether anyone but the manager changed the DP folder after `record`: then the folder is not
-// the manager's doing and is not judged.
-bool tampered_after(const History& history, size_t record, const std::string& folder) {
-  const auto& records = history.records();
-  for (size_t index = record; index < records.size(); ++index) {
-    const TraceRecord& each = records[index];
-    if (is_manager(each) || each.actor == "world") continue;
-    if (each.event != "write" && each.event != "delete" && each.event != "rename" &&
-        each.event != "remove_directory") {
-      continue;
+  explicit TraceFacts(const History& history) {
+    const auto& records = history.records();
+    for (size_t index = 0; index < records.size(); ++index) {
+      const TraceRecord& record = records[index];
+      if (is_event(record, kManagerActorName, "dp_state")) {
+        last_state[{text_field(record, "package"), upper_ascii(text_field(record, "dp"))}] = index;
+      } else if (!is_manager(record) && record.actor != "world" &&
+                 (record.event == "write" || record.event == "delete" ||
+                  record.event == "rename" || record.event == "remove_directory")) {
+        foreign_changes.push_back(index);
+      }
     }
-    if (path_below(text_field(each, "path"), folder) || path_below(text_field(each, "to"), folder))
-      return true;
   }
-  return false;
-}
 
-void judge_dp(const History& history, const std::vector<ReadRound>& rounds,
-              const std::string& package, const std::string& dp, Violations& violations) {
-  const auto installed = installed_record(history, package, dp);
+  // The record where the DP last became INSTALLED, if that is its state at the end.
+  [[nodiscard]] std::optional<size_t> installed_record(const History& history,
+                                                       std::string_view package,
+                                                       std::string_view dp) const {
+    const auto found = last_state.find({package, upper_ascii(dp)});
+    if (found == last_state.end()) return std::nullopt;
+    if (text_field(history.records()[found->second], "state") != "INSTALLED") return std::nullopt;
+    return found->second;
+  }
+
+  // Whether anyone but the manager changed the DP folder after `record`: then the folder is not
+  // the manager's doing and is not judged.
+  [[nodiscard]] bool tampered_after(const History& history, size_t record,
+                                    const std::string& folder) const {
+    const auto first = std::lower_bound(foreign_changes.begin(), foreign_changes.end(), record);
+    return std::any_of(first, foreign_changes.end(), [&](size_t index) {
+      const TraceRecord& each = history.records()[index];
+      return path_below(text_field(each, "path"), folder) ||
+             path_below(text_field(each, "to"), folder);
+    });
+  }
+};
+
+void judge_dp(const History& history, const TraceFacts& facts,
+              const std::vector<ReadRound>& rounds, const std::string& package,
+              const std::string& dp, Violations& violations) {
+  const auto installed = facts.installed_record(history, package, dp);
   if (!installed) return;
   const TimeUs t_us = history.records()[*installed].t_us;
   const std::string folder = history.dp_folder(package, dp);
-  if (tampered_after(history, *installed, folder)) return;
+  if (facts.tampered_after(history, *installed, folder)) return;
   const ReadRound* read = nullptr;
   std::set<std::string> older_names;  // files of earlier versions, left by an in-place update
   for (const ReadRound& round : rounds) {
@@ -182,10 +193,11 @@ void judge_dp(const History& history, const std::vector<ReadRound>& rounds,
 
 void check_dp_content(const History& history, Violations& violations) {
   if (!history.traced) return;
+  const TraceFacts facts(history);
   for (const auto& [package, source] : history.sources) {
     const std::vector<ReadRound> rounds = read_rounds(history, package);
     for (const model::DistributionPointDefinition& dp : history.run->distribution_points) {
-      judge_dp(history, rounds, package, dp.name, violations);
+      judge_dp(history, facts, rounds, package, dp.name, violations);
     }
   }
 }

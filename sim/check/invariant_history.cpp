@@ -61,6 +61,10 @@ void read_passes(History& history) {
   const auto& records = history.records();
   for (size_t index = 0; index < records.size(); ++index) {
     const TraceRecord& record = records[index];
+    if (is_manager(record) && (record.event == "log_line" || record.event == "status_message" ||
+                               record.event == "retry_scheduled")) {
+      history.unit_records.push_back(index);
+    }
     if (is_event(record, kManagerActorName, "pass_start")) {
       const std::string_view package = text_field(record, "package");
       running[std::string(package)] = history.passes.size();
@@ -76,6 +80,7 @@ void read_passes(History& history) {
       running.erase(found);
     } else if (is_event(record, "world", "crash")) {
       history.crashes.push_back(index);
+      history.unit_records.push_back(index);
       for (const auto& [package, pass] : running) {
         history.passes[pass].end_record = index;
         history.passes[pass].end_us = record.t_us;
@@ -123,7 +128,7 @@ RetryUnit package_unit(const History& history, std::string_view package) {
   const std::string pulled_forward_text = fmt::format("retrying package {} now", package);
   size_t pass_cursor = 0;
   std::optional<size_t> current_attempt;
-  for (size_t index = 0; index < records.size(); ++index) {
+  for (const size_t index : history.unit_records) {
     const TraceRecord& record = records[index];
     while (pass_cursor < history.passes.size() &&
            history.passes[pass_cursor].start_record <= index) {
@@ -177,7 +182,7 @@ RetryUnit dp_unit(const History& history, std::string_view package, std::string_
   const std::string error_text =
       fmt::format("Cannot copy package {} to distribution point {}.", package, share);
   std::optional<size_t> open;  // the attempt without an outcome yet
-  for (size_t index = 0; index < records.size(); ++index) {
+  for (const size_t index : history.unit_records) {
     const TraceRecord& record = records[index];
     const std::string_view text =
         is_manager(record) ? text_field(record, "text") : std::string_view();

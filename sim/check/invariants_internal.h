@@ -96,6 +96,9 @@ struct History {
   bool traced = false;                                      // the trace is enabled and complete
   std::map<std::string, std::string, std::less<>> sources;  // package -> source folder
   std::vector<size_t> notifications;                        // record indices
+  // The records a retry unit's attempts are read from: the manager's log lines, status messages
+  // and scheduled retries, and crashes, in trace order.
+  std::vector<size_t> unit_records;
   std::vector<PassSpan> passes;
   std::vector<size_t> crashes;
   std::vector<size_t> restarts;
