@@ -121,6 +121,27 @@ void append_civil_time(std::string& out, const CivilTime& time) {
 
 }  // namespace
 
+std::string month_day_year_text(const CivilTime& time) {
+  if (time.year < 0) {
+    return fmt::format("{:02}/{:02}/{:04} {:02}:{:02}:{:02}", time.month, time.day, time.year,
+                       time.hour, time.minute, time.second);
+  }
+  std::string out;
+  out.reserve(19);
+  append_decimal(out, time.month, 2);
+  out.push_back('/');
+  append_decimal(out, time.day, 2);
+  out.push_back('/');
+  append_decimal(out, static_cast<uint64_t>(time.year), 4);
+  out.push_back(' ');
+  append_decimal(out, time.hour, 2);
+  out.push_back(':');
+  append_decimal(out, time.minute, 2);
+  out.push_back(':');
+  append_decimal(out, time.second, 2);
+  return out;
+}
+
 CivilTime local_time(const SiteClock& clock, TimeUs t_us) { return civil_at(clock, t_us); }
 
 CivilTime utc_time(const SiteClock& clock, TimeUs t_us) {

@@ -29,6 +29,8 @@ struct CivilTime {
 [[nodiscard]] CivilTime local_time(const SiteClock& clock, TimeUs t_us);
 // UTC at virtual time t_us (local + bias).
 [[nodiscard]] CivilTime utc_time(const SiteClock& clock, TimeUs t_us);
+// "MM/DD/YYYY HH:MM:SS", as the manager writes a next retry time in its log and status messages.
+[[nodiscard]] std::string month_day_year_text(const CivilTime& time);
 
 enum class LogSeverity { info, warning, error };
 

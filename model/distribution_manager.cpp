@@ -185,9 +185,7 @@ TimeUs DistributionManager::transfer_time_us(uint64_t size_bytes, uint64_t bytes
 }
 
 std::string DistributionManager::local_time_text(TimeUs t_us) const {
-  const CivilTime local = local_time(config_.clock, t_us);
-  return fmt::format("{:02}/{:02}/{:04} {:02}:{:02}:{:02}", local.month, local.day, local.year,
-                     local.hour, local.minute, local.second);
+  return month_day_year_text(local_time(config_.clock, t_us));
 }
 
 std::string DistributionManager::retry_count_text() const {

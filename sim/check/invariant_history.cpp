@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "model/assert.h"
 #include "model/status_message.h"
@@ -12,9 +13,16 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
+// Keys and event names are string literals, usually the very same bytes as the caller's: equal
+// pointers answer without comparing the text.
+bool same_literal(std::string_view left, std::string_view right) {
+  return left.size() == right.size() &&
+         (left.data() == right.data() || std::memcmp(left.data(), right.data(), left.size()) == 0);
+}
+
 const TraceValue* find_field(const TraceRecord& record, std::string_view key) {
   for (const TraceField& field : record.fields) {
-    if (field.key == key) return &field.value;
+    if (same_literal(field.key, key)) return &field.value;
   }
   return nullptr;
 }
@@ -293,7 +301,7 @@ TraceList list_field(const TraceRecord& record, std::string_view key) {
 bool is_manager(const TraceRecord& record) { return record.actor == kManagerActorName; }
 
 bool is_event(const TraceRecord& record, std::string_view actor, std::string_view event) {
-  return record.event == event && record.actor == actor;
+  return same_literal(record.event, event) && record.actor == actor;
 }
 
 bool is_status(const TraceRecord& record, uint32_t id, std::string_view package) {

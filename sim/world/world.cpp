@@ -118,6 +118,9 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void record(std::string_view event, const TraceArgs& fields) {
     result_.trace.add(kernel_.now(), kManagerActor, event, fields);
   }
+  void record(std::string_view event, std::initializer_list<TraceArg> fields) {
+    result_.trace.add(kernel_.now(), kManagerActor, event, fields);
+  }
 
   const Scenario& scenario_;
   RunResult& result_;
