@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "model/assert.h"
+
 namespace distsim::model {
 namespace {
 
@@ -50,12 +52,16 @@ std::optional<uint32_t> lookup(const Table& table, std::string_view name) {
 }
 
 template <typename Table>
-std::vector<std::string> names_of(const Table& table, uint32_t bits) {
-  std::vector<std::string> names;
+MaskNames names_of(const Table& table, uint32_t bits) {
+  MaskNames names;
   for (const NamedBit& row : table) {
-    if (row.primary && (bits & row.bits) == row.bits) names.emplace_back(row.name);
+    if (row.primary && (bits & row.bits) == row.bits) names.push_back(row.name);
   }
   return names;
+}
+
+std::vector<std::string> strings_of(const MaskNames& names) {
+  return {names.span().begin(), names.span().end()};
 }
 
 }  // namespace
@@ -68,10 +74,21 @@ std::optional<uint32_t> share_flag_from_name(std::string_view name) {
   return lookup(kShareNames, name);
 }
 
-std::vector<std::string> access_names(AccessMask access) {
-  return names_of(kAccessNames, access.bits);
+void MaskNames::push_back(std::string_view name) {
+  DISTSIM_ASSERT(size_ < kNamesMax);
+  names_[size_++] = name;
 }
 
-std::vector<std::string> share_names(ShareMode share) { return names_of(kShareNames, share.bits); }
+MaskNames access_name_views(AccessMask access) { return names_of(kAccessNames, access.bits); }
+
+MaskNames share_name_views(ShareMode share) { return names_of(kShareNames, share.bits); }
+
+std::vector<std::string> access_names(AccessMask access) {
+  return strings_of(access_name_views(access));
+}
+
+std::vector<std::string> share_names(ShareMode share) {
+  return strings_of(share_name_views(share));
+}
 
 }  // namespace distsim::model

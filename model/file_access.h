@@ -2,8 +2,11 @@
 // share mode can never be swapped at a call site), with their winerror.h/winnt.h names.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,5 +64,20 @@ struct ShareMode {
 // in place of its primary name. An empty mask gives an empty list.
 [[nodiscard]] std::vector<std::string> access_names(AccessMask access);
 [[nodiscard]] std::vector<std::string> share_names(ShareMode share);
+
+// The same names as views of static text, in a fixed array (no allocation: every traced open
+// writes them).
+class MaskNames {
+ public:
+  static constexpr size_t kNamesMax = 16;  // the primary access names; shares have three
+  void push_back(std::string_view name);
+  [[nodiscard]] std::span<const std::string_view> span() const { return {names_.data(), size_}; }
+
+ private:
+  std::array<std::string_view, kNamesMax> names_{};
+  size_t size_ = 0;
+};
+[[nodiscard]] MaskNames access_name_views(AccessMask access);
+[[nodiscard]] MaskNames share_name_views(ShareMode share);
 
 }  // namespace distsim::model

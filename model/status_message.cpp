@@ -74,18 +74,19 @@ std::string apply_template(std::string_view text_template,
                            const std::vector<std::string>& insertions) {
   std::string text;
   text.reserve(text_template.size() + 64);
-  for (size_t index = 0; index < text_template.size(); ++index) {
-    const char c = text_template[index];
-    const bool placeholder = c == '%' && index + 1 < text_template.size() &&
-                             text_template[index + 1] >= '1' && text_template[index + 1] <= '9';
-    if (!placeholder) {
-      text.push_back(c);
-      continue;
-    }
-    const auto insertion_index = static_cast<size_t>(text_template[index + 1] - '1');
+  size_t copied = 0;  // text_template[0, copied) is in `text`
+  for (size_t percent = text_template.find('%'); percent != std::string_view::npos;
+       percent = text_template.find('%', percent + 1)) {
+    const bool placeholder = percent + 1 < text_template.size() &&
+                             text_template[percent + 1] >= '1' && text_template[percent + 1] <= '9';
+    if (!placeholder) continue;
+    text.append(text_template.substr(copied, percent - copied));
+    const auto insertion_index = static_cast<size_t>(text_template[percent + 1] - '1');
     if (insertion_index < insertions.size()) text += insertions[insertion_index];
-    ++index;
+    copied = percent + 2;
+    ++percent;
   }
+  text.append(text_template.substr(copied));
   return text;
 }
 

@@ -135,8 +135,9 @@ void classify_files(const History& history, std::set<std::string_view>& classes)
       const std::string folder = history.dp_folder(status.id, dp.name);
       for (const auto& [path, content] : history.run->final_files) {
         if (!invariant_detail::path_below(path, folder)) continue;
-        const std::string relative = invariant_detail::relative_below(path, folder);
-        if (relative.find('\\') != std::string::npos) classes.insert(kClassNestedInstalled);
+        // A separator after the folder's own: the file lies in a subfolder.
+        if (path.find('\\', folder.size() + 1) != std::string::npos)
+          classes.insert(kClassNestedInstalled);
       }
     }
   }

@@ -244,8 +244,10 @@ TraceValue Trace::store_value(const TraceArgValue& value) {
       return store_text(*std::get_if<std::string>(&value));
     case 4:
       return store_list(*std::get_if<std::vector<std::string>>(&value));
-    default:
+    case 5:
       return store_list(*std::get_if<std::span<const std::string>>(&value));
+    default:
+      return store_list(*std::get_if<std::span<const std::string_view>>(&value));
   }
 }
 

@@ -57,8 +57,9 @@ struct TraceRecord {
 
 // A value as a caller hands it to Trace::add: views of text that outlives the call, or text the
 // argument owns (a string computed for the record). Trace::add copies either kind.
-using TraceArgValue = std::variant<int64_t, bool, std::string_view, std::string,
-                                   std::vector<std::string>, std::span<const std::string>>;
+using TraceArgValue =
+    std::variant<int64_t, bool, std::string_view, std::string, std::vector<std::string>,
+                 std::span<const std::string>, std::span<const std::string_view>>;
 
 struct TraceArg {
   std::string_view key;  // always a string literal

@@ -1,6 +1,7 @@
 // Trace fields of VFS operations (tools/cli/README.md lists them per event).
 #include "sim/world/vfs_trace.h"
 
+#include <array>
 #include <string>
 
 #include "model/win32_error.h"
@@ -22,11 +23,14 @@ void add_content(const VirtualFileSystem& vfs, HandleId handle, TraceArgs& field
   fields.push_back({"version", static_cast<int64_t>(content->content_version)});
 }
 
-void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs, TraceArgs& fields) {
+// `names` holds the access and share names an open's fields point to.
+void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
+                          std::array<model::MaskNames, 2>& names, TraceArgs& fields) {
   switch (event.operation) {
     case VfsOperation::open:
-      fields.push_back({"access", model::access_names(event.access)});
-      fields.push_back({"share", model::share_names(event.share)});
+      names = {model::access_name_views(event.access), model::share_name_views(event.share)};
+      fields.push_back({"access", names[0].span()});
+      fields.push_back({"share", names[1].span()});
       if (event.delete_on_close) fields.push_back({"delete_on_close", true});
       add_result(event, fields);
       if (event.result == Win32Error::ok)
@@ -70,14 +74,15 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs, T
 
 }  // namespace
 
-TraceArgs vfs_trace_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
-                           const ActorKinds& actor_kinds) {
+void add_vfs_trace_record(Trace& trace, const VfsEvent& event, const VirtualFileSystem& vfs,
+                          const ActorKinds& actor_kinds) {
+  std::array<model::MaskNames, 2> names;
   TraceArgs fields{{"path", std::string_view(event.path)}};
-  add_operation_fields(event, vfs, fields);
+  add_operation_fields(event, vfs, names, fields);
   if (event.result != Win32Error::ok && !vfs.last_blame().empty()) {
     fields.push_back({"blame", culprit_trace_texts(actor_kinds.culprits(vfs, vfs.last_blame()))});
   }
-  return fields;
+  trace.add(event.t_us, vfs.actor_name(event.actor), vfs_operation_name(event.operation), fields);
 }
 
 }  // namespace distsim::sim

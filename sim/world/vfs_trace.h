@@ -9,9 +9,9 @@
 
 namespace distsim::sim {
 
-// The fields of `event`'s record, read right after the operation (a read's or write's content
-// is the file's as the operation left it).
-[[nodiscard]] TraceArgs vfs_trace_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
-                                         const ActorKinds& actor_kinds);
+// Adds `event`'s record to the trace, with fields read right after the operation (a read's or
+// write's content is the file's as the operation left it).
+void add_vfs_trace_record(Trace& trace, const VfsEvent& event, const VirtualFileSystem& vfs,
+                          const ActorKinds& actor_kinds);
 
 }  // namespace distsim::sim

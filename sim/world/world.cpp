@@ -469,8 +469,7 @@ void World::on_vfs_event(const VfsEvent& event) {
 
 void World::trace_vfs_event(const VfsEvent& event) {
   if (!result_.trace.enabled()) return;
-  result_.trace.add(event.t_us, vfs_.actor_name(event.actor), vfs_operation_name(event.operation),
-                    vfs_trace_fields(event, vfs_, actor_kinds_));
+  add_vfs_trace_record(result_.trace, event, vfs_, actor_kinds_);
 }
 
 }  // namespace
