@@ -4,7 +4,8 @@
 # the peers (the hold model on a bare binary heap and on SimPy) at 16 and 1,024 pending events,
 # then distsim_bench (kernel, VFS, whole runs, small worlds, tracing; 3 repetitions each; its
 # summary gives distsim's figures as ratios of the peers') and distsim_sitescale once per size in
-# its own process, and prints every figure with its target. Not part of ctest.
+# its own process, then `distsim explore` campaigns on one and two threads, and prints every
+# figure with its target. Not part of ctest.
 # Usage: tools/bench.sh [--quick] [--no-build]
 #   --quick: 1 repetition, shorter runs, no 10,000-package runs
 #   --no-build: run what build/release holds (built beforehand, e.g. by a serialised build)
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 repetitions=3
 min_time=0.5
 sizes=(100 1000 10000)
+explore_seeds=100000
 peer_events_heap=20000000
 peer_events_simpy=300000
 build=yes
@@ -23,6 +25,7 @@ for arg in "$@"; do
       repetitions=1
       min_time=0.1
       sizes=(100 1000)
+      explore_seeds=20000
       peer_events_heap=5000000
       peer_events_simpy=100000
       ;;
@@ -50,7 +53,8 @@ echo "SimPy: $(dpkg-query -W -f='${Version}' python3-simpy 2>/dev/null || echo m
 
 results=$(mktemp)
 peers=$(mktemp)
-trap 'rm -f "$results" "$peers"' EXIT
+explore_out=$(mktemp -d)
+trap 'rm -rf "$results" "$peers" "$explore_out"' EXIT
 
 # The peers, each in its own process, before distsim_bench reads their lines (--peers).
 echo
@@ -122,3 +126,28 @@ awk '
     last_n[series] = n; last_wall[series] = wall; last_mb[series] = mb
   }
 ' "$results"
+
+# A whole campaign as a user runs it: generation, traced runs, the checkers, the classification,
+# and every 16th world run again and loaded back from YAML. Wall and CPU time of the process.
+explore_run() {
+  local jobs=$1 timing
+  timing=$({ TIMEFORMAT='%R %U %S'; time build/release/tools/distsim explore \
+    --seeds "$explore_seeds" --jobs "$jobs" --out "$explore_out" >/dev/null 2>&1; } 2>&1) || true
+  echo "$jobs $timing"
+}
+echo
+echo "=== distsim explore --seeds $explore_seeds (targets: 10,000 worlds/s on one core; --jobs 2 at least 1.8x; a million seeds with --jobs 2 in under 2 minutes) ==="
+explore_one=$(explore_run 1)
+explore_two=$(explore_run 2)
+echo "$explore_one
+$explore_two" | awk -v seeds="$explore_seeds" '
+  { jobs[NR] = $1; wall[NR] = $2; cpu[NR] = $3 + $4 }
+  END {
+    one = seeds / wall[1]; two = seeds / wall[2]
+    printf "  --jobs 1: %6.2f s wall, %6.2f s CPU: %6.0f worlds/s (%.0f per CPU second, %.0f us per world) [%s]\n",
+           wall[1], cpu[1], one, seeds / cpu[1], 1e6 * cpu[1] / seeds, one >= 10000 ? "PASS" : "MISS"
+    printf "  --jobs 2: %6.2f s wall, %6.2f s CPU: %6.0f worlds/s, %.2fx --jobs 1 [%s]\n",
+           wall[2], cpu[2], two, two / one, two / one >= 1.8 ? "PASS" : "MISS"
+    printf "  a million seeds with --jobs 2 at this rate: %.0f s [%s]\n", 1e6 / two,
+           1e6 / two < 120 ? "PASS" : "MISS"
+  }'
