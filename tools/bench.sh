@@ -145,9 +145,9 @@ $explore_two" | awk -v seeds="$explore_seeds" '
   END {
     one = seeds / wall[1]; two = seeds / wall[2]
     printf "  --jobs 1: %6.2f s wall, %6.2f s CPU: %6.0f worlds/s (%.0f per CPU second, %.0f us per world) [%s]\n",
-           wall[1], cpu[1], one, seeds / cpu[1], 1e6 * cpu[1] / seeds, one >= 10000 ? "PASS" : "MISS"
+           wall[1], cpu[1], one, seeds / cpu[1], 1e6 * cpu[1] / seeds, (one >= 10000 ? "PASS" : "MISS")
     printf "  --jobs 2: %6.2f s wall, %6.2f s CPU: %6.0f worlds/s, %.2fx --jobs 1 [%s]\n",
-           wall[2], cpu[2], two, two / one, two / one >= 1.8 ? "PASS" : "MISS"
+           wall[2], cpu[2], two, two / one, (two / one >= 1.8 ? "PASS" : "MISS")
     printf "  a million seeds with --jobs 2 at this rate: %.0f s [%s]\n", 1e6 / two,
-           1e6 / two < 120 ? "PASS" : "MISS"
+           (1e6 / two < 120 ? "PASS" : "MISS")
   }'

@@ -1,0 +1,101 @@
+// The trace's storage (sim/core/trace.cpp): a record keeps every text its caller handed over only
+// for the call, across chunk boundaries and for texts larger than a chunk, and a copied or moved
+// trace keeps its records after the original is gone.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/trace.h"
+
+namespace distsim::sim {
+namespace {
+
+// A text that differs per index, so a record that points at another's bytes is caught.
+std::string text_for(size_t index) { return "C:\\SOURCE\\file-" + std::to_string(index) + ".dat"; }
+
+// Adds `count` records whose texts live only during each call.
+void add_records(Trace& trace, size_t count) {
+  for (size_t index = 0; index < count; ++index) {
+    const std::vector<std::string> list{text_for(index), "second", std::string(index % 7, 'x')};
+    trace.add(static_cast<model::TimeUs>(index), "holder-" + std::to_string(index % 5), "open",
+              {{"path", text_for(index)},
+               {"view", std::string_view("a view of a literal")},
+               {"handle", static_cast<int64_t>(index)},
+               {"ok", index % 2 == 0},
+               {"list", list},
+               {"span", std::span<const std::string>(list)}});
+  }
+}
+
+void check_records(const Trace& trace, size_t count) {
+  REQUIRE(trace.records().size() == count);
+  for (size_t index = 0; index < count; ++index) {
+    const TraceRecord& record = trace.records()[index];
+    REQUIRE(record.actor == "holder-" + std::to_string(index % 5));
+    REQUIRE(record.fields.size() == 6);
+    REQUIRE(std::get<std::string_view>(record.fields[0].value) == text_for(index));
+    REQUIRE(std::get<std::string_view>(record.fields[1].value) == "a view of a literal");
+    REQUIRE(std::get<int64_t>(record.fields[2].value) == static_cast<int64_t>(index));
+    REQUIRE(std::get<bool>(record.fields[3].value) == (index % 2 == 0));
+    for (const size_t list_field : {size_t{4}, size_t{5}}) {
+      const TraceList& list = std::get<TraceList>(record.fields[list_field].value);
+      REQUIRE(list.size() == 3);
+      REQUIRE(list[0] == text_for(index));
+      REQUIRE(list[1] == "second");
+      REQUIRE(list[2] == std::string(index % 7, 'x'));
+    }
+  }
+}
+
+TEST_CASE("records keep the texts their callers owned only for the call, across many chunks",
+          "[trace]") {
+  Trace trace(true);
+  // 20,000 records of six fields: several chunks of fields, texts and list items each.
+  add_records(trace, 20'000);
+  check_records(trace, 20'000);
+}
+
+TEST_CASE("a text larger than a chunk is kept whole, and the records around it too", "[trace]") {
+  Trace trace(true);
+  add_records(trace, 10);
+  const std::string large(300'000, 'L');
+  trace.add(10, "world", "large", {{"text", large}});
+  trace.add(11, "world", "after", {{"text", std::string("after the large text")}});
+  REQUIRE(trace.records().size() == 12);
+  for (size_t index = 0; index < 10; ++index) {
+    REQUIRE(std::get<std::string_view>(trace.records()[index].fields[0].value) == text_for(index));
+  }
+  CHECK(std::get<std::string_view>(trace.records()[10].fields[0].value) == large);
+  CHECK(std::get<std::string_view>(trace.records()[11].fields[0].value) == "after the large text");
+}
+
+TEST_CASE("a copied trace keeps its records and its JSON Lines after the original is gone",
+          "[trace]") {
+  auto original = std::make_unique<Trace>(true);
+  add_records(*original, 5'000);
+  const std::string jsonl = trace_to_jsonl(*original, {"copy", 1, "test"});
+  const Trace copy(*original);
+  Trace assigned(false);
+  assigned = *original;
+  Trace moved(std::move(*original));
+  original.reset();
+  check_records(copy, 5'000);
+  check_records(assigned, 5'000);
+  check_records(moved, 5'000);
+  CHECK(trace_to_jsonl(copy, {"copy", 1, "test"}) == jsonl);
+  CHECK(trace_to_jsonl(moved, {"copy", 1, "test"}) == jsonl);
+  CHECK(assigned.enabled());
+}
+
+TEST_CASE("a disabled trace keeps nothing", "[trace]") {
+  Trace trace(false);
+  add_records(trace, 100);
+  CHECK(trace.records().empty());
+}
+
+}  // namespace
+}  // namespace distsim::sim
