@@ -255,8 +255,15 @@ std::vector<HandleId> VirtualFileSystem::open_handles_of(ActorId actor) const {
 }
 
 std::vector<std::string> VirtualFileSystem::files_under(const std::string& path) const {
+  std::vector<std::string> names;
+  for (auto& [name, content] : files_with_content_under(path)) names.push_back(std::move(name));
+  return names;
+}
+
+std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_content_under(
+    const std::string& path) const {
   const State& state = *state_;
-  std::vector<std::string> files;
+  std::vector<std::pair<std::string, FileContent>> files;
   const NodeId top = state.find_node(path);
   if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return files;
   std::vector<NodeId> stack{top};
@@ -265,15 +272,15 @@ std::vector<std::string> VirtualFileSystem::files_under(const std::string& path)
     stack.pop_back();
     for (const auto& [key, child] : state.nodes_[at].children) {
       if (state.nodes_[child].kind == NodeKind::file) {
-        files.push_back(state.node_display(child));
+        files.emplace_back(state.node_display(child), state.nodes_[child].content);
       } else {
         stack.push_back(child);
       }
     }
     DISTSIM_ASSERT(stack.size() <= state.node_count_);
   }
-  std::sort(files.begin(), files.end(), [](const std::string& left, const std::string& right) {
-    return less_case_insensitive(left, right);
+  std::sort(files.begin(), files.end(), [](const auto& left, const auto& right) {
+    return less_case_insensitive(left.first, right.first);
   });
   return files;
 }

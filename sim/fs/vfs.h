@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/file_access.h"
@@ -190,6 +191,9 @@ class VirtualFileSystem {
   [[nodiscard]] std::vector<HandleId> open_handles_of(ActorId actor) const;
   // Files under a directory, recursively, as full display paths sorted case-insensitively.
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;
+  // The same files with their content, in the same order.
+  [[nodiscard]] std::vector<std::pair<std::string, FileContent>> files_with_content_under(
+      const std::string& path) const;
   [[nodiscard]] std::optional<std::string> handle_path(HandleId handle) const;
   // The content of the file an open handle refers to (nullopt: no such handle, or a directory).
   [[nodiscard]] std::optional<FileContent> handle_content(HandleId handle) const;

@@ -18,15 +18,40 @@ std::vector<OpenHandleRecord> open_handle_table(const VirtualFileSystem& vfs,
   return table;
 }
 
+namespace {
+
+// Whether two roots may share files: one is the other, or lies below it. Roots that do not parse
+// hold no files.
+bool roots_overlap(const std::vector<std::string>& roots) {
+  std::vector<std::string> keys;
+  for (const std::string& root : roots) {
+    const auto parsed = parse_windows_path(root);
+    if (parsed.ok()) keys.push_back(parsed.value().key());
+  }
+  const auto below_or_same = [](const std::string& path, const std::string& folder) {
+    if (path.size() < folder.size() || path.compare(0, folder.size(), folder) != 0) return false;
+    return path.size() == folder.size() || folder.back() == '\\' || path[folder.size()] == '\\';
+  };
+  for (size_t left = 0; left < keys.size(); ++left) {
+    for (size_t right = 0; right < keys.size(); ++right) {
+      if (left != right && below_or_same(keys[left], keys[right])) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<FinalFile> files_below(const VirtualFileSystem& vfs,
                                    const std::vector<std::string>& roots) {
   std::vector<FinalFile> files;
-  std::set<std::string> seen;  // upper-cased paths
+  // Disjoint roots (the usual case) cannot list a file twice: no need to remember each path.
+  const bool overlap = roots_overlap(roots);
+  std::set<std::string> seen;  // upper-cased paths, when roots overlap
   for (const std::string& root : roots) {
-    for (const std::string& path : vfs.files_under(root)) {
-      if (!seen.insert(upper_ascii(path)).second) continue;
-      const auto content = vfs.file_content(path);
-      if (content) files.emplace_back(path, *content);
+    for (auto& file : vfs.files_with_content_under(root)) {
+      if (overlap && !seen.insert(upper_ascii(file.first)).second) continue;
+      files.push_back(std::move(file));
     }
   }
   return files;
