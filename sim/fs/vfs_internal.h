@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,34 @@ struct ByteLock {
   bool exclusive = false;
 };
 
+// A file's byte-range locks. Most files never have one, so the list costs one pointer until the
+// first lock (at a million nodes, 16 bytes each is 16 MB).
+class LockList {
+ public:
+  using iterator = std::vector<ByteLock>::iterator;
+  using const_iterator = std::vector<ByteLock>::const_iterator;
+  [[nodiscard]] iterator begin() { return locks_ ? locks_->begin() : iterator(); }
+  [[nodiscard]] iterator end() { return locks_ ? locks_->end() : iterator(); }
+  [[nodiscard]] const_iterator begin() const {
+    return locks_ ? locks_->cbegin() : const_iterator();
+  }
+  [[nodiscard]] const_iterator end() const { return locks_ ? locks_->cend() : const_iterator(); }
+  [[nodiscard]] size_t size() const { return locks_ ? locks_->size() : 0; }
+  void push_back(const ByteLock& lock) {
+    if (!locks_) locks_ = std::make_unique<std::vector<ByteLock>>();
+    locks_->push_back(lock);
+  }
+  void erase(iterator at) { locks_->erase(at); }
+  template <typename Predicate>
+  void erase_if(Predicate predicate) {
+    if (locks_) std::erase_if(*locks_, predicate);
+  }
+  void clear() { locks_.reset(); }
+
+ private:
+  std::unique_ptr<std::vector<ByteLock>> locks_;
+};
+
 struct Node {
   std::string name;          // final component as created; empty for a volume root
   NameId name_id = kNoName;  // the folded name in State::names_; kNoName for a root
@@ -66,8 +95,7 @@ struct Node {
   FileContent content;
   std::map<std::string, NodeId, std::less<>> children;  // upper-case name -> node
   std::vector<NodeHandle> handles;
-  std::vector<ByteLock> locks;
-  std::string orphan_path;  // the display path it had when it left the namespace
+  LockList locks;
 };
 
 // The nodes, in chunks that never move once allocated: growing the store never copies nodes, so a
@@ -160,6 +188,9 @@ struct State {
   ChildIndex child_index_;
   NodeStore nodes_;
   std::vector<NodeId> free_nodes_;
+  // The display path each POSIX-deleted node had when it left the namespace (few, so kept beside
+  // the nodes rather than in each).
+  std::map<NodeId, std::string> orphan_paths_;
   uint32_t node_count_ = 0;        // live nodes, orphans included
   std::vector<Handle> handles_;    // sorted by id: ids only grow, so push_back keeps the order
   std::vector<Section> sections_;  // sorted by id, as handles_

@@ -15,7 +15,7 @@ namespace distsim::sim::vfs_internal {
 std::string State::node_display(NodeId id) const {
   const Node& node = nodes_[id];
   DISTSIM_ASSERT(node.in_use);
-  if (node.orphaned) return node.orphan_path;
+  if (node.orphaned) return orphan_paths_.at(id);
   const Volume& volume = volumes_[node.volume];
   if (node.parent == kNoNode) return volume.root.size() == 2 ? volume.root + "\\" : volume.root;
   size_t length = volume.root.size();
@@ -254,7 +254,7 @@ void State::destroy_node(NodeId id) {
   node.name.clear();
   node.name_id = kNoName;
   node.locks.clear();
-  node.orphan_path.clear();
+  if (node.orphaned) orphan_paths_.erase(id);
   node.content = FileContent{};
   node.in_use = node.delete_pending = node.orphaned = node.read_only = false;
   node.parent = kNoNode;
@@ -269,7 +269,7 @@ void State::delete_or_defer(NodeId id, bool posix) {
   if (node.handles.empty()) {
     destroy_node(id);
   } else if (posix) {
-    node.orphan_path = node_display(id);
+    orphan_paths_[id] = node_display(id);
     release_name(id);
     node.parent = kNoNode;
     node.orphaned = true;

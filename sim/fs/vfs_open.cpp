@@ -146,7 +146,7 @@ bool State::close(ActorId actor, HandleId id, std::string& display) {
                                  [id](const NodeHandle& entry) { return entry.id == id; });
   DISTSIM_ASSERT(held != node.handles.end());
   node.handles.erase(held);
-  std::erase_if(node.locks, [id](const ByteLock& lock) { return lock.owner == id; });
+  node.locks.erase_if([id](const ByteLock& lock) { return lock.owner == id; });
   // A file already deleted (pending or POSIX-orphaned) has nothing left to delete on close.
   const bool deletes = delete_on_close && !node.delete_pending && !node.orphaned;
   if (node.handles.empty() && (node.delete_pending || node.orphaned)) destroy_node(node_id);
