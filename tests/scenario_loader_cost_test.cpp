@@ -3,7 +3,6 @@
 // per file and per volume, times within the longest run, and filesystem paths the world could not
 // build. Each refusal is positioned; each accepted edge runs to its end without an internal error.
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -31,29 +30,20 @@ std::string aliased_steps(uint32_t step_count, uint32_t alias_count, std::string
   return text;
 }
 
-// The seconds `load` took (a refusal must come long before the expanded document is built).
-template <typename Load>
-double seconds_of(Load&& load) {
-  const auto start = std::chrono::steady_clock::now();
-  load();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 TEST_CASE("a long step list reused through aliases by many holders is refused while parsing",
           "[scenario_loader][limits]") {
   // Goal: 1,000 holders aliasing one 10,000-step list took 46 s and 1.6 GB; 10,000 of them
   // exhausted memory. Method: both files; each gives one error naming kYamlExpandedNodesMax at
-  // the alias that passes it, in a fraction of the time expanding would take.
+  // the alias that passes it, so the document was never expanded (the time and memory this takes
+  // are measured in tools/bench/README.md, "Worst case at the loader's limits").
   for (const uint32_t holders : {1'000U, 10'000U}) {
     const std::string text =
         aliased_steps(5'000, holders, "{at: 1s, open: 'C:\\a', as: h}\n      - {close: h}");
-    Errors errors;
-    const double seconds = seconds_of([&] { errors = errors_of(text); });
+    const Errors errors = errors_of(text);
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].find(": too many YAML values after alias expansion: ") != std::string::npos);
     CHECK(errors[0].find(" > 4,000,000 (kYamlExpandedNodesMax)") != std::string::npos);
     CHECK(errors[0].rfind("t.yaml:100", 0) == 0);  // an alias line after the 10,005 of the list
-    CHECK(seconds < 10.0);
   }
 }
 
@@ -170,11 +160,13 @@ TEST_CASE("a tree whose file names would pass kPathLengthMax is refused", "[scen
                        "path may have at most 32753 characters") != std::string::npos);
 }
 
-TEST_CASE("deep filesystem paths are checked in time linear in their length",
+TEST_CASE("deep filesystem paths sharing a long prefix are all checked against each other",
           "[scenario_loader][limits]") {
   // Goal: checking each ancestor of a 16,000-component path took minutes for a 16 MB file.
   // Method: 200 directories of 16,000 components sharing their first 15,999, one file among
-  // them and one more entry below it; loading must take seconds and find that entry.
+  // them and one more entry below it; loading finds that entry. The time it takes is measured
+  // in tools/bench/README.md ("Worst case at the loader's limits"), not asserted here: wall time
+  // on shared machines would make a flaky test.
   std::string deep = "C:";
   for (int index = 0; index < 15'999; ++index) deep += "\\a";
   std::string text = "version: 1\nname: t\nfilesystem:\n  - file: '" + deep + "\\f'\n";
@@ -182,12 +174,10 @@ TEST_CASE("deep filesystem paths are checked in time linear in their length",
     text += "  - dir: '" + deep + "\\" + std::to_string(index) + "'\n";
   }
   text += "  - dir: '" + deep + "\\f\\x'\n";
-  Errors errors;
-  const double seconds = seconds_of([&] { errors = errors_of(text); });
+  const Errors errors = errors_of(text);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].rfind("t.yaml:205:5: '", 0) == 0);
   CHECK(errors[0].find("\\f\\x' is below '") != std::string::npos);
-  CHECK(seconds < 10.0);
 }
 
 TEST_CASE("the directories deep paths create count toward kFilesystemNodesMax",
