@@ -98,6 +98,15 @@ void append_decimal(std::string& out, uint64_t value, size_t width = 0) {
   while (count > 0) out.push_back(digits[--count]);
 }
 
+// "08:00:00".
+void append_hours_minutes_seconds(std::string& out, const CivilTime& time) {
+  append_decimal(out, time.hour, 2);
+  out.push_back(':');
+  append_decimal(out, time.minute, 2);
+  out.push_back(':');
+  append_decimal(out, time.second, 2);
+}
+
 // "Thu Nov 16 08:00:00.000 2000", the GMTDATE of a STATMSG line.
 void append_civil_time(std::string& out, const CivilTime& time) {
   out.append(weekday_name(time));
@@ -106,11 +115,7 @@ void append_civil_time(std::string& out, const CivilTime& time) {
   out.push_back(' ');
   append_decimal(out, time.day, 2);
   out.push_back(' ');
-  append_decimal(out, time.hour, 2);
-  out.push_back(':');
-  append_decimal(out, time.minute, 2);
-  out.push_back(':');
-  append_decimal(out, time.second, 2);
+  append_hours_minutes_seconds(out, time);
   out.push_back('.');
   append_decimal(out, time.millisecond, 3);
   out.push_back(' ');
@@ -134,11 +139,7 @@ std::string month_day_year_text(const CivilTime& time) {
   out.push_back('/');
   append_decimal(out, static_cast<uint64_t>(time.year), 4);
   out.push_back(' ');
-  append_decimal(out, time.hour, 2);
-  out.push_back(':');
-  append_decimal(out, time.minute, 2);
-  out.push_back(':');
-  append_decimal(out, time.second, 2);
+  append_hours_minutes_seconds(out, time);
   return out;
 }
 
