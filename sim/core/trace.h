@@ -75,7 +75,6 @@ class TraceArgs {
   TraceArgs(std::initializer_list<TraceArg> args);
   void push_back(TraceArg arg);
   [[nodiscard]] std::span<const TraceArg> span() const { return {args_.data(), size_}; }
-  [[nodiscard]] size_t size() const { return size_; }
 
  private:
   std::array<TraceArg, kFieldsMax> args_;
