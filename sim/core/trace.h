@@ -67,7 +67,7 @@ struct TraceArg {
 };
 
 // The fields of one record being put together, on the stack: a record has at most
-// kFieldsMax fields (the largest the world writes has nine).
+// kFieldsMax fields (the largest the world writes, a refused open, has eight).
 class TraceArgs {
  public:
   static constexpr size_t kFieldsMax = 12;
