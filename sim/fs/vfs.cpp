@@ -162,29 +162,34 @@ Win32Error VirtualFileSystem::set_volume_capacity(const std::string& root,
 }
 
 Win32Error VirtualFileSystem::make_directories(const std::string& text) {
-  WindowsPath path;
+  State& state = *state_;
+  const vfs_internal::PathCache::Entry& resolved = state.path_cache_.lookup(text, state.names_);
   uint32_t volume = kNoVolume;
   NodeId directory = kNoNode;
-  Win32Error error = parse_windows_path_into(text, path);
-  if (error == Win32Error::ok) error = state_->volume_for(path, volume);
+  Win32Error error = resolved.error;
+  if (error == Win32Error::ok) error = state.volume_for(resolved.path, volume);
   if (error != Win32Error::ok) return error;
-  return state_->ensure_directories(path, path.components.size(), volume, directory);
+  return state.ensure_directories(resolved, resolved.path.components.size(), volume, directory);
 }
 
 Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent content,
                                         bool read_only) {
   State& state = *state_;
-  WindowsPath path;
+  const vfs_internal::PathCache::Entry& resolved = state.path_cache_.lookup(text, state.names_);
+  const WindowsPath& path = resolved.path;
   uint32_t volume = kNoVolume;
   NodeId parent = kNoNode;
-  Win32Error error = parse_windows_path_into(text, path);
+  Win32Error error = resolved.error;
   if (error == Win32Error::ok && path.is_root()) error = Win32Error::access_denied;
   if (error == Win32Error::ok) error = state.volume_for(path, volume);
   if (error == Win32Error::ok) {
-    error = state.ensure_directories(path, path.components.size() - 1, volume, parent);
+    error = state.ensure_directories(resolved, path.components.size() - 1, volume, parent);
   }
   if (error != Win32Error::ok) return error;
-  const vfs_internal::Lookup lookup = state.walk(path, volume, state.scratch_key_);
+  // The directories just made may have numbered names the entry did not know: walk by the
+  // entry as it is now.
+  const vfs_internal::PathCache::Entry& current = state.path_cache_.lookup(text, state.names_);
+  const vfs_internal::Lookup lookup = state.walk(current.path, current.names, volume);
   NodeId file = lookup.node;
   if (file != kNoNode) {
     const vfs_internal::Node& node = state.nodes_[file];
@@ -194,7 +199,8 @@ Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent con
     return error;
   }
   if (content.size_bytes > free_bytes(state.volumes_[volume])) return Win32Error::disk_full;
-  error = state.create_child(parent, path.components.back(), NodeKind::file, file);
+  error = state.create_child(parent, path.components.back(), current.names.back(), NodeKind::file,
+                             file);
   if (error != Win32Error::ok) return error;
   error = state.replace_content(file, content);
   DISTSIM_ASSERT(error == Win32Error::ok);

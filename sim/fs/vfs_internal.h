@@ -18,6 +18,7 @@
 #include "model/assert.h"
 #include "sim/fs/vfs.h"
 #include "sim/fs/vfs_names.h"
+#include "sim/fs/vfs_path_cache.h"
 #include "sim/fs/windows_path.h"
 
 namespace distsim::sim::vfs_internal {
@@ -196,8 +197,10 @@ struct State {
   std::vector<Section> sections_;  // sorted by id, as handles_
   HandleId next_handle_id_ = 1;
   uint64_t next_content_version_ = 1;
-  std::vector<VfsEvent> log_;     // at most kAccessLogEntriesMax; the observer sees every event
-  WindowsPath scratch_paths_[2];  // the hot path parses into these instead of allocating
+  std::vector<VfsEvent> log_;  // at most kAccessLogEntriesMax; the observer sees every event
+  PathCache path_cache_;
+  // What the operation's resolve() calls parsed: [0] its path, [1] a rename's target.
+  const PathCache::Entry* resolved_[2] = {nullptr, nullptr};
   std::string scratch_key_;
   std::vector<BlameEntry> blame_;  // of the last actor operation; see last_blame()
 
@@ -224,10 +227,12 @@ struct State {
                                          uint32_t& out);
   // The volume of a path; a drive volume comes into existence on first use, a UNC share never.
   [[nodiscard]] Win32Error volume_for(const WindowsPath& path, uint32_t& out);
-  // Follows interned names from the volume's root; `key` is unused scratch space.
-  [[nodiscard]] Lookup walk(const WindowsPath& path, uint32_t volume, std::string& key) const;
-  // Parses `text` into scratch path `slot`, finds its volume and walks it; `display` (when
-  // recording) gets the best display form known where it stopped.
+  // Follows the components' name numbers (`names`, kNoName for a name no node has) from the
+  // volume's root.
+  [[nodiscard]] Lookup walk(const WindowsPath& path, const std::vector<NameId>& names,
+                            uint32_t volume) const;
+  // Parses `text` (through the path cache) into resolved_[slot], finds its volume and walks it;
+  // `display` (when recording) gets the best display form known where it stopped.
   [[nodiscard]] Win32Error resolve(std::string_view text, size_t slot, Lookup& lookup,
                                    std::string& display);
   // The node a query names, or kNoNode (queries never create volumes).
@@ -235,22 +240,25 @@ struct State {
 
   // --- nodes (vfs_nodes.cpp)
   [[nodiscard]] Win32Error allocate_node(NodeKind kind, uint32_t volume, NodeId& out);
-  [[nodiscard]] Win32Error create_child(NodeId parent, std::string_view name, NodeKind kind,
-                                        NodeId& out);
-  // Takes a node's name out of its directory (children and the child index) / puts it in.
+  // `name_id` is the number of `name` when the caller knows it (from the path cache), else
+  // kNoName.
+  [[nodiscard]] Win32Error create_child(NodeId parent, std::string_view name, NameId name_id,
+                                        NodeKind kind, NodeId& out);
+  // Takes a node's name out of its directory (children and the child index) / puts it in,
+  // numbering the name unless `name_id` already gives its number.
   void release_name(NodeId id);
-  void add_name(NodeId id);
-  // The child of `directory` whose name equals `name` case-insensitively, or kNoNode.
-  [[nodiscard]] NodeId child_named(NodeId directory, std::string_view name) const;
+  void add_name(NodeId id, NameId name_id);
+  // The child of `directory` with the name numbered `name`, or kNoNode (also for kNoName).
+  [[nodiscard]] NodeId child_numbered(NodeId directory, NameId name) const;
   void destroy_node(NodeId id);
   // DeleteFile / RemoveDirectory after their checks passed: gone now if nobody has it open,
   // else POSIX-orphaned (files, with posix_delete) or delete-pending until the last close.
   void delete_or_defer(NodeId id, bool posix);
-  void move_node(NodeId id, NodeId new_parent, std::string_view name);
+  void move_node(NodeId id, NodeId new_parent, std::string_view name, NameId name_id);
   // Replaces a file's content, charging the volume for growth; ERROR_DISK_FULL changes nothing.
   [[nodiscard]] Win32Error replace_content(NodeId id, const FileContent& content);
-  // Creates the first `count` components of `path` as directories where missing.
-  [[nodiscard]] Win32Error ensure_directories(const WindowsPath& path, size_t count,
+  // Creates the first `count` components of a resolved path as directories where missing.
+  [[nodiscard]] Win32Error ensure_directories(const PathCache::Entry& resolved, size_t count,
                                               uint32_t volume, NodeId& out);
   [[nodiscard]] bool has_open_descendant(NodeId id) const;
   [[nodiscard]] bool is_ancestor_or_self(NodeId ancestor, NodeId id) const;
@@ -331,7 +339,7 @@ struct State {
   [[nodiscard]] Win32Error check_rename_target(const Lookup& source, const Lookup& target);
   // MoveFile copies a file to another volume and deletes the source; handles stay on the source.
   [[nodiscard]] Win32Error move_file_across_volumes(NodeId id, NodeId new_parent,
-                                                    std::string_view name);
+                                                    std::string_view name, NameId name_id);
   [[nodiscard]] Win32Error list_directory(const std::string& text, std::string& display,
                                           std::vector<model::DirectoryEntry>& out);
 };

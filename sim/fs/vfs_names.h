@@ -27,6 +27,8 @@ class NameTable {
   [[nodiscard]] NameId find(std::string_view name) const;
   // The number of `name` folded, numbering it if it is new.
   [[nodiscard]] NameId intern(std::string_view name);
+  // The folded name numbered `id` (which find or intern returned).
+  [[nodiscard]] const std::string& folded(NameId id) const { return folded_[id]; }
 
  private:
   [[nodiscard]] size_t slot_of(std::string_view name, uint64_t hash) const;

@@ -131,7 +131,8 @@ Win32Error State::check_rename_target(const Lookup& source, const Lookup& target
   return Win32Error::ok;
 }
 
-Win32Error State::move_file_across_volumes(NodeId id, NodeId new_parent, std::string_view name) {
+Win32Error State::move_file_across_volumes(NodeId id, NodeId new_parent, std::string_view name,
+                                           NameId name_id) {
   DISTSIM_ASSERT(nodes_[id].kind == NodeKind::file);
   DISTSIM_ASSERT(nodes_[id].volume != nodes_[new_parent].volume);
   // The move ends with deleting the source, which a read-only file or a mapped image refuses;
@@ -151,7 +152,7 @@ Win32Error State::move_file_across_volumes(NodeId id, NodeId new_parent, std::st
     return Win32Error::disk_full;
   }
   NodeId copy = kNoNode;
-  if (const Win32Error error = create_child(new_parent, name, NodeKind::file, copy);
+  if (const Win32Error error = create_child(new_parent, name, name_id, NodeKind::file, copy);
       error != Win32Error::ok) {
     return error;
   }
@@ -178,16 +179,18 @@ Win32Error State::rename(const std::string& from, const std::string& to, std::st
   if (const Win32Error error = check_rename_target(source, target); error != Win32Error::ok) {
     return error;
   }
-  DISTSIM_ASSERT(!scratch_paths_[1].components.empty());  // the target is not a root
-  const std::string& name = scratch_paths_[1].components.back();
+  const PathCache::Entry& resolved = *resolved_[1];
+  DISTSIM_ASSERT(!resolved.path.components.empty());  // the target is not a root
+  const std::string& name = resolved.path.components.back();
+  const NameId name_id = resolved.names.back();
   if (target.node == source.node) {
-    move_node(source.node, nodes_[source.node].parent, name);
+    move_node(source.node, nodes_[source.node].parent, name, name_id);
     return Win32Error::ok;
   }
   if (source.volume != target.volume) {
-    return move_file_across_volumes(source.node, target.parent, name);
+    return move_file_across_volumes(source.node, target.parent, name, name_id);
   }
-  move_node(source.node, target.parent, name);
+  move_node(source.node, target.parent, name, name_id);
   return Win32Error::ok;
 }
 
@@ -258,10 +261,10 @@ Win32Error VirtualFileSystem::create_directories(ActorId actor, const std::strin
   vfs_internal::Lookup lookup;
   event.result = state.resolve(path, 0, lookup, event.path);
   if (event.result == Win32Error::ok) {
-    const WindowsPath& parsed = state.scratch_paths_[0];
+    const vfs_internal::PathCache::Entry& resolved = *state.resolved_[0];
     vfs_internal::NodeId directory = vfs_internal::kNoNode;
-    event.result =
-        state.ensure_directories(parsed, parsed.components.size(), lookup.volume, directory);
+    event.result = state.ensure_directories(resolved, resolved.path.components.size(),
+                                            lookup.volume, directory);
   }
   const Win32Error error = event.result;
   state.emit(event);

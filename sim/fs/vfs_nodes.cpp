@@ -113,8 +113,10 @@ Win32Error State::volume_for(const WindowsPath& path, uint32_t& out) {
   return error;
 }
 
-Lookup State::walk(const WindowsPath& path, uint32_t volume, std::string& /*key*/) const {
+Lookup State::walk(const WindowsPath& path, const std::vector<NameId>& names,
+                   uint32_t volume) const {
   DISTSIM_ASSERT(volume < volumes_.size());
+  DISTSIM_ASSERT(names.size() == path.components.size());
   Lookup lookup;
   lookup.volume = volume;
   NodeId at = volumes_[volume].root_node;
@@ -124,7 +126,7 @@ Lookup State::walk(const WindowsPath& path, uint32_t volume, std::string& /*key*
   for (size_t index = 0; index < count; ++index) {
     const Node& directory = nodes_[at];
     if (directory.kind != NodeKind::directory) return lookup;  // a file in the middle
-    const NodeId child = child_named(at, path.components[index]);
+    const NodeId child = child_numbered(at, names[index]);
     if (child == kNoNode) {
       if (index + 1 == count) lookup.parent = at;
       return lookup;
@@ -143,11 +145,15 @@ Lookup State::walk(const WindowsPath& path, uint32_t volume, std::string& /*key*
 Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
                           std::string& display) {
   DISTSIM_ASSERT(slot < 2);
-  WindowsPath& path = scratch_paths_[slot];
-  if (const Win32Error error = parse_windows_path_into(text, path); error != Win32Error::ok) {
+  // A rename's target must not evict its source's entry.
+  const PathCache::Entry& resolved =
+      path_cache_.lookup(text, names_, slot == 1 ? resolved_[0] : nullptr);
+  resolved_[slot] = &resolved;
+  if (resolved.error != Win32Error::ok) {
     if (recording()) display.assign(text);
-    return error;
+    return resolved.error;
   }
+  const WindowsPath& path = resolved.path;
   uint32_t volume = kNoVolume;
   Win32Error error = volume_for(path, volume);
   if (error == Win32Error::ok && !volumes_[volume].reachable) error = Win32Error::bad_netpath;
@@ -155,7 +161,7 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
     if (recording()) display = path.display();
     return error;
   }
-  lookup = walk(path, volume, scratch_key_);
+  lookup = walk(path, resolved.names, volume);
   if (!recording()) return Win32Error::ok;
   if (written_as_displayed(text, path, lookup)) {
     display.assign(text.data(), text.size());
@@ -169,8 +175,11 @@ NodeId State::find_node(const std::string& text) const {
   // Queries are const (and may run on any thread): they parse into a per-thread scratch path, so
   // that reading a file's content by path (each traced read and write does) allocates nothing.
   thread_local WindowsPath path;
+  thread_local std::vector<NameId> names;
   thread_local std::string root_key;
   if (parse_windows_path_into(text, path) != Win32Error::ok) return kNoNode;
+  names.clear();
+  for (const std::string& component : path.components) names.push_back(names_.find(component));
   uint32_t volume = root_cache_.find(path.root);
   if (volume == RootCache::kMiss) {
     upper_ascii_into(path.root, root_key);
@@ -178,7 +187,7 @@ NodeId State::find_node(const std::string& text) const {
     if (found == volume_by_key_.end()) return kNoNode;
     volume = found->second;
   }
-  return walk(path, volume, root_key).node;
+  return walk(path, names, volume).node;
 }
 
 // --- nodes
@@ -202,7 +211,8 @@ Win32Error State::allocate_node(NodeKind kind, uint32_t volume, NodeId& out) {
   return Win32Error::ok;
 }
 
-Win32Error State::create_child(NodeId parent, std::string_view name, NodeKind kind, NodeId& out) {
+Win32Error State::create_child(NodeId parent, std::string_view name, NameId name_id, NodeKind kind,
+                               NodeId& out) {
   DISTSIM_ASSERT(nodes_[parent].kind == NodeKind::directory);
   DISTSIM_ASSERT(!nodes_[parent].delete_pending);
   const Win32Error error = allocate_node(kind, nodes_[parent].volume, out);
@@ -211,7 +221,7 @@ Win32Error State::create_child(NodeId parent, std::string_view name, NodeKind ki
   node.name.assign(name);
   node.parent = parent;
   if (kind == NodeKind::file) node.content.content_version = next_content_version_++;
-  add_name(out);
+  add_name(out, name_id);
   return Win32Error::ok;
 }
 
@@ -219,26 +229,25 @@ void State::release_name(NodeId id) {
   const Node& node = nodes_[id];
   DISTSIM_ASSERT(node.parent != kNoNode);
   DISTSIM_ASSERT(!node.orphaned);
-  upper_ascii_into(node.name, scratch_key_);
-  const size_t erased = nodes_[node.parent].children.erase(scratch_key_);
+  const size_t erased = nodes_[node.parent].children.erase(names_.folded(node.name_id));
   DISTSIM_ASSERT(erased == 1);
   child_index_.erase(node.parent, node.name_id);
 }
 
-void State::add_name(NodeId id) {
+void State::add_name(NodeId id, NameId name_id) {
   Node& node = nodes_[id];
   DISTSIM_ASSERT(node.parent != kNoNode);
-  node.name_id = names_.intern(node.name);
-  upper_ascii_into(node.name, scratch_key_);
-  const bool inserted = nodes_[node.parent].children.emplace(scratch_key_, id).second;
+  node.name_id = name_id != kNoName ? name_id : names_.intern(node.name);
+  const std::string& folded = names_.folded(node.name_id);
+  DISTSIM_ASSERT(folded.size() == node.name.size());
+  const bool inserted = nodes_[node.parent].children.emplace(folded, id).second;
   DISTSIM_ASSERT(inserted);
   child_index_.insert(node.parent, node.name_id, id);
 }
 
-NodeId State::child_named(NodeId directory, std::string_view name) const {
-  const NameId name_id = names_.find(name);
-  if (name_id == kNoName) return kNoNode;
-  const uint32_t child = child_index_.find(directory, name_id);
+NodeId State::child_numbered(NodeId directory, NameId name) const {
+  if (name == kNoName) return kNoNode;
+  const uint32_t child = child_index_.find(directory, name);
   return child == ChildIndex::kNone ? kNoNode : child;
 }
 
@@ -279,14 +288,14 @@ void State::delete_or_defer(NodeId id, bool posix) {
   DISTSIM_ASSERT(!node.in_use || node.delete_pending || node.orphaned);
 }
 
-void State::move_node(NodeId id, NodeId new_parent, std::string_view name) {
+void State::move_node(NodeId id, NodeId new_parent, std::string_view name, NameId name_id) {
   DISTSIM_ASSERT(nodes_[new_parent].kind == NodeKind::directory);
   DISTSIM_ASSERT(nodes_[id].volume == nodes_[new_parent].volume);
   release_name(id);
   Node& node = nodes_[id];
   node.name.assign(name);
   node.parent = new_parent;
-  add_name(id);
+  add_name(id, name_id);
 }
 
 Win32Error State::replace_content(NodeId id, const FileContent& content) {
@@ -303,13 +312,14 @@ Win32Error State::replace_content(NodeId id, const FileContent& content) {
   return Win32Error::ok;
 }
 
-Win32Error State::ensure_directories(const WindowsPath& path, size_t count, uint32_t volume,
-                                     NodeId& out) {
-  DISTSIM_ASSERT(count <= path.components.size());
+Win32Error State::ensure_directories(const PathCache::Entry& resolved, size_t count,
+                                     uint32_t volume, NodeId& out) {
+  const std::vector<std::string>& components = resolved.path.components;
+  DISTSIM_ASSERT(count <= components.size());
   NodeId at = volumes_[volume].root_node;
   for (size_t index = 0; index < count; ++index) {
     const Node& directory = nodes_[at];
-    if (const NodeId found = child_named(at, path.components[index]); found != kNoNode) {
+    if (const NodeId found = child_numbered(at, resolved.names[index]); found != kNoNode) {
       const Node& child = nodes_[found];
       if (child.kind == NodeKind::file) return Win32Error::already_exists;
       if (child.delete_pending) return Win32Error::access_denied;
@@ -317,8 +327,11 @@ Win32Error State::ensure_directories(const WindowsPath& path, size_t count, uint
       continue;
     }
     if (directory.delete_pending) return Win32Error::access_denied;
+    // A name the cache did not know is numbered here (or found, when a directory just made
+    // above has the same name).
     NodeId created = kNoNode;
-    const Win32Error error = create_child(at, path.components[index], NodeKind::directory, created);
+    const Win32Error error =
+        create_child(at, components[index], resolved.names[index], NodeKind::directory, created);
     if (error != Win32Error::ok) return error;
     at = created;
   }

@@ -90,11 +90,11 @@ Win32Error State::open_missing(ActorId actor, const OpenRequest& request, const 
     return Win32Error::access_denied;
   }
   NodeId created = kNoNode;
-  const WindowsPath& path = scratch_paths_[0];
-  DISTSIM_ASSERT(!path.components.empty());
+  const PathCache::Entry& resolved = *resolved_[0];
+  DISTSIM_ASSERT(!resolved.path.components.empty());
   DISTSIM_ASSERT(nodes_[lookup.parent].kind == NodeKind::directory);
-  const Win32Error error =
-      create_child(lookup.parent, path.components.back(), NodeKind::file, created);
+  const Win32Error error = create_child(lookup.parent, resolved.path.components.back(),
+                                        resolved.names.back(), NodeKind::file, created);
   if (error != Win32Error::ok) return error;
   out =
       add_handle(actor, created, requested_access(request), request.share, request.delete_on_close);

@@ -233,6 +233,8 @@ model::Result<WindowsPath> parse_windows_path(std::string_view text) {
   return path;
 }
 
+bool is_plain_name(std::string_view name) { return !suspect_name(name); }
+
 PathCheck check_windows_path(std::string_view text) {
   WindowsPath scratch;
   return parse_checked(text, scratch);

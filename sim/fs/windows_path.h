@@ -41,6 +41,11 @@ struct WindowsPath {
 // error `path` holds an unspecified valid value.
 [[nodiscard]] model::Win32Error parse_windows_path_into(std::string_view text, WindowsPath& path);
 
+// True for a name the parser accepts at a glance: not empty, at most kPathComponentLengthMax,
+// not starting with '.', with no separator and no forbidden character. Appending '\' and such a
+// name to a text that parses, and does not end with a separator, appends the name to its parse.
+[[nodiscard]] bool is_plain_name(std::string_view name);
+
 // Why parse_windows_path refuses a text, in more detail than its Win32 error: the scenario loader
 // explains its refusals with it, so that a file names the exact problem the VFS would meet.
 enum class PathProblem : uint8_t {

@@ -1,0 +1,90 @@
+// The path cache of the VFS lookups.
+#include "sim/fs/vfs_path_cache.h"
+
+#include <cstring>
+
+#include "sim/core/limits.h"
+
+namespace distsim::sim::vfs_internal {
+
+// Eight bytes at a time, with a multiply-xorshift step: paths share long prefixes (a DP share and
+// a package folder) and differ near the end, so every byte must reach the slot number.
+size_t PathCache::slot_of(std::string_view text) {
+  uint64_t hash = text.size() * 0x9E3779B97F4A7C15ull;
+  size_t index = 0;
+  for (; index + sizeof(uint64_t) <= text.size(); index += sizeof(uint64_t)) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + index, sizeof(word));
+    hash = (hash ^ word) * 0xBF58476D1CE4E5B9ull;
+    hash ^= hash >> 29U;
+  }
+  if (index < text.size()) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + index, text.size() - index);
+    hash = (hash ^ word) * 0xBF58476D1CE4E5B9ull;
+    hash ^= hash >> 29U;
+  }
+  hash *= 0x94D049BB133111EBull;
+  return static_cast<size_t>(hash >> 32U) & (kSlots - 1);
+}
+
+void PathCache::fill(Entry& entry, std::string_view text, const NameTable& names) {
+  entry.text.assign(text.data(), text.size());
+  entry.error = parse_windows_path_into(text, entry.path);
+  entry.names.clear();
+  if (entry.error != model::Win32Error::ok) return;
+  for (const std::string& component : entry.path.components) {
+    entry.names.push_back(names.find(component));
+  }
+}
+
+void PathCache::refresh_names(Entry& entry, const NameTable& names) {
+  for (size_t index = 0; index < entry.names.size(); ++index) {
+    if (entry.names[index] == kNoName)
+      entry.names[index] = names.find(entry.path.components[index]);
+  }
+}
+
+bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTable& names) {
+  if (text.size() > kPathLengthMax) return false;
+  size_t separator = text.size();
+  while (separator > 0 && text[separator - 1] != '\\' && text[separator - 1] != '/') --separator;
+  if (separator <= 1) return false;
+  --separator;
+  const std::string_view parent_text = text.substr(0, separator);
+  const std::string_view name = text.substr(separator + 1);
+  if (parent_text.back() == '\\' || parent_text.back() == '/' || !is_plain_name(name)) {
+    return false;
+  }
+  Entry& parent = entries_[slot_of(parent_text)];
+  if (parent.text != parent_text || parent.error != model::Win32Error::ok || &parent == &entry) {
+    return false;
+  }
+  refresh_names(parent, names);
+  entry.text.assign(text.data(), text.size());
+  entry.error = model::Win32Error::ok;
+  entry.path.root = parent.path.root;
+  entry.path.components = parent.path.components;
+  entry.path.components.emplace_back(name);
+  entry.names = parent.names;
+  entry.names.push_back(names.find(name));
+  return true;
+}
+
+const PathCache::Entry& PathCache::lookup(std::string_view text, const NameTable& names,
+                                          const Entry* keep) {
+  static_assert((kSlots & (kSlots - 1)) == 0);
+  ++lookups_;
+  if (entries_.empty()) entries_.resize(kSlots);
+  Entry* entry = &entries_[slot_of(text)];
+  if (entry->text == text && !entry->text.empty()) {
+    ++hits_;
+    refresh_names(*entry, names);
+    return *entry;
+  }
+  if (entry == keep) entry = &spare_;
+  if (!extend_parent(*entry, text, names)) fill(*entry, text, names);
+  return *entry;
+}
+
+}  // namespace distsim::sim::vfs_internal

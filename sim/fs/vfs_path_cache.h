@@ -1,0 +1,62 @@
+// The parsed form of recently resolved path texts, in front of the path parser and the name
+// table. The manager and the holders name the same paths again and again (a copy creates its
+// directory for every file it writes, and a file's open, its check and the next pass name it
+// again), and parsing a Windows path with all its checks costs more than the walk that follows.
+// An entry keeps the text exactly as written, what parsing it gave, and the number of each
+// component's name once the name table knows it. Parsing depends on the text alone and names
+// stay interned for good, so an entry never goes stale; a component unknown when the entry was
+// made is looked up again each time until some node is given that name. Included by
+// sim/fs/vfs*.cpp (through vfs_internal.h) and its test only; the cache never reaches output.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/win32_error.h"
+#include "sim/fs/vfs_names.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim::vfs_internal {
+
+class PathCache {
+ public:
+  struct Entry {
+    std::string text;                                 // as written; empty in a slot never used
+    model::Win32Error error = model::Win32Error::ok;  // of parse_windows_path_into
+    WindowsPath path;                                 // when error is ok
+    std::vector<NameId> names;  // per component; kNoName while no node has had that name
+  };
+
+  // The entry of `text`, parsed on a miss, with its unknown names looked up again in `names`.
+  // It stays valid until the next call, except that a call with `keep` set never evicts `keep`
+  // (a rename holds its source's entry while it resolves the target).
+  [[nodiscard]] const Entry& lookup(std::string_view text, const NameTable& names,
+                                    const Entry* keep = nullptr);
+
+  // Lookups answered from the cache, and all lookups (for tests and the benchmark).
+  [[nodiscard]] uint64_t hits() const { return hits_; }
+  [[nodiscard]] uint64_t lookups() const { return lookups_; }
+
+ private:
+  // Direct-mapped: a small working set (the copies in flight and the holders' files) fits, and
+  // a miss costs one parse, as it would without the cache.
+  static constexpr size_t kSlots = 256;
+  [[nodiscard]] static size_t slot_of(std::string_view text);
+  static void fill(Entry& entry, std::string_view text, const NameTable& names);
+  // Looks up again the names that were unknown when the entry was made.
+  static void refresh_names(Entry& entry, const NameTable& names);
+  // Fills `entry` for `text` from the cached entry of its parent folder when there is one and
+  // the last name is plain (a file opened right after its folder was made or listed): the
+  // parse is the parent's plus one name. False when the whole text must be parsed.
+  [[nodiscard]] bool extend_parent(Entry& entry, std::string_view text, const NameTable& names);
+
+  std::vector<Entry> entries_;  // kSlots once first used: a world that never resolves pays nothing
+  Entry spare_;                 // the entry of a text whose slot holds `keep`
+  uint64_t hits_ = 0;
+  uint64_t lookups_ = 0;
+};
+
+}  // namespace distsim::sim::vfs_internal
