@@ -85,5 +85,54 @@ TEST_CASE("UNC shares are found by their root in any case and displayed as first
         model::Win32Error::bad_netpath);
 }
 
+// The path the access log's last event of `operation` names.
+std::string last_display(const VfsWorld& world, sim::VfsOperation operation) {
+  const auto& log = world.vfs.access_log();
+  for (auto event = log.rbegin(); event != log.rend(); ++event) {
+    if (event->operation == operation) return event->path;
+  }
+  FAIL("no such operation in the access log");
+  return "";
+}
+
+TEST_CASE("reads, writes and closes on a handle name the file where it is now, renamed or not",
+          "[vfs][paths]") {
+  // A handle remembers the path its open displayed; a rename since then must not leave it stale.
+  VfsWorld world;
+  const model::HandleId handle =
+      world.open_ok(world.copier, "c:\\src\\pkg\\SETUP.EXE", kReadWrite, kShareAll);
+  CHECK(last_display(world, sim::VfsOperation::open) == "C:\\Src\\Pkg\\setup.exe");
+  REQUIRE(world.vfs.write(world.copier, handle, {50, 7}) == model::Win32Error::ok);
+  CHECK(last_display(world, sim::VfsOperation::write) == "C:\\Src\\Pkg\\setup.exe");
+  // The file itself, open with FILE_SHARE_DELETE, changes name and then case.
+  REQUIRE(world.vfs.rename(world.holder, "C:\\Src\\Pkg\\setup.exe", "C:\\Src\\Pkg\\Install.exe") ==
+          model::Win32Error::ok);
+  REQUIRE(world.vfs.read(world.copier, handle).ok());
+  CHECK(last_display(world, sim::VfsOperation::read) == "C:\\Src\\Pkg\\Install.exe");
+  REQUIRE(world.vfs.rename(world.holder, "C:\\Src\\Pkg\\Install.exe",
+                           "C:\\Src\\Pkg\\INSTALL.EXE") == model::Win32Error::ok);
+  world.vfs.close(world.copier, handle);
+  CHECK(last_display(world, sim::VfsOperation::close) == "C:\\Src\\Pkg\\INSTALL.EXE");
+  // A handle opened after the renames names the file as it is then, for its whole life.
+  const model::HandleId again =
+      world.open_ok(world.copier, "C:\\Src\\Pkg\\install.exe", kGenericRead, kShareAll);
+  REQUIRE(world.vfs.read(world.copier, again).ok());
+  CHECK(last_display(world, sim::VfsOperation::read) == "C:\\Src\\Pkg\\INSTALL.EXE");
+  world.vfs.close(world.copier, again);
+  CHECK(last_display(world, sim::VfsOperation::close) == "C:\\Src\\Pkg\\INSTALL.EXE");
+}
+
+TEST_CASE("a handle on a file moved with its folder names the new folder", "[vfs][paths]") {
+  // A folder with an open handle below it cannot be renamed, so the handle on the file moved
+  // out and back is what changes; a second handle opened meanwhile sees the same path.
+  VfsWorld world;
+  const model::HandleId handle =
+      world.open_ok(world.copier, "C:\\Src\\Pkg\\Sub\\data1.cab", kGenericRead, kShareAll);
+  REQUIRE(world.vfs.rename(world.holder, "C:\\Src\\Pkg\\Sub\\data1.cab", "C:\\Src\\data1.cab") ==
+          model::Win32Error::ok);
+  world.vfs.close(world.copier, handle);
+  CHECK(last_display(world, sim::VfsOperation::close) == "C:\\Src\\data1.cab");
+}
+
 }  // namespace
 }  // namespace distsim::testing

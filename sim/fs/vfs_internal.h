@@ -149,6 +149,11 @@ struct Handle {
   uint32_t share = 0;
   TimeUs opened_us = 0;
   bool delete_on_close = false;
+  // The node's display path as the open recorded it (when recording), good while
+  // State::display_moves_ still equals `display_moves`: closes, reads and writes then copy it
+  // instead of walking up the tree.
+  std::string display;
+  uint64_t display_moves = 0;
 };
 
 // An image section of a running program: it outlives the handle it was made from.
@@ -193,6 +198,7 @@ struct State {
   // the nodes rather than in each).
   std::map<NodeId, std::string> orphan_paths_;
   uint32_t node_count_ = 0;        // live nodes, orphans included
+  uint64_t display_moves_ = 0;     // how often a node's display path changed (rename, POSIX delete)
   std::vector<Handle> handles_;    // sorted by id: ids only grow, so push_back keeps the order
   std::vector<Section> sections_;  // sorted by id, as handles_
   HandleId next_handle_id_ = 1;
@@ -223,6 +229,9 @@ struct State {
   [[nodiscard]] bool written_as_displayed(std::string_view text, const WindowsPath& path,
                                           const Lookup& lookup) const;
   [[nodiscard]] size_t node_display_length(NodeId id) const;
+  // The display path of the node a handle is open on: the one its open recorded while no node
+  // has moved since, else node_display.
+  void handle_display(const Handle& handle, std::string& out) const;
   [[nodiscard]] Win32Error create_volume(const std::string& root, uint64_t capacity_bytes,
                                          uint32_t& out);
   // The volume of a path; a drive volume comes into existence on first use, a UNC share never.

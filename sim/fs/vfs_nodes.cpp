@@ -74,6 +74,14 @@ size_t State::node_display_length(NodeId id) const {
   return length;
 }
 
+void State::handle_display(const Handle& handle, std::string& out) const {
+  if (handle.display_moves == display_moves_ && !handle.display.empty()) {
+    out = handle.display;
+  } else {
+    out = node_display(handle.node);
+  }
+}
+
 // --- volumes and lookup
 
 Win32Error State::create_volume(const std::string& root, uint64_t capacity_bytes, uint32_t& out) {
@@ -279,6 +287,7 @@ void State::delete_or_defer(NodeId id, bool posix) {
     destroy_node(id);
   } else if (posix) {
     orphan_paths_[id] = node_display(id);
+    ++display_moves_;
     release_name(id);
     node.parent = kNoNode;
     node.orphaned = true;
@@ -292,6 +301,7 @@ void State::move_node(NodeId id, NodeId new_parent, std::string_view name, NameI
   DISTSIM_ASSERT(nodes_[new_parent].kind == NodeKind::directory);
   DISTSIM_ASSERT(nodes_[id].volume == nodes_[new_parent].volume);
   release_name(id);
+  ++display_moves_;  // the node's path and every path below it change
   Node& node = nodes_[id];
   node.name.assign(name);
   node.parent = new_parent;

@@ -52,8 +52,8 @@ HandleId State::add_handle(ActorId actor, NodeId node, AccessMask requested, Sha
   DISTSIM_ASSERT(handles_.size() < kHandlesOpenMax);
   const HandleId id = next_handle_id_++;
   DISTSIM_ASSERT(handles_.empty() || handles_.back().id < id);
-  handles_.push_back(
-      Handle{id, actor, node, access, requested.bits, share.bits, clock_.now(), delete_on_close});
+  handles_.push_back(Handle{
+      id, actor, node, access, requested.bits, share.bits, clock_.now(), delete_on_close, {}, 0});
   nodes_[node].handles.push_back(
       NodeHandle{id, sharing_class_bits(AccessMask{access}), share.bits});
   return id;
@@ -77,6 +77,12 @@ Win32Error State::open(ActorId actor, const OpenRequest& request, std::string& d
   const Win32Error error = lookup.node == kNoNode ? open_missing(actor, request, lookup, out)
                                                   : open_existing(actor, request, lookup.node, out);
   DISTSIM_ASSERT((error == Win32Error::ok) == (out != 0));
+  if (error == Win32Error::ok && recording()) {
+    Handle& handle = handles_.back();
+    DISTSIM_ASSERT(handle.id == out);
+    handle.display = display;
+    handle.display_moves = display_moves_;
+  }
   return error;
 }
 
@@ -139,7 +145,14 @@ bool State::close(ActorId actor, HandleId id, std::string& display) {
   const size_t index = owned_handle_index(actor, id);
   const NodeId node_id = handles_[index].node;
   const bool delete_on_close = handles_[index].delete_on_close;
-  if (recording()) display = node_display(node_id);
+  if (recording()) {
+    Handle& handle = handles_[index];
+    if (handle.display_moves == display_moves_ && !handle.display.empty()) {
+      display = std::move(handle.display);  // the handle goes: its copy is not needed
+    } else {
+      display = node_display(node_id);
+    }
+  }
   handles_.erase(handles_.begin() + static_cast<std::ptrdiff_t>(index));
   Node& node = nodes_[node_id];
   const auto held = std::find_if(node.handles.begin(), node.handles.end(),
@@ -175,7 +188,7 @@ Win32Error State::close_delete_on_close(NodeId id, std::string& display) {
 Win32Error State::file_io_preamble(const Handle& handle, std::string& display) const {
   const Node& node = nodes_[handle.node];
   DISTSIM_ASSERT(node.in_use);
-  if (recording()) display = node_display(handle.node);
+  if (recording()) handle_display(handle, display);
   if (!volumes_[node.volume].reachable) return Win32Error::bad_netpath;
   // I/O or locking on a directory handle is ERROR_INVALID_FUNCTION (1) on Windows, which is not
   // in Win32Error; it is reported as access denied.
