@@ -154,16 +154,19 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
                           std::string& display) {
   DISTSIM_ASSERT(slot < 2);
   // A rename's target must not evict its source's entry.
-  const PathCache::Entry& resolved =
-      path_cache_.lookup(text, names_, slot == 1 ? resolved_[0] : nullptr);
+  PathCache::Entry& resolved = path_cache_.lookup(text, names_, slot == 1 ? resolved_[0] : nullptr);
   resolved_[slot] = &resolved;
   if (resolved.error != Win32Error::ok) {
     if (recording()) display.assign(text);
     return resolved.error;
   }
   const WindowsPath& path = resolved.path;
-  uint32_t volume = kNoVolume;
-  Win32Error error = volume_for(path, volume);
+  uint32_t volume = resolved.volume;
+  Win32Error error = Win32Error::ok;
+  if (volume == PathCache::kNoCachedVolume) {
+    error = volume_for(path, volume);
+    if (error == Win32Error::ok) resolved.volume = volume;
+  }
   if (error == Win32Error::ok && !volumes_[volume].reachable) error = Win32Error::bad_netpath;
   if (error != Win32Error::ok) {
     if (recording()) display = path.display();

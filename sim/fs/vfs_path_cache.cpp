@@ -32,6 +32,7 @@ void PathCache::fill(Entry& entry, std::string_view text, const NameTable& names
   entry.text.assign(text.data(), text.size());
   entry.error = parse_windows_path_into(text, entry.path);
   entry.names.clear();
+  entry.volume = kNoCachedVolume;
   if (entry.error != model::Win32Error::ok) return;
   for (const std::string& component : entry.path.components) {
     entry.names.push_back(names.find(component));
@@ -68,11 +69,12 @@ bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTab
   entry.path.components.emplace_back(name);
   entry.names = parent.names;
   entry.names.push_back(names.find(name));
+  entry.volume = parent.volume;
   return true;
 }
 
-const PathCache::Entry& PathCache::lookup(std::string_view text, const NameTable& names,
-                                          const Entry* keep) {
+PathCache::Entry& PathCache::lookup(std::string_view text, const NameTable& names,
+                                    const Entry* keep) {
   static_assert((kSlots & (kSlots - 1)) == 0);
   ++lookups_;
   if (entries_.empty()) entries_.resize(kSlots);

@@ -28,13 +28,17 @@ class PathCache {
     model::Win32Error error = model::Win32Error::ok;  // of parse_windows_path_into
     WindowsPath path;                                 // when error is ok
     std::vector<NameId> names;  // per component; kNoName while no node has had that name
+    // The volume of the root once one was found for it (volumes are never removed and a root's
+    // volume never changes), else kNoCachedVolume.
+    uint32_t volume = kNoCachedVolume;
   };
+  static constexpr uint32_t kNoCachedVolume = UINT32_MAX;
 
   // The entry of `text`, parsed on a miss, with its unknown names looked up again in `names`.
   // It stays valid until the next call, except that a call with `keep` set never evicts `keep`
   // (a rename holds its source's entry while it resolves the target).
-  [[nodiscard]] const Entry& lookup(std::string_view text, const NameTable& names,
-                                    const Entry* keep = nullptr);
+  [[nodiscard]] Entry& lookup(std::string_view text, const NameTable& names,
+                              const Entry* keep = nullptr);
 
   // Lookups answered from the cache, and all lookups (for tests and the benchmark).
   [[nodiscard]] uint64_t hits() const { return hits_; }

@@ -245,6 +245,12 @@ void upper_ascii_into(std::string_view text, std::string& out) {
   for (char& c : out) c = upper_char(c);
 }
 
+bool equals_upper_ascii(std::string_view text, std::string_view upper) {
+  return text.size() == upper.size() &&
+         std::equal(text.begin(), text.end(), upper.begin(),
+                    [](char written, char folded) { return upper_char(written) == folded; });
+}
+
 std::string upper_ascii(std::string_view text) {
   std::string out;
   upper_ascii_into(text, out);

@@ -81,6 +81,8 @@ struct PathCheck {
 [[nodiscard]] std::string upper_ascii(std::string_view text);
 // upper_ascii into `out`, reusing its storage.
 void upper_ascii_into(std::string_view text, std::string& out);
+// upper_ascii(text) == upper, without building the upper-case copy.
+[[nodiscard]] bool equals_upper_ascii(std::string_view text, std::string_view upper);
 
 // Case-insensitive less-than, the order of every directory listing.
 [[nodiscard]] bool less_case_insensitive(std::string_view left, std::string_view right);

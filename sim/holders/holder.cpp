@@ -59,7 +59,7 @@ PathScope::PathScope(const std::vector<std::string>& directories) {
 bool PathScope::contains(std::string_view path) const {
   DISTSIM_ASSERT(!prefix_keys_.empty());
   return std::any_of(prefix_keys_.begin(), prefix_keys_.end(), [path](const std::string& key) {
-    return path.size() > key.size() && upper_ascii(path.substr(0, key.size())) == key;
+    return path.size() > key.size() && equals_upper_ascii(path.substr(0, key.size()), key);
   });
 }
 
