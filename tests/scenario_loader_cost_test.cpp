@@ -180,7 +180,7 @@ TEST_CASE("deep filesystem paths sharing a long prefix are all checked against e
   CHECK(errors[0].find("\\f\\x' is below '") != std::string::npos);
 }
 
-TEST_CASE("the directories deep paths create count toward kFilesystemNodesMax",
+TEST_CASE("the directories deep paths create count toward kScenarioFilesystemNodesMax",
           "[scenario_loader][limits]") {
   // Goal: 480 directories of 16,000 components each loaded, then the world could not build its
   // 7.7 million directories (an internal error). Method: 260 such directories (4,160,260 nodes).
@@ -192,7 +192,7 @@ TEST_CASE("the directories deep paths create count toward kFilesystemNodesMax",
   }
   CHECK(errors_of(text) ==
         Errors{"t.yaml:4:3: 'filesystem' asks for 4160260 files and directories (each entry's "
-               "parents counted), more than kFilesystemNodesMax (4000000)"});
+               "parents counted), more than kScenarioFilesystemNodesMax (4000000)"});
 }
 
 TEST_CASE("the accepted edges of filesystem paths and sizes run without an internal error",

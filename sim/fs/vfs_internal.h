@@ -1,6 +1,6 @@
 // The records behind VirtualFileSystem and the State its vfs_*.cpp files share: nodes live in
 // chunked slots (slots are reused, ids never reach output), children in ordered maps keyed by
-// upper-case name, open handles in a vector sorted by id, and each node keeps a small vector of
+// folded name, open handles in a vector sorted by id, and each node keeps a small vector of
 // (handle, class, share) so an open's sharing check reads one node. Only sim/fs/vfs*.cpp include
 // it.
 #pragma once
@@ -82,6 +82,45 @@ class LockList {
   std::unique_ptr<std::vector<ByteLock>> locks_;
 };
 
+// A directory's entries by name number, in listing order: folded names compared as unsigned
+// bytes, the order of less_case_insensitive. Files and empty directories, most nodes, keep one
+// pointer; the map keys are name numbers, so an entry costs no copy of its name.
+class ChildList {
+ public:
+  struct FoldedOrder {
+    const NameTable* names = nullptr;
+    [[nodiscard]] bool operator()(NameId left, NameId right) const {
+      return names->folded(left) < names->folded(right);
+    }
+  };
+  using Map = std::map<NameId, NodeId, FoldedOrder>;
+
+  [[nodiscard]] bool empty() const { return !map_ || map_->empty(); }
+  [[nodiscard]] size_t size() const { return map_ ? map_->size() : 0; }
+  [[nodiscard]] Map::const_iterator begin() const { return entries().begin(); }
+  [[nodiscard]] Map::const_iterator end() const { return entries().end(); }
+  [[nodiscard]] Map::const_reverse_iterator rbegin() const { return entries().rbegin(); }
+  [[nodiscard]] Map::const_reverse_iterator rend() const { return entries().rend(); }
+  // False when the directory already has an entry of that name.
+  [[nodiscard]] bool insert(const NameTable& names, NameId name, NodeId child) {
+    if (!map_) map_ = std::make_unique<Map>(FoldedOrder{&names});
+    return map_->emplace(name, child).second;
+  }
+  [[nodiscard]] size_t erase(NameId name) {
+    if (!map_) return 0;
+    const size_t erased = map_->erase(name);
+    if (map_->empty()) map_.reset();
+    return erased;
+  }
+
+ private:
+  [[nodiscard]] const Map& entries() const {
+    static const Map kNone;
+    return map_ ? *map_ : kNone;
+  }
+  std::unique_ptr<Map> map_;
+};
+
 struct Node {
   std::string name;          // final component as created; empty for a volume root
   NameId name_id = kNoName;  // the folded name in State::names_; kNoName for a root
@@ -94,7 +133,7 @@ struct Node {
   NodeId parent = kNoNode;
   uint32_t volume = kNoVolume;
   FileContent content;
-  std::map<std::string, NodeId, std::less<>> children;  // upper-case name -> node
+  ChildList children;
   std::vector<NodeHandle> handles;
   LockList locks;
 };

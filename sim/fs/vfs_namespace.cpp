@@ -213,7 +213,7 @@ Win32Error State::list_directory(const std::string& text, std::string& display,
     blame_sharing(directory, kListOpenAccess, kShareAll);
     return Win32Error::sharing_violation;
   }
-  // The map's upper-case byte order is the order of less_case_insensitive. Delete-pending
+  // The folded byte order of the entries is the order of less_case_insensitive. Delete-pending
   // entries are listed, as Windows lists them.
   out.reserve(directory.children.size());
   for (const auto& [key, child_id] : directory.children) {

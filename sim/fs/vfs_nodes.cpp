@@ -240,7 +240,7 @@ void State::release_name(NodeId id) {
   const Node& node = nodes_[id];
   DISTSIM_ASSERT(node.parent != kNoNode);
   DISTSIM_ASSERT(!node.orphaned);
-  const size_t erased = nodes_[node.parent].children.erase(names_.folded(node.name_id));
+  const size_t erased = nodes_[node.parent].children.erase(node.name_id);
   DISTSIM_ASSERT(erased == 1);
   child_index_.erase(node.parent, node.name_id);
 }
@@ -249,9 +249,8 @@ void State::add_name(NodeId id, NameId name_id) {
   Node& node = nodes_[id];
   DISTSIM_ASSERT(node.parent != kNoNode);
   node.name_id = name_id != kNoName ? name_id : names_.intern(node.name);
-  const std::string& folded = names_.folded(node.name_id);
-  DISTSIM_ASSERT(folded.size() == node.name.size());
-  const bool inserted = nodes_[node.parent].children.emplace(folded, id).second;
+  DISTSIM_ASSERT(names_.folded(node.name_id).size() == node.name.size());
+  const bool inserted = nodes_[node.parent].children.insert(names_, node.name_id, id);
   DISTSIM_ASSERT(inserted);
   child_index_.insert(node.parent, node.name_id, id);
 }

@@ -1,7 +1,7 @@
 // The `filesystem` section: the directories, files and trees the world starts with. Beyond each
 // entry's own checks, the entries together must describe a tree: no path is a file in one entry
 // and a directory in another, nothing lies below a file, and the total stays within
-// kFilesystemNodesMax.
+// kScenarioFilesystemNodesMax.
 #include <fmt/format.h>
 
 #include <array>
@@ -192,8 +192,9 @@ bool add_to_volume(const Context& ctx, uint32_t item, const FilesystemEntry& ent
 }  // namespace
 
 void load_filesystem(const Context& ctx, uint32_t index, Scenario& scenario) {
-  const auto items = read_list(ctx, index, "filesystem",
-                               Bounds{0, kFilesystemNodesMax, "kFilesystemNodesMax"}, true);
+  const auto items =
+      read_list(ctx, index, "filesystem",
+                Bounds{0, kScenarioFilesystemNodesMax, "kScenarioFilesystemNodesMax"}, true);
   if (!items) return;
   uint64_t node_count = 0;
   FilesystemShape shape;
@@ -210,10 +211,10 @@ void load_filesystem(const Context& ctx, uint32_t index, Scenario& scenario) {
     node_count += 1 + path.value().components.size() + entry->file_count;
     scenario.filesystem.push_back(std::move(*entry));
   }
-  if (node_count > kFilesystemNodesMax) {
+  if (node_count > kScenarioFilesystemNodesMax) {
     ctx.error(index, fmt::format("'filesystem' asks for {} files and directories (each entry's "
-                                 "parents counted), more than kFilesystemNodesMax ({})",
-                                 node_count, kFilesystemNodesMax));
+                                 "parents counted), more than kScenarioFilesystemNodesMax ({})",
+                                 node_count, kScenarioFilesystemNodesMax));
   }
 }
 
