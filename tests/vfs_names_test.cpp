@@ -43,6 +43,24 @@ TEST_CASE("the name table gives every spelling of a name one number", "[vfs][nam
   CHECK(names.find("SETUP.EXE") == setup);
 }
 
+TEST_CASE("the name table numbers names exactly as upper_ascii folds them", "[vfs][names]") {
+  // Names are folded and hashed eight bytes at a time; every byte value and length must fold as
+  // upper_ascii folds it, one byte at a time.
+  rc::prop("two names get one number exactly when their upper_ascii forms are equal", [] {
+    const auto byte =
+        rc::gen::oneOf(rc::gen::elementOf(std::string("aAzZ`{@[_.09")), rc::gen::arbitrary<char>());
+    const auto name = rc::gen::container<std::string>(byte);
+    const auto left = *rc::gen::resize(24, name);
+    const auto right = *rc::gen::resize(24, name);
+    NameTable names;
+    const NameId left_id = names.intern(left);
+    RC_ASSERT(names.find(upper_ascii(left)) == left_id);
+    const NameId right_found = names.find(right);
+    RC_ASSERT((right_found == left_id) == (upper_ascii(left) == upper_ascii(right)));
+    if (right_found == kNoName) RC_ASSERT(names.intern(right) != left_id);
+  });
+}
+
 TEST_CASE("the child index agrees with a map through inserts and erases", "[vfs][names]") {
   rc::prop("ChildIndex behaves as std::map<(parent, name), child>", [] {
     // Few parents and names, so that keys repeat and probe runs form.
