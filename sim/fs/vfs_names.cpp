@@ -17,6 +17,15 @@ constexpr size_t kInitialSlots = 64;  // a power of two; tables double as they f
   return (byte >= 'a' && byte <= 'z') ? static_cast<unsigned char>(byte - ('a' - 'A')) : byte;
 }
 
+// A 64-bit mix (the splitmix64 finaliser), so that consecutive node and name numbers spread.
+[[nodiscard]] uint64_t mix(uint64_t value) {
+  value ^= value >> 30U;
+  value *= 0xBF58476D1CE4E5B9ull;
+  value ^= value >> 27U;
+  value *= 0x94D049BB133111EBull;
+  return value ^ (value >> 31U);
+}
+
 // Eight bytes folded at once: 0x20 cleared in every byte from 'a' to 'z' (bytes from 0x80 up are
 // left alone, as fold() leaves them).
 [[nodiscard]] uint64_t fold_word(uint64_t word) {
@@ -29,10 +38,22 @@ constexpr size_t kInitialSlots = 64;  // a power of two; tables double as they f
   return word ^ (lower >> 2U);
 }
 
-// The bytes [index, index + count) of `name`, count <= 8, in the low bytes of a word.
+// The bytes [index, index + count) of `name`, count <= 8, in the low bytes of a word (x86 byte
+// order; the words never leave this file). Only the last word of a name is short: it is read as
+// the name's last eight bytes, shifted, so that no load has a length known only at run time.
 [[nodiscard]] uint64_t load_word(std::string_view name, size_t index, size_t count) {
   uint64_t word = 0;
-  std::memcpy(&word, name.data() + index, count);
+  if (count == sizeof(word)) {
+    std::memcpy(&word, name.data() + index, sizeof(word));
+    return word;
+  }
+  if (name.size() >= sizeof(word)) {
+    std::memcpy(&word, name.data() + name.size() - sizeof(word), sizeof(word));
+    return word >> (8U * (sizeof(word) - count));
+  }
+  for (size_t at = 0; at < count; ++at) {
+    word |= uint64_t{static_cast<unsigned char>(name[index + at])} << (8U * at);
+  }
   return word;
 }
 
@@ -44,7 +65,7 @@ constexpr size_t kInitialSlots = 64;  // a power of two; tables double as they f
     hash = (hash ^ fold_word(load_word(name, index, count))) * 0xBF58476D1CE4E5B9ull;
     hash ^= hash >> 29U;
   }
-  return hash;
+  return mix(hash);  // the table's slot is the low bits: every byte must reach them
 }
 
 [[nodiscard]] bool equal_folded(std::string_view folded, std::string_view name) {
@@ -54,15 +75,6 @@ constexpr size_t kInitialSlots = 64;  // a power of two; tables double as they f
     if (load_word(folded, index, count) != fold_word(load_word(name, index, count))) return false;
   }
   return true;
-}
-
-// A 64-bit mix (the splitmix64 finaliser), so that consecutive node and name numbers spread.
-[[nodiscard]] uint64_t mix(uint64_t value) {
-  value ^= value >> 30U;
-  value *= 0xBF58476D1CE4E5B9ull;
-  value ^= value >> 27U;
-  value *= 0x94D049BB133111EBull;
-  return value ^ (value >> 31U);
 }
 
 }  // namespace
