@@ -77,12 +77,6 @@ Win32Error State::open(ActorId actor, const OpenRequest& request, std::string& d
   const Win32Error error = lookup.node == kNoNode ? open_missing(actor, request, lookup, out)
                                                   : open_existing(actor, request, lookup.node, out);
   DISTSIM_ASSERT((error == Win32Error::ok) == (out != 0));
-  if (error == Win32Error::ok && recording()) {
-    Handle& handle = handles_.back();
-    DISTSIM_ASSERT(handle.id == out);
-    handle.display = display;
-    handle.display_moves = display_moves_;
-  }
   return error;
 }
 
@@ -245,8 +239,18 @@ model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::Open
   event.result = state_->open(actor, request, event.path, handle);
   event.handle = handle;
   const Win32Error error = event.result;
+  const uint64_t display_moves = state_->display_moves_;
   state_->emit(event);
   if (error != Win32Error::ok) return error;
+  // The handle keeps the display its open recorded (State::handle_display): the event's copy
+  // is done with once the observer has seen it. The observer may have opened other handles, or
+  // renamed something, meanwhile: the handle is found by its id, and the display is dated from
+  // before.
+  if (state_->recording()) {
+    vfs_internal::Handle& opened = state_->handles_[state_->owned_handle_index(actor, handle)];
+    opened.display = std::move(event.path);
+    opened.display_moves = display_moves;
+  }
   return handle;
 }
 
