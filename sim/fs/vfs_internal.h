@@ -47,6 +47,47 @@ struct NodeHandle {
   uint32_t share_bits = 0;
 };
 
+// The handles open on one node. Most nodes have none or one at a time (a copy opens each file
+// once), so one handle is kept inline and a second one moves them all to the heap: a file opened
+// once costs no allocation, and one closed again keeps no heap block behind.
+class HandleList {
+ public:
+  [[nodiscard]] const NodeHandle* begin() const { return spill_ ? spill_->data() : &inline_; }
+  [[nodiscard]] const NodeHandle* end() const { return begin() + size_; }
+  [[nodiscard]] bool empty() const { return size_ == 0; }
+  [[nodiscard]] size_t size() const { return size_; }
+  void push_back(const NodeHandle& handle) {
+    if (spill_) {
+      spill_->push_back(handle);
+    } else if (size_ == 0) {
+      inline_ = handle;
+    } else {
+      spill_ = std::make_unique<std::vector<NodeHandle>>();
+      spill_->reserve(4);
+      spill_->push_back(inline_);
+      spill_->push_back(handle);
+    }
+    ++size_;
+  }
+  void erase(const NodeHandle* at) {
+    DISTSIM_ASSERT(at >= begin() && at < end());
+    if (spill_) {
+      spill_->erase(spill_->begin() + (at - spill_->data()));
+      if (spill_->size() == 1) {
+        inline_ = spill_->front();
+        spill_.reset();
+      }
+    }
+    --size_;
+    DISTSIM_ASSERT(spill_ ? spill_->size() == size_ : size_ <= 1);
+  }
+
+ private:
+  NodeHandle inline_;  // the handle while there is only one
+  uint32_t size_ = 0;
+  std::unique_ptr<std::vector<NodeHandle>> spill_;  // all of them, from the second on
+};
+
 struct ByteLock {
   HandleId owner = 0;
   uint64_t offset = 0;
@@ -134,7 +175,7 @@ struct Node {
   uint32_t volume = kNoVolume;
   FileContent content;
   ChildList children;
-  std::vector<NodeHandle> handles;
+  HandleList handles;
   LockList locks;
 };
 
