@@ -1,13 +1,13 @@
 // Trace records and their JSON Lines writer, which appends every value straight into one buffer.
 #include "sim/core/trace.h"
 
-#include <fmt/format.h>
-
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <memory>
 #include <system_error>
 
 #include "model/assert.h"
@@ -62,10 +62,10 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
 
 [[nodiscard]] bool needs_escape(char c) { return kNeedsEscape[static_cast<unsigned char>(c)]; }
 
-// True when one of the 8 bytes of `word` may need an escape: a byte below 0x20, '"' or '\\'
-// (the classic "has a zero byte" and "has a byte less than n" word tricks; exact for whether
-// any byte qualifies, which is all the caller asks).
-[[nodiscard]] bool word_needs_escape(uint64_t word) {
+// The bytes of `word` that may need an escape, as their high bits: a byte below 0x20, '"' or
+// '\\' (the classic "has a zero byte" and "has a byte less than n" word tricks). A borrow can
+// mark a byte above one that needs an escape, never one below, so the lowest mark is exact.
+[[nodiscard]] uint64_t escape_marks(uint64_t word) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHighs = 0x8080808080808080ull;
   const uint64_t control = (word - kOnes * 0x20) & ~word;
@@ -73,35 +73,37 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
   const uint64_t backslash = word ^ (kOnes * '\\');
   const uint64_t quote_zero = (quote - kOnes) & ~quote;
   const uint64_t backslash_zero = (backslash - kOnes) & ~backslash;
-  return ((control | quote_zero | backslash_zero) & kHighs) != 0;
+  return (control | quote_zero | backslash_zero) & kHighs;
 }
 
 // The longest JSON string literal of `size` bytes: quotes, and every byte as \u00XX.
 [[nodiscard]] constexpr size_t quoted_size_max(size_t size) { return 2 + 6 * size; }
 
 // Writes `text` as a JSON string literal at `write` (room for quoted_size_max) and returns the
-// end of what it wrote. Words of eight plain bytes are copied whole; Windows paths have an escape
-// every few bytes, so the words that hold one are written byte by byte.
+// end of what it wrote. Eight bytes are read at once and stored whole; the write then moves on
+// only past the bytes before the first one that needs an escape (Windows paths have a '\\'
+// every few bytes), which is written escaped. A whole-word store never passes the room: eight
+// or more bytes are left to read, and each may take six.
 char* write_quoted(char* write, std::string_view text) {
+  static_assert(std::endian::native == std::endian::little);  // the lowest byte comes first
   *write++ = '"';
   size_t index = 0;
   while (index + sizeof(uint64_t) <= text.size()) {
     uint64_t word = 0;
     std::memcpy(&word, text.data() + index, sizeof word);
-    if (!word_needs_escape(word)) {
-      std::memcpy(write, &word, sizeof word);
+    std::memcpy(write, &word, sizeof word);
+    const uint64_t marks = escape_marks(word);
+    if (marks == 0) {
       write += sizeof word;
       index += sizeof word;
       continue;
     }
-    for (const size_t word_end = index + sizeof word; index < word_end; ++index) {
-      const char c = text[index];
-      if (needs_escape(c)) {
-        write = write_escape(write, c);
-      } else {
-        *write++ = c;
-      }
-    }
+    const auto plain = static_cast<size_t>(std::countr_zero(marks)) / 8;
+    write += plain;
+    index += plain;
+    DISTSIM_ASSERT(needs_escape(text[index]));
+    write = write_escape(write, text[index]);
+    ++index;
   }
   for (; index < text.size(); ++index) {
     const char c = text[index];
@@ -115,72 +117,115 @@ char* write_quoted(char* write, std::string_view text) {
   return write;
 }
 
-// `text` as a JSON string literal appended to `out`, with no temporary string: a short text is
-// quoted on the stack and appended once; a long one is quoted in place in `out`, grown to the
-// longest the literal can be and cut back to what was written.
-void append_quoted(std::string& out, std::string_view text) {
-  constexpr size_t kStackTextMax = 256;
-  if (text.size() <= kStackTextMax) {
-    char quoted[quoted_size_max(kStackTextMax)];
-    const char* end = write_quoted(quoted, text);
-    out.append(quoted, static_cast<size_t>(end - quoted));
-    return;
-  }
-  const size_t start = out.size();
-  out.resize(start + quoted_size_max(text.size()));
-  const char* end = write_quoted(out.data() + start, text);
-  out.resize(static_cast<size_t>(end - out.data()));
-}
+// The JSON Lines text being written, in storage that is never initialised before it is written:
+// each piece reserves room for its longest form, writes through a pointer and commits what it
+// wrote, so that no piece pays a growing string's bookkeeping. Room the reservation does not use
+// is never touched, so a generous first capacity costs address space, not memory.
+class JsonlBuffer {
+ public:
+  explicit JsonlBuffer(size_t capacity)
+      : data_(std::make_unique_for_overwrite<char[]>(capacity)), capacity_(capacity) {}
 
-template <typename Integer>
-void append_integer(std::string& out, Integer value) {
-  char digits[24];
-  const auto [end, error] = std::to_chars(std::begin(digits), std::end(digits), value);
-  DISTSIM_ASSERT(error == std::errc{});
-  out.append(digits, static_cast<size_t>(end - digits));
-}
+  // Room for `count` more bytes at the end, valid until the next reserve.
+  [[nodiscard]] char* reserve(size_t count) {
+    if (capacity_ - used_ < count) grow(count);
+    return data_.get() + used_;
+  }
+  void commit(const char* end) {
+    DISTSIM_ASSERT(end >= data_.get() + used_ && end <= data_.get() + capacity_);
+    used_ = static_cast<size_t>(end - data_.get());
+  }
+  // Text that needs no escape (JSON punctuation and distsim's own keys).
+  void raw(std::string_view text) {
+    char* write = reserve(text.size());
+    std::memcpy(write, text.data(), text.size());
+    commit(write + text.size());
+  }
+  void quoted(std::string_view text) {
+    commit(write_quoted(reserve(quoted_size_max(text.size())), text));
+  }
+  template <typename Integer>
+  void integer(Integer value) {
+    constexpr size_t kDigitsMax = 24;
+    char* write = reserve(kDigitsMax);
+    const auto [end, error] = std::to_chars(write, write + kDigitsMax, value);
+    DISTSIM_ASSERT(error == std::errc{});
+    commit(end);
+  }
+  [[nodiscard]] std::string_view text() const { return {data_.get(), used_}; }
+
+ private:
+  void grow(size_t count) {
+    const size_t capacity = std::max(2 * capacity_, used_ + count);
+    auto data = std::make_unique_for_overwrite<char[]>(capacity);
+    std::memcpy(data.get(), data_.get(), used_);
+    data_ = std::move(data);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+  size_t used_ = 0;
+};
 
 // `,"key":` for a key that is a plain identifier (every field key is a string literal of
 // distsim's, never text from a scenario), so it is copied without looking for escapes.
-void append_key(std::string& out, std::string_view key) {
-  out += ",\""sv;
-  out += key;
-  out += "\":"sv;
+void append_key(JsonlBuffer& out, std::string_view key) {
+  char* write = out.reserve(key.size() + 4);
+  *write++ = ',';
+  *write++ = '"';
+  std::memcpy(write, key.data(), key.size());
+  write += key.size();
+  *write++ = '"';
+  *write++ = ':';
+  out.commit(write);
 }
 
-void append_value(std::string& out, const TraceValue& value) {
+void append_value(JsonlBuffer& out, const TraceValue& value) {
   switch (value.index()) {
     case 0:
-      append_integer(out, *std::get_if<int64_t>(&value));
+      out.integer(*std::get_if<int64_t>(&value));
       return;
     case 1:
-      out += *std::get_if<bool>(&value) ? "true"sv : "false"sv;
+      out.raw(*std::get_if<bool>(&value) ? "true"sv : "false"sv);
       return;
     case 2:
-      append_quoted(out, *std::get_if<std::string_view>(&value));
+      out.quoted(*std::get_if<std::string_view>(&value));
       return;
     default: {
       const TraceList& list = *std::get_if<TraceList>(&value);
-      out += '[';
+      out.raw("["sv);
       for (size_t index = 0; index < list.size(); ++index) {
-        if (index > 0) out += ',';
-        append_quoted(out, list[index]);
+        if (index > 0) out.raw(","sv);
+        out.quoted(list[index]);
       }
-      out += ']';
+      out.raw("]"sv);
     }
   }
 }
 
-void append_record_start(std::string& out, model::TimeUs t_us, uint64_t seq, std::string_view actor,
+void append_record_start(JsonlBuffer& out, model::TimeUs t_us, uint64_t seq, std::string_view actor,
                          std::string_view event) {
-  out += "{\"t_us\":"sv;
-  append_integer(out, t_us);
-  out += ",\"seq\":"sv;
-  append_integer(out, seq);
-  out += ",\"actor\":"sv;
-  append_quoted(out, actor);
-  out += ",\"event\":"sv;
-  append_quoted(out, event);
+  out.raw("{\"t_us\":"sv);
+  out.integer(t_us);
+  out.raw(",\"seq\":"sv);
+  out.integer(seq);
+  out.raw(",\"actor\":"sv);
+  out.quoted(actor);
+  out.raw(",\"event\":"sv);
+  out.quoted(event);
+}
+
+// The trace hash as the end record gives it: 16 lower-case hex digits.
+void append_hex64(JsonlBuffer& out, uint64_t value) {
+  constexpr char kHex[] = "0123456789abcdef";
+  constexpr size_t kDigits = 16;
+  char* write = out.reserve(kDigits);
+  for (size_t digit = 0; digit < kDigits; ++digit) {
+    write[kDigits - 1 - digit] = kHex[value & 0xFU];
+    value >>= 4U;
+  }
+  out.commit(write + kDigits);
 }
 
 }  // namespace
@@ -282,23 +327,22 @@ void Trace::append(const TraceRecord& record) {
 }
 
 std::string json_quote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  append_quoted(out, text);
+  std::string out(quoted_size_max(text.size()), '\0');
+  const char* end = write_quoted(out.data(), text);
+  out.resize(static_cast<size_t>(end - out.data()));
   return out;
 }
 
 std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
-  std::string out;
-  out.reserve(kJsonlBytesPerRecordGuess * (trace.records().size() + 2));
+  JsonlBuffer out(kJsonlBytesPerRecordGuess * (trace.records().size() + 2));
   append_record_start(out, 0, 0, "world", "header");
-  out += ",\"scenario\":"sv;
-  append_quoted(out, header.scenario);
-  out += ",\"seed\":"sv;
-  append_integer(out, header.seed);
-  out += ",\"version\":"sv;
-  append_quoted(out, header.version);
-  out += "}\n"sv;
+  out.raw(",\"scenario\":"sv);
+  out.quoted(header.scenario);
+  out.raw(",\"seed\":"sv);
+  out.integer(header.seed);
+  out.raw(",\"version\":"sv);
+  out.quoted(header.version);
+  out.raw("}\n"sv);
   uint64_t seq = 1;
   model::TimeUs last_us = 0;
   for (const TraceRecord& record : trace.records()) {
@@ -307,16 +351,18 @@ std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
       append_key(out, field.key);
       append_value(out, field.value);
     }
-    out += "}\n"sv;
+    out.raw("}\n"sv);
     last_us = record.t_us;
   }
-  const uint64_t hash = fnv1a64(out);
+  const uint64_t hash = fnv1a64(out.text());
   append_record_start(out, last_us, seq, "world", "end");
-  out += ",\"events\":"sv;
-  append_integer(out, trace.records().size());
-  out += trace.truncated() ? ",\"truncated\":true"sv : ",\"truncated\":false"sv;
-  fmt::format_to(std::back_inserter(out), ",\"trace_hash\":\"{:016x}\"}}\n", hash);
-  return out;
+  out.raw(",\"events\":"sv);
+  out.integer(trace.records().size());
+  out.raw(trace.truncated() ? ",\"truncated\":true"sv : ",\"truncated\":false"sv);
+  out.raw(",\"trace_hash\":\""sv);
+  append_hex64(out, hash);
+  out.raw("\"}\n"sv);
+  return std::string(out.text());
 }
 
 }  // namespace distsim::sim
