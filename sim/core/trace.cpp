@@ -117,6 +117,30 @@ char* write_quoted(char* write, std::string_view text) {
   return write;
 }
 
+// Copies `count` bytes; short copies, most of a trace's (keys, punctuation, the repeated time and
+// actor), take two overlapping loads and stores instead of a call to memcpy.
+void copy_bytes(char* to, const char* from, size_t count) {
+  if (count >= 8 && count <= 16) {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    std::memcpy(&head, from, 8);
+    std::memcpy(&tail, from + count - 8, 8);
+    std::memcpy(to, &head, 8);
+    std::memcpy(to + count - 8, &tail, 8);
+  } else if (count >= 4 && count < 8) {
+    uint32_t head = 0;
+    uint32_t tail = 0;
+    std::memcpy(&head, from, 4);
+    std::memcpy(&tail, from + count - 4, 4);
+    std::memcpy(to, &head, 4);
+    std::memcpy(to + count - 4, &tail, 4);
+  } else if (count < 4) {
+    for (size_t index = 0; index < count; ++index) to[index] = from[index];
+  } else {
+    std::memcpy(to, from, count);
+  }
+}
+
 // The JSON Lines text being written, in storage that is never initialised before it is written:
 // each piece reserves room for its longest form, writes through a pointer and commits what it
 // wrote, so that no piece pays a growing string's bookkeeping. Room the reservation does not use
@@ -138,7 +162,7 @@ class JsonlBuffer {
   // Text that needs no escape (JSON punctuation and distsim's own keys).
   void raw(std::string_view text) {
     char* write = reserve(text.size());
-    std::memcpy(write, text.data(), text.size());
+    copy_bytes(write, text.data(), text.size());
     commit(write + text.size());
   }
   void quoted(std::string_view text) {
@@ -174,7 +198,7 @@ void append_key(JsonlBuffer& out, std::string_view key) {
   char* write = out.reserve(key.size() + 4);
   *write++ = ',';
   *write++ = '"';
-  std::memcpy(write, key.data(), key.size());
+  copy_bytes(write, key.data(), key.size());
   write += key.size();
   *write++ = '"';
   *write++ = ':';
@@ -204,17 +228,55 @@ void append_value(JsonlBuffer& out, const TraceValue& value) {
   }
 }
 
-void append_record_start(JsonlBuffer& out, model::TimeUs t_us, uint64_t seq, std::string_view actor,
-                         std::string_view event) {
-  out.raw("{\"t_us\":"sv);
-  out.integer(t_us);
-  out.raw(",\"seq\":"sv);
-  out.integer(seq);
-  out.raw(",\"actor\":"sv);
-  out.quoted(actor);
-  out.raw(",\"event\":"sv);
-  out.quoted(event);
-}
+// The fields every record starts with. A world writes runs of records at one time and by one
+// actor (an open, its read, its close), so the text of the last time, actor and event is kept
+// and copied when the same value comes again, instead of being formatted or escaped anew.
+class RecordStart {
+ public:
+  void write(JsonlBuffer& out, model::TimeUs t_us, uint64_t seq, std::string_view actor,
+             std::string_view event) {
+    out.raw("{\"t_us\":"sv);
+    if (!time_.empty() && t_us == time_us_) {
+      out.raw(time_);
+    } else {
+      constexpr size_t kDigitsMax = 24;
+      char* write = out.reserve(kDigitsMax);
+      const auto [end, error] = std::to_chars(write, write + kDigitsMax, t_us);
+      DISTSIM_ASSERT(error == std::errc{});
+      time_.assign(write, end);
+      time_us_ = t_us;
+      out.commit(end);
+    }
+    out.raw(",\"seq\":"sv);
+    out.integer(seq);
+    out.raw(",\"actor\":"sv);
+    actor_.write(out, actor);
+    out.raw(",\"event\":"sv);
+    event_.write(out, event);
+  }
+
+ private:
+  // A text and its JSON string literal, as last written.
+  struct Quoted {
+    std::string text;
+    std::string literal;
+    void write(JsonlBuffer& out, std::string_view wanted) {
+      if (!literal.empty() && wanted == text) {
+        out.raw(literal);
+        return;
+      }
+      char* write = out.reserve(quoted_size_max(wanted.size()));
+      const char* end = write_quoted(write, wanted);
+      text.assign(wanted);
+      literal.assign(write, static_cast<size_t>(end - write));
+      out.commit(end);
+    }
+  };
+  model::TimeUs time_us_ = 0;
+  std::string time_;  // empty until the first record
+  Quoted actor_;
+  Quoted event_;
+};
 
 // The trace hash as the end record gives it: 16 lower-case hex digits.
 void append_hex64(JsonlBuffer& out, uint64_t value) {
@@ -234,9 +296,14 @@ TraceArgs::TraceArgs(std::initializer_list<TraceArg> args) {
   for (const TraceArg& arg : args) push_back(arg);
 }
 
+TraceArgs::~TraceArgs() {
+  for (size_t index = 0; index < size_; ++index) std::destroy_at(data() + index);
+}
+
 void TraceArgs::push_back(TraceArg arg) {
   DISTSIM_ASSERT(size_ < kFieldsMax);
-  args_[size_++] = std::move(arg);
+  std::construct_at(reinterpret_cast<TraceArg*>(storage_) + size_, std::move(arg));
+  ++size_;
 }
 
 template <typename T>
@@ -335,7 +402,8 @@ std::string json_quote(std::string_view text) {
 
 std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
   JsonlBuffer out(kJsonlBytesPerRecordGuess * (trace.records().size() + 2));
-  append_record_start(out, 0, 0, "world", "header");
+  RecordStart record_start;
+  record_start.write(out, 0, 0, "world", "header");
   out.raw(",\"scenario\":"sv);
   out.quoted(header.scenario);
   out.raw(",\"seed\":"sv);
@@ -346,7 +414,7 @@ std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
   uint64_t seq = 1;
   model::TimeUs last_us = 0;
   for (const TraceRecord& record : trace.records()) {
-    append_record_start(out, record.t_us, seq++, record.actor, record.event);
+    record_start.write(out, record.t_us, seq++, record.actor, record.event);
     for (const TraceField& field : record.fields) {
       append_key(out, field.key);
       append_value(out, field.value);
@@ -355,7 +423,7 @@ std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
     last_us = record.t_us;
   }
   const uint64_t hash = fnv1a64(out.text());
-  append_record_start(out, last_us, seq, "world", "end");
+  record_start.write(out, last_us, seq, "world", "end");
   out.raw(",\"events\":"sv);
   out.integer(trace.records().size());
   out.raw(trace.truncated() ? ",\"truncated\":true"sv : ",\"truncated\":false"sv);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,16 +69,24 @@ struct TraceArg {
 
 // The fields of one record being put together, on the stack: a record has at most
 // kFieldsMax fields (the largest the world writes, a refused open, has eight).
+// Only the fields pushed are ever constructed (a world writes hundreds of thousands of records,
+// most with four or five fields).
 class TraceArgs {
  public:
   static constexpr size_t kFieldsMax = 12;
   TraceArgs() = default;
   TraceArgs(std::initializer_list<TraceArg> args);
+  TraceArgs(const TraceArgs&) = delete;
+  TraceArgs& operator=(const TraceArgs&) = delete;
+  ~TraceArgs();
   void push_back(TraceArg arg);
-  [[nodiscard]] std::span<const TraceArg> span() const { return {args_.data(), size_}; }
+  [[nodiscard]] std::span<const TraceArg> span() const { return {data(), size_}; }
 
  private:
-  std::array<TraceArg, kFieldsMax> args_;
+  [[nodiscard]] const TraceArg* data() const {
+    return std::launder(reinterpret_cast<const TraceArg*>(storage_));
+  }
+  alignas(TraceArg) std::byte storage_[kFieldsMax * sizeof(TraceArg)];
   size_t size_ = 0;
 };
 
