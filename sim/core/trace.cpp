@@ -248,7 +248,7 @@ class RecordStart {
       out.commit(end);
     }
     out.raw(",\"seq\":"sv);
-    out.integer(seq);
+    write_seq(out, seq);
     out.raw(",\"actor\":"sv);
     actor_.write(out, actor);
     out.raw(",\"event\":"sv);
@@ -256,6 +256,28 @@ class RecordStart {
   }
 
  private:
+  // Sequence numbers count up by one: the last one's digits are incremented in place.
+  void write_seq(JsonlBuffer& out, uint64_t seq) {
+    if (seq_size_ > 0 && seq == seq_ + 1) {
+      size_t at = seq_size_;
+      while (at > 0 && seq_text_[at - 1] == '9') seq_text_[--at] = '0';
+      if (at == 0) {
+        std::memmove(seq_text_.data() + 1, seq_text_.data(), seq_size_);
+        seq_text_[0] = '1';
+        ++seq_size_;
+      } else {
+        ++seq_text_[at - 1];
+      }
+    } else {
+      const auto [end, error] =
+          std::to_chars(seq_text_.data(), seq_text_.data() + seq_text_.size(), seq);
+      DISTSIM_ASSERT(error == std::errc{});
+      seq_size_ = static_cast<size_t>(end - seq_text_.data());
+    }
+    seq_ = seq;
+    out.raw({seq_text_.data(), seq_size_});
+  }
+
   // A text and its JSON string literal, as last written.
   struct Quoted {
     std::string text;
@@ -274,6 +296,9 @@ class RecordStart {
   };
   model::TimeUs time_us_ = 0;
   std::string time_;  // empty until the first record
+  uint64_t seq_ = 0;
+  std::array<char, 24> seq_text_{};  // more than the 20 digits of any uint64_t
+  size_t seq_size_ = 0;              // 0 until the first record
   Quoted actor_;
   Quoted event_;
 };

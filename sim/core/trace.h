@@ -15,9 +15,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
+#include "model/assert.h"
 #include "model/time.h"
 
 namespace distsim::sim {
@@ -80,6 +82,14 @@ class TraceArgs {
   TraceArgs& operator=(const TraceArgs&) = delete;
   ~TraceArgs();
   void push_back(TraceArg arg);
+  // push_back({key, value}) without building the argument first.
+  template <typename Value>
+  void emplace_back(std::string_view key, Value&& value) {
+    DISTSIM_ASSERT(size_ < kFieldsMax);
+    ::new (static_cast<void*>(storage_ + size_ * sizeof(TraceArg)))
+        TraceArg{key, TraceArgValue(std::forward<Value>(value))};
+    ++size_;
+  }
   [[nodiscard]] std::span<const TraceArg> span() const { return {data(), size_}; }
 
  private:

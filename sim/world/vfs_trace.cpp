@@ -10,8 +10,8 @@ namespace distsim::sim {
 namespace {
 
 void add_result(const VfsEvent& event, TraceArgs& fields) {
-  fields.push_back({"win32", static_cast<int64_t>(model::win32_code(event.result))});
-  fields.push_back({"result", model::win32_error_name(event.result)});
+  fields.emplace_back("win32", static_cast<int64_t>(model::win32_code(event.result)));
+  fields.emplace_back("result", model::win32_error_name(event.result));
 }
 
 // What a read returned or a write left: the file's size and content version right after the
@@ -19,8 +19,8 @@ void add_result(const VfsEvent& event, TraceArgs& fields) {
 void add_content(const VirtualFileSystem& vfs, HandleId handle, TraceArgs& fields) {
   const auto content = vfs.handle_content(handle);
   if (!content) return;
-  fields.push_back({"size", static_cast<int64_t>(content->size_bytes)});
-  fields.push_back({"version", static_cast<int64_t>(content->content_version)});
+  fields.emplace_back("size", static_cast<int64_t>(content->size_bytes));
+  fields.emplace_back("version", static_cast<int64_t>(content->content_version));
 }
 
 // `names` holds the access and share names an open's fields point to.
@@ -29,44 +29,44 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
   switch (event.operation) {
     case VfsOperation::open:
       names = {model::access_name_views(event.access), model::share_name_views(event.share)};
-      fields.push_back({"access", names[0].span()});
-      fields.push_back({"share", names[1].span()});
-      if (event.delete_on_close) fields.push_back({"delete_on_close", true});
+      fields.emplace_back("access", names[0].span());
+      fields.emplace_back("share", names[1].span());
+      if (event.delete_on_close) fields.emplace_back("delete_on_close", true);
       add_result(event, fields);
       if (event.result == Win32Error::ok)
-        fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+        fields.emplace_back("handle", static_cast<int64_t>(event.handle));
       return;
     case VfsOperation::close:
-      fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      fields.emplace_back("handle", static_cast<int64_t>(event.handle));
       return;
     case VfsOperation::read:
     case VfsOperation::write:
-      fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      fields.emplace_back("handle", static_cast<int64_t>(event.handle));
       add_result(event, fields);
       if (event.result == Win32Error::ok) add_content(vfs, event.handle, fields);
       return;
     case VfsOperation::rename:
-      fields.push_back({"to", std::string_view(event.to)});
+      fields.emplace_back("to", std::string_view(event.to));
       add_result(event, fields);
       return;
     case VfsOperation::map_image:
-      fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      fields.emplace_back("handle", static_cast<int64_t>(event.handle));
       add_result(event, fields);
       if (event.result == Win32Error::ok)
-        fields.push_back({"section", static_cast<int64_t>(event.section)});
+        fields.emplace_back("section", static_cast<int64_t>(event.section));
       return;
     case VfsOperation::unmap_image:
-      fields.push_back({"section", static_cast<int64_t>(event.section)});
+      fields.emplace_back("section", static_cast<int64_t>(event.section));
       return;
     case VfsOperation::get_attributes:
     case VfsOperation::set_attributes:
       add_result(event, fields);
       if (event.result == Win32Error::ok || event.operation == VfsOperation::set_attributes) {
-        fields.push_back({"attributes", file_attribute_names(event.attributes)});
+        fields.emplace_back("attributes", file_attribute_names(event.attributes));
       }
       return;
     default:
-      if (event.handle != 0) fields.push_back({"handle", static_cast<int64_t>(event.handle)});
+      if (event.handle != 0) fields.emplace_back("handle", static_cast<int64_t>(event.handle));
       add_result(event, fields);
       return;
   }
@@ -80,7 +80,7 @@ void add_vfs_trace_record(Trace& trace, const VfsEvent& event, const VirtualFile
   TraceArgs fields{{"path", std::string_view(event.path)}};
   add_operation_fields(event, vfs, names, fields);
   if (event.result != Win32Error::ok && !vfs.last_blame().empty()) {
-    fields.push_back({"blame", culprit_trace_texts(actor_kinds.culprits(vfs, vfs.last_blame()))});
+    fields.emplace_back("blame", culprit_trace_texts(actor_kinds.culprits(vfs, vfs.last_blame())));
   }
   trace.add(event.t_us, vfs.actor_name(event.actor), vfs_operation_name(event.operation), fields);
 }
