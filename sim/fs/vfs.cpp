@@ -186,11 +186,9 @@ Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent con
     error = state.ensure_directories(resolved, path.components.size() - 1, volume, parent);
   }
   if (error != Win32Error::ok) return error;
-  // The directories just made may have numbered names the entry did not know: walk by the
-  // entry as it is now.
-  const vfs_internal::PathCache::Entry& current = state.path_cache_.lookup(text, state.names_);
-  const vfs_internal::Lookup lookup = state.walk(current.path, current.names, volume);
-  NodeId file = lookup.node;
+  // The file's name is looked up afresh: the entry may predate its numbering.
+  const vfs_internal::NameId name_id = state.names_.find(path.components.back());
+  NodeId file = state.child_numbered(parent, name_id);
   if (file != kNoNode) {
     const vfs_internal::Node& node = state.nodes_[file];
     if (node.kind == NodeKind::directory || node.delete_pending) return Win32Error::access_denied;
@@ -199,8 +197,7 @@ Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent con
     return error;
   }
   if (content.size_bytes > free_bytes(state.volumes_[volume])) return Win32Error::disk_full;
-  error = state.create_child(parent, path.components.back(), current.names.back(), NodeKind::file,
-                             file);
+  error = state.create_child(parent, path.components.back(), name_id, NodeKind::file, file);
   if (error != Win32Error::ok) return error;
   error = state.replace_content(file, content);
   DISTSIM_ASSERT(error == Win32Error::ok);
