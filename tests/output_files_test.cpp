@@ -290,6 +290,59 @@ TEST_CASE("an OutputSet replaces every file and leaves no temporary or backup be
   CHECK(leftovers_in(directory) == 0);
 }
 
+TEST_CASE("an OutputSet streams a writer's pieces into its file and to stdout", "[output]") {
+  // Goal: an output produced at commit (the trace) arrives whole and in order, as set_content's
+  // text would.
+  const std::string directory = scratch_directory("output-set-writer");
+  write_text_file(directory + "/streamed.txt", "old");
+  const auto three_pieces = [](const sim::TextSink& sink) {
+    sink("one ");
+    sink(std::string(100 * 1024, 'x'));
+    sink(" three");
+  };
+  sim::OutputSet outputs;
+  outputs.set_writer(outputs.add_output("--file", directory + "/streamed.txt"), three_pieces);
+  outputs.set_writer(outputs.add_output("--out", "-"), three_pieces);
+  std::ostringstream out;
+  CHECK(!outputs.commit(out).has_value());
+  const std::string expected = "one " + std::string(100 * 1024, 'x') + " three";
+  CHECK(read_text_file(directory + "/streamed.txt") == expected);
+  CHECK(out.str() == expected);
+  CHECK(leftovers_in(directory) == 0);
+}
+
+TEST_CASE("an OutputSet whose streamed output fails mid-way keeps the old file", "[output]") {
+  // Goal: a streamed output is as all-or-nothing as a whole one. Method: a file size limit that
+  // the writer's first piece fits and its second does not.
+  const std::string directory = scratch_directory("output-set-writer-fails");
+  write_text_file(directory + "/streamed.txt", "old");
+  size_t pieces_produced = 0;
+  sim::OutputSet outputs;
+  outputs.set_writer(outputs.add_output("--file", directory + "/streamed.txt"),
+                     [&](const sim::TextSink& sink) {
+                       for (int piece = 0; piece < 4; ++piece) {
+                         sink(std::string(3000, 'x'));
+                         ++pieces_produced;
+                       }
+                     });
+  REQUIRE(outputs.check().empty());
+  struct rlimit saved {};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limited = saved;
+  limited.rlim_cur = 4096;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  std::ostringstream out;
+  const auto problem = outputs.commit(out);
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  ::signal(SIGXFSZ, old_handler);
+  REQUIRE(problem.has_value());
+  CHECK(problem->find("streamed.txt") != std::string::npos);
+  CHECK(pieces_produced == 4);
+  CHECK(read_text_file(directory + "/streamed.txt") == "old");
+  CHECK(leftovers_in(directory) == 0);
+}
+
 TEST_CASE("an output directory must be a directory, or creatable below one", "[output]") {
   const std::string directory = scratch_directory("output-directory-check");
   write_text_file(directory + "/file", "x");

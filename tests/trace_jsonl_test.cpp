@@ -3,14 +3,15 @@
 // golden traces cover whole runs; these cover the values a golden run may never produce.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include "sim/core/prng.h"
 #include "sim/core/trace.h"
+#include "sim/core/xxh64.h"
 
 namespace distsim::sim {
 namespace {
@@ -114,10 +115,37 @@ TEST_CASE("trace_to_jsonl writes each value type, a header and an end record wit
                     R"("list":["GENERIC_READ","a\\b"],"empty":[]})");
   CHECK(lines[2] == R"({"t_us":7,"seq":2,"actor":"holder \"x\"","event":"bare"})");
   const std::string hashed = jsonl.substr(0, jsonl.find(lines[3]));
-  const std::string hash = fmt::format("{:016x}", fnv1a64(hashed));
+  const std::string hash = fmt::format("{:016x}", xxh64(hashed));
   CHECK(lines[3] == R"({"t_us":7,"seq":3,"actor":"world","event":"end","events":2,)"
                     R"("truncated":false,"trace_hash":")" +
                         hash + "\"}");
+}
+
+TEST_CASE("write_trace_jsonl streams a long trace in bounded pieces that make up trace_to_jsonl",
+          "[trace]") {
+  // Goal: a trace of any length is written through bounded storage, and the pieces, wherever
+  // they fall, carry the same text and hash as the whole.
+  Trace trace(true);
+  for (int64_t index = 0; index < 20000; ++index) {
+    trace.add(index, "distmgr", "log_line",
+              {{"text", std::string(40, static_cast<char>('a' + index % 26))}});
+  }
+  trace.add(20000, "distmgr", "log_line", {{"text", std::string(600 * 1024, 'z')}});
+  std::vector<size_t> piece_sizes;
+  std::string streamed;
+  write_trace_jsonl(trace, {"long", 1, "test"}, [&](std::string_view piece) {
+    piece_sizes.push_back(piece.size());
+    streamed.append(piece);
+  });
+  CHECK(streamed == trace_to_jsonl(trace, {"long", 1, "test"}));
+  CHECK(piece_sizes.size() > 4);
+  // Only the piece holding the one text longer than the storage is longer than the storage.
+  CHECK(std::count_if(piece_sizes.begin(), piece_sizes.end(),
+                      [](size_t size) { return size > 256 * 1024; }) == 1);
+  const size_t end_record = streamed.rfind("{\"t_us\"");
+  CHECK(streamed.find(fmt::format("\"trace_hash\":\"{:016x}\"",
+                                  xxh64(std::string_view(streamed).substr(0, end_record)))) !=
+        std::string::npos);
 }
 
 }  // namespace

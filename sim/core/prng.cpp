@@ -26,16 +26,7 @@ uint64_t splitmix64_next(uint64_t& state) {
 uint64_t fnv1a64(std::string_view text) {
   constexpr uint64_t kPrime = 0x100000001B3ull;
   uint64_t hash = 0xCBF29CE484222325ull;
-  size_t index = 0;
-  // The trace hash runs over every byte of a trace: eight bytes per loop pass, each loaded on
-  // its own (a load, an xor and a multiply per byte: the multiply chain is the floor).
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  for (; index + 8 <= text.size(); index += 8) {
-    for (size_t byte = 0; byte < 8; ++byte) hash = (hash ^ bytes[index + byte]) * kPrime;
-  }
-  for (; index < text.size(); ++index) {
-    hash = (hash ^ static_cast<unsigned char>(text[index])) * kPrime;
-  }
+  for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * kPrime;
   return hash;
 }
 

@@ -12,16 +12,16 @@
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
-#include "sim/core/prng.h"
+#include "sim/core/xxh64.h"
 
 namespace distsim::sim {
 namespace {
 
 using std::string_view_literals::operator""sv;
 
-// What one record takes in JSON Lines, about: reserving it up front saves the copies of a
-// growing buffer (the records of the golden runs average 150-250 bytes).
-constexpr size_t kJsonlBytesPerRecordGuess = 256;
+// How much JSON Lines text is gathered before it goes to the sink: large enough that the sink
+// (a write(2) to a file) is called rarely, small enough to stay in the processor's cache.
+constexpr size_t kJsonlFlushBytes = 256 * 1024;
 
 // Writes the JSON escape of one character that cannot appear raw in a string (RFC 8259) at
 // `write`; returns the end of what it wrote (2 or 6 characters).
@@ -141,18 +141,21 @@ void copy_bytes(char* to, const char* from, size_t count) {
   }
 }
 
-// The JSON Lines text being written, in storage that is never initialised before it is written:
-// each piece reserves room for its longest form, writes through a pointer and commits what it
-// wrote, so that no piece pays a growing string's bookkeeping. Room the reservation does not use
-// is never touched, so a generous first capacity costs address space, not memory.
+// The JSON Lines text on its way to a sink, in storage that is never initialised before it is
+// written: each piece reserves room for its longest form, writes through a pointer and commits
+// what it wrote, so that no piece pays a growing string's bookkeeping. When a reservation does
+// not fit, the text so far is hashed and handed to the sink and the storage starts over, so that
+// a trace of any length is written through the same few hundred kilobytes, which stay in cache.
 class JsonlBuffer {
  public:
-  explicit JsonlBuffer(size_t capacity)
-      : data_(std::make_unique_for_overwrite<char[]>(capacity)), capacity_(capacity) {}
+  explicit JsonlBuffer(const TextSink& sink)
+      : sink_(sink),
+        data_(std::make_unique_for_overwrite<char[]>(kJsonlFlushBytes)),
+        capacity_(kJsonlFlushBytes) {}
 
   // Room for `count` more bytes at the end, valid until the next reserve.
   [[nodiscard]] char* reserve(size_t count) {
-    if (capacity_ - used_ < count) grow(count);
+    if (capacity_ - used_ < count) make_room(count);
     return data_.get() + used_;
   }
   void commit(const char* end) {
@@ -176,20 +179,31 @@ class JsonlBuffer {
     DISTSIM_ASSERT(error == std::errc{});
     commit(end);
   }
-  [[nodiscard]] std::string_view text() const { return {data_.get(), used_}; }
+  // Hands everything written so far to the hash and the sink.
+  void flush() {
+    if (used_ == 0) return;
+    const std::string_view text(data_.get(), used_);
+    hash_.update(text);
+    sink_(text);
+    used_ = 0;
+  }
+  // The hash of every byte written before the last flush.
+  [[nodiscard]] uint64_t hash() const { return hash_.digest(); }
 
  private:
-  void grow(size_t count) {
-    const size_t capacity = std::max(2 * capacity_, used_ + count);
-    auto data = std::make_unique_for_overwrite<char[]>(capacity);
-    std::memcpy(data.get(), data_.get(), used_);
-    data_ = std::move(data);
-    capacity_ = capacity;
+  void make_room(size_t count) {
+    flush();
+    if (count <= capacity_) return;
+    // One value longer than the storage (a long text field): room for it alone.
+    data_ = std::make_unique_for_overwrite<char[]>(count);
+    capacity_ = count;
   }
 
+  const TextSink& sink_;
   std::unique_ptr<char[]> data_;
   size_t capacity_ = 0;
   size_t used_ = 0;
+  Xxh64 hash_;
 };
 
 // `,"key":` for a key that is a plain identifier (every field key is a string literal of
@@ -425,8 +439,8 @@ std::string json_quote(std::string_view text) {
   return out;
 }
 
-std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
-  JsonlBuffer out(kJsonlBytesPerRecordGuess * (trace.records().size() + 2));
+void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const TextSink& sink) {
+  JsonlBuffer out(sink);
   RecordStart record_start;
   record_start.write(out, 0, 0, "world", "header");
   out.raw(",\"scenario\":"sv);
@@ -447,7 +461,8 @@ std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
     out.raw("}\n"sv);
     last_us = record.t_us;
   }
-  const uint64_t hash = fnv1a64(out.text());
+  out.flush();
+  const uint64_t hash = out.hash();
   record_start.write(out, last_us, seq, "world", "end");
   out.raw(",\"events\":"sv);
   out.integer(trace.records().size());
@@ -455,7 +470,13 @@ std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
   out.raw(",\"trace_hash\":\""sv);
   append_hex64(out, hash);
   out.raw("\"}\n"sv);
-  return std::string(out.text());
+  out.flush();
+}
+
+std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header) {
+  std::string text;
+  write_trace_jsonl(trace, header, [&text](std::string_view piece) { text.append(piece); });
+  return text;
 }
 
 }  // namespace distsim::sim

@@ -21,6 +21,7 @@
 
 #include "model/assert.h"
 #include "model/time.h"
+#include "sim/core/text_sink.h"
 
 namespace distsim::sim {
 
@@ -161,8 +162,11 @@ struct TraceHeader {
 };
 
 // The whole trace as JSON Lines: a header record (seq 0), the records (seq 1..N) and an end
-// record {"event":"end", ..., "events": N, "trace_hash": "<16 hex digits>"}. The hash is FNV-1a
-// 64 over every byte before the end record.
+// record {"event":"end", ..., "events": N, "trace_hash": "<16 hex digits>"}. The hash is XXH64
+// (seed 0, sim/core/xxh64.h) of every byte before the end record. The text goes to `sink` in
+// pieces of a few hundred kilobytes as it is written.
+void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const TextSink& sink);
+// The same text in one string.
 [[nodiscard]] std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header);
 
 // A JSON string literal with quotes, escaping as RFC 8259 requires.

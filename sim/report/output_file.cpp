@@ -123,19 +123,29 @@ int create_exclusive_sibling(const std::string& target, const char* kind, std::s
   return -1;
 }
 
-// Writes everything to `descriptor` and closes it; false with errno set on failure.
-bool write_and_close(int descriptor, std::string_view content) {
+// Writes all of `text` to `descriptor`; the errno of a failure, or 0.
+int write_all(int descriptor, std::string_view text) {
   size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t written = ::write(descriptor, content.data() + done, content.size() - done);
+  while (done < text.size()) {
+    const ssize_t written = ::write(descriptor, text.data() + done, text.size() - done);
     if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) {
-      const int saved = written < 0 ? errno : EIO;
-      ::close(descriptor);
-      errno = saved;
-      return false;
-    }
+    if (written <= 0) return written < 0 ? errno : EIO;
     done += static_cast<size_t>(written);
+  }
+  return 0;
+}
+
+// Streams the output's content to `descriptor` and closes it; false with errno set on failure.
+// After a failed write the rest of a streamed content is produced but not written.
+bool write_and_close(int descriptor, const OutputSet::Writer& produce) {
+  int error = 0;
+  produce([&](std::string_view piece) {
+    if (error == 0) error = write_all(descriptor, piece);
+  });
+  if (error != 0) {
+    ::close(descriptor);
+    errno = error;
+    return false;
   }
   return ::close(descriptor) == 0;
 }
@@ -153,12 +163,12 @@ std::string cannot_write(const std::string& path, int error) {
   return fmt::format("cannot write '{}': {}", path, std::strerror(error));
 }
 
-std::optional<std::string> write_temporary(Staged& staged, std::string_view content) {
+std::optional<std::string> write_temporary(Staged& staged, const OutputSet::Writer& produce) {
   std::string created;
   const int descriptor = create_exclusive_sibling(staged.target, "partial", created);
   if (descriptor < 0) return cannot_write(staged.target, errno);
   staged.temporary = created;
-  if (!write_and_close(descriptor, content)) return cannot_write(staged.target, errno);
+  if (!write_and_close(descriptor, produce)) return cannot_write(staged.target, errno);
   return std::nullopt;
 }
 
@@ -227,7 +237,7 @@ void OutputSet::add_input(std::string role, std::string path) {
 }
 
 size_t OutputSet::add_output(std::string option, std::string path) {
-  outputs_.push_back({std::move(option), std::move(path), {}});
+  outputs_.push_back({std::move(option), std::move(path), {}, {}});
   return outputs_.size() - 1;
 }
 
@@ -241,6 +251,11 @@ bool OutputSet::writes_standard_output() const {
 void OutputSet::set_content(size_t output, std::string content) {
   DISTSIM_ASSERT(output < outputs_.size());
   outputs_[output].content = std::move(content);
+}
+
+void OutputSet::set_writer(size_t output, Writer writer) {
+  DISTSIM_ASSERT(output < outputs_.size());
+  outputs_[output].writer = std::move(writer);
 }
 
 std::vector<std::string> OutputSet::check() const {
@@ -285,6 +300,10 @@ std::vector<std::string> OutputSet::check() const {
 
 std::optional<std::string> OutputSet::commit(std::ostream& out) {
   if (const auto problems = check(); !problems.empty()) return problems.front();
+  const auto producer_of = [](const Output& output) -> Writer {
+    if (output.writer) return output.writer;
+    return [&output](const TextSink& sink) { sink(output.content); };
+  };
   std::vector<Staged> staged;
   const Output* standard_output = nullptr;
   for (Output& output : outputs_) {
@@ -293,7 +312,7 @@ std::optional<std::string> OutputSet::commit(std::ostream& out) {
       continue;
     }
     staged.push_back({output.path, {}, {}, false, false});
-    if (auto problem = write_temporary(staged.back(), output.content)) {
+    if (auto problem = write_temporary(staged.back(), producer_of(output))) {
       undo(staged);
       return problem;
     }
@@ -306,7 +325,8 @@ std::optional<std::string> OutputSet::commit(std::ostream& out) {
     if (!each.backup.empty()) ::unlink(each.backup.c_str());
   }
   if (standard_output != nullptr) {
-    out << standard_output->content << std::flush;
+    producer_of (*standard_output)([&out](std::string_view piece) { out << piece; });
+    out << std::flush;
     if (!out) return std::string("cannot write to standard output");
   }
   return std::nullopt;

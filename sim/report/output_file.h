@@ -5,11 +5,14 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sim/core/text_sink.h"
 
 namespace distsim::sim {
 
@@ -17,7 +20,7 @@ namespace distsim::sim {
 inline constexpr std::string_view kStandardOutputPath = "-";
 
 // Usage: add every input and output, check() before any work (refuse to run on a problem), do the
-// work, set_content() for each output, commit().
+// work, set_content() or set_writer() for each output, commit().
 //
 // An output may not name an input (the same file by device and inode when it exists, the same
 // directory and name when it does not; a symbolic link counts as its target), another output of the
@@ -41,6 +44,10 @@ class OutputSet {
   [[nodiscard]] bool writes_standard_output() const;
 
   void set_content(size_t output, std::string content);
+  // Content produced during commit() and streamed to the output as it is produced, for text too
+  // long to hold (a trace): `writer` is called once with the sink to write to.
+  using Writer = std::function<void(const TextSink&)>;
+  void set_writer(size_t output, Writer writer);
 
   // Checks again (the file system may have changed during the work), writes every file output to
   // its temporary file, renames them all into place, then writes the "-" output to `out`. Returns
@@ -57,6 +64,7 @@ class OutputSet {
     std::string option;
     std::string path;
     std::string content;
+    Writer writer;  // set: produces the content at commit
   };
 
   std::vector<Input> inputs_;

@@ -64,22 +64,31 @@ bool outputs_usable(const RunCommandOptions& options, const sim::OutputSet& outp
   return problems.empty() && !json_clash;
 }
 
-std::string output_content(OutputKind kind, const sim::Scenario& scenario,
-                           const sim::RunResult& run, const sim::RunVerdict& verdict) {
-  switch (kind) {
+// Hands one requested output to the set. The trace is streamed while the set writes it, so a long
+// run's trace is never held whole; the others are built here.
+void set_output(sim::OutputSet& outputs, const RequestedOutput& output,
+                const sim::Scenario& scenario, const sim::RunResult& run,
+                const sim::RunVerdict& verdict) {
+  switch (output.kind) {
     case OutputKind::trace:
-      return sim::trace_to_jsonl(run.trace, {scenario.name, run.seed, cli::kVersion});
+      outputs.set_writer(output.index, [&scenario, &run](const sim::TextSink& sink) {
+        sim::write_trace_jsonl(run.trace, {scenario.name, run.seed, cli::kVersion}, sink);
+      });
+      return;
     case OutputKind::log:
-      return sim::distmgr_log_text(run);
+      outputs.set_content(output.index, sim::distmgr_log_text(run));
+      return;
     case OutputKind::status:
-      return sim::status_csv(run);
+      outputs.set_content(output.index, sim::status_csv(run));
+      return;
     case OutputKind::chrome_trace:
-      return sim::chrome_trace_json(scenario, run, verdict);
+      outputs.set_content(output.index, sim::chrome_trace_json(scenario, run, verdict));
+      return;
     case OutputKind::report:
-      return sim::html_report(scenario, run, verdict);
+      outputs.set_content(output.index, sim::html_report(scenario, run, verdict));
+      return;
   }
   DISTSIM_ASSERT(false);
-  return {};
 }
 
 std::string position_prefix(const std::string& file, const sim::SourcePosition& position) {
@@ -161,7 +170,7 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   }
   sim::trace_expectations(verdict, run);
   for (const RequestedOutput& output : requested) {
-    outputs.set_content(output.index, output_content(output.kind, scenario, run, verdict));
+    set_output(outputs, output, scenario, run, verdict);
   }
   if (const auto problem = outputs.commit(out)) {
     err << "distsim run: " << *problem << '\n';
