@@ -39,7 +39,7 @@ done
 
 # Benchmarks share the machine with compilers: build at low priority, measure at normal priority.
 if [ "$build" = yes ]; then
-  nice -n 10 tools/setup.sh release libbenchmark-dev python3-simpy
+  nice -n 10 tools/setup.sh release libbenchmark-dev libgoogle-perftools-dev python3-simpy
 fi
 
 bench_dir=build/release/tools/bench
