@@ -63,6 +63,48 @@ bool equal_folded(std::string_view left, std::string_view right) {
   return true;
 }
 
+// A record retry units are read from (History::unit_records), with the fields every unit asks of
+// it looked up once: a world has a few units, and each reads every such record.
+struct UnitRecord {
+  enum class Kind { log_line, status_message, retry_scheduled, crash };
+  size_t index = 0;
+  Kind kind = Kind::log_line;
+  std::string_view text;     // a log line's text
+  std::string_view package;  // a status message's or a scheduled retry's
+  std::string_view dp;       // a status message's or a scheduled retry's
+  int64_t status_id = -1;    // a status message's
+};
+
+std::vector<UnitRecord> typed_unit_records(const History& history) {
+  std::vector<UnitRecord> typed;
+  typed.reserve(history.unit_records.size());
+  const auto& records = history.records();
+  for (const size_t index : history.unit_records) {
+    const TraceRecord& record = records[index];
+    UnitRecord unit_record;
+    unit_record.index = index;
+    if (record.event == "crash") {
+      unit_record.kind = UnitRecord::Kind::crash;
+    } else if (record.event == "log_line") {
+      unit_record.kind = UnitRecord::Kind::log_line;
+      unit_record.text = text_field(record, "text");
+    } else {
+      unit_record.kind = record.event == "status_message" ? UnitRecord::Kind::status_message
+                                                          : UnitRecord::Kind::retry_scheduled;
+      unit_record.package = text_field(record, "package");
+      unit_record.dp = text_field(record, "dp");
+      unit_record.status_id = number_field(record, "id").value_or(-1);
+    }
+    typed.push_back(unit_record);
+  }
+  return typed;
+}
+
+bool is_status_of(const UnitRecord& record, uint32_t id, std::string_view package) {
+  return record.kind == UnitRecord::Kind::status_message &&
+         record.status_id == static_cast<int64_t>(id) && record.package == package;
+}
+
 // Passes and crashes, in trace order. A crash ends every running pass.
 void read_passes(History& history) {
   std::map<std::string, size_t, std::less<>> running;  // package -> pass index
@@ -107,7 +149,8 @@ void read_passes(History& history) {
 }
 
 // The package-level unit: one attempt per pass, decided by its 2301 or 2302.
-RetryUnit package_unit(const History& history, std::string_view package) {
+RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& unit_records,
+                       std::string_view package) {
   RetryUnit unit;
   unit.package = package;
   const auto& records = history.records();
@@ -136,7 +179,8 @@ RetryUnit package_unit(const History& history, std::string_view package) {
   const std::string pulled_forward_text = fmt::format("retrying package {} now", package);
   size_t pass_cursor = 0;
   std::optional<size_t> current_attempt;
-  for (const size_t index : history.unit_records) {
+  for (const UnitRecord& unit_record : unit_records) {
+    const size_t index = unit_record.index;
     const TraceRecord& record = records[index];
     while (pass_cursor < history.passes.size() &&
            history.passes[pass_cursor].start_record <= index) {
@@ -146,15 +190,16 @@ RetryUnit package_unit(const History& history, std::string_view package) {
       }
       ++pass_cursor;
     }
-    if (is_event(record, kManagerActorName, "retry_scheduled") &&
-        text_field(record, "package") == package && text_field(record, "dp").empty()) {
+    if (unit_record.kind == UnitRecord::Kind::retry_scheduled && unit_record.package == package &&
+        unit_record.dp.empty()) {
       unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
                               cycle_at(unit.cycle_starts, index)});
-    } else if (is_log_containing(record, pulled_forward_text)) {
+    } else if (unit_record.kind == UnitRecord::Kind::log_line &&
+               unit_record.text.find(pulled_forward_text) != std::string_view::npos) {
       unit.pulled_forward.push_back(index);
     }
-    const bool processed = is_status(record, model::status_id::kPackageProcessed, package);
-    const bool failed = is_status(record, model::status_id::kPackageFailed, package);
+    const bool processed = is_status_of(unit_record, model::status_id::kPackageProcessed, package);
+    const bool failed = is_status_of(unit_record, model::status_id::kPackageFailed, package);
     if ((!processed && !failed) || !current_attempt) continue;
     Attempt& attempt = unit.attempts[*current_attempt];
     attempt.outcome = processed ? Outcome::success : Outcome::failed;
@@ -171,7 +216,8 @@ RetryUnit package_unit(const History& history, std::string_view package) {
 
 // A DP-level unit: attempts begin with the manager's "Attempting to add or update" line for the
 // DP's share and end with 2330, 2328, a crash, or the next attempt.
-RetryUnit dp_unit(const History& history, std::string_view package, std::string_view dp) {
+RetryUnit dp_unit(const History& history, const std::vector<UnitRecord>& unit_records,
+                  std::string_view package, std::string_view dp) {
   RetryUnit unit;
   unit.package = package;
   unit.dp = dp;
@@ -190,11 +236,12 @@ RetryUnit dp_unit(const History& history, std::string_view package, std::string_
   const std::string error_text =
       fmt::format("Cannot copy package {} to distribution point {}.", package, share);
   std::optional<size_t> open;  // the attempt without an outcome yet
-  for (const size_t index : history.unit_records) {
+  for (const UnitRecord& unit_record : unit_records) {
+    const size_t index = unit_record.index;
     const TraceRecord& record = records[index];
-    const std::string_view text =
-        is_manager(record) ? text_field(record, "text") : std::string_view();
-    if (is_event(record, kManagerActorName, "log_line") && text.size() >= start_text.size() &&
+    const bool log_line = unit_record.kind == UnitRecord::Kind::log_line;
+    const std::string_view text = unit_record.text;
+    if (log_line && text.size() >= start_text.size() &&
         text.compare(text.size() - start_text.size(), start_text.size(), start_text) == 0) {
       if (open) unit.attempts[*open].outcome = Outcome::superseded;
       Attempt attempt;
@@ -203,20 +250,20 @@ RetryUnit dp_unit(const History& history, std::string_view package, std::string_
       attempt.cycle = cycle_at(unit.cycle_starts, index);
       open = unit.attempts.size();
       unit.attempts.push_back(attempt);
-    } else if (open && is_log_containing(record, error_text)) {
+    } else if (open && log_line && text.find(error_text) != std::string_view::npos) {
       const size_t at = text.find("Error ");
       const size_t colon = text.find(':', at);
       if (at != std::string::npos && colon != std::string::npos) {
         unit.attempts[*open].error = parse_number(text.substr(at + 6, colon - at - 6));
       }
-    } else if (open && (is_event(record, "world", "crash") ||
-                        ((is_status(record, model::status_id::kCopiedToDp, package) ||
-                          is_status(record, model::status_id::kCopyToDpFailed, package)) &&
-                         same_path(text_field(record, "dp"), share)))) {
+    } else if (open && (unit_record.kind == UnitRecord::Kind::crash ||
+                        ((is_status_of(unit_record, model::status_id::kCopiedToDp, package) ||
+                          is_status_of(unit_record, model::status_id::kCopyToDpFailed, package)) &&
+                         same_path(unit_record.dp, share)))) {
       Attempt& attempt = unit.attempts[*open];
-      const bool crash = record.event == "crash";
+      const bool crash = unit_record.kind == UnitRecord::Kind::crash;
       attempt.outcome = crash ? Outcome::interrupted
-                        : is_status(record, model::status_id::kCopiedToDp, package)
+                        : is_status_of(unit_record, model::status_id::kCopiedToDp, package)
                             ? Outcome::success
                             : Outcome::failed;
       attempt.gave_up =
@@ -224,9 +271,8 @@ RetryUnit dp_unit(const History& history, std::string_view package, std::string_
       attempt.end_record = index;
       attempt.end_us = record.t_us;
       open.reset();
-    } else if (is_event(record, kManagerActorName, "retry_scheduled") &&
-               text_field(record, "package") == package &&
-               same_path(text_field(record, "dp"), dp)) {
+    } else if (unit_record.kind == UnitRecord::Kind::retry_scheduled &&
+               unit_record.package == package && same_path(unit_record.dp, dp)) {
       unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
                               cycle_at(unit.cycle_starts, index)});
     }
@@ -263,16 +309,19 @@ void read_units(History& history) {
   const RunResult& run = *history.run;
   const bool per_dp = run.site.retry_unit == model::RetryUnit::distribution_point;
   const auto& records = history.records();
+  const std::vector<UnitRecord> unit_records = typed_unit_records(history);
   for (const size_t index : history.notifications) {
     const TraceRecord& record = records[index];
     if (text_field(record, "kind") != "create") continue;
     const std::string_view package = text_field(record, "package");
-    history.units.push_back(package_unit(history, package));
+    history.units.push_back(package_unit(history, unit_records, package));
     if (!per_dp) continue;
     const size_t package_unit_index = history.units.size() - 1;
     const TraceList named = list_field(record, "dps");
     for (const model::DistributionPointDefinition& dp : run.distribution_points) {
-      if (names_dp(named, dp.name)) history.units.push_back(dp_unit(history, package, dp.name));
+      if (names_dp(named, dp.name)) {
+        history.units.push_back(dp_unit(history, unit_records, package, dp.name));
+      }
     }
     mark_copy_failures(history, package_unit_index);
   }
