@@ -7,7 +7,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "model/assert.h"
 
@@ -86,8 +89,34 @@ int cmtrace_type(LogSeverity severity) {
   DISTSIM_ASSERT(false);
 }
 
+// Text written into storage sized up front for its longest form: every status message of a run
+// becomes a STATMSG line, and a growing string's check per appended character cost more than
+// the text itself. It offers the two std::string members the append_ functions below use.
+class FixedLine {
+ public:
+  explicit FixedLine(size_t capacity) : text_(capacity, '\0'), at_(text_.data()) {}
+  void push_back(char c) {
+    DISTSIM_ASSERT(at_ < text_.data() + text_.size());
+    *at_++ = c;
+  }
+  void append(std::string_view piece) {
+    DISTSIM_ASSERT(piece.size() <= static_cast<size_t>(text_.data() + text_.size() - at_));
+    std::memcpy(at_, piece.data(), piece.size());
+    at_ += piece.size();
+  }
+  [[nodiscard]] std::string finish() && {
+    text_.resize(static_cast<size_t>(at_ - text_.data()));
+    return std::move(text_);
+  }
+
+ private:
+  std::string text_;
+  char* at_;
+};
+
 // Appends `value` in decimal, zero-padded to at least `width` digits (fmt's "{:0N}").
-void append_decimal(std::string& out, uint64_t value, size_t width = 0) {
+template <typename Out>
+void append_decimal(Out& out, uint64_t value, size_t width = 0) {
   std::array<char, 20> digits{};
   size_t count = 0;
   do {
@@ -99,7 +128,8 @@ void append_decimal(std::string& out, uint64_t value, size_t width = 0) {
 }
 
 // "08:00:00".
-void append_hours_minutes_seconds(std::string& out, const CivilTime& time) {
+template <typename Out>
+void append_hours_minutes_seconds(Out& out, const CivilTime& time) {
   append_decimal(out, time.hour, 2);
   out.push_back(':');
   append_decimal(out, time.minute, 2);
@@ -108,7 +138,8 @@ void append_hours_minutes_seconds(std::string& out, const CivilTime& time) {
 }
 
 // "Thu Nov 16 08:00:00.000 2000", the GMTDATE of a STATMSG line.
-void append_civil_time(std::string& out, const CivilTime& time) {
+template <typename Out>
+void append_civil_time(Out& out, const CivilTime& time) {
   out.append(weekday_name(time));
   out.push_back(' ');
   out.append(month_name(time));
@@ -180,9 +211,13 @@ std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
                          const StatmsgContext& context) {
   const CivilTime gmt = utc_time(clock, message.t_us);
   // Appended piece by piece into one buffer: every status message of a run is formatted here,
-  // and a format string parsed at run time cost more than the rest of raising the message.
-  std::string text;
-  text.reserve(512);
+  // and a format string parsed at run time cost more than the rest of raising the message. The
+  // fixed text, the numbers and the date take under 400 characters.
+  constexpr size_t kFixedPartsMax = 400;
+  size_t capacity = kFixedPartsMax + message.component.size() + context.server_name.size() +
+                    context.site_code.size() + message.package_id.size() + message.dp_name.size();
+  for (const std::string& insertion : message.insertion_strings) capacity += insertion.size();
+  FixedLine text(capacity);
   text.append("STATMSG: ID=");
   append_decimal(text, message.id);
   text.append(" SEV=");
@@ -227,7 +262,7 @@ std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
   };
   if (!message.package_id.empty()) append_attribute("400", message.package_id);
   if (!message.dp_name.empty()) append_attribute("404", message.dp_name);
-  return text;
+  return std::move(text).finish();
 }
 
 }  // namespace distsim::model
