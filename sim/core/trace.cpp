@@ -349,7 +349,8 @@ template <typename T>
 T* Trace::Chunks<T>::allocate(size_t count) {
   if (count == 0) return nullptr;
   if (capacity_ - used_ < count) {
-    const size_t capacity = std::max(count, kChunkItems);
+    const size_t next = capacity_ == 0 ? kFirstChunkItems : std::min(2 * capacity_, kChunkItems);
+    const size_t capacity = std::max(count, next);
     chunks_.push_back(std::make_unique_for_overwrite<T[]>(capacity));
     used_ = 0;
     capacity_ = capacity;

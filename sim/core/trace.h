@@ -128,13 +128,16 @@ class Trace {
 
  private:
   // Chunks of T that never move: a run's values are copied into the newest chunk, and a new
-  // chunk is started when a span does not fit in what is left of it.
+  // chunk is started when a span does not fit in what is left of it. Chunks start at 1 KB and
+  // double up to 64 KB, so that the trace of a small world (an explored one: a few hundred
+  // records) takes a few small allocations and a long run few large ones.
   template <typename T>
   class Chunks {
    public:
     [[nodiscard]] T* allocate(size_t count);
 
    private:
+    static constexpr size_t kFirstChunkItems = sizeof(T) < 1024 ? 1024 / sizeof(T) : 1;
     static constexpr size_t kChunkItems = sizeof(T) < 65536 ? 65536 / sizeof(T) : 1;
     std::vector<std::unique_ptr<T[]>> chunks_;
     size_t used_ = 0;
