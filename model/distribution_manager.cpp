@@ -156,7 +156,7 @@ std::string DistributionManager::package_copy_path(const PackageRecord& record) 
 }
 
 void DistributionManager::log(std::string_view text, uint32_t thread_id, LogSeverity severity) {
-  ports_.reporter.log_line({std::string(text), thread_id, severity});
+  ports_.reporter.log_line({text, thread_id, severity});
 }
 
 void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions,
@@ -171,7 +171,7 @@ void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions
   const LogSeverity log_severity = message.severity == Severity::error     ? LogSeverity::error
                                    : message.severity == Severity::warning ? LogSeverity::warning
                                                                            : LogSeverity::info;
-  ports_.reporter.status_message(message);
+  ports_.reporter.status_message(std::move(message));
   log(statmsg, thread_id, log_severity);
 }
 

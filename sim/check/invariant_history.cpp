@@ -13,11 +13,39 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
-// Keys and event names are string literals, usually the very same bytes as the caller's: equal
-// pointers answer without comparing the text.
+uint64_t load64(const char* bytes) {
+  uint64_t word = 0;
+  std::memcpy(&word, bytes, sizeof(word));
+  return word;
+}
+
+uint32_t load32(const char* bytes) {
+  uint32_t word = 0;
+  std::memcpy(&word, bytes, sizeof(word));
+  return word;
+}
+
+// Equality of the short texts the checkers compare on every record (keys, event and actor names,
+// package ids). Keys and event names are string literals, often the very same bytes as the
+// caller's, so equal pointers answer at once; otherwise eight bytes at a time inline (the last
+// word overlapping the one before), since a call to memcmp costs more than these texts.
 bool same_literal(std::string_view left, std::string_view right) {
-  return left.size() == right.size() &&
-         (left.data() == right.data() || std::memcmp(left.data(), right.data(), left.size()) == 0);
+  const size_t size = left.size();
+  if (size != right.size()) return false;
+  if (left.data() == right.data()) return true;
+  const char* a = left.data();
+  const char* b = right.data();
+  if (size >= 8) {
+    for (size_t at = 0; at + 8 < size; at += 8) {
+      if (load64(a + at) != load64(b + at)) return false;
+    }
+    return load64(a + size - 8) == load64(b + size - 8);
+  }
+  if (size >= 4) return load32(a) == load32(b) && load32(a + size - 4) == load32(b + size - 4);
+  for (size_t at = 0; at < size; ++at) {
+    if (a[at] != b[at]) return false;
+  }
+  return true;
 }
 
 const TraceValue* find_field(const TraceRecord& record, std::string_view key) {
@@ -102,7 +130,7 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
 
 bool is_status_of(const UnitRecord& record, uint32_t id, std::string_view package) {
   return record.kind == UnitRecord::Kind::status_message &&
-         record.status_id == static_cast<int64_t>(id) && record.package == package;
+         record.status_id == static_cast<int64_t>(id) && same_literal(record.package, package);
 }
 
 // Passes and crashes, in trace order. A crash ends every running pass.
@@ -190,8 +218,8 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
       }
       ++pass_cursor;
     }
-    if (unit_record.kind == UnitRecord::Kind::retry_scheduled && unit_record.package == package &&
-        unit_record.dp.empty()) {
+    if (unit_record.kind == UnitRecord::Kind::retry_scheduled &&
+        same_literal(unit_record.package, package) && unit_record.dp.empty()) {
       unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
                               cycle_at(unit.cycle_starts, index)});
     } else if (unit_record.kind == UnitRecord::Kind::log_line &&
@@ -272,7 +300,7 @@ RetryUnit dp_unit(const History& history, const std::vector<UnitRecord>& unit_re
       attempt.end_us = record.t_us;
       open.reset();
     } else if (unit_record.kind == UnitRecord::Kind::retry_scheduled &&
-               unit_record.package == package && same_path(unit_record.dp, dp)) {
+               same_literal(unit_record.package, package) && same_path(unit_record.dp, dp)) {
       unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
                               cycle_at(unit.cycle_starts, index)});
     }
@@ -347,10 +375,10 @@ TraceList list_field(const TraceRecord& record, std::string_view key) {
   return list ? *list : TraceList();
 }
 
-bool is_manager(const TraceRecord& record) { return record.actor == kManagerActorName; }
+bool is_manager(const TraceRecord& record) { return same_literal(record.actor, kManagerActorName); }
 
 bool is_event(const TraceRecord& record, std::string_view actor, std::string_view event) {
-  return same_literal(record.event, event) && record.actor == actor;
+  return same_literal(record.event, event) && same_literal(record.actor, actor);
 }
 
 bool is_status(const TraceRecord& record, uint32_t id, std::string_view package) {

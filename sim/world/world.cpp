@@ -60,7 +60,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void pass_ended(const model::PassEndReport& report) override;
   void retry_scheduled(const model::RetryScheduledReport& report) override;
   void dp_state_changed(const model::DpStateReport& report) override;
-  void status_message(const model::StatusMessage& message) override;
+  void status_message(model::StatusMessage message) override;
   void log_line(const model::LogLineReport& line) override;
   // VfsObserver
   void on_vfs_event(const VfsEvent& event) override;
@@ -426,13 +426,16 @@ void World::dp_state_changed(const model::DpStateReport& report) {
                       {"state", std::string_view(report.state)}});
 }
 
-void World::status_message(const model::StatusMessage& message) {
+void World::status_message(model::StatusMessage handed) {
+  const model::StatusMessage* kept = &handed;
   if (result_.status_messages.size() < kStatusMessagesKeptMax) {
-    result_.status_messages.push_back(message);
+    result_.status_messages.push_back(std::move(handed));
+    kept = &result_.status_messages.back();
   } else {
     ++result_.status_messages_dropped;
   }
   if (!result_.trace.enabled()) return;
+  const model::StatusMessage& message = *kept;
   const char severity = model::severity_letter(message.severity);
   TraceArgs fields{{"id", static_cast<int64_t>(message.id)},
                    {"severity", std::string_view(&severity, 1)},
@@ -454,7 +457,8 @@ void World::log_line(const model::LogLineReport& line) {
     ++result_.log_lines_dropped;
     return;
   }
-  result_.log_lines.push_back({kernel_.now(), line.text, line.thread_id, line.severity});
+  result_.log_lines.push_back(
+      {kernel_.now(), std::string(line.text), line.thread_id, line.severity});
 }
 
 void World::on_vfs_event(const VfsEvent& event) {
