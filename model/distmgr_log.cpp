@@ -2,6 +2,7 @@
 // days-from-civil algorithm (proleptic Gregorian calendar, no time library involved).
 #include "model/distmgr_log.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -73,7 +74,7 @@ std::string_view month_name(const CivilTime& civil) { return kMonthNames.at(civi
 
 // "+000" / "-060": CMTrace writes the bias in minutes with an explicit sign.
 std::string bias_text(int32_t bias_minutes) {
-  return fmt::format("{}{:03}", bias_minutes < 0 ? '-' : '+',
+  return fmt::format(FMT_COMPILE("{}{:03}"), bias_minutes < 0 ? '-' : '+',
                      bias_minutes < 0 ? -bias_minutes : bias_minutes);
 }
 
@@ -159,8 +160,8 @@ void append_civil_time(Out& out, const CivilTime& time) {
 
 std::string month_day_year_text(const CivilTime& time) {
   if (time.year < 0) {
-    return fmt::format("{:02}/{:02}/{:04} {:02}:{:02}:{:02}", time.month, time.day, time.year,
-                       time.hour, time.minute, time.second);
+    return fmt::format(FMT_COMPILE("{:02}/{:02}/{:04} {:02}:{:02}:{:02}"), time.month, time.day,
+                       time.year, time.hour, time.minute, time.second);
   }
   std::string out;
   out.reserve(19);
@@ -185,21 +186,23 @@ std::string format_log_line(LogFormat format, const SiteClock& clock, const LogE
   switch (format) {
     case LogFormat::sms2:
       // KB244405 / KB303279: day and hour without leading zeros in the trailer.
-      return fmt::format("{}  $$<{}><{} {} {} {}:{:02}:{:02}.{:03} {} {}><thread={} (0x{:X})>",
-                         entry.text, kDistributionManagerComponent, weekday_name(local),
-                         month_name(local), local.day, local.hour, local.minute, local.second,
-                         local.millisecond, local.year, clock.time_zone_name, entry.thread_id,
-                         entry.thread_id);
+      return fmt::format(
+          FMT_COMPILE("{}  $$<{}><{} {} {} {}:{:02}:{:02}.{:03} {} {}><thread={} (0x{:X})>"),
+          entry.text, kDistributionManagerComponent, weekday_name(local), month_name(local),
+          local.day, local.hour, local.minute, local.second, local.millisecond, local.year,
+          clock.time_zone_name, entry.thread_id, entry.thread_id);
     case LogFormat::numeric:
       return fmt::format(
-          "{}  $$<{}><{:02}-{:02}-{:04} {:02}:{:02}:{:02}.{:03}{}><thread={} (0x{:X})>", entry.text,
-          kDistributionManagerComponent, local.month, local.day, local.year, local.hour,
+          FMT_COMPILE(
+              "{}  $$<{}><{:02}-{:02}-{:04} {:02}:{:02}:{:02}.{:03}{}><thread={} (0x{:X})>"),
+          entry.text, kDistributionManagerComponent, local.month, local.day, local.year, local.hour,
           local.minute, local.second, local.millisecond, bias_text(clock.bias_minutes),
           entry.thread_id, entry.thread_id);
     case LogFormat::cmtrace:
       return fmt::format(
-          "<![LOG[{}]LOG]!><time=\"{:02}:{:02}:{:02}.{:03}{}\" date=\"{:02}-{:02}-{:04}\" "
-          "component=\"{}\" context=\"\" type=\"{}\" thread=\"{}\" file=\"\">",
+          FMT_COMPILE(
+              "<![LOG[{}]LOG]!><time=\"{:02}:{:02}:{:02}.{:03}{}\" date=\"{:02}-{:02}-{:04}\" "
+              "component=\"{}\" context=\"\" type=\"{}\" thread=\"{}\" file=\"\">"),
           entry.text, local.hour, local.minute, local.second, local.millisecond,
           bias_text(clock.bias_minutes), local.month, local.day, local.year,
           kDistributionManagerComponent, cmtrace_type(entry.severity), entry.thread_id);

@@ -3,6 +3,7 @@
 // paths, Distmgr.log lines, status messages and transfer times.
 #include "model/distribution_manager.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -66,7 +67,8 @@ void DistributionManager::package_created(PackageDefinition definition) {
 void DistributionManager::package_updated(const std::string& package_id) {
   const uint32_t package_index = package_index_of(package_id);
   PackageRecord& record = packages_[package_index];
-  log(fmt::format("~Found an update request for package {}: a new source version.", package_id),
+  log(fmt::format(FMT_COMPILE("~Found an update request for package {}: a new source version."),
+                  package_id),
       kMainThreadId);
   record.content.reset();
   ++record.status.update_count;  // a new source version is wanted
@@ -77,7 +79,8 @@ void DistributionManager::package_updated(const std::string& package_id) {
 void DistributionManager::package_refreshed(const std::string& package_id,
                                             const std::vector<std::string>& dp_names) {
   const uint32_t package_index = package_index_of(package_id);
-  log(fmt::format("~Found a refresh request for package {}.", package_id), kMainThreadId);
+  log(fmt::format(FMT_COMPILE("~Found a refresh request for package {}."), package_id),
+      kMainThreadId);
   restart_cycle(package_index, dp_names);
 }
 
@@ -189,8 +192,9 @@ std::string DistributionManager::local_time_text(TimeUs t_us) const {
 }
 
 std::string DistributionManager::retry_count_text() const {
-  return config_.retry.retry_count_max ? fmt::format("{}", *config_.retry.retry_count_max)
-                                       : std::string("unlimited");
+  return config_.retry.retry_count_max
+             ? fmt::format(FMT_COMPILE("{}"), *config_.retry.retry_count_max)
+             : std::string("unlimited");
 }
 
 }  // namespace distsim::model

@@ -3,6 +3,7 @@
 // with the other copies under way (model/dp_links.h); then per DP 2330, or 2328 and (per-DP
 // profiles) a DP retry. A processing pass runs them after its source phase; under a per-DP policy
 // DP retries run them without a processing thread (distribution_manager_dp_retries.cpp).
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,7 +23,8 @@ void DistributionManager::start_copies(uint32_t package_index) {
   DISTSIM_ASSERT(record.copy_content != nullptr);
   record.phase = Phase::copying;
   clear_dp_jobs(record);
-  log(fmt::format("~Successfully created/updated the package {}", record.definition.id),
+  log(fmt::format(FMT_COMPILE("~Successfully created/updated the package {}"),
+                  record.definition.id),
       record.thread_id);
   const TimeUs now_us = ports_.scheduler.now();
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
@@ -97,9 +99,10 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   job.thread_id = dp_threads ? next_thread_id() : record.thread_id;
   if (uses_cm2012_texts(config_.profile)) {
     const uint32_t creator = record.phase == Phase::copying ? record.thread_id : kMainThreadId;
-    log(fmt::format("~Created DP processing thread {} for addition or update of package {} on "
-                    "server {}",
-                    job.thread_id, record.definition.id, share),
+    log(fmt::format(
+            FMT_COMPILE("~Created DP processing thread {} for addition or update of package {} on "
+                        "server {}"),
+            job.thread_id, record.definition.id, share),
         creator);
   }
   log(dp_attempt_text(config_.profile, record.definition.id, share), job.thread_id);
@@ -260,9 +263,10 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
   status.last_error = error;
   const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
   if (job.old_cycle) {  // an update or refresh came in meanwhile: the next pass copies again
-    log(fmt::format("~Copy of package {} to distribution point {} is superseded by a newer "
-                    "request.",
-                    record.definition.id, dp.share),
+    log(fmt::format(
+            FMT_COMPILE("~Copy of package {} to distribution point {} is superseded by a newer "
+                        "request."),
+            record.definition.id, dp.share),
         job.thread_id);
     return;
   }
@@ -270,17 +274,18 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
     record.slots[job.slot].needs_copy = false;
     status.installed_at_us = ports_.scheduler.now();
     set_dp_state(record, job.slot, DpState::installed);
-    log(fmt::format("~Package {} has been copied to distribution point {}.", record.definition.id,
-                    dp.share),
+    log(fmt::format(FMT_COMPILE("~Package {} has been copied to distribution point {}."),
+                    record.definition.id, dp.share),
         job.thread_id);
     raise(status_id::kCopiedToDp, {record.definition.id, dp.share}, record, job.thread_id,
           dp.share);
     return;
   }
   // Which file is in the way is what an administrator needs to clear it (distsim's wording).
-  log(fmt::format("~Error {}: {} Cannot copy package {} to distribution point {}.{}",
-                  win32_code(error), win32_error_message(error), record.definition.id, dp.share,
-                  failed_path.empty() ? "" : fmt::format(" Failed on {}.", failed_path)),
+  log(fmt::format(
+          FMT_COMPILE("~Error {}: {} Cannot copy package {} to distribution point {}.{}"),
+          win32_code(error), win32_error_message(error), record.definition.id, dp.share,
+          failed_path.empty() ? "" : fmt::format(FMT_COMPILE(" Failed on {}."), failed_path)),
       job.thread_id, LogSeverity::error);
 }
 
@@ -291,7 +296,7 @@ void DistributionManager::conclude_copies(uint32_t package_index) {
       std::any_of(record.dp_jobs.begin(), record.dp_jobs.end(),
                   [](const DpJob& job) { return job.error != Win32Error::ok; });
   if (uses_cm2012_texts(config_.profile) && !record.dp_jobs.empty()) {
-    log(fmt::format("~All DP threads have completed for package {} processing thread.",
+    log(fmt::format(FMT_COMPILE("~All DP threads have completed for package {} processing thread."),
                     record.definition.id),
         record.thread_id);
   }

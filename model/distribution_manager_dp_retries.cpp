@@ -3,6 +3,7 @@
 // DP thread work, not a processing pass: no 2300, 2301 or 2302, no source read; the DP threads
 // copy the version already read. A retry that falls due while a pass of the package runs is
 // left to that pass (its copies take the due DPs) or starts when the pass ends.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -65,7 +66,7 @@ void DistributionManager::add_due_dp_jobs(uint32_t package_index) {
                  (job.state == DpJobState::waiting || job.state == DpJobState::copying);
         });
     if (has_job) continue;
-    log(fmt::format("~Retrying package {} on distribution point {}: retry {} of {}.",
+    log(fmt::format(FMT_COMPILE("~Retrying package {} on distribution point {}: retry {} of {}."),
                     record.definition.id, distribution_points_[dp.dp_index].share,
                     dp.retry.retries_done, retry_count_text()),
         kMainThreadId);
@@ -129,9 +130,11 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
                                             dp_package_path(record, job.slot)};
   if (!decision.retry) {
     set_dp_state(record, job.slot, DpState::install_failed);
-    log(fmt::format("~Package {} failed on distribution point {} after {} retries; it will not be "
-                    "retried: {}.",
-                    record.definition.id, dp.share, dp_slot.retry.retries_done, decision.reason),
+    log(fmt::format(
+            FMT_COMPILE(
+                "~Package {} failed on distribution point {} after {} retries; it will not be "
+                "retried: {}."),
+            record.definition.id, dp.share, dp_slot.retry.retries_done, decision.reason),
         job.thread_id, LogSeverity::error);
     raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share, Severity::error);
     return false;
@@ -140,9 +143,11 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
   dp_slot.retry.previous_delay_us = decision.delay_us;
   dp_slot.retry.due_us = now_us + decision.delay_us;
   set_dp_state(record, job.slot, DpState::install_retrying);
-  log(fmt::format("~Will retry package {} on distribution point {} in {} seconds (retry {} of {}).",
-                  record.definition.id, dp.share, decision.delay_us / kMicrosecondsPerSecond,
-                  dp_slot.retry.retries_done, retry_count_text()),
+  log(fmt::format(
+          FMT_COMPILE(
+              "~Will retry package {} on distribution point {} in {} seconds (retry {} of {})."),
+          record.definition.id, dp.share, decision.delay_us / kMicrosecondsPerSecond,
+          dp_slot.retry.retries_done, retry_count_text()),
       job.thread_id, LogSeverity::warning);
   raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share);
   ports_.reporter.retry_scheduled(

@@ -2,6 +2,7 @@
 // succeeded), or 2302 when it failed: a package retry scheduled by the policy (or none when it
 // gives up), or, under a per-DP policy, DP copies that failed and are retried each on its own;
 // then the package and DP states that the status summarizers show, and what runs next.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -42,14 +43,16 @@ void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult r
   record.status.last_error = error;
   const std::string next_retry =
       next_retry_us ? local_time_text(*next_retry_us) : std::string("none");
-  log(fmt::format("~Failed to process package {} (retries so far: {} of {}): copies to "
-                  "distribution points failed; each is retried on its own (next retry: {}).",
-                  record.definition.id, shown_retries(record.retry.retries_done),
-                  retry_count_text(), next_retry),
+  log(fmt::format(
+          FMT_COMPILE("~Failed to process package {} (retries so far: {} of {}): copies to "
+                      "distribution points failed; each is retried on its own (next retry: {})."),
+          record.definition.id, shown_retries(record.retry.retries_done), retry_count_text(),
+          next_retry),
       record.thread_id, result == PassResult::failed ? LogSeverity::error : LogSeverity::warning);
   raise(status_id::kPackageFailed,
-        {record.definition.name, record.definition.id, fmt::format("{}", win32_code(error)),
-         fmt::format("{}", shown_retries(record.retry.retries_done)), next_retry},
+        {record.definition.name, record.definition.id,
+         fmt::format(FMT_COMPILE("{}"), win32_code(error)),
+         fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_done)), next_retry},
         record, record.thread_id);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
   log_thread_exit(record);
@@ -58,7 +61,8 @@ void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult r
 
 void DistributionManager::log_thread_exit(const PackageRecord& record) {
   if (!uses_cm2012_texts(config_.profile)) return;
-  log(fmt::format("~Exiting package processing thread for package {}.", record.definition.id),
+  log(fmt::format(FMT_COMPILE("~Exiting package processing thread for package {}."),
+                  record.definition.id),
       record.thread_id);
 }
 
@@ -71,15 +75,16 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   const TimeUs now_us = ports_.scheduler.now();
   record.status.last_error = error;
   if (config_.retry_unit == RetryUnit::package) record.content.reset();  // redo it all
-  log(fmt::format("~Error {}: {}", win32_code(error), win32_error_message(error)), record.thread_id,
-      LogSeverity::error);
+  log(fmt::format(FMT_COMPILE("~Error {}: {}"), win32_code(error), win32_error_message(error)),
+      record.thread_id, LogSeverity::error);
   const RetryDecision decision = package_retry_decision(record, error, now_us);
   const std::string next_retry =
       decision.retry ? local_time_text(now_us + decision.delay_us) : std::string("none");
   log_package_failure(record, decision, next_retry);
   raise(status_id::kPackageFailed,
-        {record.definition.name, record.definition.id, fmt::format("{}", win32_code(error)),
-         fmt::format("{}", shown_retries(record.retry.retries_done)), next_retry},
+        {record.definition.name, record.definition.id,
+         fmt::format(FMT_COMPILE("{}"), win32_code(error)),
+         fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_done)), next_retry},
         record, record.thread_id);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
                               decision.retry ? PassResult::retry : PassResult::failed, error});
@@ -115,17 +120,20 @@ void DistributionManager::log_package_failure(const PackageRecord& record,
                                               const RetryDecision& decision,
                                               const std::string& next_retry) {
   if (decision.retry) {
-    log(fmt::format("~Failed to process package {} (retries so far: {} of {}). Will retry in {} "
-                    "seconds, at {}.",
-                    record.definition.id, shown_retries(record.retry.retries_done),
-                    retry_count_text(), decision.delay_us / kMicrosecondsPerSecond, next_retry),
+    log(fmt::format(
+            FMT_COMPILE(
+                "~Failed to process package {} (retries so far: {} of {}). Will retry in {} "
+                "seconds, at {}."),
+            record.definition.id, shown_retries(record.retry.retries_done), retry_count_text(),
+            decision.delay_us / kMicrosecondsPerSecond, next_retry),
         record.thread_id, LogSeverity::warning);
     return;
   }
-  log(fmt::format("~Failed to process package {} (retries so far: {} of {}). It will not be "
-                  "retried: {}.",
-                  record.definition.id, shown_retries(record.retry.retries_done),
-                  retry_count_text(), decision.reason),
+  log(fmt::format(
+          FMT_COMPILE("~Failed to process package {} (retries so far: {} of {}). It will not be "
+                      "retried: {}."),
+          record.definition.id, shown_retries(record.retry.retries_done), retry_count_text(),
+          decision.reason),
       record.thread_id, LogSeverity::error);
 }
 

@@ -1,6 +1,7 @@
 // What survives the manager process: every entry point ends by saving the packages it changed to
 // the state store, and recover() reads them back after a restart, counting the attempts a crash
 // cut short and re-arming the retries that are still waiting.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -128,8 +129,10 @@ void DistributionManager::recover() {
   const TimeUs now_us = ports_.scheduler.now();
   for (uint32_t index = 0; index < packages_.size(); ++index) {
     PackageRecord& record = packages_[index];
-    log(fmt::format("~Recovered package {} from the retry history: {} attempts, {} retries so far.",
-                    record.status.id, record.status.attempts_in_cycle, record.retry.retries_done),
+    log(fmt::format(
+            FMT_COMPILE(
+                "~Recovered package {} from the retry history: {} attempts, {} retries so far."),
+            record.status.id, record.status.attempts_in_cycle, record.retry.retries_done),
         kMainThreadId);
     bool rerun = false;
     if (stored[index].pass_in_progress || stored[index].dp_work_in_progress) {

@@ -1,6 +1,7 @@
 // The queue of packages waiting for a processing thread, the admission of passes (at most
 // max_packages at once, each starting with 2300), and the scheduler's wake-ups that drive a pass
 // on or make a retry fall due.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "model/assert.h"
@@ -20,7 +21,8 @@ void DistributionManager::queue_pass(uint32_t package_index) {
   record.phase = Phase::queued;
   queue_.push_back(package_index);
   if (uses_cm2012_texts(config_.profile)) {
-    log(fmt::format("Adding package '{}' to package processing queue.", record.definition.id),
+    log(fmt::format(FMT_COMPILE("Adding package '{}' to package processing queue."),
+                    record.definition.id),
         kMainThreadId);
   }
 }
@@ -35,7 +37,7 @@ void DistributionManager::wake_waiting_retries(uint32_t except_index) {
     if (*record.retry.due_us <= now_us) continue;  // its own wake-up is about to run it
     const TimeUs failed_at_us = *record.retry.due_us - record.retry.previous_delay_us;
     if (now_us - failed_at_us < config_.retry_on_wake_min_us) continue;  // failed just now
-    log(fmt::format("~Woken for other work: retrying package {} now instead of at {}.",
+    log(fmt::format(FMT_COMPILE("~Woken for other work: retrying package {} now instead of at {}."),
                     record.status.id, local_time_text(*record.retry.due_us)),
         kMainThreadId);
     record.retry.due_us.reset();
@@ -72,7 +74,7 @@ void DistributionManager::start_pass(uint32_t package_index) {
   raise(status_id::kPackageProcessingStarted, {record.definition.name, record.definition.id},
         record, record.thread_id);
   if (uses_cm2012_texts(config_.profile)) {
-    log(fmt::format("~Processing package {} (SourceVersion:{};StoredVersion:{})",
+    log(fmt::format(FMT_COMPILE("~Processing package {} (SourceVersion:{};StoredVersion:{})"),
                     record.definition.id, record.status.update_count + 1,
                     record.content ? record.content->version : 0u),
         record.thread_id);
@@ -80,12 +82,13 @@ void DistributionManager::start_pass(uint32_t package_index) {
   log(start_text(config_.profile, record.definition.id, record.status.update_count > 0),
       record.thread_id);
   if (record.status.attempts_in_cycle > 1) {
-    log(fmt::format("~Retrying package {}: attempt {}, retry {} of {}.", record.definition.id,
-                    record.status.attempts_in_cycle, record.retry.retries_done, retry_count_text()),
+    log(fmt::format(FMT_COMPILE("~Retrying package {}: attempt {}, retry {} of {}."),
+                    record.definition.id, record.status.attempts_in_cycle,
+                    record.retry.retries_done, retry_count_text()),
         record.thread_id);
   }
   if (record.content) {
-    log(fmt::format("~Package {} source version {} was already read; using it.",
+    log(fmt::format(FMT_COMPILE("~Package {} source version {} was already read; using it."),
                     record.definition.id, record.content->version),
         record.thread_id);
     record.copy_content = record.content;

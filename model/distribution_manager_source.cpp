@@ -1,6 +1,7 @@
 // The source phase of a pass: list the source directory, read it file by file with the site's
 // source_open flags (where KB Q207416's error 32 happens), and write the optional compressed copy
 // (<PackageID>.PCK) in the package store.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <deque>
@@ -27,13 +28,13 @@ void DistributionManager::begin_reading(uint32_t package_index) {
   record.phase = Phase::reading;
   const Win32Error list_error = list_source(record);
   if (list_error != Win32Error::ok) {
-    log(fmt::format("~The source directory {} for package {} is not accessible.",
+    log(fmt::format(FMT_COMPILE("~The source directory {} for package {} is not accessible."),
                     record.definition.source_path, record.definition.id),
         record.thread_id, LogSeverity::error);
     if (config_.profile != Profile::sms2) {
       raise(status_id::kSourceNotAccessible,
             {record.definition.id, record.definition.source_path,
-             fmt::format("{}", win32_code(list_error))},
+             fmt::format(FMT_COMPILE("{}"), win32_code(list_error))},
             record, record.thread_id);
     }
     fail_pass(package_index, list_error);
@@ -42,8 +43,8 @@ void DistributionManager::begin_reading(uint32_t package_index) {
   uint64_t total_bytes = 0;
   for (const auto& file : record.files) total_bytes += file.size_bytes;
   if (uses_cm2012_texts(config_.profile)) {
-    log(fmt::format("Taking package snapshot for package {} from source {}", record.definition.id,
-                    record.definition.source_path),
+    log(fmt::format(FMT_COMPILE("Taking package snapshot for package {} from source {}"),
+                    record.definition.id, record.definition.source_path),
         record.thread_id);
   }
   log(size_text(config_.profile, record.definition.id, record.reading_version + 1,
@@ -91,9 +92,10 @@ void DistributionManager::read_next_file(uint32_t package_index) {
     if (record.reading_version != record.status.update_count) {
       // An update during the read asked for a newer version: read the source again, in this
       // pass, instead of copying a version nobody wants any more.
-      log(fmt::format("~A newer version of package {} was requested while reading it; reading "
-                      "the source again.",
-                      record.definition.id),
+      log(fmt::format(
+              FMT_COMPILE("~A newer version of package {} was requested while reading it; reading "
+                          "the source again."),
+              record.definition.id),
           record.thread_id);
       begin_reading(package_index);
       return;
@@ -115,7 +117,8 @@ void DistributionManager::read_next_file(uint32_t package_index) {
       ports_.file_system.open({file.path, config_.source_open_access, config_.source_open_share,
                                CreateDisposition::open_existing});
   if (!opened.ok()) {
-    log(fmt::format("~Cannot open source file {} for package {}.", file.path, record.definition.id),
+    log(fmt::format(FMT_COMPILE("~Cannot open source file {} for package {}."), file.path,
+                    record.definition.id),
         record.thread_id, LogSeverity::error);
     fail_pass(package_index, opened.error());
     return;
@@ -133,7 +136,7 @@ void DistributionManager::finish_read(uint32_t package_index) {
   if (!manager_fault_injection().leak_source_handle) ports_.file_system.close(record.source_handle);
   record.source_handle = 0;
   if (!content.ok()) {
-    log(fmt::format("~Cannot read source file {} for package {}.",
+    log(fmt::format(FMT_COMPILE("~Cannot read source file {} for package {}."),
                     record.files[record.file_index].path, record.definition.id),
         record.thread_id, LogSeverity::error);
     fail_pass(package_index, content.error());
@@ -150,7 +153,7 @@ void DistributionManager::start_compression(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   record.phase = Phase::compressing;
   if (compressing_) {
-    log(fmt::format("~Package {} waits for the compression of package {} to finish.",
+    log(fmt::format(FMT_COMPILE("~Package {} waits for the compression of package {} to finish."),
                     record.definition.id, packages_[*compressing_].definition.id),
         record.thread_id);
     compression_waiting_.push_back(package_index);
@@ -164,9 +167,11 @@ void DistributionManager::begin_compression(uint32_t package_index) {
   DISTSIM_ASSERT(!compressing_);
   DISTSIM_ASSERT(record.phase == Phase::compressing && record.copy_content);
   compressing_ = package_index;
-  log(fmt::format("~Package {} doesn't have a compressed copy of the source directory, starting "
-                  "the compression.",
-                  record.definition.id),
+  log(fmt::format(
+          FMT_COMPILE(
+              "~Package {} doesn't have a compressed copy of the source directory, starting "
+              "the compression."),
+          record.definition.id),
       record.thread_id);
   const std::string path = package_copy_path(record);
   Win32Error made = ports_.file_system.create_directories(parent_of(path));
@@ -176,7 +181,7 @@ void DistributionManager::begin_compression(uint32_t package_index) {
                     : Result<HandleId>(made);
   if (!opened.ok()) {
     if (record.content == record.copy_content) record.content.reset();  // compress again next
-    log(fmt::format("~Cannot create the compressed copy {} of package {}.", path,
+    log(fmt::format(FMT_COMPILE("~Cannot create the compressed copy {} of package {}."), path,
                     record.definition.id),
         record.thread_id, LogSeverity::error);
     release_compression(package_index);
@@ -209,14 +214,15 @@ void DistributionManager::finish_compression(uint32_t package_index) {
   if (written != Win32Error::ok) {
     if (record.content == record.copy_content) record.content.reset();
     // KB Q316316's line for a compression that cannot write the .PCK (there: error 998).
-    log(fmt::format("Cannot write to output file, Win32 Error = {}", win32_code(written)),
+    log(fmt::format(FMT_COMPILE("Cannot write to output file, Win32 Error = {}"),
+                    win32_code(written)),
         record.thread_id, LogSeverity::error);
     release_compression(package_index);
     fail_pass(package_index, written);
     return;
   }
-  log(fmt::format("The compressed size of package {} is {} KBytes", record.definition.id,
-                  (compressed_bytes + 1023) / 1024),
+  log(fmt::format(FMT_COMPILE("The compressed size of package {} is {} KBytes"),
+                  record.definition.id, (compressed_bytes + 1023) / 1024),
       record.thread_id);
   release_compression(package_index);
   start_copies(package_index);

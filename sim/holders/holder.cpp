@@ -2,6 +2,7 @@
 // schedule of repeated holds, active spans, scopes and size-proportional hold times.
 #include "sim/holders/holder.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -83,7 +84,7 @@ Holder::Holder(HolderContext context, HolderSpec spec)
     : context_(context),
       spec_(std::move(spec)),
       actor_(context_.vfs.register_actor(spec_.name)),
-      random_(Prng::stream(context_.seed, fmt::format("holder:{}", spec_.name))) {
+      random_(Prng::stream(context_.seed, fmt::format(FMT_COMPILE("holder:{}"), spec_.name))) {
   DISTSIM_ASSERT(!spec_.name.empty());
 }
 
@@ -134,9 +135,10 @@ std::optional<Holder::OpenedFile> Holder::open_and_read(const std::string& path,
 
 void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosition position) {
   const TimeUs now_us = context_.kernel.now();
-  context_.trace.add(
-      now_us, spec_.name, "expectation",
-      {{"what", fmt::format("{}: {}", spec_.name, what)}, {"ok", ok}, {"detail", detail}});
+  context_.trace.add(now_us, spec_.name, "expectation",
+                     {{"what", fmt::format(FMT_COMPILE("{}: {}"), spec_.name, what)},
+                      {"ok", ok},
+                      {"detail", detail}});
   context_.findings.push_back(
       {spec_.name, std::move(what), std::move(detail), now_us, position, ok});
 }

@@ -1,6 +1,7 @@
 // Runs script steps in order, each at its own time, through the VFS.
 #include "sim/holders/script_holder.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "model/assert.h"
@@ -31,8 +32,9 @@ std::optional<HandleId> ScriptHolder::bound_handle(const std::string& name) cons
 void ScriptHolder::on_event(uint64_t payload) {
   DISTSIM_ASSERT(payload < spec_.steps.size());
   const ScriptStep& step = spec_.steps[payload];
-  std::string what = fmt::format("step {} ({} '{}')", payload + 1, action_name(step.action),
-                                 step.path.empty() ? step.handle_name : step.path);
+  std::string what =
+      fmt::format(FMT_COMPILE("step {} ({} '{}')"), payload + 1, action_name(step.action),
+                  step.path.empty() ? step.handle_name : step.path);
   const bool needs_handle =
       step.action == ScriptStep::Action::close || step.action == ScriptStep::Action::lock ||
       step.action == ScriptStep::Action::unlock || step.action == ScriptStep::Action::write ||
@@ -50,7 +52,7 @@ void ScriptHolder::on_event(uint64_t payload) {
   if (!step.expect) return;
   const bool ok = *step.expect == result;
   note_step(what, ok,
-            fmt::format("expected {}, got {}", model::win32_error_name(*step.expect),
+            fmt::format(FMT_COMPILE("expected {}, got {}"), model::win32_error_name(*step.expect),
                         model::win32_error_name(result)),
             step.position);
 }
@@ -92,10 +94,11 @@ Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {
       }
       return context_.vfs.delete_file(actor_, step.path);
     case ScriptStep::Action::rename:
-      what.insert(what.size() - 1, fmt::format(" to '{}'", step.to));  // inside the parenthesis
+      what.insert(what.size() - 1,
+                  fmt::format(FMT_COMPILE(" to '{}'"), step.to));  // inside the parenthesis
       return context_.vfs.rename(actor_, step.path, step.to);
     case ScriptStep::Action::set_attributes:
-      what.insert(what.size() - 1, fmt::format(" read_only: {}", step.read_only));
+      what.insert(what.size() - 1, fmt::format(FMT_COMPILE(" read_only: {}"), step.read_only));
       return context_.vfs.set_read_only(actor_, step.path, step.read_only);
     case ScriptStep::Action::get_attributes:
       // The attributes found are in the trace record of the VFS operation.

@@ -2,6 +2,7 @@
 // culprit.
 #include "sim/world/blame.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "model/assert.h"
@@ -96,7 +97,7 @@ bool names_package(std::string_view path, std::string_view package_id) {
 }
 
 std::string names_text(const std::vector<std::string>& names) {
-  return names.empty() ? std::string("0") : fmt::format("{}", fmt::join(names, "|"));
+  return names.empty() ? std::string("0") : fmt::format(FMT_COMPILE("{}"), fmt::join(names, "|"));
 }
 
 }  // namespace
@@ -120,14 +121,14 @@ const Refusal* RefusalLog::behind(std::string_view package_id, model::Win32Error
 }
 
 std::string culprit_trace_text(const Culprit& culprit) {
-  std::string text =
-      fmt::format("actor={} kind={} app={} handle={} since_us={} access={} share={}", culprit.actor,
-                  culprit.holder_kind.empty() ? std::string("unknown") : culprit.holder_kind,
-                  rm_app_type_name(culprit.app_type), culprit.handle, culprit.since_us,
-                  names_text(model::access_names(culprit.access)),
-                  names_text(model::share_names(culprit.share)));
+  std::string text = fmt::format(
+      FMT_COMPILE("actor={} kind={} app={} handle={} since_us={} access={} share={}"),
+      culprit.actor, culprit.holder_kind.empty() ? std::string("unknown") : culprit.holder_kind,
+      rm_app_type_name(culprit.app_type), culprit.handle, culprit.since_us,
+      names_text(model::access_names(culprit.access)),
+      names_text(model::share_names(culprit.share)));
   if (culprit.by_lock) {
-    text += fmt::format(" lock={}+{}:{}", culprit.lock_offset, culprit.lock_length,
+    text += fmt::format(FMT_COMPILE(" lock={}+{}:{}"), culprit.lock_offset, culprit.lock_length,
                         culprit.lock_exclusive ? "exclusive" : "shared");
   }
   if (culprit.by_image) text += " mapped=image";

@@ -2,6 +2,7 @@
 // ports over the kernel and the trace; the VFS observer turns file operations into trace records.
 #include "sim/world/world.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <map>
@@ -193,7 +194,8 @@ void World::build_filesystem() {
         const uint64_t extra = entry.size_bytes % entry.file_count;
         for (uint32_t index = 0; index < entry.file_count; ++index) {
           const uint64_t size_bytes = each + (index < extra ? 1 : 0);
-          const std::string path = fmt::format("{}\\file{:05}.dat", entry.path, index + 1);
+          const std::string path =
+              fmt::format(FMT_COMPILE("{}\\file{:05}.dat"), entry.path, index + 1);
           require_built(vfs_.make_file(path, {size_bytes, vfs_.new_content_version()}));
         }
         break;

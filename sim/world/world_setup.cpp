@@ -2,6 +2,7 @@
 // the set-up check, all decided from the Scenario value alone (no kernel, no VFS).
 #include "sim/world/world_setup.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,7 +45,7 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
 }
 
 std::string dp_share_for(const DistributionPointSpec& dp) {
-  return dp.share ? *dp.share : fmt::format("\\\\{}\\SMSPKGC$", dp.name);
+  return dp.share ? *dp.share : fmt::format(FMT_COMPILE("\\\\{}\\SMSPKGC$"), dp.name);
 }
 
 std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
@@ -60,14 +61,15 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
                        return upper_ascii(dp_share_for(each)) == root;
                      });
     if (dp == scenario.distribution_points.end()) {
-      problems.push_back({entry.position, fmt::format("'{}' is on a share that is not a "
-                                                      "distribution point's; only DP shares exist",
-                                                      entry.path)});
+      problems.push_back(
+          {entry.position, fmt::format(FMT_COMPILE("'{}' is on a share that is not a "
+                                                   "distribution point's; only DP shares exist"),
+                                       entry.path)});
     } else if (totals.at(root) > dp->free_bytes) {
       problems.push_back(
           {entry.position,
-           fmt::format("the filesystem entries on '{}' need {} bytes but DP {} has "
-                       "only {} free",
+           fmt::format(FMT_COMPILE("the filesystem entries on '{}' need {} bytes but DP {} has "
+                                   "only {} free"),
                        dp_share_for(*dp), totals.at(root), dp->name, dp->free_bytes)});
     }
   }
