@@ -78,7 +78,7 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
             static_cast<uint64_t>(number_field(record, "size").value_or(-1)),
             static_cast<uint64_t>(number_field(record, "version").value_or(-1))};
         rounds.back().names[upper_ascii(relative)] = relative;
-      } else if (!rounds.empty() && rounds.back().pass == pass &&
+      } else if (!rounds.empty() && rounds.back().pass == pass && !rounds.back().complete &&
                  touches_copies(record, package, copies)) {
         rounds.back().complete = true;
       }
@@ -101,8 +101,8 @@ struct TraceFacts {
       if (is_event(record, kManagerActorName, "dp_state")) {
         last_state[{text_field(record, "package"), upper_ascii(text_field(record, "dp"))}] = index;
       } else if (!is_manager(record) && record.actor != "world" &&
-                 (record.event == "write" || record.event == "delete" ||
-                  record.event == "rename" || record.event == "remove_directory")) {
+                 (record.event == "write" || record.event == "delete" || record.event == "rename" ||
+                  record.event == "remove_directory")) {
         foreign_changes.push_back(index);
       }
     }
@@ -131,9 +131,8 @@ struct TraceFacts {
   }
 };
 
-void judge_dp(const History& history, const TraceFacts& facts,
-              const std::vector<ReadRound>& rounds, const std::string& package,
-              const std::string& dp, Violations& violations) {
+void judge_dp(const History& history, const TraceFacts& facts, const std::vector<ReadRound>& rounds,
+              const std::string& package, const std::string& dp, Violations& violations) {
   const auto installed = facts.installed_record(history, package, dp);
   if (!installed) return;
   const TimeUs t_us = history.records()[*installed].t_us;

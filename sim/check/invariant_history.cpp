@@ -93,11 +93,20 @@ bool equal_folded(std::string_view left, std::string_view right) {
 
 // A record retry units are read from (History::unit_records), with the fields every unit asks of
 // it looked up once: a world has a few units, and each reads every such record.
+// The fixed starts of the log lines below ("retrying package P now", "Cannot copy package P to
+// distribution point S.").
+constexpr std::string_view kRetryingNowText = "retrying package ";
+constexpr std::string_view kCannotCopyText = "Cannot copy package ";
+
 struct UnitRecord {
   enum class Kind { log_line, status_message, retry_scheduled, crash };
   size_t index = 0;
   Kind kind = Kind::log_line;
-  std::string_view text;     // a log line's text
+  std::string_view text;  // a log line's text
+  // The log line could be one that names a package pulled forward or a failed copy to a DP: the
+  // units look for their own package's form of these lines only in such lines.
+  bool mentions_retry_now = false;
+  bool mentions_failed_copy = false;
   std::string_view package;  // a status message's or a scheduled retry's
   std::string_view dp;       // a status message's or a scheduled retry's
   int64_t status_id = -1;    // a status message's
@@ -116,6 +125,10 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
     } else if (record.event == "log_line") {
       unit_record.kind = UnitRecord::Kind::log_line;
       unit_record.text = text_field(record, "text");
+      unit_record.mentions_retry_now =
+          unit_record.text.find(kRetryingNowText) != std::string_view::npos;
+      unit_record.mentions_failed_copy =
+          unit_record.text.find(kCannotCopyText) != std::string_view::npos;
     } else {
       unit_record.kind = record.event == "status_message" ? UnitRecord::Kind::status_message
                                                           : UnitRecord::Kind::retry_scheduled;
@@ -222,7 +235,7 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
         same_literal(unit_record.package, package) && unit_record.dp.empty()) {
       unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
                               cycle_at(unit.cycle_starts, index)});
-    } else if (unit_record.kind == UnitRecord::Kind::log_line &&
+    } else if (unit_record.mentions_retry_now &&
                unit_record.text.find(pulled_forward_text) != std::string_view::npos) {
       unit.pulled_forward.push_back(index);
     }
@@ -278,7 +291,8 @@ RetryUnit dp_unit(const History& history, const std::vector<UnitRecord>& unit_re
       attempt.cycle = cycle_at(unit.cycle_starts, index);
       open = unit.attempts.size();
       unit.attempts.push_back(attempt);
-    } else if (open && log_line && text.find(error_text) != std::string_view::npos) {
+    } else if (open && unit_record.mentions_failed_copy &&
+               text.find(error_text) != std::string_view::npos) {
       const size_t at = text.find("Error ");
       const size_t colon = text.find(':', at);
       if (at != std::string::npos && colon != std::string::npos) {
