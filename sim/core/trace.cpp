@@ -384,24 +384,80 @@ TraceList Trace::store_list(const Texts& items) {
   return TraceList({stored, items.size()});
 }
 
-TraceValue Trace::store_value(const TraceArgValue& value) {
+namespace {
+
+// The bytes of text and the list items a value of a record takes in the trace's chunks.
+template <typename Texts>
+void count_list(const Texts& items, size_t& text_bytes, size_t& list_items) {
+  list_items += items.size();
+  for (const auto& item : items) text_bytes += item.size();
+}
+
+void count_value(const TraceArgValue& value, size_t& text_bytes, size_t& list_items) {
   switch (value.index()) {
-    case 0:
-      return *std::get_if<int64_t>(&value);
-    case 1:
-      return *std::get_if<bool>(&value);
     case 2:
-      return store_text(*std::get_if<std::string_view>(&value));
+      text_bytes += std::get_if<std::string_view>(&value)->size();
+      return;
     case 3:
-      return store_text(*std::get_if<std::string>(&value));
+      text_bytes += std::get_if<std::string>(&value)->size();
+      return;
     case 4:
-      return store_list(*std::get_if<std::vector<std::string>>(&value));
+      count_list(*std::get_if<std::vector<std::string>>(&value), text_bytes, list_items);
+      return;
     case 5:
-      return store_list(*std::get_if<std::span<const std::string>>(&value));
+      count_list(*std::get_if<std::span<const std::string>>(&value), text_bytes, list_items);
+      return;
+    case 6:
+      count_list(*std::get_if<std::span<const std::string_view>>(&value), text_bytes, list_items);
+      return;
     default:
-      return store_list(*std::get_if<std::span<const std::string_view>>(&value));
+      return;
   }
 }
+
+// Copies a record's texts one after another into the span reserved for them.
+class RecordTexts {
+ public:
+  RecordTexts(char* text, std::string_view* items) : text_(text), items_(items) {}
+
+  std::string_view copy(std::string_view piece) {
+    if (piece.empty()) return {};
+    std::memcpy(text_, piece.data(), piece.size());
+    const std::string_view stored(text_, piece.size());
+    text_ += piece.size();
+    return stored;
+  }
+  template <typename Texts>
+  TraceList copy_list(const Texts& items) {
+    std::string_view* stored = items_;
+    for (const auto& item : items) *items_++ = copy(item);
+    return TraceList({stored, items.size()});
+  }
+  TraceValue copy_value(const TraceArgValue& value) {
+    switch (value.index()) {
+      case 0:
+        return *std::get_if<int64_t>(&value);
+      case 1:
+        return *std::get_if<bool>(&value);
+      case 2:
+        return copy(*std::get_if<std::string_view>(&value));
+      case 3:
+        return copy(*std::get_if<std::string>(&value));
+      case 4:
+        return copy_list(*std::get_if<std::vector<std::string>>(&value));
+      case 5:
+        return copy_list(*std::get_if<std::span<const std::string>>(&value));
+      default:
+        return copy_list(*std::get_if<std::span<const std::string_view>>(&value));
+    }
+  }
+
+ private:
+  char* text_;
+  std::string_view* items_;
+};
+
+}  // namespace
 
 void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view event,
                 std::span<const TraceArg> fields) {
@@ -411,11 +467,19 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
     return;
   }
   DISTSIM_ASSERT(records_.empty() || records_.back().t_us <= t_us);
+  // Every text of the record goes into one span of the text chunks, reserved at once; an actor
+  // that acted in the record before shares that record's copy of its name (actors act in runs).
+  const bool same_actor = !records_.empty() && records_.back().actor == actor;
+  size_t text_bytes = same_actor ? 0 : actor.size();
+  size_t list_items = 0;
+  for (const TraceArg& field : fields) count_value(field.value, text_bytes, list_items);
+  RecordTexts texts(text_.allocate(text_bytes), list_items_.allocate(list_items));
   TraceField* stored = fields_.allocate(fields.size());
   for (size_t index = 0; index < fields.size(); ++index) {
-    stored[index] = TraceField{fields[index].key, store_value(fields[index].value)};
+    stored[index] = TraceField{fields[index].key, texts.copy_value(fields[index].value)};
   }
-  records_.push_back(TraceRecord{t_us, store_text(actor), event, {stored, fields.size()}});
+  const std::string_view stored_actor = same_actor ? records_.back().actor : texts.copy(actor);
+  records_.push_back(TraceRecord{t_us, stored_actor, event, {stored, fields.size()}});
 }
 
 void Trace::append(const TraceRecord& record) {

@@ -147,7 +147,6 @@ class Trace {
   [[nodiscard]] std::string_view store_text(std::string_view text);
   template <typename Texts>
   [[nodiscard]] TraceList store_list(const Texts& items);
-  [[nodiscard]] TraceValue store_value(const TraceArgValue& value);
   void append(const TraceRecord& record);  // a copy of another trace's record
 
   bool enabled_;
