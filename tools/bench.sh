@@ -130,7 +130,8 @@ awk '
 ' "$results"
 
 # A whole campaign as a user runs it: generation, traced runs, the checkers, the classification,
-# and every 16th world run again and loaded back from YAML. Wall and CPU time of the process.
+# every 16th world run again and every 64th loaded back from YAML. Wall and CPU time of the
+# process.
 explore_run() {
   local jobs=$1 timing
   timing=$({ TIMEFORMAT='%R %U %S'; time build/release/tools/distsim explore \

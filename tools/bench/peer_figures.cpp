@@ -78,17 +78,19 @@ void print_peer_summary(const RecordingReporter& report, const PeerFigures& peer
   }
   fmt::print(
       "\nWhole runs vs SimPy's empty kernel (world events/s with tracing off / SimPy hold "
-      "events/s)\n");
-  fmt::print("  {:<10}  {:>10}  {:>14}  {:>14}\n", "world", "trace off", "/ SimPy @16",
-             "/ SimPy @1024");
+      "events/s; target: campus and site-100 >= 2x SimPy at 16 pending)\n");
+  fmt::print("  {:<10}  {:>10}  {:>14}  {:>14}  {}\n", "world", "trace off", "/ SimPy @16",
+             "/ SimPy @1024", "verdict");
   const char* names[] = {"kb", "campus", "site-100"};
   for (int world = 0; world < 3; ++world) {
     const auto off =
         report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:0", world), "events_per_s");
     if (!off) continue;
-    fmt::print("  {:<10}  {:>10}  {:>14}  {:>14}\n", names[world], si(off->median),
-               ratio_text(off->median, peer_rate(peers, kSimPyPeer, 16)),
-               ratio_text(off->median, peer_rate(peers, kSimPyPeer, 1'024)));
+    const auto simpy_16 = peer_rate(peers, kSimPyPeer, 16);
+    const char* met = world == 0 || !simpy_16 ? "-" : verdict(off->median >= 2 * *simpy_16);
+    fmt::print("  {:<10}  {:>10}  {:>14}  {:>14}  {}\n", names[world], si(off->median),
+               ratio_text(off->median, simpy_16),
+               ratio_text(off->median, peer_rate(peers, kSimPyPeer, 1'024)), met);
   }
 }
 
