@@ -101,6 +101,7 @@ class FixedLine {
     *at_++ = c;
   }
   void append(std::string_view piece) {
+    if (piece.empty()) return;  // its data() may be null, which memcpy must not see
     DISTSIM_ASSERT(piece.size() <= static_cast<size_t>(text_.data() + text_.size() - at_));
     std::memcpy(at_, piece.data(), piece.size());
     at_ += piece.size();

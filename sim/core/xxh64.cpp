@@ -53,6 +53,7 @@ void Xxh64::consume_stripe(const unsigned char* stripe) {
 }
 
 void Xxh64::update(std::string_view text) {
+  if (text.empty()) return;  // its data() may be null, which memcpy must not see
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   size_t size = text.size();
   total_bytes_ += size;
