@@ -20,7 +20,8 @@ void DpLinks::start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, ui
   DISTSIM_ASSERT(dp_bytes_per_second >= 1);
   const size_t position = position_of(key);
   DISTSIM_ASSERT(position == transfers_.size() || transfers_[position].key != key);
-  advance(now_us);
+  DISTSIM_ASSERT(now_us >= last_change_us_);
+  advance(now_us, dp_index);
   Transfer transfer;
   transfer.key = key;
   transfer.dp_index = dp_index;
@@ -32,16 +33,20 @@ void DpLinks::start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, ui
   transfers_.insert(transfers_.begin() + static_cast<std::ptrdiff_t>(position), transfer);
   if (copies_per_dp_.size() <= dp_index) copies_per_dp_.resize(size_t{dp_index} + 1, 0);
   ++copies_per_dp_[dp_index];
-  share();
+  share(dp_index);
+  last_change_us_ = now_us;
 }
 
 void DpLinks::stop(Key key, TimeUs now_us) {
   const size_t position = position_of(key);
   DISTSIM_ASSERT(position < transfers_.size() && transfers_[position].key == key);
-  advance(now_us);
-  --copies_per_dp_[transfers_[position].dp_index];
+  DISTSIM_ASSERT(now_us >= last_change_us_);
+  const uint32_t dp_index = transfers_[position].dp_index;
+  advance(now_us, dp_index);
+  --copies_per_dp_[dp_index];
   transfers_.erase(transfers_.begin() + static_cast<std::ptrdiff_t>(position));
-  share();
+  share(dp_index);
+  last_change_us_ = now_us;
 }
 
 TimeUs DpLinks::completion_us(Key key) const {
@@ -52,13 +57,7 @@ TimeUs DpLinks::completion_us(Key key) const {
 
 TimeUs DpLinks::active_completion_us(size_t position) const {
   DISTSIM_ASSERT(position < transfers_.size());
-  const Transfer& transfer = transfers_[position];
-  const uint64_t rate = transfer.bytes_per_second;
-  const uint64_t wait_us = transfer.remaining_micro_bytes / rate +
-                           (transfer.remaining_micro_bytes % rate != 0 ? 1u : 0u);
-  const auto limit = static_cast<uint64_t>(std::numeric_limits<TimeUs>::max()) -
-                     static_cast<uint64_t>(transfer.since_us);
-  return transfer.since_us + static_cast<TimeUs>(std::min(wait_us, limit));
+  return std::max(transfers_[position].completion_us, last_change_us_);
 }
 
 std::vector<DpLinks::Key> DpLinks::active() const {
@@ -83,8 +82,9 @@ const DpLinks::Transfer& DpLinks::transfer_of(Key key) const {
   return transfers_[position];
 }
 
-void DpLinks::advance(TimeUs now_us) {
+void DpLinks::advance(TimeUs now_us, uint32_t dp_index) {
   for (Transfer& transfer : transfers_) {
+    if (!affected(transfer, dp_index)) continue;
     DISTSIM_ASSERT(now_us >= transfer.since_us);
     const auto elapsed_us = static_cast<uint64_t>(now_us - transfer.since_us);
     const uint64_t rate = transfer.bytes_per_second;
@@ -96,12 +96,19 @@ void DpLinks::advance(TimeUs now_us) {
   }
 }
 
-void DpLinks::share() {
+void DpLinks::share(uint32_t dp_index) {
   const auto total = static_cast<uint64_t>(transfers_.size());
   for (Transfer& transfer : transfers_) {
+    if (!affected(transfer, dp_index)) continue;
     uint64_t rate = transfer.dp_bytes_per_second / copies_per_dp_[transfer.dp_index];
     if (outgoing_bytes_per_second_) rate = std::min(rate, *outgoing_bytes_per_second_ / total);
-    transfer.bytes_per_second = std::max<uint64_t>(rate, 1);
+    rate = std::max<uint64_t>(rate, 1);
+    transfer.bytes_per_second = rate;
+    const uint64_t wait_us = transfer.remaining_micro_bytes / rate +
+                             (transfer.remaining_micro_bytes % rate != 0 ? 1u : 0u);
+    const auto limit = static_cast<uint64_t>(std::numeric_limits<TimeUs>::max()) -
+                       static_cast<uint64_t>(transfer.since_us);
+    transfer.completion_us = transfer.since_us + static_cast<TimeUs>(std::min(wait_us, limit));
   }
 }
 

@@ -1,8 +1,11 @@
 // The network links the Distribution Manager copies over: every copy under way to a distribution
 // point gets an equal share of that DP's bandwidth and, when the site sets one, an equal share of
 // the site server's outgoing bandwidth; a copy's rate is the smaller of the two. Rates change
-// whenever a copy starts or ends, so completion times are recomputed then. Integer arithmetic
-// only, and transfers are kept in key order, so the same copies always finish at the same times.
+// whenever a copy starts or ends, so completion times are recomputed then: for every copy when
+// the site limits its outgoing bandwidth, else only for the copies to the same DP (the others
+// keep their rates, so their progress is brought up to date later, with the same result).
+// Integer arithmetic only, and transfers are kept in key order, so the same copies always finish
+// at the same times.
 #pragma once
 
 #include <compare>
@@ -54,20 +57,29 @@ class DpLinks {
     uint64_t remaining_micro_bytes = 0;  // bytes x 10^6, so that rate x microseconds subtracts
     uint64_t bytes_per_second = 1;       // the current share
     TimeUs since_us = 0;                 // remaining_micro_bytes is as of this time
+    TimeUs completion_us = 0;            // since_us + remaining at the current rate, rounded up
   };
   // The position of key in transfers_, or where it would go.
   [[nodiscard]] size_t position_of(Key key) const;
   [[nodiscard]] const Transfer& transfer_of(Key key) const;
-  // Moves every transfer's progress up to now_us at its current rate.
-  void advance(TimeUs now_us);
-  // Recomputes every transfer's share after the set of transfers changed.
-  void share();
+  // Whether a change of the copies to dp_index changes this transfer's rate.
+  [[nodiscard]] bool affected(const Transfer& transfer, uint32_t dp_index) const {
+    return outgoing_bytes_per_second_.has_value() || transfer.dp_index == dp_index;
+  }
+  // Moves the progress of every transfer a change on dp_index affects up to now_us, at its
+  // current rate.
+  void advance(TimeUs now_us, uint32_t dp_index);
+  // Recomputes the share and completion time of every transfer a change on dp_index affects.
+  void share(uint32_t dp_index);
 
   std::optional<uint64_t> outgoing_bytes_per_second_;
   // In key order. A few copies are under way at once (max_packages x threads_per_package), so a
   // sorted vector beats a tree and never allocates once it has grown.
   std::vector<Transfer> transfers_;
   std::vector<uint32_t> copies_per_dp_;  // indexed by dp_index: transfers under way to it
+  // When a copy last started or stopped. A copy that would have finished before then counts as
+  // finishing then, as if its progress had been brought up to date at that moment.
+  TimeUs last_change_us_ = 0;
 };
 
 }  // namespace distsim::model

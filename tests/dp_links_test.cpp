@@ -1,0 +1,108 @@
+// DpLinks: fair shares of DP and site bandwidth. Its completion times are checked against a
+// reference written here from the definition (every copy's progress brought up to date and every
+// share recomputed at each start and stop), over random sequences of starts and stops.
+#include "model/dp_links.h"
+
+#include <rapidcheck.h>
+#include <rapidcheck/catch.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <limits>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace distsim::model {
+namespace {
+
+// The definition, with nothing left out: at every change, every copy advances at its old rate,
+// then every copy gets its new share.
+class ReferenceLinks {
+ public:
+  explicit ReferenceLinks(std::optional<uint64_t> site) : site_(site) {}
+
+  void start(DpLinks::Key key, uint32_t dp, uint64_t dp_rate, uint64_t size, TimeUs now) {
+    advance(now);
+    copies_[key] = {dp, dp_rate, size * 1'000'000, 1, now};
+    share();
+  }
+  void stop(DpLinks::Key key, TimeUs now) {
+    advance(now);
+    copies_.erase(key);
+    share();
+  }
+  [[nodiscard]] TimeUs completion(DpLinks::Key key) const {
+    const Copy& copy = copies_.at(key);
+    return copy.since + static_cast<TimeUs>(copy.remaining / copy.rate +
+                                            (copy.remaining % copy.rate != 0 ? 1 : 0));
+  }
+  [[nodiscard]] uint64_t rate(DpLinks::Key key) const { return copies_.at(key).rate; }
+
+ private:
+  struct Copy {
+    uint32_t dp;
+    uint64_t dp_rate;
+    uint64_t remaining;  // micro-bytes
+    uint64_t rate;
+    TimeUs since;
+  };
+  void advance(TimeUs now) {
+    for (auto& [key, copy] : copies_) {
+      const auto elapsed = static_cast<uint64_t>(now - copy.since);
+      copy.remaining =
+          elapsed > copy.remaining / copy.rate ? 0 : copy.remaining - copy.rate * elapsed;
+      copy.since = now;
+    }
+  }
+  void share() {
+    std::map<uint32_t, uint64_t> per_dp;
+    for (const auto& [key, copy] : copies_) ++per_dp[copy.dp];
+    for (auto& [key, copy] : copies_) {
+      uint64_t rate = copy.dp_rate / per_dp[copy.dp];
+      if (site_) rate = std::min<uint64_t>(rate, *site_ / copies_.size());
+      copy.rate = std::max<uint64_t>(rate, 1);
+    }
+  }
+  std::optional<uint64_t> site_;
+  std::map<DpLinks::Key, Copy> copies_;
+};
+
+TEST_CASE("DpLinks finishes every copy when the definition's every-copy update does", "[links]") {
+  rc::prop("completion times and rates agree with the reference after every change", [] {
+    const bool site_limit = *rc::gen::arbitrary<bool>();
+    const std::optional<uint64_t> site =
+        site_limit ? std::optional<uint64_t>(*rc::gen::inRange<uint64_t>(1, 5'000'000))
+                   : std::nullopt;
+    DpLinks links(site);
+    ReferenceLinks reference(site);
+    std::vector<DpLinks::Key> active;
+    TimeUs now = 0;
+    const auto steps = *rc::gen::inRange<int>(1, 120);
+    for (int step = 0; step < steps; ++step) {
+      now += *rc::gen::inRange<TimeUs>(0, 3'000'000);
+      const bool stopping = !active.empty() && *rc::gen::arbitrary<bool>();
+      if (stopping) {
+        const auto at = *rc::gen::inRange<size_t>(0, active.size());
+        links.stop(active[at], now);
+        reference.stop(active[at], now);
+        active.erase(active.begin() + static_cast<std::ptrdiff_t>(at));
+      } else {
+        const DpLinks::Key key{static_cast<uint32_t>(step), 0};
+        const auto dp = *rc::gen::inRange<uint32_t>(0, 4);
+        const auto dp_rate = *rc::gen::inRange<uint64_t>(1, 2'000'000);
+        const auto size = *rc::gen::inRange<uint64_t>(0, 20'000'000);
+        links.start(key, dp, dp_rate, size, now);
+        reference.start(key, dp, dp_rate, size, now);
+        active.push_back(key);
+      }
+      for (const DpLinks::Key key : active) {
+        RC_ASSERT(links.completion_us(key) == reference.completion(key));
+        RC_ASSERT(links.rate(key) == reference.rate(key));
+      }
+    }
+  });
+}
+
+}  // namespace
+}  // namespace distsim::model
