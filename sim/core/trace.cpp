@@ -242,9 +242,10 @@ void append_value(JsonlBuffer& out, const TraceValue& value) {
   }
 }
 
-// The fields every record starts with. A world writes runs of records at one time and by one
-// actor (an open, its read, its close), so the text of the last time, actor and event is kept
-// and copied when the same value comes again, instead of being formatted or escaped anew.
+// The fields every record starts with. A world writes runs of records at one time (an open, its
+// read, its close), so the text of the last time is kept and copied when it comes again, and
+// the few actor and event names are quoted once each, instead of being formatted or escaped
+// anew.
 class RecordStart {
  public:
   void write(JsonlBuffer& out, model::TimeUs t_us, uint64_t seq, std::string_view actor,
@@ -292,29 +293,47 @@ class RecordStart {
     out.raw({seq_text_.data(), seq_size_});
   }
 
-  // A text and its JSON string literal, as last written.
-  struct Quoted {
-    std::string text;
-    std::string literal;
-    void write(JsonlBuffer& out, std::string_view wanted) {
-      if (!literal.empty() && wanted == text) {
-        out.raw(literal);
+  // The JSON string literals of actor and event names, by the address of the text. Both are
+  // views of bytes that never change while the trace lives (the trace's one copy of each actor
+  // name, a string literal for each event), so one address and length always hold one text;
+  // the address only places the text in a slot, so it decides speed, never what is written.
+  class LiteralCache {
+   public:
+    void write(JsonlBuffer& out, std::string_view text) {
+      if (text.empty()) {
+        out.raw("\"\""sv);
         return;
       }
-      char* write = out.reserve(quoted_size_max(wanted.size()));
-      const char* end = write_quoted(write, wanted);
-      text.assign(wanted);
-      literal.assign(write, static_cast<size_t>(end - write));
+      const auto address = reinterpret_cast<uintptr_t>(text.data());
+      Slot& slot = slots_[((address >> 3U) ^ text.size()) % kSlots];
+      if (slot.data == text.data() && slot.size == text.size()) {
+        out.raw(slot.literal);
+        return;
+      }
+      char* write = out.reserve(quoted_size_max(text.size()));
+      const char* end = write_quoted(write, text);
+      slot.data = text.data();
+      slot.size = text.size();
+      slot.literal.assign(write, static_cast<size_t>(end - write));
       out.commit(end);
     }
+
+   private:
+    static constexpr size_t kSlots = 64;
+    struct Slot {
+      const char* data = nullptr;
+      size_t size = 0;
+      std::string literal;
+    };
+    std::array<Slot, kSlots> slots_;
   };
   model::TimeUs time_us_ = 0;
   std::string time_;  // empty until the first record
   uint64_t seq_ = 0;
   std::array<char, 24> seq_text_{};  // more than the 20 digits of any uint64_t
   size_t seq_size_ = 0;              // 0 until the first record
-  Quoted actor_;
-  Quoted event_;
+  LiteralCache actor_;
+  LiteralCache event_;
 };
 
 // The trace hash as the end record gives it: 16 lower-case hex digits.
@@ -459,6 +478,15 @@ class RecordTexts {
 
 }  // namespace
 
+// Its length and its first, middle and last bytes tell a run's few actor names apart.
+size_t Trace::actor_slot_of(std::string_view actor) {
+  if (actor.empty()) return 0;
+  const auto first = static_cast<unsigned char>(actor.front());
+  const auto middle = static_cast<unsigned char>(actor[actor.size() / 2]);
+  const auto last = static_cast<unsigned char>(actor.back());
+  return (actor.size() * 7 + first * 3 + middle * 5 + last) % kActorSlots;
+}
+
 void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view event,
                 std::span<const TraceArg> fields) {
   if (!enabled_) return;
@@ -468,9 +496,10 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
   }
   DISTSIM_ASSERT(records_.empty() || records_.back().t_us <= t_us);
   // Every text of the record goes into one span of the text chunks, reserved at once; an actor
-  // that acted in the record before shares that record's copy of its name (actors act in runs).
-  const bool same_actor = !records_.empty() && records_.back().actor == actor;
-  size_t text_bytes = same_actor ? 0 : actor.size();
+  // whose name the trace holds already shares that copy.
+  std::string_view& actor_slot = actor_slots_[actor_slot_of(actor)];
+  const bool known_actor = actor_slot == actor;
+  size_t text_bytes = known_actor ? 0 : actor.size();
   size_t list_items = 0;
   for (const TraceArg& field : fields) count_value(field.value, text_bytes, list_items);
   RecordTexts texts(text_.allocate(text_bytes), list_items_.allocate(list_items));
@@ -478,7 +507,8 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
   for (size_t index = 0; index < fields.size(); ++index) {
     stored[index] = TraceField{fields[index].key, texts.copy_value(fields[index].value)};
   }
-  const std::string_view stored_actor = same_actor ? records_.back().actor : texts.copy(actor);
+  if (!known_actor) actor_slot = texts.copy(actor);
+  const std::string_view stored_actor = actor.empty() ? std::string_view() : actor_slot;
   records_.push_back(TraceRecord{t_us, stored_actor, event, {stored, fields.size()}});
 }
 

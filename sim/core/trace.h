@@ -155,6 +155,12 @@ class Trace {
   Chunks<char> text_;
   Chunks<std::string_view> list_items_;
   Chunks<TraceField> fields_;
+  // The trace's copies of actor names, placed by a hash of the text: a run has a few actors that
+  // act over and over, so each name is copied about once and records of one actor share one
+  // view (which lets the JSON Lines writer quote each name once).
+  static constexpr size_t kActorSlots = 32;
+  [[nodiscard]] static size_t actor_slot_of(std::string_view actor);
+  std::array<std::string_view, kActorSlots> actor_slots_{};
 };
 
 struct TraceHeader {
