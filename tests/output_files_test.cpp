@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -35,6 +36,22 @@ size_t leftovers_in(const std::string& directory) {
     if (entry.path().filename().string().find(".distsim-") != std::string::npos) ++count;
   }
   return count;
+}
+
+// Commits `outputs` while no file this process writes may grow past `bytes` (a write past it
+// fails with EFBIG instead of raising SIGXFSZ), then lifts the limit.
+std::optional<std::string> commit_with_files_limited_to(sim::OutputSet& outputs, rlim_t bytes) {
+  struct rlimit saved {};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limited = saved;
+  limited.rlim_cur = bytes;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  std::ostringstream out;
+  auto problem = outputs.commit(out);
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  ::signal(SIGXFSZ, old_handler);
+  return problem;
 }
 
 TEST_CASE(
@@ -205,16 +222,7 @@ TEST_CASE("an OutputSet whose second file fails mid-way leaves the first file's 
   REQUIRE(outputs.check().empty());
   outputs.set_content(first, "new first");
   outputs.set_content(second, std::string(64 * 1024, 'x'));
-  struct rlimit saved {};
-  REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
-  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
-  struct rlimit limited = saved;
-  limited.rlim_cur = 4096;
-  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
-  std::ostringstream out;
-  const auto problem = outputs.commit(out);
-  ::setrlimit(RLIMIT_FSIZE, &saved);
-  ::signal(SIGXFSZ, old_handler);
+  const auto problem = commit_with_files_limited_to(outputs, 4096);
   REQUIRE(problem.has_value());
   CHECK(problem->find("second.txt") != std::string::npos);
   CHECK(read_text_file(directory + "/first.txt") == "old first");
@@ -326,16 +334,7 @@ TEST_CASE("an OutputSet whose streamed output fails mid-way keeps the old file",
                        }
                      });
   REQUIRE(outputs.check().empty());
-  struct rlimit saved {};
-  REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
-  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
-  struct rlimit limited = saved;
-  limited.rlim_cur = 4096;
-  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
-  std::ostringstream out;
-  const auto problem = outputs.commit(out);
-  ::setrlimit(RLIMIT_FSIZE, &saved);
-  ::signal(SIGXFSZ, old_handler);
+  const auto problem = commit_with_files_limited_to(outputs, 4096);
   REQUIRE(problem.has_value());
   CHECK(problem->find("streamed.txt") != std::string::npos);
   CHECK(pieces_produced == 4);
