@@ -91,13 +91,13 @@ bool equal_folded(std::string_view left, std::string_view right) {
   return true;
 }
 
-// A record retry units are read from (History::unit_records), with the fields every unit asks of
-// it looked up once: a world has a few units, and each reads every such record.
-// The fixed starts of the log lines below ("retrying package P now", "Cannot copy package P to
-// distribution point S.").
+// The fixed starts of two log lines the retry units look for ("retrying package P now",
+// "Cannot copy package P to distribution point S.").
 constexpr std::string_view kRetryingNowText = "retrying package ";
 constexpr std::string_view kCannotCopyText = "Cannot copy package ";
 
+// A record retry units are read from (History::unit_records), with the fields every unit asks of
+// it looked up once: a world has a few units, and each reads every such record.
 struct UnitRecord {
   enum class Kind { log_line, status_message, retry_scheduled, crash };
   size_t index = 0;
