@@ -365,18 +365,13 @@ void TraceArgs::push_back(TraceArg arg) {
 }
 
 template <typename T>
-T* Trace::Chunks<T>::allocate(size_t count) {
-  if (count == 0) return nullptr;
-  if (capacity_ - used_ < count) {
-    const size_t next = capacity_ == 0 ? kFirstChunkItems : std::min(2 * capacity_, kChunkItems);
-    const size_t capacity = std::max(count, next);
-    chunks_.push_back(std::make_unique_for_overwrite<T[]>(capacity));
-    used_ = 0;
-    capacity_ = capacity;
-  }
-  T* items = chunks_.back().get() + used_;
-  used_ += count;
-  return items;
+T* Trace::Chunks<T>::allocate_in_new_chunk(size_t count) {
+  const size_t next = capacity_ == 0 ? kFirstChunkItems : std::min(2 * capacity_, kChunkItems);
+  const size_t capacity = std::max(count, next);
+  chunks_.push_back(std::make_unique_for_overwrite<T[]>(capacity));
+  used_ = count;
+  capacity_ = capacity;
+  return chunks_.back().get();
 }
 
 Trace::Trace(const Trace& other) : enabled_(other.enabled_), truncated_(other.truncated_) {
