@@ -384,20 +384,6 @@ Trace& Trace::operator=(const Trace& other) {
   return *this;
 }
 
-std::string_view Trace::store_text(std::string_view text) {
-  if (text.empty()) return {};
-  char* bytes = text_.allocate(text.size());
-  std::memcpy(bytes, text.data(), text.size());
-  return {bytes, text.size()};
-}
-
-template <typename Texts>
-TraceList Trace::store_list(const Texts& items) {
-  std::string_view* stored = list_items_.allocate(items.size());
-  for (size_t index = 0; index < items.size(); ++index) stored[index] = store_text(items[index]);
-  return TraceList({stored, items.size()});
-}
-
 namespace {
 
 // The bytes of text and the list items a value of a record takes in the trace's chunks.
@@ -503,23 +489,26 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
     stored[index] = TraceField{fields[index].key, texts.copy_value(fields[index].value)};
   }
   if (!known_actor) actor_slot = texts.copy(actor);
-  const std::string_view stored_actor = actor.empty() ? std::string_view() : actor_slot;
-  records_.push_back(TraceRecord{t_us, stored_actor, event, {stored, fields.size()}});
+  records_.push_back(TraceRecord{t_us, actor_slot, event, {stored, fields.size()}});
 }
 
 void Trace::append(const TraceRecord& record) {
-  TraceField* stored = fields_.allocate(record.fields.size());
-  for (size_t index = 0; index < record.fields.size(); ++index) {
-    const TraceValue& value = record.fields[index].value;
-    TraceValue copy = value;
-    if (const auto* text = std::get_if<std::string_view>(&value)) copy = store_text(*text);
+  // The record's values as arguments of add(), which copies their texts into this trace.
+  std::vector<TraceArg> fields;
+  fields.reserve(record.fields.size());
+  for (const TraceField& field : record.fields) {
+    const TraceValue& value = field.value;
     if (const auto* list = std::get_if<TraceList>(&value)) {
-      copy = store_list(*list);
+      fields.push_back({field.key, std::span<const std::string_view>(list->begin(), list->end())});
+    } else if (const auto* text = std::get_if<std::string_view>(&value)) {
+      fields.push_back({field.key, *text});
+    } else if (const auto* flag = std::get_if<bool>(&value)) {
+      fields.push_back({field.key, *flag});
+    } else {
+      fields.push_back({field.key, *std::get_if<int64_t>(&value)});
     }
-    stored[index] = TraceField{record.fields[index].key, copy};
   }
-  records_.push_back(TraceRecord{
-      record.t_us, store_text(record.actor), record.event, {stored, record.fields.size()}});
+  add(record.t_us, record.actor, record.event, std::span<const TraceArg>(fields));
 }
 
 std::string json_quote(std::string_view text) {

@@ -152,9 +152,6 @@ class Trace {
     size_t capacity_ = 0;
   };
 
-  [[nodiscard]] std::string_view store_text(std::string_view text);
-  template <typename Texts>
-  [[nodiscard]] TraceList store_list(const Texts& items);
   void append(const TraceRecord& record);  // a copy of another trace's record
 
   bool enabled_;

@@ -325,7 +325,8 @@ std::optional<std::string> OutputSet::commit(std::ostream& out) {
     if (!each.backup.empty()) ::unlink(each.backup.c_str());
   }
   if (standard_output != nullptr) {
-    producer_of (*standard_output)([&out](std::string_view piece) { out << piece; });
+    const Writer write_standard_output = producer_of(*standard_output);
+    write_standard_output([&out](std::string_view piece) { out << piece; });
     out << std::flush;
     if (!out) return std::string("cannot write to standard output");
   }
