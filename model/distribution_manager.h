@@ -264,6 +264,10 @@ class DistributionManager {
   DpLinks links_;
   uint32_t copy_wakes_issued_ = 0;
   StoredPackage stored_scratch_;  // save_dirty() fills it for each package it saves
+  // The open of the file copy_next_file() creates and the name of its folder, rebuilt in place
+  // for each file: the copy loop allocates no path.
+  OpenRequest copy_request_;
+  std::string copy_parent_;
 };
 
 }  // namespace distsim::model

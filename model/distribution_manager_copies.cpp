@@ -178,12 +178,16 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
     return;
   }
   const SourceFile& file = content.files[job.file_index];
-  OpenRequest request{join_path(job.folder, file.relative_path),
-                      AccessMask{access_bits::kGenericWrite}, ShareMode{0},
-                      CreateDisposition::create_always};
-  const Win32Error parent = ports_.file_system.create_directories(parent_of(request.path));
+  OpenRequest& request = copy_request_;
+  join_path_into(job.folder, file.relative_path, request.path);
+  request.access = AccessMask{access_bits::kGenericWrite};
+  request.share = ShareMode{0};
+  request.disposition = CreateDisposition::create_always;
+  request.delete_on_close = false;
+  copy_parent_.assign(parent_of_view(request.path));
+  const Win32Error parent = ports_.file_system.create_directories(copy_parent_);
   if (parent != Win32Error::ok) {
-    end_dp_job(package_index, job_index, parent, parent_of(request.path));
+    end_dp_job(package_index, job_index, parent, copy_parent_);
     return;
   }
   auto opened = ports_.file_system.open(request);

@@ -30,6 +30,8 @@ inline constexpr uint32_t kRecentRefusalsMax = 64;  // manager refusals kept for
 inline constexpr uint32_t kAccessLogEntriesMax = 10'000'000;
 inline constexpr uint32_t kVolumesMax = 4'096;        // drive letters plus DP shares
 inline constexpr uint32_t kVfsActorsMax = 1'000'000;  // actors named in one VirtualFileSystem
+// VFS operations under way at once: an observer reacting to an event may operate in turn.
+inline constexpr uint32_t kVfsOperationNestingMax = 64;
 inline constexpr uint64_t kTraceRecordsMax = 20'000'000;
 // Log lines and status messages a run keeps (also with tracing off): past these the run is
 // reported as `records_dropped` instead of growing without bound.

@@ -71,25 +71,39 @@ std::vector<std::string> file_attribute_names(uint32_t attributes) {
 
 namespace vfs_internal {
 
-VfsEvent State::begin_event(ActorId actor, VfsOperation operation) {
+VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   DISTSIM_ASSERT(actor >= 1);
   DISTSIM_ASSERT(actor <= actors_.size());
+  DISTSIM_ASSERT(event_depth_ < kVfsOperationNestingMax);
   if (!blame_.empty()) blame_.clear();
-  VfsEvent event;
+  if (event_depth_ == event_slots_.size()) event_slots_.push_back(std::make_unique<VfsEvent>());
+  VfsEvent& event = *event_slots_[event_depth_++];
+  // The strings keep their capacity: once a slot has seen a path that long, naming one allocates
+  // nothing.
+  std::string path = std::move(event.path);
+  std::string to = std::move(event.to);
+  path.clear();
+  to.clear();
+  event = VfsEvent{};
+  event.path = std::move(path);
+  event.to = std::move(to);
   event.actor = actor;
   event.operation = operation;
   return event;
 }
 
 void State::emit(VfsEvent& event) {
-  if (!recording()) return;
-  DISTSIM_ASSERT(event.actor != 0);
-  event.t_us = clock_.now();
-  if (observer_ != nullptr) observer_->on_vfs_event(event);
-  if (!options_.record_access_log) return;
-  if (log_.size() >= kAccessLogEntriesMax) return;  // bounded; the observer still saw the event
-  log_.push_back(std::move(event));
-  DISTSIM_ASSERT(log_.size() <= kAccessLogEntriesMax);
+  DISTSIM_ASSERT(event_depth_ > 0);
+  DISTSIM_ASSERT(&event == event_slots_[event_depth_ - 1].get());
+  if (recording()) {
+    DISTSIM_ASSERT(event.actor != 0);
+    event.t_us = clock_.now();
+    if (observer_ != nullptr) observer_->on_vfs_event(event);
+    // Bounded; the observer still saw the event.
+    if (options_.record_access_log && log_.size() < kAccessLogEntriesMax) log_.push_back(event);
+    DISTSIM_ASSERT(log_.size() <= kAccessLogEntriesMax);
+  }
+  --event_depth_;
 }
 
 }  // namespace vfs_internal

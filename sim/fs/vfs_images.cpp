@@ -74,7 +74,7 @@ void State::unmap_image(ActorId actor, HandleId section, std::string& display) {
 // --- VirtualFileSystem: the recorded call (closing a section is VirtualFileSystem::close)
 
 model::Result<HandleId> VirtualFileSystem::map_image(ActorId actor, HandleId handle) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::map_image);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::map_image);
   event.handle = handle;
   HandleId section = 0;
   event.result = state_->map_image(actor, handle, event.path, section);

@@ -229,11 +229,6 @@ struct Handle {
   uint32_t share = 0;
   TimeUs opened_us = 0;
   bool delete_on_close = false;
-  // The node's display path as the open recorded it (when recording), good while
-  // State::display_moves_ still equals `display_moves`: closes, reads and writes then copy it
-  // instead of walking up the tree.
-  std::string display;
-  uint64_t display_moves = 0;
 };
 
 // An image section of a running program: it outlives the handle it was made from.
@@ -278,12 +273,13 @@ struct State {
   // the nodes rather than in each).
   std::map<NodeId, std::string> orphan_paths_;
   uint32_t node_count_ = 0;        // live nodes, orphans included
-  uint64_t display_moves_ = 0;     // how often a node's display path changed (rename, POSIX delete)
   std::vector<Handle> handles_;    // sorted by id: ids only grow, so push_back keeps the order
   std::vector<Section> sections_;  // sorted by id, as handles_
   HandleId next_handle_id_ = 1;
   uint64_t next_content_version_ = 1;
   std::vector<VfsEvent> log_;  // at most kAccessLogEntriesMax; the observer sees every event
+  std::vector<std::unique_ptr<VfsEvent>> event_slots_;  // see begin_event
+  size_t event_depth_ = 0;
   PathCache path_cache_;
   // What the operation's resolve() calls parsed: [0] its path, [1] a rename's target.
   const PathCache::Entry* resolved_[2] = {nullptr, nullptr};
@@ -295,23 +291,25 @@ struct State {
     return options_.record_access_log || observer_ != nullptr;
   }
   // Also forgets the previous operation's blame (clear() keeps the capacity: no allocation).
-  [[nodiscard]] VfsEvent begin_event(ActorId actor, VfsOperation operation);
+  // Every operation takes an event with begin_event and gives it back with emit. The event lives
+  // in a slot per nesting depth (an observer may operate in turn while it sees an event), reused
+  // with its strings' capacity.
+  [[nodiscard]] VfsEvent& begin_event(ActorId actor, VfsOperation operation);
   void emit(VfsEvent& event);
 
   // --- display paths, volumes and lookup (vfs_nodes.cpp)
   // The path of a node with the case of each component as created.
   [[nodiscard]] std::string node_display(NodeId id) const;
+  // The same into `out`, reusing its storage.
+  void node_display_into(NodeId id, std::string& out) const;
   // The existing part of the path as created, then the rest as written.
-  [[nodiscard]] std::string lookup_display(const WindowsPath& path, const Lookup& lookup) const;
+  void lookup_display_into(const WindowsPath& path, const Lookup& lookup, std::string& out) const;
   // True when `text` (parsed as `path`, walked to `lookup`) is already its display form: written
   // with '\\' only, the root and every existing component in the case they were created, no
   // trailing separator. The display is then a copy of the text, without walking up the tree.
   [[nodiscard]] bool written_as_displayed(std::string_view text, const WindowsPath& path,
                                           const Lookup& lookup) const;
   [[nodiscard]] size_t node_display_length(NodeId id) const;
-  // The display path of the node a handle is open on: the one its open recorded while no node
-  // has moved since, else node_display.
-  void handle_display(const Handle& handle, std::string& out) const;
   [[nodiscard]] Win32Error create_volume(const std::string& root, uint64_t capacity_bytes,
                                          uint32_t& out);
   // The volume of a path; a drive volume comes into existence on first use, a UNC share never.

@@ -125,7 +125,7 @@ Win32Error State::unlock(ActorId actor, const ByteLock& wanted, std::string& dis
 
 Win32Error VirtualFileSystem::lock(ActorId actor, HandleId handle, uint64_t offset, uint64_t length,
                                    bool exclusive) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::lock);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::lock);
   event.handle = handle;
   event.result =
       state_->lock(actor, vfs_internal::ByteLock{handle, offset, length, exclusive}, event.path);
@@ -136,7 +136,7 @@ Win32Error VirtualFileSystem::lock(ActorId actor, HandleId handle, uint64_t offs
 
 Win32Error VirtualFileSystem::unlock(ActorId actor, HandleId handle, uint64_t offset,
                                      uint64_t length) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::unlock);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::unlock);
   event.handle = handle;
   event.result =
       state_->unlock(actor, vfs_internal::ByteLock{handle, offset, length, false}, event.path);

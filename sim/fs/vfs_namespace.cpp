@@ -231,7 +231,7 @@ Win32Error State::list_directory(const std::string& text, std::string& display,
 // --- VirtualFileSystem: the recorded calls
 
 Win32Error VirtualFileSystem::delete_file(ActorId actor, const std::string& path) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::delete_file);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::delete_file);
   event.result = state_->delete_file(path, event.path);
   const Win32Error error = event.result;
   state_->emit(event);
@@ -239,7 +239,7 @@ Win32Error VirtualFileSystem::delete_file(ActorId actor, const std::string& path
 }
 
 Win32Error VirtualFileSystem::remove_directory(ActorId actor, const std::string& path) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::remove_directory);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::remove_directory);
   event.result = state_->remove_directory(path, event.path);
   const Win32Error error = event.result;
   state_->emit(event);
@@ -248,7 +248,7 @@ Win32Error VirtualFileSystem::remove_directory(ActorId actor, const std::string&
 
 Win32Error VirtualFileSystem::rename(ActorId actor, const std::string& from,
                                      const std::string& to) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::rename);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::rename);
   event.result = state_->rename(from, to, event.path, event.to);
   const Win32Error error = event.result;
   state_->emit(event);
@@ -257,7 +257,7 @@ Win32Error VirtualFileSystem::rename(ActorId actor, const std::string& from,
 
 Win32Error VirtualFileSystem::create_directories(ActorId actor, const std::string& path) {
   vfs_internal::State& state = *state_;
-  VfsEvent event = state.begin_event(actor, VfsOperation::create_directory);
+  VfsEvent& event = state.begin_event(actor, VfsOperation::create_directory);
   vfs_internal::Lookup lookup;
   event.result = state.resolve(path, 0, lookup, event.path);
   if (event.result == Win32Error::ok) {
@@ -273,7 +273,7 @@ Win32Error VirtualFileSystem::create_directories(ActorId actor, const std::strin
 
 model::Result<std::vector<model::DirectoryEntry>> VirtualFileSystem::list_directory(
     ActorId actor, const std::string& path) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::list_directory);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::list_directory);
   std::vector<model::DirectoryEntry> entries;
   event.result = state_->list_directory(path, event.path, entries);
   const Win32Error error = event.result;

@@ -11,39 +11,54 @@ namespace distsim::sim::vfs_internal {
 
 // --- display paths
 
-// Two passes, one allocation.
 std::string State::node_display(NodeId id) const {
+  std::string out;
+  node_display_into(id, out);
+  return out;
+}
+
+// Two passes: the length, then the names from the end; no allocation once `out` has the room.
+void State::node_display_into(NodeId id, std::string& out) const {
   const Node& node = nodes_[id];
   DISTSIM_ASSERT(node.in_use);
-  if (node.orphaned) return orphan_paths_.at(id);
+  if (node.orphaned) {
+    out.assign(orphan_paths_.at(id));
+    return;
+  }
   const Volume& volume = volumes_[node.volume];
-  if (node.parent == kNoNode) return volume.root.size() == 2 ? volume.root + "\\" : volume.root;
+  out.assign(volume.root);
+  if (node.parent == kNoNode) {
+    if (volume.root.size() == 2) out.push_back('\\');
+    return;
+  }
   size_t length = volume.root.size();
   for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
     length += 1 + nodes_[at].name.size();
   }
-  std::string out(length, '\\');
-  std::copy(volume.root.begin(), volume.root.end(), out.begin());
+  out.resize(length, '\\');
   size_t end = length;
   for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
     const std::string& name = nodes_[at].name;
     end -= name.size();
     std::copy(name.begin(), name.end(), out.begin() + static_cast<std::ptrdiff_t>(end));
     end -= 1;
+    out[end] = '\\';
   }
   DISTSIM_ASSERT(end == volume.root.size());
-  return out;
 }
 
-std::string State::lookup_display(const WindowsPath& path, const Lookup& lookup) const {
+void State::lookup_display_into(const WindowsPath& path, const Lookup& lookup,
+                                std::string& out) const {
   DISTSIM_ASSERT(lookup.matched <= path.components.size());
-  if (lookup.deepest == kNoNode) return path.display();
-  std::string out = node_display(lookup.deepest);
+  if (lookup.deepest == kNoNode) {
+    out = path.display();
+    return;
+  }
+  node_display_into(lookup.deepest, out);
   for (size_t index = lookup.matched; index < path.components.size(); ++index) {
     if (out.back() != '\\') out.push_back('\\');
     out.append(path.components[index]);
   }
-  return out;
 }
 
 bool State::written_as_displayed(std::string_view text, const WindowsPath& path,
@@ -72,14 +87,6 @@ size_t State::node_display_length(NodeId id) const {
     length += 1 + nodes_[at].name.size();
   }
   return length;
-}
-
-void State::handle_display(const Handle& handle, std::string& out) const {
-  if (handle.display_moves == display_moves_ && !handle.display.empty()) {
-    out = handle.display;
-  } else {
-    out = node_display(handle.node);
-  }
 }
 
 // --- volumes and lookup
@@ -177,7 +184,7 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
   if (written_as_displayed(text, path, lookup)) {
     display.assign(text.data(), text.size());
   } else {
-    display = lookup_display(path, lookup);
+    lookup_display_into(path, lookup, display);
   }
   return Win32Error::ok;
 }
@@ -289,7 +296,6 @@ void State::delete_or_defer(NodeId id, bool posix) {
     destroy_node(id);
   } else if (posix) {
     orphan_paths_[id] = node_display(id);
-    ++display_moves_;
     release_name(id);
     node.parent = kNoNode;
     node.orphaned = true;
@@ -303,7 +309,6 @@ void State::move_node(NodeId id, NodeId new_parent, std::string_view name, NameI
   DISTSIM_ASSERT(nodes_[new_parent].kind == NodeKind::directory);
   DISTSIM_ASSERT(nodes_[id].volume == nodes_[new_parent].volume);
   release_name(id);
-  ++display_moves_;  // the node's path and every path below it change
   Node& node = nodes_[id];
   node.name.assign(name);
   node.parent = new_parent;

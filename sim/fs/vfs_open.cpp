@@ -53,7 +53,7 @@ HandleId State::add_handle(ActorId actor, NodeId node, AccessMask requested, Sha
   const HandleId id = next_handle_id_++;
   DISTSIM_ASSERT(handles_.empty() || handles_.back().id < id);
   handles_.push_back(Handle{
-      id, actor, node, access, requested.bits, share.bits, clock_.now(), delete_on_close, {}, 0});
+      id, actor, node, access, requested.bits, share.bits, clock_.now(), delete_on_close});
   nodes_[node].handles.push_back(
       NodeHandle{id, sharing_class_bits(AccessMask{access}), share.bits});
   return id;
@@ -139,14 +139,7 @@ bool State::close(ActorId actor, HandleId id, std::string& display) {
   const size_t index = owned_handle_index(actor, id);
   const NodeId node_id = handles_[index].node;
   const bool delete_on_close = handles_[index].delete_on_close;
-  if (recording()) {
-    Handle& handle = handles_[index];
-    if (handle.display_moves == display_moves_ && !handle.display.empty()) {
-      display = std::move(handle.display);  // the handle goes: its copy is not needed
-    } else {
-      display = node_display(node_id);
-    }
-  }
+  if (recording()) node_display_into(node_id, display);
   handles_.erase(handles_.begin() + static_cast<std::ptrdiff_t>(index));
   Node& node = nodes_[node_id];
   const auto held = std::find_if(node.handles.begin(), node.handles.end(),
@@ -163,7 +156,7 @@ bool State::close(ActorId actor, HandleId id, std::string& display) {
 Win32Error State::close_delete_on_close(NodeId id, std::string& display) {
   Node& node = nodes_[id];
   DISTSIM_ASSERT(node.in_use && !node.delete_pending && !node.orphaned);
-  if (recording()) display = node_display(id);
+  if (recording()) node_display_into(id, display);
   if (node.parent == kNoNode) return Win32Error::access_denied;  // a volume root
   // The disposition is refused as DeleteFile's would be; CloseHandle itself still succeeds, so
   // the refusal shows only in the trace (sim/fs/README.md).
@@ -182,7 +175,7 @@ Win32Error State::close_delete_on_close(NodeId id, std::string& display) {
 Win32Error State::file_io_preamble(const Handle& handle, std::string& display) const {
   const Node& node = nodes_[handle.node];
   DISTSIM_ASSERT(node.in_use);
-  if (recording()) handle_display(handle, display);
+  if (recording()) node_display_into(handle.node, display);
   if (!volumes_[node.volume].reachable) return Win32Error::bad_netpath;
   // I/O or locking on a directory handle is ERROR_INVALID_FUNCTION (1) on Windows, which is not
   // in Win32Error; it is reported as access denied.
@@ -231,7 +224,7 @@ Win32Error State::write(ActorId actor, HandleId id, const FileContent& content,
 // --- VirtualFileSystem: the recorded calls
 
 model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::OpenRequest& request) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::open);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::open);
   event.access = request.access;
   event.share = request.share;
   event.delete_on_close = request.delete_on_close;
@@ -239,30 +232,20 @@ model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::Open
   event.result = state_->open(actor, request, event.path, handle);
   event.handle = handle;
   const Win32Error error = event.result;
-  const uint64_t display_moves = state_->display_moves_;
   state_->emit(event);
   if (error != Win32Error::ok) return error;
-  // The handle keeps the display its open recorded (State::handle_display): the event's copy
-  // is done with once the observer has seen it. The observer may have opened other handles, or
-  // renamed something, meanwhile: the handle is found by its id, and the display is dated from
-  // before.
-  if (state_->recording()) {
-    vfs_internal::Handle& opened = state_->handles_[state_->owned_handle_index(actor, handle)];
-    opened.display = std::move(event.path);
-    opened.display_moves = display_moves;
-  }
   return handle;
 }
 
 void VirtualFileSystem::close(ActorId actor, HandleId handle) {
   if (state_->find_section_index(handle) != vfs_internal::kNoIndex) {
-    VfsEvent event = state_->begin_event(actor, VfsOperation::unmap_image);
+    VfsEvent& event = state_->begin_event(actor, VfsOperation::unmap_image);
     event.section = handle;
     state_->unmap_image(actor, handle, event.path);
     state_->emit(event);
     return;
   }
-  VfsEvent event = state_->begin_event(actor, VfsOperation::close);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::close);
   event.handle = handle;
   const size_t index = state_->owned_handle_index(actor, handle);
   const vfs_internal::NodeId node = state_->handles_[index].node;
@@ -271,14 +254,14 @@ void VirtualFileSystem::close(ActorId actor, HandleId handle) {
   if (!deletes) return;
   // The delete-on-close disposition takes effect as the handle closes: a `delete` of its own,
   // by the same actor, naming the handle.
-  VfsEvent deleted = state_->begin_event(actor, VfsOperation::delete_file);
+  VfsEvent& deleted = state_->begin_event(actor, VfsOperation::delete_file);
   deleted.handle = handle;
   deleted.result = state_->close_delete_on_close(node, deleted.path);
   state_->emit(deleted);
 }
 
 model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handle) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::read);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::read);
   event.handle = handle;
   FileContent content;
   event.result = state_->read(actor, handle, event.path, content);
@@ -289,7 +272,7 @@ model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handl
 }
 
 Win32Error VirtualFileSystem::write(ActorId actor, HandleId handle, const FileContent& content) {
-  VfsEvent event = state_->begin_event(actor, VfsOperation::write);
+  VfsEvent& event = state_->begin_event(actor, VfsOperation::write);
   event.handle = handle;
   event.result = state_->write(actor, handle, content, event.path);
   const Win32Error error = event.result;

@@ -64,10 +64,17 @@ bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTab
   refresh_names(parent, names);
   entry.text.assign(text.data(), text.size());
   entry.error = model::Win32Error::ok;
-  entry.path.root = parent.path.root;
-  entry.path.components = parent.path.components;
-  entry.path.components.emplace_back(name);
-  entry.names = parent.names;
+  // Element by element into the entry's own strings and vectors: a slot reused for a path of
+  // the same shape allocates nothing (copy-assigning the vectors would size them to the parent,
+  // so that adding the name reallocated every time).
+  entry.path.root.assign(parent.path.root);
+  const size_t count = parent.path.components.size();
+  entry.path.components.resize(count + 1);
+  for (size_t index = 0; index < count; ++index) {
+    entry.path.components[index].assign(parent.path.components[index]);
+  }
+  entry.path.components[count].assign(name.data(), name.size());
+  entry.names.assign(parent.names.begin(), parent.names.end());
   entry.names.push_back(names.find(name));
   entry.volume = parent.volume;
   return true;

@@ -18,7 +18,7 @@ class MemoryStateStore final : public model::StateStorePort {
 
  private:
   std::vector<model::StoredPackage> packages_;  // in first-save order
-  std::map<std::string, size_t> index_by_id_;
+  std::map<std::string, size_t, std::less<>> index_by_id_;
 };
 
 }  // namespace distsim::sim
