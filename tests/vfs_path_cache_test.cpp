@@ -109,18 +109,21 @@ TEST_CASE("a rename's target never evicts the source's entry it is resolved besi
   PathCache cache;
   const std::string source_text = "\\\\DP01\\SMSPKGD$\\S0100001\\data.cab";
   const PathCache::Entry& source = cache.lookup(source_text, names);
-  // More targets than the cache has slots: some fall on the source's slot.
+  // More targets than the cache has slots for paths of that depth: some fall on the source's
+  // slot.
+  const auto target_text = [](int index) {
+    return "\\\\DP01\\SMSPKGD$\\S0100002\\file" + std::to_string(index) + ".tmp";
+  };
   for (int index = 0; index < 2000; ++index) {
-    const std::string target_text = "C:\\target\\file" + std::to_string(index) + ".tmp";
-    const PathCache::Entry& target = cache.lookup(target_text, names, &source);
-    REQUIRE(target.text == target_text);
+    const PathCache::Entry& target = cache.lookup(target_text(index), names, &source);
+    REQUIRE(target.text == target_text(index));
     REQUIRE(target.path.components.size() == 2);
     REQUIRE(source.text == source_text);
     REQUIRE(source.path.components.back() == "data.cab");
   }
   // Without `keep`, an entry may be replaced: the cache is small and direct-mapped.
   for (int index = 0; index < 2000; ++index) {
-    (void)cache.lookup("C:\\target\\file" + std::to_string(index) + ".tmp", names);
+    (void)cache.lookup(target_text(index), names);
   }
   CHECK(source.text != source_text);
 }

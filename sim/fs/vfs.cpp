@@ -78,17 +78,20 @@ VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   if (!blame_.empty()) blame_.clear();
   if (event_depth_ == event_slots_.size()) event_slots_.push_back(std::make_unique<VfsEvent>());
   VfsEvent& event = *event_slots_[event_depth_++];
-  // The strings keep their capacity: once a slot has seen a path that long, naming one allocates
-  // nothing.
-  std::string path = std::move(event.path);
-  std::string to = std::move(event.to);
-  path.clear();
-  to.clear();
-  event = VfsEvent{};
-  event.path = std::move(path);
-  event.to = std::move(to);
+  // Field by field, so that the strings keep their capacity: once a slot has seen a path that
+  // long, naming one allocates nothing.
+  event.t_us = 0;
   event.actor = actor;
   event.operation = operation;
+  event.path.clear();
+  event.to.clear();
+  event.access = AccessMask{};
+  event.share = ShareMode{};
+  event.result = Win32Error::ok;
+  event.handle = 0;
+  event.section = 0;
+  event.delete_on_close = false;
+  event.attributes = 0;
   return event;
 }
 

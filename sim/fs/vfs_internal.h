@@ -163,8 +163,8 @@ class ChildList {
 };
 
 struct Node {
-  std::string name;          // final component as created; empty for a volume root
   NameId name_id = kNoName;  // the folded name in State::names_; kNoName for a root
+  SpellingId spelling = kNoSpelling;  // the name as created in State::spellings_; none for a root
   NodeKind kind = NodeKind::directory;
   bool in_use = false;
   bool delete_pending = false;
@@ -266,6 +266,7 @@ struct State {
   // Path lookups: interned folded names, and (directory, name) -> child for every named node
   // in the namespace (orphans are out of it).
   NameTable names_;
+  SpellingTable spellings_;
   ChildIndex child_index_;
   NodeStore nodes_;
   std::vector<NodeId> free_nodes_;
@@ -334,7 +335,11 @@ struct State {
   // Takes a node's name out of its directory (children and the child index) / puts it in,
   // numbering the name unless `name_id` already gives its number.
   void release_name(NodeId id);
-  void add_name(NodeId id, NameId name_id);
+  void add_name(NodeId id, std::string_view name, NameId name_id);
+  // The final component of a node's path as created.
+  [[nodiscard]] const std::string& node_name(NodeId id) const {
+    return spellings_.text(nodes_[id].spelling);
+  }
   // The child of `directory` with the name numbered `name`, or kNoNode (also for kNoName).
   [[nodiscard]] NodeId child_numbered(NodeId directory, NameId name) const;
   void destroy_node(NodeId id);

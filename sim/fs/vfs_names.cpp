@@ -79,6 +79,29 @@ constexpr size_t kInitialSlots = 64;  // a power of two; tables double as they f
 
 }  // namespace
 
+// --- SpellingTable
+
+SpellingId SpellingTable::intern(NameId name, std::string_view spelling) {
+  DISTSIM_ASSERT(name != kNoName);
+  if (name >= first_by_name_.size()) first_by_name_.resize(size_t{name} + 1, kNoSpelling);
+  const SpellingId first = first_by_name_[name];
+  if (first != kNoSpelling && texts_[first] == spelling) return first;
+  if (first != kNoSpelling) {
+    if (const auto found = other_spellings_.find(spelling); found != other_spellings_.end()) {
+      return found->second;
+    }
+  }
+  DISTSIM_ASSERT(texts_.size() < kNoSpelling);
+  const auto id = static_cast<SpellingId>(texts_.size());
+  texts_.emplace_back(spelling);
+  if (first == kNoSpelling) {
+    first_by_name_[name] = id;
+  } else {
+    other_spellings_.emplace(spelling, id);
+  }
+  return id;
+}
+
 // --- NameTable
 
 size_t NameTable::slot_of(std::string_view name, uint64_t hash) const {

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,26 @@ class NameTable {
   std::vector<std::string> folded_;  // NameId -> folded name
   std::vector<uint64_t> hashes_;     // NameId -> hash of the folded name
   std::vector<NameId> slots_;        // open addressing, linear probing; kNoName when empty
+};
+
+// The names of nodes as created (case preserved), numbered, so that a node keeps a number instead
+// of a string: a DP holds the same file names as every other DP, and a name longer than a
+// string's inline storage would otherwise cost each node an allocation. The first spelling of
+// each folded name is found by the name's number; other spellings of it (the same name in another
+// case, rare) in an ordered map.
+using SpellingId = uint32_t;
+inline constexpr SpellingId kNoSpelling = std::numeric_limits<SpellingId>::max();
+
+class SpellingTable {
+ public:
+  // The number of `spelling`, whose folded name is numbered `name`, numbering it if it is new.
+  [[nodiscard]] SpellingId intern(NameId name, std::string_view spelling);
+  [[nodiscard]] const std::string& text(SpellingId id) const { return texts_[id]; }
+
+ private:
+  std::vector<std::string> texts_;         // SpellingId -> the name as created
+  std::vector<SpellingId> first_by_name_;  // NameId -> its first spelling, or kNoSpelling
+  std::map<std::string, SpellingId, std::less<>> other_spellings_;
 };
 
 // The child of a directory with a given name number: (parent, name) -> node, open addressing

@@ -2,6 +2,7 @@
 // moving and destroying nodes. Every operation reaches the tree through these, so the invariants
 // of names, parents, volume space and node counts are kept in this one place.
 #include <algorithm>
+#include <cstring>
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
@@ -17,7 +18,8 @@ std::string State::node_display(NodeId id) const {
   return out;
 }
 
-// Two passes: the length, then the names from the end; no allocation once `out` has the room.
+// Two passes: the length, then the names from the end straight into `out`'s storage, which
+// allocates nothing once it has the room.
 void State::node_display_into(NodeId id, std::string& out) const {
   const Node& node = nodes_[id];
   DISTSIM_ASSERT(node.in_use);
@@ -25,26 +27,27 @@ void State::node_display_into(NodeId id, std::string& out) const {
     out.assign(orphan_paths_.at(id));
     return;
   }
-  const Volume& volume = volumes_[node.volume];
-  out.assign(volume.root);
+  const std::string& root = volumes_[node.volume].root;
   if (node.parent == kNoNode) {
-    if (volume.root.size() == 2) out.push_back('\\');
+    out.assign(root);
+    if (root.size() == 2) out.push_back('\\');
     return;
   }
-  size_t length = volume.root.size();
+  size_t length = root.size();
   for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
-    length += 1 + nodes_[at].name.size();
+    length += 1 + node_name(at).size();
   }
-  out.resize(length, '\\');
+  out.resize(length);
+  char* const text = out.data();
+  std::memcpy(text, root.data(), root.size());
   size_t end = length;
   for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
-    const std::string& name = nodes_[at].name;
+    const std::string& name = node_name(at);
     end -= name.size();
-    std::copy(name.begin(), name.end(), out.begin() + static_cast<std::ptrdiff_t>(end));
-    end -= 1;
-    out[end] = '\\';
+    std::memcpy(text + end, name.data(), name.size());
+    text[--end] = '\\';
   }
-  DISTSIM_ASSERT(end == volume.root.size());
+  DISTSIM_ASSERT(end == root.size());
 }
 
 void State::lookup_display_into(const WindowsPath& path, const Lookup& lookup,
@@ -74,7 +77,7 @@ bool State::written_as_displayed(std::string_view text, const WindowsPath& path,
   size_t index = lookup.matched;
   for (NodeId at = lookup.deepest; index > 0; at = nodes_[at].parent) {
     --index;
-    if (nodes_[at].name != path.components[index]) return false;
+    if (node_name(at) != path.components[index]) return false;
   }
   return true;
 }
@@ -84,7 +87,7 @@ size_t State::node_display_length(NodeId id) const {
   if (nodes_[id].parent == kNoNode) return volume.root.size() + (volume.root.size() == 2 ? 1 : 0);
   size_t length = volume.root.size();
   for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
-    length += 1 + nodes_[at].name.size();
+    length += 1 + node_name(at).size();
   }
   return length;
 }
@@ -236,10 +239,9 @@ Win32Error State::create_child(NodeId parent, std::string_view name, NameId name
   const Win32Error error = allocate_node(kind, nodes_[parent].volume, out);
   if (error != Win32Error::ok) return error;
   Node& node = nodes_[out];
-  node.name.assign(name);
   node.parent = parent;
   if (kind == NodeKind::file) node.content.content_version = next_content_version_++;
-  add_name(out, name_id);
+  add_name(out, name, name_id);
   return Win32Error::ok;
 }
 
@@ -252,11 +254,12 @@ void State::release_name(NodeId id) {
   child_index_.erase(node.parent, node.name_id);
 }
 
-void State::add_name(NodeId id, NameId name_id) {
+void State::add_name(NodeId id, std::string_view name, NameId name_id) {
   Node& node = nodes_[id];
   DISTSIM_ASSERT(node.parent != kNoNode);
-  node.name_id = name_id != kNoName ? name_id : names_.intern(node.name);
-  DISTSIM_ASSERT(names_.folded(node.name_id).size() == node.name.size());
+  node.name_id = name_id != kNoName ? name_id : names_.intern(name);
+  DISTSIM_ASSERT(names_.folded(node.name_id).size() == name.size());
+  node.spelling = spellings_.intern(node.name_id, name);
   const bool inserted = nodes_[node.parent].children.insert(names_, node.name_id, id);
   DISTSIM_ASSERT(inserted);
   child_index_.insert(node.parent, node.name_id, id);
@@ -277,7 +280,7 @@ void State::destroy_node(NodeId id) {
   Volume& volume = volumes_[node.volume];
   DISTSIM_ASSERT(volume.used_bytes >= node.content.size_bytes);
   volume.used_bytes -= node.content.size_bytes;
-  node.name.clear();
+  node.spelling = kNoSpelling;
   node.name_id = kNoName;
   node.locks.clear();
   if (node.orphaned) orphan_paths_.erase(id);
@@ -309,10 +312,8 @@ void State::move_node(NodeId id, NodeId new_parent, std::string_view name, NameI
   DISTSIM_ASSERT(nodes_[new_parent].kind == NodeKind::directory);
   DISTSIM_ASSERT(nodes_[id].volume == nodes_[new_parent].volume);
   release_name(id);
-  Node& node = nodes_[id];
-  node.name.assign(name);
-  node.parent = new_parent;
-  add_name(id, name_id);
+  nodes_[id].parent = new_parent;
+  add_name(id, name, name_id);
 }
 
 Win32Error State::replace_content(NodeId id, const FileContent& content) {

@@ -1,6 +1,7 @@
 // The path cache of the VFS lookups.
 #include "sim/fs/vfs_path_cache.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "sim/core/limits.h"
@@ -9,7 +10,12 @@ namespace distsim::sim::vfs_internal {
 
 // Eight bytes at a time, with a multiply-xorshift step: paths share long prefixes (a DP share and
 // a package folder) and differ near the end, so every byte must reach the slot number.
-size_t PathCache::slot_of(std::string_view text) {
+PathCache::Entry& PathCache::slot_of(std::string_view text) {
+  static_assert((kSlotsPerDepth & (kSlotsPerDepth - 1)) == 0);
+  const auto separators = static_cast<size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return c == '\\' || c == '/'; }));
+  std::vector<Entry>& table = tables_[std::min(separators, kDepths - 1)];
+  if (table.empty()) table.resize(kSlotsPerDepth);
   uint64_t hash = text.size() * 0x9E3779B97F4A7C15ull;
   size_t index = 0;
   for (; index + sizeof(uint64_t) <= text.size(); index += sizeof(uint64_t)) {
@@ -25,7 +31,7 @@ size_t PathCache::slot_of(std::string_view text) {
     hash ^= hash >> 29U;
   }
   hash *= 0x94D049BB133111EBull;
-  return static_cast<size_t>(hash >> 32U) & (kSlots - 1);
+  return table[static_cast<size_t>(hash >> 32U) & (kSlotsPerDepth - 1)];
 }
 
 void PathCache::fill(Entry& entry, std::string_view text, const NameTable& names) {
@@ -57,7 +63,7 @@ bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTab
   if (parent_text.back() == '\\' || parent_text.back() == '/' || !is_plain_name(name)) {
     return false;
   }
-  Entry& parent = entries_[slot_of(parent_text)];
+  Entry& parent = slot_of(parent_text);
   if (parent.text != parent_text || parent.error != model::Win32Error::ok || &parent == &entry) {
     return false;
   }
@@ -82,10 +88,8 @@ bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTab
 
 PathCache::Entry& PathCache::lookup(std::string_view text, const NameTable& names,
                                     const Entry* keep) {
-  static_assert((kSlots & (kSlots - 1)) == 0);
   ++lookups_;
-  if (entries_.empty()) entries_.resize(kSlots);
-  Entry* entry = &entries_[slot_of(text)];
+  Entry* entry = &slot_of(text);
   if (entry->text == text && !entry->text.empty()) {
     ++hits_;
     refresh_names(*entry, names);
