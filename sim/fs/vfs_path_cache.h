@@ -46,12 +46,13 @@ class PathCache {
 
  private:
   // Direct-mapped: a small working set (the copies in flight and the holders' files) fits, and
-  // a miss costs one parse, as it would without the cache. Paths with the same number of
-  // separators share a table, so that the strings a slot keeps fit the next path it takes: a slot
-  // that took paths of varying depth would destroy and allocate component strings as it shrank
-  // and grew. The deepest table also takes every deeper path.
-  static constexpr size_t kSlotsPerDepth = 256;
-  static constexpr size_t kDepths = 8;
+  // a miss costs one parse, as it would without the cache. The slots are split into groups by the
+  // number of separators in the path (modulo kDepthGroups), so that the strings a slot keeps fit
+  // the next path it takes: a slot that took paths of varying depth would destroy and allocate
+  // component strings as it shrank and grew.
+  static constexpr size_t kSlots = 256;
+  static constexpr size_t kDepthGroups = 4;
+  static constexpr size_t kSlotsPerGroup = kSlots / kDepthGroups;
   [[nodiscard]] Entry& slot_of(std::string_view text);
   static void fill(Entry& entry, std::string_view text, const NameTable& names);
   // Looks up again the names that were unknown when the entry was made.
@@ -61,9 +62,7 @@ class PathCache {
   // parse is the parent's plus one name. False when the whole text must be parsed.
   [[nodiscard]] bool extend_parent(Entry& entry, std::string_view text, const NameTable& names);
 
-  // Per depth, kSlotsPerDepth entries once a path of that depth is first looked up: a world pays
-  // only for the depths it uses.
-  std::array<std::vector<Entry>, kDepths> tables_;
+  std::vector<Entry> entries_;  // kSlots once first used: a world that never resolves pays nothing
   Entry spare_;                 // the entry of a text whose slot holds `keep`
   uint64_t hits_ = 0;
   uint64_t lookups_ = 0;
