@@ -268,6 +268,9 @@ struct State {
   NameTable names_;
   SpellingTable spellings_;
   ChildIndex child_index_;
+  // Names taken out of the namespace so far, plus one (release_name): the path cache's walks stay
+  // good while it is unchanged (PathCache::Entry::node_generation).
+  uint64_t names_removed_ = 1;
   NodeStore nodes_;
   std::vector<NodeId> free_nodes_;
   // The display path each POSIX-deleted node had when it left the namespace (few, so kept beside

@@ -182,9 +182,30 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
     if (recording()) display = path.display();
     return error;
   }
+  if (resolved.node_generation == names_removed_) {
+    // The node this text led to the last time, while no name has gone since.
+    const NodeId node = resolved.node;
+    DISTSIM_ASSERT(nodes_[node].in_use && !nodes_[node].orphaned);
+    lookup = Lookup{volume, node, nodes_[node].parent, node, path.components.size()};
+    if (!recording()) return Win32Error::ok;
+    if (resolved.displayed_as_written) {
+      display.assign(text.data(), text.size());
+    } else {
+      node_display_into(node, display);
+    }
+    return Win32Error::ok;
+  }
   lookup = walk(path, resolved.names, volume);
+  const bool found = lookup.node != kNoNode;
+  if (!recording() && !found) return Win32Error::ok;
+  const bool displayed_as_written = written_as_displayed(text, path, lookup);
+  if (found) {
+    resolved.node = lookup.node;
+    resolved.node_generation = names_removed_;
+    resolved.displayed_as_written = displayed_as_written;
+  }
   if (!recording()) return Win32Error::ok;
-  if (written_as_displayed(text, path, lookup)) {
+  if (displayed_as_written) {
     display.assign(text.data(), text.size());
   } else {
     lookup_display_into(path, lookup, display);
@@ -252,6 +273,7 @@ void State::release_name(NodeId id) {
   const size_t erased = nodes_[node.parent].children.erase(node.name_id);
   DISTSIM_ASSERT(erased == 1);
   child_index_.erase(node.parent, node.name_id);
+  ++names_removed_;
 }
 
 void State::add_name(NodeId id, std::string_view name, NameId name_id) {

@@ -64,6 +64,7 @@ void PathCache::fill(Entry& entry, std::string_view text, const NameTable& names
   entry.error = parse_windows_path_into(text, entry.path);
   entry.names.clear();
   entry.volume = kNoCachedVolume;
+  entry.node_generation = 0;
   if (entry.error != model::Win32Error::ok) return;
   for (const std::string& component : entry.path.components) {
     entry.names.push_back(names.find(component));
@@ -108,6 +109,7 @@ bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTab
   entry.names.assign(parent.names.begin(), parent.names.end());
   entry.names.push_back(names.find(name));
   entry.volume = parent.volume;
+  entry.node_generation = 0;
   return true;
 }
 

@@ -31,6 +31,13 @@ class PathCache {
     // The volume of the root once one was found for it (volumes are never removed and a root's
     // volume never changes), else kNoCachedVolume.
     uint32_t volume = kNoCachedVolume;
+    // The node the whole path led to, found while the VFS had removed names `node_generation`
+    // times (State::names_removed_), and whether the text was then its own display form. Until a
+    // name is removed again (a delete, a rename), the same walk would give the same node and
+    // display: new nodes never change where an existing path leads. 0: not known.
+    uint32_t node = 0;
+    uint64_t node_generation = 0;
+    bool displayed_as_written = false;
   };
   static constexpr uint32_t kNoCachedVolume = UINT32_MAX;
 
