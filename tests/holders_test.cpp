@@ -157,8 +157,8 @@ TEST_CASE("an antivirus with a list of scopes scans in each folder and nowhere e
   bench.run_to(model::kMicrosecondsPerSecond);
   const auto opens = bench.opens_by("av");
   REQUIRE(opens.size() == 2);
-  CHECK(opens[0].path == "C:\\Src\\a.exe");
-  CHECK(opens[1].path == "D:\\Tools\\b.exe");
+  CHECK(opens[0].path() == "C:\\Src\\a.exe");
+  CHECK(opens[1].path() == "D:\\Tools\\b.exe");
 }
 
 TEST_CASE("a share-read antivirus scan lets a reader in but refuses delete with 32 until it ends",
@@ -328,7 +328,7 @@ TEST_CASE("a plain backup reads files in sorted order and refuses deleting the c
   CHECK(bench.vfs_.delete_file(bench.probe_, "C:\\Src\\A.cab") == Win32Error::ok);
   const auto opens = bench.opens_by("backup");
   REQUIRE(opens.size() == 2);  // A.cab read, then b.cab (deleted meanwhile: 2, skipped)
-  CHECK(opens[0].path == "C:\\Src\\A.cab");
+  CHECK(opens[0].path() == "C:\\Src\\A.cab");
   CHECK(opens[0].share == kShareRead);
   CHECK(opens[1].result == Win32Error::file_not_found);
   CHECK(bench.trace_count("backup_end") == 1);

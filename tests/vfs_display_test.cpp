@@ -18,7 +18,7 @@ std::string open_display(VfsWorld& world, const std::string& path,
   if (opened.ok()) world.vfs.close(world.copier, opened.value());
   const auto& log = world.vfs.access_log();
   for (auto event = log.rbegin(); event != log.rend(); ++event) {
-    if (event->operation == sim::VfsOperation::open) return event->path;
+    if (event->operation == sim::VfsOperation::open) return event->path();
   }
   FAIL("no open in the access log");
   return "";
@@ -89,7 +89,7 @@ TEST_CASE("UNC shares are found by their root in any case and displayed as first
 std::string last_display(const VfsWorld& world, sim::VfsOperation operation) {
   const auto& log = world.vfs.access_log();
   for (auto event = log.rbegin(); event != log.rend(); ++event) {
-    if (event->operation == operation) return event->path;
+    if (event->operation == operation) return event->path();
   }
   FAIL("no such operation in the access log");
   return "";

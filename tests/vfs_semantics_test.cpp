@@ -176,7 +176,7 @@ TEST_CASE("a running image can be renamed within its volume but not moved to ano
         Win32Error::access_denied);
   world.vfs.close(world.holder, section);
   CHECK(world.vfs.access_log().back().operation == VfsOperation::unmap_image);
-  CHECK(world.vfs.access_log().back().path == "C:\\Src\\Pkg\\old.exe");
+  CHECK(world.vfs.access_log().back().path() == "C:\\Src\\Pkg\\old.exe");
 }
 
 TEST_CASE("mapping an image needs read access and a file", "[vfs][semantics]") {

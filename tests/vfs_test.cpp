@@ -213,7 +213,7 @@ TEST_CASE("paths are case-insensitive and keep the case of first creation", "[vf
   const HandleId handle =
       world.open_ok(world.copier, "c:/SRC/pkg/SETUP.exe", kGenericRead, kShareAll);
   CHECK(world.vfs.handle_path(handle) == std::optional<std::string>(kSetup));
-  CHECK(world.vfs.access_log().back().path == kSetup);
+  CHECK(world.vfs.access_log().back().path() == kSetup);
   CHECK(world.vfs.files_under("c:\\src") ==
         std::vector<std::string>{"C:\\Src\\Pkg\\setup.exe", "C:\\Src\\Pkg\\Sub\\data1.cab"});
 }
@@ -267,7 +267,7 @@ TEST_CASE("the access log records every operation with time, actor, path, access
   CHECK(log[0].t_us == 5);
   CHECK(log[0].actor == world.holder);
   CHECK(log[0].operation == VfsOperation::open);
-  CHECK(log[0].path == kSetup);
+  CHECK(log[0].path() == kSetup);
   CHECK(log[0].access == kGenericRead);
   CHECK(log[0].share == kShareRead);
   CHECK(log[0].result == Win32Error::ok);
@@ -290,7 +290,7 @@ TEST_CASE("a rename is logged with both paths and the observer sees what the log
   REQUIRE(world.vfs.rename(world.copier, "c:\\src\\PKG\\setup.exe", "C:\\Src\\Pkg\\Setup.bak") ==
           Win32Error::ok);
   REQUIRE(observer.events.size() == 1);
-  CHECK(observer.events[0].path == kSetup);
+  CHECK(observer.events[0].path() == kSetup);
   CHECK(observer.events[0].to == "C:\\Src\\Pkg\\Setup.bak");
   CHECK(world.vfs.access_log().back().to == observer.events[0].to);
 }
@@ -316,7 +316,7 @@ TEST_CASE("handle ids are sequential from 1, never reused, and runs are reproduc
   for (size_t index = 0; index < first.vfs.access_log().size(); ++index) {
     const VfsEvent& left = first.vfs.access_log()[index];
     const VfsEvent& right = second.vfs.access_log()[index];
-    CHECK(left.path == right.path);
+    CHECK(left.path() == right.path());
     CHECK(left.handle == right.handle);
     CHECK(left.result == right.result);
   }

@@ -76,14 +76,19 @@ VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   DISTSIM_ASSERT(actor <= actors_.size());
   DISTSIM_ASSERT(event_depth_ < kVfsOperationNestingMax);
   if (!blame_.empty()) blame_.clear();
-  if (event_depth_ == event_slots_.size()) event_slots_.push_back(std::make_unique<VfsEvent>());
+  // An observer operating while it sees an event: the event's display must not change under it.
+  if (event_depth_ > 0) settle_displays();
+  if (event_depth_ == event_slots_.size()) {
+    event_slots_.push_back(std::make_unique<VfsEvent>());
+    pending_displays_.emplace_back();
+  }
   VfsEvent& event = *event_slots_[event_depth_++];
   // Field by field, so that the strings keep their capacity: once a slot has seen a path that
   // long, naming one allocates nothing.
   event.t_us = 0;
   event.actor = actor;
   event.operation = operation;
-  event.path.clear();
+  event.display.text().clear();
   event.to.clear();
   event.access = AccessMask{};
   event.share = ShareMode{};
@@ -107,6 +112,47 @@ void State::emit(VfsEvent& event) {
     DISTSIM_ASSERT(log_.size() <= kAccessLogEntriesMax);
   }
   --event_depth_;
+}
+
+PendingDisplay& State::defer_display(VfsEvent& event) {
+  DISTSIM_ASSERT(event_depth_ > 0);
+  DISTSIM_ASSERT(&event == event_slots_[event_depth_ - 1].get());
+  const auto slot = static_cast<uint32_t>(event_depth_ - 1);
+  event.display.defer(this, slot);
+  PendingDisplay& display = pending_displays_[slot];
+  display = PendingDisplay{};
+  return display;
+}
+
+void State::settle_displays() const {
+  for (size_t slot = 0; slot < event_depth_; ++slot) (void)event_slots_[slot]->path();
+}
+
+void State::build_path(uint32_t slot, std::string& out) const {
+  DISTSIM_ASSERT(slot < event_depth_);  // an event is read only while it is under way
+  build_display(pending_displays_[slot], out);
+}
+
+void State::build_display(const PendingDisplay& display, std::string& out) const {
+  switch (display.kind) {
+    case PendingDisplay::Kind::text:
+      out.assign(display.text.data(), display.text.size());
+      return;
+    case PendingDisplay::Kind::node:
+      node_display_into(display.node, out);
+      return;
+    case PendingDisplay::Kind::parsed:
+      out = display.entry->path.display();
+      return;
+    case PendingDisplay::Kind::lookup:
+      if (written_as_displayed(display.text, display.entry->path, display.lookup)) {
+        out.assign(display.text.data(), display.text.size());
+      } else {
+        lookup_display_into(display.entry->path, display.lookup, out);
+      }
+      return;
+  }
+  DISTSIM_ASSERT(false);
 }
 
 }  // namespace vfs_internal
@@ -180,6 +226,7 @@ Win32Error VirtualFileSystem::set_volume_capacity(const std::string& root,
 
 Win32Error VirtualFileSystem::make_directories(const std::string& text) {
   State& state = *state_;
+  state.settle_displays();  // the lookup below may evict what a pending display refers to
   const vfs_internal::PathCache::Entry& resolved = state.path_cache_.lookup(text, state.names_);
   uint32_t volume = kNoVolume;
   NodeId directory = kNoNode;
@@ -192,6 +239,7 @@ Win32Error VirtualFileSystem::make_directories(const std::string& text) {
 Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent content,
                                         bool read_only) {
   State& state = *state_;
+  state.settle_displays();  // the lookup below may evict what a pending display refers to
   const vfs_internal::PathCache::Entry& resolved = state.path_cache_.lookup(text, state.names_);
   const WindowsPath& path = resolved.path;
   uint32_t volume = kNoVolume;

@@ -63,12 +63,74 @@ inline constexpr uint32_t kNormal = 0x80;  // a file with no other attribute
 // "FILE_ATTRIBUTE_READONLY", "FILE_ATTRIBUTE_DIRECTORY", "FILE_ATTRIBUTE_NORMAL", in that order.
 [[nodiscard]] std::vector<std::string> file_attribute_names(uint32_t attributes);
 
+// The display path of an operation, built when first read: most events reach no one who prints
+// their path (a run without a trace, holders that look at other operations), and building it
+// walks the tree and copies names. The file system that made the event builds it; a copy holds
+// the built text, so a kept event never depends on the file system's state.
+class LazyPath {
+ public:
+  // Builds the display of the operation recorded under `slot`.
+  class Builder {
+   public:
+    virtual void build_path(uint32_t slot, std::string& out) const = 0;
+
+   protected:
+    ~Builder() = default;
+  };
+
+  LazyPath() = default;
+  LazyPath(const LazyPath& other) : text_(other.get()) {}
+  LazyPath(LazyPath&& other) noexcept : text_(std::move(other.get_mutable())) {}
+  LazyPath& operator=(const LazyPath& other) {
+    if (this != &other) text_ = other.get();
+    builder_ = nullptr;
+    return *this;
+  }
+  LazyPath& operator=(LazyPath&& other) noexcept {
+    if (this != &other) text_ = std::move(other.get_mutable());
+    builder_ = nullptr;
+    return *this;
+  }
+  ~LazyPath() = default;
+
+  [[nodiscard]] const std::string& get() const {
+    if (builder_ != nullptr) {
+      const Builder* builder = builder_;
+      builder_ = nullptr;
+      builder->build_path(slot_, text_);
+    }
+    return text_;
+  }
+  // The text, to write at once (the file system for rare operations; tests).
+  [[nodiscard]] std::string& text() {
+    builder_ = nullptr;
+    return text_;
+  }
+  // The text is to be built by `builder` on first read.
+  void defer(const Builder* builder, uint32_t slot) {
+    builder_ = builder;
+    slot_ = slot;
+  }
+
+ private:
+  std::string& get_mutable() {
+    (void)get();
+    return text_;
+  }
+
+  mutable std::string text_;
+  mutable const Builder* builder_ = nullptr;
+  uint32_t slot_ = 0;
+};
+
 // One operation as the access log and the trace see it.
 struct VfsEvent {
   TimeUs t_us = 0;
   ActorId actor = 0;
   VfsOperation operation = VfsOperation::open;
-  std::string path;   // normalised display form of the path (case as first created)
+  // Normalised display form of the path (case as first created), built on first read.
+  [[nodiscard]] const std::string& path() const { return display.get(); }
+  LazyPath display;   // path()'s storage
   std::string to;     // rename target
   AccessMask access;  // open: the requested access
   ShareMode share;    // open: the requested share mode

@@ -60,7 +60,7 @@ Win32Error State::set_read_only(const std::string& text, bool read_only, std::st
 model::Result<uint32_t> VirtualFileSystem::get_attributes(ActorId actor, const std::string& path) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::get_attributes);
   uint32_t attributes = 0;
-  event.result = state_->get_attributes(path, event.path, attributes);
+  event.result = state_->get_attributes(path, event.display.text(), attributes);
   event.attributes = attributes;
   const Win32Error error = event.result;
   state_->emit(event);
@@ -72,7 +72,7 @@ Win32Error VirtualFileSystem::set_read_only(ActorId actor, const std::string& pa
                                             bool read_only) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::set_attributes);
   event.attributes = read_only ? file_attribute_bits::kReadOnly : file_attribute_bits::kNormal;
-  event.result = state_->set_read_only(path, read_only, event.path);
+  event.result = state_->set_read_only(path, read_only, event.display.text());
   const Win32Error error = event.result;
   state_->emit(event);
   return error;

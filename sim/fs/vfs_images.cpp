@@ -77,7 +77,7 @@ model::Result<HandleId> VirtualFileSystem::map_image(ActorId actor, HandleId han
   VfsEvent& event = state_->begin_event(actor, VfsOperation::map_image);
   event.handle = handle;
   HandleId section = 0;
-  event.result = state_->map_image(actor, handle, event.path, section);
+  event.result = state_->map_image(actor, handle, event.display.text(), section);
   event.section = section;
   const Win32Error error = event.result;
   state_->emit(event);

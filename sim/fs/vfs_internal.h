@@ -251,10 +251,26 @@ struct Lookup {
   size_t matched = 0;
 };
 
+// How an event's display path is made when someone reads it (LazyPath): the path as written, a
+// node's path, the parse of a path that reached no volume, or a lookup's display (the existing
+// part as created, the rest as written). What it refers to stays valid until the next operation
+// begins or a set-up call resolves a path: both settle every pending display first.
+struct PendingDisplay {
+  enum class Kind : uint8_t { text, node, parsed, lookup };
+  Kind kind = Kind::text;
+  std::string_view text;                    // text, lookup: the path as the caller wrote it
+  NodeId node = kNoNode;                    // node
+  const PathCache::Entry* entry = nullptr;  // parsed, lookup
+  Lookup lookup;                            // lookup
+};
+
 // Everything a VirtualFileSystem holds. Each group of members is defined in the file named by its
 // heading; every actor operation is checked in the order Windows checks it, then recorded.
-struct State {
+struct State final : LazyPath::Builder {
   State(const Clock& clock, VfsOptions options) : clock_(clock), options_(options) {}
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  ~State() = default;
 
   const Clock& clock_;
   VfsOptions options_;
@@ -283,6 +299,7 @@ struct State {
   uint64_t next_content_version_ = 1;
   std::vector<VfsEvent> log_;  // at most kAccessLogEntriesMax; the observer sees every event
   std::vector<std::unique_ptr<VfsEvent>> event_slots_;  // see begin_event
+  std::vector<PendingDisplay> pending_displays_;        // of the event in the same slot
   size_t event_depth_ = 0;
   PathCache path_cache_;
   // What the operation's resolve() calls parsed: [0] its path, [1] a rename's target.
@@ -300,6 +317,12 @@ struct State {
   // with its strings' capacity.
   [[nodiscard]] VfsEvent& begin_event(ActorId actor, VfsOperation operation);
   void emit(VfsEvent& event);
+  // The display of the event under way, to be built when read: the operation fills it in.
+  [[nodiscard]] PendingDisplay& defer_display(VfsEvent& event);
+  // Builds every display still pending, before anything can change what they refer to.
+  void settle_displays() const;
+  void build_path(uint32_t slot, std::string& out) const override;
+  void build_display(const PendingDisplay& display, std::string& out) const;
 
   // --- display paths, volumes and lookup (vfs_nodes.cpp)
   // The path of a node with the case of each component as created.
@@ -324,6 +347,9 @@ struct State {
                             uint32_t volume) const;
   // Parses `text` (through the path cache) into resolved_[slot], finds its volume and walks it;
   // `display` (when recording) gets the best display form known where it stopped.
+  [[nodiscard]] Win32Error resolve(std::string_view text, size_t slot, Lookup& lookup,
+                                   PendingDisplay& display);
+  // The same with the display built at once.
   [[nodiscard]] Win32Error resolve(std::string_view text, size_t slot, Lookup& lookup,
                                    std::string& display);
   // The node a query names, or kNoNode (queries never create volumes).
@@ -366,30 +392,31 @@ struct State {
   [[nodiscard]] HandleId add_handle(ActorId actor, NodeId node, AccessMask requested,
                                     ShareMode share, bool delete_on_close);
   [[nodiscard]] Win32Error open(ActorId actor, const model::OpenRequest& request,
-                                std::string& display, HandleId& out);
+                                PendingDisplay& display, HandleId& out);
   [[nodiscard]] Win32Error open_missing(ActorId actor, const model::OpenRequest& request,
                                         const Lookup& lookup, HandleId& out);
   [[nodiscard]] Win32Error open_existing(ActorId actor, const model::OpenRequest& request,
                                          NodeId id, HandleId& out);
   // Closes a file handle; returns true when it was a delete-on-close handle whose file was still
   // in the namespace, so that the caller records the deletion (close_delete_on_close).
-  [[nodiscard]] bool close(ActorId actor, HandleId id, std::string& display);
+  [[nodiscard]] bool close(ActorId actor, HandleId id, PendingDisplay& display);
   // The disposition a delete-on-close handle sets as it closes: refused (5) on a read-only file
   // or a mapped image, silently kept on a non-empty directory, else the file is deleted or
   // delete-pending. `node` is where the handle was open.
   [[nodiscard]] Win32Error close_delete_on_close(NodeId node, std::string& display);
   // The checks every ReadFile, WriteFile, LockFileEx and UnlockFile makes first.
-  [[nodiscard]] Win32Error file_io_preamble(const Handle& handle, std::string& display) const;
-  [[nodiscard]] Win32Error read(ActorId actor, HandleId id, std::string& display, FileContent& out);
+  [[nodiscard]] Win32Error file_io_preamble(const Handle& handle, PendingDisplay& display) const;
+  [[nodiscard]] Win32Error read(ActorId actor, HandleId id, PendingDisplay& display,
+                                FileContent& out);
   [[nodiscard]] Win32Error write(ActorId actor, HandleId id, const FileContent& content,
-                                 std::string& display);
+                                 PendingDisplay& display);
 
   // --- byte-range locks (vfs_locks.cpp)
   // ReadFile/WriteFile of [0, length) through handle `id`: blocked by another handle's exclusive
   // lock (read) or by any lock of another handle or a shared lock of its own (write).
   [[nodiscard]] bool io_blocked(const Node& node, HandleId id, uint64_t length, bool write) const;
-  [[nodiscard]] Win32Error lock(ActorId actor, const ByteLock& wanted, std::string& display);
-  [[nodiscard]] Win32Error unlock(ActorId actor, const ByteLock& wanted, std::string& display);
+  [[nodiscard]] Win32Error lock(ActorId actor, const ByteLock& wanted, PendingDisplay& display);
+  [[nodiscard]] Win32Error unlock(ActorId actor, const ByteLock& wanted, PendingDisplay& display);
 
   // --- the read-only attribute and attribute queries (vfs_attributes.cpp)
   // ERROR_ACCESS_DENIED for what a read-only file refuses: write data, truncation, delete.

@@ -69,7 +69,7 @@ void State::blame_lock_conflicts(const Node& node, const ByteLock& wanted) {
   }
 }
 
-Win32Error State::lock(ActorId actor, const ByteLock& wanted, std::string& display) {
+Win32Error State::lock(ActorId actor, const ByteLock& wanted, PendingDisplay& display) {
   const Handle& handle = handles_[owned_handle_index(actor, wanted.owner)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;
@@ -98,7 +98,7 @@ Win32Error State::lock(ActorId actor, const ByteLock& wanted, std::string& displ
   return Win32Error::ok;
 }
 
-Win32Error State::unlock(ActorId actor, const ByteLock& wanted, std::string& display) {
+Win32Error State::unlock(ActorId actor, const ByteLock& wanted, PendingDisplay& display) {
   const Handle& handle = handles_[owned_handle_index(actor, wanted.owner)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;
@@ -128,7 +128,8 @@ Win32Error VirtualFileSystem::lock(ActorId actor, HandleId handle, uint64_t offs
   VfsEvent& event = state_->begin_event(actor, VfsOperation::lock);
   event.handle = handle;
   event.result =
-      state_->lock(actor, vfs_internal::ByteLock{handle, offset, length, exclusive}, event.path);
+      state_->lock(actor, vfs_internal::ByteLock{handle, offset, length, exclusive},
+                   state_->defer_display(event));
   const Win32Error error = event.result;
   state_->emit(event);
   return error;
@@ -139,7 +140,8 @@ Win32Error VirtualFileSystem::unlock(ActorId actor, HandleId handle, uint64_t of
   VfsEvent& event = state_->begin_event(actor, VfsOperation::unlock);
   event.handle = handle;
   event.result =
-      state_->unlock(actor, vfs_internal::ByteLock{handle, offset, length, false}, event.path);
+      state_->unlock(actor, vfs_internal::ByteLock{handle, offset, length, false},
+                     state_->defer_display(event));
   const Win32Error error = event.result;
   state_->emit(event);
   return error;

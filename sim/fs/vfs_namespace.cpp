@@ -232,7 +232,7 @@ Win32Error State::list_directory(const std::string& text, std::string& display,
 
 Win32Error VirtualFileSystem::delete_file(ActorId actor, const std::string& path) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::delete_file);
-  event.result = state_->delete_file(path, event.path);
+  event.result = state_->delete_file(path, event.display.text());
   const Win32Error error = event.result;
   state_->emit(event);
   return error;
@@ -240,7 +240,7 @@ Win32Error VirtualFileSystem::delete_file(ActorId actor, const std::string& path
 
 Win32Error VirtualFileSystem::remove_directory(ActorId actor, const std::string& path) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::remove_directory);
-  event.result = state_->remove_directory(path, event.path);
+  event.result = state_->remove_directory(path, event.display.text());
   const Win32Error error = event.result;
   state_->emit(event);
   return error;
@@ -249,7 +249,7 @@ Win32Error VirtualFileSystem::remove_directory(ActorId actor, const std::string&
 Win32Error VirtualFileSystem::rename(ActorId actor, const std::string& from,
                                      const std::string& to) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::rename);
-  event.result = state_->rename(from, to, event.path, event.to);
+  event.result = state_->rename(from, to, event.display.text(), event.to);
   const Win32Error error = event.result;
   state_->emit(event);
   return error;
@@ -259,7 +259,7 @@ Win32Error VirtualFileSystem::create_directories(ActorId actor, const std::strin
   vfs_internal::State& state = *state_;
   VfsEvent& event = state.begin_event(actor, VfsOperation::create_directory);
   vfs_internal::Lookup lookup;
-  event.result = state.resolve(path, 0, lookup, event.path);
+  event.result = state.resolve(path, 0, lookup, state.defer_display(event));
   if (event.result == Win32Error::ok) {
     const vfs_internal::PathCache::Entry& resolved = *state.resolved_[0];
     vfs_internal::NodeId directory = vfs_internal::kNoNode;
@@ -275,7 +275,7 @@ model::Result<std::vector<model::DirectoryEntry>> VirtualFileSystem::list_direct
     ActorId actor, const std::string& path) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::list_directory);
   std::vector<model::DirectoryEntry> entries;
-  event.result = state_->list_directory(path, event.path, entries);
+  event.result = state_->list_directory(path, event.display.text(), entries);
   const Win32Error error = event.result;
   state_->emit(event);
   if (error != Win32Error::ok) return error;

@@ -162,14 +162,21 @@ Lookup State::walk(const WindowsPath& path, const std::vector<NameId>& names,
 
 Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
                           std::string& display) {
+  PendingDisplay pending;
+  const Win32Error error = resolve(text, slot, lookup, pending);
+  if (recording()) build_display(pending, display);
+  return error;
+}
+
+Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
+                          PendingDisplay& display) {
   DISTSIM_ASSERT(slot < 2);
   // A rename's target must not evict its source's entry.
   PathCache::Entry& resolved = path_cache_.lookup(text, names_, slot == 1 ? resolved_[0] : nullptr);
   resolved_[slot] = &resolved;
-  if (resolved.error != Win32Error::ok) {
-    if (recording()) display.assign(text);
-    return resolved.error;
-  }
+  display.kind = PendingDisplay::Kind::text;
+  display.text = text;
+  if (resolved.error != Win32Error::ok) return resolved.error;
   const WindowsPath& path = resolved.path;
   uint32_t volume = resolved.volume;
   Win32Error error = Win32Error::ok;
@@ -179,7 +186,8 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
   }
   if (error == Win32Error::ok && !volumes_[volume].reachable) error = Win32Error::bad_netpath;
   if (error != Win32Error::ok) {
-    if (recording()) display = path.display();
+    display.kind = PendingDisplay::Kind::parsed;
+    display.entry = &resolved;
     return error;
   }
   if (resolved.node_generation == names_removed_) {
@@ -187,28 +195,26 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
     const NodeId node = resolved.node;
     DISTSIM_ASSERT(nodes_[node].in_use && !nodes_[node].orphaned);
     lookup = Lookup{volume, node, nodes_[node].parent, node, path.components.size()};
-    if (!recording()) return Win32Error::ok;
-    if (resolved.displayed_as_written) {
-      display.assign(text.data(), text.size());
-    } else {
-      node_display_into(node, display);
+    if (!resolved.displayed_as_written) {
+      display.kind = PendingDisplay::Kind::node;
+      display.node = node;
     }
     return Win32Error::ok;
   }
   lookup = walk(path, resolved.names, volume);
-  const bool found = lookup.node != kNoNode;
-  if (!recording() && !found) return Win32Error::ok;
-  const bool displayed_as_written = written_as_displayed(text, path, lookup);
-  if (found) {
-    resolved.node = lookup.node;
-    resolved.node_generation = names_removed_;
-    resolved.displayed_as_written = displayed_as_written;
+  if (lookup.node == kNoNode) {
+    display.kind = PendingDisplay::Kind::lookup;
+    display.entry = &resolved;
+    display.lookup = lookup;
+    return Win32Error::ok;
   }
-  if (!recording()) return Win32Error::ok;
-  if (displayed_as_written) {
-    display.assign(text.data(), text.size());
-  } else {
-    lookup_display_into(path, lookup, display);
+  // Found: the entry keeps the node and whether the text is its display, for the next time.
+  resolved.node = lookup.node;
+  resolved.node_generation = names_removed_;
+  resolved.displayed_as_written = written_as_displayed(text, path, lookup);
+  if (!resolved.displayed_as_written) {
+    display.kind = PendingDisplay::Kind::node;
+    display.node = lookup.node;
   }
   return Win32Error::ok;
 }

@@ -61,11 +61,12 @@ HandleId State::add_handle(ActorId actor, NodeId node, AccessMask requested, Sha
 
 // --- open and close
 
-Win32Error State::open(ActorId actor, const OpenRequest& request, std::string& display,
+Win32Error State::open(ActorId actor, const OpenRequest& request, PendingDisplay& display,
                        HandleId& out) {
   DISTSIM_ASSERT(out == 0);
   if ((request.share.bits & ~model::share_bits::kAll) != 0) {
-    if (recording()) display = request.path;
+    display.kind = PendingDisplay::Kind::text;
+    display.text = request.path;
     return Win32Error::invalid_parameter;
   }
   Lookup lookup;
@@ -135,11 +136,12 @@ Win32Error State::open_existing(ActorId actor, const OpenRequest& request, NodeI
   return Win32Error::ok;
 }
 
-bool State::close(ActorId actor, HandleId id, std::string& display) {
+bool State::close(ActorId actor, HandleId id, PendingDisplay& display) {
   const size_t index = owned_handle_index(actor, id);
   const NodeId node_id = handles_[index].node;
   const bool delete_on_close = handles_[index].delete_on_close;
-  if (recording()) node_display_into(node_id, display);
+  display.kind = PendingDisplay::Kind::node;
+  display.node = node_id;
   handles_.erase(handles_.begin() + static_cast<std::ptrdiff_t>(index));
   Node& node = nodes_[node_id];
   const auto held = std::find_if(node.handles.begin(), node.handles.end(),
@@ -149,7 +151,10 @@ bool State::close(ActorId actor, HandleId id, std::string& display) {
   node.locks.erase_if([id](const ByteLock& lock) { return lock.owner == id; });
   // A file already deleted (pending or POSIX-orphaned) has nothing left to delete on close.
   const bool deletes = delete_on_close && !node.delete_pending && !node.orphaned;
-  if (node.handles.empty() && (node.delete_pending || node.orphaned)) destroy_node(node_id);
+  if (node.handles.empty() && (node.delete_pending || node.orphaned)) {
+    settle_displays();  // the node's path goes with it
+    destroy_node(node_id);
+  }
   return deletes;
 }
 
@@ -172,10 +177,11 @@ Win32Error State::close_delete_on_close(NodeId id, std::string& display) {
 
 // --- I/O on a handle
 
-Win32Error State::file_io_preamble(const Handle& handle, std::string& display) const {
+Win32Error State::file_io_preamble(const Handle& handle, PendingDisplay& display) const {
   const Node& node = nodes_[handle.node];
   DISTSIM_ASSERT(node.in_use);
-  if (recording()) node_display_into(handle.node, display);
+  display.kind = PendingDisplay::Kind::node;
+  display.node = handle.node;
   if (!volumes_[node.volume].reachable) return Win32Error::bad_netpath;
   // I/O or locking on a directory handle is ERROR_INVALID_FUNCTION (1) on Windows, which is not
   // in Win32Error; it is reported as access denied.
@@ -183,7 +189,7 @@ Win32Error State::file_io_preamble(const Handle& handle, std::string& display) c
   return Win32Error::ok;
 }
 
-Win32Error State::read(ActorId actor, HandleId id, std::string& display, FileContent& out) {
+Win32Error State::read(ActorId actor, HandleId id, PendingDisplay& display, FileContent& out) {
   const Handle& handle = handles_[owned_handle_index(actor, id)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;
@@ -202,7 +208,7 @@ Win32Error State::read(ActorId actor, HandleId id, std::string& display, FileCon
 }
 
 Win32Error State::write(ActorId actor, HandleId id, const FileContent& content,
-                        std::string& display) {
+                        PendingDisplay& display) {
   const Handle& handle = handles_[owned_handle_index(actor, id)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;
@@ -229,7 +235,7 @@ model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::Open
   event.share = request.share;
   event.delete_on_close = request.delete_on_close;
   HandleId handle = 0;
-  event.result = state_->open(actor, request, event.path, handle);
+  event.result = state_->open(actor, request, state_->defer_display(event), handle);
   event.handle = handle;
   const Win32Error error = event.result;
   state_->emit(event);
@@ -241,7 +247,7 @@ void VirtualFileSystem::close(ActorId actor, HandleId handle) {
   if (state_->find_section_index(handle) != vfs_internal::kNoIndex) {
     VfsEvent& event = state_->begin_event(actor, VfsOperation::unmap_image);
     event.section = handle;
-    state_->unmap_image(actor, handle, event.path);
+    state_->unmap_image(actor, handle, event.display.text());
     state_->emit(event);
     return;
   }
@@ -249,14 +255,14 @@ void VirtualFileSystem::close(ActorId actor, HandleId handle) {
   event.handle = handle;
   const size_t index = state_->owned_handle_index(actor, handle);
   const vfs_internal::NodeId node = state_->handles_[index].node;
-  const bool deletes = state_->close(actor, handle, event.path);
+  const bool deletes = state_->close(actor, handle, state_->defer_display(event));
   state_->emit(event);
   if (!deletes) return;
   // The delete-on-close disposition takes effect as the handle closes: a `delete` of its own,
   // by the same actor, naming the handle.
   VfsEvent& deleted = state_->begin_event(actor, VfsOperation::delete_file);
   deleted.handle = handle;
-  deleted.result = state_->close_delete_on_close(node, deleted.path);
+  deleted.result = state_->close_delete_on_close(node, deleted.display.text());
   state_->emit(deleted);
 }
 
@@ -264,7 +270,7 @@ model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handl
   VfsEvent& event = state_->begin_event(actor, VfsOperation::read);
   event.handle = handle;
   FileContent content;
-  event.result = state_->read(actor, handle, event.path, content);
+  event.result = state_->read(actor, handle, state_->defer_display(event), content);
   const Win32Error error = event.result;
   state_->emit(event);
   if (error != Win32Error::ok) return error;
@@ -274,7 +280,7 @@ model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handl
 Win32Error VirtualFileSystem::write(ActorId actor, HandleId handle, const FileContent& content) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::write);
   event.handle = handle;
-  event.result = state_->write(actor, handle, content, event.path);
+  event.result = state_->write(actor, handle, content, state_->defer_display(event));
   const Win32Error error = event.result;
   state_->emit(event);
   return error;

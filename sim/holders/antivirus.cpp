@@ -33,8 +33,8 @@ void Antivirus::on_vfs_event(const VfsEvent& event) {
   if (event.operation == VfsOperation::close) {
     // Handle ids are never reused, so a closed handle is forgotten whoever closed it.
     const bool wrote = written_.erase(event.handle) == 1;
-    if (wrote && active_.contains(event.t_us) && scope_.contains(event.path)) {
-      request_scan(event.path, "write_close");
+    if (wrote && active_.contains(event.t_us) && scope_.contains(event.path())) {
+      request_scan(event.path(), "write_close");
     }
     return;
   }
@@ -43,7 +43,7 @@ void Antivirus::on_vfs_event(const VfsEvent& event) {
     DISTSIM_ASSERT(written_.size() < kHandlesOpenMax);
     written_.insert(event.handle);
   } else {
-    request_scan(event.path, "open");
+    request_scan(event.path(), "open");
   }
 }
 
@@ -51,7 +51,7 @@ bool Antivirus::triggered_by(const VfsEvent& event) {
   if (event.actor == actor_ || event.result != Win32Error::ok) return false;
   const bool watched = (event.operation == VfsOperation::write && on_write_close_) ||
                        (event.operation == VfsOperation::open && on_open_);
-  return watched && active_.contains(event.t_us) && scope_.contains(event.path);
+  return watched && active_.contains(event.t_us) && scope_.contains(event.path());
 }
 
 void Antivirus::request_scan(const std::string& path, std::string_view trigger) {

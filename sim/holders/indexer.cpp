@@ -35,8 +35,8 @@ void Indexer::on_vfs_event(const VfsEvent& event) {
     return;
   }
   const bool changed = event.operation == VfsOperation::write && event.result == Win32Error::ok;
-  if (changed && active_.contains(event.t_us) && scope_.contains(event.path)) {
-    request_index(event.path);
+  if (changed && active_.contains(event.t_us) && scope_.contains(event.path())) {
+    request_index(event.path());
   }
 }
 
@@ -114,7 +114,7 @@ bool Indexer::conflicts_with(const VfsEvent& refused) const {
 
 // Called from inside a VFS notification: it only marks the item and schedules the close.
 void Indexer::note_refusal(const VfsEvent& event) {
-  const auto by_key = item_by_key_.find(upper_ascii(event.path));
+  const auto by_key = item_by_key_.find(upper_ascii(event.path()));
   if (by_key == item_by_key_.end()) return;
   Item& item = items_.at(by_key->second);
   if (item.handle == 0 || item.backing_off || !conflicts_with(event)) return;

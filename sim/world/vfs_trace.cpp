@@ -77,7 +77,7 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
 void add_vfs_trace_record(Trace& trace, const VfsEvent& event, const VirtualFileSystem& vfs,
                           const ActorKinds& actor_kinds) {
   std::array<model::MaskNames, 2> names;
-  TraceArgs fields{{"path", std::string_view(event.path)}};
+  TraceArgs fields{{"path", std::string_view(event.path())}};
   add_operation_fields(event, vfs, names, fields);
   if (event.result != Win32Error::ok && !vfs.last_blame().empty()) {
     fields.emplace_back("blame", culprit_trace_texts(actor_kinds.culprits(vfs, vfs.last_blame())));

@@ -466,7 +466,7 @@ void World::log_line(const model::LogLineReport& line) {
 void World::on_vfs_event(const VfsEvent& event) {
   if (event.actor == manager_actor_ && event.result != Win32Error::ok) {
     manager_refusals_.record(Refusal{event.t_us, std::string(vfs_operation_name(event.operation)),
-                                     event.path, event.result,
+                                     event.path(), event.result,
                                      actor_kinds_.culprits(vfs_, vfs_.last_blame())});
   }
   trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect

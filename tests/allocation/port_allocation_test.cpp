@@ -45,7 +45,7 @@ using namespace testing;
 // Reads each event's path as the trace writer and the holders' scope checks do.
 class PathReadingObserver final : public VfsObserver {
  public:
-  void on_vfs_event(const VfsEvent& event) override { path_bytes += event.path.size(); }
+  void on_vfs_event(const VfsEvent& event) override { path_bytes += event.path().size(); }
   uint64_t path_bytes = 0;
 };
 
