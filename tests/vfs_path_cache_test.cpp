@@ -28,11 +28,17 @@ void require_as_parsed(const PathCache::Entry& entry, const std::string& text,
   RC_ASSERT(entry.error == error);
   if (error != Win32Error::ok) return;
   RC_ASSERT(entry.path.root == expected.root);
-  RC_ASSERT(entry.path.components == expected.components);
+  RC_ASSERT(entry.path.components.size() == expected.components.size());
   RC_ASSERT(entry.names.size() == expected.components.size());
   for (size_t index = 0; index < expected.components.size(); ++index) {
+    RC_ASSERT(entry.path.components[index] == expected.components[index]);
+    // A piece of the entry's own text, never of the text it was looked up with.
+    RC_ASSERT(entry.path.components[index].data() >= entry.text.data());
+    RC_ASSERT(entry.path.components[index].data() + entry.path.components[index].size() <=
+              entry.text.data() + entry.text.size());
     RC_ASSERT(entry.names[index] == names.find(expected.components[index]));
   }
+  RC_ASSERT(entry.path.display() == expected.display());
 }
 
 TEST_CASE("the path cache answers every text as the parser does, from any entry it has",

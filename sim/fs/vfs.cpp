@@ -209,7 +209,7 @@ Win32Error VirtualFileSystem::set_volume_reachable(const std::string& root, bool
   WindowsPath path;
   uint32_t volume = kNoVolume;
   Win32Error error = parse_root(root, path);
-  if (error == Win32Error::ok) error = state_->volume_for(path, volume);
+  if (error == Win32Error::ok) error = state_->volume_for(path.root, path.is_unc(), volume);
   if (error == Win32Error::ok) state_->volumes_[volume].reachable = reachable;
   return error;
 }
@@ -219,7 +219,7 @@ Win32Error VirtualFileSystem::set_volume_capacity(const std::string& root,
   WindowsPath path;
   uint32_t volume = kNoVolume;
   Win32Error error = parse_root(root, path);
-  if (error == Win32Error::ok) error = state_->volume_for(path, volume);
+  if (error == Win32Error::ok) error = state_->volume_for(path.root, path.is_unc(), volume);
   if (error == Win32Error::ok) state_->volumes_[volume].capacity_bytes = capacity_bytes;
   return error;
 }
@@ -231,7 +231,7 @@ Win32Error VirtualFileSystem::make_directories(const std::string& text) {
   uint32_t volume = kNoVolume;
   NodeId directory = kNoNode;
   Win32Error error = resolved.error;
-  if (error == Win32Error::ok) error = state.volume_for(resolved.path, volume);
+  if (error == Win32Error::ok) error = state.volume_for(resolved.path.root, resolved.path.is_unc(), volume);
   if (error != Win32Error::ok) return error;
   return state.ensure_directories(resolved, resolved.path.components.size(), volume, directory);
 }
@@ -241,12 +241,12 @@ Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent con
   State& state = *state_;
   state.settle_displays();  // the lookup below may evict what a pending display refers to
   const vfs_internal::PathCache::Entry& resolved = state.path_cache_.lookup(text, state.names_);
-  const WindowsPath& path = resolved.path;
+  const vfs_internal::CachedPath& path = resolved.path;
   uint32_t volume = kNoVolume;
   NodeId parent = kNoNode;
   Win32Error error = resolved.error;
   if (error == Win32Error::ok && path.is_root()) error = Win32Error::access_denied;
-  if (error == Win32Error::ok) error = state.volume_for(path, volume);
+  if (error == Win32Error::ok) error = state.volume_for(path.root, path.is_unc(), volume);
   if (error == Win32Error::ok) {
     error = state.ensure_directories(resolved, path.components.size() - 1, volume, parent);
   }

@@ -330,21 +330,21 @@ struct State final : LazyPath::Builder {
   // The same into `out`, reusing its storage.
   void node_display_into(NodeId id, std::string& out) const;
   // The existing part of the path as created, then the rest as written.
-  void lookup_display_into(const WindowsPath& path, const Lookup& lookup, std::string& out) const;
+  void lookup_display_into(const CachedPath& path, const Lookup& lookup, std::string& out) const;
   // True when `text` (parsed as `path`, walked to `lookup`) is already its display form: written
   // with '\\' only, the root and every existing component in the case they were created, no
   // trailing separator. The display is then a copy of the text, without walking up the tree.
-  [[nodiscard]] bool written_as_displayed(std::string_view text, const WindowsPath& path,
+  [[nodiscard]] bool written_as_displayed(std::string_view text, const CachedPath& path,
                                           const Lookup& lookup) const;
   [[nodiscard]] size_t node_display_length(NodeId id) const;
   [[nodiscard]] Win32Error create_volume(const std::string& root, uint64_t capacity_bytes,
                                          uint32_t& out);
-  // The volume of a path; a drive volume comes into existence on first use, a UNC share never.
-  [[nodiscard]] Win32Error volume_for(const WindowsPath& path, uint32_t& out);
-  // Follows the components' name numbers (`names`, kNoName for a name no node has) from the
-  // volume's root.
-  [[nodiscard]] Lookup walk(const WindowsPath& path, const std::vector<NameId>& names,
-                            uint32_t volume) const;
+  // The volume of a path's root (WindowsPath::root, `unc` for "\\server\share"); a drive
+  // volume comes into existence on first use, a UNC share never.
+  [[nodiscard]] Win32Error volume_for(std::string_view root, bool unc, uint32_t& out);
+  // Follows the name numbers of a path's components (`names`, kNoName for a name no node has)
+  // from the volume's root.
+  [[nodiscard]] Lookup walk(const std::vector<NameId>& names, uint32_t volume) const;
   // Parses `text` (through the path cache) into resolved_[slot], finds its volume and walks it;
   // `display` (when recording) gets the best display form known where it stopped.
   [[nodiscard]] Win32Error resolve(std::string_view text, size_t slot, Lookup& lookup,

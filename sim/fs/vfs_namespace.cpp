@@ -181,7 +181,7 @@ Win32Error State::rename(const std::string& from, const std::string& to, std::st
   }
   const PathCache::Entry& resolved = *resolved_[1];
   DISTSIM_ASSERT(!resolved.path.components.empty());  // the target is not a root
-  const std::string& name = resolved.path.components.back();
+  const std::string_view name = resolved.path.components.back();
   const NameId name_id = resolved.names.back();
   if (target.node == source.node) {
     move_node(source.node, nodes_[source.node].parent, name, name_id);

@@ -50,7 +50,7 @@ void State::node_display_into(NodeId id, std::string& out) const {
   DISTSIM_ASSERT(end == root.size());
 }
 
-void State::lookup_display_into(const WindowsPath& path, const Lookup& lookup,
+void State::lookup_display_into(const CachedPath& path, const Lookup& lookup,
                                 std::string& out) const {
   DISTSIM_ASSERT(lookup.matched <= path.components.size());
   if (lookup.deepest == kNoNode) {
@@ -64,7 +64,7 @@ void State::lookup_display_into(const WindowsPath& path, const Lookup& lookup,
   }
 }
 
-bool State::written_as_displayed(std::string_view text, const WindowsPath& path,
+bool State::written_as_displayed(std::string_view text, const CachedPath& path,
                                  const Lookup& lookup) const {
   if (lookup.deepest == kNoNode) return false;
   if (text.find('/') != std::string_view::npos) return false;
@@ -111,36 +111,34 @@ Win32Error State::create_volume(const std::string& root, uint64_t capacity_bytes
   return Win32Error::ok;
 }
 
-Win32Error State::volume_for(const WindowsPath& path, uint32_t& out) {
-  if (const uint32_t cached = root_cache_.find(path.root); cached != RootCache::kMiss) {
+Win32Error State::volume_for(std::string_view root, bool unc, uint32_t& out) {
+  if (const uint32_t cached = root_cache_.find(root); cached != RootCache::kMiss) {
     DISTSIM_ASSERT(cached < volumes_.size());
     out = cached;
     return Win32Error::ok;
   }
-  upper_ascii_into(path.root, scratch_key_);
+  upper_ascii_into(root, scratch_key_);
   const auto found = volume_by_key_.find(scratch_key_);
   if (found != volume_by_key_.end()) {
     out = found->second;
     DISTSIM_ASSERT(out < volumes_.size());
-    root_cache_.remember(path.root, out);
+    root_cache_.remember(root, out);
     return Win32Error::ok;
   }
-  if (path.is_unc()) return Win32Error::bad_netpath;
-  const Win32Error error = create_volume(path.root, VolumeOptions{}.capacity_bytes, out);
-  if (error == Win32Error::ok) root_cache_.remember(path.root, out);
+  if (unc) return Win32Error::bad_netpath;
+  const Win32Error error = create_volume(std::string(root), VolumeOptions{}.capacity_bytes, out);
+  if (error == Win32Error::ok) root_cache_.remember(root, out);
   return error;
 }
 
-Lookup State::walk(const WindowsPath& path, const std::vector<NameId>& names,
-                   uint32_t volume) const {
+Lookup State::walk(const std::vector<NameId>& names, uint32_t volume) const {
   DISTSIM_ASSERT(volume < volumes_.size());
-  DISTSIM_ASSERT(names.size() == path.components.size());
   Lookup lookup;
   lookup.volume = volume;
   NodeId at = volumes_[volume].root_node;
   lookup.deepest = at;
-  if (path.is_root()) lookup.node = at;
-  const size_t count = path.components.size();
+  const size_t count = names.size();
+  if (count == 0) lookup.node = at;
   for (size_t index = 0; index < count; ++index) {
     const Node& directory = nodes_[at];
     if (directory.kind != NodeKind::directory) return lookup;  // a file in the middle
@@ -177,11 +175,11 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
   display.kind = PendingDisplay::Kind::text;
   display.text = text;
   if (resolved.error != Win32Error::ok) return resolved.error;
-  const WindowsPath& path = resolved.path;
+  const CachedPath& path = resolved.path;
   uint32_t volume = resolved.volume;
   Win32Error error = Win32Error::ok;
   if (volume == PathCache::kNoCachedVolume) {
-    error = volume_for(path, volume);
+    error = volume_for(path.root, path.is_unc(), volume);
     if (error == Win32Error::ok) resolved.volume = volume;
   }
   if (error == Win32Error::ok && !volumes_[volume].reachable) error = Win32Error::bad_netpath;
@@ -201,7 +199,7 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
     }
     return Win32Error::ok;
   }
-  lookup = walk(path, resolved.names, volume);
+  lookup = walk(resolved.names, volume);
   if (lookup.node == kNoNode) {
     display.kind = PendingDisplay::Kind::lookup;
     display.entry = &resolved;
@@ -235,7 +233,7 @@ NodeId State::find_node(const std::string& text) const {
     if (found == volume_by_key_.end()) return kNoNode;
     volume = found->second;
   }
-  return walk(path, names, volume).node;
+  return walk(names, volume).node;
 }
 
 // --- nodes
@@ -360,7 +358,7 @@ Win32Error State::replace_content(NodeId id, const FileContent& content) {
 
 Win32Error State::ensure_directories(const PathCache::Entry& resolved, size_t count,
                                      uint32_t volume, NodeId& out) {
-  const std::vector<std::string>& components = resolved.path.components;
+  const std::vector<std::string_view>& components = resolved.path.components;
   DISTSIM_ASSERT(count <= components.size());
   NodeId at = volumes_[volume].root_node;
   for (size_t index = 0; index < count; ++index) {

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "model/assert.h"
 #include "sim/core/limits.h"
 
 namespace distsim::sim::vfs_internal {
@@ -36,7 +37,7 @@ namespace {
 PathCache::Entry& PathCache::slot_of(std::string_view text) {
   static_assert((kSlotsPerGroup & (kSlotsPerGroup - 1)) == 0);
   static_assert((kDepthGroups & (kDepthGroups - 1)) == 0);
-  if (entries_.empty()) entries_.resize(kSlots);
+  if (!entries_) entries_ = std::make_unique<Entry[]>(kSlots);
   uint64_t hash = text.size() * 0x9E3779B97F4A7C15ull;
   size_t separators = 0;
   size_t index = 0;
@@ -59,15 +60,34 @@ PathCache::Entry& PathCache::slot_of(std::string_view text) {
   return entries_[group * kSlotsPerGroup + (static_cast<size_t>(hash >> 32U) & (kSlotsPerGroup - 1))];
 }
 
+std::string CachedPath::display() const {
+  std::string out = root;
+  if (components.empty() && !is_unc()) out.push_back('\\');
+  for (const std::string_view name : components) {
+    out.push_back('\\');
+    out.append(name);
+  }
+  return out;
+}
+
 void PathCache::fill(Entry& entry, std::string_view text, const NameTable& names) {
   entry.text.assign(text.data(), text.size());
-  entry.error = parse_windows_path_into(text, entry.path);
+  entry.error = parse_windows_path_into(text, scratch_);
+  entry.path.components.clear();
   entry.names.clear();
   entry.volume = kNoCachedVolume;
   entry.node_generation = 0;
   if (entry.error != model::Win32Error::ok) return;
-  for (const std::string& component : entry.path.components) {
-    entry.names.push_back(names.find(component));
+  entry.path.root.assign(scratch_.root);
+  // Each component follows the root or the previous component and one separator.
+  const std::string_view own = entry.text;
+  size_t offset = scratch_.root.size() + 1;
+  for (const std::string& component : scratch_.components) {
+    const std::string_view piece = own.substr(offset, component.size());
+    DISTSIM_ASSERT(piece == component);
+    entry.path.components.push_back(piece);
+    entry.names.push_back(names.find(piece));
+    offset += component.size() + 1;
   }
 }
 
@@ -96,16 +116,16 @@ bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTab
   refresh_names(parent, names);
   entry.text.assign(text.data(), text.size());
   entry.error = model::Win32Error::ok;
-  // Element by element into the entry's own strings and vectors: a slot reused for a path of
-  // the same shape allocates nothing (copy-assigning the vectors would size them to the parent,
-  // so that adding the name reallocated every time).
+  // The parent's pieces at the same offsets of this text (it begins with the parent's), then the
+  // name.
   entry.path.root.assign(parent.path.root);
-  const size_t count = parent.path.components.size();
-  entry.path.components.resize(count + 1);
-  for (size_t index = 0; index < count; ++index) {
-    entry.path.components[index].assign(parent.path.components[index]);
+  const std::string_view own = entry.text;
+  entry.path.components.clear();
+  for (const std::string_view piece : parent.path.components) {
+    entry.path.components.push_back(
+        own.substr(static_cast<size_t>(piece.data() - parent.text.data()), piece.size()));
   }
-  entry.path.components[count].assign(name.data(), name.size());
+  entry.path.components.push_back(own.substr(separator + 1));
   entry.names.assign(parent.names.begin(), parent.names.end());
   entry.names.push_back(names.find(name));
   entry.volume = parent.volume;

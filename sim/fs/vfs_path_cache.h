@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,12 +22,31 @@
 
 namespace distsim::sim::vfs_internal {
 
+// A parse the cache keeps: the root as WindowsPath has it, and the components as pieces of the
+// entry's own text (they are exactly that: the parser splits at separators and refuses empty and
+// dot names), so that the parse of a path one name longer than a cached folder is the folder's
+// pieces plus one, with no string copied.
+struct CachedPath {
+  std::string root;                          // "C:" or "\\DP01\SMSPKGD$", separators normalised
+  std::vector<std::string_view> components;  // pieces of the entry's text
+
+  [[nodiscard]] bool is_root() const { return components.empty(); }
+  [[nodiscard]] bool is_unc() const { return root.size() > 2 && root[0] == '\\'; }
+  [[nodiscard]] std::string display() const;  // as WindowsPath::display
+};
+
 class PathCache {
  public:
+  // Neither copied nor moved: its components point into its own text.
   struct Entry {
+    Entry() = default;
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+    ~Entry() = default;
+
     std::string text;                                 // as written; empty in a slot never used
     model::Win32Error error = model::Win32Error::ok;  // of parse_windows_path_into
-    WindowsPath path;                                 // when error is ok
+    CachedPath path;                                  // when error is ok
     std::vector<NameId> names;  // per component; kNoName while no node has had that name
     // The volume of the root once one was found for it (volumes are never removed and a root's
     // volume never changes), else kNoCachedVolume.
@@ -61,7 +81,7 @@ class PathCache {
   static constexpr size_t kDepthGroups = 4;
   static constexpr size_t kSlotsPerGroup = kSlots / kDepthGroups;
   [[nodiscard]] Entry& slot_of(std::string_view text);
-  static void fill(Entry& entry, std::string_view text, const NameTable& names);
+  void fill(Entry& entry, std::string_view text, const NameTable& names);
   // Looks up again the names that were unknown when the entry was made.
   static void refresh_names(Entry& entry, const NameTable& names);
   // Fills `entry` for `text` from the cached entry of its parent folder when there is one and
@@ -69,7 +89,9 @@ class PathCache {
   // parse is the parent's plus one name. False when the whole text must be parsed.
   [[nodiscard]] bool extend_parent(Entry& entry, std::string_view text, const NameTable& names);
 
-  std::vector<Entry> entries_;  // kSlots once first used: a world that never resolves pays nothing
+  // kSlots once first used: a world that never resolves pays nothing.
+  std::unique_ptr<Entry[]> entries_;
+  WindowsPath scratch_;  // what the parser fills on a miss
   Entry spare_;                 // the entry of a text whose slot holds `keep`
   uint64_t hits_ = 0;
   uint64_t lookups_ = 0;
