@@ -231,7 +231,8 @@ Win32Error VirtualFileSystem::make_directories(const std::string& text) {
   uint32_t volume = kNoVolume;
   NodeId directory = kNoNode;
   Win32Error error = resolved.error;
-  if (error == Win32Error::ok) error = state.volume_for(resolved.path.root, resolved.path.is_unc(), volume);
+  if (error == Win32Error::ok)
+    error = state.volume_for(resolved.path.root, resolved.path.is_unc(), volume);
   if (error != Win32Error::ok) return error;
   return state.ensure_directories(resolved, resolved.path.components.size(), volume, directory);
 }

@@ -163,7 +163,7 @@ class ChildList {
 };
 
 struct Node {
-  NameId name_id = kNoName;  // the folded name in State::names_; kNoName for a root
+  NameId name_id = kNoName;           // the folded name in State::names_; kNoName for a root
   SpellingId spelling = kNoSpelling;  // the name as created in State::spellings_; none for a root
   NodeKind kind = NodeKind::directory;
   bool in_use = false;

@@ -127,9 +127,8 @@ Win32Error VirtualFileSystem::lock(ActorId actor, HandleId handle, uint64_t offs
                                    bool exclusive) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::lock);
   event.handle = handle;
-  event.result =
-      state_->lock(actor, vfs_internal::ByteLock{handle, offset, length, exclusive},
-                   state_->defer_display(event));
+  event.result = state_->lock(actor, vfs_internal::ByteLock{handle, offset, length, exclusive},
+                              state_->defer_display(event));
   const Win32Error error = event.result;
   state_->emit(event);
   return error;
@@ -139,9 +138,8 @@ Win32Error VirtualFileSystem::unlock(ActorId actor, HandleId handle, uint64_t of
                                      uint64_t length) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::unlock);
   event.handle = handle;
-  event.result =
-      state_->unlock(actor, vfs_internal::ByteLock{handle, offset, length, false},
-                     state_->defer_display(event));
+  event.result = state_->unlock(actor, vfs_internal::ByteLock{handle, offset, length, false},
+                                state_->defer_display(event));
   const Win32Error error = event.result;
   state_->emit(event);
   return error;

@@ -219,8 +219,8 @@ Win32Error State::list_directory(const std::string& text, std::string& display,
   for (const auto& [key, child_id] : directory.children) {
     const Node& child = nodes_[child_id];
     const bool is_directory = child.kind == NodeKind::directory;
-    out.push_back(
-        DirectoryEntry{node_name(child_id), is_directory, is_directory ? 0 : child.content.size_bytes});
+    out.push_back(DirectoryEntry{node_name(child_id), is_directory,
+                                 is_directory ? 0 : child.content.size_bytes});
   }
   DISTSIM_ASSERT(out.size() == directory.children.size());
   return Win32Error::ok;

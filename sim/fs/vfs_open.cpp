@@ -52,8 +52,8 @@ HandleId State::add_handle(ActorId actor, NodeId node, AccessMask requested, Sha
   DISTSIM_ASSERT(handles_.size() < kHandlesOpenMax);
   const HandleId id = next_handle_id_++;
   DISTSIM_ASSERT(handles_.empty() || handles_.back().id < id);
-  handles_.push_back(Handle{
-      id, actor, node, access, requested.bits, share.bits, clock_.now(), delete_on_close});
+  handles_.push_back(
+      Handle{id, actor, node, access, requested.bits, share.bits, clock_.now(), delete_on_close});
   nodes_[node].handles.push_back(
       NodeHandle{id, sharing_class_bits(AccessMask{access}), share.bits});
   return id;

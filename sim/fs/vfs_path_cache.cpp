@@ -57,7 +57,8 @@ PathCache::Entry& PathCache::slot_of(std::string_view text) {
   }
   hash *= 0x94D049BB133111EBull;
   const size_t group = separators & (kDepthGroups - 1);
-  return entries_[group * kSlotsPerGroup + (static_cast<size_t>(hash >> 32U) & (kSlotsPerGroup - 1))];
+  return entries_[group * kSlotsPerGroup +
+                  (static_cast<size_t>(hash >> 32U) & (kSlotsPerGroup - 1))];
 }
 
 std::string CachedPath::display() const {

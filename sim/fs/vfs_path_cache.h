@@ -92,7 +92,7 @@ class PathCache {
   // kSlots once first used: a world that never resolves pays nothing.
   std::unique_ptr<Entry[]> entries_;
   WindowsPath scratch_;  // what the parser fills on a miss
-  Entry spare_;                 // the entry of a text whose slot holds `keep`
+  Entry spare_;          // the entry of a text whose slot holds `keep`
   uint64_t hits_ = 0;
   uint64_t lookups_ = 0;
 };
