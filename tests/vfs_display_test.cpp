@@ -134,5 +134,41 @@ TEST_CASE("a handle on a file moved with its folder names the new folder", "[vfs
   CHECK(last_display(world, sim::VfsOperation::close) == "C:\\Src\\data1.cab");
 }
 
+// An observer that, seeing a write, renames the written file (as a holder may operate while it
+// sees an event) and only then reads the event's path, which is built on first read.
+class RenamingObserver final : public sim::VfsObserver {
+ public:
+  explicit RenamingObserver(VfsWorld& world) : world_(world) {}
+  void on_vfs_event(const sim::VfsEvent& event) override {
+    if (event.operation != sim::VfsOperation::write || renamed) return;
+    renamed = true;
+    rename_result = world_.vfs.rename(world_.holder, kSetup, "C:\\Src\\Pkg\\moved.exe");
+    path_after_rename = event.path();
+  }
+  bool renamed = false;
+  model::Win32Error rename_result = model::Win32Error::ok;
+  std::string path_after_rename;
+
+ private:
+  VfsWorld& world_;
+};
+
+TEST_CASE("an event's path is the one of its operation even when an observer moves the file first",
+          "[vfs][paths]") {
+  // Goal: a display built on first read names the file as the operation found it. Method: an
+  // observer renames the file while it sees the write, then reads the write's path.
+  VfsWorld world;
+  RenamingObserver observer(world);
+  world.vfs.set_observer(&observer);
+  const model::HandleId handle = world.open_ok(world.copier, kSetup, kGenericWrite, kShareAll);
+  REQUIRE(world.vfs.write(world.copier, handle, {10, 9}) == model::Win32Error::ok);
+  REQUIRE(observer.renamed);
+  REQUIRE(observer.rename_result == model::Win32Error::ok);
+  CHECK(observer.path_after_rename == kSetup);
+  // The handle follows the file: the next operation on it names the new path.
+  world.vfs.close(world.copier, handle);
+  CHECK(world.vfs.access_log().back().path() == "C:\\Src\\Pkg\\moved.exe");
+}
+
 }  // namespace
 }  // namespace distsim::testing
