@@ -97,7 +97,7 @@ std::string last_display(const VfsWorld& world, sim::VfsOperation operation) {
 
 TEST_CASE("reads, writes and closes on a handle name the file where it is now, renamed or not",
           "[vfs][paths]") {
-  // A handle remembers the path its open displayed; a rename since then must not leave it stale.
+  // A handle's events name its file where it is now: a rename since the open must show.
   VfsWorld world;
   const model::HandleId handle =
       world.open_ok(world.copier, "c:\\src\\pkg\\SETUP.EXE", kReadWrite, kShareAll);

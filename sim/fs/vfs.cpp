@@ -106,6 +106,8 @@ void State::emit(VfsEvent& event) {
   if (recording()) {
     DISTSIM_ASSERT(event.actor != 0);
     event.t_us = clock_.now();
+    // The log keeps the path as the operation found it, whatever the observer does meanwhile.
+    if (options_.record_access_log) (void)event.path();
     if (observer_ != nullptr) observer_->on_vfs_event(event);
     // Bounded; the observer still saw the event.
     if (options_.record_access_log && log_.size() < kAccessLogEntriesMax) log_.push_back(event);

@@ -82,12 +82,14 @@ class LazyPath {
   LazyPath(const LazyPath& other) : text_(other.get()) {}
   LazyPath(LazyPath&& other) noexcept : text_(std::move(other.get_mutable())) {}
   LazyPath& operator=(const LazyPath& other) {
-    if (this != &other) text_ = other.get();
+    if (this == &other) return *this;
+    text_ = other.get();
     builder_ = nullptr;
     return *this;
   }
   LazyPath& operator=(LazyPath&& other) noexcept {
-    if (this != &other) text_ = std::move(other.get_mutable());
+    if (this == &other) return *this;
+    text_ = std::move(other.get_mutable());
     builder_ = nullptr;
     return *this;
   }

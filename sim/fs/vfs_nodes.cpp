@@ -191,7 +191,8 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
   if (resolved.node_generation == names_removed_) {
     // The node this text led to the last time, while no name has gone since.
     const NodeId node = resolved.node;
-    DISTSIM_ASSERT(nodes_[node].in_use && !nodes_[node].orphaned);
+    DISTSIM_ASSERT(nodes_[node].in_use);
+    DISTSIM_ASSERT(!nodes_[node].orphaned);
     lookup = Lookup{volume, node, nodes_[node].parent, node, path.components.size()};
     if (!resolved.displayed_as_written) {
       display.kind = PendingDisplay::Kind::node;
