@@ -367,6 +367,15 @@ void read_units(History& history) {
     }
     mark_copy_failures(history, package_unit_index);
   }
+  // Counted after mark_copy_failures, which decides which failed passes used a retry.
+  for (RetryUnit& unit : history.units) {
+    std::map<size_t, uint64_t> used_in_cycle;
+    for (Attempt& attempt : unit.attempts) {
+      uint64_t& used = used_in_cycle[attempt.cycle];
+      attempt.retries_before = used;
+      if (history.uses_retry(unit, attempt)) ++used;
+    }
+  }
 }
 
 }  // namespace
@@ -449,12 +458,7 @@ bool History::uses_retry(const RetryUnit& unit, const Attempt& attempt) const {
 }
 
 uint64_t History::retries_used_before(const RetryUnit& unit, size_t index) const {
-  uint64_t used = 0;
-  for (size_t each = 0; each < index; ++each) {
-    const Attempt& attempt = unit.attempts[each];
-    if (attempt.cycle == unit.attempts[index].cycle && uses_retry(unit, attempt)) ++used;
-  }
-  return used;
+  return unit.attempts[index].retries_before;
 }
 
 std::optional<TimeUs> History::cycle_first_start(const RetryUnit& unit, size_t cycle) const {

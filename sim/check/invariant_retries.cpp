@@ -7,7 +7,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
 
+#include "model/assert.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
 
@@ -146,8 +150,10 @@ bool busy_at(const History& history, const std::string& package, TimeUs at_us) {
 void check_retry_start(const History& history, const RetryUnit& unit, size_t retry_index,
                        uint64_t retry_number, Violations& violations) {
   const ScheduledRetry& retry = unit.retries[retry_index];
-  const auto next = std::find_if(unit.attempts.begin(), unit.attempts.end(),
-                                 [&](const Attempt& a) { return a.start_record > retry.record; });
+  // The first attempt that began after the retry was decided (attempts are in trace order).
+  const auto next = std::upper_bound(
+      unit.attempts.begin(), unit.attempts.end(), retry.record,
+      [](size_t record, const Attempt& attempt) { return record < attempt.start_record; });
   const bool same_cycle = next != unit.attempts.end() && next->cycle == retry.cycle;
   if (next != unit.attempts.end() && !same_cycle) return;  // an update or refresh superseded it
   const bool pulled =
@@ -172,7 +178,7 @@ void check_retry_start(const History& history, const RetryUnit& unit, size_t ret
   if (busy_at(history, unit.package, retry.at_us)) return;
   const bool pass_started =
       std::any_of(history.passes.begin(), history.passes.end(), [&](const PassSpan& pass) {
-        return pass.package == unit.package && pass.start_us == retry.at_us;
+        return pass.start_us == retry.at_us && pass.package == unit.package;
       });
   if (pass_started) return;
   violations.push_back({"retry_wait",
@@ -184,12 +190,28 @@ void check_retry_start(const History& history, const RetryUnit& unit, size_t ret
 
 void check_waits(const History& history, const RetryUnit& unit, Violations& violations) {
   const auto& policy = history.run->site.retry;
+  const auto by_start = [](const Attempt& a, const Attempt& b) {
+    return a.start_record < b.start_record;
+  };
+  DISTSIM_ASSERT(std::is_sorted(unit.attempts.begin(), unit.attempts.end(), by_start));
+  // Each retry answers the failed attempt with the highest index among those that ended before
+  // it was decided. Walking the failures in the order they ended alongside the retries (in trace
+  // order) finds it in one pass.
+  std::vector<std::pair<size_t, size_t>> failures;  // (end record, attempt index)
+  for (size_t each = 0; each < unit.attempts.size(); ++each) {
+    const Attempt& attempt = unit.attempts[each];
+    if (attempt.outcome != Outcome::failed) continue;
+    DISTSIM_ASSERT(attempt.end_record.has_value());
+    failures.emplace_back(*attempt.end_record, each);
+  }
+  std::sort(failures.begin(), failures.end());
+  size_t ended = 0;  // failures ended before the current retry
+  std::optional<size_t> failed;
   for (size_t index = 0; index < unit.retries.size(); ++index) {
     const ScheduledRetry& retry = unit.retries[index];
-    std::optional<size_t> failed;
-    for (size_t each = 0; each < unit.attempts.size(); ++each) {
-      const Attempt& attempt = unit.attempts[each];
-      if (attempt.outcome == Outcome::failed && attempt.end_record < retry.record) failed = each;
+    DISTSIM_ASSERT(index == 0 || unit.retries[index - 1].record < retry.record);
+    for (; ended < failures.size() && failures[ended].first < retry.record; ++ended) {
+      failed = std::max(failed.value_or(0), failures[ended].second);
     }
     if (!failed) continue;  // retry_messages reports a retry without a failure
     const uint64_t number = history.retries_used_before(unit, *failed) + 1;

@@ -72,6 +72,9 @@ struct Attempt {
   // Per-DP policy, package level: the pass failed because DP copies failed, which the DPs'
   // own retries handle; it uses none of the package's retries.
   bool copies_failed = false;
+  // Attempts of the same cycle before this one that used a retry (History::uses_retry), counted
+  // once the unit is read.
+  uint64_t retries_before = 0;
 };
 
 struct ScheduledRetry {
