@@ -414,6 +414,40 @@ TEST_CASE("liveness catches a package that is never processed in a quiet world",
         "policy still allows a retry; it should have been installed by 01:02:00");
 }
 
+TEST_CASE("liveness does not ask for a package whose source folder is gone at the end",
+          "[invariants]") {
+  // The same quiet world as above, but the source folder no longer exists: the manager's
+  // retries can never succeed, so a package left retrying is not a liveness failure.
+  HistoryBuilder history;
+  history.notify(0, "create", kPackage, kSource);
+  model::PackageStatus status;
+  status.id = kPackage;
+  status.state_since_us = 0;
+  history.run.packages.push_back(status);
+  history.run.missing_sources = {"c:\\SRC"};  // the VFS's spelling need not match
+  CHECK(sim::check_invariants(history.run).empty());
+  history.run.missing_sources = {"C:\\Src\\Other"};
+  CHECK(only_violation(history.run).invariant == "liveness");
+}
+
+TEST_CASE("liveness does not ask for a package whose DP folder holds a read-only file at the end",
+          "[invariants]") {
+  // Copying over a read-only file fails with error 5 on every retry, so nothing can install it.
+  HistoryBuilder history;
+  history.notify(0, "create", kPackage, kSource);
+  history.run.distribution_points.push_back({});
+  history.run.distribution_points[0].name = "DP01";
+  history.run.distribution_points[0].share = "\\\\DP01\\SMSPKGC$";
+  model::PackageStatus status;
+  status.id = kPackage;
+  status.state_since_us = 0;
+  history.run.packages.push_back(status);
+  history.run.read_only_files = {"\\\\dp01\\smspkgc$\\S0100001\\A.CAB"};
+  CHECK(sim::check_invariants(history.run).empty());
+  history.run.read_only_files = {"\\\\DP01\\SMSPKGC$\\S0100002\\A.CAB"};
+  CHECK(only_violation(history.run).invariant == "liveness");
+}
+
 TEST_CASE("status_log_consistency catches a status message missing from Distmgr.log",
           "[invariants]") {
   sim::RunResult run = story_run({});

@@ -2,6 +2,9 @@
 // notification arrives (the quiet time, read from the trace), each package (under a per-DP
 // policy: each DP of it) whose policy still allows a retry is installed within one retry wait
 // plus the time to process every package, twice over (a pass may be running at the quiet time).
+// A unit that nothing can install however long the manager retries is not judged: its package's
+// source folder is not in the VFS at the end, or a file it must overwrite (in the package store
+// or the DP folder) is read-only at the end.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -116,6 +119,30 @@ bool installed(const RunResult& run, const RetryUnit& unit) {
                      });
 }
 
+bool source_missing(const History& history, const std::string& package) {
+  const auto source = history.sources.find(package);
+  if (source == history.sources.end()) return false;
+  const auto& missing = history.run->missing_sources;
+  return std::any_of(missing.begin(), missing.end(),
+                     [&](const std::string& folder) { return same_path(folder, source->second); });
+}
+
+bool target_read_only(const History& history, const RetryUnit& unit) {
+  std::vector<std::string> folders;
+  for (const auto& dp : history.run->distribution_points) {
+    if (unit.dp.empty() || same_path(dp.name, unit.dp)) {
+      folders.push_back(history.dp_folder(unit.package, dp.name));
+    }
+  }
+  const std::string package_copy = history.package_copy_path(unit.package);
+  const auto& read_only = history.run->read_only_files;
+  return std::any_of(read_only.begin(), read_only.end(), [&](const std::string& path) {
+    return (unit.dp.empty() && same_path(path, package_copy)) ||
+           std::any_of(folders.begin(), folders.end(),
+                       [&](const std::string& folder) { return path_below(path, folder); });
+  });
+}
+
 }  // namespace
 
 void check_liveness(const History& history, Violations& violations) {
@@ -131,7 +158,8 @@ void check_liveness(const History& history, Violations& violations) {
   }
   for (const RetryUnit& unit : history.units) {
     if (per_dp && unit.dp.empty()) continue;  // per-DP: the DPs are judged
-    if (installed(run, unit) || !package_may_retry[unit.package] || !may_retry(history, unit)) {
+    if (installed(run, unit) || !package_may_retry[unit.package] || !may_retry(history, unit) ||
+        source_missing(history, unit.package) || target_read_only(history, unit)) {
       continue;
     }
     const TimeUs wait_us = longest_delay(run.site.retry, attempts_in_last_cycle(unit) + 1);

@@ -403,12 +403,21 @@ HolderSpec program_holder(Drawer& draw, const Scenario& scenario) {
 
 // An administrator who marks the DP's copy read-only for a while (the manager's overwrite and
 // delete then fail with 5), looks at its attributes, and clears the source file's attribute.
+// The DP's attribute is cleared once the DP answers again: a clearing that a DP fault refused
+// would leave the copy read-only for good, and no retry could install the package.
 HolderSpec attributes_holder(Drawer& draw, const Scenario& scenario, const std::string& source) {
   HolderSpec holder;
   holder.kind = HolderKind::script;
   holder.name = "attrib";
   const TimeUs set_us = draw.time_in_first_half();
-  const TimeUs clear_us = set_us + draw.hold_length();
+  TimeUs clear_us = set_us + draw.hold_length();
+  for (const FaultSpec& fault : scenario.faults) {
+    const bool on_dp = fault.target == scenario.distribution_points.front().name;
+    if (on_dp && fault.kind != FaultSpec::Kind::crash && fault.at_us <= clear_us) {
+      clear_us = std::max(clear_us,
+                          fault.at_us + fault.for_us.value_or(0) + model::kMicrosecondsPerSecond);
+    }
+  }
   ScriptStep set = script_step(ScriptStep::Action::set_attributes, set_us, dp_file(scenario));
   set.read_only = true;
   holder.steps.push_back(set);

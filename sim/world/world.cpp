@@ -369,12 +369,17 @@ void World::run() {
 void World::capture_final_files() {
   std::vector<std::string> roots;
   for (const PackageEvent& event : scenario_.packages) {
-    if (event.kind == PackageEvent::Kind::create) roots.push_back(event.source);
+    if (event.kind != PackageEvent::Kind::create) continue;
+    roots.push_back(event.source);
+    if (!vfs_.is_directory(event.source)) result_.missing_sources.push_back(event.source);
   }
   roots.push_back(result_.site.package_store);
   for (const DistributionPointSpec& dp : scenario_.distribution_points)
     roots.push_back(dp_share_for(dp));
   result_.final_files = files_below(vfs_, roots);
+  for (const auto& [path, content] : result_.final_files) {
+    if (vfs_.is_read_only(path)) result_.read_only_files.push_back(path);
+  }
 }
 
 void World::pass_started(const model::PassStartReport& report) {

@@ -89,6 +89,11 @@ struct RunResult {
   // With a trace or RunOptions::capture_files: every file under a package source, the package
   // store or a DP share at the end.
   std::vector<FinalFile> final_files;
+  // Captured with final_files: the package source folders that are not a directory in the VFS
+  // at the end (never made, or deleted), in scenario order.
+  std::vector<std::string> missing_sources;
+  // Captured with final_files: the paths among them whose file is read-only at the end.
+  std::vector<std::string> read_only_files;
   // The DPs as the world built them (declared name, share, bandwidth).
   std::vector<model::DistributionPointDefinition> distribution_points;
   Trace trace{true};
