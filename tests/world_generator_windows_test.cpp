@@ -53,5 +53,32 @@ TEST_CASE("generated worlds run programs, delete temp files on close and mark fi
   CHECK(with_read_only > 50);
 }
 
+TEST_CASE("a generated administrator clears the DP copy's read-only mark only while the DP answers",
+          "[explore][semantics]") {
+  // Goal: a clearing refused by a DP fault would leave the copy read-only for good, and the
+  // oracle that demands every package installed would fail on a world that cannot install it.
+  // Method: every seed below 3,000 with a read-only DP copy and a fault on that DP.
+  uint32_t with_both = 0;
+  for (uint64_t seed = 0; seed < 3000; ++seed) {
+    const Scenario scenario = generate_world(seed, {}).scenario;
+    const std::string dp = scenario.distribution_points.front().name;
+    for (const HolderSpec& holder : scenario.holders) {
+      if (holder.name != "attrib") continue;
+      for (const FaultSpec& fault : scenario.faults) {
+        if (fault.kind == FaultSpec::Kind::crash || fault.target != dp) continue;
+        ++with_both;
+        for (const ScriptStep& step : holder.steps) {
+          const bool clears_dp = step.action == ScriptStep::Action::set_attributes &&
+                                 !step.read_only && step.path.rfind("\\\\", 0) == 0;
+          if (!clears_dp) continue;
+          INFO("seed " << seed << ", clearing at " << step.at_us << " us");
+          CHECK((step.at_us < fault.at_us || step.at_us > fault.at_us + fault.for_us.value_or(0)));
+        }
+      }
+    }
+  }
+  CHECK(with_both > 20);
+}
+
 }  // namespace
 }  // namespace distsim::sim
