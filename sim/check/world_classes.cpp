@@ -29,10 +29,13 @@ class HandleTimeline {
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
       visit(index, open_);
+      const bool open = record.event == "open";
+      if (!open && record.event != "close") continue;
       const auto handle = invariant_detail::number_field(record, "handle");
-      if (record.event == "open" && handle) {
+      if (!handle) continue;
+      if (open) {
         open_[{record.actor, *handle}] = invariant_detail::text_field(record, "path");
-      } else if (record.event == "close" && handle) {
+      } else {
         open_.erase({record.actor, *handle});
       }
     }
