@@ -21,6 +21,17 @@ namespace distsim::model {
 void DistributionManager::start_copies(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(record.copy_content != nullptr);
+  if (record.copy_content->version != record.status.update_count + 1) {
+    // An update came in after the read, while the version read was compressed: read the source
+    // again, in this pass, as an update during the read does, instead of copying a version nobody
+    // wants any more (and marking its DPs INSTALLED with it).
+    log(fmt::format(FMT_COMPILE("~A newer version of package {} was requested while compressing "
+                                "it; reading the source again."),
+                    record.definition.id),
+        record.thread_id);
+    begin_reading(package_index);
+    return;
+  }
   record.phase = Phase::copying;
   clear_dp_jobs(record);
   log(fmt::format(FMT_COMPILE("~Successfully created/updated the package {}"),

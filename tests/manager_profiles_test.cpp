@@ -186,6 +186,52 @@ TEST_CASE("an sms2 update deletes the DP folder and a client holding a file ther
   CHECK(run.passes[2].error == model::Win32Error::sharing_violation);
 }
 
+// The time of the first log line of `run` that contains `text`.
+std::optional<TimeUs> first_log_time(const RunResult& run, std::string_view text) {
+  for (const LogLine& line : run.log_lines) {
+    if (line.text.find(text) != std::string::npos) return line.t_us;
+  }
+  return std::nullopt;
+}
+
+TEST_CASE("an update during the compression makes the pass read the source again before copying",
+          "[distmgr][update]") {
+  // Goal: a DP is never marked INSTALLED with a version read before the latest update (seed
+  // 303867 of the world generator: the update came while the old version was compressed).
+  Scenario scenario = small_site(model::Profile::sms2, 1, {"DP01"});
+  scenario.packages[0].compressed = true;
+  const RunResult plain = run_world(scenario, {});
+  const auto compression_start = first_log_time(plain, "starting the compression");
+  const auto compression_end = first_log_time(plain, "The compressed size");
+  REQUIRE(compression_start.has_value());
+  REQUIRE(compression_end.has_value());
+  REQUIRE(*compression_end > *compression_start + 1);
+  PackageEvent update;
+  update.kind = PackageEvent::Kind::update;
+  update.id = "S0100010";
+  update.at_us = (*compression_start + *compression_end) / 2;
+  scenario.packages.push_back(update);
+  const RunResult run = run_world(scenario, {});
+  // The manager opens the source file once per read; the first DP copy comes after the second.
+  uint64_t source_opens = 0;
+  std::optional<TimeUs> installed_us;
+  for (const auto& record : run.trace.records()) {
+    if (record.actor != "distmgr") continue;
+    if (record.event == "open" &&
+        std::get<std::string_view>(record.fields[0].value) == "D:\\Src\\A\\app.msi") {
+      ++source_opens;
+    }
+    if (record.event == "dp_state" && !installed_us) {
+      installed_us = record.t_us;
+      CHECK(source_opens == 2);
+    }
+  }
+  CHECK(installed_us.has_value());
+  CHECK(first_log_time(run, "was requested while compressing it").has_value());
+  CHECK(package(run, "S0100010").state == model::PackageState::installed);
+  CHECK(check_invariants(run).empty());
+}
+
 TEST_CASE("a refresh recopies the chosen DP without reading the source again",
           "[distmgr][refresh]") {
   // Goal: refresh uses the version already read; update reads the source again.
