@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 #include "model/assert.h"
@@ -119,14 +121,12 @@ class FixedLine {
 // Appends `value` in decimal, zero-padded to at least `width` digits (fmt's "{:0N}").
 template <typename Out>
 void append_decimal(Out& out, uint64_t value, size_t width = 0) {
-  std::array<char, 20> digits{};
-  size_t count = 0;
-  do {
-    digits[count++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
+  std::array<char, 20> digits;  // the 20 digits of the largest uint64_t
+  const auto [end, error] = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+  DISTSIM_ASSERT(error == std::errc{});
+  const auto count = static_cast<size_t>(end - digits.data());
   for (size_t pad = count; pad < width; ++pad) out.push_back('0');
-  while (count > 0) out.push_back(digits[--count]);
+  out.append(std::string_view(digits.data(), count));
 }
 
 // "08:00:00".

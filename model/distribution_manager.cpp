@@ -158,8 +158,8 @@ std::string DistributionManager::package_copy_path(const PackageRecord& record) 
   return join_path(config_.package_store, record.definition.id + ".PCK");
 }
 
-void DistributionManager::log(std::string_view text, uint32_t thread_id, LogSeverity severity) {
-  ports_.reporter.log_line({text, thread_id, severity});
+void DistributionManager::log(std::string text, uint32_t thread_id, LogSeverity severity) {
+  ports_.reporter.log_line({std::move(text), thread_id, severity});
 }
 
 void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions,
@@ -168,14 +168,14 @@ void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions
   StatusMessage message = make_status_message(id, std::move(insertions), record.definition.id,
                                               std::move(dp_name), ports_.scheduler.now());
   if (severity) message.severity = *severity;
-  const std::string statmsg =
+  std::string statmsg =
       statmsg_text(message, config_.clock,
                    {config_.server_name, config_.site_code, config_.process_id, thread_id});
   const LogSeverity log_severity = message.severity == Severity::error     ? LogSeverity::error
                                    : message.severity == Severity::warning ? LogSeverity::warning
                                                                            : LogSeverity::info;
   ports_.reporter.status_message(std::move(message));
-  log(statmsg, thread_id, log_severity);
+  log(std::move(statmsg), thread_id, log_severity);
 }
 
 TimeUs DistributionManager::transfer_time_us(uint64_t size_bytes, uint64_t bytes_per_second) const {

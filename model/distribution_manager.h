@@ -239,7 +239,7 @@ class DistributionManager {
   [[nodiscard]] std::string package_copy_path(const PackageRecord& record) const;
   [[nodiscard]] uint32_t next_thread_id();
   void end_entry();
-  void log(std::string_view text, uint32_t thread_id, LogSeverity severity = LogSeverity::info);
+  void log(std::string text, uint32_t thread_id, LogSeverity severity = LogSeverity::info);
   void raise(uint32_t id, std::vector<std::string> insertions, const PackageRecord& record,
              uint32_t thread_id, std::string dp_name = {},
              std::optional<Severity> severity = std::nullopt);

@@ -142,7 +142,7 @@ struct DpStateReport {
 // A Distmgr.log record as a value; model/distmgr_log.h formats it in the site's log format when
 // (and only if) someone writes or searches the log.
 struct LogLineReport {
-  std::string_view text;  // the message, without the $$<...> trailer; valid during the call
+  std::string text;  // the message, without the $$<...> trailer
   uint32_t thread_id = 0;
   LogSeverity severity = LogSeverity::info;
 };
@@ -157,7 +157,8 @@ class ReporterPort {
   virtual void dp_state_changed(const DpStateReport& report) = 0;
   // The message is handed over: the world keeps it without a copy.
   virtual void status_message(StatusMessage message) = 0;
-  virtual void log_line(const LogLineReport& line) = 0;
+  // The line is handed over too: the world keeps its text without a copy.
+  virtual void log_line(LogLineReport line) = 0;
 };
 
 }  // namespace distsim::model

@@ -285,5 +285,22 @@ TEST_CASE("a file created read-only at set-up keeps the attribute until it is cl
   CHECK_FALSE(world.vfs.is_read_only("C:\\Ro\\b.txt"));
 }
 
+TEST_CASE("the read-only files below a folder are listed from the attribute, folders aside",
+          "[vfs][semantics]") {
+  // Goal: the end-of-run list liveness uses (RunResult::read_only_files) comes from the nodes'
+  // attribute, recursively, and leaves out cleared files, read-only folders and other folders.
+  VfsWorld world;
+  REQUIRE(world.vfs.make_file("C:\\Ro\\b.txt", {10, 5}, true) == Win32Error::ok);
+  REQUIRE(world.vfs.make_file("C:\\Ro\\Sub\\a.txt", {10, 5}, true) == Win32Error::ok);
+  REQUIRE(world.vfs.make_file("C:\\Ro\\c.txt", {10, 5}, true) == Win32Error::ok);
+  REQUIRE(world.vfs.make_file("C:\\Other\\d.txt", {10, 5}, true) == Win32Error::ok);
+  REQUIRE(world.vfs.set_read_only(world.holder, "C:\\Ro\\c.txt", false) == Win32Error::ok);
+  REQUIRE(world.vfs.set_read_only(world.holder, "C:\\Ro\\Sub", true) == Win32Error::ok);
+  CHECK(world.vfs.read_only_files_under("c:\\ro") ==
+        std::vector<std::string>{"C:\\Ro\\Sub\\a.txt", "C:\\Ro\\b.txt"});
+  CHECK(world.vfs.read_only_files_under("C:\\Ro\\b.txt").empty());  // not a folder
+  CHECK(world.vfs.read_only_files_under("C:\\Missing").empty());
+}
+
 }  // namespace
 }  // namespace distsim::sim

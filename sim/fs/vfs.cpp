@@ -332,25 +332,48 @@ std::vector<std::string> VirtualFileSystem::files_under(const std::string& path)
   return names;
 }
 
-std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_content_under(
-    const std::string& path) const {
-  const State& state = *state_;
-  std::vector<std::pair<std::string, FileContent>> files;
+namespace {
+
+// Calls `visit` with every file node below the directory `path` (none when it is not one), in
+// no particular order.
+template <typename Visit>
+void for_each_file_below(const State& state, const std::string& path, Visit&& visit) {
   const NodeId top = state.find_node(path);
-  if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return files;
+  if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return;
   std::vector<NodeId> stack{top};
   while (!stack.empty()) {
     const NodeId at = stack.back();
     stack.pop_back();
     for (const auto& [key, child] : state.nodes_[at].children) {
       if (state.nodes_[child].kind == NodeKind::file) {
-        files.emplace_back(state.node_display(child), state.nodes_[child].content);
+        visit(child);
       } else {
         stack.push_back(child);
       }
     }
     DISTSIM_ASSERT(stack.size() <= state.node_count_);
   }
+}
+
+}  // namespace
+
+std::vector<std::string> VirtualFileSystem::read_only_files_under(const std::string& path) const {
+  const State& state = *state_;
+  std::vector<std::string> files;
+  for_each_file_below(state, path, [&](NodeId file) {
+    if (state.nodes_[file].read_only) files.push_back(state.node_display(file));
+  });
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_content_under(
+    const std::string& path) const {
+  const State& state = *state_;
+  std::vector<std::pair<std::string, FileContent>> files;
+  for_each_file_below(state, path, [&](NodeId file) {
+    files.emplace_back(state.node_display(file), state.nodes_[file].content);
+  });
   // In less_case_insensitive's order, with every path folded once into one buffer rather than
   // at each comparison: a DP share holds thousands of files.
   std::string keys;

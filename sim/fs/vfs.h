@@ -255,6 +255,8 @@ class VirtualFileSystem {
   [[nodiscard]] std::vector<HandleId> open_handles_of(ActorId actor) const;
   // Files under a directory, recursively, as full display paths sorted case-insensitively.
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;
+  // The read-only files among them, sorted by their display paths.
+  [[nodiscard]] std::vector<std::string> read_only_files_under(const std::string& path) const;
   // The same files with their content, in the same order.
   [[nodiscard]] std::vector<std::pair<std::string, FileContent>> files_with_content_under(
       const std::string& path) const;

@@ -62,7 +62,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void retry_scheduled(const model::RetryScheduledReport& report) override;
   void dp_state_changed(const model::DpStateReport& report) override;
   void status_message(model::StatusMessage message) override;
-  void log_line(const model::LogLineReport& line) override;
+  void log_line(model::LogLineReport line) override;
   // VfsObserver
   void on_vfs_event(const VfsEvent& event) override;
   void trace_vfs_event(const VfsEvent& event);
@@ -377,8 +377,10 @@ void World::capture_final_files() {
   for (const DistributionPointSpec& dp : scenario_.distribution_points)
     roots.push_back(dp_share_for(dp));
   result_.final_files = files_below(vfs_, roots);
-  for (const auto& [path, content] : result_.final_files) {
-    if (vfs_.is_read_only(path)) result_.read_only_files.push_back(path);
+  for (const std::string& root : roots) {
+    for (std::string& path : vfs_.read_only_files_under(root)) {
+      result_.read_only_files.push_back(std::move(path));
+    }
   }
 }
 
@@ -455,7 +457,7 @@ void World::status_message(model::StatusMessage handed) {
   record("status_message", fields);
 }
 
-void World::log_line(const model::LogLineReport& line) {
+void World::log_line(model::LogLineReport line) {
   if (result_.trace.enabled()) {
     record("log_line", {{"text", std::string_view(line.text)},
                         {"thread", static_cast<int64_t>(line.thread_id)}});
@@ -464,8 +466,7 @@ void World::log_line(const model::LogLineReport& line) {
     ++result_.log_lines_dropped;
     return;
   }
-  result_.log_lines.push_back(
-      {kernel_.now(), std::string(line.text), line.thread_id, line.severity});
+  result_.log_lines.push_back({kernel_.now(), std::move(line.text), line.thread_id, line.severity});
 }
 
 void World::on_vfs_event(const VfsEvent& event) {
