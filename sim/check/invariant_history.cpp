@@ -13,48 +13,6 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
-uint64_t load64(const char* bytes) {
-  uint64_t word = 0;
-  std::memcpy(&word, bytes, sizeof(word));
-  return word;
-}
-
-uint32_t load32(const char* bytes) {
-  uint32_t word = 0;
-  std::memcpy(&word, bytes, sizeof(word));
-  return word;
-}
-
-// Equality of the short texts the checkers compare on every record (keys, event and actor names,
-// package ids). Keys and event names are string literals, often the very same bytes as the
-// caller's, so equal pointers answer at once; otherwise eight bytes at a time inline (the last
-// word overlapping the one before), since a call to memcmp costs more than these texts.
-bool same_literal(std::string_view left, std::string_view right) {
-  const size_t size = left.size();
-  if (size != right.size()) return false;
-  if (left.data() == right.data()) return true;
-  const char* a = left.data();
-  const char* b = right.data();
-  if (size >= 8) {
-    for (size_t at = 0; at + 8 < size; at += 8) {
-      if (load64(a + at) != load64(b + at)) return false;
-    }
-    return load64(a + size - 8) == load64(b + size - 8);
-  }
-  if (size >= 4) return load32(a) == load32(b) && load32(a + size - 4) == load32(b + size - 4);
-  for (size_t at = 0; at < size; ++at) {
-    if (a[at] != b[at]) return false;
-  }
-  return true;
-}
-
-const TraceValue* find_field(const TraceRecord& record, std::string_view key) {
-  for (const TraceField& field : record.fields) {
-    if (same_literal(field.key, key)) return &field.value;
-  }
-  return nullptr;
-}
-
 std::optional<int64_t> parse_number(std::string_view text) {
   if (text.empty()) return std::nullopt;
   int64_t value = 0;
@@ -379,30 +337,6 @@ void read_units(History& history) {
 }
 
 }  // namespace
-
-std::string_view text_field(const TraceRecord& record, std::string_view key) {
-  const TraceValue* value = find_field(record, key);
-  const auto* text = value ? std::get_if<std::string_view>(value) : nullptr;
-  return text ? *text : std::string_view();
-}
-
-std::optional<int64_t> number_field(const TraceRecord& record, std::string_view key) {
-  const TraceValue* value = find_field(record, key);
-  const auto* number = value ? std::get_if<int64_t>(value) : nullptr;
-  return number ? std::optional<int64_t>(*number) : std::nullopt;
-}
-
-TraceList list_field(const TraceRecord& record, std::string_view key) {
-  const TraceValue* value = find_field(record, key);
-  const auto* list = value ? std::get_if<TraceList>(value) : nullptr;
-  return list ? *list : TraceList();
-}
-
-bool is_manager(const TraceRecord& record) { return same_literal(record.actor, kManagerActorName); }
-
-bool is_event(const TraceRecord& record, std::string_view actor, std::string_view event) {
-  return same_literal(record.event, event) && same_literal(record.actor, actor);
-}
 
 bool is_status(const TraceRecord& record, uint32_t id, std::string_view package) {
   if (!is_event(record, kManagerActorName, "status_message")) return false;

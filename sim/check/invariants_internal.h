@@ -6,10 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sim/check/invariants.h"
@@ -19,14 +21,74 @@
 namespace distsim::sim::invariant_detail {
 
 // --- trace records
+// Inline: every checker calls these on every record, several times over, and the call cost more
+// than the comparisons.
+
+// Equality of the short texts the checkers compare on every record (keys, event and actor names,
+// package ids). Keys and event names are string literals, often the very same bytes as the
+// caller's, so equal pointers answer at once; otherwise eight bytes at a time (the last word
+// overlapping the one before), since a call to memcmp costs more than these texts.
+[[nodiscard]] inline bool same_literal(std::string_view left, std::string_view right) {
+  const size_t size = left.size();
+  if (size != right.size()) return false;
+  if (left.data() == right.data()) return true;
+  const char* a = left.data();
+  const char* b = right.data();
+  const auto load64 = [](const char* bytes) {
+    uint64_t word = 0;
+    std::memcpy(&word, bytes, sizeof(word));
+    return word;
+  };
+  const auto load32 = [](const char* bytes) {
+    uint32_t word = 0;
+    std::memcpy(&word, bytes, sizeof(word));
+    return word;
+  };
+  if (size >= 8) {
+    for (size_t at = 0; at + 8 < size; at += 8) {
+      if (load64(a + at) != load64(b + at)) return false;
+    }
+    return load64(a + size - 8) == load64(b + size - 8);
+  }
+  if (size >= 4) return load32(a) == load32(b) && load32(a + size - 4) == load32(b + size - 4);
+  for (size_t at = 0; at < size; ++at) {
+    if (a[at] != b[at]) return false;
+  }
+  return true;
+}
+
+[[nodiscard]] inline const TraceValue* find_field(const TraceRecord& record, std::string_view key) {
+  for (const TraceField& field : record.fields) {
+    if (same_literal(field.key, key)) return &field.value;
+  }
+  return nullptr;
+}
+
 // The field's value, or an empty text / list when the record has no such field; valid as long as
 // the trace holding the record is.
-[[nodiscard]] std::string_view text_field(const TraceRecord& record, std::string_view key);
-[[nodiscard]] std::optional<int64_t> number_field(const TraceRecord& record, std::string_view key);
-[[nodiscard]] TraceList list_field(const TraceRecord& record, std::string_view key);
-[[nodiscard]] bool is_manager(const TraceRecord& record);
-[[nodiscard]] bool is_event(const TraceRecord& record, std::string_view actor,
-                            std::string_view event);
+[[nodiscard]] inline std::string_view text_field(const TraceRecord& record, std::string_view key) {
+  const TraceValue* value = find_field(record, key);
+  const auto* text = value ? std::get_if<std::string_view>(value) : nullptr;
+  return text ? *text : std::string_view();
+}
+[[nodiscard]] inline std::optional<int64_t> number_field(const TraceRecord& record,
+                                                         std::string_view key) {
+  const TraceValue* value = find_field(record, key);
+  const auto* number = value ? std::get_if<int64_t>(value) : nullptr;
+  return number ? std::optional<int64_t>(*number) : std::nullopt;
+}
+[[nodiscard]] inline TraceList list_field(const TraceRecord& record, std::string_view key) {
+  const TraceValue* value = find_field(record, key);
+  const auto* list = value ? std::get_if<TraceList>(value) : nullptr;
+  return list ? *list : TraceList();
+}
+[[nodiscard]] inline bool is_manager(const TraceRecord& record) {
+  return same_literal(record.actor, kManagerActorName);
+}
+[[nodiscard]] inline bool is_event(const TraceRecord& record, std::string_view actor,
+                                   std::string_view event) {
+  return same_literal(record.event, event) && same_literal(record.actor, actor);
+}
 // A status message record of the manager with this ID (and package, when given).
 [[nodiscard]] bool is_status(const TraceRecord& record, uint32_t id, std::string_view package = {});
 // A Distmgr.log line of the manager containing `needle`.
