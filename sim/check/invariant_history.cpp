@@ -35,20 +35,6 @@ bool names_dp(const TraceList& dps, std::string_view dp) {
                                     [dp](std::string_view each) { return same_path(each, dp); });
 }
 
-char upper_char(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - ('a' - 'A')) : c; }
-
-// Case-insensitive (ASCII) equality, as upper_ascii(left) == upper_ascii(right) without copies:
-// the checkers compare paths and names of every record.
-bool equal_folded(std::string_view left, std::string_view right) {
-  if (left.size() != right.size()) return false;
-  for (size_t index = 0; index < left.size(); ++index) {
-    if (left[index] != right[index] && upper_char(left[index]) != upper_char(right[index])) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // The fixed starts of two log lines the retry units look for ("retrying package P now",
 // "Cannot copy package P to distribution point S.").
 constexpr std::string_view kRetryingNowText = "retrying package ";
@@ -348,14 +334,6 @@ bool is_log_containing(const TraceRecord& record, std::string_view needle) {
   if (!is_event(record, kManagerActorName, "log_line")) return false;
   return text_field(record, "text").find(needle) != std::string::npos;
 }
-
-bool path_below(std::string_view path, std::string_view folder) {
-  if (folder.empty() || path.size() <= folder.size() + 1) return false;
-  if (path[folder.size()] != '\\' || folder.back() == '\\') return false;
-  return equal_folded(path.substr(0, folder.size()), folder);
-}
-
-bool same_path(std::string_view left, std::string_view right) { return equal_folded(left, right); }
 
 std::string relative_below(std::string_view path, std::string_view folder) {
   DISTSIM_ASSERT(path_below(path, folder));

@@ -95,9 +95,21 @@ namespace distsim::sim::invariant_detail {
 [[nodiscard]] bool is_log_containing(const TraceRecord& record, std::string_view needle);
 
 // --- paths, compared case-insensitively as Windows does
+// Case-insensitive (ASCII) equality, as upper_ascii(left) == upper_ascii(right) without copies.
+[[nodiscard]] inline bool same_path(std::string_view left, std::string_view right) {
+  if (left.size() != right.size()) return false;
+  const auto upper = [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; };
+  for (size_t index = 0; index < left.size(); ++index) {
+    if (left[index] != right[index] && upper(left[index]) != upper(right[index])) return false;
+  }
+  return true;
+}
 // True when `path` lies strictly below `folder`.
-[[nodiscard]] bool path_below(std::string_view path, std::string_view folder);
-[[nodiscard]] bool same_path(std::string_view left, std::string_view right);
+[[nodiscard]] inline bool path_below(std::string_view path, std::string_view folder) {
+  if (folder.empty() || path.size() <= folder.size() + 1) return false;
+  if (path[folder.size()] != '\\' || folder.back() == '\\') return false;
+  return same_path(path.substr(0, folder.size()), folder);
+}
 // `path` without `folder` and its separator; requires path_below(path, folder).
 [[nodiscard]] std::string relative_below(std::string_view path, std::string_view folder);
 
