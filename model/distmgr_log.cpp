@@ -108,8 +108,11 @@ class FixedLine {
     std::memcpy(at_, piece.data(), piece.size());
     at_ += piece.size();
   }
+  // The text in storage of its own size: a run keeps every line, and the room reserved for the
+  // longest form is twice what a line usually takes.
   [[nodiscard]] std::string finish() && {
     text_.resize(static_cast<size_t>(at_ - text_.data()));
+    text_.shrink_to_fit();
     return std::move(text_);
   }
 
