@@ -232,6 +232,18 @@ TEST_CASE("an update during the compression makes the pass read the source again
   CHECK(check_invariants(run).empty());
 }
 
+TEST_CASE("a run lists the read-only files it leaves below the sources and DP shares",
+          "[distmgr][ground]") {
+  // Goal: RunResult::read_only_files (what liveness excuses) is read from the final VFS, below
+  // the roots the checkers judge only: a read-only file elsewhere is not listed.
+  Scenario scenario = small_site(model::Profile::sms2, 2, {"DP01"});
+  scenario.filesystem[1].read_only = true;  // D:\Src\B\app.msi
+  scenario.filesystem.push_back(
+      {FilesystemEntry::Kind::file, "D:\\Elsewhere\\notes.txt", 10, 0, {}, true});
+  const RunResult run = run_world(scenario, {});
+  CHECK(run.read_only_files == std::vector<std::string>{"D:\\Src\\B\\app.msi"});
+}
+
 TEST_CASE("a refresh recopies the chosen DP without reading the source again",
           "[distmgr][refresh]") {
   // Goal: refresh uses the version already read; update reads the source again.
