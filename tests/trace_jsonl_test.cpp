@@ -39,17 +39,20 @@ TEST_CASE("json_quote escapes quotes, backslashes and control characters and not
   CHECK(json_quote(std::string(1, '\0')) == "\"\\u0000\"");
   // DEL, '/' and bytes above 0x7F (UTF-8) need no escape.
   CHECK(json_quote("\x7f/\xc3\xa9") == "\"\x7f/\xc3\xa9\"");
-  // Long texts are scanned eight bytes at a time: escapes in every position of a word, and
+  // Texts are scanned sixteen bytes at a time: escapes in every position of a block, and
   // UTF-8 bytes (above 0x7F) next to them, must still be found.
   CHECK(json_quote("abcdefghijklmnop\x01q") == "\"abcdefghijklmnop\\u0001q\"");
   CHECK(json_quote("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 text\"") ==
         "\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 text\\\"\"");
-  for (size_t position = 0; position < 24; ++position) {
-    std::string text(24, 'x');
-    text[position] = '\\';
-    std::string expected =
-        "\"" + std::string(position, 'x') + "\\\\" + std::string(23 - position, 'x') + "\"";
-    CHECK(json_quote(text) == expected);
+  for (size_t size = 1; size <= 40; ++size) {
+    for (size_t position = 0; position < size; ++position) {
+      std::string text(size, 'x');
+      text[position] = '\\';
+      const std::string expected =
+          "\"" + std::string(position, 'x') + "\\\\" + std::string(size - 1 - position, 'x') + "\"";
+      INFO("size " << size << ", backslash at " << position);
+      CHECK(json_quote(text) == expected);
+    }
   }
 }
 
@@ -78,9 +81,12 @@ std::string reference_quote(const std::string& text) {
 
 TEST_CASE("json_quote agrees with plain escaping for short and long texts of every byte",
           "[trace]") {
-  // Texts up to 256 bytes are quoted on the stack, longer ones in place in the output: both
-  // sides of the boundary, with every byte value somewhere in them.
-  for (const size_t size : std::vector<size_t>{0, 7, 8, 9, 255, 256, 257, 1000, 5000}) {
+  // Every size up to three blocks of 16 (whole blocks, a last part looked at in the block that
+  // ends the text, a short text looked at in a padded copy) and some long ones, with every byte
+  // value somewhere in them.
+  std::vector<size_t> sizes{255, 256, 257, 1000, 5000};
+  for (size_t size = 0; size <= 48; ++size) sizes.push_back(size);
+  for (const size_t size : sizes) {
     std::string text(size, 'a');
     for (size_t index = 0; index < size; ++index) {
       text[index] = static_cast<char>((index * 37 + size) % 256);

@@ -10,6 +10,10 @@
 #include <memory>
 #include <system_error>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "model/assert.h"
 #include "sim/core/limits.h"
 #include "sim/core/xxh64.h"
@@ -51,94 +55,165 @@ char* write_escape(char* write, char c) {
   }
 }
 
-// The bytes a JSON string cannot hold raw: control characters, '"' and '\\'.
-constexpr std::array<bool, 256> kNeedsEscape = [] {
-  std::array<bool, 256> table{};
-  for (size_t byte = 0; byte < 0x20; ++byte) table[byte] = true;
-  table[static_cast<unsigned char>('"')] = true;
-  table[static_cast<unsigned char>('\\')] = true;
-  return table;
-}();
+// Texts are scanned for escapes this many bytes at a time.
+constexpr size_t kBlockBytes = 16;
 
-[[nodiscard]] bool needs_escape(char c) { return kNeedsEscape[static_cast<unsigned char>(c)]; }
-
-// The bytes of `word` that may need an escape, as their high bits: a byte below 0x20, '"' or
-// '\\' (the classic "has a zero byte" and "has a byte less than n" word tricks). A borrow can
-// mark a byte above one that needs an escape, never one below, so the lowest mark is exact.
-[[nodiscard]] uint64_t escape_marks(uint64_t word) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHighs = 0x8080808080808080ull;
-  const uint64_t control = (word - kOnes * 0x20) & ~word;
-  const uint64_t quote = word ^ (kOnes * '"');
-  const uint64_t backslash = word ^ (kOnes * '\\');
-  const uint64_t quote_zero = (quote - kOnes) & ~quote;
-  const uint64_t backslash_zero = (backslash - kOnes) & ~backslash;
-  return (control | quote_zero | backslash_zero) & kHighs;
+// The bytes among the 16 at `bytes` that a JSON string cannot hold raw (control characters, '"'
+// and '\\'), as bits: bit i for byte i.
+[[nodiscard]] uint32_t escape_mask(const char* bytes) {
+#if defined(__SSE2__)
+  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+  // Unsigned "at most 0x1f": the maximum with 0x1f is 0x1f exactly for the control bytes.
+  const __m128i last_control = _mm_set1_epi8(0x1f);
+  const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(block, last_control), last_control);
+  const __m128i quote = _mm_cmpeq_epi8(block, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'));
+  return static_cast<uint32_t>(
+      _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))));
+#else
+  uint32_t mask = 0;
+  for (size_t index = 0; index < kBlockBytes; ++index) {
+    const char c = bytes[index];
+    const bool escaped = static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+    mask |= static_cast<uint32_t>(escaped) << index;
+  }
+  return mask;
+#endif
 }
 
 // The longest JSON string literal of `size` bytes: quotes, and every byte as \u00XX.
 [[nodiscard]] constexpr size_t quoted_size_max(size_t size) { return 2 + 6 * size; }
 
-// Writes `text` as a JSON string literal at `write` (room for quoted_size_max) and returns the
-// end of what it wrote. Eight bytes are read at once and stored whole; the write then moves on
-// only past the bytes before the first one that needs an escape (Windows paths have a '\\'
-// every few bytes), which is written escaped. A whole-word store never passes the room: eight
-// or more bytes are left to read, and each may take six.
-char* write_quoted(char* write, std::string_view text) {
-  static_assert(std::endian::native == std::endian::little);  // the lowest byte comes first
-  *write++ = '"';
-  size_t index = 0;
-  while (index + sizeof(uint64_t) <= text.size()) {
-    uint64_t word = 0;
-    std::memcpy(&word, text.data() + index, sizeof word);
-    std::memcpy(write, &word, sizeof word);
-    const uint64_t marks = escape_marks(word);
-    if (marks == 0) {
-      write += sizeof word;
-      index += sizeof word;
-      continue;
-    }
-    const auto plain = static_cast<size_t>(std::countr_zero(marks)) / 8;
-    write += plain;
-    index += plain;
-    DISTSIM_ASSERT(needs_escape(text[index]));
-    write = write_escape(write, text[index]);
-    ++index;
-  }
-  for (; index < text.size(); ++index) {
-    const char c = text[index];
-    if (needs_escape(c)) {
-      write = write_escape(write, c);
-    } else {
-      *write++ = c;
-    }
-  }
-  *write++ = '"';
-  return write;
-}
-
-// Copies `count` bytes; short copies, most of a trace's (keys, punctuation, the repeated time and
-// actor), take two overlapping loads and stores instead of a call to memcpy.
-void copy_bytes(char* to, const char* from, size_t count) {
-  if (count >= 8 && count <= 16) {
+// Copies `count` bytes, at most a block, with two overlapping loads and stores instead of a
+// call to memcpy: most copies of a trace are this short (keys, punctuation, the repeated time
+// and actor, the pieces of a path between its backslashes).
+void copy_short(char* to, const char* from, size_t count) {
+  DISTSIM_ASSERT(count <= kBlockBytes);
+  if (count >= 8) {
     uint64_t head = 0;
     uint64_t tail = 0;
     std::memcpy(&head, from, 8);
     std::memcpy(&tail, from + count - 8, 8);
     std::memcpy(to, &head, 8);
     std::memcpy(to + count - 8, &tail, 8);
-  } else if (count >= 4 && count < 8) {
+  } else if (count >= 4) {
     uint32_t head = 0;
     uint32_t tail = 0;
     std::memcpy(&head, from, 4);
     std::memcpy(&tail, from + count - 4, 4);
     std::memcpy(to, &head, 4);
     std::memcpy(to + count - 4, &tail, 4);
-  } else if (count < 4) {
+  } else {
     for (size_t index = 0; index < count; ++index) to[index] = from[index];
+  }
+}
+
+void copy_bytes(char* to, const char* from, size_t count) {
+  if (count <= kBlockBytes) {
+    copy_short(to, from, count);
   } else {
     std::memcpy(to, from, count);
   }
+}
+
+// Writes the `count` bytes at `from` at `write`, escaping those whose bits `mask` sets, and
+// returns the end of what it wrote. `readable` bytes (at least `count`) may be read at `from`:
+// where 16 of them are left, a plain run is copied as one 16-byte block and the write moves on
+// by the run's length only (the room quoted_size_max gives holds the excess).
+char* write_escaped(char* write, const char* from, size_t count, uint32_t mask, size_t readable) {
+  size_t done = 0;
+  while (mask != 0) {
+    const auto at = static_cast<size_t>(std::countr_zero(mask));
+    if (readable - done >= kBlockBytes) {
+      std::memcpy(write, from + done, kBlockBytes);
+    } else {
+      copy_short(write, from + done, at - done);
+    }
+    write += at - done;
+    const char c = from[at];
+    if (c == '\\' || c == '"') {
+      write[0] = '\\';
+      write[1] = c;
+      write += 2;
+    } else {
+      write = write_escape(write, c);
+    }
+    done = at + 1;
+    mask &= mask - 1;
+  }
+  copy_short(write, from + done, count - done);
+  return write + (count - done);
+}
+
+// Writes `text` as a JSON string literal at `write` (room for quoted_size_max) and returns the
+// end of what it wrote. Whole blocks of 16 bytes are looked at once; the last bytes of a text of
+// a block or more are looked at in the block that ends with the text, and a shorter text is
+// looked at in a copy padded to a block, so that nothing past the text is ever read.
+char* write_quoted(char* write, std::string_view text) {
+  *write++ = '"';
+  const char* from = text.data();
+  size_t left = text.size();
+  for (; left >= kBlockBytes; left -= kBlockBytes, from += kBlockBytes) {
+    const uint32_t mask = escape_mask(from);
+    if (mask == 0) {
+      std::memcpy(write, from, kBlockBytes);
+      write += kBlockBytes;
+    } else {
+      write = write_escaped(write, from, kBlockBytes, mask, left);
+    }
+  }
+  if (left > 0) {
+    uint32_t mask = 0;
+    if (text.size() >= kBlockBytes) {
+      mask = escape_mask(from + left - kBlockBytes) >> (kBlockBytes - left);
+    } else {
+      std::array<char, kBlockBytes> padded{};
+      copy_short(padded.data(), from, left);
+      mask = escape_mask(padded.data()) & ((uint32_t{1} << left) - 1);
+    }
+    if (mask == 0) {
+      copy_short(write, from, left);
+      write += left;
+    } else {
+      write = write_escaped(write, from, left, mask, left);
+    }
+  }
+  *write++ = '"';
+  return write;
+}
+
+// Writers of pieces at a position with room for them; each returns the end of what it wrote.
+template <size_t Size>
+char* put(char* write, const char (&literal)[Size]) {
+  std::memcpy(write, literal, Size - 1);
+  return write + Size - 1;
+}
+
+char* put(char* write, std::string_view text) {
+  copy_bytes(write, text.data(), text.size());
+  return write + text.size();
+}
+
+// The most characters an integer of the trace takes: 20 (INT64_MIN, UINT64_MAX).
+constexpr size_t kIntegerSizeMax = 20;
+
+template <typename Integer>
+char* put_integer(char* write, Integer value) {
+  const auto [end, error] = std::to_chars(write, write + kIntegerSizeMax, value);
+  DISTSIM_ASSERT(error == std::errc{});
+  return end;
+}
+
+// `,"key":` for a key that is a plain identifier (every field key is a string literal of
+// distsim's, never text from a scenario), so it is copied without looking for escapes.
+constexpr size_t kKeyPunctuation = 4;
+char* put_key(char* write, std::string_view key) {
+  *write++ = ',';
+  *write++ = '"';
+  write = put(write, key);
+  *write++ = '"';
+  *write++ = ':';
+  return write;
 }
 
 // The JSON Lines text on its way to a sink, in storage that is never initialised before it is
@@ -148,131 +223,129 @@ void copy_bytes(char* to, const char* from, size_t count) {
 // a trace of any length is written through the same few hundred kilobytes, which stay in cache.
 class JsonlBuffer {
  public:
-  explicit JsonlBuffer(const TextSink& sink)
-      : sink_(sink),
-        data_(std::make_unique_for_overwrite<char[]>(kJsonlFlushBytes)),
-        capacity_(kJsonlFlushBytes) {}
+  explicit JsonlBuffer(const TextSink& sink) : sink_(sink) { allocate(kJsonlFlushBytes); }
 
   // Room for `count` more bytes at the end, valid until the next reserve.
   [[nodiscard]] char* reserve(size_t count) {
-    if (capacity_ - used_ < count) make_room(count);
-    return data_.get() + used_;
+    if (static_cast<size_t>(limit_ - end_) < count) make_room(count);
+    return end_;
   }
-  void commit(const char* end) {
-    DISTSIM_ASSERT(end >= data_.get() + used_ && end <= data_.get() + capacity_);
-    used_ = static_cast<size_t>(end - data_.get());
+  void commit(char* end) {
+    DISTSIM_ASSERT(end >= end_ && end <= limit_);
+    end_ = end;
   }
   // Text that needs no escape (JSON punctuation and distsim's own keys).
-  void raw(std::string_view text) {
-    char* write = reserve(text.size());
-    copy_bytes(write, text.data(), text.size());
-    commit(write + text.size());
-  }
+  void raw(std::string_view text) { commit(put(reserve(text.size()), text)); }
   void quoted(std::string_view text) {
     commit(write_quoted(reserve(quoted_size_max(text.size())), text));
   }
   template <typename Integer>
   void integer(Integer value) {
-    constexpr size_t kDigitsMax = 24;
-    char* write = reserve(kDigitsMax);
-    const auto [end, error] = std::to_chars(write, write + kDigitsMax, value);
-    DISTSIM_ASSERT(error == std::errc{});
-    commit(end);
+    commit(put_integer(reserve(kIntegerSizeMax), value));
   }
   // Hands everything written so far to the hash and the sink.
   void flush() {
-    if (used_ == 0) return;
-    const std::string_view text(data_.get(), used_);
+    if (end_ == data_.get()) return;
+    const std::string_view text(data_.get(), static_cast<size_t>(end_ - data_.get()));
     hash_.update(text);
     sink_(text);
-    used_ = 0;
+    end_ = data_.get();
   }
   // The hash of every byte written before the last flush.
   [[nodiscard]] uint64_t hash() const { return hash_.digest(); }
 
  private:
+  void allocate(size_t capacity) {
+    data_ = std::make_unique_for_overwrite<char[]>(capacity);
+    end_ = data_.get();
+    limit_ = end_ + capacity;
+  }
   void make_room(size_t count) {
     flush();
-    if (count <= capacity_) return;
     // One value longer than the storage (a long text field): room for it alone.
-    data_ = std::make_unique_for_overwrite<char[]>(count);
-    capacity_ = count;
+    if (count > static_cast<size_t>(limit_ - end_)) allocate(count);
   }
 
   const TextSink& sink_;
   std::unique_ptr<char[]> data_;
-  size_t capacity_ = 0;
-  size_t used_ = 0;
+  char* end_ = nullptr;    // where the next byte goes
+  char* limit_ = nullptr;  // the end of the storage
   Xxh64 hash_;
 };
 
-// `,"key":` for a key that is a plain identifier (every field key is a string literal of
-// distsim's, never text from a scenario), so it is copied without looking for escapes.
-void append_key(JsonlBuffer& out, std::string_view key) {
-  char* write = out.reserve(key.size() + 4);
-  *write++ = ',';
-  *write++ = '"';
-  copy_bytes(write, key.data(), key.size());
-  write += key.size();
-  *write++ = '"';
-  *write++ = ':';
-  out.commit(write);
-}
-
-void append_value(JsonlBuffer& out, const TraceValue& value) {
+// One field, key and value, in one reservation.
+void append_field(JsonlBuffer& out, const TraceField& field) {
+  const std::string_view key = field.key;
+  const TraceValue& value = field.value;
+  const size_t key_size = key.size() + kKeyPunctuation;
   switch (value.index()) {
-    case 0:
-      out.integer(*std::get_if<int64_t>(&value));
+    case 0: {
+      char* write = put_key(out.reserve(key_size + kIntegerSizeMax), key);
+      out.commit(put_integer(write, *std::get_if<int64_t>(&value)));
       return;
-    case 1:
-      out.raw(*std::get_if<bool>(&value) ? "true"sv : "false"sv);
+    }
+    case 1: {
+      char* write = put_key(out.reserve(key_size + 5), key);
+      out.commit(*std::get_if<bool>(&value) ? put(write, "true") : put(write, "false"));
       return;
-    case 2:
-      out.quoted(*std::get_if<std::string_view>(&value));
+    }
+    case 2: {
+      const std::string_view text = *std::get_if<std::string_view>(&value);
+      char* write = put_key(out.reserve(key_size + quoted_size_max(text.size())), key);
+      out.commit(write_quoted(write, text));
       return;
+    }
     default: {
       const TraceList& list = *std::get_if<TraceList>(&value);
-      out.raw("["sv);
+      size_t size_max = key_size + 2;
+      for (const std::string_view item : list) size_max += 1 + quoted_size_max(item.size());
+      char* write = put_key(out.reserve(size_max), key);
+      *write++ = '[';
       for (size_t index = 0; index < list.size(); ++index) {
-        if (index > 0) out.raw(","sv);
-        out.quoted(list[index]);
+        if (index > 0) *write++ = ',';
+        write = write_quoted(write, list[index]);
       }
-      out.raw("]"sv);
+      *write++ = ']';
+      out.commit(write);
     }
   }
 }
 
-// The fields every record starts with. A world writes runs of records at one time (an open, its
-// read, its close), so the text of the last time is kept and copied when it comes again, and
-// the few actor and event names are quoted once each, instead of being formatted or escaped
-// anew.
+// The fields every record starts with, in one reservation. A world writes runs of records at one
+// time (an open, its read, its close), so the text of the last time is kept and copied when it
+// comes again, and the few actor and event names are quoted once each, instead of being
+// formatted or escaped anew.
 class RecordStart {
  public:
   void write(JsonlBuffer& out, model::TimeUs t_us, uint64_t seq, std::string_view actor,
              std::string_view event) {
-    out.raw("{\"t_us\":"sv);
-    if (!time_.empty() && t_us == time_us_) {
-      out.raw(time_);
+    const std::string_view actor_literal = actor_.literal(actor);
+    const std::string_view event_literal = event_.literal(event);
+    char* write =
+        out.reserve(sizeof "{\"t_us\":,\"seq\":,\"actor\":,\"event\":" + 2 * kIntegerSizeMax +
+                    actor_literal.size() + event_literal.size());
+    write = put(write, "{\"t_us\":");
+    if (time_size_ > 0 && t_us == time_us_) {
+      write = put(write, {time_text_.data(), time_size_});
     } else {
-      constexpr size_t kDigitsMax = 24;
-      char* write = out.reserve(kDigitsMax);
-      const auto [end, error] = std::to_chars(write, write + kDigitsMax, t_us);
-      DISTSIM_ASSERT(error == std::errc{});
-      time_.assign(write, end);
+      char* const end = put_integer(write, t_us);
+      time_size_ = static_cast<size_t>(end - write);
+      std::memcpy(time_text_.data(), write, time_size_);
       time_us_ = t_us;
-      out.commit(end);
+      write = end;
     }
-    out.raw(",\"seq\":"sv);
-    write_seq(out, seq);
-    out.raw(",\"actor\":"sv);
-    actor_.write(out, actor);
-    out.raw(",\"event\":"sv);
-    event_.write(out, event);
+    write = put(write, ",\"seq\":");
+    write = put(write, next_seq_text(seq));
+    write = put(write, ",\"actor\":");
+    write = put(write, actor_literal);
+    write = put(write, ",\"event\":");
+    write = put(write, event_literal);
+    out.commit(write);
   }
 
  private:
   // Sequence numbers count up by one: the last one's digits are incremented in place.
-  void write_seq(JsonlBuffer& out, uint64_t seq) {
+  std::string_view next_seq_text(uint64_t seq) {
     if (seq_size_ > 0 && seq == seq_ + 1) {
       size_t at = seq_size_;
       while (at > 0 && seq_text_[at - 1] == '9') seq_text_[--at] = '0';
@@ -284,13 +357,10 @@ class RecordStart {
         ++seq_text_[at - 1];
       }
     } else {
-      const auto [end, error] =
-          std::to_chars(seq_text_.data(), seq_text_.data() + seq_text_.size(), seq);
-      DISTSIM_ASSERT(error == std::errc{});
-      seq_size_ = static_cast<size_t>(end - seq_text_.data());
+      seq_size_ = static_cast<size_t>(put_integer(seq_text_.data(), seq) - seq_text_.data());
     }
     seq_ = seq;
-    out.raw({seq_text_.data(), seq_size_});
+    return {seq_text_.data(), seq_size_};
   }
 
   // The JSON string literals of actor and event names, by the address of the text. Both are
@@ -299,23 +369,18 @@ class RecordStart {
   // the address only places the text in a slot, so it decides speed, never what is written.
   class LiteralCache {
    public:
-    void write(JsonlBuffer& out, std::string_view text) {
-      if (text.empty()) {
-        out.raw("\"\""sv);
-        return;
-      }
+    // The literal stays valid until this cache quotes another text in its slot.
+    std::string_view literal(std::string_view text) {
       const auto address = reinterpret_cast<uintptr_t>(text.data());
       Slot& slot = slots_[((address >> 3U) ^ text.size()) % kSlots];
-      if (slot.data == text.data() && slot.size == text.size()) {
-        out.raw(slot.literal);
-        return;
-      }
-      char* write = out.reserve(quoted_size_max(text.size()));
-      const char* end = write_quoted(write, text);
+      if (slot.quoted && slot.data == text.data() && slot.size == text.size()) return slot.literal;
+      slot.literal.resize(quoted_size_max(text.size()));
+      const char* end = write_quoted(slot.literal.data(), text);
+      slot.literal.resize(static_cast<size_t>(end - slot.literal.data()));
       slot.data = text.data();
       slot.size = text.size();
-      slot.literal.assign(write, static_cast<size_t>(end - write));
-      out.commit(end);
+      slot.quoted = true;
+      return slot.literal;
     }
 
    private:
@@ -323,15 +388,17 @@ class RecordStart {
     struct Slot {
       const char* data = nullptr;
       size_t size = 0;
+      bool quoted = false;
       std::string literal;
     };
     std::array<Slot, kSlots> slots_;
   };
   model::TimeUs time_us_ = 0;
-  std::string time_;  // empty until the first record
+  std::array<char, kIntegerSizeMax> time_text_{};
+  size_t time_size_ = 0;  // 0 until the first record
   uint64_t seq_ = 0;
-  std::array<char, 24> seq_text_{};  // more than the 20 digits of any uint64_t
-  size_t seq_size_ = 0;              // 0 until the first record
+  std::array<char, kIntegerSizeMax> seq_text_{};
+  size_t seq_size_ = 0;  // 0 until the first record
   LiteralCache actor_;
   LiteralCache event_;
 };
@@ -384,81 +451,6 @@ Trace& Trace::operator=(const Trace& other) {
   return *this;
 }
 
-namespace {
-
-// The bytes of text and the list items a value of a record takes in the trace's chunks.
-template <typename Texts>
-void count_list(const Texts& items, size_t& text_bytes, size_t& list_items) {
-  list_items += items.size();
-  for (const auto& item : items) text_bytes += item.size();
-}
-
-void count_value(const TraceArgValue& value, size_t& text_bytes, size_t& list_items) {
-  switch (value.index()) {
-    case 2:
-      text_bytes += std::get_if<std::string_view>(&value)->size();
-      return;
-    case 3:
-      text_bytes += std::get_if<std::string>(&value)->size();
-      return;
-    case 4:
-      count_list(*std::get_if<std::vector<std::string>>(&value), text_bytes, list_items);
-      return;
-    case 5:
-      count_list(*std::get_if<std::span<const std::string>>(&value), text_bytes, list_items);
-      return;
-    case 6:
-      count_list(*std::get_if<std::span<const std::string_view>>(&value), text_bytes, list_items);
-      return;
-    default:
-      return;
-  }
-}
-
-// Copies a record's texts one after another into the span reserved for them.
-class RecordTexts {
- public:
-  RecordTexts(char* text, std::string_view* items) : text_(text), items_(items) {}
-
-  std::string_view copy(std::string_view piece) {
-    if (piece.empty()) return {};
-    std::memcpy(text_, piece.data(), piece.size());
-    const std::string_view stored(text_, piece.size());
-    text_ += piece.size();
-    return stored;
-  }
-  template <typename Texts>
-  TraceList copy_list(const Texts& items) {
-    std::string_view* stored = items_;
-    for (const auto& item : items) *items_++ = copy(item);
-    return TraceList({stored, items.size()});
-  }
-  TraceValue copy_value(const TraceArgValue& value) {
-    switch (value.index()) {
-      case 0:
-        return *std::get_if<int64_t>(&value);
-      case 1:
-        return *std::get_if<bool>(&value);
-      case 2:
-        return copy(*std::get_if<std::string_view>(&value));
-      case 3:
-        return copy(*std::get_if<std::string>(&value));
-      case 4:
-        return copy_list(*std::get_if<std::vector<std::string>>(&value));
-      case 5:
-        return copy_list(*std::get_if<std::span<const std::string>>(&value));
-      default:
-        return copy_list(*std::get_if<std::span<const std::string_view>>(&value));
-    }
-  }
-
- private:
-  char* text_;
-  std::string_view* items_;
-};
-
-}  // namespace
-
 // Its length and its first, middle and last bytes tell a run's few actor names apart.
 size_t Trace::actor_slot_of(std::string_view actor) {
   if (actor.empty()) return 0;
@@ -466,6 +458,40 @@ size_t Trace::actor_slot_of(std::string_view actor) {
   const auto middle = static_cast<unsigned char>(actor[actor.size() / 2]);
   const auto last = static_cast<unsigned char>(actor.back());
   return (actor.size() * 7 + first * 3 + middle * 5 + last) % kActorSlots;
+}
+
+std::string_view Trace::copy_text(std::string_view text) {
+  if (text.empty()) return {};
+  char* const stored = text_.allocate(text.size());
+  std::memcpy(stored, text.data(), text.size());
+  return {stored, text.size()};
+}
+
+template <typename Texts>
+TraceList Trace::copy_list(const Texts& items) {
+  std::string_view* const stored = list_items_.allocate(items.size());
+  std::string_view* next = stored;
+  for (const auto& item : items) *next++ = copy_text(item);
+  return TraceList({stored, items.size()});
+}
+
+TraceValue Trace::copy_value(const TraceArgValue& value) {
+  switch (value.index()) {
+    case 0:
+      return *std::get_if<int64_t>(&value);
+    case 1:
+      return *std::get_if<bool>(&value);
+    case 2:
+      return copy_text(*std::get_if<std::string_view>(&value));
+    case 3:
+      return copy_text(*std::get_if<std::string>(&value));
+    case 4:
+      return copy_list(*std::get_if<std::vector<std::string>>(&value));
+    case 5:
+      return copy_list(*std::get_if<std::span<const std::string>>(&value));
+    default:
+      return copy_list(*std::get_if<std::span<const std::string_view>>(&value));
+  }
 }
 
 void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view event,
@@ -476,19 +502,13 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
     return;
   }
   DISTSIM_ASSERT(records_.empty() || records_.back().t_us <= t_us);
-  // Every text of the record goes into one span of the text chunks, reserved at once; an actor
-  // whose name the trace holds already shares that copy.
+  // An actor whose name the trace holds already shares that copy.
   std::string_view& actor_slot = actor_slots_[actor_slot_of(actor)];
-  const bool known_actor = actor_slot == actor;
-  size_t text_bytes = known_actor ? 0 : actor.size();
-  size_t list_items = 0;
-  for (const TraceArg& field : fields) count_value(field.value, text_bytes, list_items);
-  RecordTexts texts(text_.allocate(text_bytes), list_items_.allocate(list_items));
+  if (actor_slot != actor) actor_slot = copy_text(actor);
   TraceField* stored = fields_.allocate(fields.size());
   for (size_t index = 0; index < fields.size(); ++index) {
-    stored[index] = TraceField{fields[index].key, texts.copy_value(fields[index].value)};
+    stored[index] = TraceField{fields[index].key, copy_value(fields[index].value)};
   }
-  if (!known_actor) actor_slot = texts.copy(actor);
   records_.push_back(TraceRecord{t_us, actor_slot, event, {stored, fields.size()}});
 }
 
@@ -533,10 +553,7 @@ void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const Text
   model::TimeUs last_us = 0;
   for (const TraceRecord& record : trace.records()) {
     record_start.write(out, record.t_us, seq++, record.actor, record.event);
-    for (const TraceField& field : record.fields) {
-      append_key(out, field.key);
-      append_value(out, field.value);
-    }
+    for (const TraceField& field : record.fields) append_field(out, field);
     out.raw("}\n"sv);
     last_us = record.t_us;
   }

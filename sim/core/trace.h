@@ -153,6 +153,11 @@ class Trace {
   };
 
   void append(const TraceRecord& record);  // a copy of another trace's record
+  // Copies into the chunks, each text where the last one ended.
+  [[nodiscard]] std::string_view copy_text(std::string_view text);
+  template <typename Texts>
+  [[nodiscard]] TraceList copy_list(const Texts& items);
+  [[nodiscard]] TraceValue copy_value(const TraceArgValue& value);
 
   bool enabled_;
   bool truncated_ = false;
