@@ -370,32 +370,35 @@ std::vector<std::string> VirtualFileSystem::read_only_files_under(const std::str
 std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_content_under(
     const std::string& path) const {
   const State& state = *state_;
-  std::vector<std::pair<std::string, FileContent>> files;
-  for_each_file_below(state, path, [&](NodeId file) {
-    files.emplace_back(state.node_display(file), state.nodes_[file].content);
-  });
-  // In less_case_insensitive's order, with every path folded once into one buffer rather than
-  // at each comparison: a DP share holds thousands of files.
-  std::string keys;
-  std::string folded;
-  std::vector<std::pair<size_t, size_t>> key_spans;  // offset and length in `keys`
-  key_spans.reserve(files.size());
-  for (const auto& file : files) {
-    upper_ascii_into(file.first, folded);
-    key_spans.emplace_back(keys.size(), folded.size());
-    keys += folded;
+  std::vector<NodeId> found;
+  for_each_file_below(state, path, [&](NodeId file) { found.push_back(file); });
+  // In less_case_insensitive's order. Every path is written once, back to back in one buffer,
+  // and folded once in a copy of it, rather than allocated and folded path by path: a DP share
+  // holds thousands of files and a traced run lists every share.
+  std::string displayed;
+  std::vector<size_t> ends;  // where each path ends in `displayed`
+  ends.reserve(found.size());
+  std::string one;
+  for (const NodeId file : found) {
+    state.node_display_into(file, one);
+    displayed += one;
+    ends.push_back(displayed.size());
   }
-  const auto key = [&](size_t index) {
-    return std::string_view(keys).substr(key_spans[index].first, key_spans[index].second);
+  const std::string folded = upper_ascii(displayed);
+  const auto slice = [&](std::string_view text, size_t index) {
+    const size_t begin = index == 0 ? 0 : ends[index - 1];
+    return text.substr(begin, ends[index] - begin);
   };
-  std::vector<size_t> order(files.size());
+  std::vector<size_t> order(found.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::sort(order.begin(), order.end(),
-            [&](size_t left, size_t right) { return key(left) < key(right); });
-  std::vector<std::pair<std::string, FileContent>> sorted;
-  sorted.reserve(files.size());
-  for (const size_t index : order) sorted.push_back(std::move(files[index]));
-  return sorted;
+            [&](size_t left, size_t right) { return slice(folded, left) < slice(folded, right); });
+  std::vector<std::pair<std::string, FileContent>> files;
+  files.reserve(found.size());
+  for (const size_t index : order) {
+    files.emplace_back(slice(displayed, index), state.nodes_[found[index]].content);
+  }
+  return files;
 }
 
 std::optional<std::string> VirtualFileSystem::handle_path(HandleId handle) const {
