@@ -11,11 +11,12 @@ namespace {
 
 constexpr size_t kShownInputBytesMax = 400;
 
-constexpr std::array<Target, 4> kTargets{{
+constexpr std::array<Target, 5> kTargets{{
     {"scenario_loader", &scenario_loader},
     {"scenario_run", &scenario_run},
     {"windows_path", &windows_path},
     {"value_parse", &value_parse},
+    {"trace_jsonl", &trace_jsonl},
 }};
 
 std::string escaped(std::string_view input) {

@@ -15,7 +15,7 @@ namespace distsim::fuzz {
 using TargetFunction = void (*)(const uint8_t* data, size_t size);
 
 struct Target {
-  std::string_view name;  // scenario_loader, scenario_run, windows_path, value_parse
+  std::string_view name;  // scenario_loader, scenario_run, windows_path, value_parse, trace_jsonl
   TargetFunction run;
 };
 
@@ -28,6 +28,8 @@ void scenario_run(const uint8_t* data, size_t size);
 void windows_path(const uint8_t* data, size_t size);
 // Every value parser; what parses formats back to text that parses to the same value.
 void value_parse(const uint8_t* data, size_t size);
+// The trace's JSON quoting and record writer agree with escaping one byte at a time.
+void trace_jsonl(const uint8_t* data, size_t size);
 
 // Every target, in the order above.
 [[nodiscard]] std::span<const Target> all_targets();

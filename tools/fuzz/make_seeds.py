@@ -5,7 +5,7 @@ files so that they follow the format as it changes.
 Usage: make_seeds.py SOURCE_DIR OUT_DIR
 Writes OUT_DIR/corpus/<target>/ for every target (scenario files for the loader and the run; the
 paths and scalar values inside them, and the lines of tools/fuzz/seeds/<target>.txt, for the path
-and value parsers) and OUT_DIR/scenario.dict, a libFuzzer dictionary of the keys and enumerated
+and value parsers and the trace writer) and OUT_DIR/scenario.dict, a libFuzzer dictionary of the keys and enumerated
 values of scenarios/schema.json.
 """
 import hashlib
@@ -88,6 +88,8 @@ def main():
     write_corpus(out / "corpus" / "scenario_run", files)
     write_corpus(out / "corpus" / "windows_path", sorted(p.encode() for p in paths))
     write_corpus(out / "corpus" / "value_parse", sorted(v.encode() for v in short))
+    texts = paths | short | seed_lines(source, "trace_jsonl")
+    write_corpus(out / "corpus" / "trace_jsonl", sorted(t.encode() for t in texts))
     words = set(YAML_TOKENS)
     schema_words(json.loads((source / "scenarios" / "schema.json").read_text()), words)
     (out / "scenario.dict").write_text(

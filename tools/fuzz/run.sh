@@ -15,7 +15,7 @@ if [ "${1:-}" = "--if-available" ]; then
   shift
 fi
 total="${1:-30}"
-targets=(scenario_loader scenario_run windows_path value_parse)
+targets=(scenario_loader scenario_run windows_path value_parse trace_jsonl)
 
 probe_dir="$(mktemp -d)"
 trap 'rm -rf "$probe_dir"' EXIT
