@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/assert.h"
 #include "sim/core/trace.h"
 
 namespace distsim::sim {
@@ -94,7 +95,58 @@ TEST_CASE("a copied trace keeps its records and its JSON Lines after the origina
 TEST_CASE("a disabled trace keeps nothing", "[trace]") {
   Trace trace(false);
   add_records(trace, 100);
+  trace.record(1, "distmgr", "log_line").text("text", "dropped").number("thread", 1);
   CHECK(trace.records().empty());
+}
+
+// The records of add_records, written field by field, with the texts gone after each record.
+void write_records(Trace& trace, size_t count) {
+  for (size_t index = 0; index < count; ++index) {
+    const std::vector<std::string> list{text_for(index), "second", std::string(index % 7, 'x')};
+    const std::vector<std::string_view> views(list.begin(), list.end());
+    trace.record(static_cast<model::TimeUs>(index), "holder-" + std::to_string(index % 5), "open")
+        .text("path", text_for(index))
+        .text("view", "a view of a literal")
+        .number("handle", static_cast<int64_t>(index))
+        .flag("ok", index % 2 == 0)
+        .list("list", std::span<const std::string_view>(views))
+        .list("span", std::span<const std::string>(list));
+  }
+}
+
+TEST_CASE("records written field by field keep their texts and equal records added whole",
+          "[trace]") {
+  // Goal: the record writer, which reserves room for the most fields and gives back what a
+  // record did not use, leaves the same records as Trace::add, across many chunks.
+  Trace written(true);
+  write_records(written, 5000);
+  check_records(written, 5000);
+  Trace added(true);
+  add_records(added, 5000);
+  CHECK(trace_to_jsonl(written, {"same", 1, "test"}) == trace_to_jsonl(added, {"same", 1, "test"}));
+}
+
+TEST_CASE("records written one after another, with and without fields, stay apart", "[trace]") {
+  Trace trace(true);
+  trace.record(1, "distmgr", "first");
+  trace.record(2, "distmgr", "second").number("n", 2);
+  trace.add(3, "distmgr", "third", {{"n", int64_t{3}}});
+  trace.record(4, "world", "fourth").text("t", "four").number("n", 4);
+  REQUIRE(trace.records().size() == 4);
+  CHECK(trace.records()[0].fields.empty());
+  REQUIRE(trace.records()[1].fields.size() == 1);
+  CHECK(std::get<int64_t>(trace.records()[1].fields[0].value) == 2);
+  CHECK(std::get<int64_t>(trace.records()[2].fields[0].value) == 3);
+  REQUIRE(trace.records()[3].fields.size() == 2);
+  CHECK(std::get<std::string_view>(trace.records()[3].fields[0].value) == "four");
+  CHECK(std::get<int64_t>(trace.records()[3].fields[1].value) == 4);
+}
+
+TEST_CASE("a record cannot be added while another is being written", "[trace]") {
+  Trace trace(true);
+  Trace::RecordWriter open = trace.record(1, "distmgr", "open");
+  CHECK_THROWS_AS(trace.add(2, "distmgr", "other", {}), AssertionFailure);
+  CHECK_THROWS_AS((void)trace.record(2, "distmgr", "other"), AssertionFailure);
 }
 
 }  // namespace

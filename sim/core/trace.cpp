@@ -494,22 +494,79 @@ TraceValue Trace::copy_value(const TraceArgValue& value) {
   }
 }
 
-void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view event,
-                std::span<const TraceArg> fields) {
-  if (!enabled_) return;
+bool Trace::admit(model::TimeUs t_us) {
+  if (!enabled_) return false;
+  DISTSIM_ASSERT(!writing_);
   if (records_.size() >= kTraceRecordsMax) {
     truncated_ = true;
-    return;
+    return false;
   }
   DISTSIM_ASSERT(records_.empty() || records_.back().t_us <= t_us);
-  // An actor whose name the trace holds already shares that copy.
-  std::string_view& actor_slot = actor_slots_[actor_slot_of(actor)];
-  if (actor_slot != actor) actor_slot = copy_text(actor);
+  return true;
+}
+
+std::string_view Trace::actor_copy(std::string_view actor) {
+  std::string_view& slot = actor_slots_[actor_slot_of(actor)];
+  if (slot != actor) slot = copy_text(actor);
+  return slot;
+}
+
+void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view event,
+                std::span<const TraceArg> fields) {
+  if (!admit(t_us)) return;
+  const std::string_view stored_actor = actor_copy(actor);
   TraceField* stored = fields_.allocate(fields.size());
   for (size_t index = 0; index < fields.size(); ++index) {
     stored[index] = TraceField{fields[index].key, copy_value(fields[index].value)};
   }
-  records_.push_back(TraceRecord{t_us, actor_slot, event, {stored, fields.size()}});
+  records_.push_back(TraceRecord{t_us, stored_actor, event, {stored, fields.size()}});
+}
+
+Trace::RecordWriter Trace::record(model::TimeUs t_us, std::string_view actor,
+                                  std::string_view event) {
+  if (!admit(t_us)) return RecordWriter(nullptr, nullptr);
+  records_.push_back(TraceRecord{t_us, actor_copy(actor), event, {}});
+  writing_ = true;
+  return RecordWriter(this, fields_.allocate(TraceArgs::kFieldsMax));
+}
+
+Trace::RecordWriter::~RecordWriter() {
+  if (trace_ == nullptr) return;
+  trace_->records_.back().fields = {fields_, size_};
+  trace_->fields_.give_back(TraceArgs::kFieldsMax - size_);
+  trace_->writing_ = false;
+}
+
+void Trace::RecordWriter::push(std::string_view key, TraceValue value) {
+  DISTSIM_ASSERT(size_ < TraceArgs::kFieldsMax);
+  fields_[size_++] = TraceField{key, value};
+}
+
+Trace::RecordWriter& Trace::RecordWriter::number(std::string_view key, int64_t value) {
+  if (trace_ != nullptr) push(key, value);
+  return *this;
+}
+
+Trace::RecordWriter& Trace::RecordWriter::flag(std::string_view key, bool value) {
+  if (trace_ != nullptr) push(key, value);
+  return *this;
+}
+
+Trace::RecordWriter& Trace::RecordWriter::text(std::string_view key, std::string_view value) {
+  if (trace_ != nullptr) push(key, trace_->copy_text(value));
+  return *this;
+}
+
+Trace::RecordWriter& Trace::RecordWriter::list(std::string_view key,
+                                               std::span<const std::string_view> items) {
+  if (trace_ != nullptr) push(key, trace_->copy_list(items));
+  return *this;
+}
+
+Trace::RecordWriter& Trace::RecordWriter::list(std::string_view key,
+                                               std::span<const std::string> items) {
+  if (trace_ != nullptr) push(key, trace_->copy_list(items));
+  return *this;
 }
 
 void Trace::append(const TraceRecord& record) {

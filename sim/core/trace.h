@@ -122,6 +122,33 @@ class Trace {
            const TraceArgs& fields) {
     add(t_us, actor, event, fields.span());
   }
+  // One record written field by field straight into the trace's chunks, with no TraceArgs in
+  // between: for the records a world writes most (file operations, log lines, status messages).
+  // At most TraceArgs::kFieldsMax fields; the record is complete when the writer goes, and
+  // nothing else may be added to the trace before that. A disabled or full trace hands out a
+  // writer that drops what it is given.
+  class RecordWriter {
+   public:
+    RecordWriter(const RecordWriter&) = delete;
+    RecordWriter& operator=(const RecordWriter&) = delete;
+    ~RecordWriter();
+    RecordWriter& number(std::string_view key, int64_t value);
+    RecordWriter& flag(std::string_view key, bool value);
+    RecordWriter& text(std::string_view key, std::string_view value);
+    RecordWriter& list(std::string_view key, std::span<const std::string_view> items);
+    RecordWriter& list(std::string_view key, std::span<const std::string> items);
+
+   private:
+    friend class Trace;
+    RecordWriter(Trace* trace, TraceField* fields) : trace_(trace), fields_(fields) {}
+    void push(std::string_view key, TraceValue value);
+    Trace* trace_;  // null: the record is dropped
+    TraceField* fields_;
+    size_t size_ = 0;
+  };
+  // Discarding the writer at once leaves a record without fields.
+  RecordWriter record(model::TimeUs t_us, std::string_view actor, std::string_view event);
+
   [[nodiscard]] const std::vector<TraceRecord>& records() const { return records_; }
   // True when kTraceRecordsMax was reached and later records were dropped.
   [[nodiscard]] bool truncated() const { return truncated_; }
@@ -143,6 +170,12 @@ class Trace {
       return items;
     }
 
+    // Returns the last `count` items of the newest allocation, which nothing has followed.
+    void give_back(size_t count) {
+      DISTSIM_ASSERT(count <= used_);
+      used_ -= count;
+    }
+
    private:
     [[nodiscard]] T* allocate_in_new_chunk(size_t count);
     static constexpr size_t kFirstChunkItems = sizeof(T) < 1024 ? 1024 / sizeof(T) : 1;
@@ -153,6 +186,10 @@ class Trace {
   };
 
   void append(const TraceRecord& record);  // a copy of another trace's record
+  // Whether to keep a record at `t_us`: false when disabled, or full (then marked truncated).
+  [[nodiscard]] bool admit(model::TimeUs t_us);
+  // The trace's copy of an actor name: a run has a few actors that act over and over.
+  [[nodiscard]] std::string_view actor_copy(std::string_view actor);
   // Copies into the chunks, each text where the last one ended.
   [[nodiscard]] std::string_view copy_text(std::string_view text);
   template <typename Texts>
@@ -161,6 +198,7 @@ class Trace {
 
   bool enabled_;
   bool truncated_ = false;
+  bool writing_ = false;  // a RecordWriter is open
   std::vector<TraceRecord> records_;
   Chunks<char> text_;
   Chunks<std::string_view> list_items_;

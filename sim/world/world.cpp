@@ -446,21 +446,21 @@ void World::status_message(model::StatusMessage handed) {
   if (!result_.trace.enabled()) return;
   const model::StatusMessage& message = *kept;
   const char severity = model::severity_letter(message.severity);
-  TraceArgs fields{{"id", static_cast<int64_t>(message.id)},
-                   {"severity", std::string_view(&severity, 1)},
-                   {"component", std::string_view(message.component)}};
-  if (!message.package_id.empty())
-    fields.push_back({"package", std::string_view(message.package_id)});
-  if (!message.dp_name.empty()) fields.push_back({"dp", std::string_view(message.dp_name)});
-  fields.push_back({"text", std::string_view(message.text)});
-  fields.push_back({"insertions", std::span<const std::string>(message.insertion_strings)});
-  record("status_message", fields);
+  Trace::RecordWriter record = result_.trace.record(kernel_.now(), kManagerActor, "status_message");
+  record.number("id", static_cast<int64_t>(message.id))
+      .text("severity", std::string_view(&severity, 1))
+      .text("component", message.component);
+  if (!message.package_id.empty()) record.text("package", message.package_id);
+  if (!message.dp_name.empty()) record.text("dp", message.dp_name);
+  record.text("text", message.text)
+      .list("insertions", std::span<const std::string>(message.insertion_strings));
 }
 
 void World::log_line(model::LogLineReport line) {
   if (result_.trace.enabled()) {
-    record("log_line", {{"text", std::string_view(line.text)},
-                        {"thread", static_cast<int64_t>(line.thread_id)}});
+    result_.trace.record(kernel_.now(), kManagerActor, "log_line")
+        .text("text", line.text)
+        .number("thread", static_cast<int64_t>(line.thread_id));
   }
   if (result_.log_lines.size() >= kLogLinesKeptMax) {
     ++result_.log_lines_dropped;
