@@ -35,10 +35,13 @@ bool names_dp(const TraceList& dps, std::string_view dp) {
                                     [dp](std::string_view each) { return same_path(each, dp); });
 }
 
-// The fixed starts of two log lines the retry units look for ("retrying package P now",
-// "Cannot copy package P to distribution point S.").
-constexpr std::string_view kRetryingNowText = "retrying package ";
-constexpr std::string_view kCannotCopyText = "Cannot copy package ";
+// Two log lines the retry units look for: "~Woken for other work: retrying package P now ..."
+// starts with the first text; "~Error N: <message> Cannot copy package P to distribution point
+// S." starts with the second and holds the third. Anchored at the start, so that a package or
+// share name that holds these words cannot make another line look like one of them.
+constexpr std::string_view kRetryingNowStart = "~Woken for other work: retrying package ";
+constexpr std::string_view kErrorStart = "~Error ";
+constexpr std::string_view kCannotCopyText = " Cannot copy package ";
 
 // A record retry units are read from (History::unit_records), with the fields every unit asks of
 // it looked up once: a world has a few units, and each reads every such record.
@@ -69,9 +72,9 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
     } else if (record.event == "log_line") {
       unit_record.kind = UnitRecord::Kind::log_line;
       unit_record.text = text_field(record, "text");
-      unit_record.mentions_retry_now =
-          unit_record.text.find(kRetryingNowText) != std::string_view::npos;
+      unit_record.mentions_retry_now = unit_record.text.starts_with(kRetryingNowStart);
       unit_record.mentions_failed_copy =
+          unit_record.text.starts_with(kErrorStart) &&
           unit_record.text.find(kCannotCopyText) != std::string_view::npos;
     } else {
       unit_record.kind = record.event == "status_message" ? UnitRecord::Kind::status_message
