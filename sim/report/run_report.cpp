@@ -62,7 +62,8 @@ std::string culprit_json(const Culprit& culprit) {
   const auto names = [](const std::vector<std::string>& list) {
     std::string out = "[";
     for (size_t index = 0; index < list.size(); ++index) {
-      out += (index ? "," : "") + json_quote(list[index]);
+      if (index > 0) out += ',';
+      out += json_quote(list[index]);
     }
     return out + "]";
   };
@@ -100,7 +101,8 @@ std::string attempts_json(const RunResult& run) {
                          pass.refusal->t_us);
       out += ",\"blame\":[";
       for (size_t at = 0; at < pass.refusal->culprits.size(); ++at) {
-        out += (at ? "," : "") + culprit_json(pass.refusal->culprits[at]);
+        if (at > 0) out += ',';
+        out += culprit_json(pass.refusal->culprits[at]);
       }
       out += "]";
     }
@@ -199,7 +201,8 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
       const ExpectationEvidence evidence = expectation_evidence(run, result);
       out += fmt::format(",\"decided\":{},\"evidence\":[", json_quote(evidence.decided));
       for (size_t line = 0; line < evidence.lines.size(); ++line) {
-        out += (line ? "," : "") + json_quote(evidence.lines[line]);
+        if (line > 0) out += ',';
+        out += json_quote(evidence.lines[line]);
       }
       out += "]";
     }
