@@ -130,7 +130,7 @@ awk '
 ' "$results"
 
 # A whole campaign as a user runs it: generation, traced runs, the checkers, the classification,
-# every 16th world run again and every 64th loaded back from YAML. Wall and CPU time of the
+# every 16th world run again and every 256th loaded back from YAML. Wall and CPU time of the
 # process.
 explore_run() {
   local jobs=$1 timing
