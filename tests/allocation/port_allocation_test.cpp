@@ -28,10 +28,27 @@ void* counted_allocation(std::size_t size) {
 
 }  // namespace
 
-// The other forms of operator new (arrays, nothrow) call this one in libstdc++.
+// Every form of operator new and delete is replaced, not only the one the others call in
+// libstdc++: a sanitizer's runtime supplies its own array and nothrow forms, whose memory would
+// otherwise come back here to free().
 void* operator new(std::size_t size) { return counted_allocation(size); }
+void* operator new[](std::size_t size) { return counted_allocation(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return counted_allocation(size);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
 void operator delete(void* memory) noexcept { std::free(memory); }
 void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+void operator delete(void* memory, const std::nothrow_t&) noexcept { std::free(memory); }
+void operator delete[](void* memory) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, const std::nothrow_t&) noexcept { std::free(memory); }
 
 namespace distsim::sim {
 namespace {
