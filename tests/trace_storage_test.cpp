@@ -127,6 +127,8 @@ TEST_CASE("records written field by field keep their texts and equal records add
 }
 
 TEST_CASE("records written one after another, with and without fields, stay apart", "[trace]") {
+  // Goal: a writer gives back the field slots its record did not use, and the next record, written
+  // or added whole, starts after the fields the last one kept.
   Trace trace(true);
   trace.record(1, "distmgr", "first");
   trace.record(2, "distmgr", "second").number("n", 2);
@@ -143,6 +145,7 @@ TEST_CASE("records written one after another, with and without fields, stay apar
 }
 
 TEST_CASE("a record cannot be added while another is being written", "[trace]") {
+  // Goal: a second record while a writer is open would take the field slots the open one holds.
   Trace trace(true);
   Trace::RecordWriter open = trace.record(1, "distmgr", "open");
   CHECK_THROWS_AS(trace.add(2, "distmgr", "other", {}), AssertionFailure);

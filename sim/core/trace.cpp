@@ -231,7 +231,8 @@ class JsonlBuffer {
     return end_;
   }
   void commit(char* end) {
-    DISTSIM_ASSERT(end >= end_ && end <= limit_);
+    DISTSIM_ASSERT(end >= end_);
+    DISTSIM_ASSERT(end <= limit_);
     end_ = end;
   }
   // Text that needs no escape (JSON punctuation and distsim's own keys).
@@ -447,6 +448,7 @@ Trace::Trace(const Trace& other) : enabled_(other.enabled_), truncated_(other.tr
 }
 
 Trace& Trace::operator=(const Trace& other) {
+  DISTSIM_ASSERT(!writing_ && !other.writing_);
   if (this != &other) *this = Trace(other);
   return *this;
 }
@@ -525,9 +527,11 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
 Trace::RecordWriter Trace::record(model::TimeUs t_us, std::string_view actor,
                                   std::string_view event) {
   if (!admit(t_us)) return RecordWriter(nullptr, nullptr);
+  // Everything that may throw comes before the trace is marked as being written.
+  TraceField* const fields = fields_.allocate(TraceArgs::kFieldsMax);
   records_.push_back(TraceRecord{t_us, actor_copy(actor), event, {}});
   writing_ = true;
-  return RecordWriter(this, fields_.allocate(TraceArgs::kFieldsMax));
+  return RecordWriter(this, fields);
 }
 
 Trace::RecordWriter::~RecordWriter() {

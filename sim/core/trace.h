@@ -125,8 +125,9 @@ class Trace {
   // One record written field by field straight into the trace's chunks, with no TraceArgs in
   // between: for the records a world writes most (file operations, log lines, status messages).
   // At most TraceArgs::kFieldsMax fields; the record is complete when the writer goes, and
-  // nothing else may be added to the trace before that. A disabled or full trace hands out a
-  // writer that drops what it is given.
+  // nothing else may be added to the trace before that, nor the trace moved or assigned. If a
+  // caller throws while the writer is open, the record keeps the fields written so far. A disabled
+  // or full trace hands out a writer that drops what it is given.
   class RecordWriter {
    public:
     RecordWriter(const RecordWriter&) = delete;

@@ -378,10 +378,10 @@ std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_c
   std::string displayed;
   std::vector<size_t> ends;  // where each path ends in `displayed`
   ends.reserve(found.size());
-  std::string one;
+  std::string display;
   for (const NodeId file : found) {
-    state.node_display_into(file, one);
-    displayed += one;
+    state.node_display_into(file, display);
+    displayed += display;
     ends.push_back(displayed.size());
   }
   const std::string folded = upper_ascii(displayed);

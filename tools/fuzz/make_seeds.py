@@ -5,8 +5,8 @@ files so that they follow the format as it changes.
 Usage: make_seeds.py SOURCE_DIR OUT_DIR
 Writes OUT_DIR/corpus/<target>/ for every target (scenario files for the loader and the run; the
 paths and scalar values inside them, and the lines of tools/fuzz/seeds/<target>.txt, for the path
-and value parsers and the trace writer) and OUT_DIR/scenario.dict, a libFuzzer dictionary of the keys and enumerated
-values of scenarios/schema.json.
+and value parsers and the trace writer) and OUT_DIR/scenario.dict, a libFuzzer dictionary of the
+keys and enumerated values of scenarios/schema.json.
 """
 import hashlib
 import json
