@@ -344,13 +344,14 @@ void for_each_file_below(const State& state, const std::string& path, Visit&& vi
   while (!stack.empty()) {
     const NodeId at = stack.back();
     stack.pop_back();
-    for (const auto& [key, child] : state.nodes_[at].children) {
+    state.nodes_[at].children.for_each([&](vfs_internal::NameId, NodeId child) {
       if (state.nodes_[child].kind == NodeKind::file) {
         visit(child);
       } else {
         stack.push_back(child);
       }
-    }
+      return true;
+    });
     DISTSIM_ASSERT(stack.size() <= state.node_count_);
   }
 }

@@ -65,9 +65,10 @@ void State::blame_descendants(NodeId id) {
     const NodeId at = pending.back();
     pending.pop_back();
     if (at != id) blame_all_handles(nodes_[at]);
-    for (auto child = nodes_[at].children.rbegin(); child != nodes_[at].children.rend(); ++child) {
-      pending.push_back(child->second);
-    }
+    nodes_[at].children.for_each_reverse([&pending](NameId, NodeId child) {
+      pending.push_back(child);
+      return true;
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 // The records behind VirtualFileSystem and the State its vfs_*.cpp files share: nodes live in
-// chunked slots (slots are reused, ids never reach output), children in ordered maps keyed by
+// chunked slots (slots are reused, ids never reach output), children in sorted lists keyed by
 // folded name, open handles in a vector sorted by id, and each node keeps a small vector of
 // (handle, class, share) so an open's sharing check reads one node. Only sim/fs/vfs*.cpp include
 // it.
@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/assert.h"
@@ -124,42 +125,66 @@ class LockList {
 };
 
 // A directory's entries by name number, in listing order: folded names compared as unsigned
-// bytes, the order of less_case_insensitive. Files and empty directories, most nodes, keep one
-// pointer; the map keys are name numbers, so an entry costs no copy of its name.
+// bytes, the order of less_case_insensitive. Files, most nodes, keep one null pointer. A directory
+// keeps its entries in a sorted vector while they are few (a copy creates its files in listing
+// order, so most inserts append) and in a tree once they are many, so that inserting in any order
+// into a huge directory stays logarithmic. The keys are name numbers: an entry costs no copy of
+// its name.
 class ChildList {
  public:
+  // Sorted vectors up to this size; a tree beyond it.
+  static constexpr size_t kFlatMax = 256;
+
+  [[nodiscard]] bool empty() const { return size() == 0; }
+  [[nodiscard]] size_t size() const;
+  // False when the directory already has an entry of that name.
+  [[nodiscard]] bool insert(const NameTable& names, NameId name, NodeId child);
+  [[nodiscard]] size_t erase(NameId name);
+  // Calls visit(name, child) for each entry in listing order (reverse order for for_each_reverse)
+  // while it returns true; false when a visit stopped the walk.
+  template <typename Visit>
+  bool for_each(Visit&& visit) const {
+    if (!storage_) return true;
+    if (storage_->tree) {
+      for (const auto& [name, child] : *storage_->tree) {
+        if (!visit(name, child)) return false;
+      }
+      return true;
+    }
+    for (const auto& [name, child] : storage_->flat) {
+      if (!visit(name, child)) return false;
+    }
+    return true;
+  }
+  template <typename Visit>
+  bool for_each_reverse(Visit&& visit) const {
+    if (!storage_) return true;
+    if (storage_->tree) {
+      for (auto entry = storage_->tree->rbegin(); entry != storage_->tree->rend(); ++entry) {
+        if (!visit(entry->first, entry->second)) return false;
+      }
+      return true;
+    }
+    for (auto entry = storage_->flat.rbegin(); entry != storage_->flat.rend(); ++entry) {
+      if (!visit(entry->first, entry->second)) return false;
+    }
+    return true;
+  }
+
+ private:
   struct FoldedOrder {
     const NameTable* names = nullptr;
     [[nodiscard]] bool operator()(NameId left, NameId right) const {
       return names->folded(left) < names->folded(right);
     }
   };
-  using Map = std::map<NameId, NodeId, FoldedOrder>;
-
-  [[nodiscard]] bool empty() const { return !map_ || map_->empty(); }
-  [[nodiscard]] size_t size() const { return map_ ? map_->size() : 0; }
-  [[nodiscard]] Map::const_iterator begin() const { return entries().begin(); }
-  [[nodiscard]] Map::const_iterator end() const { return entries().end(); }
-  [[nodiscard]] Map::const_reverse_iterator rbegin() const { return entries().rbegin(); }
-  [[nodiscard]] Map::const_reverse_iterator rend() const { return entries().rend(); }
-  // False when the directory already has an entry of that name.
-  [[nodiscard]] bool insert(const NameTable& names, NameId name, NodeId child) {
-    if (!map_) map_ = std::make_unique<Map>(FoldedOrder{&names});
-    return map_->emplace(name, child).second;
-  }
-  [[nodiscard]] size_t erase(NameId name) {
-    if (!map_) return 0;
-    const size_t erased = map_->erase(name);
-    if (map_->empty()) map_.reset();
-    return erased;
-  }
-
- private:
-  [[nodiscard]] const Map& entries() const {
-    static const Map kNone;
-    return map_ ? *map_ : kNone;
-  }
-  std::unique_ptr<Map> map_;
+  using Entry = std::pair<NameId, NodeId>;
+  using Tree = std::map<NameId, NodeId, FoldedOrder>;
+  struct Storage {
+    std::vector<Entry> flat;     // sorted by folded name, while there is no tree
+    std::unique_ptr<Tree> tree;  // every entry, once the vector outgrew kFlatMax
+  };
+  std::unique_ptr<Storage> storage_;
 };
 
 struct Node {

@@ -216,12 +216,13 @@ Win32Error State::list_directory(const std::string& text, std::string& display,
   // The folded byte order of the entries is the order of less_case_insensitive. Delete-pending
   // entries are listed, as Windows lists them.
   out.reserve(directory.children.size());
-  for (const auto& [key, child_id] : directory.children) {
+  directory.children.for_each([&](NameId, NodeId child_id) {
     const Node& child = nodes_[child_id];
     const bool is_directory = child.kind == NodeKind::directory;
     out.push_back(DirectoryEntry{node_name(child_id), is_directory,
                                  is_directory ? 0 : child.content.size_bytes});
-  }
+    return true;
+  });
   DISTSIM_ASSERT(out.size() == directory.children.size());
   return Win32Error::ok;
 }

@@ -281,6 +281,53 @@ void State::release_name(NodeId id) {
   ++names_removed_;
 }
 
+size_t ChildList::size() const {
+  if (!storage_) return 0;
+  return storage_->tree ? storage_->tree->size() : storage_->flat.size();
+}
+
+bool ChildList::insert(const NameTable& names, NameId name, NodeId child) {
+  if (!storage_) {
+    storage_ = std::make_unique<Storage>();
+    storage_->flat.reserve(8);
+  }
+  if (storage_->tree) return storage_->tree->emplace(name, child).second;
+  std::vector<Entry>& flat = storage_->flat;
+  const std::string_view folded = names.folded(name);
+  auto at = flat.end();
+  if (!flat.empty() && !(names.folded(flat.back().first) < folded)) {
+    at = std::lower_bound(flat.begin(), flat.end(), folded,
+                          [&names](const Entry& entry, std::string_view key) {
+                            return names.folded(entry.first) < key;
+                          });
+    // A name number stands for one folded name, so an equal name has the same number.
+    if (at->first == name) return false;
+  }
+  if (flat.size() < kFlatMax) {
+    flat.insert(at, Entry{name, child});
+    return true;
+  }
+  storage_->tree = std::make_unique<Tree>(FoldedOrder{&names});
+  for (const Entry& entry : flat) storage_->tree->emplace_hint(storage_->tree->end(), entry);
+  std::vector<Entry>().swap(flat);
+  return storage_->tree->emplace(name, child).second;
+}
+
+size_t ChildList::erase(NameId name) {
+  if (!storage_) return 0;
+  if (storage_->tree) {
+    const size_t erased = storage_->tree->erase(name);
+    if (storage_->tree->empty()) storage_->tree.reset();
+    return erased;
+  }
+  std::vector<Entry>& flat = storage_->flat;
+  const auto found = std::find_if(flat.begin(), flat.end(),
+                                  [name](const Entry& entry) { return entry.first == name; });
+  if (found == flat.end()) return 0;
+  flat.erase(found);
+  return 1;
+}
+
 void State::add_name(NodeId id, std::string_view name, NameId name_id) {
   Node& node = nodes_[id];
   DISTSIM_ASSERT(node.parent != kNoNode);
@@ -392,10 +439,12 @@ bool State::has_open_descendant(NodeId id) const {
     stack.pop_back();
     ++visited;
     DISTSIM_ASSERT(visited <= node_count_);
-    for (const auto& [key, child] : nodes_[at].children) {
-      if (!nodes_[child].handles.empty()) return true;
+    const bool none_open = nodes_[at].children.for_each([&](NameId, NodeId child) {
+      if (!nodes_[child].handles.empty()) return false;
       stack.push_back(child);
-    }
+      return true;
+    });
+    if (!none_open) return true;
   }
   return false;
 }

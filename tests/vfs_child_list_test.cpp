@@ -1,0 +1,107 @@
+// A directory's entry list (ChildList in sim/fs/vfs_internal.h) against a std::map of folded names:
+// the same entries, in the same listing order forwards and backwards, the same refusals of a
+// name already there, through inserts and erases in any order and across the change from the
+// sorted vector to the tree and back.
+#include <rapidcheck.h>
+#include <rapidcheck/catch.h>
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/fs/vfs_internal.h"
+#include "sim/fs/windows_path.h"
+
+namespace distsim::sim::vfs_internal {
+namespace {
+
+using Listing = std::vector<std::pair<NameId, NodeId>>;
+
+Listing forwards(const ChildList& list) {
+  Listing out;
+  list.for_each([&out](NameId name, NodeId child) {
+    out.emplace_back(name, child);
+    return true;
+  });
+  return out;
+}
+
+Listing backwards(const ChildList& list) {
+  Listing out;
+  list.for_each_reverse([&out](NameId name, NodeId child) {
+    out.emplace_back(name, child);
+    return true;
+  });
+  return out;
+}
+
+// The name numbered `number`, spelled with the case of `spelling`'s bits: "file7.TXT", "FILE7.txt".
+std::string spelled(uint32_t number, uint32_t spelling) {
+  std::string name = "file" + std::to_string(number) + ".txt";
+  for (size_t index = 0; index < name.size(); ++index) {
+    if ((spelling >> (index % 16U)) & 1U) name[index] = upper_ascii(name.substr(index, 1))[0];
+  }
+  return name;
+}
+
+TEST_CASE("a directory lists its entries as a map of folded names would", "[vfs][names]") {
+  rc::prop("ChildList behaves as std::map<folded name, child>", [] {
+    // More names than ChildList::kFlatMax, so that the list turns into a tree, then mostly
+    // erases, so that it may empty and go back to the vector.
+    using Operation = std::tuple<bool, uint32_t, uint32_t>;
+    const auto phase = [](int insert_weight, int erase_weight) {
+      const auto length = *rc::gen::inRange<size_t>(0, 1000);
+      return *rc::gen::container<std::vector<Operation>>(
+          length,
+          rc::gen::tuple(rc::gen::weightedOneOf<bool>({{insert_weight, rc::gen::just(true)},
+                                                       {erase_weight, rc::gen::just(false)}}),
+                         rc::gen::inRange<uint32_t>(0, 400), rc::gen::arbitrary<uint32_t>()));
+    };
+    std::vector<Operation> operations = phase(3, 1);
+    const std::vector<Operation> emptying = phase(1, 3);
+    operations.insert(operations.end(), emptying.begin(), emptying.end());
+    NameTable names;
+    ChildList list;
+    std::map<std::string, std::pair<NameId, NodeId>> reference;  // by folded name
+    NodeId next_child = 0;
+    for (const auto& [insert, number, spelling] : operations) {
+      const std::string name = spelled(number, spelling);
+      const NameId id = names.intern(name);
+      const std::string folded = upper_ascii(name);
+      if (insert) {
+        const bool inserted = list.insert(names, id, next_child);
+        RC_ASSERT(inserted == (reference.count(folded) == 0));
+        if (inserted) reference[folded] = {id, next_child++};
+      } else {
+        RC_ASSERT(list.erase(id) == reference.erase(folded));
+      }
+      RC_ASSERT(list.size() == reference.size());
+      RC_ASSERT(list.empty() == reference.empty());
+    }
+    Listing expected;
+    for (const auto& [folded, entry] : reference) expected.push_back(entry);
+    RC_ASSERT(forwards(list) == expected);
+    const Listing reversed(expected.rbegin(), expected.rend());
+    RC_ASSERT(backwards(list) == reversed);
+  });
+}
+
+TEST_CASE("a directory visit stops where the visitor says so", "[vfs][names]") {
+  NameTable names;
+  ChildList list;
+  for (uint32_t number = 0; number < ChildList::kFlatMax + 10; ++number) {
+    REQUIRE(list.insert(names, names.intern(spelled(number, 0)), number));
+  }
+  uint32_t visited = 0;
+  CHECK_FALSE(list.for_each([&visited](NameId, NodeId) { return ++visited < 3; }));
+  CHECK(visited == 3);
+  visited = 0;
+  CHECK(list.for_each_reverse([&visited](NameId, NodeId) { return ++visited > 0; }));
+  CHECK(visited == ChildList::kFlatMax + 10);
+}
+
+}  // namespace
+}  // namespace distsim::sim::vfs_internal
