@@ -370,6 +370,10 @@ struct State final : LazyPath::Builder {
   // Follows the name numbers of a path's components (`names`, kNoName for a name no node has)
   // from the volume's root.
   [[nodiscard]] Lookup walk(const std::vector<NameId>& names, uint32_t volume) const;
+  // What walk gives for a path of `components` names whose folder, `directory`, is known: one
+  // step, to the child called `name`.
+  [[nodiscard]] Lookup step(NodeId directory, NameId name, size_t components,
+                            uint32_t volume) const;
   // Parses `text` (through the path cache) into resolved_[slot], finds its volume and walks it;
   // `display` (when recording) gets the best display form known where it stopped.
   [[nodiscard]] Win32Error resolve(std::string_view text, size_t slot, Lookup& lookup,

@@ -158,6 +158,18 @@ Lookup State::walk(const std::vector<NameId>& names, uint32_t volume) const {
   return lookup;
 }
 
+Lookup State::step(NodeId directory, NameId name, size_t components, uint32_t volume) const {
+  DISTSIM_ASSERT(nodes_[directory].in_use);
+  DISTSIM_ASSERT(nodes_[directory].kind == NodeKind::directory);
+  Lookup lookup;
+  lookup.volume = volume;
+  lookup.parent = directory;
+  lookup.node = child_numbered(directory, name);
+  lookup.deepest = lookup.node == kNoNode ? directory : lookup.node;
+  lookup.matched = lookup.node == kNoNode ? components - 1 : components;
+  return lookup;
+}
+
 Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
                           std::string& display) {
   PendingDisplay pending;
@@ -200,7 +212,12 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
     }
     return Win32Error::ok;
   }
-  lookup = walk(resolved.names, volume);
+  if (resolved.parent_generation == names_removed_ &&
+      nodes_[resolved.parent_node].kind == NodeKind::directory) {
+    lookup = step(resolved.parent_node, resolved.names.back(), resolved.names.size(), volume);
+  } else {
+    lookup = walk(resolved.names, volume);
+  }
   if (lookup.node == kNoNode) {
     display.kind = PendingDisplay::Kind::lookup;
     display.entry = &resolved;

@@ -78,6 +78,7 @@ void PathCache::fill(Entry& entry, std::string_view text, const NameTable& names
   entry.names.clear();
   entry.volume = kNoCachedVolume;
   entry.node_generation = 0;
+  entry.parent_generation = 0;
   if (entry.error != model::Win32Error::ok) return;
   entry.path.root.assign(scratch_.root);
   // Each component follows the root or the previous component and one separator.
@@ -131,6 +132,8 @@ bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTab
   entry.names.push_back(names.find(name));
   entry.volume = parent.volume;
   entry.node_generation = 0;
+  entry.parent_node = parent.node;
+  entry.parent_generation = parent.node_generation;
   return true;
 }
 

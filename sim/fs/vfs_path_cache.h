@@ -58,6 +58,11 @@ class PathCache {
     uint32_t node = 0;
     uint64_t node_generation = 0;
     bool displayed_as_written = false;
+    // For an entry made from its parent folder's (extend_parent): the node the folder led to and
+    // its generation, as the folder's entry had them, so that a path not yet walked (a file about
+    // to be created) is found with one step from its folder. parent_generation 0: not known.
+    uint32_t parent_node = 0;
+    uint64_t parent_generation = 0;
   };
   static constexpr uint32_t kNoCachedVolume = UINT32_MAX;
 
