@@ -8,57 +8,27 @@
 
 namespace distsim::sim::vfs_internal {
 
-namespace {
-
-// The high bit of each byte of `word` equal to the byte repeated in `pattern`, without a branch:
-// a byte of word ^ pattern is zero exactly where they are equal.
-[[nodiscard]] uint64_t equal_byte_marks(uint64_t word, uint64_t pattern) {
-  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
-  const uint64_t difference = word ^ pattern;
-  const uint64_t nonzero = ((difference & kLow7) + kLow7) | difference;
-  return ~nonzero & ~kLow7;
-}
-
-// The '\\' and '/' bytes of `word`: their marks as ones in the low bit of each byte, summed by a
-// multiply into the top byte (at most 8, so no byte overflows).
-[[nodiscard]] uint32_t count_separators(uint64_t word) {
-  constexpr uint64_t kBackslashes = 0x5C5C5C5C5C5C5C5Cull;
-  constexpr uint64_t kSlashes = 0x2F2F2F2F2F2F2F2Full;
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  const uint64_t marks = equal_byte_marks(word, kBackslashes) | equal_byte_marks(word, kSlashes);
-  return static_cast<uint32_t>(((marks >> 7U) * kOnes) >> 56U);
-}
-
-}  // namespace
-
 // Eight bytes at a time, with a multiply-xorshift step: paths share long prefixes (a DP share and
-// a package folder) and differ near the end, so every byte must reach the slot number. The same
-// words give the number of separators, which picks the group.
+// a package folder) and differ near the end, so every byte must reach the slot number.
 PathCache::Entry& PathCache::slot_of(std::string_view text) {
-  static_assert((kSlotsPerGroup & (kSlotsPerGroup - 1)) == 0);
-  static_assert((kDepthGroups & (kDepthGroups - 1)) == 0);
+  static_assert((kSlots & (kSlots - 1)) == 0);
   if (!entries_) entries_ = std::make_unique<Entry[]>(kSlots);
   uint64_t hash = text.size() * 0x9E3779B97F4A7C15ull;
-  size_t separators = 0;
   size_t index = 0;
   for (; index + sizeof(uint64_t) <= text.size(); index += sizeof(uint64_t)) {
     uint64_t word = 0;
     std::memcpy(&word, text.data() + index, sizeof(word));
-    separators += count_separators(word);
     hash = (hash ^ word) * 0xBF58476D1CE4E5B9ull;
     hash ^= hash >> 29U;
   }
   if (index < text.size()) {
-    uint64_t word = 0;  // the missing bytes are zero, never a separator
+    uint64_t word = 0;
     std::memcpy(&word, text.data() + index, text.size() - index);
-    separators += count_separators(word);
     hash = (hash ^ word) * 0xBF58476D1CE4E5B9ull;
     hash ^= hash >> 29U;
   }
   hash *= 0x94D049BB133111EBull;
-  const size_t group = separators & (kDepthGroups - 1);
-  return entries_[group * kSlotsPerGroup +
-                  (static_cast<size_t>(hash >> 32U) & (kSlotsPerGroup - 1))];
+  return entries_[static_cast<size_t>(hash >> 32U) & (kSlots - 1)];
 }
 
 std::string CachedPath::display() const {

@@ -78,13 +78,9 @@ class PathCache {
 
  private:
   // Direct-mapped: a small working set (the copies in flight and the holders' files) fits, and
-  // a miss costs one parse, as it would without the cache. The slots are split into groups by the
-  // number of separators in the path (modulo kDepthGroups), so that the strings a slot keeps fit
-  // the next path it takes: a slot that took paths of varying depth would destroy and allocate
-  // component strings as it shrank and grew.
+  // a miss costs one parse, as it would without the cache. A slot keeps the capacity of its
+  // strings and vectors, so a slot taking a path no longer than those it had allocates nothing.
   static constexpr size_t kSlots = 256;
-  static constexpr size_t kDepthGroups = 4;
-  static constexpr size_t kSlotsPerGroup = kSlots / kDepthGroups;
   [[nodiscard]] Entry& slot_of(std::string_view text);
   void fill(Entry& entry, std::string_view text, const NameTable& names);
   // Looks up again the names that were unknown when the entry was made.
