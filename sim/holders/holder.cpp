@@ -128,7 +128,7 @@ std::optional<Holder::OpenedFile> Holder::open_and_read(const std::string& path,
   if (!opened.ok()) return std::nullopt;
   const HandleId handle = opened.value();
   (void)context_.vfs.read(actor_, handle);
-  const auto content = context_.vfs.file_content(path);
+  const auto content = context_.vfs.handle_content(handle);
   DISTSIM_ASSERT(content.has_value());
   return OpenedFile{handle, content->size_bytes};
 }
