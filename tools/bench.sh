@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark command (tools/bench/README.md): installs what is missing (libbenchmark-dev and
-# python3-simpy besides the usual packages), builds the `release` preset at low priority, runs
+# python3-simpy besides the usual packages), builds the `release-pgo` preset (profile-guided, by
+# tools/pgo-build.sh) at low priority, runs
 # the peers (the hold model on a bare binary heap and on SimPy) at 16 and 1,024 pending events,
 # then distsim_bench (kernel, VFS, whole runs, small worlds, tracing; 3 repetitions each; its
 # summary gives distsim's figures as ratios of the peers') and distsim_sitescale once per size in
@@ -8,7 +9,7 @@
 # figure with its target. Not part of ctest.
 # Usage: tools/bench.sh [--quick] [--no-build]
 #   --quick: 1 repetition, shorter runs, no 10,000-package runs
-#   --no-build: run what build/release holds (built beforehand, e.g. by a serialised build)
+#   --no-build: run what build/release-pgo holds (built beforehand, e.g. by a serialised build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,15 +40,16 @@ done
 
 # Benchmarks share the machine with compilers: build at low priority, measure at normal priority.
 if [ "$build" = yes ]; then
-  nice -n 10 tools/setup.sh release libbenchmark-dev libgoogle-perftools-dev python3-simpy
+  nice -n 10 tools/pgo-build.sh python3-simpy
 fi
 
-bench_dir=build/release/tools/bench
+bench_dir=build/release-pgo/tools/bench
 echo
 echo "=== machine ==="
 date -u '+date: %Y-%m-%d %H:%M UTC'
 echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores online"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; figures are noisy when other work runs)"
+echo "build: $bench_dir (preset release-pgo: -O3, tcmalloc, GCC profile-guided by tools/pgo-build.sh)"
 echo "compiler: $(c++ --version | head -1); Google Benchmark $(dpkg-query -W -f='${Version}' libbenchmark-dev)"
 echo "SimPy: $(dpkg-query -W -f='${Version}' python3-simpy 2>/dev/null || echo missing) on $(/usr/bin/python3 --version 2>&1)"
 
@@ -134,7 +136,7 @@ awk '
 # process.
 explore_run() {
   local jobs=$1 timing
-  timing=$({ TIMEFORMAT='%R %U %S'; time build/release/tools/distsim explore \
+  timing=$({ TIMEFORMAT='%R %U %S'; time build/release-pgo/tools/distsim explore \
     --seeds "$explore_seeds" --jobs "$jobs" --out "$explore_out" >/dev/null 2>&1; } 2>&1) || true
   echo "$jobs $timing"
 }
