@@ -111,8 +111,10 @@ TEST_CASE("copying a file into an existing DP folder allocates only its director
   // Goal: the manager's copy loop allocates no path (the file's node and its entry in the
   // folder are the only new state). Method: copy 500 files into four package folders of a DP,
   // then the same names into a fifth, counting operator new.
-  // Each new file inserts one entry into its folder's ordered listing (one tree node); the node
-  // store and the name index grow by doubling or by chunks, which the 1/16 allows for.
+  // Each new file inserts one entry into its folder's ordered listing: 500 entries outgrow the
+  // sorted vector (ChildList::kFlatMax), so the listing ends as a tree of one node per entry,
+  // after a vector that grew by doubling; that, the node store and the name index growing by
+  // doubling or by chunks are what the 1/16 allows for.
   ManualClock clock;
   VirtualFileSystem vfs(clock, VfsOptions{false, false});
   PathReadingObserver observer;
