@@ -24,8 +24,10 @@ void DistributionManager::save_dirty() {
   for (const uint32_t package_index : dirty_) {
     PackageRecord& record = packages_[package_index];
     fill_stored_form(record, stored_scratch_);
-    ports_.state_store.save_package(stored_scratch_);
-    stored_scratch_.content.reset();  // the store shares it; the scratch must not keep it alive
+    ports_.state_store.save_package(std::move(stored_scratch_));
+    // The store may hand back what it replaced: the content version it held must not be kept
+    // alive by the scratch.
+    stored_scratch_.content.reset();
     record.dirty = false;
   }
   dirty_.clear();

@@ -1,17 +1,20 @@
 // In-memory persistence for the manager's state.
 #include "sim/world/memory_state_store.h"
 
+#include <utility>
+
 namespace distsim::sim {
 
-void MemoryStateStore::save_package(const model::StoredPackage& package) {
+void MemoryStateStore::save_package(model::StoredPackage&& package) {
   // Found first: a package saved again (every step of its copies) costs no key copy, and the
-  // copy-assignment reuses the strings and vectors of the stored form.
+  // package is swapped in, so the caller's next save refills the strings and vectors of the form
+  // it replaced.
   if (const auto found = index_by_id_.find(package.definition.id); found != index_by_id_.end()) {
-    packages_[found->second] = package;
+    std::swap(packages_[found->second], package);
     return;
   }
   index_by_id_.emplace(package.definition.id, packages_.size());
-  packages_.push_back(package);
+  packages_.push_back(std::move(package));
 }
 
 std::vector<model::StoredPackage> MemoryStateStore::load_packages() const { return packages_; }

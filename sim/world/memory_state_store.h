@@ -13,7 +13,7 @@ namespace distsim::sim {
 
 class MemoryStateStore final : public model::StateStorePort {
  public:
-  void save_package(const model::StoredPackage& package) override;
+  void save_package(model::StoredPackage&& package) override;
   [[nodiscard]] std::vector<model::StoredPackage> load_packages() const override;
 
  private:
