@@ -96,8 +96,9 @@ TEST_CASE("the determinism check fails on a planted source of nondeterminism",
 // the status messages, the packages and their passes, the holders' findings and the handles left
 // open.
 std::string observable(const RunResult& run) {
-  std::string out = fmt::format("outcome {} events {} component {}\n", static_cast<int>(run.outcome),
-                                run.events_executed, static_cast<int>(run.component_status));
+  std::string out =
+      fmt::format("outcome {} events {} component {}\n", static_cast<int>(run.outcome),
+                  run.events_executed, static_cast<int>(run.component_status));
   for (const LogLine& line : run.log_lines) out += formatted_log_line(run, line) + "\n";
   for (const model::StatusMessage& message : run.status_messages) {
     out += fmt::format("status {} {} {} {} {}\n", message.t_us, message.id, message.package_id,

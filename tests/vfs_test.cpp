@@ -295,6 +295,31 @@ TEST_CASE("a rename is logged with both paths and the observer sees what the log
   CHECK(world.vfs.access_log().back().to == observer.events[0].to);
 }
 
+TEST_CASE("an observer sees the operations it asked for and, if it asked, every refusal", "[vfs]") {
+  // Goal: the interest filter the world uses when nothing traces. Method: ask for writes only,
+  // then for writes and refusals; open, write, close, and open again against an exclusive handle.
+  for (const bool refusals : {false, true}) {
+    VfsWorld world;
+    RecordingObserver observer;
+    world.vfs.set_observer(&observer, {VfsInterest::bit(VfsOperation::write), refusals});
+    const HandleId handle = world.open_ok(world.copier, kSetup, kGenericWrite, kShareNone);
+    REQUIRE(world.vfs.write(world.copier, handle, {100, 7}) == Win32Error::ok);
+    CHECK(
+        world.vfs
+            .open(world.holder, {kSetup, kGenericRead, kShareAll, CreateDisposition::open_existing})
+            .error() == Win32Error::sharing_violation);
+    world.vfs.close(world.copier, handle);
+    REQUIRE(observer.events.size() == (refusals ? 2U : 1U));
+    CHECK(observer.events[0].operation == VfsOperation::write);
+    CHECK(observer.events[0].handle == handle);
+    if (refusals) {
+      CHECK(observer.events[1].operation == VfsOperation::open);
+      CHECK(observer.events[1].result == Win32Error::sharing_violation);
+      CHECK(observer.events[1].path() == kSetup);
+    }
+  }
+}
+
 TEST_CASE("handle ids are sequential from 1, never reused, and runs are reproducible", "[vfs]") {
   // Goal: determinism. Method: the same operations in two worlds give the same ids and logs.
   auto run = [](VfsWorld& world) {

@@ -108,7 +108,7 @@ void State::emit(VfsEvent& event) {
     event.t_us = clock_.now();
     // The log keeps the path as the operation found it, whatever the observer does meanwhile.
     if (options_.record_access_log) (void)event.path();
-    if (observer_ != nullptr) observer_->on_vfs_event(event);
+    if (observer_ != nullptr && observer_interest_.wants(event)) observer_->on_vfs_event(event);
     // Bounded; the observer still saw the event.
     if (options_.record_access_log && log_.size() < kAccessLogEntriesMax) log_.push_back(event);
     DISTSIM_ASSERT(log_.size() <= kAccessLogEntriesMax);
@@ -179,7 +179,10 @@ const std::string& VirtualFileSystem::actor_name(ActorId actor) const {
   return state_->actors_[actor - 1];
 }
 
-void VirtualFileSystem::set_observer(VfsObserver* observer) { state_->observer_ = observer; }
+void VirtualFileSystem::set_observer(VfsObserver* observer, VfsInterest interest) {
+  state_->observer_ = observer;
+  state_->observer_interest_ = interest;
+}
 
 // --- VirtualFileSystem: set-up
 

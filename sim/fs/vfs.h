@@ -169,6 +169,30 @@ class VfsObserver {
   virtual void on_vfs_event(const VfsEvent& event) = 0;
 };
 
+// Which events an observer is shown: those of the operations whose bit is set, and, with
+// `refusals`, every event whose result is an error. A run without a trace copies files with
+// operations no one watches (creating a DP folder that exists, opening a file to write it), and
+// each event shown costs a call through the world to every holder that watches files.
+struct VfsInterest {
+  static constexpr uint32_t kAllOperations = ~0U;
+  uint32_t operations = kAllOperations;
+  bool refusals = true;
+
+  [[nodiscard]] static constexpr uint32_t bit(VfsOperation operation) {
+    return 1U << static_cast<uint32_t>(operation);
+  }
+  [[nodiscard]] bool wants(const VfsEvent& event) const {
+    return (operations & bit(event.operation)) != 0 ||
+           (refusals && event.result != model::Win32Error::ok);
+  }
+  [[nodiscard]] bool none() const { return operations == 0 && !refusals; }
+  // What either of two observers wants.
+  [[nodiscard]] VfsInterest with(VfsInterest other) const {
+    return {operations | other.operations, refusals || other.refusals};
+  }
+};
+static_assert(static_cast<uint32_t>(VfsOperation::unmap_image) < 32);
+
 struct VolumeOptions {
   std::string root;  // "C:" or "\\DP01\SMSPKGD$"
   uint64_t capacity_bytes = 100ull * 1024 * 1024 * 1024;
@@ -196,7 +220,8 @@ class VirtualFileSystem {
   [[nodiscard]] ActorId register_actor(const std::string& name);
   [[nodiscard]] const std::string& actor_name(ActorId actor) const;
 
-  void set_observer(VfsObserver* observer);
+  // Every operation's event goes to `observer` (one at most; null: none) when `interest` wants it.
+  void set_observer(VfsObserver* observer, VfsInterest interest = {});
 
   // --- world set-up and faults (not subject to sharing; not recorded as actor operations)
   // Adds a volume; a drive volume is created on first use anyway with default capacity.

@@ -300,6 +300,7 @@ struct State final : LazyPath::Builder {
   const Clock& clock_;
   VfsOptions options_;
   VfsObserver* observer_ = nullptr;
+  VfsInterest observer_interest_;
   std::vector<std::string> actors_;  // ActorId n is actors_[n - 1]
   std::vector<Volume> volumes_;
   std::map<std::string, uint32_t, std::less<>> volume_by_key_;

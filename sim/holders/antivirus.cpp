@@ -47,6 +47,14 @@ void Antivirus::on_vfs_event(const VfsEvent& event) {
   }
 }
 
+VfsInterest Antivirus::vfs_interest() const {
+  // Closes always: a handle that wrote is forgotten when it closes, whoever closes it.
+  uint32_t operations = VfsInterest::bit(VfsOperation::close);
+  if (on_write_close_) operations |= VfsInterest::bit(VfsOperation::write);
+  if (on_open_) operations |= VfsInterest::bit(VfsOperation::open);
+  return {operations, false};  // a refused operation triggers no scan
+}
+
 bool Antivirus::triggered_by(const VfsEvent& event) {
   if (event.actor == actor_ || event.result != Win32Error::ok) return false;
   const bool watched = (event.operation == VfsOperation::write && on_write_close_) ||

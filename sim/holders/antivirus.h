@@ -43,7 +43,7 @@ class Antivirus final : public Holder {
   void start() override;
   void on_event(uint64_t payload) override;
   void on_vfs_event(const VfsEvent& event) override;
-  [[nodiscard]] bool watches_vfs() const override { return true; }
+  [[nodiscard]] VfsInterest vfs_interest() const override;
 
  private:
   enum class Wake : uint8_t { begin_scan, end_scan };  // index: the scan id

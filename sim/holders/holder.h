@@ -124,9 +124,10 @@ class Holder : public EventTarget {
   // reacts (an antivirus scanning a file just written) must not call the VFS from here: it
   // schedules an event at kernel.now() instead, so operations never nest.
   virtual void on_vfs_event(const VfsEvent& event) { static_cast<void>(event); }
-  // Whether on_vfs_event does anything: the world offers VFS events only to holders that react,
-  // which keeps the VFS hot path from growing with the number of holders.
-  [[nodiscard]] virtual bool watches_vfs() const { return false; }
+  // The events on_vfs_event reacts to (none by default): the world offers VFS events only to
+  // holders that react, and asks the VFS only for events someone wants, which keeps the VFS hot
+  // path from growing with the number of holders. A holder may be shown more than it asked for.
+  [[nodiscard]] virtual VfsInterest vfs_interest() const { return {0, false}; }
 
  protected:
   [[nodiscard]] TimeUs draw(const DurationSpec& duration);

@@ -44,7 +44,10 @@ class Indexer final : public Holder {
   void start() override;
   void on_event(uint64_t payload) override;
   void on_vfs_event(const VfsEvent& event) override;
-  [[nodiscard]] bool watches_vfs() const override { return true; }
+  [[nodiscard]] VfsInterest vfs_interest() const override {
+    // Files written (to index them), and sharing violations of any operation (to back off).
+    return {VfsInterest::bit(VfsOperation::write), true};
+  }
 
  private:
   enum class Wake : uint8_t { open, hold_end, back_off };  // index: the item id

@@ -220,9 +220,16 @@ void World::build_holders() {
     actor_kinds_.add(holders_.back()->actor(), std::string(enum_name(kHolderKindNames, spec.kind)),
                      rm_app_type_of(spec.kind));
   }
+  // The world itself sees every event when it traces them, else only refusals (a manager's
+  // refused operation is what a pass's failure names).
+  VfsInterest interest{result_.trace.enabled() ? VfsInterest::kAllOperations : 0, true};
   for (auto& holder : holders_) {
-    if (holder->watches_vfs()) vfs_watchers_.push_back(holder.get());
+    const VfsInterest wanted = holder->vfs_interest();
+    if (wanted.none()) continue;
+    vfs_watchers_.push_back(holder.get());
+    interest = interest.with(wanted);
   }
+  vfs_.set_observer(this, interest);
   for (auto& holder : holders_) holder->start();
 }
 
