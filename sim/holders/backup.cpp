@@ -39,6 +39,8 @@ void Backup::on_event(uint64_t payload) {
 }
 
 std::vector<std::string> Backup::files_in_scope() const {
+  // One directory lists each file once; several may overlap, so each file is kept once.
+  if (scope_.directories().size() == 1) return context_.vfs.files_under(scope_.directories()[0]);
   std::vector<std::string> files;
   std::set<std::string> seen;  // upper-cased
   for (const std::string& directory : scope_.directories()) {
