@@ -60,9 +60,10 @@ struct StoredPackage {
 class StateStorePort {
  public:
   virtual ~StateStorePort() = default;
-  // Replaces what is stored for definition.id with `package`, which the store takes: the caller
-  // may only assign to it afterwards (the manager refills one scratch package for every save, so
-  // a store can hand back the storage of what it replaced instead of copying each time).
+  // Replaces what is stored for definition.id with `package`, which the store takes: what
+  // `package` holds afterwards is unspecified, so the caller refills every field before reading
+  // it again (the manager refills one scratch package for every save, so a store can hand back
+  // the storage of what it replaced instead of copying each time).
   virtual void save_package(StoredPackage&& package) = 0;
   // Everything stored, in the order packages were first saved.
   [[nodiscard]] virtual std::vector<StoredPackage> load_packages() const = 0;

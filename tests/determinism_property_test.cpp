@@ -5,6 +5,7 @@
 // `installed` no later than the end of the first pass that starts at or after T. A run with its
 // trace off reports what the same run with its trace on reports.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <rapidcheck/catch.h>
 
 #include <catch2/catch.hpp>
@@ -14,6 +15,7 @@
 #include "sim/core/trace.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
+#include "sim/world/blame.h"
 #include "sim/world/world.h"
 #include "world_fixture.h"
 
@@ -93,12 +95,14 @@ TEST_CASE("the determinism check fails on a planted source of nondeterminism",
 }
 
 // Everything a run without a trace still reports, as text: the outcome, the events run, the log,
-// the status messages, the packages and their passes, the holders' findings and the handles left
-// open.
+// the status messages, the packages and their passes with the refusal behind each failure, the
+// holders' findings, the handles left open and the crashes.
 std::string observable(const RunResult& run) {
-  std::string out =
-      fmt::format("outcome {} events {} component {}\n", static_cast<int>(run.outcome),
-                  run.events_executed, static_cast<int>(run.component_status));
+  std::string out = fmt::format(
+      "outcome {} events {} component {} dropped {} {} manager handles {} crashes {}\n",
+      static_cast<int>(run.outcome), run.events_executed, static_cast<int>(run.component_status),
+      run.log_lines_dropped, run.status_messages_dropped, run.manager_open_handles_at_end,
+      fmt::join(run.crash_message_counts, ","));
   for (const LogLine& line : run.log_lines) out += formatted_log_line(run, line) + "\n";
   for (const model::StatusMessage& message : run.status_messages) {
     out += fmt::format("status {} {} {} {} {}\n", message.t_us, message.id, message.package_id,
@@ -113,9 +117,19 @@ std::string observable(const RunResult& run) {
     }
   }
   for (const PassRecord& pass : run.passes) {
-    out += fmt::format("pass {} {} {} {} {} {}\n", pass.package_id, pass.attempt, pass.start_us,
-                       pass.end_us.value_or(-1), static_cast<int>(pass.result),
-                       static_cast<int>(pass.error));
+    out += fmt::format("pass {} {} {} {} {} {} {} {}\n", pass.package_id, pass.attempt,
+                       pass.dp_retries, pass.start_us, pass.end_us.value_or(-1),
+                       static_cast<int>(pass.result), static_cast<int>(pass.error),
+                       pass.next_retry_us.value_or(-1));
+    // The refused operation behind a failed pass comes from the events a run without a trace
+    // still asks for: every refusal.
+    if (pass.refusal) {
+      out += fmt::format("  refused {} {} {} {}\n", pass.refusal->t_us, pass.refusal->operation,
+                         pass.refusal->path, static_cast<int>(pass.refusal->error));
+      for (const Culprit& culprit : pass.refusal->culprits) {
+        out += "    " + culprit_trace_text(culprit) + "\n";
+      }
+    }
   }
   for (const HolderFinding& finding : run.holder_findings) {
     out += fmt::format("finding {} {} {} {}\n", finding.holder, finding.what, finding.detail,

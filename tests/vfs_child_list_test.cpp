@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,8 @@ std::string spelled(uint32_t number, uint32_t spelling) {
 }
 
 TEST_CASE("a directory lists its entries as a map of folded names would", "[vfs][names]") {
+  // Goal: the listing order, duplicate refusals and erases of the std::map the list replaced.
+  // Method: random inserts and erases of up to 400 names in random case, checked after each.
   rc::prop("ChildList behaves as std::map<folded name, child>", [] {
     // More names than ChildList::kFlatMax, so that the list turns into a tree, then mostly
     // erases, so that it may empty and go back to the vector.
@@ -90,6 +93,8 @@ TEST_CASE("a directory lists its entries as a map of folded names would", "[vfs]
 }
 
 TEST_CASE("a directory visit stops where the visitor says so", "[vfs][names]") {
+  // Goal: an early stop ends the walk, in the vector and in the tree. Method: a tree-sized list,
+  // a visitor that stops at the third entry, and one that never stops.
   NameTable names;
   ChildList list;
   for (uint32_t number = 0; number < ChildList::kFlatMax + 10; ++number) {

@@ -24,6 +24,27 @@ constexpr AccessMask kWatcherAccess{bits::kFileReadData | bits::kSynchronize};  
 
 // --- delete
 
+TEST_CASE("a folder renamed away and replaced by a file no longer leads to the old folder",
+          "[vfs]") {
+  // Goal: a path found from its cached folder's node is looked for again once a name has gone.
+  // Method: make C:\Dp\Pkg, miss C:\Dp\Pkg\a.txt (cached from the folder's entry), rename the
+  // folder away, put a file where it was, then open and create the same path.
+  VfsWorld world;
+  // Twice, as a copy does for each file: the second finds the folder and keeps its node.
+  REQUIRE(world.vfs.create_directories(world.copier, "C:\\Dp\\Pkg") == Win32Error::ok);
+  REQUIRE(world.vfs.create_directories(world.copier, "C:\\Dp\\Pkg") == Win32Error::ok);
+  const std::string path = "C:\\Dp\\Pkg\\a.txt";
+  CHECK(world.vfs
+            .open(world.copier, {path, kGenericRead, kShareAll, CreateDisposition::open_existing})
+            .error() == Win32Error::file_not_found);
+  REQUIRE(world.vfs.rename(world.copier, "C:\\Dp\\Pkg", "C:\\Dp\\Old") == Win32Error::ok);
+  REQUIRE(world.vfs.make_file("C:\\Dp\\Pkg", {10, 1}) == Win32Error::ok);
+  CHECK(world.vfs
+            .open(world.copier, {path, kGenericWrite, kShareNone, CreateDisposition::create_always})
+            .error() == Win32Error::path_not_found);
+  CHECK(world.vfs.file_content("C:\\Dp\\Old\\a.txt") == std::nullopt);
+}
+
 TEST_CASE("a handle without FILE_SHARE_DELETE makes DeleteFile fail with error 32", "[vfs]") {
   // Goal: DeleteFile is an open with DELETE (sim/fs/README.md). Method: a plain reader, then
   // delete.

@@ -44,6 +44,12 @@ if [ "$build" = yes ]; then
 fi
 
 bench_dir=build/release-pgo/tools/bench
+# Only a tree rebuilt from its profile is what the figures claim (an instrumented one, left by a
+# failed training, runs several times slower).
+if ! grep -q '^DISTSIM_PGO:STRING=use$' build/release-pgo/CMakeCache.txt 2>/dev/null; then
+  echo "tools/bench.sh: build/release-pgo is not a profile-guided build; run tools/pgo-build.sh" >&2
+  exit 2
+fi
 echo
 echo "=== machine ==="
 date -u '+date: %Y-%m-%d %H:%M UTC'

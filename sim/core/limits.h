@@ -17,8 +17,8 @@ inline constexpr uint32_t kPathLengthMax = 32'767;        // Win32 extended-leng
 inline constexpr uint32_t kPathComponentLengthMax = 255;  // NTFS file name limit
 // Files and directories one world's file system holds at once, on every volume, the copies the
 // manager makes on distribution points included: a site of 10,000 packages of 20 files on 50 DPs
-// needs 10.7 M. At about 270 bytes a node (its directory entry and lookup slot, and the rest of
-// the world, included), the limit is about 3.3 GB.
+// needs 10.7 M. At about 220 bytes a node (its directory entry and lookup slot, and the rest of
+// the world, included), the limit is about 2.6 GB.
 inline constexpr uint32_t kFilesystemNodesMax = 12'000'000;
 // Files and directories a scenario's `filesystem` section may describe (generated files and each
 // entry's parents counted): what the world starts with, before any copy.

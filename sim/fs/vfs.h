@@ -48,7 +48,8 @@ enum class VfsOperation {
   get_attributes,  // GetFileAttributes
   set_attributes,  // SetFileAttributes (the read-only attribute)
   map_image,       // NtCreateSection(SEC_IMAGE) from an open handle: a program starts running
-  unmap_image      // the image section's handle closes: the program has exited
+  unmap_image      // the image section's handle closes: the program has exited (stays last:
+                   // VfsInterest keeps one bit per operation, checked below it)
 };
 
 [[nodiscard]] std::string_view vfs_operation_name(VfsOperation operation);
@@ -187,7 +188,7 @@ struct VfsInterest {
   }
   [[nodiscard]] bool none() const { return operations == 0 && !refusals; }
   // What either of two observers wants.
-  [[nodiscard]] VfsInterest with(VfsInterest other) const {
+  [[nodiscard]] VfsInterest union_with(VfsInterest other) const {
     return {operations | other.operations, refusals || other.refusals};
   }
 };

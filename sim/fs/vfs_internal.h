@@ -1,8 +1,8 @@
 // The records behind VirtualFileSystem and the State its vfs_*.cpp files share: nodes live in
 // chunked slots (slots are reused, ids never reach output), children in sorted lists keyed by
 // folded name, open handles in a vector sorted by id, and each node keeps a small vector of
-// (handle, class, share) so an open's sharing check reads one node. Only sim/fs/vfs*.cpp include
-// it.
+// (handle, class, share) so an open's sharing check reads one node. Only sim/fs/vfs*.cpp and
+// their tests include it.
 #pragma once
 
 #include <algorithm>
@@ -127,9 +127,9 @@ class LockList {
 // A directory's entries by name number, in listing order: folded names compared as unsigned
 // bytes, the order of less_case_insensitive. Files, most nodes, keep one null pointer. A directory
 // keeps its entries in a sorted vector while they are few (a copy creates its files in listing
-// order, so most inserts append) and in a tree once they are many, so that inserting in any order
-// into a huge directory stays logarithmic. The keys are name numbers: an entry costs no copy of
-// its name.
+// order, so most inserts append) and in a tree once they outgrow kFlatMax, until it empties, so
+// that inserting in any order into a huge directory stays logarithmic. The keys are name
+// numbers: an entry costs no copy of its name.
 class ChildList {
  public:
   // Sorted vectors up to this size; a tree beyond it.
@@ -371,10 +371,10 @@ struct State final : LazyPath::Builder {
   // Follows the name numbers of a path's components (`names`, kNoName for a name no node has)
   // from the volume's root.
   [[nodiscard]] Lookup walk(const std::vector<NameId>& names, uint32_t volume) const;
-  // What walk gives for a path of `components` names whose folder, `directory`, is known: one
-  // step, to the child called `name`.
-  [[nodiscard]] Lookup step(NodeId directory, NameId name, size_t components,
-                            uint32_t volume) const;
+  // What walk gives for a path of `component_count` names whose folder, `directory`, is known:
+  // one step, to the child called `name`.
+  [[nodiscard]] Lookup step_from_folder(NodeId directory, NameId name, size_t component_count,
+                                        uint32_t volume) const;
   // Parses `text` (through the path cache) into resolved_[slot], finds its volume and walks it;
   // `display` (when recording) gets the best display form known where it stopped.
   [[nodiscard]] Win32Error resolve(std::string_view text, size_t slot, Lookup& lookup,

@@ -158,7 +158,9 @@ Lookup State::walk(const std::vector<NameId>& names, uint32_t volume) const {
   return lookup;
 }
 
-Lookup State::step(NodeId directory, NameId name, size_t components, uint32_t volume) const {
+Lookup State::step_from_folder(NodeId directory, NameId name, size_t component_count,
+                               uint32_t volume) const {
+  DISTSIM_ASSERT(component_count >= 1);
   DISTSIM_ASSERT(nodes_[directory].in_use);
   DISTSIM_ASSERT(nodes_[directory].kind == NodeKind::directory);
   Lookup lookup;
@@ -166,7 +168,7 @@ Lookup State::step(NodeId directory, NameId name, size_t components, uint32_t vo
   lookup.parent = directory;
   lookup.node = child_numbered(directory, name);
   lookup.deepest = lookup.node == kNoNode ? directory : lookup.node;
-  lookup.matched = lookup.node == kNoNode ? components - 1 : components;
+  lookup.matched = lookup.node == kNoNode ? component_count - 1 : component_count;
   return lookup;
 }
 
@@ -214,7 +216,8 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
   }
   if (resolved.parent_generation == names_removed_ &&
       nodes_[resolved.parent_node].kind == NodeKind::directory) {
-    lookup = step(resolved.parent_node, resolved.names.back(), resolved.names.size(), volume);
+    lookup = step_from_folder(resolved.parent_node, resolved.names.back(), resolved.names.size(),
+                              volume);
   } else {
     lookup = walk(resolved.names, volume);
   }
@@ -374,6 +377,7 @@ void State::destroy_node(NodeId id) {
   node.spelling = kNoSpelling;
   node.name_id = kNoName;
   node.locks.clear();
+  node.children = ChildList{};  // the slot may become a file: files keep no entry list
   if (node.orphaned) orphan_paths_.erase(id);
   node.content = FileContent{};
   node.in_use = node.delete_pending = node.orphaned = node.read_only = false;

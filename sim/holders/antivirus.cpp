@@ -48,9 +48,11 @@ void Antivirus::on_vfs_event(const VfsEvent& event) {
 }
 
 VfsInterest Antivirus::vfs_interest() const {
-  // Closes always: a handle that wrote is forgotten when it closes, whoever closes it.
-  uint32_t operations = VfsInterest::bit(VfsOperation::close);
-  if (on_write_close_) operations |= VfsInterest::bit(VfsOperation::write);
+  // A handle that wrote is remembered until it closes, whoever closes it.
+  uint32_t operations = 0;
+  if (on_write_close_) {
+    operations |= VfsInterest::bit(VfsOperation::write) | VfsInterest::bit(VfsOperation::close);
+  }
   if (on_open_) operations |= VfsInterest::bit(VfsOperation::open);
   return {operations, false};  // a refused operation triggers no scan
 }

@@ -227,7 +227,7 @@ void World::build_holders() {
     const VfsInterest wanted = holder->vfs_interest();
     if (wanted.none()) continue;
     vfs_watchers_.push_back(holder.get());
-    interest = interest.with(wanted);
+    interest = interest.union_with(wanted);
   }
   vfs_.set_observer(this, interest);
   for (auto& holder : holders_) holder->start();
