@@ -34,7 +34,7 @@ constexpr ShareMode kShareReadWrite{share::kRead | share::kWrite};
 
 DurationSpec constant(TimeUs value_us) { return {DurationSpec::Kind::constant, value_us, 0}; }
 
-// A kernel, a VFS, holders made by the factory and fed every VFS event (as World does), and a
+// A kernel, a VFS, holders made by the factory and fed the VFS events they ask for, and a
 // second actor, "probe", that does what the manager or an administrator would.
 class HolderBench final : public VfsObserver {
  public:
@@ -44,8 +44,12 @@ class HolderBench final : public VfsObserver {
   HolderBench(const HolderBench&) = delete;
   HolderBench& operator=(const HolderBench&) = delete;
 
+  // Each holder is shown only the events it asks for (Holder::vfs_interest), as World does, so
+  // a holder that reacts to an event it did not ask for fails here.
   void on_vfs_event(const VfsEvent& event) override {
-    for (auto& holder : holders_) holder->on_vfs_event(event);
+    for (auto& holder : holders_) {
+      if (holder->vfs_interest().wants(event)) holder->on_vfs_event(event);
+    }
   }
 
   void file(const std::string& path, uint64_t size_bytes) {

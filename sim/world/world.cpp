@@ -136,9 +136,15 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
   std::map<std::pair<std::string, bool>, int> active_faults_;  // (DP, unreachable?) -> count
   std::vector<std::unique_ptr<Holder>> holders_;
-  std::vector<Holder*> vfs_watchers_;  // the holders that react to file operations
-  ActorKinds actor_kinds_;             // who each VFS actor is, for blame
-  RefusalLog manager_refusals_;        // the manager's recent refused file operations
+  // The holders that react to file operations, each with the events it asked for: a holder is
+  // shown only those, whatever the others asked for, as in its own tests.
+  struct VfsWatcher {
+    Holder* holder = nullptr;
+    VfsInterest interest;
+  };
+  std::vector<VfsWatcher> vfs_watchers_;
+  ActorKinds actor_kinds_;       // who each VFS actor is, for blame
+  RefusalLog manager_refusals_;  // the manager's recent refused file operations
   // One wake-up target per manager process; the kernel may still hold events for dead ones.
   std::vector<std::unique_ptr<ManagerWakes>> manager_wakes_;
   PackageArrivals package_arrivals_{*this};
@@ -226,7 +232,7 @@ void World::build_holders() {
   for (auto& holder : holders_) {
     const VfsInterest wanted = holder->vfs_interest();
     if (wanted.none()) continue;
-    vfs_watchers_.push_back(holder.get());
+    vfs_watchers_.push_back({holder.get(), wanted});
     interest = interest.union_with(wanted);
   }
   vfs_.set_observer(this, interest);
@@ -483,7 +489,9 @@ void World::on_vfs_event(const VfsEvent& event) {
                                      actor_kinds_.culprits(vfs_, vfs_.last_blame())});
   }
   trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect
-  for (Holder* holder : vfs_watchers_) holder->on_vfs_event(event);
+  for (const VfsWatcher& watcher : vfs_watchers_) {
+    if (watcher.interest.wants(event)) watcher.holder->on_vfs_event(event);
+  }
 }
 
 void World::trace_vfs_event(const VfsEvent& event) {
