@@ -241,13 +241,13 @@ std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
   append_decimal(text, context.thread_id);
   text.append(" GMTDATE=");
   append_civil_time(text, gmt);
-  for (size_t index = 0; index < 10; ++index) {
-    std::string_view value;  // empty beyond the strings given
-    if (index < message.insertion_strings.size()) value = message.insertion_strings[index];
-    text.append(" ISTR");
-    append_decimal(text, index);
-    text.append("=\"");
-    text.append(value);
+  // Every message has all ten insertion strings, empty beyond those given.
+  static constexpr std::array<std::string_view, 10> kInsertionKeys = {
+      " ISTR0=\"", " ISTR1=\"", " ISTR2=\"", " ISTR3=\"", " ISTR4=\"",
+      " ISTR5=\"", " ISTR6=\"", " ISTR7=\"", " ISTR8=\"", " ISTR9=\""};
+  for (size_t index = 0; index < kInsertionKeys.size(); ++index) {
+    text.append(kInsertionKeys[index]);
+    if (index < message.insertion_strings.size()) text.append(message.insertion_strings[index]);
     text.push_back('"');
   }
   const int attribute_count =
