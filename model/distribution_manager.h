@@ -110,6 +110,10 @@ class DistributionManager {
     // or ends, and each change issues a new wake-up for the new completion time.
     uint32_t copy_wake = 0;
     TimeUs copy_done_us = 0;
+    // The folder the last file was copied into and the file system's hint for it: the next file
+    // in the same folder is opened through the hint (FileSystemPort::open_in).
+    std::string hinted_folder;
+    FolderHint folder_hint;
   };
   enum class Phase {
     idle,

@@ -196,12 +196,16 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   request.disposition = CreateDisposition::create_always;
   request.delete_on_close = false;
   copy_parent_.assign(parent_of_view(request.path));
-  const Win32Error parent = ports_.file_system.create_directories(copy_parent_);
+  if (job.hinted_folder != copy_parent_) {
+    job.hinted_folder.assign(copy_parent_);
+    job.folder_hint = {};
+  }
+  const Win32Error parent = ports_.file_system.create_directories(copy_parent_, job.folder_hint);
   if (parent != Win32Error::ok) {
     end_dp_job(package_index, job_index, parent, copy_parent_);
     return;
   }
-  auto opened = ports_.file_system.open(request);
+  auto opened = ports_.file_system.open_in(request, job.folder_hint);
   if (!opened.ok()) {
     end_dp_job(package_index, job_index, opened.error(), request.path);
     return;

@@ -4,6 +4,7 @@
 // and work that takes time is finished when the scheduler wakes the caller.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -52,6 +53,15 @@ struct DirectoryEntry {
   uint64_t size_bytes = 0;
 };
 
+// What a file system remembers about where a folder's path led, for a caller that names files in
+// that folder again and again (a copy's destination), so that they are found without reading the
+// whole path each time. Opaque to the caller, who keeps it with the path it was filled for and
+// hands it back only with that path. Only ever a speed-up: a call with a hint does exactly what
+// the same call without one does, whatever happened to the folder meanwhile.
+struct FolderHint {
+  std::array<uint64_t, 3> port_data{};  // all zero: nothing known
+};
+
 // The file system as a Win32 program sees it. Paths are case-insensitive Windows paths.
 class FileSystemPort {
  public:
@@ -82,6 +92,20 @@ class FileSystemPort {
 
   // CreateDirectory, creating missing parents; ok if it already exists as a directory.
   [[nodiscard]] virtual Win32Error create_directories(const std::string& path) = 0;
+
+  // create_directories(path), with `hint` as an earlier call with the same path left it (or
+  // empty); the port may update it for the next call. A port without hints ignores them.
+  [[nodiscard]] virtual Win32Error create_directories(const std::string& path, FolderHint& hint) {
+    (void)hint;
+    return create_directories(path);
+  }
+  // open(request) where request.path is the path `folder` was filled for, a backslash and one
+  // name.
+  [[nodiscard]] virtual Result<HandleId> open_in(const OpenRequest& request,
+                                                 const FolderHint& folder) {
+    (void)folder;
+    return open(request);
+  }
 
   // DeleteFile / RemoveDirectory / MoveFile with their Windows sharing rules.
   [[nodiscard]] virtual Win32Error delete_file(const std::string& path) = 0;

@@ -423,6 +423,8 @@ const std::vector<VfsEvent>& VirtualFileSystem::access_log() const { return stat
 
 const std::vector<BlameEntry>& VirtualFileSystem::last_blame() const { return state_->blame_; }
 
+uint64_t VirtualFileSystem::path_lookups() const { return state_->path_cache_.lookups(); }
+
 // --- ActorFileSystem
 
 model::Result<HandleId> ActorFileSystem::open(const model::OpenRequest& request) {
@@ -446,6 +448,15 @@ model::Result<std::vector<model::DirectoryEntry>> ActorFileSystem::list_director
 
 Win32Error ActorFileSystem::create_directories(const std::string& path) {
   return vfs_.create_directories(actor_, path);
+}
+
+Win32Error ActorFileSystem::create_directories(const std::string& path, model::FolderHint& hint) {
+  return vfs_.create_directories(actor_, path, hint);
+}
+
+model::Result<HandleId> ActorFileSystem::open_in(const model::OpenRequest& request,
+                                                 const model::FolderHint& folder) {
+  return vfs_.open_in(actor_, request, folder);
 }
 
 Win32Error ActorFileSystem::delete_file(const std::string& path) {

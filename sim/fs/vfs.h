@@ -241,6 +241,11 @@ class VirtualFileSystem {
 
   // --- operations of an actor (sharing rule applies; recorded)
   [[nodiscard]] model::Result<HandleId> open(ActorId actor, const model::OpenRequest& request);
+  // open(actor, request) with the hint of the request's folder (model::FolderHint): while no name
+  // has left the namespace since the hint was filled, the file is found with one step from the
+  // folder's node instead of parsing and walking the whole path.
+  [[nodiscard]] model::Result<HandleId> open_in(ActorId actor, const model::OpenRequest& request,
+                                                const model::FolderHint& folder);
   // CloseHandle: of a file handle (a delete-on-close handle then deletes its file, recorded as a
   // `delete` with the handle), or of an image section from map_image (the program exits).
   void close(ActorId actor, HandleId handle);
@@ -255,6 +260,10 @@ class VirtualFileSystem {
   [[nodiscard]] Win32Error remove_directory(ActorId actor, const std::string& path);
   [[nodiscard]] Win32Error rename(ActorId actor, const std::string& from, const std::string& to);
   [[nodiscard]] Win32Error create_directories(ActorId actor, const std::string& path);
+  // The same, filling `hint` for the next call with this path (and using it, when it still
+  // describes where the path leads).
+  [[nodiscard]] Win32Error create_directories(ActorId actor, const std::string& path,
+                                              model::FolderHint& hint);
   [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(
       ActorId actor, const std::string& path);
   // GetFileAttributes: file_attribute_bits; ERROR_ACCESS_DENIED on a delete-pending file.
@@ -297,6 +306,9 @@ class VirtualFileSystem {
   // file, an unreachable share). Valid until the next actor operation; a success never
   // allocates for it.
   [[nodiscard]] const std::vector<BlameEntry>& last_blame() const;
+  // How many times a path's text has been looked up (parsed or found in the path cache): what a
+  // folder hint saves, for tests and benchmarks.
+  [[nodiscard]] uint64_t path_lookups() const;
 
  private:
   std::unique_ptr<vfs_internal::State> state_;
@@ -313,6 +325,10 @@ class ActorFileSystem final : public model::FileSystemPort {
   [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(
       const std::string& path) override;
   [[nodiscard]] Win32Error create_directories(const std::string& path) override;
+  [[nodiscard]] Win32Error create_directories(const std::string& path,
+                                              model::FolderHint& hint) override;
+  [[nodiscard]] model::Result<HandleId> open_in(const model::OpenRequest& request,
+                                                const model::FolderHint& folder) override;
   [[nodiscard]] Win32Error delete_file(const std::string& path) override;
   [[nodiscard]] Win32Error remove_directory(const std::string& path) override;
   [[nodiscard]] Win32Error rename(const std::string& from, const std::string& to) override;

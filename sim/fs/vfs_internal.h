@@ -382,6 +382,24 @@ struct State final : LazyPath::Builder {
   // The same with the display built at once.
   [[nodiscard]] Win32Error resolve(std::string_view text, size_t slot, Lookup& lookup,
                                    std::string& display);
+  // A model::FolderHint as the VFS fills it: the directory a folder's path led to while
+  // names_removed_ was `generation` (then, until a name leaves, the path leads there still).
+  struct HintedFolder {
+    NodeId node = kNoNode;
+    uint32_t volume = 0;
+    uint32_t depth = 0;      // the components of the folder's path
+    uint32_t path_size = 0;  // the length of the folder's path as written
+    uint64_t generation = 0;
+    bool as_written = false;  // the path as written is the folder's display
+  };
+  [[nodiscard]] model::FolderHint hint_for(const HintedFolder& folder) const;
+  // The hint's folder when it still holds for a path of `path_size` characters: the same names
+  // are in the namespace and the volume is reachable. Otherwise the caller resolves the path.
+  [[nodiscard]] bool usable_hint(const model::FolderHint& hint, size_t path_size,
+                                 HintedFolder& out) const;
+  // What ensure_directories gives for an existing directory (every component exists): refused
+  // when one of them is delete-pending.
+  [[nodiscard]] Win32Error existing_directories_refusal(NodeId directory) const;
   // The node a query names, or kNoNode (queries never create volumes).
   [[nodiscard]] NodeId find_node(const std::string& text) const;
 
@@ -423,8 +441,19 @@ struct State final : LazyPath::Builder {
                                     ShareMode share, bool delete_on_close);
   [[nodiscard]] Win32Error open(ActorId actor, const model::OpenRequest& request,
                                 PendingDisplay& display, HandleId& out);
+  // open() for a request whose path is `folder`'s, a backslash and the plain `name`, with
+  // `display` already set to the path as written (the folder's path is its display).
+  [[nodiscard]] Win32Error open_in(ActorId actor, const model::OpenRequest& request,
+                                   const HintedFolder& folder, std::string_view name,
+                                   PendingDisplay& display, HandleId& out);
+  // The open once the path is looked up: the file found, or created as `name` (numbered
+  // `name_id`, or kNoName) in the lookup's parent.
+  [[nodiscard]] Win32Error open_looked_up(ActorId actor, const model::OpenRequest& request,
+                                          const Lookup& lookup, std::string_view name,
+                                          NameId name_id, HandleId& out);
   [[nodiscard]] Win32Error open_missing(ActorId actor, const model::OpenRequest& request,
-                                        const Lookup& lookup, HandleId& out);
+                                        const Lookup& lookup, std::string_view name, NameId name_id,
+                                        HandleId& out);
   [[nodiscard]] Win32Error open_existing(ActorId actor, const model::OpenRequest& request,
                                          NodeId id, HandleId& out);
   // Closes a file handle; returns true when it was a delete-on-close handle whose file was still

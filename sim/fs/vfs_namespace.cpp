@@ -272,6 +272,49 @@ Win32Error VirtualFileSystem::create_directories(ActorId actor, const std::strin
   return error;
 }
 
+Win32Error VirtualFileSystem::create_directories(ActorId actor, const std::string& path,
+                                                 model::FolderHint& hint) {
+  vfs_internal::State& state = *state_;
+  using HintedFolder = vfs_internal::State::HintedFolder;
+  HintedFolder hinted;
+  if (state.usable_hint(hint, path.size(), hinted) && hinted.as_written &&
+      hinted.path_size == path.size()) {
+    // The folder exists as it did: what ensure_directories would find, without the walk.
+    VfsEvent& event = state.begin_event(actor, VfsOperation::create_directory);
+    vfs_internal::PendingDisplay& display = state.defer_display(event);
+    display.kind = vfs_internal::PendingDisplay::Kind::text;
+    display.text = path;
+    event.result = state.existing_directories_refusal(hinted.node);
+    const Win32Error error = event.result;
+    state.emit(event);
+    return error;
+  }
+  hint = {};
+  VfsEvent& event = state.begin_event(actor, VfsOperation::create_directory);
+  vfs_internal::Lookup lookup;
+  event.result = state.resolve(path, 0, lookup, state.defer_display(event));
+  vfs_internal::NodeId directory = vfs_internal::kNoNode;
+  size_t depth = 0;
+  bool as_written = false;
+  if (event.result == Win32Error::ok) {
+    const vfs_internal::PathCache::Entry& resolved = *state.resolved_[0];
+    depth = resolved.path.components.size();
+    // Known only when the folder was there already; a hint without it is refreshed next time.
+    as_written = resolved.node_generation == state.names_removed_ && resolved.node == lookup.node &&
+                 resolved.displayed_as_written;
+    event.result = state.ensure_directories(resolved, depth, lookup.volume, directory);
+  }
+  const Win32Error error = event.result;
+  // Before emit: an observer may act in turn and remove names.
+  if (error == Win32Error::ok && depth > 0 && path.size() <= UINT32_MAX) {
+    hint = state.hint_for(HintedFolder{directory, lookup.volume, static_cast<uint32_t>(depth),
+                                       static_cast<uint32_t>(path.size()), state.names_removed_,
+                                       as_written});
+  }
+  state.emit(event);
+  return error;
+}
+
 model::Result<std::vector<model::DirectoryEntry>> VirtualFileSystem::list_directory(
     ActorId actor, const std::string& path) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::list_directory);

@@ -238,6 +238,43 @@ Win32Error State::resolve(std::string_view text, size_t slot, Lookup& lookup,
   return Win32Error::ok;
 }
 
+// Packed into the hint's three words: the node and volume; the generation (never 0, as
+// names_removed_ starts at 1, so an all-zero hint is empty); the path's length, its depth and
+// whether it is displayed as written.
+model::FolderHint State::hint_for(const HintedFolder& folder) const {
+  DISTSIM_ASSERT(folder.generation != 0);
+  DISTSIM_ASSERT(folder.depth < (1U << 16U));
+  model::FolderHint hint;
+  hint.port_data[0] = uint64_t{folder.node} | (uint64_t{folder.volume} << 32U);
+  hint.port_data[1] = folder.generation;
+  hint.port_data[2] = uint64_t{folder.path_size} | (uint64_t{folder.depth} << 32U) |
+                      (uint64_t{folder.as_written} << 48U);
+  return hint;
+}
+
+bool State::usable_hint(const model::FolderHint& hint, size_t path_size, HintedFolder& out) const {
+  if (hint.port_data[1] != names_removed_) return false;  // empty, or a name has left since
+  out.node = static_cast<NodeId>(hint.port_data[0] & 0xFFFF'FFFFU);
+  out.volume = static_cast<uint32_t>(hint.port_data[0] >> 32U);
+  out.generation = hint.port_data[1];
+  out.path_size = static_cast<uint32_t>(hint.port_data[2] & 0xFFFF'FFFFU);
+  out.depth = static_cast<uint32_t>((hint.port_data[2] >> 32U) & 0xFFFFU);
+  out.as_written = ((hint.port_data[2] >> 48U) & 1U) != 0;
+  if (out.path_size > path_size || out.depth == 0) return false;
+  DISTSIM_ASSERT(out.volume < volumes_.size());
+  DISTSIM_ASSERT(nodes_[out.node].in_use && !nodes_[out.node].orphaned);
+  DISTSIM_ASSERT(nodes_[out.node].kind == NodeKind::directory);
+  return volumes_[out.volume].reachable;  // else resolving says ERROR_BAD_NETPATH
+}
+
+Win32Error State::existing_directories_refusal(NodeId directory) const {
+  // ensure_directories looks at every component below the volume's root on its way down.
+  for (NodeId at = directory; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
+    if (nodes_[at].delete_pending) return Win32Error::access_denied;
+  }
+  return Win32Error::ok;
+}
+
 NodeId State::find_node(const std::string& text) const {
   // Queries are const (and may run on any thread): they parse into a per-thread scratch path, so
   // that reading a file's content by path (each traced read and write does) allocates nothing.

@@ -73,16 +73,39 @@ Win32Error State::open(ActorId actor, const OpenRequest& request, PendingDisplay
   if (const Win32Error error = resolve(request.path, 0, lookup, display); error != Win32Error::ok) {
     return error;
   }
+  const PathCache::Entry& resolved = *resolved_[0];
+  if (lookup.node != kNoNode) return open_looked_up(actor, request, lookup, {}, kNoName, out);
+  DISTSIM_ASSERT(!resolved.path.components.empty());
+  return open_looked_up(actor, request, lookup, resolved.path.components.back(),
+                        resolved.names.back(), out);
+}
+
+Win32Error State::open_in(ActorId actor, const OpenRequest& request, const HintedFolder& folder,
+                          std::string_view name, PendingDisplay& display, HandleId& out) {
+  DISTSIM_ASSERT((request.share.bits & ~model::share_bits::kAll) == 0);
+  const NameId name_id = names_.find(name);
+  const Lookup lookup = step_from_folder(folder.node, name_id, folder.depth + 1, folder.volume);
+  // The path as written is the display unless the file exists under a name spelt otherwise.
+  if (lookup.node != kNoNode && node_name(lookup.node) != name) {
+    display.kind = PendingDisplay::Kind::node;
+    display.node = lookup.node;
+  }
+  return open_looked_up(actor, request, lookup, name, name_id, out);
+}
+
+Win32Error State::open_looked_up(ActorId actor, const OpenRequest& request, const Lookup& lookup,
+                                 std::string_view name, NameId name_id, HandleId& out) {
   // ERROR_TOO_MANY_OPEN_FILES (4) is not in Win32Error; the limit is reported as out of memory.
   if (handles_.size() >= kHandlesOpenMax) return Win32Error::not_enough_memory;
-  const Win32Error error = lookup.node == kNoNode ? open_missing(actor, request, lookup, out)
-                                                  : open_existing(actor, request, lookup.node, out);
+  const Win32Error error = lookup.node == kNoNode
+                               ? open_missing(actor, request, lookup, name, name_id, out)
+                               : open_existing(actor, request, lookup.node, out);
   DISTSIM_ASSERT((error == Win32Error::ok) == (out != 0));
   return error;
 }
 
 Win32Error State::open_missing(ActorId actor, const OpenRequest& request, const Lookup& lookup,
-                               HandleId& out) {
+                               std::string_view name, NameId name_id, HandleId& out) {
   if (lookup.parent == kNoNode) return Win32Error::path_not_found;
   if (request.disposition == CreateDisposition::open_existing) return Win32Error::file_not_found;
   // A delete-pending directory accepts no new entries (STATUS_DELETE_PENDING -> 5).
@@ -91,11 +114,9 @@ Win32Error State::open_missing(ActorId actor, const OpenRequest& request, const 
     return Win32Error::access_denied;
   }
   NodeId created = kNoNode;
-  const PathCache::Entry& resolved = *resolved_[0];
-  DISTSIM_ASSERT(!resolved.path.components.empty());
+  DISTSIM_ASSERT(!name.empty());
   DISTSIM_ASSERT(nodes_[lookup.parent].kind == NodeKind::directory);
-  const Win32Error error = create_child(lookup.parent, resolved.path.components.back(),
-                                        resolved.names.back(), NodeKind::file, created);
+  const Win32Error error = create_child(lookup.parent, name, name_id, NodeKind::file, created);
   if (error != Win32Error::ok) return error;
   out =
       add_handle(actor, created, requested_access(request), request.share, request.delete_on_close);
@@ -239,6 +260,37 @@ model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::Open
   event.handle = handle;
   const Win32Error error = event.result;
   state_->emit(event);
+  if (error != Win32Error::ok) return error;
+  return handle;
+}
+
+model::Result<HandleId> VirtualFileSystem::open_in(ActorId actor, const model::OpenRequest& request,
+                                                   const model::FolderHint& folder) {
+  vfs_internal::State& state = *state_;
+  const std::string& path = request.path;
+  vfs_internal::State::HintedFolder hinted;
+  // Anything the hint does not settle (a folder displayed otherwise than written, a name the
+  // parser would look at twice, a bad sharing mode) goes the way of a path never seen.
+  if ((request.share.bits & ~model::share_bits::kAll) != 0 || path.size() > kPathLengthMax ||
+      !state.usable_hint(folder, path.size(), hinted) || !hinted.as_written) {
+    return open(actor, request);
+  }
+  const size_t folder_size = hinted.path_size;
+  if (path.size() <= folder_size + 1 || path[folder_size] != '\\') return open(actor, request);
+  const std::string_view name = std::string_view(path).substr(folder_size + 1);
+  if (!is_plain_name(name)) return open(actor, request);
+  VfsEvent& event = state.begin_event(actor, VfsOperation::open);
+  event.access = request.access;
+  event.share = request.share;
+  event.delete_on_close = request.delete_on_close;
+  vfs_internal::PendingDisplay& display = state.defer_display(event);
+  display.kind = vfs_internal::PendingDisplay::Kind::text;
+  display.text = path;
+  HandleId handle = 0;
+  event.result = state.open_in(actor, request, hinted, name, display, handle);
+  event.handle = handle;
+  const Win32Error error = event.result;
+  state.emit(event);
   if (error != Win32Error::ok) return error;
   return handle;
 }
