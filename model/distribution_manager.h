@@ -139,6 +139,9 @@ class DistributionManager {
     std::shared_ptr<const PackageContent> content;
     // What the running copies copy (the content when they started).
     std::shared_ptr<const PackageContent> copy_content;
+    // The file system's hints for the names of copy_content's files, by index: every DP gets the
+    // same names. Kept across versions (a hint for another name is merely not used).
+    std::vector<NameHint> copy_name_hints;
     std::vector<SourceFile> files;      // the read under way
     std::vector<FileContent> snapshot;  // parallel to files, as far as read
     uint32_t file_index = 0;

@@ -205,7 +205,11 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
     end_dp_job(package_index, job_index, parent, copy_parent_);
     return;
   }
-  auto opened = ports_.file_system.open_in(request, job.folder_hint);
+  if (record.copy_name_hints.size() < content.files.size()) {
+    record.copy_name_hints.resize(content.files.size());
+  }
+  auto opened =
+      ports_.file_system.open_in(request, job.folder_hint, record.copy_name_hints[job.file_index]);
   if (!opened.ok()) {
     end_dp_job(package_index, job_index, opened.error(), request.path);
     return;

@@ -62,6 +62,13 @@ struct FolderHint {
   std::array<uint64_t, 3> port_data{};  // all zero: nothing known
 };
 
+// The same for a file name the caller creates again and again (a package's files, on every DP):
+// what the file system numbers it by. Checked against the name it comes with, so a hint handed
+// back with another name is merely not used.
+struct NameHint {
+  uint64_t port_data = 0;  // zero: nothing known
+};
+
 // The file system as a Win32 program sees it. Paths are case-insensitive Windows paths.
 class FileSystemPort {
  public:
@@ -100,10 +107,11 @@ class FileSystemPort {
     return create_directories(path);
   }
   // open(request) where request.path is the path `folder` was filled for, a backslash and one
-  // name.
+  // name, with `name` as an earlier call with that name left it (or empty).
   [[nodiscard]] virtual Result<HandleId> open_in(const OpenRequest& request,
-                                                 const FolderHint& folder) {
+                                                 const FolderHint& folder, NameHint& name) {
     (void)folder;
+    (void)name;
     return open(request);
   }
 

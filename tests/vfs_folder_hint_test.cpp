@@ -44,14 +44,17 @@ struct HintWorld {
                   : world.vfs.create_directories(world.copier, folder);
   }
 
-  Win32Error copy(const std::string& folder, const std::string& name) {
+  // `hint_name`: whose name hint goes with the open (another name's hint must not be used).
+  Win32Error copy(const std::string& folder, const std::string& name,
+                  const std::string& hint_name = {}) {
     const OpenRequest request{folder + "\\" + name, kGenericWrite, kShareNone,
                               CreateDisposition::create_always};
     FolderHint& hint = hints[folder];
     const Win32Error made = hinted ? world.vfs.create_directories(world.copier, folder, hint)
                                    : world.vfs.create_directories(world.copier, folder);
     if (made != Win32Error::ok) return made;
-    const auto opened = hinted ? world.vfs.open_in(world.copier, request, hint)
+    const auto opened = hinted ? world.vfs.open_in(world.copier, request, hint,
+                                                   name_hints[hint_name.empty() ? name : hint_name])
                                : world.vfs.open(world.copier, request);
     if (!opened.ok()) return opened.error();
     world.vfs.close(world.copier, opened.value());
@@ -61,6 +64,8 @@ struct HintWorld {
   bool hinted;
   VfsWorld world;
   std::map<std::string, FolderHint> hints;
+  // One hint per name as written, shared by every folder (as a package's files on every DP).
+  std::map<std::string, model::NameHint> name_hints;
   std::vector<HandleId> held;  // the holder's open handles
 };
 
@@ -90,6 +95,7 @@ TEST_CASE("a copier with folder hints does exactly what one naming whole paths d
           kFolders[*rc::gen::weightedElement<size_t>({{5, 0}, {1, 1}, {1, 2}, {1, 3}})];
       const std::string& name = kNames[*rc::gen::inRange<size_t>(0, kNames.size())];
       const std::string file = folder + "\\" + name;
+      const std::string& other_name = kNames[*rc::gen::inRange<size_t>(0, kNames.size())];
       std::array<std::string, 2> results;
       for (size_t at = 0; at < 2; ++at) {
         HintWorld& each = worlds[at];
@@ -100,7 +106,7 @@ TEST_CASE("a copier with folder hints does exactly what one naming whole paths d
           case 0:
           case 1:
           case 2:  // the copy the hints are for, most often
-            result = each.copy(folder, name);
+            result = each.copy(folder, name, kind == 2 ? other_name : name);
             break;
           case 3:  // the folder moves away, and perhaps a file takes its place
             result = vfs.rename(holder, folder, folder + "_old");
@@ -197,6 +203,13 @@ TEST_CASE("a folder hint finds the next file of a folder without parsing its pat
   REQUIRE(hinted.copy(kFolders[0], "c.dat") == Win32Error::ok);
   REQUIRE(hinted.copy(kFolders[0], "d.dat") == Win32Error::ok);
   CHECK(hinted.world.vfs.path_lookups() == lookups);
+  // Another name's hint is not used: the file made is the one named.
+  REQUIRE(hinted.copy(kFolders[0], "x.dat", "b.bin") == Win32Error::ok);
+  for (const char* name : {"x.dat", "b.bin"}) {
+    CHECK(hinted.world.open_error(hinted.world.holder, kFolders[0] + "\\" + name, kGenericRead,
+                                  kShareAll) == Win32Error::ok);
+  }
+  CHECK(hinted.world.vfs.access_log().back().path() == kFolders[0] + "\\b.bin");
   // Once a name leaves the namespace, the hint no longer holds and the path is read again.
   REQUIRE(hinted.world.vfs.delete_file(hinted.world.copier, kFolders[0] + "\\c.dat") ==
           Win32Error::ok);

@@ -455,8 +455,9 @@ Win32Error ActorFileSystem::create_directories(const std::string& path, model::F
 }
 
 model::Result<HandleId> ActorFileSystem::open_in(const model::OpenRequest& request,
-                                                 const model::FolderHint& folder) {
-  return vfs_.open_in(actor_, request, folder);
+                                                 const model::FolderHint& folder,
+                                                 model::NameHint& name) {
+  return vfs_.open_in(actor_, request, folder, name);
 }
 
 Win32Error ActorFileSystem::delete_file(const std::string& path) {

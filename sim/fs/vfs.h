@@ -243,9 +243,11 @@ class VirtualFileSystem {
   [[nodiscard]] model::Result<HandleId> open(ActorId actor, const model::OpenRequest& request);
   // open(actor, request) with the hint of the request's folder (model::FolderHint): while no name
   // has left the namespace since the hint was filled, the file is found with one step from the
-  // folder's node instead of parsing and walking the whole path.
+  // folder's node instead of parsing and walking the whole path; `name` spares looking the file's
+  // name up in the name table.
   [[nodiscard]] model::Result<HandleId> open_in(ActorId actor, const model::OpenRequest& request,
-                                                const model::FolderHint& folder);
+                                                const model::FolderHint& folder,
+                                                model::NameHint& name);
   // CloseHandle: of a file handle (a delete-on-close handle then deletes its file, recorded as a
   // `delete` with the handle), or of an image section from map_image (the program exits).
   void close(ActorId actor, HandleId handle);
@@ -328,7 +330,8 @@ class ActorFileSystem final : public model::FileSystemPort {
   [[nodiscard]] Win32Error create_directories(const std::string& path,
                                               model::FolderHint& hint) override;
   [[nodiscard]] model::Result<HandleId> open_in(const model::OpenRequest& request,
-                                                const model::FolderHint& folder) override;
+                                                const model::FolderHint& folder,
+                                                model::NameHint& name) override;
   [[nodiscard]] Win32Error delete_file(const std::string& path) override;
   [[nodiscard]] Win32Error remove_directory(const std::string& path) override;
   [[nodiscard]] Win32Error rename(const std::string& from, const std::string& to) override;

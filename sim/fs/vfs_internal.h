@@ -441,11 +441,12 @@ struct State final : LazyPath::Builder {
                                     ShareMode share, bool delete_on_close);
   [[nodiscard]] Win32Error open(ActorId actor, const model::OpenRequest& request,
                                 PendingDisplay& display, HandleId& out);
-  // open() for a request whose path is `folder`'s, a backslash and the plain `name`, with
-  // `display` already set to the path as written (the folder's path is its display).
+  // open() for a request whose path is `folder`'s, a backslash and the plain `name` (numbered
+  // `name_id`, or kNoName), with `display` already set to the path as written (the folder's path
+  // is its display).
   [[nodiscard]] Win32Error open_in(ActorId actor, const model::OpenRequest& request,
                                    const HintedFolder& folder, std::string_view name,
-                                   PendingDisplay& display, HandleId& out);
+                                   NameId name_id, PendingDisplay& display, HandleId& out);
   // The open once the path is looked up: the file found, or created as `name` (numbered
   // `name_id`, or kNoName) in the lookup's parent.
   [[nodiscard]] Win32Error open_looked_up(ActorId actor, const model::OpenRequest& request,

@@ -113,6 +113,10 @@ size_t NameTable::slot_of(std::string_view name, uint64_t hash) const {
   }
 }
 
+bool NameTable::numbers(NameId id, std::string_view name) const {
+  return id < folded_.size() && equal_folded(folded_[id], name);
+}
+
 NameId NameTable::find(std::string_view name) const {
   if (slots_.empty()) return kNoName;
   return slots_[slot_of(name, folded_hash(name))];

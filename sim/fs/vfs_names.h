@@ -30,6 +30,8 @@ class NameTable {
   [[nodiscard]] NameId intern(std::string_view name);
   // The folded name numbered `id` (which find or intern returned).
   [[nodiscard]] const std::string& folded(NameId id) const { return folded_[id]; }
+  // Whether `id` is the number of `name` folded (any id: one never given is simply not).
+  [[nodiscard]] bool numbers(NameId id, std::string_view name) const;
 
  private:
   [[nodiscard]] size_t slot_of(std::string_view name, uint64_t hash) const;

@@ -81,9 +81,9 @@ Win32Error State::open(ActorId actor, const OpenRequest& request, PendingDisplay
 }
 
 Win32Error State::open_in(ActorId actor, const OpenRequest& request, const HintedFolder& folder,
-                          std::string_view name, PendingDisplay& display, HandleId& out) {
+                          std::string_view name, NameId name_id, PendingDisplay& display,
+                          HandleId& out) {
   DISTSIM_ASSERT((request.share.bits & ~model::share_bits::kAll) == 0);
-  const NameId name_id = names_.find(name);
   const Lookup lookup = step_from_folder(folder.node, name_id, folder.depth + 1, folder.volume);
   // The path as written is the display unless the file exists under a name spelt otherwise.
   if (lookup.node != kNoNode && node_name(lookup.node) != name) {
@@ -265,7 +265,8 @@ model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::Open
 }
 
 model::Result<HandleId> VirtualFileSystem::open_in(ActorId actor, const model::OpenRequest& request,
-                                                   const model::FolderHint& folder) {
+                                                   const model::FolderHint& folder,
+                                                   model::NameHint& name_hint) {
   vfs_internal::State& state = *state_;
   const std::string& path = request.path;
   vfs_internal::State::HintedFolder hinted;
@@ -278,7 +279,13 @@ model::Result<HandleId> VirtualFileSystem::open_in(ActorId actor, const model::O
   const size_t folder_size = hinted.path_size;
   if (path.size() <= folder_size + 1 || path[folder_size] != '\\') return open(actor, request);
   const std::string_view name = std::string_view(path).substr(folder_size + 1);
-  if (!is_plain_name(name)) return open(actor, request);
+  // A hint is used when it numbers this very name (folded): the name was plain when it was
+  // filled, and folding changes no character's class.
+  auto name_id = static_cast<vfs_internal::NameId>(name_hint.port_data - 1);
+  if (name_hint.port_data == 0 || !state.names_.numbers(name_id, name)) {
+    if (!is_plain_name(name)) return open(actor, request);
+    name_id = state.names_.find(name);
+  }
   VfsEvent& event = state.begin_event(actor, VfsOperation::open);
   event.access = request.access;
   event.share = request.share;
@@ -287,9 +294,12 @@ model::Result<HandleId> VirtualFileSystem::open_in(ActorId actor, const model::O
   display.kind = vfs_internal::PendingDisplay::Kind::text;
   display.text = path;
   HandleId handle = 0;
-  event.result = state.open_in(actor, request, hinted, name, display, handle);
+  event.result = state.open_in(actor, request, hinted, name, name_id, display, handle);
   event.handle = handle;
   const Win32Error error = event.result;
+  // A name created just now is numbered now.
+  if (name_id == vfs_internal::kNoName) name_id = state.names_.find(name);
+  name_hint.port_data = name_id == vfs_internal::kNoName ? 0 : uint64_t{name_id} + 1;
   state.emit(event);
   if (error != Win32Error::ok) return error;
   return handle;
