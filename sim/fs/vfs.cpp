@@ -97,6 +97,7 @@ VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   event.section = 0;
   event.delete_on_close = false;
   event.attributes = 0;
+  event.folder = VfsEvent::kNoFolder;
   return event;
 }
 
@@ -422,6 +423,8 @@ std::optional<FileContent> VirtualFileSystem::handle_content(HandleId handle) co
 const std::vector<VfsEvent>& VirtualFileSystem::access_log() const { return state_->log_; }
 
 const std::vector<BlameEntry>& VirtualFileSystem::last_blame() const { return state_->blame_; }
+
+uint64_t VirtualFileSystem::namespace_generation() const { return state_->names_removed_; }
 
 uint64_t VirtualFileSystem::path_lookups() const { return state_->path_cache_.lookups(); }
 

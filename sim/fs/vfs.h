@@ -143,6 +143,11 @@ struct VfsEvent {
   HandleId section = 0;  // map_image (on success), unmap_image
   bool delete_on_close = false;  // open
   uint32_t attributes = 0;       // get_attributes (on success), set_attributes: file_attribute_bits
+  // write: the number of the directory holding the file, or kNoFolder for a file no longer in the
+  // namespace. While VirtualFileSystem::namespace_generation() is unchanged the directory keeps
+  // its path, so a fact about a path that only its directory decides can be kept by this number.
+  static constexpr uint32_t kNoFolder = UINT32_MAX;
+  uint32_t folder = kNoFolder;
 };
 
 // One open handle that caused a refusal: the handle whose access or share mode conflicted, whose
@@ -308,6 +313,9 @@ class VirtualFileSystem {
   // file, an unreachable share). Valid until the next actor operation; a success never
   // allocates for it.
   [[nodiscard]] const std::vector<BlameEntry>& last_blame() const;
+  // Changes whenever a name leaves the namespace (a delete, a rename): until then every path
+  // leads where it led, and every directory keeps its path.
+  [[nodiscard]] uint64_t namespace_generation() const;
   // How many times a path's text has been looked up (parsed or found in the path cache): what a
   // folder hint saves, for tests and benchmarks.
   [[nodiscard]] uint64_t path_lookups() const;

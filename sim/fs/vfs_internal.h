@@ -468,8 +468,9 @@ struct State final : LazyPath::Builder {
   [[nodiscard]] Win32Error file_io_preamble(const Handle& handle, PendingDisplay& display) const;
   [[nodiscard]] Win32Error read(ActorId actor, HandleId id, PendingDisplay& display,
                                 FileContent& out);
+  // `folder`: VfsEvent::folder of the write.
   [[nodiscard]] Win32Error write(ActorId actor, HandleId id, const FileContent& content,
-                                 PendingDisplay& display);
+                                 PendingDisplay& display, uint32_t& folder);
 
   // --- byte-range locks (vfs_locks.cpp)
   // ReadFile/WriteFile of [0, length) through handle `id`: blocked by another handle's exclusive

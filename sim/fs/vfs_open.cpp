@@ -229,7 +229,7 @@ Win32Error State::read(ActorId actor, HandleId id, PendingDisplay& display, File
 }
 
 Win32Error State::write(ActorId actor, HandleId id, const FileContent& content,
-                        PendingDisplay& display) {
+                        PendingDisplay& display, uint32_t& folder) {
   const Handle& handle = handles_[owned_handle_index(actor, id)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;
@@ -243,6 +243,7 @@ Win32Error State::write(ActorId actor, HandleId id, const FileContent& content,
   }
   const Win32Error error = replace_content(handle.node, content);
   DISTSIM_ASSERT(error != Win32Error::ok || nodes_[handle.node].content == content);
+  if (!node.orphaned && node.parent != kNoNode) folder = node.parent;
   return error;
 }
 
@@ -342,7 +343,7 @@ model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handl
 Win32Error VirtualFileSystem::write(ActorId actor, HandleId handle, const FileContent& content) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::write);
   event.handle = handle;
-  event.result = state_->write(actor, handle, content, state_->defer_display(event));
+  event.result = state_->write(actor, handle, content, state_->defer_display(event), event.folder);
   const Win32Error error = event.result;
   state_->emit(event);
   return error;

@@ -61,7 +61,9 @@ bool Antivirus::triggered_by(const VfsEvent& event) {
   if (event.actor == actor_ || event.result != Win32Error::ok) return false;
   const bool watched = (event.operation == VfsOperation::write && on_write_close_) ||
                        (event.operation == VfsOperation::open && on_open_);
-  return watched && active_.contains(event.t_us) && scope_.contains(event.path());
+  if (!watched || !active_.contains(event.t_us)) return false;
+  return event.operation == VfsOperation::write ? scope_.contains_written(context_.vfs, event)
+                                                : scope_.contains(event.path());
 }
 
 void Antivirus::request_scan(const std::string& path, std::string_view trigger) {

@@ -64,6 +64,17 @@ bool PathScope::contains(std::string_view path) const {
   });
 }
 
+bool PathScope::contains_written(const VirtualFileSystem& vfs, const VfsEvent& event) {
+  DISTSIM_ASSERT(event.operation == VfsOperation::write);
+  if (event.folder == VfsEvent::kNoFolder) return contains(event.path());
+  FolderVerdict& verdict = verdicts_[event.folder % kVerdictSlots];
+  const uint64_t generation = vfs.namespace_generation();
+  if (verdict.folder != event.folder || verdict.generation != generation) {
+    verdict = {event.folder, generation, contains(event.path())};
+  }
+  return verdict.inside;
+}
+
 TimeUs hold_for_size_us(TimeUs per_mb_us, uint64_t size_bytes, TimeUs floor_us) {
   DISTSIM_ASSERT(per_mb_us >= 0);
   DISTSIM_ASSERT(floor_us >= 0);

@@ -5,6 +5,7 @@
 // HolderWake, the one meaning every holder gives the kernel's event payload.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -97,6 +98,10 @@ class PathScope {
   // Requires at least one directory, each a path parse_windows_path accepts (the loader checked).
   explicit PathScope(const std::vector<std::string>& directories);
   [[nodiscard]] bool contains(std::string_view path) const;
+  // contains(event.path()) for a write, remembered per directory (VfsEvent::folder) while the
+  // namespace is unchanged: a path's directory alone decides it, as every key ends with a
+  // separator. Spares building the path of every file written.
+  [[nodiscard]] bool contains_written(const VirtualFileSystem& vfs, const VfsEvent& event);
   // The directories' display forms, in the order given.
   [[nodiscard]] const std::vector<std::string>& directories() const { return displays_; }
   // The directories joined with "; ", as trace records name the scope.
@@ -106,6 +111,14 @@ class PathScope {
   std::vector<std::string> displays_;
   std::string display_;
   std::vector<std::string> prefix_keys_;  // upper-cased displays with a trailing separator
+  // contains_written's answers, direct-mapped by directory number.
+  struct FolderVerdict {
+    uint32_t folder = VfsEvent::kNoFolder;
+    uint64_t generation = 0;
+    bool inside = false;
+  };
+  static constexpr size_t kVerdictSlots = 64;
+  std::array<FolderVerdict, kVerdictSlots> verdicts_{};
 };
 
 // How long a holder keeps a file of `size_bytes` open at `per_mb_us` per MB (1 MB = 1024 KB),

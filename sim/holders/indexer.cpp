@@ -35,7 +35,7 @@ void Indexer::on_vfs_event(const VfsEvent& event) {
     return;
   }
   const bool changed = event.operation == VfsOperation::write && event.result == Win32Error::ok;
-  if (changed && active_.contains(event.t_us) && scope_.contains(event.path())) {
+  if (changed && active_.contains(event.t_us) && scope_.contains_written(context_.vfs, event)) {
     request_index(event.path());
   }
 }
