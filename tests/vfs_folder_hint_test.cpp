@@ -1,7 +1,7 @@
-// Folder hints (model::FolderHint) are only a speed-up: a random sequence of copies, renames,
-// deletes, delete-pending folders, names spelt in another case and an unreachable share gives the
-// same results and the same access log (operations, results, display paths, blame) whether the
-// copier names its files through hints or by their whole paths.
+// Folder hints (model::FolderHint) are only a speed-up: a random sequence of copies, reads through
+// a queried hint, renames, deletes, delete-pending folders, names spelt in another case and an
+// unreachable share gives the same results and the same access log (operations, results, display
+// paths, blame) whether files are named through hints or by their whole paths.
 #include <fmt/format.h>
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
@@ -89,7 +89,7 @@ TEST_CASE("a copier with folder hints does exactly what one naming whole paths d
     HintWorld worlds[2] = {HintWorld(true), HintWorld(false)};
     const auto steps = *rc::gen::inRange(1, 60);
     for (int step = 0; step < steps; ++step) {
-      const auto kind = *rc::gen::inRange(0, 8);
+      const auto kind = *rc::gen::inRange(0, 9);
       // Mostly one folder, so that its hint is often filled and then overtaken by events.
       const std::string& folder =
           kFolders[*rc::gen::weightedElement<size_t>({{5, 0}, {1, 1}, {1, 2}, {1, 3}})];
@@ -139,6 +139,17 @@ TEST_CASE("a copier with folder hints does exactly what one naming whole paths d
               each.held.erase(each.held.begin());
             }
             break;
+          case 8: {  // a reader (a backup) opens a file through a hint it asked the VFS for
+            const OpenRequest request{file, kGenericRead, kShareAll,
+                                      CreateDisposition::open_existing};
+            model::NameHint name_hint;
+            const auto opened =
+                each.hinted ? vfs.open_in(holder, request, vfs.folder_hint(folder), name_hint)
+                            : vfs.open(holder, request);
+            result = opened.error();
+            if (opened.ok()) vfs.close(holder, opened.value());
+            break;
+          }
           default:
             RC_FAIL("no such operation");
         }
@@ -191,6 +202,23 @@ TEST_CASE("a hinted folder on a share that went away refuses copies with error 5
     REQUIRE(each.world.vfs.set_volume_reachable(kShare, true) == Win32Error::ok);
     CHECK(each.copy(kFolders[0], "c.dat") == Win32Error::ok);
   }
+}
+
+TEST_CASE("a file opened through a queried hint shows the case its folder was made in", "[vfs]") {
+  HintWorld each(true);
+  VirtualFileSystem& vfs = each.world.vfs;
+  REQUIRE(each.copy(kFolders[0], "a.txt") == Win32Error::ok);      // ...\PKG\a.txt
+  for (const std::string& written : {kFolders[0], kFolders[2]}) {  // PKG, then pkg
+    model::NameHint name;
+    const auto opened = vfs.open_in(
+        each.world.holder,
+        {written + "\\a.txt", kGenericRead, kShareAll, CreateDisposition::open_existing},
+        vfs.folder_hint(written), name);
+    REQUIRE(opened.ok());
+    CHECK(vfs.access_log().back().path() == kFolders[0] + "\\a.txt");
+    vfs.close(each.world.holder, opened.value());
+  }
+  CHECK(vfs.folder_hint(kFolders[1]).port_data == model::FolderHint{}.port_data);  // none there
 }
 
 TEST_CASE("a folder hint finds the next file of a folder without parsing its path", "[vfs]") {

@@ -424,6 +424,10 @@ const std::vector<VfsEvent>& VirtualFileSystem::access_log() const { return stat
 
 const std::vector<BlameEntry>& VirtualFileSystem::last_blame() const { return state_->blame_; }
 
+model::FolderHint VirtualFileSystem::folder_hint(const std::string& path) const {
+  return state_->query_folder_hint(path);
+}
+
 uint64_t VirtualFileSystem::namespace_generation() const { return state_->names_removed_; }
 
 uint64_t VirtualFileSystem::path_lookups() const { return state_->path_cache_.lookups(); }

@@ -297,6 +297,9 @@ class VirtualFileSystem {
   [[nodiscard]] std::vector<HandleId> open_handles_of(ActorId actor) const;
   // Files under a directory, recursively, as full display paths sorted case-insensitively.
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;
+  // A query: the hint for the directory at `path` (model::FolderHint), for opening files in it
+  // with open_in; empty when no directory is there. Records nothing.
+  [[nodiscard]] model::FolderHint folder_hint(const std::string& path) const;
   // The read-only files among them, sorted by their display paths.
   [[nodiscard]] std::vector<std::string> read_only_files_under(const std::string& path) const;
   // The same files with their content, in the same order.

@@ -397,6 +397,8 @@ struct State final : LazyPath::Builder {
   // are in the namespace and the volume is reachable. Otherwise the caller resolves the path.
   [[nodiscard]] bool usable_hint(const model::FolderHint& hint, size_t path_size,
                                  HintedFolder& out) const;
+  // VirtualFileSystem::folder_hint.
+  [[nodiscard]] model::FolderHint query_folder_hint(const std::string& text) const;
   // What ensure_directories gives for an existing directory (every component exists): refused
   // when one of them is delete-pending.
   [[nodiscard]] Win32Error existing_directories_refusal(NodeId directory) const;

@@ -275,6 +275,20 @@ Win32Error State::existing_directories_refusal(NodeId directory) const {
   return Win32Error::ok;
 }
 
+model::FolderHint State::query_folder_hint(const std::string& text) const {
+  const NodeId node = find_node(text);
+  if (node == kNoNode || nodes_[node].kind != NodeKind::directory || text.size() > UINT32_MAX) {
+    return {};
+  }
+  uint32_t depth = 0;
+  for (NodeId at = node; nodes_[at].parent != kNoNode; at = nodes_[at].parent) ++depth;
+  if (depth == 0) return {};  // a volume's root: its display keeps a separator
+  thread_local std::string display;
+  node_display_into(node, display);
+  return hint_for({node, nodes_[node].volume, depth, static_cast<uint32_t>(text.size()),
+                   names_removed_, display == text});
+}
+
 NodeId State::find_node(const std::string& text) const {
   // Queries are const (and may run on any thread): they parse into a per-thread scratch path, so
   // that reading a file's content by path (each traced read and write does) allocates nothing.

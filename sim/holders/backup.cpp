@@ -86,7 +86,12 @@ void Backup::read_next(uint32_t run_index) {
   const ShareMode share = spec_.share.value_or(ShareMode{model::share_bits::kRead});
   while (run.next_file_index < run.files.size()) {
     const std::string& path = run.files[run.next_file_index++];
-    const auto opened = open_and_read(path, access, share);
+    const std::string_view folder = std::string_view(path).substr(0, path.rfind('\\'));
+    if (folder != run.folder) {
+      run.folder.assign(folder);
+      run.folder_hint = context_.vfs.folder_hint(run.folder);
+    }
+    const auto opened = open_and_read(path, access, share, run.folder_hint);
     if (!opened) {  // in use or gone: skipped, as agents log and go on
       ++run.skipped_count;
       continue;

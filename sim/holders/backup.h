@@ -45,6 +45,10 @@ class Backup final : public Holder {
     HandleId handle = 0;
     uint32_t read_count = 0;
     uint32_t skipped_count = 0;
+    // The directory of the files being read and the VFS's hint for it: a run reads a directory's
+    // files one after another.
+    std::string folder;
+    model::FolderHint folder_hint;
   };
 
   // The files below the scope's directories: each directory's sorted, in scope order, a file
