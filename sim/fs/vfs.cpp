@@ -4,7 +4,7 @@
 #include "sim/fs/vfs.h"
 
 #include <algorithm>
-#include <numeric>
+#include <cstring>
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
@@ -372,36 +372,81 @@ std::vector<std::string> VirtualFileSystem::read_only_files_under(const std::str
   return files;
 }
 
+namespace {
+
+// A directory's entry on the way through files_with_content_under.
+struct ListedEntry {
+  std::string_view folded;  // the name case-folded
+  bool directory = false;
+  NodeId node = kNoNode;
+};
+
+// Whether `left` comes before `right` where the paths through them are compared as
+// less_case_insensitive compares whole paths: by folded name, except that one name beginning the
+// other is followed by a separator when it is a directory's (the paths below it go on) and by
+// nothing when it is a file's. Siblings never have the same folded name.
+bool listed_before(const ListedEntry& left, const ListedEntry& right) {
+  const size_t common = std::min(left.folded.size(), right.folded.size());
+  if (common > 0) {
+    const int order = std::memcmp(left.folded.data(), right.folded.data(), common);
+    if (order != 0) return order < 0;
+  }
+  const auto next = [common](const ListedEntry& entry) {
+    if (common < entry.folded.size()) return int{static_cast<unsigned char>(entry.folded[common])};
+    return entry.directory ? int{'\\'} : -1;
+  };
+  return next(left) < next(right);
+}
+
+std::vector<ListedEntry> sorted_entries(const State& state, NodeId directory) {
+  std::vector<ListedEntry> entries;
+  state.nodes_[directory].children.for_each([&](vfs_internal::NameId name, NodeId child) {
+    entries.push_back(
+        {state.names_.folded(name), state.nodes_[child].kind != NodeKind::file, child});
+    return true;
+  });
+  std::sort(entries.begin(), entries.end(), listed_before);
+  return entries;
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_content_under(
     const std::string& path) const {
   const State& state = *state_;
-  std::vector<NodeId> found;
-  for_each_file_below(state, path, [&](NodeId file) { found.push_back(file); });
-  // In less_case_insensitive's order. Every path is written once, back to back in one buffer,
-  // and folded once in a copy of it, rather than allocated and folded path by path: a DP share
-  // holds thousands of files and a traced run lists every share.
-  std::string displayed;
-  std::vector<size_t> ends;  // where each path ends in `displayed`
-  ends.reserve(found.size());
-  std::string display;
-  for (const NodeId file : found) {
-    state.node_display_into(file, display);
-    displayed += display;
-    ends.push_back(displayed.size());
-  }
-  const std::string folded = upper_ascii(displayed);
-  const auto slice = [&](std::string_view text, size_t index) {
-    const size_t begin = index == 0 ? 0 : ends[index - 1];
-    return text.substr(begin, ends[index] - begin);
-  };
-  std::vector<size_t> order(found.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](size_t left, size_t right) { return slice(folded, left) < slice(folded, right); });
   std::vector<std::pair<std::string, FileContent>> files;
-  files.reserve(found.size());
-  for (const size_t index : order) {
-    files.emplace_back(slice(displayed, index), state.nodes_[found[index]].content);
+  const NodeId top = state.find_node(path);
+  if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return files;
+  // In less_case_insensitive's order of the whole paths, which a walk gives when it takes each
+  // directory's entries in listed_before's order: sorting short names per directory rather than
+  // whole paths that share long prefixes (a DP share holds thousands of files, and a traced run
+  // lists every share). Each path is the one above it plus a name, built in one buffer.
+  std::string display;
+  state.node_display_into(top, display);
+  if (!display.empty() && display.back() == '\\') display.pop_back();  // a drive's root
+  struct Frame {
+    std::vector<ListedEntry> entries;
+    size_t next = 0;
+    size_t path_size = 0;
+  };
+  std::vector<Frame> frames;
+  frames.push_back({sorted_entries(state, top), 0, display.size()});
+  while (!frames.empty()) {
+    Frame& frame = frames.back();
+    if (frame.next == frame.entries.size()) {
+      frames.pop_back();
+      continue;
+    }
+    const ListedEntry entry = frame.entries[frame.next++];
+    display.resize(frame.path_size);
+    display += '\\';
+    display += state.node_name(entry.node);
+    if (entry.directory) {
+      DISTSIM_ASSERT(frames.size() <= state.node_count_);
+      frames.push_back({sorted_entries(state, entry.node), 0, display.size()});
+    } else {
+      files.emplace_back(display, state.nodes_[entry.node].content);
+    }
   }
   return files;
 }
