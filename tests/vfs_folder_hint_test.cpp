@@ -1,7 +1,7 @@
-// Folder hints (model::FolderHint) are only a speed-up: a random sequence of copies, reads through
-// a queried hint, renames, deletes, delete-pending folders, names spelt in another case and an
-// unreachable share gives the same results and the same access log (operations, results, display
-// paths, blame) whether files are named through hints or by their whole paths.
+// Folder hints (model::FolderHint) are only a speed-up: a random sequence of copies, reads and
+// set-up files through a queried hint, renames, deletes, delete-pending folders, names spelt in
+// another case and an unreachable share gives the same results and the same access log (operations,
+// results, display paths, blame) whether files are named through hints or by their whole paths.
 #include <fmt/format.h>
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
@@ -89,7 +89,7 @@ TEST_CASE("a copier with folder hints does exactly what one naming whole paths d
     HintWorld worlds[2] = {HintWorld(true), HintWorld(false)};
     const auto steps = *rc::gen::inRange(1, 60);
     for (int step = 0; step < steps; ++step) {
-      const auto kind = *rc::gen::inRange(0, 9);
+      const auto kind = *rc::gen::inRange(0, 10);
       // Mostly one folder, so that its hint is often filled and then overtaken by events.
       const std::string& folder =
           kFolders[*rc::gen::weightedElement<size_t>({{5, 0}, {1, 1}, {1, 2}, {1, 3}})];
@@ -150,12 +150,27 @@ TEST_CASE("a copier with folder hints does exactly what one naming whole paths d
             if (opened.ok()) vfs.close(holder, opened.value());
             break;
           }
+          case 9: {  // a set-up call puts a file in place through the folder's queried hint
+            const model::FileContent content{static_cast<uint64_t>(step), 7};
+            result = each.hinted
+                         ? vfs.make_file(file, content, step % 2 == 0, vfs.folder_hint(folder))
+                         : vfs.make_file(file, content, step % 2 == 0);
+            break;
+          }
           default:
             RC_FAIL("no such operation");
         }
         results[at] = outcome(result, vfs);
       }
       RC_ASSERT(results[0] == results[1]);
+    }
+    for (const char* root : {kShare, "C:\\Dp"}) {
+      RC_ASSERT(worlds[0].world.vfs.set_volume_reachable(kShare, true) == Win32Error::ok);
+      RC_ASSERT(worlds[1].world.vfs.set_volume_reachable(kShare, true) == Win32Error::ok);
+      RC_ASSERT(worlds[0].world.vfs.files_with_content_under(root) ==
+                worlds[1].world.vfs.files_with_content_under(root));
+      RC_ASSERT(worlds[0].world.vfs.read_only_files_under(root) ==
+                worlds[1].world.vfs.read_only_files_under(root));
     }
     const auto& hinted_log = worlds[0].world.vfs.access_log();
     const auto& plain_log = worlds[1].world.vfs.access_log();
@@ -185,6 +200,8 @@ TEST_CASE("a hinted folder that became delete-pending refuses copies with error 
     vfs.close(each.world.holder, deleting.value());
     CHECK(each.make_folder(folder) == Win32Error::access_denied);
     CHECK(each.copy(folder, "a.txt") == Win32Error::access_denied);
+    const model::FolderHint queried = uses_hints ? vfs.folder_hint(folder) : model::FolderHint{};
+    CHECK(vfs.make_file(folder + "\\s.txt", {1, 1}, false, queried) == Win32Error::access_denied);
     vfs.close(each.world.holder, keeping);
     CHECK(each.copy(folder, "a.txt") == Win32Error::ok);
   }

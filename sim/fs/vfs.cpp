@@ -127,6 +127,27 @@ PendingDisplay& State::defer_display(VfsEvent& event) {
   return display;
 }
 
+Win32Error State::make_file_in(NodeId parent, uint32_t volume, std::string_view name,
+                               const FileContent& content, bool read_only) {
+  // The file's name is looked up afresh: a path cache entry may predate its numbering.
+  const NameId name_id = names_.find(name);
+  NodeId file = child_numbered(parent, name_id);
+  if (file != kNoNode) {
+    const Node& node = nodes_[file];
+    if (node.kind == NodeKind::directory || node.delete_pending) return Win32Error::access_denied;
+    const Win32Error error = replace_content(file, content);
+    if (error == Win32Error::ok) nodes_[file].read_only = read_only;
+    return error;
+  }
+  if (content.size_bytes > free_bytes(volumes_[volume])) return Win32Error::disk_full;
+  Win32Error error = create_child(parent, name, name_id, NodeKind::file, file);
+  if (error != Win32Error::ok) return error;
+  error = replace_content(file, content);
+  DISTSIM_ASSERT(error == Win32Error::ok);
+  nodes_[file].read_only = read_only;
+  return error;
+}
+
 void State::settle_displays() const {
   for (size_t slot = 0; slot < event_depth_; ++slot) (void)event_slots_[slot]->path();
 }
@@ -258,23 +279,26 @@ Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent con
     error = state.ensure_directories(resolved, path.components.size() - 1, volume, parent);
   }
   if (error != Win32Error::ok) return error;
-  // The file's name is looked up afresh: the entry may predate its numbering.
-  const vfs_internal::NameId name_id = state.names_.find(path.components.back());
-  NodeId file = state.child_numbered(parent, name_id);
-  if (file != kNoNode) {
-    const vfs_internal::Node& node = state.nodes_[file];
-    if (node.kind == NodeKind::directory || node.delete_pending) return Win32Error::access_denied;
-    error = state.replace_content(file, content);
-    if (error == Win32Error::ok) state.nodes_[file].read_only = read_only;
+  return state.make_file_in(parent, volume, path.components.back(), content, read_only);
+}
+
+Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent content,
+                                        bool read_only, const model::FolderHint& folder) {
+  State& state = *state_;
+  State::HintedFolder hinted;
+  if (!state.usable_hint(folder, text.size(), hinted) || text.size() <= hinted.path_size + 1 ||
+      text[hinted.path_size] != '\\') {
+    return make_file(text, content, read_only);
+  }
+  const std::string_view name = std::string_view(text).substr(hinted.path_size + 1);
+  if (text.size() > kPathLengthMax || !is_plain_name(name))
+    return make_file(text, content, read_only);
+  // What ensure_directories would find on the way to the folder.
+  if (const Win32Error error = state.existing_directories_refusal(hinted.node);
+      error != Win32Error::ok) {
     return error;
   }
-  if (content.size_bytes > free_bytes(state.volumes_[volume])) return Win32Error::disk_full;
-  error = state.create_child(parent, path.components.back(), name_id, NodeKind::file, file);
-  if (error != Win32Error::ok) return error;
-  error = state.replace_content(file, content);
-  DISTSIM_ASSERT(error == Win32Error::ok);
-  state.nodes_[file].read_only = read_only;
-  return error;
+  return state.make_file_in(hinted.node, hinted.volume, name, content, read_only);
 }
 
 uint64_t VirtualFileSystem::new_content_version() { return state_->next_content_version_++; }

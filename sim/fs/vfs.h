@@ -241,6 +241,10 @@ class VirtualFileSystem {
   // Creates (or replaces) a file and its parents with the given content and read-only attribute.
   [[nodiscard]] Win32Error make_file(const std::string& path, FileContent content,
                                      bool read_only = false);
+  // The same for a file whose folder `folder` is the hint of (VirtualFileSystem::folder_hint):
+  // while the hint holds, the file is made with one step from the folder's node.
+  [[nodiscard]] Win32Error make_file(const std::string& path, FileContent content, bool read_only,
+                                     const model::FolderHint& folder);
   // A version number never used before in this file system (for writes that change content).
   [[nodiscard]] uint64_t new_content_version();
 

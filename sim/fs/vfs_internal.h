@@ -399,6 +399,10 @@ struct State final : LazyPath::Builder {
                                  HintedFolder& out) const;
   // VirtualFileSystem::folder_hint.
   [[nodiscard]] model::FolderHint query_folder_hint(const std::string& text) const;
+  // The rest of VirtualFileSystem::make_file once the folder is known: creates or replaces the
+  // file `name` in `parent`.
+  [[nodiscard]] Win32Error make_file_in(NodeId parent, uint32_t volume, std::string_view name,
+                                        const FileContent& content, bool read_only);
   // What ensure_directories gives for an existing directory (every component exists): refused
   // when one of them is delete-pending.
   [[nodiscard]] Win32Error existing_directories_refusal(NodeId directory) const;

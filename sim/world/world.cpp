@@ -196,13 +196,15 @@ void World::build_filesystem() {
       case FilesystemEntry::Kind::tree: {
         DISTSIM_ASSERT(entry.file_count >= 1);
         require_built(vfs_.make_directories(entry.path));
+        const model::FolderHint folder = vfs_.folder_hint(entry.path);
         const uint64_t each = entry.size_bytes / entry.file_count;
         const uint64_t extra = entry.size_bytes % entry.file_count;
         for (uint32_t index = 0; index < entry.file_count; ++index) {
           const uint64_t size_bytes = each + (index < extra ? 1 : 0);
           const std::string path =
               fmt::format(FMT_COMPILE("{}\\file{:05}.dat"), entry.path, index + 1);
-          require_built(vfs_.make_file(path, {size_bytes, vfs_.new_content_version()}));
+          require_built(
+              vfs_.make_file(path, {size_bytes, vfs_.new_content_version()}, false, folder));
         }
         break;
       }
