@@ -142,6 +142,10 @@ class DistributionManager {
     // The file system's hints for the names of copy_content's files, by index: every DP gets the
     // same names. Kept across versions (a hint for another name is merely not used).
     std::vector<NameHint> copy_name_hints;
+    // The folder of the source file read last and the file system's hint for it: the next file
+    // read from the same folder is opened through it.
+    std::string read_folder;
+    FolderHint read_folder_hint;
     std::vector<SourceFile> files;      // the read under way
     std::vector<FileContent> snapshot;  // parallel to files, as far as read
     uint32_t file_index = 0;
@@ -274,6 +278,7 @@ class DistributionManager {
   // The open of the file copy_next_file() creates and the name of its folder, rebuilt in place
   // for each file: the copy loop allocates no path.
   OpenRequest copy_request_;
+  OpenRequest read_request_;  // the open of the source file read_next_file() reads, likewise
   std::string copy_parent_;
 };
 

@@ -113,9 +113,19 @@ void DistributionManager::read_next_file(uint32_t package_index) {
     return;
   }
   const SourceFile& file = record.files[record.file_index];
-  auto opened =
-      ports_.file_system.open({file.path, config_.source_open_access, config_.source_open_share,
-                               CreateDisposition::open_existing});
+  OpenRequest& request = read_request_;
+  request.path.assign(file.path);
+  request.access = config_.source_open_access;
+  request.share = config_.source_open_share;
+  request.disposition = CreateDisposition::open_existing;
+  request.delete_on_close = false;
+  const std::string_view folder = parent_of_view(file.path);
+  if (folder != record.read_folder) {
+    record.read_folder.assign(folder);
+    record.read_folder_hint = {};  // the open below fills it
+  }
+  NameHint name;  // a source's names are read once a pass: not kept
+  auto opened = ports_.file_system.open_in(request, record.read_folder_hint, name);
   if (!opened.ok()) {
     log(fmt::format(FMT_COMPILE("~Cannot open source file {} for package {}."), file.path,
                     record.definition.id),

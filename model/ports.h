@@ -107,9 +107,10 @@ class FileSystemPort {
     return create_directories(path);
   }
   // open(request) where request.path is the path `folder` was filled for, a backslash and one
-  // name, with `name` as an earlier call with that name left it (or empty).
-  [[nodiscard]] virtual Result<HandleId> open_in(const OpenRequest& request,
-                                                 const FolderHint& folder, NameHint& name) {
+  // name, with `name` as an earlier call with that name left it (or empty). The port may fill
+  // or update both for the next call.
+  [[nodiscard]] virtual Result<HandleId> open_in(const OpenRequest& request, FolderHint& folder,
+                                                 NameHint& name) {
     (void)folder;
     (void)name;
     return open(request);

@@ -66,6 +66,8 @@ struct HintWorld {
   std::map<std::string, FolderHint> hints;
   // One hint per name as written, shared by every folder (as a package's files on every DP).
   std::map<std::string, model::NameHint> name_hints;
+  // Hints a reader keeps per folder, filled by its own opens.
+  std::map<std::string, FolderHint> read_hints;
   std::vector<HandleId> held;  // the holder's open handles
 };
 
@@ -125,9 +127,14 @@ TEST_CASE("a copier with folder hints does exactly what one naming whole paths d
             if (opened.ok()) each.held.push_back(opened.value());
             break;
           }
-          case 6: {  // a holder keeps a file open without sharing it
-            const auto opened = vfs.open(
-                holder, {file, kGenericRead, kShareNone, CreateDisposition::open_existing});
+          case 6: {  // a holder keeps a file open without sharing it, through the hint its
+                     // earlier opens in the folder left (as the manager reads a source)
+            const OpenRequest request{file, kGenericRead, kShareNone,
+                                      CreateDisposition::open_existing};
+            model::NameHint name_hint;
+            const auto opened =
+                each.hinted ? vfs.open_in(holder, request, each.read_hints[folder], name_hint)
+                            : vfs.open(holder, request);
             result = opened.error();
             if (opened.ok()) each.held.push_back(opened.value());
             break;
@@ -143,9 +150,9 @@ TEST_CASE("a copier with folder hints does exactly what one naming whole paths d
             const OpenRequest request{file, kGenericRead, kShareAll,
                                       CreateDisposition::open_existing};
             model::NameHint name_hint;
-            const auto opened =
-                each.hinted ? vfs.open_in(holder, request, vfs.folder_hint(folder), name_hint)
-                            : vfs.open(holder, request);
+            model::FolderHint queried = vfs.folder_hint(folder);
+            const auto opened = each.hinted ? vfs.open_in(holder, request, queried, name_hint)
+                                            : vfs.open(holder, request);
             result = opened.error();
             if (opened.ok()) vfs.close(holder, opened.value());
             break;
@@ -227,10 +234,11 @@ TEST_CASE("a file opened through a queried hint shows the case its folder was ma
   REQUIRE(each.copy(kFolders[0], "a.txt") == Win32Error::ok);      // ...\PKG\a.txt
   for (const std::string& written : {kFolders[0], kFolders[2]}) {  // PKG, then pkg
     model::NameHint name;
+    model::FolderHint queried = vfs.folder_hint(written);
     const auto opened = vfs.open_in(
         each.world.holder,
-        {written + "\\a.txt", kGenericRead, kShareAll, CreateDisposition::open_existing},
-        vfs.folder_hint(written), name);
+        {written + "\\a.txt", kGenericRead, kShareAll, CreateDisposition::open_existing}, queried,
+        name);
     REQUIRE(opened.ok());
     CHECK(vfs.access_log().back().path() == kFolders[0] + "\\a.txt");
     vfs.close(each.world.holder, opened.value());

@@ -531,8 +531,7 @@ Win32Error ActorFileSystem::create_directories(const std::string& path, model::F
 }
 
 model::Result<HandleId> ActorFileSystem::open_in(const model::OpenRequest& request,
-                                                 const model::FolderHint& folder,
-                                                 model::NameHint& name) {
+                                                 model::FolderHint& folder, model::NameHint& name) {
   return vfs_.open_in(actor_, request, folder, name);
 }
 

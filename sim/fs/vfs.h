@@ -253,10 +253,10 @@ class VirtualFileSystem {
   // open(actor, request) with the hint of the request's folder (model::FolderHint): while no name
   // has left the namespace since the hint was filled, the file is found with one step from the
   // folder's node instead of parsing and walking the whole path; `name` spares looking the file's
-  // name up in the name table.
-  [[nodiscard]] model::Result<HandleId> open_in(ActorId actor, const model::OpenRequest& request,
-                                                const model::FolderHint& folder,
-                                                model::NameHint& name);
+  // name up in the name table. An open that had to read the whole path and found the file fills
+  // `folder` with the hint of its directory.
+  model::Result<HandleId> open_in(ActorId actor, const model::OpenRequest& request,
+                                  model::FolderHint& folder, model::NameHint& name);
   // CloseHandle: of a file handle (a delete-on-close handle then deletes its file, recorded as a
   // `delete` with the handle), or of an image section from map_image (the program exits).
   void close(ActorId actor, HandleId handle);
@@ -328,6 +328,10 @@ class VirtualFileSystem {
   [[nodiscard]] uint64_t path_lookups() const;
 
  private:
+  // open(), filling `folder` with the hint of the opened file's directory (open_in's slow way).
+  [[nodiscard]] model::Result<HandleId> open_filling_hint(ActorId actor,
+                                                          const model::OpenRequest& request,
+                                                          model::FolderHint& folder);
   std::unique_ptr<vfs_internal::State> state_;
 };
 
@@ -345,7 +349,7 @@ class ActorFileSystem final : public model::FileSystemPort {
   [[nodiscard]] Win32Error create_directories(const std::string& path,
                                               model::FolderHint& hint) override;
   [[nodiscard]] model::Result<HandleId> open_in(const model::OpenRequest& request,
-                                                const model::FolderHint& folder,
+                                                model::FolderHint& folder,
                                                 model::NameHint& name) override;
   [[nodiscard]] Win32Error delete_file(const std::string& path) override;
   [[nodiscard]] Win32Error remove_directory(const std::string& path) override;

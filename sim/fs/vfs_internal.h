@@ -397,6 +397,10 @@ struct State final : LazyPath::Builder {
   // are in the namespace and the volume is reachable. Otherwise the caller resolves the path.
   [[nodiscard]] bool usable_hint(const model::FolderHint& hint, size_t path_size,
                                  HintedFolder& out) const;
+  // After open() found `text`'s file through the path cache (resolved_[0]): the hint of the file's
+  // directory, or an empty one when the entry does not tell it (a file just created, a path not
+  // displayed as written, a file at a volume's root).
+  [[nodiscard]] model::FolderHint hint_for_opened(std::string_view text) const;
   // VirtualFileSystem::folder_hint.
   [[nodiscard]] model::FolderHint query_folder_hint(const std::string& text) const;
   // The rest of VirtualFileSystem::make_file once the folder is known: creates or replaces the

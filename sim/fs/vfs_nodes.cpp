@@ -275,6 +275,21 @@ Win32Error State::existing_directories_refusal(NodeId directory) const {
   return Win32Error::ok;
 }
 
+model::FolderHint State::hint_for_opened(std::string_view text) const {
+  const PathCache::Entry& resolved = *resolved_[0];
+  const size_t count = resolved.path.components.size();
+  if (resolved.node_generation != names_removed_ || !resolved.displayed_as_written || count < 2 ||
+      resolved.text != text) {
+    return {};
+  }
+  const size_t folder_size = text.size() - resolved.path.components.back().size() - 1;
+  if (text[folder_size] != '\\' || text.size() > UINT32_MAX) return {};
+  const NodeId folder = nodes_[resolved.node].parent;
+  DISTSIM_ASSERT(folder != kNoNode && nodes_[folder].kind == NodeKind::directory);
+  return hint_for({folder, nodes_[folder].volume, static_cast<uint32_t>(count - 1),
+                   static_cast<uint32_t>(folder_size), names_removed_, true});
+}
+
 model::FolderHint State::query_folder_hint(const std::string& text) const {
   const NodeId node = find_node(text);
   if (node == kNoNode || nodes_[node].kind != NodeKind::directory || text.size() > UINT32_MAX) {
