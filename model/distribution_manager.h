@@ -274,7 +274,8 @@ class DistributionManager {
   std::deque<uint32_t> compression_waiting_;
   DpLinks links_;
   uint32_t copy_wakes_issued_ = 0;
-  StoredPackage stored_scratch_;  // save_dirty() fills it for each package it saves
+  uint64_t copy_wakes_for_changes_ = 0;  // links_.changes() when schedule_copy_wakes last looked
+  StoredPackage stored_scratch_;         // save_dirty() fills it for each package it saves
   // The open of the file copy_next_file() creates and the name of its folder, rebuilt in place
   // for each file: the copy loop allocates no path.
   OpenRequest copy_request_;

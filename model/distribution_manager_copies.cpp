@@ -256,6 +256,10 @@ void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index
 }
 
 void DistributionManager::schedule_copy_wakes() {
+  // No copy started or stopped since the last look: every wake-up issued still stands (a copy's
+  // wake-up is reset only as it starts or ends).
+  if (links_.changes() == copy_wakes_for_changes_) return;
+  copy_wakes_for_changes_ = links_.changes();
   for (size_t position = 0; position < links_.active_count(); ++position) {
     const DpLinks::Key key = links_.active_key(position);
     DpJob& job = packages_[key.package_index].dp_jobs[key.job_index];

@@ -35,6 +35,7 @@ void DpLinks::start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, ui
   ++copies_per_dp_[dp_index];
   share(dp_index);
   last_change_us_ = now_us;
+  ++changes_;
 }
 
 void DpLinks::stop(Key key, TimeUs now_us) {
@@ -47,6 +48,7 @@ void DpLinks::stop(Key key, TimeUs now_us) {
   transfers_.erase(transfers_.begin() + static_cast<std::ptrdiff_t>(position));
   share(dp_index);
   last_change_us_ = now_us;
+  ++changes_;
 }
 
 TimeUs DpLinks::completion_us(Key key) const {

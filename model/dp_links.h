@@ -48,6 +48,9 @@ class DpLinks {
   [[nodiscard]] size_t active_count() const { return transfers_.size(); }
   [[nodiscard]] Key active_key(size_t position) const { return transfers_[position].key; }
   [[nodiscard]] TimeUs active_completion_us(size_t position) const;
+  // How many starts and stops there have been: while it stays the same, so does every copy's
+  // completion time.
+  [[nodiscard]] uint64_t changes() const { return changes_; }
 
  private:
   struct Transfer {
@@ -80,6 +83,7 @@ class DpLinks {
   // When a copy last started or stopped. A copy that would have finished before then counts as
   // finishing then, as if its progress had been brought up to date at that moment.
   TimeUs last_change_us_ = 0;
+  uint64_t changes_ = 0;
 };
 
 }  // namespace distsim::model
