@@ -328,10 +328,11 @@ class VirtualFileSystem {
   [[nodiscard]] uint64_t path_lookups() const;
 
  private:
-  // open(), filling `folder` with the hint of the opened file's directory (open_in's slow way).
+  // open(), and when `folder` is given, filling it with the hint of the opened file's directory
+  // (open_in's way for a path its hint does not settle).
   [[nodiscard]] model::Result<HandleId> open_filling_hint(ActorId actor,
                                                           const model::OpenRequest& request,
-                                                          model::FolderHint& folder);
+                                                          model::FolderHint* folder);
   std::unique_ptr<vfs_internal::State> state_;
 };
 

@@ -251,34 +251,36 @@ Win32Error State::write(ActorId actor, HandleId id, const FileContent& content,
 
 // --- VirtualFileSystem: the recorded calls
 
-model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::OpenRequest& request) {
-  VfsEvent& event = state_->begin_event(actor, VfsOperation::open);
-  event.access = request.access;
-  event.share = request.share;
-  event.delete_on_close = request.delete_on_close;
-  HandleId handle = 0;
-  event.result = state_->open(actor, request, state_->defer_display(event), handle);
-  event.handle = handle;
-  const Win32Error error = event.result;
-  state_->emit(event);
-  if (error != Win32Error::ok) return error;
-  return handle;
-}
+namespace {
 
-model::Result<HandleId> VirtualFileSystem::open_filling_hint(ActorId actor,
-                                                             const model::OpenRequest& request,
-                                                             model::FolderHint& folder) {
-  vfs_internal::State& state = *state_;
+// The event of an open, with what the request asks for.
+VfsEvent& begin_open(vfs_internal::State& state, ActorId actor, const model::OpenRequest& request) {
   VfsEvent& event = state.begin_event(actor, VfsOperation::open);
   event.access = request.access;
   event.share = request.share;
   event.delete_on_close = request.delete_on_close;
+  return event;
+}
+
+}  // namespace
+
+model::Result<HandleId> VirtualFileSystem::open(ActorId actor, const model::OpenRequest& request) {
+  return open_filling_hint(actor, request, nullptr);
+}
+
+model::Result<HandleId> VirtualFileSystem::open_filling_hint(ActorId actor,
+                                                             const model::OpenRequest& request,
+                                                             model::FolderHint* folder) {
+  vfs_internal::State& state = *state_;
+  VfsEvent& event = begin_open(state, actor, request);
   HandleId handle = 0;
   event.result = state.open(actor, request, state.defer_display(event), handle);
   event.handle = handle;
   const Win32Error error = event.result;
   // Before emit: an observer may act in turn and remove names (the hint then no longer holds).
-  folder = error == Win32Error::ok ? state.hint_for_opened(request.path) : model::FolderHint{};
+  if (folder != nullptr) {
+    *folder = error == Win32Error::ok ? state.hint_for_opened(request.path) : model::FolderHint{};
+  }
   state.emit(event);
   if (error != Win32Error::ok) return error;
   return handle;
@@ -294,23 +296,21 @@ model::Result<HandleId> VirtualFileSystem::open_in(ActorId actor, const model::O
   // parser would look at twice, a bad sharing mode) goes the way of a path never seen.
   if ((request.share.bits & ~model::share_bits::kAll) != 0 || path.size() > kPathLengthMax ||
       !state.usable_hint(folder, path.size(), hinted) || !hinted.as_written) {
-    return open_filling_hint(actor, request, folder);
+    return open_filling_hint(actor, request, &folder);
   }
   const size_t folder_size = hinted.path_size;
-  if (path.size() <= folder_size + 1 || path[folder_size] != '\\')
-    return open_filling_hint(actor, request, folder);
+  if (path.size() <= folder_size + 1 || path[folder_size] != '\\') {
+    return open_filling_hint(actor, request, &folder);
+  }
   const std::string_view name = std::string_view(path).substr(folder_size + 1);
   // A hint is used when it numbers this very name (folded): the name was plain when it was
   // filled, and folding changes no character's class.
   auto name_id = static_cast<vfs_internal::NameId>(name_hint.port_data - 1);
   if (name_hint.port_data == 0 || !state.names_.numbers(name_id, name)) {
-    if (!is_plain_name(name)) return open_filling_hint(actor, request, folder);
+    if (!is_plain_name(name)) return open_filling_hint(actor, request, &folder);
     name_id = state.names_.find(name);
   }
-  VfsEvent& event = state.begin_event(actor, VfsOperation::open);
-  event.access = request.access;
-  event.share = request.share;
-  event.delete_on_close = request.delete_on_close;
+  VfsEvent& event = begin_open(state, actor, request);
   vfs_internal::PendingDisplay& display = state.defer_display(event);
   display.kind = vfs_internal::PendingDisplay::Kind::text;
   display.text = path;
