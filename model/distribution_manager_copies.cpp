@@ -260,17 +260,15 @@ void DistributionManager::schedule_copy_wakes() {
   // wake-up is reset only as it starts or ends).
   if (links_.changes() == copy_wakes_for_changes_) return;
   copy_wakes_for_changes_ = links_.changes();
-  for (size_t position = 0; position < links_.active_count(); ++position) {
-    const DpLinks::Key key = links_.active_key(position);
+  links_.visit_changed([this](DpLinks::Key key, TimeUs done_us) {
     DpJob& job = packages_[key.package_index].dp_jobs[key.job_index];
-    const TimeUs done_us = links_.active_completion_us(position);
-    if (job.copy_wake != 0 && job.copy_done_us == done_us) continue;
+    if (job.copy_wake != 0 && job.copy_done_us == done_us) return;
     copy_wakes_issued_ = (copy_wakes_issued_ + 1) & kWakeGenerationMask;
     if (copy_wakes_issued_ == 0) copy_wakes_issued_ = 1;  // 0 means "none issued"
     job.copy_wake = copy_wakes_issued_;
     job.copy_done_us = done_us;
     wake_at(done_us, {key.package_index, WakeKind::copy_done, job.copy_wake, key.job_index});
-  }
+  });
 }
 
 void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index, Win32Error error,

@@ -36,6 +36,7 @@ void DpLinks::start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, ui
   share(dp_index);
   last_change_us_ = now_us;
   ++changes_;
+  note_change(dp_index);
 }
 
 void DpLinks::stop(Key key, TimeUs now_us) {
@@ -49,17 +50,24 @@ void DpLinks::stop(Key key, TimeUs now_us) {
   share(dp_index);
   last_change_us_ = now_us;
   ++changes_;
+  note_change(dp_index);
 }
 
 TimeUs DpLinks::completion_us(Key key) const {
   const size_t position = position_of(key);
   DISTSIM_ASSERT(position < transfers_.size() && transfers_[position].key == key);
-  return active_completion_us(position);
+  return std::max(transfers_[position].completion_us, last_change_us_);
 }
 
-TimeUs DpLinks::active_completion_us(size_t position) const {
-  DISTSIM_ASSERT(position < transfers_.size());
-  return std::max(transfers_[position].completion_us, last_change_us_);
+void DpLinks::note_change(uint32_t dp_index) {
+  if (outgoing_bytes_per_second_) {
+    all_changed_ = true;
+    return;
+  }
+  if (dp_changed_.size() <= dp_index) dp_changed_.resize(size_t{dp_index} + 1, 0);
+  if (dp_changed_[dp_index] != 0) return;
+  dp_changed_[dp_index] = 1;
+  changed_dps_.push_back(dp_index);
 }
 
 std::vector<DpLinks::Key> DpLinks::active() const {

@@ -8,6 +8,7 @@
 // at the same times.
 #pragma once
 
+#include <algorithm>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -43,14 +44,24 @@ class DpLinks {
   // Its current rate in bytes per second; requires a key under way.
   [[nodiscard]] uint64_t rate(Key key) const;
 
-  // The copies under way by position in key order (0 .. active_count() - 1), for a walk over all
-  // of them that allocates nothing: their keys and completion times.
-  [[nodiscard]] size_t active_count() const { return transfers_.size(); }
-  [[nodiscard]] Key active_key(size_t position) const { return transfers_[position].key; }
-  [[nodiscard]] TimeUs active_completion_us(size_t position) const;
   // How many starts and stops there have been: while it stays the same, so does every copy's
   // completion time.
   [[nodiscard]] uint64_t changes() const { return changes_; }
+  // Calls visit(key, completion_us) for every copy under way, in key order, whose completion_us
+  // may differ from what it was at the last call (every copy at the first call), and forgets the
+  // changes: a copy to a DP no start or stop touched since, whose completion is not before the
+  // latest change, keeps its completion and is skipped without a look at it by the caller.
+  template <typename Visit>
+  void visit_changed(Visit visit) {
+    for (const Transfer& transfer : transfers_) {
+      const bool maybe_changed = all_changed_ || dp_changed_[transfer.dp_index] != 0 ||
+                                 transfer.completion_us < last_change_us_;
+      if (maybe_changed) visit(transfer.key, std::max(transfer.completion_us, last_change_us_));
+    }
+    for (const uint32_t dp_index : changed_dps_) dp_changed_[dp_index] = 0;
+    changed_dps_.clear();
+    all_changed_ = false;
+  }
 
  private:
   struct Transfer {
@@ -80,6 +91,13 @@ class DpLinks {
   // sorted vector beats a tree and never allocates once it has grown.
   std::vector<Transfer> transfers_;
   std::vector<uint32_t> copies_per_dp_;  // indexed by dp_index: transfers under way to it
+  // Since the last visit_changed: the DPs whose copies' shares changed (a flag per DP, and the
+  // flagged ones), or all of them (a site limit shares its bandwidth among every copy).
+  std::vector<uint8_t> dp_changed_;
+  std::vector<uint32_t> changed_dps_;
+  bool all_changed_ = false;
+  // Marks the shares of dp_index's copies (or, with a site limit, every copy's) as changed.
+  void note_change(uint32_t dp_index);
   // When a copy last started or stopped. A copy that would have finished before then counts as
   // finishing then, as if its progress had been brought up to date at that moment.
   TimeUs last_change_us_ = 0;

@@ -104,5 +104,48 @@ TEST_CASE("DpLinks finishes every copy when the definition's every-copy update d
   });
 }
 
+TEST_CASE("DpLinks names every copy whose completion changed since it was last asked", "[links]") {
+  rc::prop("a copy visit_changed leaves out keeps the completion it had", [] {
+    const bool site_limit = *rc::gen::arbitrary<bool>();
+    const std::optional<uint64_t> site =
+        site_limit ? std::optional<uint64_t>(*rc::gen::inRange<uint64_t>(1, 5'000'000))
+                   : std::nullopt;
+    DpLinks links(site);
+    std::vector<DpLinks::Key> active;
+    std::map<DpLinks::Key, TimeUs> told;  // at the last visit_changed that named the copy
+    TimeUs now = 0;
+    const auto steps = *rc::gen::inRange<int>(1, 150);
+    for (int step = 0; step < steps; ++step) {
+      // Long gaps and small files: copies often pass their completion before the next change.
+      now += *rc::gen::inRange<TimeUs>(0, 6'000'000);
+      if (!active.empty() && *rc::gen::arbitrary<bool>()) {
+        const auto at = *rc::gen::inRange<size_t>(0, active.size());
+        links.stop(active[at], now);
+        told.erase(active[at]);
+        active.erase(active.begin() + static_cast<std::ptrdiff_t>(at));
+      } else {
+        const DpLinks::Key key{static_cast<uint32_t>(step), 0};
+        links.start(key, *rc::gen::inRange<uint32_t>(0, 4),
+                    *rc::gen::inRange<uint64_t>(1, 2'000'000),
+                    *rc::gen::inRange<uint64_t>(0, 8'000'000), now);
+        active.push_back(key);
+      }
+      if (!*rc::gen::arbitrary<bool>()) continue;  // several changes may pile up between visits
+      std::vector<DpLinks::Key> visited;
+      links.visit_changed([&](DpLinks::Key key, TimeUs completion_us) {
+        RC_ASSERT(completion_us == links.completion_us(key));
+        visited.push_back(key);
+        told[key] = completion_us;
+      });
+      RC_ASSERT(std::is_sorted(visited.begin(), visited.end()));
+      for (const DpLinks::Key key : active) {
+        const auto found = told.find(key);
+        RC_ASSERT(found != told.end());  // a started copy is always named
+        RC_ASSERT(found->second == links.completion_us(key));
+      }
+    }
+  });
+}
+
 }  // namespace
 }  // namespace distsim::model
