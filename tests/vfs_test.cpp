@@ -218,6 +218,29 @@ TEST_CASE("paths are case-insensitive and keep the case of first creation", "[vf
         std::vector<std::string>{"C:\\Src\\Pkg\\setup.exe", "C:\\Src\\Pkg\\Sub\\data1.cab"});
 }
 
+TEST_CASE("a file's path follows its folder's rename and never another file system's", "[vfs]") {
+  // Goal: the display of a file's folder, kept between calls, is never stale. Method: show a file
+  // of a folder, then build a second file system in the same place whose folder has another name
+  // at the same node number (nothing removed in either); then rename a folder and show its files.
+  const auto shown = [](VfsWorld& world, const std::string& path) {
+    const HandleId handle = world.open_ok(world.copier, path, kGenericRead, kShareAll);
+    const std::optional<std::string> display = world.vfs.handle_path(handle);
+    world.vfs.close(world.copier, handle);
+    return display.value_or("");
+  };
+  std::optional<VfsWorld> world(std::in_place);
+  REQUIRE(world->vfs.make_file("C:\\Dp\\Pkg\\a.txt", {1, 1}) == Win32Error::ok);
+  CHECK(shown(*world, "C:\\Dp\\Pkg\\a.txt") == "C:\\Dp\\Pkg\\a.txt");
+  world.reset();
+  world.emplace();
+  REQUIRE(world->vfs.make_file("C:\\Dp\\New\\a.txt", {1, 1}) == Win32Error::ok);
+  CHECK(shown(*world, "C:\\Dp\\New\\a.txt") == "C:\\Dp\\New\\a.txt");
+  REQUIRE(world->vfs.make_file("C:\\Dp\\New\\b.txt", {1, 1}) == Win32Error::ok);
+  REQUIRE(world->vfs.rename(world->copier, "C:\\Dp\\New", "C:\\Dp\\Other") == Win32Error::ok);
+  CHECK(shown(*world, "C:\\Dp\\Other\\b.txt") == "C:\\Dp\\Other\\b.txt");
+  CHECK(shown(*world, "C:\\Dp\\Other\\a.txt") == "C:\\Dp\\Other\\a.txt");
+}
+
 // --- reachability
 
 TEST_CASE("an unreachable share refuses every operation with 53", "[vfs]") {

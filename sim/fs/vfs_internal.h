@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -296,9 +297,15 @@ struct State final : LazyPath::Builder {
   State(const State&) = delete;
   State& operator=(const State&) = delete;
   ~State() = default;
+  [[nodiscard]] static uint64_t next_serial() {
+    static std::atomic<uint64_t> made{0};
+    return made.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
 
   const Clock& clock_;
   VfsOptions options_;
+  // This file system among all made in the process (never 0): keys what a thread keeps about it.
+  const uint64_t serial_ = next_serial();
   VfsObserver* observer_ = nullptr;
   VfsInterest observer_interest_;
   std::vector<std::string> actors_;  // ActorId n is actors_[n - 1]

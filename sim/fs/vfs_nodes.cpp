@@ -33,6 +33,26 @@ void State::node_display_into(NodeId id, std::string& out) const {
     if (root.size() == 2) out.push_back('\\');
     return;
   }
+  // The display of the node's directory, kept from the last call on this thread: a traced run
+  // shows one file's write and close, and its siblings', one after another. A directory's display
+  // stays while no name leaves the namespace, and the key names this file system, so that
+  // another one built at the same address never reads it.
+  struct DirectoryDisplay {
+    uint64_t state_serial = 0;
+    NodeId directory = kNoNode;
+    uint64_t generation = 0;
+    std::string text;
+  };
+  thread_local DirectoryDisplay cached;
+  const std::string& own_name = node_name(id);
+  if (cached.state_serial == serial_ && cached.directory == node.parent &&
+      cached.generation == names_removed_) {
+    out.reserve(cached.text.size() + 1 + own_name.size());
+    out.assign(cached.text);
+    out.push_back('\\');
+    out.append(own_name);
+    return;
+  }
   size_t length = root.size();
   for (NodeId at = id; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {
     length += 1 + node_name(at).size();
@@ -48,6 +68,12 @@ void State::node_display_into(NodeId id, std::string& out) const {
     text[--end] = '\\';
   }
   DISTSIM_ASSERT(end == root.size());
+  if (nodes_[node.parent].parent != kNoNode) {  // a volume's root keeps its own display form
+    cached.state_serial = serial_;
+    cached.directory = node.parent;
+    cached.generation = names_removed_;
+    cached.text.assign(out, 0, length - own_name.size() - 1);
+  }
 }
 
 void State::lookup_display_into(const CachedPath& path, const Lookup& lookup,

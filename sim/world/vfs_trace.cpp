@@ -1,6 +1,7 @@
 // Trace fields of VFS operations (tools/cli/README.md lists them per event).
 #include "sim/world/vfs_trace.h"
 
+#include <array>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,11 +25,27 @@ void add_content(const VirtualFileSystem& vfs, HandleId handle, Trace::RecordWri
   record.number("version", static_cast<int64_t>(content->content_version));
 }
 
+// The names of an open's access mask, kept per mask on this thread: a run opens with a few masks
+// over and over, and naming one looks at every right there is.
+const model::MaskNames& access_names_of(AccessMask access) {
+  struct Named {
+    bool known = false;
+    uint32_t bits = 0;
+    model::MaskNames names;
+  };
+  constexpr size_t kSlots = 16;
+  thread_local std::array<Named, kSlots> named;
+  Named& slot = named[(access.bits ^ (access.bits >> 16U)) % kSlots];
+  if (!slot.known || slot.bits != access.bits)
+    slot = {true, access.bits, model::access_name_views(access)};
+  return slot.names;
+}
+
 void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
                           Trace::RecordWriter& record) {
   switch (event.operation) {
     case VfsOperation::open:
-      record.list("access", model::access_name_views(event.access).span());
+      record.list("access", access_names_of(event.access).span());
       record.list("share", model::share_name_views(event.share).span());
       if (event.delete_on_close) record.flag("delete_on_close", true);
       add_result(event, record);
