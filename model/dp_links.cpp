@@ -60,11 +60,12 @@ TimeUs DpLinks::completion_us(Key key) const {
 }
 
 void DpLinks::note_change(uint32_t dp_index) {
+  // Sized in every mode: visit_changed looks up every copy's DP.
+  if (dp_changed_.size() <= dp_index) dp_changed_.resize(size_t{dp_index} + 1, 0);
   if (outgoing_bytes_per_second_) {
     all_changed_ = true;
     return;
   }
-  if (dp_changed_.size() <= dp_index) dp_changed_.resize(size_t{dp_index} + 1, 0);
   if (dp_changed_[dp_index] != 0) return;
   dp_changed_[dp_index] = 1;
   changed_dps_.push_back(dp_index);

@@ -1,9 +1,10 @@
 // The event kernel: (time, sequence) order, the horizon and the event budget.
-#include "model/assert.h"
 #include "sim/core/kernel.h"
 
 #include <catch2/catch.hpp>
 #include <vector>
+
+#include "model/assert.h"
 
 namespace distsim::sim {
 namespace {

@@ -15,8 +15,9 @@ using model::CreateDisposition;
 using model::Win32Error;
 using namespace testing;
 
-// Writes `path` (creating it) as the copier and returns the write's event.
-const VfsEvent& write_event(VfsWorld& world, const std::string& path) {
+// Writes `path` (creating it) as the copier and returns a copy of the write's event (the log may
+// move its entries as it grows).
+VfsEvent write_event(VfsWorld& world, const std::string& path) {
   const model::HandleId handle =
       world.open_ok(world.copier, path, kGenericWrite, kShareNone, CreateDisposition::open_always);
   REQUIRE(world.vfs.write(world.copier, handle, {10, world.vfs.new_content_version()}) ==
@@ -26,7 +27,7 @@ const VfsEvent& write_event(VfsWorld& world, const std::string& path) {
   REQUIRE(log.size() >= 2);
   const VfsEvent& event = log[log.size() - 2];
   REQUIRE(event.operation == VfsOperation::write);
-  return event;
+  return event;  // a copy
 }
 
 TEST_CASE("a scope holds the paths below its directories, case-insensitively, not the directories",
@@ -48,13 +49,13 @@ TEST_CASE("a written file's scope follows its directory when the directory moves
   PathScope scope({"C:\\Dp"});
   REQUIRE(world.vfs.make_directories("C:\\Dp\\Pkg") == Win32Error::ok);
   REQUIRE(world.vfs.make_directories("C:\\Out") == Win32Error::ok);
-  const VfsEvent& inside = write_event(world, "C:\\Dp\\Pkg\\a.txt");
+  const VfsEvent inside = write_event(world, "C:\\Dp\\Pkg\\a.txt");
   REQUIRE(inside.folder != VfsEvent::kNoFolder);
   const uint32_t folder = inside.folder;
   CHECK(scope.contains_written(world.vfs, inside));
   CHECK(scope.contains_written(world.vfs, write_event(world, "C:\\Dp\\Pkg\\b.txt")));
   REQUIRE(world.vfs.rename(world.copier, "C:\\Dp\\Pkg", "C:\\Out\\Pkg") == Win32Error::ok);
-  const VfsEvent& moved = write_event(world, "C:\\Out\\Pkg\\a.txt");
+  const VfsEvent moved = write_event(world, "C:\\Out\\Pkg\\a.txt");
   CHECK(moved.folder == folder);
   CHECK_FALSE(scope.contains_written(world.vfs, moved));
   CHECK(scope.contains_written(world.vfs, moved) == scope.contains(moved.path()));
@@ -70,7 +71,7 @@ TEST_CASE("directories whose answers share a slot keep their own answers", "[hol
       const std::string root = index % 3 == 0 ? "C:\\In\\" : "C:\\Out\\";
       const std::string folder = root + "D" + std::to_string(index);
       REQUIRE(world.vfs.make_directories(folder) == Win32Error::ok);
-      const VfsEvent& event = write_event(world, folder + "\\f.txt");
+      const VfsEvent event = write_event(world, folder + "\\f.txt");
       INFO(event.path());
       CHECK(scope.contains_written(world.vfs, event) == (index % 3 == 0));
     }

@@ -241,7 +241,8 @@ TEST_CASE(
 
 TEST_CASE("generic rights map to the file generic rights and GENERIC_EXECUTE is read class",
           "[sharing]") {
-  // Goal: the mapping details that are easy to miss (sim/fs/README.md). Method: inspect the classes.
+  // Goal: the mapping details that are easy to miss (sim/fs/README.md). Method: inspect the
+  // classes.
   CHECK(map_generic_access(AccessMask{GENERIC_READ}) == FILE_GENERIC_READ);
   CHECK(map_generic_access(AccessMask{GENERIC_WRITE}) == FILE_GENERIC_WRITE);
   CHECK(map_generic_access(AccessMask{GENERIC_EXECUTE}) == FILE_GENERIC_EXECUTE);

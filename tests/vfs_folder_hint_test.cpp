@@ -246,6 +246,21 @@ TEST_CASE("a file opened through a queried hint shows the case its folder was ma
   CHECK(vfs.folder_hint(kFolders[1]).port_data == model::FolderHint{}.port_data);  // none there
 }
 
+TEST_CASE("a hint for a folder written with a trailing separator makes no file the path refuses",
+          "[vfs]") {
+  // "C:\Dp\Pkg\" names the folder, but "C:\Dp\Pkg\\f.txt" has an empty name in it.
+  for (const bool uses_hints : {true, false}) {
+    INFO("hints: " << uses_hints);
+    VfsWorld world;
+    REQUIRE(world.vfs.make_directories("C:\\Dp\\Pkg") == Win32Error::ok);
+    const std::string folder = "C:\\Dp\\Pkg\\";
+    const FolderHint hint = uses_hints ? world.vfs.folder_hint(folder) : FolderHint{};
+    const std::string path = folder + "\\f.txt";
+    CHECK(world.vfs.make_file(path, {1, 1}, false, hint) == world.vfs.make_file(path, {1, 1}));
+    CHECK_FALSE(world.vfs.exists("C:\\Dp\\Pkg\\f.txt"));
+  }
+}
+
 TEST_CASE("a folder hint finds the next file of a folder without parsing its path", "[vfs]") {
   // The hint is a speed-up only if it is used: after one copy into a folder has filled it, the
   // next copies into it leave the path cache's lookup count alone.

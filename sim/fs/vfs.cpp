@@ -286,8 +286,8 @@ Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent con
                                         bool read_only, const model::FolderHint& folder) {
   State& state = *state_;
   State::HintedFolder hinted;
-  if (!state.usable_hint(folder, text.size(), hinted) || text.size() <= hinted.path_size + 1 ||
-      text[hinted.path_size] != '\\') {
+  if (!state.usable_hint(folder, text.size(), hinted) || !hinted.as_written ||
+      text.size() <= hinted.path_size + 1 || text[hinted.path_size] != '\\') {
     return make_file(text, content, read_only);
   }
   const std::string_view name = std::string_view(text).substr(hinted.path_size + 1);

@@ -286,9 +286,12 @@ bool State::usable_hint(const model::FolderHint& hint, size_t path_size, HintedF
   out.path_size = static_cast<uint32_t>(hint.port_data[2] & 0xFFFF'FFFFU);
   out.depth = static_cast<uint32_t>((hint.port_data[2] >> 32U) & 0xFFFFU);
   out.as_written = ((hint.port_data[2] >> 48U) & 1U) != 0;
-  if (out.path_size > path_size || out.depth == 0) return false;
-  DISTSIM_ASSERT(out.volume < volumes_.size());
-  DISTSIM_ASSERT(nodes_[out.node].in_use && !nodes_[out.node].orphaned);
+  // A hint this file system did not fill (a caller's mistake) is not used rather than read.
+  if (out.path_size > path_size || out.depth == 0 || out.volume >= volumes_.size() ||
+      out.node >= nodes_.size() || !nodes_[out.node].in_use) {
+    return false;
+  }
+  DISTSIM_ASSERT(!nodes_[out.node].orphaned);
   DISTSIM_ASSERT(nodes_[out.node].kind == NodeKind::directory);
   return volumes_[out.volume].reachable;  // else resolving says ERROR_BAD_NETPATH
 }

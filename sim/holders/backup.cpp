@@ -91,7 +91,7 @@ void Backup::read_next(uint32_t run_index) {
       run.folder.assign(folder);
       run.folder_hint = context_.vfs.folder_hint(run.folder);
     }
-    const auto opened = open_and_read(path, access, share, run.folder_hint);
+    const auto opened = open_and_read(path, access, share, &run.folder_hint);
     if (!opened) {  // in use or gone: skipped, as agents log and go on
       ++run.skipped_count;
       continue;

@@ -134,11 +134,12 @@ bool Holder::is_file(const std::string& path) const {
 
 std::optional<Holder::OpenedFile> Holder::open_and_read(const std::string& path, AccessMask access,
                                                         ShareMode share,
-                                                        const model::FolderHint& folder) {
-  model::FolderHint hint = folder;  // what the VFS fills in is not kept
-  model::NameHint name;             // each file's name is looked up once
-  auto opened = context_.vfs.open_in(
-      actor_, {path, access, share, model::CreateDisposition::open_existing}, hint, name);
+                                                        model::FolderHint* folder) {
+  model::FolderHint unkept;
+  model::NameHint name;  // each file's name is looked up once
+  auto opened =
+      context_.vfs.open_in(actor_, {path, access, share, model::CreateDisposition::open_existing},
+                           folder != nullptr ? *folder : unkept, name);
   if (!opened.ok()) return std::nullopt;
   const HandleId handle = opened.value();
   (void)context_.vfs.read(actor_, handle);

@@ -160,10 +160,10 @@ class Holder : public EventTarget {
   // indexer or backup does; nullopt when the open is refused (the refusal is in the trace). A
   // read refused under a byte-range lock (33) does not stop it: the handle stays open. `folder`:
   // the VFS's hint for the file's directory (VirtualFileSystem::folder_hint), when the caller
-  // reads several files of it.
+  // reads several files of it; the open refreshes it when it no longer holds.
   [[nodiscard]] std::optional<OpenedFile> open_and_read(const std::string& path, AccessMask access,
                                                         ShareMode share,
-                                                        const model::FolderHint& folder = {});
+                                                        model::FolderHint* folder = nullptr);
   // Schedules `wake` for this holder at `at_us` (not before now). A wake past the end of the run
   // would never fire, so it is not scheduled.
   template <typename Kind>
