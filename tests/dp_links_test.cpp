@@ -68,12 +68,15 @@ class ReferenceLinks {
   std::map<DpLinks::Key, Copy> copies_;
 };
 
+// The site's outgoing limit, or none (half the time).
+std::optional<uint64_t> arbitrary_site_limit() {
+  if (!*rc::gen::arbitrary<bool>()) return std::nullopt;
+  return *rc::gen::inRange<uint64_t>(1, 5'000'000);
+}
+
 TEST_CASE("DpLinks finishes every copy when the definition's every-copy update does", "[links]") {
   rc::prop("completion times and rates agree with the reference after every change", [] {
-    const bool site_limit = *rc::gen::arbitrary<bool>();
-    const std::optional<uint64_t> site =
-        site_limit ? std::optional<uint64_t>(*rc::gen::inRange<uint64_t>(1, 5'000'000))
-                   : std::nullopt;
+    const std::optional<uint64_t> site = arbitrary_site_limit();
     DpLinks links(site);
     ReferenceLinks reference(site);
     std::vector<DpLinks::Key> active;
@@ -106,10 +109,7 @@ TEST_CASE("DpLinks finishes every copy when the definition's every-copy update d
 
 TEST_CASE("DpLinks names every copy whose completion changed since it was last asked", "[links]") {
   rc::prop("a copy visit_changed leaves out keeps the completion it had", [] {
-    const bool site_limit = *rc::gen::arbitrary<bool>();
-    const std::optional<uint64_t> site =
-        site_limit ? std::optional<uint64_t>(*rc::gen::inRange<uint64_t>(1, 5'000'000))
-                   : std::nullopt;
+    const std::optional<uint64_t> site = arbitrary_site_limit();
     DpLinks links(site);
     std::vector<DpLinks::Key> active;
     std::map<DpLinks::Key, TimeUs> told;  // at the last visit_changed that named the copy

@@ -286,13 +286,10 @@ Win32Error VirtualFileSystem::make_file(const std::string& text, FileContent con
                                         bool read_only, const model::FolderHint& folder) {
   State& state = *state_;
   State::HintedFolder hinted;
-  if (!state.usable_hint(folder, text.size(), hinted) || !hinted.as_written ||
-      text.size() <= hinted.path_size + 1 || text[hinted.path_size] != '\\') {
+  std::string_view name;
+  if (!state.split_at_hint(folder, text, hinted, name) || !is_plain_name(name)) {
     return make_file(text, content, read_only);
   }
-  const std::string_view name = std::string_view(text).substr(hinted.path_size + 1);
-  if (text.size() > kPathLengthMax || !is_plain_name(name))
-    return make_file(text, content, read_only);
   // What ensure_directories would find on the way to the folder.
   if (const Win32Error error = state.existing_directories_refusal(hinted.node);
       error != Win32Error::ok) {

@@ -414,6 +414,11 @@ struct State final : LazyPath::Builder {
   // file `name` in `parent`.
   [[nodiscard]] Win32Error make_file_in(NodeId parent, uint32_t volume, std::string_view name,
                                         const FileContent& content, bool read_only);
+  // Whether `hint` settles `text` as its folder's path, a backslash and a name: a usable hint
+  // whose folder is written as displayed, and a text within the length limit. Then `folder` and
+  // `name` (not yet checked as a name) are set; otherwise the caller resolves the whole text.
+  [[nodiscard]] bool split_at_hint(const model::FolderHint& hint, std::string_view text,
+                                   HintedFolder& folder, std::string_view& name) const;
   // What ensure_directories gives for an existing directory (every component exists): refused
   // when one of them is delete-pending.
   [[nodiscard]] Win32Error existing_directories_refusal(NodeId directory) const;

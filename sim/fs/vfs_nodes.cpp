@@ -296,6 +296,17 @@ bool State::usable_hint(const model::FolderHint& hint, size_t path_size, HintedF
   return volumes_[out.volume].reachable;  // else resolving says ERROR_BAD_NETPATH
 }
 
+bool State::split_at_hint(const model::FolderHint& hint, std::string_view text,
+                          HintedFolder& folder, std::string_view& name) const {
+  if (text.size() > kPathLengthMax || !usable_hint(hint, text.size(), folder) ||
+      !folder.as_written) {
+    return false;
+  }
+  if (text.size() <= folder.path_size + 1 || text[folder.path_size] != '\\') return false;
+  name = text.substr(folder.path_size + 1);
+  return true;
+}
+
 Win32Error State::existing_directories_refusal(NodeId directory) const {
   // ensure_directories looks at every component below the volume's root on its way down.
   for (NodeId at = directory; nodes_[at].parent != kNoNode; at = nodes_[at].parent) {

@@ -292,17 +292,13 @@ model::Result<HandleId> VirtualFileSystem::open_in(ActorId actor, const model::O
   vfs_internal::State& state = *state_;
   const std::string& path = request.path;
   vfs_internal::State::HintedFolder hinted;
+  std::string_view name;
   // Anything the hint does not settle (a folder displayed otherwise than written, a name the
   // parser would look at twice, a bad sharing mode) goes the way of a path never seen.
-  if ((request.share.bits & ~model::share_bits::kAll) != 0 || path.size() > kPathLengthMax ||
-      !state.usable_hint(folder, path.size(), hinted) || !hinted.as_written) {
+  if ((request.share.bits & ~model::share_bits::kAll) != 0 ||
+      !state.split_at_hint(folder, path, hinted, name)) {
     return open_filling_hint(actor, request, &folder);
   }
-  const size_t folder_size = hinted.path_size;
-  if (path.size() <= folder_size + 1 || path[folder_size] != '\\') {
-    return open_filling_hint(actor, request, &folder);
-  }
-  const std::string_view name = std::string_view(path).substr(folder_size + 1);
   // A hint is used when it numbers this very name (folded): the name was plain when it was
   // filled, and folding changes no character's class.
   auto name_id = static_cast<vfs_internal::NameId>(name_hint.port_data - 1);
