@@ -13,6 +13,7 @@
 
 #include "sim/check/world_generator.h"
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/world/blame.h"

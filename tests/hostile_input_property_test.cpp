@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 #include "tests/scenario_loader_fixture.h"

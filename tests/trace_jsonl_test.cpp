@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "sim/core/xxh64.h"
 
 namespace distsim::sim {

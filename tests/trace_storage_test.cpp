@@ -11,6 +11,7 @@
 
 #include "model/assert.h"
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 
 namespace distsim::sim {
 namespace {

@@ -1,8 +1,8 @@
 // The trace: every event of a run as a structured record (virtual time, actor, event name and
-// its fields), and its JSON Lines form (tools/cli/README.md) whose hash is the run's determinism
-// fingerprint. A trace owns the bytes of its records: texts, lists and field arrays are copied
-// into chunks that never move, so recording an event costs a few copies and no allocation of its
-// own, and a finished trace is freed a chunk at a time rather than a string at a time.
+// its fields); sim/core/trace_jsonl.h writes it as JSON Lines. A trace owns the bytes of its
+// records: texts, lists and field arrays are copied into chunks that never move, so recording an
+// event costs a few copies and no allocation of its own, and a finished trace is freed a chunk at a
+// time rather than a string at a time.
 #pragma once
 
 #include <algorithm>
@@ -21,7 +21,6 @@
 
 #include "model/assert.h"
 #include "model/time.h"
-#include "sim/core/text_sink.h"
 
 namespace distsim::sim {
 
@@ -211,22 +210,5 @@ class Trace {
   [[nodiscard]] static size_t actor_slot_of(std::string_view actor);
   std::array<std::string_view, kActorSlots> actor_slots_{};
 };
-
-struct TraceHeader {
-  std::string scenario;
-  uint64_t seed = 0;
-  std::string version;
-};
-
-// The whole trace as JSON Lines: a header record (seq 0), the records (seq 1..N) and an end
-// record {"event":"end", ..., "events": N, "trace_hash": "<16 hex digits>"}. The hash is XXH64
-// (seed 0, sim/core/xxh64.h) of every byte before the end record. The text goes to `sink` in
-// pieces of a few hundred kilobytes as it is written.
-void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const TextSink& sink);
-// The same text in one string.
-[[nodiscard]] std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header);
-
-// A JSON string literal with quotes, escaping as RFC 8259 requires.
-[[nodiscard]] std::string json_quote(std::string_view text);
 
 }  // namespace distsim::sim

@@ -9,6 +9,7 @@
 
 #include "model/assert.h"
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "sim/report/json_value.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/scenario/value_parse.h"

@@ -12,6 +12,7 @@
 #include "model/assert.h"
 #include "sim/check/expectations.h"
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "sim/report/timeline.h"
 
 namespace distsim::sim {

@@ -8,6 +8,7 @@
 #include "model/distmgr_log.h"
 #include "sim/check/evidence.h"
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 
 namespace distsim::sim {
 namespace {

@@ -14,6 +14,7 @@
 
 #include "model/assert.h"
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 #include "tools/bench/bench_worlds.h"

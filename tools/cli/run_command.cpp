@@ -14,6 +14,7 @@
 #include "model/assert.h"
 #include "sim/core/limits.h"
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "sim/report/chrome_trace.h"
 #include "sim/report/html_report.h"
 #include "sim/report/output_file.h"

@@ -4,6 +4,7 @@
 
 #include "sim/check/verdict.h"
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "sim/report/chrome_trace.h"
 #include "sim/report/html_report.h"
 #include "sim/report/run_report.h"

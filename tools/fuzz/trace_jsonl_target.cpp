@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/core/trace.h"
+#include "sim/core/trace_jsonl.h"
 #include "tools/fuzz/fuzz_targets.h"
 
 namespace distsim::fuzz {

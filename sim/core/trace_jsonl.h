@@ -1,0 +1,31 @@
+// The JSON Lines form of a trace (tools/cli/README.md): one record per line between a header and
+// an end record that carries the trace's hash, the run's determinism fingerprint.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sim/core/text_sink.h"
+#include "sim/core/trace.h"
+
+namespace distsim::sim {
+
+struct TraceHeader {
+  std::string scenario;
+  uint64_t seed = 0;
+  std::string version;
+};
+
+// The whole trace as JSON Lines: a header record (seq 0), the records (seq 1..N) and an end
+// record {"event":"end", ..., "events": N, "trace_hash": "<16 hex digits>"}. The hash is XXH64
+// (seed 0, sim/core/xxh64.h) of every byte before the end record. The text goes to `sink` in
+// pieces of a few hundred kilobytes as it is written.
+void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const TextSink& sink);
+// The same text in one string.
+[[nodiscard]] std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header);
+
+// A JSON string literal with quotes, escaping as RFC 8259 requires.
+[[nodiscard]] std::string json_quote(std::string_view text);
+
+}  // namespace distsim::sim
