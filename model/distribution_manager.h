@@ -157,8 +157,12 @@ class DistributionManager {
     // scan the jobs: those copying, and those not ended (waiting or copying).
     uint32_t copying_jobs = 0;
     uint32_t unfinished_jobs = 0;
-    RetryState retry;    // package-level
-    bool dirty = false;  // changed since last saved to the state store
+    RetryState retry;  // package-level
+    // Changed since last saved to the state store: all of it (`dirty_whole`), or only what every
+    // save writes (the package's status, retry state and flags) and the DP slots in dirty_slots.
+    bool dirty = false;
+    bool dirty_whole = false;
+    std::vector<uint32_t> dirty_slots;
   };
   // Notifications (distribution_manager.cpp).
   [[nodiscard]] uint32_t package_index_of(const std::string& package_id) const;
@@ -237,10 +241,17 @@ class DistributionManager {
   void set_dp_state(PackageRecord& record, uint32_t slot, DpState state);
 
   // Persistence: the state store and a restart (distribution_manager_persistence.cpp).
+  // The package changed in any way; or only in DP slot `slot` and in what every save writes.
   void mark_dirty(uint32_t package_index);
+  void mark_slot_dirty(uint32_t package_index, uint32_t slot);
   void save_dirty();
   // Fills `stored` (reusing its storage: every entry point saves) with what survives a crash.
   static void fill_stored_form(const PackageRecord& record, StoredPackage& stored);
+  // Brings a saved form up to date in what every save writes and in the record's dirty slots.
+  static void update_saved_form(const PackageRecord& record, StoredPackage& stored);
+  [[nodiscard]] static StoredRetry stored_retry(const RetryState& retry);
+  // The package's flags and content version, which every save writes.
+  static void fill_package_flags(const PackageRecord& record, StoredPackage& stored);
   void restore(const StoredPackage& stored);
   // Returns whether the package needs a pass now.
   [[nodiscard]] bool account_interrupted_attempts(uint32_t package_index, bool pass);

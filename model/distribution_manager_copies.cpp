@@ -102,7 +102,8 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   if (status.attempts_in_cycle == 1) slot.retry.first_attempt_start_us = ports_.scheduler.now();
   slot.retry.due_us.reset();
   slot.failed_with_package = false;
-  mark_dirty(package_index);  // the started attempt is in the retry history before any crash
+  // The started attempt is in the retry history before any crash.
+  if (!manager_fault_injection().unsaved_dp_start) mark_slot_dirty(package_index, job.slot);
   const std::string& share = distribution_points_[slot.dp_index].share;
   // CM-THREADS: under ConfigMgr each DP copy runs on a DP thread of its own; SMS 2.0 copies on
   // the processing thread (an assumption: no source describes its threads).
@@ -283,7 +284,7 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
   }
   set_job_state(record, job, DpJobState::done);
   job.error = error;
-  mark_dirty(package_index);
+  mark_slot_dirty(package_index, job.slot);
   DpStatus& status = record.status.distribution_points[job.slot];
   status.last_error = error;
   const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];

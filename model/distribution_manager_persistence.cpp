@@ -13,31 +13,75 @@
 
 namespace distsim::model {
 
+namespace {
+
+// Every field of a package's status but its DP list, which a save after a copy leaves as it is
+// but for the DPs that changed. A field left out here makes the audit of save_dirty() fail.
+void assign_package_fields(const PackageStatus& from, PackageStatus& to) {
+  to.id = from.id;
+  to.name = from.name;
+  to.state = from.state;
+  to.attempt_count = from.attempt_count;
+  to.attempts_in_cycle = from.attempts_in_cycle;
+  to.update_count = from.update_count;
+  to.installed_at_us = from.installed_at_us;
+  to.state_since_us = from.state_since_us;
+  to.last_error = from.last_error;
+}
+
+}  // namespace
+
+StoredRetry DistributionManager::stored_retry(const RetryState& retry) {
+  return {retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us, retry.due_us};
+}
+
 void DistributionManager::mark_dirty(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
+  record.dirty_whole = true;
+  record.dirty_slots.clear();
   if (record.dirty) return;
   record.dirty = true;
   dirty_.push_back(package_index);
 }
 
+void DistributionManager::mark_slot_dirty(uint32_t package_index, uint32_t slot) {
+  PackageRecord& record = packages_[package_index];
+  DISTSIM_ASSERT(slot < record.slots.size());
+  if (!record.dirty) {
+    record.dirty = true;
+    dirty_.push_back(package_index);
+  }
+  if (!record.dirty_whole) record.dirty_slots.push_back(slot);
+}
+
 void DistributionManager::save_dirty() {
   for (const uint32_t package_index : dirty_) {
     PackageRecord& record = packages_[package_index];
-    fill_stored_form(record, stored_scratch_);
-    ports_.state_store.save_package(std::move(stored_scratch_));
-    // The store may hand back what it replaced: the content version it held must not be kept
-    // alive by the scratch.
-    stored_scratch_.content.reset();
+    StoredPackage* saved =
+        record.dirty_whole ? nullptr : ports_.state_store.saved_form(record.definition.id);
+    if (saved != nullptr && saved->distribution_points.size() == record.slots.size()) {
+      update_saved_form(record, *saved);
+#if defined(DISTSIM_AUDITS)
+      // What a save of the whole package would have stored.
+      fill_stored_form(record, stored_scratch_);
+      DISTSIM_ASSERT(stored_scratch_ == *saved);
+      stored_scratch_.content.reset();
+#endif
+    } else {
+      fill_stored_form(record, stored_scratch_);
+      ports_.state_store.save_package(std::move(stored_scratch_));
+      // The store may hand back what it replaced: the content version it held must not be kept
+      // alive by the scratch.
+      stored_scratch_.content.reset();
+    }
     record.dirty = false;
+    record.dirty_whole = false;
+    record.dirty_slots.clear();
   }
   dirty_.clear();
 }
 
 void DistributionManager::fill_stored_form(const PackageRecord& record, StoredPackage& stored) {
-  const auto stored_retry = [](const RetryState& retry) {
-    return StoredRetry{retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us,
-                       retry.due_us};
-  };
   // Copy-assignment reuses the strings and vectors already there.
   stored.definition = record.definition;
   stored.status = record.status;
@@ -47,6 +91,23 @@ void DistributionManager::fill_stored_form(const PackageRecord& record, StoredPa
     stored.distribution_points.push_back(
         {slot.needs_copy, stored_retry(slot.retry), slot.failed_with_package});
   }
+  fill_package_flags(record, stored);
+}
+
+void DistributionManager::update_saved_form(const PackageRecord& record, StoredPackage& stored) {
+  DISTSIM_ASSERT(stored.definition.id == record.definition.id);
+  assign_package_fields(record.status, stored.status);
+  for (const uint32_t index : record.dirty_slots) {
+    const DpSlot& slot = record.slots[index];
+    stored.status.distribution_points[index] = record.status.distribution_points[index];
+    stored.distribution_points[index] = {slot.needs_copy, stored_retry(slot.retry),
+                                         slot.failed_with_package};
+  }
+  stored.retry = stored_retry(record.retry);
+  fill_package_flags(record, stored);
+}
+
+void DistributionManager::fill_package_flags(const PackageRecord& record, StoredPackage& stored) {
   stored.retries_exhausted = record.retries_exhausted;
   stored.clear_dp_folders = record.clear_dp_folders;
   stored.pass_in_progress = record.phase != Phase::idle && record.phase != Phase::dp_retries;

@@ -11,13 +11,15 @@ namespace {
 constexpr uint32_t kLeakSourceHandle = 1;
 constexpr uint32_t kPartialDpCopy = 2;
 constexpr uint32_t kMiscountRetries = 4;
+constexpr uint32_t kUnsavedDpStart = 8;
 
 std::atomic<uint32_t> g_switches{0};
 
 uint32_t bits_of(const ManagerFaultInjection& faults) {
   return (faults.leak_source_handle ? kLeakSourceHandle : 0) |
          (faults.partial_dp_copy ? kPartialDpCopy : 0) |
-         (faults.miscount_retries ? kMiscountRetries : 0);
+         (faults.miscount_retries ? kMiscountRetries : 0) |
+         (faults.unsaved_dp_start ? kUnsavedDpStart : 0);
 }
 
 }  // namespace
@@ -25,7 +27,7 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
 ManagerFaultInjection manager_fault_injection() {
   const uint32_t bits = g_switches.load(std::memory_order_acquire);
   return {(bits & kLeakSourceHandle) != 0, (bits & kPartialDpCopy) != 0,
-          (bits & kMiscountRetries) != 0};
+          (bits & kMiscountRetries) != 0, (bits & kUnsavedDpStart) != 0};
 }
 
 ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)

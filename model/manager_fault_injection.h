@@ -11,6 +11,7 @@ struct ManagerFaultInjection {
   bool leak_source_handle = false;  // forget to close each source file after reading it
   bool partial_dp_copy = false;     // end each DP copy one file early and still report INSTALLED
   bool miscount_retries = false;    // 2302 and Distmgr.log show one retry more than were made
+  bool unsaved_dp_start = false;    // a DP copy's start is not saved to the state store
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

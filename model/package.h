@@ -26,6 +26,7 @@ struct PackageDefinition {
   std::string source_path;
   std::vector<std::string> distribution_points;  // DP names; every DP when empty
   bool compressed = false;
+  friend bool operator==(const PackageDefinition&, const PackageDefinition&) = default;
 };
 
 enum class PackageState { pending, retrying, installed, failed };
@@ -42,6 +43,7 @@ struct DpStatus {
   uint32_t attempts_in_cycle = 0;  // since the last update or refresh reset the retries
   std::optional<TimeUs> installed_at_us;
   Win32Error last_error = Win32Error::ok;
+  friend bool operator==(const DpStatus&, const DpStatus&) = default;
 };
 
 // The manager's view of one package: the summary and the checkers read it.
@@ -56,6 +58,7 @@ struct PackageStatus {
   std::optional<TimeUs> state_since_us;
   Win32Error last_error = Win32Error::ok;
   std::vector<DpStatus> distribution_points;
+  friend bool operator==(const PackageStatus&, const PackageStatus&) = default;
 };
 
 }  // namespace distsim::model

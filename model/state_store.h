@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/package.h"
@@ -36,12 +37,14 @@ struct StoredRetry {
   TimeUs first_attempt_start_us = 0;
   TimeUs previous_delay_us = 0;
   std::optional<TimeUs> due_us;
+  friend bool operator==(const StoredRetry&, const StoredRetry&) = default;
 };
 
 struct StoredDp {
   bool needs_copy = true;
   StoredRetry retry;
   bool failed_with_package = false;
+  friend bool operator==(const StoredDp&, const StoredDp&) = default;
 };
 
 struct StoredPackage {
@@ -55,6 +58,7 @@ struct StoredPackage {
   bool dp_work_in_progress = false;  // ... or while DP retries were copying (no pass)
   // The version read and still wanted (no update asked for a newer one); null when none.
   std::shared_ptr<const PackageContent> content;
+  friend bool operator==(const StoredPackage&, const StoredPackage&) = default;
 };
 
 class StateStorePort {
@@ -65,6 +69,10 @@ class StateStorePort {
   // it again (the manager refills one scratch package for every save, so a store can hand back
   // the storage of what it replaced instead of copying each time).
   virtual void save_package(StoredPackage&& package) = 0;
+  // The form saved for package `id`, which the manager changes in place to save only what changed
+  // since it saved the whole package (a copy finished: one DP's status out of many); null when the
+  // package was never saved. The change is saved as it is made.
+  [[nodiscard]] virtual StoredPackage* saved_form(std::string_view id) = 0;
   // Everything stored, in the order packages were first saved.
   [[nodiscard]] virtual std::vector<StoredPackage> load_packages() const = 0;
 };

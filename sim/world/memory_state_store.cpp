@@ -17,6 +17,11 @@ void MemoryStateStore::save_package(model::StoredPackage&& package) {
   packages_.push_back(std::move(package));
 }
 
+model::StoredPackage* MemoryStateStore::saved_form(std::string_view id) {
+  const auto found = index_by_id_.find(id);
+  return found == index_by_id_.end() ? nullptr : &packages_[found->second];
+}
+
 std::vector<model::StoredPackage> MemoryStateStore::load_packages() const { return packages_; }
 
 }  // namespace distsim::sim

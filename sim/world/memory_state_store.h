@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/state_store.h"
@@ -14,6 +15,7 @@ namespace distsim::sim {
 class MemoryStateStore final : public model::StateStorePort {
  public:
   void save_package(model::StoredPackage&& package) override;
+  [[nodiscard]] model::StoredPackage* saved_form(std::string_view id) override;
   [[nodiscard]] std::vector<model::StoredPackage> load_packages() const override;
 
  private:
