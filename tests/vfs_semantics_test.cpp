@@ -302,5 +302,31 @@ TEST_CASE("the read-only files below a folder are listed from the attribute, fol
   CHECK(world.vfs.read_only_files_under("C:\\Missing").empty());
 }
 
+TEST_CASE("the read-only list follows the attribute as it is set, cleared, replaced and deleted",
+          "[vfs][semantics]") {
+  // Goal: the file system counts its read-only files to skip the walk when there are none; every
+  // way the attribute changes must keep that count, or a read-only file goes unlisted.
+  VfsWorld world;
+  const auto listed = [&world] { return world.vfs.read_only_files_under("C:\\R"); };
+  using Names = std::vector<std::string>;
+  REQUIRE(world.vfs.make_file("C:\\R\\a.txt", {10, 1}, true) == Win32Error::ok);
+  CHECK(listed() == Names{"C:\\R\\a.txt"});
+  REQUIRE(world.vfs.set_read_only(world.holder, "C:\\R\\a.txt", false) == Win32Error::ok);
+  CHECK(listed().empty());
+  REQUIRE(world.vfs.set_read_only(world.holder, "C:\\R\\a.txt", true) == Win32Error::ok);
+  REQUIRE(world.vfs.set_read_only(world.holder, "C:\\R\\a.txt", true) == Win32Error::ok);
+  CHECK(listed() == Names{"C:\\R\\a.txt"});
+  REQUIRE(world.vfs.make_file("C:\\R\\b.txt", {10, 2}, false) == Win32Error::ok);
+  REQUIRE(world.vfs.make_file("C:\\R\\b.txt", {20, 3}, true) == Win32Error::ok);  // replaced
+  CHECK(listed() == Names{"C:\\R\\a.txt", "C:\\R\\b.txt"});
+  REQUIRE(world.vfs.make_file("C:\\R\\a.txt", {30, 4}, false) == Win32Error::ok);
+  CHECK(listed() == Names{"C:\\R\\b.txt"});
+  REQUIRE(world.vfs.set_read_only(world.holder, "C:\\R\\b.txt", false) == Win32Error::ok);
+  REQUIRE(world.vfs.delete_file(world.holder, "C:\\R\\b.txt") == Win32Error::ok);
+  CHECK(listed().empty());
+  REQUIRE(world.vfs.make_file("C:\\R\\c.txt", {10, 5}, true) == Win32Error::ok);
+  CHECK(listed() == Names{"C:\\R\\c.txt"});
+}
+
 }  // namespace
 }  // namespace distsim::sim

@@ -31,7 +31,9 @@ template <typename T>
 T* Trace::Chunks<T>::allocate_in_new_chunk(size_t count) {
   const size_t next = capacity_ == 0 ? kFirstChunkItems : std::min(2 * capacity_, kChunkItems);
   const size_t capacity = std::max(count, next);
-  chunks_.push_back(std::make_unique_for_overwrite<T[]>(capacity));
+  static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+  std::unique_ptr<T, FreeChunk> chunk(static_cast<T*>(::operator new(capacity * sizeof(T))));
+  chunks_.push_back(std::move(chunk));
   used_ = count;
   capacity_ = capacity;
   return chunks_.back().get();
@@ -68,7 +70,7 @@ template <typename Texts>
 TraceList Trace::copy_list(const Texts& items) {
   std::string_view* const stored = list_items_.allocate(items.size());
   std::string_view* next = stored;
-  for (const auto& item : items) *next++ = copy_text(item);
+  for (const auto& item : items) std::construct_at(next++, copy_text(item));
   return TraceList({stored, items.size()});
 }
 
@@ -114,7 +116,7 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
   const std::string_view stored_actor = actor_copy(actor);
   TraceField* stored = fields_.allocate(fields.size());
   for (size_t index = 0; index < fields.size(); ++index) {
-    stored[index] = TraceField{fields[index].key, copy_value(fields[index].value)};
+    std::construct_at(stored + index, fields[index].key, copy_value(fields[index].value));
   }
   records_.push_back(TraceRecord{t_us, stored_actor, event, {stored, fields.size()}});
 }
@@ -138,7 +140,7 @@ Trace::RecordWriter::~RecordWriter() {
 
 void Trace::RecordWriter::push(std::string_view key, TraceValue value) {
   DISTSIM_ASSERT(size_ < TraceArgs::kFieldsMax);
-  fields_[size_++] = TraceField{key, value};
+  std::construct_at(fields_ + size_++, key, value);
 }
 
 Trace::RecordWriter& Trace::RecordWriter::number(std::string_view key, int64_t value) {

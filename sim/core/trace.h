@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -157,12 +158,16 @@ class Trace {
   // Chunks of T that never move: a run's values are copied into the newest chunk, and a new
   // chunk is started when a span does not fit in what is left of it. Chunks start at 1 KB and
   // double up to 64 KB, so that the trace of a small world (an explored one: a few hundred
-  // records) takes a few small allocations and a long run few large ones.
+  // records) takes a few small allocations and a long run few large ones. A chunk is raw
+  // storage: each item is constructed when it is written (std::construct_at), so that the
+  // megabytes of a long trace are written once, not first with default values.
   template <typename T>
   class Chunks {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
    public:
-    // Room for `count` items (none: any pointer, possibly null). Inline: a record asks three
-    // times, and the room is nearly always in the newest chunk.
+    // Room for `count` items, not yet constructed (none: any pointer, possibly null). Inline: a
+    // record asks three times, and the room is nearly always in the newest chunk.
     [[nodiscard]] T* allocate(size_t count) {
       if (count > capacity_ - used_) return allocate_in_new_chunk(count);
       T* items = capacity_ == 0 ? nullptr : chunks_.back().get() + used_;
@@ -180,7 +185,10 @@ class Trace {
     [[nodiscard]] T* allocate_in_new_chunk(size_t count);
     static constexpr size_t kFirstChunkItems = sizeof(T) < 1024 ? 1024 / sizeof(T) : 1;
     static constexpr size_t kChunkItems = sizeof(T) < 65536 ? 65536 / sizeof(T) : 1;
-    std::vector<std::unique_ptr<T[]>> chunks_;
+    struct FreeChunk {
+      void operator()(T* items) const { ::operator delete(static_cast<void*>(items)); }
+    };
+    std::vector<std::unique_ptr<T, FreeChunk>> chunks_;
     size_t used_ = 0;
     size_t capacity_ = 0;
   };

@@ -136,7 +136,7 @@ Win32Error State::make_file_in(NodeId parent, uint32_t volume, std::string_view 
     const Node& node = nodes_[file];
     if (node.kind == NodeKind::directory || node.delete_pending) return Win32Error::access_denied;
     const Win32Error error = replace_content(file, content);
-    if (error == Win32Error::ok) nodes_[file].read_only = read_only;
+    if (error == Win32Error::ok) mark_read_only(file, read_only);
     return error;
   }
   if (content.size_bytes > free_bytes(volumes_[volume])) return Win32Error::disk_full;
@@ -144,7 +144,7 @@ Win32Error State::make_file_in(NodeId parent, uint32_t volume, std::string_view 
   if (error != Win32Error::ok) return error;
   error = replace_content(file, content);
   DISTSIM_ASSERT(error == Win32Error::ok);
-  nodes_[file].read_only = read_only;
+  mark_read_only(file, read_only);
   return error;
 }
 
@@ -386,6 +386,7 @@ void for_each_file_below(const State& state, const std::string& path, Visit&& vi
 std::vector<std::string> VirtualFileSystem::read_only_files_under(const std::string& path) const {
   const State& state = *state_;
   std::vector<std::string> files;
+  if (state.read_only_nodes_ == 0) return files;  // nothing to look for
   for_each_file_below(state, path, [&](NodeId file) {
     if (state.nodes_[file].read_only) files.push_back(state.node_display(file));
   });

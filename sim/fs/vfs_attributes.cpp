@@ -47,9 +47,9 @@ Win32Error State::set_read_only(const std::string& text, bool read_only, std::st
     return error;
   }
   if (lookup.node == kNoNode) return missing_error(lookup);
-  Node& node = nodes_[lookup.node];
+  const Node& node = nodes_[lookup.node];
   if (node.delete_pending) return refuse_delete_pending(node);
-  node.read_only = read_only;
+  mark_read_only(lookup.node, read_only);
   return Win32Error::ok;
 }
 

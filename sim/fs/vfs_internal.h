@@ -326,6 +326,7 @@ struct State final : LazyPath::Builder {
   // the nodes rather than in each).
   std::map<NodeId, std::string> orphan_paths_;
   uint32_t node_count_ = 0;        // live nodes, orphans included
+  uint32_t read_only_nodes_ = 0;   // live nodes marked read-only (kept by mark_read_only)
   std::vector<Handle> handles_;    // sorted by id: ids only grow, so push_back keeps the order
   std::vector<Section> sections_;  // sorted by id, as handles_
   HandleId next_handle_id_ = 1;
@@ -442,6 +443,8 @@ struct State final : LazyPath::Builder {
   // The child of `directory` with the name numbered `name`, or kNoNode (also for kNoName).
   [[nodiscard]] NodeId child_numbered(NodeId directory, NameId name) const;
   void destroy_node(NodeId id);
+  // Sets a live node's read-only attribute and keeps read_only_nodes_.
+  void mark_read_only(NodeId id, bool read_only);
   // DeleteFile / RemoveDirectory after their checks passed: gone now if nobody has it open,
   // else POSIX-orphaned (files, with posix_delete) or delete-pending until the last close.
   void delete_or_defer(NodeId id, bool posix);

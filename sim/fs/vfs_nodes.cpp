@@ -486,10 +486,24 @@ void State::destroy_node(NodeId id) {
   node.children = ChildList{};  // the slot may become a file: files keep no entry list
   if (node.orphaned) orphan_paths_.erase(id);
   node.content = FileContent{};
-  node.in_use = node.delete_pending = node.orphaned = node.read_only = false;
+  mark_read_only(id, false);
+  node.in_use = node.delete_pending = node.orphaned = false;
   node.parent = kNoNode;
   free_nodes_.push_back(id);
   --node_count_;
+}
+
+void State::mark_read_only(NodeId id, bool read_only) {
+  Node& node = nodes_[id];
+  DISTSIM_ASSERT(node.in_use);
+  if (node.read_only == read_only) return;
+  node.read_only = read_only;
+  if (read_only) {
+    ++read_only_nodes_;
+  } else {
+    DISTSIM_ASSERT(read_only_nodes_ > 0);
+    --read_only_nodes_;
+  }
 }
 
 void State::delete_or_defer(NodeId id, bool posix) {

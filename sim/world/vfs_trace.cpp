@@ -41,12 +41,27 @@ const model::MaskNames& access_names_of(AccessMask access) {
   return slot.names;
 }
 
+// The names of an open's share mode: three named bits (share_name_views names no other), so every
+// mode is named once, on first use.
+std::span<const std::string_view> share_names_of(ShareMode share) {
+  constexpr uint32_t kShareModes = 8;
+  static_assert(model::share_bits::kAll == kShareModes - 1);
+  static const std::array<model::MaskNames, kShareModes> named = [] {
+    std::array<model::MaskNames, kShareModes> names;
+    for (uint32_t bits = 0; bits < kShareModes; ++bits) {
+      names[bits] = model::share_name_views(ShareMode{bits});
+    }
+    return names;
+  }();
+  return named[share.bits & (kShareModes - 1)].span();
+}
+
 void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
                           Trace::RecordWriter& record) {
   switch (event.operation) {
     case VfsOperation::open:
       record.list("access", access_names_of(event.access).span());
-      record.list("share", model::share_name_views(event.share).span());
+      record.list("share", share_names_of(event.share));
       if (event.delete_on_close) record.flag("delete_on_close", true);
       add_result(event, record);
       if (event.result == Win32Error::ok) {
