@@ -59,7 +59,9 @@ void DistributionManager::save_dirty() {
     PackageRecord& record = packages_[package_index];
     StoredPackage* saved =
         record.dirty_whole ? nullptr : ports_.state_store.saved_form(record.definition.id);
-    if (saved != nullptr && saved->distribution_points.size() == record.slots.size()) {
+    if (saved != nullptr) {
+      // A DP added to the package marks the whole package, so the saved form has every slot.
+      DISTSIM_ASSERT(saved->distribution_points.size() == record.slots.size());
       update_saved_form(record, *saved);
 #if defined(DISTSIM_AUDITS)
       // What a save of the whole package would have stored.

@@ -25,8 +25,10 @@ Scenario eight_dp_world() {
   return world;
 }
 
-TEST_CASE("partial saves of a package equal whole saves in every step of a eight-DP world",
+TEST_CASE("partial saves of a package equal whole saves in every step of an eight-DP world",
           "[state_store][audit]") {
+  // Goal: with the audit compiled in, a world whose copies start and end step by step runs to the
+  // end, so every partial save it made equalled a whole one.
   const RunResult result = run_world(eight_dp_world(), RunOptions{});
   REQUIRE(result.packages.size() == 1);
   CHECK(result.packages.front().state == model::PackageState::installed);

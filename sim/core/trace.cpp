@@ -5,7 +5,6 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <memory>
 
 #include "model/assert.h"
@@ -116,7 +115,8 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
   const std::string_view stored_actor = actor_copy(actor);
   TraceField* stored = fields_.allocate(fields.size());
   for (size_t index = 0; index < fields.size(); ++index) {
-    std::construct_at(stored + index, fields[index].key, copy_value(fields[index].value));
+    std::construct_at(stored + index,
+                      TraceField{fields[index].key, copy_value(fields[index].value)});
   }
   records_.push_back(TraceRecord{t_us, stored_actor, event, {stored, fields.size()}});
 }
@@ -140,7 +140,7 @@ Trace::RecordWriter::~RecordWriter() {
 
 void Trace::RecordWriter::push(std::string_view key, TraceValue value) {
   DISTSIM_ASSERT(size_ < TraceArgs::kFieldsMax);
-  std::construct_at(fields_ + size_++, key, value);
+  std::construct_at(fields_ + size_++, TraceField{key, value});
 }
 
 Trace::RecordWriter& Trace::RecordWriter::number(std::string_view key, int64_t value) {

@@ -1,7 +1,8 @@
 // A small strict JSON reader (RFC 8259: objects, arrays, strings with escapes, integer and decimal
 // numbers, true/false/null) for the JSON distsim itself writes: campaign result files read back by
 // `explore --merge`, and test assertions on the structure of JSON outputs. Rejects trailing commas,
-// bare words and text after the value; never throws. (Writing uses json_quote, sim/core/trace_jsonl.h.)
+// bare words and text after the value; never throws. (Writing uses json_quote,
+// sim/core/trace_jsonl.h.)
 #pragma once
 
 #include <cstdint>
