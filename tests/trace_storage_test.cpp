@@ -93,6 +93,25 @@ TEST_CASE("a copied trace keeps its records and its JSON Lines after the origina
   CHECK(assigned.enabled());
 }
 
+TEST_CASE("a moved-from trace is empty and records again without reaching the moved records",
+          "[trace]") {
+  // Goal: the chunks and the actor names go with a move, so that a trace moved from (a world's
+  // trace handed to a checker) can record again on storage of its own.
+  auto moved_to = std::make_unique<Trace>(true);
+  Trace original(true);
+  add_records(original, 3'000);
+  *moved_to = std::move(original);
+  CHECK(original.records().empty());  // NOLINT(bugprone-use-after-move): the state is specified
+  add_records(original, 3'000);
+  moved_to.reset();  // the moved records and their chunks are gone
+  check_records(original, 3'000);
+  Trace constructed(std::move(original));
+  CHECK(original.records().empty());  // NOLINT(bugprone-use-after-move)
+  add_records(original, 10);
+  check_records(original, 10);
+  check_records(constructed, 3'000);
+}
+
 TEST_CASE("a disabled trace keeps nothing", "[trace]") {
   Trace trace(false);
   add_records(trace, 100);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
@@ -41,6 +42,32 @@ T* Trace::Chunks<T>::allocate_in_new_chunk(size_t count) {
 Trace::Trace(const Trace& other) : enabled_(other.enabled_), truncated_(other.truncated_) {
   records_.reserve(other.records_.size());
   for (const TraceRecord& record : other.records_) append(record);
+}
+
+Trace::Trace(Trace&& other) noexcept
+    : enabled_(other.enabled_),
+      truncated_(std::exchange(other.truncated_, false)),
+      records_(std::move(other.records_)),
+      text_(std::move(other.text_)),
+      list_items_(std::move(other.list_items_)),
+      fields_(std::move(other.fields_)),
+      actor_slots_(std::exchange(other.actor_slots_, {})) {
+  DISTSIM_ASSERT(!other.writing_);
+  other.records_.clear();
+}
+
+Trace& Trace::operator=(Trace&& other) noexcept {
+  DISTSIM_ASSERT(!writing_ && !other.writing_);
+  if (this == &other) return *this;
+  enabled_ = other.enabled_;
+  truncated_ = std::exchange(other.truncated_, false);
+  records_ = std::move(other.records_);
+  other.records_.clear();
+  text_ = std::move(other.text_);
+  list_items_ = std::move(other.list_items_);
+  fields_ = std::move(other.fields_);
+  actor_slots_ = std::exchange(other.actor_slots_, {});
+  return *this;
 }
 
 Trace& Trace::operator=(const Trace& other) {

@@ -107,8 +107,9 @@ class Trace {
   explicit Trace(bool enabled) : enabled_(enabled) {}
   Trace(const Trace& other);
   Trace& operator=(const Trace& other);
-  Trace(Trace&&) noexcept = default;
-  Trace& operator=(Trace&&) noexcept = default;
+  // A moved-from trace is empty and can record again; its old records went with the move.
+  Trace(Trace&& other) noexcept;
+  Trace& operator=(Trace&& other) noexcept;
   ~Trace() = default;
 
   [[nodiscard]] bool enabled() const { return enabled_; }
@@ -166,6 +167,25 @@ class Trace {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
 
    public:
+    Chunks() = default;
+    // The chunks go with the move, and the source starts over with none.
+    Chunks(Chunks&& other) noexcept
+        : chunks_(std::move(other.chunks_)),
+          used_(std::exchange(other.used_, 0)),
+          capacity_(std::exchange(other.capacity_, 0)) {
+      other.chunks_.clear();
+    }
+    Chunks& operator=(Chunks&& other) noexcept {
+      chunks_ = std::move(other.chunks_);
+      other.chunks_.clear();
+      used_ = std::exchange(other.used_, 0);
+      capacity_ = std::exchange(other.capacity_, 0);
+      return *this;
+    }
+    Chunks(const Chunks&) = delete;
+    Chunks& operator=(const Chunks&) = delete;
+    ~Chunks() = default;
+
     // Room for `count` items, not yet constructed (none: any pointer, possibly null). Inline: a
     // record asks three times, and the room is nearly always in the newest chunk.
     [[nodiscard]] T* allocate(size_t count) {
