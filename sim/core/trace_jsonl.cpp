@@ -82,25 +82,28 @@ constexpr size_t kBlockBytes = 16;
 // The longest JSON string literal of `size` bytes: quotes, and every byte as \u00XX.
 [[nodiscard]] constexpr size_t quoted_size_max(size_t size) { return 2 + 6 * size; }
 
+// Copies `count` bytes, from one to two words (copy_short's branches see to it, unchecked on
+// this hot path), as a word from the start and a word that ends at the end, which overlap when
+// count is under two words.
+template <typename Word>
+void copy_two_words(char* to, const char* from, size_t count) {
+  Word head = 0;
+  Word tail = 0;
+  std::memcpy(&head, from, sizeof(Word));
+  std::memcpy(&tail, from + count - sizeof(Word), sizeof(Word));
+  std::memcpy(to, &head, sizeof(Word));
+  std::memcpy(to + count - sizeof(Word), &tail, sizeof(Word));
+}
+
 // Copies `count` bytes, at most a block, with two overlapping loads and stores instead of a
 // call to memcpy: most copies of a trace are this short (keys, punctuation, the repeated time
 // and actor, the pieces of a path between its backslashes).
 void copy_short(char* to, const char* from, size_t count) {
   DISTSIM_ASSERT(count <= kBlockBytes);
-  if (count >= 8) {
-    uint64_t head = 0;
-    uint64_t tail = 0;
-    std::memcpy(&head, from, 8);
-    std::memcpy(&tail, from + count - 8, 8);
-    std::memcpy(to, &head, 8);
-    std::memcpy(to + count - 8, &tail, 8);
-  } else if (count >= 4) {
-    uint32_t head = 0;
-    uint32_t tail = 0;
-    std::memcpy(&head, from, 4);
-    std::memcpy(&tail, from + count - 4, 4);
-    std::memcpy(to, &head, 4);
-    std::memcpy(to + count - 4, &tail, 4);
+  if (count >= sizeof(uint64_t)) {
+    copy_two_words<uint64_t>(to, from, count);
+  } else if (count >= sizeof(uint32_t)) {
+    copy_two_words<uint32_t>(to, from, count);
   } else {
     for (size_t index = 0; index < count; ++index) to[index] = from[index];
   }
