@@ -160,9 +160,9 @@ class DistributionManager {
     RetryState retry;  // package-level
     // Changed since last saved to the state store: all of it (`dirty_whole`), or only what every
     // save writes (the package's status, retry state and flags) and the DP slots in dirty_slots.
-    bool dirty = false;
     bool dirty_whole = false;
     std::vector<uint32_t> dirty_slots;
+    [[nodiscard]] bool dirty() const { return dirty_whole || !dirty_slots.empty(); }
   };
   // Notifications (distribution_manager.cpp).
   [[nodiscard]] uint32_t package_index_of(const std::string& package_id) const;
@@ -250,6 +250,7 @@ class DistributionManager {
   // Brings a saved form up to date in what every save writes and in the record's dirty slots.
   static void update_saved_form(const PackageRecord& record, StoredPackage& stored);
   [[nodiscard]] static StoredRetry stored_retry(const RetryState& retry);
+  [[nodiscard]] static StoredDp stored_dp(const DpSlot& slot);
   // The package's flags and content version, which every save writes.
   static void fill_package_flags(const PackageRecord& record, StoredPackage& stored);
   void restore(const StoredPackage& stored);

@@ -35,23 +35,23 @@ StoredRetry DistributionManager::stored_retry(const RetryState& retry) {
   return {retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us, retry.due_us};
 }
 
+StoredDp DistributionManager::stored_dp(const DpSlot& slot) {
+  return {slot.needs_copy, stored_retry(slot.retry), slot.failed_with_package};
+}
+
 void DistributionManager::mark_dirty(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
+  if (!record.dirty()) dirty_.push_back(package_index);
   record.dirty_whole = true;
   record.dirty_slots.clear();
-  if (record.dirty) return;
-  record.dirty = true;
-  dirty_.push_back(package_index);
 }
 
 void DistributionManager::mark_slot_dirty(uint32_t package_index, uint32_t slot) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(slot < record.slots.size());
-  if (!record.dirty) {
-    record.dirty = true;
-    dirty_.push_back(package_index);
-  }
-  if (!record.dirty_whole) record.dirty_slots.push_back(slot);
+  if (record.dirty_whole) return;
+  if (record.dirty_slots.empty()) dirty_.push_back(package_index);
+  record.dirty_slots.push_back(slot);
 }
 
 void DistributionManager::save_dirty() {
@@ -76,7 +76,6 @@ void DistributionManager::save_dirty() {
       // alive by the scratch.
       stored_scratch_.content.reset();
     }
-    record.dirty = false;
     record.dirty_whole = false;
     record.dirty_slots.clear();
   }
@@ -90,8 +89,7 @@ void DistributionManager::fill_stored_form(const PackageRecord& record, StoredPa
   stored.retry = stored_retry(record.retry);
   stored.distribution_points.clear();
   for (const DpSlot& slot : record.slots) {
-    stored.distribution_points.push_back(
-        {slot.needs_copy, stored_retry(slot.retry), slot.failed_with_package});
+    stored.distribution_points.push_back(stored_dp(slot));
   }
   fill_package_flags(record, stored);
 }
@@ -100,10 +98,8 @@ void DistributionManager::update_saved_form(const PackageRecord& record, StoredP
   DISTSIM_ASSERT(stored.definition.id == record.definition.id);
   assign_package_fields(record.status, stored.status);
   for (const uint32_t index : record.dirty_slots) {
-    const DpSlot& slot = record.slots[index];
     stored.status.distribution_points[index] = record.status.distribution_points[index];
-    stored.distribution_points[index] = {slot.needs_copy, stored_retry(slot.retry),
-                                         slot.failed_with_package};
+    stored.distribution_points[index] = stored_dp(record.slots[index]);
   }
   stored.retry = stored_retry(record.retry);
   fill_package_flags(record, stored);
