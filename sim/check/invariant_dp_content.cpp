@@ -15,14 +15,15 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
-// Relative path (upper-cased) -> what the manager read, for one complete read of the source.
-using Snapshot = std::map<std::string, model::FileContent>;
+struct ReadFile {
+  std::string name;  // the relative path as read
+  model::FileContent content;
+};
 
 struct ReadRound {
   size_t record = 0;  // the listing of the source folder that began it
   std::optional<size_t> pass;
-  Snapshot files;
-  std::map<std::string, std::string> names;  // upper-cased -> as read
+  std::map<std::string, ReadFile> files;  // by relative path, upper-cased
   bool complete = false;
 };
 
@@ -70,14 +71,14 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
       const std::string_view path = text_field(record, "path");
       if (record.event == "list_directory" && same_path(path, source->second) &&
           text_field(record, "result") == "ok") {
-        rounds.push_back({index, pass, {}, {}, false});
+        rounds.push_back({index, pass, {}, false});
       } else if (!rounds.empty() && rounds.back().pass == pass && record.event == "read" &&
                  text_field(record, "result") == "ok" && path_below(path, source->second)) {
-        const std::string relative = relative_below(path, source->second);
-        rounds.back().files[upper_ascii(relative)] = {
-            static_cast<uint64_t>(number_field(record, "size").value_or(-1)),
-            static_cast<uint64_t>(number_field(record, "version").value_or(-1))};
-        rounds.back().names[upper_ascii(relative)] = relative;
+        const std::string_view relative = relative_below(path, source->second);
+        ReadFile& file = rounds.back().files[upper_ascii(relative)];
+        file.name.assign(relative);
+        file.content = {static_cast<uint64_t>(number_field(record, "size").value_or(-1)),
+                        static_cast<uint64_t>(number_field(record, "version").value_or(-1))};
       } else if (!rounds.empty() && rounds.back().pass == pass && !rounds.back().complete &&
                  touches_copies(record, package, copies)) {
         rounds.back().complete = true;
@@ -143,7 +144,7 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
   for (const ReadRound& round : rounds) {
     if (round.record > *installed || !round.complete) continue;
     if (read != nullptr) {
-      for (const auto& [key, name] : read->names) older_names.insert(key);
+      for (const auto& [key, file] : read->files) older_names.insert(key);
     }
     read = &round;
   }
@@ -156,14 +157,15 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
          t_us});
     return;
   }
-  Snapshot on_dp;
+  std::map<std::string, model::FileContent> on_dp;  // by relative path, upper-cased
   for (const auto& [path, content] : history.run->final_files) {
     if (path_below(path, folder)) on_dp[upper_ascii(relative_below(path, folder))] = content;
   }
   std::vector<std::string> problems;
-  for (const auto& [key, content] : read->files) {
+  for (const auto& [key, file] : read->files) {
     const auto found = on_dp.find(key);
-    const std::string& name = read->names.at(key);
+    const std::string& name = file.name;
+    const model::FileContent& content = file.content;
     if (found == on_dp.end()) {
       problems.push_back(fmt::format("{} is missing", name));
     } else if (!(found->second == content)) {

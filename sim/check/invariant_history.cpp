@@ -338,9 +338,9 @@ bool is_log_containing(const TraceRecord& record, std::string_view needle) {
   return text_field(record, "text").find(needle) != std::string::npos;
 }
 
-std::string relative_below(std::string_view path, std::string_view folder) {
+std::string_view relative_below(std::string_view path, std::string_view folder) {
   DISTSIM_ASSERT(path_below(path, folder));
-  return std::string(path.substr(folder.size() + 1));
+  return path.substr(folder.size() + 1);
 }
 
 std::string History::dp_share(std::string_view dp_name) const {

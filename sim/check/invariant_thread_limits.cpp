@@ -32,8 +32,9 @@ void check_passes_at_once(const History& history, Violations& violations) {
 void check_copies_at_once(const History& history, Violations& violations) {
   const uint32_t most = history.run->site.threads_per_package;
   // Per package: the manager's open handles below each DP folder of it, by DP.
-  std::map<std::string, std::map<std::string, std::set<int64_t>>> copying;
-  std::set<std::string> reported;
+  // Keys are views of the trace and of the run's DP list, which outlive the check.
+  std::map<std::string_view, std::map<std::string_view, std::set<int64_t>>> copying;
+  std::set<std::string_view> reported;
   for (const TraceRecord& record : history.records()) {
     if (!is_manager(record) || (record.event != "open" && record.event != "close")) continue;
     const auto handle = number_field(record, "handle");
@@ -41,10 +42,10 @@ void check_copies_at_once(const History& history, Violations& violations) {
     const std::string_view path = text_field(record, "path");
     for (const auto& dp : history.run->distribution_points) {
       if (!path_below(path, dp.share)) continue;
-      const std::string below = relative_below(path, dp.share);
-      const std::string package = below.substr(0, below.find('\\'));
+      const std::string_view below = relative_below(path, dp.share);
+      const std::string_view package = below.substr(0, below.find('\\'));
       if (package.size() == below.size()) continue;  // not inside a package folder
-      auto& handles = copying[package][dp.name];
+      auto& handles = copying[package][std::string_view(dp.name)];
       if (record.event == "close") {
         handles.erase(*handle);
         continue;

@@ -110,8 +110,8 @@ namespace distsim::sim::invariant_detail {
   if (path[folder.size()] != '\\' || folder.back() == '\\') return false;
   return same_path(path.substr(0, folder.size()), folder);
 }
-// `path` without `folder` and its separator; requires path_below(path, folder).
-[[nodiscard]] std::string relative_below(std::string_view path, std::string_view folder);
+// `path` without `folder` and its separator, a view of `path`; requires path_below(path, folder).
+[[nodiscard]] std::string_view relative_below(std::string_view path, std::string_view folder);
 
 // --- the history
 enum class Outcome {

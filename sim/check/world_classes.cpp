@@ -7,7 +7,6 @@
 #include <set>
 
 #include "sim/check/invariants_internal.h"
-#include "sim/fs/windows_path.h"
 
 namespace distsim::sim {
 namespace {
@@ -16,6 +15,16 @@ using invariant_detail::Attempt;
 using invariant_detail::History;
 using invariant_detail::Outcome;
 using invariant_detail::RetryUnit;
+
+// One handle an actor holds open at some point of the trace, as views of the trace, which
+// outlives the walk.
+struct OpenHandle {
+  std::string_view actor;
+  int64_t handle = 0;
+  std::string_view path;
+};
+// A world holds a few handles open at once, so a list searched in full beats a tree.
+using OpenHandles = std::vector<OpenHandle>;
 
 // Per record index: which paths each actor holds open just before it.
 class HandleTimeline {
@@ -33,38 +42,45 @@ class HandleTimeline {
       if (!open && record.event != "close") continue;
       const auto handle = invariant_detail::number_field(record, "handle");
       if (!handle) continue;
+      const auto held = std::find_if(open_.begin(), open_.end(), [&](const OpenHandle& each) {
+        return each.handle == *handle && each.actor == record.actor;
+      });
       if (open) {
-        open_[{record.actor, *handle}] = invariant_detail::text_field(record, "path");
-      } else {
-        open_.erase({record.actor, *handle});
+        const std::string_view path = invariant_detail::text_field(record, "path");
+        if (held == open_.end()) {
+          open_.push_back({record.actor, *handle, path});
+        } else {
+          held->path = path;
+        }
+      } else if (held != open_.end()) {
+        *held = open_.back();  // the order of the list means nothing
+        open_.pop_back();
       }
     }
   }
 
  private:
   const History& history_;
-  // (actor, handle) -> path, as views of the trace, which outlives the walk
-  std::map<std::pair<std::string_view, int64_t>, std::string_view> open_;
+  OpenHandles open_;
 };
 
-using OpenHandles = std::map<std::pair<std::string_view, int64_t>, std::string_view>;
-
 bool any_open(const OpenHandles& open, bool manager, const std::string& folder) {
-  return std::any_of(open.begin(), open.end(), [&](const auto& entry) {
-    const bool is_manager = entry.first.first == kManagerActorName;
-    return is_manager == manager && invariant_detail::path_below(entry.second, folder);
+  return std::any_of(open.begin(), open.end(), [&](const OpenHandle& entry) {
+    const bool is_manager = entry.actor == kManagerActorName;
+    return is_manager == manager && invariant_detail::path_below(entry.path, folder);
   });
 }
 
 bool is_package_copy(std::string_view path) {
-  return path.size() > 4 && upper_ascii(path.substr(path.size() - 4)) == ".PCK";
+  return path.size() > 4 && invariant_detail::same_path(path.substr(path.size() - 4), ".PCK");
 }
 
 void classify_units(const History& history, std::set<std::string_view>& classes) {
   const auto& policy = history.run->site.retry;
   for (const RetryUnit& unit : history.units) {
-    std::map<size_t, uint32_t> retries_per_cycle;
+    std::vector<uint32_t> retries_per_cycle(unit.cycle_starts.size() + 1);
     for (const auto& retry : unit.retries) {
+      if (retry.cycle >= retries_per_cycle.size()) retries_per_cycle.resize(retry.cycle + 1);
       if (++retries_per_cycle[retry.cycle] >= 3) classes.insert(kClassRetriedThreeTimes);
     }
     if (!unit.pulled_forward.empty()) classes.insert(kClassPulledForward);
@@ -94,7 +110,7 @@ void classify_units(const History& history, std::set<std::string_view>& classes)
 
 void classify_timeline(const History& history, std::set<std::string_view>& classes) {
   // The end record of each package's last failed attempt.
-  std::map<size_t, std::string> last_failures;  // record -> package
+  std::map<size_t, std::string_view> last_failures;  // record -> package
   for (const RetryUnit& unit : history.units) {
     for (auto attempt = unit.attempts.rbegin(); attempt != unit.attempts.rend(); ++attempt) {
       if (attempt->outcome != Outcome::failed || !attempt->end_record) continue;
@@ -103,10 +119,12 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
     }
   }
   const auto& records = history.records();
+  auto next_failure = last_failures.begin();  // the records are visited in order
   HandleTimeline(history).walk([&](size_t index, const OpenHandles& open) {
     const TraceRecord& record = records[index];
-    const auto failure = last_failures.find(index);
-    if (failure != last_failures.end()) {
+    while (next_failure != last_failures.end() && next_failure->first < index) ++next_failure;
+    if (next_failure != last_failures.end() && next_failure->first == index) {
+      const auto& failure = next_failure;
       const auto source = history.sources.find(failure->second);
       if (source != history.sources.end() && any_open(open, false, source->second)) {
         classes.insert(kClassHeldAtLastFailure);
