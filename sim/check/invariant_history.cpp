@@ -65,7 +65,9 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
   const auto& records = history.records();
   for (const size_t index : history.unit_records) {
     const TraceRecord& record = records[index];
-    UnitRecord unit_record;
+    // Filled in its slot: one built aside and then copied in is read back just after its parts
+    // are stored, which stalls.
+    UnitRecord& unit_record = typed.emplace_back();
     unit_record.index = index;
     if (record.event == "crash") {
       unit_record.kind = UnitRecord::Kind::crash;
@@ -83,7 +85,6 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
       unit_record.dp = text_field(record, "dp");
       unit_record.status_id = number_field(record, "id").value_or(-1);
     }
-    typed.push_back(unit_record);
   }
   return typed;
 }

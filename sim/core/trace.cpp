@@ -130,6 +130,17 @@ bool Trace::admit(model::TimeUs t_us) {
   return true;
 }
 
+TraceRecord& Trace::append_record(model::TimeUs t_us, std::string_view actor,
+                                  std::string_view event) {
+  // Member by member into the vector's own slot: a TraceRecord built on the stack and copied in
+  // is read back in 16-byte halves just after being stored in 8-byte parts, which stalls.
+  TraceRecord& record = records_.emplace_back();
+  record.t_us = t_us;
+  record.actor = actor;
+  record.event = event;
+  return record;
+}
+
 std::string_view Trace::actor_copy(std::string_view actor) {
   std::string_view& slot = actor_slots_[actor_slot_of(actor)];
   if (slot != actor) slot = copy_text(actor);
@@ -142,10 +153,12 @@ void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view eve
   const std::string_view stored_actor = actor_copy(actor);
   TraceField* stored = fields_.allocate(fields.size());
   for (size_t index = 0; index < fields.size(); ++index) {
-    std::construct_at(stored + index,
-                      TraceField{fields[index].key, copy_value(fields[index].value)});
+    // In place, as RecordWriter::push does.
+    ::new (static_cast<void*>(stored + index))
+        TraceField{fields[index].key, copy_value(fields[index].value)};
   }
-  records_.push_back(TraceRecord{t_us, stored_actor, event, {stored, fields.size()}});
+  TraceRecord& record = append_record(t_us, stored_actor, event);
+  record.fields = {stored, fields.size()};
 }
 
 Trace::RecordWriter Trace::record(model::TimeUs t_us, std::string_view actor,
@@ -153,7 +166,7 @@ Trace::RecordWriter Trace::record(model::TimeUs t_us, std::string_view actor,
   if (!admit(t_us)) return RecordWriter(nullptr, nullptr);
   // Everything that may throw comes before the trace is marked as being written.
   TraceField* const fields = fields_.allocate(TraceArgs::kFieldsMax);
-  records_.push_back(TraceRecord{t_us, actor_copy(actor), event, {}});
+  append_record(t_us, actor_copy(actor), event);
   writing_ = true;
   return RecordWriter(this, fields);
 }
@@ -163,11 +176,6 @@ Trace::RecordWriter::~RecordWriter() {
   trace_->records_.back().fields = {fields_, size_};
   trace_->fields_.give_back(TraceArgs::kFieldsMax - size_);
   trace_->writing_ = false;
-}
-
-void Trace::RecordWriter::push(std::string_view key, TraceValue value) {
-  DISTSIM_ASSERT(size_ < TraceArgs::kFieldsMax);
-  std::construct_at(fields_ + size_++, TraceField{key, value});
 }
 
 Trace::RecordWriter& Trace::RecordWriter::number(std::string_view key, int64_t value) {

@@ -143,7 +143,15 @@ class Trace {
    private:
     friend class Trace;
     RecordWriter(Trace* trace, TraceField* fields) : trace_(trace), fields_(fields) {}
-    void push(std::string_view key, TraceValue value);
+    // Builds the field where it is stored. A TraceField built first and then copied there goes
+    // through the stack, and reading back a variant just stored in parts stalls the store
+    // buffer: that copy took most of each field's time.
+    template <typename Value>
+    void push(std::string_view key, Value value) {
+      DISTSIM_ASSERT(size_ < TraceArgs::kFieldsMax);
+      ::new (static_cast<void*>(fields_ + size_++))
+          TraceField{key, TraceValue(std::in_place_type<Value>, value)};
+    }
     Trace* trace_;  // null: the record is dropped
     TraceField* fields_;
     size_t size_ = 0;
@@ -218,6 +226,8 @@ class Trace {
   [[nodiscard]] bool admit(model::TimeUs t_us);
   // The trace's copy of an actor name: a run has a few actors that act over and over.
   [[nodiscard]] std::string_view actor_copy(std::string_view actor);
+  // A new last record without fields; `actor` must already be the trace's own copy.
+  TraceRecord& append_record(model::TimeUs t_us, std::string_view actor, std::string_view event);
   // Copies into the chunks, each text where the last one ended.
   [[nodiscard]] std::string_view copy_text(std::string_view text);
   template <typename Texts>
