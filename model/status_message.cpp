@@ -63,7 +63,7 @@ const std::vector<StatusMessageDefinition>& status_catalogue() {
 std::optional<StatusMessageDefinition> find_status_definition(std::string_view component,
                                                               uint32_t id) {
   for (const StatusMessageDefinition& row : status_catalogue()) {
-    if (row.component == component && row.id == id) return row;
+    if (row.id == id && row.component == component) return row;
   }
   return std::nullopt;
 }
@@ -100,7 +100,7 @@ StatusMessage make_status_message(uint32_t id, std::vector<std::string> insertio
   StatusMessage message;
   message.id = id;
   message.severity = definition->severity;
-  message.component = std::string(definition->component);
+  message.component = definition->component;
   message.text = apply_template(definition->text_template, insertions);
   message.insertion_strings = std::move(insertions);
   message.package_id = std::move(package_id);

@@ -56,7 +56,7 @@ inline constexpr uint32_t kDpThreadStarted = 2342;  // configmgr2012 only
 struct StatusMessage {
   uint32_t id = 0;
   Severity severity = Severity::informational;
-  std::string component;
+  std::string_view component;  // the catalogue row's component name, a text that lives forever
   std::string package_id;  // attribute 400; empty when none applies
   std::string dp_name;     // attribute 404 (the DP's NAL path in SMS); empty when none applies
   std::vector<std::string> insertion_strings;  // ISTR0..ISTR9

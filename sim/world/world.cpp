@@ -481,7 +481,12 @@ void World::log_line(model::LogLineReport line) {
     ++result_.log_lines_dropped;
     return;
   }
-  result_.log_lines.push_back({kernel_.now(), std::move(line.text), line.thread_id, line.severity});
+  // Filled in its slot, as the trace's records are (Trace::append_record says why).
+  LogLine& kept = result_.log_lines.emplace_back();
+  kept.t_us = kernel_.now();
+  kept.text = std::move(line.text);
+  kept.thread_id = line.thread_id;
+  kept.severity = line.severity;
 }
 
 void World::on_vfs_event(const VfsEvent& event) {
