@@ -9,13 +9,13 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
 #include "model/assert.h"
+#include "model/copy_bytes.h"
 
 namespace distsim::model {
 namespace {
@@ -94,31 +94,39 @@ int cmtrace_type(LogSeverity severity) {
 
 // Text written into storage sized up front for its longest form: every status message of a run
 // becomes a STATMSG line, and a growing string's check per appended character cost more than
-// the text itself. It offers the two std::string members the append_ functions below use.
+// the text itself. It offers the two std::string members the append_ functions below use. The
+// storage is on the stack when the longest form fits (always, for distsim's own names), so that
+// the finished text is the line's one allocation, of its own size: a run keeps every line.
 class FixedLine {
  public:
-  explicit FixedLine(size_t capacity) : text_(capacity, '\0'), at_(text_.data()) {}
+  explicit FixedLine(size_t capacity) {
+    if (capacity > inline_.size()) {
+      heap_.resize(capacity);
+      begin_ = heap_.data();
+    }
+    at_ = begin_;
+    end_ = begin_ + capacity;
+  }
+  FixedLine(const FixedLine&) = delete;
+  FixedLine& operator=(const FixedLine&) = delete;
   void push_back(char c) {
-    DISTSIM_ASSERT(at_ < text_.data() + text_.size());
+    DISTSIM_ASSERT(at_ < end_);
     *at_++ = c;
   }
   void append(std::string_view piece) {
-    if (piece.empty()) return;  // its data() may be null, which memcpy must not see
-    DISTSIM_ASSERT(piece.size() <= static_cast<size_t>(text_.data() + text_.size() - at_));
-    std::memcpy(at_, piece.data(), piece.size());
+    DISTSIM_ASSERT(piece.size() <= static_cast<size_t>(end_ - at_));
+    copy_bytes(at_, piece.data(), piece.size());
     at_ += piece.size();
   }
-  // The text in storage of its own size: a run keeps every line, and the room reserved for the
-  // longest form is twice what a line usually takes.
-  [[nodiscard]] std::string finish() && {
-    text_.resize(static_cast<size_t>(at_ - text_.data()));
-    text_.shrink_to_fit();
-    return std::move(text_);
-  }
+  [[nodiscard]] std::string finish() && { return std::string(begin_, at_); }
 
  private:
-  std::string text_;
-  char* at_;
+  // Left uninitialised: only what is appended is ever read.
+  std::array<char, 1024> inline_;
+  std::string heap_;  // the storage when the longest form does not fit inline_
+  char* begin_ = inline_.data();
+  char* at_ = nullptr;
+  char* end_ = nullptr;
 };
 
 // Appends `value` in decimal, zero-padded to at least `width` digits (fmt's "{:0N}").

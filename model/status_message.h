@@ -57,8 +57,8 @@ struct StatusMessage {
   uint32_t id = 0;
   Severity severity = Severity::informational;
   std::string_view component;  // the catalogue row's component name, a text that lives forever
-  std::string package_id;  // attribute 400; empty when none applies
-  std::string dp_name;     // attribute 404 (the DP's NAL path in SMS); empty when none applies
+  std::string package_id;      // attribute 400; empty when none applies
+  std::string dp_name;         // attribute 404 (the DP's NAL path in SMS); empty when none applies
   std::vector<std::string> insertion_strings;  // ISTR0..ISTR9
   std::string text;                            // the template with insertion strings applied
   TimeUs t_us = 0;

@@ -1,7 +1,8 @@
 // The path cache in front of the VFS parser (sim/fs/vfs_path_cache.h): whatever it answers from,
 // a cached entry, its parent folder's entry plus one name, or a fresh parse, it gives what
-// parse_windows_path_into gives, with the name numbers the name table gives now; and a rename's
-// target never evicts the source it is resolved beside.
+// parse_windows_path_into gives, with the name numbers the name table gives now; a rename's
+// target never evicts the source it is resolved beside; and the table grows only where no entry
+// is held.
 #include "sim/fs/vfs_path_cache.h"
 
 #include <rapidcheck.h>
@@ -127,11 +128,46 @@ TEST_CASE("a rename's target never evicts the source's entry it is resolved besi
     REQUIRE(source.text == source_text);
     REQUIRE(source.path.components.back() == "data.cab");
   }
-  // Without `keep`, an entry may be replaced: the cache is small and direct-mapped.
+  // Without `keep`, an entry may be replaced: the cache is small and direct-mapped. (`source`
+  // itself is not read again: a plain lookup may replace the whole table.)
   for (int index = 0; index < 2000; ++index) {
     (void)cache.lookup(target_text(index), names);
   }
-  CHECK(source.text != source_text);
+  const uint64_t hits_before = cache.hits();
+  (void)cache.lookup(source_text, names);
+  CHECK(cache.hits() == hits_before);
+}
+
+TEST_CASE(
+    "the cache grows once a world misses often, never under a kept entry, and answers as "
+    "before",
+    "[vfs][path-cache]") {
+  NameTable names;
+  PathCache cache;
+  const auto text_of = [](int index) { return "C:\\dir" + std::to_string(index) + "\\file.txt"; };
+  const PathCache::Entry& kept = cache.lookup(text_of(0), names);
+  const size_t first_slots = cache.slots();
+  // Enough misses to grow, all with an entry kept: the table stays, and so does the kept entry.
+  for (int index = 1; index <= 100; ++index) {
+    REQUIRE(cache.lookup(text_of(index), names, &kept).text == text_of(index));
+  }
+  CHECK(cache.slots() == first_slots);
+  CHECK(kept.text == text_of(0));
+  // The next plain lookup grows it.
+  (void)cache.lookup(text_of(0), names);
+  CHECK(cache.slots() > first_slots);
+  // Every path is answered as parsed, and a second round hits where the first filled: with the
+  // small table, 200 paths in turn would have left almost nothing to hit.
+  for (int round = 0; round < 2; ++round) {
+    const uint64_t hits_before = cache.hits();
+    for (int index = 0; index < 200; ++index) {
+      const PathCache::Entry& entry = cache.lookup(text_of(index), names);
+      REQUIRE(entry.text == text_of(index));
+      REQUIRE(entry.path.components.size() == 2);
+      REQUIRE(entry.path.components[0] == "dir" + std::to_string(index));
+    }
+    if (round == 1) CHECK(cache.hits() - hits_before > 50);
+  }
 }
 
 }  // namespace

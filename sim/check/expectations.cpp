@@ -202,12 +202,8 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
   if (expect.component_status) {
     const auto expected = enum_name(kComponentStatusLevelNames, *expect.component_status);
     const auto actual = model::component_status_name(run.component_status);
-    results.push_back({"component status",
-                       expected == actual,
-                       std::string(expected),
-                       std::string(actual),
-                       std::nullopt,
-                       expect.component_status_position});
+    results.push_back({"component status", expected == actual, std::string(expected),
+                       std::string(actual), std::nullopt, expect.component_status_position});
   }
   if (expect.no_invariant_violations) {
     for (const InvariantViolation& violation : check_invariants(run)) {

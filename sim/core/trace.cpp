@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <utility>
 
 #include "model/assert.h"
+#include "model/copy_bytes.h"
 #include "sim/core/limits.h"
 
 namespace distsim::sim {
@@ -88,7 +88,7 @@ size_t Trace::actor_slot_of(std::string_view actor) {
 std::string_view Trace::copy_text(std::string_view text) {
   if (text.empty()) return {};
   char* const stored = text_.allocate(text.size());
-  std::memcpy(stored, text.data(), text.size());
+  model::copy_bytes(stored, text.data(), text.size());
   return {stored, text.size()};
 }
 

@@ -14,6 +14,7 @@
 #endif
 
 #include "model/assert.h"
+#include "model/copy_bytes.h"
 #include "sim/core/xxh64.h"
 
 namespace distsim::sim {
@@ -55,6 +56,7 @@ char* write_escape(char* write, char c) {
 
 // Texts are scanned for escapes this many bytes at a time.
 constexpr size_t kBlockBytes = 16;
+static_assert(kBlockBytes <= model::kShortCopyMax);
 
 // The bytes among the 16 at `bytes` that a JSON string cannot hold raw (control characters, '"'
 // and '\\'), as bits: bit i for byte i.
@@ -82,39 +84,12 @@ constexpr size_t kBlockBytes = 16;
 // The longest JSON string literal of `size` bytes: quotes, and every byte as \u00XX.
 [[nodiscard]] constexpr size_t quoted_size_max(size_t size) { return 2 + 6 * size; }
 
-// Copies `count` bytes, from one to two words (copy_short's branches see to it, unchecked on
-// this hot path), as a word from the start and a word that ends at the end, which overlap when
-// count is under two words.
-template <typename Word>
-void copy_two_words(char* to, const char* from, size_t count) {
-  Word head = 0;
-  Word tail = 0;
-  std::memcpy(&head, from, sizeof(Word));
-  std::memcpy(&tail, from + count - sizeof(Word), sizeof(Word));
-  std::memcpy(to, &head, sizeof(Word));
-  std::memcpy(to + count - sizeof(Word), &tail, sizeof(Word));
-}
-
-// Copies `count` bytes, at most a block, with two overlapping loads and stores instead of a
-// call to memcpy: most copies of a trace are this short (keys, punctuation, the repeated time
-// and actor, the pieces of a path between its backslashes).
+// Copies `count` bytes, at most a block (model/copy_bytes.h): most copies of a trace are this
+// short (keys, punctuation, the repeated time and actor, the pieces of a path between its
+// backslashes).
 void copy_short(char* to, const char* from, size_t count) {
   DISTSIM_ASSERT(count <= kBlockBytes);
-  if (count >= sizeof(uint64_t)) {
-    copy_two_words<uint64_t>(to, from, count);
-  } else if (count >= sizeof(uint32_t)) {
-    copy_two_words<uint32_t>(to, from, count);
-  } else {
-    for (size_t index = 0; index < count; ++index) to[index] = from[index];
-  }
-}
-
-void copy_bytes(char* to, const char* from, size_t count) {
-  if (count <= kBlockBytes) {
-    copy_short(to, from, count);
-  } else {
-    std::memcpy(to, from, count);
-  }
+  model::copy_short(to, from, count);
 }
 
 // Writes the `count` bytes at `from` at `write`, escaping those whose bits `mask` sets, and
@@ -191,7 +166,7 @@ char* put(char* write, const char (&literal)[Size]) {
 }
 
 char* put(char* write, std::string_view text) {
-  copy_bytes(write, text.data(), text.size());
+  model::copy_bytes(write, text.data(), text.size());
   return write + text.size();
 }
 

@@ -11,8 +11,11 @@ namespace distsim::sim::vfs_internal {
 // Eight bytes at a time, with a multiply-xorshift step: paths share long prefixes (a DP share and
 // a package folder) and differ near the end, so every byte must reach the slot number.
 PathCache::Entry& PathCache::slot_of(std::string_view text) {
-  static_assert((kSlots & (kSlots - 1)) == 0);
-  if (!entries_) entries_ = std::make_unique<Entry[]>(kSlots);
+  static_assert((kSlotsFirst & (kSlotsFirst - 1)) == 0 && (kSlots & (kSlots - 1)) == 0);
+  if (!entries_) {
+    entries_ = std::make_unique<Entry[]>(kSlotsFirst);
+    slots_ = kSlotsFirst;
+  }
   uint64_t hash = text.size() * 0x9E3779B97F4A7C15ull;
   size_t index = 0;
   for (; index + sizeof(uint64_t) <= text.size(); index += sizeof(uint64_t)) {
@@ -28,7 +31,7 @@ PathCache::Entry& PathCache::slot_of(std::string_view text) {
     hash ^= hash >> 29U;
   }
   hash *= 0x94D049BB133111EBull;
-  return entries_[static_cast<size_t>(hash >> 32U) & (kSlots - 1)];
+  return entries_[static_cast<size_t>(hash >> 32U) & (slots_ - 1)];
 }
 
 std::string CachedPath::display() const {
@@ -110,12 +113,18 @@ bool PathCache::extend_parent(Entry& entry, std::string_view text, const NameTab
 PathCache::Entry& PathCache::lookup(std::string_view text, const NameTable& names,
                                     const Entry* keep) {
   ++lookups_;
+  // Only here, and only without `keep`, is no entry of the old table still in use.
+  if (keep == nullptr && slots_ < kSlots && misses_ >= kMissesToGrow) {
+    entries_ = std::make_unique<Entry[]>(kSlots);
+    slots_ = kSlots;
+  }
   Entry* entry = &slot_of(text);
   if (entry->text == text && !entry->text.empty()) {
     ++hits_;
     refresh_names(*entry, names);
     return *entry;
   }
+  ++misses_;
   if (entry == keep) entry = &spare_;
   if (!extend_parent(*entry, text, names)) fill(*entry, text, names);
   return *entry;

@@ -75,12 +75,19 @@ class PathCache {
   // Lookups answered from the cache, and all lookups (for tests and the benchmark).
   [[nodiscard]] uint64_t hits() const { return hits_; }
   [[nodiscard]] uint64_t lookups() const { return lookups_; }
+  // The slots of the table now (for tests).
+  [[nodiscard]] size_t slots() const { return slots_; }
 
  private:
   // Direct-mapped: a small working set (the copies in flight and the holders' files) fits, and
   // a miss costs one parse, as it would without the cache. A slot keeps the capacity of its
   // strings and vectors, so a slot taking a path no longer than those it had allocates nothing.
+  // A world starts with kSlotsFirst slots and gets kSlots once it has missed kMissesToGrow
+  // times: a small world (an explored one resolves a few dozen paths) would spend more on
+  // making and destroying the large table than its lookups cost.
+  static constexpr size_t kSlotsFirst = 32;
   static constexpr size_t kSlots = 256;
+  static constexpr uint64_t kMissesToGrow = 2 * kSlotsFirst;
   [[nodiscard]] Entry& slot_of(std::string_view text);
   void fill(Entry& entry, std::string_view text, const NameTable& names);
   // Looks up again the names that were unknown when the entry was made.
@@ -90,8 +97,11 @@ class PathCache {
   // parse is the parent's plus one name. False when the whole text must be parsed.
   [[nodiscard]] bool extend_parent(Entry& entry, std::string_view text, const NameTable& names);
 
-  // kSlots once first used: a world that never resolves pays nothing.
+  // Made on first use (a world that never resolves pays nothing), then replaced, empty, by
+  // kSlots slots (a lookup without `keep` after kMissesToGrow misses).
   std::unique_ptr<Entry[]> entries_;
+  size_t slots_ = 0;
+  uint64_t misses_ = 0;
   WindowsPath scratch_;  // what the parser fills on a miss
   Entry spare_;          // the entry of a text whose slot holds `keep`
   uint64_t hits_ = 0;
