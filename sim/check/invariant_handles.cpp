@@ -36,7 +36,8 @@ class HandleJudge {
 
   void run() {
     const auto& records = history_.records();
-    std::map<std::string, size_t, std::less<>> running;  // package -> pass start record
+    // package (a view of the trace) -> pass start record
+    std::map<std::string_view, size_t> running;
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
       if (crash_ && record.t_us > crash_->second) judge_crash();
@@ -47,7 +48,7 @@ class HandleJudge {
         open_[record.actor].erase(
             static_cast<HandleId>(number_field(record, "handle").value_or(0)));
       } else if (is_event(record, kManagerActorName, "pass_start")) {
-        running[std::string(text_field(record, "package"))] = index;
+        running[text_field(record, "package")] = index;
       } else if (is_event(record, kManagerActorName, "pass_end")) {
         const std::string_view package = text_field(record, "package");
         const auto found = running.find(package);

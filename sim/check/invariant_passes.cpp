@@ -11,15 +11,21 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
-bool is_pass_message(const TraceRecord& record) {
-  return is_status(record, model::status_id::kPackageProcessingStarted) ||
-         is_status(record, model::status_id::kPackageProcessed) ||
-         is_status(record, model::status_id::kPackageFailed);
+// The ID of a 2300, 2301 or 2302 record of the manager; nullopt for any other record.
+std::optional<int64_t> pass_message_id(const TraceRecord& record) {
+  if (!is_event(record, kManagerActorName, "status_message")) return std::nullopt;
+  const std::optional<int64_t> id = number_field(record, "id");
+  if (id == model::status_id::kPackageProcessingStarted ||
+      id == model::status_id::kPackageProcessed || id == model::status_id::kPackageFailed) {
+    return id;
+  }
+  return std::nullopt;
 }
 
 void judge_traced(const History& history, Violations& violations) {
   const auto& records = history.records();
-  std::map<std::string, size_t, std::less<>> latest;  // package -> its latest pass begun so far
+  // package (a view of the pass's name) -> its latest pass begun so far
+  std::map<std::string_view, size_t> latest;
   std::vector<uint32_t> starts(history.passes.size(), 0);
   std::vector<uint32_t> ends(history.passes.size(), 0);
   size_t next_pass = 0;
@@ -29,9 +35,10 @@ void judge_traced(const History& history, Violations& violations) {
       latest[history.passes[next_pass].package] = next_pass;
       ++next_pass;
     }
-    if (!is_pass_message(record)) continue;
+    const std::optional<int64_t> pass_message = pass_message_id(record);
+    if (!pass_message) continue;
+    const int64_t id = *pass_message;
     const std::string_view package = text_field(record, "package");
-    const auto id = number_field(record, "id").value_or(0);
     const auto found = latest.find(package);
     const bool in_pass =
         found != latest.end() && (!history.passes[found->second].end_record ||
