@@ -91,8 +91,16 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
 // What the whole trace says once, for every (package, DP): the DP states it reported last and
 // the changes others made to files.
 struct TraceFacts {
-  // (package, upper-case DP name) -> the record of the last dp_state
-  std::map<std::pair<std::string_view, std::string>, size_t> last_state;
+  // Packages as written, DP names without regard to case, as Windows compares them.
+  struct PackageAndDp {
+    bool operator()(const std::pair<std::string_view, std::string_view>& left,
+                    const std::pair<std::string_view, std::string_view>& right) const {
+      if (left.first != right.first) return left.first < right.first;
+      return less_case_insensitive(left.second, right.second);
+    }
+  };
+  // (package, DP), views of the trace -> the record of the last dp_state
+  std::map<std::pair<std::string_view, std::string_view>, size_t, PackageAndDp> last_state;
   std::vector<size_t> foreign_changes;  // writes, deletes and renames by anyone but the manager
 
   explicit TraceFacts(const History& history) {
@@ -100,7 +108,7 @@ struct TraceFacts {
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
       if (is_event(record, kManagerActorName, "dp_state")) {
-        last_state[{text_field(record, "package"), upper_ascii(text_field(record, "dp"))}] = index;
+        last_state[{text_field(record, "package"), text_field(record, "dp")}] = index;
       } else if (!is_manager(record) && record.actor != "world" &&
                  (record.event == "write" || record.event == "delete" || record.event == "rename" ||
                   record.event == "remove_directory")) {
@@ -113,7 +121,7 @@ struct TraceFacts {
   [[nodiscard]] std::optional<size_t> installed_record(const History& history,
                                                        std::string_view package,
                                                        std::string_view dp) const {
-    const auto found = last_state.find({package, upper_ascii(dp)});
+    const auto found = last_state.find({package, dp});
     if (found == last_state.end()) return std::nullopt;
     if (text_field(history.records()[found->second], "state") != "INSTALLED") return std::nullopt;
     return found->second;

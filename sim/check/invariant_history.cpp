@@ -96,7 +96,7 @@ bool is_status_of(const UnitRecord& record, uint32_t id, std::string_view packag
 
 // Passes and crashes, in trace order. A crash ends every running pass.
 void read_passes(History& history) {
-  std::map<std::string, size_t, std::less<>> running;  // package -> pass index
+  std::map<std::string_view, size_t> running;  // package (a view of the trace) -> pass index
   const auto& records = history.records();
   for (size_t index = 0; index < records.size(); ++index) {
     const TraceRecord& record = records[index];
@@ -106,11 +106,15 @@ void read_passes(History& history) {
     }
     if (is_event(record, kManagerActorName, "pass_start")) {
       const std::string_view package = text_field(record, "package");
-      running[std::string(package)] = history.passes.size();
+      running[package] = history.passes.size();
       const TraceValue* dp_retries = find_field(record, "dp_retries");
-      history.passes.push_back({std::string(package), index, record.t_us, std::nullopt, 0, false,
-                                dp_retries != nullptr && std::get_if<bool>(dp_retries) != nullptr &&
-                                    std::get<bool>(*dp_retries)});
+      // Filled in its slot (Trace::append_record says why).
+      PassSpan& span = history.passes.emplace_back();
+      span.package = package;
+      span.start_record = index;
+      span.start_us = record.t_us;
+      span.dp_retries = dp_retries != nullptr && std::get_if<bool>(dp_retries) != nullptr &&
+                        std::get<bool>(*dp_retries);
     } else if (is_event(record, kManagerActorName, "pass_end")) {
       const auto found = running.find(text_field(record, "package"));
       if (found == running.end()) continue;  // pass_messages reports it
@@ -146,11 +150,12 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
   for (const size_t index : history.notifications) {
     if (text_field(records[index], "package") == package) unit.cycle_starts.push_back(index);
   }
-  std::map<size_t, size_t> attempt_of_pass;
+  std::vector<size_t> attempt_of_pass(history.passes.size());  // valid for this unit's passes
   for (size_t pass = 0; pass < history.passes.size(); ++pass) {
     const PassSpan& span = history.passes[pass];
     if (span.package != package || span.dp_retries) continue;
-    Attempt attempt;
+    attempt_of_pass[pass] = unit.attempts.size();
+    Attempt& attempt = unit.attempts.emplace_back();  // filled in its slot
     attempt.start_record = span.start_record;
     attempt.start_us = span.start_us;
     attempt.cycle = cycle_at(unit.cycle_starts, span.start_record);
@@ -162,10 +167,8 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
     } else if (span.end_record) {
       attempt.outcome = Outcome::superseded;  // until its message says otherwise
     }
-    attempt_of_pass[pass] = unit.attempts.size();
-    unit.attempts.push_back(attempt);
   }
-  const std::string pulled_forward_text = fmt::format("retrying package {} now", package);
+  const std::string pulled_forward_text = "retrying package " + std::string(package) + " now";
   size_t pass_cursor = 0;
   std::optional<size_t> current_attempt;
   for (const UnitRecord& unit_record : unit_records) {
@@ -220,10 +223,12 @@ RetryUnit dp_unit(const History& history, const std::vector<UnitRecord>& unit_re
     unit.cycle_starts.push_back(index);
   }
   const std::string share = history.dp_share(dp);
-  const std::string start_text = fmt::format(
-      "Attempting to add or update package {} on distribution point {}", package, share);
+  // Joined by hand: a campaign reads millions of units, and a format string parsed per call
+  // cost more than the search.
+  const std::string start_text = "Attempting to add or update package " + std::string(package) +
+                                 " on distribution point " + share;
   const std::string error_text =
-      fmt::format("Cannot copy package {} to distribution point {}.", package, share);
+      "Cannot copy package " + std::string(package) + " to distribution point " + share + ".";
   std::optional<size_t> open;  // the attempt without an outcome yet
   for (const UnitRecord& unit_record : unit_records) {
     const size_t index = unit_record.index;
@@ -233,12 +238,11 @@ RetryUnit dp_unit(const History& history, const std::vector<UnitRecord>& unit_re
     if (log_line && text.size() >= start_text.size() &&
         text.compare(text.size() - start_text.size(), start_text.size(), start_text) == 0) {
       if (open) unit.attempts[*open].outcome = Outcome::superseded;
-      Attempt attempt;
+      open = unit.attempts.size();
+      Attempt& attempt = unit.attempts.emplace_back();  // filled in its slot
       attempt.start_record = index;
       attempt.start_us = record.t_us;
       attempt.cycle = cycle_at(unit.cycle_starts, index);
-      open = unit.attempts.size();
-      unit.attempts.push_back(attempt);
     } else if (open && unit_record.mentions_failed_copy &&
                text.find(error_text) != std::string_view::npos) {
       const size_t at = text.find("Error ");
