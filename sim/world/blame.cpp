@@ -5,6 +5,11 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <iterator>
+#include <span>
+#include <string>
+#include <string_view>
+
 #include "model/assert.h"
 #include "sim/core/limits.h"
 #include "sim/fs/windows_path.h"
@@ -96,8 +101,17 @@ bool names_package(std::string_view path, std::string_view package_id) {
   return false;
 }
 
-std::string names_text(const std::vector<std::string>& names) {
-  return names.empty() ? std::string("0") : fmt::format(FMT_COMPILE("{}"), fmt::join(names, "|"));
+// Appends the names joined by '|', or "0" when there are none.
+void append_names(std::string& text, const model::MaskNames& names) {
+  const std::span<const std::string_view> views = names.span();
+  if (views.empty()) {
+    text += '0';
+    return;
+  }
+  for (size_t index = 0; index < views.size(); ++index) {
+    if (index > 0) text += '|';
+    text += views[index];
+  }
 }
 
 }  // namespace
@@ -121,18 +135,26 @@ const Refusal* RefusalLog::behind(std::string_view package_id, model::Win32Error
 }
 
 std::string culprit_trace_text(const Culprit& culprit) {
-  std::string text = fmt::format(
-      FMT_COMPILE("actor={} kind={} app={} handle={} since_us={} access={} share={}"),
-      culprit.actor, culprit.holder_kind.empty() ? std::string("unknown") : culprit.holder_kind,
-      rm_app_type_name(culprit.app_type), culprit.handle, culprit.since_us,
-      names_text(model::access_names(culprit.access)),
-      names_text(model::share_names(culprit.share)));
+  // Written into one string, with the mask names as views: every refused open of a traced run
+  // names its culprits, and a list of name strings per mask cost more than the text.
+  std::string text;
+  const std::string_view kind =
+      culprit.holder_kind.empty() ? std::string_view("unknown") : culprit.holder_kind;
+  fmt::format_to(std::back_inserter(text),
+                 FMT_COMPILE("actor={} kind={} app={} handle={} since_us={} access="),
+                 culprit.actor, kind, rm_app_type_name(culprit.app_type), culprit.handle,
+                 culprit.since_us);
+  append_names(text, model::access_name_views(culprit.access));
+  text += " share=";
+  append_names(text, model::share_name_views(culprit.share));
   if (culprit.by_lock) {
-    text += fmt::format(FMT_COMPILE(" lock={}+{}:{}"), culprit.lock_offset, culprit.lock_length,
-                        culprit.lock_exclusive ? "exclusive" : "shared");
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE(" lock={}+{}:{}"), culprit.lock_offset,
+                   culprit.lock_length, culprit.lock_exclusive ? "exclusive" : "shared");
   }
   if (culprit.by_image) text += " mapped=image";
-  return text + " path=" + culprit.path;
+  text += " path=";
+  text += culprit.path;
+  return text;
 }
 
 std::vector<std::string> culprit_trace_texts(const std::vector<Culprit>& culprits) {
