@@ -95,7 +95,8 @@ int cmtrace_type(LogSeverity severity) {
 // Text written into storage sized up front for its longest form: every status message of a run
 // becomes a STATMSG line, and a growing string's check per appended character cost more than
 // the text itself. It offers the two std::string members the append_ functions below use. The
-// storage is on the stack when the longest form fits (always, for distsim's own names), so that
+// storage is on the stack when the longest form fits (every line but those naming very long
+// paths), so that
 // the finished text is the line's one allocation, of its own size: a run keeps every line.
 class FixedLine {
  public:

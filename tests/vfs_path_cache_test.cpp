@@ -128,8 +128,8 @@ TEST_CASE("a rename's target never evicts the source's entry it is resolved besi
     REQUIRE(source.text == source_text);
     REQUIRE(source.path.components.back() == "data.cab");
   }
-  // Without `keep`, an entry may be replaced: the cache is small and direct-mapped. (`source`
-  // itself is not read again: a plain lookup may replace the whole table.)
+  // Without `keep`, an entry may be replaced: here the first plain lookup replaces the whole
+  // table (the misses above grow it), so `source` itself is not read again.
   for (int index = 0; index < 2000; ++index) {
     (void)cache.lookup(target_text(index), names);
   }

@@ -145,7 +145,7 @@ class Trace {
     RecordWriter(Trace* trace, TraceField* fields) : trace_(trace), fields_(fields) {}
     // Builds the field where it is stored. A TraceField built first and then copied there goes
     // through the stack, and reading back a variant just stored in parts stalls the store
-    // buffer: that copy took most of each field's time.
+    // buffer: such a copy costs most of a field's time.
     template <typename Value>
     void push(std::string_view key, Value value) {
       DISTSIM_ASSERT(size_ < TraceArgs::kFieldsMax);
