@@ -96,8 +96,8 @@ int cmtrace_type(LogSeverity severity) {
 // becomes a STATMSG line, and a growing string's check per appended character cost more than
 // the text itself. It offers the two std::string members the append_ functions below use. The
 // storage is on the stack when the longest form fits (every line but those naming very long
-// paths), so that
-// the finished text is the line's one allocation, of its own size: a run keeps every line.
+// paths), so that the finished text is the line's one allocation, of its own size: a run keeps
+// every line.
 class FixedLine {
  public:
   explicit FixedLine(size_t capacity) {
