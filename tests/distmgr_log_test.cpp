@@ -110,6 +110,18 @@ TEST_CASE("a STATMSG line lists ten insertion strings and the package attribute 
   CHECK(text.find("ISTR9=\"\" NUMATTRS=1 AID0=400 AVAL0=\"S0100001\"") != std::string::npos);
 }
 
+TEST_CASE("a STATMSG line naming paths longer than its stack buffer is written whole", "[log]") {
+  // Goal: a line whose longest form does not fit the inline buffer (scenario paths may be
+  // thousands of characters long) keeps every byte, in order.
+  const std::string from = "C:\\" + std::string(1500, 's');
+  const std::string to = "\\\\DP01\\SMSPKGD$\\" + std::string(1500, 'd');
+  const StatusMessage message = make_status_message(2328, {"Office", from, to}, "S0100001", "", 0);
+  const std::string text = statmsg_text(message, SiteClock{}, {"SMSSRV01", "S01", 1234, 297});
+  CHECK(text.rfind("STATMSG: ID=2328 SEV=W ", 0) == 0);
+  CHECK(text.find(" ISTR1=\"" + from + "\" ISTR2=\"" + to + "\" ISTR3=\"\"") != std::string::npos);
+  CHECK(text.ends_with("ISTR9=\"\" NUMATTRS=1 AID0=400 AVAL0=\"S0100001\""));
+}
+
 TEST_CASE("status message 2302 names the package, the error and the retry count", "[status]") {
   // Goal: the KB319207 sentence plus the project-defined retry information.
   const StatusMessage message = make_status_message(

@@ -155,7 +155,7 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
     const PassSpan& span = history.passes[pass];
     if (span.package != package || span.dp_retries) continue;
     attempt_of_pass[pass] = unit.attempts.size();
-    Attempt& attempt = unit.attempts.emplace_back();  // filled in its slot
+    Attempt& attempt = unit.attempts.emplace_back();
     attempt.start_record = span.start_record;
     attempt.start_us = span.start_us;
     attempt.cycle = cycle_at(unit.cycle_starts, span.start_record);
@@ -239,7 +239,7 @@ RetryUnit dp_unit(const History& history, const std::vector<UnitRecord>& unit_re
         text.compare(text.size() - start_text.size(), start_text.size(), start_text) == 0) {
       if (open) unit.attempts[*open].outcome = Outcome::superseded;
       open = unit.attempts.size();
-      Attempt& attempt = unit.attempts.emplace_back();  // filled in its slot
+      Attempt& attempt = unit.attempts.emplace_back();
       attempt.start_record = index;
       attempt.start_us = record.t_us;
       attempt.cycle = cycle_at(unit.cycle_starts, index);

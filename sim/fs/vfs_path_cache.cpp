@@ -11,7 +11,8 @@ namespace distsim::sim::vfs_internal {
 // Eight bytes at a time, with a multiply-xorshift step: paths share long prefixes (a DP share and
 // a package folder) and differ near the end, so every byte must reach the slot number.
 PathCache::Entry& PathCache::slot_of(std::string_view text) {
-  static_assert((kSlotsFirst & (kSlotsFirst - 1)) == 0 && (kSlots & (kSlots - 1)) == 0);
+  static_assert((kSlotsFirst & (kSlotsFirst - 1)) == 0);
+  static_assert((kSlots & (kSlots - 1)) == 0);
   if (!entries_) {
     entries_ = std::make_unique<Entry[]>(kSlotsFirst);
     slots_ = kSlotsFirst;
