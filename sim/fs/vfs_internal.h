@@ -135,9 +135,23 @@ class ChildList {
  public:
   // Sorted vectors up to this size; a tree beyond it.
   static constexpr size_t kFlatMax = 256;
+  // A directory of at most this many entries is searched by scanning its vector (State's
+  // child_numbered), not through the ChildIndex: its few entries sit in two or three cache lines
+  // that the lookup's path has just touched, where the index's slot is a cache miss.
+  static constexpr size_t kScanMax = 24;
 
   [[nodiscard]] bool empty() const { return size() == 0; }
   [[nodiscard]] size_t size() const;
+  // The entry of that name number, or kNoNode; for a list of at most kScanMax entries.
+  [[nodiscard]] NodeId scan(NameId name) const {
+    DISTSIM_ASSERT(size() <= kScanMax);
+    NodeId found = kNoNode;
+    for_each([&](NameId entry_name, NodeId child) {
+      if (entry_name == name) found = child;
+      return found == kNoNode;
+    });
+    return found;
+  }
   // False when the directory already has an entry of that name.
   [[nodiscard]] bool insert(const NameTable& names, NameId name, NodeId child);
   [[nodiscard]] size_t erase(NameId name);

@@ -401,9 +401,20 @@ void State::release_name(NodeId id) {
   const Node& node = nodes_[id];
   DISTSIM_ASSERT(node.parent != kNoNode);
   DISTSIM_ASSERT(!node.orphaned);
-  const size_t erased = nodes_[node.parent].children.erase(node.name_id);
+  ChildList& siblings = nodes_[node.parent].children;
+  const size_t before = siblings.size();
+  const size_t erased = siblings.erase(node.name_id);
   DISTSIM_ASSERT(erased == 1);
-  child_index_.erase(node.parent, node.name_id);
+  if (before > ChildList::kScanMax) {
+    child_index_.erase(node.parent, node.name_id);
+    // Back to a scanned size: the rest of the entries leave the index too.
+    if (before == ChildList::kScanMax + 1) {
+      siblings.for_each([&](NameId sibling, NodeId) {
+        child_index_.erase(node.parent, sibling);
+        return true;
+      });
+    }
+  }
   ++names_removed_;
 }
 
@@ -460,13 +471,25 @@ void State::add_name(NodeId id, std::string_view name, NameId name_id) {
   node.name_id = name_id != kNoName ? name_id : names_.intern(name);
   DISTSIM_ASSERT(names_.folded(node.name_id).size() == name.size());
   node.spelling = spellings_.intern(node.name_id, name);
-  const bool inserted = nodes_[node.parent].children.insert(names_, node.name_id, id);
+  ChildList& siblings = nodes_[node.parent].children;
+  const bool inserted = siblings.insert(names_, node.name_id, id);
   DISTSIM_ASSERT(inserted);
-  child_index_.insert(node.parent, node.name_id, id);
+  // The index holds the entries of the directories too big to scan, all of them.
+  const size_t count = siblings.size();
+  if (count == ChildList::kScanMax + 1) {
+    siblings.for_each([&](NameId sibling, NodeId child) {
+      child_index_.insert(node.parent, sibling, child);
+      return true;
+    });
+  } else if (count > ChildList::kScanMax) {
+    child_index_.insert(node.parent, node.name_id, id);
+  }
 }
 
 NodeId State::child_numbered(NodeId directory, NameId name) const {
   if (name == kNoName) return kNoNode;
+  const ChildList& children = nodes_[directory].children;
+  if (children.size() <= ChildList::kScanMax) return children.scan(name);
   const uint32_t child = child_index_.find(directory, name);
   return child == ChildIndex::kNone ? kNoNode : child;
 }
