@@ -404,6 +404,8 @@ bool History::manager_down_at(TimeUs t_us) const {
 History read_history(const RunResult& run) {
   History history;
   history.run = &run;
+  // The checkers compare the trace with the files the run ended with.
+  DISTSIM_ASSERT(run.files_captured || !run.trace.enabled());
   history.traced = run.trace.enabled() && !run.trace.truncated();
   if (!history.traced) return history;
   read_passes(history);

@@ -162,7 +162,7 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
       manager_random_(Prng::stream(
           result.seed ^ (options.planted_entropy ? options.planted_entropy() : 0), "distmgr")),
       event_budget_(options.event_budget),
-      capture_files_(options.capture_files) {
+      capture_files_(options.capture_files.value_or(options.trace)) {
   vfs_.set_observer(this);
   actor_kinds_.add(manager_actor_, std::string(kManagerHolderKind), RmAppType::service);
   build_distribution_points();  // first: filesystem entries may live on DP shares
@@ -378,10 +378,11 @@ void World::run() {
   result_.distribution_points = distribution_points_;
   result_.component_status = model::component_status(
       model::count_severities(result_.status_messages), result_.site.status_thresholds);
-  if (capture_files_ || result_.trace.enabled()) capture_final_files();
+  if (capture_files_) capture_final_files();
 }
 
 void World::capture_final_files() {
+  result_.files_captured = true;
   std::vector<std::string> roots;
   for (const PackageEvent& event : scenario_.packages) {
     if (event.kind != PackageEvent::Kind::create) continue;

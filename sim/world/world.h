@@ -33,9 +33,11 @@ struct RunOptions {
   std::optional<TimeUs> until_us;  // overrides the scenario's horizon
   bool trace = true;               // false: the fast mode, no trace records kept
   uint64_t event_budget = kEventsPerRunDefault;
-  // Keep the final files of package sources and DP shares in RunResult::final_files even
-  // without a trace (a traced run always keeps them: the checkers compare them with the trace).
-  bool capture_files = false;
+  // Keep the final files of package sources and DP shares in RunResult::final_files, which the
+  // invariant checkers compare with the trace. nullopt: exactly when the run is traced. A traced
+  // run that nothing checks (`distsim run --trace` of a scenario without
+  // no_invariant_violations) sets it false and skips a walk over every file it made.
+  std::optional<bool> capture_files;
   // Test-only: a planted source of nondeterminism, to show that the determinism property can
   // fail. When set, each run mixes its value into the seed of the manager's random stream.
   // Neither the CLI nor scenario files can set it.
@@ -86,8 +88,9 @@ struct RunResult {
   uint32_t manager_open_handles_at_end = 0;
   std::vector<OpenHandleRecord> open_handles;
   model::ComponentStatus component_status = model::ComponentStatus::ok;
-  // With a trace or RunOptions::capture_files: every file under a package source, the package
-  // store or a DP share at the end.
+  // With RunOptions::capture_files (by default, with a trace): every file under a package
+  // source, the package store or a DP share at the end.
+  bool files_captured = false;
   std::vector<FinalFile> final_files;
   // Captured with final_files: the package source folders that are not a directory in the VFS
   // at the end (never made, or deleted), in scenario order.

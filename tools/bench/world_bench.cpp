@@ -51,6 +51,8 @@ void BM_ScenarioRun(benchmark::State& state) {
   const int64_t trace = state.range(1);
   sim::RunOptions options;
   options.trace = trace != kTraceOff;
+  // As `distsim run` does: the final files are listed only for the invariant checkers.
+  options.capture_files = scenario.expect.no_invariant_violations;
   uint64_t events = 0;
   uint64_t trace_bytes = 0;
   const int null_device = ::open("/dev/null", O_WRONLY | O_CLOEXEC);

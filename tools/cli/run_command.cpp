@@ -156,6 +156,8 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   // invariant checkers judge them.
   run_options.trace = !options.trace_path.empty() || !options.chrome_trace_path.empty() ||
                       !options.report_path.empty() || scenario.expect.no_invariant_violations;
+  // Only the checkers read the files the run ended with.
+  run_options.capture_files = scenario.expect.no_invariant_violations;
   const uint64_t seed = run_options.seed.value_or(scenario.seed);
   sim::RunResult run;
   sim::RunVerdict verdict;
