@@ -27,6 +27,7 @@ class HistoryBuilder {
     run.site = model::profile_defaults(model::Profile::sms2);
     run.until_us = 2 * model::kMicrosecondsPerDay;
     run.trace = sim::Trace(true);
+    run.files_captured = true;  // the test sets final_files itself
     run.distribution_points.push_back({"DP01", "\\\\DP01\\SMSPKGC$", 12'500'000});
   }
 
