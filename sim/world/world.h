@@ -88,9 +88,10 @@ struct RunResult {
   uint32_t manager_open_handles_at_end = 0;
   std::vector<OpenHandleRecord> open_handles;
   model::ComponentStatus component_status = model::ComponentStatus::ok;
-  // With RunOptions::capture_files (by default, with a trace): every file under a package
-  // source, the package store or a DP share at the end.
+  // Whether the three lists below were captured (RunOptions::capture_files; by default, with a
+  // trace).
   bool files_captured = false;
+  // Every file under a package source, the package store or a DP share at the end.
   std::vector<FinalFile> final_files;
   // Captured with final_files: the package source folders that are not a directory in the VFS
   // at the end (never made, or deleted), in scenario order.
