@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <set>
+#include <map>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -73,13 +73,17 @@ TEST_CASE("a directory finds its names as it grows past the scanned size and shr
     VfsWorld world;
     for (const char* folder : kFolders)
       RC_ASSERT(world.vfs.make_directories(folder) == Win32Error::ok);
-    std::set<std::pair<uint32_t, uint32_t>> present;
+    // (folder, name) -> the content version of its file: each file made gets its own, so a
+    // lookup that finds the wrong node shows.
+    std::map<std::pair<uint32_t, uint32_t>, uint64_t> present;
+    uint64_t next_version = 1;
     // The first folder (three steps in four) starts within a few names of the scanned size, so
     // that the steps cross it.
     const auto start = kScanned - 2 + *rc::gen::inRange<uint32_t>(0, 5);
     for (uint32_t number = 0; number < start; ++number) {
-      RC_ASSERT(world.vfs.make_file(spelled_path(0, number, 0), {1, 1}) == Win32Error::ok);
-      present.insert({0, number});
+      RC_ASSERT(world.vfs.make_file(spelled_path(0, number, 0), {1, next_version}) ==
+                Win32Error::ok);
+      present[{0, number}] = next_version++;
     }
     uint32_t step_number = 0;
     for (const auto& [step, folder, number, to_folder, to_number] : operations) {
@@ -88,8 +92,8 @@ TEST_CASE("a directory finds its names as it grows past the scanned size and shr
       const bool there = present.count({folder, number}) != 0;
       switch (step) {
         case Step::make:
-          RC_ASSERT(world.vfs.make_file(path, {1, 1}) == Win32Error::ok);
-          present.insert({folder, number});
+          RC_ASSERT(world.vfs.make_file(path, {1, next_version}) == Win32Error::ok);
+          present[{folder, number}] = next_version++;
           break;
         case Step::remove:
           RC_ASSERT(world.vfs.delete_file(world.copier, path) ==
@@ -101,17 +105,22 @@ TEST_CASE("a directory finds its names as it grows past the scanned size and shr
           if (!there || present.count({to_folder, to_number}) != 0) break;
           const std::string target = spelled_path(to_folder, to_number, ~case_bits);
           RC_ASSERT(world.vfs.rename(world.copier, path, target) == Win32Error::ok);
+          const uint64_t version = present.at({folder, number});
           present.erase({folder, number});
-          present.insert({to_folder, to_number});
+          present[{to_folder, to_number}] = version;
           break;
         }
       }
       for (const uint32_t probe_folder : {folder, to_folder}) {
         model::FolderHint hint = world.vfs.folder_hint(kFolders[probe_folder]);
         for (uint32_t probe = 0; probe < kNames; ++probe) {
-          const bool expected = present.count({probe_folder, probe}) != 0;
+          const auto found = present.find({probe_folder, probe});
+          const bool expected = found != present.end();
           const std::string probe_path = spelled_path(probe_folder, probe, case_bits ^ probe);
           RC_ASSERT(world.vfs.exists(probe_path) == expected);
+          if (expected) {
+            RC_ASSERT(world.vfs.file_content(probe_path)->content_version == found->second);
+          }
           model::NameHint name;
           const model::Result<HandleId> opened = world.vfs.open_in(
               world.holder, model::OpenRequest{probe_path, kGenericRead, kShareAll}, hint, name);

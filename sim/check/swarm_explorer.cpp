@@ -149,7 +149,10 @@ std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions
     failure = check_classified(world.scenario, world.must_install_all, &classes,
                                deep ? &judged_trace : nullptr);
   }
-  if (!failure && deep && !same_trace(*judged_trace, run_world(world.scenario, {}).trace)) {
+  // The second run is compared by its trace alone: its final files are not listed.
+  RunOptions second_run;
+  second_run.capture_files = false;
+  if (!failure && deep && !same_trace(*judged_trace, run_world(world.scenario, second_run).trace)) {
     failure = WorldFailure{"nondeterminism", "two runs of the same seed traced differently"};
   }
   if (!failure) return std::nullopt;

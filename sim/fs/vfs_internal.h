@@ -135,10 +135,12 @@ class ChildList {
  public:
   // Sorted vectors up to this size; a tree beyond it.
   static constexpr size_t kFlatMax = 256;
-  // A directory of at most this many entries is searched by scanning its vector (State's
+  // A directory of at most this many entries is searched by scanning its list (State's
   // child_numbered), not through the ChildIndex: its few entries sit in two or three cache lines
-  // that the lookup's path has just touched, where the index's slot is a cache miss.
+  // that the lookup's path has just touched, where the index's slot is a cache miss. (A list that
+  // was once a tree stays one until it empties; scanning it is slower but still correct.)
   static constexpr size_t kScanMax = 24;
+  static_assert(kScanMax < kFlatMax, "a directory leaves the index while it is still a vector");
 
   [[nodiscard]] bool empty() const { return size() == 0; }
   [[nodiscard]] size_t size() const;

@@ -64,9 +64,10 @@ class SpellingTable {
 
 // The child of a directory with a given name number: (parent, name) -> node, open addressing
 // with linear probing and backward-shift deletion (no tombstones, so lookups stay short however
-// many files come and go). Twelve bytes a slot, at most two thirds full: a site-scale world has a
-// million named nodes. State keeps here only the entries of directories too big to scan (more
-// than ChildList::kScanMax entries); a small directory's lookup scans its own list.
+// many files come and go). Twelve bytes a slot, at most two thirds full. State keeps here only
+// the entries of directories too big to scan (more than ChildList::kScanMax entries): a
+// site-scale world's big directories (DP shares, the package store) hold tens of thousands of
+// names; a small directory's lookup scans its own list.
 class ChildIndex {
  public:
   static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();

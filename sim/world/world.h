@@ -35,8 +35,8 @@ struct RunOptions {
   uint64_t event_budget = kEventsPerRunDefault;
   // Keep the final files of package sources and DP shares in RunResult::final_files, which the
   // invariant checkers compare with the trace. nullopt: exactly when the run is traced. A traced
-  // run that nothing checks (`distsim run --trace` of a scenario without
-  // no_invariant_violations) sets it false and skips a walk over every file it made.
+  // run that nothing checks (`distsim run --trace` of a scenario with
+  // `no_invariant_violations: false`) sets it false and skips a walk over every file it made.
   std::optional<bool> capture_files;
   // Test-only: a planted source of nondeterminism, to show that the determinism property can
   // fail. When set, each run mixes its value into the seed of the manager's random stream.
