@@ -15,6 +15,7 @@
 
 #include "sim/fs/vfs_internal.h"
 #include "sim/fs/windows_path.h"
+#include "tests/vfs_world.h"
 
 namespace distsim::sim::vfs_internal {
 namespace {
@@ -38,11 +39,7 @@ Listing listed(const ChildList& list, bool reverse) {
 
 // The name numbered `number`, spelled with the case of `spelling`'s bits: "file7.TXT", "FILE7.txt".
 std::string spelled(uint32_t number, uint32_t spelling) {
-  std::string name = "file" + std::to_string(number) + ".txt";
-  for (size_t index = 0; index < name.size(); ++index) {
-    if ((spelling >> (index % 16U)) & 1U) name[index] = upper_ascii(name.substr(index, 1))[0];
-  }
-  return name;
+  return testing::in_case("file" + std::to_string(number) + ".txt", spelling);
 }
 
 TEST_CASE("a directory lists its entries as a map of folded names would", "[vfs][names]") {

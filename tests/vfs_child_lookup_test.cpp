@@ -1,6 +1,7 @@
 // A name's lookup in its directory, through the public VFS, while directories grow past the size
 // that is scanned (ChildList::kScanMax) into the ChildIndex and shrink back below it: creates,
-// deletes and renames within and across two directories, each checked against a set of names.
+// deletes and renames within and across two directories, each checked against a map of the
+// names to the content of their files.
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
 
@@ -30,13 +31,8 @@ constexpr const char* kFolders[] = {"C:\\Dp\\One", "C:\\Dp\\Two"};
 
 // File `number` of folder `folder`, with the case of `spelling`'s bits: "C:\Dp\One\FILE7.dat".
 std::string spelled_path(uint32_t folder, uint32_t number, uint32_t spelling) {
-  std::string name = "file" + std::to_string(number) + ".dat";
-  for (size_t index = 0; index < name.size(); ++index) {
-    const bool letter = name[index] >= 'a' && name[index] <= 'z';
-    if (letter && ((spelling >> (index % 16U)) & 1U))
-      name[index] = static_cast<char>(name[index] - 32);
-  }
-  return std::string(kFolders[folder]) + "\\" + name;
+  return std::string(kFolders[folder]) + "\\" +
+         in_case("file" + std::to_string(number) + ".dat", spelling);
 }
 
 enum class Step { make, remove, rename };

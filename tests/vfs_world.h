@@ -4,6 +4,7 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <string>
 
 #include "model/ports.h"
@@ -20,6 +21,18 @@ inline constexpr model::ShareMode kShareRead{model::share_bits::kRead};
 inline constexpr model::ShareMode kShareReadWrite{model::share_bits::kRead |
                                                   model::share_bits::kWrite};
 inline constexpr model::ShareMode kShareAll{model::share_bits::kAll};
+
+// `name` with each ASCII letter upper-cased where the bit of its position (modulo 16) is set in
+// `spelling`: one name in many spellings, for tests of case-insensitive lookup.
+inline std::string in_case(std::string name, uint32_t spelling) {
+  for (size_t index = 0; index < name.size(); ++index) {
+    const bool letter = name[index] >= 'a' && name[index] <= 'z';
+    if (letter && ((spelling >> (index % 16U)) & 1U)) {
+      name[index] = static_cast<char>(name[index] - 'a' + 'A');
+    }
+  }
+  return name;
+}
 
 inline constexpr const char* kSetup = "C:\\Src\\Pkg\\setup.exe";
 inline constexpr const char* kCab = "C:\\Src\\Pkg\\Sub\\data1.cab";
