@@ -1,8 +1,10 @@
 // The trace's storage (sim/core/trace.cpp): a record keeps every text its caller handed over only
 // for the call, across chunk boundaries and for texts larger than a chunk, and a copied or moved
 // trace keeps its records after the original is gone.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
@@ -110,6 +112,46 @@ TEST_CASE("a moved-from trace is empty and records again without reaching the mo
   add_records(original, 10);
   check_records(original, 10);
   check_records(constructed, 3'000);
+}
+
+TEST_CASE("records are reached alike by index and by iterator on both sides of every chunk edge",
+          "[trace]") {
+  // Goal: the record store's chunks double in size (64, 128, 256, ... records), so index and
+  // iterator arithmetic must land on the same record at every edge, walking and jumping.
+  Trace trace(true);
+  constexpr size_t kCount = 64 + 128 + 256 + 512 + 1024 + 7;  // ends inside the sixth chunk
+  for (size_t index = 0; index < kCount; ++index) {
+    trace.record(static_cast<model::TimeUs>(index), "world", "tick")
+        .number("index", static_cast<int64_t>(index));
+  }
+  const TraceRecords& records = trace.records();
+  REQUIRE(records.size() == kCount);
+  const auto index_of = [](const TraceRecord& record) {
+    return static_cast<size_t>(std::get<int64_t>(record.fields[0].value));
+  };
+  size_t walked = 0;
+  for (const TraceRecord& record : records) REQUIRE(index_of(record) == walked++);
+  CHECK(walked == kCount);
+  CHECK(std::distance(records.begin(), records.end()) == static_cast<std::ptrdiff_t>(kCount));
+  CHECK(index_of(records.front()) == 0);
+  CHECK(index_of(records.back()) == kCount - 1);
+  for (const size_t edge : {size_t{64}, size_t{192}, size_t{448}, size_t{960}, size_t{1984}}) {
+    for (const size_t index : {edge - 1, edge, edge + 1}) {
+      const auto at = records.begin() + static_cast<std::ptrdiff_t>(index);
+      CHECK(index_of(records[index]) == index);
+      CHECK(index_of(*at) == index);
+      CHECK(index_of(at[-1]) == index - 1);
+      auto back_one = at;
+      CHECK(index_of(*--back_one) == index - 1);
+      CHECK(index_of(*(records.end() - static_cast<std::ptrdiff_t>(kCount - index))) == index);
+    }
+  }
+  // Sorted by time, so a binary search over the store finds each record.
+  const auto found = std::lower_bound(
+      records.begin(), records.end(), model::TimeUs{1000},
+      [](const TraceRecord& record, model::TimeUs t_us) { return record.t_us < t_us; });
+  REQUIRE(found != records.end());
+  CHECK(index_of(*found) == 1000);
 }
 
 TEST_CASE("a disabled trace keeps nothing", "[trace]") {

@@ -181,7 +181,7 @@ struct History {
   std::vector<size_t> restarts;
   std::vector<RetryUnit> units;
 
-  [[nodiscard]] const std::vector<TraceRecord>& records() const { return run->trace.records(); }
+  [[nodiscard]] const TraceRecords& records() const { return run->trace.records(); }
   [[nodiscard]] std::string dp_share(std::string_view dp_name) const;
   [[nodiscard]] std::string dp_of_share(std::string_view share) const;  // "" when unknown
   [[nodiscard]] std::string dp_folder(std::string_view package, std::string_view dp_name) const;

@@ -39,8 +39,19 @@ T* Trace::Chunks<T>::allocate_in_new_chunk(size_t count) {
   return chunks_.back().get();
 }
 
+TraceRecord& TraceRecords::emplace_back() {
+  const Place place = place_of(size_);
+  if (place.chunk == chunks_.size()) {
+    static_assert(std::is_trivially_destructible_v<TraceRecord>);
+    static_assert(alignof(TraceRecord) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+    chunks_.emplace_back(static_cast<TraceRecord*>(
+        ::operator new(chunk_records(place.chunk) * sizeof(TraceRecord))));
+  }
+  ++size_;
+  return *std::construct_at(chunks_[place.chunk].get() + place.offset);
+}
+
 Trace::Trace(const Trace& other) : enabled_(other.enabled_), truncated_(other.truncated_) {
-  records_.reserve(other.records_.size());
   for (const TraceRecord& record : other.records_) append(record);
 }
 
@@ -53,7 +64,6 @@ Trace::Trace(Trace&& other) noexcept
       fields_(std::move(other.fields_)),
       actor_slots_(std::exchange(other.actor_slots_, {})) {
   DISTSIM_ASSERT(!other.writing_);
-  other.records_.clear();
 }
 
 Trace& Trace::operator=(Trace&& other) noexcept {
@@ -62,7 +72,6 @@ Trace& Trace::operator=(Trace&& other) noexcept {
   enabled_ = other.enabled_;
   truncated_ = std::exchange(other.truncated_, false);
   records_ = std::move(other.records_);
-  other.records_.clear();
   text_ = std::move(other.text_);
   list_items_ = std::move(other.list_items_);
   fields_ = std::move(other.fields_);
@@ -173,7 +182,7 @@ Trace::RecordWriter Trace::record(model::TimeUs t_us, std::string_view actor,
 
 Trace::RecordWriter::~RecordWriter() {
   if (trace_ == nullptr) return;
-  trace_->records_.back().fields = {fields_, size_};
+  trace_->records_.last().fields = {fields_, size_};
   trace_->fields_.give_back(TraceArgs::kFieldsMax - size_);
   trace_->writing_ = false;
 }

@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <span>
@@ -58,6 +61,137 @@ struct TraceRecord {
   std::string_view event;  // always a string literal
   std::span<const TraceField> fields;
 };
+
+// The records of a trace, in chunks that never move: the first holds kFirstChunkRecords and each
+// next one twice as many as the one before, so that record i is found with a few bit operations,
+// a growing trace is never copied (a vector's reallocations copied every record about once more,
+// and faulted in twice the memory), and a small trace takes one small chunk.
+class TraceRecords {
+ public:
+  // Walks the chunks in order; ++ moves within a chunk by pointer.
+  class Iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using iterator_concept = std::random_access_iterator_tag;
+    using value_type = TraceRecord;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const TraceRecord*;
+    using reference = const TraceRecord&;
+
+    Iterator() = default;
+    reference operator*() const { return *at_; }
+    pointer operator->() const { return at_; }
+    reference operator[](difference_type offset) const { return *(*this + offset); }
+    Iterator& operator++() {
+      ++index_;
+      if (++at_ == chunk_end_) settle();
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator before = *this;
+      ++*this;
+      return before;
+    }
+    Iterator& operator--() { return *this -= 1; }
+    Iterator operator--(int) {
+      Iterator before = *this;
+      --*this;
+      return before;
+    }
+    Iterator& operator+=(difference_type offset) {
+      index_ = static_cast<size_t>(static_cast<difference_type>(index_) + offset);
+      settle();
+      return *this;
+    }
+    Iterator& operator-=(difference_type offset) { return *this += -offset; }
+    friend Iterator operator+(Iterator it, difference_type offset) { return it += offset; }
+    friend Iterator operator+(difference_type offset, Iterator it) { return it += offset; }
+    friend Iterator operator-(Iterator it, difference_type offset) { return it -= offset; }
+    friend difference_type operator-(const Iterator& left, const Iterator& right) {
+      return static_cast<difference_type>(left.index_) - static_cast<difference_type>(right.index_);
+    }
+    friend bool operator==(const Iterator& left, const Iterator& right) {
+      return left.index_ == right.index_;
+    }
+    friend auto operator<=>(const Iterator& left, const Iterator& right) {
+      return left.index_ <=> right.index_;
+    }
+
+   private:
+    friend class TraceRecords;
+    Iterator(const TraceRecords* records, size_t index) : records_(records), index_(index) {
+      settle();
+    }
+    // Points at record index_, or at nothing past the last.
+    void settle() {
+      if (index_ >= records_->size_) {
+        at_ = chunk_end_ = nullptr;
+        return;
+      }
+      const Place place = place_of(index_);
+      const TraceRecord* const chunk = records_->chunks_[place.chunk].get();
+      at_ = chunk + place.offset;
+      chunk_end_ = chunk + chunk_records(place.chunk);
+    }
+    const TraceRecords* records_ = nullptr;
+    size_t index_ = 0;
+    const TraceRecord* at_ = nullptr;
+    const TraceRecord* chunk_end_ = nullptr;
+  };
+
+  TraceRecords() = default;
+  TraceRecords(TraceRecords&& other) noexcept
+      : chunks_(std::move(other.chunks_)), size_(std::exchange(other.size_, 0)) {
+    other.chunks_.clear();
+  }
+  TraceRecords& operator=(TraceRecords&& other) noexcept {
+    chunks_ = std::move(other.chunks_);
+    other.chunks_.clear();
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
+  TraceRecords(const TraceRecords&) = delete;
+  TraceRecords& operator=(const TraceRecords&) = delete;
+  ~TraceRecords() = default;
+
+  [[nodiscard]] size_t size() const { return size_; }
+  [[nodiscard]] bool empty() const { return size_ == 0; }
+  [[nodiscard]] const TraceRecord& operator[](size_t index) const {
+    DISTSIM_ASSERT(index < size_);
+    const Place place = place_of(index);
+    return chunks_[place.chunk].get()[place.offset];
+  }
+  [[nodiscard]] const TraceRecord& front() const { return (*this)[0]; }
+  [[nodiscard]] const TraceRecord& back() const { return (*this)[size_ - 1]; }
+  [[nodiscard]] Iterator begin() const { return {this, 0}; }
+  [[nodiscard]] Iterator end() const { return {this, size_}; }
+
+ private:
+  friend class Trace;
+  static constexpr unsigned kFirstChunkShift = 6;
+  static constexpr size_t kFirstChunkRecords = size_t{1} << kFirstChunkShift;
+  struct Place {
+    size_t chunk = 0;
+    size_t offset = 0;
+  };
+  // Chunk k holds kFirstChunkRecords << k records, from index kFirstChunkRecords * (2^k - 1).
+  [[nodiscard]] static Place place_of(size_t index) {
+    const size_t chunk = std::bit_width((index >> kFirstChunkShift) + 1) - 1;
+    return {chunk, index + kFirstChunkRecords - (kFirstChunkRecords << chunk)};
+  }
+  [[nodiscard]] static size_t chunk_records(size_t chunk) { return kFirstChunkRecords << chunk; }
+  // A new last record, default-constructed in place.
+  TraceRecord& emplace_back();
+  TraceRecord& last() { return const_cast<TraceRecord&>(back()); }
+
+  struct FreeChunk {
+    void operator()(TraceRecord* records) const { ::operator delete(static_cast<void*>(records)); }
+  };
+  std::vector<std::unique_ptr<TraceRecord, FreeChunk>> chunks_;
+  size_t size_ = 0;
+};
+
+static_assert(std::random_access_iterator<TraceRecords::Iterator>);
 
 // A value as a caller hands it to Trace::add: views of text that outlives the call, or text the
 // argument owns (a string computed for the record). Trace::add copies either kind.
@@ -159,7 +293,7 @@ class Trace {
   // Discarding the writer at once leaves a record without fields.
   RecordWriter record(model::TimeUs t_us, std::string_view actor, std::string_view event);
 
-  [[nodiscard]] const std::vector<TraceRecord>& records() const { return records_; }
+  [[nodiscard]] const TraceRecords& records() const { return records_; }
   // True when kTraceRecordsMax was reached and later records were dropped.
   [[nodiscard]] bool truncated() const { return truncated_; }
 
@@ -237,7 +371,7 @@ class Trace {
   bool enabled_;
   bool truncated_ = false;
   bool writing_ = false;  // a RecordWriter is open
-  std::vector<TraceRecord> records_;
+  TraceRecords records_;
   Chunks<char> text_;
   Chunks<std::string_view> list_items_;
   Chunks<TraceField> fields_;
