@@ -4,9 +4,9 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
-#include <deque>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
@@ -60,10 +60,11 @@ Win32Error DistributionManager::list_source(PackageRecord& record) {
     std::string relative;
     uint32_t depth;
   };
-  std::deque<Pending> directories{{record.definition.source_path, "", 0}};
-  while (!directories.empty()) {
-    Pending directory = std::move(directories.front());
-    directories.pop_front();
+  // The queue is a vector read from the front: a source has few folders, and most have none.
+  std::vector<Pending> directories;
+  directories.push_back({record.definition.source_path, "", 0});
+  for (size_t next = 0; next < directories.size(); ++next) {
+    Pending directory = std::move(directories[next]);
     auto listing = ports_.file_system.list_directory(directory.path);
     if (!listing.ok()) return listing.error();
     for (const DirectoryEntry& entry : listing.value()) {

@@ -401,6 +401,7 @@ struct ListedEntry {
   std::string_view folded;  // the name case-folded
   bool directory = false;
   NodeId node = kNoNode;
+  vfs_internal::NameId name = vfs_internal::kNoName;
 };
 
 // Whether `left` comes before `right` where the paths through them are compared as
@@ -420,28 +421,28 @@ bool listed_before(const ListedEntry& left, const ListedEntry& right) {
   return next(left) < next(right);
 }
 
-std::vector<ListedEntry> sorted_entries(const State& state, NodeId directory) {
-  std::vector<ListedEntry> entries;
+// Appends the entries of `directory` to `entries`, in listed_before's order.
+void append_sorted_entries(const State& state, NodeId directory,
+                           std::vector<ListedEntry>& entries) {
+  const size_t first = entries.size();
   // The children's nodes and names lie anywhere in memory: all are asked for first, so that
   // their cache misses overlap rather than come one after another.
-  std::vector<std::pair<vfs_internal::NameId, NodeId>> children;
   state.nodes_[directory].children.for_each([&](vfs_internal::NameId name, NodeId child) {
     __builtin_prefetch(&state.nodes_[child]);
     __builtin_prefetch(state.names_.folded(name).data());
-    children.emplace_back(name, child);
+    entries.push_back({{}, false, child, name});
     return true;
   });
-  entries.reserve(children.size());
-  for (const auto& [name, child] : children) {
-    entries.push_back(
-        {state.names_.folded(name), state.nodes_[child].kind != NodeKind::file, child});
+  const auto listed = entries.begin() + static_cast<std::ptrdiff_t>(first);
+  for (auto entry = listed; entry != entries.end(); ++entry) {
+    entry->folded = state.names_.folded(entry->name);
+    entry->directory = state.nodes_[entry->node].kind != NodeKind::file;
   }
   // The entries come in folded-name order, which is listed_before's but where one name begins
   // another: most directories need no sort, only a look at each neighbour.
-  if (!std::is_sorted(entries.begin(), entries.end(), listed_before)) {
-    std::sort(entries.begin(), entries.end(), listed_before);
+  if (!std::is_sorted(listed, entries.end(), listed_before)) {
+    std::sort(listed, entries.end(), listed_before);
   }
-  return entries;
 }
 
 }  // namespace
@@ -455,30 +456,40 @@ std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_c
   // In less_case_insensitive's order of the whole paths, which a walk gives when it takes each
   // directory's entries in listed_before's order: sorting short names per directory rather than
   // whole paths that share long prefixes (a DP share holds thousands of files, and a traced run
-  // lists every share). Each path is the one above it plus a name, built in one buffer.
+  // lists every share). Each path is the one above it plus a name, built in one buffer; the
+  // entries of every directory on the way down share one stack, each directory's after those of
+  // the one above it.
   std::string display;
   state.node_display_into(top, display);
   if (!display.empty() && display.back() == '\\') display.pop_back();  // a drive's root
   struct Frame {
-    std::vector<ListedEntry> entries;
+    size_t first = 0;  // the directory's entries in `entries`: [first, end)
+    size_t end = 0;
     size_t next = 0;
     size_t path_size = 0;
   };
+  std::vector<ListedEntry> entries;
   std::vector<Frame> frames;
-  frames.push_back({sorted_entries(state, top), 0, display.size()});
+  const auto push_frame = [&](NodeId directory) {
+    const size_t first = entries.size();
+    append_sorted_entries(state, directory, entries);
+    frames.push_back({first, entries.size(), first, display.size()});
+  };
+  push_frame(top);
   while (!frames.empty()) {
     Frame& frame = frames.back();
-    if (frame.next == frame.entries.size()) {
+    if (frame.next == frame.end) {
+      entries.resize(frame.first);
       frames.pop_back();
       continue;
     }
-    const ListedEntry entry = frame.entries[frame.next++];
+    const ListedEntry entry = entries[frame.next++];
     display.resize(frame.path_size);
     display += '\\';
     display += state.node_name(entry.node);
     if (entry.directory) {
       DISTSIM_ASSERT(frames.size() <= state.node_count_);
-      frames.push_back({sorted_entries(state, entry.node), 0, display.size()});
+      push_frame(entry.node);  // `frame` may move: not used again in this turn
     } else {
       files.emplace_back(display, state.nodes_[entry.node].content);
     }
