@@ -1,7 +1,7 @@
 // A directory's entry list (ChildList in sim/fs/vfs_internal.h) against a std::map of folded names:
 // the same entries, in the same listing order forwards and backwards, the same refusals of a
 // name already there, through inserts and erases in any order and across the change from the
-// sorted vector to the tree and back.
+// sorted vector to the tree and back (at a smaller size).
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
 
@@ -37,6 +37,17 @@ Listing listed(const ChildList& list, bool reverse) {
   return out;
 }
 
+// Fails the property unless `list` lists the entries of `reference` (by folded name) in its order,
+// forwards and backwards.
+void check_listing(const ChildList& list,
+                   const std::map<std::string, std::pair<NameId, NodeId>>& reference) {
+  Listing expected;
+  for (const auto& [folded, entry] : reference) expected.push_back(entry);
+  RC_ASSERT(listed(list, false) == expected);
+  const Listing reversed(expected.rbegin(), expected.rend());
+  RC_ASSERT(listed(list, true) == reversed);
+}
+
 // The name numbered `number`, spelled with the case of `spelling`'s bits: "file7.TXT", "FILE7.txt".
 std::string spelled(uint32_t number, uint32_t spelling) {
   return testing::in_case("file" + std::to_string(number) + ".txt", spelling);
@@ -47,15 +58,18 @@ TEST_CASE("a directory lists its entries as a map of folded names would", "[vfs]
   // Method: random inserts and erases of up to 400 names in random case, checked after each.
   rc::prop("ChildList behaves as std::map<folded name, child>", [] {
     // More names than ChildList::kFlatMax, so that the list turns into a tree, then mostly
-    // erases, so that it may empty and go back to the vector.
+    // erases, so that it goes back to a vector (at kFlatAgainMax) and may empty.
     using Operation = std::tuple<bool, uint32_t, uint32_t>;
+    // Full-range numbers from the first test on (RapidCheck's inRange favours small numbers at
+    // small sizes), so that most tests make a tree and take it back to a vector.
     const auto phase = [](int insert_weight, int erase_weight) {
-      const auto length = *rc::gen::inRange<size_t>(0, 1000);
+      const auto length = *rc::gen::resize(100, rc::gen::inRange<size_t>(400, 1000));
       return *rc::gen::container<std::vector<Operation>>(
           length,
           rc::gen::tuple(rc::gen::weightedOneOf<bool>({{insert_weight, rc::gen::just(true)},
                                                        {erase_weight, rc::gen::just(false)}}),
-                         rc::gen::inRange<uint32_t>(0, 400), rc::gen::arbitrary<uint32_t>()));
+                         rc::gen::resize(100, rc::gen::inRange<uint32_t>(0, 400)),
+                         rc::gen::arbitrary<uint32_t>()));
     };
     std::vector<Operation> operations = phase(3, 1);
     const std::vector<Operation> emptying = phase(1, 3);
@@ -64,6 +78,9 @@ TEST_CASE("a directory lists its entries as a map of folded names would", "[vfs]
     ChildList list;
     std::map<std::string, std::pair<NameId, NodeId>> reference;  // by folded name
     NodeId next_child = 0;
+    size_t step = 0;
+    bool was_tree = false;
+    bool back_to_vector = false;
     for (const auto& [insert, number, spelling] : operations) {
       const std::string name = spelled(number, spelling);
       const NameId id = names.intern(name);
@@ -77,12 +94,17 @@ TEST_CASE("a directory lists its entries as a map of folded names would", "[vfs]
       }
       RC_ASSERT(list.size() == reference.size());
       RC_ASSERT(list.empty() == reference.empty());
+      // The whole listing now and then, and around the sizes where the list changes form.
+      const size_t size = reference.size();
+      was_tree = was_tree || size > ChildList::kFlatMax;
+      back_to_vector = back_to_vector || (was_tree && size <= ChildList::kFlatAgainMax);
+      if (++step % 16 == 0 || size + 1 == ChildList::kFlatAgainMax ||
+          size == ChildList::kFlatAgainMax || size == ChildList::kFlatMax + 1) {
+        check_listing(list, reference);
+      }
     }
-    Listing expected;
-    for (const auto& [folded, entry] : reference) expected.push_back(entry);
-    RC_ASSERT(listed(list, false) == expected);
-    const Listing reversed(expected.rbegin(), expected.rend());
-    RC_ASSERT(listed(list, true) == reversed);
+    check_listing(list, reference);
+    RC_CLASSIFY(back_to_vector, "a tree went back to a vector");
   });
 }
 

@@ -128,19 +128,21 @@ class LockList {
 // A directory's entries by name number, in listing order: folded names compared as unsigned
 // bytes, the order of less_case_insensitive. Files, most nodes, keep one null pointer. A directory
 // keeps its entries in a sorted vector while they are few (a copy creates its files in listing
-// order, so most inserts append) and in a tree once they outgrow kFlatMax, until it empties, so
-// that inserting in any order into a huge directory stays logarithmic. The keys are name
-// numbers: an entry costs no copy of its name.
+// order, so most inserts append) and in a tree once they outgrow kFlatMax, until erases leave
+// half as many, so that inserting in any order into a huge directory stays logarithmic. The keys
+// are name numbers: an entry costs no copy of its name.
 class ChildList {
  public:
   // Sorted vectors up to this size; a tree beyond it.
   static constexpr size_t kFlatMax = 256;
+  // A tree goes back to a vector when erases leave it this many entries: well below kFlatMax,
+  // so that a directory going back and forth across kFlatMax does not rebuild its list each time.
+  static constexpr size_t kFlatAgainMax = kFlatMax / 2;
   // A directory of at most this many entries is searched by scanning its list (State's
   // child_numbered), not through the ChildIndex: its few entries sit in two or three cache lines
-  // that the lookup's path has just touched, where the index's slot is a cache miss. (A list that
-  // was once a tree stays one until it empties; scanning it is slower but still correct.)
+  // that the lookup's path has just touched, where the index's slot is a cache miss.
   static constexpr size_t kScanMax = 24;
-  static_assert(kScanMax < kFlatMax, "a directory leaves the index while it is still a vector");
+  static_assert(kScanMax < kFlatAgainMax, "a scanned list is always a vector");
 
   [[nodiscard]] bool empty() const { return size() == 0; }
   [[nodiscard]] size_t size() const;
@@ -199,7 +201,8 @@ class ChildList {
   using Tree = std::map<NameId, NodeId, FoldedOrder>;
   struct Storage {
     std::vector<Entry> flat;     // sorted by folded name, while there is no tree
-    std::unique_ptr<Tree> tree;  // every entry, once the vector outgrew kFlatMax
+    std::unique_ptr<Tree> tree;  // every entry, from when the vector outgrew kFlatMax until
+                                 // erases leave kFlatAgainMax
   };
   std::unique_ptr<Storage> storage_;
 };

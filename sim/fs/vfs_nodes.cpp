@@ -454,7 +454,10 @@ size_t ChildList::erase(NameId name) {
   if (!storage_) return 0;
   if (storage_->tree) {
     const size_t erased = storage_->tree->erase(name);
-    if (storage_->tree->empty()) storage_->tree.reset();
+    if (storage_->tree->size() <= kFlatAgainMax) {
+      storage_->flat.assign(storage_->tree->begin(), storage_->tree->end());  // in folded order
+      storage_->tree.reset();
+    }
     return erased;
   }
   std::vector<Entry>& flat = storage_->flat;
