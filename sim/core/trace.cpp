@@ -141,7 +141,7 @@ bool Trace::admit(model::TimeUs t_us) {
 
 TraceRecord& Trace::append_record(model::TimeUs t_us, std::string_view actor,
                                   std::string_view event) {
-  // Member by member into the vector's own slot: a TraceRecord built on the stack and copied in
+  // Member by member into the record's own slot: a TraceRecord built on the stack and copied in
   // is read back in 16-byte halves just after being stored in 8-byte parts, which stalls.
   TraceRecord& record = records_.emplace_back();
   record.t_us = t_us;

@@ -64,8 +64,8 @@ struct TraceRecord {
 
 // The records of a trace, in chunks that never move: the first holds kFirstChunkRecords and each
 // next one twice as many as the one before, so that record i is found with a few bit operations,
-// a growing trace is never copied (a vector's reallocations copied every record about once more,
-// and faulted in twice the memory), and a small trace takes one small chunk.
+// a growing trace never copies a record (a vector's reallocations would copy each about once more
+// and fault in twice the memory), and a small trace takes one small chunk.
 class TraceRecords {
  public:
   // Walks the chunks in order; ++ moves within a chunk by pointer.
