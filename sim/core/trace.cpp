@@ -44,8 +44,9 @@ TraceRecord& TraceRecords::emplace_back() {
   if (place.chunk == chunks_.size()) {
     static_assert(std::is_trivially_destructible_v<TraceRecord>);
     static_assert(alignof(TraceRecord) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
-    chunks_.emplace_back(static_cast<TraceRecord*>(
+    std::unique_ptr<TraceRecord, FreeChunk> chunk(static_cast<TraceRecord*>(
         ::operator new(chunk_records(place.chunk) * sizeof(TraceRecord))));
+    chunks_.push_back(std::move(chunk));
   }
   ++size_;
   return *std::construct_at(chunks_[place.chunk].get() + place.offset);
