@@ -214,5 +214,37 @@ TEST_CASE("a record cannot be added while another is being written", "[trace]") 
   CHECK_THROWS_AS((void)trace.record(2, "distmgr", "other"), AssertionFailure);
 }
 
+TEST_CASE("a held text is named again by later records of its trace, and only of its trace",
+          "[trace]") {
+  // Goal: RecordWriter::held_text shares the bytes an earlier text() copied, the JSON Lines read
+  // as if each record had its own copy, and a text of another trace (which may be gone) is
+  // refused.
+  Trace shared(true);
+  Trace copied(true);
+  TraceHeldText held;
+  {
+    const std::string path = text_for(7);  // gone before the records are read
+    shared.record(1, "distmgr", "open").text("path", path, held).number("handle", 1);
+    copied.record(1, "distmgr", "open").text("path", path).number("handle", 1);
+  }
+  REQUIRE(held.owner == &shared);
+  for (const model::TimeUs t_us : {2, 3}) {
+    shared.record(t_us, "distmgr", "write").held_text("path", held).number("handle", 1);
+    copied.record(t_us, "distmgr", "write").text("path", text_for(7)).number("handle", 1);
+  }
+  REQUIRE(shared.records().size() == 3);
+  const auto path_of = [&](size_t index) {
+    return std::get<std::string_view>(shared.records()[index].fields[0].value);
+  };
+  CHECK(path_of(0) == text_for(7));
+  CHECK(path_of(2).data() == path_of(0).data());
+  CHECK(trace_to_jsonl(shared, {"same", 1, "test"}) == trace_to_jsonl(copied, {"same", 1, "test"}));
+  Trace other(true);
+  CHECK_THROWS_AS(other.record(1, "distmgr", "write").held_text("path", held), AssertionFailure);
+  Trace disabled(false);
+  disabled.record(1, "distmgr", "open").text("path", "C:\\x", held);
+  CHECK(held.owner == nullptr);
+}
+
 }  // namespace
 }  // namespace distsim::sim

@@ -203,6 +203,24 @@ Trace::RecordWriter& Trace::RecordWriter::text(std::string_view key, std::string
   return *this;
 }
 
+Trace::RecordWriter& Trace::RecordWriter::text(std::string_view key, std::string_view value,
+                                               TraceHeldText& held) {
+  held = {};
+  if (trace_ == nullptr) return *this;
+  const std::string_view copy = trace_->copy_text(value);
+  push(key, copy);
+  held = {trace_, copy};
+  return *this;
+}
+
+Trace::RecordWriter& Trace::RecordWriter::held_text(std::string_view key,
+                                                    const TraceHeldText& held) {
+  if (trace_ == nullptr) return *this;
+  DISTSIM_ASSERT(held.owner == trace_);  // a text of another trace could be gone
+  push(key, held.text);
+  return *this;
+}
+
 Trace::RecordWriter& Trace::RecordWriter::list(std::string_view key,
                                                std::span<const std::string_view> items) {
   if (trace_ != nullptr) push(key, trace_->copy_list(items));

@@ -193,6 +193,14 @@ class TraceRecords {
 
 static_assert(std::random_access_iterator<TraceRecords::Iterator>);
 
+// A text one of a trace's records holds: RecordWriter::text hands it out, and a later record of
+// the same trace names it again with RecordWriter::held_text, sharing the bytes instead of copying
+// them (the JSON Lines writer then also quotes them once).
+struct TraceHeldText {
+  const void* owner = nullptr;  // the trace that holds the bytes; null: none
+  std::string_view text;
+};
+
 // A value as a caller hands it to Trace::add: views of text that outlives the call, or text the
 // argument owns (a string computed for the record). Trace::add copies either kind.
 using TraceArgValue =
@@ -271,6 +279,10 @@ class Trace {
     RecordWriter& number(std::string_view key, int64_t value);
     RecordWriter& flag(std::string_view key, bool value);
     RecordWriter& text(std::string_view key, std::string_view value);
+    // text(), handing out the trace's copy in `held` (none if the record is dropped).
+    RecordWriter& text(std::string_view key, std::string_view value, TraceHeldText& held);
+    // A text field whose bytes a record of this same trace already holds.
+    RecordWriter& held_text(std::string_view key, const TraceHeldText& held);
     RecordWriter& list(std::string_view key, std::span<const std::string_view> items);
     RecordWriter& list(std::string_view key, std::span<const std::string> items);
 

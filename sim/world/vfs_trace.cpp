@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/assert.h"
 #include "model/win32_error.h"
 
 namespace distsim::sim {
@@ -108,15 +109,44 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
 
 }  // namespace
 
-void add_vfs_trace_record(Trace& trace, const VfsEvent& event, const VirtualFileSystem& vfs,
-                          const ActorKinds& actor_kinds) {
-  Trace::RecordWriter record =
-      trace.record(event.t_us, vfs.actor_name(event.actor), vfs_operation_name(event.operation));
+void VfsTraceRecorder::add_path(const VfsEvent& event, Trace::RecordWriter& record) {
+  const uint64_t generation = vfs_.namespace_generation();
+  if (event.operation == VfsOperation::open) {
+    if (event.result != Win32Error::ok) {
+      record.text("path", event.path());
+      return;
+    }
+    HandlePath& slot = slot_of(event.handle);
+    record.text("path", event.path(), slot.path);
+    slot.handle = event.handle;
+    slot.namespace_generation = generation;
+    return;
+  }
+  const bool by_handle = event.handle != 0 && (event.operation == VfsOperation::read ||
+                                               event.operation == VfsOperation::write ||
+                                               event.operation == VfsOperation::close);
+  if (by_handle) {
+    const HandlePath& slot = slot_of(event.handle);
+    if (slot.handle == event.handle && slot.namespace_generation == generation &&
+        slot.path.owner != nullptr) {
+#if defined(DISTSIM_AUDITS)
+      DISTSIM_ASSERT(slot.path.text == event.path());
+#endif
+      record.held_text("path", slot.path);
+      return;
+    }
+  }
   record.text("path", event.path());
-  add_operation_fields(event, vfs, record);
-  if (event.result != Win32Error::ok && !vfs.last_blame().empty()) {
+}
+
+void VfsTraceRecorder::record(const VfsEvent& event) {
+  Trace::RecordWriter record =
+      trace_.record(event.t_us, vfs_.actor_name(event.actor), vfs_operation_name(event.operation));
+  add_path(event, record);
+  add_operation_fields(event, vfs_, record);
+  if (event.result != Win32Error::ok && !vfs_.last_blame().empty()) {
     const std::vector<std::string> blame =
-        culprit_trace_texts(actor_kinds.culprits(vfs, vfs.last_blame()));
+        culprit_trace_texts(actor_kinds_.culprits(vfs_, vfs_.last_blame()));
     record.list("blame", std::span<const std::string>(blame));
   }
 }

@@ -143,7 +143,8 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
     VfsInterest interest;
   };
   std::vector<VfsWatcher> vfs_watchers_;
-  ActorKinds actor_kinds_;       // who each VFS actor is, for blame
+  ActorKinds actor_kinds_;  // who each VFS actor is, for blame
+  VfsTraceRecorder vfs_trace_{result_.trace, vfs_, actor_kinds_};
   RefusalLog manager_refusals_;  // the manager's recent refused file operations
   // One wake-up target per manager process; the kernel may still hold events for dead ones.
   std::vector<std::unique_ptr<ManagerWakes>> manager_wakes_;
@@ -504,7 +505,7 @@ void World::on_vfs_event(const VfsEvent& event) {
 
 void World::trace_vfs_event(const VfsEvent& event) {
   if (!result_.trace.enabled()) return;
-  add_vfs_trace_record(result_.trace, event, vfs_, actor_kinds_);
+  vfs_trace_.record(event);
 }
 
 }  // namespace

@@ -46,11 +46,11 @@ void print_vfs_summary(const RecordingReporter& report) {
 void print_world_summary(const RecordingReporter& report) {
   fmt::print(
       "\nWhole runs (events/s; targets: >= 1 M events/s with tracing off at campus (20 packages x "
-      "5 DPs) and site-100 (100 x 50); trace written <= 2.5x off. kb has 9 events, so world "
-      "building dominates it: no events/s target)\n");
-  fmt::print("  {:<10}  {:>9}  {:<24}  {:<24}  {:<24}  {:>9}  {:>9}  {}\n", "world", "ev/run",
-             "trace off", "trace on (records)", "trace on + JSONL", "on/off", "jsonl/off",
-             "verdicts");
+      "5 DPs) and site-100 (100 x 50); trace written <= 2.5x off, judged on the paired ratio. kb "
+      "has 9 events, so world building dominates it: no events/s target)\n");
+  fmt::print("  {:<10}  {:>9}  {:<24}  {:<24}  {:<24}  {:>9}  {:>9}  {:>14}  {}\n", "world",
+             "ev/run", "trace off", "trace on (records)", "trace on + JSONL", "on/off", "jsonl/off",
+             "jsonl/off pair", "verdicts");
   const char* names[] = {"kb", "campus", "site-100"};
   for (int world = 0; world < 3; ++world) {
     const auto off =
@@ -62,12 +62,19 @@ void print_world_summary(const RecordingReporter& report) {
     const auto per_run =
         report.spread(fmt::format("BM_ScenarioRun/world:{}/trace:0", world), "events_per_run");
     if (!off || !on || !jsonl || !per_run) continue;
+    const auto paired =
+        report.spread(fmt::format("BM_TraceCost/world:{}", world), "written_over_off");
     const double slowdown = off->median / on->median;
     const double jsonl_slowdown = off->median / jsonl->median;
-    fmt::print("  {:<10}  {:>9}  {:<24}  {:<24}  {:<24}  {:>8.2f}x  {:>8.2f}x  {} / {}\n",
-               names[world], si(per_run->median), si_spread(*off), si_spread(*on),
-               si_spread(*jsonl), slowdown, jsonl_slowdown,
-               world == 0 ? "-" : verdict(off->median >= 1e6), verdict(jsonl_slowdown <= 2.5));
+    // The paired ratio where it was measured: both runs of a pair see the same machine.
+    const double judged = paired ? paired->median : jsonl_slowdown;
+    fmt::print(
+        "  {:<10}  {:>9}  {:<24}  {:<24}  {:<24}  {:>8.2f}x  {:>8.2f}x  {:>14}  {} / {}\n",
+        names[world], si(per_run->median), si_spread(*off), si_spread(*on), si_spread(*jsonl),
+        slowdown, jsonl_slowdown,
+        paired ? fmt::format("{:.2f}x ({:.2f}..{:.2f})", paired->median, paired->min, paired->max)
+               : std::string("-"),
+        world == 0 ? "-" : verdict(off->median >= 1e6), verdict(judged <= 2.5));
   }
 }
 

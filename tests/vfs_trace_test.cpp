@@ -1,0 +1,102 @@
+// The trace records of file operations (sim/world/vfs_trace.cpp): a handle's reads, writes and
+// close show the path its open showed, sharing the open's copy, and show the new path once a
+// rename or a delete has changed it.
+#include "sim/world/vfs_trace.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "sim/core/trace.h"
+#include "sim/world/blame.h"
+#include "tests/vfs_world.h"
+
+namespace distsim::sim {
+namespace {
+
+using model::Win32Error;
+using namespace testing;
+
+// A VFS world whose every operation goes to a trace through the recorder, as in a World.
+class TracedVfs final : public VfsObserver {
+ public:
+  TracedVfs() { world.vfs.set_observer(this); }
+  void on_vfs_event(const VfsEvent& event) override { recorder.record(event); }
+
+  // The "path" field of record `index`.
+  [[nodiscard]] std::string_view path_of(size_t index) const {
+    const TraceRecord& record = trace.records()[index];
+    for (const TraceField& field : record.fields) {
+      if (field.key == "path") return std::get<std::string_view>(field.value);
+    }
+    FAIL("record " << index << " has no path");
+    return {};
+  }
+
+  VfsWorld world;
+  Trace trace{true};
+  ActorKinds kinds;
+  VfsTraceRecorder recorder{trace, world.vfs, kinds};
+};
+
+TEST_CASE("a handle's writes and close show its open's path, sharing the open's copy", "[trace]") {
+  // Goal: the recorder reuses the open's path for the same handle instead of building and copying
+  // it again, and the JSON Lines still name the file in every record.
+  TracedVfs traced;
+  const HandleId handle =
+      traced.world.open_ok(traced.world.copier, "c:\\src\\PKG\\Setup.EXE", kReadWrite, kShareAll);
+  REQUIRE(traced.world.vfs.write(traced.world.copier, handle, {10, 7}) == Win32Error::ok);
+  traced.world.vfs.close(traced.world.copier, handle);
+  REQUIRE(traced.trace.records().size() == 3);
+  // The display keeps the case the file was created with, whatever the open asked for.
+  CHECK(traced.path_of(0) == kSetup);
+  CHECK(traced.path_of(1) == kSetup);
+  CHECK(traced.path_of(2) == kSetup);
+  CHECK(traced.path_of(1).data() == traced.path_of(0).data());
+  CHECK(traced.path_of(2).data() == traced.path_of(0).data());
+}
+
+TEST_CASE("a handle's records after a rename show the file's new name", "[trace]") {
+  // Goal: the shared path is dropped once a name leaves the namespace. A recorder that kept it
+  // would show the name the file no longer has (case-only renames included).
+  TracedVfs traced;
+  VfsWorld& world = traced.world;
+  const HandleId handle = world.open_ok(world.copier, kSetup, kReadWrite, kShareAll);
+  REQUIRE(world.vfs.rename(world.holder, kSetup, "C:\\Src\\Pkg\\setup.old") == Win32Error::ok);
+  REQUIRE(world.vfs.write(world.copier, handle, {10, 7}) == Win32Error::ok);
+  REQUIRE(world.vfs.rename(world.holder, "C:\\Src\\Pkg\\setup.old", "C:\\Src\\Pkg\\SETUP.OLD") ==
+          Win32Error::ok);
+  REQUIRE(world.vfs.read(world.copier, handle).ok());
+  world.vfs.close(world.copier, handle);
+  REQUIRE(traced.trace.records().size() == 6);
+  CHECK(traced.path_of(0) == kSetup);
+  CHECK(traced.path_of(2) == "C:\\Src\\Pkg\\setup.old");
+  CHECK(traced.path_of(4) == "C:\\Src\\Pkg\\SETUP.OLD");
+  CHECK(traced.path_of(5) == "C:\\Src\\Pkg\\SETUP.OLD");
+}
+
+TEST_CASE("the close that deletes a delete-on-close file shows the path it had", "[trace]") {
+  // Goal: a close whose delete removed the name is shown as the VFS reports it, not from the
+  // shared copy, and the next file opened with a handle in the same slot shows its own path.
+  TracedVfs traced;
+  VfsWorld& world = traced.world;
+  const model::Result<HandleId> opened = world.vfs.open(
+      world.copier, model::OpenRequest{kCab, model::AccessMask{model::access_bits::kDelete},
+                                       kShareAll, model::CreateDisposition::open_existing,
+                                       /*delete_on_close=*/true});
+  REQUIRE(opened.ok());
+  world.vfs.close(world.copier, opened.value());
+  CHECK(world.vfs.exists(kCab) == false);
+  const HandleId next = world.open_ok(world.copier, kSetup, kGenericRead, kShareAll);
+  world.vfs.close(world.copier, next);
+  size_t closes = 0;
+  for (size_t index = 0; index < traced.trace.records().size(); ++index) {
+    if (traced.trace.records()[index].event != "close") continue;
+    CHECK(traced.path_of(index) == (closes++ == 0 ? kCab : kSetup));
+  }
+  CHECK(closes == 2);
+}
+
+}  // namespace
+}  // namespace distsim::sim
