@@ -1,6 +1,8 @@
 // The JSON Lines writer of the trace (sim/core/trace.cpp): every value type, the escapes RFC 8259
 // requires, the header and end records, and the hash over the bytes before the end record. The
 // golden traces cover whole runs; these cover the values a golden run may never produce.
+#include "sim/core/trace_jsonl.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "sim/core/trace.h"
-#include "sim/core/trace_jsonl.h"
 #include "sim/core/xxh64.h"
 
 namespace distsim::sim {
@@ -126,6 +127,25 @@ TEST_CASE("trace_to_jsonl writes each value type, a header and an end record wit
   CHECK(lines[3] == R"({"t_us":7,"seq":3,"actor":"world","event":"end","events":2,)"
                     R"("truncated":false,"trace_hash":")" +
                         hash + "\"}");
+}
+
+TEST_CASE("sequence numbers count up through every added digit, and times repeat as written",
+          "[trace]") {
+  // Goal: the writer's kept texts of the sequence number (incremented in a word) and of the last
+  // time stay those of the record, across 9 -> 10, 99 -> 100, 999 -> 1000 and 1999 -> 2000.
+  Trace trace(true);
+  constexpr size_t kRecords = 2100;
+  for (size_t index = 0; index < kRecords; ++index) {
+    trace.record(static_cast<model::TimeUs>(1000 * (index / 3)), "distmgr", "open");
+  }
+  const std::vector<std::string> lines = lines_of(trace_to_jsonl(trace, {"seq", 1, "test"}));
+  REQUIRE(lines.size() == kRecords + 2);
+  for (size_t seq = 1; seq <= kRecords; ++seq) {
+    INFO("record " << seq);
+    REQUIRE(lines[seq] == fmt::format(R"({{"t_us":{},"seq":{},"actor":"distmgr","event":"open"}})",
+                                      1000 * ((seq - 1) / 3), seq));
+  }
+  CHECK(lines.back().find(fmt::format(R"("seq":{},)", kRecords + 1)) != std::string::npos);
 }
 
 TEST_CASE("write_trace_jsonl streams a long trace in bounded pieces that make up trace_to_jsonl",
