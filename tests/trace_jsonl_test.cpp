@@ -84,8 +84,8 @@ std::string reference_quote(const std::string& text) {
 TEST_CASE("json_quote agrees with plain escaping for short and long texts of every byte",
           "[trace]") {
   // Every size up to three blocks of 16 (whole blocks, a last part looked at in the block that
-  // ends the text, a short text looked at in a padded copy) and some long ones, with every byte
-  // value somewhere in them.
+  // ends the text, a short text looked at through its first and last words) and some long ones,
+  // with every byte value somewhere in them, and each short size with one escape at each place.
   std::vector<size_t> sizes{255, 256, 257, 1000, 5000};
   for (size_t size = 0; size <= 48; ++size) sizes.push_back(size);
   for (const size_t size : sizes) {
@@ -97,6 +97,16 @@ TEST_CASE("json_quote agrees with plain escaping for short and long texts of eve
     CHECK(json_quote(text) == reference_quote(text));
     const std::string path(size, '\\');
     CHECK(json_quote(path) == reference_quote(path));
+  }
+  for (size_t size = 1; size < 16; ++size) {
+    for (size_t at = 0; at < size; ++at) {
+      for (const char escaped : {'"', '\\', '\n', '\x01'}) {
+        std::string text(size, 'a');
+        text[at] = escaped;
+        INFO("size " << size << ", escape at " << at);
+        CHECK(json_quote(text) == reference_quote(text));
+      }
+    }
   }
 }
 

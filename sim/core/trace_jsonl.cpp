@@ -59,11 +59,14 @@ char* write_escape(char* write, char c) {
 constexpr size_t kBlockBytes = 16;
 static_assert(kBlockBytes <= model::kShortCopyMax);
 
-// The bytes among the 16 at `bytes` that a JSON string cannot hold raw (control characters, '"'
-// and '\\'), as bits: bit i for byte i.
-[[nodiscard]] uint32_t escape_mask(const char* bytes) {
+// Whether a byte cannot appear raw in a JSON string: a control character, '"' or '\\'.
+[[nodiscard]] constexpr bool needs_escape(char c) {
+  return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+}
+
 #if defined(__SSE2__)
-  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+// The bytes of `block` that a JSON string cannot hold raw, as bits: bit i for byte i.
+[[nodiscard]] uint32_t escape_mask(__m128i block) {
   // Unsigned "at most 0x1f": the maximum with 0x1f is 0x1f exactly for the control bytes.
   const __m128i last_control = _mm_set1_epi8(0x1f);
   const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(block, last_control), last_control);
@@ -71,15 +74,55 @@ static_assert(kBlockBytes <= model::kShortCopyMax);
   const __m128i backslash = _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'));
   return static_cast<uint32_t>(
       _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))));
+}
+#endif
+
+// The bytes among the 16 at `bytes` that a JSON string cannot hold raw, as bits: bit i for byte i.
+[[nodiscard]] uint32_t escape_mask(const char* bytes) {
+#if defined(__SSE2__)
+  return escape_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes)));
 #else
   uint32_t mask = 0;
   for (size_t index = 0; index < kBlockBytes; ++index) {
-    const char c = bytes[index];
-    const bool escaped = static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
-    mask |= static_cast<uint32_t>(escaped) << index;
+    mask |= static_cast<uint32_t>(needs_escape(bytes[index])) << index;
   }
   return mask;
 #endif
+}
+
+// escape_mask() of a text shorter than a block, reading only its `count` bytes. Between 4 and 15
+// bytes, the text's first and last half-block words are loaded straight into one vector (they
+// overlap where the text is shorter than both), so no byte goes through a store and back: a
+// short text copied into a padded block and loaded whole would wait for the copy's stores, which
+// the processor cannot forward to a wider load.
+[[nodiscard]] uint32_t short_escape_mask(const char* from, size_t count) {
+  DISTSIM_ASSERT(count < kBlockBytes);
+  const uint32_t in_text = (uint32_t{1} << count) - 1;
+#if defined(__SSE2__)
+  if (count >= 8) {
+    uint64_t first = 0;
+    uint64_t last = 0;
+    std::memcpy(&first, from, sizeof first);
+    std::memcpy(&last, from + count - sizeof last, sizeof last);
+    const uint32_t mask =
+        escape_mask(_mm_set_epi64x(static_cast<int64_t>(last), static_cast<int64_t>(first)));
+    return ((mask & 0xFFU) | ((mask >> 8U) << (count - 8))) & in_text;
+  }
+  if (count >= 4) {
+    uint32_t first = 0;
+    uint32_t last = 0;
+    std::memcpy(&first, from, sizeof first);
+    std::memcpy(&last, from + count - sizeof last, sizeof last);
+    const uint32_t mask =
+        escape_mask(_mm_set_epi32(0, 0, static_cast<int32_t>(last), static_cast<int32_t>(first)));
+    return ((mask & 0xFU) | (((mask >> 4U) & 0xFU) << (count - 4))) & in_text;
+  }
+#endif
+  uint32_t mask = 0;
+  for (size_t index = 0; index < count; ++index) {
+    mask |= static_cast<uint32_t>(needs_escape(from[index])) << index;
+  }
+  return mask & in_text;
 }
 
 // The longest JSON string literal of `size` bytes: quotes, and every byte as \u00XX.
@@ -125,7 +168,7 @@ char* write_escaped(char* write, const char* from, size_t count, uint32_t mask, 
 // Writes `text` as a JSON string literal at `write` (room for quoted_size_max) and returns the
 // end of what it wrote. Whole blocks of 16 bytes are looked at once; the last bytes of a text of
 // a block or more are looked at in the block that ends with the text, and a shorter text is
-// looked at in a copy padded to a block, so that nothing past the text is ever read.
+// looked at by short_escape_mask, so that nothing past the text is ever read.
 char* write_quoted(char* write, std::string_view text) {
   *write++ = '"';
   const char* from = text.data();
@@ -144,9 +187,7 @@ char* write_quoted(char* write, std::string_view text) {
     if (text.size() >= kBlockBytes) {
       mask = escape_mask(from + left - kBlockBytes) >> (kBlockBytes - left);
     } else {
-      std::array<char, kBlockBytes> padded{};
-      copy_short(padded.data(), from, left);
-      mask = escape_mask(padded.data()) & ((uint32_t{1} << left) - 1);
+      mask = short_escape_mask(from, left);
     }
     if (mask == 0) {
       copy_short(write, from, left);
