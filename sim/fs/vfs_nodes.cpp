@@ -426,7 +426,9 @@ size_t ChildList::size() const {
 bool ChildList::insert(const NameTable& names, NameId name, NodeId child) {
   if (!storage_) {
     storage_ = std::make_unique<Storage>();
-    storage_->flat.reserve(8);
+    // Room for a scanned directory's entries at once: a DP folder's files then cost no further
+    // allocation, each of which waits on a cache miss in the allocator.
+    storage_->flat.reserve(kScanMax);
   }
   if (storage_->tree) return storage_->tree->emplace(name, child).second;
   std::vector<Entry>& flat = storage_->flat;
