@@ -24,11 +24,6 @@ std::string_view run_outcome_name(RunOutcome outcome) {
 
 Kernel::Kernel() { heap_.reserve(1024); }
 
-bool Kernel::later(const Event& left, const Event& right) {
-  if (left.at_us != right.at_us) return left.at_us > right.at_us;
-  return left.sequence > right.sequence;
-}
-
 void Kernel::schedule(TimeUs at_us, EventTarget& target, uint64_t payload) {
   DISTSIM_ASSERT(at_us >= now_us_);
   if (heap_.size() >= kEventsPendingMax) {
@@ -36,7 +31,7 @@ void Kernel::schedule(TimeUs at_us, EventTarget& target, uint64_t payload) {
     return;
   }
   heap_.push_back(Event{at_us, next_sequence_++, &target, payload});
-  std::push_heap(heap_.begin(), heap_.end(), later);
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
 RunOutcome Kernel::run_until(TimeUs horizon_us, uint64_t event_budget) {
@@ -45,7 +40,7 @@ RunOutcome Kernel::run_until(TimeUs horizon_us, uint64_t event_budget) {
   while (!heap_.empty() && heap_.front().at_us <= horizon_us) {
     if (pending_limit_hit_) return RunOutcome::pending_limit_hit;
     if (executed_here == event_budget) return RunOutcome::budget_exhausted;
-    std::pop_heap(heap_.begin(), heap_.end(), later);
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
     const Event event = heap_.back();
     heap_.pop_back();
     DISTSIM_ASSERT(event.at_us >= now_us_);

@@ -54,7 +54,15 @@ class Kernel final : public Clock {
     EventTarget* target;
     uint64_t payload;
   };
-  static bool later(const Event& left, const Event& right);
+  // The heap's order, as a type rather than a function pointer so that the heap's sifting inlines
+  // it: through a pointer, the element being sifted lives on the stack for each call, and loading
+  // it back whole waits for its stores.
+  struct Later {
+    bool operator()(const Event& left, const Event& right) const {
+      if (left.at_us != right.at_us) return left.at_us > right.at_us;
+      return left.sequence > right.sequence;
+    }
+  };
 
   std::vector<Event> heap_;  // a binary min-heap on (at_us, sequence)
   TimeUs now_us_ = 0;
