@@ -90,33 +90,40 @@ static_assert(kBlockBytes <= model::kShortCopyMax);
 #endif
 }
 
-// escape_mask() of a text shorter than a block, reading only its `count` bytes. Between 4 and 15
-// bytes, the text's first and last half-block words are loaded straight into one vector (they
-// overlap where the text is shorter than both), so no byte goes through a store and back: a
-// short text copied into a padded block and loaded whole would wait for the copy's stores, which
-// the processor cannot forward to a wider load.
+#if defined(__SSE2__)
+// escape_mask() of a text of `count` bytes, from sizeof(Word) to twice that, read as its first and
+// last words loaded straight into one vector (they overlap where the text is shorter than both).
+template <typename Word>
+[[nodiscard]] uint32_t first_and_last_word_mask(const char* from, size_t count) {
+  constexpr size_t kWordBytes = sizeof(Word);
+  static_assert(kWordBytes == 4 || kWordBytes == 8);
+  DISTSIM_ASSERT(count >= kWordBytes && count <= 2 * kWordBytes);
+  Word first = 0;
+  Word last = 0;
+  std::memcpy(&first, from, kWordBytes);
+  std::memcpy(&last, from + count - kWordBytes, kWordBytes);
+  __m128i block;
+  if constexpr (kWordBytes == 8) {
+    block = _mm_set_epi64x(static_cast<int64_t>(last), static_cast<int64_t>(first));
+  } else {
+    block = _mm_set_epi32(0, 0, static_cast<int32_t>(last), static_cast<int32_t>(first));
+  }
+  const uint32_t mask = escape_mask(block);
+  constexpr uint32_t kWordBits = (uint32_t{1} << kWordBytes) - 1;
+  return (mask & kWordBits) | (((mask >> kWordBytes) & kWordBits) << (count - kWordBytes));
+}
+#endif
+
+// escape_mask() of a text shorter than a block, reading only its `count` bytes: from 4 bytes on,
+// through its first and last words, so that no byte goes through a store and back (a short text
+// copied into a padded block and loaded whole would wait for the copy's stores, which the
+// processor cannot forward to a wider load).
 [[nodiscard]] uint32_t short_escape_mask(const char* from, size_t count) {
   DISTSIM_ASSERT(count < kBlockBytes);
   const uint32_t in_text = (uint32_t{1} << count) - 1;
 #if defined(__SSE2__)
-  if (count >= 8) {
-    uint64_t first = 0;
-    uint64_t last = 0;
-    std::memcpy(&first, from, sizeof first);
-    std::memcpy(&last, from + count - sizeof last, sizeof last);
-    const uint32_t mask =
-        escape_mask(_mm_set_epi64x(static_cast<int64_t>(last), static_cast<int64_t>(first)));
-    return ((mask & 0xFFU) | ((mask >> 8U) << (count - 8))) & in_text;
-  }
-  if (count >= 4) {
-    uint32_t first = 0;
-    uint32_t last = 0;
-    std::memcpy(&first, from, sizeof first);
-    std::memcpy(&last, from + count - sizeof last, sizeof last);
-    const uint32_t mask =
-        escape_mask(_mm_set_epi32(0, 0, static_cast<int32_t>(last), static_cast<int32_t>(first)));
-    return ((mask & 0xFU) | (((mask >> 4U) & 0xFU) << (count - 4))) & in_text;
-  }
+  if (count >= sizeof(uint64_t)) return first_and_last_word_mask<uint64_t>(from, count) & in_text;
+  if (count >= sizeof(uint32_t)) return first_and_last_word_mask<uint32_t>(from, count) & in_text;
 #endif
   uint32_t mask = 0;
   for (size_t index = 0; index < count; ++index) {
