@@ -440,9 +440,11 @@ void append_sorted_entries(const State& state, NodeId directory,
   }
   // The entries come in folded-name order, which is listed_before's but where one name begins
   // another: most directories need no sort, only a look at each neighbour.
-  if (!std::is_sorted(listed, entries.end(), listed_before)) {
-    std::sort(listed, entries.end(), listed_before);
-  }
+  // As a lambda, which the algorithms inline, rather than a function pointer they call.
+  const auto before = [](const ListedEntry& left, const ListedEntry& right) {
+    return listed_before(left, right);
+  };
+  if (!std::is_sorted(listed, entries.end(), before)) std::sort(listed, entries.end(), before);
 }
 
 }  // namespace
