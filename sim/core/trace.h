@@ -195,7 +195,7 @@ static_assert(std::random_access_iterator<TraceRecords::Iterator>);
 
 // A text one of a trace's records holds: RecordWriter::text hands it out, and a later record of
 // the same trace names it again with RecordWriter::held_text, sharing the bytes instead of copying
-// them (the JSON Lines writer then also quotes them once).
+// them.
 struct TraceHeldText {
   const void* owner = nullptr;  // the trace that holds the bytes; null: none
   std::string_view text;

@@ -441,7 +441,7 @@ class RecordStart {
   size_t time_size_ = 0;  // 0 until the first record
   uint64_t seq_ = 0;
   uint64_t seq_word_ = 0;
-  size_t seq_size_ = 0;  // 0 until the first record, and while seq_ takes more than a word
+  size_t seq_size_ = 0;  // 0 until the first record
   QuotedTexts actor_;
   QuotedTexts event_;
 };

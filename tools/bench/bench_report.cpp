@@ -8,11 +8,22 @@
 
 namespace distsim::bench {
 
+double median_of(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t count = values.size();
+  return count % 2 == 1 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
+}
+
 void RecordingReporter::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
   for (const Run& run : runs) {
     if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
-    auto& counters = values_[run.benchmark_name()];
+    // The function and its arguments, without what Google Benchmark appends for a benchmark's own
+    // settings (a minimum time, a repetition count), so a summary names it as it is registered.
+    std::string name = run.run_name.function_name;
+    if (!run.run_name.args.empty()) name += "/" + run.run_name.args;
+    auto& counters = values_[name];
     const double iterations = static_cast<double>(run.iterations);
     counters["real_time_s"].push_back(iterations > 0 ? run.real_accumulated_time / iterations
                                                      : run.real_accumulated_time);
@@ -28,12 +39,8 @@ std::optional<Spread> RecordingReporter::spread(const std::string& name,
   if (benchmark == values_.end()) return std::nullopt;
   const auto found = benchmark->second.find(counter);
   if (found == benchmark->second.end() || found->second.empty()) return std::nullopt;
-  std::vector<double> sorted = found->second;
-  std::sort(sorted.begin(), sorted.end());
-  const size_t count = sorted.size();
-  const double median =
-      count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
-  return Spread{median, sorted.front(), sorted.back(), count};
+  const auto [min, max] = std::minmax_element(found->second.begin(), found->second.end());
+  return Spread{median_of(found->second), *min, *max, found->second.size()};
 }
 
 std::vector<std::string> RecordingReporter::names() const {

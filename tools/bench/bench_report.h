@@ -20,6 +20,9 @@ struct Spread {
   size_t count = 0;
 };
 
+// The median of `values` (the mean of the middle two for an even count); 0 for none.
+[[nodiscard]] double median_of(std::vector<double> values);
+
 class RecordingReporter final : public benchmark::ConsoleReporter {
  public:
   // The console table without colours, so the output reads the same in a file or a CI log.
@@ -27,7 +30,8 @@ class RecordingReporter final : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override;
 
   // The spread of a counter (or "real_time_s", seconds per iteration) over the repetitions of
-  // the benchmark named `name` (as the console shows it, e.g. "BM_KernelHold/pending:1024").
+  // the benchmark named `name`: its function and arguments as the console shows them, e.g.
+  // "BM_KernelHold/pending:1024" (a benchmark's own minimum time is not part of the name).
   [[nodiscard]] std::optional<Spread> spread(const std::string& name,
                                              const std::string& counter) const;
 

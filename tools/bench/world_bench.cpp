@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -21,6 +20,7 @@
 #include "sim/core/trace_jsonl.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
+#include "tools/bench/bench_report.h"
 #include "tools/bench/bench_worlds.h"
 
 namespace distsim::bench {
@@ -147,13 +147,8 @@ void BM_TraceCost(benchmark::State& state) {
     ratios.push_back(written_time / off_time);
     off_seconds.push_back(off_time);
   }
-  const auto median = [](std::vector<double> values) {
-    const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-    std::nth_element(values.begin(), middle, values.end());
-    return *middle;
-  };
-  state.counters["written_over_off"] = median(ratios);
-  state.counters["off_ms"] = 1000 * median(off_seconds);
+  state.counters["written_over_off"] = median_of(ratios);
+  state.counters["off_ms"] = 1000 * median_of(off_seconds);
   state.counters["pairs"] = static_cast<double>(ratios.size());
 }
 
