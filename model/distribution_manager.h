@@ -199,7 +199,10 @@ class DistributionManager {
   void advance_copies(uint32_t package_index);
   void start_dp_job(uint32_t package_index, uint32_t job_index);
   [[nodiscard]] Win32Error clear_dp_folder(const std::string& folder);
-  void copy_next_file(uint32_t package_index, uint32_t job_index);
+  // Starts the job's next file, or ends the job. link_under_way: the job's link still carries the
+  // file just finished (finish_copy hands it over, so that the link restarts instead of stopping
+  // and starting again).
+  void copy_next_file(uint32_t package_index, uint32_t job_index, bool link_under_way = false);
   void on_copy_done(const ManagerWake& wake);
   void finish_copy(uint32_t package_index, uint32_t job_index);
   // Re-issues the copy_done wake-ups whose completion time moved after a copy started or ended.

@@ -180,13 +180,19 @@ Win32Error DistributionManager::clear_dp_folder(const std::string& folder) {
   return Win32Error::ok;
 }
 
-void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_index) {
+void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_index,
+                                         bool link_under_way) {
   PackageRecord& record = packages_[package_index];
   DpJob& job = record.dp_jobs[job_index];
   const PackageContent& content = *record.copy_content;
+  const DpLinks::Key link{package_index, job_index};
+  const auto end_job = [&](Win32Error error, const std::string& failed_path) {
+    if (link_under_way) links_.stop(link, ports_.scheduler.now());
+    end_dp_job(package_index, job_index, error, failed_path);
+  };
   const bool cut_short = manager_fault_injection().partial_dp_copy && content.files.size() > 1;
   if (job.file_index + (cut_short ? 1 : 0) == content.files.size()) {
-    end_dp_job(package_index, job_index, Win32Error::ok);
+    end_job(Win32Error::ok, {});
     return;
   }
   const SourceFile& file = content.files[job.file_index];
@@ -203,7 +209,7 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   }
   const Win32Error parent = ports_.file_system.create_directories(copy_parent_, job.folder_hint);
   if (parent != Win32Error::ok) {
-    end_dp_job(package_index, job_index, parent, copy_parent_);
+    end_job(parent, copy_parent_);
     return;
   }
   if (record.copy_name_hints.size() < content.files.size()) {
@@ -212,15 +218,18 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   auto opened =
       ports_.file_system.open_in(request, job.folder_hint, record.copy_name_hints[job.file_index]);
   if (!opened.ok()) {
-    end_dp_job(package_index, job_index, opened.error(), request.path);
+    end_job(opened.error(), request.path);
     return;
   }
   job.handle = opened.value();
   job.copy_wake = 0;  // the entry point ends with schedule_copy_wakes(), which issues it
+  if (link_under_way) {
+    links_.restart(link, file.size_bytes, ports_.scheduler.now());
+    return;
+  }
   const uint32_t dp_index = record.slots[job.slot].dp_index;
-  links_.start({package_index, job_index}, dp_index,
-               distribution_points_[dp_index].bandwidth_bytes_per_second, file.size_bytes,
-               ports_.scheduler.now());
+  links_.start(link, dp_index, distribution_points_[dp_index].bandwidth_bytes_per_second,
+               file.size_bytes, ports_.scheduler.now());
 }
 
 // A copy_done wake-up counts only if it is the latest one issued for a copy still under way.
@@ -239,19 +248,19 @@ void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index
   DpJob& job = record.dp_jobs[job_index];
   DISTSIM_ASSERT(job.state == DpJobState::copying);
   DISTSIM_ASSERT(job.handle != 0);
-  links_.stop({package_index, job_index}, ports_.scheduler.now());
   const Win32Error written =
       ports_.file_system.write(job.handle, record.copy_content->contents[job.file_index]);
   ports_.file_system.close(job.handle);
   job.handle = 0;
   job.copy_wake = 0;
   if (written != Win32Error::ok) {
+    links_.stop({package_index, job_index}, ports_.scheduler.now());
     const std::string target =
         join_path(job.folder, record.copy_content->files[job.file_index].relative_path);
     end_dp_job(package_index, job_index, written, target);
   } else {
     ++job.file_index;
-    copy_next_file(package_index, job_index);
+    copy_next_file(package_index, job_index, /*link_under_way=*/true);
   }
   advance_copies(package_index);
 }

@@ -13,6 +13,11 @@ namespace {
 constexpr uint64_t kMicroPerUnit = 1'000'000;
 constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
 
+// A file too large to count in micro-bytes is capped: it still takes centuries to copy.
+uint64_t micro_bytes(uint64_t size_bytes) {
+  return size_bytes > kMax / kMicroPerUnit ? kMax : size_bytes * kMicroPerUnit;
+}
+
 }  // namespace
 
 void DpLinks::start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, uint64_t size_bytes,
@@ -26,17 +31,13 @@ void DpLinks::start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, ui
   transfer.key = key;
   transfer.dp_index = dp_index;
   transfer.dp_bytes_per_second = dp_bytes_per_second;
-  // A file too large to count in micro-bytes is capped: it still takes centuries to copy.
-  transfer.remaining_micro_bytes =
-      size_bytes > kMax / kMicroPerUnit ? kMax : size_bytes * kMicroPerUnit;
+  transfer.remaining_micro_bytes = micro_bytes(size_bytes);
   transfer.since_us = now_us;
   transfers_.insert(transfers_.begin() + static_cast<std::ptrdiff_t>(position), transfer);
   if (copies_per_dp_.size() <= dp_index) copies_per_dp_.resize(size_t{dp_index} + 1, 0);
   ++copies_per_dp_[dp_index];
   share(dp_index);
-  last_change_us_ = now_us;
-  ++changes_;
-  note_change(dp_index);
+  note_change(dp_index, now_us);
 }
 
 void DpLinks::stop(Key key, TimeUs now_us) {
@@ -48,9 +49,21 @@ void DpLinks::stop(Key key, TimeUs now_us) {
   --copies_per_dp_[dp_index];
   transfers_.erase(transfers_.begin() + static_cast<std::ptrdiff_t>(position));
   share(dp_index);
-  last_change_us_ = now_us;
-  ++changes_;
-  note_change(dp_index);
+  note_change(dp_index, now_us);
+}
+
+void DpLinks::restart(Key key, uint64_t size_bytes, TimeUs now_us) {
+  const size_t position = position_of(key);
+  DISTSIM_ASSERT(position < transfers_.size() && transfers_[position].key == key);
+  DISTSIM_ASSERT(now_us >= last_change_us_);
+  // The other copies keep their shares. Their progress is not brought up to date: advancing a
+  // copy at an unchanged rate moves its start and its remaining bytes together, and leaves its
+  // completion as it was, or at now_us for one already done, which completion_us reports anyway.
+  Transfer& transfer = transfers_[position];
+  transfer.remaining_micro_bytes = micro_bytes(size_bytes);
+  transfer.since_us = now_us;
+  transfer.completion_us = completion_at_rate(transfer);
+  note_change(transfer.dp_index, now_us);
 }
 
 TimeUs DpLinks::completion_us(Key key) const {
@@ -59,7 +72,9 @@ TimeUs DpLinks::completion_us(Key key) const {
   return std::max(transfers_[position].completion_us, last_change_us_);
 }
 
-void DpLinks::note_change(uint32_t dp_index) {
+void DpLinks::note_change(uint32_t dp_index, TimeUs now_us) {
+  last_change_us_ = now_us;
+  ++changes_;
   // Sized in every mode: visit_changed looks up every copy's DP.
   if (dp_changed_.size() <= dp_index) dp_changed_.resize(size_t{dp_index} + 1, 0);
   if (outgoing_bytes_per_second_) {
@@ -115,12 +130,17 @@ void DpLinks::share(uint32_t dp_index) {
     if (outgoing_bytes_per_second_) rate = std::min(rate, *outgoing_bytes_per_second_ / total);
     rate = std::max<uint64_t>(rate, 1);
     transfer.bytes_per_second = rate;
-    const uint64_t wait_us = transfer.remaining_micro_bytes / rate +
-                             (transfer.remaining_micro_bytes % rate != 0 ? 1u : 0u);
-    const auto limit = static_cast<uint64_t>(std::numeric_limits<TimeUs>::max()) -
-                       static_cast<uint64_t>(transfer.since_us);
-    transfer.completion_us = transfer.since_us + static_cast<TimeUs>(std::min(wait_us, limit));
+    transfer.completion_us = completion_at_rate(transfer);
   }
+}
+
+TimeUs DpLinks::completion_at_rate(const Transfer& transfer) {
+  const uint64_t rate = transfer.bytes_per_second;
+  const uint64_t wait_us = transfer.remaining_micro_bytes / rate +
+                           (transfer.remaining_micro_bytes % rate != 0 ? 1u : 0u);
+  const auto limit = static_cast<uint64_t>(std::numeric_limits<TimeUs>::max()) -
+                     static_cast<uint64_t>(transfer.since_us);
+  return transfer.since_us + static_cast<TimeUs>(std::min(wait_us, limit));
 }
 
 }  // namespace distsim::model

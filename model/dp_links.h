@@ -37,6 +37,10 @@ class DpLinks {
              TimeUs now_us);
   // The copy ended (finished or abandoned) at now_us. Requires a key under way.
   void stop(Key key, TimeUs now_us);
+  // The copy finished its file at now_us and starts its next one, of size_bytes, on the same DP:
+  // the same as stop then start. Every share stays as it was (the same copies are under way), so
+  // no other copy is touched. Requires a key under way.
+  void restart(Key key, uint64_t size_bytes, TimeUs now_us);
   // When the copy finishes if no copy starts or stops before; requires a key under way.
   [[nodiscard]] TimeUs completion_us(Key key) const;
   // The copies under way, in key order.
@@ -85,6 +89,11 @@ class DpLinks {
   void advance(TimeUs now_us, uint32_t dp_index);
   // Recomputes the share and completion time of every transfer a change on dp_index affects.
   void share(uint32_t dp_index);
+  // When transfer finishes at its current share.
+  [[nodiscard]] static TimeUs completion_at_rate(const Transfer& transfer);
+  // Counts a start or stop at now_us, and marks the shares of dp_index's copies (or, with a site
+  // limit, every copy's) as changed.
+  void note_change(uint32_t dp_index, TimeUs now_us);
 
   std::optional<uint64_t> outgoing_bytes_per_second_;
   // In key order. A few copies are under way at once (max_packages x threads_per_package), so a
@@ -96,8 +105,6 @@ class DpLinks {
   std::vector<uint8_t> dp_changed_;
   std::vector<uint32_t> changed_dps_;
   bool all_changed_ = false;
-  // Marks the shares of dp_index's copies (or, with a site limit, every copy's) as changed.
-  void note_change(uint32_t dp_index);
   // When a copy last started or stopped. A copy that would have finished before then counts as
   // finishing then, as if its progress had been brought up to date at that moment.
   TimeUs last_change_us_ = 0;

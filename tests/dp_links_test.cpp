@@ -1,6 +1,7 @@
 // DpLinks: fair shares of DP and site bandwidth. Its completion times are checked against a
 // reference written here from the definition (every copy's progress brought up to date and every
-// share recomputed at each start and stop), over random sequences of starts and stops.
+// share recomputed at each start and stop), over random sequences of starts, stops and restarts
+// (a restart is a stop and a start of the same copy at the same time).
 #include "model/dp_links.h"
 
 #include <rapidcheck.h>
@@ -11,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace distsim::model {
@@ -80,16 +82,23 @@ TEST_CASE("DpLinks finishes every copy when the definition's every-copy update d
     DpLinks links(site);
     ReferenceLinks reference(site);
     std::vector<DpLinks::Key> active;
+    std::map<DpLinks::Key, std::pair<uint32_t, uint64_t>> links_of;  // key -> its DP and DP rate
     TimeUs now = 0;
     const auto steps = *rc::gen::inRange<int>(1, 120);
     for (int step = 0; step < steps; ++step) {
       now += *rc::gen::inRange<TimeUs>(0, 3'000'000);
-      const bool stopping = !active.empty() && *rc::gen::arbitrary<bool>();
-      if (stopping) {
+      const int action = active.empty() ? 0 : *rc::gen::inRange(0, 3);
+      if (action == 1) {
         const auto at = *rc::gen::inRange<size_t>(0, active.size());
         links.stop(active[at], now);
         reference.stop(active[at], now);
         active.erase(active.begin() + static_cast<std::ptrdiff_t>(at));
+      } else if (action == 2) {
+        const DpLinks::Key key = active[*rc::gen::inRange<size_t>(0, active.size())];
+        const auto size = *rc::gen::inRange<uint64_t>(0, 20'000'000);
+        links.restart(key, size, now);
+        reference.stop(key, now);
+        reference.start(key, links_of[key].first, links_of[key].second, size, now);
       } else {
         const DpLinks::Key key{static_cast<uint32_t>(step), 0};
         const auto dp = *rc::gen::inRange<uint32_t>(0, 4);
@@ -97,6 +106,7 @@ TEST_CASE("DpLinks finishes every copy when the definition's every-copy update d
         const auto size = *rc::gen::inRange<uint64_t>(0, 20'000'000);
         links.start(key, dp, dp_rate, size, now);
         reference.start(key, dp, dp_rate, size, now);
+        links_of[key] = {dp, dp_rate};
         active.push_back(key);
       }
       for (const DpLinks::Key key : active) {
@@ -118,11 +128,15 @@ TEST_CASE("DpLinks names every copy whose completion changed since it was last a
     for (int step = 0; step < steps; ++step) {
       // Long gaps and small files: copies often pass their completion before the next change.
       now += *rc::gen::inRange<TimeUs>(0, 6'000'000);
-      if (!active.empty() && *rc::gen::arbitrary<bool>()) {
+      const int action = active.empty() ? 0 : *rc::gen::inRange(0, 3);
+      if (action == 1) {
         const auto at = *rc::gen::inRange<size_t>(0, active.size());
         links.stop(active[at], now);
         told.erase(active[at]);
         active.erase(active.begin() + static_cast<std::ptrdiff_t>(at));
+      } else if (action == 2) {
+        links.restart(active[*rc::gen::inRange<size_t>(0, active.size())],
+                      *rc::gen::inRange<uint64_t>(0, 8'000'000), now);
       } else {
         const DpLinks::Key key{static_cast<uint32_t>(step), 0};
         links.start(key, *rc::gen::inRange<uint32_t>(0, 4),
