@@ -2,7 +2,6 @@
 #include "model/dp_links.h"
 
 #include <algorithm>
-#include <iterator>
 #include <limits>
 
 #include "model/assert.h"
@@ -96,10 +95,19 @@ std::vector<DpLinks::Key> DpLinks::active() const {
 uint64_t DpLinks::rate(Key key) const { return transfer_of(key).bytes_per_second; }
 
 size_t DpLinks::position_of(Key key) const {
-  const auto found = std::lower_bound(
-      transfers_.begin(), transfers_.end(), key,
-      [](const Transfer& transfer, const Key& wanted) { return transfer.key < wanted; });
-  return static_cast<size_t>(std::distance(transfers_.begin(), found));
+  // Branch-free: each halving step is a conditional move, since which half holds the key is a
+  // coin toss the branch predictor loses at every copy's start, restart and stop.
+  const auto packed = [](Key k) { return uint64_t{k.package_index} << 32 | k.job_index; };
+  const uint64_t wanted = packed(key);
+  const Transfer* first = transfers_.data();
+  size_t count = transfers_.size();
+  while (count > 1) {
+    const size_t half = count / 2;
+    first = packed(first[half - 1].key) < wanted ? first + half : first;
+    count -= half;
+  }
+  const size_t position = static_cast<size_t>(first - transfers_.data());
+  return count == 1 && packed(first->key) < wanted ? position + 1 : position;
 }
 
 const DpLinks::Transfer& DpLinks::transfer_of(Key key) const {

@@ -70,6 +70,11 @@ class ReferenceLinks {
   std::map<DpLinks::Key, Copy> copies_;
 };
 
+// A key no earlier step used; both halves vary, so the search's key order is exercised whole.
+DpLinks::Key key_of_step(int step) {
+  return {static_cast<uint32_t>(step) / 3, static_cast<uint32_t>(step) % 3};
+}
+
 // The site's outgoing limit, or none (half the time).
 std::optional<uint64_t> arbitrary_site_limit() {
   if (!*rc::gen::arbitrary<bool>()) return std::nullopt;
@@ -100,7 +105,7 @@ TEST_CASE("DpLinks finishes every copy when the definition's every-copy update d
         reference.stop(key, now);
         reference.start(key, links_of[key].first, links_of[key].second, size, now);
       } else {
-        const DpLinks::Key key{static_cast<uint32_t>(step), 0};
+        const DpLinks::Key key = key_of_step(step);
         const auto dp = *rc::gen::inRange<uint32_t>(0, 4);
         const auto dp_rate = *rc::gen::inRange<uint64_t>(1, 2'000'000);
         const auto size = *rc::gen::inRange<uint64_t>(0, 20'000'000);
@@ -138,7 +143,7 @@ TEST_CASE("DpLinks names every copy whose completion changed since it was last a
         links.restart(active[*rc::gen::inRange<size_t>(0, active.size())],
                       *rc::gen::inRange<uint64_t>(0, 8'000'000), now);
       } else {
-        const DpLinks::Key key{static_cast<uint32_t>(step), 0};
+        const DpLinks::Key key = key_of_step(step);
         links.start(key, *rc::gen::inRange<uint32_t>(0, 4),
                     *rc::gen::inRange<uint64_t>(1, 2'000'000),
                     *rc::gen::inRange<uint64_t>(0, 8'000'000), now);
