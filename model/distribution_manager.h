@@ -291,11 +291,10 @@ class DistributionManager {
   uint32_t copy_wakes_issued_ = 0;
   uint64_t copy_wakes_for_changes_ = 0;  // links_.changes() when schedule_copy_wakes last looked
   StoredPackage stored_scratch_;         // save_dirty() fills it for each package it saves
-  // The open of the file copy_next_file() creates and the name of its folder, rebuilt in place
-  // for each file: the copy loop allocates no path.
+  // The open of the file copy_next_file() creates, rebuilt in place for each file: the copy loop
+  // allocates no path.
   OpenRequest copy_request_;
   OpenRequest read_request_;  // the open of the source file read_next_file() reads, likewise
-  std::string copy_parent_;
 };
 
 }  // namespace distsim::model

@@ -202,14 +202,16 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   request.share = ShareMode{0};
   request.disposition = CreateDisposition::create_always;
   request.delete_on_close = false;
-  copy_parent_.assign(parent_of_view(request.path));
-  if (job.hinted_folder != copy_parent_) {
-    job.hinted_folder.assign(copy_parent_);
+  // The hint's folder is the file's folder from here on: it is the path created.
+  const std::string_view folder = parent_of_view(request.path);
+  if (job.hinted_folder != folder) {
+    job.hinted_folder.assign(folder);
     job.folder_hint = {};
   }
-  const Win32Error parent = ports_.file_system.create_directories(copy_parent_, job.folder_hint);
+  const Win32Error parent =
+      ports_.file_system.create_directories(job.hinted_folder, job.folder_hint);
   if (parent != Win32Error::ok) {
-    end_job(parent, copy_parent_);
+    end_job(parent, job.hinted_folder);
     return;
   }
   if (record.copy_name_hints.size() < content.files.size()) {

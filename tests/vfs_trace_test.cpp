@@ -1,12 +1,15 @@
 // The trace records of file operations (sim/world/vfs_trace.cpp): a handle's reads, writes and
 // close show the path its open showed, sharing the open's copy, and show the new path once a
-// rename or a delete has changed it.
+// rename or a delete has changed it; an open's access and share lists name its own masks, shared
+// with an earlier open of the same masks.
 #include "sim/world/vfs_trace.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "sim/core/trace.h"
 #include "sim/world/blame.h"
@@ -23,6 +26,16 @@ class TracedVfs final : public VfsObserver {
  public:
   TracedVfs() { world.vfs.set_observer(this); }
   void on_vfs_event(const VfsEvent& event) override { recorder.record(event); }
+
+  // The `key` list field of record `index`.
+  [[nodiscard]] TraceList list_of(size_t index, std::string_view key) const {
+    const TraceRecord& record = trace.records()[index];
+    for (const TraceField& field : record.fields) {
+      if (field.key == key) return std::get<TraceList>(field.value);
+    }
+    FAIL("record " << index << " has no " << key);
+    return {};
+  }
 
   // The "path" field of record `index`.
   [[nodiscard]] std::string_view path_of(size_t index) const {
@@ -96,6 +109,35 @@ TEST_CASE("the close that deletes a delete-on-close file shows the path it had",
     CHECK(traced.path_of(index) == (closes++ == 0 ? kCab : kSetup));
   }
   CHECK(closes == 2);
+}
+
+TEST_CASE("each open's access and share lists name its own masks, shared by opens of the same ones",
+          "[trace]") {
+  // Goal: the recorder copies a mask's names once and names them again, without ever showing one
+  // mask's names for another. GENERIC_READ and GENERIC_WRITE take the same slot of its table.
+  TracedVfs traced;
+  const std::vector<std::pair<model::AccessMask, model::ShareMode>> opens = {
+      {kGenericRead, kShareRead}, {kGenericWrite, kShareAll}, {kGenericRead, kShareRead},
+      {kReadWrite, kShareNone},   {kGenericWrite, kShareAll}, {kGenericRead, kShareReadWrite},
+      {kGenericRead, kShareRead}};
+  for (const auto& [access, share] : opens) {
+    const HandleId handle = traced.world.open_ok(traced.world.copier, kSetup, access, share);
+    traced.world.vfs.close(traced.world.copier, handle);
+  }
+  REQUIRE(traced.trace.records().size() == 2 * opens.size());
+  for (size_t index = 0; index < opens.size(); ++index) {
+    INFO("open " << index);
+    const model::MaskNames access_names = model::access_name_views(opens[index].first);
+    const model::MaskNames share_names = model::share_name_views(opens[index].second);
+    CHECK(traced.list_of(2 * index, "access").strings() ==
+          std::vector<std::string>(access_names.span().begin(), access_names.span().end()));
+    CHECK(traced.list_of(2 * index, "share").strings() ==
+          std::vector<std::string>(share_names.span().begin(), share_names.span().end()));
+  }
+  // The last open repeats the one before it's access and the first one's share mode: its lists
+  // are their copies.
+  CHECK(traced.list_of(12, "access").begin() == traced.list_of(10, "access").begin());
+  CHECK(traced.list_of(12, "share").begin() == traced.list_of(0, "share").begin());
 }
 
 }  // namespace

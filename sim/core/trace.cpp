@@ -233,6 +233,25 @@ Trace::RecordWriter& Trace::RecordWriter::list(std::string_view key,
   return *this;
 }
 
+Trace::RecordWriter& Trace::RecordWriter::list(std::string_view key,
+                                               std::span<const std::string_view> items,
+                                               TraceHeldList& held) {
+  held = {};
+  if (trace_ == nullptr) return *this;
+  const TraceList copy = trace_->copy_list(items);
+  push(key, copy);
+  held = {trace_, copy};
+  return *this;
+}
+
+Trace::RecordWriter& Trace::RecordWriter::held_list(std::string_view key,
+                                                    const TraceHeldList& held) {
+  if (trace_ == nullptr) return *this;
+  DISTSIM_ASSERT(held.owner == trace_);  // a list of another trace could be gone
+  push(key, held.list);
+  return *this;
+}
+
 void Trace::append(const TraceRecord& record) {
   // The record's values as arguments of add(), which copies their texts into this trace.
   std::vector<TraceArg> fields;

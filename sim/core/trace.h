@@ -201,6 +201,12 @@ struct TraceHeldText {
   std::string_view text;
 };
 
+// The same for a list: RecordWriter::list hands it out, RecordWriter::held_list names it again.
+struct TraceHeldList {
+  const void* owner = nullptr;  // the trace that holds the items; null: none
+  TraceList list;
+};
+
 // A value as a caller hands it to Trace::add: views of text that outlives the call, or text the
 // argument owns (a string computed for the record). Trace::add copies either kind.
 using TraceArgValue =
@@ -285,6 +291,11 @@ class Trace {
     RecordWriter& held_text(std::string_view key, const TraceHeldText& held);
     RecordWriter& list(std::string_view key, std::span<const std::string_view> items);
     RecordWriter& list(std::string_view key, std::span<const std::string> items);
+    // list(), handing out the trace's copy in `held` (none if the record is dropped).
+    RecordWriter& list(std::string_view key, std::span<const std::string_view> items,
+                       TraceHeldList& held);
+    // A list field whose items a record of this same trace already holds.
+    RecordWriter& held_list(std::string_view key, const TraceHeldList& held);
 
    private:
     friend class Trace;

@@ -451,10 +451,16 @@ void append_sorted_entries(const State& state, NodeId directory,
 
 std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_content_under(
     const std::string& path) const {
-  const State& state = *state_;
   std::vector<std::pair<std::string, FileContent>> files;
+  append_files_with_content_under(path, files);
+  return files;
+}
+
+void VirtualFileSystem::append_files_with_content_under(
+    const std::string& path, std::vector<std::pair<std::string, FileContent>>& files) const {
+  const State& state = *state_;
   const NodeId top = state.find_node(path);
-  if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return files;
+  if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return;
   // In less_case_insensitive's order of the whole paths, which a walk gives when it takes each
   // directory's entries in listed_before's order: sorting short names per directory rather than
   // whole paths that share long prefixes (a DP share holds thousands of files, and a traced run
@@ -496,7 +502,6 @@ std::vector<std::pair<std::string, FileContent>> VirtualFileSystem::files_with_c
       files.emplace_back(display, state.nodes_[entry.node].content);
     }
   }
-  return files;
 }
 
 std::optional<std::string> VirtualFileSystem::handle_path(HandleId handle) const {

@@ -309,6 +309,9 @@ class VirtualFileSystem {
   // The same files with their content, in the same order.
   [[nodiscard]] std::vector<std::pair<std::string, FileContent>> files_with_content_under(
       const std::string& path) const;
+  // The same, appended to `files`: a listing of several folders builds one list.
+  void append_files_with_content_under(
+      const std::string& path, std::vector<std::pair<std::string, FileContent>>& files) const;
   [[nodiscard]] std::optional<std::string> handle_path(HandleId handle) const;
   // The content of the file an open handle refers to (nullopt: no such handle, or a directory).
   [[nodiscard]] std::optional<FileContent> handle_content(HandleId handle) const;

@@ -49,13 +49,12 @@ std::vector<FinalFile> files_below(const VirtualFileSystem& vfs,
   const bool overlap = roots_overlap(roots);
   std::set<std::string> seen;  // upper-cased paths, when roots overlap
   for (const std::string& root : roots) {
-    std::vector<FinalFile> below = vfs.files_with_content_under(root);
-    if (!overlap && files.empty()) {
-      files = std::move(below);
+    if (!overlap) {
+      vfs.append_files_with_content_under(root, files);
       continue;
     }
-    for (auto& file : below) {
-      if (overlap && !seen.insert(upper_ascii(file.first)).second) continue;
+    for (auto& file : vfs.files_with_content_under(root)) {
+      if (!seen.insert(upper_ascii(file.first)).second) continue;
       files.push_back(std::move(file));
     }
   }

@@ -1,6 +1,7 @@
 // Trace fields of VFS operations (tools/cli/README.md lists them per event).
 #include "sim/world/vfs_trace.h"
 
+#include <algorithm>
 #include <array>
 #include <span>
 #include <string>
@@ -60,9 +61,7 @@ std::span<const std::string_view> share_names_of(ShareMode share) {
 void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
                           Trace::RecordWriter& record) {
   switch (event.operation) {
-    case VfsOperation::open:
-      record.list("access", access_names_of(event.access).span());
-      record.list("share", share_names_of(event.share));
+    case VfsOperation::open:  // its access and share lists come first (VfsTraceRecorder::add_masks)
       if (event.delete_on_close) record.flag("delete_on_close", true);
       add_result(event, record);
       if (event.result == Win32Error::ok) {
@@ -139,10 +138,37 @@ void VfsTraceRecorder::add_path(const VfsEvent& event, Trace::RecordWriter& reco
   record.text("path", event.path());
 }
 
+void VfsTraceRecorder::add_masks(const VfsEvent& event, Trace::RecordWriter& record) {
+  HeldAccess& access =
+      access_lists_[(event.access.bits ^ (event.access.bits >> 16U)) % access_lists_.size()];
+  if (access.list.owner != nullptr && access.bits == event.access.bits) {
+#if defined(DISTSIM_AUDITS)
+    const auto names = access_names_of(event.access).span();
+    DISTSIM_ASSERT(
+        std::equal(names.begin(), names.end(), access.list.list.begin(), access.list.list.end()));
+#endif
+    record.held_list("access", access.list);
+  } else {
+    record.list("access", access_names_of(event.access).span(), access.list);
+    access.bits = event.access.bits;
+  }
+  TraceHeldList& share = share_lists_[event.share.bits % share_lists_.size()];
+  if (share.owner != nullptr) {
+#if defined(DISTSIM_AUDITS)
+    const auto names = share_names_of(event.share);
+    DISTSIM_ASSERT(std::equal(names.begin(), names.end(), share.list.begin(), share.list.end()));
+#endif
+    record.held_list("share", share);
+  } else {
+    record.list("share", share_names_of(event.share), share);
+  }
+}
+
 void VfsTraceRecorder::record(const VfsEvent& event) {
   Trace::RecordWriter record =
       trace_.record(event.t_us, vfs_.actor_name(event.actor), vfs_operation_name(event.operation));
   add_path(event, record);
+  if (event.operation == VfsOperation::open) add_masks(event, record);
   add_operation_fields(event, vfs_, record);
   if (event.result != Win32Error::ok && !vfs_.last_blame().empty()) {
     const std::vector<std::string> blame =

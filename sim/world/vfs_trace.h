@@ -38,11 +38,21 @@ class VfsTraceRecorder {
     return handle_paths_[handle % kHandleSlots];
   }
   void add_path(const VfsEvent& event, Trace::RecordWriter& record);
+  // An open's access and share lists: a run opens with a few masks over and over, so each mask's
+  // list is copied into the trace once and named again by the opens after it.
+  void add_masks(const VfsEvent& event, Trace::RecordWriter& record);
+  struct HeldAccess {
+    uint32_t bits = 0;
+    TraceHeldList list;  // owner null: empty
+  };
 
   Trace& trace_;
   const VirtualFileSystem& vfs_;
   const ActorKinds& actor_kinds_;
   std::array<HandlePath, kHandleSlots> handle_paths_{};
+  std::array<HeldAccess, 16> access_lists_{};
+  // By the three share bits, all share_name_views names.
+  std::array<TraceHeldList, 8> share_lists_{};
 };
 
 }  // namespace distsim::sim
