@@ -206,18 +206,13 @@ Trace::RecordWriter& Trace::RecordWriter::text(std::string_view key, std::string
 Trace::RecordWriter& Trace::RecordWriter::text(std::string_view key, std::string_view value,
                                                TraceHeldText& held) {
   held = {};
-  if (trace_ == nullptr) return *this;
-  const std::string_view copy = trace_->copy_text(value);
-  push(key, copy);
-  held = {trace_, copy};
+  if (trace_ != nullptr) push_handed_out(key, trace_->copy_text(value), held);
   return *this;
 }
 
 Trace::RecordWriter& Trace::RecordWriter::held_text(std::string_view key,
                                                     const TraceHeldText& held) {
-  if (trace_ == nullptr) return *this;
-  DISTSIM_ASSERT(held.owner == trace_);  // a text of another trace could be gone
-  push(key, held.text);
+  if (trace_ != nullptr) push_held(key, held);
   return *this;
 }
 
@@ -237,18 +232,13 @@ Trace::RecordWriter& Trace::RecordWriter::list(std::string_view key,
                                                std::span<const std::string_view> items,
                                                TraceHeldList& held) {
   held = {};
-  if (trace_ == nullptr) return *this;
-  const TraceList copy = trace_->copy_list(items);
-  push(key, copy);
-  held = {trace_, copy};
+  if (trace_ != nullptr) push_handed_out(key, trace_->copy_list(items), held);
   return *this;
 }
 
 Trace::RecordWriter& Trace::RecordWriter::held_list(std::string_view key,
                                                     const TraceHeldList& held) {
-  if (trace_ == nullptr) return *this;
-  DISTSIM_ASSERT(held.owner == trace_);  // a list of another trace could be gone
-  push(key, held.list);
+  if (trace_ != nullptr) push_held(key, held);
   return *this;
 }
 

@@ -193,19 +193,16 @@ class TraceRecords {
 
 static_assert(std::random_access_iterator<TraceRecords::Iterator>);
 
-// A text one of a trace's records holds: RecordWriter::text hands it out, and a later record of
-// the same trace names it again with RecordWriter::held_text, sharing the bytes instead of copying
-// them.
-struct TraceHeldText {
+// A text or list one of a trace's records holds: RecordWriter::text or list hands it out, and a
+// later record of the same trace names it again with held_text or held_list, sharing the bytes
+// instead of copying them.
+template <typename Value>
+struct TraceHeld {
   const void* owner = nullptr;  // the trace that holds the bytes; null: none
-  std::string_view text;
+  Value value;
 };
-
-// The same for a list: RecordWriter::list hands it out, RecordWriter::held_list names it again.
-struct TraceHeldList {
-  const void* owner = nullptr;  // the trace that holds the items; null: none
-  TraceList list;
-};
+using TraceHeldText = TraceHeld<std::string_view>;
+using TraceHeldList = TraceHeld<TraceList>;
 
 // A value as a caller hands it to Trace::add: views of text that outlives the call, or text the
 // argument owns (a string computed for the record). Trace::add copies either kind.
@@ -308,6 +305,17 @@ class Trace {
       DISTSIM_ASSERT(size_ < TraceArgs::kFieldsMax);
       ::new (static_cast<void*>(fields_ + size_++))
           TraceField{key, TraceValue(std::in_place_type<Value>, value)};
+    }
+    // push(), handing the trace's copy out in `held`.
+    template <typename Value>
+    void push_handed_out(std::string_view key, Value copy, TraceHeld<Value>& held) {
+      push(key, copy);
+      held = {trace_, copy};
+    }
+    template <typename Value>
+    void push_held(std::string_view key, const TraceHeld<Value>& held) {
+      DISTSIM_ASSERT(held.owner == trace_);  // a value of another trace could be gone
+      push(key, held.value);
     }
     Trace* trace_;  // null: the record is dropped
     TraceField* fields_;

@@ -129,7 +129,7 @@ void VfsTraceRecorder::add_path(const VfsEvent& event, Trace::RecordWriter& reco
     if (slot.handle == event.handle && slot.namespace_generation == generation &&
         slot.path.owner != nullptr) {
 #if defined(DISTSIM_AUDITS)
-      DISTSIM_ASSERT(slot.path.text == event.path());
+      DISTSIM_ASSERT(slot.path.value == event.path());
 #endif
       record.held_text("path", slot.path);
       return;
@@ -145,7 +145,7 @@ void VfsTraceRecorder::add_masks(const VfsEvent& event, Trace::RecordWriter& rec
 #if defined(DISTSIM_AUDITS)
     const auto names = access_names_of(event.access).span();
     DISTSIM_ASSERT(
-        std::equal(names.begin(), names.end(), access.list.list.begin(), access.list.list.end()));
+        std::equal(names.begin(), names.end(), access.list.value.begin(), access.list.value.end()));
 #endif
     record.held_list("access", access.list);
   } else {
@@ -156,7 +156,7 @@ void VfsTraceRecorder::add_masks(const VfsEvent& event, Trace::RecordWriter& rec
   if (share.owner != nullptr) {
 #if defined(DISTSIM_AUDITS)
     const auto names = share_names_of(event.share);
-    DISTSIM_ASSERT(std::equal(names.begin(), names.end(), share.list.begin(), share.list.end()));
+    DISTSIM_ASSERT(std::equal(names.begin(), names.end(), share.value.begin(), share.value.end()));
 #endif
     record.held_list("share", share);
   } else {
