@@ -75,6 +75,14 @@ DpLinks::Key key_of_step(int step) {
   return {static_cast<uint32_t>(step) / 3, static_cast<uint32_t>(step) % 3};
 }
 
+// What a step does to the links: start a new copy, or stop or restart one under way.
+enum class Step { start, stop, restart };
+
+Step arbitrary_step(bool any_under_way) {
+  if (!any_under_way) return Step::start;
+  return *rc::gen::element(Step::start, Step::stop, Step::restart);
+}
+
 // The site's outgoing limit, or none (half the time).
 std::optional<uint64_t> arbitrary_site_limit() {
   if (!*rc::gen::arbitrary<bool>()) return std::nullopt;
@@ -92,13 +100,13 @@ TEST_CASE("DpLinks finishes every copy when the definition's every-copy update d
     const auto steps = *rc::gen::inRange<int>(1, 120);
     for (int step = 0; step < steps; ++step) {
       now += *rc::gen::inRange<TimeUs>(0, 3'000'000);
-      const int action = active.empty() ? 0 : *rc::gen::inRange(0, 3);
-      if (action == 1) {
+      const Step action = arbitrary_step(!active.empty());
+      if (action == Step::stop) {
         const auto at = *rc::gen::inRange<size_t>(0, active.size());
         links.stop(active[at], now);
         reference.stop(active[at], now);
         active.erase(active.begin() + static_cast<std::ptrdiff_t>(at));
-      } else if (action == 2) {
+      } else if (action == Step::restart) {
         const DpLinks::Key key = active[*rc::gen::inRange<size_t>(0, active.size())];
         const auto size = *rc::gen::inRange<uint64_t>(0, 20'000'000);
         links.restart(key, size, now);
@@ -133,13 +141,13 @@ TEST_CASE("DpLinks names every copy whose completion changed since it was last a
     for (int step = 0; step < steps; ++step) {
       // Long gaps and small files: copies often pass their completion before the next change.
       now += *rc::gen::inRange<TimeUs>(0, 6'000'000);
-      const int action = active.empty() ? 0 : *rc::gen::inRange(0, 3);
-      if (action == 1) {
+      const Step action = arbitrary_step(!active.empty());
+      if (action == Step::stop) {
         const auto at = *rc::gen::inRange<size_t>(0, active.size());
         links.stop(active[at], now);
         told.erase(active[at]);
         active.erase(active.begin() + static_cast<std::ptrdiff_t>(at));
-      } else if (action == 2) {
+      } else if (action == Step::restart) {
         links.restart(active[*rc::gen::inRange<size_t>(0, active.size())],
                       *rc::gen::inRange<uint64_t>(0, 8'000'000), now);
       } else {
