@@ -197,7 +197,7 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   }
   const SourceFile& file = content.files[job.file_index];
   OpenRequest& request = copy_request_;
-  join_path_into(job.folder, file.relative_path, request.path);
+  join_path_into(job.folder, file.relative_path(), request.path);
   request.access = AccessMask{access_bits::kGenericWrite};
   request.share = ShareMode{0};
   request.disposition = CreateDisposition::create_always;
@@ -258,7 +258,7 @@ void DistributionManager::finish_copy(uint32_t package_index, uint32_t job_index
   if (written != Win32Error::ok) {
     links_.stop({package_index, job_index}, ports_.scheduler.now());
     const std::string target =
-        join_path(job.folder, record.copy_content->files[job.file_index].relative_path);
+        join_path(job.folder, record.copy_content->files[job.file_index].relative_path());
     end_dp_job(package_index, job_index, written, target);
   } else {
     ++job.file_index;

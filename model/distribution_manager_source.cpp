@@ -57,30 +57,32 @@ Win32Error DistributionManager::list_source(PackageRecord& record) {
   // Breadth-first walk with an explicit queue: bounded by depth and file count, no recursion.
   struct Pending {
     std::string path;
-    std::string relative;
     uint32_t depth;
   };
+  // Every path found starts with the source folder and a separator (join_path adds none after a
+  // root such as "C:\"), so the part below the source begins at the same offset in each.
+  const std::string& source = record.definition.source_path;
+  const auto relative_offset =
+      static_cast<uint32_t>(source.size() + (source.ends_with('\\') ? 0 : 1));
   // The queue is a vector read from the front: a source has few folders, and most have none.
   std::vector<Pending> directories;
-  directories.push_back({record.definition.source_path, "", 0});
+  directories.push_back({source, 0});
   for (size_t next = 0; next < directories.size(); ++next) {
     Pending directory = std::move(directories[next]);
     auto listing = ports_.file_system.list_directory(directory.path);
     if (!listing.ok()) return listing.error();
     for (const DirectoryEntry& entry : listing.value()) {
       std::string path = join_path(directory.path, entry.name);
-      std::string relative =
-          directory.relative.empty() ? entry.name : join_path(directory.relative, entry.name);
       if (entry.is_directory) {
         if (directory.depth + 1 > kSourceDirectoryDepthMax) {
           return Win32Error::filename_exced_range;
         }
-        directories.push_back({std::move(path), std::move(relative), directory.depth + 1});
+        directories.push_back({std::move(path), directory.depth + 1});
         continue;
       }
       // distsim's own bound (model/README.md, Bounds); error 8 is its choice, no source gives one.
       if (record.files.size() >= kSourceFilesPerPackageMax) return Win32Error::not_enough_memory;
-      record.files.push_back({std::move(path), std::move(relative), entry.size_bytes});
+      record.files.push_back({std::move(path), relative_offset, entry.size_bytes});
     }
   }
   return Win32Error::ok;

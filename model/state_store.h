@@ -19,9 +19,14 @@
 namespace distsim::model {
 
 struct SourceFile {
-  std::string path;           // full source path
-  std::string relative_path;  // below the source directory
+  std::string path;              // full source path
+  uint32_t relative_offset = 0;  // where the part below the source directory begins in `path`
   uint64_t size_bytes = 0;
+
+  // The path below the source directory, a view of `path`.
+  [[nodiscard]] std::string_view relative_path() const {
+    return std::string_view(path).substr(relative_offset);
+  }
 };
 
 // One version of a package's source as the manager read it; immutable once read, so the record

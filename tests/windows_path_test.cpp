@@ -158,6 +158,21 @@ TEST_CASE("check_windows_path accepts exactly what parse_windows_path accepts", 
   }
 }
 
+TEST_CASE("the root key found alone is the parsed path's root key", "[path]") {
+  // Goal: windows_root_key agrees with the full parse, which the world's setup relies on when it
+  // sums file sizes per root. Method: drive and UNC paths in both cases and with both separators
+  // through both; a text without a root gives an empty key.
+  for (const std::string& text :
+       std::vector<std::string>{"c:\\", "C:/a/b", "d:\\x\\y.txt", "\\\\dp01\\smspkgd$",
+                                "//Dp01/SmsPkgC$/S0100001/a.cab", "\\\\S\\SH\\"}) {
+    INFO(text);
+    CHECK(windows_root_key(text) == parsed(text).root_key());
+  }
+  CHECK(windows_root_key("//dp01/smspkgd$/x") == "\\\\DP01\\SMSPKGD$");
+  CHECK(windows_root_key("a\\b").empty());
+  CHECK(windows_root_key("\\\\S").empty());
+}
+
 TEST_CASE("check_windows_path names the first problem in reading order", "[path]") {
   // Goal: the root's shape, then the length, then the names from left to right. Method: paths
   // with two problems each; the root's extent as the loader reads it.

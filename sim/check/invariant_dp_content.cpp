@@ -68,19 +68,24 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
     for (size_t index = span.start_record; index < end; ++index) {
       const TraceRecord& record = records[index];
       if (!is_manager(record)) continue;
+      // Most records of a pass can change nothing: before a round only a listing starts one,
+      // and once a round is complete only a listing or a read adds to it. They are passed over
+      // before their fields are looked up.
+      const bool listing = same_literal(record.event, "list_directory");
+      const bool reading = same_literal(record.event, "read");
+      const bool in_round = !rounds.empty() && rounds.back().pass == pass;
+      if (!listing && (!in_round || (!reading && rounds.back().complete))) continue;
       const std::string_view path = text_field(record, "path");
-      if (record.event == "list_directory" && same_path(path, source->second) &&
-          text_field(record, "result") == "ok") {
+      if (listing && same_path(path, source->second) && text_field(record, "result") == "ok") {
         rounds.push_back({index, pass, {}, false});
-      } else if (!rounds.empty() && rounds.back().pass == pass && record.event == "read" &&
-                 text_field(record, "result") == "ok" && path_below(path, source->second)) {
+      } else if (in_round && reading && text_field(record, "result") == "ok" &&
+                 path_below(path, source->second)) {
         const std::string_view relative = relative_below(path, source->second);
         ReadFile& file = rounds.back().files[upper_ascii(relative)];
         file.name.assign(relative);
         file.content = {static_cast<uint64_t>(number_field(record, "size").value_or(-1)),
                         static_cast<uint64_t>(number_field(record, "version").value_or(-1))};
-      } else if (!rounds.empty() && rounds.back().pass == pass && !rounds.back().complete &&
-                 touches_copies(record, package, copies)) {
+      } else if (in_round && !rounds.back().complete && touches_copies(record, package, copies)) {
         rounds.back().complete = true;
       }
     }
@@ -91,16 +96,8 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
 // What the whole trace says once, for every (package, DP): the DP states it reported last and
 // the changes others made to files.
 struct TraceFacts {
-  // Packages as written, DP names without regard to case, as Windows compares them.
-  struct PackageAndDp {
-    bool operator()(const std::pair<std::string_view, std::string_view>& left,
-                    const std::pair<std::string_view, std::string_view>& right) const {
-      if (left.first != right.first) return left.first < right.first;
-      return less_case_insensitive(left.second, right.second);
-    }
-  };
   // (package, DP), views of the trace -> the record of the last dp_state
-  std::map<std::pair<std::string_view, std::string_view>, size_t, PackageAndDp> last_state;
+  std::map<std::pair<std::string_view, std::string_view>, size_t, PackageAndDpLess> last_state;
   std::vector<size_t> foreign_changes;  // writes, deletes and renames by anyone but the manager
 
   explicit TraceFacts(const History& history) {

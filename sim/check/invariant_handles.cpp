@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
@@ -18,7 +21,41 @@ struct OpenHandle {
   size_t record = 0;
 };
 
-using HandleSet = std::map<HandleId, OpenHandle>;
+// One actor's open handles in handle order. An actor holds a few handles at once: a sorted
+// vector allocates once per actor where a map allocates per open.
+class HandleSet {
+ public:
+  using Entry = std::pair<HandleId, OpenHandle>;
+
+  void open(HandleId handle, OpenHandle open) {
+    const auto at = position(handle);
+    if (at != entries_.end() && at->first == handle) {
+      at->second = open;
+    } else {
+      entries_.insert(at, {handle, open});
+    }
+  }
+  void close(HandleId handle) {
+    const auto at = position(handle);
+    if (at != entries_.end() && at->first == handle) entries_.erase(at);
+  }
+  [[nodiscard]] bool holds(HandleId handle) const {
+    const auto at = std::lower_bound(entries_.begin(), entries_.end(), handle, before);
+    return at != entries_.end() && at->first == handle;
+  }
+  [[nodiscard]] bool empty() const { return entries_.empty(); }
+  [[nodiscard]] size_t size() const { return entries_.size(); }
+  [[nodiscard]] auto begin() const { return entries_.begin(); }
+  [[nodiscard]] auto end() const { return entries_.end(); }
+
+ private:
+  static bool before(const Entry& entry, HandleId handle) { return entry.first < handle; }
+  std::vector<Entry>::iterator position(HandleId handle) {
+    return std::lower_bound(entries_.begin(), entries_.end(), handle, before);
+  }
+
+  std::vector<Entry> entries_;
+};
 
 bool belongs_to(const History& history, std::string_view path, std::string_view package) {
   const auto source = history.sources.find(package);
@@ -43,9 +80,9 @@ class HandleJudge {
       if (crash_ && record.t_us > crash_->second) judge_crash();
       if (record.event == "open" && number_field(record, "handle")) {
         const auto handle = static_cast<HandleId>(*number_field(record, "handle"));
-        open_[record.actor][handle] = {text_field(record, "path"), index};
+        open_[record.actor].open(handle, {text_field(record, "path"), index});
       } else if (record.event == "close") {
-        open_[record.actor].erase(
+        open_[record.actor].close(
             static_cast<HandleId>(number_field(record, "handle").value_or(0)));
       } else if (is_event(record, kManagerActorName, "pass_start")) {
         running[text_field(record, "package")] = index;
@@ -108,7 +145,7 @@ class HandleJudge {
     for (const OpenHandleRecord& entry : run.open_handles) {
       in_table.insert({entry.actor, entry.handle});
       const auto& traced = open_[entry.actor];
-      if (traced.find(entry.handle) == traced.end()) {
+      if (!traced.holds(entry.handle)) {
         report(fmt::format("the VFS handle table holds {}'s handle {} on {} at the end, which the "
                            "trace shows closed or never opened",
                            entry.actor, entry.handle, entry.path),

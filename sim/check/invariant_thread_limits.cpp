@@ -3,9 +3,11 @@
 // from the trace: a DP copy holds its target file open while it copies).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
@@ -33,7 +35,9 @@ void check_copies_at_once(const History& history, Violations& violations) {
   const uint32_t most = history.run->site.threads_per_package;
   // Per package: the manager's open handles below each DP folder of it, by DP.
   // Keys are views of the trace and of the run's DP list, which outlive the check.
-  std::map<std::string_view, std::map<std::string_view, std::set<int64_t>>> copying;
+  // A DP's open handles are few (one per file copied at once): a vector searched in place
+  // allocates once per DP where a set allocates per open.
+  std::map<std::string_view, std::map<std::string_view, std::vector<int64_t>>> copying;
   std::set<std::string_view> reported;
   for (const TraceRecord& record : history.records()) {
     if (!is_manager(record) || (record.event != "open" && record.event != "close")) continue;
@@ -45,14 +49,16 @@ void check_copies_at_once(const History& history, Violations& violations) {
       const std::string_view below = relative_below(path, dp.share);
       const std::string_view package = below.substr(0, below.find('\\'));
       if (package.size() == below.size()) continue;  // not inside a package folder
-      auto& handles = copying[package][std::string_view(dp.name)];
+      auto& dps_copying = copying[package];
+      auto& handles = dps_copying[std::string_view(dp.name)];
+      const auto found = std::find(handles.begin(), handles.end(), *handle);
       if (record.event == "close") {
-        handles.erase(*handle);
+        if (found != handles.end()) handles.erase(found);
         continue;
       }
-      handles.insert(*handle);
+      if (found == handles.end()) handles.push_back(*handle);
       uint32_t dps = 0;
-      for (const auto& [name, open] : copying[package]) dps += open.empty() ? 0u : 1u;
+      for (const auto& [name, open] : dps_copying) dps += open.empty() ? 0u : 1u;
       if (dps <= most || !reported.insert(package).second) continue;
       violations.push_back({"thread_limit",
                             fmt::format("{} is copied to {} DPs at once at {}; "

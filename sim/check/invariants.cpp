@@ -5,12 +5,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
+#include <charconv>
 #include <map>
+#include <string_view>
 
 #include "model/assert.h"
 #include "sim/check/invariants_internal.h"
-#include "sim/fs/windows_path.h"
 
 namespace distsim::sim {
 namespace {
@@ -20,9 +20,13 @@ using invariant_detail::Violations;
 void check_status_log_consistency(const RunResult& run, Violations& violations) {
   std::map<uint32_t, int64_t> balance;  // raised minus logged, per ID
   for (const auto& message : run.status_messages) ++balance[message.id];
+  constexpr std::string_view kStatmsgStart = "STATMSG: ID=";
   for (const auto& line : run.log_lines) {
-    if (line.text.rfind("STATMSG: ID=", 0) != 0) continue;
-    const auto id = static_cast<uint32_t>(std::strtoul(line.text.c_str() + 12, nullptr, 10));
+    if (!std::string_view(line.text).starts_with(kStatmsgStart)) continue;
+    // The digits after "ID=" (0 when there are none): the manager writes IDs of five digits.
+    uint32_t id = 0;
+    const char* digits = line.text.data() + kStatmsgStart.size();
+    std::from_chars(digits, line.text.data() + line.text.size(), id);
     --balance[id];
   }
   for (const auto& [id, difference] : balance) {
@@ -46,13 +50,15 @@ void check_installed_times(const RunResult& run, Violations& violations) {
   }
 }
 
-// The DP states the trace reported last, per (package, DP).
-std::map<std::pair<std::string, std::string>, std::string> traced_dp_states(const RunResult& run) {
-  std::map<std::pair<std::string, std::string>, std::string> states;
+// The DP states the trace reported last, per (package, DP); views of the trace.
+using TracedDpStates = std::map<std::pair<std::string_view, std::string_view>, std::string_view,
+                                invariant_detail::PackageAndDpLess>;
+TracedDpStates traced_dp_states(const RunResult& run) {
+  TracedDpStates states;
   for (const TraceRecord& record : run.trace.records()) {
     if (!invariant_detail::is_event(record, kManagerActorName, "dp_state")) continue;
-    states[{std::string(invariant_detail::text_field(record, "package")),
-            upper_ascii(invariant_detail::text_field(record, "dp"))}] =
+    states[{invariant_detail::text_field(record, "package"),
+            invariant_detail::text_field(record, "dp")}] =
         invariant_detail::text_field(record, "state");
   }
   return states;
@@ -87,8 +93,9 @@ void check_package_states(const RunResult& run, bool traced, Violations& violati
     }
     if (!traced) continue;
     for (const model::DpStatus& dp : dps) {
-      const auto found = traced_states.find({package.id, upper_ascii(dp.dp_name)});
-      const std::string reported = found == traced_states.end() ? "INSTALL_PENDING" : found->second;
+      const auto found = traced_states.find({package.id, dp.dp_name});
+      const std::string_view reported =
+          found == traced_states.end() ? "INSTALL_PENDING" : found->second;
       if (reported == model::dp_state_name(dp.state)) continue;
       violations.push_back(
           {"package_state",

@@ -11,11 +11,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "sim/check/invariants.h"
 #include "sim/core/trace.h"
+#include "sim/fs/windows_path.h"
 #include "sim/world/world.h"
 
 namespace distsim::sim::invariant_detail {
@@ -112,6 +114,16 @@ namespace distsim::sim::invariant_detail {
 }
 // `path` without `folder` and its separator, a view of `path`; requires path_below(path, folder).
 [[nodiscard]] std::string_view relative_below(std::string_view path, std::string_view folder);
+
+// Orders (package, DP) pairs: packages as written, DP names without regard to case, as Windows
+// compares them.
+struct PackageAndDpLess {
+  [[nodiscard]] bool operator()(const std::pair<std::string_view, std::string_view>& left,
+                                const std::pair<std::string_view, std::string_view>& right) const {
+    if (left.first != right.first) return left.first < right.first;
+    return less_case_insensitive(left.second, right.second);
+  }
+};
 
 // --- the history
 enum class Outcome {

@@ -233,6 +233,16 @@ model::Result<WindowsPath> parse_windows_path(std::string_view text) {
   return path;
 }
 
+std::string windows_root_key(std::string_view text) {
+  PathCheck check;
+  if (!find_root(text, check)) return {};
+  std::string key = upper_ascii(text.substr(0, check.root_size));
+  for (char& c : key) {
+    if (is_separator(c)) c = kSeparator;
+  }
+  return key;
+}
+
 bool is_plain_name(std::string_view name) { return !suspect_name(name); }
 
 PathCheck check_windows_path(std::string_view text) {

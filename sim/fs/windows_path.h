@@ -36,6 +36,11 @@ struct WindowsPath {
 // kPathLengthMax.
 [[nodiscard]] model::Result<WindowsPath> parse_windows_path(std::string_view text);
 
+// The upper-cased root of `text` ("C:", "\\DP01\SMSPKGD$"): parse_windows_path(text)'s root_key()
+// for a text that parses, found without reading the components, so that code summing over many
+// paths by root builds no component list. Empty when `text` has no root.
+[[nodiscard]] std::string windows_root_key(std::string_view text);
+
 // parse_windows_path into an existing value, reusing its storage: the VFS parses every request
 // into one scratch WindowsPath so that the open path allocates nothing once warmed up. On an
 // error `path` holds an unspecified valid value.

@@ -63,14 +63,24 @@ void ActorKinds::add(ActorId actor, std::string holder_kind, RmAppType app_type)
 std::vector<Culprit> ActorKinds::culprits(const VirtualFileSystem& vfs,
                                           const std::vector<BlameEntry>& blame) const {
   std::vector<Culprit> out;
-  out.reserve(blame.size());
-  for (const BlameEntry& entry : blame) {
-    Culprit culprit;
+  culprits_into(vfs, blame, out);
+  return out;
+}
+
+void ActorKinds::culprits_into(const VirtualFileSystem& vfs, const std::vector<BlameEntry>& blame,
+                               std::vector<Culprit>& out) const {
+  out.resize(blame.size());
+  for (size_t index = 0; index < blame.size(); ++index) {
+    const BlameEntry& entry = blame[index];
+    Culprit& culprit = out[index];
     culprit.actor = vfs.actor_name(entry.actor);
-    if (entry.actor >= 1 && entry.actor <= kinds_.size()) {
+    const bool known = entry.actor >= 1 && entry.actor <= kinds_.size();
+    if (known) {
       culprit.holder_kind = kinds_[entry.actor - 1].holder_kind;
-      culprit.app_type = kinds_[entry.actor - 1].app_type;
+    } else {
+      culprit.holder_kind.clear();
     }
+    culprit.app_type = known ? kinds_[entry.actor - 1].app_type : RmAppType::unknown_app;
     culprit.handle = entry.handle;
     culprit.path = entry.path;
     culprit.access = entry.access;
@@ -81,9 +91,7 @@ std::vector<Culprit> ActorKinds::culprits(const VirtualFileSystem& vfs,
     culprit.lock_length = entry.lock_length;
     culprit.lock_exclusive = entry.lock_exclusive;
     culprit.by_image = entry.by_image;
-    out.push_back(std::move(culprit));
   }
-  return out;
 }
 
 namespace {
@@ -135,9 +143,15 @@ const Refusal* RefusalLog::behind(std::string_view package_id, model::Win32Error
 }
 
 std::string culprit_trace_text(const Culprit& culprit) {
+  std::string text;
+  culprit_trace_text_into(culprit, text);
+  return text;
+}
+
+void culprit_trace_text_into(const Culprit& culprit, std::string& text) {
   // Written into one string, with the mask names as views: every refused open of a traced run
   // names its culprits, and a list of name strings per mask cost more than the text.
-  std::string text;
+  text.clear();
   const std::string_view kind =
       culprit.holder_kind.empty() ? std::string_view("unknown") : culprit.holder_kind;
   fmt::format_to(std::back_inserter(text),
@@ -154,14 +168,6 @@ std::string culprit_trace_text(const Culprit& culprit) {
   if (culprit.by_image) text += " mapped=image";
   text += " path=";
   text += culprit.path;
-  return text;
-}
-
-std::vector<std::string> culprit_trace_texts(const std::vector<Culprit>& culprits) {
-  std::vector<std::string> texts;
-  texts.reserve(culprits.size());
-  for (const Culprit& culprit : culprits) texts.push_back(culprit_trace_text(culprit));
-  return texts;
 }
 
 }  // namespace distsim::sim

@@ -87,6 +87,10 @@ class ActorKinds {
   void add(ActorId actor, std::string holder_kind, RmAppType app_type);
   [[nodiscard]] std::vector<Culprit> culprits(const VirtualFileSystem& vfs,
                                               const std::vector<BlameEntry>& blame) const;
+  // culprits() into `out`, reusing its elements' storage: a traced run names the culprits of
+  // every refused open, and fresh strings for each cost more than the rest of the record.
+  void culprits_into(const VirtualFileSystem& vfs, const std::vector<BlameEntry>& blame,
+                     std::vector<Culprit>& out) const;
 
  private:
   struct Kind {
@@ -102,6 +106,7 @@ class ActorKinds {
 //  [mapped=image] path=P"
 // (one line; the path comes last, so it may hold any character).
 [[nodiscard]] std::string culprit_trace_text(const Culprit& culprit);
-[[nodiscard]] std::vector<std::string> culprit_trace_texts(const std::vector<Culprit>& culprits);
+// culprit_trace_text into `text`, replacing what it held and reusing its storage.
+void culprit_trace_text_into(const Culprit& culprit, std::string& text);
 
 }  // namespace distsim::sim

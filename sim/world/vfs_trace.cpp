@@ -171,9 +171,12 @@ void VfsTraceRecorder::record(const VfsEvent& event) {
   if (event.operation == VfsOperation::open) add_masks(event, record);
   add_operation_fields(event, vfs_, record);
   if (event.result != Win32Error::ok && !vfs_.last_blame().empty()) {
-    const std::vector<std::string> blame =
-        culprit_trace_texts(actor_kinds_.culprits(vfs_, vfs_.last_blame()));
-    record.list("blame", std::span<const std::string>(blame));
+    actor_kinds_.culprits_into(vfs_, vfs_.last_blame(), culprits_);
+    blame_texts_.resize(culprits_.size());
+    for (size_t index = 0; index < culprits_.size(); ++index) {
+      culprit_trace_text_into(culprits_[index], blame_texts_[index]);
+    }
+    record.list("blame", std::span<const std::string>(blame_texts_));
   }
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <string>
+#include <vector>
 
 #include "sim/core/trace.h"
 #include "sim/fs/vfs.h"
@@ -53,6 +55,9 @@ class VfsTraceRecorder {
   std::array<HeldAccess, 16> access_lists_{};
   // By the three share bits, all share_name_views names.
   std::array<TraceHeldList, 8> share_lists_{};
+  // A refusal's culprits and their texts, kept from one refusal to the next for their storage.
+  std::vector<Culprit> culprits_;
+  std::vector<std::string> blame_texts_;
 };
 
 }  // namespace distsim::sim

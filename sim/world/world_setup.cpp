@@ -52,9 +52,9 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
   std::vector<SetupProblem> problems;
   const auto totals = bytes_per_root(scenario);
   for (const FilesystemEntry& entry : scenario.filesystem) {
-    const auto path = parse_windows_path(entry.path);
-    if (!path.ok() || !path.value().is_unc()) continue;
-    const std::string root = path.value().root_key();
+    // Only a UNC root ("\\SERVER\SHARE") is longer than two characters.
+    const std::string root = windows_root_key(entry.path);
+    if (root.size() <= 2) continue;
     const auto dp =
         std::find_if(scenario.distribution_points.begin(), scenario.distribution_points.end(),
                      [&root](const DistributionPointSpec& each) {
@@ -79,9 +79,9 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
 std::map<std::string, uint64_t> bytes_per_root(const Scenario& scenario) {
   std::map<std::string, uint64_t> bytes;
   for (const FilesystemEntry& entry : scenario.filesystem) {
-    const auto path = parse_windows_path(entry.path);
-    DISTSIM_ASSERT(path.ok());  // the loader checks paths
-    uint64_t& total = bytes[path.value().root_key()];
+    std::string root = windows_root_key(entry.path);
+    DISTSIM_ASSERT(!root.empty());  // the loader checks paths
+    uint64_t& total = bytes[std::move(root)];
     if (entry.kind != FilesystemEntry::Kind::dir) total += entry.size_bytes;
   }
   return bytes;
