@@ -66,15 +66,16 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
     if (span.package != package) continue;
     const size_t end = span.end_record ? *span.end_record : records.size();
     for (size_t index = span.start_record; index < end; ++index) {
-      const TraceRecord& record = records[index];
-      if (!is_manager(record)) continue;
+      const RecordKind kind = history.kinds[index];
+      if (kind.actor != RecordActor::manager) continue;
       // Most records of a pass can change nothing: before a round only a listing starts one,
       // and once a round is complete only a listing or a read adds to it. They are passed over
       // before their fields are looked up.
-      const bool listing = same_literal(record.event, "list_directory");
-      const bool reading = same_literal(record.event, "read");
+      const bool listing = kind.event == RecordEvent::list_directory;
+      const bool reading = kind.event == RecordEvent::read;
       const bool in_round = !rounds.empty() && rounds.back().pass == pass;
       if (!listing && (!in_round || (!reading && rounds.back().complete))) continue;
+      const TraceRecord& record = records[index];
       const std::string_view path = text_field(record, "path");
       if (listing && same_path(path, source->second) && text_field(record, "result") == "ok") {
         rounds.push_back({index, pass, {}, false});
@@ -103,12 +104,14 @@ struct TraceFacts {
   explicit TraceFacts(const History& history) {
     const auto& records = history.records();
     for (size_t index = 0; index < records.size(); ++index) {
-      const TraceRecord& record = records[index];
-      if (is_event(record, kManagerActorName, "dp_state")) {
+      const RecordKind kind = history.kinds[index];
+      if (kind.is(RecordActor::manager, RecordEvent::dp_state)) {
+        const TraceRecord& record = records[index];
         last_state[{text_field(record, "package"), text_field(record, "dp")}] = index;
-      } else if (!is_manager(record) && record.actor != "world" &&
-                 (record.event == "write" || record.event == "delete" || record.event == "rename" ||
-                  record.event == "remove_directory")) {
+      } else if (kind.actor == RecordActor::holder &&
+                 (kind.event == RecordEvent::write || kind.event == RecordEvent::delete_file ||
+                  kind.event == RecordEvent::rename ||
+                  kind.event == RecordEvent::remove_directory)) {
         foreign_changes.push_back(index);
       }
     }

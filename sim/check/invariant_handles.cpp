@@ -77,22 +77,24 @@ class HandleJudge {
     std::map<std::string_view, size_t> running;
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
+      const RecordKind kind = history_.kinds[index];
       if (crash_ && record.t_us > crash_->second) judge_crash();
-      if (record.event == "open" && number_field(record, "handle")) {
+      if (kind.event == RecordEvent::other) continue;
+      if (kind.event == RecordEvent::open && number_field(record, "handle")) {
         const auto handle = static_cast<HandleId>(*number_field(record, "handle"));
         open_[record.actor].open(handle, {text_field(record, "path"), index});
-      } else if (record.event == "close") {
+      } else if (kind.event == RecordEvent::close) {
         open_[record.actor].close(
             static_cast<HandleId>(number_field(record, "handle").value_or(0)));
-      } else if (is_event(record, kManagerActorName, "pass_start")) {
+      } else if (kind.is(RecordActor::manager, RecordEvent::pass_start)) {
         running[text_field(record, "package")] = index;
-      } else if (is_event(record, kManagerActorName, "pass_end")) {
+      } else if (kind.is(RecordActor::manager, RecordEvent::pass_end)) {
         const std::string_view package = text_field(record, "package");
         const auto found = running.find(package);
         judge_pass_end(package, found == running.end() ? 0 : found->second, record.t_us);
         if (found != running.end()) running.erase(found);
         if (running.empty()) judge_idle(record.t_us);
-      } else if (is_event(record, "world", "crash")) {
+      } else if (kind.is(RecordActor::world, RecordEvent::crash)) {
         running.clear();
         crash_ = {index, record.t_us};
       }

@@ -69,9 +69,10 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
     // are stored, which stalls.
     UnitRecord& unit_record = typed.emplace_back();
     unit_record.index = index;
-    if (record.event == "crash") {
+    const RecordEvent event = history.kinds[index].event;
+    if (event == RecordEvent::crash) {
       unit_record.kind = UnitRecord::Kind::crash;
-    } else if (record.event == "log_line") {
+    } else if (event == RecordEvent::log_line) {
       unit_record.kind = UnitRecord::Kind::log_line;
       unit_record.text = text_field(record, "text");
       unit_record.mentions_retry_now = unit_record.text.starts_with(kRetryingNowStart);
@@ -79,8 +80,8 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
           unit_record.text.starts_with(kErrorStart) &&
           unit_record.text.find(kCannotCopyText) != std::string_view::npos;
     } else {
-      unit_record.kind = record.event == "status_message" ? UnitRecord::Kind::status_message
-                                                          : UnitRecord::Kind::retry_scheduled;
+      unit_record.kind = event == RecordEvent::status_message ? UnitRecord::Kind::status_message
+                                                              : UnitRecord::Kind::retry_scheduled;
       unit_record.package = text_field(record, "package");
       unit_record.dp = text_field(record, "dp");
       unit_record.status_id = number_field(record, "id").value_or(-1);
@@ -100,11 +101,13 @@ void read_passes(History& history) {
   const auto& records = history.records();
   for (size_t index = 0; index < records.size(); ++index) {
     const TraceRecord& record = records[index];
-    if (is_manager(record) && (record.event == "log_line" || record.event == "status_message" ||
-                               record.event == "retry_scheduled")) {
+    const RecordKind kind = history.kinds[index];
+    if (kind.actor == RecordActor::manager &&
+        (kind.event == RecordEvent::log_line || kind.event == RecordEvent::status_message ||
+         kind.event == RecordEvent::retry_scheduled)) {
       history.unit_records.push_back(index);
     }
-    if (is_event(record, kManagerActorName, "pass_start")) {
+    if (kind.is(RecordActor::manager, RecordEvent::pass_start)) {
       const std::string_view package = text_field(record, "package");
       running[package] = history.passes.size();
       const TraceValue* dp_retries = find_field(record, "dp_retries");
@@ -115,13 +118,13 @@ void read_passes(History& history) {
       span.start_us = record.t_us;
       span.dp_retries = dp_retries != nullptr && std::get_if<bool>(dp_retries) != nullptr &&
                         std::get<bool>(*dp_retries);
-    } else if (is_event(record, kManagerActorName, "pass_end")) {
+    } else if (kind.is(RecordActor::manager, RecordEvent::pass_end)) {
       const auto found = running.find(text_field(record, "package"));
       if (found == running.end()) continue;  // pass_messages reports it
       history.passes[found->second].end_record = index;
       history.passes[found->second].end_us = record.t_us;
       running.erase(found);
-    } else if (is_event(record, "world", "crash")) {
+    } else if (kind.is(RecordActor::world, RecordEvent::crash)) {
       history.crashes.push_back(index);
       history.unit_records.push_back(index);
       for (const auto& [package, pass] : running) {
@@ -130,9 +133,9 @@ void read_passes(History& history) {
         history.passes[pass].interrupted = true;
       }
       running.clear();
-    } else if (is_event(record, "world", "restart")) {
+    } else if (kind.is(RecordActor::world, RecordEvent::restart)) {
       history.restarts.push_back(index);
-    } else if (is_event(record, "world", "notification")) {
+    } else if (kind.is(RecordActor::world, RecordEvent::notification)) {
       history.notifications.push_back(index);
       if (text_field(record, "kind") == "create") {
         history.sources[std::string(text_field(record, "package"))] = text_field(record, "source");
@@ -332,6 +335,22 @@ void read_units(History& history) {
 
 }  // namespace
 
+RecordKind kind_of(const TraceRecord& record) {
+  RecordKind kind;
+  if (same_literal(record.actor, kManagerActorName)) {
+    kind.actor = RecordActor::manager;
+  } else if (same_literal(record.actor, "world")) {
+    kind.actor = RecordActor::world;
+  }
+  for (const auto& [name, event] : kRecordEventNames) {
+    if (same_literal(record.event, name)) {
+      kind.event = event;
+      break;
+    }
+  }
+  return kind;
+}
+
 bool is_status(const TraceRecord& record, uint32_t id, std::string_view package) {
   if (!is_event(record, kManagerActorName, "status_message")) return false;
   if (number_field(record, "id") != static_cast<int64_t>(id)) return false;
@@ -407,6 +426,9 @@ History read_history(const RunResult& run) {
   // The checkers compare the trace with the files the run ended with.
   DISTSIM_ASSERT(run.files_captured || !run.trace.enabled());
   history.traced = run.trace.enabled() && !run.trace.truncated();
+  const auto& records = run.trace.records();
+  history.kinds.reserve(records.size());
+  for (const TraceRecord& record : records) history.kinds.push_back(kind_of(record));
   if (!history.traced) return history;
   read_passes(history);
   read_units(history);

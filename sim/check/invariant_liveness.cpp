@@ -29,12 +29,14 @@ std::optional<TimeUs> quiet_time(const History& history) {
   }
   TimeUs quiet_us = 0;
   int64_t faults_active = 0;
-  for (const TraceRecord& record : history.records()) {
-    const bool holder = !is_manager(record) && record.actor != "world";
-    const bool world_change = record.actor == "world" && record.event != "crash";
-    if (holder || world_change) quiet_us = std::max(quiet_us, record.t_us);
-    if (record.actor == "world" && record.event == "fault_start") ++faults_active;
-    if (record.actor == "world" && record.event == "fault_end") --faults_active;
+  const auto& records = history.records();
+  for (size_t index = 0; index < records.size(); ++index) {
+    const RecordKind kind = history.kinds[index];
+    const bool holder = kind.actor == RecordActor::holder;
+    const bool world_change = kind.actor == RecordActor::world && kind.event != RecordEvent::crash;
+    if (holder || world_change) quiet_us = std::max(quiet_us, records[index].t_us);
+    if (kind.is(RecordActor::world, RecordEvent::fault_start)) ++faults_active;
+    if (kind.is(RecordActor::world, RecordEvent::fault_end)) --faults_active;
   }
   if (faults_active > 0) return std::nullopt;
   return quiet_us;

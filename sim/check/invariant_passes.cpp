@@ -35,6 +35,7 @@ void judge_traced(const History& history, Violations& violations) {
       latest[history.passes[next_pass].package] = next_pass;
       ++next_pass;
     }
+    if (!history.kinds[index].is(RecordActor::manager, RecordEvent::status_message)) continue;
     const std::optional<int64_t> pass_message = pass_message_id(record);
     if (!pass_message) continue;
     const int64_t id = *pass_message;

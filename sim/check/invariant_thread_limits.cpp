@@ -39,8 +39,14 @@ void check_copies_at_once(const History& history, Violations& violations) {
   // allocates once per DP where a set allocates per open.
   std::map<std::string_view, std::map<std::string_view, std::vector<int64_t>>> copying;
   std::set<std::string_view> reported;
-  for (const TraceRecord& record : history.records()) {
-    if (!is_manager(record) || (record.event != "open" && record.event != "close")) continue;
+  const auto& records = history.records();
+  for (size_t index = 0; index < records.size(); ++index) {
+    const RecordKind kind = history.kinds[index];
+    const bool closing = kind.event == RecordEvent::close;
+    if (kind.actor != RecordActor::manager || (kind.event != RecordEvent::open && !closing)) {
+      continue;
+    }
+    const TraceRecord& record = records[index];
     const auto handle = number_field(record, "handle");
     if (!handle) continue;
     const std::string_view path = text_field(record, "path");
@@ -52,7 +58,7 @@ void check_copies_at_once(const History& history, Violations& violations) {
       auto& dps_copying = copying[package];
       auto& handles = dps_copying[std::string_view(dp.name)];
       const auto found = std::find(handles.begin(), handles.end(), *handle);
-      if (record.event == "close") {
+      if (closing) {
         if (found != handles.end()) handles.erase(found);
         continue;
       }

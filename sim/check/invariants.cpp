@@ -53,10 +53,15 @@ void check_installed_times(const RunResult& run, Violations& violations) {
 // The DP states the trace reported last, per (package, DP); views of the trace.
 using TracedDpStates = std::map<std::pair<std::string_view, std::string_view>, std::string_view,
                                 invariant_detail::PackageAndDpLess>;
-TracedDpStates traced_dp_states(const RunResult& run) {
+TracedDpStates traced_dp_states(const invariant_detail::History& history) {
   TracedDpStates states;
-  for (const TraceRecord& record : run.trace.records()) {
-    if (!invariant_detail::is_event(record, kManagerActorName, "dp_state")) continue;
+  const auto& records = history.records();
+  for (size_t index = 0; index < records.size(); ++index) {
+    if (!history.kinds[index].is(invariant_detail::RecordActor::manager,
+                                 invariant_detail::RecordEvent::dp_state)) {
+      continue;
+    }
+    const TraceRecord& record = records[index];
     states[{invariant_detail::text_field(record, "package"),
             invariant_detail::text_field(record, "dp")}] =
         invariant_detail::text_field(record, "state");
@@ -64,8 +69,10 @@ TracedDpStates traced_dp_states(const RunResult& run) {
   return states;
 }
 
-void check_package_states(const RunResult& run, bool traced, Violations& violations) {
-  const auto traced_states = traced_dp_states(run);
+void check_package_states(const invariant_detail::History& history, Violations& violations) {
+  const RunResult& run = *history.run;
+  const bool traced = history.traced;
+  const auto traced_states = traced_dp_states(history);
   for (const model::PackageStatus& package : run.packages) {
     const TimeUs t_us = package.state_since_us.value_or(run.until_us);
     const auto& dps = package.distribution_points;
@@ -118,6 +125,7 @@ namespace invariant_detail {
 
 Violations check_history(const History& history) {
   DISTSIM_ASSERT(history.run != nullptr && history.run->trace.enabled());
+  DISTSIM_ASSERT(history.kinds.size() == history.records().size());
   const RunResult& run = *history.run;
   Violations violations;
   invariant_detail::check_retry_units(history, violations);
@@ -129,7 +137,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_liveness(history, violations);
   check_status_log_consistency(run, violations);
   check_installed_times(run, violations);
-  check_package_states(run, history.traced, violations);
+  check_package_states(history, violations);
   std::stable_sort(violations.begin(), violations.end(),
                    [](const InvariantViolation& left, const InvariantViolation& right) {
                      return left.t_us < right.t_us;

@@ -4,6 +4,7 @@
 // sim/check/ includes it (the checkers, the world classes and the explorer).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -96,6 +97,66 @@ namespace distsim::sim::invariant_detail {
 // A Distmgr.log line of the manager containing `needle`.
 [[nodiscard]] bool is_log_containing(const TraceRecord& record, std::string_view needle);
 
+// --- what each record is
+// The actors and events the checkers tell apart, read once per record into History::kinds: the
+// checkers pass over the whole trace many times, and a byte compared per record costs less than
+// the actor's and event's names compared on each pass.
+enum class RecordActor : uint8_t { holder, manager, world };
+enum class RecordEvent : uint8_t {
+  other,
+  open,
+  close,
+  read,
+  write,
+  delete_file,  // "delete"
+  rename,
+  remove_directory,
+  list_directory,
+  log_line,
+  status_message,
+  retry_scheduled,
+  pass_start,
+  pass_end,
+  dp_state,
+  crash,
+  restart,
+  notification,
+  fault_start,
+  fault_end,
+};
+struct RecordKind {
+  RecordActor actor = RecordActor::holder;
+  RecordEvent event = RecordEvent::other;
+
+  [[nodiscard]] bool is(RecordActor by, RecordEvent what) const {
+    return actor == by && event == what;
+  }
+};
+// The trace's name of each event but `other`, the most frequent first: kind_of stops at the first
+// that matches.
+inline constexpr std::array<std::pair<std::string_view, RecordEvent>, 19> kRecordEventNames = {{
+    {"open", RecordEvent::open},
+    {"close", RecordEvent::close},
+    {"read", RecordEvent::read},
+    {"write", RecordEvent::write},
+    {"log_line", RecordEvent::log_line},
+    {"status_message", RecordEvent::status_message},
+    {"list_directory", RecordEvent::list_directory},
+    {"dp_state", RecordEvent::dp_state},
+    {"retry_scheduled", RecordEvent::retry_scheduled},
+    {"pass_start", RecordEvent::pass_start},
+    {"pass_end", RecordEvent::pass_end},
+    {"notification", RecordEvent::notification},
+    {"delete", RecordEvent::delete_file},
+    {"rename", RecordEvent::rename},
+    {"remove_directory", RecordEvent::remove_directory},
+    {"crash", RecordEvent::crash},
+    {"restart", RecordEvent::restart},
+    {"fault_start", RecordEvent::fault_start},
+    {"fault_end", RecordEvent::fault_end},
+}};
+[[nodiscard]] RecordKind kind_of(const TraceRecord& record);
+
 // --- paths, compared case-insensitively as Windows does
 // Case-insensitive (ASCII) equality, as upper_ascii(left) == upper_ascii(right) without copies.
 [[nodiscard]] inline bool same_path(std::string_view left, std::string_view right) {
@@ -182,7 +243,8 @@ struct RetryUnit {
 
 struct History {
   const RunResult* run = nullptr;
-  bool traced = false;                                      // the trace is enabled and complete
+  bool traced = false;            // the trace is enabled and complete
+  std::vector<RecordKind> kinds;  // per record, for every record the trace holds
   std::map<std::string, std::string, std::less<>> sources;  // package -> source folder
   std::vector<size_t> notifications;                        // record indices
   // The records a retry unit's attempts are read from: the manager's log lines, status messages

@@ -14,6 +14,8 @@ namespace {
 using invariant_detail::Attempt;
 using invariant_detail::History;
 using invariant_detail::Outcome;
+using invariant_detail::RecordActor;
+using invariant_detail::RecordEvent;
 using invariant_detail::RetryUnit;
 
 // One handle an actor holds open at some point of the trace, as views of the trace, which
@@ -36,10 +38,11 @@ class HandleTimeline {
   void walk(Visit visit) {
     const auto& records = history_.records();
     for (size_t index = 0; index < records.size(); ++index) {
-      const TraceRecord& record = records[index];
       visit(index, open_);
-      const bool open = record.event == "open";
-      if (!open && record.event != "close") continue;
+      const RecordEvent event = history_.kinds[index].event;
+      const bool open = event == RecordEvent::open;
+      if (!open && event != RecordEvent::close) continue;
+      const TraceRecord& record = records[index];
       const auto handle = invariant_detail::number_field(record, "handle");
       if (!handle) continue;
       const auto held = std::find_if(open_.begin(), open_.end(), [&](const OpenHandle& each) {
@@ -130,19 +133,20 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
         classes.insert(kClassHeldAtLastFailure);
       }
     }
-    if (invariant_detail::is_event(record, "world", "crash")) {
+    const invariant_detail::RecordKind kind = history.kinds[index];
+    if (kind.is(RecordActor::world, RecordEvent::crash)) {
       for (const auto& dp : history.run->distribution_points) {
         if (any_open(open, true, dp.share)) classes.insert(kClassCrashDuringCopy);
       }
     }
-    if (invariant_detail::is_event(record, "world", "notification") &&
+    if (kind.is(RecordActor::world, RecordEvent::notification) &&
         invariant_detail::text_field(record, "kind") == "update") {
       const auto source = history.sources.find(invariant_detail::text_field(record, "package"));
       if (source != history.sources.end() && any_open(open, true, source->second)) {
         classes.insert(kClassUpdateDuringRead);
       }
     }
-    if (invariant_detail::is_manager(record) && record.event == "open" &&
+    if (kind.is(RecordActor::manager, RecordEvent::open) &&
         is_package_copy(invariant_detail::text_field(record, "path"))) {
       classes.insert(kClassCompressedCopy);
     }
