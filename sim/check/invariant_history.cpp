@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -94,6 +96,25 @@ bool is_status_of(const UnitRecord& record, uint32_t id, std::string_view packag
   return record.kind == UnitRecord::Kind::status_message &&
          record.status_id == static_cast<int64_t>(id) && same_literal(record.package, package);
 }
+
+// kRecordEventNames' entries by the length of their names, computed from the table so that the
+// two cannot disagree: kind_of compares a record's event with the few names of its length only.
+constexpr size_t kEventNameLengthMax = 16;
+constexpr size_t kEventsPerLengthMax = 3;
+constexpr auto kEventsByLength = [] {
+  std::array<std::array<int8_t, kEventsPerLengthMax>, kEventNameLengthMax + 1> by_length{};
+  for (auto& entries : by_length) entries.fill(-1);
+  for (size_t index = 0; index < kRecordEventNames.size(); ++index) {
+    const size_t length = kRecordEventNames[index].first.size();
+    // Over the bounds: the table holds a longer name, or too many of one length.
+    if (length > kEventNameLengthMax) throw "an event name is longer than kEventNameLengthMax";
+    auto& entries = by_length[length];
+    const auto free = std::find(entries.begin(), entries.end(), int8_t{-1});
+    if (free == entries.end()) throw "more event names of one length than kEventsPerLengthMax";
+    *free = static_cast<int8_t>(index);
+  }
+  return by_length;
+}();
 
 // Passes and crashes, in trace order. A crash ends every running pass.
 void read_passes(History& history) {
@@ -342,7 +363,11 @@ RecordKind kind_of(const TraceRecord& record) {
   } else if (same_literal(record.actor, "world")) {
     kind.actor = RecordActor::world;
   }
-  for (const auto& [name, event] : kRecordEventNames) {
+  const size_t size = record.event.size();
+  if (size >= kEventsByLength.size()) return kind;
+  for (const int8_t entry : kEventsByLength[size]) {
+    if (entry < 0) break;
+    const auto& [name, event] = kRecordEventNames[static_cast<size_t>(entry)];
     if (same_literal(record.event, name)) {
       kind.event = event;
       break;

@@ -132,15 +132,15 @@ struct RecordKind {
     return actor == by && event == what;
   }
 };
-// The trace's name of each event but `other`, the most frequent first: kind_of stops at the first
-// that matches.
+// The trace's name of each event but `other`; among names of one length the most frequent first,
+// since kind_of stops at the first that matches.
 inline constexpr std::array<std::pair<std::string_view, RecordEvent>, 19> kRecordEventNames = {{
+    {"log_line", RecordEvent::log_line},
+    {"status_message", RecordEvent::status_message},
     {"open", RecordEvent::open},
     {"close", RecordEvent::close},
     {"read", RecordEvent::read},
     {"write", RecordEvent::write},
-    {"log_line", RecordEvent::log_line},
-    {"status_message", RecordEvent::status_message},
     {"list_directory", RecordEvent::list_directory},
     {"dp_state", RecordEvent::dp_state},
     {"retry_scheduled", RecordEvent::retry_scheduled},
