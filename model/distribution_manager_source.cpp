@@ -21,7 +21,6 @@ namespace distsim::model {
 // version while a read is under way.
 void DistributionManager::begin_reading(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
-  record.files.clear();
   record.snapshot.clear();
   record.file_index = 0;
   record.reading_version = record.status.update_count;
@@ -64,27 +63,39 @@ Win32Error DistributionManager::list_source(PackageRecord& record) {
   const std::string& source = record.definition.source_path;
   const auto relative_offset =
       static_cast<uint32_t>(source.size() + (source.ends_with('\\') ? 0 : 1));
+  // The listing is written over the one before it, whose path strings keep their storage: a
+  // source is listed again on every retry, usually with the same files. A failed listing leaves
+  // no files.
+  size_t listed = 0;
+  const auto fail = [&record](Win32Error error) {
+    record.files.clear();
+    return error;
+  };
   // The queue is a vector read from the front: a source has few folders, and most have none.
   std::vector<Pending> directories;
   directories.push_back({source, 0});
   for (size_t next = 0; next < directories.size(); ++next) {
     Pending directory = std::move(directories[next]);
     auto listing = ports_.file_system.list_directory(directory.path);
-    if (!listing.ok()) return listing.error();
+    if (!listing.ok()) return fail(listing.error());
     for (const DirectoryEntry& entry : listing.value()) {
-      std::string path = join_path(directory.path, entry.name);
       if (entry.is_directory) {
         if (directory.depth + 1 > kSourceDirectoryDepthMax) {
-          return Win32Error::filename_exced_range;
+          return fail(Win32Error::filename_exced_range);
         }
-        directories.push_back({std::move(path), directory.depth + 1});
+        directories.push_back({join_path(directory.path, entry.name), directory.depth + 1});
         continue;
       }
       // distsim's own bound (model/README.md, Bounds); error 8 is its choice, no source gives one.
-      if (record.files.size() >= kSourceFilesPerPackageMax) return Win32Error::not_enough_memory;
-      record.files.push_back({std::move(path), relative_offset, entry.size_bytes});
+      if (listed >= kSourceFilesPerPackageMax) return fail(Win32Error::not_enough_memory);
+      if (listed == record.files.size()) record.files.emplace_back();
+      SourceFile& file = record.files[listed++];
+      join_path_into(directory.path, entry.name, file.path);
+      file.relative_offset = relative_offset;
+      file.size_bytes = entry.size_bytes;
     }
   }
+  record.files.resize(listed);
   return Win32Error::ok;
 }
 

@@ -82,10 +82,10 @@ class HandleJudge {
       if (kind.event == RecordEvent::other) continue;
       if (kind.event == RecordEvent::open && number_field(record, "handle")) {
         const auto handle = static_cast<HandleId>(*number_field(record, "handle"));
-        open_[record.actor].open(handle, {text_field(record, "path"), index});
+        handles_of(record.actor).open(handle, {text_field(record, "path"), index});
       } else if (kind.event == RecordEvent::close) {
-        open_[record.actor].close(
-            static_cast<HandleId>(number_field(record, "handle").value_or(0)));
+        handles_of(record.actor)
+            .close(static_cast<HandleId>(number_field(record, "handle").value_or(0)));
       } else if (kind.is(RecordActor::manager, RecordEvent::pass_start)) {
         running[text_field(record, "package")] = index;
       } else if (kind.is(RecordActor::manager, RecordEvent::pass_end)) {
@@ -109,7 +109,7 @@ class HandleJudge {
   }
 
   void judge_pass_end(std::string_view package, size_t start_record, TimeUs t_us) {
-    for (const auto& [handle, open] : open_[kManagerActorName]) {
+    for (const auto& [handle, open] : handles_of(kManagerActorName)) {
       if (open.record < start_record || !belongs_to(history_, open.path, package)) continue;
       if (!reported_.insert(handle).second) continue;
       report(fmt::format("the pass of {} ended at {} but distmgr still holds handle {} on {}",
@@ -119,7 +119,7 @@ class HandleJudge {
   }
 
   void judge_idle(TimeUs t_us) {
-    for (const auto& [handle, open] : open_[kManagerActorName]) {
+    for (const auto& [handle, open] : handles_of(kManagerActorName)) {
       if (!reported_.insert(handle).second) continue;
       report(fmt::format("no pass is running at {} but distmgr still holds handle {} on {}",
                          clock_text(t_us), handle, open.path),
@@ -130,7 +130,7 @@ class HandleJudge {
   void judge_crash() {
     const TimeUs t_us = crash_->second;
     crash_.reset();
-    const HandleSet& held = open_[kManagerActorName];
+    const HandleSet& held = handles_of(kManagerActorName);
     if (held.empty()) return;
     report(
         fmt::format("distmgr died at {} but {} of its handles stayed open (first: {} on {})",
@@ -146,7 +146,7 @@ class HandleJudge {
     std::set<std::pair<std::string_view, HandleId>> in_table;
     for (const OpenHandleRecord& entry : run.open_handles) {
       in_table.insert({entry.actor, entry.handle});
-      const auto& traced = open_[entry.actor];
+      const auto& traced = handles_of(entry.actor);
       if (!traced.holds(entry.handle)) {
         report(fmt::format("the VFS handle table holds {}'s handle {} on {} at the end, which the "
                            "trace shows closed or never opened",
@@ -164,7 +164,15 @@ class HandleJudge {
                          entry.handle, entry.path),
              run.until_us);
     }
-    for (const auto& [actor, handles] : open_) {
+    // By the actors' names, so that the reports of one moment come out in a fixed order.
+    std::vector<const ActorHandles*> by_name;
+    for (const ActorHandles& each : open_) by_name.push_back(&each);
+    std::sort(by_name.begin(), by_name.end(),
+              [](const ActorHandles* left, const ActorHandles* right) {
+                return left->first < right->first;
+              });
+    for (const ActorHandles* each : by_name) {
+      const auto& [actor, handles] = *each;
       for (const auto& [handle, open] : handles) {
         if (in_table.count({actor, handle}) != 0) continue;
         report(fmt::format("the trace shows {}'s handle {} on {} still open, but the VFS handle "
@@ -177,7 +185,17 @@ class HandleJudge {
 
   const History& history_;
   Violations& violations_;
-  std::map<std::string_view, HandleSet> open_;      // per actor
+  // An actor's open handles, found by its name (a view of the trace or of the run's table).
+  // A world has a few actors: a list searched in place, whose names are mostly the same bytes
+  // as the record's, costs less than a map's name comparisons on every open and close.
+  using ActorHandles = std::pair<std::string_view, HandleSet>;
+  HandleSet& handles_of(std::string_view actor) {
+    for (ActorHandles& each : open_) {
+      if (same_literal(each.first, actor)) return each.second;
+    }
+    return open_.emplace_back(actor, HandleSet()).second;
+  }
+  std::vector<ActorHandles> open_;                  // per actor, in the order first seen
   std::set<HandleId> reported_;                     // manager handles already reported once
   std::optional<std::pair<size_t, TimeUs>> crash_;  // a crash whose closes are still to come
 };

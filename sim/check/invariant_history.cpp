@@ -259,8 +259,12 @@ RetryUnit dp_unit(const History& history, const std::vector<UnitRecord>& unit_re
     const TraceRecord& record = records[index];
     const bool log_line = unit_record.kind == UnitRecord::Kind::log_line;
     const std::string_view text = unit_record.text;
-    if (log_line && text.size() >= start_text.size() &&
-        text.compare(text.size() - start_text.size(), start_text.size(), start_text) == 0) {
+    // The first and last characters first: most lines differ there, and a call to compare the
+    // whole text costs more than the line.
+    const size_t start_at = text.size() - start_text.size();
+    if (log_line && text.size() >= start_text.size() && text.back() == start_text.back() &&
+        text[start_at] == start_text.front() &&
+        text.compare(start_at, start_text.size(), start_text) == 0) {
       if (open) unit.attempts[*open].outcome = Outcome::superseded;
       open = unit.attempts.size();
       Attempt& attempt = unit.attempts.emplace_back();
