@@ -46,7 +46,7 @@ class HandleTimeline {
       const auto handle = invariant_detail::number_field(record, "handle");
       if (!handle) continue;
       const auto held = std::find_if(open_.begin(), open_.end(), [&](const OpenHandle& each) {
-        return each.handle == *handle && each.actor == record.actor;
+        return each.handle == *handle && invariant_detail::same_literal(each.actor, record.actor);
       });
       if (open) {
         const std::string_view path = invariant_detail::text_field(record, "path");
