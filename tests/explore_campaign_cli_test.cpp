@@ -156,6 +156,22 @@ TEST_CASE("explore --merge with a missing and a duplicate shard exits 2 and name
   CHECK(run_distsim("explore --merge r0.json --seeds 40", dir).status == 2);
 }
 
+TEST_CASE("explore refuses outputs that name each other, a merged result or standard output",
+          "[campaign][cli]") {
+  const std::string dir = scratch_directory("explore-output-overlap");
+  const CliResult same = run_distsim("explore --seeds 5 --result r.json --junit r.json", dir);
+  CHECK(same.status == 2);
+  CHECK(same.err.find("name the same file") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/r.json"));
+  CHECK(run_distsim("explore --seeds 5 --junit -", dir).status == 2);
+  REQUIRE(run_distsim("explore --seeds 5 --result r.json", dir).status == 0);
+  const std::string before = read_text_file(dir + "/r.json");
+  const CliResult over_input = run_distsim("explore --merge r.json --junit r.json", dir);
+  CHECK(over_input.status == 2);
+  CHECK(over_input.err.find("never writes over an input") != std::string::npos);
+  CHECK(read_text_file(dir + "/r.json") == before);
+}
+
 TEST_CASE("explore --time-limit stops at a seed boundary and the gap is reported, not passed",
           "[campaign][cli]") {
   // Goal: a wall-clock limit leaves an honest record. Method: far more seeds than one second

@@ -25,6 +25,17 @@ std::optional<int64_t> parse_number(std::string_view text) {
   return value;
 }
 
+// A package's source as the manager names the folder it lists: separators as '\\' and no
+// trailing one, except after a drive ("C:\\"), whose separator is part of its name.
+std::string source_folder(std::string_view written) {
+  std::string folder(written);
+  std::replace(folder.begin(), folder.end(), '/', '\\');
+  while (folder.size() > 1 && folder.back() == '\\' && !(folder.size() == 3 && folder[1] == ':')) {
+    folder.pop_back();
+  }
+  return folder;
+}
+
 // Index of the latest cycle start before `record` (0 when none: the run began the cycle).
 size_t cycle_at(const std::vector<size_t>& cycle_starts, size_t record) {
   const auto after = std::lower_bound(cycle_starts.begin(), cycle_starts.end(), record);
@@ -159,7 +170,8 @@ void read_passes(History& history) {
     } else if (kind.is(RecordActor::world, RecordEvent::notification)) {
       history.notifications.push_back(index);
       if (text_field(record, "kind") == "create") {
-        history.sources[std::string(text_field(record, "package"))] = text_field(record, "source");
+        history.sources[std::string(text_field(record, "package"))] =
+            source_folder(text_field(record, "source"));
       }
     }
   }
@@ -393,7 +405,7 @@ bool is_log_containing(const TraceRecord& record, std::string_view needle) {
 
 std::string_view relative_below(std::string_view path, std::string_view folder) {
   DISTSIM_ASSERT(path_below(path, folder));
-  return path.substr(folder.size() + 1);
+  return path.substr(folder.size() + (folder.back() == '\\' ? 0 : 1));
 }
 
 std::string History::dp_share(std::string_view dp_name) const {

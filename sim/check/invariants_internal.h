@@ -167,10 +167,13 @@ inline constexpr std::array<std::pair<std::string_view, RecordEvent>, 19> kRecor
   }
   return true;
 }
-// True when `path` lies strictly below `folder`.
+// True when `path` lies strictly below `folder`. A folder written with its trailing separator
+// ("C:\\", "C:\\Src\\") already holds the separator that follows it in `path`.
 [[nodiscard]] inline bool path_below(std::string_view path, std::string_view folder) {
-  if (folder.empty() || path.size() <= folder.size() + 1) return false;
-  if (path[folder.size()] != '\\' || folder.back() == '\\') return false;
+  if (folder.empty()) return false;
+  const bool ends_in_separator = folder.back() == '\\';
+  if (path.size() <= folder.size() + (ends_in_separator ? 0 : 1)) return false;
+  if (!ends_in_separator && path[folder.size()] != '\\') return false;
   return same_path(path.substr(0, folder.size()), folder);
 }
 // `path` without `folder` and its separator, a view of `path`; requires path_below(path, folder).

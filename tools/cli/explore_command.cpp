@@ -50,6 +50,25 @@ std::optional<std::string> output_parent_problem(const char* option, const std::
   return fmt::format("{} '{}': the directory '{}' does not exist", option, path, parent.string());
 }
 
+// Why the outputs would write over each other or over a result being merged: the files are
+// checked as `run` checks its own (sim::OutputSet), before any work.
+std::optional<std::string> outputs_overlap(const std::vector<std::string>& inputs,
+                                           const ExploreCommandOptions& options) {
+  for (const auto& [option, path] :
+       {std::pair{"--result", options.result_path}, std::pair{"--junit", options.junit_path}}) {
+    if (path == sim::kStandardOutputPath) {
+      return fmt::format("{} needs a file: explore writes its summary on standard output", option);
+    }
+  }
+  sim::OutputSet outputs;
+  for (const std::string& input : inputs) outputs.add_input("a merged result", input);
+  if (!options.result_path.empty()) outputs.add_output("--result", options.result_path);
+  if (!options.junit_path.empty()) outputs.add_output("--junit", options.junit_path);
+  const std::vector<std::string> problems = outputs.check();
+  if (problems.empty()) return std::nullopt;
+  return problems.front();
+}
+
 // The campaign flags as options for sim::explore, or a message for the first bad flag.
 std::optional<std::string> configure(const ExploreCommandOptions& options,
                                      sim::ExploreOptions& explore, double& time_limit_seconds) {
@@ -91,7 +110,7 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
        {std::pair{"--result", options.result_path}, std::pair{"--junit", options.junit_path}}) {
     if (auto problem = output_parent_problem(option, path)) return problem;
   }
-  return std::nullopt;
+  return outputs_overlap({}, options);
 }
 
 // Progress on a terminal: rewritten in place at most four times a second, erased at the end so
@@ -238,6 +257,8 @@ int merge_results(const ExploreCommandOptions& options, std::ostream& out, std::
   }
   if (const auto problem = output_parent_problem("--junit", options.junit_path)) {
     problems.push_back(*problem);
+  } else if (const auto overlap = outputs_overlap(options.merge_paths, options)) {
+    problems.push_back(*overlap);
   }
   sim::CampaignMerge merge;
   if (problems.empty()) {
