@@ -115,6 +115,16 @@ TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
   CHECK(run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --until 3").status == 2);
 }
 
+TEST_CASE("compare refuses seeds that would pass the largest seed instead of wrapping", "[cli]") {
+  const std::string command = "compare " + scenario_path("q207416-temp-source.yaml") + " " +
+                              "--policy " + scenario_path("policies/sms2-hourly.yml") +
+                              " --seeds 3";
+  const CommandResult wrapped = run_cli(command + " --seed-start 18446744073709551615");
+  CHECK(wrapped.status == 2);
+  CHECK(wrapped.output.find("pass the largest seed") != std::string::npos);
+  CHECK(run_cli(command + " --seed-start 18446744073709551613").status != 2);
+}
+
 TEST_CASE("trace and log files are written and the trace starts with its header", "[cli]") {
   // Goal: --trace and --log produce the documented files.
   const std::string trace = std::string(DISTSIM_BINARY_DIR) + "/cli_trace.jsonl";

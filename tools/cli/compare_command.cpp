@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <ostream>
 
 #include "sim/check/policy_compare.h"
@@ -35,6 +36,12 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
     usable = false;
   }
   if (!usable) return kExitCannotRun;
+  const uint64_t first_seed = options.seed_start.value_or(loaded.scenario->seed);
+  if (UINT64_MAX - first_seed < options.seed_count - 1) {
+    err << fmt::format("distsim compare: {} seeds from {} pass the largest seed ({})\n",
+                       options.seed_count, first_seed, UINT64_MAX);
+    return kExitCannotRun;
+  }
   const auto summaries =
       sim::compare_policies(*loaded.scenario, policies, {options.seed_count, options.seed_start});
   out << fmt::format("scenario: {} ({}), {} seeds from {}\n\n", loaded.scenario->name,
