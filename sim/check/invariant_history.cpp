@@ -25,15 +25,12 @@ std::optional<int64_t> parse_number(std::string_view text) {
   return value;
 }
 
-// A package's source as the manager names the folder it lists: separators as '\\' and no
-// trailing one, except after a drive ("C:\\"), whose separator is part of its name.
+// A package's source as the manager names the folder it lists: the parser's display form, which
+// writes separators as '\\' and drops a trailing one except after a drive or share root. A text
+// the parser refuses stays as written (the manager cannot list it either).
 std::string source_folder(std::string_view written) {
-  std::string folder(written);
-  std::replace(folder.begin(), folder.end(), '/', '\\');
-  while (folder.size() > 1 && folder.back() == '\\' && !(folder.size() == 3 && folder[1] == ':')) {
-    folder.pop_back();
-  }
-  return folder;
+  const auto parsed = parse_windows_path(written);
+  return parsed.ok() ? parsed.value().display() : std::string(written);
 }
 
 // Index of the latest cycle start before `record` (0 when none: the run began the cycle).
