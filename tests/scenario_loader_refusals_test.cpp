@@ -243,5 +243,21 @@ TEST_CASE("duplicate package ids, DP names and holder names are refused", "[scen
         Errors{"t.yaml:5:43: duplicate holder name 'temp_user1' (first at line 4)"});
 }
 
+TEST_CASE(
+    "a temp_user or dp_client path that ends in a separator is refused, since both hold a file",
+    "[scenario_loader]") {
+  // Goal: a file path CreateFile would refuse (123) is named at load time instead of leaving a
+  // holder that silently holds nothing. Method: each kind with a trailing separator.
+  CHECK(errors_after_header("holders:\n  - kind: temp_user\n    path: 'C:\\Temp\\x.tmp\\'\n") ==
+        Errors{"t.yaml:5:11: 'C:\\Temp\\x.tmp\\' ends in a separator, but a temp_user holds a "
+               "file; write 'C:\\Temp\\x.tmp'"});
+  CHECK(
+      errors_after_header(
+          "distribution_points:\n  - name: DP01\nholders:\n"
+          "  - kind: dp_client\n    path: '\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe\\'\n") ==
+      Errors{"t.yaml:7:11: '\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe\\' ends in a separator, but a "
+             "dp_client holds a file; write '\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe'"});
+}
+
 }  // namespace
 }  // namespace distsim::sim

@@ -401,5 +401,24 @@ TEST_CASE("retry count accepts unlimited and empty sections are empty", "[scenar
   CHECK(scenario.faults.empty());
 }
 
+TEST_CASE("folders that holders join names to are kept without a trailing separator",
+          "[scenario_loader]") {
+  // Goal: an explorer_window's Thumbs.db and a scope's files are named as Windows names them
+  // whether the folder is written 'C:\Src\' or 'C:\Src'. Method: load both forms and a drive root.
+  const Scenario scenario = load_valid(R"(version: 1
+name: t
+holders:
+  - kind: explorer_window
+    path: 'C:\Src\'
+  - kind: explorer_window
+    path: 'D:\'
+  - kind: antivirus
+    scope: ['C:\Src\', 'E:/Data/']
+)");
+  CHECK(scenario.holders[0].path == "C:\\Src");
+  CHECK(scenario.holders[1].path == "D:\\");
+  CHECK(scenario.holders[2].scope == std::vector<std::string>{"C:\\Src", "E:\\Data"});
+}
+
 }  // namespace
 }  // namespace distsim::sim

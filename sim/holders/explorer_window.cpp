@@ -1,6 +1,9 @@
 // explorer_window's one hold: the folder handle, then Thumbs.db when thumbnails are on.
 #include "sim/holders/explorer_window.h"
 
+#include "model/assert.h"
+#include "sim/fs/windows_path.h"
+
 namespace distsim::sim {
 
 std::vector<HandleId> ExplorerWindow::acquire() {
@@ -13,7 +16,11 @@ std::vector<HandleId> ExplorerWindow::acquire() {
       actor_, {spec_.path, folder_access, folder_share, model::CreateDisposition::open_existing});
   if (folder.ok()) handles.push_back(folder.value());
   if (!spec_.thumbnails || !folder.ok()) return handles;
-  const std::string thumbs_path = spec_.path + "\\Thumbs.db";
+  // Through the path parser, so that a folder written with a trailing separator or a drive root
+  // names its Thumbs.db as Explorer does instead of with a doubled separator.
+  const auto folder_path = parse_windows_path(spec_.path);
+  DISTSIM_ASSERT(folder_path.ok());  // the open above accepted it
+  const std::string thumbs_path = folder_path.value().child("Thumbs.db").display();
   const bool existed = context_.vfs.exists(thumbs_path);
   auto thumbs = context_.vfs.open(
       actor_, {thumbs_path, AccessMask{kGenericRead | kGenericWrite},

@@ -282,6 +282,13 @@ enum class PathKind {
                                                    std::string_view key,
                                                    PathKind kind = PathKind::any);
 
+// A path read_path accepted, written as the VFS names it: no trailing separator, except the one of
+// a drive root (C:\). For a folder that a holder joins names to.
+[[nodiscard]] std::string folder_display(std::string_view path);
+
+// Whether a path read_path accepted ends in a separator below its root: C:\Src\ does, C:\ not.
+[[nodiscard]] bool ends_in_separator(std::string_view path);
+
 // Why the path `text` is not a Windows path, or nothing: the phrase after "is not a valid Windows
 // path for 'KEY': ".
 [[nodiscard]] std::optional<std::string> path_problem(std::string_view text, PathKind kind);

@@ -132,14 +132,14 @@ void check_on_dp_share(const Context& ctx, uint32_t index, const std::string& pa
 std::vector<std::string> read_scope(const Context& ctx, uint32_t index) {
   std::vector<std::string> scope;
   if (ctx.node(index).kind != YamlNode::Kind::sequence) {
-    if (const auto path = read_path(ctx, index, "scope")) scope.push_back(*path);
+    if (const auto path = read_path(ctx, index, "scope")) scope.push_back(folder_display(*path));
     return scope;
   }
   const auto items =
       read_list(ctx, index, "scope", Bounds{1, kScopeDirectoriesMax, "kScopeDirectoriesMax"});
   if (!items) return scope;
   for (const uint32_t item : *items) {
-    if (const auto path = read_path(ctx, item, "scope")) scope.push_back(*path);
+    if (const auto path = read_path(ctx, item, "scope")) scope.push_back(folder_display(*path));
   }
   return scope;
 }
@@ -154,7 +154,20 @@ void load_holder_target(const Context& ctx, const MapView& map, std::string_view
       if (path == kNoNode) return;
       const PathKind kind = holder.kind == HolderKind::dp_client ? PathKind::unc : PathKind::any;
       holder.path = read_path(ctx, path, "path", kind).value_or("");
-      if (holder.kind == HolderKind::dp_client && !holder.path.empty()) {
+      if (holder.path.empty()) return;
+      if (holder.kind == HolderKind::explorer_window) {
+        holder.path = folder_display(holder.path);
+        return;
+      }
+      // temp_user and dp_client hold a file, which a trailing separator would make a name
+      // CreateFile refuses (123): the holder would silently hold nothing.
+      if (ends_in_separator(holder.path)) {
+        ctx.error(path, fmt::format("'{}' ends in a separator, but a {} holds a file; write '{}'",
+                                    holder.path, enum_name(kHolderKindNames, holder.kind),
+                                    folder_display(holder.path)));
+        return;
+      }
+      if (holder.kind == HolderKind::dp_client) {
         check_on_dp_share(ctx, path, holder.path);
       }
       return;

@@ -78,4 +78,14 @@ std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::st
   return path;
 }
 
+std::string folder_display(std::string_view path) {
+  const auto parsed = parse_windows_path(path);
+  DISTSIM_ASSERT(parsed.ok());  // read_path accepted it
+  return parsed.value().display();
+}
+
+bool ends_in_separator(std::string_view path) {
+  return !path.empty() && path.back() == '\\' && folder_display(path).size() < path.size();
+}
+
 }  // namespace distsim::sim::loader_internal
