@@ -130,12 +130,13 @@ TEST_CASE("check with -j 2 prints and writes the same bytes as with -j 1", "[cli
 
 TEST_CASE("check refuses a missing path a bad -j and an unwritable JUnit file with exit 2",
           "[cli][check]") {
-  // Goal: usage errors are status 2 with a message, and no JUnit file is half written.
+  // Goal: usage errors are status 2 with a message, and no JUnit file is half written; bad paths
+  // still end with the closing line, counted as scenarios that could not run.
   const std::string directory = library_with_broken_copy("usage");
   const CliResult missing = run_distsim("check lib no-such-dir", directory);
   CHECK(missing.status == 2);
   CHECK(missing.err == "no-such-dir: no such file or directory\n");
-  CHECK(missing.out.empty());
+  CHECK(missing.out == "0 passed, 1 failed\n");
   CHECK(run_distsim("check lib -j 0", directory).status == 2);
   const CliResult unwritable = run_distsim("check lib --junit no-such-dir/out.xml", directory);
   CHECK(unwritable.status == 2);
@@ -145,6 +146,12 @@ TEST_CASE("check refuses a missing path a bad -j and an unwritable JUnit file wi
   const CliResult empty = run_distsim("check empty", directory);
   CHECK(empty.status == 2);
   CHECK(empty.err == "empty: no scenario files (*.yaml) in this directory\n");
+  const CliResult junit_out = run_distsim("check lib gone.yaml empty --junit -", directory);
+  CHECK(junit_out.status == 2);
+  CHECK(junit_out.out.empty());
+  CHECK(junit_out.err ==
+        "gone.yaml: no such file or directory\nempty: no scenario files (*.yaml) in this "
+        "directory\n0 passed, 2 failed\n");
 }
 
 TEST_CASE("validate prints ok lines and every error of the invalid files and exits 2",

@@ -115,6 +115,27 @@ TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
   CHECK(run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --until 3").status == 2);
 }
 
+TEST_CASE("a mistyped subcommand, an empty output name and a malformed budget are named as such",
+          "[cli]") {
+  // Goal: each usage error says what is wrong rather than a neighbouring complaint ("a subcommand
+  // is required", "at least 1h") or silence (an empty --trace wrote nothing and exited 0).
+  const CommandResult typo = run_cli("rnu x.yaml");
+  CHECK(typo.status == 2);
+  CHECK(typo.output.find("'rnu' is not a subcommand; the subcommands are run, check") !=
+        std::string::npos);
+  const CommandResult empty_trace =
+      run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --trace ''");
+  CHECK(empty_trace.status == 2);
+  CHECK(empty_trace.output.find("--trace: needs a file name") != std::string::npos);
+  const CommandResult budget = run_cli("explore --seeds 1 --budget 2h30");
+  CHECK(budget.status == 2);
+  CHECK(budget.output.find("--budget '2h30': missing unit") != std::string::npos);
+  const CommandResult version_flag = run_cli("--version");
+  CHECK(version_flag.status == 0);
+  CHECK(version_flag.output == run_cli("version").output);
+  CHECK(version_flag.output.rfind("distsim ", 0) == 0);
+}
+
 TEST_CASE("compare refuses seeds that would pass the largest seed instead of wrapping", "[cli]") {
   const std::string command = "compare " + scenario_path("q207416-temp-source.yaml") + " " +
                               "--policy " + scenario_path("policies/sms2-hourly.yml") +

@@ -26,7 +26,12 @@ int exit_status_of(const sim::CheckTotals& totals) {
 int check_command(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
   const sim::ScenarioFileList list = sim::find_scenario_files(options.paths);
   if (!list.problems.empty()) {
+    // Nothing runs, but the closing line keeps its promise to a CI log that reads the last line:
+    // each bad path counts as a scenario that could not run.
     for (const std::string& problem : list.problems) err << problem << '\n';
+    sim::CheckTotals totals;
+    totals.errors = static_cast<uint32_t>(list.problems.size());
+    (options.junit_path == "-" ? err : out) << sim::check_closing_line(totals) << '\n';
     return kExitCannotRun;
   }
   sim::OutputSet outputs;

@@ -94,7 +94,8 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
   explore.shard_index = shard.shard->index;
   explore.shard_count = shard.shard->count;
   const auto budget = sim::parse_duration(options.budget);
-  if (!budget.ok() || *budget.value < model::kMicrosecondsPerHour) {
+  if (!budget.ok()) return fmt::format("--budget '{}': {}", options.budget, budget.error);
+  if (*budget.value < model::kMicrosecondsPerHour) {
     return fmt::format("--budget '{}' must be a duration of at least 1h", options.budget);
   }
   explore.generator.horizon_us = *budget.value;

@@ -1,8 +1,12 @@
 // The distsim command line: flags in, sim/ calls out, exit statuses as CLI.md promises (CLI11's
 // own parse errors become 2, bugs become 3 with the seed).
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
@@ -73,6 +77,14 @@ constexpr const char* kVersionDetails =
     "  distsim version\n\n"
     "Exit status: 0.";
 
+// Refuses an empty file name, which would otherwise read as "not given" and silently write
+// nothing.
+const CLI::Validator kNamesAFile(
+    [](std::string& text) {
+      return text.empty() ? std::string("needs a file name") : std::string();
+    },
+    "");
+
 void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   CLI::App* run = app.add_subcommand(
       "run",
@@ -88,18 +100,23 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
                   "Horizon as a duration such as 3d or 90m (overrides the scenario's `until`)");
   run->add_option("--trace", options.trace_path,
                   "Write the event trace as JSON Lines (one object per event) to this file (- for "
-                  "standard output)");
+                  "standard output)")
+      ->check(kNamesAFile);
   run->add_option("--log", options.log_path,
                   "Write Distmgr.log in the profile's SMS/ConfigMgr format to this file (- for "
-                  "standard output)");
+                  "standard output)")
+      ->check(kNamesAFile);
   run->add_option("--status", options.status_path,
-                  "Write the status messages as CSV to this file (- for standard output)");
+                  "Write the status messages as CSV to this file (- for standard output)")
+      ->check(kNamesAFile);
   run->add_option("--chrome-trace", options.chrome_trace_path,
                   "Write Chrome trace event JSON (open it in Perfetto or chrome://tracing): a "
-                  "track per package and per holder with passes, handles and retry waits");
+                  "track per package and per holder with passes, handles and retry waits")
+      ->check(kNamesAFile);
   run->add_option("--report", options.report_path,
                   "Write a self-contained HTML page with an SVG timeline (holders' handles, "
-                  "attempts, retry waits, status messages) and the summary");
+                  "attempts, retry waits, status messages) and the summary")
+      ->check(kNamesAFile);
   run->add_flag("--json", options.json, "Print a machine-readable JSON summary instead of text");
   run->add_flag("--quiet", options.quiet, "Print only failures");
 }
@@ -108,9 +125,11 @@ void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options
   CLI::App* check = app.add_subcommand("check", kCheckSummary);
   check->footer(kCheckDetails);
   check->add_option("paths", options.paths, "Scenario files or directories")->required();
-  check->add_option("--junit", options.junit_path,
-                    "Write JUnit XML to this file: one testcase per scenario, a failure with the "
-                    "failed expectations and the repro command (- for standard output)");
+  check
+      ->add_option("--junit", options.junit_path,
+                   "Write JUnit XML to this file: one testcase per scenario, a failure with the "
+                   "failed expectations and the repro command (- for standard output)")
+      ->check(kNamesAFile);
   check->add_option("-j,--jobs", options.jobs, "Scenarios run at once, on separate threads")
       ->check(CLI::Range(uint32_t{1}, distsim::sim::kCheckJobsMax));
 }
@@ -176,12 +195,16 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
                           "Virtual time each world runs, at least 1h (3d)"),
       explore->add_option("--time-limit", options.time_limit,
                           "Wall-clock limit such as 10m: stop starting seeds after it (a gap)"),
-      explore->add_option("--result", options.result_path,
-                          "Write this shard's campaign result as JSON (for --merge)"),
+      explore
+          ->add_option("--result", options.result_path,
+                       "Write this shard's campaign result as JSON (for --merge)")
+          ->check(kNamesAFile),
   };
   explore->add_option("--out", options.out_dir, "Directory for reproducers (explore-out)");
-  explore->add_option("--junit", options.junit_path,
-                      "Write JUnit XML: a testcase per shard and per failing world");
+  explore
+      ->add_option("--junit", options.junit_path,
+                   "Write JUnit XML: a testcase per shard and per failing world")
+      ->check(kNamesAFile);
   CLI::Option* merge = explore->add_option(
       "--merge", options.merge_paths,
       "Merge these result files (every shard of one campaign) instead of exploring");
@@ -198,6 +221,23 @@ void add_validate_command(CLI::App& app, distsim::cli::ValidateCommandOptions& o
 std::string program_name(const char* argv0) {
   const std::string typed = argv0 == nullptr ? std::string() : std::string(argv0);
   return typed.find('/') == std::string::npos ? std::string("distsim") : typed;
+}
+
+std::string version_line() {
+  return fmt::format("distsim {} (commit {}, {} build)", distsim::cli::kVersion,
+                     distsim::cli::kCommit, distsim::cli::kBuildType);
+}
+
+// The first word when it is neither an option nor a subcommand `app` knows: CLI11 would report it
+// as a missing subcommand, which hides the typo.
+std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1] == nullptr) return std::nullopt;
+  const std::string first = argv[1];
+  if (first.empty() || first.front() == '-') return std::nullopt;
+  for (const CLI::App* subcommand : app.get_subcommands({})) {
+    if (subcommand->get_name() == first) return std::nullopt;
+  }
+  return first;
 }
 
 }  // namespace
@@ -218,11 +258,23 @@ int main(int argc, char** argv) {
   app.add_subcommand("version",
                      "Print the distsim version, the commit it was built from and the build type")
       ->footer(kVersionDetails);
+  app.set_version_flag("--version", version_line(), "Print what `distsim version` prints and exit");
   // Repro commands name the binary as it was run: a path as typed, a bare name as `distsim`
   // (found on PATH either way).
   const std::string program = program_name(argc > 0 ? argv[0] : nullptr);
   run_options.program = program;
   check_options.program = program;
+  if (const auto typo = unknown_subcommand(app, argc, argv)) {
+    std::vector<std::string> names;
+    for (const CLI::App* subcommand : app.get_subcommands({})) {
+      names.push_back(subcommand->get_name());
+    }
+    std::cerr << fmt::format(
+        "distsim: '{}' is not a subcommand; the subcommands are {} (see "
+        "distsim --help)\n",
+        *typo, fmt::join(names, ", "));
+    return distsim::cli::kExitCannotRun;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -231,8 +283,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("version")) {
-      std::cout << "distsim " << distsim::cli::kVersion << " (commit " << distsim::cli::kCommit
-                << ", " << distsim::cli::kBuildType << " build)\n";
+      std::cout << version_line() << '\n';
       return distsim::cli::kExitOk;
     }
     if (app.got_subcommand("check")) {
