@@ -8,39 +8,44 @@
 namespace distsim::model {
 namespace {
 
+// Which names a row gives: printed for every target, for one target only, or read on input only.
+enum class Printed : uint8_t { always, for_files, for_directories };
+
 struct NamedBit {
   std::string_view name;
   uint32_t bits;
-  bool primary;  // printed by access_names; aliases are accepted on input only
+  Printed printed = Printed::always;
 };
 
+// In printing order; a directory's name for a right follows its file name, so both targets list
+// the rights in the same order.
 constexpr std::array kAccessNames{
-    NamedBit{"GENERIC_READ", access_bits::kGenericRead, true},
-    NamedBit{"GENERIC_WRITE", access_bits::kGenericWrite, true},
-    NamedBit{"GENERIC_EXECUTE", access_bits::kGenericExecute, true},
-    NamedBit{"GENERIC_ALL", access_bits::kGenericAll, true},
-    NamedBit{"FILE_READ_DATA", access_bits::kFileReadData, true},
-    NamedBit{"FILE_WRITE_DATA", access_bits::kFileWriteData, true},
-    NamedBit{"FILE_APPEND_DATA", access_bits::kFileAppendData, true},
-    NamedBit{"FILE_READ_EA", access_bits::kFileReadEa, true},
-    NamedBit{"FILE_WRITE_EA", access_bits::kFileWriteEa, true},
-    NamedBit{"FILE_EXECUTE", access_bits::kFileExecute, true},
-    NamedBit{"FILE_DELETE_CHILD", access_bits::kFileDeleteChild, true},
-    NamedBit{"FILE_READ_ATTRIBUTES", access_bits::kFileReadAttributes, true},
-    NamedBit{"FILE_WRITE_ATTRIBUTES", access_bits::kFileWriteAttributes, true},
-    NamedBit{"DELETE", access_bits::kDelete, true},
-    NamedBit{"READ_CONTROL", access_bits::kReadControl, true},
-    NamedBit{"SYNCHRONIZE", access_bits::kSynchronize, true},
-    NamedBit{"FILE_LIST_DIRECTORY", access_bits::kFileReadData, false},
-    NamedBit{"FILE_TRAVERSE", access_bits::kFileExecute, false},
-    NamedBit{"FILE_ADD_FILE", access_bits::kFileWriteData, false},
-    NamedBit{"FILE_ADD_SUBDIRECTORY", access_bits::kFileAppendData, false},
+    NamedBit{"GENERIC_READ", access_bits::kGenericRead},
+    NamedBit{"GENERIC_WRITE", access_bits::kGenericWrite},
+    NamedBit{"GENERIC_EXECUTE", access_bits::kGenericExecute},
+    NamedBit{"GENERIC_ALL", access_bits::kGenericAll},
+    NamedBit{"FILE_READ_DATA", access_bits::kFileReadData, Printed::for_files},
+    NamedBit{"FILE_LIST_DIRECTORY", access_bits::kFileReadData, Printed::for_directories},
+    NamedBit{"FILE_WRITE_DATA", access_bits::kFileWriteData, Printed::for_files},
+    NamedBit{"FILE_ADD_FILE", access_bits::kFileWriteData, Printed::for_directories},
+    NamedBit{"FILE_APPEND_DATA", access_bits::kFileAppendData, Printed::for_files},
+    NamedBit{"FILE_ADD_SUBDIRECTORY", access_bits::kFileAppendData, Printed::for_directories},
+    NamedBit{"FILE_READ_EA", access_bits::kFileReadEa},
+    NamedBit{"FILE_WRITE_EA", access_bits::kFileWriteEa},
+    NamedBit{"FILE_EXECUTE", access_bits::kFileExecute, Printed::for_files},
+    NamedBit{"FILE_TRAVERSE", access_bits::kFileExecute, Printed::for_directories},
+    NamedBit{"FILE_DELETE_CHILD", access_bits::kFileDeleteChild},
+    NamedBit{"FILE_READ_ATTRIBUTES", access_bits::kFileReadAttributes},
+    NamedBit{"FILE_WRITE_ATTRIBUTES", access_bits::kFileWriteAttributes},
+    NamedBit{"DELETE", access_bits::kDelete},
+    NamedBit{"READ_CONTROL", access_bits::kReadControl},
+    NamedBit{"SYNCHRONIZE", access_bits::kSynchronize},
 };
 
 constexpr std::array kShareNames{
-    NamedBit{"FILE_SHARE_READ", share_bits::kRead, true},
-    NamedBit{"FILE_SHARE_WRITE", share_bits::kWrite, true},
-    NamedBit{"FILE_SHARE_DELETE", share_bits::kDelete, true},
+    NamedBit{"FILE_SHARE_READ", share_bits::kRead},
+    NamedBit{"FILE_SHARE_WRITE", share_bits::kWrite},
+    NamedBit{"FILE_SHARE_DELETE", share_bits::kDelete},
 };
 
 template <typename Table>
@@ -52,10 +57,12 @@ std::optional<uint32_t> lookup(const Table& table, std::string_view name) {
 }
 
 template <typename Table>
-MaskNames names_of(const Table& table, uint32_t bits) {
+MaskNames names_of(const Table& table, uint32_t bits, AccessTarget target) {
+  const Printed skipped =
+      target == AccessTarget::file ? Printed::for_directories : Printed::for_files;
   MaskNames names;
   for (const NamedBit& row : table) {
-    if (row.primary && (bits & row.bits) == row.bits) names.push_back(row.name);
+    if (row.printed != skipped && (bits & row.bits) == row.bits) names.push_back(row.name);
   }
   return names;
 }
@@ -79,12 +86,16 @@ void MaskNames::push_back(std::string_view name) {
   names_[size_++] = name;
 }
 
-MaskNames access_name_views(AccessMask access) { return names_of(kAccessNames, access.bits); }
+MaskNames access_name_views(AccessMask access, AccessTarget target) {
+  return names_of(kAccessNames, access.bits, target);
+}
 
-MaskNames share_name_views(ShareMode share) { return names_of(kShareNames, share.bits); }
+MaskNames share_name_views(ShareMode share) {
+  return names_of(kShareNames, share.bits, AccessTarget::file);
+}
 
-std::vector<std::string> access_names(AccessMask access) {
-  return strings_of(access_name_views(access));
+std::vector<std::string> access_names(AccessMask access, AccessTarget target) {
+  return strings_of(access_name_views(access, target));
 }
 
 std::vector<std::string> share_names(ShareMode share) {

@@ -59,17 +59,23 @@ struct ShareMode {
 [[nodiscard]] std::optional<uint32_t> access_right_from_name(std::string_view name);
 [[nodiscard]] std::optional<uint32_t> share_flag_from_name(std::string_view name);
 
+// What a handle is open on, which decides how four specific rights are named: on a directory,
+// FILE_READ_DATA is FILE_LIST_DIRECTORY, FILE_WRITE_DATA FILE_ADD_FILE, FILE_APPEND_DATA
+// FILE_ADD_SUBDIRECTORY and FILE_EXECUTE FILE_TRAVERSE (same bits, the names winnt.h gives them).
+enum class AccessTarget : uint8_t { file, directory };
+
 // The names that make up a mask, in a fixed documented order (generic rights first, then
-// specific rights, then standard rights); an alias such as FILE_LIST_DIRECTORY is never printed
-// in place of its primary name. An empty mask gives an empty list.
-[[nodiscard]] std::vector<std::string> access_names(AccessMask access);
+// specific rights, then standard rights), each specific right under the name its target gives
+// it. An empty mask gives an empty list.
+[[nodiscard]] std::vector<std::string> access_names(AccessMask access,
+                                                    AccessTarget target = AccessTarget::file);
 [[nodiscard]] std::vector<std::string> share_names(ShareMode share);
 
 // The same names as views of static text, in a fixed array (no allocation: every traced open
 // writes them).
 class MaskNames {
  public:
-  static constexpr size_t kNamesMax = 16;  // the primary access names; shares have three
+  static constexpr size_t kNamesMax = 16;  // the access names one target prints; shares 3
   void push_back(std::string_view name);
   [[nodiscard]] std::span<const std::string_view> span() const { return {names_.data(), size_}; }
 
@@ -77,7 +83,8 @@ class MaskNames {
   std::array<std::string_view, kNamesMax> names_{};
   size_t size_ = 0;
 };
-[[nodiscard]] MaskNames access_name_views(AccessMask access);
+[[nodiscard]] MaskNames access_name_views(AccessMask access,
+                                          AccessTarget target = AccessTarget::file);
 [[nodiscard]] MaskNames share_name_views(ShareMode share);
 
 }  // namespace distsim::model

@@ -1,6 +1,8 @@
 // Tests of the VFS's blame: every refusal caused by other handles names them (actor, path, access
 // and share as held, since when, and the lock range when a byte-range lock caused it), and a
 // success or a refusal no handle caused names nobody.
+#include "sim/world/blame.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -33,6 +35,43 @@ TEST_CASE("a sharing violation on open names the conflicting handle, its modes a
   CHECK(blame[0].share.bits == kShareRead.bits);
   CHECK(blame[0].since_us == 5'000'000);
   CHECK_FALSE(blame[0].by_lock);
+}
+
+TEST_CASE("a folder handle that blocks a rename is named with the rights a directory has",
+          "[blame]") {
+  // Goal: a watcher's FILE_LIST_DIRECTORY|SYNCHRONIZE reads as such in the blame, not as the same
+  // bits' file names (FILE_READ_DATA), while a file handle keeps its file names. Method: watch
+  // C:\Src\Pkg\Sub, rename its parent (refused with 5), and name the culprit.
+  VfsWorld world;
+  constexpr model::AccessMask kListAndWait{model::access_bits::kFileReadData |
+                                           model::access_bits::kSynchronize};
+  world.open_ok(world.holder, "C:\\Src\\Pkg\\Sub", kListAndWait, kShareAll);
+  REQUIRE(world.vfs.rename(world.copier, "C:\\Src\\Pkg", "C:\\Src\\Old") ==
+          Win32Error::access_denied);
+  REQUIRE(world.vfs.last_blame().size() == 1);
+  CHECK(world.vfs.last_blame()[0].directory);
+  ActorKinds kinds;
+  const std::vector<Culprit> culprits = kinds.culprits(world.vfs, world.vfs.last_blame());
+  REQUIRE(culprits.size() == 1);
+  CHECK(culprit_trace_text(culprits[0]).find("access=FILE_LIST_DIRECTORY|SYNCHRONIZE ") !=
+        std::string::npos);
+  CHECK(model::access_names(kListAndWait, model::AccessTarget::file) ==
+        std::vector<std::string>{"FILE_READ_DATA", "SYNCHRONIZE"});
+  const model::AccessMask all_four{
+      model::access_bits::kFileReadData | model::access_bits::kFileWriteData |
+      model::access_bits::kFileAppendData | model::access_bits::kFileExecute};
+  CHECK(model::access_names(all_four, model::AccessTarget::directory) ==
+        std::vector<std::string>{"FILE_LIST_DIRECTORY", "FILE_ADD_FILE", "FILE_ADD_SUBDIRECTORY",
+                                 "FILE_TRAVERSE"});
+  for (const std::string& name : model::access_names(all_four, model::AccessTarget::directory)) {
+    CHECK(model::access_right_from_name(name).has_value());
+  }
+  world.open_ok(world.holder, kSetup, model::AccessMask{model::access_bits::kFileReadData},
+                kShareNone);
+  REQUIRE(world.open_error(world.copier, kSetup, kGenericRead, kShareAll) ==
+          Win32Error::sharing_violation);
+  REQUIRE(world.vfs.last_blame().size() == 1);
+  CHECK_FALSE(world.vfs.last_blame()[0].directory);
 }
 
 TEST_CASE("only the handles that conflict are blamed, not every handle on the file", "[blame]") {

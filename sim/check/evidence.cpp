@@ -137,7 +137,7 @@ std::string culprit_text(const Culprit& culprit, const std::string& refused_path
       fmt::format("held by {} ({}, {}) since {}, {}, share {}", culprit.actor,
                   culprit.holder_kind.empty() ? std::string("unknown") : culprit.holder_kind,
                   rm_app_type_name(culprit.app_type), clock_text(culprit.since_us),
-                  names_text(model::access_names(culprit.access), ""),
+                  names_text(model::access_names(culprit.access, culprit.access_target()), ""),
                   names_text(model::share_names(culprit.share), "FILE_SHARE_"));
   if (culprit.by_lock) {
     text += fmt::format(", {} byte-range lock of {} bytes at {}",

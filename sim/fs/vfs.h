@@ -159,8 +159,9 @@ struct BlameEntry {
   std::string path;   // display path of the file or directory the handle is open on
   AccessMask access;  // as CreateFile was asked for it (GENERIC_READ stays GENERIC_READ)
   ShareMode share;
-  TimeUs since_us = 0;   // when the handle was opened
-  bool by_lock = false;  // a byte-range lock of the handle, below
+  bool directory = false;  // the handle is open on a directory (its rights have directory names)
+  TimeUs since_us = 0;     // when the handle was opened
+  bool by_lock = false;    // a byte-range lock of the handle, below
   uint64_t lock_offset = 0;
   uint64_t lock_length = 0;
   bool lock_exclusive = false;

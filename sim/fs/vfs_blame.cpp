@@ -19,6 +19,7 @@ void State::blame_handle(HandleId id) {
   entry.path = node_display(handle.node);
   entry.access = AccessMask{handle.requested};
   entry.share = ShareMode{handle.share};
+  entry.directory = nodes_[handle.node].kind == NodeKind::directory;
   entry.since_us = handle.opened_us;
   blame_.push_back(std::move(entry));
 }

@@ -73,8 +73,8 @@ std::string culprit_json(const Culprit& culprit) {
       "\"access\":{},\"share\":{},\"since_us\":{}",
       json_quote(culprit.actor), json_quote(culprit.holder_kind),
       json_quote(rm_app_type_name(culprit.app_type)), culprit.handle, json_quote(culprit.path),
-      names(model::access_names(culprit.access)), names(model::share_names(culprit.share)),
-      culprit.since_us);
+      names(model::access_names(culprit.access, culprit.access_target())),
+      names(model::share_names(culprit.share)), culprit.since_us);
   if (culprit.by_lock) {
     out += fmt::format(",\"lock\":{{\"offset\":{},\"length\":{},\"exclusive\":{}}}",
                        culprit.lock_offset, culprit.lock_length,

@@ -85,6 +85,7 @@ void ActorKinds::culprits_into(const VirtualFileSystem& vfs, const std::vector<B
     culprit.path = entry.path;
     culprit.access = entry.access;
     culprit.share = entry.share;
+    culprit.directory = entry.directory;
     culprit.since_us = entry.since_us;
     culprit.by_lock = entry.by_lock;
     culprit.lock_offset = entry.lock_offset;
@@ -158,7 +159,7 @@ void culprit_trace_text_into(const Culprit& culprit, std::string& text) {
                  FMT_COMPILE("actor={} kind={} app={} handle={} since_us={} access="),
                  culprit.actor, kind, rm_app_type_name(culprit.app_type), culprit.handle,
                  culprit.since_us);
-  append_names(text, model::access_name_views(culprit.access));
+  append_names(text, model::access_name_views(culprit.access, culprit.access_target()));
   text += " share=";
   append_names(text, model::share_name_views(culprit.share));
   if (culprit.by_lock) {

@@ -44,12 +44,16 @@ struct Culprit {
   std::string path;
   model::AccessMask access;
   model::ShareMode share;
+  bool directory = false;  // open on a directory: its rights are named FILE_LIST_DIRECTORY, ...
   model::TimeUs since_us = 0;
   bool by_lock = false;
   uint64_t lock_offset = 0;
   uint64_t lock_length = 0;
   bool lock_exclusive = false;
   bool by_image = false;  // `handle` is an image section (a running program), not a file handle
+  [[nodiscard]] model::AccessTarget access_target() const {
+    return directory ? model::AccessTarget::directory : model::AccessTarget::file;
+  }
   friend bool operator==(const Culprit&, const Culprit&) = default;
 };
 

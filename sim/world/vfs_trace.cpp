@@ -29,18 +29,32 @@ void add_content(const VirtualFileSystem& vfs, HandleId handle, Trace::RecordWri
 
 // The names of an open's access mask, kept per mask on this thread: a run opens with a few masks
 // over and over, and naming one looks at every right there is.
-const model::MaskNames& access_names_of(AccessMask access) {
+const model::MaskNames& access_names_of(AccessMask access, model::AccessTarget target) {
   struct Named {
     bool known = false;
     uint32_t bits = 0;
+    model::AccessTarget target = model::AccessTarget::file;
     model::MaskNames names;
   };
   constexpr size_t kSlots = 16;
   thread_local std::array<Named, kSlots> named;
-  Named& slot = named[(access.bits ^ (access.bits >> 16U)) % kSlots];
-  if (!slot.known || slot.bits != access.bits)
-    slot = {true, access.bits, model::access_name_views(access)};
+  Named& slot =
+      named[(access.bits ^ (access.bits >> 16U) ^ static_cast<uint32_t>(target)) % kSlots];
+  if (!slot.known || slot.bits != access.bits || slot.target != target)
+    slot = {true, access.bits, target, model::access_name_views(access, target)};
   return slot.names;
+}
+
+// Whether an open's rights are named as a directory's. Only four specific rights have directory
+// names, so a mask without them (every open of the manager's) never looks the path up.
+model::AccessTarget access_target_of(const VfsEvent& event, const VirtualFileSystem& vfs) {
+  using namespace model::access_bits;
+  constexpr uint32_t kNamedByTarget =
+      kFileReadData | kFileWriteData | kFileAppendData | kFileExecute;
+  if ((event.access.bits & kNamedByTarget) == 0 || !vfs.is_directory(event.path())) {
+    return model::AccessTarget::file;
+  }
+  return model::AccessTarget::directory;
 }
 
 // The names of an open's share mode: three named bits (share_name_views names no other), so every
@@ -139,18 +153,21 @@ void VfsTraceRecorder::add_path(const VfsEvent& event, Trace::RecordWriter& reco
 }
 
 void VfsTraceRecorder::add_masks(const VfsEvent& event, Trace::RecordWriter& record) {
-  HeldAccess& access =
-      access_lists_[(event.access.bits ^ (event.access.bits >> 16U)) % access_lists_.size()];
-  if (access.list.owner != nullptr && access.bits == event.access.bits) {
+  const model::AccessTarget target = access_target_of(event, vfs_);
+  HeldAccess& access = access_lists_[(event.access.bits ^ (event.access.bits >> 16U) ^
+                                      static_cast<uint32_t>(target)) %
+                                     access_lists_.size()];
+  if (access.list.owner != nullptr && access.bits == event.access.bits && access.target == target) {
 #if defined(DISTSIM_AUDITS)
-    const auto names = access_names_of(event.access).span();
+    const auto names = access_names_of(event.access, target).span();
     DISTSIM_ASSERT(
         std::equal(names.begin(), names.end(), access.list.value.begin(), access.list.value.end()));
 #endif
     record.held_list("access", access.list);
   } else {
-    record.list("access", access_names_of(event.access).span(), access.list);
+    record.list("access", access_names_of(event.access, target).span(), access.list);
     access.bits = event.access.bits;
+    access.target = target;
   }
   TraceHeldList& share = share_lists_[event.share.bits % share_lists_.size()];
   if (share.owner != nullptr) {

@@ -45,6 +45,7 @@ class VfsTraceRecorder {
   void add_masks(const VfsEvent& event, Trace::RecordWriter& record);
   struct HeldAccess {
     uint32_t bits = 0;
+    model::AccessTarget target = model::AccessTarget::file;
     TraceHeldList list;  // owner null: empty
   };
 
