@@ -130,7 +130,8 @@ TEST_CASE("a merge refuses shards of different campaigns", "[campaign]") {
   };
   CHECK(refused([](CampaignResult& r) { r.commit = "fedcba987654"; }).find("commit") !=
         std::string::npos);
-  CHECK(refused([](CampaignResult& r) { r.budget_us *= 2; }).find("budget") != std::string::npos);
+  CHECK(refused([](CampaignResult& r) { r.budget_us *= 2; }).find("budget 6d differs from 3d") !=
+        std::string::npos);
   CHECK(refused([](CampaignResult& r) { r.seed_start = 1; }).find("seed range") !=
         std::string::npos);
   CHECK(refused([](CampaignResult& r) { r.generator_version += 1; }).find("generator") !=

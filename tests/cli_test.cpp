@@ -143,6 +143,13 @@ TEST_CASE("compare refuses seeds that would pass the largest seed instead of wra
   const CommandResult wrapped = run_cli(command + " --seed-start 18446744073709551615");
   CHECK(wrapped.status == 2);
   CHECK(wrapped.output.find("pass the largest seed") != std::string::npos);
+  // A seed past the largest is not read as the largest (the flag's own parse would saturate).
+  for (const std::string& subcommand : {command, std::string("explore --seeds 1")}) {
+    const CommandResult too_large = run_cli(subcommand + " --seed-start 18446744073709551616");
+    CHECK(too_large.status == 2);
+    CHECK(too_large.output.find("is not a whole number from 0 to 18446744073709551615") !=
+          std::string::npos);
+  }
   CHECK(run_cli(command + " --seed-start 18446744073709551613").status != 2);
 }
 

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/scenario/value_parse.h"
+
 namespace distsim::sim {
 namespace {
 
@@ -29,8 +31,7 @@ std::string identity_difference(const MergeInput& first, const MergeInput& other
                    std::to_string(b.generator_version));
   }
   if (a.budget_us != b.budget_us) {
-    return differs("budget", std::to_string(a.budget_us) + "us",
-                   std::to_string(b.budget_us) + "us");
+    return differs("budget", format_duration(a.budget_us), format_duration(b.budget_us));
   }
   if (a.seed_start != b.seed_start || a.seed_count != b.seed_count) {
     return differs("seed range", fmt::format("{}+{}", a.seed_start, a.seed_count),

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdint>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -85,6 +87,16 @@ const CLI::Validator kNamesAFile(
     },
     "");
 
+// A whole number that fits a seed: CLI11 would read "18446744073709551616" as the largest seed.
+const CLI::Validator kSeedNumber(
+    [](std::string& text) {
+      uint64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error == std::errc() && end == text.data() + text.size()) return std::string();
+      return fmt::format("'{}' is not a whole number from 0 to {}", text, UINT64_MAX);
+    },
+    "");
+
 void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   CLI::App* run = app.add_subcommand(
       "run",
@@ -150,8 +162,10 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
   compare->add_option("--policy", options.policy_paths, "A retry policy file (repeat the flag)")
       ->required();
   compare->add_option("--seeds", options.seed_count, "How many seeds to run per policy (10)");
-  compare->add_option("--seed-start", options.seed_start,
-                      "First seed (default: the scenario's `seed`)");
+  compare
+      ->add_option("--seed-start", options.seed_start,
+                   "First seed (default: the scenario's `seed`)")
+      ->check(kSeedNumber);
 }
 
 constexpr const char* kExploreDescription =
@@ -185,7 +199,8 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
   std::vector<CLI::Option*> campaign_flags = {
       explore->add_option("--seeds", options.seed_count,
                           "How many seeds (worlds) the whole campaign explores (1000)"),
-      explore->add_option("--seed-start", options.seed_start, "The first seed (0)"),
+      explore->add_option("--seed-start", options.seed_start, "The first seed (0)")
+          ->check(kSeedNumber),
       explore->add_option("--shard", options.shard,
                           "I/N: explore only shard I of N (0/1); auto: from the batch engine"),
       explore->add_option("--shard-count", options.shard_count,
