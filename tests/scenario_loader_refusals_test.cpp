@@ -259,5 +259,15 @@ TEST_CASE(
              "dp_client holds a file; write '\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe'"});
 }
 
+TEST_CASE("an explorer_window on a path the filesystem section makes a file is refused",
+          "[scenario_loader]") {
+  // Goal: a window on a file would watch nothing and make no Thumbs.db; the loader says so.
+  // Method: a file entry, then a window on it written in another case.
+  CHECK(errors_after_header("filesystem:\n  - file: 'C:\\Src\\a.txt'\nholders:\n"
+                            "  - kind: explorer_window\n    path: 'c:\\src\\A.TXT'\n") ==
+        Errors{"t.yaml:7:11: 'c:\\src\\A.TXT' is a file (filesystem entry at line 4); an "
+               "explorer_window opens a folder, such as 'c:\\src'"});
+}
+
 }  // namespace
 }  // namespace distsim::sim

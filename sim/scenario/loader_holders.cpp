@@ -144,8 +144,26 @@ std::vector<std::string> read_scope(const Context& ctx, uint32_t index) {
   return scope;
 }
 
+// An Explorer window opens a folder: a path the `filesystem` section makes a file is refused
+// (files made at run time cannot be known here).
+void check_not_a_declared_file(const Context& ctx, uint32_t index, const std::string& path,
+                               const std::vector<FilesystemEntry>& filesystem) {
+  const std::string key = parse_windows_path(path).value().key();
+  for (const FilesystemEntry& entry : filesystem) {
+    if (entry.kind != FilesystemEntry::Kind::file ||
+        parse_windows_path(entry.path).value().key() != key) {
+      continue;
+    }
+    ctx.error(index, fmt::format("'{}' is a file (filesystem entry at line {}); an "
+                                 "explorer_window opens a folder, such as '{}'",
+                                 path, entry.position.line,
+                                 parse_windows_path(path).value().parent().display()));
+    return;
+  }
+}
+
 void load_holder_target(const Context& ctx, const MapView& map, std::string_view applies_to,
-                        HolderSpec& holder) {
+                        const std::vector<FilesystemEntry>& filesystem, HolderSpec& holder) {
   switch (holder.kind) {
     case HolderKind::explorer_window:
     case HolderKind::temp_user:
@@ -157,6 +175,7 @@ void load_holder_target(const Context& ctx, const MapView& map, std::string_view
       if (holder.path.empty()) return;
       if (holder.kind == HolderKind::explorer_window) {
         holder.path = folder_display(holder.path);
+        check_not_a_declared_file(ctx, path, holder.path, filesystem);
         return;
       }
       // temp_user and dp_client hold a file, which a trailing separator would make a name
@@ -223,6 +242,7 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
 // The holder of an entry, with `number` (1-based) for its default name; nullopt when the entry
 // is not a mapping or has no valid kind.
 std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t number,
+                                      const std::vector<FilesystemEntry>& filesystem,
                                       uint32_t& name_index) {
   const MapView raw = read_any_map(ctx, index, "each entry of 'holders'");
   if (!raw.valid()) return std::nullopt;
@@ -244,7 +264,7 @@ std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t
   name_index = map.value("name");
   if (name_index != kNoNode) holder.name = read_name(ctx, name_index, "name").value_or(holder.name);
   load_holder_timing(ctx, map, holder);
-  load_holder_target(ctx, map, applies_to, holder);
+  load_holder_target(ctx, map, applies_to, filesystem, holder);
   load_holder_options(ctx, map, holder);
   if (holder.kind == HolderKind::script) load_script(ctx, map, holder);
   return holder;
@@ -330,7 +350,7 @@ void load_holders(const Context& ctx, uint32_t index, Scenario& scenario) {
   for (size_t number = 1; number <= items->size(); ++number) {
     const uint32_t item = (*items)[number - 1];
     uint32_t name_index = kNoNode;
-    auto holder = load_holder(ctx, item, number, name_index);
+    auto holder = load_holder(ctx, item, number, scenario.filesystem, name_index);
     if (!holder) continue;
     const uint32_t position_index = name_index != kNoNode ? name_index : item;
     const auto [first, inserted] =
