@@ -117,8 +117,8 @@ TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
 
 TEST_CASE("a mistyped subcommand, an empty output name and a malformed budget are named as such",
           "[cli]") {
-  // Goal: each usage error says what is wrong rather than a neighbouring complaint ("a subcommand
-  // is required", "at least 1h") or silence (an empty --trace wrote nothing and exited 0).
+  // Goal: each usage error names its own cause, and an empty output name is an error, never read
+  // as "no output".
   const CommandResult typo = run_cli("rnu x.yaml");
   CHECK(typo.status == 2);
   CHECK(typo.output.find("'rnu' is not a subcommand; the subcommands are run, check") !=
@@ -126,7 +126,8 @@ TEST_CASE("a mistyped subcommand, an empty output name and a malformed budget ar
   const CommandResult empty_trace =
       run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --trace ''");
   CHECK(empty_trace.status == 2);
-  CHECK(empty_trace.output.find("--trace: needs a file name") != std::string::npos);
+  CHECK(empty_trace.output.find("--trace: needs a path, not an empty name") != std::string::npos);
+  CHECK(run_cli("explore --seeds 1 --out ''").status == 2);
   const CommandResult budget = run_cli("explore --seeds 1 --budget 2h30");
   CHECK(budget.status == 2);
   CHECK(budget.output.find("--budget '2h30': missing unit") != std::string::npos);
@@ -143,14 +144,24 @@ TEST_CASE("compare refuses seeds that would pass the largest seed instead of wra
   const CommandResult wrapped = run_cli(command + " --seed-start 18446744073709551615");
   CHECK(wrapped.status == 2);
   CHECK(wrapped.output.find("pass the largest seed") != std::string::npos);
-  // A seed past the largest is not read as the largest (the flag's own parse would saturate).
+  CHECK(run_cli(command + " --seed-start 18446744073709551613").status != 2);
+}
+
+TEST_CASE("a first seed is read as a decimal whole number of at most 64 bits", "[cli]") {
+  // Goal: --seed-start never runs other seeds than the ones written: a number past the largest
+  // seed is refused, not read as the largest, and leading zeros are decimal, not octal.
+  const std::string command = "compare " + scenario_path("q207416-temp-source.yaml") + " " +
+                              "--policy " + scenario_path("policies/sms2-hourly.yml") +
+                              " --seeds 3";
   for (const std::string& subcommand : {command, std::string("explore --seeds 1")}) {
     const CommandResult too_large = run_cli(subcommand + " --seed-start 18446744073709551616");
     CHECK(too_large.status == 2);
     CHECK(too_large.output.find("is not a whole number from 0 to 18446744073709551615") !=
           std::string::npos);
   }
-  CHECK(run_cli(command + " --seed-start 18446744073709551613").status != 2);
+  CHECK(run_cli("explore --seeds 2 --seed-start 010").output.find("seeds 10..11") !=
+        std::string::npos);
+  CHECK(run_cli("explore --seeds 1 --seed-start 1x").status == 2);
 }
 
 TEST_CASE("trace and log files are written and the trace starts with its header", "[cli]") {

@@ -259,14 +259,32 @@ TEST_CASE(
              "dp_client holds a file; write '\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe'"});
 }
 
-TEST_CASE("an explorer_window on a path the filesystem section makes a file is refused",
+TEST_CASE("a holder's path that the filesystem section makes the wrong kind, or a root, is refused",
           "[scenario_loader]") {
-  // Goal: a window on a file would watch nothing and make no Thumbs.db; the loader says so.
-  // Method: a file entry, then a window on it written in another case.
-  CHECK(errors_after_header("filesystem:\n  - file: 'C:\\Src\\a.txt'\nholders:\n"
-                            "  - kind: explorer_window\n    path: 'c:\\src\\A.TXT'\n") ==
-        Errors{"t.yaml:7:11: 'c:\\src\\A.TXT' is a file (filesystem entry at line 4); an "
+  // Goal: an Explorer window on a file, or a TEMP user or DP client on a folder or a root, would
+  // hold nothing it is meant to; the loader says so. Method: a file entry (which also declares
+  // its folder) and a dir entry, then each wrong target, written in another case where it may.
+  const std::string world =
+      "filesystem:\n  - file: 'C:\\Src\\a.txt'\n  - dir: 'C:\\Temp\\x'\n"
+      "distribution_points:\n  - name: DP01\nholders:\n";  // lines 3-8
+  CHECK(errors_after_header(world + "  - kind: explorer_window\n    path: 'c:\\src\\A.TXT'\n") ==
+        Errors{"t.yaml:10:11: 'c:\\src\\A.TXT' is a file (filesystem entry at line 4); an "
                "explorer_window opens a folder, such as 'c:\\src'"});
+  CHECK(errors_after_header(world + "  - kind: temp_user\n    path: 'C:\\Src'\n") ==
+        Errors{"t.yaml:10:11: 'C:\\Src' is a folder (filesystem entry at line 4); a temp_user "
+               "holds a file, like 'C:\\Src\\file.tmp'"});
+  CHECK(errors_after_header(world + "  - kind: temp_user\n    path: 'c:\\temp\\X'\n") ==
+        Errors{"t.yaml:10:11: 'c:\\temp\\X' is a folder (filesystem entry at line 5); a temp_user "
+               "holds a file, like 'c:\\temp\\X\\file.tmp'"});
+  CHECK(errors_after_header(world + "  - kind: temp_user\n    path: 'C:\\'\n") ==
+        Errors{"t.yaml:10:11: 'C:\\' is the root of a volume; a temp_user holds a file, like "
+               "'C:\\file.tmp'"});
+  CHECK(errors_after_header(world + "  - kind: dp_client\n    path: '\\\\DP01\\SMSPKGC$\\'\n") ==
+        Errors{"t.yaml:10:11: '\\\\DP01\\SMSPKGC$\\' is the root of a share; a dp_client holds a "
+               "file, like '\\\\DP01\\SMSPKGC$\\file.tmp'"});
+  CHECK(errors_after_header(world + "  - kind: explorer_window\n    path: 'C:\\Src'\n"
+                                    "  - kind: temp_user\n    path: 'C:\\Src\\b.tmp'\n")
+            .empty());
 }
 
 }  // namespace

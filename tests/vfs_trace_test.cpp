@@ -140,5 +140,28 @@ TEST_CASE("each open's access and share lists name its own masks, shared by open
   CHECK(traced.list_of(12, "share").begin() == traced.list_of(0, "share").begin());
 }
 
+TEST_CASE("one access mask is named as a directory's rights on a folder and as a file's on a file",
+          "[trace]") {
+  // Goal: the recorder's per-mask lists tell the two targets apart, so that neither name leaks
+  // into the other's records. Method: the same mask on a folder, a file, the folder again, and a
+  // refused open of the folder.
+  TracedVfs traced;
+  VfsWorld& world = traced.world;
+  const AccessMask list_and_wait{model::access_bits::kFileReadData |
+                                 model::access_bits::kSynchronize};
+  world.open_ok(world.holder, "C:\\Src\\Pkg", list_and_wait, kShareNone);
+  world.open_ok(world.holder, kSetup, list_and_wait, kShareAll);
+  world.open_ok(world.holder, "C:\\Src\\Pkg\\Sub", list_and_wait, kShareAll);
+  REQUIRE(world.open_error(world.copier, "C:\\Src\\Pkg", list_and_wait, kShareAll) ==
+          Win32Error::sharing_violation);
+  REQUIRE(traced.trace.records().size() == 4);
+  const std::vector<std::string> directory{"FILE_LIST_DIRECTORY", "SYNCHRONIZE"};
+  const std::vector<std::string> file{"FILE_READ_DATA", "SYNCHRONIZE"};
+  CHECK(traced.list_of(0, "access").strings() == directory);
+  CHECK(traced.list_of(1, "access").strings() == file);
+  CHECK(traced.list_of(2, "access").strings() == directory);
+  CHECK(traced.list_of(3, "access").strings() == directory);
+}
+
 }  // namespace
 }  // namespace distsim::sim

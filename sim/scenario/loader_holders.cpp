@@ -144,26 +144,56 @@ std::vector<std::string> read_scope(const Context& ctx, uint32_t index) {
   return scope;
 }
 
-// An Explorer window opens a folder: a path the `filesystem` section makes a file is refused
-// (files made at run time cannot be known here).
-void check_not_a_declared_file(const Context& ctx, uint32_t index, const std::string& path,
-                               const std::vector<FilesystemEntry>& filesystem) {
-  const std::string key = parse_windows_path(path).value().key();
+// What the `filesystem` section says a path is, by path key: each entry's own path, and the
+// folder holding each file (a folder a file entry implies). Built once per scenario, so that a
+// holder's lookup costs one search however many entries there are.
+struct DeclaredPath {
+  bool is_file = false;
+  uint32_t line = 0;
+};
+using DeclaredPaths = std::map<std::string, DeclaredPath, std::less<>>;
+
+DeclaredPaths declared_paths(const std::vector<FilesystemEntry>& filesystem) {
+  DeclaredPaths declared;
   for (const FilesystemEntry& entry : filesystem) {
-    if (entry.kind != FilesystemEntry::Kind::file ||
-        parse_windows_path(entry.path).value().key() != key) {
-      continue;
-    }
-    ctx.error(index, fmt::format("'{}' is a file (filesystem entry at line {}); an "
-                                 "explorer_window opens a folder, such as '{}'",
-                                 path, entry.position.line,
-                                 parse_windows_path(path).value().parent().display()));
+    const WindowsPath path = parse_windows_path(entry.path).value();
+    const bool is_file = entry.kind == FilesystemEntry::Kind::file;
+    declared.emplace(path.key(), DeclaredPath{is_file, entry.position.line});
+    if (is_file) declared.emplace(path.parent().key(), DeclaredPath{false, entry.position.line});
+  }
+  return declared;
+}
+
+// A holder's path must be what it opens: an Explorer window a folder, a TEMP user or a DP client
+// a file below a root. What the `filesystem` section declares otherwise, or a root, is refused;
+// names made at run time cannot be known here.
+void check_target_kind(const Context& ctx, uint32_t index, HolderKind kind, const std::string& path,
+                       const DeclaredPaths& declared) {
+  const WindowsPath parsed = parse_windows_path(path).value();
+  const std::string_view kind_name = enum_name(kHolderKindNames, kind);
+  const bool wants_file = kind != HolderKind::explorer_window;
+  if (wants_file && parsed.is_root()) {
+    ctx.error(index, fmt::format("'{}' is the root of a {}; a {} holds a file, like '{}'", path,
+                                 parsed.is_unc() ? "share" : "volume", kind_name,
+                                 parsed.child("file.tmp").display()));
     return;
   }
+  const auto found = declared.find(parsed.key());
+  if (found == declared.end() || found->second.is_file == wants_file) return;
+  if (wants_file) {
+    ctx.error(index,
+              fmt::format("'{}' is a folder (filesystem entry at line {}); a {} holds a "
+                          "file, like '{}'",
+                          path, found->second.line, kind_name, parsed.child("file.tmp").display()));
+    return;
+  }
+  ctx.error(index, fmt::format("'{}' is a file (filesystem entry at line {}); an explorer_window "
+                               "opens a folder, such as '{}'",
+                               path, found->second.line, parsed.parent().display()));
 }
 
 void load_holder_target(const Context& ctx, const MapView& map, std::string_view applies_to,
-                        const std::vector<FilesystemEntry>& filesystem, HolderSpec& holder) {
+                        const DeclaredPaths& declared, HolderSpec& holder) {
   switch (holder.kind) {
     case HolderKind::explorer_window:
     case HolderKind::temp_user:
@@ -175,17 +205,18 @@ void load_holder_target(const Context& ctx, const MapView& map, std::string_view
       if (holder.path.empty()) return;
       if (holder.kind == HolderKind::explorer_window) {
         holder.path = folder_display(holder.path);
-        check_not_a_declared_file(ctx, path, holder.path, filesystem);
+        check_target_kind(ctx, path, holder.kind, holder.path, declared);
         return;
       }
       // temp_user and dp_client hold a file, which a trailing separator would make a name
       // CreateFile refuses (123): the holder would silently hold nothing.
-      if (ends_in_separator(holder.path)) {
+      if (ends_in_separator(holder.path) && !parse_windows_path(holder.path).value().is_root()) {
         ctx.error(path, fmt::format("'{}' ends in a separator, but a {} holds a file; write '{}'",
                                     holder.path, enum_name(kHolderKindNames, holder.kind),
                                     folder_display(holder.path)));
         return;
       }
+      check_target_kind(ctx, path, holder.kind, holder.path, declared);
       if (holder.kind == HolderKind::dp_client) {
         check_on_dp_share(ctx, path, holder.path);
       }
@@ -242,8 +273,7 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
 // The holder of an entry, with `number` (1-based) for its default name; nullopt when the entry
 // is not a mapping or has no valid kind.
 std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t number,
-                                      const std::vector<FilesystemEntry>& filesystem,
-                                      uint32_t& name_index) {
+                                      const DeclaredPaths& declared, uint32_t& name_index) {
   const MapView raw = read_any_map(ctx, index, "each entry of 'holders'");
   if (!raw.valid()) return std::nullopt;
   std::optional<HolderKind> kind;
@@ -264,7 +294,7 @@ std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t
   name_index = map.value("name");
   if (name_index != kNoNode) holder.name = read_name(ctx, name_index, "name").value_or(holder.name);
   load_holder_timing(ctx, map, holder);
-  load_holder_target(ctx, map, applies_to, filesystem, holder);
+  load_holder_target(ctx, map, applies_to, declared, holder);
   load_holder_options(ctx, map, holder);
   if (holder.kind == HolderKind::script) load_script(ctx, map, holder);
   return holder;
@@ -347,10 +377,11 @@ void load_holders(const Context& ctx, uint32_t index, Scenario& scenario) {
   const auto items = read_list(ctx, index, "holders", Bounds{0, kHoldersMax, "kHoldersMax"}, true);
   if (!items || !check_planned_cost(ctx, *items)) return;
   std::map<std::string, uint32_t> name_lines;
+  const DeclaredPaths declared = declared_paths(scenario.filesystem);
   for (size_t number = 1; number <= items->size(); ++number) {
     const uint32_t item = (*items)[number - 1];
     uint32_t name_index = kNoNode;
-    auto holder = load_holder(ctx, item, number, scenario.filesystem, name_index);
+    auto holder = load_holder(ctx, item, number, declared, name_index);
     if (!holder) continue;
     const uint32_t position_index = name_index != kNoNode ? name_index : item;
     const auto [first, inserted] =

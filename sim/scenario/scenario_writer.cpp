@@ -52,8 +52,9 @@ std::string scope_text(const std::vector<std::string>& scope) {
   return flow_list(items);
 }
 
-std::string access_list(model::AccessMask access) {
-  const std::vector<std::string> names = model::access_names(access);
+std::string access_list(model::AccessMask access,
+                        model::AccessTarget target = model::AccessTarget::file) {
+  const std::vector<std::string> names = model::access_names(access, target);
   uint32_t bits = 0;
   for (const std::string& name : names) bits |= model::access_right_from_name(name).value_or(0);
   DISTSIM_ASSERT(bits == access.bits);  // every bit has a name
@@ -309,7 +310,13 @@ void write_holder(YamlOut& out, const HolderSpec& holder) {
   if (holder.every) out.field(4, "every", duration_spec_text(*holder.every));
   if (holder.count != 1 || holder.every) out.field(4, "count", fmt::format("{}", holder.count));
   write_holder_target(out, holder);
-  if (holder.access) out.field(4, "access", access_list(*holder.access));
+  // An Explorer window's access is that of its folder handle, named as a directory's rights.
+  if (holder.access) {
+    out.field(4, "access",
+              access_list(*holder.access, holder.kind == HolderKind::explorer_window
+                                              ? model::AccessTarget::directory
+                                              : model::AccessTarget::file));
+  }
   if (holder.share) out.field(4, "share", share_list(*holder.share));
   if (holder.antivirus_on) {
     std::vector<std::string> names;

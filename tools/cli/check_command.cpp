@@ -31,7 +31,8 @@ int check_command(const CheckCommandOptions& options, std::ostream& out, std::os
     for (const std::string& problem : list.problems) err << problem << '\n';
     sim::CheckTotals totals;
     totals.errors = static_cast<uint32_t>(list.problems.size());
-    (options.junit_path == "-" ? err : out) << sim::check_closing_line(totals) << '\n';
+    (options.junit_path == sim::kStandardOutputPath ? err : out)
+        << sim::check_closing_line(totals) << '\n';
     return kExitCannotRun;
   }
   sim::OutputSet outputs;

@@ -83,17 +83,21 @@ constexpr const char* kVersionDetails =
 // nothing.
 const CLI::Validator kNamesAFile(
     [](std::string& text) {
-      return text.empty() ? std::string("needs a file name") : std::string();
+      return text.empty() ? std::string("needs a path, not an empty name") : std::string();
     },
     "");
 
-// A whole number that fits a seed: CLI11 would read "18446744073709551616" as the largest seed.
+// A seed written in decimal and within 64 bits, handed on without leading zeros: CLI11 alone
+// would read "18446744073709551616" as the largest seed and "010" as octal 8.
 const CLI::Validator kSeedNumber(
     [](std::string& text) {
       uint64_t value = 0;
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (error == std::errc() && end == text.data() + text.size()) return std::string();
-      return fmt::format("'{}' is not a whole number from 0 to {}", text, UINT64_MAX);
+      if (error != std::errc() || end != text.data() + text.size()) {
+        return fmt::format("'{}' is not a whole number from 0 to {}", text, UINT64_MAX);
+      }
+      text = std::to_string(value);
+      return std::string();
     },
     "");
 
@@ -165,7 +169,7 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
   compare
       ->add_option("--seed-start", options.seed_start,
                    "First seed (default: the scenario's `seed`)")
-      ->check(kSeedNumber);
+      ->transform(kSeedNumber);
 }
 
 constexpr const char* kExploreDescription =
@@ -200,7 +204,7 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
       explore->add_option("--seeds", options.seed_count,
                           "How many seeds (worlds) the whole campaign explores (1000)"),
       explore->add_option("--seed-start", options.seed_start, "The first seed (0)")
-          ->check(kSeedNumber),
+          ->transform(kSeedNumber),
       explore->add_option("--shard", options.shard,
                           "I/N: explore only shard I of N (0/1); auto: from the batch engine"),
       explore->add_option("--shard-count", options.shard_count,
@@ -215,7 +219,8 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
                        "Write this shard's campaign result as JSON (for --merge)")
           ->check(kNamesAFile),
   };
-  explore->add_option("--out", options.out_dir, "Directory for reproducers (explore-out)");
+  explore->add_option("--out", options.out_dir, "Directory for reproducers (explore-out)")
+      ->check(kNamesAFile);
   explore
       ->add_option("--junit", options.junit_path,
                    "Write JUnit XML: a testcase per shard and per failing world")
