@@ -414,6 +414,30 @@ TEST_CASE("an Explorer window without thumbnails blocks no reader and no writer 
   CHECK(bench.open_close("C:\\Src\\setup.exe", kWrite, kShareNone) == Win32Error::ok);
 }
 
+TEST_CASE("a holder's until may be drawn: its hold ends at a time within the distribution",
+          "[holders][temp_user]") {
+  // Goal: `until: {uniform: [1h, 2h]}` ends the hold once, at a drawn time in that range.
+  // Method: probe the file before 1h (held) and after 2h (free); an exclusive open in between
+  // finds the hold's end once it has passed.
+  HolderBench bench;
+  HolderSpec spec;
+  spec.kind = HolderKind::temp_user;
+  spec.name = "setup";
+  spec.path = "C:\\WINNT\\TEMP\\~setup.tmp";
+  spec.until = DurationSpec{DurationSpec::Kind::uniform, 60 * kMinute, 120 * kMinute};
+  bench.add(spec);
+  bench.run_to(60 * kMinute - kSecond);
+  CHECK(bench.open_close(spec.path, kRead, kShareReadWrite) == Win32Error::sharing_violation);
+  TimeUs freed_us = 0;
+  for (TimeUs t_us = 60 * kMinute; t_us <= 120 * kMinute && freed_us == 0; t_us += kMinute) {
+    bench.run_to(t_us);
+    if (bench.open_close(spec.path, kRead, kShareReadWrite) == Win32Error::ok) freed_us = t_us;
+  }
+  CHECK(freed_us >= 60 * kMinute);
+  CHECK(freed_us <= 120 * kMinute);
+  CHECK(bench.open_close(spec.path, kRead, kShareReadWrite) == Win32Error::ok);
+}
+
 TEST_CASE("a TEMP user refuses every data open while it holds its file, and not after",
           "[holders][temp_user]") {
   // Goal: GENERIC_READ|GENERIC_WRITE share 0 is exclusive; `every` + `count` repeat it.

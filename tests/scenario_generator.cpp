@@ -396,7 +396,12 @@ void draw_holder_timing(TimeUs until_us, sim::HolderSpec& holder) {
       break;
     case 1: {
       const bool constant = holder.at.kind == DurationSpec::Kind::constant;
-      holder.until_us = draw_time(constant ? holder.at.value_us : 0, until_us);
+      if (constant) {
+        holder.until = DurationSpec{DurationSpec::Kind::constant,
+                                    draw_time(constant ? holder.at.value_us : 0, until_us), 0};
+      } else {
+        holder.until = draw_duration_spec(until_us, false);
+      }
       break;
     }
     default:
@@ -412,9 +417,10 @@ void draw_holder_timing(TimeUs until_us, sim::HolderSpec& holder) {
 void draw_holder_options(const Registry& registry, sim::HolderSpec& holder) {
   using sim::HolderKind;
   const HolderKind kind = holder.kind;
-  if (kind == HolderKind::explorer_window || kind == HolderKind::temp_user) {
-    holder.path = draw_drive_path();
-  }
+  // A last component no filesystem entry can have (draw_component never makes it), so that a
+  // window never names a declared file nor a TEMP user a declared folder, which the loader refuses.
+  if (kind == HolderKind::explorer_window) holder.path = draw_drive_path() + "\\Window";
+  if (kind == HolderKind::temp_user) holder.path = draw_drive_path() + "\\~holder.tmp";
   if (kind == HolderKind::dp_client) {
     const auto& dp = registry.dps[draw_index(registry.dps.size())];
     holder.path =

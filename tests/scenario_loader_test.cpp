@@ -253,7 +253,7 @@ TEST_CASE("a scenario using every key loads every holder kind", "[scenario_loade
   CHECK_FALSE(window.thumbnails);
   CHECK(window.at == DurationSpec{DurationSpec::Kind::uniform, 10 * kMicrosecondsPerSecond,
                                   5 * kMicrosecondsPerMinute});
-  CHECK(window.until_us == kMicrosecondsPerDay);
+  CHECK(window.until == DurationSpec{DurationSpec::Kind::constant, kMicrosecondsPerDay, 0});
   const HolderSpec& antivirus = scenario.holders[2];
   CHECK(antivirus.name == "antivirus3");
   CHECK(antivirus.scope == std::vector<std::string>{"C:\\WINNT\\TEMP"});
@@ -384,7 +384,7 @@ holders:
   CHECK(scenario.holders[0].count == 1u);
   CHECK(scenario.holders[0].at == DurationSpec{});
   CHECK_FALSE(scenario.holders[0].hold_for.has_value());
-  CHECK_FALSE(scenario.holders[0].until_us.has_value());
+  CHECK_FALSE(scenario.holders[0].until.has_value());
   CHECK(scenario.holders[1].thumbnails);
   CHECK(scenario.holders[2].steps[1].at_us == 0);
   CHECK(scenario.expect.no_invariant_violations);
@@ -418,6 +418,31 @@ holders:
   CHECK(scenario.holders[0].path == "C:\\Src");
   CHECK(scenario.holders[1].path == "D:\\");
   CHECK(scenario.holders[2].scope == std::vector<std::string>{"C:\\Src", "E:\\Data"});
+}
+
+TEST_CASE("a holder's until may be a distribution whose latest value lies within the run",
+          "[scenario_loader]") {
+  // Goal: `until` takes the drawn forms `at` takes, bounded by the run as `at` is.
+  const Scenario scenario = load_valid(R"(version: 1
+name: t
+until: 1d
+holders:
+  - kind: temp_user
+    path: 'C:\Temp\a.tmp'
+    until: {uniform: [1h, 2h]}
+  - kind: temp_user
+    path: 'C:\Temp\b.tmp'
+    until: {exponential: 3h}
+)");
+  CHECK(scenario.holders[0].until ==
+        DurationSpec{DurationSpec::Kind::uniform, kMicrosecondsPerHour, 2 * kMicrosecondsPerHour});
+  CHECK(scenario.holders[1].until ==
+        DurationSpec{DurationSpec::Kind::exponential, 3 * kMicrosecondsPerHour, 0});
+  const loader_test::Errors past = loader_test::errors_of(
+      "version: 1\nname: t\nuntil: 1d\nholders:\n  - kind: temp_user\n    path: 'C:\\T\\a.tmp'\n"
+      "    until: {uniform: [1h, 2d]}\n");
+  REQUIRE(past.size() == 1);
+  CHECK(past[0].find("t.yaml:7:12: ") == 0);
 }
 
 }  // namespace

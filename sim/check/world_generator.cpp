@@ -306,14 +306,14 @@ void draw_holders(Drawer& draw, const SwarmFeatures& features, Scenario& scenari
   if (features.antivirus) {
     HolderSpec holder = holder_of(draw, HolderKind::antivirus, "antivirus", "D:\\Src");
     holder.hold_for.reset();
-    holder.until_us = scenario.until_us / 2;
+    holder.until = DurationSpec{DurationSpec::Kind::constant, scenario.until_us / 2, 0};
     if (draw.coin()) holder.share = model::ShareMode{0};
     scenario.holders.push_back(holder);
   }
   if (features.indexer) {
     HolderSpec holder = holder_of(draw, HolderKind::indexer, "indexer", "D:\\Src");
     holder.hold_for.reset();
-    holder.until_us = scenario.until_us / 2;
+    holder.until = DurationSpec{DurationSpec::Kind::constant, scenario.until_us / 2, 0};
     scenario.holders.push_back(holder);
   }
   if (features.backup) {

@@ -111,15 +111,21 @@ TimeUs Holder::draw(const DurationSpec& duration) {
   DISTSIM_ASSERT(false);
 }
 
+std::optional<TimeUs> Holder::draw_until() {
+  if (!spec_.until) return std::nullopt;
+  return draw(*spec_.until);
+}
+
 std::vector<HoldWindow> Holder::draw_windows() {
   DISTSIM_ASSERT(spec_.count >= 1 && spec_.count <= kHolderRepeatsMax);
   std::vector<HoldWindow> windows;
   TimeUs begin_us = draw(spec_.at);
+  const std::optional<TimeUs> until_us = draw_until();
   for (uint32_t occurrence = 0; occurrence < spec_.count; ++occurrence) {
     if (begin_us > context_.horizon_us) break;
     HoldWindow window{begin_us, std::nullopt};
     if (spec_.hold_for) window.end_us = begin_us + draw(*spec_.hold_for);
-    if (spec_.until_us) window.end_us = std::max(begin_us, *spec_.until_us);
+    if (until_us) window.end_us = std::max(begin_us, *until_us);
     windows.push_back(window);
     if (!spec_.every) break;
     if (occurrence + 1 < spec_.count) begin_us += draw(*spec_.every);
@@ -161,6 +167,7 @@ void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosi
 void RepeatingHolder::start() {
   DISTSIM_ASSERT(spec_.count >= 1 && spec_.count <= kHolderRepeatsMax);
   next_begin_us_ = draw(spec_.at);
+  until_us_ = draw_until();
   wake_at(next_begin_us_, HolderWake<Wake>{Wake::begin, 0});
 }
 
@@ -185,7 +192,7 @@ void RepeatingHolder::begin(uint32_t occurrence) {
   held_[occurrence] = acquire();
   std::optional<TimeUs> end_us;
   if (spec_.hold_for) end_us = now_us + draw(*spec_.hold_for);
-  if (spec_.until_us) end_us = std::max(now_us, *spec_.until_us);
+  if (until_us_) end_us = std::max(now_us, *until_us_);
   if (end_us) wake_at(*end_us, HolderWake<Wake>{Wake::end, occurrence});
   if (occurrence + 1 < spec_.count && spec_.every) {
     next_begin_us_ = now_us + draw(*spec_.every);

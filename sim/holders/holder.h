@@ -144,9 +144,11 @@ class Holder : public EventTarget {
 
  protected:
   [[nodiscard]] TimeUs draw(const DurationSpec& duration);
+  // The time every hold ends, drawn once (right after `at`), or nullopt without `until`.
+  [[nodiscard]] std::optional<TimeUs> draw_until();
   // Every occurrence of the at/for/until/every/count schedule that begins within the run, drawn
-  // in the order RepeatingHolder draws them (at, then for and every per occurrence), so a holder
-  // built on it sees the same draws as one built on RepeatingHolder.
+  // in the order RepeatingHolder draws them (at, until, then for and every per occurrence), so a
+  // holder built on it sees the same draws as one built on RepeatingHolder.
   [[nodiscard]] std::vector<HoldWindow> draw_windows();
   // True when `path` names an existing file right now (a query: nothing is logged or traced).
   [[nodiscard]] bool is_file(const std::string& path) const;
@@ -205,6 +207,7 @@ class RepeatingHolder : public Holder {
 
   std::map<uint32_t, std::vector<HandleId>> held_;  // by occurrence
   TimeUs next_begin_us_ = 0;
+  std::optional<TimeUs> until_us_;
 };
 
 }  // namespace distsim::sim

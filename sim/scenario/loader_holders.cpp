@@ -76,10 +76,12 @@ void check_holder_span(const Context& ctx, const MapView& map, const HolderSpec&
     ctx.error(for_first ? until_entry->key_index : for_entry->key_index,
               "a holder takes 'for' or 'until', not both");
   }
-  if (until_entry != nullptr && holder.until_us && holder.at.kind == DurationSpec::Kind::constant &&
-      *holder.until_us < holder.at.value_us) {
+  if (until_entry != nullptr && holder.until &&
+      holder.until->kind == DurationSpec::Kind::constant &&
+      holder.at.kind == DurationSpec::Kind::constant &&
+      holder.until->value_us < holder.at.value_us) {
     ctx.error(until_entry->value_index,
-              fmt::format("'until' {} is before 'at' {}", format_duration(*holder.until_us),
+              fmt::format("'until' {} is before 'at' {}", format_duration(holder.until->value_us),
                           format_duration(holder.at.value_us)));
   }
   const MapEntry* count_entry = map.find("count");
@@ -94,18 +96,23 @@ void check_holder_span(const Context& ctx, const MapView& map, const HolderSpec&
   }
 }
 
-void load_holder_at(const Context& ctx, uint32_t index, HolderSpec& holder) {
-  const auto at = read_duration_spec(ctx, index, "at");
-  if (!at) return;
-  holder.at = *at;
-  if (const auto latest_us = latest_value_us(*at)) check_within_run(ctx, index, "at", *latest_us);
+// A time of the holder (`at`, `until`): a duration from the start, or a distribution of them,
+// whose latest value (when it has one) lies within the run.
+std::optional<DurationSpec> read_holder_time(const Context& ctx, uint32_t index,
+                                             std::string_view key) {
+  const auto time = read_duration_spec(ctx, index, key);
+  if (!time) return std::nullopt;
+  if (const auto latest_us = latest_value_us(*time)) {
+    if (!check_within_run(ctx, index, key, *latest_us)) return std::nullopt;
+  }
+  return time;
 }
 
 void load_holder_timing(const Context& ctx, const MapView& map, HolderSpec& holder) {
   for_each_entry(map, [&](std::string_view key, uint32_t value) {
-    if (key == "at") load_holder_at(ctx, value, holder);
+    if (key == "at") holder.at = read_holder_time(ctx, value, key).value_or(holder.at);
     if (key == "for") holder.hold_for = read_positive_duration_spec(ctx, value, key);
-    if (key == "until") holder.until_us = read_time(ctx, value, key);
+    if (key == "until") holder.until = read_holder_time(ctx, value, key);
     if (key == "every") holder.every = read_positive_duration_spec(ctx, value, key);
     if (key == "count") {
       holder.count = read_uint32(ctx, value, key, Bounds{1, kHolderRepeatsMax, "kHolderRepeatsMax"})

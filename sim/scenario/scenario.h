@@ -156,7 +156,8 @@ struct HolderSpec {
   std::string name;  // default: kind + index, filled by the loader
   DurationSpec at;
   std::optional<DurationSpec> hold_for;  // `for`
-  std::optional<TimeUs> until_us;
+  // When every hold ends, a time drawn once per holder; a hold that begins later ends at once.
+  std::optional<DurationSpec> until;
   std::optional<DurationSpec> every;
   uint32_t count = 1;
   std::string path;  // explorer_window (dir), temp_user (file), dp_client (file)

@@ -286,7 +286,8 @@ void write_holder_target(YamlOut& out, const HolderSpec& holder) {
       break;
     case HolderKind::dp_client:
       out.field(4, "path", quoted(holder.path));
-      if (!holder.image) out.field(4, "image", "false");
+      // Always written: whether the client runs the file as a program decides what it blocks.
+      out.field(4, "image", holder.image ? "true" : "false");
       break;
     case HolderKind::antivirus:
     case HolderKind::indexer:
@@ -306,7 +307,7 @@ void write_holder(YamlOut& out, const HolderSpec& holder) {
   out.field(4, "name", identifier(holder.name));
   out.field(4, "at", duration_spec_text(holder.at));
   if (holder.hold_for) out.field(4, "for", duration_spec_text(*holder.hold_for));
-  if (holder.until_us) out.field(4, "until", format_duration(*holder.until_us));
+  if (holder.until) out.field(4, "until", duration_spec_text(*holder.until));
   if (holder.every) out.field(4, "every", duration_spec_text(*holder.every));
   if (holder.count != 1 || holder.every) out.field(4, "count", fmt::format("{}", holder.count));
   write_holder_target(out, holder);
