@@ -163,10 +163,14 @@ using DeclaredPaths = std::map<std::string, DeclaredPath, std::less<>>;
 DeclaredPaths declared_paths(const std::vector<FilesystemEntry>& filesystem) {
   DeclaredPaths declared;
   for (const FilesystemEntry& entry : filesystem) {
-    const WindowsPath path = parse_windows_path(entry.path).value();
+    const auto parsed = parse_windows_path(entry.path);
+    if (!parsed.ok()) continue;  // refused with its own error; the filesystem keeps none such
+    const WindowsPath& path = parsed.value();
     const bool is_file = entry.kind == FilesystemEntry::Kind::file;
     declared.emplace(path.key(), DeclaredPath{is_file, entry.position.line});
-    if (is_file) declared.emplace(path.parent().key(), DeclaredPath{false, entry.position.line});
+    if (is_file && !path.is_root()) {
+      declared.emplace(path.parent().key(), DeclaredPath{false, entry.position.line});
+    }
   }
   return declared;
 }
