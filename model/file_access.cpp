@@ -8,7 +8,7 @@
 namespace distsim::model {
 namespace {
 
-// Which names a row gives: printed for every target, for one target only, or read on input only.
+// Which target prints a row's name (every name is read on input): every target, or one only.
 enum class Printed : uint8_t { always, for_files, for_directories };
 
 struct NamedBit {

@@ -147,19 +147,23 @@ TEST_CASE("compare refuses seeds that would pass the largest seed instead of wra
   CHECK(run_cli(command + " --seed-start 18446744073709551613").status != 2);
 }
 
-TEST_CASE("a first seed is read as a decimal whole number of at most 64 bits", "[cli]") {
+TEST_CASE("a first seed is read as a decimal whole number of at most 64 bits, as run --seed is",
+          "[cli]") {
   // Goal: --seed-start never runs other seeds than the ones written: a number past the largest
-  // seed is refused, not read as the largest, and leading zeros are decimal, not octal.
+  // seed is refused, not read as the largest, and a leading zero is refused as `run --seed` and
+  // scenario files refuse it, not read as octal.
   const std::string command = "compare " + scenario_path("q207416-temp-source.yaml") + " " +
                               "--policy " + scenario_path("policies/sms2-hourly.yml") +
                               " --seeds 3";
   for (const std::string& subcommand : {command, std::string("explore --seeds 1")}) {
     const CommandResult too_large = run_cli(subcommand + " --seed-start 18446744073709551616");
     CHECK(too_large.status == 2);
-    CHECK(too_large.output.find("is not a whole number from 0 to 18446744073709551615") !=
-          std::string::npos);
+    CHECK(too_large.output.find("number '18446744073709551616' is too large") != std::string::npos);
   }
-  CHECK(run_cli("explore --seeds 2 --seed-start 010").output.find("seeds 10..11") !=
+  const CommandResult octal = run_cli("explore --seeds 2 --seed-start 010");
+  CHECK(octal.status == 2);
+  CHECK(octal.output.find("'010' has a leading zero") != std::string::npos);
+  CHECK(run_cli("explore --seeds 2 --seed-start 10").output.find("seeds 10..11") !=
         std::string::npos);
   CHECK(run_cli("explore --seeds 1 --seed-start 1x").status == 2);
 }

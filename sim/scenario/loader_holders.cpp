@@ -221,7 +221,7 @@ void load_holder_target(const Context& ctx, const MapView& map, std::string_view
       }
       // temp_user and dp_client hold a file, which a trailing separator would make a name
       // CreateFile refuses (123): the holder would silently hold nothing.
-      if (ends_in_separator(holder.path) && !parse_windows_path(holder.path).value().is_root()) {
+      if (ends_in_separator(holder.path)) {
         ctx.error(path, fmt::format("'{}' ends in a separator, but a {} holds a file; write '{}'",
                                     holder.path, enum_name(kHolderKindNames, holder.kind),
                                     folder_display(holder.path)));

@@ -85,7 +85,7 @@ std::string folder_display(std::string_view path) {
 }
 
 bool ends_in_separator(std::string_view path) {
-  return !path.empty() && path.back() == '\\' && folder_display(path).size() < path.size();
+  return !path.empty() && path.back() == '\\' && !parse_windows_path(path).value().is_root();
 }
 
 }  // namespace distsim::sim::loader_internal

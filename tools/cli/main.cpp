@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <charconv>
-#include <cstdint>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -12,6 +10,7 @@
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
+#include "sim/scenario/value_parse.h"
 #include "tools/cli/build_info.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/compare_command.h"
@@ -79,7 +78,7 @@ constexpr const char* kVersionDetails =
     "  distsim version\n\n"
     "Exit status: 0.";
 
-// Refuses an empty file name, which would otherwise read as "not given" and silently write
+// Refuses an empty output path, which would otherwise read as "not given" and silently write
 // nothing.
 const CLI::Validator kNamesAFile(
     [](std::string& text) {
@@ -87,19 +86,10 @@ const CLI::Validator kNamesAFile(
     },
     "");
 
-// A seed written in decimal and within 64 bits, handed on without leading zeros: CLI11 alone
-// would read "18446744073709551616" as the largest seed and "010" as octal 8.
+// A seed as `run --seed` and scenario files read one (sim::parse_unsigned): CLI11 alone would
+// read "18446744073709551616" as the largest seed and "010" as octal 8.
 const CLI::Validator kSeedNumber(
-    [](std::string& text) {
-      uint64_t value = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (error != std::errc() || end != text.data() + text.size()) {
-        return fmt::format("'{}' is not a whole number from 0 to {}", text, UINT64_MAX);
-      }
-      text = std::to_string(value);
-      return std::string();
-    },
-    "");
+    [](std::string& text) { return distsim::sim::parse_unsigned(text).error; }, "");
 
 void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   CLI::App* run = app.add_subcommand(
@@ -169,7 +159,7 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
   compare
       ->add_option("--seed-start", options.seed_start,
                    "First seed (default: the scenario's `seed`)")
-      ->transform(kSeedNumber);
+      ->check(kSeedNumber);
 }
 
 constexpr const char* kExploreDescription =
@@ -204,7 +194,7 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
       explore->add_option("--seeds", options.seed_count,
                           "How many seeds (worlds) the whole campaign explores (1000)"),
       explore->add_option("--seed-start", options.seed_start, "The first seed (0)")
-          ->transform(kSeedNumber),
+          ->check(kSeedNumber),
       explore->add_option("--shard", options.shard,
                           "I/N: explore only shard I of N (0/1); auto: from the batch engine"),
       explore->add_option("--shard-count", options.shard_count,
@@ -248,16 +238,21 @@ std::string version_line() {
                      distsim::cli::kCommit, distsim::cli::kBuildType);
 }
 
-// The first word when it is neither an option nor a subcommand `app` knows: CLI11 would report it
-// as a missing subcommand, which hides the typo.
+// The complaint about a first word that is neither an option nor a subcommand `app` knows, naming
+// the subcommands: CLI11 would report it as a missing subcommand, which hides the typo.
 std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, char** argv) {
   if (argc < 2 || argv[1] == nullptr) return std::nullopt;
   const std::string first = argv[1];
   if (first.empty() || first.front() == '-') return std::nullopt;
+  std::vector<std::string> names;
   for (const CLI::App* subcommand : app.get_subcommands({})) {
     if (subcommand->get_name() == first) return std::nullopt;
+    names.push_back(subcommand->get_name());
   }
-  return first;
+  return fmt::format(
+      "distsim: '{}' is not a subcommand; the subcommands are {} (see distsim "
+      "--help)",
+      first, fmt::join(names, ", "));
 }
 
 }  // namespace
@@ -284,15 +279,8 @@ int main(int argc, char** argv) {
   const std::string program = program_name(argc > 0 ? argv[0] : nullptr);
   run_options.program = program;
   check_options.program = program;
-  if (const auto typo = unknown_subcommand(app, argc, argv)) {
-    std::vector<std::string> names;
-    for (const CLI::App* subcommand : app.get_subcommands({})) {
-      names.push_back(subcommand->get_name());
-    }
-    std::cerr << fmt::format(
-        "distsim: '{}' is not a subcommand; the subcommands are {} (see "
-        "distsim --help)\n",
-        *typo, fmt::join(names, ", "));
+  if (const auto complaint = unknown_subcommand(app, argc, argv)) {
+    std::cerr << *complaint << '\n';
     return distsim::cli::kExitCannotRun;
   }
   try {
