@@ -418,6 +418,32 @@ TEST_CASE("liveness catches a package that is never processed in a quiet world",
         "policy still allows a retry; it should have been installed by 01:02:00");
 }
 
+TEST_CASE("liveness waits for a distribution point's fault to end and counts from its end",
+          "[invariants]") {
+  // The quiet world above, with DP01 unreachable from the start: while the fault lasts no retry
+  // can install the package, and once it ends the package is owed one retry wait later.
+  HistoryBuilder history;
+  history.notify(0, "create", kPackage, kSource);
+  history.run.trace.add(
+      0, "dp:DP01", "fault_start",
+      {{"fault", std::string_view("dp_unreachable")}, {"target", std::string_view("DP01")}});
+  history.run.final_files = {{kFileA, {1000, 1}}, {kFileB, {2000, 2}}};
+  model::PackageStatus status;
+  status.id = kPackage;
+  status.state_since_us = 0;
+  status.distribution_points.push_back({});
+  status.distribution_points[0].dp_name = "DP01";
+  history.run.packages.push_back(status);
+  CHECK(sim::check_invariants(history.run).empty());
+  history.run.trace.add(
+      3 * kHour, "dp:DP01", "fault_end",
+      {{"fault", std::string_view("dp_unreachable")}, {"target", std::string_view("DP01")}});
+  const TimeUs processing_us = kMinute + 2 * 29 + 240;
+  const InvariantViolation violation = only_violation(history.run);
+  CHECK(violation.invariant == "liveness");
+  CHECK(violation.t_us == 3 * kHour + kHour + 2 * processing_us);
+}
+
 TEST_CASE("liveness does not ask for a package whose source folder is gone at the end",
           "[invariants]") {
   // The same quiet world as above, but the source folder no longer exists: the manager's
@@ -518,6 +544,7 @@ TEST_CASE("each record is read as the actor and event the checkers tell apart", 
     INFO(name);
     CHECK(kind(std::string(sim::kManagerActorName), name).is(RecordActor::manager, event));
     CHECK(kind(std::string("world"), name).is(RecordActor::world, event));
+    CHECK(kind(std::string("dp:DP01"), name).is(RecordActor::distribution_point, event));
   }
   CHECK(kind("distmgr", "get_attributes").event == RecordEvent::other);
   CHECK(kind("distmgr", "opened").event == RecordEvent::other);

@@ -1,5 +1,7 @@
 // The scenario loader's refusals of values and references: each kind of mistake gives exactly one
 // positioned "FILE:LINE:COL: message".
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
@@ -241,6 +243,29 @@ TEST_CASE("duplicate package ids, DP names and holder names are refused", "[scen
   CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a'}\n"
                             "  - {kind: temp_user, path: 'C:\\b', name: temp_user1}\n") ==
         Errors{"t.yaml:5:43: duplicate holder name 'temp_user1' (first at line 4)"});
+}
+
+TEST_CASE("a holder may not take the trace name of the manager, the world or a DP",
+          "[scenario_loader]") {
+  // Goal: the checkers tell the manager's records from a holder's by the actor alone, so a holder
+  // called distmgr would have its handles judged as the manager's. Method: each reserved name,
+  // in another case too, and a name that only contains one.
+  const auto named = [](std::string_view name) {
+    return errors_after_header(
+        fmt::format("holders:\n  - {{kind: temp_user, path: 'C:\\a', name: '{}'}}\n", name));
+  };
+  const auto refusal = [](std::string_view name) {
+    return Errors{fmt::format(
+        "t.yaml:4:43: holder name '{}' is a name the trace gives another actor (distmgr: the "
+        "manager, world: the world, dp:NAME: a distribution point); choose another",
+        name)};
+  };
+  CHECK(named("distmgr") == refusal("distmgr"));
+  CHECK(named("World") == refusal("World"));
+  CHECK(named("dp:DP01") == refusal("dp:DP01"));
+  CHECK(named("DP:x") == refusal("DP:x"));
+  CHECK(named("distmgr-helper").empty());
+  CHECK(named("dp-client").empty());
 }
 
 TEST_CASE(

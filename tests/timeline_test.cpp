@@ -68,7 +68,7 @@ TEST_CASE("handles are matched open to close and metadata handles are told apart
   CHECK(timeline.holders[1].kind == "script");
   std::vector<const HandleSpan*> holds;
   for (const HandleSpan& handle : timeline.handles) {
-    if (handle.actor != kManagerTraceActor) holds.push_back(&handle);
+    if (handle.actor != kManagerActorName) holds.push_back(&handle);
   }
   REQUIRE(holds.size() == 2);
   CHECK(holds[0]->actor == "setup-program");
@@ -88,7 +88,7 @@ TEST_CASE("the manager's handles and refusals belong to the package whose pass w
   const Timeline timeline = build_timeline(scenario, run);
   size_t manager_handles = 0;
   for (const HandleSpan& handle : timeline.handles) {
-    if (handle.actor != kManagerTraceActor) continue;
+    if (handle.actor != kManagerActorName) continue;
     ++manager_handles;
     CHECK(handle.package_id == "S0100001");
   }
@@ -170,7 +170,7 @@ TEST_CASE("the manager's handles and marks are given to the distribution point t
   CHECK(timeline.dps[1].share == "\\\\DP02\\SMSPKGC$");
   size_t copies_to_dp02 = 0;
   for (const HandleSpan& handle : timeline.handles) {
-    if (handle.actor == kManagerTraceActor && handle.dp == "DP02") ++copies_to_dp02;
+    if (handle.actor == kManagerActorName && handle.dp == "DP02") ++copies_to_dp02;
     if (handle.path.rfind("D:\\", 0) == 0) CHECK(handle.dp.empty());
   }
   CHECK(copies_to_dp02 == 4);

@@ -373,8 +373,10 @@ RecordKind kind_of(const TraceRecord& record) {
   RecordKind kind;
   if (same_literal(record.actor, kManagerActorName)) {
     kind.actor = RecordActor::manager;
-  } else if (same_literal(record.actor, "world")) {
+  } else if (same_literal(record.actor, kWorldActorName)) {
     kind.actor = RecordActor::world;
+  } else if (record.actor.starts_with(kDistributionPointActorPrefix)) {
+    kind.actor = RecordActor::distribution_point;
   }
   const size_t size = record.event.size();
   if (size >= kEventsByLength.size()) return kind;

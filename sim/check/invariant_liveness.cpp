@@ -34,9 +34,10 @@ std::optional<TimeUs> quiet_time(const History& history) {
     const RecordKind kind = history.kinds[index];
     const bool holder = kind.actor == RecordActor::holder;
     const bool world_change = kind.actor == RecordActor::world && kind.event != RecordEvent::crash;
-    if (holder || world_change) quiet_us = std::max(quiet_us, records[index].t_us);
-    if (kind.is(RecordActor::world, RecordEvent::fault_start)) ++faults_active;
-    if (kind.is(RecordActor::world, RecordEvent::fault_end)) --faults_active;
+    const bool dp_fault = kind.actor == RecordActor::distribution_point;
+    if (holder || world_change || dp_fault) quiet_us = std::max(quiet_us, records[index].t_us);
+    if (kind.is(RecordActor::distribution_point, RecordEvent::fault_start)) ++faults_active;
+    if (kind.is(RecordActor::distribution_point, RecordEvent::fault_end)) --faults_active;
   }
   if (faults_active > 0) return std::nullopt;
   return quiet_us;

@@ -101,7 +101,7 @@ namespace distsim::sim::invariant_detail {
 // The actors and events the checkers tell apart, read once per record into History::kinds: the
 // checkers pass over the whole trace many times, and a byte compared per record costs less than
 // the actor's and event's names compared on each pass.
-enum class RecordActor : uint8_t { holder, manager, world };
+enum class RecordActor : uint8_t { holder, manager, world, distribution_point };
 enum class RecordEvent : uint8_t {
   other,
   open,

@@ -24,7 +24,8 @@ uint64_t count_source_opens(const Scenario& scenario, const RunResult& run) {
   }
   uint64_t opens = 0;
   for (const TraceRecord& record : run.trace.records()) {
-    if (record.actor != "distmgr" || record.event != "open" || record.fields.empty()) continue;
+    if (record.actor != kManagerActorName || record.event != "open" || record.fields.empty())
+      continue;
     const std::string path = upper_ascii(std::get<std::string_view>(record.fields.front().value));
     for (const std::string& prefix : prefixes) {
       if (path.rfind(prefix, 0) == 0) {

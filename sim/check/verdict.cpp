@@ -28,7 +28,7 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run) {
         result.expected.empty()
             ? result.actual
             : fmt::format("expected {}, got {}", result.expected, result.actual);
-    run.trace.add(run.until_us, "world", "expectation",
+    run.trace.add(run.until_us, kWorldActorName, "expectation",
                   {{"what", result.what}, {"ok", result.ok}, {"detail", detail}});
   }
 }

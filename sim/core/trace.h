@@ -28,6 +28,13 @@
 
 namespace distsim::sim {
 
+// The actors a trace names besides the scenario's holders (a holder may not take these names):
+// the Distribution Manager process, the world itself (notifications, crashes, expectations) and
+// each distribution point ("dp:" and its declared name; the DP's faults).
+inline constexpr std::string_view kManagerActorName = "distmgr";
+inline constexpr std::string_view kWorldActorName = "world";
+inline constexpr std::string_view kDistributionPointActorPrefix = "dp:";
+
 // The texts of a list field, held by the trace.
 class TraceList {
  public:

@@ -470,7 +470,7 @@ std::string json_quote(std::string_view text) {
 void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const TextSink& sink) {
   JsonlBuffer out(sink);
   RecordStart record_start;
-  record_start.write(out, 0, 0, "world", "header");
+  record_start.write(out, 0, 0, kWorldActorName, "header");
   out.raw(",\"scenario\":"sv);
   out.quoted(header.scenario);
   out.raw(",\"seed\":"sv);
@@ -488,7 +488,7 @@ void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const Text
   }
   out.flush();
   const uint64_t hash = out.hash();
-  record_start.write(out, last_us, seq, "world", "end");
+  record_start.write(out, last_us, seq, kWorldActorName, "end");
   out.raw(",\"events\":"sv);
   out.integer(trace.records().size());
   out.raw(trace.truncated() ? ",\"truncated\":true"sv : ",\"truncated\":false"sv);

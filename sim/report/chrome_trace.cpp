@@ -175,7 +175,7 @@ class ChromeTraceWriter {
   }
 
   Track& actor_track(const std::string& actor, const std::string& package_id) {
-    if (actor == kManagerTraceActor) return package_track(package_id);
+    if (actor == kManagerActorName) return package_track(package_id);
     const auto found = holder_tracks_.find(actor);
     DISTSIM_ASSERT(found != holder_tracks_.end());  // build_timeline lists every actor
     return tracks_[found->second];

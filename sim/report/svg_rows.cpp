@@ -62,14 +62,14 @@ RowPainter::RowPainter(const model::SiteConfig& site, const Timeline& timeline,
                        const TimeAxis& axis, SvgCanvas& canvas)
     : site_(site), timeline_(timeline), axis_(axis), canvas_(canvas) {
   for (const TimelineMark& mark : timeline.marks) {
-    const bool manager = mark.actor == kManagerTraceActor;
+    const bool manager = mark.actor == kManagerActorName;
     (manager ? manager_marks_[mark.package_id] : holder_marks_[mark.actor]).push_back(&mark);
     if (mark.kind != MarkKind::refusal || !in_view(mark.t_us, mark.t_us)) continue;
     blockers_.insert(mark.blockers.begin(), mark.blockers.end());
   }
   for (size_t index = 0; index < timeline.handles.size(); ++index) {
     const HandleSpan& handle = timeline.handles[index];
-    if (handle.actor == kManagerTraceActor) {
+    if (handle.actor == kManagerActorName) {
       manager_handles_[handle.package_id].push_back(index);
     } else {
       holder_handles_[handle.actor].push_back(index);
@@ -500,7 +500,7 @@ int64_t RowPainter::faults(int64_t top) {
 
 bool RowPainter::has_unattributed_marks() const {
   return std::any_of(timeline_.marks.begin(), timeline_.marks.end(), [](const TimelineMark& mark) {
-    const bool manager = mark.actor == kManagerTraceActor;
+    const bool manager = mark.actor == kManagerActorName;
     const bool kind = mark.kind == MarkKind::status_message || mark.kind == MarkKind::refusal;
     return manager && kind && mark.package_id.empty() && mark.dp.empty();
   });

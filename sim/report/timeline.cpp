@@ -165,11 +165,12 @@ class TimelineBuilder {
       : timeline_(timeline), running_(passes) {}
 
   void add(const TraceRecord& record) {
-    if (record.actor == kWorldTraceActor) {
+    if (record.actor == kWorldActorName ||
+        record.actor.starts_with(kDistributionPointActorPrefix)) {
       add_world_event(record);
       return;
     }
-    const bool manager = record.actor == kManagerTraceActor;
+    const bool manager = record.actor == kManagerActorName;
     if (!manager) note_holder(std::string(record.actor));
     // A running program's image section is drawn as a handle: it blocks writers and deleters.
     const bool image = record.event == "map_image" || record.event == "unmap_image";

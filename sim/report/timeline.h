@@ -18,9 +18,6 @@
 
 namespace distsim::sim {
 
-// The trace actors of the manager process and of the world itself (faults, crashes).
-inline constexpr std::string_view kManagerTraceActor = "distmgr";
-inline constexpr std::string_view kWorldTraceActor = "world";
 // Lanes one track may use for spans that overlap; spans beyond the last lane share it.
 inline constexpr uint32_t kTimelineLanesMax = 16;
 

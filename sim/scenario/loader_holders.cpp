@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "sim/core/trace.h"
 #include "sim/fs/windows_path.h"
 #include "sim/scenario/loader_context.h"
 #include "sim/scenario/value_parse.h"
@@ -281,6 +282,16 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
   });
 }
 
+// Whether a holder called `name` would pass in the trace for an actor that is not a holder: the
+// checkers tell the manager's records from a holder's by the actor's name alone. Refused in any
+// case, since a reader of the trace would be misled just the same.
+bool names_another_actor(std::string_view name) {
+  const std::string upper = upper_ascii(std::string(name));
+  return upper == upper_ascii(std::string(kManagerActorName)) ||
+         upper == upper_ascii(std::string(kWorldActorName)) ||
+         upper.starts_with(upper_ascii(std::string(kDistributionPointActorPrefix)));
+}
+
 // The holder of an entry, with `number` (1-based) for its default name; nullopt when the entry
 // is not a mapping or has no valid kind.
 std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t number,
@@ -303,7 +314,16 @@ std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t
   holder.position = ctx.node(index).position;
   holder.name = fmt::format("{}{}", enum_name(kHolderKindNames, *kind), number);
   name_index = map.value("name");
-  if (name_index != kNoNode) holder.name = read_name(ctx, name_index, "name").value_or(holder.name);
+  if (name_index != kNoNode) {
+    holder.name = read_name(ctx, name_index, "name").value_or(holder.name);
+    if (names_another_actor(holder.name)) {
+      ctx.error(name_index,
+                fmt::format("holder name '{}' is a name the trace gives another actor (distmgr: "
+                            "the manager, world: the world, dp:NAME: a distribution point); "
+                            "choose another",
+                            holder.name));
+    }
+  }
   load_holder_timing(ctx, map, holder);
   load_holder_target(ctx, map, applies_to, declared, holder);
   load_holder_options(ctx, map, holder);

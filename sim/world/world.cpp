@@ -256,7 +256,7 @@ void World::start_manager(bool recovering) {
 // in-memory work vanish, and only the state store remains.
 void World::crash_manager() {
   if (manager_ == nullptr) return;
-  result_.trace.add(kernel_.now(), "world", "crash",
+  result_.trace.add(kernel_.now(), kWorldActorName, "crash",
                     {{"process", std::string_view("distribution_manager")}});
   for (const HandleId handle : vfs_.open_handles_of(manager_actor_))
     vfs_.close(manager_actor_, handle);
@@ -272,7 +272,7 @@ void World::crash_manager() {
 
 void World::restart_manager() {
   if (manager_ != nullptr) return;
-  result_.trace.add(kernel_.now(), "world", "restart",
+  result_.trace.add(kernel_.now(), kWorldActorName, "restart",
                     {{"process", std::string_view("distribution_manager")}});
   start_manager(true);
   const std::vector<uint64_t> pending = std::move(pending_notifications_);
@@ -313,7 +313,7 @@ void World::trace_notification(const PackageEvent& event) {
   if (event.kind == PackageEvent::Kind::create)
     fields.push_back({"source", std::string_view(event.source)});
   fields.push_back({"dps", declared_dp_names(scenario_, event.distribution_points)});
-  result_.trace.add(kernel_.now(), "world", "notification", fields);
+  result_.trace.add(kernel_.now(), kWorldActorName, "notification", fields);
 }
 
 void World::schedule_faults() {
@@ -356,7 +356,10 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
     DISTSIM_ASSERT(fault.kind == FaultSpec::Kind::dp_disk_full);
     require_built(vfs_.set_volume_capacity(share, active > 0 ? 0 : dp->free_bytes));
   }
-  result_.trace.add(kernel_.now(), "world", starting ? "fault_start" : "fault_end",
+  // The DP is the actor: its volume went away or filled up (the manager's crash, by contrast, is
+  // recorded by the world, which stops the process).
+  result_.trace.add(kernel_.now(), fmt::format("{}{}", kDistributionPointActorPrefix, dp->name),
+                    starting ? "fault_start" : "fault_end",
                     {{"fault", name}, {"target", std::string_view(fault.target)}});
 }
 

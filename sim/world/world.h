@@ -25,9 +25,6 @@
 
 namespace distsim::sim {
 
-// The VFS actor and trace actor of the Distribution Manager process.
-inline constexpr std::string_view kManagerActorName = "distmgr";
-
 struct RunOptions {
   std::optional<uint64_t> seed;    // overrides the scenario's seed
   std::optional<TimeUs> until_us;  // overrides the scenario's horizon
