@@ -158,6 +158,20 @@ TEST_CASE("the activity period leaves out an idle horizon", "[timeline]") {
   CHECK(timeline.activity_end_us < 3 * model::kMicrosecondsPerHour);
 }
 
+TEST_CASE("a distribution point's fault is drawn as a fault span, not as a holder", "[timeline]") {
+  // Goal: the DP's fault records (actor dp:<name>) reach the faults row. Method: the scenario
+  // where DP02 is unreachable for the first 45 minutes.
+  const Scenario scenario = scenario_file("cm2012-dp-back-after-maintenance.yaml");
+  const RunResult run = traced_run(scenario);
+  const Timeline timeline = build_timeline(scenario, run);
+  REQUIRE(timeline.faults.size() == 1);
+  CHECK(timeline.faults[0].fault == "dp_unreachable");
+  CHECK(timeline.faults[0].target == "DP02");
+  CHECK(timeline.faults[0].start_us == 0);
+  CHECK(timeline.faults[0].end_us == 45 * model::kMicrosecondsPerMinute);
+  for (const TimelineHolder& holder : timeline.holders) CHECK(holder.name.rfind("dp:", 0) != 0);
+}
+
 TEST_CASE("the manager's handles and marks are given to the distribution point they concern",
           "[timeline]") {
   // Goal: a row per DP. Method: the antivirus world with two DPs: the package lists both DPs;
