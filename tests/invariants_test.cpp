@@ -397,9 +397,9 @@ TEST_CASE("pass_messages catches a pass that ends without 2301 or 2302", "[invar
         "the pass of S0100001 that began at 01:00:01 raised 0 2301/2302 messages");
 }
 
-TEST_CASE("liveness catches a package that is never processed in a quiet world", "[invariants]") {
-  HistoryBuilder history;
-  history.notify(0, "create", kPackage, kSource);
+// The end of a world where the package was announced at 0 and never processed: its two source
+// files are there and it sits on DP01 without ever having been installed.
+void leave_package_unprocessed(HistoryBuilder& history) {
   history.run.final_files = {{kFileA, {1000, 1}}, {kFileB, {2000, 2}}};
   model::PackageStatus status;
   status.id = kPackage;
@@ -407,12 +407,19 @@ TEST_CASE("liveness catches a package that is never processed in a quiet world",
   status.distribution_points.push_back({});
   status.distribution_points[0].dp_name = "DP01";
   history.run.packages.push_back(status);
-  // One retry wait (1 h) plus twice the processing time: a minute of slack, reading and
-  // compressing 3000 bytes at 100 MiB/s (29 us each) and copying them at 100 Mbps (240 us).
-  const TimeUs processing_us = kMinute + 2 * 29 + 240;
+}
+
+// One retry wait (1 h) plus twice the processing time: a minute of slack, reading and compressing
+// 3000 bytes at 100 MiB/s (29 us each) and copying them at 100 Mbps (240 us).
+constexpr TimeUs kLivenessSlackUs = kHour + 2 * (kMinute + 2 * 29 + 240);
+
+TEST_CASE("liveness catches a package that is never processed in a quiet world", "[invariants]") {
+  HistoryBuilder history;
+  history.notify(0, "create", kPackage, kSource);
+  leave_package_unprocessed(history);
   const InvariantViolation violation = only_violation(history.run);
   CHECK(violation.invariant == "liveness");
-  CHECK(violation.t_us == kHour + 2 * processing_us);
+  CHECK(violation.t_us == kLivenessSlackUs);
   CHECK(violation.detail ==
         "S0100001 is not installed at the end although everything let go at 00:00:00 and its "
         "policy still allows a retry; it should have been installed by 01:02:00");
@@ -427,21 +434,14 @@ TEST_CASE("liveness waits for a distribution point's fault to end and counts fro
   history.run.trace.add(
       0, "dp:DP01", "fault_start",
       {{"fault", std::string_view("dp_unreachable")}, {"target", std::string_view("DP01")}});
-  history.run.final_files = {{kFileA, {1000, 1}}, {kFileB, {2000, 2}}};
-  model::PackageStatus status;
-  status.id = kPackage;
-  status.state_since_us = 0;
-  status.distribution_points.push_back({});
-  status.distribution_points[0].dp_name = "DP01";
-  history.run.packages.push_back(status);
+  leave_package_unprocessed(history);
   CHECK(sim::check_invariants(history.run).empty());
   history.run.trace.add(
       3 * kHour, "dp:DP01", "fault_end",
       {{"fault", std::string_view("dp_unreachable")}, {"target", std::string_view("DP01")}});
-  const TimeUs processing_us = kMinute + 2 * 29 + 240;
   const InvariantViolation violation = only_violation(history.run);
   CHECK(violation.invariant == "liveness");
-  CHECK(violation.t_us == 3 * kHour + kHour + 2 * processing_us);
+  CHECK(violation.t_us == 3 * kHour + kLivenessSlackUs);
 }
 
 TEST_CASE("liveness does not ask for a package whose source folder is gone at the end",
