@@ -414,16 +414,22 @@ TEST_CASE("an Explorer window without thumbnails blocks no reader and no writer 
   CHECK(bench.open_close("C:\\Src\\setup.exe", kWrite, kShareNone) == Win32Error::ok);
 }
 
+// A setup program's temp file in TEMP, held by a TEMP user; each test sets when.
+HolderSpec setup_temp_file() {
+  HolderSpec spec;
+  spec.kind = HolderKind::temp_user;
+  spec.name = "setup";
+  spec.path = "C:\\WINNT\\TEMP\\~setup.tmp";
+  return spec;
+}
+
 TEST_CASE("a holder's until may be drawn: its hold ends at a time within the distribution",
           "[holders][temp_user]") {
   // Goal: `until: {uniform: [1h, 2h]}` ends the hold once, at a drawn time in that range.
   // Method: probe the file before 1h (held) and after 2h (free); an exclusive open in between
   // finds the hold's end once it has passed.
   HolderBench bench;
-  HolderSpec spec;
-  spec.kind = HolderKind::temp_user;
-  spec.name = "setup";
-  spec.path = "C:\\WINNT\\TEMP\\~setup.tmp";
+  HolderSpec spec = setup_temp_file();
   spec.until = DurationSpec{DurationSpec::Kind::uniform, 60 * kMinute, 120 * kMinute};
   bench.add(spec);
   bench.run_to(60 * kMinute - kSecond);
@@ -443,10 +449,7 @@ TEST_CASE("a TEMP user refuses every data open while it holds its file, and not 
   // Goal: GENERIC_READ|GENERIC_WRITE share 0 is exclusive; `every` + `count` repeat it.
   // Method: hold for 1 min every 10 min, twice; probe a reader inside and between holds.
   HolderBench bench;
-  HolderSpec spec;
-  spec.kind = HolderKind::temp_user;
-  spec.name = "setup";
-  spec.path = "C:\\WINNT\\TEMP\\~setup.tmp";
+  HolderSpec spec = setup_temp_file();
   spec.hold_for = constant(kMinute);
   spec.every = constant(10 * kMinute);
   spec.count = 2;
