@@ -357,10 +357,15 @@ void read_units(History& history) {
     mark_copy_failures(history, package_unit_index);
   }
   // Counted after mark_copy_failures, which decides which failed passes used a retry.
+  // The checkers search the attempts by cycle, which only grows along them (attempts and cycle
+  // starts are both in trace order).
   for (RetryUnit& unit : history.units) {
-    std::map<size_t, uint64_t> used_in_cycle;
-    for (Attempt& attempt : unit.attempts) {
-      uint64_t& used = used_in_cycle[attempt.cycle];
+    uint64_t used = 0;
+    for (size_t index = 0; index < unit.attempts.size(); ++index) {
+      Attempt& attempt = unit.attempts[index];
+      const bool new_cycle = index == 0 || unit.attempts[index - 1].cycle != attempt.cycle;
+      DISTSIM_ASSERT(new_cycle == (index == 0 || unit.attempts[index - 1].cycle < attempt.cycle));
+      if (new_cycle) used = 0;
       attempt.retries_before = used;
       if (history.uses_retry(unit, attempt)) ++used;
     }
@@ -441,10 +446,11 @@ uint64_t History::retries_used_before(const RetryUnit& unit, size_t index) const
 }
 
 std::optional<TimeUs> History::cycle_first_start(const RetryUnit& unit, size_t cycle) const {
-  for (const Attempt& attempt : unit.attempts) {
-    if (attempt.cycle == cycle) return attempt.start_us;
-  }
-  return std::nullopt;
+  const auto first =
+      std::partition_point(unit.attempts.begin(), unit.attempts.end(),
+                           [&](const Attempt& attempt) { return attempt.cycle < cycle; });
+  if (first == unit.attempts.end() || first->cycle != cycle) return std::nullopt;
+  return first->start_us;
 }
 
 bool History::manager_down_at(TimeUs t_us) const {

@@ -156,10 +156,11 @@ void check_retry_start(const History& history, const RetryUnit& unit, size_t ret
       [](size_t record, const Attempt& attempt) { return record < attempt.start_record; });
   const bool same_cycle = next != unit.attempts.end() && next->cycle == retry.cycle;
   if (next != unit.attempts.end() && !same_cycle) return;  // an update or refresh superseded it
+  // Both lists are in trace order: the first pull after the retry was decided is the one to ask.
+  const auto pull =
+      std::upper_bound(unit.pulled_forward.begin(), unit.pulled_forward.end(), retry.record);
   const bool pulled =
-      std::any_of(unit.pulled_forward.begin(), unit.pulled_forward.end(), [&](size_t record) {
-        return record > retry.record && (!same_cycle || record < next->start_record);
-      });
+      pull != unit.pulled_forward.end() && (!same_cycle || *pull < next->start_record);
   if (same_cycle && next->start_us < retry.at_us) {
     if (pulled && next->start_us - retry.t_us >= history.run->site.retry_on_wake_min_us) return;
     violations.push_back(
@@ -170,16 +171,16 @@ void check_retry_start(const History& history, const RetryUnit& unit, size_t ret
     return;
   }
   if (pulled || retry.at_us >= history.run->until_us) return;
+  const auto later_cycle =
+      std::upper_bound(unit.cycle_starts.begin(), unit.cycle_starts.end(), retry.record);
   const bool new_cycle =
-      std::any_of(unit.cycle_starts.begin(), unit.cycle_starts.end(), [&](size_t start) {
-        return start > retry.record && history.records()[start].t_us <= retry.at_us;
-      });
+      later_cycle != unit.cycle_starts.end() && history.records()[*later_cycle].t_us <= retry.at_us;
   if (new_cycle) return;  // an update or refresh superseded the retry before it fell due
   // Asked first: a retry served on time (the usual case) needs no look at what else ran.
+  const auto [first, last] = std::equal_range(history.passes.begin(), history.passes.end(),
+                                              retry.at_us, PassStartsBefore{});
   const bool pass_started =
-      std::any_of(history.passes.begin(), history.passes.end(), [&](const PassSpan& pass) {
-        return pass.start_us == retry.at_us && pass.package == unit.package;
-      });
+      std::any_of(first, last, [&](const PassSpan& pass) { return pass.package == unit.package; });
   if (pass_started) return;
   if (busy_at(history, unit.package, retry.at_us)) return;
   violations.push_back({"retry_wait",

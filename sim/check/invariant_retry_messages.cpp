@@ -44,19 +44,15 @@ std::optional<size_t> log_before(const History& history, size_t since, size_t re
   return std::nullopt;
 }
 
-// Failed attempts of the cycle current at `record` that came before attempt `index`.
-uint64_t expected_retries(const History& history, const RetryUnit& unit, size_t index,
-                          size_t record) {
-  size_t cycle = 0;
-  for (size_t each = 0; each < unit.cycle_starts.size(); ++each) {
-    if (unit.cycle_starts[each] < record) cycle = each;
-  }
-  uint64_t used = 0;
-  for (size_t each = 0; each < index; ++each) {
-    const Attempt& attempt = unit.attempts[each];
-    if (attempt.cycle == cycle && history.uses_retry(unit, attempt)) ++used;
-  }
-  return used;
+// Failed attempts of the cycle current at `record` that came before attempt `index`. Cycles only
+// grow along the attempts, so when `record` is already in a later cycle than the attempt's own,
+// no attempt before it belongs to that cycle.
+uint64_t expected_retries(const RetryUnit& unit, size_t index, size_t record) {
+  const auto later = std::lower_bound(unit.cycle_starts.begin(), unit.cycle_starts.end(), record);
+  const auto cycle = static_cast<size_t>(
+      std::max<std::ptrdiff_t>(std::distance(unit.cycle_starts.begin(), later) - 1, 0));
+  const Attempt& attempt = unit.attempts[index];
+  return cycle == attempt.cycle ? attempt.retries_before : 0;
 }
 
 void mismatch(Violations& violations, const std::string& what, uint64_t shown, uint64_t expected,
@@ -72,7 +68,7 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
                            Violations& violations) {
   const Attempt& attempt = unit.attempts[index];
   const TraceRecord& message = history.records()[*attempt.end_record];
-  const uint64_t expected = expected_retries(history, unit, index, *attempt.end_record);
+  const uint64_t expected = expected_retries(unit, index, *attempt.end_record);
   const auto insertions = list_field(message, "insertions");
   const auto shown = insertions.size() > 3 ? number_after(insertions[3], "") : std::nullopt;
   if (!shown || *shown != expected) {
@@ -119,7 +115,7 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
 void check_dp_failure(const History& history, const RetryUnit& unit, size_t index,
                       Violations& violations) {
   const Attempt& attempt = unit.attempts[index];
-  const uint64_t before = expected_retries(history, unit, index, *attempt.end_record);
+  const uint64_t before = expected_retries(unit, index, *attempt.end_record);
   const std::string share = history.dp_share(unit.dp);
   const std::string needle =
       attempt.gave_up

@@ -209,6 +209,13 @@ struct PassSpan {
   bool dp_retries = false;
 };
 
+// Orders passes by start time, which History::passes is sorted by (it is in trace order), for
+// binary searches by a time.
+struct PassStartsBefore {
+  bool operator()(const PassSpan& pass, TimeUs t_us) const { return pass.start_us < t_us; }
+  bool operator()(TimeUs t_us, const PassSpan& pass) const { return t_us < pass.start_us; }
+};
+
 struct Attempt {
   size_t start_record = 0;
   TimeUs start_us = 0;
