@@ -4,6 +4,7 @@
 
 #include <array>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -16,8 +17,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-CommandResult run_cli(const std::string& arguments) {
-  const std::string command = std::string(DISTSIM_CLI_PATH) + " " + arguments + " 2>&1";
+// `shell_prefix` runs first in the same shell (a `ulimit`, for example).
+CommandResult run_cli(const std::string& arguments, const std::string& shell_prefix = "") {
+  const std::string command =
+      shell_prefix + std::string(DISTSIM_CLI_PATH) + " " + arguments + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -28,6 +31,11 @@ CommandResult run_cli(const std::string& arguments) {
   const int status = pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// run_cli() with the process's address space limited to `kilobytes` (`ulimit -v`).
+CommandResult run_cli_limited(uint64_t kilobytes, const std::string& arguments) {
+  return run_cli(arguments, "ulimit -v " + std::to_string(kilobytes) + " && ");
 }
 
 std::string scenario_path(const std::string& name) {
@@ -98,6 +106,39 @@ TEST_CASE(
   CHECK(result.output.find("reproduce with: " + std::string(DISTSIM_CLI_PATH) + " run '" + path +
                            "' --seed 5") != std::string::npos);
 }
+
+// Address Sanitizer reserves terabytes of address space, which a `ulimit -v` refuses.
+#if !defined(__SANITIZE_ADDRESS__)
+TEST_CASE("a one-second retry held for 30 days stops at the trace limit within 3 GB and exits 1",
+          "[cli][limits]") {
+  // Goal: what a run keeps bounds its memory whatever the scenario asks (2.6 million passes
+  // here), and the stop is a reported outcome. Method: the real binary under a 3 GB address-space
+  // limit; without the stop it runs out of memory and exits 3.
+  const std::string path =
+      std::string(DISTSIM_SOURCE_DIR) + "/tests/data/limits/one-second-retry-held-30-days.yaml";
+  const CommandResult result = run_cli_limited(3'000'000, "run --quiet '" + path + "'");
+  CHECK(result.status == 1);
+  CHECK_THAT(result.output,
+             Catch::Contains("run stopped early: record_limit_hit at 2d 17:22:33 after 235295 "
+                             "events: it kept 4000000 trace records (kTraceRecordsMax)"));
+  CHECK_THAT(result.output, Catch::Contains("reproduce with: "));
+}
+
+TEST_CASE("a run that runs out of memory says so and names its seed", "[cli][limits]") {
+  // Goal: on a machine smaller than a run may keep, the failure names the seed to replay, not
+  // "the scenario's". Method: the same run under a 600 MB limit, with --seed given and not.
+  const std::string path =
+      std::string(DISTSIM_SOURCE_DIR) + "/tests/data/limits/one-second-retry-held-30-days.yaml";
+  for (const std::string seed : {"", " --seed 12"}) {
+    const CommandResult result = run_cli_limited(600'000, "run --quiet '" + path + "'" + seed);
+    const std::string number = seed.empty() ? "0" : "12";
+    CHECK(result.status == 3);
+    CHECK_THAT(result.output, Catch::StartsWith("distsim: out of memory: scenario "));
+    CHECK_THAT(result.output, Catch::Contains(", seed " + number + ";"));
+    CHECK_THAT(result.output, Catch::Contains("--seed " + number + "\n"));
+  }
+}
+#endif
 
 TEST_CASE("a malformed scenario exits 2 with FILE:LINE:COL", "[cli]") {
   // Goal: exit status 2 and a positioned message. Method: an unknown key on line 3.

@@ -100,9 +100,9 @@ TEST_CASE("the determinism check fails on a planted source of nondeterminism",
 // holders' findings, the handles left open and the crashes.
 std::string observable(const RunResult& run) {
   std::string out = fmt::format(
-      "outcome {} events {} component {} dropped {} {} manager handles {} crashes {}\n",
+      "outcome {} events {} component {} limit '{}' {} manager handles {} crashes {}\n",
       static_cast<int>(run.outcome), run.events_executed, static_cast<int>(run.component_status),
-      run.log_lines_dropped, run.status_messages_dropped, run.manager_open_handles_at_end,
+      run.limit_reached, run.limit_reached_at_us, run.manager_open_handles_at_end,
       fmt::join(run.crash_message_counts, ","));
   for (const LogLine& line : run.log_lines) out += formatted_log_line(run, line) + "\n";
   for (const model::StatusMessage& message : run.status_messages) {

@@ -67,6 +67,33 @@ TEST_CASE("an endless event chain ends as a reported budget exhaustion, not a ha
   CHECK(kernel.events_executed() == 500);
 }
 
+TEST_CASE("a stop asked for during an event ends the run after that event, with its outcome",
+          "[kernel]") {
+  // Goal: a limit reached inside an event (the world's kept records) ends the run there, and a
+  // later stop does not rename the outcome. Method: a chain that asks to stop at its third event.
+  Kernel kernel;
+  class Stopper final : public EventTarget {
+   public:
+    explicit Stopper(Kernel& kernel) : kernel_(kernel) {}
+    void on_event(uint64_t payload) override {
+      ++seen;
+      if (payload >= 2) kernel_.stop(RunOutcome::record_limit_hit);
+      if (payload >= 3) kernel_.stop(RunOutcome::pending_limit_hit);
+      kernel_.schedule(kernel_.now() + 1, *this, payload + 1);
+    }
+    int seen = 0;
+
+   private:
+    Kernel& kernel_;
+  } stopper(kernel);
+  kernel.schedule(0, stopper, 0);
+  CHECK(kernel.run_until(1'000, 1'000) == RunOutcome::record_limit_hit);
+  CHECK(stopper.seen == 3);
+  CHECK(kernel.now() == 2);  // not moved on to the horizon
+  CHECK(kernel.run_until(1'000, 1'000) == RunOutcome::record_limit_hit);
+  CHECK(stopper.seen == 3);
+}
+
 TEST_CASE("scheduling an event in the past is a bug caught by an assertion", "[kernel]") {
   // Goal: negative space of schedule(): time never goes backwards.
   Kernel kernel;

@@ -158,9 +158,24 @@ std::vector<std::string> blame_lines(const PassRecord& pass) {
 }
 
 std::vector<std::string> attempt_table(const RunResult& run, const std::string& package_id) {
-  std::vector<std::string> lines;
+  std::vector<const PassRecord*> passes;
   for (const PassRecord& pass : run.passes) {
-    if (pass.package_id != package_id) continue;
+    if (pass.package_id == package_id) passes.push_back(&pass);
+  }
+  std::vector<std::string> lines;
+  if (passes.empty()) lines.push_back("(no attempts)");
+  for (size_t index = 0; index < passes.size(); ++index) {
+    const bool elided = passes.size() > kAttemptTableFirst + kAttemptTableLast &&
+                        index >= kAttemptTableFirst && index < passes.size() - kAttemptTableLast;
+    if (elided) {
+      if (index == kAttemptTableFirst) {
+        lines.push_back(fmt::format(
+            "... {} more attempts not shown (distsim run --json and --trace list every one)",
+            passes.size() - kAttemptTableFirst - kAttemptTableLast));
+      }
+      continue;
+    }
+    const PassRecord& pass = *passes[index];
     // DP retries are not passes of the package: they are labelled as such, not as its attempt.
     const std::string label =
         pass.dp_retries ? std::string("DP retries ") : fmt::format("attempt {:>3}", pass.attempt);
@@ -175,7 +190,6 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
     lines.push_back(std::move(line));
     for (const std::string& blame : blame_lines(pass)) lines.push_back("               " + blame);
   }
-  if (lines.empty()) lines.push_back("(no attempts)");
   return lines;
 }
 

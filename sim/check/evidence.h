@@ -39,7 +39,11 @@ struct ExpectationEvidence {
 [[nodiscard]] std::vector<std::string> blame_lines(const PassRecord& pass);
 
 // The attempt table of one package: "attempt   1  at 00:00:00.120  failed with ..., retry at
-// 01:00:00.240", each followed by its blame lines (indented), in pass order.
+// 01:00:00.240", each followed by its blame lines (indented), in pass order. A package with more
+// passes shows its first kAttemptTableFirst and last kAttemptTableLast, and one line counting the
+// rest: a one-second retry held for a day would otherwise print 86,400 of them.
+inline constexpr size_t kAttemptTableFirst = 10;
+inline constexpr size_t kAttemptTableLast = 10;
 [[nodiscard]] std::vector<std::string> attempt_table(const RunResult& run,
                                                      const std::string& package_id);
 

@@ -39,7 +39,8 @@ struct SeedOutcome {
 std::optional<WorldFailure> check_run(const RunResult& run,
                                       const invariant_detail::History& history,
                                       bool must_install_all) {
-  if (run.outcome == RunOutcome::budget_exhausted || run.outcome == RunOutcome::pending_limit_hit) {
+  if (run.outcome == RunOutcome::budget_exhausted || run.outcome == RunOutcome::pending_limit_hit ||
+      run.outcome == RunOutcome::record_limit_hit) {
     return WorldFailure{std::string(run_outcome_name(run.outcome)),
                         fmt::format("the run stopped after {} events", run.events_executed)};
   }

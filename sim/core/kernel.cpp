@@ -18,6 +18,8 @@ std::string_view run_outcome_name(RunOutcome outcome) {
       return "budget_exhausted";
     case RunOutcome::pending_limit_hit:
       return "pending_limit_hit";
+    case RunOutcome::record_limit_hit:
+      return "record_limit_hit";
   }
   DISTSIM_ASSERT(false);
 }
@@ -27,18 +29,24 @@ Kernel::Kernel() { heap_.reserve(1024); }
 void Kernel::schedule(TimeUs at_us, EventTarget& target, uint64_t payload) {
   DISTSIM_ASSERT(at_us >= now_us_);
   if (heap_.size() >= kEventsPendingMax) {
-    pending_limit_hit_ = true;
+    stop(RunOutcome::pending_limit_hit);
     return;
   }
   heap_.push_back(Event{at_us, next_sequence_++, &target, payload});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
+void Kernel::stop(RunOutcome outcome) {
+  DISTSIM_ASSERT(outcome == RunOutcome::pending_limit_hit ||
+                 outcome == RunOutcome::record_limit_hit);
+  if (!stopped_) stopped_ = outcome;
+}
+
 RunOutcome Kernel::run_until(TimeUs horizon_us, uint64_t event_budget) {
   DISTSIM_ASSERT(horizon_us >= now_us_);
   uint64_t executed_here = 0;
   while (!heap_.empty() && heap_.front().at_us <= horizon_us) {
-    if (pending_limit_hit_) return RunOutcome::pending_limit_hit;
+    if (stopped_) return *stopped_;
     if (executed_here == event_budget) return RunOutcome::budget_exhausted;
     std::pop_heap(heap_.begin(), heap_.end(), Later{});
     const Event event = heap_.back();
@@ -49,7 +57,7 @@ RunOutcome Kernel::run_until(TimeUs horizon_us, uint64_t event_budget) {
     ++events_executed_;
     event.target->on_event(event.payload);
   }
-  if (pending_limit_hit_) return RunOutcome::pending_limit_hit;
+  if (stopped_) return *stopped_;
   const bool drained = heap_.empty();
   now_us_ = horizon_us;
   return drained ? RunOutcome::queue_empty : RunOutcome::horizon_reached;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,7 @@ enum class RunOutcome {
   queue_empty,        // nothing left to do before the horizon (now() is still the horizon)
   budget_exhausted,   // the event budget ran out first: a reported outcome, not a hang
   pending_limit_hit,  // more than kEventsPendingMax events were pending at once
+  record_limit_hit,   // the run kept as many records of one kind as a run may (sim/core/limits.h)
 };
 
 [[nodiscard]] std::string_view run_outcome_name(RunOutcome outcome);
@@ -43,6 +45,10 @@ class Kernel final : public Clock {
   // Runs events with time <= horizon_us, at most event_budget of them, then leaves now() at the
   // horizon (unless the budget or the pending limit stopped the run first).
   [[nodiscard]] RunOutcome run_until(TimeUs horizon_us, uint64_t event_budget);
+
+  // Ends the run after the event under way, with `outcome` (a limit reached), unless an earlier
+  // stop already gave one.
+  void stop(RunOutcome outcome);
 
   [[nodiscard]] uint64_t events_executed() const { return events_executed_; }
   [[nodiscard]] size_t events_pending() const { return heap_.size(); }
@@ -68,7 +74,7 @@ class Kernel final : public Clock {
   TimeUs now_us_ = 0;
   uint64_t next_sequence_ = 0;
   uint64_t events_executed_ = 0;
-  bool pending_limit_hit_ = false;
+  std::optional<RunOutcome> stopped_;  // set by stop(), or by schedule() past kEventsPendingMax
 };
 
 }  // namespace distsim::sim

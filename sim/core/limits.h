@@ -32,11 +32,16 @@ inline constexpr uint32_t kVolumesMax = 4'096;        // drive letters plus DP s
 inline constexpr uint32_t kVfsActorsMax = 1'000'000;  // actors named in one VirtualFileSystem
 // VFS operations under way at once: an observer reacting to an event may operate in turn.
 inline constexpr uint32_t kVfsOperationNestingMax = 64;
-inline constexpr uint64_t kTraceRecordsMax = 20'000'000;
-// Log lines and status messages a run keeps (also with tracing off): past these the run is
-// reported as `records_dropped` instead of growing without bound.
+// What one run keeps. An event can keep many records (a processing pass writes a dozen log lines
+// and a dozen trace records), so the event budget alone does not bound a run's memory: a run that
+// reaches one of these stops after the event under way, with the outcome `record_limit_hit`. A
+// failed pass kept costs about 10 KB with its trace, log lines, status messages and the judging
+// of them, so the trace limit (about 17 records a pass) keeps a run under about 3 GB; with the
+// trace off the other three keep it under about 2 GB.
+inline constexpr uint64_t kTraceRecordsMax = 4'000'000;
 inline constexpr uint64_t kLogLinesKeptMax = 5'000'000;
 inline constexpr uint64_t kStatusMessagesKeptMax = 2'000'000;
+inline constexpr uint64_t kPassesKeptMax = 1'000'000;
 
 inline constexpr uint32_t kTreeFilesMax = 100'000;  // files one `tree:` entry may generate
 inline constexpr uint32_t kHoldersMax = 10'000;

@@ -52,12 +52,14 @@ TraceRecord& TraceRecords::emplace_back() {
   return *std::construct_at(chunks_[place.chunk].get() + place.offset);
 }
 
-Trace::Trace(const Trace& other) : enabled_(other.enabled_), truncated_(other.truncated_) {
+Trace::Trace(const Trace& other)
+    : enabled_(other.enabled_), records_max_(other.records_max_), truncated_(other.truncated_) {
   for (const TraceRecord& record : other.records_) append(record);
 }
 
 Trace::Trace(Trace&& other) noexcept
     : enabled_(other.enabled_),
+      records_max_(other.records_max_),
       truncated_(std::exchange(other.truncated_, false)),
       records_(std::move(other.records_)),
       text_(std::move(other.text_)),
@@ -71,6 +73,7 @@ Trace& Trace::operator=(Trace&& other) noexcept {
   DISTSIM_ASSERT(!writing_ && !other.writing_);
   if (this == &other) return *this;
   enabled_ = other.enabled_;
+  records_max_ = other.records_max_;
   truncated_ = std::exchange(other.truncated_, false);
   records_ = std::move(other.records_);
   text_ = std::move(other.text_);
@@ -132,7 +135,8 @@ TraceValue Trace::copy_value(const TraceArgValue& value) {
 bool Trace::admit(model::TimeUs t_us) {
   if (!enabled_) return false;
   DISTSIM_ASSERT(!writing_);
-  if (records_.size() >= kTraceRecordsMax) {
+  if (records_.size() >= records_max_) {
+    if (!truncated_ && on_full_) on_full_();
     truncated_ = true;
     return false;
   }

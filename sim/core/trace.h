@@ -11,6 +11,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <iterator>
 #include <memory>
@@ -25,6 +26,7 @@
 
 #include "model/assert.h"
 #include "model/time.h"
+#include "sim/core/limits.h"
 
 namespace distsim::sim {
 
@@ -256,7 +258,9 @@ class TraceArgs {
 class Trace {
  public:
   // A disabled trace drops every record (the fast mode for exploration).
-  explicit Trace(bool enabled) : enabled_(enabled) {}
+  // At most `records_max` records are kept (kTraceRecordsMax unless a test asks for fewer).
+  explicit Trace(bool enabled, uint64_t records_max = kTraceRecordsMax)
+      : enabled_(enabled), records_max_(records_max) {}
   Trace(const Trace& other);
   Trace& operator=(const Trace& other);
   // A moved-from trace is empty and can record again; its old records went with the move.
@@ -332,8 +336,11 @@ class Trace {
   RecordWriter record(model::TimeUs t_us, std::string_view actor, std::string_view event);
 
   [[nodiscard]] const TraceRecords& records() const { return records_; }
-  // True when kTraceRecordsMax was reached and later records were dropped.
+  // True when the record limit was reached and later records were dropped.
   [[nodiscard]] bool truncated() const { return truncated_; }
+  // Called once, when the first record is dropped for the record limit: the world stops the run
+  // there. A handler belongs to this trace alone: copies and moves do not take it along.
+  void on_full(std::function<void()> handler) { on_full_ = std::move(handler); }
 
  private:
   // Chunks of T that never move: a run's values are copied into the newest chunk, and a new
@@ -407,8 +414,10 @@ class Trace {
   [[nodiscard]] TraceValue copy_value(const TraceArgValue& value);
 
   bool enabled_;
+  uint64_t records_max_;
   bool truncated_ = false;
   bool writing_ = false;  // a RecordWriter is open
+  std::function<void()> on_full_;
   TraceRecords records_;
   Chunks<char> text_;
   Chunks<std::string_view> list_items_;

@@ -128,13 +128,13 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
     out += fmt::format("component status SMS_DISTRIBUTION_MANAGER: {}\n\n",
                        model::component_status_name(run.component_status));
   }
-  if (run.log_lines_dropped + run.status_messages_dropped > 0) {
+  if (run.outcome == RunOutcome::record_limit_hit) {
     out += fmt::format(
-        "records dropped: {} log lines past kLogLinesKeptMax, {} status messages "
-        "past kStatusMessagesKeptMax\n",
-        run.log_lines_dropped, run.status_messages_dropped);
-  }
-  if (run.outcome == RunOutcome::budget_exhausted || run.outcome == RunOutcome::pending_limit_hit) {
+        "run stopped early: record_limit_hit at {} after {} events: it kept {}, as many as a "
+        "run may keep (scenarios/FORMAT.md, Limits); the horizon was not reached\n",
+        clock_text(run.limit_reached_at_us), run.events_executed, run.limit_reached);
+  } else if (run.outcome == RunOutcome::budget_exhausted ||
+             run.outcome == RunOutcome::pending_limit_hit) {
     out += fmt::format("run stopped early: {} after {} events (virtual time budget not reached)\n",
                        run_outcome_name(run.outcome), run.events_executed);
   }
@@ -163,11 +163,16 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
   std::string out = fmt::format(
       "{{\"scenario\":{},\"file\":{},\"seed\":{},\"until_us\":{},\"profile\":{},\"kernel_events\":{"
       "},"
-      "\"outcome\":{},\"passed\":{},\"component_status\":{},\"packages\":[",
+      "\"outcome\":{},\"passed\":{},\"component_status\":{}",
       json_quote(scenario.name), json_quote(scenario.file), run.seed, run.until_us,
       json_quote(model::profile_name(run.site.profile)), run.events_executed,
       json_quote(run_outcome_name(run.outcome)), verdict.passed() ? "true" : "false",
       json_quote(model::component_status_name(run.component_status)));
+  if (run.outcome == RunOutcome::record_limit_hit) {
+    out += fmt::format(",\"limit_reached\":{},\"limit_reached_at_us\":{}",
+                       json_quote(run.limit_reached), run.limit_reached_at_us);
+  }
+  out += ",\"packages\":[";
   for (size_t index = 0; index < run.packages.size(); ++index) {
     const auto& package = run.packages[index];
     out += fmt::format(

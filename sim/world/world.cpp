@@ -50,6 +50,8 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
  public:
   World(const Scenario& scenario, const RunOptions& options, RunResult& result);
   void run();
+  // Ends the run after the event under way: it kept `kept` of `what`, as many as `limit` allows.
+  void stop_at_limit(uint64_t kept, std::string_view what, std::string_view limit);
 
   // SchedulerPort
   [[nodiscard]] TimeUs now() const override { return kernel_.now(); }
@@ -151,6 +153,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   PackageArrivals package_arrivals_{*this};
   FaultInjector fault_injector_{*this};
   uint64_t event_budget_;
+  KeptRecordLimits kept_;
   bool capture_files_;
 };
 
@@ -163,8 +166,11 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
       manager_random_(Prng::stream(
           result.seed ^ (options.planted_entropy ? options.planted_entropy() : 0), "distmgr")),
       event_budget_(options.event_budget),
+      kept_(options.kept),
       capture_files_(options.capture_files.value_or(options.trace)) {
   vfs_.set_observer(this);
+  result_.trace.on_full(
+      [this] { stop_at_limit(kept_.trace_records, "trace records", "kTraceRecordsMax"); });
   actor_kinds_.add(manager_actor_, std::string(kManagerHolderKind), RmAppType::service);
   build_distribution_points();  // first: filesystem entries may live on DP shares
   build_filesystem();
@@ -363,8 +369,17 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
                     {{"fault", name}, {"target", std::string_view(fault.target)}});
 }
 
+void World::stop_at_limit(uint64_t kept, std::string_view what, std::string_view limit) {
+  if (result_.limit_reached.empty()) {
+    result_.limit_reached = fmt::format("{} {} ({})", kept, what, limit);
+    result_.limit_reached_at_us = kernel_.now();
+  }
+  kernel_.stop(RunOutcome::record_limit_hit);
+}
+
 void World::run() {
   result_.outcome = kernel_.run_until(result_.until_us, event_budget_);
+  result_.trace.on_full(nullptr);  // records added after the run (the verdict's) stop nothing
   result_.events_executed = kernel_.events_executed();
   if (manager_ != nullptr) {
     result_.packages = manager_->package_statuses();
@@ -411,6 +426,8 @@ void World::pass_started(const model::PassStartReport& report) {
   pass.dp_retries = report.dp_retries;
   pass.start_us = kernel_.now();
   result_.passes.push_back(std::move(pass));
+  if (result_.passes.size() >= kept_.passes)
+    stop_at_limit(kept_.passes, "passes", "kPassesKeptMax");
   TraceArgs fields{{"package", std::string_view(report.package_id)},
                    {"attempt", static_cast<int64_t>(report.attempt)}};
   // DP retries copying without a processing thread: a span of work with no 2300/2301/2302.
@@ -456,15 +473,12 @@ void World::dp_state_changed(const model::DpStateReport& report) {
 }
 
 void World::status_message(model::StatusMessage handed) {
-  const model::StatusMessage* kept = &handed;
-  if (result_.status_messages.size() < kStatusMessagesKeptMax) {
-    result_.status_messages.push_back(std::move(handed));
-    kept = &result_.status_messages.back();
-  } else {
-    ++result_.status_messages_dropped;
+  result_.status_messages.push_back(std::move(handed));
+  if (result_.status_messages.size() >= kept_.status_messages) {
+    stop_at_limit(kept_.status_messages, "status messages", "kStatusMessagesKeptMax");
   }
   if (!result_.trace.enabled()) return;
-  const model::StatusMessage& message = *kept;
+  const model::StatusMessage& message = result_.status_messages.back();
   const char severity = model::severity_letter(message.severity);
   Trace::RecordWriter record = result_.trace.record(kernel_.now(), kManagerActor, "status_message");
   record.number("id", static_cast<int64_t>(message.id))
@@ -477,14 +491,13 @@ void World::status_message(model::StatusMessage handed) {
 }
 
 void World::log_line(model::LogLineReport line) {
+  if (result_.log_lines.size() + 1 >= kept_.log_lines) {
+    stop_at_limit(kept_.log_lines, "Distmgr.log lines", "kLogLinesKeptMax");
+  }
   if (result_.trace.enabled()) {
     result_.trace.record(kernel_.now(), kManagerActor, "log_line")
         .text("text", line.text)
         .number("thread", static_cast<int64_t>(line.thread_id));
-  }
-  if (result_.log_lines.size() >= kLogLinesKeptMax) {
-    ++result_.log_lines_dropped;
-    return;
   }
   // Filled in its slot, as the trace's records are (Trace::append_record says why).
   LogLine& kept = result_.log_lines.emplace_back();
@@ -524,7 +537,7 @@ RunResult run_world(const Scenario& scenario, const RunOptions& options) {
   result.seed = options.seed.value_or(scenario.seed);
   result.until_us = options.until_us.value_or(scenario.until_us);
   result.site = site_config_for(scenario.site);
-  result.trace = Trace(options.trace);
+  result.trace = Trace(options.trace, options.kept.trace_records);
   World world(scenario, options, result);
   world.run();
   return result;

@@ -25,11 +25,21 @@
 
 namespace distsim::sim {
 
+// How many of each kind of record a run keeps before it stops with `record_limit_hit`. Tests
+// lower them to reach them in a few events; the CLI keeps the defaults (sim/core/limits.h).
+struct KeptRecordLimits {
+  uint64_t trace_records = kTraceRecordsMax;
+  uint64_t log_lines = kLogLinesKeptMax;
+  uint64_t status_messages = kStatusMessagesKeptMax;
+  uint64_t passes = kPassesKeptMax;
+};
+
 struct RunOptions {
   std::optional<uint64_t> seed;    // overrides the scenario's seed
   std::optional<TimeUs> until_us;  // overrides the scenario's horizon
   bool trace = true;               // false: the fast mode, no trace records kept
   uint64_t event_budget = kEventsPerRunDefault;
+  KeptRecordLimits kept;
   // Keep the final files of package sources and DP shares in RunResult::final_files, which the
   // invariant checkers compare with the trace. nullopt: exactly when the run is traced. A traced
   // run that nothing checks (`distsim run --trace` of a scenario with
@@ -74,8 +84,10 @@ struct RunResult {
   std::vector<model::PackageStatus> packages;
   std::vector<PassRecord> passes;
   std::vector<model::StatusMessage> status_messages;
-  uint64_t log_lines_dropped = 0;        // past kLogLinesKeptMax
-  uint64_t status_messages_dropped = 0;  // past kStatusMessagesKeptMax
+  // With outcome record_limit_hit: what the run kept as many of as a run may (the limit's name in
+  // sim/core/limits.h), and when. What came after, within that event, was not kept.
+  std::string limit_reached;
+  TimeUs limit_reached_at_us = 0;
   // For each crash of the manager, how many status messages had been raised before it.
   std::vector<size_t> crash_message_counts;
   std::vector<LogLine> log_lines;

@@ -40,6 +40,7 @@ struct RunFacts {
   size_t passes = 0;
   size_t passes_failed = 0;
   size_t passes_failed_error8 = 0;
+  std::string limit_reached;  // with record_limit_hit
 };
 
 void cap_memory(uint64_t cap_mb) {
@@ -58,6 +59,7 @@ double peak_rss_mb() {
 
 RunFacts facts_of(const sim::RunResult& result) {
   RunFacts facts;
+  facts.limit_reached = result.limit_reached;
   facts.outcome = result.outcome;
   facts.events = result.events_executed;
   for (const auto& package : result.packages) {
@@ -88,6 +90,9 @@ std::string limit_notes(const Flags& flags, const RunFacts& facts) {
         "LIMIT event budget = {} (RunOptions::event_budget, default sim::kEventsPerRunDefault = "
         "{}): the run stopped before the horizon; raise it with --event-budget\n",
         flags.event_budget, sim::kEventsPerRunDefault);
+  }
+  if (facts.outcome == sim::RunOutcome::record_limit_hit) {
+    notes += fmt::format("LIMIT the run kept as many {} as a run may\n", facts.limit_reached);
   }
   if (facts.outcome == sim::RunOutcome::pending_limit_hit) {
     notes += fmt::format("LIMIT sim::kEventsPendingMax = {} events pending at once\n",

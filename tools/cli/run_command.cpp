@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <exception>
+#include <new>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -164,7 +166,16 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   try {
     run = sim::run_world(scenario, run_options);
     verdict = sim::judge_run(scenario, run);
-  } catch (const AssertionFailure& failure) {
+  } catch (const std::bad_alloc&) {
+    // A run keeps at most about 3 GB (sim/core/limits.h); a smaller machine or ulimit can still
+    // run out first.
+    err << fmt::format(
+        "distsim: out of memory: scenario {}, seed {}; a run may keep up to about 3 GB "
+        "(scenarios/FORMAT.md, Limits): give it more memory or shorten `until`; reproduce with: "
+        "distsim run '{}' --seed {}\n",
+        scenario.file, seed, scenario.file, seed);
+    return kExitInternalError;
+  } catch (const std::exception& failure) {
     err << fmt::format(
         "distsim: internal error: {}\nscenario {}, seed {}; reproduce with: distsim run '{}' "
         "--seed {}\nplease report this with the scenario file\n",

@@ -1,0 +1,132 @@
+// What a run keeps is bounded (sim/world/world.h KeptRecordLimits): a run that reaches one of the
+// limits stops after the event under way with the outcome record_limit_hit, says which limit and
+// when, and fails. The summary's attempt table stays short however many passes a run made.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/check/evidence.h"
+#include "sim/check/expectations.h"
+#include "sim/check/verdict.h"
+#include "sim/report/run_report.h"
+#include "sim/world/world.h"
+#include "tests/world_fixture.h"
+
+namespace distsim::sim {
+namespace {
+
+using namespace testing;
+
+// The KB world with its TEMP file held for the whole run and a one-minute retry: a failed pass a
+// minute, two days long, about 2,900 passes if nothing stops it.
+Scenario held_all_run() {
+  KbWorldOptions options;
+  options.lock_for_us = 3 * model::kMicrosecondsPerDay;
+  Scenario scenario = kb_world(options);
+  scenario.site.retry.delay_us = model::kMicrosecondsPerMinute;
+  return scenario;
+}
+
+TEST_CASE("a run stops at the first kept-record limit it reaches and says which and when",
+          "[world][limits]") {
+  // Goal: memory is bounded by what a run keeps, not only by its events (one event keeps a
+  // dozen records). Method: the same world under each limit lowered in turn; the unlimited run
+  // shows how far it would have gone.
+  const Scenario scenario = held_all_run();
+  const RunResult unlimited = run_world(scenario, RunOptions{});
+  REQUIRE(unlimited.outcome == RunOutcome::horizon_reached);
+  REQUIRE(unlimited.passes.size() > 2'000);
+
+  RunOptions options;
+  std::string named;
+  size_t kept = 0;
+  const auto kept_of = [](const RunResult& run, const std::string& what) -> size_t {
+    if (what == "passes") return run.passes.size();
+    if (what == "log") return run.log_lines.size();
+    if (what == "status") return run.status_messages.size();
+    return run.trace.records().size();
+  };
+  std::string what;
+  SECTION("passes") {
+    options.kept.passes = 5;
+    what = "passes";
+    named = "5 passes (kPassesKeptMax)";
+    kept = 5;
+  }
+  SECTION("Distmgr.log lines") {
+    options.kept.log_lines = 100;
+    what = "log";
+    named = "100 Distmgr.log lines (kLogLinesKeptMax)";
+    kept = 100;
+  }
+  SECTION("status messages") {
+    options.kept.status_messages = 7;
+    what = "status";
+    named = "7 status messages (kStatusMessagesKeptMax)";
+    kept = 7;
+  }
+  SECTION("trace records") {
+    options.kept.trace_records = 300;
+    what = "trace";
+    named = "300 trace records (kTraceRecordsMax)";
+    kept = 300;
+  }
+  const RunResult run = run_world(scenario, options);
+  CHECK(run.outcome == RunOutcome::record_limit_hit);
+  CHECK(run.limit_reached == named);
+  // Kept up to the limit; the event that reached it may finish what it was writing, no more.
+  CHECK(kept_of(run, what) >= kept);
+  CHECK(kept_of(run, what) < kept + 20);
+  CHECK(run.events_executed < unlimited.events_executed / 10);
+  CHECK(run.limit_reached_at_us > 0);
+  CHECK(run.limit_reached_at_us < unlimited.passes.back().start_us);
+  CHECK(run.trace.truncated() == (what == "trace"));
+
+  const RunVerdict verdict = judge_run(scenario, run);
+  CHECK_FALSE(verdict.outcome_ok);
+  const std::string summary = summary_text(scenario, run, verdict, SummaryOptions{});
+  CHECK_THAT(summary, Catch::Contains("run stopped early: record_limit_hit at " +
+                                      clock_text(run.limit_reached_at_us)));
+  CHECK_THAT(summary, Catch::Contains("it kept " + named + ", as many as a run may keep"));
+  const std::string json = summary_json(scenario, run, verdict, "distsim");
+  CHECK_THAT(json, Catch::Contains(R"("outcome":"record_limit_hit")"));
+  CHECK_THAT(json, Catch::Contains(R"("limit_reached":")" + named + "\""));
+}
+
+TEST_CASE("the attempt table of a package with many passes shows the first and last ten",
+          "[world][evidence]") {
+  // Goal: a one-minute retry held for days prints a readable summary, and the count of what it
+  // leaves out is right. Method: count the attempt lines and read the elision line's number.
+  const RunResult run = run_world(held_all_run(), RunOptions{});
+  const size_t passes = run.passes.size();
+  REQUIRE(passes > kAttemptTableFirst + kAttemptTableLast);
+  const std::vector<std::string> lines = attempt_table(run, "S0100001");
+  std::vector<std::string> attempts;
+  std::vector<std::string> elided;
+  for (const std::string& line : lines) {
+    if (line.rfind("attempt ", 0) == 0) attempts.push_back(line);
+    if (line.rfind("... ", 0) == 0) elided.push_back(line);
+  }
+  REQUIRE(attempts.size() == kAttemptTableFirst + kAttemptTableLast);
+  CHECK_THAT(attempts.front(), Catch::StartsWith("attempt   1 "));
+  CHECK_THAT(attempts[kAttemptTableFirst - 1], Catch::StartsWith("attempt  10 "));
+  CHECK_THAT(attempts.back(), Catch::StartsWith(fmt::format("attempt {} ", passes)));
+  REQUIRE(elided.size() == 1);
+  CHECK_THAT(elided.front(),
+             Catch::StartsWith(fmt::format("... {} more attempts not shown", passes - 20)));
+
+  // A package with exactly as many passes as the table shows loses none.
+  RunOptions options;
+  options.kept.passes = kAttemptTableFirst + kAttemptTableLast;
+  const RunResult short_run = run_world(held_all_run(), options);
+  REQUIRE(short_run.passes.size() == kAttemptTableFirst + kAttemptTableLast);
+  const std::vector<std::string> all = attempt_table(short_run, "S0100001");
+  CHECK(std::none_of(all.begin(), all.end(),
+                     [](const std::string& line) { return line.rfind("... ", 0) == 0; }));
+}
+
+}  // namespace
+}  // namespace distsim::sim
