@@ -99,6 +99,7 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   ++status.attempt_count;
   ++status.attempts_in_cycle;
   DpSlot& slot = record.slots[job.slot];
+  ports_.reporter.dp_copy_started({record.definition.id, distribution_points_[slot.dp_index].name});
   if (status.attempts_in_cycle == 1) slot.retry.first_attempt_start_us = ports_.scheduler.now();
   slot.retry.due_us.reset();
   slot.failed_with_package = false;

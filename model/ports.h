@@ -159,6 +159,13 @@ struct PassEndReport {
   Win32Error error = Win32Error::ok;
 };
 
+// A copy attempt of a package to one DP begins: under the per-DP profiles, the unit an attempt
+// counts. Views of the manager's own strings, valid during the call.
+struct DpCopyStartReport {
+  std::string_view package_id;
+  std::string_view dp_name;
+};
+
 struct RetryScheduledReport {
   std::string package_id;
   std::string dp_name;   // empty when the whole package is retried (sms2)
@@ -186,6 +193,7 @@ class ReporterPort {
   virtual ~ReporterPort() = default;
   virtual void pass_started(const PassStartReport& report) = 0;
   virtual void pass_ended(const PassEndReport& report) = 0;
+  virtual void dp_copy_started(const DpCopyStartReport& report) = 0;
   virtual void retry_scheduled(const RetryScheduledReport& report) = 0;
   virtual void dp_state_changed(const DpStateReport& report) = 0;
   // The message is handed over: the world keeps it without a copy.

@@ -11,6 +11,7 @@
 
 #include "model/component_status.h"
 #include "model/distmgr_log.h"
+#include "sim/world/package_attempts.h"
 
 namespace distsim::sim {
 namespace {
@@ -50,7 +51,8 @@ void add_package_evidence(const RunResult& run, const model::PackageStatus& stat
                           const std::string& what, std::vector<std::string>& lines) {
   lines.push_back(fmt::format("package {}: {} since {}, {} attempts", status.id,
                               model::package_state_name(status.state),
-                              clock_text(status.state_since_us.value_or(0)), status.attempt_count));
+                              clock_text(status.state_since_us.value_or(0)),
+                              attempts_by_package(run).find(status.id)->second.attempts));
   const size_t on = what.find(" on ");
   if (on != std::string::npos) {
     const std::string dp = what.substr(on + 4);

@@ -10,6 +10,7 @@
 #include "model/assert.h"
 #include "sim/check/invariants.h"
 #include "sim/fs/windows_path.h"
+#include "sim/world/package_attempts.h"
 
 namespace distsim::sim {
 namespace {
@@ -45,17 +46,20 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
                        std::string(model::package_state_name(status->state)),
                        status->state_since_us, expectation.state_position});
   }
-  if (expectation.attempts) {
-    results.push_back(
-        {fmt::format("{} attempts", id), in_range(*expectation.attempts, status->attempt_count),
-         count_range_text(*expectation.attempts), fmt::format("{}", status->attempt_count),
-         status->state_since_us, expectation.attempts_position});
-  }
-  if (expectation.retries) {
-    const uint64_t retries = status->attempt_count == 0 ? 0 : status->attempt_count - 1;
-    results.push_back({fmt::format("{} retries", id), in_range(*expectation.retries, retries),
-                       count_range_text(*expectation.retries), fmt::format("{}", retries),
-                       status->state_since_us, expectation.retries_position});
+  if (expectation.attempts || expectation.retries) {
+    const PackageAttempts made = attempts_by_package(run).find(id)->second;
+    if (expectation.attempts) {
+      results.push_back({fmt::format("{} attempts", id),
+                         in_range(*expectation.attempts, made.attempts),
+                         count_range_text(*expectation.attempts), fmt::format("{}", made.attempts),
+                         status->state_since_us, expectation.attempts_position});
+    }
+    if (expectation.retries) {
+      results.push_back({fmt::format("{} retries", id),
+                         in_range(*expectation.retries, made.retries),
+                         count_range_text(*expectation.retries), fmt::format("{}", made.retries),
+                         status->state_since_us, expectation.retries_position});
+    }
   }
   if (expectation.installed_by_us) {
     const bool ok =

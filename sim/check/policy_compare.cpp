@@ -10,6 +10,7 @@
 #include "sim/check/expectations.h"
 #include "sim/check/invariants.h"
 #include "sim/fs/windows_path.h"
+#include "sim/world/package_attempts.h"
 #include "sim/world/world.h"
 
 namespace distsim::sim {
@@ -42,10 +43,12 @@ void add_run(const Scenario& scenario, const RunResult& run, PolicySummary& summ
   summary.simulated_us += run.until_us;
   summary.source_opens += count_source_opens(scenario, run);
   summary.invariant_violations += check_invariants(run).size();
+  const auto attempts = attempts_by_package(run);
   for (const model::PackageStatus& package : run.packages) {
     ++summary.packages;
-    summary.attempts_total += package.attempt_count;
-    summary.attempts_max = std::max(summary.attempts_max, package.attempt_count);
+    const uint64_t made = attempts.find(package.id)->second.attempts;
+    summary.attempts_total += made;
+    summary.attempts_max = std::max(summary.attempts_max, made);
     if (package.state != model::PackageState::installed || !package.installed_at_us) {
       ++summary.not_installed;
       continue;

@@ -25,7 +25,7 @@ struct PolicySummary {
   uint64_t runs = 0;
   uint64_t packages = 0;  // package outcomes counted (runs x packages)
   uint64_t attempts_total = 0;
-  uint32_t attempts_max = 0;
+  uint64_t attempts_max = 0;
   std::vector<TimeUs> installed_after_us;  // sorted: creation to installed, per installed package
   uint64_t not_installed = 0;
   uint64_t source_opens = 0;

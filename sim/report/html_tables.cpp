@@ -13,6 +13,7 @@
 #include "sim/check/expectations.h"
 #include "sim/report/html_report.h"
 #include "sim/report/site_clock_text.h"
+#include "sim/world/package_attempts.h"
 
 namespace distsim::sim {
 namespace {
@@ -125,7 +126,9 @@ void append_refusals_table(std::string& out, const RunResult& run, const Timelin
 void append_packages_table(std::string& out, const RunResult& run) {
   out += "<h2>Packages</h2>\n";
   out += table_start("Package|State|Since|Attempts|Distribution points");
+  const auto attempts = attempts_by_package(run);
   for (const auto& package : run.packages) {
+    const PackageAttempts& made = attempts.find(package.id)->second;
     std::string dps;
     for (const auto& dp : package.distribution_points) {
       dps += fmt::format("{}{}: {}", dps.empty() ? "" : "<br>", html_escape(dp.dp_name),
@@ -135,8 +138,7 @@ void append_packages_table(std::string& out, const RunResult& run) {
         "<tr><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{} ({} retries)</td><td>{}</td></tr>\n",
         html_escape(package.id), html_escape(package.name),
         model::package_state_name(package.state),
-        when_cell(run, package.state_since_us.value_or(0)), package.attempt_count,
-        package.attempt_count == 0 ? 0 : package.attempt_count - 1, dps);
+        when_cell(run, package.state_since_us.value_or(0)), made.attempts, made.retries, dps);
   }
   out += std::string(kTableEnd);
   out += fmt::format("<p>Component status SMS_DISTRIBUTION_MANAGER: {}</p>\n",

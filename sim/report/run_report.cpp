@@ -9,6 +9,7 @@
 #include "sim/check/evidence.h"
 #include "sim/core/trace.h"
 #include "sim/core/trace_jsonl.h"
+#include "sim/world/package_attempts.h"
 
 namespace distsim::sim {
 namespace {
@@ -16,12 +17,12 @@ namespace {
 void append_packages(std::string& out, const RunResult& run) {
   out += "packages\n";
   if (run.packages.empty()) out += "  (none arrived)\n";
+  const auto attempts = attempts_by_package(run);
   for (const auto& package : run.packages) {
-    const uint32_t retries = package.attempt_count == 0 ? 0 : package.attempt_count - 1;
-    out +=
-        fmt::format("  {} \"{}\": {} since {}, {} attempts, {} retries\n", package.id, package.name,
-                    model::package_state_name(package.state),
-                    clock_text(package.state_since_us.value_or(0)), package.attempt_count, retries);
+    const PackageAttempts& made = attempts.find(package.id)->second;
+    out += fmt::format("  {} \"{}\": {} since {}, {} attempts, {} retries\n", package.id,
+                       package.name, model::package_state_name(package.state),
+                       clock_text(package.state_since_us.value_or(0)), made.attempts, made.retries);
     for (const std::string& line : attempt_table(run, package.id)) out += "    " + line + "\n";
     for (const auto& dp : package.distribution_points) {
       out += fmt::format("    DP {}: {}, {} copy attempts{}\n", dp.dp_name,
@@ -90,11 +91,11 @@ std::string attempts_json(const RunResult& run) {
     const PassRecord& pass = run.passes[index];
     out += fmt::format(
         "{}{{\"package\":{},\"attempt\":{},\"start_us\":{},\"end_us\":{},\"result\":{},"
-        "\"win32\":{}",
+        "\"win32\":{},\"dp_copies\":{}",
         index ? "," : "", json_quote(pass.package_id), pass.attempt, pass.start_us,
         pass.end_us ? fmt::format("{}", *pass.end_us) : "null",
         pass.end_us ? json_quote(model::pass_result_name(pass.result)) : "\"running\"",
-        model::win32_code(pass.error));
+        model::win32_code(pass.error), pass.dp_copies);
     if (pass.dp_retries) out += ",\"dp_retries\":true";
     if (pass.refusal) {
       out += fmt::format(",\"refused\":{{\"operation\":{},\"path\":{},\"t_us\":{}}}",
@@ -173,14 +174,15 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
                        json_quote(run.limit_reached), run.limit_reached_at_us);
   }
   out += ",\"packages\":[";
+  const auto attempts = attempts_by_package(run);
   for (size_t index = 0; index < run.packages.size(); ++index) {
     const auto& package = run.packages[index];
+    const PackageAttempts& made = attempts.find(package.id)->second;
     out += fmt::format(
         "{}{{\"id\":{},\"state\":{},\"attempts\":{},\"retries\":{},\"installed_at_us\":{},"
         "\"distribution_points\":{{",
         index ? "," : "", json_quote(package.id),
-        json_quote(model::package_state_name(package.state)), package.attempt_count,
-        package.attempt_count == 0 ? 0 : package.attempt_count - 1,
+        json_quote(model::package_state_name(package.state)), made.attempts, made.retries,
         package.installed_at_us ? fmt::format("{}", *package.installed_at_us) : "null");
     for (size_t dp = 0; dp < package.distribution_points.size(); ++dp) {
       out +=

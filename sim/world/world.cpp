@@ -61,6 +61,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   // ReporterPort
   void pass_started(const model::PassStartReport& report) override;
   void pass_ended(const model::PassEndReport& report) override;
+  void dp_copy_started(const model::DpCopyStartReport& report) override;
   void retry_scheduled(const model::RetryScheduledReport& report) override;
   void dp_state_changed(const model::DpStateReport& report) override;
   void status_message(model::StatusMessage message) override;
@@ -112,7 +113,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void apply_fault(uint64_t fault_index, bool starting);
   void capture_final_files();
   void trace_notification(const PackageEvent& event);
-  [[nodiscard]] PassRecord* find_running_pass(const std::string& package_id) {
+  [[nodiscard]] PassRecord* find_running_pass(std::string_view package_id) {
     for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
       if (pass->package_id == package_id && !pass->end_us) return &*pass;
     }
@@ -433,6 +434,12 @@ void World::pass_started(const model::PassStartReport& report) {
   // DP retries copying without a processing thread: a span of work with no 2300/2301/2302.
   if (report.dp_retries) fields.push_back({"dp_retries", true});
   record("pass_start", fields);
+}
+
+void World::dp_copy_started(const model::DpCopyStartReport& report) {
+  PassRecord* pass = find_running_pass(report.package_id);
+  DISTSIM_ASSERT(pass != nullptr);  // a DP copy runs within a pass or a span of DP retries
+  ++pass->dp_copies;
 }
 
 void World::pass_ended(const model::PassEndReport& report) {

@@ -65,6 +65,9 @@ struct PassRecord {
   // A span of per-DP retries (DP-thread work, no processing pass); `attempt` is then the
   // package's last pass.
   bool dp_retries = false;
+  // Copy attempts to DPs this pass (or span of DP retries) began: the attempts of the per-DP
+  // profiles (sim/world/package_attempts.h).
+  uint32_t dp_copies = 0;
   TimeUs start_us = 0;
   std::optional<TimeUs> end_us;  // empty while the pass was still running at the end
   model::PassResult result = model::PassResult::success;

@@ -1,0 +1,31 @@
+// What an attempt is, per profile, counted from the passes a run recorded: the `attempts` and
+// `retries` that expectations, the summary, the HTML report and `compare` show.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "sim/world/world.h"
+
+namespace distsim::sim {
+
+struct PackageAttempts {
+  uint64_t attempts = 0;
+  uint64_t retries = 0;
+};
+
+// sms2, where the whole package is the unit of retry: an attempt is one processing pass, and
+// retries = attempts - 1.
+//
+// The per-DP profiles: an attempt is one copy attempt to one DP. A processing pass that copied to
+// no DP (its source could not be read) is one attempt of its own, since the whole package is
+// retried then. Retries are the attempts that followed a failed one: every processing pass after
+// the first, and every copy in a span of DP retries. With one DP that is attempts - 1, as under
+// sms2; a package copied to three DPs at its first pass made 3 attempts and 0 retries.
+//
+// Passes cut short by a crash count as they began. Every package the run knows has an entry.
+[[nodiscard]] std::map<std::string, PackageAttempts, std::less<>> attempts_by_package(
+    const RunResult& run);
+
+}  // namespace distsim::sim
