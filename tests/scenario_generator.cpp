@@ -565,10 +565,10 @@ sim::Expectations draw_expect(const Registry& registry) {
     expect.component_status = draw_from(kLevels);
   }
   for (size_t count = draw_count(2); count > 0; --count) {
-    expect.log_contains.push_back(draw_text(sim::kLogPatternLengthMax, true));
+    expect.log_contains.push_back({draw_text(sim::kLogPatternLengthMax, true), {}});
   }
   for (size_t count = draw_count(2); count > 0; --count) {
-    expect.log_not_contains.push_back(draw_text(sim::kLogPatternLengthMax, true));
+    expect.log_not_contains.push_back({draw_text(sim::kLogPatternLengthMax, true), {}});
   }
   expect.no_invariant_violations = draw_bool();
   return expect;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "sim/check/expectations.h"
+#include "sim/check/verdict.h"
 #include "sim/core/limits.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
@@ -239,6 +240,10 @@ expect:
       distribution_points:
         DP01: failed
   component_status: critical
+  log:
+    contains: ['never written']
+    not_contains:
+      - 'S0100001'
 )");
   const PackageExpectation& package = scenario.expect.packages.at(0);
   CHECK(package.position == SourcePosition{14, 5});
@@ -248,6 +253,8 @@ expect:
   CHECK(package.installed_by_position == SourcePosition{18, 7});
   CHECK(package.distribution_points.at(0).position == SourcePosition{20, 9});
   CHECK(scenario.expect.component_status_position == SourcePosition{21, 3});
+  CHECK(scenario.expect.log_contains.at(0).position == SourcePosition{23, 16});
+  CHECK(scenario.expect.log_not_contains.at(0).position == SourcePosition{25, 9});
   const RunResult run = run_world(scenario, RunOptions{});
   uint32_t failures = 0;
   for (const ExpectationResult& result : evaluate_expectations(scenario, run)) {
@@ -258,9 +265,20 @@ expect:
     if (result.what == "S0100001 installed_by") CHECK(result.position.line == 18);
     if (result.what == "S0100001 on DP01") CHECK(result.position.line == 20);
     if (result.what == "component status") CHECK(result.position.line == 21);
+    if (result.what == "log contains 'never written'") {
+      CHECK(result.position.line == 23);
+      // No event decided it: the line names the end of the run.
+      CHECK_THAT(expectation_failure_text(result, run.until_us),
+                 Catch::EndsWith("(at 1d 00:00:00, the end of the run) [line 23]"));
+    }
+    if (result.what == "log does not contain 'S0100001'") {
+      CHECK(result.position.line == 25);
+      CHECK_THAT(expectation_failure_text(result, run.until_us),
+                 Catch::EndsWith("for package S0100001. (at 00:00:00) [line 25]"));
+    }
     if (!result.ok) ++failures;
   }
-  CHECK(failures == 6);
+  CHECK(failures == 8);
 }
 
 }  // namespace

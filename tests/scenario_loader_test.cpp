@@ -336,8 +336,14 @@ TEST_CASE("a scenario using every key loads its expectations", "[scenario_loader
   CHECK(expect.status_sequences[0].ids == std::vector<uint32_t>{2300, 2302, 2300, 2301});
   CHECK(expect.status_sequences[0].package == "S0100001");
   CHECK(expect.component_status == ComponentStatusLevel::warning);
-  CHECK(expect.log_contains == std::vector<std::string>{"Error 32"});
-  CHECK(expect.log_not_contains == std::vector<std::string>{"Error 5", "Error 33"});
+  REQUIRE(expect.log_contains.size() == 1);
+  CHECK(expect.log_contains[0].text == "Error 32");
+  REQUIRE(expect.log_not_contains.size() == 2);
+  CHECK(expect.log_not_contains[0].text == "Error 5");
+  CHECK(expect.log_not_contains[1].text == "Error 33");
+  // Each pattern keeps its own place, for the failure line's [line N].
+  CHECK(expect.log_not_contains[0].position.line == expect.log_contains[0].position.line + 1);
+  CHECK(expect.log_not_contains[1].position.column > expect.log_not_contains[0].position.column);
   CHECK_FALSE(expect.no_invariant_violations);
 }
 

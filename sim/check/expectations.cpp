@@ -134,24 +134,20 @@ void check_log(const Expectations& expect, const RunResult& run,
     }
     return nullptr;
   };
-  for (const std::string& needle : expect.log_contains) {
-    const LogLine* line = first_line_with(needle);
+  for (const LogPatternExpectation& pattern : expect.log_contains) {
+    const LogLine* line = first_line_with(pattern.text);
     results.push_back(
-        {fmt::format("log contains '{}'", needle),
-         line != nullptr,
+        {fmt::format("log contains '{}'", pattern.text), line != nullptr,
          "a Distmgr.log line containing it",
          line ? "found" : fmt::format("absent from all {} lines", run.log_lines.size()),
-         line ? std::optional<TimeUs>(line->t_us) : std::nullopt,
-         {}});
+         line ? std::optional<TimeUs>(line->t_us) : std::nullopt, pattern.position});
   }
-  for (const std::string& needle : expect.log_not_contains) {
-    const LogLine* line = first_line_with(needle);
-    results.push_back({fmt::format("log does not contain '{}'", needle),
-                       line == nullptr,
+  for (const LogPatternExpectation& pattern : expect.log_not_contains) {
+    const LogLine* line = first_line_with(pattern.text);
+    results.push_back({fmt::format("log does not contain '{}'", pattern.text), line == nullptr,
                        "no Distmgr.log line containing it",
                        line ? fmt::format("found: {}", line->text) : "absent",
-                       line ? std::optional<TimeUs>(line->t_us) : std::nullopt,
-                       {}});
+                       line ? std::optional<TimeUs>(line->t_us) : std::nullopt, pattern.position});
   }
 }
 

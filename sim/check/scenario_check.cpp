@@ -55,7 +55,8 @@ std::string problem_text(const std::string& file, const SetupProblem& problem) {
 // The block a CI reader needs to judge one failed expectation without running anything.
 std::string failure_detail(const RunResult& run, const ExpectationResult& result) {
   const ExpectationEvidence evidence = expectation_evidence(run, result);
-  std::string text = expectation_failure_text(result) + "\n  " + evidence.decided + "\n";
+  std::string text =
+      expectation_failure_text(result, run.until_us) + "\n  " + evidence.decided + "\n";
   for (const std::string& line : evidence.lines) text += "  " + line + "\n";
   return text;
 }
@@ -87,7 +88,7 @@ void run_and_judge(const Scenario& scenario, std::string_view program, ScenarioC
   }
   for (const ExpectationResult& result : verdict.expectations) {
     if (result.ok) continue;
-    check.problems.push_back(expectation_failure_text(result));
+    check.problems.push_back(expectation_failure_text(result, run.until_us));
     check.failure_details.push_back(failure_detail(run, result));
   }
   check.attempts = attempts_text(run);

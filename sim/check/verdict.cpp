@@ -61,14 +61,17 @@ std::string repro_command(const Scenario& scenario, const RunResult& run,
   return command;
 }
 
-std::string expectation_failure_text(const ExpectationResult& result) {
+std::string expectation_failure_text(const ExpectationResult& result, TimeUs run_end_us) {
   std::string line = result.what;
   if (!result.expected.empty()) {
     line += fmt::format(": expected {}, got {}", result.expected, result.actual);
   } else if (!result.actual.empty()) {
     line += fmt::format(": {}", result.actual);
   }
-  if (result.t_us) line += fmt::format(" (at {})", clock_text(*result.t_us));
+  // Decided by no one event (a log line never written, the status at the end): the end of the
+  // run is when it was decided.
+  line += result.t_us ? fmt::format(" (at {})", clock_text(*result.t_us))
+                      : fmt::format(" (at {}, the end of the run)", clock_text(run_end_us));
   if (result.position.line > 0) line += fmt::format(" [line {}]", result.position.line);
   return line;
 }

@@ -31,7 +31,9 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run);
 [[nodiscard]] std::string repro_command(const Scenario& scenario, const RunResult& run,
                                         std::string_view program = "distsim");
 
-// "S0100001 attempts: expected 2, got 3 (at 02:00:02.921) [line 33]".
-[[nodiscard]] std::string expectation_failure_text(const ExpectationResult& result);
+// "S0100001 attempts: expected 2, got 3 (at 02:00:02.921) [line 33]"; a result no one event
+// decided is "(at <run_end_us>, the end of the run)".
+[[nodiscard]] std::string expectation_failure_text(const ExpectationResult& result,
+                                                   TimeUs run_end_us);
 
 }  // namespace distsim::sim

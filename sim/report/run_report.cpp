@@ -48,16 +48,10 @@ void append_status_messages(std::string& out, const RunResult& run) {
   }
 }
 
-std::string expectation_line(const ExpectationResult& result) {
-  std::string line = fmt::format("  {}  {}", result.ok ? "PASS" : "FAIL", result.what);
-  if (result.ok) return result.actual.empty() ? line : fmt::format("{}: {}", line, result.actual);
-  if (!result.expected.empty())
-    line += fmt::format(": expected {}, got {}", result.expected, result.actual);
-  else
-    line += fmt::format(": {}", result.actual);
-  if (result.t_us) line += fmt::format(" (at {})", clock_text(*result.t_us));
-  if (result.position.line > 0) line += fmt::format(" [line {}]", result.position.line);
-  return line;
+std::string expectation_line(const ExpectationResult& result, TimeUs run_end_us) {
+  if (!result.ok) return "  FAIL  " + expectation_failure_text(result, run_end_us);
+  const std::string line = "  PASS  " + result.what;
+  return result.actual.empty() ? line : fmt::format("{}: {}", line, result.actual);
 }
 
 std::string culprit_json(const Culprit& culprit) {
@@ -143,7 +137,7 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
     if (!options.quiet) out += "expectations\n";
     for (const auto& result : verdict.expectations) {
       if (options.quiet && result.ok) continue;
-      out += expectation_line(result) + "\n";
+      out += expectation_line(result, run.until_us) + "\n";
     }
   }
   if (verdict.passed()) {

@@ -176,14 +176,14 @@ void load_status_expectation(const Context& ctx, uint32_t index, Expectations& e
   expect.status_counts.push_back(std::move(expectation));
 }
 
-std::vector<std::string> read_log_patterns(const Context& ctx, uint32_t index,
-                                           std::string_view key) {
+std::vector<LogPatternExpectation> read_log_patterns(const Context& ctx, uint32_t index,
+                                                     std::string_view key) {
   const auto items = read_list(ctx, index, key, Bounds{0, kExpectationsMax, "kExpectationsMax"});
-  std::vector<std::string> patterns;
+  std::vector<LogPatternExpectation> patterns;
   if (!items) return patterns;
   for (const uint32_t item : *items) {
     if (auto pattern = read_text(ctx, item, key, kLogPatternLengthMax, "kLogPatternLengthMax")) {
-      patterns.push_back(std::move(*pattern));
+      patterns.push_back({std::move(*pattern), ctx.node(item).position});
     }
   }
   return patterns;

@@ -240,6 +240,13 @@ struct StatusSequenceExpectation {
                          const StatusSequenceExpectation&) = default;
 };
 
+// One `log.contains` or `log.not_contains` substring.
+struct LogPatternExpectation {
+  std::string text;
+  SourcePosition position;
+  friend bool operator==(const LogPatternExpectation&, const LogPatternExpectation&) = default;
+};
+
 enum class ComponentStatusLevel { ok, warning, critical };
 
 struct Expectations {
@@ -248,8 +255,8 @@ struct Expectations {
   std::vector<StatusSequenceExpectation> status_sequences;
   std::optional<ComponentStatusLevel> component_status;
   SourcePosition component_status_position;  // its key
-  std::vector<std::string> log_contains;
-  std::vector<std::string> log_not_contains;
+  std::vector<LogPatternExpectation> log_contains;
+  std::vector<LogPatternExpectation> log_not_contains;
   bool no_invariant_violations = true;
   friend bool operator==(const Expectations&, const Expectations&) = default;
 };

@@ -385,9 +385,9 @@ void write_status_expectations(YamlOut& out, const Expectations& expect) {
 }
 
 void write_log_patterns(YamlOut& out, std::string_view key,
-                        const std::vector<std::string>& patterns) {
+                        const std::vector<LogPatternExpectation>& patterns) {
   out.open(4, key);
-  for (const std::string& pattern : patterns) out.item(6, quoted(pattern));
+  for (const LogPatternExpectation& pattern : patterns) out.item(6, quoted(pattern.text));
 }
 
 bool expect_written(const Expectations& expect) {
@@ -468,6 +468,8 @@ Scenario with_positions_cleared(Scenario scenario) {
   for (StatusSequenceExpectation& sequence : scenario.expect.status_sequences) {
     sequence.position = {};
   }
+  for (LogPatternExpectation& pattern : scenario.expect.log_contains) pattern.position = {};
+  for (LogPatternExpectation& pattern : scenario.expect.log_not_contains) pattern.position = {};
   return scenario;
 }
 
