@@ -42,6 +42,8 @@ void DistributionManager::wake_waiting_retries(uint32_t except_index) {
         kMainThreadId);
     record.retry.due_us.reset();
     ++record.retry.generation;
+    ports_.reporter.retry_scheduled(
+        {record.status.id, {}, record.status.attempt_count + 1, now_us, true});
     mark_dirty(index);
     queue_pass(index);
   }

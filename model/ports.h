@@ -171,6 +171,9 @@ struct RetryScheduledReport {
   std::string dp_name;   // empty when the whole package is retried (sms2)
   uint32_t attempt = 0;  // the attempt that will run at at_us
   TimeUs at_us = 0;
+  // A retry already scheduled now runs at at_us (now) instead, for other work woke the manager
+  // (SiteConfig::retry_on_wake); no new retry was decided.
+  bool pulled_forward = false;
 };
 
 struct DpStateReport {

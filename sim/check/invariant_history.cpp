@@ -49,7 +49,6 @@ bool names_dp(const TraceList& dps, std::string_view dp) {
 // starts with the first text; "~Error N: <message> Cannot copy package P to distribution point
 // S." starts with the second and holds the third. Anchored at the start, so that a package or
 // share name that holds these words cannot make another line look like one of them.
-constexpr std::string_view kRetryingNowStart = "~Woken for other work: retrying package ";
 constexpr std::string_view kErrorStart = "~Error ";
 constexpr std::string_view kCannotCopyText = " Cannot copy package ";
 
@@ -60,13 +59,13 @@ struct UnitRecord {
   size_t index = 0;
   Kind kind = Kind::log_line;
   std::string_view text;  // a log line's text
-  // The log line could be one that names a package pulled forward or a failed copy to a DP: the
-  // units look for their own package's form of these lines only in such lines.
-  bool mentions_retry_now = false;
+  // The log line could be one that names a failed copy to a DP: the units look for their own
+  // package's form of these lines only in such lines.
   bool mentions_failed_copy = false;
-  std::string_view package;  // a status message's or a scheduled retry's
-  std::string_view dp;       // a status message's or a scheduled retry's
-  int64_t status_id = -1;    // a status message's
+  bool pulled_forward = false;  // a scheduled retry's: it moves an earlier one to now
+  std::string_view package;     // a status message's or a scheduled retry's
+  std::string_view dp;          // a status message's or a scheduled retry's
+  int64_t status_id = -1;       // a status message's
 };
 
 std::vector<UnitRecord> typed_unit_records(const History& history) {
@@ -85,7 +84,6 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
     } else if (event == RecordEvent::log_line) {
       unit_record.kind = UnitRecord::Kind::log_line;
       unit_record.text = text_field(record, "text");
-      unit_record.mentions_retry_now = unit_record.text.starts_with(kRetryingNowStart);
       unit_record.mentions_failed_copy =
           unit_record.text.starts_with(kErrorStart) &&
           unit_record.text.find(kCannotCopyText) != std::string_view::npos;
@@ -95,6 +93,7 @@ std::vector<UnitRecord> typed_unit_records(const History& history) {
       unit_record.package = text_field(record, "package");
       unit_record.dp = text_field(record, "dp");
       unit_record.status_id = number_field(record, "id").value_or(-1);
+      unit_record.pulled_forward = flag_field(record, "pulled_forward");
     }
   }
   return typed;
@@ -139,14 +138,12 @@ void read_passes(History& history) {
     if (kind.is(RecordActor::manager, RecordEvent::pass_start)) {
       const std::string_view package = text_field(record, "package");
       running[package] = history.passes.size();
-      const TraceValue* dp_retries = find_field(record, "dp_retries");
       // Filled in its slot (Trace::append_record says why).
       PassSpan& span = history.passes.emplace_back();
       span.package = package;
       span.start_record = index;
       span.start_us = record.t_us;
-      span.dp_retries = dp_retries != nullptr && std::get_if<bool>(dp_retries) != nullptr &&
-                        std::get<bool>(*dp_retries);
+      span.dp_retries = flag_field(record, "dp_retries");
     } else if (kind.is(RecordActor::manager, RecordEvent::pass_end)) {
       const auto found = running.find(text_field(record, "package"));
       if (found == running.end()) continue;  // pass_messages reports it
@@ -201,7 +198,6 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
       attempt.outcome = Outcome::superseded;  // until its message says otherwise
     }
   }
-  const std::string pulled_forward_text = "retrying package " + std::string(package) + " now";
   size_t pass_cursor = 0;
   std::optional<size_t> current_attempt;
   for (const UnitRecord& unit_record : unit_records) {
@@ -217,11 +213,12 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
     }
     if (unit_record.kind == UnitRecord::Kind::retry_scheduled &&
         same_literal(unit_record.package, package) && unit_record.dp.empty()) {
-      unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
-                              cycle_at(unit.cycle_starts, index)});
-    } else if (unit_record.mentions_retry_now &&
-               unit_record.text.find(pulled_forward_text) != std::string_view::npos) {
-      unit.pulled_forward.push_back(index);
+      if (unit_record.pulled_forward) {
+        unit.pulled_forward.push_back(index);
+      } else {
+        unit.retries.push_back({index, record.t_us, number_field(record, "at_us").value_or(0),
+                                cycle_at(unit.cycle_starts, index)});
+      }
     }
     const bool processed = is_status_of(unit_record, model::status_id::kPackageProcessed, package);
     const bool failed = is_status_of(unit_record, model::status_id::kPackageFailed, package);

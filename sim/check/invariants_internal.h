@@ -80,6 +80,12 @@ namespace distsim::sim::invariant_detail {
   const auto* number = value ? std::get_if<int64_t>(value) : nullptr;
   return number ? std::optional<int64_t>(*number) : std::nullopt;
 }
+// A flag field's value; false when the record has no such field.
+[[nodiscard]] inline bool flag_field(const TraceRecord& record, std::string_view key) {
+  const TraceValue* value = find_field(record, key);
+  const auto* flag = value ? std::get_if<bool>(value) : nullptr;
+  return flag != nullptr && *flag;
+}
 [[nodiscard]] inline TraceList list_field(const TraceRecord& record, std::string_view key) {
   const TraceValue* value = find_field(record, key);
   const auto* list = value ? std::get_if<TraceList>(value) : nullptr;
@@ -247,7 +253,8 @@ struct RetryUnit {
   std::vector<size_t> cycle_starts;  // notification records, in order
   std::vector<Attempt> attempts;
   std::vector<ScheduledRetry> retries;
-  std::vector<size_t> pulled_forward;  // log records: a waiting retry ran early for other work
+  // retry_scheduled records with pulled_forward: a waiting retry ran early for other work
+  std::vector<size_t> pulled_forward;
   [[nodiscard]] std::string name() const { return dp.empty() ? package : package + " on " + dp; }
 };
 

@@ -358,11 +358,12 @@ class TimelineBuilder {
       mark.dp = dp;
     } else if (record.event == "retry_scheduled") {
       const TimeUs at_us = number_field(record, "at_us");
+      const bool pulled = text_field(record, "pulled_forward") == "true";
       TimelineMark& mark =
           add_mark(record, MarkKind::retry_scheduled, package,
                    fmt::format("retry {}", number_field(record, "attempt")),
-                   fmt::format("attempt {} due at {}{}", number_field(record, "attempt"),
-                               clock_text(at_us), on_dp));
+                   fmt::format("attempt {} {} {}{}", number_field(record, "attempt"),
+                               pulled ? "pulled forward to" : "due at", clock_text(at_us), on_dp));
       mark.dp = dp;
     } else if (record.event == "dp_state") {
       const std::string state = text_field(record, "state");

@@ -460,7 +460,9 @@ void World::pass_ended(const model::PassEndReport& report) {
 }
 
 void World::retry_scheduled(const model::RetryScheduledReport& report) {
-  for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
+  // The attempt table shows the retry as decided; the next attempt's line shows when it ran.
+  for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend() && !report.pulled_forward;
+       ++pass) {
     if (pass->package_id != report.package_id) continue;
     pass->next_retry_us = report.at_us;
     break;
@@ -469,6 +471,7 @@ void World::retry_scheduled(const model::RetryScheduledReport& report) {
   if (!report.dp_name.empty()) fields.push_back({"dp", std::string_view(report.dp_name)});
   fields.push_back({"attempt", static_cast<int64_t>(report.attempt)});
   fields.push_back({"at_us", report.at_us});
+  if (report.pulled_forward) fields.push_back({"pulled_forward", true});
   record("retry_scheduled", fields);
 }
 
