@@ -73,6 +73,17 @@ std::string_view win32_error_message(Win32Error error) {
   return row ? row->message : std::string_view("Unknown error.");
 }
 
+std::span<const std::string_view> win32_error_names() {
+  static constexpr auto kNames = [] {
+    std::array<std::string_view, kErrorRows.size()> names{};
+    for (size_t index = 0; index < kErrorRows.size(); ++index)
+      names[index] = kErrorRows[index].name;
+    return names;
+  }();
+  static_assert(kNames[0] == "ok");
+  return kNames;
+}
+
 std::optional<Win32Error> win32_error_from_name(std::string_view name) {
   for (const ErrorRow& row : kErrorRows) {
     if (row.name == name) return row.error;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace distsim::model {
@@ -48,5 +49,8 @@ enum class [[nodiscard]] Win32Error : uint32_t{
 
 // Accepts the names win32_error_name returns (case-sensitive, as winerror.h spells them).
 [[nodiscard]] std::optional<Win32Error> win32_error_from_name(std::string_view name);
+
+// Every name win32_error_from_name accepts, "ok" first, for messages that list them.
+[[nodiscard]] std::span<const std::string_view> win32_error_names();
 
 }  // namespace distsim::model

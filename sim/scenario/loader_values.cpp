@@ -268,16 +268,6 @@ std::optional<uint32_t> read_flags(const Context& ctx, uint32_t index, std::stri
   return bits;
 }
 
-constexpr std::array<std::string_view, 9> kErrorNames{"ok",
-                                                      "ERROR_SHARING_VIOLATION",
-                                                      "ERROR_LOCK_VIOLATION",
-                                                      "ERROR_ACCESS_DENIED",
-                                                      "ERROR_FILE_NOT_FOUND",
-                                                      "ERROR_PATH_NOT_FOUND",
-                                                      "ERROR_BAD_NETPATH",
-                                                      "ERROR_DISK_FULL",
-                                                      "ERROR_DIR_NOT_EMPTY"};
-
 }  // namespace
 
 std::optional<model::AccessMask> read_access(const Context& ctx, uint32_t index,
@@ -303,7 +293,8 @@ std::optional<model::Win32Error> read_error(const Context& ctx, uint32_t index,
   if (!text) return std::nullopt;
   const auto error = model::win32_error_from_name(*text);
   if (!error) {
-    const KeyList names = allow_ok ? KeyList(kErrorNames) : KeyList(kErrorNames).subspan(1);
+    const KeyList names =
+        allow_ok ? model::win32_error_names() : model::win32_error_names().subspan(1);
     ctx.error(index,
               fmt::format("unknown error name '{}' in '{}'{}", *text, key, hint(*text, names)));
     return std::nullopt;
