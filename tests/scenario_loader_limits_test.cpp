@@ -50,8 +50,14 @@ TEST_CASE("paths must look like Windows paths", "[scenario_loader]") {
         Errors{"t.yaml:4:11: 'C:\\a?.txt' is not a valid Windows path for 'file': '?' is a "
                "character Windows forbids in names"});
   CHECK(errors_after_header("distribution_points:\n  - {name: DP01, share: '\\\\DP01\\S$\\x'}\n") ==
-        Errors{"t.yaml:4:25: '\\\\DP01\\S$\\x' is not a valid Windows path for 'share': it must "
-               "be a share root like '\\\\SERVER\\share', with nothing after the share"});
+        Errors{"t.yaml:4:25: '\\\\DP01\\S$\\x' is a Windows path, but not one 'share' takes "
+               "here: a share is a share root like '\\\\SERVER\\share', with nothing after the "
+               "share"});
+  CHECK(errors_after_header("distribution_points:\n  - name: DP01\nholders:\n"
+                            "  - {kind: dp_client, path: 'C:\\Data\\a.exe'}\n") ==
+        Errors{"t.yaml:6:29: 'C:\\Data\\a.exe' is a Windows path, but not one 'path' takes "
+               "here: the file is on a distribution point's share: write a UNC path like "
+               "'\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe'"});
   CHECK(errors_after_header("distribution_points:\n  - name: DP01\nholders:\n"
                             "  - {kind: dp_client, path: '\\\\DP02\\SMSPKGC$\\a.exe'}\n") ==
         Errors{"t.yaml:6:29: path '\\\\DP02\\SMSPKGC$\\a.exe' is not on the share of a "
@@ -107,7 +113,7 @@ TEST_CASE("a DP name that cannot be the server of its default share needs an exp
   // name '.' without and with a share.
   CHECK(errors_after_header("distribution_points:\n  - name: '.'\n") ==
         Errors{"t.yaml:4:11: distribution point name '.' gives the default share "
-               "'\\\\.\\SMSPKGC$', which is not a valid Windows path: it is a device path "
+               "'\\\\.\\SMSPKGC$', which is not a share a DP can have: it is a device path "
                "('\\\\?\\...' or '\\\\.\\...'), not a file path"});
   CHECK(load_valid("version: 1\nname: t\ndistribution_points:\n"
                    "  - {name: '.', share: '\\\\DP01\\SMSPKGC$'}\n")

@@ -291,7 +291,9 @@ enum class PathKind {
 
 // Why the path `text` is not a Windows path, or nothing: the phrase after "is not a valid Windows
 // path for 'KEY': ".
-[[nodiscard]] std::optional<std::string> path_problem(std::string_view text, PathKind kind);
+[[nodiscard]] std::optional<std::string> path_problem(std::string_view text);
+// Why a valid Windows path is not of `kind`, or nothing.
+[[nodiscard]] std::optional<std::string> kind_problem(std::string_view text, PathKind kind);
 
 // ---------------------------------------------------------------------------------------------
 // References to what earlier sections declared.

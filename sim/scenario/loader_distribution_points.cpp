@@ -39,10 +39,11 @@ constexpr std::array<std::string_view, 4> kDpKeys{"name", "share", "bandwidth", 
 // which "." and a name over kPathComponentLengthMax do not.
 bool check_default_share(const Context& ctx, uint32_t name_index, std::string_view name) {
   const std::string share = default_share(name);
-  const auto problem = path_problem(share, PathKind::unc_root);
+  auto problem = path_problem(share);
+  if (!problem) problem = kind_problem(share, PathKind::unc_root);
   if (!problem) return true;
   ctx.error(name_index, fmt::format("distribution point name '{}' gives the default share '{}', "
-                                    "which is not a valid Windows path: {}",
+                                    "which is not a share a DP can have: {}",
                                     name, share, *problem));
   return false;
 }

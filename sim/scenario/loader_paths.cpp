@@ -47,7 +47,7 @@ std::string name_problem_text(const PathCheck& check) {
 
 }  // namespace
 
-std::optional<std::string> path_problem(std::string_view text, PathKind kind) {
+std::optional<std::string> path_problem(std::string_view text) {
   const PathCheck check = check_windows_path(text);
   if (check.problem == PathProblem::no_root) {
     return "write a drive path like 'C:\\Dir\\file' or a UNC path like '\\\\SERVER\\share\\dir'";
@@ -55,11 +55,20 @@ std::optional<std::string> path_problem(std::string_view text, PathKind kind) {
   if (check.problem == PathProblem::too_long) {
     return fmt::format("it is longer than kPathLengthMax ({})", kPathLengthMax);
   }
-  if (kind != PathKind::any && !check.unc) return "it must be a UNC path like '\\\\SERVER\\share'";
-  if (kind == PathKind::unc_root && check.root_size != text.size()) {
-    return "it must be a share root like '\\\\SERVER\\share', with nothing after the share";
-  }
   if (!check.ok()) return name_problem_text(check);
+  return std::nullopt;
+}
+
+std::optional<std::string> kind_problem(std::string_view text, PathKind kind) {
+  const PathCheck check = check_windows_path(text);
+  DISTSIM_ASSERT(check.ok());  // path_problem accepted it
+  if (kind == PathKind::unc && !check.unc) {
+    return "the file is on a distribution point's share: write a UNC path like "
+           "'\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe'";
+  }
+  if (kind == PathKind::unc_root && (!check.unc || check.root_size != text.size())) {
+    return "a share is a share root like '\\\\SERVER\\share', with nothing after the share";
+  }
   return std::nullopt;
 }
 
@@ -69,9 +78,14 @@ std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::st
   if (!text) return std::nullopt;
   std::string path(*text);
   std::replace(path.begin(), path.end(), '/', '\\');
-  if (const auto problem = path_problem(path, kind)) {
+  if (const auto problem = path_problem(path)) {
     ctx.error(index,
               fmt::format("'{}' is not a valid Windows path for '{}': {}", *text, key, *problem));
+    return std::nullopt;
+  }
+  if (const auto problem = kind_problem(path, kind)) {
+    ctx.error(index, fmt::format("'{}' is a Windows path, but not one '{}' takes here: {}", *text,
+                                 key, *problem));
     return std::nullopt;
   }
   DISTSIM_ASSERT(parse_windows_path(path).ok());
