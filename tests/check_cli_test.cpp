@@ -174,5 +174,20 @@ TEST_CASE("validate prints ok lines and every error of the invalid files and exi
   CHECK(std::regex_search(valid.out, std::regex("\n[0-9]+ valid, 0 invalid\n$")));
 }
 
+TEST_CASE("validate stops at a missing path as check does, counting it as invalid",
+          "[cli][validate]") {
+  // Goal: `validate` takes paths as `check` does: a mistyped path reads nothing else and the
+  // closing line counts it, so a CI step cannot pass over a path it never found.
+  const std::string directory = library_with_broken_copy("validate-paths");
+  const CliResult missing = run_distsim("validate no-such-dir lib", directory);
+  CHECK(missing.status == 2);
+  CHECK(missing.err == "no-such-dir: no such file or directory\n");
+  CHECK(missing.out == "0 valid, 1 invalid\n");
+  fs::create_directories(directory + "/empty");
+  const CliResult two = run_distsim("validate lib gone.yaml empty", directory);
+  CHECK(two.status == 2);
+  CHECK(two.out == "0 valid, 2 invalid\n");
+}
+
 }  // namespace
 }  // namespace distsim::testing
