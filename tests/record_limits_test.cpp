@@ -40,60 +40,46 @@ TEST_CASE("a run stops at the first kept-record limit it reaches and says which 
   REQUIRE(unlimited.outcome == RunOutcome::horizon_reached);
   REQUIRE(unlimited.passes.size() > 2'000);
 
-  RunOptions options;
-  std::string named;
-  size_t kept = 0;
-  const auto kept_of = [](const RunResult& run, const std::string& what) -> size_t {
-    if (what == "passes") return run.passes.size();
-    if (what == "log") return run.log_lines.size();
-    if (what == "status") return run.status_messages.size();
-    return run.trace.records().size();
+  // Each limit lowered in turn: the field, its value, how the run names it, and what it counts.
+  struct LimitCase {
+    uint64_t KeptRecordLimits::*field;
+    uint64_t value;
+    std::string named;
+    size_t (*kept_of)(const RunResult&);
   };
-  std::string what;
-  SECTION("passes") {
-    options.kept.passes = 5;
-    what = "passes";
-    named = "5 passes (kPassesKeptMax)";
-    kept = 5;
-  }
-  SECTION("Distmgr.log lines") {
-    options.kept.log_lines = 100;
-    what = "log";
-    named = "100 Distmgr.log lines (kLogLinesKeptMax)";
-    kept = 100;
-  }
-  SECTION("status messages") {
-    options.kept.status_messages = 7;
-    what = "status";
-    named = "7 status messages (kStatusMessagesKeptMax)";
-    kept = 7;
-  }
-  SECTION("trace records") {
-    options.kept.trace_records = 300;
-    what = "trace";
-    named = "300 trace records (kTraceRecordsMax)";
-    kept = 300;
-  }
+  const LimitCase limit = GENERATE(values<LimitCase>({
+      {&KeptRecordLimits::passes, 5, "5 passes (kPassesKeptMax)",
+       [](const RunResult& run) { return run.passes.size(); }},
+      {&KeptRecordLimits::log_lines, 100, "100 Distmgr.log lines (kLogLinesKeptMax)",
+       [](const RunResult& run) { return run.log_lines.size(); }},
+      {&KeptRecordLimits::status_messages, 7, "7 status messages (kStatusMessagesKeptMax)",
+       [](const RunResult& run) { return run.status_messages.size(); }},
+      {&KeptRecordLimits::trace_records, 300, "300 trace records (kTraceRecordsMax)",
+       [](const RunResult& run) { return run.trace.records().size(); }},
+  }));
+  INFO(limit.named);
+  RunOptions options;
+  options.kept.*limit.field = limit.value;
   const RunResult run = run_world(scenario, options);
   CHECK(run.outcome == RunOutcome::record_limit_hit);
-  CHECK(run.limit_reached == named);
+  CHECK(run.limit_reached == limit.named);
   // Kept up to the limit; the event that reached it may finish what it was writing, no more.
-  CHECK(kept_of(run, what) >= kept);
-  CHECK(kept_of(run, what) < kept + 20);
+  CHECK(limit.kept_of(run) >= limit.value);
+  CHECK(limit.kept_of(run) < limit.value + 20);
   CHECK(run.events_executed < unlimited.events_executed / 10);
   CHECK(run.limit_reached_at_us > 0);
   CHECK(run.limit_reached_at_us < unlimited.passes.back().start_us);
-  CHECK(run.trace.truncated() == (what == "trace"));
+  CHECK(run.trace.truncated() == (limit.field == &KeptRecordLimits::trace_records));
 
   const RunVerdict verdict = judge_run(scenario, run);
   CHECK_FALSE(verdict.outcome_ok);
   const std::string summary = summary_text(scenario, run, verdict, SummaryOptions{});
   CHECK_THAT(summary, Catch::Contains("run stopped early: record_limit_hit at " +
                                       clock_text(run.limit_reached_at_us)));
-  CHECK_THAT(summary, Catch::Contains("it kept " + named + ", as many as a run may keep"));
+  CHECK_THAT(summary, Catch::Contains("it kept " + limit.named + ", as many as a run may keep"));
   const std::string json = summary_json(scenario, run, verdict, "distsim");
   CHECK_THAT(json, Catch::Contains(R"("outcome":"record_limit_hit")"));
-  CHECK_THAT(json, Catch::Contains(R"("limit_reached":")" + named + "\""));
+  CHECK_THAT(json, Catch::Contains(R"("limit_reached":")" + limit.named + "\""));
 }
 
 TEST_CASE("the attempt table of a package with many passes shows the first and last ten",
