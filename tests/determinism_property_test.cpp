@@ -99,11 +99,11 @@ TEST_CASE("the determinism check fails on a planted source of nondeterminism",
 // the status messages, the packages and their passes with the refusal behind each failure, the
 // holders' findings, the handles left open and the crashes.
 std::string observable(const RunResult& run) {
-  std::string out = fmt::format(
-      "outcome {} events {} component {} limit '{}' {} manager handles {} crashes {}\n",
-      static_cast<int>(run.outcome), run.events_executed, static_cast<int>(run.component_status),
-      run.limit_reached, run.limit_reached_at_us, run.manager_open_handles_at_end,
-      fmt::join(run.crash_message_counts, ","));
+  std::string out =
+      fmt::format("outcome {} events {} component {} limit '{}' {} manager handles {} crashes {}\n",
+                  static_cast<int>(run.outcome), run.events_executed,
+                  static_cast<int>(run.component_status), run.limit_reached, run.ended_us,
+                  run.manager_open_handles_at_end, fmt::join(run.crash_message_counts, ","));
   for (const LogLine& line : run.log_lines) out += formatted_log_line(run, line) + "\n";
   for (const model::StatusMessage& message : run.status_messages) {
     out += fmt::format("status {} {} {} {} {}\n", message.t_us, message.id, message.package_id,

@@ -54,32 +54,64 @@ TEST_CASE("a run stops at the first kept-record limit it reaches and says which 
        [](const RunResult& run) { return run.log_lines.size(); }},
       {&KeptRecordLimits::status_messages, 7, "7 status messages (kStatusMessagesKeptMax)",
        [](const RunResult& run) { return run.status_messages.size(); }},
-      {&KeptRecordLimits::trace_records, 300, "300 trace records (kTraceRecordsMax)",
-       [](const RunResult& run) { return run.trace.records().size(); }},
   }));
   INFO(limit.named);
   RunOptions options;
   options.kept.*limit.field = limit.value;
   const RunResult run = run_world(scenario, options);
+  // Where the run stops does not depend on whether it is traced.
+  RunOptions untraced = options;
+  untraced.trace = false;
+  const RunResult fast = run_world(scenario, untraced);
+  CHECK(fast.outcome == RunOutcome::record_limit_hit);
+  CHECK(fast.ended_us == run.ended_us);
+  CHECK(fast.events_executed == run.events_executed);
   CHECK(run.outcome == RunOutcome::record_limit_hit);
   CHECK(run.limit_reached == limit.named);
   // Kept up to the limit; the event that reached it may finish what it was writing, no more.
   CHECK(limit.kept_of(run) >= limit.value);
   CHECK(limit.kept_of(run) < limit.value + 20);
   CHECK(run.events_executed < unlimited.events_executed / 10);
-  CHECK(run.limit_reached_at_us > 0);
-  CHECK(run.limit_reached_at_us < unlimited.passes.back().start_us);
-  CHECK(run.trace.truncated() == (limit.field == &KeptRecordLimits::trace_records));
+  CHECK(run.ended_us > 0);
+  CHECK(run.ended_us < unlimited.passes.back().start_us);
+  CHECK_FALSE(run.trace.truncated());
 
   const RunVerdict verdict = judge_run(scenario, run);
   CHECK_FALSE(verdict.outcome_ok);
   const std::string summary = summary_text(scenario, run, verdict, SummaryOptions{});
-  CHECK_THAT(summary, Catch::Contains("run stopped early: record_limit_hit at " +
-                                      clock_text(run.limit_reached_at_us)));
+  CHECK_THAT(summary,
+             Catch::Contains("run stopped early: record_limit_hit at " + clock_text(run.ended_us)));
   CHECK_THAT(summary, Catch::Contains("it kept " + limit.named + ", as many as a run may keep"));
   const std::string json = summary_json(scenario, run, verdict, "distsim");
   CHECK_THAT(json, Catch::Contains(R"("outcome":"record_limit_hit")"));
   CHECK_THAT(json, Catch::Contains(R"("limit_reached":")" + limit.named + "\""));
+  CHECK_THAT(json, Catch::Contains(fmt::format(R"("ended_us":{},)", run.ended_us)));
+}
+
+TEST_CASE("a full trace is truncated, the run goes on, and a run judged by the checkers fails",
+          "[world][limits]") {
+  // Goal: the trace limit bounds the trace without changing what the run does, and a run whose
+  // invariants could not be judged whole is not a pass. Method: the trace limit lowered to 300.
+  const Scenario scenario = held_all_run();
+  RunOptions options;
+  options.kept.trace_records = 300;
+  const RunResult run = run_world(scenario, options);
+  const RunResult whole = run_world(scenario, RunOptions{});
+  CHECK(run.outcome == whole.outcome);
+  CHECK(run.events_executed == whole.events_executed);
+  CHECK(run.passes.size() == whole.passes.size());
+  CHECK(run.trace.truncated());
+  CHECK(run.trace.records().size() == 300);
+
+  const RunVerdict verdict = judge_run(scenario, run);
+  CHECK_FALSE(verdict.passed());
+  const auto unjudged = std::find_if(verdict.expectations.begin(), verdict.expectations.end(),
+                                     [](const ExpectationResult& result) { return !result.ok; });
+  REQUIRE(unjudged != verdict.expectations.end());
+  CHECK(unjudged->what == "invariant checkers");
+  CHECK_THAT(unjudged->actual,
+             Catch::Contains("the trace reached its limit of 300 records (kTraceRecordsMax)"));
+  CHECK(judge_run(scenario, whole).passed());
 }
 
 TEST_CASE("the attempt table of a package with many passes shows the first and last ten",

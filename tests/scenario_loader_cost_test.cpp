@@ -268,12 +268,12 @@ expect:
     if (result.what == "log contains 'never written'") {
       CHECK(result.position.line == 23);
       // No event decided it: the line names the end of the run.
-      CHECK_THAT(expectation_failure_text(result, run.until_us),
+      CHECK_THAT(expectation_failure_text(result, run.ended_us),
                  Catch::EndsWith("(at 1d 00:00:00, the end of the run) [line 23]"));
     }
     if (result.what == "log does not contain 'S0100001'") {
       CHECK(result.position.line == 25);
-      CHECK_THAT(expectation_failure_text(result, run.until_us),
+      CHECK_THAT(expectation_failure_text(result, run.ended_us),
                  Catch::EndsWith("for package S0100001. (at 00:00:00) [line 25]"));
     }
     if (!result.ok) ++failures;

@@ -197,7 +197,7 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
 
 ExpectationEvidence expectation_evidence(const RunResult& run, const ExpectationResult& result) {
   ExpectationEvidence evidence;
-  const TimeUs decided_us = result.t_us.value_or(run.until_us);
+  const TimeUs decided_us = result.t_us.value_or(run.ended_us);
   evidence.decided = fmt::format("decided at {}{} (site clock {})", clock_text(decided_us),
                                  result.t_us ? "" : ", the end of the run",
                                  site_clock_moment(run.site, decided_us));

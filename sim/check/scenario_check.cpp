@@ -56,7 +56,7 @@ std::string problem_text(const std::string& file, const SetupProblem& problem) {
 std::string failure_detail(const RunResult& run, const ExpectationResult& result) {
   const ExpectationEvidence evidence = expectation_evidence(run, result);
   std::string text =
-      expectation_failure_text(result, run.until_us) + "\n  " + evidence.decided + "\n";
+      expectation_failure_text(result, run.ended_us) + "\n  " + evidence.decided + "\n";
   for (const std::string& line : evidence.lines) text += "  " + line + "\n";
   return text;
 }
@@ -82,13 +82,10 @@ void run_and_judge(const Scenario& scenario, std::string_view program, ScenarioC
     return;
   }
   check.outcome = CheckOutcome::failed;
-  if (!verdict.outcome_ok) {
-    check.problems.push_back(fmt::format("run stopped early: {} after {} events",
-                                         run_outcome_name(run.outcome), run.events_executed));
-  }
+  if (const auto stopped = early_stop_text(run)) check.problems.push_back(*stopped);
   for (const ExpectationResult& result : verdict.expectations) {
     if (result.ok) continue;
-    check.problems.push_back(expectation_failure_text(result, run.until_us));
+    check.problems.push_back(expectation_failure_text(result, run.ended_us));
     check.failure_details.push_back(failure_detail(run, result));
   }
   check.attempts = attempts_text(run);

@@ -10,6 +10,7 @@
 #include "sim/check/expectations.h"
 #include "sim/check/invariants.h"
 #include "sim/check/invariants_internal.h"
+#include "sim/check/verdict.h"
 #include "sim/check/world_classes.h"
 #include "sim/core/ordered_pool.h"
 #include "sim/core/trace.h"
@@ -39,13 +40,17 @@ struct SeedOutcome {
 std::optional<WorldFailure> check_run(const RunResult& run,
                                       const invariant_detail::History& history,
                                       bool must_install_all) {
-  if (run.outcome == RunOutcome::budget_exhausted || run.outcome == RunOutcome::pending_limit_hit ||
-      run.outcome == RunOutcome::record_limit_hit) {
-    return WorldFailure{std::string(run_outcome_name(run.outcome)),
-                        fmt::format("the run stopped after {} events", run.events_executed)};
+  if (const auto stopped = early_stop_text(run)) {
+    return WorldFailure{std::string(run_outcome_name(run.outcome)), *stopped};
   }
-  // Every checker judges the trace; an untraced run would pass them all without evidence.
+  // Every checker judges the trace; an untraced run would pass them all without evidence, and a
+  // truncated one without the evidence past its end.
   DISTSIM_ASSERT(run.trace.enabled());
+  if (run.trace.truncated()) {
+    return WorldFailure{"trace_truncated",
+                        fmt::format("the trace reached its limit of {} records (kTraceRecordsMax)",
+                                    run.trace.records().size())};
+  }
   const auto violations = invariant_detail::check_history(history);
   if (!violations.empty()) {
     return WorldFailure{"invariant:" + violations.front().invariant, violations.front().detail};

@@ -61,6 +61,26 @@ std::string repro_command(const Scenario& scenario, const RunResult& run,
   return command;
 }
 
+std::optional<std::string> early_stop_text(const RunResult& run) {
+  switch (run.outcome) {
+    case RunOutcome::queue_empty:
+    case RunOutcome::horizon_reached:
+      return std::nullopt;
+    case RunOutcome::record_limit_hit:
+      return fmt::format(
+          "run stopped early: record_limit_hit at {} after {} events: it kept {}, as many as a run "
+          "may keep (scenarios/FORMAT.md, Limits); the horizon {} was not reached",
+          clock_text(run.ended_us), run.events_executed, run.limit_reached,
+          clock_text(run.until_us));
+    case RunOutcome::budget_exhausted:
+    case RunOutcome::pending_limit_hit:
+      break;
+  }
+  return fmt::format("run stopped early: {} at {} after {} events; the horizon {} was not reached",
+                     run_outcome_name(run.outcome), clock_text(run.ended_us), run.events_executed,
+                     clock_text(run.until_us));
+}
+
 std::string expectation_failure_text(const ExpectationResult& result, TimeUs run_end_us) {
   std::string line = result.what;
   if (!result.expected.empty()) {

@@ -2,6 +2,7 @@
 // ended well (no budget exhausted, nothing dropped), and the command that reproduces it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run);
 // POSIX shell when it needs quoting.
 [[nodiscard]] std::string repro_command(const Scenario& scenario, const RunResult& run,
                                         std::string_view program = "distsim");
+
+// "run stopped early: record_limit_hit at 2d 17:22:33 after 235295 events: it kept 3000000
+// Distmgr.log lines (kLogLinesKeptMax), ...", or nothing for a run that reached its horizon.
+[[nodiscard]] std::optional<std::string> early_stop_text(const RunResult& run);
 
 // "S0100001 attempts: expected 2, got 3 (at 02:00:02.921) [line 33]"; a result no one event
 // decided is "(at <run_end_us>, the end of the run)".

@@ -32,14 +32,19 @@ inline constexpr uint32_t kVolumesMax = 4'096;        // drive letters plus DP s
 inline constexpr uint32_t kVfsActorsMax = 1'000'000;  // actors named in one VirtualFileSystem
 // VFS operations under way at once: an observer reacting to an event may operate in turn.
 inline constexpr uint32_t kVfsOperationNestingMax = 64;
-// What one run keeps. An event can keep many records (a processing pass writes a dozen log lines
-// and a dozen trace records), so the event budget alone does not bound a run's memory: a run that
-// reaches one of these stops after the event under way, with the outcome `record_limit_hit`. A
-// failed pass kept costs about 10 KB with its trace, log lines, status messages and the judging
-// of them, so the trace limit (about 17 records a pass) keeps a run under about 3 GB; with the
-// trace off the other three keep it under about 2 GB.
+// What one run keeps. An event can keep many records (a failed pass writes about ten log lines and
+// seventeen trace records), so the event budget alone does not bound a run's memory.
+// - A run that has kept kLogLinesKeptMax log lines, kStatusMessagesKeptMax status messages or
+//   kPassesKeptMax passes stops after the event under way, with the outcome `record_limit_hit`.
+//   These are kept whether or not the run is traced, so where a run stops never depends on the
+//   outputs asked for.
+// - A trace that reaches kTraceRecordsMax keeps no more records and is marked truncated; the run
+//   goes on. A truncated trace cannot be judged whole, so a run that expects the invariant checkers
+//   fails (and such a run is always traced, so that too does not depend on the outputs).
+// Together they keep a run under about 3 GB: the trace's 4 million records take about 1.1 GB,
+// and a failed pass's log lines, status messages and pass record about 2.5 KB.
 inline constexpr uint64_t kTraceRecordsMax = 4'000'000;
-inline constexpr uint64_t kLogLinesKeptMax = 5'000'000;
+inline constexpr uint64_t kLogLinesKeptMax = 3'000'000;
 inline constexpr uint64_t kStatusMessagesKeptMax = 2'000'000;
 inline constexpr uint64_t kPassesKeptMax = 1'000'000;
 

@@ -136,7 +136,6 @@ bool Trace::admit(model::TimeUs t_us) {
   if (!enabled_) return false;
   DISTSIM_ASSERT(!writing_);
   if (records_.size() >= records_max_) {
-    if (!truncated_ && on_full_) on_full_();
     truncated_ = true;
     return false;
   }

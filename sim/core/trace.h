@@ -11,7 +11,6 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
 #include <iterator>
 #include <memory>
@@ -338,9 +337,6 @@ class Trace {
   [[nodiscard]] const TraceRecords& records() const { return records_; }
   // True when the record limit was reached and later records were dropped.
   [[nodiscard]] bool truncated() const { return truncated_; }
-  // Called once, when the first record is dropped for the record limit: the world stops the run
-  // there. A handler belongs to this trace alone: copies and moves do not take it along.
-  void on_full(std::function<void()> handler) { on_full_ = std::move(handler); }
 
  private:
   // Chunks of T that never move: a run's values are copied into the newest chunk, and a new
@@ -417,7 +413,6 @@ class Trace {
   uint64_t records_max_;
   bool truncated_ = false;
   bool writing_ = false;  // a RecordWriter is open
-  std::function<void()> on_full_;
   TraceRecords records_;
   Chunks<char> text_;
   Chunks<std::string_view> list_items_;

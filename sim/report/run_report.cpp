@@ -123,21 +123,12 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
     out += fmt::format("component status SMS_DISTRIBUTION_MANAGER: {}\n\n",
                        model::component_status_name(run.component_status));
   }
-  if (run.outcome == RunOutcome::record_limit_hit) {
-    out += fmt::format(
-        "run stopped early: record_limit_hit at {} after {} events: it kept {}, as many as a "
-        "run may keep (scenarios/FORMAT.md, Limits); the horizon was not reached\n",
-        clock_text(run.limit_reached_at_us), run.events_executed, run.limit_reached);
-  } else if (run.outcome == RunOutcome::budget_exhausted ||
-             run.outcome == RunOutcome::pending_limit_hit) {
-    out += fmt::format("run stopped early: {} after {} events (virtual time budget not reached)\n",
-                       run_outcome_name(run.outcome), run.events_executed);
-  }
+  if (const auto stopped = early_stop_text(run)) out += *stopped + "\n";
   if (!verdict.expectations.empty()) {
     if (!options.quiet) out += "expectations\n";
     for (const auto& result : verdict.expectations) {
       if (options.quiet && result.ok) continue;
-      out += expectation_line(result, run.until_us) + "\n";
+      out += expectation_line(result, run.ended_us) + "\n";
     }
   }
   if (verdict.passed()) {
@@ -163,9 +154,9 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
       json_quote(model::profile_name(run.site.profile)), run.events_executed,
       json_quote(run_outcome_name(run.outcome)), verdict.passed() ? "true" : "false",
       json_quote(model::component_status_name(run.component_status)));
+  out += fmt::format(",\"ended_us\":{}", run.ended_us);
   if (run.outcome == RunOutcome::record_limit_hit) {
-    out += fmt::format(",\"limit_reached\":{},\"limit_reached_at_us\":{}",
-                       json_quote(run.limit_reached), run.limit_reached_at_us);
+    out += fmt::format(",\"limit_reached\":{}", json_quote(run.limit_reached));
   }
   out += ",\"packages\":[";
   const auto attempts = attempts_by_package(run);

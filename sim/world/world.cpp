@@ -170,8 +170,6 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
       kept_(options.kept),
       capture_files_(options.capture_files.value_or(options.trace)) {
   vfs_.set_observer(this);
-  result_.trace.on_full(
-      [this] { stop_at_limit(kept_.trace_records, "trace records", "kTraceRecordsMax"); });
   actor_kinds_.add(manager_actor_, std::string(kManagerHolderKind), RmAppType::service);
   build_distribution_points();  // first: filesystem entries may live on DP shares
   build_filesystem();
@@ -373,14 +371,13 @@ void World::apply_fault(uint64_t fault_index, bool starting) {
 void World::stop_at_limit(uint64_t kept, std::string_view what, std::string_view limit) {
   if (result_.limit_reached.empty()) {
     result_.limit_reached = fmt::format("{} {} ({})", kept, what, limit);
-    result_.limit_reached_at_us = kernel_.now();
   }
   kernel_.stop(RunOutcome::record_limit_hit);
 }
 
 void World::run() {
   result_.outcome = kernel_.run_until(result_.until_us, event_budget_);
-  result_.trace.on_full(nullptr);  // records added after the run (the verdict's) stop nothing
+  result_.ended_us = kernel_.now();
   result_.events_executed = kernel_.events_executed();
   if (manager_ != nullptr) {
     result_.packages = manager_->package_statuses();

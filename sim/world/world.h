@@ -25,8 +25,9 @@
 
 namespace distsim::sim {
 
-// How many of each kind of record a run keeps before it stops with `record_limit_hit`. Tests
-// lower them to reach them in a few events; the CLI keeps the defaults (sim/core/limits.h).
+// How many of each kind of record a run keeps: past the log lines, status messages or passes it
+// stops with `record_limit_hit`; past the trace records its trace is truncated (sim/core/limits.h
+// says why). Tests lower them to reach them in a few events; the CLI keeps the defaults.
 struct KeptRecordLimits {
   uint64_t trace_records = kTraceRecordsMax;
   uint64_t log_lines = kLogLinesKeptMax;
@@ -82,15 +83,17 @@ struct RunResult {
   RunOutcome outcome = RunOutcome::queue_empty;
   uint64_t seed = 0;
   TimeUs until_us = 0;
+  // When the run ended: until_us, or the time of its last event when a budget or a limit stopped
+  // it before the horizon.
+  TimeUs ended_us = 0;
   uint64_t events_executed = 0;
   model::SiteConfig site;
   std::vector<model::PackageStatus> packages;
   std::vector<PassRecord> passes;
   std::vector<model::StatusMessage> status_messages;
   // With outcome record_limit_hit: what the run kept as many of as a run may (the limit's name in
-  // sim/core/limits.h), and when. What came after, within that event, was not kept.
+  // sim/core/limits.h). The event under way then still finished; ended_us is its time.
   std::string limit_reached;
-  TimeUs limit_reached_at_us = 0;
   // For each crash of the manager, how many status messages had been raised before it.
   std::vector<size_t> crash_message_counts;
   std::vector<LogLine> log_lines;

@@ -41,6 +41,8 @@ struct RunFacts {
   size_t passes_failed = 0;
   size_t passes_failed_error8 = 0;
   std::string limit_reached;  // with record_limit_hit
+  size_t log_lines = 0;
+  size_t status_messages = 0;
 };
 
 void cap_memory(uint64_t cap_mb) {
@@ -66,6 +68,8 @@ RunFacts facts_of(const sim::RunResult& result) {
     if (package.state == model::PackageState::installed) ++facts.packages_installed;
   }
   facts.passes = result.passes.size();
+  facts.log_lines = result.log_lines.size();
+  facts.status_messages = result.status_messages.size();
   for (const auto& pass : result.passes) {
     if (pass.end_us && pass.result != model::PassResult::success) ++facts.passes_failed;
     if (pass.error == model::Win32Error::not_enough_memory) ++facts.passes_failed_error8;
@@ -92,7 +96,8 @@ std::string limit_notes(const Flags& flags, const RunFacts& facts) {
         flags.event_budget, sim::kEventsPerRunDefault);
   }
   if (facts.outcome == sim::RunOutcome::record_limit_hit) {
-    notes += fmt::format("LIMIT the run kept as many {} as a run may\n", facts.limit_reached);
+    notes += fmt::format("LIMIT the run kept {}, as many as a run may, and stopped\n",
+                         facts.limit_reached);
   }
   if (facts.outcome == sim::RunOutcome::pending_limit_hit) {
     notes += fmt::format("LIMIT sim::kEventsPendingMax = {} events pending at once\n",
@@ -175,13 +180,13 @@ int run(const Flags& flags, const char* program) {
       "sitescale packages={} dps={} files={} dps_per_package={} holders={} days={} trace={} "
       "outcome={} events={} wall_s={:.3f} wall_s_min={:.3f} wall_s_max={:.3f} "
       "events_per_s={:.0f} peak_rss_mb={:.1f} process_peak_rss_mb={:.1f} baseline_rss_mb={:.1f} "
-      "installed={} passes={} passes_failed={} nodes_needed={}\n",
+      "installed={} passes={} passes_failed={} log_lines={} status_messages={} nodes_needed={}\n",
       world.package_count, world.dp_count, world.files_per_package, world.dps_per_package,
       scenario.holders.size(), world.days, flags.trace ? "on" : "off",
       sim::run_outcome_name(facts.outcome), facts.events, wall->median, wall->min, wall->max,
       static_cast<double>(facts.events) / wall->median, first_run_peak_rss_mb, peak_rss_mb(),
-      baseline_rss_mb, facts.packages_installed, facts.passes, facts.passes_failed,
-      site_world_nodes_needed(world));
+      baseline_rss_mb, facts.packages_installed, facts.passes, facts.passes_failed, facts.log_lines,
+      facts.status_messages, site_world_nodes_needed(world));
   fmt::print("{}", limit_notes(flags, facts));
   return 0;
 }
