@@ -49,10 +49,9 @@ std::string operation_verb(const std::string& operation) {
 
 void add_package_evidence(const RunResult& run, const model::PackageStatus& status,
                           const std::string& what, std::vector<std::string>& lines) {
-  lines.push_back(fmt::format("package {}: {} since {}, {} attempts", status.id,
-                              model::package_state_name(status.state),
-                              clock_text(status.state_since_us.value_or(0)),
-                              attempts_by_package(run).find(status.id)->second.attempts));
+  lines.push_back(fmt::format(
+      "package {}: {} since {}, {} attempts", status.id, model::package_state_name(status.state),
+      clock_text(status.state_since_us.value_or(0)), package_attempts(run, status.id).attempts));
   const size_t on = what.find(" on ");
   if (on != std::string::npos) {
     const std::string dp = what.substr(on + 4);

@@ -1,30 +1,41 @@
 // Attempts and retries per package from the run's pass records (package_attempts.h defines them).
 #include "sim/world/package_attempts.h"
 
+#include <algorithm>
+
 namespace distsim::sim {
 
-std::map<std::string, PackageAttempts, std::less<>> attempts_by_package(const RunResult& run) {
-  std::map<std::string, PackageAttempts, std::less<>> by_package;
-  for (const model::PackageStatus& package : run.packages) by_package[package.id];
-  const bool per_dp = run.site.retry_unit == model::RetryUnit::distribution_point;
-  std::map<std::string, uint64_t, std::less<>> processing_passes;
-  for (const PassRecord& pass : run.passes) {
-    PackageAttempts& counted = by_package[pass.package_id];
-    if (!per_dp) {
-      if (pass.dp_retries) continue;  // not produced under sms2; never an attempt there
-      ++counted.attempts;
-      counted.retries = counted.attempts - 1;
-      continue;
-    }
-    if (pass.dp_retries) {
-      counted.attempts += pass.dp_copies;
-      counted.retries += pass.dp_copies;
-      continue;
-    }
-    counted.attempts += pass.dp_copies == 0 ? 1 : pass.dp_copies;
-    if (processing_passes[pass.package_id]++ > 0) ++counted.retries;
+namespace {
+
+// The attempts one pass record adds to its package.
+uint64_t attempts_in(const RunResult& run, const PassRecord& pass) {
+  if (run.site.retry_unit == model::RetryUnit::package) {
+    return pass.dp_retries ? 0 : 1;  // sms2 has no DP retries; never an attempt there
   }
+  return pass.dp_retries ? pass.dp_copies : std::max<uint64_t>(pass.dp_copies, 1);
+}
+
+PackageAttempts with_retries(uint64_t attempts) {
+  return {attempts, attempts == 0 ? 0 : attempts - 1};
+}
+
+}  // namespace
+
+std::map<std::string, PackageAttempts, std::less<>> attempts_by_package(const RunResult& run) {
+  std::map<std::string, uint64_t, std::less<>> attempts;
+  for (const model::PackageStatus& package : run.packages) attempts[package.id];
+  for (const PassRecord& pass : run.passes) attempts[pass.package_id] += attempts_in(run, pass);
+  std::map<std::string, PackageAttempts, std::less<>> by_package;
+  for (const auto& [package, count] : attempts) by_package.emplace(package, with_retries(count));
   return by_package;
+}
+
+PackageAttempts package_attempts(const RunResult& run, std::string_view package_id) {
+  uint64_t attempts = 0;
+  for (const PassRecord& pass : run.passes) {
+    if (pass.package_id == package_id) attempts += attempts_in(run, pass);
+  }
+  return with_retries(attempts);
 }
 
 }  // namespace distsim::sim

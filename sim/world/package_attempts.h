@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "sim/world/world.h"
 
@@ -15,17 +16,18 @@ struct PackageAttempts {
   uint64_t retries = 0;
 };
 
-// sms2, where the whole package is the unit of retry: an attempt is one processing pass, and
-// retries = attempts - 1.
+// sms2, where the whole package is the unit of retry: an attempt is one processing pass.
 //
 // The per-DP profiles: an attempt is one copy attempt to one DP. A processing pass that copied to
 // no DP (its source could not be read) is one attempt of its own, since the whole package is
-// retried then. Retries are the attempts that followed a failed one: every processing pass after
-// the first, and every copy in a span of DP retries. With one DP that is attempts - 1, as under
-// sms2; a package copied to three DPs at its first pass made 3 attempts and 0 retries.
+// retried then.
 //
-// Passes cut short by a crash count as they began. Every package the run knows has an entry.
+// Under every profile retries = attempts - 1, as the scenario format defines them (a package
+// copied to three DPs by its first pass made 3 attempts and 2 retries). Passes cut short by a
+// crash count as they began. Every package the run knows has an entry.
 [[nodiscard]] std::map<std::string, PackageAttempts, std::less<>> attempts_by_package(
     const RunResult& run);
+// The same for one package, in one walk over the passes.
+[[nodiscard]] PackageAttempts package_attempts(const RunResult& run, std::string_view package_id);
 
 }  // namespace distsim::sim
