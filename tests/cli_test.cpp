@@ -128,6 +128,20 @@ TEST_CASE("a one-second retry held for 30 days stops at the log line limit withi
   CHECK_THAT(result.output, Catch::Contains("reproduce with: "));
 }
 
+TEST_CASE("compare names a policy whose runs stopped at a limit and exits 1", "[cli][limits]") {
+  // Goal: a table averaged over runs cut short does not pass as a comparison over the horizon.
+  const std::string scenario =
+      std::string(DISTSIM_SOURCE_DIR) + "/tests/data/limits/one-second-retry-held-30-days.yaml";
+  const std::string policy = temporary_file("cli_one_second.yml", "retry:\n  delay: 1s\n");
+  const CommandResult result =
+      run_cli("compare '" + scenario + "' --policy '" + policy + "' --seeds 1");
+  CHECK(result.status == 1);
+  CHECK_THAT(result.output,
+             Catch::Contains("cli_one_second.yml: 1 of 1 runs stopped before the horizon, so its "
+                             "figures cover only the time they ran; first, seed 0: run stopped "
+                             "early: record_limit_hit at 3d 11:20:59"));
+}
+
 TEST_CASE("a run that runs out of memory says so and names its seed", "[cli][limits]") {
   // Goal: on a machine smaller than a run may keep, the failure names the seed to replay, not
   // "the scenario's". Method: the same run under a 600 MB limit, with --seed given and not.

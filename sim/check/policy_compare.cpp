@@ -9,6 +9,7 @@
 #include "model/assert.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants.h"
+#include "sim/check/verdict.h"
 #include "sim/fs/windows_path.h"
 #include "sim/world/package_attempts.h"
 #include "sim/world/world.h"
@@ -40,7 +41,12 @@ uint64_t count_source_opens(const Scenario& scenario, const RunResult& run) {
 
 void add_run(const Scenario& scenario, const RunResult& run, PolicySummary& summary) {
   ++summary.runs;
-  summary.simulated_us += run.until_us;
+  summary.simulated_us += run.ended_us;
+  if (const auto stopped = early_stop_text(run)) {
+    if (summary.runs_cut_short++ == 0) {
+      summary.first_cut_short = fmt::format("seed {}: {}", run.seed, *stopped);
+    }
+  }
   summary.source_opens += count_source_opens(scenario, run);
   summary.invariant_violations += check_invariants(run).size();
   const auto attempts = attempts_by_package(run);
@@ -121,6 +127,12 @@ std::string compare_table(const std::vector<PolicySummary>& summaries) {
         one_decimal(summary.source_opens, hours));
   }
   for (const PolicySummary& summary : summaries) {
+    if (summary.runs_cut_short > 0) {
+      out += fmt::format(
+          "{}: {} of {} runs stopped before the horizon, so its figures cover only the time they "
+          "ran; first, {}\n",
+          summary.name, summary.runs_cut_short, summary.runs, summary.first_cut_short);
+    }
     if (summary.invariant_violations == 0) continue;
     out +=
         fmt::format("{}: {} invariant violations (run the seeds with `distsim run` to see them)\n",

@@ -29,8 +29,12 @@ struct PolicySummary {
   std::vector<TimeUs> installed_after_us;  // sorted: creation to installed, per installed package
   uint64_t not_installed = 0;
   uint64_t source_opens = 0;
-  TimeUs simulated_us = 0;  // total virtual time over the runs
+  TimeUs simulated_us = 0;  // total virtual time the runs covered
   uint64_t invariant_violations = 0;
+  // Runs a budget or limit stopped before the horizon: their figures cover only the time they
+  // ran. The first one's seed and stop, for the note under the table.
+  uint64_t runs_cut_short = 0;
+  std::string first_cut_short;
 };
 
 // Runs scenario x policies x seeds (the policy's retry replaces the scenario's site.retry; the

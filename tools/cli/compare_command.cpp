@@ -49,7 +49,7 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
                      options.seed_start.value_or(loaded.scenario->seed));
   out << sim::compare_table(summaries);
   for (const auto& summary : summaries) {
-    if (summary.invariant_violations > 0) return kExitFinding;
+    if (summary.invariant_violations > 0 || summary.runs_cut_short > 0) return kExitFinding;
   }
   return kExitOk;
 }
