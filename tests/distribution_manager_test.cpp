@@ -158,10 +158,10 @@ TEST_CASE("the copy on the distribution point equals the source read by the pass
 }
 
 TEST_CASE("a retry pulled forward on wake is traced with the time it runs", "[distmgr]") {
-  // Goal: a trace reader who takes each package's latest retry_scheduled as when its next pass
-  // starts is right, also when other work woke the manager early (KB Q319207). Method: the
-  // repository's retry-on-wake scenario; every retry pass of the woken package starts at the
-  // at_us of its package's latest retry_scheduled, and one of them is marked pulled_forward.
+  // Goal: a package's latest retry_scheduled says when its next pass falls due, also when other
+  // work woke the manager early (KB Q319207). Method: the repository's retry-on-wake scenario,
+  // where a processing thread is always free, so every retry pass starts at the at_us of its
+  // package's latest retry_scheduled; one of them is marked pulled_forward.
   const LoadResult loaded =
       load_scenario_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/q319207-retry-on-wake.yaml");
   REQUIRE(loaded.scenario.has_value());
