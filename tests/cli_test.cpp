@@ -77,8 +77,9 @@ TEST_CASE("per-DP retries are listed as DP retries, not as attempts of the packa
         std::string::npos);
   CHECK(text.output.find("DP retries   at 00:30:00.751  failed with error 53") !=
         std::string::npos);
-  CHECK(text.output.find("DP retries   at 01:00:00.751  succeeded at 01:00:01.422") !=
-        std::string::npos);
+  CHECK(
+      text.output.find("DP retries   at 01:00:00.751  succeeded at 01:00:01.422; 1 copy to a DP") !=
+      std::string::npos);
   CHECK(text.output.find("attempt   1  at 00:30") == std::string::npos);
   const CommandResult json = run_cli("run " + scenario + " --json");
   CHECK(json.status == 0);

@@ -62,7 +62,9 @@ void add_package_evidence(const RunResult& run, const model::PackageStatus& stat
                                   model::win32_code(each.last_error)));
     }
   }
-  lines.push_back("attempts counted:");
+  lines.push_back(run.site.retry_unit == model::RetryUnit::distribution_point
+                      ? "passes and DP retries (an attempt is a copy to one DP):"
+                      : "attempts counted:");
   for (const std::string& line : attempt_table(run, status.id)) lines.push_back("  " + line);
 }
 
@@ -163,6 +165,8 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
   for (const PassRecord& pass : run.passes) {
     if (pass.package_id == package_id) passes.push_back(&pass);
   }
+  // Under the per-DP profiles an attempt is a copy to one DP: each line says how many it made.
+  const bool per_dp = run.site.retry_unit == model::RetryUnit::distribution_point;
   std::vector<std::string> lines;
   if (passes.empty()) lines.push_back("(no attempts)");
   for (size_t index = 0; index < passes.size(); ++index) {
@@ -170,9 +174,10 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
                         index >= kAttemptTableFirst && index < passes.size() - kAttemptTableLast;
     if (elided) {
       if (index == kAttemptTableFirst) {
-        lines.push_back(fmt::format(
-            "... {} more attempts not shown (distsim run --json and --trace list every one)",
-            passes.size() - kAttemptTableFirst - kAttemptTableLast));
+        lines.push_back(
+            fmt::format("... {} more {} not shown (distsim run --json and --trace list every one)",
+                        passes.size() - kAttemptTableFirst - kAttemptTableLast,
+                        per_dp ? "passes and DP retries" : "attempts"));
       }
       continue;
     }
@@ -187,6 +192,10 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
     if (failed) {
       line += pass.next_retry_us ? fmt::format(", retry at {}", clock_text(*pass.next_retry_us))
                                  : std::string(", not retried");
+    }
+    if (per_dp) {
+      line += pass.dp_copies == 1 ? std::string("; 1 copy to a DP")
+                                  : fmt::format("; {} copies to DPs", pass.dp_copies);
     }
     lines.push_back(std::move(line));
     for (const std::string& blame : blame_lines(pass)) lines.push_back("               " + blame);
