@@ -156,6 +156,10 @@ TEST_CASE("a run that runs out of memory says so and names its seed", "[cli][lim
     CHECK_THAT(result.output, Catch::Contains(", seed " + number + ";"));
     CHECK_THAT(result.output, Catch::Contains("--seed " + number + "\n"));
   }
+  const CommandResult checked = run_cli_limited(600'000, "check '" + path + "'");
+  CHECK(checked.status == 3);
+  CHECK_THAT(checked.output, Catch::Contains(": out of memory: a run may keep up to about 3 GB"));
+  CHECK_THAT(checked.output, Catch::Contains("' --seed 0\n0 passed, 1 failed\n"));
 }
 #endif
 

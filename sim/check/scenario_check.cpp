@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <new>
 #include <set>
 
 #include "model/assert.h"
@@ -160,6 +161,10 @@ ScenarioCheck check_scenario_file(const std::string& path, std::string_view prog
     }
     seed = loaded.scenario->seed;
     check_loaded(*loaded.scenario, program, check);
+  } catch (const std::bad_alloc&) {
+    check.outcome = CheckOutcome::internal_error;
+    check.problems = {fmt::format("out of memory: {}", kOutOfMemoryAdvice)};
+    check.repro = seed ? fmt::format("{} run '{}' --seed {}", program, path, *seed) : "";
   } catch (const std::exception& error) {
     check.outcome = CheckOutcome::internal_error;
     check.problems = {

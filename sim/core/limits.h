@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "model/time.h"
 
@@ -47,6 +48,10 @@ inline constexpr uint64_t kTraceRecordsMax = 4'000'000;
 inline constexpr uint64_t kLogLinesKeptMax = 3'000'000;
 inline constexpr uint64_t kStatusMessagesKeptMax = 2'000'000;
 inline constexpr uint64_t kPassesKeptMax = 1'000'000;
+// What every command says when memory runs out (std::bad_alloc) on a machine smaller than that.
+inline constexpr std::string_view kOutOfMemoryAdvice =
+    "a run may keep up to about 3 GB (scenarios/FORMAT.md, Limits): give it more memory or "
+    "shorten `until`";
 
 inline constexpr uint32_t kTreeFilesMax = 100'000;  // files one `tree:` entry may generate
 inline constexpr uint32_t kHoldersMax = 10'000;

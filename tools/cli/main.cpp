@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -307,6 +308,9 @@ int main(int argc, char** argv) {
       return distsim::cli::validate_command(validate_options, std::cout, std::cerr);
     }
     return distsim::cli::run_command(run_options, std::cout, std::cerr);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "distsim: out of memory: " << distsim::sim::kOutOfMemoryAdvice << '\n';
+    return distsim::cli::kExitInternalError;
   } catch (const std::exception& error) {
     std::cerr << "distsim: internal error: " << error.what() << '\n';
     if (!app.got_subcommand("run")) {

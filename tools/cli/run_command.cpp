@@ -170,10 +170,9 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
     // A run keeps at most about 3 GB (sim/core/limits.h); a smaller machine or ulimit can still
     // run out first.
     err << fmt::format(
-        "distsim: out of memory: scenario {}, seed {}; a run may keep up to about 3 GB "
-        "(scenarios/FORMAT.md, Limits): give it more memory or shorten `until`; reproduce with: "
-        "distsim run '{}' --seed {}\n",
-        scenario.file, seed, scenario.file, seed);
+        "distsim: out of memory: scenario {}, seed {}; {}; reproduce with: distsim run '{}' "
+        "--seed {}\n",
+        scenario.file, seed, sim::kOutOfMemoryAdvice, scenario.file, seed);
     return kExitInternalError;
   } catch (const std::exception& failure) {
     err << fmt::format(
