@@ -53,6 +53,9 @@ TEST_CASE("paths must look like Windows paths", "[scenario_loader]") {
         Errors{"t.yaml:4:25: '\\\\DP01\\S$\\x' is a Windows path, but not one 'share' takes "
                "here: a share is a share root like '\\\\SERVER\\share', with nothing after the "
                "share"});
+  CHECK(errors_after_header("distribution_points:\n  - {name: DP03, share: '\\\\DP03'}\n") ==
+        Errors{"t.yaml:4:25: '\\\\DP03' is not a valid Windows path for 'share': a share is a "
+               "share root like '\\\\SERVER\\share', with nothing after the share"});
   CHECK(errors_after_header("distribution_points:\n  - name: DP01\nholders:\n"
                             "  - {kind: dp_client, path: 'C:\\Data\\a.exe'}\n") ==
         Errors{"t.yaml:6:29: 'C:\\Data\\a.exe' is a Windows path, but not one 'path' takes "

@@ -84,10 +84,13 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
     const std::string actual = found == status->distribution_points.end()
                                    ? std::string("not a target of this package")
                                    : std::string(model::dp_state_short_name(found->state));
+    // An installed DP names when it was installed; other states are judged at the end.
+    const bool installed = found != status->distribution_points.end() &&
+                           found->state == model::DpState::installed && found->installed_at_us;
     results.push_back({fmt::format("{} on {}", id, dp.dp_name),
                        found != status->distribution_points.end() && found->state == dp.state,
-                       std::string(model::dp_state_short_name(dp.state)), actual, std::nullopt,
-                       dp.position});
+                       std::string(model::dp_state_short_name(dp.state)), actual,
+                       installed ? found->installed_at_us : std::nullopt, dp.position});
   }
 }
 

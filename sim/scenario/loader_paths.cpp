@@ -59,17 +59,31 @@ std::optional<std::string> path_problem(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+// What a path of `kind` looks like, for messages.
+std::string_view kind_text(PathKind kind) {
+  switch (kind) {
+    case PathKind::unc:
+      return "the file is on a distribution point's share: write a UNC path like "
+             "'\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe'";
+    case PathKind::unc_root:
+      return "a share is a share root like '\\\\SERVER\\share', with nothing after the share";
+    case PathKind::any:
+      break;
+  }
+  DISTSIM_ASSERT(false);
+}
+
+}  // namespace
+
 std::optional<std::string> kind_problem(std::string_view text, PathKind kind) {
   const PathCheck check = check_windows_path(text);
   DISTSIM_ASSERT(check.ok());  // path_problem accepted it
-  if (kind == PathKind::unc && !check.unc) {
-    return "the file is on a distribution point's share: write a UNC path like "
-           "'\\\\DP01\\SMSPKGC$\\S0100001\\setup.exe'";
-  }
-  if (kind == PathKind::unc_root && (!check.unc || check.root_size != text.size())) {
-    return "a share is a share root like '\\\\SERVER\\share', with nothing after the share";
-  }
-  return std::nullopt;
+  const bool fits = kind == PathKind::any || (kind == PathKind::unc && check.unc) ||
+                    (kind == PathKind::unc_root && check.unc && check.root_size == text.size());
+  if (fits) return std::nullopt;
+  return std::string(kind_text(kind));
 }
 
 std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::string_view key,
@@ -79,8 +93,11 @@ std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::st
   std::string path(*text);
   std::replace(path.begin(), path.end(), '/', '\\');
   if (const auto problem = path_problem(path)) {
-    ctx.error(index,
-              fmt::format("'{}' is not a valid Windows path for '{}': {}", *text, key, *problem));
+    // A path without a root is answered with the form this key takes, not every form there is.
+    const bool rootless = check_windows_path(path).problem == PathProblem::no_root;
+    ctx.error(index, fmt::format("'{}' is not a valid Windows path for '{}': {}", *text, key,
+                                 rootless && kind != PathKind::any ? std::string(kind_text(kind))
+                                                                   : *problem));
     return std::nullopt;
   }
   if (const auto problem = kind_problem(path, kind)) {
