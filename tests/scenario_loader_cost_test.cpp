@@ -281,5 +281,32 @@ expect:
   CHECK(failures == 8);
 }
 
+TEST_CASE("an invariant failure points at the no_invariant_violations key when it is written",
+          "[scenario_loader][expect]") {
+  // Goal: invariant failures carry a scenario line too. Method: a trace limit of 10 records makes
+  // the checkers' own failure ("invariant checkers") at once.
+  const Scenario scenario = load_valid(R"(version: 1
+name: t
+filesystem:
+  - file: 'C:\Src\setup.exe'
+distribution_points:
+  - name: DP01
+packages:
+  - id: S0100001
+    name: p
+    source: 'C:\Src'
+expect:
+  no_invariant_violations: true
+)");
+  CHECK(scenario.expect.no_invariant_violations_position == SourcePosition{12, 3});
+  RunOptions options;
+  options.kept.trace_records = 10;
+  const RunResult run = run_world(scenario, options);
+  const auto results = evaluate_expectations(scenario, run);
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].what == "invariant checkers");
+  CHECK(results[0].position.line == 12);
+}
+
 }  // namespace
 }  // namespace distsim::sim

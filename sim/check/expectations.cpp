@@ -221,22 +221,16 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
     // The checkers judge a whole trace or nothing: past the limit they would find no evidence.
     const TimeUs last_us = run.trace.records().empty() ? 0 : run.trace.records().back().t_us;
     results.push_back(
-        {"invariant checkers",
-         false,
-         "a whole trace to judge",
+        {"invariant checkers", false, "a whole trace to judge",
          fmt::format("the trace reached its limit of {} records (kTraceRecordsMax) at {}; the run "
                      "went on, but the invariants could not be judged",
                      run.trace.records().size(), clock_text(last_us)),
-         last_us,
-         {}});
+         last_us, expect.no_invariant_violations_position});
   } else if (expect.no_invariant_violations) {
     for (const InvariantViolation& violation : check_invariants(run)) {
-      results.push_back({fmt::format("invariant {}", violation.invariant),
-                         false,
-                         "no violation",
-                         violation.detail,
-                         violation.t_us,
-                         {}});
+      results.push_back({fmt::format("invariant {}", violation.invariant), false, "no violation",
+                         violation.detail, violation.t_us,
+                         expect.no_invariant_violations_position});
     }
   }
   for (const HolderFinding& finding : run.holder_findings) {

@@ -226,6 +226,7 @@ void load_expect(const Context& ctx, uint32_t index, Expectations& expect) {
     if (key == "log") load_log_expectations(ctx, value, expect);
     if (key == "no_invariant_violations") {
       expect.no_invariant_violations = read_bool(ctx, value, key).value_or(true);
+      expect.no_invariant_violations_position = ctx.node(entry.key_index).position;
     }
   }
 }

@@ -258,6 +258,7 @@ struct Expectations {
   std::vector<LogPatternExpectation> log_contains;
   std::vector<LogPatternExpectation> log_not_contains;
   bool no_invariant_violations = true;
+  SourcePosition no_invariant_violations_position;  // its key, when written
   friend bool operator==(const Expectations&, const Expectations&) = default;
 };
 

@@ -456,6 +456,7 @@ Scenario with_positions_cleared(Scenario scenario) {
   }
   for (FaultSpec& fault : scenario.faults) fault.position = {};
   scenario.expect.component_status_position = {};
+  scenario.expect.no_invariant_violations_position = {};
   for (PackageExpectation& package : scenario.expect.packages) {
     package.position = {};
     package.state_position = {};
