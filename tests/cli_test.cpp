@@ -138,9 +138,29 @@ TEST_CASE("compare names a policy whose runs stopped at a limit and exits 1", "[
       run_cli("compare '" + scenario + "' --policy '" + policy + "' --seeds 1");
   CHECK(result.status == 1);
   CHECK_THAT(result.output,
-             Catch::Contains("cli_one_second.yml: 1 of 1 runs stopped before the horizon, so its "
-                             "figures cover only the time they ran; first, seed 0: run stopped "
-                             "early: record_limit_hit at 3d 11:20:59"));
+             Catch::Contains("cli_one_second.yml: 1 of 1 runs stopped before the horizon or "
+                             "outgrew their trace, so its figures cover only part of them; first, "
+                             "seed 0: run stopped early: record_limit_hit at 3d 11:20:59"));
+}
+
+TEST_CASE("compare names a policy whose runs outgrew their trace and exits 1", "[cli][limits]") {
+  // Goal: a run that reached its horizon with a truncated trace has its source opens counted only
+  // up to the trace's end; the table must say so. Method: the one-second retry for three days
+  // (the trace fills at 2d 17:22:33, the log line limit would come at 3d 11:20:59).
+  std::string text = read_file(std::string(DISTSIM_SOURCE_DIR) +
+                               "/tests/data/limits/one-second-retry-held-30-days.yaml");
+  const auto at = text.find("until: 30d");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "until: 3d");
+  const std::string scenario = temporary_file("cli_three_days.yaml", text);
+  const std::string policy = temporary_file("cli_one_second_3d.yml", "retry:\n  delay: 1s\n");
+  const CommandResult result =
+      run_cli("compare '" + scenario + "' --policy '" + policy + "' --seeds 1");
+  CHECK(result.status == 1);
+  CHECK_THAT(result.output,
+             Catch::Contains("first, seed 0: the trace reached its limit of 4000000 records "
+                             "(kTraceRecordsMax) at 2d 17:22:33: source opens and invariants "
+                             "count only up to there"));
 }
 
 TEST_CASE("a run that runs out of memory says so and names its seed", "[cli][limits]") {

@@ -7,7 +7,9 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
+#include "sim/check/evidence.h"
 #include "sim/check/verdict.h"
 #include "sim/report/run_report.h"
 #include "sim/scenario/scenario_loader.h"
@@ -90,7 +92,10 @@ TEST_CASE("a per-DP pass whose source is locked is one attempt, as under sms2", 
   CHECK(run.passes[0].dp_copies == 0);
   CHECK(run.passes[2].dp_copies == 1);
   CHECK(attempts_of(run).attempts == 3);
-  CHECK(attempts_of(run).retries == 2);
+  CHECK(attempts_of(run).retries == 2);  // The attempt table says how a pass without a copy counts.
+  const std::vector<std::string> table = attempt_table(run, "S0100001");
+  REQUIRE_FALSE(table.empty());
+  CHECK_THAT(table.front(), Catch::EndsWith("; no copy to a DP (1 attempt)"));
 }
 
 }  // namespace

@@ -63,7 +63,8 @@ void add_package_evidence(const RunResult& run, const model::PackageStatus& stat
     }
   }
   lines.push_back(run.site.retry_unit == model::RetryUnit::distribution_point
-                      ? "passes and DP retries (an attempt is a copy to one DP):"
+                      ? "passes and DP retries (an attempt is a copy to one DP, or a pass that "
+                        "copied nothing):"
                       : "attempts counted:");
   for (const std::string& line : attempt_table(run, status.id)) lines.push_back("  " + line);
 }
@@ -194,8 +195,12 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
                                  : std::string(", not retried");
     }
     if (per_dp) {
-      line += pass.dp_copies == 1 ? std::string("; 1 copy to a DP")
-                                  : fmt::format("; {} copies to DPs", pass.dp_copies);
+      if (pass.dp_copies == 0) {
+        line += pass.dp_retries ? "; no copy to a DP" : "; no copy to a DP (1 attempt)";
+      } else {
+        line += pass.dp_copies == 1 ? std::string("; 1 copy to a DP")
+                                    : fmt::format("; {} copies to DPs", pass.dp_copies);
+      }
     }
     lines.push_back(std::move(line));
     for (const std::string& blame : blame_lines(pass)) lines.push_back("               " + blame);

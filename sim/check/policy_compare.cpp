@@ -42,10 +42,17 @@ uint64_t count_source_opens(const Scenario& scenario, const RunResult& run) {
 void add_run(const Scenario& scenario, const RunResult& run, PolicySummary& summary) {
   ++summary.runs;
   summary.simulated_us += run.ended_us;
-  if (const auto stopped = early_stop_text(run)) {
-    if (summary.runs_cut_short++ == 0) {
-      summary.first_cut_short = fmt::format("seed {}: {}", run.seed, *stopped);
-    }
+  // A run cut short covers less time; one whose trace was truncated has its source opens and
+  // invariants counted only up to the trace's end.
+  std::optional<std::string> partial = early_stop_text(run);
+  if (!partial && run.trace.truncated()) {
+    partial = fmt::format(
+        "the trace reached its limit of {} records (kTraceRecordsMax) at {}: source opens and "
+        "invariants count only up to there",
+        run.trace.records().size(), clock_text(run.trace.records().back().t_us));
+  }
+  if (partial && summary.runs_cut_short++ == 0) {
+    summary.first_cut_short = fmt::format("seed {}: {}", run.seed, *partial);
   }
   summary.source_opens += count_source_opens(scenario, run);
   summary.invariant_violations += check_invariants(run).size();
@@ -129,8 +136,8 @@ std::string compare_table(const std::vector<PolicySummary>& summaries) {
   for (const PolicySummary& summary : summaries) {
     if (summary.runs_cut_short > 0) {
       out += fmt::format(
-          "{}: {} of {} runs stopped before the horizon, so its figures cover only the time they "
-          "ran; first, {}\n",
+          "{}: {} of {} runs stopped before the horizon or outgrew their trace, so its figures "
+          "cover only part of them; first, {}\n",
           summary.name, summary.runs_cut_short, summary.runs, summary.first_cut_short);
     }
     if (summary.invariant_violations == 0) continue;

@@ -31,8 +31,8 @@ struct PolicySummary {
   uint64_t source_opens = 0;
   TimeUs simulated_us = 0;  // total virtual time the runs covered
   uint64_t invariant_violations = 0;
-  // Runs a budget or limit stopped before the horizon: their figures cover only the time they
-  // ran. The first one's seed and stop, for the note under the table.
+  // Runs a budget or limit stopped before the horizon, or whose trace was truncated: their
+  // figures cover only part of them. The first one's seed and why, for the note under the table.
   uint64_t runs_cut_short = 0;
   std::string first_cut_short;
 };

@@ -32,7 +32,7 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run);
 [[nodiscard]] std::string repro_command(const Scenario& scenario, const RunResult& run,
                                         std::string_view program = "distsim");
 
-// "run stopped early: record_limit_hit at 2d 17:22:33 after 235295 events: it kept 3000000
+// "run stopped early: record_limit_hit at 3d 11:20:59 after 300001 events: it kept 3000000
 // Distmgr.log lines (kLogLinesKeptMax), ...", or nothing for a run that reached its horizon.
 [[nodiscard]] std::optional<std::string> early_stop_text(const RunResult& run);
 

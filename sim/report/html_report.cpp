@@ -108,6 +108,9 @@ void append_header(std::string& out, const Scenario& scenario, const RunResult& 
                      verdict.failed_count, verdict.expectations.size(),
                      verdict.outcome_ok ? "" : ", run stopped early");
   out += "<ul class=\"failures\">\n";
+  if (const auto stopped = early_stop_text(run)) {
+    out += fmt::format("<li>{}</li>\n", html_escape(*stopped));
+  }
   for (const ExpectationResult& result : verdict.expectations) {
     if (result.ok) continue;
     out += fmt::format("<li>{}: expected {}, got {}</li>\n", html_escape(result.what),

@@ -149,7 +149,8 @@ constexpr const char* kCompareDescription =
     "a scenario's site.retry (see scenarios/policies/*.yml).\n\nExample:\n  distsim compare "
     "scenarios/q207416-temp-source.yaml --policy scenarios/policies/sms2-hourly.yml --policy "
     "scenarios/policies/exponential-full-jitter.yml --seeds 20\n\nExit status: 0 compared, 1 "
-    "a run broke an invariant, 2 a file or flag cannot be used.";
+    "a run broke an invariant, stopped before the horizon or outgrew its trace (named under the "
+    "table), 2 a file or flag cannot be used.";
 
 void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& options) {
   CLI::App* compare = app.add_subcommand("compare", kCompareDescription);

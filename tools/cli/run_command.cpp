@@ -160,25 +160,26 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
                       !options.report_path.empty() || scenario.expect.no_invariant_violations;
   // Only the checkers read the files the run ended with.
   run_options.capture_files = scenario.expect.no_invariant_violations;
-  const uint64_t seed = run_options.seed.value_or(scenario.seed);
+  // What a failed run is replayed with: its seed and horizon, as the summary's repro line has them.
+  sim::RunResult replay;
+  replay.seed = run_options.seed.value_or(scenario.seed);
+  replay.until_us = run_options.until_us.value_or(scenario.until_us);
+  const std::string repro = sim::repro_command(scenario, replay, options.program);
   sim::RunResult run;
   sim::RunVerdict verdict;
   try {
     run = sim::run_world(scenario, run_options);
     verdict = sim::judge_run(scenario, run);
   } catch (const std::bad_alloc&) {
-    // A run keeps at most about 3 GB (sim/core/limits.h); a smaller machine or ulimit can still
-    // run out first.
-    err << fmt::format(
-        "distsim: out of memory: scenario {}, seed {}; {}; reproduce with: distsim run '{}' "
-        "--seed {}\n",
-        scenario.file, seed, sim::kOutOfMemoryAdvice, scenario.file, seed);
+    // A smaller machine or ulimit than a run may need (sim/core/limits.h) runs out first.
+    err << fmt::format("distsim: out of memory: scenario {}, seed {}; {}; reproduce with: {}\n",
+                       scenario.file, replay.seed, sim::kOutOfMemoryAdvice, repro);
     return kExitInternalError;
   } catch (const std::exception& failure) {
     err << fmt::format(
-        "distsim: internal error: {}\nscenario {}, seed {}; reproduce with: distsim run '{}' "
-        "--seed {}\nplease report this with the scenario file\n",
-        failure.what(), scenario.file, seed, scenario.file, seed);
+        "distsim: internal error: {}\nscenario {}, seed {}; reproduce with: {}\nplease report "
+        "this with the scenario file\n",
+        failure.what(), scenario.file, replay.seed, repro);
     return kExitInternalError;
   }
   sim::trace_expectations(verdict, run);
