@@ -129,13 +129,22 @@ TEST_CASE("a one-second retry held for 30 days stops at the log line limit withi
   CHECK_THAT(result.output, Catch::Contains("reproduce with: "));
 }
 
+// `compare` of the one-second-retry limits scenario, with its horizon set to `until`, under a
+// policy of `delay: 1s`, over one seed.
+CommandResult compare_one_second_retry(const std::string& until) {
+  std::string text = read_file(std::string(DISTSIM_SOURCE_DIR) +
+                               "/tests/data/limits/one-second-retry-held-30-days.yaml");
+  const auto at = text.find("until: 30d");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "until: " + until);
+  const std::string scenario = temporary_file("cli_one_second_" + until + ".yaml", text);
+  const std::string policy = temporary_file("cli_one_second.yml", "retry:\n  delay: 1s\n");
+  return run_cli("compare '" + scenario + "' --policy '" + policy + "' --seeds 1");
+}
+
 TEST_CASE("compare names a policy whose runs stopped at a limit and exits 1", "[cli][limits]") {
   // Goal: a table averaged over runs cut short does not pass as a comparison over the horizon.
-  const std::string scenario =
-      std::string(DISTSIM_SOURCE_DIR) + "/tests/data/limits/one-second-retry-held-30-days.yaml";
-  const std::string policy = temporary_file("cli_one_second.yml", "retry:\n  delay: 1s\n");
-  const CommandResult result =
-      run_cli("compare '" + scenario + "' --policy '" + policy + "' --seeds 1");
+  const CommandResult result = compare_one_second_retry("30d");
   CHECK(result.status == 1);
   CHECK_THAT(result.output,
              Catch::Contains("cli_one_second.yml: 1 of 1 runs stopped before the horizon or "
@@ -145,17 +154,9 @@ TEST_CASE("compare names a policy whose runs stopped at a limit and exits 1", "[
 
 TEST_CASE("compare names a policy whose runs outgrew their trace and exits 1", "[cli][limits]") {
   // Goal: a run that reached its horizon with a truncated trace has its source opens counted only
-  // up to the trace's end; the table must say so. Method: the one-second retry for three days
-  // (the trace fills at 2d 17:22:33, the log line limit would come at 3d 11:20:59).
-  std::string text = read_file(std::string(DISTSIM_SOURCE_DIR) +
-                               "/tests/data/limits/one-second-retry-held-30-days.yaml");
-  const auto at = text.find("until: 30d");
-  REQUIRE(at != std::string::npos);
-  text.replace(at, 10, "until: 3d");
-  const std::string scenario = temporary_file("cli_three_days.yaml", text);
-  const std::string policy = temporary_file("cli_one_second_3d.yml", "retry:\n  delay: 1s\n");
-  const CommandResult result =
-      run_cli("compare '" + scenario + "' --policy '" + policy + "' --seeds 1");
+  // up to the trace's end; the table must say so. Method: three days (the trace fills at
+  // 2d 17:22:33, the log line limit would come at 3d 11:20:59).
+  const CommandResult result = compare_one_second_retry("3d");
   CHECK(result.status == 1);
   CHECK_THAT(result.output,
              Catch::Contains("first, seed 0: the trace reached its limit of 4000000 records "

@@ -216,10 +216,8 @@ TEST_CASE("the accepted edges of filesystem paths and sizes run without an inter
   CHECK(result.until_us == scenario.until_us);
 }
 
-TEST_CASE("an expectation's failure points at its own key", "[scenario_loader][expect]") {
-  // Goal: `attempts: expected 2, got 1` pointed at the package id's line. Method: load the
-  // positions of each expectation key, run the scenario, and find each failure's position.
-  const Scenario scenario = load_valid(R"(version: 1
+// One package from C:\Src to DP01 over a day: lines 1 to 11 of the expectation tests' files.
+constexpr std::string_view kOnePackageWorld = R"(version: 1
 name: t
 until: 1d
 filesystem:
@@ -230,7 +228,12 @@ packages:
   - id: S0100001
     name: p
     source: 'C:\Src'
-expect:
+)";
+
+TEST_CASE("an expectation's failure points at its own key", "[scenario_loader][expect]") {
+  // Goal: `attempts: expected 2, got 1` pointed at the package id's line. Method: load the
+  // positions of each expectation key, run the scenario, and find each failure's position.
+  const Scenario scenario = load_valid(std::string(kOnePackageWorld) + R"(expect:
   packages:
     S0100001:
       state: failed
@@ -285,27 +288,17 @@ TEST_CASE("an invariant failure points at the no_invariant_violations key when i
           "[scenario_loader][expect]") {
   // Goal: invariant failures carry a scenario line too. Method: a trace limit of 10 records makes
   // the checkers' own failure ("invariant checkers") at once.
-  const Scenario scenario = load_valid(R"(version: 1
-name: t
-filesystem:
-  - file: 'C:\Src\setup.exe'
-distribution_points:
-  - name: DP01
-packages:
-  - id: S0100001
-    name: p
-    source: 'C:\Src'
-expect:
-  no_invariant_violations: true
-)");
-  CHECK(scenario.expect.no_invariant_violations_position == SourcePosition{12, 3});
+  // The world of the test above, with only this key under `expect` (line 13).
+  const Scenario scenario =
+      load_valid(std::string(kOnePackageWorld) + "expect:\n  no_invariant_violations: true\n");
+  CHECK(scenario.expect.no_invariant_violations_position == SourcePosition{13, 3});
   RunOptions options;
   options.kept.trace_records = 10;
   const RunResult run = run_world(scenario, options);
   const auto results = evaluate_expectations(scenario, run);
   REQUIRE(results.size() == 1);
   CHECK(results[0].what == "invariant checkers");
-  CHECK(results[0].position.line == 12);
+  CHECK(results[0].position.line == 13);
 }
 
 }  // namespace
