@@ -11,6 +11,7 @@
 
 #include "model/assert.h"
 #include "sim/check/invariants.h"
+#include "sim/check/verdict.h"
 #include "sim/fs/windows_path.h"
 #include "sim/world/package_attempts.h"
 
@@ -222,9 +223,7 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
     const TimeUs last_us = run.trace.records().empty() ? 0 : run.trace.records().back().t_us;
     results.push_back(
         {"invariant checkers", false, "a whole trace to judge",
-         fmt::format("the trace reached its limit of {} records (kTraceRecordsMax) at {}; the run "
-                     "went on, but the invariants could not be judged",
-                     run.trace.records().size(), clock_text(last_us)),
+         *trace_truncation_text(run) + "; the run went on, but the invariants could not be judged",
          last_us, expect.no_invariant_violations_position});
   } else if (expect.no_invariant_violations) {
     for (const InvariantViolation& violation : check_invariants(run)) {

@@ -45,11 +45,8 @@ void add_run(const Scenario& scenario, const RunResult& run, PolicySummary& summ
   // A run cut short covers less time; one whose trace was truncated has its source opens and
   // invariants counted only up to the trace's end.
   std::optional<std::string> partial = early_stop_text(run);
-  if (!partial && run.trace.truncated()) {
-    partial = fmt::format(
-        "the trace reached its limit of {} records (kTraceRecordsMax) at {}: source opens and "
-        "invariants count only up to there",
-        run.trace.records().size(), clock_text(run.trace.records().back().t_us));
+  if (const auto truncated = trace_truncation_text(run); !partial && truncated) {
+    partial = *truncated + ": source opens and invariants count only up to there";
   }
   if (partial && summary.runs_cut_short++ == 0) {
     summary.first_cut_short = fmt::format("seed {}: {}", run.seed, *partial);

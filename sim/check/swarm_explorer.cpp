@@ -46,10 +46,8 @@ std::optional<WorldFailure> check_run(const RunResult& run,
   // Every checker judges the trace; an untraced run would pass them all without evidence, and a
   // truncated one without the evidence past its end.
   DISTSIM_ASSERT(run.trace.enabled());
-  if (run.trace.truncated()) {
-    return WorldFailure{"trace_truncated",
-                        fmt::format("the trace reached its limit of {} records (kTraceRecordsMax)",
-                                    run.trace.records().size())};
+  if (const auto truncated = trace_truncation_text(run)) {
+    return WorldFailure{"trace_truncated", *truncated};
   }
   const auto violations = invariant_detail::check_history(history);
   if (!violations.empty()) {

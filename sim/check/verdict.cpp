@@ -81,6 +81,13 @@ std::optional<std::string> early_stop_text(const RunResult& run) {
                      clock_text(run.until_us));
 }
 
+std::optional<std::string> trace_truncation_text(const RunResult& run) {
+  if (!run.trace.truncated()) return std::nullopt;
+  const TimeUs last_us = run.trace.records().empty() ? 0 : run.trace.records().back().t_us;
+  return fmt::format("the trace reached its limit of {} records (kTraceRecordsMax) at {}",
+                     run.trace.records().size(), clock_text(last_us));
+}
+
 std::string expectation_failure_text(const ExpectationResult& result, TimeUs run_end_us) {
   std::string line = result.what;
   if (!result.expected.empty()) {

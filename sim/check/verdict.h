@@ -36,6 +36,10 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run);
 // Distmgr.log lines (kLogLinesKeptMax), ...", or nothing for a run that reached its horizon.
 [[nodiscard]] std::optional<std::string> early_stop_text(const RunResult& run);
 
+// "the trace reached its limit of 4000000 records (kTraceRecordsMax) at 2d 17:22:33", or nothing
+// for a trace that is whole.
+[[nodiscard]] std::optional<std::string> trace_truncation_text(const RunResult& run);
+
 // "S0100001 attempts: expected 2, got 3 (at 02:00:02.921) [line 33]"; a result no one event
 // decided is "(at <run_end_us>, the end of the run)".
 [[nodiscard]] std::string expectation_failure_text(const ExpectationResult& result,

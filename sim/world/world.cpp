@@ -458,11 +458,12 @@ void World::pass_ended(const model::PassEndReport& report) {
 
 void World::retry_scheduled(const model::RetryScheduledReport& report) {
   // The attempt table shows the retry as decided; the next attempt's line shows when it ran.
-  for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend() && !report.pulled_forward;
-       ++pass) {
-    if (pass->package_id != report.package_id) continue;
-    pass->next_retry_us = report.at_us;
-    break;
+  if (!report.pulled_forward) {
+    for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
+      if (pass->package_id != report.package_id) continue;
+      pass->next_retry_us = report.at_us;
+      break;
+    }
   }
   TraceArgs fields{{"package", std::string_view(report.package_id)}};
   if (!report.dp_name.empty()) fields.push_back({"dp", std::string_view(report.dp_name)});
