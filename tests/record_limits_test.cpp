@@ -1,18 +1,22 @@
 // What a run keeps is bounded (sim/world/world.h KeptRecordLimits): a run that reaches one of the
 // limits stops after the event under way with the outcome record_limit_hit, says which limit and
-// when, and fails. The summary's attempt table stays short however many passes a run made.
+// when, and fails. The summary's attempt table stays short however many passes a run made, and
+// its long output files are streamed rather than held whole.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/check/evidence.h"
 #include "sim/check/expectations.h"
 #include "sim/check/verdict.h"
+#include "sim/report/chrome_trace.h"
 #include "sim/report/run_report.h"
 #include "sim/world/world.h"
+#include "tests/json_value.h"
 #include "tests/world_fixture.h"
 
 namespace distsim::sim {
@@ -145,6 +149,56 @@ TEST_CASE("the attempt table of a package with many passes shows the first and l
   const std::vector<std::string> all = attempt_table(short_run, "S0100001");
   CHECK(std::none_of(all.begin(), all.end(),
                      [](const std::string& line) { return line.rfind("... ", 0) == 0; }));
+}
+
+// The pieces a streaming writer hands its sink.
+template <typename Write>
+std::vector<std::string> pieces_of(Write&& write) {
+  std::vector<std::string> pieces;
+  write([&pieces](std::string_view piece) { pieces.emplace_back(piece); });
+  return pieces;
+}
+
+size_t lines_in(const std::vector<std::string>& pieces) {
+  size_t lines = 0;
+  for (const std::string& piece : pieces)
+    lines += static_cast<size_t>(std::count(piece.begin(), piece.end(), '\n'));
+  return lines;
+}
+
+TEST_CASE("a long run's log, status messages and Chrome trace reach their file in 64 KB pieces",
+          "[world][limits][report]") {
+  // Goal: an output file costs no memory beyond what the run keeps (a month of one-second
+  // retries makes a 680 MB Distmgr.log), and is written whole. Method: a two-day run's outputs
+  // through each writer; a writer that built its whole text first would hand it over in one
+  // piece.
+  const Scenario scenario = held_all_run();
+  RunOptions options;
+  options.trace = true;
+  const RunResult run = run_world(scenario, options);
+  const RunVerdict verdict = judge_run(scenario, run);
+  const auto check_pieces = [](const std::vector<std::string>& pieces) {
+    CHECK(pieces.size() > 4);
+    for (const std::string& piece : pieces) CHECK(piece.size() < 2 * BufferedSink::kFlushBytes);
+  };
+  const auto log = pieces_of([&run](const TextSink& sink) { write_distmgr_log(run, sink); });
+  check_pieces(log);
+  CHECK(lines_in(log) == run.log_lines.size());
+  const auto csv = pieces_of([&run](const TextSink& sink) { write_status_csv(run, sink); });
+  check_pieces(csv);
+  CHECK(lines_in(csv) == run.status_messages.size() + 1);  // and the header
+  const auto chrome =
+      pieces_of([&](const TextSink& sink) { write_chrome_trace(scenario, run, verdict, sink); });
+  check_pieces(chrome);
+  std::string json;
+  for (const std::string& piece : chrome) json += piece;
+  testing::JsonReader reader(json);
+  const auto value = reader.read();
+  INFO(reader.error());
+  REQUIRE(value.has_value());
+  size_t spans = 0;
+  for (const auto& event : value->at("traceEvents").items) spans += event.at("ph").text == "X";
+  CHECK(spans >= run.passes.size());  // a span per pass, besides waits and holds
 }
 
 }  // namespace

@@ -43,16 +43,17 @@ inline constexpr uint32_t kVfsOperationNestingMax = 64;
 //   goes on. A truncated trace cannot be judged whole, so a run that expects the invariant checkers
 //   fails (and such a run is always traced, so that too does not depend on the outputs).
 // Together they keep a run under about 3 GB: the trace's 4 million records take about 1.1 GB,
-// and a failed pass's log lines, status messages and pass record about 2.5 KB. Output files are
-// built in memory on top of that (a Chrome trace of a full trace about as much again).
+// and a failed pass's log lines, status messages and pass record about 2.5 KB. The trace, the
+// log and the status messages are streamed to their files; the Chrome trace and the HTML report
+// lay out a timeline on top of that (the Chrome trace of a full trace about half as much again).
 inline constexpr uint64_t kTraceRecordsMax = 4'000'000;
 inline constexpr uint64_t kLogLinesKeptMax = 3'000'000;
 inline constexpr uint64_t kStatusMessagesKeptMax = 2'000'000;
 inline constexpr uint64_t kPassesKeptMax = 1'000'000;
 // What every command says when memory runs out (std::bad_alloc) on a machine smaller than that.
 inline constexpr std::string_view kOutOfMemoryAdvice =
-    "a run may keep up to about 3 GB, and its output files as much again (scenarios/FORMAT.md, "
-    "Limits): give it more memory, ask for fewer outputs or shorten `until`";
+    "a run may keep up to about 3 GB, and a --chrome-trace or --report half as much again "
+    "(scenarios/FORMAT.md, Limits): give it more memory, ask for fewer outputs or shorten `until`";
 
 inline constexpr uint32_t kTreeFilesMax = 100'000;  // files one `tree:` entry may generate
 inline constexpr uint32_t kHoldersMax = 10'000;

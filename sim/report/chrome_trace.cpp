@@ -11,6 +11,7 @@
 
 #include "model/assert.h"
 #include "sim/check/expectations.h"
+#include "sim/core/text_sink.h"
 #include "sim/core/trace.h"
 #include "sim/core/trace_jsonl.h"
 #include "sim/report/timeline.h"
@@ -80,15 +81,15 @@ struct Span {
   TimeUs start_us = 0;
   TimeUs end_us = 0;
   std::string name;
-  std::string category;
-  std::string color;  // a catapult reserved color name, or empty
-  std::string args;   // a JSON object
+  std::string_view category;  // a literal
+  std::string_view color;     // a literal: a catapult reserved color name, or empty
+  std::string args;           // a JSON object
 };
 
 struct Instant {
   TimeUs t_us = 0;
   std::string name;
-  std::string category;
+  std::string_view category;  // a literal
   std::string args;
 };
 
@@ -101,9 +102,14 @@ struct Track {
   std::vector<Instant> instants;
 };
 
-struct Event {
+// One event of the output, by where its span or instant is kept: the events are formatted only
+// as they are written, so that a long run's events are never held as JSON.
+struct EventRef {
   TimeUs ts_us = 0;
-  std::string json;
+  uint32_t track = 0;  // index into the writer's tracks
+  uint32_t tid = 0;    // the thread of the span's lane
+  uint32_t item = 0;   // index into the track's spans or instants
+  bool span = false;
 };
 
 class ChromeTraceWriter {
@@ -118,35 +124,53 @@ class ChromeTraceWriter {
     for (const TimelineMark& mark : timeline.marks) add_mark(mark);
   }
 
-  std::string write(const Scenario& scenario, const RunVerdict& verdict) {
+  void write(const Scenario& scenario, const RunVerdict& verdict, const TextSink& sink) {
     std::vector<std::string> metadata = process_metadata();
-    std::vector<Event> events;
-    for (const Track& track : tracks_) lay_out(track, metadata, events);
+    std::vector<EventRef> events;
+    for (size_t track = 0; track < tracks_.size(); ++track) lay_out(track, metadata, events);
     std::stable_sort(events.begin(), events.end(),
-                     [](const Event& a, const Event& b) { return a.ts_us < b.ts_us; });
-    std::string out = "{\"traceEvents\":[\n";
+                     [](const EventRef& a, const EventRef& b) { return a.ts_us < b.ts_us; });
+    BufferedSink out(sink);
+    out.append("{\"traceEvents\":[\n");
     bool first = true;
     for (const std::string& line : metadata) append_line(out, line, first);
-    for (const Event& event : events) append_line(out, event.json, first);
-    out += "\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":";
-    out += JsonMembers()
-               .text("scenario", scenario.name)
-               .text("file", scenario.file)
-               .number("seed", static_cast<int64_t>(run_.seed))
-               .number("until_us", run_.until_us)
-               .text("outcome", run_outcome_name(run_.outcome))
-               .flag("passed", verdict.passed())
-               .flag("trace_truncated", run_.trace.truncated())
-               .object();
-    out += "}\n";
-    return out;
+    for (const EventRef& event : events) append_line(out, event_json(event), first);
+    out.append("\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":");
+    out.append(JsonMembers()
+                   .text("scenario", scenario.name)
+                   .text("file", scenario.file)
+                   .number("seed", static_cast<int64_t>(run_.seed))
+                   .number("until_us", run_.until_us)
+                   .text("outcome", run_outcome_name(run_.outcome))
+                   .flag("passed", verdict.passed())
+                   .flag("trace_truncated", run_.trace.truncated())
+                   .object());
+    out.append("}\n");
+    out.flush();
   }
 
  private:
-  static void append_line(std::string& out, const std::string& line, bool& first) {
-    if (!first) out += ",\n";
-    out += line;
+  static void append_line(BufferedSink& out, std::string_view line, bool& first) {
+    if (!first) out.append(",\n");
+    out.append(line);
     first = false;
+  }
+
+  [[nodiscard]] std::string event_json(const EventRef& event) const {
+    const Track& track = tracks_[event.track];
+    JsonMembers json;
+    if (event.span) {
+      const Span& span = track.spans[event.item];
+      json.text("name", span.name).text("cat", span.category).text("ph", "X");
+      json.number("ts", span.start_us).number("dur", span.end_us - span.start_us);
+      json.number("pid", track.pid).number("tid", event.tid);
+      if (!span.color.empty()) json.text("cname", span.color);
+      return json.raw("args", span.args).object();
+    }
+    const Instant& instant = track.instants[event.item];
+    json.text("name", instant.name).text("cat", instant.category).text("ph", "i");
+    json.text("s", "t").number("ts", instant.t_us).number("pid", track.pid);
+    return json.number("tid", event.tid).raw("args", instant.args).object();
   }
 
   void add_tracks() {
@@ -209,7 +233,7 @@ class ChromeTraceWriter {
     }
   }
 
-  static std::string pass_color(const PassRecord& pass) {
+  static std::string_view pass_color(const PassRecord& pass) {
     if (!pass.end_us) return "generic_work";
     switch (pass.result) {
       case model::PassResult::success:
@@ -295,7 +319,7 @@ class ChromeTraceWriter {
     track.instants.push_back({mark.t_us, name, category_of(mark.kind), args.object()});
   }
 
-  static std::string category_of(MarkKind kind) {
+  static std::string_view category_of(MarkKind kind) {
     switch (kind) {
       case MarkKind::status_message:
         return "status_message";
@@ -354,32 +378,30 @@ class ChromeTraceWriter {
                                      JsonMembers().number("sort_index", sort_index)));
   }
 
-  void lay_out(const Track& track, std::vector<std::string>& metadata, std::vector<Event>& events) {
+  // The track's thread names and its events, its spans sorted in place by start (the longest
+  // first) so that an EventRef names a span by its final index.
+  void lay_out(size_t track_index, std::vector<std::string>& metadata,
+               std::vector<EventRef>& events) {
+    Track& track = tracks_[track_index];
     if (!track.always_shown && track.spans.empty() && track.instants.empty()) return;
     last_tid_[track.pid] = std::max(last_tid_[track.pid], max_base_tid(track.pid));
     add_thread_metadata(track.pid, track.tid, track.name, track.tid * kTimelineLanesMax, metadata);
-    std::vector<Span> spans = track.spans;
-    std::stable_sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+    std::stable_sort(track.spans.begin(), track.spans.end(), [](const Span& a, const Span& b) {
       return a.start_us != b.start_us ? a.start_us < b.start_us : a.end_us > b.end_us;
     });
     std::vector<LaneSpan> intervals;
-    for (const Span& span : spans) intervals.push_back({span.start_us, span.end_us});
+    intervals.reserve(track.spans.size());
+    for (const Span& span : track.spans) intervals.push_back({span.start_us, span.end_us});
     const std::vector<uint32_t> lanes = assign_lanes(intervals, LaneRule::nest);
-    for (size_t index = 0; index < spans.size(); ++index) {
-      const Span& span = spans[index];
-      JsonMembers json;
-      json.text("name", span.name).text("cat", span.category).text("ph", "X");
-      json.number("ts", span.start_us).number("dur", span.end_us - span.start_us);
-      json.number("pid", track.pid).number("tid", lane_thread(track, lanes[index], metadata));
-      if (!span.color.empty()) json.text("cname", span.color);
-      events.push_back({span.start_us, json.raw("args", span.args).object()});
+    const auto track_id = static_cast<uint32_t>(track_index);
+    for (size_t index = 0; index < track.spans.size(); ++index) {
+      events.push_back({track.spans[index].start_us, track_id,
+                        lane_thread(track, lanes[index], metadata), static_cast<uint32_t>(index),
+                        true});
     }
-    for (const Instant& instant : track.instants) {
-      JsonMembers json;
-      json.text("name", instant.name).text("cat", instant.category).text("ph", "i");
-      json.text("s", "t").number("ts", instant.t_us).number("pid", track.pid);
-      json.number("tid", track.tid).raw("args", instant.args);
-      events.push_back({instant.t_us, json.object()});
+    for (size_t index = 0; index < track.instants.size(); ++index) {
+      events.push_back(
+          {track.instants[index].t_us, track_id, track.tid, static_cast<uint32_t>(index), false});
     }
   }
 
@@ -404,11 +426,17 @@ class ChromeTraceWriter {
 
 }  // namespace
 
-std::string chrome_trace_json(const Scenario& scenario, const RunResult& run,
-                              const RunVerdict& verdict) {
+void write_chrome_trace(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict,
+                        const TextSink& sink) {
   const Timeline timeline = build_timeline(scenario, run);
   ChromeTraceWriter writer(run, timeline);
-  return writer.write(scenario, verdict);
+  writer.write(scenario, verdict, sink);
+}
+
+std::string chrome_trace_json(const Scenario& scenario, const RunResult& run,
+                              const RunVerdict& verdict) {
+  return collected_text(
+      [&](const TextSink& sink) { write_chrome_trace(scenario, run, verdict, sink); });
 }
 
 }  // namespace distsim::sim

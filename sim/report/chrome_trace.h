@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "sim/core/text_sink.h"
 #include "sim/report/run_report.h"
 #include "sim/scenario/scenario.h"
 #include "sim/world/world.h"
@@ -21,7 +22,10 @@ inline constexpr int kChromeWorldPid = 3;    // "world": faults and crashes
 // are the virtual microseconds. Spans that would overlap without nesting on one thread go to an
 // extra thread named after it ("S0100001 (2)"). Spans still open at the end last to the horizon.
 // The same run gives the same bytes. Requires a run made with RunOptions::trace for anything
-// but the passes and retry waits.
+// but the passes and retry waits. Streamed to `sink` as it is formatted (a long run's events are
+// never held as JSON), or returned as one string.
+void write_chrome_trace(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict,
+                        const TextSink& sink);
 [[nodiscard]] std::string chrome_trace_json(const Scenario& scenario, const RunResult& run,
                                             const RunVerdict& verdict);
 

@@ -3,10 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
 #include <map>
 
 #include "model/distmgr_log.h"
 #include "sim/check/evidence.h"
+#include "sim/core/text_sink.h"
 #include "sim/core/trace.h"
 #include "sim/core/trace_jsonl.h"
 #include "sim/world/package_attempts.h"
@@ -206,31 +208,46 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
   return out;
 }
 
-std::string status_csv(const RunResult& run) {
-  const auto quoted = [](std::string_view text) {
-    std::string out = "\"";
+void write_status_csv(const RunResult& run, const TextSink& sink) {
+  BufferedSink out(sink);
+  const auto append_quoted = [&out](std::string_view text) {
+    out.text() += '"';
     for (const char c : text) {
-      if (c == '"') out += '"';
-      out += c;
+      if (c == '"') out.text() += '"';
+      out.text() += c;
     }
-    return out + "\"";
+    out.text() += '"';
   };
-  std::string out = "time_us,time,id,severity,component,package,dp,text\n";
+  out.append("time_us,time,id,severity,component,package,dp,text\n");
   for (const auto& message : run.status_messages) {
-    out += fmt::format("{},{},{},{},{},{},{},{}\n", message.t_us, duration_text(message.t_us),
-                       message.id, model::severity_letter(message.severity), message.component,
-                       quoted(message.package_id), quoted(message.dp_name), quoted(message.text));
+    fmt::format_to(std::back_inserter(out.text()), "{},{},{},{},{},", message.t_us,
+                   duration_text(message.t_us), message.id,
+                   model::severity_letter(message.severity), message.component);
+    append_quoted(message.package_id);
+    out.text() += ',';
+    append_quoted(message.dp_name);
+    out.text() += ',';
+    append_quoted(message.text);
+    out.append('\n');
   }
-  return out;
+  out.flush();
+}
+
+std::string status_csv(const RunResult& run) {
+  return collected_text([&run](const TextSink& sink) { write_status_csv(run, sink); });
+}
+
+void write_distmgr_log(const RunResult& run, const TextSink& sink) {
+  BufferedSink out(sink);
+  for (const auto& line : run.log_lines) {
+    out.text() += formatted_log_line(run, line);
+    out.append('\n');
+  }
+  out.flush();
 }
 
 std::string distmgr_log_text(const RunResult& run) {
-  std::string out;
-  for (const auto& line : run.log_lines) {
-    out += formatted_log_line(run, line);
-    out += '\n';
-  }
-  return out;
+  return collected_text([&run](const TextSink& sink) { write_distmgr_log(run, sink); });
 }
 
 }  // namespace distsim::sim

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/check/verdict.h"
+#include "sim/core/text_sink.h"
 #include "sim/scenario/scenario.h"
 #include "sim/world/world.h"
 
@@ -24,9 +25,13 @@ struct SummaryOptions {
 [[nodiscard]] std::string summary_json(const Scenario& scenario, const RunResult& run,
                                        const RunVerdict& verdict,
                                        std::string_view program = "distsim");
-// time_us,time,id,severity,component,package,dp,text (RFC 4180 quoting).
+// time_us,time,id,severity,component,package,dp,text (RFC 4180 quoting), streamed to `sink`
+// (a long run's file is never held whole), or as one string.
+void write_status_csv(const RunResult& run, const TextSink& sink);
 [[nodiscard]] std::string status_csv(const RunResult& run);
-// Distmgr.log: one formatted line per log record, CRLF-free, newline-terminated.
+// Distmgr.log: one formatted line per log record, CRLF-free, newline-terminated; streamed to
+// `sink`, or as one string.
+void write_distmgr_log(const RunResult& run, const TextSink& sink);
 [[nodiscard]] std::string distmgr_log_text(const RunResult& run);
 
 }  // namespace distsim::sim

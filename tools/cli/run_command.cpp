@@ -67,8 +67,9 @@ bool outputs_usable(const RunCommandOptions& options, const sim::OutputSet& outp
   return problems.empty() && !json_clash;
 }
 
-// Hands one requested output to the set. The trace is streamed while the set writes it, so a long
-// run's trace is never held whole; the others are built here.
+// Hands one requested output to the set. The trace, the log, the status messages and the Chrome
+// trace are streamed while the set writes them, so that a long run's files are never held whole
+// in memory; the HTML report, a few hundred kilobytes at most, is built here.
 void set_output(sim::OutputSet& outputs, const RequestedOutput& output,
                 const sim::Scenario& scenario, const sim::RunResult& run,
                 const sim::RunVerdict& verdict) {
@@ -79,13 +80,17 @@ void set_output(sim::OutputSet& outputs, const RequestedOutput& output,
       });
       return;
     case OutputKind::log:
-      outputs.set_content(output.index, sim::distmgr_log_text(run));
+      outputs.set_writer(output.index,
+                         [&run](const sim::TextSink& sink) { sim::write_distmgr_log(run, sink); });
       return;
     case OutputKind::status:
-      outputs.set_content(output.index, sim::status_csv(run));
+      outputs.set_writer(output.index,
+                         [&run](const sim::TextSink& sink) { sim::write_status_csv(run, sink); });
       return;
     case OutputKind::chrome_trace:
-      outputs.set_content(output.index, sim::chrome_trace_json(scenario, run, verdict));
+      outputs.set_writer(output.index, [&scenario, &run, &verdict](const sim::TextSink& sink) {
+        sim::write_chrome_trace(scenario, run, verdict, sink);
+      });
       return;
     case OutputKind::report:
       outputs.set_content(output.index, sim::html_report(scenario, run, verdict));
