@@ -1,5 +1,5 @@
-// Distmgr.log lines in the three formats of the SMS / ConfigMgr eras (facts/distmgr.md
-// section 3), and the STATMSG line written when a status message is raised. Timestamps come
+// Distmgr.log lines in the three formats of the SMS / ConfigMgr eras (model/README.md,
+// "Distmgr.log"), and the STATMSG line written when a status message is raised. Timestamps come
 // from virtual time through the site clock; nothing here reads a real clock.
 #pragma once
 

@@ -1,7 +1,8 @@
 // The retry policy: how many retries, how long between them, which errors are retryable and how
 // long the whole effort may take. Covers the Distribution Manager's own settings (count, delay)
-// and the vocabulary of modern retry libraries (exponential backoff, cap, jitter, deadline;
-// facts/peers.md section 3). Pure functions; randomness comes through RandomPort.
+// and the vocabulary of modern retry libraries (exponential backoff, cap, jitter, deadline; the
+// formulas of AWS's "Exponential Backoff and Jitter"). Pure functions; randomness comes through
+// RandomPort.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +47,7 @@ struct RetryPolicy {
 // fixed: delay; exponential: delay * multiplier^(retry_number-1), capped by max_delay.
 [[nodiscard]] TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number);
 
-// The delay actually waited, with jitter drawn from `random` (facts/peers.md, AWS formulas):
+// The delay actually waited, with jitter drawn from `random` (AWS's formulas):
 // full: U[0, base]; equal: base/2 + U[0, base/2]; decorrelated: min(cap, U[delay, prev*3]).
 // `previous_delay_us` is the delay before the previous retry (0 before the first).
 [[nodiscard]] TimeUs jittered_delay_us(const RetryPolicy& policy, uint32_t retry_number,

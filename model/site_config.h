@@ -71,8 +71,9 @@ struct SiteConfig {
   ComponentStatusThresholds status_thresholds;
 };
 
-// The defaults of a profile (facts/distmgr.md section 2): sms2 retries the whole package at
-// least hourly with no cap; the ConfigMgr profiles retry per DP, 100 times, every 30 minutes.
+// The defaults of a profile (model/README.md, "Facts and assumptions"): sms2 retries the whole
+// package at least hourly with no cap; the ConfigMgr profiles retry per DP, 100 times, every 30
+// minutes.
 [[nodiscard]] SiteConfig profile_defaults(Profile profile);
 
 }  // namespace distsim::model

@@ -1,5 +1,5 @@
-// The status message catalogue. Wording of confirmed rows follows facts/distmgr.md section 1;
-// every project_defined part is marked in the row and in the README.
+// The status message catalogue. Wording of confirmed rows follows the sources of model/README.md
+// ("Facts and assumptions"); every project_defined part is marked in the row and in the README.
 #include "model/status_message.h"
 
 #include "model/assert.h"

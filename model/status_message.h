@@ -34,7 +34,7 @@ struct StatusMessageDefinition {
   // %1..%9 are replaced by insertion strings 0..8.
   std::string_view text_template;
   Provenance provenance;
-  std::string_view source;  // the facts/distmgr.md key(s) the row relies on
+  std::string_view source;  // the model/README.md source key(s) the row relies on
 };
 
 namespace status_id {

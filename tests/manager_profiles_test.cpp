@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
+#include <string>
 
 #include "model/component_status.h"
 #include "sim/check/invariants.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/scenario/scenario_writer.h"
 #include "sim/world/world.h"
 
 namespace distsim::sim {
@@ -279,6 +282,37 @@ TEST_CASE(
       CHECK(*blocked.installed_at_us < 11 * kMinute);
     } else {
       CHECK(*blocked.installed_at_us > 30 * kMinute);
+    }
+  }
+}
+
+TEST_CASE(
+    "retry_on_wake_after sets how long a failed pass must be past before a wake pulls its "
+    "retry forward",
+    "[distmgr][retry]") {
+  // Goal: the 10-minute floor is a parameter, not a constant. Method: the world above under
+  // sms2, woken 10 minutes after the failed pass, with the floor at 5 and at 15 minutes (the
+  // second waits for its hourly retry). The file is loaded from YAML, as a user writes it.
+  for (const std::string& after : {std::string("5m"), std::string("15m")}) {
+    Scenario scenario = small_site(model::Profile::sms2, 2, {"DP01"});
+    scenario.packages[1].at_us = 10 * kMinute;
+    HolderSpec holder = exclusive_holder("holder", "D:\\Src\\A\\app.msi");
+    holder.hold_for = DurationSpec{DurationSpec::Kind::constant, 5 * kMinute, 0};
+    scenario.holders.push_back(holder);
+    std::string text = write_scenario_yaml(scenario);
+    const auto site = text.find("site:\n");
+    REQUIRE(site != std::string::npos);
+    text.insert(site + 6, "  retry_on_wake_after: " + after + "\n");
+    const LoadResult loaded = load_scenario_text(text, "after.yaml");
+    REQUIRE(loaded.errors.empty());
+    REQUIRE(loaded.scenario->site.retry_on_wake_after_us.has_value());
+    const RunResult run = run_world(*loaded.scenario, {});
+    const auto& blocked = package(run, "S0100010");
+    REQUIRE(blocked.installed_at_us.has_value());
+    if (after == "5m") {
+      CHECK(*blocked.installed_at_us < 11 * kMinute);
+    } else {
+      CHECK(*blocked.installed_at_us > 60 * kMinute);
     }
   }
 }

@@ -208,6 +208,7 @@ void draw_site_additions(sim::SiteSpec& site) {
   }
   if (draw_bool()) site.outgoing_bandwidth_bytes_per_second = draw_bandwidth(true) / 8;
   if (draw_bool()) site.retry_on_wake = draw_bool();
+  if (draw_bool()) site.retry_on_wake_after_us = draw_time(0, kWeekUs);
   if (draw_bool()) site.update_deletes_dp_folder = draw_bool();
   if (draw_bool()) site.compression_per_mille = *rc::gen::inRange<uint32_t>(1, 1001);
   if (draw_bool()) {

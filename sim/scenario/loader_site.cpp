@@ -200,7 +200,7 @@ void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
   site.compression_per_mille = *parsed.value;
 }
 
-constexpr std::array<std::string_view, 14> kSiteKeys{"code",
+constexpr std::array<std::string_view, 15> kSiteKeys{"code",
                                                      "server",
                                                      "profile",
                                                      "retry",
@@ -210,6 +210,7 @@ constexpr std::array<std::string_view, 14> kSiteKeys{"code",
                                                      "read_bandwidth",
                                                      "log_format",
                                                      "retry_on_wake",
+                                                     "retry_on_wake_after",
                                                      "dp_update",
                                                      "compression",
                                                      "status_thresholds",
@@ -242,6 +243,7 @@ void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
       site.log_format = read_enum(ctx, value, key, kLogFormatNames, "log format");
     }
     if (key == "retry_on_wake") site.retry_on_wake = read_bool(ctx, value, key);
+    if (key == "retry_on_wake_after") site.retry_on_wake_after_us = read_duration(ctx, value, key);
     if (key == "dp_update") {
       site.update_deletes_dp_folder = read_enum(ctx, value, key, kDpUpdateNames, "DP update mode");
     }

@@ -63,6 +63,7 @@ struct SiteSpec {
   // Keys distsim adds to the format (README, "Site settings beyond the format"):
   std::optional<model::LogFormat> log_format;     // `log_format`
   std::optional<bool> retry_on_wake;              // `retry_on_wake`
+  std::optional<TimeUs> retry_on_wake_after_us;   // `retry_on_wake_after`
   std::optional<bool> update_deletes_dp_folder;   // `dp_update: recreate | overwrite`
   std::optional<uint32_t> compression_per_mille;  // `compression: 0.5` -> 500
   std::optional<model::ComponentStatusThresholds> status_thresholds;  // `status_thresholds`

@@ -131,6 +131,9 @@ std::string threshold_pair(const model::SeverityThresholds& pair) {
 void write_site_additions(YamlOut& out, const SiteSpec& site) {
   if (site.log_format) out.field(2, "log_format", enum_name(kLogFormatNames, *site.log_format));
   if (site.retry_on_wake) out.field(2, "retry_on_wake", *site.retry_on_wake ? "true" : "false");
+  if (site.retry_on_wake_after_us) {
+    out.field(2, "retry_on_wake_after", format_duration(*site.retry_on_wake_after_us));
+  }
   if (site.update_deletes_dp_folder) {
     out.field(2, "dp_update", enum_name(kDpUpdateNames, *site.update_deletes_dp_folder));
   }

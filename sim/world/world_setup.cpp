@@ -31,6 +31,7 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   if (site.source_open_share) config.source_open_share = *site.source_open_share;
   if (site.log_format) config.log_format = *site.log_format;
   if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
+  if (site.retry_on_wake_after_us) config.retry_on_wake_min_us = *site.retry_on_wake_after_us;
   if (site.outgoing_bandwidth_bytes_per_second) {
     config.outgoing_bandwidth_bytes_per_second = *site.outgoing_bandwidth_bytes_per_second;
   }
