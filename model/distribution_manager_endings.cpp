@@ -193,7 +193,12 @@ void DistributionManager::refresh_package_state(PackageRecord& record) {
   if (state == record.status.state && record.status.state_since_us) return;
   record.status.state = state;
   record.status.state_since_us = ports_.scheduler.now();
-  if (state == PackageState::installed) record.status.installed_at_us = ports_.scheduler.now();
+  if (state == PackageState::installed) {
+    record.status.installed_at_us = ports_.scheduler.now();
+    if (!record.status.first_installed_at_us) {
+      record.status.first_installed_at_us = record.status.installed_at_us;
+    }
+  }
 }
 
 void DistributionManager::set_dp_state(PackageRecord& record, uint32_t slot, DpState state) {

@@ -54,7 +54,8 @@ struct PackageStatus {
   uint32_t attempt_count = 0;      // processing passes, all time
   uint32_t attempts_in_cycle = 0;  // passes since the last update or refresh reset the retries
   uint32_t update_count = 0;       // source versions after the first (updates processed)
-  std::optional<TimeUs> installed_at_us;
+  std::optional<TimeUs> installed_at_us;        // the last time it reached installed
+  std::optional<TimeUs> first_installed_at_us;  // the first (an update may install it again)
   std::optional<TimeUs> state_since_us;
   Win32Error last_error = Win32Error::ok;
   std::vector<DpStatus> distribution_points;

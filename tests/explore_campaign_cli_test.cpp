@@ -172,6 +172,30 @@ TEST_CASE("explore refuses outputs that name each other, a merged result or stan
   CHECK(read_text_file(dir + "/r.json") == before);
 }
 
+TEST_CASE(
+    "explore refuses an --out that cannot be a directory and a budget past the longest run "
+    "before exploring",
+    "[campaign][cli]") {
+  // Goal: a campaign's findings are never lost to an output checked only after hours of work,
+  // and a flag out of range is not reported as a generator failure. Method: --out naming a
+  // file (with and without --merge), and --budget one day past kRunHorizonMaxUs; none of them
+  // may write a result file.
+  const std::string dir = scratch_directory("explore-early-refusals");
+  write_text_file(dir + "/file", "x\n");
+  const CliResult out = run_distsim("explore --seeds 1 --out file --result r.json", dir);
+  CHECK(out.status == 2);
+  CHECK(out.err.find("--out: 'file' is not a directory") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/r.json"));
+  REQUIRE(run_distsim("explore --seeds 1 --result r.json", dir).status == 0);
+  CHECK(run_distsim("explore --merge r.json --out file", dir).status == 2);
+  const CliResult budget = run_distsim("explore --seeds 1 --budget 3651d --result b.json", dir);
+  CHECK(budget.status == 2);
+  CHECK(budget.err.find("--budget '3651d' must be a duration from 1h to 3650d") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/b.json"));
+  CHECK(run_distsim("explore --seeds 1 --budget 3650d", dir).status == 0);
+}
+
 TEST_CASE("explore --time-limit stops at a seed boundary and the gap is reported, not passed",
           "[campaign][cli]") {
   // Goal: a wall-clock limit leaves an honest record. Method: far more seeds than one second

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "model/component_status.h"
+#include "sim/check/expectations.h"
 #include "sim/check/invariants.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
@@ -314,6 +315,31 @@ TEST_CASE(
     } else {
       CHECK(*blocked.installed_at_us > 60 * kMinute);
     }
+  }
+}
+
+TEST_CASE("installed_by is met by the first installation, though an update later installs it again",
+          "[expectations][update]") {
+  // Goal: "the package reached installed at or before this time" (the format's wording) holds
+  // for a package installed at once and updated at 2h. Method: the same world expecting
+  // installation by 1h (met) and by 0s (missed: the first pass ends after 0s).
+  for (const std::string& by : {std::string("1h"), std::string("0s")}) {
+    const LoadResult loaded = load_scenario_text(
+        "version: 1\nname: t\nuntil: 1d\nfilesystem:\n  - file: 'D:\\Src\\a.txt'\n"
+        "distribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n"
+        "    source: 'D:\\Src'\n  - update: S0100001\n    at: 2h\nexpect:\n  packages:\n"
+        "    S0100001: {installed_by: " +
+            by + "}\n",
+        "t.yaml");
+    REQUIRE(loaded.errors.empty());
+    const RunResult run = run_world(*loaded.scenario, {});
+    const auto& status = package(run, "S0100001");
+    REQUIRE(status.installed_at_us.has_value());
+    CHECK(*status.installed_at_us > 2 * kHour);  // installed again after the update
+    const auto results = evaluate_expectations(*loaded.scenario, run);
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].ok == (by == "1h"));
+    CHECK_THAT(results[0].actual, Catch::StartsWith("first installed at 00:00:0"));
   }
 }
 

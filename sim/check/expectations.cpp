@@ -66,15 +66,18 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
     }
   }
   if (expectation.installed_by_us) {
-    const bool ok =
-        status->installed_at_us && *status->installed_at_us <= *expectation.installed_by_us;
+    // The first installation decides: an update or refresh afterwards does not undo that the
+    // package reached installed in time.
+    const std::optional<TimeUs>& first = status->first_installed_at_us;
+    const bool ok = first && *first <= *expectation.installed_by_us;
     results.push_back(
         {fmt::format("{} installed_by", id), ok,
          fmt::format("installed by {}", duration_text(*expectation.installed_by_us)),
-         status->installed_at_us
-             ? fmt::format("installed at {}", clock_text(*status->installed_at_us))
-             : fmt::format("not installed (state {})", model::package_state_name(status->state)),
-         status->installed_at_us, expectation.installed_by_position});
+         first ? fmt::format("{} at {}",
+                             first == status->installed_at_us ? "installed" : "first installed",
+                             clock_text(*first))
+               : fmt::format("not installed (state {})", model::package_state_name(status->state)),
+         first, expectation.installed_by_position});
   }
   for (const DpStateExpectation& dp : expectation.distribution_points) {
     const auto found =

@@ -19,6 +19,11 @@ namespace {
 struct OpenHandle {
   std::string_view path;  // the trace's, which outlives the judge
   size_t record = 0;
+  // A manager handle: the passes running when it was opened whose package the path belongs to
+  // and that have not ended yet. Paths can belong to several packages (a source folder holding
+  // another package's .PCK), so a handle outlives "its" pass only once every pass that could
+  // have opened it has ended.
+  uint32_t claimants = 0;
 };
 
 // One actor's open handles in handle order. An actor holds a few handles at once: a sorted
@@ -47,6 +52,8 @@ class HandleSet {
   [[nodiscard]] size_t size() const { return entries_.size(); }
   [[nodiscard]] auto begin() const { return entries_.begin(); }
   [[nodiscard]] auto end() const { return entries_.end(); }
+  [[nodiscard]] auto begin() { return entries_.begin(); }
+  [[nodiscard]] auto end() { return entries_.end(); }
 
  private:
   static bool before(const Entry& entry, HandleId handle) { return entry.first < handle; }
@@ -82,7 +89,12 @@ class HandleJudge {
       if (kind.event == RecordEvent::other) continue;
       if (kind.event == RecordEvent::open && number_field(record, "handle")) {
         const auto handle = static_cast<HandleId>(*number_field(record, "handle"));
-        handles_of(record.actor).open(handle, {text_field(record, "path"), index});
+        const std::string_view path = text_field(record, "path");
+        uint32_t claimants = 0;
+        if (kind.actor == RecordActor::manager) {
+          for (const auto& each : running) claimants += belongs_to(history_, path, each.first);
+        }
+        handles_of(record.actor).open(handle, {path, index, claimants});
       } else if (kind.event == RecordEvent::close) {
         handles_of(record.actor)
             .close(static_cast<HandleId>(number_field(record, "handle").value_or(0)));
@@ -109,8 +121,12 @@ class HandleJudge {
   }
 
   void judge_pass_end(std::string_view package, size_t start_record, TimeUs t_us) {
-    for (const auto& [handle, open] : handles_of(kManagerActorName)) {
+    for (auto& [handle, open] : handles_of(kManagerActorName)) {
       if (open.record < start_record || !belongs_to(history_, open.path, package)) continue;
+      if (open.claimants > 1) {
+        --open.claimants;  // another pass that could have opened it still runs
+        continue;
+      }
       if (!reported_.insert(handle).second) continue;
       report(fmt::format("the pass of {} ended at {} but distmgr still holds handle {} on {}",
                          package, clock_text(t_us), handle, open.path),

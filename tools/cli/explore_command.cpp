@@ -17,6 +17,7 @@
 
 #include "sim/check/campaign_shard.h"
 #include "sim/check/swarm_explorer.h"
+#include "sim/core/limits.h"
 #include "sim/report/campaign_merge.h"
 #include "sim/report/campaign_result.h"
 #include "sim/report/explore_report.h"
@@ -48,6 +49,14 @@ std::optional<std::string> output_parent_problem(const char* option, const std::
   std::error_code error;
   if (parent.empty() || std::filesystem::is_directory(parent, error)) return std::nullopt;
   return fmt::format("{} '{}': the directory '{}' does not exist", option, path, parent.string());
+}
+
+// Why the reproducers could not be written to --out, checked before the campaign, not after it
+// found something.
+std::optional<std::string> out_directory_problem(const ExploreCommandOptions& options) {
+  const auto problem = sim::check_output_directory(options.out_dir);
+  if (!problem) return std::nullopt;
+  return fmt::format("--out: {}", *problem);
 }
 
 // Why the outputs would write over each other or over a result being merged: the files are
@@ -95,8 +104,9 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
   explore.shard_count = shard.shard->count;
   const auto budget = sim::parse_duration(options.budget);
   if (!budget.ok()) return fmt::format("--budget '{}': {}", options.budget, budget.error);
-  if (*budget.value < model::kMicrosecondsPerHour) {
-    return fmt::format("--budget '{}' must be a duration of at least 1h", options.budget);
+  if (*budget.value < model::kMicrosecondsPerHour || *budget.value > sim::kRunHorizonMaxUs) {
+    return fmt::format("--budget '{}' must be a duration from 1h to {} (kRunHorizonMaxUs)",
+                       options.budget, sim::format_duration(sim::kRunHorizonMaxUs));
   }
   explore.generator.horizon_us = *budget.value;
   if (!options.time_limit.empty()) {
@@ -111,6 +121,7 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
        {std::pair{"--result", options.result_path}, std::pair{"--junit", options.junit_path}}) {
     if (auto problem = output_parent_problem(option, path)) return problem;
   }
+  if (auto problem = out_directory_problem(options)) return problem;
   return outputs_overlap({}, options);
 }
 
@@ -167,6 +178,8 @@ std::optional<std::string> write_outputs(const ExploreCommandOptions& options,
 int report(const ExploreCommandOptions& options, const sim::CampaignResult& total,
            const std::vector<sim::CampaignResult>& shards, std::ostream& out, std::ostream& err) {
   if (const auto problem = write_outputs(options, total, shards)) {
+    // The campaign's findings still reach the user, with why its files are missing.
+    out << sim::explore_summary_text(total, shards, options.out_dir);
     err << "distsim explore: " << *problem << '\n';
     return kExitCannotRun;
   }
@@ -258,6 +271,8 @@ int merge_results(const ExploreCommandOptions& options, std::ostream& out, std::
   }
   if (const auto problem = output_parent_problem("--junit", options.junit_path)) {
     problems.push_back(*problem);
+  } else if (const auto out_problem = out_directory_problem(options)) {
+    problems.push_back(*out_problem);
   } else if (const auto overlap = outputs_overlap(options.merge_paths, options)) {
     problems.push_back(*overlap);
   }

@@ -203,7 +203,7 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
                           "With --shard auto in a Kubernetes Indexed Job: the number of shards"),
       explore->add_option("--jobs", options.jobs, "Worlds run at once, on separate threads (1)"),
       explore->add_option("--budget", options.budget,
-                          "Virtual time each world runs, at least 1h (3d)"),
+                          "Virtual time each world runs, from 1h to 3650d (3d)"),
       explore->add_option("--time-limit", options.time_limit,
                           "Wall-clock limit such as 10m: stop starting seeds after it (a gap)"),
       explore
