@@ -90,6 +90,25 @@ TEST_CASE("check refuses a --junit that names a checked scenario and leaves it a
   CHECK(read_text_file(directory + "/s.yaml") == before);
 }
 
+TEST_CASE("run refuses an output in /dev, whose names such as /dev/stdout it would replace",
+          "[output]") {
+  // Goal: with standard output redirected to a file, /dev/stdout is a link to a regular file,
+  // and replacing it as root breaks the machine. Method: /dev/shm, a directory in /dev where
+  // files can be created, so that a regression leaves a stray file, not a broken system.
+  if (!fs::is_directory("/dev/shm")) {
+    WARN("no /dev/shm here: the refusal of /dev paths is not exercised");
+    return;
+  }
+  const std::string directory = directory_with_scenario("output-dev");
+  const std::string target = "/dev/shm/distsim-output-test.jsonl";
+  fs::remove(target);
+  const CliResult result = run_distsim("run s.yaml --trace " + target, directory);
+  CHECK(result.status == 2);
+  CHECK(result.err.find("is in /dev or /proc") != std::string::npos);
+  CHECK_FALSE(fs::exists(target));
+  fs::remove(target);
+}
+
 TEST_CASE("run refuses a device as an output and leaves the device alone", "[output]") {
   // As root, a device node of our own (the major and minor of /dev/null) stands in for /dev/null,
   // so that a regression replaces a scratch node, not the machine's; others may use /dev/null

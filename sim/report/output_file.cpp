@@ -72,6 +72,19 @@ std::string describe(const std::string& option, const std::string& path) {
   return option.empty() ? fmt::format("'{}'", path) : fmt::format("{} '{}'", option, path);
 }
 
+// Whether `path` lies in /dev or /proc, where a name such as /dev/stdout is a link to whatever
+// the process's output is: replacing that link (which an output does to a link) would break the
+// system, and writing through it is what `-` is for.
+bool in_system_directory(const std::string& path) {
+  std::error_code error;
+  const std::string directory = std::filesystem::canonical(directory_of(path), error).string();
+  if (error) return false;
+  for (const std::string_view system : {"/dev", "/proc"}) {
+    if (directory == system || directory.rfind(std::string(system) + "/", 0) == 0) return true;
+  }
+  return false;
+}
+
 // Why a file cannot be created or replaced at `path`, leaving identity aside.
 std::optional<std::string> placement_problem(const std::string& option, const std::string& path,
                                              const PathIdentity& identity) {
@@ -82,6 +95,11 @@ std::optional<std::string> placement_problem(const std::string& option, const st
     return fmt::format(
         "{} exists and is not a regular file (a device, FIFO or socket); distsim only replaces "
         "regular files (use - for standard output)",
+        describe(option, path));
+  }
+  if (in_system_directory(path)) {
+    return fmt::format(
+        "{} is in /dev or /proc; distsim writes regular files only (use - for standard output)",
         describe(option, path));
   }
   const std::string name = name_of(path);
