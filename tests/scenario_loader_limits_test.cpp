@@ -231,11 +231,16 @@ TEST_CASE("anchors and aliases reuse a value; tags are refused", "[scenario_load
         Errors{"t.yaml:3:7: explicit tag 'tag:yaml.org,2002:int' is not supported; remove it"});
 }
 
-TEST_CASE("retry settings that would be silently ignored are refused", "[scenario_loader]") {
-  // Goal: `multiplier` without exponential backoff is a mistake. Method: fixed backoff with a
-  // multiplier, and a multiplier below 1.
-  CHECK(errors_after_header("site:\n  retry:\n    multiplier: 2\n") ==
-        Errors{"t.yaml:5:5: 'multiplier' applies only with 'backoff: exponential'"});
+TEST_CASE("the format's own retry example loads, and a multiplier below 1 is refused",
+          "[scenario_loader]") {
+  // Goal: the format's example writes `multiplier` and `max_delay` next to `backoff: fixed`
+  // (where they have no effect), and files written against it must keep working. Method: that
+  // block as the format gives it, and a multiplier below 1.
+  CHECK(errors_after_header("site:\n  retry:\n    count: 100\n    delay: 30m\n    backoff: fixed\n"
+                            "    multiplier: 2\n    max_delay: 4h\n    jitter: none\n"
+                            "    deadline: 7d\n    retry_on: [ERROR_SHARING_VIOLATION, "
+                            "ERROR_LOCK_VIOLATION]\n")
+            .empty());
   CHECK(errors_after_header("site:\n  retry:\n    backoff: exponential\n    multiplier: 0.5\n") ==
         Errors{"t.yaml:6:17: 'multiplier' must be from 1 to 100, got 0.5"});
 }

@@ -84,20 +84,6 @@ void load_multiplier(const Context& ctx, uint32_t index, RetrySpec& retry) {
 constexpr std::array<std::string_view, 8> kRetryKeys{
     "count", "delay", "backoff", "multiplier", "max_delay", "jitter", "deadline", "retry_on"};
 
-// `multiplier` means something only with exponential backoff, `max_delay` only with exponential
-// backoff or jitter; written elsewhere they would be silently ignored, so they are refused.
-void check_retry_consistency(const Context& ctx, const MapView& map, const RetrySpec& retry) {
-  const bool exponential = retry.backoff == model::Backoff::exponential;
-  const bool jitter = retry.jitter.has_value() && *retry.jitter != model::Jitter::none;
-  if (const MapEntry* entry = map.find("multiplier"); entry != nullptr && !exponential) {
-    ctx.error(entry->key_index, "'multiplier' applies only with 'backoff: exponential'");
-  }
-  if (const MapEntry* entry = map.find("max_delay"); entry != nullptr && !exponential && !jitter) {
-    ctx.error(entry->key_index,
-              "'max_delay' applies only with 'backoff: exponential' or a 'jitter' other than none");
-  }
-}
-
 }  // namespace
 
 void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry) {
@@ -112,7 +98,6 @@ void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry) {
     if (key == "deadline") retry.deadline_us = read_positive_duration(ctx, value, key);
     if (key == "retry_on") load_retry_list(ctx, value, retry);
   });
-  if (map.valid()) check_retry_consistency(ctx, map, retry);
 }
 
 bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
