@@ -70,6 +70,30 @@ TEST_CASE("running the KB scenario exits 0 and shows two error-32 passes and the
   CHECK(result.output.find("PASS:") != std::string::npos);
 }
 
+// The code block of README.md that follows the line holding `marker`.
+std::string readme_block_after(const std::string& marker) {
+  const std::string readme = read_file(std::string(DISTSIM_SOURCE_DIR) + "/README.md");
+  const size_t at = readme.find(marker);
+  REQUIRE(at != std::string::npos);
+  const size_t open = readme.find("```\n", at);
+  REQUIRE(open != std::string::npos);
+  const size_t close = readme.find("```", open + 4);
+  REQUIRE(close != std::string::npos);
+  return readme.substr(open + 4, close - open - 4);
+}
+
+TEST_CASE("the README's excerpt of the KB run is what distsim prints, run as the README runs it",
+          "[cli]") {
+  // Goal: a newcomer's first page does not drift from the binary. Method: the excerpt must be a
+  // piece of the real output of the README's command, from the source directory.
+  const std::string excerpt =
+      readme_block_after("What `distsim run scenarios/q207416-temp-source.yaml` prints");
+  const CommandResult result = run_cli("run scenarios/q207416-temp-source.yaml",
+                                       "cd '" + std::string(DISTSIM_SOURCE_DIR) + "' && ");
+  CHECK(result.status == 0);
+  CHECK_THAT(result.output, Catch::Contains(excerpt));
+}
+
 TEST_CASE("per-DP retries are listed as DP retries, not as attempts of the package", "[cli]") {
   // Goal: a ConfigMgr DP retry is DP-thread work, so the summary and --json must not present it
   // as another processing pass. Method: DP02 is back after two failed copies.
@@ -109,6 +133,32 @@ TEST_CASE(
   CHECK(result.output.find("FAIL  S0100001 attempts: expected 2, got 3") != std::string::npos);
   CHECK(result.output.find("reproduce with: " + std::string(DISTSIM_CLI_PATH) + " run '" + path +
                            "' --seed 5") != std::string::npos);
+}
+
+TEST_CASE("the repro line of a scenario named like a flag runs it again", "[cli]") {
+  // Goal: "reproduce with" is a command that reproduces the run, whatever the file's name.
+  // Method: the failing KB scenario as "-kb.yaml", run with `--`; its repro line, run by the
+  // shell in the same directory, fails the same way.
+  std::string text = read_file(scenario_path("q207416-temp-source.yaml"));
+  const auto at = text.find("attempts: 3");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 11, "attempts: 2");
+  temporary_file("-kb.yaml", text);
+  const std::string in_build = "cd '" + std::string(DISTSIM_BINARY_DIR) + "' && ";
+  const CommandResult result = run_cli("run -- -kb.yaml", in_build);
+  CHECK(result.status == 1);
+  const std::string marker = "reproduce with: ";
+  const size_t line = result.output.find(marker);
+  REQUIRE(line != std::string::npos);
+  const std::string repro = result.output.substr(
+      line + marker.size(), result.output.find('\n', line) - line - marker.size());
+  CHECK_THAT(repro, Catch::EndsWith(" run './-kb.yaml' --seed 0"));
+  const std::string program = DISTSIM_CLI_PATH;
+  REQUIRE(repro.rfind(program, 0) == 0);
+  const CommandResult again = run_cli(repro.substr(program.size() + 1), in_build);
+  CHECK(again.status == 1);
+  CHECK_THAT(again.output, Catch::Contains("FAIL  S0100001 attempts: expected 2, got 3"));
+  CHECK_THAT(again.output, Catch::Contains(marker + repro + "\n"));
 }
 
 // Address Sanitizer reserves terabytes of address space, which a `ulimit -v` refuses.

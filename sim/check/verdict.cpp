@@ -53,9 +53,11 @@ bool shell_safe(std::string_view text) {
 
 std::string repro_command(const Scenario& scenario, const RunResult& run,
                           std::string_view program) {
+  // A file named like a flag ("-x.yaml") would be read as one: "./" keeps it a path.
+  const std::string file = scenario.file.rfind('-', 0) == 0 ? "./" + scenario.file : scenario.file;
   std::string command =
       fmt::format("{} run {} --seed {}", shell_safe(program) ? program : single_quoted(program),
-                  single_quoted(scenario.file), run.seed);
+                  single_quoted(file), run.seed);
   if (run.until_us != scenario.until_us)
     command += fmt::format(" --until {}", duration_text(run.until_us));
   return command;
