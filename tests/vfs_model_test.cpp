@@ -283,9 +283,7 @@ class Model {
       return Win32Error::sharing_violation;
     }
     if (from == to) return Win32Error::ok;
-    if (names_[to]) {
-      return handles_on(*names_[to]) > 0 ? Win32Error::access_denied : Win32Error::already_exists;
-    }
+    if (names_[to]) return Win32Error::already_exists;  // MoveFile without replacing
     names_[to] = object;
     names_[from].reset();
     return Win32Error::ok;

@@ -221,14 +221,16 @@ TEST_CASE("renaming a file that a plain reader holds fails with 32", "[vfs]") {
         Win32Error::sharing_violation);
 }
 
-TEST_CASE("renaming onto an open target fails with 5 and onto a closed one with 183", "[vfs]") {
-  // Goal: replace rules (sim/fs/README.md). Method: a target held open, then closed.
+TEST_CASE("renaming onto an existing name fails with 183 whether the target is open or not",
+          "[vfs]") {
+  // Goal: MoveFile without MOVEFILE_REPLACE_EXISTING (sim/fs/README.md): the name collides
+  // before any sharing is looked at. Method: a target held open, then closed.
   VfsWorld world;
   REQUIRE(world.vfs.make_file("C:\\Src\\Pkg\\target.exe", {1, 9}) == Win32Error::ok);
   const HandleId held =
       world.open_ok(world.holder, "C:\\Src\\Pkg\\target.exe", kGenericRead, kShareAll);
   CHECK(world.vfs.rename(world.copier, kSetup, "C:\\Src\\Pkg\\TARGET.exe") ==
-        Win32Error::access_denied);
+        Win32Error::already_exists);
   world.vfs.close(world.holder, held);
   CHECK(world.vfs.rename(world.copier, kSetup, "C:\\Src\\Pkg\\target.exe") ==
         Win32Error::already_exists);

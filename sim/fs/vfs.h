@@ -151,8 +151,8 @@ struct VfsEvent {
 };
 
 // One open handle that caused a refusal: the handle whose access or share mode conflicted, whose
-// byte-range lock overlapped, or whose being open kept a name busy (a delete-pending file, an open
-// rename target, a file below a directory being renamed).
+// byte-range lock overlapped, or whose being open kept a name busy (a delete-pending file, a file
+// below a directory being renamed).
 struct BlameEntry {
   HandleId handle = 0;
   ActorId actor = 0;

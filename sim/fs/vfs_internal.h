@@ -546,7 +546,7 @@ struct State final : LazyPath::Builder {
   void blame_handle(HandleId id);
   // The handles on `node` whose access and share conflict with an open for (access, share).
   void blame_sharing(const Node& node, AccessMask access, ShareMode share);
-  // Every handle open on `node` (a delete-pending file, an open rename target).
+  // Every handle open on `node` (a delete-pending file).
   void blame_all_handles(const Node& node);
   // The handles open on files and directories below `id` (a directory rename).
   void blame_descendants(NodeId id);

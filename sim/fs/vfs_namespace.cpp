@@ -113,13 +113,9 @@ Win32Error State::check_rename_target(const Lookup& source, const Lookup& target
   if (target.parent == kNoNode) {
     return target.node == kNoNode ? Win32Error::path_not_found : Win32Error::access_denied;
   }
-  // MoveFile without MOVEFILE_REPLACE_EXISTING; an open target is refused with 5
-  // (sim/fs/README.md).
-  if (target.node != kNoNode) {
-    if (nodes_[target.node].handles.empty()) return Win32Error::already_exists;
-    blame_all_handles(nodes_[target.node]);
-    return Win32Error::access_denied;
-  }
+  // MoveFile without MOVEFILE_REPLACE_EXISTING: an existing name is a collision, open or not
+  // (replacing, which would refuse an open target with 5, is not modelled; sim/fs/README.md).
+  if (target.node != kNoNode) return Win32Error::already_exists;
   if (nodes_[target.parent].delete_pending) return Win32Error::access_denied;
   const bool is_directory = nodes_[source.node].kind == NodeKind::directory;
   // Moving a directory into itself: the exact Windows code is not documented; 87 is assumed.
