@@ -1,6 +1,8 @@
 // `distsim check` and `distsim validate` as QA runs them in CI: the closing line, the exit
 // statuses and their precedence, the JUnit XML (one testcase per scenario, readable failures,
 // valid against the JUnit schema), and output that does not depend on -j.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <regex>
@@ -187,6 +189,30 @@ TEST_CASE("validate stops at a missing path as check does, counting it as invali
   const CliResult two = run_distsim("validate lib gone.yaml empty", directory);
   CHECK(two.status == 2);
   CHECK(two.out == "0 valid, 2 invalid\n");
+}
+
+TEST_CASE("check follows a linked directory once and refuses a scenario link to nothing",
+          "[cli][check]") {
+  // Goal: a scenario that went missing cannot pass CI unseen, and a directory of links to shared
+  // scenarios is checked. Method: a link to the repository's scenarios, a link back up (a
+  // cycle) and, once they pass, a dangling *.yaml link.
+  const std::string directory = scratch_directory("check-links");
+  fs::create_directories(directory + "/suite");
+  fs::create_directory_symlink(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/regressions",
+                               directory + "/suite/shared");
+  fs::create_directory_symlink("..", directory + "/suite/up");
+  const CliResult linked = run_distsim("validate suite", directory);
+  CHECK(linked.status == 0);
+  size_t regressions = 0;
+  for (const auto& entry :
+       fs::directory_iterator(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/regressions")) {
+    regressions += entry.path().extension() == ".yaml";
+  }
+  CHECK(linked.out.find(fmt::format("{} valid, 0 invalid", regressions)) != std::string::npos);
+  fs::create_symlink("gone.yaml", directory + "/suite/missing.yaml");
+  const CliResult dangling = run_distsim("check suite", directory);
+  CHECK(dangling.status == 2);
+  CHECK(dangling.err.find("missing.yaml: a symbolic link to nothing") != std::string::npos);
 }
 
 }  // namespace

@@ -4,11 +4,13 @@
 #include "sim/check/scenario_check.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <new>
 #include <set>
+#include <utility>
 
 #include "model/assert.h"
 #include "sim/check/evidence.h"
@@ -22,16 +24,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Adds the *.yaml files under `directory` to `files`; reports a directory without any.
+// Adds the *.yaml files under `directory` to `files`; reports a directory without any. Links to
+// directories are followed (each directory once, so a link back up ends the walk there), and a
+// *.yaml link to nothing is a problem: a scenario that went missing must not pass unseen.
 void add_directory(const std::string& directory, std::set<std::string>& files,
                    std::vector<std::string>& problems) {
   std::error_code error;
   size_t found = 0;
-  auto entry = fs::recursive_directory_iterator(
-      directory, fs::directory_options::skip_permission_denied, error);
+  std::set<std::pair<dev_t, ino_t>> walked;
+  const auto first_visit = [&walked](const fs::path& path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) != 0 || walked.insert({info.st_dev, info.st_ino}).second;
+  };
+  first_visit(directory);
+  auto entry = fs::recursive_directory_iterator(directory,
+                                                fs::directory_options::skip_permission_denied |
+                                                    fs::directory_options::follow_directory_symlink,
+                                                error);
   for (; !error && entry != fs::recursive_directory_iterator(); entry.increment(error)) {
     std::error_code type_error;
-    if (!entry->is_regular_file(type_error) || entry->path().extension() != ".yaml") continue;
+    if (entry->is_directory(type_error)) {
+      if (!first_visit(entry->path())) entry.disable_recursion_pending();
+      continue;
+    }
+    if (entry->path().extension() != ".yaml") continue;
+    if (entry->is_symlink(type_error) && !fs::exists(entry->path(), type_error)) {
+      problems.push_back(fmt::format("{}: a symbolic link to nothing", entry->path().string()));
+      continue;
+    }
+    if (!entry->is_regular_file(type_error)) continue;
     if (files.size() >= kScenarioFilesMax) {
       problems.push_back(fmt::format("{}: more than kScenarioFilesMax ({}) scenario files",
                                      directory, kScenarioFilesMax));
