@@ -275,6 +275,24 @@ TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
   CHECK(run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --until 3").status == 2);
 }
 
+TEST_CASE("every whole-number flag reads decimal only, as --seed does", "[cli]") {
+  // Goal: "0x10", "007" and "+5" are refused with exit 2 by every count flag, not read as 16, 7
+  // and 5 by some and refused by others.
+  const std::string kb = scenario_path("q207416-temp-source.yaml");
+  for (const std::string& flag :
+       {std::string("explore --seeds "), std::string("explore --seeds 1 --jobs "),
+        std::string("explore --shard auto --shard-count "),
+        "compare '" + kb + "' --policy '" + kb + "' --seeds ", "check '" + kb + "' -j ",
+        "run '" + kb + "' --seed "}) {
+    for (const std::string value : {"0x10", "007", "+5"}) {
+      const CommandResult result = run_cli(flag + value);
+      INFO(flag + value << ": " << result.output);
+      CHECK(result.status == 2);
+      CHECK_THAT(result.output, Catch::Contains("'" + value + "'"));
+    }
+  }
+}
+
 TEST_CASE("a mistyped subcommand, an empty output name and a malformed budget are named as such",
           "[cli]") {
   // Goal: each usage error names its own cause, and an empty output name is an error, never read

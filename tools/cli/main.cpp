@@ -87,9 +87,10 @@ const CLI::Validator kNamesAFile(
     },
     "");
 
-// A seed as `run --seed` and scenario files read one (sim::parse_unsigned): CLI11 alone would
-// read "18446744073709551616" as the largest seed and "010" as octal 8.
-const CLI::Validator kSeedNumber(
+// A whole number (a seed, a count of seeds or jobs) as `run --seed` and scenario files read one
+// (sim::parse_unsigned): CLI11 alone would read "18446744073709551616" as the largest seed,
+// "0x10" as 16 and "+5" as 5.
+const CLI::Validator kWholeNumber(
     [](std::string& text) { return distsim::sim::parse_unsigned(text).error; }, "");
 
 void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
@@ -138,6 +139,7 @@ void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options
                    "failed expectations and the repro command (- for standard output)")
       ->check(kNamesAFile);
   check->add_option("-j,--jobs", options.jobs, "Scenarios run at once, on separate threads")
+      ->check(kWholeNumber)
       ->check(CLI::Range(uint32_t{1}, distsim::sim::kCheckJobsMax));
 }
 
@@ -157,11 +159,12 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
   compare->add_option("scenario", options.scenario_path, "The scenario file")->required();
   compare->add_option("--policy", options.policy_paths, "A retry policy file (repeat the flag)")
       ->required();
-  compare->add_option("--seeds", options.seed_count, "How many seeds to run per policy (10)");
+  compare->add_option("--seeds", options.seed_count, "How many seeds to run per policy (10)")
+      ->check(kWholeNumber);
   compare
       ->add_option("--seed-start", options.seed_start,
                    "First seed (default: the scenario's `seed`)")
-      ->check(kSeedNumber);
+      ->check(kWholeNumber);
 }
 
 constexpr const char* kExploreDescription =
@@ -193,15 +196,20 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
   CLI::App* explore = app.add_subcommand("explore", kExploreDescription);
   explore->footer(kExploreDetails);
   std::vector<CLI::Option*> campaign_flags = {
-      explore->add_option("--seeds", options.seed_count,
-                          "How many seeds (worlds) the whole campaign explores (1000)"),
+      explore
+          ->add_option("--seeds", options.seed_count,
+                       "How many seeds (worlds) the whole campaign explores (1000)")
+          ->check(kWholeNumber),
       explore->add_option("--seed-start", options.seed_start, "The first seed (0)")
-          ->check(kSeedNumber),
+          ->check(kWholeNumber),
       explore->add_option("--shard", options.shard,
                           "I/N: explore only shard I of N (0/1); auto: from the batch engine"),
-      explore->add_option("--shard-count", options.shard_count,
-                          "With --shard auto in a Kubernetes Indexed Job: the number of shards"),
-      explore->add_option("--jobs", options.jobs, "Worlds run at once, on separate threads (1)"),
+      explore
+          ->add_option("--shard-count", options.shard_count,
+                       "With --shard auto in a Kubernetes Indexed Job: the number of shards")
+          ->check(kWholeNumber),
+      explore->add_option("--jobs", options.jobs, "Worlds run at once, on separate threads (1)")
+          ->check(kWholeNumber),
       explore->add_option("--budget", options.budget,
                           "Virtual time each world runs, from 1h to 3650d (3d)"),
       explore->add_option("--time-limit", options.time_limit,
