@@ -90,8 +90,13 @@ void DistributionManager::start_pass(uint32_t package_index) {
         record.thread_id);
   }
   if (record.content) {
-    log(fmt::format(FMT_COMPILE("~Package {} source version {} was already read; using it."),
-                    record.definition.id, record.content->version),
+    // A real SMS 2.0 line for a pass that finds its compressed copy made; distsim's own otherwise.
+    log(record.definition.compressed
+            ? fmt::format(
+                  FMT_COMPILE("Package {} uses the compressed copy of the source directory."),
+                  record.definition.id)
+            : fmt::format(FMT_COMPILE("~Package {} source version {} was already read; using it."),
+                          record.definition.id, record.content->version),
         record.thread_id);
     record.copy_content = record.content;
     start_copies(package_index);

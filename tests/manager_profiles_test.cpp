@@ -265,6 +265,30 @@ TEST_CASE("a refresh recopies the chosen DP without reading the source again",
   CHECK(package(run, "S0100010").state == model::PackageState::installed);
 }
 
+TEST_CASE("a refresh of a compressed package logs that it uses the compressed copy",
+          "[distmgr][refresh][compressed]") {
+  // Goal: the real SMS 2.0 line for a pass that finds its .PCK made, and distsim's own line for
+  // a package without one. Method: the refresh above, with and without compression.
+  for (const bool compressed : {true, false}) {
+    Scenario scenario = small_site(model::Profile::configmgr2007, 1, {"DP01", "DP02"});
+    scenario.packages[0].compressed = compressed;
+    PackageEvent refresh;
+    refresh.kind = PackageEvent::Kind::refresh;
+    refresh.id = "S0100010";
+    refresh.at_us = kHour;
+    scenario.packages.push_back(refresh);
+    const RunResult run = run_world(scenario, {});
+    const auto logged = [&run](const std::string& text) {
+      return std::count_if(run.log_lines.begin(), run.log_lines.end(),
+                           [&text](const LogLine& line) { return line.text == text; });
+    };
+    CHECK(logged("Package S0100010 uses the compressed copy of the source directory.") ==
+          (compressed ? 1 : 0));
+    CHECK(logged("~Package S0100010 source version 1 was already read; using it.") ==
+          (compressed ? 0 : 1));
+  }
+}
+
 TEST_CASE(
     "an sms2 retry runs early when another package wakes the manager but a ConfigMgr one "
     "waits",
