@@ -37,6 +37,9 @@ void DistributionManager::start_copies(uint32_t package_index) {
   log(fmt::format(FMT_COMPILE("~Successfully created/updated the package {}"),
                   record.definition.id),
       record.thread_id);
+  if (config_.profile == Profile::configmgr2012) {
+    raise(status_id::kPackageCreatedOrUpdated, {record.definition.id}, record, record.thread_id);
+  }
   const TimeUs now_us = ports_.scheduler.now();
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     const DpSlot& dp = record.slots[slot];

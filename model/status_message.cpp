@@ -41,6 +41,12 @@ const std::vector<StatusMessageDefinition>& status_catalogue() {
        Provenance::partly_confirmed,
        "PS-SCRIPT (meaning); severity and wording project-defined; raised by the ConfigMgr "
        "profiles only"},
+      // CM-ACTIONS: raised right after the log line "Successfully created/updated the package";
+      // ISTR0 is the package ID. ConfigMgr 2012 and later only.
+      {kDistributionManagerComponent, status_id::kPackageCreatedOrUpdated, Severity::informational,
+       "SMS Distribution Manager successfully created or updated the package %1.",
+       Provenance::partly_confirmed,
+       "CM-ACTIONS (ID, severity, insertion string, when); wording project-defined"},
       {kDistributionManagerComponent, status_id::kCopyToDpFailed, Severity::warning,
        "SMS Distribution Manager failed to copy package \"%1\" from \"%2\" to \"%3\".",
        Provenance::partly_confirmed,

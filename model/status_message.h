@@ -42,6 +42,7 @@ inline constexpr uint32_t kPackageProcessingStarted = 2300;
 inline constexpr uint32_t kPackageProcessed = 2301;
 inline constexpr uint32_t kPackageFailed = 2302;
 inline constexpr uint32_t kSourceNotAccessible = 2306;
+inline constexpr uint32_t kPackageCreatedOrUpdated = 2311;  // configmgr2012 only
 inline constexpr uint32_t kCopyToDpFailed = 2328;
 inline constexpr uint32_t kCopiedToDp = 2330;
 inline constexpr uint32_t kDpThreadStarted = 2342;  // configmgr2012 only

@@ -265,6 +265,29 @@ TEST_CASE("a refresh recopies the chosen DP without reading the source again",
   CHECK(package(run, "S0100010").state == model::PackageState::installed);
 }
 
+TEST_CASE("only configmgr2012 raises 2311 when the source is processed, before the DP copies",
+          "[distmgr][status]") {
+  // Goal: CM-ACTIONS' 2311, right after "Successfully created/updated the package", with the
+  // package ID as its insertion string; a ConfigMgr 2012 message, so not raised by the others.
+  for (const auto profile :
+       {model::Profile::sms2, model::Profile::configmgr2007, model::Profile::configmgr2012}) {
+    const RunResult run = run_world(small_site(profile, 1, {"DP01"}), {});
+    std::vector<const model::StatusMessage*> raised;
+    for (const model::StatusMessage& message : run.status_messages) {
+      if (message.id == 2311) raised.push_back(&message);
+    }
+    INFO(model::profile_name(profile));
+    REQUIRE(raised.size() == (profile == model::Profile::configmgr2012 ? 1u : 0u));
+    if (raised.empty()) continue;
+    CHECK(raised[0]->insertion_strings == std::vector<std::string>{"S0100010"});
+    const auto copied =
+        std::find_if(run.status_messages.begin(), run.status_messages.end(),
+                     [](const model::StatusMessage& message) { return message.id == 2330; });
+    REQUIRE(copied != run.status_messages.end());
+    CHECK(raised[0]->t_us <= copied->t_us);
+  }
+}
+
 TEST_CASE("a refresh of a compressed package logs that it uses the compressed copy",
           "[distmgr][refresh][compressed]") {
   // Goal: the real SMS 2.0 line for a pass that finds its .PCK made, and distsim's own line for
