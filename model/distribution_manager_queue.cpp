@@ -90,8 +90,9 @@ void DistributionManager::start_pass(uint32_t package_index) {
         record.thread_id);
   }
   if (record.content) {
-    // A real SMS 2.0 line for a pass that finds its compressed copy made; distsim's own otherwise.
-    log(record.definition.compressed
+    // A real SMS 2.0 line for a pass that finds its compressed copy made (no source gives the
+    // ConfigMgr one); distsim's own otherwise.
+    log(record.definition.compressed && config_.profile == Profile::sms2
             ? fmt::format(
                   FMT_COMPILE("Package {} uses the compressed copy of the source directory."),
                   record.definition.id)

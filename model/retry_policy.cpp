@@ -58,7 +58,12 @@ bool is_retryable(const RetryPolicy& policy, Win32Error error) {
 TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number) {
   DISTSIM_ASSERT(retry_number >= 1);
   DISTSIM_ASSERT(policy.delay_us >= 0);
-  if (policy.backoff == Backoff::fixed) return cap_delay(policy, policy.delay_us);
+  if (policy.backoff == Backoff::fixed) {
+    // `max_delay` is the cap of backoff and jitter (the format's "exponential only"): with a
+    // fixed delay and no jitter it has nothing to cap.
+    return policy.jitter == Jitter::none ? std::min(policy.delay_us, kRetryDelayMaxUs)
+                                         : cap_delay(policy, policy.delay_us);
+  }
   TimeUs delay_us = policy.delay_us;
   // Multiply step by step with saturation: the loop ends once the cap or saturation is reached.
   for (uint32_t step = 1; step < retry_number; ++step) {

@@ -44,7 +44,8 @@ struct RetryPolicy {
 [[nodiscard]] bool is_retryable(const RetryPolicy& policy, Win32Error error);
 
 // The delay before retry number `retry_number` (1 for the first retry), before jitter:
-// fixed: delay; exponential: delay * multiplier^(retry_number-1), capped by max_delay.
+// fixed: delay (capped by max_delay only with jitter); exponential:
+// delay * multiplier^(retry_number-1), capped by max_delay.
 [[nodiscard]] TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number);
 
 // The delay actually waited, with jitter drawn from `random` (AWS's formulas):

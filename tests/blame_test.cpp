@@ -139,8 +139,7 @@ TEST_CASE("a rename onto an open file is a name collision, which no handle is bl
   VfsWorld world;
   world.open_ok(world.holder, kCab, kGenericRead, kShareAll);
   REQUIRE(world.vfs.make_file("C:\\Src\\new.cab", {10, 3}) == Win32Error::ok);
-  REQUIRE(world.vfs.rename(world.copier, "C:\\Src\\new.cab", kCab) ==
-          Win32Error::already_exists);
+  REQUIRE(world.vfs.rename(world.copier, "C:\\Src\\new.cab", kCab) == Win32Error::already_exists);
   CHECK(world.vfs.last_blame().empty());
 }
 

@@ -209,6 +209,13 @@ TEST_CASE("check follows a linked directory once and refuses a scenario link to 
     regressions += entry.path().extension() == ".yaml";
   }
   CHECK(linked.out.find(fmt::format("{} valid, 0 invalid", regressions)) != std::string::npos);
+  // A directory reached by its own name and by a link is named the same way on every machine:
+  // by the first path in name order ("a", the link, before "b").
+  fs::create_directories(directory + "/order/b");
+  write_text_file(directory + "/order/b/x.yaml", scenario_text("q207416-temp-source.yaml"));
+  fs::create_directory_symlink("b", directory + "/order/a");
+  const CliResult order = run_distsim("validate order", directory);
+  CHECK(order.out == "ok order/a/x.yaml\n1 valid, 0 invalid\n");
   fs::create_symlink("gone.yaml", directory + "/suite/missing.yaml");
   const CliResult dangling = run_distsim("check suite", directory);
   CHECK(dangling.status == 2);

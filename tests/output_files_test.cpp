@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -338,6 +339,29 @@ TEST_CASE("an OutputSet streams a writer's pieces into its file and to stdout", 
   CHECK(leftovers_in(directory) == 0);
 }
 
+TEST_CASE("an OutputSet whose writer throws mid-way leaves every file as it was and no temporary",
+          "[output]") {
+  // Goal: a writer that runs out of memory while it streams (the Chrome trace lays its events
+  // out first) is as all-or-nothing as a failed write. Method: two outputs, the second writer
+  // throwing after its first piece; the exception goes on to the caller.
+  const std::string directory = scratch_directory("output-set-writer-throws");
+  write_text_file(directory + "/first.txt", "old first");
+  write_text_file(directory + "/second.txt", "old second");
+  sim::OutputSet outputs;
+  outputs.set_content(outputs.add_output("--first", directory + "/first.txt"), "new first");
+  outputs.set_writer(outputs.add_output("--second", directory + "/second.txt"),
+                     [](const sim::TextSink& sink) {
+                       sink(std::string(3000, 'x'));
+                       throw std::bad_alloc();
+                     });
+  REQUIRE(outputs.check().empty());
+  std::ostringstream out;
+  CHECK_THROWS_AS(outputs.commit(out), std::bad_alloc);
+  CHECK(read_text_file(directory + "/first.txt") == "old first");
+  CHECK(read_text_file(directory + "/second.txt") == "old second");
+  CHECK(leftovers_in(directory) == 0);
+}
+
 TEST_CASE("an OutputSet whose streamed output fails mid-way keeps the old file", "[output]") {
   // Goal: a streamed output is as all-or-nothing as a whole one. Method: a file size limit that
   // the writer's first piece fits and its second does not.
@@ -369,6 +393,10 @@ TEST_CASE("an output directory must be a directory, or creatable below one", "[o
   CHECK(sim::check_output_directory(directory + "/file").has_value());
   CHECK(sim::check_output_directory(directory + "/file/below").has_value());
   CHECK(sim::check_output_directory("/dev/null").has_value());
+  // A directory to be made in /dev (explore --out) is refused as a file there is.
+  const auto in_dev = sim::check_output_directory("/dev/shm/distsim-out-test/found");
+  REQUIRE(in_dev.has_value());
+  CHECK(in_dev->find("is in /dev or /proc") != std::string::npos);
 }
 
 }  // namespace

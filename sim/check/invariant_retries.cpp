@@ -30,9 +30,12 @@ TimeUs capped(const model::RetryPolicy& policy, TimeUs delay_us) {
 }
 
 // delay * (multiplier/1000)^(retry_number-1), each step rounded down to whole microseconds and
-// capped, as retry_policy.h defines it.
+// capped, as retry_policy.h defines it; a fixed delay without jitter has no max_delay to obey.
 TimeUs base_delay(const model::RetryPolicy& policy, uint64_t retry_number) {
   TimeUs delay_us = policy.delay_us;
+  if (policy.backoff == model::Backoff::fixed && policy.jitter == model::Jitter::none) {
+    return std::min(delay_us, model::kRetryDelayMaxUs);
+  }
   if (policy.backoff == model::Backoff::exponential) {
     const auto multiplier = static_cast<TimeUs>(policy.multiplier_milli);
     for (uint64_t step = 1; step < retry_number; ++step) {

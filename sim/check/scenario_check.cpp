@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <new>
+#include <optional>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "model/assert.h"
 #include "sim/check/evidence.h"
@@ -24,49 +26,87 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Adds the *.yaml files under `directory` to `files`; reports a directory without any. Links to
-// directories are followed (each directory once, so a link back up ends the walk there), and a
+// The *.yaml files under one directory given to check or validate. Each directory's entries are
+// taken in name order and links to directories are followed, each directory once (a link back up
+// ends there), so that a directory reached twice is named by the same path on every machine. A
 // *.yaml link to nothing is a problem: a scenario that went missing must not pass unseen.
-void add_directory(const std::string& directory, std::set<std::string>& files,
-                   std::vector<std::string>& problems) {
-  std::error_code error;
-  size_t found = 0;
-  std::set<std::pair<dev_t, ino_t>> walked;
-  const auto first_visit = [&walked](const fs::path& path) {
+class ScenarioDirectoryWalk {
+ public:
+  ScenarioDirectoryWalk(std::set<std::string>& files, std::vector<std::string>& problems)
+      : files_(files), problems_(problems) {}
+
+  // Adds the directory's scenarios; reports a directory without any.
+  void add(const std::string& directory) {
+    walk(directory);
+    if (listing_error_) {
+      problems_.push_back(
+          fmt::format("{}: cannot list the directory: {}", directory, *listing_error_));
+    } else if (full_) {
+      problems_.push_back(fmt::format("{}: more than kScenarioFilesMax ({}) scenario files",
+                                      directory, kScenarioFilesMax));
+    } else if (found_ == 0) {
+      problems_.push_back(
+          fmt::format("{}: no scenario files (*.yaml) in this directory", directory));
+    }
+  }
+
+ private:
+  void walk(const fs::path& directory) {
     struct stat info {};
-    return ::stat(path.c_str(), &info) != 0 || walked.insert({info.st_dev, info.st_ino}).second;
-  };
-  first_visit(directory);
-  auto entry = fs::recursive_directory_iterator(directory,
-                                                fs::directory_options::skip_permission_denied |
-                                                    fs::directory_options::follow_directory_symlink,
-                                                error);
-  for (; !error && entry != fs::recursive_directory_iterator(); entry.increment(error)) {
-    std::error_code type_error;
-    if (entry->is_directory(type_error)) {
-      if (!first_visit(entry->path())) entry.disable_recursion_pending();
-      continue;
+    if (::stat(directory.c_str(), &info) != 0 || !walked_.insert({info.st_dev, info.st_ino}).second)
+      return;
+    std::error_code error;
+    std::vector<fs::directory_entry> entries;
+    for (auto entry = fs::directory_iterator(directory,
+                                             fs::directory_options::skip_permission_denied, error);
+         !error && entry != fs::directory_iterator(); entry.increment(error)) {
+      entries.push_back(*entry);
     }
-    if (entry->path().extension() != ".yaml") continue;
-    if (entry->is_symlink(type_error) && !fs::exists(entry->path(), type_error)) {
-      problems.push_back(fmt::format("{}: a symbolic link to nothing", entry->path().string()));
-      continue;
-    }
-    if (!entry->is_regular_file(type_error)) continue;
-    if (files.size() >= kScenarioFilesMax) {
-      problems.push_back(fmt::format("{}: more than kScenarioFilesMax ({}) scenario files",
-                                     directory, kScenarioFilesMax));
+    if (error) {
+      if (!listing_error_) listing_error_ = error.message();
       return;
     }
-    files.insert(entry->path().lexically_normal().string());
-    ++found;
+    std::sort(entries.begin(), entries.end(),
+              [](const fs::directory_entry& left, const fs::directory_entry& right) {
+                return left.path().filename() < right.path().filename();
+              });
+    for (const fs::directory_entry& entry : entries) {
+      if (full_) return;
+      std::error_code type_error;
+      if (entry.is_directory(type_error)) {
+        walk(entry.path());
+      } else if (entry.path().extension() == ".yaml") {
+        add_file(entry);
+      }
+    }
   }
-  if (error) {
-    problems.push_back(
-        fmt::format("{}: cannot list the directory: {}", directory, error.message()));
-  } else if (found == 0) {
-    problems.push_back(fmt::format("{}: no scenario files (*.yaml) in this directory", directory));
+
+  void add_file(const fs::directory_entry& entry) {
+    std::error_code type_error;
+    if (entry.is_symlink(type_error) && !fs::exists(entry.path(), type_error)) {
+      problems_.push_back(fmt::format("{}: a symbolic link to nothing", entry.path().string()));
+      return;
+    }
+    if (!entry.is_regular_file(type_error)) return;
+    if (files_.size() >= kScenarioFilesMax) {
+      full_ = true;
+      return;
+    }
+    files_.insert(entry.path().lexically_normal().string());
+    ++found_;
   }
+
+  std::set<std::string>& files_;
+  std::vector<std::string>& problems_;
+  std::set<std::pair<dev_t, ino_t>> walked_;
+  size_t found_ = 0;
+  bool full_ = false;
+  std::optional<std::string> listing_error_;
+};
+
+void add_directory(const std::string& directory, std::set<std::string>& files,
+                   std::vector<std::string>& problems) {
+  ScenarioDirectoryWalk(files, problems).add(directory);
 }
 
 std::string problem_text(const std::string& file, const SetupProblem& problem) {

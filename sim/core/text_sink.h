@@ -21,6 +21,8 @@ class BufferedSink {
  public:
   static constexpr size_t kFlushBytes = size_t{1} << 16;
   explicit BufferedSink(const TextSink& sink) : sink_(sink) { text_.reserve(kFlushBytes * 2); }
+  // The sink is held by reference: a temporary (a lambda) would be gone before the first flush.
+  explicit BufferedSink(TextSink&& sink) = delete;
   BufferedSink(const BufferedSink&) = delete;
   BufferedSink& operator=(const BufferedSink&) = delete;
   ~BufferedSink() = default;

@@ -72,15 +72,20 @@ std::string describe(const std::string& option, const std::string& path) {
   return option.empty() ? fmt::format("'{}'", path) : fmt::format("{} '{}'", option, path);
 }
 
-// Whether `path` lies in /dev or /proc, where a name such as /dev/stdout is a link to whatever
-// the process's output is: replacing that link (which an output does to a link) would break the
-// system, and writing through it is what `-` is for.
-bool in_system_directory(const std::string& path) {
+// Whether `directory`, or its nearest existing ancestor when it does not exist yet, lies in /dev
+// or /proc, where a name such as /dev/stdout is a link to whatever the process's output is:
+// replacing that link (which an output does to a link) would break the system, and writing
+// through it is what `-` is for.
+bool in_system_directory(std::filesystem::path directory) {
   std::error_code error;
-  const std::string directory = std::filesystem::canonical(directory_of(path), error).string();
+  while (!directory.empty() && !std::filesystem::exists(directory, error)) {
+    directory = directory.parent_path();
+  }
+  const std::string resolved =
+      std::filesystem::canonical(directory.empty() ? "." : directory, error).string();
   if (error) return false;
   for (const std::string_view system : {"/dev", "/proc"}) {
-    if (directory == system || directory.rfind(std::string(system) + "/", 0) == 0) return true;
+    if (resolved == system || resolved.rfind(std::string(system) + "/", 0) == 0) return true;
   }
   return false;
 }
@@ -97,7 +102,7 @@ std::optional<std::string> placement_problem(const std::string& option, const st
         "regular files (use - for standard output)",
         describe(option, path));
   }
-  if (in_system_directory(path)) {
+  if (in_system_directory(directory_of(path))) {
     return fmt::format(
         "{} is in /dev or /proc; distsim writes regular files only (use - for standard output)",
         describe(option, path));
@@ -154,12 +159,18 @@ int write_all(int descriptor, std::string_view text) {
 }
 
 // Streams the output's content to `descriptor` and closes it; false with errno set on failure.
-// After a failed write the rest of a streamed content is produced but not written.
+// After a failed write the rest of a streamed content is produced but not written. A writer that
+// throws (out of memory while laying out a Chrome trace) closes the descriptor on its way out.
 bool write_and_close(int descriptor, const OutputSet::Writer& produce) {
   int error = 0;
-  produce([&](std::string_view piece) {
-    if (error == 0) error = write_all(descriptor, piece);
-  });
+  try {
+    produce([&](std::string_view piece) {
+      if (error == 0) error = write_all(descriptor, piece);
+    });
+  } catch (...) {
+    ::close(descriptor);
+    throw;
+  }
   if (error != 0) {
     ::close(descriptor);
     errno = error;
@@ -330,9 +341,14 @@ std::optional<std::string> OutputSet::commit(std::ostream& out) {
       continue;
     }
     staged.push_back({output.path, {}, {}, false, false});
-    if (auto problem = write_temporary(staged.back(), producer_of(output))) {
-      undo(staged);
-      return problem;
+    try {
+      if (auto problem = write_temporary(staged.back(), producer_of(output))) {
+        undo(staged);
+        return problem;
+      }
+    } catch (...) {
+      undo(staged);  // the temporaries, the one being written included, go
+      throw;
     }
   }
   if (auto problem = place_all(staged)) {
@@ -352,6 +368,9 @@ std::optional<std::string> OutputSet::commit(std::ostream& out) {
 }
 
 std::optional<std::string> check_output_directory(const std::string& path) {
+  if (in_system_directory(path.empty() ? "." : path)) {
+    return fmt::format("'{}' is in /dev or /proc; distsim writes regular files only", path);
+  }
   std::filesystem::path candidate(path.empty() ? "." : path);
   while (true) {
     struct stat info {};

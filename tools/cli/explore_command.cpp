@@ -177,13 +177,16 @@ std::optional<std::string> write_outputs(const ExploreCommandOptions& options,
 
 int report(const ExploreCommandOptions& options, const sim::CampaignResult& total,
            const std::vector<sim::CampaignResult>& shards, std::ostream& out, std::ostream& err) {
+  const std::string summary = sim::explore_summary_text(total, shards, options.out_dir);
   if (const auto problem = write_outputs(options, total, shards)) {
-    // The campaign's findings still reach the user, with why its files are missing.
-    out << sim::explore_summary_text(total, shards, options.out_dir);
-    err << "distsim explore: " << *problem << '\n';
+    // The campaign's findings still reach the user: the summary names each failing seed, which
+    // `explore --seed-start SEED --seeds 1` finds again, though its reproducer may be missing.
+    out << summary;
+    err << "distsim explore: " << *problem
+        << "; some of the reproducers, the result and the JUnit file above may be missing\n";
     return kExitCannotRun;
   }
-  out << sim::explore_summary_text(total, shards, options.out_dir);
+  out << summary;
   return sim::explore_exit_status(total) == 0 ? kExitOk : kExitFinding;
 }
 
