@@ -19,11 +19,6 @@ namespace {
 struct OpenHandle {
   std::string_view path;  // the trace's, which outlives the judge
   size_t record = 0;
-  // A manager handle: the passes running when it was opened whose package the path belongs to
-  // and that have not ended yet. Paths can belong to several packages (a source folder holding
-  // another package's .PCK), so a handle outlives "its" pass only once every pass that could
-  // have opened it has ended.
-  uint32_t claimants = 0;
 };
 
 // One actor's open handles in handle order. An actor holds a few handles at once: a sorted
@@ -52,8 +47,6 @@ class HandleSet {
   [[nodiscard]] size_t size() const { return entries_.size(); }
   [[nodiscard]] auto begin() const { return entries_.begin(); }
   [[nodiscard]] auto end() const { return entries_.end(); }
-  [[nodiscard]] auto begin() { return entries_.begin(); }
-  [[nodiscard]] auto end() { return entries_.end(); }
 
  private:
   static bool before(const Entry& entry, HandleId handle) { return entry.first < handle; }
@@ -80,8 +73,6 @@ class HandleJudge {
 
   void run() {
     const auto& records = history_.records();
-    // package (a view of the trace) -> pass start record
-    std::map<std::string_view, size_t> running;
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
       const RecordKind kind = history_.kinds[index];
@@ -89,25 +80,21 @@ class HandleJudge {
       if (kind.event == RecordEvent::other) continue;
       if (kind.event == RecordEvent::open && number_field(record, "handle")) {
         const auto handle = static_cast<HandleId>(*number_field(record, "handle"));
-        const std::string_view path = text_field(record, "path");
-        uint32_t claimants = 0;
-        if (kind.actor == RecordActor::manager) {
-          for (const auto& each : running) claimants += belongs_to(history_, path, each.first);
-        }
-        handles_of(record.actor).open(handle, {path, index, claimants});
+        handles_of(record.actor).open(handle, {text_field(record, "path"), index});
       } else if (kind.event == RecordEvent::close) {
         handles_of(record.actor)
             .close(static_cast<HandleId>(number_field(record, "handle").value_or(0)));
       } else if (kind.is(RecordActor::manager, RecordEvent::pass_start)) {
-        running[text_field(record, "package")] = index;
+        running_[text_field(record, "package")] = index;
       } else if (kind.is(RecordActor::manager, RecordEvent::pass_end)) {
         const std::string_view package = text_field(record, "package");
-        const auto found = running.find(package);
-        judge_pass_end(package, found == running.end() ? 0 : found->second, record.t_us);
-        if (found != running.end()) running.erase(found);
-        if (running.empty()) judge_idle(record.t_us);
+        const auto found = running_.find(package);
+        const size_t start_record = found == running_.end() ? 0 : found->second;
+        if (found != running_.end()) running_.erase(found);
+        judge_pass_end(package, start_record, record.t_us);
+        if (running_.empty()) judge_idle(record.t_us);
       } else if (kind.is(RecordActor::world, RecordEvent::crash)) {
-        running.clear();
+        running_.clear();
         crash_ = {index, record.t_us};
       }
     }
@@ -121,17 +108,23 @@ class HandleJudge {
   }
 
   void judge_pass_end(std::string_view package, size_t start_record, TimeUs t_us) {
-    for (auto& [handle, open] : handles_of(kManagerActorName)) {
+    for (const auto& [handle, open] : handles_of(kManagerActorName)) {
       if (open.record < start_record || !belongs_to(history_, open.path, package)) continue;
-      if (open.claimants > 1) {
-        --open.claimants;  // another pass that could have opened it still runs
-        continue;
-      }
+      if (another_pass_could_hold(open)) continue;
       if (!reported_.insert(handle).second) continue;
       report(fmt::format("the pass of {} ended at {} but distmgr still holds handle {} on {}",
                          package, clock_text(t_us), handle, open.path),
              t_us);
     }
+  }
+
+  // Paths can belong to several packages (a source folder holding another package's .PCK): a
+  // handle outlives the pass that ended only if no other pass, running since before the handle
+  // was opened, could hold it. Asked only for handles still open when a pass ends (a leak).
+  [[nodiscard]] bool another_pass_could_hold(const OpenHandle& open) const {
+    return std::any_of(running_.begin(), running_.end(), [&](const auto& pass) {
+      return pass.second < open.record && belongs_to(history_, open.path, pass.first);
+    });
   }
 
   void judge_idle(TimeUs t_us) {
@@ -212,6 +205,7 @@ class HandleJudge {
     return open_.emplace_back(actor, HandleSet()).second;
   }
   std::vector<ActorHandles> open_;                  // per actor, in the order first seen
+  std::map<std::string_view, size_t> running_;      // package (a view) -> its pass start record
   std::set<HandleId> reported_;                     // manager handles already reported once
   std::optional<std::pair<size_t, TimeUs>> crash_;  // a crash whose closes are still to come
 };
