@@ -395,6 +395,29 @@ TEST_CASE("installed_by is met by the first installation, though an update later
   }
 }
 
+TEST_CASE("the first installation survives a crash and restart of the manager for installed_by",
+          "[expectations][crash]") {
+  // Goal: first_installed_at_us is part of what a restarted manager reads back (the state
+  // store), not only of the process that installed the package. Method: installed at once, a
+  // crash at 1h with a restart 10 minutes later, an update at 2h; installed_by 1h still holds.
+  const LoadResult loaded = load_scenario_text(
+      "version: 1\nname: t\nuntil: 1d\nfilesystem:\n  - file: 'D:\\Src\\a.txt'\n"
+      "distribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n"
+      "    source: 'D:\\Src'\n  - update: S0100001\n    at: 2h\nfaults:\n"
+      "  - crash: distribution_manager\n    at: 1h\n    restart_after: 10m\nexpect:\n"
+      "  packages:\n    S0100001: {installed_by: 1h}\n",
+      "t.yaml");
+  REQUIRE(loaded.errors.empty());
+  const RunResult run = run_world(*loaded.scenario, {});
+  const auto& status = package(run, "S0100001");
+  REQUIRE(status.installed_at_us.has_value());
+  CHECK(*status.installed_at_us > 2 * kHour);
+  const auto results = evaluate_expectations(*loaded.scenario, run);
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].ok);
+  CHECK_THAT(results[0].actual, Catch::StartsWith("first installed at 00:00:0"));
+}
+
 TEST_CASE("a compressed package is copied from its .PCK and the DP copy equals the source",
           "[distmgr][compressed]") {
   // Goal: the compressed-copy phase creates <PackageID>.PCK and DP jobs read it.
