@@ -368,9 +368,6 @@ std::optional<std::string> OutputSet::commit(std::ostream& out) {
 }
 
 std::optional<std::string> check_output_directory(const std::string& path) {
-  if (in_system_directory(path.empty() ? "." : path)) {
-    return fmt::format("'{}' is in /dev or /proc; distsim writes regular files only", path);
-  }
   std::filesystem::path candidate(path.empty() ? "." : path);
   while (true) {
     struct stat info {};
@@ -382,6 +379,9 @@ std::optional<std::string> check_output_directory(const std::string& path) {
       if (!S_ISDIR(info.st_mode)) {
         return fmt::format("'{}' is not a directory, so '{}' cannot be created", candidate.string(),
                            path);
+      }
+      if (in_system_directory(candidate)) {
+        return fmt::format("'{}' is in /dev or /proc; distsim writes regular files only", path);
       }
       if (::access(candidate.c_str(), W_OK | X_OK) != 0) {
         return fmt::format("cannot create files in '{}': {}", candidate.string(),
