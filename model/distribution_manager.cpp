@@ -93,7 +93,7 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   PackageRecord& record = packages_[package_index];
   record.retries_exhausted = false;
   record.cycle_restarted = record.phase != Phase::idle && record.phase != Phase::queued;
-  record.retry = RetryState{0, 0, 0, std::nullopt, record.retry.generation + 1};
+  record.retry = record.retry.restarted();
   record.status.attempts_in_cycle = 0;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     const std::string& name = record.status.distribution_points[slot].dp_name;
@@ -103,7 +103,7 @@ void DistributionManager::restart_cycle(uint32_t package_index,
     if (!named && !dp.failed_with_package) continue;
     dp.failed_with_package = false;
     dp.needs_copy = true;
-    dp.retry = RetryState{0, 0, 0, std::nullopt, dp.retry.generation + 1};
+    dp.retry = dp.retry.restarted();
     record.status.distribution_points[slot].attempts_in_cycle = 0;
     set_dp_state(record, slot, DpState::install_pending);
     for (DpJob& job : record.dp_jobs) {  // this pass's copies to the DP belong to the old cycle

@@ -76,7 +76,16 @@ class DistributionManager {
     TimeUs first_attempt_start_us = 0;
     TimeUs previous_delay_us = 0;
     std::optional<TimeUs> due_us;  // a retry is scheduled for then
+    TimeUs decided_us = 0;         // ... decided then, at the end of the failed attempt
     uint32_t generation = 0;       // increases when pending wake-ups become stale
+    // When the latest attempt began. Not stored: a crash ends the attempt without a decision.
+    TimeUs attempt_start_us = 0;
+    // A new retry cycle: nothing done or due, and the old cycle's wake-ups stale.
+    [[nodiscard]] RetryState restarted() const {
+      RetryState fresh;
+      fresh.generation = generation + 1;
+      return fresh;
+    }
   };
   struct DpSlot {
     uint32_t dp_index = 0;
@@ -238,7 +247,7 @@ class DistributionManager {
   void log_package_failure(const PackageRecord& record, const RetryDecision& decision,
                            const std::string& next_retry);
   void log_thread_exit(const PackageRecord& record);
-  void schedule_package_retry(uint32_t package_index, TimeUs delay_us);
+  void schedule_package_retry(uint32_t package_index, const RetryDecision& decision);
   void end_pass(uint32_t package_index);
   void refresh_package_state(PackageRecord& record);
   void set_dp_state(PackageRecord& record, uint32_t slot, DpState state);

@@ -103,7 +103,9 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   ++status.attempts_in_cycle;
   DpSlot& slot = record.slots[job.slot];
   ports_.reporter.dp_copy_started({record.definition.id, distribution_points_[slot.dp_index].name});
-  if (status.attempts_in_cycle == 1) slot.retry.first_attempt_start_us = ports_.scheduler.now();
+  slot.retry.attempt_start_us = ports_.scheduler.now();
+  if (status.attempts_in_cycle == 1)
+    slot.retry.first_attempt_start_us = slot.retry.attempt_start_us;
   slot.retry.due_us.reset();
   slot.failed_with_package = false;
   // The started attempt is in the retry history before any crash.

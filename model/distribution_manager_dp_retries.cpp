@@ -124,7 +124,7 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
   const RetryDecision decision =
       decide_retry(config_.retry, job.error,
                    {dp_slot.retry.retries_done, dp_slot.retry.first_attempt_start_us, now_us,
-                    dp_slot.retry.previous_delay_us},
+                    dp_slot.retry.previous_delay_us, dp_slot.retry.attempt_start_us},
                    ports_.random);
   const std::vector<std::string> insertions{record.definition.id, record.definition.source_path,
                                             dp_package_path(record, job.slot)};
@@ -141,12 +141,13 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
   }
   ++dp_slot.retry.retries_done;
   dp_slot.retry.previous_delay_us = decision.delay_us;
-  dp_slot.retry.due_us = now_us + decision.delay_us;
+  dp_slot.retry.due_us = decision.due_us;
+  dp_slot.retry.decided_us = now_us;
   set_dp_state(record, job.slot, DpState::install_retrying);
   log(fmt::format(
           FMT_COMPILE(
               "~Will retry package {} on distribution point {} in {} seconds (retry {} of {})."),
-          record.definition.id, dp.share, decision.delay_us / kMicrosecondsPerSecond,
+          record.definition.id, dp.share, (decision.due_us - now_us) / kMicrosecondsPerSecond,
           dp_slot.retry.retries_done, retry_count_text()),
       job.thread_id, LogSeverity::warning);
   raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share);

@@ -79,7 +79,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
       record.thread_id, LogSeverity::error);
   const RetryDecision decision = package_retry_decision(record, error, now_us);
   const std::string next_retry =
-      decision.retry ? local_time_text(now_us + decision.delay_us) : std::string("none");
+      decision.retry ? local_time_text(decision.due_us) : std::string("none");
   log_package_failure(record, decision, next_retry);
   raise(status_id::kPackageFailed,
         {record.definition.name, record.definition.id,
@@ -96,7 +96,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   }
   record.retries_exhausted = !decision.retry;
   if (decision.retry && !record.cycle_restarted) {
-    schedule_package_retry(package_index, decision.delay_us);
+    schedule_package_retry(package_index, decision);
   }
   log_thread_exit(record);
   end_pass(package_index);
@@ -107,10 +107,12 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
 // chain beside it and spend a retry of the new cycle.
 RetryDecision DistributionManager::package_retry_decision(const PackageRecord& record,
                                                           Win32Error error, TimeUs now_us) {
-  if (record.cycle_restarted) return RetryDecision{true, 0, "an update or refresh is pending"};
+  if (record.cycle_restarted) {
+    return RetryDecision{true, 0, "an update or refresh is pending", now_us};
+  }
   return decide_retry(config_.retry, error,
                       {record.retry.retries_done, record.retry.first_attempt_start_us, now_us,
-                       record.retry.previous_delay_us},
+                       record.retry.previous_delay_us, record.retry.attempt_start_us},
                       ports_.random);
 }
 
@@ -125,7 +127,7 @@ void DistributionManager::log_package_failure(const PackageRecord& record,
                 "~Failed to process package {} (retries so far: {} of {}). Will retry in {} "
                 "seconds, at {}."),
             record.definition.id, shown_retries(record.retry.retries_done), retry_count_text(),
-            decision.delay_us / kMicrosecondsPerSecond, next_retry),
+            (decision.due_us - ports_.scheduler.now()) / kMicrosecondsPerSecond, next_retry),
         record.thread_id, LogSeverity::warning);
     return;
   }
@@ -137,11 +139,13 @@ void DistributionManager::log_package_failure(const PackageRecord& record,
       record.thread_id, LogSeverity::error);
 }
 
-void DistributionManager::schedule_package_retry(uint32_t package_index, TimeUs delay_us) {
+void DistributionManager::schedule_package_retry(uint32_t package_index,
+                                                 const RetryDecision& decision) {
   PackageRecord& record = packages_[package_index];
   ++record.retry.retries_done;
-  record.retry.previous_delay_us = delay_us;
-  record.retry.due_us = ports_.scheduler.now() + delay_us;
+  record.retry.previous_delay_us = decision.delay_us;
+  record.retry.due_us = decision.due_us;
+  record.retry.decided_us = ports_.scheduler.now();
   ports_.reporter.retry_scheduled(
       {record.definition.id, "", record.status.attempts_in_cycle + 1, *record.retry.due_us});
   wake_at(*record.retry.due_us, {package_index, WakeKind::retry_due, record.retry.generation, 0});

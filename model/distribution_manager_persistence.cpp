@@ -33,7 +33,8 @@ void assign_package_fields(const PackageStatus& from, PackageStatus& to) {
 }  // namespace
 
 StoredRetry DistributionManager::stored_retry(const RetryState& retry) {
-  return {retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us, retry.due_us};
+  return {retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us, retry.due_us,
+          retry.decided_us};
 }
 
 StoredDp DistributionManager::stored_dp(const DpSlot& slot) {
@@ -116,8 +117,13 @@ void DistributionManager::fill_package_flags(const PackageRecord& record, Stored
 
 void DistributionManager::restore(const StoredPackage& stored) {
   const auto retry_state = [](const StoredRetry& retry) {
-    return RetryState{retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us,
-                      retry.due_us, 0};
+    RetryState state;
+    state.retries_done = retry.retries_done;
+    state.first_attempt_start_us = retry.first_attempt_start_us;
+    state.previous_delay_us = retry.previous_delay_us;
+    state.due_us = retry.due_us;
+    state.decided_us = retry.decided_us;
+    return state;
   };
   PackageRecord record;
   record.definition = stored.definition;

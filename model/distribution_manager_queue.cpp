@@ -35,8 +35,7 @@ void DistributionManager::wake_waiting_retries(uint32_t except_index) {
     PackageRecord& record = packages_[index];
     if (index == except_index || record.phase != Phase::idle || !record.retry.due_us) continue;
     if (*record.retry.due_us <= now_us) continue;  // its own wake-up is about to run it
-    const TimeUs failed_at_us = *record.retry.due_us - record.retry.previous_delay_us;
-    if (now_us - failed_at_us < config_.retry_on_wake_min_us) continue;  // failed just now
+    if (now_us - record.retry.decided_us < config_.retry_on_wake_min_us) continue;  // failed now
     log(fmt::format(FMT_COMPILE("~Woken for other work: retrying package {} now instead of at {}."),
                     record.status.id, local_time_text(*record.retry.due_us)),
         kMainThreadId);
@@ -68,6 +67,7 @@ void DistributionManager::start_pass(uint32_t package_index) {
   ++record.status.attempts_in_cycle;
   const TimeUs now_us = ports_.scheduler.now();
   if (record.status.attempts_in_cycle == 1) record.retry.first_attempt_start_us = now_us;
+  record.retry.attempt_start_us = now_us;
   record.thread_id = next_thread_id();
   log(threads_in_use_text(config_.profile, active_passes_ - 1, config_.max_packages),
       kMainThreadId);

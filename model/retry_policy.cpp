@@ -49,6 +49,10 @@ std::string_view jitter_name(Jitter jitter) {
   DISTSIM_ASSERT(false);
 }
 
+std::string_view delay_from_name(DelayFrom from) {
+  return from == DelayFrom::attempt_end ? "attempt_end" : "attempt_start";
+}
+
 bool is_retryable(const RetryPolicy& policy, Win32Error error) {
   DISTSIM_ASSERT(error != Win32Error::ok);
   if (policy.retry_on.empty()) return true;
@@ -113,13 +117,15 @@ RetryDecision decide_retry(const RetryPolicy& policy, Win32Error error, const Re
   const TimeUs delay_us =
       jittered_delay_us(policy, context.retries_done + 1, context.previous_delay_us, random);
   DISTSIM_ASSERT(delay_us >= 0);
-  if (policy.deadline_us) {
-    const TimeUs next_start_us = saturating_add(context.now_us, delay_us);
-    if (next_start_us - context.first_attempt_start_us > *policy.deadline_us) {
-      return {false, 0, "deadline"};
-    }
+  TimeUs due_us = saturating_add(context.now_us, delay_us);
+  if (policy.delay_from == DelayFrom::attempt_start) {
+    DISTSIM_ASSERT(context.attempt_start_us <= context.now_us);
+    due_us = std::max(context.now_us, saturating_add(context.attempt_start_us, delay_us));
   }
-  return {true, delay_us, ""};
+  if (policy.deadline_us && due_us - context.first_attempt_start_us > *policy.deadline_us) {
+    return {false, 0, "deadline"};
+  }
+  return {true, delay_us, "", due_us};
 }
 
 RetryBounds retry_bounds(const RetryPolicy& policy) {

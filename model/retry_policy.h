@@ -18,9 +18,15 @@ namespace distsim::model {
 
 enum class Backoff { fixed, exponential };
 enum class Jitter { none, full, equal, decorrelated };
+// Where a retry's delay is counted from. No source settles it for Distribution Manager: KB
+// Q319207's "at least once an hour" reads as an hour from the start of the failed attempt, SMS
+// 2003's "Sleep 3600 seconds" after its work as an hour from its end (model/README.md).
+// From the start, a retry whose delay has run out while the attempt ran is due when it ends.
+enum class DelayFrom { attempt_end, attempt_start };
 
 [[nodiscard]] std::string_view backoff_name(Backoff backoff);
 [[nodiscard]] std::string_view jitter_name(Jitter jitter);
+[[nodiscard]] std::string_view delay_from_name(DelayFrom from);
 
 inline constexpr uint32_t kRetryCountMax = 1'000'000;     // largest finite `count`
 inline constexpr uint32_t kMultiplierMilliMax = 100'000;  // multiplier 100.0
@@ -36,6 +42,7 @@ struct RetryPolicy {
   std::optional<TimeUs> max_delay_us;  // cap on one delay (exponential and jitter)
   Jitter jitter = Jitter::none;
   std::optional<TimeUs> deadline_us;  // total budget measured from the start of the first attempt
+  DelayFrom delay_from = DelayFrom::attempt_end;
   // Errors that schedule a retry; an error not in the list fails without retry. Empty means
   // every error is retryable (ConfigMgr 2007 documents no per-error distinction; CM07-DP).
   std::vector<Win32Error> retry_on;
@@ -56,8 +63,9 @@ struct RetryPolicy {
 
 struct RetryDecision {
   bool retry = false;
-  TimeUs delay_us = 0;
+  TimeUs delay_us = 0;      // the delay drawn (jitter's "previous delay" next time)
   std::string_view reason;  // why not: "not retryable", "retry count exhausted", "deadline"
+  TimeUs due_us = 0;        // with retry: when it falls due, counted as delay_from says
 };
 
 struct RetryContext {
@@ -65,14 +73,17 @@ struct RetryContext {
   TimeUs first_attempt_start_us = 0;  // for the deadline
   TimeUs now_us = 0;                  // the end of the failed attempt
   TimeUs previous_delay_us = 0;
+  TimeUs attempt_start_us = 0;  // the start of the failed attempt (delay_from attempt_start)
 };
 
-// Decides whether a failed attempt is retried and when.
+// Decides whether a failed attempt is retried and when: due at now + delay, or with delay_from
+// attempt_start at the later of attempt start + delay and now.
 [[nodiscard]] RetryDecision decide_retry(const RetryPolicy& policy, Win32Error error,
                                          const RetryContext& context, RandomPort& random);
 
 // Analytic bounds a checker asserts on every run: the most attempts the policy allows and the
-// least and most total wait between them. nullopt attempts means unbounded.
+// least and most total of the delays drawn between them (the waits themselves, with delay_from
+// attempt_start, are shorter by the attempts' lengths). nullopt attempts means unbounded.
 struct RetryBounds {
   std::optional<uint64_t> attempt_count_max;
   TimeUs total_wait_min_us = 0;

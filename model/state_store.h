@@ -42,6 +42,7 @@ struct StoredRetry {
   TimeUs first_attempt_start_us = 0;
   TimeUs previous_delay_us = 0;
   std::optional<TimeUs> due_us;
+  TimeUs decided_us = 0;  // when the pending retry was decided: the end of the failed attempt
   friend bool operator==(const StoredRetry&, const StoredRetry&) = default;
 };
 

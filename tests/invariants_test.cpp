@@ -234,6 +234,41 @@ TEST_CASE("retry_wait catches a wait shorter than the policy's delay", "[invaria
   CHECK(violation.detail == "S0100001: retry 1 waits 30m; the policy allows 1h");
 }
 
+TEST_CASE("retry_wait counts each wait from where delay_from says", "[invariants]") {
+  // Goal: the anchor is the policy's, not the model's. Counted from the first pass's start (0s),
+  // the hour ends at 01:00:00; a retry an hour after the pass ended waits a second too long.
+  Story story;
+  story.policy.delay_from = model::DelayFrom::attempt_start;
+  story.retry_due_us = kHour;
+  story.second_start_us = kHour;
+  CHECK(sim::check_invariants(story_run(story)).empty());
+  story.retry_due_us = kRetryAt;
+  story.second_start_us = kRetryAt;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_wait");
+  CHECK(violation.t_us == kFailedAt);
+  CHECK(violation.detail ==
+        "S0100001: retry 1 waits 1h1s from the start of the failed attempt; the policy allows 1h");
+}
+
+TEST_CASE("retry_wait accepts a retry due as the attempt ends only when its delay ran out",
+          "[invariants]") {
+  // Goal: counted from the start, a delay shorter than the attempt makes the retry due at once;
+  // one longer than the attempt may not.
+  Story story;
+  story.policy.delay_from = model::DelayFrom::attempt_start;
+  story.policy.delay_us = kSecond / 2;
+  story.retry_due_us = kFailedAt;
+  story.second_start_us = kFailedAt;
+  CHECK(sim::check_invariants(story_run(story)).empty());
+  story.policy.delay_us = 2 * kSecond;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_wait");
+  CHECK(violation.detail ==
+        "S0100001: retry 1 falls due as the failed attempt ends, 1s from the start of the failed "
+        "attempt; the policy allows 2s");
+}
+
 TEST_CASE("retry_wait catches a retry that starts before it falls due", "[invariants]") {
   Story story;
   story.second_start_us = kFailedAt + 30 * kMinute;

@@ -2,6 +2,8 @@
 #include "sim/check/policy_compare.h"
 
 #include <catch2/catch.hpp>
+#include <sstream>
+#include <string>
 
 #include "sim/scenario/scenario_loader.h"
 #include "world_fixture.h"
@@ -55,6 +57,26 @@ TEST_CASE("a policy that gives up too early leaves the package not installed", "
   REQUIRE(summaries.size() == 1);
   CHECK(summaries[0].not_installed == 2);
   CHECK(compare_table(summaries).find("2 of 2") != std::string::npos);
+}
+
+TEST_CASE("a policy name longer than its column keeps every row's columns aligned", "[compare]") {
+  // Goal: the policy column widens to the longest name, so each row's "runs" lines up with the
+  // header's.
+  PolicySummary short_name;
+  short_name.name = "hourly";
+  PolicySummary long_name;
+  long_name.name = "sms2 hourly from the pass start, unlimited";
+  const size_t width = long_name.name.size();
+  std::istringstream lines(compare_table({short_name, long_name}));
+  std::string header;
+  std::string first;
+  std::string second;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  CHECK(header.find("runs") == width + 2);
+  CHECK(first.substr(width, 6) == "     0");
+  CHECK(second.substr(0, width + 6) == long_name.name + "     0");
 }
 
 TEST_CASE("a policy file needs a retry mapping and takes only site.retry keys", "[compare]") {

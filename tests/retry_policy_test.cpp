@@ -73,6 +73,42 @@ TEST_CASE("a retry that would start after the deadline is not scheduled", "[retr
   CHECK(late.reason == "deadline");
 }
 
+TEST_CASE("a delay counted from the attempt's start falls due at start plus delay, or as it ends",
+          "[retry]") {
+  // Goal: delay_from attempt_start moves the due time, not the delay drawn; attempt_end keeps
+  // counting from the end of the failed attempt.
+  sim::Prng random(0);
+  RetryPolicy policy = fixed_policy(std::nullopt, 60 * kMinute);
+  const RetryContext short_attempt{0, 0, 10 * kMinute, 0, 0};
+  CHECK(decide_retry(policy, Win32Error::sharing_violation, short_attempt, random).due_us ==
+        70 * kMinute);
+  policy.delay_from = DelayFrom::attempt_start;
+  const RetryDecision from_start =
+      decide_retry(policy, Win32Error::sharing_violation, short_attempt, random);
+  CHECK(from_start.due_us == 60 * kMinute);
+  CHECK(from_start.delay_us == 60 * kMinute);
+  const RetryContext long_attempt{1, 0, 3 * kHour, 0, 90 * kMinute};
+  const RetryDecision ran_out =
+      decide_retry(policy, Win32Error::sharing_violation, long_attempt, random);
+  CHECK(ran_out.due_us == 3 * kHour);
+  CHECK(ran_out.delay_us == 60 * kMinute);
+}
+
+TEST_CASE("the deadline judges the due time the delay_from anchor gives", "[retry]") {
+  // Goal: counted from the start, a retry that would pass the deadline counted from the end is
+  // still scheduled.
+  sim::Prng random(0);
+  RetryPolicy policy = fixed_policy(std::nullopt, 60 * kMinute);
+  policy.deadline_us = 150 * kMinute;
+  const RetryContext context{1, 0, 100 * kMinute, 0, 80 * kMinute};
+  CHECK_FALSE(decide_retry(policy, Win32Error::sharing_violation, context, random).retry);
+  policy.delay_from = DelayFrom::attempt_start;
+  const RetryDecision decision =
+      decide_retry(policy, Win32Error::sharing_violation, context, random);
+  CHECK(decision.retry);
+  CHECK(decision.due_us == 140 * kMinute);
+}
+
 TEST_CASE("a fixed policy without jitter ignores max_delay and the multiplier", "[retry]") {
   // Goal: the format's "exponential only" for both keys, which its own example writes next to
   // fixed backoff. With jitter, max_delay caps the base as it caps every jittered wait.

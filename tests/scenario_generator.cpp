@@ -191,6 +191,10 @@ sim::RetrySpec draw_retry() {
       retry.retry_on->push_back(draw_error(false));
     }
   }
+  if (draw_bool()) {
+    retry.delay_from =
+        draw_bool() ? model::DelayFrom::attempt_end : model::DelayFrom::attempt_start;
+  }
   return retry;
 }
 

@@ -95,11 +95,34 @@ void check_deadline(const History& history, const RetryUnit& unit, Violations& v
   }
 }
 
-// The wait decided before `retry` of the unit's cycle, 0 when it is the cycle's first.
-TimeUs previous_delay(const RetryUnit& unit, size_t retry_index) {
+bool delay_from_start(const History& history) {
+  return history.run->site.retry.delay_from == model::DelayFrom::attempt_start;
+}
+
+// Where the policy counts a retry's delay from: the failed attempt's end (when the retry was
+// decided) or, with delay_from attempt_start, the start of the latest attempt that failed before
+// it was decided.
+TimeUs delay_anchor(const History& history, const RetryUnit& unit, const ScheduledRetry& retry) {
+  if (!delay_from_start(history)) return retry.t_us;
+  for (auto attempt = unit.attempts.rbegin(); attempt != unit.attempts.rend(); ++attempt) {
+    if (attempt->outcome == Outcome::failed && attempt->end_record &&
+        *attempt->end_record < retry.record) {
+      return attempt->start_us;
+    }
+  }
+  return retry.t_us;
+}
+
+// The wait decided before `retry` of the unit's cycle, 0 when it is the cycle's first. Counted
+// from the attempt's start, a delay that ran out during the attempt is known only to be at most
+// that long: the bound taken, which can only widen the next wait's range.
+TimeUs previous_delay(const RetryUnit& unit, size_t retry_index,
+                      const std::vector<TimeUs>& anchors_us) {
   if (retry_index == 0) return 0;
   const ScheduledRetry& before = unit.retries[retry_index - 1];
-  return before.cycle == unit.retries[retry_index].cycle ? before.at_us - before.t_us : 0;
+  return before.cycle == unit.retries[retry_index].cycle
+             ? before.at_us - anchors_us[retry_index - 1]
+             : 0;
 }
 
 void check_give_ups(const History& history, const RetryUnit& unit, Violations& violations) {
@@ -120,13 +143,16 @@ void check_give_ups(const History& history, const RetryUnit& unit, Violations& v
     if (policy.deadline_us && first_us) {
       TimeUs previous_us = 0;
       for (size_t each = 0; each < unit.retries.size(); ++each) {
-        if (unit.retries[each].record < attempt.start_record &&
-            unit.retries[each].cycle == attempt.cycle) {
-          previous_us = unit.retries[each].at_us - unit.retries[each].t_us;
+        const ScheduledRetry& retry = unit.retries[each];
+        if (retry.record < attempt.start_record && retry.cycle == attempt.cycle) {
+          previous_us = retry.at_us - delay_anchor(history, unit, retry);
         }
       }
       const TimeUs longest_us = delay_range(policy, retries + 1, previous_us).high_us;
-      if (attempt.end_us + longest_us - *first_us > *policy.deadline_us) continue;
+      const TimeUs latest_due_us = delay_from_start(history)
+                                       ? std::max(attempt.end_us, attempt.start_us + longest_us)
+                                       : attempt.end_us + longest_us;
+      if (latest_due_us - *first_us > *policy.deadline_us) continue;
     }
     violations.push_back({"retry_give_up",
                           fmt::format("{} gave up after {} retries of {} although the policy "
@@ -212,22 +238,35 @@ void check_waits(const History& history, const RetryUnit& unit, Violations& viol
   std::sort(failures.begin(), failures.end());
   size_t ended = 0;  // failures ended before the current retry
   std::optional<size_t> failed;
+  const bool from_start = delay_from_start(history);
+  std::vector<TimeUs> anchors_us(unit.retries.size());  // where each retry's delay counts from
   for (size_t index = 0; index < unit.retries.size(); ++index) {
     const ScheduledRetry& retry = unit.retries[index];
     DISTSIM_ASSERT(index == 0 || unit.retries[index - 1].record < retry.record);
     for (; ended < failures.size() && failures[ended].first < retry.record; ++ended) {
       failed = std::max(failed.value_or(0), failures[ended].second);
     }
+    anchors_us[index] = from_start && failed ? unit.attempts[*failed].start_us : retry.t_us;
     if (!failed) continue;  // retry_messages reports a retry without a failure
     const uint64_t number = history.retries_used_before(unit, *failed) + 1;
-    const DelayRange range = delay_range(policy, number, previous_delay(unit, index));
-    const TimeUs waited_us = retry.at_us - retry.t_us;
+    const DelayRange range = delay_range(policy, number, previous_delay(unit, index, anchors_us));
+    const TimeUs waited_us = retry.at_us - anchors_us[index];
     const auto slack = static_cast<TimeUs>(number);  // whole-microsecond rounding per step
-    if (waited_us + slack < range.low_us || waited_us > range.high_us + slack) {
-      violations.push_back({"retry_wait",
-                            fmt::format("{}: retry {} waits {}; the policy allows {}", unit.name(),
-                                        number, duration_text(waited_us), range_text(range)),
-                            retry.t_us});
+    // Counted from the start, a delay that ran out while the attempt ran falls due as it ends:
+    // only its lower bound can be judged.
+    const bool due_as_it_ended = from_start && retry.at_us == retry.t_us;
+    const bool outside =
+        due_as_it_ended ? waited_us + slack < range.low_us
+                        : waited_us + slack < range.low_us || waited_us > range.high_us + slack;
+    if (outside) {
+      violations.push_back(
+          {"retry_wait",
+           fmt::format("{}: retry {} {} {}{}; the policy allows {}", unit.name(), number,
+                       due_as_it_ended ? "falls due as the failed attempt ends," : "waits",
+                       duration_text(waited_us),
+                       from_start ? " from the start of the failed attempt" : "",
+                       range_text(range)),
+           retry.t_us});
     }
     check_retry_start(history, unit, index, number, violations);
   }

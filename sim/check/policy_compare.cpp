@@ -115,13 +115,20 @@ std::optional<TimeUs> percentile(const std::vector<TimeUs>& sorted, uint32_t ran
 }
 
 std::string compare_table(const std::vector<PolicySummary>& summaries) {
-  std::string out = fmt::format("{:<32} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n",
-                                "policy", "runs", "attempts mean", "installed p50", "installed p95",
-                                "installed max", "not installed", "source opens/h");
+  // The policy column fits the longest name, so that a long one does not shift its row.
+  size_t name_width = 32;
+  for (const PolicySummary& summary : summaries) {
+    name_width = std::max(name_width, summary.name.size());
+  }
+  std::string out =
+      fmt::format("{:<{}} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n", "policy", name_width,
+                  "runs", "attempts mean", "installed p50", "installed p95", "installed max",
+                  "not installed", "source opens/h");
   for (const PolicySummary& summary : summaries) {
     const auto hours = static_cast<uint64_t>(summary.simulated_us / model::kMicrosecondsPerHour);
     out += fmt::format(
-        "{:<32} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n", summary.name, summary.runs,
+        "{:<{}} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n", summary.name, name_width,
+        summary.runs,
         fmt::format("{} (max {})", one_decimal(summary.attempts_total, summary.packages),
                     summary.attempts_max),
         optional_clock(percentile(summary.installed_after_us, 50)),

@@ -487,6 +487,7 @@ std::string SwarmFeatures::text() const {
   add(delete_on_close, "delete_on_close");
   add(images, "image sections");
   add(read_only, "read-only files");
+  add(delay_from_start, "delay_from attempt_start");
   return text.empty() ? "no features" : text;
 }
 
@@ -507,6 +508,12 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   Drawer windows{Prng::stream(seed, "explore:windows"), options.horizon_us};
   draw_windows_features(windows, world.features);
   draw_windows_semantics(windows, world.features, scenario);
+  // The retry anchor, from a stream of its own for the same reason.
+  Drawer anchor{Prng::stream(seed, "explore:delay_from"), options.horizon_us};
+  world.features.delay_from_start = anchor.coin();
+  if (world.features.delay_from_start) {
+    scenario.site.retry.delay_from = model::DelayFrom::attempt_start;
+  }
   return world;
 }
 

@@ -34,6 +34,16 @@ const std::array<EnumName<model::Backoff>, 2>& backoff_names() {
   return kTable;
 }
 
+const std::array<EnumName<model::DelayFrom>, 2>& delay_from_names() {
+  static const std::array<EnumName<model::DelayFrom>, 2> kTable{
+      EnumName<model::DelayFrom>{model::DelayFrom::attempt_end,
+                                 model::delay_from_name(model::DelayFrom::attempt_end)},
+      EnumName<model::DelayFrom>{model::DelayFrom::attempt_start,
+                                 model::delay_from_name(model::DelayFrom::attempt_start)},
+  };
+  return kTable;
+}
+
 const std::array<EnumName<model::Jitter>, 4>& jitter_names() {
   static const std::array<EnumName<model::Jitter>, 4> kTable{
       EnumName<model::Jitter>{model::Jitter::none, model::jitter_name(model::Jitter::none)},
@@ -81,8 +91,9 @@ void load_multiplier(const Context& ctx, uint32_t index, RetrySpec& retry) {
   }
 }
 
-constexpr std::array<std::string_view, 8> kRetryKeys{
-    "count", "delay", "backoff", "multiplier", "max_delay", "jitter", "deadline", "retry_on"};
+constexpr std::array<std::string_view, 9> kRetryKeys{"count",      "delay",     "backoff",
+                                                     "multiplier", "max_delay", "jitter",
+                                                     "deadline",   "retry_on",  "delay_from"};
 
 }  // namespace
 
@@ -97,6 +108,9 @@ void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry) {
     if (key == "jitter") retry.jitter = read_enum(ctx, value, key, jitter_names(), "jitter");
     if (key == "deadline") retry.deadline_us = read_positive_duration(ctx, value, key);
     if (key == "retry_on") load_retry_list(ctx, value, retry);
+    if (key == "delay_from") {
+      retry.delay_from = read_enum(ctx, value, key, delay_from_names(), "delay_from");
+    }
   });
 }
 

@@ -47,6 +47,7 @@ struct RetrySpec {
   std::optional<model::Jitter> jitter;
   std::optional<TimeUs> deadline_us;
   std::optional<std::vector<model::Win32Error>> retry_on;
+  std::optional<model::DelayFrom> delay_from;
   friend bool operator==(const RetrySpec&, const RetrySpec&) = default;
 };
 
