@@ -158,7 +158,8 @@ class DistributionManager {
     std::vector<SourceFile> files;      // the read under way
     std::vector<FileContent> snapshot;  // parallel to files, as far as read
     uint32_t file_index = 0;
-    uint32_t reading_version = 0;  // status.update_count when the current read began
+    uint32_t source_opens_refused = 0;  // of files[file_index], retried in this pass
+    uint32_t reading_version = 0;       // status.update_count when the current read began
     HandleId source_handle = 0;
     std::vector<DpJob> dp_jobs;
     uint32_t next_dp_job = 0;
@@ -191,6 +192,7 @@ class DistributionManager {
   void begin_reading(uint32_t package_index);
   [[nodiscard]] Win32Error list_source(PackageRecord& record);
   void read_next_file(uint32_t package_index);
+  [[nodiscard]] bool open_source_again_later(uint32_t package_index, Win32Error error);
   void finish_read(uint32_t package_index);
   void start_compression(uint32_t package_index);
   void begin_compression(uint32_t package_index);

@@ -138,6 +138,11 @@ void DistributionManager::dispatch_wake(const ManagerWake& wake) {
       DISTSIM_ASSERT(record.phase == Phase::reading);
       finish_read(wake.package_index);
       return;
+    case WakeKind::source_open_again:
+      DISTSIM_ASSERT(wake.is_for(record.generation));
+      DISTSIM_ASSERT(record.phase == Phase::reading);
+      read_next_file(wake.package_index);
+      return;
     case WakeKind::compress_done:
       DISTSIM_ASSERT(wake.is_for(record.generation));
       DISTSIM_ASSERT(record.phase == Phase::compressing);

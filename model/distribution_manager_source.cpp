@@ -23,6 +23,7 @@ void DistributionManager::begin_reading(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   record.snapshot.clear();
   record.file_index = 0;
+  record.source_opens_refused = 0;
   record.reading_version = record.status.update_count;
   record.phase = Phase::reading;
   const Win32Error list_error = list_source(record);
@@ -141,16 +142,37 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   NameHint name;  // a source's names are read once a pass: not kept
   auto opened = ports_.file_system.open_in(request, record.read_folder_hint, name);
   if (!opened.ok()) {
+    if (open_source_again_later(package_index, opened.error())) return;
     log(fmt::format(FMT_COMPILE("~Cannot open source file {} for package {}."), file.path,
                     record.definition.id),
         record.thread_id, LogSeverity::error);
     fail_pass(package_index, opened.error());
     return;
   }
+  record.source_opens_refused = 0;
   record.source_handle = opened.value();
   const TimeUs done_us = ports_.scheduler.now() +
                          transfer_time_us(file.size_bytes, config_.read_bandwidth_bytes_per_second);
   wake_at(done_us, {package_index, WakeKind::read_done, record.generation, 0});
+}
+
+// SiteConfig::source_open_retries: another process holds the file (32, 33), so the open is tried
+// again later in this pass, as long as the file's retries last.
+bool DistributionManager::open_source_again_later(uint32_t package_index, Win32Error error) {
+  PackageRecord& record = packages_[package_index];
+  if (error != Win32Error::sharing_violation && error != Win32Error::lock_violation) return false;
+  if (record.source_opens_refused >= config_.source_open_retries) return false;
+  ++record.source_opens_refused;
+  const TimeUs interval_us = config_.source_open_retry_interval_us;
+  log(fmt::format(FMT_COMPILE("~Cannot open source file {} for package {} (error {}); trying again "
+                              "in {} seconds (retry {} of {})."),
+                  record.files[record.file_index].path, record.definition.id, win32_code(error),
+                  interval_us / kMicrosecondsPerSecond, record.source_opens_refused,
+                  config_.source_open_retries),
+      record.thread_id, LogSeverity::warning);
+  wake_at(ports_.scheduler.now() + interval_us,
+          {package_index, WakeKind::source_open_again, record.generation, 0});
+  return true;
 }
 
 void DistributionManager::finish_read(uint32_t package_index) {

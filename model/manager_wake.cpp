@@ -28,7 +28,7 @@ ManagerWake manager_wake(WakeToken token) {
   ManagerWake wake;
   const uint64_t kind = low_bits(token.value, kWakeKindBits);
   DISTSIM_ASSERT(kind >= static_cast<uint64_t>(WakeKind::retry_due));
-  DISTSIM_ASSERT(kind <= static_cast<uint64_t>(WakeKind::dp_retry_due));
+  DISTSIM_ASSERT(kind <= static_cast<uint64_t>(WakeKind::source_open_again));
   wake.kind = static_cast<WakeKind>(kind);
   wake.detail = static_cast<uint32_t>(low_bits(token.value >> kWakeKindBits, kWakeDetailBits));
   wake.generation = static_cast<uint32_t>(

@@ -10,11 +10,12 @@
 namespace distsim::model {
 
 enum class WakeKind : uint8_t {
-  retry_due = 1,      // a package-level retry fell due
-  read_done = 2,      // the current source file has been read
-  copy_done = 3,      // the current file of a DP job has been copied
-  compress_done = 4,  // the compressed copy (.PCK) has been written
-  dp_retry_due = 5,   // a per-DP retry fell due
+  retry_due = 1,          // a package-level retry fell due
+  read_done = 2,          // the current source file has been read
+  copy_done = 3,          // the current file of a DP job has been copied
+  compress_done = 4,      // the compressed copy (.PCK) has been written
+  dp_retry_due = 5,       // a per-DP retry fell due
+  source_open_again = 6,  // open the source file the pass could not open, again
 };
 
 inline constexpr uint32_t kWakeKindBits = 4;

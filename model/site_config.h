@@ -46,6 +46,13 @@ struct SiteConfig {
   uint32_t threads_per_package = 5;
   AccessMask source_open_access{access_bits::kGenericRead};
   ShareMode source_open_share{share_bits::kRead};
+  // KB Q207416 says "the operation" is retried after error 32, not whether inside the pass. With
+  // source_open_retries > 0, a source file whose open another process refuses (32 or 33) is
+  // opened again that many times, source_open_retry_interval apart, before the pass fails; the
+  // pass keeps its processing thread meanwhile. 0 (the default, an assumption): the first refusal
+  // fails the pass and the package's retry policy takes over.
+  uint32_t source_open_retries = 0;
+  TimeUs source_open_retry_interval_us = 10 * kMicrosecondsPerSecond;
   uint64_t read_bandwidth_bytes_per_second = 100ull * 1024 * 1024;
   // The site server's outgoing bandwidth, shared equally by all DP copies under way (each DP's
   // own bandwidth is shared equally by the copies to it); nullopt: no site-wide limit.

@@ -173,16 +173,37 @@ TEST_CASE("worlds are classified from their trace", "[explore][classes]") {
   CHECK(classify_run(run_world(testing::kb_world({}), untraced)).empty());
 }
 
+TEST_CASE("a world whose pass opens a held file on its own retry is classified so",
+          "[explore][classes]") {
+  // The KB world with a lock of 25 minutes and three in-pass retries 10 minutes apart: refused at
+  // 0, 10 and 20 minutes, opened at 30 by the same pass. Without them, the package's hourly retry
+  // opens it, which is not that class.
+  Scenario scenario = testing::kb_world(testing::lock_for(25 * model::kMicrosecondsPerMinute));
+  const auto classes_of = [](const Scenario& world) { return classify_run(run_world(world, {})); };
+  const auto has = [](const std::vector<std::string>& classes, std::string_view name) {
+    return std::find(classes.begin(), classes.end(), name) != classes.end();
+  };
+  CHECK_FALSE(has(classes_of(scenario), kClassOpenedOnRetryInPass));
+  scenario.site.source_open_retries = 3;
+  scenario.site.source_open_retry_interval_us = 10 * model::kMicrosecondsPerMinute;
+  const std::vector<std::string> classes = classes_of(scenario);
+  CHECK(has(classes, kClassOpenedOnRetryInPass));
+  CHECK_FALSE(has(classes, kClassInstalledAfterFailure));
+}
+
 TEST_CASE("the generator draws every behaviour-changing key of the format", "[explore]") {
   // Goal: swarm coverage of the format. Method: 300 seeds; each key appears in some world.
   bool deadline = false, retry_on = false, script = false, every = false, drawn = false;
   bool source_open = false, dp_update = false, nested = false;
+  bool delay_from = false, open_retries = false;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     const Scenario scenario = generate_world(seed, {}).scenario;
     deadline = deadline || scenario.site.retry.deadline_us.has_value();
     retry_on = retry_on || scenario.site.retry.retry_on.has_value();
     source_open = source_open || scenario.site.source_open_share.has_value();
     dp_update = dp_update || scenario.site.update_deletes_dp_folder.has_value();
+    delay_from = delay_from || scenario.site.retry.delay_from.has_value();
+    open_retries = open_retries || scenario.site.source_open_retries.has_value();
     for (const HolderSpec& holder : scenario.holders) {
       script = script || holder.kind == HolderKind::script;
       every = every || (holder.every.has_value() && holder.count > 1);
@@ -202,6 +223,8 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(source_open);
   CHECK(dp_update);
   CHECK(nested);
+  CHECK(delay_from);
+  CHECK(open_retries);
 }
 
 }  // namespace

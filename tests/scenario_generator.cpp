@@ -240,6 +240,12 @@ sim::SiteSpec draw_site(Registry& registry) {
   }
   if (draw_bool()) site.source_open_access = draw_access();
   if (draw_bool()) site.source_open_share = draw_share();
+  if (draw_bool()) {
+    site.source_open_retries = *rc::gen::inRange<uint32_t>(0, sim::kSourceOpenRetriesMax + 1);
+  }
+  if (draw_bool()) {
+    site.source_open_retry_interval_us = draw_positive_duration(sim::kSourceOpenRetryIntervalMaxUs);
+  }
   if (draw_bool()) site.read_bandwidth_bytes_per_second = draw_bandwidth(true) / 8;
   draw_site_additions(site);
   return site;

@@ -134,6 +134,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_dp_content(history, violations);
   invariant_detail::check_pass_messages(history, violations);
   invariant_detail::check_thread_limits(history, violations);
+  invariant_detail::check_source_open_retries(history, violations);
   invariant_detail::check_liveness(history, violations);
   check_status_log_consistency(run, violations);
   check_installed_times(run, violations);

@@ -313,6 +313,7 @@ void check_retry_units(const History& history, Violations& violations);
 void check_retry_messages(const History& history, Violations& violations);
 void check_pass_messages(const History& history, Violations& violations);
 void check_thread_limits(const History& history, Violations& violations);
+void check_source_open_retries(const History& history, Violations& violations);
 void check_liveness(const History& history, Violations& violations);
 
 }  // namespace distsim::sim::invariant_detail

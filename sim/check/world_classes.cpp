@@ -123,6 +123,10 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
   }
   const auto& records = history.records();
   auto next_failure = last_failures.begin();  // the records are visited in order
+  const TimeUs retry_interval_us = history.run->site.source_open_retries > 0
+                                       ? history.run->site.source_open_retry_interval_us
+                                       : 0;
+  std::map<std::string_view, TimeUs> refused_at;  // the manager's last refused open, by path
   HandleTimeline(history).walk([&](size_t index, const OpenHandles& open) {
     const TraceRecord& record = records[index];
     while (next_failure != last_failures.end() && next_failure->first < index) ++next_failure;
@@ -146,9 +150,22 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
         classes.insert(kClassUpdateDuringRead);
       }
     }
-    if (kind.is(RecordActor::manager, RecordEvent::open) &&
-        is_package_copy(invariant_detail::text_field(record, "path"))) {
-      classes.insert(kClassCompressedCopy);
+    if (kind.is(RecordActor::manager, RecordEvent::open)) {
+      const std::string_view path = invariant_detail::text_field(record, "path");
+      if (is_package_copy(path)) classes.insert(kClassCompressedCopy);
+      // Opened one retry_interval after the manager's refusal of the same file: the pass's own
+      // retry (a package retry comes minutes later, at the least).
+      const bool refused = invariant_detail::number_field(record, "win32").value_or(0) != 0;
+      const auto last = refused_at.find(path);
+      if (!refused && last != refused_at.end() && retry_interval_us > 0 &&
+          record.t_us - last->second == retry_interval_us) {
+        classes.insert(kClassOpenedOnRetryInPass);
+      }
+      if (refused) {
+        refused_at[path] = record.t_us;
+      } else if (last != refused_at.end()) {
+        refused_at.erase(last);
+      }
     }
   });
 }

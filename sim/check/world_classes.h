@@ -25,6 +25,8 @@ inline constexpr std::string_view kClassPulledForward = "a retry pulled forward 
 inline constexpr std::string_view kClassInstalledAfterFailure = "installed after a failure";
 inline constexpr std::string_view kClassNestedInstalled = "a nested source installed";
 inline constexpr std::string_view kClassCompressedCopy = "a compressed copy made";
+inline constexpr std::string_view kClassOpenedOnRetryInPass =
+    "a source file opened on a retry within the pass";
 
 // The classes a fixed-seed campaign of a few hundred generated worlds is expected to produce.
 inline constexpr std::string_view kImportantWorldClasses[] = {

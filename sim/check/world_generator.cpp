@@ -488,6 +488,7 @@ std::string SwarmFeatures::text() const {
   add(images, "image sections");
   add(read_only, "read-only files");
   add(delay_from_start, "delay_from attempt_start");
+  add(source_open_retries, "source_open retries");
   return text.empty() ? "no features" : text;
 }
 
@@ -513,6 +514,12 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   world.features.delay_from_start = anchor.coin();
   if (world.features.delay_from_start) {
     scenario.site.retry.delay_from = model::DelayFrom::attempt_start;
+  }
+  Drawer open_retries{Prng::stream(seed, "explore:open_retries"), options.horizon_us};
+  world.features.source_open_retries = open_retries.coin();
+  if (world.features.source_open_retries) {
+    scenario.site.source_open_retries = open_retries.between(1, 5);
+    scenario.site.source_open_retry_interval_us = open_retries.between(1, 60) * kSecond;
   }
   return world;
 }

@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 5;
+inline constexpr uint32_t kWorldGeneratorVersion = 6;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -45,8 +45,9 @@ struct SwarmFeatures {
   bool delete_on_close = false;  // temp_user holders open their file with delete-on-close
   bool images = false;           // a script runs a source or DP file as a program (image section)
   bool read_only = false;        // a read-only source file; a script marks a DP file read-only
-  // Drawn from the seed's "explore:delay_from" stream, last:
-  bool delay_from_start = false;  // retry delays count from the failed attempt's start
+  // Drawn from streams of their own, last: "explore:delay_from" and "explore:open_retries".
+  bool delay_from_start = false;     // retry delays count from the failed attempt's start
+  bool source_open_retries = false;  // a refused source open is retried within the pass
   [[nodiscard]] std::string text() const;
 };
 

@@ -68,6 +68,10 @@ inline constexpr uint64_t kPlannedHoldsMax = 1'000'000;
 // or reading; a trigger past the bound is dropped and traced (scan_dropped / index_dropped).
 inline constexpr uint32_t kAntivirusScansPendingMax = 10'000;
 inline constexpr uint32_t kIndexerFilesPendingMax = 10'000;
+// In-pass retries of one refused source open (site.source_open.retries), and the longest wait
+// between them: a pass keeps its thread at most 1,000 days.
+inline constexpr uint32_t kSourceOpenRetriesMax = 1'000;
+inline constexpr model::TimeUs kSourceOpenRetryIntervalMaxUs = model::kMicrosecondsPerDay;
 inline constexpr uint32_t kPackagesMax = 100'000;
 inline constexpr uint32_t kDistributionPointsMax = 1'000;
 inline constexpr uint64_t kScenarioFileBytesMax = 16ull * 1024 * 1024;

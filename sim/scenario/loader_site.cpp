@@ -119,13 +119,25 @@ bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <=
 namespace {
 
 void load_source_open(const Context& ctx, uint32_t index, SiteSpec& site) {
-  constexpr std::array<std::string_view, 2> kKeys{"access", "share"};
+  constexpr std::array<std::string_view, 4> kKeys{"access", "share", "retries", "retry_interval"};
   const MapView map = read_map(ctx, index, "'source_open'", KeySet{"source_open", kKeys});
   if (const uint32_t access = map.value("access"); access != kNoNode) {
     site.source_open_access = read_access(ctx, access, "access");
   }
   if (const uint32_t share = map.value("share"); share != kNoNode) {
     site.source_open_share = read_share(ctx, share, "share");
+  }
+  if (const uint32_t retries = map.value("retries"); retries != kNoNode) {
+    site.source_open_retries = read_uint32(
+        ctx, retries, "retries", Bounds{0, kSourceOpenRetriesMax, "kSourceOpenRetriesMax"});
+  }
+  if (const uint32_t interval = map.value("retry_interval"); interval != kNoNode) {
+    const auto interval_us = read_positive_duration(ctx, interval, "retry_interval");
+    if (interval_us && *interval_us > kSourceOpenRetryIntervalMaxUs) {
+      ctx.error(interval, "'retry_interval' must be at most 1d");
+    } else {
+      site.source_open_retry_interval_us = interval_us;
+    }
   }
 }
 

@@ -60,6 +60,8 @@ struct SiteSpec {
   std::optional<uint32_t> threads_per_package;
   std::optional<model::AccessMask> source_open_access;
   std::optional<model::ShareMode> source_open_share;
+  std::optional<uint32_t> source_open_retries;
+  std::optional<TimeUs> source_open_retry_interval_us;
   std::optional<uint64_t> read_bandwidth_bytes_per_second;
   // Keys distsim adds to the format (README, "Site settings beyond the format"):
   std::optional<model::LogFormat> log_format;     // `log_format`

@@ -167,10 +167,17 @@ void write_site(YamlOut& out, const SiteSpec& site) {
   if (site.threads_per_package) {
     out.field(2, "threads_per_package", fmt::format("{}", *site.threads_per_package));
   }
-  if (site.source_open_access || site.source_open_share) {
+  if (site.source_open_access || site.source_open_share || site.source_open_retries ||
+      site.source_open_retry_interval_us) {
     out.open(2, "source_open");
     if (site.source_open_access) out.field(4, "access", access_list(*site.source_open_access));
     if (site.source_open_share) out.field(4, "share", share_list(*site.source_open_share));
+    if (site.source_open_retries) {
+      out.field(4, "retries", fmt::format("{}", *site.source_open_retries));
+    }
+    if (site.source_open_retry_interval_us) {
+      out.field(4, "retry_interval", format_duration(*site.source_open_retry_interval_us));
+    }
   }
   if (site.read_bandwidth_bytes_per_second) {
     DISTSIM_ASSERT(*site.read_bandwidth_bytes_per_second <=

@@ -30,6 +30,10 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   if (site.threads_per_package) config.threads_per_package = *site.threads_per_package;
   if (site.source_open_access) config.source_open_access = *site.source_open_access;
   if (site.source_open_share) config.source_open_share = *site.source_open_share;
+  if (site.source_open_retries) config.source_open_retries = *site.source_open_retries;
+  if (site.source_open_retry_interval_us) {
+    config.source_open_retry_interval_us = *site.source_open_retry_interval_us;
+  }
   if (site.log_format) config.log_format = *site.log_format;
   if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
   if (site.retry_on_wake_after_us) config.retry_on_wake_min_us = *site.retry_on_wake_after_us;
