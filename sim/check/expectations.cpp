@@ -227,12 +227,17 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
     results.push_back(
         {"invariant checkers", false, "a whole trace to judge",
          *trace_truncation_text(run) + "; the run went on, but the invariants could not be judged",
-         last_us, expect.no_invariant_violations_position});
+         last_us, expect.no_invariant_violations_position, false, true});
   } else if (expect.no_invariant_violations) {
-    for (const InvariantViolation& violation : check_invariants(run)) {
+    const std::vector<InvariantViolation> violations = check_invariants(run);
+    if (violations.empty()) {
+      results.push_back({"invariants", true, "no violation", "no violation", std::nullopt,
+                         expect.no_invariant_violations_position, false, true});
+    }
+    for (const InvariantViolation& violation : violations) {
       results.push_back({fmt::format("invariant {}", violation.invariant), false, "no violation",
-                         violation.detail, violation.t_us,
-                         expect.no_invariant_violations_position});
+                         violation.detail, violation.t_us, expect.no_invariant_violations_position,
+                         false, true});
     }
   }
   for (const HolderFinding& finding : run.holder_findings) {

@@ -20,9 +20,13 @@ struct ExpectationResult {
   std::optional<TimeUs> t_us;  // the relevant event, where one applies
   SourcePosition position;
   bool already_traced = false;  // a script step's expectation, traced when the step ran
+  // Part of `no_invariant_violations`: its one result when the checkers found nothing, else one
+  // per violation. Counted together as one expectation (RunVerdict).
+  bool invariants = false;
 };
 
-// One result per expectation in scenario.expect, then one per script-step `expect`.
+// One result per expectation in scenario.expect (`no_invariant_violations`: one, or one per
+// violation), then one per script-step `expect`.
 [[nodiscard]] std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
                                                                    const RunResult& run);
 

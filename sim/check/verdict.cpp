@@ -13,7 +13,19 @@ namespace distsim::sim {
 RunVerdict judge_run(const Scenario& scenario, const RunResult& run) {
   RunVerdict verdict;
   verdict.expectations = evaluate_expectations(scenario, run);
-  for (const auto& result : verdict.expectations) verdict.failed_count += result.ok ? 0 : 1;
+  bool invariants_judged = false;
+  bool invariants_failed = false;
+  for (const auto& result : verdict.expectations) {
+    if (result.invariants) {
+      invariants_judged = true;
+      invariants_failed = invariants_failed || !result.ok;
+      continue;
+    }
+    ++verdict.expectation_count;
+    verdict.failed_count += result.ok ? 0 : 1;
+  }
+  verdict.expectation_count += invariants_judged ? 1 : 0;
+  verdict.failed_count += invariants_failed ? 1 : 0;
   // A run cut short by a budget or a limit did not reach its horizon: not a pass.
   verdict.outcome_ok =
       run.outcome == RunOutcome::queue_empty || run.outcome == RunOutcome::horizon_reached;

@@ -15,6 +15,9 @@ namespace distsim::sim {
 
 struct RunVerdict {
   std::vector<ExpectationResult> expectations;
+  // Expectations judged and failed, `no_invariant_violations` counted once however many
+  // violations it lists.
+  uint32_t expectation_count = 0;
   uint32_t failed_count = 0;
   bool outcome_ok = true;  // false when the event budget or pending limit stopped the run
   [[nodiscard]] bool passed() const { return failed_count == 0 && outcome_ok; }

@@ -101,11 +101,11 @@ void append_header(std::string& out, const Scenario& scenario, const RunResult& 
       html_escape(run_outcome_name(run.outcome)));
   if (verdict.passed()) {
     out += fmt::format("<p class=\"verdict pass\">PASS: {} expectations held</p>\n",
-                       verdict.expectations.size());
+                       verdict.expectation_count);
     return;
   }
   out += fmt::format("<p class=\"verdict fail\">FAIL: {} of {} expectations failed{}</p>\n",
-                     verdict.failed_count, verdict.expectations.size(),
+                     verdict.failed_count, verdict.expectation_count,
                      verdict.outcome_ok ? "" : ", run stopped early");
   out += "<ul class=\"failures\">\n";
   if (const auto stopped = early_stop_text(run)) {

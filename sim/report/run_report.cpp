@@ -135,13 +135,13 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
   }
   if (verdict.passed()) {
     if (!options.quiet) {
-      out += fmt::format("\nPASS: {} expectations held\n", verdict.expectations.size());
+      out += fmt::format("\nPASS: {} expectations held\n", verdict.expectation_count);
     }
     return out;
   }
   out +=
       fmt::format("\nFAIL: {} of {} expectations failed{}\n", verdict.failed_count,
-                  verdict.expectations.size(), verdict.outcome_ok ? "" : ", the run was cut short");
+                  verdict.expectation_count, verdict.outcome_ok ? "" : ", the run was cut short");
   out += fmt::format("reproduce with: {}\n", repro_command(scenario, run, options.program));
   return out;
 }
