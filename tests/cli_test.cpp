@@ -291,6 +291,9 @@ TEST_CASE("every whole-number flag reads decimal only, as --seed does", "[cli]")
       CHECK_THAT(result.output, Catch::Contains("'" + value + "'"));
     }
   }
+  // The reason a leading zero is refused holds for a flag as for a scenario value.
+  CHECK_THAT(run_cli("explore --seeds 1 --jobs 02").output,
+             Catch::Contains("has a leading zero, which YAML 1.1 and C read as octal"));
 }
 
 TEST_CASE("a mistyped subcommand, an empty output name and a malformed budget are named as such",

@@ -160,7 +160,7 @@ TEST_CASE("integers are plain decimals; octal, hex, exponents and signs are refu
   CHECK(parse_unsigned("18446744073709551616").error ==
         "number '18446744073709551616' is too large");
   CHECK(parse_unsigned("010").error ==
-        "'010' has a leading zero (YAML 1.1 reads it as octal); write it without the zero");
+        "'010' has a leading zero, which YAML 1.1 and C read as octal; write it without the zero");
   CHECK(parse_unsigned("0x10").error ==
         "'0x10' is not a decimal number; write the value in decimal");
   CHECK(parse_unsigned("1e3").error == "'1e3' is not a whole decimal number");

@@ -279,7 +279,8 @@ ParsedValue<uint64_t> parse_unsigned(std::string_view text) {
   }
   if (text.size() > 1 && text[0] == '0') {
     return Result::failure(fmt::format(
-        "'{}' has a leading zero (YAML 1.1 reads it as octal); write it without the zero", text));
+        "'{}' has a leading zero, which YAML 1.1 and C read as octal; write it without the zero",
+        text));
   }
   return Result::success(*value);
 }
