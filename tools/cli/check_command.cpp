@@ -41,7 +41,13 @@ int check_command(const CheckCommandOptions& options, std::ostream& out, std::os
       options.junit_path.empty() ? 0 : outputs.add_output("--junit", options.junit_path);
   const std::vector<std::string> output_problems = outputs.check();
   for (const std::string& problem : output_problems) err << "distsim check: " << problem << '\n';
-  if (!output_problems.empty()) return kExitCannotRun;
+  if (!output_problems.empty()) {
+    // Checked before anything runs: every scenario found is one that could not run.
+    sim::CheckTotals totals;
+    totals.errors = static_cast<uint32_t>(list.files.size());
+    out << sim::check_closing_line(totals) << '\n';
+    return kExitCannotRun;
+  }
   // JUnit XML on stdout keeps stdout to itself: the lines go to stderr.
   std::ostream& lines = outputs.writes_standard_output() ? err : out;
   const sim::CheckOptions check_options{options.jobs, options.program};
