@@ -22,6 +22,7 @@ DistributionManager::DistributionManager(SiteConfig config, ManagerPorts ports)
   DISTSIM_ASSERT(config_.max_packages >= 1);
   DISTSIM_ASSERT(config_.threads_per_package >= 1);
   DISTSIM_ASSERT(config_.read_bandwidth_bytes_per_second >= 1);
+  DISTSIM_ASSERT(config_.source_open_retries == 0 || config_.source_open_retry_interval_us > 0);
   DISTSIM_ASSERT(config_.outgoing_bandwidth_bytes_per_second.value_or(1) >= 1);
 }
 

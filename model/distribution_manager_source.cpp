@@ -156,11 +156,11 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   wake_at(done_us, {package_index, WakeKind::read_done, record.generation, 0});
 }
 
-// SiteConfig::source_open_retries: another process holds the file (32, 33), so the open is tried
+// SiteConfig::source_open_retries: another process holds the file (32), so the open is tried
 // again later in this pass, as long as the file's retries last.
 bool DistributionManager::open_source_again_later(uint32_t package_index, Win32Error error) {
   PackageRecord& record = packages_[package_index];
-  if (error != Win32Error::sharing_violation && error != Win32Error::lock_violation) return false;
+  if (error != Win32Error::sharing_violation) return false;
   if (record.source_opens_refused >= config_.source_open_retries) return false;
   ++record.source_opens_refused;
   const TimeUs interval_us = config_.source_open_retry_interval_us;

@@ -47,10 +47,11 @@ struct SiteConfig {
   AccessMask source_open_access{access_bits::kGenericRead};
   ShareMode source_open_share{share_bits::kRead};
   // KB Q207416 says "the operation" is retried after error 32, not whether inside the pass. With
-  // source_open_retries > 0, a source file whose open another process refuses (32 or 33) is
+  // source_open_retries > 0, a source file whose open another process refuses (32) is
   // opened again that many times, source_open_retry_interval apart, before the pass fails; the
-  // pass keeps its processing thread meanwhile. 0 (the default, an assumption): the first refusal
-  // fails the pass and the package's retry policy takes over.
+  // pass keeps its processing thread meanwhile. A byte-range lock refuses the read, not the open
+  // (33): that fails the pass at once. 0 (the default, an assumption): the first refusal fails the
+  // pass and the package's retry policy takes over.
   uint32_t source_open_retries = 0;
   TimeUs source_open_retry_interval_us = 10 * kMicrosecondsPerSecond;
   uint64_t read_bandwidth_bytes_per_second = 100ull * 1024 * 1024;

@@ -49,8 +49,8 @@ TEST_CASE("octal, hex, exponent and signed numbers are refused where an integer 
           "[scenario_loader]") {
   // Goal: numbers YAML 1.1 reads differently never load. Method: each form as the seed.
   CHECK(errors_after_header("seed: 010\n") ==
-        Errors{"t.yaml:3:7: bad value for 'seed': '010' has a leading zero (YAML 1.1 reads it "
-               "as octal); write it without the zero"});
+        Errors{"t.yaml:3:7: bad value for 'seed': '010' has a leading zero, which YAML 1.1 and C "
+               "read as octal; write it without the zero"});
   CHECK(errors_after_header("seed: 0x10\n") ==
         Errors{"t.yaml:3:7: bad value for 'seed': '0x10' is not a decimal number; write the "
                "value in decimal"});

@@ -1,5 +1,5 @@
 // source_open_retries: within one pass, the manager opens a source file that another process
-// holds (32 or 33) at most `site.source_open.retries` more times, each exactly
+// holds (32) at most `site.source_open.retries` more times, each exactly
 // `retry_interval` after the refusal before, and fails the pass on such a refusal only once those
 // retries are spent. Judged from the manager's opens in the trace and the site's settings, not
 // from the model's log lines or counters.
@@ -20,19 +20,20 @@ namespace {
 struct PassWatch {
   const PassSpan* pass = nullptr;
   std::string_view source;
-  std::string package_copy;  // the package's .PCK, which a source of C:\ holds too
+  // The folder of compressed copies (.PCK), which a source of C:\ holds too: the manager's opens
+  // there are compressions and copies, never reads of a source.
+  std::string package_store;
   // Another running pass reads below the same folder, so the trace cannot tell whose opens are
   // whose: such a pass is not judged.
   bool shared = false;
   std::string_view refused_path;  // the file of the current run of refusals
-  uint32_t refusals = 0;          // consecutive refusals of refused_path (32 or 33)
+  uint32_t refusals = 0;          // consecutive refusals of refused_path (32)
   TimeUs last_refused_us = 0;
   bool judged_count = false;  // the run's "too many" finding is made once
 };
 
 bool holder_refusal(int64_t win32) {
-  return win32 == model::win32_code(model::Win32Error::sharing_violation) ||
-         win32 == model::win32_code(model::Win32Error::lock_violation);
+  return win32 == model::win32_code(model::Win32Error::sharing_violation);
 }
 
 bool folders_overlap(std::string_view left, std::string_view right) {
@@ -53,7 +54,8 @@ class SourceOpenJudge {
     PassWatch watch;
     watch.pass = &pass;
     watch.source = source->second;
-    watch.package_copy = history_.package_copy_path(pass.package);
+    const std::string package_copy = history_.package_copy_path(pass.package);
+    watch.package_store = package_copy.substr(0, package_copy.rfind('\\'));
     for (PassWatch& other : watches_) {
       if (!folders_overlap(other.source, watch.source)) continue;
       other.shared = true;
@@ -67,7 +69,10 @@ class SourceOpenJudge {
     const int64_t win32 = number_field(record, "win32").value_or(0);
     for (PassWatch& watch : watches_) {
       if (watch.shared || !path_below(path, watch.source)) continue;
-      if (same_path(path, watch.package_copy)) continue;
+      if (path_below(path, watch.package_store)) continue;
+      // Once refused, the pass opens nothing else until that file opens or the pass fails: an
+      // open of another file under the folder is another package's, which shares none of it.
+      if (watch.refusals > 0 && !same_path(path, watch.refused_path)) continue;
       opened(watch, record.t_us, path, win32);
     }
   }

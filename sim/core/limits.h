@@ -69,7 +69,8 @@ inline constexpr uint64_t kPlannedHoldsMax = 1'000'000;
 inline constexpr uint32_t kAntivirusScansPendingMax = 10'000;
 inline constexpr uint32_t kIndexerFilesPendingMax = 10'000;
 // In-pass retries of one refused source open (site.source_open.retries), and the longest wait
-// between them: a pass keeps its thread at most 1,000 days.
+// between them: one file keeps its pass's thread at most 1,000 days (each file, and each re-read
+// after an update, has retries of its own; the run's horizon ends any of it).
 inline constexpr uint32_t kSourceOpenRetriesMax = 1'000;
 inline constexpr model::TimeUs kSourceOpenRetryIntervalMaxUs = model::kMicrosecondsPerDay;
 inline constexpr uint32_t kPackagesMax = 100'000;

@@ -134,7 +134,7 @@ void load_source_open(const Context& ctx, uint32_t index, SiteSpec& site) {
   if (const uint32_t interval = map.value("retry_interval"); interval != kNoNode) {
     const auto interval_us = read_positive_duration(ctx, interval, "retry_interval");
     if (interval_us && *interval_us > kSourceOpenRetryIntervalMaxUs) {
-      ctx.error(interval, "'retry_interval' must be at most 1d");
+      ctx.error(interval, "'retry_interval' must be at most 1d (kSourceOpenRetryIntervalMaxUs)");
     } else {
       site.source_open_retry_interval_us = interval_us;
     }

@@ -45,7 +45,7 @@ int check_command(const CheckCommandOptions& options, std::ostream& out, std::os
     // Checked before anything runs: every scenario found is one that could not run.
     sim::CheckTotals totals;
     totals.errors = static_cast<uint32_t>(list.files.size());
-    out << sim::check_closing_line(totals) << '\n';
+    (outputs.writes_standard_output() ? err : out) << sim::check_closing_line(totals) << '\n';
     return kExitCannotRun;
   }
   // JUnit XML on stdout keeps stdout to itself: the lines go to stderr.
