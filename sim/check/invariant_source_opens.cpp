@@ -5,6 +5,7 @@
 // from the model's log lines or counters.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -20,9 +21,6 @@ namespace {
 struct PassWatch {
   const PassSpan* pass = nullptr;
   std::string_view source;
-  // The folder of compressed copies (.PCK), which a source of C:\ holds too: the manager's opens
-  // there are compressions and copies, never reads of a source.
-  std::string package_store;
   // Another running pass reads below the same folder, so the trace cannot tell whose opens are
   // whose: such a pass is not judged.
   bool shared = false;
@@ -45,6 +43,7 @@ class SourceOpenJudge {
   SourceOpenJudge(const History& history, Violations& violations)
       : history_(history),
         violations_(violations),
+        package_store_(history.run->site.package_store),
         retries_(history.run->site.source_open_retries),
         interval_us_(history.run->site.source_open_retry_interval_us) {}
 
@@ -54,8 +53,6 @@ class SourceOpenJudge {
     PassWatch watch;
     watch.pass = &pass;
     watch.source = source->second;
-    const std::string package_copy = history_.package_copy_path(pass.package);
-    watch.package_store = package_copy.substr(0, package_copy.rfind('\\'));
     for (PassWatch& other : watches_) {
       if (!folders_overlap(other.source, watch.source)) continue;
       other.shared = true;
@@ -65,11 +62,18 @@ class SourceOpenJudge {
   }
 
   void open(const TraceRecord& record) {
-    const std::string_view path = text_field(record, "path");
     const int64_t win32 = number_field(record, "win32").value_or(0);
+    // Most opens succeed while no pass is between refusals, and change nothing: asked first, so
+    // that the checker reads a path only for the few that can matter.
+    const bool any_refused = std::any_of(watches_.begin(), watches_.end(),
+                                         [](const PassWatch& watch) { return watch.refusals > 0; });
+    if (win32 == 0 && !any_refused) return;
+    const std::string_view path = text_field(record, "path");
     for (PassWatch& watch : watches_) {
       if (watch.shared || !path_below(path, watch.source)) continue;
-      if (path_below(path, watch.package_store)) continue;
+      // The folder of compressed copies (.PCK), which a source of C:\ holds too: the manager's
+      // opens there are compressions and copies, never reads of a source.
+      if (path_below(path, package_store_)) continue;
       // Once refused, the pass opens nothing else until that file opens or the pass fails: an
       // open of another file under the folder is another package's, which shares none of it.
       if (watch.refusals > 0 && !same_path(path, watch.refused_path)) continue;
@@ -133,6 +137,7 @@ class SourceOpenJudge {
 
   const History& history_;
   Violations& violations_;
+  const std::string_view package_store_;
   const uint32_t retries_;
   const TimeUs interval_us_;
   std::vector<PassWatch> watches_;  // the passes running, in the order they began
