@@ -154,11 +154,13 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
       const std::string_view path = invariant_detail::text_field(record, "path");
       if (is_package_copy(path)) classes.insert(kClassCompressedCopy);
       // Opened one retry_interval after the manager's refusal of the same file: the pass's own
-      // retry (a package retry comes minutes later, at the least).
+      // retry (a package retry comes minutes later, at the least). Only a site that retries
+      // opens within the pass can reach it, and only a refusal starts it.
+      if (retry_interval_us == 0) return;
       const bool refused = invariant_detail::number_field(record, "win32").value_or(0) != 0;
+      if (!refused && refused_at.empty()) return;
       const auto last = refused_at.find(path);
-      if (!refused && last != refused_at.end() && retry_interval_us > 0 &&
-          record.t_us - last->second == retry_interval_us) {
+      if (!refused && last != refused_at.end() && record.t_us - last->second == retry_interval_us) {
         classes.insert(kClassOpenedOnRetryInPass);
       }
       if (refused) {
@@ -171,16 +173,27 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
 }
 
 void classify_files(const History& history, std::set<std::string_view>& classes) {
-  for (const auto& status : history.run->packages) {
-    if (status.state != model::PackageState::installed) continue;
+  // A file in a subfolder of an installed package's folder on a DP (<share>\<package>\sub\...):
+  // each file is placed once, instead of each package's folder searched through every file.
+  const auto installed = [&history](std::string_view package) {
+    return std::any_of(history.run->packages.begin(), history.run->packages.end(),
+                       [package](const model::PackageStatus& status) {
+                         return status.state == model::PackageState::installed &&
+                                invariant_detail::same_path(status.id, package);
+                       });
+  };
+  for (const auto& [path, content] : history.run->final_files) {
     for (const auto& dp : history.run->distribution_points) {
-      const std::string folder = history.dp_folder(status.id, dp.name);
-      for (const auto& [path, content] : history.run->final_files) {
-        if (!invariant_detail::path_below(path, folder)) continue;
-        // A separator after the folder's own: the file lies in a subfolder.
-        if (path.find('\\', folder.size() + 1) != std::string::npos)
-          classes.insert(kClassNestedInstalled);
+      if (!invariant_detail::path_below(path, dp.share)) continue;
+      const std::string_view below = invariant_detail::relative_below(path, dp.share);
+      const size_t separator = below.find('\\');
+      if (separator == std::string_view::npos ||
+          below.find('\\', separator + 1) == std::string_view::npos) {
+        continue;
       }
+      if (!installed(below.substr(0, separator))) continue;
+      classes.insert(kClassNestedInstalled);
+      return;
     }
   }
 }
