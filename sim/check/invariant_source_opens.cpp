@@ -103,8 +103,9 @@ class SourceOpenJudge {
   }
 
  private:
+  // An open of `path`, which is the refused file whenever the watch is between refusals.
   void opened(PassWatch& watch, TimeUs t_us, std::string_view path, int64_t win32) {
-    const bool again = watch.refusals > 0 && same_path(path, watch.refused_path);
+    const bool again = watch.refusals > 0;
     if (again && t_us - watch.last_refused_us != interval_us_) {
       violations_.push_back(
           {"source_open_retries",
@@ -120,7 +121,6 @@ class SourceOpenJudge {
     }
     if (!again) {
       watch.refused_path = path;
-      watch.refusals = 0;
       watch.judged_count = false;
     }
     ++watch.refusals;

@@ -21,19 +21,24 @@ int exit_status_of(const sim::CheckTotals& totals) {
   return kExitOk;
 }
 
+// When check stops before running anything, its closing line still keeps its promise to a CI log
+// that reads the last line: `count` scenarios (or bad paths) could not run.
+int nothing_ran(size_t count, std::ostream& lines) {
+  sim::CheckTotals totals;
+  totals.errors = static_cast<uint32_t>(count);
+  lines << sim::check_closing_line(totals) << '\n';
+  return kExitCannotRun;
+}
+
 }  // namespace
 
 int check_command(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
   const sim::ScenarioFileList list = sim::find_scenario_files(options.paths);
   if (!list.problems.empty()) {
-    // Nothing runs, but the closing line keeps its promise to a CI log that reads the last line:
-    // each bad path counts as a scenario that could not run.
+    // Each bad path counts as a scenario that could not run.
     for (const std::string& problem : list.problems) err << problem << '\n';
-    sim::CheckTotals totals;
-    totals.errors = static_cast<uint32_t>(list.problems.size());
-    (options.junit_path == sim::kStandardOutputPath ? err : out)
-        << sim::check_closing_line(totals) << '\n';
-    return kExitCannotRun;
+    return nothing_ran(list.problems.size(),
+                       options.junit_path == sim::kStandardOutputPath ? err : out);
   }
   sim::OutputSet outputs;
   for (const std::string& file : list.files) outputs.add_input("a checked scenario", file);
@@ -43,10 +48,7 @@ int check_command(const CheckCommandOptions& options, std::ostream& out, std::os
   for (const std::string& problem : output_problems) err << "distsim check: " << problem << '\n';
   if (!output_problems.empty()) {
     // Checked before anything runs: every scenario found is one that could not run.
-    sim::CheckTotals totals;
-    totals.errors = static_cast<uint32_t>(list.files.size());
-    (outputs.writes_standard_output() ? err : out) << sim::check_closing_line(totals) << '\n';
-    return kExitCannotRun;
+    return nothing_ran(list.files.size(), outputs.writes_standard_output() ? err : out);
   }
   // JUnit XML on stdout keeps stdout to itself: the lines go to stderr.
   std::ostream& lines = outputs.writes_standard_output() ? err : out;
