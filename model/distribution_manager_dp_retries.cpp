@@ -147,7 +147,7 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
   log(fmt::format(
           FMT_COMPILE(
               "~Will retry package {} on distribution point {} in {} seconds (retry {} of {})."),
-          record.definition.id, dp.share, (decision.due_us - now_us) / kMicrosecondsPerSecond,
+          record.definition.id, dp.share, whole_seconds_rounded_up(decision.due_us - now_us),
           dp_slot.retry.retries_done, retry_count_text()),
       job.thread_id, LogSeverity::warning);
   raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share);

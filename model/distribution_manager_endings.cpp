@@ -127,7 +127,7 @@ void DistributionManager::log_package_failure(const PackageRecord& record,
                 "~Failed to process package {} (retries so far: {} of {}). Will retry in {} "
                 "seconds, at {}."),
             record.definition.id, shown_retries(record.retry.retries_done), retry_count_text(),
-            (decision.due_us - ports_.scheduler.now()) / kMicrosecondsPerSecond, next_retry),
+            whole_seconds_rounded_up(decision.due_us - ports_.scheduler.now()), next_retry),
         record.thread_id, LogSeverity::warning);
     return;
   }

@@ -167,7 +167,7 @@ bool DistributionManager::open_source_again_later(uint32_t package_index, Win32E
   log(fmt::format(FMT_COMPILE("~Cannot open source file {} for package {} (error {}); trying again "
                               "in {} seconds (retry {} of {})."),
                   record.files[record.file_index].path, record.definition.id, win32_code(error),
-                  interval_us / kMicrosecondsPerSecond, record.source_opens_refused,
+                  whole_seconds_rounded_up(interval_us), record.source_opens_refused,
                   config_.source_open_retries),
       record.thread_id, LogSeverity::warning);
   wake_at(ports_.scheduler.now() + interval_us,

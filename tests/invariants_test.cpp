@@ -11,7 +11,6 @@
 #include "history_builder.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
-#include "sim/fs/vfs.h"
 
 namespace distsim::testing {
 namespace {
@@ -313,6 +312,19 @@ TEST_CASE("retry_count_text catches a log line that promises a retry the 2302 de
         "Distmgr.log for S0100001 says it will retry but its 2302 gives the next retry as 'none'");
 }
 
+TEST_CASE("retry_count_text holds an announced wait to whole seconds rounded up",
+          "[invariants]") {
+  Story story;  // the retry falls due 3600.5 s after the failure
+  story.policy.delay_us = kHour + kSecond / 2;
+  story.retry_due_us = story.second_start_us = kRetryAt + kSecond / 2;
+  story.first_log_ending = "Will retry in 3601 seconds.";
+  CHECK(sim::check_invariants(story_run(story)).empty());
+  story.first_log_ending = "Will retry in 3600 seconds.";
+  CHECK(only_violation(story_run(story)).detail ==
+        "Distmgr.log for S0100001 announces a wait of 3600 seconds; the retry was scheduled 3601 "
+        "seconds later");
+}
+
 TEST_CASE("thread_limit catches more passes at once than max_packages", "[invariants]") {
   Story story;
   story.overlapping_pass = true;
@@ -555,60 +567,6 @@ TEST_CASE("installed_has_time catches an installed package without a time", "[in
   CHECK(violation.invariant == "installed_has_time");
   CHECK(violation.t_us == run.until_us);
   CHECK(violation.detail == "S0100001 is installed without a time within the run");
-}
-
-TEST_CASE("each record is read as the actor and event the checkers tell apart", "[invariants]") {
-  // Goal: the kinds the checkers skip records by name the events the trace writes; a kind read
-  // wrongly would hide records from every checker at once. Method: the VFS operations through
-  // the VFS's own names, every other name through its literal, an unknown event and the actors.
-  using sim::VfsOperation;
-  using sim::invariant_detail::kind_of;
-  using sim::invariant_detail::RecordActor;
-  using sim::invariant_detail::RecordEvent;
-  const auto kind = [](std::string_view actor, std::string_view event) {
-    sim::TraceRecord record;
-    record.actor = actor;
-    record.event = event;
-    return kind_of(record);
-  };
-  const std::vector<std::pair<VfsOperation, RecordEvent>> vfs_events = {
-      {VfsOperation::open, RecordEvent::open},
-      {VfsOperation::close, RecordEvent::close},
-      {VfsOperation::read, RecordEvent::read},
-      {VfsOperation::write, RecordEvent::write},
-      {VfsOperation::delete_file, RecordEvent::delete_file},
-      {VfsOperation::rename, RecordEvent::rename},
-      {VfsOperation::remove_directory, RecordEvent::remove_directory},
-      {VfsOperation::list_directory, RecordEvent::list_directory},
-  };
-  for (const auto& [operation, event] : vfs_events) {
-    // A copy of the name: the kind must not depend on the caller's literal being the trace's.
-    const std::string name(sim::vfs_operation_name(operation));
-    INFO(name);
-    CHECK(kind("explorer", name).is(RecordActor::holder, event));
-  }
-  const std::vector<std::pair<std::string, RecordEvent>> named = {
-      {"log_line", RecordEvent::log_line},
-      {"status_message", RecordEvent::status_message},
-      {"dp_state", RecordEvent::dp_state},
-      {"retry_scheduled", RecordEvent::retry_scheduled},
-      {"pass_start", RecordEvent::pass_start},
-      {"pass_end", RecordEvent::pass_end},
-      {"notification", RecordEvent::notification},
-      {"crash", RecordEvent::crash},
-      {"restart", RecordEvent::restart},
-      {"fault_start", RecordEvent::fault_start},
-      {"fault_end", RecordEvent::fault_end},
-  };
-  for (const auto& [name, event] : named) {
-    INFO(name);
-    CHECK(kind(std::string(sim::kManagerActorName), name).is(RecordActor::manager, event));
-    CHECK(kind(std::string("world"), name).is(RecordActor::world, event));
-    CHECK(kind(std::string("dp:DP01"), name).is(RecordActor::distribution_point, event));
-  }
-  CHECK(kind("distmgr", "get_attributes").event == RecordEvent::other);
-  CHECK(kind("distmgr", "opened").event == RecordEvent::other);
-  CHECK(kind("worlds", "crash").actor == RecordActor::holder);
 }
 
 TEST_CASE("the wait bounds follow each jitter kind's definition", "[invariants]") {

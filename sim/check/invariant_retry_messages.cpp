@@ -1,7 +1,7 @@
 // retry_count_text: the retry counts people read (2302's "retries so far" insertion, and the
 // Distmgr.log lines of a failed pass or a failed DP copy) equal the failed attempts of that retry
-// cycle that the trace shows, the announced wait equals the retry actually scheduled, and the
-// log line and the 2302 agree on whether a retry follows.
+// cycle that the trace shows, the announced wait (in whole seconds, rounded up) equals the retry
+// actually scheduled, and the log line and the 2302 agree on whether a retry follows.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -64,6 +64,29 @@ void mismatch(Violations& violations, const std::string& what, uint64_t shown, u
                         t_us});
 }
 
+// The wait a failure's log line announces (`seconds`, if it gives one) against the retry the
+// trace shows scheduled as the attempt ended: whole seconds, a part of a second counting as one
+// (written out here rather than taken from the model, whose rounding this judges).
+void check_announced_wait(const RetryUnit& unit, const Attempt& attempt,
+                          std::optional<uint64_t> seconds, const std::string& what,
+                          Violations& violations) {
+  if (!seconds) return;
+  const auto retry = std::find_if(unit.retries.begin(), unit.retries.end(), [&](const auto& each) {
+    return each.record > *attempt.end_record;
+  });
+  if (retry == unit.retries.end() || retry->t_us != attempt.end_us) return;
+  const TimeUs waited_us = retry->at_us - retry->t_us;
+  const TimeUs waited_s =
+      (waited_us + model::kMicrosecondsPerSecond - 1) / model::kMicrosecondsPerSecond;
+  if (static_cast<TimeUs>(*seconds) != waited_s) {
+    violations.push_back({"retry_count_text",
+                          fmt::format("{} announces a wait of {} seconds; the retry was "
+                                      "scheduled {} seconds later",
+                                      what, *seconds, waited_s),
+                          attempt.end_us});
+  }
+}
+
 void check_package_failure(const History& history, const RetryUnit& unit, size_t index,
                            Violations& violations) {
   const Attempt& attempt = unit.attempts[index];
@@ -90,6 +113,10 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
   const bool says_retry = text.find("Will retry") != std::string::npos;
   const bool says_never = text.find("will not be retried") != std::string::npos ||
                           text.find("next retry: none") != std::string::npos;
+  if (says_retry) {
+    check_announced_wait(unit, attempt, number_after(text, "Will retry in "),
+                         fmt::format("Distmgr.log for {}", unit.package), violations);
+  }
   if ((says_retry && next == "none") || (says_never && next != "none")) {
     violations.push_back(
         {"retry_count_text",
@@ -142,19 +169,7 @@ void check_dp_failure(const History& history, const RetryUnit& unit, size_t inde
     mismatch(violations, what + " (counting this one)", shown.value_or(0), before + 1,
              attempt.end_us);
   }
-  const auto seconds = number_after(text, needle);
-  const auto retry = std::find_if(unit.retries.begin(), unit.retries.end(), [&](const auto& each) {
-    return each.record > *attempt.end_record;
-  });
-  if (!seconds || retry == unit.retries.end() || retry->t_us != attempt.end_us) return;
-  const TimeUs waited_s = (retry->at_us - retry->t_us) / model::kMicrosecondsPerSecond;
-  if (static_cast<TimeUs>(*seconds) != waited_s) {
-    violations.push_back({"retry_count_text",
-                          fmt::format("{} announces a wait of {} seconds; the retry was "
-                                      "scheduled {} seconds later",
-                                      what, *seconds, waited_s),
-                          attempt.end_us});
-  }
+  check_announced_wait(unit, attempt, number_after(text, needle), what, violations);
 }
 
 }  // namespace
