@@ -312,8 +312,7 @@ TEST_CASE("retry_count_text catches a log line that promises a retry the 2302 de
         "Distmgr.log for S0100001 says it will retry but its 2302 gives the next retry as 'none'");
 }
 
-TEST_CASE("retry_count_text holds an announced wait to whole seconds rounded up",
-          "[invariants]") {
+TEST_CASE("retry_count_text holds an announced wait to whole seconds rounded up", "[invariants]") {
   Story story;  // the retry falls due 3600.5 s after the failure
   story.policy.delay_us = kHour + kSecond / 2;
   story.retry_due_us = story.second_start_us = kRetryAt + kSecond / 2;
