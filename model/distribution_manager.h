@@ -77,6 +77,9 @@ class DistributionManager {
     TimeUs previous_delay_us = 0;
     std::optional<TimeUs> due_us;  // a retry is scheduled for then
     TimeUs decided_us = 0;         // ... decided then, at the end of the failed attempt
+    // DP attempts of this cycle a crash cut short that used no retry (crash_uses_retry false):
+    // with retries_done they account for every attempt that got no decision of its own.
+    uint32_t uncounted_interruptions = 0;
     uint32_t generation = 0;       // increases when pending wake-ups become stale
     // When the latest attempt began. Not stored: a crash ends the attempt without a decision.
     TimeUs attempt_start_us = 0;

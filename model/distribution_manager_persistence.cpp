@@ -34,7 +34,7 @@ void assign_package_fields(const PackageStatus& from, PackageStatus& to) {
 
 StoredRetry DistributionManager::stored_retry(const RetryState& retry) {
   return {retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us, retry.due_us,
-          retry.decided_us};
+          retry.decided_us,   retry.uncounted_interruptions};
 }
 
 StoredDp DistributionManager::stored_dp(const DpSlot& slot) {
@@ -123,6 +123,7 @@ void DistributionManager::restore(const StoredPackage& stored) {
     state.previous_delay_us = retry.previous_delay_us;
     state.due_us = retry.due_us;
     state.decided_us = retry.decided_us;
+    state.uncounted_interruptions = retry.uncounted_interruptions;
     return state;
   };
   PackageRecord record;
@@ -147,16 +148,21 @@ void DistributionManager::restore(const StoredPackage& stored) {
   packages_.push_back(std::move(record));
 }
 
-// Work the crash cut short made attempts that never got their retry decision. Each counts as a
-// failed attempt now: the restart uses one retry, or the unit fails when none is left, so that a
-// crash never lets a package or DP make more attempts than its retry count allows. An
-// interrupted pass is redone at once (its read or compression may not have finished); DPs whose
-// interrupted DP retry used a retry are due again at once. Returns whether a pass is needed.
+// Work the crash cut short made attempts that never got their retry decision. With
+// crash_uses_retry (the default) each counts as a failed attempt now: the restart uses one retry,
+// or the unit fails when none is left, so that a crash never lets a package or DP make more
+// attempts than its retry count allows. Without it the attempt uses no retry and the work is
+// redone: the counts stay as they were. An interrupted pass is redone at once (its read or
+// compression may not have finished); interrupted DP copies that may go on are due again at once.
+// Returns whether a pass is needed.
 bool DistributionManager::account_interrupted_attempts(uint32_t package_index, bool pass) {
   PackageRecord& record = packages_[package_index];
   const auto& most = config_.retry.retry_count_max;
+  const bool counted = config_.retry.crash_uses_retry;
   bool rerun = pass;
-  if (config_.retry_unit == RetryUnit::package) {
+  if (config_.retry_unit == RetryUnit::package && !counted) {
+    // Nothing to account: the redone pass continues the attempt's retry count.
+  } else if (config_.retry_unit == RetryUnit::package) {
     const uint32_t attempts = record.status.attempts_in_cycle;
     if (most && attempts > *most) {
       record.retries_exhausted = true;  // as fail_pass() when the policy gives up
@@ -173,7 +179,14 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
     for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
       DpSlot& dp = record.slots[slot];
       const uint32_t attempts = record.status.distribution_points[slot].attempts_in_cycle;
-      if (!dp.needs_copy || attempts <= dp.retry.retries_done) continue;
+      const uint32_t decided = dp.retry.retries_done + dp.retry.uncounted_interruptions;
+      if (!dp.needs_copy || attempts <= decided) continue;
+      if (!counted) {
+        dp.retry.uncounted_interruptions = attempts - dp.retry.retries_done;
+        dp.retry.due_us.reset();
+        if (!pass) dp.retry.due_us = ports_.scheduler.now();
+        continue;
+      }
       if (most && attempts > *most) {
         set_dp_state(record, slot, DpState::install_failed);
         dp.retry.due_us.reset();

@@ -43,6 +43,10 @@ struct RetryPolicy {
   Jitter jitter = Jitter::none;
   std::optional<TimeUs> deadline_us;  // total budget measured from the start of the first attempt
   DelayFrom delay_from = DelayFrom::attempt_end;
+  // Whether a pass or DP copy that a crash of the manager cut short uses a retry (no source says;
+  // model/README.md). Without, the work is redone after the restart as the same attempt's
+  // continuation: it neither uses a retry nor can exhaust the retries.
+  bool crash_uses_retry = true;
   // Errors that schedule a retry; an error not in the list fails without retry. Empty means
   // every error is retryable (ConfigMgr 2007 documents no per-error distinction; CM07-DP).
   std::vector<Win32Error> retry_on;

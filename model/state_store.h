@@ -43,6 +43,7 @@ struct StoredRetry {
   TimeUs previous_delay_us = 0;
   std::optional<TimeUs> due_us;
   TimeUs decided_us = 0;  // when the pending retry was decided: the end of the failed attempt
+  uint32_t uncounted_interruptions = 0;  // crash-interrupted attempts that used no retry
   friend bool operator==(const StoredRetry&, const StoredRetry&) = default;
 };
 

@@ -195,7 +195,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   // Goal: swarm coverage of the format. Method: 300 seeds; each key appears in some world.
   bool deadline = false, retry_on = false, script = false, every = false, drawn = false;
   bool source_open = false, dp_update = false, nested = false;
-  bool delay_from = false, open_retries = false;
+  bool delay_from = false, open_retries = false, crash_uses_no_retry = false;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     const Scenario scenario = generate_world(seed, {}).scenario;
     deadline = deadline || scenario.site.retry.deadline_us.has_value();
@@ -204,6 +204,8 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
     dp_update = dp_update || scenario.site.update_deletes_dp_folder.has_value();
     delay_from = delay_from || scenario.site.retry.delay_from.has_value();
     open_retries = open_retries || scenario.site.source_open_retries.has_value();
+    crash_uses_no_retry =
+        crash_uses_no_retry || scenario.site.retry.crash_uses_retry == std::optional(false);
     for (const HolderSpec& holder : scenario.holders) {
       script = script || holder.kind == HolderKind::script;
       every = every || (holder.every.has_value() && holder.count > 1);
@@ -225,6 +227,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(nested);
   CHECK(delay_from);
   CHECK(open_retries);
+  CHECK(crash_uses_no_retry);
 }
 
 }  // namespace

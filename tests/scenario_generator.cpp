@@ -605,6 +605,9 @@ sim::Scenario draw_scenario() {
   scenario.holders = draw_holders(registry);
   scenario.faults = draw_faults(registry);
   scenario.expect = draw_expect(registry);
+  // Keys added to the format later are drawn last, so that the draws before them stay as they
+  // were and the cases the property tests reach do not move.
+  if (draw_bool()) scenario.site.retry.crash_uses_retry = draw_bool();
   return scenario;
 }
 

@@ -433,7 +433,7 @@ std::string History::package_copy_path(std::string_view package) const {
 
 bool History::uses_retry(const RetryUnit& unit, const Attempt& attempt) const {
   if (attempt.outcome == Outcome::failed) return !attempt.copies_failed;
-  if (attempt.outcome != Outcome::interrupted) return false;
+  if (attempt.outcome != Outcome::interrupted || !run->site.retry.crash_uses_retry) return false;
   // A crash-interrupted attempt counts as failed where the manager retries that unit.
   return !unit.dp.empty() || run->site.retry_unit == model::RetryUnit::package;
 }

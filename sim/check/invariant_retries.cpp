@@ -66,9 +66,12 @@ void check_attempt_count(const History& history, const RetryUnit& unit, Violatio
   // DPs whose retries fell due use none of them.
   const bool failures_only =
       unit.dp.empty() && history.run->site.retry_unit == model::RetryUnit::distribution_point;
+  // An attempt a crash cut short is not counted when it used no retry (crash_uses_retry false):
+  // its work is redone by the attempt that follows.
   std::map<size_t, uint64_t> per_cycle;
   for (const Attempt& attempt : unit.attempts) {
-    if (failures_only && !history.uses_retry(unit, attempt)) continue;
+    const bool uncounted_crash = attempt.outcome == Outcome::interrupted;
+    if ((failures_only || uncounted_crash) && !history.uses_retry(unit, attempt)) continue;
     const uint64_t count = ++per_cycle[attempt.cycle];
     if (count != most + 1) continue;
     violations.push_back(

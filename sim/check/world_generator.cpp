@@ -489,6 +489,7 @@ std::string SwarmFeatures::text() const {
   add(read_only, "read-only files");
   add(delay_from_start, "delay_from attempt_start");
   add(source_open_retries, "source_open retries");
+  add(crash_uses_no_retry, "crash_uses_retry false");
   return text.empty() ? "no features" : text;
 }
 
@@ -520,6 +521,11 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   if (world.features.source_open_retries) {
     scenario.site.source_open_retries = open_retries.between(1, 5);
     scenario.site.source_open_retry_interval_us = open_retries.between(1, 60) * kSecond;
+  }
+  if (world.features.crash) {
+    Drawer crash_retry{Prng::stream(seed, "explore:crash_retry"), options.horizon_us};
+    world.features.crash_uses_no_retry = crash_retry.coin();
+    if (world.features.crash_uses_no_retry) scenario.site.retry.crash_uses_retry = false;
   }
   return world;
 }

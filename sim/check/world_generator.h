@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 6;
+inline constexpr uint32_t kWorldGeneratorVersion = 7;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -45,9 +45,11 @@ struct SwarmFeatures {
   bool delete_on_close = false;  // temp_user holders open their file with delete-on-close
   bool images = false;           // a script runs a source or DP file as a program (image section)
   bool read_only = false;        // a read-only source file; a script marks a DP file read-only
-  // Drawn from streams of their own, last: "explore:delay_from" and "explore:open_retries".
+  // Drawn from streams of their own, last: "explore:delay_from", "explore:open_retries" and
+  // (worlds with a crash) "explore:crash_retry".
   bool delay_from_start = false;     // retry delays count from the failed attempt's start
   bool source_open_retries = false;  // a refused source open is retried within the pass
+  bool crash_uses_no_retry = false;  // work a crash cut short is redone without using a retry
   [[nodiscard]] std::string text() const;
 };
 

@@ -48,6 +48,7 @@ struct RetrySpec {
   std::optional<TimeUs> deadline_us;
   std::optional<std::vector<model::Win32Error>> retry_on;
   std::optional<model::DelayFrom> delay_from;
+  std::optional<bool> crash_uses_retry;
   friend bool operator==(const RetrySpec&, const RetrySpec&) = default;
 };
 

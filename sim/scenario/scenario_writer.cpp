@@ -97,7 +97,7 @@ void write_header(YamlOut& out, const Scenario& scenario) {
 bool retry_written(const RetrySpec& retry) {
   return retry.count_given || retry.delay_us || retry.backoff || retry.multiplier_milli ||
          retry.max_delay_us || retry.jitter || retry.deadline_us || retry.retry_on ||
-         retry.delay_from;
+         retry.delay_from || retry.crash_uses_retry;
 }
 
 void write_retry(YamlOut& out, const RetrySpec& retry) {
@@ -123,6 +123,9 @@ void write_retry(YamlOut& out, const RetrySpec& retry) {
     out.field(4, "retry_on", flow_list(names));
   }
   if (retry.delay_from) out.field(4, "delay_from", model::delay_from_name(*retry.delay_from));
+  if (retry.crash_uses_retry) {
+    out.field(4, "crash_uses_retry", *retry.crash_uses_retry ? "true" : "false");
+  }
 }
 
 std::string threshold_pair(const model::SeverityThresholds& pair) {
