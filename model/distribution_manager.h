@@ -80,7 +80,7 @@ class DistributionManager {
     // DP attempts of this cycle a crash cut short that used no retry (crash_uses_retry false):
     // with retries_done they account for every attempt that got no decision of its own.
     uint32_t uncounted_interruptions = 0;
-    uint32_t generation = 0;       // increases when pending wake-ups become stale
+    uint32_t generation = 0;  // increases when pending wake-ups become stale
     // When the latest attempt began. Not stored: a crash ends the attempt without a decision.
     TimeUs attempt_start_us = 0;
     // A new retry cycle: nothing done or due, and the old cycle's wake-ups stale.
