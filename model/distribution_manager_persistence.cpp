@@ -180,7 +180,9 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
       DpSlot& dp = record.slots[slot];
       const uint32_t attempts = record.status.distribution_points[slot].attempts_in_cycle;
       const uint32_t decided = dp.retry.retries_done + dp.retry.uncounted_interruptions;
-      if (!dp.needs_copy || attempts <= decided) continue;
+      // A DP that gave up had its decision: only an update or refresh starts it again.
+      const bool gave_up = record.status.distribution_points[slot].state == DpState::install_failed;
+      if (!dp.needs_copy || gave_up || attempts <= decided) continue;
       if (!counted) {
         dp.retry.uncounted_interruptions = attempts - dp.retry.retries_done;
         dp.retry.due_us.reset();

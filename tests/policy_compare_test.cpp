@@ -59,6 +59,22 @@ TEST_CASE("a policy that gives up too early leaves the package not installed", "
   CHECK(compare_table(summaries).find("2 of 2") != std::string::npos);
 }
 
+TEST_CASE("a policy keeps the scenario's crash_uses_retry unless it sets its own", "[compare]") {
+  // Goal: how the manager treats a crash stays the scenario's. Method: the scenario whose last
+  // retry survives a crash only with crash_uses_retry false; the same policy without the key,
+  // and with it true.
+  const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                                               "/scenarios/crash-redone-without-a-retry.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  PolicyFile counted = policy("counted", 1, 60 * kMinute);
+  counted.retry.crash_uses_retry = true;
+  const auto summaries =
+      compare_policies(*loaded.scenario, {policy("kept", 1, 60 * kMinute), counted}, {1, 0});
+  REQUIRE(summaries.size() == 2);
+  CHECK(summaries[0].not_installed == 0);
+  CHECK(summaries[1].not_installed == 1);
+}
+
 TEST_CASE("a policy name longer than its column keeps every row's columns aligned", "[compare]") {
   // Goal: the policy column widens to the longest name, so each row's "runs" lines up with the
   // header's.

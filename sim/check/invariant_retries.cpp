@@ -70,8 +70,8 @@ void check_attempt_count(const History& history, const RetryUnit& unit, Violatio
   // its work is redone by the attempt that follows.
   std::map<size_t, uint64_t> per_cycle;
   for (const Attempt& attempt : unit.attempts) {
-    const bool uncounted_crash = attempt.outcome == Outcome::interrupted;
-    if ((failures_only || uncounted_crash) && !history.uses_retry(unit, attempt)) continue;
+    const bool interrupted = attempt.outcome == Outcome::interrupted;
+    if ((failures_only || interrupted) && !history.uses_retry(unit, attempt)) continue;
     const uint64_t count = ++per_cycle[attempt.cycle];
     if (count != most + 1) continue;
     violations.push_back(

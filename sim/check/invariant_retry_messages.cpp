@@ -65,8 +65,10 @@ void mismatch(Violations& violations, const std::string& what, uint64_t shown, u
 }
 
 // The wait a failure's log line announces (`seconds`, if it gives one) against the retry the
-// trace shows scheduled as the attempt ended: whole seconds, a part of a second counting as one
-// (written out here rather than taken from the model, whose rounding this judges).
+// trace shows scheduled as the attempt ended, in the attempt's own retry cycle (a failure after
+// an update or refresh schedules none; the new cycle's pass may fail at the same moment): whole
+// seconds, a part of a second counting as one (written out here rather than taken from the
+// model, whose rounding this judges).
 void check_announced_wait(const RetryUnit& unit, const Attempt& attempt,
                           std::optional<uint64_t> seconds, const std::string& what,
                           Violations& violations) {
@@ -74,7 +76,10 @@ void check_announced_wait(const RetryUnit& unit, const Attempt& attempt,
   const auto retry = std::find_if(unit.retries.begin(), unit.retries.end(), [&](const auto& each) {
     return each.record > *attempt.end_record;
   });
-  if (retry == unit.retries.end() || retry->t_us != attempt.end_us) return;
+  if (retry == unit.retries.end() || retry->t_us != attempt.end_us ||
+      retry->cycle != attempt.cycle) {
+    return;
+  }
   const TimeUs waited_us = retry->at_us - retry->t_us;
   const TimeUs waited_s =
       (waited_us + model::kMicrosecondsPerSecond - 1) / model::kMicrosecondsPerSecond;

@@ -94,6 +94,10 @@ std::vector<PolicySummary> compare_policies(const Scenario& scenario,
   for (const PolicyFile& policy : policies) {
     Scenario variant = scenario;
     variant.site.retry = policy.retry;
+    // How the manager treats a crash is the scenario's, not a policy's, unless the file says.
+    if (!policy.retry.crash_uses_retry) {
+      variant.site.retry.crash_uses_retry = scenario.site.retry.crash_uses_retry;
+    }
     PolicySummary summary;
     summary.name = policy.name;
     for (uint64_t offset = 0; offset < options.seed_count; ++offset) {
