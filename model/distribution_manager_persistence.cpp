@@ -160,11 +160,10 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
   const auto& most = config_.retry.retry_count_max;
   const bool counted = config_.retry.crash_uses_retry;
   bool rerun = pass;
-  if (config_.retry_unit == RetryUnit::package && !counted) {
-    // Nothing to account: the redone pass continues the attempt's retry count.
-  } else if (config_.retry_unit == RetryUnit::package) {
+  if (config_.retry_unit == RetryUnit::package) {
+    // Uncounted, the redone pass simply continues the attempt's retry count.
     const uint32_t attempts = record.status.attempts_in_cycle;
-    if (most && attempts > *most) {
+    if (counted && most && attempts > *most) {
       record.retries_exhausted = true;  // as fail_pass() when the policy gives up
       for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
         if (!record.slots[slot].needs_copy) continue;
@@ -172,7 +171,7 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
         record.slots[slot].failed_with_package = true;
       }
       rerun = false;
-    } else {
+    } else if (counted) {
       record.retry.retries_done = attempts;
     }
   } else {
@@ -183,19 +182,16 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
       // A DP that gave up had its decision: only an update or refresh starts it again.
       const bool gave_up = record.status.distribution_points[slot].state == DpState::install_failed;
       if (!dp.needs_copy || gave_up || attempts <= decided) continue;
-      if (!counted) {
-        dp.retry.uncounted_interruptions = attempts - dp.retry.retries_done;
-        dp.retry.due_us.reset();
-        if (!pass) dp.retry.due_us = ports_.scheduler.now();
-        continue;
-      }
-      if (most && attempts > *most) {
-        set_dp_state(record, slot, DpState::install_failed);
-        dp.retry.due_us.reset();
-        continue;
-      }
-      dp.retry.retries_done = attempts;
       dp.retry.due_us.reset();
+      if (counted && most && attempts > *most) {
+        set_dp_state(record, slot, DpState::install_failed);
+        continue;
+      }
+      if (counted) {
+        dp.retry.retries_done = attempts;
+      } else {
+        dp.retry.uncounted_interruptions = attempts - dp.retry.retries_done;
+      }
       if (!pass) dp.retry.due_us = ports_.scheduler.now();
     }
   }
