@@ -95,6 +95,7 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   record.retries_exhausted = false;
   record.cycle_restarted = record.phase != Phase::idle && record.phase != Phase::queued;
   record.retry = record.retry.restarted();
+  ports_.state_store.rewrite_retry_history(record.definition.id);  // a new cycle's history
   record.status.attempts_in_cycle = 0;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     const std::string& name = record.status.distribution_points[slot].dp_name;

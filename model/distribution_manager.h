@@ -185,6 +185,10 @@ class DistributionManager {
   void queue_pass(uint32_t package_index);
   void wake_waiting_retries(uint32_t except_index);
   void start_queued_passes();
+  // Whether an administrator deleted the package's retry history before the retry the manager
+  // has in mind; if so the retry is dropped (logged) and the package waits for an update or
+  // refresh.
+  bool drop_retry_if_history_deleted(uint32_t package_index);
   void start_pass(uint32_t package_index);
   // Asks the scheduler to call on_wake() with `wake` at at_us.
   void wake_at(TimeUs at_us, const ManagerWake& wake);

@@ -36,6 +36,7 @@ void DistributionManager::wake_waiting_retries(uint32_t except_index) {
     if (index == except_index || record.phase != Phase::idle || !record.retry.due_us) continue;
     if (*record.retry.due_us <= now_us) continue;  // its own wake-up is about to run it
     if (now_us - record.retry.decided_us < config_.retry_on_wake_min_us) continue;  // failed now
+    if (drop_retry_if_history_deleted(index)) continue;
     log(fmt::format(FMT_COMPILE("~Woken for other work: retrying package {} now instead of at {}."),
                     record.status.id, local_time_text(*record.retry.due_us)),
         kMainThreadId);
@@ -52,8 +53,29 @@ void DistributionManager::start_queued_passes() {
   while (active_passes_ < config_.max_packages && !queue_.empty()) {
     const uint32_t package_index = queue_.front();
     queue_.pop_front();
+    // Every pass after a cycle's first is a retry (a pass a crash cut short is redone as one).
+    if (packages_[package_index].status.attempts_in_cycle > 0 &&
+        drop_retry_if_history_deleted(package_index)) {
+      continue;
+    }
     start_pass(package_index);
   }
+}
+
+// KB Q319207: deleting a package's Retry History key stops SMS 2.0 from retrying it. The manager
+// reads the key before each retry; a deleted key leaves nothing to retry until an update or
+// refresh starts a new cycle. The package keeps its state (SMS 2.0 raises no status message for
+// this; the log line is distsim's own).
+bool DistributionManager::drop_retry_if_history_deleted(uint32_t package_index) {
+  PackageRecord& record = packages_[package_index];
+  if (!ports_.state_store.retry_history_deleted(record.definition.id)) return false;
+  log(fmt::format(FMT_COMPILE("~The retry history of package {} was deleted; not retrying it."),
+                  record.definition.id),
+      kMainThreadId);
+  record.retry = record.retry.restarted();
+  if (record.phase == Phase::queued) record.phase = Phase::idle;
+  mark_dirty(package_index);
+  return true;
 }
 
 void DistributionManager::start_pass(uint32_t package_index) {

@@ -82,6 +82,13 @@ class StateStorePort {
   [[nodiscard]] virtual StoredPackage* saved_form(std::string_view id) = 0;
   // Everything stored, in the order packages were first saved.
   [[nodiscard]] virtual std::vector<StoredPackage> load_packages() const = 0;
+  // Whether an administrator deleted the package's retry history (SMS 2.0's registry key
+  // `Retry History\<package ID>`, KB Q319207) since the manager last wrote it: the retry the
+  // manager still has in mind is then gone from the store. False for a package never saved.
+  [[nodiscard]] virtual bool retry_history_deleted(std::string_view id) const = 0;
+  // The manager writes the package's retry history anew, as it does at the end of every pass:
+  // a deletion before now no longer applies.
+  virtual void rewrite_retry_history(std::string_view id) = 0;
 };
 
 }  // namespace distsim::model

@@ -126,6 +126,9 @@ class HistoryBuilder {
   void world(TimeUs t_us, std::string_view event) {
     add(t_us, "world", event, {{"process", std::string("distribution_manager")}});
   }
+  void retry_history_deleted(TimeUs t_us, const std::string& package) {
+    add(t_us, "world", "retry_history_deleted", {{"package", package}});
+  }
 
   sim::RunResult run;
 

@@ -608,6 +608,14 @@ sim::Scenario draw_scenario() {
   // Keys added to the format later are drawn last, so that the draws before them stay as they
   // were and the cases the property tests reach do not move.
   if (draw_bool()) scenario.site.retry.crash_uses_retry = draw_bool();
+  if (scenario.site.profile == model::Profile::sms2 && !registry.created.empty() && draw_bool()) {
+    const sim::PackageEvent& package = registry.created[draw_index(registry.created.size())];
+    sim::PackageEvent deletion;
+    deletion.kind = sim::PackageEvent::Kind::delete_retry_history;
+    deletion.id = package.id;
+    deletion.at_us = draw_time(package.at_us, registry.until_us);
+    scenario.packages.push_back(std::move(deletion));
+  }
   return scenario;
 }
 

@@ -177,6 +177,26 @@ TEST_CASE("a refresh or an expectation on a DP the package is not sent to is ref
         Errors{"t.yaml:13:29: package 'S0100001' is not sent to distribution point 'DP02'"});
 }
 
+TEST_CASE("a Retry History deletion is refused outside sms2, for unknown packages and too early",
+          "[scenario_loader]") {
+  // Goal: the deletion follows the rules of the other package entries, and exists only where
+  // its registry key does. Method: one deletion per mistake.
+  const std::string world =
+      "distribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n"
+      "    source: 'C:\\s'\n    at: 1h\n";  // lines 3-8
+  CHECK(errors_after_header(world + "  - delete_retry_history: S0100001\n    at: 2h\n").empty());
+  CHECK(errors_after_header(world + "  - delete_retry_history: S0100002\n") ==
+        Errors{"t.yaml:9:27: unknown package 'S0100002'; no entry of 'packages' creates it; did "
+               "you mean 'S0100001'?"});
+  CHECK(errors_after_header(world + "  - delete_retry_history: S0100001\n    at: 30m\n") ==
+        Errors{"t.yaml:10:9: 'at' 30m is before package 'S0100001' is created (at 1h)"});
+  CHECK(errors_after_header("site:\n  profile: configmgr2007\n" + world +
+                            "  - delete_retry_history: S0100001\n    at: 2h\n") ==
+        Errors{"t.yaml:11:27: 'delete_retry_history' needs profile sms2: the Retry History "
+               "registry key it deletes is SMS 2.0's (KB Q319207), and no source says where "
+               "configmgr2007 keeps its retry counts"});
+}
+
 TEST_CASE("a script step on a handle never opened, or already closed, is refused",
           "[scenario_loader]") {
   // Goal: handle names are checked at load time. Method: a lock before any open, a write after

@@ -106,7 +106,7 @@ bool is_status_of(const UnitRecord& record, uint32_t id, std::string_view packag
 
 // kRecordEventNames' entries by the length of their names, computed from the table so that the
 // two cannot disagree: kind_of compares a record's event with the few names of its length only.
-constexpr size_t kEventNameLengthMax = 16;
+constexpr size_t kEventNameLengthMax = 21;
 constexpr size_t kEventsPerLengthMax = 3;
 constexpr auto kEventsByLength = [] {
   std::array<std::array<int8_t, kEventsPerLengthMax>, kEventNameLengthMax + 1> by_length{};
@@ -161,6 +161,8 @@ void read_passes(History& history) {
       running.clear();
     } else if (kind.is(RecordActor::world, RecordEvent::restart)) {
       history.restarts.push_back(index);
+    } else if (kind.is(RecordActor::world, RecordEvent::retry_history_deleted)) {
+      history.retry_history_deletions.push_back(index);
     } else if (kind.is(RecordActor::world, RecordEvent::notification)) {
       history.notifications.push_back(index);
       if (text_field(record, "kind") == "create") {
@@ -461,6 +463,24 @@ bool History::manager_down_at(TimeUs t_us) const {
   return std::none_of(restarts.begin(), restarts.end(), [&](size_t restart) {
     return restart > *last_crash && all[restart].t_us < t_us;
   });
+}
+
+std::optional<size_t> History::retry_history_deleted_before(std::string_view package,
+                                                            size_t at) const {
+  const auto& all = records();
+  std::optional<size_t> deletion;
+  for (const size_t index : retry_history_deletions) {
+    if (index >= at) break;
+    if (text_field(all[index], "package") == package) deletion = index;
+  }
+  if (!deletion) return std::nullopt;
+  for (size_t index = *deletion + 1; index < at && index < all.size(); ++index) {
+    const RecordKind kind = kinds[index];
+    const bool rewrites = kind.is(RecordActor::manager, RecordEvent::pass_end) ||
+                          kind.is(RecordActor::world, RecordEvent::notification);
+    if (rewrites && text_field(all[index], "package") == package) return std::nullopt;
+  }
+  return deletion;
 }
 
 History read_history(const RunResult& run) {

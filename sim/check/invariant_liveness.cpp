@@ -4,7 +4,8 @@
 // plus the time to process every package, twice over (a pass may be running at the quiet time).
 // A unit that nothing can install however long the manager retries is not judged: its package's
 // source folder is not in the VFS at the end, or a file it must overwrite (in the package store
-// or the DP folder) is read-only at the end.
+// or the DP folder) is read-only at the end; nor is one whose retry history an administrator
+// deleted with nothing writing it anew since (History::retry_history_deleted_before).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -162,7 +163,8 @@ void check_liveness(const History& history, Violations& violations) {
   for (const RetryUnit& unit : history.units) {
     if (per_dp && unit.dp.empty()) continue;  // per-DP: the DPs are judged
     if (installed(run, unit) || !package_may_retry[unit.package] || !may_retry(history, unit) ||
-        source_missing(history, unit.package) || target_read_only(history, unit)) {
+        source_missing(history, unit.package) || target_read_only(history, unit) ||
+        history.retry_history_deleted_before(unit.package, history.records().size())) {
       continue;
     }
     const TimeUs wait_us = longest_delay(run.site.retry, attempts_in_last_cycle(unit) + 1);

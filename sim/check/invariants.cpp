@@ -136,6 +136,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_thread_limits(history, violations);
   invariant_detail::check_source_open_retries(history, violations);
   invariant_detail::check_liveness(history, violations);
+  invariant_detail::check_retry_history(history, violations);
   check_status_log_consistency(run, violations);
   check_installed_times(run, violations);
   check_package_states(history, violations);

@@ -129,6 +129,7 @@ enum class RecordEvent : uint8_t {
   notification,
   fault_start,
   fault_end,
+  retry_history_deleted,
 };
 struct RecordKind {
   RecordActor actor = RecordActor::holder;
@@ -140,7 +141,7 @@ struct RecordKind {
 };
 // The trace's name of each event but `other`; among names of one length the most frequent first,
 // since kind_of stops at the first that matches.
-inline constexpr std::array<std::pair<std::string_view, RecordEvent>, 19> kRecordEventNames = {{
+inline constexpr std::array<std::pair<std::string_view, RecordEvent>, 20> kRecordEventNames = {{
     {"log_line", RecordEvent::log_line},
     {"status_message", RecordEvent::status_message},
     {"open", RecordEvent::open},
@@ -160,6 +161,7 @@ inline constexpr std::array<std::pair<std::string_view, RecordEvent>, 19> kRecor
     {"restart", RecordEvent::restart},
     {"fault_start", RecordEvent::fault_start},
     {"fault_end", RecordEvent::fault_end},
+    {"retry_history_deleted", RecordEvent::retry_history_deleted},
 }};
 [[nodiscard]] RecordKind kind_of(const TraceRecord& record);
 
@@ -270,6 +272,8 @@ struct History {
   std::vector<PassSpan> passes;
   std::vector<size_t> crashes;
   std::vector<size_t> restarts;
+  // Where an administrator deleted a package's retry history (SMS 2.0's registry key), in order.
+  std::vector<size_t> retry_history_deletions;
   std::vector<RetryUnit> units;
 
   [[nodiscard]] const TraceRecords& records() const { return run->trace.records(); }
@@ -285,6 +289,12 @@ struct History {
   [[nodiscard]] std::optional<TimeUs> cycle_first_start(const RetryUnit& unit, size_t cycle) const;
   // The manager process is down at `t_us` (a crash at or before it, no restart before it).
   [[nodiscard]] bool manager_down_at(TimeUs t_us) const;
+  // The deletion of `package`'s retry history in force just before record `at`: the latest
+  // deletion before it with no pass of the package ended (which writes the history anew) and no
+  // notification of it (a new cycle) in between; nullopt when none is. A crash ends no pass here:
+  // a pass it cut short wrote nothing.
+  [[nodiscard]] std::optional<size_t> retry_history_deleted_before(std::string_view package,
+                                                                   size_t at) const;
 };
 
 [[nodiscard]] History read_history(const RunResult& run);
@@ -315,5 +325,6 @@ void check_pass_messages(const History& history, Violations& violations);
 void check_thread_limits(const History& history, Violations& violations);
 void check_source_open_retries(const History& history, Violations& violations);
 void check_liveness(const History& history, Violations& violations);
+void check_retry_history(const History& history, Violations& violations);
 
 }  // namespace distsim::sim::invariant_detail

@@ -56,6 +56,8 @@ std::optional<WorldFailure> check_run(const RunResult& run,
   if (!must_install_all) return std::nullopt;
   for (const model::PackageStatus& package : run.packages) {
     if (package.state == model::PackageState::installed) continue;
+    // An administrator stopped its retries, and nothing started them again.
+    if (history.retry_history_deleted_before(package.id, history.records().size())) continue;
     // The kind names the error that kept it, so shrinking cannot swap the cause (removing the
     // source folder turns a lock into error 3 "forever", a different failure).
     return WorldFailure{fmt::format("liveness:{}", model::win32_code(package.last_error)),

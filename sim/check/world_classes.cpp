@@ -78,6 +78,24 @@ bool is_package_copy(std::string_view path) {
   return path.size() > 4 && invariant_detail::same_path(path.substr(path.size() - 4), ".PCK");
 }
 
+// Whether an administrator deleted the unit's retry history while one of its retries waited:
+// after the retry was decided, no later than it fell due, and before any later attempt began.
+bool stopped_by_deletion(const History& history, const RetryUnit& unit) {
+  const auto& deletions = history.retry_history_deletions;
+  if (deletions.empty() || !unit.dp.empty()) return false;
+  const auto& records = history.records();
+  return std::any_of(unit.retries.begin(), unit.retries.end(), [&](const auto& retry) {
+    const auto next =
+        std::find_if(unit.attempts.begin(), unit.attempts.end(),
+                     [&](const Attempt& each) { return each.start_record > retry.record; });
+    return std::any_of(deletions.begin(), deletions.end(), [&](size_t deletion) {
+      return deletion > retry.record && records[deletion].t_us <= retry.at_us &&
+             (next == unit.attempts.end() || next->start_record > deletion) &&
+             invariant_detail::text_field(records[deletion], "package") == unit.package;
+    });
+  });
+}
+
 void classify_units(const History& history, std::set<std::string_view>& classes) {
   const auto& policy = history.run->site.retry;
   for (const RetryUnit& unit : history.units) {
@@ -87,6 +105,7 @@ void classify_units(const History& history, std::set<std::string_view>& classes)
       if (++retries_per_cycle[retry.cycle] >= 3) classes.insert(kClassRetriedThreeTimes);
     }
     if (!unit.pulled_forward.empty()) classes.insert(kClassPulledForward);
+    if (stopped_by_deletion(history, unit)) classes.insert(kClassRetryStoppedByDeletion);
     bool failed_before = false;
     for (size_t index = 0; index < unit.attempts.size(); ++index) {
       const Attempt& attempt = unit.attempts[index];

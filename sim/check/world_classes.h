@@ -27,6 +27,8 @@ inline constexpr std::string_view kClassNestedInstalled = "a nested source insta
 inline constexpr std::string_view kClassCompressedCopy = "a compressed copy made";
 inline constexpr std::string_view kClassOpenedOnRetryInPass =
     "a source file opened on a retry within the pass";
+inline constexpr std::string_view kClassRetryStoppedByDeletion =
+    "a waiting retry stopped by deleting the retry history";
 
 // The classes a fixed-seed campaign of a few hundred generated worlds is expected to produce.
 inline constexpr std::string_view kImportantWorldClasses[] = {

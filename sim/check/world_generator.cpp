@@ -180,6 +180,37 @@ void draw_changes(Drawer& draw, Scenario& scenario, uint32_t package_count) {
   }
 }
 
+// An administrator deletes a created package's Retry History key: half the time in the hour after
+// the package arrives, when its first retry is likely to wait, else up to a quarter of the
+// horizon later. Half the time an update of the package follows, whose new cycle must install it
+// again.
+void draw_retry_history_deletion(Drawer& draw, Scenario& scenario) {
+  std::vector<const PackageEvent*> created;
+  for (const PackageEvent& event : scenario.packages) {
+    if (event.kind == PackageEvent::Kind::create) created.push_back(&event);
+  }
+  if (created.empty()) return;
+  const PackageEvent& target = *created[draw.between(0, static_cast<uint32_t>(created.size()) - 1)];
+  PackageEvent deletion;
+  deletion.kind = PackageEvent::Kind::delete_retry_history;
+  deletion.id = target.id;
+  // Within a quarter of the horizon after the package, as an update is: every change ends well
+  // before the horizon.
+  deletion.at_us = target.at_us + (draw.coin() ? std::min<TimeUs>(draw.between(1, 3600) * kSecond,
+                                                                  draw.horizon_us / 4)
+                                               : draw.time_in_first_half());
+  const TimeUs deleted_us = deletion.at_us;
+  const std::string id = target.id;  // `target` points into the list that grows below
+  scenario.packages.push_back(std::move(deletion));
+  if (!draw.coin()) return;
+  PackageEvent update;
+  update.kind = PackageEvent::Kind::update;
+  update.id = id;
+  update.at_us =
+      deleted_us + std::min<TimeUs>(draw.between(1, 6 * 3600) * kSecond, draw.horizon_us / 4);
+  scenario.packages.push_back(std::move(update));
+}
+
 void draw_packages(Drawer& draw, const SwarmFeatures& features, Scenario& scenario) {
   const uint32_t dp_count = draw.between(1, 3);
   for (uint32_t index = 0; index < dp_count; ++index) {
@@ -490,6 +521,7 @@ std::string SwarmFeatures::text() const {
   add(delay_from_start, "delay_from attempt_start");
   add(source_open_retries, "source_open retries");
   add(crash_uses_no_retry, "crash_uses_retry false");
+  add(retry_history_deleted, "retry history deleted");
   return text.empty() ? "no features" : text;
 }
 
@@ -526,6 +558,11 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     Drawer crash_retry{Prng::stream(seed, "explore:crash_retry"), options.horizon_us};
     world.features.crash_uses_no_retry = crash_retry.coin();
     if (world.features.crash_uses_no_retry) scenario.site.retry.crash_uses_retry = false;
+  }
+  if (scenario.site.profile == model::Profile::sms2) {
+    Drawer history{Prng::stream(seed, "explore:retry_history"), options.horizon_us};
+    world.features.retry_history_deleted = history.coin();
+    if (world.features.retry_history_deleted) draw_retry_history_deletion(history, scenario);
   }
   return world;
 }

@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 7;
+inline constexpr uint32_t kWorldGeneratorVersion = 8;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -45,11 +45,13 @@ struct SwarmFeatures {
   bool delete_on_close = false;  // temp_user holders open their file with delete-on-close
   bool images = false;           // a script runs a source or DP file as a program (image section)
   bool read_only = false;        // a read-only source file; a script marks a DP file read-only
-  // Drawn from streams of their own, last: "explore:delay_from", "explore:open_retries" and
-  // (worlds with a crash) "explore:crash_retry".
+  // Drawn from streams of their own, last: "explore:delay_from", "explore:open_retries",
+  // (worlds with a crash) "explore:crash_retry" and (sms2 worlds) "explore:retry_history".
   bool delay_from_start = false;     // retry delays count from the failed attempt's start
   bool source_open_retries = false;  // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;  // work a crash cut short is redone without using a retry
+  // An administrator deletes a package's Retry History key, and sometimes updates it later.
+  bool retry_history_deleted = false;
   [[nodiscard]] std::string text() const;
 };
 

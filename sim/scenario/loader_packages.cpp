@@ -1,6 +1,7 @@
 // The `packages` section and references to its packages: a package is created once (its id is the
-// site code and five hex digits), then updated or refreshed no earlier than its creation and only
-// on DPs it is sent to. Updates and refreshes are checked once every creation is known.
+// site code and five hex digits), then updated, refreshed or its retry history deleted no earlier
+// than its creation, refreshed only on DPs it is sent to. References are checked once every
+// creation is known.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,15 +18,20 @@
 namespace distsim::sim::loader_internal {
 namespace {
 
-constexpr std::array<std::string_view, 3> kPackageActions{"id", "update", "refresh"};
-constexpr std::array<std::string_view, 8> kPackageKeys{
-    "id", "update", "refresh", "name", "source", "at", "distribution_points", "compressed"};
+constexpr std::array<std::string_view, 4> kPackageActions{"id", "update", "refresh",
+                                                          "delete_retry_history"};
+constexpr std::array<std::string_view, 9> kPackageKeys{
+    "id",        "update", "refresh", "delete_retry_history",
+    "name",      "source", "at",      "distribution_points",
+    "compressed"};
 
 KeyList package_keys(PackageEvent::Kind kind) {
   static constexpr std::array<std::string_view, 6> kCreate{
       "id", "name", "source", "at", "distribution_points", "compressed"};
   static constexpr std::array<std::string_view, 2> kUpdate{"update", "at"};
   static constexpr std::array<std::string_view, 3> kRefresh{"refresh", "at", "distribution_points"};
+  static constexpr std::array<std::string_view, 2> kDeleteRetryHistory{"delete_retry_history",
+                                                                       "at"};
   switch (kind) {
     case PackageEvent::Kind::create:
       return kCreate;
@@ -33,6 +39,8 @@ KeyList package_keys(PackageEvent::Kind kind) {
       return kUpdate;
     case PackageEvent::Kind::refresh:
       return kRefresh;
+    case PackageEvent::Kind::delete_retry_history:
+      return kDeleteRetryHistory;
   }
   DISTSIM_ASSERT(false);
 }
@@ -87,9 +95,10 @@ std::optional<PackageEvent> load_package_event(const Context& ctx, uint32_t inde
   const auto action = find_action_key(ctx, index, kPackageActions, "'packages'");
   if (!action) return std::nullopt;
   PackageEvent event;
-  event.kind = *action == "id" ? PackageEvent::Kind::create
-                               : (*action == "update" ? PackageEvent::Kind::update
-                                                      : PackageEvent::Kind::refresh);
+  event.kind = *action == "id"        ? PackageEvent::Kind::create
+               : *action == "update"  ? PackageEvent::Kind::update
+               : *action == "refresh" ? PackageEvent::Kind::refresh
+                                      : PackageEvent::Kind::delete_retry_history;
   event.position = ctx.node(index).position;
   const std::string applies_to = *action == "id" ? std::string("a new package")
                                                  : with_article(fmt::format("'{}' entry", *action));
@@ -186,6 +195,14 @@ void load_packages(Context& ctx, uint32_t index, Scenario& scenario) {
     auto event = load_package_event(ctx, item, reference);
     if (!event) continue;
     reference.event_index = scenario.packages.size();
+    if (event->kind == PackageEvent::Kind::delete_retry_history &&
+        scenario.site.profile != model::Profile::sms2) {
+      ctx.error(reference.id_index,
+                fmt::format("'delete_retry_history' needs profile sms2: the Retry History registry "
+                            "key it deletes is SMS 2.0's (KB Q319207), and no source says where "
+                            "{} keeps its retry counts",
+                            model::profile_name(scenario.site.profile)));
+    }
     if (event->kind == PackageEvent::Kind::create) {
       register_package(ctx, *event, reference.id_index);
     } else {

@@ -95,11 +95,14 @@ struct DistributionPointSpec {
   friend bool operator==(const DistributionPointSpec&, const DistributionPointSpec&) = default;
 };
 
-// A package entry: a new package, or an `update` / `refresh` of an existing one.
+// A package entry: a new package, or an `update`, `refresh` or `delete_retry_history` of an
+// existing one.
 struct PackageEvent {
-  enum class Kind { create, update, refresh };
+  // delete_retry_history: an administrator deletes the package's Retry History registry key (KB
+  // Q319207's way to stop SMS 2.0's retries); it acts on the state store, not through the manager.
+  enum class Kind { create, update, refresh, delete_retry_history };
   Kind kind = Kind::create;
-  std::string id;  // the package, for all three kinds
+  std::string id;  // the package, for every kind
   std::string name;
   std::string source;
   TimeUs at_us = 0;

@@ -230,10 +230,14 @@ void write_package_event(YamlOut& out, const PackageEvent& event) {
     case PackageEvent::Kind::refresh:
       out.item(2, "refresh", identifier(event.id));
       break;
+    case PackageEvent::Kind::delete_retry_history:
+      out.item(2, "delete_retry_history", identifier(event.id));
+      break;
   }
   out.field(4, "at", format_duration(event.at_us));
   if (!event.distribution_points.empty()) {
-    DISTSIM_ASSERT(event.kind != PackageEvent::Kind::update);
+    DISTSIM_ASSERT(event.kind == PackageEvent::Kind::create ||
+                   event.kind == PackageEvent::Kind::refresh);
     out.field(4, "distribution_points", identifier_list(event.distribution_points));
   }
   if (event.compressed) out.field(4, "compressed", "true");

@@ -1,4 +1,5 @@
-// In-memory persistence for the manager's state.
+// In-memory persistence for the manager's state, and the administrator's deletion of a package's
+// retry history.
 #include "sim/world/memory_state_store.h"
 
 #include <utility>
@@ -15,6 +16,25 @@ void MemoryStateStore::save_package(model::StoredPackage&& package) {
   }
   index_by_id_.emplace(package.definition.id, packages_.size());
   packages_.push_back(std::move(package));
+  retry_history_deleted_.push_back(false);
+}
+
+bool MemoryStateStore::retry_history_deleted(std::string_view id) const {
+  const auto found = index_by_id_.find(id);
+  return found != index_by_id_.end() && retry_history_deleted_[found->second];
+}
+
+void MemoryStateStore::rewrite_retry_history(std::string_view id) {
+  const auto found = index_by_id_.find(id);
+  if (found != index_by_id_.end()) retry_history_deleted_[found->second] = false;
+}
+
+bool MemoryStateStore::delete_retry_history(std::string_view id) {
+  const auto found = index_by_id_.find(id);
+  if (found == index_by_id_.end()) return false;
+  packages_[found->second].retry = {};
+  retry_history_deleted_[found->second] = true;
+  return true;
 }
 
 model::StoredPackage* MemoryStateStore::saved_form(std::string_view id) {

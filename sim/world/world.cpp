@@ -286,11 +286,18 @@ void World::restart_manager() {
 }
 
 void World::package_arrives(uint64_t package_index) {
+  const PackageEvent& event = scenario_.packages.at(package_index);
+  if (event.kind == PackageEvent::Kind::delete_retry_history) {
+    // A registry edit, not a notification: it needs no manager process.
+    state_store_.delete_retry_history(event.id);
+    result_.trace.add(kernel_.now(), kWorldActorName, "retry_history_deleted",
+                      {{"package", std::string_view(event.id)}});
+    return;
+  }
   if (manager_ == nullptr) {  // the inbox keeps the notification until the process is back
     pending_notifications_.push_back(package_index);
     return;
   }
-  const PackageEvent& event = scenario_.packages.at(package_index);
   trace_notification(event);
   switch (event.kind) {
     case PackageEvent::Kind::create:
@@ -305,6 +312,8 @@ void World::package_arrives(uint64_t package_index) {
       manager_->package_refreshed(event.id,
                                   declared_dp_names(scenario_, event.distribution_points));
       return;
+    case PackageEvent::Kind::delete_retry_history:
+      break;  // handled above
   }
   DISTSIM_ASSERT(false);
 }
