@@ -50,6 +50,17 @@ TEST_CASE("the run summary names the Explorer window's handle under each failed 
   CHECK(result.out.find(kWindowBlame, first + 1) != std::string::npos);  // both failed attempts
 }
 
+TEST_CASE("the run summary says which retry a deleted retry history stopped", "[cli][blame]") {
+  const std::string directory = scratch_directory("retry-history-summary");
+  write_text_file(directory + "/deleted.yaml", scenario_text("q319207-delete-retry-history.yaml"));
+  const CliResult result = run_distsim("run deleted.yaml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  CHECK(result.out.find("retry at 02:00:00.080 (not run: its retry history was deleted at "
+                        "01:30:00)") != std::string::npos);
+  CHECK(result.out.find("retry at 01:00:00.040 (not run") == std::string::npos);
+}
+
 TEST_CASE("every failed attempt of a blocked DP copy names the DP client that blocked it",
           "[cli][blame]") {
   // Goal: a copy that fails before its pass ends still explains the pass. Method: the DP client

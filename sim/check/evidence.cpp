@@ -161,6 +161,20 @@ std::vector<std::string> blame_lines(const PassRecord& pass) {
   return lines;
 }
 
+// When an administrator deleted the package's retry history while the retry `pass` scheduled
+// waited (after the pass ended, no later than the retry fell due, before the next pass began).
+std::optional<TimeUs> deletion_stopping(const RunResult& run, const PassRecord& pass,
+                                        TimeUs next_start_us) {
+  if (!pass.end_us || !pass.next_retry_us) return std::nullopt;
+  for (const RunResult::RetryHistoryDeletion& deletion : run.retry_history_deletions) {
+    if (deletion.package_id == pass.package_id && deletion.t_us >= *pass.end_us &&
+        deletion.t_us <= *pass.next_retry_us && deletion.t_us < next_start_us) {
+      return deletion.t_us;
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> attempt_table(const RunResult& run, const std::string& package_id) {
   std::vector<const PassRecord*> passes;
   for (const PassRecord& pass : run.passes) {
@@ -193,6 +207,12 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
     if (failed) {
       line += pass.next_retry_us ? fmt::format(", retry at {}", clock_text(*pass.next_retry_us))
                                  : std::string(", not retried");
+      const TimeUs next_start_us =
+          index + 1 < passes.size() ? passes[index + 1]->start_us : run.ended_us + 1;
+      if (const auto deleted_us = deletion_stopping(run, pass, next_start_us)) {
+        line +=
+            fmt::format(" (not run: its retry history was deleted at {})", clock_text(*deleted_us));
+      }
     }
     if (per_dp) {
       if (pass.dp_copies == 0) {

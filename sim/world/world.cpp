@@ -290,6 +290,7 @@ void World::package_arrives(uint64_t package_index) {
   if (event.kind == PackageEvent::Kind::delete_retry_history) {
     // A registry edit, not a notification: it needs no manager process.
     state_store_.delete_retry_history(event.id);
+    result_.retry_history_deletions.push_back({event.id, kernel_.now()});
     result_.trace.add(kernel_.now(), kWorldActorName, "retry_history_deleted",
                       {{"package", std::string_view(event.id)}});
     return;

@@ -96,6 +96,13 @@ struct RunResult {
   std::string limit_reached;
   // For each crash of the manager, how many status messages had been raised before it.
   std::vector<size_t> crash_message_counts;
+  // Where an administrator deleted a package's Retry History key (scenario entries
+  // `delete_retry_history`), in time order.
+  struct RetryHistoryDeletion {
+    std::string package_id;
+    TimeUs t_us = 0;
+  };
+  std::vector<RetryHistoryDeletion> retry_history_deletions;
   std::vector<LogLine> log_lines;
   std::vector<HolderFinding> holder_findings;
   // Ground truth read from the VFS after the run, not from the manager: how many handles the
