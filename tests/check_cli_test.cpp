@@ -96,6 +96,21 @@ TEST_CASE("a broken copy of a scenario fails exactly its testcase with a readabl
         std::string::npos);
 }
 
+TEST_CASE("a directory's scenarios are found whatever the case of their .yaml extension",
+          "[cli][check]") {
+  // Goal: a failing scenario copied from Windows as BROKEN.YAML must not leave CI green. Method:
+  // the broken copy under an upper-case name, and a policy file (.yml) beside it, not taken.
+  const std::string directory = library_with_broken_copy("upper-case-extension");
+  fs::rename(directory + "/lib/sub/broken.yaml", directory + "/lib/sub/BROKEN.YAML");
+  write_text_file(directory + "/lib/sub/policy.yml", "name: hourly\nretry:\n  delay: 60m\n");
+  const CliResult result = run_distsim("check lib", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 1);
+  CHECK(result.out.find("FAIL lib/sub/BROKEN.YAML: S0100001 attempts: expected 2, got 3") !=
+        std::string::npos);
+  CHECK(last_line(result.out) == "2 passed, 1 failed");
+}
+
 TEST_CASE("a scenario that cannot load makes check exit 2 even when another one fails",
           "[cli][check]") {
   // Goal: the documented precedence, could-not-run (2) over finding (1). Method: the broken copy

@@ -95,6 +95,27 @@ TEST_CASE("a policy name longer than its column keeps every row's columns aligne
   CHECK(second.substr(0, width + 6) == long_name.name + "     0");
 }
 
+TEST_CASE("source opens per hour count the whole simulated time, whole hours or not", "[compare]") {
+  // Goal: the load on the source does not depend on whether the runs add up to whole hours.
+  // Method: 6 opens in 1.5 h, 12 opens in 3 h, 6 opens in 59 minutes.
+  const auto opens_per_hour = [](uint64_t opens, TimeUs simulated_us) {
+    PolicySummary summary;
+    summary.name = "p";
+    summary.source_opens = opens;
+    summary.simulated_us = simulated_us;
+    std::istringstream lines(compare_table({summary}));
+    std::string header;
+    std::string row;
+    std::getline(lines, header);
+    std::getline(lines, row);
+    return row.substr(row.find_last_not_of(' ', row.size() - 1) - 3);
+  };
+  CHECK(opens_per_hour(6, 90 * kMinute) == " 4.0");
+  CHECK(opens_per_hour(12, 180 * kMinute) == " 4.0");
+  CHECK(opens_per_hour(6, 59 * kMinute) == " 6.1");
+  CHECK(opens_per_hour(6, 0) == "   -");
+}
+
 TEST_CASE("a policy file needs a retry mapping and takes only site.retry keys", "[compare]") {
   // Goal: policy files are validated like scenarios, with positions.
   const auto good = load_policy_text("name: quick\nretry:\n  count: 3\n  delay: 5m\n", "p.yml");

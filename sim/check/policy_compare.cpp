@@ -83,6 +83,19 @@ std::string one_decimal(uint64_t value, uint64_t divisor) {
   return fmt::format("{}.{}", tenths / 10, tenths % 10);
 }
 
+// Opens per hour of simulated time, to one decimal, over any span (not only whole hours). The
+// span is taken in whole seconds, which keeps the products within 64 bits for any count a
+// comparison can make; "-" for under half a second.
+std::string per_hour_text(uint64_t count, TimeUs simulated_us) {
+  const auto span_s = static_cast<uint64_t>(
+      (std::max<TimeUs>(simulated_us, 0) + model::kMicrosecondsPerSecond / 2) /
+      model::kMicrosecondsPerSecond);
+  if (span_s == 0) return "-";
+  constexpr uint64_t kTenthsPerHourInSeconds = 10 * 3600;
+  const uint64_t tenths = (count * kTenthsPerHourInSeconds + span_s / 2) / span_s;
+  return fmt::format("{}.{}", tenths / 10, tenths % 10);
+}
+
 }  // namespace
 
 std::vector<PolicySummary> compare_policies(const Scenario& scenario,
@@ -129,7 +142,6 @@ std::string compare_table(const std::vector<PolicySummary>& summaries) {
                   "runs", "attempts mean", "installed p50", "installed p95", "installed max",
                   "not installed", "source opens/h");
   for (const PolicySummary& summary : summaries) {
-    const auto hours = static_cast<uint64_t>(summary.simulated_us / model::kMicrosecondsPerHour);
     out += fmt::format(
         "{:<{}} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n", summary.name, name_width,
         summary.runs,
@@ -139,7 +151,7 @@ std::string compare_table(const std::vector<PolicySummary>& summaries) {
         optional_clock(percentile(summary.installed_after_us, 95)),
         optional_clock(percentile(summary.installed_after_us, 100)),
         fmt::format("{} of {}", summary.not_installed, summary.packages),
-        one_decimal(summary.source_opens, hours));
+        per_hour_text(summary.source_opens, summary.simulated_us));
   }
   for (const PolicySummary& summary : summaries) {
     if (summary.runs_cut_short > 0) {

@@ -26,9 +26,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The *.yaml files under one directory given to check or validate. Each directory's entries are
-// taken in name order and links to directories are followed, each directory once (a link back up
-// ends there), so that a directory reached twice is named by the same path on every machine. A
+// A scenario file's name ends in .yaml, in any case (a copy from Windows may say .YAML). Retry
+// policy files are kept as .yml so that a directory of scenarios can hold them too.
+bool is_scenario_name(const fs::path& path) {
+  const std::string extension = path.extension().string();
+  constexpr std::string_view kExtension = ".yaml";
+  return extension.size() == kExtension.size() &&
+         std::equal(extension.begin(), extension.end(), kExtension.begin(), [](char a, char b) {
+           return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+         });
+}
+
+// The *.yaml files (any case) under one directory given to check or validate. Each directory's
+// entries are taken in name order and links to directories are followed, each directory once (a
+// link back up ends there), so that a directory reached twice is named by the same path on every
+// machine. A
 // *.yaml link to nothing is a problem: a scenario that went missing must not pass unseen.
 class ScenarioDirectoryWalk {
  public:
@@ -75,7 +87,7 @@ class ScenarioDirectoryWalk {
       std::error_code type_error;
       if (entry.is_directory(type_error)) {
         walk(entry.path());
-      } else if (entry.path().extension() == ".yaml") {
+      } else if (is_scenario_name(entry.path())) {
         add_file(entry);
       }
     }
