@@ -82,6 +82,9 @@ TEST_CASE("the JSON summary lists every attempt with the handles to blame", "[cl
   CHECK(result.status == 0);
   CHECK(result.out.find("\"attempts\":[{\"package\":\"S0100002\",\"attempt\":1,") !=
         std::string::npos);
+  // The final state and when it was reached, as the text summary's "installed since".
+  CHECK(result.out.find("{\"id\":\"S0100002\",\"state\":\"installed\",\"state_since_us\":"
+                        "7261367002,") != std::string::npos);
   CHECK(result.out.find("\"refused\":{\"operation\":\"open\",\"path\":\"D:\\\\Packages\\\\"
                         "Office2000\\\\Thumbs.db\"") != std::string::npos);
   CHECK(result.out.find("\"blame\":[{\"actor\":\"admin-window\",\"holder_kind\":"

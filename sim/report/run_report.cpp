@@ -166,10 +166,12 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
     const auto& package = run.packages[index];
     const PackageAttempts& made = attempts.find(package.id)->second;
     out += fmt::format(
-        "{}{{\"id\":{},\"state\":{},\"attempts\":{},\"retries\":{},\"installed_at_us\":{},"
-        "\"distribution_points\":{{",
+        "{}{{\"id\":{},\"state\":{},\"state_since_us\":{},\"attempts\":{},\"retries\":{},"
+        "\"installed_at_us\":{},\"distribution_points\":{{",
         index ? "," : "", json_quote(package.id),
-        json_quote(model::package_state_name(package.state)), made.attempts, made.retries,
+        json_quote(model::package_state_name(package.state)),
+        package.state_since_us ? fmt::format("{}", *package.state_since_us) : "null", made.attempts,
+        made.retries,
         package.installed_at_us ? fmt::format("{}", *package.installed_at_us) : "null");
     for (size_t dp = 0; dp < package.distribution_points.size(); ++dp) {
       out +=
