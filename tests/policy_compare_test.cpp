@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "model/assert.h"
 #include "sim/scenario/scenario_loader.h"
 #include "world_fixture.h"
 
@@ -93,6 +94,25 @@ TEST_CASE("a policy name longer than its column keeps every row's columns aligne
   CHECK(header.find("runs") == width + 2);
   CHECK(first.substr(width, 6) == "     0");
   CHECK(second.substr(0, width + 6) == long_name.name + "     0");
+}
+
+TEST_CASE("a bug met during a comparison names the policy and the seed to replay", "[compare]") {
+  // Goal: exit 3's report says which run to replay. Method: a world built in code that breaks a
+  // precondition of run_world (a file on a share no DP has), which the loader would refuse.
+  Scenario scenario = testing::kb_world({});
+  FilesystemEntry stray;
+  stray.kind = FilesystemEntry::Kind::file;
+  stray.path = "\\\\NOWHERE\\SHARE\\a.cab";
+  scenario.filesystem.push_back(stray);
+  CompareOptions options{1, 7};
+  try {
+    (void)compare_policies(scenario, {policy("hourly", 3, 60 * kMinute)}, options);
+    FAIL("the broken precondition went unnoticed");
+  } catch (const AssertionFailure& error) {
+    CHECK(std::string(error.what())
+              .find("(policy 'hourly', seed 7; replay with distsim run "
+                    "SCENARIO --seed 7") != std::string::npos);
+  }
 }
 
 TEST_CASE("source opens per hour count the whole simulated time, whole hours or not", "[compare]") {

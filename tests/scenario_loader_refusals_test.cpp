@@ -197,6 +197,20 @@ TEST_CASE("a Retry History deletion is refused outside sms2, for unknown package
                "configmgr2007 keeps its retry counts"});
 }
 
+TEST_CASE("a DP expected twice under names that differ only in case is refused",
+          "[scenario_loader]") {
+  // Goal: DP01 and dp01 are one DP, as everywhere else; two expectations of it could never
+  // both hold. Method: both spellings under one package.
+  const std::string world =
+      "distribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n"
+      "    source: 'C:\\s'\n";  // lines 3-7
+  CHECK(errors_after_header(world +
+                            "expect:\n  packages:\n    S0100001:\n"
+                            "      distribution_points: {DP01: installed, dp01: failed}\n") ==
+        Errors{"t.yaml:11:46: distribution point 'dp01' is expected twice (first at line 11; DP "
+               "names do not depend on case)"});
+}
+
 TEST_CASE("a script holder refuses the holder-wide timing keys its steps replace",
           "[scenario_loader]") {
   // Goal: a script's times are its steps'; an `at` or `every` beside them would be silently

@@ -116,7 +116,15 @@ std::vector<PolicySummary> compare_policies(const Scenario& scenario,
     for (uint64_t offset = 0; offset < options.seed_count; ++offset) {
       RunOptions run_options;
       run_options.seed = seed_start + offset;
-      add_run(variant, run_world(variant, run_options), summary);
+      try {
+        add_run(variant, run_world(variant, run_options), summary);
+      } catch (const AssertionFailure& error) {
+        // A bug: the report must say which run to replay.
+        throw AssertionFailure(
+            fmt::format("{} (policy '{}', seed {}; replay with distsim run "
+                        "SCENARIO --seed {} and that policy's site.retry)",
+                        error.what(), policy.name, *run_options.seed, *run_options.seed));
+      }
     }
     std::sort(summary.installed_after_us.begin(), summary.installed_after_us.end());
     summaries.push_back(std::move(summary));

@@ -5,11 +5,13 @@
 
 #include <array>
 #include <limits>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "model/status_message.h"
+#include "sim/fs/windows_path.h"
 #include "sim/scenario/loader_context.h"
 
 namespace distsim::sim::loader_internal {
@@ -51,8 +53,19 @@ const std::array<EnumName<model::DpState>, 8>& dp_state_names() {
 void load_dp_expectations(const Context& ctx, uint32_t index, const PackageInfo& package,
                           PackageExpectation& expectation) {
   const MapView map = read_any_map(ctx, index, "'distribution_points'");
+  // DP names compare without regard to case, as Windows compares them: DP01 and dp01 are one DP.
+  std::map<std::string, uint32_t> lines_by_name;
   for (const MapEntry& entry : map.entries()) {
     if (!read_dp_reference(ctx, entry.key_index, "distribution_points")) continue;
+    const uint32_t line = ctx.node(entry.key_index).position.line;
+    const auto [first, inserted] = lines_by_name.emplace(upper_ascii(std::string(entry.key)), line);
+    if (!inserted) {
+      ctx.error(entry.key_index,
+                fmt::format("distribution point '{}' is expected twice (first at line {}; DP "
+                            "names do not depend on case)",
+                            entry.key, first->second));
+      continue;
+    }
     if (!check_package_on_dp(ctx, package, expectation.package_id, entry.key_index)) continue;
     const auto state =
         read_enum(ctx, entry.value_index, entry.key, dp_state_names(), "distribution point state");
