@@ -95,7 +95,8 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   record.retries_exhausted = false;
   record.cycle_restarted = record.phase != Phase::idle && record.phase != Phase::queued;
   record.retry = record.retry.restarted();
-  ports_.state_store.rewrite_retry_history(record.definition.id);  // a new cycle's history
+  // Otherwise a deletion before the update would stop the new cycle's retries.
+  ports_.state_store.start_retry_cycle(record.definition.id);
   record.status.attempts_in_cycle = 0;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     const std::string& name = record.status.distribution_points[slot].dp_name;

@@ -154,7 +154,7 @@ void DistributionManager::schedule_package_retry(uint32_t package_index,
 void DistributionManager::end_pass(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   mark_dirty(package_index);
-  ports_.state_store.rewrite_retry_history(record.definition.id);
+  ports_.state_store.write_retry_history(record.definition.id);
   record.phase = Phase::idle;
   record.copy_content.reset();
   refresh_package_state(record);

@@ -64,11 +64,13 @@ void DistributionManager::start_queued_passes() {
 
 // KB Q319207: deleting a package's Retry History key stops SMS 2.0 from retrying it. The manager
 // reads the key before each retry; a deleted key leaves nothing to retry until an update or
-// refresh starts a new cycle. The package keeps its state (SMS 2.0 raises no status message for
-// this; the log line is distsim's own).
+// refresh starts a new cycle. The package keeps its state and no status message is raised (no
+// source says what SMS 2.0 reports here; the log line is distsim's own).
 bool DistributionManager::drop_retry_if_history_deleted(uint32_t package_index) {
   PackageRecord& record = packages_[package_index];
   if (!ports_.state_store.retry_history_deleted(record.definition.id)) return false;
+  // Only a retry waiting for its time or for a thread is dropped, never work under way.
+  DISTSIM_ASSERT(record.phase == Phase::idle || record.phase == Phase::queued);
   log(fmt::format(FMT_COMPILE("~The retry history of package {} was deleted; not retrying it."),
                   record.definition.id),
       kMainThreadId);

@@ -83,12 +83,16 @@ class StateStorePort {
   // Everything stored, in the order packages were first saved.
   [[nodiscard]] virtual std::vector<StoredPackage> load_packages() const = 0;
   // Whether an administrator deleted the package's retry history (SMS 2.0's registry key
-  // `Retry History\<package ID>`, KB Q319207) since the manager last wrote it: the retry the
-  // manager still has in mind is then gone from the store. False for a package never saved.
+  // `Retry History\<package ID>`, KB Q319207) since the manager last wrote it or started a retry
+  // cycle of it: the retry the manager has in mind then has no key. False for a package none of
+  // whose passes has ended (no key was written, so none could be deleted).
   [[nodiscard]] virtual bool retry_history_deleted(std::string_view id) const = 0;
-  // The manager writes the package's retry history anew, as it does at the end of every pass:
-  // a deletion before now no longer applies.
-  virtual void rewrite_retry_history(std::string_view id) = 0;
+  // The manager writes the package's retry history, as it does at the end of every pass: the key
+  // exists from then on (a deletion before it no longer applies).
+  virtual void write_retry_history(std::string_view id) = 0;
+  // An update or refresh starts a new retry cycle of the package: a deletion before it no longer
+  // applies. It writes no key: a package none of whose passes has ended has none.
+  virtual void start_retry_cycle(std::string_view id) = 0;
 };
 
 }  // namespace distsim::model

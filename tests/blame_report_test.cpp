@@ -61,6 +61,34 @@ TEST_CASE("the run summary says which retry a deleted retry history stopped", "[
   CHECK(result.out.find("retry at 01:00:00.040 (not run") == std::string::npos);
 }
 
+TEST_CASE("script steps lost to a failed open are listed in the summary and in --json",
+          "[cli][blame]") {
+  // Goal: a step that did not run is never silent, even when nothing was expected of it.
+  // Method: a TEMP user holds the file exclusively; the script's open fails, so its write and
+  // close (no expect) are skipped.
+  const std::string directory = scratch_directory("skipped-steps");
+  write_text_file(directory + "/skip.yaml",
+                  "version: 1\nname: skipped steps\nuntil: 1h\n"
+                  "holders:\n"
+                  "  - kind: temp_user\n    name: setup\n    path: 'C:\\Temp\\a.tmp'\n"
+                  "  - kind: script\n    name: writer\n    steps:\n"
+                  "      - at: 1m\n        open: 'C:\\Temp\\a.tmp'\n        as: h\n"
+                  "        access: [GENERIC_WRITE]\n        share: []\n"
+                  "      - at: 2m\n        write: h\n"
+                  "      - at: 3m\n        close: h\n");
+  const CliResult text = run_distsim("run skip.yaml", directory);
+  INFO(text.out << text.err);
+  CHECK(text.status == 0);
+  CHECK(text.out.find("script steps that did not run\n"
+                      "  writer step 2 (write 'h') at 00:02:00: skipped: its handle was never "
+                      "opened [line 16]\n"
+                      "  writer step 3 (close 'h') at 00:03:00: skipped: its handle was never "
+                      "opened [line 18]\n") != std::string::npos);
+  const CliResult json = run_distsim("run skip.yaml --json", directory);
+  CHECK(json.out.find("\"skipped_steps\":[{\"holder\":\"writer\",\"step\":\"step 2 (write "
+                      "'h')\",\"t_us\":120000000,") != std::string::npos);
+}
+
 TEST_CASE("every failed attempt of a blocked DP copy names the DP client that blocked it",
           "[cli][blame]") {
   // Goal: a copy that fails before its pass ends still explains the pass. Method: the DP client

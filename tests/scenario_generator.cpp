@@ -481,14 +481,6 @@ std::vector<sim::HolderSpec> draw_holders(const Registry& registry) {
     holder.name = draw_name();
     if (!names.insert(holder.name).second) continue;
     draw_holder_timing(registry.until_us, holder);
-    // A script takes no holder-wide timing (its steps carry their times); drawn all the same, so
-    // that the draws after it stay where they were.
-    if (holder.kind == HolderKind::script) {
-      const std::string name = holder.name;
-      holder = sim::HolderSpec{};
-      holder.kind = HolderKind::script;
-      holder.name = name;
-    }
     draw_holder_options(registry, holder);
     holders.push_back(std::move(holder));
   }

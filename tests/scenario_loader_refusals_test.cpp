@@ -211,18 +211,6 @@ TEST_CASE("a DP expected twice under names that differ only in case is refused",
                "names do not depend on case)"});
 }
 
-TEST_CASE("a script holder refuses the holder-wide timing keys its steps replace",
-          "[scenario_loader]") {
-  // Goal: a script's times are its steps'; an `at` or `every` beside them would be silently
-  // ignored. Method: a script with both.
-  CHECK(
-      errors_after_header("holders:\n  - kind: script\n    at: 1h\n    every: 2h\n"
-                          "    count: 2\n    steps:\n      - at: 0s\n        delete: 'C:\\a'\n") ==
-      Errors{"t.yaml:5:5: key 'at' does not apply to a script holder",
-             "t.yaml:6:5: key 'every' does not apply to a script holder",
-             "t.yaml:7:5: key 'count' does not apply to a script holder"});
-}
-
 TEST_CASE("a script step on a handle never opened, or already closed, is refused",
           "[scenario_loader]") {
   // Goal: handle names are checked at load time. Method: a lock before any open, a write after

@@ -161,14 +161,14 @@ std::vector<std::string> blame_lines(const PassRecord& pass) {
   return lines;
 }
 
-// When an administrator deleted the package's retry history while the retry `pass` scheduled
-// waited (after the pass ended, no later than the retry fell due, before the next pass began).
-std::optional<TimeUs> deletion_stopping(const RunResult& run, const PassRecord& pass,
-                                        TimeUs next_start_us) {
-  if (!pass.end_us || !pass.next_retry_us) return std::nullopt;
+// When an administrator deleted the package's retry history between the end of its pass number
+// `index` (0-based) and the next pass: the retry or redo that would have followed did not run
+// (model/README.md, "Deleting the retry history").
+std::optional<TimeUs> deletion_after(const RunResult& run, const std::string& package_id,
+                                     size_t index) {
   for (const RunResult::RetryHistoryDeletion& deletion : run.retry_history_deletions) {
-    if (deletion.package_id == pass.package_id && deletion.t_us >= *pass.end_us &&
-        deletion.t_us <= *pass.next_retry_us && deletion.t_us < next_start_us) {
+    if (deletion.package_id == package_id && deletion.key_existed &&
+        deletion.passes_before == index + 1 && deletion.last_pass_over) {
       return deletion.t_us;
     }
   }
@@ -207,12 +207,12 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
     if (failed) {
       line += pass.next_retry_us ? fmt::format(", retry at {}", clock_text(*pass.next_retry_us))
                                  : std::string(", not retried");
-      const TimeUs next_start_us =
-          index + 1 < passes.size() ? passes[index + 1]->start_us : run.ended_us + 1;
-      if (const auto deleted_us = deletion_stopping(run, pass, next_start_us)) {
-        line +=
-            fmt::format(" (not run: its retry history was deleted at {})", clock_text(*deleted_us));
-      }
+    }
+    const bool followed =
+        failed ? pass.next_retry_us.has_value() : pass.result == model::PassResult::interrupted;
+    if (const auto deleted_us = followed ? deletion_after(run, package_id, index) : std::nullopt) {
+      line += fmt::format(" ({}: its retry history was deleted at {})",
+                          failed ? "not run" : "not redone", clock_text(*deleted_us));
     }
     if (per_dp) {
       if (pass.dp_copies == 0) {

@@ -474,6 +474,13 @@ std::optional<size_t> History::retry_history_deleted_before(std::string_view pac
     if (text_field(all[index], "package") == package) deletion = index;
   }
   if (!deletion) return std::nullopt;
+  // The manager writes the key when a pass ends: before any pass of the package ended (a crash
+  // ends none) there was no key to delete.
+  const bool key_existed = std::any_of(passes.begin(), passes.end(), [&](const PassSpan& pass) {
+    return pass.package == package && pass.end_record && !pass.interrupted &&
+           *pass.end_record < *deletion;
+  });
+  if (!key_existed) return std::nullopt;
   for (size_t index = *deletion + 1; index < at && index < all.size(); ++index) {
     const RecordKind kind = kinds[index];
     const bool rewrites = kind.is(RecordActor::manager, RecordEvent::pass_end) ||

@@ -290,9 +290,10 @@ struct History {
   // The manager process is down at `t_us` (a crash at or before it, no restart before it).
   [[nodiscard]] bool manager_down_at(TimeUs t_us) const;
   // The deletion of `package`'s retry history in force just before record `at`: the latest
-  // deletion before it with no pass of the package ended (which writes the history anew) and no
-  // notification of it (a new cycle) in between; nullopt when none is. A crash ends no pass here:
-  // a pass it cut short wrote nothing.
+  // deletion before it, made once a pass of the package had ended (the manager writes the key
+  // when a pass ends, so there was one to delete), with no pass of the package ended (which
+  // writes the key anew) and no notification of it (a new cycle) in between; nullopt when none
+  // is. A crash ends no pass here: a pass it cut short wrote nothing.
   [[nodiscard]] std::optional<size_t> retry_history_deleted_before(std::string_view package,
                                                                    size_t at) const;
 };

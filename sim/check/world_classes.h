@@ -37,7 +37,7 @@ inline constexpr std::string_view kImportantWorldClasses[] = {
     kClassUpdateDuringRead,   kClassDeadlineEnded,
     kClassNotRetryable,       kClassInstalledAfterFailure,
     kClassNestedInstalled,    kClassPackageRetriesExhausted,
-    kClassCompressedCopy};
+    kClassCompressedCopy,     kClassRetryStoppedByDeletion};
 
 // The classes a run belongs to, in a fixed order, each once. Requires nothing; a run without a
 // complete trace belongs to none.

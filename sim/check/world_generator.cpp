@@ -194,8 +194,8 @@ void draw_retry_history_deletion(Drawer& draw, Scenario& scenario) {
   PackageEvent deletion;
   deletion.kind = PackageEvent::Kind::delete_retry_history;
   deletion.id = target.id;
-  // Within a quarter of the horizon after the package, as an update is: every change ends well
-  // before the horizon.
+  // Within a quarter of the horizon after the package (which arrives in the first quarter), so
+  // that the deletion, and the update after it, come well before the horizon.
   deletion.at_us = target.at_us + (draw.coin() ? std::min<TimeUs>(draw.between(1, 3600) * kSecond,
                                                                   draw.horizon_us / 4)
                                                : draw.time_in_first_half());

@@ -154,6 +154,11 @@ std::optional<Holder::OpenedFile> Holder::open_and_read(const std::string& path,
   return OpenedFile{handle, content->size_bytes};
 }
 
+void Holder::note_skipped_step(std::string what, std::string detail, SourcePosition position) {
+  context_.findings.push_back({spec_.name, std::move(what), std::move(detail),
+                               context_.kernel.now(), position, true, true});
+}
+
 void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosition position) {
   const TimeUs now_us = context_.kernel.now();
   context_.trace.add(now_us, spec_.name, "expectation",

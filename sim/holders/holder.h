@@ -24,7 +24,9 @@
 
 namespace distsim::sim {
 
-// A result a holder was told to expect and did not get (a script step's `expect`).
+// A script step's result the run reports: the outcome of its `expect`, or (`unjudged`) a step
+// that did not run although nothing was expected of it (its handle was never opened), which the
+// summary lists without judging.
 struct HolderFinding {
   std::string holder;
   std::string what;    // "step 3 (open 'C:\Src\a.txt')"
@@ -32,6 +34,7 @@ struct HolderFinding {
   TimeUs t_us = 0;
   SourcePosition position;
   bool ok = false;
+  bool unjudged = false;
 };
 
 struct HolderContext {
@@ -180,6 +183,8 @@ class Holder : public EventTarget {
     if (delay_us <= context_.horizon_us - now_us) wake_at(now_us + delay_us, wake);
   }
   void note_step(std::string what, bool ok, std::string detail, SourcePosition position);
+  // A step without `expect` that did not run: listed in the summary, not judged.
+  void note_skipped_step(std::string what, std::string detail, SourcePosition position);
 
   HolderContext context_;
   HolderSpec spec_;

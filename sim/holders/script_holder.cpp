@@ -45,7 +45,11 @@ void ScriptHolder::on_event(uint64_t payload) {
                        {{"step", static_cast<int64_t>(payload + 1)},
                         {"handle", step.handle_name},
                         {"reason", std::string("handle not open")}});
-    if (step.expect) note_step(what, false, "skipped: its handle was never opened", step.position);
+    if (step.expect) {
+      note_step(what, false, "skipped: its handle was never opened", step.position);
+    } else {
+      note_skipped_step(what, "skipped: its handle was never opened", step.position);
+    }
     return;
   }
   const Win32Error result = run_step(step, what);

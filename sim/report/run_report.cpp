@@ -50,6 +50,33 @@ void append_status_messages(std::string& out, const RunResult& run) {
   }
 }
 
+// Script steps that did not run although nothing was expected of them: without this list a
+// scenario whose open failed would pass without a word about the steps it lost.
+void append_skipped_steps(std::string& out, const RunResult& run) {
+  bool any = false;
+  for (const HolderFinding& finding : run.holder_findings) {
+    if (!finding.unjudged) continue;
+    if (!any) out += "script steps that did not run\n";
+    any = true;
+    out += fmt::format("  {} {} at {}: {} [line {}]\n", finding.holder, finding.what,
+                       clock_text(finding.t_us), finding.detail, finding.position.line);
+  }
+  if (any) out += "\n";
+}
+
+std::string skipped_steps_json(const RunResult& run) {
+  std::string out = "[";
+  bool first = true;
+  for (const HolderFinding& finding : run.holder_findings) {
+    if (!finding.unjudged) continue;
+    out += fmt::format("{}{{\"holder\":{},\"step\":{},\"t_us\":{},\"detail\":{},\"line\":{}}}",
+                       first ? "" : ",", json_quote(finding.holder), json_quote(finding.what),
+                       finding.t_us, json_quote(finding.detail), finding.position.line);
+    first = false;
+  }
+  return out + "]";
+}
+
 std::string expectation_line(const ExpectationResult& result, TimeUs run_end_us) {
   if (!result.ok) return "  FAIL  " + expectation_failure_text(result, run_end_us);
   const std::string line = "  PASS  " + result.what;
@@ -124,6 +151,7 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
     append_status_messages(out, run);
     out += fmt::format("component status SMS_DISTRIBUTION_MANAGER: {}\n\n",
                        model::component_status_name(run.component_status));
+    append_skipped_steps(out, run);
   }
   if (const auto stopped = early_stop_text(run)) out += *stopped + "\n";
   if (!verdict.expectations.empty()) {
@@ -188,7 +216,7 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
     out += fmt::format("{}\"{}\":{}", first ? "" : ",", id, count);
     first = false;
   }
-  out += "},\"expectations\":[";
+  out += "},\"skipped_steps\":" + skipped_steps_json(run) + ",\"expectations\":[";
   for (size_t index = 0; index < verdict.expectations.size(); ++index) {
     const auto& result = verdict.expectations[index];
     out += fmt::format("{}{{\"what\":{},\"ok\":{},\"expected\":{},\"actual\":{}", index ? "," : "",

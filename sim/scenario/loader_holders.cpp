@@ -42,8 +42,8 @@ KeyList holder_keys(HolderKind kind) {
                                                             "mode",  "per_mb", "access", "share"};
   static constexpr std::array<std::string_view, 11> kDpClient{
       "kind", "name", "at", "for", "until", "every", "count", "path", "access", "share", "image"};
-  // A script's steps carry their own times: the holder-wide timing keys would mean nothing.
-  static constexpr std::array<std::string_view, 3> kScript{"kind", "name", "steps"};
+  static constexpr std::array<std::string_view, 8> kScript{"kind",  "name",  "at",    "for",
+                                                           "until", "every", "count", "steps"};
   switch (kind) {
     case HolderKind::explorer_window:
       return kExplorerWindow;

@@ -16,24 +16,33 @@ void MemoryStateStore::save_package(model::StoredPackage&& package) {
   }
   index_by_id_.emplace(package.definition.id, packages_.size());
   packages_.push_back(std::move(package));
-  retry_history_deleted_.push_back(false);
 }
 
 bool MemoryStateStore::retry_history_deleted(std::string_view id) const {
-  const auto found = index_by_id_.find(id);
-  return found != index_by_id_.end() && retry_history_deleted_[found->second];
+  const auto found = retry_history_keys_.find(id);
+  return found != retry_history_keys_.end() && found->second == RetryHistoryKey::deleted;
 }
 
-void MemoryStateStore::rewrite_retry_history(std::string_view id) {
-  const auto found = index_by_id_.find(id);
-  if (found != index_by_id_.end()) retry_history_deleted_[found->second] = false;
+void MemoryStateStore::write_retry_history(std::string_view id) {
+  const auto found = retry_history_keys_.find(id);
+  if (found != retry_history_keys_.end()) {
+    found->second = RetryHistoryKey::written;
+  } else {
+    retry_history_keys_.emplace(std::string(id), RetryHistoryKey::written);
+  }
+}
+
+void MemoryStateStore::start_retry_cycle(std::string_view id) {
+  const auto found = retry_history_keys_.find(id);
+  if (found != retry_history_keys_.end() && found->second == RetryHistoryKey::deleted) {
+    found->second = RetryHistoryKey::absent;
+  }
 }
 
 bool MemoryStateStore::delete_retry_history(std::string_view id) {
-  const auto found = index_by_id_.find(id);
-  if (found == index_by_id_.end()) return false;
-  packages_[found->second].retry = {};
-  retry_history_deleted_[found->second] = true;
+  const auto found = retry_history_keys_.find(id);
+  if (found == retry_history_keys_.end() || found->second != RetryHistoryKey::written) return false;
+  found->second = RetryHistoryKey::deleted;
   return true;
 }
 

@@ -289,8 +289,14 @@ void World::package_arrives(uint64_t package_index) {
   const PackageEvent& event = scenario_.packages.at(package_index);
   if (event.kind == PackageEvent::Kind::delete_retry_history) {
     // A registry edit, not a notification: it needs no manager process.
-    state_store_.delete_retry_history(event.id);
-    result_.retry_history_deletions.push_back({event.id, kernel_.now()});
+    RunResult::RetryHistoryDeletion deletion{event.id, kernel_.now(),
+                                             state_store_.delete_retry_history(event.id)};
+    for (const PassRecord& pass : result_.passes) {
+      if (pass.package_id != event.id) continue;
+      ++deletion.passes_before;
+      deletion.last_pass_over = pass.end_us.has_value();
+    }
+    result_.retry_history_deletions.push_back(std::move(deletion));
     result_.trace.add(kernel_.now(), kWorldActorName, "retry_history_deleted",
                       {{"package", std::string_view(event.id)}});
     return;

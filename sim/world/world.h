@@ -97,10 +97,14 @@ struct RunResult {
   // For each crash of the manager, how many status messages had been raised before it.
   std::vector<size_t> crash_message_counts;
   // Where an administrator deleted a package's Retry History key (scenario entries
-  // `delete_retry_history`), in time order.
+  // `delete_retry_history`), in time order, with what the world had seen of the package's passes
+  // at that moment (so that the summary needs no times to tell which came first).
   struct RetryHistoryDeletion {
     std::string package_id;
     TimeUs t_us = 0;
+    bool key_existed = false;     // a pass of the package had ended: the manager wrote one
+    size_t passes_before = 0;     // passes of the package begun before the deletion
+    bool last_pass_over = false;  // ... and the last of them had ended (or a crash ended it)
   };
   std::vector<RetryHistoryDeletion> retry_history_deletions;
   std::vector<LogLine> log_lines;
