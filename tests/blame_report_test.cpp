@@ -59,6 +59,11 @@ TEST_CASE("the run summary says which retry a deleted retry history stopped", "[
   CHECK(result.out.find("retry at 02:00:00.080 (not run: its retry history was deleted at "
                         "01:30:00)") != std::string::npos);
   CHECK(result.out.find("retry at 01:00:00.040 (not run") == std::string::npos);
+  const CliResult json = run_distsim("run deleted.yaml --json", directory);
+  CHECK(json.out.find("\"attempt\":2,\"start_us\":3600040000,") != std::string::npos);
+  CHECK(json.out.find("\"retry_history_deleted_us\":5400000000") != std::string::npos);
+  CHECK(json.out.find("\"retry_history_deleted_us\"") ==
+        json.out.rfind("\"retry_history_deleted_us\""));  // on attempt 2 only
 }
 
 TEST_CASE("script steps lost to a failed open are listed in the summary and in --json",

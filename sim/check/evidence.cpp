@@ -161,13 +161,15 @@ std::vector<std::string> blame_lines(const PassRecord& pass) {
   return lines;
 }
 
-// When an administrator deleted the package's retry history between the end of its pass number
-// `index` (0-based) and the next pass: the retry or redo that would have followed did not run
-// (model/README.md, "Deleting the retry history").
-std::optional<TimeUs> deletion_after(const RunResult& run, const std::string& package_id,
-                                     size_t index) {
+std::optional<TimeUs> retry_history_deleted_after(const RunResult& run, const PassRecord& pass,
+                                                  size_t index) {
+  const bool failed = pass.end_us && (pass.result == model::PassResult::retry ||
+                                      pass.result == model::PassResult::failed);
+  const bool followed = failed ? pass.next_retry_us.has_value()
+                               : pass.end_us && pass.result == model::PassResult::interrupted;
+  if (!followed) return std::nullopt;
   for (const RunResult::RetryHistoryDeletion& deletion : run.retry_history_deletions) {
-    if (deletion.package_id == package_id && deletion.key_existed &&
+    if (deletion.package_id == pass.package_id && deletion.key_existed &&
         deletion.passes_before == index + 1 && deletion.last_pass_over) {
       return deletion.t_us;
     }
@@ -208,9 +210,7 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
       line += pass.next_retry_us ? fmt::format(", retry at {}", clock_text(*pass.next_retry_us))
                                  : std::string(", not retried");
     }
-    const bool followed =
-        failed ? pass.next_retry_us.has_value() : pass.result == model::PassResult::interrupted;
-    if (const auto deleted_us = followed ? deletion_after(run, package_id, index) : std::nullopt) {
+    if (const auto deleted_us = retry_history_deleted_after(run, pass, index)) {
       line += fmt::format(" ({}: its retry history was deleted at {})",
                           failed ? "not run" : "not redone", clock_text(*deleted_us));
     }

@@ -5,6 +5,7 @@
 // thresholds. Attempts carry the refused file operation that ended them and the handles to blame.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,14 @@ struct ExpectationEvidence {
 
 // One line per blamed handle of the pass's refusal (none when nothing is to blame).
 [[nodiscard]] std::vector<std::string> blame_lines(const PassRecord& pass);
+
+// When an administrator deleted the retry history of `pass`'s package between the end of that
+// pass (number `index` of its package, 0-based) and the package's next pass, so that the retry it
+// scheduled, or the redo of a pass a crash cut short, did not run (model/README.md, "Deleting
+// the retry history"). Decided by the order the world saw, not by times.
+[[nodiscard]] std::optional<TimeUs> retry_history_deleted_after(const RunResult& run,
+                                                                const PassRecord& pass,
+                                                                size_t index);
 
 // The attempt table of one package: "attempt   1  at 00:00:00.120  failed with ..., retry at
 // 01:00:00.240", each followed by its blame lines (indented), in pass order. A package with more

@@ -110,8 +110,10 @@ std::string culprit_json(const Culprit& culprit) {
 // Every pass in run order; a failed one with the refused operation and the handles to blame.
 std::string attempts_json(const RunResult& run) {
   std::string out = "[";
+  std::map<std::string_view, size_t> passes_of;  // package -> its passes so far
   for (size_t index = 0; index < run.passes.size(); ++index) {
     const PassRecord& pass = run.passes[index];
+    const size_t index_in_package = passes_of[pass.package_id]++;
     out += fmt::format(
         "{}{{\"package\":{},\"attempt\":{},\"start_us\":{},\"end_us\":{},\"result\":{},"
         "\"win32\":{},\"dp_copies\":{}",
@@ -120,6 +122,9 @@ std::string attempts_json(const RunResult& run) {
         pass.end_us ? json_quote(model::pass_result_name(pass.result)) : "\"running\"",
         model::win32_code(pass.error), pass.dp_copies);
     if (pass.dp_retries) out += ",\"dp_retries\":true";
+    if (const auto deleted_us = retry_history_deleted_after(run, pass, index_in_package)) {
+      out += fmt::format(",\"retry_history_deleted_us\":{}", *deleted_us);
+    }
     if (pass.refusal) {
       out += fmt::format(",\"refused\":{{\"operation\":{},\"path\":{},\"t_us\":{}}}",
                          json_quote(pass.refusal->operation), json_quote(pass.refusal->path),
