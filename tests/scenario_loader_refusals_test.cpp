@@ -138,13 +138,15 @@ TEST_CASE("a package id must be the site code and five hex digits", "[scenario_l
                "'S01'"});
 }
 
+// One DP and one package on it, as lines 3-7 after the header.
+const std::string kOneDpOnePackage =
+    "distribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n    source: 'C:\\s'\n";
+
 TEST_CASE("references to packages and distribution points that do not exist are refused",
           "[scenario_loader]") {
   // Goal: every name that refers to something is checked. Method: an unknown DP in a package,
   // a fault and an expectation; an unknown package in an update and in the expectations.
-  const std::string world =
-      "distribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n"
-      "    source: 'C:\\s'\n";  // lines 3-7
+  const std::string world = kOneDpOnePackage;  // lines 3-7
   CHECK(errors_after_header(world + "  - refresh: S0100001\n    distribution_points: [DP02]\n") ==
         Errors{"t.yaml:9:27: unknown distribution point 'DP02'; did you mean 'DP01'?"});
   CHECK(errors_after_header(world + "  - update: S0100002\n") ==
@@ -201,9 +203,7 @@ TEST_CASE("a DP expected twice under names that differ only in case is refused",
           "[scenario_loader]") {
   // Goal: DP01 and dp01 are one DP, as everywhere else; two expectations of it could never
   // both hold. Method: both spellings under one package.
-  const std::string world =
-      "distribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n"
-      "    source: 'C:\\s'\n";  // lines 3-7
+  const std::string world = kOneDpOnePackage;  // lines 3-7
   CHECK(errors_after_header(world +
                             "expect:\n  packages:\n    S0100001:\n"
                             "      distribution_points: {DP01: installed, dp01: failed}\n") ==

@@ -490,6 +490,18 @@ std::optional<size_t> History::retry_history_deleted_before(std::string_view pac
   return deletion;
 }
 
+std::optional<size_t> History::retry_history_deleted_while_waiting(
+    const RetryUnit& unit, const ScheduledRetry& retry) const {
+  const auto& all = records();
+  for (const size_t deletion : retry_history_deletions) {
+    if (deletion > retry.record && all[deletion].t_us <= retry.at_us &&
+        text_field(all[deletion], "package") == unit.package) {
+      return deletion;
+    }
+  }
+  return std::nullopt;
+}
+
 History read_history(const RunResult& run) {
   History history;
   history.run = &run;

@@ -209,13 +209,7 @@ void check_retry_start(const History& history, const RetryUnit& unit, size_t ret
       later_cycle != unit.cycle_starts.end() && history.records()[*later_cycle].t_us <= retry.at_us;
   if (new_cycle) return;  // an update or refresh superseded the retry before it fell due
   // An administrator deleted the retry history while the retry waited: it is not run.
-  const auto& deletions = history.retry_history_deletions;
-  const bool deleted = std::any_of(deletions.begin(), deletions.end(), [&](size_t deletion) {
-    const TraceRecord& record = history.records()[deletion];
-    return deletion > retry.record && record.t_us <= retry.at_us &&
-           text_field(record, "package") == unit.package;
-  });
-  if (deleted) return;
+  if (history.retry_history_deleted_while_waiting(unit, retry)) return;
   // Asked first: a retry served on time (the usual case) needs no look at what else ran.
   const auto [first, last] = std::equal_range(history.passes.begin(), history.passes.end(),
                                               retry.at_us, PassStartsBefore{});

@@ -296,6 +296,10 @@ struct History {
   // is. A crash ends no pass here: a pass it cut short wrote nothing.
   [[nodiscard]] std::optional<size_t> retry_history_deleted_before(std::string_view package,
                                                                    size_t at) const;
+  // A deletion of the unit's retry history while `retry` waited: after the retry was decided and
+  // no later than it fell due; nullopt when none.
+  [[nodiscard]] std::optional<size_t> retry_history_deleted_while_waiting(
+      const RetryUnit& unit, const ScheduledRetry& retry) const;
 };
 
 [[nodiscard]] History read_history(const RunResult& run);

@@ -81,18 +81,14 @@ bool is_package_copy(std::string_view path) {
 // Whether an administrator deleted the unit's retry history while one of its retries waited:
 // after the retry was decided, no later than it fell due, and before any later attempt began.
 bool stopped_by_deletion(const History& history, const RetryUnit& unit) {
-  const auto& deletions = history.retry_history_deletions;
-  if (deletions.empty() || !unit.dp.empty()) return false;
-  const auto& records = history.records();
+  if (history.retry_history_deletions.empty() || !unit.dp.empty()) return false;
   return std::any_of(unit.retries.begin(), unit.retries.end(), [&](const auto& retry) {
+    const auto deletion = history.retry_history_deleted_while_waiting(unit, retry);
+    if (!deletion) return false;
     const auto next =
         std::find_if(unit.attempts.begin(), unit.attempts.end(),
                      [&](const Attempt& each) { return each.start_record > retry.record; });
-    return std::any_of(deletions.begin(), deletions.end(), [&](size_t deletion) {
-      return deletion > retry.record && records[deletion].t_us <= retry.at_us &&
-             (next == unit.attempts.end() || next->start_record > deletion) &&
-             invariant_detail::text_field(records[deletion], "package") == unit.package;
-    });
+    return next == unit.attempts.end() || next->start_record > *deletion;
   });
 }
 
