@@ -94,6 +94,20 @@ TEST_CASE("script steps lost to a failed open are listed in the summary and in -
                       "'h')\",\"t_us\":120000000,") != std::string::npos);
 }
 
+TEST_CASE("a program's image to blame is named as one, not only by its share modes",
+          "[cli][blame]") {
+  // Goal: share READ|DELETE alone does not explain a refused write; the running program does.
+  const std::string directory = scratch_directory("image-blame");
+  write_text_file(directory + "/image.yaml", scenario_text("q202063-client-runs-setup-image.yaml"));
+  const CliResult text = run_distsim("run image.yaml", directory);
+  INFO(text.out << text.err);
+  CHECK(text.out.find("share READ|DELETE, running it as a program (its image refuses writes and "
+                      "deletes)") != std::string::npos);
+  const CliResult json = run_distsim("run image.yaml --json", directory);
+  CHECK(json.out.find("\"share\":[\"FILE_SHARE_READ\",\"FILE_SHARE_DELETE\"],\"since_us\":"
+                      "3600000000,\"image\":true") != std::string::npos);
+}
+
 TEST_CASE("every failed attempt of a blocked DP copy names the DP client that blocked it",
           "[cli][blame]") {
   // Goal: a copy that fails before its pass ends still explains the pass. Method: the DP client

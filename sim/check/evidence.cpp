@@ -148,6 +148,9 @@ std::string culprit_text(const Culprit& culprit, const std::string& refused_path
                         culprit.lock_exclusive ? "exclusive" : "shared", culprit.lock_length,
                         culprit.lock_offset);
   }
+  // The share modes alone would not explain the refusal: a mapped image refuses writes whatever
+  // they allow.
+  if (culprit.by_image) text += ", running it as a program (its image refuses writes and deletes)";
   if (upper_ascii(culprit.path) != upper_ascii(refused_path)) text += " on " + culprit.path;
   return text;
 }

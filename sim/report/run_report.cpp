@@ -99,6 +99,7 @@ std::string culprit_json(const Culprit& culprit) {
       json_quote(rm_app_type_name(culprit.app_type)), culprit.handle, json_quote(culprit.path),
       names(model::access_names(culprit.access, culprit.access_target())),
       names(model::share_names(culprit.share)), culprit.since_us);
+  if (culprit.by_image) out += ",\"image\":true";
   if (culprit.by_lock) {
     out += fmt::format(",\"lock\":{{\"offset\":{},\"length\":{},\"exclusive\":{}}}",
                        culprit.lock_offset, culprit.lock_length,
