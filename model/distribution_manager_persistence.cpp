@@ -213,6 +213,18 @@ void DistributionManager::recover() {
                 "~Recovered package {} from the retry history: {} attempts, {} retries so far."),
             record.status.id, record.status.attempts_in_cycle, record.retry.retries_done),
         kMainThreadId);
+    // Under a per-DP policy the DPs' counts are the ones that matter.
+    for (uint32_t slot = 0;
+         config_.retry_unit == RetryUnit::distribution_point && slot < record.slots.size();
+         ++slot) {
+      const uint32_t attempts = record.status.distribution_points[slot].attempts_in_cycle;
+      if (attempts == 0) continue;
+      log(fmt::format(FMT_COMPILE("~Recovered package {} on distribution point {}: {} attempts, "
+                                  "{} retries so far."),
+                      record.status.id, distribution_points_[record.slots[slot].dp_index].share,
+                      attempts, record.slots[slot].retry.retries_done),
+          kMainThreadId);
+    }
     bool rerun = false;
     if (stored[index].pass_in_progress || stored[index].dp_work_in_progress) {
       rerun = account_interrupted_attempts(index, stored[index].pass_in_progress);
