@@ -23,6 +23,13 @@ std::string scenario_text(const std::string& name) {
   return read_text_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + name);
 }
 
+// A scratch directory `name` holding the repository's scenario `file` as scenario.yaml.
+std::string scenario_copy(const std::string& name, const std::string& file) {
+  const std::string directory = scratch_directory(name);
+  write_text_file(directory + "/scenario.yaml", scenario_text(file));
+  return directory;
+}
+
 // The Explorer scenario in a scratch directory, with `from` replaced by `to` (when given).
 std::string explorer_copy(const std::string& name, const std::string& from = "",
                           const std::string& to = "") {
@@ -51,15 +58,15 @@ TEST_CASE("the run summary names the Explorer window's handle under each failed 
 }
 
 TEST_CASE("the run summary says which retry a deleted retry history stopped", "[cli][blame]") {
-  const std::string directory = scratch_directory("retry-history-summary");
-  write_text_file(directory + "/deleted.yaml", scenario_text("q319207-delete-retry-history.yaml"));
-  const CliResult result = run_distsim("run deleted.yaml", directory);
+  const std::string directory =
+      scenario_copy("retry-history-summary", "q319207-delete-retry-history.yaml");
+  const CliResult result = run_distsim("run scenario.yaml", directory);
   INFO(result.out << result.err);
   CHECK(result.status == 0);
   CHECK(result.out.find("retry at 02:00:00.080 (not run: its retry history was deleted at "
                         "01:30:00)") != std::string::npos);
   CHECK(result.out.find("retry at 01:00:00.040 (not run") == std::string::npos);
-  const CliResult json = run_distsim("run deleted.yaml --json", directory);
+  const CliResult json = run_distsim("run scenario.yaml --json", directory);
   CHECK(json.out.find("\"attempt\":2,\"start_us\":3600040000,") != std::string::npos);
   CHECK(json.out.find("\"retry_history_deleted_us\":5400000000") != std::string::npos);
   CHECK(json.out.find("\"retry_history_deleted_us\"") ==
@@ -97,13 +104,13 @@ TEST_CASE("script steps lost to a failed open are listed in the summary and in -
 TEST_CASE("a program's image to blame is named as one, not only by its share modes",
           "[cli][blame]") {
   // Goal: share READ|DELETE alone does not explain a refused write; the running program does.
-  const std::string directory = scratch_directory("image-blame");
-  write_text_file(directory + "/image.yaml", scenario_text("q202063-client-runs-setup-image.yaml"));
-  const CliResult text = run_distsim("run image.yaml", directory);
+  const std::string directory =
+      scenario_copy("image-blame", "q202063-client-runs-setup-image.yaml");
+  const CliResult text = run_distsim("run scenario.yaml", directory);
   INFO(text.out << text.err);
   CHECK(text.out.find("share READ|DELETE, running it as a program (its image refuses writes and "
                       "deletes)") != std::string::npos);
-  const CliResult json = run_distsim("run image.yaml --json", directory);
+  const CliResult json = run_distsim("run scenario.yaml --json", directory);
   CHECK(json.out.find("\"share\":[\"FILE_SHARE_READ\",\"FILE_SHARE_DELETE\"],\"since_us\":"
                       "3600000000,\"image\":true") != std::string::npos);
 }

@@ -320,7 +320,7 @@ void World::package_arrives(uint64_t package_index) {
                                   declared_dp_names(scenario_, event.distribution_points));
       return;
     case PackageEvent::Kind::delete_retry_history:
-      break;  // handled above
+      break;  // handled above: reaching here is a bug, which the assertion below reports
   }
   DISTSIM_ASSERT(false);
 }
