@@ -85,8 +85,9 @@ class StateStorePort {
   // Whether an administrator deleted the package's retry history (SMS 2.0's registry key
   // `Retry History\<package ID>`, KB Q319207) since the manager last wrote it or started a retry
   // cycle of it: the retry the manager has in mind then has no key. False for a package none of
-  // whose passes has ended (no key was written, so none could be deleted).
-  [[nodiscard]] virtual bool retry_history_deleted(std::string_view id) const = 0;
+  // whose passes has ended (no key was written, so none could be deleted). A read of the registry,
+  // which the store may note: the manager asks only before a retry it means to make.
+  [[nodiscard]] virtual bool retry_history_deleted(std::string_view id) = 0;
   // The manager writes the package's retry history, as it does at the end of every pass: the key
   // exists from then on (a deletion before it no longer applies).
   virtual void write_retry_history(std::string_view id) = 0;

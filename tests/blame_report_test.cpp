@@ -73,6 +73,23 @@ TEST_CASE("the run summary says which retry a deleted retry history stopped", "[
         json.out.rfind("\"retry_history_deleted_us\""));  // on attempt 2 only
 }
 
+TEST_CASE("the run summary does not say a deleted retry history stopped a pass that then ran",
+          "[cli][blame]") {
+  // A refresh during the interrupted retry makes the redo a new cycle's first pass: the manager
+  // never reads the deleted key, and the summary must not claim the deletion stopped it.
+  const std::string directory =
+      scenario_copy("retry-history-not-read",
+                    "regressions/refresh-during-a-crash-cut-retry-is-redone-after-deletion.yaml");
+  const CliResult result = run_distsim("run scenario.yaml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  CHECK(result.out.find("interrupted at 01:01:02 by a crash of the manager\n") !=
+        std::string::npos);
+  CHECK(result.out.find("its retry history was deleted") == std::string::npos);
+  const CliResult json = run_distsim("run scenario.yaml --json", directory);
+  CHECK(json.out.find("\"retry_history_deleted_us\"") == std::string::npos);
+}
+
 TEST_CASE("script steps lost to a failed open are listed in the summary and in --json",
           "[cli][blame]") {
   // Goal: a step that did not run is never silent, even when nothing was expected of it.

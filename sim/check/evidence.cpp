@@ -173,7 +173,8 @@ std::optional<TimeUs> retry_history_deleted_after(const RunResult& run, const Pa
   if (!followed) return std::nullopt;
   for (const RunResult::RetryHistoryDeletion& deletion : run.retry_history_deletions) {
     if (deletion.package_id == pass.package_id && deletion.key_existed &&
-        deletion.passes_before == index + 1 && deletion.last_pass_over) {
+        deletion.passes_before == index + 1 && deletion.last_pass_over &&
+        deletion.found_by_manager) {
       return deletion.t_us;
     }
   }

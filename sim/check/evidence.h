@@ -42,7 +42,9 @@ struct ExpectationEvidence {
 // When an administrator deleted the retry history of `pass`'s package between the end of that
 // pass (number `index` of its package, 0-based) and the package's next pass, so that the retry it
 // scheduled, or the redo of a pass a crash cut short, did not run (model/README.md, "Deleting
-// the retry history"). Decided by the order the world saw, not by times.
+// the retry history"). Decided by the order the world saw, not by times, and only when the
+// manager then read the deleted key: a pass that is no retry (one an update or refresh asked
+// for) reads none, and runs.
 [[nodiscard]] std::optional<TimeUs> retry_history_deleted_after(const RunResult& run,
                                                                 const PassRecord& pass,
                                                                 size_t index);

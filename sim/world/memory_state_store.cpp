@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "model/assert.h"
+
 namespace distsim::sim {
 
 void MemoryStateStore::save_package(model::StoredPackage&& package) {
@@ -18,32 +20,45 @@ void MemoryStateStore::save_package(model::StoredPackage&& package) {
   packages_.push_back(std::move(package));
 }
 
-bool MemoryStateStore::retry_history_deleted(std::string_view id) const {
+bool MemoryStateStore::retry_history_deleted(std::string_view id) {
   const auto found = retry_history_keys_.find(id);
-  return found != retry_history_keys_.end() && found->second == RetryHistoryKey::deleted;
+  if (found == retry_history_keys_.end() || found->second.state != RetryHistoryKeyState::deleted) {
+    return false;
+  }
+  deletions_found_[found->second.deletion] = true;
+  return true;
 }
 
 void MemoryStateStore::write_retry_history(std::string_view id) {
   const auto found = retry_history_keys_.find(id);
   if (found != retry_history_keys_.end()) {
-    found->second = RetryHistoryKey::written;
+    found->second.state = RetryHistoryKeyState::written;
   } else {
-    retry_history_keys_.emplace(std::string(id), RetryHistoryKey::written);
+    retry_history_keys_.emplace(std::string(id), RetryHistoryKey{RetryHistoryKeyState::written});
   }
 }
 
 void MemoryStateStore::start_retry_cycle(std::string_view id) {
   const auto found = retry_history_keys_.find(id);
-  if (found != retry_history_keys_.end() && found->second == RetryHistoryKey::deleted) {
-    found->second = RetryHistoryKey::absent;
+  if (found != retry_history_keys_.end() && found->second.state == RetryHistoryKeyState::deleted) {
+    found->second.state = RetryHistoryKeyState::absent;
   }
 }
 
 bool MemoryStateStore::delete_retry_history(std::string_view id) {
+  const size_t deletion = deletions_found_.size();
+  deletions_found_.push_back(false);
   const auto found = retry_history_keys_.find(id);
-  if (found == retry_history_keys_.end() || found->second != RetryHistoryKey::written) return false;
-  found->second = RetryHistoryKey::deleted;
+  if (found == retry_history_keys_.end() || found->second.state != RetryHistoryKeyState::written) {
+    return false;
+  }
+  found->second = {RetryHistoryKeyState::deleted, deletion};
   return true;
+}
+
+bool MemoryStateStore::deletion_found(size_t deletion) const {
+  DISTSIM_ASSERT(deletion < deletions_found_.size());
+  return deletions_found_[deletion];
 }
 
 model::StoredPackage* MemoryStateStore::saved_form(std::string_view id) {

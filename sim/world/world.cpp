@@ -411,6 +411,9 @@ void World::run() {
   result_.distribution_points = distribution_points_;
   result_.component_status = model::component_status(
       model::count_severities(result_.status_messages), result_.site.status_thresholds);
+  for (size_t index = 0; index < result_.retry_history_deletions.size(); ++index) {
+    result_.retry_history_deletions[index].found_by_manager = state_store_.deletion_found(index);
+  }
   if (capture_files_) capture_final_files();
 }
 

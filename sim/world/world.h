@@ -105,6 +105,9 @@ struct RunResult {
     bool key_existed = false;     // a pass of the package had ended: the manager wrote one
     size_t passes_before = 0;     // passes of the package begun before the deletion
     bool last_pass_over = false;  // ... and the last of them had ended (or a crash ended it)
+    // The manager read the package's key while this deletion was in force: it was about to
+    // retry (or redo) the package and found no key. A deletion it never read stopped nothing.
+    bool found_by_manager = false;
   };
   std::vector<RetryHistoryDeletion> retry_history_deletions;
   std::vector<LogLine> log_lines;
