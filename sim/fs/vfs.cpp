@@ -98,6 +98,8 @@ VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   event.delete_on_close = false;
   event.attributes = 0;
   event.folder = VfsEvent::kNoFolder;
+  event.disconnected = false;
+  event.after_disconnect = false;
   return event;
 }
 

@@ -148,6 +148,11 @@ struct VfsEvent {
   // its path, so a fact about a path that only its directory decides can be kept by this number.
   static constexpr uint32_t kNoFolder = UINT32_MAX;
   uint32_t folder = kNoFolder;
+  // close, unmap_image: the server ended the handle or section under its owner
+  // (VirtualFileSystem::disconnect_users), not the owner itself.
+  bool disconnected = false;
+  // close, unmap_image: the owner closes a handle or section the server had already ended.
+  bool after_disconnect = false;
 };
 
 // One open handle that caused a refusal: the handle whose access or share mode conflicted, whose
@@ -287,6 +292,13 @@ class VirtualFileSystem {
   // delete-on-close opens with ERROR_ACCESS_DENIED, whatever the share modes. `handle` may be
   // closed at once; close() of the returned id ends the section.
   [[nodiscard]] model::Result<HandleId> map_image(ActorId actor, HandleId handle);
+  // The server forces off every user's session below `folder` (a DP's "disconnect users"):
+  // each handle and image section that an actor other than `by` holds on `folder` or below it
+  // ends as if closed, and is traced as its owner's close or unmap_image marked `disconnected`.
+  // The owners' later operations on those handles fail with ERROR_NETNAME_DELETED; closing them
+  // succeeds and only forgets them. Returns how many handles and sections ended (none when
+  // `folder` does not exist).
+  uint32_t disconnect_users(ActorId by, const std::string& folder);
 
   // --- queries for checkers and tests (no side effects)
   [[nodiscard]] bool exists(const std::string& path) const;
@@ -337,6 +349,11 @@ class VirtualFileSystem {
   [[nodiscard]] model::Result<HandleId> open_filling_hint(ActorId actor,
                                                           const model::OpenRequest& request,
                                                           model::FolderHint* folder);
+  // Closes `handle` (a handle or section) of `actor` if the server had ended it: traced, and
+  // forgotten. False when it is no such handle.
+  bool close_disconnected(ActorId actor, HandleId handle);
+  // Ends one handle of another actor for disconnect_users, traced as its owner's close.
+  void close_for_disconnect(ActorId owner, HandleId handle);
   std::unique_ptr<vfs_internal::State> state_;
 };
 

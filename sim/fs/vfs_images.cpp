@@ -35,6 +35,10 @@ Win32Error State::image_refusal(NodeId id, uint32_t access, bool truncate, bool 
 }
 
 Win32Error State::map_image(ActorId actor, HandleId handle, std::string& display, HandleId& out) {
+  if (const size_t gone = find_disconnected_index(actor, handle); gone != kNoIndex) {
+    if (recording()) display = disconnected_[gone].path;
+    return Win32Error::netname_deleted;
+  }
   const Handle& file = handles_[owned_handle_index(actor, handle)];
   const NodeId id = file.node;
   Node& node = nodes_[id];

@@ -542,6 +542,25 @@ struct State final : LazyPath::Builder {
                                      HandleId& out);
   void unmap_image(ActorId actor, HandleId section, std::string& display);
 
+  // --- sessions forced off (vfs_sessions.cpp)
+  // A handle or image section the server ended under its user (disconnect_users): the user's
+  // handle value stays valid on its side, so its operations fail with ERROR_NETNAME_DELETED and
+  // its close only forgets it.
+  struct DisconnectedHandle {
+    HandleId id = 0;
+    ActorId actor = 0;
+    bool section = false;
+    std::string path;  // the display path it was open on
+  };
+  [[nodiscard]] size_t find_disconnected_index(ActorId actor, HandleId id) const;
+  // ERROR_NETNAME_DELETED with the path as display when `id` is a disconnected handle of `actor`,
+  // else ok.
+  [[nodiscard]] Win32Error disconnected_refusal(ActorId actor, HandleId id,
+                                                PendingDisplay& display) const;
+  void remember_disconnected(DisconnectedHandle handle);
+  [[nodiscard]] bool below(NodeId id, NodeId folder) const;
+  std::vector<DisconnectedHandle> disconnected_;  // sorted by id
+
   // --- blame of a refusal (vfs_blame.cpp): called on refusal paths only
   void blame_handle(HandleId id);
   // The handles on `node` whose access and share conflict with an open for (access, share).

@@ -70,6 +70,10 @@ void State::blame_lock_conflicts(const Node& node, const ByteLock& wanted) {
 }
 
 Win32Error State::lock(ActorId actor, const ByteLock& wanted, PendingDisplay& display) {
+  if (const Win32Error gone = disconnected_refusal(actor, wanted.owner, display);
+      gone != Win32Error::ok) {
+    return gone;
+  }
   const Handle& handle = handles_[owned_handle_index(actor, wanted.owner)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;
@@ -99,6 +103,10 @@ Win32Error State::lock(ActorId actor, const ByteLock& wanted, PendingDisplay& di
 }
 
 Win32Error State::unlock(ActorId actor, const ByteLock& wanted, PendingDisplay& display) {
+  if (const Win32Error gone = disconnected_refusal(actor, wanted.owner, display);
+      gone != Win32Error::ok) {
+    return gone;
+  }
   const Handle& handle = handles_[owned_handle_index(actor, wanted.owner)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;

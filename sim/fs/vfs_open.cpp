@@ -211,6 +211,9 @@ Win32Error State::file_io_preamble(const Handle& handle, PendingDisplay& display
 }
 
 Win32Error State::read(ActorId actor, HandleId id, PendingDisplay& display, FileContent& out) {
+  if (const Win32Error gone = disconnected_refusal(actor, id, display); gone != Win32Error::ok) {
+    return gone;
+  }
   const Handle& handle = handles_[owned_handle_index(actor, id)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;
@@ -230,6 +233,9 @@ Win32Error State::read(ActorId actor, HandleId id, PendingDisplay& display, File
 
 Win32Error State::write(ActorId actor, HandleId id, const FileContent& content,
                         PendingDisplay& display, uint32_t& folder) {
+  if (const Win32Error gone = disconnected_refusal(actor, id, display); gone != Win32Error::ok) {
+    return gone;
+  }
   const Handle& handle = handles_[owned_handle_index(actor, id)];
   if (const Win32Error error = file_io_preamble(handle, display); error != Win32Error::ok) {
     return error;
@@ -323,6 +329,7 @@ model::Result<HandleId> VirtualFileSystem::open_in(ActorId actor, const model::O
 }
 
 void VirtualFileSystem::close(ActorId actor, HandleId handle) {
+  if (close_disconnected(actor, handle)) return;
   if (state_->find_section_index(handle) != vfs_internal::kNoIndex) {
     VfsEvent& event = state_->begin_event(actor, VfsOperation::unmap_image);
     event.section = handle;

@@ -72,6 +72,12 @@ std::span<const std::string_view> share_names_of(ShareMode share) {
   return named[share.bits & (kShareModes - 1)].span();
 }
 
+// A close the server forced on the handle's owner, or the owner's own close after it.
+void add_disconnect(const VfsEvent& event, Trace::RecordWriter& record) {
+  if (event.disconnected) record.flag("disconnected", true);
+  if (event.after_disconnect) record.flag("after_disconnect", true);
+}
+
 void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
                           Trace::RecordWriter& record) {
   switch (event.operation) {
@@ -84,6 +90,7 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
       return;
     case VfsOperation::close:
       record.number("handle", static_cast<int64_t>(event.handle));
+      add_disconnect(event, record);
       return;
     case VfsOperation::read:
     case VfsOperation::write:
@@ -104,6 +111,7 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
       return;
     case VfsOperation::unmap_image:
       record.number("section", static_cast<int64_t>(event.section));
+      add_disconnect(event, record);
       return;
     case VfsOperation::get_attributes:
     case VfsOperation::set_attributes:
