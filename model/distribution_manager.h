@@ -215,6 +215,7 @@ class DistributionManager {
   // Moves a job to `state`, keeping the record's counts of jobs by state.
   static void set_job_state(PackageRecord& record, DpJob& job, DpJobState state);
   void advance_copies(uint32_t package_index);
+  void disconnect_users_if_due(const PackageRecord& record, const DpJob& job);
   void start_dp_job(uint32_t package_index, uint32_t job_index);
   [[nodiscard]] Win32Error clear_dp_folder(const std::string& folder);
   // Starts the job's next file, or ends the job. link_under_way: the job's link still carries the

@@ -93,6 +93,30 @@ void DistributionManager::advance_copies(uint32_t package_index) {
   }
 }
 
+// The package's "Disconnect users from distribution points": once the DP's copies in this cycle
+// have failed `disconnect_users_after` times, each further copy first forces the DP's users off
+// the package folder, so that files they hold open no longer refuse the copy (KB Q202063). A
+// NetWare DP cannot (KB Q202063): the copy goes ahead as it is. Neither the users' notice nor
+// the wait between it and the disconnect (ConfigMgr's ForcedDisconnectDelay) is modelled.
+void DistributionManager::disconnect_users_if_due(const PackageRecord& record, const DpJob& job) {
+  const auto& after = record.definition.disconnect_users_after;
+  const uint32_t failed_before = record.status.distribution_points[job.slot].attempts_in_cycle - 1;
+  if (!after || failed_before < *after) return;
+  const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
+  if (!dp.forced_disconnect) {
+    log(fmt::format(FMT_COMPILE("~Cannot disconnect users from distribution point {} for package "
+                                "{}: the server does not support it."),
+                    dp.share, record.definition.id),
+        job.thread_id);
+    return;
+  }
+  const uint32_t ended = ports_.file_system.disconnect_users(job.folder);
+  log(fmt::format(FMT_COMPILE("~Disconnected users from distribution point {} for package {} "
+                              "after {} failed attempts: {} open files closed."),
+                  dp.share, record.definition.id, failed_before, ended),
+      job.thread_id);
+}
+
 void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_index) {
   PackageRecord& record = packages_[package_index];
   DpJob& job = record.dp_jobs[job_index];
@@ -130,6 +154,7 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   }
   const std::string folder = dp_package_path(record, job.slot);
   job.folder = folder;  // every file's target joins it
+  disconnect_users_if_due(record, job);
   if (record.clear_dp_folders) {
     const Win32Error cleared = clear_dp_folder(folder);
     if (cleared != Win32Error::ok) {

@@ -18,7 +18,14 @@ struct DistributionPointDefinition {
   std::string name;   // "DP01"
   std::string share;  // "\\DP01\SMSPKGC$"
   uint64_t bandwidth_bytes_per_second = 100'000'000 / 8;
+  // Whether the manager can force users off the DP's shares: not on NetWare servers (KB Q202063).
+  bool forced_disconnect = true;
 };
+
+// "Disconnect users from distribution points" without a count given: the failed copies to a DP
+// before its users are forced off. distsim's default; the product's is not documented (ConfigMgr
+// calls the setting ForcedDisconnectNumRetries).
+inline constexpr uint32_t kDisconnectUsersAfterDefault = 2;
 
 struct PackageDefinition {
   std::string id;    // "S0100001"
@@ -26,6 +33,10 @@ struct PackageDefinition {
   std::string source_path;
   std::vector<std::string> distribution_points;  // DP names; every DP when empty
   bool compressed = false;
+  // The package's "Disconnect users from distribution points" (RJG, KB Q202063): after this many
+  // failed copies to a DP in a retry cycle, the next copy to it first forces the DP's users off
+  // the package folder. nullopt: off.
+  std::optional<uint32_t> disconnect_users_after;
   friend bool operator==(const PackageDefinition&, const PackageDefinition&) = default;
 };
 

@@ -116,6 +116,11 @@ class FileSystemPort {
     return open(request);
   }
 
+  // Forces every user's session off `folder` and below (a DP's "disconnect users"): the files
+  // and running programs others hold there are closed under them. Returns how many handles and
+  // image sections ended.
+  virtual uint32_t disconnect_users(const std::string& folder) = 0;
+
   // DeleteFile / RemoveDirectory / MoveFile with their Windows sharing rules.
   [[nodiscard]] virtual Win32Error delete_file(const std::string& path) = 0;
   [[nodiscard]] virtual Win32Error remove_directory(const std::string& path) = 0;

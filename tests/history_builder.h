@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,10 +33,12 @@ class HistoryBuilder {
   }
 
   void notify(TimeUs t_us, const std::string& kind, const std::string& package,
-              const std::string& source = {}, std::vector<std::string> dps = {}) {
+              const std::string& source = {}, std::vector<std::string> dps = {},
+              std::optional<int64_t> disconnect_users = std::nullopt) {
     std::vector<TraceArg> fields{{"kind", kind}, {"package", package}};
     if (kind == "create") fields.push_back({"source", source});
     fields.push_back({"dps", std::move(dps)});
+    if (disconnect_users) fields.push_back({"disconnect_users", *disconnect_users});
     add(t_us, "world", "notification", std::move(fields));
   }
   void pass_start(TimeUs t_us, const std::string& package, int64_t attempt) {
@@ -92,6 +95,11 @@ class HistoryBuilder {
   }
   void close(TimeUs t_us, const std::string& actor, const std::string& path, int64_t handle) {
     add(t_us, actor, "close", {{"path", path}, {"handle", handle}});
+  }
+  // A handle the server ended under its owner (a forced disconnect of users).
+  void disconnected_close(TimeUs t_us, const std::string& actor, const std::string& path,
+                          int64_t handle) {
+    add(t_us, actor, "close", {{"path", path}, {"handle", handle}, {"disconnected", true}});
   }
   void content_op(TimeUs t_us, std::string_view event, const std::string& actor,
                   const std::string& path, int64_t handle, int64_t size, int64_t version) {

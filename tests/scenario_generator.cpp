@@ -616,6 +616,12 @@ sim::Scenario draw_scenario() {
     deletion.at_us = draw_time(package.at_us, registry.until_us);
     scenario.packages.push_back(std::move(deletion));
   }
+  for (sim::DistributionPointSpec& dp : scenario.distribution_points) dp.netware = draw_bool();
+  for (sim::PackageEvent& package : scenario.packages) {
+    if (package.kind != sim::PackageEvent::Kind::create || !draw_bool()) continue;
+    package.disconnect_users_after =
+        *rc::gen::inRange<uint32_t>(0, sim::kDisconnectUsersAfterMax + 1);
+  }
   return scenario;
 }
 

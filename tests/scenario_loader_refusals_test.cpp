@@ -199,6 +199,25 @@ TEST_CASE("a Retry History deletion is refused outside sms2, for unknown package
                "configmgr2007 keeps its retry counts"});
 }
 
+TEST_CASE("disconnect_users and a DP's server take only the values the format names",
+          "[scenario_loader]") {
+  // Goal: the option is a package's, set when it is created, as a flag or a count within bounds;
+  // a DP's server is one the format knows. Method: one mistake per load.
+  const std::string dp = "distribution_points:\n  - name: DP01\n";                  // lines 3-4
+  const std::string create = "packages:\n  - id: S0100001\n    source: 'C:\\s'\n";  // 5-7
+  CHECK(errors_after_header(dp + create + "    disconnect_users: true\n").empty());
+  CHECK(errors_after_header(dp + create + "    disconnect_users: 0\n").empty());
+  CHECK(errors_after_header(dp + create + "    disconnect_users: 1001\n") ==
+        Errors{"t.yaml:8:23: 'disconnect_users' is 1001, more than kDisconnectUsersAfterMax "
+               "(1000)"});
+  CHECK(errors_after_header(dp + create + "    disconnect_users: often\n").size() == 1);
+  CHECK(
+      errors_after_header(dp + create + "  - update: S0100001\n    disconnect_users: 2\n").size() ==
+      1);
+  CHECK(errors_after_header("distribution_points:\n  - name: DP01\n    server: novell\n") ==
+        Errors{"t.yaml:5:13: unknown server 'novell'; expected one of windows_nt, netware"});
+}
+
 TEST_CASE("a DP expected twice under names that differ only in case is refused",
           "[scenario_loader]") {
   // Goal: DP01 and dp01 are one DP, as everywhere else; two expectations of it could never

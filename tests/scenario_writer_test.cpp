@@ -92,8 +92,8 @@ TEST_CASE("names that YAML would read as null booleans or numbers are quoted",
   Scenario scenario;
   scenario.name = "yes";
   scenario.description = "  leading spaces and two final newlines\n\n";
-  scenario.distribution_points.push_back({"null", std::nullopt, 100'000'000, 1024, {}});
-  scenario.distribution_points.push_back({"1", std::nullopt, 100'000'000, 1024, {}});
+  scenario.distribution_points.push_back({"null", std::nullopt, 100'000'000, 1024, false, {}});
+  scenario.distribution_points.push_back({"1", std::nullopt, 100'000'000, 1024, false, {}});
   HolderSpec holder;
   holder.kind = HolderKind::temp_user;
   holder.name = "it's: #1";

@@ -137,6 +137,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_source_open_retries(history, violations);
   invariant_detail::check_liveness(history, violations);
   invariant_detail::check_retry_history(history, violations);
+  invariant_detail::check_user_disconnects(history, violations);
   check_status_log_consistency(run, violations);
   check_installed_times(run, violations);
   check_package_states(history, violations);

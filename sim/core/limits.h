@@ -73,6 +73,8 @@ inline constexpr uint32_t kIndexerFilesPendingMax = 10'000;
 // after an update, has retries of its own; the run's horizon ends any of it).
 inline constexpr uint32_t kSourceOpenRetriesMax = 1'000;
 inline constexpr model::TimeUs kSourceOpenRetryIntervalMaxUs = model::kMicrosecondsPerDay;
+// A package's `disconnect_users`: failed copies to a DP before its users are forced off.
+inline constexpr uint32_t kDisconnectUsersAfterMax = 1'000;
 inline constexpr uint32_t kPackagesMax = 100'000;
 inline constexpr uint32_t kDistributionPointsMax = 1'000;
 inline constexpr uint64_t kScenarioFileBytesMax = 16ull * 1024 * 1024;

@@ -363,6 +363,7 @@ class ActorFileSystem final : public model::FileSystemPort {
   ActorFileSystem(VirtualFileSystem& vfs, ActorId actor) : vfs_(vfs), actor_(actor) {}
   [[nodiscard]] model::Result<HandleId> open(const model::OpenRequest& request) override;
   void close(HandleId handle) override;
+  uint32_t disconnect_users(const std::string& folder) override;
   [[nodiscard]] model::Result<FileContent> read(HandleId handle) override;
   [[nodiscard]] Win32Error write(HandleId handle, const FileContent& content) override;
   [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(

@@ -33,7 +33,7 @@ std::string default_share(std::string_view dp_name) {
   return fmt::format("\\\\{}\\SMSPKGC$", dp_name);
 }
 
-constexpr std::array<std::string_view, 4> kDpKeys{"name", "share", "bandwidth", "free"};
+constexpr std::array<std::string_view, 5> kDpKeys{"name", "share", "bandwidth", "free", "server"};
 
 // A DP without `share` serves \\NAME\SMSPKGC$: its name must then make a share the VFS accepts,
 // which "." and a name over kPathComponentLengthMax do not.
@@ -66,6 +66,8 @@ std::optional<DistributionPointSpec> load_dp(const Context& ctx, uint32_t index)
     }
     if (key == "free")
       dp.free_bytes = read_size(ctx, value, key, kVolumeSizeBounds).value_or(dp.free_bytes);
+    if (key == "server")
+      dp.netware = read_enum(ctx, value, key, kDpServerNames, "server").value_or(false);
   });
   if (!name) return std::nullopt;
   if (!map.has("share") && !check_default_share(ctx, name_index, *name)) return std::nullopt;

@@ -20,14 +20,14 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kPackageActions{"id", "update", "refresh",
                                                           "delete_retry_history"};
-constexpr std::array<std::string_view, 9> kPackageKeys{
-    "id",        "update", "refresh", "delete_retry_history",
-    "name",      "source", "at",      "distribution_points",
-    "compressed"};
+constexpr std::array<std::string_view, 10> kPackageKeys{
+    "id",         "update",          "refresh", "delete_retry_history",
+    "name",       "source",          "at",      "distribution_points",
+    "compressed", "disconnect_users"};
 
 KeyList package_keys(PackageEvent::Kind kind) {
-  static constexpr std::array<std::string_view, 6> kCreate{
-      "id", "name", "source", "at", "distribution_points", "compressed"};
+  static constexpr std::array<std::string_view, 7> kCreate{
+      "id", "name", "source", "at", "distribution_points", "compressed", "disconnect_users"};
   static constexpr std::array<std::string_view, 2> kUpdate{"update", "at"};
   static constexpr std::array<std::string_view, 3> kRefresh{"refresh", "at", "distribution_points"};
   static constexpr std::array<std::string_view, 2> kDeleteRetryHistory{"delete_retry_history",
@@ -81,6 +81,21 @@ std::optional<std::vector<std::string>> read_dp_list(const Context& ctx, uint32_
   return names;
 }
 
+// `disconnect_users`: `true` (after kDisconnectUsersAfterDefault failed copies), `false`, or the
+// number of failed copies.
+std::optional<uint32_t> read_disconnect_users(const Context& ctx, uint32_t index,
+                                              std::string_view key) {
+  const auto text = read_scalar(ctx, index, key);
+  if (!text) return std::nullopt;
+  if (*text == "true" || *text == "false") {
+    const auto on = read_bool(ctx, index, key);
+    return on.value_or(false) ? std::optional<uint32_t>(model::kDisconnectUsersAfterDefault)
+                              : std::nullopt;
+  }
+  return read_uint32(ctx, index, key,
+                     Bounds{0, kDisconnectUsersAfterMax, "kDisconnectUsersAfterMax"});
+}
+
 // Where the references of an update or refresh were written, for the checks once every package
 // is known.
 struct PackageReference {
@@ -124,6 +139,8 @@ std::optional<PackageEvent> load_package_event(const Context& ctx, uint32_t inde
       event.distribution_points =
           read_dp_list(ctx, value, key).value_or(std::vector<std::string>{});
     if (key == "compressed") event.compressed = read_bool(ctx, value, key).value_or(false);
+    if (key == "disconnect_users")
+      event.disconnect_users_after = read_disconnect_users(ctx, value, key);
   });
   if (!id) return std::nullopt;
   return event;

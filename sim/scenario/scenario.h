@@ -91,6 +91,8 @@ struct DistributionPointSpec {
   std::optional<std::string> share;  // default '\\<name>\SMSPKGC$'
   uint64_t bandwidth_bits_per_second = 100'000'000;
   uint64_t free_bytes = 100ull * 1024 * 1024 * 1024;
+  // `server: netware`: a NetWare server, where forced disconnect is not available (KB Q202063).
+  bool netware = false;
   SourcePosition position;
   friend bool operator==(const DistributionPointSpec&, const DistributionPointSpec&) = default;
 };
@@ -108,6 +110,9 @@ struct PackageEvent {
   TimeUs at_us = 0;
   std::vector<std::string> distribution_points;  // empty: all
   bool compressed = false;
+  // create, `disconnect_users`: the failed copies to a DP in a retry cycle after which the next
+  // copy to it first forces the DP's users off the package folder; nullopt: off.
+  std::optional<uint32_t> disconnect_users_after;
   SourcePosition position;
   friend bool operator==(const PackageEvent&, const PackageEvent&) = default;
 };
@@ -298,6 +303,11 @@ inline constexpr std::array kLogFormatNames{
     EnumName<model::LogFormat>{model::LogFormat::sms2, "sms2"},
     EnumName<model::LogFormat>{model::LogFormat::numeric, "numeric"},
     EnumName<model::LogFormat>{model::LogFormat::cmtrace, "cmtrace"},
+};
+// A distribution point's `server`: true = NetWare.
+inline constexpr std::array kDpServerNames{
+    EnumName<bool>{false, "windows_nt"},
+    EnumName<bool>{true, "netware"},
 };
 // `dp_update`: true = delete and re-create the DP folder on update (SMS 2.0 Reserved Flags 0).
 inline constexpr std::array kDpUpdateNames{

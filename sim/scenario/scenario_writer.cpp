@@ -214,6 +214,7 @@ void write_distribution_points(YamlOut& out, const std::vector<DistributionPoint
     if (dp.share) out.field(4, "share", quoted(*dp.share));
     out.field(4, "bandwidth", format_bandwidth(dp.bandwidth_bits_per_second));
     out.field(4, "free", format_size(dp.free_bytes));
+    if (dp.netware) out.field(4, "server", enum_name(kDpServerNames, true));
   }
 }
 
@@ -241,6 +242,10 @@ void write_package_event(YamlOut& out, const PackageEvent& event) {
     out.field(4, "distribution_points", identifier_list(event.distribution_points));
   }
   if (event.compressed) out.field(4, "compressed", "true");
+  if (event.disconnect_users_after) {
+    DISTSIM_ASSERT(event.kind == PackageEvent::Kind::create);
+    out.field(4, "disconnect_users", std::to_string(*event.disconnect_users_after));
+  }
 }
 
 void write_step(YamlOut& out, const ScriptStep& step) {

@@ -222,7 +222,8 @@ void World::build_distribution_points() {
   for (const DistributionPointSpec& dp : scenario_.distribution_points) {
     const std::string share = dp_share_for(dp);
     require_built(vfs_.add_volume({share, dp.free_bytes}));
-    distribution_points_.push_back({dp.name, share, dp.bandwidth_bits_per_second / 8});
+    distribution_points_.push_back(
+        {dp.name, share, dp.bandwidth_bits_per_second / 8, /*forced_disconnect=*/!dp.netware});
   }
 }
 
@@ -310,7 +311,7 @@ void World::package_arrives(uint64_t package_index) {
     case PackageEvent::Kind::create:
       manager_->package_created({event.id, event.name, event.source,
                                  declared_dp_names(scenario_, event.distribution_points),
-                                 event.compressed});
+                                 event.compressed, event.disconnect_users_after});
       return;
     case PackageEvent::Kind::update:
       manager_->package_updated(event.id);
@@ -334,6 +335,9 @@ void World::trace_notification(const PackageEvent& event) {
   if (event.kind == PackageEvent::Kind::create)
     fields.push_back({"source", std::string_view(event.source)});
   fields.push_back({"dps", declared_dp_names(scenario_, event.distribution_points)});
+  if (event.disconnect_users_after) {
+    fields.push_back({"disconnect_users", static_cast<int64_t>(*event.disconnect_users_after)});
+  }
   result_.trace.add(kernel_.now(), kWorldActorName, "notification", fields);
 }
 
