@@ -165,6 +165,10 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
         classes.insert(kClassUpdateDuringRead);
       }
     }
+    if (kind.event == RecordEvent::close && kind.actor != RecordActor::manager &&
+        invariant_detail::flag_field(record, "disconnected")) {
+      classes.insert(kClassUsersDisconnected);
+    }
     if (kind.is(RecordActor::manager, RecordEvent::open)) {
       const std::string_view path = invariant_detail::text_field(record, "path");
       if (is_package_copy(path)) classes.insert(kClassCompressedCopy);

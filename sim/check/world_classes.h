@@ -29,6 +29,7 @@ inline constexpr std::string_view kClassOpenedOnRetryInPass =
     "a source file opened on a retry within the pass";
 inline constexpr std::string_view kClassRetryStoppedByDeletion =
     "a waiting retry stopped by deleting the retry history";
+inline constexpr std::string_view kClassUsersDisconnected = "users forced off a DP";
 
 // The classes a fixed-seed campaign of a few hundred generated worlds is expected to produce.
 inline constexpr std::string_view kImportantWorldClasses[] = {

@@ -522,6 +522,8 @@ std::string SwarmFeatures::text() const {
   add(source_open_retries, "source_open retries");
   add(crash_uses_no_retry, "crash_uses_retry false");
   add(retry_history_deleted, "retry history deleted");
+  add(disconnect_users, "disconnect users");
+  add(netware_dp, "NetWare DP");
   return text.empty() ? "no features" : text;
 }
 
@@ -563,6 +565,17 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     Drawer history{Prng::stream(seed, "explore:retry_history"), options.horizon_us};
     world.features.retry_history_deleted = history.coin();
     if (world.features.retry_history_deleted) draw_retry_history_deletion(history, scenario);
+  }
+  Drawer disconnect{Prng::stream(seed, "explore:disconnect"), options.horizon_us};
+  world.features.disconnect_users = disconnect.coin();
+  if (world.features.disconnect_users) {
+    for (PackageEvent& package : scenario.packages) {
+      if (package.kind == PackageEvent::Kind::create) {
+        package.disconnect_users_after = disconnect.between(0, 3);
+      }
+    }
+    world.features.netware_dp = disconnect.coin();
+    scenario.distribution_points.front().netware = world.features.netware_dp;
   }
   return world;
 }

@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 8;
+inline constexpr uint32_t kWorldGeneratorVersion = 9;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -46,12 +46,17 @@ struct SwarmFeatures {
   bool images = false;           // a script runs a source or DP file as a program (image section)
   bool read_only = false;        // a read-only source file; a script marks a DP file read-only
   // Drawn from streams of their own, last: "explore:delay_from", "explore:open_retries",
-  // (worlds with a crash) "explore:crash_retry" and (sms2 worlds) "explore:retry_history".
+  // (worlds with a crash) "explore:crash_retry", (sms2 worlds) "explore:retry_history" and
+  // "explore:disconnect".
   bool delay_from_start = false;     // retry delays count from the failed attempt's start
   bool source_open_retries = false;  // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;  // work a crash cut short is redone without using a retry
   // An administrator deletes a package's Retry History key, and sometimes updates it later.
   bool retry_history_deleted = false;
+  // Packages force users off their DPs after a few failed copies (`disconnect_users`); the
+  // first DP, where dp_client holders run, may be a NetWare server that cannot.
+  bool disconnect_users = false;
+  bool netware_dp = false;
   [[nodiscard]] std::string text() const;
 };
 
