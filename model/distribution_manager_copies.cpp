@@ -99,6 +99,8 @@ void DistributionManager::advance_copies(uint32_t package_index) {
 // NetWare DP cannot (KB Q202063): the copy goes ahead as it is. Neither the users' notice nor
 // the wait between it and the disconnect (ConfigMgr's ForcedDisconnectDelay) is modelled.
 void DistributionManager::disconnect_users_if_due(const PackageRecord& record, const DpJob& job) {
+  DISTSIM_ASSERT(!job.folder.empty());
+  DISTSIM_ASSERT(record.status.distribution_points[job.slot].attempts_in_cycle >= 1);
   const auto& after = record.definition.disconnect_users_after;
   const uint32_t failed_before = record.status.distribution_points[job.slot].attempts_in_cycle - 1;
   if (!after || failed_before < *after) return;
@@ -110,10 +112,17 @@ void DistributionManager::disconnect_users_if_due(const PackageRecord& record, c
         job.thread_id);
     return;
   }
-  const uint32_t ended = ports_.file_system.disconnect_users(job.folder);
+  const Result<uint32_t> ended = ports_.file_system.disconnect_users(job.folder);
+  if (!ended.ok()) {
+    log(fmt::format(FMT_COMPILE("~Cannot disconnect users from distribution point {} for package "
+                                "{}: error {}."),
+                    dp.share, record.definition.id, win32_code(ended.error())),
+        job.thread_id);
+    return;
+  }
   log(fmt::format(FMT_COMPILE("~Disconnected users from distribution point {} for package {} "
                               "after {} failed attempts: {} open files closed."),
-                  dp.share, record.definition.id, failed_before, ended),
+                  dp.share, record.definition.id, failed_before, ended.value()),
       job.thread_id);
 }
 

@@ -18,7 +18,9 @@ struct DistributionPointDefinition {
   std::string name;   // "DP01"
   std::string share;  // "\\DP01\SMSPKGC$"
   uint64_t bandwidth_bytes_per_second = 100'000'000 / 8;
-  // Whether the manager can force users off the DP's shares: not on NetWare servers (KB Q202063).
+  // Whether the manager can force users off the DP's shares: not on NetWare servers (KB Q202063
+  // says so of the Despooler's "Use Forced Disconnect"; that the package option is limited alike
+  // is distsim's assumption).
   bool forced_disconnect = true;
 };
 
@@ -33,7 +35,7 @@ struct PackageDefinition {
   std::string source_path;
   std::vector<std::string> distribution_points;  // DP names; every DP when empty
   bool compressed = false;
-  // The package's "Disconnect users from distribution points" (RJG, KB Q202063): after this many
+  // The package's "Disconnect users from distribution points" (RJG): after this many
   // failed copies to a DP in a retry cycle, the next copy to it first forces the DP's users off
   // the package folder. nullopt: off.
   std::optional<uint32_t> disconnect_users_after;

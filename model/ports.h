@@ -117,9 +117,9 @@ class FileSystemPort {
   }
 
   // Forces every user's session off `folder` and below (a DP's "disconnect users"): the files
-  // and running programs others hold there are closed under them. Returns how many handles and
-  // image sections ended.
-  virtual uint32_t disconnect_users(const std::string& folder) = 0;
+  // and running programs others hold there over the network are closed under them. Returns how
+  // many handles and image sections ended, or ERROR_BAD_NETPATH when the server is unreachable.
+  [[nodiscard]] virtual Result<uint32_t> disconnect_users(const std::string& folder) = 0;
 
   // DeleteFile / RemoveDirectory / MoveFile with their Windows sharing rules.
   [[nodiscard]] virtual Win32Error delete_file(const std::string& path) = 0;

@@ -90,6 +90,23 @@ TEST_CASE("the run summary does not say a deleted retry history stopped a pass t
   CHECK(json.out.find("\"retry_history_deleted_us\"") == std::string::npos);
 }
 
+TEST_CASE("the run summary and --json name the users a forced disconnect ended", "[cli][blame]") {
+  // Goal: a copy that succeeded because users were forced off says whom it cost. Method: the
+  // forced-disconnect scenario: attempt 4 ends the client's handle and program on DP01.
+  const std::string directory =
+      scenario_copy("forced-disconnect-summary", "q202063-forced-disconnect.yaml");
+  const CliResult result = run_distsim("run scenario.yaml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  CHECK(result.out.find("forced client-on-dp01 (dp_client) off the DP at 04:00:03.835: its "
+                        "program \\\\DP01\\SMSPKGC$\\S0100017\\setup.exe") != std::string::npos);
+  const CliResult json = run_distsim("run scenario.yaml --json", directory);
+  CHECK(json.out.find(
+            "\"disconnected\":[{\"holder\":\"client-on-dp01\",\"kind\":\"dp_client\","
+            "\"path\":\"\\\\\\\\DP01\\\\SMSPKGC$\\\\S0100017\\\\setup.exe\",\"program\":true,") !=
+        std::string::npos);
+}
+
 TEST_CASE("script steps lost to a failed open are listed in the summary and in --json",
           "[cli][blame]") {
   // Goal: a step that did not run is never silent, even when nothing was expected of it.

@@ -134,6 +134,11 @@ class HistoryBuilder {
   void world(TimeUs t_us, std::string_view event) {
     add(t_us, "world", event, {{"process", std::string("distribution_manager")}});
   }
+  // A DP fault beginning or ending, as the DP's actor records it.
+  void dp_fault(TimeUs t_us, const std::string& dp, const std::string& fault, bool starting) {
+    add(t_us, "dp:" + dp, starting ? "fault_start" : "fault_end",
+        {{"fault", fault}, {"target", dp}});
+  }
   void retry_history_deleted(TimeUs t_us, const std::string& package) {
     add(t_us, "world", "retry_history_deleted", {{"package", package}});
   }

@@ -210,7 +210,9 @@ TEST_CASE("disconnect_users and a DP's server take only the values the format na
   CHECK(errors_after_header(dp + create + "    disconnect_users: 1001\n") ==
         Errors{"t.yaml:8:23: 'disconnect_users' is 1001, more than kDisconnectUsersAfterMax "
                "(1000)"});
-  CHECK(errors_after_header(dp + create + "    disconnect_users: often\n").size() == 1);
+  CHECK(errors_after_header(dp + create + "    disconnect_users: yes\n") ==
+        Errors{"t.yaml:8:23: 'disconnect_users' is true, false or a whole number of failed "
+               "copies, not 'yes'"});
   CHECK(
       errors_after_header(dp + create + "  - update: S0100001\n    disconnect_users: 2\n").size() ==
       1);

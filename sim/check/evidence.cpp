@@ -228,6 +228,11 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
     }
     lines.push_back(std::move(line));
     for (const std::string& blame : blame_lines(pass)) lines.push_back("               " + blame);
+    for (const PassRecord::DisconnectedUser& user : pass.disconnected) {
+      lines.push_back(fmt::format("               forced {} ({}) off the DP at {}: its {} {}",
+                                  user.actor, user.holder_kind, clock_text(user.t_us),
+                                  user.program ? "program" : "handle on", user.path));
+    }
   }
   return lines;
 }

@@ -140,6 +140,19 @@ struct TraceFacts {
   }
 };
 
+// The files below `folder` that a holder opened (and so may have created), by relative path,
+// upper-cased: such a file is the holder's, not a copy the manager got wrong.
+std::set<std::string> foreign_names(const History& history, const std::string& folder) {
+  std::set<std::string> names;
+  const auto& records = history.records();
+  for (size_t index = 0; index < records.size(); ++index) {
+    if (!history.kinds[index].is(RecordActor::holder, RecordEvent::open)) continue;
+    const std::string_view path = text_field(records[index], "path");
+    if (path_below(path, folder)) names.insert(upper_ascii(relative_below(path, folder)));
+  }
+  return names;
+}
+
 void judge_dp(const History& history, const TraceFacts& facts, const std::vector<ReadRound>& rounds,
               const std::string& package, const std::string& dp, Violations& violations) {
   const auto installed = facts.installed_record(history, package, dp);
@@ -185,9 +198,12 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
     }
   }
   const bool in_place = !history.run->site.update_deletes_dp_folder;
+  std::optional<std::set<std::string>> foreign;  // looked up once a file is not the source's
   for (const auto& [key, content] : on_dp) {
     if (read->files.count(key) != 0) continue;
     if (in_place && older_names.count(key) != 0) continue;  // left from an older version
+    if (!foreign) foreign = foreign_names(history, folder);
+    if (foreign->count(key) != 0) continue;  // a holder made it (an Explorer window's Thumbs.db)
     problems.push_back(fmt::format("{} is not in the source version", key));
   }
   if (problems.empty()) return;

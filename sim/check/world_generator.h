@@ -46,8 +46,8 @@ struct SwarmFeatures {
   bool images = false;           // a script runs a source or DP file as a program (image section)
   bool read_only = false;        // a read-only source file; a script marks a DP file read-only
   // Drawn from streams of their own, last: "explore:delay_from", "explore:open_retries",
-  // (worlds with a crash) "explore:crash_retry", (sms2 worlds) "explore:retry_history" and
-  // "explore:disconnect".
+  // (worlds with a crash) "explore:crash_retry", (sms2 worlds) "explore:retry_history", and
+  // (every world) "explore:disconnect".
   bool delay_from_start = false;     // retry delays count from the failed attempt's start
   bool source_open_retries = false;  // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;  // work a crash cut short is redone without using a retry

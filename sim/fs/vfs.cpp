@@ -540,7 +540,7 @@ model::Result<HandleId> ActorFileSystem::open(const model::OpenRequest& request)
 
 void ActorFileSystem::close(HandleId handle) { vfs_.close(actor_, handle); }
 
-uint32_t ActorFileSystem::disconnect_users(const std::string& folder) {
+model::Result<uint32_t> ActorFileSystem::disconnect_users(const std::string& folder) {
   return vfs_.disconnect_users(actor_, folder);
 }
 

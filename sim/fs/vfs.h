@@ -193,9 +193,11 @@ struct VfsInterest {
   [[nodiscard]] static constexpr uint32_t bit(VfsOperation operation) {
     return 1U << static_cast<uint32_t>(operation);
   }
+  // A forced disconnect's end of a handle is always shown: it is rare, and the run summary
+  // names it whether or not the run is traced.
   [[nodiscard]] bool wants(const VfsEvent& event) const {
     return (operations & bit(event.operation)) != 0 ||
-           (refusals && event.result != model::Win32Error::ok);
+           (refusals && event.result != model::Win32Error::ok) || event.disconnected;
   }
   [[nodiscard]] bool none() const { return operations == 0 && !refusals; }
   // What either of two observers wants.
@@ -293,12 +295,16 @@ class VirtualFileSystem {
   // closed at once; close() of the returned id ends the section.
   [[nodiscard]] model::Result<HandleId> map_image(ActorId actor, HandleId handle);
   // The server forces off every user's session below `folder` (a DP's "disconnect users"):
-  // each handle and image section that an actor other than `by` holds on `folder` or below it
-  // ends as if closed, and is traced as its owner's close or unmap_image marked `disconnected`.
-  // The owners' later operations on those handles fail with ERROR_NETNAME_DELETED; closing them
-  // succeeds and only forgets them. Returns how many handles and sections ended (none when
-  // `folder` does not exist).
-  uint32_t disconnect_users(ActorId by, const std::string& folder);
+  // each handle and image section that an actor other than `by`, and not a server process, holds
+  // on `folder` or below it ends as if closed, and is traced as its owner's close or unmap_image
+  // marked `disconnected`. The owners' later operations on those handles fail with
+  // ERROR_NETNAME_DELETED; closing them succeeds and only forgets them. Returns how many handles
+  // and sections ended (none when `folder` does not exist), or ERROR_BAD_NETPATH when its volume
+  // is unreachable.
+  model::Result<uint32_t> disconnect_users(ActorId by, const std::string& folder);
+  // `actor` runs on the servers themselves (an on-access scanner, an indexer, a backup agent),
+  // not over a network session: a forced disconnect of users leaves its handles.
+  void mark_server_process(ActorId actor);
 
   // --- queries for checkers and tests (no side effects)
   [[nodiscard]] bool exists(const std::string& path) const;
@@ -363,7 +369,7 @@ class ActorFileSystem final : public model::FileSystemPort {
   ActorFileSystem(VirtualFileSystem& vfs, ActorId actor) : vfs_(vfs), actor_(actor) {}
   [[nodiscard]] model::Result<HandleId> open(const model::OpenRequest& request) override;
   void close(HandleId handle) override;
-  uint32_t disconnect_users(const std::string& folder) override;
+  model::Result<uint32_t> disconnect_users(const std::string& folder) override;
   [[nodiscard]] model::Result<FileContent> read(HandleId handle) override;
   [[nodiscard]] Win32Error write(HandleId handle, const FileContent& content) override;
   [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(

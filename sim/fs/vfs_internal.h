@@ -560,6 +560,7 @@ struct State final : LazyPath::Builder {
   void remember_disconnected(DisconnectedHandle handle);
   [[nodiscard]] bool below(NodeId id, NodeId folder) const;
   std::vector<DisconnectedHandle> disconnected_;  // sorted by id
+  std::vector<bool> server_processes_;            // by ActorId - 1; missing: false
 
   // --- blame of a refusal (vfs_blame.cpp): called on refusal paths only
   void blame_handle(HandleId id);

@@ -77,39 +77,56 @@ void VirtualFileSystem::close_for_disconnect(ActorId owner, HandleId handle) {
   state.remember_disconnected({handle, owner, false, std::move(path)});
 }
 
-uint32_t VirtualFileSystem::disconnect_users(ActorId by, const std::string& folder) {
+void VirtualFileSystem::mark_server_process(ActorId actor) {
+  vfs_internal::State& state = *state_;
+  DISTSIM_ASSERT(actor >= 1 && actor <= state.actors_.size());
+  if (state.server_processes_.size() < actor) state.server_processes_.resize(actor, false);
+  state.server_processes_[actor - 1] = true;
+}
+
+model::Result<uint32_t> VirtualFileSystem::disconnect_users(ActorId by, const std::string& folder) {
   vfs_internal::State& state = *state_;
   const vfs_internal::NodeId root = state.find_node(folder);
-  if (root == vfs_internal::kNoNode) return 0;
-  // Collected first: the owners' observers may open new handles as each one closes, and those
-  // are sessions made after the disconnect.
-  std::vector<std::pair<ActorId, HandleId>> handles;
-  for (const vfs_internal::Handle& handle : state.handles_) {
-    if (handle.actor != by && state.below(handle.node, root)) {
-      handles.emplace_back(handle.actor, handle.id);
-    }
-  }
+  if (root == vfs_internal::kNoNode) return uint32_t{0};
+  // The server must be reached to end its sessions.
+  if (!state.volumes_[state.nodes_[root].volume].reachable) return Win32Error::bad_netpath;
+  const auto user = [&](ActorId actor) {
+    return actor != by &&
+           !(actor <= state.server_processes_.size() && state.server_processes_[actor - 1]);
+  };
+  // Collected first: the owners' observers may open new handles as each one ends, and those are
+  // sessions made after the disconnect. Sections end first, so that a delete-on-close handle on a
+  // running program's file deletes it as it closes.
   std::vector<std::pair<ActorId, HandleId>> sections;
   for (const vfs_internal::Section& section : state.sections_) {
-    if (section.actor != by && state.below(section.node, root)) {
+    if (user(section.actor) && state.below(section.node, root)) {
       sections.emplace_back(section.actor, section.id);
     }
   }
-  for (const auto& [owner, handle] : handles) {
-    if (state.find_handle_index(handle) != vfs_internal::kNoIndex)
-      close_for_disconnect(owner, handle);
+  std::vector<std::pair<ActorId, HandleId>> handles;
+  for (const vfs_internal::Handle& handle : state.handles_) {
+    if (user(handle.actor) && state.below(handle.node, root)) {
+      handles.emplace_back(handle.actor, handle.id);
+    }
   }
+  uint32_t ended = 0;
   for (const auto& [owner, id] : sections) {
     if (state.find_section_index(id) == vfs_internal::kNoIndex) continue;
     VfsEvent& event = state.begin_event(owner, VfsOperation::unmap_image);
     event.section = id;
     event.disconnected = true;
     state.unmap_image(owner, id, event.display.text());
-    std::string path = event.display.text();
+    std::string path = state.recording() ? event.display.text() : std::string();
     state.emit(event);
     state.remember_disconnected({id, owner, true, std::move(path)});
+    ++ended;
   }
-  return static_cast<uint32_t>(handles.size() + sections.size());
+  for (const auto& [owner, handle] : handles) {
+    if (state.find_handle_index(handle) == vfs_internal::kNoIndex) continue;
+    close_for_disconnect(owner, handle);
+    ++ended;
+  }
+  return ended;
 }
 
 }  // namespace distsim::sim

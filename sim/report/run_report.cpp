@@ -137,6 +137,16 @@ std::string attempts_json(const RunResult& run) {
       }
       out += "]";
     }
+    if (!pass.disconnected.empty()) {
+      out += ",\"disconnected\":[";
+      for (size_t at = 0; at < pass.disconnected.size(); ++at) {
+        const PassRecord::DisconnectedUser& user = pass.disconnected[at];
+        out += fmt::format("{}{{\"holder\":{},\"kind\":{},\"path\":{},\"program\":{},\"t_us\":{}}}",
+                           at > 0 ? "," : "", json_quote(user.actor), json_quote(user.holder_kind),
+                           json_quote(user.path), user.program ? "true" : "false", user.t_us);
+      }
+      out += "]";
+    }
     out += "}";
   }
   return out + "]";

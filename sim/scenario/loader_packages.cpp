@@ -92,6 +92,11 @@ std::optional<uint32_t> read_disconnect_users(const Context& ctx, uint32_t index
     return on.value_or(false) ? std::optional<uint32_t>(model::kDisconnectUsersAfterDefault)
                               : std::nullopt;
   }
+  if (text->empty() || text->front() < '0' || text->front() > '9') {
+    ctx.error(index, fmt::format("'{}' is true, false or a whole number of failed copies, not '{}'",
+                                 key, *text));
+    return std::nullopt;
+  }
   return read_uint32(ctx, index, key,
                      Bounds{0, kDisconnectUsersAfterMax, "kDisconnectUsersAfterMax"});
 }

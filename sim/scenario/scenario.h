@@ -91,7 +91,8 @@ struct DistributionPointSpec {
   std::optional<std::string> share;  // default '\\<name>\SMSPKGC$'
   uint64_t bandwidth_bits_per_second = 100'000'000;
   uint64_t free_bytes = 100ull * 1024 * 1024 * 1024;
-  // `server: netware`: a NetWare server, where forced disconnect is not available (KB Q202063).
+  // `server: netware`: a NetWare server, where the manager cannot force users off
+  // (model/README.md).
   bool netware = false;
   SourcePosition position;
   friend bool operator==(const DistributionPointSpec&, const DistributionPointSpec&) = default;

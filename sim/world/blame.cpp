@@ -60,6 +60,11 @@ void ActorKinds::add(ActorId actor, std::string holder_kind, RmAppType app_type)
   kinds_[actor - 1] = Kind{std::move(holder_kind), app_type};
 }
 
+std::string_view ActorKinds::holder_kind(ActorId actor) const {
+  return actor >= 1 && actor <= kinds_.size() ? std::string_view(kinds_[actor - 1].holder_kind)
+                                              : std::string_view();
+}
+
 std::vector<Culprit> ActorKinds::culprits(const VirtualFileSystem& vfs,
                                           const std::vector<BlameEntry>& blame) const {
   std::vector<Culprit> out;

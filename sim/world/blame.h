@@ -89,6 +89,8 @@ class RefusalLog {
 class ActorKinds {
  public:
   void add(ActorId actor, std::string holder_kind, RmAppType app_type);
+  // The holder kind added for `actor` ("" when none was).
+  [[nodiscard]] std::string_view holder_kind(ActorId actor) const;
   [[nodiscard]] std::vector<Culprit> culprits(const VirtualFileSystem& vfs,
                                               const std::vector<BlameEntry>& blame) const;
   // culprits() into `out`, reusing its elements' storage: a traced run names the culprits of

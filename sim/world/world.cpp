@@ -69,6 +69,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   // VfsObserver
   void on_vfs_event(const VfsEvent& event) override;
   void trace_vfs_event(const VfsEvent& event);
+  void note_disconnect(const VfsEvent& event);
 
  private:
   class ManagerWakes final : public EventTarget {
@@ -234,6 +235,14 @@ void World::build_holders() {
     holders_.push_back(make_holder(context, spec));
     actor_kinds_.add(holders_.back()->actor(), std::string(enum_name(kHolderKindNames, spec.kind)),
                      rm_app_type_of(spec.kind));
+    // Scanners, indexers and backup agents run on the machine whose files they watch: a forced
+    // disconnect of a DP's users ends network sessions, not theirs (an assumption,
+    // sim/fs/README.md).
+    if (spec.kind == HolderKind::antivirus || spec.kind == HolderKind::indexer ||
+        spec.kind == HolderKind::backup) {
+      vfs_.mark_server_process(holders_.back()->actor());
+      result_.server_processes.push_back(vfs_.actor_name(holders_.back()->actor()));
+    }
   }
   // The world itself sees every event when it traces them, else only refusals (a manager's
   // refused operation is what a pass's failure names).
@@ -544,10 +553,33 @@ void World::on_vfs_event(const VfsEvent& event) {
                                      event.path(), event.result,
                                      actor_kinds_.culprits(vfs_, vfs_.last_blame())});
   }
+  if (event.disconnected) note_disconnect(event);
   trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect
   for (const VfsWatcher& watcher : vfs_watchers_) {
     if (watcher.interest.wants(event)) watcher.holder->on_vfs_event(event);
   }
+}
+
+// A forced disconnect ends handles only below a package's folder on a DP, during a copy of that
+// package, so a pass (or span of DP retries) of it is running.
+void World::note_disconnect(const VfsEvent& event) {
+  const std::string& path = event.path();
+  for (const model::DistributionPointDefinition& dp : distribution_points_) {
+    const std::string prefix = dp.share + "\\";
+    if (path.size() <= prefix.size() ||
+        upper_ascii(path.substr(0, prefix.size())) != upper_ascii(prefix)) {
+      continue;
+    }
+    const std::string package =
+        path.substr(prefix.size(), path.find('\\', prefix.size()) - prefix.size());
+    PassRecord* pass = find_running_pass(package);
+    DISTSIM_ASSERT(pass != nullptr);
+    pass->disconnected.push_back({vfs_.actor_name(event.actor),
+                                  std::string(actor_kinds_.holder_kind(event.actor)), path,
+                                  event.operation == VfsOperation::unmap_image, event.t_us});
+    return;
+  }
+  DISTSIM_ASSERT(false);  // a forced disconnect outside every DP share
 }
 
 void World::trace_vfs_event(const VfsEvent& event) {

@@ -77,6 +77,15 @@ struct PassRecord {
   // The manager's refused file operation that ended the pass with `error`, and the handles
   // that caused it; empty when the pass succeeded or no file operation was refused.
   std::optional<Refusal> refusal;
+  // What the pass's copies forced off a DP (a package's `disconnect_users`), in order.
+  struct DisconnectedUser {
+    std::string actor;        // the holder
+    std::string holder_kind;  // "dp_client", ...
+    std::string path;
+    bool program = false;  // a running program's image, not a file handle
+    TimeUs t_us = 0;
+  };
+  std::vector<DisconnectedUser> disconnected;
 };
 
 struct RunResult {
@@ -110,6 +119,9 @@ struct RunResult {
     bool found_by_manager = false;
   };
   std::vector<RetryHistoryDeletion> retry_history_deletions;
+  // The holders that run on the servers themselves (antivirus, indexer, backup): a forced
+  // disconnect of a DP's users leaves their handles.
+  std::vector<std::string> server_processes;
   std::vector<LogLine> log_lines;
   std::vector<HolderFinding> holder_findings;
   // Ground truth read from the VFS after the run, not from the manager: how many handles the
