@@ -34,8 +34,18 @@ namespace {
 std::pair<std::string_view, std::string_view> attempt_of(std::string_view text) {
   constexpr std::string_view kAttempt = "Attempting to add or update package ";
   constexpr std::string_view kOn = " on distribution point ";
-  const size_t start = text.find(kAttempt);
-  if (start == std::string_view::npos) return {};
+  // Anchored: a package or share name holding the words cannot make another line one.
+  constexpr std::string_view kSms2Start = "~";
+  constexpr std::string_view kCm2012Start = "DP Thread: ";
+  size_t start = 0;
+  if (text.starts_with(kCm2012Start)) {
+    start = kCm2012Start.size();
+  } else if (text.starts_with(kSms2Start)) {
+    start = kSms2Start.size();
+  } else {
+    return {};
+  }
+  if (text.substr(start, kAttempt.size()) != kAttempt) return {};
   const std::string_view rest = text.substr(start + kAttempt.size());
   const size_t on = rest.find(kOn);
   if (on == std::string_view::npos) return {};
@@ -77,8 +87,9 @@ class DisconnectJudge {
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
       const RecordKind kind = history_.kinds[index];
-      if (!walk && kind.event != RecordEvent::close && kind.event != RecordEvent::other) continue;
-      if (kind.actor == RecordActor::manager && flag_field(record, "disconnected")) {
+      const bool may_end = kind.event == RecordEvent::close || kind.event == RecordEvent::other;
+      if (!walk && !may_end) continue;
+      if (may_end && kind.actor == RecordActor::manager && flag_field(record, "disconnected")) {
         report(fmt::format("distmgr's {} was ended by a forced disconnect at {}, but the manager "
                            "never disconnects itself",
                            text_field(record, "path"), clock_text(record.t_us)),
@@ -107,6 +118,7 @@ class DisconnectJudge {
     uint64_t surely_in_cycle = 0;  // ... since any notification of the package
     std::vector<UserHold> due_off;  // what this attempt must force off
     TimeUs t_us = 0;
+    std::string folder;  // the package's folder on the DP
   };
 
   void report(const std::string& detail, TimeUs t_us) {
@@ -118,9 +130,6 @@ class DisconnectJudge {
       if (path_below(path, dps_[dp].share)) return dp;
     }
     return std::nullopt;
-  }
-  [[nodiscard]] std::string folder(const Attempt& attempt) const {
-    return history_.dp_folder(attempt.package, dps_[attempt.dp].name);
   }
   [[nodiscard]] bool server_process(std::string_view actor) const {
     const auto& processes = history_.run->server_processes;
@@ -154,9 +163,7 @@ class DisconnectJudge {
     }
     if (!attempt_) return;
     const std::string_view path = text_field(record, "path");
-    if (path.empty()) return;
-    const std::string attempt_folder = folder(*attempt_);
-    if (same_path(path, attempt_folder) || path_below(path, attempt_folder)) end_attempt();
+    if (same_path(path, attempt_->folder) || path_below(path, attempt_->folder)) end_attempt();
   }
 
   void begin_attempt(std::string_view package, std::string_view share, TimeUs t_us) {
@@ -164,16 +171,21 @@ class DisconnectJudge {
     for (size_t dp = 0; dp < dps_.size(); ++dp) {
       if (!same_path(dps_[dp].share, share)) continue;
       const std::pair<std::string, size_t> key{std::string(package), dp};
-      Attempt attempt{key.first, dp, ++attempts_[key], ++sure_attempts_[key], {}, t_us};
+      Attempt attempt{key.first,
+                      dp,
+                      ++attempts_[key],
+                      ++sure_attempts_[key],
+                      {},
+                      t_us,
+                      history_.dp_folder(package, dps_[dp].name)};
       const auto option = after_.find(package);
       const bool due = option != after_.end() &&
                        attempt.surely_in_cycle >= static_cast<uint64_t>(option->second) + 1 &&
                        dps_[dp].forced_disconnect && unreachable_[dp] == 0;
       if (due) {
-        const std::string attempt_folder = folder(attempt);
         for (const UserHold& hold : holds_) {
           if (!server_process(hold.actor) &&
-              (same_path(hold.path, attempt_folder) || path_below(hold.path, attempt_folder))) {
+              (same_path(hold.path, attempt.folder) || path_below(hold.path, attempt.folder))) {
             attempt.due_off.push_back(hold);
           }
         }
