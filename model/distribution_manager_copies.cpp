@@ -95,14 +95,16 @@ void DistributionManager::advance_copies(uint32_t package_index) {
 
 // The package's "Disconnect users from distribution points": once the DP's copies in this cycle
 // have failed `disconnect_users_after` times, each further copy first forces the DP's users off
-// the package folder, so that files they hold open no longer refuse the copy (KB Q202063). A
-// NetWare DP cannot (KB Q202063): the copy goes ahead as it is. Neither the users' notice nor
-// the wait between it and the disconnect (ConfigMgr's ForcedDisconnectDelay) is modelled.
+// the package folder, so that files they hold open no longer refuse the copy (KB Q202063). On a
+// NetWare DP it cannot (an assumption carried over from KB Q202063's Despooler option): the copy
+// goes ahead as it is. Neither the users' notice nor the wait between it and the disconnect
+// (ConfigMgr's ForcedDisconnectDelay) is modelled.
 void DistributionManager::disconnect_users_if_due(const PackageRecord& record, const DpJob& job) {
   DISTSIM_ASSERT(!job.folder.empty());
-  DISTSIM_ASSERT(record.status.distribution_points[job.slot].attempts_in_cycle >= 1);
+  const uint32_t attempts = record.status.distribution_points[job.slot].attempts_in_cycle;
+  DISTSIM_ASSERT(attempts >= 1);  // the attempt starting counts
   const auto& after = record.definition.disconnect_users_after;
-  const uint32_t failed_before = record.status.distribution_points[job.slot].attempts_in_cycle - 1;
+  const uint32_t failed_before = attempts - 1;
   if (!after || failed_before < *after) return;
   const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
   if (!dp.forced_disconnect) {
