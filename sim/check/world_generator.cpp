@@ -527,6 +527,25 @@ std::string SwarmFeatures::text() const {
   return text.empty() ? "no features" : text;
 }
 
+// Half the time, an update of the first package early in the first DP client's hold (when that
+// hold starts at a fixed time): the copy to the DP then meets the client's open file, which is
+// what forcing users off is for. Without it few worlds copy to a DP while a client holds a file.
+void draw_update_during_client_hold(Drawer& draw, Scenario& scenario) {
+  const auto client =
+      std::find_if(scenario.holders.begin(), scenario.holders.end(),
+                   [](const HolderSpec& holder) { return holder.kind == HolderKind::dp_client; });
+  if (client == scenario.holders.end() || client->at.kind != DurationSpec::Kind::constant ||
+      !draw.coin()) {
+    return;
+  }
+  PackageEvent update;
+  update.kind = PackageEvent::Kind::update;
+  update.id = scenario.packages.front().id;
+  update.at_us = std::max(client->at.value_us, scenario.packages.front().at_us) +
+                 draw.between(1, 600) * kSecond;
+  scenario.packages.push_back(std::move(update));
+}
+
 GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   DISTSIM_ASSERT(options.horizon_us >= kHour);
   Drawer draw{Prng::stream(seed, "explore:world"), options.horizon_us};
@@ -576,6 +595,7 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     }
     world.features.netware_dp = disconnect.coin();
     scenario.distribution_points.front().netware = world.features.netware_dp;
+    draw_update_during_client_hold(disconnect, scenario);
   }
   return world;
 }
