@@ -81,9 +81,9 @@ class DisconnectJudge {
 
   void run() {
     const auto& records = history_.records();
-    // Without the option no disconnect may happen at all, and none is owed: only forced ends are
-    // looked for (most runs).
-    const bool walk = !after_.empty();
+    // Without the option, or without a user who ever opened a file on a DP, no disconnect may
+    // happen and none is owed: only forced ends are looked for (most runs).
+    const bool walk = !after_.empty() && users_on_dps();
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
       const RecordKind kind = history_.kinds[index];
@@ -95,7 +95,9 @@ class DisconnectJudge {
                            text_field(record, "path"), clock_text(record.t_us)),
                record.t_us);
       } else if (!walk) {
-        if (kind.actor == RecordActor::holder) on_holder(record, kind);
+        if (kind.actor == RecordActor::holder && flag_field(record, "disconnected")) {
+          judge_forced_end(record, record.event == "unmap_image");
+        }
       } else if (kind.actor == RecordActor::manager) {
         on_manager(record, kind);
       } else if (kind.actor == RecordActor::holder) {
@@ -120,6 +122,16 @@ class DisconnectJudge {
     TimeUs t_us = 0;
     std::string folder;  // the package's folder on the DP
   };
+
+  [[nodiscard]] bool users_on_dps() const {
+    const auto& records = history_.records();
+    for (size_t index = 0; index < records.size(); ++index) {
+      if (!history_.kinds[index].is(RecordActor::holder, RecordEvent::open)) continue;
+      const std::string_view path = text_field(records[index], "path");
+      if (dp_of(path) && !server_process(records[index].actor)) return true;
+    }
+    return false;
+  }
 
   void report(const std::string& detail, TimeUs t_us) {
     violations_.push_back({"user_disconnect", detail, t_us});
