@@ -617,6 +617,19 @@ sim::Scenario draw_scenario() {
     scenario.packages.push_back(std::move(deletion));
   }
   for (sim::DistributionPointSpec& dp : scenario.distribution_points) dp.netware = draw_bool();
+  // A drawn step time: the loader then keeps the time of the step before it as the step's own.
+  for (sim::HolderSpec& holder : scenario.holders) {
+    for (size_t index = 0; index < holder.steps.size(); ++index) {
+      sim::ScriptStep& step = holder.steps[index];
+      if (!draw_bool()) continue;
+      step.drawn_at = draw_duration_spec(scenario.until_us, false);
+      if (step.drawn_at->kind == sim::DurationSpec::Kind::constant) {  // written as a plain time
+        step.drawn_at.reset();
+        continue;
+      }
+      step.at_us = index == 0 ? 0 : holder.steps[index - 1].at_us;
+    }
+  }
   for (sim::PackageEvent& package : scenario.packages) {
     if (package.kind != sim::PackageEvent::Kind::create || !draw_bool()) continue;
     package.disconnect_users_after =

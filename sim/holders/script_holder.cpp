@@ -4,6 +4,8 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "model/assert.h"
 
 namespace distsim::sim {
@@ -16,10 +18,13 @@ std::string_view action_name(ScriptStep::Action action) {
 }  // namespace
 
 void ScriptHolder::start() {
+  TimeUs previous_us = 0;  // steps run in order, whatever their draws say
   for (size_t index = 0; index < spec_.steps.size(); ++index) {
     const ScriptStep& step = spec_.steps[index];
-    if (step.at_us > context_.horizon_us) continue;
-    context_.kernel.schedule(step.at_us, *this, index);
+    const TimeUs at_us = std::max(step.drawn_at ? draw(*step.drawn_at) : step.at_us, previous_us);
+    previous_us = at_us;
+    if (at_us > context_.horizon_us) continue;
+    context_.kernel.schedule(at_us, *this, index);
   }
 }
 

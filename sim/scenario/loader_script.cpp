@@ -212,6 +212,10 @@ void load_step_time(const Context& ctx, const MapView& map, ScriptState& state, 
   step.at_us = state.previous_at_us;  // default: right after the previous step
   const uint32_t at = map.value("at");
   if (at == kNoNode) return;
+  if (ctx.node(at).kind == YamlNode::Kind::mapping) {
+    step.drawn_at = read_duration_spec(ctx, at, "at");  // its time is known only in a run
+    return;
+  }
   const auto at_us = read_time(ctx, at, "at");
   if (!at_us) return;
   if (*at_us < state.previous_at_us) {

@@ -150,6 +150,10 @@ struct ScriptStep {
   };
   Action action = Action::open;
   TimeUs at_us = 0;
+  // `at` given as a distribution: drawn in each run from the holder's random stream (at_us is
+  // then the time of the step before it). Steps run in order: a step whose time comes out before
+  // the previous step's runs right after it.
+  std::optional<DurationSpec> drawn_at;
   std::string path;         // open, delete_file, rename (the source), run, *_attributes
   std::string to;           // rename
   std::string handle_name;  // open and run (`as`), close, lock, unlock, write, exit

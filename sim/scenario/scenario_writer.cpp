@@ -250,7 +250,8 @@ void write_package_event(YamlOut& out, const PackageEvent& event) {
 
 void write_step(YamlOut& out, const ScriptStep& step) {
   constexpr size_t kIndent = 8;
-  out.item(kIndent - 2, "at", format_duration(step.at_us));
+  out.item(kIndent - 2, "at",
+           step.drawn_at ? duration_spec_text(*step.drawn_at) : format_duration(step.at_us));
   const std::string_view action = enum_name(kScriptActionKeys, step.action);
   switch (step.action) {
     case ScriptStep::Action::open:
