@@ -165,8 +165,9 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
         classes.insert(kClassUpdateDuringRead);
       }
     }
-    if (kind.event == RecordEvent::close && kind.actor != RecordActor::manager &&
-        invariant_detail::flag_field(record, "disconnected")) {
+    // A handle's close or a program's unmap_image (a program run from the DP holds no handle).
+    if ((kind.event == RecordEvent::close || kind.event == RecordEvent::other) &&
+        kind.actor == RecordActor::holder && invariant_detail::flag_field(record, "disconnected")) {
       classes.insert(kClassUsersDisconnected);
     }
     if (kind.is(RecordActor::manager, RecordEvent::open)) {
