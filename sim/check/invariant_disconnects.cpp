@@ -52,12 +52,6 @@ std::pair<std::string_view, std::string_view> attempt_of(std::string_view text) 
   return {rest.substr(0, on), rest.substr(on + kOn.size())};
 }
 
-bool names_dp_in(const TraceList& dps, std::string_view dp) {
-  if (dps.empty()) return true;  // every DP of the package
-  return std::any_of(dps.begin(), dps.end(),
-                     [dp](std::string_view each) { return same_path(each, dp); });
-}
-
 // A handle or running program a user holds, as views of the trace.
 struct UserHold {
   std::string_view actor;
@@ -152,7 +146,7 @@ class DisconnectJudge {
     const std::string_view package = text_field(record, "package");
     const TraceList dps = list_field(record, "dps");
     for (size_t dp = 0; dp < dps_.size(); ++dp) {
-      if (names_dp_in(dps, dps_[dp].name)) attempts_[{std::string(package), dp}] = 0;
+      if (names_dp(dps, dps_[dp].name)) attempts_[{std::string(package), dp}] = 0;
       sure_attempts_[{std::string(package), dp}] = 0;
     }
   }

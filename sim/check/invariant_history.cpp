@@ -40,11 +40,6 @@ size_t cycle_at(const std::vector<size_t>& cycle_starts, size_t record) {
   return before == 0 ? 0 : before - 1;
 }
 
-bool names_dp(const TraceList& dps, std::string_view dp) {
-  return dps.empty() || std::any_of(dps.begin(), dps.end(),
-                                    [dp](std::string_view each) { return same_path(each, dp); });
-}
-
 // Two log lines the retry units look for: "~Woken for other work: retrying package P now ..."
 // starts with the first text; "~Error N: <message> Cannot copy package P to distribution point
 // S." starts with the second and holds the third. Anchored at the start, so that a package or

@@ -4,6 +4,7 @@
 // sim/check/ includes it (the checkers, the world classes and the explorer).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -174,6 +175,11 @@ inline constexpr std::array<std::pair<std::string_view, RecordEvent>, 20> kRecor
     if (left[index] != right[index] && upper(left[index]) != upper(right[index])) return false;
   }
   return true;
+}
+// Whether a notification's `dps` list names `dp` (an empty list names every DP of the package).
+[[nodiscard]] inline bool names_dp(const TraceList& dps, std::string_view dp) {
+  return dps.empty() || std::any_of(dps.begin(), dps.end(),
+                                    [dp](std::string_view each) { return same_path(each, dp); });
 }
 // True when `path` lies strictly below `folder`. A folder written with its trailing separator
 // ("C:\\", "C:\\Src\\") already holds the separator that follows it in `path`.

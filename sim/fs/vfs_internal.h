@@ -558,7 +558,6 @@ struct State final : LazyPath::Builder {
   [[nodiscard]] Win32Error disconnected_refusal(ActorId actor, HandleId id,
                                                 PendingDisplay& display) const;
   void remember_disconnected(DisconnectedHandle handle);
-  [[nodiscard]] bool below(NodeId id, NodeId folder) const;
   std::vector<DisconnectedHandle> disconnected_;  // sorted by id
   std::vector<bool> server_processes_;            // by ActorId - 1; missing: false
 

@@ -33,13 +33,6 @@ void State::remember_disconnected(DisconnectedHandle handle) {
   disconnected_.insert(at, std::move(handle));
 }
 
-bool State::below(NodeId id, NodeId folder) const {
-  for (NodeId at = id; at != kNoNode; at = nodes_[at].parent) {
-    if (at == folder) return true;
-  }
-  return false;
-}
-
 }  // namespace vfs_internal
 
 bool VirtualFileSystem::close_disconnected(ActorId actor, HandleId handle) {
@@ -99,13 +92,13 @@ model::Result<uint32_t> VirtualFileSystem::disconnect_users(ActorId by, const st
   // running program's file deletes it as it closes.
   std::vector<std::pair<ActorId, HandleId>> sections;
   for (const vfs_internal::Section& section : state.sections_) {
-    if (user(section.actor) && state.below(section.node, root)) {
+    if (user(section.actor) && state.is_ancestor_or_self(root, section.node)) {
       sections.emplace_back(section.actor, section.id);
     }
   }
   std::vector<std::pair<ActorId, HandleId>> handles;
   for (const vfs_internal::Handle& handle : state.handles_) {
-    if (user(handle.actor) && state.below(handle.node, root)) {
+    if (user(handle.actor) && state.is_ancestor_or_self(root, handle.node)) {
       handles.emplace_back(handle.actor, handle.id);
     }
   }
