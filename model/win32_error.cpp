@@ -47,6 +47,9 @@ constexpr std::array kErrorRows{
     ErrorRow{Win32Error::delete_pending, "ERROR_DELETE_PENDING",
              "The file cannot be opened because it is in the process of being deleted."},
     ErrorRow{Win32Error::noaccess, "ERROR_NOACCESS", "Invalid access to memory location."},
+    ErrorRow{Win32Error::file_invalid, "ERROR_FILE_INVALID",
+             "The volume for a file has been externally altered so that the opened file is no "
+             "longer valid."},
     ErrorRow{Win32Error::user_mapped_file, "ERROR_USER_MAPPED_FILE",
              "The requested operation cannot be performed on a file with a user-mapped section "
              "open."},

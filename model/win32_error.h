@@ -32,6 +32,7 @@ enum class [[nodiscard]] Win32Error : uint32_t{
     filename_exced_range = 206,
     delete_pending = 303,
     noaccess = 998,
+    file_invalid = 1006,
     user_mapped_file = 1224,
     logon_failure = 1326,
 };

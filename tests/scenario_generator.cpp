@@ -26,108 +26,6 @@ using model::TimeUs;
 using sim::DurationSpec;
 
 // ---------------------------------------------------------------------------------------------
-// Small values.
-
-constexpr std::array<TimeUs, 6> kDurationUnitsUs{1,
-                                                 model::kMicrosecondsPerMillisecond,
-                                                 model::kMicrosecondsPerSecond,
-                                                 model::kMicrosecondsPerMinute,
-                                                 model::kMicrosecondsPerHour,
-                                                 model::kMicrosecondsPerDay};
-
-// A time in [low_us, high_us], a whole number of some unit above low_us (so that the text shows
-// every unit, from 15us to 3d).
-TimeUs draw_time(TimeUs low_us, TimeUs high_us) {
-  const TimeUs span_us = high_us - low_us;
-  std::vector<TimeUs> units;
-  for (const TimeUs unit : kDurationUnitsUs) {
-    if (unit <= std::max<TimeUs>(span_us, 1)) units.push_back(unit);
-  }
-  const TimeUs unit = units[draw_index(units.size())];
-  return low_us + *rc::gen::inRange<TimeUs>(0, span_us / unit + 1) * unit;
-}
-
-TimeUs draw_positive_duration(TimeUs high_us) { return draw_time(1, high_us); }
-
-constexpr TimeUs kWeekUs = 7 * model::kMicrosecondsPerDay;
-
-// A duration spec; `positive`: a constant is never 0 (`for`, `every`).
-DurationSpec draw_duration_spec(TimeUs high_us, bool positive) {
-  switch (draw_index(3)) {
-    case 0:
-      return {DurationSpec::Kind::constant,
-              positive ? draw_positive_duration(high_us) : draw_time(0, high_us), 0};
-    case 1: {
-      const TimeUs low_us = draw_time(0, high_us);
-      return {DurationSpec::Kind::uniform, low_us, draw_time(low_us, high_us)};
-    }
-    default:
-      return {DurationSpec::Kind::exponential, draw_positive_duration(kWeekUs), 0};
-  }
-}
-
-// At most 10,000GB, so that the four entries of one drive stay within kVolumeBytesMax.
-uint64_t draw_size() {
-  constexpr std::array<uint64_t, 5> kUnits{1, 1024, 1024 * 1024, 1024 * 1024 * 1024, 1000};
-  return *rc::gen::inRange<uint64_t>(0, 10'001) * draw_from(kUnits);
-}
-
-// Bits per second, a whole number of bytes (what site read_bandwidth needs) when `bytes`.
-uint64_t draw_bandwidth(bool bytes) {
-  constexpr std::array<uint64_t, 6> kUnits{1, 1000, 1'000'000, 8, 8 * 1024, 8 * 1024 * 1024};
-  const uint64_t bits = std::max(*rc::gen::inRange<uint64_t>(1, 100'000) * draw_from(kUnits),
-                                 sim::kBandwidthBitsPerSecondMin);
-  return bytes ? bits * 8 : bits;
-}
-
-sim::CountRange draw_count_range() {
-  constexpr uint64_t kUnbounded = std::numeric_limits<uint64_t>::max();
-  const uint64_t low = *rc::gen::inRange<uint64_t>(0, 200);
-  switch (draw_index(5)) {
-    case 0:
-      return {low, low};
-    case 1:
-      return {low, low + *rc::gen::inRange<uint64_t>(1, 200)};
-    case 2:
-      return {low, kUnbounded};
-    case 3:
-      return {0, low};
-    default:
-      return {kUnbounded, kUnbounded};
-  }
-}
-
-model::AccessMask draw_access() {
-  namespace bits = model::access_bits;
-  constexpr std::array<uint32_t, 16> kBits{
-      bits::kGenericRead,        bits::kGenericWrite,   bits::kGenericExecute,
-      bits::kGenericAll,         bits::kDelete,         bits::kFileReadData,
-      bits::kFileWriteData,      bits::kFileAppendData, bits::kFileExecute,
-      bits::kFileReadEa,         bits::kFileWriteEa,    bits::kFileDeleteChild,
-      bits::kSynchronize,        bits::kReadControl,    bits::kFileReadAttributes,
-      bits::kFileWriteAttributes};
-  uint32_t mask = 0;
-  for (size_t count = draw_count(4); count > 0; --count) mask |= draw_from(kBits);
-  return model::AccessMask{mask};
-}
-
-model::ShareMode draw_share() { return model::ShareMode{static_cast<uint32_t>(draw_index(8))}; }
-
-model::Win32Error draw_error(bool allow_ok) {
-  using model::Win32Error;
-  constexpr std::array<Win32Error, 9> kErrors{Win32Error::ok,
-                                              Win32Error::sharing_violation,
-                                              Win32Error::lock_violation,
-                                              Win32Error::access_denied,
-                                              Win32Error::file_not_found,
-                                              Win32Error::path_not_found,
-                                              Win32Error::bad_netpath,
-                                              Win32Error::disk_full,
-                                              Win32Error::dir_not_empty};
-  return kErrors[allow_ok ? draw_index(kErrors.size()) : 1 + draw_index(kErrors.size() - 1)];
-}
-
-// ---------------------------------------------------------------------------------------------
 // What later sections refer to.
 
 struct Registry {
@@ -585,6 +483,47 @@ sim::Expectations draw_expect(const Registry& registry) {
   return expect;
 }
 
+// A file opened, a view of it mapped and perhaps unmapped, after a script's other steps: names
+// no step of the script uses, times after its last constant one.
+void append_mapping_steps(TimeUs until_us, std::vector<sim::ScriptStep>& steps) {
+  using Action = sim::ScriptStep::Action;
+  TimeUs at_us = 0;
+  for (const sim::ScriptStep& step : steps) {
+    if (!step.drawn_at) at_us = std::max(at_us, step.at_us);
+  }
+  const auto unused = [&](std::string name) {
+    while (std::any_of(steps.begin(), steps.end(), [&](const sim::ScriptStep& step) {
+      return step.handle_name == name || step.section_name == name;
+    })) {
+      name += "x";
+    }
+    return name;
+  };
+  sim::ScriptStep open;
+  open.action = Action::open;
+  open.at_us = at_us = draw_time(at_us, until_us);
+  open.path = draw_drive_path();
+  open.access = draw_access();
+  open.share = draw_share();
+  open.handle_name = unused("mapfile");
+  sim::ScriptStep map;
+  map.action = Action::map;
+  map.at_us = at_us = draw_time(at_us, until_us);
+  map.handle_name = open.handle_name;
+  map.protection = static_cast<sim::PageProtection>(draw_index(3));
+  if (draw_bool()) map.expect = draw_error(true);
+  const bool unmaps = draw_bool();
+  if (unmaps || draw_bool()) map.section_name = unused("mapview");
+  steps.push_back(std::move(open));
+  steps.push_back(map);
+  if (!unmaps) return;
+  sim::ScriptStep unmap;
+  unmap.action = Action::unmap;
+  unmap.at_us = draw_time(at_us, until_us);
+  unmap.handle_name = map.section_name;
+  steps.push_back(std::move(unmap));
+}
+
 sim::Scenario draw_scenario() {
   sim::Scenario scenario;
   scenario.name = draw_text(sim::kNameLengthMax, true);
@@ -634,6 +573,11 @@ sim::Scenario draw_scenario() {
     if (package.kind != sim::PackageEvent::Kind::create || !draw_bool()) continue;
     package.disconnect_users_after =
         *rc::gen::inRange<uint32_t>(0, sim::kDisconnectUsersAfterMax + 1);
+  }
+  for (sim::HolderSpec& holder : scenario.holders) {
+    if (holder.kind == sim::HolderKind::script && draw_bool()) {
+      append_mapping_steps(scenario.until_us, holder.steps);
+    }
   }
   return scenario;
 }

@@ -258,11 +258,12 @@ TEST_CASE("a script step needs exactly one action and the keys of that action",
   const std::string head = "holders:\n  - kind: script\n    steps:\n";  // lines 3-5
   CHECK(errors_after_header(head + "      - open: 'C:\\x'\n        close: h1\n") ==
         Errors{"t.yaml:7:9: an entry of 'steps' takes one of open, close, lock, unlock, write, "
-               "delete, rename, run, exit, set_attributes, get_attributes; 'close' follows "
+               "delete, rename, run, exit, set_attributes, get_attributes, map, unmap; "
+               "'close' follows "
                "'open'"});
   CHECK(errors_after_header(head + "      - at: 1s\n") ==
         Errors{"t.yaml:6:9: an entry of 'steps' needs one of open, close, lock, unlock, write, "
-               "delete, rename, run, exit, set_attributes, get_attributes"});
+               "delete, rename, run, exit, set_attributes, get_attributes, map, unmap"});
   CHECK(errors_after_header(head + "      - rename: 'C:\\a'\n") ==
         Errors{"t.yaml:6:9: missing required key 'to' in a 'rename' step"});
   CHECK(errors_after_header(head + "      - {open: 'C:\\a', as: h}\n      - lock: h\n") ==

@@ -151,6 +151,13 @@ std::string culprit_text(const Culprit& culprit, const std::string& refused_path
   // The share modes alone would not explain the refusal: a mapped image refuses writes whatever
   // they allow.
   if (culprit.by_image) text += ", running it as a program (its image refuses writes and deletes)";
+  if (culprit.by_data_section) {
+    text += fmt::format(", mapping it into memory ({} section{})",
+                        page_protection_name(culprit.protection),
+                        culprit.protection == PageProtection::readwrite
+                            ? ": opens must share write; truncating and deleting are refused"
+                            : ": truncating and deleting are refused");
+  }
   if (upper_ascii(culprit.path) != upper_ascii(refused_path)) text += " on " + culprit.path;
   return text;
 }
@@ -231,7 +238,10 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
     for (const PassRecord::DisconnectedUser& user : pass.disconnected) {
       lines.push_back(fmt::format("               forced {} ({}) off the DP at {}: its {} {}",
                                   user.actor, user.holder_kind, clock_text(user.t_us),
-                                  user.program ? "program" : "handle on", user.path));
+                                  user.program   ? "program"
+                                  : user.mapping ? "mapped view of"
+                                                 : "handle on",
+                                  user.path));
     }
   }
   return lines;

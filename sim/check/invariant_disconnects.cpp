@@ -1,11 +1,12 @@
 // user_disconnect: the manager forces users off a DP exactly as a package's "Disconnect users
-// from distribution points" asks (model/README.md). Every handle or running program the trace
-// shows ended under its owner (a close or unmap_image marked `disconnected`) must lie on a DP that
+// from distribution points" asks (model/README.md). Every handle, running program or mapped view
+// the trace shows ended under its owner (a close, unmap_image or unmap_data marked
+// `disconnected`) must lie on a DP that
 // supports it and is reachable, in the folder of a package created with the option, belong to a
 // user (not the manager, not a process running on the server), and come during a copy attempt of
 // that package to that DP (after its attempt line, before its first file operation) that
 // followed at least the option's count of attempts in the same retry cycle. And at every such
-// attempt, every user's handle and program open in the folder before it must be gone by the
+// attempt, every user's handle, program and view open in the folder before it must be gone by the
 // attempt's first file operation. The option comes from the world's record of the creation, the
 // DP's server and the server processes from the world's configuration, reachability from the
 // DP's fault records, and the attempts from Distmgr.log's attempt lines. The trace does not say
@@ -52,12 +53,21 @@ std::pair<std::string_view, std::string_view> attempt_of(std::string_view text) 
   return {rest.substr(0, on), rest.substr(on + kOn.size())};
 }
 
-// A handle or running program a user holds, as views of the trace.
+// What a holder's record of this event holds or ends: a handle, a running program's image or a
+// memory-mapped data section, as the findings name it.
+std::string_view hold_noun(std::string_view event) {
+  if (event == "map_image" || event == "unmap_image") return "program";
+  if (event == "map_data" || event == "unmap_data") return "mapped view of";
+  return "handle on";
+}
+
+// A handle, running program or mapped view a user holds, as views of the trace.
 struct UserHold {
   std::string_view actor;
   int64_t id = 0;
   std::string_view path;
-  bool program = false;
+  bool section = false;  // a program's image or a data section: ids from map_* and unmap_*
+  std::string_view noun = "handle on";
 };
 
 class DisconnectJudge {
@@ -90,7 +100,7 @@ class DisconnectJudge {
                record.t_us);
       } else if (!walk) {
         if (kind.actor == RecordActor::holder && flag_field(record, "disconnected")) {
-          judge_forced_end(record, record.event == "unmap_image");
+          judge_forced_end(record);
         }
       } else if (kind.actor == RecordActor::manager) {
         on_manager(record, kind);
@@ -208,8 +218,8 @@ class DisconnectJudge {
       if (!holds(hold)) continue;
       report(fmt::format("{}'s {} {} was not forced off {} at {}, although package {} has "
                          "disconnect_users {} and this was copy attempt {} of the retry cycle",
-                         hold.actor, hold.program ? "program" : "handle on", hold.path,
-                         dps_[attempt_->dp].name, clock_text(attempt_->t_us), attempt_->package,
+                         hold.actor, hold.noun, hold.path, dps_[attempt_->dp].name,
+                         clock_text(attempt_->t_us), attempt_->package,
                          after_.find(attempt_->package)->second, attempt_->surely_in_cycle),
              attempt_->t_us);
     }
@@ -218,7 +228,7 @@ class DisconnectJudge {
 
   [[nodiscard]] bool holds(const UserHold& hold) const {
     return std::any_of(holds_.begin(), holds_.end(), [&](const UserHold& each) {
-      return each.id == hold.id && each.program == hold.program &&
+      return each.id == hold.id && each.section == hold.section &&
              same_literal(each.actor, hold.actor);
     });
   }
@@ -228,31 +238,32 @@ class DisconnectJudge {
     const bool close = kind.event == RecordEvent::close;
     const bool other = kind.event == RecordEvent::other;
     if (!open && !close && !other) return;
-    const bool map = other && record.event == "map_image";
-    const bool unmap = other && record.event == "unmap_image";
+    const bool map = other && (record.event == "map_image" || record.event == "map_data");
+    const bool unmap = other && (record.event == "unmap_image" || record.event == "unmap_data");
     if (other && !map && !unmap) return;
-    const bool program = map || unmap;
-    const auto id = number_field(record, program ? "section" : "handle");
+    const bool section = map || unmap;
+    const auto id = number_field(record, section ? "section" : "handle");
     if (!id) return;  // a refused open or mapping
     if (open || map) {
-      holds_.push_back({record.actor, *id, text_field(record, "path"), program});
+      holds_.push_back(
+          {record.actor, *id, text_field(record, "path"), section, hold_noun(record.event)});
       return;
     }
     const auto held = std::find_if(holds_.begin(), holds_.end(), [&](const UserHold& each) {
-      return each.id == *id && each.program == program && same_literal(each.actor, record.actor);
+      return each.id == *id && each.section == section && same_literal(each.actor, record.actor);
     });
     if (held != holds_.end()) {
       *held = holds_.back();
       holds_.pop_back();
     }
-    if (flag_field(record, "disconnected")) judge_forced_end(record, program);
+    if (flag_field(record, "disconnected")) judge_forced_end(record);
   }
 
-  void judge_forced_end(const TraceRecord& record, bool program) {
+  void judge_forced_end(const TraceRecord& record) {
     const std::string_view path = text_field(record, "path");
     const auto fail = [&](const std::string& why) {
       report(fmt::format("{}'s {} {} was ended by a forced disconnect at {}, but {}", record.actor,
-                         program ? "program" : "handle on", path, clock_text(record.t_us), why),
+                         hold_noun(record.event), path, clock_text(record.t_us), why),
              record.t_us);
     };
     if (server_process(record.actor)) return fail("it runs on the server, not over a session");

@@ -165,7 +165,8 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
         classes.insert(kClassUpdateDuringRead);
       }
     }
-    // A handle's close or a program's unmap_image (a program run from the DP holds no handle).
+    // A handle's close or a section's unmap_image or unmap_data (a program run from the DP holds
+    // no handle).
     if ((kind.event == RecordEvent::close || kind.event == RecordEvent::other) &&
         kind.actor == RecordActor::holder && invariant_detail::flag_field(record, "disconnected")) {
       classes.insert(kClassUsersDisconnected);

@@ -51,6 +51,10 @@ std::string_view vfs_operation_name(VfsOperation operation) {
       return "map_image";
     case VfsOperation::unmap_image:
       return "unmap_image";
+    case VfsOperation::map_data:
+      return "map_data";
+    case VfsOperation::unmap_data:
+      return "unmap_data";
   }
   DISTSIM_ASSERT(false && "unknown VfsOperation");
   return "";
@@ -95,6 +99,7 @@ VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   event.result = Win32Error::ok;
   event.handle = 0;
   event.section = 0;
+  event.protection = PageProtection::readonly;
   event.delete_on_close = false;
   event.attributes = 0;
   event.folder = VfsEvent::kNoFolder;
@@ -332,6 +337,11 @@ bool VirtualFileSystem::is_read_only(const std::string& path) const {
 uint32_t VirtualFileSystem::image_section_count(const std::string& path) const {
   const NodeId id = state_->find_node(path);
   return id == kNoNode ? 0 : state_->nodes_[id].image_sections;
+}
+
+uint32_t VirtualFileSystem::data_section_count(const std::string& path) const {
+  const NodeId id = state_->find_node(path);
+  return id == kNoNode ? 0 : state_->nodes_[id].data_sections;
 }
 
 uint32_t VirtualFileSystem::open_handle_count(const std::string& path) const {

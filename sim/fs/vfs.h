@@ -20,6 +20,7 @@
 #include "model/time.h"
 #include "model/win32_error.h"
 #include "sim/core/clock.h"
+#include "sim/fs/page_protection.h"
 #include "sim/fs/windows_path.h"
 
 namespace distsim::sim {
@@ -48,8 +49,10 @@ enum class VfsOperation {
   get_attributes,  // GetFileAttributes
   set_attributes,  // SetFileAttributes (the read-only attribute)
   map_image,       // NtCreateSection(SEC_IMAGE) from an open handle: a program starts running
-  unmap_image      // the image section's handle closes: the program has exited (stays last:
-                   // VfsInterest keeps one bit per operation, checked below it)
+  unmap_image,     // the image section's handle closes: the program has exited
+  map_data,        // CreateFileMapping + MapViewOfFile from an open handle: a data section
+  unmap_data       // the data section's view and handle close (stays last: VfsInterest keeps
+                   // one bit per operation, checked below it)
 };
 
 [[nodiscard]] std::string_view vfs_operation_name(VfsOperation operation);
@@ -138,20 +141,23 @@ struct VfsEvent {
   AccessMask access;  // open: the requested access
   ShareMode share;    // open: the requested share mode
   Win32Error result = Win32Error::ok;
-  HandleId handle = 0;   // open (on success), close, read, write, lock, unlock, map_image (the
-                         // file handle), delete (the delete-on-close handle whose close deleted)
-  HandleId section = 0;  // map_image (on success), unmap_image
-  bool delete_on_close = false;  // open
-  uint32_t attributes = 0;       // get_attributes (on success), set_attributes: file_attribute_bits
+  HandleId handle = 0;   // open (on success), close, read, write, lock, unlock, map_image and
+                         // map_data (the file handle), delete (the delete-on-close handle whose
+                         // close deleted)
+  HandleId section = 0;  // map_image and map_data (on success), unmap_image, unmap_data
+  PageProtection protection = PageProtection::readonly;  // map_data, unmap_data
+  bool delete_on_close = false;                          // open
+  uint32_t attributes = 0;  // get_attributes (on success), set_attributes: file_attribute_bits
   // write: the number of the directory holding the file, or kNoFolder for a file no longer in the
   // namespace. While VirtualFileSystem::namespace_generation() is unchanged the directory keeps
   // its path, so a fact about a path that only its directory decides can be kept by this number.
   static constexpr uint32_t kNoFolder = UINT32_MAX;
   uint32_t folder = kNoFolder;
-  // close, unmap_image: the server ended the handle or section under its owner
+  // close, unmap_image, unmap_data: the server ended the handle or section under its owner
   // (VirtualFileSystem::disconnect_users), not the owner itself.
   bool disconnected = false;
-  // close, unmap_image: the owner closes a handle or section the server had already ended.
+  // close, unmap_image, unmap_data: the owner closes a handle or section the server had already
+  // ended.
   bool after_disconnect = false;
 };
 
@@ -173,6 +179,10 @@ struct BlameEntry {
   // An image section (`handle` is its id, access/share those of the handle it was made from)
   // refused a write, a truncation, a delete or a delete-on-close open.
   bool by_image = false;
+  // A data section (`handle` is its id) refused an open not sharing write (PAGE_READWRITE), a
+  // truncation or a delete.
+  bool by_data_section = false;
+  PageProtection protection = PageProtection::readonly;  // of the data section
 };
 
 class VfsObserver {
@@ -205,7 +215,7 @@ struct VfsInterest {
     return {operations | other.operations, refusals || other.refusals};
   }
 };
-static_assert(static_cast<uint32_t>(VfsOperation::unmap_image) < 32);
+static_assert(static_cast<uint32_t>(VfsOperation::unmap_data) < 32);
 
 struct VolumeOptions {
   std::string root;  // "C:" or "\\DP01\SMSPKGD$"
@@ -266,7 +276,8 @@ class VirtualFileSystem {
   model::Result<HandleId> open_in(ActorId actor, const model::OpenRequest& request,
                                   model::FolderHint& folder, model::NameHint& name);
   // CloseHandle: of a file handle (a delete-on-close handle then deletes its file, recorded as a
-  // `delete` with the handle), or of an image section from map_image (the program exits).
+  // `delete` with the handle), of an image section from map_image (the program exits), or of a
+  // data section from map_data (its view unmapped too).
   void close(ActorId actor, HandleId handle);
   [[nodiscard]] model::Result<FileContent> read(ActorId actor, HandleId handle);
   [[nodiscard]] Win32Error write(ActorId actor, HandleId handle, const FileContent& content);
@@ -294,10 +305,18 @@ class VirtualFileSystem {
   // delete-on-close opens with ERROR_ACCESS_DENIED, whatever the share modes. `handle` may be
   // closed at once; close() of the returned id ends the section.
   [[nodiscard]] model::Result<HandleId> map_image(ActorId actor, HandleId handle);
+  // A data section made from `handle` and a view of it (CreateFileMapping and MapViewOfFile):
+  // PAGE_READONLY and PAGE_WRITECOPY need FILE_READ_DATA, PAGE_READWRITE also FILE_WRITE_DATA
+  // (else ERROR_ACCESS_DENIED); an empty file gives ERROR_FILE_INVALID. While it exists, opens
+  // fail with ERROR_SHARING_VIOLATION unless they share write (PAGE_READWRITE only), truncating
+  // opens with ERROR_USER_MAPPED_FILE, and DeleteFile with ERROR_ACCESS_DENIED. `handle` may be
+  // closed at once; close() of the returned id ends the section.
+  [[nodiscard]] model::Result<HandleId> map_data(ActorId actor, HandleId handle,
+                                                 PageProtection protection);
   // The server forces off every user's session below `folder` (a DP's "disconnect users"):
-  // each handle and image section that an actor other than `by`, and not a server process, holds
-  // on `folder` or below it ends as if closed, and is traced as its owner's close or unmap_image
-  // marked `disconnected`. The owners' later operations on those handles fail with
+  // each handle and section that an actor other than `by`, and not a server process, holds on
+  // `folder` or below it ends as if closed, and is traced as its owner's close, unmap_image or
+  // unmap_data marked `disconnected`. The owners' later operations on those handles fail with
   // ERROR_NETNAME_DELETED; closing them succeeds and only forgets them. Returns how many handles
   // and sections ended (none when `folder` does not exist), or ERROR_BAD_NETPATH when its volume
   // is unreachable.
@@ -313,10 +332,11 @@ class VirtualFileSystem {
   [[nodiscard]] bool is_delete_pending(const std::string& path) const;
   [[nodiscard]] bool is_read_only(const std::string& path) const;
   [[nodiscard]] uint32_t image_section_count(const std::string& path) const;
+  [[nodiscard]] uint32_t data_section_count(const std::string& path) const;
   [[nodiscard]] uint32_t open_handle_count(const std::string& path) const;
   [[nodiscard]] uint32_t open_handle_count() const;
   // The file handles an actor holds, in id order (a dying process's handles are closed from
-  // this); image sections are not among them.
+  // this); sections are not among them.
   [[nodiscard]] std::vector<HandleId> open_handles_of(ActorId actor) const;
   // Files under a directory, recursively, as full display paths sorted case-insensitively.
   [[nodiscard]] std::vector<std::string> files_under(const std::string& path) const;

@@ -42,10 +42,15 @@ void State::blame_all_handles(const Node& node) {
   }
 }
 
-void State::blame_sections(NodeId id) {
+void State::blame_sections(NodeId id, SectionsBlamed which) {
   for (const Section& section : sections_) {
     if (blame_.size() >= kBlameEntriesMax) return;
     if (section.node != id) continue;
+    if (which == SectionsBlamed::images && !section.image) continue;
+    if (which == SectionsBlamed::writable &&
+        (section.image || section.protection != PageProtection::readwrite)) {
+      continue;
+    }
     BlameEntry entry;
     entry.handle = section.id;
     entry.actor = section.actor;
@@ -53,7 +58,9 @@ void State::blame_sections(NodeId id) {
     entry.access = AccessMask{section.requested};
     entry.share = ShareMode{section.share};
     entry.since_us = section.mapped_us;
-    entry.by_image = true;
+    entry.by_image = section.image;
+    entry.by_data_section = !section.image;
+    entry.protection = section.protection;
     blame_.push_back(std::move(entry));
   }
 }

@@ -216,6 +216,8 @@ struct Node {
   bool orphaned = false;        // POSIX-deleted: out of the namespace, alive while handles remain
   bool read_only = false;       // FILE_ATTRIBUTE_READONLY
   uint32_t image_sections = 0;  // image sections mapped from this file (State::sections_)
+  uint32_t data_sections = 0;   // data sections of any protection mapped from it
+  uint32_t writable_sections = 0;  // the PAGE_READWRITE ones among them
   NodeId parent = kNoNode;
   uint32_t volume = kNoVolume;
   FileContent content;
@@ -276,7 +278,8 @@ struct Handle {
   bool delete_on_close = false;
 };
 
-// An image section of a running program: it outlives the handle it was made from.
+// A section: a running program's image, or a data section with a view mapped. It outlives the
+// handle it was made from.
 struct Section {
   HandleId id = 0;  // from the same counter as handles
   ActorId actor = 0;
@@ -284,6 +287,8 @@ struct Section {
   uint32_t requested = 0;  // the access and share of the handle it was made from, for blame
   uint32_t share = 0;
   TimeUs mapped_us = 0;
+  bool image = true;
+  PageProtection protection = PageProtection::readonly;  // of a data section
 };
 
 // Where a path leads. `node` is the named node when it exists; `parent` is its parent directory
@@ -532,25 +537,37 @@ struct State final : LazyPath::Builder {
   [[nodiscard]] Win32Error set_read_only(const std::string& text, bool read_only,
                                          std::string& display);
 
-  // --- image sections (vfs_images.cpp)
+  // --- image and data sections (vfs_sections.cpp)
   [[nodiscard]] size_t find_section_index(HandleId id) const;
-  // What a mapped image refuses of an open that passed the sharing rule: write data or a
-  // truncation (32), delete-on-close (5); ok when the file has no image section.
-  [[nodiscard]] Win32Error image_refusal(NodeId id, uint32_t access, bool truncate,
-                                         bool delete_on_close);
-  [[nodiscard]] Win32Error map_image(ActorId actor, HandleId handle, std::string& display,
-                                     HandleId& out);
-  void unmap_image(ActorId actor, HandleId section, std::string& display);
+  // What the file's sections refuse of an open that passed the sharing rule: not sharing write
+  // over a PAGE_READWRITE section, or write data or a truncation over an image (32);
+  // delete-on-close over an image (5); a truncation over a data section (1224); ok when the file
+  // has no section. `access` is generic-mapped.
+  [[nodiscard]] Win32Error section_refusal(NodeId id, uint32_t access, uint32_t share,
+                                           bool truncate, bool delete_on_close);
+  // A delete disposition (DeleteFile, a delete-on-close handle closing, a move to another
+  // volume) over any section: STATUS_CANNOT_DELETE (5).
+  [[nodiscard]] Win32Error disposition_refusal(NodeId id);
+  // A new section from `handle`: an image, or a data section with `protection`.
+  [[nodiscard]] Win32Error map_section(ActorId actor, HandleId handle, bool image,
+                                       PageProtection protection, std::string& display,
+                                       HandleId& out);
+  // Ends a section; returns whether it was an image (else a data section, its protection in
+  // `protection`).
+  bool unmap_section(ActorId actor, HandleId section, std::string& display,
+                     PageProtection& protection);
 
   // --- sessions forced off (vfs_sessions.cpp)
-  // A handle or image section the server ended under its user (disconnect_users): the user's
+  // A handle or section the server ended under its user (disconnect_users): the user's
   // handle value stays valid on its side, so its operations fail with ERROR_NETNAME_DELETED and
   // its close only forgets it.
   struct DisconnectedHandle {
     HandleId id = 0;
     ActorId actor = 0;
-    bool section = false;
-    std::string path;  // the display path it was open on
+    // A handle, or the operation that ends a section (unmap_image or unmap_data).
+    VfsOperation ends_with = VfsOperation::close;
+    PageProtection protection = PageProtection::readonly;  // of a data section
+    std::string path;                                      // the display path it was open on
   };
   [[nodiscard]] size_t find_disconnected_index(ActorId actor, HandleId id) const;
   // ERROR_NETNAME_DELETED with the path as display when `id` is a disconnected handle of `actor`,
@@ -572,8 +589,10 @@ struct State final : LazyPath::Builder {
   // The locks io_blocked() or a conflicting lock() ran into.
   void blame_io_locks(const Node& node, HandleId id, uint64_t length, bool write);
   void blame_lock_conflicts(const Node& node, const ByteLock& wanted);
-  // The image sections mapped from file `id`.
-  void blame_sections(NodeId id);
+  // The sections mapped from file `id`: all of them, or only the images or the writable data
+  // sections, whichever refused.
+  enum class SectionsBlamed { all, images, writable };
+  void blame_sections(NodeId id, SectionsBlamed which);
 
   // --- namespace operations (vfs_namespace.cpp)
   [[nodiscard]] Win32Error delete_file(const std::string& text, std::string& display);

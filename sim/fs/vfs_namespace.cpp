@@ -47,15 +47,15 @@ Win32Error State::delete_file(const std::string& text, std::string& display) {
   DISTSIM_ASSERT(node.in_use);
   if (node.kind == NodeKind::directory) return Win32Error::access_denied;
   if (node.delete_pending) return refuse_delete_pending(node);  // STATUS_DELETE_PENDING
-  // DeleteFile is an open with delete-on-close: the read-only attribute refuses it before the
-  // sharing rule, a mapped image after it (STATUS_CANNOT_DELETE; sim/fs/README.md).
+  // DeleteFile opens for DELETE and sets the delete disposition: the read-only attribute refuses
+  // it before the sharing rule, any section of the file after it (STATUS_CANNOT_DELETE;
+  // sim/fs/README.md).
   if (read_only_refuses(node, 0, false, /*deletes=*/true)) return Win32Error::access_denied;
   if (sharing_blocked(node, kDeleteOpenAccess, kShareAll)) {
     blame_sharing(node, kDeleteOpenAccess, kShareAll);
     return Win32Error::sharing_violation;
   }
-  if (const Win32Error error = image_refusal(lookup.node, kDeleteOpenAccess.bits, false, true);
-      error != Win32Error::ok) {
+  if (const Win32Error error = disposition_refusal(lookup.node); error != Win32Error::ok) {
     return error;
   }
   delete_or_defer(lookup.node, options_.posix_delete);
@@ -131,13 +131,10 @@ Win32Error State::move_file_across_volumes(NodeId id, NodeId new_parent, std::st
                                            NameId name_id) {
   DISTSIM_ASSERT(nodes_[id].kind == NodeKind::file);
   DISTSIM_ASSERT(nodes_[id].volume != nodes_[new_parent].volume);
-  // The move ends with deleting the source, which a read-only file or a mapped image refuses;
+  // The move ends with deleting the source, which a read-only file or a mapped one refuses;
   // distsim refuses before copying (sim/fs/README.md).
   if (read_only_refuses(nodes_[id], 0, false, /*deletes=*/true)) return Win32Error::access_denied;
-  if (const Win32Error error = image_refusal(id, kDeleteOpenAccess.bits, false, true);
-      error != Win32Error::ok) {
-    return error;
-  }
+  if (const Win32Error error = disposition_refusal(id); error != Win32Error::ok) return error;
   const FileContent content = nodes_[id].content;
   const uint64_t read_length = std::max<uint64_t>(content.size_bytes, 1);
   if (io_blocked(nodes_[id], 0, read_length, /*write=*/false)) {

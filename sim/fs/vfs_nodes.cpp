@@ -503,7 +503,7 @@ void State::destroy_node(NodeId id) {
   Node& node = nodes_[id];
   DISTSIM_ASSERT(node.handles.empty());
   DISTSIM_ASSERT(node.children.empty());
-  DISTSIM_ASSERT(node.image_sections == 0);
+  DISTSIM_ASSERT(node.image_sections == 0 && node.data_sections == 0);
   if (!node.orphaned) release_name(id);
   Volume& volume = volumes_[node.volume];
   DISTSIM_ASSERT(volume.used_bytes >= node.content.size_bytes);

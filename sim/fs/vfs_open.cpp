@@ -136,8 +136,8 @@ Win32Error State::open_existing(ActorId actor, const OpenRequest& request, NodeI
   if (truncate && node.kind == NodeKind::directory) return Win32Error::access_denied;
   const AccessMask access = requested_access(request);
   const uint32_t mapped = map_generic_access(access);
-  // The read-only attribute is checked before the sharing rule and the image section after it,
-  // an order distsim assumes (sim/fs/README.md).
+  // The read-only attribute is checked before the sharing rule and the sections after it, an
+  // order distsim assumes for the attribute (sim/fs/README.md).
   if (read_only_refuses(node, mapped, truncate, request.delete_on_close)) {
     return Win32Error::access_denied;
   }
@@ -145,7 +145,8 @@ Win32Error State::open_existing(ActorId actor, const OpenRequest& request, NodeI
     blame_sharing(node, access, request.share);
     return Win32Error::sharing_violation;
   }
-  if (const Win32Error error = image_refusal(id, mapped, truncate, request.delete_on_close);
+  if (const Win32Error error =
+          section_refusal(id, mapped, request.share.bits, truncate, request.delete_on_close);
       error != Win32Error::ok) {
     return error;
   }
@@ -188,10 +189,7 @@ Win32Error State::close_delete_on_close(NodeId id, std::string& display) {
   // the refusal shows only in the trace (sim/fs/README.md).
   if (node.kind == NodeKind::directory && !node.children.empty()) return Win32Error::dir_not_empty;
   if (read_only_refuses(node, 0, false, /*deletes=*/true)) return Win32Error::access_denied;
-  if (node.image_sections > 0) {
-    blame_sections(id);
-    return Win32Error::access_denied;
-  }
+  if (const Win32Error error = disposition_refusal(id); error != Win32Error::ok) return error;
   delete_or_defer(id, /*posix=*/false);
   return Win32Error::ok;
 }
@@ -330,10 +328,13 @@ model::Result<HandleId> VirtualFileSystem::open_in(ActorId actor, const model::O
 
 void VirtualFileSystem::close(ActorId actor, HandleId handle) {
   if (close_disconnected(actor, handle)) return;
-  if (state_->find_section_index(handle) != vfs_internal::kNoIndex) {
-    VfsEvent& event = state_->begin_event(actor, VfsOperation::unmap_image);
+  if (const size_t section = state_->find_section_index(handle);
+      section != vfs_internal::kNoIndex) {
+    VfsEvent& event =
+        state_->begin_event(actor, state_->sections_[section].image ? VfsOperation::unmap_image
+                                                                    : VfsOperation::unmap_data);
     event.section = handle;
-    state_->unmap_image(actor, handle, event.display.text());
+    (void)state_->unmap_section(actor, handle, event.display.text(), event.protection);
     state_->emit(event);
     return;
   }

@@ -1,5 +1,5 @@
 // Users' sessions forced off a share: a distribution point's "disconnect users" ends every handle
-// and image section others hold below a package folder, as the server closing their files. The
+// and section others hold below a package folder, as the server closing their files. The
 // handles stay valid on their owners' side, so later operations on them fail with
 // ERROR_NETNAME_DELETED (64) and closing them only forgets them (sim/fs/README.md).
 #include <algorithm>
@@ -39,10 +39,10 @@ bool VirtualFileSystem::close_disconnected(ActorId actor, HandleId handle) {
   vfs_internal::State& state = *state_;
   const size_t index = state.find_disconnected_index(actor, handle);
   if (index == vfs_internal::kNoIndex) return false;
-  const bool section = state.disconnected_[index].section;
-  VfsEvent& event =
-      state.begin_event(actor, section ? VfsOperation::unmap_image : VfsOperation::close);
-  (section ? event.section : event.handle) = handle;
+  const VfsOperation operation = state.disconnected_[index].ends_with;
+  VfsEvent& event = state.begin_event(actor, operation);
+  (operation == VfsOperation::close ? event.handle : event.section) = handle;
+  event.protection = state.disconnected_[index].protection;
   event.display.text() = std::move(state.disconnected_[index].path);
   event.after_disconnect = true;
   state.disconnected_.erase(state.disconnected_.begin() + static_cast<std::ptrdiff_t>(index));
@@ -67,7 +67,8 @@ void VirtualFileSystem::close_for_disconnect(ActorId owner, HandleId handle) {
     deleted.result = state.close_delete_on_close(node, deleted.display.text());
     state.emit(deleted);
   }
-  state.remember_disconnected({handle, owner, false, std::move(path)});
+  state.remember_disconnected(
+      {handle, owner, VfsOperation::close, PageProtection::readonly, std::move(path)});
 }
 
 void VirtualFileSystem::mark_server_process(ActorId actor) {
@@ -89,7 +90,7 @@ model::Result<uint32_t> VirtualFileSystem::disconnect_users(ActorId by, const st
   };
   // Collected first: the owners' observers may open new handles as each one ends, and those are
   // sessions made after the disconnect. Sections end first, so that a delete-on-close handle on a
-  // running program's file deletes it as it closes.
+  // running program's (or a mapped) file deletes it as it closes.
   std::vector<std::pair<ActorId, HandleId>> sections;
   for (const vfs_internal::Section& section : state.sections_) {
     if (user(section.actor) && state.is_ancestor_or_self(root, section.node)) {
@@ -104,14 +105,18 @@ model::Result<uint32_t> VirtualFileSystem::disconnect_users(ActorId by, const st
   }
   uint32_t ended = 0;
   for (const auto& [owner, id] : sections) {
-    if (state.find_section_index(id) == vfs_internal::kNoIndex) continue;
-    VfsEvent& event = state.begin_event(owner, VfsOperation::unmap_image);
+    const size_t index = state.find_section_index(id);
+    if (index == vfs_internal::kNoIndex) continue;
+    const VfsOperation operation =
+        state.sections_[index].image ? VfsOperation::unmap_image : VfsOperation::unmap_data;
+    VfsEvent& event = state.begin_event(owner, operation);
     event.section = id;
     event.disconnected = true;
-    state.unmap_image(owner, id, event.display.text());
+    (void)state.unmap_section(owner, id, event.display.text(), event.protection);
     std::string path = state.recording() ? event.display.text() : std::string();
+    const PageProtection protection = event.protection;
     state.emit(event);
-    state.remember_disconnected({id, owner, true, std::move(path)});
+    state.remember_disconnected({id, owner, operation, protection, std::move(path)});
     ++ended;
   }
   for (const auto& [owner, handle] : handles) {

@@ -43,7 +43,8 @@ void ScriptHolder::on_event(uint64_t payload) {
   const bool needs_handle =
       step.action == ScriptStep::Action::close || step.action == ScriptStep::Action::lock ||
       step.action == ScriptStep::Action::unlock || step.action == ScriptStep::Action::write ||
-      step.action == ScriptStep::Action::exit;
+      step.action == ScriptStep::Action::exit || step.action == ScriptStep::Action::map ||
+      step.action == ScriptStep::Action::unmap;
   if (needs_handle && !bound_handle(step.handle_name)) {
     // The open that should have bound this name failed at run time: skip, and say so.
     context_.trace.add(context_.kernel.now(), spec_.name, "step_skipped",
@@ -77,8 +78,19 @@ Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {
     }
     case ScriptStep::Action::run:
       return run_program(step);
+    case ScriptStep::Action::map: {
+      what.insert(what.size() - 1,
+                  fmt::format(FMT_COMPILE(" {}"), page_protection_name(step.protection)));
+      auto section =
+          context_.vfs.map_data(actor_, *bound_handle(step.handle_name), step.protection);
+      if (section.ok() && !step.section_name.empty()) {
+        handles_[step.section_name] = section.value();
+      }
+      return section.ok() ? Win32Error::ok : section.error();
+    }
     case ScriptStep::Action::close:
-    case ScriptStep::Action::exit:  // closing the image section ends the program
+    case ScriptStep::Action::exit:   // closing the image section ends the program
+    case ScriptStep::Action::unmap:  // UnmapViewOfFile and closing the section
       context_.vfs.close(actor_, *bound_handle(step.handle_name));
       handles_.erase(step.handle_name);
       return Win32Error::ok;

@@ -100,6 +100,9 @@ std::string culprit_json(const Culprit& culprit) {
       names(model::access_names(culprit.access, culprit.access_target())),
       names(model::share_names(culprit.share)), culprit.since_us);
   if (culprit.by_image) out += ",\"image\":true";
+  if (culprit.by_data_section) {
+    out += fmt::format(",\"mapped\":{}", json_quote(page_protection_name(culprit.protection)));
+  }
   if (culprit.by_lock) {
     out += fmt::format(",\"lock\":{{\"offset\":{},\"length\":{},\"exclusive\":{}}}",
                        culprit.lock_offset, culprit.lock_length,
@@ -141,9 +144,11 @@ std::string attempts_json(const RunResult& run) {
       out += ",\"disconnected\":[";
       for (size_t at = 0; at < pass.disconnected.size(); ++at) {
         const PassRecord::DisconnectedUser& user = pass.disconnected[at];
-        out += fmt::format("{}{{\"holder\":{},\"kind\":{},\"path\":{},\"program\":{},\"t_us\":{}}}",
-                           at > 0 ? "," : "", json_quote(user.actor), json_quote(user.holder_kind),
-                           json_quote(user.path), user.program ? "true" : "false", user.t_us);
+        out +=
+            fmt::format("{}{{\"holder\":{},\"kind\":{},\"path\":{},\"program\":{},{}\"t_us\":{}}}",
+                        at > 0 ? "," : "", json_quote(user.actor), json_quote(user.holder_kind),
+                        json_quote(user.path), user.program ? "true" : "false",
+                        user.mapping ? "\"mapped\":true," : "", user.t_us);
       }
       out += "]";
     }

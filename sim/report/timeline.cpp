@@ -172,13 +172,14 @@ class TimelineBuilder {
     }
     const bool manager = record.actor == kManagerActorName;
     if (!manager) note_holder(std::string(record.actor));
-    // A running program's image section is drawn as a handle: it blocks writers and deleters.
-    const bool image = record.event == "map_image" || record.event == "unmap_image";
-    if ((record.event == "open" || record.event == "map_image") &&
-        text_field(record, "result") == "ok") {
-      open_handle(record, manager, image);
-    } else if (record.event == "close" || record.event == "unmap_image") {
-      close_handle(record, image);
+    // A running program's image section and a memory-mapped data section are drawn as handles:
+    // they block writers, truncation and deleters.
+    const bool map = record.event == "map_image" || record.event == "map_data";
+    const bool unmap = record.event == "unmap_image" || record.event == "unmap_data";
+    if ((record.event == "open" || map) && text_field(record, "result") == "ok") {
+      open_handle(record, manager, map);
+    } else if (record.event == "close" || unmap) {
+      close_handle(record, unmap);
     } else if (number_field(record, "win32") != 0 && find_field(record, "path") != nullptr) {
       add_refusal(record, manager);
     } else if (manager) {
@@ -244,14 +245,20 @@ class TimelineBuilder {
     return running_.package_at(record.t_us, text_field(record, "path"), timeline_.packages);
   }
 
-  void open_handle(const TraceRecord& record, bool manager, bool image) {
+  void open_handle(const TraceRecord& record, bool manager, bool section) {
     HandleSpan span;
     span.actor = record.actor;
-    span.handle = number_field(record, image ? "section" : "handle");
+    span.handle = number_field(record, section ? "section" : "handle");
     span.path = text_field(record, "path");
-    span.access = image ? std::vector<std::string>{"SEC_IMAGE"} : list_field(record, "access");
+    if (!section) {
+      span.access = list_field(record, "access");
+    } else if (record.event == "map_image") {
+      span.access = {"SEC_IMAGE"};
+    } else {
+      span.access = {std::string(text_field(record, "protection"))};
+    }
     span.share = list_field(record, "share");
-    span.data = image || takes_part_in_sharing(span.access);
+    span.data = section || takes_part_in_sharing(span.access);
     span.package_id = manager_package(record, manager);
     span.dp = dp_name_of_path(span.path);
     span.open_us = record.t_us;
@@ -262,9 +269,9 @@ class TimelineBuilder {
     timeline_.handles.push_back(std::move(span));
   }
 
-  void close_handle(const TraceRecord& record, bool image) {
+  void close_handle(const TraceRecord& record, bool section) {
     const auto open = open_handles_.find(
-        {std::string(record.actor), number_field(record, image ? "section" : "handle")});
+        {std::string(record.actor), number_field(record, section ? "section" : "handle")});
     if (open == open_handles_.end()) return;  // opened before the trace was complete
     HandleSpan& span = timeline_.handles[open->second];
     span.close_us = record.t_us;

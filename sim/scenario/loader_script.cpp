@@ -1,7 +1,7 @@
-// The `steps` of a script holder: open, close, lock, unlock, write, delete, rename, run, exit and
-// the attribute steps, in time order. Handles and running programs are named (`as`) and followed
-// through the steps, so that a script cannot use a handle it has not opened or has already
-// closed, nor end a program it did not start.
+// The `steps` of a script holder: open, close, lock, unlock, write, delete, rename, run, exit,
+// map, unmap and the attribute steps, in time order. Handles, running programs and mapped views
+// are named (`as`) and followed through the steps, so that a script cannot use a handle it has
+// not opened or has already closed, nor end a program it did not start or a view it did not map.
 #include <fmt/format.h>
 
 #include <array>
@@ -16,10 +16,10 @@
 namespace distsim::sim::loader_internal {
 namespace {
 
-constexpr std::array<std::string_view, 11> kStepActions{
-    "open",   "close", "lock", "unlock",         "write",         "delete",
-    "rename", "run",   "exit", "set_attributes", "get_attributes"};
-constexpr std::array<std::string_view, 22> kStepKeys{"at",
+constexpr std::array<std::string_view, 13> kStepActions{
+    "open", "close", "lock",           "unlock",         "write", "delete", "rename",
+    "run",  "exit",  "set_attributes", "get_attributes", "map",   "unmap"};
+constexpr std::array<std::string_view, 25> kStepKeys{"at",
                                                      "open",
                                                      "close",
                                                      "lock",
@@ -40,7 +40,10 @@ constexpr std::array<std::string_view, 22> kStepKeys{"at",
                                                      "set_attributes",
                                                      "get_attributes",
                                                      "delete_on_close",
-                                                     "read_only"};
+                                                     "read_only",
+                                                     "map",
+                                                     "unmap",
+                                                     "protection"};
 
 KeyList step_keys(ScriptStep::Action action) {
   static constexpr std::array<std::string_view, 7> kOpen{"at", "open",   "access",         "share",
@@ -59,6 +62,8 @@ KeyList step_keys(ScriptStep::Action action) {
   static constexpr std::array<std::string_view, 3> kWrite{"at", "write", "expect"};
   static constexpr std::array<std::string_view, 3> kDelete{"at", "delete", "expect"};
   static constexpr std::array<std::string_view, 4> kRename{"at", "rename", "to", "expect"};
+  static constexpr std::array<std::string_view, 5> kMap{"at", "map", "protection", "as", "expect"};
+  static constexpr std::array<std::string_view, 3> kUnmap{"at", "unmap", "expect"};
   switch (action) {
     case ScriptStep::Action::open:
       return kOpen;
@@ -82,17 +87,61 @@ KeyList step_keys(ScriptStep::Action action) {
       return kSetAttributes;
     case ScriptStep::Action::get_attributes:
       return kGetAttributes;
+    case ScriptStep::Action::map:
+      return kMap;
+    case ScriptStep::Action::unmap:
+      return kUnmap;
   }
   DISTSIM_ASSERT(false);
 }
 
-// What the steps read so far did to each handle name, to refuse a use the script cannot make. A
-// `run ... as:` name is a running program: only `exit` ends it, and `exit` ends nothing else.
+// What a name stands for: a file handle (`open ... as:`), a running program (`run ... as:`, which
+// only `exit` ends) or a mapped view (`map ... as:`, which only `unmap` ends).
+enum class NamedKind { file, program, view };
+
+NamedKind named_kind_of(ScriptStep::Action action) {
+  switch (action) {
+    case ScriptStep::Action::run:
+    case ScriptStep::Action::exit:
+      return NamedKind::program;
+    case ScriptStep::Action::map:  // binds a view; the handle it maps from is a file handle
+    case ScriptStep::Action::unmap:
+      return NamedKind::view;
+    default:
+      return NamedKind::file;
+  }
+}
+
+// What the steps read so far did to each name, to refuse a use the script cannot make.
 struct HandleState {
   bool open = true;
   uint32_t line = 0;  // of the open, or of the close once closed
-  bool program = false;
+  NamedKind kind = NamedKind::file;
 };
+
+// Why a name cannot be used here: "'h' is a file handle, not a program started by a 'run' step;
+// 'close' closes it".
+std::string wrong_kind_text(std::string_view name, NamedKind is, NamedKind wanted, uint32_t line) {
+  switch (is) {
+    case NamedKind::file:
+      return fmt::format("'{}' is a file handle, not {}; 'close' closes it", name,
+                         wanted == NamedKind::program ? "a program started by a 'run' step"
+                                                      : "a view mapped by a 'map' step");
+    case NamedKind::program:
+      return fmt::format(
+          "'{}' names a program started by a 'run' step (line {}), not {}; "
+          "'exit' ends it",
+          name, line,
+          wanted == NamedKind::file ? "a file handle" : "a view mapped by a 'map' step");
+    case NamedKind::view:
+      return fmt::format(
+          "'{}' names a view mapped by a 'map' step (line {}), not {}; 'unmap' "
+          "ends it",
+          name, line,
+          wanted == NamedKind::file ? "a file handle" : "a program started by a 'run' step");
+  }
+  DISTSIM_ASSERT(false);
+}
 
 struct ScriptState {
   std::map<std::string, HandleState, std::less<>> handles;
@@ -102,17 +151,17 @@ struct ScriptState {
 void bind_handle(const Context& ctx, uint32_t index, ScriptState& state, ScriptStep& step) {
   const auto name = read_name(ctx, index, "as");
   if (!name) return;
-  step.handle_name = *name;
+  (step.action == ScriptStep::Action::map ? step.section_name : step.handle_name) = *name;
   const uint32_t line = ctx.node(index).position.line;
-  const bool program = step.action == ScriptStep::Action::run;
-  const auto [handle, inserted] = state.handles.emplace(*name, HandleState{true, line, program});
+  const NamedKind kind = named_kind_of(step.action);
+  const auto [handle, inserted] = state.handles.emplace(*name, HandleState{true, line, kind});
   if (inserted) return;
   if (handle->second.open) {
     ctx.error(index, fmt::format("handle '{}' is already open (opened at line {})", *name,
                                  handle->second.line));
     return;
   }
-  handle->second = HandleState{true, line, program};
+  handle->second = HandleState{true, line, kind};
 }
 
 void use_handle(const Context& ctx, uint32_t index, std::string_view key, ScriptState& state,
@@ -131,18 +180,16 @@ void use_handle(const Context& ctx, uint32_t index, std::string_view key, Script
     ctx.error(index, fmt::format("handle '{}' was closed at line {}", *name, handle->second.line));
     return;
   }
-  const bool exits = step.action == ScriptStep::Action::exit;
-  if (handle->second.program != exits) {
-    ctx.error(index, exits ? fmt::format("'{}' is a file handle, not a program started by a "
-                                         "'run' step; 'close' closes it",
-                                         *name)
-                           : fmt::format("'{}' names a program started by a 'run' step (line {}), "
-                                         "not a file handle; 'exit' ends it",
-                                         *name, handle->second.line));
+  // `map` maps from a file handle; `exit` and `unmap` end what their own steps named.
+  const NamedKind wanted =
+      step.action == ScriptStep::Action::map ? NamedKind::file : named_kind_of(step.action);
+  if (handle->second.kind != wanted) {
+    ctx.error(index, wrong_kind_text(*name, handle->second.kind, wanted, handle->second.line));
     return;
   }
-  if (step.action == ScriptStep::Action::close || exits) {
-    handle->second = HandleState{false, ctx.node(index).position.line, handle->second.program};
+  if (step.action == ScriptStep::Action::close || step.action == ScriptStep::Action::exit ||
+      step.action == ScriptStep::Action::unmap) {
+    handle->second = HandleState{false, ctx.node(index).position.line, handle->second.kind};
   }
 }
 
@@ -160,7 +207,12 @@ void load_step_target(const Context& ctx, const MapView& map, std::string_view a
     case ScriptStep::Action::unlock:
     case ScriptStep::Action::write:
     case ScriptStep::Action::exit:
+    case ScriptStep::Action::unmap:
       use_handle(ctx, target, action, state, step);
+      return;
+    case ScriptStep::Action::map:
+      use_handle(ctx, target, action, state, step);
+      if (const uint32_t as = map.value("as"); as != kNoNode) bind_handle(ctx, as, state, step);
       return;
     case ScriptStep::Action::delete_file:
     case ScriptStep::Action::get_attributes:
@@ -180,6 +232,16 @@ void load_step_target(const Context& ctx, const MapView& map, std::string_view a
       return;
     }
   }
+}
+
+std::optional<PageProtection> read_protection(const Context& ctx, uint32_t index) {
+  const auto text = read_scalar(ctx, index, "protection");
+  if (!text) return std::nullopt;
+  if (const auto protection = page_protection_from_name(*text)) return protection;
+  static constexpr std::array<std::string_view, 3> kNames{"PAGE_READONLY", "PAGE_WRITECOPY",
+                                                          "PAGE_READWRITE"};
+  report_unknown_name(ctx, index, "page protection", *text, kNames);
+  return std::nullopt;
 }
 
 void load_step_options(const Context& ctx, const MapView& map, std::string_view applies_to,
@@ -205,6 +267,8 @@ void load_step_options(const Context& ctx, const MapView& map, std::string_view 
     if (key == "offset") step.offset = read_byte_count(ctx, value, key).value_or(0);
     if (key == "exclusive") step.exclusive = read_bool(ctx, value, key).value_or(true);
     if (key == "expect") step.expect = read_error(ctx, value, key, true);
+    if (key == "protection")
+      step.protection = read_protection(ctx, value).value_or(step.protection);
   });
 }
 

@@ -16,6 +16,7 @@
 #include "model/site_config.h"
 #include "model/time.h"
 #include "model/win32_error.h"
+#include "sim/fs/page_protection.h"
 
 namespace distsim::sim {
 
@@ -146,7 +147,9 @@ struct ScriptStep {
     run,             // start a program: open the file, map it as an image, close the file
     exit,            // the program a `run ... as:` started exits: its image section closes
     set_attributes,  // SetFileAttributes: `read_only` true or false
-    get_attributes   // GetFileAttributes, recorded in the trace
+    get_attributes,  // GetFileAttributes, recorded in the trace
+    map,             // CreateFileMapping + MapViewOfFile from an open handle: a data section
+    unmap            // the view a `map ... as:` made is unmapped and its section closed
   };
   Action action = Action::open;
   TimeUs at_us = 0;
@@ -154,9 +157,11 @@ struct ScriptStep {
   // then the time of the step before it). Steps run in order: a step whose time comes out before
   // the previous step's runs right after it.
   std::optional<DurationSpec> drawn_at;
-  std::string path;         // open, delete_file, rename (the source), run, *_attributes
-  std::string to;           // rename
-  std::string handle_name;  // open and run (`as`), close, lock, unlock, write, exit
+  std::string path;          // open, delete_file, rename (the source), run, *_attributes
+  std::string to;            // rename
+  std::string handle_name;   // open and run (`as`), close, lock, unlock, write, exit, map, unmap
+  std::string section_name;  // map (`as`): the name `unmap` ends it by; empty: mapped to the end
+  PageProtection protection = PageProtection::readonly;        // map
   model::AccessMask access{model::access_bits::kGenericRead};  // open; run: kRunAccess
   model::ShareMode share{model::share_bits::kRead};            // open; run: kRunShare
   uint64_t offset = 0;                                         // lock/unlock
@@ -354,6 +359,8 @@ inline constexpr std::array kScriptActionKeys{
     EnumName<ScriptStep::Action>{ScriptStep::Action::exit, "exit"},
     EnumName<ScriptStep::Action>{ScriptStep::Action::set_attributes, "set_attributes"},
     EnumName<ScriptStep::Action>{ScriptStep::Action::get_attributes, "get_attributes"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::map, "map"},
+    EnumName<ScriptStep::Action>{ScriptStep::Action::unmap, "unmap"},
 };
 // The key that names the kind of a fault entry.
 inline constexpr std::array kFaultKindKeys{

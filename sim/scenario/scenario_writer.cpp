@@ -268,6 +268,7 @@ void write_step(YamlOut& out, const ScriptStep& step) {
     case ScriptStep::Action::close:
     case ScriptStep::Action::write:
     case ScriptStep::Action::exit:
+    case ScriptStep::Action::unmap:
       out.field(kIndent, action, identifier(step.handle_name));
       break;
     case ScriptStep::Action::get_attributes:
@@ -292,6 +293,11 @@ void write_step(YamlOut& out, const ScriptStep& step) {
     case ScriptStep::Action::rename:
       out.field(kIndent, action, quoted(step.path));
       out.field(kIndent, "to", quoted(step.to));
+      break;
+    case ScriptStep::Action::map:
+      out.field(kIndent, action, identifier(step.handle_name));
+      out.field(kIndent, "protection", page_protection_name(step.protection));
+      if (!step.section_name.empty()) out.field(kIndent, "as", identifier(step.section_name));
       break;
   }
   if (step.expect) out.field(kIndent, "expect", model::win32_error_name(*step.expect));

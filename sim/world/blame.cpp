@@ -97,6 +97,8 @@ void ActorKinds::culprits_into(const VirtualFileSystem& vfs, const std::vector<B
     culprit.lock_length = entry.lock_length;
     culprit.lock_exclusive = entry.lock_exclusive;
     culprit.by_image = entry.by_image;
+    culprit.by_data_section = entry.by_data_section;
+    culprit.protection = entry.protection;
   }
 }
 
@@ -172,6 +174,10 @@ void culprit_trace_text_into(const Culprit& culprit, std::string& text) {
                    culprit.lock_length, culprit.lock_exclusive ? "exclusive" : "shared");
   }
   if (culprit.by_image) text += " mapped=image";
+  if (culprit.by_data_section) {
+    text += " mapped=";
+    text += page_protection_name(culprit.protection);
+  }
   text += " path=";
   text += culprit.path;
 }

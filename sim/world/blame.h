@@ -51,6 +51,9 @@ struct Culprit {
   uint64_t lock_length = 0;
   bool lock_exclusive = false;
   bool by_image = false;  // `handle` is an image section (a running program), not a file handle
+  // `handle` is a data section (a program's memory-mapped view of the file), of `protection`.
+  bool by_data_section = false;
+  PageProtection protection = PageProtection::readonly;
   [[nodiscard]] model::AccessTarget access_target() const {
     return directory ? model::AccessTarget::directory : model::AccessTarget::file;
   }
@@ -109,7 +112,7 @@ class ActorKinds {
 // The trace form of one culprit, machine-splittable and readable:
 // "actor=admin-window kind=explorer_window app=RmExplorer handle=3 since_us=0
 //  access=GENERIC_READ|GENERIC_WRITE share=FILE_SHARE_READ [lock=OFFSET+LENGTH:exclusive|shared]
-//  [mapped=image] path=P"
+//  [mapped=image|PAGE_READONLY|PAGE_WRITECOPY|PAGE_READWRITE] path=P"
 // (one line; the path comes last, so it may hold any character).
 [[nodiscard]] std::string culprit_trace_text(const Culprit& culprit);
 // culprit_trace_text into `text`, replacing what it held and reusing its storage.

@@ -113,6 +113,19 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
       record.number("section", static_cast<int64_t>(event.section));
       add_disconnect(event, record);
       return;
+    case VfsOperation::map_data:
+      record.number("handle", static_cast<int64_t>(event.handle))
+          .text("protection", page_protection_name(event.protection));
+      add_result(event, record);
+      if (event.result == Win32Error::ok) {
+        record.number("section", static_cast<int64_t>(event.section));
+      }
+      return;
+    case VfsOperation::unmap_data:
+      record.number("section", static_cast<int64_t>(event.section))
+          .text("protection", page_protection_name(event.protection));
+      add_disconnect(event, record);
+      return;
     case VfsOperation::get_attributes:
     case VfsOperation::set_attributes:
       add_result(event, record);

@@ -576,7 +576,8 @@ void World::note_disconnect(const VfsEvent& event) {
     DISTSIM_ASSERT(pass != nullptr);
     pass->disconnected.push_back({vfs_.actor_name(event.actor),
                                   std::string(actor_kinds_.holder_kind(event.actor)), path,
-                                  event.operation == VfsOperation::unmap_image, event.t_us});
+                                  event.operation == VfsOperation::unmap_image,
+                                  event.operation == VfsOperation::unmap_data, event.t_us});
     return;
   }
   DISTSIM_ASSERT(false);  // a forced disconnect outside every DP share

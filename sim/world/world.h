@@ -83,6 +83,7 @@ struct PassRecord {
     std::string holder_kind;  // "dp_client", ...
     std::string path;
     bool program = false;  // a running program's image, not a file handle
+    bool mapping = false;  // a program's memory-mapped data section, not a file handle
     TimeUs t_us = 0;
   };
   std::vector<DisconnectedUser> disconnected;
