@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/check/invariants_internal.h"
 
@@ -126,6 +129,32 @@ void classify_units(const History& history, std::set<std::string_view>& classes)
   }
 }
 
+// Follows the data sections holders map and unmap, and classes the world when a manager's
+// operation is refused on a file mapped at the time.
+void note_views(const History& history, size_t index,
+                std::vector<std::pair<std::string, int64_t>>& views,
+                std::set<std::string_view>& classes) {
+  const invariant_detail::RecordKind kind = history.kinds[index];
+  const TraceRecord& record = history.records()[index];
+  if (kind.actor == RecordActor::holder && kind.event == RecordEvent::other) {
+    const auto section = invariant_detail::number_field(record, "section");
+    if (!section) return;
+    if (record.event == "map_data") {
+      views.emplace_back(upper_ascii(invariant_detail::text_field(record, "path")), *section);
+    } else if (record.event == "unmap_data") {
+      std::erase_if(views, [&](const auto& view) { return view.second == *section; });
+    }
+    return;
+  }
+  if (views.empty() || kind.actor != RecordActor::manager) return;
+  if (invariant_detail::number_field(record, "win32").value_or(0) == 0) return;
+  const std::string path = upper_ascii(invariant_detail::text_field(record, "path"));
+  if (std::any_of(views.begin(), views.end(),
+                  [&](const auto& view) { return view.first == path; })) {
+    classes.insert(kClassMappedViewRefused);
+  }
+}
+
 void classify_timeline(const History& history, std::set<std::string_view>& classes) {
   // The end record of each package's last failed attempt.
   std::map<size_t, std::string_view> last_failures;  // record -> package
@@ -141,9 +170,11 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
   const TimeUs retry_interval_us = history.run->site.source_open_retries > 0
                                        ? history.run->site.source_open_retry_interval_us
                                        : 0;
-  std::map<std::string_view, TimeUs> refused_at;  // the manager's last refused open, by path
+  std::map<std::string_view, TimeUs> refused_at;       // the manager's last refused open, by path
+  std::vector<std::pair<std::string, int64_t>> views;  // mapped data: upper-case path, section
   HandleTimeline(history).walk([&](size_t index, const OpenHandles& open) {
     const TraceRecord& record = records[index];
+    note_views(history, index, views, classes);
     while (next_failure != last_failures.end() && next_failure->first < index) ++next_failure;
     if (next_failure != last_failures.end() && next_failure->first == index) {
       const auto& failure = next_failure;

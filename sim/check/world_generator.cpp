@@ -432,6 +432,42 @@ HolderSpec program_holder(Drawer& draw, const Scenario& scenario) {
   return holder;
 }
 
+// A program that memory-maps file1.cab, in the package source or on the DP, and keeps only the
+// view once its handle is closed: read-write from a writable handle (opens that do not share write
+// then fail with 32), else read-only or copy-on-write (truncating opens fail with 1224); deletes
+// fail with 5 either way. The view goes within the first three quarters of the run.
+HolderSpec mapping_holder(Drawer& draw, const Scenario& scenario) {
+  HolderSpec holder;
+  holder.kind = HolderKind::script;
+  holder.name = "mapper";
+  const TimeUs start_us = draw.time_in_first_half();
+  const std::string path =
+      draw.coin() ? scenario.packages.front().source + "\\file1.cab" : dp_file(scenario);
+  const bool writable = draw.coin();
+  ScriptStep open = script_step(ScriptStep::Action::open, start_us, path);
+  open.access =
+      writable
+          ? model::AccessMask{model::access_bits::kGenericRead | model::access_bits::kGenericWrite}
+          : model::AccessMask{model::access_bits::kGenericRead};
+  open.share = model::ShareMode{model::share_bits::kRead | model::share_bits::kWrite};
+  open.handle_name = "h";
+  holder.steps.push_back(open);
+  ScriptStep map = script_step(ScriptStep::Action::map, start_us, "");
+  map.handle_name = "h";
+  map.section_name = "v";
+  map.protection = writable      ? PageProtection::readwrite
+                   : draw.coin() ? PageProtection::readonly
+                                 : PageProtection::writecopy;
+  holder.steps.push_back(map);
+  ScriptStep close = script_step(ScriptStep::Action::close, start_us, "");
+  close.handle_name = "h";
+  holder.steps.push_back(close);
+  ScriptStep unmap = script_step(ScriptStep::Action::unmap, start_us + draw.hold_length(), "");
+  unmap.handle_name = "v";
+  holder.steps.push_back(unmap);
+  return holder;
+}
+
 // An administrator who marks the DP's copy read-only for a while (the manager's overwrite and
 // delete then fail with 5), looks at its attributes, and clears the source file's attribute.
 // The DP's attribute is cleared once the DP answers again: a clearing that a DP fault refused
@@ -524,6 +560,7 @@ std::string SwarmFeatures::text() const {
   add(retry_history_deleted, "retry history deleted");
   add(disconnect_users, "disconnect users");
   add(netware_dp, "NetWare DP");
+  add(mapped_views, "mapped views");
   return text.empty() ? "no features" : text;
 }
 
@@ -597,6 +634,9 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     scenario.distribution_points.front().netware = world.features.netware_dp;
     draw_update_during_client_hold(disconnect, scenario);
   }
+  Drawer mapping{Prng::stream(seed, "explore:mapping"), options.horizon_us};
+  world.features.mapped_views = mapping.coin();
+  if (world.features.mapped_views) scenario.holders.push_back(mapping_holder(mapping, scenario));
   return world;
 }
 
