@@ -57,6 +57,23 @@ TEST_CASE("the run summary names the Explorer window's handle under each failed 
   CHECK(result.out.find(kWindowBlame, first + 1) != std::string::npos);  // both failed attempts
 }
 
+TEST_CASE("the run summary and --json name a memory-mapped view behind a refusal", "[cli][blame]") {
+  // Goal: a refusal no handle explains (the program closed its handle and kept a read-write view)
+  // is still blamed, on the view, in the text summary and in --json. Method: the repository's
+  // scenario of a source file mapped read-write.
+  const std::string directory =
+      scenario_copy("blame-mapped-view", "q207416-source-mapped-read-write.yaml");
+  const CliResult text = run_distsim("run scenario.yaml", directory);
+  INFO(text.out << text.err);
+  CHECK(text.status == 0);
+  CHECK(text.out.find("held by database-engine (script, RmConsole) since 00:05:00, "
+                      "GENERIC_READ|GENERIC_WRITE, share READ|WRITE, mapping it into memory "
+                      "(PAGE_READWRITE section: opens must share write; truncating and deleting "
+                      "are refused)") != std::string::npos);
+  const CliResult json = run_distsim("run scenario.yaml --json", directory);
+  CHECK(json.out.find("\"mapped\":\"PAGE_READWRITE\"") != std::string::npos);
+}
+
 TEST_CASE("the run summary says which retry a deleted retry history stopped", "[cli][blame]") {
   const std::string directory =
       scenario_copy("retry-history-summary", "q319207-delete-retry-history.yaml");

@@ -191,6 +191,33 @@ TEST_CASE("a world whose pass opens a held file on its own retry is classified s
   CHECK_FALSE(has(classes, kClassInstalledAfterFailure));
 }
 
+TEST_CASE("a world where a mapped view refused the manager is classified so, and only then",
+          "[explore][classes]") {
+  // Goal: the class needs a refusal the trace blames on a data section, not merely a view of the
+  // file. Method: the repository's read-write view scenario has the class; with the view made
+  // read-only (which refuses no read) it does not, although the file is still mapped.
+  const std::string path =
+      std::string(DISTSIM_SOURCE_DIR) + "/scenarios/q207416-source-mapped-read-write.yaml";
+  const LoadResult loaded = load_scenario_file(path);
+  REQUIRE(loaded.scenario.has_value());
+  Scenario scenario = *loaded.scenario;
+  const auto has_class = [](const Scenario& world) {
+    const std::vector<std::string> classes = classify_run(run_world(world, {}));
+    return std::find(classes.begin(), classes.end(), kClassMappedViewRefused) != classes.end();
+  };
+  CHECK(has_class(scenario));
+  bool changed = false;
+  for (HolderSpec& holder : scenario.holders) {
+    for (ScriptStep& step : holder.steps) {
+      if (step.action != ScriptStep::Action::map) continue;
+      step.protection = PageProtection::readonly;
+      changed = true;
+    }
+  }
+  REQUIRE(changed);
+  CHECK_FALSE(has_class(scenario));
+}
+
 TEST_CASE("the generator draws every behaviour-changing key of the format", "[explore]") {
   // Goal: swarm coverage of the format. Method: 300 seeds; each key appears in some world.
   bool deadline = false, retry_on = false, script = false, every = false, drawn = false;

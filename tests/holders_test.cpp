@@ -185,6 +185,34 @@ TEST_CASE("a share-read antivirus scan lets a reader in but refuses delete with 
   CHECK(bench.opens_by("av").at(0).share == kShareRead);
 }
 
+TEST_CASE("an antivirus that keeps a section blocks deletes and truncation after its scan ends",
+          "[holders][antivirus]") {
+  // Goal: `keeps_section` keeps a read-only view once the scan's handle is closed: deletes fail
+  // with 5 and truncating opens with 1224 until it goes; readers are not refused; an empty file is
+  // scanned without a view. Method: write-close a 2 MB file and an empty one, probe after the
+  // 100 ms scan and after the 10 minutes.
+  HolderBench bench;
+  bench.file("C:\\Src\\setup.exe", 2 * kMb);
+  bench.file("C:\\Src\\empty.log", 0);
+  HolderSpec spec = antivirus("av", std::nullopt);
+  spec.keeps_section = constant(10 * kMinute);
+  bench.add(spec);
+  bench.rewrite("C:\\Src\\setup.exe");
+  bench.rewrite("C:\\Src\\empty.log");
+  bench.run_to(150 * kMs);
+  CHECK(bench.vfs_.open_handle_count("C:\\Src\\setup.exe") == 0);
+  CHECK(bench.vfs_.data_section_count("C:\\Src\\setup.exe") == 1);
+  CHECK(bench.vfs_.data_section_count("C:\\Src\\empty.log") == 0);
+  CHECK(bench.vfs_.delete_file(bench.probe_, "C:\\Src\\empty.log") == Win32Error::ok);
+  CHECK(bench.open_close("C:\\Src\\setup.exe", kRead, kShareRead) == Win32Error::ok);
+  CHECK(bench.vfs_.delete_file(bench.probe_, "C:\\Src\\setup.exe") == Win32Error::access_denied);
+  CHECK(bench.open_close("C:\\Src\\setup.exe", kWrite, ShareMode{share::kAll},
+                         CreateDisposition::create_always) == Win32Error::user_mapped_file);
+  bench.run_to(10 * kMinute + 150 * kMs);
+  CHECK(bench.vfs_.data_section_count("C:\\Src\\setup.exe") == 0);
+  CHECK(bench.vfs_.delete_file(bench.probe_, "C:\\Src\\setup.exe") == Win32Error::ok);
+}
+
 TEST_CASE(
     "an antivirus ignores files outside its scope, reads alone, and writes outside its window",
     "[holders][antivirus]") {

@@ -578,6 +578,9 @@ sim::Scenario draw_scenario() {
     if (holder.kind == sim::HolderKind::script && draw_bool()) {
       append_mapping_steps(scenario.until_us, holder.steps);
     }
+    if (holder.kind == sim::HolderKind::antivirus && draw_bool()) {
+      holder.keeps_section = draw_duration_spec(scenario.until_us, false);
+    }
   }
   return scenario;
 }

@@ -97,7 +97,12 @@ TEST_CASE("a mapped file cannot be deleted (error 5), nor moved off its volume",
   VfsWorld world;
   const HandleId section = map_cab(world, PageProtection::readonly);
   CHECK(world.vfs.delete_file(world.copier, kCab) == Win32Error::access_denied);
+  const std::vector<BlameEntry>& blame = world.vfs.last_blame();
+  REQUIRE(blame.size() == 1);
+  CHECK(blame[0].by_data_section);
+  CHECK(blame[0].handle == section);
   CHECK(world.vfs.rename(world.copier, kCab, "D:\\data1.cab") == Win32Error::access_denied);
+  CHECK_FALSE(world.vfs.exists("D:\\data1.cab"));
   const auto doc = world.vfs.open(
       world.copier,
       OpenRequest{kCab, kGenericRead, kShareAll, CreateDisposition::open_existing, true});
@@ -183,6 +188,45 @@ TEST_CASE("a forced disconnect ends a user's view, and its unmap afterwards only
   CHECK(later.operation == VfsOperation::unmap_data);
   CHECK(later.after_disconnect);
   CHECK_FALSE(later.disconnected);
+}
+
+TEST_CASE("a forced disconnect ends views before handles and leaves the caller's and servers'",
+          "[vfs][map]") {
+  // Goal: the order vfs_sessions.cpp promises (sections first, so that a user's delete-on-close
+  // handle on a mapped file deletes it as the disconnect closes it), and whose views it leaves.
+  // Method: the holder maps setup.exe and keeps a delete-on-close handle on it; a server process
+  // and the caller map data1.cab; the caller disconnects the folder.
+  VfsWorld world;
+  const ActorId scanner = world.vfs.register_actor("scanner");
+  world.vfs.mark_server_process(scanner);
+  const HandleId setup = world.open_ok(world.holder, kSetup, kReadWrite, kShareAll);
+  REQUIRE(world.vfs.map_data(world.holder, setup, PageProtection::readonly).ok());
+  const auto doc = world.vfs.open(
+      world.holder,
+      OpenRequest{kSetup, kGenericRead, kShareAll, CreateDisposition::open_existing, true});
+  REQUIRE(doc.ok());
+  const HandleId scanned = world.open_ok(scanner, kCab, kGenericRead, kShareAll);
+  REQUIRE(world.vfs.map_data(scanner, scanned, PageProtection::readonly).ok());
+  const HandleId own = world.open_ok(world.copier, kCab, kGenericRead, kShareAll);
+  REQUIRE(world.vfs.map_data(world.copier, own, PageProtection::readonly).ok());
+  const model::Result<uint32_t> ended = world.vfs.disconnect_users(world.copier, "C:\\Src\\Pkg");
+  REQUIRE(ended.ok());
+  CHECK(ended.value() == 3);  // the holder's view and its two handles
+  CHECK_FALSE(world.vfs.exists(kSetup));
+  CHECK(world.vfs.data_section_count(kCab) == 2);
+  CHECK(world.vfs.open_handle_count(kCab) == 2);
+}
+
+TEST_CASE("a folder with a mapped file below it can be renamed", "[vfs][map]") {
+  // Goal: the documented assumption: only open handles below a folder block its rename, as for
+  // a running image. Method: map data1.cab, close its handle, rename its folder.
+  VfsWorld world;
+  const HandleId section = map_cab(world, PageProtection::readwrite);
+  CHECK(world.vfs.rename(world.copier, "C:\\Src\\Pkg\\Sub", "C:\\Src\\Pkg\\Moved") ==
+        Win32Error::ok);
+  CHECK(world.vfs.data_section_count("C:\\Src\\Pkg\\Moved\\data1.cab") == 1);
+  world.vfs.close(world.holder, section);
+  CHECK(world.vfs.access_log().back().path() == "C:\\Src\\Pkg\\Moved\\data1.cab");
 }
 
 TEST_CASE("page protections have the names scenarios and traces use", "[vfs][map]") {

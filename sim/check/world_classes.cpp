@@ -5,9 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <string>
-#include <utility>
-#include <vector>
+#include <string_view>
 
 #include "sim/check/invariants_internal.h"
 
@@ -129,30 +127,17 @@ void classify_units(const History& history, std::set<std::string_view>& classes)
   }
 }
 
-// Follows the data sections holders map and unmap, and classes the world when a manager's
-// operation is refused on a file mapped at the time.
-void note_views(const History& history, size_t index,
-                std::vector<std::pair<std::string, int64_t>>& views,
-                std::set<std::string_view>& classes) {
+// A manager's operation a memory-mapped view refused: its record's blame names a data section
+// (`mapped=PAGE_...`), which a refusal by a handle or an image never does.
+bool refused_by_view(const History& history, size_t index) {
   const invariant_detail::RecordKind kind = history.kinds[index];
+  if (kind.actor != RecordActor::manager) return false;
   const TraceRecord& record = history.records()[index];
-  if (kind.actor == RecordActor::holder && kind.event == RecordEvent::other) {
-    const auto section = invariant_detail::number_field(record, "section");
-    if (!section) return;
-    if (record.event == "map_data") {
-      views.emplace_back(upper_ascii(invariant_detail::text_field(record, "path")), *section);
-    } else if (record.event == "unmap_data") {
-      std::erase_if(views, [&](const auto& view) { return view.second == *section; });
-    }
-    return;
-  }
-  if (views.empty() || kind.actor != RecordActor::manager) return;
-  if (invariant_detail::number_field(record, "win32").value_or(0) == 0) return;
-  const std::string path = upper_ascii(invariant_detail::text_field(record, "path"));
-  if (std::any_of(views.begin(), views.end(),
-                  [&](const auto& view) { return view.first == path; })) {
-    classes.insert(kClassMappedViewRefused);
-  }
+  if (invariant_detail::number_field(record, "win32").value_or(0) == 0) return false;
+  const TraceList blame = invariant_detail::list_field(record, "blame");
+  return std::any_of(blame.begin(), blame.end(), [](std::string_view culprit) {
+    return culprit.find(" mapped=PAGE_") != std::string_view::npos;
+  });
 }
 
 void classify_timeline(const History& history, std::set<std::string_view>& classes) {
@@ -170,11 +155,10 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
   const TimeUs retry_interval_us = history.run->site.source_open_retries > 0
                                        ? history.run->site.source_open_retry_interval_us
                                        : 0;
-  std::map<std::string_view, TimeUs> refused_at;       // the manager's last refused open, by path
-  std::vector<std::pair<std::string, int64_t>> views;  // mapped data: upper-case path, section
+  std::map<std::string_view, TimeUs> refused_at;  // the manager's last refused open, by path
   HandleTimeline(history).walk([&](size_t index, const OpenHandles& open) {
     const TraceRecord& record = records[index];
-    note_views(history, index, views, classes);
+    if (refused_by_view(history, index)) classes.insert(kClassMappedViewRefused);
     while (next_failure != last_failures.end() && next_failure->first < index) ++next_failure;
     if (next_failure != last_failures.end() && next_failure->first == index) {
       const auto& failure = next_failure;

@@ -435,7 +435,9 @@ HolderSpec program_holder(Drawer& draw, const Scenario& scenario) {
 // A program that memory-maps file1.cab, in the package source or on the DP, and keeps only the
 // view once its handle is closed: read-write from a writable handle (opens that do not share write
 // then fail with 32), else read-only or copy-on-write (truncating opens fail with 1224); deletes
-// fail with 5 either way. The view goes within the first three quarters of the run.
+// fail with 5 either way. A view of the DP copy is a client's over the network, whose effect on
+// the server is distsim's assumption (sim/fs/README.md). The view goes within the first three
+// quarters of the run.
 HolderSpec mapping_holder(Drawer& draw, const Scenario& scenario) {
   HolderSpec holder;
   holder.kind = HolderKind::script;

@@ -552,9 +552,8 @@ struct State final : LazyPath::Builder {
   [[nodiscard]] Win32Error map_section(ActorId actor, HandleId handle, bool image,
                                        PageProtection protection, std::string& display,
                                        HandleId& out);
-  // Ends a section; returns whether it was an image (else a data section, its protection in
-  // `protection`).
-  bool unmap_section(ActorId actor, HandleId section, std::string& display,
+  // Ends a section; a data section's protection is given in `protection`.
+  void unmap_section(ActorId actor, HandleId section, std::string& display,
                      PageProtection& protection);
 
   // --- sessions forced off (vfs_sessions.cpp)

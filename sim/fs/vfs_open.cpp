@@ -334,7 +334,7 @@ void VirtualFileSystem::close(ActorId actor, HandleId handle) {
         state_->begin_event(actor, state_->sections_[section].image ? VfsOperation::unmap_image
                                                                     : VfsOperation::unmap_data);
     event.section = handle;
-    (void)state_->unmap_section(actor, handle, event.display.text(), event.protection);
+    state_->unmap_section(actor, handle, event.display.text(), event.protection);
     state_->emit(event);
     return;
   }

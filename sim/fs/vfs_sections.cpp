@@ -3,8 +3,6 @@
 // (CreateFileMapping) and maps a view of it. A section is a kernel object of its own: it outlives
 // the handle it was made from, and closing it ends it. While it exists it refuses opens, whatever
 // their share modes allow, as sim/fs/README.md lists.
-#include <algorithm>
-
 #include "model/assert.h"
 #include "sim/core/limits.h"
 #include "sim/fs/vfs_internal.h"
@@ -91,7 +89,7 @@ Win32Error State::map_section(ActorId actor, HandleId handle, bool image, PagePr
   return Win32Error::ok;
 }
 
-bool State::unmap_section(ActorId actor, HandleId section, std::string& display,
+void State::unmap_section(ActorId actor, HandleId section, std::string& display,
                           PageProtection& protection) {
   const size_t index = find_section_index(section);
   DISTSIM_ASSERT(index != kNoIndex);
@@ -114,7 +112,6 @@ bool State::unmap_section(ActorId actor, HandleId section, std::string& display,
   }
   protection = ended.protection;
   sections_.erase(sections_.begin() + static_cast<std::ptrdiff_t>(index));
-  return ended.image;
 }
 
 }  // namespace vfs_internal

@@ -112,7 +112,7 @@ model::Result<uint32_t> VirtualFileSystem::disconnect_users(ActorId by, const st
     VfsEvent& event = state.begin_event(owner, operation);
     event.section = id;
     event.disconnected = true;
-    (void)state.unmap_section(owner, id, event.display.text(), event.protection);
+    state.unmap_section(owner, id, event.display.text(), event.protection);
     std::string path = state.recording() ? event.display.text() : std::string();
     const PageProtection protection = event.protection;
     state.emit(event);

@@ -92,6 +92,9 @@ void Antivirus::on_event(uint64_t payload) {
     case Wake::end_scan:
       end_scan(wake.index);
       return;
+    case Wake::end_view:
+      context_.vfs.close(actor_, wake.index);
+      return;
   }
   DISTSIM_ASSERT(false);
 }
@@ -114,6 +117,11 @@ void Antivirus::begin_scan(uint64_t scan_id) {
     return;
   }
   scan.handle = opened->handle;
+  if (spec_.keeps_section) {
+    // A refusal (an empty file, 1006) is in the trace; the scan goes on without a view.
+    const auto view = context_.vfs.map_data(actor_, scan.handle, PageProtection::readonly);
+    if (view.ok()) scan.view = view.value();
+  }
   const TimeUs per_mb_us = spec_.per_mb ? draw(*spec_.per_mb) : kDefaultPerMbUs;
   const TimeUs hold_us = hold_for_size_us(per_mb_us, opened->size_bytes, kScanMinUs);
   const TimeUs now_us = context_.kernel.now();
@@ -128,6 +136,9 @@ void Antivirus::end_scan(uint64_t scan_id) {
   const auto found = scans_.find(scan_id);
   DISTSIM_ASSERT(found != scans_.end());
   if (found->second.handle != 0) context_.vfs.close(actor_, found->second.handle);
+  if (found->second.view != 0) {
+    wake_after(draw(*spec_.keeps_section), HolderWake<Wake>{Wake::end_view, found->second.view});
+  }
   scanning_keys_.erase(found->second.key);
   scans_.erase(found);
   DISTSIM_ASSERT(scans_.size() == scanning_keys_.size());

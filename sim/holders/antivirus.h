@@ -21,8 +21,15 @@
 //   dropped: the refused open is in the trace. At most kAntivirusScansPendingMax scans are queued
 //   or running; a trigger past that is dropped and traced as `scan_dropped`.
 //
+// - `keeps_section` (off by default): the scan maps the file as a read-only data section and, when
+//   it closes its handle, keeps that view for this long (a distribution is drawn per scan). The
+//   facts report that Defender "may also keep a memory-mapped section after close" [winfsp-206]
+//   and call it uncertain, so it is an option: while the view lasts, deleting the file fails with
+//   5 and truncating opens with 1224 (sim/fs/README.md), whatever the scan's share mode. A file
+//   that cannot be mapped (an empty one) is scanned without a view.
+//
 // What distsim does not model: the scan inside the opener's own open/close path (facts 3 (a), no
-// extra handle, only a slower CloseHandle), and a section kept after close [winfsp-206].
+// extra handle, only a slower CloseHandle).
 #pragma once
 
 #include <map>
@@ -46,13 +53,15 @@ class Antivirus final : public Holder {
   [[nodiscard]] VfsInterest vfs_interest() const override;
 
  private:
-  enum class Wake : uint8_t { begin_scan, end_scan };  // index: the scan id
+  // begin_scan and end_scan: index is the scan id; end_view: the data section's id.
+  enum class Wake : uint8_t { begin_scan, end_scan, end_view };
 
   struct Scan {
     std::string path;
     std::string key;           // upper-cased path
     std::string_view trigger;  // "write_close" or "open"
     HandleId handle = 0;
+    HandleId view = 0;  // with keeps_section: the read-only data section mapped by the scan
   };
 
   [[nodiscard]] bool triggered_by(const VfsEvent& event);

@@ -173,7 +173,8 @@ class TimelineBuilder {
     const bool manager = record.actor == kManagerActorName;
     if (!manager) note_holder(std::string(record.actor));
     // A running program's image section and a memory-mapped data section are drawn as handles:
-    // they block writers, truncation and deleters.
+    // they refuse deletes and truncation, an image also writers, a read-write view opens that do
+    // not share write.
     const bool map = record.event == "map_image" || record.event == "map_data";
     const bool unmap = record.event == "unmap_image" || record.event == "unmap_data";
     if ((record.event == "open" || map) && text_field(record, "result") == "ok") {

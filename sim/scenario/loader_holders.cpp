@@ -20,10 +20,10 @@
 namespace distsim::sim::loader_internal {
 namespace {
 
-constexpr std::array<std::string_view, 20> kAllHolderKeys{
+constexpr std::array<std::string_view, 21> kAllHolderKeys{
     "kind",   "name",  "at",         "for",   "until",           "every", "count",
     "path",   "scope", "thumbnails", "size",  "access",          "share", "on",
-    "per_mb", "delay", "mode",       "steps", "delete_on_close", "image"};
+    "per_mb", "delay", "mode",       "steps", "delete_on_close", "image", "keeps_section"};
 
 KeyList holder_keys(HolderKind kind) {
   static constexpr std::array<std::string_view, 11> kExplorerWindow{
@@ -32,9 +32,9 @@ KeyList holder_keys(HolderKind kind) {
   static constexpr std::array<std::string_view, 12> kTempUser{
       "kind",  "name", "at",   "for",    "until", "every",
       "count", "path", "size", "access", "share", "delete_on_close"};
-  static constexpr std::array<std::string_view, 12> kAntivirus{
-      "kind",  "name",  "at", "for",    "until",  "every",
-      "count", "scope", "on", "per_mb", "access", "share"};
+  static constexpr std::array<std::string_view, 13> kAntivirus{
+      "kind",  "name", "at",     "for",    "until", "every",        "count",
+      "scope", "on",   "per_mb", "access", "share", "keeps_section"};
   static constexpr std::array<std::string_view, 11> kIndexer{
       "kind", "name", "at", "for", "until", "every", "count", "scope", "delay", "access", "share"};
   static constexpr std::array<std::string_view, 12> kBackup{"kind",  "name",   "at",     "for",
@@ -274,6 +274,7 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
     if (key == "share") holder.share = read_share(ctx, value, key);
     if (key == "on") holder.antivirus_on = read_triggers(ctx, value);
     if (key == "per_mb") holder.per_mb = read_duration_spec(ctx, value, key);
+    if (key == "keeps_section") holder.keeps_section = read_duration_spec(ctx, value, key);
     if (key == "delay") holder.delay = read_duration_spec(ctx, value, key);
     if (key == "mode") {
       holder.backup_mode =

@@ -197,6 +197,9 @@ struct HolderSpec {
   // antivirus, backup `per_mb`: how long a scan or read holds the file per MB of its size;
   // nullopt: the holder kind's documented default.
   std::optional<DurationSpec> per_mb;
+  // antivirus `keeps_section`: after a scan closes its handle, it keeps a read-only view of the
+  // file this long; nullopt: it keeps none (an uncertain report, sim/holders/antivirus.h).
+  std::optional<DurationSpec> keeps_section;
   // indexer `delay`: how long after a change the indexer reads the file; nullopt: its default.
   std::optional<DurationSpec> delay;
   // backup `mode`; default plain, the era's (pre-VSS) agents, and the case that holds files.

@@ -358,6 +358,9 @@ void write_holder(YamlOut& out, const HolderSpec& holder) {
     out.field(4, "on", flow_list(names));
   }
   if (holder.per_mb) out.field(4, "per_mb", duration_spec_text(*holder.per_mb));
+  if (holder.keeps_section) {
+    out.field(4, "keeps_section", duration_spec_text(*holder.keeps_section));
+  }
   if (holder.delay) out.field(4, "delay", duration_spec_text(*holder.delay));
   if (holder.kind == HolderKind::script) {
     DISTSIM_ASSERT(!holder.steps.empty());
