@@ -127,17 +127,16 @@ void classify_units(const History& history, std::set<std::string_view>& classes)
   }
 }
 
-// A manager's operation a memory-mapped view refused: its record's blame names a data section
-// (`mapped=PAGE_...`), which a refusal by a handle or an image never does.
-bool refused_by_view(const History& history, size_t index) {
-  const invariant_detail::RecordKind kind = history.kinds[index];
-  if (kind.actor != RecordActor::manager) return false;
-  const TraceRecord& record = history.records()[index];
-  if (invariant_detail::number_field(record, "win32").value_or(0) == 0) return false;
-  const TraceList blame = invariant_detail::list_field(record, "blame");
-  return std::any_of(blame.begin(), blame.end(), [](std::string_view culprit) {
-    return culprit.find(" mapped=PAGE_") != std::string_view::npos;
-  });
+// Whether a memory-mapped view refused the operation that failed one of the manager's attempts,
+// from the world's record of that refusal (the file system's blame, not the manager's account):
+// a pass over the attempts, where the trace would need every open record's fields read.
+bool refused_by_view(const History& history) {
+  return std::any_of(
+      history.run->passes.begin(), history.run->passes.end(), [](const PassRecord& pass) {
+        return pass.refusal &&
+               std::any_of(pass.refusal->culprits.begin(), pass.refusal->culprits.end(),
+                           [](const Culprit& culprit) { return culprit.by_data_section; });
+      });
 }
 
 void classify_timeline(const History& history, std::set<std::string_view>& classes) {
@@ -158,7 +157,6 @@ void classify_timeline(const History& history, std::set<std::string_view>& class
   std::map<std::string_view, TimeUs> refused_at;  // the manager's last refused open, by path
   HandleTimeline(history).walk([&](size_t index, const OpenHandles& open) {
     const TraceRecord& record = records[index];
-    if (refused_by_view(history, index)) classes.insert(kClassMappedViewRefused);
     while (next_failure != last_failures.end() && next_failure->first < index) ++next_failure;
     if (next_failure != last_failures.end() && next_failure->first == index) {
       const auto& failure = next_failure;
@@ -246,6 +244,7 @@ std::vector<std::string> invariant_detail::classify_history(const History& histo
   classify_units(history, classes);
   classify_timeline(history, classes);
   classify_files(history, classes);
+  if (refused_by_view(history)) classes.insert(kClassMappedViewRefused);
   return {classes.begin(), classes.end()};
 }
 
