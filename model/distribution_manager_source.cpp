@@ -4,6 +4,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -253,8 +254,16 @@ void DistributionManager::finish_compression(uint32_t package_index) {
   }
   const uint64_t compressed_bytes = total_bytes / 1000 * config_.compression_per_mille +
                                     total_bytes % 1000 * config_.compression_per_mille / 1000;
+  // KB Q316316: the compressor fails on a file with alternate data streams as it writes the
+  // output, whatever the file system would allow.
+  const bool streams =
+      std::any_of(content.contents.begin(), content.contents.end(),
+                  [](const FileContent& file) { return file.alternate_streams > 0; });
   const Win32Error written =
-      ports_.file_system.write(record.source_handle, FileContent{compressed_bytes, version_mix});
+      config_.streams_fail_compression && streams
+          ? Win32Error::noaccess
+          : ports_.file_system.write(record.source_handle,
+                                     FileContent{compressed_bytes, version_mix});
   ports_.file_system.close(record.source_handle);
   record.source_handle = 0;
   if (written != Win32Error::ok) {

@@ -44,6 +44,8 @@ struct OpenRequest {
 struct FileContent {
   uint64_t size_bytes = 0;
   uint64_t content_version = 0;
+  // Alternate data streams besides the main one (NTFS `file:name`); a copy carries them along.
+  uint32_t alternate_streams = 0;
   friend bool operator==(const FileContent&, const FileContent&) = default;
 };
 

@@ -37,6 +37,7 @@ SiteConfig profile_defaults(Profile profile) {
     config.log_format = LogFormat::sms2;
     config.retry_on_wake = true;
     config.update_deletes_dp_folder = true;
+    config.streams_fail_compression = true;
     return config;
   }
   // CM07-DP: Number of retries 100, Delay before retrying 30 minutes, per distribution attempt.

@@ -76,6 +76,10 @@ struct SiteConfig {
   std::string package_store = "C:\\SMSPKG";
   // Size of a compressed copy in per mille of the source (unknown ratio; 1000 = no gain).
   uint32_t compression_per_mille = 1000;
+  // KB Q316316: SMS 2.0 SP3 and SP4 cannot compress a source file with alternate data streams
+  // ("Cannot write to output file, Win32 Error = 998") until a hotfix. On for sms2; the
+  // ConfigMgr profiles are assumed fixed.
+  bool streams_fail_compression = false;
   ComponentStatusThresholds status_thresholds;
 };
 

@@ -582,6 +582,11 @@ sim::Scenario draw_scenario() {
       holder.keeps_section = draw_duration_spec(scenario.until_us, false);
     }
   }
+  for (sim::FilesystemEntry& entry : scenario.filesystem) {
+    if (entry.kind != sim::FilesystemEntry::Kind::file || !draw_bool()) continue;
+    entry.alternate_streams = *rc::gen::inRange<uint32_t>(0, sim::kAlternateStreamsMax + 1);
+  }
+  if (draw_bool()) scenario.site.streams_fail_compression = draw_bool();
   return scenario;
 }
 

@@ -55,7 +55,8 @@ inline constexpr std::string_view kOutOfMemoryAdvice =
     "a run may keep up to about 3 GB, and a --chrome-trace or --report half as much again "
     "(scenarios/FORMAT.md, Limits): give it more memory, ask for fewer outputs or shorten `until`";
 
-inline constexpr uint32_t kTreeFilesMax = 100'000;  // files one `tree:` entry may generate
+inline constexpr uint32_t kTreeFilesMax = 100'000;       // files one `tree:` entry may generate
+inline constexpr uint32_t kAlternateStreamsMax = 1'000;  // a file entry's `streams`
 inline constexpr uint32_t kHoldersMax = 10'000;
 inline constexpr uint32_t kHolderRepeatsMax = 100'000;  // `count` of one holder
 inline constexpr uint32_t kScriptStepsMax = 10'000;     // steps of one script holder

@@ -104,8 +104,9 @@ Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {
       const auto path = context_.vfs.handle_path(handle);
       const auto current = path ? context_.vfs.file_content(*path) : std::nullopt;
       const uint64_t size_bytes = current ? current->size_bytes : 0;
-      return context_.vfs.write(actor_, handle,
-                                FileContent{size_bytes, context_.vfs.new_content_version()});
+      const uint32_t streams = current ? current->alternate_streams : 0;  // a write keeps them
+      return context_.vfs.write(
+          actor_, handle, FileContent{size_bytes, context_.vfs.new_content_version(), streams});
     }
     case ScriptStep::Action::delete_file:
       // `delete` of a directory is RemoveDirectory (as `rd` would be); of a file, DeleteFile.

@@ -19,12 +19,12 @@ namespace distsim::sim::loader_internal {
 namespace {
 
 constexpr std::array<std::string_view, 3> kFilesystemActions{"dir", "file", "tree"};
-constexpr std::array<std::string_view, 6> kFilesystemKeys{"dir",  "file",  "tree",
-                                                          "size", "files", "read_only"};
+constexpr std::array<std::string_view, 7> kFilesystemKeys{"dir",   "file",      "tree",   "size",
+                                                          "files", "read_only", "streams"};
 
 KeyList filesystem_keys(FilesystemEntry::Kind kind) {
   static constexpr std::array<std::string_view, 1> kDir{"dir"};
-  static constexpr std::array<std::string_view, 3> kFile{"file", "size", "read_only"};
+  static constexpr std::array<std::string_view, 4> kFile{"file", "size", "read_only", "streams"};
   static constexpr std::array<std::string_view, 3> kTree{"tree", "files", "size"};
   switch (kind) {
     case FilesystemEntry::Kind::dir:
@@ -86,6 +86,11 @@ std::optional<FilesystemEntry> load_filesystem_entry(const Context& ctx, uint32_
   }
   if (const uint32_t read_only = map.value("read_only"); read_only != kNoNode) {
     entry.read_only = read_bool(ctx, read_only, "read_only").value_or(false);
+  }
+  if (const uint32_t streams = map.value("streams"); streams != kNoNode) {
+    entry.alternate_streams = read_uint32(ctx, streams, "streams",
+                                          Bounds{0, kAlternateStreamsMax, "kAlternateStreamsMax"})
+                                  .value_or(0);
   }
   if (const uint32_t size = map.value("size"); size != kNoNode) {
     const bool is_tree = entry.kind == FilesystemEntry::Kind::tree;

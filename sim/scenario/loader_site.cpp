@@ -212,7 +212,7 @@ void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
   site.compression_per_mille = *parsed.value;
 }
 
-constexpr std::array<std::string_view, 15> kSiteKeys{"code",
+constexpr std::array<std::string_view, 16> kSiteKeys{"code",
                                                      "server",
                                                      "profile",
                                                      "retry",
@@ -226,7 +226,8 @@ constexpr std::array<std::string_view, 15> kSiteKeys{"code",
                                                      "dp_update",
                                                      "compression",
                                                      "status_thresholds",
-                                                     "outgoing_bandwidth"};
+                                                     "outgoing_bandwidth",
+                                                     "streams_fail_compression"};
 
 }  // namespace
 
@@ -260,6 +261,9 @@ void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
       site.update_deletes_dp_folder = read_enum(ctx, value, key, kDpUpdateNames, "DP update mode");
     }
     if (key == "compression") load_compression(ctx, value, site);
+    if (key == "streams_fail_compression") {
+      site.streams_fail_compression = read_bool(ctx, value, key);
+    }
     if (key == "status_thresholds") load_status_thresholds(ctx, value, site);
     if (key == "outgoing_bandwidth") {
       site.outgoing_bandwidth_bytes_per_second = read_bandwidth_bytes(ctx, value, key);

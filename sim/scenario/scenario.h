@@ -71,6 +71,7 @@ struct SiteSpec {
   std::optional<TimeUs> retry_on_wake_after_us;   // `retry_on_wake_after`
   std::optional<bool> update_deletes_dp_folder;   // `dp_update: recreate | overwrite`
   std::optional<uint32_t> compression_per_mille;  // `compression: 0.5` -> 500
+  std::optional<bool> streams_fail_compression;   // nullopt: the profile's default
   std::optional<model::ComponentStatusThresholds> status_thresholds;  // `status_thresholds`
   std::optional<uint64_t> outgoing_bandwidth_bytes_per_second;        // `outgoing_bandwidth`
   friend bool operator==(const SiteSpec&, const SiteSpec&) = default;
@@ -83,7 +84,8 @@ struct FilesystemEntry {
   uint64_t size_bytes = 1024;  // file: its size; tree: the total
   uint32_t file_count = 0;     // tree only
   SourcePosition position;
-  bool read_only = false;  // file only: FILE_ATTRIBUTE_READONLY (`read_only`)
+  bool read_only = false;          // file only: FILE_ATTRIBUTE_READONLY (`read_only`)
+  uint32_t alternate_streams = 0;  // file only: alternate data streams (`streams`)
   friend bool operator==(const FilesystemEntry&, const FilesystemEntry&) = default;
 };
 

@@ -136,6 +136,9 @@ std::string threshold_pair(const model::SeverityThresholds& pair) {
 void write_site_additions(YamlOut& out, const SiteSpec& site) {
   if (site.log_format) out.field(2, "log_format", enum_name(kLogFormatNames, *site.log_format));
   if (site.retry_on_wake) out.field(2, "retry_on_wake", *site.retry_on_wake ? "true" : "false");
+  if (site.streams_fail_compression) {
+    out.field(2, "streams_fail_compression", *site.streams_fail_compression ? "true" : "false");
+  }
   if (site.retry_on_wake_after_us) {
     out.field(2, "retry_on_wake_after", format_duration(*site.retry_on_wake_after_us));
   }
@@ -203,6 +206,10 @@ void write_filesystem(YamlOut& out, const std::vector<FilesystemEntry>& entries)
     if (entry.read_only) {
       DISTSIM_ASSERT(entry.kind == FilesystemEntry::Kind::file);
       out.field(4, "read_only", "true");
+    }
+    if (entry.alternate_streams > 0) {
+      DISTSIM_ASSERT(entry.kind == FilesystemEntry::Kind::file);
+      out.field(4, "streams", fmt::format("{}", entry.alternate_streams));
     }
   }
 }

@@ -25,6 +25,9 @@ void add_content(const VirtualFileSystem& vfs, HandleId handle, Trace::RecordWri
   if (!content) return;
   record.number("size", static_cast<int64_t>(content->size_bytes));
   record.number("version", static_cast<int64_t>(content->content_version));
+  if (content->alternate_streams > 0) {
+    record.number("streams", static_cast<int64_t>(content->alternate_streams));
+  }
 }
 
 // The names of an open's access mask, kept per mask on this thread: a run opens with a few masks

@@ -197,8 +197,9 @@ void World::build_filesystem() {
         require_built(vfs_.make_directories(entry.path));
         break;
       case FilesystemEntry::Kind::file:
-        require_built(vfs_.make_file(entry.path, {entry.size_bytes, vfs_.new_content_version()},
-                                     entry.read_only));
+        require_built(vfs_.make_file(
+            entry.path, {entry.size_bytes, vfs_.new_content_version(), entry.alternate_streams},
+            entry.read_only));
         break;
       case FilesystemEntry::Kind::tree: {
         DISTSIM_ASSERT(entry.file_count >= 1);
@@ -341,8 +342,10 @@ void World::trace_notification(const PackageEvent& event) {
   constexpr std::string_view kKindNames[] = {"create", "update", "refresh"};
   TraceArgs fields{{"kind", kKindNames[static_cast<size_t>(event.kind)]},
                    {"package", std::string_view(event.id)}};
-  if (event.kind == PackageEvent::Kind::create)
+  if (event.kind == PackageEvent::Kind::create) {
     fields.push_back({"source", std::string_view(event.source)});
+    if (event.compressed) fields.push_back({"compressed", true});
+  }
   fields.push_back({"dps", declared_dp_names(scenario_, event.distribution_points)});
   if (event.disconnect_users_after) {
     fields.push_back({"disconnect_users", static_cast<int64_t>(*event.disconnect_users_after)});

@@ -37,6 +37,9 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   }
   if (site.log_format) config.log_format = *site.log_format;
   if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
+  if (site.streams_fail_compression) {
+    config.streams_fail_compression = *site.streams_fail_compression;
+  }
   if (site.retry_on_wake_after_us) config.retry_on_wake_min_us = *site.retry_on_wake_after_us;
   if (site.outgoing_bandwidth_bytes_per_second) {
     config.outgoing_bandwidth_bytes_per_second = *site.outgoing_bandwidth_bytes_per_second;
