@@ -149,26 +149,23 @@ bool target_read_only(const History& history, const RetryUnit& unit) {
   });
 }
 
-// KB Q316316: every compression of the package fails while its source holds a file with
-// alternate data streams. Compressed: the world's record of the package's creation.
-bool streams_block_compression(const History& history, const std::string& package) {
-  const RunResult& run = *history.run;
-  if (!run.site.streams_fail_compression) return false;
-  const auto source = history.sources.find(package);
-  if (source == history.sources.end()) return false;
+}  // namespace
+
+bool History::streams_block_compression(std::string_view package) const {
+  if (!run->site.streams_fail_compression) return false;
+  const auto source = sources.find(package);
+  if (source == sources.end()) return false;
   const bool compressed =
-      std::any_of(history.notifications.begin(), history.notifications.end(), [&](size_t index) {
-        const TraceRecord& record = history.records()[index];
+      std::any_of(notifications.begin(), notifications.end(), [&](size_t index) {
+        const TraceRecord& record = records()[index];
         return text_field(record, "kind") == "create" && text_field(record, "package") == package &&
                flag_field(record, "compressed");
       });
   return compressed &&
-         std::any_of(run.final_files.begin(), run.final_files.end(), [&](const FinalFile& file) {
+         std::any_of(run->final_files.begin(), run->final_files.end(), [&](const FinalFile& file) {
            return file.second.alternate_streams > 0 && path_below(file.first, source->second);
          });
 }
-
-}  // namespace
 
 void check_liveness(const History& history, Violations& violations) {
   if (!history.traced) return;
@@ -185,7 +182,7 @@ void check_liveness(const History& history, Violations& violations) {
     if (per_dp && unit.dp.empty()) continue;  // per-DP: the DPs are judged
     if (installed(run, unit) || !package_may_retry[unit.package] || !may_retry(history, unit) ||
         source_missing(history, unit.package) || target_read_only(history, unit) ||
-        streams_block_compression(history, unit.package) ||
+        history.streams_block_compression(unit.package) ||
         history.retry_history_deleted_before(unit.package, history.records().size())) {
       continue;
     }

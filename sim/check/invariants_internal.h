@@ -302,6 +302,10 @@ struct History {
   // is. A crash ends no pass here: a pass it cut short wrote nothing.
   [[nodiscard]] std::optional<size_t> retry_history_deleted_before(std::string_view package,
                                                                    size_t at) const;
+  // KB Q316316: the package is compressed (the world's record of its creation), the site cannot
+  // compress files with alternate data streams, and its source holds one at the end: no retry
+  // can install it.
+  [[nodiscard]] bool streams_block_compression(std::string_view package) const;
   // A deletion of the unit's retry history while `retry` waited: after the retry was decided and
   // no later than it fell due; nullopt when none.
   [[nodiscard]] std::optional<size_t> retry_history_deleted_while_waiting(

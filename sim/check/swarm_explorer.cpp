@@ -58,6 +58,8 @@ std::optional<WorldFailure> check_run(const RunResult& run,
     if (package.state == model::PackageState::installed) continue;
     // An administrator stopped its retries, and nothing started them again.
     if (history.retry_history_deleted_before(package.id, history.records().size())) continue;
+    // Its source has a file with alternate data streams that the site cannot compress.
+    if (history.streams_block_compression(package.id)) continue;
     // The kind names the error that kept it, so shrinking cannot swap the cause (removing the
     // source folder turns a lock into error 3 "forever", a different failure).
     return WorldFailure{fmt::format("liveness:{}", model::win32_code(package.last_error)),

@@ -563,6 +563,7 @@ std::string SwarmFeatures::text() const {
   add(disconnect_users, "disconnect users");
   add(netware_dp, "NetWare DP");
   add(mapped_views, "mapped views");
+  add(alternate_streams, "alternate streams");
   return text.empty() ? "no features" : text;
 }
 
@@ -639,6 +640,19 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   Drawer mapping{Prng::stream(seed, "explore:mapping"), options.horizon_us};
   world.features.mapped_views = mapping.coin();
   if (world.features.mapped_views) scenario.holders.push_back(mapping_holder(mapping, scenario));
+  // One world in eight: a compressed package of it never installs under sms2 (KB Q316316), and
+  // the DP copies of the others must carry the stream.
+  Drawer streams{Prng::stream(seed, "explore:streams"), options.horizon_us};
+  world.features.alternate_streams = streams.between(0, 7) == 0;
+  if (world.features.alternate_streams) {
+    std::vector<FilesystemEntry*> files;
+    for (FilesystemEntry& entry : scenario.filesystem) {
+      if (entry.kind == FilesystemEntry::Kind::file) files.push_back(&entry);
+    }
+    if (!files.empty()) {
+      files[streams.between(0, static_cast<uint32_t>(files.size() - 1))]->alternate_streams = 1;
+    }
+  }
   return world;
 }
 

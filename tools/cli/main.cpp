@@ -172,7 +172,8 @@ constexpr const char* kExploreDescription =
     "faults, crashes and whether they use a retry, backoff and jitter variants, where retry "
     "delays count from, in-pass retries of refused source opens, updates and compression on or "
     "off, deletions of a package's retry history, forced disconnects of DP users, memory-mapped "
-    "views), run each with the invariant checkers and a liveness oracle (a package whose "
+    "views, alternate data streams), run each with the invariant checkers and a liveness oracle "
+    "(a package whose "
     "retries never end must be installed once every hold and fault is over), and for every "
     "failing world write a shrunk reproducer DIR/explore-<seed>-<kind>.yaml that `distsim run` "
     "replays. Every 16th seed is also run twice to check determinism.";
