@@ -10,39 +10,13 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "sim/check/world_drawer.h"
 #include "sim/core/prng.h"
 
 namespace distsim::sim {
 namespace {
 
-constexpr TimeUs kSecond = model::kMicrosecondsPerSecond;
-constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
-constexpr TimeUs kHour = model::kMicrosecondsPerHour;
-
-struct Drawer {
-  Prng random;
-  TimeUs horizon_us;
-  bool random_durations = false;
-
-  bool coin() { return random.uniform_below(2) == 1; }
-  uint32_t between(uint32_t low, uint32_t high) {
-    return low + static_cast<uint32_t>(random.uniform_below(high - low + 1));
-  }
-  TimeUs time_in_first_half() {
-    return random.uniform_between(0, horizon_us / 4) / kSecond * kSecond;
-  }
-  TimeUs hold_length() { return random.uniform_between(1, horizon_us / 4 / kMinute) * kMinute; }
-  DurationSpec constant(TimeUs value_us) { return {DurationSpec::Kind::constant, value_us, 0}; }
-  // At most `typical_us`: a constant, or with drawn durations a uniform range below it or an
-  // exponential with a short mean (its tail must not reach the second half of the run), so that
-  // drawn durations never push a hold later than a constant one could be.
-  DurationSpec around(TimeUs typical_us) {
-    if (!random_durations || coin()) return constant(typical_us);
-    if (coin()) return {DurationSpec::Kind::uniform, typical_us / 2, typical_us};
-    const TimeUs mean_us = std::max<TimeUs>(std::min(typical_us / 2, horizon_us / 64), kSecond);
-    return {DurationSpec::Kind::exponential, mean_us, 0};
-  }
-};
+using namespace generator_internal;
 
 SwarmFeatures draw_features(Drawer& draw) {
   SwarmFeatures features;
@@ -234,22 +208,6 @@ void draw_packages(Drawer& draw, const SwarmFeatures& features, Scenario& scenar
   if (features.updates) draw_changes(draw, scenario, package_count);
 }
 
-HolderSpec holder_of(Drawer& draw, HolderKind kind, std::string name, std::string path) {
-  HolderSpec holder;
-  holder.kind = kind;
-  holder.name = std::move(name);
-  const bool scoped =
-      kind == HolderKind::antivirus || kind == HolderKind::indexer || kind == HolderKind::backup;
-  if (scoped) {
-    holder.scope = {std::move(path)};
-  } else {
-    holder.path = std::move(path);
-  }
-  holder.at = draw.around(draw.time_in_first_half());
-  holder.hold_for = draw.around(draw.hold_length());
-  return holder;
-}
-
 // With repeats, a holder holds two or three times, at most a thirty-second of the run apart.
 void maybe_repeat(Drawer& draw, const SwarmFeatures& features, HolderSpec& holder) {
   if (!features.repeats || !draw.coin()) return;
@@ -392,140 +350,6 @@ void draw_faults(Drawer& draw, const SwarmFeatures& features, Scenario& scenario
 
 // The Windows semantics installers and clients rely on, drawn from a stream of their own so that
 // switching them on never changes the rest of a seed's world.
-void draw_windows_features(Drawer& draw, SwarmFeatures& features) {
-  features.delete_on_close = draw.coin();
-  features.images = draw.coin();
-  features.read_only = draw.coin();
-}
-
-ScriptStep script_step(ScriptStep::Action action, TimeUs at_us, std::string path) {
-  ScriptStep step;
-  step.action = action;
-  step.at_us = at_us;
-  step.path = std::move(path);
-  return step;
-}
-
-// The first package's copy of file1.cab on the first DP (where dp_client holders run it too).
-std::string dp_file(const Scenario& scenario) {
-  return fmt::format("\\\\{}\\SMSPKGC$\\{}\\file1.cab", scenario.distribution_points.front().name,
-                     scenario.packages.front().id);
-}
-
-// A program that runs file1.cab from the package source or from the DP (an image section: writes
-// fail with 32, deletes with 5) and exits within the first half of the run.
-HolderSpec program_holder(Drawer& draw, const Scenario& scenario) {
-  HolderSpec holder;
-  holder.kind = HolderKind::script;
-  holder.name = "program";
-  const TimeUs start_us = draw.time_in_first_half();
-  const std::string path =
-      draw.coin() ? scenario.packages.front().source + "\\file1.cab" : dp_file(scenario);
-  ScriptStep run = script_step(ScriptStep::Action::run, start_us, path);
-  run.access = kRunAccess;
-  run.share = kRunShare;
-  run.handle_name = "p";
-  holder.steps.push_back(run);
-  ScriptStep exit = script_step(ScriptStep::Action::exit, start_us + draw.hold_length(), "");
-  exit.handle_name = "p";
-  holder.steps.push_back(exit);
-  return holder;
-}
-
-// A program that memory-maps file1.cab, in the package source or on the DP, and keeps only the
-// view once its handle is closed: read-write from a writable handle (opens that do not share write
-// then fail with 32), else read-only or copy-on-write (truncating opens fail with 1224); deletes
-// fail with 5 either way. A view of the DP copy is a client's over the network, whose effect on
-// the server is distsim's assumption (sim/fs/README.md). The view goes within the first three
-// quarters of the run.
-HolderSpec mapping_holder(Drawer& draw, const Scenario& scenario) {
-  HolderSpec holder;
-  holder.kind = HolderKind::script;
-  holder.name = "mapper";
-  const TimeUs start_us = draw.time_in_first_half();
-  const std::string path =
-      draw.coin() ? scenario.packages.front().source + "\\file1.cab" : dp_file(scenario);
-  const bool writable = draw.coin();
-  ScriptStep open = script_step(ScriptStep::Action::open, start_us, path);
-  open.access =
-      writable
-          ? model::AccessMask{model::access_bits::kGenericRead | model::access_bits::kGenericWrite}
-          : model::AccessMask{model::access_bits::kGenericRead};
-  open.share = model::ShareMode{model::share_bits::kRead | model::share_bits::kWrite};
-  open.handle_name = "h";
-  holder.steps.push_back(open);
-  ScriptStep map = script_step(ScriptStep::Action::map, start_us, "");
-  map.handle_name = "h";
-  map.section_name = "v";
-  map.protection = writable      ? PageProtection::readwrite
-                   : draw.coin() ? PageProtection::readonly
-                                 : PageProtection::writecopy;
-  holder.steps.push_back(map);
-  ScriptStep close = script_step(ScriptStep::Action::close, start_us, "");
-  close.handle_name = "h";
-  holder.steps.push_back(close);
-  ScriptStep unmap = script_step(ScriptStep::Action::unmap, start_us + draw.hold_length(), "");
-  unmap.handle_name = "v";
-  holder.steps.push_back(unmap);
-  return holder;
-}
-
-// An administrator who marks the DP's copy read-only for a while (the manager's overwrite and
-// delete then fail with 5), looks at its attributes, and clears the source file's attribute.
-// The DP's attribute is cleared once the DP answers again: a clearing that a DP fault refused
-// would leave the copy read-only for good, and no retry could install the package.
-HolderSpec attributes_holder(Drawer& draw, const Scenario& scenario, const std::string& source) {
-  HolderSpec holder;
-  holder.kind = HolderKind::script;
-  holder.name = "attrib";
-  const TimeUs set_us = draw.time_in_first_half();
-  TimeUs clear_us = set_us + draw.hold_length();
-  for (const FaultSpec& fault : scenario.faults) {
-    const bool on_dp = fault.target == scenario.distribution_points.front().name;
-    if (on_dp && fault.kind != FaultSpec::Kind::crash && fault.at_us <= clear_us) {
-      clear_us = std::max(clear_us,
-                          fault.at_us + fault.for_us.value_or(0) + model::kMicrosecondsPerSecond);
-    }
-  }
-  ScriptStep set = script_step(ScriptStep::Action::set_attributes, set_us, dp_file(scenario));
-  set.read_only = true;
-  holder.steps.push_back(set);
-  holder.steps.push_back(
-      script_step(ScriptStep::Action::get_attributes, set_us, dp_file(scenario)));
-  holder.steps.push_back(
-      script_step(ScriptStep::Action::set_attributes, clear_us, dp_file(scenario)));
-  holder.steps.push_back(script_step(ScriptStep::Action::set_attributes, clear_us, source));
-  holder.steps.push_back(script_step(ScriptStep::Action::get_attributes, clear_us, source));
-  return holder;
-}
-
-void draw_windows_semantics(Drawer& draw, const SwarmFeatures& features, Scenario& scenario) {
-  if (features.delete_on_close) {
-    bool any = false;
-    for (HolderSpec& holder : scenario.holders) {
-      if (holder.kind != HolderKind::temp_user) continue;
-      holder.delete_on_close = true;
-      any = true;
-    }
-    if (!any) {
-      HolderSpec holder = holder_of(draw, HolderKind::temp_user, "setup-temp",
-                                    scenario.packages.front().source + "\\~setup.tmp");
-      holder.delete_on_close = true;
-      scenario.holders.push_back(holder);
-    }
-  }
-  if (features.images) scenario.holders.push_back(program_holder(draw, scenario));
-  if (features.read_only) {
-    std::vector<FilesystemEntry*> files;
-    for (FilesystemEntry& entry : scenario.filesystem) {
-      if (entry.kind == FilesystemEntry::Kind::file) files.push_back(&entry);
-    }
-    FilesystemEntry& chosen = *files[draw.between(0, static_cast<uint32_t>(files.size() - 1))];
-    chosen.read_only = true;
-    scenario.holders.push_back(attributes_holder(draw, scenario, chosen.path));
-  }
-}
-
 }  // namespace
 
 std::string SwarmFeatures::text() const {

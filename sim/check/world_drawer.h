@@ -1,0 +1,71 @@
+// The draws the world generator builds on (sim/check/world_generator.cpp): a Drawer over one
+// random stream of a seed, and the parts of a world drawn from the "explore:windows" and
+// "explore:mapping" streams (world_generator_windows.cpp).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "sim/check/world_generator.h"
+#include "sim/core/prng.h"
+
+namespace distsim::sim::generator_internal {
+
+constexpr TimeUs kSecond = model::kMicrosecondsPerSecond;
+constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
+constexpr TimeUs kHour = model::kMicrosecondsPerHour;
+
+struct Drawer {
+  Prng random;
+  TimeUs horizon_us;
+  bool random_durations = false;
+
+  bool coin() { return random.uniform_below(2) == 1; }
+  uint32_t between(uint32_t low, uint32_t high) {
+    return low + static_cast<uint32_t>(random.uniform_below(high - low + 1));
+  }
+  TimeUs time_in_first_half() {
+    return random.uniform_between(0, horizon_us / 4) / kSecond * kSecond;
+  }
+  TimeUs hold_length() { return random.uniform_between(1, horizon_us / 4 / kMinute) * kMinute; }
+  DurationSpec constant(TimeUs value_us) { return {DurationSpec::Kind::constant, value_us, 0}; }
+  // At most `typical_us`: a constant, or with drawn durations a uniform range below it or an
+  // exponential with a short mean (its tail must not reach the second half of the run), so that
+  // drawn durations never push a hold later than a constant one could be.
+  DurationSpec around(TimeUs typical_us) {
+    if (!random_durations || coin()) return constant(typical_us);
+    if (coin()) return {DurationSpec::Kind::uniform, typical_us / 2, typical_us};
+    const TimeUs mean_us = std::max<TimeUs>(std::min(typical_us / 2, horizon_us / 64), kSecond);
+    return {DurationSpec::Kind::exponential, mean_us, 0};
+  }
+};
+
+// A holder of `kind` on `path` (the scope of a scanner, indexer or backup agent), holding once
+// within the first half of the run.
+inline HolderSpec holder_of(Drawer& draw, HolderKind kind, std::string name, std::string path) {
+  HolderSpec holder;
+  holder.kind = kind;
+  holder.name = std::move(name);
+  const bool scoped =
+      kind == HolderKind::antivirus || kind == HolderKind::indexer || kind == HolderKind::backup;
+  if (scoped) {
+    holder.scope = {std::move(path)};
+  } else {
+    holder.path = std::move(path);
+  }
+  holder.at = draw.around(draw.time_in_first_half());
+  holder.hold_for = draw.around(draw.hold_length());
+  return holder;
+}
+
+// The Windows semantics a world switches on, from their own stream.
+void draw_windows_features(Drawer& draw, SwarmFeatures& features);
+// Temp files opened with delete-on-close, a program run from a source or DP file, and a
+// read-only source file with an administrator who marks the DP copy read-only for a while.
+void draw_windows_semantics(Drawer& draw, const SwarmFeatures& features, Scenario& scenario);
+// A program that memory-maps the first package's file1.cab, in its source or on the first DP.
+[[nodiscard]] HolderSpec mapping_holder(Drawer& draw, const Scenario& scenario);
+
+}  // namespace distsim::sim::generator_internal
