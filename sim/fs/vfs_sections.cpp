@@ -118,32 +118,34 @@ void State::unmap_section(ActorId actor, HandleId section, std::string& display,
 
 // --- VirtualFileSystem: the recorded calls (closing a section is VirtualFileSystem::close)
 
-model::Result<HandleId> VirtualFileSystem::map_image(ActorId actor, HandleId handle) {
-  VfsEvent& event = state_->begin_event(actor, VfsOperation::map_image);
+namespace {
+
+// A section made and its event recorded: map_image, or map_data with its protection.
+model::Result<HandleId> map_recorded(vfs_internal::State& state, ActorId actor, HandleId handle,
+                                     bool image, PageProtection protection) {
+  VfsEvent& event =
+      state.begin_event(actor, image ? VfsOperation::map_image : VfsOperation::map_data);
   event.handle = handle;
+  event.protection = protection;
   HandleId section = 0;
-  event.result = state_->map_section(actor, handle, /*image=*/true, PageProtection::readonly,
-                                     event.display.text(), section);
+  event.result =
+      state.map_section(actor, handle, image, protection, event.display.text(), section);
   event.section = section;
   const Win32Error error = event.result;
-  state_->emit(event);
+  state.emit(event);
   if (error != Win32Error::ok) return error;
   return section;
 }
 
+}  // namespace
+
+model::Result<HandleId> VirtualFileSystem::map_image(ActorId actor, HandleId handle) {
+  return map_recorded(*state_, actor, handle, /*image=*/true, PageProtection::readonly);
+}
+
 model::Result<HandleId> VirtualFileSystem::map_data(ActorId actor, HandleId handle,
                                                     PageProtection protection) {
-  VfsEvent& event = state_->begin_event(actor, VfsOperation::map_data);
-  event.handle = handle;
-  event.protection = protection;
-  HandleId section = 0;
-  event.result = state_->map_section(actor, handle, /*image=*/false, protection,
-                                     event.display.text(), section);
-  event.section = section;
-  const Win32Error error = event.result;
-  state_->emit(event);
-  if (error != Win32Error::ok) return error;
-  return section;
+  return map_recorded(*state_, actor, handle, /*image=*/false, protection);
 }
 
 }  // namespace distsim::sim
