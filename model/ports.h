@@ -39,12 +39,13 @@ struct OpenRequest {
   bool delete_on_close = false;
 };
 
-// What a file holds. Bytes are not simulated: content_version identifies the bytes, so a copy is
-// equal to its source exactly when size and version are equal.
+// What a file holds. Bytes are not simulated: content_version identifies the bytes, so a copy's
+// data equals its source's exactly when size and version are equal.
 struct FileContent {
   uint64_t size_bytes = 0;
   uint64_t content_version = 0;
-  // Alternate data streams besides the main one (NTFS `file:name`); a copy carries them along.
+  // Alternate data streams besides the main one (NTFS `file:name`); the manager's copies carry
+  // them along (an assumption, model/README.md).
   uint32_t alternate_streams = 0;
   friend bool operator==(const FileContent&, const FileContent&) = default;
 };

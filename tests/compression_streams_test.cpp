@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sim/check/invariants.h"
+#include "sim/check/invariants_internal.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 #include "tests/cli_runner.h"
@@ -58,6 +59,20 @@ TEST_CASE("a site with the hotfix, or a package not compressed, installs despite
                 {});
   CHECK(status_of(plain, "S0100070").state == model::PackageState::installed);
   CHECK(check_invariants(plain).empty());
+}
+
+TEST_CASE("liveness leaves alone only a compressed package whose last source read met a stream",
+          "[compression][streams]") {
+  // Goal: the exemption is narrow: the package whose compression the stream fails, not the other
+  // compressed package of the same run, and not on a site with the hotfix. Method: the history
+  // of each run asked for each package.
+  const RunResult run = run_world(streams_scenario(), {});
+  const invariant_detail::History history = invariant_detail::read_history(run);
+  CHECK(history.streams_block_compression("S0100070"));
+  CHECK_FALSE(history.streams_block_compression("S0100071"));
+  const RunResult fixed = run_world(
+      streams_scenario("profile: sms2", "profile: sms2\n  streams_fail_compression: false"), {});
+  CHECK_FALSE(invariant_detail::read_history(fixed).streams_block_compression("S0100070"));
 }
 
 TEST_CASE("the DP copy of a file with alternate streams carries them", "[compression][streams]") {

@@ -5,8 +5,8 @@
 // A unit that nothing can install however long the manager retries is not judged: its package's
 // source folder is not in the VFS at the end, or a file it must overwrite (in the package store
 // or the DP folder) is read-only at the end, or it is compressed on a site that cannot compress
-// files with alternate data streams and its source has one at the end (KB Q316316); nor is one
-// whose retry history an administrator deleted with nothing writing it anew since
+// files with alternate data streams and the last read of its source met one (KB Q316316); nor is
+// one whose retry history an administrator deleted with nothing writing it anew since
 // (History::retry_history_deleted_before).
 #include <fmt/format.h>
 
@@ -161,10 +161,23 @@ bool History::streams_block_compression(std::string_view package) const {
         return text_field(record, "kind") == "create" && text_field(record, "package") == package &&
                flag_field(record, "compressed");
       });
-  return compressed &&
-         std::any_of(run->final_files.begin(), run->final_files.end(), [&](const FinalFile& file) {
-           return file.second.alternate_streams > 0 && path_below(file.first, source->second);
-         });
+  if (!compressed) return false;
+  // What the last compression saw: the reads of the package's last pass that read its source
+  // (a later pass may reuse the compressed copy without reading), as the file system traced them.
+  for (auto pass = passes.rbegin(); pass != passes.rend(); ++pass) {
+    if (pass->package != package) continue;
+    const size_t end = pass->end_record ? *pass->end_record : records().size();
+    bool read_source = false;
+    for (size_t index = pass->start_record; index < end; ++index) {
+      if (!kinds[index].is(RecordActor::manager, RecordEvent::read)) continue;
+      const TraceRecord& record = records()[index];
+      if (!path_below(text_field(record, "path"), source->second)) continue;
+      read_source = true;
+      if (number_field(record, "streams").value_or(0) > 0) return true;
+    }
+    if (read_source) return false;
+  }
+  return false;
 }
 
 void check_liveness(const History& history, Violations& violations) {

@@ -303,8 +303,8 @@ struct History {
   [[nodiscard]] std::optional<size_t> retry_history_deleted_before(std::string_view package,
                                                                    size_t at) const;
   // KB Q316316: the package is compressed (the world's record of its creation), the site cannot
-  // compress files with alternate data streams, and its source holds one at the end: no retry
-  // can install it.
+  // compress files with alternate data streams, and the last pass that read its source read one
+  // (the file system's read records): no retry can install it while that file stays.
   [[nodiscard]] bool streams_block_compression(std::string_view package) const;
   // A deletion of the unit's retry history while `retry` waited: after the retry was decided and
   // no later than it fell due; nullopt when none.

@@ -464,8 +464,8 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   Drawer mapping{Prng::stream(seed, "explore:mapping"), options.horizon_us};
   world.features.mapped_views = mapping.coin();
   if (world.features.mapped_views) scenario.holders.push_back(mapping_holder(mapping, scenario));
-  // One world in eight: a compressed package of it never installs under sms2 (KB Q316316), and
-  // the DP copies of the others must carry the stream.
+  // One world in eight has a file with a stream: under sms2 a compressed package holding it never
+  // installs (KB Q316316); otherwise the stream rides along with the copies.
   Drawer streams{Prng::stream(seed, "explore:streams"), options.horizon_us};
   world.features.alternate_streams = streams.between(0, 7) == 0;
   if (world.features.alternate_streams) {
