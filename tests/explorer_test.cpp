@@ -40,11 +40,15 @@ TEST_CASE("the liveness oracle reports a package that never installs", "[explore
 }
 
 TEST_CASE("shrinking drops what the failure does not need and keeps its kind", "[explore]") {
-  // Goal: a minimal reproducer. Method: the stuck KB world plus an unrelated package and DP.
+  // Goal: a minimal reproducer. Method: the stuck KB world plus an unrelated package and DP,
+  // and an alternate data stream on every file.
   testing::KbWorldOptions options;
   options.lock_for_us = options.until_us;
   Scenario world = testing::kb_world(options);
   world.filesystem.push_back({FilesystemEntry::Kind::file, "D:\\Other\\x.msi", 1024, 0, {}});
+  for (FilesystemEntry& entry : world.filesystem) {
+    if (entry.kind == FilesystemEntry::Kind::file) entry.alternate_streams = 1;  // not the cause
+  }
   PackageEvent other;
   other.id = "S0100002";
   other.name = "Other";
@@ -60,6 +64,9 @@ TEST_CASE("shrinking drops what the failure does not need and keeps its kind", "
   CHECK(shrunk.scenario.packages.size() == 1);
   CHECK(shrunk.scenario.holders.size() == 1);
   CHECK(shrunk.scenario.distribution_points.size() <= 1);
+  for (const FilesystemEntry& entry : shrunk.scenario.filesystem) {
+    CHECK(entry.alternate_streams == 0);
+  }
   const auto again = check_world(shrunk.scenario, true);
   REQUIRE(again.has_value());
   CHECK(again->kind == "liveness:32");

@@ -94,6 +94,14 @@ std::vector<Scenario> shrink_candidates(const Scenario& scenario) {
   for (size_t index = 0; index < scenario.filesystem.size(); ++index) {
     without(&Scenario::filesystem, index);
   }
+  // A file kept, its alternate data streams gone: a stream that has nothing to do with the
+  // failure would otherwise stay in the reproducer.
+  for (size_t index = 0; index < scenario.filesystem.size(); ++index) {
+    if (scenario.filesystem[index].alternate_streams == 0) continue;
+    Scenario plainer = scenario;
+    plainer.filesystem[index].alternate_streams = 0;
+    candidates.push_back(std::move(plainer));
+  }
   return candidates;
 }
 
