@@ -260,7 +260,8 @@ void DistributionManager::finish_compression(uint32_t package_index) {
       std::any_of(content.contents.begin(), content.contents.end(),
                   [](const FileContent& file) { return file.alternate_streams > 0; });
   const Win32Error written =
-      config_.streams_fail_compression && streams
+      (config_.streams_fail_compression && streams) ||
+              manager_fault_injection().fail_every_compression
           ? Win32Error::noaccess
           : ports_.file_system.write(record.source_handle,
                                      FileContent{compressed_bytes, version_mix});

@@ -12,6 +12,7 @@ constexpr uint32_t kLeakSourceHandle = 1;
 constexpr uint32_t kPartialDpCopy = 2;
 constexpr uint32_t kMiscountRetries = 4;
 constexpr uint32_t kUnsavedDpStart = 8;
+constexpr uint32_t kFailEveryCompression = 16;
 
 std::atomic<uint32_t> g_switches{0};
 
@@ -19,7 +20,8 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
   return (faults.leak_source_handle ? kLeakSourceHandle : 0) |
          (faults.partial_dp_copy ? kPartialDpCopy : 0) |
          (faults.miscount_retries ? kMiscountRetries : 0) |
-         (faults.unsaved_dp_start ? kUnsavedDpStart : 0);
+         (faults.unsaved_dp_start ? kUnsavedDpStart : 0) |
+         (faults.fail_every_compression ? kFailEveryCompression : 0);
 }
 
 }  // namespace
@@ -27,7 +29,8 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
 ManagerFaultInjection manager_fault_injection() {
   const uint32_t bits = g_switches.load(std::memory_order_acquire);
   return {(bits & kLeakSourceHandle) != 0, (bits & kPartialDpCopy) != 0,
-          (bits & kMiscountRetries) != 0, (bits & kUnsavedDpStart) != 0};
+          (bits & kMiscountRetries) != 0, (bits & kUnsavedDpStart) != 0,
+          (bits & kFailEveryCompression) != 0};
 }
 
 ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)

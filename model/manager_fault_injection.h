@@ -12,6 +12,7 @@ struct ManagerFaultInjection {
   bool partial_dp_copy = false;     // end each DP copy one file early and still report INSTALLED
   bool miscount_retries = false;    // 2302 and Distmgr.log show one retry more than were made
   bool unsaved_dp_start = false;    // a DP copy's start is not saved to the state store
+  bool fail_every_compression = false;  // every compression fails with 998, streams or not
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

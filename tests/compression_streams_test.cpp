@@ -5,8 +5,10 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "model/manager_fault_injection.h"
 #include "sim/check/invariants.h"
 #include "sim/check/invariants_internal.h"
+#include "sim/check/swarm_explorer.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 #include "tests/cli_runner.h"
@@ -73,6 +75,27 @@ TEST_CASE("liveness leaves alone only a compressed package whose last source rea
   const RunResult fixed = run_world(
       streams_scenario("profile: sms2", "profile: sms2\n  streams_fail_compression: false"), {});
   CHECK_FALSE(invariant_detail::read_history(fixed).streams_block_compression("S0100070"));
+}
+
+TEST_CASE("a manager that fails compressions without streams is still caught by both oracles",
+          "[compression][streams]") {
+  // Goal: the exemption hides only what the streams explain. Method: a planted bug fails every
+  // compression; the package without a stream must then be reported by the liveness invariant and
+  // by the explorer's oracle, the one with a stream by neither.
+  model::ManagerFaultInjection faults;
+  faults.fail_every_compression = true;
+  const model::ScopedManagerFaultInjection planted(faults);
+  const Scenario scenario = streams_scenario();
+  const RunResult run = run_world(scenario, {});
+  const std::vector<InvariantViolation> violations = check_invariants(run);
+  INFO("S0100071 " << model::package_state_name(status_of(run, "S0100071").state) << " "
+                   << status_of(run, "S0100071").attempt_count);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].invariant == "liveness");
+  CHECK(violations[0].detail.rfind("S0100071 is not installed", 0) == 0);
+  const auto failure = check_world(scenario, /*must_install_all=*/true);
+  REQUIRE(failure.has_value());
+  CHECK(failure->kind == "invariant:liveness");
 }
 
 TEST_CASE("the DP copy of a file with alternate streams carries them", "[compression][streams]") {
