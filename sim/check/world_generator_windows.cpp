@@ -27,6 +27,11 @@ std::string dp_file(const Scenario& scenario) {
                      scenario.packages.front().id);
 }
 
+// The first package's file1.cab, in its source or (half the time) on the first DP.
+std::string source_or_dp_file(Drawer& draw, const Scenario& scenario) {
+  return draw.coin() ? scenario.packages.front().source + "\\file1.cab" : dp_file(scenario);
+}
+
 // A program that runs file1.cab from the package source or from the DP (an image section: writes
 // fail with 32, deletes with 5) and exits within the first half of the run.
 HolderSpec program_holder(Drawer& draw, const Scenario& scenario) {
@@ -34,8 +39,7 @@ HolderSpec program_holder(Drawer& draw, const Scenario& scenario) {
   holder.kind = HolderKind::script;
   holder.name = "program";
   const TimeUs start_us = draw.time_in_first_half();
-  const std::string path =
-      draw.coin() ? scenario.packages.front().source + "\\file1.cab" : dp_file(scenario);
+  const std::string path = source_or_dp_file(draw, scenario);
   ScriptStep run = script_step(ScriptStep::Action::run, start_us, path);
   run.access = kRunAccess;
   run.share = kRunShare;
@@ -95,8 +99,7 @@ HolderSpec mapping_holder(Drawer& draw, const Scenario& scenario) {
   holder.kind = HolderKind::script;
   holder.name = "mapper";
   const TimeUs start_us = draw.time_in_first_half();
-  const std::string path =
-      draw.coin() ? scenario.packages.front().source + "\\file1.cab" : dp_file(scenario);
+  const std::string path = source_or_dp_file(draw, scenario);
   const bool writable = draw.coin();
   ScriptStep open = script_step(ScriptStep::Action::open, start_us, path);
   open.access =

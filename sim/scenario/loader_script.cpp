@@ -119,28 +119,35 @@ struct HandleState {
   NamedKind kind = NamedKind::file;
 };
 
-// Why a name cannot be used here: "'h' is a file handle, not a program started by a 'run' step;
-// 'close' closes it".
-std::string wrong_kind_text(std::string_view name, NamedKind is, NamedKind wanted, uint32_t line) {
-  switch (is) {
+// How a refusal names what a name stands for, and what ends it.
+struct NamedKindWords {
+  std::string_view noun;
+  std::string_view ended_by;
+};
+
+NamedKindWords words_of(NamedKind kind) {
+  switch (kind) {
     case NamedKind::file:
-      return fmt::format("'{}' is a file handle, not {}; 'close' closes it", name,
-                         wanted == NamedKind::program ? "a program started by a 'run' step"
-                                                      : "a view mapped by a 'map' step");
+      return {"a file handle", "'close' closes it"};
     case NamedKind::program:
-      return fmt::format(
-          "'{}' names a program started by a 'run' step (line {}), not {}; "
-          "'exit' ends it",
-          name, line,
-          wanted == NamedKind::file ? "a file handle" : "a view mapped by a 'map' step");
+      return {"a program started by a 'run' step", "'exit' ends it"};
     case NamedKind::view:
-      return fmt::format(
-          "'{}' names a view mapped by a 'map' step (line {}), not {}; 'unmap' "
-          "ends it",
-          name, line,
-          wanted == NamedKind::file ? "a file handle" : "a program started by a 'run' step");
+      return {"a view mapped by a 'map' step", "'unmap' ends it"};
   }
   DISTSIM_ASSERT(false);
+}
+
+// Why a name cannot be used here: "'h' is a file handle, not a program started by a 'run' step;
+// 'close' closes it", or "'p' names a program started by a 'run' step (line 7), not a file
+// handle; 'exit' ends it".
+std::string wrong_kind_text(std::string_view name, NamedKind is, NamedKind wanted, uint32_t line) {
+  const NamedKindWords held = words_of(is);
+  if (is == NamedKind::file) {
+    return fmt::format("'{}' is {}, not {}; {}", name, held.noun, words_of(wanted).noun,
+                       held.ended_by);
+  }
+  return fmt::format("'{}' names {} (line {}), not {}; {}", name, held.noun, line,
+                     words_of(wanted).noun, held.ended_by);
 }
 
 struct ScriptState {
