@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -131,14 +130,21 @@ class FixedLine {
 };
 
 // Appends `value` in decimal, zero-padded to at least `width` digits (fmt's "{:0N}").
+// Written from the last digit back, zeros included, and appended once: a STATMSG line has ten
+// numbers, mostly of one to four digits, where a general conversion costs more than the digits.
 template <typename Out>
 void append_decimal(Out& out, uint64_t value, size_t width = 0) {
-  std::array<char, 20> digits;  // the 20 digits of the largest uint64_t
-  const auto [end, error] = std::to_chars(digits.data(), digits.data() + digits.size(), value);
-  DISTSIM_ASSERT(error == std::errc{});
-  const auto count = static_cast<size_t>(end - digits.data());
-  for (size_t pad = count; pad < width; ++pad) out.push_back('0');
-  out.append(std::string_view(digits.data(), count));
+  constexpr size_t kDigitsMax = 20;  // the digits of the largest uint64_t
+  DISTSIM_ASSERT(width <= kDigitsMax);
+  std::array<char, kDigitsMax> digits;
+  char* const end = digits.data() + digits.size();
+  char* first = end;
+  do {
+    *--first = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  while (static_cast<size_t>(end - first) < width) *--first = '0';
+  out.append(std::string_view(first, static_cast<size_t>(end - first)));
 }
 
 // "08:00:00".

@@ -504,6 +504,7 @@ History read_history(const RunResult& run) {
   DISTSIM_ASSERT(run.files_captured || !run.trace.enabled());
   history.traced = run.trace.enabled() && !run.trace.truncated();
   const auto& records = run.trace.records();
+  history.record_table.assign(records);
   history.kinds.reserve(records.size());
   for (const TraceRecord& record : records) history.kinds.push_back(kind_of(record));
   if (!history.traced) return history;

@@ -266,6 +266,27 @@ struct RetryUnit {
   [[nodiscard]] std::string name() const { return dp.empty() ? package : package + " on " + dp; }
 };
 
+// The trace's records by index, in one array of pointers filled once: the checkers look records
+// up by index millions of times per thousand explored worlds, and TraceRecords works out each
+// one's chunk from its index. The pointers stay valid while the run lives (chunks never move).
+class RecordTable {
+ public:
+  void assign(const TraceRecords& records) {
+    records_.clear();
+    records_.reserve(records.size());
+    for (const TraceRecord& record : records) records_.push_back(&record);
+  }
+  [[nodiscard]] size_t size() const { return records_.size(); }
+  [[nodiscard]] bool empty() const { return records_.empty(); }
+  [[nodiscard]] const TraceRecord& operator[](size_t index) const {
+    DISTSIM_ASSERT(index < records_.size());
+    return *records_[index];
+  }
+
+ private:
+  std::vector<const TraceRecord*> records_;
+};
+
 struct History {
   const RunResult* run = nullptr;
   bool traced = false;            // the trace is enabled and complete
@@ -282,7 +303,9 @@ struct History {
   std::vector<size_t> retry_history_deletions;
   std::vector<RetryUnit> units;
 
-  [[nodiscard]] const TraceRecords& records() const { return run->trace.records(); }
+  RecordTable record_table;  // every record the trace holds
+
+  [[nodiscard]] const RecordTable& records() const { return record_table; }
   [[nodiscard]] std::string dp_share(std::string_view dp_name) const;
   [[nodiscard]] std::string dp_of_share(std::string_view share) const;  // "" when unknown
   [[nodiscard]] std::string dp_folder(std::string_view package, std::string_view dp_name) const;

@@ -39,17 +39,16 @@ T* Trace::Chunks<T>::allocate_in_new_chunk(size_t count) {
   return chunks_.back().get();
 }
 
-TraceRecord& TraceRecords::emplace_back() {
-  const Place place = place_of(size_);
-  if (place.chunk == chunks_.size()) {
-    static_assert(std::is_trivially_destructible_v<TraceRecord>);
-    static_assert(alignof(TraceRecord) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
-    std::unique_ptr<TraceRecord, FreeChunk> chunk(static_cast<TraceRecord*>(
-        ::operator new(chunk_records(place.chunk) * sizeof(TraceRecord))));
-    chunks_.push_back(std::move(chunk));
-  }
-  ++size_;
-  return *std::construct_at(chunks_[place.chunk].get() + place.offset);
+void TraceRecords::add_chunk() {
+  static_assert(std::is_trivially_destructible_v<TraceRecord>);
+  static_assert(alignof(TraceRecord) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+  DISTSIM_ASSERT(place_of(size_).offset == 0 && place_of(size_).chunk == chunks_.size());
+  const size_t records = chunk_records(chunks_.size());
+  std::unique_ptr<TraceRecord, FreeChunk> chunk(
+      static_cast<TraceRecord*>(::operator new(records * sizeof(TraceRecord))));
+  next_ = chunk.get();
+  chunk_end_ = next_ + records;
+  chunks_.push_back(std::move(chunk));
 }
 
 Trace::Trace(const Trace& other)
@@ -87,15 +86,6 @@ Trace& Trace::operator=(const Trace& other) {
   DISTSIM_ASSERT(!writing_ && !other.writing_);
   if (this != &other) *this = Trace(other);
   return *this;
-}
-
-// Its length and its first, middle and last bytes tell a run's few actor names apart.
-size_t Trace::actor_slot_of(std::string_view actor) {
-  if (actor.empty()) return 0;
-  const auto first = static_cast<unsigned char>(actor.front());
-  const auto middle = static_cast<unsigned char>(actor[actor.size() / 2]);
-  const auto last = static_cast<unsigned char>(actor.back());
-  return (actor.size() * 7 + first * 3 + middle * 5 + last) % kActorSlots;
 }
 
 std::string_view Trace::copy_text(std::string_view text) {
@@ -139,7 +129,7 @@ bool Trace::admit(model::TimeUs t_us) {
     truncated_ = true;
     return false;
   }
-  DISTSIM_ASSERT(records_.empty() || records_.back().t_us <= t_us);
+  DISTSIM_ASSERT(records_.empty() || records_.last().t_us <= t_us);
   return true;
 }
 
@@ -152,12 +142,6 @@ TraceRecord& Trace::append_record(model::TimeUs t_us, std::string_view actor,
   record.actor = actor;
   record.event = event;
   return record;
-}
-
-std::string_view Trace::actor_copy(std::string_view actor) {
-  std::string_view& slot = actor_slots_[actor_slot_of(actor)];
-  if (slot != actor) slot = copy_text(actor);
-  return slot;
 }
 
 void Trace::add(model::TimeUs t_us, std::string_view actor, std::string_view event,

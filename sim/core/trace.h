@@ -149,13 +149,18 @@ class TraceRecords {
 
   TraceRecords() = default;
   TraceRecords(TraceRecords&& other) noexcept
-      : chunks_(std::move(other.chunks_)), size_(std::exchange(other.size_, 0)) {
+      : chunks_(std::move(other.chunks_)),
+        size_(std::exchange(other.size_, 0)),
+        next_(std::exchange(other.next_, nullptr)),
+        chunk_end_(std::exchange(other.chunk_end_, nullptr)) {
     other.chunks_.clear();
   }
   TraceRecords& operator=(TraceRecords&& other) noexcept {
     chunks_ = std::move(other.chunks_);
     other.chunks_.clear();
     size_ = std::exchange(other.size_, 0);
+    next_ = std::exchange(other.next_, nullptr);
+    chunk_end_ = std::exchange(other.chunk_end_, nullptr);
     return *this;
   }
   TraceRecords(const TraceRecords&) = delete;
@@ -188,15 +193,24 @@ class TraceRecords {
     return {chunk, index + kFirstChunkRecords - (kFirstChunkRecords << chunk)};
   }
   [[nodiscard]] static size_t chunk_records(size_t chunk) { return kFirstChunkRecords << chunk; }
-  // A new last record, default-constructed in place.
-  TraceRecord& emplace_back();
-  TraceRecord& last() { return const_cast<TraceRecord&>(back()); }
+  // A new last record, default-constructed in place. Inline, and by pointer rather than by
+  // index: every event of a traced run appends one.
+  TraceRecord& emplace_back() {
+    if (next_ == chunk_end_) add_chunk();
+    ++size_;
+    return *std::construct_at(next_++);
+  }
+  // The record emplace_back made last (there is one).
+  TraceRecord& last() { return next_[-1]; }
+  void add_chunk();
 
   struct FreeChunk {
     void operator()(TraceRecord* records) const { ::operator delete(static_cast<void*>(records)); }
   };
   std::vector<std::unique_ptr<TraceRecord, FreeChunk>> chunks_;
   size_t size_ = 0;
+  TraceRecord* next_ = nullptr;       // where the next record goes, in the newest chunk
+  TraceRecord* chunk_end_ = nullptr;  // the newest chunk's end
 };
 
 static_assert(std::random_access_iterator<TraceRecords::Iterator>);
@@ -399,8 +413,6 @@ class Trace {
   void append(const TraceRecord& record);  // a copy of another trace's record
   // Whether to keep a record at `t_us`: false when disabled, or full (then marked truncated).
   [[nodiscard]] bool admit(model::TimeUs t_us);
-  // The trace's copy of an actor name: a run has a few actors that act over and over.
-  [[nodiscard]] std::string_view actor_copy(std::string_view actor);
   // A new last record without fields; `actor` must already be the trace's own copy.
   TraceRecord& append_record(model::TimeUs t_us, std::string_view actor, std::string_view event);
   // Copies into the chunks, each text where the last one ended.
@@ -421,7 +433,20 @@ class Trace {
   // act over and over, so each name is copied about once and records of one actor share one
   // view (which lets the JSON Lines writer quote each name once).
   static constexpr size_t kActorSlots = 32;
-  [[nodiscard]] static size_t actor_slot_of(std::string_view actor);
+  // Its length and its first, middle and last bytes tell a run's few actor names apart.
+  [[nodiscard]] static size_t actor_slot_of(std::string_view actor) {
+    if (actor.empty()) return 0;
+    const auto first = static_cast<unsigned char>(actor.front());
+    const auto middle = static_cast<unsigned char>(actor[actor.size() / 2]);
+    const auto last = static_cast<unsigned char>(actor.back());
+    return (actor.size() * 7 + first * 3 + middle * 5 + last) % kActorSlots;
+  }
+  // The trace's copy of an actor name; inline, since every record asks.
+  [[nodiscard]] std::string_view actor_copy(std::string_view actor) {
+    std::string_view& slot = actor_slots_[actor_slot_of(actor)];
+    if (slot != actor) slot = copy_text(actor);
+    return slot;
+  }
   std::array<std::string_view, kActorSlots> actor_slots_{};
 };
 
