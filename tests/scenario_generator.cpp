@@ -378,7 +378,7 @@ std::vector<sim::HolderSpec> draw_holders(const Registry& registry) {
     holder.kind = draw_index(3) == 0 ? HolderKind::script : kKinds[draw_index(kinds)];
     holder.name = draw_name();
     if (!names.insert(holder.name).second) continue;
-    draw_holder_timing(registry.until_us, holder);
+    if (holder.kind != HolderKind::script) draw_holder_timing(registry.until_us, holder);
     draw_holder_options(registry, holder);
     holders.push_back(std::move(holder));
   }

@@ -275,6 +275,24 @@ TEST_CASE("a script step needs exactly one action and the keys of that action",
         Errors{"t.yaml:6:24: key 'to' does not apply to an 'open' step"});
 }
 
+TEST_CASE("a script holder refuses the holder timing keys, since its steps carry the times",
+          "[scenario_loader]") {
+  // Goal: a script's `at` (or `every` and `count`) would do nothing, so it must not load as if it
+  // did. Method: each timing key on a script whose one step is valid; one message each, at the
+  // key, naming the key and where the time goes instead.
+  const std::string head = "holders:\n  - kind: script\n";  // lines 3-4
+  const std::string steps = "    steps:\n      - {open: 'C:\\a', as: h}\n";
+  for (const std::string key : {"at: 1h", "for: 1h", "until: 1h", "every: 1h", "count: 1"}) {
+    const std::string name = key.substr(0, key.find(':'));
+    CHECK(errors_after_header(head + "    " + key + "\n" + steps) ==
+          Errors{fmt::format("t.yaml:5:5: a script holder takes no '{}': each of its steps runs "
+                             "once, at the step's own 'at' (give the steps their times instead)",
+                             name)});
+  }
+  // The same script without them loads.
+  CHECK(errors_after_header(head + steps).empty());
+}
+
 TEST_CASE("times past the end of the run are refused", "[scenario_loader]") {
   // Goal: `at`, `until`, `installed_by` and fault times stay within `until`. Method: a run of
   // 1d and one time past it in each place.

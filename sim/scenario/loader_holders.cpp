@@ -283,6 +283,19 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
   });
 }
 
+// A script's steps carry their own times and run once each, in order, so the holder-level timing
+// keys would do nothing; they are read as a mistake, with the reason, rather than ignored.
+void refuse_script_timing(const Context& ctx, const MapView& map) {
+  for (const std::string_view key : {"at", "for", "until", "every", "count"}) {
+    const MapEntry* entry = map.find(key);
+    if (entry == nullptr) continue;
+    ctx.error(entry->key_index,
+              fmt::format("a script holder takes no '{}': each of its steps runs once, at the "
+                          "step's own 'at' (give the steps their times instead)",
+                          key));
+  }
+}
+
 // Whether a holder called `name` would pass in the trace for an actor that is not a holder: the
 // checkers tell the manager's records from a holder's by the actor's name alone. Refused in any
 // case, since a reader of the trace would be misled just the same.
@@ -325,7 +338,11 @@ std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t
                             holder.name));
     }
   }
-  load_holder_timing(ctx, map, holder);
+  if (holder.kind == HolderKind::script) {
+    refuse_script_timing(ctx, map);
+  } else {
+    load_holder_timing(ctx, map, holder);
+  }
   load_holder_target(ctx, map, applies_to, declared, holder);
   load_holder_options(ctx, map, holder);
   if (holder.kind == HolderKind::script) load_script(ctx, map, holder);

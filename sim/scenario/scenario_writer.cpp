@@ -340,14 +340,19 @@ void write_holder_target(YamlOut& out, const HolderSpec& holder) {
   }
 }
 
-void write_holder(YamlOut& out, const HolderSpec& holder) {
-  out.item(2, "kind", enum_name(kHolderKindNames, holder.kind));
-  out.field(4, "name", identifier(holder.name));
+// When a holder's holds happen; a script has none of these keys (its steps carry the times).
+void write_holder_timing(YamlOut& out, const HolderSpec& holder) {
   out.field(4, "at", duration_spec_text(holder.at));
   if (holder.hold_for) out.field(4, "for", duration_spec_text(*holder.hold_for));
   if (holder.until) out.field(4, "until", duration_spec_text(*holder.until));
   if (holder.every) out.field(4, "every", duration_spec_text(*holder.every));
   if (holder.count != 1 || holder.every) out.field(4, "count", fmt::format("{}", holder.count));
+}
+
+void write_holder(YamlOut& out, const HolderSpec& holder) {
+  out.item(2, "kind", enum_name(kHolderKindNames, holder.kind));
+  out.field(4, "name", identifier(holder.name));
+  if (holder.kind != HolderKind::script) write_holder_timing(out, holder);
   write_holder_target(out, holder);
   // An Explorer window's access is that of its folder handle, named as a directory's rights.
   if (holder.access) {
