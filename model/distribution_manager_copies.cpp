@@ -240,8 +240,8 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   const SourceFile& file = content.files[job.file_index];
   OpenRequest& request = copy_request_;
   join_path_into(job.folder, file.relative_path(), request.path);
-  request.access = AccessMask{access_bits::kGenericWrite};
-  request.share = ShareMode{0};
+  request.access = config_.dp_copy_open_access;
+  request.share = config_.dp_copy_open_share;
   request.disposition = CreateDisposition::create_always;
   request.delete_on_close = false;
   // The hint's folder is the file's folder from here on: it is the path created.

@@ -46,6 +46,11 @@ struct SiteConfig {
   uint32_t threads_per_package = 5;
   AccessMask source_open_access{access_bits::kGenericRead};
   ShareMode source_open_share{share_bits::kRead};
+  // How a DP copy opens each file it writes on the DP (create-always, whatever these say). No
+  // source gives the flags: write access sharing nothing is distsim's assumption
+  // (model/README.md), so a DP client that merely reads a file there refuses the update.
+  AccessMask dp_copy_open_access{access_bits::kGenericWrite};
+  ShareMode dp_copy_open_share{0};
   // KB Q207416 says "the operation" is retried after error 32, not whether inside the pass. With
   // source_open_retries > 0, a source file whose open another process refuses (32) is
   // opened again that many times, source_open_retry_interval apart, before the pass fails; the

@@ -587,6 +587,12 @@ sim::Scenario draw_scenario() {
     entry.alternate_streams = *rc::gen::inRange<uint32_t>(0, sim::kAlternateStreamsMax + 1);
   }
   if (draw_bool()) scenario.site.streams_fail_compression = draw_bool();
+  if (draw_bool()) {
+    // Any drawn access with GENERIC_WRITE added: the loader refuses one that cannot write.
+    scenario.site.dp_copy_open_access =
+        draw_access() | model::AccessMask{model::access_bits::kGenericWrite};
+  }
+  if (draw_bool()) scenario.site.dp_copy_open_share = draw_share();
   return scenario;
 }
 

@@ -142,6 +142,29 @@ void load_source_open(const Context& ctx, uint32_t index, SiteSpec& site) {
   }
 }
 
+// A DP copy writes every file it opens, so an access that cannot write data is refused here
+// rather than failing each copy with ERROR_ACCESS_DENIED.
+void load_dp_copy_open(const Context& ctx, uint32_t index, SiteSpec& site) {
+  constexpr std::array<std::string_view, 2> kKeys{"access", "share"};
+  const MapView map = read_map(ctx, index, "'dp_copy_open'", KeySet{"dp_copy_open", kKeys});
+  if (const uint32_t access = map.value("access"); access != kNoNode) {
+    const auto read = read_access(ctx, access, "access");
+    constexpr uint32_t kWritesData = model::access_bits::kFileWriteData |
+                                     model::access_bits::kGenericWrite |
+                                     model::access_bits::kGenericAll;
+    if (read && (read->bits & kWritesData) == 0) {
+      ctx.error(access,
+                "'access' of 'dp_copy_open' must let the copy write the file: include "
+                "GENERIC_WRITE, FILE_WRITE_DATA or GENERIC_ALL");
+    } else {
+      site.dp_copy_open_access = read;
+    }
+  }
+  if (const uint32_t share = map.value("share"); share != kNoNode) {
+    site.dp_copy_open_share = read_share(ctx, share, "share");
+  }
+}
+
 void load_site_code(Context& ctx, uint32_t index, SiteSpec& site) {
   const auto code = read_name(ctx, index, "code");
   ctx.site_code = std::nullopt;  // no prefix check of package ids against a bad code
@@ -212,7 +235,7 @@ void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
   site.compression_per_mille = *parsed.value;
 }
 
-constexpr std::array<std::string_view, 16> kSiteKeys{"code",
+constexpr std::array<std::string_view, 17> kSiteKeys{"code",
                                                      "server",
                                                      "profile",
                                                      "retry",
@@ -227,7 +250,8 @@ constexpr std::array<std::string_view, 16> kSiteKeys{"code",
                                                      "compression",
                                                      "status_thresholds",
                                                      "outgoing_bandwidth",
-                                                     "streams_fail_compression"};
+                                                     "streams_fail_compression",
+                                                     "dp_copy_open"};
 
 }  // namespace
 
@@ -249,6 +273,7 @@ void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
           read_uint32(ctx, value, key, Bounds{1, kThreadsPerPackageMax, "kThreadsPerPackageMax"});
     }
     if (key == "source_open") load_source_open(ctx, value, site);
+    if (key == "dp_copy_open") load_dp_copy_open(ctx, value, site);
     if (key == "read_bandwidth") {
       site.read_bandwidth_bytes_per_second = read_bandwidth_bytes(ctx, value, key);
     }

@@ -64,6 +64,8 @@ struct SiteSpec {
   std::optional<model::ShareMode> source_open_share;
   std::optional<uint32_t> source_open_retries;
   std::optional<TimeUs> source_open_retry_interval_us;
+  std::optional<model::AccessMask> dp_copy_open_access;  // `dp_copy_open`
+  std::optional<model::ShareMode> dp_copy_open_share;
   std::optional<uint64_t> read_bandwidth_bytes_per_second;
   // Keys distsim adds to the format (README, "Site settings beyond the format"):
   std::optional<model::LogFormat> log_format;     // `log_format`

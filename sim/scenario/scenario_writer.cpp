@@ -185,6 +185,11 @@ void write_site(YamlOut& out, const SiteSpec& site) {
       out.field(4, "retry_interval", format_duration(*site.source_open_retry_interval_us));
     }
   }
+  if (site.dp_copy_open_access || site.dp_copy_open_share) {
+    out.open(2, "dp_copy_open");
+    if (site.dp_copy_open_access) out.field(4, "access", access_list(*site.dp_copy_open_access));
+    if (site.dp_copy_open_share) out.field(4, "share", share_list(*site.dp_copy_open_share));
+  }
   if (site.read_bandwidth_bytes_per_second) {
     DISTSIM_ASSERT(*site.read_bandwidth_bytes_per_second <=
                    std::numeric_limits<uint64_t>::max() / 8);

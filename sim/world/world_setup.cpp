@@ -35,6 +35,8 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   if (site.source_open_retry_interval_us) {
     config.source_open_retry_interval_us = *site.source_open_retry_interval_us;
   }
+  if (site.dp_copy_open_access) config.dp_copy_open_access = *site.dp_copy_open_access;
+  if (site.dp_copy_open_share) config.dp_copy_open_share = *site.dp_copy_open_share;
   if (site.log_format) config.log_format = *site.log_format;
   if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
   if (site.streams_fail_compression) {
