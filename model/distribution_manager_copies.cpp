@@ -180,8 +180,8 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   }
   if (record.definition.compressed) {
     auto opened =
-        ports_.file_system.open({package_copy_path(record), AccessMask{access_bits::kGenericRead},
-                                 ShareMode{share_bits::kRead}, CreateDisposition::open_existing});
+        ports_.file_system.open({package_copy_path(record), config_.pck_read_open_access,
+                                 config_.pck_read_open_share, CreateDisposition::open_existing});
     if (!opened.ok()) {
       end_dp_job(package_index, job_index, opened.error(), package_copy_path(record));
       return;

@@ -223,8 +223,9 @@ void DistributionManager::begin_compression(uint32_t package_index) {
   const std::string path = package_copy_path(record);
   Win32Error made = ports_.file_system.create_directories(parent_of(path));
   auto opened = made == Win32Error::ok
-                    ? ports_.file_system.open({path, AccessMask{access_bits::kGenericWrite},
-                                               ShareMode{0}, CreateDisposition::create_always})
+                    ? ports_.file_system.open({path, config_.pck_create_open_access,
+                                               config_.pck_create_open_share,
+                                               CreateDisposition::create_always})
                     : Result<HandleId>(made);
   if (!opened.ok()) {
     if (record.content == record.copy_content) record.content.reset();  // compress again next

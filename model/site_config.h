@@ -51,6 +51,12 @@ struct SiteConfig {
   // (model/README.md), so a DP client that merely reads a file there refuses the update.
   AccessMask dp_copy_open_access{access_bits::kGenericWrite};
   ShareMode dp_copy_open_share{0};
+  // How the compression creates the package's compressed copy (.PCK, create-always), and how a
+  // DP copy of a compressed package opens it to read (open-existing). Assumptions, as above.
+  AccessMask pck_create_open_access{access_bits::kGenericWrite};
+  ShareMode pck_create_open_share{0};
+  AccessMask pck_read_open_access{access_bits::kGenericRead};
+  ShareMode pck_read_open_share{share_bits::kRead};
   // KB Q207416 says "the operation" is retried after error 32, not whether inside the pass. With
   // source_open_retries > 0, a source file whose open another process refuses (32) is
   // opened again that many times, source_open_retry_interval apart, before the pass fails; the

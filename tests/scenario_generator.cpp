@@ -593,6 +593,16 @@ sim::Scenario draw_scenario() {
         draw_access() | model::AccessMask{model::access_bits::kGenericWrite};
   }
   if (draw_bool()) scenario.site.dp_copy_open_share = draw_share();
+  if (draw_bool()) {
+    scenario.site.pck_create_open_access =
+        draw_access() | model::AccessMask{model::access_bits::kGenericWrite};
+  }
+  if (draw_bool()) scenario.site.pck_create_open_share = draw_share();
+  if (draw_bool()) {
+    scenario.site.pck_read_open_access =
+        draw_access() | model::AccessMask{model::access_bits::kGenericRead};
+  }
+  if (draw_bool()) scenario.site.pck_read_open_share = draw_share();
   return scenario;
 }
 

@@ -142,28 +142,47 @@ void load_source_open(const Context& ctx, uint32_t index, SiteSpec& site) {
   }
 }
 
-// A DP copy writes every file it opens, so an access that cannot write data is refused here
-// rather than failing each copy with ERROR_ACCESS_DENIED.
-void load_dp_copy_open(const Context& ctx, uint32_t index, SiteSpec& site) {
+// How the manager opens one kind of file (`dp_copy_open`, `pck_create_open`, `pck_read_open`):
+// an access that cannot do what the manager does with the file (write it, or read it) is refused
+// here rather than failing every such open with ERROR_ACCESS_DENIED.
+struct OpenFlagsKey {
+  std::string_view key;
+  uint32_t needs_any;        // one of these access bits
+  std::string_view purpose;  // "write the file"
+  std::string_view needs;    // "GENERIC_WRITE, FILE_WRITE_DATA or GENERIC_ALL"
+};
+
+void load_open_flags(const Context& ctx, uint32_t index, const OpenFlagsKey& flags,
+                     std::optional<model::AccessMask>& access_out,
+                     std::optional<model::ShareMode>& share_out) {
   constexpr std::array<std::string_view, 2> kKeys{"access", "share"};
-  const MapView map = read_map(ctx, index, "'dp_copy_open'", KeySet{"dp_copy_open", kKeys});
+  const MapView map =
+      read_map(ctx, index, fmt::format("'{}'", flags.key), KeySet{flags.key, kKeys});
   if (const uint32_t access = map.value("access"); access != kNoNode) {
     const auto read = read_access(ctx, access, "access");
-    constexpr uint32_t kWritesData = model::access_bits::kFileWriteData |
-                                     model::access_bits::kGenericWrite |
-                                     model::access_bits::kGenericAll;
-    if (read && (read->bits & kWritesData) == 0) {
-      ctx.error(access,
-                "'access' of 'dp_copy_open' must let the copy write the file: include "
-                "GENERIC_WRITE, FILE_WRITE_DATA or GENERIC_ALL");
+    if (read && (read->bits & flags.needs_any) == 0) {
+      ctx.error(access, fmt::format("'access' of '{}' must let the manager {}: include {}",
+                                    flags.key, flags.purpose, flags.needs));
     } else {
-      site.dp_copy_open_access = read;
+      access_out = read;
     }
   }
   if (const uint32_t share = map.value("share"); share != kNoNode) {
-    site.dp_copy_open_share = read_share(ctx, share, "share");
+    share_out = read_share(ctx, share, "share");
   }
 }
+
+constexpr uint32_t kWritesData = model::access_bits::kFileWriteData |
+                                 model::access_bits::kGenericWrite |
+                                 model::access_bits::kGenericAll;
+constexpr uint32_t kReadsData = model::access_bits::kFileReadData |
+                                model::access_bits::kGenericRead | model::access_bits::kGenericAll;
+constexpr OpenFlagsKey kDpCopyOpen{"dp_copy_open", kWritesData, "write the file",
+                                   "GENERIC_WRITE, FILE_WRITE_DATA or GENERIC_ALL"};
+constexpr OpenFlagsKey kPckCreateOpen{"pck_create_open", kWritesData, "write the file",
+                                      "GENERIC_WRITE, FILE_WRITE_DATA or GENERIC_ALL"};
+constexpr OpenFlagsKey kPckReadOpen{"pck_read_open", kReadsData, "read the file",
+                                    "GENERIC_READ, FILE_READ_DATA or GENERIC_ALL"};
 
 void load_site_code(Context& ctx, uint32_t index, SiteSpec& site) {
   const auto code = read_name(ctx, index, "code");
@@ -235,7 +254,7 @@ void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
   site.compression_per_mille = *parsed.value;
 }
 
-constexpr std::array<std::string_view, 17> kSiteKeys{"code",
+constexpr std::array<std::string_view, 19> kSiteKeys{"code",
                                                      "server",
                                                      "profile",
                                                      "retry",
@@ -251,7 +270,9 @@ constexpr std::array<std::string_view, 17> kSiteKeys{"code",
                                                      "status_thresholds",
                                                      "outgoing_bandwidth",
                                                      "streams_fail_compression",
-                                                     "dp_copy_open"};
+                                                     "dp_copy_open",
+                                                     "pck_create_open",
+                                                     "pck_read_open"};
 
 }  // namespace
 
@@ -273,7 +294,17 @@ void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
           read_uint32(ctx, value, key, Bounds{1, kThreadsPerPackageMax, "kThreadsPerPackageMax"});
     }
     if (key == "source_open") load_source_open(ctx, value, site);
-    if (key == "dp_copy_open") load_dp_copy_open(ctx, value, site);
+    if (key == "dp_copy_open") {
+      load_open_flags(ctx, value, kDpCopyOpen, site.dp_copy_open_access, site.dp_copy_open_share);
+    }
+    if (key == "pck_create_open") {
+      load_open_flags(ctx, value, kPckCreateOpen, site.pck_create_open_access,
+                      site.pck_create_open_share);
+    }
+    if (key == "pck_read_open") {
+      load_open_flags(ctx, value, kPckReadOpen, site.pck_read_open_access,
+                      site.pck_read_open_share);
+    }
     if (key == "read_bandwidth") {
       site.read_bandwidth_bytes_per_second = read_bandwidth_bytes(ctx, value, key);
     }

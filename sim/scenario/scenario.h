@@ -66,6 +66,10 @@ struct SiteSpec {
   std::optional<TimeUs> source_open_retry_interval_us;
   std::optional<model::AccessMask> dp_copy_open_access;  // `dp_copy_open`
   std::optional<model::ShareMode> dp_copy_open_share;
+  std::optional<model::AccessMask> pck_create_open_access;  // `pck_create_open`
+  std::optional<model::ShareMode> pck_create_open_share;
+  std::optional<model::AccessMask> pck_read_open_access;  // `pck_read_open`
+  std::optional<model::ShareMode> pck_read_open_share;
   std::optional<uint64_t> read_bandwidth_bytes_per_second;
   // Keys distsim adds to the format (README, "Site settings beyond the format"):
   std::optional<model::LogFormat> log_format;     // `log_format`

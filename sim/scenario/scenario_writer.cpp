@@ -133,6 +133,16 @@ std::string threshold_pair(const model::SeverityThresholds& pair) {
 }
 
 // The site keys distsim adds to the format.
+// A site key saying how the manager opens one kind of file, when either flag is set.
+void write_open_flags(YamlOut& out, std::string_view key,
+                      const std::optional<model::AccessMask>& access,
+                      const std::optional<model::ShareMode>& share) {
+  if (!access && !share) return;
+  out.open(2, key);
+  if (access) out.field(4, "access", access_list(*access));
+  if (share) out.field(4, "share", share_list(*share));
+}
+
 void write_site_additions(YamlOut& out, const SiteSpec& site) {
   if (site.log_format) out.field(2, "log_format", enum_name(kLogFormatNames, *site.log_format));
   if (site.retry_on_wake) out.field(2, "retry_on_wake", *site.retry_on_wake ? "true" : "false");
@@ -185,11 +195,9 @@ void write_site(YamlOut& out, const SiteSpec& site) {
       out.field(4, "retry_interval", format_duration(*site.source_open_retry_interval_us));
     }
   }
-  if (site.dp_copy_open_access || site.dp_copy_open_share) {
-    out.open(2, "dp_copy_open");
-    if (site.dp_copy_open_access) out.field(4, "access", access_list(*site.dp_copy_open_access));
-    if (site.dp_copy_open_share) out.field(4, "share", share_list(*site.dp_copy_open_share));
-  }
+  write_open_flags(out, "dp_copy_open", site.dp_copy_open_access, site.dp_copy_open_share);
+  write_open_flags(out, "pck_create_open", site.pck_create_open_access, site.pck_create_open_share);
+  write_open_flags(out, "pck_read_open", site.pck_read_open_access, site.pck_read_open_share);
   if (site.read_bandwidth_bytes_per_second) {
     DISTSIM_ASSERT(*site.read_bandwidth_bytes_per_second <=
                    std::numeric_limits<uint64_t>::max() / 8);

@@ -37,6 +37,10 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   }
   if (site.dp_copy_open_access) config.dp_copy_open_access = *site.dp_copy_open_access;
   if (site.dp_copy_open_share) config.dp_copy_open_share = *site.dp_copy_open_share;
+  if (site.pck_create_open_access) config.pck_create_open_access = *site.pck_create_open_access;
+  if (site.pck_create_open_share) config.pck_create_open_share = *site.pck_create_open_share;
+  if (site.pck_read_open_access) config.pck_read_open_access = *site.pck_read_open_access;
+  if (site.pck_read_open_share) config.pck_read_open_share = *site.pck_read_open_share;
   if (site.log_format) config.log_format = *site.log_format;
   if (site.retry_on_wake) config.retry_on_wake = *site.retry_on_wake;
   if (site.streams_fail_compression) {
