@@ -10,6 +10,8 @@
 
 #include "model/file_access.h"
 #include "sim/check/invariants.h"
+#include "sim/check/verdict.h"
+#include "sim/report/run_report.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/world/world.h"
@@ -115,6 +117,12 @@ TEST_CASE("a client reading a DP file refuses the refresh unless the manager sha
   CHECK(shared.packages[0].state == model::PackageState::installed);
   CHECK(shared.packages[0].attempt_count == 2);
   CHECK(check_invariants(shared).empty());
+  // The summary counts in the right number: one retry, one copy attempt each.
+  const Scenario scenario = shares_read_scenario(false);
+  const std::string summary =
+      summary_text(scenario, shared, judge_run(scenario, shared), SummaryOptions{});
+  CHECK_THAT(summary, Catch::Contains("2 attempts, 1 retry\n"));
+  CHECK_THAT(summary, Catch::Contains("DP DP01: INSTALLED, 2 copy attempts,"));
   CHECK(traced_share(shared, "\\\\DP01\\") == std::vector<std::string>{"FILE_SHARE_READ"});
   CHECK(traced_share(blocked, "\\\\DP01\\").empty());
 }

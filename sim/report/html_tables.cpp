@@ -11,6 +11,7 @@
 #include "model/package.h"
 #include "model/status_message.h"
 #include "sim/check/expectations.h"
+#include "sim/report/counted_text.h"
 #include "sim/report/html_report.h"
 #include "sim/report/site_clock_text.h"
 #include "sim/world/package_attempts.h"
@@ -134,11 +135,12 @@ void append_packages_table(std::string& out, const RunResult& run) {
       dps += fmt::format("{}{}: {}", dps.empty() ? "" : "<br>", html_escape(dp.dp_name),
                          breakable(model::dp_state_name(dp.state)));
     }
-    out += fmt::format(
-        "<tr><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{} ({} retries)</td><td>{}</td></tr>\n",
-        html_escape(package.id), html_escape(package.name),
-        model::package_state_name(package.state),
-        when_cell(run, package.state_since_us.value_or(0)), made.attempts, made.retries, dps);
+    out +=
+        fmt::format("<tr><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td></tr>\n",
+                    html_escape(package.id), html_escape(package.name),
+                    model::package_state_name(package.state),
+                    when_cell(run, package.state_since_us.value_or(0)), made.attempts,
+                    counted(made.retries, "retry", "retries"), dps);
   }
   out += std::string(kTableEnd);
   out += fmt::format("<p>Component status SMS_DISTRIBUTION_MANAGER: {}</p>\n",

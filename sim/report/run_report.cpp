@@ -11,6 +11,7 @@
 #include "sim/core/text_sink.h"
 #include "sim/core/trace.h"
 #include "sim/core/trace_jsonl.h"
+#include "sim/report/counted_text.h"
 #include "sim/world/package_attempts.h"
 
 namespace distsim::sim {
@@ -22,13 +23,14 @@ void append_packages(std::string& out, const RunResult& run) {
   const auto attempts = attempts_by_package(run);
   for (const auto& package : run.packages) {
     const PackageAttempts& made = attempts.find(package.id)->second;
-    out += fmt::format("  {} \"{}\": {} since {}, {} attempts, {} retries\n", package.id,
-                       package.name, model::package_state_name(package.state),
-                       clock_text(package.state_since_us.value_or(0)), made.attempts, made.retries);
+    out += fmt::format(
+        "  {} \"{}\": {} since {}, {}, {}\n", package.id, package.name,
+        model::package_state_name(package.state), clock_text(package.state_since_us.value_or(0)),
+        counted(made.attempts, "attempt", "attempts"), counted(made.retries, "retry", "retries"));
     for (const std::string& line : attempt_table(run, package.id)) out += "    " + line + "\n";
     for (const auto& dp : package.distribution_points) {
-      out += fmt::format("    DP {}: {}, {} copy attempts{}\n", dp.dp_name,
-                         model::dp_state_name(dp.state), dp.attempt_count,
+      out += fmt::format("    DP {}: {}, {}{}\n", dp.dp_name, model::dp_state_name(dp.state),
+                         counted(dp.attempt_count, "copy attempt", "copy attempts"),
                          dp.installed_at_us && dp.state == model::DpState::installed
                              ? fmt::format(", installed at {}", clock_text(*dp.installed_at_us))
                              : std::string());
