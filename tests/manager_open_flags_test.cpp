@@ -3,6 +3,7 @@
 // (the compressed copy a DP copy reads). Each default is an assumption, so the keys replace them:
 // loaded, written back, refused when they could not do the manager's work, and deciding end to
 // end whether another process's handle refuses the manager.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
@@ -42,17 +43,23 @@ Scenario shares_read_scenario(bool default_flags) {
                        : repository_scenario("dp-copy-shares-read.yaml");
 }
 
-// The share list of the manager's first open of a path starting with `prefix`, from the trace.
-std::vector<std::string> traced_share(const RunResult& run, std::string_view prefix) {
+// The share list of the manager's first open of a path starting with `prefix` whose access list
+// holds `access` (any access when empty), from the trace.
+std::vector<std::string> traced_share(const RunResult& run, std::string_view prefix,
+                                      std::string_view access = {}) {
   for (const TraceRecord& record : run.trace.records()) {
     if (record.actor != kManagerActorName || record.event != "open") continue;
     std::string_view path;
     std::vector<std::string> share;
+    std::vector<std::string> accesses;
     for (const TraceField& field : record.fields) {
       if (field.key == "path") path = std::get<std::string_view>(field.value);
       if (field.key == "share") share = std::get<TraceList>(field.value).strings();
+      if (field.key == "access") accesses = std::get<TraceList>(field.value).strings();
     }
-    if (path.starts_with(prefix)) return share;
+    const bool wanted =
+        access.empty() || std::find(accesses.begin(), accesses.end(), access) != accesses.end();
+    if (path.starts_with(prefix) && wanted) return share;
   }
   return {"(no open)"};
 }
@@ -117,7 +124,8 @@ TEST_CASE("a client reading a DP file refuses the refresh unless the manager sha
   CHECK(shared.packages[0].state == model::PackageState::installed);
   CHECK(shared.packages[0].attempt_count == 2);
   CHECK(check_invariants(shared).empty());
-  // The summary counts in the right number: one retry, one copy attempt each.
+  // The summary counts in the right number ("1 retry"; the README's excerpt, compared with the
+  // real output by a test, shows "1 copy attempt").
   const Scenario scenario = shares_read_scenario(false);
   const std::string summary =
       summary_text(scenario, shared, judge_run(scenario, shared), SummaryOptions{});
@@ -138,10 +146,12 @@ TEST_CASE("pck_read_open decides whether a program reading the .PCK refuses a DP
       run_world(repository_scenario("pck-held-during-dp-retry.yaml", tool_open, reader_open), {});
   CHECK(shared.packages.at(0).state == model::PackageState::installed);
   CHECK(shared.packages.at(0).attempt_count == 1);
-  CHECK(traced_share(shared, "C:\\SMSPKG\\S0100005.PCK") == std::vector<std::string>{});
+  CHECK(traced_share(shared, "C:\\SMSPKG\\S0100005.PCK", "GENERIC_READ") ==
+        std::vector<std::string>{"FILE_SHARE_READ"});
   Scenario exclusive = repository_scenario("pck-held-during-dp-retry.yaml", tool_open, reader_open);
   exclusive.site.pck_read_open_share = model::ShareMode{0};
   const RunResult refused = run_world(exclusive, {});
+  CHECK(traced_share(refused, "C:\\SMSPKG\\S0100005.PCK", "GENERIC_READ").empty());
   CHECK(refused.packages.at(0).state == model::PackageState::installed);
   bool refused_32 = false;
   for (const LogLine& line : refused.log_lines) {
@@ -156,11 +166,11 @@ TEST_CASE("pck_create_open gives the compression's open of the .PCK its flags", 
   // with the default (share none) and with share read and delete set.
   Scenario scenario = repository_scenario("pck-held-during-dp-retry.yaml");
   const RunResult plain = run_world(scenario, {});
-  CHECK(traced_share(plain, "C:\\SMSPKG\\S0100005.PCK").empty());
+  CHECK(traced_share(plain, "C:\\SMSPKG\\S0100005.PCK", "GENERIC_WRITE").empty());
   scenario.site.pck_create_open_share =
       model::ShareMode{model::share_bits::kRead | model::share_bits::kDelete};
   const RunResult shared = run_world(scenario, {});
-  CHECK(traced_share(shared, "C:\\SMSPKG\\S0100005.PCK") ==
+  CHECK(traced_share(shared, "C:\\SMSPKG\\S0100005.PCK", "GENERIC_WRITE") ==
         std::vector<std::string>{"FILE_SHARE_READ", "FILE_SHARE_DELETE"});
   CHECK(check_invariants(shared).empty());
 }

@@ -282,15 +282,19 @@ TEST_CASE("a script holder refuses the holder timing keys, since its steps carry
   // key, naming the key and where the time goes instead.
   const std::string head = "holders:\n  - kind: script\n";  // lines 3-4
   const std::string steps = "    steps:\n      - {open: 'C:\\a', as: h}\n";
-  for (const std::string key : {"at: 1h", "for: 1h", "until: 1h", "every: 1h", "count: 1"}) {
+  for (const std::string key : {"at: 1h", "for: 1h", "until: 1h", "every: 1h", "count: 3"}) {
     const std::string name = key.substr(0, key.find(':'));
     CHECK(errors_after_header(head + "    " + key + "\n" + steps) ==
           Errors{fmt::format("t.yaml:5:5: a script holder takes no '{}': each of its steps runs "
                              "once, at the step's own 'at' (give the steps their times instead)",
                              name)});
   }
-  // The same script without them loads.
+  // The same script without them loads, and so does one spelling out the defaults every holder
+  // has (`at: 0s`, `count: 1`), which change nothing; other values of them do not.
   CHECK(errors_after_header(head + steps).empty());
+  CHECK(errors_after_header(head + "    at: 0s\n    count: 1\n" + steps).empty());
+  CHECK(errors_after_header(head + "    count: 2\n" + steps).size() == 1);
+  CHECK(errors_after_header(head + "    at: {uniform: [0s, 1h]}\n" + steps).size() == 1);
 }
 
 TEST_CASE("times past the end of the run are refused", "[scenario_loader]") {

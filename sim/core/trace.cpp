@@ -42,13 +42,15 @@ T* Trace::Chunks<T>::allocate_in_new_chunk(size_t count) {
 void TraceRecords::add_chunk() {
   static_assert(std::is_trivially_destructible_v<TraceRecord>);
   static_assert(alignof(TraceRecord) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
-  DISTSIM_ASSERT(place_of(size_).offset == 0 && place_of(size_).chunk == chunks_.size());
+  DISTSIM_ASSERT(place_of(size_).offset == 0);
+  DISTSIM_ASSERT(place_of(size_).chunk == chunks_.size());
   const size_t records = chunk_records(chunks_.size());
   std::unique_ptr<TraceRecord, FreeChunk> chunk(
       static_cast<TraceRecord*>(::operator new(records * sizeof(TraceRecord))));
-  next_ = chunk.get();
-  chunk_end_ = next_ + records;
+  // Kept first, pointed at after: a push_back that throws frees the chunk and leaves next_.
   chunks_.push_back(std::move(chunk));
+  next_ = chunks_.back().get();
+  chunk_end_ = next_ + records;
 }
 
 Trace::Trace(const Trace& other)

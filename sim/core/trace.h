@@ -201,7 +201,10 @@ class TraceRecords {
     return *std::construct_at(next_++);
   }
   // The record emplace_back made last (there is one).
-  TraceRecord& last() { return next_[-1]; }
+  TraceRecord& last() {
+    DISTSIM_ASSERT(size_ > 0);
+    return next_[-1];
+  }
   void add_chunk();
 
   struct FreeChunk {

@@ -1,5 +1,5 @@
-// A count with its noun in the right number ("1 retry", "3 retries"), for the texts users read:
-// the run summary, the HTML report and the checkers' messages.
+// A count with its noun in the right number ("1 retry", "3 retries"), for the reports users read:
+// the run summary and the HTML report.
 #pragma once
 
 #include <fmt/format.h>

@@ -284,11 +284,26 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
 }
 
 // A script's steps carry their own times and run once each, in order, so the holder-level timing
-// keys would do nothing; they are read as a mistake, with the reason, rather than ignored.
+// keys would do nothing; they are read as a mistake, with the reason, rather than ignored. The
+// values every holder has by default, `at: 0s` and `count: 1`, change nothing and still load, so
+// a file that spells out the defaults on every holder keeps working.
+// Whether the value at `index` is the plain default of the key: `at: 0s` or `count: 1`.
+bool is_plain_default(const Context& ctx, uint32_t index, std::string_view key) {
+  const YamlNode& node = ctx.node(index);
+  if (node.kind != YamlNode::Kind::scalar) return false;
+  if (key == "at") {
+    const auto parsed = parse_duration(node.value);
+    return parsed.ok() && *parsed.value == 0;
+  }
+  const auto parsed = parse_unsigned(node.value);
+  return key == "count" && parsed.ok() && *parsed.value == 1;
+}
+
 void refuse_script_timing(const Context& ctx, const MapView& map) {
   for (const std::string_view key : {"at", "for", "until", "every", "count"}) {
     const MapEntry* entry = map.find(key);
     if (entry == nullptr) continue;
+    if (is_plain_default(ctx, entry->value_index, key)) continue;
     ctx.error(entry->key_index,
               fmt::format("a script holder takes no '{}': each of its steps runs once, at the "
                           "step's own 'at' (give the steps their times instead)",
@@ -376,7 +391,9 @@ PlannedCost planned_cost(const Context& ctx, std::span<const uint32_t> items) {
   PlannedCost cost;
   for (const uint32_t item : items) {
     uint64_t count = 1;  // a count the loader will refuse counts as 1; its error says why
-    if (const uint32_t value = peek(ctx, item, "count"); value != kNoNode) {
+    const uint32_t kind = peek(ctx, item, "kind");
+    const bool script = kind != kNoNode && ctx.node(kind).value == "script";  // runs its steps once
+    if (const uint32_t value = peek(ctx, item, "count"); value != kNoNode && !script) {
       const auto parsed = parse_unsigned(ctx.node(value).value);
       if (parsed.ok() && *parsed.value >= 1 && *parsed.value <= kHolderRepeatsMax) {
         count = *parsed.value;

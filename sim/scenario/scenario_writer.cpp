@@ -132,7 +132,6 @@ std::string threshold_pair(const model::SeverityThresholds& pair) {
   return fmt::format("[{}, {}]", pair.warning_at, pair.critical_at);
 }
 
-// The site keys distsim adds to the format.
 // A site key saying how the manager opens one kind of file, when either flag is set.
 void write_open_flags(YamlOut& out, std::string_view key,
                       const std::optional<model::AccessMask>& access,
@@ -143,6 +142,7 @@ void write_open_flags(YamlOut& out, std::string_view key,
   if (share) out.field(4, "share", share_list(*share));
 }
 
+// The site keys distsim adds to the format.
 void write_site_additions(YamlOut& out, const SiteSpec& site) {
   if (site.log_format) out.field(2, "log_format", enum_name(kLogFormatNames, *site.log_format));
   if (site.retry_on_wake) out.field(2, "retry_on_wake", *site.retry_on_wake ? "true" : "false");
