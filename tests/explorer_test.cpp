@@ -230,6 +230,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   bool deadline = false, retry_on = false, script = false, every = false, drawn = false;
   bool source_open = false, dp_update = false, nested = false;
   bool delay_from = false, open_retries = false, crash_uses_no_retry = false;
+  bool dp_copy_open = false, pck_read_open = false, pck_create_open = false;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     const Scenario scenario = generate_world(seed, {}).scenario;
     deadline = deadline || scenario.site.retry.deadline_us.has_value();
@@ -240,6 +241,9 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
     open_retries = open_retries || scenario.site.source_open_retries.has_value();
     crash_uses_no_retry =
         crash_uses_no_retry || scenario.site.retry.crash_uses_retry == std::optional(false);
+    dp_copy_open = dp_copy_open || scenario.site.dp_copy_open_share.has_value();
+    pck_read_open = pck_read_open || scenario.site.pck_read_open_share.has_value();
+    pck_create_open = pck_create_open || scenario.site.pck_create_open_share.has_value();
     for (const HolderSpec& holder : scenario.holders) {
       script = script || holder.kind == HolderKind::script;
       every = every || (holder.every.has_value() && holder.count > 1);
@@ -262,6 +266,32 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(delay_from);
   CHECK(open_retries);
   CHECK(crash_uses_no_retry);
+  CHECK(dp_copy_open);
+  CHECK(pck_read_open);
+  CHECK(pck_create_open);
+}
+
+TEST_CASE("a world where the manager's own handle refused it is classified so, and only then",
+          "[explore][classes]") {
+  // Goal: the class needs a refusal the world blames on the manager itself. Method: the
+  // repository's compressed package copied to two DPs: with a .PCK read that shares nothing the
+  // second DP copy meets the first's handle; with the default share read, no refusal.
+  const LoadResult loaded =
+      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/compressed-copy.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  Scenario scenario = *loaded.scenario;
+  DistributionPointSpec second = scenario.distribution_points.front();
+  second.name = "DP02";
+  second.share.reset();
+  scenario.distribution_points.push_back(second);
+  scenario.expect = {};
+  const auto has_class = [](const Scenario& world) {
+    const std::vector<std::string> classes = classify_run(run_world(world, {}));
+    return std::find(classes.begin(), classes.end(), kClassRefusedByItself) != classes.end();
+  };
+  CHECK_FALSE(has_class(scenario));
+  scenario.site.pck_read_open_share = model::ShareMode{0};
+  CHECK(has_class(scenario));
 }
 
 }  // namespace

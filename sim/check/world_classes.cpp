@@ -139,6 +139,20 @@ bool refused_by_view(const History& history) {
       });
 }
 
+// Whether one of the manager's own handles refused the operation that failed one of its attempts
+// (a .PCK read that shares nothing, met by another DP copy of the package), from the world's
+// record of that refusal.
+bool refused_by_itself(const History& history) {
+  return std::any_of(history.run->passes.begin(), history.run->passes.end(),
+                     [](const PassRecord& pass) {
+                       return pass.refusal &&
+                              std::any_of(pass.refusal->culprits.begin(),
+                                          pass.refusal->culprits.end(), [](const Culprit& culprit) {
+                                            return culprit.holder_kind == kManagerHolderKind;
+                                          });
+                     });
+}
+
 void classify_timeline(const History& history, std::set<std::string_view>& classes) {
   // The end record of each package's last failed attempt.
   std::map<size_t, std::string_view> last_failures;  // record -> package
@@ -245,6 +259,7 @@ std::vector<std::string> invariant_detail::classify_history(const History& histo
   classify_timeline(history, classes);
   classify_files(history, classes);
   if (refused_by_view(history)) classes.insert(kClassMappedViewRefused);
+  if (refused_by_itself(history)) classes.insert(kClassRefusedByItself);
   return {classes.begin(), classes.end()};
 }
 

@@ -31,6 +31,7 @@ inline constexpr std::string_view kClassRetryStoppedByDeletion =
     "a waiting retry stopped by deleting the retry history";
 inline constexpr std::string_view kClassUsersDisconnected = "users forced off a DP";
 inline constexpr std::string_view kClassMappedViewRefused = "a mapped view refused the manager";
+inline constexpr std::string_view kClassRefusedByItself = "the manager's own handle refused it";
 
 // The classes a fixed-seed campaign of a few hundred generated worlds is expected to produce.
 inline constexpr std::string_view kImportantWorldClasses[] = {

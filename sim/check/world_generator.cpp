@@ -71,6 +71,20 @@ void draw_site_access(Drawer& draw, const SwarmFeatures& features, SiteSpec& sit
   if (features.dp_update) site.update_deletes_dp_folder = draw.coin();
 }
 
+// Share modes no source rules out for the manager's opens of DP files and the .PCK (the defaults
+// are assumptions): sharing more lets a reader on the DP keep its file through an update, and a
+// .PCK read sharing nothing makes one package's copies to several DPs refuse one another.
+void draw_manager_open_flags(Drawer& draw, SiteSpec& site) {
+  using model::share_bits::kDelete;
+  using model::share_bits::kRead;
+  using model::share_bits::kWrite;
+  constexpr uint32_t kDpCopyShares[] = {0, kRead, kRead | kWrite, kRead | kDelete};
+  constexpr uint32_t kPckReadShares[] = {kRead, 0, kRead | kWrite};
+  site.dp_copy_open_share = model::ShareMode{kDpCopyShares[draw.between(0, 3)]};
+  site.pck_read_open_share = model::ShareMode{kPckReadShares[draw.between(0, 2)]};
+  if (draw.coin()) site.pck_create_open_share = model::ShareMode{kRead};
+}
+
 void draw_site(Drawer& draw, const SwarmFeatures& features, GeneratedWorld& world) {
   SiteSpec& site = world.scenario.site;
   const uint32_t profile = draw.between(0, 2);
@@ -388,6 +402,7 @@ std::string SwarmFeatures::text() const {
   add(netware_dp, "NetWare DP");
   add(mapped_views, "mapped views");
   add(alternate_streams, "alternate streams");
+  add(manager_open_flags, "manager open flags");
   return text.empty() ? "no features" : text;
 }
 
@@ -477,6 +492,9 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
       files[streams.between(0, static_cast<uint32_t>(files.size() - 1))]->alternate_streams = 1;
     }
   }
+  Drawer open_flags{Prng::stream(seed, "explore:open_flags"), options.horizon_us};
+  world.features.manager_open_flags = open_flags.between(0, 3) == 0;
+  if (world.features.manager_open_flags) draw_manager_open_flags(open_flags, scenario.site);
   return world;
 }
 

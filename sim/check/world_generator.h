@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 11;
+inline constexpr uint32_t kWorldGeneratorVersion = 12;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -47,7 +47,8 @@ struct SwarmFeatures {
   bool read_only = false;        // a read-only source file; a script marks a DP file read-only
   // Drawn from streams of their own, last: "explore:delay_from", "explore:open_retries",
   // (worlds with a crash) "explore:crash_retry", (sms2 worlds) "explore:retry_history", and
-  // (every world) "explore:disconnect", "explore:mapping" and "explore:streams".
+  // (every world) "explore:disconnect", "explore:mapping", "explore:streams" and
+  // "explore:open_flags".
   bool delay_from_start = false;     // retry delays count from the failed attempt's start
   bool source_open_retries = false;  // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;  // work a crash cut short is redone without using a retry
@@ -61,6 +62,9 @@ struct SwarmFeatures {
   bool mapped_views = false;
   // One source file has an alternate data stream (which sms2 sites cannot compress).
   bool alternate_streams = false;
+  // The manager's own open flags for DP files and the .PCK (`dp_copy_open`, `pck_create_open`,
+  // `pck_read_open`) differ from the assumed defaults.
+  bool manager_open_flags = false;
   [[nodiscard]] std::string text() const;
 };
 
