@@ -80,7 +80,7 @@ TEST_CASE(
     return each.invariant == "retry_count_text";
   }));
   CHECK(violations.front().detail ==
-        "2302 for S0100001 shows 1 retries; the trace shows 0 failed attempts before it in this "
+        "2302 for S0100001 shows 1 retry; the trace shows 0 failed attempts before it in this "
         "retry cycle");
 }
 

@@ -58,7 +58,7 @@ TEST_CASE("a crash-interrupted attempt counts as a retry only where crash_uses_r
         "S0100001 made attempt 3 of one retry cycle; the policy allows at most 2");
   CHECK(counted[1].invariant == "retry_count_text");
   CHECK(counted[1].detail ==
-        "2302 for S0100001 shows 1 retries; the trace shows 2 failed attempts before it in this "
+        "2302 for S0100001 shows 1 retry; the trace shows 2 failed attempts before it in this "
         "retry cycle");
   CHECK(counted[2].invariant == "retry_count_text");
 }

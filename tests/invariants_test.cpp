@@ -295,7 +295,7 @@ TEST_CASE("retry_count_text catches a 2302 that miscounts the retries", "[invari
   CHECK(violation.invariant == "retry_count_text");
   CHECK(violation.t_us == kFailedAt);
   CHECK(violation.detail ==
-        "2302 for S0100001 shows 1 retries; the trace shows 0 failed attempts before it in this "
+        "2302 for S0100001 shows 1 retry; the trace shows 0 failed attempts before it in this "
         "retry cycle");
 }
 

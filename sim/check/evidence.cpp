@@ -11,6 +11,7 @@
 
 #include "model/component_status.h"
 #include "model/distmgr_log.h"
+#include "sim/core/counted_text.h"
 #include "sim/world/package_attempts.h"
 
 namespace distsim::sim {
@@ -49,16 +50,18 @@ std::string operation_verb(const std::string& operation) {
 
 void add_package_evidence(const RunResult& run, const model::PackageStatus& status,
                           const std::string& what, std::vector<std::string>& lines) {
-  lines.push_back(fmt::format(
-      "package {}: {} since {}, {} attempts", status.id, model::package_state_name(status.state),
-      clock_text(status.state_since_us.value_or(0)), package_attempts(run, status.id).attempts));
+  lines.push_back(
+      fmt::format("package {}: {} since {}, {}", status.id, model::package_state_name(status.state),
+                  clock_text(status.state_since_us.value_or(0)),
+                  counted(package_attempts(run, status.id).attempts, "attempt", "attempts")));
   const size_t on = what.find(" on ");
   if (on != std::string::npos) {
     const std::string dp = what.substr(on + 4);
     for (const model::DpStatus& each : status.distribution_points) {
       if (upper_ascii(each.dp_name) != upper_ascii(dp)) continue;
-      lines.push_back(fmt::format("DP {}: {}, {} copy attempts, last error {}", each.dp_name,
-                                  model::dp_state_name(each.state), each.attempt_count,
+      lines.push_back(fmt::format("DP {}: {}, {}, last error {}", each.dp_name,
+                                  model::dp_state_name(each.state),
+                                  counted(each.attempt_count, "copy attempt", "copy attempts"),
                                   model::win32_code(each.last_error)));
     }
   }

@@ -14,6 +14,7 @@
 #include "model/assert.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
+#include "sim/core/counted_text.h"
 
 namespace distsim::sim::invariant_detail {
 namespace {
@@ -157,11 +158,12 @@ void check_give_ups(const History& history, const RetryUnit& unit, Violations& v
                                        : attempt.end_us + longest_us;
       if (latest_due_us - *first_us > *policy.deadline_us) continue;
     }
-    violations.push_back({"retry_give_up",
-                          fmt::format("{} gave up after {} retries of {} although the policy "
-                                      "still allows a retry",
-                                      unit.name(), retries, policy_count_text(policy)),
-                          attempt.end_us});
+    violations.push_back(
+        {"retry_give_up",
+         fmt::format("{} gave up after {} of {} although the policy still "
+                     "allows a retry",
+                     unit.name(), counted(retries, "retry", "retries"), policy_count_text(policy)),
+         attempt.end_us});
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "model/status_message.h"
 #include "sim/check/invariants_internal.h"
+#include "sim/core/counted_text.h"
 
 namespace distsim::sim::invariant_detail {
 namespace {
@@ -58,9 +59,10 @@ uint64_t expected_retries(const RetryUnit& unit, size_t index, size_t record) {
 void mismatch(Violations& violations, const std::string& what, uint64_t shown, uint64_t expected,
               TimeUs t_us) {
   violations.push_back({"retry_count_text",
-                        fmt::format("{} shows {} retries; the trace shows {} failed attempts "
-                                    "before it in this retry cycle",
-                                    what, shown, expected),
+                        fmt::format("{} shows {}; the trace shows {} before it in this retry "
+                                    "cycle",
+                                    what, counted(shown, "retry", "retries"),
+                                    counted(expected, "failed attempt", "failed attempts")),
                         t_us});
 }
 

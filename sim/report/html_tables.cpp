@@ -11,7 +11,7 @@
 #include "model/package.h"
 #include "model/status_message.h"
 #include "sim/check/expectations.h"
-#include "sim/report/counted_text.h"
+#include "sim/core/counted_text.h"
 #include "sim/report/html_report.h"
 #include "sim/report/site_clock_text.h"
 #include "sim/world/package_attempts.h"

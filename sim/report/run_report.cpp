@@ -8,10 +8,10 @@
 
 #include "model/distmgr_log.h"
 #include "sim/check/evidence.h"
+#include "sim/core/counted_text.h"
 #include "sim/core/text_sink.h"
 #include "sim/core/trace.h"
 #include "sim/core/trace_jsonl.h"
-#include "sim/report/counted_text.h"
 #include "sim/world/package_attempts.h"
 
 namespace distsim::sim {

@@ -1,5 +1,6 @@
-// A count with its noun in the right number ("1 retry", "3 retries"), for the reports users read:
-// the run summary and the HTML report.
+// A count with its noun in the right number ("1 retry", "3 retries"), for the texts users read:
+// the run summary, the HTML report, the evidence of a failed expectation and the checkers'
+// violation messages.
 #pragma once
 
 #include <fmt/format.h>
