@@ -283,10 +283,6 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
   });
 }
 
-// A script's steps carry their own times and run once each, in order, so the holder-level timing
-// keys would do nothing; they are read as a mistake, with the reason, rather than ignored. The
-// values every holder has by default, `at: 0s` and `count: 1`, change nothing and still load, so
-// a file that spells out the defaults on every holder keeps working.
 // Whether the value at `index` is the plain default of the key: `at: 0s` or `count: 1`.
 bool is_plain_default(const Context& ctx, uint32_t index, std::string_view key) {
   const YamlNode& node = ctx.node(index);
@@ -299,6 +295,10 @@ bool is_plain_default(const Context& ctx, uint32_t index, std::string_view key) 
   return key == "count" && parsed.ok() && *parsed.value == 1;
 }
 
+// A script's steps carry their own times and run once each, in order, so the holder-level timing
+// keys would do nothing; they are read as a mistake, with the reason, rather than ignored. The
+// values every holder has by default, `at: 0s` and `count: 1`, change nothing and still load, so
+// a file that spells out the defaults on every holder keeps working.
 void refuse_script_timing(const Context& ctx, const MapView& map) {
   for (const std::string_view key : {"at", "for", "until", "every", "count"}) {
     const MapEntry* entry = map.find(key);

@@ -172,9 +172,9 @@ constexpr const char* kExploreDescription =
     "faults, crashes and whether they use a retry, backoff and jitter variants, where retry "
     "delays count from, in-pass retries of refused source opens, updates and compression on or "
     "off, deletions of a package's retry history, forced disconnects of DP users, memory-mapped "
-    "views, alternate data streams), run each with the invariant checkers and a liveness oracle "
-    "(a package whose "
-    "retries never end must be installed once every hold and fault is over), and for every "
+    "views, alternate data streams, the manager's own share modes for DP files and the .PCK), "
+    "run each with the invariant checkers and a liveness oracle (a package whose retries never "
+    "end must be installed once every hold and fault is over), and for every "
     "failing world write a shrunk reproducer DIR/explore-<seed>-<kind>.yaml that `distsim run` "
     "replays. Every 16th seed is also run twice to check determinism.";
 
