@@ -41,8 +41,19 @@ void DistributionManager::start_copies(uint32_t package_index) {
     raise(status_id::kPackageCreatedOrUpdated, {record.definition.id}, record, record.thread_id);
   }
   const TimeUs now_us = ports_.scheduler.now();
+  // The other reading of "the whole package-update process is redone" (site_config.h): a retry
+  // pass copies the DPs installed earlier in the cycle again, and their state follows that copy.
+  const bool retry_pass = record.status.attempts_in_cycle > 1;
+  const bool copy_installed =
+      config_.retry_copies_installed && config_.retry_unit == RetryUnit::package && retry_pass;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
-    const DpSlot& dp = record.slots[slot];
+    DpSlot& dp = record.slots[slot];
+    if (copy_installed && !dp.needs_copy &&
+        record.status.distribution_points[slot].state == DpState::installed) {
+      dp.needs_copy = true;
+      set_dp_state(record, slot, DpState::install_pending);  // as an update would
+      mark_dirty(package_index);
+    }
     if (!dp.needs_copy) continue;
     if (dp.retry.due_us && *dp.retry.due_us > now_us) continue;  // its DP retry is not due yet
     if (record.status.distribution_points[slot].state == DpState::install_failed) continue;

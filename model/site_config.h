@@ -83,6 +83,11 @@ struct SiteConfig {
   // SMS 2.0 SP1 "Reserved Flags" (KB235184): 0 = on update, delete and re-create the package
   // folder on each DP (the default); 1 = overwrite in place.
   bool update_deletes_dp_folder = false;
+  // Where the package is the retry unit (sms2), whether a retry pass copies the package again to
+  // DPs an earlier pass of the cycle installed. KB Q319207 says the whole package-update process
+  // is redone; whether that includes DPs already updated is not said, so copying only the DPs
+  // still missing it (false) is an assumption, and true is the other reading.
+  bool retry_copies_installed = false;
   // Where compressed copies (<PackageID>.PCK) are kept (KB267977 shows D:\SMSPKG).
   std::string package_store = "C:\\SMSPKG";
   // Size of a compressed copy in per mille of the source (unknown ratio; 1000 = no gain).

@@ -231,6 +231,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   bool source_open = false, dp_update = false, nested = false;
   bool delay_from = false, open_retries = false, crash_uses_no_retry = false;
   bool dp_copy_open = false, pck_read_open = false, pck_create_open = false;
+  bool retry_copies_installed = false;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     const Scenario scenario = generate_world(seed, {}).scenario;
     deadline = deadline || scenario.site.retry.deadline_us.has_value();
@@ -244,6 +245,8 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
     dp_copy_open = dp_copy_open || scenario.site.dp_copy_open_share.has_value();
     pck_read_open = pck_read_open || scenario.site.pck_read_open_share.has_value();
     pck_create_open = pck_create_open || scenario.site.pck_create_open_share.has_value();
+    retry_copies_installed =
+        retry_copies_installed || scenario.site.retry_copies_installed.has_value();
     for (const HolderSpec& holder : scenario.holders) {
       script = script || holder.kind == HolderKind::script;
       every = every || (holder.every.has_value() && holder.count > 1);
@@ -269,6 +272,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(dp_copy_open);
   CHECK(pck_read_open);
   CHECK(pck_create_open);
+  CHECK(retry_copies_installed);
 }
 
 TEST_CASE("a world where the manager's own handle refused it is classified so, and only then",

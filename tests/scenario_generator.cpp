@@ -603,6 +603,7 @@ sim::Scenario draw_scenario() {
         draw_access() | model::AccessMask{model::access_bits::kGenericRead};
   }
   if (draw_bool()) scenario.site.pck_read_open_share = draw_share();
+  if (draw_bool()) scenario.site.retry_copies_installed = draw_bool();
   return scenario;
 }
 

@@ -403,6 +403,7 @@ std::string SwarmFeatures::text() const {
   add(mapped_views, "mapped views");
   add(alternate_streams, "alternate streams");
   add(manager_open_flags, "manager open flags");
+  add(retry_copies_installed, "retry_copies_installed");
   return text.empty() ? "no features" : text;
 }
 
@@ -495,6 +496,17 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   Drawer open_flags{Prng::stream(seed, "explore:open_flags"), options.horizon_us};
   world.features.manager_open_flags = open_flags.between(0, 3) == 0;
   if (world.features.manager_open_flags) draw_manager_open_flags(open_flags, scenario.site);
+  // Not with a .PCK read that shares nothing: every retry would then copy all DPs at once and
+  // the manager's own handles would refuse one another every time, a livelock of the flags that
+  // the liveness oracle cannot tell from a leaked handle (which it must keep reporting).
+  const bool pck_reads_shared =
+      !scenario.site.pck_read_open_share ||
+      (scenario.site.pck_read_open_share->bits & model::share_bits::kRead) != 0;
+  if (scenario.site.profile == model::Profile::sms2 && pck_reads_shared) {
+    Drawer retry_copies{Prng::stream(seed, "explore:retry_copies"), options.horizon_us};
+    world.features.retry_copies_installed = retry_copies.coin();
+    if (world.features.retry_copies_installed) scenario.site.retry_copies_installed = true;
+  }
   return world;
 }
 

@@ -47,8 +47,8 @@ struct SwarmFeatures {
   bool read_only = false;        // a read-only source file; a script marks a DP file read-only
   // Drawn from streams of their own, last: "explore:delay_from", "explore:open_retries",
   // (worlds with a crash) "explore:crash_retry", (sms2 worlds) "explore:retry_history", and
-  // (every world) "explore:disconnect", "explore:mapping", "explore:streams" and
-  // "explore:open_flags".
+  // (every world) "explore:disconnect", "explore:mapping", "explore:streams",
+  // "explore:open_flags" and (sms2 worlds) "explore:retry_copies".
   bool delay_from_start = false;     // retry delays count from the failed attempt's start
   bool source_open_retries = false;  // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;  // work a crash cut short is redone without using a retry
@@ -65,6 +65,8 @@ struct SwarmFeatures {
   // The manager's own open flags for DP files and the .PCK (`dp_copy_open`, `pck_create_open`,
   // `pck_read_open`) differ from the assumed defaults.
   bool manager_open_flags = false;
+  // An sms2 retry pass copies the DPs installed earlier in the cycle again.
+  bool retry_copies_installed = false;
   [[nodiscard]] std::string text() const;
 };
 

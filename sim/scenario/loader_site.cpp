@@ -254,7 +254,7 @@ void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
   site.compression_per_mille = *parsed.value;
 }
 
-constexpr std::array<std::string_view, 19> kSiteKeys{"code",
+constexpr std::array<std::string_view, 20> kSiteKeys{"code",
                                                      "server",
                                                      "profile",
                                                      "retry",
@@ -272,7 +272,8 @@ constexpr std::array<std::string_view, 19> kSiteKeys{"code",
                                                      "streams_fail_compression",
                                                      "dp_copy_open",
                                                      "pck_create_open",
-                                                     "pck_read_open"};
+                                                     "pck_read_open",
+                                                     "retry_copies_installed"};
 
 }  // namespace
 
@@ -320,6 +321,7 @@ void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
     if (key == "streams_fail_compression") {
       site.streams_fail_compression = read_bool(ctx, value, key);
     }
+    if (key == "retry_copies_installed") site.retry_copies_installed = read_bool(ctx, value, key);
     if (key == "status_thresholds") load_status_thresholds(ctx, value, site);
     if (key == "outgoing_bandwidth") {
       site.outgoing_bandwidth_bytes_per_second = read_bandwidth_bytes(ctx, value, key);

@@ -76,6 +76,7 @@ struct SiteSpec {
   std::optional<bool> retry_on_wake;              // `retry_on_wake`
   std::optional<TimeUs> retry_on_wake_after_us;   // `retry_on_wake_after`
   std::optional<bool> update_deletes_dp_folder;   // `dp_update: recreate | overwrite`
+  std::optional<bool> retry_copies_installed;     // `retry_copies_installed`
   std::optional<uint32_t> compression_per_mille;  // `compression: 0.5` -> 500
   std::optional<bool> streams_fail_compression;   // nullopt: the profile's default
   std::optional<model::ComponentStatusThresholds> status_thresholds;  // `status_thresholds`

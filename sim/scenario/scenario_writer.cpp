@@ -155,6 +155,9 @@ void write_site_additions(YamlOut& out, const SiteSpec& site) {
   if (site.update_deletes_dp_folder) {
     out.field(2, "dp_update", enum_name(kDpUpdateNames, *site.update_deletes_dp_folder));
   }
+  if (site.retry_copies_installed) {
+    out.field(2, "retry_copies_installed", *site.retry_copies_installed ? "true" : "false");
+  }
   if (site.compression_per_mille) {
     DISTSIM_ASSERT(*site.compression_per_mille > 0 && *site.compression_per_mille <= 1000);
     out.field(2, "compression", format_multiplier_milli(*site.compression_per_mille));
