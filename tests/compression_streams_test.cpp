@@ -11,23 +11,14 @@
 #include "sim/check/swarm_explorer.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
-#include "tests/cli_runner.h"
+#include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
 namespace {
 
 // The repository's scenario, with `from` replaced by `to` when given.
 Scenario streams_scenario(const std::string& from = "", const std::string& to = "") {
-  std::string text = testing::read_text_file(
-      std::string(DISTSIM_SOURCE_DIR) + "/scenarios/q316316-compression-alternate-streams.yaml");
-  if (!from.empty()) {
-    const size_t at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-  }
-  LoadResult loaded = load_scenario_text(text, "streams.yaml");
-  REQUIRE(loaded.scenario.has_value());
-  return *loaded.scenario;
+  return loader_test::repository_scenario("q316316-compression-alternate-streams.yaml", from, to);
 }
 
 model::PackageStatus status_of(const RunResult& run, const std::string& id) {

@@ -16,26 +16,12 @@
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/world/world.h"
-#include "tests/cli_runner.h"
 #include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
 namespace {
 
 using namespace loader_test;
-
-// The repository's scenario `name`, with `from` replaced by `to` when given.
-Scenario repository_scenario(const std::string& name, const std::string& from = "",
-                             const std::string& to = "") {
-  std::string text =
-      testing::read_text_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + name);
-  if (!from.empty()) {
-    const size_t at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-  }
-  return load_valid(text);
-}
 
 Scenario shares_read_scenario(bool default_flags) {
   return default_flags ? repository_scenario("dp-copy-shares-read.yaml",

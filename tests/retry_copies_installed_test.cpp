@@ -9,7 +9,6 @@
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/world/world.h"
-#include "tests/cli_runner.h"
 #include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
@@ -18,15 +17,9 @@ namespace {
 using namespace loader_test;
 
 Scenario retry_scenario(bool copies_installed) {
-  std::string text = testing::read_text_file(std::string(DISTSIM_SOURCE_DIR) +
-                                             "/scenarios/q319207-retry-copies-installed-dps.yaml");
-  if (!copies_installed) {
-    const std::string line = "  retry_copies_installed: true\n";
-    const size_t at = text.find(line);
-    REQUIRE(at != std::string::npos);
-    text.erase(at, line.size());
-  }
-  return load_valid(text);
+  const std::string name = "q319207-retry-copies-installed-dps.yaml";
+  return copies_installed ? repository_scenario(name)
+                          : repository_scenario(name, "  retry_copies_installed: true\n", "");
 }
 
 uint32_t copy_attempts(const RunResult& run, const std::string& dp) {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +54,23 @@ inline Scenario load_valid(std::string_view text) {
   REQUIRE(result.errors.empty());
   REQUIRE(result.scenario.has_value());
   return *result.scenario;
+}
+
+// The repository's scenario `name` (a file of scenarios/), with the text `from` replaced by `to`
+// when `from` is given (it must occur): a test's variant of a scenario users run.
+inline Scenario repository_scenario(const std::string& name, const std::string& from = "",
+                                    const std::string& to = "") {
+  std::ifstream stream(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + name, std::ios::binary);
+  std::stringstream buffer;
+  buffer << stream.rdbuf();
+  std::string text = buffer.str();
+  REQUIRE_FALSE(text.empty());
+  if (!from.empty()) {
+    const size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  }
+  return load_valid(text);
 }
 
 }  // namespace distsim::sim::loader_test
