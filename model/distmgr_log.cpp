@@ -256,15 +256,21 @@ std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
   append_decimal(text, context.thread_id);
   text.append(" GMTDATE=");
   append_civil_time(text, gmt);
-  // Every message has all ten insertion strings, empty beyond those given.
-  static constexpr std::array<std::string_view, 10> kInsertionKeys = {
-      " ISTR0=\"", " ISTR1=\"", " ISTR2=\"", " ISTR3=\"", " ISTR4=\"",
-      " ISTR5=\"", " ISTR6=\"", " ISTR7=\"", " ISTR8=\"", " ISTR9=\""};
-  for (size_t index = 0; index < kInsertionKeys.size(); ++index) {
-    text.append(kInsertionKeys[index]);
-    if (index < message.insertion_strings.size()) text.append(message.insertion_strings[index]);
+  // Every message has all ten insertion strings, empty beyond those given; the empty ones are
+  // appended at once, as the end of a line where all ten are empty.
+  static constexpr std::string_view kEmptyInsertions =
+      R"( ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="" ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="")";
+  constexpr size_t kEmptyInsertionSize = kEmptyInsertions.size() / 10;  // ` ISTRn=""`
+  static_assert(kEmptyInsertions.size() == 10 * kEmptyInsertionSize);
+  const size_t given = message.insertion_strings.size();
+  for (size_t index = 0; index < given; ++index) {
+    const std::string_view empty =
+        kEmptyInsertions.substr(index * kEmptyInsertionSize, kEmptyInsertionSize);
+    text.append(empty.substr(0, kEmptyInsertionSize - 1));  // ` ISTRn="`
+    text.append(message.insertion_strings[index]);
     text.push_back('"');
   }
+  text.append(kEmptyInsertions.substr(given * kEmptyInsertionSize));
   const int attribute_count =
       (message.package_id.empty() ? 0 : 1) + (message.dp_name.empty() ? 0 : 1);
   text.append(" NUMATTRS=");

@@ -66,12 +66,11 @@ const std::vector<StatusMessageDefinition>& status_catalogue() {
   return catalogue;
 }
 
-std::optional<StatusMessageDefinition> find_status_definition(std::string_view component,
-                                                              uint32_t id) {
+const StatusMessageDefinition* find_status_definition(std::string_view component, uint32_t id) {
   for (const StatusMessageDefinition& row : status_catalogue()) {
-    if (row.id == id && row.component == component) return row;
+    if (row.id == id && row.component == component) return &row;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 namespace {
@@ -100,8 +99,9 @@ std::string apply_template(std::string_view text_template,
 
 StatusMessage make_status_message(uint32_t id, std::vector<std::string> insertions,
                                   std::string package_id, std::string dp_name, TimeUs t_us) {
-  const auto definition = find_status_definition(kDistributionManagerComponent, id);
-  DISTSIM_ASSERT(definition.has_value());
+  const StatusMessageDefinition* const definition =
+      find_status_definition(kDistributionManagerComponent, id);
+  DISTSIM_ASSERT(definition != nullptr);
   DISTSIM_ASSERT(insertions.size() <= 10);
   StatusMessage message;
   message.id = id;

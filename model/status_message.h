@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,9 +47,9 @@ inline constexpr uint32_t kCopiedToDp = 2330;
 inline constexpr uint32_t kDpThreadStarted = 2342;  // configmgr2012 only
 }  // namespace status_id
 
-// The catalogue row, or nullopt for an ID distsim never raises.
-[[nodiscard]] std::optional<StatusMessageDefinition> find_status_definition(
-    std::string_view component, uint32_t id);
+// The catalogue row (which lives forever), or null for an ID distsim never raises.
+[[nodiscard]] const StatusMessageDefinition* find_status_definition(std::string_view component,
+                                                                    uint32_t id);
 [[nodiscard]] const std::vector<StatusMessageDefinition>& status_catalogue();
 
 // A raised status message.
