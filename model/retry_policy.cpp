@@ -68,6 +68,8 @@ TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number) {
     return policy.jitter == Jitter::none ? std::min(policy.delay_us, kRetryDelayMaxUs)
                                          : cap_delay(policy, policy.delay_us);
   }
+  // A multiplier under 1 would shrink the delays; the scenario loader refuses it.
+  DISTSIM_ASSERT(policy.multiplier_milli >= 1000);
   TimeUs delay_us = policy.delay_us;
   // Multiply step by step with saturation: the loop ends once the cap or saturation is reached.
   for (uint32_t step = 1; step < retry_number; ++step) {
@@ -81,7 +83,7 @@ TimeUs base_delay_us(const RetryPolicy& policy, uint32_t retry_number) {
     } else {
       delay_us = whole * multiplier + rest * multiplier / 1000;
     }
-    if (multiplier <= 1000 && step > 64) break;  // a non-growing multiplier reaches its fixpoint
+    if (multiplier <= 1000 && step > 64) break;  // a multiplier of 1 leaves the delay as it is
   }
   return cap_delay(policy, delay_us);
 }

@@ -139,6 +139,20 @@ TEST_CASE("a compressed copy has exactly the source size times the compression r
   CHECK(package_copy_size(2) == std::optional<uint64_t>(500'001));
 }
 
+TEST_CASE("the package size line rounds the source's bytes up to whole KBytes", "[distmgr]") {
+  // Goal: "The size of package ... is N KBytes" counts a started KByte as one, to the byte.
+  // Method: sources of 1,024 bytes (exactly 1) and 1,025 bytes (just over 1, so 2).
+  const auto size_line_for = [](uint64_t last_file_bytes) {
+    sim::Scenario scenario = testing::kb_world(testing::lock_for(0));
+    scenario.holders.clear();
+    scenario.filesystem[1].size_bytes = 1024;
+    scenario.filesystem[2].size_bytes = last_file_bytes;
+    return run_world(scenario, {});
+  };
+  CHECK(log_contains(size_line_for(0), "The size of package S0100001 is 1 KBytes"));
+  CHECK(log_contains(size_line_for(1), "The size of package S0100001 is 2 KBytes"));
+}
+
 TEST_CASE("the copy on the distribution point equals the source read by the pass", "[distmgr]") {
   // Goal: content versions travel from the source snapshot to the DP share, file by file.
   const RunResult run = run_world(testing::kb_world(testing::lock_for(0)), capturing_files());
@@ -186,6 +200,67 @@ TEST_CASE("a retry pulled forward on wake is traced with the time it runs", "[di
   }
   CHECK(pulled == 1);
   CHECK(retry_passes >= 4);
+}
+
+TEST_CASE("a pass after a .PCK that could not be created reads the source again",
+          "[distmgr][compressed]") {
+  // Goal: a failed compression forgets the source version it read, so the retry redoes the whole
+  // package-update process (KB Q319207) rather than compressing a snapshot that may be stale;
+  // under the ConfigMgr profiles, whose DP retries keep the version read, too. Method: a copy
+  // tool holds the .PCK with no sharing for the first 30 minutes; the first pass reads both
+  // source files and fails to create the .PCK (32); the retry (after an hour under sms2, 30
+  // minutes under configmgr2012) must open each source file again before it compresses.
+  for (const std::string profile : {"sms2", "configmgr2012"}) {
+    const LoadResult loaded = load_scenario_text(R"(version: 1
+name: the .PCK held at the first compression
+until: 3h
+site:
+  profile: )" + profile + R"(
+filesystem:
+  - file: 'C:\SMSPKG\S0100001.PCK'
+    size: 1KB
+  - file: 'D:\Src\setup.exe'
+    size: 1MB
+  - file: 'D:\Src\data1.cab'
+    size: 1MB
+distribution_points:
+  - name: DP01
+packages:
+  - id: S0100001
+    name: App
+    source: 'D:\Src'
+    compressed: true
+holders:
+  - kind: script
+    name: copy-tool
+    steps:
+      - at: 0s
+        open: 'C:\SMSPKG\S0100001.PCK'
+        access: [GENERIC_WRITE]
+        share: []
+        as: p
+      - at: 30m
+        close: p
+)",
+                                                 "pck-held.yaml");
+    REQUIRE(loaded.errors.empty());
+    const RunResult run = run_world(*loaded.scenario, RunOptions{});
+    INFO("profile " << profile);
+    REQUIRE(run.packages.size() == 1);
+    CHECK(run.packages[0].state == model::PackageState::installed);
+    std::map<std::string, size_t> source_opens;  // source file -> the manager's successful opens
+    size_t refused_pck_creates = 0;
+    for (const TraceRecord& record : run.trace.records()) {
+      if (record.actor != kManagerActorName || record.event != "open") continue;
+      const std::string_view path = invariant_detail::text_field(record, "path");
+      const bool ok = invariant_detail::number_field(record, "win32") == 0;
+      if (path.starts_with("D:\\Src\\") && ok) ++source_opens[std::string(path)];
+      if (path.ends_with(".PCK") && !ok) ++refused_pck_creates;
+    }
+    CHECK(refused_pck_creates == 1);
+    CHECK(source_opens ==
+          std::map<std::string, size_t>{{"D:\\Src\\data1.cab", 2}, {"D:\\Src\\setup.exe", 2}});
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "sim/core/prng.h"
 
@@ -187,6 +188,23 @@ TEST_CASE("decorrelated jitter draws across its whole range, up to three times t
   }
   CHECK(lowest < 2 * kMinute);
   CHECK(highest > 28 * kMinute);
+}
+
+TEST_CASE("full and equal jitter reach both ends of their ranges exactly", "[retry]") {
+  // Goal: the ends themselves (full jitter from no wait at all, equal jitter from half the
+  // delay), which a range shifted by one microsecond would miss while passing every bound check.
+  // Method: a 3-microsecond delay, so each of the few values in range is drawn many times in 400
+  // draws.
+  for (const Jitter jitter : {Jitter::full, Jitter::equal}) {
+    RetryPolicy policy = fixed_policy(100, 3);
+    policy.jitter = jitter;
+    sim::Prng random(20001116);
+    std::set<TimeUs> drawn;
+    for (int draw = 0; draw < 400; ++draw) drawn.insert(jittered_delay_us(policy, 1, 0, random));
+    INFO("jitter " << jitter_name(jitter));
+    CHECK(drawn ==
+          (jitter == Jitter::full ? std::set<TimeUs>{0, 1, 2, 3} : std::set<TimeUs>{1, 2, 3}));
+  }
 }
 
 TEST_CASE("the analytic bounds of a fixed policy are count x delay", "[retry]") {
