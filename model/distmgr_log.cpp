@@ -259,10 +259,12 @@ std::string statmsg_text(const StatusMessage& message, const SiteClock& clock,
   // Every message has all ten insertion strings, empty beyond those given; the empty ones are
   // appended at once, as the end of a line where all ten are empty.
   static constexpr std::string_view kEmptyInsertions =
-      R"( ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="" ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="")";
+      R"( ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="")"
+      R"( ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="")";
   constexpr size_t kEmptyInsertionSize = kEmptyInsertions.size() / 10;  // ` ISTRn=""`
   static_assert(kEmptyInsertions.size() == 10 * kEmptyInsertionSize);
   const size_t given = message.insertion_strings.size();
+  DISTSIM_ASSERT(given <= 10);
   for (size_t index = 0; index < given; ++index) {
     const std::string_view empty =
         kEmptyInsertions.substr(index * kEmptyInsertionSize, kEmptyInsertionSize);

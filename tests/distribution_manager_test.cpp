@@ -205,7 +205,7 @@ TEST_CASE("a retry pulled forward on wake is traced with the time it runs", "[di
 TEST_CASE("a pass after a .PCK that could not be created reads the source again",
           "[distmgr][compressed]") {
   // Goal: a failed compression forgets the source version it read, so the retry redoes the whole
-  // package-update process (KB Q319207) rather than compressing a snapshot that may be stale;
+  // package-update process (KB Q319207) rather than copy from a .PCK that was never written;
   // under the ConfigMgr profiles, whose DP retries keep the version read, too. Method: a copy
   // tool holds the .PCK with no sharing for the first 30 minutes; the first pass reads both
   // source files and fails to create the .PCK (32); the retry (after an hour under sms2, 30

@@ -192,7 +192,7 @@ TEST_CASE("decorrelated jitter draws across its whole range, up to three times t
 
 TEST_CASE("full and equal jitter reach both ends of their ranges exactly", "[retry]") {
   // Goal: the ends themselves (full jitter from no wait at all, equal jitter from half the
-  // delay), which a range shifted by one microsecond would miss while passing every bound check.
+  // delay), which a range narrowed by one microsecond would miss while passing every bound check.
   // Method: a 3-microsecond delay, so each of the few values in range is drawn many times in 400
   // draws.
   for (const Jitter jitter : {Jitter::full, Jitter::equal}) {
