@@ -112,7 +112,10 @@ void DistributionManager::fill_package_flags(const PackageRecord& record, Stored
   stored.clear_dp_folders = record.clear_dp_folders;
   stored.pass_in_progress = record.phase != Phase::idle && record.phase != Phase::dp_retries;
   stored.dp_work_in_progress = record.phase == Phase::dp_retries;
-  stored.content = record.content;
+  stored.pass_requested = record.rerun_after_pass;
+  // A version still being compressed is not stored: its .PCK is not written yet, so a pass
+  // after a restart must compress it again rather than copy the empty .PCK.
+  stored.content = record.phase == Phase::compressing ? nullptr : record.content;
 }
 
 void DistributionManager::restore(const StoredPackage& stored) {
@@ -240,6 +243,9 @@ void DistributionManager::recover() {
         wake_at(*retry.due_us, {index, WakeKind::dp_retry_due, retry.generation, slot});
       }
     }
+    // An update or refresh that came during DP retry work left the named DPs at no attempts,
+    // so the count of interrupted work above does not bring them back: the pass it asked for does.
+    if (stored[index].pass_requested && !record.retries_exhausted) rerun = true;
     if (rerun) {
       queue_pass(index);
     } else if (any_dp_retry_due(record)) {  // overdue while the process was down

@@ -16,6 +16,7 @@ void DistributionManager::queue_pass(uint32_t package_index) {
   if (record.phase == Phase::queued) return;
   if (record.phase != Phase::idle) {
     record.rerun_after_pass = true;
+    mark_dirty(package_index);  // a restart must not lose the request
     return;
   }
   record.phase = Phase::queued;

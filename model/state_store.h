@@ -63,7 +63,11 @@ struct StoredPackage {
   bool clear_dp_folders = false;
   bool pass_in_progress = false;     // the process died during a processing pass
   bool dp_work_in_progress = false;  // ... or while DP retries were copying (no pass)
-  // The version read and still wanted (no update asked for a newer one); null when none.
+  // An update, refresh or retry asked for a pass while other work of the package ran: the pass
+  // that work would have been followed by.
+  bool pass_requested = false;
+  // The version read and still wanted (no update asked for a newer one), once its compressed copy
+  // is written where the package has one; null when none.
   std::shared_ptr<const PackageContent> content;
   friend bool operator==(const StoredPackage&, const StoredPackage&) = default;
 };

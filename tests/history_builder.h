@@ -76,10 +76,11 @@ class HistoryBuilder {
     add(t_us, "distmgr", "log_line", {{"text", text}, {"thread", int64_t{300}}});
     run.log_lines.push_back({t_us, text, 300, {}});
   }
-  void open(TimeUs t_us, const std::string& actor, const std::string& path, int64_t handle) {
+  void open(TimeUs t_us, const std::string& actor, const std::string& path, int64_t handle,
+            std::vector<std::string> access = {"GENERIC_READ"}) {
     add(t_us, actor, "open",
         {{"path", path},
-         {"access", std::vector<std::string>{"GENERIC_READ"}},
+         {"access", std::move(access)},
          {"share", std::vector<std::string>{"FILE_SHARE_READ"}},
          {"win32", int64_t{0}},
          {"result", std::string("ok")},

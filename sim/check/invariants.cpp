@@ -132,6 +132,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_retry_messages(history, violations);
   invariant_detail::check_handles(history, violations);
   invariant_detail::check_dp_content(history, violations);
+  invariant_detail::check_package_copies(history, violations);
   invariant_detail::check_pass_messages(history, violations);
   invariant_detail::check_thread_limits(history, violations);
   invariant_detail::check_source_open_retries(history, violations);

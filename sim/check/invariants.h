@@ -34,6 +34,8 @@ struct InvariantViolation {
 //   the trace's open and close records of every actor.
 // dp_content: a DP reported INSTALLED holds exactly the names, sizes and content versions of the
 //   source version its copy came from.
+// package_copy: a DP copy never reads a compressed copy (.PCK) the manager created and did not
+//   write since.
 // package_state: a package's state agrees with its DPs' states, and those with the trace.
 // pass_messages: each pass raises one 2300 and (unless cut short) one 2301 or 2302.
 // thread_limit: at most max_packages processing passes at once, and at most threads_per_package

@@ -357,6 +357,7 @@ struct DelayRange {
 using Violations = std::vector<InvariantViolation>;
 void check_handles(const History& history, Violations& violations);
 void check_dp_content(const History& history, Violations& violations);
+void check_package_copies(const History& history, Violations& violations);
 void check_retry_units(const History& history, Violations& violations);
 void check_retry_messages(const History& history, Violations& violations);
 void check_pass_messages(const History& history, Violations& violations);
