@@ -9,6 +9,7 @@
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
+#include "model/manager_fault_injection.h"
 #include "model/manager_wake.h"
 
 namespace distsim::model {
@@ -115,7 +116,9 @@ void DistributionManager::fill_package_flags(const PackageRecord& record, Stored
   stored.pass_requested = record.rerun_after_pass;
   // A version still being compressed is not stored: its .PCK is not written yet, so a pass
   // after a restart must compress it again rather than copy the empty .PCK.
-  stored.content = record.phase == Phase::compressing ? nullptr : record.content;
+  const bool unwritten = record.phase == Phase::compressing &&
+                         !manager_fault_injection().save_version_before_compression;
+  stored.content = unwritten ? nullptr : record.content;
 }
 
 void DistributionManager::restore(const StoredPackage& stored) {

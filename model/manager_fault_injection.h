@@ -13,6 +13,8 @@ struct ManagerFaultInjection {
   bool miscount_retries = false;    // 2302 and Distmgr.log show one retry more than were made
   bool unsaved_dp_start = false;    // a DP copy's start is not saved to the state store
   bool fail_every_compression = false;  // every compression fails with 998, streams or not
+  // the version being compressed is saved before its .PCK is written
+  bool save_version_before_compression = false;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

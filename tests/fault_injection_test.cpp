@@ -1,7 +1,8 @@
 // Test-only broken managers (model/manager_fault_injection.h) and the oracles that catch them: a
 // manager that leaks source handles, one that copies DPs partially, one that miscounts retries in
-// its messages. Each is caught by its checker in a world run and by a fixed-seed exploration,
-// and no source of the CLI or the simulator can reach the switches.
+// its messages, one that saves a version before its .PCK is written. Each is caught by its checker
+// in a world run, the first three also by a fixed-seed exploration, and no source of the CLI or
+// the simulator can reach the switches.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "model/manager_fault_injection.h"
 #include "sim/check/invariants.h"
 #include "sim/check/swarm_explorer.h"
+#include "sim/scenario/scenario_loader.h"
 #include "world_fixture.h"
 
 namespace distsim::sim {
@@ -84,6 +86,25 @@ TEST_CASE(
         "retry cycle");
 }
 
+TEST_CASE("a manager that saves a version before its .PCK is written is caught by package_copy",
+          "[invariants][faults]") {
+  // A refresh saves the package during its compression and a crash follows before the .PCK is
+  // written: the restarted manager must compress again, not copy the empty .PCK.
+  const LoadResult loaded = load_scenario_file(
+      std::string(DISTSIM_SOURCE_DIR) +
+      "/scenarios/regressions/crash-during-compression-after-refresh-compresses-again.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  model::ManagerFaultInjection faults;
+  faults.save_version_before_compression = true;
+  const auto violations = violations_of(faults, *loaded.scenario);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations.front().invariant == "package_copy");
+  CHECK(violations.front().detail ==
+        "a DP copy of S0100060 opens C:\\SMSPKG\\S0100060.PCK at 00:06:40, which the manager "
+        "created at 00:01:00 and has not written since");
+}
+
 TEST_CASE("a fixed-seed exploration catches each broken manager", "[explore][faults]") {
   // Goal: the explorer, not only hand-made worlds, finds these bugs. Method: 24 seeds each.
   model::ManagerFaultInjection leak;
@@ -103,6 +124,7 @@ TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/
   CHECK_FALSE(now.leak_source_handle);
   CHECK_FALSE(now.partial_dp_copy);
   CHECK_FALSE(now.miscount_retries);
+  CHECK_FALSE(now.save_version_before_compression);
   namespace fs = std::filesystem;
   for (const char* directory : {"sim", "tools"}) {
     for (const auto& entry :

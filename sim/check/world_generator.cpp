@@ -397,6 +397,7 @@ std::string SwarmFeatures::text() const {
   add(delay_from_start, "delay_from attempt_start");
   add(source_open_retries, "source_open retries");
   add(crash_uses_no_retry, "crash_uses_retry false");
+  add(crash_after_change, "crash after an update/refresh");
   add(retry_history_deleted, "retry history deleted");
   add(disconnect_users, "disconnect users");
   add(netware_dp, "NetWare DP");
@@ -405,6 +406,24 @@ std::string SwarmFeatures::text() const {
   add(manager_open_flags, "manager open flags");
   add(retry_copies_installed, "retry_copies_installed");
   return text.empty() ? "no features" : text;
+}
+
+// The crash comes up to two seconds after one of the updates or refreshes: the change has marked
+// the package for saving while its read, compression or DP retry work runs, and what the restart
+// finds of that work is what the store kept.
+void move_crash_after_a_change(Drawer& draw, Scenario& scenario) {
+  std::vector<TimeUs> changes;
+  for (const PackageEvent& event : scenario.packages) {
+    if (event.kind == PackageEvent::Kind::update || event.kind == PackageEvent::Kind::refresh) {
+      changes.push_back(event.at_us);
+    }
+  }
+  const auto crash =
+      std::find_if(scenario.faults.begin(), scenario.faults.end(),
+                   [](const FaultSpec& f) { return f.kind == FaultSpec::Kind::crash; });
+  DISTSIM_ASSERT(!changes.empty() && crash != scenario.faults.end());
+  crash->at_us = changes[draw.between(0, static_cast<uint32_t>(changes.size()) - 1)] +
+                 draw.between(0, 2000) * model::kMicrosecondsPerMillisecond;
 }
 
 // Half the time, an update of the first package early in the first DP client's hold (when that
@@ -459,6 +478,11 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     Drawer crash_retry{Prng::stream(seed, "explore:crash_retry"), options.horizon_us};
     world.features.crash_uses_no_retry = crash_retry.coin();
     if (world.features.crash_uses_no_retry) scenario.site.retry.crash_uses_retry = false;
+  }
+  if (world.features.crash && world.features.updates) {
+    Drawer crash_after{Prng::stream(seed, "explore:crash_after_change"), options.horizon_us};
+    world.features.crash_after_change = crash_after.coin();
+    if (world.features.crash_after_change) move_crash_after_a_change(crash_after, scenario);
   }
   if (scenario.site.profile == model::Profile::sms2) {
     Drawer history{Prng::stream(seed, "explore:retry_history"), options.horizon_us};

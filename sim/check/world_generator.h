@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 12;
+inline constexpr uint32_t kWorldGeneratorVersion = 13;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -46,12 +46,14 @@ struct SwarmFeatures {
   bool images = false;           // a script runs a source or DP file as a program (image section)
   bool read_only = false;        // a read-only source file; a script marks a DP file read-only
   // Drawn from streams of their own, last: "explore:delay_from", "explore:open_retries",
-  // (worlds with a crash) "explore:crash_retry", (sms2 worlds) "explore:retry_history", and
+  // (worlds with a crash) "explore:crash_retry", (worlds with a crash and changes)
+  // "explore:crash_after_change", (sms2 worlds) "explore:retry_history", and
   // (every world) "explore:disconnect", "explore:mapping", "explore:streams",
   // "explore:open_flags" and (sms2 worlds) "explore:retry_copies".
   bool delay_from_start = false;     // retry delays count from the failed attempt's start
   bool source_open_retries = false;  // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;  // work a crash cut short is redone without using a retry
+  bool crash_after_change = false;   // the crash comes just after an update or refresh
   // An administrator deletes a package's Retry History key, and sometimes updates it later.
   bool retry_history_deleted = false;
   // Packages force users off their DPs after a few failed copies (`disconnect_users`); the
