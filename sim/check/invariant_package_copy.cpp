@@ -50,38 +50,36 @@ void check_package_copies(const History& history, Violations& violations) {
          (kind.event == RecordEvent::write || kind.event == RecordEvent::delete_file ||
           kind.event == RecordEvent::rename));
     if (!relevant) continue;
+    // Most of these records are about other files: the path rules them out before any other
+    // field is looked up.
     const TraceRecord& record = records[index];
-    if (text_field(record, "result") != "ok") continue;
     const std::string_view path = text_field(record, "path");
-    const std::string_view to = text_field(record, "to");
-    for (PackageCopy& copy : copies) {
-      const bool at_path = same_path(path, copy.path);
-      if (!by_manager) {
-        if (at_path || same_path(to, copy.path)) copy.unwritten_since.reset();
-        continue;
-      }
-      if (!at_path) continue;
-      if (kind.event == RecordEvent::write) {
-        copy.unwritten_since.reset();
-        continue;
-      }
-      const TraceList access = list_field(record, "access");
-      const bool writes = names_any(access, {"GENERIC_WRITE", "FILE_WRITE_DATA", "GENERIC_ALL"});
-      const bool reads = names_any(access, {"GENERIC_READ", "FILE_READ_DATA", "GENERIC_ALL"});
-      // An open that may both read and write cannot be told apart from the trace: a creation
-      // is then judged only by the write that follows it.
-      if (writes && !reads) {
-        copy.unwritten_since = index;
-      } else if (reads && !writes && copy.unwritten_since) {
-        const TimeUs created_us = records[*copy.unwritten_since].t_us;
-        violations.push_back(
-            {"package_copy",
-             fmt::format("a DP copy of {} opens {} at {}, which the manager created at {} and "
-                         "has not written since",
-                         copy.package, copy.path, clock_text(record.t_us), clock_text(created_us)),
-             record.t_us});
-        copy.unwritten_since.reset();  // one finding per creation
-      }
+    const std::string_view to =
+        kind.event == RecordEvent::rename ? text_field(record, "to") : std::string_view();
+    const auto copy = std::find_if(copies.begin(), copies.end(), [&](const PackageCopy& each) {
+      return same_path(path, each.path) || same_path(to, each.path);
+    });
+    if (copy == copies.end() || text_field(record, "result") != "ok") continue;
+    if (!by_manager || kind.event == RecordEvent::write) {
+      copy->unwritten_since.reset();
+      continue;
+    }
+    const TraceList access = list_field(record, "access");
+    const bool writes = names_any(access, {"GENERIC_WRITE", "FILE_WRITE_DATA", "GENERIC_ALL"});
+    const bool reads = names_any(access, {"GENERIC_READ", "FILE_READ_DATA", "GENERIC_ALL"});
+    // An open that may both read and write cannot be told apart from the trace: a creation is
+    // then judged only by the write that follows it.
+    if (writes && !reads) {
+      copy->unwritten_since = index;
+    } else if (reads && !writes && copy->unwritten_since) {
+      const TimeUs created_us = records[*copy->unwritten_since].t_us;
+      violations.push_back(
+          {"package_copy",
+           fmt::format("a DP copy of {} opens {} at {}, which the manager created at {} and has "
+                       "not written since",
+                       copy->package, copy->path, clock_text(record.t_us), clock_text(created_us)),
+           record.t_us});
+      copy->unwritten_since.reset();  // one finding per creation
     }
   }
 }
