@@ -12,10 +12,12 @@
 # working tree and its build directories are never touched. Usage:
 #
 #   tools/mutate/mutate.py [--sample N] [--seed S] [--seeds K] [--tests TAGS] [--jobs J]
-#                          [--only TEXT]... [--list] [--report FILE] [--equivalent FILE]
+#                          [--only TEXT]... [--list] [--check-equivalent] [--report FILE]
+#                          [--equivalent FILE]
 #                          [--resume LOG [--retry-survivors] [--retry TEXT]...] [--commit REV]
 #
-# --list prints the catalogue of mutants and exits. --only keeps the mutants whose label (as
+# --list prints the catalogue of mutants and exits; --check-equivalent checks that every entry of
+# the equivalent file still names a mutant on the line it was argued about (its `at:` line). --only keeps the mutants whose label (as
 # --list prints it) contains the text. --sample picks N of them at random (seeded) instead of
 # all. --report writes a Markdown report. --resume LOG takes the verdicts an earlier run printed
 # (for the same commit and sample) and judges only the rest; with --retry-survivors it also
@@ -55,10 +57,15 @@ class Mutant:
         return f"{self.path}:{self.line} {self.operator}"
 
 
-def target_files():
+def default_root():
+    """The sources mutated: the private worktree once it exists, else the checkout."""
+    return SOURCE if os.path.isdir(SOURCE) else ROOT
+
+
+def target_files(root):
     files = []
     for entry in TARGET_GLOBS:
-        full = os.path.join(SOURCE if os.path.isdir(SOURCE) else ROOT, entry)
+        full = os.path.join(root, entry)
         if entry.endswith(".cpp"):
             files.append(entry)
             continue
@@ -163,10 +170,11 @@ def multiline_raise_mutants(path, lines):
     return found
 
 
-def catalogue():
+def catalogue(root=None):
+    root = root or default_root()
     mutants = []
-    for path in target_files():
-        with open(os.path.join(SOURCE if os.path.isdir(SOURCE) else ROOT, path)) as stream:
+    for path in target_files(root):
+        with open(os.path.join(root, path)) as stream:
             lines = stream.readlines()
         for index, line in enumerate(lines):
             mutants.extend(line_mutants(path, index + 1, line.rstrip("\n")))
@@ -270,17 +278,57 @@ def unit_tests(tests):
 
 
 def load_equivalent(path):
-    """Label -> argument, from lines `LABEL :: why no test can tell it from the original`."""
+    """Label -> (argument, code), from lines `LABEL :: why no test can tell it from the original`,
+    each followed by `    at: CODE`, the mutated line's code (stripped) the argument is about."""
     arguments = {}
     if not os.path.exists(path):
         return arguments
+    label = None
     with open(path) as stream:
         for line in stream:
-            if line.startswith("#") or "::" not in line:
+            if line.startswith("#"):
+                continue
+            if line.startswith("    at: ") and label is not None:
+                arguments[label] = (arguments[label][0], line[len("    at: "):].rstrip("\n"))
+                continue
+            if "::" not in line:
                 continue
             label, argument = line.split("::", 1)
-            arguments[label.strip()] = argument.strip()
+            label = label.strip()
+            arguments[label] = (argument.strip(), None)
     return arguments
+
+
+def equivalence(mutant, equivalent):
+    """The argument that `mutant` is equivalent, or None. An entry counts only while its line
+    still holds the code it was argued about: labels are keyed by line number, and an edit above
+    the line would otherwise lend the argument to whatever mutant lands on that line."""
+    entry = equivalent.get(mutant.label())
+    if entry is None or entry[1] != mutant.before.strip():
+        return None
+    return entry[0]
+
+
+def check_equivalent(mutants, equivalent):
+    """Problems with the equivalent file against the current catalogue: entries without a pinned
+    line, entries whose label no longer names a mutant, and entries whose line changed (with the
+    labels where the pinned code is now, if any)."""
+    by_label = {m.label(): m for m in mutants}
+    problems = []
+    for label, (argument, code) in equivalent.items():
+        mutant = by_label.get(label)
+        if code is None:
+            problems.append(f"{label}: no `    at:` line pins the code it is about")
+        elif mutant is not None and mutant.before.strip() == code:
+            continue
+        else:
+            path, operator = label.split(":", 1)[0], label.split(" ", 1)[1]
+            moved = [m.label() for m in mutants if m.path == path and m.operator == operator
+                     and m.before.strip() == code]
+            where = f"; the code is now at {', '.join(moved)}" if moved else "; the code is gone"
+            now = "no such mutant" if mutant is None else f"the line now reads `{mutant.before.strip()}`"
+            problems.append(f"{label}: {now}{where}")
+    return problems
 
 
 def judge(mutant, options, equivalent):
@@ -294,8 +342,9 @@ def judge(mutant, options, equivalent):
         killer = unit_tests(options.tests)
     if killer:
         return ("KILLED", killer)
-    if mutant.label() in equivalent:
-        return ("EQUIVALENT", equivalent[mutant.label()])
+    argument = equivalence(mutant, equivalent)
+    if argument is not None:
+        return ("EQUIVALENT", argument)
     return ("SURVIVED", diff_of(mutant))
 
 
@@ -347,8 +396,17 @@ def main():
                              "contains this text (repeatable)")
     parser.add_argument("--commit", default="HEAD", help="the commit to mutate (default HEAD)")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--check-equivalent", action="store_true",
+                        help="check that every entry of the equivalent file names a current "
+                             "mutant on the line it was argued about, and exit")
     parser.add_argument("--report", help="write a Markdown report here")
     options = parser.parse_args()
+    if options.check_equivalent:  # the checkout's sources, whatever the worktree holds
+        problems = check_equivalent(catalogue(ROOT), load_equivalent(options.equivalent))
+        for problem in problems:
+            print(problem)
+        print(f"stale entries in {os.path.relpath(options.equivalent, ROOT)}: {len(problems)}")
+        sys.exit(1 if problems else 0)
     mutants = catalogue()
     if options.list:
         for mutant in mutants:
@@ -374,7 +432,8 @@ def main():
         if verdict and verdict[0] in ("SURVIVED", "EQUIVALENT") and retried:
             verdict = None
         if verdict and verdict[0] in ("SURVIVED", "EQUIVALENT"):
-            verdict = (("EQUIVALENT", equivalent[mutant.label()]) if mutant.label() in equivalent
+            argument = equivalence(mutant, equivalent)
+            verdict = (("EQUIVALENT", argument) if argument is not None
                        else ("SURVIVED", diff_of(mutant)))
         if verdict is None:
             original = apply(mutant)
