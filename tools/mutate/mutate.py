@@ -12,12 +12,13 @@
 # working tree and its build directories are never touched. Usage:
 #
 #   tools/mutate/mutate.py [--sample N] [--seed S] [--seeds K] [--tests TAGS] [--jobs J]
-#                          [--only TEXT]... [--list] [--check-equivalent] [--report FILE]
-#                          [--equivalent FILE]
+#                          [--only TEXT]... [--list] [--check-equivalent]
+#                          [--relabel-equivalent] [--report FILE] [--equivalent FILE]
 #                          [--resume LOG [--retry-survivors] [--retry TEXT]...] [--commit REV]
 #
 # --list prints the catalogue of mutants and exits; --check-equivalent checks that every entry of
-# the equivalent file still names a mutant on the line it was argued about (its `at:` line). --only keeps the mutants whose label (as
+# the equivalent file still names a mutant on the line it was argued about (its `at:` line), and
+# --relabel-equivalent moves the entries whose code moved to exactly one other line. --only keeps the mutants whose label (as
 # --list prints it) contains the text. --sample picks N of them at random (seeded) instead of
 # all. --report writes a Markdown report. --resume LOG takes the verdicts an earlier run printed
 # (for the same commit and sample) and judges only the rest; with --retry-survivors it also
@@ -309,6 +310,35 @@ def equivalence(mutant, equivalent):
     return entry[0]
 
 
+def relabel_equivalent(path, mutants):
+    """Moves each entry whose pinned code is now at exactly one other label of the same file and
+    operator to that label, rewriting the file; returns the moves made."""
+    by_label = {m.label(): m for m in mutants}
+    moves = []
+    with open(path) as stream:
+        lines = stream.read().splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("#") or "::" not in line or index + 1 >= len(lines):
+            continue
+        if not lines[index + 1].startswith("    at: "):
+            continue
+        label, rest = line.split("::", 1)
+        label = label.strip()
+        code = lines[index + 1][len("    at: "):]
+        mutant = by_label.get(label)
+        if mutant is not None and mutant.before.strip() == code:
+            continue
+        path_part, operator = label.split(":", 1)[0], label.split(" ", 1)[1]
+        moved = [m.label() for m in mutants
+                 if m.path == path_part and m.operator == operator and m.before.strip() == code]
+        if len(moved) == 1:
+            lines[index] = f"{moved[0]} ::{rest}"
+            moves.append(f"{label} -> {moved[0]}")
+    with open(path, "w") as stream:
+        stream.write("\n".join(lines) + "\n")
+    return moves
+
+
 def check_equivalent(mutants, equivalent):
     """Problems with the equivalent file against the current catalogue: entries without a pinned
     line, entries whose label no longer names a mutant, and entries whose line changed (with the
@@ -399,12 +429,21 @@ def main():
     parser.add_argument("--check-equivalent", action="store_true",
                         help="check that every entry of the equivalent file names a current "
                              "mutant on the line it was argued about, and exit")
+    parser.add_argument("--relabel-equivalent", action="store_true",
+                        help="move each entry whose code moved to exactly one other line to "
+                             "that line's label, then check, and exit")
     parser.add_argument("--report", help="write a Markdown report here")
     options = parser.parse_args()
-    if options.check_equivalent:  # the checkout's sources, whatever the worktree holds
+    if options.relabel_equivalent:
+        for move in relabel_equivalent(options.equivalent, catalogue(ROOT)):
+            print(f"moved {move}")
+    if options.check_equivalent or options.relabel_equivalent:  # the checkout's sources
         problems = check_equivalent(catalogue(ROOT), load_equivalent(options.equivalent))
         for problem in problems:
             print(problem)
+        if problems:
+            print("an entry whose code moved to one place is relabelled by "
+                  "`tools/mutate/mutate.py --relabel-equivalent`; read its argument again")
         print(f"stale entries in {os.path.relpath(options.equivalent, ROOT)}: {len(problems)}")
         sys.exit(1 if problems else 0)
     mutants = catalogue()
