@@ -59,7 +59,8 @@ class DistributionManager {
   void package_refreshed(const std::string& package_id, const std::vector<std::string>& dp_names);
 
   // After a restart: reads the state store back, re-queues packages whose pass the crash cut
-  // short or whose retry fell due while the process was down, and re-arms the other retries.
+  // short, whose retry fell due while the process was down, or for which an update, refresh or
+  // retry asked for a pass while other work ran, and re-arms the other retries.
   // Call once, after the DPs are added and before any notification.
   void recover();
 
@@ -143,7 +144,9 @@ class DistributionManager {
     uint32_t generation = 0;  // increases with every pass; read/compress wake-ups assert they match
     uint32_t thread_id = 0;
     bool holds_thread = false;       // the running work is a processing pass (max_packages)
-    bool rerun_after_pass = false;   // something asked for a pass while one was running
+    // An update, refresh or retry asked for a pass while a pass or DP retry work ran; saved, so
+    // that a restart runs it.
+    bool rerun_after_pass = false;
     bool cycle_restarted = false;    // an update or refresh arrived during the running pass
     bool clear_dp_folders = false;   // sms2 update: delete the DP package folders first
     bool retries_exhausted = false;  // package-level retries ran out (until an update/refresh)

@@ -1,6 +1,7 @@
 // The explorer: generated worlds are reproducible and loadable, the oracles catch a stuck
 // package, shrinking keeps the failure while dropping what does not matter, and shards and
 // threads do not change what is found.
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 
@@ -273,6 +274,34 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(pck_read_open);
   CHECK(pck_create_open);
   CHECK(retry_copies_installed);
+}
+
+TEST_CASE("a world drawn with a crash after a change crashes within two seconds of one",
+          "[explore]") {
+  // Goal: the crash_after_change stream puts the crash where an update or refresh has just
+  // marked work under way for saving. Method: the first 300 seeds; every world with the feature
+  // has its crash 0-2 s after one of its updates or refreshes, and some world has the feature.
+  size_t drawn = 0;
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    const GeneratedWorld world = generate_world(seed, {});
+    if (!world.features.crash_after_change) continue;
+    ++drawn;
+    const auto crash =
+        std::find_if(world.scenario.faults.begin(), world.scenario.faults.end(),
+                     [](const FaultSpec& fault) { return fault.kind == FaultSpec::Kind::crash; });
+    REQUIRE(crash != world.scenario.faults.end());
+    const bool after_a_change =
+        std::any_of(world.scenario.packages.begin(), world.scenario.packages.end(),
+                    [&crash](const PackageEvent& event) {
+                      return (event.kind == PackageEvent::Kind::update ||
+                              event.kind == PackageEvent::Kind::refresh) &&
+                             crash->at_us >= event.at_us &&
+                             crash->at_us <= event.at_us + 2 * model::kMicrosecondsPerSecond;
+                    });
+    INFO("seed " << seed);
+    CHECK(after_a_change);
+  }
+  CHECK(drawn > 0);
 }
 
 TEST_CASE("a world where the manager's own handle refused it is classified so, and only then",

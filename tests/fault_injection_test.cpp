@@ -105,7 +105,10 @@ TEST_CASE("a manager that saves a version before its .PCK is written is caught b
         "created at 00:01:00 and has not written since");
 }
 
-TEST_CASE("a fixed-seed exploration catches each broken manager", "[explore][faults]") {
+TEST_CASE(
+    "a fixed-seed exploration catches the managers that leak handles, copy partially or miscount "
+    "retries",
+    "[explore][faults]") {
   // Goal: the explorer, not only hand-made worlds, finds these bugs. Method: 24 seeds each.
   model::ManagerFaultInjection leak;
   leak.leak_source_handle = true;

@@ -144,6 +144,12 @@ class HistoryBuilder {
     add(t_us, "world", "retry_history_deleted", {{"package", package}});
   }
 
+  // Any other record, field by field.
+  void add_record(TimeUs t_us, const std::string& actor, std::string_view event,
+                  std::vector<TraceArg> fields) {
+    add(t_us, actor, event, std::move(fields));
+  }
+
   sim::RunResult run;
 
  private:

@@ -362,8 +362,43 @@ void draw_faults(Drawer& draw, const SwarmFeatures& features, Scenario& scenario
   }
 }
 
-// The Windows semantics installers and clients rely on, drawn from a stream of their own so that
-// switching them on never changes the rest of a seed's world.
+// The crash comes up to two seconds after one of the updates or refreshes: the change has marked
+// the package for saving while its read, compression or DP retry work runs, and what the restart
+// finds of that work is what the store kept.
+void move_crash_after_a_change(Drawer& draw, Scenario& scenario) {
+  std::vector<TimeUs> changes;
+  for (const PackageEvent& event : scenario.packages) {
+    if (event.kind == PackageEvent::Kind::update || event.kind == PackageEvent::Kind::refresh) {
+      changes.push_back(event.at_us);
+    }
+  }
+  const auto crash =
+      std::find_if(scenario.faults.begin(), scenario.faults.end(),
+                   [](const FaultSpec& f) { return f.kind == FaultSpec::Kind::crash; });
+  DISTSIM_ASSERT(!changes.empty() && crash != scenario.faults.end());
+  crash->at_us = changes[draw.between(0, static_cast<uint32_t>(changes.size()) - 1)] +
+                 draw.between(0, 2000) * model::kMicrosecondsPerMillisecond;
+}
+
+// Half the time, an update of the first package early in the first DP client's hold (when that
+// hold starts at a fixed time): the copy to the DP then meets the client's open file, which is
+// what forcing users off is for. Without it few worlds copy to a DP while a client holds a file.
+void draw_update_during_client_hold(Drawer& draw, Scenario& scenario) {
+  const auto client =
+      std::find_if(scenario.holders.begin(), scenario.holders.end(),
+                   [](const HolderSpec& holder) { return holder.kind == HolderKind::dp_client; });
+  if (client == scenario.holders.end() || client->at.kind != DurationSpec::Kind::constant ||
+      !draw.coin()) {
+    return;
+  }
+  PackageEvent update;
+  update.kind = PackageEvent::Kind::update;
+  update.id = scenario.packages.front().id;
+  update.at_us = std::max(client->at.value_us, scenario.packages.front().at_us) +
+                 draw.between(1, 600) * kSecond;
+  scenario.packages.push_back(std::move(update));
+}
+
 }  // namespace
 
 std::string SwarmFeatures::text() const {
@@ -406,43 +441,6 @@ std::string SwarmFeatures::text() const {
   add(manager_open_flags, "manager open flags");
   add(retry_copies_installed, "retry_copies_installed");
   return text.empty() ? "no features" : text;
-}
-
-// The crash comes up to two seconds after one of the updates or refreshes: the change has marked
-// the package for saving while its read, compression or DP retry work runs, and what the restart
-// finds of that work is what the store kept.
-void move_crash_after_a_change(Drawer& draw, Scenario& scenario) {
-  std::vector<TimeUs> changes;
-  for (const PackageEvent& event : scenario.packages) {
-    if (event.kind == PackageEvent::Kind::update || event.kind == PackageEvent::Kind::refresh) {
-      changes.push_back(event.at_us);
-    }
-  }
-  const auto crash =
-      std::find_if(scenario.faults.begin(), scenario.faults.end(),
-                   [](const FaultSpec& f) { return f.kind == FaultSpec::Kind::crash; });
-  DISTSIM_ASSERT(!changes.empty() && crash != scenario.faults.end());
-  crash->at_us = changes[draw.between(0, static_cast<uint32_t>(changes.size()) - 1)] +
-                 draw.between(0, 2000) * model::kMicrosecondsPerMillisecond;
-}
-
-// Half the time, an update of the first package early in the first DP client's hold (when that
-// hold starts at a fixed time): the copy to the DP then meets the client's open file, which is
-// what forcing users off is for. Without it few worlds copy to a DP while a client holds a file.
-void draw_update_during_client_hold(Drawer& draw, Scenario& scenario) {
-  const auto client =
-      std::find_if(scenario.holders.begin(), scenario.holders.end(),
-                   [](const HolderSpec& holder) { return holder.kind == HolderKind::dp_client; });
-  if (client == scenario.holders.end() || client->at.kind != DurationSpec::Kind::constant ||
-      !draw.coin()) {
-    return;
-  }
-  PackageEvent update;
-  update.kind = PackageEvent::Kind::update;
-  update.id = scenario.packages.front().id;
-  update.at_us = std::max(client->at.value_us, scenario.packages.front().at_us) +
-                 draw.between(1, 600) * kSecond;
-  scenario.packages.push_back(std::move(update));
 }
 
 GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {

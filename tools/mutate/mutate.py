@@ -17,9 +17,10 @@
 #                          [--resume LOG [--retry-survivors] [--retry TEXT]...] [--commit REV]
 #
 # --list prints the catalogue of mutants and exits; --check-equivalent checks that every entry of
-# the equivalent file still names a mutant on the line it was argued about (its `at:` line), and
-# --relabel-equivalent moves the entries whose code moved to exactly one other line. --only keeps the mutants whose label (as
-# --list prints it) contains the text. --sample picks N of them at random (seeded) instead of
+# the equivalent file still names a mutant on the line it was argued about (its `at:` line, and
+# `after:` line where that code repeats), and --relabel-equivalent moves the entries whose code
+# moved to exactly one other line. --only keeps the mutants whose label (as --list prints it)
+# contains the text. --sample picks N of them at random (seeded) instead of
 # all. --report writes a Markdown report. --resume LOG takes the verdicts an earlier run printed
 # (for the same commit and sample) and judges only the rest; with --retry-survivors it also
 # judges that run's survivors again, after oracles were added (--retry TEXT: only those whose
@@ -53,6 +54,7 @@ class Mutant:
     operator: str
     before: str  # the whole line before
     after: str  # the whole line after (may be empty: the line is deleted)
+    previous: str = ""  # the line above, stripped (pins an argued-equivalent mutant)
 
     def label(self):
         return f"{self.path}:{self.line} {self.operator}"
@@ -177,9 +179,13 @@ def catalogue(root=None):
     for path in target_files(root):
         with open(os.path.join(root, path)) as stream:
             lines = stream.readlines()
+        found = []
         for index, line in enumerate(lines):
-            mutants.extend(line_mutants(path, index + 1, line.rstrip("\n")))
-        mutants.extend(multiline_raise_mutants(path, lines))
+            found.extend(line_mutants(path, index + 1, line.rstrip("\n")))
+        found.extend(multiline_raise_mutants(path, lines))
+        for mutant in found:
+            mutant.previous = lines[mutant.line - 2].strip() if mutant.line > 1 else ""
+        mutants.extend(found)
     return mutants
 
 
@@ -278,26 +284,43 @@ def unit_tests(tests):
     return f"Catch2 test at {where}"
 
 
+@dataclass
+class Argued:
+    """An entry of the equivalent file: why the mutant is equivalent, and the code it is about."""
+    argument: str
+    code: str = None  # the mutated line, stripped (`    at:`)
+    previous: str = None  # the line above it, stripped (`    after:`), where the code repeats
+
+    def pins(self, mutant):
+        return (mutant.before.strip() == self.code
+                and (self.previous is None or mutant.previous == self.previous))
+
+
+PIN_LINES = {"    at: ": "code", "    after: ": "previous"}
+
+
 def load_equivalent(path):
-    """Label -> (argument, code), from lines `LABEL :: why no test can tell it from the original`,
-    each followed by `    at: CODE`, the mutated line's code (stripped) the argument is about."""
-    arguments = {}
+    """Label -> Argued, from lines `LABEL :: why no test can tell it from the original`, each
+    followed by `    at: CODE` (the mutated line, stripped) and, where that code appears on
+    several lines of the file, `    after: CODE` (the line above it)."""
+    entries = {}
     if not os.path.exists(path):
-        return arguments
+        return entries
     label = None
     with open(path) as stream:
         for line in stream:
             if line.startswith("#"):
                 continue
-            if line.startswith("    at: ") and label is not None:
-                arguments[label] = (arguments[label][0], line[len("    at: "):].rstrip("\n"))
+            pin = next((p for p in PIN_LINES if line.startswith(p)), None)
+            if pin and label is not None:
+                setattr(entries[label], PIN_LINES[pin], line[len(pin):].rstrip("\n"))
                 continue
             if "::" not in line:
                 continue
             label, argument = line.split("::", 1)
             label = label.strip()
-            arguments[label] = (argument.strip(), None)
-    return arguments
+            entries[label] = Argued(argument.strip())
+    return entries
 
 
 def equivalence(mutant, equivalent):
@@ -305,35 +328,35 @@ def equivalence(mutant, equivalent):
     still holds the code it was argued about: labels are keyed by line number, and an edit above
     the line would otherwise lend the argument to whatever mutant lands on that line."""
     entry = equivalent.get(mutant.label())
-    if entry is None or entry[1] != mutant.before.strip():
-        return None
-    return entry[0]
+    return entry.argument if entry is not None and entry.pins(mutant) else None
+
+
+def same_kind(mutants, label):
+    """The mutants of the label's file and operator, wherever they are now."""
+    path, operator = label.split(":", 1)[0], label.split(" ", 1)[1]
+    return [m for m in mutants if m.path == path and m.operator == operator]
 
 
 def relabel_equivalent(path, mutants):
     """Moves each entry whose pinned code is now at exactly one other label of the same file and
     operator to that label, rewriting the file; returns the moves made."""
     by_label = {m.label(): m for m in mutants}
+    equivalent = load_equivalent(path)
     moves = []
     with open(path) as stream:
         lines = stream.read().splitlines()
     for index, line in enumerate(lines):
-        if line.startswith("#") or "::" not in line or index + 1 >= len(lines):
-            continue
-        if not lines[index + 1].startswith("    at: "):
+        if line.startswith("#") or "::" not in line:
             continue
         label, rest = line.split("::", 1)
-        label = label.strip()
-        code = lines[index + 1][len("    at: "):]
-        mutant = by_label.get(label)
-        if mutant is not None and mutant.before.strip() == code:
+        entry = equivalent[label.strip()]
+        mutant = by_label.get(label.strip())
+        if entry.code is None or (mutant is not None and entry.pins(mutant)):
             continue
-        path_part, operator = label.split(":", 1)[0], label.split(" ", 1)[1]
-        moved = [m.label() for m in mutants
-                 if m.path == path_part and m.operator == operator and m.before.strip() == code]
+        moved = [m.label() for m in same_kind(mutants, label.strip()) if entry.pins(m)]
         if len(moved) == 1:
             lines[index] = f"{moved[0]} ::{rest}"
-            moves.append(f"{label} -> {moved[0]}")
+            moves.append(f"{label.strip()} -> {moved[0]}")
     with open(path, "w") as stream:
         stream.write("\n".join(lines) + "\n")
     return moves
@@ -341,22 +364,23 @@ def relabel_equivalent(path, mutants):
 
 def check_equivalent(mutants, equivalent):
     """Problems with the equivalent file against the current catalogue: entries without a pinned
-    line, entries whose label no longer names a mutant, and entries whose line changed (with the
-    labels where the pinned code is now, if any)."""
+    line, pins that match several lines, entries whose label no longer names a mutant, and
+    entries whose line changed (with the labels where the pinned code is now, if any)."""
     by_label = {m.label(): m for m in mutants}
     problems = []
-    for label, (argument, code) in equivalent.items():
+    for label, entry in equivalent.items():
         mutant = by_label.get(label)
-        if code is None:
+        if entry.code is None:
             problems.append(f"{label}: no `    at:` line pins the code it is about")
-        elif mutant is not None and mutant.before.strip() == code:
             continue
-        else:
-            path, operator = label.split(":", 1)[0], label.split(" ", 1)[1]
-            moved = [m.label() for m in mutants if m.path == path and m.operator == operator
-                     and m.before.strip() == code]
-            where = f"; the code is now at {', '.join(moved)}" if moved else "; the code is gone"
-            now = "no such mutant" if mutant is None else f"the line now reads `{mutant.before.strip()}`"
+        matches = [m.label() for m in same_kind(mutants, label) if entry.pins(m)]
+        if len(matches) > 1:
+            problems.append(f"{label}: the pinned code is on {len(matches)} lines "
+                            f"({', '.join(matches)}); add `    after:` with the line above it")
+        elif mutant is None or not entry.pins(mutant):
+            where = f"; the code is now at {matches[0]}" if matches else "; the code is gone"
+            now = ("no such mutant" if mutant is None
+                   else f"the line now reads `{mutant.before.strip()}`")
             problems.append(f"{label}: {now}{where}")
     return problems
 
