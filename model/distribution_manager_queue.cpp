@@ -16,7 +16,8 @@ void DistributionManager::queue_pass(uint32_t package_index) {
   if (record.phase == Phase::queued) return;
   if (record.phase != Phase::idle) {
     record.rerun_after_pass = true;
-    mark_dirty(package_index);  // a restart must not lose the request
+    // Saved whoever asks: a restart during DP retry work must not lose the request.
+    mark_dirty(package_index);
     return;
   }
   record.phase = Phase::queued;
