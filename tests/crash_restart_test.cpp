@@ -1,8 +1,10 @@
 // Crash and restart of the Distribution Manager process: its handles close, the pass it was in
 // is interrupted, and the restarted process resumes from the state store.
 #include <catch2/catch.hpp>
+#include <string>
 
 #include "sim/check/invariants.h"
+#include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 
 namespace distsim::sim {
@@ -61,6 +63,30 @@ TEST_CASE("a manager that never restarts leaves the package pending and holds no
   REQUIRE(run.packages.size() == 1);
   CHECK(run.packages[0].state == model::PackageState::pending);
   CHECK(run.manager_open_handles_at_end == 0);
+  CHECK(check_invariants(run).empty());
+}
+
+TEST_CASE("a restart saves what it concluded, so a second restart finds the package as it left it",
+          "[distmgr][crash]") {
+  // Goal: the accounting of an interrupted pass at a restart reaches the state store even when
+  // no pass follows it. Method: the repository's crash-during-a-retry-pass regression (retry
+  // count 1: the restart at 1h02m50s fails the package), plus a second crash at 3h restarting
+  // at 3h01m. The package has been failed since the first restart; a second restart that read
+  // the pre-accounting state back would fail it again, now.
+  const LoadResult loaded = load_scenario_file(
+      std::string(DISTSIM_SOURCE_DIR) + "/scenarios/regressions/crash-breaks-retry-bound.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  Scenario scenario = *loaded.scenario;
+  REQUIRE(scenario.faults.size() == 1);
+  FaultSpec second = scenario.faults.front();
+  second.at_us = 3 * model::kMicrosecondsPerHour;
+  scenario.faults.push_back(second);
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE(run.packages.size() == 1);
+  CHECK(run.packages[0].state == model::PackageState::failed);
+  const TimeUs first_restart_us =
+      model::kMicrosecondsPerHour + 2 * model::kMicrosecondsPerMinute + 50 * kSecond;
+  CHECK(run.packages[0].state_since_us == first_restart_us);
   CHECK(check_invariants(run).empty());
 }
 

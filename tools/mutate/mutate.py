@@ -173,6 +173,27 @@ def multiline_raise_mutants(path, lines):
     return found
 
 
+def audit_lines(lines):
+    """Indices of the lines inside `#if defined(DISTSIM_AUDITS)` blocks: the audits are oracles
+    (they check the manager's own bookkeeping in test builds), not the manager, so they are not
+    mutated; the copy is built with them on, as CI builds it."""
+    inside = set()
+    depth = 0  # nesting of preprocessor conditionals within an audit block
+    for index, line in enumerate(lines):
+        directive = line.strip()
+        if depth == 0:
+            if directive.startswith("#if") and "DISTSIM_AUDITS" in directive:
+                depth = 1
+                inside.add(index)
+            continue
+        inside.add(index)
+        if directive.startswith("#if"):
+            depth += 1
+        elif directive.startswith("#endif"):
+            depth -= 1
+    return inside
+
+
 def catalogue(root=None):
     root = root or default_root()
     mutants = []
@@ -180,9 +201,11 @@ def catalogue(root=None):
         with open(os.path.join(root, path)) as stream:
             lines = stream.readlines()
         found = []
+        audit = audit_lines(lines)
         for index, line in enumerate(lines):
-            found.extend(line_mutants(path, index + 1, line.rstrip("\n")))
-        found.extend(multiline_raise_mutants(path, lines))
+            if index not in audit:
+                found.extend(line_mutants(path, index + 1, line.rstrip("\n")))
+        found.extend(m for m in multiline_raise_mutants(path, lines) if m.line - 1 not in audit)
         for mutant in found:
             mutant.previous = lines[mutant.line - 2].strip() if mutant.line > 1 else ""
         mutants.extend(found)
@@ -209,7 +232,7 @@ def prepare(jobs, tests, revision):
         run(["git", "-C", SOURCE, "checkout", "--detach", "--force", commit])
         run(["git", "-C", SOURCE, "reset", "--hard", "--quiet", commit])
     configure = ["cmake", "-S", SOURCE, "-B", BUILD, "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
-                 f"-DDISTSIM_BUILD_TESTS={'ON' if tests else 'OFF'}"]
+                 "-DDISTSIM_AUDITS=ON", f"-DDISTSIM_BUILD_TESTS={'ON' if tests else 'OFF'}"]
     if run(configure).returncode != 0:
         sys.exit("cmake configure failed")
     print("building the unmutated copy (this takes a while the first time)", flush=True)
