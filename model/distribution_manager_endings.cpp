@@ -146,8 +146,9 @@ void DistributionManager::schedule_package_retry(uint32_t package_index,
   record.retry.previous_delay_us = decision.delay_us;
   record.retry.due_us = decision.due_us;
   record.retry.decided_us = ports_.scheduler.now();
+  // Numbered as pass_start numbers the pass that will run (all the package's attempts).
   ports_.reporter.retry_scheduled(
-      {record.definition.id, "", record.status.attempts_in_cycle + 1, *record.retry.due_us});
+      {record.definition.id, "", record.status.attempt_count + 1, *record.retry.due_us});
   wake_at(*record.retry.due_us, {package_index, WakeKind::retry_due, record.retry.generation, 0});
 }
 

@@ -202,6 +202,40 @@ TEST_CASE("a retry pulled forward on wake is traced with the time it runs", "[di
   CHECK(retry_passes >= 4);
 }
 
+TEST_CASE("a package's retry is traced with the attempt number its pass will start with",
+          "[distmgr]") {
+  // Goal: retry_scheduled's `attempt` is the pass_start `attempt` of the pass it announces,
+  // after an update (which starts a new retry cycle) and for a retry pulled forward too. Method:
+  // three repository scenarios with package-level retries; every package-level retry_scheduled
+  // is matched with its package's next processing pass.
+  for (const char* file :
+       {"/scenarios/q319207-retry-on-wake.yaml",
+        "/scenarios/regressions/update-then-same-moment-failure-announces-no-wait.yaml",
+        "/scenarios/q207416-temp-source.yaml"}) {
+    const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) + file);
+    REQUIRE(loaded.scenario.has_value());
+    const RunResult run = run_world(*loaded.scenario, RunOptions{});
+    std::map<std::string, int64_t, std::less<>> announced;  // package -> attempt
+    size_t matched = 0;
+    for (const TraceRecord& record : run.trace.records()) {
+      const std::string package(invariant_detail::text_field(record, "package"));
+      const int64_t attempt = invariant_detail::number_field(record, "attempt").value_or(-1);
+      if (record.event == "retry_scheduled" && invariant_detail::text_field(record, "dp").empty()) {
+        announced[package] = attempt;
+      } else if (record.event == "pass_start" &&
+                 !invariant_detail::flag_field(record, "dp_retries") &&
+                 announced.contains(package)) {
+        INFO(file << ": " << package << " pass at " << record.t_us);
+        CHECK(announced[package] == attempt);
+        announced.erase(package);
+        ++matched;
+      }
+    }
+    INFO(file);
+    CHECK(matched >= 2);
+  }
+}
+
 TEST_CASE("a pass after a .PCK that could not be created reads the source again",
           "[distmgr][compressed]") {
   // Goal: a failed compression forgets the source version it read, so the retry redoes the whole
