@@ -16,7 +16,7 @@ void DistributionManager::queue_pass(uint32_t package_index) {
   if (record.phase == Phase::queued) return;
   if (record.phase != Phase::idle) {
     record.rerun_after_pass = true;
-    // Saved whoever asks: a restart during DP retry work must not lose the request.
+    // Saved, so that a restart during DP retry work still runs the pass asked for.
     mark_dirty(package_index);
     return;
   }
