@@ -19,7 +19,9 @@ void DistributionManager::on_dp_retry_due(const ManagerWake& wake) {
   DISTSIM_ASSERT(wake.detail < record.slots.size());
   const DpSlot& slot = record.slots[wake.detail];
   if (!wake.is_for(slot.retry.generation)) return;  // superseded by an update or refresh
-  if (!slot.retry.due_us) return;                   // another pass copied it already
+  // Another pass copied it already, or copied it and failed, which moved the retry later (the
+  // generation stays: only an update or refresh starts a new cycle).
+  if (!slot.retry.due_us || *slot.retry.due_us > ports_.scheduler.now()) return;
   switch (record.phase) {
     case Phase::idle:
       if (!record.content) {  // no version to copy: a pass reads the source first

@@ -23,18 +23,23 @@ TEST_CASE("virtual time zero is Thursday 16 November 2000, 08:00 local time by d
   CHECK(later.weekday == 1);
 }
 
-TEST_CASE("every day from 2000 to 2400 has the date and weekday a day-by-day calendar gives",
-          "[log]") {
+TEST_CASE(
+    "every day from the year -400 to 2400 has the date and weekday a day-by-day calendar gives",
+    "[log]") {
   // Goal: the log's civil dates (leap days, February, year ends, the 100- and 400-year rules),
   // both as a time after the clock's start and as the start itself. Method: an independent
   // count, one day at a time, with the month lengths of the Gregorian calendar; 1 Jan 2000 was
   // a Saturday.
+  // From 1 Jan -400 (astronomical numbering: year 0 is 1 BC), the same weekday as 1 Jan 2000,
+  // since 400 Gregorian years are a whole number of weeks: the dates before year 0 are computed
+  // by branches of their own.
   SiteClock from_new_year;
+  from_new_year.start_year = -400;
   from_new_year.start_month = 1;
   from_new_year.start_day = 1;
   from_new_year.start_hour = 0;
   CivilTime expected;
-  expected.year = 2000;
+  expected.year = -400;
   expected.month = 1;
   expected.day = 1;
   expected.weekday = 6;

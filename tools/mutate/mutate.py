@@ -369,8 +369,8 @@ def relabel_equivalent(path, mutants):
     with open(path) as stream:
         lines = stream.read().splitlines()
     for index, line in enumerate(lines):
-        if line.startswith("#") or "::" not in line:
-            continue
+        if line.startswith("#") or line.startswith("    ") or "::" not in line:
+            continue  # comments and pin lines (whose code may hold `::`)
         label, rest = line.split("::", 1)
         entry = equivalent[label.strip()]
         mutant = by_label.get(label.strip())
