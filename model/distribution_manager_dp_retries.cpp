@@ -153,9 +153,10 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
           dp_slot.retry.retries_done, retry_count_text()),
       job.thread_id, LogSeverity::warning);
   raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share);
-  ports_.reporter.retry_scheduled(
-      {record.definition.id, dp.name,
-       record.status.distribution_points[job.slot].attempts_in_cycle + 1, *dp_slot.retry.due_us});
+  // Numbered as the DP's copy attempts are counted (all of them), as a package's retries are.
+  ports_.reporter.retry_scheduled({record.definition.id, dp.name,
+                                   record.status.distribution_points[job.slot].attempt_count + 1,
+                                   *dp_slot.retry.due_us});
   wake_at(*dp_slot.retry.due_us,
           {package_index, WakeKind::dp_retry_due, dp_slot.retry.generation, job.slot});
   return true;

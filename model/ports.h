@@ -176,8 +176,10 @@ struct DpCopyStartReport {
 
 struct RetryScheduledReport {
   std::string package_id;
-  std::string dp_name;   // empty when the whole package is retried (sms2)
-  uint32_t attempt = 0;  // the attempt that will run at at_us
+  std::string dp_name;  // empty when the whole package is retried (sms2)
+  // The attempt that will run at at_us, counting all of the package's attempts (pass_started's
+  // number), or all of the DP's copy attempts for a DP.
+  uint32_t attempt = 0;
   TimeUs at_us = 0;
   // A retry already scheduled now runs at at_us (now) instead, for other work woke the manager
   // (SiteConfig::retry_on_wake); no new retry was decided.

@@ -176,20 +176,21 @@ def multiline_raise_mutants(path, lines):
 def audit_lines(lines):
     """Indices of the lines inside `#if defined(DISTSIM_AUDITS)` blocks: the audits are oracles
     (they check the manager's own bookkeeping in test builds), not the manager, so they are not
-    mutated; the copy is built with them on, as CI builds it."""
+    mutated. An `#else` branch of such a block is left out too: the copy is built with the audits
+    on, as CI builds it, so that branch is never compiled."""
     inside = set()
     depth = 0  # nesting of preprocessor conditionals within an audit block
     for index, line in enumerate(lines):
-        directive = line.strip()
+        directive = re.sub(r"^#\s*", "#", line.strip())  # `#  if` is `#if`
         if depth == 0:
-            if directive.startswith("#if") and "DISTSIM_AUDITS" in directive:
+            if re.match(r"#(if|elif)\b", directive) and "DISTSIM_AUDITS" in directive:
                 depth = 1
                 inside.add(index)
             continue
         inside.add(index)
-        if directive.startswith("#if"):
+        if re.match(r"#if(def|ndef)?\b", directive):
             depth += 1
-        elif directive.startswith("#endif"):
+        elif re.match(r"#endif\b", directive):
             depth -= 1
     return inside
 
