@@ -236,6 +236,45 @@ TEST_CASE("a package's retry is traced with the attempt number its pass will sta
   }
 }
 
+TEST_CASE("a DP's retry is traced with the number of the copy attempt it will make", "[distmgr]") {
+  // Goal: a per-DP retry_scheduled's `attempt` counts every copy attempt to the DP, across a
+  // refresh's new retry cycle too. Method: the repository's scenario where DP02 is refreshed
+  // while down (its retry after the refresh is its third copy attempt, the second of its cycle);
+  // each DP's copy attempts are counted from Distmgr.log's "Attempting to add or update" lines,
+  // and every retry_scheduled is matched with that DP's next one.
+  const LoadResult loaded =
+      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                         "/scenarios/cm2012-dp-retry-due-during-another-dps-copy.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  const RunResult run = run_world(*loaded.scenario, RunOptions{});
+  std::map<std::string, int64_t, std::less<>> copies;     // DP -> copy attempts logged so far
+  std::map<std::string, int64_t, std::less<>> announced;  // DP -> announced attempt
+  size_t matched = 0;
+  for (const TraceRecord& record : run.trace.records()) {
+    if (record.event == "retry_scheduled") {
+      announced[std::string(invariant_detail::text_field(record, "dp"))] =
+          invariant_detail::number_field(record, "attempt").value_or(-1);
+      continue;
+    }
+    if (record.event != "log_line") continue;
+    const std::string_view text = invariant_detail::text_field(record, "text");
+    for (const std::string dp : {"DP01", "DP02"}) {
+      if (text.find("Attempting to add or update package") == std::string_view::npos ||
+          text.find("\\\\" + dp + "\\") == std::string_view::npos) {
+        continue;
+      }
+      ++copies[dp];
+      if (!announced.contains(dp)) continue;
+      INFO(dp << " copy at " << record.t_us);
+      CHECK(announced[dp] == copies[dp]);
+      announced.erase(dp);
+      ++matched;
+    }
+  }
+  CHECK(matched == 3);
+  CHECK(copies["DP02"] == 3);
+}
+
 TEST_CASE("a pass after a .PCK that could not be created reads the source again",
           "[distmgr][compressed]") {
   // Goal: a failed compression forgets the source version it read, so the retry redoes the whole
