@@ -11,17 +11,27 @@
 #include <string_view>
 #include <vector>
 
+#include "model/file_access.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
 
 namespace distsim::sim::invariant_detail {
 namespace {
 
-bool names_any(const TraceList& access, std::initializer_list<std::string_view> rights) {
-  return std::any_of(access.begin(), access.end(), [&rights](std::string_view right) {
-    return std::find(rights.begin(), rights.end(), right) != rights.end();
-  });
+// The rights a trace record's access names grant, by the manager's own names for them.
+uint32_t access_bits_of(const TraceList& names) {
+  uint32_t bits = 0;
+  for (const std::string_view name : names) bits |= model::access_right_from_name(name).value_or(0);
+  return bits;
 }
+
+// The rights that write or read a file's data, as the loader requires them of `pck_create_open`
+// and `pck_read_open`.
+constexpr uint32_t kWritesData = model::access_bits::kFileWriteData |
+                                 model::access_bits::kGenericWrite |
+                                 model::access_bits::kGenericAll;
+constexpr uint32_t kReadsData = model::access_bits::kFileReadData |
+                                model::access_bits::kGenericRead | model::access_bits::kGenericAll;
 
 // Where one package's .PCK stands in the trace so far.
 struct PackageCopy {
@@ -83,9 +93,9 @@ class PackageCopyJudge {
       copy->unwritten_since.reset();
       return;
     }
-    const TraceList access = list_field(record, "access");
-    const bool writes = names_any(access, {"GENERIC_WRITE", "FILE_WRITE_DATA", "GENERIC_ALL"});
-    const bool reads = names_any(access, {"GENERIC_READ", "FILE_READ_DATA", "GENERIC_ALL"});
+    const uint32_t access = access_bits_of(list_field(record, "access"));
+    const bool writes = (access & kWritesData) != 0;
+    const bool reads = (access & kReadsData) != 0;
     // An open that may both read and write is not judged: the trace does not say whether it
     // created the file or opened it to copy from.
     if (writes && !reads) {
