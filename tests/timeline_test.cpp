@@ -158,6 +158,24 @@ TEST_CASE("the activity period leaves out an idle horizon", "[timeline]") {
   CHECK(timeline.activity_end_us < 3 * model::kMicrosecondsPerHour);
 }
 
+TEST_CASE("a scheduled retry is labelled with the attempt it will make", "[timeline]") {
+  // Goal: the label names the pass the retry starts, counted as the passes are (the first retry
+  // is the second attempt). Method: the TEMP world, whose package fails and retries; the n-th
+  // retry mark must read "attempt n+1", and the run must have made that many passes.
+  const Scenario scenario = scenario_file("q207416-temp-source.yaml");
+  const RunResult run = traced_run(scenario);
+  const Timeline timeline = build_timeline(scenario, run);
+  std::vector<std::string> labels;
+  for (const TimelineMark& mark : timeline.marks) {
+    if (mark.kind == MarkKind::retry_scheduled) labels.push_back(mark.label);
+  }
+  REQUIRE(labels.size() >= 2);
+  REQUIRE(run.passes.size() >= labels.size() + 1);
+  for (size_t retry = 0; retry < labels.size(); ++retry) {
+    CHECK(labels[retry] == "attempt " + std::to_string(retry + 2));
+  }
+}
+
 TEST_CASE("a distribution point's fault is drawn as a fault span, not as a holder", "[timeline]") {
   // Goal: the DP's fault records (actor dp:<name>) reach the faults row. Method: the scenario
   // where DP02 is unreachable for the first 45 minutes.

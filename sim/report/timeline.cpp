@@ -369,7 +369,7 @@ class TimelineBuilder {
       const bool pulled = text_field(record, "pulled_forward") == "true";
       TimelineMark& mark =
           add_mark(record, MarkKind::retry_scheduled, package,
-                   fmt::format("retry {}", number_field(record, "attempt")),
+                   fmt::format("attempt {}", number_field(record, "attempt")),
                    fmt::format("attempt {} {} {}{}", number_field(record, "attempt"),
                                pulled ? "pulled forward to" : "due at", clock_text(at_us), on_dp));
       mark.dp = dp;

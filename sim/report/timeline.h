@@ -82,7 +82,7 @@ struct TimelineMark {
   std::string actor;
   std::string_view event;          // the trace record's event, always a string literal
   std::string package_id;          // where one applies (the manager's refusals: as for HandleSpan)
-  std::string label;               // "2302", "ERROR_SHARING_VIOLATION", "retry 2", "scan_start"
+  std::string label;               // "2302", "ERROR_SHARING_VIOLATION", "attempt 2" (a retry), "scan_start"
   std::string detail;              // one line for people
   uint32_t status_id = 0;          // status messages only
   char severity = 'I';             // status messages only: I, W or E
