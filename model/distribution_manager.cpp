@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "model/assert.h"
+#include "model/manager_fault_injection.h"
 #include "model/manager_log_text.h"
 #include "model/manager_paths.h"
 
@@ -94,7 +95,14 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   PackageRecord& record = packages_[package_index];
   record.retries_exhausted = false;
   record.cycle_restarted = record.phase != Phase::idle && record.phase != Phase::queued;
-  record.retry = record.retry.restarted();
+  // Without update_resets_retries the counts go on, unless the unit succeeded last or the key
+  // that holds them (SMS 2.0's Retry History) was deleted.
+  const bool keeps_counts = !config_.retry.update_resets_retries &&
+                            !manager_fault_injection().updates_always_reset_retries;
+  const bool key_deleted = ports_.state_store.retry_history_deleted(record.definition.id);
+  record.retry = keeps_counts && !record.retry.succeeded && !key_deleted
+                     ? record.retry.continued(record.status.attempts_in_cycle > 0)
+                     : record.retry.restarted();
   // Otherwise a deletion before the update would stop the new cycle's retries.
   ports_.state_store.start_retry_cycle(record.definition.id);
   record.status.attempts_in_cycle = 0;
@@ -106,7 +114,9 @@ void DistributionManager::restart_cycle(uint32_t package_index,
     if (!named && !dp.failed_with_package) continue;
     dp.failed_with_package = false;
     dp.needs_copy = true;
-    dp.retry = dp.retry.restarted();
+    const uint32_t dp_attempts = record.status.distribution_points[slot].attempts_in_cycle;
+    dp.retry = keeps_counts && !dp.retry.succeeded ? dp.retry.continued(dp_attempts > 0)
+                                                   : dp.retry.restarted();
     record.status.distribution_points[slot].attempts_in_cycle = 0;
     set_dp_state(record, slot, DpState::install_pending);
     for (DpJob& job : record.dp_jobs) {  // this pass's copies to the DP belong to the old cycle

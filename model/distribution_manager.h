@@ -84,11 +84,29 @@ class DistributionManager {
     uint32_t generation = 0;  // increases when pending wake-ups become stale
     // When the latest attempt began. Not stored: a crash ends the attempt without a decision.
     TimeUs attempt_start_us = 0;
+    // Retries used in earlier cycles that this one goes on counting (update_resets_retries
+    // false), and whether first_attempt_start_us is such an earlier cycle's.
+    uint32_t retries_before_cycle = 0;
+    bool start_carried = false;
+    // The unit's latest attempt succeeded (2301, or 2330 for a DP): the next cycle starts afresh.
+    bool succeeded = false;
+    [[nodiscard]] uint32_t retries_used() const { return retries_before_cycle + retries_done; }
     // A new retry cycle: nothing done or due, and the old cycle's wake-ups stale.
     [[nodiscard]] RetryState restarted() const {
       RetryState fresh;
       fresh.generation = generation + 1;
       return fresh;
+    }
+    // A new retry cycle that goes on counting: nothing due, the old cycle's wake-ups stale, but
+    // the retries used, the last delay and the first attempt's start kept (`attempted`: the old
+    // cycle made an attempt).
+    [[nodiscard]] RetryState continued(bool attempted) const {
+      RetryState next = restarted();
+      next.retries_before_cycle = retries_used();
+      next.previous_delay_us = previous_delay_us;
+      next.start_carried = start_carried || attempted;
+      if (next.start_carried) next.first_attempt_start_us = first_attempt_start_us;
+      return next;
     }
   };
   struct DpSlot {
@@ -143,7 +161,7 @@ class DistributionManager {
     Phase phase = Phase::idle;
     uint32_t generation = 0;  // increases with every pass; read/compress wake-ups assert they match
     uint32_t thread_id = 0;
-    bool holds_thread = false;       // the running work is a processing pass (max_packages)
+    bool holds_thread = false;  // the running work is a processing pass (max_packages)
     // An update, refresh or retry asked for a pass while a pass or DP retry work ran; saved, so
     // that a restart runs it.
     bool rerun_after_pass = false;

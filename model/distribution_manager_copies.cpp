@@ -150,8 +150,9 @@ void DistributionManager::start_dp_job(uint32_t package_index, uint32_t job_inde
   DpSlot& slot = record.slots[job.slot];
   ports_.reporter.dp_copy_started({record.definition.id, distribution_points_[slot.dp_index].name});
   slot.retry.attempt_start_us = ports_.scheduler.now();
-  if (status.attempts_in_cycle == 1)
+  if (status.attempts_in_cycle == 1 && !slot.retry.start_carried)
     slot.retry.first_attempt_start_us = slot.retry.attempt_start_us;
+  slot.retry.succeeded = false;
   slot.retry.due_us.reset();
   slot.failed_with_package = false;
   // The started attempt is in the retry history before any crash.
@@ -364,6 +365,7 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
     record.slots[job.slot].needs_copy = false;
     status.installed_at_us = ports_.scheduler.now();
     set_dp_state(record, job.slot, DpState::installed);
+    record.slots[job.slot].retry.succeeded = true;
     log(fmt::format(FMT_COMPILE("~Package {} has been copied to distribution point {}."),
                     record.definition.id, dp.share),
         job.thread_id);

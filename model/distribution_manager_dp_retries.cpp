@@ -70,7 +70,7 @@ void DistributionManager::add_due_dp_jobs(uint32_t package_index) {
     if (has_job) continue;
     log(fmt::format(FMT_COMPILE("~Retrying package {} on distribution point {}: retry {} of {}."),
                     record.definition.id, distribution_points_[dp.dp_index].share,
-                    dp.retry.retries_done, retry_count_text()),
+                    dp.retry.retries_used(), retry_count_text()),
         kMainThreadId);
     add_dp_job(record, slot);
   }
@@ -125,7 +125,7 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
   const TimeUs now_us = ports_.scheduler.now();
   const RetryDecision decision =
       decide_retry(config_.retry, job.error,
-                   {dp_slot.retry.retries_done, dp_slot.retry.first_attempt_start_us, now_us,
+                   {dp_slot.retry.retries_used(), dp_slot.retry.first_attempt_start_us, now_us,
                     dp_slot.retry.previous_delay_us, dp_slot.retry.attempt_start_us},
                    ports_.random);
   const std::vector<std::string> insertions{record.definition.id, record.definition.source_path,
@@ -136,7 +136,7 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
             FMT_COMPILE(
                 "~Package {} failed on distribution point {} after {} retries; it will not be "
                 "retried: {}."),
-            record.definition.id, dp.share, dp_slot.retry.retries_done, decision.reason),
+            record.definition.id, dp.share, dp_slot.retry.retries_used(), decision.reason),
         job.thread_id, LogSeverity::error);
     raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share, Severity::error);
     return false;
@@ -150,7 +150,7 @@ bool DistributionManager::retry_dp_or_fail(uint32_t package_index, const DpJob& 
           FMT_COMPILE(
               "~Will retry package {} on distribution point {} in {} seconds (retry {} of {})."),
           record.definition.id, dp.share, whole_seconds_rounded_up(decision.due_us - now_us),
-          dp_slot.retry.retries_done, retry_count_text()),
+          dp_slot.retry.retries_used(), retry_count_text()),
       job.thread_id, LogSeverity::warning);
   raise(status_id::kCopyToDpFailed, insertions, record, job.thread_id, dp.share);
   // Numbered as the DP's copy attempts are counted (all of them), as a package's retries are.

@@ -28,6 +28,7 @@ void DistributionManager::finish_pass(uint32_t package_index, PassResult result,
   PackageRecord& record = packages_[package_index];
   raise(status_id::kPackageProcessed, {record.definition.name, record.definition.id}, record,
         record.thread_id);
+  record.retry.succeeded = true;
   record.status.last_error = Win32Error::ok;
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
   log_thread_exit(record);
@@ -46,13 +47,13 @@ void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult r
   log(fmt::format(
           FMT_COMPILE("~Failed to process package {} (retries so far: {} of {}): copies to "
                       "distribution points failed; each is retried on its own (next retry: {})."),
-          record.definition.id, shown_retries(record.retry.retries_done), retry_count_text(),
+          record.definition.id, shown_retries(record.retry.retries_used()), retry_count_text(),
           next_retry),
       record.thread_id, result == PassResult::failed ? LogSeverity::error : LogSeverity::warning);
   raise(status_id::kPackageFailed,
         {record.definition.name, record.definition.id,
          fmt::format(FMT_COMPILE("{}"), win32_code(error)),
-         fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_done)), next_retry},
+         fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_used())), next_retry},
         record, record.thread_id);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
   log_thread_exit(record);
@@ -84,7 +85,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   raise(status_id::kPackageFailed,
         {record.definition.name, record.definition.id,
          fmt::format(FMT_COMPILE("{}"), win32_code(error)),
-         fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_done)), next_retry},
+         fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_used())), next_retry},
         record, record.thread_id);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
                               decision.retry ? PassResult::retry : PassResult::failed, error});
@@ -111,7 +112,7 @@ RetryDecision DistributionManager::package_retry_decision(const PackageRecord& r
     return RetryDecision{true, 0, "an update or refresh is pending", now_us};
   }
   return decide_retry(config_.retry, error,
-                      {record.retry.retries_done, record.retry.first_attempt_start_us, now_us,
+                      {record.retry.retries_used(), record.retry.first_attempt_start_us, now_us,
                        record.retry.previous_delay_us, record.retry.attempt_start_us},
                       ports_.random);
 }
@@ -126,7 +127,7 @@ void DistributionManager::log_package_failure(const PackageRecord& record,
             FMT_COMPILE(
                 "~Failed to process package {} (retries so far: {} of {}). Will retry in {} "
                 "seconds, at {}."),
-            record.definition.id, shown_retries(record.retry.retries_done), retry_count_text(),
+            record.definition.id, shown_retries(record.retry.retries_used()), retry_count_text(),
             whole_seconds_rounded_up(decision.due_us - ports_.scheduler.now()), next_retry),
         record.thread_id, LogSeverity::warning);
     return;
@@ -134,7 +135,7 @@ void DistributionManager::log_package_failure(const PackageRecord& record,
   log(fmt::format(
           FMT_COMPILE("~Failed to process package {} (retries so far: {} of {}). It will not be "
                       "retried: {}."),
-          record.definition.id, shown_retries(record.retry.retries_done), retry_count_text(),
+          record.definition.id, shown_retries(record.retry.retries_used()), retry_count_text(),
           decision.reason),
       record.thread_id, LogSeverity::error);
 }

@@ -34,8 +34,15 @@ void assign_package_fields(const PackageStatus& from, PackageStatus& to) {
 }  // namespace
 
 StoredRetry DistributionManager::stored_retry(const RetryState& retry) {
-  return {retry.retries_done, retry.first_attempt_start_us, retry.previous_delay_us, retry.due_us,
-          retry.decided_us,   retry.uncounted_interruptions};
+  return {retry.retries_done,
+          retry.first_attempt_start_us,
+          retry.previous_delay_us,
+          retry.due_us,
+          retry.decided_us,
+          retry.uncounted_interruptions,
+          retry.retries_before_cycle,
+          retry.start_carried,
+          retry.succeeded};
 }
 
 StoredDp DistributionManager::stored_dp(const DpSlot& slot) {
@@ -130,6 +137,9 @@ void DistributionManager::restore(const StoredPackage& stored) {
     state.due_us = retry.due_us;
     state.decided_us = retry.decided_us;
     state.uncounted_interruptions = retry.uncounted_interruptions;
+    state.retries_before_cycle = retry.retries_before_cycle;
+    state.start_carried = retry.start_carried;
+    state.succeeded = retry.succeeded;
     return state;
   };
   PackageRecord record;
@@ -169,7 +179,7 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
   if (config_.retry_unit == RetryUnit::package) {
     // Uncounted, the redone pass simply continues the attempt's retry count.
     const uint32_t attempts = record.status.attempts_in_cycle;
-    if (counted && most && attempts > *most) {
+    if (counted && most && record.retry.retries_before_cycle + attempts > *most) {
       record.retries_exhausted = true;  // as fail_pass() when the policy gives up
       for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
         if (!record.slots[slot].needs_copy) continue;
@@ -189,7 +199,7 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
       const bool gave_up = record.status.distribution_points[slot].state == DpState::install_failed;
       if (!dp.needs_copy || gave_up || attempts <= decided) continue;
       dp.retry.due_us.reset();
-      if (counted && most && attempts > *most) {
+      if (counted && most && dp.retry.retries_before_cycle + attempts > *most) {
         set_dp_state(record, slot, DpState::install_failed);
         continue;
       }
@@ -217,7 +227,7 @@ void DistributionManager::recover() {
     log(fmt::format(
             FMT_COMPILE(
                 "~Recovered package {} from the retry history: {} attempts, {} retries so far."),
-            record.status.id, record.status.attempts_in_cycle, record.retry.retries_done),
+            record.status.id, record.status.attempts_in_cycle, record.retry.retries_used()),
         kMainThreadId);
     // Under a per-DP policy the DPs' counts are the ones that matter.
     for (uint32_t slot = 0;
@@ -228,7 +238,7 @@ void DistributionManager::recover() {
       log(fmt::format(FMT_COMPILE("~Recovered package {} on distribution point {}: {} attempts, "
                                   "{} retries so far."),
                       record.status.id, distribution_points_[record.slots[slot].dp_index].share,
-                      attempts, record.slots[slot].retry.retries_done),
+                      attempts, record.slots[slot].retry.retries_used()),
           kMainThreadId);
     }
     bool rerun = false;

@@ -92,7 +92,10 @@ void DistributionManager::start_pass(uint32_t package_index) {
   ++record.status.attempt_count;
   ++record.status.attempts_in_cycle;
   const TimeUs now_us = ports_.scheduler.now();
-  if (record.status.attempts_in_cycle == 1) record.retry.first_attempt_start_us = now_us;
+  if (record.status.attempts_in_cycle == 1 && !record.retry.start_carried) {
+    record.retry.first_attempt_start_us = now_us;
+  }
+  record.retry.succeeded = false;
   record.retry.attempt_start_us = now_us;
   record.thread_id = next_thread_id();
   log(threads_in_use_text(config_.profile, active_passes_ - 1, config_.max_packages),
@@ -112,7 +115,7 @@ void DistributionManager::start_pass(uint32_t package_index) {
   if (record.status.attempts_in_cycle > 1) {
     log(fmt::format(FMT_COMPILE("~Retrying package {}: attempt {}, retry {} of {}."),
                     record.definition.id, record.status.attempts_in_cycle,
-                    record.retry.retries_done, retry_count_text()),
+                    record.retry.retries_used(), retry_count_text()),
         record.thread_id);
   }
   if (record.content) {

@@ -15,6 +15,8 @@ struct ManagerFaultInjection {
   bool fail_every_compression = false;  // every compression fails with 998, streams or not
   // the version being compressed is saved before its .PCK is written
   bool save_version_before_compression = false;
+  // an update or refresh starts the retry counts afresh whatever update_resets_retries says
+  bool updates_always_reset_retries = false;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

@@ -47,6 +47,11 @@ struct RetryPolicy {
   // model/README.md). Without, the work is redone after the restart as the same attempt's
   // continuation: it neither uses a retry nor can exhaust the retries.
   bool crash_uses_retry = true;
+  // Whether an update or refresh starts the retry counts afresh (no source says; model/README.md).
+  // Without, the unit's retries, backoff position and deadline go on counting across updates and
+  // refreshes until it succeeds or its retry history is deleted; the update's own pass uses no
+  // retry, but fails without one when none is left.
+  bool update_resets_retries = true;
   // Errors that schedule a retry; an error not in the list fails without retry. Empty means
   // every error is retryable (ConfigMgr 2007 documents no per-error distinction; CM07-DP).
   std::vector<Win32Error> retry_on;

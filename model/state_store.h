@@ -44,6 +44,9 @@ struct StoredRetry {
   std::optional<TimeUs> due_us;
   TimeUs decided_us = 0;  // when the pending retry was decided: the end of the failed attempt
   uint32_t uncounted_interruptions = 0;  // crash-interrupted attempts that used no retry
+  uint32_t retries_before_cycle = 0;     // carried from earlier cycles (update_resets_retries)
+  bool start_carried = false;            // first_attempt_start_us is an earlier cycle's
+  bool succeeded = false;                // the latest attempt succeeded
   friend bool operator==(const StoredRetry&, const StoredRetry&) = default;
 };
 

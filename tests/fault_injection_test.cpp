@@ -105,6 +105,30 @@ TEST_CASE("a manager that saves a version before its .PCK is written is caught b
         "created at 00:01:00 and has not written since");
 }
 
+TEST_CASE("a manager whose updates reset the retry count against the site's setting is caught",
+          "[invariants][faults]") {
+  // Goal: the retry checkers count across an update when update_resets_retries is false, from
+  // the trace alone. Method: the scenario where the update's pass finds every retry spent; a
+  // manager that starts the count afresh shows 0 retries in its 2302 where the trace shows 3,
+  // and makes more attempts than the two cycles' count allows.
+  const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                                               "/scenarios/update-keeps-the-retry-count.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  model::ManagerFaultInjection faults;
+  faults.updates_always_reset_retries = true;
+  std::vector<std::string> details;
+  for (const auto& violation : violations_of(faults, *loaded.scenario)) {
+    details.push_back(violation.invariant + ": " + violation.detail);
+  }
+  CHECK(contains(details,
+                 "retry_count_text: 2302 for S0100090 shows 0 retries; the trace shows 3 failed "
+                 "attempts before it in this retry cycle"));
+  CHECK(contains(details,
+                 "retry_bound: S0100090 made attempt 6 of 2 retry cycles counted together; the "
+                 "policy allows at most 5"));
+}
+
 TEST_CASE(
     "a fixed-seed exploration catches the managers that leak handles, copy partially or miscount "
     "retries",
@@ -128,6 +152,7 @@ TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/
   CHECK_FALSE(now.partial_dp_copy);
   CHECK_FALSE(now.miscount_retries);
   CHECK_FALSE(now.save_version_before_compression);
+  CHECK_FALSE(now.updates_always_reset_retries);
   namespace fs = std::filesystem;
   for (const char* directory : {"sim", "tools"}) {
     for (const auto& entry :

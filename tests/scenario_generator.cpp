@@ -547,6 +547,7 @@ sim::Scenario draw_scenario() {
   // Keys added to the format later are drawn last, so that the draws before them stay as they
   // were and the cases the property tests reach do not move.
   if (draw_bool()) scenario.site.retry.crash_uses_retry = draw_bool();
+  if (draw_bool()) scenario.site.retry.update_resets_retries = draw_bool();
   if (scenario.site.profile == model::Profile::sms2 && !registry.created.empty() && draw_bool()) {
     const sim::PackageEvent& package = registry.created[draw_index(registry.created.size())];
     sim::PackageEvent deletion;

@@ -169,6 +169,45 @@ void read_passes(History& history) {
 }
 
 // The package-level unit: one attempt per pass, decided by its 2301 or 2302.
+// Whether the last attempt of a cycle was granted a retry in that cycle before the next cycle's
+// notification took over: a failure, if a retry was scheduled after it (not when the update or
+// refresh was already waiting); an attempt a crash cut short, if the crash came first (the
+// restart then counted it).
+bool granted_in_cycle(const RetryUnit& unit, const Attempt& attempt) {
+  if (!attempt.end_record) return false;
+  if (attempt.outcome == Outcome::interrupted) {
+    return attempt.cycle + 1 >= unit.cycle_starts.size() ||
+           *attempt.end_record < unit.cycle_starts[attempt.cycle + 1];
+  }
+  const auto later = std::upper_bound(
+      unit.retries.begin(), unit.retries.end(), *attempt.end_record,
+      [](size_t record, const ScheduledRetry& retry) { return record < retry.record; });
+  return later != unit.retries.end() && later->cycle == attempt.cycle;
+}
+
+// Which cycle each of the unit's cycles counts its retries from. With update_resets_retries (the
+// default) every cycle counts afresh. Without, the counts go on across a notification unless the
+// unit's latest attempt before it had succeeded, or (for a package) its retry history was deleted
+// and not written again: the key that holds the counts was gone.
+void link_cycles(const History& history, RetryUnit& unit) {
+  const size_t cycles = std::max<size_t>(unit.cycle_starts.size(), 1);
+  unit.count_from.resize(cycles);
+  const bool resets = history.run->site.retry.update_resets_retries;
+  size_t before = 0;  // the attempts that began before the cycle's notification
+  for (size_t cycle = 0; cycle < cycles; ++cycle) {
+    unit.count_from[cycle] = cycle;
+    if (resets || cycle == 0) continue;
+    const size_t start = unit.cycle_starts[cycle];
+    while (before < unit.attempts.size() && unit.attempts[before].start_record < start) ++before;
+    const Attempt* latest = before > 0 ? &unit.attempts[before - 1] : nullptr;
+    const bool succeeded = latest != nullptr && latest->outcome == Outcome::success &&
+                           latest->end_record && *latest->end_record < start;
+    const bool deleted =
+        unit.dp.empty() && history.retry_history_deleted_before(unit.package, start).has_value();
+    if (!succeeded && !deleted) unit.count_from[cycle] = unit.count_from[cycle - 1];
+  }
+}
+
 RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& unit_records,
                        std::string_view package) {
   RetryUnit unit;
@@ -353,15 +392,33 @@ void read_units(History& history) {
   // Counted after mark_copy_failures, which decides which failed passes used a retry.
   // The checkers search the attempts by cycle, which only grows along them (attempts and cycle
   // starts are both in trace order).
+  const auto& most = run.site.retry.retry_count_max;
   for (RetryUnit& unit : history.units) {
+    link_cycles(history, unit);
     uint64_t used = 0;
+    TimeUs counts_from_us = 0;
     for (size_t index = 0; index < unit.attempts.size(); ++index) {
       Attempt& attempt = unit.attempts[index];
       const bool new_cycle = index == 0 || unit.attempts[index - 1].cycle != attempt.cycle;
       DISTSIM_ASSERT(new_cycle == (index == 0 || unit.attempts[index - 1].cycle < attempt.cycle));
-      if (new_cycle) used = 0;
+      const bool goes_on =
+          index > 0 && History::same_count(unit, unit.attempts[index - 1].cycle, attempt.cycle);
+      if (new_cycle && !goes_on) {
+        used = 0;
+        counts_from_us = attempt.start_us;
+      } else if (new_cycle) {
+        // The old cycle's last attempt is counted only if it was granted a retry there (granted_in_cycle),
+        // and a crash that cut short the attempt after the last retry gave up without one.
+        const Attempt& last = unit.attempts[index - 1];
+        if (history.uses_retry(unit, last) && !last.gave_up && !granted_in_cycle(unit, last)) {
+          --used;
+        }
+        if (most) used = std::min<uint64_t>(used, *most);
+      }
       attempt.retries_before = used;
-      if (history.uses_retry(unit, attempt)) ++used;
+      attempt.counts_from_us = counts_from_us;
+      // An attempt that gave up (the last of its cycle) was granted no retry to count on.
+      if (history.uses_retry(unit, attempt) && !attempt.gave_up) ++used;
     }
   }
 }
@@ -444,7 +501,7 @@ std::optional<TimeUs> History::cycle_first_start(const RetryUnit& unit, size_t c
       std::partition_point(unit.attempts.begin(), unit.attempts.end(),
                            [&](const Attempt& attempt) { return attempt.cycle < cycle; });
   if (first == unit.attempts.end() || first->cycle != cycle) return std::nullopt;
-  return first->start_us;
+  return first->counts_from_us;
 }
 
 bool History::manager_down_at(TimeUs t_us) const {

@@ -81,9 +81,10 @@ bool may_retry(const History& history, const RetryUnit& unit) {
   uint64_t used = 0;
   std::optional<int64_t> last_error;
   for (const Attempt& attempt : unit.attempts) {
+    if (!History::same_count(unit, attempt.cycle, cycle)) continue;
+    if (history.uses_retry(unit, attempt) && !attempt.gave_up) ++used;
     if (attempt.cycle != cycle) continue;
     if (attempt.gave_up) return false;
-    if (history.uses_retry(unit, attempt)) ++used;
     if (attempt.error) last_error = attempt.error;
   }
   if (policy.retry_count_max && used > *policy.retry_count_max) return false;

@@ -68,17 +68,30 @@ void check_attempt_count(const History& history, const RetryUnit& unit, Violatio
   const bool failures_only =
       unit.dp.empty() && history.run->site.retry_unit == model::RetryUnit::distribution_point;
   // An attempt a crash cut short is not counted when it used no retry (crash_uses_retry false):
-  // its work is redone by the attempt that follows.
-  std::map<size_t, uint64_t> per_cycle;
+  // its work is redone by the attempt that follows. Cycles that count their retries together
+  // (update_resets_retries false) are counted together, each cycle's first attempt using none.
+  struct Counted {
+    uint64_t attempts = 0;
+    uint64_t cycles = 0;
+    size_t last_cycle = 0;
+  };
+  std::map<size_t, Counted> per_count;  // by the cycle the counts go on from
   for (const Attempt& attempt : unit.attempts) {
     const bool interrupted = attempt.outcome == Outcome::interrupted;
     if ((failures_only || interrupted) && !history.uses_retry(unit, attempt)) continue;
-    const uint64_t count = ++per_cycle[attempt.cycle];
-    if (count != most + 1) continue;
+    Counted& counted = per_count[unit.count_from[attempt.cycle]];
+    if (counted.cycles == 0 || counted.last_cycle != attempt.cycle) ++counted.cycles;
+    counted.last_cycle = attempt.cycle;
+    const uint64_t allowed = most - 1 + counted.cycles;
+    if (++counted.attempts != allowed + 1) continue;
     violations.push_back(
         {"retry_bound",
-         fmt::format("{} made attempt {} of one retry cycle{}; the policy allows at most {}",
-                     unit.name(), count, failures_only ? " (counting failed passes)" : "", most),
+         fmt::format("{} made attempt {} of {}{}; the policy allows at most {}", unit.name(),
+                     counted.attempts,
+                     counted.cycles == 1
+                         ? std::string("one retry cycle")
+                         : fmt::format("{} retry cycles counted together", counted.cycles),
+                     failures_only ? " (counting failed passes)" : "", allowed),
          failures_only ? attempt.end_us : attempt.start_us});
   }
 }
@@ -124,7 +137,7 @@ TimeUs previous_delay(const RetryUnit& unit, size_t retry_index,
                       const std::vector<TimeUs>& anchors_us) {
   if (retry_index == 0) return 0;
   const ScheduledRetry& before = unit.retries[retry_index - 1];
-  return before.cycle == unit.retries[retry_index].cycle
+  return History::same_count(unit, before.cycle, unit.retries[retry_index].cycle)
              ? before.at_us - anchors_us[retry_index - 1]
              : 0;
 }
@@ -148,7 +161,8 @@ void check_give_ups(const History& history, const RetryUnit& unit, Violations& v
       TimeUs previous_us = 0;
       for (size_t each = 0; each < unit.retries.size(); ++each) {
         const ScheduledRetry& retry = unit.retries[each];
-        if (retry.record < attempt.start_record && retry.cycle == attempt.cycle) {
+        if (retry.record < attempt.start_record &&
+            History::same_count(unit, retry.cycle, attempt.cycle)) {
           previous_us = retry.at_us - delay_anchor(history, unit, retry);
         }
       }

@@ -45,15 +45,15 @@ std::optional<size_t> log_before(const History& history, size_t since, size_t re
   return std::nullopt;
 }
 
-// Failed attempts of the cycle current at `record` that came before attempt `index`. Cycles only
-// grow along the attempts, so when `record` is already in a later cycle than the attempt's own,
-// no attempt before it belongs to that cycle.
+// Failed attempts counting with the cycle current at `record` that came before attempt `index`.
+// Cycles only grow along the attempts, so when `record` is already in a later cycle than the
+// attempt's own, no attempt before it counts with that cycle, unless the two count together.
 uint64_t expected_retries(const RetryUnit& unit, size_t index, size_t record) {
   const auto later = std::lower_bound(unit.cycle_starts.begin(), unit.cycle_starts.end(), record);
   const auto cycle = static_cast<size_t>(
       std::max<std::ptrdiff_t>(std::distance(unit.cycle_starts.begin(), later) - 1, 0));
   const Attempt& attempt = unit.attempts[index];
-  return cycle == attempt.cycle ? attempt.retries_before : 0;
+  return History::same_count(unit, cycle, attempt.cycle) ? attempt.retries_before : 0;
 }
 
 void mismatch(Violations& violations, const std::string& what, uint64_t shown, uint64_t expected,

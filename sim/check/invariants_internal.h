@@ -243,9 +243,12 @@ struct Attempt {
   // Per-DP policy, package level: the pass failed because DP copies failed, which the DPs'
   // own retries handle; it uses none of the package's retries.
   bool copies_failed = false;
-  // Attempts of the same cycle before this one that used a retry (History::uses_retry), counted
-  // once the unit is read.
+  // Attempts before this one that used a retry (History::uses_retry) and count against it: those
+  // of its cycle, and with update_resets_retries false those of the earlier cycles it goes on
+  // counting (RetryUnit::count_from); counted once the unit is read.
   uint64_t retries_before = 0;
+  // When the first of those attempts began: where the deadline counts from.
+  TimeUs counts_from_us = 0;
 };
 
 struct ScheduledRetry {
@@ -259,6 +262,10 @@ struct RetryUnit {
   std::string package;
   std::string dp;                    // empty: the package itself
   std::vector<size_t> cycle_starts;  // notification records, in order
+  // Per cycle, the cycle whose first attempt its retry counts go on from: itself, unless
+  // update_resets_retries is false and the counts went on across its notification (no success
+  // just before it, no deletion of the retry history in force at it).
+  std::vector<size_t> count_from;
   std::vector<Attempt> attempts;
   std::vector<ScheduledRetry> retries;
   // retry_scheduled records with pulled_forward: a waiting retry ran early for other work
@@ -312,10 +319,15 @@ struct History {
   [[nodiscard]] std::string package_copy_path(std::string_view package) const;
   // Whether a failed or interrupted attempt of `unit` uses one of its retries.
   [[nodiscard]] bool uses_retry(const RetryUnit& unit, const Attempt& attempt) const;
-  // Attempts of the unit's `cycle` before attempt `index` that used a retry.
+  // Attempts before attempt `index` that used a retry counting against it (Attempt).
   [[nodiscard]] uint64_t retries_used_before(const RetryUnit& unit, size_t index) const;
-  // When the first attempt of the unit's cycle started (nullopt: none yet).
+  // When the first attempt whose retries the unit's `cycle` counts with started: the cycle's own
+  // first, or an earlier cycle's when update_resets_retries is false (nullopt: none yet).
   [[nodiscard]] std::optional<TimeUs> cycle_first_start(const RetryUnit& unit, size_t cycle) const;
+  // Whether the two cycles of the unit count their retries together.
+  [[nodiscard]] static bool same_count(const RetryUnit& unit, size_t cycle, size_t other) {
+    return unit.count_from[cycle] == unit.count_from[other];
+  }
   // The manager process is down at `t_us` (a crash at or before it, no restart before it).
   [[nodiscard]] bool manager_down_at(TimeUs t_us) const;
   // The deletion of `package`'s retry history in force just before record `at`: the latest

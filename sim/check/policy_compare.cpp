@@ -107,9 +107,13 @@ std::vector<PolicySummary> compare_policies(const Scenario& scenario,
   for (const PolicyFile& policy : policies) {
     Scenario variant = scenario;
     variant.site.retry = policy.retry;
-    // How the manager treats a crash is the scenario's, not a policy's, unless the file says.
+    // How the manager treats a crash or an update is the scenario's, not a policy's, unless the
+    // file says.
     if (!policy.retry.crash_uses_retry) {
       variant.site.retry.crash_uses_retry = scenario.site.retry.crash_uses_retry;
+    }
+    if (!policy.retry.update_resets_retries) {
+      variant.site.retry.update_resets_retries = scenario.site.retry.update_resets_retries;
     }
     PolicySummary summary;
     summary.name = policy.name;

@@ -433,6 +433,7 @@ std::string SwarmFeatures::text() const {
   add(source_open_retries, "source_open retries");
   add(crash_uses_no_retry, "crash_uses_retry false");
   add(crash_after_change, "crash after an update/refresh");
+  add(updates_keep_retry_counts, "update_resets_retries false");
   add(retry_history_deleted, "retry history deleted");
   add(disconnect_users, "disconnect users");
   add(netware_dp, "NetWare DP");
@@ -528,6 +529,17 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     Drawer retry_copies{Prng::stream(seed, "explore:retry_copies"), options.horizon_us};
     world.features.retry_copies_installed = retry_copies.coin();
     if (world.features.retry_copies_installed) scenario.site.retry_copies_installed = true;
+  }
+  const bool changes =
+      std::any_of(scenario.packages.begin(), scenario.packages.end(), [](const PackageEvent& each) {
+        return each.kind == PackageEvent::Kind::update || each.kind == PackageEvent::Kind::refresh;
+      });
+  if (changes) {
+    Drawer update_counts{Prng::stream(seed, "explore:update_counts"), options.horizon_us};
+    world.features.updates_keep_retry_counts = update_counts.coin();
+    if (world.features.updates_keep_retry_counts) {
+      scenario.site.retry.update_resets_retries = false;
+    }
   }
   return world;
 }

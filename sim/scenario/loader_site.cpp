@@ -91,9 +91,17 @@ void load_multiplier(const Context& ctx, uint32_t index, RetrySpec& retry) {
   }
 }
 
-constexpr std::array<std::string_view, 10> kRetryKeys{
-    "count",  "delay",    "backoff",  "multiplier", "max_delay",
-    "jitter", "deadline", "retry_on", "delay_from", "crash_uses_retry"};
+constexpr std::array<std::string_view, 11> kRetryKeys{"count",
+                                                      "delay",
+                                                      "backoff",
+                                                      "multiplier",
+                                                      "max_delay",
+                                                      "jitter",
+                                                      "deadline",
+                                                      "retry_on",
+                                                      "delay_from",
+                                                      "crash_uses_retry",
+                                                      "update_resets_retries"};
 
 }  // namespace
 
@@ -112,6 +120,7 @@ void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry) {
       retry.delay_from = read_enum(ctx, value, key, delay_from_names(), "delay_from");
     }
     if (key == "crash_uses_retry") retry.crash_uses_retry = read_bool(ctx, value, key);
+    if (key == "update_resets_retries") retry.update_resets_retries = read_bool(ctx, value, key);
   });
 }
 

@@ -50,6 +50,7 @@ struct RetrySpec {
   std::optional<std::vector<model::Win32Error>> retry_on;
   std::optional<model::DelayFrom> delay_from;
   std::optional<bool> crash_uses_retry;
+  std::optional<bool> update_resets_retries;
   friend bool operator==(const RetrySpec&, const RetrySpec&) = default;
 };
 

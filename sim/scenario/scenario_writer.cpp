@@ -97,7 +97,7 @@ void write_header(YamlOut& out, const Scenario& scenario) {
 bool retry_written(const RetrySpec& retry) {
   return retry.count_given || retry.delay_us || retry.backoff || retry.multiplier_milli ||
          retry.max_delay_us || retry.jitter || retry.deadline_us || retry.retry_on ||
-         retry.delay_from || retry.crash_uses_retry;
+         retry.delay_from || retry.crash_uses_retry || retry.update_resets_retries;
 }
 
 void write_retry(YamlOut& out, const RetrySpec& retry) {
@@ -125,6 +125,9 @@ void write_retry(YamlOut& out, const RetrySpec& retry) {
   if (retry.delay_from) out.field(4, "delay_from", model::delay_from_name(*retry.delay_from));
   if (retry.crash_uses_retry) {
     out.field(4, "crash_uses_retry", *retry.crash_uses_retry ? "true" : "false");
+  }
+  if (retry.update_resets_retries) {
+    out.field(4, "update_resets_retries", *retry.update_resets_retries ? "true" : "false");
   }
 }
 

@@ -27,6 +27,9 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   if (retry.retry_on) config.retry.retry_on = *retry.retry_on;
   if (retry.delay_from) config.retry.delay_from = *retry.delay_from;
   if (retry.crash_uses_retry) config.retry.crash_uses_retry = *retry.crash_uses_retry;
+  if (retry.update_resets_retries) {
+    config.retry.update_resets_retries = *retry.update_resets_retries;
+  }
   if (site.max_packages) config.max_packages = *site.max_packages;
   if (site.threads_per_package) config.threads_per_package = *site.threads_per_package;
   if (site.source_open_access) config.source_open_access = *site.source_open_access;

@@ -170,8 +170,9 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
 constexpr const char* kExploreDescription =
     "Generate random worlds, one per seed (swarm testing: each seed switches holder kinds, DP "
     "faults, crashes and whether they use a retry, backoff and jitter variants, where retry "
-    "delays count from, in-pass retries of refused source opens, updates and compression on or "
-    "off, deletions of a package's retry history, forced disconnects of DP users, memory-mapped "
+    "delays count from, in-pass retries of refused source opens, updates (and whether they keep "
+    "the retry counts) and compression on or off, deletions of a package's retry history, forced "
+    "disconnects of DP users, memory-mapped "
     "views, alternate data streams, the manager's own share modes for DP files and the .PCK, "
     "sms2 retries that copy installed DPs again), "
     "run each with the invariant checkers and a liveness oracle (a package whose retries never "
