@@ -87,9 +87,10 @@ void DistributionManager::package_refreshed(const std::string& package_id,
 }
 
 // An update or refresh starts a new retry cycle for the package and for the DPs it names (all
-// when empty), then queues a pass. The package's own cycle restarts too: otherwise a refresh
-// after a failed pass would inherit that pass's spent retries and exceed the retry bound. DPs that
-// failed only because the package's retries ran out restart with it, named or not.
+// when empty), then queues a pass. The package's own cycle restarts too, so that a refresh after
+// a failed pass finds its retries as update_resets_retries says: counted afresh (the default) or
+// going on. DPs that failed only because the package's retries ran out restart with it, named or
+// not.
 void DistributionManager::restart_cycle(uint32_t package_index,
                                         const std::vector<std::string>& dp_names) {
   PackageRecord& record = packages_[package_index];
