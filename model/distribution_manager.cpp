@@ -100,10 +100,11 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   // that holds them (SMS 2.0's Retry History) was deleted.
   const bool keeps_counts = !config_.retry.update_resets_retries &&
                             !manager_fault_injection().updates_always_reset_retries;
-  const bool key_deleted = ports_.state_store.retry_history_deleted(record.definition.id);
-  record.retry = keeps_counts && !record.retry.succeeded && !key_deleted
-                     ? record.retry.continued(record.status.attempts_in_cycle > 0)
-                     : record.retry.restarted();
+  // The key is read only where it matters: a read is noted as the deletion being found.
+  const bool carries = keeps_counts && !record.retry.succeeded &&
+                       !ports_.state_store.retry_history_deleted(record.definition.id);
+  record.retry = carries ? record.retry.continued(record.status.attempts_in_cycle > 0)
+                         : record.retry.restarted();
   // Otherwise a deletion before the update would stop the new cycle's retries.
   ports_.state_store.start_retry_cycle(record.definition.id);
   record.status.attempts_in_cycle = 0;

@@ -107,6 +107,22 @@ TEST_CASE("the run summary does not say a deleted retry history stopped a pass t
   CHECK(json.out.find("\"retry_history_deleted_us\"") == std::string::npos);
 }
 
+TEST_CASE("the run summary does not say a deletion stopped a retry an update replaced",
+          "[cli][blame]") {
+  // An update while the retry waits starts a new cycle at once: under the default
+  // update_resets_retries nothing reads the deleted key, so no retry was stopped by it.
+  const std::string directory =
+      scenario_copy("retry-history-update",
+                    "regressions/update-after-a-deletion-finds-no-stopped-retry.yaml");
+  const CliResult result = run_distsim("run scenario.yaml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  CHECK(result.out.find("retry at 02:00:00.080\n") != std::string::npos);
+  CHECK(result.out.find("its retry history was deleted") == std::string::npos);
+  const CliResult json = run_distsim("run scenario.yaml --json", directory);
+  CHECK(json.out.find("\"retry_history_deleted_us\"") == std::string::npos);
+}
+
 TEST_CASE("the run summary and --json name the users a forced disconnect ended", "[cli][blame]") {
   // Goal: a copy that succeeded because users were forced off says whom it cost. Method: the
   // forced-disconnect scenario: attempt 4 ends the client's handle and program on DP01.

@@ -116,6 +116,19 @@ TEST_CASE("a pass that ends or an update after the deletion lets the retries go 
     history.pass_end(kMinute + kSecond, kPackage, 2, "success");
     CHECK(findings(history).empty());
   }
+  SECTION("a deletion after an update, before a pass of the new cycle ended, finds no key") {
+    // The update made the first deletion no longer apply and no pass has written the key since:
+    // the second deletion removes nothing, so the redo of the crash-cut pass may run.
+    HistoryBuilder history = failed_once_then_deleted();
+    history.notify(40 * kMinute, "update", kPackage);
+    history.pass_start(40 * kMinute, kPackage, 2);
+    history.retry_history_deleted(41 * kMinute, kPackage);
+    history.world(42 * kMinute, "crash");
+    history.world(50 * kMinute, "restart");
+    history.pass_start(50 * kMinute, kPackage, 3);
+    history.pass_end(50 * kMinute + kSecond, kPackage, 3, "success");
+    CHECK(findings(history).empty());
+  }
   SECTION("the pass a refresh asked for is its cycle's first, not a retry, even after a crash") {
     HistoryBuilder history;
     history.notify(0, "create", kPackage, "C:\\Src");

@@ -407,8 +407,9 @@ void read_units(History& history) {
         used = 0;
         counts_from_us = attempt.start_us;
       } else if (new_cycle) {
-        // The old cycle's last attempt is counted only if it was granted a retry there (granted_in_cycle),
-        // and a crash that cut short the attempt after the last retry gave up without one.
+        // The old cycle's last attempt is counted only if it was granted a retry there
+        // (granted_in_cycle), and a crash that cut short the attempt after the last retry gave up
+        // without one.
         const Attempt& last = unit.attempts[index - 1];
         if (history.uses_retry(unit, last) && !last.gave_up && !granted_in_cycle(unit, last)) {
           --used;
@@ -520,26 +521,33 @@ bool History::manager_down_at(TimeUs t_us) const {
 std::optional<size_t> History::retry_history_deleted_before(std::string_view package,
                                                             size_t at) const {
   const auto& all = records();
+  const bool any = std::any_of(
+      retry_history_deletions.begin(), retry_history_deletions.end(),
+      [&](size_t index) { return index < at && text_field(all[index], "package") == package; });
+  if (!any) return std::nullopt;
+  // The key's life, from the records of the package before `at`: the manager writes it when a
+  // pass ends (a crash ends none); a deletion removes a key that exists, and does nothing where
+  // there is none; an update or refresh makes a deleted key's deletion no longer apply.
+  enum class Key { none, written, deleted };
+  Key key = Key::none;
   std::optional<size_t> deletion;
-  for (const size_t index : retry_history_deletions) {
-    if (index >= at) break;
-    if (text_field(all[index], "package") == package) deletion = index;
-  }
-  if (!deletion) return std::nullopt;
-  // The manager writes the key when a pass ends: before any pass of the package ended (a crash
-  // ends none) there was no key to delete.
-  const bool key_existed = std::any_of(passes.begin(), passes.end(), [&](const PassSpan& pass) {
-    return pass.package == package && pass.end_record && !pass.interrupted &&
-           *pass.end_record < *deletion;
-  });
-  if (!key_existed) return std::nullopt;
-  for (size_t index = *deletion + 1; index < at && index < all.size(); ++index) {
+  for (size_t index = 0; index < at && index < all.size(); ++index) {
     const RecordKind kind = kinds[index];
-    const bool rewrites = kind.is(RecordActor::manager, RecordEvent::pass_end) ||
-                          kind.is(RecordActor::world, RecordEvent::notification);
-    if (rewrites && text_field(all[index], "package") == package) return std::nullopt;
+    const bool written = kind.is(RecordActor::manager, RecordEvent::pass_end);
+    const bool notified = kind.is(RecordActor::world, RecordEvent::notification);
+    const bool deleted = kind.is(RecordActor::world, RecordEvent::retry_history_deleted);
+    if (!written && !notified && !deleted) continue;
+    if (text_field(all[index], "package") != package) continue;
+    if (written) {
+      key = Key::written;
+    } else if (notified) {
+      if (key == Key::deleted) key = Key::none;
+    } else if (key != Key::none) {
+      key = Key::deleted;
+      deletion = index;
+    }
   }
-  return deletion;
+  return key == Key::deleted ? deletion : std::nullopt;
 }
 
 std::optional<size_t> History::retry_history_deleted_while_waiting(

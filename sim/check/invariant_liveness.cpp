@@ -73,20 +73,25 @@ TimeUs processing_time(const History& history) {
   return total_us;
 }
 
+// The retries the unit's last attempt counts on, itself included when it used one (History's
+// count: its cycle's, and the linked cycles' before it with update_resets_retries false).
+uint64_t retries_so_far(const History& history, const RetryUnit& unit) {
+  const Attempt& last = unit.attempts.back();
+  return last.retries_before + (history.uses_retry(unit, last) ? 1 : 0);
+}
+
 // Whether the unit's policy still allows it a retry after what the trace shows.
 bool may_retry(const History& history, const RetryUnit& unit) {
   if (unit.attempts.empty()) return true;
   const auto& policy = history.run->site.retry;
   const size_t cycle = unit.attempts.back().cycle;
-  uint64_t used = 0;
   std::optional<int64_t> last_error;
   for (const Attempt& attempt : unit.attempts) {
-    if (!History::same_count(unit, attempt.cycle, cycle)) continue;
-    if (history.uses_retry(unit, attempt) && !attempt.gave_up) ++used;
     if (attempt.cycle != cycle) continue;
     if (attempt.gave_up) return false;
     if (attempt.error) last_error = attempt.error;
   }
+  const uint64_t used = retries_so_far(history, unit);
   if (policy.retry_count_max && used > *policy.retry_count_max) return false;
   if (!policy.retry_on.empty() && last_error &&
       std::none_of(policy.retry_on.begin(), policy.retry_on.end(), [&](model::Win32Error error) {
@@ -200,7 +205,11 @@ void check_liveness(const History& history, Violations& violations) {
         history.retry_history_deleted_before(unit.package, history.records().size())) {
       continue;
     }
-    const TimeUs wait_us = longest_delay(run.site.retry, attempts_in_last_cycle(unit) + 1);
+    // The next retry's number, counted over linked cycles too.
+    const uint64_t retries = unit.attempts.empty() ? 0
+                                                   : std::max(attempts_in_last_cycle(unit),
+                                                              retries_so_far(history, unit));
+    const TimeUs wait_us = longest_delay(run.site.retry, retries + 1);
     const TimeUs by_us = *quiet_us + wait_us + 2 * processing_us;
     if (by_us >= run.until_us) continue;
     violations.push_back(

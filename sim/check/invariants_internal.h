@@ -331,10 +331,10 @@ struct History {
   // The manager process is down at `t_us` (a crash at or before it, no restart before it).
   [[nodiscard]] bool manager_down_at(TimeUs t_us) const;
   // The deletion of `package`'s retry history in force just before record `at`: the latest
-  // deletion before it, made once a pass of the package had ended (the manager writes the key
-  // when a pass ends, so there was one to delete), with no pass of the package ended (which
-  // writes the key anew) and no notification of it (a new cycle) in between; nullopt when none
-  // is. A crash ends no pass here: a pass it cut short wrote nothing.
+  // deletion before it that found a key (one a pass of the package wrote as it ended, and no
+  // deletion removed since; a crash ends no pass here, so a pass it cut short wrote nothing),
+  // with no pass of the package ended (which writes the key anew) and no notification of it (a
+  // new cycle) in between; nullopt when none is.
   [[nodiscard]] std::optional<size_t> retry_history_deleted_before(std::string_view package,
                                                                    size_t at) const;
   // KB Q316316: the package is compressed (the world's record of its creation), the site cannot
