@@ -293,6 +293,7 @@ class DistributionManager {
   // Brings a saved form up to date in what every save writes and in the record's dirty slots.
   static void update_saved_form(const PackageRecord& record, StoredPackage& stored);
   [[nodiscard]] static StoredRetry stored_retry(const RetryState& retry);
+  void postpone_overdue_retries(uint32_t package_index, TimeUs now_us);
   [[nodiscard]] static StoredDp stored_dp(const DpSlot& slot);
   // The package's flags and content version, which every save writes.
   static void fill_package_flags(const PackageRecord& record, StoredPackage& stored);

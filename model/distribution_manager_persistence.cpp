@@ -217,6 +217,28 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
   return rerun;
 }
 
+// due_while_down wait_again: a retry that fell due while the process was down waits again, from
+// the restart, as long as it was meant to wait when it was decided (its due time less the time
+// of the decision).
+void DistributionManager::postpone_overdue_retries(uint32_t package_index, TimeUs now_us) {
+  PackageRecord& record = packages_[package_index];
+  const auto postpone = [&](RetryState& retry, std::string_view where) {
+    if (!retry.due_us || *retry.due_us > now_us) return;
+    retry.due_us = now_us + (*retry.due_us - retry.decided_us);
+    log(fmt::format(FMT_COMPILE("~A retry of package {}{} fell due while the manager was down; "
+                                "it waits again until {}."),
+                    record.definition.id, where, local_time_text(*retry.due_us)),
+        kMainThreadId);
+    mark_dirty(package_index);
+  };
+  postpone(record.retry, "");
+  for (DpSlot& slot : record.slots) {
+    if (!slot.needs_copy) continue;
+    const std::string where = " on distribution point " + distribution_points_[slot.dp_index].share;
+    postpone(slot.retry, where);
+  }
+}
+
 void DistributionManager::recover() {
   DISTSIM_ASSERT(packages_.empty());
   const std::vector<StoredPackage> stored = ports_.state_store.load_packages();
@@ -240,6 +262,10 @@ void DistributionManager::recover() {
                       record.status.id, distribution_points_[record.slots[slot].dp_index].share,
                       attempts, record.slots[slot].retry.retries_used()),
           kMainThreadId);
+    }
+    if (config_.retry.due_while_down == DueWhileDown::wait_again &&
+        !manager_fault_injection().overdue_retries_run_at_restart) {
+      postpone_overdue_retries(index, now_us);
     }
     bool rerun = false;
     if (stored[index].pass_in_progress || stored[index].dp_work_in_progress) {

@@ -17,6 +17,9 @@ struct ManagerFaultInjection {
   bool save_version_before_compression = false;
   // an update or refresh starts the retry counts afresh whatever update_resets_retries says
   bool updates_always_reset_retries = false;
+  // a retry that fell due while the process was down runs at the restart whatever
+  // due_while_down says
+  bool overdue_retries_run_at_restart = false;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

@@ -53,6 +53,10 @@ std::string_view delay_from_name(DelayFrom from) {
   return from == DelayFrom::attempt_end ? "attempt_end" : "attempt_start";
 }
 
+std::string_view due_while_down_name(DueWhileDown due) {
+  return due == DueWhileDown::at_restart ? "at_restart" : "wait_again";
+}
+
 bool is_retryable(const RetryPolicy& policy, Win32Error error) {
   DISTSIM_ASSERT(error != Win32Error::ok);
   if (policy.retry_on.empty()) return true;

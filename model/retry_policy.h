@@ -23,10 +23,15 @@ enum class Jitter { none, full, equal, decorrelated };
 // 2003's "Sleep 3600 seconds" after its work as an hour from its end (model/README.md).
 // From the start, a retry whose delay has run out while the attempt ran is due when it ends.
 enum class DelayFrom { attempt_end, attempt_start };
+// What a retry that fell due while the manager process was down does after the restart (no source
+// says; model/README.md): run at once, or wait again, from the restart, as long as it was meant to
+// wait when it was decided.
+enum class DueWhileDown { at_restart, wait_again };
 
 [[nodiscard]] std::string_view backoff_name(Backoff backoff);
 [[nodiscard]] std::string_view jitter_name(Jitter jitter);
 [[nodiscard]] std::string_view delay_from_name(DelayFrom from);
+[[nodiscard]] std::string_view due_while_down_name(DueWhileDown due);
 
 inline constexpr uint32_t kRetryCountMax = 1'000'000;     // largest finite `count`
 inline constexpr uint32_t kMultiplierMilliMax = 100'000;  // multiplier 100.0
@@ -52,6 +57,7 @@ struct RetryPolicy {
   // refreshes until it succeeds or its retry history is deleted; the update's own pass uses no
   // retry, but fails without one when none is left.
   bool update_resets_retries = true;
+  DueWhileDown due_while_down = DueWhileDown::at_restart;
   // Errors that schedule a retry; an error not in the list fails without retry. Empty means
   // every error is retryable (ConfigMgr 2007 documents no per-error distinction; CM07-DP).
   std::vector<Win32Error> retry_on;

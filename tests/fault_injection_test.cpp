@@ -130,6 +130,26 @@ TEST_CASE("a manager whose updates reset the retry count against the site's sett
 }
 
 TEST_CASE(
+    "a manager that runs an overdue retry at the restart against the site's setting is caught",
+    "[invariants][faults]") {
+  // Goal: retry_wait judges what a retry that fell due while the manager was down does after
+  // the restart, from the trace. Method: the scenario whose overdue retry must wait its hour
+  // again after the restart at 2h20m; a manager that runs it at once begins it an hour early.
+  const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                                               "/scenarios/retry-due-while-down-waits-again.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  model::ManagerFaultInjection faults;
+  faults.overdue_retries_run_at_restart = true;
+  const auto violations = violations_of(faults, *loaded.scenario);
+  REQUIRE(!violations.empty());
+  CHECK(violations.front().invariant == "retry_wait");
+  CHECK(violations.front().detail ==
+        "S0100072: retry 2 fell due at 02:00:00.080 while the manager was down and began at "
+        "02:20:00, before 03:20:00, the restart at 02:20:00 and the wait again of 1h");
+}
+
+TEST_CASE(
     "a fixed-seed exploration catches the managers that leak handles, copy partially or miscount "
     "retries",
     "[explore][faults]") {
@@ -153,6 +173,7 @@ TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/
   CHECK_FALSE(now.miscount_retries);
   CHECK_FALSE(now.save_version_before_compression);
   CHECK_FALSE(now.updates_always_reset_retries);
+  CHECK_FALSE(now.overdue_retries_run_at_restart);
   namespace fs = std::filesystem;
   for (const char* directory : {"sim", "tools"}) {
     for (const auto& entry :

@@ -548,6 +548,10 @@ sim::Scenario draw_scenario() {
   // were and the cases the property tests reach do not move.
   if (draw_bool()) scenario.site.retry.crash_uses_retry = draw_bool();
   if (draw_bool()) scenario.site.retry.update_resets_retries = draw_bool();
+  if (draw_bool()) {
+    scenario.site.retry.due_while_down =
+        draw_bool() ? model::DueWhileDown::at_restart : model::DueWhileDown::wait_again;
+  }
   if (scenario.site.profile == model::Profile::sms2 && !registry.created.empty() && draw_bool()) {
     const sim::PackageEvent& package = registry.created[draw_index(registry.created.size())];
     sim::PackageEvent deletion;

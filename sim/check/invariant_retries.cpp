@@ -181,10 +181,9 @@ void check_give_ups(const History& history, const RetryUnit& unit, Violations& v
   }
 }
 
-// Whether the manager could not start a pass of `package` at at_us: the process was down, the
-// package was in a pass, or every processing thread was busy.
-bool busy_at(const History& history, const std::string& package, TimeUs at_us) {
-  if (history.manager_down_at(at_us)) return true;
+// Whether a running manager could not start a pass of `package` at at_us: the package was in a
+// pass, or every processing thread was busy.
+bool threads_busy_at(const History& history, const std::string& package, TimeUs at_us) {
   uint32_t running = 0;
   for (const PassSpan& pass : history.passes) {
     const bool over_at = pass.start_us <= at_us && (!pass.end_record || pass.end_us >= at_us);
@@ -193,6 +192,71 @@ bool busy_at(const History& history, const std::string& package, TimeUs at_us) {
     if (pass.package != package && !pass.dp_retries) ++running;  // DP retries take no thread
   }
   return running >= history.run->site.max_packages;
+}
+
+// Whether the manager could not start a pass of `package` at at_us: the process was down, or
+// threads_busy_at.
+bool busy_at(const History& history, const std::string& package, TimeUs at_us) {
+  return history.manager_down_at(at_us) || threads_busy_at(history, package, at_us);
+}
+
+// A retry that fell due while the manager was down starts after the restart: at once, or, with
+// due_while_down wait_again, once it has waited again, from the restart, as long as it was meant
+// to wait when it was decided. `next` is the unit's first attempt after the decision, in the
+// retry's cycle (nullptr: none).
+void check_retry_after_restart(const History& history, const RetryUnit& unit,
+                               const ScheduledRetry& retry, uint64_t retry_number,
+                               const Attempt* next, Violations& violations) {
+  const auto& all = history.records();
+  const auto restart = std::find_if(history.restarts.begin(), history.restarts.end(),
+                                    [&](size_t index) { return all[index].t_us >= retry.at_us; });
+  if (restart == history.restarts.end()) return;  // never back
+  const TimeUs restart_us = all[*restart].t_us;
+  const bool waits = history.run->site.retry.due_while_down == model::DueWhileDown::wait_again;
+  const TimeUs expected_us = restart_us + (waits ? retry.at_us - retry.t_us : 0);
+  if (expected_us >= history.run->until_us) return;
+  // Down again before then, or an update or refresh came: no judgement.
+  const bool down_again =
+      std::any_of(history.crashes.begin(), history.crashes.end(),
+                  [&](size_t index) { return index > *restart && all[index].t_us <= expected_us; });
+  const bool new_cycle = std::any_of(
+      unit.cycle_starts.begin(), unit.cycle_starts.end(),
+      [&](size_t index) { return index > retry.record && all[index].t_us <= expected_us; });
+  // An administrator deleted the retry history since the decision: the retry may be dropped.
+  const bool deleted = std::any_of(history.retry_history_deletions.begin(),
+                                   history.retry_history_deletions.end(), [&](size_t index) {
+                                     return index > retry.record &&
+                                            all[index].t_us <= expected_us &&
+                                            text_field(all[index], "package") == unit.package;
+                                   });
+  if (down_again || new_cycle || deleted) return;
+  const std::string when =
+      waits ? fmt::format("{}, the restart at {} and the wait again of {}", clock_text(expected_us),
+                          clock_text(restart_us), duration_text(retry.at_us - retry.t_us))
+            : fmt::format("{}, the restart", clock_text(expected_us));
+  if (next != nullptr && next->start_us < expected_us) {
+    violations.push_back(
+        {"retry_wait",
+         fmt::format("{}: retry {} fell due at {} while the manager was down and began at {}, "
+                     "before {}",
+                     unit.name(), retry_number, clock_text(retry.at_us), clock_text(next->start_us),
+                     when),
+         next->start_us});
+    return;
+  }
+  if (next != nullptr && next->start_us == expected_us) return;
+  const auto [first, last] = std::equal_range(history.passes.begin(), history.passes.end(),
+                                              expected_us, PassStartsBefore{});
+  const bool pass_started =
+      std::any_of(first, last, [&](const PassSpan& pass) { return pass.package == unit.package; });
+  // The process is up from the restart on (busy_at would count the restart's instant as down).
+  if (pass_started || threads_busy_at(history, unit.package, expected_us)) return;
+  violations.push_back(
+      {"retry_wait",
+       fmt::format("{}: retry {} fell due at {} while the manager was down; with the manager free "
+                   "it should have begun at {}",
+                   unit.name(), retry_number, clock_text(retry.at_us), when),
+       expected_us});
 }
 
 void check_retry_start(const History& history, const RetryUnit& unit, size_t retry_index,
@@ -226,6 +290,12 @@ void check_retry_start(const History& history, const RetryUnit& unit, size_t ret
   if (new_cycle) return;  // an update or refresh superseded the retry before it fell due
   // An administrator deleted the retry history while the retry waited: it is not run.
   if (history.retry_history_deleted_while_waiting(unit, retry)) return;
+  if (history.manager_down_at(retry.at_us)) {
+    const bool has_next = next != unit.attempts.end() && same_cycle;
+    check_retry_after_restart(history, unit, retry, retry_number, has_next ? &*next : nullptr,
+                              violations);
+    return;
+  }
   // Asked first: a retry served on time (the usual case) needs no look at what else ran.
   const auto [first, last] = std::equal_range(history.passes.begin(), history.passes.end(),
                                               retry.at_us, PassStartsBefore{});

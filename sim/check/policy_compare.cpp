@@ -115,6 +115,9 @@ std::vector<PolicySummary> compare_policies(const Scenario& scenario,
     if (!policy.retry.update_resets_retries) {
       variant.site.retry.update_resets_retries = scenario.site.retry.update_resets_retries;
     }
+    if (!policy.retry.due_while_down) {
+      variant.site.retry.due_while_down = scenario.site.retry.due_while_down;
+    }
     PolicySummary summary;
     summary.name = policy.name;
     for (uint64_t offset = 0; offset < options.seed_count; ++offset) {

@@ -434,6 +434,7 @@ std::string SwarmFeatures::text() const {
   add(crash_uses_no_retry, "crash_uses_retry false");
   add(crash_after_change, "crash after an update/refresh");
   add(updates_keep_retry_counts, "update_resets_retries false");
+  add(overdue_retries_wait_again, "due_while_down wait_again");
   add(retry_history_deleted, "retry history deleted");
   add(disconnect_users, "disconnect users");
   add(netware_dp, "NetWare DP");
@@ -534,6 +535,13 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
       std::any_of(scenario.packages.begin(), scenario.packages.end(), [](const PackageEvent& each) {
         return each.kind == PackageEvent::Kind::update || each.kind == PackageEvent::Kind::refresh;
       });
+  if (world.features.crash) {
+    Drawer due{Prng::stream(seed, "explore:due_while_down"), options.horizon_us};
+    world.features.overdue_retries_wait_again = due.coin();
+    if (world.features.overdue_retries_wait_again) {
+      scenario.site.retry.due_while_down = model::DueWhileDown::wait_again;
+    }
+  }
   if (changes) {
     Drawer update_counts{Prng::stream(seed, "explore:update_counts"), options.horizon_us};
     world.features.updates_keep_retry_counts = update_counts.coin();

@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 14;
+inline constexpr uint32_t kWorldGeneratorVersion = 15;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -49,13 +49,14 @@ struct SwarmFeatures {
   // (worlds with a crash) "explore:crash_retry", (worlds with a crash and changes)
   // "explore:crash_after_change", (sms2 worlds) "explore:retry_history", and
   // (every world) "explore:disconnect", "explore:mapping", "explore:streams",
-  // "explore:open_flags", (sms2 worlds) "explore:retry_copies" and (worlds with an update or
-  // refresh) "explore:update_counts".
+  // "explore:open_flags", (sms2 worlds) "explore:retry_copies", (worlds with a crash)
+  // "explore:due_while_down" and (worlds with an update or refresh) "explore:update_counts".
   bool delay_from_start = false;           // retry delays count from the failed attempt's start
   bool source_open_retries = false;        // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;        // work a crash cut short is redone without using a retry
   bool crash_after_change = false;         // the crash comes just after an update or refresh
   bool updates_keep_retry_counts = false;  // update_resets_retries false
+  bool overdue_retries_wait_again = false;  // due_while_down wait_again
   // An administrator deletes a package's Retry History key, and sometimes updates it later.
   bool retry_history_deleted = false;
   // Packages force users off their DPs after a few failed copies (`disconnect_users`); the

@@ -91,7 +91,17 @@ void load_multiplier(const Context& ctx, uint32_t index, RetrySpec& retry) {
   }
 }
 
-constexpr std::array<std::string_view, 11> kRetryKeys{"count",
+const std::array<EnumName<model::DueWhileDown>, 2>& due_while_down_names() {
+  static const std::array<EnumName<model::DueWhileDown>, 2> kTable{
+      EnumName<model::DueWhileDown>{model::DueWhileDown::at_restart,
+                                    model::due_while_down_name(model::DueWhileDown::at_restart)},
+      EnumName<model::DueWhileDown>{model::DueWhileDown::wait_again,
+                                    model::due_while_down_name(model::DueWhileDown::wait_again)},
+  };
+  return kTable;
+}
+
+constexpr std::array<std::string_view, 12> kRetryKeys{"count",
                                                       "delay",
                                                       "backoff",
                                                       "multiplier",
@@ -101,7 +111,8 @@ constexpr std::array<std::string_view, 11> kRetryKeys{"count",
                                                       "retry_on",
                                                       "delay_from",
                                                       "crash_uses_retry",
-                                                      "update_resets_retries"};
+                                                      "update_resets_retries",
+                                                      "due_while_down"};
 
 }  // namespace
 
@@ -121,6 +132,9 @@ void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry) {
     }
     if (key == "crash_uses_retry") retry.crash_uses_retry = read_bool(ctx, value, key);
     if (key == "update_resets_retries") retry.update_resets_retries = read_bool(ctx, value, key);
+    if (key == "due_while_down") {
+      retry.due_while_down = read_enum(ctx, value, key, due_while_down_names(), "due_while_down");
+    }
   });
 }
 

@@ -51,6 +51,7 @@ struct RetrySpec {
   std::optional<model::DelayFrom> delay_from;
   std::optional<bool> crash_uses_retry;
   std::optional<bool> update_resets_retries;
+  std::optional<model::DueWhileDown> due_while_down;
   friend bool operator==(const RetrySpec&, const RetrySpec&) = default;
 };
 

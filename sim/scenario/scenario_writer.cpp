@@ -97,7 +97,8 @@ void write_header(YamlOut& out, const Scenario& scenario) {
 bool retry_written(const RetrySpec& retry) {
   return retry.count_given || retry.delay_us || retry.backoff || retry.multiplier_milli ||
          retry.max_delay_us || retry.jitter || retry.deadline_us || retry.retry_on ||
-         retry.delay_from || retry.crash_uses_retry || retry.update_resets_retries;
+         retry.delay_from || retry.crash_uses_retry || retry.update_resets_retries ||
+         retry.due_while_down;
 }
 
 void write_retry(YamlOut& out, const RetrySpec& retry) {
@@ -128,6 +129,9 @@ void write_retry(YamlOut& out, const RetrySpec& retry) {
   }
   if (retry.update_resets_retries) {
     out.field(4, "update_resets_retries", *retry.update_resets_retries ? "true" : "false");
+  }
+  if (retry.due_while_down) {
+    out.field(4, "due_while_down", model::due_while_down_name(*retry.due_while_down));
   }
 }
 

@@ -169,7 +169,7 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
 
 constexpr const char* kExploreDescription =
     "Generate random worlds, one per seed (swarm testing: each seed switches holder kinds, DP "
-    "faults, crashes and whether they use a retry, backoff and jitter variants, where retry "
+    "faults, crashes (whether they use a retry, whether retries due meanwhile wait again), backoff and jitter variants, where retry "
     "delays count from, in-pass retries of refused source opens, updates (and whether they keep "
     "the retry counts) and compression on or off, deletions of a package's retry history, forced "
     "disconnects of DP users, memory-mapped "
