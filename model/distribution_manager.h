@@ -61,8 +61,10 @@ class DistributionManager {
   // After a restart: reads the state store back, re-queues packages whose pass the crash cut
   // short, whose retry fell due while the process was down, or for which an update, refresh or
   // retry asked for a pass while other work ran, and re-arms the other retries.
-  // Call once, after the DPs are added and before any notification.
-  void recover();
+  // Call once, after the DPs are added and before any notification. `stopped_us` is when the
+  // process stopped (a service's event log gives it): due_while_down wait_again postpones only
+  // retries that fell due since then.
+  void recover(TimeUs stopped_us);
 
   // The scheduler calls this at the time a wake_at() asked for.
   void on_wake(WakeToken token);
@@ -293,7 +295,8 @@ class DistributionManager {
   // Brings a saved form up to date in what every save writes and in the record's dirty slots.
   static void update_saved_form(const PackageRecord& record, StoredPackage& stored);
   [[nodiscard]] static StoredRetry stored_retry(const RetryState& retry);
-  void postpone_overdue_retries(uint32_t package_index, TimeUs now_us);
+  void postpone_overdue_retries(uint32_t package_index, bool work_in_progress, TimeUs stopped_us,
+                                TimeUs now_us);
   [[nodiscard]] static StoredDp stored_dp(const DpSlot& slot);
   // The package's flags and content version, which every save writes.
   static void fill_package_flags(const PackageRecord& record, StoredPackage& stored);

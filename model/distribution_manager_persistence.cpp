@@ -217,29 +217,35 @@ bool DistributionManager::account_interrupted_attempts(uint32_t package_index, b
   return rerun;
 }
 
-// due_while_down wait_again: a retry that fell due while the process was down waits again, from
-// the restart, as long as it was meant to wait when it was decided (its due time less the time
-// of the decision).
-void DistributionManager::postpone_overdue_retries(uint32_t package_index, TimeUs now_us) {
+// due_while_down wait_again: a retry that fell due while the process was down (at or after
+// `stopped_us`) waits again, from the restart, as long as it was meant to wait when it was
+// decided (its due time less the time of the decision); it counts as decided at the restart. One
+// that fell due before the crash waited for a thread or for its package's pass, and runs as under
+// at_restart; a package's own retry whose pass or DP work the crash cut short is left to the
+// count of interrupted work.
+void DistributionManager::postpone_overdue_retries(uint32_t package_index, bool work_in_progress,
+                                                   TimeUs stopped_us, TimeUs now_us) {
   PackageRecord& record = packages_[package_index];
   const auto postpone = [&](RetryState& retry, std::string_view where) {
-    if (!retry.due_us || *retry.due_us > now_us) return;
+    // A crash at the due time itself came first: the retry's wake-up found the process dead.
+    if (!retry.due_us || *retry.due_us > now_us || *retry.due_us < stopped_us) return;
     retry.due_us = now_us + (*retry.due_us - retry.decided_us);
+    retry.decided_us = now_us;
     log(fmt::format(FMT_COMPILE("~A retry of package {}{} fell due while the manager was down; "
                                 "it waits again until {}."),
                     record.definition.id, where, local_time_text(*retry.due_us)),
         kMainThreadId);
     mark_dirty(package_index);
   };
-  postpone(record.retry, "");
+  if (!work_in_progress) postpone(record.retry, "");
   for (DpSlot& slot : record.slots) {
-    if (!slot.needs_copy) continue;
+    if (!slot.needs_copy || !slot.retry.due_us) continue;
     const std::string where = " on distribution point " + distribution_points_[slot.dp_index].share;
     postpone(slot.retry, where);
   }
 }
 
-void DistributionManager::recover() {
+void DistributionManager::recover(TimeUs stopped_us) {
   DISTSIM_ASSERT(packages_.empty());
   const std::vector<StoredPackage> stored = ports_.state_store.load_packages();
   for (const StoredPackage& package : stored) restore(package);
@@ -265,7 +271,9 @@ void DistributionManager::recover() {
     }
     if (config_.retry.due_while_down == DueWhileDown::wait_again &&
         !manager_fault_injection().overdue_retries_run_at_restart) {
-      postpone_overdue_retries(index, now_us);
+      postpone_overdue_retries(index,
+                               stored[index].pass_in_progress || stored[index].dp_work_in_progress,
+                               stopped_us, now_us);
     }
     bool rerun = false;
     if (stored[index].pass_in_progress || stored[index].dp_work_in_progress) {

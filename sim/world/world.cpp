@@ -136,6 +136,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   Prng manager_random_;
   MemoryStateStore state_store_;
   std::unique_ptr<model::DistributionManager> manager_;  // null while the process is down
+  TimeUs stopped_us_ = 0;                                // when the process last died
   std::vector<model::DistributionPointDefinition> distribution_points_;
   std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
   std::map<std::pair<std::string, bool>, int> active_faults_;  // (DP, unreachable?) -> count
@@ -265,7 +266,7 @@ void World::start_manager(bool recovering) {
       result_.site,
       model::ManagerPorts{manager_files_, *this, *this, manager_random_, state_store_});
   for (const auto& dp : distribution_points_) manager_->add_distribution_point(dp);
-  if (recovering) manager_->recover();
+  if (recovering) manager_->recover(stopped_us_);
 }
 
 // The process dies: its handles close (Windows closes a dead process's handles), its timers and
@@ -274,6 +275,7 @@ void World::crash_manager() {
   if (manager_ == nullptr) return;
   result_.trace.add(kernel_.now(), kWorldActorName, "crash",
                     {{"process", std::string_view("distribution_manager")}});
+  stopped_us_ = kernel_.now();
   for (const HandleId handle : vfs_.open_handles_of(manager_actor_))
     vfs_.close(manager_actor_, handle);
   for (PassRecord& pass : result_.passes) {
