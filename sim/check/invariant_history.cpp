@@ -525,22 +525,35 @@ std::optional<size_t> History::retry_history_deleted_before(std::string_view pac
       retry_history_deletions.begin(), retry_history_deletions.end(),
       [&](size_t index) { return index < at && text_field(all[index], "package") == package; });
   if (!any) return std::nullopt;
-  // The key's life, from the records of the package before `at`: the manager writes it when a
-  // pass ends (a crash ends none); a deletion removes a key that exists, and does nothing where
-  // there is none; an update or refresh makes a deleted key's deletion no longer apply.
+  // The key's life, from the package's events before `at`: the manager writes it when a pass
+  // ends (a crash ends none); a deletion removes a key that exists, and does nothing where there
+  // is none; an update or refresh makes a deleted key's deletion no longer apply. Only those
+  // events are visited (a world may hold thousands of passes and tens of thousands of records).
+  enum class Event : uint8_t { written, notified, deleted };
+  std::vector<std::pair<size_t, Event>> events;
+  for (const PassSpan& pass : passes) {
+    if (pass.package == package && pass.end_record && !pass.interrupted && *pass.end_record < at) {
+      events.emplace_back(*pass.end_record, Event::written);
+    }
+  }
+  for (const size_t index : notifications) {
+    if (index < at && text_field(all[index], "package") == package) {
+      events.emplace_back(index, Event::notified);
+    }
+  }
+  for (const size_t index : retry_history_deletions) {
+    if (index < at && text_field(all[index], "package") == package) {
+      events.emplace_back(index, Event::deleted);
+    }
+  }
+  std::sort(events.begin(), events.end());
   enum class Key { none, written, deleted };
   Key key = Key::none;
   std::optional<size_t> deletion;
-  for (size_t index = 0; index < at && index < all.size(); ++index) {
-    const RecordKind kind = kinds[index];
-    const bool written = kind.is(RecordActor::manager, RecordEvent::pass_end);
-    const bool notified = kind.is(RecordActor::world, RecordEvent::notification);
-    const bool deleted = kind.is(RecordActor::world, RecordEvent::retry_history_deleted);
-    if (!written && !notified && !deleted) continue;
-    if (text_field(all[index], "package") != package) continue;
-    if (written) {
+  for (const auto& [index, event] : events) {
+    if (event == Event::written) {
       key = Key::written;
-    } else if (notified) {
+    } else if (event == Event::notified) {
       if (key == Key::deleted) key = Key::none;
     } else if (key != Key::none) {
       key = Key::deleted;
