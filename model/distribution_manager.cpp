@@ -179,9 +179,10 @@ void DistributionManager::log(std::string text, uint32_t thread_id, LogSeverity 
 
 void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions,
                                 const PackageRecord& record, uint32_t thread_id,
-                                std::string dp_name, std::optional<Severity> severity) {
+                                std::string dp_name, std::optional<Severity> severity,
+                                MessageForm form) {
   StatusMessage message = make_status_message(id, std::move(insertions), record.definition.id,
-                                              std::move(dp_name), ports_.scheduler.now());
+                                              std::move(dp_name), ports_.scheduler.now(), form);
   if (severity) message.severity = *severity;
   std::string statmsg =
       statmsg_text(message, config_.clock,

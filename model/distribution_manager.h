@@ -277,6 +277,8 @@ class DistributionManager {
                          std::optional<TimeUs> next_retry_us);
   [[nodiscard]] RetryDecision package_retry_decision(const PackageRecord& record, Win32Error error,
                                                      TimeUs now_us);
+  void raise_package_failed(const PackageRecord& record, Win32Error error,
+                            const std::string& next_retry);
   void log_package_failure(const PackageRecord& record, const RetryDecision& decision,
                            const std::string& next_retry);
   void log_thread_exit(const PackageRecord& record);
@@ -312,7 +314,8 @@ class DistributionManager {
   void log(std::string text, uint32_t thread_id, LogSeverity severity = LogSeverity::info);
   void raise(uint32_t id, std::vector<std::string> insertions, const PackageRecord& record,
              uint32_t thread_id, std::string dp_name = {},
-             std::optional<Severity> severity = std::nullopt);
+             std::optional<Severity> severity = std::nullopt,
+             MessageForm form = MessageForm::standard);
   [[nodiscard]] TimeUs transfer_time_us(uint64_t size_bytes, uint64_t bytes_per_second) const;
   [[nodiscard]] std::string local_time_text(TimeUs t_us) const;
   [[nodiscard]] std::string retry_count_text() const;

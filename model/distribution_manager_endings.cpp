@@ -50,14 +50,32 @@ void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult r
           record.definition.id, shown_retries(record.retry.retries_used()), retry_count_text(),
           next_retry),
       record.thread_id, result == PassResult::failed ? LogSeverity::error : LogSeverity::warning);
-  raise(status_id::kPackageFailed,
-        {record.definition.name, record.definition.id,
-         fmt::format(FMT_COMPILE("{}"), win32_code(error)),
-         fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_used())), next_retry},
-        record, record.thread_id);
+  raise_package_failed(record, error, next_retry);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
   log_thread_exit(record);
   end_pass(package_index);
+}
+
+// 2302, and where the site shows the retry count in a message of its own, 62302 when a retry
+// follows (`next_retry` is not "none"): the same insertion strings, moved.
+void DistributionManager::raise_package_failed(const PackageRecord& record, Win32Error error,
+                                               const std::string& next_retry) {
+  std::string code = fmt::format(FMT_COMPILE("{}"), win32_code(error));
+  std::string shown = fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_used()));
+  if (config_.retry_count_shown_in == RetryCountShownIn::failure_message) {
+    raise(status_id::kPackageFailed,
+          {record.definition.name, record.definition.id, std::move(code), std::move(shown),
+           next_retry},
+          record, record.thread_id);
+    return;
+  }
+  raise(status_id::kPackageFailed, {record.definition.name, record.definition.id, code}, record,
+        record.thread_id, {}, std::nullopt, MessageForm::without_retry_count);
+  if (next_retry == "none" || manager_fault_injection().omits_retry_messages) return;
+  raise(
+      status_id::kPackageWillRetry,
+      {record.definition.name, record.definition.id, std::move(code), std::move(shown), next_retry},
+      record, record.thread_id);
 }
 
 void DistributionManager::log_thread_exit(const PackageRecord& record) {
@@ -82,11 +100,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   const std::string next_retry =
       decision.retry ? local_time_text(decision.due_us) : std::string("none");
   log_package_failure(record, decision, next_retry);
-  raise(status_id::kPackageFailed,
-        {record.definition.name, record.definition.id,
-         fmt::format(FMT_COMPILE("{}"), win32_code(error)),
-         fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_used())), next_retry},
-        record, record.thread_id);
+  raise_package_failed(record, error, next_retry);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
                               decision.retry ? PassResult::retry : PassResult::failed, error});
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {

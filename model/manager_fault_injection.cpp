@@ -16,6 +16,7 @@ constexpr uint32_t kFailEveryCompression = 16;
 constexpr uint32_t kSaveVersionBeforeCompression = 32;
 constexpr uint32_t kUpdatesAlwaysResetRetries = 64;
 constexpr uint32_t kOverdueRetriesRunAtRestart = 128;
+constexpr uint32_t kOmitsRetryMessages = 256;
 
 std::atomic<uint32_t> g_switches{0};
 
@@ -27,7 +28,8 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
          (faults.fail_every_compression ? kFailEveryCompression : 0) |
          (faults.save_version_before_compression ? kSaveVersionBeforeCompression : 0) |
          (faults.updates_always_reset_retries ? kUpdatesAlwaysResetRetries : 0) |
-         (faults.overdue_retries_run_at_restart ? kOverdueRetriesRunAtRestart : 0);
+         (faults.overdue_retries_run_at_restart ? kOverdueRetriesRunAtRestart : 0) |
+         (faults.omits_retry_messages ? kOmitsRetryMessages : 0);
 }
 
 }  // namespace
@@ -37,7 +39,8 @@ ManagerFaultInjection manager_fault_injection() {
   return {(bits & kLeakSourceHandle) != 0,          (bits & kPartialDpCopy) != 0,
           (bits & kMiscountRetries) != 0,           (bits & kUnsavedDpStart) != 0,
           (bits & kFailEveryCompression) != 0,      (bits & kSaveVersionBeforeCompression) != 0,
-          (bits & kUpdatesAlwaysResetRetries) != 0, (bits & kOverdueRetriesRunAtRestart) != 0};
+          (bits & kUpdatesAlwaysResetRetries) != 0, (bits & kOverdueRetriesRunAtRestart) != 0,
+          (bits & kOmitsRetryMessages) != 0};
 }
 
 ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)

@@ -20,6 +20,8 @@ struct ManagerFaultInjection {
   // a retry that fell due while the process was down runs at the restart whatever
   // due_while_down says
   bool overdue_retries_run_at_restart = false;
+  // with retry_count_shown_in retry_message, no 62302 follows a 2302 that a retry follows
+  bool omits_retry_messages = false;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

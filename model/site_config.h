@@ -10,6 +10,7 @@
 #include "model/component_status.h"
 #include "model/file_access.h"
 #include "model/retry_policy.h"
+#include "model/status_message.h"
 #include "model/time.h"
 
 namespace distsim::model {
@@ -97,6 +98,9 @@ struct SiteConfig {
   // ConfigMgr profiles are assumed fixed.
   bool streams_fail_compression = false;
   ComponentStatusThresholds status_thresholds;
+  // Where status messages show the retry count (status_message.h); 2302's own insertion strings
+  // by default, an assumption as much as the other reading.
+  RetryCountShownIn retry_count_shown_in = RetryCountShownIn::failure_message;
 };
 
 // The defaults of a profile (model/README.md, "Facts and assumptions"): sms2 retries the whole

@@ -18,24 +18,41 @@ char severity_letter(Severity severity) {
   DISTSIM_ASSERT(false);
 }
 
+std::string_view retry_count_shown_in_name(RetryCountShownIn shown_in) {
+  return shown_in == RetryCountShownIn::failure_message ? "failure_message" : "retry_message";
+}
+
 const std::vector<StatusMessageDefinition>& status_catalogue() {
   static const std::vector<StatusMessageDefinition> catalogue{
-      {kDistributionManagerComponent, status_id::kPackageProcessingStarted, Severity::informational,
+      {kDistributionManagerComponent, status_id::kPackageProcessingStarted, MessageForm::standard,
+       Severity::informational,
        "SMS Distribution Manager is beginning to process package \"%1\" (package ID = %2).",
        Provenance::partly_confirmed, "BLOG-2003, BLOG-2007, CM-ACTIONS (SMS 2.0 wording inferred)"},
-      {kDistributionManagerComponent, status_id::kPackageProcessed, Severity::informational,
+      {kDistributionManagerComponent, status_id::kPackageProcessed, MessageForm::standard,
+       Severity::informational,
        "SMS Distribution Manager successfully processed package \"%1\" (package ID = %2).",
        Provenance::partly_confirmed, "CM-ACTIONS (SMS 2.0 wording inferred)"},
       // The first sentence is KB319207's text. The second, carrying the Win32 error and the
       // retry count that KB207416 says are visible, is distsim's own (no source gives its form).
-      {kDistributionManagerComponent, status_id::kPackageFailed, Severity::error,
+      {kDistributionManagerComponent, status_id::kPackageFailed, MessageForm::standard,
+       Severity::error,
        "SMS Distribution Manager failed to process package \"%1\" (package ID = %2). "
        "Win32 error %3; retries so far: %4; next retry: %5.",
        Provenance::partly_confirmed,
        "KB319207 (first sentence); severity Error partly confirmed (SCWIKI); second sentence "
        "project-defined"},
+      // site.retry_count_shown_in retry_message: the retry count and the next retry move to
+      // 62302, and 2302 keeps the error only.
+      {kDistributionManagerComponent, status_id::kPackageFailed, MessageForm::without_retry_count,
+       Severity::error,
+       "SMS Distribution Manager failed to process package \"%1\" (package ID = %2). "
+       "Win32 error %3.",
+       Provenance::partly_confirmed,
+       "KB319207 (first sentence); severity Error partly confirmed (SCWIKI); second sentence "
+       "project-defined"},
       // ConfigMgr 2007+: "package source folder does not exist or not enough permissions".
-      {kDistributionManagerComponent, status_id::kSourceNotAccessible, Severity::error,
+      {kDistributionManagerComponent, status_id::kSourceNotAccessible, MessageForm::standard,
+       Severity::error,
        "SMS Distribution Manager cannot access the source directory \"%2\" of package %1. "
        "Win32 error %3.",
        Provenance::partly_confirmed,
@@ -43,32 +60,45 @@ const std::vector<StatusMessageDefinition>& status_catalogue() {
        "profiles only"},
       // CM-ACTIONS: raised right after the log line "Successfully created/updated the package";
       // ISTR0 is the package ID. ConfigMgr 2012 and later only.
-      {kDistributionManagerComponent, status_id::kPackageCreatedOrUpdated, Severity::informational,
+      {kDistributionManagerComponent, status_id::kPackageCreatedOrUpdated, MessageForm::standard,
+       Severity::informational,
        "SMS Distribution Manager successfully created or updated the package %1.",
        Provenance::partly_confirmed,
        "CM-ACTIONS (ID, severity, insertion string, when); wording project-defined"},
-      {kDistributionManagerComponent, status_id::kCopyToDpFailed, Severity::warning,
+      {kDistributionManagerComponent, status_id::kCopyToDpFailed, MessageForm::standard,
+       Severity::warning,
        "SMS Distribution Manager failed to copy package \"%1\" from \"%2\" to \"%3\".",
        Provenance::partly_confirmed,
        "KB319207, KB215117, RJG (text); severity Warning project-defined (SEV semantics)"},
-      {kDistributionManagerComponent, status_id::kCopiedToDp, Severity::informational,
+      {kDistributionManagerComponent, status_id::kCopiedToDp, MessageForm::standard,
+       Severity::informational,
        "SMS Distribution Manager successfully distributed package \"%1\" to distribution point "
        "\"%2\".",
        Provenance::partly_confirmed, "CM-ACTIONS (ID, severity); wording project-defined"},
       // CM-ACTIONS: raised by the DP thread right after "DP Thread: Attempting to add or update
       // package"; ISTR0 is the package name, ISTR1 the DP. ConfigMgr 2012 and later only.
-      {kDistributionManagerComponent, status_id::kDpThreadStarted, Severity::informational,
+      {kDistributionManagerComponent, status_id::kDpThreadStarted, MessageForm::standard,
+       Severity::informational,
        "SMS Distribution Manager is starting to distribute package \"%1\" to distribution "
        "point \"%2\".",
        Provenance::partly_confirmed,
        "CM-ACTIONS (ID, severity, insertion strings); wording project-defined"},
+      // KB207416 says the status messages show the retry count; the facts allow a separate
+      // Warning message, whose ID and text no source gives.
+      {kDistributionManagerComponent, status_id::kPackageWillRetry, MessageForm::standard,
+       Severity::warning,
+       "SMS Distribution Manager will retry package \"%1\" (package ID = %2) after Win32 error "
+       "%3; retries so far: %4; next retry: %5.",
+       Provenance::project_defined,
+       "KB207416 (a retry count is shown); ID, severity Warning and wording project-defined"},
   };
   return catalogue;
 }
 
-const StatusMessageDefinition* find_status_definition(std::string_view component, uint32_t id) {
+const StatusMessageDefinition* find_status_definition(std::string_view component, uint32_t id,
+                                                      MessageForm form) {
   for (const StatusMessageDefinition& row : status_catalogue()) {
-    if (row.id == id && row.component == component) return &row;
+    if (row.id == id && row.form == form && row.component == component) return &row;
   }
   return nullptr;
 }
@@ -98,9 +128,10 @@ std::string apply_template(std::string_view text_template,
 }  // namespace
 
 StatusMessage make_status_message(uint32_t id, std::vector<std::string> insertions,
-                                  std::string package_id, std::string dp_name, TimeUs t_us) {
+                                  std::string package_id, std::string dp_name, TimeUs t_us,
+                                  MessageForm form) {
   const StatusMessageDefinition* const definition =
-      find_status_definition(kDistributionManagerComponent, id);
+      find_status_definition(kDistributionManagerComponent, id, form);
   DISTSIM_ASSERT(definition != nullptr);
   DISTSIM_ASSERT(insertions.size() <= 10);
   StatusMessage message;

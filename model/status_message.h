@@ -26,9 +26,23 @@ enum class Provenance {
   project_defined,   // distsim's own choice, documented as such
 };
 
+// Where the retry count and the next retry appear (KB Q207416 says the status messages show how
+// many retries were made, not how; the facts allow both readings, model/README.md):
+// failure_message: in 2302's second sentence, as %4 and %5 (distsim's default);
+// retry_message: in a separate Warning message raised after a 2302 that a retry follows, 2302
+// then keeping the Win32 error only.
+enum class RetryCountShownIn { failure_message, retry_message };
+
+[[nodiscard]] std::string_view retry_count_shown_in_name(RetryCountShownIn shown_in);
+
+// A message ID can have a second text, without the retry count, for RetryCountShownIn::
+// retry_message; the catalogue lists it as a row of its own.
+enum class MessageForm { standard, without_retry_count };
+
 struct StatusMessageDefinition {
   std::string_view component;
   uint32_t id;
+  MessageForm form;
   Severity severity;
   // %1..%9 are replaced by insertion strings 0..8.
   std::string_view text_template;
@@ -45,11 +59,15 @@ inline constexpr uint32_t kPackageCreatedOrUpdated = 2311;  // configmgr2012 onl
 inline constexpr uint32_t kCopyToDpFailed = 2328;
 inline constexpr uint32_t kCopiedToDp = 2330;
 inline constexpr uint32_t kDpThreadStarted = 2342;  // configmgr2012 only
+// Project-defined (no source gives an ID for "will retry"): raised with retry_count_shown_in
+// retry_message only; outside distmgr's 2300-2399 so that it cannot be taken for Microsoft's.
+inline constexpr uint32_t kPackageWillRetry = 62302;
 }  // namespace status_id
 
-// The catalogue row (which lives forever), or null for an ID distsim never raises.
-[[nodiscard]] const StatusMessageDefinition* find_status_definition(std::string_view component,
-                                                                    uint32_t id);
+// The catalogue row (which lives forever), or null for an ID (or a form of it) distsim never
+// raises.
+[[nodiscard]] const StatusMessageDefinition* find_status_definition(
+    std::string_view component, uint32_t id, MessageForm form = MessageForm::standard);
 [[nodiscard]] const std::vector<StatusMessageDefinition>& status_catalogue();
 
 // A raised status message.
@@ -67,6 +85,7 @@ struct StatusMessage {
 // Builds a message from its catalogue row; requires the row to exist and at most 10 strings.
 [[nodiscard]] StatusMessage make_status_message(uint32_t id, std::vector<std::string> insertions,
                                                 std::string package_id, std::string dp_name,
-                                                TimeUs t_us);
+                                                TimeUs t_us,
+                                                MessageForm form = MessageForm::standard);
 
 }  // namespace distsim::model

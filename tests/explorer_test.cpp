@@ -233,6 +233,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   bool delay_from = false, open_retries = false, crash_uses_no_retry = false;
   bool dp_copy_open = false, pck_read_open = false, pck_create_open = false;
   bool retry_copies_installed = false, update_keeps_counts = false, wait_again = false;
+  bool retry_message = false;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     const Scenario scenario = generate_world(seed, {}).scenario;
     deadline = deadline || scenario.site.retry.deadline_us.has_value();
@@ -252,6 +253,8 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
         update_keeps_counts || scenario.site.retry.update_resets_retries == std::optional(false);
     wait_again = wait_again || scenario.site.retry.due_while_down ==
                                    std::optional(model::DueWhileDown::wait_again);
+    retry_message = retry_message || scenario.site.retry_count_shown_in ==
+                                         std::optional(model::RetryCountShownIn::retry_message);
     for (const HolderSpec& holder : scenario.holders) {
       script = script || holder.kind == HolderKind::script;
       every = every || (holder.every.has_value() && holder.count > 1);
@@ -280,6 +283,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(retry_copies_installed);
   CHECK(update_keeps_counts);
   CHECK(wait_again);
+  CHECK(retry_message);
 }
 
 TEST_CASE("a world drawn with a crash after a change crashes within two seconds of one",

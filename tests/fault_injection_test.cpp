@@ -150,6 +150,33 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "a manager that leaves out the retry message where the site shows the count there is "
+    "caught",
+    "[invariants][faults]") {
+  // Goal: retry_count_text reads the count and the next retry from 62302 where the site says
+  // they are shown there, and misses it when it is absent. Method: the scenario whose three
+  // failed passes each raise 62302; a manager that raises none says in Distmgr.log that it will
+  // retry while its status messages say it gives up.
+  const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                                               "/scenarios/retry-count-in-its-own-message.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  model::ManagerFaultInjection faults;
+  faults.omits_retry_messages = true;
+  std::vector<std::string> details;
+  for (const auto& violation : violations_of(faults, *loaded.scenario)) {
+    details.push_back(violation.invariant + ": " + violation.detail);
+  }
+  CHECK(contains(details,
+                 "retry_count_text: Distmgr.log for S0100091 says it will retry but no 62302 "
+                 "follows its 2302"));
+  // Without the message the status messages say the package was given up, yet it was retried.
+  CHECK(contains(details,
+                 "retry_give_up: S0100091 gave up after 0 retries of 5 although the policy still "
+                 "allows a retry"));
+}
+
+TEST_CASE(
     "a fixed-seed exploration catches the managers that leak handles, copy partially or miscount "
     "retries",
     "[explore][faults]") {
@@ -174,6 +201,7 @@ TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/
   CHECK_FALSE(now.save_version_before_compression);
   CHECK_FALSE(now.updates_always_reset_retries);
   CHECK_FALSE(now.overdue_retries_run_at_restart);
+  CHECK_FALSE(now.omits_retry_messages);
   namespace fs = std::filesystem;
   for (const char* directory : {"sim", "tools"}) {
     for (const auto& entry :

@@ -436,7 +436,10 @@ sim::PackageExpectation draw_package_expectation(const Registry& registry,
 uint32_t draw_status_id() {
   std::vector<uint32_t> ids;
   for (const auto& row : model::status_catalogue()) {
-    if (row.component == model::kDistributionManagerComponent) ids.push_back(row.id);
+    if (row.component == model::kDistributionManagerComponent &&
+        row.form == model::MessageForm::standard) {
+      ids.push_back(row.id);
+    }
   }
   return ids[draw_index(ids.size())];
 }
@@ -609,6 +612,10 @@ sim::Scenario draw_scenario() {
   }
   if (draw_bool()) scenario.site.pck_read_open_share = draw_share();
   if (draw_bool()) scenario.site.retry_copies_installed = draw_bool();
+  if (draw_bool()) {
+    scenario.site.retry_count_shown_in = draw_bool() ? model::RetryCountShownIn::failure_message
+                                                     : model::RetryCountShownIn::retry_message;
+  }
   return scenario;
 }
 

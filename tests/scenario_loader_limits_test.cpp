@@ -165,7 +165,8 @@ TEST_CASE("count expectations take a number or a range", "[scenario_loader]") {
         Errors{"t.yaml:7:26: key 'count' does not apply to a sequence"});
   CHECK(errors_after_header(world + "  status_messages:\n    - {id: 9999}\n") ==
         Errors{"t.yaml:7:12: status message 9999 is not one distsim raises for "
-               "SMS_DISTRIBUTION_MANAGER; known: 2300, 2301, 2302, 2306, 2311, 2328, 2330, 2342"});
+               "SMS_DISTRIBUTION_MANAGER; known: 2300, 2301, 2302, 2306, 2311, 2328, 2330, 2342, "
+               "62302"});
 }
 
 TEST_CASE("version and name are required and only version 1 is read", "[scenario_loader]") {

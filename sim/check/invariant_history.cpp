@@ -234,6 +234,8 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
       attempt.outcome = Outcome::superseded;  // until its message says otherwise
     }
   }
+  const bool count_in_failure =
+      history.run->site.retry_count_shown_in == model::RetryCountShownIn::failure_message;
   size_t pass_cursor = 0;
   std::optional<size_t> current_attempt;
   for (const UnitRecord& unit_record : unit_records) {
@@ -256,6 +258,18 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
                                 cycle_at(unit.cycle_starts, index)});
       }
     }
+    if (is_status_of(unit_record, model::status_id::kPackageWillRetry, package)) {
+      Attempt* const owner = current_attempt ? &unit.attempts[*current_attempt] : nullptr;
+      if (!count_in_failure && owner && owner->outcome == Outcome::failed &&
+          !owner->retry_message) {
+        owner->retry_message = index;
+        const auto& insertions = list_field(records[index], "insertions");
+        owner->gave_up = insertions.size() > 4 && insertions[4] == "none";
+      } else {
+        unit.stray_retry_messages.push_back(index);
+      }
+      continue;
+    }
     const bool processed = is_status_of(unit_record, model::status_id::kPackageProcessed, package);
     const bool failed = is_status_of(unit_record, model::status_id::kPackageFailed, package);
     if ((!processed && !failed) || !current_attempt) continue;
@@ -266,7 +280,8 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
     if (failed) {
       const auto& insertions = list_field(record, "insertions");
       if (insertions.size() > 2) attempt.error = parse_number(insertions[2]);
-      attempt.gave_up = insertions.size() > 4 && insertions[4] == "none";
+      // Where a message of its own shows the count, the 2302 gives up until one follows.
+      attempt.gave_up = count_in_failure ? insertions.size() > 4 && insertions[4] == "none" : true;
     }
   }
   return unit;

@@ -1,7 +1,8 @@
-// retry_count_text: the retry counts people read (2302's "retries so far" insertion, and the
-// Distmgr.log lines of a failed pass or a failed DP copy) equal the failed attempts of that retry
-// cycle that the trace shows, the announced wait (in whole seconds, rounded up) equals the retry
-// actually scheduled, and the log line and the 2302 agree on whether a retry follows.
+// retry_count_text: the retry counts people read (2302's "retries so far" insertion, or 62302's
+// where the site shows the count in a message of its own, and the Distmgr.log lines of a failed
+// pass or a failed DP copy) equal the failed attempts of that retry cycle that the trace shows,
+// the announced wait (in whole seconds, rounded up) equals the retry actually scheduled, and the
+// log line and the status messages agree on whether a retry follows.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -94,16 +95,39 @@ void check_announced_wait(const RetryUnit& unit, const Attempt& attempt,
   }
 }
 
+// The record that shows a failed pass's retry count and next retry: its 2302, or with
+// retry_count_shown_in retry_message the 62302 after it (none when no retry follows).
+const TraceRecord* count_message(const History& history, const Attempt& attempt,
+                                 bool count_in_failure) {
+  if (count_in_failure) return &history.records()[*attempt.end_record];
+  return attempt.retry_message ? &history.records()[*attempt.retry_message] : nullptr;
+}
+
 void check_package_failure(const History& history, const RetryUnit& unit, size_t index,
                            Violations& violations) {
   const Attempt& attempt = unit.attempts[index];
-  const TraceRecord& message = history.records()[*attempt.end_record];
+  const bool count_in_failure =
+      history.run->site.retry_count_shown_in == model::RetryCountShownIn::failure_message;
   const uint64_t expected = expected_retries(unit, index, *attempt.end_record);
-  const auto insertions = list_field(message, "insertions");
-  const auto shown = insertions.size() > 3 ? number_after(insertions[3], "") : std::nullopt;
-  if (!shown || *shown != expected) {
-    mismatch(violations, fmt::format("2302 for {}", unit.package), shown.value_or(0), expected,
-             attempt.end_us);
+  const size_t failure_strings =
+      list_field(history.records()[*attempt.end_record], "insertions").size();
+  if (!count_in_failure && failure_strings != 3) {
+    violations.push_back({"retry_count_text",
+                          fmt::format("2302 for {} has {} insertion strings; where a message of "
+                                      "its own shows the retry count it gives the error only (3)",
+                                      unit.package, failure_strings),
+                          attempt.end_us});
+  }
+  const TraceRecord* const counted_in = count_message(history, attempt, count_in_failure);
+  const std::string_view shown_in = count_in_failure ? "2302" : "62302";
+  TraceList insertions;
+  if (counted_in) insertions = list_field(*counted_in, "insertions");
+  if (counted_in) {
+    const auto shown = insertions.size() > 3 ? number_after(insertions[3], "") : std::nullopt;
+    if (!shown || *shown != expected) {
+      mismatch(violations, fmt::format("{} for {}", shown_in, unit.package), shown.value_or(0),
+               expected, attempt.end_us);
+    }
   }
   // The needles and numbers of every failed attempt are joined by hand: a campaign judges
   // millions of them, and a format string parsed per call cost more than the search.
@@ -116,7 +140,8 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
     mismatch(violations, fmt::format("Distmgr.log for {}", unit.package), logged.value_or(0),
              expected, attempt.end_us);
   }
-  const std::string_view next = insertions.size() > 4 ? insertions[4] : std::string_view();
+  // No 62302 is the same as a 2302 whose next retry is "none".
+  const std::string_view next = insertions.size() > 4 ? insertions[4] : std::string_view("none");
   const bool says_retry = text.find("Will retry") != std::string::npos;
   const bool says_never = text.find("will not be retried") != std::string::npos ||
                           text.find("next retry: none") != std::string::npos;
@@ -124,12 +149,22 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
     check_announced_wait(unit, attempt, number_after(text, "Will retry in "),
                          fmt::format("Distmgr.log for {}", unit.package), violations);
   }
+  if (!count_in_failure && counted_in && next == "none") {
+    violations.push_back({"retry_count_text",
+                          fmt::format("62302 for {} gives the next retry as 'none'; it is raised "
+                                      "only when a retry follows",
+                                      unit.package),
+                          attempt.end_us});
+  }
   if ((says_retry && next == "none") || (says_never && next != "none")) {
     violations.push_back(
         {"retry_count_text",
-         fmt::format("Distmgr.log for {} says it {} but its 2302 gives the next "
-                     "retry as '{}'",
-                     unit.package, says_retry ? "will retry" : "will not retry", next),
+         count_in_failure || counted_in
+             ? fmt::format("Distmgr.log for {} says it {} but its {} gives the next retry as '{}'",
+                           unit.package, says_retry ? "will retry" : "will not retry", shown_in,
+                           next)
+             : fmt::format("Distmgr.log for {} says it will retry but no 62302 follows its 2302",
+                           unit.package),
          attempt.end_us});
   }
   const auto& policy = history.run->site.retry;
@@ -183,6 +218,16 @@ void check_dp_failure(const History& history, const RetryUnit& unit, size_t inde
 
 void check_retry_messages(const History& history, Violations& violations) {
   for (const RetryUnit& unit : history.units) {
+    for (const size_t stray : unit.stray_retry_messages) {
+      violations.push_back(
+          {"retry_count_text",
+           fmt::format(
+               "62302 for {} follows no 2302 of a failed pass{}", unit.package,
+               history.run->site.retry_count_shown_in == model::RetryCountShownIn::failure_message
+                   ? " (and 2302 shows the retry count itself on this site)"
+                   : " that a retry follows"),
+           history.records()[stray].t_us});
+    }
     for (size_t index = 0; index < unit.attempts.size(); ++index) {
       const Attempt& attempt = unit.attempts[index];
       if (attempt.outcome != Outcome::failed || !attempt.end_record) continue;

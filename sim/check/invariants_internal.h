@@ -239,7 +239,10 @@ struct Attempt {
   TimeUs end_us = 0;
   std::optional<int64_t> error;  // Win32 code of a failure, when the trace shows it
   bool gave_up = false;          // failed and the manager said it will not retry
-  std::optional<size_t> pass;    // index into History::passes
+  // retry_count_shown_in retry_message: the 62302 that followed the attempt's 2302, which then
+  // says that a retry follows and shows the count
+  std::optional<size_t> retry_message;
+  std::optional<size_t> pass;  // index into History::passes
   // Per-DP policy, package level: the pass failed because DP copies failed, which the DPs'
   // own retries handle; it uses none of the package's retries.
   bool copies_failed = false;
@@ -270,6 +273,9 @@ struct RetryUnit {
   std::vector<ScheduledRetry> retries;
   // retry_scheduled records with pulled_forward: a waiting retry ran early for other work
   std::vector<size_t> pulled_forward;
+  // The package's 62302 messages that follow no 2302 of a failed attempt of its (or follow one
+  // that already had one, or are raised where 2302 shows the count itself)
+  std::vector<size_t> stray_retry_messages;
   [[nodiscard]] std::string name() const { return dp.empty() ? package : package + " on " + dp; }
 };
 

@@ -442,6 +442,7 @@ std::string SwarmFeatures::text() const {
   add(alternate_streams, "alternate streams");
   add(manager_open_flags, "manager open flags");
   add(retry_copies_installed, "retry_copies_installed");
+  add(retry_message, "retry_count_shown_in retry_message");
   return text.empty() ? "no features" : text;
 }
 
@@ -548,6 +549,11 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     if (world.features.updates_keep_retry_counts) {
       scenario.site.retry.update_resets_retries = false;
     }
+  }
+  Drawer shown_in{Prng::stream(seed, "explore:retry_message"), options.horizon_us};
+  world.features.retry_message = shown_in.coin();
+  if (world.features.retry_message) {
+    scenario.site.retry_count_shown_in = model::RetryCountShownIn::retry_message;
   }
   return world;
 }

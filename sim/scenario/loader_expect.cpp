@@ -135,7 +135,10 @@ std::optional<uint32_t> read_status_id(const Context& ctx, uint32_t index, std::
   if (!model::find_status_definition(model::kDistributionManagerComponent, *id)) {
     std::string known;
     for (const model::StatusMessageDefinition& row : model::status_catalogue()) {
-      if (row.component != model::kDistributionManagerComponent) continue;
+      if (row.component != model::kDistributionManagerComponent ||
+          row.form != model::MessageForm::standard) {
+        continue;
+      }
       known += fmt::format("{}{}", known.empty() ? "" : ", ", row.id);
     }
     ctx.error(index, fmt::format("status message {} is not one distsim raises for {}; known: {}",

@@ -277,7 +277,20 @@ void load_compression(const Context& ctx, uint32_t index, SiteSpec& site) {
   site.compression_per_mille = *parsed.value;
 }
 
-constexpr std::array<std::string_view, 20> kSiteKeys{"code",
+const std::array<EnumName<model::RetryCountShownIn>, 2>& retry_count_shown_in_names() {
+  using model::RetryCountShownIn;
+  static const std::array<EnumName<RetryCountShownIn>, 2> kTable{
+      EnumName<RetryCountShownIn>{
+          RetryCountShownIn::failure_message,
+          model::retry_count_shown_in_name(RetryCountShownIn::failure_message)},
+      EnumName<RetryCountShownIn>{
+          RetryCountShownIn::retry_message,
+          model::retry_count_shown_in_name(RetryCountShownIn::retry_message)},
+  };
+  return kTable;
+}
+
+constexpr std::array<std::string_view, 21> kSiteKeys{"code",
                                                      "server",
                                                      "profile",
                                                      "retry",
@@ -296,7 +309,8 @@ constexpr std::array<std::string_view, 20> kSiteKeys{"code",
                                                      "dp_copy_open",
                                                      "pck_create_open",
                                                      "pck_read_open",
-                                                     "retry_copies_installed"};
+                                                     "retry_copies_installed",
+                                                     "retry_count_shown_in"};
 
 }  // namespace
 
@@ -345,6 +359,10 @@ void load_site(Context& ctx, uint32_t index, SiteSpec& site) {
       site.streams_fail_compression = read_bool(ctx, value, key);
     }
     if (key == "retry_copies_installed") site.retry_copies_installed = read_bool(ctx, value, key);
+    if (key == "retry_count_shown_in") {
+      site.retry_count_shown_in =
+          read_enum(ctx, value, key, retry_count_shown_in_names(), "retry_count_shown_in");
+    }
     if (key == "status_thresholds") load_status_thresholds(ctx, value, site);
     if (key == "outgoing_bandwidth") {
       site.outgoing_bandwidth_bytes_per_second = read_bandwidth_bytes(ctx, value, key);

@@ -74,13 +74,14 @@ struct SiteSpec {
   std::optional<model::ShareMode> pck_read_open_share;
   std::optional<uint64_t> read_bandwidth_bytes_per_second;
   // Keys distsim adds to the format (README, "Site settings beyond the format"):
-  std::optional<model::LogFormat> log_format;     // `log_format`
-  std::optional<bool> retry_on_wake;              // `retry_on_wake`
-  std::optional<TimeUs> retry_on_wake_after_us;   // `retry_on_wake_after`
-  std::optional<bool> update_deletes_dp_folder;   // `dp_update: recreate | overwrite`
-  std::optional<bool> retry_copies_installed;     // `retry_copies_installed`
-  std::optional<uint32_t> compression_per_mille;  // `compression: 0.5` -> 500
-  std::optional<bool> streams_fail_compression;   // nullopt: the profile's default
+  std::optional<model::LogFormat> log_format;    // `log_format`
+  std::optional<bool> retry_on_wake;             // `retry_on_wake`
+  std::optional<TimeUs> retry_on_wake_after_us;  // `retry_on_wake_after`
+  std::optional<bool> update_deletes_dp_folder;  // `dp_update: recreate | overwrite`
+  std::optional<bool> retry_copies_installed;    // `retry_copies_installed`
+  std::optional<model::RetryCountShownIn> retry_count_shown_in;  // `retry_count_shown_in`
+  std::optional<uint32_t> compression_per_mille;                 // `compression: 0.5` -> 500
+  std::optional<bool> streams_fail_compression;                  // nullopt: the profile's default
   std::optional<model::ComponentStatusThresholds> status_thresholds;  // `status_thresholds`
   std::optional<uint64_t> outgoing_bandwidth_bytes_per_second;        // `outgoing_bandwidth`
   friend bool operator==(const SiteSpec&, const SiteSpec&) = default;

@@ -165,6 +165,10 @@ void write_site_additions(YamlOut& out, const SiteSpec& site) {
   if (site.retry_copies_installed) {
     out.field(2, "retry_copies_installed", *site.retry_copies_installed ? "true" : "false");
   }
+  if (site.retry_count_shown_in) {
+    out.field(2, "retry_count_shown_in",
+              model::retry_count_shown_in_name(*site.retry_count_shown_in));
+  }
   if (site.compression_per_mille) {
     DISTSIM_ASSERT(*site.compression_per_mille > 0 && *site.compression_per_mille <= 1000);
     out.field(2, "compression", format_multiplier_milli(*site.compression_per_mille));

@@ -57,6 +57,7 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
   if (site.update_deletes_dp_folder)
     config.update_deletes_dp_folder = *site.update_deletes_dp_folder;
   if (site.retry_copies_installed) config.retry_copies_installed = *site.retry_copies_installed;
+  if (site.retry_count_shown_in) config.retry_count_shown_in = *site.retry_count_shown_in;
   if (site.compression_per_mille) config.compression_per_mille = *site.compression_per_mille;
   if (site.status_thresholds) config.status_thresholds = *site.status_thresholds;
   if (site.read_bandwidth_bytes_per_second) {

@@ -169,12 +169,14 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
 
 constexpr const char* kExploreDescription =
     "Generate random worlds, one per seed (swarm testing: each seed switches holder kinds, DP "
-    "faults, crashes (whether they use a retry, whether retries due meanwhile wait again), backoff and jitter variants, where retry "
+    "faults, crashes (whether they use a retry, whether retries due meanwhile wait again), backoff "
+    "and jitter variants, where retry "
     "delays count from, in-pass retries of refused source opens, updates (and whether they keep "
     "the retry counts) and compression on or off, deletions of a package's retry history, forced "
     "disconnects of DP users, memory-mapped "
     "views, alternate data streams, the manager's own share modes for DP files and the .PCK, "
-    "sms2 retries that copy installed DPs again), "
+    "sms2 retries that copy installed DPs again, the retry count in a status message of its "
+    "own), "
     "run each with the invariant checkers and a liveness oracle (a package whose retries never "
     "end must be installed once every hold and fault is over), and for every "
     "failing world write a shrunk reproducer DIR/explore-<seed>-<kind>.yaml that `distsim run` "

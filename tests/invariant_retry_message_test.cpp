@@ -1,0 +1,141 @@
+// retry_count_text where the site shows the retry count in a message of its own
+// (`site.retry_count_shown_in: retry_message`): 2302 then gives the error only, 62302 follows it
+// when a retry does, and a 62302 anywhere else is a finding.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "history_builder.h"
+#include "sim/check/invariants_internal.h"
+
+namespace distsim::testing {
+namespace {
+
+const std::string kPackage = "S0100001";
+const std::string kWillRetry =
+    "~Failed to process package S0100001 (retries so far: 0 of unlimited). Will retry in 3600 "
+    "seconds, at 11/16/2000 09:00:01.";
+const std::string kGivesUp =
+    "~Failed to process package S0100001 (retries so far: 0 of unlimited). It will not be "
+    "retried: error not retried.";
+
+HistoryBuilder site_showing_counts_in(model::RetryCountShownIn shown_in) {
+  HistoryBuilder history;
+  history.run.site.retry_count_shown_in = shown_in;
+  history.notify(0, "create", kPackage, "C:\\Src");
+  history.pass_start(0, kPackage, 1);
+  history.status(0, 2300, kPackage, {"Office", kPackage});
+  return history;
+}
+
+std::vector<sim::InvariantViolation> findings(HistoryBuilder& history) {
+  const sim::RunResult run = std::move(history.run);
+  const sim::invariant_detail::History read = sim::invariant_detail::read_history(run);
+  std::vector<sim::InvariantViolation> violations;
+  sim::invariant_detail::check_retry_messages(read, violations);
+  for (const auto& violation : violations) UNSCOPED_INFO(violation.detail);
+  return violations;
+}
+
+// The pass fails at 1 s and its retry is scheduled for 1 h 1 s; `failure` and `retry` are the
+// insertion strings of its 2302 and of the 62302 after it (none when empty).
+HistoryBuilder failed_pass(model::RetryCountShownIn shown_in, std::vector<std::string> failure,
+                           std::vector<std::string> retry) {
+  HistoryBuilder history = site_showing_counts_in(shown_in);
+  history.log(kSecond, kWillRetry);
+  history.status(kSecond, 2302, kPackage, std::move(failure), {}, 'E');
+  if (!retry.empty()) history.status(kSecond, 62302, kPackage, std::move(retry), {}, 'W');
+  history.pass_end(kSecond, kPackage, 1, "retry", 32);
+  history.retry_scheduled(kSecond, kPackage, "", 2, kHour + kSecond);
+  return history;
+}
+
+const std::vector<std::string> kShortFailure{"Office", kPackage, "32"};
+const std::vector<std::string> kCounts{"Office", kPackage, "32", "0", "11/16/2000 09:00:01"};
+
+TEST_CASE("a failed pass whose retry message shows the count and the next retry passes",
+          "[invariants]") {
+  HistoryBuilder history =
+      failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, kCounts);
+  CHECK(findings(history).empty());
+}
+
+TEST_CASE("the retry message's count is judged against the trace's failed attempts",
+          "[invariants]") {
+  std::vector<std::string> one_too_many = kCounts;
+  one_too_many[3] = "1";
+  HistoryBuilder history =
+      failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, one_too_many);
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].invariant == "retry_count_text");
+  CHECK(violations[0].detail ==
+        "62302 for S0100001 shows 1 retry; the trace shows 0 failed attempts before it in this "
+        "retry cycle");
+}
+
+TEST_CASE("a 2302 that still shows the count where a message of its own should is a finding",
+          "[invariants]") {
+  HistoryBuilder history = failed_pass(model::RetryCountShownIn::retry_message, kCounts, kCounts);
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].detail ==
+        "2302 for S0100001 has 5 insertion strings; where a message of its own shows the retry "
+        "count it gives the error only (3)");
+}
+
+TEST_CASE("a retry message on a site whose 2302 shows the count is a finding", "[invariants]") {
+  HistoryBuilder history = failed_pass(model::RetryCountShownIn::failure_message, kCounts, kCounts);
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].detail ==
+        "62302 for S0100001 follows no 2302 of a failed pass (and 2302 shows the retry count "
+        "itself on this site)");
+}
+
+TEST_CASE("a retry message after a pass that gives up is a finding", "[invariants]") {
+  HistoryBuilder history = site_showing_counts_in(model::RetryCountShownIn::retry_message);
+  history.log(kSecond, kGivesUp);
+  history.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
+  history.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
+  history.pass_end(kSecond, kPackage, 1, "failed", 32);
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].detail ==
+        "Distmgr.log for S0100001 says it will not retry but its 62302 gives the next retry as "
+        "'11/16/2000 09:00:01'");
+}
+
+TEST_CASE("a retry message that names no next retry is a finding", "[invariants]") {
+  // Its content agrees with the log line, but the message exists only where a retry follows.
+  std::vector<std::string> no_retry = kCounts;
+  no_retry[4] = "none";
+  HistoryBuilder history = site_showing_counts_in(model::RetryCountShownIn::retry_message);
+  history.log(kSecond, kGivesUp);
+  history.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
+  history.status(kSecond, 62302, kPackage, no_retry, {}, 'W');
+  history.pass_end(kSecond, kPackage, 1, "failed", 32);
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].detail ==
+        "62302 for S0100001 gives the next retry as 'none'; it is raised only when a retry "
+        "follows");
+}
+
+TEST_CASE("a retry message before its pass's 2302 is a finding", "[invariants]") {
+  HistoryBuilder history = site_showing_counts_in(model::RetryCountShownIn::retry_message);
+  history.log(kSecond, kWillRetry);
+  history.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
+  history.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
+  history.pass_end(kSecond, kPackage, 1, "retry", 32);
+  history.retry_scheduled(kSecond, kPackage, "", 2, kHour + kSecond);
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 2);
+  CHECK(violations[0].detail ==
+        "62302 for S0100001 follows no 2302 of a failed pass that a retry follows");
+  CHECK(violations[1].detail ==
+        "Distmgr.log for S0100001 says it will retry but no 62302 follows its 2302");
+}
+
+}  // namespace
+}  // namespace distsim::testing
