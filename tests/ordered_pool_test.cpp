@@ -84,5 +84,42 @@ TEST_CASE("results finished while the calling thread works are handed over after
   for (size_t index = 0; index < kCount; ++index) CHECK(delivered[index] == index);
 }
 
+TEST_CASE("no index starts a window or more past the next result to hand over", "[pool]") {
+  // Goal: the results waiting for their turn stay bounded, whatever the count. Method: index 0
+  // is slow; the other thread must stop at index 7 (window 8) until index 0 is handed over, and
+  // every index still runs once, in order.
+  for (const size_t jobs : {size_t{1}, size_t{2}, size_t{3}}) {
+    DYNAMIC_SECTION("with " << jobs << " jobs") {
+      constexpr size_t kCount = 300;
+      constexpr size_t kWindow = 8;
+      std::atomic<size_t> handed_over{0};
+      std::atomic<size_t> furthest_ahead{0};
+      std::vector<size_t> delivered;
+      run_in_order<size_t>(
+          kCount, jobs,
+          [&](size_t index) {
+            const size_t ahead = index - handed_over.load();
+            size_t seen = furthest_ahead.load();
+            while (ahead > seen && !furthest_ahead.compare_exchange_weak(seen, ahead)) {
+            }
+            volatile size_t spin = 0;
+            const size_t steps = index == 0 ? 2'000'000 : (index % 5) * 1000;
+            for (size_t step = 0; step < steps; ++step) spin = spin + step;
+            return index;
+          },
+          [&](size_t index, size_t result) {
+            CHECK(result == index);
+            delivered.push_back(index);
+            ++handed_over;
+          },
+          kWindow);
+      // The pool moves on before on_result counts the last result: one more is allowed here.
+      CHECK(furthest_ahead.load() <= kWindow);
+      REQUIRE(delivered.size() == kCount);
+      for (size_t index = 0; index < kCount; ++index) CHECK(delivered[index] == index);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace distsim::sim

@@ -29,7 +29,9 @@ constexpr uint64_t kDeterminismCheckEvery = 16;  // seeds whose world is also ru
 // multiple of kDeterminismCheckEvery, so that the seeds checked both ways stay one set.
 constexpr uint64_t kLoadBackCheckEvery = 256;
 static_assert(kLoadBackCheckEvery % kDeterminismCheckEvery == 0);
-constexpr uint64_t kExploreBatchSeeds = 16384;
+// Results waiting for their turn at most (run_in_order), and seeds per batch (see explore()).
+constexpr size_t kExploreWindowSeeds = 4096;
+constexpr uint64_t kExploreBatchSeeds = uint64_t{1} << 20;
 
 struct SeedOutcome {
   bool ran = false;  // false: the stop predicate ended the campaign before this seed
@@ -248,8 +250,9 @@ ExploreSummary explore(const ExploreOptions& options,
   summary.worlds_planned = shard_seed_count(options);
   std::atomic<bool> stopped{false};
   bool gap = false;  // a seed was not run: later results do not count
-  // Batches bound the memory for results waiting for their turn; one slow seed (a long shrink)
-  // idles the other threads only at a batch's end.
+  // The window bounds the results waiting for their turn (a world's outcome, a finding with its
+  // shrunk reproducer); a slow seed (a long shrink) stalls the other threads only after they
+  // have run that many seeds past it. Batches only bound the seeds passed over after a stop.
   for (uint64_t batch = 0; batch < summary.worlds_planned && !gap; batch += kExploreBatchSeeds) {
     const uint64_t size = std::min<uint64_t>(kExploreBatchSeeds, summary.worlds_planned - batch);
     run_in_order<SeedOutcome>(
@@ -272,7 +275,8 @@ ExploreSummary explore(const ExploreOptions& options,
           if (outcome.finding) summary.findings.push_back(std::move(*outcome.finding));
           on_progress(
               ExploreProgress{summary.worlds, summary.worlds_planned, summary.findings.size()});
-        });
+        },
+        kExploreWindowSeeds);
   }
   return summary;
 }

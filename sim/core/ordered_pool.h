@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -21,52 +22,73 @@ namespace distsim::sim {
 // Returns when every thread has been joined. The calling thread works rather than waits: a
 // thread that only hands results over would need a wake-up per index, taking a core from the
 // workers each time, which for small pieces of work (an explored world) costs a tenth of them.
+// At most `window` results wait for their turn: a thread that would start an index `window` or
+// more past the next one to hand over first waits (the calling thread hands results over
+// meanwhile), so the memory is bounded whatever `count` is, and one slow index stalls the other
+// threads only after they have run `window` indices past it.
 template <typename Result, typename Work, typename OnResult>
-void run_in_order(size_t count, size_t jobs, const Work& work, const OnResult& on_result) {
+void run_in_order(size_t count, size_t jobs, const Work& work, const OnResult& on_result,
+                  size_t window = 1024) {
   DISTSIM_ASSERT(jobs >= 1);
-  std::vector<Result> results(count);
-  std::vector<bool> done(count, false);  // guarded by `mutex`
+  DISTSIM_ASSERT(window >= 1);
+  window = std::min(window, std::max<size_t>(count, 1));
+  std::vector<std::optional<Result>> waiting(window);  // slot index % window; by `mutex`
   std::mutex mutex;
-  std::condition_variable changed;
-  size_t awaited = count;  // the index the calling thread sleeps for (count: none); by `mutex`
+  std::condition_variable done_changed;  // a result arrived that the calling thread awaits
+  std::condition_variable room_changed;  // the next result to hand over moved on
+  size_t next_result = 0;                // the next index to hand over; by `mutex`
+  size_t awaited = count;                // the index the calling thread sleeps for (count: none)
+  size_t room_waiters = 0;               // threads waiting for room; by `mutex`
   std::atomic<size_t> next_index{0};
-  // Runs one index; false when none is left.
-  const auto work_one = [&] {
-    const size_t index = next_index++;
-    if (index >= count) return false;
-    Result result = work(index);
+  const auto store = [&](size_t index, Result&& result) {
     const std::lock_guard lock(mutex);
-    results[index] = std::move(result);
-    done[index] = true;
-    if (index == awaited) changed.notify_one();
-    return true;
+    waiting[index % window].emplace(std::move(result));
+    if (index == awaited) done_changed.notify_one();
   };
   std::vector<std::jthread> workers;  // joined when this function returns
   const size_t worker_count = std::min(jobs, std::max<size_t>(count, 1));
   for (size_t worker = 1; worker < worker_count; ++worker) {
     workers.emplace_back([&] {
-      while (work_one()) {
+      for (size_t index = next_index++; index < count; index = next_index++) {
+        {
+          std::unique_lock lock(mutex);
+          if (index >= next_result + window) {
+            ++room_waiters;
+            room_changed.wait(lock, [&] { return index < next_result + window; });
+            --room_waiters;
+          }
+        }
+        store(index, work(index));
       }
     });
   }
-  size_t next_result = 0;
-  // Hands over every result that is next in order and done; with `wait`, waits for each.
-  const auto deliver = [&](bool wait) {
-    while (next_result < count) {
-      std::unique_lock lock(mutex);
-      if (!done[next_result]) {
-        if (!wait) return;
-        awaited = next_result;
-        changed.wait(lock, [&] { return done[next_result]; });
-        awaited = count;
-      }
-      lock.unlock();
-      on_result(next_result, results[next_result]);  // no worker touches this element any more
-      ++next_result;
+  // Hands over the next result; with `wait`, waits for it. False when it is not done yet.
+  const auto deliver_one = [&](bool wait) {
+    std::unique_lock lock(mutex);
+    std::optional<Result>& slot = waiting[next_result % window];
+    if (!slot) {
+      if (!wait) return false;
+      awaited = next_result;
+      done_changed.wait(lock, [&] { return slot.has_value(); });
+      awaited = count;
     }
+    Result result = std::move(*slot);
+    slot.reset();
+    const size_t index = next_result++;
+    const bool wake = room_waiters > 0;
+    lock.unlock();
+    if (wake) room_changed.notify_all();
+    on_result(index, result);
+    return true;
   };
-  while (work_one()) deliver(false);
-  deliver(true);
+  for (size_t index = next_index++; index < count; index = next_index++) {
+    // No other thread hands results over, so the calling thread makes its own room.
+    while (index >= next_result + window) deliver_one(true);
+    store(index, work(index));
+    while (next_result < count && deliver_one(false)) {
+    }
+  }
+  while (next_result < count) deliver_one(true);
 }
 
 }  // namespace distsim::sim
