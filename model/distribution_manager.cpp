@@ -194,6 +194,12 @@ void DistributionManager::raise(uint32_t id, std::vector<std::string> insertions
   log(std::move(statmsg), thread_id, log_severity);
 }
 
+void DistributionManager::raise_in_form(MessageForm form, uint32_t id,
+                                        std::vector<std::string> insertions,
+                                        const PackageRecord& record) {
+  raise(id, std::move(insertions), record, record.thread_id, {}, std::nullopt, form);
+}
+
 TimeUs DistributionManager::transfer_time_us(uint64_t size_bytes, uint64_t bytes_per_second) const {
   DISTSIM_ASSERT(bytes_per_second >= 1);
   const uint64_t whole_seconds = size_bytes / bytes_per_second;

@@ -278,7 +278,7 @@ class DistributionManager {
   [[nodiscard]] RetryDecision package_retry_decision(const PackageRecord& record, Win32Error error,
                                                      TimeUs now_us);
   void raise_package_failed(const PackageRecord& record, Win32Error error,
-                            const std::string& next_retry);
+                            const std::string& next_retry, bool retry_follows);
   void log_package_failure(const PackageRecord& record, const RetryDecision& decision,
                            const std::string& next_retry);
   void log_thread_exit(const PackageRecord& record);
@@ -316,6 +316,9 @@ class DistributionManager {
              uint32_t thread_id, std::string dp_name = {},
              std::optional<Severity> severity = std::nullopt,
              MessageForm form = MessageForm::standard);
+  // A package message in a form other than the standard one, on the package's thread.
+  void raise_in_form(MessageForm form, uint32_t id, std::vector<std::string> insertions,
+                     const PackageRecord& record);
   [[nodiscard]] TimeUs transfer_time_us(uint64_t size_bytes, uint64_t bytes_per_second) const;
   [[nodiscard]] std::string local_time_text(TimeUs t_us) const;
   [[nodiscard]] std::string retry_count_text() const;

@@ -16,7 +16,8 @@
 namespace distsim::model {
 namespace {
 
-// The retry count that 2302 and Distmgr.log show (off by one under a test's fault injection).
+// The retry count that status messages and Distmgr.log show (off by one under a test's fault
+// injection).
 uint32_t shown_retries(uint32_t retries_done) {
   return retries_done + (manager_fault_injection().miscount_retries ? 1u : 0u);
 }
@@ -37,7 +38,8 @@ void DistributionManager::finish_pass(uint32_t package_index, PassResult result,
 
 // Per-DP policy: the source was processed but copies to some DPs failed. The pass did not
 // succeed (2302, as KB Q319207 shows 2328 then 2302); the package is not retried as a whole:
-// each failed DP has its own retry (or is INSTALL_FAILED), and the 2302 names the earliest.
+// each failed DP has its own retry (or is INSTALL_FAILED), and the 2302 (or the 62302 after it)
+// names the earliest.
 void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult result,
                                             Win32Error error, std::optional<TimeUs> next_retry_us) {
   PackageRecord& record = packages_[package_index];
@@ -50,16 +52,17 @@ void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult r
           record.definition.id, shown_retries(record.retry.retries_used()), retry_count_text(),
           next_retry),
       record.thread_id, result == PassResult::failed ? LogSeverity::error : LogSeverity::warning);
-  raise_package_failed(record, error, next_retry);
+  raise_package_failed(record, error, next_retry, next_retry_us.has_value());
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
   log_thread_exit(record);
   end_pass(package_index);
 }
 
-// 2302, and where the site shows the retry count in a message of its own, 62302 when a retry
-// follows (`next_retry` is not "none"): the same insertion strings, moved.
+// 2302; where the site shows the retry count in a message of its own, 2302 gives the error only
+// and 62302 carries what the standard 2302 would (error, retries so far, next retry), raised only
+// when a retry follows.
 void DistributionManager::raise_package_failed(const PackageRecord& record, Win32Error error,
-                                               const std::string& next_retry) {
+                                               const std::string& next_retry, bool retry_follows) {
   std::string code = fmt::format(FMT_COMPILE("{}"), win32_code(error));
   std::string shown = fmt::format(FMT_COMPILE("{}"), shown_retries(record.retry.retries_used()));
   if (config_.retry_count_shown_in == RetryCountShownIn::failure_message) {
@@ -69,9 +72,9 @@ void DistributionManager::raise_package_failed(const PackageRecord& record, Win3
           record, record.thread_id);
     return;
   }
-  raise(status_id::kPackageFailed, {record.definition.name, record.definition.id, code}, record,
-        record.thread_id, {}, std::nullopt, MessageForm::without_retry_count);
-  if (next_retry == "none" || manager_fault_injection().omits_retry_messages) return;
+  raise_in_form(MessageForm::without_retry_count, status_id::kPackageFailed,
+                {record.definition.name, record.definition.id, code}, record);
+  if (!retry_follows || manager_fault_injection().omits_retry_messages) return;
   raise(
       status_id::kPackageWillRetry,
       {record.definition.name, record.definition.id, std::move(code), std::move(shown), next_retry},
@@ -100,7 +103,7 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   const std::string next_retry =
       decision.retry ? local_time_text(decision.due_us) : std::string("none");
   log_package_failure(record, decision, next_retry);
-  raise_package_failed(record, error, next_retry);
+  raise_package_failed(record, error, next_retry, decision.retry);
   ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
                               decision.retry ? PassResult::retry : PassResult::failed, error});
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {

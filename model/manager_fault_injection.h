@@ -10,7 +10,7 @@ namespace distsim::model {
 struct ManagerFaultInjection {
   bool leak_source_handle = false;  // forget to close each source file after reading it
   bool partial_dp_copy = false;     // end each DP copy one file early and still report INSTALLED
-  bool miscount_retries = false;    // 2302 and Distmgr.log show one retry more than were made
+  bool miscount_retries = false;    // status messages and Distmgr.log show one retry too many
   bool unsaved_dp_start = false;    // a DP copy's start is not saved to the state store
   bool fail_every_compression = false;  // every compression fails with 998, streams or not
   // the version being compressed is saved before its .PCK is written

@@ -41,8 +41,8 @@ const std::vector<StatusMessageDefinition>& status_catalogue() {
        Provenance::partly_confirmed,
        "KB319207 (first sentence); severity Error partly confirmed (SCWIKI); second sentence "
        "project-defined"},
-      // site.retry_count_shown_in retry_message: the retry count and the next retry move to
-      // 62302, and 2302 keeps the error only.
+      // site.retry_count_shown_in retry_message: 62302 shows the retry count and the next
+      // retry, and 2302 gives the error only.
       {kDistributionManagerComponent, status_id::kPackageFailed, MessageForm::without_retry_count,
        Severity::error,
        "SMS Distribution Manager failed to process package \"%1\" (package ID = %2). "

@@ -60,7 +60,8 @@ inline constexpr uint32_t kCopyToDpFailed = 2328;
 inline constexpr uint32_t kCopiedToDp = 2330;
 inline constexpr uint32_t kDpThreadStarted = 2342;  // configmgr2012 only
 // Project-defined (no source gives an ID for "will retry"): raised with retry_count_shown_in
-// retry_message only; outside distmgr's 2300-2399 so that it cannot be taken for Microsoft's.
+// retry_message only; chosen outside the 23xx IDs the sources list for distmgr, so that it is
+// not read as one of them (whether any Microsoft component uses 62302 is not known).
 inline constexpr uint32_t kPackageWillRetry = 62302;
 }  // namespace status_id
 

@@ -111,9 +111,8 @@ TEST_CASE("the run summary does not say a deletion stopped a retry an update rep
           "[cli][blame]") {
   // An update while the retry waits starts a new cycle at once: under the default
   // update_resets_retries nothing reads the deleted key, so no retry was stopped by it.
-  const std::string directory =
-      scenario_copy("retry-history-update",
-                    "regressions/update-after-a-deletion-finds-no-stopped-retry.yaml");
+  const std::string directory = scenario_copy(
+      "retry-history-update", "regressions/update-after-a-deletion-finds-no-stopped-retry.yaml");
   const CliResult result = run_distsim("run scenario.yaml", directory);
   INFO(result.out << result.err);
   CHECK(result.status == 0);

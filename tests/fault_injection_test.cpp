@@ -174,6 +174,20 @@ TEST_CASE(
   CHECK(contains(details,
                  "retry_give_up: S0100091 gave up after 0 retries of 5 although the policy still "
                  "allows a retry"));
+
+  // Under per-DP retries too: the pass whose DP copy failed at 2h30m names the DP's retry in its
+  // log line, and no 62302 follows.
+  const LoadResult per_dp =
+      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                         "/scenarios/regressions/retry-message-per-dp-and-giving-up.yaml");
+  REQUIRE(per_dp.scenario.has_value());
+  CHECK(check_invariants(run_world(*per_dp.scenario, RunOptions{})).empty());
+  const auto dp_violations = violations_of(faults, *per_dp.scenario);
+  CHECK(std::any_of(dp_violations.begin(), dp_violations.end(), [](const auto& violation) {
+    return violation.t_us > 2 * model::kMicrosecondsPerHour &&
+           violation.detail ==
+               "Distmgr.log for S0100092 says it will retry but no 62302 follows its 2302";
+  }));
 }
 
 TEST_CASE(

@@ -55,6 +55,8 @@ const std::vector<std::string> kCounts{"Office", kPackage, "32", "0", "11/16/200
 
 TEST_CASE("a failed pass whose retry message shows the count and the next retry passes",
           "[invariants]") {
+  // Goal: the checker accepts the form the model writes. Method: 2302 with the error, 62302
+  // with the count 0 and the retry the log line announces.
   HistoryBuilder history =
       failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, kCounts);
   CHECK(findings(history).empty());
@@ -62,6 +64,7 @@ TEST_CASE("a failed pass whose retry message shows the count and the next retry 
 
 TEST_CASE("the retry message's count is judged against the trace's failed attempts",
           "[invariants]") {
+  // Goal: the count is read from 62302, not from 2302. Method: 62302 shows one retry too many.
   std::vector<std::string> one_too_many = kCounts;
   one_too_many[3] = "1";
   HistoryBuilder history =
@@ -76,24 +79,27 @@ TEST_CASE("the retry message's count is judged against the trace's failed attemp
 
 TEST_CASE("a 2302 that still shows the count where a message of its own should is a finding",
           "[invariants]") {
+  // Goal: the site's setting decides 2302's form. Method: five insertion strings in 2302.
   HistoryBuilder history = failed_pass(model::RetryCountShownIn::retry_message, kCounts, kCounts);
   const auto violations = findings(history);
   REQUIRE(violations.size() == 1);
   CHECK(violations[0].detail ==
-        "2302 for S0100001 has 5 insertion strings; where a message of its own shows the retry "
-        "count it gives the error only (3)");
+        "2302 for S0100001 has 5 insertion strings; 3 expected where a message of its own shows "
+        "the retry count");
 }
 
 TEST_CASE("a retry message on a site whose 2302 shows the count is a finding", "[invariants]") {
+  // Goal: 62302 exists only where the site says. Method: the default site raising both forms.
   HistoryBuilder history = failed_pass(model::RetryCountShownIn::failure_message, kCounts, kCounts);
   const auto violations = findings(history);
   REQUIRE(violations.size() == 1);
   CHECK(violations[0].detail ==
-        "62302 for S0100001 follows no 2302 of a failed pass (and 2302 shows the retry count "
-        "itself on this site)");
+        "62302 for S0100001 on a site whose 2302 shows the retry count itself");
 }
 
 TEST_CASE("a retry message after a pass that gives up is a finding", "[invariants]") {
+  // Goal: the log line and 62302 agree on whether a retry follows. Method: the log gives up,
+  // 62302 names a retry.
   HistoryBuilder history = site_showing_counts_in(model::RetryCountShownIn::retry_message);
   history.log(kSecond, kGivesUp);
   history.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
@@ -123,6 +129,7 @@ TEST_CASE("a retry message that names no next retry is a finding", "[invariants]
 }
 
 TEST_CASE("a retry message before its pass's 2302 is a finding", "[invariants]") {
+  // Goal: 62302 follows its 2302. Method: the two raised the other way round.
   HistoryBuilder history = site_showing_counts_in(model::RetryCountShownIn::retry_message);
   history.log(kSecond, kWillRetry);
   history.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
@@ -131,10 +138,59 @@ TEST_CASE("a retry message before its pass's 2302 is a finding", "[invariants]")
   history.retry_scheduled(kSecond, kPackage, "", 2, kHour + kSecond);
   const auto violations = findings(history);
   REQUIRE(violations.size() == 2);
-  CHECK(violations[0].detail ==
-        "62302 for S0100001 follows no 2302 of a failed pass that a retry follows");
+  CHECK(violations[0].detail == "62302 for S0100001 follows no 2302 of a failed pass");
   CHECK(violations[1].detail ==
         "Distmgr.log for S0100001 says it will retry but no 62302 follows its 2302");
+}
+
+TEST_CASE("a second retry message, or one after the pass ended, is a finding", "[invariants]") {
+  // Goal: one 62302 per failed pass, within the pass. Method: a second 62302 at once, and a
+  // third after the pass's end.
+  HistoryBuilder history =
+      failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, kCounts);
+  history.status(2 * kSecond, 62302, kPackage, kCounts, {}, 'W');
+  const auto late = findings(history);
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].detail ==
+        "62302 for S0100001 comes after the end of the pass whose 2302 it follows");
+
+  HistoryBuilder twice = site_showing_counts_in(model::RetryCountShownIn::retry_message);
+  twice.log(kSecond, kWillRetry);
+  twice.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
+  twice.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
+  twice.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
+  twice.pass_end(kSecond, kPackage, 1, "retry", 32);
+  twice.retry_scheduled(kSecond, kPackage, "", 2, kHour + kSecond);
+  const auto second = findings(twice);
+  REQUIRE(second.size() == 1);
+  CHECK(second[0].detail == "a second 62302 for S0100001 follows the same 2302");
+}
+
+TEST_CASE("a retry message that names another error or is not a warning is a finding",
+          "[invariants]") {
+  // Goal: 62302 repeats its 2302's package and error. Method: error 5 in 62302 after error 32.
+  std::vector<std::string> other_error = kCounts;
+  other_error[2] = "5";
+  HistoryBuilder history =
+      failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, other_error);
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].detail ==
+        "62302 for S0100001 (W: Office|S0100001|5|0|11/16/2000 09:00:01) does not repeat its "
+        "2302's package and error (Office|S0100001|32) as a Warning");
+}
+
+TEST_CASE("a log line and a 2302 that name different next retries are a finding", "[invariants]") {
+  // Goal: the time of the next retry is judged, not only whether one follows. Method: the
+  // default site's 2302 names a retry an hour later than the log line announces.
+  std::vector<std::string> later = kCounts;
+  later[4] = "11/16/2000 10:00:01";
+  HistoryBuilder history = failed_pass(model::RetryCountShownIn::failure_message, later, {});
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].detail ==
+        "Distmgr.log for S0100001 gives the next retry as '11/16/2000 09:00:01' but its 2302 "
+        "gives '11/16/2000 10:00:01'");
 }
 
 }  // namespace

@@ -96,13 +96,16 @@ TEST_CASE("an unknown key is refused with a suggestion or the keys allowed", "[s
 }
 
 TEST_CASE("an unknown enumeration value is refused with the allowed values", "[scenario_loader]") {
-  // Goal: every closed vocabulary lists its words. Method: profile, backoff, holder kind,
-  // package state, an access right and an error name.
+  // Goal: every closed vocabulary lists its words. Method: profile, backoff, where the retry
+  // count is shown, holder kind, package state, an access right and an error name.
   CHECK(errors_after_header("site:\n  profile: sms3\n") ==
         Errors{"t.yaml:4:12: unknown profile 'sms3'; expected one of sms2, configmgr2007, "
                "configmgr2012"});
   CHECK(errors_after_header("site:\n  retry:\n    backoff: linear\n") ==
         Errors{"t.yaml:5:14: unknown backoff 'linear'; expected one of fixed, exponential"});
+  CHECK(errors_after_header("site:\n  retry_count_shown_in: both\n") ==
+        Errors{"t.yaml:4:25: unknown retry_count_shown_in 'both'; expected one of "
+               "failure_message, retry_message"});
   CHECK(errors_after_header("holders:\n  - kind: virus\n") ==
         Errors{"t.yaml:4:11: unknown holder kind 'virus'; expected one of explorer_window, "
                "temp_user, antivirus, indexer, backup, dp_client, script"});

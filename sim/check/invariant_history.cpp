@@ -208,6 +208,31 @@ void link_cycles(const History& history, RetryUnit& unit) {
   }
 }
 
+// A 62302 at `index`: it belongs to `owner`, the package's attempt current there, when that
+// attempt's 2302 came before it in the same pass and had none yet; it then says whether a retry
+// follows. Otherwise it is stray.
+void read_retry_message(const History& history, size_t index, Attempt* owner, RetryUnit& unit) {
+  using Why = StrayRetryMessage::Why;
+  std::optional<Why> stray;
+  if (history.count_in_failure_message()) {
+    stray = Why::site_shows_count_in_2302;
+  } else if (!owner || owner->outcome != Outcome::failed || !owner->end_record) {
+    stray = Why::no_failed_pass;
+  } else if (owner->pass && history.passes[*owner->pass].end_record &&
+             *history.passes[*owner->pass].end_record < index) {
+    stray = Why::after_pass_end;
+  } else if (owner->retry_message_record) {
+    stray = Why::second_one;
+  }
+  if (stray) {
+    unit.stray_retry_messages.push_back({index, *stray});
+    return;
+  }
+  owner->retry_message_record = index;
+  const auto& insertions = list_field(history.records()[index], "insertions");
+  owner->gave_up = insertions.size() > 4 && insertions[4] == "none";
+}
+
 RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& unit_records,
                        std::string_view package) {
   RetryUnit unit;
@@ -234,8 +259,7 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
       attempt.outcome = Outcome::superseded;  // until its message says otherwise
     }
   }
-  const bool count_in_failure =
-      history.run->site.retry_count_shown_in == model::RetryCountShownIn::failure_message;
+  const bool count_in_failure = history.count_in_failure_message();
   size_t pass_cursor = 0;
   std::optional<size_t> current_attempt;
   for (const UnitRecord& unit_record : unit_records) {
@@ -259,15 +283,8 @@ RetryUnit package_unit(const History& history, const std::vector<UnitRecord>& un
       }
     }
     if (is_status_of(unit_record, model::status_id::kPackageWillRetry, package)) {
-      Attempt* const owner = current_attempt ? &unit.attempts[*current_attempt] : nullptr;
-      if (!count_in_failure && owner && owner->outcome == Outcome::failed &&
-          !owner->retry_message) {
-        owner->retry_message = index;
-        const auto& insertions = list_field(records[index], "insertions");
-        owner->gave_up = insertions.size() > 4 && insertions[4] == "none";
-      } else {
-        unit.stray_retry_messages.push_back(index);
-      }
+      read_retry_message(history, index,
+                         current_attempt ? &unit.attempts[*current_attempt] : nullptr, unit);
       continue;
     }
     const bool processed = is_status_of(unit_record, model::status_id::kPackageProcessed, package);

@@ -97,32 +97,130 @@ void check_announced_wait(const RetryUnit& unit, const Attempt& attempt,
 
 // The record that shows a failed pass's retry count and next retry: its 2302, or with
 // retry_count_shown_in retry_message the 62302 after it (none when no retry follows).
-const TraceRecord* count_message(const History& history, const Attempt& attempt,
-                                 bool count_in_failure) {
-  if (count_in_failure) return &history.records()[*attempt.end_record];
-  return attempt.retry_message ? &history.records()[*attempt.retry_message] : nullptr;
+const TraceRecord* count_message(const History& history, const Attempt& attempt) {
+  if (history.count_in_failure_message()) return &history.records()[*attempt.end_record];
+  return attempt.retry_message_record ? &history.records()[*attempt.retry_message_record] : nullptr;
+}
+
+// The next retry a failed pass's log line gives: a time ("Will retry in S seconds, at T." or
+// "... (next retry: T)."), "none" ("It will not be retried: ..." or "(next retry: none)"), an
+// empty text for a retry whose time it does not name, or nothing when it says neither.
+std::optional<std::string_view> logged_next_retry(std::string_view text) {
+  if (text.find("will not be retried") != std::string_view::npos) return "none";
+  constexpr std::string_view kNextRetry = "(next retry: ";
+  if (const size_t at = text.find(kNextRetry); at != std::string_view::npos) {
+    const size_t from = at + kNextRetry.size();
+    return text.substr(from, text.find(')', from) - from);
+  }
+  constexpr std::string_view kAt = ", at ";
+  const size_t will = text.find("Will retry in ");
+  if (will == std::string_view::npos) return std::nullopt;
+  const size_t at = text.find(kAt, will);
+  if (at == std::string_view::npos) return std::string_view();
+  const size_t from = at + kAt.size();
+  const size_t end = text.rfind('.');
+  return text.substr(from, end == std::string_view::npos || end < from ? end : end - from);
+}
+
+// The form of a failed pass's messages: 2302 with five insertion strings where it shows the
+// count, three where a 62302 does; the 62302 a Warning naming the 2302's package and error.
+void check_failure_form(const History& history, const RetryUnit& unit, const Attempt& attempt,
+                        Violations& violations) {
+  const TraceRecord& failure = history.records()[*attempt.end_record];
+  const TraceList strings = list_field(failure, "insertions");
+  const size_t expected = history.count_in_failure_message() ? 5 : 3;
+  if (strings.size() != expected) {
+    violations.push_back({"retry_count_text",
+                          fmt::format("2302 for {} has {} insertion strings; {} expected where {}",
+                                      unit.package, strings.size(), expected,
+                                      expected == 5 ? "it shows the retry count"
+                                                    : "a message of its own shows the retry count"),
+                          attempt.end_us});
+  }
+  if (!attempt.retry_message_record) return;
+  const TraceRecord& retry = history.records()[*attempt.retry_message_record];
+  const TraceList retry_strings = list_field(retry, "insertions");
+  const bool same_package_and_error =
+      retry_strings.size() >= 3 && strings.size() >= 3 &&
+      std::equal(strings.begin(), strings.begin() + 3, retry_strings.begin());
+  if (!same_package_and_error || text_field(retry, "severity") != "W") {
+    violations.push_back(
+        {"retry_count_text",
+         fmt::format("62302 for {} ({}: {}) does not repeat its 2302's package and error ({}) "
+                     "as a Warning",
+                     unit.package, text_field(retry, "severity"),
+                     fmt::join(retry_strings.begin(), retry_strings.end(), "|"),
+                     fmt::join(strings.begin(), strings.end(), "|")),
+         attempt.end_us});
+  }
+}
+
+// The retry limit a failed pass's log line gives ("retries so far: N of M") is the policy's.
+void check_retry_limit_text(const History& history, const RetryUnit& unit, const Attempt& attempt,
+                            std::string_view text, std::optional<uint64_t> logged,
+                            Violations& violations) {
+  const auto& policy = history.run->site.retry;
+  const std::string most =
+      policy.retry_count_max ? std::to_string(*policy.retry_count_max) : std::string("unlimited");
+  const std::string logged_most =
+      word_after(text, std::to_string(logged.value_or(0)) + " of ", ')');
+  if (logged_most != most) {
+    violations.push_back({"retry_count_text",
+                          fmt::format("Distmgr.log for {} gives the retry limit as '{}'; the "
+                                      "policy's is {}",
+                                      unit.package, logged_most, most),
+                          attempt.end_us});
+  }
+}
+
+// The log line and the status messages agree on whether a retry follows, and on its time where
+// the line names it (no 62302 is the same as a 2302 whose next retry is "none").
+void check_next_retry_text(const History& history, const RetryUnit& unit, const Attempt& attempt,
+                           std::string_view text, const TraceRecord* counted_in,
+                           Violations& violations) {
+  const std::string_view shown_in = history.count_in_failure_message() ? "2302" : "62302";
+  TraceList insertions;
+  if (counted_in) insertions = list_field(*counted_in, "insertions");
+  const std::string_view next = insertions.size() > 4 ? insertions[4] : std::string_view("none");
+  if (!history.count_in_failure_message() && counted_in && next == "none") {
+    violations.push_back({"retry_count_text",
+                          fmt::format("62302 for {} gives the next retry as 'none'; it is raised "
+                                      "only when a retry follows",
+                                      unit.package),
+                          attempt.end_us});
+  }
+  const auto logged_next = logged_next_retry(text);
+  if (!logged_next) return;
+  const bool logged_retry = *logged_next != "none";
+  std::string wrong;
+  if (logged_retry && next == "none") {
+    wrong =
+        counted_in || history.count_in_failure_message()
+            ? fmt::format("says it will retry but its {} gives the next retry as 'none'", shown_in)
+            : std::string("says it will retry but no 62302 follows its 2302");
+  } else if (!logged_retry && next != "none") {
+    wrong = fmt::format("says it will not retry but its {} gives the next retry as '{}'", shown_in,
+                        next);
+  } else if (logged_retry && !logged_next->empty() && *logged_next != next) {
+    wrong = fmt::format("gives the next retry as '{}' but its {} gives '{}'", *logged_next,
+                        shown_in, next);
+  }
+  if (!wrong.empty()) {
+    violations.push_back({"retry_count_text",
+                          fmt::format("Distmgr.log for {} {}", unit.package, wrong),
+                          attempt.end_us});
+  }
 }
 
 void check_package_failure(const History& history, const RetryUnit& unit, size_t index,
                            Violations& violations) {
   const Attempt& attempt = unit.attempts[index];
-  const bool count_in_failure =
-      history.run->site.retry_count_shown_in == model::RetryCountShownIn::failure_message;
+  check_failure_form(history, unit, attempt, violations);
   const uint64_t expected = expected_retries(unit, index, *attempt.end_record);
-  const size_t failure_strings =
-      list_field(history.records()[*attempt.end_record], "insertions").size();
-  if (!count_in_failure && failure_strings != 3) {
-    violations.push_back({"retry_count_text",
-                          fmt::format("2302 for {} has {} insertion strings; where a message of "
-                                      "its own shows the retry count it gives the error only (3)",
-                                      unit.package, failure_strings),
-                          attempt.end_us});
-  }
-  const TraceRecord* const counted_in = count_message(history, attempt, count_in_failure);
-  const std::string_view shown_in = count_in_failure ? "2302" : "62302";
-  TraceList insertions;
-  if (counted_in) insertions = list_field(*counted_in, "insertions");
+  const TraceRecord* const counted_in = count_message(history, attempt);
   if (counted_in) {
+    const std::string_view shown_in = history.count_in_failure_message() ? "2302" : "62302";
+    const TraceList insertions = list_field(*counted_in, "insertions");
     const auto shown = insertions.size() > 3 ? number_after(insertions[3], "") : std::nullopt;
     if (!shown || *shown != expected) {
       mismatch(violations, fmt::format("{} for {}", shown_in, unit.package), shown.value_or(0),
@@ -140,45 +238,12 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
     mismatch(violations, fmt::format("Distmgr.log for {}", unit.package), logged.value_or(0),
              expected, attempt.end_us);
   }
-  // No 62302 is the same as a 2302 whose next retry is "none".
-  const std::string_view next = insertions.size() > 4 ? insertions[4] : std::string_view("none");
-  const bool says_retry = text.find("Will retry") != std::string::npos;
-  const bool says_never = text.find("will not be retried") != std::string::npos ||
-                          text.find("next retry: none") != std::string::npos;
-  if (says_retry) {
+  if (text.find("Will retry") != std::string::npos) {
     check_announced_wait(unit, attempt, number_after(text, "Will retry in "),
                          fmt::format("Distmgr.log for {}", unit.package), violations);
   }
-  if (!count_in_failure && counted_in && next == "none") {
-    violations.push_back({"retry_count_text",
-                          fmt::format("62302 for {} gives the next retry as 'none'; it is raised "
-                                      "only when a retry follows",
-                                      unit.package),
-                          attempt.end_us});
-  }
-  if ((says_retry && next == "none") || (says_never && next != "none")) {
-    violations.push_back(
-        {"retry_count_text",
-         count_in_failure || counted_in
-             ? fmt::format("Distmgr.log for {} says it {} but its {} gives the next retry as '{}'",
-                           unit.package, says_retry ? "will retry" : "will not retry", shown_in,
-                           next)
-             : fmt::format("Distmgr.log for {} says it will retry but no 62302 follows its 2302",
-                           unit.package),
-         attempt.end_us});
-  }
-  const auto& policy = history.run->site.retry;
-  const std::string most =
-      policy.retry_count_max ? std::to_string(*policy.retry_count_max) : std::string("unlimited");
-  const std::string logged_most =
-      word_after(text, std::to_string(logged.value_or(0)) + " of ", ')');
-  if (logged_most != most) {
-    violations.push_back({"retry_count_text",
-                          fmt::format("Distmgr.log for {} gives the retry limit as '{}'; the "
-                                      "policy's is {}",
-                                      unit.package, logged_most, most),
-                          attempt.end_us});
-  }
+  check_next_retry_text(history, unit, attempt, text, counted_in, violations);
+  check_retry_limit_text(history, unit, attempt, text, logged, violations);
 }
 
 void check_dp_failure(const History& history, const RetryUnit& unit, size_t index,
@@ -214,19 +279,29 @@ void check_dp_failure(const History& history, const RetryUnit& unit, size_t inde
   check_announced_wait(unit, attempt, number_after(text, needle), what, violations);
 }
 
+std::string stray_text(const RetryUnit& unit, StrayRetryMessage::Why why) {
+  switch (why) {
+    case StrayRetryMessage::Why::site_shows_count_in_2302:
+      return fmt::format("62302 for {} on a site whose 2302 shows the retry count itself",
+                         unit.package);
+    case StrayRetryMessage::Why::no_failed_pass:
+      return fmt::format("62302 for {} follows no 2302 of a failed pass", unit.package);
+    case StrayRetryMessage::Why::after_pass_end:
+      return fmt::format("62302 for {} comes after the end of the pass whose 2302 it follows",
+                         unit.package);
+    case StrayRetryMessage::Why::second_one:
+      return fmt::format("a second 62302 for {} follows the same 2302", unit.package);
+  }
+  DISTSIM_ASSERT(false);
+}
+
 }  // namespace
 
 void check_retry_messages(const History& history, Violations& violations) {
   for (const RetryUnit& unit : history.units) {
-    for (const size_t stray : unit.stray_retry_messages) {
+    for (const StrayRetryMessage& stray : unit.stray_retry_messages) {
       violations.push_back(
-          {"retry_count_text",
-           fmt::format(
-               "62302 for {} follows no 2302 of a failed pass{}", unit.package,
-               history.run->site.retry_count_shown_in == model::RetryCountShownIn::failure_message
-                   ? " (and 2302 shows the retry count itself on this site)"
-                   : " that a retry follows"),
-           history.records()[stray].t_us});
+          {"retry_count_text", stray_text(unit, stray.why), history.records()[stray.record].t_us});
     }
     for (size_t index = 0; index < unit.attempts.size(); ++index) {
       const Attempt& attempt = unit.attempts[index];

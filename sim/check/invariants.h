@@ -27,8 +27,9 @@ struct InvariantViolation {
 // retry_wait: each wait between a failed attempt and its retry lies within the policy's bounds
 //   for that retry number and jitter, and the retry starts when it falls due (not before, unless
 //   pulled forward by retry_on_wake; not later, when the manager is free then).
-// retry_count_text: 2302's "retries so far" and the Distmgr.log lines of failed passes and DP
-//   copies give the failed attempts of that cycle that the trace shows.
+// retry_count_text: 2302's "retries so far" (62302's where the site shows the count in a message
+//   of its own) and the Distmgr.log lines of failed passes and DP copies give the failed attempts
+//   of that cycle that the trace shows, and agree on whether and when a retry follows.
 // handles_closed: no manager handle outlives the pass that opened it; the manager holds nothing
 //   while no pass runs or after its process died; the VFS handle table at the end agrees with
 //   the trace's open and close records of every actor.

@@ -239,9 +239,9 @@ struct Attempt {
   TimeUs end_us = 0;
   std::optional<int64_t> error;  // Win32 code of a failure, when the trace shows it
   bool gave_up = false;          // failed and the manager said it will not retry
-  // retry_count_shown_in retry_message: the 62302 that followed the attempt's 2302, which then
-  // says that a retry follows and shows the count
-  std::optional<size_t> retry_message;
+  // retry_count_shown_in retry_message: the 62302 that followed the attempt's 2302 in its pass,
+  // which then says that a retry follows and shows the count
+  std::optional<size_t> retry_message_record;
   std::optional<size_t> pass;  // index into History::passes
   // Per-DP policy, package level: the pass failed because DP copies failed, which the DPs'
   // own retries handle; it uses none of the package's retries.
@@ -261,6 +261,18 @@ struct ScheduledRetry {
   size_t cycle = 0;
 };
 
+// A 62302 that does not follow its pass's 2302 as the only one, and why.
+struct StrayRetryMessage {
+  enum class Why {
+    site_shows_count_in_2302,  // retry_count_shown_in is failure_message
+    no_failed_pass,            // no 2302 of a failed pass of the package came before it
+    after_pass_end,            // the pass of the 2302 before it had ended
+    second_one,                // its pass's 2302 already had one
+  };
+  size_t record = 0;
+  Why why = Why::no_failed_pass;
+};
+
 struct RetryUnit {
   std::string package;
   std::string dp;                    // empty: the package itself
@@ -273,9 +285,8 @@ struct RetryUnit {
   std::vector<ScheduledRetry> retries;
   // retry_scheduled records with pulled_forward: a waiting retry ran early for other work
   std::vector<size_t> pulled_forward;
-  // The package's 62302 messages that follow no 2302 of a failed attempt of its (or follow one
-  // that already had one, or are raised where 2302 shows the count itself)
-  std::vector<size_t> stray_retry_messages;
+  // The package's 62302 messages that belong to no failed pass (retry_count_text reports each)
+  std::vector<StrayRetryMessage> stray_retry_messages;
   [[nodiscard]] std::string name() const { return dp.empty() ? package : package + " on " + dp; }
 };
 
@@ -319,6 +330,10 @@ struct History {
   RecordTable record_table;  // every record the trace holds
 
   [[nodiscard]] const RecordTable& records() const { return record_table; }
+  // Whether 2302 itself shows the retry count (retry_count_shown_in failure_message).
+  [[nodiscard]] bool count_in_failure_message() const {
+    return run->site.retry_count_shown_in == model::RetryCountShownIn::failure_message;
+  }
   [[nodiscard]] std::string dp_share(std::string_view dp_name) const;
   [[nodiscard]] std::string dp_of_share(std::string_view share) const;  // "" when unknown
   [[nodiscard]] std::string dp_folder(std::string_view package, std::string_view dp_name) const;

@@ -550,8 +550,8 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
       scenario.site.retry.update_resets_retries = false;
     }
   }
-  Drawer shown_in{Prng::stream(seed, "explore:retry_message"), options.horizon_us};
-  world.features.retry_message = shown_in.coin();
+  Drawer retry_message{Prng::stream(seed, "explore:retry_message"), options.horizon_us};
+  world.features.retry_message = retry_message.coin();
   if (world.features.retry_message) {
     scenario.site.retry_count_shown_in = model::RetryCountShownIn::retry_message;
   }
