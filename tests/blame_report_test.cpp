@@ -122,6 +122,35 @@ TEST_CASE("the run summary does not say a deletion stopped a retry an update rep
   CHECK(json.out.find("\"retry_history_deleted_us\"") == std::string::npos);
 }
 
+TEST_CASE("the run summary and --json say when a retry fell due while the manager was down",
+          "[cli][blame]") {
+  // Goal: a user sees why attempt 3 began 80 minutes after its retry was due. Method: the
+  // scenario whose retry falls due during a crash and waits again after the restart, and the
+  // default, where it is due at once at the restart.
+  const std::string directory =
+      scenario_copy("retry-due-while-down", "retry-due-while-down-waits-again.yaml");
+  const CliResult result = run_distsim("run scenario.yaml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  CHECK(result.out.find("retry at 02:00:00.080 (it fell due while the manager was down, 01:50:00 "
+                        "to 02:20:00; it waited again from the restart, due_while_down: "
+                        "wait_again)\n") != std::string::npos);
+  CHECK(result.out.find("retry at 01:00:00.040\n") != std::string::npos);
+  const CliResult json = run_distsim("run scenario.yaml --json", directory);
+  CHECK(json.out.find("\"next_retry_us\":7200080000,\"retry_due_while_down\":{\"stopped_us\":"
+                      "6600000000,\"restarted_us\":8400000000}") != std::string::npos);
+  CHECK(json.out.find("\"next_retry_us\":3600040000,\"retry_due_while_down\"") ==
+        std::string::npos);
+
+  const std::string at_restart = scenario_copy(
+      "retry-due-while-down-default", "regressions/retry-due-while-down-runs-at-restart.yaml");
+  const CliResult defaults = run_distsim("run scenario.yaml", at_restart);
+  INFO(defaults.out << defaults.err);
+  CHECK(defaults.out.find("retry at 02:00:00.080 (it fell due while the manager was down, "
+                          "01:50:00 to 02:20:00; due at once at the restart)\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("the run summary and --json name the users a forced disconnect ended", "[cli][blame]") {
   // Goal: a copy that succeeded because users were forced off says whom it cost. Method: the
   // forced-disconnect scenario: attempt 4 ends the client's handle and program on DP01.

@@ -191,6 +191,35 @@ std::optional<TimeUs> retry_history_deleted_after(const RunResult& run, const Pa
   return std::nullopt;
 }
 
+const RunResult::ManagerDowntime* downtime_at(const RunResult& run, TimeUs due_us) {
+  for (const RunResult::ManagerDowntime& down : run.manager_downtimes) {
+    if (due_us >= down.stopped_us && (!down.restarted_us || due_us < *down.restarted_us)) {
+      return &down;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+// " (it fell due while the manager was down, ...)" when a retry's due time lies in one of the
+// manager's downtimes; empty otherwise.
+std::string due_while_down_text(const RunResult& run, TimeUs due_us) {
+  const RunResult::ManagerDowntime* const down = downtime_at(run, due_us);
+  if (down == nullptr) return {};
+  if (!down->restarted_us) {
+    return fmt::format(" (it fell due while the manager was down, from {} to the end)",
+                       clock_text(down->stopped_us));
+  }
+  return fmt::format(" (it fell due while the manager was down, {} to {}; {})",
+                     clock_text(down->stopped_us), clock_text(*down->restarted_us),
+                     run.site.retry.due_while_down == model::DueWhileDown::wait_again
+                         ? "it waited again from the restart, due_while_down: wait_again"
+                         : "due at once at the restart");
+}
+
+}  // namespace
+
 std::vector<std::string> attempt_table(const RunResult& run, const std::string& package_id) {
   std::vector<const PassRecord*> passes;
   for (const PassRecord& pass : run.passes) {
@@ -221,7 +250,8 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
     const bool failed = pass.end_us && (pass.result == model::PassResult::retry ||
                                         pass.result == model::PassResult::failed);
     if (failed) {
-      line += pass.next_retry_us ? fmt::format(", retry at {}", clock_text(*pass.next_retry_us))
+      line += pass.next_retry_us ? fmt::format(", retry at {}{}", clock_text(*pass.next_retry_us),
+                                               due_while_down_text(run, *pass.next_retry_us))
                                  : std::string(", not retried");
     }
     if (const auto deleted_us = retry_history_deleted_after(run, pass, index)) {

@@ -49,6 +49,10 @@ struct ExpectationEvidence {
                                                                 const PassRecord& pass,
                                                                 size_t index);
 
+// The manager's downtime (a crash until its restart) in which a retry due at `due_us` fell, or
+// null: the reason its attempt began later than it was due.
+[[nodiscard]] const RunResult::ManagerDowntime* downtime_at(const RunResult& run, TimeUs due_us);
+
 // The attempt table of one package: "attempt   1  at 00:00:00.120  failed with ..., retry at
 // 01:00:00.240", each followed by its blame lines (indented), in pass order. A package with more
 // passes shows its first kAttemptTableFirst and last kAttemptTableLast, and one line counting the

@@ -128,6 +128,14 @@ std::string attempts_json(const RunResult& run) {
         pass.end_us ? json_quote(model::pass_result_name(pass.result)) : "\"running\"",
         model::win32_code(pass.error), pass.dp_copies);
     if (pass.dp_retries) out += ",\"dp_retries\":true";
+    if (pass.next_retry_us) {
+      out += fmt::format(",\"next_retry_us\":{}", *pass.next_retry_us);
+      if (const auto* down = downtime_at(run, *pass.next_retry_us)) {
+        out += fmt::format(",\"retry_due_while_down\":{{\"stopped_us\":{},\"restarted_us\":{}}}",
+                           down->stopped_us,
+                           down->restarted_us ? fmt::format("{}", *down->restarted_us) : "null");
+      }
+    }
     if (const auto deleted_us = retry_history_deleted_after(run, pass, index_in_package)) {
       out += fmt::format(",\"retry_history_deleted_us\":{}", *deleted_us);
     }

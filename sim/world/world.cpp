@@ -284,6 +284,7 @@ void World::crash_manager() {
     pass.result = model::PassResult::interrupted;
   }
   result_.crash_message_counts.push_back(result_.status_messages.size());
+  result_.manager_downtimes.push_back({kernel_.now(), std::nullopt});
   manager_wakes_.back()->alive = false;
   manager_.reset();
 }
@@ -292,6 +293,7 @@ void World::restart_manager() {
   if (manager_ != nullptr) return;
   result_.trace.add(kernel_.now(), kWorldActorName, "restart",
                     {{"process", std::string_view("distribution_manager")}});
+  result_.manager_downtimes.back().restarted_us = kernel_.now();
   start_manager(true);
   const std::vector<uint64_t> pending = std::move(pending_notifications_);
   pending_notifications_.clear();

@@ -106,6 +106,13 @@ struct RunResult {
   std::string limit_reached;
   // For each crash of the manager, how many status messages had been raised before it.
   std::vector<size_t> crash_message_counts;
+  // For each crash of the manager, when the process died and when it was started again (empty:
+  // not before the end of the run), so that the summary can say why a retry ran late.
+  struct ManagerDowntime {
+    TimeUs stopped_us = 0;
+    std::optional<TimeUs> restarted_us;
+  };
+  std::vector<ManagerDowntime> manager_downtimes;
   // Where an administrator deleted a package's Retry History key (scenario entries
   // `delete_retry_history`), in time order, with what the world had seen of the package's passes
   // at that moment (so that the summary needs no times to tell which came first).
