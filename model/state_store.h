@@ -95,6 +95,9 @@ class StateStorePort {
   // whose passes has ended (no key was written, so none could be deleted). A read of the registry,
   // which the store may note: the manager asks only before a retry it means to make.
   [[nodiscard]] virtual bool retry_history_deleted(std::string_view id) = 0;
+  // The same question without its being a read the store notes: for what the manager reports
+  // at startup, which decides nothing.
+  [[nodiscard]] virtual bool retry_history_gone(std::string_view id) const = 0;
   // The manager writes the package's retry history, as it does at the end of every pass: the key
   // exists from then on (a deletion before it no longer applies).
   virtual void write_retry_history(std::string_view id) = 0;

@@ -21,12 +21,14 @@ void MemoryStateStore::save_package(model::StoredPackage&& package) {
 }
 
 bool MemoryStateStore::retry_history_deleted(std::string_view id) {
-  const auto found = retry_history_keys_.find(id);
-  if (found == retry_history_keys_.end() || found->second.state != RetryHistoryKeyState::deleted) {
-    return false;
-  }
-  deletions_found_[found->second.deletion] = true;
+  if (!retry_history_gone(id)) return false;
+  deletions_found_[retry_history_keys_.find(id)->second.deletion] = true;
   return true;
+}
+
+bool MemoryStateStore::retry_history_gone(std::string_view id) const {
+  const auto found = retry_history_keys_.find(id);
+  return found != retry_history_keys_.end() && found->second.state == RetryHistoryKeyState::deleted;
 }
 
 void MemoryStateStore::write_retry_history(std::string_view id) {

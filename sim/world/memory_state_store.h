@@ -19,6 +19,7 @@ class MemoryStateStore final : public model::StateStorePort {
   [[nodiscard]] model::StoredPackage* saved_form(std::string_view id) override;
   [[nodiscard]] std::vector<model::StoredPackage> load_packages() const override;
   [[nodiscard]] bool retry_history_deleted(std::string_view id) override;
+  [[nodiscard]] bool retry_history_gone(std::string_view id) const override;
   void write_retry_history(std::string_view id) override;
   void start_retry_cycle(std::string_view id) override;
 
