@@ -53,6 +53,17 @@ HistoryBuilder failed_pass(model::RetryCountShownIn shown_in, std::vector<std::s
 const std::vector<std::string> kShortFailure{"Office", kPackage, "32"};
 const std::vector<std::string> kCounts{"Office", kPackage, "32", "0", "11/16/2000 09:00:01"};
 
+// A pass that fails at 1 s and gives up, on a site that shows the count in 62302, followed by a
+// 62302 with `retry` all the same.
+HistoryBuilder given_up_pass_with(std::vector<std::string> retry) {
+  HistoryBuilder history = site_showing_counts_in(model::RetryCountShownIn::retry_message);
+  history.log(kSecond, kGivesUp);
+  history.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
+  history.status(kSecond, 62302, kPackage, std::move(retry), {}, 'W');
+  history.pass_end(kSecond, kPackage, 1, "failed", 32);
+  return history;
+}
+
 TEST_CASE("a failed pass whose retry message shows the count and the next retry passes",
           "[invariants]") {
   // Goal: the checker accepts the form the model writes. Method: 2302 with the error, 62302
@@ -100,11 +111,7 @@ TEST_CASE("a retry message on a site whose 2302 shows the count is a finding", "
 TEST_CASE("a retry message after a pass that gives up is a finding", "[invariants]") {
   // Goal: the log line and 62302 agree on whether a retry follows. Method: the log gives up,
   // 62302 names a retry.
-  HistoryBuilder history = site_showing_counts_in(model::RetryCountShownIn::retry_message);
-  history.log(kSecond, kGivesUp);
-  history.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
-  history.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
-  history.pass_end(kSecond, kPackage, 1, "failed", 32);
+  HistoryBuilder history = given_up_pass_with(kCounts);
   const auto violations = findings(history);
   REQUIRE(violations.size() == 1);
   CHECK(violations[0].detail ==
@@ -113,14 +120,11 @@ TEST_CASE("a retry message after a pass that gives up is a finding", "[invariant
 }
 
 TEST_CASE("a retry message that names no next retry is a finding", "[invariants]") {
-  // Its content agrees with the log line, but the message exists only where a retry follows.
+  // Goal: 62302 exists only where a retry follows. Method: a 62302 whose content agrees with
+  // the log line that gives up.
   std::vector<std::string> no_retry = kCounts;
   no_retry[4] = "none";
-  HistoryBuilder history = site_showing_counts_in(model::RetryCountShownIn::retry_message);
-  history.log(kSecond, kGivesUp);
-  history.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
-  history.status(kSecond, 62302, kPackage, no_retry, {}, 'W');
-  history.pass_end(kSecond, kPackage, 1, "failed", 32);
+  HistoryBuilder history = given_up_pass_with(no_retry);
   const auto violations = findings(history);
   REQUIRE(violations.size() == 1);
   CHECK(violations[0].detail ==
