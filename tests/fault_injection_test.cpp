@@ -149,6 +149,31 @@ TEST_CASE(
         "02:20:00, before 03:20:00, the restart at 02:20:00 and the wait again of 1h");
 }
 
+TEST_CASE("a manager that runs an overdue retry at the restart is caught across a second crash",
+          "[invariants][faults]") {
+  // Goal: retry_wait still judges a postponed retry when the manager crashes again before it
+  // falls due (it used to say nothing then). Method: the scenario with two crashes, whose retry
+  // must wait its hour again after the first restart; a manager that runs it at the restart
+  // begins it at 01:10, before the first postponement's 02:10.
+  const LoadResult loaded = load_scenario_file(
+      std::string(DISTSIM_SOURCE_DIR) +
+      "/scenarios/regressions/retry-due-while-down-twice-waits-the-same-again.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  model::ManagerFaultInjection faults;
+  faults.overdue_retries_run_at_restart = true;
+  std::vector<std::string> details;
+  for (const auto& violation : violations_of(faults, *loaded.scenario)) {
+    details.push_back(violation.invariant + ": " + violation.detail);
+    UNSCOPED_INFO(details.back());
+  }
+  CHECK(
+      contains(details,
+               "retry_wait: S0100073: retry 1 fell due at 01:00:00.040 while the manager was "
+               "down and began at 01:10:00, before 02:10:00, the restart at 01:10:00 and the wait "
+               "again of 1h"));
+}
+
 TEST_CASE(
     "a manager that leaves out the retry message where the site shows the count there is "
     "caught",

@@ -202,23 +202,29 @@ bool busy_at(const History& history, const std::string& package, TimeUs at_us) {
 
 // A retry that fell due while the manager was down starts after the restart: at once, or, with
 // due_while_down wait_again, once it has waited again, from the restart, as long as it was meant
-// to wait when it was decided. `next` is the unit's first attempt after the decision, in the
-// retry's cycle (nullptr: none).
+// to wait when it was decided; it then counts as decided at the restart, so that a crash before
+// it falls due again postpones it the same way once more. `next` is the unit's first attempt
+// after the decision, in the retry's cycle (nullptr: none).
 void check_retry_after_restart(const History& history, const RetryUnit& unit,
                                const ScheduledRetry& retry, uint64_t retry_number,
                                const Attempt* next, Violations& violations) {
   const auto& all = history.records();
-  const auto restart = std::find_if(history.restarts.begin(), history.restarts.end(),
-                                    [&](size_t index) { return all[index].t_us >= retry.at_us; });
-  if (restart == history.restarts.end()) return;  // never back
-  const TimeUs restart_us = all[*restart].t_us;
   const bool waits = history.run->site.retry.due_while_down == model::DueWhileDown::wait_again;
-  const TimeUs expected_us = restart_us + (waits ? retry.at_us - retry.t_us : 0);
-  if (expected_us >= history.run->until_us) return;
-  // Down again before then, or an update or refresh came: no judgement.
-  const bool down_again =
-      std::any_of(history.crashes.begin(), history.crashes.end(),
-                  [&](size_t index) { return index > *restart && all[index].t_us <= expected_us; });
+  const TimeUs wait_us = waits ? retry.at_us - retry.t_us : 0;
+  TimeUs expected_us = retry.at_us;
+  std::optional<TimeUs> restart_us;  // the restart that last postponed it
+  for (const size_t crash : history.crashes) {
+    if (crash < retry.record) continue;
+    if (all[crash].t_us > expected_us) break;  // due before this crash: judged as due
+    if (next != nullptr && next->start_record < crash) break;  // begun before it: judged so far
+    const auto restart = std::upper_bound(history.restarts.begin(), history.restarts.end(), crash);
+    if (restart == history.restarts.end()) return;    // never back
+    if (all[*restart].t_us <= expected_us) continue;  // down and back before it fell due
+    restart_us = all[*restart].t_us;
+    expected_us = *restart_us + wait_us;
+  }
+  if (!restart_us || expected_us >= history.run->until_us) return;
+  // An update or refresh came: no judgement.
   const bool new_cycle = std::any_of(
       unit.cycle_starts.begin(), unit.cycle_starts.end(),
       [&](size_t index) { return index > retry.record && all[index].t_us <= expected_us; });
@@ -229,10 +235,10 @@ void check_retry_after_restart(const History& history, const RetryUnit& unit,
                                             all[index].t_us <= expected_us &&
                                             text_field(all[index], "package") == unit.package;
                                    });
-  if (down_again || new_cycle || deleted) return;
+  if (new_cycle || deleted) return;
   const std::string when =
       waits ? fmt::format("{}, the restart at {} and the wait again of {}", clock_text(expected_us),
-                          clock_text(restart_us), duration_text(retry.at_us - retry.t_us))
+                          clock_text(*restart_us), duration_text(wait_us))
             : fmt::format("{}, the restart", clock_text(expected_us));
   if (next != nullptr && next->start_us < expected_us) {
     violations.push_back(
