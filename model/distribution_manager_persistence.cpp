@@ -252,14 +252,16 @@ void DistributionManager::recover(TimeUs stopped_us) {
   const TimeUs now_us = ports_.scheduler.now();
   for (uint32_t index = 0; index < packages_.size(); ++index) {
     PackageRecord& record = packages_[index];
-    // A key deleted while the process was down is no history to recover from: the line says
-    // so, and the retry it would have held is dropped when the manager comes to make it.
+    // A key deleted since the manager last wrote it holds no history: the counts come from the
+    // saved state, and the retry the key would have held is dropped when the manager comes to
+    // make it.
     const bool key_gone = ports_.state_store.retry_history_gone(record.status.id);
-    log(fmt::format(
-            FMT_COMPILE("~Recovered package {} {}: {} attempts, {} retries so far."),
-            record.status.id,
-            key_gone ? "without its retry history, which was deleted" : "from the retry history",
-            record.status.attempts_in_cycle, record.retry.retries_used()),
+    log(fmt::format(FMT_COMPILE("~Recovered package {} {}: {} attempts, {} retries so far."),
+                    record.status.id,
+                    key_gone ? "from the saved state; its retry history was deleted since it was "
+                               "last written"
+                             : "from the retry history",
+                    record.status.attempts_in_cycle, record.retry.retries_used()),
         kMainThreadId);
     // Under a per-DP policy the DPs' counts are the ones that matter.
     for (uint32_t slot = 0;

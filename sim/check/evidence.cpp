@@ -193,7 +193,9 @@ std::optional<TimeUs> retry_history_deleted_after(const RunResult& run, const Pa
 
 const RunResult::ManagerDowntime* downtime_at(const RunResult& run, TimeUs due_us) {
   for (const RunResult::ManagerDowntime& down : run.manager_downtimes) {
-    if (due_us >= down.stopped_us && (!down.restarted_us || due_us < *down.restarted_us)) {
+    const bool before_end =
+        down.restarted_us ? due_us < *down.restarted_us : due_us <= run.ended_us;
+    if (due_us >= down.stopped_us && before_end) {
       return &down;
     }
   }
@@ -203,7 +205,8 @@ const RunResult::ManagerDowntime* downtime_at(const RunResult& run, TimeUs due_u
 namespace {
 
 // " (it fell due while the manager was down, ...)" when a retry's due time lies in one of the
-// manager's downtimes; empty otherwise.
+// manager's downtimes; empty otherwise. It names the site's due_while_down rather than what the
+// manager then did: the next attempt's line shows that.
 std::string due_while_down_text(const RunResult& run, TimeUs due_us) {
   const RunResult::ManagerDowntime* const down = downtime_at(run, due_us);
   if (down == nullptr) return {};
@@ -211,11 +214,9 @@ std::string due_while_down_text(const RunResult& run, TimeUs due_us) {
     return fmt::format(" (it fell due while the manager was down, from {} to the end)",
                        clock_text(down->stopped_us));
   }
-  return fmt::format(" (it fell due while the manager was down, {} to {}; {})",
+  return fmt::format(" (it fell due while the manager was down, {} to {}; due_while_down: {})",
                      clock_text(down->stopped_us), clock_text(*down->restarted_us),
-                     run.site.retry.due_while_down == model::DueWhileDown::wait_again
-                         ? "it waited again from the restart, due_while_down: wait_again"
-                         : "due at once at the restart");
+                     model::due_while_down_name(run.site.retry.due_while_down));
 }
 
 }  // namespace

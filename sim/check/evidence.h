@@ -49,8 +49,8 @@ struct ExpectationEvidence {
                                                                 const PassRecord& pass,
                                                                 size_t index);
 
-// The manager's downtime (a crash until its restart) in which a retry due at `due_us` fell, or
-// null: the reason its attempt began later than it was due.
+// The manager's downtime (a crash until its restart, or until the end of the run) in which a
+// retry due at `due_us` fell, or null: the reason its attempt began later than it was due.
 [[nodiscard]] const RunResult::ManagerDowntime* downtime_at(const RunResult& run, TimeUs due_us);
 
 // The attempt table of one package: "attempt   1  at 00:00:00.120  failed with ..., retry at

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -39,6 +40,7 @@ void run_in_order(size_t count, size_t jobs, const Work& work, const OnResult& o
   size_t next_result = 0;                // the next index to hand over; by `mutex`
   size_t awaited = count;                // the index the calling thread sleeps for (count: none)
   size_t room_waiters = 0;               // threads waiting for room; by `mutex`
+  bool abandoned = false;                // the calling thread left by an exception; by `mutex`
   std::atomic<size_t> next_index{0};
   const auto store = [&](size_t index, Result&& result) {
     const std::lock_guard lock(mutex);
@@ -54,14 +56,29 @@ void run_in_order(size_t count, size_t jobs, const Work& work, const OnResult& o
           std::unique_lock lock(mutex);
           if (index >= next_result + window) {
             ++room_waiters;
-            room_changed.wait(lock, [&] { return index < next_result + window; });
+            room_changed.wait(lock, [&] { return abandoned || index < next_result + window; });
             --room_waiters;
           }
+          if (abandoned) return;
         }
         store(index, work(index));
       }
     });
   }
+  // Only the calling thread makes room: if it leaves by an exception (its work or on_result
+  // threw), the workers waiting for room are told to stop before they are joined, not left to
+  // wait forever.
+  struct StopWorkersOnExit {
+    std::function<void()> stop;
+    ~StopWorkersOnExit() { stop(); }
+  } stop_workers{[&] {
+    next_index.store(count);
+    {
+      const std::lock_guard lock(mutex);
+      abandoned = true;
+    }
+    room_changed.notify_all();
+  }};
   // Hands over the next result; with `wait`, waits for it. False when it is not done yet.
   const auto deliver_one = [&](bool wait) {
     std::unique_lock lock(mutex);

@@ -293,6 +293,7 @@ void World::restart_manager() {
   if (manager_ != nullptr) return;
   result_.trace.add(kernel_.now(), kWorldActorName, "restart",
                     {{"process", std::string_view("distribution_manager")}});
+  DISTSIM_ASSERT(!result_.manager_downtimes.empty());
   result_.manager_downtimes.back().restarted_us = kernel_.now();
   start_manager(true);
   const std::vector<uint64_t> pending = std::move(pending_notifications_);
