@@ -150,6 +150,19 @@ TEST_CASE("the run summary and --json say when a retry fell due while the manage
         std::string::npos);
 }
 
+TEST_CASE("a pass whose DP copies failed shows its earliest DP retry", "[cli][blame]") {
+  // Goal: the attempt table agrees with the pass's 2302. Method: two DPs whose jittered retries
+  // are decided earliest first; the pass must show DP01's, not DP02's decided after it.
+  const std::string directory = scenario_copy(
+      "two-dp-retries", "regressions/two-dp-retries-the-pass-shows-the-earliest.yaml");
+  const CliResult result = run_distsim("run scenario.yaml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.status == 0);
+  CHECK(result.out.find("attempt   2  at 02:00:00      failed with error 53 (ERROR_BAD_NETPATH) "
+                        "create_directory \\\\DP01\\SMSPKGC$\\S0100093, retry at "
+                        "02:14:17.356;") != std::string::npos);
+}
+
 TEST_CASE("the run summary and --json name the users a forced disconnect ended", "[cli][blame]") {
   // Goal: a copy that succeeded because users were forced off says whom it cost. Method: the
   // forced-disconnect scenario: attempt 4 ends the client's handle and program on DP01.

@@ -498,10 +498,14 @@ void World::pass_ended(const model::PassEndReport& report) {
 
 void World::retry_scheduled(const model::RetryScheduledReport& report) {
   // The attempt table shows the retry as decided; the next attempt's line shows when it ran.
+  // Several DPs failing in one pass each get a retry: the pass shows the earliest, as its 2302
+  // does.
   if (!report.pulled_forward) {
     for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
       if (pass->package_id != report.package_id) continue;
-      pass->next_retry_us = report.at_us;
+      const bool earlier_dp_retry =
+          !report.dp_name.empty() && pass->next_retry_us && *pass->next_retry_us < report.at_us;
+      if (!earlier_dp_retry) pass->next_retry_us = report.at_us;
       break;
     }
   }
