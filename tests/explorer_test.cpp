@@ -233,7 +233,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   bool delay_from = false, open_retries = false, crash_uses_no_retry = false;
   bool dp_copy_open = false, pck_read_open = false, pck_create_open = false;
   bool retry_copies_installed = false, update_keeps_counts = false, wait_again = false;
-  bool retry_message = false;
+  bool retry_message = false, keeps_section = false;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     const Scenario scenario = generate_world(seed, {}).scenario;
     deadline = deadline || scenario.site.retry.deadline_us.has_value();
@@ -256,6 +256,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
     retry_message = retry_message || scenario.site.retry_count_shown_in ==
                                          std::optional(model::RetryCountShownIn::retry_message);
     for (const HolderSpec& holder : scenario.holders) {
+      keeps_section = keeps_section || holder.keeps_section.has_value();
       script = script || holder.kind == HolderKind::script;
       every = every || (holder.every.has_value() && holder.count > 1);
       drawn = drawn || holder.at.kind != DurationSpec::Kind::constant ||
@@ -284,6 +285,22 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(update_keeps_counts);
   CHECK(wait_again);
   CHECK(retry_message);
+  CHECK(keeps_section);
+}
+
+TEST_CASE("an antivirus drawn to keep sections maps the files it scans", "[explore]") {
+  // Goal: the keeps_section stream reaches the scanner's view, not only the scenario. Method:
+  // the first 300 seeds; some world with the feature has the antivirus map a data section.
+  bool mapped = false;
+  for (uint64_t seed = 0; seed < 300 && !mapped; ++seed) {
+    const GeneratedWorld world = generate_world(seed, {});
+    if (!world.features.antivirus_keeps_section) continue;
+    const RunResult run = run_world(world.scenario, {});
+    for (const TraceRecord& record : run.trace.records()) {
+      mapped = mapped || (record.actor == "antivirus" && record.event == "map_data");
+    }
+  }
+  CHECK(mapped);
 }
 
 TEST_CASE("a world drawn with a crash after a change crashes within two seconds of one",

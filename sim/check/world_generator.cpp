@@ -443,6 +443,7 @@ std::string SwarmFeatures::text() const {
   add(manager_open_flags, "manager open flags");
   add(retry_copies_installed, "retry_copies_installed");
   add(retry_message, "retry_count_shown_in retry_message");
+  add(antivirus_keeps_section, "antivirus keeps_section");
   return text.empty() ? "no features" : text;
 }
 
@@ -554,6 +555,14 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   world.features.retry_message = retry_message.coin();
   if (world.features.retry_message) {
     scenario.site.retry_count_shown_in = model::RetryCountShownIn::retry_message;
+  }
+  if (world.features.antivirus) {
+    Drawer sections{Prng::stream(seed, "explore:keeps_section"), options.horizon_us};
+    world.features.antivirus_keeps_section = sections.coin();
+    for (HolderSpec& holder : scenario.holders) {
+      if (holder.kind != HolderKind::antivirus || !world.features.antivirus_keeps_section) continue;
+      holder.keeps_section = sections.constant(sections.between(1, 600) * kSecond);
+    }
   }
   return world;
 }

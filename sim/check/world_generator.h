@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 16;
+inline constexpr uint32_t kWorldGeneratorVersion = 17;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -50,8 +50,8 @@ struct SwarmFeatures {
   // "explore:crash_after_change", (sms2 worlds) "explore:retry_history", and
   // (every world) "explore:disconnect", "explore:mapping", "explore:streams",
   // "explore:open_flags", (sms2 worlds) "explore:retry_copies", (worlds with a crash)
-  // "explore:due_while_down", (worlds with an update or refresh) "explore:update_counts" and
-  // (every world) "explore:retry_message".
+  // "explore:due_while_down", (worlds with an update or refresh) "explore:update_counts",
+  // (every world) "explore:retry_message" and (worlds with an antivirus) "explore:keeps_section".
   bool delay_from_start = false;           // retry delays count from the failed attempt's start
   bool source_open_retries = false;        // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;        // work a crash cut short is redone without using a retry
@@ -75,6 +75,8 @@ struct SwarmFeatures {
   bool retry_copies_installed = false;
   // Status messages show the retry count in 62302, not in 2302 (`retry_count_shown_in`).
   bool retry_message = false;
+  // The antivirus keeps a read-only view of each file it scanned for up to 10 minutes.
+  bool antivirus_keeps_section = false;
   [[nodiscard]] std::string text() const;
 };
 
