@@ -150,6 +150,21 @@ TEST_CASE("the run summary and --json say when a retry fell due while the manage
         std::string::npos);
 }
 
+TEST_CASE("a compression that cannot write alternate data streams names the file", "[cli][blame]") {
+  // Goal: error 998 refuses no file operation, so nothing else would explain it. Method: the
+  // KB Q316316 scenario, in the text summary and in --json.
+  const std::string directory =
+      scenario_copy("streams-blame", "q316316-compression-alternate-streams.yaml");
+  const CliResult result = run_distsim("run scenario.yaml", directory);
+  INFO(result.out << result.err);
+  CHECK(result.out.find("attempt   1  at 00:00:00      failed with error 998 (ERROR_NOACCESS) "
+                        "compressing it: D:\\Src\\Tools\\readme.txt has alternate data "
+                        "streams, which this site's compression cannot write (KB Q316316; "
+                        "streams_fail_compression), retry at") != std::string::npos);
+  const CliResult json = run_distsim("run scenario.yaml --json", directory);
+  CHECK(json.out.find("\"streams_file\":\"D:\\\\Src\\\\Tools\\\\readme.txt\"") != std::string::npos);
+}
+
 TEST_CASE("a pass whose DP copies failed shows its earliest DP retry", "[cli][blame]") {
   // Goal: the attempt table agrees with the pass's 2302. Method: two DPs whose jittered retries
   // are decided earliest first; the pass must show DP01's, not DP02's decided after it.

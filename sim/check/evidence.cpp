@@ -136,6 +136,12 @@ std::string pass_outcome_text(const PassRecord& pass) {
   if (pass.refusal) {
     text += fmt::format(" {} {}", operation_verb(pass.refusal->operation), pass.refusal->path);
   }
+  if (pass.streams_file) {
+    text += fmt::format(
+        " compressing it: {} has alternate data streams, which this site's compression cannot "
+        "write (KB Q316316; streams_fail_compression)",
+        *pass.streams_file);
+  }
   return text;
 }
 

@@ -139,6 +139,8 @@ std::string attempts_json(const RunResult& run) {
     if (const auto deleted_us = retry_history_deleted_after(run, pass, index_in_package)) {
       out += fmt::format(",\"retry_history_deleted_us\":{}", *deleted_us);
     }
+    if (pass.streams_file)
+      out += fmt::format(",\"streams_file\":{}", json_quote(*pass.streams_file));
     if (pass.refusal) {
       out += fmt::format(",\"refused\":{{\"operation\":{},\"path\":{},\"t_us\":{}}}",
                          json_quote(pass.refusal->operation), json_quote(pass.refusal->path),

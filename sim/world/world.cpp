@@ -111,6 +111,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void start_manager(bool recovering);
   void crash_manager();
   void restart_manager();
+  [[nodiscard]] std::optional<std::string> file_with_streams(const std::string& package_id) const;
   void apply_fault(uint64_t fault_index, bool starting);
   void capture_final_files();
   void trace_notification(const PackageEvent& event);
@@ -438,6 +439,20 @@ void World::run() {
   if (capture_files_) capture_final_files();
 }
 
+// KB Q316316: a site whose compression cannot write alternate data streams fails the pass with
+// 998 and refuses no file operation; the file to blame is one of the source's with streams, as
+// the file system holds it now.
+std::optional<std::string> World::file_with_streams(const std::string& package_id) const {
+  if (!result_.site.streams_fail_compression) return std::nullopt;
+  for (const PackageEvent& event : scenario_.packages) {
+    if (event.kind != PackageEvent::Kind::create || event.id != package_id) continue;
+    for (const FinalFile& file : files_below(vfs_, {event.source})) {
+      if (file.second.alternate_streams > 0) return file.first;
+    }
+  }
+  return std::nullopt;
+}
+
 void World::capture_final_files() {
   result_.files_captured = true;
   std::vector<std::string> roots;
@@ -489,6 +504,9 @@ void World::pass_ended(const model::PassEndReport& report) {
     const Refusal* refusal =
         manager_refusals_.behind(report.package_id, report.error, pass->start_us, now());
     if (refusal != nullptr) pass->refusal = *refusal;
+  }
+  if (report.error == Win32Error::noaccess && !pass->refusal) {
+    pass->streams_file = file_with_streams(report.package_id);
   }
   record("pass_end", {{"package", std::string_view(report.package_id)},
                       {"attempt", static_cast<int64_t>(report.attempt)},

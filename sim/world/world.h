@@ -77,6 +77,9 @@ struct PassRecord {
   // The manager's refused file operation that ended the pass with `error`, and the handles
   // that caused it; empty when the pass succeeded or no file operation was refused.
   std::optional<Refusal> refusal;
+  // A pass that failed with 998 because the site's compression cannot write a source file's
+  // alternate data streams (KB Q316316): that file, which no refused file operation names.
+  std::optional<std::string> streams_file;
   // What the pass's copies forced off a DP (a package's `disconnect_users`), in order.
   struct DisconnectedUser {
     std::string actor;        // the holder
