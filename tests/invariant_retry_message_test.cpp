@@ -37,6 +37,14 @@ std::vector<sim::InvariantViolation> findings(HistoryBuilder& history) {
   return violations;
 }
 
+// The one finding the history must have, a retry_count_text one.
+std::string only_finding(HistoryBuilder& history) {
+  const auto violations = findings(history);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].invariant == "retry_count_text");
+  return violations[0].detail;
+}
+
 // The pass fails at 1 s and its retry is scheduled for 1 h 1 s; `failure` and `retry` are the
 // insertion strings of its 2302 and of the 62302 after it (none when empty).
 HistoryBuilder failed_pass(model::RetryCountShownIn shown_in, std::vector<std::string> failure,
@@ -80,10 +88,7 @@ TEST_CASE("the retry message's count is judged against the trace's failed attemp
   one_too_many[3] = "1";
   HistoryBuilder history =
       failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, one_too_many);
-  const auto violations = findings(history);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].invariant == "retry_count_text");
-  CHECK(violations[0].detail ==
+  CHECK(only_finding(history) ==
         "62302 for S0100001 shows 1 retry; the trace shows 0 failed attempts before it in this "
         "retry cycle");
 }
@@ -92,9 +97,7 @@ TEST_CASE("a 2302 that still shows the count where a message of its own should i
           "[invariants]") {
   // Goal: the site's setting decides 2302's form. Method: five insertion strings in 2302.
   HistoryBuilder history = failed_pass(model::RetryCountShownIn::retry_message, kCounts, kCounts);
-  const auto violations = findings(history);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].detail ==
+  CHECK(only_finding(history) ==
         "2302 for S0100001 has 5 insertion strings; 3 expected where a message of its own shows "
         "the retry count");
 }
@@ -102,9 +105,7 @@ TEST_CASE("a 2302 that still shows the count where a message of its own should i
 TEST_CASE("a retry message on a site whose 2302 shows the count is a finding", "[invariants]") {
   // Goal: 62302 exists only where the site says. Method: the default site raising both forms.
   HistoryBuilder history = failed_pass(model::RetryCountShownIn::failure_message, kCounts, kCounts);
-  const auto violations = findings(history);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].detail ==
+  CHECK(only_finding(history) ==
         "62302 for S0100001 on a site whose 2302 shows the retry count itself");
 }
 
@@ -112,9 +113,7 @@ TEST_CASE("a retry message after a pass that gives up is a finding", "[invariant
   // Goal: the log line and 62302 agree on whether a retry follows. Method: the log gives up,
   // 62302 names a retry.
   HistoryBuilder history = given_up_pass_with(kCounts);
-  const auto violations = findings(history);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].detail ==
+  CHECK(only_finding(history) ==
         "Distmgr.log for S0100001 says it will not retry but its 62302 gives the next retry as "
         "'11/16/2000 09:00:01'");
 }
@@ -125,9 +124,7 @@ TEST_CASE("a retry message that names no next retry is a finding", "[invariants]
   std::vector<std::string> no_retry = kCounts;
   no_retry[4] = "none";
   HistoryBuilder history = given_up_pass_with(no_retry);
-  const auto violations = findings(history);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].detail ==
+  CHECK(only_finding(history) ==
         "62302 for S0100001 gives the next retry as 'none'; it is raised only when a retry "
         "follows");
 }
@@ -153,9 +150,7 @@ TEST_CASE("a second retry message, or one after the pass ended, is a finding", "
   HistoryBuilder history =
       failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, kCounts);
   history.status(2 * kSecond, 62302, kPackage, kCounts, {}, 'W');
-  const auto late = findings(history);
-  REQUIRE(late.size() == 1);
-  CHECK(late[0].detail ==
+  CHECK(only_finding(history) ==
         "62302 for S0100001 comes after the end of the pass whose 2302 it follows");
 
   HistoryBuilder twice = site_showing_counts_in(model::RetryCountShownIn::retry_message);
@@ -165,9 +160,7 @@ TEST_CASE("a second retry message, or one after the pass ended, is a finding", "
   twice.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
   twice.pass_end(kSecond, kPackage, 1, "retry", 32);
   twice.retry_scheduled(kSecond, kPackage, "", 2, kHour + kSecond);
-  const auto second = findings(twice);
-  REQUIRE(second.size() == 1);
-  CHECK(second[0].detail == "a second 62302 for S0100001 follows the same 2302");
+  CHECK(only_finding(twice) == "a second 62302 for S0100001 follows the same 2302");
 }
 
 TEST_CASE("a retry message that names another error or is not a warning is a finding",
@@ -177,9 +170,7 @@ TEST_CASE("a retry message that names another error or is not a warning is a fin
   other_error[2] = "5";
   HistoryBuilder history =
       failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, other_error);
-  const auto violations = findings(history);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].detail ==
+  CHECK(only_finding(history) ==
         "62302 for S0100001 (W: Office|S0100001|5|0|11/16/2000 09:00:01) does not repeat its "
         "2302's package and error (Office|S0100001|32) as a Warning");
 }
@@ -190,9 +181,7 @@ TEST_CASE("a log line and a 2302 that name different next retries are a finding"
   std::vector<std::string> later = kCounts;
   later[4] = "11/16/2000 10:00:01";
   HistoryBuilder history = failed_pass(model::RetryCountShownIn::failure_message, later, {});
-  const auto violations = findings(history);
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].detail ==
+  CHECK(only_finding(history) ==
         "Distmgr.log for S0100001 gives the next retry as '11/16/2000 09:00:01' but its 2302 "
         "gives '11/16/2000 10:00:01'");
 }
