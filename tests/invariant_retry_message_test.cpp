@@ -46,13 +46,16 @@ std::string only_finding(HistoryBuilder& history) {
 }
 
 // The pass fails at 1 s and its retry is scheduled for 1 h 1 s; `failure` and `retry` are the
-// insertion strings of its 2302 and of the 62302 after it (none when empty).
+// insertion strings of its 2302 and of the 62302 after it (`copies` of them, none when empty).
 HistoryBuilder failed_pass(model::RetryCountShownIn shown_in, std::vector<std::string> failure,
-                           std::vector<std::string> retry) {
+                           const std::vector<std::string>& retry, char retry_severity = 'W',
+                           int copies = 1) {
   HistoryBuilder history = site_showing_counts_in(shown_in);
   history.log(kSecond, kWillRetry);
   history.status(kSecond, 2302, kPackage, std::move(failure), {}, 'E');
-  if (!retry.empty()) history.status(kSecond, 62302, kPackage, std::move(retry), {}, 'W');
+  for (int copy = 0; copy < copies && !retry.empty(); ++copy) {
+    history.status(kSecond, 62302, kPackage, retry, {}, retry_severity);
+  }
   history.pass_end(kSecond, kPackage, 1, "retry", 32);
   history.retry_scheduled(kSecond, kPackage, "", 2, kHour + kSecond);
   return history;
@@ -153,25 +156,27 @@ TEST_CASE("a second retry message, or one after the pass ended, is a finding", "
   CHECK(only_finding(history) ==
         "62302 for S0100001 comes after the end of the pass whose 2302 it follows");
 
-  HistoryBuilder twice = site_showing_counts_in(model::RetryCountShownIn::retry_message);
-  twice.log(kSecond, kWillRetry);
-  twice.status(kSecond, 2302, kPackage, kShortFailure, {}, 'E');
-  twice.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
-  twice.status(kSecond, 62302, kPackage, kCounts, {}, 'W');
-  twice.pass_end(kSecond, kPackage, 1, "retry", 32);
-  twice.retry_scheduled(kSecond, kPackage, "", 2, kHour + kSecond);
+  HistoryBuilder twice =
+      failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, kCounts, 'W', 2);
   CHECK(only_finding(twice) == "a second 62302 for S0100001 follows the same 2302");
 }
 
 TEST_CASE("a retry message that names another error or is not a warning is a finding",
           "[invariants]") {
-  // Goal: 62302 repeats its 2302's package and error. Method: error 5 in 62302 after error 32.
+  // Goal: 62302 repeats its 2302's package and error, as a Warning. Method: error 5 in 62302
+  // after error 32; then the right strings with severity Error.
   std::vector<std::string> other_error = kCounts;
   other_error[2] = "5";
   HistoryBuilder history =
       failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, other_error);
   CHECK(only_finding(history) ==
         "62302 for S0100001 (W: Office|S0100001|5|0|11/16/2000 09:00:01) does not repeat its "
+        "2302's package and error (Office|S0100001|32) as a Warning");
+
+  HistoryBuilder as_error =
+      failed_pass(model::RetryCountShownIn::retry_message, kShortFailure, kCounts, 'E');
+  CHECK(only_finding(as_error) ==
+        "62302 for S0100001 (E: Office|S0100001|32|0|11/16/2000 09:00:01) does not repeat its "
         "2302's package and error (Office|S0100001|32) as a Warning");
 }
 
