@@ -94,6 +94,36 @@ TEST_CASE("the README's excerpt of the KB run is what distsim prints, run as the
   CHECK_THAT(result.output, Catch::Contains(excerpt));
 }
 
+TEST_CASE("the README's failed expectation is what distsim prints after the README's edit",
+          "[cli]") {
+  // Goal: the tour's step 3 shows the real lines (the scenario's line numbers and times drift as
+  // it is edited). Method: the README's `cp` and `sed` in a scratch directory, then every line of
+  // the excerpt but the elision must be a line of the output; the repro line as printed for the
+  // binary's path.
+  const std::string excerpt = readme_block_after("**3. Read the failure.**");
+  const std::string directory = std::string(DISTSIM_BINARY_DIR) + "/readme_tour";
+  std::filesystem::create_directories(directory);
+  const std::string in_directory = "cd '" + directory + "' && cp '" +
+                                   scenario_path("q207416-temp-source.yaml") +
+                                   "' my-kb.yaml && sed -i 's/      attempts: 3/      attempts: "
+                                   "2/' my-kb.yaml && ";
+  const CommandResult result = run_cli("run my-kb.yaml", in_directory);
+  CHECK(result.status == 1);
+  std::istringstream lines(excerpt);
+  size_t compared = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line == "  ...") continue;
+    const std::string repro = "reproduce with: build/ci/tools/distsim";
+    if (line.rfind(repro, 0) == 0) {
+      line = "reproduce with: " + std::string(DISTSIM_CLI_PATH) + line.substr(repro.size());
+    }
+    INFO(result.output);
+    CHECK_THAT(result.output, Catch::Contains(line + "\n"));
+    ++compared;
+  }
+  CHECK(compared >= 5);
+}
+
 TEST_CASE("per-DP retries are listed as DP retries, not as attempts of the package", "[cli]") {
   // Goal: a ConfigMgr DP retry is DP-thread work, so the summary and --json must not present it
   // as another processing pass. Method: DP02 is back after two failed copies.
@@ -130,9 +160,48 @@ TEST_CASE(
   const std::string path = temporary_file("cli_wrong_expectation.yaml", text);
   const CommandResult result = run_cli("run '" + path + "' --seed 5");
   CHECK(result.status == 1);
-  CHECK(result.output.find("FAIL  S0100001 attempts: expected 2, got 3") != std::string::npos);
+  // Decided when the third pass began, not when the package last changed state.
+  CHECK(result.output.find("FAIL  S0100001 attempts: expected 2, got 3 (at 02:00:00.480)") !=
+        std::string::npos);
   CHECK(result.output.find("reproduce with: " + std::string(DISTSIM_CLI_PATH) + " run '" + path +
                            "' --seed 5") != std::string::npos);
+}
+
+TEST_CASE(
+    "a count that stayed below its expectation is decided at the end of the run, not at its last "
+    "event",
+    "[cli]") {
+  // Goal: "(at T)" is when the finding was settled. Method: the KB scenario expecting 4 attempts
+  // and 3 retries (it makes 3 and 2) and 3 messages 2302 (it raises 2), each named at the end of
+  // the run; the same run expecting at most 1 message 2302 is caught by the second one.
+  std::string text = read_file(scenario_path("q207416-temp-source.yaml"));
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"attempts: 3", "attempts: 4"},
+                                 {"retries: 2", "retries: 3"}}) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  }
+  const std::string list = "  status_messages:\n";
+  const auto messages = text.find(list);
+  REQUIRE(messages != std::string::npos);
+  std::string below = text;
+  below.insert(messages + list.size(), "    - id: 2302\n      count: 3\n");
+  const CommandResult under =
+      run_cli("run '" + temporary_file("cli_count_below.yaml", below) + "'");
+  CHECK(under.status == 1);
+  INFO(under.output);
+  CHECK_THAT(under.output, Catch::Contains("S0100001 attempts: expected 4, got 3 (at 1d 00:00:00, "
+                                           "the end of the run)"));
+  CHECK_THAT(under.output, Catch::Contains("S0100001 retries: expected 3, got 2 (at 1d 00:00:00, "
+                                           "the end of the run)"));
+  CHECK_THAT(under.output, Catch::Contains("status message 2302 count: expected 3, got 2 (at 1d "
+                                           "00:00:00, the end of the run)"));
+  std::string above = text;
+  above.insert(messages + list.size(), "    - id: 2302\n      count: {max: 1}\n");
+  const CommandResult over = run_cli("run '" + temporary_file("cli_count_above.yaml", above) + "'");
+  INFO(over.output);
+  CHECK_THAT(over.output,
+             Catch::Contains("status message 2302 count: expected <= 1, got 2 (at 01:00:00."));
 }
 
 TEST_CASE("the repro line of a scenario named like a flag runs it again", "[cli]") {
@@ -272,6 +341,17 @@ TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
   // Goal: CLI11's own parse errors and unreadable files map to status 2.
   CHECK(run_cli("run --no-such-flag x.yaml").status == 2);
   CHECK(run_cli("run /nonexistent/scenario.yaml").status == 2);
+  // A directory where a file is meant says so, for a scenario and a policy file alike.
+  const std::string directory = std::string(DISTSIM_SOURCE_DIR) + "/scenarios";
+  const CommandResult scenario_directory = run_cli("run '" + directory + "'");
+  CHECK(scenario_directory.status == 2);
+  CHECK_THAT(scenario_directory.output,
+             Catch::Contains(directory + ": this is a directory; give a file"));
+  const CommandResult policy_directory = run_cli(
+      "compare '" + scenario_path("q207416-temp-source.yaml") + "' --policy '" + directory + "'");
+  CHECK(policy_directory.status == 2);
+  CHECK_THAT(policy_directory.output,
+             Catch::Contains(directory + ": this is a directory; give a file"));
   CHECK(run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --until 3").status == 2);
 }
 

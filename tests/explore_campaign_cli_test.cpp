@@ -194,6 +194,13 @@ TEST_CASE(
         std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir + "/b.json"));
   CHECK(run_distsim("explore --seeds 1 --budget 3650d", dir).status == 0);
+  // Each count out of range names its own flag and the value given.
+  const CliResult seeds = run_distsim("explore --seeds 0 --jobs 2", dir);
+  CHECK(seeds.status == 2);
+  CHECK(seeds.err.find("--seeds 0 is not in 1..100000000") != std::string::npos);
+  const CliResult jobs = run_distsim("explore --seeds 5 --jobs 999", dir);
+  CHECK(jobs.status == 2);
+  CHECK(jobs.err.find("--jobs 999 is not in 1..256") != std::string::npos);
 }
 
 TEST_CASE("explore --time-limit stops at a seed boundary and the gap is reported, not passed",

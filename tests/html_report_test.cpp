@@ -242,6 +242,19 @@ TEST_CASE("the timeline zooms to the activity and an overview shows the whole ru
   CHECK(explorer.find("2 idle stretches") != std::string::npos);
 }
 
+TEST_CASE("the overview names each pass by its span, then its result", "[html_report]") {
+  // Goal: a tooltip "attempt 2: retry at T" read as the retry's time while T was the pass's
+  // start. Method: the KB run's three passes, each titled with its start, end and result.
+  const std::string html = report_of(scenario_file("q207416-temp-source.yaml"));
+  CHECK(html.find("<title>S0100001 attempt 1, 00:00:00 to 00:00:00.240: retry</title>") !=
+        std::string::npos);
+  CHECK(html.find("<title>S0100001 attempt 2, 01:00:00.240 to 01:00:00.480: retry</title>") !=
+        std::string::npos);
+  CHECK(html.find("<title>S0100001 attempt 3, 02:00:00.480 to 02:00:02.921: success</title>") !=
+        std::string::npos);
+  CHECK(html.find("retry at 01:00:00.240</title>") == std::string::npos);
+}
+
 TEST_CASE("the report shows the summary and each expectation with PASS or FAIL", "[html_report]") {
   // Goal: the page stands alone as the run's record. Method: the KB scenario file as written
   // (all pass), then with a wrong attempt count (a FAIL listed under the verdict, and the repro

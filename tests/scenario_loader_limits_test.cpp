@@ -91,7 +91,9 @@ TEST_CASE("a UNC path whose server or share name the VFS refuses is refused wher
                "'scope': it is a device path ('\\\\?\\...' or '\\\\.\\...'), not a file path"});
   CHECK(scope("antivirus", "\"\\\\\\\\SRV\\\\A\\tB\"") ==
         Errors{"t.yaml:5:12: '\\\\SRV\\A\\x09B'" + invalid +
-               "'scope': '\\x09' is a character Windows forbids in names"});
+               "'scope': '\\x09' is a character Windows forbids in names" +
+               "; in double quotes YAML reads a backslash as the start of an escape (\\t is a "
+               "tab): write Windows paths in single quotes, like 'C:\\WINNT\\TEMP'"});
   CHECK(
       errors_after_header("distribution_points:\n  - {name: DP01, share: '\\\\DP01\\SMS:PKG'}\n") ==
       Errors{"t.yaml:4:25: '\\\\DP01\\SMS:PKG'" + invalid +

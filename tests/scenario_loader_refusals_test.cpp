@@ -29,6 +29,26 @@ TEST_CASE("a duplicate key is refused with the position of the second occurrence
         Errors{"t.yaml:6:5: duplicate key 'path' (first at line 5)"});
 }
 
+TEST_CASE("a Windows path in double quotes is refused with the advice to use single quotes",
+          "[scenario_loader]") {
+  // Goal: "C:\temp" becomes C:, a tab and "emp", and "C:\WINNT" is a YAML error; both errors
+  // must say why, not only that the path is wrong. Method: each as a holder's path; a path that
+  // is wrong for another reason gets no such advice.
+  const std::string advice = "write Windows paths in single quotes, like 'C:\\WINNT\\TEMP'";
+  const Errors tab = errors_after_header("holders:\n  - kind: temp_user\n    path: \"C:\\temp\"\n");
+  REQUIRE(tab.size() == 1);
+  CHECK_THAT(tab[0], Catch::StartsWith("t.yaml:5:11: 'C:\\x09emp' is not a valid Windows path"));
+  CHECK_THAT(tab[0], Catch::EndsWith(advice));
+  const Errors escape =
+      errors_after_header("holders:\n  - kind: temp_user\n    path: \"C:\\WINNT\\TEMP\"\n");
+  REQUIRE(escape.size() == 1);
+  CHECK_THAT(escape[0], Catch::Contains("invalid YAML: unknown escape character: W"));
+  CHECK_THAT(escape[0], Catch::EndsWith(advice));
+  const Errors rootless = errors_after_header("holders:\n  - kind: temp_user\n    path: 'temp'\n");
+  REQUIRE(rootless.size() == 1);
+  CHECK_THAT(rootless[0], !Catch::Contains("single quotes"));
+}
+
 TEST_CASE("yes, no, on and off are refused where a boolean is meant", "[scenario_loader]") {
   // Goal: only true and false are booleans. Method: YAML 1.1 words, a quoted true, a typo.
   CHECK(errors_after_header(

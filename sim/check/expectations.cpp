@@ -53,16 +53,22 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
   if (expectation.attempts || expectation.retries) {
     const PackageAttempts& made = attempts.at(id);
     if (expectation.attempts) {
-      results.push_back({fmt::format("{} attempts", id),
-                         in_range(*expectation.attempts, made.attempts),
-                         count_range_text(*expectation.attempts), fmt::format("{}", made.attempts),
-                         status->state_since_us, expectation.attempts_position});
+      const CountRange& range = *expectation.attempts;
+      results.push_back(
+          {fmt::format("{} attempts", id), in_range(range, made.attempts), count_range_text(range),
+           fmt::format("{}", made.attempts),
+           made.attempts > range.max ? attempts_passed_at(run, id, range.max) : std::nullopt,
+           expectation.attempts_position});
     }
     if (expectation.retries) {
-      results.push_back({fmt::format("{} retries", id),
-                         in_range(*expectation.retries, made.retries),
-                         count_range_text(*expectation.retries), fmt::format("{}", made.retries),
-                         status->state_since_us, expectation.retries_position});
+      // Retries are the attempts after the first: more than max retries is more than max + 1
+      // attempts.
+      const CountRange& range = *expectation.retries;
+      results.push_back(
+          {fmt::format("{} retries", id), in_range(range, made.retries), count_range_text(range),
+           fmt::format("{}", made.retries),
+           made.retries > range.max ? attempts_passed_at(run, id, range.max + 1) : std::nullopt,
+           expectation.retries_position});
     }
   }
   if (expectation.installed_by_us) {
@@ -100,18 +106,20 @@ void check_package(const PackageExpectation& expectation, const RunResult& run,
 
 void check_status_count(const StatusCountExpectation& expectation, const RunResult& run,
                         std::vector<ExpectationResult>& results) {
+  // A count is decided at the end of the run, unless it went past the most allowed: then by the
+  // message that took it there.
   uint64_t count = 0;
-  std::optional<TimeUs> last_us;
+  std::optional<TimeUs> passed_max_us;
   for (const auto& message : run.status_messages) {
     if (message.id != expectation.id) continue;
     if (expectation.package && message.package_id != *expectation.package) continue;
     ++count;
-    last_us = message.t_us;
+    if (count == expectation.count.max + 1) passed_max_us = message.t_us;
   }
   const std::string scope = expectation.package ? fmt::format(" for {}", *expectation.package) : "";
   results.push_back({fmt::format("status message {} count{}", expectation.id, scope),
                      in_range(expectation.count, count), count_range_text(expectation.count),
-                     fmt::format("{}", count), last_us, expectation.position});
+                     fmt::format("{}", count), passed_max_us, expectation.position});
 }
 
 void check_status_sequence(const StatusSequenceExpectation& expectation, const RunResult& run,

@@ -81,15 +81,13 @@ void draw_activity(const RunResult& run, const Timeline& timeline, const TimeAxi
     const TimeUs to_us = pass.end_us.value_or(timeline.until_us);
     const std::string result =
         pass.end_us ? std::string(model::pass_result_name(pass.result)) : "running";
-    passes.add({axis.x(pass.start_us),
-                axis.x(to_us),
-                "pass " + result,
-                fmt::format("{} attempt {}: {} at {}", pass.package_id, pass.attempt, result,
-                            clock_text(pass.start_us)),
-                "",
-                0,
-                to_us,
-                {}});
+    // The span first: "retry at T" would read as the time of the retry.
+    const std::string title =
+        pass.end_us ? fmt::format("{} attempt {}, {} to {}: {}", pass.package_id, pass.attempt,
+                                  clock_text(pass.start_us), clock_text(*pass.end_us), result)
+                    : fmt::format("{} attempt {}, from {}: still running at the end",
+                                  pass.package_id, pass.attempt, clock_text(pass.start_us));
+    passes.add({axis.x(pass.start_us), axis.x(to_us), "pass " + result, title, "", 0, to_us, {}});
   }
   draw_lane(passes, 23, 10, canvas);
   ShapeLane refusals;

@@ -95,9 +95,13 @@ std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::st
   if (const auto problem = path_problem(path)) {
     // A path without a root is answered with the form this key takes, not every form there is.
     const bool rootless = check_windows_path(path).problem == PathProblem::no_root;
-    ctx.error(index, fmt::format("'{}' is not a valid Windows path for '{}': {}", *text, key,
+    // "C:\temp" in double quotes reaches here as C:, a tab and "emp".
+    const bool escaped = std::any_of(text->begin(), text->end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+    ctx.error(index, fmt::format("'{}' is not a valid Windows path for '{}': {}{}", *text, key,
                                  rootless && kind != PathKind::any ? std::string(kind_text(kind))
-                                                                   : *problem));
+                                                                   : *problem,
+                                 escaped ? kDoubleQuotedPathHint : ""));
     return std::nullopt;
   }
   if (const auto problem = kind_problem(path, kind)) {

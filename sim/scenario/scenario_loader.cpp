@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <variant>
 
@@ -106,6 +107,12 @@ void load_sections(Context& ctx, Scenario& scenario) {
 
 // The text of a file of at most kScenarioFileBytesMax bytes, or the reason it cannot be had.
 std::variant<std::string, std::string> read_whole_file(const std::string& path) {
+  // A directory opens as a stream on Linux and fails only at the first read, without a reason.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    return std::variant<std::string, std::string>(std::in_place_index<1>,
+                                                  "this is a directory; give a file");
+  }
   std::ifstream input(path, std::ios::binary);
   if (!input.is_open()) {
     const int open_errno = errno;  // read before anything else can change it

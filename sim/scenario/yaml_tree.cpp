@@ -270,7 +270,9 @@ std::optional<YamlTree> build_tree(std::string_view text, Diagnostics& diagnosti
     diagnostics.add(abort.position, abort.message);
     return std::nullopt;
   } catch (const YAML::Exception& error) {
-    diagnostics.add(position_of(error.mark), fmt::format("invalid YAML: {}", error.msg));
+    const bool escape = error.msg.find("unknown escape character") != std::string::npos;
+    diagnostics.add(position_of(error.mark), fmt::format("invalid YAML: {}{}", error.msg,
+                                                         escape ? kDoubleQuotedPathHint : ""));
     return std::nullopt;
   }
   return tree;

@@ -18,6 +18,12 @@ namespace distsim::sim::loader_internal {
 
 inline constexpr uint32_t kNoNode = std::numeric_limits<uint32_t>::max();
 
+// Appended where a Windows path was written in double quotes, where YAML reads `\t` as a tab
+// and refuses `\W`: the most common first mistake in a scenario.
+inline constexpr std::string_view kDoubleQuotedPathHint =
+    "; in double quotes YAML reads a backslash as the start of an escape (\\t is a tab): write "
+    "Windows paths in single quotes, like 'C:\\WINNT\\TEMP'";
+
 // The errors of one file, at most kScenarioErrorsMax of them.
 class Diagnostics {
  public:

@@ -2,6 +2,8 @@
 #include "sim/world/package_attempts.h"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace distsim::sim {
 
@@ -36,6 +38,22 @@ PackageAttempts package_attempts(const RunResult& run, std::string_view package_
     if (pass.package_id == package_id) attempts += attempts_in(run, pass);
   }
   return with_retries(attempts);
+}
+
+std::optional<TimeUs> attempts_passed_at(const RunResult& run, std::string_view package_id,
+                                         uint64_t count) {
+  std::vector<std::pair<TimeUs, uint64_t>> by_start;
+  for (const PassRecord& pass : run.passes) {
+    if (pass.package_id == package_id) by_start.emplace_back(pass.start_us, attempts_in(run, pass));
+  }
+  std::stable_sort(by_start.begin(), by_start.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  uint64_t attempts = 0;
+  for (const auto& [start_us, added] : by_start) {
+    attempts += added;
+    if (attempts > count) return start_us;
+  }
+  return std::nullopt;
 }
 
 }  // namespace distsim::sim

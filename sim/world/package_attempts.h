@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,11 @@ struct PackageAttempts {
     const RunResult& run);
 // The same for one package, in one walk over the passes.
 [[nodiscard]] PackageAttempts package_attempts(const RunResult& run, std::string_view package_id);
+
+// When the package's attempts first went above `count`: the start of the pass (or span of DP
+// retries) whose attempts took the total past it; empty if they never did. An expectation of at
+// most `count` attempts was broken then, not at the end of the run.
+[[nodiscard]] std::optional<TimeUs> attempts_passed_at(const RunResult& run,
+                                                       std::string_view package_id, uint64_t count);
 
 }  // namespace distsim::sim

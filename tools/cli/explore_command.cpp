@@ -84,10 +84,11 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
   explore.seed_count = options.seed_count;
   explore.seed_start = options.seed_start;
   explore.jobs = options.jobs;
-  if (options.seed_count == 0 || options.seed_count > sim::kExploreSeedsMax || options.jobs == 0 ||
-      options.jobs > sim::kExploreJobsMax) {
-    return fmt::format("--seeds must be 1..{} and --jobs 1..{}", sim::kExploreSeedsMax,
-                       sim::kExploreJobsMax);
+  if (options.seed_count == 0 || options.seed_count > sim::kExploreSeedsMax) {
+    return fmt::format("--seeds {} is not in 1..{}", options.seed_count, sim::kExploreSeedsMax);
+  }
+  if (options.jobs == 0 || options.jobs > sim::kExploreJobsMax) {
+    return fmt::format("--jobs {} is not in 1..{}", options.jobs, sim::kExploreJobsMax);
   }
   if (UINT64_MAX - options.seed_start < options.seed_count - 1) {
     return "--seed-start plus --seeds passes the largest seed";
