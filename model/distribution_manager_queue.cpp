@@ -101,7 +101,8 @@ void DistributionManager::start_pass(uint32_t package_index) {
   log(threads_in_use_text(config_.profile, active_passes_ - 1, config_.max_packages),
       kMainThreadId);
   log(thread_started_text(config_.profile, record.definition.id, record.thread_id), kMainThreadId);
-  ports_.reporter.pass_started({record.definition.id, record.status.attempt_count, false});
+  ports_.reporter.pass_started(
+      {record.definition.id, record.status.attempt_count, false, record.thread_id});
   raise(status_id::kPackageProcessingStarted, {record.definition.name, record.definition.id},
         record, record.thread_id);
   if (uses_cm2012_texts(config_.profile)) {

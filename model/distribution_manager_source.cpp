@@ -78,7 +78,7 @@ Win32Error DistributionManager::list_source(PackageRecord& record) {
   directories.push_back({source, 0});
   for (size_t next = 0; next < directories.size(); ++next) {
     Pending directory = std::move(directories[next]);
-    auto listing = ports_.file_system.list_directory(directory.path);
+    auto listing = ports_.file_system.list_directory_as(directory.path, record.thread_id);
     if (!listing.ok()) return fail(listing.error());
     for (const DirectoryEntry& entry : listing.value()) {
       if (entry.is_directory) {
@@ -135,6 +135,7 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   request.share = config_.source_open_share;
   request.disposition = CreateDisposition::open_existing;
   request.delete_on_close = false;
+  request.thread_id = record.thread_id;
   const std::string_view folder = parent_of_view(file.path);
   if (folder != record.read_folder) {
     record.read_folder.assign(folder);

@@ -37,6 +37,9 @@ struct OpenRequest {
   // share delete; when this handle closes the file is deleted (or delete-pending while other
   // handles remain open on it).
   bool delete_on_close = false;
+  // The calling thread, as a file-system trace (Process Monitor's TID) shows it; 0 when the
+  // caller does not say. Changes nothing the open does.
+  uint32_t thread_id = 0;
 };
 
 // What a file holds. Bytes are not simulated: content_version identifies the bytes, so a copy's
@@ -99,6 +102,12 @@ class FileSystemPort {
   // The entries of a directory, sorted by name case-insensitively (deterministic order).
   [[nodiscard]] virtual Result<std::vector<DirectoryEntry>> list_directory(
       const std::string& path) = 0;
+  // list_directory(path) made by the thread `thread_id` (as OpenRequest::thread_id).
+  [[nodiscard]] virtual Result<std::vector<DirectoryEntry>> list_directory_as(
+      const std::string& path, uint32_t thread_id) {
+    (void)thread_id;
+    return list_directory(path);
+  }
 
   // CreateDirectory, creating missing parents; ok if it already exists as a directory.
   [[nodiscard]] virtual Win32Error create_directories(const std::string& path) = 0;
@@ -158,6 +167,7 @@ struct PassStartReport {
   std::string package_id;
   uint32_t attempt = 0;
   bool dp_retries = false;
+  uint32_t thread_id = 0;  // the package processing thread; 0 for a span of DP retries
 };
 
 struct PassEndReport {

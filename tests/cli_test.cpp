@@ -70,9 +70,11 @@ TEST_CASE("running the KB scenario exits 0 and shows two error-32 passes and the
   CHECK(result.output.find("PASS:") != std::string::npos);
 }
 
-// The code block of README.md that follows the line holding `marker`.
-std::string readme_block_after(const std::string& marker) {
-  const std::string readme = read_file(std::string(DISTSIM_SOURCE_DIR) + "/README.md");
+// The code block of a Markdown file of the repository (README.md by default) that follows the
+// line holding `marker`.
+std::string readme_block_after(const std::string& marker,
+                               const std::string& markdown = "README.md") {
+  const std::string readme = read_file(std::string(DISTSIM_SOURCE_DIR) + "/" + markdown);
   const size_t at = readme.find(marker);
   REQUIRE(at != std::string::npos);
   const size_t open = readme.find("```\n", at);
@@ -122,6 +124,24 @@ TEST_CASE("the README's failed expectation is what distsim prints after the READ
     ++compared;
   }
   CHECK(compared >= 5);
+}
+
+TEST_CASE("the CLI reference's first and last trace lines are what distsim writes", "[cli]") {
+  // Goal: the example of the trace's header and end record (its trace_hash above all) does not
+  // drift from the binary. Method: the scenario the reference names, traced; the example's
+  // first and last lines must be the trace's.
+  const std::string excerpt = readme_block_after(
+      "The first line is the header and the last the end record", "tools/cli/README.md");
+  const std::string trace = std::string(DISTSIM_BINARY_DIR) + "/cli_reference_trace.jsonl";
+  const CommandResult result =
+      run_cli("run scenarios/setup-temp-delete-on-close.yaml --quiet --trace '" + trace + "'",
+              "cd '" + std::string(DISTSIM_SOURCE_DIR) + "' && ");
+  REQUIRE(result.status == 0);
+  const std::string written = read_file(trace);
+  const std::string header = excerpt.substr(0, excerpt.find('\n') + 1);
+  const std::string end = excerpt.substr(excerpt.rfind('\n', excerpt.size() - 2) + 1);
+  CHECK(written.rfind(header, 0) == 0);
+  CHECK_THAT(written, Catch::EndsWith(end));
 }
 
 TEST_CASE("per-DP retries are listed as DP retries, not as attempts of the package", "[cli]") {

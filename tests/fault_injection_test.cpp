@@ -67,6 +67,32 @@ TEST_CASE("a manager that copies DPs partially is caught by dp_content", "[invar
   CHECK(violations.front().detail.find("is missing") != std::string::npos);
 }
 
+TEST_CASE("a partial DP copy is caught where packages read the same source folder at once",
+          "[invariants][faults]") {
+  // Goal: dp_content credits a package with its own thread's listing and reads only, so the
+  // others' reads neither hide a partial copy nor make a whole one look wrong. Method: the
+  // shared-source regression is clean as it is; with one file left out of every DP copy of more
+  // than one file, each of the five packages with two files is a finding (S0100006 has one file,
+  // which the fault copies whole).
+  const LoadResult loaded =
+      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                         "/scenarios/regressions/packages-share-a-source-folder.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  model::ManagerFaultInjection faults;
+  faults.partial_dp_copy = true;
+  const auto violations = violations_of(faults, *loaded.scenario);
+  size_t partial = 0;
+  for (const InvariantViolation& violation : violations) {
+    INFO(violation.detail);
+    if (violation.invariant == "dp_content" &&
+        violation.detail.find("is missing") != std::string::npos) {
+      ++partial;
+    }
+  }
+  CHECK(partial == 5);
+}
+
 TEST_CASE(
     "a manager that miscounts retries in 2302 and Distmgr.log is caught by "
     "retry_count_text",

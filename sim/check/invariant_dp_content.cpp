@@ -64,6 +64,7 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
   for (size_t pass = 0; pass < history.passes.size(); ++pass) {
     const PassSpan& span = history.passes[pass];
     if (span.package != package) continue;
+    std::set<int64_t> own_handles;  // opened by the pass's thread (where the trace says)
     const size_t end = span.end_record ? *span.end_record : records.size();
     for (size_t index = span.start_record; index < end; ++index) {
       const RecordKind kind = history.kinds[index];
@@ -73,14 +74,35 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
       // before their fields are looked up.
       const bool listing = kind.event == RecordEvent::list_directory;
       const bool reading = kind.event == RecordEvent::read;
+      const bool opening = kind.event == RecordEvent::open;
       const bool in_round = !rounds.empty() && rounds.back().pass == pass;
-      if (!listing && (!in_round || (!reading && rounds.back().complete))) continue;
+      if (!listing && !(opening && span.thread != 0) &&
+          (!in_round || (!reading && rounds.back().complete))) {
+        continue;
+      }
       const TraceRecord& record = records[index];
+      // Another package's pass may list and read the same folder meanwhile. Where the trace
+      // names the threads, this pass's listings are its thread's, and its reads are those on
+      // handles its thread opened during the pass.
+      if (opening) {
+        const auto handle = number_field(record, "handle");
+        if (handle && number_field(record, "thread") == static_cast<int64_t>(span.thread)) {
+          own_handles.insert(*handle);
+        } else if (handle) {
+          own_handles.erase(*handle);
+        }
+        if (!in_round || rounds.back().complete) continue;
+      }
       const std::string_view path = text_field(record, "path");
       if (listing && same_path(path, source->second) && text_field(record, "result") == "ok") {
-        rounds.push_back({index, pass, {}, false});
-      } else if (in_round && reading && text_field(record, "result") == "ok" &&
-                 path_below(path, source->second)) {
+        if (span.thread == 0 ||
+            number_field(record, "thread") == static_cast<int64_t>(span.thread)) {
+          rounds.push_back({index, pass, {}, false});
+        }
+      } else if (in_round && reading && path_below(path, source->second)) {
+        const bool own =
+            span.thread == 0 || own_handles.count(number_field(record, "handle").value_or(0)) != 0;
+        if (!own || text_field(record, "result") != "ok") continue;
         const std::string_view relative = relative_below(path, source->second);
         ReadFile& file = rounds.back().files[upper_ascii(relative)];
         file.name.assign(relative);
@@ -153,6 +175,46 @@ std::set<std::string> foreign_names(const History& history, const std::string& f
   return names;
 }
 
+struct DpFile {
+  std::string name;  // as the DP holds it
+  model::FileContent content;
+};
+
+// How the DP folder `on_dp` differs from the source version `read`; empty when it holds exactly
+// that version (plus what `older_names` and holders may leave).
+std::vector<std::string> differences(const History& history, const std::string& folder,
+                                     const std::map<std::string, DpFile>& on_dp,
+                                     const ReadRound& read,
+                                     const std::set<std::string>& older_names) {
+  std::vector<std::string> problems;
+  std::optional<std::set<std::string>> foreign;  // looked up once a file is not the source's
+  for (const auto& [key, file] : read.files) {
+    const auto found = on_dp.find(key);
+    const std::string& name = file.name;
+    const model::FileContent& content = file.content;
+    if (found == on_dp.end()) {
+      problems.push_back(fmt::format("{} is missing", name));
+    } else if (found->second.content.size_bytes != content.size_bytes ||
+               found->second.content.content_version != content.content_version) {
+      // Size and version only: whether a copy keeps alternate data streams (from a compressed
+      // copy, onto a NetWare server) no source says.
+      problems.push_back(
+          fmt::format("{} has {} bytes version {}, the source read had {} bytes version {}", name,
+                      found->second.content.size_bytes, found->second.content.content_version,
+                      content.size_bytes, content.content_version));
+    }
+  }
+  const bool in_place = !history.run->site.update_deletes_dp_folder;
+  for (const auto& [key, file] : on_dp) {
+    if (read.files.count(key) != 0) continue;
+    if (in_place && older_names.count(key) != 0) continue;  // left from an older version
+    if (!foreign) foreign = foreign_names(history, folder);
+    if (foreign->count(key) != 0) continue;  // a holder made it (an Explorer window's Thumbs.db)
+    problems.push_back(fmt::format("{} is not in the source version", file.name));
+  }
+  return problems;
+}
+
 void judge_dp(const History& history, const TraceFacts& facts, const std::vector<ReadRound>& rounds,
               const std::string& package, const std::string& dp, Violations& violations) {
   const auto installed = facts.installed_record(history, package, dp);
@@ -178,36 +240,13 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
          t_us});
     return;
   }
-  std::map<std::string, model::FileContent> on_dp;  // by relative path, upper-cased
+  std::map<std::string, DpFile> on_dp;  // by relative path, upper-cased
   for (const auto& [path, content] : history.run->final_files) {
-    if (path_below(path, folder)) on_dp[upper_ascii(relative_below(path, folder))] = content;
+    if (!path_below(path, folder)) continue;
+    const std::string_view relative = relative_below(path, folder);
+    on_dp[upper_ascii(relative)] = {std::string(relative), content};
   }
-  std::vector<std::string> problems;
-  for (const auto& [key, file] : read->files) {
-    const auto found = on_dp.find(key);
-    const std::string& name = file.name;
-    const model::FileContent& content = file.content;
-    if (found == on_dp.end()) {
-      problems.push_back(fmt::format("{} is missing", name));
-    } else if (found->second.size_bytes != content.size_bytes ||
-               found->second.content_version != content.content_version) {
-      // Size and version only: whether a copy keeps alternate data streams (from a compressed
-      // copy, onto a NetWare server) no source says.
-      problems.push_back(
-          fmt::format("{} has {} bytes version {}, the source read had {} bytes version {}", name,
-                      found->second.size_bytes, found->second.content_version, content.size_bytes,
-                      content.content_version));
-    }
-  }
-  const bool in_place = !history.run->site.update_deletes_dp_folder;
-  std::optional<std::set<std::string>> foreign;  // looked up once a file is not the source's
-  for (const auto& [key, content] : on_dp) {
-    if (read->files.count(key) != 0) continue;
-    if (in_place && older_names.count(key) != 0) continue;  // left from an older version
-    if (!foreign) foreign = foreign_names(history, folder);
-    if (foreign->count(key) != 0) continue;  // a holder made it (an Explorer window's Thumbs.db)
-    problems.push_back(fmt::format("{} is not in the source version", key));
-  }
+  const std::vector<std::string> problems = differences(history, folder, on_dp, *read, older_names);
   if (problems.empty()) return;
   violations.push_back({"dp_content",
                         fmt::format("{} is INSTALLED on {} since {} but its folder differs from "

@@ -139,6 +139,7 @@ void read_passes(History& history) {
       span.start_record = index;
       span.start_us = record.t_us;
       span.dp_retries = flag_field(record, "dp_retries");
+      span.thread = static_cast<uint32_t>(number_field(record, "thread").value_or(0));
     } else if (kind.is(RecordActor::manager, RecordEvent::pass_end)) {
       const auto found = running.find(text_field(record, "package"));
       if (found == running.end()) continue;  // pass_messages reports it

@@ -221,6 +221,9 @@ struct PassSpan {
   bool interrupted = false;
   // Per-DP policy: DP retries copying without a processing thread (no 2300/2301/2302).
   bool dp_retries = false;
+  // The package processing thread, which the manager's listings and opens of the source name;
+  // 0 where the trace does not say.
+  uint32_t thread = 0;
 };
 
 // Orders passes by start time, which History::passes is sorted by (it is in trace order), for

@@ -91,6 +91,7 @@ VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   // long, naming one allocates nothing.
   event.t_us = 0;
   event.actor = actor;
+  event.thread = 0;
   event.operation = operation;
   event.display.text().clear();
   event.to.clear();
@@ -565,6 +566,11 @@ Win32Error ActorFileSystem::write(HandleId handle, const FileContent& content) {
 model::Result<std::vector<model::DirectoryEntry>> ActorFileSystem::list_directory(
     const std::string& path) {
   return vfs_.list_directory(actor_, path);
+}
+
+model::Result<std::vector<model::DirectoryEntry>> ActorFileSystem::list_directory_as(
+    const std::string& path, uint32_t thread_id) {
+  return vfs_.list_directory(actor_, path, thread_id);
 }
 
 Win32Error ActorFileSystem::create_directories(const std::string& path) {

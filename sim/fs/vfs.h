@@ -159,6 +159,8 @@ struct VfsEvent {
   // close, unmap_image, unmap_data: the owner closes a handle or section the server had already
   // ended.
   bool after_disconnect = false;
+  // open, list_directory: the caller's thread where it says (model::OpenRequest::thread_id).
+  uint32_t thread = 0;
 };
 
 // One open handle that caused a refusal: the handle whose access or share mode conflicted, whose
@@ -294,8 +296,9 @@ class VirtualFileSystem {
   // describes where the path leads).
   [[nodiscard]] Win32Error create_directories(ActorId actor, const std::string& path,
                                               model::FolderHint& hint);
+  // `thread`: the caller's thread for the trace, 0 when not said (model::OpenRequest::thread_id).
   [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(
-      ActorId actor, const std::string& path);
+      ActorId actor, const std::string& path, uint32_t thread = 0);
   // GetFileAttributes: file_attribute_bits; ERROR_ACCESS_DENIED on a delete-pending file.
   [[nodiscard]] model::Result<uint32_t> get_attributes(ActorId actor, const std::string& path);
   // SetFileAttributes with FILE_ATTRIBUTE_READONLY set or cleared.
@@ -394,6 +397,8 @@ class ActorFileSystem final : public model::FileSystemPort {
   [[nodiscard]] Win32Error write(HandleId handle, const FileContent& content) override;
   [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(
       const std::string& path) override;
+  [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory_as(
+      const std::string& path, uint32_t thread_id) override;
   [[nodiscard]] Win32Error create_directories(const std::string& path) override;
   [[nodiscard]] Win32Error create_directories(const std::string& path,
                                               model::FolderHint& hint) override;

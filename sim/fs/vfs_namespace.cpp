@@ -309,8 +309,9 @@ Win32Error VirtualFileSystem::create_directories(ActorId actor, const std::strin
 }
 
 model::Result<std::vector<model::DirectoryEntry>> VirtualFileSystem::list_directory(
-    ActorId actor, const std::string& path) {
+    ActorId actor, const std::string& path, uint32_t thread) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::list_directory);
+  event.thread = thread;
   std::vector<model::DirectoryEntry> entries;
   event.result = state_->list_directory(path, event.display.text(), entries);
   const Win32Error error = event.result;

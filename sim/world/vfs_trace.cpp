@@ -219,6 +219,8 @@ void VfsTraceRecorder::record(const VfsEvent& event) {
     }
     record.list("blame", std::span<const std::string>(blame_texts_));
   }
+  // Last, as Process Monitor shows the thread beside the operation, not in it.
+  if (event.thread != 0) record.number("thread", event.thread);
 }
 
 }  // namespace distsim::sim

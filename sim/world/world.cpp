@@ -485,6 +485,7 @@ void World::pass_started(const model::PassStartReport& report) {
                    {"attempt", static_cast<int64_t>(report.attempt)}};
   // DP retries copying without a processing thread: a span of work with no 2300/2301/2302.
   if (report.dp_retries) fields.push_back({"dp_retries", true});
+  if (report.thread_id != 0) fields.push_back({"thread", static_cast<int64_t>(report.thread_id)});
   record("pass_start", fields);
 }
 
