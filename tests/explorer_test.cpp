@@ -233,7 +233,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   bool delay_from = false, open_retries = false, crash_uses_no_retry = false;
   bool dp_copy_open = false, pck_read_open = false, pck_create_open = false;
   bool retry_copies_installed = false, update_keeps_counts = false, wait_again = false;
-  bool retry_message = false, keeps_section = false;
+  bool retry_message = false, keeps_section = false, shared_source = false, shared_inside = false;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     const Scenario scenario = generate_world(seed, {}).scenario;
     deadline = deadline || scenario.site.retry.deadline_us.has_value();
@@ -266,6 +266,14 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
       nested = nested || entry.kind == FilesystemEntry::Kind::tree ||
                entry.path.find("\\sub") != std::string::npos;
     }
+    const std::string& first = scenario.packages.front().source;
+    for (const PackageEvent& package : scenario.packages) {
+      if (&package == &scenario.packages.front() || package.kind != PackageEvent::Kind::create) {
+        continue;
+      }
+      shared_source = shared_source || package.source == first;
+      shared_inside = shared_inside || package.source.rfind(first + "\\", 0) == 0;
+    }
   }
   CHECK(deadline);
   CHECK(retry_on);
@@ -286,6 +294,8 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(wait_again);
   CHECK(retry_message);
   CHECK(keeps_section);
+  CHECK(shared_source);
+  CHECK(shared_inside);
 }
 
 TEST_CASE("an antivirus drawn to keep sections maps the files it scans", "[explore]") {

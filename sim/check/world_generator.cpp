@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/assert.h"
@@ -444,6 +445,7 @@ std::string SwarmFeatures::text() const {
   add(retry_copies_installed, "retry_copies_installed");
   add(retry_message, "retry_count_shown_in retry_message");
   add(antivirus_keeps_section, "antivirus keeps_section");
+  add(shared_source, "shared source folder");
   return text.empty() ? "no features" : text;
 }
 
@@ -562,6 +564,32 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     for (HolderSpec& holder : scenario.holders) {
       if (holder.kind != HolderKind::antivirus || !world.features.antivirus_keeps_section) continue;
       holder.keeps_section = sections.constant(sections.between(1, 600) * kSecond);
+    }
+  }
+  std::vector<PackageEvent*> creates;
+  for (PackageEvent& package : scenario.packages) {
+    if (package.kind == PackageEvent::Kind::create) creates.push_back(&package);
+  }
+  if (creates.size() >= 2) {
+    Drawer shared{Prng::stream(seed, "explore:shared_source"), options.horizon_us};
+    world.features.shared_source = shared.between(0, 3) == 0;
+    if (world.features.shared_source) {
+      // The first package's folder itself, or with nested sources sometimes a subfolder it
+      // holds; the later package's own files stay, read by nobody.
+      PackageEvent& later = *creates[shared.between(1, static_cast<uint32_t>(creates.size() - 1))];
+      later.source = creates.front()->source;
+      if (world.features.nested && shared.coin()) {
+        // The generator writes its paths in one case, so a prefix finds what lies below.
+        const std::string prefix = later.source + "\\";
+        for (const FilesystemEntry& entry : scenario.filesystem) {
+          if (!std::string_view(entry.path).starts_with(prefix)) continue;
+          const std::string_view relative = std::string_view(entry.path).substr(prefix.size());
+          if (const size_t slash = relative.find('\\'); slash != std::string_view::npos) {
+            later.source = prefix + std::string(relative.substr(0, slash));
+            break;
+          }
+        }
+      }
     }
   }
   return world;

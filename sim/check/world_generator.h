@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 17;
+inline constexpr uint32_t kWorldGeneratorVersion = 18;
 
 struct GeneratorOptions {
   TimeUs horizon_us = 3 * model::kMicrosecondsPerDay;
@@ -51,7 +51,8 @@ struct SwarmFeatures {
   // (every world) "explore:disconnect", "explore:mapping", "explore:streams",
   // "explore:open_flags", (sms2 worlds) "explore:retry_copies", (worlds with a crash)
   // "explore:due_while_down", (worlds with an update or refresh) "explore:update_counts",
-  // (every world) "explore:retry_message" and (worlds with an antivirus) "explore:keeps_section".
+  // (every world) "explore:retry_message", (worlds with an antivirus) "explore:keeps_section" and
+  // (worlds with two or more packages) "explore:shared_source".
   bool delay_from_start = false;           // retry delays count from the failed attempt's start
   bool source_open_retries = false;        // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;        // work a crash cut short is redone without using a retry
@@ -77,6 +78,9 @@ struct SwarmFeatures {
   bool retry_message = false;
   // The antivirus keeps a read-only view of each file it scanned for up to 10 minutes.
   bool antivirus_keeps_section = false;
+  // A later package takes the first one's source folder (or a folder inside it), so that two
+  // passes list and read the same files at once.
+  bool shared_source = false;
   [[nodiscard]] std::string text() const;
 };
 
