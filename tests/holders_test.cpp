@@ -442,6 +442,31 @@ TEST_CASE("an Explorer window without thumbnails blocks no reader and no writer 
   CHECK(bench.open_close("C:\\Src\\setup.exe", kWrite, kShareNone) == Win32Error::ok);
 }
 
+TEST_CASE("an Explorer window's Thumbs.db flags can be overridden like its folder handle's",
+          "[holders][explorer_window]") {
+  // Goal: every access and share mode of a holder is a scenario's choice, Thumbs.db's too.
+  // Method: by default Thumbs.db is open read/write sharing reads, so a writer is refused; a
+  // window that opens it for reading only and shares writes lets a writer in.
+  for (const bool overridden : {false, true}) {
+    HolderBench bench;
+    bench.file("C:\\Src\\setup.exe", kMb);
+    HolderSpec spec;
+    spec.kind = HolderKind::explorer_window;
+    spec.name = "window";
+    spec.path = "C:\\Src";
+    if (overridden) {
+      spec.thumbnails_access = kRead;
+      spec.thumbnails_share = kShareReadWrite;
+    }
+    bench.add(spec);
+    bench.run_to(kSecond);
+    INFO("overridden: " << overridden);
+    CHECK(bench.vfs_.open_handle_count("C:\\Src\\Thumbs.db") == 1);
+    CHECK(bench.open_close("C:\\Src\\Thumbs.db", kWrite, kShareReadWrite) ==
+          (overridden ? Win32Error::ok : Win32Error::sharing_violation));
+  }
+}
+
 // A setup program's temp file in TEMP, held by a TEMP user; each test sets when.
 HolderSpec setup_temp_file() {
   HolderSpec spec;

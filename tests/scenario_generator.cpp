@@ -84,8 +84,8 @@ sim::RetrySpec draw_retry() {
   if ((exponential || jitter) && draw_bool()) retry.max_delay_us = draw_positive_duration(kWeekUs);
   if (draw_bool()) retry.deadline_us = draw_positive_duration(30 * kWeekUs);
   if (draw_bool()) {
-    retry.retry_on.emplace();
-    for (size_t count = draw_count(3); count > 0; --count) {
+    retry.retry_on.emplace();  // never empty: the loader refuses `retry_on: []`
+    for (size_t count = draw_count(3) + 1; count > 0; --count) {
       retry.retry_on->push_back(draw_error(false));
     }
   }
@@ -338,7 +338,11 @@ void draw_holder_options(const Registry& registry, sim::HolderSpec& holder) {
   if (kind == HolderKind::antivirus || kind == HolderKind::indexer || kind == HolderKind::backup) {
     holder.scope = {draw_drive_path()};
   }
-  if (kind == HolderKind::explorer_window) holder.thumbnails = draw_bool();
+  if (kind == HolderKind::explorer_window) {
+    holder.thumbnails = draw_bool();
+    if (draw_bool()) holder.thumbnails_access = draw_access();
+    if (draw_bool()) holder.thumbnails_share = draw_share();
+  }
   if (kind == HolderKind::temp_user) holder.size_bytes = draw_size();
   if (kind == HolderKind::temp_user) holder.delete_on_close = draw_bool();
   if (kind == HolderKind::dp_client) holder.image = draw_bool();

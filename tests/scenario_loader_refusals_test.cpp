@@ -145,6 +145,11 @@ TEST_CASE("an unknown enumeration value is refused with the allowed values", "[s
     CHECK(errors_after_header("site:\n  retry:\n    retry_on: [" + std::string(name) + "]\n")
               .empty());
   }
+  // An empty list would read as "every error" to the policy; it is refused, with the two ways
+  // to say what was meant.
+  CHECK(errors_after_header("site:\n  retry:\n    retry_on: []\n") ==
+        Errors{"t.yaml:5:15: 'retry_on' is an empty list, which would retry no error: leave the "
+               "key out to retry every error, or write 'count: 0' to retry none"});
 }
 
 TEST_CASE("a package id must be the site code and five hex digits", "[scenario_loader]") {

@@ -81,6 +81,8 @@ holders:
     name: window
     path: 'C:/WINNT/TEMP'
     thumbnails: false
+    thumbnails_access: [GENERIC_READ]
+    thumbnails_share: [FILE_SHARE_READ, FILE_SHARE_WRITE]
     at: {uniform: [10s, 5m]}
     until: 1d
   - kind: antivirus
@@ -251,6 +253,10 @@ TEST_CASE("a scenario using every key loads every holder kind", "[scenario_loade
   CHECK(window.name == "window");
   CHECK(window.path == "C:\\WINNT\\TEMP");
   CHECK_FALSE(window.thumbnails);
+  CHECK(window.thumbnails_access ==
+        std::optional(model::AccessMask{model::access_bits::kGenericRead}));
+  CHECK(window.thumbnails_share ==
+        std::optional(model::ShareMode{model::share_bits::kRead | model::share_bits::kWrite}));
   CHECK(window.at == DurationSpec{DurationSpec::Kind::uniform, 10 * kMicrosecondsPerSecond,
                                   5 * kMicrosecondsPerMinute});
   CHECK(window.until == DurationSpec{DurationSpec::Kind::constant, kMicrosecondsPerDay, 0});
@@ -308,7 +314,7 @@ TEST_CASE("a script holder loads its steps in order with their handles", "[scena
   CHECK(script.steps[6].action == ScriptStep::Action::rename);
   CHECK(script.steps[6].path == "C:\\Src\\a.txt");
   CHECK(script.steps[6].to == "C:\\Src\\b.txt");
-  CHECK(script.steps[6].position.line == 104);
+  CHECK(script.steps[6].position.line == 106);
 }
 
 TEST_CASE("a scenario using every key loads its expectations", "[scenario_loader]") {

@@ -23,8 +23,10 @@ std::vector<HandleId> ExplorerWindow::acquire() {
   const std::string thumbs_path = folder_path.value().child("Thumbs.db").display();
   const bool existed = context_.vfs.exists(thumbs_path);
   auto thumbs = context_.vfs.open(
-      actor_, {thumbs_path, AccessMask{kGenericRead | kGenericWrite},
-               ShareMode{model::share_bits::kRead}, model::CreateDisposition::open_always});
+      actor_,
+      {thumbs_path, spec_.thumbnails_access.value_or(AccessMask{kGenericRead | kGenericWrite}),
+       spec_.thumbnails_share.value_or(ShareMode{model::share_bits::kRead}),
+       model::CreateDisposition::open_always});
   if (!thumbs.ok()) return handles;
   handles.push_back(thumbs.value());
   if (!existed) {

@@ -20,15 +20,44 @@
 namespace distsim::sim::loader_internal {
 namespace {
 
-constexpr std::array<std::string_view, 21> kAllHolderKeys{
-    "kind",   "name",  "at",         "for",   "until",           "every", "count",
-    "path",   "scope", "thumbnails", "size",  "access",          "share", "on",
-    "per_mb", "delay", "mode",       "steps", "delete_on_close", "image", "keeps_section"};
+constexpr std::array<std::string_view, 23> kAllHolderKeys{"kind",
+                                                          "name",
+                                                          "at",
+                                                          "for",
+                                                          "until",
+                                                          "every",
+                                                          "count",
+                                                          "path",
+                                                          "scope",
+                                                          "thumbnails",
+                                                          "size",
+                                                          "access",
+                                                          "share",
+                                                          "on",
+                                                          "per_mb",
+                                                          "delay",
+                                                          "mode",
+                                                          "steps",
+                                                          "delete_on_close",
+                                                          "image",
+                                                          "keeps_section",
+                                                          "thumbnails_access",
+                                                          "thumbnails_share"};
 
 KeyList holder_keys(HolderKind kind) {
-  static constexpr std::array<std::string_view, 11> kExplorerWindow{
-      "kind",  "name", "at",         "for",    "until", "every",
-      "count", "path", "thumbnails", "access", "share"};
+  static constexpr std::array<std::string_view, 13> kExplorerWindow{"kind",
+                                                                    "name",
+                                                                    "at",
+                                                                    "for",
+                                                                    "until",
+                                                                    "every",
+                                                                    "count",
+                                                                    "path",
+                                                                    "thumbnails",
+                                                                    "access",
+                                                                    "share",
+                                                                    "thumbnails_access",
+                                                                    "thumbnails_share"};
   static constexpr std::array<std::string_view, 12> kTempUser{
       "kind",  "name", "at",   "for",    "until", "every",
       "count", "path", "size", "access", "share", "delete_on_close"};
@@ -272,6 +301,8 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
       holder.size_bytes = read_size(ctx, value, key, kFileSizeBounds).value_or(holder.size_bytes);
     if (key == "access") holder.access = read_access(ctx, value, key);
     if (key == "share") holder.share = read_share(ctx, value, key);
+    if (key == "thumbnails_access") holder.thumbnails_access = read_access(ctx, value, key);
+    if (key == "thumbnails_share") holder.thumbnails_share = read_share(ctx, value, key);
     if (key == "on") holder.antivirus_on = read_triggers(ctx, value);
     if (key == "per_mb") holder.per_mb = read_duration_spec(ctx, value, key);
     if (key == "keeps_section") holder.keeps_section = read_duration_spec(ctx, value, key);

@@ -70,6 +70,13 @@ void load_retry_count(const Context& ctx, uint32_t index, RetrySpec& retry) {
 void load_retry_list(const Context& ctx, uint32_t index, RetrySpec& retry) {
   const auto items = read_list(ctx, index, "retry_on", kFlagListBounds);
   if (!items) return;
+  if (items->empty()) {
+    // The policy reads an empty list as "every error"; a user writing [] means the opposite.
+    ctx.error(index,
+              "'retry_on' is an empty list, which would retry no error: leave the key out "
+              "to retry every error, or write 'count: 0' to retry none");
+    return;
+  }
   std::vector<model::Win32Error> errors;
   for (const uint32_t item : *items) {
     if (const auto error = read_error(ctx, item, "retry_on", false)) errors.push_back(*error);

@@ -200,6 +200,10 @@ struct HolderSpec {
   // path or a list of paths).
   std::vector<std::string> scope;
   bool thumbnails = true;
+  // explorer_window: overrides of the Thumbs.db handle's flags (`access` and `share` are the
+  // folder handle's).
+  std::optional<model::AccessMask> thumbnails_access;
+  std::optional<model::ShareMode> thumbnails_share;
   uint64_t size_bytes = 1024;               // temp_user: size of a file it creates
   std::optional<model::AccessMask> access;  // overrides of the kind's defaults
   std::optional<model::ShareMode> share;

@@ -343,6 +343,12 @@ void write_holder_target(YamlOut& out, const HolderSpec& holder) {
     case HolderKind::explorer_window:
       out.field(4, "path", quoted(holder.path));
       out.field(4, "thumbnails", holder.thumbnails ? "true" : "false");
+      if (holder.thumbnails_access) {
+        out.field(4, "thumbnails_access", access_list(*holder.thumbnails_access));
+      }
+      if (holder.thumbnails_share) {
+        out.field(4, "thumbnails_share", share_list(*holder.thumbnails_share));
+      }
       break;
     case HolderKind::temp_user:
       out.field(4, "path", quoted(holder.path));
