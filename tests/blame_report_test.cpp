@@ -162,7 +162,8 @@ TEST_CASE("a compression that cannot write alternate data streams names the file
                         "streams, which this site's compression cannot write (KB Q316316; "
                         "streams_fail_compression), retry at") != std::string::npos);
   const CliResult json = run_distsim("run scenario.yaml --json", directory);
-  CHECK(json.out.find("\"streams_file\":\"D:\\\\Src\\\\Tools\\\\readme.txt\"") != std::string::npos);
+  CHECK(json.out.find("\"streams_file\":\"D:\\\\Src\\\\Tools\\\\readme.txt\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("a pass whose DP copies failed shows its earliest DP retry", "[cli][blame]") {
@@ -213,14 +214,18 @@ TEST_CASE("script steps lost to a failed open are listed in the summary and in -
   const CliResult text = run_distsim("run skip.yaml", directory);
   INFO(text.out << text.err);
   CHECK(text.status == 0);
+  // Each names the step whose failure left the handle unopened, and the error.
   CHECK(text.out.find("script steps that did not run\n"
-                      "  writer step 2 (write 'h') at 00:02:00: skipped: its handle was never "
-                      "opened [line 16]\n"
-                      "  writer step 3 (close 'h') at 00:03:00: skipped: its handle was never "
-                      "opened [line 18]\n") != std::string::npos);
+                      "  writer step 2 (write 'h') at 00:02:00: skipped: handle 'h' is not open: "
+                      "step 1 (open 'C:\\Temp\\a.tmp') failed with ERROR_SHARING_VIOLATION "
+                      "[line 16]\n"
+                      "  writer step 3 (close 'h') at 00:03:00: skipped: handle 'h' is not open: "
+                      "step 1 (open 'C:\\Temp\\a.tmp') failed with ERROR_SHARING_VIOLATION "
+                      "[line 18]\n") != std::string::npos);
   const CliResult json = run_distsim("run skip.yaml --json", directory);
   CHECK(json.out.find("\"skipped_steps\":[{\"holder\":\"writer\",\"step\":\"step 2 (write "
                       "'h')\",\"t_us\":120000000,") != std::string::npos);
+  CHECK(json.out.find("failed with ERROR_SHARING_VIOLATION") != std::string::npos);
 }
 
 TEST_CASE("a program's image to blame is named as one, not only by its share modes",

@@ -126,6 +126,37 @@ TEST_CASE("the README's failed expectation is what distsim prints after the READ
   CHECK(compared >= 5);
 }
 
+TEST_CASE("a package of a scenario without distribution points says nothing was copied", "[cli]") {
+  // Goal: a forgotten distribution_points section does not pass for a distribution. Method: one
+  // package, no DP: it is installed by its read alone, and the summary says so under it.
+  const std::string path =
+      temporary_file("cli_no_dp.yaml",
+                     "version: 1\nname: no dp\nuntil: 1h\nfilesystem:\n  - file: 'C:\\Src\\a.txt'\n"
+                     "packages:\n  - id: S0100001\n    source: 'C:\\Src'\n");
+  const CommandResult result = run_cli("run '" + path + "'");
+  CHECK(result.status == 0);
+  CHECK_THAT(result.output, Catch::Contains("  S0100001 \"S0100001\": installed since 00:00:00, 1 "
+                                            "attempt, 0 retries\n"
+                                            "    attempt   1  at 00:00:00      succeeded at "
+                                            "00:00:00\n"
+                                            "    no distribution point: the scenario declares "
+                                            "none, so nothing was copied\n"));
+}
+
+TEST_CASE("the scenario format's first scenario is the scenario file it names, whole", "[cli]") {
+  // Goal: a newcomer copying the first example gets the file that runs in the tour.
+  const std::string format = read_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/FORMAT.md");
+  const size_t section = format.find("## A first scenario");
+  REQUIRE(section != std::string::npos);
+  const std::string fence = "```yaml\n";
+  const size_t open = format.find(fence, section);
+  REQUIRE(open != std::string::npos);
+  const size_t close = format.find("```\n", open + fence.size());
+  REQUIRE(close != std::string::npos);
+  CHECK(format.substr(open + fence.size(), close - open - fence.size()) ==
+        read_file(scenario_path("q207416-temp-source.yaml")));
+}
+
 TEST_CASE("the CLI reference's first and last trace lines are what distsim writes", "[cli]") {
   // Goal: the example of the trace's header and end record (its trace_hash above all) does not
   // drift from the binary. Method: the scenario the reference names, traced; the example's

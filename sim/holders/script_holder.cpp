@@ -51,14 +51,30 @@ void ScriptHolder::on_event(uint64_t payload) {
                        {{"step", static_cast<int64_t>(payload + 1)},
                         {"handle", step.handle_name},
                         {"reason", std::string("handle not open")}});
+    const auto why = unbound_why_.find(step.handle_name);
+    const std::string skipped =
+        why == unbound_why_.end() ? std::string("skipped: its handle was never opened")
+                                  : fmt::format(FMT_COMPILE("skipped: handle '{}' is not open: {}"),
+                                                step.handle_name, why->second);
     if (step.expect) {
-      note_step(what, false, "skipped: its handle was never opened", step.position);
+      note_step(what, false, skipped, step.position);
     } else {
-      note_skipped_step(what, "skipped: its handle was never opened", step.position);
+      note_skipped_step(what, skipped, step.position);
     }
     return;
   }
   const Win32Error result = run_step(step, what);
+  // A failed binding step leaves its name unbound (the loader refuses a step on a name no step
+  // binds, or one closed before it): the steps it makes skip say why.
+  const bool binds = step.action == ScriptStep::Action::open ||
+                     step.action == ScriptStep::Action::run ||
+                     step.action == ScriptStep::Action::map;
+  const std::string& bound_name =
+      step.action == ScriptStep::Action::map ? step.section_name : step.handle_name;
+  if (binds && result != Win32Error::ok && !bound_name.empty()) {
+    unbound_why_[bound_name] =
+        fmt::format(FMT_COMPILE("{} failed with {}"), what, model::win32_error_name(result));
+  }
   if (!step.expect) return;
   const bool ok = *step.expect == result;
   note_step(what, ok,

@@ -26,6 +26,9 @@ class ScriptHolder final : public Holder {
 
   std::map<std::string, HandleId> handles_;  // by the step's `as` name: file handles, and the
                                              // image sections of programs `run` started
+  // By name, the failed step that should have bound it, for the steps it makes skip: "step 2
+  // (open 'C:\a') failed with ERROR_FILE_NOT_FOUND".
+  std::map<std::string, std::string> unbound_why_;
 };
 
 }  // namespace distsim::sim

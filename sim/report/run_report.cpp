@@ -28,6 +28,10 @@ void append_packages(std::string& out, const RunResult& run) {
         model::package_state_name(package.state), clock_text(package.state_since_us.value_or(0)),
         counted(made.attempts, "attempt", "attempts"), counted(made.retries, "retry", "retries"));
     for (const std::string& line : attempt_table(run, package.id)) out += "    " + line + "\n";
+    if (package.distribution_points.empty()) {
+      // Easy to forget in a scenario, and the package then "installs" by reading its source.
+      out += "    no distribution point: the scenario declares none, so nothing was copied\n";
+    }
     for (const auto& dp : package.distribution_points) {
       out += fmt::format("    DP {}: {}, {}{}\n", dp.dp_name, model::dp_state_name(dp.state),
                          counted(dp.attempt_count, "copy attempt", "copy attempts"),
