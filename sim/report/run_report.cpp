@@ -180,8 +180,8 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
   std::string out;
   if (!options.quiet) {
     out += fmt::format("scenario: {} ({})\n", scenario.name, scenario.file);
-    out += fmt::format("seed {}, horizon {}, profile {}, {} events, outcome {}\n\n", run.seed,
-                       duration_text(run.until_us), model::profile_name(run.site.profile),
+    out += fmt::format("seed {}, horizon {}, profile {}, {} kernel events, outcome {}\n\n",
+                       run.seed, duration_text(run.until_us), model::profile_name(run.site.profile),
                        run.events_executed, run_outcome_name(run.outcome));
     append_packages(out, run);
     out += "\n";
