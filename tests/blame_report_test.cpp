@@ -228,6 +228,26 @@ TEST_CASE("script steps lost to a failed open are listed in the summary and in -
   CHECK(json.out.find("failed with ERROR_SHARING_VIOLATION") != std::string::npos);
 }
 
+TEST_CASE("a step skipped because an earlier step was skipped names that step and its cause",
+          "[cli][blame]") {
+  // Goal: the chain of skips leads back to the failed open. Method: the open fails, so its map is
+  // skipped, and the unmap of the map's view names the skipped map and, through it, the open.
+  const std::string directory = scratch_directory("skipped-chain");
+  write_text_file(directory + "/chain.yaml",
+                  "version: 1\nname: skipped chain\nuntil: 1h\n"
+                  "holders:\n"
+                  "  - kind: script\n    name: mapper\n    steps:\n"
+                  "      - at: 1m\n        open: 'C:\\Temp\\missing.dat'\n        as: h\n"
+                  "      - map: h\n        as: view\n"
+                  "      - close: h\n"
+                  "      - at: 2m\n        unmap: view\n");
+  const CliResult text = run_distsim("run chain.yaml", directory);
+  INFO(text.out << text.err);
+  CHECK(text.out.find("  mapper step 4 (unmap 'view') at 00:02:00: skipped: handle 'view' is not "
+                      "open: step 2 (map 'h') was skipped: handle 'h' is not open: step 1 (open "
+                      "'C:\\Temp\\missing.dat') failed with ERROR_") != std::string::npos);
+}
+
 TEST_CASE("a program's image to blame is named as one, not only by its share modes",
           "[cli][blame]") {
   // Goal: share READ|DELETE alone does not explain a refused write; the running program does.

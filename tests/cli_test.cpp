@@ -255,6 +255,22 @@ TEST_CASE(
              Catch::Contains("status message 2302 count: expected <= 1, got 2 (at 01:00:00."));
 }
 
+TEST_CASE("a per-DP attempt count is decided by the copy attempt that went past it", "[cli]") {
+  // Goal: under ConfigMgr an attempt is a DP copy, and a span of DP retries holds copies long
+  // after it began. Method: the scenario whose DP02 copies again at 00:40:00, during DP01's DP
+  // retries (from 00:30:03), expecting at most 4 attempts: the fifth is that copy.
+  std::string text = read_file(scenario_path("cm2012-dp-retry-due-during-another-dps-copy.yaml"));
+  const std::string state = "      state: installed\n";
+  const auto at = text.find(state);
+  REQUIRE(at != std::string::npos);
+  text.insert(at + state.size(), "      attempts: {max: 4}\n");
+  const CommandResult result =
+      run_cli("run '" + temporary_file("cli_dp_attempts.yaml", text) + "' --quiet");
+  CHECK(result.status == 1);
+  CHECK_THAT(result.output,
+             Catch::Contains("S0100012 attempts: expected <= 4, got 5 (at 00:40:00)"));
+}
+
 TEST_CASE("the repro line of a scenario named like a flag runs it again", "[cli]") {
   // Goal: "reproduce with" is a command that reproduces the run, whatever the file's name.
   // Method: the failing KB scenario as "-kb.yaml", run with `--`; its repro line, run by the
@@ -314,9 +330,10 @@ TEST_CASE("a one-second retry held for 30 days stops at the log line limit withi
   CHECK(count_lines(csv) > 500'000);
   std::filesystem::remove(log);
   std::filesystem::remove(csv);
-  CHECK_THAT(result.output,
-             Catch::Contains("run stopped early: record_limit_hit at 3d 11:20:59 after 300001 "
-                             "events: it kept 3000000 Distmgr.log lines (kLogLinesKeptMax)"));
+  CHECK_THAT(
+      result.output,
+      Catch::Contains("run stopped early: record_limit_hit at 3d 11:20:59 after 300001 "
+                      "kernel events: it kept 3000000 Distmgr.log lines (kLogLinesKeptMax)"));
   // Its trace filled first: the invariants it expects could not be judged.
   CHECK_THAT(result.output, Catch::Contains("FAIL  invariant checkers: expected a whole trace to "
                                             "judge, got the trace reached its limit of 4000000 "

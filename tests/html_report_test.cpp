@@ -253,6 +253,12 @@ TEST_CASE("the overview names each pass by its span, then its result", "[html_re
   CHECK(html.find("<title>S0100001 attempt 3, 02:00:00.480 to 02:00:02.921: success</title>") !=
         std::string::npos);
   CHECK(html.find("retry at 01:00:00.240</title>") == std::string::npos);
+  // A span of DP retries is not an attempt of the package: it is named as what it is.
+  const std::string dp = report_of(scenario_file("cm2012-dp-back-after-maintenance.yaml"));
+  CHECK(dp.find("<title>S0100010 attempt 1, 00:00:00 to 00:00:00.751: retry</title>") !=
+        std::string::npos);
+  CHECK(dp.find("<title>S0100010 DP retries, 01:00:00.751 to 01:00:01.422: success</title>") !=
+        std::string::npos);
 }
 
 TEST_CASE("the report shows the summary and each expectation with PASS or FAIL", "[html_report]") {
@@ -270,6 +276,14 @@ TEST_CASE("the report shows the summary and each expectation with PASS or FAIL",
   CHECK(html.find("<li>S0100001 attempts: expected 2, got 3</li>") != std::string::npos);
   CHECK(count_of(html, "<td class=\"bad\">FAIL</td>") == 1);
   CHECK(html.find("Reproduce with: <code>distsim run &#39;") != std::string::npos);
+  // A count above its expectation is decided when the third pass began; one below it, which only
+  // the end of the run settles, says so rather than leaving the cell empty.
+  CHECK(html.find("<td>S0100001 attempts</td><td>2</td><td>3</td><td>02:00:00.480<br>") !=
+        std::string::npos);
+  scenario.expect.packages.front().attempts = CountRange{4, 4};
+  html = report_of(scenario);
+  CHECK(html.find("<td>S0100001 attempts</td><td>4</td><td>3</td><td>1d 00:00:00, the end of the "
+                  "run<br>") != std::string::npos);
 }
 
 TEST_CASE("the report lists each refused operation with the handle that refused it",

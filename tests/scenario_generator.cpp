@@ -286,10 +286,17 @@ std::vector<sim::ScriptStep> draw_steps(TimeUs until_us) {
   for (size_t index = 0; index < count; ++index) {
     sim::ScriptStep step;
     step.at_us = at_us = draw_time(at_us, until_us);
-    std::vector<Action> possible(kActions.begin(), kActions.begin() + 6);
-    if (!programs.empty()) possible.push_back(Action::exit);
-    if (!handles.empty()) possible.insert(possible.end(), kActions.begin() + 7, kActions.end());
-    step.action = possible[draw_index(possible.size())];
+    // With a handle bound, every other step uses one, each of the four actions alike at every
+    // size (inRange favours small values at small sizes), so that the schema test's few hundred
+    // scenarios use every key.
+    if (!handles.empty() && draw_bool()) {
+      step.action =
+          kActions[7 + *rc::gen::resize(rc::kNominalSize, rc::gen::inRange<size_t>(0, 4))];
+    } else {
+      std::vector<Action> possible(kActions.begin(), kActions.begin() + 6);
+      if (!programs.empty()) possible.push_back(Action::exit);
+      step.action = possible[draw_index(possible.size())];
+    }
     draw_step_target(step, handles, programs);
     if (draw_bool()) step.expect = draw_error(true);
     steps.push_back(std::move(step));
@@ -340,8 +347,8 @@ void draw_holder_options(const Registry& registry, sim::HolderSpec& holder) {
   }
   if (kind == HolderKind::explorer_window) {
     holder.thumbnails = draw_bool();
-    if (draw_bool()) holder.thumbnails_access = draw_access();
-    if (draw_bool()) holder.thumbnails_share = draw_share();
+    if (holder.thumbnails && draw_bool()) holder.thumbnails_access = draw_access();
+    if (holder.thumbnails && draw_bool()) holder.thumbnails_share = draw_share();
   }
   if (kind == HolderKind::temp_user) holder.size_bytes = draw_size();
   if (kind == HolderKind::temp_user) holder.delete_on_close = draw_bool();

@@ -44,9 +44,25 @@ TEST_CASE("a Windows path in double quotes is refused with the advice to use sin
   REQUIRE(escape.size() == 1);
   CHECK_THAT(escape[0], Catch::Contains("invalid YAML: unknown escape character: W"));
   CHECK_THAT(escape[0], Catch::EndsWith(advice));
+  // Escapes YAML accepts but that make a character no path wants: \P (U+2029), \N (U+0085).
+  for (const char* path : {"\"D:\\Packages\\a.tmp\"", "\"C:\\Notes\\a.tmp\""}) {
+    const Errors quoted =
+        errors_after_header(std::string("holders:\n  - kind: temp_user\n    path: ") + path + "\n");
+    INFO(path);
+    REQUIRE(!quoted.empty());
+    for (const std::string& error : quoted) CHECK_THAT(error, Catch::EndsWith(advice));
+  }
   const Errors rootless = errors_after_header("holders:\n  - kind: temp_user\n    path: 'temp'\n");
   REQUIRE(rootless.size() == 1);
   CHECK_THAT(rootless[0], !Catch::Contains("single quotes"));
+}
+
+TEST_CASE("Thumbs.db flags on a window without thumbnails are refused", "[scenario_loader]") {
+  // Goal: a key that would do nothing is an error, not silence.
+  CHECK(errors_after_header("holders:\n  - kind: explorer_window\n    path: 'C:\\a'\n"
+                            "    thumbnails: false\n    thumbnails_share: []\n") ==
+        Errors{"t.yaml:7:23: 'thumbnails_share' sets the Thumbs.db handle's flags, but "
+               "'thumbnails: false' opens no Thumbs.db"});
 }
 
 TEST_CASE("yes, no, on and off are refused where a boolean is meant", "[scenario_loader]") {
@@ -148,8 +164,8 @@ TEST_CASE("an unknown enumeration value is refused with the allowed values", "[s
   // An empty list would read as "every error" to the policy; it is refused, with the two ways
   // to say what was meant.
   CHECK(errors_after_header("site:\n  retry:\n    retry_on: []\n") ==
-        Errors{"t.yaml:5:15: 'retry_on' is an empty list, which would retry no error: leave the "
-               "key out to retry every error, or write 'count: 0' to retry none"});
+        Errors{"t.yaml:5:15: an empty 'retry_on' is ambiguous: leave the key out to retry every "
+               "error, or write 'count: 0' to retry none"});
 }
 
 TEST_CASE("a package id must be the site code and five hex digits", "[scenario_loader]") {

@@ -80,7 +80,7 @@ holders:
   - kind: explorer_window
     name: window
     path: 'C:/WINNT/TEMP'
-    thumbnails: false
+    thumbnails: true
     thumbnails_access: [GENERIC_READ]
     thumbnails_share: [FILE_SHARE_READ, FILE_SHARE_WRITE]
     at: {uniform: [10s, 5m]}
@@ -252,7 +252,7 @@ TEST_CASE("a scenario using every key loads every holder kind", "[scenario_loade
   const HolderSpec& window = scenario.holders[1];
   CHECK(window.name == "window");
   CHECK(window.path == "C:\\WINNT\\TEMP");
-  CHECK_FALSE(window.thumbnails);
+  CHECK(window.thumbnails);
   CHECK(window.thumbnails_access ==
         std::optional(model::AccessMask{model::access_bits::kGenericRead}));
   CHECK(window.thumbnails_share ==

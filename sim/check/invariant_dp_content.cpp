@@ -63,7 +63,9 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
   const CopyPaths copies(history, package);
   for (size_t pass = 0; pass < history.passes.size(); ++pass) {
     const PassSpan& span = history.passes[pass];
-    if (span.package != package) continue;
+    // A span of DP retries copies what an earlier pass read and reads no source itself; another
+    // package's listing during it must not start a read of this one.
+    if (span.package != package || span.dp_retries) continue;
     std::set<int64_t> own_handles;  // opened by the pass's thread (where the trace says)
     const size_t end = span.end_record ? *span.end_record : records.size();
     for (size_t index = span.start_record; index < end; ++index) {

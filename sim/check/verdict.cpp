@@ -82,7 +82,9 @@ std::optional<std::string> early_stop_text(const RunResult& run) {
       return std::nullopt;
     case RunOutcome::record_limit_hit:
       return fmt::format(
-          "run stopped early: record_limit_hit at {} after {} events: it kept {}, as many as a run "
+          "run stopped early: record_limit_hit at {} after {} kernel events: it kept {}, as many "
+          "as "
+          "a run "
           "may keep (scenarios/FORMAT.md, Limits); the horizon {} was not reached",
           clock_text(run.ended_us), run.events_executed, run.limit_reached,
           clock_text(run.until_us));
@@ -90,9 +92,10 @@ std::optional<std::string> early_stop_text(const RunResult& run) {
     case RunOutcome::pending_limit_hit:
       break;
   }
-  return fmt::format("run stopped early: {} at {} after {} events; the horizon {} was not reached",
-                     run_outcome_name(run.outcome), clock_text(run.ended_us), run.events_executed,
-                     clock_text(run.until_us));
+  return fmt::format(
+      "run stopped early: {} at {} after {} kernel events; the horizon {} was not reached",
+      run_outcome_name(run.outcome), clock_text(run.ended_us), run.events_executed,
+      clock_text(run.until_us));
 }
 
 std::optional<std::string> trace_truncation_text(const RunResult& run) {

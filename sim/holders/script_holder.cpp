@@ -56,6 +56,10 @@ void ScriptHolder::on_event(uint64_t payload) {
         why == unbound_why_.end() ? std::string("skipped: its handle was never opened")
                                   : fmt::format(FMT_COMPILE("skipped: handle '{}' is not open: {}"),
                                                 step.handle_name, why->second);
+    // A skipped `map` leaves its section unbound in turn: its `unmap` names this step.
+    if (step.action == ScriptStep::Action::map && !step.section_name.empty()) {
+      unbound_why_[step.section_name] = fmt::format(FMT_COMPILE("{} was {}"), what, skipped);
+    }
     if (step.expect) {
       note_step(what, false, skipped, step.position);
     } else {

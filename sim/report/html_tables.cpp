@@ -22,9 +22,9 @@ namespace {
 constexpr size_t kRefusalRowsMax = 200;
 constexpr size_t kAttemptRowsMax = 1000;
 
-// Virtual time with the site clock under it.
-std::string when_cell(const RunResult& run, TimeUs t_us) {
-  return fmt::format("{}<br><span class=\"clock\">{}</span>", clock_text(t_us),
+// Virtual time with the site clock under it; `note` follows the time.
+std::string when_cell(const RunResult& run, TimeUs t_us, std::string_view note = "") {
+  return fmt::format("{}{}<br><span class=\"clock\">{}</span>", clock_text(t_us), note,
                      html_escape(site_clock_text(run.site, t_us)));
 }
 
@@ -209,7 +209,9 @@ void append_expectations_table(std::string& out, const RunResult& run, const Run
         "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
         result.ok ? "ok" : "bad", result.ok ? "PASS" : "FAIL", breakable(result.what),
         breakable(result.expected), breakable(result.actual),
-        result.t_us ? when_cell(run, *result.t_us) : "");
+        // No time of its own: decided at the end of the run, as the text summary says.
+        result.t_us ? when_cell(run, *result.t_us)
+                    : when_cell(run, run.ended_us, ", the end of the run"));
   }
   out += std::string(kTableEnd);
 }

@@ -82,11 +82,15 @@ void draw_activity(const RunResult& run, const Timeline& timeline, const TimeAxi
     const std::string result =
         pass.end_us ? std::string(model::pass_result_name(pass.result)) : "running";
     // The span first: "retry at T" would read as the time of the retry.
+    // A span of DP retries is no attempt of the package (the run summary lists it apart).
+    const std::string what = pass.dp_retries
+                                 ? fmt::format("{} DP retries", pass.package_id)
+                                 : fmt::format("{} attempt {}", pass.package_id, pass.attempt);
     const std::string title =
-        pass.end_us ? fmt::format("{} attempt {}, {} to {}: {}", pass.package_id, pass.attempt,
-                                  clock_text(pass.start_us), clock_text(*pass.end_us), result)
-                    : fmt::format("{} attempt {}, from {}: still running at the end",
-                                  pass.package_id, pass.attempt, clock_text(pass.start_us));
+        pass.end_us
+            ? fmt::format("{}, {} to {}: {}", what, clock_text(pass.start_us),
+                          clock_text(*pass.end_us), result)
+            : fmt::format("{}, from {}: still running at the end", what, clock_text(pass.start_us));
     passes.add({axis.x(pass.start_us), axis.x(to_us), "pass " + result, title, "", 0, to_us, {}});
   }
   draw_lane(passes, 23, 10, canvas);

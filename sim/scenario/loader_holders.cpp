@@ -312,6 +312,16 @@ void load_holder_options(const Context& ctx, const MapView& map, HolderSpec& hol
           read_enum(ctx, value, key, kBackupModeNames, "backup mode").value_or(holder.backup_mode);
     }
   });
+  // Flags for a handle the window never opens would be silently without effect.
+  if (!holder.thumbnails) {
+    for (const std::string_view key : {"thumbnails_access", "thumbnails_share"}) {
+      if (const uint32_t value = map.value(key); value != kNoNode) {
+        ctx.error(value, fmt::format("'{}' sets the Thumbs.db handle's flags, but 'thumbnails: "
+                                     "false' opens no Thumbs.db",
+                                     key));
+      }
+    }
+  }
 }
 
 // Whether the value at `index` is the plain default of the key: `at: 0s` or `count: 1`.

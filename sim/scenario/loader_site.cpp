@@ -71,10 +71,10 @@ void load_retry_list(const Context& ctx, uint32_t index, RetrySpec& retry) {
   const auto items = read_list(ctx, index, "retry_on", kFlagListBounds);
   if (!items) return;
   if (items->empty()) {
-    // The policy reads an empty list as "every error"; a user writing [] means the opposite.
+    // The policy takes an empty list for "every error", where [] reads as "none".
     ctx.error(index,
-              "'retry_on' is an empty list, which would retry no error: leave the key out "
-              "to retry every error, or write 'count: 0' to retry none");
+              "an empty 'retry_on' is ambiguous: leave the key out to retry every error, "
+              "or write 'count: 0' to retry none");
     return;
   }
   std::vector<model::Win32Error> errors;

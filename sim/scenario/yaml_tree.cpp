@@ -83,7 +83,13 @@ class TreeBuilder final : public YAML::EventHandler {
     node.value = value;
     node.plain = tag != "!";
     if (const auto problem = scalar_text_problem(value)) {
-      diagnostics_.add(node.position, *problem);
+      // The file's own text was checked before YAML read it, so in a quoted scalar only an
+      // escape of double quotes can have made the character: in something that starts like a
+      // Windows path ("C:\Notes": \N is U+0085), most likely by accident.
+      const bool path_like = (value.size() >= 2 && value[1] == ':') || value.rfind('\\', 0) == 0;
+      diagnostics_.add(node.position, !node.plain && path_like
+                                          ? *problem + std::string(kDoubleQuotedPathHint)
+                                          : *problem);
     }
     attach(add(std::move(node), anchor), mark);
   }

@@ -42,18 +42,22 @@ PackageAttempts package_attempts(const RunResult& run, std::string_view package_
 
 std::optional<TimeUs> attempts_passed_at(const RunResult& run, std::string_view package_id,
                                          uint64_t count) {
-  std::vector<std::pair<TimeUs, uint64_t>> by_start;
+  // When each attempt began: a pass's start (sms2, or a per-DP pass that copied to no DP), else
+  // each DP copy's own start, which in a span of DP retries may come long after the span's.
+  std::vector<TimeUs> starts;
   for (const PassRecord& pass : run.passes) {
-    if (pass.package_id == package_id) by_start.emplace_back(pass.start_us, attempts_in(run, pass));
+    if (pass.package_id != package_id) continue;
+    const uint64_t added = attempts_in(run, pass);
+    if (run.site.retry_unit == model::RetryUnit::package || pass.dp_copy_starts_us.empty()) {
+      starts.insert(starts.end(), added, pass.start_us);
+    } else {
+      starts.insert(starts.end(), pass.dp_copy_starts_us.begin(), pass.dp_copy_starts_us.end());
+    }
   }
-  std::stable_sort(by_start.begin(), by_start.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  uint64_t attempts = 0;
-  for (const auto& [start_us, added] : by_start) {
-    attempts += added;
-    if (attempts > count) return start_us;
-  }
-  return std::nullopt;
+  if (starts.size() <= count) return std::nullopt;
+  std::nth_element(starts.begin(), starts.begin() + static_cast<std::ptrdiff_t>(count),
+                   starts.end());
+  return starts[count];
 }
 
 }  // namespace distsim::sim

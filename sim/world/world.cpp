@@ -493,6 +493,7 @@ void World::dp_copy_started(const model::DpCopyStartReport& report) {
   PassRecord* pass = find_running_pass(report.package_id);
   DISTSIM_ASSERT(pass != nullptr);  // a DP copy runs within a pass or a span of DP retries
   ++pass->dp_copies;
+  pass->dp_copy_starts_us.push_back(kernel_.now());
 }
 
 void World::pass_ended(const model::PassEndReport& report) {

@@ -69,6 +69,7 @@ struct PassRecord {
   // Copy attempts to DPs this pass (or span of DP retries) began: the attempts of the per-DP
   // profiles (sim/world/package_attempts.h).
   uint32_t dp_copies = 0;
+  std::vector<TimeUs> dp_copy_starts_us;  // when each of those copies began, in order
   TimeUs start_us = 0;
   std::optional<TimeUs> end_us;  // empty while the pass was still running at the end
   model::PassResult result = model::PassResult::success;

@@ -176,7 +176,7 @@ constexpr const char* kExploreDescription =
     "disconnects of DP users, memory-mapped "
     "views, alternate data streams, the manager's own share modes for DP files and the .PCK, "
     "sms2 retries that copy installed DPs again, the retry count in a status message of its "
-    "own, antivirus scans that keep a view of the file), "
+    "own, antivirus scans that keep a view of the file, packages that share a source folder), "
     "run each with the invariant checkers and a liveness oracle (a package whose retries never "
     "end must be installed once every hold and fault is over), and for every "
     "failing world write a shrunk reproducer DIR/explore-<seed>-<kind>.yaml that `distsim run` "
