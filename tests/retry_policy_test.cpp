@@ -5,8 +5,10 @@
 #include <rapidcheck/catch.h>
 
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <set>
+#include <tuple>
 
 #include "sim/core/prng.h"
 
@@ -214,6 +216,24 @@ TEST_CASE("the analytic bounds of a fixed policy are count x delay", "[retry]") 
   CHECK(*bounds.attempt_count_max == 101);
   CHECK(bounds.total_wait_min_us == 100 * 30 * kMinute);
   CHECK(bounds.total_wait_max_us == 100 * 30 * kMinute);
+}
+
+TEST_CASE("the analytic bounds of each jitter kind are its tightest range", "[retry]") {
+  // Goal: the bounds are not merely safe but exact, so that a checker built on them cannot
+  // accept a wait the policy never draws. Method: four retries of 30 minutes: no jitter waits
+  // exactly 2 h, full jitter 0 to 2 h, equal jitter 1 h (half of each) to 2 h.
+  RetryPolicy policy = fixed_policy(4, 30 * kMinute);
+  const std::array<std::tuple<Jitter, TimeUs, TimeUs>, 3> expected{
+      {{Jitter::none, 2 * kHour, 2 * kHour},
+       {Jitter::full, 0, 2 * kHour},
+       {Jitter::equal, kHour, 2 * kHour}}};
+  for (const auto& [jitter, minimum_us, maximum_us] : expected) {
+    policy.jitter = jitter;
+    const RetryBounds bounds = retry_bounds(policy);
+    INFO(static_cast<int>(jitter));
+    CHECK(bounds.total_wait_min_us == minimum_us);
+    CHECK(bounds.total_wait_max_us == std::optional<TimeUs>(maximum_us));
+  }
 }
 
 TEST_CASE("every policy kind keeps its attempts and total wait within its analytic bounds",
