@@ -23,6 +23,26 @@ TEST_CASE("virtual time zero is Thursday 16 November 2000, 08:00 local time by d
   CHECK(later.weekday == 1);
 }
 
+TEST_CASE("a date is month/day/year with the year in four digits, zeros included",
+          "[log]") {
+  // Goal: "MM/DD/YYYY HH:MM:SS" whatever the year a model's clock starts in. Method: the fast
+  // path (years from 0) for years of four, three and one digit, and the negative-year path.
+  CivilTime time;
+  time.month = 3;
+  time.day = 7;
+  time.hour = 9;
+  time.minute = 5;
+  time.second = 1;
+  time.year = 2000;
+  CHECK(month_day_year_text(time) == "03/07/2000 09:05:01");
+  time.year = 999;
+  CHECK(month_day_year_text(time) == "03/07/0999 09:05:01");
+  time.year = 7;
+  CHECK(month_day_year_text(time) == "03/07/0007 09:05:01");
+  time.year = -7;
+  CHECK(month_day_year_text(time) == "03/07/-007 09:05:01");
+}
+
 TEST_CASE(
     "every day from the year -400 to 2400 has the date and weekday a day-by-day calendar gives",
     "[log]") {
