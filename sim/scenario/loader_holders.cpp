@@ -20,59 +20,38 @@
 namespace distsim::sim::loader_internal {
 namespace {
 
-constexpr std::array<std::string_view, 23> kAllHolderKeys{"kind",
-                                                          "name",
-                                                          "at",
-                                                          "for",
-                                                          "until",
-                                                          "every",
-                                                          "count",
-                                                          "path",
-                                                          "scope",
-                                                          "thumbnails",
-                                                          "size",
-                                                          "access",
-                                                          "share",
-                                                          "on",
-                                                          "per_mb",
-                                                          "delay",
-                                                          "mode",
-                                                          "steps",
-                                                          "delete_on_close",
-                                                          "image",
-                                                          "keeps_section",
-                                                          "thumbnails_access",
-                                                          "thumbnails_share"};
+// The keys every holder kind takes (a script refuses the timing ones, with the reason).
+constexpr std::array<std::string_view, 7> kEveryHolderKeys{"kind",  "name",  "at",   "for",
+                                                           "until", "every", "count"};
+
+// kEveryHolderKeys, then a kind's own keys.
+template <size_t N>
+constexpr std::array<std::string_view, kEveryHolderKeys.size() + N> with_every_holder_key(
+    const std::array<std::string_view, N>& own) {
+  std::array<std::string_view, kEveryHolderKeys.size() + N> keys{};
+  std::copy(kEveryHolderKeys.begin(), kEveryHolderKeys.end(), keys.begin());
+  std::copy(own.begin(), own.end(), keys.begin() + kEveryHolderKeys.size());
+  return keys;
+}
+
+constexpr auto kAllHolderKeys = with_every_holder_key(std::array<std::string_view, 16>{
+    "path", "scope", "thumbnails", "size", "access", "share", "on", "per_mb", "delay", "mode",
+    "steps", "delete_on_close", "image", "keeps_section", "thumbnails_access", "thumbnails_share"});
 
 KeyList holder_keys(HolderKind kind) {
-  static constexpr std::array<std::string_view, 13> kExplorerWindow{"kind",
-                                                                    "name",
-                                                                    "at",
-                                                                    "for",
-                                                                    "until",
-                                                                    "every",
-                                                                    "count",
-                                                                    "path",
-                                                                    "thumbnails",
-                                                                    "access",
-                                                                    "share",
-                                                                    "thumbnails_access",
-                                                                    "thumbnails_share"};
-  static constexpr std::array<std::string_view, 12> kTempUser{
-      "kind",  "name", "at",   "for",    "until", "every",
-      "count", "path", "size", "access", "share", "delete_on_close"};
-  static constexpr std::array<std::string_view, 13> kAntivirus{
-      "kind",  "name", "at",     "for",    "until", "every",        "count",
-      "scope", "on",   "per_mb", "access", "share", "keeps_section"};
-  static constexpr std::array<std::string_view, 11> kIndexer{
-      "kind", "name", "at", "for", "until", "every", "count", "scope", "delay", "access", "share"};
-  static constexpr std::array<std::string_view, 12> kBackup{"kind",  "name",   "at",     "for",
-                                                            "until", "every",  "count",  "scope",
-                                                            "mode",  "per_mb", "access", "share"};
-  static constexpr std::array<std::string_view, 11> kDpClient{
-      "kind", "name", "at", "for", "until", "every", "count", "path", "access", "share", "image"};
-  static constexpr std::array<std::string_view, 8> kScript{"kind",  "name",  "at",    "for",
-                                                           "until", "every", "count", "steps"};
+  static constexpr auto kExplorerWindow = with_every_holder_key(std::array<std::string_view, 6>{
+      "path", "thumbnails", "access", "share", "thumbnails_access", "thumbnails_share"});
+  static constexpr auto kTempUser = with_every_holder_key(
+      std::array<std::string_view, 5>{"path", "size", "access", "share", "delete_on_close"});
+  static constexpr auto kAntivirus = with_every_holder_key(
+      std::array<std::string_view, 6>{"scope", "on", "per_mb", "access", "share", "keeps_section"});
+  static constexpr auto kIndexer =
+      with_every_holder_key(std::array<std::string_view, 4>{"scope", "delay", "access", "share"});
+  static constexpr auto kBackup = with_every_holder_key(
+      std::array<std::string_view, 5>{"scope", "mode", "per_mb", "access", "share"});
+  static constexpr auto kDpClient =
+      with_every_holder_key(std::array<std::string_view, 4>{"path", "access", "share", "image"});
+  static constexpr auto kScript = with_every_holder_key(std::array<std::string_view, 1>{"steps"});
   switch (kind) {
     case HolderKind::explorer_window:
       return kExplorerWindow;
