@@ -423,16 +423,22 @@ TEST_CASE("a client running setup from a DP refuses the manager's DP write with 
         Win32Error::ok);
 }
 
+// An Explorer window named "window" open on C:\\Src, with the kind's defaults.
+HolderSpec window_on_src() {
+  HolderSpec spec;
+  spec.kind = HolderKind::explorer_window;
+  spec.name = "window";
+  spec.path = "C:\\Src";
+  return spec;
+}
+
 TEST_CASE("an Explorer window without thumbnails blocks no reader and no writer of its files",
           "[holders][explorer_window]") {
   // Goal: the folder watch (share read|write|delete) conflicts with nobody; only Thumbs.db would.
   // Method: open the window on the folder, probe its file with exclusive opens.
   HolderBench bench;
   bench.file("C:\\Src\\setup.exe", kMb);
-  HolderSpec spec;
-  spec.kind = HolderKind::explorer_window;
-  spec.name = "window";
-  spec.path = "C:\\Src";
+  HolderSpec spec = window_on_src();
   spec.thumbnails = false;
   bench.add(spec);
   bench.run_to(kSecond);
@@ -450,10 +456,7 @@ TEST_CASE("an Explorer window's Thumbs.db flags can be overridden like its folde
   for (const bool overridden : {false, true}) {
     HolderBench bench;
     bench.file("C:\\Src\\setup.exe", kMb);
-    HolderSpec spec;
-    spec.kind = HolderKind::explorer_window;
-    spec.name = "window";
-    spec.path = "C:\\Src";
+    HolderSpec spec = window_on_src();
     if (overridden) {
       spec.thumbnails_access = kRead;
       spec.thumbnails_share = kShareReadWrite;

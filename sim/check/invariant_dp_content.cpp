@@ -88,10 +88,9 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
       // handles its thread opened during the pass.
       if (opening) {
         const auto handle = number_field(record, "handle");
+        // Handle ids are never reused, so a handle once the thread's stays its own.
         if (handle && number_field(record, "thread") == static_cast<int64_t>(span.thread)) {
           own_handles.insert(*handle);
-        } else if (handle) {
-          own_handles.erase(*handle);
         }
         if (!in_round || rounds.back().complete) continue;
       }
