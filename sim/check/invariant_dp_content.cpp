@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
@@ -15,15 +14,54 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
+// Lists of files by relative path, compared without regard to case as Windows compares names.
+// They are views of the trace or of the final files, sorted once they are complete: a round of a
+// source of a few files then costs no allocation per file, where a map keyed by an upper-cased
+// copy cost two.
 struct ReadFile {
-  std::string name;  // the relative path as read
+  std::string_view name;  // the relative path as read
   model::FileContent content;
 };
+struct DpFile {
+  std::string_view name;  // as the DP holds it
+  model::FileContent content;
+};
+std::string_view name_of(std::string_view name) { return name; }
+std::string_view name_of(const ReadFile& file) { return file.name; }
+std::string_view name_of(const DpFile& file) { return file.name; }
+
+// Sorts `files` by name and keeps one entry per name: the last given, as assigning into a map
+// would.
+template <typename File>
+void sort_keeping_last(std::vector<File>& files) {
+  std::stable_sort(files.begin(), files.end(), [](const File& left, const File& right) {
+    return less_case_insensitive(name_of(left), name_of(right));
+  });
+  size_t kept = 0;
+  for (size_t index = 0; index < files.size(); ++index) {
+    const bool last_of_name =
+        index + 1 == files.size() ||
+        less_case_insensitive(name_of(files[index]), name_of(files[index + 1]));
+    if (last_of_name) files[kept++] = files[index];
+  }
+  files.resize(kept);
+}
+
+// The entry named `name` in a list sorted by sort_keeping_last, or null.
+template <typename File>
+const File* find_name(const std::vector<File>& files, std::string_view name) {
+  const auto found = std::lower_bound(files.begin(), files.end(), name,
+                                      [](const File& file, std::string_view wanted) {
+                                        return less_case_insensitive(name_of(file), wanted);
+                                      });
+  if (found == files.end() || less_case_insensitive(name, name_of(*found))) return nullptr;
+  return &*found;
+}
 
 struct ReadRound {
   size_t record = 0;  // the listing of the source folder that began it
   std::optional<size_t> pass;
-  std::map<std::string, ReadFile> files;  // by relative path, upper-cased
+  std::vector<ReadFile> files;  // in read order while the trace is read, then sort_keeping_last
   bool complete = false;
 };
 
@@ -40,10 +78,20 @@ struct CopyPaths {
   }
 };
 
-bool touches_copies(const TraceRecord& record, const std::string& package,
+// The manager's records that name no path and are no status message: they neither read a
+// source nor write a copy. Most of a pass's records are its log lines.
+bool names_no_path(RecordEvent event) {
+  return event == RecordEvent::log_line || event == RecordEvent::retry_scheduled ||
+         event == RecordEvent::pass_start || event == RecordEvent::pass_end ||
+         event == RecordEvent::dp_state;
+}
+
+bool touches_copies(const TraceRecord& record, RecordKind kind, const std::string& package,
                     const CopyPaths& copies) {
-  if (!is_manager(record)) return false;
-  if (is_status(record, model::status_id::kPackageProcessed, package)) return true;
+  if (kind.actor != RecordActor::manager || names_no_path(kind.event)) return false;
+  if (kind.event == RecordEvent::status_message) {
+    return is_status(record, model::status_id::kPackageProcessed, package);
+  }
   const std::string_view path = text_field(record, "path");
   if (path.empty()) return false;
   if (same_path(path, copies.package_copy)) return true;
@@ -53,9 +101,38 @@ bool touches_copies(const TraceRecord& record, const std::string& package,
                      });
 }
 
+// The manager's opens that gave a handle: (handle, record), by handle. Read once for all
+// packages: a pass's opens are mostly its copies to DPs, which no read of a source uses.
+using OpenRecords = std::vector<std::pair<int64_t, size_t>>;
+OpenRecords manager_opens(const History& history) {
+  OpenRecords opens;
+  const auto& records = history.records();
+  for (size_t index = 0; index < records.size(); ++index) {
+    if (!history.kinds[index].is(RecordActor::manager, RecordEvent::open)) continue;
+    if (const auto handle = number_field(records[index], "handle"))
+      opens.emplace_back(*handle, index);
+  }
+  // Handle ids grow as they are given out, so this sorts only a hand-written trace.
+  if (!std::is_sorted(opens.begin(), opens.end())) std::sort(opens.begin(), opens.end());
+  return opens;
+}
+
+// Whether the read at record `read` used a handle the pass's thread opened during the pass.
+// Handle ids are never reused, so a handle once the thread's stays its own.
+bool read_by_own_thread(const History& history, const OpenRecords& opens, const PassSpan& span,
+                        size_t read) {
+  const int64_t handle = number_field(history.records()[read], "handle").value_or(0);
+  const auto open = std::lower_bound(opens.begin(), opens.end(), std::make_pair(handle, size_t{0}));
+  if (open == opens.end() || open->first != handle) return false;
+  if (open->second < span.start_record || open->second >= read) return false;
+  return number_field(history.records()[open->second], "thread") ==
+         static_cast<int64_t>(span.thread);
+}
+
 // Every read round of the package: a listing of its source folder by the manager starts one;
 // a round is complete when the same pass goes on to copy (only a finished read does).
-std::vector<ReadRound> read_rounds(const History& history, const std::string& package) {
+std::vector<ReadRound> read_rounds(const History& history, const OpenRecords& opens,
+                                   const std::string& package) {
   std::vector<ReadRound> rounds;
   const auto source = history.sources.find(package);
   if (source == history.sources.end()) return rounds;
@@ -66,7 +143,6 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
     // A span of DP retries copies what an earlier pass read and reads no source itself; another
     // package's listing during it must not start a read of this one.
     if (span.package != package || span.dp_retries) continue;
-    std::set<int64_t> own_handles;  // opened by the pass's thread (where the trace says)
     const size_t end = span.end_record ? *span.end_record : records.size();
     for (size_t index = span.start_record; index < end; ++index) {
       const RecordKind kind = history.kinds[index];
@@ -76,44 +152,33 @@ std::vector<ReadRound> read_rounds(const History& history, const std::string& pa
       // before their fields are looked up.
       const bool listing = kind.event == RecordEvent::list_directory;
       const bool reading = kind.event == RecordEvent::read;
-      const bool opening = kind.event == RecordEvent::open;
       const bool in_round = !rounds.empty() && rounds.back().pass == pass;
-      if (!listing && !(opening && span.thread != 0) &&
-          (!in_round || (!reading && rounds.back().complete))) {
-        continue;
-      }
+      if (!listing && (!in_round || (!reading && rounds.back().complete))) continue;
       const TraceRecord& record = records[index];
       // Another package's pass may list and read the same folder meanwhile. Where the trace
       // names the threads, this pass's listings are its thread's, and its reads are those on
       // handles its thread opened during the pass.
-      if (opening) {
-        const auto handle = number_field(record, "handle");
-        // Handle ids are never reused, so a handle once the thread's stays its own.
-        if (handle && number_field(record, "thread") == static_cast<int64_t>(span.thread)) {
-          own_handles.insert(*handle);
-        }
-        if (!in_round || rounds.back().complete) continue;
-      }
-      const std::string_view path = text_field(record, "path");
+      const std::string_view path =
+          listing || reading ? text_field(record, "path") : std::string_view();
       if (listing && same_path(path, source->second) && text_field(record, "result") == "ok") {
         if (span.thread == 0 ||
             number_field(record, "thread") == static_cast<int64_t>(span.thread)) {
           rounds.push_back({index, pass, {}, false});
         }
       } else if (in_round && reading && path_below(path, source->second)) {
-        const bool own =
-            span.thread == 0 || own_handles.count(number_field(record, "handle").value_or(0)) != 0;
+        const bool own = span.thread == 0 || read_by_own_thread(history, opens, span, index);
         if (!own || text_field(record, "result") != "ok") continue;
-        const std::string_view relative = relative_below(path, source->second);
-        ReadFile& file = rounds.back().files[upper_ascii(relative)];
-        file.name.assign(relative);
-        file.content = {static_cast<uint64_t>(number_field(record, "size").value_or(-1)),
-                        static_cast<uint64_t>(number_field(record, "version").value_or(-1))};
-      } else if (in_round && !rounds.back().complete && touches_copies(record, package, copies)) {
+        rounds.back().files.push_back(
+            {relative_below(path, source->second),
+             {static_cast<uint64_t>(number_field(record, "size").value_or(-1)),
+              static_cast<uint64_t>(number_field(record, "version").value_or(-1))}});
+      } else if (in_round && !rounds.back().complete &&
+                 touches_copies(record, kind, package, copies)) {
         rounds.back().complete = true;
       }
     }
   }
+  for (ReadRound& round : rounds) sort_keeping_last(round.files);
   return rounds;
 }
 
@@ -163,54 +228,51 @@ struct TraceFacts {
   }
 };
 
-// The files below `folder` that a holder opened (and so may have created), by relative path,
-// upper-cased: such a file is the holder's, not a copy the manager got wrong.
-std::set<std::string> foreign_names(const History& history, const std::string& folder) {
-  std::set<std::string> names;
+// The files below `folder` that a holder opened (and so may have created), by relative path:
+// such a file is the holder's, not a copy the manager got wrong.
+std::vector<std::string_view> foreign_names(const History& history, const std::string& folder) {
+  std::vector<std::string_view> names;
   const auto& records = history.records();
   for (size_t index = 0; index < records.size(); ++index) {
     if (!history.kinds[index].is(RecordActor::holder, RecordEvent::open)) continue;
     const std::string_view path = text_field(records[index], "path");
-    if (path_below(path, folder)) names.insert(upper_ascii(relative_below(path, folder)));
+    if (path_below(path, folder)) names.push_back(relative_below(path, folder));
   }
+  sort_keeping_last(names);
   return names;
 }
-
-struct DpFile {
-  std::string name;  // as the DP holds it
-  model::FileContent content;
-};
 
 // How the DP folder `on_dp` differs from the source version `read`; empty when it holds exactly
 // that version (plus what `older_names` and holders may leave).
 std::vector<std::string> differences(const History& history, const std::string& folder,
-                                     const std::map<std::string, DpFile>& on_dp,
-                                     const ReadRound& read,
-                                     const std::set<std::string>& older_names) {
+                                     const std::vector<DpFile>& on_dp, const ReadRound& read,
+                                     const std::vector<std::string_view>& older_names) {
   std::vector<std::string> problems;
-  std::optional<std::set<std::string>> foreign;  // looked up once a file is not the source's
-  for (const auto& [key, file] : read.files) {
-    const auto found = on_dp.find(key);
-    const std::string& name = file.name;
+  // looked up once a file is not the source's
+  std::optional<std::vector<std::string_view>> foreign;
+  for (const ReadFile& file : read.files) {
+    const DpFile* found = find_name(on_dp, file.name);
     const model::FileContent& content = file.content;
-    if (found == on_dp.end()) {
-      problems.push_back(fmt::format("{} is missing", name));
-    } else if (found->second.content.size_bytes != content.size_bytes ||
-               found->second.content.content_version != content.content_version) {
+    if (found == nullptr) {
+      problems.push_back(fmt::format("{} is missing", file.name));
+    } else if (found->content.size_bytes != content.size_bytes ||
+               found->content.content_version != content.content_version) {
       // Size and version only: whether a copy keeps alternate data streams (from a compressed
       // copy, onto a NetWare server) no source says.
       problems.push_back(
-          fmt::format("{} has {} bytes version {}, the source read had {} bytes version {}", name,
-                      found->second.content.size_bytes, found->second.content.content_version,
+          fmt::format("{} has {} bytes version {}, the source read had {} bytes version {}",
+                      file.name, found->content.size_bytes, found->content.content_version,
                       content.size_bytes, content.content_version));
     }
   }
   const bool in_place = !history.run->site.update_deletes_dp_folder;
-  for (const auto& [key, file] : on_dp) {
-    if (read.files.count(key) != 0) continue;
-    if (in_place && older_names.count(key) != 0) continue;  // left from an older version
+  for (const DpFile& file : on_dp) {
+    if (find_name(read.files, file.name) != nullptr) continue;
+    // left from an older version
+    if (in_place && find_name(older_names, file.name) != nullptr) continue;
     if (!foreign) foreign = foreign_names(history, folder);
-    if (foreign->count(key) != 0) continue;  // a holder made it (an Explorer window's Thumbs.db)
+    // a holder made it (an Explorer window's Thumbs.db)
+    if (find_name(*foreign, file.name) != nullptr) continue;
     problems.push_back(fmt::format("{} is not in the source version", file.name));
   }
   return problems;
@@ -224,14 +286,16 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
   const std::string folder = history.dp_folder(package, dp);
   if (facts.tampered_after(history, *installed, folder)) return;
   const ReadRound* read = nullptr;
-  std::set<std::string> older_names;  // files of earlier versions, left by an in-place update
+  // files of earlier versions, left by an in-place update
+  std::vector<std::string_view> older_names;
   for (const ReadRound& round : rounds) {
     if (round.record > *installed || !round.complete) continue;
     if (read != nullptr) {
-      for (const auto& [key, file] : read->files) older_names.insert(key);
+      for (const ReadFile& file : read->files) older_names.push_back(file.name);
     }
     read = &round;
   }
+  sort_keeping_last(older_names);
   if (read == nullptr) {
     violations.push_back(
         {"dp_content",
@@ -241,12 +305,11 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
          t_us});
     return;
   }
-  std::map<std::string, DpFile> on_dp;  // by relative path, upper-cased
+  std::vector<DpFile> on_dp;
   for (const auto& [path, content] : history.run->final_files) {
-    if (!path_below(path, folder)) continue;
-    const std::string_view relative = relative_below(path, folder);
-    on_dp[upper_ascii(relative)] = {std::string(relative), content};
+    if (path_below(path, folder)) on_dp.push_back({relative_below(path, folder), content});
   }
+  sort_keeping_last(on_dp);
   const std::vector<std::string> problems = differences(history, folder, on_dp, *read, older_names);
   if (problems.empty()) return;
   violations.push_back({"dp_content",
@@ -261,8 +324,9 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
 void check_dp_content(const History& history, Violations& violations) {
   if (!history.traced) return;
   const TraceFacts facts(history);
+  const OpenRecords opens = manager_opens(history);
   for (const auto& [package, source] : history.sources) {
-    const std::vector<ReadRound> rounds = read_rounds(history, package);
+    const std::vector<ReadRound> rounds = read_rounds(history, opens, package);
     for (const model::DistributionPointDefinition& dp : history.run->distribution_points) {
       judge_dp(history, facts, rounds, package, dp.name, violations);
     }

@@ -60,10 +60,10 @@ class HandleSet {
 bool belongs_to(const History& history, std::string_view path, std::string_view package) {
   const auto source = history.sources.find(package);
   if (source != history.sources.end() && path_below(path, source->second)) return true;
-  if (same_path(path, history.package_copy_path(package))) return true;
-  return std::any_of(
-      history.run->distribution_points.begin(), history.run->distribution_points.end(),
-      [&](const auto& dp) { return path_below(path, history.dp_folder(package, dp.name)); });
+  if (history.is_package_copy(path, package)) return true;
+  return std::any_of(history.run->distribution_points.begin(),
+                     history.run->distribution_points.end(),
+                     [&](const auto& dp) { return History::below_dp_folder(path, package, dp); });
 }
 
 class HandleJudge {
@@ -85,10 +85,16 @@ class HandleJudge {
         handles_of(record.actor)
             .close(static_cast<HandleId>(number_field(record, "handle").value_or(0)));
       } else if (kind.is(RecordActor::manager, RecordEvent::pass_start)) {
-        running_[text_field(record, "package")] = index;
+        const std::string_view package = text_field(record, "package");
+        const auto same = running_pass(package);
+        if (same != running_.end()) {
+          same->second = index;
+        } else {
+          running_.emplace_back(package, index);
+        }
       } else if (kind.is(RecordActor::manager, RecordEvent::pass_end)) {
         const std::string_view package = text_field(record, "package");
-        const auto found = running_.find(package);
+        const auto found = running_pass(package);
         const size_t start_record = found == running_.end() ? 0 : found->second;
         if (found != running_.end()) running_.erase(found);
         judge_pass_end(package, start_record, record.t_us);
@@ -103,6 +109,12 @@ class HandleJudge {
   }
 
  private:
+  std::vector<std::pair<std::string_view, size_t>>::iterator running_pass(
+      std::string_view package) {
+    return std::find_if(running_.begin(), running_.end(),
+                        [&](const auto& pass) { return pass.first == package; });
+  }
+
   void report(const std::string& detail, TimeUs t_us) {
     violations_.push_back({"handles_closed", detail, t_us});
   }
@@ -204,8 +216,9 @@ class HandleJudge {
     }
     return open_.emplace_back(actor, HandleSet()).second;
   }
-  std::vector<ActorHandles> open_;                  // per actor, in the order first seen
-  std::map<std::string_view, size_t> running_;      // package (a view) -> its pass start record
+  std::vector<ActorHandles> open_;  // per actor, in the order first seen
+  // package (a view), its pass start record: as few as the manager's threads, so a vector
+  std::vector<std::pair<std::string_view, size_t>> running_;
   std::set<HandleId> reported_;                     // manager handles already reported once
   std::optional<std::pair<size_t, TimeUs>> crash_;  // a crash whose closes are still to come
 };

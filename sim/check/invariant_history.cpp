@@ -1,5 +1,4 @@
 // Reads a run's trace into the history the invariant checkers share (invariants_internal.h).
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
@@ -120,7 +119,8 @@ constexpr auto kEventsByLength = [] {
 
 // Passes and crashes, in trace order. A crash ends every running pass.
 void read_passes(History& history) {
-  std::map<std::string_view, size_t> running;  // package (a view of the trace) -> pass index
+  // package (a view of the trace), pass index: as few as the manager's threads, so a vector
+  std::vector<std::pair<std::string_view, size_t>> running;
   const auto& records = history.records();
   for (size_t index = 0; index < records.size(); ++index) {
     const TraceRecord& record = records[index];
@@ -132,7 +132,13 @@ void read_passes(History& history) {
     }
     if (kind.is(RecordActor::manager, RecordEvent::pass_start)) {
       const std::string_view package = text_field(record, "package");
-      running[package] = history.passes.size();
+      const auto same = std::find_if(running.begin(), running.end(),
+                                     [&](const auto& each) { return each.first == package; });
+      if (same != running.end()) {
+        same->second = history.passes.size();
+      } else {
+        running.emplace_back(package, history.passes.size());
+      }
       // Filled in its slot (Trace::append_record says why).
       PassSpan& span = history.passes.emplace_back();
       span.package = package;
@@ -141,7 +147,9 @@ void read_passes(History& history) {
       span.dp_retries = flag_field(record, "dp_retries");
       span.thread = static_cast<uint32_t>(number_field(record, "thread").value_or(0));
     } else if (kind.is(RecordActor::manager, RecordEvent::pass_end)) {
-      const auto found = running.find(text_field(record, "package"));
+      const std::string_view package = text_field(record, "package");
+      const auto found = std::find_if(running.begin(), running.end(),
+                                      [&](const auto& each) { return each.first == package; });
       if (found == running.end()) continue;  // pass_messages reports it
       history.passes[found->second].end_record = index;
       history.passes[found->second].end_us = record.t_us;
@@ -490,33 +498,6 @@ bool is_status(const TraceRecord& record, uint32_t id, std::string_view package)
 bool is_log_containing(const TraceRecord& record, std::string_view needle) {
   if (!is_event(record, kManagerActorName, "log_line")) return false;
   return text_field(record, "text").find(needle) != std::string::npos;
-}
-
-std::string_view relative_below(std::string_view path, std::string_view folder) {
-  DISTSIM_ASSERT(path_below(path, folder));
-  return path.substr(folder.size() + (folder.back() == '\\' ? 0 : 1));
-}
-
-std::string History::dp_share(std::string_view dp_name) const {
-  for (const auto& dp : run->distribution_points) {
-    if (same_path(dp.name, dp_name)) return dp.share;
-  }
-  return fmt::format("\\\\{}\\SMSPKGC$", dp_name);
-}
-
-std::string History::dp_of_share(std::string_view share) const {
-  for (const auto& dp : run->distribution_points) {
-    if (same_path(dp.share, share)) return dp.name;
-  }
-  return {};
-}
-
-std::string History::dp_folder(std::string_view package, std::string_view dp_name) const {
-  return fmt::format("{}\\{}", dp_share(dp_name), package);
-}
-
-std::string History::package_copy_path(std::string_view package) const {
-  return fmt::format("{}\\{}.PCK", run->site.package_store, package);
 }
 
 bool History::uses_retry(const RetryUnit& unit, const Attempt& attempt) const {

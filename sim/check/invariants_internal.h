@@ -341,6 +341,12 @@ struct History {
   [[nodiscard]] std::string dp_of_share(std::string_view share) const;  // "" when unknown
   [[nodiscard]] std::string dp_folder(std::string_view package, std::string_view dp_name) const;
   [[nodiscard]] std::string package_copy_path(std::string_view package) const;
+  // Whether `path` is package_copy_path(package), or lies below the package's folder on `dp`:
+  // compared piece by piece, for checkers that ask per handle or record and would otherwise
+  // build the paths each time.
+  [[nodiscard]] bool is_package_copy(std::string_view path, std::string_view package) const;
+  [[nodiscard]] static bool below_dp_folder(std::string_view path, std::string_view package,
+                                            const model::DistributionPointDefinition& dp);
   // Whether a failed or interrupted attempt of `unit` uses one of its retries.
   [[nodiscard]] bool uses_retry(const RetryUnit& unit, const Attempt& attempt) const;
   // Attempts before attempt `index` that used a retry counting against it (Attempt).
