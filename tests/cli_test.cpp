@@ -469,6 +469,84 @@ TEST_CASE("a mistyped subcommand, an empty output name and a malformed budget ar
   CHECK(version_flag.output.rfind("distsim ", 0) == 0);
 }
 
+TEST_CASE("compare exits 1 naming a policy that fails the scenario's expectations, with a replay",
+          "[cli][compare]") {
+  // Goal: compare judges every run as `distsim run` would, exits 1 as the contract says for a
+  // failed expectation, and its replay line reproduces the run it names. Method: the KB scenario
+  // expects 3 attempts; its own hourly policy keeps them, exponential backoff makes about nine.
+  const std::string kb = scenario_path("q207416-temp-source.yaml");
+  const std::string hourly = scenario_path("policies/sms2-hourly.yml");
+  const std::string backoff = scenario_path("policies/exponential-full-jitter.yml");
+  const CommandResult held =
+      run_cli("compare '" + kb + "' --policy '" + hourly + "' --seeds 3 --seed-start 0");
+  CHECK(held.status == 0);
+  CHECK_THAT(held.output, !Catch::Contains("failed an expectation"));
+  const CommandResult failed = run_cli("compare '" + kb + "' --policy '" + hourly + "' --policy '" +
+                                       backoff + "' --seeds 3 --seed-start 0");
+  CHECK(failed.status == 1);
+  CHECK_THAT(failed.output,
+             Catch::Contains("exponential 2m..1h, full jitter: 3 of 3 runs failed an expectation "
+                             "of the scenario; first, seed 0: S0100001 attempts: expected 3, got "
+                             "10 (at 00:01:19.848) [line 39]; reproduce with: "));
+  CHECK_THAT(failed.output, !Catch::Contains("sms2 hourly, unlimited: "));
+  const std::string marker = "reproduce with: ";
+  const size_t at = failed.output.find(marker);
+  REQUIRE(at != std::string::npos);
+  std::string replay = failed.output.substr(at + marker.size());
+  replay = replay.substr(0, replay.find('\n'));
+  CHECK_THAT(replay, Catch::EndsWith("--seed 0 --policy '" + backoff + "'"));
+  // The program as run starts the line; run_cli puts it back.
+  const CommandResult replayed = run_cli(replay.substr(replay.find(" run ") + 1));
+  CHECK(replayed.status == 1);
+  CHECK_THAT(replayed.output, Catch::Contains("retry policy: " + backoff +
+                                              ", in place of the scenario's "
+                                              "site.retry"));
+  CHECK_THAT(replayed.output, Catch::Contains("expected 3, got 10 (at 00:01:19.848)"));
+  CHECK_THAT(replayed.output, Catch::Contains("reproduce with: "));
+  CHECK_THAT(replayed.output, Catch::EndsWith("--seed 0 --policy '" + backoff + "'\n"));
+}
+
+TEST_CASE("the CLI reference's compare example is what distsim prints, run as it says",
+          "[cli][compare]") {
+  // Goal: the documented table and note do not drift from the binary. Method: the command the
+  // reference names, from the source directory, with the binary's path read as `distsim`.
+  const std::string marker = "What `distsim compare ";
+  const std::string reference = read_file(std::string(DISTSIM_SOURCE_DIR) + "/tools/cli/README.md");
+  const size_t at = reference.find(marker);
+  REQUIRE(at != std::string::npos);
+  const size_t start = at + std::string("What `distsim ").size();
+  const std::string arguments = reference.substr(start, reference.find('`', start) - start);
+  const CommandResult result =
+      run_cli(arguments, "cd '" + std::string(DISTSIM_SOURCE_DIR) + "' && ");
+  CHECK(result.status == 1);
+  std::string output = result.output;
+  const std::string program = DISTSIM_CLI_PATH;
+  for (size_t found = output.find(program); found != std::string::npos;
+       found = output.find(program)) {
+    output.replace(found, program.size(), "distsim");
+  }
+  CHECK(output == readme_block_after(marker, "tools/cli/README.md"));
+}
+
+TEST_CASE("run --policy refuses a policy file it cannot use, as compare does", "[cli][compare]") {
+  const std::string kb = scenario_path("q207416-temp-source.yaml");
+  const CommandResult missing = run_cli("run '" + kb + "' --policy /nonexistent/policy.yml");
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.output, Catch::Contains("/nonexistent/policy.yml"));
+  const std::string wrong = temporary_file("cli_wrong_policy.yml", "retry:\n  delay: soon\n");
+  const CommandResult unusable = run_cli("run '" + kb + "' --policy '" + wrong + "'");
+  CHECK(unusable.status == 2);
+  CHECK_THAT(unusable.output, Catch::StartsWith(wrong + ":2:"));
+  // An output may not overwrite the policy it reads.
+  const std::string policy = temporary_file("cli_hourly_policy.yml", "retry:\n  delay: 1h\n");
+  const CommandResult clobbered =
+      run_cli("run '" + kb + "' --policy '" + policy + "' --log '" + policy + "'");
+  CHECK(clobbered.status == 2);
+  CHECK_THAT(clobbered.output,
+             Catch::Contains("is the policy '" + policy + "'; distsim never writes over an input"));
+  CHECK(read_file(policy) == "retry:\n  delay: 1h\n");
+}
+
 TEST_CASE("compare refuses seeds that would pass the largest seed instead of wrapping", "[cli]") {
   const std::string command = "compare " + scenario_path("q207416-temp-source.yaml") + " " +
                               "--policy " + scenario_path("policies/sms2-hourly.yml") +

@@ -104,14 +104,16 @@ TEST_CASE("a bug met during a comparison names the policy and the seed to replay
   stray.kind = FilesystemEntry::Kind::file;
   stray.path = "\\\\NOWHERE\\SHARE\\a.cab";
   scenario.filesystem.push_back(stray);
+  scenario.file = "kb.yaml";
+  PolicyFile hourly = policy("hourly", 3, 60 * kMinute);
+  hourly.file = "hourly.yml";
   CompareOptions options{1, 7};
   try {
-    (void)compare_policies(scenario, {policy("hourly", 3, 60 * kMinute)}, options);
+    (void)compare_policies(scenario, {hourly}, options);
     FAIL("the broken precondition went unnoticed");
   } catch (const AssertionFailure& error) {
-    CHECK(std::string(error.what())
-              .find("(policy 'hourly', seed 7; replay with distsim run "
-                    "SCENARIO --seed 7") != std::string::npos);
+    CHECK_THAT(error.what(), Catch::Contains("(policy 'hourly', seed 7; replay with distsim run "
+                                             "'kb.yaml' --seed 7 --policy 'hourly.yml')"));
   }
 }
 

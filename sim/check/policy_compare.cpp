@@ -39,7 +39,40 @@ uint64_t count_source_opens(const Scenario& scenario, const RunResult& run) {
   return opens;
 }
 
-void add_run(const Scenario& scenario, const RunResult& run, PolicySummary& summary) {
+// The first failed expectation and the first invariant violation of a run; null when none.
+struct RunFailures {
+  const ExpectationResult* expectation = nullptr;
+  std::optional<std::string> invariant;
+  uint64_t invariant_violations = 0;
+};
+
+RunFailures failures_of(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict) {
+  RunFailures failures;
+  for (const ExpectationResult& result : verdict.expectations) {
+    if (result.ok) continue;
+    if (!result.invariants) {
+      if (failures.expectation == nullptr) failures.expectation = &result;
+      continue;
+    }
+    if (failures.invariant_violations++ == 0) {
+      failures.invariant = expectation_failure_text(result, run.ended_us);
+    }
+  }
+  // A scenario that does not expect the invariants to hold is still judged by them: a policy
+  // that breaks one is worth knowing about.
+  if (!scenario.expect.no_invariant_violations) {
+    const std::vector<InvariantViolation> found = check_invariants(run);
+    failures.invariant_violations = found.size();
+    if (!found.empty()) {
+      failures.invariant = fmt::format("{}: {} (at {})", found.front().invariant,
+                                       found.front().detail, clock_text(found.front().t_us));
+    }
+  }
+  return failures;
+}
+
+void add_run(const Scenario& scenario, const RunResult& run, std::string_view program,
+             PolicySummary& summary) {
   ++summary.runs;
   summary.simulated_us += run.ended_us;
   // A run cut short covers less time; one whose trace was truncated has its source opens and
@@ -52,7 +85,18 @@ void add_run(const Scenario& scenario, const RunResult& run, PolicySummary& summ
     summary.first_cut_short = fmt::format("seed {}: {}", run.seed, *partial);
   }
   summary.source_opens += count_source_opens(scenario, run);
-  summary.invariant_violations += check_invariants(run).size();
+  const RunVerdict verdict = judge_run(scenario, run);
+  const RunFailures failures = failures_of(scenario, run, verdict);
+  summary.invariant_violations += failures.invariant_violations;
+  if (failures.invariant && !summary.first_invariant_violation) {
+    summary.first_invariant_violation =
+        NotedRun{run.seed, *failures.invariant, repro_command(scenario, run, program)};
+  }
+  if (failures.expectation != nullptr && summary.runs_failing_expectations++ == 0) {
+    summary.first_failed_expectation =
+        NotedRun{run.seed, expectation_failure_text(*failures.expectation, run.ended_us),
+                 repro_command(scenario, run, program)};
+  }
   const auto attempts = attempts_by_package(run);
   for (const model::PackageStatus& package : run.packages) {
     ++summary.packages;
@@ -98,6 +142,22 @@ std::string per_hour_text(uint64_t count, TimeUs simulated_us) {
 
 }  // namespace
 
+Scenario with_policy(const Scenario& scenario, const PolicyFile& policy) {
+  Scenario variant = scenario;
+  variant.site.retry = policy.retry;
+  if (!policy.retry.crash_uses_retry) {
+    variant.site.retry.crash_uses_retry = scenario.site.retry.crash_uses_retry;
+  }
+  if (!policy.retry.update_resets_retries) {
+    variant.site.retry.update_resets_retries = scenario.site.retry.update_resets_retries;
+  }
+  if (!policy.retry.due_while_down) {
+    variant.site.retry.due_while_down = scenario.site.retry.due_while_down;
+  }
+  variant.policy_file = policy.file;
+  return variant;
+}
+
 std::vector<PolicySummary> compare_policies(const Scenario& scenario,
                                             const std::vector<PolicyFile>& policies,
                                             const CompareOptions& options) {
@@ -105,32 +165,22 @@ std::vector<PolicySummary> compare_policies(const Scenario& scenario,
   const uint64_t seed_start = options.seed_start.value_or(scenario.seed);
   std::vector<PolicySummary> summaries;
   for (const PolicyFile& policy : policies) {
-    Scenario variant = scenario;
-    variant.site.retry = policy.retry;
-    // How the manager treats a crash or an update is the scenario's, not a policy's, unless the
-    // file says.
-    if (!policy.retry.crash_uses_retry) {
-      variant.site.retry.crash_uses_retry = scenario.site.retry.crash_uses_retry;
-    }
-    if (!policy.retry.update_resets_retries) {
-      variant.site.retry.update_resets_retries = scenario.site.retry.update_resets_retries;
-    }
-    if (!policy.retry.due_while_down) {
-      variant.site.retry.due_while_down = scenario.site.retry.due_while_down;
-    }
+    const Scenario variant = with_policy(scenario, policy);
     PolicySummary summary;
     summary.name = policy.name;
     for (uint64_t offset = 0; offset < options.seed_count; ++offset) {
       RunOptions run_options;
       run_options.seed = seed_start + offset;
       try {
-        add_run(variant, run_world(variant, run_options), summary);
+        add_run(variant, run_world(variant, run_options), options.program, summary);
       } catch (const AssertionFailure& error) {
         // A bug: the report must say which run to replay.
-        throw AssertionFailure(
-            fmt::format("{} (policy '{}', seed {}; replay with distsim run "
-                        "SCENARIO --seed {} and that policy's site.retry)",
-                        error.what(), policy.name, *run_options.seed, *run_options.seed));
+        RunResult replay;
+        replay.seed = *run_options.seed;
+        replay.until_us = variant.until_us;
+        throw AssertionFailure(fmt::format("{} (policy '{}', seed {}; replay with {})",
+                                           error.what(), policy.name, replay.seed,
+                                           repro_command(variant, replay, options.program)));
       }
     }
     std::sort(summary.installed_after_us.begin(), summary.installed_after_us.end());
@@ -175,12 +225,29 @@ std::string compare_table(const std::vector<PolicySummary>& summaries) {
           "cover only part of them; first, {}\n",
           summary.name, summary.runs_cut_short, summary.runs, summary.first_cut_short);
     }
-    if (summary.invariant_violations == 0) continue;
-    out +=
-        fmt::format("{}: {} invariant violations (run the seeds with `distsim run` to see them)\n",
-                    summary.name, summary.invariant_violations);
+    if (summary.first_failed_expectation) {
+      const NotedRun& first = *summary.first_failed_expectation;
+      out += fmt::format(
+          "{}: {} of {} runs failed an expectation of the scenario; first, seed {}: {}; "
+          "reproduce with: {}\n",
+          summary.name, summary.runs_failing_expectations, summary.runs, first.seed, first.what,
+          first.replay);
+    }
+    if (summary.first_invariant_violation) {
+      const NotedRun& first = *summary.first_invariant_violation;
+      out += fmt::format("{}: {} invariant violations; first, seed {}: {}; reproduce with: {}\n",
+                         summary.name, summary.invariant_violations, first.seed, first.what,
+                         first.replay);
+    }
   }
   return out;
+}
+
+bool all_held(const std::vector<PolicySummary>& summaries) {
+  return std::all_of(summaries.begin(), summaries.end(), [](const PolicySummary& summary) {
+    return summary.runs_cut_short == 0 && summary.invariant_violations == 0 &&
+           summary.runs_failing_expectations == 0;
+  });
 }
 
 }  // namespace distsim::sim

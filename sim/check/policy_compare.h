@@ -18,6 +18,15 @@ inline constexpr uint64_t kCompareSeedsMax = 100'000;
 struct CompareOptions {
   uint64_t seed_count = 10;
   std::optional<uint64_t> seed_start;  // default: the scenario's seed
+  std::string program = "distsim";     // how replay lines name the binary
+};
+
+// A run to look at, as the note under the table names it: its seed, what went wrong and the
+// command that replays it.
+struct NotedRun {
+  uint64_t seed = 0;
+  std::string what;
+  std::string replay;
 };
 
 struct PolicySummary {
@@ -31,14 +40,25 @@ struct PolicySummary {
   uint64_t source_opens = 0;
   TimeUs simulated_us = 0;  // total virtual time the runs covered
   uint64_t invariant_violations = 0;
+  std::optional<NotedRun> first_invariant_violation;
+  // Runs in which an expectation of the scenario's `expect` block (other than
+  // no_invariant_violations, counted above) failed under the policy.
+  uint64_t runs_failing_expectations = 0;
+  std::optional<NotedRun> first_failed_expectation;
   // Runs a budget or limit stopped before the horizon, or whose trace was truncated: their
   // figures cover only part of them. The first one's seed and why, for the note under the table.
   uint64_t runs_cut_short = 0;
   std::string first_cut_short;
 };
 
-// Runs scenario x policies x seeds (the policy's retry replaces the scenario's site.retry; the
-// profile's defaults fill what the policy leaves out). Requires a runnable scenario.
+// The scenario with the policy's retry in place of its site.retry: the profile's defaults fill
+// what the policy leaves out, except crash_uses_retry, update_resets_retries and due_while_down,
+// which stay the scenario's unless the policy sets them (how the manager treats a crash or an
+// update is the site's, not a retry policy's). policy_file names the policy's file.
+[[nodiscard]] Scenario with_policy(const Scenario& scenario, const PolicyFile& policy);
+
+// Runs scenario x policies x seeds (each policy applied by with_policy), judging the scenario's
+// expectations and the invariants in every run. Requires a runnable scenario.
 [[nodiscard]] std::vector<PolicySummary> compare_policies(const Scenario& scenario,
                                                           const std::vector<PolicyFile>& policies,
                                                           const CompareOptions& options);
@@ -46,7 +66,12 @@ struct PolicySummary {
 // The nearest-rank percentile (0..100) of a sorted list; nullopt when empty.
 [[nodiscard]] std::optional<TimeUs> percentile(const std::vector<TimeUs>& sorted, uint32_t rank);
 
-// The table `distsim compare` prints.
+// The table `distsim compare` prints, with a note under it per policy whose runs were cut short,
+// broke an invariant or failed an expectation.
 [[nodiscard]] std::string compare_table(const std::vector<PolicySummary>& summaries);
+
+// Whether every run of every policy reached its horizon with its expectations and invariants
+// held: `distsim compare` exits 0 only then.
+[[nodiscard]] bool all_held(const std::vector<PolicySummary>& summaries);
 
 }  // namespace distsim::sim

@@ -72,6 +72,11 @@ std::string repro_command(const Scenario& scenario, const RunResult& run,
                   single_quoted(file), run.seed);
   if (run.until_us != scenario.until_us)
     command += fmt::format(" --until {}", duration_text(run.until_us));
+  if (!scenario.policy_file.empty()) {
+    const std::string& policy = scenario.policy_file;
+    command += fmt::format(" --policy {}",
+                           single_quoted(policy.rfind('-', 0) == 0 ? "./" + policy : policy));
+  }
   return command;
 }
 

@@ -29,7 +29,8 @@ struct RunVerdict {
 // the run, except script steps' own, which were traced when the step ran.
 void trace_expectations(const RunVerdict& verdict, RunResult& run);
 
-// "distsim run 'scenarios/x.yaml' --seed 7" (with --until when it differs from the file's);
+// "distsim run 'scenarios/x.yaml' --seed 7" (with --until when it differs from the file's, and
+// --policy when a policy file replaced its site.retry);
 // `program` names the binary as the user ran it ("distsim", "./build/distsim"), quoted for a
 // POSIX shell when it needs quoting.
 [[nodiscard]] std::string repro_command(const Scenario& scenario, const RunResult& run,

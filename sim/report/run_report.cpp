@@ -180,6 +180,10 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
   std::string out;
   if (!options.quiet) {
     out += fmt::format("scenario: {} ({})\n", scenario.name, scenario.file);
+    if (!scenario.policy_file.empty()) {
+      out += fmt::format("retry policy: {}, in place of the scenario's site.retry\n",
+                         scenario.policy_file);
+    }
     out += fmt::format("seed {}, horizon {}, profile {}, {} kernel events, outcome {}\n\n",
                        run.seed, duration_text(run.until_us), model::profile_name(run.site.profile),
                        run.events_executed, run_outcome_name(run.outcome));
@@ -222,6 +226,7 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
       json_quote(run_outcome_name(run.outcome)), verdict.passed() ? "true" : "false",
       json_quote(model::component_status_name(run.component_status)));
   out += fmt::format(",\"ended_us\":{}", run.ended_us);
+  if (!scenario.policy_file.empty()) out += ",\"policy\":" + json_quote(scenario.policy_file);
   if (run.outcome == RunOutcome::record_limit_hit) {
     out += fmt::format(",\"limit_reached\":{}", json_quote(run.limit_reached));
   }

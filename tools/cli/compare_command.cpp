@@ -42,16 +42,13 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
                        options.seed_count, first_seed, UINT64_MAX);
     return kExitCannotRun;
   }
-  const auto summaries =
-      sim::compare_policies(*loaded.scenario, policies, {options.seed_count, options.seed_start});
+  const auto summaries = sim::compare_policies(
+      *loaded.scenario, policies, {options.seed_count, options.seed_start, options.program});
   out << fmt::format("scenario: {} ({}), {} seeds from {}\n\n", loaded.scenario->name,
                      loaded.scenario->file, options.seed_count,
                      options.seed_start.value_or(loaded.scenario->seed));
   out << sim::compare_table(summaries);
-  for (const auto& summary : summaries) {
-    if (summary.invariant_violations > 0 || summary.runs_cut_short > 0) return kExitFinding;
-  }
-  return kExitOk;
+  return sim::all_held(summaries) ? kExitOk : kExitFinding;
 }
 
 }  // namespace distsim::cli

@@ -15,6 +15,7 @@ struct CompareCommandOptions {
   std::vector<std::string> policy_paths;
   uint64_t seed_count = 10;
   std::optional<uint64_t> seed_start;
+  std::string program = "distsim";  // how replay lines name the binary (main.cpp)
 };
 
 // Returns the exit status: 0, 1 when a run broke an invariant, 2 when an input cannot be used.

@@ -1,4 +1,5 @@
-// The exit statuses of every distsim subcommand (tools/cli/README.md): the contract CI scripts rely on.
+// The exit statuses of every distsim subcommand (tools/cli/README.md): the contract CI scripts rely
+// on.
 #pragma once
 
 namespace distsim::cli {

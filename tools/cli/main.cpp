@@ -69,7 +69,9 @@ constexpr const char* kRunDetails =
     "  distsim run scenarios/q207416-temp-source.yaml\n"
     "  distsim run scenarios/q207416-temp-source.yaml --seed 7 --until 6h --quiet\n"
     "  distsim run scenarios/q207416-temp-source.yaml --trace out.jsonl --log Distmgr.log\n"
-    "  distsim run scenarios/q207416-temp-source.yaml --json > summary.json\n\n"
+    "  distsim run scenarios/q207416-temp-source.yaml --json > summary.json\n"
+    "  distsim run scenarios/q207416-temp-source.yaml --policy "
+    "scenarios/policies/exponential-full-jitter.yml\n\n"
     "Exit status: 0 every expectation held; 1 an expectation or invariant failed, or the run\n"
     "was cut short (the summary ends with a repro command); 2 could not run (bad scenario, flag\n"
     "or output path); 3 internal error (please report it with the scenario and seed).";
@@ -106,6 +108,10 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
                   "Seed of every random draw (overrides the scenario's `seed`, default 0)");
   run->add_option("--until", options.until,
                   "Horizon as a duration such as 3d or 90m (overrides the scenario's `until`)");
+  run->add_option("--policy", options.policy_path,
+                  "A retry policy file whose `retry` replaces the scenario's site.retry, as "
+                  "`distsim compare` applies it (replays a run that compare names)")
+      ->check(kNamesAFile);
   run->add_option("--trace", options.trace_path,
                   "Write the event trace as JSON Lines (one object per event) to this file (- for "
                   "standard output)")
@@ -150,9 +156,13 @@ constexpr const char* kCompareDescription =
     "policy file is YAML with an optional `name` and a `retry` mapping that takes the keys of "
     "a scenario's site.retry (see scenarios/policies/*.yml).\n\nExample:\n  distsim compare "
     "scenarios/q207416-temp-source.yaml --policy scenarios/policies/sms2-hourly.yml --policy "
-    "scenarios/policies/exponential-full-jitter.yml --seeds 20\n\nExit status: 0 compared, 1 "
-    "a run broke an invariant, stopped before the horizon or outgrew its trace (named under the "
-    "table), 2 a file or flag cannot be used.";
+    "scenarios/policies/exponential-full-jitter.yml --seeds 20\n\nEvery run is judged by the "
+    "scenario's `expect` block and the invariant checkers, as `distsim run` judges it: a policy "
+    "under which an expectation fails is named under the table with its first failing seed and "
+    "the `distsim run ... --policy FILE` command that replays it.\n\nExit status: 0 every run "
+    "of every policy held its expectations and invariants and reached its horizon; 1 a run "
+    "failed an expectation, broke an invariant, stopped before the horizon or outgrew its trace "
+    "(named under the table); 2 a file or flag cannot be used.";
 
 void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& options) {
   CLI::App* compare = app.add_subcommand("compare", kCompareDescription);
@@ -296,6 +306,7 @@ int main(int argc, char** argv) {
   const std::string program = program_name(argc > 0 ? argv[0] : nullptr);
   run_options.program = program;
   check_options.program = program;
+  compare_options.program = program;
   if (const auto complaint = unknown_subcommand(app, argc, argv)) {
     std::cerr << *complaint << '\n';
     return distsim::cli::kExitCannotRun;

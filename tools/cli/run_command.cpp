@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "sim/check/policy_compare.h"
 #include "sim/core/limits.h"
 #include "sim/core/trace.h"
 #include "sim/core/trace_jsonl.h"
@@ -130,13 +131,21 @@ bool parse_run_flags(const RunCommandOptions& options, sim::RunOptions& run_opti
   return true;
 }
 
-// The loaded scenario when it can run; otherwise nullopt after printing every problem.
-std::optional<sim::Scenario> runnable_scenario(const std::string& path, std::ostream& err) {
+// The loaded scenario, with the policy file's retry in place of its own when one is given, when
+// it can run; otherwise nullopt after printing every problem of both files.
+std::optional<sim::Scenario> runnable_scenario(const std::string& path,
+                                               const std::string& policy_path, std::ostream& err) {
   sim::LoadResult loaded = sim::load_scenario_file(path);
-  if (!loaded.errors.empty()) {
-    for (const auto& error : loaded.errors) err << error.to_string() << '\n';
-    return std::nullopt;
+  for (const auto& error : loaded.errors) err << error.to_string() << '\n';
+  std::optional<sim::PolicyFile> policy;
+  if (!policy_path.empty()) {
+    sim::PolicyLoadResult policy_loaded = sim::load_policy_file(policy_path);
+    for (const auto& error : policy_loaded.errors) err << error.to_string() << '\n';
+    if (!policy_loaded.errors.empty()) return std::nullopt;
+    policy = std::move(policy_loaded.policy);
   }
+  if (!loaded.errors.empty()) return std::nullopt;
+  if (policy) *loaded.scenario = sim::with_policy(*loaded.scenario, *policy);
   const auto problems = sim::unsupported_features(*loaded.scenario);
   for (const auto& problem : problems) {
     err << position_prefix(loaded.scenario->file, problem.position) << problem.message << '\n';
@@ -150,13 +159,15 @@ std::optional<sim::Scenario> runnable_scenario(const std::string& path, std::ost
 int run_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err) {
   sim::OutputSet outputs;
   outputs.add_input("the scenario", options.scenario_path);
+  if (!options.policy_path.empty()) outputs.add_input("the policy", options.policy_path);
   const std::vector<RequestedOutput> requested = request_outputs(options, outputs);
   if (!outputs_usable(options, outputs, err)) return kExitCannotRun;
   // An output on stdout keeps stdout to itself: the summary goes to stderr.
   std::ostream& summary = outputs.writes_standard_output() ? err : out;
   sim::RunOptions run_options;
   if (!parse_run_flags(options, run_options, err)) return kExitCannotRun;
-  const std::optional<sim::Scenario> loaded = runnable_scenario(options.scenario_path, err);
+  const std::optional<sim::Scenario> loaded =
+      runnable_scenario(options.scenario_path, options.policy_path, err);
   if (!loaded) return kExitCannotRun;
   const sim::Scenario& scenario = *loaded;
   // The Chrome trace and the report draw handles and messages from the trace records, and the

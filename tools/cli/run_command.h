@@ -13,6 +13,7 @@ struct RunCommandOptions {
   std::string scenario_path;
   std::optional<std::string> seed;   // a plain decimal, parsed like the scenario's `seed`
   std::optional<std::string> until;  // a duration, parsed like the scenario's `until`
+  std::string policy_path;           // a retry policy file replacing site.retry; empty for none
   // Output paths: empty for none, "-" for standard output (at most one; the summary then goes to
   // stderr, and --json is refused). No output may be the scenario, another output, a directory or
   // an existing file that is not a regular file; all are written or none is.
