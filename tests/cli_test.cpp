@@ -528,6 +528,18 @@ TEST_CASE("the CLI reference's compare example is what distsim prints, run as it
   CHECK(output == readme_block_after(marker, "tools/cli/README.md"));
 }
 
+TEST_CASE("the status CSV gives each message's virtual time as the summary writes it", "[cli]") {
+  // Goal: one way of writing a point of virtual time across the outputs. Method: the KB run's
+  // first failure (240 ms) and its hourly retry.
+  const CommandResult result =
+      run_cli("run --quiet '" + scenario_path("q207416-temp-source.yaml") + "' --status -");
+  CHECK(result.status == 0);
+  CHECK_THAT(result.output, Catch::StartsWith("time_us,time,id,severity,component,package,dp,"
+                                              "text\n0,00:00:00,2300,I,"));
+  CHECK_THAT(result.output, Catch::Contains("\n240000,00:00:00.240,2302,E,"));
+  CHECK_THAT(result.output, Catch::Contains("\n3600240000,01:00:00.240,2300,I,"));
+}
+
 TEST_CASE("run --policy refuses a policy file it cannot use, as compare does", "[cli][compare]") {
   const std::string kb = scenario_path("q207416-temp-source.yaml");
   const CommandResult missing = run_cli("run '" + kb + "' --policy /nonexistent/policy.yml");

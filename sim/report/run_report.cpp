@@ -293,7 +293,7 @@ void write_status_csv(const RunResult& run, const TextSink& sink) {
   out.append("time_us,time,id,severity,component,package,dp,text\n");
   for (const auto& message : run.status_messages) {
     fmt::format_to(std::back_inserter(out.text()), "{},{},{},{},{},", message.t_us,
-                   duration_text(message.t_us), message.id,
+                   clock_text(message.t_us), message.id,
                    model::severity_letter(message.severity), message.component);
     append_quoted(message.package_id);
     out.text() += ',';
