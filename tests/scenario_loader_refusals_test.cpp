@@ -2,6 +2,7 @@
 // positioned "FILE:LINE:COL: message".
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
@@ -50,11 +51,35 @@ TEST_CASE("a Windows path in double quotes is refused with the advice to use sin
         errors_after_header(std::string("holders:\n  - kind: temp_user\n    path: ") + path + "\n");
     INFO(path);
     REQUIRE(!quoted.empty());
-    for (const std::string& error : quoted) CHECK_THAT(error, Catch::EndsWith(advice));
+    const auto advised = std::count_if(quoted.begin(), quoted.end(), [&](const std::string& error) {
+      return error.ends_with(advice);
+    });
+    CHECK(advised == 1);
   }
   const Errors rootless = errors_after_header("holders:\n  - kind: temp_user\n    path: 'temp'\n");
   REQUIRE(rootless.size() == 1);
   CHECK_THAT(rootless[0], !Catch::Contains("single quotes"));
+  // "\x.t" is no hex number: a YAML error that gets the advice too.
+  const Errors hex =
+      errors_after_header("holders:\n  - kind: temp_user\n    path: \"C:\\temp\\x.txt\"\n");
+  REQUIRE(hex.size() == 1);
+  CHECK_THAT(hex[0], Catch::Contains("invalid YAML: bad character found while scanning hex"));
+  CHECK_THAT(hex[0], Catch::EndsWith(advice));
+}
+
+TEST_CASE("a double-quoted path refused twice gets the advice to use single quotes once",
+          "[scenario_loader]") {
+  // Goal: advice said once is read; said twice on one position it is noise. Method: "\a" and
+  // "\x01" make control characters (refused as text) in a path that is also no valid path.
+  const Errors twice =
+      errors_after_header("holders:\n  - kind: temp_user\n    path: \"C:\\temp\\a\\x01.txt\"\n");
+  REQUIRE(twice.size() == 2);
+  size_t advised = 0;
+  for (const std::string& error : twice) {
+    CHECK_THAT(error, Catch::StartsWith("t.yaml:5:11: "));
+    if (error.find("single quotes") != std::string::npos) ++advised;
+  }
+  CHECK(advised == 1);
 }
 
 TEST_CASE("Thumbs.db flags on a window without thumbnails are refused", "[scenario_loader]") {

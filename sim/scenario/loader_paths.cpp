@@ -97,11 +97,12 @@ std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::st
     const bool rootless = check_windows_path(path).problem == PathProblem::no_root;
     // "C:\temp" in double quotes reaches here as C:, a tab and "emp", "D:\Packages" with U+2029
     // for "\P": in a quoted value a control or non-ASCII character is most likely an escape.
-    const bool escaped =
-        !ctx.node(index).plain && std::any_of(text->begin(), text->end(), [](char c) {
-          const auto byte = static_cast<unsigned char>(c);
-          return byte < 0x20 || byte >= 0x80;
-        });
+    const bool plain = ctx.node(index).plain;
+    const bool escaped = !plain && !text_problem_hinted(*text, plain) &&
+                         std::any_of(text->begin(), text->end(), [](char c) {
+                           const auto byte = static_cast<unsigned char>(c);
+                           return byte < 0x20 || byte >= 0x80;
+                         });
     ctx.error(index, fmt::format("'{}' is not a valid Windows path for '{}': {}{}", *text, key,
                                  rootless && kind != PathKind::any ? std::string(kind_text(kind))
                                                                    : *problem,

@@ -22,6 +22,14 @@
 #include "sim/scenario/source_text.h"
 
 namespace distsim::sim::loader_internal {
+
+bool text_problem_hinted(std::string_view value, bool plain) {
+  // The file's own text was checked before YAML read it, so in a quoted scalar only an escape of
+  // double quotes can have made the character: in something that starts like a Windows path
+  // ("C:\Notes": \N is U+0085), most likely by accident.
+  const bool path_like = (value.size() >= 2 && value[1] == ':') || value.rfind('\\', 0) == 0;
+  return !plain && path_like && scalar_text_problem(value).has_value();
+}
 namespace {
 
 SourcePosition position_of(const YAML::Mark& mark) {
@@ -83,11 +91,7 @@ class TreeBuilder final : public YAML::EventHandler {
     node.value = value;
     node.plain = tag != "!";
     if (const auto problem = scalar_text_problem(value)) {
-      // The file's own text was checked before YAML read it, so in a quoted scalar only an
-      // escape of double quotes can have made the character: in something that starts like a
-      // Windows path ("C:\Notes": \N is U+0085), most likely by accident.
-      const bool path_like = (value.size() >= 2 && value[1] == ':') || value.rfind('\\', 0) == 0;
-      diagnostics_.add(node.position, !node.plain && path_like
+      diagnostics_.add(node.position, text_problem_hinted(value, node.plain)
                                           ? *problem + std::string(kDoubleQuotedPathHint)
                                           : *problem);
     }
@@ -276,7 +280,9 @@ std::optional<YamlTree> build_tree(std::string_view text, Diagnostics& diagnosti
     diagnostics.add(abort.position, abort.message);
     return std::nullopt;
   } catch (const YAML::Exception& error) {
-    const bool escape = error.msg.find("unknown escape character") != std::string::npos;
+    // "\W" is no escape, "\x.t" no hex number: both only in double quotes.
+    const bool escape = error.msg.find("unknown escape character") != std::string::npos ||
+                        error.msg.find("while scanning hex number") != std::string::npos;
     diagnostics.add(position_of(error.mark), fmt::format("invalid YAML: {}{}", error.msg,
                                                          escape ? kDoubleQuotedPathHint : ""));
     return std::nullopt;

@@ -24,6 +24,11 @@ inline constexpr std::string_view kDoubleQuotedPathHint =
     "; in double quotes YAML reads a backslash as the start of an escape (\\t is a tab): write "
     "Windows paths in single quotes, like 'C:\\WINNT\\TEMP'";
 
+// Whether the tree's reading of a scalar already gave kDoubleQuotedPathHint: a quoted value that
+// starts like a Windows path and holds a character a scenario may not (scalar_text_problem).
+// The path check then names the path's own problem without giving the hint a second time.
+[[nodiscard]] bool text_problem_hinted(std::string_view value, bool plain);
+
 // The errors of one file, at most kScenarioErrorsMax of them.
 class Diagnostics {
  public:
