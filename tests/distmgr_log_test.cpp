@@ -23,8 +23,7 @@ TEST_CASE("virtual time zero is Thursday 16 November 2000, 08:00 local time by d
   CHECK(later.weekday == 1);
 }
 
-TEST_CASE("a date is month/day/year with the year in four digits, zeros included",
-          "[log]") {
+TEST_CASE("a date is month/day/year with the year in four digits, zeros included", "[log]") {
   // Goal: "MM/DD/YYYY HH:MM:SS" whatever the year a model's clock starts in. Method: the fast
   // path (years from 0) for years of four, three and one digit, and the negative-year path.
   CivilTime time;

@@ -39,7 +39,8 @@ std::vector<std::string> paths_near(const std::string& store, const std::string&
 
 TEST_CASE("The piecewise tests of a package's .PCK and DP folder agree with the built paths") {
   sim::RunResult run;
-  const std::string store = GENERATE(std::string("C:\\SMSPKG"), std::string("C:"));
+  const std::string store =
+      GENERATE(std::string("C:\\SMSPKG"), std::string("C:"), std::string("C:\\SMSPKG\\"));
   const std::string share = GENERATE(std::string("\\\\DP01\\SMSPKGC$"), std::string("D:\\Pkgs"));
   run.site.package_store = store;
   run.distribution_points.push_back({"DP01", share, 12'500'000});
@@ -57,6 +58,8 @@ TEST_CASE("The piecewise tests of a package's .PCK and DP folder agree with the 
 }
 
 TEST_CASE("A package's .PCK and files in its DP folder are recognised piecewise") {
+  // Goal: the tests say yes where they should, not only agree with the built paths. Method: a
+  // .PCK in other case, another package's, a file in the DP folder and the folder itself.
   sim::RunResult run;
   run.site.package_store = "C:\\SMSPKG";
   run.distribution_points.push_back({"DP01", "\\\\DP01\\SMSPKGC$", 12'500'000});

@@ -16,6 +16,7 @@ constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
 
 PolicyFile policy(std::string name, uint32_t count, TimeUs delay_us) {
   PolicyFile file;
+  file.file = name + ".yml";
   file.name = std::move(name);
   file.retry.count_given = true;
   file.retry.count = count;
@@ -115,6 +116,23 @@ TEST_CASE("a bug met during a comparison names the policy and the seed to replay
     CHECK_THAT(error.what(), Catch::Contains("(policy 'hourly', seed 7; replay with distsim run "
                                              "'kb.yaml' --seed 7 --policy 'hourly.yml')"));
   }
+}
+
+TEST_CASE("a comparison holds only when no policy's runs failed, broke or were cut short",
+          "[compare]") {
+  // Goal: compare's exit status follows each of the three counts alone.
+  PolicySummary clean;
+  clean.runs = 3;
+  CHECK(all_held({clean, clean}));
+  PolicySummary expectation = clean;
+  expectation.runs_failing_expectations = 1;
+  CHECK_FALSE(all_held({clean, expectation}));
+  PolicySummary invariant = clean;
+  invariant.invariant_violations = 2;
+  CHECK_FALSE(all_held({invariant, clean}));
+  PolicySummary cut_short = clean;
+  cut_short.runs_cut_short = 1;
+  CHECK_FALSE(all_held({cut_short}));
 }
 
 TEST_CASE("source opens per hour count the whole simulated time, whole hours or not", "[compare]") {

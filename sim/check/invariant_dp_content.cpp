@@ -15,9 +15,8 @@ namespace distsim::sim::invariant_detail {
 namespace {
 
 // Lists of files by relative path, compared without regard to case as Windows compares names.
-// They are views of the trace or of the final files, sorted once they are complete: a round of a
-// source of a few files then costs no allocation per file, where a map keyed by an upper-cased
-// copy cost two.
+// They are views of the trace or of the final files, sorted once they are complete, so that a
+// round costs no allocation per file: every explored world reads its sources many times.
 struct ReadFile {
   std::string_view name;  // the relative path as read
   model::FileContent content;
@@ -117,16 +116,20 @@ OpenRecords manager_opens(const History& history) {
   return opens;
 }
 
-// Whether the read at record `read` used a handle the pass's thread opened during the pass.
-// Handle ids are never reused, so a handle once the thread's stays its own.
+// Whether the read at record `read` used a handle the pass's thread opened during the pass, before
+// the read. The VFS never gives a handle id twice; a hand-written trace may, so every open of the
+// id is looked at.
 bool read_by_own_thread(const History& history, const OpenRecords& opens, const PassSpan& span,
                         size_t read) {
   const int64_t handle = number_field(history.records()[read], "handle").value_or(0);
-  const auto open = std::lower_bound(opens.begin(), opens.end(), std::make_pair(handle, size_t{0}));
-  if (open == opens.end() || open->first != handle) return false;
-  if (open->second < span.start_record || open->second >= read) return false;
-  return number_field(history.records()[open->second], "thread") ==
-         static_cast<int64_t>(span.thread);
+  const auto [first, last] = std::equal_range(
+      opens.begin(), opens.end(), std::make_pair(handle, size_t{0}),
+      [](const auto& left, const auto& right) { return left.first < right.first; });
+  return std::any_of(first, last, [&](const std::pair<int64_t, size_t>& open) {
+    return open.second >= span.start_record && open.second < read &&
+           number_field(history.records()[open.second], "thread") ==
+               static_cast<int64_t>(span.thread);
+  });
 }
 
 // Every read round of the package: a listing of its source folder by the manager starts one;

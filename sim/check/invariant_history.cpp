@@ -1,5 +1,4 @@
 // Reads a run's trace into the history the invariant checkers share (invariants_internal.h).
-
 #include <algorithm>
 #include <array>
 #include <cstdint>

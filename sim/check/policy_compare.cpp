@@ -46,7 +46,9 @@ struct RunFailures {
   uint64_t invariant_violations = 0;
 };
 
-RunFailures failures_of(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict) {
+// Judged as `distsim run` judges the run, so that the replay line shows the same failure; a
+// scenario that turns no_invariant_violations off is not judged by the checkers here either.
+RunFailures failures_of(const RunResult& run, const RunVerdict& verdict) {
   RunFailures failures;
   for (const ExpectationResult& result : verdict.expectations) {
     if (result.ok) continue;
@@ -54,18 +56,11 @@ RunFailures failures_of(const Scenario& scenario, const RunResult& run, const Ru
       if (failures.expectation == nullptr) failures.expectation = &result;
       continue;
     }
+    // A trace past its limit leaves the invariants unjudged: the run is noted as outgrowing its
+    // trace, not as breaking one.
+    if (run.trace.truncated()) continue;
     if (failures.invariant_violations++ == 0) {
       failures.invariant = expectation_failure_text(result, run.ended_us);
-    }
-  }
-  // A scenario that does not expect the invariants to hold is still judged by them: a policy
-  // that breaks one is worth knowing about.
-  if (!scenario.expect.no_invariant_violations) {
-    const std::vector<InvariantViolation> found = check_invariants(run);
-    failures.invariant_violations = found.size();
-    if (!found.empty()) {
-      failures.invariant = fmt::format("{}: {} (at {})", found.front().invariant,
-                                       found.front().detail, clock_text(found.front().t_us));
     }
   }
   return failures;
@@ -75,18 +70,20 @@ void add_run(const Scenario& scenario, const RunResult& run, std::string_view pr
              PolicySummary& summary) {
   ++summary.runs;
   summary.simulated_us += run.ended_us;
-  // A run cut short covers less time; one whose trace was truncated has its source opens and
-  // invariants counted only up to the trace's end.
+  // A run cut short covers less time; one whose trace was truncated has its source opens counted
+  // only up to the trace's end, and its invariants could not be judged (as `distsim run` says).
   std::optional<std::string> partial = early_stop_text(run);
   if (const auto truncated = trace_truncation_text(run); !partial && truncated) {
-    partial = *truncated + ": source opens and invariants count only up to there";
+    partial = *truncated +
+              ": source opens count only up to there, and the invariants could not be "
+              "judged";
   }
   if (partial && summary.runs_cut_short++ == 0) {
-    summary.first_cut_short = fmt::format("seed {}: {}", run.seed, *partial);
+    summary.first_cut_short = NotedRun{run.seed, *partial, repro_command(scenario, run, program)};
   }
   summary.source_opens += count_source_opens(scenario, run);
   const RunVerdict verdict = judge_run(scenario, run);
-  const RunFailures failures = failures_of(scenario, run, verdict);
+  const RunFailures failures = failures_of(run, verdict);
   summary.invariant_violations += failures.invariant_violations;
   if (failures.invariant && !summary.first_invariant_violation) {
     summary.first_invariant_violation =
@@ -154,6 +151,8 @@ Scenario with_policy(const Scenario& scenario, const PolicyFile& policy) {
   if (!policy.retry.due_while_down) {
     variant.site.retry.due_while_down = scenario.site.retry.due_while_down;
   }
+  // The replay line names the file: a policy without one could not be replayed.
+  DISTSIM_ASSERT(!policy.file.empty());
   variant.policy_file = policy.file;
   return variant;
 }
@@ -219,11 +218,12 @@ std::string compare_table(const std::vector<PolicySummary>& summaries) {
         per_hour_text(summary.source_opens, summary.simulated_us));
   }
   for (const PolicySummary& summary : summaries) {
-    if (summary.runs_cut_short > 0) {
+    if (summary.first_cut_short) {
+      const NotedRun& first = *summary.first_cut_short;
       out += fmt::format(
           "{}: {} of {} runs stopped before the horizon or outgrew their trace, so its figures "
-          "cover only part of them; first, {}\n",
-          summary.name, summary.runs_cut_short, summary.runs, summary.first_cut_short);
+          "cover only part of them; first, seed {}: {}; reproduce with: {}\n",
+          summary.name, summary.runs_cut_short, summary.runs, first.seed, first.what, first.replay);
     }
     if (summary.first_failed_expectation) {
       const NotedRun& first = *summary.first_failed_expectation;

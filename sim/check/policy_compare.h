@@ -39,22 +39,24 @@ struct PolicySummary {
   uint64_t not_installed = 0;
   uint64_t source_opens = 0;
   TimeUs simulated_us = 0;  // total virtual time the runs covered
+  // Judged as `distsim run` judges them: only where the scenario expects no violation.
   uint64_t invariant_violations = 0;
   std::optional<NotedRun> first_invariant_violation;
-  // Runs in which an expectation of the scenario's `expect` block (other than
-  // no_invariant_violations, counted above) failed under the policy.
+  // Runs in which an expectation failed under the policy: one of the `expect` block (other than
+  // no_invariant_violations, counted above), a script step's or a holder's.
   uint64_t runs_failing_expectations = 0;
   std::optional<NotedRun> first_failed_expectation;
   // Runs a budget or limit stopped before the horizon, or whose trace was truncated: their
-  // figures cover only part of them. The first one's seed and why, for the note under the table.
+  // figures cover only part of them, and a truncated trace leaves the invariants unjudged.
   uint64_t runs_cut_short = 0;
-  std::string first_cut_short;
+  std::optional<NotedRun> first_cut_short;
 };
 
 // The scenario with the policy's retry in place of its site.retry: the profile's defaults fill
 // what the policy leaves out, except crash_uses_retry, update_resets_retries and due_while_down,
 // which stay the scenario's unless the policy sets them (how the manager treats a crash or an
-// update is the site's, not a retry policy's). policy_file names the policy's file.
+// update is the site's, not a retry policy's). policy_file names the policy's file, which it
+// requires.
 [[nodiscard]] Scenario with_policy(const Scenario& scenario, const PolicyFile& policy);
 
 // Runs scenario x policies x seeds (each policy applied by with_policy), judging the scenario's

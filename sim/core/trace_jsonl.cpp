@@ -477,6 +477,10 @@ void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const Text
   out.integer(header.seed);
   out.raw(",\"version\":"sv);
   out.quoted(header.version);
+  if (!header.policy.empty()) {
+    out.raw(",\"policy\":"sv);
+    out.quoted(header.policy);
+  }
   out.raw("}\n"sv);
   uint64_t seq = 1;
   model::TimeUs last_us = 0;

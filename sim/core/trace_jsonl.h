@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sim/core/text_sink.h"
 #include "sim/core/trace.h"
@@ -12,9 +13,18 @@
 namespace distsim::sim {
 
 struct TraceHeader {
+  // The policy is given only by runs under a retry policy file; the others leave it out.
+  TraceHeader(std::string scenario_name, uint64_t run_seed, std::string distsim_version,
+              std::string policy_file = {})
+      : scenario(std::move(scenario_name)),
+        seed(run_seed),
+        version(std::move(distsim_version)),
+        policy(std::move(policy_file)) {}
+
   std::string scenario;
   uint64_t seed = 0;
   std::string version;
+  std::string policy;  // the retry policy file that replaced site.retry; written when not empty
 };
 
 // The whole trace as JSON Lines: a header record (seq 0), the records (seq 1..N) and an end

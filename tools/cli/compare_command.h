@@ -18,7 +18,8 @@ struct CompareCommandOptions {
   std::string program = "distsim";  // how replay lines name the binary (main.cpp)
 };
 
-// Returns the exit status: 0, 1 when a run broke an invariant, 2 when an input cannot be used.
+// Returns the exit status: 0; 1 when a run failed an expectation, broke an invariant, stopped
+// before its horizon or outgrew its trace; 2 when an input cannot be used.
 [[nodiscard]] int compare_command(const CompareCommandOptions& options, std::ostream& out,
                                   std::ostream& err);
 

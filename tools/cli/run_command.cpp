@@ -77,7 +77,8 @@ void set_output(sim::OutputSet& outputs, const RequestedOutput& output,
   switch (output.kind) {
     case OutputKind::trace:
       outputs.set_writer(output.index, [&scenario, &run](const sim::TextSink& sink) {
-        sim::write_trace_jsonl(run.trace, {scenario.name, run.seed, cli::kVersion}, sink);
+        sim::write_trace_jsonl(
+            run.trace, {scenario.name, run.seed, cli::kVersion, scenario.policy_file}, sink);
       });
       return;
     case OutputKind::log:
