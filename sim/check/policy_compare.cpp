@@ -8,7 +8,6 @@
 
 #include "model/assert.h"
 #include "sim/check/expectations.h"
-#include "sim/check/invariants.h"
 #include "sim/check/verdict.h"
 #include "sim/fs/windows_path.h"
 #include "sim/world/package_attempts.h"
