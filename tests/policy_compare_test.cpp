@@ -97,6 +97,31 @@ TEST_CASE("a policy name longer than its column keeps every row's columns aligne
   CHECK(second.substr(0, width + 6) == long_name.name + "     0");
 }
 
+TEST_CASE("a cell longer than its column keeps every row's columns aligned", "[compare]") {
+  // Goal: a count of attempts such as "102.0 (max 102)" widens its column instead of pushing the
+  // rest of its row to the right. Method: every line's columns end where the header's do.
+  PolicySummary few;
+  few.name = "hourly";
+  few.packages = 1;
+  few.attempts_total = 3;
+  few.attempts_max = 3;
+  PolicySummary many = few;
+  many.name = "every second";
+  many.attempts_total = 259141;
+  many.attempts_max = 259141;
+  std::istringstream lines(compare_table({few, many}));
+  std::string header;
+  std::getline(lines, header);
+  const size_t attempts_end = header.find("attempts mean") + std::string("attempts mean").size();
+  const size_t opens_end = header.size();
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(line.size() == opens_end);
+    CHECK(line[attempts_end - 1] == ')');
+  }
+  CHECK(header.find("attempts mean") > header.find("runs") + std::string("runs").size() + 1);
+}
+
 TEST_CASE("a bug met during a comparison names the policy and the seed to replay", "[compare]") {
   // Goal: exit 3's report says which run to replay. Method: a world built in code that breaks a
   // precondition of run_world (a file on a share no DP has), which the loader would refuse.
@@ -142,7 +167,7 @@ TEST_CASE("source opens per hour count the whole simulated time, whole hours or 
     PolicySummary summary;
     summary.name = "p";
     summary.source_opens = opens;
-    summary.simulated_us = simulated_us;
+    summary.opens_counted_us = simulated_us;
     std::istringstream lines(compare_table({summary}));
     std::string header;
     std::string row;

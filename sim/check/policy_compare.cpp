@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "model/assert.h"
 #include "sim/check/expectations.h"
@@ -68,14 +69,20 @@ RunFailures failures_of(const RunResult& run, const RunVerdict& verdict) {
 void add_run(const Scenario& scenario, const RunResult& run, std::string_view program,
              PolicySummary& summary) {
   ++summary.runs;
-  summary.simulated_us += run.ended_us;
+  // Source opens are counted from the trace, so over the time it covers: a truncated trace's
+  // opens divided by the whole run would understate the load.
+  summary.opens_counted_us += run.trace.truncated() && !run.trace.records().empty()
+                                  ? run.trace.records().back().t_us
+                                  : run.ended_us;
   // A run cut short covers less time; one whose trace was truncated has its source opens counted
   // only up to the trace's end, and its invariants could not be judged (as `distsim run` says).
+  // A run can be both, and the note then says both.
   std::optional<std::string> partial = early_stop_text(run);
-  if (const auto truncated = trace_truncation_text(run); !partial && truncated) {
-    partial = *truncated +
-              ": source opens count only up to there, and the invariants could not be "
-              "judged";
+  if (const auto truncated = trace_truncation_text(run)) {
+    const std::string text = *truncated +
+                             ": source opens count only up to there, and the invariants could not "
+                             "be judged";
+    partial = partial ? *partial + "; " + text : text;
   }
   if (partial && summary.runs_cut_short++ == 0) {
     summary.first_cut_short = NotedRun{run.seed, *partial, repro_command(scenario, run, program)};
@@ -153,6 +160,7 @@ Scenario with_policy(const Scenario& scenario, const PolicyFile& policy) {
   // The replay line names the file: a policy without one could not be replayed.
   DISTSIM_ASSERT(!policy.file.empty());
   variant.policy_file = policy.file;
+  variant.policy_name = policy.name;
   return variant;
 }
 
@@ -195,26 +203,35 @@ std::optional<TimeUs> percentile(const std::vector<TimeUs>& sorted, uint32_t ran
 }
 
 std::string compare_table(const std::vector<PolicySummary>& summaries) {
-  // The policy column fits the longest name, so that a long one does not shift its row.
-  size_t name_width = 32;
+  // Every column fits its longest cell, so that a long name or count does not shift its row; the
+  // policy column is at least 32 wide, the others as wide as their headings at the least.
+  using Row = std::array<std::string, 8>;
+  std::vector<Row> rows{{"policy", "runs", "attempts mean", "installed p50", "installed p95",
+                         "installed max", "not installed", "source opens/h"}};
   for (const PolicySummary& summary : summaries) {
-    name_width = std::max(name_width, summary.name.size());
+    rows.push_back(
+        {summary.name, fmt::format("{}", summary.runs),
+         fmt::format("{} (max {})", one_decimal(summary.attempts_total, summary.packages),
+                     summary.attempts_max),
+         optional_clock(percentile(summary.installed_after_us, 50)),
+         optional_clock(percentile(summary.installed_after_us, 95)),
+         optional_clock(percentile(summary.installed_after_us, 100)),
+         fmt::format("{} of {}", summary.not_installed, summary.packages),
+         per_hour_text(summary.source_opens, summary.opens_counted_us)});
   }
-  std::string out =
-      fmt::format("{:<{}} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n", "policy", name_width,
-                  "runs", "attempts mean", "installed p50", "installed p95", "installed max",
-                  "not installed", "source opens/h");
-  for (const PolicySummary& summary : summaries) {
-    out += fmt::format(
-        "{:<{}} {:>5} {:>13} {:>14} {:>14} {:>14} {:>13} {:>15}\n", summary.name, name_width,
-        summary.runs,
-        fmt::format("{} (max {})", one_decimal(summary.attempts_total, summary.packages),
-                    summary.attempts_max),
-        optional_clock(percentile(summary.installed_after_us, 50)),
-        optional_clock(percentile(summary.installed_after_us, 95)),
-        optional_clock(percentile(summary.installed_after_us, 100)),
-        fmt::format("{} of {}", summary.not_installed, summary.packages),
-        per_hour_text(summary.source_opens, summary.simulated_us));
+  std::array<size_t, 8> widths{32, 5, 13, 14, 14, 14, 13, 15};
+  for (const Row& row : rows) {
+    for (size_t column = 0; column < row.size(); ++column) {
+      widths[column] = std::max(widths[column], row[column].size());
+    }
+  }
+  std::string out;
+  for (const Row& row : rows) {
+    out += fmt::format("{:<{}}", row[0], widths[0]);
+    for (size_t column = 1; column < row.size(); ++column) {
+      out += fmt::format(" {:>{}}", row[column], widths[column]);
+    }
+    out += '\n';
   }
   for (const PolicySummary& summary : summaries) {
     if (summary.first_cut_short) {

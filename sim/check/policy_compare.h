@@ -38,7 +38,9 @@ struct PolicySummary {
   std::vector<TimeUs> installed_after_us;  // sorted: creation to installed, per installed package
   uint64_t not_installed = 0;
   uint64_t source_opens = 0;
-  TimeUs simulated_us = 0;  // total virtual time the runs covered
+  // The virtual time the source opens were counted over: each run's, or its trace's where the
+  // trace reached its limit first.
+  TimeUs opens_counted_us = 0;
   // Judged as `distsim run` judges them: only where the scenario expects no violation.
   uint64_t invariant_violations = 0;
   std::optional<NotedRun> first_invariant_violation;

@@ -24,7 +24,9 @@ struct TraceHeader {
   std::string scenario;
   uint64_t seed = 0;
   std::string version;
-  std::string policy;  // the retry policy file that replaced site.retry; written when not empty
+  // The name of the retry policy that replaced site.retry, written when not empty: its name, not
+  // its path, so that the run's fingerprint does not depend on how the path was typed.
+  std::string policy;
 };
 
 // The whole trace as JSON Lines: a header record (seq 0), the records (seq 1..N) and an end

@@ -99,6 +99,11 @@ void append_header(std::string& out, const Scenario& scenario, const RunResult& 
       html_escape(scenario.file), run.seed, html_escape(duration_text(run.until_us)),
       html_escape(model::profile_name(run.site.profile)), run.events_executed,
       html_escape(run_outcome_name(run.outcome)));
+  if (!scenario.policy_file.empty()) {
+    out += fmt::format(
+        "<p class=\"meta\">retry policy {} ({}), in place of the scenario's site.retry</p>\n",
+        html_escape(scenario.policy_name), html_escape(scenario.policy_file));
+  }
   if (verdict.passed()) {
     out += fmt::format("<p class=\"verdict pass\">PASS: {} expectations held</p>\n",
                        verdict.expectation_count);

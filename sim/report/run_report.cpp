@@ -181,8 +181,8 @@ std::string summary_text(const Scenario& scenario, const RunResult& run, const R
   if (!options.quiet) {
     out += fmt::format("scenario: {} ({})\n", scenario.name, scenario.file);
     if (!scenario.policy_file.empty()) {
-      out += fmt::format("retry policy: {}, in place of the scenario's site.retry\n",
-                         scenario.policy_file);
+      out += fmt::format("retry policy: {} ({}), in place of the scenario's site.retry\n",
+                         scenario.policy_name, scenario.policy_file);
     }
     out += fmt::format("seed {}, horizon {}, profile {}, {} kernel events, outcome {}\n\n",
                        run.seed, duration_text(run.until_us), model::profile_name(run.site.profile),
@@ -293,8 +293,8 @@ void write_status_csv(const RunResult& run, const TextSink& sink) {
   out.append("time_us,time,id,severity,component,package,dp,text\n");
   for (const auto& message : run.status_messages) {
     fmt::format_to(std::back_inserter(out.text()), "{},{},{},{},{},", message.t_us,
-                   clock_text(message.t_us), message.id,
-                   model::severity_letter(message.severity), message.component);
+                   clock_text(message.t_us), message.id, model::severity_letter(message.severity),
+                   message.component);
     append_quoted(message.package_id);
     out.text() += ',';
     append_quoted(message.dp_name);

@@ -321,6 +321,8 @@ bool check_package_on_dp(const Context& ctx, const PackageInfo& package, std::st
 // own errors. load_retry reads a site's `retry` and the whole of a policy file.
 
 void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry);
+// Whether `key` is one of site.retry's keys (and so of a policy file's `retry`).
+[[nodiscard]] bool is_retry_key(std::string_view key);
 void load_site(Context& ctx, uint32_t index, SiteSpec& site);
 void load_distribution_points(Context& ctx, uint32_t index, Scenario& scenario);
 void load_packages(Context& ctx, uint32_t index, Scenario& scenario);

@@ -123,6 +123,10 @@ constexpr std::array<std::string_view, 12> kRetryKeys{"count",
 
 }  // namespace
 
+bool is_retry_key(std::string_view key) {
+  return std::find(kRetryKeys.begin(), kRetryKeys.end(), key) != kRetryKeys.end();
+}
+
 void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry) {
   const MapView map = read_map(ctx, index, "'retry'", KeySet{"retry", kRetryKeys});
   for_each_entry(map, [&](std::string_view key, uint32_t value) {

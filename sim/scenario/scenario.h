@@ -307,8 +307,10 @@ struct Expectations {
 struct Scenario {
   std::string file;  // the path it was loaded from (for messages and repro lines)
   // The retry policy file whose `retry` replaced site.retry (`distsim run --policy`, `compare`;
-  // see with_policy), for repro lines; empty when site.retry is the file's own.
+  // see with_policy), for repro lines, and its `name`; both empty when site.retry is the file's
+  // own.
   std::string policy_file;
+  std::string policy_name;
   uint32_t version = 1;
   std::string name;
   std::string description;

@@ -6,12 +6,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 #include "model/assert.h"
 #include "sim/core/limits.h"
@@ -65,6 +69,21 @@ uint32_t section(const Context& ctx, const MapView& top, std::string_view key) {
   return value;
 }
 
+// The top-level keys of the document, in order; the document is a mapping.
+std::vector<std::string_view> top_keys(const Context& ctx) {
+  std::vector<std::string_view> keys;
+  const YamlNode& root = ctx.node(ctx.tree.root);
+  for (size_t index = 0; index < root.children.size(); index += 2) {
+    const YamlNode& key = ctx.node(root.children[index]);
+    if (key.kind == YamlNode::Kind::scalar) keys.push_back(key.value);
+  }
+  return keys;
+}
+
+bool has_key(const std::vector<std::string_view>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
 void load_sections(Context& ctx, Scenario& scenario) {
   const uint32_t root = ctx.tree.root;
   if (root == kNoNode) {
@@ -76,6 +95,13 @@ void load_sections(Context& ctx, Scenario& scenario) {
     ctx.error(root,
               "the top level of a scenario must be a mapping of keys such as 'version' "
               "and 'name'");
+    return;
+  }
+  // A policy file given as a scenario would give a line per key; one line says what it is.
+  if (const auto keys = top_keys(ctx); has_key(keys, "retry") && !has_key(keys, "version")) {
+    ctx.error(root,
+              "this is a retry policy file (it has 'retry' and no 'version'), not a scenario: "
+              "give it to distsim run or distsim compare with --policy");
     return;
   }
   const MapView top = read_map(ctx, root, "the scenario", KeySet{"the scenario", kTopKeys});
@@ -155,6 +181,25 @@ void load_policy_sections(Context& ctx, PolicyFile& policy) {
     ctx.diagnostics.add(SourcePosition{1, 1},
                         "a policy file is a mapping with 'retry' (and an optional 'name')");
     return;
+  }
+  // A scenario given as a policy, or retry keys written at the top level, would give a line per
+  // key; one line says what is wrong.
+  const auto keys = top_keys(ctx);
+  if (has_key(keys, "version")) {
+    ctx.error(root,
+              "this is a scenario (it has 'version'), not a retry policy file: a policy file holds "
+              "a 'retry' mapping and an optional 'name', like scenarios/policies/sms2-hourly.yml");
+    return;
+  }
+  if (!has_key(keys, "retry")) {
+    std::vector<std::string_view> flat;
+    std::copy_if(keys.begin(), keys.end(), std::back_inserter(flat), is_retry_key);
+    if (!flat.empty()) {
+      ctx.error(root, fmt::format("'{}' belong{} under a 'retry' mapping: write 'retry:' and "
+                                  "indent the retry keys below it",
+                                  fmt::join(flat, "', '"), flat.size() == 1 ? "s" : ""));
+      return;
+    }
   }
   const MapView top = read_map(ctx, root, "the policy", KeySet{"the policy", kPolicyKeys});
   if (const uint32_t name = top.value("name"); name != kNoNode) {

@@ -44,8 +44,8 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
   }
   const auto summaries = sim::compare_policies(
       *loaded.scenario, policies, {options.seed_count, options.seed_start, options.program});
-  out << fmt::format("scenario: {} ({}), {} seeds from {}\n\n", loaded.scenario->name,
-                     loaded.scenario->file, options.seed_count,
+  out << fmt::format("scenario: {} ({}), {} seed{} from {}\n\n", loaded.scenario->name,
+                     loaded.scenario->file, options.seed_count, options.seed_count == 1 ? "" : "s",
                      options.seed_start.value_or(loaded.scenario->seed));
   out << sim::compare_table(summaries);
   return sim::all_held(summaries) ? kExitOk : kExitFinding;

@@ -29,7 +29,9 @@ constexpr const char* kDescription =
     "packages arrive.\n\nExamples:\n  distsim run scenarios/q207416-temp-source.yaml\n  distsim "
     "run scenarios/q207416-temp-source.yaml --seed 7 --trace out.jsonl --log Distmgr.log\n"
     "  distsim validate scenarios\n  distsim check scenarios --junit report.xml -j 4\n\nExit "
-    "status: 0 all expectations held, 1 an expectation failed, 2 could not run, 3 internal error.\n"
+    "status: 0 all expectations held, 1 an expectation failed or a run stopped before its "
+    "horizon,\n"
+    "2 could not run, 3 internal error.\n"
     "For check, the worst scenario decides: 3 if any hit a bug, else 2 if any could not run, else "
     "1 if any failed, else 0.";
 
@@ -170,8 +172,10 @@ constexpr const char* kCompareDescription =
 void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& options) {
   CLI::App* compare = app.add_subcommand("compare", kCompareDescription);
   compare->add_option("scenario", options.scenario_path, "The scenario file")->required();
+  // One file per flag: a list after one --policy would also take the scenario written after it.
   compare->add_option("--policy", options.policy_paths, "A retry policy file (repeat the flag)")
-      ->required();
+      ->required()
+      ->allow_extra_args(false);
   compare->add_option("--seeds", options.seed_count, "How many seeds to run per policy (10)")
       ->check(kWholeNumber);
   compare

@@ -78,7 +78,7 @@ void set_output(sim::OutputSet& outputs, const RequestedOutput& output,
     case OutputKind::trace:
       outputs.set_writer(output.index, [&scenario, &run](const sim::TextSink& sink) {
         sim::write_trace_jsonl(
-            run.trace, {scenario.name, run.seed, cli::kVersion, scenario.policy_file}, sink);
+            run.trace, {scenario.name, run.seed, cli::kVersion, scenario.policy_name}, sink);
       });
       return;
     case OutputKind::log:
