@@ -154,5 +154,27 @@ TEST_CASE("run --policy refuses a policy file it cannot use, as compare does", "
   CHECK(read_text_file(policy) == "retry:\n  delay: 1h\n");
 }
 
+TEST_CASE("compare refuses a policy file given twice and tells two policies of one name apart",
+          "[cli][compare]") {
+  // Goal: no table of identical rows, and no two rows a reader cannot tell apart. Method: one
+  // file twice (written two ways), then a changed copy of a policy that kept its name.
+  const std::string kb = scenario_path("q207416-temp-source.yaml");
+  const std::string hourly = scenario_path("policies/sms2-hourly.yml");
+  const std::string retyped =
+      std::string(DISTSIM_SOURCE_DIR) + "/scenarios/./policies/sms2-hourly.yml";
+  const CommandResult twice =
+      run_cli("compare '" + kb + "' --policy '" + hourly + "' --policy '" + retyped + "'");
+  CHECK(twice.status == 2);
+  CHECK(twice.output == "distsim compare: --policy '" + hourly + "' and --policy '" + retyped +
+                            "' are the same file; give each policy once\n");
+  const std::string copy =
+      temporary_file("hourly-three.yml", "name: sms2 hourly, unlimited\nretry:\n  count: 3\n");
+  const CommandResult same_name =
+      run_cli("compare '" + kb + "' --policy '" + hourly + "' --policy '" + copy + "' --seeds 1");
+  CHECK(same_name.status == 0);
+  CHECK_THAT(same_name.output, Catch::Contains("\nsms2 hourly, unlimited (" + hourly + ") "));
+  CHECK_THAT(same_name.output, Catch::Contains("\nsms2 hourly, unlimited (" + copy + ") "));
+}
+
 }  // namespace
 }  // namespace distsim::testing

@@ -218,7 +218,8 @@ TEST_CASE("an empty file, a non-mapping and a second document are refused", "[sc
   CHECK(errors_of("- a\n") == Errors{"t.yaml:1:1: the top level of a scenario must be a mapping "
                                      "of keys such as 'version' and 'name'"});
   CHECK(errors_of("version: 1\nname: a\n---\nversion: 1\n") ==
-        Errors{"t.yaml:3:1: a scenario file holds one YAML document; remove the second one"});
+        Errors{"t.yaml:3:1: a distsim file (a scenario or a policy) holds one YAML document; "
+               "remove the second one"});
 }
 
 TEST_CASE("anchors and aliases reuse a value; tags are refused", "[scenario_loader]") {

@@ -19,8 +19,9 @@ using namespace loader_test;
 TEST_CASE("a Latin-1 byte in a name is refused at its line and column", "[scenario_loader]") {
   // Goal: a file saved as Latin-1 cannot put invalid UTF-8 into --json or the traces. Method:
   // 0xE9 (é in Latin-1) in the name on line 2.
-  CHECK(errors_of("version: 1\nname: Caf\xE9\n") ==
-        Errors{"t.yaml:2:10: invalid UTF-8 (byte \\xE9); scenario files are UTF-8 text"});
+  CHECK(
+      errors_of("version: 1\nname: Caf\xE9\n") ==
+      Errors{"t.yaml:2:10: invalid UTF-8 (byte \\xE9); scenario and policy files are UTF-8 text"});
   CHECK(load_valid("version: 1\nname: Caf\xC3\xA9\n").name == "Caf\xC3\xA9");
 }
 
@@ -70,8 +71,9 @@ TEST_CASE("a byte order mark is accepted and columns after it count from the tex
   // Goal: editors that write a BOM produce loadable files with the same positions. Method: a
   // BOM before a valid file, and before a file with an error on line 1.
   CHECK(load_valid("\xEF\xBB\xBFversion: 1\nname: t\n").name == "t");
-  CHECK(errors_of("\xEF\xBB\xBFversion: 1\xFF\nname: t\n") ==
-        Errors{"t.yaml:1:11: invalid UTF-8 (byte \\xFF); scenario files are UTF-8 text"});
+  CHECK(
+      errors_of("\xEF\xBB\xBFversion: 1\xFF\nname: t\n") ==
+      Errors{"t.yaml:1:11: invalid UTF-8 (byte \\xFF); scenario and policy files are UTF-8 text"});
 }
 
 TEST_CASE("CR-only line endings are read as line breaks with positions counted by them",

@@ -173,7 +173,11 @@ std::vector<PolicySummary> compare_policies(const Scenario& scenario,
   for (const PolicyFile& policy : policies) {
     const Scenario variant = with_policy(scenario, policy);
     PolicySummary summary;
-    summary.name = policy.name;
+    // Two policies of one name (a copy changed and not renamed) are told apart by their files.
+    const auto same_name = std::count_if(policies.begin(), policies.end(), [&](const auto& other) {
+      return other.name == policy.name;
+    });
+    summary.name = same_name > 1 ? fmt::format("{} ({})", policy.name, policy.file) : policy.name;
     for (uint64_t offset = 0; offset < options.seed_count; ++offset) {
       RunOptions run_options;
       run_options.seed = seed_start + offset;

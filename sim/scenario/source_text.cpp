@@ -49,7 +49,7 @@ std::string escaped_bytes(std::string_view bytes) {
 std::optional<std::string> character_problem(std::string_view text, size_t position,
                                              size_t length) {
   if (length == 0) {
-    return fmt::format("invalid UTF-8 (byte \\x{:02X}); scenario files are UTF-8 text",
+    return fmt::format("invalid UTF-8 (byte \\x{:02X}); scenario and policy files are UTF-8 text",
                        byte_at(text, position));
   }
   const uint32_t code_point = code_point_at(text, position, length);

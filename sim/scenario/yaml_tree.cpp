@@ -52,8 +52,9 @@ class TreeBuilder final : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (document_seen_) {
-      diagnostics_.add(position_of(mark),
-                       "a scenario file holds one YAML document; remove the second one");
+      diagnostics_.add(
+          position_of(mark),
+          "a distsim file (a scenario or a policy) holds one YAML document; remove the second one");
       throw StopAfterFirstDocument{};
     }
     document_seen_ = true;

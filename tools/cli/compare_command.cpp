@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <ostream>
+#include <system_error>
 
 #include "sim/check/policy_compare.h"
 #include "sim/scenario/scenario_loader.h"
@@ -28,6 +30,22 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
     for (const auto& error : policy.errors) err << error.to_string() << '\n';
     if (policy.policy) policies.push_back(std::move(*policy.policy));
     usable = usable && policy.errors.empty();
+  }
+  if (!usable) return kExitCannotRun;
+  // The same file twice would give two identical rows: most likely a path typed twice.
+  for (size_t later = 1; later < options.policy_paths.size(); ++later) {
+    for (size_t earlier = 0; earlier < later; ++earlier) {
+      std::error_code error;
+      if (!std::filesystem::equivalent(options.policy_paths[earlier], options.policy_paths[later],
+                                       error)) {
+        continue;
+      }
+      err << fmt::format(
+          "distsim compare: --policy '{}' and --policy '{}' are the same file; give "
+          "each policy once\n",
+          options.policy_paths[earlier], options.policy_paths[later]);
+      usable = false;
+    }
   }
   if (!usable) return kExitCannotRun;
   for (const auto& problem : sim::unsupported_features(*loaded.scenario)) {
