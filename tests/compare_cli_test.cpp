@@ -83,15 +83,17 @@ TEST_CASE(
       run_cli("run '" + kb + "' --policy '" + backoff + "' --until 6h --json --trace '" + trace +
               "' --report '" + traces + "/report.html'");
   CHECK(json.status == 1);
-  CHECK_THAT(json.output, Catch::Contains(",\"policy\":\"" + backoff + "\""));
+  CHECK_THAT(json.output,
+             Catch::Contains(",\"policy\":\"" + backoff +
+                             "\",\"policy_name\":\"exponential 2m..1h, full jitter\""));
   CHECK_THAT(json.output, Catch::Contains("--seed 0 --until 6h --policy '" + backoff + "'\"}"));
   const std::string header = read_text_file(trace).substr(0, read_text_file(trace).find('\n'));
-  CHECK_THAT(header, Catch::EndsWith(",\"policy\":\"exponential 2m..1h, full jitter\"}"));
+  CHECK_THAT(header, Catch::EndsWith(",\"policy_name\":\"exponential 2m..1h, full jitter\"}"));
   CHECK_THAT(read_text_file(traces + "/report.html"),
              Catch::Contains("retry policy exponential 2m..1h, full jitter (" + backoff +
                              "), in place of the scenario's site.retry"));
   const CommandResult plain = run_cli("run '" + kb + "' --json");
-  CHECK_THAT(plain.output, !Catch::Contains("\"policy\""));
+  CHECK_THAT(plain.output, !Catch::Contains("\"policy"));
   // The run's fingerprint does not depend on how the policy's path is typed.
   const std::string retyped =
       std::string(DISTSIM_SOURCE_DIR) + "/scenarios/./policies/exponential-full-jitter.yml";

@@ -71,9 +71,11 @@ void add_run(const Scenario& scenario, const RunResult& run, std::string_view pr
   ++summary.runs;
   // Source opens are counted from the trace, so over the time it covers: a truncated trace's
   // opens divided by the whole run would understate the load.
-  summary.opens_counted_us += run.trace.truncated() && !run.trace.records().empty()
-                                  ? run.trace.records().back().t_us
-                                  : run.ended_us;
+  if (!run.trace.truncated()) {
+    summary.opens_counted_us += run.ended_us;
+  } else if (!run.trace.records().empty()) {
+    summary.opens_counted_us += run.trace.records().back().t_us;
+  }
   // A run cut short covers less time; one whose trace was truncated has its source opens counted
   // only up to the trace's end, and its invariants could not be judged (as `distsim run` says).
   // A run can be both, and the note then says both.

@@ -30,7 +30,7 @@ struct NotedRun {
 };
 
 struct PolicySummary {
-  std::string name;
+  std::string name;  // the policy's name, or `NAME (FILE)` where two policies share one
   uint64_t runs = 0;
   uint64_t packages = 0;  // package outcomes counted (runs x packages)
   uint64_t attempts_total = 0;

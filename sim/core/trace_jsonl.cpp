@@ -478,7 +478,7 @@ void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const Text
   out.raw(",\"version\":"sv);
   out.quoted(header.version);
   if (!header.policy.empty()) {
-    out.raw(",\"policy\":"sv);
+    out.raw(",\"policy_name\":"sv);
     out.quoted(header.policy);
   }
   out.raw("}\n"sv);

@@ -13,19 +13,20 @@
 namespace distsim::sim {
 
 struct TraceHeader {
-  // The policy is given only by runs under a retry policy file; the others leave it out.
+  // A policy name is given only by runs under a retry policy file; the others leave it out.
   TraceHeader(std::string scenario_name, uint64_t run_seed, std::string distsim_version,
-              std::string policy_file = {})
+              std::string policy_name = {})
       : scenario(std::move(scenario_name)),
         seed(run_seed),
         version(std::move(distsim_version)),
-        policy(std::move(policy_file)) {}
+        policy(std::move(policy_name)) {}
 
   std::string scenario;
   uint64_t seed = 0;
   std::string version;
-  // The name of the retry policy that replaced site.retry, written when not empty: its name, not
-  // its path, so that the run's fingerprint does not depend on how the path was typed.
+  // The name of the retry policy that replaced site.retry, written as `policy_name` when not
+  // empty: its name, not its path, so that the run's fingerprint does not depend on how the path
+  // was typed.
   std::string policy;
 };
 

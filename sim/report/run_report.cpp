@@ -226,7 +226,10 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
       json_quote(run_outcome_name(run.outcome)), verdict.passed() ? "true" : "false",
       json_quote(model::component_status_name(run.component_status)));
   out += fmt::format(",\"ended_us\":{}", run.ended_us);
-  if (!scenario.policy_file.empty()) out += ",\"policy\":" + json_quote(scenario.policy_file);
+  if (!scenario.policy_file.empty()) {
+    out += fmt::format(",\"policy\":{},\"policy_name\":{}", json_quote(scenario.policy_file),
+                       json_quote(scenario.policy_name));
+  }
   if (run.outcome == RunOutcome::record_limit_hit) {
     out += fmt::format(",\"limit_reached\":{}", json_quote(run.limit_reached));
   }

@@ -1,7 +1,7 @@
 // The scenario loader's entry points: a file or text to a Scenario (or every error of the file at
-// once), and a retry policy file for `distsim compare`. The top level is read here in the order
-// later sections depend on; each section has its own loader_*.cpp. yaml-cpp's exceptions and any
-// other failure short of a bug in distsim become positioned errors here.
+// once), and a retry policy file for `distsim compare` and `run --policy`. The top level is read
+// here in the order later sections depend on; each section has its own loader_*.cpp. yaml-cpp's
+// exceptions and any other failure short of a bug in distsim become positioned errors here.
 #include "sim/scenario/scenario_loader.h"
 
 #include <fmt/format.h>
@@ -12,7 +12,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -69,19 +68,25 @@ uint32_t section(const Context& ctx, const MapView& top, std::string_view key) {
   return value;
 }
 
-// The top-level keys of the document, in order; the document is a mapping.
-std::vector<std::string_view> top_keys(const Context& ctx) {
-  std::vector<std::string_view> keys;
+// The top-level keys of the document and their values, in order; the document is a mapping.
+struct TopKey {
+  std::string_view key;
+  uint32_t value = kNoNode;
+};
+std::vector<TopKey> top_keys(const Context& ctx) {
+  std::vector<TopKey> keys;
   const YamlNode& root = ctx.node(ctx.tree.root);
-  for (size_t index = 0; index < root.children.size(); index += 2) {
+  for (size_t index = 0; index + 1 < root.children.size(); index += 2) {
     const YamlNode& key = ctx.node(root.children[index]);
-    if (key.kind == YamlNode::Kind::scalar) keys.push_back(key.value);
+    if (key.kind == YamlNode::Kind::scalar) keys.push_back({key.value, root.children[index + 1]});
   }
   return keys;
 }
 
-bool has_key(const std::vector<std::string_view>& keys, std::string_view key) {
-  return std::find(keys.begin(), keys.end(), key) != keys.end();
+const TopKey* find_key(const std::vector<TopKey>& keys, std::string_view key) {
+  const auto found =
+      std::find_if(keys.begin(), keys.end(), [key](const TopKey& each) { return each.key == key; });
+  return found == keys.end() ? nullptr : &*found;
 }
 
 void load_sections(Context& ctx, Scenario& scenario) {
@@ -97,8 +102,13 @@ void load_sections(Context& ctx, Scenario& scenario) {
               "and 'name'");
     return;
   }
-  // A policy file given as a scenario would give a line per key; one line says what it is.
-  if (const auto keys = top_keys(ctx); has_key(keys, "retry") && !has_key(keys, "version")) {
+  // A policy file given as a scenario would give a line per key; one line says what it is. Only
+  // a file with nothing but a policy's keys is taken for one: a scenario with a stray 'retry'
+  // gets all its errors.
+  if (const auto keys = top_keys(ctx);
+      find_key(keys, "retry") != nullptr &&
+      std::all_of(keys.begin(), keys.end(),
+                  [](const TopKey& each) { return each.key == "retry" || each.key == "name"; })) {
     ctx.error(root,
               "this is a retry policy file (it has 'retry' and no 'version'), not a scenario: "
               "give it to distsim run or distsim compare with --policy");
@@ -185,19 +195,26 @@ void load_policy_sections(Context& ctx, PolicyFile& policy) {
   // A scenario given as a policy, or retry keys written at the top level, would give a line per
   // key; one line says what is wrong.
   const auto keys = top_keys(ctx);
-  if (has_key(keys, "version")) {
+  const TopKey* retry_key = find_key(keys, "retry");
+  if (find_key(keys, "version") != nullptr && retry_key == nullptr) {
     ctx.error(root,
               "this is a scenario (it has 'version'), not a retry policy file: a policy file holds "
               "a 'retry' mapping and an optional 'name', like scenarios/policies/sms2-hourly.yml");
     return;
   }
-  if (!has_key(keys, "retry")) {
+  // Retry keys at the top level, with no 'retry' or an empty one above them: not indented.
+  if (retry_key == nullptr || ctx.node(retry_key->value).kind == YamlNode::Kind::null) {
     std::vector<std::string_view> flat;
-    std::copy_if(keys.begin(), keys.end(), std::back_inserter(flat), is_retry_key);
+    for (const TopKey& each : keys) {
+      if (is_retry_key(each.key) && std::find(flat.begin(), flat.end(), each.key) == flat.end()) {
+        flat.push_back(each.key);
+      }
+    }
     if (!flat.empty()) {
-      ctx.error(root, fmt::format("'{}' belong{} under a 'retry' mapping: write 'retry:' and "
-                                  "indent the retry keys below it",
-                                  fmt::join(flat, "', '"), flat.size() == 1 ? "s" : ""));
+      ctx.error(root,
+                fmt::format("'{}' belong{} under a 'retry' mapping: {} the retry keys below it",
+                            fmt::join(flat, "', '"), flat.size() == 1 ? "s" : "",
+                            retry_key == nullptr ? "write 'retry:' and indent" : "indent"));
       return;
     }
   }

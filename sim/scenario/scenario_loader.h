@@ -40,8 +40,8 @@ struct LoadResult {
 // Loads `text` as if read from `file_name` (which only appears in errors and Scenario::file).
 [[nodiscard]] LoadResult load_scenario_text(std::string_view text, const std::string& file_name);
 
-// A retry policy file for `distsim compare`: a mapping with an optional `name` and a `retry`
-// mapping that takes exactly the keys of a scenario's site.retry.
+// A retry policy file for `distsim compare` and `run --policy`: a mapping with an optional `name`
+// and a `retry` mapping that takes exactly the keys of a scenario's site.retry.
 struct PolicyFile {
   std::string file;
   std::string name;  // `name`, or the file name when absent

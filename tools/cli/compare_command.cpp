@@ -45,6 +45,7 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
           "each policy once\n",
           options.policy_paths[earlier], options.policy_paths[later]);
       usable = false;
+      break;  // named once, by the first path it repeats
     }
   }
   if (!usable) return kExitCannotRun;

@@ -175,6 +175,9 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
   // One file per flag: a list after one --policy would also take the scenario written after it.
   compare->add_option("--policy", options.policy_paths, "A retry policy file (repeat the flag)")
       ->required()
+      ->type_name("FILE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   compare->add_option("--seeds", options.seed_count, "How many seeds to run per policy (10)")
       ->check(kWholeNumber);
