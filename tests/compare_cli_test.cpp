@@ -90,8 +90,14 @@ TEST_CASE(
   const std::string header = read_text_file(trace).substr(0, read_text_file(trace).find('\n'));
   CHECK_THAT(header, Catch::EndsWith(",\"policy_name\":\"exponential 2m..1h, full jitter\"}"));
   CHECK_THAT(read_text_file(traces + "/report.html"),
-             Catch::Contains("retry policy exponential 2m..1h, full jitter (" + backoff +
-                             "), in place of the scenario's site.retry"));
+             Catch::Contains("retry policy: exponential 2m..1h, full jitter (" + backoff +
+                             "), in place of the scenario&#39;s site.retry"));
+  // A policy without a name goes by its file name: the summary names the file once.
+  const std::string nameless = temporary_file("nameless.yml", "retry:\n  delay: 1h\n");
+  CHECK_THAT(run_cli("run '" + kb + "' --policy '" + nameless + "'").output,
+             Catch::Contains("\nretry policy: " + nameless +
+                             ", in place of the scenario's "
+                             "site.retry\n"));
   const CommandResult plain = run_cli("run '" + kb + "' --json");
   CHECK_THAT(plain.output, !Catch::Contains("\"policy"));
   // The run's fingerprint does not depend on how the policy's path is typed.

@@ -11,6 +11,7 @@
 #include "model/site_config.h"
 #include "sim/check/expectations.h"
 #include "sim/report/html_tables.h"
+#include "sim/report/run_report.h"
 #include "sim/report/site_clock_text.h"
 #include "sim/report/svg_overview.h"
 #include "sim/report/svg_timeline.h"
@@ -100,9 +101,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunResult& 
       html_escape(model::profile_name(run.site.profile)), run.events_executed,
       html_escape(run_outcome_name(run.outcome)));
   if (!scenario.policy_file.empty()) {
-    out += fmt::format(
-        "<p class=\"meta\">retry policy {} ({}), in place of the scenario's site.retry</p>\n",
-        html_escape(scenario.policy_name), html_escape(scenario.policy_file));
+    out += fmt::format("<p class=\"meta\">{}</p>\n", html_escape(policy_text(scenario)));
   }
   if (verdict.passed()) {
     out += fmt::format("<p class=\"verdict pass\">PASS: {} expectations held</p>\n",

@@ -175,15 +175,23 @@ std::string attempts_json(const RunResult& run) {
 
 }  // namespace
 
+std::string policy_text(const Scenario& scenario) {
+  if (scenario.policy_file.empty()) return {};
+  const std::string_view file = scenario.policy_file;
+  const std::string_view file_name = file.substr(file.find_last_of('/') + 1);
+  if (scenario.policy_name == file_name) {
+    return fmt::format("retry policy: {}, in place of the scenario's site.retry", file);
+  }
+  return fmt::format("retry policy: {} ({}), in place of the scenario's site.retry",
+                     scenario.policy_name, file);
+}
+
 std::string summary_text(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict,
                          const SummaryOptions& options) {
   std::string out;
   if (!options.quiet) {
     out += fmt::format("scenario: {} ({})\n", scenario.name, scenario.file);
-    if (!scenario.policy_file.empty()) {
-      out += fmt::format("retry policy: {} ({}), in place of the scenario's site.retry\n",
-                         scenario.policy_name, scenario.policy_file);
-    }
+    if (!scenario.policy_file.empty()) out += policy_text(scenario) + "\n";
     out += fmt::format("seed {}, horizon {}, profile {}, {} kernel events, outcome {}\n\n",
                        run.seed, duration_text(run.until_us), model::profile_name(run.site.profile),
                        run.events_executed, run_outcome_name(run.outcome));

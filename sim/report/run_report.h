@@ -27,6 +27,10 @@ struct SummaryOptions {
                                        std::string_view program = "distsim");
 // time_us,time,id,severity,component,package,dp,text (RFC 4180 quoting), streamed to `sink`
 // (a long run's file is never held whole), or as one string.
+// "retry policy: NAME (FILE), in place of the scenario's site.retry" (just FILE where the name is
+// the file's own name), for a scenario run under a policy file; empty otherwise.
+[[nodiscard]] std::string policy_text(const Scenario& scenario);
+
 void write_status_csv(const RunResult& run, const TextSink& sink);
 [[nodiscard]] std::string status_csv(const RunResult& run);
 // Distmgr.log: one formatted line per log record, CRLF-free, newline-terminated; streamed to
