@@ -145,6 +145,11 @@ TEST_CASE("run --policy refuses a policy file it cannot use, as compare does", "
   // Goal: exit 2 with the policy's own FILE:LINE:COL, and no output over the policy. Method: a
   // missing file, a bad delay, and a --log naming the policy.
   const std::string kb = scenario_path("q207416-temp-source.yaml");
+  const CommandResult twice = run_cli("run '" + kb + "' --policy a.yml --policy b.yml");
+  CHECK(twice.status == 2);
+  CHECK(twice.output ==
+        "distsim run: --policy is given 2 times; a run takes one retry policy "
+        "(distsim compare runs a scenario under several)\n");
   const CommandResult missing = run_cli("run '" + kb + "' --policy /nonexistent/policy.yml");
   CHECK(missing.status == 2);
   CHECK_THAT(missing.output, Catch::Contains("/nonexistent/policy.yml"));

@@ -110,9 +110,13 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
                   "Seed of every random draw (overrides the scenario's `seed`, default 0)");
   run->add_option("--until", options.until,
                   "Horizon as a duration such as 3d or 90m (overrides the scenario's `until`)");
-  run->add_option("--policy", options.policy_path,
+  run->add_option("--policy", options.policy_paths,
                   "A retry policy file whose `retry` replaces the scenario's site.retry, as "
                   "`distsim compare` applies it (replays a run that compare names)")
+      ->type_name("FILE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false)
       ->check(kNamesAFile);
   run->add_option("--trace", options.trace_path,
                   "Write the event trace as JSON Lines (one object per event) to this file (- for "

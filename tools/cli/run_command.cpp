@@ -158,9 +158,17 @@ std::optional<sim::Scenario> runnable_scenario(const std::string& path,
 }  // namespace
 
 int run_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.policy_paths.size() > 1) {
+    err << fmt::format(
+        "distsim run: --policy is given {} times; a run takes one retry policy "
+        "(distsim compare runs a scenario under several)\n",
+        options.policy_paths.size());
+    return kExitCannotRun;
+  }
+  const std::string policy_path = options.policy_paths.empty() ? "" : options.policy_paths[0];
   sim::OutputSet outputs;
   outputs.add_input("the scenario", options.scenario_path);
-  if (!options.policy_path.empty()) outputs.add_input("the policy", options.policy_path);
+  if (!policy_path.empty()) outputs.add_input("the policy", policy_path);
   const std::vector<RequestedOutput> requested = request_outputs(options, outputs);
   if (!outputs_usable(options, outputs, err)) return kExitCannotRun;
   // An output on stdout keeps stdout to itself: the summary goes to stderr.
@@ -168,7 +176,7 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   sim::RunOptions run_options;
   if (!parse_run_flags(options, run_options, err)) return kExitCannotRun;
   const std::optional<sim::Scenario> loaded =
-      runnable_scenario(options.scenario_path, options.policy_path, err);
+      runnable_scenario(options.scenario_path, policy_path, err);
   if (!loaded) return kExitCannotRun;
   const sim::Scenario& scenario = *loaded;
   // The Chrome trace and the report draw handles and messages from the trace records, and the

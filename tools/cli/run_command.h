@@ -6,6 +6,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace distsim::cli {
 
@@ -13,7 +14,9 @@ struct RunCommandOptions {
   std::string scenario_path;
   std::optional<std::string> seed;   // a plain decimal, parsed like the scenario's `seed`
   std::optional<std::string> until;  // a duration, parsed like the scenario's `until`
-  std::string policy_path;           // a retry policy file replacing site.retry; empty for none
+  // The retry policy file replacing site.retry, as given: none or one (more is refused, naming
+  // compare, which takes several).
+  std::vector<std::string> policy_paths;
   // Output paths: empty for none, "-" for standard output (at most one; the summary then goes to
   // stderr, and --json is refused). No output may be the scenario, another output, a directory or
   // an existing file that is not a regular file; all are written or none is.
