@@ -27,6 +27,15 @@ inline Errors errors_of(std::string_view text) {
   return errors;
 }
 
+// The errors of `text` loaded as the retry policy file "p.yml", as the CLI prints them.
+inline Errors policy_errors_of(std::string_view text) {
+  Errors errors;
+  for (const ScenarioError& error : load_policy_text(text, "p.yml").errors) {
+    errors.push_back(error.to_string());
+  }
+  return errors;
+}
+
 // The errors of a file that starts with a valid version and name (lines 1 and 2).
 inline Errors errors_after_header(std::string_view body) {
   return errors_of(std::string("version: 1\nname: t\n") + std::string(body));

@@ -470,5 +470,52 @@ TEST_CASE("a holder's path that the filesystem section makes the wrong kind, or 
             .empty());
 }
 
+TEST_CASE("retry keys not under 'retry' get one line saying where they go",
+          "[scenario_loader][compare]") {
+  // Goal: the usual indentation mistakes get the fix, once, not a line per key. Method: keys with
+  // no 'retry', keys below an empty 'retry:', one key, a key given twice, a name beside them.
+  using Lines = std::vector<std::string>;
+  CHECK(
+      policy_errors_of("delay: 1h\ncount: 3\n") ==
+      Lines{"p.yml:1:1: 'delay', 'count' belong under a 'retry' mapping: write 'retry:' and indent "
+            "the retry keys below it"});
+  CHECK(
+      policy_errors_of("name: x\nretry:\ndelay: 1h\ncount: 3\n") ==
+      Lines{
+          "p.yml:1:1: 'delay', 'count' belong under a 'retry' mapping: indent the retry keys below "
+          "it"});
+  CHECK(policy_errors_of("name: x\njitter: full\n") ==
+        Lines{"p.yml:1:1: 'jitter' belongs under a 'retry' mapping: write 'retry:' and indent the "
+              "retry "
+              "keys below it"});
+  const Lines twice = policy_errors_of("delay: 1h\ndelay: 2h\n");
+  CHECK(std::count(
+            twice.begin(), twice.end(),
+            "p.yml:1:1: 'delay' belongs under a 'retry' mapping: write 'retry:' and indent the "
+            "retry keys below it") == 1);
+}
+
+TEST_CASE("a scenario given as a policy is named as one, a policy with a stray version is not",
+          "[scenario_loader][compare]") {
+  // Goal: "this is a scenario" only for a file without 'retry'; one with both gets the usual
+  // errors, and a scenario with a stray 'retry' is not called a policy.
+  CHECK(policy_errors_of("version: 1\nname: x\n") ==
+        std::vector<std::string>{"p.yml:1:1: this is a scenario (it has 'version'), not a retry "
+                                 "policy file: a policy file "
+                                 "holds a 'retry' mapping and an optional 'name', like "
+                                 "scenarios/policies/sms2-hourly.yml"});
+  const auto both = policy_errors_of("version: 1\nname: x\nretry:\n  delay: 1h\n");
+  REQUIRE(both.size() == 1);
+  CHECK_THAT(both[0], Catch::StartsWith("p.yml:1:1: unknown key 'version' in the policy"));
+  const auto stray = load_scenario_text("name: x\nuntil: 1d\nretry:\n  delay: 1h\n", "s.yaml");
+  REQUIRE(!stray.errors.empty());
+  for (const auto& error : stray.errors) {
+    CHECK_THAT(error.message, !Catch::Contains("retry policy file"));
+  }
+  const auto policy = load_scenario_text("name: x\nretry:\n  delay: 1h\n", "s.yaml");
+  REQUIRE(policy.errors.size() == 1);
+  CHECK_THAT(policy.errors[0].message, Catch::StartsWith("this is a retry policy file"));
+}
+
 }  // namespace
 }  // namespace distsim::sim
