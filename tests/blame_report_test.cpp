@@ -369,16 +369,9 @@ TEST_CASE("repro commands name the binary by the path it was run by", "[cli][bla
                          " run 'explorer.yaml' --seed 0") != std::string::npos);
   // Found on PATH, the bare name is what a user typed and can type again.
   const std::string bin = fs::path(DISTSIM_CLI_PATH).parent_path().string();
-  FILE* pipe = popen(("cd '" + directory + "' && PATH='" + bin +
-                      "':\"$PATH\" distsim check explorer.yaml 2>/dev/null")
-                         .c_str(),
-                     "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 4096> buffer{};
-  size_t read = 0;
-  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), read);
-  pclose(pipe);
+  const std::string out = run_shell("cd '" + directory + "' && PATH='" + bin +
+                                    "':\"$PATH\" distsim check explorer.yaml 2>/dev/null")
+                              .out;
   INFO(out);
   CHECK(out.find("reproduce with: distsim run 'explorer.yaml' --seed 0") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -40,6 +41,36 @@ inline std::string scratch_directory(const std::string& name) {
   return path;
 }
 
+// Runs COMMAND through the shell; its status, and what it wrote to stdout (stderr goes where the
+// command sends it). status is -1 when the shell could not start or the command did not exit.
+inline CliResult run_shell(const std::string& command) {
+  CliResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  size_t read = 0;
+  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.out.append(buffer.data(), read);
+  }
+  const int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// The code block of a Markdown file of the repository (README.md by default) that follows the
+// line holding `marker`: what the documents show, for tests that hold them to the binary.
+inline std::string readme_block_after(const std::string& marker,
+                                      const std::string& markdown = "README.md") {
+  const std::string readme = read_text_file(std::string(DISTSIM_SOURCE_DIR) + "/" + markdown);
+  const size_t at = readme.find(marker);
+  REQUIRE(at != std::string::npos);
+  const size_t open = readme.find("```\n", at);
+  REQUIRE(open != std::string::npos);
+  const size_t close = readme.find("```", open + 4);
+  REQUIRE(close != std::string::npos);
+  return readme.substr(open + 4, close - open - 4);
+}
+
 // Runs `distsim ARGUMENTS` in `directory` through the shell (arguments are shell words), with
 // ENVIRONMENT (shell assignments such as `A=1 B=2`) added. Its stderr is captured in the build
 // tree, never in `directory`.
@@ -53,16 +84,7 @@ inline CliResult run_distsim(const std::string& arguments, const std::string& di
   const std::string command = "cd '" + directory + "' && " + environment + " '" +
                               std::string(DISTSIM_CLI_PATH) + "' " + arguments + " 2>'" + err_path +
                               "'";
-  CliResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  size_t read = 0;
-  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    result.out.append(buffer.data(), read);
-  }
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  CliResult result = run_shell(command);
   result.err = read_text_file(err_path);
   std::filesystem::remove(err_path);
   return result;

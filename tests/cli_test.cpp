@@ -1,7 +1,5 @@
 // The distsim binary as a user runs it: exit statuses 0/1/2, FILE:LINE:COL errors, the summary
 // of a failed expectation with a repro line, and output files.
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
@@ -13,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.h"
+
+namespace distsim::testing {
 namespace {
 
 struct CommandResult {
@@ -22,18 +23,10 @@ struct CommandResult {
 
 // `shell_prefix` runs first in the same shell (a `ulimit`, for example).
 CommandResult run_cli(const std::string& arguments, const std::string& shell_prefix = "") {
-  const std::string command =
-      shell_prefix + std::string(DISTSIM_CLI_PATH) + " " + arguments + " 2>&1";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  size_t read = 0;
-  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), read);
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  const CliResult result =
+      run_shell(shell_prefix + "'" + std::string(DISTSIM_CLI_PATH) + "' " + arguments + " 2>&1");
+  REQUIRE(result.status != -1);
+  return {result.status, result.out};
 }
 
 // run_cli() with the process's address space limited to `kilobytes` (`ulimit -v`).
@@ -47,16 +40,11 @@ std::string scenario_path(const std::string& name) {
 
 std::string temporary_file(const std::string& name, const std::string& content) {
   const std::string path = std::string(DISTSIM_BINARY_DIR) + "/" + name;
-  std::ofstream(path) << content;
+  write_text_file(path, content);
   return path;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream stream(path);
-  std::stringstream buffer;
-  buffer << stream.rdbuf();
-  return buffer.str();
-}
+std::string read_file(const std::string& path) { return read_text_file(path); }
 
 TEST_CASE("running the KB scenario exits 0 and shows two error-32 passes and the installation",
           "[cli]") {
@@ -68,20 +56,6 @@ TEST_CASE("running the KB scenario exits 0 and shows two error-32 passes and the
         std::string::npos);
   CHECK(result.output.find("succeeded at 02:00:02.921") != std::string::npos);
   CHECK(result.output.find("PASS:") != std::string::npos);
-}
-
-// The code block of a Markdown file of the repository (README.md by default) that follows the
-// line holding `marker`.
-std::string readme_block_after(const std::string& marker,
-                               const std::string& markdown = "README.md") {
-  const std::string readme = read_file(std::string(DISTSIM_SOURCE_DIR) + "/" + markdown);
-  const size_t at = readme.find(marker);
-  REQUIRE(at != std::string::npos);
-  const size_t open = readme.find("```\n", at);
-  REQUIRE(open != std::string::npos);
-  const size_t close = readme.find("```", open + 4);
-  REQUIRE(close != std::string::npos);
-  return readme.substr(open + 4, close - open - 4);
 }
 
 TEST_CASE("the README's excerpt of the KB run is what distsim prints, run as the README runs it",
@@ -344,49 +318,6 @@ TEST_CASE("a one-second retry held for 30 days stops at the log line limit withi
   CHECK_THAT(result.output, Catch::Contains("reproduce with: "));
 }
 
-// `compare` of the one-second-retry limits scenario, with its horizon set to `until`, under a
-// policy of `delay: 1s`, over one seed.
-CommandResult compare_one_second_retry(const std::string& until) {
-  std::string text = read_file(std::string(DISTSIM_SOURCE_DIR) +
-                               "/tests/data/limits/one-second-retry-held-30-days.yaml");
-  const auto at = text.find("until: 30d");
-  REQUIRE(at != std::string::npos);
-  text.replace(at, 10, "until: " + until);
-  const std::string scenario = temporary_file("cli_one_second_" + until + ".yaml", text);
-  const std::string policy = temporary_file("cli_one_second.yml", "retry:\n  delay: 1s\n");
-  return run_cli("compare '" + scenario + "' --policy '" + policy + "' --seeds 1");
-}
-
-TEST_CASE("compare names a policy whose runs stopped at a limit and exits 1", "[cli][limits]") {
-  // Goal: a table averaged over runs cut short does not pass as a comparison over the horizon.
-  const CommandResult result = compare_one_second_retry("30d");
-  CHECK(result.status == 1);
-  CHECK_THAT(result.output,
-             Catch::Contains("cli_one_second.yml: 1 of 1 runs stopped before the horizon or "
-                             "outgrew their trace, so its figures cover only part of them; first, "
-                             "seed 0: run stopped early: record_limit_hit at 3d 11:20:59"));
-  // It also outgrew its trace, two days before: both are said, and the opens per hour are
-  // counted over the traced time (one open a second), not diluted by the untraced rest.
-  CHECK_THAT(result.output, Catch::Contains("the horizon 30d 00:00:00 was not reached; the trace "
-                                            "reached its limit of 4000000 records"));
-  CHECK_THAT(result.output, Catch::Contains(" 3599.1\n"));
-}
-
-TEST_CASE("compare names a policy whose runs outgrew their trace and exits 1", "[cli][limits]") {
-  // Goal: a run that reached its horizon with a truncated trace has its source opens counted only
-  // up to the trace's end; the table must say so. Method: three days (the trace fills at
-  // 2d 17:22:33, the log line limit would come at 3d 11:20:59).
-  const CommandResult result = compare_one_second_retry("3d");
-  CHECK(result.status == 1);
-  CHECK_THAT(result.output,
-             Catch::Contains("first, seed 0: the trace reached its limit of 4000000 records "
-                             "(kTraceRecordsMax) at 2d 17:22:33: source opens count only up to "
-                             "there, and the invariants could not be judged; reproduce with: "));
-  // Noted once, as a run that outgrew its trace, not also as one that broke an invariant.
-  CHECK_THAT(result.output, !Catch::Contains("invariant violations"));
-  CHECK_THAT(result.output, Catch::Contains(" 3599.1\n"));
-}
-
 TEST_CASE("a run that runs out of memory says so and names its seed", "[cli][limits]") {
   // Goal: on a machine smaller than a run may keep, the failure names the seed to replay, not
   // "the scenario's". Method: the same run under a 600 MB limit, with --seed given and not.
@@ -477,28 +408,6 @@ TEST_CASE("a mistyped subcommand, an empty output name and a malformed budget ar
   CHECK(version_flag.output.rfind("distsim ", 0) == 0);
 }
 
-TEST_CASE("the CLI reference's compare example is what distsim prints, run as it says",
-          "[cli][compare]") {
-  // Goal: the documented table and note do not drift from the binary. Method: the command the
-  // reference names, from the source directory, with the binary's path read as `distsim`.
-  const std::string marker = "What `distsim compare ";
-  const std::string reference = read_file(std::string(DISTSIM_SOURCE_DIR) + "/tools/cli/README.md");
-  const size_t at = reference.find(marker);
-  REQUIRE(at != std::string::npos);
-  const size_t start = at + std::string("What `distsim ").size();
-  const std::string arguments = reference.substr(start, reference.find('`', start) - start);
-  const CommandResult result =
-      run_cli(arguments, "cd '" + std::string(DISTSIM_SOURCE_DIR) + "' && ");
-  CHECK(result.status == 1);
-  std::string output = result.output;
-  const std::string program = DISTSIM_CLI_PATH;
-  for (size_t found = output.find(program); found != std::string::npos;
-       found = output.find(program)) {
-    output.replace(found, program.size(), "distsim");
-  }
-  CHECK(output == readme_block_after(marker, "tools/cli/README.md"));
-}
-
 TEST_CASE("the status CSV gives each message's virtual time as the summary writes it", "[cli]") {
   // Goal: one way of writing a point of virtual time across the outputs. Method: the KB run's
   // first failure (240 ms) and its hourly retry.
@@ -509,16 +418,6 @@ TEST_CASE("the status CSV gives each message's virtual time as the summary write
                                               "text\n0,00:00:00,2300,I,"));
   CHECK_THAT(result.output, Catch::Contains("\n240000,00:00:00.240,2302,E,"));
   CHECK_THAT(result.output, Catch::Contains("\n3600240000,01:00:00.240,2300,I,"));
-}
-
-TEST_CASE("compare refuses seeds that would pass the largest seed instead of wrapping", "[cli]") {
-  const std::string command = "compare " + scenario_path("q207416-temp-source.yaml") + " " +
-                              "--policy " + scenario_path("policies/sms2-hourly.yml") +
-                              " --seeds 3";
-  const CommandResult wrapped = run_cli(command + " --seed-start 18446744073709551615");
-  CHECK(wrapped.status == 2);
-  CHECK(wrapped.output.find("pass the largest seed") != std::string::npos);
-  CHECK(run_cli(command + " --seed-start 18446744073709551613").status != 2);
 }
 
 TEST_CASE("a first seed is read as a decimal whole number of at most 64 bits, as run --seed is",
@@ -561,3 +460,4 @@ TEST_CASE("trace and log files are written and the trace starts with its header"
 }
 
 }  // namespace
+}  // namespace distsim::testing

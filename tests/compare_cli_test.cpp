@@ -1,7 +1,7 @@
 // `distsim compare` and `distsim run --policy` as a user runs them: the exit status of a
-// comparison whose policy fails the scenario's expectations, the replay line that reproduces the
-// run it names, the policy in every output of a run, and policy and scenario files mistaken for
-// each other.
+// comparison whose policy fails the scenario's expectations or whose runs stop at a limit, the
+// replay line that reproduces the run it names, the policy in every output of a run, policy and
+// scenario files mistaken for each other, and the CLI reference's example.
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -187,6 +187,83 @@ TEST_CASE("compare refuses a policy file given twice and tells two policies of o
   CHECK(same_name.status == 0);
   CHECK_THAT(same_name.output, Catch::Contains("\nsms2 hourly, unlimited (" + hourly + ") "));
   CHECK_THAT(same_name.output, Catch::Contains("\nsms2 hourly, unlimited (" + copy + ") "));
+}
+
+// `compare` of the one-second-retry limits scenario, with its horizon set to `until`, under a
+// policy of `delay: 1s`, over one seed.
+CommandResult compare_one_second_retry(const std::string& until) {
+  std::string text = read_text_file(std::string(DISTSIM_SOURCE_DIR) +
+                                    "/tests/data/limits/one-second-retry-held-30-days.yaml");
+  const auto at = text.find("until: 30d");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "until: " + until);
+  const std::string scenario = temporary_file("one_second_" + until + ".yaml", text);
+  const std::string policy = temporary_file("one_second.yml", "retry:\n  delay: 1s\n");
+  return run_cli("compare '" + scenario + "' --policy '" + policy + "' --seeds 1");
+}
+
+TEST_CASE("compare names a policy whose runs stopped at a limit and exits 1", "[cli][limits]") {
+  // Goal: a table averaged over runs cut short does not pass as a comparison over the horizon.
+  const CommandResult result = compare_one_second_retry("30d");
+  CHECK(result.status == 1);
+  CHECK_THAT(result.output,
+             Catch::Contains("one_second.yml: 1 of 1 runs stopped before the horizon or "
+                             "outgrew their trace, so its figures cover only part of them; first, "
+                             "seed 0: run stopped early: record_limit_hit at 3d 11:20:59"));
+  // It also outgrew its trace, two days before: both are said, and the opens per hour are
+  // counted over the traced time (one open a second), not diluted by the untraced rest.
+  CHECK_THAT(result.output, Catch::Contains("the horizon 30d 00:00:00 was not reached; the trace "
+                                            "reached its limit of 4000000 records"));
+  CHECK_THAT(result.output, Catch::Contains(" 3599.1\n"));
+}
+
+TEST_CASE("compare names a policy whose runs outgrew their trace and exits 1", "[cli][limits]") {
+  // Goal: a run that reached its horizon with a truncated trace has its source opens counted only
+  // up to the trace's end; the table must say so. Method: three days (the trace fills at
+  // 2d 17:22:33, the log line limit would come at 3d 11:20:59).
+  const CommandResult result = compare_one_second_retry("3d");
+  CHECK(result.status == 1);
+  CHECK_THAT(result.output,
+             Catch::Contains("first, seed 0: the trace reached its limit of 4000000 records "
+                             "(kTraceRecordsMax) at 2d 17:22:33: source opens count only up to "
+                             "there, and the invariants could not be judged; reproduce with: "));
+  // Noted once, as a run that outgrew its trace, not also as one that broke an invariant.
+  CHECK_THAT(result.output, !Catch::Contains("invariant violations"));
+  CHECK_THAT(result.output, Catch::Contains(" 3599.1\n"));
+}
+
+TEST_CASE("the CLI reference's compare example is what distsim prints, run as it says",
+          "[cli][compare]") {
+  // Goal: the documented table and note do not drift from the binary. Method: the command the
+  // reference names, from the source directory, with the binary's path read as `distsim`.
+  const std::string marker = "What `distsim compare ";
+  const std::string reference =
+      read_text_file(std::string(DISTSIM_SOURCE_DIR) + "/tools/cli/README.md");
+  const size_t at = reference.find(marker);
+  REQUIRE(at != std::string::npos);
+  const size_t start = at + std::string("What `distsim ").size();
+  const std::string arguments = reference.substr(start, reference.find('`', start) - start);
+  // From the source directory, as the reference runs it; stdout and stderr in the order written.
+  const CliResult result = run_shell("cd '" + std::string(DISTSIM_SOURCE_DIR) + "' && '" +
+                                     std::string(DISTSIM_CLI_PATH) + "' " + arguments + " 2>&1");
+  CHECK(result.status == 1);
+  std::string output = result.out;
+  const std::string program = DISTSIM_CLI_PATH;
+  for (size_t found = output.find(program); found != std::string::npos;
+       found = output.find(program)) {
+    output.replace(found, program.size(), "distsim");
+  }
+  CHECK(output == readme_block_after(marker, "tools/cli/README.md"));
+}
+
+TEST_CASE("compare refuses seeds that would pass the largest seed instead of wrapping", "[cli]") {
+  const std::string command = "compare " + scenario_path("q207416-temp-source.yaml") + " " +
+                              "--policy " + scenario_path("policies/sms2-hourly.yml") +
+                              " --seeds 3";
+  const CommandResult wrapped = run_cli(command + " --seed-start 18446744073709551615");
+  CHECK(wrapped.status == 2);
+  CHECK(wrapped.output.find("pass the largest seed") != std::string::npos);
+  CHECK(run_cli(command + " --seed-start 18446744073709551613").status != 2);
 }
 
 }  // namespace

@@ -2,9 +2,7 @@
 // are reproducible, --merge that reproduces a single run's summary and refuses incomplete sets,
 // --time-limit gaps, --shard auto from the environment, and progress only on a terminal.
 #include <algorithm>
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -235,14 +233,7 @@ TEST_CASE("explore stopped by SIGTERM still writes its summary and result file w
   const std::string command = "cd '" + dir + "' && { '" + std::string(DISTSIM_CLI_PATH) +
                               "' explore --seeds 100000000 --result r.json 2>/dev/null & pid=$!; "
                               "sleep 1; kill -TERM $pid; wait $pid; echo \"status $?\"; }";
-  std::string shown;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  for (size_t read = 0; (read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
-    shown.append(buffer.data(), read);
-  }
-  pclose(pipe);
+  const std::string shown = run_shell(command).out;
   INFO(shown);
   CHECK(shown.find("(stopped by SIGTERM); not explored: seeds ") != std::string::npos);
   CHECK(shown.find("status 1\n") != std::string::npos);
@@ -288,15 +279,8 @@ TEST_CASE("explore prints only its summary on a pipe and shows progress on a ter
   REQUIRE(std::filesystem::exists("/usr/bin/script"));
   const std::string command = "cd '" + dir + "' && script -qec \"'" +
                               std::string(DISTSIM_CLI_PATH) + "' explore --seeds 300\" /dev/null";
-  std::string shown;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  for (size_t read = 0; (read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
-    shown.append(buffer.data(), read);
-  }
-  CHECK(pclose(pipe) == 0);
-  const CliResult terminal{0, shown, {}};
+  const CliResult terminal = run_shell(command);
+  CHECK(terminal.status == 0);
   CHECK(terminal.out.find("explored 1/300 worlds, ") != std::string::npos);
   CHECK(terminal.out.find(" worlds/s, ") != std::string::npos);
   CHECK(terminal.out.find("explored 300 worlds (seeds 0..299): 0 failed") != std::string::npos);
