@@ -93,6 +93,7 @@ void DistributionManager::log_thread_exit(const PackageRecord& record) {
 void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
   PackageRecord& record = packages_[package_index];
   DISTSIM_ASSERT(error != Win32Error::ok);
+  if (manager_fault_injection().reports_access_denied) error = Win32Error::access_denied;
   DISTSIM_ASSERT(record.source_handle == 0);
   const TimeUs now_us = ports_.scheduler.now();
   record.status.last_error = error;

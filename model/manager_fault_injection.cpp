@@ -17,6 +17,7 @@ constexpr uint32_t kSaveVersionBeforeCompression = 32;
 constexpr uint32_t kUpdatesAlwaysResetRetries = 64;
 constexpr uint32_t kOverdueRetriesRunAtRestart = 128;
 constexpr uint32_t kOmitsRetryMessages = 256;
+constexpr uint32_t kReportsAccessDenied = 512;
 
 std::atomic<uint32_t> g_switches{0};
 
@@ -29,7 +30,8 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
          (faults.save_version_before_compression ? kSaveVersionBeforeCompression : 0) |
          (faults.updates_always_reset_retries ? kUpdatesAlwaysResetRetries : 0) |
          (faults.overdue_retries_run_at_restart ? kOverdueRetriesRunAtRestart : 0) |
-         (faults.omits_retry_messages ? kOmitsRetryMessages : 0);
+         (faults.omits_retry_messages ? kOmitsRetryMessages : 0) |
+         (faults.reports_access_denied ? kReportsAccessDenied : 0);
 }
 
 }  // namespace
@@ -40,7 +42,7 @@ ManagerFaultInjection manager_fault_injection() {
           (bits & kMiscountRetries) != 0,           (bits & kUnsavedDpStart) != 0,
           (bits & kFailEveryCompression) != 0,      (bits & kSaveVersionBeforeCompression) != 0,
           (bits & kUpdatesAlwaysResetRetries) != 0, (bits & kOverdueRetriesRunAtRestart) != 0,
-          (bits & kOmitsRetryMessages) != 0};
+          (bits & kOmitsRetryMessages) != 0,        (bits & kReportsAccessDenied) != 0};
 }
 
 ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)

@@ -22,6 +22,8 @@ struct ManagerFaultInjection {
   bool overdue_retries_run_at_restart = false;
   // with retry_count_shown_in retry_message, no 62302 follows a 2302 that a retry follows
   bool omits_retry_messages = false;
+  // a failed pass reports ERROR_ACCESS_DENIED (5) whatever the file system refused it with
+  bool reports_access_denied = false;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

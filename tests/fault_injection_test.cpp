@@ -1,8 +1,9 @@
 // Test-only broken managers (model/manager_fault_injection.h) and the oracles that catch them: a
 // manager that leaks source handles, one that copies DPs partially, one that miscounts retries in
-// its messages, one that saves a version before its .PCK is written. Each is caught by its checker
-// in a world run, the first three also by a fixed-seed exploration, and no source of the CLI or
-// the simulator can reach the switches.
+// its messages, one that saves a version before its .PCK is written, ones that break the update,
+// restart and 62302 settings, one that reports the wrong error. Each is caught by its checker in
+// a world run, the first three also by a fixed-seed exploration, and no source of the CLI or the
+// simulator can reach the switches.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -257,6 +258,30 @@ TEST_CASE(
   CHECK(contains(explored_kinds(miscount), "invariant:retry_count_text"));
 }
 
+TEST_CASE("a manager that reports the wrong error and so gives up is caught by failure_error",
+          "[invariants][faults]") {
+  // Goal: the give-up judgement rests on the file system's refusal, not the manager's word.
+  // Method: a site that retries only error 32; a manager that reports every failure as 5 gives
+  // up at once, which retry_give_up alone would accept (5 is not retryable there).
+  Scenario world = testing::kb_world(testing::lock_for(95 * model::kMicrosecondsPerMinute));
+  world.site.retry.retry_on = std::vector<model::Win32Error>{model::Win32Error::sharing_violation};
+  CHECK(check_invariants(run_world(world, RunOptions{})).empty());
+  model::ManagerFaultInjection faults;
+  faults.reports_access_denied = true;
+  const auto violations = violations_of(faults, world);
+  const auto failure_error = std::find_if(
+      violations.begin(), violations.end(),
+      [](const InvariantViolation& violation) { return violation.invariant == "failure_error"; });
+  REQUIRE(failure_error != violations.end());
+  CHECK_THAT(failure_error->detail, Catch::Contains("failed with error 5 (its 2302), but the file "
+                                                    "system refused none of the manager's "
+                                                    "operations on its files with 5"));
+  CHECK_THAT(failure_error->detail, Catch::Contains("it refused 32 (open "));
+  CHECK(std::none_of(violations.begin(), violations.end(), [](const InvariantViolation& violation) {
+    return violation.invariant == "retry_give_up";
+  }));
+}
+
 TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/ source names them",
           "[invariants][faults][tidy]") {
   const model::ManagerFaultInjection now = model::manager_fault_injection();
@@ -267,6 +292,7 @@ TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/
   CHECK_FALSE(now.updates_always_reset_retries);
   CHECK_FALSE(now.overdue_retries_run_at_restart);
   CHECK_FALSE(now.omits_retry_messages);
+  CHECK_FALSE(now.reports_access_denied);
   namespace fs = std::filesystem;
   for (const char* directory : {"sim", "tools"}) {
     for (const auto& entry :

@@ -304,7 +304,6 @@ class DisconnectJudge {
 }  // namespace
 
 void check_user_disconnects(const History& history, Violations& violations) {
-  if (!history.traced) return;
   DisconnectJudge(history, violations).run();
 }
 

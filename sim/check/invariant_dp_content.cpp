@@ -325,7 +325,6 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
 }  // namespace
 
 void check_dp_content(const History& history, Violations& violations) {
-  if (!history.traced) return;
   const TraceFacts facts(history);
   const OpenRecords opens = manager_opens(history);
   for (const auto& [package, source] : history.sources) {

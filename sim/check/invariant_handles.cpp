@@ -222,27 +222,9 @@ class HandleJudge {
   std::optional<std::pair<size_t, TimeUs>> crash_;  // a crash whose closes are still to come
 };
 
-// Without a trace only the table is known: the manager may hold handles only during a pass.
-void judge_table_alone(const RunResult& run, Violations& violations) {
-  const bool pass_running = std::any_of(run.passes.begin(), run.passes.end(),
-                                        [](const PassRecord& pass) { return !pass.end_us; });
-  const auto held = static_cast<size_t>(std::count_if(
-      run.open_handles.begin(), run.open_handles.end(),
-      [](const OpenHandleRecord& entry) { return entry.actor == kManagerActorName; }));
-  if (pass_running || held == 0) return;
-  violations.push_back(
-      {"handles_closed",
-       fmt::format("distmgr holds {} handles at the end of the run with no pass running", held),
-       run.until_us});
-}
-
 }  // namespace
 
 void check_handles(const History& history, Violations& violations) {
-  if (!history.traced) {
-    judge_table_alone(*history.run, violations);
-    return;
-  }
   HandleJudge(history, violations).run();
 }
 

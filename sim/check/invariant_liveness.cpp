@@ -187,7 +187,6 @@ bool History::streams_block_compression(std::string_view package) const {
 }
 
 void check_liveness(const History& history, Violations& violations) {
-  if (!history.traced) return;
   const auto quiet_us = quiet_time(history);
   if (!quiet_us) return;
   const RunResult& run = *history.run;

@@ -152,7 +152,6 @@ class PackageCopyJudge {
 }  // namespace
 
 void check_package_copies(const History& history, Violations& violations) {
-  if (!history.traced) return;
   PackageCopyJudge judge(history, violations);
   if (judge.idle()) return;
   for (size_t index = 0; index < history.records().size(); ++index) {

@@ -1,7 +1,6 @@
 // pass_messages: every pass the trace shows starts with exactly one 2300 and, unless a crash cut
 // it short or the run ended first, ends with exactly one 2301 or 2302 of its package; no 2300,
-// 2301 or 2302 is raised outside a pass. Without a trace, the same pairing is judged from the
-// status messages and the crash positions alone.
+// 2301 or 2302 is raised outside a pass.
 #include <fmt/format.h>
 
 #include "model/status_message.h"
@@ -22,7 +21,7 @@ std::optional<int64_t> pass_message_id(const TraceRecord& record) {
   return std::nullopt;
 }
 
-void judge_traced(const History& history, Violations& violations) {
+void judge_passes(const History& history, Violations& violations) {
   const auto& records = history.records();
   // package (a view of the pass's name) -> its latest pass begun so far
   std::map<std::string_view, size_t> latest;
@@ -80,47 +79,10 @@ void judge_traced(const History& history, Violations& violations) {
   }
 }
 
-void judge_untraced(const RunResult& run, Violations& violations) {
-  std::map<std::string, int64_t> open_passes;  // 2300 minus (2301 + 2302), per package
-  size_t next_crash = 0;
-  for (size_t index = 0; index < run.status_messages.size(); ++index) {
-    const auto& message = run.status_messages[index];
-    // A crash ends every pass without its closing message.
-    for (; next_crash < run.crash_message_counts.size() &&
-           run.crash_message_counts[next_crash] <= index;
-         ++next_crash) {
-      open_passes.clear();
-    }
-    int64_t& open = open_passes[message.package_id];
-    if (message.id == model::status_id::kPackageProcessingStarted) {
-      if (open != 0) {
-        violations.push_back(
-            {"pass_messages",
-             fmt::format("{}: 2300 raised while a pass was already running", message.package_id),
-             message.t_us});
-      }
-      ++open;
-    } else if (message.id == model::status_id::kPackageProcessed ||
-               message.id == model::status_id::kPackageFailed) {
-      if (open != 1) {
-        violations.push_back(
-            {"pass_messages",
-             fmt::format("{}: {} raised without a running pass", message.package_id, message.id),
-             message.t_us});
-      }
-      --open;
-    }
-  }
-}
-
 }  // namespace
 
 void check_pass_messages(const History& history, Violations& violations) {
-  if (history.traced) {
-    judge_traced(history, violations);
-  } else {
-    judge_untraced(*history.run, violations);
-  }
+  judge_passes(history, violations);
 }
 
 }  // namespace distsim::sim::invariant_detail

@@ -369,6 +369,39 @@ void check_waits(const History& history, const RetryUnit& unit, Violations& viol
   }
 }
 
+// A package's attempt that follows a failed one of its cycle is a retry, so the trace must show
+// the retry being scheduled (or a scheduled one pulled forward) in between: the waits above are
+// judged only from those records, and a retry the manager ran without one would pass them
+// unseen. Per-DP units are not judged here: a package pass may copy to a DP again without a DP
+// retry of its own.
+void check_unannounced_retries(const RetryUnit& unit, Violations& violations) {
+  if (!unit.dp.empty()) return;
+  const auto between = [](const std::vector<size_t>& records, size_t after, size_t before) {
+    const auto first = std::upper_bound(records.begin(), records.end(), after);
+    return first != records.end() && *first < before;
+  };
+  std::vector<size_t> scheduled;
+  scheduled.reserve(unit.retries.size());
+  for (const ScheduledRetry& retry : unit.retries) scheduled.push_back(retry.record);
+  for (size_t index = 1; index < unit.attempts.size(); ++index) {
+    const Attempt& failed = unit.attempts[index - 1];
+    const Attempt& next = unit.attempts[index];
+    if (failed.outcome != Outcome::failed || failed.copies_failed || next.cycle != failed.cycle) {
+      continue;
+    }
+    if (between(scheduled, failed.start_record, next.start_record) ||
+        between(unit.pulled_forward, failed.start_record, next.start_record)) {
+      continue;
+    }
+    violations.push_back(
+        {"retry_wait",
+         fmt::format("{}: an attempt began at {} after the failed attempt that ended at {}, but "
+                     "the trace shows no retry scheduled in between (and no update or refresh)",
+                     unit.name(), clock_text(next.start_us), clock_text(failed.end_us)),
+         next.start_us});
+  }
+}
+
 }  // namespace
 
 DelayRange delay_range(const model::RetryPolicy& policy, uint64_t retry_number,
@@ -409,6 +442,7 @@ void check_retry_units(const History& history, Violations& violations) {
     check_deadline(history, unit, violations);
     check_give_ups(history, unit, violations);
     check_waits(history, unit, violations);
+    check_unannounced_retries(unit, violations);
   }
 }
 

@@ -15,7 +15,7 @@
 namespace distsim::sim::invariant_detail {
 
 void check_retry_history(const History& history, Violations& violations) {
-  if (!history.traced || history.retry_history_deletions.empty()) return;
+  if (history.retry_history_deletions.empty()) return;
   const auto& records = history.records();
   // Per package, the latest notification so far and whether a pass began since: the first pass
   // after a notification is its cycle's first (the one an update or refresh asked for, even when

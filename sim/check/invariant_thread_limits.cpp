@@ -78,7 +78,6 @@ void check_copies_at_once(const History& history, Violations& violations) {
 }  // namespace
 
 void check_thread_limits(const History& history, Violations& violations) {
-  if (!history.traced) return;
   check_passes_at_once(history, violations);
   check_copies_at_once(history, violations);
 }

@@ -71,7 +71,6 @@ TracedDpStates traced_dp_states(const invariant_detail::History& history) {
 
 void check_package_states(const invariant_detail::History& history, Violations& violations) {
   const RunResult& run = *history.run;
-  const bool traced = history.traced;
   const auto traced_states = traced_dp_states(history);
   for (const model::PackageStatus& package : run.packages) {
     const TimeUs t_us = package.state_since_us.value_or(run.until_us);
@@ -98,7 +97,6 @@ void check_package_states(const invariant_detail::History& history, Violations& 
                                         model::package_state_name(package.state), problem),
                             t_us});
     }
-    if (!traced) continue;
     for (const model::DpStatus& dp : dps) {
       const auto found = traced_states.find({package.id, dp.dp_name});
       const std::string_view reported =
@@ -116,19 +114,22 @@ void check_package_states(const invariant_detail::History& history, Violations& 
 }  // namespace
 
 std::vector<InvariantViolation> check_invariants(const RunResult& run) {
-  // Every checker judges the trace; an untraced run would pass them all without evidence.
-  DISTSIM_ASSERT(run.trace.enabled());
+  // Every checker judges the trace: an untraced run would pass them all without evidence, and a
+  // truncated one without the evidence past its end (callers give such a run a verdict of its
+  // own: trace_truncation_text).
+  DISTSIM_ASSERT(run.trace.enabled() && !run.trace.truncated());
   return invariant_detail::check_history(invariant_detail::read_history(run));
 }
 
 namespace invariant_detail {
 
 Violations check_history(const History& history) {
-  DISTSIM_ASSERT(history.run != nullptr && history.run->trace.enabled());
+  DISTSIM_ASSERT(history.run != nullptr && history.traced);
   DISTSIM_ASSERT(history.kinds.size() == history.records().size());
   const RunResult& run = *history.run;
   Violations violations;
   invariant_detail::check_retry_units(history, violations);
+  invariant_detail::check_failure_errors(history, violations);
   invariant_detail::check_retry_messages(history, violations);
   invariant_detail::check_handles(history, violations);
   invariant_detail::check_dp_content(history, violations);

@@ -24,7 +24,10 @@ struct InvariantViolation {
 //   scheduled past the deadline (whatever the count, unlimited included).
 // retry_give_up: the manager gives up on a unit only when the count is spent, the error is not
 //   retryable or the next wait could pass the deadline.
-// retry_wait: each wait between a failed attempt and its retry lies within the policy's bounds
+// failure_error: the error a failed attempt reports (2302's, a DP copy's Distmgr.log line) is one
+//   the file system refused the manager with during the attempt, on the unit's files.
+// retry_wait: a package's attempt after a failed one of its cycle has its retry scheduled in the
+//   trace between them; each wait between a failed attempt and its retry lies within the policy's bounds
 //   for that retry number and jitter, and the retry starts when it falls due (not before, unless
 //   pulled forward by retry_on_wake; not later, when the manager is free then).
 // retry_count_text: 2302's "retries so far" (62302's where the site shows the count in a message
@@ -44,7 +47,8 @@ struct InvariantViolation {
 // liveness: once the world is quiet, a unit whose policy still allows a retry gets installed.
 // status_log_consistency: every status message raised has its STATMSG line in Distmgr.log.
 // installed_has_time: an installed package has a time of installation within the run.
-// Without a complete trace (fast runs, a truncated trace) only the checkers that need none run.
+// They judge a whole trace or nothing: the run must be traced and its trace not truncated
+// (callers give a truncated run a verdict of its own: trace_truncation_text).
 [[nodiscard]] std::vector<InvariantViolation> check_invariants(const RunResult& run);
 
 }  // namespace distsim::sim

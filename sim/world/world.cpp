@@ -284,7 +284,6 @@ void World::crash_manager() {
     pass.end_us = kernel_.now();
     pass.result = model::PassResult::interrupted;
   }
-  result_.crash_message_counts.push_back(result_.status_messages.size());
   result_.manager_downtimes.push_back({kernel_.now(), std::nullopt});
   manager_wakes_.back()->alive = false;
   manager_.reset();

@@ -108,8 +108,6 @@ struct RunResult {
   // With outcome record_limit_hit: what the run kept as many of as a run may (the limit's name in
   // sim/core/limits.h). The event under way then still finished; ended_us is its time.
   std::string limit_reached;
-  // For each crash of the manager, how many status messages had been raised before it.
-  std::vector<size_t> crash_message_counts;
   // For each crash of the manager, when the process died and when it was started again (empty:
   // not before the end of the run), so that the summary can say why a retry ran late.
   struct ManagerDowntime {
