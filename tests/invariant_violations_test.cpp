@@ -1,0 +1,214 @@
+// The violations the KB story's tests in invariants_test.cpp leave out, each planted alone in the
+// story (or next to it) and caught with its checker's name, time and words: handles held outside
+// any pass, pass messages out of place, package states against their DPs, an INSTALLED DP with no
+// read of its source, a retry lost while the manager was down, and expectations that fail.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "kb_story.h"
+#include "sim/check/expectations.h"
+#include "sim/world/world.h"
+#include "world_fixture.h"
+
+namespace distsim::testing {
+namespace {
+
+TEST_CASE("handles_closed catches a manager handle held once no pass runs", "[invariants]") {
+  // The handle is on no file of the package, so the pass's own end does not claim it.
+  Story story;
+  story.stray_handle = true;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "handles_closed");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(violation.detail ==
+        "no pass is running at 01:00:05 but distmgr still holds handle 9 on C:\\Other\\x.tmp");
+}
+
+TEST_CASE("handles_closed catches a manager handle opened outside any pass and left open",
+          "[invariants]") {
+  sim::RunResult run = story_run({});
+  run.trace.add(10 * kHour, "distmgr", "open",
+                {{"path", std::string("C:\\Other\\x.tmp")}, {"handle", int64_t{9}}});
+  run.open_handles.push_back({"distmgr", 9, "C:\\Other\\x.tmp"});
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "handles_closed");
+  CHECK(violation.t_us == run.until_us);
+  CHECK(violation.detail ==
+        "distmgr holds handle 9 on C:\\Other\\x.tmp at the end of the run, outside any running "
+        "pass");
+}
+
+TEST_CASE("handles_closed catches a handle the trace shows open that the VFS table lacks",
+          "[invariants]") {
+  sim::RunResult run = story_run({});
+  run.trace.add(10 * kHour, "setup-program", "open",
+                {{"path", std::string("C:\\Src\\~busy.tmp")}, {"handle", int64_t{9}}});
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "handles_closed");
+  CHECK(violation.t_us == run.until_us);
+  CHECK(violation.detail ==
+        "the trace shows setup-program's handle 9 on C:\\Src\\~busy.tmp still open, but the VFS "
+        "handle table has no such handle at the end");
+}
+
+TEST_CASE("pass_messages catches a 2301 raised outside a pass", "[invariants]") {
+  Story story;
+  story.until_us = kRetryAt + kMinute;  // before liveness could judge anything
+  HistoryBuilder late;
+  late.run = story_run(story);
+  late.status(kRetryAt + 30 * kSecond, 2301, kPackage, {"Office", kPackage});
+  const InvariantViolation violation = only_violation(late.run);
+  CHECK(violation.invariant == "pass_messages");
+  CHECK(violation.t_us == kRetryAt + 30 * kSecond);
+  CHECK(violation.detail == "S0100001: 2301 raised outside a pass");
+}
+
+TEST_CASE("pass_messages catches a pass that raises 2300 twice", "[invariants]") {
+  Story story;
+  story.second_2300 = true;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "pass_messages");
+  CHECK(violation.t_us == kRetryAt);
+  CHECK(violation.detail == "the pass of S0100001 that began at 01:00:01 raised 2 2300 messages");
+}
+
+TEST_CASE("pass_messages catches DP retries that raise pass messages", "[invariants]") {
+  // DP retries run on DP threads without a processing pass, so without 2300/2301/2302.
+  Story story;
+  story.until_us = kRetryAt + kMinute;
+  HistoryBuilder late;
+  late.run = story_run(story);
+  const TimeUs t_us = kRetryAt + 30 * kSecond;
+  late.add_record(t_us, "distmgr", "pass_start",
+                  {{"package", kPackage}, {"attempt", int64_t{3}}, {"dp_retries", true}});
+  late.status(t_us, 2300, kPackage, {"Office", kPackage});
+  late.add_record(t_us + kSecond, "distmgr", "pass_end",
+                  {{"package", kPackage},
+                   {"attempt", int64_t{3}},
+                   {"result", std::string("success")},
+                   {"win32", int64_t{0}}});
+  const InvariantViolation violation = only_violation(late.run);
+  CHECK(violation.invariant == "pass_messages");
+  CHECK(violation.t_us == t_us);
+  CHECK(violation.detail ==
+        "the DP retries of S0100001 that began at 01:00:31 raised 1 pass messages");
+}
+
+TEST_CASE("package_state catches a package installed while a DP is not", "[invariants]") {
+  sim::RunResult run = story_run({});
+  model::DpStatus pending;
+  pending.dp_name = "DP02";
+  pending.state = model::DpState::install_pending;
+  run.packages[0].distribution_points.push_back(pending);
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "package_state");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(violation.detail == "S0100001 is installed: installed while not every DP is INSTALLED");
+}
+
+TEST_CASE("package_state catches a package that is not retrying while a DP is", "[invariants]") {
+  // The manager gave up, yet its DP is still INSTALL_RETRYING (as the trace says last).
+  Story story;
+  story.give_up = true;
+  story.policy.retry_count_max = 0;
+  HistoryBuilder history;
+  history.run = story_run(story);
+  history.dp_state(2 * kSecond, kPackage, "DP01", "INSTALL_RETRYING");
+  history.run.packages[0].distribution_points[0].state = model::DpState::install_retrying;
+  const InvariantViolation violation = only_violation(history.run);
+  CHECK(violation.invariant == "package_state");
+  CHECK(violation.detail == "S0100001 is failed: not retrying although a DP is INSTALL_RETRYING");
+}
+
+TEST_CASE("dp_content catches a DP installed with no complete read of the source", "[invariants]") {
+  // Pass 2 reads both files without listing the source: the trace cannot tell that it read all.
+  Story story;
+  story.second_lists_source = false;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "dp_content");
+  CHECK(violation.t_us == kRetryAt + 4 * kSecond);
+  CHECK(violation.detail ==
+        "S0100001 is INSTALLED on DP01 but the trace shows no complete read of its source before "
+        "01:00:05");
+}
+
+TEST_CASE("retry_wait catches a retry due while the manager was down that the restart forgot",
+          "[invariants]") {
+  // The retry falls due at 01:00:01; the manager is down from 00:30:00 to 02:00:00 and runs no
+  // pass when it comes back, although nothing else keeps it busy.
+  Story story;
+  HistoryBuilder history;
+  history.run.until_us = 2 * kHour + 30 * kMinute;
+  first_pass(history, story);
+  history.world(30 * kMinute, "crash");
+  history.world(2 * kHour, "restart");
+  model::PackageStatus status;
+  status.id = kPackage;
+  status.state = model::PackageState::retrying;
+  status.distribution_points.push_back({});
+  status.distribution_points[0].dp_name = "DP01";
+  status.distribution_points[0].state = model::DpState::install_retrying;
+  history.run.packages.push_back(status);
+  history.run.final_files = {{kFileA, {1000, 1}}, {kFileB, {2000, 2}}};
+  const InvariantViolation violation = only_violation(history.run);
+  CHECK(violation.invariant == "retry_wait");
+  CHECK(violation.t_us == 2 * kHour);
+  CHECK(violation.detail ==
+        "S0100001: retry 1 fell due at 01:00:01 while the manager was down; with the manager free "
+        "it should have begun at 02:00:00, the restart");
+}
+
+// The KB world's run, judged against `expect` alone.
+std::vector<sim::ExpectationResult> failed_expectations(const sim::Expectations& expect) {
+  sim::Scenario scenario = kb_world(lock_for(95 * model::kMicrosecondsPerMinute));
+  scenario.expect = expect;
+  scenario.expect.no_invariant_violations = false;
+  const sim::RunResult run = sim::run_world(scenario, sim::RunOptions{});
+  std::vector<sim::ExpectationResult> failed;
+  for (const auto& result : sim::evaluate_expectations(scenario, run)) {
+    if (!result.ok) failed.push_back(result);
+  }
+  return failed;
+}
+
+TEST_CASE("an expectation about a package that never arrived fails and says so", "[expect]") {
+  sim::Expectations expect;
+  expect.packages.push_back({});
+  expect.packages[0].package_id = "S0199999";
+  expect.packages[0].state = model::PackageState::installed;
+  const auto failed = failed_expectations(expect);
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].what == "package S0199999");
+  CHECK(failed[0].expected == "the package to exist");
+  CHECK(failed[0].actual == "it never arrived before the end of the run");
+}
+
+TEST_CASE("a status sequence expectation fails at the first message out of order", "[expect]") {
+  // The file is held for 95 minutes: two passes fail (2300, 2302) before the third installs.
+  sim::Expectations expect;
+  expect.status_sequences.push_back({{2300, 2301}, std::string("S0100001"), {}});
+  const auto failed = failed_expectations(expect);
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].what == "status message sequence for S0100001");
+  CHECK(failed[0].expected == "[2300, 2301]");
+  CHECK(failed[0].actual == "[2300, 2300, 2300, 2301]");
+  REQUIRE(failed[0].t_us.has_value());
+  CHECK(*failed[0].t_us > 0);
+}
+
+TEST_CASE("an expectation about a DP the package does not target fails and says so", "[expect]") {
+  sim::Expectations expect;
+  expect.packages.push_back({});
+  expect.packages[0].package_id = "S0100001";
+  expect.packages[0].distribution_points.push_back({});
+  expect.packages[0].distribution_points[0].dp_name = "DP09";
+  expect.packages[0].distribution_points[0].state = model::DpState::installed;
+  const auto failed = failed_expectations(expect);
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].what == "S0100001 on DP09");
+  CHECK(failed[0].actual == "not a target of this package");
+}
+
+}  // namespace
+}  // namespace distsim::testing
