@@ -318,6 +318,43 @@ TEST_CASE("a one-second retry held for 30 days stops at the log line limit withi
   CHECK_THAT(result.output, Catch::Contains("reproduce with: "));
 }
 
+TEST_CASE("run --until shorter than the scenario's names what the run leaves out", "[cli]") {
+  // Goal: a user who shortens a run to save time is told which holders, faults, package events
+  // and deadlines it drops, at their lines, instead of reading a pass that never met them.
+  const std::string path =
+      temporary_file("cli_late.yaml",
+                     "version: 1\nname: late entries\nuntil: 1d\nfilesystem:\n"
+                     "  - {dir: 'C:\\Src'}\n  - {file: 'C:\\Src\\a.cab', size: 1MB}\n"
+                     "distribution_points:\n  - {name: DP01}\npackages:\n"
+                     "  - {id: S0100001, name: App, source: 'C:\\Src', at: 0s}\n"
+                     "  - {update: S0100001, at: 5h}\nholders:\n"
+                     "  - {kind: explorer_window, name: explorer, path: 'C:\\Src', at: 3h, for: "
+                     "1h}\nfaults:\n  - {dp_unreachable: DP01, at: 4h, for: 1h}\n"
+                     "expect:\n  packages:\n    S0100001: {installed_by: 2h30m}\n");
+  const CommandResult shortened = run_cli("run --quiet '" + path + "' --until 2h");
+  CHECK(shortened.status == 0);
+  CHECK_THAT(shortened.output,
+             Catch::StartsWith("distsim run: warning: --until 2h is shorter than the scenario's "
+                               "until (1d), so the run leaves out what the scenario times later:\n"
+                               "  " +
+                               path +
+                               ":11:5: package S0100001 is updated at 5h\n"
+                               "  " +
+                               path +
+                               ":13:5: holder 'explorer' starts at 3h\n"
+                               "  " +
+                               path +
+                               ":15:5: fault dp_unreachable on DP01 starts at 4h\n"
+                               "  " +
+                               path +
+                               ":18:16: expect S0100001 installed_by 2h30m, judged "
+                               "at the end of the run instead\n"));
+  // A horizon that keeps every entry says nothing.
+  const CommandResult whole = run_cli("run --quiet '" + path + "' --until 6h");
+  CHECK(whole.status == 0);
+  CHECK_THAT(whole.output, !Catch::Contains("warning"));
+}
+
 TEST_CASE("a run that runs out of memory says so and names its seed", "[cli][limits]") {
   // Goal: on a machine smaller than a run may keep, the failure names the seed to replay, not
   // "the scenario's". Method: the same run under a 600 MB limit, with --seed given and not.

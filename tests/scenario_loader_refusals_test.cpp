@@ -30,6 +30,37 @@ TEST_CASE("a duplicate key is refused with the position of the second occurrence
         Errors{"t.yaml:6:5: duplicate key 'path' (first at line 5)"});
 }
 
+TEST_CASE("a DP whose share another DP uses is refused naming that DP, and stays known by name",
+          "[scenario_loader]") {
+  // Goal: one mistake, one message: the packages that name the second DP are not also told that
+  // it does not exist.
+  CHECK(errors_after_header("distribution_points:\n  - {name: DP01}\n"
+                            "  - {name: DP02, share: '\\\\DP01\\SMSPKGC$'}\n"
+                            "packages:\n  - {id: S0100001, source: 'C:\\Src', "
+                            "distribution_points: [DP02]}\n") ==
+        Errors{"t.yaml:5:5: distribution point 'DP02' uses share '\\\\DP01\\SMSPKGC$', which "
+               "distribution point 'DP01' (line 4) already uses; give each DP a share of its own"});
+}
+
+TEST_CASE("a tab in the indentation is named as the cause of the YAML error", "[scenario_loader]") {
+  // Goal: yaml-cpp says "illegal map value" or "end of map not found" and points past the tab;
+  // the user must learn that the tab is the problem. Method: a tab before a nested key, and
+  // before a list entry.
+  const Errors key = errors_of("version: 1\nname: tabs\nsite:\n\tprofile: sms2\n");
+  REQUIRE(key.size() == 1);
+  CHECK_THAT(key[0], Catch::StartsWith("t.yaml:4:"));
+  CHECK_THAT(key[0], Catch::EndsWith("; line 4 indents with a tab, and YAML indents with spaces "
+                                     "only"));
+  const Errors entry = errors_after_header(
+      "distribution_points:\n  - {name: DP01}\n\t- {name: "
+      "DP02}\n");
+  REQUIRE(entry.size() == 1);
+  CHECK_THAT(entry[0], Catch::EndsWith("; line 5 indents with a tab, and YAML indents with spaces "
+                                       "only"));
+  // A tab elsewhere, inside a value, is no indentation.
+  CHECK(errors_of("version: 1\nname: 'a\tb'\n").empty());
+}
+
 TEST_CASE("a Windows path in double quotes is refused with the advice to use single quotes",
           "[scenario_loader]") {
   // Goal: "C:\temp" becomes C:, a tab and "emp", and "C:\WINNT" is a YAML error; both errors

@@ -76,7 +76,8 @@ std::optional<DistributionPointSpec> load_dp(const Context& ctx, uint32_t index)
 }
 
 // Registers a loaded DP for the references that follow, refusing a second DP of the same name
-// or share (both compare case-insensitively, as Windows does).
+// or share (both compare case-insensitively, as Windows does). A DP refused for its share is
+// still known by its name, so that the packages naming it are not told it does not exist.
 bool register_dp(Context& ctx, uint32_t index, const DistributionPointSpec& dp) {
   const std::string key = upper_ascii(dp.name);
   if (const auto first = ctx.dp_lines.find(key); first != ctx.dp_lines.end()) {
@@ -84,18 +85,23 @@ bool register_dp(Context& ctx, uint32_t index, const DistributionPointSpec& dp) 
                                  first->second));
     return false;
   }
-  const std::string share_key = upper_ascii(dp.share.value_or(default_share(dp.name)));
-  if (std::find(ctx.dp_share_keys.begin(), ctx.dp_share_keys.end(), share_key) !=
-      ctx.dp_share_keys.end()) {
-    ctx.error(index, fmt::format("distribution point '{}' uses share '{}', which another "
-                                 "distribution point already uses",
-                                 dp.name, dp.share.value_or(default_share(dp.name))));
-    return false;
+  const std::string share = dp.share.value_or(default_share(dp.name));
+  const std::string share_key = upper_ascii(share);
+  const auto owner = std::find(ctx.dp_share_keys.begin(), ctx.dp_share_keys.end(), share_key);
+  const bool share_taken = owner != ctx.dp_share_keys.end();
+  if (share_taken) {
+    const std::string& owner_name =
+        ctx.dp_names[static_cast<size_t>(owner - ctx.dp_share_keys.begin())];
+    ctx.error(index,
+              fmt::format("distribution point '{}' uses share '{}', which distribution "
+                          "point '{}' (line {}) already uses; give each DP a share of its "
+                          "own",
+                          dp.name, share, owner_name, ctx.dp_lines.at(upper_ascii(owner_name))));
   }
   ctx.dp_lines.emplace(key, ctx.node(index).position.line);
   ctx.dp_names.push_back(dp.name);
   ctx.dp_share_keys.push_back(share_key);
-  return true;
+  return !share_taken;
 }
 
 }  // namespace

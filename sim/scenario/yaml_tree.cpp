@@ -266,6 +266,28 @@ std::string_view describe(YamlNode::Kind kind) {
   DISTSIM_ASSERT(false);
 }
 
+namespace {
+
+// The 1-based number of the line (of `line_index`, 0-based, and the one before it, where YAML
+// errors about indentation point) whose indentation holds a tab; nullopt when neither's does.
+// yaml-cpp's messages for a tab in the indentation ("illegal map value", "end of map not
+// found") do not say that a tab is the cause.
+std::optional<size_t> tab_indented_line(std::string_view text, size_t line_index) {
+  size_t start = 0;
+  for (size_t line = 0; line <= line_index && start <= text.size(); ++line) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    if (line + 1 >= line_index) {
+      for (size_t at = start; at < end && (text[at] == ' ' || text[at] == '\t'); ++at) {
+        if (text[at] == '\t') return line + 1;
+      }
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 // The tree of the first document, or nullopt after a syntax error or an exceeded bound.
 std::optional<YamlTree> build_tree(std::string_view text, Diagnostics& diagnostics) {
   YamlTree tree;
@@ -284,8 +306,16 @@ std::optional<YamlTree> build_tree(std::string_view text, Diagnostics& diagnosti
     // "\W" is no escape, "\x.t" no hex number: both only in double quotes.
     const bool escape = error.msg.find("unknown escape character") != std::string::npos ||
                         error.msg.find("while scanning hex number") != std::string::npos;
-    diagnostics.add(position_of(error.mark), fmt::format("invalid YAML: {}{}", error.msg,
-                                                         escape ? kDoubleQuotedPathHint : ""));
+    const auto tab_line = error.mark.line >= 0 && error.msg.find("tab") == std::string::npos
+                              ? tab_indented_line(text, static_cast<size_t>(error.mark.line))
+                              : std::nullopt;
+    const std::string tab_hint =
+        tab_line ? fmt::format("; line {} indents with a tab, and YAML indents with spaces only",
+                               *tab_line)
+                 : std::string();
+    diagnostics.add(position_of(error.mark),
+                    fmt::format("invalid YAML: {}{}{}", error.msg,
+                                escape ? kDoubleQuotedPathHint : "", tab_hint));
     return std::nullopt;
   }
   return tree;

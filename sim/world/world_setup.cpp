@@ -9,6 +9,7 @@
 
 #include "model/assert.h"
 #include "sim/fs/windows_path.h"
+#include "sim/scenario/value_parse.h"
 
 namespace distsim::sim {
 
@@ -70,6 +71,57 @@ std::string dp_share_for(const DistributionPointSpec& dp) {
   return dp.share ? *dp.share : fmt::format(FMT_COMPILE("\\\\{}\\SMSPKGC$"), dp.name);
 }
 
+namespace {
+
+// A size as the scenario writes it, with its bytes: "2GB (2147483648 bytes)", "1536 bytes".
+std::string size_text(uint64_t size_bytes) {
+  const std::string written = format_size(size_bytes);
+  if (written == fmt::format("{}B", size_bytes)) return fmt::format("{} bytes", size_bytes);
+  return fmt::format("{} ({} bytes)", written, size_bytes);
+}
+
+// The DP shares that exist, for a message about a path on another share: "'\\DP01\SMSPKGC$'
+// and '\\DP02\SMSPKGC$'", or that there are none.
+std::string dp_shares_text(const Scenario& scenario) {
+  const auto& dps = scenario.distribution_points;
+  if (dps.empty()) return "the scenario has no distribution point";
+  constexpr size_t kShownMax = 4;
+  std::string text = "the DP shares are ";
+  for (size_t index = 0; index < dps.size() && index < kShownMax; ++index) {
+    text += fmt::format("{}'{}'", index == 0 ? "" : ", ", dp_share_for(dps[index]));
+  }
+  if (dps.size() > kShownMax) text += fmt::format(" and {} more", dps.size() - kShownMax);
+  return text;
+}
+
+// A package whose source the `filesystem` section makes a file: the manager lists a source as a
+// folder, so every pass would fail with error 3 for a day of virtual retries.
+void check_sources(const Scenario& scenario, std::vector<SetupProblem>& problems) {
+  std::map<std::string, const FilesystemEntry*> files;
+  for (const FilesystemEntry& entry : scenario.filesystem) {
+    if (entry.kind != FilesystemEntry::Kind::file) continue;
+    if (const auto parsed = parse_windows_path(entry.path); parsed.ok()) {
+      files.emplace(parsed.value().key(), &entry);
+    }
+  }
+  for (const PackageEvent& event : scenario.packages) {
+    if (event.kind != PackageEvent::Kind::create) continue;
+    const auto parsed = parse_windows_path(event.source);
+    if (!parsed.ok()) continue;
+    const auto file = files.find(parsed.value().key());
+    if (file == files.end()) continue;
+    problems.push_back(
+        {event.position,
+         fmt::format(FMT_COMPILE("package {}'s source '{}' is a file (filesystem entry at line "
+                                 "{}); a source is the folder that holds the package's files, "
+                                 "such as '{}'"),
+                     event.id, event.source, file->second->position.line,
+                     parsed.value().parent().display())});
+  }
+}
+
+}  // namespace
+
 std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
   std::vector<SetupProblem> problems;
   const auto totals = bytes_per_root(scenario);
@@ -85,16 +137,23 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
     if (dp == scenario.distribution_points.end()) {
       problems.push_back(
           {entry.position, fmt::format(FMT_COMPILE("'{}' is on a share that is not a "
-                                                   "distribution point's; only DP shares exist"),
-                                       entry.path)});
+                                                   "distribution point's; only DP shares exist "
+                                                   "({})"),
+                                       entry.path, dp_shares_text(scenario))});
     } else if (totals.at(root) > dp->free_bytes) {
       problems.push_back(
           {entry.position,
-           fmt::format(FMT_COMPILE("the filesystem entries on '{}' need {} bytes but DP {} has "
-                                   "only {} free"),
-                       dp_share_for(*dp), totals.at(root), dp->name, dp->free_bytes)});
+           fmt::format(FMT_COMPILE("the filesystem entries on '{}' need {} but DP {} has only {} "
+                                   "free"),
+                       dp_share_for(*dp), size_text(totals.at(root)), dp->name,
+                       size_text(dp->free_bytes))});
     }
   }
+  check_sources(scenario, problems);
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const SetupProblem& left, const SetupProblem& right) {
+                     return left.position.line < right.position.line;
+                   });
   return problems;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "sim/check/past_horizon.h"
 #include "sim/check/policy_compare.h"
 #include "sim/core/limits.h"
 #include "sim/core/trace.h"
@@ -132,6 +133,27 @@ bool parse_run_flags(const RunCommandOptions& options, sim::RunOptions& run_opti
   return true;
 }
 
+// A horizon shorter than the scenario's own drops what the scenario times after it: say what, on
+// stderr, before the run (the run itself is what was asked for).
+void warn_past_horizon(const sim::Scenario& scenario, const sim::RunOptions& run_options,
+                       std::ostream& err) {
+  if (!run_options.until_us || *run_options.until_us >= scenario.until_us) return;
+  const std::vector<sim::PastHorizon> dropped = sim::past_horizon(scenario, *run_options.until_us);
+  if (dropped.empty()) return;
+  err << fmt::format(
+      "distsim run: warning: --until {} is shorter than the scenario's until ({}), so the run "
+      "leaves out what the scenario times later:\n",
+      sim::duration_text(*run_options.until_us), sim::duration_text(scenario.until_us));
+  constexpr size_t kShownMax = 10;
+  for (size_t index = 0; index < dropped.size() && index < kShownMax; ++index) {
+    err << "  " << position_prefix(scenario.file, dropped[index].position) << dropped[index].what
+        << '\n';
+  }
+  if (dropped.size() > kShownMax) {
+    err << fmt::format("  and {} more\n", dropped.size() - kShownMax);
+  }
+}
+
 // The loaded scenario, with the policy file's retry in place of its own when one is given, when
 // it can run; otherwise nullopt after printing every problem of both files.
 std::optional<sim::Scenario> runnable_scenario(const std::string& path,
@@ -179,6 +201,7 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
       runnable_scenario(options.scenario_path, policy_path, err);
   if (!loaded) return kExitCannotRun;
   const sim::Scenario& scenario = *loaded;
+  warn_past_horizon(scenario, run_options, err);
   // The Chrome trace and the report draw handles and messages from the trace records, and the
   // invariant checkers judge them.
   run_options.trace = !options.trace_path.empty() || !options.chrome_trace_path.empty() ||
