@@ -77,6 +77,12 @@ TEST_CASE("a file larger than kFileBytesMax is refused at its size", "[scenario_
         Errors{"t.yaml:5:11: 'size' is 18446744073709551615B, more than kFileBytesMax (16TB)"});
   CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a', size: 17TB}\n") ==
         Errors{"t.yaml:4:43: 'size' is 17TB, more than kFileBytesMax (16TB)"});
+  // Past what 64 bits hold, the size is told the same bound, not only that it is too large.
+  CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a', size: "
+                            "99999999999TB}\n") ==
+        Errors{"t.yaml:4:43: 'size' is 99999999999TB, more than kFileBytesMax (16TB)"});
+  CHECK(errors_after_header("until: 106751992d\n") ==
+        Errors{"t.yaml:3:8: 'until' is 106751992d, more than kRunHorizonMaxUs (3650d)"});
   CHECK(errors_after_header("filesystem:\n  - {file: 'C:\\a', size: 9223372036854775808B}\n"
                             "  - {file: 'C:\\b', size: 9223372036854775808B}\n")
             .size() == 2);

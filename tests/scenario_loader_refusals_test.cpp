@@ -153,7 +153,8 @@ TEST_CASE("octal, hex, exponent and signed numbers are refused where an integer 
   CHECK(errors_after_header("seed: '5'\n") ==
         Errors{"t.yaml:3:7: expected a whole number for 'seed', got the quoted string '5'"});
   CHECK(errors_after_header("seed: 99999999999999999999\n") ==
-        Errors{"t.yaml:3:7: bad value for 'seed': number '99999999999999999999' is too large"});
+        Errors{"t.yaml:3:7: bad value for 'seed': number '99999999999999999999' is too large; the "
+               "largest is 18446744073709551615"});
 }
 
 TEST_CASE("a value of the wrong type is refused with what was expected", "[scenario_loader]") {

@@ -106,6 +106,9 @@ TEST_CASE("sizes use binary units and refuse a bare number", "[value_parse]") {
   CHECK(parse_size("4mb").error == "unknown unit 'mb' in size '4mb'; units are B, KB, MB, GB, TB");
   CHECK(parse_size("-1KB").error == "negative size '-1KB' is not allowed");
   CHECK(parse_size("99999999999TB").error == "size '99999999999TB' is too large");
+  CHECK(parse_size("99999999999TB").too_large);
+  CHECK(parse_size("184467440737095516160B").too_large);
+  CHECK_FALSE(parse_size("4mb").too_large);
 }
 
 TEST_CASE("a size is formatted in the largest exact unit and parses back", "[value_parse]") {
@@ -158,7 +161,9 @@ TEST_CASE("integers are plain decimals; octal, hex, exponents and signs are refu
   CHECK(parse_unsigned("42").value == 42u);
   CHECK(parse_unsigned("18446744073709551615").value == std::numeric_limits<uint64_t>::max());
   CHECK(parse_unsigned("18446744073709551616").error ==
-        "number '18446744073709551616' is too large");
+        "number '18446744073709551616' is too large; the largest is 18446744073709551615");
+  CHECK(parse_unsigned("18446744073709551616").too_large);
+  CHECK_FALSE(parse_unsigned("1x").too_large);
   CHECK(parse_unsigned("010").error ==
         "'010' has a leading zero, which YAML 1.1 and C read as octal; write it without the zero");
   CHECK(parse_unsigned("0x10").error ==

@@ -80,6 +80,14 @@ std::optional<uint64_t> read_uint(const Context& ctx, uint32_t index, std::strin
   const auto text = read_plain(ctx, index, key, "a whole number");
   if (!text) return std::nullopt;
   const auto parsed = parse_unsigned(*text);
+  if (parsed.too_large && bounds.max < std::numeric_limits<uint64_t>::max()) {
+    // Past 64 bits, and so past the key's own bound: say that bound.
+    ctx.error(index, bounds.limit_name.empty()
+                         ? fmt::format("'{}' must be at most {}, got {}", key, bounds.max, *text)
+                         : fmt::format("'{}' is {}, more than {} ({})", key, *text,
+                                       bounds.limit_name, bounds.max));
+    return std::nullopt;
+  }
   if (!parsed.ok()) {
     ctx.error(index, fmt::format("bad value for '{}': {}", key, parsed.error));
     return std::nullopt;
@@ -100,15 +108,14 @@ std::optional<TimeUs> read_duration(const Context& ctx, uint32_t index, std::str
   const auto text = read_scalar(ctx, index, key);
   if (!text) return std::nullopt;
   const auto parsed = parse_duration(*text);
-  if (!parsed.ok()) {
+  if (!parsed.ok() && !parsed.too_large) {
     ctx.error(index, fmt::format("bad value for '{}': {}", key, parsed.error));
     return std::nullopt;
   }
   // No time of a run is longer than the longest run, and sums of such times cannot wrap.
-  if (*parsed.value > kRunHorizonMaxUs) {
-    ctx.error(index,
-              fmt::format("'{}' is {}, more than kRunHorizonMaxUs ({})", key,
-                          format_duration(*parsed.value), format_duration(kRunHorizonMaxUs)));
+  if (parsed.too_large || *parsed.value > kRunHorizonMaxUs) {
+    ctx.error(index, fmt::format("'{}' is {}, more than kRunHorizonMaxUs ({})", key, *text,
+                                 format_duration(kRunHorizonMaxUs)));
     return std::nullopt;
   }
   return parsed.value;
@@ -143,11 +150,11 @@ std::optional<uint64_t> read_size(const Context& ctx, uint32_t index, std::strin
   const auto text = read_scalar(ctx, index, key);
   if (!text) return std::nullopt;
   const auto parsed = parse_size(*text);
-  if (!parsed.ok()) {
+  if (!parsed.ok() && (!parsed.too_large || bounds.limit_name.empty())) {
     ctx.error(index, fmt::format("bad value for '{}': {}", key, parsed.error));
     return std::nullopt;
   }
-  if (*parsed.value > bounds.max) {
+  if (parsed.too_large || *parsed.value > bounds.max) {
     ctx.error(index, fmt::format("'{}' is {}, more than {} ({})", key, *text, bounds.limit_name,
                                  format_size(bounds.max)));
     return std::nullopt;

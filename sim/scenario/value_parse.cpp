@@ -118,7 +118,7 @@ ParsedValue<NumberAndUnit> split_number_and_unit(std::string_view what, std::str
   if (auto error = sign_error(what, text)) return Result::failure(*error);
   size_t position = 0;
   const auto number = read_digits(text, position);
-  if (!number) return Result::failure(fmt::format("{} '{}' is too large", what, text));
+  if (!number) return Result::overflow(fmt::format("{} '{}' is too large", what, text));
   if (auto error = fraction_error(what, text, position, example)) return Result::failure(*error);
   const std::string_view unit = read_letters(text, position);
   if (position < text.size()) {
@@ -152,7 +152,7 @@ ParsedValue<model::TimeUs> parse_duration(std::string_view text) {
                                          character_text(text, position), text));
     }
     const auto number = read_digits(text, position);
-    if (!number) return Result::failure(fmt::format("duration '{}' is too large", text));
+    if (!number) return Result::overflow(fmt::format("duration '{}' is too large", text));
     if (auto error = fraction_error("duration", text, position, "e.g. '90m' rather than '1.5h'")) {
       return Result::failure(*error);
     }
@@ -181,7 +181,7 @@ ParsedValue<model::TimeUs> parse_duration(std::string_view text) {
     previous_unit = unit_index;
     const auto part_us = multiply(*number, kDurationUnits[*unit_index].factor);
     if (!part_us || __builtin_add_overflow(total_us, *part_us, &total_us) || total_us > kTotalMax) {
-      return Result::failure(fmt::format("duration '{}' is too large", text));
+      return Result::overflow(fmt::format("duration '{}' is too large", text));
     }
   }
   return Result::success(static_cast<model::TimeUs>(total_us));
@@ -201,14 +201,15 @@ ParsedValue<uint64_t> parse_size(std::string_view text) {
   using Result = ParsedValue<uint64_t>;
   const auto split =
       split_number_and_unit("size", text, "e.g. '1536KB' rather than '1.5MB'", kSizeUnitList);
-  if (!split.ok()) return Result::failure(split.error);
+  if (!split.ok())
+    return split.too_large ? Result::overflow(split.error) : Result::failure(split.error);
   const auto unit_index = find_unit(kSizeUnits, split.value->unit);
   if (!unit_index) {
     return Result::failure(fmt::format("unknown unit '{}' in size '{}'; units are {}",
                                        split.value->unit, text, kSizeUnitList));
   }
   const auto bytes = multiply(split.value->number, kSizeUnits[*unit_index].factor);
-  if (!bytes) return Result::failure(fmt::format("size '{}' is too large", text));
+  if (!bytes) return Result::overflow(fmt::format("size '{}' is too large", text));
   return Result::success(*bytes);
 }
 
@@ -225,7 +226,8 @@ ParsedValue<uint64_t> parse_bandwidth(std::string_view text) {
   using Result = ParsedValue<uint64_t>;
   const auto split = split_number_and_unit(
       "bandwidth", text, "e.g. '1500Kbps' rather than '1.5Mbps'", kBandwidthUnitList);
-  if (!split.ok()) return Result::failure(split.error);
+  if (!split.ok())
+    return split.too_large ? Result::overflow(split.error) : Result::failure(split.error);
   std::optional<uint64_t> factor;
   if (const auto bit_index = find_unit(kBitRateUnits, split.value->unit)) {
     factor = kBitRateUnits[*bit_index].factor;
@@ -237,7 +239,7 @@ ParsedValue<uint64_t> parse_bandwidth(std::string_view text) {
                                        split.value->unit, text, kBandwidthUnitList));
   }
   const auto bits = multiply(split.value->number, *factor);
-  if (!bits) return Result::failure(fmt::format("bandwidth '{}' is too large", text));
+  if (!bits) return Result::overflow(fmt::format("bandwidth '{}' is too large", text));
   return Result::success(*bits);
 }
 
@@ -273,7 +275,10 @@ ParsedValue<uint64_t> parse_unsigned(std::string_view text) {
   }
   size_t position = 0;
   const auto value = read_digits(text, position);
-  if (!value) return Result::failure(fmt::format("number '{}' is too large", text));
+  if (!value) {
+    return Result::overflow(fmt::format("number '{}' is too large; the largest is {}", text,
+                                        std::numeric_limits<uint64_t>::max()));
+  }
   if (position == 0 || position < text.size()) {
     return Result::failure(fmt::format("'{}' is not a whole decimal number", text));
   }

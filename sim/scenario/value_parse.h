@@ -18,11 +18,17 @@ template <typename T>
 struct [[nodiscard]] ParsedValue {
   std::optional<T> value;
   std::string error;  // empty exactly when value is set
+  // The text is well formed but its value is past what the type holds: a caller that bounds the
+  // value lower names its own bound instead of `error`.
+  bool too_large = false;
 
   [[nodiscard]] bool ok() const { return value.has_value(); }
   [[nodiscard]] static ParsedValue success(T parsed) { return ParsedValue{parsed, {}}; }
   [[nodiscard]] static ParsedValue failure(std::string message) {
     return ParsedValue{std::nullopt, std::move(message)};
+  }
+  [[nodiscard]] static ParsedValue overflow(std::string message) {
+    return ParsedValue{std::nullopt, std::move(message), true};
   }
 };
 

@@ -150,9 +150,13 @@ void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options
                    "Write JUnit XML to this file: one testcase per scenario, a failure with the "
                    "failed expectations and the repro command (- for standard output)")
       ->check(kNamesAFile);
-  check->add_option("-j,--jobs", options.jobs, "Scenarios run at once, on separate threads")
+  check
+      ->add_option("-j,--jobs", options.jobs,
+                   fmt::format("Scenarios run at once, on separate threads: 1 to {} (1)",
+                               distsim::sim::kCheckJobsMax))
+      ->type_name("N")
       ->check(kWholeNumber)
-      ->check(CLI::Range(uint32_t{1}, distsim::sim::kCheckJobsMax));
+      ->check(CLI::Range(uint32_t{1}, distsim::sim::kCheckJobsMax).description(""));
 }
 
 constexpr const char* kCompareDescription =
@@ -298,8 +302,36 @@ std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, cha
 
 }  // namespace
 
+// CLI11's parse errors in distsim's words: the command named as distsim's own messages name it
+// ("distsim run: ..."), a flag given twice or a number out of range said plainly, and where the
+// help is.
+std::string parse_failure_text(const CLI::App* app, const CLI::Error& error) {
+  std::string command = "distsim";
+  for (const CLI::App* subcommand : app->get_subcommands()) command += " " + subcommand->get_name();
+  std::string message = error.what();
+  constexpr std::string_view kAtMostOne = ": At Most 1 required but received ";
+  constexpr std::string_view kValue = ": Value ";
+  constexpr std::string_view kNotInRange = " not in range ";
+  if (const size_t at = message.find(kAtMostOne); at != std::string::npos) {
+    message = fmt::format("{} is given {} times; it takes one value", message.substr(0, at),
+                          message.substr(at + kAtMostOne.size()));
+  } else if (const size_t value_at = message.find(kValue); value_at != std::string::npos) {
+    const size_t range_at = message.find(kNotInRange, value_at);
+    if (range_at != std::string::npos) {
+      const size_t value_start = value_at + kValue.size();
+      std::string range = message.substr(range_at + kNotInRange.size());
+      if (const size_t to = range.find(" to "); to != std::string::npos) range.replace(to, 4, "..");
+      message = fmt::format("{} {} is not in {}", message.substr(0, value_at),
+                            message.substr(value_start, range_at - value_start), range);
+    }
+  }
+  return fmt::format("{}: {}\nRun '{} --help' for more information.\n", command, message, command);
+}
+
 int main(int argc, char** argv) {
   CLI::App app{kDescription, "distsim"};
+  // Before the subcommands: each takes the failure message of its parent when it is added.
+  app.failure_message(parse_failure_text);
   app.require_subcommand(1);
   distsim::cli::RunCommandOptions run_options;
   add_run_command(app, run_options);
