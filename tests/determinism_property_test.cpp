@@ -95,25 +95,26 @@ TEST_CASE("the determinism check fails on a planted source of nondeterminism",
   CHECK(caught > 0);
 }
 
-// Everything a run without a trace still reports, as text: the outcome, the events run, the log,
-// the status messages, the packages and their passes with the refusal behind each failure, the
-// holders' findings, the handles left open and the crashes.
-// When the manager died and came back, per crash ("-" for no restart within the run).
+// When the manager died and came back, per crash: "STOPPED-RESTARTED," (nothing after the dash
+// when it did not come back within the run).
 std::string crash_times(const RunResult& run) {
   std::string out;
   for (const auto& downtime : run.manager_downtimes) {
-    out += fmt::format("{}-{},", downtime.stopped_us,
-                       downtime.restarted_us ? fmt::format("{}", *downtime.restarted_us) : std::string());
+    out += fmt::format(
+        "{}-{},", downtime.stopped_us,
+        downtime.restarted_us ? fmt::format("{}", *downtime.restarted_us) : std::string());
   }
   return out;
 }
 
+// Everything a run without a trace still reports, as text: the outcome, the events run, the log,
+// the status messages, the packages and their passes with the refusal behind each failure, the
+// holders' findings, the handles left open and the crashes.
 std::string observable(const RunResult& run) {
-  std::string out =
-      fmt::format("outcome {} events {} component {} limit '{}' {} manager handles {} crashes {}\n",
-                  static_cast<int>(run.outcome), run.events_executed,
-                  static_cast<int>(run.component_status), run.limit_reached, run.ended_us,
-                  run.manager_open_handles_at_end, crash_times(run));
+  std::string out = fmt::format(
+      "outcome {} events {} component {} limit '{}' {} manager handles {} crashes {}\n",
+      static_cast<int>(run.outcome), run.events_executed, static_cast<int>(run.component_status),
+      run.limit_reached, run.ended_us, run.manager_open_handles_at_end, crash_times(run));
   for (const LogLine& line : run.log_lines) out += formatted_log_line(run, line) + "\n";
   for (const model::StatusMessage& message : run.status_messages) {
     out += fmt::format("status {} {} {} {} {}\n", message.t_us, message.id, message.package_id,

@@ -154,6 +154,16 @@ TEST_CASE("explore --merge with a missing and a duplicate shard exits 2 and name
   CHECK(run_distsim("explore --merge r0.json --seeds 40", dir).status == 2);
 }
 
+TEST_CASE("explore --merge says why a result file cannot be read", "[campaign][cli]") {
+  const std::string dir = scratch_directory("explore-merge-unreadable");
+  std::filesystem::create_directories(dir + "/results");
+  const CliResult merged = run_distsim("explore --merge nosuch.json results", dir);
+  CHECK(merged.status == 2);
+  CHECK(merged.err.find("nosuch.json: cannot open the file: No such file or directory") !=
+        std::string::npos);
+  CHECK(merged.err.find("results: this is a directory; give a result file") != std::string::npos);
+}
+
 TEST_CASE("explore refuses outputs that name each other, a merged result or standard output",
           "[campaign][cli]") {
   const std::string dir = scratch_directory("explore-output-overlap");

@@ -22,18 +22,31 @@ struct FailedPass {
   int64_t refusal_thread = 0;  // the thread the refused open names (0: none)
   int64_t streams = 0;         // alternate streams of a source file the pass read first
   bool streams_fail_compression = false;
+  bool compressed = false;           // the package was created compressed
+  std::string refused_path = kFile;  // where the refusal was
+  std::string listed = kSource;      // the folder the pass listed
+  int64_t handle_thread = 0;         // the refusal is a read of a handle this thread opened
+  size_t source_files_at_end = 0;    // files in the source folder at the end of the run
 };
 
 sim::RunResult failed_pass_run(const FailedPass& story) {
   HistoryBuilder history;
   history.run.site.streams_fail_compression = story.streams_fail_compression;
-  history.notify(0, "create", kPackage, kSource);
+  history.add_record(0, "world", "notification",
+                     {{"kind", std::string("create")},
+                      {"package", kPackage},
+                      {"source", kSource},
+                      {"dps", std::vector<std::string>{}},
+                      {"compressed", story.compressed}});
+  for (size_t file = 0; file < story.source_files_at_end; ++file) {
+    history.run.final_files.push_back({fmt::format("{}\\f{}.txt", kSource, file), {1, 1}});
+  }
   history.add_record(0, "distmgr", "pass_start",
                      {{"package", kPackage}, {"attempt", int64_t{1}}, {"thread", int64_t{300}}});
   history.run.passes.push_back({});
   history.run.passes.back().package_id = kPackage;
   history.status(0, 2300, kPackage, {"Office", kPackage});
-  history.list(0, kSource);
+  history.list(0, story.listed);
   if (story.streams > 0) {
     history.open(0, "distmgr", kSource + "\\a.txt", 1);
     history.add_record(kSecond / 2, "distmgr", "read",
@@ -46,13 +59,28 @@ sim::RunResult failed_pass_run(const FailedPass& story) {
                         {"streams", story.streams}});
     history.close(kSecond / 2, "distmgr", kSource + "\\a.txt", 1);
   }
-  std::vector<sim::TraceArg> refusal{{"path", kFile},
-                                     {"access", std::vector<std::string>{"GENERIC_READ"}},
-                                     {"share", std::vector<std::string>{"FILE_SHARE_READ"}},
-                                     {"win32", story.refused_with},
-                                     {"result", std::string("refused")}};
-  if (story.refusal_thread != 0) refusal.push_back({"thread", story.refusal_thread});
-  history.add_record(kSecond, "distmgr", "open", std::move(refusal));
+  if (story.handle_thread != 0) {
+    // Another pass's thread opened the file; the read of its handle is refused.
+    history.add_record(kSecond / 2, "distmgr", "open",
+                       {{"path", story.refused_path},
+                        {"win32", int64_t{0}},
+                        {"result", std::string("ok")},
+                        {"handle", int64_t{7}},
+                        {"thread", story.handle_thread}});
+    history.add_record(kSecond, "distmgr", "read",
+                       {{"path", story.refused_path},
+                        {"handle", int64_t{7}},
+                        {"win32", story.refused_with},
+                        {"result", std::string("refused")}});
+  } else {
+    std::vector<sim::TraceArg> refusal{{"path", story.refused_path},
+                                       {"access", std::vector<std::string>{"GENERIC_READ"}},
+                                       {"share", std::vector<std::string>{"FILE_SHARE_READ"}},
+                                       {"win32", story.refused_with},
+                                       {"result", std::string("refused")}};
+    if (story.refusal_thread != 0) refusal.push_back({"thread", story.refusal_thread});
+    history.add_record(kSecond, "distmgr", "open", std::move(refusal));
+  }
   history.status(kSecond, 2302, kPackage,
                  {"Office", kPackage, std::to_string(story.reported), "0", "11/16/2000 09:00:01"},
                  {}, 'E');
@@ -105,15 +133,56 @@ TEST_CASE("failure_error does not take another package's refusal for the pass's 
 TEST_CASE("failure_error takes 998 only after the pass read a file with alternate data streams",
           "[invariants]") {
   // KB Q316316: the compressor fails with 998 on such a file; the file system refused nothing.
-  const FailedPass with_streams{
-      .refused_with = 32, .reported = 998, .streams = 2, .streams_fail_compression = true};
+  const FailedPass with_streams{.refused_with = 32,
+                                .reported = 998,
+                                .streams = 2,
+                                .streams_fail_compression = true,
+                                .compressed = true};
   CHECK(failure_errors(failed_pass_run(with_streams)).empty());
+  FailedPass not_compressed = with_streams;
+  not_compressed.compressed = false;
+  CHECK(failure_errors(failed_pass_run(not_compressed)).size() == 1);
   FailedPass without_streams = with_streams;
   without_streams.streams = 0;
   CHECK(failure_errors(failed_pass_run(without_streams)).size() == 1);
   FailedPass site_compresses_streams = with_streams;
   site_compresses_streams.streams_fail_compression = false;
   CHECK(failure_errors(failed_pass_run(site_compresses_streams)).size() == 1);
+}
+
+TEST_CASE("failure_error takes a refusal where the package store cannot be made", "[invariants]") {
+  // A compressed package's pass creates C:\SMSPKG before it writes the .PCK there: a file of that
+  // name refuses it (183), which is the pass's error although no file of the package is named.
+  CHECK(failure_errors(
+            failed_pass_run({.refused_with = 183, .reported = 183, .refused_path = "C:\\SMSPKG"}))
+            .empty());
+}
+
+TEST_CASE("failure_error does not take a refusal of another package's files for the pass's own",
+          "[invariants]") {
+  // Another package's folder on the DP, and a read of a handle another pass's thread opened.
+  const auto dp_folder =
+      failure_errors(failed_pass_run({.refused_path = "\\\\DP01\\SMSPKGC$\\S0100009\\x.cab"}));
+  REQUIRE(dp_folder.size() == 1);
+  CHECK_THAT(dp_folder[0].detail, Catch::EndsWith("it refused none of them"));
+  const auto other_thread =
+      failure_errors(failed_pass_run({.refused_with = 33, .reported = 33, .handle_thread = 301}));
+  REQUIRE(other_thread.size() == 1);
+  CHECK_THAT(other_thread[0].detail, Catch::EndsWith("it refused none of them"));
+  CHECK(failure_errors(failed_pass_run({.refused_with = 33, .reported = 33, .handle_thread = 300}))
+            .empty());
+}
+
+TEST_CASE("failure_error takes distsim's own source bounds only where the source passes them",
+          "[invariants]") {
+  // 206: a folder kSourceDirectoryDepthMax (64) deep was listed; 8: the source holds more than
+  // kSourceFilesPerPackageMax (100,000) files.
+  std::string deep = kSource;
+  for (int level = 0; level < 64; ++level) deep += "\\d";
+  CHECK(failure_errors(failed_pass_run({.reported = 206, .listed = deep})).empty());
+  CHECK(failure_errors(failed_pass_run({.reported = 206})).size() == 1);
+  CHECK(failure_errors(failed_pass_run({.reported = 8, .source_files_at_end = 100'001})).empty());
+  CHECK(failure_errors(failed_pass_run({.reported = 8, .source_files_at_end = 100})).size() == 1);
 }
 
 // Two passes of kPackage, the first failing on a refused open; the second `at` later, with or
@@ -148,6 +217,24 @@ std::vector<sim::InvariantViolation> retry_waits(const sim::RunResult& run) {
 
 TEST_CASE("a retry the trace shows scheduled is clean", "[invariants]") {
   CHECK(retry_waits(retried_run(true, kSecond + kHour)).empty());
+}
+
+TEST_CASE("an attempt after a failure needs no scheduled retry where an update started it",
+          "[invariants]") {
+  // An update starts a new retry cycle, whose first attempt is no retry.
+  HistoryBuilder updated;
+  updated.notify(0, "create", kPackage, kSource);
+  updated.pass_start(0, kPackage, 1);
+  updated.status(0, 2300, kPackage, {"Office", kPackage});
+  updated.open_refused(kSecond, "distmgr", kFile);
+  updated.status(kSecond, 2302, kPackage, {"Office", kPackage, "32", "0", "none"}, {}, 'E');
+  updated.pass_end(kSecond, kPackage, 1, "failed", 32);
+  updated.notify(kMinute, "update", kPackage);
+  updated.pass_start(kMinute, kPackage, 2);
+  updated.status(kMinute, 2300, kPackage, {"Office", kPackage});
+  updated.pass_end(kMinute + kSecond, kPackage, 2, "success");
+  updated.status(kMinute + kSecond, 2301, kPackage, {"Office", kPackage});
+  CHECK(retry_waits(updated.run).empty());
 }
 
 TEST_CASE("retry_wait catches a retry that began with no retry scheduled", "[invariants]") {

@@ -30,6 +30,7 @@ struct PerDpStory {
   int64_t miscount = 0;   // added to the count that line gives
   // The "of M" the failed pass's Distmgr.log line gives (the policy's when unset).
   std::optional<std::string> package_limit = std::nullopt;
+  int64_t logged_error = 53;  // the error each failed copy's "~Error N:" line gives
 };
 
 // When copy `copy` (0 for the package pass's own) begins.
@@ -52,7 +53,7 @@ void dp_retries_start(HistoryBuilder& history, int copy, const std::string& most
 }
 
 // A copy to DP01 that the DP refuses at once: the network path is not found (53).
-void refused_copy(HistoryBuilder& history, TimeUs t_us) {
+void refused_copy(HistoryBuilder& history, TimeUs t_us, int64_t logged_error) {
   history.log(t_us, kAttempting);
   history.add_record(t_us, "distmgr", "open",
                      {{"path", kFolder + "\\a.cab"},
@@ -60,9 +61,9 @@ void refused_copy(HistoryBuilder& history, TimeUs t_us) {
                       {"share", std::vector<std::string>{}},
                       {"win32", int64_t{53}},
                       {"result", std::string("ERROR_BAD_NETPATH")}});
-  history.log(t_us, fmt::format("~Error 53: The network path was not found. Cannot copy package {} "
+  history.log(t_us, fmt::format("~Error {}: The network path was not found. Cannot copy package {} "
                                 "to distribution point {}. Failed on {}\\a.cab.",
-                                kPackage, kShare, kFolder));
+                                logged_error, kPackage, kShare, kFolder));
 }
 
 // The end of the package's own pass, whose copy to DP01 failed: DP01 retries on its own.
@@ -89,7 +90,7 @@ sim::RunResult per_dp_run(const PerDpStory& story) {
   for (int copy = 0; copy < story.failed_copies; ++copy) {
     const TimeUs end_us = copy_start(copy) + kSecond;
     if (copy > 0) dp_retries_start(history, copy, most);
-    refused_copy(history, copy_start(copy));
+    refused_copy(history, copy_start(copy), story.logged_error);
     const bool last = copy + 1 == story.failed_copies;
     const bool gives_up = last && story.gives_up;
     // The model's count: retries made before this copy; counting this one where it retries.
@@ -249,6 +250,34 @@ TEST_CASE("retry_count_text catches a failed pass's log line that gives another 
   CHECK(per_dp.t_us == kSecond);
   CHECK(per_dp.detail ==
         "Distmgr.log for S0100001 gives the retry limit as 'unlimited'; the policy's is 100");
+}
+
+TEST_CASE("failure_error catches a DP copy whose log line gives an error no refusal gave",
+          "[invariants]") {
+  // The DP refused the copy with 53; the manager's line says 5.
+  const InvariantViolation violation = only_finding(per_dp_run({.logged_error = 5}));
+  CHECK(violation.invariant == "failure_error");
+  CHECK(violation.t_us == kSecond);
+  CHECK(violation.detail ==
+        "S0100001 on DP01: the attempt from 00:00:00 failed with error 5 (its Distmgr.log line), "
+        "but the file system refused none of the manager's operations on its files with 5 during "
+        "the attempt; it refused 53 (open \\\\DP01\\SMSPKGC$\\S0100001\\a.cab at 00:00:00)");
+}
+
+TEST_CASE("a package pass after one whose DP copies failed needs no package retry",
+          "[invariants]") {
+  // Under a per-DP policy the DPs retry on their own: the package's next pass (here an hour
+  // later) is no retry of the package, so retry_wait does not ask for one.
+  HistoryBuilder history;
+  history.run = per_dp_run({});
+  const TimeUs t_us = 2 * kHour;
+  history.pass_start(t_us, kPackage, 2);
+  history.status(t_us, 2300, kPackage, {"Office", kPackage});
+  history.status(t_us + kSecond, 2301, kPackage, {"Office", kPackage});
+  history.pass_end(t_us + kSecond, kPackage, 2, "success");
+  for (const InvariantViolation& violation : findings(history.run)) {
+    CHECK(violation.invariant != "retry_wait");
+  }
 }
 
 }  // namespace

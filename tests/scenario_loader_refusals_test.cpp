@@ -61,6 +61,19 @@ TEST_CASE("a tab in the indentation is named as the cause of the YAML error", "[
   CHECK(errors_of("version: 1\nname: 'a\tb'\n").empty());
 }
 
+TEST_CASE("a path too long to read is quoted by its start, end and length", "[scenario_loader]") {
+  // Goal: the reason comes within a line, not after 40,000 characters of the path.
+  const std::string path = "C:\\" + std::string(40'000, 'a') + "\\x.tmp";
+  const Errors errors =
+      errors_after_header("holders:\n  - {kind: temp_user, path: '" + path + "'}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].size() < 700);
+  CHECK_THAT(errors[0], Catch::StartsWith("t.yaml:4:29: 'C:\\aaaa"));
+  CHECK_THAT(errors[0], Catch::EndsWith("aaaaaaaaaaaaaa\\x.tmp' (40009 characters) is not a valid "
+                                        "Windows path for 'path': it is longer than "
+                                        "kPathLengthMax (32767)"));
+}
+
 TEST_CASE("a Windows path in double quotes is refused with the advice to use single quotes",
           "[scenario_loader]") {
   // Goal: "C:\temp" becomes C:, a tab and "emp", and "C:\WINNT" is a YAML error; both errors

@@ -1,16 +1,17 @@
 // failure_error: the Win32 error a failed attempt reports (2302's error insertion for a package,
 // the "Error N:" of a DP copy's Distmgr.log line) is one the file system refused the manager with
-// during that attempt, on the package's source, its compressed copy or a DP share: the manager's
-// word about why it failed is checked against the VFS's records, so that retry_give_up and
-// liveness, which judge by that error, never rest on the manager's say alone. Two errors come
-// from distsim's own bounds or the compressor, not from a refusal, and are taken only where the
-// trace shows their cause (see error_has_cause).
+// during that attempt, on the unit's own files (concerns_unit): the manager's word about why it
+// failed is checked against the VFS's records, so that retry_give_up and liveness, which judge by
+// that error, never rest on the manager's say alone. Three codes come from distsim's own bounds
+// or the compressor, not from a refusal, and are taken only where the trace or the world shows
+// their cause (error_has_cause).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "model/distribution_manager.h"
 #include "model/win32_error.h"
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
@@ -46,17 +47,28 @@ bool is_file_result(const History& history, size_t index) {
   return !text_field(record, "result").empty() && number_field(record, "win32").has_value();
 }
 
-// Whether `path` is one an attempt of `unit` works on: its package's source folder or below,
-// the package's compressed copy, or a DP share or below (the package's folder on it, and the
-// share a copy reaches first).
+// Whether `path` is one an attempt of `unit` works on. A package's pass: its source folder or
+// below, its compressed copy and the package store folders above it (created before the copy is
+// written), and its own folder on a DP with the share above it. A DP's copy: the compressed copy
+// and its folder on that DP with the share. Another package's folders never count: their
+// refusals are not this attempt's.
 bool concerns_unit(const History& history, const RetryUnit& unit, std::string_view path) {
-  if (const auto source = history.sources.find(unit.package); source != history.sources.end()) {
-    if (same_path(path, source->second) || path_below(path, source->second)) return true;
+  if (unit.dp.empty()) {
+    if (const auto source = history.sources.find(unit.package); source != history.sources.end()) {
+      if (same_path(path, source->second) || path_below(path, source->second)) return true;
+    }
+    const std::string_view store = history.run->site.package_store;
+    if (same_path(path, store) || path_below(store, path)) return true;
   }
   if (history.is_package_copy(path, unit.package)) return true;
   for (const auto& dp : history.run->distribution_points) {
     if (!unit.dp.empty() && !same_path(dp.name, unit.dp)) continue;
-    if (same_path(path, dp.share) || path_below(path, dp.share)) return true;
+    if (same_path(path, dp.share) || History::below_dp_folder(path, unit.package, dp)) return true;
+    if (path.size() == dp.share.size() + 1 + unit.package.size() &&
+        same_path(path.substr(0, dp.share.size()), dp.share) && path[dp.share.size()] == '\\' &&
+        same_path(path.substr(dp.share.size() + 1), unit.package)) {
+      return true;  // the package's folder itself
+    }
   }
   return false;
 }
@@ -67,18 +79,28 @@ struct Refusal {
 };
 
 // The file system's refusals of the manager's operations on the unit's files during the attempt,
-// in trace order. A record naming a processing thread other than the attempt's pass's is another
-// package's (several passes may read one source folder at once).
+// in trace order. Several passes may work in one source folder at once, so an operation that
+// names (or whose handle was opened by) a processing thread other than the attempt's pass's is
+// another package's.
 std::vector<Refusal> refusals_during(const History& history, const RetryUnit& unit,
                                      const Attempt& attempt) {
   const uint32_t thread = attempt.pass ? history.passes[*attempt.pass].thread : 0;
+  std::vector<std::pair<int64_t, int64_t>> handle_threads;  // the manager's opens that name one
   std::vector<Refusal> refusals;
   for (size_t index = attempt.start_record; index <= *attempt.end_record; ++index) {
     if (!is_file_result(history, index)) continue;
     const TraceRecord& record = history.records()[index];
+    std::optional<int64_t> by_thread = number_field(record, "thread");
+    const std::optional<int64_t> handle = number_field(record, "handle");
+    if (history.kinds[index].event == RecordEvent::open) {
+      if (handle && by_thread) handle_threads.emplace_back(*handle, *by_thread);
+    } else if (handle && !by_thread) {
+      const auto opened = std::find_if(handle_threads.rbegin(), handle_threads.rend(),
+                                       [&](const auto& each) { return each.first == *handle; });
+      if (opened != handle_threads.rend()) by_thread = opened->second;
+    }
     const int64_t code = number_field(record, "win32").value_or(0);
     if (code == 0) continue;
-    const auto by_thread = number_field(record, "thread");
     if (thread != 0 && by_thread && *by_thread != thread) continue;
     if (!concerns_unit(history, unit, text_field(record, "path"))) continue;
     refusals.push_back({code, index});
@@ -86,26 +108,49 @@ std::vector<Refusal> refusals_during(const History& history, const RetryUnit& un
   return refusals;
 }
 
-// Errors no refusal gives, taken where the trace shows their cause: 8 and 206 are distsim's own
-// bounds on a source (too many files, folders nested too deep: model/README.md, Bounds), met
-// while listing it; 998 is the compressor's failure on a file with alternate data streams (KB
-// Q316316), on a site that cannot compress them, after the attempt read such a file.
+// How many folders `path` lies below `folder` (0 for the folder itself); requires path_below or
+// equality.
+size_t depth_below(std::string_view path, std::string_view folder) {
+  if (same_path(path, folder)) return 0;
+  const std::string_view rest = relative_below(path, folder);
+  return 1 + static_cast<size_t>(std::count(rest.begin(), rest.end(), '\\'));
+}
+
+// Errors no refusal gives, taken only where the trace or the world shows their cause, for a
+// package's pass: 206 and 8 are distsim's own bounds on a source (folders nested deeper than
+// kSourceDirectoryDepthMax, more than kSourceFilesPerPackageMax files: model/README.md, Bounds),
+// so 206 needs the attempt's listing of a folder that deep and 8 a source that holds that many
+// files at the end; 998 is the compressor's failure on a file with alternate data streams (KB
+// Q316316) on a site that cannot compress them, so it needs a compressed package whose attempt
+// read such a file.
 bool error_has_cause(const History& history, const RetryUnit& unit, const Attempt& attempt,
                      int64_t code) {
+  if (!unit.dp.empty()) return false;
   const auto source = history.sources.find(unit.package);
   if (source == history.sources.end()) return false;
-  const bool bound = code == model::win32_code(model::Win32Error::not_enough_memory) ||
-                     code == model::win32_code(model::Win32Error::filename_exced_range);
+  const std::string_view folder = source->second;
+  if (code == model::win32_code(model::Win32Error::not_enough_memory)) {
+    const auto& files = history.run->final_files;
+    const auto below = std::count_if(files.begin(), files.end(), [&](const auto& file) {
+      return path_below(file.first, folder);
+    });
+    return static_cast<uint64_t>(below) > model::kSourceFilesPerPackageMax;
+  }
+  const bool deep = code == model::win32_code(model::Win32Error::filename_exced_range);
   const bool streams = code == model::win32_code(model::Win32Error::noaccess) &&
-                       history.run->site.streams_fail_compression;
-  if (!bound && !streams) return false;
+                       history.run->site.streams_fail_compression &&
+                       history.package_compressed(unit.package);
+  if (!deep && !streams) return false;
   for (size_t index = attempt.start_record; index <= *attempt.end_record; ++index) {
     const RecordKind kind = history.kinds[index];
     if (kind.actor != RecordActor::manager) continue;
     const TraceRecord& record = history.records()[index];
     const std::string_view path = text_field(record, "path");
-    if (!same_path(path, source->second) && !path_below(path, source->second)) continue;
-    if (bound && kind.event == RecordEvent::list_directory) return true;
+    if (!same_path(path, folder) && !path_below(path, folder)) continue;
+    if (deep && kind.event == RecordEvent::list_directory &&
+        depth_below(path, folder) >= model::kSourceDirectoryDepthMax) {
+      return true;
+    }
     if (streams && kind.event == RecordEvent::read &&
         number_field(record, "streams").value_or(0) > 0) {
       return true;

@@ -157,17 +157,19 @@ bool target_read_only(const History& history, const RetryUnit& unit) {
 
 }  // namespace
 
+bool History::package_compressed(std::string_view package) const {
+  return std::any_of(notifications.begin(), notifications.end(), [&](size_t index) {
+    const TraceRecord& record = records()[index];
+    return text_field(record, "kind") == "create" && text_field(record, "package") == package &&
+           flag_field(record, "compressed");
+  });
+}
+
 bool History::streams_block_compression(std::string_view package) const {
   if (!run->site.streams_fail_compression) return false;
   const auto source = sources.find(package);
   if (source == sources.end()) return false;
-  const bool compressed =
-      std::any_of(notifications.begin(), notifications.end(), [&](size_t index) {
-        const TraceRecord& record = records()[index];
-        return text_field(record, "kind") == "create" && text_field(record, "package") == package &&
-               flag_field(record, "compressed");
-      });
-  if (!compressed) return false;
+  if (!package_compressed(package)) return false;
   // What the last compression saw: the reads of the package's last pass that read its source
   // (a later pass may reuse the compressed copy without reading), as the file system traced them.
   for (auto pass = passes.rbegin(); pass != passes.rend(); ++pass) {

@@ -21,7 +21,9 @@ std::optional<int64_t> pass_message_id(const TraceRecord& record) {
   return std::nullopt;
 }
 
-void judge_passes(const History& history, Violations& violations) {
+}  // namespace
+
+void check_pass_messages(const History& history, Violations& violations) {
   const auto& records = history.records();
   // package (a view of the pass's name) -> its latest pass begun so far
   std::map<std::string_view, size_t> latest;
@@ -77,12 +79,6 @@ void judge_passes(const History& history, Violations& violations) {
                             span.end_record ? span.end_us : span.start_us});
     }
   }
-}
-
-}  // namespace
-
-void check_pass_messages(const History& history, Violations& violations) {
-  judge_passes(history, violations);
 }
 
 }  // namespace distsim::sim::invariant_detail

@@ -370,10 +370,10 @@ void check_waits(const History& history, const RetryUnit& unit, Violations& viol
 }
 
 // A package's attempt that follows a failed one of its cycle is a retry, so the trace must show
-// the retry being scheduled (or a scheduled one pulled forward) in between: the waits above are
-// judged only from those records, and a retry the manager ran without one would pass them
-// unseen. Per-DP units are not judged here: a package pass may copy to a DP again without a DP
-// retry of its own.
+// the retry being scheduled in between (a retry that retry_on_wake pulls forward was scheduled
+// first too): the waits above are judged only from those records, and a retry the manager ran
+// without one would pass them unseen. Per-DP units are not judged here: a package pass may copy to
+// a DP again without a DP retry of its own.
 void check_unannounced_retries(const RetryUnit& unit, Violations& violations) {
   if (!unit.dp.empty()) return;
   const auto between = [](const std::vector<size_t>& records, size_t after, size_t before) {
@@ -389,10 +389,7 @@ void check_unannounced_retries(const RetryUnit& unit, Violations& violations) {
     if (failed.outcome != Outcome::failed || failed.copies_failed || next.cycle != failed.cycle) {
       continue;
     }
-    if (between(scheduled, failed.start_record, next.start_record) ||
-        between(unit.pulled_forward, failed.start_record, next.start_record)) {
-      continue;
-    }
+    if (between(scheduled, failed.start_record, next.start_record)) continue;
     violations.push_back(
         {"retry_wait",
          fmt::format("{}: an attempt began at {} after the failed attempt that ended at {}, but "

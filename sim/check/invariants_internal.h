@@ -367,6 +367,8 @@ struct History {
   // new cycle) in between; nullopt when none is.
   [[nodiscard]] std::optional<size_t> retry_history_deleted_before(std::string_view package,
                                                                    size_t at) const;
+  // Whether the world created the package compressed (its creation's `compressed` flag).
+  [[nodiscard]] bool package_compressed(std::string_view package) const;
   // KB Q316316: the package is compressed (the world's record of its creation), the site cannot
   // compress files with alternate data streams, and the last pass that read its source read one
   // (the file system's read records): no retry can install it while that file stays.

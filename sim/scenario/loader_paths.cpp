@@ -75,6 +75,16 @@ std::string_view kind_text(PathKind kind) {
   DISTSIM_ASSERT(false);
 }
 
+// A path quoted in a message: whole, or past kQuotedMax characters its start and end around an
+// ellipsis with its length, so that a path of 40,000 characters gives a line one can read.
+std::string shown(std::string_view text) {
+  constexpr size_t kQuotedMax = 512;
+  constexpr size_t kEndKept = 40;
+  if (text.size() <= kQuotedMax) return fmt::format("'{}'", text);
+  return fmt::format("'{}...{}' ({} characters)", text.substr(0, kQuotedMax - kEndKept - 3),
+                     text.substr(text.size() - kEndKept), text.size());
+}
+
 }  // namespace
 
 std::optional<std::string> kind_problem(std::string_view text, PathKind kind) {
@@ -103,15 +113,15 @@ std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::st
                            const auto byte = static_cast<unsigned char>(c);
                            return byte < 0x20 || byte >= 0x80;
                          });
-    ctx.error(index, fmt::format("'{}' is not a valid Windows path for '{}': {}{}", *text, key,
+    ctx.error(index, fmt::format("{} is not a valid Windows path for '{}': {}{}", shown(*text), key,
                                  rootless && kind != PathKind::any ? std::string(kind_text(kind))
                                                                    : *problem,
                                  escaped ? kDoubleQuotedPathHint : ""));
     return std::nullopt;
   }
   if (const auto problem = kind_problem(path, kind)) {
-    ctx.error(index, fmt::format("'{}' is a Windows path, but not one '{}' takes here: {}", *text,
-                                 key, *problem));
+    ctx.error(index, fmt::format("{} is a Windows path, but not one '{}' takes here: {}",
+                                 shown(*text), key, *problem));
     return std::nullopt;
   }
   DISTSIM_ASSERT(parse_windows_path(path).ok());

@@ -7,9 +7,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -248,11 +250,21 @@ int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::
   return report(options, result, {result}, out, err);
 }
 
+// A result file's text, or why it cannot be had (as the scenario loader says it).
 std::optional<std::string> read_text(const std::string& path, std::string& text) {
+  // A directory opens as a stream on Linux and fails only at the first read, without a reason.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    return fmt::format("{}: this is a directory; give a result file", path);
+  }
   std::ifstream stream(path, std::ios::binary);
+  if (!stream.is_open()) {
+    const int open_errno = errno;  // read before anything else can change it
+    return fmt::format("{}: cannot open the file: {}", path, std::strerror(open_errno));
+  }
   std::ostringstream buffer;
-  if (stream) buffer << stream.rdbuf();
-  if (!stream || stream.bad()) return fmt::format("{}: cannot read the file", path);
+  buffer << stream.rdbuf();
+  if (stream.bad()) return fmt::format("{}: cannot read the file", path);
   text = buffer.str();
   return std::nullopt;
 }

@@ -300,11 +300,10 @@ std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, cha
       first, fmt::join(names, ", "));
 }
 
-}  // namespace
-
 // CLI11's parse errors in distsim's words: the command named as distsim's own messages name it
 // ("distsim run: ..."), a flag given twice or a number out of range said plainly, and where the
-// help is.
+// help is. It rewrites CLI11's English texts, which tests/cli_test.cpp pins: a CLI11 upgrade that
+// words them differently leaves them as CLI11 says them, and fails that test.
 std::string parse_failure_text(const CLI::App* app, const CLI::Error& error) {
   std::string command = "distsim";
   for (const CLI::App* subcommand : app->get_subcommands()) command += " " + subcommand->get_name();
@@ -327,6 +326,8 @@ std::string parse_failure_text(const CLI::App* app, const CLI::Error& error) {
   }
   return fmt::format("{}: {}\nRun '{} --help' for more information.\n", command, message, command);
 }
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{kDescription, "distsim"};
