@@ -61,5 +61,20 @@ TEST_CASE("a package whose source is a file is refused before it runs", "[world]
             .empty());
 }
 
+TEST_CASE("a file where the package store is refused when a package is compressed",
+          "[world][setup]") {
+  // Goal: no compressed package could install; the liveness checker would report the manager.
+  const std::string world =
+      "filesystem:\n  - {file: 'D:\\Src\\a.cab', size: 1MB}\n  - {file: 'C:\\SMSPKG', size: 1KB}\n"
+      "distribution_points:\n  - {name: DP01}\npackages:\n"
+      "  - {id: S0100060, source: 'D:\\Src', compressed: ";
+  CHECK(problems_of(world + "true}\n") ==
+        std::vector<std::string>{"5: 'C:\\SMSPKG' is a file, but the manager keeps compressed "
+                                 "copies of packages in the folder 'C:\\SMSPKG', and package "
+                                 "S0100060 (line 9) is compressed; make it a folder or compress "
+                                 "no package"});
+  CHECK(problems_of(world + "false}\n").empty());
+}
+
 }  // namespace
 }  // namespace distsim::sim

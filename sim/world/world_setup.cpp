@@ -95,7 +95,8 @@ std::string dp_shares_text(const Scenario& scenario) {
 }
 
 // A package whose source the `filesystem` section makes a file: the manager lists a source as a
-// folder, so every pass would fail with error 3 for a day of virtual retries.
+// folder, so every pass would fail with error 3 for a day of virtual retries. And a file where the
+// manager keeps compressed copies (site.package_store): no compressed package could ever install.
 void check_sources(const Scenario& scenario, std::vector<SetupProblem>& problems) {
   std::map<std::string, const FilesystemEntry*> files;
   for (const FilesystemEntry& entry : scenario.filesystem) {
@@ -118,6 +119,21 @@ void check_sources(const Scenario& scenario, std::vector<SetupProblem>& problems
                      event.id, event.source, file->second->position.line,
                      parsed.value().parent().display())});
   }
+  const auto compressed = std::find_if(
+      scenario.packages.begin(), scenario.packages.end(),
+      [](const PackageEvent& e) { return e.kind == PackageEvent::Kind::create && e.compressed; });
+  if (compressed == scenario.packages.end()) return;
+  const std::string store = site_config_for(scenario.site).package_store;
+  const auto store_path = parse_windows_path(store);
+  DISTSIM_ASSERT(store_path.ok());
+  const auto file = files.find(store_path.value().key());
+  if (file == files.end()) return;
+  problems.push_back(
+      {file->second->position,
+       fmt::format(FMT_COMPILE("'{}' is a file, but the manager keeps compressed copies of "
+                               "packages in the folder '{}', and package {} (line {}) is "
+                               "compressed; make it a folder or compress no package"),
+                   file->second->path, store, compressed->id, compressed->position.line)});
 }
 
 }  // namespace
