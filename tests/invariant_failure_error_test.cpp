@@ -1,6 +1,7 @@
 // The checkers that do not take the manager's word for why and when it retried, caught in the
 // act: failure_error (the error a 2302 reports must be one the file system refused the pass
-// with) and retry_wait's rule that every retry of a package is scheduled in the trace.
+// with), retry_wait's rule that every retry of a package is scheduled in the trace, and its rule
+// that a retry pulled forward was woken by another package's notification.
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -246,6 +247,49 @@ TEST_CASE("retry_wait catches a retry that began with no retry scheduled", "[inv
   CHECK(violations[0].detail ==
         "S0100001: an attempt began at 00:00:02 after the failed attempt that ended at 00:00:01, "
         "but the trace shows no retry scheduled in between (and no update or refresh)");
+}
+
+// A retry due at 01:00:01 that the manager says other work pulled forward to 00:20:00, with or
+// without another package's creation then.
+sim::RunResult pulled_run(bool other_package_created) {
+  HistoryBuilder history;
+  history.run.site.retry_on_wake = true;
+  history.notify(0, "create", kPackage, kSource);
+  history.pass_start(0, kPackage, 1);
+  history.status(0, 2300, kPackage, {"Office", kPackage});
+  history.list(0, kSource);
+  history.open_refused(kSecond, "distmgr", kFile);
+  history.status(kSecond, 2302, kPackage, {"Office", kPackage, "32", "0", "11/16/2000 09:00:01"},
+                 {}, 'E');
+  history.pass_end(kSecond, kPackage, 1, "retry", 32);
+  history.retry_scheduled(kSecond, kPackage, "", 2, kSecond + kHour);
+  const TimeUs pulled_us = 20 * kMinute;
+  if (other_package_created) history.notify(pulled_us, "create", "S0100009", "C:\\Other");
+  history.add_record(pulled_us, "distmgr", "retry_scheduled",
+                     {{"package", kPackage},
+                      {"attempt", int64_t{2}},
+                      {"at_us", pulled_us},
+                      {"pulled_forward", true}});
+  history.pass_start(pulled_us, kPackage, 2);
+  history.status(pulled_us, 2300, kPackage, {"Office", kPackage});
+  history.pass_end(pulled_us + kSecond, kPackage, 2, "success");
+  history.status(pulled_us + kSecond, 2301, kPackage, {"Office", kPackage});
+  return std::move(history.run);
+}
+
+TEST_CASE("a retry pulled forward when another package arrives is clean", "[invariants]") {
+  CHECK(retry_waits(pulled_run(true)).empty());
+}
+
+TEST_CASE("retry_wait catches a retry the manager says was pulled forward with nothing to wake it",
+          "[invariants]") {
+  const auto violations = retry_waits(pulled_run(false));
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].t_us == 20 * kMinute);
+  CHECK(violations[0].detail ==
+        "S0100001: retry 1 began at 00:20:00, before it fell due at 01:00:01; the manager says "
+        "other work pulled it forward, but no other package was created, updated or refreshed "
+        "then");
 }
 
 }  // namespace

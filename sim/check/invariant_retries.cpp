@@ -265,6 +265,19 @@ void check_retry_after_restart(const History& history, const RetryUnit& unit,
        expected_us});
 }
 
+// Whether the world gave the manager other work at the pull-forward record `pull`: a new package,
+// an update or a refresh of another package at that very time, on a site that retries on wake
+// (KB Q319207's "more often when distmgr is busy"). The pull's own record is the manager's word;
+// the notification is the world's.
+bool woken_by_other_work(const History& history, const RetryUnit& unit, size_t pull) {
+  if (!history.run->site.retry_on_wake) return false;
+  const TimeUs t_us = history.records()[pull].t_us;
+  return std::any_of(history.notifications.begin(), history.notifications.end(), [&](size_t index) {
+    const TraceRecord& record = history.records()[index];
+    return record.t_us == t_us && text_field(record, "package") != unit.package;
+  });
+}
+
 void check_retry_start(const History& history, const RetryUnit& unit, size_t retry_index,
                        uint64_t retry_number, Violations& violations) {
   const ScheduledRetry& retry = unit.retries[retry_index];
@@ -280,7 +293,19 @@ void check_retry_start(const History& history, const RetryUnit& unit, size_t ret
   const bool pulled =
       pull != unit.pulled_forward.end() && (!same_cycle || *pull < next->start_record);
   if (same_cycle && next->start_us < retry.at_us) {
-    if (pulled && next->start_us - retry.t_us >= history.run->site.retry_on_wake_min_us) return;
+    if (pulled && next->start_us - retry.t_us >= history.run->site.retry_on_wake_min_us) {
+      if (woken_by_other_work(history, unit, *pull)) return;
+      violations.push_back(
+          {"retry_wait",
+           fmt::format(
+               "{}: retry {} began at {}, before it fell due at {}; the manager says other "
+               "work pulled it forward, but no other package was created, updated or "
+               "refreshed then{}",
+               unit.name(), retry_number, clock_text(next->start_us), clock_text(retry.at_us),
+               history.run->site.retry_on_wake ? "" : " (and the site has no retry_on_wake)"),
+           next->start_us});
+      return;
+    }
     violations.push_back(
         {"retry_wait",
          fmt::format("{}: retry {} began at {}, before it fell due at {}", unit.name(),

@@ -29,7 +29,8 @@ struct InvariantViolation {
 // retry_wait: a package's attempt after a failed one of its cycle has its retry scheduled in the
 //   trace between them; each wait between a failed attempt and its retry lies within the policy's
 //   bounds for that retry number and jitter, and the retry starts when it falls due (not before,
-//   unless pulled forward by retry_on_wake; not later, when the manager is free then).
+//   unless pulled forward by retry_on_wake at another package's notification; not later, when the
+//   manager is free then).
 // retry_count_text: 2302's "retries so far" (62302's where the site shows the count in a message
 //   of its own) and the Distmgr.log lines of failed passes and DP copies give the failed attempts
 //   of that cycle that the trace shows, and agree on whether and when a retry follows.
