@@ -74,11 +74,13 @@ TEST_CASE("pass_messages catches a pass that raises 2300 twice", "[invariants]")
 }
 
 TEST_CASE("pass_messages catches DP retries that raise pass messages", "[invariants]") {
-  // DP retries run on DP threads without a processing pass, so without 2300/2301/2302.
+  // DP retries run on DP threads without a processing pass, so without 2300/2301/2302. They
+  // appear where the site retries DPs on their own.
   Story story;
   story.until_us = kRetryAt + kMinute;
   HistoryBuilder late;
   late.run = story_run(story);
+  late.run.site.retry_unit = model::RetryUnit::distribution_point;
   const TimeUs t_us = kRetryAt + 30 * kSecond;
   late.add_record(t_us, "distmgr", "pass_start",
                   {{"package", kPackage}, {"attempt", int64_t{3}}, {"dp_retries", true}});
@@ -93,6 +95,30 @@ TEST_CASE("pass_messages catches DP retries that raise pass messages", "[invaria
   CHECK(violation.t_us == t_us);
   CHECK(violation.detail ==
         "the DP retries of S0100001 that began at 01:00:31 raised 1 pass messages");
+}
+
+TEST_CASE("pass_messages catches DP retries on a site that retries whole packages",
+          "[invariants]") {
+  // The KB story's site is sms2, which retries packages: a span marked as DP retries there would
+  // escape the pass rules on the manager's say alone.
+  Story story;
+  story.until_us = kRetryAt + kMinute;
+  HistoryBuilder late;
+  late.run = story_run(story);
+  const TimeUs t_us = kRetryAt + 30 * kSecond;
+  late.add_record(t_us, "distmgr", "pass_start",
+                  {{"package", kPackage}, {"attempt", int64_t{3}}, {"dp_retries", true}});
+  late.add_record(t_us + kSecond, "distmgr", "pass_end",
+                  {{"package", kPackage},
+                   {"attempt", int64_t{3}},
+                   {"result", std::string("success")},
+                   {"win32", int64_t{0}}});
+  const InvariantViolation violation = only_violation(late.run);
+  CHECK(violation.invariant == "pass_messages");
+  CHECK(violation.t_us == t_us);
+  CHECK(violation.detail ==
+        "the pass of S0100001 that began at 01:00:31 is marked as DP retries, but the site "
+        "retries whole packages (retry_unit package)");
 }
 
 TEST_CASE("package_state catches a package installed while a DP is not", "[invariants]") {

@@ -1,6 +1,7 @@
 // pass_messages: every pass the trace shows starts with exactly one 2300 and, unless a crash cut
 // it short or the run ended first, ends with exactly one 2301 or 2302 of its package; no 2300,
-// 2301 or 2302 is raised outside a pass.
+// 2301 or 2302 is raised outside a pass; a span of DP retries raises none, and comes only where
+// the site retries DPs on their own.
 #include <fmt/format.h>
 
 #include "model/status_message.h"
@@ -55,6 +56,17 @@ void check_pass_messages(const History& history, Violations& violations) {
   for (size_t pass = 0; pass < history.passes.size(); ++pass) {
     const PassSpan& span = history.passes[pass];
     if (span.dp_retries) {  // DP retries on their own threads raise no pass messages
+      // The manager's label exempts the span from the pass rules here and from the thread and
+      // attempt counts: it holds only where the scenario's site retries DPs on their own.
+      if (history.run->site.retry_unit != model::RetryUnit::distribution_point) {
+        violations.push_back(
+            {"pass_messages",
+             fmt::format("the pass of {} that began at {} is marked as DP retries, but the site "
+                         "retries whole packages (retry_unit package)",
+                         span.package, clock_text(span.start_us)),
+             span.start_us});
+        continue;
+      }
       if (starts[pass] + ends[pass] == 0) continue;
       violations.push_back(
           {"pass_messages",
