@@ -121,6 +121,19 @@ TEST_CASE("pass_messages catches DP retries on a site that retries whole package
         "retries whole packages (retry_unit package)");
 }
 
+TEST_CASE("installed_has_time catches an installation time before the DP was installed",
+          "[invariants]") {
+  // The manager's own time of installation is held to the trace's DP states.
+  sim::RunResult run = story_run({});
+  run.packages[0].installed_at_us = kRetryAt + 2 * kSecond;
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "installed_has_time");
+  CHECK(violation.t_us == kRetryAt + 2 * kSecond);
+  CHECK(violation.detail ==
+        "S0100001 is installed since 01:00:03, before the trace reports DP01 INSTALLED at "
+        "01:00:05");
+}
+
 TEST_CASE("package_state catches a package installed while a DP is not", "[invariants]") {
   sim::RunResult run = story_run({});
   model::DpStatus pending;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "model/assert.h"
+#include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
 
 namespace distsim::sim {
@@ -39,13 +40,54 @@ void check_status_log_consistency(const RunResult& run, Violations& violations) 
   }
 }
 
-void check_installed_times(const RunResult& run, Violations& violations) {
+// When each (package, DP) last became INSTALLED in the trace, from another state; views of it.
+std::map<std::pair<std::string_view, std::string_view>, TimeUs, invariant_detail::PackageAndDpLess>
+last_installations(const invariant_detail::History& history) {
+  std::map<std::pair<std::string_view, std::string_view>, std::string_view,
+           invariant_detail::PackageAndDpLess>
+      states;
+  std::map<std::pair<std::string_view, std::string_view>, TimeUs,
+           invariant_detail::PackageAndDpLess>
+      installed;
+  const auto& records = history.records();
+  for (size_t index = 0; index < records.size(); ++index) {
+    if (!history.kinds[index].is(invariant_detail::RecordActor::manager,
+                                 invariant_detail::RecordEvent::dp_state)) {
+      continue;
+    }
+    const TraceRecord& record = records[index];
+    const std::pair key{invariant_detail::text_field(record, "package"),
+                        invariant_detail::text_field(record, "dp")};
+    const std::string_view state = invariant_detail::text_field(record, "state");
+    std::string_view& before = states[key];
+    if (state == "INSTALLED" && before != "INSTALLED") installed[key] = record.t_us;
+    before = state;
+  }
+  return installed;
+}
+
+// The time of installation the manager reports is held to the trace: within the run, and no
+// earlier than the last of the package's DPs became INSTALLED.
+void check_installed_times(const invariant_detail::History& history, Violations& violations) {
+  const RunResult& run = *history.run;
+  const auto installed = last_installations(history);
   for (const auto& package : run.packages) {
-    if (package.state == model::PackageState::installed &&
-        (!package.installed_at_us || *package.installed_at_us > run.until_us)) {
+    if (package.state != model::PackageState::installed) continue;
+    if (!package.installed_at_us || *package.installed_at_us > run.until_us) {
       violations.push_back(
           {"installed_has_time",
            fmt::format("{} is installed without a time within the run", package.id), run.until_us});
+      continue;
+    }
+    for (const model::DpStatus& dp : package.distribution_points) {
+      const auto found = installed.find({package.id, dp.dp_name});
+      if (found == installed.end() || found->second <= *package.installed_at_us) continue;
+      violations.push_back(
+          {"installed_has_time",
+           fmt::format("{} is installed since {}, before the trace reports {} INSTALLED at {}",
+                       package.id, clock_text(*package.installed_at_us), dp.dp_name,
+                       clock_text(found->second)),
+           *package.installed_at_us});
     }
   }
 }
@@ -141,7 +183,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_retry_history(history, violations);
   invariant_detail::check_user_disconnects(history, violations);
   check_status_log_consistency(run, violations);
-  check_installed_times(run, violations);
+  check_installed_times(history, violations);
   check_package_states(history, violations);
   std::stable_sort(violations.begin(), violations.end(),
                    [](const InvariantViolation& left, const InvariantViolation& right) {

@@ -47,7 +47,8 @@ struct InvariantViolation {
 //   DPs of one package being copied at once.
 // liveness: once the world is quiet, a unit whose policy still allows a retry gets installed.
 // status_log_consistency: every status message raised has its STATMSG line in Distmgr.log.
-// installed_has_time: an installed package has a time of installation within the run.
+// installed_has_time: an installed package has a time of installation within the run, no earlier
+//   than the trace's last report of one of its DPs becoming INSTALLED.
 // They judge a whole trace or nothing: the run must be traced and its trace not truncated
 // (callers give a truncated run a verdict of its own: trace_truncation_text).
 [[nodiscard]] std::vector<InvariantViolation> check_invariants(const RunResult& run);
