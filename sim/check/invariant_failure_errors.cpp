@@ -90,17 +90,22 @@ std::vector<Refusal> refusals_during(const History& history, const RetryUnit& un
   for (size_t index = attempt.start_record; index <= *attempt.end_record; ++index) {
     if (!is_file_result(history, index)) continue;
     const TraceRecord& record = history.records()[index];
-    std::optional<int64_t> by_thread = number_field(record, "thread");
-    const std::optional<int64_t> handle = number_field(record, "handle");
-    if (history.kinds[index].event == RecordEvent::open) {
+    const bool open = history.kinds[index].event == RecordEvent::open;
+    if (open) {
+      const std::optional<int64_t> handle = number_field(record, "handle");
+      const std::optional<int64_t> by_thread = number_field(record, "thread");
       if (handle && by_thread) handle_threads.emplace_back(*handle, *by_thread);
-    } else if (handle && !by_thread) {
+    }
+    // Most operations succeed: their other fields are not asked for.
+    const int64_t code = number_field(record, "win32").value_or(0);
+    if (code == 0) continue;
+    std::optional<int64_t> by_thread = number_field(record, "thread");
+    if (const std::optional<int64_t> handle = number_field(record, "handle");
+        !open && handle && !by_thread) {
       const auto opened = std::find_if(handle_threads.rbegin(), handle_threads.rend(),
                                        [&](const auto& each) { return each.first == *handle; });
       if (opened != handle_threads.rend()) by_thread = opened->second;
     }
-    const int64_t code = number_field(record, "win32").value_or(0);
-    if (code == 0) continue;
     if (thread != 0 && by_thread && *by_thread != thread) continue;
     if (!concerns_unit(history, unit, text_field(record, "path"))) continue;
     refusals.push_back({code, index});

@@ -40,15 +40,18 @@ void check_status_log_consistency(const RunResult& run, Violations& violations) 
   }
 }
 
-// When each (package, DP) last became INSTALLED in the trace, from another state; views of it.
-std::map<std::pair<std::string_view, std::string_view>, TimeUs, invariant_detail::PackageAndDpLess>
-last_installations(const invariant_detail::History& history) {
-  std::map<std::pair<std::string_view, std::string_view>, std::string_view,
+// What the trace last reported of each (package, DP): whether it is INSTALLED, and when it last
+// became so from another state (0: never); views of the trace.
+struct ReportedDp {
+  bool installed = false;
+  TimeUs installed_since_us = 0;
+};
+std::map<std::pair<std::string_view, std::string_view>, ReportedDp,
+         invariant_detail::PackageAndDpLess>
+reported_dps(const invariant_detail::History& history) {
+  std::map<std::pair<std::string_view, std::string_view>, ReportedDp,
            invariant_detail::PackageAndDpLess>
-      states;
-  std::map<std::pair<std::string_view, std::string_view>, TimeUs,
-           invariant_detail::PackageAndDpLess>
-      installed;
+      reported;
   const auto& records = history.records();
   for (size_t index = 0; index < records.size(); ++index) {
     if (!history.kinds[index].is(invariant_detail::RecordActor::manager,
@@ -56,21 +59,20 @@ last_installations(const invariant_detail::History& history) {
       continue;
     }
     const TraceRecord& record = records[index];
-    const std::pair key{invariant_detail::text_field(record, "package"),
-                        invariant_detail::text_field(record, "dp")};
-    const std::string_view state = invariant_detail::text_field(record, "state");
-    std::string_view& before = states[key];
-    if (state == "INSTALLED" && before != "INSTALLED") installed[key] = record.t_us;
-    before = state;
+    ReportedDp& each = reported[{invariant_detail::text_field(record, "package"),
+                                 invariant_detail::text_field(record, "dp")}];
+    const bool installed = invariant_detail::text_field(record, "state") == "INSTALLED";
+    if (installed && !each.installed) each.installed_since_us = record.t_us;
+    each.installed = installed;
   }
-  return installed;
+  return reported;
 }
 
 // The time of installation the manager reports is held to the trace: within the run, and no
 // earlier than the last of the package's DPs became INSTALLED.
 void check_installed_times(const invariant_detail::History& history, Violations& violations) {
   const RunResult& run = *history.run;
-  const auto installed = last_installations(history);
+  const auto reported = reported_dps(history);
   for (const auto& package : run.packages) {
     if (package.state != model::PackageState::installed) continue;
     if (!package.installed_at_us || *package.installed_at_us > run.until_us) {
@@ -80,13 +82,15 @@ void check_installed_times(const invariant_detail::History& history, Violations&
       continue;
     }
     for (const model::DpStatus& dp : package.distribution_points) {
-      const auto found = installed.find({package.id, dp.dp_name});
-      if (found == installed.end() || found->second <= *package.installed_at_us) continue;
+      const auto found = reported.find({package.id, dp.dp_name});
+      if (found == reported.end() || found->second.installed_since_us <= *package.installed_at_us) {
+        continue;
+      }
       violations.push_back(
           {"installed_has_time",
            fmt::format("{} is installed since {}, before the trace reports {} INSTALLED at {}",
                        package.id, clock_text(*package.installed_at_us), dp.dp_name,
-                       clock_text(found->second)),
+                       clock_text(found->second.installed_since_us)),
            *package.installed_at_us});
     }
   }
