@@ -27,7 +27,7 @@ struct FailedPass {
   std::string refused_path = kFile;  // where the refusal was
   std::string listed = kSource;      // the folder the pass listed
   int64_t handle_thread = 0;         // the refusal is a read of a handle this thread opened
-  size_t source_files_at_end = 0;    // files in the source folder at the end of the run
+  std::string read_path = {};        // the read's path, when a rename moved the file since
 };
 
 sim::RunResult failed_pass_run(const FailedPass& story) {
@@ -39,9 +39,6 @@ sim::RunResult failed_pass_run(const FailedPass& story) {
                       {"source", kSource},
                       {"dps", std::vector<std::string>{}},
                       {"compressed", story.compressed}});
-  for (size_t file = 0; file < story.source_files_at_end; ++file) {
-    history.run.final_files.push_back({fmt::format("{}\\f{}.txt", kSource, file), {1, 1}});
-  }
   history.add_record(0, "distmgr", "pass_start",
                      {{"package", kPackage}, {"attempt", int64_t{1}}, {"thread", int64_t{300}}});
   history.run.passes.push_back({});
@@ -69,7 +66,7 @@ sim::RunResult failed_pass_run(const FailedPass& story) {
                         {"handle", int64_t{7}},
                         {"thread", story.handle_thread}});
     history.add_record(kSecond, "distmgr", "read",
-                       {{"path", story.refused_path},
+                       {{"path", story.read_path.empty() ? story.refused_path : story.read_path},
                         {"handle", int64_t{7}},
                         {"win32", story.refused_with},
                         {"result", std::string("refused")}});
@@ -174,16 +171,26 @@ TEST_CASE("failure_error does not take a refusal of another package's files for 
             .empty());
 }
 
-TEST_CASE("failure_error takes distsim's own source bounds only where the source passes them",
+TEST_CASE("failure_error takes distsim's own source bounds only where the pass met them",
           "[invariants]") {
-  // 206: a folder kSourceDirectoryDepthMax (64) deep was listed; 8: the source holds more than
-  // kSourceFilesPerPackageMax (100,000) files.
+  // 206: a folder kSourceDirectoryDepthMax (64) deep was listed; 8: the pass listed its source
+  // (where more than kSourceFilesPerPackageMax files are met).
   std::string deep = kSource;
   for (int level = 0; level < 64; ++level) deep += "\\d";
   CHECK(failure_errors(failed_pass_run({.reported = 206, .listed = deep})).empty());
   CHECK(failure_errors(failed_pass_run({.reported = 206})).size() == 1);
-  CHECK(failure_errors(failed_pass_run({.reported = 8, .source_files_at_end = 100'001})).empty());
-  CHECK(failure_errors(failed_pass_run({.reported = 8, .source_files_at_end = 100})).size() == 1);
+  CHECK(failure_errors(failed_pass_run({.reported = 8})).empty());
+  CHECK(failure_errors(failed_pass_run({.reported = 8, .listed = "C:\\Elsewhere"})).size() == 1);
+}
+
+TEST_CASE("failure_error places a refused read where its handle was opened", "[invariants]") {
+  // The source file was renamed out of the source folder after the pass opened it; the read of
+  // the handle is still the pass's, though the trace names the file by its new path.
+  CHECK(failure_errors(failed_pass_run({.refused_with = 33,
+                                        .reported = 33,
+                                        .handle_thread = 300,
+                                        .read_path = "C:\\Moved\\setup.cab"}))
+            .empty());
 }
 
 // Two passes of kPackage, the first failing on a refused open; the second `at` later, with or

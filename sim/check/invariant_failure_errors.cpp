@@ -81,33 +81,43 @@ struct Refusal {
 // The file system's refusals of the manager's operations on the unit's files during the attempt,
 // in trace order. Several passes may work in one source folder at once, so an operation that
 // names (or whose handle was opened by) a processing thread other than the attempt's pass's is
-// another package's.
+// another package's. An operation on a handle belongs where the handle was opened: the trace
+// names the file by its path now, which a rename since the open may have moved out of the unit's
+// folders.
 std::vector<Refusal> refusals_during(const History& history, const RetryUnit& unit,
                                      const Attempt& attempt) {
   const uint32_t thread = attempt.pass ? history.passes[*attempt.pass].thread : 0;
-  std::vector<std::pair<int64_t, int64_t>> handle_threads;  // the manager's opens that name one
+  struct Opened {
+    int64_t handle = 0;
+    std::optional<int64_t> thread;
+    std::string_view path;
+  };
+  std::vector<Opened> opened;  // the manager's opens in the attempt
   std::vector<Refusal> refusals;
   for (size_t index = attempt.start_record; index <= *attempt.end_record; ++index) {
     if (!is_file_result(history, index)) continue;
     const TraceRecord& record = history.records()[index];
     const bool open = history.kinds[index].event == RecordEvent::open;
     if (open) {
-      const std::optional<int64_t> handle = number_field(record, "handle");
-      const std::optional<int64_t> by_thread = number_field(record, "thread");
-      if (handle && by_thread) handle_threads.emplace_back(*handle, *by_thread);
+      if (const std::optional<int64_t> handle = number_field(record, "handle")) {
+        opened.push_back({*handle, number_field(record, "thread"), text_field(record, "path")});
+      }
     }
     // Most operations succeed: their other fields are not asked for.
     const int64_t code = number_field(record, "win32").value_or(0);
     if (code == 0) continue;
     std::optional<int64_t> by_thread = number_field(record, "thread");
-    if (const std::optional<int64_t> handle = number_field(record, "handle");
-        !open && handle && !by_thread) {
-      const auto opened = std::find_if(handle_threads.rbegin(), handle_threads.rend(),
-                                       [&](const auto& each) { return each.first == *handle; });
-      if (opened != handle_threads.rend()) by_thread = opened->second;
+    std::string_view path = text_field(record, "path");
+    if (const std::optional<int64_t> handle = number_field(record, "handle"); !open && handle) {
+      const auto found = std::find_if(opened.rbegin(), opened.rend(),
+                                      [&](const Opened& each) { return each.handle == *handle; });
+      if (found != opened.rend()) {
+        if (!by_thread) by_thread = found->thread;
+        path = found->path;
+      }
     }
     if (thread != 0 && by_thread && *by_thread != thread) continue;
-    if (!concerns_unit(history, unit, text_field(record, "path"))) continue;
+    if (!concerns_unit(history, unit, path)) continue;
     refusals.push_back({code, index});
   }
   return refusals;
@@ -121,45 +131,43 @@ size_t depth_below(std::string_view path, std::string_view folder) {
   return 1 + static_cast<size_t>(std::count(rest.begin(), rest.end(), '\\'));
 }
 
-// Errors no refusal gives, taken only where the trace or the world shows their cause, for a
-// package's pass: 206 and 8 are distsim's own bounds on a source (folders nested deeper than
-// kSourceDirectoryDepthMax, more than kSourceFilesPerPackageMax files: model/README.md, Bounds),
-// so 206 needs the attempt's listing of a folder that deep and 8 a source that holds that many
-// files at the end; 998 is the compressor's failure on a file with alternate data streams (KB
-// Q316316) on a site that cannot compress them, so it needs a compressed package whose attempt
-// read such a file.
+// Errors no refusal gives, taken only where the trace shows their cause. 206 and 8 are distsim's
+// own bounds (model/README.md, Bounds): 206 a source's folders nested deeper than
+// kSourceDirectoryDepthMax, so it needs the pass's listing of a folder that deep; 8 more than
+// kSourceFilesPerPackageMax files in a source, or folders in a DP folder an update clears, met
+// while listing them, so it needs a listing of the source or of one of the unit's DP folders in
+// the attempt (the trace does not count what a listing returned, and the files at the end of the
+// run may differ from those listed). 998 is the compressor's failure on a file with alternate
+// data streams (KB Q316316) on a site that cannot compress them, so it needs a compressed package
+// whose pass read such a file.
 bool error_has_cause(const History& history, const RetryUnit& unit, const Attempt& attempt,
                      int64_t code) {
-  if (!unit.dp.empty()) return false;
   const auto source = history.sources.find(unit.package);
   if (source == history.sources.end()) return false;
   const std::string_view folder = source->second;
-  if (code == model::win32_code(model::Win32Error::not_enough_memory)) {
-    const auto& files = history.run->final_files;
-    const auto below = std::count_if(files.begin(), files.end(), [&](const auto& file) {
-      return path_below(file.first, folder);
-    });
-    return static_cast<uint64_t>(below) > model::kSourceFilesPerPackageMax;
-  }
-  const bool deep = code == model::win32_code(model::Win32Error::filename_exced_range);
-  const bool streams = code == model::win32_code(model::Win32Error::noaccess) &&
+  const bool many = code == model::win32_code(model::Win32Error::not_enough_memory);
+  const bool deep =
+      unit.dp.empty() && code == model::win32_code(model::Win32Error::filename_exced_range);
+  const bool streams = unit.dp.empty() && code == model::win32_code(model::Win32Error::noaccess) &&
                        history.run->site.streams_fail_compression &&
                        history.package_compressed(unit.package);
-  if (!deep && !streams) return false;
+  if (!many && !deep && !streams) return false;
   for (size_t index = attempt.start_record; index <= *attempt.end_record; ++index) {
     const RecordKind kind = history.kinds[index];
     if (kind.actor != RecordActor::manager) continue;
+    const bool listing = kind.event == RecordEvent::list_directory;
+    if (!listing && kind.event != RecordEvent::read) continue;
     const TraceRecord& record = history.records()[index];
     const std::string_view path = text_field(record, "path");
-    if (!same_path(path, folder) && !path_below(path, folder)) continue;
-    if (deep && kind.event == RecordEvent::list_directory &&
-        depth_below(path, folder) >= model::kSourceDirectoryDepthMax) {
+    const bool in_source = same_path(path, folder) || path_below(path, folder);
+    if (many && listing && ((unit.dp.empty() && in_source) || concerns_unit(history, unit, path))) {
       return true;
     }
-    if (streams && kind.event == RecordEvent::read &&
-        number_field(record, "streams").value_or(0) > 0) {
+    if (!in_source) continue;
+    if (deep && listing && depth_below(path, folder) >= model::kSourceDirectoryDepthMax) {
       return true;
     }
+    if (streams && !listing && number_field(record, "streams").value_or(0) > 0) return true;
   }
   return false;
 }
