@@ -193,23 +193,35 @@ TEST_CASE("failure_error places a refused read where its handle was opened", "[i
             .empty());
 }
 
-// Two passes of kPackage, the first failing on a refused open; the second `at` later, with or
-// without the retry the first scheduled.
-sim::RunResult retried_run(bool scheduled, TimeUs second_at_us) {
-  HistoryBuilder history;
+// kPackage's first pass, failing at one second on a refused open of kFile; with `retried`, the
+// manager schedules its retry for an hour later, otherwise it gives up.
+void failed_first_pass(HistoryBuilder& history, bool retried) {
   history.notify(0, "create", kPackage, kSource);
   history.pass_start(0, kPackage, 1);
   history.status(0, 2300, kPackage, {"Office", kPackage});
   history.list(0, kSource);
   history.open_refused(kSecond, "distmgr", kFile);
-  history.status(kSecond, 2302, kPackage, {"Office", kPackage, "32", "0", "11/16/2000 09:00:01"},
-                 {}, 'E');
-  history.pass_end(kSecond, kPackage, 1, "retry", 32);
+  history.status(kSecond, 2302, kPackage,
+                 {"Office", kPackage, "32", "0", retried ? "11/16/2000 09:00:01" : "none"}, {},
+                 'E');
+  history.pass_end(kSecond, kPackage, 1, retried ? "retry" : "failed", 32);
+}
+
+// kPackage's second pass, succeeding a second after `start_us`.
+void succeeding_pass(HistoryBuilder& history, TimeUs start_us) {
+  history.pass_start(start_us, kPackage, 2);
+  history.status(start_us, 2300, kPackage, {"Office", kPackage});
+  history.pass_end(start_us + kSecond, kPackage, 2, "success");
+  history.status(start_us + kSecond, 2301, kPackage, {"Office", kPackage});
+}
+
+// Two passes of kPackage, the first failing on a refused open; the second `at` later, with or
+// without the retry the first scheduled.
+sim::RunResult retried_run(bool scheduled, TimeUs second_at_us) {
+  HistoryBuilder history;
+  failed_first_pass(history, true);
   if (scheduled) history.retry_scheduled(kSecond, kPackage, "", 2, kSecond + kHour);
-  history.pass_start(second_at_us, kPackage, 2);
-  history.status(second_at_us, 2300, kPackage, {"Office", kPackage});
-  history.pass_end(second_at_us + kSecond, kPackage, 2, "success");
-  history.status(second_at_us + kSecond, 2301, kPackage, {"Office", kPackage});
+  succeeding_pass(history, second_at_us);
   return std::move(history.run);
 }
 
@@ -231,17 +243,9 @@ TEST_CASE("an attempt after a failure needs no scheduled retry where an update s
           "[invariants]") {
   // An update starts a new retry cycle, whose first attempt is no retry.
   HistoryBuilder updated;
-  updated.notify(0, "create", kPackage, kSource);
-  updated.pass_start(0, kPackage, 1);
-  updated.status(0, 2300, kPackage, {"Office", kPackage});
-  updated.open_refused(kSecond, "distmgr", kFile);
-  updated.status(kSecond, 2302, kPackage, {"Office", kPackage, "32", "0", "none"}, {}, 'E');
-  updated.pass_end(kSecond, kPackage, 1, "failed", 32);
+  failed_first_pass(updated, false);
   updated.notify(kMinute, "update", kPackage);
-  updated.pass_start(kMinute, kPackage, 2);
-  updated.status(kMinute, 2300, kPackage, {"Office", kPackage});
-  updated.pass_end(kMinute + kSecond, kPackage, 2, "success");
-  updated.status(kMinute + kSecond, 2301, kPackage, {"Office", kPackage});
+  succeeding_pass(updated, kMinute);
   CHECK(retry_waits(updated.run).empty());
 }
 
@@ -261,14 +265,7 @@ TEST_CASE("retry_wait catches a retry that began with no retry scheduled", "[inv
 sim::RunResult pulled_run(bool other_package_created) {
   HistoryBuilder history;
   history.run.site.retry_on_wake = true;
-  history.notify(0, "create", kPackage, kSource);
-  history.pass_start(0, kPackage, 1);
-  history.status(0, 2300, kPackage, {"Office", kPackage});
-  history.list(0, kSource);
-  history.open_refused(kSecond, "distmgr", kFile);
-  history.status(kSecond, 2302, kPackage, {"Office", kPackage, "32", "0", "11/16/2000 09:00:01"},
-                 {}, 'E');
-  history.pass_end(kSecond, kPackage, 1, "retry", 32);
+  failed_first_pass(history, true);
   history.retry_scheduled(kSecond, kPackage, "", 2, kSecond + kHour);
   const TimeUs pulled_us = 20 * kMinute;
   if (other_package_created) history.notify(pulled_us, "create", "S0100009", "C:\\Other");
@@ -277,10 +274,7 @@ sim::RunResult pulled_run(bool other_package_created) {
                       {"attempt", int64_t{2}},
                       {"at_us", pulled_us},
                       {"pulled_forward", true}});
-  history.pass_start(pulled_us, kPackage, 2);
-  history.status(pulled_us, 2300, kPackage, {"Office", kPackage});
-  history.pass_end(pulled_us + kSecond, kPackage, 2, "success");
-  history.status(pulled_us + kSecond, 2301, kPackage, {"Office", kPackage});
+  succeeding_pass(history, pulled_us);
   return std::move(history.run);
 }
 

@@ -73,26 +73,33 @@ TEST_CASE("pass_messages catches a pass that raises 2300 twice", "[invariants]")
   CHECK(violation.detail == "the pass of S0100001 that began at 01:00:01 raised 2 2300 messages");
 }
 
-TEST_CASE("pass_messages catches DP retries that raise pass messages", "[invariants]") {
-  // DP retries run on DP threads without a processing pass, so without 2300/2301/2302. They
-  // appear where the site retries DPs on their own.
+// The KB story (sms2, per package) followed at 01:00:31 by a second's span the manager marks as DP
+// retries, with a 2300 inside it when `raise_2300`.
+sim::RunResult story_with_dp_retries(bool per_dp_site, bool raise_2300) {
   Story story;
   story.until_us = kRetryAt + kMinute;
   HistoryBuilder late;
   late.run = story_run(story);
-  late.run.site.retry_unit = model::RetryUnit::distribution_point;
+  if (per_dp_site) late.run.site.retry_unit = model::RetryUnit::distribution_point;
   const TimeUs t_us = kRetryAt + 30 * kSecond;
   late.add_record(t_us, "distmgr", "pass_start",
                   {{"package", kPackage}, {"attempt", int64_t{3}}, {"dp_retries", true}});
-  late.status(t_us, 2300, kPackage, {"Office", kPackage});
+  if (raise_2300) late.status(t_us, 2300, kPackage, {"Office", kPackage});
   late.add_record(t_us + kSecond, "distmgr", "pass_end",
                   {{"package", kPackage},
                    {"attempt", int64_t{3}},
                    {"result", std::string("success")},
                    {"win32", int64_t{0}}});
-  const InvariantViolation violation = only_violation(late.run);
+  return std::move(late.run);
+}
+
+TEST_CASE("pass_messages catches DP retries that raise pass messages", "[invariants]") {
+  // DP retries run on DP threads without a processing pass, so without 2300/2301/2302. They
+  // appear where the site retries DPs on their own.
+  CHECK(sim::check_invariants(story_with_dp_retries(true, false)).empty());
+  const InvariantViolation violation = only_violation(story_with_dp_retries(true, true));
   CHECK(violation.invariant == "pass_messages");
-  CHECK(violation.t_us == t_us);
+  CHECK(violation.t_us == kRetryAt + 30 * kSecond);
   CHECK(violation.detail ==
         "the DP retries of S0100001 that began at 01:00:31 raised 1 pass messages");
 }
@@ -101,21 +108,9 @@ TEST_CASE("pass_messages catches DP retries on a site that retries whole package
           "[invariants]") {
   // The KB story's site is sms2, which retries packages: a span marked as DP retries there would
   // escape the pass rules on the manager's say alone.
-  Story story;
-  story.until_us = kRetryAt + kMinute;
-  HistoryBuilder late;
-  late.run = story_run(story);
-  const TimeUs t_us = kRetryAt + 30 * kSecond;
-  late.add_record(t_us, "distmgr", "pass_start",
-                  {{"package", kPackage}, {"attempt", int64_t{3}}, {"dp_retries", true}});
-  late.add_record(t_us + kSecond, "distmgr", "pass_end",
-                  {{"package", kPackage},
-                   {"attempt", int64_t{3}},
-                   {"result", std::string("success")},
-                   {"win32", int64_t{0}}});
-  const InvariantViolation violation = only_violation(late.run);
+  const InvariantViolation violation = only_violation(story_with_dp_retries(false, false));
   CHECK(violation.invariant == "pass_messages");
-  CHECK(violation.t_us == t_us);
+  CHECK(violation.t_us == kRetryAt + 30 * kSecond);
   CHECK(violation.detail ==
         "the pass of S0100001 that began at 01:00:31 is marked as DP retries, but the site "
         "retries whole packages (retry_unit package)");

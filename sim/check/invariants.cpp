@@ -40,18 +40,16 @@ void check_status_log_consistency(const RunResult& run, Violations& violations) 
   }
 }
 
-// What the trace last reported of each (package, DP): whether it is INSTALLED, and when it last
-// became so from another state (0: never); views of the trace.
+// What the trace last reported of each (package, DP): its state, and when it last became
+// INSTALLED from another state (0: never); views of the trace.
 struct ReportedDp {
-  bool installed = false;
+  std::string_view state;
   TimeUs installed_since_us = 0;
 };
-std::map<std::pair<std::string_view, std::string_view>, ReportedDp,
-         invariant_detail::PackageAndDpLess>
-reported_dps(const invariant_detail::History& history) {
-  std::map<std::pair<std::string_view, std::string_view>, ReportedDp,
-           invariant_detail::PackageAndDpLess>
-      reported;
+using ReportedDps = std::map<std::pair<std::string_view, std::string_view>, ReportedDp,
+                             invariant_detail::PackageAndDpLess>;
+ReportedDps reported_dps(const invariant_detail::History& history) {
+  ReportedDps reported;
   const auto& records = history.records();
   for (size_t index = 0; index < records.size(); ++index) {
     if (!history.kinds[index].is(invariant_detail::RecordActor::manager,
@@ -61,18 +59,18 @@ reported_dps(const invariant_detail::History& history) {
     const TraceRecord& record = records[index];
     ReportedDp& each = reported[{invariant_detail::text_field(record, "package"),
                                  invariant_detail::text_field(record, "dp")}];
-    const bool installed = invariant_detail::text_field(record, "state") == "INSTALLED";
-    if (installed && !each.installed) each.installed_since_us = record.t_us;
-    each.installed = installed;
+    const std::string_view state = invariant_detail::text_field(record, "state");
+    if (state == "INSTALLED" && each.state != "INSTALLED") each.installed_since_us = record.t_us;
+    each.state = state;
   }
   return reported;
 }
 
 // The time of installation the manager reports is held to the trace: within the run, and no
 // earlier than the last of the package's DPs became INSTALLED.
-void check_installed_times(const invariant_detail::History& history, Violations& violations) {
+void check_installed_times(const invariant_detail::History& history, const ReportedDps& reported,
+                           Violations& violations) {
   const RunResult& run = *history.run;
-  const auto reported = reported_dps(history);
   for (const auto& package : run.packages) {
     if (package.state != model::PackageState::installed) continue;
     if (!package.installed_at_us || *package.installed_at_us > run.until_us) {
@@ -96,28 +94,9 @@ void check_installed_times(const invariant_detail::History& history, Violations&
   }
 }
 
-// The DP states the trace reported last, per (package, DP); views of the trace.
-using TracedDpStates = std::map<std::pair<std::string_view, std::string_view>, std::string_view,
-                                invariant_detail::PackageAndDpLess>;
-TracedDpStates traced_dp_states(const invariant_detail::History& history) {
-  TracedDpStates states;
-  const auto& records = history.records();
-  for (size_t index = 0; index < records.size(); ++index) {
-    if (!history.kinds[index].is(invariant_detail::RecordActor::manager,
-                                 invariant_detail::RecordEvent::dp_state)) {
-      continue;
-    }
-    const TraceRecord& record = records[index];
-    states[{invariant_detail::text_field(record, "package"),
-            invariant_detail::text_field(record, "dp")}] =
-        invariant_detail::text_field(record, "state");
-  }
-  return states;
-}
-
-void check_package_states(const invariant_detail::History& history, Violations& violations) {
+void check_package_states(const invariant_detail::History& history, const ReportedDps& reported,
+                          Violations& violations) {
   const RunResult& run = *history.run;
-  const auto traced_states = traced_dp_states(history);
   for (const model::PackageStatus& package : run.packages) {
     const TimeUs t_us = package.state_since_us.value_or(run.until_us);
     const auto& dps = package.distribution_points;
@@ -144,14 +123,14 @@ void check_package_states(const invariant_detail::History& history, Violations& 
                             t_us});
     }
     for (const model::DpStatus& dp : dps) {
-      const auto found = traced_states.find({package.id, dp.dp_name});
-      const std::string_view reported =
-          found == traced_states.end() ? "INSTALL_PENDING" : found->second;
-      if (reported == model::dp_state_name(dp.state)) continue;
+      const auto found = reported.find({package.id, dp.dp_name});
+      const std::string_view last =
+          found == reported.end() ? "INSTALL_PENDING" : found->second.state;
+      if (last == model::dp_state_name(dp.state)) continue;
       violations.push_back(
           {"package_state",
            fmt::format("{} on {} ends {} but the trace last reported {}", package.id, dp.dp_name,
-                       model::dp_state_name(dp.state), reported),
+                       model::dp_state_name(dp.state), last),
            t_us});
     }
   }
@@ -187,8 +166,9 @@ Violations check_history(const History& history) {
   invariant_detail::check_retry_history(history, violations);
   invariant_detail::check_user_disconnects(history, violations);
   check_status_log_consistency(run, violations);
-  check_installed_times(history, violations);
-  check_package_states(history, violations);
+  const ReportedDps reported = reported_dps(history);
+  check_installed_times(history, reported, violations);
+  check_package_states(history, reported, violations);
   std::stable_sort(violations.begin(), violations.end(),
                    [](const InvariantViolation& left, const InvariantViolation& right) {
                      return left.t_us < right.t_us;
