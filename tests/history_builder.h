@@ -112,9 +112,14 @@ class HistoryBuilder {
          {"size", size},
          {"version", version}});
   }
-  void list(TimeUs t_us, const std::string& path) {
+  // A listing of `path` that returned `files` files and `folders` folders.
+  void list(TimeUs t_us, const std::string& path, int64_t files = 0, int64_t folders = 0) {
     add(t_us, "distmgr", "list_directory",
-        {{"path", path}, {"win32", int64_t{0}}, {"result", std::string("ok")}});
+        {{"path", path},
+         {"win32", int64_t{0}},
+         {"result", std::string("ok")},
+         {"files", files},
+         {"folders", folders}});
   }
   void make_directory(TimeUs t_us, const std::string& path) {
     add(t_us, "distmgr", "create_directory",

@@ -26,6 +26,7 @@ struct FailedPass {
   bool compressed = false;           // the package was created compressed
   std::string refused_path = kFile;  // where the refusal was
   std::string listed = kSource;      // the folder the pass listed
+  int64_t listed_files = 1;          // the files that listing returned
   int64_t handle_thread = 0;         // the refusal is a read of a handle this thread opened
   std::string read_path = {};        // the read's path, when a rename moved the file since
 };
@@ -44,7 +45,7 @@ sim::RunResult failed_pass_run(const FailedPass& story) {
   history.run.passes.push_back({});
   history.run.passes.back().package_id = kPackage;
   history.status(0, 2300, kPackage, {"Office", kPackage});
-  history.list(0, story.listed);
+  history.list(0, story.listed, story.listed_files);
   if (story.streams > 0) {
     history.open(0, "distmgr", kSource + "\\a.txt", 1);
     history.add_record(kSecond / 2, "distmgr", "read",
@@ -173,14 +174,17 @@ TEST_CASE("failure_error does not take a refusal of another package's files for 
 
 TEST_CASE("failure_error takes distsim's own source bounds only where the pass met them",
           "[invariants]") {
-  // 206: a folder kSourceDirectoryDepthMax (64) deep was listed; 8: the pass listed its source
-  // (where more than kSourceFilesPerPackageMax files are met).
+  // 206: a folder kSourceDirectoryDepthMax (64) deep was listed; 8: the pass's listings of its
+  // source returned more than kSourceFilesPerPackageMax (100,000) files.
   std::string deep = kSource;
   for (int level = 0; level < 64; ++level) deep += "\\d";
   CHECK(failure_errors(failed_pass_run({.reported = 206, .listed = deep})).empty());
   CHECK(failure_errors(failed_pass_run({.reported = 206})).size() == 1);
-  CHECK(failure_errors(failed_pass_run({.reported = 8})).empty());
-  CHECK(failure_errors(failed_pass_run({.reported = 8, .listed = "C:\\Elsewhere"})).size() == 1);
+  CHECK(failure_errors(failed_pass_run({.reported = 8, .listed_files = 100'001})).empty());
+  CHECK(failure_errors(failed_pass_run({.reported = 8, .listed_files = 100'000})).size() == 1);
+  CHECK(failure_errors(
+            failed_pass_run({.reported = 8, .listed = "C:\\Elsewhere", .listed_files = 100'001}))
+            .size() == 1);
 }
 
 TEST_CASE("failure_error places a refused read where its handle was opened", "[invariants]") {

@@ -1,7 +1,7 @@
 // The trace records of file operations (sim/world/vfs_trace.cpp): a handle's reads, writes and
 // close show the path its open showed, sharing the open's copy, and show the new path once a
 // rename or a delete has changed it; an open's access and share lists name its own masks, shared
-// with an earlier open of the same masks.
+// with an earlier open of the same masks; a listing counts what it returned.
 #include "sim/world/vfs_trace.h"
 
 #include <catch2/catch.hpp>
@@ -161,6 +161,23 @@ TEST_CASE("one access mask is named as a directory's rights on a folder and as a
   CHECK(traced.list_of(1, "access").strings() == file);
   CHECK(traced.list_of(2, "access").strings() == directory);
   CHECK(traced.list_of(3, "access").strings() == directory);
+}
+
+TEST_CASE("a listing's record counts the files and folders it returned", "[trace]") {
+  // Goal: a checker can tell what a listing met (distsim's bounds on a source's files are met
+  // while listing) from the trace alone. Method: C:\Src\Pkg holds setup.exe and the folder Sub.
+  TracedVfs traced;
+  REQUIRE(traced.world.vfs.list_directory(traced.world.copier, "C:\\Src\\Pkg").ok());
+  REQUIRE(traced.trace.records().size() == 1);
+  const TraceRecord& record = traced.trace.records()[0];
+  std::vector<std::pair<std::string_view, int64_t>> numbers;
+  for (const TraceField& field : record.fields) {
+    if (const auto* number = std::get_if<int64_t>(&field.value)) {
+      numbers.emplace_back(field.key, *number);
+    }
+  }
+  CHECK(numbers == std::vector<std::pair<std::string_view, int64_t>>{
+                       {"win32", 0}, {"files", 1}, {"folders", 1}});
 }
 
 }  // namespace

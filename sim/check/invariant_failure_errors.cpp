@@ -134,11 +134,10 @@ size_t depth_below(std::string_view path, std::string_view folder) {
 // Errors no refusal gives, taken only where the trace shows their cause. 206 and 8 are distsim's
 // own bounds (model/README.md, Bounds): 206 a source's folders nested deeper than
 // kSourceDirectoryDepthMax, so it needs the pass's listing of a folder that deep; 8 more than
-// kSourceFilesPerPackageMax files in a source, or folders in a DP folder an update clears, met
-// while listing them, so it needs a listing of the source or of one of the unit's DP folders in
-// the attempt (the trace does not count what a listing returned, and the files at the end of the
-// run may differ from those listed). 998 is the compressor's failure on a file with alternate
-// data streams (KB Q316316) on a site that cannot compress them, so it needs a compressed package
+// kSourceFilesPerPackageMax files in a source, or as many folders in a DP folder an update
+// clears, so it needs the attempt's listings (their `files` and `folders`, what the file system
+// returned) to have met that many. 998 is the compressor's failure on a file with alternate data
+// streams (KB Q316316) on a site that cannot compress them, so it needs a compressed package
 // whose pass read such a file.
 bool error_has_cause(const History& history, const RetryUnit& unit, const Attempt& attempt,
                      int64_t code) {
@@ -152,6 +151,8 @@ bool error_has_cause(const History& history, const RetryUnit& unit, const Attemp
                        history.run->site.streams_fail_compression &&
                        history.package_compressed(unit.package);
   if (!many && !deep && !streams) return false;
+  uint64_t source_files = 0;  // listed by the attempt below the source
+  uint64_t dp_folders = 0;    // listed by the attempt below the unit's DP folders
   for (size_t index = attempt.start_record; index <= *attempt.end_record; ++index) {
     const RecordKind kind = history.kinds[index];
     if (kind.actor != RecordActor::manager) continue;
@@ -160,8 +161,17 @@ bool error_has_cause(const History& history, const RetryUnit& unit, const Attemp
     const TraceRecord& record = history.records()[index];
     const std::string_view path = text_field(record, "path");
     const bool in_source = same_path(path, folder) || path_below(path, folder);
-    if (many && listing && ((unit.dp.empty() && in_source) || concerns_unit(history, unit, path))) {
-      return true;
+    if (many && listing) {
+      const auto files = static_cast<uint64_t>(number_field(record, "files").value_or(0));
+      const auto folders = static_cast<uint64_t>(number_field(record, "folders").value_or(0));
+      if (unit.dp.empty() && in_source) source_files += files;
+      if (!in_source && concerns_unit(history, unit, path)) dp_folders += folders;
+      // The manager stops at the first file past the bound, or once the folders to clear,
+      // the DP folder itself counted, pass it.
+      if (source_files > model::kSourceFilesPerPackageMax ||
+          dp_folders + 1 > model::kSourceFilesPerPackageMax) {
+        return true;
+      }
     }
     if (!in_source) continue;
     if (deep && listing && depth_below(path, folder) >= model::kSourceDirectoryDepthMax) {

@@ -161,6 +161,10 @@ struct VfsEvent {
   bool after_disconnect = false;
   // open, list_directory: the caller's thread where it says (model::OpenRequest::thread_id).
   uint32_t thread = 0;
+  // list_directory (on success): how many files and folders the listing returned, so that an
+  // observer can tell what a caller met there without the listing itself.
+  uint32_t listed_files = 0;
+  uint32_t listed_folders = 0;
 };
 
 // One open handle that caused a refusal: the handle whose access or share mode conflicted, whose

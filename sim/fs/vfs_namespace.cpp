@@ -314,6 +314,9 @@ model::Result<std::vector<model::DirectoryEntry>> VirtualFileSystem::list_direct
   event.thread = thread;
   std::vector<model::DirectoryEntry> entries;
   event.result = state_->list_directory(path, event.display.text(), entries);
+  for (const model::DirectoryEntry& entry : entries) {
+    ++(entry.is_directory ? event.listed_folders : event.listed_files);
+  }
   const Win32Error error = event.result;
   state_->emit(event);
   if (error != Win32Error::ok) return error;

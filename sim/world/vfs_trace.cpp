@@ -129,6 +129,12 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
           .text("protection", page_protection_name(event.protection));
       add_disconnect(event, record);
       return;
+    case VfsOperation::list_directory:
+      add_result(event, record);
+      if (event.result == Win32Error::ok) {
+        record.number("files", event.listed_files).number("folders", event.listed_folders);
+      }
+      return;
     case VfsOperation::get_attributes:
     case VfsOperation::set_attributes:
       add_result(event, record);
