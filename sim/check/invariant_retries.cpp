@@ -401,20 +401,21 @@ void check_waits(const History& history, const RetryUnit& unit, Violations& viol
 // a DP again without a DP retry of its own.
 void check_unannounced_retries(const RetryUnit& unit, Violations& violations) {
   if (!unit.dp.empty()) return;
-  const auto between = [](const std::vector<size_t>& records, size_t after, size_t before) {
-    const auto first = std::upper_bound(records.begin(), records.end(), after);
-    return first != records.end() && *first < before;
+  // Whether a retry of the unit was scheduled after record `after` and before record `before`
+  // (the unit's retries are in trace order).
+  const auto scheduled_between = [&unit](size_t after, size_t before) {
+    const auto first = std::upper_bound(
+        unit.retries.begin(), unit.retries.end(), after,
+        [](size_t record, const ScheduledRetry& retry) { return record < retry.record; });
+    return first != unit.retries.end() && first->record < before;
   };
-  std::vector<size_t> scheduled;
-  scheduled.reserve(unit.retries.size());
-  for (const ScheduledRetry& retry : unit.retries) scheduled.push_back(retry.record);
   for (size_t index = 1; index < unit.attempts.size(); ++index) {
     const Attempt& failed = unit.attempts[index - 1];
     const Attempt& next = unit.attempts[index];
     if (failed.outcome != Outcome::failed || failed.copies_failed || next.cycle != failed.cycle) {
       continue;
     }
-    if (between(scheduled, failed.start_record, next.start_record)) continue;
+    if (scheduled_between(failed.start_record, next.start_record)) continue;
     violations.push_back(
         {"retry_wait",
          fmt::format("{}: an attempt began at {} after the failed attempt that ended at {}, but "

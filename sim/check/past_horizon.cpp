@@ -24,13 +24,6 @@ std::string_view event_kind_name(PackageEvent::Kind kind) {
   return "changed";
 }
 
-std::string_view fault_kind_name(FaultSpec::Kind kind) {
-  for (const auto& [each, name] : kFaultKindKeys) {
-    if (each == kind) return name;
-  }
-  return "fault";
-}
-
 // The earliest time a holder's `at` can give.
 TimeUs earliest_start_us(const DurationSpec& at) {
   switch (at.kind) {
@@ -61,9 +54,9 @@ std::vector<PastHorizon> past_horizon(const Scenario& scenario, TimeUs until_us)
   }
   for (const FaultSpec& fault : scenario.faults) {
     if (fault.at_us <= until_us) continue;
-    found.push_back(
-        {fault.position, fmt::format("fault {} on {} starts at {}", fault_kind_name(fault.kind),
-                                     fault.target, duration_text(fault.at_us))});
+    found.push_back({fault.position, fmt::format("fault {} on {} starts at {}",
+                                                 enum_name(kFaultKindKeys, fault.kind),
+                                                 fault.target, duration_text(fault.at_us))});
   }
   for (const PackageExpectation& expectation : scenario.expect.packages) {
     if (!expectation.installed_by_us || *expectation.installed_by_us <= until_us) continue;

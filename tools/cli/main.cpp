@@ -108,8 +108,10 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
       ->required();
   run->add_option("--seed", options.seed,
                   "Seed of every random draw (overrides the scenario's `seed`, default 0)");
-  run->add_option("--until", options.until,
-                  "Horizon as a duration such as 3d or 90m (overrides the scenario's `until`)");
+  run->add_option(
+      "--until", options.until,
+      "Horizon as a duration such as 3d or 90m (overrides the scenario's `until`; a shorter "
+      "one first names what the scenario times after it)");
   run->add_option("--policy", options.policy_paths,
                   "A retry policy file whose `retry` replaces the scenario's site.retry, as "
                   "`distsim compare` applies it (replays a run that compare names)")
