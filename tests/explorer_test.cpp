@@ -313,6 +313,55 @@ TEST_CASE("an antivirus drawn to keep sections maps the files it scans", "[explo
   CHECK(mapped);
 }
 
+// The longest a holder, fault or script of the world holds (scripts from their first step to
+// their last; the administrator's attribute script, which waits for a DP fault to end, aside).
+TimeUs longest_hold_us(const Scenario& scenario) {
+  TimeUs longest_us = 0;
+  for (const HolderSpec& holder : scenario.holders) {
+    if (holder.hold_for) {
+      const DurationSpec& hold = *holder.hold_for;
+      longest_us = std::max(
+          longest_us, hold.kind == DurationSpec::Kind::uniform ? hold.high_us : hold.value_us);
+    }
+    if (holder.kind == HolderKind::script && holder.name != "attrib" && !holder.steps.empty()) {
+      longest_us = std::max(longest_us, holder.steps.back().at_us - holder.steps.front().at_us);
+    }
+  }
+  for (const FaultSpec& fault : scenario.faults) {
+    longest_us = std::max(longest_us, fault.for_us.value_or(0));
+  }
+  return longest_us;
+}
+
+TEST_CASE(
+    "a world that retries without a count holds for at most 48 retry delays unless drawn "
+    "with long holds",
+    "[explore]") {
+  // Goal: the explorer's time goes to many worlds, not to one world repeating a refusal hundreds
+  // of times, and long holds are still explored. Method: the first 400 seeds; every world with
+  // no retry count and without long holds holds nothing longer than kHoldRetryDelaysMax retry
+  // delays (scripts may add two minutes of locks and writes before their close); some world
+  // with long holds holds longer than that.
+  bool longer_with_long_holds = false;
+  size_t bounded = 0;
+  for (uint64_t seed = 0; seed < 400; ++seed) {
+    const GeneratedWorld world = generate_world(seed, {});
+    const RetrySpec& retry = world.scenario.site.retry;
+    if (retry.count) continue;
+    const TimeUs bound_us = *retry.delay_us * kHoldRetryDelaysMax;
+    const TimeUs longest_us = longest_hold_us(world.scenario);
+    if (world.features.long_holds) {
+      longer_with_long_holds = longer_with_long_holds || longest_us > bound_us;
+      continue;
+    }
+    ++bounded;
+    INFO("seed " << seed);
+    CHECK(longest_us <= bound_us + 2 * model::kMicrosecondsPerMinute);
+  }
+  CHECK(bounded > 100);
+  CHECK(longer_with_long_holds);
+}
+
 TEST_CASE("a world drawn with a crash after a change crashes within two seconds of one",
           "[explore]") {
   // Goal: the crash_after_change stream puts the crash where an update or refresh has just

@@ -21,6 +21,9 @@ struct Drawer {
   Prng random;
   TimeUs horizon_us;
   bool random_durations = false;
+  // The longest hold or fault the world draws; 0: a quarter of the run (generate_world says
+  // when it is shorter).
+  TimeUs longest_hold_us = 0;
 
   bool coin() { return random.uniform_below(2) == 1; }
   uint32_t between(uint32_t low, uint32_t high) {
@@ -29,7 +32,11 @@ struct Drawer {
   TimeUs time_in_first_half() {
     return random.uniform_between(0, horizon_us / 4) / kSecond * kSecond;
   }
-  TimeUs hold_length() { return random.uniform_between(1, horizon_us / 4 / kMinute) * kMinute; }
+  TimeUs hold_length() {
+    const TimeUs longest_us =
+        longest_hold_us > 0 ? std::min(longest_hold_us, horizon_us / 4) : horizon_us / 4;
+    return random.uniform_between(1, std::max<TimeUs>(longest_us / kMinute, 1)) * kMinute;
+  }
   DurationSpec constant(TimeUs value_us) { return {DurationSpec::Kind::constant, value_us, 0}; }
   // At most `typical_us`: a constant, or with drawn durations a uniform range below it or an
   // exponential with a short mean (its tail must not reach the second half of the run), so that

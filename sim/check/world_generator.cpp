@@ -446,6 +446,7 @@ std::string SwarmFeatures::text() const {
   add(retry_message, "retry_count_shown_in retry_message");
   add(antivirus_keeps_section, "antivirus keeps_section");
   add(shared_source, "shared source folder");
+  add(long_holds, "long holds");
   return text.empty() ? "no features" : text;
 }
 
@@ -460,40 +461,52 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   scenario.seed = seed;
   scenario.until_us = options.horizon_us;
   draw_site(draw, world.features, world);
+  // Whether holds may outlast many retries, from a stream of its own; every later draw of a
+  // hold's length keeps to the world's bound.
+  Drawer long_holds{Prng::stream(seed, "explore:long_holds"), options.horizon_us};
+  world.features.long_holds = long_holds.between(1, kLongHoldsOneIn) == 1;
+  if (!world.features.long_holds && !scenario.site.retry.count) {
+    draw.longest_hold_us = *scenario.site.retry.delay_us * kHoldRetryDelaysMax;
+  }
+  const auto drawer = [&](std::string_view stream) {
+    Drawer stream_drawer{Prng::stream(seed, stream), options.horizon_us};
+    stream_drawer.longest_hold_us = draw.longest_hold_us;
+    return stream_drawer;
+  };
   draw_packages(draw, world.features, scenario);
   draw_holders(draw, world.features, scenario);
   draw_faults(draw, world.features, scenario);
-  Drawer windows{Prng::stream(seed, "explore:windows"), options.horizon_us};
+  Drawer windows = drawer("explore:windows");
   draw_windows_features(windows, world.features);
   draw_windows_semantics(windows, world.features, scenario);
   // The retry anchor, from a stream of its own for the same reason.
-  Drawer anchor{Prng::stream(seed, "explore:delay_from"), options.horizon_us};
+  Drawer anchor = drawer("explore:delay_from");
   world.features.delay_from_start = anchor.coin();
   if (world.features.delay_from_start) {
     scenario.site.retry.delay_from = model::DelayFrom::attempt_start;
   }
-  Drawer open_retries{Prng::stream(seed, "explore:open_retries"), options.horizon_us};
+  Drawer open_retries = drawer("explore:open_retries");
   world.features.source_open_retries = open_retries.coin();
   if (world.features.source_open_retries) {
     scenario.site.source_open_retries = open_retries.between(1, 5);
     scenario.site.source_open_retry_interval_us = open_retries.between(1, 60) * kSecond;
   }
   if (world.features.crash) {
-    Drawer crash_retry{Prng::stream(seed, "explore:crash_retry"), options.horizon_us};
+    Drawer crash_retry = drawer("explore:crash_retry");
     world.features.crash_uses_no_retry = crash_retry.coin();
     if (world.features.crash_uses_no_retry) scenario.site.retry.crash_uses_retry = false;
   }
   if (world.features.crash && world.features.updates) {
-    Drawer crash_after{Prng::stream(seed, "explore:crash_after_change"), options.horizon_us};
+    Drawer crash_after = drawer("explore:crash_after_change");
     world.features.crash_after_change = crash_after.coin();
     if (world.features.crash_after_change) move_crash_after_a_change(crash_after, scenario);
   }
   if (scenario.site.profile == model::Profile::sms2) {
-    Drawer history{Prng::stream(seed, "explore:retry_history"), options.horizon_us};
+    Drawer history = drawer("explore:retry_history");
     world.features.retry_history_deleted = history.coin();
     if (world.features.retry_history_deleted) draw_retry_history_deletion(history, scenario);
   }
-  Drawer disconnect{Prng::stream(seed, "explore:disconnect"), options.horizon_us};
+  Drawer disconnect = drawer("explore:disconnect");
   world.features.disconnect_users = disconnect.coin();
   if (world.features.disconnect_users) {
     for (PackageEvent& package : scenario.packages) {
@@ -505,12 +518,12 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     scenario.distribution_points.front().netware = world.features.netware_dp;
     draw_update_during_client_hold(disconnect, scenario);
   }
-  Drawer mapping{Prng::stream(seed, "explore:mapping"), options.horizon_us};
+  Drawer mapping = drawer("explore:mapping");
   world.features.mapped_views = mapping.coin();
   if (world.features.mapped_views) scenario.holders.push_back(mapping_holder(mapping, scenario));
   // One world in eight has a file with a stream: under sms2 a compressed package holding it never
   // installs (KB Q316316); otherwise the stream rides along with the copies.
-  Drawer streams{Prng::stream(seed, "explore:streams"), options.horizon_us};
+  Drawer streams = drawer("explore:streams");
   world.features.alternate_streams = streams.between(0, 7) == 0;
   if (world.features.alternate_streams) {
     std::vector<FilesystemEntry*> files;
@@ -521,7 +534,7 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
       files[streams.between(0, static_cast<uint32_t>(files.size() - 1))]->alternate_streams = 1;
     }
   }
-  Drawer open_flags{Prng::stream(seed, "explore:open_flags"), options.horizon_us};
+  Drawer open_flags = drawer("explore:open_flags");
   world.features.manager_open_flags = open_flags.between(0, 3) == 0;
   if (world.features.manager_open_flags) draw_manager_open_flags(open_flags, scenario.site);
   // Not with a .PCK read that shares nothing: every retry would then copy all DPs at once and
@@ -531,7 +544,7 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
       !scenario.site.pck_read_open_share ||
       (scenario.site.pck_read_open_share->bits & model::share_bits::kRead) != 0;
   if (scenario.site.profile == model::Profile::sms2 && pck_reads_shared) {
-    Drawer retry_copies{Prng::stream(seed, "explore:retry_copies"), options.horizon_us};
+    Drawer retry_copies = drawer("explore:retry_copies");
     world.features.retry_copies_installed = retry_copies.coin();
     if (world.features.retry_copies_installed) scenario.site.retry_copies_installed = true;
   }
@@ -540,26 +553,26 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
         return each.kind == PackageEvent::Kind::update || each.kind == PackageEvent::Kind::refresh;
       });
   if (world.features.crash) {
-    Drawer due{Prng::stream(seed, "explore:due_while_down"), options.horizon_us};
+    Drawer due = drawer("explore:due_while_down");
     world.features.overdue_retries_wait_again = due.coin();
     if (world.features.overdue_retries_wait_again) {
       scenario.site.retry.due_while_down = model::DueWhileDown::wait_again;
     }
   }
   if (changes) {
-    Drawer update_counts{Prng::stream(seed, "explore:update_counts"), options.horizon_us};
+    Drawer update_counts = drawer("explore:update_counts");
     world.features.updates_keep_retry_counts = update_counts.coin();
     if (world.features.updates_keep_retry_counts) {
       scenario.site.retry.update_resets_retries = false;
     }
   }
-  Drawer retry_message{Prng::stream(seed, "explore:retry_message"), options.horizon_us};
+  Drawer retry_message = drawer("explore:retry_message");
   world.features.retry_message = retry_message.coin();
   if (world.features.retry_message) {
     scenario.site.retry_count_shown_in = model::RetryCountShownIn::retry_message;
   }
   if (world.features.antivirus) {
-    Drawer sections{Prng::stream(seed, "explore:keeps_section"), options.horizon_us};
+    Drawer sections = drawer("explore:keeps_section");
     world.features.antivirus_keeps_section = sections.coin();
     for (HolderSpec& holder : scenario.holders) {
       if (holder.kind != HolderKind::antivirus || !world.features.antivirus_keeps_section) continue;
@@ -571,7 +584,7 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
     if (package.kind == PackageEvent::Kind::create) creates.push_back(&package);
   }
   if (creates.size() >= 2) {
-    Drawer shared{Prng::stream(seed, "explore:shared_source"), options.horizon_us};
+    Drawer shared = drawer("explore:shared_source");
     world.features.shared_source = shared.between(0, 3) == 0;
     if (world.features.shared_source) {
       // The first package's folder itself, or with nested sources sometimes a subfolder it
