@@ -5,7 +5,8 @@
 // A unit that nothing can install however long the manager retries is not judged: its package's
 // source folder is not in the VFS at the end, or a file it must overwrite (in the package store
 // or the DP folder) is read-only at the end, or it is compressed on a site that cannot compress
-// files with alternate data streams and the last read of its source met one (KB Q316316); nor is
+// files with alternate data streams and the last pass that read its source met one (a pass cut
+// short by the end of the run or a crash counts only when it did; KB Q316316); nor is
 // one whose retry history an administrator deleted with nothing writing it anew since
 // (History::retry_history_deleted_before).
 #include <fmt/format.h>
@@ -172,8 +173,11 @@ bool History::streams_block_compression(std::string_view package) const {
   if (!package_compressed(package)) return false;
   // What the last compression saw: the reads of the package's last pass that read its source
   // (a later pass may reuse the compressed copy without reading), as the file system traced them.
+  // A pass the end of the run or a crash cut short may not have reached the file with a stream
+  // yet: it tells only when it met one.
   for (auto pass = passes.rbegin(); pass != passes.rend(); ++pass) {
     if (pass->package != package) continue;
+    const bool finished = pass->end_record && !pass->interrupted;
     const size_t end = pass->end_record ? *pass->end_record : records().size();
     bool read_source = false;
     for (size_t index = pass->start_record; index < end; ++index) {
@@ -183,7 +187,7 @@ bool History::streams_block_compression(std::string_view package) const {
       read_source = true;
       if (number_field(record, "streams").value_or(0) > 0) return true;
     }
-    if (read_source) return false;
+    if (read_source && finished) return false;
   }
   return false;
 }
