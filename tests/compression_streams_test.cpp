@@ -68,6 +68,31 @@ TEST_CASE("liveness leaves alone only a compressed package whose last source rea
   CHECK_FALSE(invariant_detail::read_history(fixed).streams_block_compression("S0100070"));
 }
 
+TEST_CASE("a pass cut short before it meets a stream leaves the decision to the final source",
+          "[compression][streams]") {
+  // Goal: the end of a run inside a pass neither hides a stream still in the source nor lends an
+  // earlier pass's stream to a source that no longer has one. Method: the regression scenario
+  // whose run ends while its last pass reads the file with the stream; then the same with that
+  // file deleted between the last two passes (the last one reads the other file alone and is cut
+  // short while compressing it).
+  const std::string name = "regressions/horizon-cuts-the-read-of-the-file-with-a-stream.yaml";
+  const RunResult kept = run_world(loader_test::repository_scenario(name), {});
+  CHECK(invariant_detail::read_history(kept).streams_block_compression("S0100003"));
+  const RunResult deleted =
+      run_world(loader_test::repository_scenario(name, "expect:",
+                                                 "holders:\n"
+                                                 "  - kind: script\n"
+                                                 "    name: cleaner\n"
+                                                 "    steps:\n"
+                                                 "      - at: 3900s\n"
+                                                 "        delete: 'D:\\Src\\App\\b.cab'\n"
+                                                 "        expect: ok\n"
+                                                 "expect:"),
+                {});
+  REQUIRE(status_of(deleted, "S0100003").state != model::PackageState::installed);
+  CHECK_FALSE(invariant_detail::read_history(deleted).streams_block_compression("S0100003"));
+}
+
 TEST_CASE("a manager that fails compressions without streams is still caught by both oracles",
           "[compression][streams]") {
   // Goal: the exemption hides only what the streams explain. Method: a planted bug fails every

@@ -7,6 +7,7 @@
 
 #include "sim/check/swarm_explorer.h"
 #include "sim/check/world_classes.h"
+#include "sim/core/prng.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/world/world.h"
@@ -313,18 +314,28 @@ TEST_CASE("an antivirus drawn to keep sections maps the files it scans", "[explo
   CHECK(mapped);
 }
 
-// The longest a holder, fault or script of the world holds (scripts from their first step to
-// their last; the administrator's attribute script, which waits for a DP fault to end, aside).
+// The longest a holder, fault or script of the world holds: an exponential hold up to its cap,
+// a script from its first step to its last, the administrator's attribute script only for the
+// source file it keeps read-only from the start (its DP copy's mark waits for a DP fault to end).
 TimeUs longest_hold_us(const Scenario& scenario) {
   TimeUs longest_us = 0;
   for (const HolderSpec& holder : scenario.holders) {
     if (holder.hold_for) {
       const DurationSpec& hold = *holder.hold_for;
-      longest_us = std::max(
-          longest_us, hold.kind == DurationSpec::Kind::uniform ? hold.high_us : hold.value_us);
+      longest_us = std::max(longest_us, hold.kind == DurationSpec::Kind::uniform ? hold.high_us
+                                        : hold.kind == DurationSpec::Kind::exponential
+                                            ? hold.value_us * Prng::kExponentialMeansMax
+                                            : hold.value_us);
     }
-    if (holder.kind == HolderKind::script && holder.name != "attrib" && !holder.steps.empty()) {
+    if (holder.kind != HolderKind::script || holder.steps.empty()) continue;
+    if (holder.name != "attrib") {
       longest_us = std::max(longest_us, holder.steps.back().at_us - holder.steps.front().at_us);
+      continue;
+    }
+    for (const ScriptStep& step : holder.steps) {
+      const bool clears_source = step.action == ScriptStep::Action::set_attributes &&
+                                 !step.read_only && !step.path.starts_with("\\\\");
+      if (clears_source) longest_us = std::max(longest_us, step.at_us);
     }
   }
   for (const FaultSpec& fault : scenario.faults) {

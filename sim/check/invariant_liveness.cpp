@@ -5,8 +5,9 @@
 // A unit that nothing can install however long the manager retries is not judged: its package's
 // source folder is not in the VFS at the end, or a file it must overwrite (in the package store
 // or the DP folder) is read-only at the end, or it is compressed on a site that cannot compress
-// files with alternate data streams and the last pass that read its source met one (a pass cut
-// short by the end of the run or a crash counts only when it did; KB Q316316); nor is
+// files with alternate data streams and the last pass that read its source met one (KB Q316316;
+// when the last pass was cut short by the end of the run or a crash before meeting one, a file
+// with a stream left in the source at the end); nor is
 // one whose retry history an administrator deleted with nothing writing it anew since
 // (History::retry_history_deleted_before).
 #include <fmt/format.h>
@@ -174,7 +175,8 @@ bool History::streams_block_compression(std::string_view package) const {
   // What the last compression saw: the reads of the package's last pass that read its source
   // (a later pass may reuse the compressed copy without reading), as the file system traced them.
   // A pass the end of the run or a crash cut short may not have reached the file with a stream
-  // yet: it tells only when it met one.
+  // yet: unless it met one, what the source folder holds at the end decides (an earlier pass's
+  // stream may have been deleted since).
   for (auto pass = passes.rbegin(); pass != passes.rend(); ++pass) {
     if (pass->package != package) continue;
     const bool finished = pass->end_record && !pass->interrupted;
@@ -187,7 +189,12 @@ bool History::streams_block_compression(std::string_view package) const {
       read_source = true;
       if (number_field(record, "streams").value_or(0) > 0) return true;
     }
-    if (read_source && finished) return false;
+    if (!finished) {
+      return std::any_of(run->final_files.begin(), run->final_files.end(), [&](const auto& file) {
+        return file.second.alternate_streams > 0 && path_below(file.first, source->second);
+      });
+    }
+    if (read_source) return false;
   }
   return false;
 }

@@ -38,14 +38,24 @@ struct Drawer {
     return random.uniform_between(1, std::max<TimeUs>(longest_us / kMinute, 1)) * kMinute;
   }
   DurationSpec constant(TimeUs value_us) { return {DurationSpec::Kind::constant, value_us, 0}; }
-  // At most `typical_us`: a constant, or with drawn durations a uniform range below it or an
-  // exponential with a short mean (its tail must not reach the second half of the run), so that
-  // drawn durations never push a hold later than a constant one could be.
+  // Near `typical_us`: a constant, or with drawn durations a uniform range below it or an
+  // exponential with a short mean (at most half of it and a sixty-fourth of the run, so that its
+  // tail, Prng::kExponentialMeansMax means, does not reach far into the second half).
   DurationSpec around(TimeUs typical_us) {
     if (!random_durations || coin()) return constant(typical_us);
     if (coin()) return {DurationSpec::Kind::uniform, typical_us / 2, typical_us};
     const TimeUs mean_us = std::max<TimeUs>(std::min(typical_us / 2, horizon_us / 64), kSecond);
     return {DurationSpec::Kind::exponential, mean_us, 0};
+  }
+  // around() for how long a holder holds: an exponential's tail, too, stays within the world's
+  // longest hold.
+  DurationSpec hold_around(TimeUs typical_us) {
+    DurationSpec hold = around(typical_us);
+    if (hold.kind == DurationSpec::Kind::exponential && longest_hold_us > 0) {
+      hold.value_us = std::max<TimeUs>(
+          std::min(hold.value_us, longest_hold_us / Prng::kExponentialMeansMax), kSecond);
+    }
+    return hold;
   }
 };
 
@@ -63,7 +73,7 @@ inline HolderSpec holder_of(Drawer& draw, HolderKind kind, std::string name, std
     holder.path = std::move(path);
   }
   holder.at = draw.around(draw.time_in_first_half());
-  holder.hold_for = draw.around(draw.hold_length());
+  holder.hold_for = draw.hold_around(draw.hold_length());
   return holder;
 }
 

@@ -461,12 +461,14 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
   scenario.seed = seed;
   scenario.until_us = options.horizon_us;
   draw_site(draw, world.features, world);
-  // Whether holds may outlast many retries, from a stream of its own; every later draw of a
-  // hold's length keeps to the world's bound.
-  Drawer long_holds{Prng::stream(seed, "explore:long_holds"), options.horizon_us};
-  world.features.long_holds = long_holds.between(1, kLongHoldsOneIn) == 1;
-  if (!world.features.long_holds && !scenario.site.retry.count) {
-    draw.longest_hold_us = *scenario.site.retry.delay_us * kHoldRetryDelaysMax;
+  // Where no retry count ends the attempts, whether holds may outlast many retries, from a
+  // stream of its own; every later draw of a hold's length keeps to the world's bound.
+  if (!scenario.site.retry.count) {
+    Drawer long_holds{Prng::stream(seed, "explore:long_holds"), options.horizon_us};
+    world.features.long_holds = long_holds.between(1, kLongHoldsOneIn) == 1;
+    if (!world.features.long_holds) {
+      draw.longest_hold_us = *scenario.site.retry.delay_us * kHoldRetryDelaysMax;
+    }
   }
   const auto drawer = [&](std::string_view stream) {
     Drawer stream_drawer{Prng::stream(seed, stream), options.horizon_us};

@@ -13,11 +13,12 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 19;
+inline constexpr uint32_t kWorldGeneratorVersion = 20;
 
-// A hold or fault lasts at most this many retry delays, except in worlds with long holds (one in
-// kLongHoldsOneIn): a world's cost follows its attempts, and a hold that outlasts hundreds of
-// one-minute retries repeats one refusal hundreds of times.
+// Where the policy retries without a count, a hold or fault lasts at most this many retry delays
+// (each hold of a repeating holder; repeats that overlap hold as one), except in worlds with long
+// holds (one in kLongHoldsOneIn of those): a world's cost follows its attempts, and a hold that
+// outlasts hundreds of one-minute retries repeats one refusal hundreds of times.
 inline constexpr uint32_t kHoldRetryDelaysMax = 48;
 inline constexpr uint32_t kLongHoldsOneIn = 16;
 
@@ -58,8 +59,9 @@ struct SwarmFeatures {
   // "explore:open_flags", (sms2 worlds) "explore:retry_copies", (worlds with a crash)
   // "explore:due_while_down", (worlds with an update or refresh) "explore:update_counts",
   // (every world) "explore:retry_message", (worlds with an antivirus) "explore:keeps_section" and
-  // (worlds with two or more packages) "explore:shared_source", and (every world)
-  // "explore:long_holds".
+  // (worlds with two or more packages) "explore:shared_source". "explore:long_holds" (worlds
+  // without a retry count) is drawn right after the site, since it bounds the holds drawn after
+  // it from every stream.
   bool delay_from_start = false;           // retry delays count from the failed attempt's start
   bool source_open_retries = false;        // a refused source open is retried within the pass
   bool crash_uses_no_retry = false;        // work a crash cut short is redone without using a retry
@@ -88,8 +90,8 @@ struct SwarmFeatures {
   // A later package takes the first one's source folder (or a folder inside it), so that two
   // passes list and read the same files at once.
   bool shared_source = false;
-  // Holds and faults may last up to a quarter of the run whatever the retry delay: with short
-  // delays and no retry count, hundreds of attempts.
+  // With no retry count: holds and faults may last up to a quarter of the run whatever the retry
+  // delay (with short delays, hundreds of attempts).
   bool long_holds = false;
   [[nodiscard]] std::string text() const;
 };

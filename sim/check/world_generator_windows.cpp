@@ -68,6 +68,10 @@ HolderSpec attributes_holder(Drawer& draw, const Scenario& scenario, const std::
                           fault.at_us + fault.for_us.value_or(0) + model::kMicrosecondsPerSecond);
     }
   }
+  // The source file is read-only from the start: where the world bounds its holds, the mark
+  // goes within the longest hold, like any other hold of a source file.
+  const TimeUs source_clear_us =
+      draw.longest_hold_us > 0 ? std::min(clear_us, draw.longest_hold_us) : clear_us;
   ScriptStep set = script_step(ScriptStep::Action::set_attributes, set_us, dp_file(scenario));
   set.read_only = true;
   holder.steps.push_back(set);
@@ -75,8 +79,10 @@ HolderSpec attributes_holder(Drawer& draw, const Scenario& scenario, const std::
       script_step(ScriptStep::Action::get_attributes, set_us, dp_file(scenario)));
   holder.steps.push_back(
       script_step(ScriptStep::Action::set_attributes, clear_us, dp_file(scenario)));
-  holder.steps.push_back(script_step(ScriptStep::Action::set_attributes, clear_us, source));
-  holder.steps.push_back(script_step(ScriptStep::Action::get_attributes, clear_us, source));
+  holder.steps.push_back(script_step(ScriptStep::Action::set_attributes, source_clear_us, source));
+  holder.steps.push_back(script_step(ScriptStep::Action::get_attributes, source_clear_us, source));
+  std::stable_sort(holder.steps.begin(), holder.steps.end(),
+                   [](const ScriptStep& a, const ScriptStep& b) { return a.at_us < b.at_us; });
   return holder;
 }
 

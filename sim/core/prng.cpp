@@ -82,7 +82,7 @@ model::TimeUs Prng::exponential(model::TimeUs mean_us) {
   // same build, which is all the determinism contract asks.
   const double unit = static_cast<double>((next() >> 11) + 1) * 0x1.0p-53;
   const double draw = -std::log(unit) * static_cast<double>(mean_us);
-  const double cap = 50.0 * static_cast<double>(mean_us);
+  const double cap = static_cast<double>(kExponentialMeansMax) * static_cast<double>(mean_us);
   return static_cast<model::TimeUs>(draw < cap ? draw : cap);
 }
 

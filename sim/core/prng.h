@@ -33,8 +33,10 @@ class Prng final : public model::RandomPort {
   [[nodiscard]] uint64_t uniform_below(uint64_t bound) override;
   // Uniform in [low, high]; requires low <= high.
   [[nodiscard]] model::TimeUs uniform_between(model::TimeUs low_us, model::TimeUs high_us);
-  // Exponentially distributed with the given mean, by inversion; capped at 50 x the mean.
+  // Exponentially distributed with the given mean, by inversion; capped at
+  // kExponentialMeansMax x the mean.
   [[nodiscard]] model::TimeUs exponential(model::TimeUs mean_us);
+  static constexpr int64_t kExponentialMeansMax = 50;
 
  private:
   Prng() = default;
