@@ -105,14 +105,15 @@ void ActorKinds::culprits_into(const VirtualFileSystem& vfs, const std::vector<B
 namespace {
 
 // True when a path component of `path` is the package id, alone or before an extension
-// ("\\DP01\SMSPKGC$\S0100001\setup.exe", "D:\SMSPKG\S0100001.PCK").
+// ("\\DP01\SMSPKGC$\S0100001\setup.exe", "D:\SMSPKG\S0100001.PCK"). Compared in place: every
+// recent refusal is asked when a pass fails (an id is short enough to upper-case in place).
 bool names_package(std::string_view path, std::string_view package_id) {
-  const std::string upper_path = upper_ascii(path);
-  const std::string needle = "\\" + upper_ascii(package_id);
-  for (size_t at = upper_path.find(needle); at != std::string::npos;
-       at = upper_path.find(needle, at + 1)) {
-    const size_t end = at + needle.size();
-    if (end == upper_path.size() || upper_path[end] == '\\' || upper_path[end] == '.') return true;
+  const std::string upper_id = upper_ascii(package_id);
+  for (size_t at = path.find('\\'); at != std::string_view::npos; at = path.find('\\', at + 1)) {
+    const size_t end = at + 1 + upper_id.size();
+    if (end > path.size()) break;
+    if (!equals_upper_ascii(path.substr(at + 1, upper_id.size()), upper_id)) continue;
+    if (end == path.size() || path[end] == '\\' || path[end] == '.') return true;
   }
   return false;
 }
