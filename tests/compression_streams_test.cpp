@@ -93,6 +93,55 @@ TEST_CASE("a pass cut short before it meets a stream leaves the decision to the 
   CHECK_FALSE(invariant_detail::read_history(deleted).streams_block_compression("S0100003"));
 }
 
+TEST_CASE("DP retries cut short by a crash do not stand for a read of the source",
+          "[compression][streams]") {
+  // Goal: a span of DP retries copies the compressed copy and reads no source, so a stream that
+  // came into the source later cannot excuse the package. Method: the first pass compresses a
+  // stream-free source and fails its DP copy; a file with a stream is then moved into the source;
+  // the run ends while the manager, crashed during the DP retries, is down.
+  const Scenario scenario = loader_test::load_valid(R"(version: 1
+name: stream moved into the source after its compression
+until: 41m
+site:
+  profile: configmgr2012
+  streams_fail_compression: true
+filesystem:
+  - file: 'D:\Src\a.cab'
+    size: 300MB
+  - file: 'D:\Out\x.cab'
+    size: 1MB
+    streams: 1
+distribution_points:
+  - name: DP01
+    bandwidth: 1Mbps
+packages:
+  - id: S0100001
+    name: App
+    source: 'D:\Src'
+    compressed: true
+faults:
+  - at: 0s
+    dp_unreachable: DP01
+    for: 20m
+  - at: 40m
+    crash: distribution_manager
+    restart_after: 2m
+holders:
+  - kind: script
+    name: admin
+    steps:
+      - at: 15m
+        rename: 'D:\Out\x.cab'
+        to: 'D:\Src\x.cab'
+        expect: ok
+)");
+  const RunResult run = run_world(scenario, {});
+  const invariant_detail::History history = invariant_detail::read_history(run);
+  REQUIRE(history.passes.size() == 2);
+  REQUIRE(history.passes.back().dp_retries);
+  CHECK_FALSE(history.streams_block_compression("S0100001"));
+}
+
 TEST_CASE("a manager that fails compressions without streams is still caught by both oracles",
           "[compression][streams]") {
   // Goal: the exemption hides only what the streams explain. Method: a planted bug fails every

@@ -6,8 +6,8 @@
 // source folder is not in the VFS at the end, or a file it must overwrite (in the package store
 // or the DP folder) is read-only at the end, or it is compressed on a site that cannot compress
 // files with alternate data streams and the last pass that read its source met one (KB Q316316;
-// when the last pass was cut short by the end of the run or a crash before meeting one, a file
-// with a stream left in the source at the end); nor is
+// when that pass was cut short by the end of the run or a crash before meeting one, a file with
+// a stream left in the source at the end); nor is
 // one whose retry history an administrator deleted with nothing writing it anew since
 // (History::retry_history_deleted_before).
 #include <fmt/format.h>
@@ -174,9 +174,11 @@ bool History::streams_block_compression(std::string_view package) const {
   if (!package_compressed(package)) return false;
   // What the last compression saw: the reads of the package's last pass that read its source
   // (a later pass may reuse the compressed copy without reading), as the file system traced them.
-  // A pass the end of the run or a crash cut short may not have reached the file with a stream
-  // yet: unless it met one, what the source folder holds at the end decides (an earlier pass's
-  // stream may have been deleted since).
+  // A pass the end of the run or a crash cut short while reading the source may not have reached
+  // the file with a stream yet: unless it met one, what the source folder holds at the end
+  // decides (an earlier pass's stream may have been deleted since). One cut short before it read
+  // anything proves nothing, no more than a pass that reused the compressed copy or a span of DP
+  // retries, which reads none.
   for (auto pass = passes.rbegin(); pass != passes.rend(); ++pass) {
     if (pass->package != package) continue;
     const bool finished = pass->end_record && !pass->interrupted;
@@ -189,12 +191,11 @@ bool History::streams_block_compression(std::string_view package) const {
       read_source = true;
       if (number_field(record, "streams").value_or(0) > 0) return true;
     }
-    if (!finished) {
-      return std::any_of(run->final_files.begin(), run->final_files.end(), [&](const auto& file) {
-        return file.second.alternate_streams > 0 && path_below(file.first, source->second);
-      });
-    }
-    if (read_source) return false;
+    if (!read_source) continue;
+    if (finished) return false;
+    return std::any_of(run->final_files.begin(), run->final_files.end(), [&](const auto& file) {
+      return file.second.alternate_streams > 0 && path_below(file.first, source->second);
+    });
   }
   return false;
 }

@@ -16,7 +16,7 @@ namespace distsim::sim {
 inline constexpr uint32_t kWorldGeneratorVersion = 20;
 
 // Where the policy retries without a count, a hold or fault lasts at most this many retry delays
-// (each hold of a repeating holder; repeats that overlap hold as one), except in worlds with long
+// (each hold of a repeating holder, not its repeats together), except in worlds with long
 // holds (one in kLongHoldsOneIn of those): a world's cost follows its attempts, and a hold that
 // outlasts hundreds of one-minute retries repeats one refusal hundreds of times.
 inline constexpr uint32_t kHoldRetryDelaysMax = 48;

@@ -106,6 +106,8 @@ VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   event.folder = VfsEvent::kNoFolder;
   event.disconnected = false;
   event.after_disconnect = false;
+  event.listed_files = 0;
+  event.listed_folders = 0;
   return event;
 }
 

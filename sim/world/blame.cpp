@@ -106,7 +106,8 @@ namespace {
 
 // True when a path component of `path` is the package id, alone or before an extension
 // ("\\DP01\SMSPKGC$\S0100001\setup.exe", "D:\SMSPKG\S0100001.PCK"). Compared in place: every
-// recent refusal is asked when a pass fails (an id is short enough to upper-case in place).
+// recent refusal is asked when a pass fails (an id's upper-case copy is short enough to need no
+// allocation).
 bool names_package(std::string_view path, std::string_view package_id) {
   const std::string upper_id = upper_ascii(package_id);
   for (size_t at = path.find('\\'); at != std::string_view::npos; at = path.find('\\', at + 1)) {
