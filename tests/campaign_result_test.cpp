@@ -20,6 +20,7 @@ CampaignFailure failure_at(uint64_t seed) {
                          "liveness:32",
                          "S0100001 is \"retrying\" at the horizon\n\ttab \x01 é",
                          7,
+                         seed == 7,  // its shrink was cut short by the shard's stop
                          "explore-" + std::to_string(seed) + "-liveness-32.yaml",
                          "version: 1\nname: \"seed " + std::to_string(seed) + "\"\n"};
 }
@@ -63,6 +64,7 @@ TEST_CASE("a campaign result file reads back to the record it was written from",
   REQUIRE(read.result->failures.size() == 1);
   CHECK(read.result->failures[0].detail == written.failures[0].detail);
   CHECK(read.result->failures[0].reproducer_yaml == written.failures[0].reproducer_yaml);
+  CHECK(read.result->failures[0].shrink_stopped);
   CHECK(read.result->budget_us == written.budget_us);
   CHECK(json.find("\"wall_seconds\": 1.500\n}") != std::string::npos);
 }
@@ -82,7 +84,9 @@ TEST_CASE("the result reader refuses a record whose parts disagree", "[campaign]
   CHECK(broken("\"seed\": 7", "\"seed\": 8").find("not among the seeds") != std::string::npos);
   CHECK(broken("\"explore-7-liveness-32.yaml\"", "\"../x.yaml\"").find("plain") !=
         std::string::npos);
-  CHECK(broken("\"format_version\": 1", "\"format_version\": 9").find("format_version") !=
+  CHECK(broken("\"shrink_stopped\": true", "\"shrink_stopped\": 1").find("true or false") !=
+        std::string::npos);
+  CHECK(broken("\"format_version\": 2", "\"format_version\": 9").find("format_version") !=
         std::string::npos);
   CHECK(broken("\"budget\": \"3d\"", "\"budget\": 3").find("'budget' must be a string") !=
         std::string::npos);
@@ -102,6 +106,11 @@ TEST_CASE("merged shards report exactly what one process over the same seeds rep
   CHECK(explore_summary_text(merge.total, merge.shards, "out") ==
         explore_summary_text(single, {single}, "out"));
   CHECK(explore_exit_status(merge.total) == 1);
+  const std::string summary = explore_summary_text(merge.total, merge.shards, "out");
+  CHECK(summary.find("(shrunk in 7 runs; replay: distsim run 'out/explore-5-liveness-32.yaml')") !=
+        std::string::npos);
+  CHECK(summary.find("(shrinking stopped after 7 runs, not minimal; replay: distsim run "
+                     "'out/explore-7-liveness-32.yaml')") != std::string::npos);
   const std::string junit = explore_junit_xml(merge.total, merge.shards, "out");
   CHECK(junit.find("name=\"shard 2/3: 4 of 4 worlds\"") != std::string::npos);
   CHECK(junit.find("name=\"seed 5: liveness:32\" file=\"out/explore-5-liveness-32.yaml\"") !=

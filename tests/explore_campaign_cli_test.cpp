@@ -111,7 +111,7 @@ TEST_CASE("explore --merge writes each failure's reproducer, lists it in JUnit a
     result.budget_us = model::kMicrosecondsPerDay;
     result.worlds_planned = result.worlds_run = 5;
     const uint64_t seed = 6 + shard;
-    result.failures.push_back({seed, "invariant:retry_bound", "too many retries", 4,
+    result.failures.push_back({seed, "invariant:retry_bound", "too many retries", 4, false,
                                "explore-" + std::to_string(seed) + "-invariant-retry-bound.yaml",
                                yaml});
     write_text_file(dir + "/r" + std::to_string(shard) + ".json",

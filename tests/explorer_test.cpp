@@ -74,6 +74,38 @@ TEST_CASE("shrinking drops what the failure does not need and keeps its kind", "
   CHECK(again->kind == "liveness:32");
 }
 
+TEST_CASE("a stop request ends a shrink between worlds and keeps a world that fails the same way",
+          "[explore]") {
+  // Goal: a wall-clock limit or a signal cannot be held up by a shrink (up to kShrinkRunsMax
+  // worlds). Method: the stuck KB world with two unrelated packages; the stop comes before the
+  // third candidate would run.
+  testing::KbWorldOptions options;
+  options.lock_for_us = options.until_us;
+  Scenario world = testing::kb_world(options);
+  for (const char* id : {"S0100002", "S0100003"}) {
+    PackageEvent other;
+    other.id = id;
+    other.name = id;
+    other.source = "D:\\Other";
+    world.packages.push_back(other);
+  }
+  world.filesystem.push_back({FilesystemEntry::Kind::file, "D:\\Other\\x.msi", 1024, 0, {}});
+  const auto failure = check_world(world, true);
+  REQUIRE(failure.has_value());
+  const ShrinkResult whole = shrink_world(world, true, *failure);
+  REQUIRE_FALSE(whole.stopped);
+  REQUIRE(whole.runs > 2);
+  int asked = 0;
+  const ShrinkResult stopped =
+      shrink_world(world, true, *failure, [&asked] { return ++asked > 2; });
+  CHECK(stopped.stopped);
+  CHECK(stopped.runs <= 2);
+  CHECK(stopped.runs < whole.runs);
+  const auto again = check_world(stopped.scenario, true);
+  REQUIRE(again.has_value());
+  CHECK(again->kind == failure->kind);
+}
+
 TEST_CASE("the determinism check tells a repeated run from one with a planted difference",
           "[explore]") {
   // Goal: same_trace, the explorer's nondeterminism oracle, can fail. Method: the same world run

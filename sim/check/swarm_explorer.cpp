@@ -151,7 +151,8 @@ std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must
 }
 
 std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions& generator,
-                                           std::vector<std::string>& classes) {
+                                           std::vector<std::string>& classes,
+                                           const std::function<bool()>& should_stop) {
   const GeneratedWorld world = generate_world(seed, generator);
   // Every 16th seed is checked more deeply: a second traced run of it must hold the same records
   // as the judged one, and every 256th seed's world must also load back from YAML. The judged run
@@ -179,9 +180,11 @@ std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions
   finding.failure = *failure;
   finding.features = world.features;
   const bool shrinkable = failure->kind != "nondeterminism" && failure->kind != "generator";
-  ShrinkResult shrunk = shrinkable ? shrink_world(world.scenario, world.must_install_all, *failure)
-                                   : ShrinkResult{world.scenario, 0};
+  ShrinkResult shrunk =
+      shrinkable ? shrink_world(world.scenario, world.must_install_all, *failure, should_stop)
+                 : ShrinkResult{world.scenario, 0, false};
   finding.shrink_runs = shrunk.runs;
+  finding.shrink_stopped = shrunk.stopped;
   finding.reproducer = reproducer_for(shrunk.scenario, seed, *failure, world.features);
   return finding;
 }
@@ -212,13 +215,17 @@ bool same_trace(const Trace& first, const Trace& second) {
 }
 
 ShrinkResult shrink_world(const Scenario& scenario, bool must_install_all,
-                          const WorldFailure& failure) {
-  ShrinkResult result{scenario, 0};
+                          const WorldFailure& failure, const std::function<bool()>& should_stop) {
+  ShrinkResult result{scenario, 0, false};
   bool progressed = true;
-  while (progressed && result.runs < kShrinkRunsMax) {
+  while (progressed && result.runs < kShrinkRunsMax && !result.stopped) {
     progressed = false;
     for (Scenario& candidate : shrink_candidates(result.scenario)) {
       if (result.runs >= kShrinkRunsMax) break;
+      if (should_stop && should_stop()) {
+        result.stopped = true;
+        break;
+      }
       if (!loads_back(candidate)) continue;
       ++result.runs;
       const auto again = check_world(candidate, must_install_all);
@@ -263,8 +270,8 @@ ExploreSummary explore(const ExploreOptions& options,
             return SeedOutcome{};
           }
           SeedOutcome outcome{true, std::nullopt, {}};
-          outcome.finding =
-              explore_seed(shard_seed(options, batch + index), options.generator, outcome.classes);
+          outcome.finding = explore_seed(shard_seed(options, batch + index), options.generator,
+                                         outcome.classes, should_stop);
           return outcome;
         },
         [&](size_t, SeedOutcome& outcome) {

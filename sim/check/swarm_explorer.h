@@ -38,12 +38,18 @@ struct WorldFailure {
 struct ShrinkResult {
   Scenario scenario;
   uint32_t runs = 0;  // worlds run while shrinking
+  // The stop predicate ended the shrink before it ran out of candidates or runs: `scenario` still
+  // fails the same way, but a smaller world that does may exist.
+  bool stopped = false;
 };
 
 // Greedy shrinking: removes holders, faults, package events, DPs and files one at a time, keeping
 // a removal when the world still fails with the same kind. Requires `failure` from check_world.
+// `should_stop` (may be empty) is asked before each candidate runs: a wall-clock limit ends a
+// shrink as it ends a campaign, between worlds, keeping the smallest failing world found so far.
 [[nodiscard]] ShrinkResult shrink_world(const Scenario& scenario, bool must_install_all,
-                                        const WorldFailure& failure);
+                                        const WorldFailure& failure,
+                                        const std::function<bool()>& should_stop = {});
 
 struct ExploreOptions {
   uint64_t seed_count = 1000;
@@ -60,6 +66,7 @@ struct ExploreFinding {
   SwarmFeatures features;
   Scenario reproducer;  // shrunk, with expectations that fail the same way
   uint32_t shrink_runs = 0;
+  bool shrink_stopped = false;  // ShrinkResult::stopped: the stop predicate cut the shrink short
 };
 
 struct ExploreSummary {
@@ -86,6 +93,7 @@ struct ExploreProgress {
 // in seed order. `should_stop` (may be empty) is asked, from any thread, before each seed starts;
 // once it returns true no further seed starts, and the summary covers the seeds before the first
 // one not run. It is how a wall-clock limit ends a campaign without deciding what a world does.
+// A shrink under way asks it too, and keeps the failing world it has (shrink_stopped).
 [[nodiscard]] ExploreSummary explore(const ExploreOptions& options,
                                      const std::function<void(const ExploreProgress&)>& on_progress,
                                      const std::function<bool()>& should_stop = {});

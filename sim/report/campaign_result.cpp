@@ -22,9 +22,11 @@ constexpr const char* kFormatName = "distsim explore result";
 std::string failure_json(const CampaignFailure& failure) {
   return fmt::format(
       "    {{\n      \"seed\": {},\n      \"kind\": {},\n      \"detail\": {},\n      "
-      "\"shrink_runs\": {},\n      \"reproducer_file\": {},\n      \"reproducer_yaml\": {}\n    }}",
+      "\"shrink_runs\": {},\n      \"shrink_stopped\": {},\n      \"reproducer_file\": {},\n"
+      "      \"reproducer_yaml\": {}\n    }}",
       failure.seed, json_quote(failure.kind), json_quote(failure.detail), failure.shrink_runs,
-      json_quote(failure.reproducer_file), json_quote(failure.reproducer_yaml));
+      failure.shrink_stopped, json_quote(failure.reproducer_file),
+      json_quote(failure.reproducer_yaml));
 }
 
 // Reading: each accessor records the first problem and returns a neutral value after it, so a
@@ -61,6 +63,10 @@ class FieldReader {
     const JsonValue* value = field(key, JsonValue::Kind::string, "a string");
     return value == nullptr ? std::string() : value->text;
   }
+  bool flag(const std::string& key) {
+    const JsonValue* value = field(key, JsonValue::Kind::boolean, "true or false");
+    return value != nullptr && value->boolean;
+  }
   void fail(const std::string& what) {
     if (error_.empty()) error_ = prefix() + what;
   }
@@ -94,6 +100,7 @@ std::vector<CampaignFailure> read_failures(const JsonValue& list, const Campaign
     failure.kind = fields.text("kind");
     failure.detail = fields.text("detail");
     failure.shrink_runs = static_cast<uint32_t>(fields.number("shrink_runs", kShrinkRunsMax));
+    failure.shrink_stopped = fields.flag("shrink_stopped");
     failure.reproducer_file = fields.text("reproducer_file");
     failure.reproducer_yaml = fields.text("reproducer_yaml");
     if (!fields.ok()) break;
@@ -197,9 +204,10 @@ CampaignResult campaign_result(const ExploreOptions& options, const ExploreSumma
   if (!summary.complete()) result.stopped_by = std::move(stopped_by);
   result.class_counts = summary.class_counts;
   for (const ExploreFinding& finding : summary.findings) {
-    result.failures.push_back(CampaignFailure{
-        finding.seed, finding.failure.kind, finding.failure.detail, finding.shrink_runs,
-        reproducer_file_name(finding), write_scenario_yaml(finding.reproducer)});
+    result.failures.push_back(CampaignFailure{finding.seed, finding.failure.kind,
+                                              finding.failure.detail, finding.shrink_runs,
+                                              finding.shrink_stopped, reproducer_file_name(finding),
+                                              write_scenario_yaml(finding.reproducer)});
   }
   return result;
 }

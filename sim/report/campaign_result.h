@@ -17,13 +17,14 @@
 
 namespace distsim::sim {
 
-inline constexpr uint32_t kCampaignResultFormatVersion = 1;
+inline constexpr uint32_t kCampaignResultFormatVersion = 2;
 
 struct CampaignFailure {
   uint64_t seed = 0;
   std::string kind;
   std::string detail;
   uint32_t shrink_runs = 0;
+  bool shrink_stopped = false;  // the shard's stop cut the shrink short (ExploreFinding)
   std::string reproducer_file;  // a plain file name, "explore-<seed>-<kind>.yaml"
   std::string reproducer_yaml;
 };

@@ -30,9 +30,17 @@ std::string gap_line(const CampaignResult& shard) {
                      every);
 }
 
+// How far the shrink got: a stopped one's reproducer fails the same way but may not be minimal.
+std::string shrink_text(const CampaignFailure& failure) {
+  if (failure.shrink_stopped) {
+    return fmt::format("shrinking stopped after {} runs, not minimal", failure.shrink_runs);
+  }
+  return fmt::format("shrunk in {} runs", failure.shrink_runs);
+}
+
 std::string failure_line(const CampaignFailure& failure, const std::string& path) {
-  return fmt::format("FAIL seed {}: {}: {} -> {} (shrunk in {} runs; replay: distsim run '{}')",
-                     failure.seed, failure.kind, failure.detail, path, failure.shrink_runs, path);
+  return fmt::format("FAIL seed {}: {}: {} -> {} ({}; replay: distsim run '{}')", failure.seed,
+                     failure.kind, failure.detail, path, shrink_text(failure), path);
 }
 
 std::string closing_line(const CampaignResult& total, const std::string& out_dir) {
@@ -123,8 +131,8 @@ std::string explore_junit_xml(const CampaignResult& total,
     test.result = JUnitCase::Result::failure;
     test.type = failure.kind;
     test.message = failure.detail;
-    test.text = fmt::format("{}\nreplay: distsim run '{}'\n\n{}", failure.detail, path,
-                            failure.reproducer_yaml);
+    test.text = fmt::format("{}\nreplay: distsim run '{}' ({})\n\n{}", failure.detail, path,
+                            shrink_text(failure), failure.reproducer_yaml);
     suite.cases.push_back(std::move(test));
   }
   return junit_xml("distsim explore", {suite});
