@@ -2,8 +2,9 @@
 # A real Slurm campaign: starts a one-node cluster on 127.0.0.1 (munged, slurmctld, slurmd, no
 # systemd, no accounting) with its configuration and state in a temporary directory, submits
 # tools/campaign/slurm/explore-array.sbatch as a 4-task job array and merge.sbatch after it,
-# waits, and compares the merged summary with one process over the same seeds. The daemons are
-# always stopped. Exit 77 (skipped) when not root or when Slurm cannot be installed.
+# waits, and compares the merged summary with one process over the same seeds; then a second
+# campaign whose shards all stop at their time limit, which the merge must report as gaps. The
+# daemons are always stopped. Exit 77 (skipped) when not root or when Slurm cannot be installed.
 #
 # Usage: tests/slurm_campaign_test.sh DISTSIM_BINARY SOURCE_DIR
 set -uo pipefail
@@ -139,4 +140,23 @@ if [ "$merged" != "$single" ] || [ "$merge_status" != "$single_status" ]; then
 fi
 grep -q 'name="shard 3/4: 100 of 100 worlds"' "$work/campaign/junit.xml" ||
   fail "the merge's JUnit lacks the shards"
+
+# A campaign whose shards all stop at their time limit: each task exits 1 (FAILED), the merge still
+# runs (afterany), reports every shard's gap and exits 1 itself: a gap is never a pass.
+export DISTSIM_CAMPAIGN_DIR=$work/cut DISTSIM_SEEDS=40000000 DISTSIM_TIME_LIMIT=1s
+mkdir -p "$work/cut"
+cut_array=$(sbatch --parsable --array=0-3 --cpus-per-task=1 --time=10 \
+  "$source_dir/tools/campaign/slurm/explore-array.sbatch") || { show_logs; fail "sbatch (cut)"; }
+cut_array=${cut_array%%;*}
+sbatch --wait --dependency="afterany:$cut_array" --output="$work/cut/merge.out" \
+  "$source_dir/tools/campaign/slurm/merge.sbatch" >/dev/null
+cut_status=$?
+failed=$(scontrol -o show job "$cut_array" | grep -c 'JobState=FAILED .* ExitCode=1:0')
+gaps=$(grep -c '^GAP shard [0-3]/4: explored .* (stopped at --time-limit)' "$work/cut/merge.out")
+if [ "$failed" != 4 ] || [ "$gaps" != 4 ] || [ "$cut_status" != 1 ]; then
+  scontrol show job "$cut_array" | grep -o 'JobState=[A-Z]* .*\|ExitCode=[0-9:]*'
+  cat "$work/cut/merge.out"; show_logs
+  fail "cut shards: $failed of 4 tasks ended with status 1, $gaps gaps merged, merge status $cut_status"
+fi
 echo "PASS: 4 Slurm array tasks merged into: $merged"
+echo "PASS: 4 shards cut by --time-limit merged into 4 gaps, status 1"

@@ -15,7 +15,7 @@ fail() {
   exit 1
 }
 
-tools/setup.sh release-pgo-train libbenchmark-dev libgoogle-perftools-dev "$@"
+tools/setup.sh release-pgo-train "$@"
 
 # A profile left from other sources would not match them: start from none.
 rm -rf "$profile_dir"

@@ -2,8 +2,9 @@
 # Shared set-up for the README's commands: installs the Debian packages distsim needs (only the
 # missing ones), then configures and builds the given CMake preset.
 # Usage: tools/setup.sh PRESET [--target TARGET] [EXTRA_PACKAGE...]
-#   --target builds only TARGET and what it needs (tools/run-scenario.sh builds just `distsim`);
-#   tools/bench.sh adds libbenchmark-dev as an extra package.
+#   --target builds only TARGET and what it needs (tools/run-scenario.sh builds just `distsim`).
+#   The release presets also get what they link: Google Benchmark (DISTSIM_BUILD_BENCHMARKS, whose
+#   configure step fails without it, even for --target distsim) and tcmalloc (DISTSIM_TCMALLOC).
 set -euo pipefail
 
 preset="${1:-ci}"
@@ -17,6 +18,9 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake make g++ catch2 librapidcheck-dev libfmt-dev libyaml-cpp-dev libcli11-dev
           python3-jsonschema python3-yaml libxml2-utils "$@")
+case "$preset" in
+  release | release-*) packages+=(libbenchmark-dev libgoogle-perftools-dev) ;;
+esac
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
