@@ -119,6 +119,32 @@ TEST_CASE("merged shards report exactly what one process over the same seeds rep
   CHECK(junit.find("failures=\"3\"") != std::string::npos);
 }
 
+TEST_CASE("a replay command stays one shell word whatever the --out directory is called",
+          "[campaign]") {
+  // Goal: the printed command can be pasted. Method: a directory with a quote that starts with
+  // '-', which `distsim run` would otherwise read as a flag.
+  const CampaignResult single = shard_result(0, 1);
+  const std::string summary = explore_summary_text(single, {single}, "-it's");
+  CHECK(summary.find("replay: distsim run './-it'\\''s/explore-2-liveness-32.yaml')") !=
+        std::string::npos);
+  const std::string junit = explore_junit_xml(single, {single}, "-it's");
+  CHECK(junit.find("replay: distsim run './-it'\\''s/explore-2-liveness-32.yaml'") !=
+        std::string::npos);
+}
+
+TEST_CASE("the progress line waits a second before it estimates, and counts the time limit",
+          "[campaign]") {
+  const ExploreProgress progress{200, 1000, 1};
+  CHECK(explore_progress_line(progress, 0.3) ==
+        "explored 200/1000 worlds, ? worlds/s, ? left, 1 failed");
+  CHECK(explore_progress_line(progress, 2.0) ==
+        "explored 200/1000 worlds, 100 worlds/s, 8s left, 1 failed");
+  CHECK(explore_progress_line(progress, 2.0, 5.0) ==
+        "explored 200/1000 worlds, 100 worlds/s, 3s left (time limit), 1 failed");
+  CHECK(explore_progress_line(progress, 2.0, 600.0) ==
+        "explored 200/1000 worlds, 100 worlds/s, 8s left, 1 failed");
+}
+
 TEST_CASE("a merge names every missing and duplicate shard", "[campaign]") {
   std::vector<MergeInput> inputs = shard_files(4);
   inputs[2] = inputs[1];

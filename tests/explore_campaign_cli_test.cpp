@@ -211,6 +211,53 @@ TEST_CASE(
   CHECK(jobs.err.find("--jobs 999 is not in 1..256") != std::string::npos);
 }
 
+TEST_CASE("explore refuses an output where the reproducers go, before exploring",
+          "[campaign][cli]") {
+  // Goal: a failing world's reproducer never replaces the JUnit file or the result, and a JUnit
+  // path that is the --out directory is refused before the campaign, not after it.
+  const std::string dir = scratch_directory("explore-outputs-in-out");
+  const CliResult itself = run_distsim("explore --seeds 1 --out jx --junit jx", dir);
+  CHECK(itself.status == 2);
+  CHECK(itself.err.find("--junit 'jx' is the --out directory") != std::string::npos);
+  CHECK(itself.out.empty());
+  std::filesystem::create_directories(dir + "/found");
+  const CliResult named =
+      run_distsim("explore --seeds 1 --out found --result found/explore-5-liveness-32.yaml", dir);
+  CHECK(named.status == 2);
+  CHECK(named.err.find("has a reproducer's name (explore-*.yaml) inside --out 'found'") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/found/explore-5-liveness-32.yaml"));
+  CHECK(run_distsim("explore --seeds 1 --out found --junit found/junit.xml", dir).status == 0);
+  CHECK(std::filesystem::exists(dir + "/found/junit.xml"));
+}
+
+TEST_CASE("explore names what is wrong with a duration flag and never points --result at '-'",
+          "[campaign][cli]") {
+  // Goal: `--time-limit "$LIMIT"` with the variable unset does not silently run without a limit,
+  // and each refusal says why. Method: an empty value, a fraction, an overflow, too short a limit,
+  // and a result file in /dev.
+  const std::string dir = scratch_directory("explore-duration-flags");
+  const CliResult empty = run_distsim("explore --seeds 1 --time-limit ''", dir);
+  CHECK(empty.status == 2);
+  CHECK(empty.err.find("needs a duration such as 50m, not an empty value") != std::string::npos);
+  CHECK(run_distsim("explore --seeds 1 --budget ''", dir).status == 2);
+  const CliResult fraction = run_distsim("explore --seeds 1 --time-limit 1.5h", dir);
+  CHECK(fraction.status == 2);
+  CHECK(fraction.err.find("--time-limit '1.5h': ") != std::string::npos);
+  CHECK(fraction.err.find("at least 1s") == std::string::npos);
+  const CliResult overflow =
+      run_distsim("explore --seeds 1 --time-limit 99999999999999999999s", dir);
+  CHECK(overflow.status == 2);
+  CHECK(overflow.err.find("at least 1s") == std::string::npos);
+  const CliResult short_limit = run_distsim("explore --seeds 1 --time-limit 500ms", dir);
+  CHECK(short_limit.status == 2);
+  CHECK(short_limit.err.find("--time-limit '500ms' must be at least 1s") != std::string::npos);
+  const CliResult device = run_distsim("explore --seeds 1 --result /dev/null", dir);
+  CHECK(device.status == 2);
+  CHECK(device.err.find("not a regular file") != std::string::npos);
+  CHECK(device.err.find("use -") == std::string::npos);
+}
+
 TEST_CASE("explore --time-limit stops at a seed boundary and the gap is reported, not passed",
           "[campaign][cli]") {
   // Goal: a wall-clock limit leaves an honest record. Method: far more seeds than one second

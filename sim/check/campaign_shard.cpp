@@ -177,7 +177,22 @@ ShardParse shard_from_environment(const EnvironmentValues& environment,
   if (gitlab_reading.present() && (!gitlab_default || readings.empty())) {
     readings.push_back(gitlab_reading);
   }
-  if (readings.empty()) return ShardParse{std::nullopt, kNoEngine};
+  if (readings.empty()) {
+    // Half of a pair names the engine meant, and what is missing from it.
+    if (find(environment, "SLURM_ARRAY_TASK_COUNT") != nullptr) {
+      return ShardParse{std::nullopt,
+                        "SLURM_ARRAY_TASK_COUNT is set but SLURM_ARRAY_TASK_ID is not (a Slurm "
+                        "job array sets both in each task)"};
+    }
+    if (count) {
+      return ShardParse{std::nullopt,
+                        fmt::format("the shard count {} (--shard-count or DISTSIM_SHARD_COUNT) is "
+                                    "given but JOB_COMPLETION_INDEX is not (a Kubernetes Indexed "
+                                    "Job sets it in each pod)",
+                                    *count)};
+    }
+    return ShardParse{std::nullopt, kNoEngine};
+  }
   for (const EngineReading& reading : readings) {
     if (!reading.error.empty()) return ShardParse{std::nullopt, reading.error};
   }

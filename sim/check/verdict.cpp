@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sim/core/shell_quote.h"
 #include "sim/core/trace.h"
 
 namespace distsim::sim {
@@ -44,38 +45,15 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run) {
   }
 }
 
-namespace {
-
-// Inside POSIX shell single quotes, a ' is written '\''.
-std::string single_quoted(std::string_view text) {
-  std::string quoted = "'";
-  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// A program path made only of these characters needs no quotes.
-bool shell_safe(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-           std::string_view("/._-+:@%,=").find(c) != std::string_view::npos;
-  });
-}
-
-}  // namespace
-
 std::string repro_command(const Scenario& scenario, const RunResult& run,
                           std::string_view program) {
-  // A file named like a flag ("-x.yaml") would be read as one: "./" keeps it a path.
-  const std::string file = scenario.file.rfind('-', 0) == 0 ? "./" + scenario.file : scenario.file;
   std::string command =
       fmt::format("{} run {} --seed {}", shell_safe(program) ? program : single_quoted(program),
-                  single_quoted(file), run.seed);
+                  shell_path(scenario.file), run.seed);
   if (run.until_us != scenario.until_us)
     command += fmt::format(" --until {}", duration_text(run.until_us));
   if (!scenario.policy_file.empty()) {
-    const std::string& policy = scenario.policy_file;
-    command += fmt::format(" --policy {}",
-                           single_quoted(policy.rfind('-', 0) == 0 ? "./" + policy : policy));
+    command += fmt::format(" --policy {}", shell_path(scenario.policy_file));
   }
   return command;
 }

@@ -66,8 +66,9 @@ std::vector<std::string> coverage_errors(const std::vector<MergeInput>& inputs,
     }
   }
   if (missing > kShardsNamedMax) {
-    errors.push_back(fmt::format("{} more shards are missing ({} of {} in all)",
-                                 missing - kShardsNamedMax, missing, shard_count));
+    const uint64_t more = missing - kShardsNamedMax;
+    errors.push_back(fmt::format("{} more shard{} missing ({} of {} in all)", more,
+                                 more == 1 ? " is" : "s are", missing, shard_count));
   }
   return errors;
 }

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "sim/core/shell_quote.h"
 #include "sim/report/junit_report.h"
 
 namespace distsim::sim {
@@ -39,8 +40,8 @@ std::string shrink_text(const CampaignFailure& failure) {
 }
 
 std::string failure_line(const CampaignFailure& failure, const std::string& path) {
-  return fmt::format("FAIL seed {}: {}: {} -> {} ({}; replay: distsim run '{}')", failure.seed,
-                     failure.kind, failure.detail, path, shrink_text(failure), path);
+  return fmt::format("FAIL seed {}: {}: {} -> {} ({}; replay: distsim run {})", failure.seed,
+                     failure.kind, failure.detail, path, shrink_text(failure), shell_path(path));
 }
 
 std::string closing_line(const CampaignResult& total, const std::string& out_dir) {
@@ -96,13 +97,24 @@ int explore_exit_status(const CampaignResult& total) {
   return total.complete() && total.failures.empty() ? 0 : 1;
 }
 
-std::string explore_progress_line(const ExploreProgress& progress, double elapsed_seconds) {
-  const double rate =
-      elapsed_seconds > 0 ? static_cast<double>(progress.done) / elapsed_seconds : 0.0;
-  const std::string left =
-      rate > 0 ? duration_text(static_cast<double>(progress.total - progress.done) / rate) : "?";
-  return fmt::format("explored {}/{} worlds, {:.0f} worlds/s, {} left, {} failed", progress.done,
-                     progress.total, rate, left, progress.failures);
+std::string explore_progress_line(const ExploreProgress& progress, double elapsed_seconds,
+                                  double time_limit_seconds) {
+  constexpr double kRateSettleSeconds = 1.0;
+  std::string rate_text = "?";
+  std::string left = "?";
+  if (elapsed_seconds >= kRateSettleSeconds && progress.done > 0) {
+    const double rate = static_cast<double>(progress.done) / elapsed_seconds;
+    rate_text = fmt::format("{:.0f}", rate);
+    const double remaining = static_cast<double>(progress.total - progress.done) / rate;
+    const double limit_left = time_limit_seconds - elapsed_seconds;
+    left = time_limit_seconds > 0 && limit_left < remaining
+               ? duration_text(limit_left) + " left (time limit)"
+               : duration_text(remaining) + " left";
+  } else {
+    left += " left";
+  }
+  return fmt::format("explored {}/{} worlds, {} worlds/s, {}, {} failed", progress.done,
+                     progress.total, rate_text, left, progress.failures);
 }
 
 std::string explore_junit_xml(const CampaignResult& total,
@@ -131,8 +143,8 @@ std::string explore_junit_xml(const CampaignResult& total,
     test.result = JUnitCase::Result::failure;
     test.type = failure.kind;
     test.message = failure.detail;
-    test.text = fmt::format("{}\nreplay: distsim run '{}' ({})\n\n{}", failure.detail, path,
-                            shrink_text(failure), failure.reproducer_yaml);
+    test.text = fmt::format("{}\nreplay: distsim run {} ({})\n\n{}", failure.detail,
+                            shell_path(path), shrink_text(failure), failure.reproducer_yaml);
     suite.cases.push_back(std::move(test));
   }
   return junit_xml("distsim explore", {suite});

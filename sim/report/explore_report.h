@@ -27,9 +27,13 @@ namespace distsim::sim {
 // 0 when every seed was explored and none failed; 1 otherwise (a gap is never a pass).
 [[nodiscard]] int explore_exit_status(const CampaignResult& total);
 
-// "explored 1200/100000 worlds, 2950 worlds/s, 33s left, 0 failed" for a terminal.
+// "explored 1200/100000 worlds, 2950 worlds/s, 33s left, 0 failed" for a terminal. The rate and
+// time left are "?" in the first second (a world or two say nothing about the rate); with a
+// wall-clock limit (seconds, 0: none) the time left is at most what the limit leaves, and then
+// says so ("12m00s left (time limit)").
 [[nodiscard]] std::string explore_progress_line(const ExploreProgress& progress,
-                                                double elapsed_seconds);
+                                                double elapsed_seconds,
+                                                double time_limit_seconds = 0);
 
 // JUnit XML: suite "distsim explore" with a testcase per shard (a failure of type coverage_gap
 // when it stopped early) and one per failing world (type = the failure kind, text = detail,

@@ -90,22 +90,23 @@ bool in_system_directory(std::filesystem::path directory) {
   return false;
 }
 
-// Why a file cannot be created or replaced at `path`, leaving identity aside.
+// Why a file cannot be created or replaced at `path`, leaving identity aside. `dash_allowed`:
+// whether the refusal may point at "-" instead.
 std::optional<std::string> placement_problem(const std::string& option, const std::string& path,
-                                             const PathIdentity& identity) {
+                                             const PathIdentity& identity, bool dash_allowed) {
+  const std::string_view dash_hint = dash_allowed ? " (use - for standard output)" : "";
   if (identity.exists && S_ISDIR(identity.mode)) {
     return fmt::format("{} is a directory; give a file name", describe(option, path));
   }
   if (identity.exists && !S_ISREG(identity.mode)) {
     return fmt::format(
         "{} exists and is not a regular file (a device, FIFO or socket); distsim only replaces "
-        "regular files (use - for standard output)",
-        describe(option, path));
+        "regular files{}",
+        describe(option, path), dash_hint);
   }
   if (in_system_directory(directory_of(path))) {
-    return fmt::format(
-        "{} is in /dev or /proc; distsim writes regular files only (use - for standard output)",
-        describe(option, path));
+    return fmt::format("{} is in /dev or /proc; distsim writes regular files only{}",
+                       describe(option, path), dash_hint);
   }
   const std::string name = name_of(path);
   if (name.empty() || name == "." || name == "..") {
@@ -265,8 +266,8 @@ void OutputSet::add_input(std::string role, std::string path) {
   inputs_.push_back({std::move(role), std::move(path)});
 }
 
-size_t OutputSet::add_output(std::string option, std::string path) {
-  outputs_.push_back({std::move(option), std::move(path), {}, {}});
+size_t OutputSet::add_output(std::string option, std::string path, StandardOutput dash) {
+  outputs_.push_back({std::move(option), std::move(path), {}, {}, dash});
   return outputs_.size() - 1;
 }
 
@@ -306,7 +307,8 @@ std::vector<std::string> OutputSet::check() const {
       continue;
     }
     outputs[index] = identify(output.path);
-    if (auto problem = placement_problem(output.option, output.path, outputs[index])) {
+    if (auto problem = placement_problem(output.option, output.path, outputs[index],
+                                         output.dash == StandardOutput::allowed)) {
       problems.push_back(std::move(*problem));
       continue;
     }
@@ -398,7 +400,7 @@ std::optional<std::string> write_file_atomically(const std::string& path,
                                                  std::string_view content) {
   if (path == kStandardOutputPath) return std::string("'-' is standard output, not a file");
   OutputSet outputs;
-  const size_t output = outputs.add_output({}, path);
+  const size_t output = outputs.add_output({}, path, OutputSet::StandardOutput::refused);
   outputs.set_content(output, std::string(content));
   std::ostringstream unused;
   return outputs.commit(unused);

@@ -32,9 +32,13 @@ class OutputSet {
   // `role` says what the input is in messages, e.g. "the scenario".
   void add_input(std::string role, std::string path);
 
+  // Whether an output may be "-": a refused one is never pointed at it in messages (explore's
+  // --result and --junit, since standard output carries its summary).
+  enum class StandardOutput { allowed, refused };
   // `option` names the output in messages, e.g. "--trace" (empty: the path alone). Returns the
   // number set_content() takes.
-  size_t add_output(std::string option, std::string path);
+  size_t add_output(std::string option, std::string path,
+                    StandardOutput dash = StandardOutput::allowed);
 
   // Every reason the outputs cannot be written, one message each ("--trace 's.yaml' is the
   // scenario; distsim never writes over an input"); empty when they can.
@@ -65,6 +69,7 @@ class OutputSet {
     std::string path;
     std::string content;
     Writer writer;  // set: produces the content at commit
+    StandardOutput dash = StandardOutput::allowed;
   };
 
   std::vector<Input> inputs_;

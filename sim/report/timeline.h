@@ -80,12 +80,12 @@ struct TimelineMark {
   MarkKind kind = MarkKind::status_message;
   TimeUs t_us = 0;
   std::string actor;
-  std::string_view event;          // the trace record's event, always a string literal
-  std::string package_id;          // where one applies (the manager's refusals: as for HandleSpan)
-  std::string label;               // "2302", "ERROR_SHARING_VIOLATION", "attempt 2" (a retry), "scan_start"
-  std::string detail;              // one line for people
-  uint32_t status_id = 0;          // status messages only
-  char severity = 'I';             // status messages only: I, W or E
+  std::string_view event;  // the trace record's event, always a string literal
+  std::string package_id;  // where one applies (the manager's refusals: as for HandleSpan)
+  std::string label;       // "2302", "ERROR_SHARING_VIOLATION", "attempt 2" (a retry), "scan_start"
+  std::string detail;      // one line for people
+  uint32_t status_id = 0;  // status messages only
+  char severity = 'I';     // status messages only: I, W or E
   std::vector<TraceField> fields;  // the trace record's own fields (views of the run's trace)
   // The DP the manager's mark concerns (a status message's `dp` share, a dp_state or a DP retry,
   // a refusal below a DP share), by name; empty when it concerns the package as a whole.

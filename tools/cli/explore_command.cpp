@@ -61,6 +61,36 @@ std::optional<std::string> out_directory_problem(const ExploreCommandOptions& op
   return fmt::format("--out: {}", *problem);
 }
 
+// Why an output file would meet the reproducers written to --out: it is the --out directory
+// itself, or it is inside it under a reproducer's name (explore-*.yaml), which a failing world
+// would write over.
+std::optional<std::string> meets_reproducers(const char* option, const std::string& path,
+                                             const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  const auto normal = [](const std::string& text) {
+    std::error_code error;
+    fs::path resolved = fs::weakly_canonical(text, error);
+    if (error) resolved = fs::absolute(text, error).lexically_normal();
+    return resolved.has_filename() ? resolved : resolved.parent_path();
+  };
+  const fs::path file = normal(path);
+  const fs::path out = normal(out_dir);
+  if (file == out) {
+    return fmt::format(
+        "{} '{}' is the --out directory, where the reproducers go; give it a file "
+        "name of its own",
+        option, path);
+  }
+  const std::string name = file.filename().string();
+  if (file.parent_path() == out && name.starts_with("explore-") && name.ends_with(".yaml")) {
+    return fmt::format(
+        "{} '{}' has a reproducer's name (explore-*.yaml) inside --out '{}', where "
+        "a failing world's reproducer would replace it; give it another name",
+        option, path, out_dir);
+  }
+  return std::nullopt;
+}
+
 // Why the outputs would write over each other or over a result being merged: the files are
 // checked as `run` checks its own (sim::OutputSet), before any work.
 std::optional<std::string> outputs_overlap(const std::vector<std::string>& inputs,
@@ -71,10 +101,16 @@ std::optional<std::string> outputs_overlap(const std::vector<std::string>& input
       return fmt::format("{} needs a file: explore writes its summary on standard output", option);
     }
   }
+  for (const auto& [option, path] :
+       {std::pair{"--result", options.result_path}, std::pair{"--junit", options.junit_path}}) {
+    if (path.empty()) continue;
+    if (auto problem = meets_reproducers(option, path, options.out_dir)) return problem;
+  }
   sim::OutputSet outputs;
   for (const std::string& input : inputs) outputs.add_input("a merged result", input);
-  if (!options.result_path.empty()) outputs.add_output("--result", options.result_path);
-  if (!options.junit_path.empty()) outputs.add_output("--junit", options.junit_path);
+  constexpr auto kNoDash = sim::OutputSet::StandardOutput::refused;
+  if (!options.result_path.empty()) outputs.add_output("--result", options.result_path, kNoDash);
+  if (!options.junit_path.empty()) outputs.add_output("--junit", options.junit_path, kNoDash);
   const std::vector<std::string> problems = outputs.check();
   if (problems.empty()) return std::nullopt;
   return problems.front();
@@ -114,8 +150,9 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
   explore.generator.horizon_us = *budget.value;
   if (!options.time_limit.empty()) {
     const auto limit = sim::parse_duration(options.time_limit);
-    if (!limit.ok() || *limit.value < model::kMicrosecondsPerSecond) {
-      return fmt::format("--time-limit '{}' must be a duration of at least 1s, such as 10m or 2h",
+    if (!limit.ok()) return fmt::format("--time-limit '{}': {}", options.time_limit, limit.error);
+    if (*limit.value < model::kMicrosecondsPerSecond) {
+      return fmt::format("--time-limit '{}' must be at least 1s, such as 10m or 2h",
                          options.time_limit);
     }
     time_limit_seconds = static_cast<double>(*limit.value) / 1e6;
@@ -132,14 +169,18 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
 // that only the summary stays. Nothing at all when stderr is not a terminal.
 class ProgressLine {
  public:
-  ProgressLine(std::ostream& err, const WallClock& clock)
-      : err_(err), clock_(clock), enabled_(isatty(fileno(stderr)) != 0) {}
+  ProgressLine(std::ostream& err, const WallClock& clock, double time_limit_seconds)
+      : err_(err),
+        clock_(clock),
+        time_limit_seconds_(time_limit_seconds),
+        enabled_(isatty(fileno(stderr)) != 0) {}
   void update(const sim::ExploreProgress& progress) {
     if (!enabled_) return;
     const double now = clock_.elapsed_seconds();
     if (now - shown_at_ < kProgressIntervalSeconds) return;
     shown_at_ = now;
-    err_ << '\r' << sim::explore_progress_line(progress, now) << "\x1b[K" << std::flush;
+    err_ << '\r' << sim::explore_progress_line(progress, now, time_limit_seconds_) << "\x1b[K"
+         << std::flush;
     shown_ = true;
   }
   void erase() {
@@ -149,6 +190,7 @@ class ProgressLine {
  private:
   std::ostream& err_;
   const WallClock& clock_;
+  double time_limit_seconds_;
   bool enabled_;
   bool shown_ = false;
   double shown_at_ = -1;
@@ -233,7 +275,7 @@ int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::
     return kExitCannotRun;
   }
   const WallClock clock;
-  ProgressLine progress(err, clock);
+  ProgressLine progress(err, clock, time_limit_seconds);
   const StopSignals signals;
   const auto should_stop = [&clock, time_limit_seconds] {
     return StopSignals::received() ||

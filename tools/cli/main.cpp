@@ -91,6 +91,15 @@ const CLI::Validator kNamesAFile(
     },
     "");
 
+// Refuses an empty duration, which would otherwise read as "not given": a `--time-limit
+// "$LIMIT"` whose variable is unset would silently run without its limit.
+const CLI::Validator kNamesADuration(
+    [](std::string& text) {
+      return text.empty() ? std::string("needs a duration such as 50m, not an empty value")
+                          : std::string();
+    },
+    "");
+
 // A whole number (a seed, a count of seeds or jobs) as `run --seed` and scenario files read one
 // (sim::parse_unsigned): CLI11 alone would read "18446744073709551616" as the largest seed,
 // "0x10" as 16 and "+5" as 5.
@@ -249,10 +258,14 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
           ->check(kWholeNumber),
       explore->add_option("--jobs", options.jobs, "Worlds run at once, on separate threads (1)")
           ->check(kWholeNumber),
-      explore->add_option("--budget", options.budget,
-                          "Virtual time each world runs, from 1h to 3650d (3d)"),
-      explore->add_option("--time-limit", options.time_limit,
-                          "Wall-clock limit such as 10m: stop starting seeds after it (a gap)"),
+      explore
+          ->add_option("--budget", options.budget,
+                       "Virtual time each world runs, from 1h to 3650d (3d)")
+          ->check(kNamesADuration),
+      explore
+          ->add_option("--time-limit", options.time_limit,
+                       "Wall-clock limit such as 10m: stop starting seeds after it (a gap)")
+          ->check(kNamesADuration),
       explore
           ->add_option("--result", options.result_path,
                        "Write this shard's campaign result as JSON (for --merge)")
