@@ -194,6 +194,10 @@ TEST_CASE(
   CHECK(out.status == 2);
   CHECK(out.err.find("--out: 'file' is not a directory") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir + "/r.json"));
+  const CliResult under_file = run_distsim("explore --seeds 1 --result file/r.json", dir);
+  CHECK(under_file.status == 2);
+  CHECK(under_file.err.find("--result 'file/r.json': 'file' is not a directory") !=
+        std::string::npos);
   REQUIRE(run_distsim("explore --seeds 1 --result r.json", dir).status == 0);
   CHECK(run_distsim("explore --merge r.json --out file", dir).status == 2);
   const CliResult budget = run_distsim("explore --seeds 1 --budget 3651d --result b.json", dir);

@@ -50,6 +50,9 @@ std::optional<std::string> output_parent_problem(const char* option, const std::
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code error;
   if (parent.empty() || std::filesystem::is_directory(parent, error)) return std::nullopt;
+  if (std::filesystem::exists(parent, error)) {
+    return fmt::format("{} '{}': '{}' is not a directory", option, path, parent.string());
+  }
   return fmt::format("{} '{}': the directory '{}' does not exist", option, path, parent.string());
 }
 
