@@ -134,7 +134,7 @@ TEST_CASE("a replay command stays one shell word whatever the --out directory is
 
 TEST_CASE("the progress line waits a second before it estimates, and counts the time limit",
           "[campaign]") {
-  const ExploreProgress progress{200, 1000, 1};
+  const ExploreProgress progress{200, 1000, 1, false, 0, 0};
   CHECK(explore_progress_line(progress, 0.3) ==
         "explored 200/1000 worlds, ? worlds/s, ? left, 1 failed");
   CHECK(explore_progress_line(progress, 2.0) ==
@@ -143,6 +143,10 @@ TEST_CASE("the progress line waits a second before it estimates, and counts the 
         "explored 200/1000 worlds, 100 worlds/s, 3s left (time limit), 1 failed");
   CHECK(explore_progress_line(progress, 2.0, 600.0) ==
         "explored 200/1000 worlds, 100 worlds/s, 8s left, 1 failed");
+  const ExploreProgress shrinking{200, 1000, 1, true, 961211, 40};
+  CHECK(explore_progress_line(shrinking, 2.0) ==
+        "explored 200/1000 worlds, 100 worlds/s, 8s left, 1 failed, shrinking seed 961211 (40 "
+        "of at most 500 runs)");
 }
 
 TEST_CASE("a merge names every missing and duplicate shard", "[campaign]") {

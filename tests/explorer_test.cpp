@@ -96,9 +96,13 @@ TEST_CASE("a stop request ends a shrink between worlds and keeps a world that fa
   REQUIRE_FALSE(whole.stopped);
   REQUIRE(whole.runs > 2);
   int asked = 0;
-  const ShrinkResult stopped =
-      shrink_world(world, true, *failure, [&asked] { return ++asked > 2; });
+  std::vector<uint32_t> told;
+  const ShrinkResult stopped = shrink_world(
+      world, true, *failure,
+      {[&asked] { return ++asked > 2; }, [&told](uint32_t runs) { told.push_back(runs); }});
   CHECK(stopped.stopped);
+  CHECK(told.size() == stopped.runs);
+  CHECK((told.empty() || told.back() == stopped.runs));
   CHECK(stopped.runs <= 2);
   CHECK(stopped.runs < whole.runs);
   const auto again = check_world(stopped.scenario, true);

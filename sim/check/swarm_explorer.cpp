@@ -150,9 +150,10 @@ std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must
   }
 }
 
-std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions& generator,
-                                           std::vector<std::string>& classes,
-                                           const std::function<bool()>& should_stop) {
+std::optional<ExploreFinding> explore_seed(
+    uint64_t seed, const GeneratorOptions& generator, std::vector<std::string>& classes,
+    const std::function<bool()>& should_stop,
+    const std::function<void(const ShrinkProgress&)>& on_shrink) {
   const GeneratedWorld world = generate_world(seed, generator);
   // Every 16th seed is checked more deeply: a second traced run of it must hold the same records
   // as the judged one, and every 256th seed's world must also load back from YAML. The judged run
@@ -180,9 +181,13 @@ std::optional<ExploreFinding> explore_seed(uint64_t seed, const GeneratorOptions
   finding.failure = *failure;
   finding.features = world.features;
   const bool shrinkable = failure->kind != "nondeterminism" && failure->kind != "generator";
+  ShrinkControl control{should_stop, {}};
+  if (on_shrink)
+    control.on_run = [&](uint32_t runs) { on_shrink(ShrinkProgress{seed, runs, false}); };
   ShrinkResult shrunk =
-      shrinkable ? shrink_world(world.scenario, world.must_install_all, *failure, should_stop)
+      shrinkable ? shrink_world(world.scenario, world.must_install_all, *failure, control)
                  : ShrinkResult{world.scenario, 0, false};
+  if (on_shrink) on_shrink(ShrinkProgress{seed, shrunk.runs, true});
   finding.shrink_runs = shrunk.runs;
   finding.shrink_stopped = shrunk.stopped;
   finding.reproducer = reproducer_for(shrunk.scenario, seed, *failure, world.features);
@@ -215,20 +220,21 @@ bool same_trace(const Trace& first, const Trace& second) {
 }
 
 ShrinkResult shrink_world(const Scenario& scenario, bool must_install_all,
-                          const WorldFailure& failure, const std::function<bool()>& should_stop) {
+                          const WorldFailure& failure, const ShrinkControl& control) {
   ShrinkResult result{scenario, 0, false};
   bool progressed = true;
   while (progressed && result.runs < kShrinkRunsMax && !result.stopped) {
     progressed = false;
     for (Scenario& candidate : shrink_candidates(result.scenario)) {
       if (result.runs >= kShrinkRunsMax) break;
-      if (should_stop && should_stop()) {
+      if (control.should_stop && control.should_stop()) {
         result.stopped = true;
         break;
       }
       if (!loads_back(candidate)) continue;
       ++result.runs;
       const auto again = check_world(candidate, must_install_all);
+      if (control.on_run) control.on_run(result.runs);
       if (!again || again->kind != failure.kind) continue;
       result.scenario = std::move(candidate);
       progressed = true;
@@ -249,7 +255,8 @@ uint64_t shard_seed(const ExploreOptions& options, uint64_t position) {
 
 ExploreSummary explore(const ExploreOptions& options,
                        const std::function<void(const ExploreProgress&)>& on_progress,
-                       const std::function<bool()>& should_stop) {
+                       const std::function<bool()>& should_stop,
+                       const std::function<void(const ShrinkProgress&)>& on_shrink) {
   DISTSIM_ASSERT(options.shard_count >= 1 && options.shard_index < options.shard_count);
   DISTSIM_ASSERT(options.jobs >= 1 && options.jobs <= kExploreJobsMax);
   DISTSIM_ASSERT(options.seed_count <= kExploreSeedsMax);
@@ -271,7 +278,7 @@ ExploreSummary explore(const ExploreOptions& options,
           }
           SeedOutcome outcome{true, std::nullopt, {}};
           outcome.finding = explore_seed(shard_seed(options, batch + index), options.generator,
-                                         outcome.classes, should_stop);
+                                         outcome.classes, should_stop, on_shrink);
           return outcome;
         },
         [&](size_t, SeedOutcome& outcome) {
@@ -280,8 +287,8 @@ ExploreSummary explore(const ExploreOptions& options,
           ++summary.worlds;
           for (const std::string& name : outcome.classes) ++summary.class_counts[name];
           if (outcome.finding) summary.findings.push_back(std::move(*outcome.finding));
-          on_progress(
-              ExploreProgress{summary.worlds, summary.worlds_planned, summary.findings.size()});
+          on_progress(ExploreProgress{summary.worlds, summary.worlds_planned,
+                                      summary.findings.size(), false, 0, 0});
         },
         kExploreWindowSeeds);
   }

@@ -43,13 +43,20 @@ struct ShrinkResult {
   bool stopped = false;
 };
 
+// How a shrink may be stopped and watched; either may be empty.
+struct ShrinkControl {
+  // Asked before each candidate world runs: a wall-clock limit ends a shrink as it ends a
+  // campaign, between worlds, keeping the smallest failing world found so far.
+  std::function<bool()> should_stop;
+  // Told the number of worlds run so far after each one (a progress line during a long shrink).
+  std::function<void(uint32_t runs)> on_run;
+};
+
 // Greedy shrinking: removes holders, faults, package events, DPs and files one at a time, keeping
 // a removal when the world still fails with the same kind. Requires `failure` from check_world.
-// `should_stop` (may be empty) is asked before each candidate runs: a wall-clock limit ends a
-// shrink as it ends a campaign, between worlds, keeping the smallest failing world found so far.
 [[nodiscard]] ShrinkResult shrink_world(const Scenario& scenario, bool must_install_all,
                                         const WorldFailure& failure,
-                                        const std::function<bool()>& should_stop = {});
+                                        const ShrinkControl& control = {});
 
 struct ExploreOptions {
   uint64_t seed_count = 1000;
@@ -83,6 +90,18 @@ struct ExploreProgress {
   uint64_t done = 0;
   uint64_t total = 0;
   uint64_t failures = 0;
+  // A shrink under way, when the caller knows of one (ShrinkProgress): its seed and worlds run.
+  bool shrinking = false;
+  uint64_t shrinking_seed = 0;
+  uint32_t shrink_runs = 0;
+};
+
+// A shrink under way, reported from the thread that runs it: after each world it runs, and once
+// more with `done` when it ends.
+struct ShrinkProgress {
+  uint64_t seed = 0;
+  uint32_t runs = 0;
+  bool done = false;
 };
 
 // The shard's seeds in the order explored: seed_start + shard_index + k * shard_count.
@@ -94,9 +113,12 @@ struct ExploreProgress {
 // once it returns true no further seed starts, and the summary covers the seeds before the first
 // one not run. It is how a wall-clock limit ends a campaign without deciding what a world does.
 // A shrink under way asks it too, and keeps the failing world it has (shrink_stopped).
-[[nodiscard]] ExploreSummary explore(const ExploreOptions& options,
-                                     const std::function<void(const ExploreProgress&)>& on_progress,
-                                     const std::function<bool()>& should_stop = {});
+// `on_shrink` (may be empty) hears of every shrink's progress, from the thread that runs it, so it
+// must be safe to call from any thread.
+[[nodiscard]] ExploreSummary explore(
+    const ExploreOptions& options, const std::function<void(const ExploreProgress&)>& on_progress,
+    const std::function<bool()>& should_stop = {},
+    const std::function<void(const ShrinkProgress&)>& on_shrink = {});
 
 // The reproducer file name for a finding: "explore-<seed>-<kind>.yaml".
 [[nodiscard]] std::string reproducer_file_name(const ExploreFinding& finding);

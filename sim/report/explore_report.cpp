@@ -113,8 +113,13 @@ std::string explore_progress_line(const ExploreProgress& progress, double elapse
   } else {
     left += " left";
   }
-  return fmt::format("explored {}/{} worlds, {} worlds/s, {}, {} failed", progress.done,
-                     progress.total, rate_text, left, progress.failures);
+  const std::string shrinking =
+      progress.shrinking
+          ? fmt::format(", shrinking seed {} ({} of at most {} runs)", progress.shrinking_seed,
+                        progress.shrink_runs, kShrinkRunsMax)
+          : "";
+  return fmt::format("explored {}/{} worlds, {} worlds/s, {}, {} failed{}", progress.done,
+                     progress.total, rate_text, left, progress.failures, shrinking);
 }
 
 std::string explore_junit_xml(const CampaignResult& total,

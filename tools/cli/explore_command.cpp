@@ -5,7 +5,6 @@
 #include "tools/cli/explore_command.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
@@ -27,12 +26,12 @@
 #include "sim/scenario/value_parse.h"
 #include "tools/cli/build_info.h"
 #include "tools/cli/exit_status.h"
+#include "tools/cli/progress_line.h"
 #include "tools/cli/wall_clock.h"
 
 namespace distsim::cli {
 namespace {
 
-constexpr double kProgressIntervalSeconds = 0.25;  // at most four updates a second
 constexpr const char* kStoppedByTimeLimit = "time_limit";
 
 sim::EnvironmentValues shard_environment() {
@@ -168,37 +167,6 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
   return outputs_overlap({}, options);
 }
 
-// Progress on a terminal: rewritten in place at most four times a second, erased at the end so
-// that only the summary stays. Nothing at all when stderr is not a terminal.
-class ProgressLine {
- public:
-  ProgressLine(std::ostream& err, const WallClock& clock, double time_limit_seconds)
-      : err_(err),
-        clock_(clock),
-        time_limit_seconds_(time_limit_seconds),
-        enabled_(isatty(fileno(stderr)) != 0) {}
-  void update(const sim::ExploreProgress& progress) {
-    if (!enabled_) return;
-    const double now = clock_.elapsed_seconds();
-    if (now - shown_at_ < kProgressIntervalSeconds) return;
-    shown_at_ = now;
-    err_ << '\r' << sim::explore_progress_line(progress, now, time_limit_seconds_) << "\x1b[K"
-         << std::flush;
-    shown_ = true;
-  }
-  void erase() {
-    if (shown_) err_ << "\r\x1b[K" << std::flush;
-  }
-
- private:
-  std::ostream& err_;
-  const WallClock& clock_;
-  double time_limit_seconds_;
-  bool enabled_;
-  bool shown_ = false;
-  double shown_at_ = -1;
-};
-
 // Writes reproducers, then the result file and JUnit; each file is complete or absent.
 std::optional<std::string> write_outputs(const ExploreCommandOptions& options,
                                          const sim::CampaignResult& total,
@@ -286,7 +254,7 @@ int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::
   };
   const sim::ExploreSummary summary = sim::explore(
       explore, [&progress](const sim::ExploreProgress& done) { progress.update(done); },
-      should_stop);
+      should_stop, [&progress](const sim::ShrinkProgress& shrink) { progress.shrinking(shrink); });
   progress.erase();
   sim::CampaignResult result =
       sim::campaign_result(explore, summary, kVersion, kCommit,
