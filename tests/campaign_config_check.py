@@ -104,8 +104,10 @@ class Checker:
                    f"{path}: the merge must publish JUnit (artifacts:reports:junit) always")
         self.check(any("reproducers" in p for p in artifacts.get("paths", [])),
                    f"{path}: the merge must keep the reproducers as artifacts")
-        runtime = shell_text(commands_of(pipeline.get(".distsim-runtime")))
-        self.check_build(path, shell_text(commands_of(build.get("script"))), runtime)
+        for name, job in (("distsim-explore", explore), ("distsim-merge", merge)):
+            self.check_build(f"{path}: {name}", shell_text(commands_of(build.get("script"))),
+                             shell_text(commands_of(job.get("before_script")) +
+                                        commands_of(job.get("script"))))
         self.note_commands(commands_of(pipeline))
 
     def check_github(self, path):
@@ -151,8 +153,9 @@ class Checker:
         self.check(any("junit.xml" in str(u.get("path")) and "reproducers" in str(u.get("path"))
                        for u in merge_uploads),
                    f"{path}: the merge must upload junit.xml and the reproducers")
-        runtime = shell_text(commands_of(explore.get("steps")) + commands_of(merge.get("steps")))
-        self.check_build(path, shell_text(commands_of(build.get("steps"))), runtime)
+        for name, job in (("explore", explore), ("merge", merge)):
+            self.check_build(f"{path}: job {name}", shell_text(commands_of(build.get("steps"))),
+                             shell_text(commands_of(job.get("steps"))))
         self.note_commands(commands_of(workflow))
 
     def check_kubernetes(self, explore_path, merge_path):
@@ -168,16 +171,30 @@ class Checker:
         args = shell_text(commands_of(container.get("args")))
         self.check("--shard auto" in args and "JOB_COMPLETION_INDEX" in args and "--result" in args,
                    f"{explore_path}: the pods must use --shard auto and --result per index")
-        self.check(re.search(r"trap '[^']*kill -TERM[^']*' TERM", args) is not None and
-                   re.search(r"distsim explore[^&]*&\n", args) is not None,
-                   f"{explore_path}: the shell is the container's PID 1: it must run distsim in "
-                   "the background and pass SIGTERM on to it (trap ... TERM)")
-        self.check(re.search(r'if \[ "\$status" -eq 1 \]; then exit 0; fi', args) is not None,
+        lines = [line.strip() for line in args.splitlines() if line.strip()]
+        self.check(bool(lines) and re.fullmatch(r"trap '[^']*' TERM( INT)?", lines[1] if
+                                                lines[0] == "stop=0" else lines[0]) is not None,
+                   f"{explore_path}: the shell is the container's PID 1, where an untrapped "
+                   "signal is dropped: its first command must trap TERM")
+        self.check(re.search(r"distsim explore[^&\n]*&\nexplore=\$!\n", args) is not None,
+                   f"{explore_path}: distsim must run in the background (`&`, then explore=$!) "
+                   "so that the shell can pass SIGTERM on")
+        forward = re.search(r"while kill -0 \"\$explore\".*?\ndone", args, re.S)
+        self.check(forward is not None and "kill -TERM \"$explore\"" in forward.group(0) and
+                   "forwarded=1" in forward.group(0) and "sleep" in forward.group(0) and
+                   "wait \"$explore\"" in forward.group(0),
+                   f"{explore_path}: a loop must pass SIGTERM on to distsim once, after a pause "
+                   "(its handler installed), and wait for it again until it has ended")
+        self.check(lines[-2:] == ['if [ "$status" -eq 1 ]; then exit 0; fi', 'exit "$status"'],
                    f"{explore_path}: a shard that exits 1 (a failing world, a gap) must end the "
-                   "pod with 0, and only then")
+                   "pod with 0, and every other status with itself")
+        self.check(subprocess.run(["sh", "-n", "-c", args]).returncode == 0,
+                   f"{explore_path}: the shard command is not valid sh")
         rules = spec.get("podFailurePolicy", {}).get("rules", [])
         self.check(any(r.get("action") == "FailJob" and
-                       sorted(r.get("onExitCodes", {}).get("values", [])) == [2, 3]
+                       sorted(r.get("onExitCodes", {}).get("values", [])) == [2, 3] and
+                       r.get("onExitCodes", {}).get("operator") == "In" and
+                       r.get("onExitCodes", {}).get("containerName") == container.get("name")
                        for r in rules),
                    f"{explore_path}: statuses 2 and 3 must fail the Job at once (podFailurePolicy)")
         merge = yaml.safe_load(merge_path.read_text())
@@ -194,6 +211,22 @@ class Checker:
                    f"{merge_path}: DISTSIM_CAMPAIGN_DIR must be the shards' one")
         self.check(claims_of(merge) == claims_of(job) != set(),
                    f"{merge_path}: must mount the shards' volume claim ({claims_of(job)})")
+        fetch_path = explore_path.parent / "fetch-pod.yaml"
+        fetch = yaml.safe_load(fetch_path.read_text())
+        fetch_volumes = fetch.get("spec", {}).get("volumes", [])
+        fetch_claims = {v.get("persistentVolumeClaim", {}).get("claimName")
+                        for v in fetch_volumes} - {None}
+        self.check(fetch_claims == claims_of(job),
+                   f"{fetch_path}: must mount the shards' volume claim ({claims_of(job)})")
+        campaign_dir = environment.get("DISTSIM_CAMPAIGN_DIR") or "?"
+        self.check(f"{campaign_dir}/junit.xml" in fetch_path.read_text(),
+                   f"{fetch_path}: its copy commands must name {campaign_dir}")
+        pvc = yaml.safe_load((explore_path.parent / "campaign-pvc.yaml").read_text())
+        self.check(pvc.get("kind") == "PersistentVolumeClaim" and
+                   pvc.get("metadata", {}).get("name") in claims_of(job) and
+                   "ReadWriteMany" in pvc.get("spec", {}).get("accessModes", []),
+                   f"{explore_path.parent / 'campaign-pvc.yaml'}: must be the shards' claim, "
+                   "ReadWriteMany")
         self.note_commands(commands_of(job) + commands_of(merge))
 
     def check_slurm(self, array_path, merge_path):
@@ -291,9 +324,23 @@ BREAKS = [
      "--budgett"),
     ("github/explore.yml", "name: result-${{ matrix.shard }}", "name: result", "name of its own"),
     ("github/explore.yml", "          merge-multiple: true\n", "", "merge-multiple"),
+    ("github/explore.yml", "libtcmalloc-minimal4\n      - name: Explore",
+     "\n      - name: Explore", "job explore: preset"),
     ("github/explore.yml", " || [ $? -eq 1 ]", "", "exits 1"),
     ("github/explore.yml", "    if: ${{ !cancelled() }}\n", "", "unless cancelled"),
-    ("kubernetes/explore-job.yaml", "TERM INT", "INT", "SIGTERM"),
+    ("kubernetes/explore-job.yaml", "TERM INT", "INT", "trap TERM"),
+    ("kubernetes/explore-job.yaml", "              explore=$!\n", "", "explore=$!"),
+    ("kubernetes/explore-job.yaml", "                  forwarded=1\n", "", "once"),
+    ("kubernetes/explore-job.yaml", "                wait \"$explore\" || status=$?\n", "",
+     "wait for it again"),
+    ("kubernetes/explore-job.yaml", "              exit \"$status\"\n", "              exit 0\n",
+     "every other status"),
+    ("kubernetes/explore-job.yaml", "containerName: explore", "containerName: shard",
+     "podFailurePolicy"),
+    ("kubernetes/fetch-pod.yaml", "claimName: distsim-campaign", "claimName: other",
+     "volume claim"),
+    ("gitlab/explore.gitlab-ci.yml", "  parallel: 8\n  timeout: 1h\n  before_script: *distsim-runtime\n",
+     "  parallel: 8\n  timeout: 1h\n", "distsim-explore: preset"),
     ("kubernetes/explore-job.yaml", "              value: \"8\"", "              value: \"4\"",
      "completions and DISTSIM_SHARD_COUNT"),
     ("kubernetes/explore-job.yaml", "values: [2, 3]", "values: [2]", "podFailurePolicy"),
@@ -309,6 +356,9 @@ BREAKS = [
 
 def self_test(source_dir, distsim):
     failures = []
+    clean = Checker(source_dir, distsim).run()
+    if clean:
+        failures.append(f"the configurations as they are report problems: {clean}")
     with tempfile.TemporaryDirectory() as scratch:
         for index, (name, old, new, expected) in enumerate(BREAKS):
             copy = Path(scratch) / str(index)

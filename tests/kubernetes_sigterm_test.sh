@@ -36,35 +36,46 @@ with open(sys.argv[2] + "/env", "w") as env:
 PY
 grep -q '^DISTSIM_SHARD_COUNT=8$' "$work/env" || fail "the manifest's shard count is not 8"
 
-# Many seeds, so that only the signal ends the shard; the campaign directory in $work.
-env -i PATH="$work/bin:/usr/bin:/bin" DISTSIM_CAMPAIGN_DIR="$work/campaign" DISTSIM_SHARD_COUNT=8 \
-  DISTSIM_SEEDS=100000000 JOB_COMPLETION_INDEX=3 \
-  unshare --pid --fork --kill-child /bin/sh -c "$(cat "$work/args.sh")" >"$work/summary" &
-unshare_pid=$!
+# Runs the shard command with many seeds, so that only the signal ends it, and sends SIGTERM to
+# its PID 1 `when`: "early" as soon as the shell has made the results folder (its trap is set by
+# then; distsim may not have started or installed its own handler yet), "late" once distsim has
+# explored for a while. The pod must end with 0 and the result file record the stop.
+run_case() {
+  local when=$1 campaign=$work/campaign-$1
+  env -i PATH="$work/bin:/usr/bin:/bin" DISTSIM_CAMPAIGN_DIR="$campaign" DISTSIM_SHARD_COUNT=8 \
+    DISTSIM_SEEDS=100000000 JOB_COMPLETION_INDEX=3 \
+    unshare --pid --fork --kill-child /bin/sh -c "$(cat "$work/args.sh")" >"$work/summary-$when" &
+  local unshare_pid=$! init_pid=
+  # PID 1 of the namespace is unshare's child.
+  for _ in $(seq 100); do
+    init_pid=$(pgrep -P "$unshare_pid" | head -n 1)
+    [ -n "$init_pid" ] && [ -d "$campaign/results" ] && break
+    sleep 0.01
+  done
+  if [ -z "$init_pid" ] || [ ! -d "$campaign/results" ]; then
+    fail "$when: the shard command did not start"
+  fi
+  if [ "$when" = late ]; then
+    for _ in $(seq 100); do pgrep -P "$init_pid" >/dev/null && break; sleep 0.05; done
+    sleep 1.5
+  fi
+  kill -TERM "$init_pid"
+  for _ in $(seq 300); do
+    kill -0 "$unshare_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$unshare_pid" 2>/dev/null; then
+    kill -9 "$unshare_pid"
+    fail "$when: 30 s after SIGTERM the shard is still running: the signal did not reach distsim"
+  fi
+  wait "$unshare_pid"
+  local status=$? result=$campaign/results/shard-3.json
+  [ -s "$result" ] || fail "$when: no result file after SIGTERM (pod status $status)"
+  grep -q '"stopped_by": "SIGTERM"' "$result" ||
+    { cat "$result"; fail "$when: the result does not record SIGTERM"; }
+  [ "$status" = 0 ] || fail "$when: the pod's command exited $status after a clean stop (want 0)"
+  echo "PASS ($when): SIGTERM to PID 1 stopped shard 3/8 cleanly: $(grep '"worlds_run"' "$result")"
+}
 
-# PID 1 of the namespace is unshare's child; wait until distsim (its child) runs.
-init_pid=
-for _ in $(seq 100); do
-  init_pid=$(pgrep -P "$unshare_pid" | head -n 1)
-  [ -n "$init_pid" ] && pgrep -P "$init_pid" >/dev/null && break
-  sleep 0.1
-done
-[ -n "$init_pid" ] || fail "the shard command did not start"
-sleep 1.5
-kill -TERM "$init_pid"
-
-for _ in $(seq 300); do
-  kill -0 "$unshare_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if kill -0 "$unshare_pid" 2>/dev/null; then
-  kill -9 "$unshare_pid"
-  fail "30 s after SIGTERM the shard is still running: the signal did not reach distsim"
-fi
-wait "$unshare_pid"
-status=$?
-result=$work/campaign/results/shard-3.json
-[ -s "$result" ] || fail "no result file after SIGTERM"
-grep -q '"stopped_by": "SIGTERM"' "$result" || { cat "$result"; fail "the result does not record SIGTERM"; }
-[ "$status" = 0 ] || fail "the pod's command exited $status after a clean stop (want 0)"
-echo "PASS: SIGTERM to PID 1 stopped shard 3/8 cleanly: $(grep '"worlds_run"' "$result")"
+run_case early
+run_case late
