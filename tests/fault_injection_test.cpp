@@ -13,6 +13,7 @@
 #include "model/manager_fault_injection.h"
 #include "sim/check/invariants.h"
 #include "sim/check/swarm_explorer.h"
+#include "sim/report/campaign_result.h"
 #include "sim/scenario/scenario_loader.h"
 #include "world_fixture.h"
 
@@ -38,6 +39,46 @@ std::vector<std::string> explored_kinds(const model::ManagerFaultInjection& faul
 
 bool contains(const std::vector<std::string>& kinds, std::string_view kind) {
   return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+TEST_CASE("a stop during an exploration's shrink keeps the failing world and says so in the result",
+          "[explore][faults]") {
+  // Goal: the stop reaches a shrink through explore() (a wall-clock limit or SIGTERM during a
+  // shrink of a real finding), the seed still counts as explored, and the result file says the
+  // reproducer is not minimal. Method: a manager that miscounts retries, the first seed it fails,
+  // and a stop predicate that turns true once that seed's shrink has run two worlds.
+  model::ManagerFaultInjection faults;
+  faults.miscount_retries = true;
+  const model::ScopedManagerFaultInjection injected(faults);
+  ExploreOptions options;
+  options.seed_count = 24;
+  const ExploreSummary whole = explore(options, [](const ExploreProgress&) {});
+  REQUIRE_FALSE(whole.findings.empty());
+  const ExploreFinding& first = whole.findings.front();
+  REQUIRE(first.shrink_runs > 2);
+  CHECK_FALSE(first.shrink_stopped);
+
+  options.seed_start = first.seed;
+  options.seed_count = 1;
+  int asked = 0;  // once before the seed starts, then before each world of its shrink
+  std::vector<ShrinkProgress> heard;
+  const ExploreSummary stopped = explore(
+      options, [](const ExploreProgress&) {}, [&asked] { return ++asked > 3; },
+      [&heard](const ShrinkProgress& shrink) { heard.push_back(shrink); });
+  CHECK(stopped.worlds == 1);
+  REQUIRE(stopped.findings.size() == 1);
+  const ExploreFinding& finding = stopped.findings.front();
+  CHECK(finding.failure.kind == first.failure.kind);
+  CHECK(finding.shrink_stopped);
+  CHECK(finding.shrink_runs == 2);
+  REQUIRE(heard.size() == 3);
+  CHECK(heard[0].seed == first.seed);
+  CHECK(heard[1].runs == 2);
+  CHECK(heard[2].done);
+  const CampaignResult result = campaign_result(options, stopped, "0.1.0", "abc", "SIGTERM");
+  REQUIRE(result.failures.size() == 1);
+  CHECK(result.failures[0].shrink_stopped);
+  CHECK(campaign_result_json(result).find("\"shrink_stopped\": true") != std::string::npos);
 }
 
 TEST_CASE("a manager that leaks source handles is caught by handles_closed",

@@ -144,8 +144,9 @@ TEST_CASE("sim/ and tools/ use no source of nondeterminism", "[tidy]") {
       R"(random_device|uniform_int_distribution|uniform_real_distribution|exponential_distribution|system_clock|std::rand\b|time\(NULL\)|time\(nullptr\)|unordered_)");
   // Two exceptions read the monotonic clock. `explore --time-limit`, its progress rate and the
   // result file's wall_seconds need elapsed real time: tools/cli/wall_clock.cpp alone reads it,
-  // and it only decides when a campaign stops starting seeds, never what a world does. The
-  // benchmarks (tools/bench/) measure real time by nature and never feed a simulation.
+  // and it only decides when a campaign stops starting seeds or a shrink stops, never what a
+  // world does. The benchmarks (tools/bench/) measure real time by nature and never feed a
+  // simulation.
   const std::regex monotonic_clock(R"(steady_clock)");
   const std::vector<std::string> allowed = {
       (fs::path(DISTSIM_SOURCE_DIR) / "tools" / "cli" / "wall_clock.cpp").string() + ":",

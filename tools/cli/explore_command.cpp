@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -206,10 +207,13 @@ int report(const ExploreCommandOptions& options, const sim::CampaignResult& tota
   return sim::explore_exit_status(total) == 0 ? kExitOk : kExitFinding;
 }
 
-volatile std::sig_atomic_t g_stop_signal = 0;
+// Set by the handler, read by every exploring thread: a lock-free atomic is both safe in a signal
+// handler and free of a data race between threads, which volatile is not.
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 void on_stop_signal(int signal) {
-  g_stop_signal = signal;
+  g_stop_signal.store(signal, std::memory_order_relaxed);
   std::signal(signal, SIG_DFL);  // a second one ends the process at once
 }
 
@@ -227,9 +231,12 @@ class StopSignals {
   }
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
-  [[nodiscard]] static bool received() { return g_stop_signal != 0; }
+  [[nodiscard]] static bool received() {
+    return g_stop_signal.load(std::memory_order_relaxed) != 0;
+  }
   [[nodiscard]] static std::string name() {
-    return g_stop_signal == SIGTERM ? "SIGTERM" : g_stop_signal == SIGINT ? "SIGINT" : "";
+    const int signal = g_stop_signal.load(std::memory_order_relaxed);
+    return signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : "";
   }
 
  private:
@@ -246,7 +253,7 @@ int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::
     return kExitCannotRun;
   }
   const WallClock clock;
-  ProgressLine progress(err, clock, time_limit_seconds);
+  ProgressLine progress(err, clock, sim::shard_seed_count(explore), time_limit_seconds);
   const StopSignals signals;
   const auto should_stop = [&clock, time_limit_seconds] {
     return StopSignals::received() ||

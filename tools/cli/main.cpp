@@ -95,7 +95,7 @@ const CLI::Validator kNamesAFile(
 // "$LIMIT"` whose variable is unset would silently run without its limit.
 const CLI::Validator kNamesADuration(
     [](std::string& text) {
-      return text.empty() ? std::string("needs a duration such as 50m, not an empty value")
+      return text.empty() ? std::string("needs a duration (such as 50m or 3d), not an empty value")
                           : std::string();
     },
     "");
@@ -230,9 +230,9 @@ constexpr const char* kExploreDetails =
     "writes --result FILE.json; then\n`distsim explore --merge FILE.json... [--out DIR] [--junit "
     "FILE]` checks that the files are every\nshard of one campaign exactly once, writes the "
     "reproducers and prints the summary a single process\nover the same seeds prints. "
-    "--time-limit stops starting seeds after that much wall-clock time (a shrink\nunder way "
-    "keeps the smallest failing world it has); the seeds left are a gap,\nreported by the "
-    "summary and by --merge, never a pass. Progress goes to a terminal\nonly.\n\nExamples:\n  "
+    "--time-limit stops starting seeds after that much wall-clock time, and\na shrink under "
+    "way keeps the smallest failing world it has; the seeds left are a gap,\nreported by the "
+    "summary and by --merge, never a pass. Progress goes to a terminal only.\n\nExamples:\n  "
     "distsim explore --seeds 10000 --jobs 2\n  distsim explore --seeds "
     "1000000 --shard auto --result shard.json --time-limit 50m\n  distsim explore --merge "
     "results/*.json --out found --junit explore.xml\n\nExit status: 0 every seed explored and "

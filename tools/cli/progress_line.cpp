@@ -15,11 +15,13 @@ constexpr double kIntervalSeconds = 0.25;  // at most four updates a second
 
 }  // namespace
 
-ProgressLine::ProgressLine(std::ostream& err, const WallClock& clock, double time_limit_seconds)
+ProgressLine::ProgressLine(std::ostream& err, const WallClock& clock, uint64_t total,
+                           double time_limit_seconds)
     : err_(err),
       clock_(clock),
       time_limit_seconds_(time_limit_seconds),
       enabled_(isatty(fileno(stderr)) != 0) {
+  progress_.total = total;
   if (enabled_) {
     redraw_ = std::jthread([this](const std::stop_token& stop) { redraw_until_stopped(stop); });
   }
@@ -72,10 +74,11 @@ void ProgressLine::draw_locked(bool force) {
 void ProgressLine::redraw_until_stopped(const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
-    // Woken only by the stop: a line the seeds redrew recently is left alone.
+    // Woken only by the stop: a line the seeds redrew recently is left alone. The first world
+    // may be the long one, so the line is drawn before any world is done.
     wake_.wait_for(lock, stop, std::chrono::duration<double>(kIntervalSeconds),
                    [] { return false; });
-    if (stop.stop_requested() || !shown_) continue;
+    if (stop.stop_requested()) continue;
     draw_locked(false);
   }
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <ostream>
 #include <stop_token>
@@ -17,8 +18,10 @@ namespace distsim::cli {
 
 class ProgressLine {
  public:
-  // `time_limit_seconds`: explore's --time-limit, 0 for none (the time left counts it).
-  ProgressLine(std::ostream& err, const WallClock& clock, double time_limit_seconds);
+  // `total`: the worlds to explore; `time_limit_seconds`: explore's --time-limit, 0 for none (the
+  // time left counts it).
+  ProgressLine(std::ostream& err, const WallClock& clock, uint64_t total,
+               double time_limit_seconds);
   ~ProgressLine();
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;

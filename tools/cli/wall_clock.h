@@ -1,6 +1,7 @@
 // The one place distsim reads the wall clock: `explore` measures elapsed real time for its
 // progress line, its --time-limit and the result file's wall_seconds. Wall time only decides
-// when a campaign stops starting seeds, never what a world does (worlds run on virtual time).
+// when a campaign stops starting seeds and when a shrink under way stops, never what a world does
+// (worlds run on virtual time).
 #pragma once
 
 #include <cstdint>
