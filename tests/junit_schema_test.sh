@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ctest: the JUnit XML of `distsim check --junit`, on a report holding a pass, a failure and an
-# error with characters that need escaping, validates against the JUnit schema that Jenkins'
-# xunit plugin uses. The schema is not part of this repository: it is read from the shared folder
+# error with characters that need escaping, and that of `distsim explore --merge --junit`, on a
+# campaign with a coverage gap and a failing world, validate against the JUnit schema that
+# Jenkins' xunit plugin uses. The schema is not part of this repository: it is read from the shared folder
 # beside the checkout, and where it or xmllint is absent the test reports itself skipped (exit
 # 77, ctest's SKIP_RETURN_CODE), never passed.
 # Usage: junit_schema_test.sh DISTSIM SOURCE_DIR WORK_DIR
@@ -42,3 +43,26 @@ fi
 grep -q '<failure' out.xml || { echo "FAIL: no <failure> in out.xml"; exit 1; }
 grep -q '<error' out.xml || { echo "FAIL: no <error> in out.xml"; exit 1; }
 xmllint --noout --schema "$schema" out.xml
+
+# A shard cut by its time limit, given a failing world with awkward text by hand (no generated
+# world fails), merged: one testcase per shard (a coverage_gap failure) and one per failure.
+"$distsim" explore --seeds 100000000 --time-limit 1s --result gap.json >/dev/null || true
+/usr/bin/python3 - gap.json <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+result["failures"] = [{
+    "seed": 0, "kind": "liveness:32", "detail": "S0100001 <&> \"retrying\" \u0001 \u00e9",
+    "shrink_runs": 3, "shrink_stopped": True, "reproducer_file": "explore-0-liveness-32.yaml",
+    "reproducer_yaml": "version: 1\nname: \"]]> <odd>\"\n"}]
+json.dump(result, open(sys.argv[1], "w"))
+PY
+status=0
+"$distsim" explore --merge gap.json --out found --junit explore.xml >merge.out 2>&1 || status=$?
+if [ "$status" -ne 1 ]; then
+  echo "FAIL: distsim explore --merge exited $status, expected 1 (a gap and a failure)"
+  cat merge.out
+  exit 1
+fi
+grep -q 'type="coverage_gap"' explore.xml || { echo "FAIL: no coverage_gap in explore.xml"; exit 1; }
+grep -q 'type="liveness:32"' explore.xml || { echo "FAIL: no failing world in explore.xml"; exit 1; }
+xmllint --noout --schema "$schema" explore.xml
