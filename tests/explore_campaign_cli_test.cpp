@@ -261,6 +261,12 @@ TEST_CASE("explore names what is wrong with a duration flag and never points --r
   CHECK(device.status == 2);
   CHECK(device.err.find("not a regular file") != std::string::npos);
   CHECK(device.err.find("use -") == std::string::npos);
+  const CliResult kernel = run_distsim("explore --seeds 1 --result /sys/r.json", dir);
+  CHECK(kernel.status == 2);
+  CHECK(kernel.err.find("is in /dev, /proc or /sys") != std::string::npos);
+  const CliResult no_name = run_distsim("explore --merge ''", dir);
+  CHECK(no_name.status == 2);
+  CHECK(no_name.err.find("needs a path, not an empty name") != std::string::npos);
 }
 
 TEST_CASE("explore --time-limit stops at a seed boundary and the gap is reported, not passed",

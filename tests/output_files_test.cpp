@@ -105,7 +105,7 @@ TEST_CASE("run refuses an output in /dev, whose names such as /dev/stdout it wou
   fs::remove(target);
   const CliResult result = run_distsim("run s.yaml --trace " + target, directory);
   CHECK(result.status == 2);
-  CHECK(result.err.find("is in /dev or /proc") != std::string::npos);
+  CHECK(result.err.find("is in /dev, /proc or /sys") != std::string::npos);
   CHECK_FALSE(fs::exists(target));
   fs::remove(target);
 }
@@ -396,7 +396,7 @@ TEST_CASE("an output directory must be a directory, or creatable below one", "[o
   // A directory to be made in /dev (explore --out) is refused as a file there is.
   const auto in_dev = sim::check_output_directory("/dev/shm/distsim-out-test/found");
   REQUIRE(in_dev.has_value());
-  CHECK(in_dev->find("is in /dev or /proc") != std::string::npos);
+  CHECK(in_dev->find("is in /dev, /proc or /sys") != std::string::npos);
 }
 
 }  // namespace

@@ -75,7 +75,8 @@ std::string describe(const std::string& option, const std::string& path) {
 // Whether `directory`, or its nearest existing ancestor when it does not exist yet, lies in /dev
 // or /proc, where a name such as /dev/stdout is a link to whatever the process's output is:
 // replacing that link (which an output does to a link) would break the system, and writing
-// through it is what `-` is for.
+// through it is what `-` is for; or in /sys, whose files are the kernel's settings (root can
+// create nothing there, and should not try).
 bool in_system_directory(std::filesystem::path directory) {
   std::error_code error;
   while (!directory.empty() && !std::filesystem::exists(directory, error)) {
@@ -84,7 +85,7 @@ bool in_system_directory(std::filesystem::path directory) {
   const std::string resolved =
       std::filesystem::canonical(directory.empty() ? "." : directory, error).string();
   if (error) return false;
-  for (const std::string_view system : {"/dev", "/proc"}) {
+  for (const std::string_view system : {"/dev", "/proc", "/sys"}) {
     if (resolved == system || resolved.rfind(std::string(system) + "/", 0) == 0) return true;
   }
   return false;
@@ -105,7 +106,7 @@ std::optional<std::string> placement_problem(const std::string& option, const st
         describe(option, path), dash_hint);
   }
   if (in_system_directory(directory_of(path))) {
-    return fmt::format("{} is in /dev or /proc; distsim writes regular files only{}",
+    return fmt::format("{} is in /dev, /proc or /sys; distsim writes regular files only{}",
                        describe(option, path), dash_hint);
   }
   const std::string name = name_of(path);
@@ -383,7 +384,8 @@ std::optional<std::string> check_output_directory(const std::string& path) {
                            path);
       }
       if (in_system_directory(candidate)) {
-        return fmt::format("'{}' is in /dev or /proc; distsim writes regular files only", path);
+        return fmt::format("'{}' is in /dev, /proc or /sys; distsim writes regular files only",
+                           path);
       }
       if (::access(candidate.c_str(), W_OK | X_OK) != 0) {
         return fmt::format("cannot create files in '{}': {}", candidate.string(),

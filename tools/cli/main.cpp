@@ -277,9 +277,12 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
       ->add_option("--junit", options.junit_path,
                    "Write JUnit XML: a testcase per shard and per failing world")
       ->check(kNamesAFile);
-  CLI::Option* merge = explore->add_option(
-      "--merge", options.merge_paths,
-      "Merge these result files (every shard of one campaign) instead of exploring");
+  CLI::Option* merge =
+      explore
+          ->add_option(
+              "--merge", options.merge_paths,
+              "Merge these result files (every shard of one campaign) instead of exploring")
+          ->check(kNamesAFile);
   for (CLI::Option* flag : campaign_flags) merge->excludes(flag);
 }
 
