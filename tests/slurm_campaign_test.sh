@@ -108,16 +108,23 @@ for _ in $(seq 60); do
 done
 sinfo -h -o %T | grep -qx idle || { sinfo; show_logs; fail "the node never became idle"; }
 
-# The campaign, exactly as tools/campaign/README.md submits it.
+# run_campaign: submits a 4-task array and the merge after it, exactly as
+# tools/campaign/README.md does, into $DISTSIM_CAMPAIGN_DIR; waits for the merge. Sets `array`
+# (the array's job id) and `merge_status`.
+run_campaign() {
+  mkdir -p "$DISTSIM_CAMPAIGN_DIR"
+  cd "$DISTSIM_CAMPAIGN_DIR" || fail "no campaign directory"
+  array=$(sbatch --parsable --array=0-3 --cpus-per-task=1 --time=10 \
+    "$source_dir/tools/campaign/slurm/explore-array.sbatch") || { show_logs; fail "sbatch (array)"; }
+  array=${array%%;*}
+  merge_status=0
+  sbatch --wait --dependency="afterany:$array" --output="$DISTSIM_CAMPAIGN_DIR/merge.out" \
+    "$source_dir/tools/campaign/slurm/merge.sbatch" >/dev/null || merge_status=$?
+}
+
 export DISTSIM=$distsim DISTSIM_CAMPAIGN_DIR=$work/campaign DISTSIM_SEEDS=$seeds \
   DISTSIM_SEED_START=$seed_start DISTSIM_TIME_LIMIT=10m
-cd "$work/campaign" || fail "no campaign directory"
-array=$(sbatch --parsable --array=0-3 --cpus-per-task=1 --time=10 \
-  "$source_dir/tools/campaign/slurm/explore-array.sbatch") || { show_logs; fail "sbatch (array)"; }
-array=${array%%;*}
-sbatch --wait --dependency="afterany:$array" --output="$work/campaign/merge.out" \
-  "$source_dir/tools/campaign/slurm/merge.sbatch" >/dev/null
-merge_status=$?
+run_campaign
 
 # Every array task ran and ended with 0 (no accounting: ask slurmctld, which keeps finished jobs
 # for MinJobAge seconds).
@@ -144,19 +151,13 @@ grep -q 'name="shard 3/4: 100 of 100 worlds"' "$work/campaign/junit.xml" ||
 # A campaign whose shards all stop at their time limit: each task exits 1 (FAILED), the merge still
 # runs (afterany), reports every shard's gap and exits 1 itself: a gap is never a pass.
 export DISTSIM_CAMPAIGN_DIR=$work/cut DISTSIM_SEEDS=40000000 DISTSIM_TIME_LIMIT=1s
-mkdir -p "$work/cut"
-cut_array=$(sbatch --parsable --array=0-3 --cpus-per-task=1 --time=10 \
-  "$source_dir/tools/campaign/slurm/explore-array.sbatch") || { show_logs; fail "sbatch (cut)"; }
-cut_array=${cut_array%%;*}
-sbatch --wait --dependency="afterany:$cut_array" --output="$work/cut/merge.out" \
-  "$source_dir/tools/campaign/slurm/merge.sbatch" >/dev/null
-cut_status=$?
-failed=$(scontrol -o show job "$cut_array" | grep -c 'JobState=FAILED .* ExitCode=1:0')
+run_campaign
+failed=$(scontrol -o show job "$array" | grep -c 'JobState=FAILED .* ExitCode=1:0')
 gaps=$(grep -c '^GAP shard [0-3]/4: explored .* (stopped at --time-limit)' "$work/cut/merge.out")
-if [ "$failed" != 4 ] || [ "$gaps" != 4 ] || [ "$cut_status" != 1 ]; then
-  scontrol show job "$cut_array" | grep -o 'JobState=[A-Z]* .*\|ExitCode=[0-9:]*'
+if [ "$failed" != 4 ] || [ "$gaps" != 4 ] || [ "$merge_status" != 1 ]; then
+  scontrol show job "$array" | grep -o 'JobState=[A-Z]* .*\|ExitCode=[0-9:]*'
   cat "$work/cut/merge.out"; show_logs
-  fail "cut shards: $failed of 4 tasks ended with status 1, $gaps gaps merged, merge status $cut_status"
+  fail "cut shards: $failed of 4 tasks ended with status 1, $gaps gaps merged, merge status $merge_status"
 fi
 echo "PASS: 4 Slurm array tasks merged into: $merged"
 echo "PASS: 4 shards cut by --time-limit merged into 4 gaps, status 1"
