@@ -115,7 +115,8 @@ class Checker:
         triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
         self.check(triggers is not None, f"{path}: no `on:` triggers")
         jobs = workflow.get("jobs", {})
-        build, explore, merge = jobs.get("build", {}), jobs.get("explore", {}), jobs.get("merge", {})
+        build, explore = jobs.get("build", {}), jobs.get("explore", {})
+        merge = jobs.get("merge", {})
         shards = explore.get("strategy", {}).get("matrix", {}).get("shard", [])
         self.check(shards == list(range(len(shards))) and len(shards) >= 2,
                    f"{path}: the matrix must list shards 0..N-1")
@@ -339,7 +340,8 @@ BREAKS = [
      "podFailurePolicy"),
     ("kubernetes/fetch-pod.yaml", "claimName: distsim-campaign", "claimName: other",
      "volume claim"),
-    ("gitlab/explore.gitlab-ci.yml", "  parallel: 8\n  timeout: 1h\n  before_script: *distsim-runtime\n",
+    ("gitlab/explore.gitlab-ci.yml",
+     "  parallel: 8\n  timeout: 1h\n  before_script: *distsim-runtime\n",
      "  parallel: 8\n  timeout: 1h\n", "distsim-explore: preset"),
     ("kubernetes/explore-job.yaml", "              value: \"8\"", "              value: \"4\"",
      "completions and DISTSIM_SHARD_COUNT"),

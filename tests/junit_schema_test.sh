@@ -2,9 +2,9 @@
 # ctest: the JUnit XML of `distsim check --junit`, on a report holding a pass, a failure and an
 # error with characters that need escaping, and that of `distsim explore --merge --junit`, on a
 # campaign with a coverage gap and a failing world, validate against the JUnit schema that
-# Jenkins' xunit plugin uses. The schema is not part of this repository: it is read from the shared folder
-# beside the checkout, and where it or xmllint is absent the test reports itself skipped (exit
-# 77, ctest's SKIP_RETURN_CODE), never passed.
+# Jenkins' xunit plugin uses. The schema is not part of this repository: it is read from the
+# shared folder beside the checkout, and where it or xmllint is absent the test reports itself
+# skipped (exit 77, ctest's SKIP_RETURN_CODE), never passed.
 # Usage: junit_schema_test.sh DISTSIM SOURCE_DIR WORK_DIR
 set -euo pipefail
 distsim=$1

@@ -26,7 +26,8 @@ mkdir -p "$work/manifests"
 import json, pathlib, sys, yaml
 source, target = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 for manifest in sorted(source.glob("*.yaml")):
-    (target / (manifest.stem + ".json")).write_text(json.dumps(yaml.safe_load(manifest.read_text())))
+    document = yaml.safe_load(manifest.read_text())
+    (target / (manifest.stem + ".json")).write_text(json.dumps(document))
 job = json.loads((target / "explore-job.json").read_text())
 job["spec"]["completionMode"] = "Indexd"
 job["spec"]["podFailurePolicy"]["rules"][0]["onExitCodes"]["operator"] = "Within"
@@ -63,4 +64,5 @@ if ! echo "$broken" | grep -q 'completionMode' || ! echo "$broken" | grep -q 'op
   echo "$broken"
   fail "the validator did not report both planted breaks"
 fi
-echo "PASS: $count manifests validate against kubernetes-models $models_version; both planted breaks reported"
+echo "PASS: $count manifests validate against kubernetes-models $models_version;" \
+  "both planted breaks reported"

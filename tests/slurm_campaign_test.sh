@@ -115,7 +115,8 @@ run_campaign() {
   mkdir -p "$DISTSIM_CAMPAIGN_DIR"
   cd "$DISTSIM_CAMPAIGN_DIR" || fail "no campaign directory"
   array=$(sbatch --parsable --array=0-3 --cpus-per-task=1 --time=10 \
-    "$source_dir/tools/campaign/slurm/explore-array.sbatch") || { show_logs; fail "sbatch (array)"; }
+    "$source_dir/tools/campaign/slurm/explore-array.sbatch") ||
+    { show_logs; fail "sbatch (array)"; }
   array=${array%%;*}
   merge_status=0
   sbatch --wait --dependency="afterany:$array" --output="$DISTSIM_CAMPAIGN_DIR/merge.out" \
@@ -157,7 +158,8 @@ gaps=$(grep -c '^GAP shard [0-3]/4: explored .* (stopped at --time-limit)' "$wor
 if [ "$failed" != 4 ] || [ "$gaps" != 4 ] || [ "$merge_status" != 1 ]; then
   scontrol show job "$array" | grep -o 'JobState=[A-Z]* .*\|ExitCode=[0-9:]*'
   cat "$work/cut/merge.out"; show_logs
-  fail "cut shards: $failed of 4 tasks ended with status 1, $gaps gaps merged, merge status $merge_status"
+  fail "cut shards: $failed of 4 tasks ended with status 1, $gaps gaps merged," \
+    "merge status $merge_status"
 fi
 echo "PASS: 4 Slurm array tasks merged into: $merged"
 echo "PASS: 4 shards cut by --time-limit merged into 4 gaps, status 1"
