@@ -132,6 +132,21 @@ TEST_CASE("a replay command stays one shell word whatever the --out directory is
         std::string::npos);
 }
 
+TEST_CASE("a campaign of one world says world, and one seed left says seed", "[campaign]") {
+  CampaignResult one = shard_result(0, 1);
+  one.seed_start = 5;
+  one.seed_count = 1;
+  one.worlds_planned = one.worlds_run = 1;
+  one.failures.clear();
+  CHECK(explore_summary_text(one, {one}, "out") == "explored 1 world (seeds 5..5): 0 failed\n");
+  one.worlds_run = 0;
+  one.stopped_by = "SIGTERM";
+  const std::string stopped = explore_summary_text(one, {one}, "out");
+  CHECK(stopped.find("GAP: explored 0 of 1 world (stopped by SIGTERM)") != std::string::npos);
+  CHECK(stopped.find("explored 0 of 1 world (seeds 5..5): 0 failed; 1 seed not explored") !=
+        std::string::npos);
+}
+
 TEST_CASE("the progress line waits a second before it estimates, and counts the time limit",
           "[campaign]") {
   const ExploreProgress progress{200, 1000, 1, false, 0, 0};

@@ -12,6 +12,9 @@
 namespace distsim::sim {
 namespace {
 
+// "world" or "worlds" after `count`.
+std::string_view worlds_word(uint64_t count) { return count == 1 ? "world" : "worlds"; }
+
 std::string stop_reason(const CampaignResult& shard) {
   if (shard.stopped_by == "time_limit") return "stopped at --time-limit";
   if (shard.stopped_by.rfind("SIG", 0) == 0) return "stopped by " + shard.stopped_by;
@@ -25,10 +28,10 @@ uint64_t last_seed(const CampaignResult& shard) {
 std::string gap_line(const CampaignResult& shard) {
   const std::string every =
       shard.shard_count == 1 ? "" : fmt::format(" in steps of {}", shard.shard_count);
-  return fmt::format("GAP{}: explored {} of {} worlds ({}); not explored: seeds {}..{}{}",
+  return fmt::format("GAP{}: explored {} of {} {} ({}); not explored: seeds {}..{}{}",
                      shard.shard_count == 1 ? "" : " shard " + shard.shard_text(), shard.worlds_run,
-                     shard.worlds_planned, stop_reason(shard), shard.next_seed(), last_seed(shard),
-                     every);
+                     shard.worlds_planned, worlds_word(shard.worlds_planned), stop_reason(shard),
+                     shard.next_seed(), last_seed(shard), every);
 }
 
 // How far the shrink got: a stopped one's reproducer fails the same way but may not be minimal.
@@ -51,13 +54,14 @@ std::string closing_line(const CampaignResult& total, const std::string& out_dir
   const std::string shard = total.shard_count == 1 ? "" : ", shard " + total.shard_text();
   const std::string reproducers =
       total.failures.empty() ? "" : fmt::format("; reproducers in {}", out_dir);
-  const std::string gap = total.complete() ? ""
-                                           : fmt::format("; {} seeds not explored",
-                                                         total.worlds_planned - total.worlds_run);
+  const uint64_t left = total.worlds_planned - total.worlds_run;
+  const std::string gap =
+      total.complete() ? "" : fmt::format("; {} seed{} not explored", left, left == 1 ? "" : "s");
   const uint64_t last =
       total.seed_count == 0 ? total.seed_start : total.seed_start + total.seed_count - 1;
-  return fmt::format("explored {} worlds (seeds {}..{}{}): {} failed{}{}", worlds, total.seed_start,
-                     last, shard, total.failures.size(), reproducers, gap);
+  return fmt::format("explored {} {} (seeds {}..{}{}): {} failed{}{}", worlds,
+                     worlds_word(total.complete() ? total.worlds_run : total.worlds_planned),
+                     total.seed_start, last, shard, total.failures.size(), reproducers, gap);
 }
 
 std::string duration_text(double seconds) {
