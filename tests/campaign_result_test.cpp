@@ -145,6 +145,8 @@ TEST_CASE("a campaign of one world says world, and one seed left says seed", "[c
   CHECK(stopped.find("GAP: explored 0 of 1 world (stopped by SIGTERM)") != std::string::npos);
   CHECK(stopped.find("explored 0 of 1 world (seeds 5..5): 0 failed; 1 seed not explored") !=
         std::string::npos);
+  CHECK(explore_junit_xml(one, {one}, "out").find("name=\"shard 0/1: 0 of 1 world\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("the progress line waits a second before it estimates, and counts the time limit",

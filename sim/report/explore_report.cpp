@@ -133,8 +133,8 @@ std::string explore_junit_xml(const CampaignResult& total,
   for (const CampaignResult& shard : shards) {
     JUnitCase test;
     test.classname = "explore.shards";
-    test.name = fmt::format("shard {}: {} of {} worlds", shard.shard_text(), shard.worlds_run,
-                            shard.worlds_planned);
+    test.name = fmt::format("shard {}: {} of {} {}", shard.shard_text(), shard.worlds_run,
+                            shard.worlds_planned, worlds_word(shard.worlds_planned));
     if (!shard.complete()) {
       test.result = JUnitCase::Result::failure;
       test.type = "coverage_gap";
