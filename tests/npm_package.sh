@@ -16,11 +16,12 @@ npm_package() {
   mkdir -p "$work"
   local installed=$work/node_modules/$name/package.json
   if [ -f "$installed" ] && grep -q "\"version\": \"$version\"" "$installed"; then return; fi
+  # Asked first, with a bound: npm itself retries an unreachable registry for minutes.
+  if ! timeout 30 npm ping >/dev/null 2>&1; then skip "the npm registry cannot be reached"; fi
   if npm install --prefix "$work" --no-audit --no-fund --no-save "$name@$version" \
     >"$work/npm-install.log" 2>&1; then
     return
   fi
-  if ! npm ping >/dev/null 2>&1; then skip "the npm registry cannot be reached"; fi
   cat "$work/npm-install.log"
   fail "npm install $name@$version failed although the registry answers"
 }
