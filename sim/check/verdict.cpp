@@ -3,9 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
-
 #include "sim/core/shell_quote.h"
 #include "sim/core/trace.h"
 

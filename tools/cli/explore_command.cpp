@@ -98,22 +98,17 @@ std::optional<std::string> meets_reproducers(const char* option, const std::stri
 // checked as `run` checks its own (sim::OutputSet), before any work.
 std::optional<std::string> outputs_overlap(const std::vector<std::string>& inputs,
                                            const ExploreCommandOptions& options) {
-  for (const auto& [option, path] :
-       {std::pair{"--result", options.result_path}, std::pair{"--junit", options.junit_path}}) {
-    if (path == sim::kStandardOutputPath) {
-      return fmt::format("{} needs a file: explore writes its summary on standard output", option);
-    }
-  }
+  sim::OutputSet outputs;
+  for (const std::string& input : inputs) outputs.add_input("a merged result", input);
   for (const auto& [option, path] :
        {std::pair{"--result", options.result_path}, std::pair{"--junit", options.junit_path}}) {
     if (path.empty()) continue;
+    if (path == sim::kStandardOutputPath) {
+      return fmt::format("{} needs a file: explore writes its summary on standard output", option);
+    }
     if (auto problem = meets_reproducers(option, path, options.out_dir)) return problem;
+    outputs.add_output(option, path, sim::OutputSet::StandardOutput::refused);
   }
-  sim::OutputSet outputs;
-  for (const std::string& input : inputs) outputs.add_input("a merged result", input);
-  constexpr auto kNoDash = sim::OutputSet::StandardOutput::refused;
-  if (!options.result_path.empty()) outputs.add_output("--result", options.result_path, kNoDash);
-  if (!options.junit_path.empty()) outputs.add_output("--junit", options.junit_path, kNoDash);
   const std::vector<std::string> problems = outputs.check();
   if (problems.empty()) return std::nullopt;
   return problems.front();
