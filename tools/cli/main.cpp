@@ -322,8 +322,8 @@ std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, cha
 
 // CLI11's parse errors in distsim's words: the command named as distsim's own messages name it
 // ("distsim run: ..."), a flag given twice or a number out of range said plainly, and where the
-// help is. It rewrites CLI11's English texts, which tests/cli_test.cpp pins: a CLI11 upgrade that
-// words them differently leaves them as CLI11 says them, and fails that test.
+// help is, on the same line. It rewrites CLI11's English texts, which tests/cli_test.cpp pins: a
+// CLI11 upgrade that words them differently leaves them as CLI11 says them, and fails that test.
 std::string parse_failure_text(const CLI::App* app, const CLI::Error& error) {
   std::string command = "distsim";
   for (const CLI::App* subcommand : app->get_subcommands()) command += " " + subcommand->get_name();
@@ -344,7 +344,8 @@ std::string parse_failure_text(const CLI::App* app, const CLI::Error& error) {
                             message.substr(value_start, range_at - value_start), range);
     }
   }
-  return fmt::format("{}: {}\nRun '{} --help' for more information.\n", command, message, command);
+  // One line per problem (the exit-status contract): the help is named on the problem's line.
+  return fmt::format("{}: {} (see {} --help)\n", command, message, command);
 }
 
 }  // namespace
