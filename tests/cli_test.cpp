@@ -421,6 +421,14 @@ TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
   CHECK_THAT(policy_directory.output,
              Catch::Contains(directory + ": this is a directory; give a file"));
   CHECK(run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --until 3").status == 2);
+  // "-" is not taken for standard input, and says so rather than "no such file".
+  for (const std::string command : {"run -", "validate -", "check -"}) {
+    const CommandResult dash = run_cli(command);
+    CHECK(dash.status == 2);
+    CHECK_THAT(dash.output, Catch::StartsWith("-: standard input is not read: a scenario is named "
+                                              "by its file in traces and reproduce lines; save it "
+                                              "to a file and give that\n"));
+  }
 }
 
 TEST_CASE("every whole-number flag reads decimal only, as --seed does", "[cli]") {

@@ -188,7 +188,9 @@ ScenarioFileList find_scenario_files(const std::vector<std::string>& paths) {
   for (const std::string& path : paths) {
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
-    if (error || !fs::exists(status)) {
+    if (path == "-" && (error || !fs::exists(status))) {
+      list.problems.push_back(fmt::format("{}: {}", path, kStandardInputRefused));
+    } else if (error || !fs::exists(status)) {
       list.problems.push_back(fmt::format("{}: no such file or directory", path));
     } else if (fs::is_directory(status)) {
       add_directory(path, files, list.problems);

@@ -152,6 +152,10 @@ std::variant<std::string, std::string> read_whole_file(const std::string& path) 
   std::ifstream input(path, std::ios::binary);
   if (!input.is_open()) {
     const int open_errno = errno;  // read before anything else can change it
+    if (path == "-" && open_errno == ENOENT) {
+      return std::variant<std::string, std::string>(std::in_place_index<1>,
+                                                    std::string(kStandardInputRefused));
+    }
     return std::variant<std::string, std::string>(
         std::in_place_index<1>, fmt::format("cannot open the file: {}", std::strerror(open_errno)));
   }
