@@ -75,7 +75,12 @@ class HandleJudge {
     for (size_t index = 0; index < records.size(); ++index) {
       const TraceRecord& record = records[index];
       const RecordKind kind = history_.kinds[index];
-      if (crash_ && record.t_us > crash_->second) judge_crash();
+      // The dead process's handles are judged once its crash is over: when time moves on, or at
+      // its restart, which may come at the same instant (and opens handles of its own).
+      if (crash_ && (record.t_us > crash_->second ||
+                     kind.is(RecordActor::world, RecordEvent::restart))) {
+        judge_crash();
+      }
       if (kind.event == RecordEvent::other) continue;
       if (kind.event == RecordEvent::open && number_field(record, "handle")) {
         const auto handle = static_cast<HandleId>(*number_field(record, "handle"));
