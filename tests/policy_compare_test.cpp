@@ -1,6 +1,8 @@
 // `distsim compare`: policy files, the comparison's numbers and its table.
 #include "sim/check/policy_compare.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
@@ -51,6 +53,29 @@ TEST_CASE("a shorter fixed delay installs sooner and opens the source more often
   CHECK(summaries[0].source_opens > summaries[1].source_opens);
   CHECK(summaries[0].not_installed == 0);
   CHECK(summaries[0].runs == 3);
+}
+
+TEST_CASE("source opens count the same for a source at a drive's root as below it", "[compare]") {
+  // Goal: the load on the source is measured for every way a source may be written. Method: one
+  // world twice, its source at "E:\\" and at "E:\\P" (written with and without the separator that
+  // follows a folder); a TEMP user holds a file there for three hours.
+  const auto world = [](std::string_view folder, std::string_view source) {
+    const std::string text = fmt::format(
+        "version: 1\nname: source\nuntil: 1d\nfilesystem:\n  - file: '{0}setup.exe'\n    size: "
+        "4MB\ndistribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n    source: "
+        "'{1}'\nholders:\n  - kind: temp_user\n    path: '{0}lock.tmp'\n    for: 3h\n",
+        folder, source);
+    const LoadResult loaded = load_scenario_text(text, "source.yaml");
+    REQUIRE(loaded.scenario.has_value());
+    return compare_policies(*loaded.scenario, {policy("hourly", 100, 60 * kMinute)}, {1, 0});
+  };
+  const auto at_root = world("E:\\", "E:\\");
+  const auto below = world("E:\\P\\", "E:\\P");
+  const auto below_with_separator = world("E:\\P\\", "E:\\P\\");
+  REQUIRE(at_root.size() == 1);
+  CHECK(at_root[0].source_opens > 0);
+  CHECK(at_root[0].source_opens == below[0].source_opens);
+  CHECK(below_with_separator[0].source_opens == below[0].source_opens);
 }
 
 TEST_CASE("a policy that gives up too early leaves the package not installed", "[compare]") {

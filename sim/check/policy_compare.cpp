@@ -9,31 +9,30 @@
 
 #include "model/assert.h"
 #include "sim/check/expectations.h"
+#include "sim/check/invariants_internal.h"
 #include "sim/check/verdict.h"
-#include "sim/fs/windows_path.h"
 #include "sim/world/package_attempts.h"
 #include "sim/world/world.h"
 
 namespace distsim::sim {
 namespace {
 
-// Manager opens of files below any package source (the load retries put on the source).
+// Manager opens of files below any package source (the load retries put on the source). A
+// source may be a drive's root ("E:\\"), written with the separator that follows it.
 uint64_t count_source_opens(const Scenario& scenario, const RunResult& run) {
-  std::vector<std::string> prefixes;
+  std::vector<std::string_view> sources;
   for (const PackageEvent& event : scenario.packages) {
-    if (event.kind == PackageEvent::Kind::create)
-      prefixes.push_back(upper_ascii(event.source) + "\\");
+    if (event.kind == PackageEvent::Kind::create) sources.push_back(event.source);
   }
   uint64_t opens = 0;
   for (const TraceRecord& record : run.trace.records()) {
     if (record.actor != kManagerActorName || record.event != "open" || record.fields.empty())
       continue;
-    const std::string path = upper_ascii(std::get<std::string_view>(record.fields.front().value));
-    for (const std::string& prefix : prefixes) {
-      if (path.rfind(prefix, 0) == 0) {
-        ++opens;
-        break;
-      }
+    const std::string_view path = std::get<std::string_view>(record.fields.front().value);
+    if (std::any_of(sources.begin(), sources.end(), [path](std::string_view source) {
+          return invariant_detail::path_below(path, source);
+        })) {
+      ++opens;
     }
   }
   return opens;
