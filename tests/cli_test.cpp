@@ -176,6 +176,19 @@ TEST_CASE("per-DP retries are listed as DP retries, not as attempts of the packa
   CHECK(marked == 2);
 }
 
+TEST_CASE("status messages of one ID are counted per severity, as the component status counts them",
+          "[cli]") {
+  // Goal: 2328 is a Warning while a DP's retries last and an Error once they ran out; a summary
+  // that showed one severity for all of them contradicted its own component status. Method: the
+  // scenario whose DP runs out of 100 retries, in text and --json.
+  const std::string scenario = scenario_path("cm2012-dp-retries-exhausted.yaml");
+  const CommandResult text = run_cli("run " + scenario);
+  CHECK_THAT(text.output, Catch::Contains("  2328 W  x100\n  2328 E  x1\n"));
+  const CommandResult json = run_cli("run " + scenario + " --json");
+  CHECK_THAT(json.output, Catch::Contains("\"2328\":101"));
+  CHECK_THAT(json.output, Catch::Contains("\"2328\":{\"W\":100,\"E\":1}"));
+}
+
 TEST_CASE(
     "a wrong expectation exits 1 and says what was expected, what happened and how to "
     "reproduce it",

@@ -42,17 +42,16 @@ void append_packages(std::string& out, const RunResult& run) {
   }
 }
 
+// One line per message ID and severity: one ID may be raised at several severities (2328 is a
+// Warning while a DP's retries last and an Error once they ran out), and the component status
+// counts them by severity.
 void append_status_messages(std::string& out, const RunResult& run) {
-  std::map<uint32_t, std::pair<char, uint64_t>> counts;
-  for (const auto& message : run.status_messages) {
-    auto& entry = counts[message.id];
-    entry.first = model::severity_letter(message.severity);
-    ++entry.second;
-  }
+  std::map<std::pair<uint32_t, model::Severity>, uint64_t> counts;
+  for (const auto& message : run.status_messages) ++counts[{message.id, message.severity}];
   out += "status messages (SMS_DISTRIBUTION_MANAGER)\n";
   if (counts.empty()) out += "  (none)\n";
-  for (const auto& [id, entry] : counts) {
-    out += fmt::format("  {} {}  x{}\n", id, entry.first, entry.second);
+  for (const auto& [key, count] : counts) {
+    out += fmt::format("  {} {}  x{}\n", key.first, model::severity_letter(key.second), count);
   }
 }
 
@@ -267,6 +266,22 @@ std::string summary_json(const Scenario& scenario, const RunResult& run, const R
   bool first = true;
   for (const auto& [id, count] : counts) {
     out += fmt::format("{}\"{}\":{}", first ? "" : ",", id, count);
+    first = false;
+  }
+  // The same counts split by severity, the way the component status counts them.
+  out += "},\"status_message_severities\":{";
+  std::map<uint32_t, std::map<model::Severity, uint64_t>> by_severity;
+  for (const auto& message : run.status_messages) ++by_severity[message.id][message.severity];
+  first = true;
+  for (const auto& [id, severities] : by_severity) {
+    out += fmt::format("{}\"{}\":{{", first ? "" : ",", id);
+    bool first_severity = true;
+    for (const auto& [severity, count] : severities) {
+      out += fmt::format("{}\"{}\":{}", first_severity ? "" : ",", model::severity_letter(severity),
+                         count);
+      first_severity = false;
+    }
+    out += "}";
     first = false;
   }
   out += "},\"skipped_steps\":" + skipped_steps_json(run) + ",\"expectations\":[";
