@@ -4,11 +4,13 @@
 // plus the time to process every package, twice over (a pass may be running at the quiet time).
 // A unit that nothing can install however long the manager retries is not judged: its package's
 // source folder is not in the VFS at the end, or a file it must overwrite (in the package store
-// or the DP folder) is read-only at the end, or it is compressed on a site that cannot compress
-// files with alternate data streams and the last pass that read its source met one (KB Q316316;
-// when that pass was cut short by the end of the run or a crash before meeting one, a file with
-// a stream left in the source at the end); nor is
-// one whose retry history an administrator deleted with nothing writing it anew since
+// or the DP folder) is read-only at the end, or a file of its source is read-only at the end and
+// the manager's source opens ask to write, or one of its DPs has less free space at the end
+// (counting what the package's DP folder holds) than the package's source files take, or it is
+// compressed on a site that cannot compress files with alternate data streams and the last pass
+// that read its source met one (KB Q316316; when that pass was cut short by the end of the run or a
+// crash before meeting one, a file with a stream left in the source at the end); nor is one whose
+// retry history an administrator deleted with nothing writing it anew since
 // (History::retry_history_deleted_before).
 #include <fmt/format.h>
 
@@ -157,6 +159,71 @@ bool target_read_only(const History& history, const RetryUnit& unit) {
   });
 }
 
+// The bytes of the files below the package's source at the end: what a DP needs to take it.
+uint64_t source_bytes(const History& history, std::string_view package) {
+  const auto source = history.sources.find(package);
+  if (source == history.sources.end()) return 0;
+  uint64_t bytes = 0;
+  for (const auto& [path, content] : history.run->final_files) {
+    if (path_below(path, source->second)) bytes += content.size_bytes;
+  }
+  return bytes;
+}
+
+// The DPs a unit copies to: its own under a per-DP policy, else those the package's creation
+// named (all when it named none).
+std::vector<size_t> unit_dps(const History& history, const RetryUnit& unit) {
+  const auto& dps = history.run->distribution_points;
+  std::vector<size_t> chosen;
+  TraceList named;
+  if (unit.dp.empty()) {
+    for (const size_t index : history.notifications) {
+      const TraceRecord& record = history.records()[index];
+      if (text_field(record, "kind") == "create" && text_field(record, "package") == unit.package) {
+        named = list_field(record, "dps");
+        break;
+      }
+    }
+  }
+  for (size_t dp = 0; dp < dps.size(); ++dp) {
+    if (unit.dp.empty() ? names_dp(named, dps[dp].name) : same_path(dps[dp].name, unit.dp)) {
+      chosen.push_back(dp);
+    }
+  }
+  return chosen;
+}
+
+// A DP of the unit cannot hold the package: its share's free space at the end, with what the
+// package's DP folder holds now (a copy replaces it), is less than the package's files.
+bool dp_too_small(const History& history, const RetryUnit& unit) {
+  const RunResult& run = *history.run;
+  if (run.dp_free_bytes.size() != run.distribution_points.size()) return false;  // not captured
+  const uint64_t needed = source_bytes(history, unit.package);
+  for (const size_t dp : unit_dps(history, unit)) {
+    const std::string folder = history.dp_folder(unit.package, run.distribution_points[dp].name);
+    uint64_t held = 0;
+    for (const auto& [path, content] : run.final_files) {
+      if (path_below(path, folder)) held += content.size_bytes;
+    }
+    if (needed > run.dp_free_bytes[dp] + held) return true;
+  }
+  return false;
+}
+
+// The manager's source opens ask to write (site.source_open.access) and a file of the source is
+// read-only at the end: Windows refuses every such open with access denied.
+bool source_read_only_for_writes(const History& history, std::string_view package) {
+  namespace bits = model::access_bits;
+  constexpr uint32_t kWrites =
+      bits::kGenericWrite | bits::kGenericAll | bits::kFileWriteData | bits::kFileAppendData;
+  if ((history.run->site.source_open_access.bits & kWrites) == 0) return false;
+  const auto source = history.sources.find(package);
+  if (source == history.sources.end()) return false;
+  const auto& read_only = history.run->read_only_files;
+  return std::any_of(read_only.begin(), read_only.end(),
+                     [&](const std::string& path) { return path_below(path, source->second); });
+}
+
 }  // namespace
 
 bool History::package_compressed(std::string_view package) const {
@@ -214,6 +281,7 @@ void check_liveness(const History& history, Violations& violations) {
     if (per_dp && unit.dp.empty()) continue;  // per-DP: the DPs are judged
     if (installed(run, unit) || !package_may_retry[unit.package] || !may_retry(history, unit) ||
         source_missing(history, unit.package) || target_read_only(history, unit) ||
+        dp_too_small(history, unit) || source_read_only_for_writes(history, unit.package) ||
         history.streams_block_compression(unit.package) ||
         history.retry_history_deleted_before(unit.package, history.records().size())) {
       continue;

@@ -261,6 +261,15 @@ Win32Error VirtualFileSystem::set_volume_capacity(const std::string& root,
   return error;
 }
 
+model::Result<uint64_t> VirtualFileSystem::volume_free_bytes(const std::string& root) {
+  WindowsPath path;
+  uint32_t volume = kNoVolume;
+  Win32Error error = parse_root(root, path);
+  if (error == Win32Error::ok) error = state_->volume_for(path.root, path.is_unc(), volume);
+  if (error != Win32Error::ok) return error;
+  return free_bytes(state_->volumes_[volume]);
+}
+
 Win32Error VirtualFileSystem::make_directories(const std::string& text) {
   State& state = *state_;
   state.settle_displays();  // the lookup below may evict what a pending display refers to

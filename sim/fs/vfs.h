@@ -260,6 +260,8 @@ class VirtualFileSystem {
   [[nodiscard]] Win32Error set_volume_reachable(const std::string& root, bool reachable);
   // Changes the free space by setting capacity; existing files stay.
   [[nodiscard]] Win32Error set_volume_capacity(const std::string& root, uint64_t capacity_bytes);
+  // The bytes a volume can still take: its capacity less its files' sizes.
+  [[nodiscard]] model::Result<uint64_t> volume_free_bytes(const std::string& root);
   // Creates a directory and its parents.
   [[nodiscard]] Win32Error make_directories(const std::string& path);
   // Creates (or replaces) a file and its parents with the given content and read-only attribute.

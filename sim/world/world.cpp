@@ -469,6 +469,10 @@ void World::capture_final_files() {
       result_.read_only_files.push_back(std::move(path));
     }
   }
+  for (const model::DistributionPointDefinition& dp : distribution_points_) {
+    // value() asserts: the world added every DP's share as a volume.
+    result_.dp_free_bytes.push_back(vfs_.volume_free_bytes(dp.share).value());
+  }
 }
 
 void World::pass_started(const model::PassStartReport& report) {

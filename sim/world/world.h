@@ -151,6 +151,9 @@ struct RunResult {
   std::vector<std::string> read_only_files;
   // The DPs as the world built them (declared name, share, bandwidth).
   std::vector<model::DistributionPointDefinition> distribution_points;
+  // Captured with final_files: the free bytes of each DP's share at the end, as the VFS counts
+  // them (capacity less its files), in the order of distribution_points.
+  std::vector<uint64_t> dp_free_bytes;
   Trace trace{true};
 };
 
