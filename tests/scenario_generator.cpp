@@ -494,6 +494,13 @@ sim::Expectations draw_expect(const Registry& registry) {
     expect.log_not_contains.push_back({draw_text(sim::kLogPatternLengthMax, true), {}});
   }
   expect.no_invariant_violations = draw_bool();
+  if (expect.no_invariant_violations && draw_bool()) {
+    // A subset of the invariants, each once, in the registry's order.
+    for (const std::string_view invariant : sim::kInvariantNames) {
+      if (draw_count(3) == 0) expect.invariant_violations.emplace_back(invariant);
+    }
+    if (expect.invariant_violations.empty()) expect.invariant_violations.emplace_back("liveness");
+  }
   return expect;
 }
 

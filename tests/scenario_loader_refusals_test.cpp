@@ -42,6 +42,21 @@ TEST_CASE("a DP whose share another DP uses is refused naming that DP, and stays
                "distribution point 'DP01' (line 4) already uses; give each DP a share of its own"});
 }
 
+TEST_CASE("expected invariant violations name known invariants, once each, with the checkers on",
+          "[scenario_loader]") {
+  // Goal: a misspelt or repeated invariant, or a list the checkers are turned off for, is a
+  // mistake the scenario's author hears of at its line, not an expectation that can never hold.
+  CHECK(errors_after_header("expect:\n  invariant_violations: [livenes, liveness, liveness]\n") ==
+        Errors{"t.yaml:4:26: 'livenes' is not an invariant; did you mean 'liveness'?",
+               "t.yaml:4:45: invariant 'liveness' is named twice"});
+  CHECK(errors_after_header("expect:\n  invariant_violations: [liveness]\n"
+                            "  no_invariant_violations: false\n") ==
+        Errors{"t.yaml:4:3: 'invariant_violations' needs the invariant checkers, which "
+               "'no_invariant_violations: false' turns off; drop one of the two"});
+  CHECK(errors_after_header("expect:\n  invariant_violations: []\n") ==
+        Errors{"t.yaml:4:25: 'invariant_violations' needs at least 1 entry"});
+}
+
 TEST_CASE("a tab in the indentation is named as the cause of the YAML error", "[scenario_loader]") {
   // Goal: yaml-cpp says "illegal map value" or "end of map not found" and points past the tab;
   // the user must learn that the tab is the problem. Method: a tab before a nested key, and

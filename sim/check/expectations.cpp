@@ -238,14 +238,33 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
          last_us, expect.no_invariant_violations_position, false, true});
   } else if (expect.no_invariant_violations) {
     const std::vector<InvariantViolation> violations = check_invariants(run);
-    if (violations.empty()) {
-      results.push_back({"invariants", true, "no violation", "no violation", std::nullopt,
-                         expect.no_invariant_violations_position, false, true});
-    }
+    const auto& named = expect.invariant_violations;
+    const auto expected = [&named](const std::string& invariant) {
+      return std::find(named.begin(), named.end(), invariant) != named.end();
+    };
+    bool unexpected = false;
     for (const InvariantViolation& violation : violations) {
+      if (expected(violation.invariant)) continue;
+      unexpected = true;
       results.push_back({fmt::format("invariant {}", violation.invariant), false, "no violation",
                          violation.detail, violation.t_us, expect.no_invariant_violations_position,
                          false, true});
+    }
+    if (!unexpected) {
+      const std::string none = named.empty() ? "no violation" : "no other violation";
+      results.push_back({"invariants", true, none, none, std::nullopt,
+                         expect.no_invariant_violations_position, false, true});
+    }
+    // Each named invariant shows its first violation, or fails for want of one.
+    for (const std::string& invariant : named) {
+      const auto first =
+          std::find_if(violations.begin(), violations.end(),
+                       [&](const InvariantViolation& each) { return each.invariant == invariant; });
+      const bool found = first != violations.end();
+      results.push_back({fmt::format("invariant {}", invariant), found, "a violation",
+                         found ? first->detail : "no violation",
+                         found ? std::optional<TimeUs>(first->t_us) : std::nullopt,
+                         expect.invariant_violations_position, false, true});
     }
   }
   for (const HolderFinding& finding : run.holder_findings) {

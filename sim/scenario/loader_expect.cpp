@@ -216,8 +216,27 @@ void load_log_expectations(const Context& ctx, uint32_t index, Expectations& exp
   }
 }
 
-constexpr std::array<std::string_view, 5> kExpectKeys{
-    "packages", "status_messages", "component_status", "log", "no_invariant_violations"};
+constexpr std::array<std::string_view, 6> kExpectKeys{
+    "packages", "status_messages",         "component_status",
+    "log",      "no_invariant_violations", "invariant_violations"};
+
+void load_invariant_violations(const Context& ctx, uint32_t index, Expectations& expect) {
+  const auto items =
+      read_list(ctx, index, "invariant_violations", Bounds{1, kInvariantNames.size()});
+  for (const uint32_t item : items.value_or(std::span<const uint32_t>{})) {
+    const auto name = read_scalar(ctx, item, "invariant_violations");
+    if (!name) continue;
+    if (!contains(kInvariantNames, *name)) {
+      ctx.error(item,
+                fmt::format("'{}' is not an invariant{}", *name, hint(*name, kInvariantNames)));
+    } else if (std::find(expect.invariant_violations.begin(), expect.invariant_violations.end(),
+                         *name) != expect.invariant_violations.end()) {
+      ctx.error(item, fmt::format("invariant '{}' is named twice", *name));
+    } else {
+      expect.invariant_violations.emplace_back(*name);
+    }
+  }
+}
 
 }  // namespace
 
@@ -244,6 +263,15 @@ void load_expect(const Context& ctx, uint32_t index, Expectations& expect) {
       expect.no_invariant_violations = read_bool(ctx, value, key).value_or(true);
       expect.no_invariant_violations_position = ctx.node(entry.key_index).position;
     }
+    if (key == "invariant_violations") {
+      load_invariant_violations(ctx, value, expect);
+      expect.invariant_violations_position = ctx.node(entry.key_index).position;
+    }
+  }
+  if (!expect.no_invariant_violations && map.has("invariant_violations")) {
+    ctx.error(map.find("invariant_violations")->key_index,
+              "'invariant_violations' needs the invariant checkers, which "
+              "'no_invariant_violations: false' turns off; drop one of the two");
   }
 }
 

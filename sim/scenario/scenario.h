@@ -301,6 +301,10 @@ struct Expectations {
   std::vector<LogPatternExpectation> log_not_contains;
   bool no_invariant_violations = true;
   SourcePosition no_invariant_violations_position;  // its key, when written
+  // `invariant_violations`: the invariants that must each report a violation (a known livelock
+  // or limit the scenario demonstrates); every other one must still report nothing.
+  std::vector<std::string> invariant_violations;
+  SourcePosition invariant_violations_position;  // its key, when written
   friend bool operator==(const Expectations&, const Expectations&) = default;
 };
 
@@ -365,6 +369,14 @@ inline constexpr std::array kBackupModeNames{
     EnumName<BackupMode>{BackupMode::vss, "vss"},
     EnumName<BackupMode>{BackupMode::plain, "plain"},
 };
+// The invariant checkers by the names their violations carry (sim/check/invariants.h), for
+// `expect.invariant_violations`.
+inline constexpr std::array<std::string_view, 17> kInvariantNames{
+    "dp_content",     "failure_error",       "handles_closed",         "installed_has_time",
+    "liveness",       "package_copy",        "package_state",          "pass_messages",
+    "retry_bound",    "retry_count_text",    "retry_give_up",          "retry_history",
+    "retry_wait",     "source_open_retries", "status_log_consistency", "thread_limit",
+    "user_disconnect"};
 inline constexpr std::array kComponentStatusLevelNames{
     EnumName<ComponentStatusLevel>{ComponentStatusLevel::ok, "ok"},
     EnumName<ComponentStatusLevel>{ComponentStatusLevel::warning, "warning"},

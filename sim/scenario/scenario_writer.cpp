@@ -473,7 +473,7 @@ bool expect_written(const Expectations& expect) {
   return !expect.packages.empty() || !expect.status_counts.empty() ||
          !expect.status_sequences.empty() || expect.component_status ||
          !expect.log_contains.empty() || !expect.log_not_contains.empty() ||
-         !expect.no_invariant_violations;
+         !expect.no_invariant_violations || !expect.invariant_violations.empty();
 }
 
 void write_expect(YamlOut& out, const Expectations& expect) {
@@ -499,6 +499,9 @@ void write_expect(YamlOut& out, const Expectations& expect) {
     }
   }
   if (!expect.no_invariant_violations) out.field(2, "no_invariant_violations", "false");
+  if (!expect.invariant_violations.empty()) {
+    out.field(2, "invariant_violations", flow_list(expect.invariant_violations));
+  }
 }
 
 }  // namespace
@@ -536,6 +539,7 @@ Scenario with_positions_cleared(Scenario scenario) {
   for (FaultSpec& fault : scenario.faults) fault.position = {};
   scenario.expect.component_status_position = {};
   scenario.expect.no_invariant_violations_position = {};
+  scenario.expect.invariant_violations_position = {};
   for (PackageExpectation& package : scenario.expect.packages) {
     package.position = {};
     package.state_position = {};
