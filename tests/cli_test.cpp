@@ -350,6 +350,16 @@ TEST_CASE("flag mistakes are told in distsim's words, naming the command and its
         "distsim compare: --seeds: negative number '-3' is not allowed (see distsim compare "
         "--help)\n");
   CHECK_THAT(run_cli("check --help").output, Catch::Contains("-j,--jobs N "));
+  // A flag that lacks its path is not given the next flag as one (CLI11 would hand it over).
+  const CommandResult flag_as_path = run_cli("run '" + kb + "' --trace --quiet");
+  CHECK(flag_as_path.status == 2);
+  CHECK(flag_as_path.output ==
+        "distsim run: --trace: '--quiet' is a flag, not a path: give the path right after the flag "
+        "(write ./--quiet for a file of that name) (see distsim run --help)\n");
+  const CommandResult merge_first = run_cli("explore --merge --out found a.json b.json");
+  CHECK(merge_first.status == 2);
+  CHECK_THAT(merge_first.output,
+             Catch::StartsWith("distsim explore: --merge: '--out' is a flag, not a path"));
 }
 
 TEST_CASE("run --until shorter than the scenario's names what the run leaves out", "[cli]") {

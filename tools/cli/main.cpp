@@ -83,11 +83,19 @@ constexpr const char* kVersionDetails =
     "  distsim version\n\n"
     "Exit status: 0.";
 
-// Refuses an empty output path, which would otherwise read as "not given" and silently write
-// nothing.
+// Refuses an empty path, which would otherwise read as "not given" and silently write nothing,
+// and a flag taken for a path: CLI11 gives a flag that lacks its value the next argument even
+// when that is a flag, so `--merge --out DIR A.json` read "--out" as a result file.
 const CLI::Validator kNamesAFile(
     [](std::string& text) {
-      return text.empty() ? std::string("needs a path, not an empty name") : std::string();
+      if (text.empty()) return std::string("needs a path, not an empty name");
+      if (text.size() > 1 && text.front() == '-') {
+        return fmt::format(
+            "'{}' is a flag, not a path: give the path right after the flag (write ./{} for a "
+            "file of that name)",
+            text, text);
+      }
+      return std::string();
     },
     "");
 
