@@ -18,7 +18,7 @@ constexpr uint64_t kSeeds = 12;
 CampaignFailure failure_at(uint64_t seed) {
   return CampaignFailure{seed,
                          "liveness:32",
-                         "S0100001 is \"retrying\" at the horizon\n\ttab \x01 é",
+                         "S0100001 is \"retrying\" at C:\\Src\\é's end",
                          7,
                          seed == 7,  // its shrink was cut short by the shard's stop
                          "explore-" + std::to_string(seed) + "-liveness-32.yaml",
@@ -91,6 +91,21 @@ TEST_CASE("the result reader refuses a record whose parts disagree", "[campaign]
   CHECK(broken("\"budget\": \"3d\"", "\"budget\": 3").find("'budget' must be a string") !=
         std::string::npos);
   CHECK(broken("\"worlds_run\": 4", "\"worlds_run\": 2").find("stopped_by") != std::string::npos);
+  // What would print lines of its own in a summary, or name another world's reproducer.
+  CHECK(broken("at C:", "at\\nexplored 12 worlds C:").find("one line") != std::string::npos);
+  CHECK(broken("\"stopped_by\": null", "\"stopped_by\": \"time_limit\"").find("complete shard") !=
+        std::string::npos);
+  CHECK(broken("\"worlds_run\": 4,\n  \"seeds_done\": {\"first\": 1, \"step\": 3, \"count\": 4},\n"
+               "  \"stopped_by\": null",
+               "\"worlds_run\": 3,\n  \"seeds_done\": {\"first\": 1, \"step\": 3, \"count\": 3},\n"
+               "  \"stopped_by\": \"banana\"")
+            .find("stopped_by must be null or one of time_limit, SIGTERM, SIGINT") !=
+        std::string::npos);
+  CHECK(broken("\"class_counts\": {}", "\"class_counts\": {\"x\": 5}")
+            .find("'x' must be an integer 0..4") != std::string::npos);
+  CHECK(broken("\"seed_count\": 12", "\"seed_count\": 0").find("at least 1") != std::string::npos);
+  CHECK(broken("\"explore-7-liveness-32.yaml\"", "\"explore-4-liveness-32.yaml\"")
+            .find("the name its seed and kind give") != std::string::npos);
   CHECK(read_campaign_result(good.substr(0, good.size() / 2)).error.rfind("not JSON", 0) == 0);
 }
 

@@ -60,7 +60,7 @@ xmllint --noout --schema "$schema" out.xml
 import json, sys
 result = json.load(open(sys.argv[1]))
 result["failures"] = [{
-    "seed": 0, "kind": "liveness:32", "detail": "S0100001 <&> \"retrying\" \u0001 \u00e9",
+    "seed": 0, "kind": "liveness:32", "detail": "S0100001 <&> \"retrying\" \u00e9",
     "shrink_runs": 3, "shrink_stopped": True, "reproducer_file": "explore-0-liveness-32.yaml",
     "reproducer_yaml": "version: 1\nname: \"]]> <odd>\"\n"}]
 json.dump(result, open(sys.argv[1], "w"))

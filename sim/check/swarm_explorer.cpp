@@ -296,10 +296,14 @@ ExploreSummary explore(const ExploreOptions& options,
 }
 
 std::string reproducer_file_name(const ExploreFinding& finding) {
-  std::string kind = finding.failure.kind;
+  return reproducer_file_name(finding.seed, finding.failure.kind);
+}
+
+std::string reproducer_file_name(uint64_t seed, std::string_view failure_kind) {
+  std::string kind(failure_kind);
   std::replace(kind.begin(), kind.end(), ':', '-');
   std::replace(kind.begin(), kind.end(), '_', '-');
-  return fmt::format("explore-{}-{}.yaml", finding.seed, kind);
+  return fmt::format("explore-{}-{}.yaml", seed, kind);
 }
 
 }  // namespace distsim::sim

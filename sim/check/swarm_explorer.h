@@ -122,5 +122,6 @@ struct ShrinkProgress {
 
 // The reproducer file name for a finding: "explore-<seed>-<kind>.yaml".
 [[nodiscard]] std::string reproducer_file_name(const ExploreFinding& finding);
+[[nodiscard]] std::string reproducer_file_name(uint64_t seed, std::string_view failure_kind);
 
 }  // namespace distsim::sim

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <utility>
 
@@ -79,6 +80,20 @@ class FieldReader {
   std::string& error_;
 };
 
+// Text a summary line prints as it is: no line break or other control character that could make
+// a hand-edited result print lines of its own.
+bool one_line(std::string_view text) {
+  return std::none_of(text.begin(), text.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+// The first seed a shard explores, or the range's start for a shard with none (whose first seed
+// would lie past the range, and past the largest seed at its top).
+uint64_t first_seed_done(const CampaignResult& result) {
+  return result.shard_index < result.seed_count ? result.seed_start + result.shard_index
+                                                : result.seed_start;
+}
+
 bool plain_file_name(const std::string& name) {
   return !name.empty() && name.front() != '.' && name.find_first_of("/\\:") == std::string::npos &&
          name.size() > 5 && name.substr(name.size() - 5) == ".yaml";
@@ -110,9 +125,15 @@ std::vector<CampaignFailure> read_failures(const JsonValue& list, const Campaign
       fields.fail(fmt::format("seed {} is not among the seeds this shard explored", failure.seed));
     } else if (!failures.empty() && failures.back().seed >= failure.seed) {
       fields.fail("failures are not in increasing seed order");
+    } else if (!one_line(failure.kind) || !one_line(failure.detail)) {
+      fields.fail("kind and detail must be one line each");
     } else if (!plain_file_name(failure.reproducer_file)) {
       fields.fail(fmt::format("reproducer_file '{}' must be a plain *.yaml file name",
                               failure.reproducer_file));
+    } else if (failure.reproducer_file != reproducer_file_name(failure.seed, failure.kind)) {
+      fields.fail(fmt::format("reproducer_file '{}' must be '{}', the name its seed and kind give",
+                              failure.reproducer_file,
+                              reproducer_file_name(failure.seed, failure.kind)));
     }
     failures.push_back(std::move(failure));
   }
@@ -132,6 +153,7 @@ void read_identity(FieldReader& fields, CampaignResult& result) {
   result.generator_version = static_cast<uint32_t>(fields.number("generator_version", UINT32_MAX));
   result.seed_start = fields.number("seed_start");
   result.seed_count = fields.number("seed_count", kExploreSeedsMax);
+  if (fields.ok() && result.seed_count == 0) fields.fail("seed_count must be at least 1");
   result.shard_index = static_cast<uint32_t>(fields.number("shard_index", UINT32_MAX));
   result.shard_count = static_cast<uint32_t>(fields.number("shard_count", UINT32_MAX));
   const std::string budget = fields.text("budget");
@@ -166,6 +188,13 @@ void read_progress(FieldReader& fields, const JsonValue& document, CampaignResul
       fields.fail("an incomplete shard names no stopped_by");
   } else {
     result.stopped_by = fields.text("stopped_by");
+    if (fields.ok() && std::find(kCampaignStopReasons.begin(), kCampaignStopReasons.end(),
+                                 result.stopped_by) == kCampaignStopReasons.end()) {
+      fields.fail(fmt::format("stopped_by must be null or one of {}",
+                              fmt::join(kCampaignStopReasons, ", ")));
+    } else if (fields.ok() && result.worlds_run == result.worlds_planned) {
+      fields.fail("a complete shard names a stopped_by; it must be null");
+    }
   }
   if (const JsonValue* done = fields.field("seeds_done", JsonValue::Kind::object, "an object")) {
     std::string error;
@@ -173,7 +202,7 @@ void read_progress(FieldReader& fields, const JsonValue& document, CampaignResul
     const uint64_t first = seeds.number("first");
     const uint64_t step = seeds.number("step");
     const uint64_t count = seeds.number("count");
-    if (error.empty() && (first != shard_seed(shard, 0) || step != result.shard_count ||
+    if (error.empty() && (first != first_seed_done(result) || step != result.shard_count ||
                           count != result.worlds_run)) {
       error = "seeds_done does not match the shard and worlds_run";
     }
@@ -238,9 +267,8 @@ std::string campaign_result_json(const CampaignResult& result) {
   line("budget", json_quote(format_duration(result.budget_us)));
   line("worlds_planned", std::to_string(result.worlds_planned));
   line("worlds_run", std::to_string(result.worlds_run));
-  line("seeds_done",
-       fmt::format("{{\"first\": {}, \"step\": {}, \"count\": {}}}",
-                   result.seed_start + result.shard_index, result.shard_count, result.worlds_run));
+  line("seeds_done", fmt::format("{{\"first\": {}, \"step\": {}, \"count\": {}}}",
+                                 first_seed_done(result), result.shard_count, result.worlds_run));
   line("stopped_by", result.stopped_by.empty() ? "null" : json_quote(result.stopped_by));
   line("class_counts", "{" + classes + "}");
   line("failures", "[" + failures + (failures.empty() ? "]" : "\n  ]"));
@@ -263,8 +291,9 @@ CampaignResultRead read_campaign_result(std::string_view text) {
   if (const JsonValue* classes =
           fields.field("class_counts", JsonValue::Kind::object, "an object")) {
     FieldReader counts(*classes, "class_counts", error);
+    // A world belongs to a class at most once: a count above worlds_run is no shard's.
     for (const auto& [name, value] : classes->members)
-      result.class_counts[name] = counts.number(name);
+      result.class_counts[name] = counts.number(name, result.worlds_run);
   }
   if (const JsonValue* list = fields.field("failures", JsonValue::Kind::array, "an array")) {
     result.failures = read_failures(*list, result, error);

@@ -5,6 +5,7 @@
 // `wall_seconds` line.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -18,6 +19,10 @@
 namespace distsim::sim {
 
 inline constexpr uint32_t kCampaignResultFormatVersion = 2;
+
+// What may stop a shard before its last seed, as its result's `stopped_by` names it.
+inline constexpr std::array<std::string_view, 3> kCampaignStopReasons{"time_limit", "SIGTERM",
+                                                                      "SIGINT"};
 
 struct CampaignFailure {
   uint64_t seed = 0;

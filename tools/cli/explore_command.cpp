@@ -33,7 +33,7 @@
 namespace distsim::cli {
 namespace {
 
-constexpr const char* kStoppedByTimeLimit = "time_limit";
+constexpr std::string_view kStoppedByTimeLimit = sim::kCampaignStopReasons[0];
 
 sim::EnvironmentValues shard_environment() {
   sim::EnvironmentValues environment;
@@ -258,9 +258,9 @@ int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::
       explore, [&progress](const sim::ExploreProgress& done) { progress.update(done); },
       should_stop, [&progress](const sim::ShrinkProgress& shrink) { progress.shrinking(shrink); });
   progress.erase();
-  sim::CampaignResult result =
-      sim::campaign_result(explore, summary, kVersion, kCommit,
-                           StopSignals::received() ? StopSignals::name() : kStoppedByTimeLimit);
+  sim::CampaignResult result = sim::campaign_result(
+      explore, summary, kVersion, kCommit,
+      StopSignals::received() ? StopSignals::name() : std::string(kStoppedByTimeLimit));
   result.wall_seconds = clock.elapsed_seconds();
   return report(options, result, {result}, out, err);
 }
