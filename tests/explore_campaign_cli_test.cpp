@@ -1,6 +1,8 @@
 // `distsim explore` campaigns through the binary, as a batch engine runs them: result files that
 // are reproducible, --merge that reproduces a single run's summary and refuses incomplete sets,
 // --time-limit gaps, --shard auto from the environment, and progress only on a terminal.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -162,6 +164,12 @@ TEST_CASE("explore --merge says why a result file cannot be read", "[campaign][c
   CHECK(merged.err.find("nosuch.json: cannot open the file: No such file or directory") !=
         std::string::npos);
   CHECK(merged.err.find("results: this is a directory; give a result file") != std::string::npos);
+  // A FIFO would wait for a writer for ever and /dev/zero never end: neither is read.
+  REQUIRE(mkfifo((dir + "/pipe.json").c_str(), 0600) == 0);
+  const CliResult special = run_distsim("explore --merge pipe.json /dev/zero", dir);
+  CHECK(special.status == 2);
+  CHECK(special.err.find("pipe.json: not a regular file; give a result file") != std::string::npos);
+  CHECK(special.err.find("/dev/zero: not a regular file") != std::string::npos);
 }
 
 TEST_CASE("explore refuses outputs that name each other, a merged result or standard output",

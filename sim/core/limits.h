@@ -79,6 +79,8 @@ inline constexpr uint32_t kDisconnectUsersAfterMax = 1'000;
 inline constexpr uint32_t kPackagesMax = 100'000;
 inline constexpr uint32_t kDistributionPointsMax = 1'000;
 inline constexpr uint64_t kScenarioFileBytesMax = 16ull * 1024 * 1024;
+// A campaign result file `explore --merge` reads (each failure carries its reproducer's YAML).
+inline constexpr uint64_t kCampaignResultBytesMax = 1024ull * 1024 * 1024;
 // Sizes a scenario may give: a file (NTFS of the era: 16 TB), and what one volume holds in total
 // or has free (NTFS's 256 TB); with the default free capacity added no volume size can wrap.
 inline constexpr uint64_t kFileBytesMax = 16ull << 40U;

@@ -272,6 +272,16 @@ std::optional<std::string> read_text(const std::string& path, std::string& text)
   if (std::filesystem::is_directory(path, ignored)) {
     return fmt::format("{}: this is a directory; give a result file", path);
   }
+  // A FIFO would wait for a writer and /dev/zero never end: only regular files are results.
+  const std::filesystem::file_status status = std::filesystem::status(path, ignored);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return fmt::format("{}: not a regular file; give a result file", path);
+  }
+  if (std::filesystem::exists(status) &&
+      std::filesystem::file_size(path, ignored) > sim::kCampaignResultBytesMax) {
+    return fmt::format("{}: larger than kCampaignResultBytesMax ({} bytes); not a result file",
+                       path, sim::kCampaignResultBytesMax);
+  }
   std::ifstream stream(path, std::ios::binary);
   if (!stream.is_open()) {
     const int open_errno = errno;  // read before anything else can change it
