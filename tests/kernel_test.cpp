@@ -67,6 +67,28 @@ TEST_CASE("an endless event chain ends as a reported budget exhaustion, not a ha
   CHECK(kernel.events_executed() == 500);
 }
 
+TEST_CASE("a run asked to abandon ends within kAbandonCheckEvents events, and only when asked",
+          "[kernel]") {
+  // Goal: a campaign's wall-clock stop ends a long world promptly, and a predicate that never
+  // says yes changes nothing. Method: an endless chain, the predicate yes from its second asking.
+  Kernel kernel;
+  Recorder recorder(kernel);
+  recorder.reschedule_every_us = 1;
+  kernel.schedule(0, recorder, 0);
+  int asked = 0;
+  CHECK(kernel.run_until(1'000'000'000, 1'000'000, [&asked] { return ++asked == 2; }) ==
+        RunOutcome::abandoned);
+  CHECK(asked == 2);
+  CHECK(kernel.events_executed() == 2 * Kernel::kAbandonCheckEvents - 1);
+  Kernel patient;
+  Recorder chain(patient);
+  chain.reschedule_every_us = 1;
+  patient.schedule(0, chain, 0);
+  CHECK(patient.run_until(1'000'000'000, 20'000, [] { return false; }) ==
+        RunOutcome::budget_exhausted);
+  CHECK(patient.events_executed() == 20'000);
+}
+
 TEST_CASE("a stop asked for during an event ends the run after that event, with its outcome",
           "[kernel]") {
   // Goal: a limit reached inside an event (the world's kept records) ends the run there, and a

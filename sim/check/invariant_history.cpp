@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
 #include "model/assert.h"
 #include "model/status_message.h"
@@ -534,46 +535,54 @@ bool History::manager_down_at(TimeUs t_us) const {
 std::optional<size_t> History::retry_history_deleted_before(std::string_view package,
                                                             size_t at) const {
   const auto& all = records();
-  const bool any = std::any_of(
-      retry_history_deletions.begin(), retry_history_deletions.end(),
-      [&](size_t index) { return index < at && text_field(all[index], "package") == package; });
-  if (!any) return std::nullopt;
-  // The key's life, from the package's events before `at`: the manager writes it when a pass
-  // ends (a crash ends none); a deletion removes a key that exists, and does nothing where there
-  // is none; an update or refresh makes a deleted key's deletion no longer apply. Only those
-  // events are visited (a world may hold thousands of passes and tens of thousands of records).
-  enum class Event : uint8_t { written, notified, deleted };
-  std::vector<std::pair<size_t, Event>> events;
-  for (const PassSpan& pass : passes) {
-    if (pass.package == package && pass.end_record && !pass.interrupted && *pass.end_record < at) {
-      events.emplace_back(*pass.end_record, Event::written);
-    }
+  if (std::none_of(retry_history_deletions.begin(), retry_history_deletions.end(),
+                   [&](size_t index) { return text_field(all[index], "package") == package; })) {
+    return std::nullopt;
   }
-  for (const size_t index : notifications) {
-    if (index < at && text_field(all[index], "package") == package) {
-      events.emplace_back(index, Event::notified);
+  auto timeline = retry_history_timelines.find(package);
+  if (timeline == retry_history_timelines.end()) {
+    // The key's life, from the package's events: the manager writes it when a pass ends (a crash
+    // ends none); a deletion removes a key that exists, and does nothing where there is none; an
+    // update or refresh makes a deleted key's deletion no longer apply. Only those events are
+    // visited (a world may hold thousands of passes and tens of thousands of records).
+    enum class Event : uint8_t { written, notified, deleted };
+    std::vector<std::pair<size_t, Event>> events;
+    for (const PassSpan& pass : passes) {
+      if (pass.package == package && pass.end_record && !pass.interrupted) {
+        events.emplace_back(*pass.end_record, Event::written);
+      }
     }
-  }
-  for (const size_t index : retry_history_deletions) {
-    if (index < at && text_field(all[index], "package") == package) {
-      events.emplace_back(index, Event::deleted);
+    for (const size_t index : notifications) {
+      if (text_field(all[index], "package") == package) events.emplace_back(index, Event::notified);
     }
-  }
-  std::sort(events.begin(), events.end());
-  enum class Key { none, written, deleted };
-  Key key = Key::none;
-  std::optional<size_t> deletion;
-  for (const auto& [index, event] : events) {
-    if (event == Event::written) {
-      key = Key::written;
-    } else if (event == Event::notified) {
-      if (key == Key::deleted) key = Key::none;
-    } else if (key != Key::none) {
-      key = Key::deleted;
-      deletion = index;
+    for (const size_t index : retry_history_deletions) {
+      if (text_field(all[index], "package") == package) events.emplace_back(index, Event::deleted);
     }
+    std::sort(events.begin(), events.end());
+    enum class Key { none, written, deleted };
+    Key key = Key::none;
+    std::optional<size_t> deletion;
+    std::vector<KeyState> states;
+    states.reserve(events.size());
+    for (const auto& [index, event] : events) {
+      if (event == Event::written) {
+        key = Key::written;
+      } else if (event == Event::notified) {
+        if (key == Key::deleted) key = Key::none;
+      } else if (key != Key::none) {
+        key = Key::deleted;
+        deletion = index;
+      }
+      states.push_back({index, key == Key::deleted ? deletion : std::nullopt});
+    }
+    timeline = retry_history_timelines.emplace(std::string(package), std::move(states)).first;
   }
-  return key == Key::deleted ? deletion : std::nullopt;
+  // The state after the last event before `at`.
+  const std::vector<KeyState>& states = timeline->second;
+  const auto after =
+      std::lower_bound(states.begin(), states.end(), at,
+                       [](const KeyState& state, size_t record) { return state.record < record; });
+  return after == states.begin() ? std::nullopt : std::prev(after)->deletion;
 }
 
 std::optional<size_t> History::retry_history_deleted_while_waiting(

@@ -367,6 +367,14 @@ struct History {
   // new cycle) in between; nullopt when none is.
   [[nodiscard]] std::optional<size_t> retry_history_deleted_before(std::string_view package,
                                                                    size_t at) const;
+  // Per package whose retry history was deleted: after each of its key's events (a pass ended, a
+  // notification, a deletion), in record order, the deletion in force. Built on first use, so
+  // that a checker asking at every one of thousands of passes reads it by binary search.
+  struct KeyState {
+    size_t record = 0;
+    std::optional<size_t> deletion;
+  };
+  mutable std::map<std::string, std::vector<KeyState>, std::less<>> retry_history_timelines;
   // Whether the world created the package compressed (its creation's `compressed` flag).
   [[nodiscard]] bool package_compressed(std::string_view package) const;
   // KB Q316316: the package is compressed (the world's record of its creation), the site cannot

@@ -129,13 +129,22 @@ Scenario reproducer_for(const Scenario& shrunk, uint64_t seed, const WorldFailur
 }
 
 // check_world, naming the classes the judged run belongs to and, when `judged_trace` is given,
-// handing back the judged run's trace (for a determinism check against a second run).
+// handing back the judged run's trace (for a determinism check against a second run). A run that
+// `abandon` ends early is not judged: `abandoned` says so.
 std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must_install_all,
                                              std::vector<std::string>* classes,
-                                             std::optional<Trace>* judged_trace = nullptr) {
+                                             std::optional<Trace>* judged_trace,
+                                             const std::function<bool()>& abandon,
+                                             bool& abandoned) {
   try {
     // Traced: the invariant checkers judge the trace and the VFS, not the manager's word.
-    RunResult run = run_world(scenario, RunOptions{});
+    RunOptions options;
+    options.abandon = abandon;
+    RunResult run = run_world(scenario, options);
+    if (run.outcome == RunOutcome::abandoned) {
+      abandoned = true;
+      return std::nullopt;
+    }
     std::optional<WorldFailure> failure;
     {
       // One reading of the trace serves the classes and every checker.
@@ -150,10 +159,12 @@ std::optional<WorldFailure> check_classified(const Scenario& scenario, bool must
   }
 }
 
+// A seed's world judged, and its failure shrunk. `abandoned` when the stop came during one of its
+// runs: the seed is then not explored, whatever the runs before found.
 std::optional<ExploreFinding> explore_seed(
     uint64_t seed, const GeneratorOptions& generator, std::vector<std::string>& classes,
     const std::function<bool()>& should_stop,
-    const std::function<void(const ShrinkProgress&)>& on_shrink) {
+    const std::function<void(const ShrinkProgress&)>& on_shrink, bool& abandoned) {
   const GeneratedWorld world = generate_world(seed, generator);
   // Every 16th seed is checked more deeply: a second traced run of it must hold the same records
   // as the judged one, and every 256th seed's world must also load back from YAML. The judged run
@@ -167,13 +178,22 @@ std::optional<ExploreFinding> explore_seed(
   std::optional<Trace> judged_trace;
   if (!failure) {
     failure = check_classified(world.scenario, world.must_install_all, &classes,
-                               deep ? &judged_trace : nullptr);
+                               deep ? &judged_trace : nullptr, should_stop, abandoned);
+    if (abandoned) return std::nullopt;
   }
-  // The second run is compared by its trace alone: its final files are not listed.
-  RunOptions second_run;
-  second_run.capture_files = false;
-  if (!failure && deep && !same_trace(*judged_trace, run_world(world.scenario, second_run).trace)) {
-    failure = WorldFailure{"nondeterminism", "two runs of the same seed traced differently"};
+  if (!failure && deep) {
+    // The second run is compared by its trace alone: its final files are not listed.
+    RunOptions second_run;
+    second_run.capture_files = false;
+    second_run.abandon = should_stop;
+    const RunResult again = run_world(world.scenario, second_run);
+    if (again.outcome == RunOutcome::abandoned) {
+      abandoned = true;
+      return std::nullopt;
+    }
+    if (!same_trace(*judged_trace, again.trace)) {
+      failure = WorldFailure{"nondeterminism", "two runs of the same seed traced differently"};
+    }
   }
   if (!failure) return std::nullopt;
   ExploreFinding finding;
@@ -197,7 +217,8 @@ std::optional<ExploreFinding> explore_seed(
 }  // namespace
 
 std::optional<WorldFailure> check_world(const Scenario& scenario, bool must_install_all) {
-  return check_classified(scenario, must_install_all, nullptr);
+  bool abandoned = false;
+  return check_classified(scenario, must_install_all, nullptr, nullptr, {}, abandoned);
 }
 
 bool same_trace(const Trace& first, const Trace& second) {
@@ -232,8 +253,15 @@ ShrinkResult shrink_world(const Scenario& scenario, bool must_install_all,
         break;
       }
       if (!loads_back(candidate)) continue;
+      // The stop also ends a candidate's run: a long world need not finish first.
+      bool abandoned = false;
+      const auto again = check_classified(candidate, must_install_all, nullptr, nullptr,
+                                          control.should_stop, abandoned);
+      if (abandoned) {
+        result.stopped = true;
+        break;
+      }
       ++result.runs;
-      const auto again = check_world(candidate, must_install_all);
       if (control.on_run) control.on_run(result.runs);
       if (!again || again->kind != failure.kind) continue;
       result.scenario = std::move(candidate);
@@ -277,8 +305,13 @@ ExploreSummary explore(const ExploreOptions& options,
             return SeedOutcome{};
           }
           SeedOutcome outcome{true, std::nullopt, {}};
+          bool abandoned = false;
           outcome.finding = explore_seed(shard_seed(options, batch + index), options.generator,
-                                         outcome.classes, should_stop, on_shrink);
+                                         outcome.classes, should_stop, on_shrink, abandoned);
+          if (abandoned) {
+            stopped.store(true);
+            return SeedOutcome{};
+          }
           return outcome;
         },
         [&](size_t, SeedOutcome& outcome) {

@@ -45,8 +45,9 @@ struct ShrinkResult {
 
 // How a shrink may be stopped and watched; either may be empty.
 struct ShrinkControl {
-  // Asked before each candidate world runs: a wall-clock limit ends a shrink as it ends a
-  // campaign, between worlds, keeping the smallest failing world found so far.
+  // Asked before each candidate world runs and during its run (RunOptions::abandon): a
+  // wall-clock limit ends a shrink as it ends a campaign, keeping the smallest failing world
+  // found so far (an abandoned candidate counts for nothing).
   std::function<bool()> should_stop;
   // Told the number of worlds run so far after each one (a progress line during a long shrink).
   std::function<void(uint32_t runs)> on_run;
@@ -79,7 +80,8 @@ struct ExploreFinding {
 struct ExploreSummary {
   uint64_t worlds_planned = 0;  // the shard's seeds
   // The shard's first `worlds` seeds were explored: all of them unless the stop predicate ended
-  // the campaign early, which it does only between seeds.
+  // the campaign early: between seeds, or by abandoning a world under way (its seed and those
+  // after it are not explored).
   uint64_t worlds = 0;
   std::vector<ExploreFinding> findings;          // in seed order
   std::map<std::string, uint64_t> class_counts;  // worlds per class (empty: none classified)

@@ -70,6 +70,7 @@ std::optional<std::string> early_stop_text(const RunResult& run) {
           clock_text(run.until_us));
     case RunOutcome::budget_exhausted:
     case RunOutcome::pending_limit_hit:
+    case RunOutcome::abandoned:
       break;
   }
   return fmt::format(

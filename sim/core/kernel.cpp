@@ -20,6 +20,8 @@ std::string_view run_outcome_name(RunOutcome outcome) {
       return "pending_limit_hit";
     case RunOutcome::record_limit_hit:
       return "record_limit_hit";
+    case RunOutcome::abandoned:
+      return "abandoned";
   }
   DISTSIM_ASSERT(false);
 }
@@ -42,12 +44,16 @@ void Kernel::stop(RunOutcome outcome) {
   if (!stopped_) stopped_ = outcome;
 }
 
-RunOutcome Kernel::run_until(TimeUs horizon_us, uint64_t event_budget) {
+RunOutcome Kernel::run_until(TimeUs horizon_us, uint64_t event_budget,
+                             const std::function<bool()>& abandon) {
   DISTSIM_ASSERT(horizon_us >= now_us_);
   uint64_t executed_here = 0;
   while (!heap_.empty() && heap_.front().at_us <= horizon_us) {
     if (stopped_) return *stopped_;
     if (executed_here == event_budget) return RunOutcome::budget_exhausted;
+    if (abandon && executed_here % kAbandonCheckEvents == kAbandonCheckEvents - 1 && abandon()) {
+      return RunOutcome::abandoned;
+    }
     std::pop_heap(heap_.begin(), heap_.end(), Later{});
     const Event event = heap_.back();
     heap_.pop_back();

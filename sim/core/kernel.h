@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,7 @@ enum class RunOutcome {
   budget_exhausted,   // the event budget ran out first: a reported outcome, not a hang
   pending_limit_hit,  // more than kEventsPendingMax events were pending at once
   record_limit_hit,   // the run kept as many records of one kind as a run may (sim/core/limits.h)
+  abandoned,          // its caller asked it to end (a campaign's wall-clock stop): nothing to judge
 };
 
 [[nodiscard]] std::string_view run_outcome_name(RunOutcome outcome);
@@ -43,8 +45,11 @@ class Kernel final : public Clock {
   void schedule(TimeUs at_us, EventTarget& target, uint64_t payload);
 
   // Runs events with time <= horizon_us, at most event_budget of them, then leaves now() at the
-  // horizon (unless the budget or the pending limit stopped the run first).
-  [[nodiscard]] RunOutcome run_until(TimeUs horizon_us, uint64_t event_budget);
+  // horizon (unless the budget or the pending limit stopped the run first). `abandon`, when
+  // given, is asked every kAbandonCheckEvents events whether to end the run at once.
+  static constexpr uint64_t kAbandonCheckEvents = 4096;
+  [[nodiscard]] RunOutcome run_until(TimeUs horizon_us, uint64_t event_budget,
+                                     const std::function<bool()>& abandon = {});
 
   // Ends the run after the event under way, with `outcome` (a limit reached), unless an earlier
   // stop already gave one.

@@ -159,6 +159,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   uint64_t event_budget_;
   KeptRecordLimits kept_;
   bool capture_files_;
+  const std::function<bool()>& abandon_;
 };
 
 World::World(const Scenario& scenario, const RunOptions& options, RunResult& result)
@@ -171,7 +172,8 @@ World::World(const Scenario& scenario, const RunOptions& options, RunResult& res
           result.seed ^ (options.planted_entropy ? options.planted_entropy() : 0), "distmgr")),
       event_budget_(options.event_budget),
       kept_(options.kept),
-      capture_files_(options.capture_files.value_or(options.trace)) {
+      capture_files_(options.capture_files.value_or(options.trace)),
+      abandon_(options.abandon) {
   vfs_.set_observer(this);
   actor_kinds_.add(manager_actor_, std::string(kManagerHolderKind), RmAppType::service);
   build_distribution_points();  // first: filesystem entries may live on DP shares
@@ -413,9 +415,10 @@ void World::stop_at_limit(uint64_t kept, std::string_view what, std::string_view
 }
 
 void World::run() {
-  result_.outcome = kernel_.run_until(result_.until_us, event_budget_);
+  result_.outcome = kernel_.run_until(result_.until_us, event_budget_, abandon_);
   result_.ended_us = kernel_.now();
   result_.events_executed = kernel_.events_executed();
+  if (result_.outcome == RunOutcome::abandoned) return;  // nothing will judge it
   if (manager_ != nullptr) {
     result_.packages = manager_->package_statuses();
   } else {

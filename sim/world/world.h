@@ -46,6 +46,10 @@ struct RunOptions {
   // run that nothing checks (`distsim run --trace` of a scenario with
   // `no_invariant_violations: false`) sets it false and skips a walk over every file it made.
   std::optional<bool> capture_files;
+  // Asked every Kernel::kAbandonCheckEvents events whether to end the run at once (outcome
+  // `abandoned`): an exploration's wall-clock stop, which must not wait for a long world. Such a
+  // run is not judged. Empty: never.
+  std::function<bool()> abandon;
   // Test-only: a planted source of nondeterminism, to show that the determinism property can
   // fail. When set, each run mixes its value into the seed of the manager's random stream.
   // Neither the CLI nor scenario files can set it.
