@@ -136,6 +136,16 @@ TEST_CASE("explore --merge writes each failure's reproducer, lists it in JUnit a
   const std::string junit = read_text_file(dir + "/j.xml");
   CHECK(junit.find("name=\"seed 7: invariant:retry_bound\"") != std::string::npos);
   CHECK(junit.find("failures=\"2\"") != std::string::npos);
+  // All or none: a directory where seed 7's reproducer goes leaves seed 6's unwritten and no
+  // JUnit file, and says so.
+  std::filesystem::create_directories(dir + "/blocked/explore-7-invariant-retry-bound.yaml");
+  const CliResult blocked =
+      run_distsim("explore --merge r1.json r0.json --out blocked --junit blocked.xml", dir);
+  CHECK(blocked.status == 2);
+  CHECK(blocked.err.find("is a directory") != std::string::npos);
+  CHECK(blocked.err.find("nothing was written") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/blocked/explore-6-invariant-retry-bound.yaml"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/blocked.xml"));
 }
 
 TEST_CASE("explore --merge with a missing and a duplicate shard exits 2 and names both",

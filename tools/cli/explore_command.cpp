@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
@@ -164,27 +165,36 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
 }
 
 // Writes reproducers, then the result file and JUnit; each file is complete or absent.
+// Writes the reproducers, the result file and JUnit all or none (sim::OutputSet): a reproducer
+// path taken by a directory must not leave the others written and the JUnit file missing.
 std::optional<std::string> write_outputs(const ExploreCommandOptions& options,
                                          const sim::CampaignResult& total,
                                          const std::vector<sim::CampaignResult>& shards) {
+  sim::OutputSet outputs;
+  for (const std::string& input : options.merge_paths) outputs.add_input("a merged result", input);
   std::error_code error;
   if (!total.failures.empty()) std::filesystem::create_directories(options.out_dir, error);
   if (error) return fmt::format("cannot create '{}': {}", options.out_dir, error.message());
   for (const sim::CampaignFailure& failure : total.failures) {
-    const std::string path = sim::explore_reproducer_path(options.out_dir, failure);
-    if (auto problem = sim::write_file_atomically(path, failure.reproducer_yaml)) return problem;
+    const size_t output =
+        outputs.add_output("", sim::explore_reproducer_path(options.out_dir, failure),
+                           sim::OutputSet::StandardOutput::refused);
+    outputs.set_content(output, failure.reproducer_yaml);
   }
   if (!options.result_path.empty() && options.merge_paths.empty()) {
-    if (auto problem =
-            sim::write_file_atomically(options.result_path, sim::campaign_result_json(total))) {
-      return problem;
-    }
+    const size_t output = outputs.add_output("--result", options.result_path,
+                                             sim::OutputSet::StandardOutput::refused);
+    outputs.set_content(output, sim::campaign_result_json(total));
   }
   if (!options.junit_path.empty()) {
-    return sim::write_file_atomically(options.junit_path,
-                                      sim::explore_junit_xml(total, shards, options.out_dir));
+    const size_t output =
+        outputs.add_output("--junit", options.junit_path, sim::OutputSet::StandardOutput::refused);
+    outputs.set_content(output, sim::explore_junit_xml(total, shards, options.out_dir));
   }
-  return std::nullopt;
+  if (const std::vector<std::string> problems = outputs.check(); !problems.empty()) {
+    return fmt::format("{}", fmt::join(problems, "; "));
+  }
+  return outputs.commit(std::cout);
 }
 
 int report(const ExploreCommandOptions& options, const sim::CampaignResult& total,
@@ -192,10 +202,11 @@ int report(const ExploreCommandOptions& options, const sim::CampaignResult& tota
   const std::string summary = sim::explore_summary_text(total, shards, options.out_dir);
   if (const auto problem = write_outputs(options, total, shards)) {
     // The campaign's findings still reach the user: the summary names each failing seed, which
-    // `explore --seed-start SEED --seeds 1` finds again, though its reproducer may be missing.
+    // `explore --seed-start SEED --seeds 1` finds again, though no reproducer was written.
     out << summary;
     err << "distsim explore: " << *problem
-        << "; some of the reproducers, the result and the JUnit file above may be missing\n";
+        << "; nothing was written: the summary above names each failing seed, which "
+           "`distsim explore --seed-start SEED --seeds 1` finds again\n";
     return kExitCannotRun;
   }
   out << summary;
