@@ -78,6 +78,24 @@ TEST_CASE("source opens count the same for a source at a drive's root as below i
   CHECK(below_with_separator[0].source_opens == below[0].source_opens);
 }
 
+TEST_CASE("the time to installed counts a package's first installation, not one after an update",
+          "[compare]") {
+  // Goal: an update ten hours later makes the package pending and installs it again; the policy
+  // did not take ten hours. Method: a 1 MB package, updated at 10h.
+  const LoadResult loaded = load_scenario_text(
+      "version: 1\nname: updated\nuntil: 1d\nfilesystem:\n  - file: 'C:\\Src\\a.cab'\n    "
+      "size: 1MB\ndistribution_points:\n  - name: DP01\npackages:\n  - id: S0100001\n    "
+      "source: 'C:\\Src'\n  - update: S0100001\n    at: 10h\n",
+      "updated.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  const auto summaries =
+      compare_policies(*loaded.scenario, {policy("hourly", 100, 60 * kMinute)}, {1, 0});
+  REQUIRE(summaries.size() == 1);
+  REQUIRE(summaries[0].installed_after_us.size() == 1);
+  CHECK(summaries[0].installed_after_us[0] < kMinute);
+  CHECK(summaries[0].not_installed == 0);
+}
+
 TEST_CASE("a policy that gives up too early leaves the package not installed", "[compare]") {
   // Goal: failures are counted. Method: one retry 10 minutes later cannot outlast a 95-minute lock.
   const auto summaries =

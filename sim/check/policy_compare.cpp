@@ -107,7 +107,9 @@ void add_run(const Scenario& scenario, const RunResult& run, std::string_view pr
     const uint64_t made = attempts.find(package.id)->second.attempts;
     summary.attempts_total += made;
     summary.attempts_max = std::max(summary.attempts_max, made);
-    if (package.state != model::PackageState::installed || !package.installed_at_us) {
+    // From creation to its first installation, as `installed_by` counts: an update after it
+    // makes the package pending again, and its later installation is not how long it took.
+    if (!package.first_installed_at_us) {
       ++summary.not_installed;
       continue;
     }
@@ -116,7 +118,7 @@ void add_run(const Scenario& scenario, const RunResult& run, std::string_view pr
       if (event.kind == PackageEvent::Kind::create && event.id == package.id)
         created_us = event.at_us;
     }
-    summary.installed_after_us.push_back(*package.installed_at_us - created_us);
+    summary.installed_after_us.push_back(*package.first_installed_at_us - created_us);
   }
 }
 
