@@ -77,8 +77,8 @@ class HandleJudge {
       const RecordKind kind = history_.kinds[index];
       // The dead process's handles are judged once its crash is over: when time moves on, or at
       // its restart, which may come at the same instant (and opens handles of its own).
-      if (crash_ && (record.t_us > crash_->second ||
-                     kind.is(RecordActor::world, RecordEvent::restart))) {
+      if (crash_ &&
+          (record.t_us > crash_->second || kind.is(RecordActor::world, RecordEvent::restart))) {
         judge_crash();
       }
       if (kind.event == RecordEvent::other) continue;
