@@ -69,6 +69,23 @@ TEST_CASE("a campaign result file reads back to the record it was written from",
   CHECK(json.find("\"wall_seconds\": 1.500\n}") != std::string::npos);
 }
 
+TEST_CASE("an empty shard's first seed reads as the range's start or where the stride puts it",
+          "[campaign]") {
+  // Goal: shard 15/20 of 12 seeds explores nothing; its result names the range's start as its
+  // first seed, and a result naming seed 15 (past the range) is the same empty shard.
+  const std::string written = campaign_result_json(shard_result(15, 20));
+  REQUIRE(written.find("\"first\": 0,") != std::string::npos);
+  CHECK(read_campaign_result(written).error.empty());
+  const auto first_seed = [&written](const std::string& seed) {
+    const std::string zero = "\"first\": 0,";
+    std::string text = written;
+    text.replace(text.find(zero), zero.size(), "\"first\": " + seed + ",");
+    return read_campaign_result(text).error;
+  };
+  CHECK(first_seed("15").empty());
+  CHECK(first_seed("14").find("seeds_done") != std::string::npos);
+}
+
 TEST_CASE("the result reader refuses a record whose parts disagree", "[campaign]") {
   // Goal: a hand-edited or truncated file cannot pass as a shard. Each case breaks one part.
   const std::string good = campaign_result_json(shard_result(1, 3));

@@ -13,6 +13,7 @@
 #include "model/manager_fault_injection.h"
 #include "sim/check/invariants.h"
 #include "sim/world/world.h"
+#include "tests/history_builder.h"
 #include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
@@ -67,6 +68,49 @@ TEST_CASE("liveness excuses a read-only source opened for writing and judges one
   CHECK(liveness_reports_with_compression_broken(compressed(name)) == 0);
   CHECK(liveness_reports_with_compression_broken(compressed(
             name, "access: [GENERIC_READ, GENERIC_WRITE]", "access: [GENERIC_READ]")) == 1);
+}
+
+// A package whose source file is read-only at the end, on a site whose source opens ask to write;
+// its one pass read the file and failed later. `last_open_refused` adds a later pass whose open of
+// the file was refused with access denied.
+size_t liveness_reports_for_read_only_source(bool last_open_refused) {
+  testing::HistoryBuilder world;
+  world.run.site.source_open_access =
+      model::AccessMask{model::access_bits::kGenericRead | model::access_bits::kGenericWrite};
+  world.notify(0, "create", "S0100001", "C:\\Src");
+  world.pass_start(0, "S0100001", 1);
+  world.open(0, "distmgr", "C:\\Src\\a.cab", 1, {"GENERIC_READ", "GENERIC_WRITE"});
+  world.close(testing::kSecond, "distmgr", "C:\\Src\\a.cab", 1);
+  world.pass_end(2 * testing::kSecond, "S0100001", 1, "failed", 32);
+  if (last_open_refused) {
+    world.pass_start(testing::kHour, "S0100001", 2);
+    world.add_record(testing::kHour, "distmgr", "open",
+                     {{"path", std::string("C:\\Src\\a.cab")},
+                      {"access", std::vector<std::string>{"GENERIC_READ", "GENERIC_WRITE"}},
+                      {"share", std::vector<std::string>{"FILE_SHARE_READ"}},
+                      {"win32", int64_t{5}},
+                      {"result", std::string("ERROR_ACCESS_DENIED")}});
+    world.pass_end(testing::kHour + testing::kSecond, "S0100001", 2, "failed", 5);
+  }
+  world.run.final_files.push_back({"C:\\Src\\a.cab", model::FileContent{1024, 1}});
+  world.run.read_only_files.push_back("C:\\Src\\a.cab");
+  model::PackageStatus status;
+  status.id = "S0100001";
+  status.state = model::PackageState::retrying;
+  world.run.packages.push_back(status);
+  size_t reports = 0;
+  for (const InvariantViolation& violation : check_invariants(world.run)) {
+    if (violation.invariant == "liveness") ++reports;
+  }
+  return reports;
+}
+
+TEST_CASE("liveness excuses a read-only source only when the manager's last open of it was refused",
+          "[invariants][liveness]") {
+  // Goal: content read while the file was writable can still be copied (DP retries, a refresh, a
+  // restarted pass), so a file made read-only later excuses nothing until an open meets it.
+  CHECK(liveness_reports_for_read_only_source(false) == 1);
+  CHECK(liveness_reports_for_read_only_source(true) == 0);
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 // plus the time to process every package, twice over (a pass may be running at the quiet time).
 // A unit that nothing can install however long the manager retries is not judged: its package's
 // source folder is not in the VFS at the end, or a file it must overwrite (in the package store
-// or the DP folder) is read-only at the end, or a file of its source is read-only at the end and
-// the manager's source opens ask to write, or one of its DPs has less free space at the end
+// or the DP folder) is read-only at the end, or the manager's source opens ask to write and its
+// last open of a file of the source was refused with 5 on a file read-only at the end, or one of
+// its DPs has less free space at the end
 // (counting what the package's DP folder holds) than the package's source files take, or it is
 // compressed on a site that cannot compress files with alternate data streams and the last pass
 // that read its source met one (KB Q316316; when that pass was cut short by the end of the run or a
@@ -210,8 +211,10 @@ bool dp_too_small(const History& history, const RetryUnit& unit) {
   return false;
 }
 
-// The manager's source opens ask to write (site.source_open.access) and a file of the source is
-// read-only at the end: Windows refuses every such open with access denied.
+// The manager's source opens ask to write (site.source_open.access), its last open of a file of
+// the source was refused with access denied (5), and that file is read-only at the end: Windows
+// refuses every such open. Only the last open decides: a copy from content read while the file
+// was writable (DP retries, a refresh, a restarted pass) needs no open of the source.
 bool source_read_only_for_writes(const History& history, std::string_view package) {
   namespace bits = model::access_bits;
   constexpr uint32_t kWrites =
@@ -219,9 +222,17 @@ bool source_read_only_for_writes(const History& history, std::string_view packag
   if ((history.run->site.source_open_access.bits & kWrites) == 0) return false;
   const auto source = history.sources.find(package);
   if (source == history.sources.end()) return false;
-  const auto& read_only = history.run->read_only_files;
-  return std::any_of(read_only.begin(), read_only.end(),
-                     [&](const std::string& path) { return path_below(path, source->second); });
+  for (size_t index = history.records().size(); index-- > 0;) {
+    if (!history.kinds[index].is(RecordActor::manager, RecordEvent::open)) continue;
+    const TraceRecord& record = history.records()[index];
+    const std::string_view path = text_field(record, "path");
+    if (!path_below(path, source->second)) continue;
+    const auto& read_only = history.run->read_only_files;
+    return number_field(record, "win32") == model::win32_code(model::Win32Error::access_denied) &&
+           std::any_of(read_only.begin(), read_only.end(),
+                       [path](const std::string& file) { return same_path(file, path); });
+  }
+  return false;
 }
 
 }  // namespace

@@ -224,8 +224,9 @@ void on_stop_signal(int signal) {
 }
 
 // While exploring, SIGTERM (a batch engine's time limit or cancellation, which then waits a grace
-// period before SIGKILL) and SIGINT (Ctrl-C) end the campaign at the next seed boundary, so that
-// the summary and the result file still say how far it got.
+// period before SIGKILL) and SIGINT (Ctrl-C) end the campaign at once (a world under way is
+// abandoned, its seed not explored), so that the summary and the result file still say how far
+// it got.
 class StopSignals {
  public:
   StopSignals()

@@ -205,7 +205,8 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
       ->type_name("FILE")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->check(kNamesAFile);
   compare->add_option("--seeds", options.seed_count, "How many seeds to run per policy (10)")
       ->check(kWholeNumber);
   compare
@@ -273,7 +274,8 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
           ->check(kNamesADuration),
       explore
           ->add_option("--time-limit", options.time_limit,
-                       "Wall-clock limit such as 10m: stop starting seeds after it (a gap)")
+                       "Wall-clock limit such as 10m: stop after it, abandoning the world under "
+                       "way (a gap)")
           ->check(kNamesADuration),
       explore
           ->add_option("--result", options.result_path,
