@@ -350,6 +350,10 @@ TEST_CASE("flag mistakes are told in distsim's words, naming the command and its
         "distsim compare: --seeds: negative number '-3' is not allowed (see distsim compare "
         "--help)\n");
   CHECK_THAT(run_cli("check --help").output, Catch::Contains("-j,--jobs N "));
+  // A count too large for any number is told against its own range.
+  CHECK(run_cli("explore --seeds 99999999999999999999999").output ==
+        "distsim explore: --seeds: 99999999999999999999999 is not in 1..100000000 (see distsim "
+        "explore --help)\n");
   // A flag that lacks its path is not given the next flag as one (CLI11 would hand it over).
   const CommandResult flag_as_path = run_cli("run '" + kb + "' --trace --quiet");
   CHECK(flag_as_path.status == 2);

@@ -128,7 +128,7 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
     return fmt::format("--jobs {} is not in 1..{}", options.jobs, sim::kExploreJobsMax);
   }
   if (UINT64_MAX - options.seed_start < options.seed_count - 1) {
-    return "--seed-start plus --seeds passes the largest seed";
+    return fmt::format("--seed-start plus --seeds passes the largest seed ({})", UINT64_MAX);
   }
   if (options.shard != "auto" && options.shard_count) {
     return "--shard-count goes with --shard auto (a Kubernetes Indexed Job's completions)";

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "sim/check/campaign_shard.h"
+#include "sim/check/policy_compare.h"
+#include "sim/check/swarm_explorer.h"
 #include "sim/core/limits.h"
 #include "sim/scenario/value_parse.h"
 #include "tools/cli/build_info.h"
@@ -114,6 +117,22 @@ const CLI::Validator kNamesADuration(
 const CLI::Validator kWholeNumber(
     [](std::string& text) { return distsim::sim::parse_unsigned(text).error; }, "");
 
+// kWholeNumber for a count from 1 to `max`: digits too many for any whole number are told
+// against the flag's own range, not against the largest 64-bit number.
+CLI::Validator count_up_to(uint64_t max) {
+  return CLI::Validator(
+      [max](std::string& text) {
+        std::string error = distsim::sim::parse_unsigned(text).error;
+        const bool digits =
+            !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!error.empty() && digits && text.front() != '0') {
+          error = fmt::format("{} is not in 1..{}", text, max);
+        }
+        return error;
+      },
+      "");
+}
+
 void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
   CLI::App* run = app.add_subcommand(
       "run",
@@ -174,7 +193,7 @@ void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options
                    fmt::format("Scenarios run at once, on separate threads: 1 to {} (1)",
                                distsim::sim::kCheckJobsMax))
       ->type_name("N")
-      ->check(kWholeNumber)
+      ->check(count_up_to(distsim::sim::kCheckJobsMax))
       ->check(CLI::Range(uint32_t{1}, distsim::sim::kCheckJobsMax).description(""));
 }
 
@@ -208,7 +227,7 @@ void add_compare_command(CLI::App& app, distsim::cli::CompareCommandOptions& opt
       ->allow_extra_args(false)
       ->check(kNamesAFile);
   compare->add_option("--seeds", options.seed_count, "How many seeds to run per policy (10)")
-      ->check(kWholeNumber);
+      ->check(count_up_to(distsim::sim::kCompareSeedsMax));
   compare
       ->add_option("--seed-start", options.seed_start,
                    "First seed (default: the scenario's `seed`)")
@@ -257,7 +276,7 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
       explore
           ->add_option("--seeds", options.seed_count,
                        "How many seeds (worlds) the whole campaign explores (1000)")
-          ->check(kWholeNumber),
+          ->check(count_up_to(distsim::sim::kExploreSeedsMax)),
       explore->add_option("--seed-start", options.seed_start, "The first seed (0)")
           ->check(kWholeNumber),
       explore->add_option("--shard", options.shard,
@@ -265,9 +284,9 @@ void add_explore_command(CLI::App& app, distsim::cli::ExploreCommandOptions& opt
       explore
           ->add_option("--shard-count", options.shard_count,
                        "With --shard auto in a Kubernetes Indexed Job: the number of shards")
-          ->check(kWholeNumber),
+          ->check(count_up_to(distsim::sim::kShardCountMax)),
       explore->add_option("--jobs", options.jobs, "Worlds run at once, on separate threads (1)")
-          ->check(kWholeNumber),
+          ->check(count_up_to(distsim::sim::kExploreJobsMax)),
       explore
           ->add_option("--budget", options.budget,
                        "Virtual time each world runs, from 1h to 3650d (3d)")
