@@ -57,6 +57,15 @@ TimeUs transfer_us(uint64_t bytes, uint64_t bytes_per_second) {
                              (bytes % rate * 1'000'000 + rate - 1) / rate);
 }
 
+// The bytes of the files below `folder` at the end.
+uint64_t bytes_below(const RunResult& run, std::string_view folder) {
+  uint64_t bytes = 0;
+  for (const auto& [path, content] : run.final_files) {
+    if (path_below(path, folder)) bytes += content.size_bytes;
+  }
+  return bytes;
+}
+
 // Reading, compressing and copying every package to every DP, one after the other.
 TimeUs processing_time(const History& history) {
   const RunResult& run = *history.run;
@@ -65,10 +74,7 @@ TimeUs processing_time(const History& history) {
     slowest_dp = std::min(slowest_dp, dp.bandwidth_bytes_per_second);
   TimeUs total_us = model::kMicrosecondsPerMinute;
   for (const auto& [package, source] : history.sources) {
-    uint64_t bytes = 0;
-    for (const auto& [path, content] : run.final_files) {
-      if (path_below(path, source)) bytes += content.size_bytes;
-    }
+    const uint64_t bytes = bytes_below(run, source);
     total_us += 2 * transfer_us(bytes, run.site.read_bandwidth_bytes_per_second);
     if (slowest_dp != UINT64_MAX) {
       total_us +=
@@ -160,17 +166,6 @@ bool target_read_only(const History& history, const RetryUnit& unit) {
   });
 }
 
-// The bytes of the files below the package's source at the end: what a DP needs to take it.
-uint64_t source_bytes(const History& history, std::string_view package) {
-  const auto source = history.sources.find(package);
-  if (source == history.sources.end()) return 0;
-  uint64_t bytes = 0;
-  for (const auto& [path, content] : history.run->final_files) {
-    if (path_below(path, source->second)) bytes += content.size_bytes;
-  }
-  return bytes;
-}
-
 // The DPs a unit copies to: its own under a per-DP policy, else those the package's creation
 // named (all when it named none).
 std::vector<size_t> unit_dps(const History& history, const RetryUnit& unit) {
@@ -199,13 +194,13 @@ std::vector<size_t> unit_dps(const History& history, const RetryUnit& unit) {
 bool dp_too_small(const History& history, const RetryUnit& unit) {
   const RunResult& run = *history.run;
   if (run.dp_free_bytes.size() != run.distribution_points.size()) return false;  // not captured
-  const uint64_t needed = source_bytes(history, unit.package);
+  const auto source = history.sources.find(unit.package);
+  if (source == history.sources.end()) return false;
+  // The source's files at the end are what a DP must take.
+  const uint64_t needed = bytes_below(run, source->second);
   for (const size_t dp : unit_dps(history, unit)) {
-    const std::string folder = history.dp_folder(unit.package, run.distribution_points[dp].name);
-    uint64_t held = 0;
-    for (const auto& [path, content] : run.final_files) {
-      if (path_below(path, folder)) held += content.size_bytes;
-    }
+    const uint64_t held =
+        bytes_below(run, history.dp_folder(unit.package, run.distribution_points[dp].name));
     if (needed > run.dp_free_bytes[dp] + held) return true;
   }
   return false;
