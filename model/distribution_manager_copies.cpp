@@ -353,6 +353,7 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
   DpStatus& status = record.status.distribution_points[job.slot];
   status.last_error = error;
   const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
+  ports_.reporter.dp_copy_ended({record.definition.id, dp.name, error, failed_path, job.old_cycle});
   if (job.old_cycle) {  // an update or refresh came in meanwhile: the next pass copies again
     log(fmt::format(
             FMT_COMPILE("~Copy of package {} to distribution point {} is superseded by a newer "

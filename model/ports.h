@@ -184,6 +184,18 @@ struct DpCopyStartReport {
   std::string_view dp_name;
 };
 
+// A copy attempt of a package to one DP ends: every file copied (error ok), or refused with
+// `error`, the operation on `failed_path` (a file, or a folder a failed folder operation named)
+// failing; `superseded` when an update or refresh of the package came in during the copy, so it
+// copied an old version. Views of the manager's own strings, valid during the call.
+struct DpCopyEndReport {
+  std::string_view package_id;
+  std::string_view dp_name;
+  Win32Error error = Win32Error::ok;
+  std::string_view failed_path;
+  bool superseded = false;
+};
+
 struct RetryScheduledReport {
   std::string package_id;
   std::string dp_name;  // empty when the whole package is retried (sms2)
@@ -217,6 +229,7 @@ class ReporterPort {
   virtual void pass_started(const PassStartReport& report) = 0;
   virtual void pass_ended(const PassEndReport& report) = 0;
   virtual void dp_copy_started(const DpCopyStartReport& report) = 0;
+  virtual void dp_copy_ended(const DpCopyEndReport& report) = 0;
   virtual void retry_scheduled(const RetryScheduledReport& report) = 0;
   virtual void dp_state_changed(const DpStateReport& report) = 0;
   // The message is handed over: the world keeps it without a copy.

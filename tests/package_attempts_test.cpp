@@ -89,8 +89,8 @@ TEST_CASE("a per-DP pass whose source is locked is one attempt, as under sms2", 
                 RunOptions{});
   REQUIRE(run.packages.at(0).state == model::PackageState::installed);
   REQUIRE(run.passes.size() == 3);
-  CHECK(run.passes[0].dp_copies == 0);
-  CHECK(run.passes[2].dp_copies == 1);
+  CHECK(run.passes[0].dp_copies.empty());
+  CHECK(run.passes[2].dp_copies.size() == 1);
   CHECK(attempts_of(run).attempts == 3);
   CHECK(attempts_of(run).retries == 2);  // The attempt table says how a pass without a copy counts.
   const std::vector<std::string> table = attempt_table(run, "S0100001");

@@ -180,6 +180,43 @@ std::vector<std::string> blame_lines(const PassRecord& pass) {
   return lines;
 }
 
+std::vector<std::string> dp_copy_lines(const PassRecord& pass) {
+  std::vector<std::string> lines;
+  const bool succeeded = pass.end_us && pass.result == model::PassResult::success;
+  if (succeeded || pass.dp_copies.size() < 2) return lines;
+  for (size_t index = 0; index < pass.dp_copies.size(); ++index) {
+    if (index == kDpCopyLinesMax) {
+      lines.push_back(fmt::format(
+          "... {} not shown (distsim run --json lists every one)",
+          counted(pass.dp_copies.size() - index, "more copy to a DP", "more copies to DPs")));
+      break;
+    }
+    const PassRecord::DpCopy& copy = pass.dp_copies[index];
+    std::string line = fmt::format("copy to {} at {}: ", copy.dp, clock_text(copy.start_us));
+    if (!copy.end_us) {
+      line += pass.end_us ? "under way when the manager crashed" : "under way at the end";
+    } else if (copy.error == Win32Error::ok) {
+      line += fmt::format("copied by {}", clock_text(*copy.end_us));
+    } else {
+      line += fmt::format("error {} ({})", model::win32_code(copy.error),
+                          model::win32_error_name(copy.error));
+      if (copy.refusal) {
+        line += fmt::format(" {} {}", operation_verb(copy.refusal->operation), copy.refusal->path);
+      } else if (!copy.failed_path.empty()) {
+        line += " on " + copy.failed_path;
+      }
+      line += " at " + clock_text(*copy.end_us);
+    }
+    if (copy.superseded) line += " (an update or refresh came in meanwhile: an old version)";
+    lines.push_back(std::move(line));
+    if (!copy.refusal || copy.refusal == pass.refusal) continue;
+    for (const Culprit& culprit : copy.refusal->culprits) {
+      lines.push_back("  " + culprit_text(culprit, copy.refusal->path));
+    }
+  }
+  return lines;
+}
+
 std::optional<TimeUs> retry_history_deleted_after(const RunResult& run, const PassRecord& pass,
                                                   size_t index) {
   const bool failed = pass.end_us && (pass.result == model::PassResult::retry ||
@@ -266,15 +303,15 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
                           failed ? "not run" : "not redone", clock_text(*deleted_us));
     }
     if (per_dp) {
-      if (pass.dp_copies == 0) {
+      if (pass.dp_copies.empty()) {
         line += pass.dp_retries ? "; no copy to a DP" : "; no copy to a DP (1 attempt)";
       } else {
-        line += pass.dp_copies == 1 ? std::string("; 1 copy to a DP")
-                                    : fmt::format("; {} copies to DPs", pass.dp_copies);
+        line += "; " + counted(pass.dp_copies.size(), "copy to a DP", "copies to DPs");
       }
     }
     lines.push_back(std::move(line));
     for (const std::string& blame : blame_lines(pass)) lines.push_back("               " + blame);
+    for (const std::string& copy : dp_copy_lines(pass)) lines.push_back("               " + copy);
     for (const PassRecord::DisconnectedUser& user : pass.disconnected) {
       lines.push_back(fmt::format("               forced {} ({}) off the DP at {}: its {} {}",
                                   user.actor, user.holder_kind, clock_text(user.t_us),

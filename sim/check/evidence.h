@@ -39,6 +39,15 @@ struct ExpectationEvidence {
 // One line per blamed handle of the pass's refusal (none when nothing is to blame).
 [[nodiscard]] std::vector<std::string> blame_lines(const PassRecord& pass);
 
+// What each copy to a DP of `pass` did, when the pass line alone does not say: the pass made
+// copies to more than one DP and did not succeed, so another DP may have failed otherwise, or
+// been installed. "copy to DP02 at 00:00:20: error 32 (ERROR_SHARING_VIOLATION) opening
+// \\DP02\SMSPKGC$\S0100021\data1.cab at 00:00:20.512", each followed (indented) by the handles
+// behind its refusal when the pass's blame lines do not already name them. At most
+// kDpCopyLinesMax copies, then a line counting the rest.
+inline constexpr size_t kDpCopyLinesMax = 8;
+[[nodiscard]] std::vector<std::string> dp_copy_lines(const PassRecord& pass);
+
 // When an administrator deleted the retry history of `pass`'s package between the end of that
 // pass (number `index` of its package, 0-based) and the package's next pass, so that the retry it
 // scheduled, or the redo of a pass a crash cut short, did not run (model/README.md, "Deleting
@@ -54,9 +63,9 @@ struct ExpectationEvidence {
 [[nodiscard]] const RunResult::ManagerDowntime* downtime_at(const RunResult& run, TimeUs due_us);
 
 // The attempt table of one package: "attempt   1  at 00:00:00.120  failed with ..., retry at
-// 01:00:00.240", each followed by its blame lines (indented), in pass order. A package with more
-// passes shows its first kAttemptTableFirst and last kAttemptTableLast, and one line counting the
-// rest: a one-second retry held for a day would otherwise print 86,400 of them.
+// 01:00:00.240", each followed by its blame lines and DP copy lines (indented), in pass order. A
+// package with more passes shows its first kAttemptTableFirst and last kAttemptTableLast, and one
+// line counting the rest: a one-second retry held for a day would otherwise print 86,400 of them.
 inline constexpr size_t kAttemptTableFirst = 10;
 inline constexpr size_t kAttemptTableLast = 10;
 [[nodiscard]] std::vector<std::string> attempt_table(const RunResult& run,

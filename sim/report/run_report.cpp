@@ -116,6 +116,18 @@ std::string culprit_json(const Culprit& culprit) {
   return out + "}";
 }
 
+// ,"refused":{"operation":...,"path":...,"t_us":...},"blame":[culprit, ...]
+void append_refusal_json(const Refusal& refusal, std::string& out) {
+  out += fmt::format(",\"refused\":{{\"operation\":{},\"path\":{},\"t_us\":{}}}",
+                     json_quote(refusal.operation), json_quote(refusal.path), refusal.t_us);
+  out += ",\"blame\":[";
+  for (size_t at = 0; at < refusal.culprits.size(); ++at) {
+    if (at > 0) out += ',';
+    out += culprit_json(refusal.culprits[at]);
+  }
+  out += "]";
+}
+
 // Every pass in run order; a failed one with the refused operation and the handles to blame.
 std::string attempts_json(const RunResult& run) {
   std::string out = "[";
@@ -129,7 +141,7 @@ std::string attempts_json(const RunResult& run) {
         index ? "," : "", json_quote(pass.package_id), pass.attempt, pass.start_us,
         pass.end_us ? fmt::format("{}", *pass.end_us) : "null",
         pass.end_us ? json_quote(model::pass_result_name(pass.result)) : "\"running\"",
-        model::win32_code(pass.error), pass.dp_copies);
+        model::win32_code(pass.error), pass.dp_copies.size());
     if (pass.dp_retries) out += ",\"dp_retries\":true";
     if (pass.next_retry_us) {
       out += fmt::format(",\"next_retry_us\":{}", *pass.next_retry_us);
@@ -144,14 +156,19 @@ std::string attempts_json(const RunResult& run) {
     }
     if (pass.streams_file)
       out += fmt::format(",\"streams_file\":{}", json_quote(*pass.streams_file));
-    if (pass.refusal) {
-      out += fmt::format(",\"refused\":{{\"operation\":{},\"path\":{},\"t_us\":{}}}",
-                         json_quote(pass.refusal->operation), json_quote(pass.refusal->path),
-                         pass.refusal->t_us);
-      out += ",\"blame\":[";
-      for (size_t at = 0; at < pass.refusal->culprits.size(); ++at) {
-        if (at > 0) out += ',';
-        out += culprit_json(pass.refusal->culprits[at]);
+    if (pass.refusal) append_refusal_json(*pass.refusal, out);
+    if (!pass.dp_copies.empty()) {
+      out += ",\"copies\":[";
+      for (size_t at = 0; at < pass.dp_copies.size(); ++at) {
+        const PassRecord::DpCopy& copy = pass.dp_copies[at];
+        out += fmt::format("{}{{\"dp\":{},\"start_us\":{},\"end_us\":{},\"win32\":{}",
+                           at > 0 ? "," : "", json_quote(copy.dp), copy.start_us,
+                           copy.end_us ? fmt::format("{}", *copy.end_us) : "null",
+                           model::win32_code(copy.error));
+        if (!copy.failed_path.empty()) out += ",\"failed_path\":" + json_quote(copy.failed_path);
+        if (copy.superseded) out += ",\"superseded\":true";
+        if (copy.refusal) append_refusal_json(*copy.refusal, out);
+        out += "}";
       }
       out += "]";
     }

@@ -83,6 +83,10 @@ class RefusalLog {
   // ended the pass in the same event); nullptr when none fits.
   [[nodiscard]] const Refusal* behind(std::string_view package_id, model::Win32Error error,
                                       model::TimeUs since_us, model::TimeUs now_us) const;
+  // The latest refusal with `error` since `since_us` on `path` or below it (a failed folder
+  // operation names the folder; the refused operation was on a file in it); nullptr when none.
+  [[nodiscard]] const Refusal* on(std::string_view path, model::Win32Error error,
+                                  model::TimeUs since_us) const;
 
  private:
   std::deque<Refusal> refusals_;

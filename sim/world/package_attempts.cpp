@@ -14,7 +14,7 @@ uint64_t attempts_in(const RunResult& run, const PassRecord& pass) {
   if (run.site.retry_unit == model::RetryUnit::package) {
     return pass.dp_retries ? 0 : 1;  // sms2 has no DP retries; never an attempt there
   }
-  return pass.dp_retries ? pass.dp_copies : std::max<uint64_t>(pass.dp_copies, 1);
+  return pass.dp_retries ? pass.dp_copies.size() : std::max<uint64_t>(pass.dp_copies.size(), 1);
 }
 
 PackageAttempts with_retries(uint64_t attempts) {
@@ -48,10 +48,10 @@ std::optional<TimeUs> attempts_passed_at(const RunResult& run, std::string_view 
   for (const PassRecord& pass : run.passes) {
     if (pass.package_id != package_id) continue;
     const uint64_t added = attempts_in(run, pass);
-    if (run.site.retry_unit == model::RetryUnit::package || pass.dp_copy_starts_us.empty()) {
+    if (run.site.retry_unit == model::RetryUnit::package || pass.dp_copies.empty()) {
       starts.insert(starts.end(), added, pass.start_us);
     } else {
-      starts.insert(starts.end(), pass.dp_copy_starts_us.begin(), pass.dp_copy_starts_us.end());
+      for (const PassRecord::DpCopy& copy : pass.dp_copies) starts.push_back(copy.start_us);
     }
   }
   if (starts.size() <= count) return std::nullopt;

@@ -13,6 +13,7 @@
 #include "sim/fs/vfs.h"
 #include "sim/holders/holder_factory.h"
 #include "sim/world/memory_state_store.h"
+#include "sim/world/pass_records.h"
 #include "sim/world/vfs_trace.h"
 #include "sim/world/world_setup.h"
 
@@ -62,6 +63,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void pass_started(const model::PassStartReport& report) override;
   void pass_ended(const model::PassEndReport& report) override;
   void dp_copy_started(const model::DpCopyStartReport& report) override;
+  void dp_copy_ended(const model::DpCopyEndReport& report) override;
   void retry_scheduled(const model::RetryScheduledReport& report) override;
   void dp_state_changed(const model::DpStateReport& report) override;
   void status_message(model::StatusMessage message) override;
@@ -115,12 +117,6 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void apply_fault(uint64_t fault_index, bool starting);
   void capture_final_files();
   void trace_notification(const PackageEvent& event);
-  [[nodiscard]] PassRecord* find_running_pass(std::string_view package_id) {
-    for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
-      if (pass->package_id == package_id && !pass->end_us) return &*pass;
-    }
-    return nullptr;
-  }
   void record(std::string_view event, const TraceArgs& fields) {
     result_.trace.add(kernel_.now(), kManagerActor, event, fields);
   }
@@ -151,7 +147,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   std::vector<VfsWatcher> vfs_watchers_;
   ActorKinds actor_kinds_;  // who each VFS actor is, for blame
   VfsTraceRecorder vfs_trace_{result_.trace, vfs_, actor_kinds_};
-  RefusalLog manager_refusals_;  // the manager's recent refused file operations
+  PassRecorder passes_{result_.passes};
   // One wake-up target per manager process; the kernel may still hold events for dead ones.
   std::vector<std::unique_ptr<ManagerWakes>> manager_wakes_;
   PackageArrivals package_arrivals_{*this};
@@ -281,11 +277,7 @@ void World::crash_manager() {
   stopped_us_ = kernel_.now();
   for (const HandleId handle : vfs_.open_handles_of(manager_actor_))
     vfs_.close(manager_actor_, handle);
-  for (PassRecord& pass : result_.passes) {
-    if (pass.end_us) continue;
-    pass.end_us = kernel_.now();
-    pass.result = model::PassResult::interrupted;
-  }
+  passes_.interrupt_running(kernel_.now());
   result_.manager_downtimes.push_back({kernel_.now(), std::nullopt});
   manager_wakes_.back()->alive = false;
   manager_.reset();
@@ -479,12 +471,7 @@ void World::capture_final_files() {
 }
 
 void World::pass_started(const model::PassStartReport& report) {
-  PassRecord pass;
-  pass.package_id = report.package_id;
-  pass.attempt = report.attempt;
-  pass.dp_retries = report.dp_retries;
-  pass.start_us = kernel_.now();
-  result_.passes.push_back(std::move(pass));
+  passes_.started(report, kernel_.now());
   if (result_.passes.size() >= kept_.passes)
     stop_at_limit(kept_.passes, "passes", "kPassesKeptMax");
   TraceArgs fields{{"package", std::string_view(report.package_id)},
@@ -496,25 +483,17 @@ void World::pass_started(const model::PassStartReport& report) {
 }
 
 void World::dp_copy_started(const model::DpCopyStartReport& report) {
-  PassRecord* pass = find_running_pass(report.package_id);
-  DISTSIM_ASSERT(pass != nullptr);  // a DP copy runs within a pass or a span of DP retries
-  ++pass->dp_copies;
-  pass->dp_copy_starts_us.push_back(kernel_.now());
+  passes_.copy_started(report, kernel_.now());
+}
+
+void World::dp_copy_ended(const model::DpCopyEndReport& report) {
+  passes_.copy_ended(report, kernel_.now());
 }
 
 void World::pass_ended(const model::PassEndReport& report) {
-  PassRecord* pass = find_running_pass(report.package_id);
-  DISTSIM_ASSERT(pass != nullptr);
-  pass->end_us = kernel_.now();
-  pass->result = report.result;
-  pass->error = report.error;
-  if (report.error != Win32Error::ok) {
-    const Refusal* refusal =
-        manager_refusals_.behind(report.package_id, report.error, pass->start_us, now());
-    if (refusal != nullptr) pass->refusal = *refusal;
-  }
-  if (report.error == Win32Error::noaccess && !pass->refusal) {
-    pass->streams_file = file_with_streams(report.package_id);
+  PassRecord& pass = passes_.ended(report, kernel_.now());
+  if (report.error == Win32Error::noaccess && !pass.refusal) {
+    pass.streams_file = file_with_streams(report.package_id);
   }
   record("pass_end", {{"package", std::string_view(report.package_id)},
                       {"attempt", static_cast<int64_t>(report.attempt)},
@@ -523,18 +502,7 @@ void World::pass_ended(const model::PassEndReport& report) {
 }
 
 void World::retry_scheduled(const model::RetryScheduledReport& report) {
-  // The attempt table shows the retry as decided; the next attempt's line shows when it ran.
-  // Several DPs failing in one pass each get a retry: the pass shows the earliest, as its 2302
-  // does.
-  if (!report.pulled_forward) {
-    for (auto pass = result_.passes.rbegin(); pass != result_.passes.rend(); ++pass) {
-      if (pass->package_id != report.package_id) continue;
-      const bool earlier_dp_retry =
-          !report.dp_name.empty() && pass->next_retry_us && *pass->next_retry_us < report.at_us;
-      if (!earlier_dp_retry) pass->next_retry_us = report.at_us;
-      break;
-    }
-  }
+  passes_.retry_scheduled(report);
   TraceArgs fields{{"package", std::string_view(report.package_id)}};
   if (!report.dp_name.empty()) fields.push_back({"dp", std::string_view(report.dp_name)});
   fields.push_back({"attempt", static_cast<int64_t>(report.attempt)});
@@ -587,9 +555,9 @@ void World::log_line(model::LogLineReport line) {
 
 void World::on_vfs_event(const VfsEvent& event) {
   if (event.actor == manager_actor_ && event.result != Win32Error::ok) {
-    manager_refusals_.record(Refusal{event.t_us, std::string(vfs_operation_name(event.operation)),
-                                     event.path(), event.result,
-                                     actor_kinds_.culprits(vfs_, vfs_.last_blame())});
+    passes_.manager_refused(Refusal{event.t_us, std::string(vfs_operation_name(event.operation)),
+                                    event.path(), event.result,
+                                    actor_kinds_.culprits(vfs_, vfs_.last_blame())});
   }
   if (event.disconnected) note_disconnect(event);
   trace_vfs_event(event);  // before the holders react, so the trace shows cause before effect
@@ -610,12 +578,10 @@ void World::note_disconnect(const VfsEvent& event) {
     }
     const std::string package =
         path.substr(prefix.size(), path.find('\\', prefix.size()) - prefix.size());
-    PassRecord* pass = find_running_pass(package);
-    DISTSIM_ASSERT(pass != nullptr);
-    pass->disconnected.push_back({vfs_.actor_name(event.actor),
-                                  std::string(actor_kinds_.holder_kind(event.actor)), path,
-                                  event.operation == VfsOperation::unmap_image,
-                                  event.operation == VfsOperation::unmap_data, event.t_us});
+    passes_.user_disconnected(
+        package, {vfs_.actor_name(event.actor), std::string(actor_kinds_.holder_kind(event.actor)),
+                  path, event.operation == VfsOperation::unmap_image,
+                  event.operation == VfsOperation::unmap_data, event.t_us});
     return;
   }
   DISTSIM_ASSERT(false);  // a forced disconnect outside every DP share

@@ -70,10 +70,20 @@ struct PassRecord {
   // A span of per-DP retries (DP-thread work, no processing pass); `attempt` is then the
   // package's last pass.
   bool dp_retries = false;
-  // Copy attempts to DPs this pass (or span of DP retries) began: the attempts of the per-DP
-  // profiles (sim/world/package_attempts.h).
-  uint32_t dp_copies = 0;
-  std::vector<TimeUs> dp_copy_starts_us;  // when each of those copies began, in order
+  // A copy attempt to one DP this pass (or span of DP retries) began, and how it ended: the
+  // attempts of the per-DP profiles (sim/world/package_attempts.h), and what each DP's copy did
+  // when the pass line names only the failure that ended the pass.
+  struct DpCopy {
+    std::string dp;  // the DP's name
+    TimeUs start_us = 0;
+    std::optional<TimeUs> end_us;  // empty while the copy was under way at the end or a crash
+    Win32Error error = Win32Error::ok;
+    std::string failed_path;  // what the manager named as failing; empty when none
+    bool superseded = false;  // an update or refresh came in meanwhile: it copied an old version
+    // The manager's refused file operation behind `error`, with the handles that caused it.
+    std::optional<Refusal> refusal;
+  };
+  std::vector<DpCopy> dp_copies;  // in the order they began
   TimeUs start_us = 0;
   std::optional<TimeUs> end_us;  // empty while the pass was still running at the end
   model::PassResult result = model::PassResult::success;

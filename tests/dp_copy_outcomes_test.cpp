@@ -1,0 +1,156 @@
+// What each copy to a DP of a pass did (PassRecord::dp_copies, sim/world/pass_records.h), as the
+// run summary's copy lines and --json show it: a pass line names only the failure that ended the
+// pass, so another DP's different failure, or a DP installed in a failed pass, is told per copy,
+// with the handles behind each refusal taken from the VFS.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "sim/check/evidence.h"
+#include "sim/check/verdict.h"
+#include "sim/report/run_report.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/world/blame.h"
+#include "sim/world/world.h"
+
+namespace distsim::sim {
+namespace {
+
+Scenario loaded(const std::string& text) {
+  LoadResult result = load_scenario_text(text, "t.yaml");
+  INFO((result.errors.empty() ? std::string() : result.errors.front().to_string()));
+  REQUIRE(result.scenario.has_value());
+  return *result.scenario;
+}
+
+// An sms2 site with `dps` DPs; package S0100017 from D:\Src\App is installed on all of them at 0s
+// and refreshed at 2h, and then `rest` (holders, faults) holds.
+std::string refreshed_world(int dps, const std::string& rest) {
+  std::string text =
+      "version: 1\nname: t\nuntil: 3h\nsite:\n  profile: sms2\nfilesystem:\n"
+      "  - file: 'D:\\Src\\App\\setup.exe'\n    size: 4MB\ndistribution_points:\n";
+  for (int dp = 1; dp <= dps; ++dp) text += fmt::format("  - name: DP{:02}\n", dp);
+  text +=
+      "packages:\n  - id: S0100017\n    name: App\n    source: 'D:\\Src\\App'\n"
+      "  - refresh: S0100017\n    at: 2h\n";
+  return text + rest;
+}
+
+// DP01's disk is full and a client holds setup.exe on DP02 from 1h; DP03 is fine.
+const std::string kTwoFailures =
+    refreshed_world(3,
+                    "holders:\n  - kind: dp_client\n    name: client-on-dp02\n"
+                    "    path: '\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"
+                    "faults:\n  - dp_disk_full: DP01\n    at: 1h\n");
+
+std::string summary_of(const Scenario& scenario, const RunResult& run) {
+  return summary_text(scenario, run, judge_run(scenario, run), SummaryOptions{});
+}
+
+TEST_CASE("a failed pass tells each DP's copy: another DP's different failure and a DP installed",
+          "[dp copies]") {
+  const Scenario scenario = loaded(kTwoFailures);
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE(run.passes.size() == 2);
+  const PassRecord& refresh = run.passes[1];
+  REQUIRE(refresh.result == model::PassResult::retry);
+  CHECK(refresh.error == Win32Error::disk_full);  // the first DP's failure ends the pass
+  REQUIRE(refresh.dp_copies.size() == 3);
+  CHECK(refresh.dp_copies[0].dp == "DP01");
+  CHECK(refresh.dp_copies[0].error == Win32Error::disk_full);
+  CHECK(refresh.dp_copies[1].dp == "DP02");
+  CHECK(refresh.dp_copies[1].error == Win32Error::sharing_violation);
+  // The refusal is the VFS's: the open the client's handle refused, and that handle.
+  REQUIRE(refresh.dp_copies[1].refusal.has_value());
+  CHECK(refresh.dp_copies[1].refusal->operation == "open");
+  REQUIRE(refresh.dp_copies[1].refusal->culprits.size() == 1);
+  CHECK(refresh.dp_copies[1].refusal->culprits[0].actor == "client-on-dp02");
+  CHECK(refresh.dp_copies[2].dp == "DP03");
+  CHECK(refresh.dp_copies[2].error == Win32Error::ok);
+  REQUIRE(refresh.dp_copies[2].end_us.has_value());
+
+  const std::string summary = summary_of(scenario, run);
+  CHECK_THAT(summary, Catch::Contains("failed with error 112 (ERROR_DISK_FULL) writing "
+                                      "\\\\DP01\\SMSPKGC$\\S0100017\\setup.exe"));
+  CHECK_THAT(summary, Catch::Contains("copy to DP02 at 02:00:00: error 32 "
+                                      "(ERROR_SHARING_VIOLATION) opening "
+                                      "\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe"));
+  // DP02's culprit is named under its copy line, as the pass's blame lines name DP01's none.
+  CHECK_THAT(summary, Catch::Contains("\n                     held by client-on-dp02 (dp_client"));
+  CHECK_THAT(summary, Catch::Contains("copy to DP03 at 02:00:00: copied by "));
+  // The first pass succeeded: its copies need no lines of their own.
+  CHECK(dp_copy_lines(run.passes[0]).empty());
+
+  const std::string json = summary_json(scenario, run, judge_run(scenario, run), "distsim");
+  CHECK_THAT(json, Catch::Contains(R"("copies":[{"dp":"DP01",)"));
+  CHECK_THAT(json, Catch::Contains(R"("dp":"DP02",)"));
+  CHECK_THAT(json, Catch::Contains(R"("win32":32,"failed_path":)"));
+  CHECK_THAT(json, Catch::Contains(R"("blame":[{"actor":"client-on-dp02")"));
+}
+
+TEST_CASE("a copy's culprit already named by the pass's blame lines is not named twice",
+          "[dp copies]") {
+  // Only DP02 fails: the pass's refusal is its copy's, named once under the pass line.
+  const Scenario scenario =
+      loaded(refreshed_world(2,
+                             "holders:\n  - kind: dp_client\n    name: client-on-dp02\n"
+                             "    path: '\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"));
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE(run.passes.size() == 2);
+  const std::vector<std::string> lines = dp_copy_lines(run.passes[1]);
+  REQUIRE(lines.size() == 2);
+  CHECK_THAT(lines[0], Catch::StartsWith("copy to DP01 at 02:00:00: copied by "));
+  CHECK_THAT(lines[1], Catch::StartsWith("copy to DP02 at 02:00:00: error 32"));
+  const std::string summary = summary_of(scenario, run);
+  const size_t first = summary.find("held by client-on-dp02");
+  REQUIRE(first != std::string::npos);
+  CHECK(summary.find("held by client-on-dp02", first + 1) == std::string::npos);
+}
+
+TEST_CASE("a pass's copy lines stop at their limit and count the rest", "[dp copies]") {
+  const Scenario scenario = loaded(refreshed_world(
+      static_cast<int>(kDpCopyLinesMax) + 3, "faults:\n  - dp_unreachable: DP01\n    at: 1h\n"));
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE(run.passes.size() == 2);
+  REQUIRE(run.passes[1].dp_copies.size() == kDpCopyLinesMax + 3);
+  const std::vector<std::string> lines = dp_copy_lines(run.passes[1]);
+  REQUIRE(lines.size() == kDpCopyLinesMax + 1);
+  CHECK_THAT(lines[0], Catch::StartsWith("copy to DP01 at 02:00:00: error "));
+  CHECK(lines.back() == "... 3 more copies to DPs not shown (distsim run --json lists every one)");
+}
+
+TEST_CASE("a copy an update overtook is told as copying an old version", "[dp copies]") {
+  // A 200 MB file takes the copy past the update at 5 s: that copy ends superseded.
+  const Scenario scenario = loaded(
+      "version: 1\nname: t\nuntil: 1h\nsite:\n  profile: configmgr2007\nfilesystem:\n"
+      "  - file: 'D:\\Src\\App\\data.cab'\n    size: 200MB\ndistribution_points:\n"
+      "  - name: DP01\n  - name: DP02\npackages:\n  - id: S0100017\n    name: App\n"
+      "    source: 'D:\\Src\\App'\n  - update: S0100017\n    at: 5s\n");
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE_FALSE(run.passes.empty());
+  REQUIRE(run.passes[0].dp_copies.size() == 2);
+  CHECK(run.passes[0].dp_copies[0].superseded);
+  CHECK(run.passes[0].dp_copies[1].superseded);
+  REQUIRE(run.passes.size() >= 2);
+  CHECK_FALSE(run.passes.back().dp_copies.at(0).superseded);
+}
+
+TEST_CASE("a failed folder operation's copy finds the refusal of a file below that folder",
+          "[dp copies]") {
+  RefusalLog log;
+  log.record(Refusal{
+      10, "delete", "\\\\DP01\\SMSPKGC$\\S0100017\\sub\\a.txt", Win32Error::sharing_violation, {}});
+  CHECK(log.on("\\\\dp01\\smspkgc$\\s0100017", Win32Error::sharing_violation, 0) != nullptr);
+  CHECK(log.on("\\\\DP01\\SMSPKGC$\\S0100017\\sub\\a.txt", Win32Error::sharing_violation, 0) !=
+        nullptr);
+  // A name that only begins the same is another folder; another error or an older refusal is
+  // not this copy's.
+  CHECK(log.on("\\\\DP01\\SMSPKGC$\\S01000", Win32Error::sharing_violation, 0) == nullptr);
+  CHECK(log.on("\\\\DP01\\SMSPKGC$\\S0100017", Win32Error::access_denied, 0) == nullptr);
+  CHECK(log.on("\\\\DP01\\SMSPKGC$\\S0100017", Win32Error::sharing_violation, 11) == nullptr);
+  CHECK(log.on("", Win32Error::sharing_violation, 0) == nullptr);
+}
+
+}  // namespace
+}  // namespace distsim::sim
