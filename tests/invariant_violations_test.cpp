@@ -231,6 +231,43 @@ TEST_CASE("a status sequence expectation fails at the first message out of order
   CHECK(*failed[0].t_us > 0);
 }
 
+TEST_CASE("a long status sequence is shown cut short, saying where it departs from the expected",
+          "[expect]") {
+  // A one-millisecond retry raises a hundred thousand messages: the result shows the first 40
+  // and says in words where the run went another way.
+  sim::Scenario scenario = kb_world(lock_for(95 * model::kMicrosecondsPerMinute));
+  scenario.expect = {};
+  scenario.expect.no_invariant_violations = false;
+  scenario.expect.status_sequences.push_back({{2300, 2302, 2300, 2301}, std::string(kPackage), {}});
+  sim::RunResult run = sim::run_world(scenario, sim::RunOptions{});
+  run.status_messages.clear();
+  for (uint32_t index = 0; index < 500; ++index) {
+    model::StatusMessage& message = run.status_messages.emplace_back();
+    message.id = index % 2 == 0 ? 2300 : 2302;
+    message.package_id = kPackage;
+    message.t_us = index;
+  }
+  const auto results = sim::evaluate_expectations(scenario, run);
+  REQUIRE(results.size() == 1);
+  CHECK_FALSE(results[0].ok);
+  std::string shown;
+  for (uint32_t index = 0; index < 40; ++index) shown += index % 2 == 0 ? "2300, " : "2302, ";
+  CHECK(results[0].actual ==
+        "[" + shown + "... 460 more]; message 4 is 2302 where 2301 was expected");
+  CHECK(results[0].expected == "[2300, 2302, 2300, 2301]");
+
+  // The expected messages all came, then more; and a run that stopped short of them.
+  scenario.expect.status_sequences[0].ids = {2300, 2302, 2300, 2302};
+  CHECK_THAT(sim::evaluate_expectations(scenario, run)[0].actual,
+             Catch::EndsWith("... 460 more]; the expected 4 were raised, then 496 more"));
+  scenario.expect.status_sequences[0].ids.assign(600, 2300);
+  for (size_t index = 1; index < 600; index += 2)
+    scenario.expect.status_sequences[0].ids[index] = 2302;
+  const sim::ExpectationResult short_run = sim::evaluate_expectations(scenario, run)[0];
+  CHECK_THAT(short_run.actual, Catch::EndsWith("; it ends after 500 of the expected 600"));
+  CHECK_THAT(short_run.expected, Catch::EndsWith(", ... 560 more]"));
+}
+
 TEST_CASE("an expectation about a DP the package does not target fails and says so", "[expect]") {
   sim::Expectations expect;
   expect.packages.push_back({});

@@ -29,8 +29,35 @@ bool in_range(const CountRange& range, uint64_t value) {
   return value >= range.min && value <= range.max;
 }
 
+// A status message sequence as a result shows it: every ID up to kSequenceIdsShownMax, then a
+// count of the rest (a retry every millisecond raises a hundred thousand messages).
+constexpr size_t kSequenceIdsShownMax = 40;
+
 std::string ids_text(const std::vector<uint32_t>& ids) {
-  return fmt::format("[{}]", fmt::join(ids, ", "));
+  if (ids.size() <= kSequenceIdsShownMax) return fmt::format("[{}]", fmt::join(ids, ", "));
+  const auto shown_end = ids.begin() + static_cast<std::ptrdiff_t>(kSequenceIdsShownMax);
+  return fmt::format("[{}, ... {} more]", fmt::join(ids.begin(), shown_end, ", "),
+                     ids.size() - kSequenceIdsShownMax);
+}
+
+// Where `actual` first departs from `expected`, said in words when a list is cut short and the
+// difference may not be in sight; empty otherwise.
+std::string first_difference_text(const std::vector<uint32_t>& expected,
+                                  const std::vector<uint32_t>& actual) {
+  const bool cut = expected.size() > kSequenceIdsShownMax || actual.size() > kSequenceIdsShownMax;
+  if (!cut || actual == expected) return {};
+  const auto [expected_at, actual_at] =
+      std::mismatch(expected.begin(), expected.end(), actual.begin(), actual.end());
+  const size_t index = static_cast<size_t>(actual_at - actual.begin());
+  if (expected_at == expected.end()) {
+    return fmt::format("; the expected {} were raised, then {} more", expected.size(),
+                       actual.size() - index);
+  }
+  if (actual_at == actual.end()) {
+    return fmt::format("; it ends after {} of the expected {}", actual.size(), expected.size());
+  }
+  return fmt::format("; message {} is {} where {} was expected", index + 1, *actual_at,
+                     *expected_at);
 }
 
 void check_package(const PackageExpectation& expectation, const RunResult& run,
@@ -140,7 +167,8 @@ void check_status_sequence(const StatusSequenceExpectation& expectation, const R
   }
   const std::string scope = expectation.package ? fmt::format(" for {}", *expectation.package) : "";
   results.push_back({fmt::format("status message sequence{}", scope), actual == expectation.ids,
-                     ids_text(expectation.ids), ids_text(actual), mismatch_us,
+                     ids_text(expectation.ids),
+                     ids_text(actual) + first_difference_text(expectation.ids, actual), mismatch_us,
                      expectation.position});
 }
 
