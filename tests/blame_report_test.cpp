@@ -363,10 +363,14 @@ TEST_CASE("a JUnit failure of a status message count lists the messages it count
 
 TEST_CASE("repro commands name the binary by the path it was run by", "[cli][blame]") {
   const std::string directory = explorer_copy("blame-repro", "attempts: 3", "attempts: 2");
-  const CliResult by_path = run_distsim("run explorer.yaml", directory);
+  const CliResult by_path = run_distsim("run explorer.yaml --report report.html", directory);
   CHECK(by_path.status == 1);
   CHECK(by_path.out.find("reproduce with: " + std::string(DISTSIM_CLI_PATH) +
                          " run 'explorer.yaml' --seed 0") != std::string::npos);
+  // The HTML report's reproduce line too: it is read where the binary's path is not in sight.
+  CHECK(read_text_file(directory + "/report.html")
+            .find("Reproduce with: <code>" + std::string(DISTSIM_CLI_PATH) +
+                  " run &#39;explorer.yaml&#39; --seed 0</code>") != std::string::npos);
   // Found on PATH, the bare name is what a user typed and can type again.
   const std::string bin = fs::path(DISTSIM_CLI_PATH).parent_path().string();
   const std::string out = run_shell("cd '" + directory + "' && PATH='" + bin +

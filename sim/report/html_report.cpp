@@ -89,7 +89,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 19> kLegend{
 }};
 
 void append_header(std::string& out, const Scenario& scenario, const RunResult& run,
-                   const RunVerdict& verdict) {
+                   const RunVerdict& verdict, std::string_view program) {
   out += fmt::format("<h1>{}</h1>\n", html_escape(scenario.name));
   if (!scenario.description.empty()) {
     out += fmt::format("<p>{}</p>\n", html_escape(scenario.description));
@@ -122,7 +122,7 @@ void append_header(std::string& out, const Scenario& scenario, const RunResult& 
   }
   out += "</ul>\n";
   out += fmt::format("<p>Reproduce with: <code>{}</code></p>\n",
-                     html_escape(repro_command(scenario, run)));
+                     html_escape(repro_command(scenario, run, program)));
 }
 
 std::string view_text(const RunResult& run, const TimeAxis& axis) {
@@ -160,13 +160,14 @@ void append_timeline(std::string& out, const RunResult& run, const Timeline& tim
 
 }  // namespace
 
-std::string html_report(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict) {
+std::string html_report(const Scenario& scenario, const RunResult& run, const RunVerdict& verdict,
+                        std::string_view program) {
   const Timeline timeline = build_timeline(scenario, run);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>distsim: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
                      html_escape(scenario.name), kStyle);
-  append_header(out, scenario, run, verdict);
+  append_header(out, scenario, run, verdict, program);
   append_timeline(out, run, timeline);
   append_refusals_table(out, run, timeline);
   append_packages_table(out, run);

@@ -22,8 +22,10 @@ namespace distsim::sim {
 // tooltip counts them, and rows and table lines are bounded, which bounds the page for runs of
 // days and sites of thousands of packages. The same run gives the same bytes.
 // Requires a run made with RunOptions::trace for anything but the passes and retry waits.
+// `program` names the binary in the reproduce line, as repro_command takes it.
 [[nodiscard]] std::string html_report(const Scenario& scenario, const RunResult& run,
-                                      const RunVerdict& verdict);
+                                      const RunVerdict& verdict,
+                                      std::string_view program = "distsim");
 
 // Text made safe for element content and attribute values: & < > " ' as entities, control
 // characters other than tab, newline and carriage return as U+FFFD.

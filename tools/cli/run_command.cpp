@@ -74,7 +74,7 @@ bool outputs_usable(const RunCommandOptions& options, const sim::OutputSet& outp
 // in memory; the HTML report, a few hundred kilobytes at most, is built here.
 void set_output(sim::OutputSet& outputs, const RequestedOutput& output,
                 const sim::Scenario& scenario, const sim::RunResult& run,
-                const sim::RunVerdict& verdict) {
+                const sim::RunVerdict& verdict, std::string_view program) {
   switch (output.kind) {
     case OutputKind::trace:
       outputs.set_writer(output.index, [&scenario, &run](const sim::TextSink& sink) {
@@ -96,7 +96,7 @@ void set_output(sim::OutputSet& outputs, const RequestedOutput& output,
       });
       return;
     case OutputKind::report:
-      outputs.set_content(output.index, sim::html_report(scenario, run, verdict));
+      outputs.set_content(output.index, sim::html_report(scenario, run, verdict, program));
       return;
   }
   DISTSIM_ASSERT(false);
@@ -232,7 +232,7 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   }
   sim::trace_expectations(verdict, run);
   for (const RequestedOutput& output : requested) {
-    set_output(outputs, output, scenario, run, verdict);
+    set_output(outputs, output, scenario, run, verdict, options.program);
   }
   if (const auto problem = outputs.commit(out)) {
     err << "distsim run: " << *problem << '\n';
