@@ -175,7 +175,7 @@ TEST_CASE("a pass whose DP copies failed shows its earliest DP retry", "[cli][bl
   INFO(result.out << result.err);
   CHECK(result.status == 0);
   CHECK(result.out.find("attempt   2  at 02:00:00      failed with error 53 (ERROR_BAD_NETPATH) "
-                        "create_directory \\\\DP01\\SMSPKGC$\\S0100093, retry at "
+                        "creating the folder \\\\DP01\\SMSPKGC$\\S0100093, retry at "
                         "02:14:17.356;") != std::string::npos);
 }
 

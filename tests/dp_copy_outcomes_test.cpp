@@ -9,6 +9,7 @@
 
 #include "sim/check/evidence.h"
 #include "sim/check/verdict.h"
+#include "sim/core/limits.h"
 #include "sim/report/run_report.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/blame.h"
@@ -100,24 +101,117 @@ TEST_CASE("a copy's culprit already named by the pass's blame lines is not named
   REQUIRE(run.passes.size() == 2);
   const std::vector<std::string> lines = dp_copy_lines(run.passes[1]);
   REQUIRE(lines.size() == 2);
-  CHECK_THAT(lines[0], Catch::StartsWith("copy to DP01 at 02:00:00: copied by "));
-  CHECK_THAT(lines[1], Catch::StartsWith("copy to DP02 at 02:00:00: error 32"));
+  // The copy that failed comes first, then the one that copied.
+  CHECK_THAT(lines[0], Catch::StartsWith("copy to DP02 at 02:00:00: error 32"));
+  CHECK_THAT(lines[1], Catch::StartsWith("copy to DP01 at 02:00:00: copied by "));
   const std::string summary = summary_of(scenario, run);
   const size_t first = summary.find("held by client-on-dp02");
   REQUIRE(first != std::string::npos);
   CHECK(summary.find("held by client-on-dp02", first + 1) == std::string::npos);
 }
 
-TEST_CASE("a pass's copy lines stop at their limit and count the rest", "[dp copies]") {
-  const Scenario scenario = loaded(refreshed_world(
-      static_cast<int>(kDpCopyLinesMax) + 3, "faults:\n  - dp_unreachable: DP01\n    at: 1h\n"));
+TEST_CASE("a pass's copy lines show failed copies first, stop at their limit and count the rest",
+          "[dp copies]") {
+  // DP01 and the last DP fail: both are shown, ahead of the copies made.
+  const int dps = static_cast<int>(kDpCopyLinesMax) + 3;
+  const Scenario scenario =
+      loaded(refreshed_world(dps, fmt::format("faults:\n  - dp_unreachable: DP01\n    at: 1h\n"
+                                              "  - dp_unreachable: DP{:02}\n    at: 1h\n",
+                                              dps)));
   const RunResult run = run_world(scenario, RunOptions{});
   REQUIRE(run.passes.size() == 2);
   REQUIRE(run.passes[1].dp_copies.size() == kDpCopyLinesMax + 3);
   const std::vector<std::string> lines = dp_copy_lines(run.passes[1]);
   REQUIRE(lines.size() == kDpCopyLinesMax + 1);
-  CHECK_THAT(lines[0], Catch::StartsWith("copy to DP01 at 02:00:00: error "));
+  CHECK_THAT(lines[0], Catch::StartsWith("copy to DP01 at 02:00:00: error 53 (ERROR_BAD_NETPATH) "
+                                         "creating the folder \\\\DP01\\SMSPKGC$"));
+  CHECK_THAT(lines[1], Catch::StartsWith(fmt::format("copy to DP{:02} at ", dps)));
+  CHECK_THAT(lines[2], Catch::Contains(": copied by "));
   CHECK(lines.back() == "... 3 more copies to DPs not shown (distsim run --json lists every one)");
+
+  // Past the limit, the count says how many of the copies not shown failed.
+  const Scenario more_failures =
+      loaded(refreshed_world(dps, fmt::format("faults:\n{}", [&] {
+                               std::string faults;
+                               for (int dp = 1; dp <= dps; dp += 1) {
+                                 if (dp % 4 != 0)
+                                   faults +=
+                                       fmt::format("  - dp_unreachable: DP{:02}\n    at: 1h\n", dp);
+                               }
+                               return faults;
+                             }())));
+  const RunResult failing = run_world(more_failures, RunOptions{});
+  REQUIRE(failing.passes.size() == 2);
+  const std::vector<std::string> failing_lines = dp_copy_lines(failing.passes[1]);
+  CHECK(failing_lines.back() ==
+        "... 3 more copies to DPs not shown, 1 of them not copied (distsim run --json lists every "
+        "one)");
+}
+
+TEST_CASE("a pass line names the first DP whose failure ended the pass, as the manager's 2302",
+          "[dp copies]") {
+  // Clients hold setup.exe on both DPs: two refusals with error 32; the manager reports DP01's.
+  const Scenario scenario =
+      loaded(refreshed_world(2,
+                             "holders:\n  - kind: dp_client\n    name: client-on-dp01\n"
+                             "    path: '\\\\DP01\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"
+                             "  - kind: dp_client\n    name: client-on-dp02\n"
+                             "    path: '\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"));
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE(run.passes.size() >= 2);  // the retry at 3h fails again
+  REQUIRE(run.passes[1].refusal.has_value());
+  CHECK(run.passes[1].refusal->path == R"(\\DP01\SMSPKGC$\S0100017\setup.exe)");
+  REQUIRE(run.passes[1].refusal->culprits.size() == 1);
+  CHECK(run.passes[1].refusal->culprits[0].actor == "client-on-dp01");
+  // DP01's culprit is named once, under the pass line; DP02's under its copy.
+  const std::string summary = summary_of(scenario, run);
+  const size_t first = summary.find("held by client-on-dp01");
+  REQUIRE(first != std::string::npos);
+  CHECK(summary.find("held by client-on-dp01", first + 1) == std::string::npos);
+  CHECK_THAT(summary, Catch::Contains("\n                     held by client-on-dp02"));
+}
+
+TEST_CASE("a failed copy keeps a few of its culprits and counts the rest", "[dp copies]") {
+  // Five clients on DP02's file: the copy's record keeps kCopyCulpritsKeptMax of them.
+  std::string holders = "holders:\n";
+  for (int client = 1; client <= 5; ++client) {
+    holders += fmt::format(
+        "  - kind: dp_client\n    name: client-{}\n"
+        "    path: '\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n",
+        client);
+  }
+  const Scenario scenario =
+      loaded(refreshed_world(2, holders + "faults:\n  - dp_disk_full: DP01\n    at: 1h\n"));
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE(run.passes.size() == 2);
+  REQUIRE(run.passes[1].dp_copies.size() == 2);
+  const PassRecord::DpCopy& held = run.passes[1].dp_copies[1];
+  REQUIRE(held.refusal.has_value());
+  CHECK(held.refusal->culprits.size() == kCopyCulpritsKeptMax);
+  CHECK(held.refusal->culprits_not_kept == 5 - kCopyCulpritsKeptMax);
+  const std::string summary = summary_of(scenario, run);
+  CHECK_THAT(summary,
+             Catch::Contains("  and 3 more handles (distsim run --trace names every one)"));
+  const std::string json = summary_json(scenario, run, judge_run(scenario, run), "distsim");
+  CHECK_THAT(json, Catch::Contains(R"("blame_not_kept":3)"));
+}
+
+TEST_CASE("a copy cut short by a crash has no outcome in --json", "[dp copies]") {
+  const Scenario scenario = loaded(
+      "version: 1\nname: t\nuntil: 1h\nsite:\n  profile: configmgr2007\nfilesystem:\n"
+      "  - file: 'D:\\Src\\App\\data.cab'\n    size: 200MB\ndistribution_points:\n"
+      "  - name: DP01\n  - name: DP02\npackages:\n  - id: S0100017\n    name: App\n"
+      "    source: 'D:\\Src\\App'\nfaults:\n  - crash: distribution_manager\n    at: 5s\n");
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE(run.passes.size() == 1);
+  REQUIRE(run.passes[0].dp_copies.size() == 2);
+  CHECK_FALSE(run.passes[0].dp_copies[0].end_us.has_value());
+  const std::string json = summary_json(scenario, run, judge_run(scenario, run), "distsim");
+  CHECK_THAT(json, Catch::Contains(R"("dp":"DP01","start_us":)"));
+  CHECK_THAT(json, Catch::Contains(R"("end_us":null,"win32":null})"));
+  const std::vector<std::string> lines = dp_copy_lines(run.passes[0]);
+  REQUIRE(lines.size() == 2);
+  CHECK_THAT(lines[0], Catch::EndsWith(": under way when the manager crashed"));
 }
 
 TEST_CASE("a copy an update overtook is told as copying an old version", "[dp copies]") {

@@ -45,6 +45,11 @@ std::string operation_verb(const std::string& operation) {
   if (operation == "read") return "reading";
   if (operation == "write") return "writing";
   if (operation == "lock") return "locking";
+  if (operation == "create_directory") return "creating the folder";
+  if (operation == "remove_directory") return "removing the folder";
+  if (operation == "list_directory") return "listing the folder";
+  if (operation == "get_attributes") return "reading the attributes of";
+  if (operation == "set_attributes") return "setting the attributes of";
   return operation;
 }
 
@@ -171,48 +176,85 @@ std::string culprit_text(const Culprit& culprit, const std::string& refused_path
   return text;
 }
 
+namespace {
+
+// One line per culprit of `refusal`, and one counting those a record left out.
+void add_culprit_lines(const Refusal& refusal, std::string_view indent,
+                       std::vector<std::string>& lines) {
+  for (const Culprit& culprit : refusal.culprits) {
+    lines.push_back(std::string(indent) + culprit_text(culprit, refusal.path));
+  }
+  if (refusal.culprits_not_kept > 0) {
+    lines.push_back(fmt::format("{}and {} (distsim run --trace names every one)", indent,
+                                counted(refusal.culprits_not_kept, "more handle", "more handles")));
+  }
+}
+
+// The same refused operation, whether or not both records kept all of its culprits.
+bool same_refusal(const Refusal& left, const Refusal& right) {
+  return left.t_us == right.t_us && left.error == right.error &&
+         left.operation == right.operation && left.path == right.path;
+}
+
+bool copied(const PassRecord::DpCopy& copy) { return copy.end_us && copy.error == Win32Error::ok; }
+
+std::string dp_copy_text(const PassRecord& pass, const PassRecord::DpCopy& copy) {
+  std::string line = fmt::format("copy to {} at {}: ", copy.dp, clock_text(copy.start_us));
+  if (!copy.end_us) {
+    line += pass.end_us ? "under way when the manager crashed" : "under way at the end";
+  } else if (copy.error == Win32Error::ok) {
+    line += fmt::format("copied by {}", clock_text(*copy.end_us));
+  } else {
+    line += fmt::format("error {} ({})", model::win32_code(copy.error),
+                        model::win32_error_name(copy.error));
+    if (copy.refusal) {
+      line += fmt::format(" {} {}", operation_verb(copy.refusal->operation), copy.refusal->path);
+    } else if (!copy.failed_path.empty()) {
+      line += " on " + copy.failed_path;
+    }
+    line += " at " + clock_text(*copy.end_us);
+  }
+  if (copy.superseded) line += " (an update or refresh came in meanwhile: an old version)";
+  return line;
+}
+
+}  // namespace
+
 std::vector<std::string> blame_lines(const PassRecord& pass) {
   std::vector<std::string> lines;
-  if (!pass.refusal) return lines;
-  for (const Culprit& culprit : pass.refusal->culprits) {
-    lines.push_back(culprit_text(culprit, pass.refusal->path));
-  }
+  if (pass.refusal) add_culprit_lines(*pass.refusal, "", lines);
   return lines;
 }
 
 std::vector<std::string> dp_copy_lines(const PassRecord& pass) {
   std::vector<std::string> lines;
   const bool succeeded = pass.end_us && pass.result == model::PassResult::success;
-  if (succeeded || pass.dp_copies.size() < 2) return lines;
-  for (size_t index = 0; index < pass.dp_copies.size(); ++index) {
+  const bool any_failed = std::any_of(pass.dp_copies.begin(), pass.dp_copies.end(),
+                                      [](const PassRecord::DpCopy& copy) { return !copied(copy); });
+  if (succeeded ? !any_failed : pass.dp_copies.size() < 2) return lines;
+  // Copies that did not copy first: under the bound they are what a reader came for.
+  std::vector<const PassRecord::DpCopy*> shown;
+  for (const bool want_copied : {false, true}) {
+    for (const PassRecord::DpCopy& copy : pass.dp_copies) {
+      if (copied(copy) == want_copied) shown.push_back(&copy);
+    }
+  }
+  for (size_t index = 0; index < shown.size(); ++index) {
     if (index == kDpCopyLinesMax) {
-      lines.push_back(fmt::format(
-          "... {} not shown (distsim run --json lists every one)",
-          counted(pass.dp_copies.size() - index, "more copy to a DP", "more copies to DPs")));
+      const auto failed_rest =
+          std::count_if(shown.begin() + static_cast<std::ptrdiff_t>(index), shown.end(),
+                        [](const auto* copy) { return !copied(*copy); });
+      lines.push_back(
+          fmt::format("... {} not shown{} (distsim run --json lists every one)",
+                      counted(shown.size() - index, "more copy to a DP", "more copies to DPs"),
+                      failed_rest > 0 ? fmt::format(", {} of them not copied", failed_rest) : ""));
       break;
     }
-    const PassRecord::DpCopy& copy = pass.dp_copies[index];
-    std::string line = fmt::format("copy to {} at {}: ", copy.dp, clock_text(copy.start_us));
-    if (!copy.end_us) {
-      line += pass.end_us ? "under way when the manager crashed" : "under way at the end";
-    } else if (copy.error == Win32Error::ok) {
-      line += fmt::format("copied by {}", clock_text(*copy.end_us));
-    } else {
-      line += fmt::format("error {} ({})", model::win32_code(copy.error),
-                          model::win32_error_name(copy.error));
-      if (copy.refusal) {
-        line += fmt::format(" {} {}", operation_verb(copy.refusal->operation), copy.refusal->path);
-      } else if (!copy.failed_path.empty()) {
-        line += " on " + copy.failed_path;
-      }
-      line += " at " + clock_text(*copy.end_us);
-    }
-    if (copy.superseded) line += " (an update or refresh came in meanwhile: an old version)";
-    lines.push_back(std::move(line));
-    if (!copy.refusal || copy.refusal == pass.refusal) continue;
-    for (const Culprit& culprit : copy.refusal->culprits) {
-      lines.push_back("  " + culprit_text(culprit, copy.refusal->path));
-    }
+    const PassRecord::DpCopy& copy = *shown[index];
+    lines.push_back(dp_copy_text(pass, copy));
+    const bool named_by_pass =
+        pass.refusal && copy.refusal && same_refusal(*pass.refusal, *copy.refusal);
+    if (copy.refusal && !named_by_pass) add_culprit_lines(*copy.refusal, "  ", lines);
   }
   return lines;
 }

@@ -28,6 +28,8 @@ inline constexpr uint32_t kHandlesOpenMax = 100'000;
 inline constexpr uint32_t kLocksPerFileMax = 1'024;
 inline constexpr uint32_t kBlameEntriesMax = 16;    // handles named as the cause of one refusal
 inline constexpr uint32_t kRecentRefusalsMax = 64;  // manager refusals kept for blame
+// Culprits a failed DP copy's record keeps (the rest are counted): every DP of every pass may fail.
+inline constexpr uint32_t kCopyCulpritsKeptMax = 2;
 inline constexpr uint32_t kAccessLogEntriesMax = 10'000'000;
 inline constexpr uint32_t kVolumesMax = 4'096;        // drive letters plus DP shares
 inline constexpr uint32_t kVfsActorsMax = 1'000'000;  // actors named in one VirtualFileSystem
@@ -43,7 +45,10 @@ inline constexpr uint32_t kVfsOperationNestingMax = 64;
 //   goes on. A truncated trace cannot be judged whole, so a run that expects the invariant checkers
 //   fails (and such a run is always traced, so that too does not depend on the outputs).
 // Together they keep a run under about 3 GB: the trace's 4 million records take about 1.1 GB,
-// and a failed pass's log lines, status messages and pass record about 2.5 KB. The trace, the
+// and a failed pass's log lines, status messages and pass record about 2.5 KB. Each copy to a DP
+// raises a status message (2330, or 2328 for a failure), so the status messages bound the copies
+// a pass record keeps too; a failed copy's record, with at most kCopyCulpritsKeptMax culprits, is
+// under 1 KB. The trace, the
 // log and the status messages are streamed to their files; the Chrome trace and the HTML report
 // lay out a timeline on top of that (the Chrome trace of a full trace about half as much again).
 inline constexpr uint64_t kTraceRecordsMax = 4'000'000;

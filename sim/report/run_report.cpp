@@ -126,6 +126,9 @@ void append_refusal_json(const Refusal& refusal, std::string& out) {
     out += culprit_json(refusal.culprits[at]);
   }
   out += "]";
+  if (refusal.culprits_not_kept > 0) {
+    out += fmt::format(",\"blame_not_kept\":{}", refusal.culprits_not_kept);
+  }
 }
 
 // Every pass in run order; a failed one with the refused operation and the handles to blame.
@@ -161,10 +164,11 @@ std::string attempts_json(const RunResult& run) {
       out += ",\"copies\":[";
       for (size_t at = 0; at < pass.dp_copies.size(); ++at) {
         const PassRecord::DpCopy& copy = pass.dp_copies[at];
+        // A copy cut short has no outcome: null, never the 0 of a copy made.
         out += fmt::format("{}{{\"dp\":{},\"start_us\":{},\"end_us\":{},\"win32\":{}",
                            at > 0 ? "," : "", json_quote(copy.dp), copy.start_us,
                            copy.end_us ? fmt::format("{}", *copy.end_us) : "null",
-                           model::win32_code(copy.error));
+                           copy.end_us ? fmt::format("{}", model::win32_code(copy.error)) : "null");
         if (!copy.failed_path.empty()) out += ",\"failed_path\":" + json_quote(copy.failed_path);
         if (copy.superseded) out += ",\"superseded\":true";
         if (copy.refusal) append_refusal_json(*copy.refusal, out);

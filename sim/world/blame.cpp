@@ -168,6 +168,17 @@ const Refusal* RefusalLog::on(std::string_view path, model::Win32Error error,
   return nullptr;
 }
 
+const Refusal* RefusalLog::same_as(const Refusal& refusal) const {
+  for (auto kept = refusals_.rbegin(); kept != refusals_.rend(); ++kept) {
+    if (kept->t_us < refusal.t_us) break;
+    if (kept->t_us == refusal.t_us && kept->error == refusal.error &&
+        kept->operation == refusal.operation && kept->path == refusal.path) {
+      return &*kept;
+    }
+  }
+  return nullptr;
+}
+
 std::string culprit_trace_text(const Culprit& culprit) {
   std::string text;
   culprit_trace_text_into(culprit, text);

@@ -68,6 +68,8 @@ struct Refusal {
   std::string path;
   model::Win32Error error = model::Win32Error::ok;
   std::vector<Culprit> culprits;
+  uint32_t culprits_not_kept =
+      0;  // culprits left out to keep a record small (kCopyCulpritsKeptMax)
   friend bool operator==(const Refusal&, const Refusal&) = default;
 };
 
@@ -87,6 +89,9 @@ class RefusalLog {
   // operation names the folder; the refused operation was on a file in it); nullptr when none.
   [[nodiscard]] const Refusal* on(std::string_view path, model::Win32Error error,
                                   model::TimeUs since_us) const;
+  // The refusal kept here that `refusal` was copied from (its time, operation, path and error),
+  // with all of its culprits; nullptr once it has left the log.
+  [[nodiscard]] const Refusal* same_as(const Refusal& refusal) const;
 
  private:
   std::deque<Refusal> refusals_;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "model/assert.h"
+#include "sim/core/limits.h"
 
 namespace distsim::sim {
 
@@ -44,6 +45,13 @@ void PassRecorder::copy_ended(const model::DpCopyEndReport& report, model::TimeU
   if (report.error == Win32Error::ok) return;
   if (const Refusal* refusal = refusals_.on(report.failed_path, report.error, copy->start_us)) {
     copy->refusal = *refusal;
+    // A run may fail millions of copies: each keeps a few of its culprits and counts the rest.
+    std::vector<Culprit>& culprits = copy->refusal->culprits;
+    if (culprits.size() > kCopyCulpritsKeptMax) {
+      copy->refusal->culprits_not_kept =
+          static_cast<uint32_t>(culprits.size() - kCopyCulpritsKeptMax);
+      culprits.resize(kCopyCulpritsKeptMax);
+    }
   }
 }
 
@@ -52,11 +60,19 @@ PassRecord& PassRecorder::ended(const model::PassEndReport& report, model::TimeU
   pass.end_us = now_us;
   pass.result = report.result;
   pass.error = report.error;
-  if (report.error != Win32Error::ok) {
-    const Refusal* refusal =
-        refusals_.behind(report.package_id, report.error, pass.start_us, now_us);
-    if (refusal != nullptr) pass.refusal = *refusal;
+  if (report.error == Win32Error::ok) return pass;
+  // The manager ends a pass with its first failed copy's error, in the order the copies began,
+  // so that copy's refusal is the one to name, with every culprit while the log still has it. A
+  // failure no copy made (reading the source, the package store) is the package's latest refusal
+  // with that error.
+  for (const PassRecord::DpCopy& copy : pass.dp_copies) {
+    if (copy.error != report.error || copy.superseded || !copy.refusal) continue;
+    const Refusal* whole = refusals_.same_as(*copy.refusal);
+    pass.refusal = whole != nullptr ? *whole : *copy.refusal;
+    return pass;
   }
+  const Refusal* refusal = refusals_.behind(report.package_id, report.error, pass.start_us, now_us);
+  if (refusal != nullptr) pass.refusal = *refusal;
   return pass;
 }
 
