@@ -131,31 +131,43 @@ void load_holder_timing(const Context& ctx, const MapView& map, HolderSpec& hold
   check_holder_span(ctx, map, holder);
 }
 
-// A dp_client runs setup from a DP: its path must lie on a declared DP's share.
-void check_on_dp_share(const Context& ctx, uint32_t index, const std::string& path) {
+// The only network shares the world has are the DPs': a holder's UNC path or scope elsewhere
+// would watch or hold nothing, silently (a dp_client's path is always UNC).
+void check_on_dp_share(const Context& ctx, uint32_t index, std::string_view key,
+                       const std::string& path) {
   const auto parsed = parse_windows_path(path);
   DISTSIM_ASSERT(parsed.ok());  // read_path accepted it
+  if (!parsed.value().is_unc()) return;
   const std::string root_key = parsed.value().root_key();
   if (std::find(ctx.dp_share_keys.begin(), ctx.dp_share_keys.end(), root_key) !=
       ctx.dp_share_keys.end()) {
     return;
   }
-  ctx.error(index, fmt::format("path '{}' is not on the share of a distribution point{}", path,
-                               ctx.dp_share_keys.empty() ? "; the scenario declares none" : ""));
+  ctx.error(index, fmt::format("{} '{}' is not on the share of a distribution point{}", key, path,
+                               ctx.dp_share_keys.empty()
+                                   ? "; the scenario declares none"
+                                   : fmt::format(" (the DP shares are {})",
+                                                 fmt::join(ctx.dp_share_keys, ", "))));
 }
 
 // `scope`: one path, or a list of 1..kScopeDirectoriesMax paths.
 std::vector<std::string> read_scope(const Context& ctx, uint32_t index) {
   std::vector<std::string> scope;
   if (ctx.node(index).kind != YamlNode::Kind::sequence) {
-    if (const auto path = read_path(ctx, index, "scope")) scope.push_back(folder_display(*path));
+    if (const auto path = read_path(ctx, index, "scope")) {
+      check_on_dp_share(ctx, index, "scope", *path);
+      scope.push_back(folder_display(*path));
+    }
     return scope;
   }
   const auto items =
       read_list(ctx, index, "scope", Bounds{1, kScopeDirectoriesMax, "kScopeDirectoriesMax"});
   if (!items) return scope;
   for (const uint32_t item : *items) {
-    if (const auto path = read_path(ctx, item, "scope")) scope.push_back(folder_display(*path));
+    if (const auto path = read_path(ctx, item, "scope")) {
+      check_on_dp_share(ctx, item, "scope", *path);
+      scope.push_back(folder_display(*path));
+    }
   }
   return scope;
 }
@@ -223,6 +235,7 @@ void load_holder_target(const Context& ctx, const MapView& map, std::string_view
       const PathKind kind = holder.kind == HolderKind::dp_client ? PathKind::unc : PathKind::any;
       holder.path = read_path(ctx, path, "path", kind).value_or("");
       if (holder.path.empty()) return;
+      check_on_dp_share(ctx, path, "path", holder.path);
       if (holder.kind == HolderKind::explorer_window) {
         holder.path = folder_display(holder.path);
         check_target_kind(ctx, path, holder.kind, holder.path, declared);
@@ -237,9 +250,6 @@ void load_holder_target(const Context& ctx, const MapView& map, std::string_view
         return;
       }
       check_target_kind(ctx, path, holder.kind, holder.path, declared);
-      if (holder.kind == HolderKind::dp_client) {
-        check_on_dp_share(ctx, path, holder.path);
-      }
       return;
     }
     case HolderKind::antivirus:
