@@ -66,6 +66,43 @@ TEST_CASE("a manager that never restarts leaves the package pending and holds no
   CHECK(check_invariants(run).empty());
 }
 
+TEST_CASE("overlapping crash outages are one: the manager comes back when the last one ends",
+          "[distmgr][crash]") {
+  // Goal: a second crash while the manager is down neither ends the outage early nor restarts a
+  // manager meant to stay down (FORMAT.md, faults), as overlapping DP faults end with the last.
+  const auto second_crash = [](Scenario& scenario, TimeUs at_us, std::optional<TimeUs> restart) {
+    FaultSpec crash = scenario.faults.front();
+    crash.at_us = at_us;
+    crash.restart_after_us = restart;
+    scenario.faults.push_back(crash);
+  };
+  constexpr TimeUs kHour = model::kMicrosecondsPerHour;
+  // Down from 30 s for good; a crash at 1h with a 10-minute restart must not bring it back.
+  Scenario stays_down = big_copy_with_crash(30 * kSecond, std::nullopt);
+  second_crash(stays_down, kHour, 10 * model::kMicrosecondsPerMinute);
+  const RunResult down = run_world(stays_down, RunOptions{});
+  REQUIRE(down.manager_downtimes.size() == 1);
+  CHECK_FALSE(down.manager_downtimes[0].restarted_us.has_value());
+  CHECK(down.packages.at(0).state == model::PackageState::pending);
+
+  // Down from 30 s for 2h; a crash at 1h with a 10-minute restart: back at 2h 00:30, not 1h10.
+  Scenario longer = big_copy_with_crash(30 * kSecond, 2 * kHour);
+  second_crash(longer, kHour, 10 * model::kMicrosecondsPerMinute);
+  const RunResult back = run_world(longer, RunOptions{});
+  REQUIRE(back.manager_downtimes.size() == 1);
+  REQUIRE(back.manager_downtimes[0].restarted_us.has_value());
+  CHECK(*back.manager_downtimes[0].restarted_us == 2 * kHour + 30 * kSecond);
+  CHECK(check_invariants(back).empty());
+
+  // A crash at 1h that outlasts the first outage keeps the manager down until it ends.
+  Scenario extended = big_copy_with_crash(30 * kSecond, kHour);
+  second_crash(extended, 45 * model::kMicrosecondsPerMinute, kHour);
+  const RunResult later = run_world(extended, RunOptions{});
+  REQUIRE(later.manager_downtimes.size() == 1);
+  REQUIRE(later.manager_downtimes[0].restarted_us.has_value());
+  CHECK(*later.manager_downtimes[0].restarted_us == 105 * model::kMicrosecondsPerMinute);
+}
+
 TEST_CASE("a restart saves what it concluded, so a second restart finds the package as it left it",
           "[distmgr][crash]") {
   // Goal: the accounting of an interrupted pass at a restart reaches the state store even when

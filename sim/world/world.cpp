@@ -137,6 +137,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   std::vector<model::DistributionPointDefinition> distribution_points_;
   std::vector<uint64_t> pending_notifications_;  // package events that arrived while down
   std::map<std::pair<std::string, bool>, int> active_faults_;  // (DP, unreachable?) -> count
+  int manager_outages_ = 0;  // crashes whose outage lasts: the manager restarts when none does
   std::vector<std::unique_ptr<Holder>> holders_;
   // The holders that react to file operations, each with the events it asked for: a holder is
   // shown only those, whatever the others asked for, as in its own tests.
@@ -370,9 +371,14 @@ void World::schedule_faults() {
 void World::apply_fault(uint64_t fault_index, bool starting) {
   const FaultSpec& fault = scenario_.faults.at(fault_index);
   if (fault.kind == FaultSpec::Kind::crash) {
+    // Overlapping outages, as overlapping DP faults: a crash while the manager is down changes
+    // nothing but when it comes back, as the last outage ends (never, after a crash without
+    // `restart_after`, whose outage never ends).
+    manager_outages_ += starting ? 1 : -1;
+    DISTSIM_ASSERT(manager_outages_ >= 0);
     if (starting) {
       crash_manager();
-    } else {
+    } else if (manager_outages_ == 0) {
       restart_manager();
     }
     return;
