@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kb_story.h"
+#include "sim/check/evidence.h"
 #include "sim/check/expectations.h"
 #include "sim/world/world.h"
 #include "world_fixture.h"
@@ -259,13 +260,46 @@ TEST_CASE("a long status sequence is shown cut short, saying where it departs fr
   // The expected messages all came, then more; and a run that stopped short of them.
   scenario.expect.status_sequences[0].ids = {2300, 2302, 2300, 2302};
   CHECK_THAT(sim::evaluate_expectations(scenario, run)[0].actual,
-             Catch::EndsWith("... 460 more]; the expected 4 were raised, then 496 more"));
+             Catch::EndsWith("... 460 more]; 4 messages came first as expected, then 496 more"));
   scenario.expect.status_sequences[0].ids.assign(600, 2300);
   for (size_t index = 1; index < 600; index += 2)
     scenario.expect.status_sequences[0].ids[index] = 2302;
   const sim::ExpectationResult short_run = sim::evaluate_expectations(scenario, run)[0];
   CHECK_THAT(short_run.actual, Catch::EndsWith("; it ends after 500 of the expected 600"));
   CHECK_THAT(short_run.expected, Catch::EndsWith(", ... 560 more]"));
+}
+
+TEST_CASE(
+    "a failed sequence's evidence lists its own IDs from just before the first one out of "
+    "order",
+    "[expect]") {
+  sim::Scenario scenario = kb_world(lock_for(95 * model::kMicrosecondsPerMinute));
+  scenario.expect = {};
+  scenario.expect.no_invariant_violations = false;
+  // 2300, 2302 alternating 15 times, then 2301: the run's 31st message is 2300 instead.
+  std::vector<uint32_t> ids;
+  for (int index = 0; index < 30; ++index) ids.push_back(index % 2 == 0 ? 2300 : 2302);
+  ids.push_back(2301);
+  scenario.expect.status_sequences.push_back({ids, std::string(kPackage), {}});
+  sim::RunResult run = sim::run_world(scenario, sim::RunOptions{});
+  run.status_messages.clear();
+  for (uint32_t index = 0; index < 100; ++index) {
+    // A 2330 between each pair: not an ID of the sequence, so neither compared nor listed.
+    for (const uint32_t id : {index % 2 == 0 ? 2300u : 2302u, 2330u}) {
+      model::StatusMessage& message = run.status_messages.emplace_back();
+      message.id = id;
+      message.package_id = kPackage;
+      message.t_us = (2 * index + (id == 2330 ? 1 : 0)) * model::kMicrosecondsPerSecond;
+    }
+  }
+  const auto results = sim::evaluate_expectations(scenario, run);
+  REQUIRE(results.size() == 1);
+  REQUIRE_FALSE(results[0].ok);
+  const sim::ExpectationEvidence evidence = sim::expectation_evidence(run, results[0]);
+  REQUIRE(evidence.lines.size() == 21);
+  CHECK(evidence.lines[0] == "messages with the sequence's IDs (100, 20 listed from number 26):");
+  CHECK_THAT(evidence.lines[1], Catch::StartsWith("  00:00:50 2302 I S0100001"));
+  for (const std::string& line : evidence.lines) CHECK(line.find(" 2330 ") == std::string::npos);
 }
 
 TEST_CASE("an expectation about a DP the package does not target fails and says so", "[expect]") {

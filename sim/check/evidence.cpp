@@ -19,6 +19,8 @@ namespace {
 
 // A status message count lists at most this many of the messages it counted.
 constexpr size_t kEvidenceMessagesMax = 20;
+// A sequence's list starts this many messages before its first one out of order.
+constexpr size_t kEvidenceMessagesBefore = 5;
 
 const model::PackageStatus* package_named_by(const RunResult& run, const std::string& what) {
   const std::string first = what.substr(0, what.find(' '));
@@ -77,30 +79,51 @@ void add_package_evidence(const RunResult& run, const model::PackageStatus& stat
   for (const std::string& line : attempt_table(run, status.id)) lines.push_back("  " + line);
 }
 
-void add_status_evidence(const RunResult& run, const std::string& what,
+void add_status_evidence(const RunResult& run, const ExpectationResult& result,
                          std::vector<std::string>& lines) {
   // "status message 2302 count" / "status message 2302 count for S0100001"
-  const std::string rest = what.substr(std::string("status message ").size());
+  const std::string rest = result.what.substr(std::string("status message ").size());
   const uint32_t id = static_cast<uint32_t>(std::strtoul(rest.c_str(), nullptr, 10));
   const size_t for_at = rest.find(" for ");
   const std::string package = for_at == std::string::npos ? "" : rest.substr(for_at + 5);
   const bool sequence = rest.rfind("sequence", 0) == 0;
+  const auto counts = [&](const model::StatusMessage& message) {
+    if (!package.empty() && message.package_id != package) return false;
+    if (!sequence) return message.id == id;
+    return std::find(result.sequence_ids.begin(), result.sequence_ids.end(), message.id) !=
+           result.sequence_ids.end();
+  };
+  // A sequence's list starts a few messages before the first one out of order, which may come
+  // long after the first kEvidenceMessagesMax.
+  size_t first_listed = 0;
+  if (sequence && result.t_us) {
+    size_t before = 0;
+    for (const model::StatusMessage& message : run.status_messages) {
+      if (message.t_us >= *result.t_us) break;
+      if (counts(message)) ++before;
+    }
+    first_listed = before > kEvidenceMessagesBefore ? before - kEvidenceMessagesBefore : 0;
+  }
   size_t listed = 0;
   size_t matched = 0;
   for (const model::StatusMessage& message : run.status_messages) {
-    if (!package.empty() && message.package_id != package) continue;
-    if (!sequence && message.id != id) continue;
+    if (!counts(message)) continue;
     ++matched;
-    if (listed >= kEvidenceMessagesMax) continue;
+    if (matched <= first_listed || listed >= kEvidenceMessagesMax) continue;
     ++listed;
     lines.push_back(fmt::format("  {} {} {}{}{}", clock_text(message.t_us), message.id,
                                 model::severity_letter(message.severity),
                                 message.package_id.empty() ? "" : " " + message.package_id,
                                 message.dp_name.empty() ? "" : " on " + message.dp_name));
   }
+  std::string shown;
+  if (matched > listed) {
+    shown = first_listed == 0 ? fmt::format(", first {} listed", listed)
+                              : fmt::format(", {} listed from number {}", listed, first_listed + 1);
+  }
   lines.insert(lines.end() - static_cast<std::ptrdiff_t>(listed),
-               fmt::format("messages {} ({}{}):", sequence ? "raised" : "counted", matched,
-                           matched > listed ? fmt::format(", first {} listed", listed) : ""));
+               fmt::format("messages {} ({}{}):", sequence ? "with the sequence's IDs" : "counted",
+                           matched, shown));
 }
 
 void add_component_evidence(const RunResult& run, std::vector<std::string>& lines) {
@@ -375,7 +398,7 @@ ExpectationEvidence expectation_evidence(const RunResult& run, const Expectation
   if (const model::PackageStatus* status = package_named_by(run, result.what)) {
     add_package_evidence(run, *status, result.what, evidence.lines);
   } else if (result.what.rfind("status message ", 0) == 0) {
-    add_status_evidence(run, result.what, evidence.lines);
+    add_status_evidence(run, result, evidence.lines);
   } else if (result.what == "component status") {
     add_component_evidence(run, evidence.lines);
   }

@@ -12,6 +12,7 @@
 #include "model/assert.h"
 #include "sim/check/invariants.h"
 #include "sim/check/verdict.h"
+#include "sim/core/counted_text.h"
 #include "sim/fs/windows_path.h"
 #include "sim/world/package_attempts.h"
 
@@ -50,8 +51,8 @@ std::string first_difference_text(const std::vector<uint32_t>& expected,
       std::mismatch(expected.begin(), expected.end(), actual.begin(), actual.end());
   const size_t index = static_cast<size_t>(actual_at - actual.begin());
   if (expected_at == expected.end()) {
-    return fmt::format("; the expected {} were raised, then {} more", expected.size(),
-                       actual.size() - index);
+    return fmt::format("; {} came first as expected, then {} more",
+                       counted(expected.size(), "message", "messages"), actual.size() - index);
   }
   if (actual_at == actual.end()) {
     return fmt::format("; it ends after {} of the expected {}", actual.size(), expected.size());
@@ -166,10 +167,14 @@ void check_status_sequence(const StatusSequenceExpectation& expectation, const R
     actual.push_back(message.id);
   }
   const std::string scope = expectation.package ? fmt::format(" for {}", *expectation.package) : "";
-  results.push_back({fmt::format("status message sequence{}", scope), actual == expectation.ids,
-                     ids_text(expectation.ids),
-                     ids_text(actual) + first_difference_text(expectation.ids, actual), mismatch_us,
-                     expectation.position});
+  ExpectationResult& result = results.emplace_back();
+  result.what = fmt::format("status message sequence{}", scope);
+  result.ok = actual == expectation.ids;
+  result.expected = ids_text(expectation.ids);
+  result.actual = ids_text(actual) + first_difference_text(expectation.ids, actual);
+  result.t_us = mismatch_us;
+  result.position = expectation.position;
+  result.sequence_ids = expectation.ids;
 }
 
 void check_log(const Expectations& expect, const RunResult& run,

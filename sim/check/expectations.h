@@ -23,6 +23,9 @@ struct ExpectationResult {
   // Part of `no_invariant_violations`: its one result when the checkers found nothing, else one
   // per violation. Counted together as one expectation (RunVerdict).
   bool invariants = false;
+  // A status message sequence's expected IDs: its evidence lists the messages with these IDs,
+  // the only ones the sequence compares.
+  std::vector<uint32_t> sequence_ids = {};
 };
 
 // One result per expectation in scenario.expect (`no_invariant_violations`: one, or one per
