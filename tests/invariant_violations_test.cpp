@@ -219,6 +219,16 @@ TEST_CASE("an expectation about a package that never arrived fails and says so",
   CHECK(failed[0].actual == "it never arrived before the end of the run");
 }
 
+TEST_CASE("a long log pattern is named by its start and length", "[expect]") {
+  // 99 'x' and a two-byte character across the cut at 100: the cut keeps the character whole.
+  const std::string pattern = std::string(99, 'x') + "\xc3\xa9" + std::string(300, 'y');
+  sim::Expectations expect;
+  expect.log_contains.push_back({pattern, {}});
+  const auto failed = failed_expectations(expect);
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].what == "log contains '" + std::string(99, 'x') + "...' (401 bytes)");
+}
+
 TEST_CASE("a status sequence expectation fails at the first message out of order", "[expect]") {
   // The file is held for 95 minutes: two passes fail (2300, 2302) before the third installs.
   sim::Expectations expect;

@@ -177,6 +177,17 @@ void check_status_sequence(const StatusSequenceExpectation& expectation, const R
   result.sequence_ids = expectation.ids;
 }
 
+// A log pattern as a result names it: whole up to kPatternShownMax characters, else its start and
+// its length (a pattern may be 4,096 characters; the line number finds the rest).
+constexpr size_t kPatternShownMax = 120;
+
+std::string pattern_text(const std::string& pattern) {
+  if (pattern.size() <= kPatternShownMax) return fmt::format("'{}'", pattern);
+  size_t cut = kPatternShownMax - 20;
+  while (cut > 0 && (static_cast<unsigned char>(pattern[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+  return fmt::format("'{}...' ({} bytes)", pattern.substr(0, cut), pattern.size());
+}
+
 void check_log(const Expectations& expect, const RunResult& run,
                std::vector<ExpectationResult>& results) {
   const auto first_line_with = [&run](const std::string& needle) -> const LogLine* {
@@ -188,15 +199,15 @@ void check_log(const Expectations& expect, const RunResult& run,
   for (const LogPatternExpectation& pattern : expect.log_contains) {
     const LogLine* line = first_line_with(pattern.text);
     results.push_back(
-        {fmt::format("log contains '{}'", pattern.text), line != nullptr,
+        {fmt::format("log contains {}", pattern_text(pattern.text)), line != nullptr,
          "a Distmgr.log line containing it",
          line ? "found" : fmt::format("absent from all {} lines", run.log_lines.size()),
          line ? std::optional<TimeUs>(line->t_us) : std::nullopt, pattern.position});
   }
   for (const LogPatternExpectation& pattern : expect.log_not_contains) {
     const LogLine* line = first_line_with(pattern.text);
-    results.push_back({fmt::format("log does not contain '{}'", pattern.text), line == nullptr,
-                       "no Distmgr.log line containing it",
+    results.push_back({fmt::format("log does not contain {}", pattern_text(pattern.text)),
+                       line == nullptr, "no Distmgr.log line containing it",
                        line ? fmt::format("found: {}", line->text) : "absent",
                        line ? std::optional<TimeUs>(line->t_us) : std::nullopt, pattern.position});
   }
