@@ -14,16 +14,12 @@
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/blame.h"
 #include "sim/world/world.h"
+#include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
 namespace {
 
-Scenario loaded(const std::string& text) {
-  LoadResult result = load_scenario_text(text, "t.yaml");
-  INFO((result.errors.empty() ? std::string() : result.errors.front().to_string()));
-  REQUIRE(result.scenario.has_value());
-  return *result.scenario;
-}
+using loader_test::load_valid;
 
 // An sms2 site with `dps` DPs; package S0100017 from D:\Src\App is installed on all of them at 0s
 // and refreshed at 2h, and then `rest` (holders, faults) holds.
@@ -36,6 +32,16 @@ std::string refreshed_world(int dps, const std::string& rest) {
       "packages:\n  - id: S0100017\n    name: App\n    source: 'D:\\Src\\App'\n"
       "  - refresh: S0100017\n    at: 2h\n";
   return text + rest;
+}
+
+// A ConfigMgr 2007 site copying a 200 MB file to DP01 and DP02 (long enough to be under way at
+// 5 s), then `rest`: more package events, or other sections.
+std::string big_copy_world(const std::string& rest) {
+  return "version: 1\nname: t\nuntil: 1h\nsite:\n  profile: configmgr2007\nfilesystem:\n"
+         "  - file: 'D:\\Src\\App\\data.cab'\n    size: 200MB\ndistribution_points:\n"
+         "  - name: DP01\n  - name: DP02\npackages:\n  - id: S0100017\n    name: App\n"
+         "    source: 'D:\\Src\\App'\n" +
+         rest;
 }
 
 // DP01's disk is full and a client holds setup.exe on DP02 from 1h; DP03 is fine.
@@ -51,7 +57,7 @@ std::string summary_of(const Scenario& scenario, const RunResult& run) {
 
 TEST_CASE("a failed pass tells each DP's copy: another DP's different failure and a DP installed",
           "[dp copies]") {
-  const Scenario scenario = loaded(kTwoFailures);
+  const Scenario scenario = load_valid(kTwoFailures);
   const RunResult run = run_world(scenario, RunOptions{});
   REQUIRE(run.passes.size() == 2);
   const PassRecord& refresh = run.passes[1];
@@ -93,10 +99,10 @@ TEST_CASE("a failed pass tells each DP's copy: another DP's different failure an
 TEST_CASE("a copy's culprit already named by the pass's blame lines is not named twice",
           "[dp copies]") {
   // Only DP02 fails: the pass's refusal is its copy's, named once under the pass line.
-  const Scenario scenario =
-      loaded(refreshed_world(2,
-                             "holders:\n  - kind: dp_client\n    name: client-on-dp02\n"
-                             "    path: '\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"));
+  const Scenario scenario = load_valid(
+      refreshed_world(2,
+                      "holders:\n  - kind: dp_client\n    name: client-on-dp02\n"
+                      "    path: '\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"));
   const RunResult run = run_world(scenario, RunOptions{});
   REQUIRE(run.passes.size() == 2);
   const std::vector<std::string> lines = dp_copy_lines(run.passes[1]);
@@ -115,9 +121,9 @@ TEST_CASE("a pass's copy lines show failed copies first, stop at their limit and
   // DP01 and the last DP fail: both are shown, ahead of the copies made.
   const int dps = static_cast<int>(kDpCopyLinesMax) + 3;
   const Scenario scenario =
-      loaded(refreshed_world(dps, fmt::format("faults:\n  - dp_unreachable: DP01\n    at: 1h\n"
-                                              "  - dp_unreachable: DP{:02}\n    at: 1h\n",
-                                              dps)));
+      load_valid(refreshed_world(dps, fmt::format("faults:\n  - dp_unreachable: DP01\n    at: 1h\n"
+                                                  "  - dp_unreachable: DP{:02}\n    at: 1h\n",
+                                                  dps)));
   const RunResult run = run_world(scenario, RunOptions{});
   REQUIRE(run.passes.size() == 2);
   REQUIRE(run.passes[1].dp_copies.size() == kDpCopyLinesMax + 3);
@@ -130,16 +136,15 @@ TEST_CASE("a pass's copy lines show failed copies first, stop at their limit and
   CHECK(lines.back() == "... 3 more copies to DPs not shown (distsim run --json lists every one)");
 
   // Past the limit, the count says how many of the copies not shown failed.
-  const Scenario more_failures =
-      loaded(refreshed_world(dps, fmt::format("faults:\n{}", [&] {
-                               std::string faults;
-                               for (int dp = 1; dp <= dps; dp += 1) {
-                                 if (dp % 4 != 0)
-                                   faults +=
-                                       fmt::format("  - dp_unreachable: DP{:02}\n    at: 1h\n", dp);
-                               }
-                               return faults;
-                             }())));
+  const Scenario more_failures = load_valid(
+      refreshed_world(dps, fmt::format("faults:\n{}", [&] {
+                        std::string faults;
+                        for (int dp = 1; dp <= dps; dp += 1) {
+                          if (dp % 4 != 0)
+                            faults += fmt::format("  - dp_unreachable: DP{:02}\n    at: 1h\n", dp);
+                        }
+                        return faults;
+                      }())));
   const RunResult failing = run_world(more_failures, RunOptions{});
   REQUIRE(failing.passes.size() == 2);
   const std::vector<std::string> failing_lines = dp_copy_lines(failing.passes[1]);
@@ -151,12 +156,12 @@ TEST_CASE("a pass's copy lines show failed copies first, stop at their limit and
 TEST_CASE("a pass line names the first DP whose failure ended the pass, as the manager's 2302",
           "[dp copies]") {
   // Clients hold setup.exe on both DPs: two refusals with error 32; the manager reports DP01's.
-  const Scenario scenario =
-      loaded(refreshed_world(2,
-                             "holders:\n  - kind: dp_client\n    name: client-on-dp01\n"
-                             "    path: '\\\\DP01\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"
-                             "  - kind: dp_client\n    name: client-on-dp02\n"
-                             "    path: '\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"));
+  const Scenario scenario = load_valid(
+      refreshed_world(2,
+                      "holders:\n  - kind: dp_client\n    name: client-on-dp01\n"
+                      "    path: '\\\\DP01\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"
+                      "  - kind: dp_client\n    name: client-on-dp02\n"
+                      "    path: '\\\\DP02\\SMSPKGC$\\S0100017\\setup.exe'\n    at: 1h\n"));
   const RunResult run = run_world(scenario, RunOptions{});
   REQUIRE(run.passes.size() >= 2);  // the retry at 3h fails again
   REQUIRE(run.passes[1].refusal.has_value());
@@ -181,7 +186,7 @@ TEST_CASE("a failed copy keeps a few of its culprits and counts the rest", "[dp 
         client);
   }
   const Scenario scenario =
-      loaded(refreshed_world(2, holders + "faults:\n  - dp_disk_full: DP01\n    at: 1h\n"));
+      load_valid(refreshed_world(2, holders + "faults:\n  - dp_disk_full: DP01\n    at: 1h\n"));
   const RunResult run = run_world(scenario, RunOptions{});
   REQUIRE(run.passes.size() == 2);
   REQUIRE(run.passes[1].dp_copies.size() == 2);
@@ -197,11 +202,8 @@ TEST_CASE("a failed copy keeps a few of its culprits and counts the rest", "[dp 
 }
 
 TEST_CASE("a copy cut short by a crash has no outcome in --json", "[dp copies]") {
-  const Scenario scenario = loaded(
-      "version: 1\nname: t\nuntil: 1h\nsite:\n  profile: configmgr2007\nfilesystem:\n"
-      "  - file: 'D:\\Src\\App\\data.cab'\n    size: 200MB\ndistribution_points:\n"
-      "  - name: DP01\n  - name: DP02\npackages:\n  - id: S0100017\n    name: App\n"
-      "    source: 'D:\\Src\\App'\nfaults:\n  - crash: distribution_manager\n    at: 5s\n");
+  const Scenario scenario =
+      load_valid(big_copy_world("faults:\n  - crash: distribution_manager\n    at: 5s\n"));
   const RunResult run = run_world(scenario, RunOptions{});
   REQUIRE(run.passes.size() == 1);
   REQUIRE(run.passes[0].dp_copies.size() == 2);
@@ -216,11 +218,7 @@ TEST_CASE("a copy cut short by a crash has no outcome in --json", "[dp copies]")
 
 TEST_CASE("a copy an update overtook is told as copying an old version", "[dp copies]") {
   // A 200 MB file takes the copy past the update at 5 s: that copy ends superseded.
-  const Scenario scenario = loaded(
-      "version: 1\nname: t\nuntil: 1h\nsite:\n  profile: configmgr2007\nfilesystem:\n"
-      "  - file: 'D:\\Src\\App\\data.cab'\n    size: 200MB\ndistribution_points:\n"
-      "  - name: DP01\n  - name: DP02\npackages:\n  - id: S0100017\n    name: App\n"
-      "    source: 'D:\\Src\\App'\n  - update: S0100017\n    at: 5s\n");
+  const Scenario scenario = load_valid(big_copy_world("  - update: S0100017\n    at: 5s\n"));
   const RunResult run = run_world(scenario, RunOptions{});
   REQUIRE_FALSE(run.passes.empty());
   REQUIRE(run.passes[0].dp_copies.size() == 2);

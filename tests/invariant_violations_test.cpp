@@ -279,10 +279,8 @@ TEST_CASE("a long status sequence is shown cut short, saying where it departs fr
   CHECK_THAT(short_run.expected, Catch::EndsWith(", ... 560 more]"));
 }
 
-TEST_CASE(
-    "a failed sequence's evidence lists its own IDs from just before the first one out of "
-    "order",
-    "[expect]") {
+TEST_CASE("a failed sequence's evidence lists its IDs from just before the first out of order",
+          "[expect]") {
   sim::Scenario scenario = kb_world(lock_for(95 * model::kMicrosecondsPerMinute));
   scenario.expect = {};
   scenario.expect.no_invariant_violations = false;
