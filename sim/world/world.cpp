@@ -494,6 +494,12 @@ void World::dp_copy_started(const model::DpCopyStartReport& report) {
 
 void World::dp_copy_ended(const model::DpCopyEndReport& report) {
   passes_.copy_ended(report, kernel_.now());
+  if (!result_.trace.enabled()) return;  // fast runs build no trace fields at all
+  TraceArgs fields{{"package", report.package_id},
+                   {"dp", report.dp_name},
+                   {"win32", static_cast<int64_t>(model::win32_code(report.error))}};
+  if (report.superseded) fields.push_back({"superseded", true});
+  record("dp_copy_end", fields);
 }
 
 void World::pass_ended(const model::PassEndReport& report) {
