@@ -163,6 +163,9 @@ class DistributionManager {
     Phase phase = Phase::idle;
     uint32_t generation = 0;  // increases with every pass; read/compress wake-ups assert they match
     uint32_t thread_id = 0;
+    // The DP whose failed copy's error the pass reports, set as the copies are concluded; moved
+    // into the pass's end report, so a later pass starts without one.
+    std::string failed_copy_dp;
     bool holds_thread = false;  // the running work is a processing pass (max_packages)
     // An update, refresh or retry asked for a pass while a pass or DP retry work ran; saved, so
     // that a restart runs it.
@@ -272,6 +275,9 @@ class DistributionManager {
   // The pass: endings (2301 / 2302), package retries and states (distribution_manager_endings.cpp).
   void finish_pass(uint32_t package_index, PassResult result, Win32Error error);
   void fail_pass(uint32_t package_index, Win32Error error);
+  // The end report of `record`'s pass, taking the DP whose copy failed with `error` (if any).
+  [[nodiscard]] PassEndReport pass_end_report(PackageRecord& record, PassResult result,
+                                              Win32Error error);
   // Per-DP profiles: DP copies failed in this pass; each DP is retried on its own.
   void fail_pass_for_dps(uint32_t package_index, PassResult result, Win32Error error,
                          std::optional<TimeUs> next_retry_us);

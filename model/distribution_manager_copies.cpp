@@ -409,8 +409,11 @@ void DistributionManager::conclude_copies(uint32_t package_index) {
     if (job.error == Win32Error::ok || job.state == DpJobState::cancelled || job.old_cycle) {
       continue;
     }
-    if (!first_error) first_error = job.error;
     const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];
+    if (!first_error) {
+      first_error = job.error;
+      record.failed_copy_dp = dp.name;
+    }
     raise(status_id::kCopyToDpFailed,
           {record.definition.id, record.definition.source_path, dp_package_path(record, job.slot)},
           record, job.thread_id, dp.share);

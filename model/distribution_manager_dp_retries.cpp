@@ -95,8 +95,7 @@ void DistributionManager::conclude_dp_retries(uint32_t package_index) {
   std::optional<Win32Error> first_error;
   std::optional<TimeUs> next_retry_us;
   const PassResult result = retry_failed_dps(package_index, first_error, next_retry_us);
-  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result,
-                              first_error.value_or(Win32Error::ok)});
+  ports_.reporter.pass_ended(pass_end_report(record, result, first_error.value_or(Win32Error::ok)));
   end_pass(package_index);
 }
 
@@ -109,7 +108,10 @@ PassResult DistributionManager::retry_failed_dps(uint32_t package_index,
     if (job.error == Win32Error::ok || job.state == DpJobState::cancelled || job.old_cycle) {
       continue;
     }
-    if (!first_error) first_error = job.error;
+    if (!first_error) {
+      first_error = job.error;
+      record.failed_copy_dp = distribution_points_[record.slots[job.slot].dp_index].name;
+    }
     const bool retried = retry_dp_or_fail(package_index, job);
     result = result == PassResult::failed || !retried ? PassResult::failed : PassResult::retry;
     const auto& due_us = record.slots[job.slot].retry.due_us;

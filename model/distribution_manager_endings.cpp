@@ -31,9 +31,17 @@ void DistributionManager::finish_pass(uint32_t package_index, PassResult result,
         record.thread_id);
   record.retry.succeeded = true;
   record.status.last_error = Win32Error::ok;
-  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
+  ports_.reporter.pass_ended(pass_end_report(record, result, error));
   log_thread_exit(record);
   end_pass(package_index);
+}
+
+PassEndReport DistributionManager::pass_end_report(PackageRecord& record, PassResult result,
+                                                   Win32Error error) {
+  PassEndReport report{record.definition.id, record.status.attempt_count, result, error, {}};
+  if (error != Win32Error::ok) report.failed_dp = std::move(record.failed_copy_dp);
+  record.failed_copy_dp.clear();
+  return report;
 }
 
 // Per-DP policy: the source was processed but copies to some DPs failed. The pass did not
@@ -53,7 +61,7 @@ void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult r
           next_retry),
       record.thread_id, result == PassResult::failed ? LogSeverity::error : LogSeverity::warning);
   raise_package_failed(record, error, next_retry, next_retry_us.has_value());
-  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count, result, error});
+  ports_.reporter.pass_ended(pass_end_report(record, result, error));
   log_thread_exit(record);
   end_pass(package_index);
 }
@@ -105,8 +113,8 @@ void DistributionManager::fail_pass(uint32_t package_index, Win32Error error) {
       decision.retry ? local_time_text(decision.due_us) : std::string("none");
   log_package_failure(record, decision, next_retry);
   raise_package_failed(record, error, next_retry, decision.retry);
-  ports_.reporter.pass_ended({record.definition.id, record.status.attempt_count,
-                              decision.retry ? PassResult::retry : PassResult::failed, error});
+  ports_.reporter.pass_ended(
+      pass_end_report(record, decision.retry ? PassResult::retry : PassResult::failed, error));
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     if (!record.slots[slot].needs_copy) continue;
     set_dp_state(record, slot,

@@ -175,6 +175,9 @@ struct PassEndReport {
   uint32_t attempt = 0;
   PassResult result = PassResult::success;
   Win32Error error = Win32Error::ok;
+  // The DP whose failed copy gave `error` (the first failed copy of this cycle, in the order the
+  // copies began); empty when no copy's failure ended the pass.
+  std::string failed_dp;
 };
 
 // A copy attempt of a package to one DP begins: under the per-DP profiles, the unit an attempt

@@ -103,6 +103,30 @@ TEST_CASE("overlapping crash outages are one: the manager comes back when the la
   CHECK(*later.manager_downtimes[0].restarted_us == 105 * model::kMicrosecondsPerMinute);
 }
 
+TEST_CASE("a crash as another crash's restart falls due joins its outage in any listed order",
+          "[distmgr][crash]") {
+  // Goal: the same faults give the same run whatever order the scenario lists them in. Method:
+  // down from 10 min for 10 min, and a crash at 20 min for 5 min, in both orders: one outage,
+  // 10 to 25 min.
+  constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
+  const auto run_with = [&](bool touching_first) {
+    Scenario scenario = big_copy_with_crash(10 * kMinute, 10 * kMinute);
+    FaultSpec touching = scenario.faults.front();
+    touching.at_us = 20 * kMinute;
+    touching.restart_after_us = 5 * kMinute;
+    scenario.faults.insert(touching_first ? scenario.faults.begin() : scenario.faults.end(),
+                           touching);
+    return run_world(scenario, RunOptions{});
+  };
+  for (const bool touching_first : {false, true}) {
+    INFO("the later crash listed first: " << touching_first);
+    const RunResult run = run_with(touching_first);
+    REQUIRE(run.manager_downtimes.size() == 1);
+    CHECK(run.manager_downtimes[0].stopped_us == 10 * kMinute);
+    CHECK(run.manager_downtimes[0].restarted_us == 25 * kMinute);
+  }
+}
+
 TEST_CASE("a restart saves what it concluded, so a second restart finds the package as it left it",
           "[distmgr][crash]") {
   // Goal: the accounting of an interrupted pass at a restart reaches the state store even when

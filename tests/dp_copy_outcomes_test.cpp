@@ -176,6 +176,29 @@ TEST_CASE("a pass line names the first DP whose failure ended the pass, as the m
   CHECK_THAT(summary, Catch::Contains("\n                     held by client-on-dp02"));
 }
 
+TEST_CASE(
+    "a pass line names the DP whose failure the manager reports, not an earlier one a "
+    "refresh voided",
+    "[dp copies]") {
+  // DP01 (1 MB free) fails with 112 at once; a refresh of DP01 then voids that copy for the old
+  // cycle, and DP02 (100 MB free, slower) fails with 112 later: the pass's error is DP02's.
+  const Scenario scenario = load_valid(
+      "version: 1\nname: t\nuntil: 10m\nsite:\n  profile: configmgr2007\nfilesystem:\n"
+      "  - file: 'D:\\Src\\App\\data.cab'\n    size: 200MB\ndistribution_points:\n"
+      "  - {name: DP01, free: 1MB, bandwidth: 1000Mbps}\n"
+      "  - {name: DP02, free: 100MB, bandwidth: 10Mbps}\n"
+      "packages:\n  - id: S0100017\n    name: App\n    source: 'D:\\Src\\App'\n"
+      "  - refresh: S0100017\n    at: 5s\n    distribution_points: [DP01]\n");
+  const RunResult run = run_world(scenario, RunOptions{});
+  REQUIRE_FALSE(run.passes.empty());
+  const PassRecord& first = run.passes[0];
+  REQUIRE(first.error == Win32Error::disk_full);
+  REQUIRE(first.dp_copies.size() == 2);
+  CHECK(first.dp_copies[0].end_us < first.dp_copies[1].end_us);  // DP01 failed first
+  REQUIRE(first.refusal.has_value());
+  CHECK(first.refusal->path == R"(\\DP02\SMSPKGC$\S0100017\data.cab)");
+}
+
 TEST_CASE("a failed copy keeps a few of its culprits and counts the rest", "[dp copies]") {
   // Five clients on DP02's file: the copy's record keeps kCopyCulpritsKeptMax of them.
   std::string holders = "holders:\n";

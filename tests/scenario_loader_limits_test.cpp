@@ -64,7 +64,7 @@ TEST_CASE("paths must look like Windows paths", "[scenario_loader]") {
   CHECK(errors_after_header("distribution_points:\n  - name: DP01\nholders:\n"
                             "  - {kind: dp_client, path: '\\\\DP02\\SMSPKGC$\\a.exe'}\n") ==
         Errors{"t.yaml:6:29: path '\\\\DP02\\SMSPKGC$\\a.exe' is not on the share of a "
-               "distribution point (the DP shares are \\\\DP01\\SMSPKGC$)"});
+               "distribution point (the DP shares are '\\\\DP01\\SMSPKGC$')"});
   CHECK(load_valid("version: 1\nname: t\nfilesystem:\n  - dir: '//srv/share/a/b'\n")
             .filesystem[0]
             .path == "\\\\srv\\share\\a\\b");

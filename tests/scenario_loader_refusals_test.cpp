@@ -37,15 +37,15 @@ TEST_CASE("a holder's network path or scope off every DP share is refused where 
   const std::string dps = "distribution_points:\n  - name: DP01\n  - name: DP02\nholders:\n";
   CHECK(errors_after_header(dps + "  - {kind: antivirus, scope: '\\\\DP02\\SMSPKG$'}\n") ==
         Errors{"t.yaml:7:30: scope '\\\\DP02\\SMSPKG$' is not on the share of a distribution "
-               "point (the DP shares are \\\\DP01\\SMSPKGC$, \\\\DP02\\SMSPKGC$)"});
+               "point (the DP shares are '\\\\DP01\\SMSPKGC$', '\\\\DP02\\SMSPKGC$')"});
   CHECK(errors_after_header(dps +
                             "  - {kind: backup, scope: ['D:\\Src', '\\\\DP9\\X$\\S0100001']}\n") ==
         Errors{"t.yaml:7:38: scope '\\\\DP9\\X$\\S0100001' is not on the share of a "
-               "distribution point (the DP shares are \\\\DP01\\SMSPKGC$, "
-               "\\\\DP02\\SMSPKGC$)"});
+               "distribution point (the DP shares are '\\\\DP01\\SMSPKGC$', "
+               "'\\\\DP02\\SMSPKGC$')"});
   CHECK(errors_after_header(dps + "  - {kind: explorer_window, path: '\\\\SRV\\Pkgs\\App'}\n") ==
         Errors{"t.yaml:7:35: path '\\\\SRV\\Pkgs\\App' is not on the share of a distribution "
-               "point (the DP shares are \\\\DP01\\SMSPKGC$, \\\\DP02\\SMSPKGC$)"});
+               "point (the DP shares are '\\\\DP01\\SMSPKGC$', '\\\\DP02\\SMSPKGC$')"});
   CHECK(errors_after_header(dps + "  - {kind: indexer, scope: ['D:\\Src', '\\\\DP02\\SMSPKGC$']}\n")
             .empty());
 }

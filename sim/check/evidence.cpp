@@ -93,17 +93,12 @@ void add_status_evidence(const RunResult& run, const ExpectationResult& result,
     return std::find(result.sequence_ids.begin(), result.sequence_ids.end(), message.id) !=
            result.sequence_ids.end();
   };
-  // A sequence's list starts a few messages before the first one out of order, which may come
-  // long after the first kEvidenceMessagesMax.
-  size_t first_listed = 0;
-  if (sequence && result.t_us) {
-    size_t before = 0;
-    for (const model::StatusMessage& message : run.status_messages) {
-      if (message.t_us >= *result.t_us) break;
-      if (counts(message)) ++before;
-    }
-    first_listed = before > kEvidenceMessagesBefore ? before - kEvidenceMessagesBefore : 0;
-  }
+  // A sequence's list starts a few messages before the first one out of order (or the end of a
+  // run that stopped short), which may come long after the first kEvidenceMessagesMax.
+  const size_t departs_after = result.sequence_departs_after;
+  const size_t first_listed = sequence && !result.ok && departs_after > kEvidenceMessagesBefore
+                                  ? departs_after - kEvidenceMessagesBefore
+                                  : 0;
   size_t listed = 0;
   size_t matched = 0;
   for (const model::StatusMessage& message : run.status_messages) {

@@ -154,6 +154,7 @@ void check_status_sequence(const StatusSequenceExpectation& expectation, const R
                            std::vector<ExpectationResult>& results) {
   std::vector<uint32_t> actual;
   std::optional<TimeUs> mismatch_us;
+  std::optional<size_t> mismatch_index;
   for (const auto& message : run.status_messages) {
     if (expectation.package && message.package_id != *expectation.package) continue;
     if (std::find(expectation.ids.begin(), expectation.ids.end(), message.id) ==
@@ -163,6 +164,7 @@ void check_status_sequence(const StatusSequenceExpectation& expectation, const R
     if (!mismatch_us &&
         (actual.size() >= expectation.ids.size() || expectation.ids[actual.size()] != message.id)) {
       mismatch_us = message.t_us;
+      mismatch_index = actual.size();
     }
     actual.push_back(message.id);
   }
@@ -175,6 +177,7 @@ void check_status_sequence(const StatusSequenceExpectation& expectation, const R
   result.t_us = mismatch_us;
   result.position = expectation.position;
   result.sequence_ids = expectation.ids;
+  result.sequence_departs_after = mismatch_index.value_or(actual.size());
 }
 
 // A log pattern as a result names it: whole up to kPatternShownMax characters, else its start and

@@ -26,6 +26,9 @@ struct ExpectationResult {
   // A status message sequence's expected IDs: its evidence lists the messages with these IDs,
   // the only ones the sequence compares.
   std::vector<uint32_t> sequence_ids = {};
+  // Where a failed sequence departs from the expected: the number of messages with its IDs
+  // before the first one out of order, or before the end when the run stopped short.
+  size_t sequence_departs_after = 0;
 };
 
 // One result per expectation in scenario.expect (`no_invariant_violations`: one, or one per

@@ -46,9 +46,9 @@ inline constexpr uint32_t kVfsOperationNestingMax = 64;
 //   fails (and such a run is always traced, so that too does not depend on the outputs).
 // Together they keep a run under about 3 GB: the trace's 4 million records take about 1.1 GB,
 // and a failed pass's log lines, status messages and pass record about 2.5 KB. Each copy to a DP
-// raises a status message (2330, or 2328 for a failure), so the status messages bound the copies
-// a pass record keeps too; a failed copy's record, with at most kCopyCulpritsKeptMax culprits, is
-// under 1 KB. The trace, the
+// writes log lines (and a copy that an update or refresh does not overtake raises 2330 or 2328),
+// so the kept log lines bound the copies a pass record keeps too; a failed copy's record, with at
+// most kCopyCulpritsKeptMax culprits, is about 1 KB with paths of common length. The trace, the
 // log and the status messages are streamed to their files; the Chrome trace and the HTML report
 // lay out a timeline on top of that (the Chrome trace of a full trace about half as much again).
 inline constexpr uint64_t kTraceRecordsMax = 4'000'000;

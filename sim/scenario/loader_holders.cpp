@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/assert.h"
+#include "sim/core/counted_text.h"
 #include "sim/core/trace.h"
 #include "sim/fs/windows_path.h"
 #include "sim/scenario/loader_context.h"
@@ -143,11 +144,12 @@ void check_on_dp_share(const Context& ctx, uint32_t index, std::string_view key,
       ctx.dp_share_keys.end()) {
     return;
   }
-  ctx.error(index, fmt::format("{} '{}' is not on the share of a distribution point{}", key, path,
-                               ctx.dp_share_keys.empty()
-                                   ? "; the scenario declares none"
-                                   : fmt::format(" (the DP shares are {})",
-                                                 fmt::join(ctx.dp_share_keys, ", "))));
+  ctx.error(index,
+            fmt::format("{} '{}' is not on the share of a distribution point{}", key, path,
+                        ctx.dp_share_keys.empty()
+                            ? "; the scenario declares none"
+                            : fmt::format(" (the DP shares are {})",
+                                          quoted_list(ctx.dp_share_keys, kDpSharesShownMax))));
 }
 
 // `scope`: one path, or a list of 1..kScopeDirectoriesMax paths.

@@ -61,14 +61,17 @@ PassRecord& PassRecorder::ended(const model::PassEndReport& report, model::TimeU
   pass.result = report.result;
   pass.error = report.error;
   if (report.error == Win32Error::ok) return pass;
-  // The manager ends a pass with its first failed copy's error, in the order the copies began,
-  // so that copy's refusal is the one to name, with every culprit while the log still has it. A
-  // failure no copy made (reading the source, the package store) is the package's latest refusal
-  // with that error.
-  for (const PassRecord::DpCopy& copy : pass.dp_copies) {
-    if (copy.error != report.error || copy.superseded || !copy.refusal) continue;
-    const Refusal* whole = refusals_.same_as(*copy.refusal);
-    pass.refusal = whole != nullptr ? *whole : *copy.refusal;
+  // A pass a copy's failure ended names that copy's refusal (none rather than another DP's),
+  // with every culprit while the log still has it. A failure no copy made (reading the source,
+  // the package store) is the package's latest refusal with that error.
+  if (!report.failed_dp.empty()) {
+    const auto copy =
+        std::find_if(pass.dp_copies.begin(), pass.dp_copies.end(), [&](const auto& c) {
+          return c.dp == report.failed_dp && c.error == report.error && c.refusal;
+        });
+    if (copy == pass.dp_copies.end()) return pass;
+    const Refusal* whole = refusals_.same_as(*copy->refusal);
+    pass.refusal = whole != nullptr ? *whole : *copy->refusal;
     return pass;
   }
   const Refusal* refusal = refusals_.behind(report.package_id, report.error, pass.start_us, now_us);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "model/assert.h"
+#include "sim/core/counted_text.h"
 #include "sim/fs/windows_path.h"
 #include "sim/scenario/value_parse.h"
 
@@ -83,15 +84,12 @@ std::string size_text(uint64_t size_bytes) {
 // The DP shares that exist, for a message about a path on another share: "'\\DP01\SMSPKGC$'
 // and '\\DP02\SMSPKGC$'", or that there are none.
 std::string dp_shares_text(const Scenario& scenario) {
-  const auto& dps = scenario.distribution_points;
-  if (dps.empty()) return "the scenario has no distribution point";
-  constexpr size_t kShownMax = 4;
-  std::string text = "the DP shares are ";
-  for (size_t index = 0; index < dps.size() && index < kShownMax; ++index) {
-    text += fmt::format("{}'{}'", index == 0 ? "" : ", ", dp_share_for(dps[index]));
+  if (scenario.distribution_points.empty()) return "the scenario has no distribution point";
+  std::vector<std::string> shares;
+  for (const DistributionPointSpec& dp : scenario.distribution_points) {
+    shares.push_back(dp_share_for(dp));
   }
-  if (dps.size() > kShownMax) text += fmt::format(" and {} more", dps.size() - kShownMax);
-  return text;
+  return "the DP shares are " + quoted_list(shares, kDpSharesShownMax);
 }
 
 // A package whose source the `filesystem` section makes a file: the manager lists a source as a
