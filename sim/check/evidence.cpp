@@ -208,12 +208,6 @@ void add_culprit_lines(const Refusal& refusal, std::string_view indent,
   }
 }
 
-// The same refused operation, whether or not both records kept all of its culprits.
-bool same_refusal(const Refusal& left, const Refusal& right) {
-  return left.t_us == right.t_us && left.error == right.error &&
-         left.operation == right.operation && left.path == right.path;
-}
-
 bool copied(const PassRecord::DpCopy& copy) { return copy.end_us && copy.error == Win32Error::ok; }
 
 std::string dp_copy_text(const PassRecord& pass, const PassRecord::DpCopy& copy) {
@@ -271,7 +265,7 @@ std::vector<std::string> dp_copy_lines(const PassRecord& pass) {
     const PassRecord::DpCopy& copy = *shown[index];
     lines.push_back(dp_copy_text(pass, copy));
     const bool named_by_pass =
-        pass.refusal && copy.refusal && same_refusal(*pass.refusal, *copy.refusal);
+        pass.refusal && copy.refusal && same_operation(*pass.refusal, *copy.refusal);
     if (copy.refusal && !named_by_pass) add_culprit_lines(*copy.refusal, "  ", lines);
   }
   return lines;

@@ -171,12 +171,14 @@ const Refusal* RefusalLog::on(std::string_view path, model::Win32Error error,
 const Refusal* RefusalLog::same_as(const Refusal& refusal) const {
   for (auto kept = refusals_.rbegin(); kept != refusals_.rend(); ++kept) {
     if (kept->t_us < refusal.t_us) break;
-    if (kept->t_us == refusal.t_us && kept->error == refusal.error &&
-        kept->operation == refusal.operation && kept->path == refusal.path) {
-      return &*kept;
-    }
+    if (same_operation(*kept, refusal)) return &*kept;
   }
   return nullptr;
+}
+
+bool same_operation(const Refusal& left, const Refusal& right) {
+  return left.t_us == right.t_us && left.error == right.error &&
+         left.operation == right.operation && left.path == right.path;
 }
 
 std::string culprit_trace_text(const Culprit& culprit) {

@@ -68,10 +68,14 @@ struct Refusal {
   std::string path;
   model::Win32Error error = model::Win32Error::ok;
   std::vector<Culprit> culprits;
-  uint32_t culprits_not_kept =
-      0;  // culprits left out to keep a record small (kCopyCulpritsKeptMax)
+  // Culprits left out to keep a record small (kCopyCulpritsKeptMax).
+  uint32_t culprits_not_kept = 0;
   friend bool operator==(const Refusal&, const Refusal&) = default;
 };
+
+// The same refused operation (time, operation, path, error), whether or not both records kept
+// all of its culprits.
+[[nodiscard]] bool same_operation(const Refusal& left, const Refusal& right);
 
 // The manager's recent refused file operations, newest last, at most kRecentRefusalsMax, so that
 // a pass ending with an error can take the refusal behind it even when a DP copy failed earlier
