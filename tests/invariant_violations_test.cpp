@@ -10,6 +10,7 @@
 #include "sim/check/evidence.h"
 #include "sim/check/expectations.h"
 #include "sim/world/world.h"
+#include "tests/scenario_loader_fixture.h"
 #include "world_fixture.h"
 
 namespace distsim::testing {
@@ -217,6 +218,26 @@ TEST_CASE("an expectation about a package that never arrived fails and says so",
   CHECK(failed[0].what == "package S0199999");
   CHECK(failed[0].expected == "the package to exist");
   CHECK(failed[0].actual == "it never arrived before the end of the run");
+}
+
+TEST_CASE("results come in the order the scenario writes its expectations", "[expect]") {
+  // Goal: a reader finds each result where the file has it. Method: the sections in an order
+  // unlike the evaluation's (log, component status, packages, status messages).
+  const sim::Scenario scenario = sim::loader_test::load_valid(
+      "version: 1\nname: t\nuntil: 1h\ndistribution_points:\n  - name: DP01\n"
+      "filesystem:\n  - file: 'D:\\Src\\a.exe'\n    size: 1MB\n"
+      "packages:\n  - id: S0100001\n    source: 'D:\\Src'\n"
+      "expect:\n  log:\n    contains: ['S0100001']\n  component_status: ok\n"
+      "  packages:\n    S0100001:\n      state: installed\n      attempts: 1\n"
+      "  status_messages:\n    - id: 2301\n      count: 1\n");
+  const sim::RunResult run = sim::run_world(scenario, sim::RunOptions{});
+  std::vector<std::string> order;
+  for (const sim::ExpectationResult& result : sim::evaluate_expectations(scenario, run)) {
+    order.push_back(result.what);
+  }
+  CHECK(order == std::vector<std::string>{"log contains 'S0100001'", "component status",
+                                          "S0100001 state", "S0100001 attempts",
+                                          "status message 2301 count", "invariants"});
 }
 
 TEST_CASE("a long log pattern is named by its start and length", "[expect]") {

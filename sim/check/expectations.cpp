@@ -276,6 +276,12 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
     results.push_back({"component status", expected == actual, std::string(expected),
                        std::string(actual), std::nullopt, expect.component_status_position});
   }
+  // In the order the scenario writes them, as a reader of the file looks for them; the
+  // invariants and script steps, which have no place among them, follow.
+  std::stable_sort(results.begin(), results.end(), [](const auto& left, const auto& right) {
+    return std::pair(left.position.line, left.position.column) <
+           std::pair(right.position.line, right.position.column);
+  });
   if (expect.no_invariant_violations && run.trace.truncated()) {
     // The checkers judge a whole trace or nothing: past the limit they would find no evidence.
     const TimeUs last_us = run.trace.records().empty() ? 0 : run.trace.records().back().t_us;
