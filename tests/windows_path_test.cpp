@@ -228,6 +228,15 @@ TEST_CASE("keys compare paths case-insensitively", "[path]") {
   CHECK(upper_ascii("Setup.exe~1") == "SETUP.EXE~1");
 }
 
+TEST_CASE("a path is at or below a folder only at a separator, in any case", "[path]") {
+  CHECK(path_at_or_below(R"(\\DP01\SMSPKGC$\S0100001\a.txt)", R"(\\dp01\smspkgc$\s0100001)"));
+  CHECK(path_at_or_below(R"(\\DP01\SMSPKGC$\S0100001)", R"(\\DP01\SMSPKGC$\s0100001)"));
+  CHECK_FALSE(
+      path_at_or_below(R"(\\DP01\SMSPKGC$\S01000012\a.txt)", R"(\\DP01\SMSPKGC$\S0100001)"));
+  CHECK_FALSE(path_at_or_below(R"(\\DP01\SMSPKGC$)", R"(\\DP01\SMSPKGC$\S0100001)"));
+  CHECK_FALSE(path_at_or_below(R"(C:\a)", ""));
+}
+
 TEST_CASE("listing order is case-insensitive and total", "[path]") {
   // Goal: less_case_insensitive sorts like the upper-case keys. Method: sort mixed-case names.
   std::vector<std::string> names{"b.txt", "A.txt", "a_b", "C", "ab", "_z"};

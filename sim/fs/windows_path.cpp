@@ -267,6 +267,13 @@ std::string upper_ascii(std::string_view text) {
   return out;
 }
 
+bool path_at_or_below(std::string_view path, std::string_view folder) {
+  if (folder.empty() || path.size() < folder.size()) return false;
+  if (path.size() > folder.size() && path[folder.size()] != '\\') return false;
+  return std::equal(folder.begin(), folder.end(), path.begin(),
+                    [](char left, char right) { return upper_char(left) == upper_char(right); });
+}
+
 bool less_case_insensitive(std::string_view left, std::string_view right) {
   // Compared as unsigned bytes, the order std::string uses for the upper-case keys of the VFS.
   // Sorted listings compare paths with long common prefixes: bytes that are equal as written are

@@ -89,6 +89,10 @@ void upper_ascii_into(std::string_view text, std::string& out);
 // upper_ascii(text) == upper, without building the upper-case copy.
 [[nodiscard]] bool equals_upper_ascii(std::string_view text, std::string_view upper);
 
+// Whether `path` is `folder` or lies below it ("\\DP01\S\P\a.txt" below "\\dp01\s\p", not
+// below "\\DP01\S\P2"), compared case-insensitively; `folder` has no trailing separator.
+[[nodiscard]] bool path_at_or_below(std::string_view path, std::string_view folder);
+
 // Case-insensitive less-than, the order of every directory listing.
 [[nodiscard]] bool less_case_insensitive(std::string_view left, std::string_view right);
 

@@ -154,16 +154,9 @@ const Refusal* RefusalLog::behind(std::string_view package_id, model::Win32Error
 
 const Refusal* RefusalLog::on(std::string_view path, model::Win32Error error,
                               model::TimeUs since_us) const {
-  if (path.empty()) return nullptr;
-  const std::string upper_path = upper_ascii(path);
   for (auto refusal = refusals_.rbegin(); refusal != refusals_.rend(); ++refusal) {
     if (refusal->t_us < since_us) break;
-    if (refusal->error != error || refusal->path.size() < upper_path.size()) continue;
-    const std::string_view refused(refusal->path);
-    const bool below = refused.size() == upper_path.size() || refused[upper_path.size()] == '\\';
-    if (below && equals_upper_ascii(refused.substr(0, upper_path.size()), upper_path)) {
-      return &*refusal;
-    }
+    if (refusal->error == error && path_at_or_below(refusal->path, path)) return &*refusal;
   }
   return nullptr;
 }

@@ -2,6 +2,7 @@
 #include "sim/world/pass_records.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <utility>
 
 #include "model/assert.h"
@@ -43,16 +44,17 @@ void PassRecorder::copy_ended(const model::DpCopyEndReport& report, model::TimeU
   copy->failed_path = report.failed_path;
   copy->superseded = report.superseded;
   if (report.error == Win32Error::ok) return;
-  if (const Refusal* refusal = refusals_.on(report.failed_path, report.error, copy->start_us)) {
-    copy->refusal = *refusal;
-    // A run may fail millions of copies: each keeps a few of its culprits and counts the rest.
-    std::vector<Culprit>& culprits = copy->refusal->culprits;
-    if (culprits.size() > kCopyCulpritsKeptMax) {
-      copy->refusal->culprits_not_kept =
-          static_cast<uint32_t>(culprits.size() - kCopyCulpritsKeptMax);
-      culprits.resize(kCopyCulpritsKeptMax);
-    }
-  }
+  const Refusal* refusal = refusals_.on(report.failed_path, report.error, copy->start_us);
+  if (refusal == nullptr) return;
+  // A run may fail millions of copies: each keeps a few of its culprits and counts the rest.
+  const size_t kept = std::min<size_t>(refusal->culprits.size(), kCopyCulpritsKeptMax);
+  copy->refusal = Refusal{
+      refusal->t_us,
+      refusal->operation,
+      refusal->path,
+      refusal->error,
+      {refusal->culprits.begin(), refusal->culprits.begin() + static_cast<std::ptrdiff_t>(kept)},
+      static_cast<uint32_t>(refusal->culprits.size() - kept)};
 }
 
 PassRecord& PassRecorder::ended(const model::PassEndReport& report, model::TimeUs now_us) {

@@ -589,10 +589,7 @@ void World::note_disconnect(const VfsEvent& event) {
   const std::string& path = event.path();
   for (const model::DistributionPointDefinition& dp : distribution_points_) {
     const std::string prefix = dp.share + "\\";
-    if (path.size() <= prefix.size() ||
-        upper_ascii(path.substr(0, prefix.size())) != upper_ascii(prefix)) {
-      continue;
-    }
+    if (path.size() <= prefix.size() || !path_at_or_below(path, dp.share)) continue;
     const std::string package =
         path.substr(prefix.size(), path.find('\\', prefix.size()) - prefix.size());
     passes_.user_disconnected(
