@@ -108,6 +108,8 @@ void DistributionManager::restart_cycle(uint32_t package_index,
   // Otherwise a deletion before the update would stop the new cycle's retries.
   ports_.state_store.start_retry_cycle(record.definition.id);
   record.status.attempts_in_cycle = 0;
+  // The jobs of a pass (or span of DP retries) under way; an idle package's are its last pass's.
+  const bool copies_running = record.phase == Phase::copying || record.phase == Phase::dp_retries;
   for (uint32_t slot = 0; slot < record.slots.size(); ++slot) {
     const std::string& name = record.status.distribution_points[slot].dp_name;
     DpSlot& dp = record.slots[slot];
@@ -127,7 +129,15 @@ void DistributionManager::restart_cycle(uint32_t package_index,
         // The pass that follows copies it, in the new cycle.
         set_job_state(record, job, DpJobState::cancelled);
       } else {
-        job.old_cycle = true;  // copying or ended: it copied the old version
+        // Copying or ended: it copied the old version. One that already failed is superseded
+        // too (the pass copies the DP again next), which the world hears of now: its end said
+        // otherwise.
+        if (copies_running && job.state == DpJobState::done && job.error != Win32Error::ok &&
+            !job.old_cycle) {
+          ports_.reporter.dp_copy_superseded(
+              {record.definition.id, distribution_points_[dp.dp_index].name});
+        }
+        job.old_cycle = true;
       }
     }
   }

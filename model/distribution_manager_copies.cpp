@@ -406,7 +406,8 @@ void DistributionManager::conclude_copies(uint32_t package_index) {
   }
   std::optional<Win32Error> first_error;
   for (const DpJob& job : record.dp_jobs) {
-    if (job.error == Win32Error::ok || job.state == DpJobState::cancelled || job.old_cycle) {
+    if (job.error == Win32Error::ok || job.state == DpJobState::cancelled || job.old_cycle ||
+        manager_fault_injection().hides_failed_copies) {
       continue;
     }
     const DistributionPointDefinition& dp = distribution_points_[record.slots[job.slot].dp_index];

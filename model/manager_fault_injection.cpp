@@ -18,6 +18,7 @@ constexpr uint32_t kUpdatesAlwaysResetRetries = 64;
 constexpr uint32_t kOverdueRetriesRunAtRestart = 128;
 constexpr uint32_t kOmitsRetryMessages = 256;
 constexpr uint32_t kReportsAccessDenied = 512;
+constexpr uint32_t kHidesFailedCopies = 1024;
 
 std::atomic<uint32_t> g_switches{0};
 
@@ -31,7 +32,8 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
          (faults.updates_always_reset_retries ? kUpdatesAlwaysResetRetries : 0) |
          (faults.overdue_retries_run_at_restart ? kOverdueRetriesRunAtRestart : 0) |
          (faults.omits_retry_messages ? kOmitsRetryMessages : 0) |
-         (faults.reports_access_denied ? kReportsAccessDenied : 0);
+         (faults.reports_access_denied ? kReportsAccessDenied : 0) |
+         (faults.hides_failed_copies ? kHidesFailedCopies : 0);
 }
 
 }  // namespace
@@ -42,7 +44,8 @@ ManagerFaultInjection manager_fault_injection() {
           (bits & kMiscountRetries) != 0,           (bits & kUnsavedDpStart) != 0,
           (bits & kFailEveryCompression) != 0,      (bits & kSaveVersionBeforeCompression) != 0,
           (bits & kUpdatesAlwaysResetRetries) != 0, (bits & kOverdueRetriesRunAtRestart) != 0,
-          (bits & kOmitsRetryMessages) != 0,        (bits & kReportsAccessDenied) != 0};
+          (bits & kOmitsRetryMessages) != 0,        (bits & kReportsAccessDenied) != 0,
+          (bits & kHidesFailedCopies) != 0};
 }
 
 ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)

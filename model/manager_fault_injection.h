@@ -24,6 +24,8 @@ struct ManagerFaultInjection {
   bool omits_retry_messages = false;
   // a failed pass reports ERROR_ACCESS_DENIED (5) whatever the file system refused it with
   bool reports_access_denied = false;
+  // under retry_unit package, a pass whose DP copies failed ends with 2301 as if they had copied
+  bool hides_failed_copies = false;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

@@ -199,6 +199,16 @@ struct DpCopyEndReport {
   bool superseded = false;
 };
 
+// A copy of a package to one DP that had already failed no longer counts: an update or refresh of
+// the package that names the DP came in before its pass (or span of DP retries) ended, so the
+// pass neither reports that failure nor retries it, and the next pass copies the DP again. (A copy
+// under way at the request says so in its DpCopyEndReport instead.) Views of the manager's own
+// strings, valid during the call.
+struct DpCopySupersededReport {
+  std::string_view package_id;
+  std::string_view dp_name;
+};
+
 struct RetryScheduledReport {
   std::string package_id;
   std::string dp_name;  // empty when the whole package is retried (sms2)
@@ -233,6 +243,7 @@ class ReporterPort {
   virtual void pass_ended(const PassEndReport& report) = 0;
   virtual void dp_copy_started(const DpCopyStartReport& report) = 0;
   virtual void dp_copy_ended(const DpCopyEndReport& report) = 0;
+  virtual void dp_copy_superseded(const DpCopySupersededReport& report) = 0;
   virtual void retry_scheduled(const RetryScheduledReport& report) = 0;
   virtual void dp_state_changed(const DpStateReport& report) = 0;
   // The message is handed over: the world keeps it without a copy.

@@ -334,6 +334,7 @@ TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/
   CHECK_FALSE(now.overdue_retries_run_at_restart);
   CHECK_FALSE(now.omits_retry_messages);
   CHECK_FALSE(now.reports_access_denied);
+  CHECK_FALSE(now.hides_failed_copies);
   namespace fs = std::filesystem;
   for (const char* directory : {"sim", "tools"}) {
     for (const auto& entry :

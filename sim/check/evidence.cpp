@@ -226,7 +226,12 @@ std::string dp_copy_text(const PassRecord& pass, const PassRecord::DpCopy& copy)
     }
     line += " at " + clock_text(*copy.end_us);
   }
-  if (copy.superseded) line += " (an update or refresh came in meanwhile: an old version)";
+  if (copy.superseded) {
+    line += copy.error == Win32Error::ok
+                ? " (an update or refresh came in meanwhile: an old version)"
+                : " (an update or refresh came in before the pass ended: this failure does not "
+                  "count, and the next pass copies the DP again)";
+  }
   return line;
 }
 

@@ -1,3 +1,5 @@
+// The manager's word about its passes, checked against the VFS's records of its file operations.
+//
 // failure_error: the Win32 error a failed attempt reports (2302's error insertion for a package,
 // the "Error N:" of a DP copy's Distmgr.log line) is one the file system refused the manager with
 // during that attempt, on the unit's own files (concerns_unit): the manager's word about why it
@@ -5,6 +7,11 @@
 // that error, never rest on the manager's say alone. Three codes come from distsim's own bounds
 // or the compressor, not from a refusal, and are taken only where the trace or the world shows
 // their cause (error_has_cause).
+//
+// failed_copy_reported: a pass that ended with 2301 had none of its DP copies fail, judged from
+// the same refusals: a refused operation on the package's folder on a DP fails that copy, unless
+// an update or refresh that names the DP came in after the copy began and before the pass ended
+// (the old cycle's failure no longer counts).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -76,6 +83,7 @@ bool concerns_unit(const History& history, const RetryUnit& unit, std::string_vi
 struct Refusal {
   int64_t code = 0;
   size_t record = 0;
+  std::string_view path;  // where its handle was opened, for an operation on a handle
 };
 
 // The file system's refusals of the manager's operations on the unit's files during the attempt,
@@ -118,7 +126,7 @@ std::vector<Refusal> refusals_during(const History& history, const RetryUnit& un
     }
     if (thread != 0 && by_thread && *by_thread != thread) continue;
     if (!concerns_unit(history, unit, path)) continue;
-    refusals.push_back({code, index});
+    refusals.push_back({code, index, path});
   }
   return refusals;
 }
@@ -195,7 +203,84 @@ std::string refusals_text(const History& history, const std::vector<Refusal>& re
   return text;
 }
 
+// The DP whose copy of `package` a refusal of the manager on `path` failed: the refused operation
+// is on the package's folder on that DP or below it, and the copy cannot go on past it. A listing
+// that finds no folder is not a failure (an update's clearing of the DP folder starts with one).
+const model::DistributionPointDefinition* failed_copy_dp(const History& history,
+                                                         std::string_view package,
+                                                         const TraceRecord& record,
+                                                         std::string_view path, int64_t code) {
+  if (record.event == "get_attributes") return nullptr;
+  const bool not_found = code == model::win32_code(model::Win32Error::file_not_found) ||
+                         code == model::win32_code(model::Win32Error::path_not_found);
+  if (record.event == "list_directory" && not_found) return nullptr;
+  for (const model::DistributionPointDefinition& dp : history.run->distribution_points) {
+    const std::string folder = history.dp_folder(package, dp.name);
+    if (same_path(path, folder) || path_below(path, folder)) return &dp;
+  }
+  return nullptr;
+}
+
+// The first record of the manager's copy to `folder` (a DP's folder of the package) within the
+// attempt, up to record `until`: its first operation there (a copy makes its first ones in the
+// instant it begins, so no notification comes between its start and that record).
+size_t copy_began(const History& history, const Attempt& attempt, std::string_view folder,
+                  size_t until) {
+  for (size_t index = attempt.start_record; index < until; ++index) {
+    if (history.kinds[index].actor != RecordActor::manager) continue;
+    const std::string_view path = text_field(history.records()[index], "path");
+    if (same_path(path, folder) || path_below(path, folder)) return index;
+  }
+  return until;
+}
+
+// Whether an update or refresh of `package` that names `dp` reached the manager after record
+// `after` and no later than record `until`: a copy under way then, or one already failed, belongs
+// to the old cycle (one that begins after it belongs to the new one).
+bool superseded_between(const History& history, std::string_view package, std::string_view dp,
+                        size_t after, size_t until) {
+  return std::any_of(history.notifications.begin(), history.notifications.end(), [&](size_t at) {
+    if (at <= after || at > until) return false;
+    const TraceRecord& record = history.records()[at];
+    const std::string_view kind = text_field(record, "kind");
+    return (kind == "update" || kind == "refresh") &&
+           same_path(text_field(record, "package"), package) &&
+           names_dp(list_field(record, "dps"), dp);
+  });
+}
+
 }  // namespace
+
+void check_failed_copies_reported(const History& history, Violations& violations) {
+  for (const RetryUnit& unit : history.units) {
+    if (!unit.dp.empty()) continue;  // a DP unit's copies raise no 2301
+    for (const Attempt& attempt : unit.attempts) {
+      if (attempt.outcome != Outcome::success || !attempt.end_record) continue;
+      for (const Refusal& refusal : refusals_during(history, unit, attempt)) {
+        const TraceRecord& record = history.records()[refusal.record];
+        const model::DistributionPointDefinition* dp =
+            failed_copy_dp(history, unit.package, record, refusal.path, refusal.code);
+        if (dp == nullptr) continue;
+        const size_t began =
+            copy_began(history, attempt, history.dp_folder(unit.package, dp->name), refusal.record);
+        if (superseded_between(history, unit.package, dp->name, began, *attempt.end_record)) {
+          continue;
+        }
+        violations.push_back(
+            {"failed_copy_reported",
+             fmt::format(
+                 "{}: the attempt from {} ended with 2301, but the file system refused "
+                 "the manager's {} of {} with {} at {}, which failed its copy to {}, and "
+                 "no update or refresh of the package that names {} came in during or after "
+                 "that copy",
+                 unit.name(), clock_text(attempt.start_us), record.event, refusal.path,
+                 refusal.code, clock_text(record.t_us), dp->name, dp->name),
+             attempt.end_us});
+        break;  // one refusal tells it
+      }
+    }
+  }
+}
 
 void check_failure_errors(const History& history, Violations& violations) {
   for (const RetryUnit& unit : history.units) {

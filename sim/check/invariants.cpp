@@ -155,6 +155,7 @@ Violations check_history(const History& history) {
   Violations violations;
   invariant_detail::check_retry_units(history, violations);
   invariant_detail::check_failure_errors(history, violations);
+  invariant_detail::check_failed_copies_reported(history, violations);
   invariant_detail::check_retry_messages(history, violations);
   invariant_detail::check_handles(history, violations);
   invariant_detail::check_dp_content(history, violations);

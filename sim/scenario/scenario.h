@@ -371,12 +371,16 @@ inline constexpr std::array kBackupModeNames{
 };
 // The invariant checkers by the names their violations carry (sim/check/invariants.h), for
 // `expect.invariant_violations`.
-inline constexpr std::array<std::string_view, 17> kInvariantNames{
-    "dp_content",     "failure_error",       "handles_closed",         "installed_has_time",
-    "liveness",       "package_copy",        "package_state",          "pass_messages",
-    "retry_bound",    "retry_count_text",    "retry_give_up",          "retry_history",
-    "retry_wait",     "source_open_retries", "status_log_consistency", "thread_limit",
-    "user_disconnect"};
+inline constexpr std::array<std::string_view, 18> kInvariantNames{
+    "dp_content",          "failed_copy_reported",
+    "failure_error",       "handles_closed",
+    "installed_has_time",  "liveness",
+    "package_copy",        "package_state",
+    "pass_messages",       "retry_bound",
+    "retry_count_text",    "retry_give_up",
+    "retry_history",       "retry_wait",
+    "source_open_retries", "status_log_consistency",
+    "thread_limit",        "user_disconnect"};
 inline constexpr std::array kComponentStatusLevelNames{
     EnumName<ComponentStatusLevel>{ComponentStatusLevel::ok, "ok"},
     EnumName<ComponentStatusLevel>{ComponentStatusLevel::warning, "warning"},

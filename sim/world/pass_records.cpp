@@ -57,6 +57,15 @@ void PassRecorder::copy_ended(const model::DpCopyEndReport& report, model::TimeU
       static_cast<uint32_t>(refusal->culprits.size() - kept)};
 }
 
+void PassRecorder::copy_superseded(const model::DpCopySupersededReport& report) {
+  std::vector<PassRecord::DpCopy>& copies = running(report.package_id).dp_copies;
+  const auto copy = std::find_if(copies.rbegin(), copies.rend(),
+                                 [&](const auto& started) { return started.dp == report.dp_name; });
+  // Only a copy of this pass that ended with an error is superseded after its end.
+  DISTSIM_ASSERT(copy != copies.rend() && copy->end_us && copy->error != Win32Error::ok);
+  copy->superseded = true;
+}
+
 PassRecord& PassRecorder::ended(const model::PassEndReport& report, model::TimeUs now_us) {
   PassRecord& pass = running(report.package_id);
   pass.end_us = now_us;

@@ -22,6 +22,7 @@ class PassRecorder {
   void started(const model::PassStartReport& report, model::TimeUs now_us);
   void copy_started(const model::DpCopyStartReport& report, model::TimeUs now_us);
   void copy_ended(const model::DpCopyEndReport& report, model::TimeUs now_us);
+  void copy_superseded(const model::DpCopySupersededReport& report);
   // The ended pass, for the world to add what only it can tell (a file with alternate streams).
   PassRecord& ended(const model::PassEndReport& report, model::TimeUs now_us);
   // A crash of the manager cuts every running pass short.

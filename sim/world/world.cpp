@@ -64,6 +64,7 @@ class World final : public model::SchedulerPort, public model::ReporterPort, pub
   void pass_ended(const model::PassEndReport& report) override;
   void dp_copy_started(const model::DpCopyStartReport& report) override;
   void dp_copy_ended(const model::DpCopyEndReport& report) override;
+  void dp_copy_superseded(const model::DpCopySupersededReport& report) override;
   void retry_scheduled(const model::RetryScheduledReport& report) override;
   void dp_state_changed(const model::DpStateReport& report) override;
   void status_message(model::StatusMessage message) override;
@@ -505,6 +506,11 @@ void World::dp_copy_ended(const model::DpCopyEndReport& report) {
                    {"win32", static_cast<int64_t>(model::win32_code(report.error))}};
   if (report.superseded) fields.push_back({"superseded", true});
   record("dp_copy_end", fields);
+}
+
+void World::dp_copy_superseded(const model::DpCopySupersededReport& report) {
+  passes_.copy_superseded(report);
+  record("dp_copy_superseded", {{"package", report.package_id}, {"dp", report.dp_name}});
 }
 
 void World::pass_ended(const model::PassEndReport& report) {

@@ -79,7 +79,9 @@ struct PassRecord {
     std::optional<TimeUs> end_us;  // empty while the copy was under way at the end or a crash
     Win32Error error = Win32Error::ok;
     std::string failed_path;  // what the manager named as failing; empty when none
-    bool superseded = false;  // an update or refresh came in meanwhile: it copied an old version
+    // An update or refresh of the package came in during the copy (it copied an old version),
+    // or after it failed and before the pass ended (the failure no longer counts).
+    bool superseded = false;
     // The manager's refused file operation behind `error`, with the handles that caused it.
     std::optional<Refusal> refusal;
   };
