@@ -33,6 +33,9 @@ void check_passes_at_once(const History& history, Violations& violations) {
 
 void check_copies_at_once(const History& history, Violations& violations) {
   const uint32_t most = history.run->site.threads_per_package;
+  // A world with no more DPs than that cannot copy a package to too many at once: the count is
+  // of distinct DPs (most worlds; the trace need not be read).
+  if (history.run->distribution_points.size() <= most) return;
   // Per package: the manager's open handles below each DP folder of it, by DP.
   // Keys are views of the trace and of the run's DP list, which outlive the check.
   // A DP's open handles are few (one per file copied at once): a vector searched in place
