@@ -134,8 +134,12 @@ void DistributionManager::restart_cycle(uint32_t package_index,
         // otherwise.
         if (copies_running && job.state == DpJobState::done && job.error != Win32Error::ok &&
             !job.old_cycle) {
-          ports_.reporter.dp_copy_superseded(
-              {record.definition.id, distribution_points_[dp.dp_index].name});
+          const DistributionPointDefinition& target = distribution_points_[dp.dp_index];
+          ports_.reporter.dp_copy_superseded({record.definition.id, target.name});
+          log(fmt::format(FMT_COMPILE("~Failed copy of package {} to distribution point {} is "
+                                      "superseded by a newer request."),
+                          record.definition.id, target.share),
+              job.thread_id);
         }
         job.old_cycle = true;
       }

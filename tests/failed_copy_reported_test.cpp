@@ -11,6 +11,7 @@
 #include "sim/check/evidence.h"
 #include "sim/check/invariants.h"
 #include "sim/world/world.h"
+#include "tests/cli_runner.h"
 #include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
@@ -60,6 +61,20 @@ TEST_CASE(
   CHECK_THAT(caught[0].detail, Catch::Contains("which failed its copy to DP01"));
 }
 
+TEST_CASE("failed_copy_reported catches a hidden failure to open the compressed copy for a DP",
+          "[invariants][faults]") {
+  // Each pass's second copy finds the .PCK held unshared by the first copy (32), a refusal on the
+  // package store, not on a DP folder; the record does not say which DP's copy it failed.
+  const Scenario world = load_valid(testing::read_text_file(
+      std::string(DISTSIM_SOURCE_DIR) + "/scenarios/pck-read-sharing-nothing-never-installs.yaml"));
+  const auto caught = named(violations_hiding_failures(world), "failed_copy_reported");
+  REQUIRE_FALSE(caught.empty());
+  CHECK_THAT(caught[0].detail, Catch::Contains("ended with 2301, but the file system refused the "
+                                               "manager's open of C:\\SMSPKG\\S0100001.PCK "
+                                               "with 32") &&
+                                   Catch::Contains("which failed a copy to a DP"));
+}
+
 TEST_CASE(
     "an update after a DP copy failed supersedes the failure: the pass ends with 2301 and "
     "the copy says why",
@@ -78,7 +93,7 @@ TEST_CASE(
   const std::vector<std::string> lines = dp_copy_lines(first);
   REQUIRE(!lines.empty());
   CHECK_THAT(lines[0], Catch::Contains("error 112") &&
-                           Catch::Contains("(an update or refresh came in before the pass ended: "
+                           Catch::Contains("(an update or refresh came in before the work ended: "
                                            "this failure does not count"));
   // The next pass copies DP01 again, fails again, and says so.
   CHECK(run.passes[1].result == model::PassResult::retry);

@@ -229,8 +229,8 @@ std::string dp_copy_text(const PassRecord& pass, const PassRecord::DpCopy& copy)
   if (copy.superseded) {
     line += copy.error == Win32Error::ok
                 ? " (an update or refresh came in meanwhile: an old version)"
-                : " (an update or refresh came in before the pass ended: this failure does not "
-                  "count, and the next pass copies the DP again)";
+                : " (an update or refresh came in before the work ended: this failure does not "
+                  "count, and the DP is copied again)";
   }
   return line;
 }

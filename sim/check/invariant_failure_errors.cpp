@@ -9,9 +9,9 @@
 // their cause (error_has_cause).
 //
 // failed_copy_reported: a pass that ended with 2301 had none of its DP copies fail, judged from
-// the same refusals: a refused operation on the package's folder on a DP fails that copy, unless
-// an update or refresh that names the DP came in after the copy began and before the pass ended
-// (the old cycle's failure no longer counts).
+// the same refusals: a refused operation on the package's folder on a DP, or a refused open of
+// its .PCK, fails a copy, unless an update or refresh that names the DP came in after the copy
+// began and before the pass ended (the old cycle's failure no longer counts).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -54,6 +54,15 @@ bool is_file_result(const History& history, size_t index) {
   return !text_field(record, "result").empty() && number_field(record, "win32").has_value();
 }
 
+// Whether `path` is the package's own folder on the DP or lies below it.
+bool at_or_below_dp_folder(std::string_view path, std::string_view package,
+                           const model::DistributionPointDefinition& dp) {
+  if (History::below_dp_folder(path, package, dp)) return true;
+  return path.size() == dp.share.size() + 1 + package.size() &&
+         same_path(path.substr(0, dp.share.size()), dp.share) && path[dp.share.size()] == '\\' &&
+         same_path(path.substr(dp.share.size() + 1), package);
+}
+
 // Whether `path` is one an attempt of `unit` works on. A package's pass: its source folder or
 // below, its compressed copy and the package store folders above it (created before the copy is
 // written), and its own folder on a DP with the share above it. A DP's copy: the compressed copy
@@ -70,12 +79,7 @@ bool concerns_unit(const History& history, const RetryUnit& unit, std::string_vi
   if (history.is_package_copy(path, unit.package)) return true;
   for (const auto& dp : history.run->distribution_points) {
     if (!unit.dp.empty() && !same_path(dp.name, unit.dp)) continue;
-    if (same_path(path, dp.share) || History::below_dp_folder(path, unit.package, dp)) return true;
-    if (path.size() == dp.share.size() + 1 + unit.package.size() &&
-        same_path(path.substr(0, dp.share.size()), dp.share) && path[dp.share.size()] == '\\' &&
-        same_path(path.substr(dp.share.size() + 1), unit.package)) {
-      return true;  // the package's folder itself
-    }
+    if (same_path(path, dp.share) || at_or_below_dp_folder(path, unit.package, dp)) return true;
   }
   return false;
 }
@@ -203,49 +207,71 @@ std::string refusals_text(const History& history, const std::vector<Refusal>& re
   return text;
 }
 
-// The DP whose copy of `package` a refusal of the manager on `path` failed: the refused operation
-// is on the package's folder on that DP or below it, and the copy cannot go on past it. A listing
-// that finds no folder is not a failure (an update's clearing of the DP folder starts with one).
-const model::DistributionPointDefinition* failed_copy_dp(const History& history,
-                                                         std::string_view package,
-                                                         const TraceRecord& record,
-                                                         std::string_view path, int64_t code) {
-  if (record.event == "get_attributes") return nullptr;
+// What a refusal of the manager failed: a copy of the package to one DP (an operation on its
+// folder there or below it), a copy to some DP (the open of the compressed copy that each copy of
+// a compressed package begins with: the record does not say which DP's; a refusal of the .PCK
+// while compressing fails the pass itself), or nothing. A listing that finds no folder fails
+// nothing: an update's clearing of a DP folder starts with one.
+struct FailedCopy {
+  bool failed = false;
+  const model::DistributionPointDefinition* dp = nullptr;  // null: the .PCK's, DP unknown
+};
+
+FailedCopy failed_copy(const History& history, std::string_view package, const TraceRecord& record,
+                       std::string_view path, int64_t code) {
   const bool not_found = code == model::win32_code(model::Win32Error::file_not_found) ||
                          code == model::win32_code(model::Win32Error::path_not_found);
-  if (record.event == "list_directory" && not_found) return nullptr;
+  if (record.event == "list_directory" && not_found) return {};
   for (const model::DistributionPointDefinition& dp : history.run->distribution_points) {
-    const std::string folder = history.dp_folder(package, dp.name);
-    if (same_path(path, folder) || path_below(path, folder)) return &dp;
+    if (at_or_below_dp_folder(path, package, dp)) return {true, &dp};
   }
-  return nullptr;
+  if (record.event == "open" && history.is_package_copy(path, package)) return {true, nullptr};
+  return {};
 }
 
-// The first record of the manager's copy to `folder` (a DP's folder of the package) within the
-// attempt, up to record `until`: its first operation there (a copy makes its first ones in the
-// instant it begins, so no notification comes between its start and that record).
-size_t copy_began(const History& history, const Attempt& attempt, std::string_view folder,
-                  size_t until) {
+// Whether a successful attempt holds any refusal the manager's copies could have failed on: the
+// cheap question asked of every 2301, before the attempt's refusals are gathered.
+bool refused_at_copies(const History& history, const RetryUnit& unit, const Attempt& attempt) {
+  for (size_t index = attempt.start_record; index <= *attempt.end_record; ++index) {
+    if (history.kinds[index].actor != RecordActor::manager) continue;
+    const TraceRecord& record = history.records()[index];
+    if (number_field(record, "win32").value_or(0) == 0) continue;
+    const std::string_view path = text_field(record, "path");
+    if (history.is_package_copy(path, unit.package)) return true;
+    for (const model::DistributionPointDefinition& dp : history.run->distribution_points) {
+      if (at_or_below_dp_folder(path, unit.package, dp)) return true;
+    }
+  }
+  return false;
+}
+
+// The first record of the manager's copy to `dp` within the attempt, up to record `until`: its
+// first operation on the package's folder there (a copy makes its first ones in the instant it
+// begins, so no notification comes between its start and that record).
+size_t copy_began(const History& history, const Attempt& attempt, std::string_view package,
+                  const model::DistributionPointDefinition& dp, size_t until) {
   for (size_t index = attempt.start_record; index < until; ++index) {
     if (history.kinds[index].actor != RecordActor::manager) continue;
-    const std::string_view path = text_field(history.records()[index], "path");
-    if (same_path(path, folder) || path_below(path, folder)) return index;
+    if (at_or_below_dp_folder(text_field(history.records()[index], "path"), package, dp)) {
+      return index;
+    }
   }
   return until;
 }
 
-// Whether an update or refresh of `package` that names `dp` reached the manager after record
-// `after` and no later than record `until`: a copy under way then, or one already failed, belongs
-// to the old cycle (one that begins after it belongs to the new one).
-bool superseded_between(const History& history, std::string_view package, std::string_view dp,
-                        size_t after, size_t until) {
+// Whether an update or refresh of `package` that names `dp` (any DP when null) reached the
+// manager after record `after` and no later than record `until`: a copy under way then, or one
+// already failed, belongs to the old cycle (one that begins after it belongs to the new one).
+bool superseded_between(const History& history, std::string_view package,
+                        const model::DistributionPointDefinition* dp, size_t after, size_t until) {
   return std::any_of(history.notifications.begin(), history.notifications.end(), [&](size_t at) {
     if (at <= after || at > until) return false;
     const TraceRecord& record = history.records()[at];
     const std::string_view kind = text_field(record, "kind");
-    return (kind == "update" || kind == "refresh") &&
-           same_path(text_field(record, "package"), package) &&
-           names_dp(list_field(record, "dps"), dp);
+    if (kind != "update" && kind != "refresh") return false;
+    if (!same_path(text_field(record, "package"), package)) return false;
+    const TraceList dps = list_field(record, "dps");
+    return dp == nullptr ? true : names_dp(dps, dp->name);
   });
 }
 
@@ -256,25 +282,31 @@ void check_failed_copies_reported(const History& history, Violations& violations
     if (!unit.dp.empty()) continue;  // a DP unit's copies raise no 2301
     for (const Attempt& attempt : unit.attempts) {
       if (attempt.outcome != Outcome::success || !attempt.end_record) continue;
+      if (!refused_at_copies(history, unit, attempt)) continue;
       for (const Refusal& refusal : refusals_during(history, unit, attempt)) {
         const TraceRecord& record = history.records()[refusal.record];
-        const model::DistributionPointDefinition* dp =
-            failed_copy_dp(history, unit.package, record, refusal.path, refusal.code);
-        if (dp == nullptr) continue;
-        const size_t began =
-            copy_began(history, attempt, history.dp_folder(unit.package, dp->name), refusal.record);
-        if (superseded_between(history, unit.package, dp->name, began, *attempt.end_record)) {
+        const FailedCopy copy =
+            failed_copy(history, unit.package, record, refusal.path, refusal.code);
+        if (!copy.failed) continue;
+        // The .PCK's open is the first thing its copy does: the copy began with the refusal.
+        const size_t began = copy.dp == nullptr ? refusal.record
+                                                : copy_began(history, attempt, unit.package,
+                                                             *copy.dp, refusal.record);
+        if (superseded_between(history, unit.package, copy.dp, began, *attempt.end_record)) {
           continue;
         }
+        const std::string copy_name =
+            copy.dp == nullptr ? std::string("a copy to a DP") : "its copy to " + copy.dp->name;
+        const std::string naming =
+            copy.dp == nullptr ? std::string("") : " that names " + copy.dp->name;
         violations.push_back(
             {"failed_copy_reported",
-             fmt::format(
-                 "{}: the attempt from {} ended with 2301, but the file system refused "
-                 "the manager's {} of {} with {} at {}, which failed its copy to {}, and "
-                 "no update or refresh of the package that names {} came in during or after "
-                 "that copy",
-                 unit.name(), clock_text(attempt.start_us), record.event, refusal.path,
-                 refusal.code, clock_text(record.t_us), dp->name, dp->name),
+             fmt::format("{}: the attempt from {} ended with 2301, but the file system refused "
+                         "the manager's {} of {} with {} at {}, which failed {}, and no update or "
+                         "refresh of the package{} came in during or after that copy and before "
+                         "the pass ended",
+                         unit.name(), clock_text(attempt.start_us), record.event, refusal.path,
+                         refusal.code, clock_text(record.t_us), copy_name, naming),
              attempt.end_us});
         break;  // one refusal tells it
       }

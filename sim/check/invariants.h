@@ -26,6 +26,8 @@ struct InvariantViolation {
 //   retryable or the next wait could pass the deadline.
 // failure_error: the error a failed attempt reports (2302's, a DP copy's Distmgr.log line) is one
 //   the file system refused the manager with during the attempt, on the unit's files.
+// failed_copy_reported: a package's pass that ended with 2301 had none of its DP copies refused by
+//   the file system, unless an update or refresh naming the DP came in after the copy began.
 // retry_wait: a package's attempt after a failed one of its cycle has its retry scheduled in the
 //   trace between them; each wait between a failed attempt and its retry lies within the policy's
 //   bounds for that retry number and jitter, and the retry starts when it falls due (not before,
@@ -49,6 +51,13 @@ struct InvariantViolation {
 // status_log_consistency: every status message raised has its STATMSG line in Distmgr.log.
 // installed_has_time: an installed package has a time of installation within the run, no earlier
 //   than the trace's last report of one of its DPs becoming INSTALLED.
+// source_open_retries: within a pass, a source file refused with 32 is opened again at most
+//   site.source_open.retries times, each retry_interval after the refusal before.
+// retry_history: after an administrator deleted a package's retry history, no retry of it begins
+//   until a pass of it ends (which writes the key anew) or an update or refresh of it comes.
+// user_disconnect: every handle, program or view a forced disconnect ended was a user's, in a
+//   package folder on a DP that can disconnect, as a copy attempt of a package created with
+//   disconnect_users starts, once that many attempts came before it in the cycle.
 // They judge a whole trace or nothing: the run must be traced and its trace not truncated
 // (callers give a truncated run a verdict of its own: trace_truncation_text).
 [[nodiscard]] std::vector<InvariantViolation> check_invariants(const RunResult& run);
