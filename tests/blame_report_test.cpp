@@ -176,7 +176,8 @@ TEST_CASE("a pass whose DP copies failed shows its earliest DP retry", "[cli][bl
   CHECK(result.status == 0);
   CHECK(result.out.find("attempt   2  at 02:00:00      failed with error 53 (ERROR_BAD_NETPATH) "
                         "creating the folder \\\\DP01\\SMSPKGC$\\S0100093, retry at "
-                        "02:14:17.356;") != std::string::npos);
+                        "02:14:17.356 (its delay counts from 02:00:20.210, when the last copy of "
+                        "the pass ended);") != std::string::npos);
 }
 
 TEST_CASE("the run summary and --json name the users a forced disconnect ended", "[cli][blame]") {

@@ -267,5 +267,27 @@ TEST_CASE("a failed folder operation's copy finds the refusal of a file below th
   CHECK(log.on("", Win32Error::sharing_violation, 0) == nullptr);
 }
 
+TEST_CASE("a per-DP retry decided after a slower copy ended says from when its delay counts",
+          "[dp copies]") {
+  // DP01's disk is full for 5 minutes, so its copy fails at once; DP02's link is slow, and its
+  // copy ends about 70 minutes later, when the DP's 30-minute retry delay starts.
+  const std::string world =
+      "version: 1\nname: t\nuntil: 3h\nsite:\n  profile: configmgr2007\nfilesystem:\n"
+      "  - file: 'D:\\Src\\App\\setup.exe'\n    size: 10MB\ndistribution_points:\n"
+      "  - name: DP01\n  - name: DP02\n    bandwidth: 20Kbps\npackages:\n  - id: S0100020\n"
+      "    name: App\n    source: 'D:\\Src\\App'\nfaults:\n  - dp_disk_full: DP01\n"
+      "    at: 0s\n    for: 5m\n";
+  const Scenario scenario = load_valid(world);
+  const RunResult run = run_world(scenario, RunOptions{});
+  CHECK_THAT(summary_of(scenario, run),
+             Catch::Contains("retry at 01:39:54.404 (its delay counts from 01:09:54.404, when the "
+                             "last copy of the pass ended)"));
+  // Counted from the copy's start instead, the delay is the copy's own: nothing to explain.
+  Scenario from_start = load_valid(world);
+  from_start.site.retry.delay_from = model::DelayFrom::attempt_start;
+  const RunResult early = run_world(from_start, RunOptions{});
+  CHECK_THAT(summary_of(from_start, early), !Catch::Contains("its delay counts from"));
+}
+
 }  // namespace
 }  // namespace distsim::sim

@@ -243,6 +243,21 @@ std::vector<std::string> blame_lines(const PassRecord& pass) {
   return lines;
 }
 
+// Why a per-DP retry comes later than its delay after the copy that failed: distsim decides a
+// DP's retry once every copy of the pass (or DP retries) has ended (model/README.md), and a
+// reader who sees a copy fail at once and its retry over an hour later needs to know that.
+std::string late_decision_text(const RunResult& run, const PassRecord& pass) {
+  if (!pass.end_us || run.site.retry.delay_from != model::DelayFrom::attempt_end) return {};
+  const bool decided_later = std::any_of(pass.dp_copies.begin(), pass.dp_copies.end(),
+                                         [&](const PassRecord::DpCopy& copy) {
+                                           return copy.end_us && copy.error != Win32Error::ok &&
+                                                  !copy.superseded && *copy.end_us < *pass.end_us;
+                                         });
+  if (!decided_later) return {};
+  return fmt::format(" (its delay counts from {}, when the last copy of the {} ended)",
+                     clock_text(*pass.end_us), pass.dp_retries ? "DP retries" : "pass");
+}
+
 std::vector<std::string> dp_copy_lines(const PassRecord& pass) {
   std::vector<std::string> lines;
   const bool succeeded = pass.end_us && pass.result == model::PassResult::success;
@@ -353,7 +368,8 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
     const bool failed = pass.end_us && (pass.result == model::PassResult::retry ||
                                         pass.result == model::PassResult::failed);
     if (failed) {
-      line += pass.next_retry_us ? fmt::format(", retry at {}{}", clock_text(*pass.next_retry_us),
+      line += pass.next_retry_us ? fmt::format(", retry at {}{}{}", clock_text(*pass.next_retry_us),
+                                               per_dp ? late_decision_text(run, pass) : "",
                                                due_while_down_text(run, *pass.next_retry_us))
                                  : std::string(", not retried");
     }
