@@ -139,6 +139,10 @@ class DistributionManager {
     // Started before an update or refresh restarted the retry cycle: it copies the old version,
     // so its outcome neither installs the DP nor counts against the new cycle.
     bool old_cycle = false;
+    // dp_retry_decided copy_end: the failure's retry was decided as the copy failed (`retried`:
+    // a retry was scheduled, else the DP failed for good).
+    bool decided = false;
+    bool retried = false;
     // The copy_done wake-up that counts: the link's share changes whenever another copy starts
     // or ends, and each change issues a new wake-up for the new completion time.
     uint32_t copy_wake = 0;

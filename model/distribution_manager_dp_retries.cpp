@@ -112,10 +112,11 @@ PassResult DistributionManager::retry_failed_dps(uint32_t package_index,
       first_error = job.error;
       record.failed_copy_dp = distribution_points_[record.slots[job.slot].dp_index].name;
     }
-    const bool retried = retry_dp_or_fail(package_index, job);
+    const bool retried = job.decided ? job.retried : retry_dp_or_fail(package_index, job);
     result = result == PassResult::failed || !retried ? PassResult::failed : PassResult::retry;
+    // A retry decided as its copy failed may have started beside the copies still running.
     const auto& due_us = record.slots[job.slot].retry.due_us;
-    if (retried && (!next_retry_us || *due_us < *next_retry_us)) next_retry_us = *due_us;
+    if (retried && due_us && (!next_retry_us || *due_us < *next_retry_us)) next_retry_us = *due_us;
   }
   return result;
 }

@@ -57,6 +57,10 @@ std::string_view due_while_down_name(DueWhileDown due) {
   return due == DueWhileDown::at_restart ? "at_restart" : "wait_again";
 }
 
+std::string_view dp_retry_decided_name(DpRetryDecided decided) {
+  return decided == DpRetryDecided::work_end ? "work_end" : "copy_end";
+}
+
 bool is_retryable(const RetryPolicy& policy, Win32Error error) {
   DISTSIM_ASSERT(error != Win32Error::ok);
   if (policy.retry_on.empty()) return true;

@@ -27,11 +27,15 @@ enum class DelayFrom { attempt_end, attempt_start };
 // says; model/README.md): run at once, or wait again, from the restart, as long as it was meant to
 // wait when it was decided.
 enum class DueWhileDown { at_restart, wait_again };
+// When a per-DP profile decides a failed DP copy's retry (no source says; model/README.md): once
+// every copy of the same pass or span of DP retries has ended, or as the copy fails.
+enum class DpRetryDecided { work_end, copy_end };
 
 [[nodiscard]] std::string_view backoff_name(Backoff backoff);
 [[nodiscard]] std::string_view jitter_name(Jitter jitter);
 [[nodiscard]] std::string_view delay_from_name(DelayFrom from);
 [[nodiscard]] std::string_view due_while_down_name(DueWhileDown due);
+[[nodiscard]] std::string_view dp_retry_decided_name(DpRetryDecided decided);
 
 inline constexpr uint32_t kRetryCountMax = 1'000'000;     // largest finite `count`
 inline constexpr uint32_t kMultiplierMilliMax = 100'000;  // multiplier 100.0
@@ -58,6 +62,9 @@ struct RetryPolicy {
   // retry, but fails without one when none is left.
   bool update_resets_retries = true;
   DueWhileDown due_while_down = DueWhileDown::at_restart;
+  // Per-DP profiles only: with copy_end a failed copy's 2328, its retry and the delay's count
+  // come as it fails, not once the copies beside it have ended too.
+  DpRetryDecided dp_retry_decided = DpRetryDecided::work_end;
   // Errors that schedule a retry; an error not in the list fails without retry. Empty means
   // every error is retryable (ConfigMgr 2007 documents no per-error distinction; CM07-DP).
   std::vector<Win32Error> retry_on;

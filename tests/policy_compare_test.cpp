@@ -10,6 +10,7 @@
 
 #include "model/assert.h"
 #include "sim/scenario/scenario_loader.h"
+#include "sim/world/world.h"
 #include "world_fixture.h"
 
 namespace distsim::sim {
@@ -119,6 +120,28 @@ TEST_CASE("a policy keeps the scenario's crash_uses_retry unless it sets its own
   REQUIRE(summaries.size() == 2);
   CHECK(summaries[0].not_installed == 0);
   CHECK(summaries[1].not_installed == 1);
+}
+
+TEST_CASE("a policy keeps the scenario's dp_retry_decided unless it sets its own", "[compare]") {
+  // Goal: when the manager decides a failed DP copy's retry stays the site's. Method: the
+  // scenario that installs by 1h15m only when each copy's retry is decided as it fails; a
+  // 30-minute policy without the key, and with work_end.
+  const LoadResult loaded =
+      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                         "/scenarios/cm2007-dp-retry-decided-as-the-copy-fails.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  PolicyFile at_work_end = policy("work_end", 100, 30 * kMinute);
+  at_work_end.retry.dp_retry_decided = model::DpRetryDecided::work_end;
+  const Scenario kept = with_policy(*loaded.scenario, policy("kept", 100, 30 * kMinute));
+  const Scenario replaced = with_policy(*loaded.scenario, at_work_end);
+  const auto installed_at = [](const Scenario& scenario) {
+    const RunResult run = run_world(scenario, RunOptions{});
+    REQUIRE(run.packages.size() == 1);
+    REQUIRE(run.packages[0].installed_at_us.has_value());
+    return *run.packages[0].installed_at_us;
+  };
+  CHECK(installed_at(kept) < 75 * kMinute);
+  CHECK(installed_at(replaced) > 90 * kMinute);
 }
 
 TEST_CASE("a policy name longer than its column keeps every row's columns aligned", "[compare]") {

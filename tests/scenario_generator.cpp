@@ -634,6 +634,10 @@ sim::Scenario draw_scenario() {
     scenario.site.retry_count_shown_in = draw_bool() ? model::RetryCountShownIn::failure_message
                                                      : model::RetryCountShownIn::retry_message;
   }
+  if (draw_bool()) {
+    scenario.site.retry.dp_retry_decided =
+        draw_bool() ? model::DpRetryDecided::work_end : model::DpRetryDecided::copy_end;
+  }
   return scenario;
 }
 

@@ -230,7 +230,7 @@ TEST_CASE("an unknown key is refused with a suggestion or the keys allowed", "[s
   CHECK(errors_after_header("site:\n  retry:\n    zzz: 1\n") ==
         Errors{"t.yaml:5:5: unknown key 'zzz' in retry; expected one of count, delay, backoff, "
                "multiplier, max_delay, jitter, deadline, retry_on, delay_from, crash_uses_retry, "
-               "update_resets_retries, due_while_down"});
+               "update_resets_retries, due_while_down, dp_retry_decided"});
   CHECK(errors_after_header(
             "holders:\n  - kind: temp_user\n    path: 'C:\\a'\n    thumbnails: false\n") ==
         Errors{"t.yaml:6:5: key 'thumbnails' does not apply to a temp_user holder"});

@@ -243,11 +243,18 @@ std::vector<std::string> blame_lines(const PassRecord& pass) {
   return lines;
 }
 
-// Why a per-DP retry comes later than its delay after the copy that failed: distsim decides a
-// DP's retry once every copy of the pass (or DP retries) has ended (model/README.md), and a
-// reader who sees a copy fail at once and its retry over an hour later needs to know that.
-std::string late_decision_text(const RunResult& run, const PassRecord& pass) {
-  if (!pass.end_us || run.site.retry.delay_from != model::DelayFrom::attempt_end) return {};
+// Why a per-DP retry runs later than its delay after the copy that failed (model/README.md):
+// decided once every copy of the pass (or DP retries) has ended (dp_retry_decided work_end), its
+// delay counts from then; decided as the copy failed (copy_end), one that falls due while the
+// pass still copies starts as the pass ends. A reader who sees a copy fail at once and its retry
+// run over an hour later needs to know which.
+std::string late_retry_text(const RunResult& run, const PassRecord& pass) {
+  if (!pass.end_us || !pass.next_retry_us) return {};
+  if (run.site.retry.dp_retry_decided == model::DpRetryDecided::copy_end) {
+    if (pass.dp_retries || *pass.next_retry_us >= *pass.end_us) return {};
+    return fmt::format(" (due before the pass ended, it starts at {})", clock_text(*pass.end_us));
+  }
+  if (run.site.retry.delay_from != model::DelayFrom::attempt_end) return {};
   const bool decided_later = std::any_of(pass.dp_copies.begin(), pass.dp_copies.end(),
                                          [&](const PassRecord::DpCopy& copy) {
                                            return copy.end_us && copy.error != Win32Error::ok &&
@@ -369,7 +376,7 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
                                         pass.result == model::PassResult::failed);
     if (failed) {
       line += pass.next_retry_us ? fmt::format(", retry at {}{}{}", clock_text(*pass.next_retry_us),
-                                               per_dp ? late_decision_text(run, pass) : "",
+                                               per_dp ? late_retry_text(run, pass) : "",
                                                due_while_down_text(run, *pass.next_retry_us))
                                  : std::string(", not retried");
     }

@@ -160,6 +160,9 @@ Scenario with_policy(const Scenario& scenario, const PolicyFile& policy) {
   if (!policy.retry.due_while_down) {
     variant.site.retry.due_while_down = scenario.site.retry.due_while_down;
   }
+  if (!policy.retry.dp_retry_decided) {
+    variant.site.retry.dp_retry_decided = scenario.site.retry.dp_retry_decided;
+  }
   // The replay line names the file: a policy without one could not be replayed.
   DISTSIM_ASSERT(!policy.file.empty());
   variant.policy_file = policy.file;

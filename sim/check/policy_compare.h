@@ -55,10 +55,10 @@ struct PolicySummary {
 };
 
 // The scenario with the policy's retry in place of its site.retry: the profile's defaults fill
-// what the policy leaves out, except crash_uses_retry, update_resets_retries and due_while_down,
-// which stay the scenario's unless the policy sets them (how the manager treats a crash or an
-// update is the site's, not a retry policy's). policy_file names the policy's file, which it
-// requires.
+// what the policy leaves out, except crash_uses_retry, update_resets_retries, due_while_down and
+// dp_retry_decided, which stay the scenario's unless the policy sets them (how the manager treats
+// a crash, an update or a DP copy's failure is the site's, not a retry policy's). policy_file names
+// the policy's file, which it requires.
 [[nodiscard]] Scenario with_policy(const Scenario& scenario, const PolicyFile& policy);
 
 // Runs scenario x policies x seeds (each policy applied by with_policy), judging the scenario's

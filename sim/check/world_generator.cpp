@@ -446,6 +446,7 @@ std::string SwarmFeatures::text() const {
   add(retry_message, "retry_count_shown_in retry_message");
   add(antivirus_keeps_section, "antivirus keeps_section");
   add(shared_source, "shared source folder");
+  add(dp_retry_decided_at_copy_end, "dp_retry_decided copy_end");
   add(long_holds, "long holds");
   return text.empty() ? "no features" : text;
 }
@@ -605,6 +606,13 @@ GeneratedWorld generate_world(uint64_t seed, const GeneratorOptions& options) {
           }
         }
       }
+    }
+  }
+  if (scenario.site.profile != model::Profile::sms2) {
+    Drawer decided = drawer("explore:dp_retry_decided");
+    world.features.dp_retry_decided_at_copy_end = decided.coin();
+    if (world.features.dp_retry_decided_at_copy_end) {
+      scenario.site.retry.dp_retry_decided = model::DpRetryDecided::copy_end;
     }
   }
   return world;

@@ -13,7 +13,7 @@
 namespace distsim::sim {
 
 // Bumped whenever the same seed would draw a different world (part of the replay key).
-inline constexpr uint32_t kWorldGeneratorVersion = 20;
+inline constexpr uint32_t kWorldGeneratorVersion = 21;
 
 // Where the policy retries without a count, a hold or fault lasts at most this many retry delays
 // (each hold of a repeating holder, not its repeats together), except in worlds with long
@@ -59,7 +59,8 @@ struct SwarmFeatures {
   // "explore:open_flags", (sms2 worlds) "explore:retry_copies", (worlds with a crash)
   // "explore:due_while_down", (worlds with an update or refresh) "explore:update_counts",
   // (every world) "explore:retry_message", (worlds with an antivirus) "explore:keeps_section" and
-  // (worlds with two or more packages) "explore:shared_source". "explore:long_holds" (worlds
+  // (worlds with two or more packages) "explore:shared_source", (per-DP worlds)
+  // "explore:dp_retry_decided". "explore:long_holds" (worlds
   // without a retry count) is drawn right after the site, since it bounds the holds drawn after
   // it from every stream.
   bool delay_from_start = false;           // retry delays count from the failed attempt's start
@@ -90,6 +91,9 @@ struct SwarmFeatures {
   // A later package takes the first one's source folder (or a folder inside it), so that two
   // passes list and read the same files at once.
   bool shared_source = false;
+  // Per-DP profiles: each failed DP copy's retry is decided as it fails (dp_retry_decided
+  // copy_end), not once the copies beside it have ended.
+  bool dp_retry_decided_at_copy_end = false;
   // With no retry count: holds and faults may last up to a quarter of the run whatever the retry
   // delay (with short delays, hundreds of attempts).
   bool long_holds = false;

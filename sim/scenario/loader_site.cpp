@@ -108,7 +108,19 @@ const std::array<EnumName<model::DueWhileDown>, 2>& due_while_down_names() {
   return kTable;
 }
 
-constexpr std::array<std::string_view, 12> kRetryKeys{"count",
+const std::array<EnumName<model::DpRetryDecided>, 2>& dp_retry_decided_names() {
+  static const std::array<EnumName<model::DpRetryDecided>, 2> kTable{
+      EnumName<model::DpRetryDecided>{
+          model::DpRetryDecided::work_end,
+          model::dp_retry_decided_name(model::DpRetryDecided::work_end)},
+      EnumName<model::DpRetryDecided>{
+          model::DpRetryDecided::copy_end,
+          model::dp_retry_decided_name(model::DpRetryDecided::copy_end)},
+  };
+  return kTable;
+}
+
+constexpr std::array<std::string_view, 13> kRetryKeys{"count",
                                                       "delay",
                                                       "backoff",
                                                       "multiplier",
@@ -119,7 +131,8 @@ constexpr std::array<std::string_view, 12> kRetryKeys{"count",
                                                       "delay_from",
                                                       "crash_uses_retry",
                                                       "update_resets_retries",
-                                                      "due_while_down"};
+                                                      "due_while_down",
+                                                      "dp_retry_decided"};
 
 }  // namespace
 
@@ -145,6 +158,10 @@ void load_retry(const Context& ctx, uint32_t index, RetrySpec& retry) {
     if (key == "update_resets_retries") retry.update_resets_retries = read_bool(ctx, value, key);
     if (key == "due_while_down") {
       retry.due_while_down = read_enum(ctx, value, key, due_while_down_names(), "due_while_down");
+    }
+    if (key == "dp_retry_decided") {
+      retry.dp_retry_decided =
+          read_enum(ctx, value, key, dp_retry_decided_names(), "dp_retry_decided");
     }
   });
 }

@@ -52,6 +52,7 @@ struct RetrySpec {
   std::optional<bool> crash_uses_retry;
   std::optional<bool> update_resets_retries;
   std::optional<model::DueWhileDown> due_while_down;
+  std::optional<model::DpRetryDecided> dp_retry_decided;
   friend bool operator==(const RetrySpec&, const RetrySpec&) = default;
 };
 

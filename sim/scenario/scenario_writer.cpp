@@ -98,7 +98,7 @@ bool retry_written(const RetrySpec& retry) {
   return retry.count_given || retry.delay_us || retry.backoff || retry.multiplier_milli ||
          retry.max_delay_us || retry.jitter || retry.deadline_us || retry.retry_on ||
          retry.delay_from || retry.crash_uses_retry || retry.update_resets_retries ||
-         retry.due_while_down;
+         retry.due_while_down || retry.dp_retry_decided;
 }
 
 void write_retry(YamlOut& out, const RetrySpec& retry) {
@@ -132,6 +132,9 @@ void write_retry(YamlOut& out, const RetrySpec& retry) {
   }
   if (retry.due_while_down) {
     out.field(4, "due_while_down", model::due_while_down_name(*retry.due_while_down));
+  }
+  if (retry.dp_retry_decided) {
+    out.field(4, "dp_retry_decided", model::dp_retry_decided_name(*retry.dp_retry_decided));
   }
 }
 

@@ -33,6 +33,7 @@ model::SiteConfig site_config_for(const SiteSpec& site) {
     config.retry.update_resets_retries = *retry.update_resets_retries;
   }
   if (retry.due_while_down) config.retry.due_while_down = *retry.due_while_down;
+  if (retry.dp_retry_decided) config.retry.dp_retry_decided = *retry.dp_retry_decided;
   if (site.max_packages) config.max_packages = *site.max_packages;
   if (site.threads_per_package) config.threads_per_package = *site.threads_per_package;
   if (site.source_open_access) config.source_open_access = *site.source_open_access;
