@@ -140,7 +140,8 @@ class DistributionManager {
     // so its outcome neither installs the DP nor counts against the new cycle.
     bool old_cycle = false;
     // dp_retry_decided copy_end: the failure's retry was decided as the copy failed (`retried`:
-    // a retry was scheduled, else the DP failed for good).
+    // a retry was scheduled, else the DP failed for good), so that the work's conclusion does not
+    // decide it a second time.
     bool decided = false;
     bool retried = false;
     // The copy_done wake-up that counts: the link's share changes whenever another copy starts

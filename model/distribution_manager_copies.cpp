@@ -380,6 +380,8 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
           win32_code(error), win32_error_message(error), record.definition.id, dp.share,
           failed_path.empty() ? "" : fmt::format(FMT_COMPILE(" Failed on {}."), failed_path)),
       job.thread_id, LogSeverity::error);
+  // Under copy_end the DP's thread acts on its failure at once, rather than the package thread
+  // once all of them are done: its retry's delay starts now.
   if (config_.retry_unit == RetryUnit::distribution_point &&
       config_.retry.dp_retry_decided == DpRetryDecided::copy_end) {
     job.retried = retry_dp_or_fail(package_index, job);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 
 #include "model/assert.h"
 #include "model/distribution_manager.h"
@@ -95,7 +96,10 @@ void DistributionManager::conclude_dp_retries(uint32_t package_index) {
   std::optional<Win32Error> first_error;
   std::optional<TimeUs> next_retry_us;
   const PassResult result = retry_failed_dps(package_index, first_error, next_retry_us);
-  ports_.reporter.pass_ended(pass_end_report(record, result, first_error.value_or(Win32Error::ok)));
+  PassEndReport report = pass_end_report(record, result, first_error.value_or(Win32Error::ok));
+  report.names_next_retry = true;
+  report.next_retry_us = next_retry_us;
+  ports_.reporter.pass_ended(report);
   end_pass(package_index);
 }
 
@@ -104,19 +108,32 @@ PassResult DistributionManager::retry_failed_dps(uint32_t package_index,
                                                  std::optional<TimeUs>& next_retry_us) {
   PackageRecord& record = packages_[package_index];
   PassResult result = PassResult::success;
-  for (const DpJob& job : record.dp_jobs) {
+  const TimeUs now_us = ports_.scheduler.now();
+  for (size_t index = 0; index < record.dp_jobs.size(); ++index) {
+    const DpJob& job = record.dp_jobs[index];
     if (job.error == Win32Error::ok || job.state == DpJobState::cancelled || job.old_cycle) {
       continue;
     }
+    // A failure decided as it happened (copy_end) whose retry then ran within the same span: the
+    // DP's latest copy tells how the work left it.
+    const bool copied_again = std::any_of(
+        record.dp_jobs.begin() + static_cast<std::ptrdiff_t>(index) + 1, record.dp_jobs.end(),
+        [&](const DpJob& later) {
+          return later.slot == job.slot && later.state != DpJobState::cancelled && !later.old_cycle;
+        });
+    if (copied_again) continue;
     if (!first_error) {
       first_error = job.error;
       record.failed_copy_dp = distribution_points_[record.slots[job.slot].dp_index].name;
     }
     const bool retried = job.decided ? job.retried : retry_dp_or_fail(package_index, job);
     result = result == PassResult::failed || !retried ? PassResult::failed : PassResult::retry;
-    // A retry decided as its copy failed may have started beside the copies still running.
+    // A retry decided as its copy failed and due before now waits for the work to end: it
+    // follows now.
     const auto& due_us = record.slots[job.slot].retry.due_us;
-    if (retried && due_us && (!next_retry_us || *due_us < *next_retry_us)) next_retry_us = *due_us;
+    DISTSIM_ASSERT(!retried || due_us);
+    const TimeUs follows_us = retried ? std::max(*due_us, now_us) : 0;
+    if (retried && (!next_retry_us || follows_us < *next_retry_us)) next_retry_us = follows_us;
   }
   return result;
 }

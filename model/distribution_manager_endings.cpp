@@ -38,7 +38,8 @@ void DistributionManager::finish_pass(uint32_t package_index, PassResult result,
 
 PassEndReport DistributionManager::pass_end_report(PackageRecord& record, PassResult result,
                                                    Win32Error error) {
-  PassEndReport report{record.definition.id, record.status.attempt_count, result, error, {}};
+  PassEndReport report{record.definition.id, record.status.attempt_count, result, error, {}, false,
+                       std::nullopt};
   if (error != Win32Error::ok) report.failed_dp = std::move(record.failed_copy_dp);
   record.failed_copy_dp.clear();
   return report;
@@ -61,7 +62,10 @@ void DistributionManager::fail_pass_for_dps(uint32_t package_index, PassResult r
           next_retry),
       record.thread_id, result == PassResult::failed ? LogSeverity::error : LogSeverity::warning);
   raise_package_failed(record, error, next_retry, next_retry_us.has_value());
-  ports_.reporter.pass_ended(pass_end_report(record, result, error));
+  PassEndReport report = pass_end_report(record, result, error);
+  report.names_next_retry = true;
+  report.next_retry_us = next_retry_us;
+  ports_.reporter.pass_ended(report);
   log_thread_exit(record);
   end_pass(package_index);
 }

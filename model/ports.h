@@ -178,6 +178,12 @@ struct PassEndReport {
   // The DP whose failed copy gave `error` (the first failed copy of this cycle, in the order the
   // copies began); empty when no copy's failure ended the pass.
   std::string failed_dp;
+  // Per-DP profiles: the end of the pass (or span of DP retries) names its next retry, the
+  // earliest of its DPs' still pending (none: no retry follows). Retries it decided as each copy
+  // failed (dp_retry_decided copy_end) were reported as they were scheduled, and some of them may
+  // have run within the span or be overdue, running as it ends: this is what follows it.
+  bool names_next_retry = false;
+  std::optional<TimeUs> next_retry_us;
 };
 
 // A copy attempt of a package to one DP begins: under the per-DP profiles, the unit an attempt

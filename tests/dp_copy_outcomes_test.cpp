@@ -287,13 +287,12 @@ TEST_CASE("a per-DP retry decided after a slower copy ended says from when its d
   from_start.site.retry.delay_from = model::DelayFrom::attempt_start;
   const RunResult early = run_world(from_start, RunOptions{});
   CHECK_THAT(summary_of(from_start, early), !Catch::Contains("its delay counts from"));
-  // Decided as the copy failed, the retry falls due at 30m and waits for the pass to end.
+  // Decided as the copy failed, the retry falls due at 30m and follows the pass's end.
   Scenario at_copy_end = load_valid(world);
   at_copy_end.site.retry.dp_retry_decided = model::DpRetryDecided::copy_end;
   const RunResult decided = run_world(at_copy_end, RunOptions{});
   CHECK_THAT(summary_of(at_copy_end, decided),
-             Catch::Contains("retry at 00:30:00.938 (due before the pass ended, it starts at "
-                             "01:09:54.404)"));
+             Catch::Contains("retry at 01:09:54.404; 2 copies to DPs"));
 }
 
 }  // namespace

@@ -288,6 +288,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   bool dp_copy_open = false, pck_read_open = false, pck_create_open = false;
   bool retry_copies_installed = false, update_keeps_counts = false, wait_again = false;
   bool retry_message = false, keeps_section = false, shared_source = false, shared_inside = false;
+  bool decided_at_copy_end = false;
   for (uint64_t seed = 0; seed < 300; ++seed) {
     const Scenario scenario = generate_world(seed, {}).scenario;
     deadline = deadline || scenario.site.retry.deadline_us.has_value();
@@ -309,6 +310,8 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
                                    std::optional(model::DueWhileDown::wait_again);
     retry_message = retry_message || scenario.site.retry_count_shown_in ==
                                          std::optional(model::RetryCountShownIn::retry_message);
+    decided_at_copy_end = decided_at_copy_end || scenario.site.retry.dp_retry_decided ==
+                                                     std::optional(model::DpRetryDecided::copy_end);
     for (const HolderSpec& holder : scenario.holders) {
       keeps_section = keeps_section || holder.keeps_section.has_value();
       script = script || holder.kind == HolderKind::script;
@@ -350,6 +353,7 @@ TEST_CASE("the generator draws every behaviour-changing key of the format", "[ex
   CHECK(keeps_section);
   CHECK(shared_source);
   CHECK(shared_inside);
+  CHECK(decided_at_copy_end);
 }
 
 TEST_CASE("an antivirus drawn to keep sections maps the files it scans", "[explore]") {

@@ -94,7 +94,7 @@ TEST_CASE(
   REQUIRE(!lines.empty());
   CHECK_THAT(lines[0], Catch::Contains("error 112") &&
                            Catch::Contains("(an update or refresh came in before the work ended: "
-                                           "this failure does not count"));
+                                           "the DP is copied again in the new cycle)"));
   // The next pass copies DP01 again, fails again, and says so.
   CHECK(run.passes[1].result == model::PassResult::retry);
   CHECK_FALSE(run.passes[1].dp_copies[0].superseded);

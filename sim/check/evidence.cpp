@@ -229,8 +229,8 @@ std::string dp_copy_text(const PassRecord& pass, const PassRecord::DpCopy& copy)
   if (copy.superseded) {
     line += copy.error == Win32Error::ok
                 ? " (an update or refresh came in meanwhile: an old version)"
-                : " (an update or refresh came in before the work ended: this failure does not "
-                  "count, and the DP is copied again)";
+                : " (an update or refresh came in before the work ended: the DP is copied again "
+                  "in the new cycle)";
   }
   return line;
 }
@@ -243,18 +243,16 @@ std::vector<std::string> blame_lines(const PassRecord& pass) {
   return lines;
 }
 
-// Why a per-DP retry runs later than its delay after the copy that failed (model/README.md):
-// decided once every copy of the pass (or DP retries) has ended (dp_retry_decided work_end), its
-// delay counts from then; decided as the copy failed (copy_end), one that falls due while the
-// pass still copies starts as the pass ends. A reader who sees a copy fail at once and its retry
-// run over an hour later needs to know which.
+// Why a per-DP retry runs later than its delay after the copy that failed: decided once every
+// copy of the pass (or DP retries) has ended (dp_retry_decided work_end, model/README.md), its
+// delay counts from then, and a reader who sees a copy fail at once and its retry over an hour
+// later needs to know that. (Decided as the copy failed, a retry that fell due while the pass
+// still copied is named as following the pass's end, which the line shows.)
 std::string late_retry_text(const RunResult& run, const PassRecord& pass) {
-  if (!pass.end_us || !pass.next_retry_us) return {};
-  if (run.site.retry.dp_retry_decided == model::DpRetryDecided::copy_end) {
-    if (pass.dp_retries || *pass.next_retry_us >= *pass.end_us) return {};
-    return fmt::format(" (due before the pass ended, it starts at {})", clock_text(*pass.end_us));
+  if (!pass.end_us || run.site.retry.delay_from != model::DelayFrom::attempt_end ||
+      run.site.retry.dp_retry_decided != model::DpRetryDecided::work_end) {
+    return {};
   }
-  if (run.site.retry.delay_from != model::DelayFrom::attempt_end) return {};
   const bool decided_later = std::any_of(pass.dp_copies.begin(), pass.dp_copies.end(),
                                          [&](const PassRecord::DpCopy& copy) {
                                            return copy.end_us && copy.error != Win32Error::ok &&

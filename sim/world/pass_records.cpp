@@ -71,6 +71,7 @@ PassRecord& PassRecorder::ended(const model::PassEndReport& report, model::TimeU
   pass.end_us = now_us;
   pass.result = report.result;
   pass.error = report.error;
+  if (report.names_next_retry) pass.next_retry_us = report.next_retry_us;
   if (report.error == Win32Error::ok) return pass;
   // A pass a copy's failure ended names that copy's refusal (none rather than another DP's),
   // with every culprit while the log still has it. A failure no copy made (reading the source,
