@@ -383,7 +383,8 @@ void DistributionManager::end_dp_job(uint32_t package_index, uint32_t job_index,
   // Under copy_end the DP's thread acts on its failure at once, rather than the package thread
   // once all of them are done: its retry's delay starts now.
   if (config_.retry_unit == RetryUnit::distribution_point &&
-      config_.retry.dp_retry_decided == DpRetryDecided::copy_end) {
+      config_.retry.dp_retry_decided == DpRetryDecided::copy_end &&
+      !manager_fault_injection().ignores_dp_retry_decided) {
     job.retried = retry_dp_or_fail(package_index, job);
     job.decided = true;
   }

@@ -19,6 +19,7 @@ constexpr uint32_t kOverdueRetriesRunAtRestart = 128;
 constexpr uint32_t kOmitsRetryMessages = 256;
 constexpr uint32_t kReportsAccessDenied = 512;
 constexpr uint32_t kHidesFailedCopies = 1024;
+constexpr uint32_t kIgnoresDpRetryDecided = 2048;
 
 std::atomic<uint32_t> g_switches{0};
 
@@ -33,7 +34,8 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
          (faults.overdue_retries_run_at_restart ? kOverdueRetriesRunAtRestart : 0) |
          (faults.omits_retry_messages ? kOmitsRetryMessages : 0) |
          (faults.reports_access_denied ? kReportsAccessDenied : 0) |
-         (faults.hides_failed_copies ? kHidesFailedCopies : 0);
+         (faults.hides_failed_copies ? kHidesFailedCopies : 0) |
+         (faults.ignores_dp_retry_decided ? kIgnoresDpRetryDecided : 0);
 }
 
 }  // namespace
@@ -45,7 +47,7 @@ ManagerFaultInjection manager_fault_injection() {
           (bits & kFailEveryCompression) != 0,      (bits & kSaveVersionBeforeCompression) != 0,
           (bits & kUpdatesAlwaysResetRetries) != 0, (bits & kOverdueRetriesRunAtRestart) != 0,
           (bits & kOmitsRetryMessages) != 0,        (bits & kReportsAccessDenied) != 0,
-          (bits & kHidesFailedCopies) != 0};
+          (bits & kHidesFailedCopies) != 0,         (bits & kIgnoresDpRetryDecided) != 0};
 }
 
 ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)

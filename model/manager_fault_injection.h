@@ -26,6 +26,8 @@ struct ManagerFaultInjection {
   bool reports_access_denied = false;
   // under retry_unit package, a pass whose DP copies failed ends with 2301 as if they had copied
   bool hides_failed_copies = false;
+  // dp_retry_decided copy_end is ignored: a failed DP copy's retry is decided when the work ends
+  bool ignores_dp_retry_decided = false;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

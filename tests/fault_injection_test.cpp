@@ -323,6 +323,29 @@ TEST_CASE("a manager that reports the wrong error and so gives up is caught by f
   }));
 }
 
+TEST_CASE("a manager that ignores dp_retry_decided copy_end is caught by retry_wait",
+          "[invariants][faults]") {
+  // DP01's copy fails at once beside a 70-minute copy to DP02: decided as it fails, its 2328
+  // comes with the refusal; decided when the work ends, 70 minutes later.
+  const LoadResult loaded =
+      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                         "/scenarios/cm2007-dp-retry-decided-as-the-copy-fails.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  model::ManagerFaultInjection faults;
+  faults.ignores_dp_retry_decided = true;
+  const auto violations = violations_of(faults, *loaded.scenario);
+  const auto late = std::find_if(violations.begin(), violations.end(), [](const auto& violation) {
+    return violation.invariant == "retry_wait" &&
+           violation.detail.find("dp_retry_decided copy_end") != std::string::npos;
+  });
+  REQUIRE(late != violations.end());
+  CHECK_THAT(late->detail, Catch::Contains("S0100021 on DP01: the copy attempt from 00:00:00.100 "
+                                           "failed when the file system refused the manager's "
+                                           "write of") &&
+                               Catch::Contains("but its 2328 and retry came at 01:09:54.404"));
+}
+
 TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/ source names them",
           "[invariants][faults][tidy]") {
   const model::ManagerFaultInjection now = model::manager_fault_injection();
@@ -335,6 +358,7 @@ TEST_CASE("the fault-injection switches are off by default and no sim/ or tools/
   CHECK_FALSE(now.omits_retry_messages);
   CHECK_FALSE(now.reports_access_denied);
   CHECK_FALSE(now.hides_failed_copies);
+  CHECK_FALSE(now.ignores_dp_retry_decided);
   namespace fs = std::filesystem;
   for (const char* directory : {"sim", "tools"}) {
     for (const auto& entry :

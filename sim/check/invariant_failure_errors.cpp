@@ -12,6 +12,10 @@
 // the same refusals: a refused operation on the package's folder on a DP, or a refused open of
 // its .PCK, fails a copy, unless an update or refresh that names the DP came in after the copy
 // began and before the pass ended (the old cycle's failure no longer counts).
+//
+// A retry_wait rule judged from the same refusals: under dp_retry_decided copy_end a failed DP
+// copy's 2328 (and so its retry's wait) comes in the instant of the refusal that failed it, not
+// when the copies beside it end.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -310,6 +314,32 @@ void check_failed_copies_reported(const History& history, Violations& violations
              attempt.end_us});
         break;  // one refusal tells it
       }
+    }
+  }
+}
+
+void check_dp_decisions(const History& history, Violations& violations) {
+  if (history.run->site.retry_unit != model::RetryUnit::distribution_point ||
+      history.run->site.retry.dp_retry_decided != model::DpRetryDecided::copy_end) {
+    return;
+  }
+  for (const RetryUnit& unit : history.units) {
+    if (unit.dp.empty()) continue;
+    for (const Attempt& attempt : unit.attempts) {
+      if (attempt.outcome != Outcome::failed || !attempt.end_record) continue;
+      const std::vector<Refusal> refusals = refusals_during(history, unit, attempt);
+      if (refusals.empty()) continue;  // a failure no refusal made (error_has_cause)
+      const TraceRecord& refused = history.records()[refusals.back().record];
+      if (refused.t_us == attempt.end_us) continue;
+      violations.push_back(
+          {"retry_wait",
+           fmt::format("{}: the copy attempt from {} failed when the file system refused the "
+                       "manager's {} of {} with {} at {}, but its 2328 and retry came at {}; "
+                       "dp_retry_decided copy_end decides a failure as the copy fails",
+                       unit.name(), clock_text(attempt.start_us), refused.event,
+                       refusals.back().path, refusals.back().code, clock_text(refused.t_us),
+                       clock_text(attempt.end_us)),
+           attempt.end_us});
     }
   }
 }

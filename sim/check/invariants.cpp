@@ -156,6 +156,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_retry_units(history, violations);
   invariant_detail::check_failure_errors(history, violations);
   invariant_detail::check_failed_copies_reported(history, violations);
+  invariant_detail::check_dp_decisions(history, violations);
   invariant_detail::check_retry_messages(history, violations);
   invariant_detail::check_handles(history, violations);
   invariant_detail::check_dp_content(history, violations);

@@ -32,7 +32,8 @@ struct InvariantViolation {
 //   trace between them; each wait between a failed attempt and its retry lies within the policy's
 //   bounds for that retry number and jitter, and the retry starts when it falls due (not before,
 //   unless pulled forward by retry_on_wake at another package's notification; not later, when the
-//   manager is free then).
+//   manager is free then); under dp_retry_decided copy_end a failed DP copy's 2328 comes in the
+//   instant of the refusal that failed it.
 // retry_count_text: 2302's "retries so far" (62302's where the site shows the count in a message
 //   of its own) and the Distmgr.log lines of failed passes and DP copies give the failed attempts
 //   of that cycle that the trace shows, and agree on whether and when a retry follows.

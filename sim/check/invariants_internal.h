@@ -413,6 +413,7 @@ void check_package_copies(const History& history, Violations& violations);
 void check_retry_units(const History& history, Violations& violations);
 void check_failure_errors(const History& history, Violations& violations);
 void check_failed_copies_reported(const History& history, Violations& violations);
+void check_dp_decisions(const History& history, Violations& violations);
 void check_retry_messages(const History& history, Violations& violations);
 void check_pass_messages(const History& history, Violations& violations);
 void check_thread_limits(const History& history, Violations& violations);
