@@ -293,6 +293,14 @@ TEST_CASE("a per-DP retry decided after a slower copy ended says from when its d
   const RunResult decided = run_world(at_copy_end, RunOptions{});
   CHECK_THAT(summary_of(at_copy_end, decided),
              Catch::Contains("retry at 01:09:54.404; 2 copies to DPs"));
+  // A crash at 10m cuts the pass short: DP01's retry, decided already, outlives it.
+  Scenario crashed = load_valid(world +
+                                "  - crash: distribution_manager\n    at: 10m\n"
+                                "    restart_after: 5m\n");
+  crashed.site.retry.dp_retry_decided = model::DpRetryDecided::copy_end;
+  CHECK_THAT(summary_of(crashed, run_world(crashed, RunOptions{})),
+             Catch::Contains("interrupted at 00:10:00 by a crash of the manager, DP retry at "
+                             "00:30:00.938 (decided before the crash)"));
 }
 
 }  // namespace

@@ -378,6 +378,16 @@ std::vector<std::string> attempt_table(const RunResult& run, const std::string& 
                                                due_while_down_text(run, *pass.next_retry_us))
                                  : std::string(", not retried");
     }
+    // Decided as their copies failed (copy_end), DP retries outlive a crash that cuts the pass
+    // short: without this, the DP's later copy would have no retry that explains it.
+    const bool decided_before_crash =
+        per_dp && run.site.retry.dp_retry_decided == model::DpRetryDecided::copy_end &&
+        pass.end_us && pass.result == model::PassResult::interrupted && pass.next_retry_us &&
+        *pass.next_retry_us >= *pass.end_us;
+    if (decided_before_crash) {
+      line += fmt::format(", DP retry at {} (decided before the crash)",
+                          clock_text(*pass.next_retry_us));
+    }
     if (const auto deleted_us = retry_history_deleted_after(run, pass, index)) {
       line += fmt::format(" ({}: its retry history was deleted at {})",
                           failed ? "not run" : "not redone", clock_text(*deleted_us));
