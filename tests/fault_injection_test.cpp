@@ -26,6 +26,16 @@ std::vector<InvariantViolation> violations_of(const model::ManagerFaultInjection
   return check_invariants(run_world(scenario, RunOptions{}));
 }
 
+// A library scenario that the manager as it is runs without a violation: the baseline each
+// injected fault below is measured against.
+Scenario clean_scenario(const std::string& path_below_scenarios) {
+  const LoadResult loaded =
+      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) + "/scenarios/" + path_below_scenarios);
+  REQUIRE(loaded.scenario.has_value());
+  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  return *loaded.scenario;
+}
+
 // Kinds of the findings of a fixed-seed exploration under `faults`.
 std::vector<std::string> explored_kinds(const model::ManagerFaultInjection& faults) {
   const model::ScopedManagerFaultInjection injected(faults);
@@ -116,14 +126,10 @@ TEST_CASE("a partial DP copy is caught where packages read the same source folde
   // shared-source regression is clean as it is; with one file left out of every DP copy of more
   // than one file, each of the five packages with two files is a finding (S0100006 has one file,
   // which the fault copies whole).
-  const LoadResult loaded =
-      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
-                         "/scenarios/regressions/packages-share-a-source-folder.yaml");
-  REQUIRE(loaded.scenario.has_value());
-  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  const Scenario scenario = clean_scenario("regressions/packages-share-a-source-folder.yaml");
   model::ManagerFaultInjection faults;
   faults.partial_dp_copy = true;
-  const auto violations = violations_of(faults, *loaded.scenario);
+  const auto violations = violations_of(faults, scenario);
   size_t partial = 0;
   for (const InvariantViolation& violation : violations) {
     INFO(violation.detail);
@@ -158,14 +164,11 @@ TEST_CASE("a manager that saves a version before its .PCK is written is caught b
           "[invariants][faults]") {
   // A refresh saves the package during its compression and a crash follows before the .PCK is
   // written: the restarted manager must compress again, not copy the empty .PCK.
-  const LoadResult loaded = load_scenario_file(
-      std::string(DISTSIM_SOURCE_DIR) +
-      "/scenarios/regressions/crash-during-compression-after-refresh-compresses-again.yaml");
-  REQUIRE(loaded.scenario.has_value());
-  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  const Scenario scenario =
+      clean_scenario("regressions/crash-during-compression-after-refresh-compresses-again.yaml");
   model::ManagerFaultInjection faults;
   faults.save_version_before_compression = true;
-  const auto violations = violations_of(faults, *loaded.scenario);
+  const auto violations = violations_of(faults, scenario);
   REQUIRE(violations.size() == 1);
   CHECK(violations.front().invariant == "package_copy");
   CHECK(violations.front().detail ==
@@ -179,14 +182,11 @@ TEST_CASE("a manager whose updates reset the retry count against the site's sett
   // the trace alone. Method: the scenario where the update's pass finds every retry spent; a
   // manager that starts the count afresh shows 0 retries in its 2302 where the trace shows 3,
   // and makes more attempts than the two cycles' count allows.
-  const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
-                                               "/scenarios/update-keeps-the-retry-count.yaml");
-  REQUIRE(loaded.scenario.has_value());
-  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  const Scenario scenario = clean_scenario("update-keeps-the-retry-count.yaml");
   model::ManagerFaultInjection faults;
   faults.updates_always_reset_retries = true;
   std::vector<std::string> details;
-  for (const auto& violation : violations_of(faults, *loaded.scenario)) {
+  for (const auto& violation : violations_of(faults, scenario)) {
     details.push_back(violation.invariant + ": " + violation.detail);
   }
   CHECK(contains(details,
@@ -203,13 +203,10 @@ TEST_CASE(
   // Goal: retry_wait judges what a retry that fell due while the manager was down does after
   // the restart, from the trace. Method: the scenario whose overdue retry must wait its hour
   // again after the restart at 2h20m; a manager that runs it at once begins it an hour early.
-  const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
-                                               "/scenarios/retry-due-while-down-waits-again.yaml");
-  REQUIRE(loaded.scenario.has_value());
-  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  const Scenario scenario = clean_scenario("retry-due-while-down-waits-again.yaml");
   model::ManagerFaultInjection faults;
   faults.overdue_retries_run_at_restart = true;
-  const auto violations = violations_of(faults, *loaded.scenario);
+  const auto violations = violations_of(faults, scenario);
   REQUIRE(!violations.empty());
   CHECK(violations.front().invariant == "retry_wait");
   CHECK(violations.front().detail ==
@@ -223,15 +220,12 @@ TEST_CASE("a manager that runs an overdue retry at the restart is caught across 
   // falls due (it used to say nothing then). Method: the scenario with two crashes, whose retry
   // must wait its hour again after the first restart; a manager that runs it at the restart
   // begins it at 01:10, before the first postponement's 02:10.
-  const LoadResult loaded = load_scenario_file(
-      std::string(DISTSIM_SOURCE_DIR) +
-      "/scenarios/regressions/retry-due-while-down-twice-waits-the-same-again.yaml");
-  REQUIRE(loaded.scenario.has_value());
-  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  const Scenario scenario =
+      clean_scenario("regressions/retry-due-while-down-twice-waits-the-same-again.yaml");
   model::ManagerFaultInjection faults;
   faults.overdue_retries_run_at_restart = true;
   std::vector<std::string> details;
-  for (const auto& violation : violations_of(faults, *loaded.scenario)) {
+  for (const auto& violation : violations_of(faults, scenario)) {
     details.push_back(violation.invariant + ": " + violation.detail);
     UNSCOPED_INFO(details.back());
   }
@@ -250,14 +244,11 @@ TEST_CASE(
   // they are shown there, and misses it when it is absent. Method: the scenario whose three
   // failed passes each raise 62302; a manager that raises none says in Distmgr.log that it will
   // retry while its status messages say it gives up.
-  const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
-                                               "/scenarios/retry-count-in-its-own-message.yaml");
-  REQUIRE(loaded.scenario.has_value());
-  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  const Scenario scenario = clean_scenario("retry-count-in-its-own-message.yaml");
   model::ManagerFaultInjection faults;
   faults.omits_retry_messages = true;
   std::vector<std::string> details;
-  for (const auto& violation : violations_of(faults, *loaded.scenario)) {
+  for (const auto& violation : violations_of(faults, scenario)) {
     details.push_back(violation.invariant + ": " + violation.detail);
   }
   CHECK(contains(details,
@@ -270,12 +261,8 @@ TEST_CASE(
 
   // Under per-DP retries too: the pass whose DP copy failed at 2h30m names the DP's retry in its
   // log line, and no 62302 follows.
-  const LoadResult per_dp =
-      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
-                         "/scenarios/regressions/retry-message-per-dp-and-giving-up.yaml");
-  REQUIRE(per_dp.scenario.has_value());
-  CHECK(check_invariants(run_world(*per_dp.scenario, RunOptions{})).empty());
-  const auto dp_violations = violations_of(faults, *per_dp.scenario);
+  const Scenario per_dp = clean_scenario("regressions/retry-message-per-dp-and-giving-up.yaml");
+  const auto dp_violations = violations_of(faults, per_dp);
   CHECK(std::any_of(dp_violations.begin(), dp_violations.end(), [](const auto& violation) {
     return violation.t_us > 2 * model::kMicrosecondsPerHour &&
            violation.detail ==
@@ -327,14 +314,10 @@ TEST_CASE("a manager that ignores dp_retry_decided copy_end is caught by retry_w
           "[invariants][faults]") {
   // DP01's copy fails at once beside a 70-minute copy to DP02: decided as it fails, its 2328
   // comes with the refusal; decided when the work ends, 70 minutes later.
-  const LoadResult loaded =
-      load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
-                         "/scenarios/cm2007-dp-retry-decided-as-the-copy-fails.yaml");
-  REQUIRE(loaded.scenario.has_value());
-  CHECK(check_invariants(run_world(*loaded.scenario, RunOptions{})).empty());
+  const Scenario scenario = clean_scenario("cm2007-dp-retry-decided-as-the-copy-fails.yaml");
   model::ManagerFaultInjection faults;
   faults.ignores_dp_retry_decided = true;
-  const auto violations = violations_of(faults, *loaded.scenario);
+  const auto violations = violations_of(faults, scenario);
   const auto late = std::find_if(violations.begin(), violations.end(), [](const auto& violation) {
     return violation.invariant == "retry_wait" &&
            violation.detail.find("dp_retry_decided copy_end") != std::string::npos;
