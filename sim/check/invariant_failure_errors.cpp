@@ -239,11 +239,10 @@ bool refused_at_copies(const History& history, const RetryUnit& unit, const Atte
   for (size_t index = attempt.start_record; index <= *attempt.end_record; ++index) {
     if (history.kinds[index].actor != RecordActor::manager) continue;
     const TraceRecord& record = history.records()[index];
-    if (number_field(record, "win32").value_or(0) == 0) continue;
-    const std::string_view path = text_field(record, "path");
-    if (history.is_package_copy(path, unit.package)) return true;
-    for (const model::DistributionPointDefinition& dp : history.run->distribution_points) {
-      if (at_or_below_dp_folder(path, unit.package, dp)) return true;
+    const int64_t code = number_field(record, "win32").value_or(0);
+    if (code == 0) continue;
+    if (failed_copy(history, unit.package, record, text_field(record, "path"), code).failed) {
+      return true;
     }
   }
   return false;
@@ -274,8 +273,7 @@ bool superseded_between(const History& history, std::string_view package,
     const std::string_view kind = text_field(record, "kind");
     if (kind != "update" && kind != "refresh") return false;
     if (!same_path(text_field(record, "package"), package)) return false;
-    const TraceList dps = list_field(record, "dps");
-    return dp == nullptr ? true : names_dp(dps, dp->name);
+    return dp == nullptr || names_dp(list_field(record, "dps"), dp->name);
   });
 }
 
