@@ -229,6 +229,57 @@ TEST_CASE("script steps lost to a failed open are listed in the summary and in -
   CHECK(json.out.find("failed with ERROR_SHARING_VIOLATION") != std::string::npos);
 }
 
+TEST_CASE("a script step whose expectation never ran fails instead of passing unjudged",
+          "[cli][blame]") {
+  // Goal: an `expect` the run never reached must not read as one that held. Method: a step cut
+  // off by a shorter --until (the loader refuses a constant time past the scenario's own), and
+  // one drawn from a range that mostly falls after `until`; a step without an expectation past
+  // the end stays silent.
+  const std::string directory = scratch_directory("steps-past-the-end");
+  write_text_file(directory + "/late.yaml",
+                  "version: 1\nname: late steps\nuntil: 4h\n"
+                  "filesystem:\n  - file: 'C:\\Src\\a.txt'\n"
+                  "holders:\n"
+                  "  - kind: script\n    name: sc\n    steps:\n"
+                  "      - at: 30m\n        open: 'C:\\Src\\a.txt'\n        as: h\n"
+                  "        expect: ok\n"
+                  "      - at: 2h\n        close: h\n        expect: ok\n"
+                  "      - at: 3h\n        delete: 'C:\\Src\\a.txt'\n");
+  const CliResult text = run_distsim("run late.yaml --until 1h", directory);
+  INFO(text.out << text.err);
+  CHECK(text.status == 1);
+  CHECK(text.out.find("  PASS  holder sc step 1 (open 'C:\\Src\\a.txt')") != std::string::npos);
+  CHECK(text.out.find("  FAIL  holder sc step 2 (close 'h'): expected ok, but the step did not "
+                      "run: it falls after the end of the run (at 02:00:00) [line 14]\n") !=
+        std::string::npos);
+  CHECK(text.out.find("step 3") == std::string::npos);
+  // A drawn time: whichever seed, the step is judged (it ran) or fails (it did not), never
+  // skipped in silence.
+  write_text_file(directory + "/drawn.yaml",
+                  "version: 1\nname: drawn step\nuntil: 1h\n"
+                  "filesystem:\n  - file: 'C:\\Src\\a.txt'\n"
+                  "holders:\n"
+                  "  - kind: script\n    name: sc\n    steps:\n"
+                  "      - at: {uniform: [30m, 5h]}\n        open: 'C:\\Src\\a.txt'\n"
+                  "        as: h\n        expect: ok\n");
+  int judged = 0;
+  int never_ran = 0;
+  for (int seed = 0; seed < 8; ++seed) {
+    const CliResult drawn = run_distsim("run drawn.yaml --seed " + std::to_string(seed), directory);
+    INFO(drawn.out);
+    const bool ran = drawn.out.find("PASS  holder sc step 1") != std::string::npos;
+    const bool failed = drawn.out.find(
+                            "FAIL  holder sc step 1 (open 'C:\\Src\\a.txt'): expected "
+                            "ok, but the step did not run") != std::string::npos;
+    CHECK(ran != failed);
+    CHECK(drawn.status == (ran ? 0 : 1));
+    judged += ran ? 1 : 0;
+    never_ran += failed ? 1 : 0;
+  }
+  CHECK(judged + never_ran == 8);
+  CHECK(never_ran > 0);
+}
+
 TEST_CASE("a step skipped because an earlier step was skipped names that step and its cause",
           "[cli][blame]") {
   // Goal: the chain of skips leads back to the failed open. Method: the open fails, so its map is

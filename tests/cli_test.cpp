@@ -377,7 +377,9 @@ TEST_CASE("run --until shorter than the scenario's names what the run leaves out
                      "  - {id: S0100001, name: App, source: 'C:\\Src', at: 0s}\n"
                      "  - {update: S0100001, at: 5h}\nholders:\n"
                      "  - {kind: explorer_window, name: explorer, path: 'C:\\Src', at: 3h, for: "
-                     "1h}\nfaults:\n  - {dp_unreachable: DP01, at: 4h, for: 1h}\n"
+                     "1h}\n  - kind: script\n    name: sc\n    steps:\n"
+                     "      - {at: 2h30m, open: 'C:\\Src\\a.cab', as: h}\n"
+                     "faults:\n  - {dp_unreachable: DP01, at: 4h, for: 1h}\n"
                      "expect:\n  packages:\n    S0100001: {installed_by: 2h30m}\n");
   const CommandResult shortened = run_cli("run --quiet '" + path + "' --until 2h");
   CHECK(shortened.status == 0);
@@ -392,10 +394,13 @@ TEST_CASE("run --until shorter than the scenario's names what the run leaves out
                                ":13:5: holder 'explorer' starts at 3h\n"
                                "  " +
                                path +
-                               ":15:5: fault dp_unreachable on DP01 starts at 4h\n"
+                               ":17:9: holder 'sc' step 1 runs at 2h30m\n"
                                "  " +
                                path +
-                               ":18:16: expect S0100001 installed_by 2h30m, judged "
+                               ":19:5: fault dp_unreachable on DP01 starts at 4h\n"
+                               "  " +
+                               path +
+                               ":22:16: expect S0100001 installed_by 2h30m, judged "
                                "at the end of the run instead\n"));
   // A horizon that keeps every entry says nothing.
   const CommandResult whole = run_cli("run --quiet '" + path + "' --until 6h");

@@ -134,6 +134,52 @@ TEST_CASE("a STATMSG line lists ten insertion strings and the package attribute 
   CHECK(text.find("ISTR9=\"\" NUMATTRS=1 AID0=400 AVAL0=\"S0100001\"") != std::string::npos);
 }
 
+TEST_CASE("GMTDATE pads a day below ten to two digits while the SMS 2.0 trailer does not",
+          "[log]") {
+  // Goal: the two date forms of one logged STATMSG from an SMS 2.0 site in Central Standard
+  // Time: "GMTDATE=Wed Jul 04 14:46:43.146 2001" beside the trailer's "<Wed Jul 4 9:46:43.146
+  // 2001 Central Standard Time>".
+  SiteClock clock;
+  clock.start_year = 2001;
+  clock.start_month = 7;
+  clock.start_day = 4;
+  clock.start_hour = 9;
+  clock.bias_minutes = 300;
+  clock.time_zone_name = "Central Standard Time";
+  const TimeUs at_us = 46 * kMicrosecondsPerMinute + 43'146'000;
+  StatusMessage message = make_status_message(2300, {"Office", "S0100001"}, "S0100001", "", 0);
+  message.t_us = at_us;
+  const std::string text = statmsg_text(message, clock, {"XSERVER01", "OFF", 2120, 1028});
+  CHECK(text.find(" TID=1028 GMTDATE=Wed Jul 04 14:46:43.146 2001 ISTR0=") != std::string::npos);
+  const std::string line =
+      format_log_line(LogFormat::sms2, clock, {text, at_us, 1028, LogSeverity::info});
+  CHECK(
+      line.ends_with("$$<SMS_DISTRIBUTION_MANAGER><Wed Jul 4 9:46:43.146 2001 Central Standard "
+                     "Time><thread=1028 (0x404)>"));
+}
+
+TEST_CASE("the last microsecond of a day before 1970 is still that day", "[log]") {
+  // Goal: times before the epoch round down to their day, not up to the next one. Method: a
+  // clock that starts on 31 December 1969, read one microsecond before its midnight, and two
+  // days earlier still.
+  SiteClock clock;
+  clock.start_year = 1969;
+  clock.start_month = 12;
+  clock.start_day = 31;
+  clock.start_hour = 0;
+  const CivilTime last = utc_time(clock, kMicrosecondsPerDay - 1);
+  CHECK(last.year == 1969);
+  CHECK(last.month == 12);
+  CHECK(last.day == 31);
+  CHECK(last.hour == 23);
+  CHECK(last.minute == 59);
+  CHECK(last.second == 59);
+  CHECK(last.millisecond == 999);
+  const CivilTime earlier = utc_time(clock, -kMicrosecondsPerDay - 1);
+  CHECK(earlier.day == 29);
+  CHECK(earlier.hour == 23);
+}
+
 TEST_CASE("a STATMSG line naming paths longer than its stack buffer is written whole", "[log]") {
   // Goal: a line whose longest form does not fit the inline buffer (scenario paths may be
   // thousands of characters long) keeps every byte, in order.

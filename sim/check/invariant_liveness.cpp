@@ -19,6 +19,7 @@
 
 #include "sim/check/expectations.h"
 #include "sim/check/invariants_internal.h"
+#include "sim/core/limits.h"
 
 namespace distsim::sim::invariant_detail {
 namespace {
@@ -51,8 +52,12 @@ std::optional<TimeUs> quiet_time(const History& history) {
   return quiet_us;
 }
 
+// Capped at the longest run: a liveness bound past it is past every run's end, and a petabyte at a
+// few bytes a second must not overflow.
 TimeUs transfer_us(uint64_t bytes, uint64_t bytes_per_second) {
   const uint64_t rate = std::max<uint64_t>(bytes_per_second, 1);
+  constexpr auto kCapSeconds = static_cast<uint64_t>(kRunHorizonMaxUs / 1'000'000);
+  if (bytes / rate >= kCapSeconds) return kRunHorizonMaxUs;
   return static_cast<TimeUs>(bytes / rate * 1'000'000 +
                              (bytes % rate * 1'000'000 + rate - 1) / rate);
 }
@@ -75,11 +80,13 @@ TimeUs processing_time(const History& history) {
   TimeUs total_us = model::kMicrosecondsPerMinute;
   for (const auto& [package, source] : history.sources) {
     const uint64_t bytes = bytes_below(run, source);
+    // Each term is at most kVolumesMax times the cap, far below the overflow of 64 bits.
     total_us += 2 * transfer_us(bytes, run.site.read_bandwidth_bytes_per_second);
     if (slowest_dp != UINT64_MAX) {
       total_us +=
           static_cast<TimeUs>(run.distribution_points.size()) * transfer_us(bytes, slowest_dp);
     }
+    total_us = std::min(total_us, kRunHorizonMaxUs);
   }
   return total_us;
 }

@@ -13,15 +13,15 @@ namespace {
 std::string_view event_kind_name(PackageEvent::Kind kind) {
   switch (kind) {
     case PackageEvent::Kind::create:
-      return "created";
+      return "is created";
     case PackageEvent::Kind::update:
-      return "updated";
+      return "is updated";
     case PackageEvent::Kind::refresh:
-      return "refreshed";
+      return "is refreshed";
     case PackageEvent::Kind::delete_retry_history:
       return "has its retry history deleted";
   }
-  return "changed";
+  return "changes";
 }
 
 // The earliest time a holder's `at` can give.
@@ -43,14 +43,26 @@ std::vector<PastHorizon> past_horizon(const Scenario& scenario, TimeUs until_us)
   for (const PackageEvent& event : scenario.packages) {
     if (event.at_us <= until_us) continue;
     found.push_back(
-        {event.position, fmt::format("package {} is {} at {}", event.id,
-                                     event_kind_name(event.kind), duration_text(event.at_us))});
+        {event.position, fmt::format("package {} {} at {}", event.id, event_kind_name(event.kind),
+                                     duration_text(event.at_us))});
   }
   for (const HolderSpec& holder : scenario.holders) {
     const TimeUs start_us = earliest_start_us(holder.at);
     if (start_us <= until_us) continue;
     found.push_back({holder.position, fmt::format("holder '{}' starts at {}", holder.name,
                                                   duration_text(start_us))});
+  }
+  for (const HolderSpec& holder : scenario.holders) {
+    // Steps run in order: a step is never earlier than the one before it.
+    TimeUs earliest_us = 0;
+    for (size_t index = 0; index < holder.steps.size(); ++index) {
+      const ScriptStep& step = holder.steps[index];
+      earliest_us =
+          std::max(earliest_us, step.drawn_at ? earliest_start_us(*step.drawn_at) : step.at_us);
+      if (earliest_us <= until_us) continue;
+      found.push_back({step.position, fmt::format("holder '{}' step {} runs at {}", holder.name,
+                                                  index + 1, duration_text(earliest_us))});
+    }
   }
   for (const FaultSpec& fault : scenario.faults) {
     if (fault.at_us <= until_us) continue;

@@ -1,7 +1,7 @@
 // What a scenario schedules after a horizon shorter than its own `until` (`distsim run --until`):
-// the package events, faults and holders a shortened run never reaches, and the `installed_by`
-// expectations it judges at the horizon, each with its position, so that a user who shortens a
-// run is told what it leaves out instead of reading a pass that never met them.
+// the package events, faults, holders and script steps a shortened run never reaches, and the
+// `installed_by` expectations it judges at the horizon, each with its position, so that a user who
+// shortens a run is told what it leaves out instead of reading a pass that never met them.
 #pragma once
 
 #include <string>
@@ -17,7 +17,8 @@ struct PastHorizon {
 };
 
 // The entries of `scenario` timed after `until_us`, in the order of the file. A holder counts when
-// it surely starts later (a constant `at`, or a uniform one whose least value is later).
+// it surely starts later (a constant `at`, or a uniform one whose least value is later); so does a
+// script step.
 [[nodiscard]] std::vector<PastHorizon> past_horizon(const Scenario& scenario, TimeUs until_us);
 
 }  // namespace distsim::sim

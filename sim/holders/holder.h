@@ -133,6 +133,9 @@ class Holder : public EventTarget {
   Holder(HolderContext context, HolderSpec spec);
   // Schedules the holder's first event. Call once, before the run.
   virtual void start() = 0;
+  // Called once when a run ends (not when it is abandoned), with the kernel's clock at the end:
+  // reports what the holder was asked to do and never did. Nothing by default.
+  virtual void finish() {}
   [[nodiscard]] const std::string& name() const { return spec_.name; }
   [[nodiscard]] ActorId actor() const { return actor_; }
 

@@ -23,9 +23,33 @@ void ScriptHolder::start() {
     const ScriptStep& step = spec_.steps[index];
     const TimeUs at_us = std::max(step.drawn_at ? draw(*step.drawn_at) : step.at_us, previous_us);
     previous_us = at_us;
+    step_times_.push_back(at_us);
     if (at_us > context_.horizon_us) continue;
     context_.kernel.schedule(at_us, *this, index);
   }
+}
+
+void ScriptHolder::finish() {
+  for (size_t index = steps_run_; index < spec_.steps.size(); ++index) {
+    const ScriptStep& step = spec_.steps[index];
+    if (!step.expect) continue;
+    // Timed at the step's time, past the run's end or where an early stop left it: the finding
+    // reads "... did not run: it falls after the end of the run (at 03:12:00)".
+    const TimeUs at_us = step_times_[index];
+    context_.findings.push_back(
+        {spec_.name, step_what(index),
+         fmt::format(FMT_COMPILE("expected {}, but the step did not run: {}"),
+                     model::win32_error_name(*step.expect),
+                     at_us > context_.horizon_us ? "it falls after the end of the run"
+                                                 : "the run stopped before its time"),
+         at_us, step.position, false});
+  }
+}
+
+std::string ScriptHolder::step_what(size_t index) const {
+  const ScriptStep& step = spec_.steps[index];
+  return fmt::format(FMT_COMPILE("step {} ({} '{}')"), index + 1, action_name(step.action),
+                     step.path.empty() ? step.handle_name : step.path);
 }
 
 std::optional<HandleId> ScriptHolder::bound_handle(const std::string& name) const {
@@ -37,9 +61,9 @@ std::optional<HandleId> ScriptHolder::bound_handle(const std::string& name) cons
 void ScriptHolder::on_event(uint64_t payload) {
   DISTSIM_ASSERT(payload < spec_.steps.size());
   const ScriptStep& step = spec_.steps[payload];
-  std::string what =
-      fmt::format(FMT_COMPILE("step {} ({} '{}')"), payload + 1, action_name(step.action),
-                  step.path.empty() ? step.handle_name : step.path);
+  DISTSIM_ASSERT(payload == steps_run_);
+  ++steps_run_;
+  std::string what = step_what(payload);
   const bool needs_handle =
       step.action == ScriptStep::Action::close || step.action == ScriptStep::Action::lock ||
       step.action == ScriptStep::Action::unlock || step.action == ScriptStep::Action::write ||

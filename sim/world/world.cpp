@@ -423,6 +423,7 @@ void World::run() {
   result_.ended_us = kernel_.now();
   result_.events_executed = kernel_.events_executed();
   if (result_.outcome == RunOutcome::abandoned) return;  // nothing will judge it
+  for (auto& holder : holders_) holder->finish();
   if (manager_ != nullptr) {
     result_.packages = manager_->package_statuses();
   } else {
