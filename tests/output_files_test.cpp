@@ -148,6 +148,19 @@ TEST_CASE("run refuses a directory as an output", "[output]") {
   CHECK(!fs::exists(directory + "/new"));
 }
 
+TEST_CASE("an output below a regular file is refused as not in a directory", "[output]") {
+  // Goal: the message names the real problem (a file where a directory should be), not a
+  // permission the user has.
+  const std::string directory = directory_with_scenario("output-below-a-file");
+  write_text_file(directory + "/afile", "x");
+  const CliResult result = run_distsim("run s.yaml --trace afile/t.jsonl", directory);
+  CHECK(result.status == 2);
+  CHECK(result.err ==
+        "distsim run: cannot write --trace 'afile/t.jsonl': 'afile' is not a "
+        "directory\n");
+  CHECK(read_text_file(directory + "/afile") == "x");
+}
+
 TEST_CASE("run refuses the same file given for two outputs and writes neither", "[output]") {
   const std::string directory = directory_with_scenario("output-same-twice");
   const CliResult fresh = run_distsim("run s.yaml --trace out.txt --log ./out.txt", directory);
@@ -252,9 +265,10 @@ TEST_CASE("an OutputSet whose second file fails mid-way leaves the first file's 
 
 TEST_CASE("a run whose second output cannot be renamed into place puts the first one back",
           "[output]") {
-  // Goal: all or nothing at the rename phase, through the CLI. Method: an LD_PRELOAD library
-  // fails the rename onto one output; the trace is renamed before the log, so failing the log
-  // must undo the trace already in place, and failing the trace must leave both untouched.
+  // Goal: all or nothing at the rename phase, through the CLI, and the run's verdict still
+  // shown. Method: an LD_PRELOAD library fails the rename onto one output; the trace is renamed
+  // before the log, so failing the log must undo the trace already in place, and failing the
+  // trace must leave both untouched.
   for (const std::string failing : {"new.log", "new.jsonl"}) {
     DYNAMIC_SECTION("the rename onto " << failing << " fails") {
       const std::string directory = directory_with_scenario("rename-rollback");
@@ -267,7 +281,11 @@ TEST_CASE("a run whose second output cannot be renamed into place puts the first
       const CliResult result =
           run_distsim("run s.yaml --trace new.jsonl --log new.log", directory, environment);
       CHECK(result.status == 2);
-      CHECK(result.err.find("new.") != std::string::npos);
+      const std::string option = failing == "new.log" ? "--log" : "--trace";
+      CHECK(result.err.find("distsim run: cannot write " + option + " '" + failing + "': ") !=
+            std::string::npos);
+      CHECK(result.out.find("\nPASS: ") != std::string::npos);
+      CHECK(result.out.find("status messages") != std::string::npos);
       CHECK(read_text_file(directory + "/new.jsonl") == "old trace");
       CHECK(read_text_file(directory + "/new.log") == "old log");
       CHECK(leftovers_in(directory) == 0);

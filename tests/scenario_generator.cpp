@@ -387,7 +387,7 @@ std::vector<sim::HolderSpec> draw_holders(const Registry& registry) {
     // have the most keys.
     const size_t kinds = registry.dps.empty() ? kKinds.size() - 1 : kKinds.size();
     holder.kind = draw_index(3) == 0 ? HolderKind::script : kKinds[draw_index(kinds)];
-    holder.name = draw_name();
+    holder.name = draw_holder_name();
     if (!names.insert(holder.name).second) continue;
     if (holder.kind != HolderKind::script) draw_holder_timing(registry.until_us, holder);
     draw_holder_options(registry, holder);
@@ -547,7 +547,7 @@ void append_mapping_steps(TimeUs until_us, std::vector<sim::ScriptStep>& steps) 
 
 sim::Scenario draw_scenario() {
   sim::Scenario scenario;
-  scenario.name = draw_text(sim::kNameLengthMax, true);
+  scenario.name = draw_text(sim::kNameLengthMax, false);
   if (draw_bool()) scenario.description = draw_text(4096, true);
   scenario.seed = *rc::gen::arbitrary<uint64_t>();
   scenario.until_us = draw_positive_duration(sim::kRunHorizonMaxUs);

@@ -50,8 +50,10 @@ inline constexpr model::TimeUs kWeekUs = 7 * model::kMicrosecondsPerDay;
 
 // Non-empty text of at most `length_max` bytes.
 [[nodiscard]] std::string draw_text(size_t length_max, bool multiline);
-// A name of a holder or handle: usually an identifier, sometimes any text.
+// A name of a holder or handle: usually an identifier, sometimes any text of one line.
 [[nodiscard]] std::string draw_name();
+// A holder's name: draw_name() without spaces, which blame strings split on.
+[[nodiscard]] std::string draw_holder_name();
 // One path component: characters Windows allows in names, with a non-ASCII letter now and then.
 [[nodiscard]] std::string draw_component();
 // A drive-letter path of one to three components.

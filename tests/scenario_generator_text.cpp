@@ -2,6 +2,7 @@
 // stress YAML quoting, so that the writer and the schema see every awkward character.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -82,11 +83,17 @@ std::string draw_text(size_t length_max, bool multiline) {
   return text.empty() ? "x" : text;
 }
 
-// A name of a holder or handle: usually an identifier, sometimes any text.
+// A name of a holder or handle: usually an identifier, sometimes any text of one line.
 std::string draw_name() {
-  if (draw_bool()) return draw_text(sim::kNameLengthMax, true);
+  if (draw_bool()) return draw_text(sim::kNameLengthMax, false);
   constexpr std::array<const char*, 8> kWords{"h", "setup", "null", "yes", "Y", "a-b", "x.y", "1"};
   return fmt::format("{}{}", draw_from(kWords), draw_count(20));
+}
+
+std::string draw_holder_name() {
+  std::string name = draw_name();
+  std::replace(name.begin(), name.end(), ' ', '_');
+  return name;
 }
 
 // One path component: characters Windows allows in names, with a non-ASCII letter now and then.

@@ -93,7 +93,7 @@ TEST_CASE("a tab in the indentation is named as the cause of the YAML error", "[
   CHECK_THAT(entry[0], Catch::EndsWith("; line 5 indents with a tab, and YAML indents with spaces "
                                        "only"));
   // A tab elsewhere, inside a value, is no indentation.
-  CHECK(errors_of("version: 1\nname: 'a\tb'\n").empty());
+  CHECK(errors_of("version: 1\nname: t\ndescription: 'a\tb'\n").empty());
 }
 
 TEST_CASE("a path too long to read is quoted by its start, end and length", "[scenario_loader]") {
@@ -233,7 +233,19 @@ TEST_CASE("an unknown key is refused with a suggestion or the keys allowed", "[s
                "update_resets_retries, due_while_down, dp_retry_decided"});
   CHECK(errors_after_header(
             "holders:\n  - kind: temp_user\n    path: 'C:\\a'\n    thumbnails: false\n") ==
-        Errors{"t.yaml:6:5: key 'thumbnails' does not apply to a temp_user holder"});
+        Errors{"t.yaml:6:5: key 'thumbnails' does not apply to a temp_user holder; it belongs to "
+               "explorer_window holders"});
+  CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a', scope: 'C:\\'}\n") ==
+        Errors{"t.yaml:4:37: key 'scope' does not apply to a temp_user holder; it belongs to "
+               "antivirus, indexer and backup holders"});
+  // YAML 1.1's merge key is named as such, not as a misspelt key.
+  CHECK(errors_after_header("x-site: &base {code: S02}\nsite:\n  <<: *base\n") ==
+        Errors{"t.yaml:3:1: unknown key 'x-site' in the scenario; did you mean 'site'?",
+               "t.yaml:5:3: YAML merge keys ('<<') are not supported in site; write the keys out, "
+               "or alias the whole mapping (key: *name)"});
+  CHECK(errors_after_header("expect:\n  log: {contains: ['']}\n") ==
+        Errors{"t.yaml:4:20: an empty string in 'contains' is in every line; give the text to "
+               "look for"});
 }
 
 TEST_CASE("an unknown enumeration value is refused with the allowed values", "[scenario_loader]") {
@@ -504,6 +516,33 @@ TEST_CASE("a holder may not take the trace name of the manager, the world or a D
   CHECK(named("DP:x") == refusal("DP:x"));
   CHECK(named("distmgr-helper").empty());
   CHECK(named("dp-client").empty());
+}
+
+TEST_CASE("a holder name with a space is refused because blame strings split on spaces",
+          "[scenario_loader]") {
+  CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a', name: 'setup program "
+                            "kind=x'}\n") ==
+        Errors{"t.yaml:4:43: holder name 'setup program kind=x' contains a space; the trace's "
+               "blame strings (actor=NAME kind=...) are split on spaces, so write it with - or _"});
+  CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a', name: setup-program}\n")
+            .empty());
+}
+
+TEST_CASE("a name with a line break or another control character is refused", "[scenario_loader]") {
+  // Goal: a name is one line of every report, Distmgr.log line and status message; a `|` block
+  // ends with a line break. Method: the scenario's name as a block, a package name with an
+  // escaped line break, a policy name with a tab, and a name with other punctuation kept.
+  CHECK(errors_of("version: 1\nname: |\n  Package source\n  in TEMP\n") ==
+        Errors{"t.yaml:2:7: 'name' contains a control character (U+000A, a line break); a name is "
+               "one line of plain text"});
+  CHECK(errors_after_header("filesystem:\n  - dir: 'C:\\Src'\npackages:\n"
+                            "  - {id: S0100001, name: \"App\\n2.0\", source: 'C:\\Src'}\n") ==
+        Errors{"t.yaml:6:26: 'name' contains a control character (U+000A, a line break); a name is "
+               "one line of plain text"});
+  CHECK(policy_errors_of("name: \"a\\tb\"\nretry: {}\n") ==
+        Errors{"p.yml:1:7: 'name' contains a control character (U+0009, not a printable "
+               "character); a name is one line of plain text"});
+  CHECK(errors_of("version: 1\nname: 'Office 2000 (SR-1): \"x\" & y'\n").empty());
 }
 
 TEST_CASE(

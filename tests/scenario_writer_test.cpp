@@ -90,23 +90,23 @@ TEST_CASE("names that YAML would read as null booleans or numbers are quoted",
   // Goal: the writer's quoting decisions, one by one. Method: a scenario with such names; the
   // text shows the quotes and loads back.
   Scenario scenario;
-  scenario.name = "yes";
+  scenario.name = "it's: #1";
   scenario.description = "  leading spaces and two final newlines\n\n";
   scenario.distribution_points.push_back({"null", std::nullopt, 100'000'000, 1024, false, {}});
   scenario.distribution_points.push_back({"1", std::nullopt, 100'000'000, 1024, false, {}});
   HolderSpec holder;
   holder.kind = HolderKind::temp_user;
-  holder.name = "it's: #1";
+  holder.name = "yes";
   holder.path = "C:\\it's";
   scenario.holders.push_back(holder);
   const std::string text = write_scenario_yaml(scenario);
   INFO(text);
-  CHECK(text.find("name: 'yes'\n") != std::string::npos);
+  CHECK(text.find("name: 'it''s: #1'\n") != std::string::npos);
   CHECK(text.find("description: \"  leading spaces and two final newlines\\n\\n\"\n") !=
         std::string::npos);
   CHECK(text.find("  - name: 'null'\n") != std::string::npos);
   CHECK(text.find("  - name: '1'\n") != std::string::npos);
-  CHECK(text.find("    name: 'it''s: #1'\n") != std::string::npos);
+  CHECK(text.find("    name: 'yes'\n") != std::string::npos);
   CHECK(with_positions_cleared(load_written(text)) == with_positions_cleared(scenario));
 }
 

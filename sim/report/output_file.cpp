@@ -114,6 +114,11 @@ std::optional<std::string> placement_problem(const std::string& option, const st
     return fmt::format("{} names a directory; give a file name", describe(option, path));
   }
   const std::string directory = directory_of(path);
+  struct stat directory_status {};
+  if (::stat(directory.c_str(), &directory_status) == 0 && !S_ISDIR(directory_status.st_mode)) {
+    return fmt::format("cannot write {}: '{}' is not a directory", describe(option, path),
+                       directory);
+  }
   if (::access(directory.c_str(), W_OK | X_OK) != 0) {
     const int error = errno;
     return fmt::format("cannot write '{}'{}: directory '{}': {}", path,
@@ -183,6 +188,7 @@ bool write_and_close(int descriptor, const OutputSet::Writer& produce) {
 
 // One file output on its way into place.
 struct Staged {
+  std::string option;  // "--trace", for messages (empty: the path alone)
   std::string target;
   std::string temporary;     // complete content; empty once renamed or removed
   std::string backup;        // the old target's second name; empty when there was none
@@ -190,16 +196,17 @@ struct Staged {
   bool renamed = false;      // the temporary is now the target
 };
 
-std::string cannot_write(const std::string& path, int error) {
-  return fmt::format("cannot write '{}': {}", path, std::strerror(error));
+std::string cannot_write(const Staged& staged, int error) {
+  return fmt::format("cannot write {}: {}", describe(staged.option, staged.target),
+                     std::strerror(error));
 }
 
 std::optional<std::string> write_temporary(Staged& staged, const OutputSet::Writer& produce) {
   std::string created;
   const int descriptor = create_exclusive_sibling(staged.target, "partial", created);
-  if (descriptor < 0) return cannot_write(staged.target, errno);
+  if (descriptor < 0) return cannot_write(staged, errno);
   staged.temporary = created;
-  if (!write_and_close(descriptor, produce)) return cannot_write(staged.target, errno);
+  if (!write_and_close(descriptor, produce)) return cannot_write(staged, errno);
   return std::nullopt;
 }
 
@@ -209,7 +216,7 @@ std::optional<std::string> keep_backup(Staged& staged) {
   struct stat info {};
   if (::lstat(staged.target.c_str(), &info) != 0) {
     if (errno == ENOENT) return std::nullopt;
-    return cannot_write(staged.target, errno);
+    return cannot_write(staged, errno);
   }
   for (int attempt = 0; attempt < kExclusiveNameAttempts; ++attempt) {
     const std::string name = sibling_name(staged.target, "backup");
@@ -222,13 +229,13 @@ std::optional<std::string> keep_backup(Staged& staged) {
     struct stat existing {};
     if (::lstat(name.c_str(), &existing) == 0) continue;
     if (::rename(staged.target.c_str(), name.c_str()) != 0) {
-      return cannot_write(staged.target, errno);
+      return cannot_write(staged, errno);
     }
     staged.backup = name;
     staged.moved_aside = true;
     return std::nullopt;
   }
-  return cannot_write(staged.target, EEXIST);
+  return cannot_write(staged, EEXIST);
 }
 
 // Puts every target back as it was and removes every temporary and backup.
@@ -253,7 +260,7 @@ std::optional<std::string> place_all(std::vector<Staged>& staged) {
   }
   for (Staged& each : staged) {
     if (::rename(each.temporary.c_str(), each.target.c_str()) != 0) {
-      return cannot_write(each.target, errno);
+      return cannot_write(each, errno);
     }
     each.temporary.clear();
     each.renamed = true;
@@ -343,7 +350,7 @@ std::optional<std::string> OutputSet::commit(std::ostream& out) {
       standard_output = &output;
       continue;
     }
-    staged.push_back({output.path, {}, {}, false, false});
+    staged.push_back({output.option, output.path, {}, {}, false, false});
     try {
       if (auto problem = write_temporary(staged.back(), producer_of(output))) {
         undo(staged);

@@ -90,6 +90,8 @@ struct KeySet {
   KeyList not_applicable = {};
   std::string_view applies_to = {};  // "a temp_user holder"
   KeyList reported_elsewhere = {};   // other action keys, already refused by find_action_key
+  // For a key in not_applicable: the kinds that take it ("explorer_window"), said in the refusal.
+  std::string (*kinds_taking)(std::string_view key) = nullptr;
 };
 
 struct MapEntry {

@@ -198,6 +198,13 @@ std::vector<LogPatternExpectation> read_log_patterns(const Context& ctx, uint32_
   std::vector<LogPatternExpectation> patterns;
   if (!items) return patterns;
   for (const uint32_t item : *items) {
+    const YamlNode& node = ctx.node(item);
+    if (node.kind == YamlNode::Kind::scalar && node.value.empty()) {
+      ctx.error(item, fmt::format("an empty string in '{}' is in every line; give the text to "
+                                  "look for",
+                                  key));
+      continue;
+    }
     if (auto pattern = read_text(ctx, item, key, kLogPatternLengthMax, "kLogPatternLengthMax")) {
       patterns.push_back({std::move(*pattern), ctx.node(item).position});
     }

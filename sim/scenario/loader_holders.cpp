@@ -72,6 +72,21 @@ KeyList holder_keys(HolderKind kind) {
   DISTSIM_ASSERT(false);
 }
 
+// "explorer_window holders", or "antivirus, indexer and backup holders".
+std::string holder_kinds_taking(std::string_view key) {
+  std::vector<std::string_view> kinds;
+  for (const auto& [kind, name] : kHolderKindNames) {
+    const KeyList keys = holder_keys(kind);
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) kinds.push_back(name);
+  }
+  DISTSIM_ASSERT(!kinds.empty());
+  std::string text(kinds.front());
+  for (size_t index = 1; index < kinds.size(); ++index) {
+    text += fmt::format("{}{}", index + 1 == kinds.size() ? " and " : ", ", kinds[index]);
+  }
+  return text + " holders";
+}
+
 bool written_before(const Context& ctx, uint32_t left, uint32_t right) {
   const SourcePosition& a = ctx.node(left).position;
   const SourcePosition& b = ctx.node(right).position;
@@ -366,7 +381,8 @@ std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t
   const std::string applies_to =
       kind ? with_article(fmt::format("{} holder", enum_name(kHolderKindNames, *kind)))
            : std::string();
-  const KeySet keys = kind ? KeySet{"holder", holder_keys(*kind), kAllHolderKeys, applies_to}
+  const KeySet keys = kind ? KeySet{"holder", holder_keys(*kind), kAllHolderKeys, applies_to,
+                                    {},       holder_kinds_taking}
                            : KeySet{"holder", kAllHolderKeys};
   const MapView map = read_map(ctx, index, "each entry of 'holders'", keys);
   if (!kind) return std::nullopt;
@@ -382,6 +398,12 @@ std::optional<HolderSpec> load_holder(const Context& ctx, uint32_t index, size_t
                 fmt::format("holder name '{}' is a name the trace gives another actor (distmgr: "
                             "the manager, world: the world, dp:NAME: a distribution point); "
                             "choose another",
+                            holder.name));
+    }
+    if (holder.name.find(' ') != std::string::npos) {
+      ctx.error(name_index,
+                fmt::format("holder name '{}' contains a space; the trace's blame strings "
+                            "(actor=NAME kind=...) are split on spaces, so write it with - or _",
                             holder.name));
     }
   }

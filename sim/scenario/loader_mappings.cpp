@@ -127,7 +127,16 @@ MapView read_map(const Context& ctx, uint32_t index, std::string_view subject, c
       continue;
     } else if (contains(keys.not_applicable, entry.key)) {
       ctx.error(entry.key_index,
-                fmt::format("key '{}' does not apply to {}", entry.key, keys.applies_to));
+                fmt::format("key '{}' does not apply to {}{}", entry.key, keys.applies_to,
+                            keys.kinds_taking == nullptr
+                                ? std::string()
+                                : fmt::format("; it belongs to {}", keys.kinds_taking(entry.key))));
+    } else if (entry.key == "<<") {
+      // YAML 1.1's merge key, which YAML 1.2 (the loader's) does not have.
+      ctx.error(entry.key_index,
+                fmt::format("YAML merge keys ('<<') are not supported in {}; write the keys out, "
+                            "or alias the whole mapping (key: *name)",
+                            keys.what));
     } else {
       ctx.error(entry.key_index, fmt::format("unknown key '{}' in {}{}", entry.key, keys.what,
                                              hint(entry.key, keys.allowed)));

@@ -58,7 +58,22 @@ std::optional<std::string> read_text(const Context& ctx, uint32_t index, std::st
 }
 
 std::optional<std::string> read_name(const Context& ctx, uint32_t index, std::string_view key) {
-  return read_text(ctx, index, key, kNameLengthMax, "kNameLengthMax");
+  auto name = read_text(ctx, index, key, kNameLengthMax, "kNameLengthMax");
+  if (!name) return std::nullopt;
+  // A name is one line of every report, log line and status message that shows it: a line
+  // break (a `|` block) or a tab would split or shift those lines.
+  const auto control = std::find_if(name->begin(), name->end(), [](char each) {
+    const auto code = static_cast<unsigned char>(each);
+    return code < 0x20 || code == 0x7f;
+  });
+  if (control != name->end()) {
+    ctx.error(index, fmt::format("'{}' contains a control character (U+{:04X}, {}); a name is one "
+                                 "line of plain text",
+                                 key, static_cast<unsigned char>(*control),
+                                 *control == '\n' ? "a line break" : "not a printable character"));
+    return std::nullopt;
+  }
+  return name;
 }
 
 std::optional<bool> read_bool(const Context& ctx, uint32_t index, std::string_view key) {

@@ -234,14 +234,17 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
   for (const RequestedOutput& output : requested) {
     set_output(outputs, output, scenario, run, verdict, options.program);
   }
-  if (const auto problem = outputs.commit(out)) {
-    err << "distsim run: " << *problem << '\n';
-    return kExitCannotRun;
-  }
+  const std::optional<std::string> problem = outputs.commit(out);
+  // The verdict reaches the user even when an output could not be written (a file system that
+  // changed during the run): the run happened, and its summary names the seed to replay it.
   if (options.json) {
     summary << sim::summary_json(scenario, run, verdict, options.program);
   } else {
     summary << sim::summary_text(scenario, run, verdict, {options.quiet, options.program});
+  }
+  if (problem) {
+    err << "distsim run: " << *problem << '\n';
+    return kExitCannotRun;
   }
   return verdict.passed() ? kExitOk : kExitFinding;
 }
