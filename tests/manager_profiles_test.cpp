@@ -503,6 +503,28 @@ TEST_CASE("configmgr2012 words its Distmgr.log lines as the ConfigMgr walkthroug
   CHECK_FALSE(has_line_starting(sms, "DP Thread:"));
 }
 
+TEST_CASE("configmgr2012 says it updates a package from its first update on", "[distmgr][log]") {
+  // Goal: the CM-ACTIONS lines of a pass after an update: "Start updating the package" and the
+  // source version the pass reads. Method: one package, updated once, then once more.
+  Scenario scenario = small_site(model::Profile::configmgr2012, 1, {"DP01"});
+  for (const TimeUs at_us : {model::kMicrosecondsPerHour, 2 * model::kMicrosecondsPerHour}) {
+    PackageEvent update;
+    update.kind = PackageEvent::Kind::update;
+    update.id = "S0100010";
+    update.at_us = at_us;
+    scenario.packages.push_back(update);
+  }
+  const RunResult run = run_world(scenario, {});
+  CHECK(has_line(run, "Start adding package S0100010..."));
+  CHECK(has_line_starting(run, "~Processing package S0100010 (SourceVersion:2;"));
+  CHECK(has_line_starting(run, "~Processing package S0100010 (SourceVersion:3;"));
+  size_t updating = 0;
+  for (const auto& line : run.log_lines) {
+    if (line.text == "Start updating the package S0100010...") ++updating;
+  }
+  CHECK(updating == 2);
+}
+
 TEST_CASE("two packages compressing at once are serialised: the second starts when the first ends",
           "[distmgr][compressed]") {
   // Goal: CM-THREADS, one compressing thread at a time. Method: two compressed packages of the
