@@ -440,6 +440,23 @@ TEST_CASE("a malformed scenario exits 2 with FILE:LINE:COL", "[cli]") {
 TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
   // Goal: CLI11's own parse errors and unreadable files map to status 2.
   CHECK(run_cli("run --no-such-flag x.yaml").status == 2);
+  // An unknown flag is named, with the closest flag, before the scenario it may have displaced
+  // is missed; a value that looks like a flag stays the value of the flag before it.
+  const std::string kb = scenario_path("q207416-temp-source.yaml");
+  const CommandResult misspelt = run_cli("run --jsn");
+  CHECK(misspelt.status == 2);
+  CHECK(misspelt.output ==
+        "distsim run: unknown flag '--jsn'; did you mean '--json'? (see distsim run --help)\n");
+  CHECK(run_cli("run --seeds 5 '" + kb + "'").output ==
+        "distsim run: unknown flag '--seeds'; did you mean '--seed'? (see distsim run --help)\n");
+  CHECK(run_cli("explore --seed 5").output ==
+        "distsim explore: unknown flag '--seed'; did you mean '--seeds'? (see distsim explore "
+        "--help)\n");
+  CHECK(run_cli("run -kb.yaml").output ==
+        "distsim run: unknown flag '-kb.yaml'; a file whose name begins with - is written "
+        "./-kb.yaml (see distsim run --help)\n");
+  CHECK(run_cli("run '" + kb + "' --seed=3 --quiet").status == 0);
+  CHECK(run_cli("check -j2 '" + kb + "'").status == 0);
   CHECK(run_cli("run /nonexistent/scenario.yaml").status == 2);
   // A directory where a file is meant says so, for a scenario and a policy file alike.
   const std::string directory = std::string(DISTSIM_SOURCE_DIR) + "/scenarios";

@@ -1,7 +1,8 @@
 // The Distribution Manager across profiles and package actions: the processing-thread limit,
 // per-DP retries and their exhaustion (ConfigMgr), the messages and log wording of each era,
 // updates that delete the DP folder (sms2), refreshes, wake-up retries, compressed copies and
-// their serialised compression, shared DP bandwidth and component status.
+// their serialised compression, shared DP bandwidth and component status. The wording of each
+// profile's log lines is tests/manager_log_wording_test.cpp's.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
@@ -14,37 +15,13 @@
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/world/world.h"
+#include "tests/manager_profiles_fixture.h"
 
 namespace distsim::sim {
 namespace {
 
 constexpr TimeUs kMinute = model::kMicrosecondsPerMinute;
 constexpr TimeUs kHour = model::kMicrosecondsPerHour;
-
-// A world with one source file per package under D:\Src\<letter>, and the named DPs.
-Scenario small_site(model::Profile profile, int package_count, std::vector<std::string> dps) {
-  Scenario scenario;
-  scenario.file = "small_site";
-  scenario.name = "small site";
-  scenario.until_us = model::kMicrosecondsPerDay;
-  scenario.site.profile = profile;
-  for (int index = 0; index < package_count; ++index) {
-    const std::string folder = std::string("D:\\Src\\") + static_cast<char>('A' + index);
-    scenario.filesystem.push_back(
-        {FilesystemEntry::Kind::file, folder + "\\app.msi", 1 << 20, 0, {}});
-    PackageEvent package;
-    package.id = "S01000" + std::to_string(10 + index);
-    package.name = "App " + std::to_string(index);
-    package.source = folder;
-    scenario.packages.push_back(package);
-  }
-  for (const std::string& name : dps) {
-    DistributionPointSpec dp;
-    dp.name = name;
-    scenario.distribution_points.push_back(dp);
-  }
-  return scenario;
-}
 
 HolderSpec exclusive_holder(const std::string& name, const std::string& path) {
   HolderSpec holder;
@@ -74,16 +51,6 @@ uint64_t count_id(const RunResult& run, uint32_t id) {
   return static_cast<uint64_t>(
       std::count_if(run.status_messages.begin(), run.status_messages.end(),
                     [id](const model::StatusMessage& message) { return message.id == id; }));
-}
-
-bool has_line(const RunResult& run, std::string_view text) {
-  return std::any_of(run.log_lines.begin(), run.log_lines.end(),
-                     [text](const LogLine& line) { return line.text == text; });
-}
-
-bool has_line_starting(const RunResult& run, std::string_view prefix) {
-  return std::any_of(run.log_lines.begin(), run.log_lines.end(),
-                     [prefix](const LogLine& line) { return line.text.rfind(prefix, 0) == 0; });
 }
 
 // The time of the first log line that starts with `prefix`.
@@ -476,53 +443,6 @@ TEST_CASE("a package whose DP copies all succeed still ends with 2301 under conf
   CHECK(count_id(run, 2300) == 1);
   CHECK(count_id(run, 2301) == 1);
   CHECK(count_id(run, 2302) == 0);
-}
-
-TEST_CASE("configmgr2012 words its Distmgr.log lines as the ConfigMgr walkthrough shows",
-          "[distmgr][log]") {
-  // Goal: the CM-ACTIONS wording for 2012; the SMS wording stays with sms2.
-  const RunResult cm = run_world(small_site(model::Profile::configmgr2012, 1, {"DP01"}), {});
-  CHECK(has_line(cm, "Found package properties updated notification for package 'S0100010'"));
-  CHECK(has_line(cm, "Adding package 'S0100010' to package processing queue."));
-  CHECK(has_line(cm, "~Currently using 0 out of 3 allowed package processing threads."));
-  CHECK(has_line(cm,
-                 "~Started package processing thread for package 'S0100010', thread ID = 0x129 "
-                 "(297)"));
-  CHECK(has_line(cm, "~Processing package S0100010 (SourceVersion:1;StoredVersion:0)"));
-  CHECK(has_line(cm, "Taking package snapshot for package S0100010 from source D:\\Src\\A"));
-  CHECK(has_line(cm, "The size of package S0100010, version 1 is 1024 KBytes"));
-  CHECK(has_line_starting(cm, "DP Thread: Attempting to add or update package S0100010"));
-  CHECK(has_line(cm, "~All DP threads have completed for package S0100010 processing thread."));
-  CHECK(has_line(cm, "~Exiting package processing thread for package S0100010."));
-  CHECK_FALSE(has_line_starting(cm, "~Used "));
-  CHECK_FALSE(has_line_starting(cm, "~Starting package processing thread"));
-  const RunResult sms = run_world(small_site(model::Profile::sms2, 1, {"DP01"}), {});
-  CHECK(has_line(sms, "~Used 0 out of 3 allowed processing threads."));
-  CHECK(has_line(sms, "~Starting package processing thread,thread ID = 129"));
-  CHECK_FALSE(has_line_starting(sms, "~Currently using"));
-  CHECK_FALSE(has_line_starting(sms, "DP Thread:"));
-}
-
-TEST_CASE("configmgr2012 says it updates a package from its first update on", "[distmgr][log]") {
-  // Goal: the CM-ACTIONS lines of a pass after an update: "Start updating the package" and the
-  // source version the pass reads. Method: one package, updated once, then once more.
-  Scenario scenario = small_site(model::Profile::configmgr2012, 1, {"DP01"});
-  for (const TimeUs at_us : {model::kMicrosecondsPerHour, 2 * model::kMicrosecondsPerHour}) {
-    PackageEvent update;
-    update.kind = PackageEvent::Kind::update;
-    update.id = "S0100010";
-    update.at_us = at_us;
-    scenario.packages.push_back(update);
-  }
-  const RunResult run = run_world(scenario, {});
-  CHECK(has_line(run, "Start adding package S0100010..."));
-  CHECK(has_line_starting(run, "~Processing package S0100010 (SourceVersion:2;"));
-  CHECK(has_line_starting(run, "~Processing package S0100010 (SourceVersion:3;"));
-  size_t updating = 0;
-  for (const auto& line : run.log_lines) {
-    if (line.text == "Start updating the package S0100010...") ++updating;
-  }
-  CHECK(updating == 2);
 }
 
 TEST_CASE("two packages compressing at once are serialised: the second starts when the first ends",

@@ -65,9 +65,6 @@ struct Context {
 // "A, B, C".
 [[nodiscard]] std::string join(KeyList names);
 
-// The candidate within a small edit distance of `word` (ignoring ASCII case), if any.
-[[nodiscard]] std::optional<std::string_view> suggest(std::string_view word, KeyList candidates);
-
 // "; did you mean 'X'?" or "; expected one of A, B".
 [[nodiscard]] std::string hint(std::string_view word, KeyList candidates);
 

@@ -15,6 +15,7 @@
 #include "sim/check/swarm_explorer.h"
 #include "sim/core/limits.h"
 #include "sim/scenario/value_parse.h"
+#include "tools/cli/argument_check.h"
 #include "tools/cli/build_info.h"
 #include "tools/cli/check_command.h"
 #include "tools/cli/compare_command.h"
@@ -334,23 +335,6 @@ std::string version_line() {
                      distsim::cli::kCommit, distsim::cli::kBuildType);
 }
 
-// The complaint about a first word that is neither an option nor a subcommand `app` knows, naming
-// the subcommands: CLI11 would report it as a missing subcommand, which hides the typo.
-std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, char** argv) {
-  if (argc < 2 || argv[1] == nullptr) return std::nullopt;
-  const std::string first = argv[1];
-  if (first.empty() || first.front() == '-') return std::nullopt;
-  std::vector<std::string> names;
-  for (const CLI::App* subcommand : app.get_subcommands({})) {
-    if (subcommand->get_name() == first) return std::nullopt;
-    names.push_back(subcommand->get_name());
-  }
-  return fmt::format(
-      "distsim: '{}' is not a subcommand; the subcommands are {} (see distsim "
-      "--help)",
-      first, fmt::join(names, ", "));
-}
-
 // CLI11's parse errors in distsim's words: the command named as distsim's own messages name it
 // ("distsim run: ..."), a flag given twice or a number out of range said plainly, and where the
 // help is, on the same line. It rewrites CLI11's English texts, which tests/cli_test.cpp pins: a
@@ -406,7 +390,9 @@ int main(int argc, char** argv) {
   run_options.program = program;
   check_options.program = program;
   compare_options.program = program;
-  if (const auto complaint = unknown_subcommand(app, argc, argv)) {
+  for (const auto& complaint : {distsim::cli::unknown_subcommand(app, argc, argv),
+                                distsim::cli::unknown_flag(app, argc, argv)}) {
+    if (!complaint) continue;
     std::cerr << *complaint << '\n';
     return distsim::cli::kExitCannotRun;
   }
