@@ -2,6 +2,7 @@
 // statuses and their precedence, the JUnit XML (one testcase per scenario, readable failures,
 // valid against the JUnit schema), and output that does not depend on -j.
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -236,6 +237,19 @@ TEST_CASE("check follows a linked directory once and refuses a scenario link to 
   const CliResult dangling = run_distsim("check suite", directory);
   CHECK(dangling.status == 2);
   CHECK(dangling.err.find("missing.yaml: a symbolic link to nothing") != std::string::npos);
+  // A FIFO named like a scenario, in a folder or given alone, is refused without being opened
+  // (reading it would wait for a writer forever).
+  fs::remove(directory + "/suite/missing.yaml");
+  REQUIRE(::mkfifo((directory + "/pipe.yaml").c_str(), 0666) == 0);
+  fs::create_symlink("../pipe.yaml", directory + "/suite/pipe.yaml");
+  const CliResult fifo_in_folder = run_distsim("check suite", directory);
+  CHECK(fifo_in_folder.status == 2);
+  CHECK(fifo_in_folder.err.find("pipe.yaml: not a regular file (a FIFO, device or socket)") !=
+        std::string::npos);
+  const CliResult fifo_alone = run_distsim("validate pipe.yaml", directory);
+  CHECK(fifo_alone.status == 2);
+  CHECK(fifo_alone.err.find("pipe.yaml: this is not a regular file (a FIFO, device or socket); "
+                            "give a file") != std::string::npos);
 }
 
 }  // namespace

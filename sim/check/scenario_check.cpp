@@ -99,7 +99,13 @@ class ScenarioDirectoryWalk {
       problems_.push_back(fmt::format("{}: a symbolic link to nothing", entry.path().string()));
       return;
     }
-    if (!entry.is_regular_file(type_error)) return;
+    if (!entry.is_regular_file(type_error)) {
+      // A FIFO, device or socket named like a scenario: said, not skipped in silence (reading a
+      // FIFO would wait for a writer).
+      problems_.push_back(
+          fmt::format("{}: not a regular file (a FIFO, device or socket)", entry.path().string()));
+      return;
+    }
     if (files_.size() >= kScenarioFilesMax) {
       full_ = true;
       return;

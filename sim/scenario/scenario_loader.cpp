@@ -149,6 +149,13 @@ std::variant<std::string, std::string> read_whole_file(const std::string& path) 
     return std::variant<std::string, std::string>(std::in_place_index<1>,
                                                   "this is a directory; give a file");
   }
+  // Opening a FIFO would wait for a writer; a device may never end.
+  const auto status = std::filesystem::status(path, ignored);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return std::variant<std::string, std::string>(
+        std::in_place_index<1>,
+        "this is not a regular file (a FIFO, device or socket); give a file");
+  }
   std::ifstream input(path, std::ios::binary);
   if (!input.is_open()) {
     const int open_errno = errno;  // read before anything else can change it
