@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "model/assert.h"
+#include "model/manager_fault_injection.h"
 
 namespace distsim::model {
 namespace {
@@ -32,6 +33,7 @@ void DpLinks::start(Key key, uint32_t dp_index, uint64_t dp_bytes_per_second, ui
   transfer.dp_bytes_per_second = dp_bytes_per_second;
   transfer.remaining_micro_bytes = micro_bytes(size_bytes);
   transfer.since_us = now_us;
+  transfer.bytes_per_second = kMax;  // no share yet: share() gives it one
   transfers_.insert(transfers_.begin() + static_cast<std::ptrdiff_t>(position), transfer);
   if (copies_per_dp_.size() <= dp_index) copies_per_dp_.resize(size_t{dp_index} + 1, 0);
   ++copies_per_dp_[dp_index];
@@ -132,10 +134,13 @@ void DpLinks::advance(TimeUs now_us, uint32_t dp_index) {
 
 void DpLinks::share(uint32_t dp_index) {
   const auto total = static_cast<uint64_t>(transfers_.size());
+  const ManagerFaultInjection faults = manager_fault_injection();
   for (Transfer& transfer : transfers_) {
     if (!affected(transfer, dp_index)) continue;
-    uint64_t rate = transfer.dp_bytes_per_second / copies_per_dp_[transfer.dp_index];
+    uint64_t rate = transfer.dp_bytes_per_second /
+                    (faults.copies_take_whole_link ? 1 : copies_per_dp_[transfer.dp_index]);
     if (outgoing_bytes_per_second_) rate = std::min(rate, *outgoing_bytes_per_second_ / total);
+    if (faults.shares_never_grow) rate = std::min(rate, transfer.bytes_per_second);
     rate = std::max<uint64_t>(rate, 1);
     transfer.bytes_per_second = rate;
     transfer.completion_us = completion_at_rate(transfer);

@@ -20,6 +20,8 @@ constexpr uint32_t kOmitsRetryMessages = 256;
 constexpr uint32_t kReportsAccessDenied = 512;
 constexpr uint32_t kHidesFailedCopies = 1024;
 constexpr uint32_t kIgnoresDpRetryDecided = 2048;
+constexpr uint32_t kCopiesTakeWholeLink = 4096;
+constexpr uint32_t kSharesNeverGrow = 8192;
 
 std::atomic<uint32_t> g_switches{0};
 
@@ -35,7 +37,9 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
          (faults.omits_retry_messages ? kOmitsRetryMessages : 0) |
          (faults.reports_access_denied ? kReportsAccessDenied : 0) |
          (faults.hides_failed_copies ? kHidesFailedCopies : 0) |
-         (faults.ignores_dp_retry_decided ? kIgnoresDpRetryDecided : 0);
+         (faults.ignores_dp_retry_decided ? kIgnoresDpRetryDecided : 0) |
+         (faults.copies_take_whole_link ? kCopiesTakeWholeLink : 0) |
+         (faults.shares_never_grow ? kSharesNeverGrow : 0);
 }
 
 }  // namespace
@@ -47,7 +51,8 @@ ManagerFaultInjection manager_fault_injection() {
           (bits & kFailEveryCompression) != 0,      (bits & kSaveVersionBeforeCompression) != 0,
           (bits & kUpdatesAlwaysResetRetries) != 0, (bits & kOverdueRetriesRunAtRestart) != 0,
           (bits & kOmitsRetryMessages) != 0,        (bits & kReportsAccessDenied) != 0,
-          (bits & kHidesFailedCopies) != 0,         (bits & kIgnoresDpRetryDecided) != 0};
+          (bits & kHidesFailedCopies) != 0,         (bits & kIgnoresDpRetryDecided) != 0,
+          (bits & kCopiesTakeWholeLink) != 0,       (bits & kSharesNeverGrow) != 0};
 }
 
 ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)

@@ -28,6 +28,10 @@ struct ManagerFaultInjection {
   bool hides_failed_copies = false;
   // dp_retry_decided copy_end is ignored: a failed DP copy's retry is decided when the work ends
   bool ignores_dp_retry_decided = false;
+  // every copy to a DP gets the DP's whole bandwidth, however many copies share it
+  bool copies_take_whole_link = false;
+  // a copy's share of the links never grows: when other copies end, it goes on at its old rate
+  bool shares_never_grow = false;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

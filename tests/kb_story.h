@@ -75,14 +75,19 @@ inline void first_pass(HistoryBuilder& history, const Story& story) {
   if (!story.give_up) history.retry_scheduled(kFailedAt, kPackage, "", 2, story.retry_due_us);
 }
 
-// The manager's handles of pass 2: 3 and 4 read the source, 5 and 6 write the DP.
+// The manager's handles of pass 2: 3 and 4 read the source, each in a second, 5 and 6 write the
+// DP, each in the time DP01's bandwidth gives its size (copy_bandwidth holds writes to it).
 inline void copy_file(HistoryBuilder& history, const Story& story, TimeUs t_us, int64_t handle,
                       const std::string& path, std::string_view event, int64_t size,
                       int64_t version) {
   if (story.crash_at_us && *story.crash_at_us < t_us + kSecond) return;
+  const auto bandwidth =
+      static_cast<int64_t>(history.run.distribution_points.front().bandwidth_bytes_per_second);
+  const TimeUs done_us =
+      event == "write" ? t_us + (size * kSecond + bandwidth - 1) / bandwidth : t_us + kSecond;
   history.open(t_us, "distmgr", path, handle);
-  history.content_op(t_us + kSecond, event, "distmgr", path, handle, size, version);
-  if (story.leaked_handle != handle) history.close(t_us + kSecond, "distmgr", path, handle);
+  history.content_op(done_us, event, "distmgr", path, handle, size, version);
+  if (story.leaked_handle != handle) history.close(done_us, "distmgr", path, handle);
 }
 
 inline void second_pass(HistoryBuilder& history, const Story& story) {

@@ -163,6 +163,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_package_copies(history, violations);
   invariant_detail::check_pass_messages(history, violations);
   invariant_detail::check_thread_limits(history, violations);
+  invariant_detail::check_copy_bandwidth(history, violations);
   invariant_detail::check_source_open_retries(history, violations);
   invariant_detail::check_liveness(history, violations);
   invariant_detail::check_retry_history(history, violations);

@@ -48,6 +48,9 @@ struct InvariantViolation {
 // pass_messages: each pass raises one 2300 and (unless cut short) one 2301 or 2302.
 // thread_limit: at most max_packages processing passes at once, and at most threads_per_package
 //   DPs of one package being copied at once.
+// copy_bandwidth: each file copied to a DP is written in the microsecond its last byte arrives,
+//   every copy under way getting an equal share of its DP's bandwidth and of the site's outgoing
+//   bandwidth, recomputed from the trace's opens, writes and closes on DP shares.
 // liveness: once the world is quiet, a unit whose policy still allows a retry gets installed.
 // status_log_consistency: every status message raised has its STATMSG line in Distmgr.log.
 // installed_has_time: an installed package has a time of installation within the run, no earlier

@@ -372,8 +372,8 @@ inline constexpr std::array kBackupModeNames{
 };
 // The invariant checkers by the names their violations carry (sim/check/invariants.h), for
 // `expect.invariant_violations`.
-inline constexpr std::array<std::string_view, 18> kInvariantNames{
-    "dp_content",          "failed_copy_reported",
+inline constexpr std::array<std::string_view, 19> kInvariantNames{
+    "copy_bandwidth",      "dp_content",          "failed_copy_reported",
     "failure_error",       "handles_closed",
     "installed_has_time",  "liveness",
     "package_copy",        "package_state",
