@@ -25,6 +25,7 @@ void assign_package_fields(const PackageStatus& from, PackageStatus& to) {
   to.attempt_count = from.attempt_count;
   to.attempts_in_cycle = from.attempts_in_cycle;
   to.update_count = from.update_count;
+  to.stored_version = from.stored_version;
   to.installed_at_us = from.installed_at_us;
   to.first_installed_at_us = from.first_installed_at_us;
   to.state_since_us = from.state_since_us;

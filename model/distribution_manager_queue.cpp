@@ -108,7 +108,7 @@ void DistributionManager::start_pass(uint32_t package_index) {
   if (uses_cm2012_texts(config_.profile)) {
     log(fmt::format(FMT_COMPILE("~Processing package {} (SourceVersion:{};StoredVersion:{})"),
                     record.definition.id, record.status.update_count + 1,
-                    record.content ? record.content->version : 0u),
+                    record.status.stored_version),
         record.thread_id);
   }
   log(start_text(config_.profile, record.definition.id, record.status.update_count > 0),

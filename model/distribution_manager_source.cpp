@@ -119,6 +119,8 @@ void DistributionManager::read_next_file(uint32_t package_index) {
     record.content = std::make_shared<const PackageContent>(PackageContent{
         record.reading_version + 1, std::move(record.files), std::move(record.snapshot)});
     record.copy_content = record.content;
+    record.status.stored_version = record.content->version;
+    mark_dirty(package_index);
     record.files.clear();
     record.snapshot.clear();
     if (record.definition.compressed) {

@@ -67,6 +67,9 @@ struct PackageStatus {
   uint32_t attempt_count = 0;      // processing passes, all time
   uint32_t attempts_in_cycle = 0;  // passes since the last update or refresh reset the retries
   uint32_t update_count = 0;       // source versions after the first (updates processed)
+  // The source version the manager last read in full (1 is the first; 0 before any), which
+  // ConfigMgr 2012's "~Processing package" line shows as StoredVersion.
+  uint32_t stored_version = 0;
   std::optional<TimeUs> installed_at_us;        // the last time it reached installed
   std::optional<TimeUs> first_installed_at_us;  // the first (an update may install it again)
   std::optional<TimeUs> state_since_us;

@@ -35,8 +35,9 @@ TEST_CASE("configmgr2012 words its Distmgr.log lines as the ConfigMgr walkthroug
 }
 
 TEST_CASE("configmgr2012 says it updates a package from its first update on", "[distmgr][log]") {
-  // Goal: the CM-ACTIONS lines of a pass after an update: "Start updating the package" and the
-  // source version the pass reads. Method: one package, updated once, then once more.
+  // Goal: the CM-ACTIONS lines of a pass after an update: "Start updating the package", the
+  // source version the pass reads and the one last read in full, which an update does not
+  // forget. Method: one package, updated once, then once more.
   Scenario scenario = small_site(model::Profile::configmgr2012, 1, {"DP01"});
   for (const TimeUs at_us : {model::kMicrosecondsPerHour, 2 * model::kMicrosecondsPerHour}) {
     PackageEvent update;
@@ -47,8 +48,8 @@ TEST_CASE("configmgr2012 says it updates a package from its first update on", "[
   }
   const RunResult run = run_world(scenario, {});
   CHECK(has_line(run, "Start adding package S0100010..."));
-  CHECK(has_line_starting(run, "~Processing package S0100010 (SourceVersion:2;"));
-  CHECK(has_line_starting(run, "~Processing package S0100010 (SourceVersion:3;"));
+  CHECK(has_line(run, "~Processing package S0100010 (SourceVersion:2;StoredVersion:1)"));
+  CHECK(has_line(run, "~Processing package S0100010 (SourceVersion:3;StoredVersion:2)"));
   size_t updating = 0;
   for (const auto& line : run.log_lines) {
     if (line.text == "Start updating the package S0100010...") ++updating;
