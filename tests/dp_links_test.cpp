@@ -130,6 +130,31 @@ TEST_CASE("DpLinks finishes every copy when the definition's every-copy update d
   });
 }
 
+TEST_CASE("a copy a microsecond from done when another starts keeps its last fraction of a byte",
+          "[links]") {
+  // Goal: progress is counted in micro-bytes to the last one. Method: 1 byte at 3 bytes a second
+  // ends after 333,334 us (333,333.3 rounded up); a second copy to the same DP starts at
+  // 333,333 us, when 1 micro-byte is left, which at the halved rate (1 byte a second) takes 1 us.
+  DpLinks links(std::nullopt);
+  const DpLinks::Key first{0, 0};
+  links.start(first, 0, 3, 1, 0);
+  CHECK(links.completion_us(first) == 333'334);
+  links.start({1, 0}, 0, 3, 1, 333'333);
+  CHECK(links.rate(first) == 1);
+  CHECK(links.completion_us(first) == 333'334);
+}
+
+TEST_CASE("a share of less than a byte a second is a byte a second", "[links]") {
+  // Goal: a link shared by more copies than its bytes a second still moves each copy. Method:
+  // three copies of one byte on a DP of 2 bytes a second.
+  DpLinks links(std::nullopt);
+  for (uint32_t package = 0; package < 3; ++package) links.start({package, 0}, 0, 2, 1, 0);
+  for (uint32_t package = 0; package < 3; ++package) {
+    CHECK(links.rate({package, 0}) == 1);
+    CHECK(links.completion_us({package, 0}) == 1'000'000);
+  }
+}
+
 TEST_CASE("DpLinks names every copy whose completion changed since it was last asked", "[links]") {
   rc::prop("a copy visit_changed leaves out keeps the completion it had", [] {
     const std::optional<uint64_t> site = arbitrary_site_limit();
