@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/report/run_report.h"
+#include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 #include "tests/cli_runner.h"
 #include "tests/json_value.h"
@@ -155,6 +156,27 @@ TEST_CASE("a pass span starts when the pass started and lasts as long as it ran"
   CHECK(spans[0]->at("args").at("result").text == "retry");
   CHECK(spans[0]->at("args").at("win32").integer() == 32);
   CHECK(spans[2]->at("args").at("result").text == "success");
+}
+
+TEST_CASE("a span of DP retries is named as such, not as a repeat of the attempt before it",
+          "[chrome_trace]") {
+  // Goal: Perfetto shows what the run summary shows: per-DP retries are no attempt of the
+  // package. Method: the two-DP antivirus world, whose DP02 is retried on its own.
+  const LoadResult loaded = load_scenario_file(std::string(DISTSIM_SOURCE_DIR) +
+                                               "/scenarios/antivirus-exclusive-two-dps.yaml");
+  REQUIRE(loaded.scenario.has_value());
+  const TracedRun traced = traced_run(*loaded.scenario);
+  const JsonValue trace = parsed(traced.json);
+  size_t dp_retries = 0;
+  for (const JsonValue* span : events_where(trace, "X", "pass")) {
+    const bool flagged = span->at("args").has("dp_retries");
+    CHECK(flagged == span->at("name").text.starts_with("DP retries: "));
+    dp_retries += flagged ? 1 : 0;
+  }
+  const auto expected = std::count_if(traced.run.passes.begin(), traced.run.passes.end(),
+                                      [](const PassRecord& pass) { return pass.dp_retries; });
+  CHECK(expected > 0);
+  CHECK(dp_retries == static_cast<size_t>(expected));
 }
 
 TEST_CASE("a holder's handle is a span from its open to its close on the holder's thread",

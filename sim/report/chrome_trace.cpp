@@ -226,10 +226,12 @@ class ChromeTraceWriter {
       }
       if (pass.next_retry_us) args.text("next_retry", clock_text(*pass.next_retry_us));
       if (!pass.end_us) args.flag("running_at_end", true);
+      if (pass.dp_retries) args.flag("dp_retries", true);
       package_track(pass.package_id)
           .spans.push_back({pass.start_us, end_or_horizon(pass.end_us, pass.start_us),
-                            fmt::format("attempt {}: {}", pass.attempt, result), "pass",
-                            pass_color(pass), args.object()});
+                            pass.dp_retries ? fmt::format("DP retries: {}", result)
+                                            : fmt::format("attempt {}: {}", pass.attempt, result),
+                            "pass", pass_color(pass), args.object()});
     }
   }
 

@@ -362,8 +362,11 @@ int64_t RowPainter::package(const std::string& package_id, const std::vector<Pas
     if (!in_view(pass.start_us, end_us)) continue;
     std::string css = "pass " + (pass.end_us ? std::string(model::pass_result_name(pass.result))
                                              : std::string("running"));
+    // A span of DP retries is no attempt of the package (the run summary lists it apart).
     std::string title =
-        fmt::format("{} attempt {}: {}", pass.package_id, pass.attempt,
+        fmt::format("{}: {}",
+                    pass.dp_retries ? fmt::format("{} DP retries", pass.package_id)
+                                    : fmt::format("{} attempt {}", pass.package_id, pass.attempt),
                     pass.end_us ? model::pass_result_name(pass.result) : "still running");
     if (pass.error != model::Win32Error::ok) {
       title += fmt::format(", error {} ({})", model::win32_code(pass.error),
