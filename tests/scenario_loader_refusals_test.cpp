@@ -528,23 +528,6 @@ TEST_CASE("a holder name with a space is refused because blame strings split on 
             .empty());
 }
 
-TEST_CASE("a name with a line break or another control character is refused", "[scenario_loader]") {
-  // Goal: a name is one line of every report, Distmgr.log line and status message; a `|` block
-  // ends with a line break. Method: the scenario's name as a block, a package name with an
-  // escaped line break, a policy name with a tab, and a name with other punctuation kept.
-  CHECK(errors_of("version: 1\nname: |\n  Package source\n  in TEMP\n") ==
-        Errors{"t.yaml:2:7: 'name' contains a control character (U+000A, a line break); a name is "
-               "one line of plain text"});
-  CHECK(errors_after_header("filesystem:\n  - dir: 'C:\\Src'\npackages:\n"
-                            "  - {id: S0100001, name: \"App\\n2.0\", source: 'C:\\Src'}\n") ==
-        Errors{"t.yaml:6:26: 'name' contains a control character (U+000A, a line break); a name is "
-               "one line of plain text"});
-  CHECK(policy_errors_of("name: \"a\\tb\"\nretry: {}\n") ==
-        Errors{"p.yml:1:7: 'name' contains a control character (U+0009, not a printable "
-               "character); a name is one line of plain text"});
-  CHECK(errors_of("version: 1\nname: 'Office 2000 (SR-1): \"x\" & y'\n").empty());
-}
-
 TEST_CASE(
     "a temp_user or dp_client path that ends in a separator is refused, since both hold a file",
     "[scenario_loader]") {

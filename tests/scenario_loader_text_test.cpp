@@ -1,6 +1,8 @@
 // The text rule of scenario files: UTF-8 without control characters, refused at the byte's line
 // and column before YAML parses anything; CR-only line endings read as line breaks; messages that
-// quote the file never carry an invalid byte.
+// quote the file never carry an invalid byte; a quote must close; a name is one line.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
@@ -136,6 +138,43 @@ TEST_CASE("distsim validate refuses a Latin-1 file with exit status 2 and valid 
   CHECK(valid_utf8(run.out + run.err));
 }
 #endif
+
+TEST_CASE("a quote that nothing closes is refused where it opens, not read to the end of the file",
+          "[scenario_loader]") {
+  // Goal: yaml-cpp lets a quoted value that a line break follows run to the end of the file; the
+  // loader names the quote instead. Method: each kind of quote, as the last value and as an
+  // earlier one, in a scenario and in a policy; escaped and doubled quotes still close nothing.
+  const std::string never_closed =
+      "invalid YAML: the quote ({}) that opens this value is never "
+      "closed; the value would run to the end of the file";
+  CHECK(errors_of("version: 1\nname: \"t\n") ==
+        Errors{"t.yaml:2:7: " + fmt::format(fmt::runtime(never_closed), '"')});
+  CHECK(errors_of("version: 1\nname: 'it''s\nuntil: 1d\n") ==
+        Errors{"t.yaml:2:7: " + fmt::format(fmt::runtime(never_closed), '\'')});
+  CHECK(errors_after_header("expect:\n  log: {contains: [\"abc \\\" x]}\n") ==
+        Errors{"t.yaml:4:20: " + fmt::format(fmt::runtime(never_closed), '"')});
+  CHECK(policy_errors_of("retry:\n  count: 3\nname: \"abc\n") ==
+        Errors{"p.yml:3:7: " + fmt::format(fmt::runtime(never_closed), '"')});
+  // Closed ones load: a doubled quote in single quotes, an escaped one in double quotes.
+  CHECK(errors_of("version: 1\nname: 'it''s'\ndescription: \"a \\\" b\"\n").empty());
+}
+
+TEST_CASE("a name with a line break or another control character is refused", "[scenario_loader]") {
+  // Goal: a name is one line of every report, Distmgr.log line and status message; a `|` block
+  // ends with a line break. Method: the scenario's name as a block, a package name with an
+  // escaped line break, a policy name with a tab, and a name with other punctuation kept.
+  CHECK(errors_of("version: 1\nname: |\n  Package source\n  in TEMP\n") ==
+        Errors{"t.yaml:2:7: 'name' contains a control character (U+000A, a line break); a name is "
+               "one line of plain text"});
+  CHECK(errors_after_header("filesystem:\n  - dir: 'C:\\Src'\npackages:\n"
+                            "  - {id: S0100001, name: \"App\\n2.0\", source: 'C:\\Src'}\n") ==
+        Errors{"t.yaml:6:26: 'name' contains a control character (U+000A, a line break); a name is "
+               "one line of plain text"});
+  CHECK(policy_errors_of("name: \"a\\tb\"\nretry: {}\n") ==
+        Errors{"p.yml:1:7: 'name' contains a control character (U+0009, not a printable "
+               "character); a name is one line of plain text"});
+  CHECK(errors_of("version: 1\nname: 'Office 2000 (SR-1): \"x\" & y'\n").empty());
+}
 
 }  // namespace
 }  // namespace distsim::sim

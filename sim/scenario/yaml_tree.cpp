@@ -48,7 +48,8 @@ struct StopAfterFirstDocument {};
 
 class TreeBuilder final : public YAML::EventHandler {
  public:
-  TreeBuilder(YamlTree& tree, Diagnostics& diagnostics) : tree_(tree), diagnostics_(diagnostics) {}
+  TreeBuilder(YamlTree& tree, Diagnostics& diagnostics, std::string_view text)
+      : tree_(tree), diagnostics_(diagnostics), text_(text) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (document_seen_) {
@@ -91,6 +92,7 @@ class TreeBuilder final : public YAML::EventHandler {
     node.position = position_of(mark);
     node.value = value;
     node.plain = tag != "!";
+    if (!node.plain) require_closing_quote(mark);
     if (const auto problem = scalar_text_problem(value)) {
       diagnostics_.add(node.position, text_problem_hinted(value, node.plain)
                                           ? *problem + std::string(kDoubleQuotedPathHint)
@@ -112,6 +114,29 @@ class TreeBuilder final : public YAML::EventHandler {
   void OnMapEnd() override { close(); }
 
  private:
+  // yaml-cpp ends a quoted value that no quote closes at the end of the file, when a line break
+  // ends the file, without a word: the rest of the file becomes its text. A quote at the value's
+  // start must have its closing quote: an unescaped " for a double-quoted value, a ' not doubled
+  // for a single-quoted one.
+  void require_closing_quote(const YAML::Mark& mark) const {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= text_.size()) return;
+    const auto start = static_cast<size_t>(mark.pos);
+    const char quote = text_[start];
+    if (quote != '"' && quote != '\'') return;  // a block scalar (| or >)
+    for (size_t at = start + 1; at < text_.size(); ++at) {
+      if (quote == '"' && text_[at] == '\\') {
+        ++at;  // the escaped character
+      } else if (text_[at] == quote) {
+        if (quote == '"' || at + 1 == text_.size() || text_[at + 1] != '\'') return;
+        ++at;  // '' is a quote inside single quotes
+      }
+    }
+    throw ParseAbort{position_of(mark),
+                     fmt::format("invalid YAML: the quote ({}) that opens this value is never "
+                                 "closed; the value would run to the end of the file",
+                                 quote)};
+  }
+
   struct Frame {
     uint32_t index = kNoNode;
     std::map<std::string, SourcePosition, std::less<>> keys;  // for duplicate detection
@@ -212,6 +237,7 @@ class TreeBuilder final : public YAML::EventHandler {
 
   YamlTree& tree_;
   Diagnostics& diagnostics_;
+  std::string_view text_;          // the whole file, for what yaml-cpp does not check
   std::vector<Frame> frames_;      // at most kYamlDepthMax
   std::vector<uint32_t> anchors_;  // anchor id -> node
   uint64_t expanded_total_ = 0;    // values so far, aliases expanded
@@ -294,7 +320,7 @@ std::optional<YamlTree> build_tree(std::string_view text, Diagnostics& diagnosti
   std::istringstream input{std::string(text)};
   try {
     YAML::Parser parser(input);
-    TreeBuilder builder(tree, diagnostics);
+    TreeBuilder builder(tree, diagnostics, text);
     while (parser.HandleNextDocument(builder)) {
     }
   } catch (const StopAfterFirstDocument&) {
