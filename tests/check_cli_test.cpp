@@ -88,6 +88,12 @@ TEST_CASE("a broken copy of a scenario fails exactly its testcase with a readabl
   CHECK(occurrences(xml, "<failure ") == 1);
   const std::string broken = testcase_of(xml, "broken.yaml");
   CHECK(xml.find("<testcase classname=\"lib.sub\" name=\"broken.yaml\"") != std::string::npos);
+  // Reached from below: ".." is "up" and the current directory "distsim", so a file there and
+  // one in a folder of the same name never share a classname.
+  const CliResult up = run_distsim("check ../sub/broken.yaml --junit -", directory + "/lib/sub");
+  CHECK(up.out.find("<testcase classname=\"up.sub\" name=\"broken.yaml\"") != std::string::npos);
+  const CliResult here = run_distsim("check broken.yaml --junit -", directory + "/lib/sub");
+  CHECK(here.out.find("<testcase classname=\"distsim\" name=\"broken.yaml\"") != std::string::npos);
   CHECK(broken.find("<failure type=\"expectation\" message=\"S0100001 attempts: expected 2, got "
                     "3 (at 02:00:00.480) [line ") != std::string::npos);
   CHECK(broken.find("reproduce with: " + std::string(DISTSIM_CLI_PATH) +

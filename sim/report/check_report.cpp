@@ -24,12 +24,20 @@ std::string first_problem(const ScenarioCheck& check) {
   return check.problems.empty() ? std::string("no reason given") : check.problems.front();
 }
 
-// The testcase classname of a file: its directory with dots for slashes ("scenarios.kb").
+// The testcase classname of a file: its directory as given, normalised, with dots for slashes
+// ("scenarios.kb"); each ".." is "up" (so "../sub" and "sub" stay apart), a directory from the
+// root starts with "root", and a file in the current directory has "distsim".
 std::string classname_of(const std::string& file) {
-  std::string directory = fs::path(file).parent_path().string();
-  std::replace(directory.begin(), directory.end(), '/', '.');
-  const size_t start = directory.find_first_not_of('.');
-  return start == std::string::npos ? "distsim" : directory.substr(start);
+  std::string classname;
+  const fs::path directory = fs::path(file).lexically_normal().parent_path();
+  for (const fs::path& part : directory) {
+    std::string name = part.string();
+    if (name.empty() || name == ".") continue;
+    if (name == "..") name = "up";
+    if (name == "/") name = "root";
+    classname += (classname.empty() ? "" : ".") + name;
+  }
+  return classname.empty() ? "distsim" : classname;
 }
 
 std::string joined_lines(const std::vector<std::string>& lines) {
