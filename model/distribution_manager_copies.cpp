@@ -279,13 +279,16 @@ void DistributionManager::copy_next_file(uint32_t package_index, uint32_t job_in
   }
   job.handle = opened.value();
   job.copy_wake = 0;  // the entry point ends with schedule_copy_wakes(), which issues it
+  // What is sent is what was read, which may differ from the size the listing gave (a file
+  // replaced in between).
+  const uint64_t size_bytes = content.contents[job.file_index].size_bytes;
   if (link_under_way) {
-    links_.restart(link, file.size_bytes, ports_.scheduler.now());
+    links_.restart(link, size_bytes, ports_.scheduler.now());
     return;
   }
   const uint32_t dp_index = record.slots[job.slot].dp_index;
   links_.start(link, dp_index, distribution_points_[dp_index].bandwidth_bytes_per_second,
-               file.size_bytes, ports_.scheduler.now());
+               size_bytes, ports_.scheduler.now());
 }
 
 // A copy_done wake-up counts only if it is the latest one issued for a copy still under way.

@@ -119,8 +119,11 @@ void DistributionManager::read_next_file(uint32_t package_index) {
     record.content = std::make_shared<const PackageContent>(PackageContent{
         record.reading_version + 1, std::move(record.files), std::move(record.snapshot)});
     record.copy_content = record.content;
-    record.status.stored_version = record.content->version;
-    mark_dirty(package_index);
+    // A compressed package's version is stored once its .PCK is written (finish_compression).
+    if (!record.definition.compressed) {
+      record.status.stored_version = record.content->version;
+      mark_dirty(package_index);
+    }
     record.files.clear();
     record.snapshot.clear();
     if (record.definition.compressed) {
@@ -284,6 +287,8 @@ void DistributionManager::finish_compression(uint32_t package_index) {
   log(fmt::format(FMT_COMPILE("The compressed size of package {} is {} KBytes"),
                   record.definition.id, (compressed_bytes + 1023) / 1024),
       record.thread_id);
+  record.status.stored_version = record.copy_content->version;
+  mark_dirty(package_index);
   release_compression(package_index);
   start_copies(package_index);
 }

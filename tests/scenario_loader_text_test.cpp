@@ -155,6 +155,11 @@ TEST_CASE("a quote that nothing closes is refused where it opens, not read to th
         Errors{"t.yaml:4:20: " + fmt::format(fmt::runtime(never_closed), '"')});
   CHECK(policy_errors_of("retry:\n  count: 3\nname: \"abc\n") ==
         Errors{"p.yml:3:7: " + fmt::format(fmt::runtime(never_closed), '"')});
+  // After an anchor too; and a byte order mark, which yaml-cpp's positions leave out, moves
+  // nothing.
+  CHECK(errors_of("version: 1\nname: &a \"t\n") ==
+        Errors{"t.yaml:2:7: " + fmt::format(fmt::runtime(never_closed), '"')});
+  CHECK(errors_of("\xEF\xBB\xBFversion: 1\n'name': \"Example\"\n").empty());
   // Closed ones load: a doubled quote in single quotes, an escaped one in double quotes.
   CHECK(errors_of("version: 1\nname: 'it''s'\ndescription: \"a \\\" b\"\n").empty());
 }

@@ -3,7 +3,8 @@
 // where the site limits its outgoing bandwidth, an equal share of that among all copies under
 // way; its rate is the smaller of the two, and at least one byte a second (model/README.md,
 // "DP copies"). The copies under way are read from the trace, not from the manager's bookkeeping
-// (model/dp_links.h): the manager's open of a file on a DP share starts one; the first write or
+// (model/dp_links.h): the manager's open for writing of a file on a DP share starts one (a site
+// whose DP copies open without a write right writes nothing, so is not judged); the first write or
 // close of that handle, or a crash of the manager, ends it. Between two changes of that set every
 // rate is constant, so each copy's progress is summed here segment by segment in micro-bytes
 // (bytes x 10^6, so that a rate in bytes a second times microseconds adds exactly), and a write
@@ -110,6 +111,15 @@ std::optional<size_t> dp_of(const RunResult& run, std::string_view path) {
   return std::nullopt;
 }
 
+// Whether an open's access list lets it write: a DP copy creates its file to write it, and a
+// source read (a source may lie on a DP share) asks to read.
+bool asks_to_write(const TraceList& access) {
+  return std::any_of(access.begin(), access.end(), [](std::string_view right) {
+    return right == "GENERIC_WRITE" || right == "GENERIC_ALL" || right == "FILE_WRITE_DATA" ||
+           right == "FILE_APPEND_DATA";
+  });
+}
+
 // "2 us" late, or the bytes still to send of one written early.
 std::string mismatch_text(const Copy& copy, uint64_t size_micro_bytes) {
   if (copy.sent_micro_bytes < size_micro_bytes) {
@@ -143,7 +153,10 @@ void check_copy_bandwidth(const History& history, Violations& violations) {
     const TraceRecord& record = records[index];
     if (opening) {
       const auto dp = dp_of(run, text_field(record, "path"));
-      if (!dp || number_field(record, "win32").value_or(0) != 0) continue;
+      if (!dp || number_field(record, "win32").value_or(0) != 0 ||
+          !asks_to_write(list_field(record, "access"))) {
+        continue;  // a source read from a DP share is no copy
+      }
       const auto handle = number_field(record, "handle");
       if (!handle) continue;
       links.advance(record.t_us);

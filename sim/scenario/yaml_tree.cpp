@@ -119,8 +119,16 @@ class TreeBuilder final : public YAML::EventHandler {
   // start must have its closing quote: an unescaped " for a double-quoted value, a ' not doubled
   // for a single-quoted one.
   void require_closing_quote(const YAML::Mark& mark) const {
-    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= text_.size()) return;
-    const auto start = static_cast<size_t>(mark.pos);
+    // yaml-cpp's positions do not count a byte order mark.
+    const size_t bom = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) + bom >= text_.size()) return;
+    size_t start = static_cast<size_t>(mark.pos) + bom;
+    // An anchor or a tag before the value: the value starts after it and its spaces.
+    while (start < text_.size() && (text_[start] == '&' || text_[start] == '!')) {
+      while (start < text_.size() && text_[start] != ' ' && text_[start] != '\n') ++start;
+      while (start < text_.size() && text_[start] == ' ') ++start;
+    }
+    if (start >= text_.size()) return;
     const char quote = text_[start];
     if (quote != '"' && quote != '\'') return;  // a block scalar (| or >)
     for (size_t at = start + 1; at < text_.size(); ++at) {
