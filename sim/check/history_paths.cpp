@@ -1,12 +1,18 @@
 // Where the checkers look for a package's files: its .PCK in the package store and its folder on
 // each DP, built as the manager names them or compared piece by piece, and paths relative to a
-// folder.
+// folder, and the access rights an open record names.
 #include <fmt/format.h>
 
 #include "model/assert.h"
 #include "sim/check/invariants_internal.h"
 
 namespace distsim::sim::invariant_detail {
+
+uint32_t access_bits_of(const TraceList& names) {
+  uint32_t bits = 0;
+  for (const std::string_view name : names) bits |= model::access_right_from_name(name).value_or(0);
+  return bits;
+}
 
 std::string_view relative_below(std::string_view path, std::string_view folder) {
   DISTSIM_ASSERT(path_below(path, folder));

@@ -111,15 +111,6 @@ std::optional<size_t> dp_of(const RunResult& run, std::string_view path) {
   return std::nullopt;
 }
 
-// Whether an open's access list lets it write: a DP copy creates its file to write it, and a
-// source read (a source may lie on a DP share) asks to read.
-bool asks_to_write(const TraceList& access) {
-  return std::any_of(access.begin(), access.end(), [](std::string_view right) {
-    return right == "GENERIC_WRITE" || right == "GENERIC_ALL" || right == "FILE_WRITE_DATA" ||
-           right == "FILE_APPEND_DATA";
-  });
-}
-
 // "2 us" late, or the bytes still to send of one written early.
 std::string mismatch_text(const Copy& copy, uint64_t size_micro_bytes) {
   if (copy.sent_micro_bytes < size_micro_bytes) {
@@ -154,8 +145,8 @@ void check_copy_bandwidth(const History& history, Violations& violations) {
     if (opening) {
       const auto dp = dp_of(run, text_field(record, "path"));
       if (!dp || number_field(record, "win32").value_or(0) != 0 ||
-          !asks_to_write(list_field(record, "access"))) {
-        continue;  // a source read from a DP share is no copy
+          (access_bits_of(list_field(record, "access")) & kWritesFileData) == 0) {
+        continue;  // a DP copy creates its file to write it; a source read on a DP share is none
       }
       const auto handle = number_field(record, "handle");
       if (!handle) continue;

@@ -218,10 +218,7 @@ bool dp_too_small(const History& history, const RetryUnit& unit) {
 // refuses every such open. Only the last open decides: a copy from content read while the file
 // was writable (DP retries, a refresh, a restarted pass) needs no open of the source.
 bool source_read_only_for_writes(const History& history, std::string_view package) {
-  namespace bits = model::access_bits;
-  constexpr uint32_t kWrites =
-      bits::kGenericWrite | bits::kGenericAll | bits::kFileWriteData | bits::kFileAppendData;
-  if ((history.run->site.source_open_access.bits & kWrites) == 0) return false;
+  if ((history.run->site.source_open_access.bits & kWritesFileData) == 0) return false;
   const auto source = history.sources.find(package);
   if (source == history.sources.end()) return false;
   for (size_t index = history.records().size(); index-- > 0;) {

@@ -18,13 +18,6 @@
 namespace distsim::sim::invariant_detail {
 namespace {
 
-// The rights a trace record's access names grant, by the manager's own names for them.
-uint32_t access_bits_of(const TraceList& names) {
-  uint32_t bits = 0;
-  for (const std::string_view name : names) bits |= model::access_right_from_name(name).value_or(0);
-  return bits;
-}
-
 // The rights that write or read a file's data, as the loader requires them of `pck_create_open`
 // and `pck_read_open`.
 constexpr uint32_t kWritesData = model::access_bits::kFileWriteData |

@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/file_access.h"
 #include "sim/check/invariants.h"
 #include "sim/core/trace.h"
 #include "sim/fs/windows_path.h"
@@ -192,6 +193,14 @@ inline constexpr std::array<std::pair<std::string_view, RecordEvent>, 20> kRecor
 }
 // `path` without `folder` and its separator, a view of `path`; requires path_below(path, folder).
 [[nodiscard]] std::string_view relative_below(std::string_view path, std::string_view folder);
+
+// --- access rights
+// The rights a trace record's access list grants, by the manager's own names for them.
+[[nodiscard]] uint32_t access_bits_of(const TraceList& names);
+// The rights that let an open write a file's data.
+inline constexpr uint32_t kWritesFileData =
+    model::access_bits::kGenericWrite | model::access_bits::kGenericAll |
+    model::access_bits::kFileWriteData | model::access_bits::kFileAppendData;
 
 // Orders (package, DP) pairs: packages as written, DP names without regard to case, as Windows
 // compares them.
