@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sim/check/world_classes.h"
 #include "sim/report/campaign_merge.h"
 #include "sim/report/explore_report.h"
 #include "sim/report/json_value.h"
@@ -22,7 +23,8 @@ CampaignFailure failure_at(uint64_t seed) {
                          7,
                          seed == 7,  // its shrink was cut short by the shard's stop
                          "explore-" + std::to_string(seed) + "-liveness-32.yaml",
-                         "version: 1\nname: \"seed " + std::to_string(seed) + "\"\n"};
+                         "version: 1\nname: \"seed " + std::to_string(seed) +
+                             "\"\nuntil: 1h\nfilesystem:\n  - dir: 'D:\\Src'\n"};
 }
 
 // Shard I/N of a campaign over seeds 0..11 in which seeds 2, 5 and 7 fail.
@@ -124,6 +126,76 @@ TEST_CASE("the result reader refuses a record whose parts disagree", "[campaign]
   CHECK(broken("\"explore-7-liveness-32.yaml\"", "\"explore-4-liveness-32.yaml\"")
             .find("the name its seed and kind give") != std::string::npos);
   CHECK(read_campaign_result(good.substr(0, good.size() / 2)).error.rfind("not JSON", 0) == 0);
+  // What no distsim writes: a kind or class it does not know, a negative wall time, a reproducer
+  // that would not replay.
+  CHECK(broken("\"kind\": \"liveness:32\"", "\"kind\": \"crash\"")
+            .find("kind \"crash\" is not a failure this distsim reports") != std::string::npos);
+  CHECK(broken("\"kind\": \"liveness:32\"", "\"kind\": \"invariant:no_such_rule\"")
+            .find("is not a failure this distsim reports") != std::string::npos);
+  CHECK(broken("\"class_counts\": {}", "\"class_counts\": {\"made up\": 1}")
+            .find("\"made up\" is not a class this distsim counts") != std::string::npos);
+  CHECK(broken("\"wall_seconds\": 1.500", "\"wall_seconds\": -1.5")
+            .find("'wall_seconds' must be a non-negative number") != std::string::npos);
+  CHECK(broken("until: 1h", "until: 1 fortnight").find("reproducer_yaml does not load") !=
+        std::string::npos);
+}
+
+TEST_CASE("the result reader takes what other JSON writers make of a record", "[campaign]") {
+  // Goal: a result passed through a tool that rewrites numbers or adds a byte order mark (jq,
+  // PowerShell's Out-File) still merges; the record is the same.
+  const std::string good = campaign_result_json(shard_result(1, 3));
+  std::string rewritten = good;
+  const std::string count = "\"seed_count\": 12";
+  rewritten.replace(rewritten.find(count), count.size(), "\"seed_count\": 1.2e1");
+  const CampaignResultRead read = read_campaign_result("\xEF\xBB\xBF" + rewritten);
+  INFO(read.error);
+  REQUIRE(read.result.has_value());
+  CHECK(campaign_result_json(*read.result) == good);
+}
+
+TEST_CASE("a JSON number is an unsigned integer in any form that names one", "[campaign]") {
+  const auto integer = [](const std::string& text) {
+    JsonReader reader(text);
+    const std::optional<JsonValue> value = reader.read();
+    REQUIRE(value.has_value());
+    return value->unsigned_integer();
+  };
+  CHECK(integer("5000") == 5000u);
+  CHECK(integer("5e3") == 5000u);
+  CHECK(integer("5E+3") == 5000u);
+  CHECK(integer("5000.000") == 5000u);
+  CHECK(integer("0.5e4") == 5000u);
+  CHECK(integer("500000e-2") == 5000u);
+  CHECK(integer("0e999999") == 0u);
+  CHECK(integer("0.000") == 0u);
+  CHECK(integer("18446744073709551615") == UINT64_MAX);
+  CHECK(integer("1.8446744073709551615e19") == UINT64_MAX);
+  CHECK_FALSE(integer("18446744073709551616").has_value());
+  CHECK_FALSE(integer("2e19").has_value());
+  CHECK_FALSE(integer("1e9999999").has_value());
+  CHECK_FALSE(integer("5.5").has_value());
+  CHECK_FALSE(integer("5001e-1").has_value());
+  CHECK_FALSE(integer("-1").has_value());
+  CHECK_FALSE(integer("\"5\"").has_value());
+}
+
+TEST_CASE("a result may name every failure kind and class the explorer makes", "[campaign]") {
+  // Goal: the reader's lists follow the explorer's: a kind or class added there must be added
+  // to them, or a campaign that finds it could not be merged.
+  for (const std::string_view name : kInvariantNames) {
+    CHECK(known_failure_kind("invariant:" + std::string(name)));
+  }
+  for (const std::string_view kind : {"liveness:32", "liveness:0", "budget_exhausted",
+                                      "pending_limit_hit", "record_limit_hit", "trace_truncated",
+                                      "internal_error", "generator", "nondeterminism"}) {
+    CHECK(known_failure_kind(kind));
+  }
+  for (const std::string_view kind : {"liveness:", "liveness:032", "liveness:x", "abandoned",
+                                      "horizon_reached", "invariant:", "Liveness:32"}) {
+    CHECK_FALSE(known_failure_kind(kind));
+  }
+  for (const std::string_view name : kWorldClasses) CHECK(known_world_class(name));
+  CHECK_FALSE(known_world_class("retried at least 4 times"));
 }
 
 TEST_CASE("merged shards report exactly what one process over the same seeds reports",
@@ -192,9 +264,18 @@ TEST_CASE("the progress line waits a second before it estimates, and counts the 
         "explored 200/1000 worlds, 100 worlds/s, 3s left (time limit), 1 failed");
   CHECK(explore_progress_line(progress, 2.0, 600.0) ==
         "explored 200/1000 worlds, 100 worlds/s, 8s left, 1 failed");
+  // A first world that runs long: no rate yet, but the time limit bounds what is left.
+  const ExploreProgress first{0, 1000, 0, false, 0, 0};
+  CHECK(explore_progress_line(first, 30.0) ==
+        "explored 0/1000 worlds, ? worlds/s, ? left, 0 failed");
+  CHECK(explore_progress_line(first, 30.0, 600.0) ==
+        "explored 0/1000 worlds, ? worlds/s, at most 9m30s left (time limit), 0 failed");
+  CHECK(explore_progress_line(first, 700.0, 600.0) ==
+        "explored 0/1000 worlds, ? worlds/s, at most 0s left (time limit), 0 failed");
+  // The world being shrunk counts as failed before its shrink ends.
   const ExploreProgress shrinking{200, 1000, 1, true, 961211, 40};
   CHECK(explore_progress_line(shrinking, 2.0) ==
-        "explored 200/1000 worlds, 100 worlds/s, 8s left, 1 failed, shrinking seed 961211 (40 "
+        "explored 200/1000 worlds, 100 worlds/s, 8s left, 2 failed, shrinking seed 961211 (40 "
         "of at most 500 runs)");
 }
 

@@ -328,6 +328,28 @@ ExploreSummary explore(const ExploreOptions& options,
   return summary;
 }
 
+bool known_failure_kind(std::string_view kind) {
+  constexpr std::string_view kInvariant = "invariant:";
+  constexpr std::string_view kLiveness = "liveness:";
+  if (kind.substr(0, kInvariant.size()) == kInvariant) {
+    const std::string_view name = kind.substr(kInvariant.size());
+    return std::find(kInvariantNames.begin(), kInvariantNames.end(), name) !=
+           kInvariantNames.end();
+  }
+  if (kind.substr(0, kLiveness.size()) == kLiveness) {
+    // A Win32 code as win32_code prints it: decimal digits, no leading zero.
+    const std::string_view code = kind.substr(kLiveness.size());
+    return !code.empty() && code.size() <= 10 && (code == "0" || code.front() != '0') &&
+           std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+  }
+  for (const RunOutcome outcome : {RunOutcome::budget_exhausted, RunOutcome::pending_limit_hit,
+                                   RunOutcome::record_limit_hit}) {
+    if (kind == run_outcome_name(outcome)) return true;
+  }
+  return kind == "trace_truncated" || kind == "internal_error" || kind == "generator" ||
+         kind == "nondeterminism";
+}
+
 std::string reproducer_file_name(const ExploreFinding& finding) {
   return reproducer_file_name(finding.seed, finding.failure.kind);
 }

@@ -27,6 +27,10 @@ struct WorldFailure {
   std::string detail;  // human text
 };
 
+// Whether `kind` is one check_world or the explorer can give (a campaign result naming another
+// was not written by this distsim).
+[[nodiscard]] bool known_failure_kind(std::string_view kind);
+
 // Runs one world and applies every check; nullopt when it passed.
 [[nodiscard]] std::optional<WorldFailure> check_world(const Scenario& scenario,
                                                       bool must_install_all);

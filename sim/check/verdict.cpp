@@ -63,9 +63,7 @@ std::optional<std::string> early_stop_text(const RunResult& run) {
     case RunOutcome::record_limit_hit:
       return fmt::format(
           "run stopped early: record_limit_hit at {} after {} kernel events: it kept {}, as many "
-          "as "
-          "a run "
-          "may keep (scenarios/FORMAT.md, Limits); the horizon {} was not reached",
+          "as a run may keep (scenarios/FORMAT.md, Limits); the horizon {} was not reached",
           clock_text(run.ended_us), run.events_executed, run.limit_reached,
           clock_text(run.until_us));
     case RunOutcome::budget_exhausted:

@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "model/assert.h"
 #include "sim/check/invariants_internal.h"
 
 namespace distsim::sim {
@@ -260,7 +261,13 @@ std::vector<std::string> invariant_detail::classify_history(const History& histo
   classify_files(history, classes);
   if (refused_by_view(history)) classes.insert(kClassMappedViewRefused);
   if (refused_by_itself(history)) classes.insert(kClassRefusedByItself);
+  for (const std::string_view name : classes) DISTSIM_ASSERT(known_world_class(name));
   return {classes.begin(), classes.end()};
+}
+
+bool known_world_class(std::string_view name) {
+  return std::find(std::begin(kWorldClasses), std::end(kWorldClasses), name) !=
+         std::end(kWorldClasses);
 }
 
 }  // namespace distsim::sim

@@ -33,6 +33,17 @@ inline constexpr std::string_view kClassUsersDisconnected = "users forced off a 
 inline constexpr std::string_view kClassMappedViewRefused = "a mapped view refused the manager";
 inline constexpr std::string_view kClassRefusedByItself = "the manager's own handle refused it";
 
+// Every class a run can belong to: what a campaign result may name (sim/report/campaign_result.h).
+inline constexpr std::string_view kWorldClasses[] = {
+    kClassRetriedThreeTimes,      kClassHeldAtLastFailure,      kClassDpRetriesExhausted,
+    kClassPackageRetriesExhausted, kClassCrashDuringCopy,       kClassUpdateDuringRead,
+    kClassDeadlineEnded,          kClassNotRetryable,           kClassPulledForward,
+    kClassInstalledAfterFailure,  kClassNestedInstalled,        kClassCompressedCopy,
+    kClassOpenedOnRetryInPass,    kClassRetryStoppedByDeletion, kClassUsersDisconnected,
+    kClassMappedViewRefused,      kClassRefusedByItself};
+
+[[nodiscard]] bool known_world_class(std::string_view name);
+
 // The classes a fixed-seed campaign of a few hundred generated worlds is expected to produce.
 inline constexpr std::string_view kImportantWorldClasses[] = {
     kClassRetriedThreeTimes,  kClassHeldAtLastFailure,

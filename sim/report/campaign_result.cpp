@@ -6,12 +6,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <utility>
 
 #include "model/assert.h"
 #include "sim/core/trace.h"
 #include "sim/core/trace_jsonl.h"
+#include "sim/check/world_classes.h"
 #include "sim/report/json_value.h"
+#include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/scenario_writer.h"
 #include "sim/scenario/value_parse.h"
 
@@ -99,6 +102,17 @@ bool plain_file_name(const std::string& name) {
          name.size() > 5 && name.substr(name.size() - 5) == ".yaml";
 }
 
+// Why the reproducer would not replay, or empty: it must load as a scenario, since merge writes it
+// out as the file a user runs.
+std::string reproducer_problem(const CampaignFailure& failure) {
+  const LoadResult load = load_scenario_text(failure.reproducer_yaml, failure.reproducer_file);
+  if (!load.errors.empty()) {
+    return fmt::format("reproducer_yaml does not load as a scenario: {}",
+                       load.errors.front().to_string());
+  }
+  return {};
+}
+
 std::vector<CampaignFailure> read_failures(const JsonValue& list, const CampaignResult& result,
                                            std::string& error) {
   std::vector<CampaignFailure> failures;
@@ -127,6 +141,9 @@ std::vector<CampaignFailure> read_failures(const JsonValue& list, const Campaign
       fields.fail("failures are not in increasing seed order");
     } else if (!one_line(failure.kind) || !one_line(failure.detail)) {
       fields.fail("kind and detail must be one line each");
+    } else if (!known_failure_kind(failure.kind)) {
+      fields.fail(fmt::format("kind {} is not a failure this distsim reports",
+                              json_quote(failure.kind)));
     } else if (!plain_file_name(failure.reproducer_file)) {
       fields.fail(fmt::format("reproducer_file '{}' must be a plain *.yaml file name",
                               failure.reproducer_file));
@@ -134,6 +151,8 @@ std::vector<CampaignFailure> read_failures(const JsonValue& list, const Campaign
       fields.fail(fmt::format("reproducer_file '{}' must be '{}', the name its seed and kind give",
                               failure.reproducer_file,
                               reproducer_file_name(failure.seed, failure.kind)));
+    } else if (const std::string problem = reproducer_problem(failure); !problem.empty()) {
+      fields.fail(problem);
     }
     failures.push_back(std::move(failure));
   }
@@ -281,6 +300,11 @@ std::string campaign_result_json(const CampaignResult& result) {
 }
 
 CampaignResultRead read_campaign_result(std::string_view text) {
+  // RFC 8259 lets a reader ignore a byte order mark; PowerShell's Out-File writes one.
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+    text.remove_prefix(kByteOrderMark.size());
+  }
   JsonReader reader(text);
   const std::optional<JsonValue> document = reader.read();
   if (!document) return CampaignResultRead{std::nullopt, "not JSON: " + reader.error()};
@@ -296,15 +320,24 @@ CampaignResultRead read_campaign_result(std::string_view text) {
           fields.field("class_counts", JsonValue::Kind::object, "an object")) {
     FieldReader counts(*classes, "class_counts", error);
     // A world belongs to a class at most once: a count above worlds_run is no shard's.
-    for (const auto& [name, value] : classes->members)
+    for (const auto& [name, value] : classes->members) {
       result.class_counts[name] = counts.number(name, result.worlds_run);
+      if (!known_world_class(name)) {
+        counts.fail(fmt::format("{} is not a class this distsim counts", json_quote(name)));
+      }
+    }
   }
   if (const JsonValue* list = fields.field("failures", JsonValue::Kind::array, "an array")) {
     result.failures = read_failures(*list, result, error);
   }
   if (const JsonValue* wall = fields.field("wall_seconds", JsonValue::Kind::number, "a number")) {
     const char* end = wall->number_text.data() + wall->number_text.size();
-    std::from_chars(wall->number_text.data(), end, result.wall_seconds);
+    const auto [stopped, problem] =
+        std::from_chars(wall->number_text.data(), end, result.wall_seconds);
+    if (problem != std::errc() || stopped != end || !(result.wall_seconds >= 0) ||
+        !std::isfinite(result.wall_seconds)) {
+      fields.fail("'wall_seconds' must be a non-negative number of seconds");
+    }
   }
   if (!error.empty()) return CampaignResultRead{std::nullopt, error};
   return CampaignResultRead{std::move(result), {}};

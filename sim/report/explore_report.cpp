@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/core/shell_quote.h"
@@ -104,26 +105,29 @@ int explore_exit_status(const CampaignResult& total) {
 std::string explore_progress_line(const ExploreProgress& progress, double elapsed_seconds,
                                   double time_limit_seconds) {
   constexpr double kRateSettleSeconds = 1.0;
+  const double limit_left = std::max(0.0, time_limit_seconds - elapsed_seconds);
   std::string rate_text = "?";
-  std::string left = "?";
+  // Before any rate, the time limit still bounds what is left: a long first world shows it.
+  std::string left = time_limit_seconds > 0
+                         ? fmt::format("at most {} left (time limit)", duration_text(limit_left))
+                         : "? left";
   if (elapsed_seconds >= kRateSettleSeconds && progress.done > 0) {
     const double rate = static_cast<double>(progress.done) / elapsed_seconds;
     rate_text = fmt::format("{:.0f}", rate);
     const double remaining = static_cast<double>(progress.total - progress.done) / rate;
-    const double limit_left = time_limit_seconds - elapsed_seconds;
     left = time_limit_seconds > 0 && limit_left < remaining
                ? duration_text(limit_left) + " left (time limit)"
                : duration_text(remaining) + " left";
-  } else {
-    left += " left";
   }
+  // The world being shrunk has failed; it joins the count when its shrink ends.
+  const uint64_t failed = progress.failures + (progress.shrinking ? 1 : 0);
   const std::string shrinking =
       progress.shrinking
           ? fmt::format(", shrinking seed {} ({} of at most {} runs)", progress.shrinking_seed,
                         progress.shrink_runs, kShrinkRunsMax)
           : "";
   return fmt::format("explored {}/{} worlds, {} worlds/s, {}, {} failed{}", progress.done,
-                     progress.total, rate_text, left, progress.failures, shrinking);
+                     progress.total, rate_text, left, failed, shrinking);
 }
 
 std::string explore_junit_xml(const CampaignResult& total,

@@ -56,11 +56,47 @@ int64_t JsonValue::integer() const {
 }
 
 std::optional<uint64_t> JsonValue::unsigned_integer() const {
-  if (kind != Kind::number) return std::nullopt;
+  if (kind != Kind::number || number_text.empty() || number_text.front() == '-') {
+    return std::nullopt;
+  }
+  // The reader has checked the grammar: digits, then maybe a fraction, then maybe an exponent.
+  // The value is digits x 10^shift, with the fraction's digits folded into `digits`.
+  std::string_view mantissa = number_text;
+  const size_t exponent_at = mantissa.find_first_of("eE");
+  int64_t shift = 0;
+  if (exponent_at != std::string_view::npos) {
+    std::string_view exponent = mantissa.substr(exponent_at + 1);
+    mantissa = mantissa.substr(0, exponent_at);
+    if (!exponent.empty() && exponent.front() == '+') exponent.remove_prefix(1);
+    const auto [stopped, error] =
+        std::from_chars(exponent.data(), exponent.data() + exponent.size(), shift);
+    // Beyond +-10^6 no digit string the reader accepts could bring the value back into range.
+    if (error != std::errc() || shift > 1'000'000 || shift < -1'000'000) return std::nullopt;
+  }
+  std::string digits;
+  const size_t point = mantissa.find('.');
+  if (point != std::string_view::npos) {
+    shift -= static_cast<int64_t>(mantissa.size() - point - 1);
+    digits = std::string(mantissa.substr(0, point)) + std::string(mantissa.substr(point + 1));
+  } else {
+    digits = std::string(mantissa);
+  }
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return 0;
+  digits.erase(0, first);
+  while (digits.back() == '0') {
+    digits.pop_back();
+    ++shift;
+  }
+  if (shift < 0) return std::nullopt;  // a nonzero digit after the point
+  if (digits.size() + static_cast<uint64_t>(shift) > 20) return std::nullopt;
   uint64_t value = 0;
-  const char* end = number_text.data() + number_text.size();
-  const auto [stopped, error] = std::from_chars(number_text.data(), end, value);
-  if (error != std::errc() || stopped != end) return std::nullopt;
+  const auto [stopped, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (error != std::errc()) return std::nullopt;
+  for (int64_t index = 0; index < shift; ++index) {
+    if (value > UINT64_MAX / 10) return std::nullopt;
+    value *= 10;
+  }
   return value;
 }
 
@@ -210,6 +246,13 @@ bool JsonReader::number_at(JsonValue& value) {
     const size_t fraction = at_;
     while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
     if (at_ == fraction) return fail("bad fraction");
+  }
+  if (at_ < text_.size() && (text_[at_] == 'e' || text_[at_] == 'E')) {
+    ++at_;
+    if (at_ < text_.size() && (text_[at_] == '+' || text_[at_] == '-')) ++at_;
+    const size_t exponent = at_;
+    while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
+    if (at_ == exponent) return fail("bad exponent");
   }
   value.kind = JsonValue::Kind::number;
   value.number_text = std::string(text_.substr(start, at_ - start));
