@@ -95,6 +95,11 @@ class FileSystemPort {
   // with ERROR_LOCK_VIOLATION when another handle holds a byte-range lock on the file.
   [[nodiscard]] virtual Result<FileContent> read(HandleId handle) = 0;
 
+  // GetFileSizeEx: the size of the file open on the handle now. A query that changes nothing, so
+  // it is not a traced operation. Fails with ERROR_NETNAME_DELETED after a forced disconnect,
+  // ERROR_BAD_NETPATH when the share is unreachable, and ERROR_ACCESS_DENIED on a directory.
+  [[nodiscard]] virtual Result<uint64_t> file_size(HandleId handle) = 0;
+
   // Replaces the whole content. Requires write access; ERROR_LOCK_VIOLATION on another handle's
   // lock; ERROR_DISK_FULL when the volume lacks the space.
   [[nodiscard]] virtual Win32Error write(HandleId handle, const FileContent& content) = 0;

@@ -116,10 +116,11 @@ TEST_CASE("a link slower than kBandwidthBitsPerSecondMin is refused", "[scenario
   // Goal: a DP of 1bps moves 0 whole bytes a second, and slow links would
   // make a volume's transfer time overflow. Method: a DP and the site's read bandwidth.
   CHECK(errors_after_header("distribution_points:\n  - {name: DP01, bandwidth: 1bps}\n") ==
-        Errors{"t.yaml:4:29: 'bandwidth' is 1bps, less than kBandwidthBitsPerSecondMin (8000bps)"});
+        Errors{"t.yaml:4:29: 'bandwidth' is 1bps, less than the smallest bandwidth, 8000bps "
+               "(1000Bps; scenarios/FORMAT.md, Limits)"});
   CHECK(errors_after_header("site:\n  read_bandwidth: 7999bps\n") ==
-        Errors{"t.yaml:4:19: 'read_bandwidth' is 7999bps, less than kBandwidthBitsPerSecondMin "
-               "(8000bps)"});
+        Errors{"t.yaml:4:19: 'read_bandwidth' is 7999bps, less than the smallest bandwidth, "
+               "8000bps (1000Bps; scenarios/FORMAT.md, Limits)"});
 }
 
 TEST_CASE("a duration longer than the longest run is refused", "[scenario_loader][limits]") {

@@ -165,6 +165,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_thread_limits(history, violations);
   invariant_detail::check_copy_bandwidth(history, violations);
   invariant_detail::check_source_open_retries(history, violations);
+  invariant_detail::check_source_read_time(history, violations);
   invariant_detail::check_liveness(history, violations);
   invariant_detail::check_retry_history(history, violations);
   invariant_detail::check_user_disconnects(history, violations);

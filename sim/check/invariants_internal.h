@@ -427,6 +427,7 @@ void check_retry_messages(const History& history, Violations& violations);
 void check_pass_messages(const History& history, Violations& violations);
 void check_thread_limits(const History& history, Violations& violations);
 void check_copy_bandwidth(const History& history, Violations& violations);
+void check_source_read_time(const History& history, Violations& violations);
 void check_source_open_retries(const History& history, Violations& violations);
 void check_liveness(const History& history, Violations& violations);
 void check_retry_history(const History& history, Violations& violations);

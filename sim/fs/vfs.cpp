@@ -570,6 +570,10 @@ model::Result<FileContent> ActorFileSystem::read(HandleId handle) {
   return vfs_.read(actor_, handle);
 }
 
+model::Result<uint64_t> ActorFileSystem::file_size(HandleId handle) {
+  return vfs_.file_size(actor_, handle);
+}
+
 Win32Error ActorFileSystem::write(HandleId handle, const FileContent& content) {
   return vfs_.write(actor_, handle, content);
 }

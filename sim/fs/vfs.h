@@ -288,6 +288,8 @@ class VirtualFileSystem {
   // data section from map_data (its view unmapped too).
   void close(ActorId actor, HandleId handle);
   [[nodiscard]] model::Result<FileContent> read(ActorId actor, HandleId handle);
+  // GetFileSizeEx (model::FileSystemPort::file_size): not traced, since it changes nothing.
+  [[nodiscard]] model::Result<uint64_t> file_size(ActorId actor, HandleId handle) const;
   [[nodiscard]] Win32Error write(ActorId actor, HandleId handle, const FileContent& content);
   // LockFileEx with LOCKFILE_FAIL_IMMEDIATELY: ERROR_LOCK_VIOLATION when it overlaps another
   // handle's lock (shared locks may overlap shared locks).
@@ -400,6 +402,7 @@ class ActorFileSystem final : public model::FileSystemPort {
   void close(HandleId handle) override;
   model::Result<uint32_t> disconnect_users(const std::string& folder) override;
   [[nodiscard]] model::Result<FileContent> read(HandleId handle) override;
+  [[nodiscard]] model::Result<uint64_t> file_size(HandleId handle) override;
   [[nodiscard]] Win32Error write(HandleId handle, const FileContent& content) override;
   [[nodiscard]] model::Result<std::vector<model::DirectoryEntry>> list_directory(
       const std::string& path) override;

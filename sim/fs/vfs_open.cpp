@@ -365,6 +365,17 @@ model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handl
   return content;
 }
 
+model::Result<uint64_t> VirtualFileSystem::file_size(ActorId actor, HandleId handle) const {
+  if (state_->find_disconnected_index(actor, handle) != vfs_internal::kNoIndex) {
+    return Win32Error::netname_deleted;
+  }
+  const vfs_internal::Node& node =
+      state_->nodes_[state_->handles_[state_->owned_handle_index(actor, handle)].node];
+  if (!state_->volumes_[node.volume].reachable) return Win32Error::bad_netpath;
+  if (node.kind == vfs_internal::NodeKind::directory) return Win32Error::access_denied;
+  return node.content.size_bytes;
+}
+
 Win32Error VirtualFileSystem::write(ActorId actor, HandleId handle, const FileContent& content) {
   VfsEvent& event = state_->begin_event(actor, VfsOperation::write);
   event.handle = handle;

@@ -89,6 +89,11 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
       add_result(event, record);
       if (event.result == Win32Error::ok) {
         record.number("handle", static_cast<int64_t>(event.handle));
+        // The size the opener finds (GetFileSizeEx is not traced): source_read_time times the
+        // manager's reads by it.
+        if (const auto content = vfs.handle_content(event.handle)) {
+          record.number("size", static_cast<int64_t>(content->size_bytes));
+        }
       }
       return;
     case VfsOperation::close:
