@@ -37,8 +37,8 @@ Scenario swapped_world(const std::string& new_size, const std::string& read_band
 
 std::vector<InvariantViolation> read_time_violations(const RunResult& run) {
   std::vector<InvariantViolation> found = check_invariants(run);
-  std::erase_if(found,
-                [](const InvariantViolation& each) { return each.invariant != "source_read_time"; });
+  std::erase_if(
+      found, [](const InvariantViolation& each) { return each.invariant != "source_read_time"; });
   return found;
 }
 
@@ -80,9 +80,10 @@ TEST_CASE("a read's time is rounded up to the microsecond", "[invariants][read_t
   // Goal: the rounding, by hand: 10 bytes at 3,000 bytes a second take 3,333.33 us, so the read
   // comes 3,334 us after the open; the checker agrees.
   const RunResult run = run_world(
-      load_valid("version: 1\nname: t\nuntil: 1h\nsite:\n  profile: sms2\n  read_bandwidth: 3000Bps\n"
-                 "filesystem:\n  - {file: 'D:\\Src\\A\\a.bin', size: 10B}\n"
-                 "packages:\n  - {id: S0100001, source: 'D:\\Src\\A'}\n"),
+      load_valid(
+          "version: 1\nname: t\nuntil: 1h\nsite:\n  profile: sms2\n  read_bandwidth: 3000Bps\n"
+          "filesystem:\n  - {file: 'D:\\Src\\A\\a.bin', size: 10B}\n"
+          "packages:\n  - {id: S0100001, source: 'D:\\Src\\A'}\n"),
       RunOptions{});
   const OpenAndRead a = open_and_read(run, "\\a.bin");
   CHECK(a.read_us - a.open_us == 3'334);
