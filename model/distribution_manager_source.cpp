@@ -257,8 +257,13 @@ void DistributionManager::begin_compression(uint32_t package_index) {
     return;
   }
   record.source_handle = opened.value();
+  // What was read, not what the listing said: a file may have been replaced in between.
   uint64_t total_bytes = 0;
-  for (const auto& file : record.copy_content->files) total_bytes += file.size_bytes;
+  for (const auto& file : record.copy_content->contents) total_bytes += file.size_bytes;
+  if (manager_fault_injection().reads_timed_by_listing) {
+    total_bytes = 0;
+    for (const auto& file : record.copy_content->files) total_bytes += file.size_bytes;
+  }
   const TimeUs done_us = ports_.scheduler.now() +
                          transfer_time_us(total_bytes, config_.read_bandwidth_bytes_per_second);
   wake_at(done_us, {package_index, WakeKind::compress_done, record.generation, 0});
@@ -269,9 +274,9 @@ void DistributionManager::finish_compression(uint32_t package_index) {
   const PackageContent& content = *record.copy_content;
   uint64_t total_bytes = 0;
   uint64_t version_mix = record.status.update_count;
-  for (size_t index = 0; index < content.files.size(); ++index) {
-    total_bytes += content.files[index].size_bytes;
-    version_mix = version_mix * 1099511628211ull + content.contents[index].content_version;
+  for (const FileContent& file : content.contents) {
+    total_bytes += file.size_bytes;
+    version_mix = version_mix * 1099511628211ull + file.content_version;
   }
   const uint64_t compressed_bytes = total_bytes / 1000 * config_.compression_per_mille +
                                     total_bytes % 1000 * config_.compression_per_mille / 1000;

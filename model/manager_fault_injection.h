@@ -32,7 +32,8 @@ struct ManagerFaultInjection {
   bool copies_take_whole_link = false;
   // a copy's share of the links never grows: when other copies end, it goes on at its old rate
   bool shares_never_grow = false;
-  // a source read takes the time of the size the listing gave, not of the file it opened
+  // a source read, and a compression of what was read, take the time of the sizes the listing
+  // gave, not of the files opened
   bool reads_timed_by_listing = false;
 };
 

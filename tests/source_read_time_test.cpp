@@ -2,6 +2,7 @@
 // sim/check/invariant_source_read_time.cpp): the manager times a read by the size on its handle,
 // the checker agrees from the trace to the microsecond, and it catches a manager that times the
 // read by the listing's size when the file changed in between, whichever way the size moved.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
@@ -19,8 +20,9 @@ using loader_test::load_valid;
 
 // One package whose b.bin (1,000,000 bytes when listed) is swapped at 100 ms, before the manager
 // reaches it, for a file of `new_size` (a.bin, read first, takes 2 s at 1,000,000 bytes a
-// second). `read_bandwidth` is the site's.
-Scenario swapped_world(const std::string& new_size, const std::string& read_bandwidth) {
+// second). `read_bandwidth` is the site's; a `compressed` package is compressed after the reads.
+Scenario swapped_world(const std::string& new_size, const std::string& read_bandwidth,
+                       bool compressed = false) {
   return load_valid("version: 1\nname: t\nuntil: 1h\nsite:\n  profile: sms2\n  read_bandwidth: " +
                     read_bandwidth +
                     "\nfilesystem:\n"
@@ -29,7 +31,9 @@ Scenario swapped_world(const std::string& new_size, const std::string& read_band
                     "  - {file: 'D:\\Other\\new.bin', size: " +
                     new_size +
                     "}\n"
-                    "packages:\n  - {id: S0100001, source: 'D:\\Src\\A'}\n"
+                    "packages:\n  - {id: S0100001, source: 'D:\\Src\\A', compressed: " +
+                    (compressed ? "true" : "false") +
+                    "}\n"
                     "holders:\n  - kind: script\n    name: swapper\n    steps:\n"
                     "      - {at: 100ms, delete: 'D:\\Src\\A\\b.bin'}\n"
                     "      - {at: 100ms, rename: 'D:\\Other\\new.bin', to: 'D:\\Src\\A\\b.bin'}\n");
@@ -74,6 +78,42 @@ TEST_CASE("a source file replaced after the listing is read in the time of what 
   CHECK(b.open_us == 2 * model::kMicrosecondsPerSecond);
   CHECK(b.read_us - b.open_us == 5 * model::kMicrosecondsPerSecond);
   CHECK(check_invariants(run).empty());
+}
+
+// The time of the manager's last write of a file whose path ends with `name`.
+TimeUs write_time(const RunResult& run, std::string_view name) {
+  std::optional<TimeUs> last;
+  for (const TraceRecord& record : run.trace.records()) {
+    if (record.actor != kManagerActorName || record.event != "write") continue;
+    for (const TraceField& field : record.fields) {
+      const auto* path = std::get_if<std::string_view>(&field.value);
+      if (field.key == "path" && path != nullptr && path->ends_with(name)) last = record.t_us;
+    }
+  }
+  REQUIRE(last.has_value());
+  return *last;
+}
+
+TEST_CASE("a compression takes the time of the bytes its pass read", "[invariants][read_time]") {
+  // Goal: the rule by hand for the .PCK: the reads end at 7 s (2,000,000 bytes, then the
+  // 5,000,000 swapped in), the compression then takes 7 s for those 7,000,000 bytes (not the 3 s
+  // of the listing's 3,000,000), and Distmgr.log gives the compressed size of what was read.
+  const RunResult run = run_world(swapped_world("5000000B", "1000000Bps", true), RunOptions{});
+  CHECK(write_time(run, "\\S0100001.PCK") == 14 * model::kMicrosecondsPerSecond);
+  CHECK(check_invariants(run).empty());
+  // 7,000,000 bytes at the default 1,000 per mille are 6,836 KBytes, rounded up.
+  CHECK(std::any_of(run.log_lines.begin(), run.log_lines.end(), [](const LogLine& line) {
+    return line.text == "The compressed size of package S0100001 is 6836 KBytes";
+  }));
+  const model::ScopedManagerFaultInjection injected({.reads_timed_by_listing = true});
+  const std::vector<InvariantViolation> found =
+      read_time_violations(run_world(swapped_world("5000000B", "1000000Bps", true), RunOptions{}));
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].detail.find("the read of D:\\Src\\A\\b.bin") == 0);
+  CHECK(found[1].detail ==
+        "the compression of S0100001 into C:\\SMSPKG\\S0100001.PCK (begun at 00:00:03 after its "
+        "pass read 7000000 bytes) ends at 00:00:06, 4000000 us early: 7000000 bytes at the site's "
+        "read bandwidth of 1000000 bytes a second take 7000000 us");
 }
 
 TEST_CASE("a read's time is rounded up to the microsecond", "[invariants][read_time]") {
