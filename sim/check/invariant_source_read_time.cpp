@@ -3,8 +3,9 @@
 // the microsecond (scenarios/FORMAT.md, `site.read_bandwidth`). S is the size the file system
 // gave the open (the open record's `size`), not what a listing said before: a file replaced
 // between the listing and the open takes the time of what is in it. A compression takes the same
-// time for the bytes its pass read: the compressed copy (.PCK) the manager creates is written, or
-// given up, exactly that long after its open. Every read of the manager is judged against its
+// time for the bytes its pass read in its last reading of the source (the files read since the
+// listing): the compressed copy (.PCK) the manager creates is written, or given up, exactly that
+// long after its open. Every read of the manager is judged against its
 // handle's open; a crash ends the process's handles, and a close ends a handle's claim (a handle
 // closed by a forced disconnect is read only to fail). A compression whose pass's thread the trace
 // does not name, whose pass read nothing, or whose .PCK is opened without a right to write (a
@@ -53,7 +54,17 @@ class ReadTimes {
     }
   }
 
-  void crash() { open_.clear(); }
+  void crash() {
+    open_.clear();
+    read_bytes_.clear();
+  }
+
+  // A reading of the source begins with its listing, and a compression takes what the last
+  // reading read: an update during a pass makes it read the source again. (Thread ids are also
+  // reused: a restarted manager counts them afresh.)
+  void listed(const TraceRecord& record) {
+    if (const auto thread = number_field(record, "thread")) read_bytes_.erase(*thread);
+  }
 
   void open(size_t index, const TraceRecord& record, int64_t handle) {
     const auto size = number_field(record, "size");
@@ -148,7 +159,7 @@ class ReadTimes {
   uint64_t bandwidth_;
   std::vector<std::pair<std::string_view, std::string>> copy_paths_;  // package, its .PCK
   std::vector<OpenFile> open_;              // the manager's file handles; a few at a time
-  std::map<int64_t, uint64_t> read_bytes_;  // per processing thread (one per pass): bytes read
+  std::map<int64_t, uint64_t> read_bytes_;  // per processing thread: what its pass has read
 };
 
 }  // namespace
@@ -160,6 +171,10 @@ void check_source_read_time(const History& history, Violations& violations) {
     const RecordKind kind = history.kinds[index];
     if (kind.is(RecordActor::world, RecordEvent::crash)) {
       times.crash();
+      continue;
+    }
+    if (kind.is(RecordActor::manager, RecordEvent::list_directory)) {
+      times.listed(records[index]);
       continue;
     }
     if (kind.actor != RecordActor::manager ||
