@@ -123,8 +123,14 @@ void DistributionManager::restart_cycle(uint32_t package_index,
                                                    : dp.retry.restarted();
     record.status.distribution_points[slot].attempts_in_cycle = 0;
     set_dp_state(record, slot, DpState::install_pending);
-    for (DpJob& job : record.dp_jobs) {  // this pass's copies to the DP belong to the old cycle
+    // This pass's copies to the DP belong to the old cycle.
+    for (auto job_at = record.dp_jobs.begin(); job_at != record.dp_jobs.end(); ++job_at) {
+      DpJob& job = *job_at;
       if (job.slot != slot) continue;
+      // A failed copy that a later copy of the same work retried (dp_retry_decided copy_end) was
+      // answered by that copy: only the DP's last copy can be superseded.
+      const bool retried = std::any_of(job_at + 1, record.dp_jobs.end(),
+                                       [slot](const DpJob& later) { return later.slot == slot; });
       if (job.state == DpJobState::waiting) {
         // The pass that follows copies it, in the new cycle.
         set_job_state(record, job, DpJobState::cancelled);
@@ -133,7 +139,7 @@ void DistributionManager::restart_cycle(uint32_t package_index,
         // too (the pass copies the DP again next), which the world hears of now: its end said
         // otherwise.
         if (copies_running && job.state == DpJobState::done && job.error != Win32Error::ok &&
-            !job.old_cycle) {
+            !job.old_cycle && !retried) {
           const DistributionPointDefinition& target = distribution_points_[dp.dp_index];
           ports_.reporter.dp_copy_superseded({record.definition.id, target.name});
           log(fmt::format(FMT_COMPILE("~Failed copy of package {} to distribution point {} is "

@@ -3,7 +3,8 @@
 // policy: each DP of it) whose policy still allows a retry is installed within one retry wait
 // plus the time to process every package, twice over (a pass may be running at the quiet time).
 // A unit that nothing can install however long the manager retries is not judged: its package's
-// source folder is not in the VFS at the end, or a file it must overwrite (in the package store
+// source folder is not in the VFS at the end or holds more than the manager lists (deeper
+// folders or more files than its bounds), or a file it must overwrite (in the package store
 // or the DP folder) is read-only at the end, or the manager's source opens ask to write and its
 // last open of a file of the source was refused with 5 on a file read-only at the end, or one of
 // its DPs has less free space at the end
@@ -149,12 +150,15 @@ bool installed(const RunResult& run, const RetryUnit& unit) {
                      });
 }
 
+// The package's source is gone at the end, or lies past what the manager lists.
 bool source_missing(const History& history, const std::string& package) {
   const auto source = history.sources.find(package);
   if (source == history.sources.end()) return false;
-  const auto& missing = history.run->missing_sources;
-  return std::any_of(missing.begin(), missing.end(),
-                     [&](const std::string& folder) { return same_path(folder, source->second); });
+  const auto named = [&](const std::vector<std::string>& folders) {
+    return std::any_of(folders.begin(), folders.end(),
+                       [&](const std::string& folder) { return same_path(folder, source->second); });
+  };
+  return named(history.run->missing_sources) || named(history.run->oversized_sources);
 }
 
 bool target_read_only(const History& history, const RetryUnit& unit) {

@@ -418,6 +418,29 @@ std::vector<std::string> VirtualFileSystem::read_only_files_under(const std::str
   return files;
 }
 
+VirtualFileSystem::TreeShape VirtualFileSystem::tree_shape(const std::string& path) const {
+  const State& state = *state_;
+  TreeShape shape;
+  const NodeId top = state.find_node(path);
+  if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return shape;
+  std::vector<std::pair<NodeId, uint32_t>> stack{{top, 0}};
+  while (!stack.empty()) {
+    const auto [at, depth] = stack.back();
+    stack.pop_back();
+    state.nodes_[at].children.for_each([&](vfs_internal::NameId, NodeId child) {
+      if (state.nodes_[child].kind == NodeKind::file) {
+        ++shape.files;
+      } else {
+        shape.deepest_directory = std::max(shape.deepest_directory, depth + 1);
+        stack.emplace_back(child, depth + 1);
+      }
+      return true;
+    });
+    DISTSIM_ASSERT(stack.size() <= state.node_count_);
+  }
+  return shape;
+}
+
 namespace {
 
 // A directory's entry on the way through files_with_content_under.

@@ -356,6 +356,14 @@ class VirtualFileSystem {
   [[nodiscard]] model::FolderHint folder_hint(const std::string& path) const;
   // The read-only files among them, sorted by their display paths.
   [[nodiscard]] std::vector<std::string> read_only_files_under(const std::string& path) const;
+  // The shape of the tree below the directory at `path`: how deep its deepest directory lies
+  // (1 for a child directory) and how many files it holds; zeros when no directory is there.
+  // Records nothing.
+  struct TreeShape {
+    uint32_t deepest_directory = 0;
+    uint64_t files = 0;
+  };
+  [[nodiscard]] TreeShape tree_shape(const std::string& path) const;
   // The same files with their content, in the same order.
   [[nodiscard]] std::vector<std::pair<std::string, FileContent>> files_with_content_under(
       const std::string& path) const;

@@ -467,6 +467,11 @@ void World::capture_final_files() {
     if (event.kind != PackageEvent::Kind::create) continue;
     roots.push_back(event.source);
     if (!vfs_.is_directory(event.source)) result_.missing_sources.push_back(event.source);
+    const VirtualFileSystem::TreeShape shape = vfs_.tree_shape(event.source);
+    if (shape.deepest_directory > model::kSourceDirectoryDepthMax ||
+        shape.files > model::kSourceFilesPerPackageMax) {
+      result_.oversized_sources.push_back(event.source);
+    }
   }
   roots.push_back(result_.site.package_store);
   for (const DistributionPointSpec& dp : scenario_.distribution_points)

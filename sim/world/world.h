@@ -163,6 +163,10 @@ struct RunResult {
   // Captured with final_files: the package source folders that are not a directory in the VFS
   // at the end (never made, or deleted), in scenario order.
   std::vector<std::string> missing_sources;
+  // Captured with final_files: the package source folders whose tree at the end lies past what
+  // the manager lists (folders deeper than kSourceDirectoryDepthMax, or more than
+  // kSourceFilesPerPackageMax files: model/README.md, Bounds), in scenario order.
+  std::vector<std::string> oversized_sources;
   // Captured with final_files: the paths among them whose file is read-only at the end.
   std::vector<std::string> read_only_files;
   // The DPs as the world built them (declared name, share, bandwidth).
