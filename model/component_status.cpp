@@ -9,7 +9,7 @@ namespace distsim::model {
 namespace {
 
 ComponentStatus level_of(uint64_t count, const SeverityThresholds& thresholds) {
-  DISTSIM_ASSERT(thresholds.warning_at <= thresholds.critical_at);
+  DISTSIM_ASSERT(thresholds.critical_at == 0 || thresholds.warning_at <= thresholds.critical_at);
   if (thresholds.critical_at > 0 && count >= thresholds.critical_at)
     return ComponentStatus::critical;
   if (thresholds.warning_at > 0 && count >= thresholds.warning_at) return ComponentStatus::warning;

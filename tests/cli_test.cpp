@@ -366,6 +366,37 @@ TEST_CASE("flag mistakes are told in distsim's words, naming the command and its
              Catch::StartsWith("distsim explore: --merge: '--out' is a flag, not a path"));
 }
 
+TEST_CASE("a flag value refused after parsing is told as the parser's refusals are", "[cli]") {
+  // Goal: the ranges a subcommand checks itself end the same way, naming the help, and name no
+  // constant of the code.
+  const std::string kb = scenario_path("q207416-temp-source.yaml");
+  const std::string policy = scenario_path("policies/sms2-hourly.yml");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"compare '" + kb + "' --seeds 0 --policy '" + policy + "'",
+       "distsim compare: --seeds 0 is not in 1..100000 (see distsim compare --help)\n"},
+      {"run '" + kb + "' --until 3651d",
+       "distsim run: --until: '3651d' must be above 0s and at most 3650d, the longest run (see "
+       "distsim run --help)\n"},
+      {"run '" + kb + "' --seed -1",
+       "distsim run: --seed: negative number '-1' is not allowed (see distsim run --help)\n"},
+      {"explore --seeds 0",
+       "distsim explore: --seeds 0 is not in 1..100000000 (see distsim "
+       "explore --help)\n"},
+      {"explore --jobs 0",
+       "distsim explore: --jobs 0 is not in 1..256 (see distsim explore "
+       "--help)\n"},
+      {"explore --budget 30m",
+       "distsim explore: --budget '30m' must be a duration from 1h to "
+       "3650d, the longest run (see distsim explore --help)\n"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const CommandResult result = run_cli(arguments);
+    INFO(arguments);
+    CHECK(result.status == 2);
+    CHECK(result.output == message);
+  }
+}
+
 TEST_CASE("run --until shorter than the scenario's names what the run leaves out", "[cli]") {
   // Goal: a user who shortens a run to save time is told which holders, faults, package events
   // and deadlines it drops, at their lines, instead of reading a pass that never met them.

@@ -576,6 +576,20 @@ TEST_CASE("a threshold of 1 turns the component critical at the first message, 0
   CHECK(model::component_status({0, 0, 0}, thresholds) == model::ComponentStatus::ok);
   thresholds.errors = {0, 0};
   CHECK(model::component_status({100, 0, 0}, thresholds) == model::ComponentStatus::ok);
+  // Critical off, Warning on: a scenario may write it, and no count turns it critical.
+  thresholds.errors = {1, 0};
+  CHECK(model::component_status({1, 0, 0}, thresholds) == model::ComponentStatus::warning);
+  CHECK(model::component_status({1'000'000, 0, 0}, thresholds) == model::ComponentStatus::warning);
+  const LoadResult loaded = load_scenario_text(
+      "version: 1\nname: t\nsite:\n  status_thresholds:\n    errors: [1, 0]\n", "t.yaml");
+  REQUIRE(loaded.errors.empty());
+  CHECK(loaded.scenario->site.status_thresholds->errors.warning_at == 1);
+  CHECK(loaded.scenario->site.status_thresholds->errors.critical_at == 0);
+  const LoadResult refused = load_scenario_text(
+      "version: 1\nname: t\nsite:\n  status_thresholds:\n    errors: [6, 5]\n", "t.yaml");
+  REQUIRE(refused.errors.size() == 1);
+  CHECK(refused.errors[0].message ==
+        "'errors': the warning count 6 is above the critical count 5 (0 switches Critical off)");
 }
 
 }  // namespace

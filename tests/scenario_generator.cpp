@@ -59,7 +59,6 @@ std::vector<std::string> package_dps(const Registry& registry, const sim::Packag
 
 // ---------------------------------------------------------------------------------------------
 // Sections.
-
 sim::RetrySpec draw_retry() {
   sim::RetrySpec retry;
   if (draw_bool()) {
@@ -96,9 +95,10 @@ sim::RetrySpec draw_retry() {
   return retry;
 }
 
-model::SeverityThresholds draw_thresholds() {
+model::SeverityThresholds draw_thresholds() {  // one in eight with Critical off (0)
   const auto warning_at = *rc::gen::inRange<uint32_t>(0, 10'000);
-  return {warning_at, warning_at + *rc::gen::inRange<uint32_t>(0, 10'000)};
+  return {warning_at,
+          *rc::gen::inRange(0, 8) == 0 ? 0 : warning_at + *rc::gen::inRange(0u, 10'000u)};
 }
 
 // The site keys distsim adds to the format.

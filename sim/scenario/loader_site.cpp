@@ -269,9 +269,11 @@ std::optional<model::SeverityThresholds> read_threshold_pair(const Context& ctx,
   const auto warning_at = read_uint32(ctx, (*items)[0], key, bounds);
   const auto critical_at = read_uint32(ctx, (*items)[1], key, bounds);
   if (!warning_at || !critical_at) return std::nullopt;
-  if (*warning_at > *critical_at) {
-    ctx.error(index, fmt::format("'{}': the warning count {} is above the critical count {}", key,
-                                 *warning_at, *critical_at));
+  // A critical count of 0 switches Critical off: any warning count may then stand alone.
+  if (*critical_at > 0 && *warning_at > *critical_at) {
+    ctx.error(index, fmt::format("'{}': the warning count {} is above the critical count {} (0 "
+                                 "switches Critical off)",
+                                 key, *warning_at, *critical_at));
     return std::nullopt;
   }
   return model::SeverityThresholds{*warning_at, *critical_at};

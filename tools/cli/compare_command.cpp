@@ -12,13 +12,15 @@
 #include "sim/scenario/scenario_loader.h"
 #include "sim/world/world.h"
 #include "tools/cli/exit_status.h"
+#include "tools/cli/flag_problem.h"
 
 namespace distsim::cli {
 
 int compare_command(const CompareCommandOptions& options, std::ostream& out, std::ostream& err) {
   if (options.seed_count < 1 || options.seed_count > sim::kCompareSeedsMax) {
-    err << fmt::format("distsim compare: --seeds must be between 1 and {} (kCompareSeedsMax)\n",
-                       sim::kCompareSeedsMax);
+    err << flag_problem("compare", fmt::format("--seeds {} is not in 1..{}", options.seed_count,
+                                               sim::kCompareSeedsMax))
+        << '\n';
     return kExitCannotRun;
   }
   const sim::LoadResult loaded = sim::load_scenario_file(options.scenario_path);

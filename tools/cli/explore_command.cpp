@@ -28,6 +28,7 @@
 #include "sim/scenario/value_parse.h"
 #include "tools/cli/build_info.h"
 #include "tools/cli/exit_status.h"
+#include "tools/cli/flag_problem.h"
 #include "tools/cli/progress_line.h"
 #include "tools/cli/wall_clock.h"
 
@@ -143,7 +144,7 @@ std::optional<std::string> configure(const ExploreCommandOptions& options,
   const auto budget = sim::parse_duration(options.budget);
   if (!budget.ok()) return fmt::format("--budget '{}': {}", options.budget, budget.error);
   if (*budget.value < model::kMicrosecondsPerHour || *budget.value > sim::kRunHorizonMaxUs) {
-    return fmt::format("--budget '{}' must be a duration from 1h to {} (kRunHorizonMaxUs)",
+    return fmt::format("--budget '{}' must be a duration from 1h to {}, the longest run",
                        options.budget, sim::format_duration(sim::kRunHorizonMaxUs));
   }
   explore.generator.horizon_us = *budget.value;
@@ -256,7 +257,7 @@ int explore_seeds(const ExploreCommandOptions& options, std::ostream& out, std::
   sim::ExploreOptions explore;
   double time_limit_seconds = 0;
   if (const auto problem = configure(options, explore, time_limit_seconds)) {
-    err << "distsim explore: " << *problem << '\n';
+    err << flag_problem("explore", *problem) << '\n';
     return kExitCannotRun;
   }
   const WallClock clock;

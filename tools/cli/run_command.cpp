@@ -28,6 +28,7 @@
 #include "sim/world/world.h"
 #include "tools/cli/build_info.h"
 #include "tools/cli/exit_status.h"
+#include "tools/cli/flag_problem.h"
 
 namespace distsim::cli {
 namespace {
@@ -113,7 +114,7 @@ bool parse_run_flags(const RunCommandOptions& options, sim::RunOptions& run_opti
   if (options.seed) {
     const auto seed = sim::parse_unsigned(*options.seed);
     if (!seed.ok()) {
-      err << fmt::format("distsim run: --seed: {}\n", seed.error);
+      err << flag_problem("run", "--seed: " + seed.error) << '\n';
       return false;
     }
     run_options.seed = *seed.value;
@@ -121,11 +122,14 @@ bool parse_run_flags(const RunCommandOptions& options, sim::RunOptions& run_opti
   if (options.until) {
     const auto until = sim::parse_duration(*options.until);
     if (!until.ok() || *until.value <= 0 || *until.value > sim::kRunHorizonMaxUs) {
-      err << fmt::format("distsim run: --until: {}\n",
-                         until.ok() ? fmt::format("'{}' must be above 0s and at most 3650d "
-                                                  "(kRunHorizonMaxUs)",
-                                                  *options.until)
-                                    : until.error);
+      err << flag_problem("run", "--until: " +
+                                     (until.ok() ? fmt::format("'{}' must be above 0s and at most "
+                                                               "{}, the longest run",
+                                                               *options.until,
+                                                               sim::format_duration(
+                                                                   sim::kRunHorizonMaxUs))
+                                                 : until.error))
+          << '\n';
       return false;
     }
     run_options.until_us = *until.value;
