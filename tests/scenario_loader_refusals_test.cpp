@@ -492,7 +492,16 @@ TEST_CASE("duplicate package ids, DP names and holder names are refused", "[scen
         Errors{"t.yaml:5:5: duplicate distribution point 'dp01' (first at line 4)"});
   CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a'}\n"
                             "  - {kind: temp_user, path: 'C:\\b', name: temp_user1}\n") ==
-        Errors{"t.yaml:5:43: duplicate holder name 'temp_user1' (first at line 4)"});
+        Errors{"t.yaml:5:43: duplicate holder name 'temp_user1' (first at line 4, the default name "
+               "of that holder); rename one of them"});
+  // A default name that a written one took first points at the holder without a name.
+  CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a', name: temp_user2}\n"
+                            "  - {kind: temp_user, path: 'C:\\b'}\n") ==
+        Errors{"t.yaml:5:5: duplicate holder name 'temp_user2', this holder's default (its kind "
+               "and position in the list) (first at line 4); give this holder a `name`"});
+  CHECK(errors_after_header("holders:\n  - {kind: temp_user, path: 'C:\\a', name: x}\n"
+                            "  - {kind: temp_user, path: 'C:\\b', name: x}\n") ==
+        Errors{"t.yaml:5:43: duplicate holder name 'x' (first at line 4); rename one of them"});
 }
 
 TEST_CASE("a holder may not take the trace name of the manager, the world or a DP",

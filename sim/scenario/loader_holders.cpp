@@ -496,19 +496,32 @@ bool check_planned_cost(const Context& ctx, std::span<const uint32_t> items) {
 void load_holders(const Context& ctx, uint32_t index, Scenario& scenario) {
   const auto items = read_list(ctx, index, "holders", Bounds{0, kHoldersMax, "kHoldersMax"}, true);
   if (!items || !check_planned_cost(ctx, *items)) return;
-  std::map<std::string, uint32_t> name_lines;
+  // Where each name was first taken, and whether it was the holder's default (kind and position).
+  struct NameTaken {
+    uint32_t line = 0;
+    bool by_default = false;
+  };
+  std::map<std::string, NameTaken> names;
   const DeclaredPaths declared = declared_paths(scenario.filesystem);
   for (size_t number = 1; number <= items->size(); ++number) {
     const uint32_t item = (*items)[number - 1];
     uint32_t name_index = kNoNode;
     auto holder = load_holder(ctx, item, number, declared, name_index);
     if (!holder) continue;
-    const uint32_t position_index = name_index != kNoNode ? name_index : item;
-    const auto [first, inserted] =
-        name_lines.emplace(holder->name, ctx.node(position_index).position.line);
+    const bool by_default = name_index == kNoNode;
+    const uint32_t position_index = by_default ? item : name_index;
+    const auto [first, inserted] = names.emplace(
+        holder->name, NameTaken{ctx.node(position_index).position.line, by_default});
     if (!inserted) {
-      ctx.error(position_index, fmt::format("duplicate holder name '{}' (first at line {})",
-                                            holder->name, first->second));
+      // A default name is no name the user wrote: say where it comes from.
+      ctx.error(position_index,
+                fmt::format("duplicate holder name '{}'{} (first at line {}{}); {}",
+                            holder->name, by_default ? ", this holder's default (its kind and "
+                                                       "position in the list)"
+                                                     : "",
+                            first->second.line,
+                            first->second.by_default ? ", the default name of that holder" : "",
+                            by_default ? "give this holder a `name`" : "rename one of them"));
     }
     scenario.holders.push_back(std::move(*holder));
   }
