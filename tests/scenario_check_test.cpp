@@ -32,16 +32,33 @@ TEST_CASE("scenario files come sorted from nested folders without repeats or oth
                                                root + "/lib/z.yaml", root + "/single.yaml"});
 }
 
-TEST_CASE("one file reached by two spellings or a symbolic link is checked once", "[check]") {
-  // Goal: `check a.yaml ./lib/../a.yaml` or a link to a scenario does not run it twice.
+TEST_CASE("one file reached by two spellings, a symbolic link or a hard link is checked once",
+          "[check]") {
+  // Goal: `check a.yaml ./lib/../a.yaml`, a link or a hard link to a scenario does not run it
+  // twice.
   const std::string root = testing::scratch_directory("find-same-file");
   fs::create_directories(root + "/lib");
   testing::write_text_file(root + "/lib/a.yaml", "version: 1\n");
   fs::create_symlink(root + "/lib/a.yaml", root + "/link.yaml");
+  fs::create_hard_link(root + "/lib/a.yaml", root + "/lib/b.yaml");
   const ScenarioFileList list = find_scenario_files(
-      {root + "/lib/a.yaml", root + "/lib/../lib/./a.yaml", root + "/link.yaml"});
+      {root + "/lib/a.yaml", root + "/lib/../lib/./a.yaml", root + "/link.yaml", root + "/lib"});
   CHECK(list.problems.empty());
   CHECK(list.files == std::vector<std::string>{root + "/lib/a.yaml"});
+}
+
+TEST_CASE("a link to nothing reached through two directories is one problem", "[check]") {
+  // Goal: `check mix sub`, where sub/link leads back to mix, tells mix's broken link once.
+  const std::string root = testing::scratch_directory("find-dangling-twice");
+  fs::create_directories(root + "/mix");
+  fs::create_directories(root + "/sub");
+  testing::write_text_file(root + "/mix/a.yaml", "version: 1\n");
+  fs::create_symlink(root + "/mix/gone.txt", root + "/mix/broken.yaml");
+  fs::create_directory_symlink(root + "/mix", root + "/sub/link");
+  const ScenarioFileList list = find_scenario_files({root + "/mix", root + "/sub"});
+  CHECK(list.problems ==
+        std::vector<std::string>{root + "/mix/broken.yaml: a symbolic link to nothing"});
+  CHECK(list.files == std::vector<std::string>{root + "/mix/a.yaml"});
 }
 
 TEST_CASE("a missing path and a folder without scenarios are problems", "[check]") {

@@ -42,10 +42,17 @@ bool is_scenario_name(const fs::path& path) {
 // link back up ends there), so that a directory reached twice is named by the same path on every
 // machine. A
 // *.yaml link to nothing is a problem: a scenario that went missing must not pass unseen.
+// A file as the file system knows it: two paths to one file (a link, a hard link, two spellings)
+// have the same identity.
+using FileIdentity = std::pair<dev_t, ino_t>;
+
 class ScenarioDirectoryWalk {
  public:
-  ScenarioDirectoryWalk(std::set<std::string>& files, std::vector<std::string>& problems)
-      : files_(files), problems_(problems) {}
+  // `dangling`: the links to nothing already reported, shared by every directory given, so that
+  // one reached again through a linked directory is told once.
+  ScenarioDirectoryWalk(std::set<std::string>& files, std::vector<std::string>& problems,
+                        std::set<FileIdentity>& dangling)
+      : files_(files), problems_(problems), dangling_(dangling) {}
 
   // Adds the directory's scenarios; reports a directory without any.
   void add(const std::string& directory) {
@@ -96,7 +103,11 @@ class ScenarioDirectoryWalk {
   void add_file(const fs::directory_entry& entry) {
     std::error_code type_error;
     if (entry.is_symlink(type_error) && !fs::exists(entry.path(), type_error)) {
-      problems_.push_back(fmt::format("{}: a symbolic link to nothing", entry.path().string()));
+      struct stat link {};
+      if (::lstat(entry.path().c_str(), &link) != 0 ||
+          dangling_.insert({link.st_dev, link.st_ino}).second) {
+        problems_.push_back(fmt::format("{}: a symbolic link to nothing", entry.path().string()));
+      }
       return;
     }
     if (!entry.is_regular_file(type_error)) {
@@ -116,15 +127,16 @@ class ScenarioDirectoryWalk {
 
   std::set<std::string>& files_;
   std::vector<std::string>& problems_;
-  std::set<std::pair<dev_t, ino_t>> walked_;
+  std::set<FileIdentity>& dangling_;
+  std::set<FileIdentity> walked_;
   size_t found_ = 0;
   bool full_ = false;
   std::optional<std::string> listing_error_;
 };
 
 void add_directory(const std::string& directory, std::set<std::string>& files,
-                   std::vector<std::string>& problems) {
-  ScenarioDirectoryWalk(files, problems).add(directory);
+                   std::vector<std::string>& problems, std::set<FileIdentity>& dangling) {
+  ScenarioDirectoryWalk(files, problems, dangling).add(directory);
 }
 
 std::string problem_text(const std::string& file, const SetupProblem& problem) {
@@ -191,6 +203,7 @@ void check_loaded(const Scenario& scenario, std::string_view program, ScenarioCh
 ScenarioFileList find_scenario_files(const std::vector<std::string>& paths) {
   ScenarioFileList list;
   std::set<std::string> files;
+  std::set<FileIdentity> dangling;
   for (const std::string& path : paths) {
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
@@ -199,7 +212,7 @@ ScenarioFileList find_scenario_files(const std::vector<std::string>& paths) {
     } else if (error || !fs::exists(status)) {
       list.problems.push_back(fmt::format("{}: no such file or directory", path));
     } else if (fs::is_directory(status)) {
-      add_directory(path, files, list.problems);
+      add_directory(path, files, list.problems, dangling);
     } else if (files.size() >= kScenarioFilesMax) {
       list.problems.push_back(fmt::format("{}: more than kScenarioFilesMax ({}) scenario files",
                                           path, kScenarioFilesMax));
@@ -207,13 +220,15 @@ ScenarioFileList find_scenario_files(const std::vector<std::string>& paths) {
       files.insert(fs::path(path).lexically_normal().string());
     }
   }
-  // One file reached by two spellings (a relative and an absolute path, a symbolic link, a file
-  // named and also found in its directory) runs once, under its first spelling in path order.
-  std::set<std::string> identities;
+  // One file reached by two spellings (a relative and an absolute path, a symbolic or hard link,
+  // a file named and also found in its directory) runs once, under its first spelling in path
+  // order.
+  std::set<FileIdentity> identities;
   for (const std::string& file : files) {
-    std::error_code error;
-    const fs::path identity = fs::weakly_canonical(file, error);
-    if (identities.insert(error ? file : identity.string()).second) list.files.push_back(file);
+    struct stat info {};
+    if (::stat(file.c_str(), &info) != 0 || identities.insert({info.st_dev, info.st_ino}).second) {
+      list.files.push_back(file);
+    }
   }
   return list;
 }
