@@ -360,6 +360,10 @@ TEST_CASE("flag mistakes are told in distsim's words, naming the command and its
   CHECK(flag_as_path.output ==
         "distsim run: --trace: '--quiet' is a flag, not a path: give the path right after the flag "
         "(write ./--quiet for a file of that name) (see distsim run --help)\n");
+  // --quiet would cut the JSON summary a script reads.
+  const CommandResult quiet_json = run_cli("run '" + kb + "' --quiet --json");
+  CHECK(quiet_json.status == 2);
+  CHECK(quiet_json.output == "distsim run: --json excludes --quiet (see distsim run --help)\n");
   const CommandResult merge_first = run_cli("explore --merge --out found a.json b.json");
   CHECK(merge_first.status == 2);
   CHECK_THAT(merge_first.output,

@@ -176,8 +176,10 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
                   "Write a self-contained HTML page with an SVG timeline (holders' handles, "
                   "attempts, retry waits, status messages) and the summary")
       ->check(kNamesAFile);
-  run->add_flag("--json", options.json, "Print a machine-readable JSON summary instead of text");
-  run->add_flag("--quiet", options.quiet, "Print only failures");
+  CLI::Option* json =
+      run->add_flag("--json", options.json, "Print a machine-readable JSON summary instead of text");
+  // The JSON summary is whole or absent: a script reading it would break on a part.
+  run->add_flag("--quiet", options.quiet, "Print only failures (not with --json)")->excludes(json);
 }
 
 void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options) {
