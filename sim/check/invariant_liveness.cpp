@@ -9,9 +9,10 @@
 // last open of a file of the source was refused with 5 on a file read-only at the end, or one of
 // its DPs has less free space at the end
 // (counting what the package's DP folder holds) than the package's source files take, or it is
-// compressed on a site that cannot compress files with alternate data streams and the last pass
-// that read its source met one (KB Q316316; when that pass was cut short by the end of the run or a
-// crash before meeting one, a file with a stream left in the source at the end); nor is one whose
+// compressed on a site that cannot compress files with alternate data streams, the last pass
+// that read its source met one and one is still there at the end (KB Q316316; when that pass was
+// cut short by the end of the run or a crash before meeting one, a file with a stream left in the
+// source at the end is enough); nor is one whose
 // retry history an administrator deleted with nothing writing it anew since
 // (History::retry_history_deleted_before).
 #include <fmt/format.h>
@@ -256,10 +257,16 @@ bool History::streams_block_compression(std::string_view package) const {
   // What the last compression saw: the reads of the package's last pass that read its source
   // (a later pass may reuse the compressed copy without reading), as the file system traced them.
   // A pass the end of the run or a crash cut short while reading the source may not have reached
-  // the file with a stream yet: unless it met one, what the source folder holds at the end
-  // decides (an earlier pass's stream may have been deleted since). One cut short before it read
-  // anything proves nothing, no more than a pass that reused the compressed copy or a span of DP
-  // retries, which reads none.
+  // the file with a stream yet: what the source folder holds at the end decides (an earlier
+  // pass's stream may have been deleted since). One cut short before it read anything proves
+  // nothing, no more than a pass that reused the compressed copy or a span of DP retries, which
+  // reads none. A stream met is proof only while one is still there at the end: once it is gone,
+  // the next retry must read the source again and can compress it.
+  const auto stream_left = [&] {
+    return std::any_of(run->final_files.begin(), run->final_files.end(), [&](const auto& file) {
+      return file.second.alternate_streams > 0 && path_below(file.first, source->second);
+    });
+  };
   for (auto pass = passes.rbegin(); pass != passes.rend(); ++pass) {
     if (pass->package != package) continue;
     const bool finished = pass->end_record && !pass->interrupted;
@@ -270,13 +277,11 @@ bool History::streams_block_compression(std::string_view package) const {
       const TraceRecord& record = records()[index];
       if (!path_below(text_field(record, "path"), source->second)) continue;
       read_source = true;
-      if (number_field(record, "streams").value_or(0) > 0) return true;
+      if (number_field(record, "streams").value_or(0) > 0) return stream_left();
     }
     if (!read_source) continue;
     if (finished) return false;
-    return std::any_of(run->final_files.begin(), run->final_files.end(), [&](const auto& file) {
-      return file.second.alternate_streams > 0 && path_below(file.first, source->second);
-    });
+    return stream_left();
   }
   return false;
 }
