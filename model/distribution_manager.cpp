@@ -128,9 +128,13 @@ void DistributionManager::restart_cycle(uint32_t package_index,
       DpJob& job = *job_at;
       if (job.slot != slot) continue;
       // A failed copy that a later copy of the same work retried (dp_retry_decided copy_end) was
-      // answered by that copy: only the DP's last copy can be superseded.
-      const bool retried = std::any_of(job_at + 1, record.dp_jobs.end(),
-                                       [slot](const DpJob& later) { return later.slot == slot; });
+      // answered by that copy, once it began: a retry still waiting is cancelled below and
+      // answers nothing, so the failure is superseded.
+      const bool retried =
+          std::any_of(job_at + 1, record.dp_jobs.end(), [slot](const DpJob& later) {
+            return later.slot == slot &&
+                   (later.state == DpJobState::copying || later.state == DpJobState::done);
+          });
       if (job.state == DpJobState::waiting) {
         // The pass that follows copies it, in the new cycle.
         set_job_state(record, job, DpJobState::cancelled);

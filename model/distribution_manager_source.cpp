@@ -159,19 +159,12 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   record.source_opens_refused = 0;
   record.source_handle = opened.value();
   // The read takes the time of what is in the file now, which the listing may no longer say (a
-  // file replaced since).
+  // file replaced since). A handle whose size cannot be asked (a folder renamed into the file's
+  // place) is held for the listing's size and fails at its read, which the trace shows.
   const auto size = ports_.file_system.file_size(record.source_handle);
-  if (!size.ok()) {
-    ports_.file_system.close(record.source_handle);
-    record.source_handle = 0;
-    log(fmt::format(FMT_COMPILE("~Cannot read source file {} for package {}."), file.path,
-                    record.definition.id),
-        record.thread_id, LogSeverity::error);
-    fail_pass(package_index, size.error());
-    return;
-  }
-  const uint64_t read_bytes =
-      manager_fault_injection().reads_timed_by_listing ? file.size_bytes : size.value();
+  const uint64_t read_bytes = size.ok() && !manager_fault_injection().reads_timed_by_listing
+                                  ? size.value()
+                                  : file.size_bytes;
   const TimeUs done_us = ports_.scheduler.now() +
                          transfer_time_us(read_bytes, config_.read_bandwidth_bytes_per_second);
   wake_at(done_us, {package_index, WakeKind::read_done, record.generation, 0});

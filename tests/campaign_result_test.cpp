@@ -140,6 +140,22 @@ TEST_CASE("the result reader refuses a record whose parts disagree", "[campaign]
         std::string::npos);
 }
 
+TEST_CASE("a generator failure's reproducer is the world that did not load back", "[campaign]") {
+  // Goal: the one failure whose reproducer cannot load by its nature still merges.
+  CampaignResult result = shard_result(1, 3);
+  REQUIRE(result.failures.size() == 1);
+  CampaignFailure& failure = result.failures[0];
+  failure.kind = "generator";
+  failure.reproducer_file = reproducer_file_name(failure.seed, failure.kind);
+  failure.reproducer_yaml = "version: 1\nname: [unclosed\n";
+  const CampaignResultRead read = read_campaign_result(campaign_result_json(result));
+  CHECK(read.error.empty());
+  failure.kind = "liveness:32";
+  failure.reproducer_file = reproducer_file_name(failure.seed, failure.kind);
+  CHECK(read_campaign_result(campaign_result_json(result)).error.find("does not load") !=
+        std::string::npos);
+}
+
 TEST_CASE("the result reader takes what other JSON writers make of a record", "[campaign]") {
   // Goal: a result passed through a tool that rewrites numbers or adds a byte order mark (jq,
   // PowerShell's Out-File) still merges; the record is the same.
@@ -167,6 +183,13 @@ TEST_CASE("a JSON number is an unsigned integer in any form that names one", "[c
   CHECK(integer("0.5e4") == 5000u);
   CHECK(integer("500000e-2") == 5000u);
   CHECK(integer("0e999999") == 0u);
+  CHECK(integer("-0") == 0u);
+  CHECK(integer("0e-1000001") == 0u);
+  CHECK(integer("0e99999999999999999999") == 0u);
+  CHECK(integer("1e-0") == 1u);
+  CHECK_FALSE(integer("1e99999999999999999999").has_value());
+  CHECK_FALSE(integer("1e-99999999999999999999").has_value());
+  CHECK_FALSE(integer("-0.5").has_value());
   CHECK(integer("0.000") == 0u);
   CHECK(integer("18446744073709551615") == UINT64_MAX);
   CHECK(integer("1.8446744073709551615e19") == UINT64_MAX);
@@ -185,9 +208,9 @@ TEST_CASE("a result may name every failure kind and class the explorer makes", "
   for (const std::string_view name : kInvariantNames) {
     CHECK(known_failure_kind("invariant:" + std::string(name)));
   }
-  for (const std::string_view kind : {"liveness:32", "liveness:0", "budget_exhausted",
-                                      "pending_limit_hit", "record_limit_hit", "trace_truncated",
-                                      "internal_error", "generator", "nondeterminism"}) {
+  for (const std::string_view kind :
+       {"liveness:32", "liveness:0", "budget_exhausted", "pending_limit_hit", "record_limit_hit",
+        "trace_truncated", "internal_error", "generator", "nondeterminism"}) {
     CHECK(known_failure_kind(kind));
   }
   for (const std::string_view kind : {"liveness:", "liveness:032", "liveness:x", "abandoned",
@@ -255,7 +278,7 @@ TEST_CASE("a campaign of one world says world, and one seed left says seed", "[c
 
 TEST_CASE("the progress line waits a second before it estimates, and counts the time limit",
           "[campaign]") {
-  const ExploreProgress progress{200, 1000, 1, false, 0, 0};
+  const ExploreProgress progress{200, 1000, 1, false, 0, 0, 200, 0};
   CHECK(explore_progress_line(progress, 0.3) ==
         "explored 200/1000 worlds, ? worlds/s, ? left, 1 failed");
   CHECK(explore_progress_line(progress, 2.0) ==
@@ -265,15 +288,16 @@ TEST_CASE("the progress line waits a second before it estimates, and counts the 
   CHECK(explore_progress_line(progress, 2.0, 600.0) ==
         "explored 200/1000 worlds, 100 worlds/s, 8s left, 1 failed");
   // A first world that runs long: no rate yet, but the time limit bounds what is left.
-  const ExploreProgress first{0, 1000, 0, false, 0, 0};
+  const ExploreProgress first{0, 1000, 0, false, 0, 0, 0, 0};
   CHECK(explore_progress_line(first, 30.0) ==
         "explored 0/1000 worlds, ? worlds/s, ? left, 0 failed");
   CHECK(explore_progress_line(first, 30.0, 600.0) ==
         "explored 0/1000 worlds, ? worlds/s, at most 9m30s left (time limit), 0 failed");
   CHECK(explore_progress_line(first, 700.0, 600.0) ==
         "explored 0/1000 worlds, ? worlds/s, at most 0s left (time limit), 0 failed");
-  // The world being shrunk counts as failed before its shrink ends.
-  const ExploreProgress shrinking{200, 1000, 1, true, 961211, 40};
+  // Worlds being shrunk (or shrunk, waiting for the seeds before them) count as failed before
+  // their outcomes are counted.
+  const ExploreProgress shrinking{200, 1000, 1, true, 961211, 40, 200, 1};
   CHECK(explore_progress_line(shrinking, 2.0) ==
         "explored 200/1000 worlds, 100 worlds/s, 8s left, 2 failed, shrinking seed 961211 (40 "
         "of at most 500 runs)");

@@ -21,10 +21,11 @@ using loader_test::load_valid;
 // One package whose b.bin (1,000,000 bytes when listed) is swapped at 100 ms, before the manager
 // reaches it, for a file of `new_size` (a.bin, read first, takes 2 s at 1,000,000 bytes a
 // second). `read_bandwidth` is the site's; a `compressed` package is compressed after the reads.
+// `site` is extra site keys.
 Scenario swapped_world(const std::string& new_size, const std::string& read_bandwidth,
-                       bool compressed = false) {
-  return load_valid("version: 1\nname: t\nuntil: 1h\nsite:\n  profile: sms2\n  read_bandwidth: " +
-                    read_bandwidth +
+                       bool compressed = false, const std::string& site = "") {
+  return load_valid("version: 1\nname: t\nuntil: 1h\nsite:\n  profile: sms2\n" + site +
+                    "  read_bandwidth: " + read_bandwidth +
                     "\nfilesystem:\n"
                     "  - {file: 'D:\\Src\\A\\a.bin', size: 2000000B}\n"
                     "  - {file: 'D:\\Src\\A\\b.bin', size: 1000000B}\n"
@@ -114,6 +115,29 @@ TEST_CASE("a compression takes the time of the bytes its pass read", "[invariant
         "the compression of S0100001 into C:\\SMSPKG\\S0100001.PCK (begun at 00:00:03 after its "
         "pass read 7000000 bytes) ends at 00:00:06, 4000000 us early: 7000000 bytes at the site's "
         "read bandwidth of 1000000 bytes a second take 7000000 us");
+}
+
+TEST_CASE("reads and compressions are judged whatever rights the site's opens ask",
+          "[invariants][read_time]") {
+  // Goal: a source opened for writing is still read, and a DP copy's open of the .PCK that may
+  // write is no compression: the checker tells them by what the trace says of each open (the
+  // compression's disposition creates), not by rights.
+  const std::string site =
+      "  source_open: {access: [GENERIC_ALL], share: [FILE_SHARE_READ]}\n"
+      "  pck_create_open: {access: [GENERIC_ALL]}\n"
+      "  pck_read_open: {access: [GENERIC_ALL], share: [FILE_SHARE_READ]}\n";
+  const std::string dp = "distribution_points:\n  - {name: DP01, bandwidth: 8Mbps}\n";
+  Scenario world = swapped_world("5000000B", "1000000Bps", true, site);
+  world.distribution_points = load_valid("version: 1\nname: t\n" + dp).distribution_points;
+  const RunResult run = run_world(world, RunOptions{});
+  CHECK(write_time(run, "\\S0100001.PCK") == 14 * model::kMicrosecondsPerSecond);
+  CHECK(write_time(run, "\\b.bin") > 14 * model::kMicrosecondsPerSecond);  // copied to DP01
+  CHECK(check_invariants(run).empty());
+  const model::ScopedManagerFaultInjection injected({.reads_timed_by_listing = true});
+  const std::vector<InvariantViolation> found = read_time_violations(run_world(world, {}));
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].detail.find("the read of D:\\Src\\A\\b.bin") == 0);
+  CHECK(found[1].detail.find("the compression of S0100001") == 0);
 }
 
 TEST_CASE("a read's time is rounded up to the microsecond", "[invariants][read_time]") {

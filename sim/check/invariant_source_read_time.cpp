@@ -4,12 +4,12 @@
 // gave the open (the open record's `size`), not what a listing said before: a file replaced
 // between the listing and the open takes the time of what is in it. A compression takes the same
 // time for the bytes its pass read in its last reading of the source (the files read since the
-// listing): the compressed copy (.PCK) the manager creates is written, or given up, exactly that
-// long after its open. Every read of the manager is judged against its
-// handle's open; a crash ends the process's handles, and a close ends a handle's claim (a handle
-// closed by a forced disconnect is read only to fail). A compression whose pass's thread the trace
-// does not name, whose pass read nothing, or whose .PCK is opened without a right to write (a
-// site setting) is not judged.
+// listing): the compressed copy (.PCK) the manager creates (the open with a disposition that
+// creates, whatever rights the site gives it) is written, or given up, exactly that long after
+// its open. Every read of the manager is judged against its handle's open, whatever rights it
+// asked; a crash ends the process's handles, and a close ends a handle's claim (a handle closed by
+// a forced disconnect is read only to fail). A compression whose pass's thread the trace does not
+// name, or whose pass read nothing, is not judged.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -74,9 +74,12 @@ class ReadTimes {
                   static_cast<uint64_t>(std::max<int64_t>(*size, 0)),
                   number_field(record, "thread").value_or(0),
                   {}};
-    if ((access_bits_of(list_field(record, "access")) & kWritesFileData) != 0) {
-      const std::string_view package = compressed_package(text_field(record, "path"));
-      if (package.empty()) return;  // a DP copy: copy_bandwidth judges it
+    // The compression creates its .PCK; a DP copy opens the one there (whatever rights a site
+    // gives either). Any other open may be read: only the manager's reads of its sources come.
+    const bool creates = !text_field(record, "disposition").empty();
+    const std::string_view package =
+        creates ? compressed_package(text_field(record, "path")) : std::string_view();
+    if (!package.empty()) {
       const auto read = bytes_read_by_pass(package, index);
       if (!read) return;
       file.size = *read;

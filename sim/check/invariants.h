@@ -58,8 +58,8 @@ struct InvariantViolation {
 // source_open_retries: within a pass, a source file refused with 32 is opened again at most
 //   site.source_open.retries times, each retry_interval after the refusal before.
 // source_read_time: each file the manager reads is read exactly size / read_bandwidth after its
-//   open, by the size the file system gave the open; each compression ends exactly the bytes its
-//   pass read / read_bandwidth after the .PCK's open.
+//   open, by the size the file system gave the open; each compression ends exactly the bytes of
+//   its pass's last reading of the source / read_bandwidth after the .PCK's open.
 // retry_history: after an administrator deleted a package's retry history, no retry of it begins
 //   until a pass of it ends (which writes the key anew) or an update or refresh of it comes.
 // user_disconnect: every handle, program or view a forced disconnect ended was a user's, in a

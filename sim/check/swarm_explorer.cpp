@@ -321,7 +321,8 @@ ExploreSummary explore(const ExploreOptions& options,
           for (const std::string& name : outcome.classes) ++summary.class_counts[name];
           if (outcome.finding) summary.findings.push_back(std::move(*outcome.finding));
           on_progress(ExploreProgress{summary.worlds, summary.worlds_planned,
-                                      summary.findings.size(), false, 0, 0});
+                                      summary.findings.size(), false, 0, 0,
+                                      shard_seed(options, summary.worlds), 0});
         },
         kExploreWindowSeeds);
   }
@@ -333,8 +334,7 @@ bool known_failure_kind(std::string_view kind) {
   constexpr std::string_view kLiveness = "liveness:";
   if (kind.substr(0, kInvariant.size()) == kInvariant) {
     const std::string_view name = kind.substr(kInvariant.size());
-    return std::find(kInvariantNames.begin(), kInvariantNames.end(), name) !=
-           kInvariantNames.end();
+    return std::find(kInvariantNames.begin(), kInvariantNames.end(), name) != kInvariantNames.end();
   }
   if (kind.substr(0, kLiveness.size()) == kLiveness) {
     // A Win32 code as win32_code prints it: decimal digits, no leading zero.

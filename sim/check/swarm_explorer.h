@@ -100,6 +100,10 @@ struct ExploreProgress {
   bool shrinking = false;
   uint64_t shrinking_seed = 0;
   uint32_t shrink_runs = 0;
+  // The first seed whose outcome is not counted yet (outcomes are counted in seed order).
+  uint64_t next_seed = 0;
+  // Failed worlds among the seeds not counted yet that the caller knows of (shrinks begun).
+  uint64_t failures_pending = 0;
 };
 
 // A shrink under way, reported from the thread that runs it: after each world it runs, and once

@@ -102,6 +102,7 @@ VfsEvent& State::begin_event(ActorId actor, VfsOperation operation) {
   event.section = 0;
   event.protection = PageProtection::readonly;
   event.delete_on_close = false;
+  event.disposition = model::CreateDisposition::open_existing;
   event.attributes = 0;
   event.folder = VfsEvent::kNoFolder;
   event.disconnected = false;

@@ -147,6 +147,7 @@ struct VfsEvent {
   HandleId section = 0;  // map_image and map_data (on success), unmap_image, unmap_data
   PageProtection protection = PageProtection::readonly;  // map_data, unmap_data
   bool delete_on_close = false;                          // open
+  model::CreateDisposition disposition = model::CreateDisposition::open_existing;  // open
   uint32_t attributes = 0;  // get_attributes (on success), set_attributes: file_attribute_bits
   // write: the number of the directory holding the file, or kNoFolder for a file no longer in the
   // namespace. While VirtualFileSystem::namespace_generation() is unchanged the directory keeps

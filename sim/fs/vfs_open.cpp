@@ -263,6 +263,7 @@ VfsEvent& begin_open(vfs_internal::State& state, ActorId actor, const model::Ope
   event.access = request.access;
   event.share = request.share;
   event.delete_on_close = request.delete_on_close;
+  event.disposition = request.disposition;
   event.thread = request.thread_id;
   return event;
 }

@@ -119,8 +119,8 @@ std::string explore_progress_line(const ExploreProgress& progress, double elapse
                ? duration_text(limit_left) + " left (time limit)"
                : duration_text(remaining) + " left";
   }
-  // The world being shrunk has failed; it joins the count when its shrink ends.
-  const uint64_t failed = progress.failures + (progress.shrinking ? 1 : 0);
+  // Worlds being shrunk, or shrunk and waiting for the seeds before them, have failed too.
+  const uint64_t failed = progress.failures + progress.failures_pending;
   const std::string shrinking =
       progress.shrinking
           ? fmt::format(", shrinking seed {} ({} of at most {} runs)", progress.shrinking_seed,

@@ -56,42 +56,49 @@ int64_t JsonValue::integer() const {
 }
 
 std::optional<uint64_t> JsonValue::unsigned_integer() const {
-  if (kind != Kind::number || number_text.empty() || number_text.front() == '-') {
-    return std::nullopt;
-  }
-  // The reader has checked the grammar: digits, then maybe a fraction, then maybe an exponent.
-  // The value is digits x 10^shift, with the fraction's digits folded into `digits`.
+  if (kind != Kind::number || number_text.empty()) return std::nullopt;
+  // The reader has checked the grammar: a sign, digits, then maybe a fraction, then maybe an
+  // exponent. The value is digits x 10^shift, with the fraction's digits folded into `digits`.
   std::string_view mantissa = number_text;
-  const size_t exponent_at = mantissa.find_first_of("eE");
-  int64_t shift = 0;
-  if (exponent_at != std::string_view::npos) {
-    std::string_view exponent = mantissa.substr(exponent_at + 1);
-    mantissa = mantissa.substr(0, exponent_at);
-    if (!exponent.empty() && exponent.front() == '+') exponent.remove_prefix(1);
-    const auto [stopped, error] =
-        std::from_chars(exponent.data(), exponent.data() + exponent.size(), shift);
-    // Beyond +-10^6 no digit string the reader accepts could bring the value back into range.
-    if (error != std::errc() || shift > 1'000'000 || shift < -1'000'000) return std::nullopt;
+  const bool negative = mantissa.front() == '-';
+  if (negative) mantissa.remove_prefix(1);
+  std::string_view exponent;
+  if (const size_t at = mantissa.find_first_of("eE"); at != std::string_view::npos) {
+    exponent = mantissa.substr(at + 1);
+    mantissa = mantissa.substr(0, at);
   }
-  std::string digits;
-  const size_t point = mantissa.find('.');
-  if (point != std::string_view::npos) {
-    shift -= static_cast<int64_t>(mantissa.size() - point - 1);
-    digits = std::string(mantissa.substr(0, point)) + std::string(mantissa.substr(point + 1));
-  } else {
-    digits = std::string(mantissa);
+  std::string digits(mantissa);
+  int64_t shift = 0;
+  if (const size_t point = mantissa.find('.'); point != std::string_view::npos) {
+    digits.erase(point, 1);
+    shift = -static_cast<int64_t>(mantissa.size() - point - 1);
   }
   const size_t first = digits.find_first_not_of('0');
-  if (first == std::string::npos) return 0;
+  if (first == std::string::npos) return 0;  // zero, -0 and 0e99 included, whatever the exponent
+  if (negative) return std::nullopt;
   digits.erase(0, first);
   while (digits.back() == '0') {
     digits.pop_back();
     ++shift;
   }
+  if (!exponent.empty()) {
+    if (exponent.front() == '+') exponent.remove_prefix(1);
+    int64_t power = 0;
+    const auto [stopped, error] =
+        std::from_chars(exponent.data(), exponent.data() + exponent.size(), power);
+    // An exponent past int64 either way leaves a nonzero value far too large or with a fraction.
+    if (error != std::errc()) return std::nullopt;
+    // UINT64_MAX has 20 digits: a shift this far either way cannot give a whole number in range,
+    // whatever the (bounded) length of the digits.
+    constexpr int64_t kShiftFar = int64_t{1} << 40;
+    if (power > kShiftFar || power < -kShiftFar) return std::nullopt;
+    shift += power;
+  }
   if (shift < 0) return std::nullopt;  // a nonzero digit after the point
   if (digits.size() + static_cast<uint64_t>(shift) > 20) return std::nullopt;
   uint64_t value = 0;
-  const auto [stopped, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  const auto [stopped, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (error != std::errc()) return std::nullopt;
   for (int64_t index = 0; index < shift; ++index) {
     if (value > UINT64_MAX / 10) return std::nullopt;

@@ -29,8 +29,8 @@ struct JsonValue {
   [[nodiscard]] const JsonValue& at(const std::string& key) const { return members.at(key); }
   // The number as a signed integer; 0 when it is not one (a fraction, or out of range).
   [[nodiscard]] int64_t integer() const;
-  // The number as an unsigned integer, in any form JSON writes one (5000, 5e3, 5000.0); nullopt
-  // when it is negative, has a fraction, or passes UINT64_MAX.
+  // The number as an unsigned integer, in any form JSON writes one (5000, 5e3, 5000.0, -0);
+  // nullopt when it is below zero, has a fraction, or passes UINT64_MAX.
   [[nodiscard]] std::optional<uint64_t> unsigned_integer() const;
 };
 

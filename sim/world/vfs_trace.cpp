@@ -75,6 +75,22 @@ std::span<const std::string_view> share_names_of(ShareMode share) {
   return named[share.bits & (kShareModes - 1)].span();
 }
 
+// CreateFile's name of a disposition.
+std::string_view disposition_name(model::CreateDisposition disposition) {
+  switch (disposition) {
+    case model::CreateDisposition::open_existing:
+      return "OPEN_EXISTING";
+    case model::CreateDisposition::create_always:
+      return "CREATE_ALWAYS";
+    case model::CreateDisposition::open_always:
+      return "OPEN_ALWAYS";
+    case model::CreateDisposition::create_new:
+      return "CREATE_NEW";
+  }
+  DISTSIM_ASSERT(false);
+  return {};
+}
+
 // A close the server forced on the handle's owner, or the owner's own close after it.
 void add_disconnect(const VfsEvent& event, Trace::RecordWriter& record) {
   if (event.disconnected) record.flag("disconnected", true);
@@ -85,6 +101,10 @@ void add_operation_fields(const VfsEvent& event, const VirtualFileSystem& vfs,
                           Trace::RecordWriter& record) {
   switch (event.operation) {
     case VfsOperation::open:  // its access and share lists come first (VfsTraceRecorder::add_masks)
+      // OPEN_EXISTING, by far the most common, goes without saying.
+      if (event.disposition != model::CreateDisposition::open_existing) {
+        record.text("disposition", disposition_name(event.disposition));
+      }
       if (event.delete_on_close) record.flag("delete_on_close", true);
       add_result(event, record);
       if (event.result == Win32Error::ok) {

@@ -35,12 +35,19 @@ void ProgressLine::update(const sim::ExploreProgress& progress) {
   progress_.done = progress.done;
   progress_.total = progress.total;
   progress_.failures = progress.failures;
+  progress_.next_seed = progress.next_seed;
+  // Failures whose seeds are now counted are in `failures`.
+  failing_.erase(failing_.begin(), failing_.lower_bound(progress.next_seed));
+  progress_.failures_pending = failing_.size();
   draw_locked(false);
 }
 
 void ProgressLine::shrinking(const sim::ShrinkProgress& shrink) {
   if (!enabled_) return;
   const std::lock_guard lock(mutex_);
+  // Shrinks start before their seed's outcome is counted, so the seed is not below next_seed.
+  failing_.insert(shrink.seed);
+  progress_.failures_pending = failing_.size();
   if (shrink.done) {
     // Another thread's shrink may still run; it shows again with its next world.
     if (progress_.shrinking_seed == shrink.seed) progress_.shrinking = false;

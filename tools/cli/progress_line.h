@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <mutex>
 #include <ostream>
+#include <set>
 #include <stop_token>
 #include <thread>
 
@@ -44,6 +45,7 @@ class ProgressLine {
   std::mutex mutex_;
   std::condition_variable_any wake_;
   sim::ExploreProgress progress_;  // by mutex_
+  std::set<uint64_t> failing_;     // by mutex_: seeds shrinking or shrunk, not yet counted
   bool shown_ = false;             // by mutex_
   double shown_at_ = -1;           // by mutex_
   bool erased_ = false;            // by mutex_
