@@ -11,6 +11,7 @@
 #include "model/manager_fault_injection.h"
 #include "sim/check/invariants.h"
 #include "sim/world/world.h"
+#include "tests/manager_trace_times.h"
 #include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
@@ -41,20 +42,6 @@ std::vector<InvariantViolation> bandwidth_violations(const Scenario& scenario,
   std::erase_if(found,
                 [](const InvariantViolation& each) { return each.invariant != "copy_bandwidth"; });
   return found;
-}
-
-// The time of the manager's last write of a file whose path ends with `name`.
-TimeUs write_time(const RunResult& run, std::string_view name) {
-  std::optional<TimeUs> last;
-  for (const TraceRecord& record : run.trace.records()) {
-    if (record.actor != kManagerActorName || record.event != "write") continue;
-    for (const TraceField& field : record.fields) {
-      const auto* path = std::get_if<std::string_view>(&field.value);
-      if (field.key == "path" && path != nullptr && path->ends_with(name)) last = record.t_us;
-    }
-  }
-  REQUIRE(last.has_value());
-  return *last;
 }
 
 TEST_CASE("two copies sharing a DP's link finish when their equal shares allow",

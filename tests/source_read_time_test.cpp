@@ -11,6 +11,7 @@
 #include "model/manager_fault_injection.h"
 #include "sim/check/invariants.h"
 #include "sim/world/world.h"
+#include "tests/manager_trace_times.h"
 #include "tests/scenario_loader_fixture.h"
 
 namespace distsim::sim {
@@ -53,20 +54,7 @@ struct OpenAndRead {
   TimeUs read_us = 0;
 };
 OpenAndRead open_and_read(const RunResult& run, std::string_view name) {
-  std::optional<TimeUs> open;
-  std::optional<TimeUs> read;
-  for (const TraceRecord& record : run.trace.records()) {
-    if (record.actor != kManagerActorName) continue;
-    for (const TraceField& field : record.fields) {
-      const auto* path = std::get_if<std::string_view>(&field.value);
-      if (field.key != "path" || path == nullptr || !path->ends_with(name)) continue;
-      if (record.event == "open") open = record.t_us;
-      if (record.event == "read") read = record.t_us;
-    }
-  }
-  REQUIRE(open.has_value());
-  REQUIRE(read.has_value());
-  return {*open, *read};
+  return {manager_event_time(run, "open", name), manager_event_time(run, "read", name)};
 }
 
 TEST_CASE("a source file replaced after the listing is read in the time of what it holds",
@@ -79,20 +67,6 @@ TEST_CASE("a source file replaced after the listing is read in the time of what 
   CHECK(b.open_us == 2 * model::kMicrosecondsPerSecond);
   CHECK(b.read_us - b.open_us == 5 * model::kMicrosecondsPerSecond);
   CHECK(check_invariants(run).empty());
-}
-
-// The time of the manager's last write of a file whose path ends with `name`.
-TimeUs write_time(const RunResult& run, std::string_view name) {
-  std::optional<TimeUs> last;
-  for (const TraceRecord& record : run.trace.records()) {
-    if (record.actor != kManagerActorName || record.event != "write") continue;
-    for (const TraceField& field : record.fields) {
-      const auto* path = std::get_if<std::string_view>(&field.value);
-      if (field.key == "path" && path != nullptr && path->ends_with(name)) last = record.t_us;
-    }
-  }
-  REQUIRE(last.has_value());
-  return *last;
 }
 
 TEST_CASE("a compression takes the time of the bytes its pass read", "[invariants][read_time]") {
