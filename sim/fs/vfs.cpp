@@ -426,7 +426,9 @@ VirtualFileSystem::TreeShape VirtualFileSystem::tree_shape(const std::string& pa
   if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return shape;
   std::vector<std::pair<NodeId, uint32_t>> stack{{top, 0}};
   while (!stack.empty()) {
-    const auto [at, depth] = stack.back();
+    // Named one by one: a lambda may not capture a structured binding before C++20's clang 16.
+    const NodeId at = stack.back().first;
+    const uint32_t depth = stack.back().second;
     stack.pop_back();
     state.nodes_[at].children.for_each([&](vfs_internal::NameId, NodeId child) {
       if (state.nodes_[child].kind == NodeKind::file) {
