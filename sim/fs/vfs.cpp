@@ -426,7 +426,7 @@ VirtualFileSystem::TreeShape VirtualFileSystem::tree_shape(const std::string& pa
   if (top == kNoNode || state.nodes_[top].kind != NodeKind::directory) return shape;
   std::vector<std::pair<NodeId, uint32_t>> stack{{top, 0}};
   while (!stack.empty()) {
-    // Named one by one: a lambda may not capture a structured binding before C++20's clang 16.
+    // Named one by one: clang before 16 lets no lambda capture a structured binding.
     const NodeId at = stack.back().first;
     const uint32_t depth = stack.back().second;
     stack.pop_back();
