@@ -167,6 +167,10 @@ TEST_CASE("the result reader takes what other JSON writers make of a record", "[
   INFO(read.error);
   REQUIRE(read.result.has_value());
   CHECK(campaign_result_json(*read.result) == good);
+  // UTF-16 (little-endian with its mark, as Windows PowerShell writes it) is named.
+  std::string utf16 = "\xFF\xFE";
+  for (const char c : good) utf16 += std::string{c, '\0'};
+  CHECK(read_campaign_result(utf16).error.find("the file is UTF-16") == 0);
 }
 
 TEST_CASE("a JSON number is an unsigned integer in any form that names one", "[campaign]") {
@@ -265,15 +269,26 @@ TEST_CASE("a campaign of one world says world, and one seed left says seed", "[c
   one.seed_count = 1;
   one.worlds_planned = one.worlds_run = 1;
   one.failures.clear();
-  CHECK(explore_summary_text(one, {one}, "out") == "explored 1 world (seeds 5..5): 0 failed\n");
+  CHECK(explore_summary_text(one, {one}, "out") == "explored 1 world (seed 5): 0 failed\n");
   one.worlds_run = 0;
   one.stopped_by = "SIGTERM";
   const std::string stopped = explore_summary_text(one, {one}, "out");
   CHECK(stopped.find("GAP: explored 0 of 1 world (stopped by SIGTERM)") != std::string::npos);
-  CHECK(stopped.find("explored 0 of 1 world (seeds 5..5): 0 failed; 1 seed not explored") !=
+  CHECK(stopped.find("explored 0 of 1 world (seed 5): 0 failed; 1 seed not explored") !=
         std::string::npos);
   CHECK(explore_junit_xml(one, {one}, "out").find("name=\"shard 0/1: 1 world\"") !=
         std::string::npos);
+  CHECK(stopped.find("not explored: seed 5\n") != std::string::npos);
+  // One shrink run, and an output folder written with its trailing slash.
+  CampaignFailure failure = failure_at(7);
+  failure.shrink_runs = 1;
+  failure.shrink_stopped = false;
+  CHECK(explore_reproducer_path("out/", failure) == "out/explore-7-liveness-32.yaml");
+  CampaignResult found = shard_result(0, 1);
+  found.failures = {failure};
+  CHECK(explore_summary_text(found, {found}, "out/")
+            .find("(shrunk in 1 run; replay: distsim run "
+                  "'out/explore-7-liveness-32.yaml')") != std::string::npos);
 }
 
 TEST_CASE("the progress line waits a second before it estimates, and counts the time limit",

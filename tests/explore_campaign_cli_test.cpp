@@ -144,6 +144,9 @@ TEST_CASE("explore --merge writes each failure's reproducer, lists it in JUnit a
   CHECK(blocked.status == 2);
   CHECK(blocked.err.find("is a directory") != std::string::npos);
   CHECK(blocked.err.find("nothing was written") != std::string::npos);
+  // A merge is run again; it explores nothing, so exploring again is not its remedy.
+  CHECK(blocked.err.find("run the merge again once its outputs can be written") !=
+        std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir + "/blocked/explore-6-invariant-retry-bound.yaml"));
   CHECK_FALSE(std::filesystem::exists(dir + "/blocked.xml"));
 }

@@ -322,8 +322,11 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
   }
   for (const HolderFinding& finding : run.holder_findings) {
     if (finding.unjudged) continue;  // the summary lists it
-    results.push_back({fmt::format("holder {} {}", finding.holder, finding.what), finding.ok, "",
-                       finding.detail, finding.t_us, finding.position, true});
+    // A judged step gives what was expected and what happened; one that did not run, why.
+    const bool judged = !finding.expected.empty();
+    results.push_back({fmt::format("holder {} {}", finding.holder, finding.what), finding.ok,
+                       judged ? finding.expected : "", judged ? finding.actual : finding.detail,
+                       finding.t_us, finding.position, true});
   }
   return results;
 }

@@ -155,18 +155,26 @@ std::optional<Holder::OpenedFile> Holder::open_and_read(const std::string& path,
 }
 
 void Holder::note_skipped_step(std::string what, std::string detail, SourcePosition position) {
-  context_.findings.push_back({spec_.name, std::move(what), std::move(detail),
-                               context_.kernel.now(), position, true, true});
+  context_.findings.push_back({spec_.name,
+                               std::move(what),
+                               std::move(detail),
+                               context_.kernel.now(),
+                               position,
+                               true,
+                               true,
+                               {},
+                               {}});
 }
 
-void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosition position) {
+void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosition position,
+                       std::string expected, std::string actual) {
   const TimeUs now_us = context_.kernel.now();
   context_.trace.add(now_us, spec_.name, "expectation",
                      {{"what", fmt::format(FMT_COMPILE("{}: {}"), spec_.name, what)},
                       {"ok", ok},
                       {"detail", detail}});
-  context_.findings.push_back(
-      {spec_.name, std::move(what), std::move(detail), now_us, position, ok});
+  context_.findings.push_back({spec_.name, std::move(what), std::move(detail), now_us, position, ok,
+                               false, std::move(expected), std::move(actual)});
 }
 
 void RepeatingHolder::start() {

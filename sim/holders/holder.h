@@ -35,6 +35,10 @@ struct HolderFinding {
   SourcePosition position;
   bool ok = false;
   bool unjudged = false;
+  // A step that ran and was judged: the result its `expect` names and the one it got, which
+  // `detail` puts in a sentence. Empty for a step that did not run (skipped, or past the end).
+  std::string expected;
+  std::string actual;
 };
 
 struct HolderContext {
@@ -185,7 +189,9 @@ class Holder : public EventTarget {
     const TimeUs now_us = context_.kernel.now();
     if (delay_us <= context_.horizon_us - now_us) wake_at(now_us + delay_us, wake);
   }
-  void note_step(std::string what, bool ok, std::string detail, SourcePosition position);
+  // `expected` and `actual`: the results of a step that ran (HolderFinding), else empty.
+  void note_step(std::string what, bool ok, std::string detail, SourcePosition position,
+                 std::string expected = {}, std::string actual = {});
   // A step without `expect` that did not run: listed in the summary, not judged.
   void note_skipped_step(std::string what, std::string detail, SourcePosition position);
 

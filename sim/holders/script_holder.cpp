@@ -37,12 +37,18 @@ void ScriptHolder::finish() {
     // reads "... did not run: it falls after the end of the run (at 03:12:00)".
     const TimeUs at_us = step_times_[index];
     context_.findings.push_back(
-        {spec_.name, step_what(index),
+        {spec_.name,
+         step_what(index),
          fmt::format(FMT_COMPILE("expected {}, but the step did not run: {}"),
                      model::win32_error_name(*step.expect),
                      at_us > context_.horizon_us ? "it falls after the end of the run"
                                                  : "the run stopped before its time"),
-         at_us, step.position, false});
+         at_us,
+         step.position,
+         false,
+         false,
+         {},
+         {}});
   }
 }
 
@@ -105,10 +111,10 @@ void ScriptHolder::on_event(uint64_t payload) {
   }
   if (!step.expect) return;
   const bool ok = *step.expect == result;
-  note_step(what, ok,
-            fmt::format(FMT_COMPILE("expected {}, got {}"), model::win32_error_name(*step.expect),
-                        model::win32_error_name(result)),
-            step.position);
+  const std::string_view expected = model::win32_error_name(*step.expect);
+  const std::string_view actual = model::win32_error_name(result);
+  note_step(what, ok, fmt::format(FMT_COMPILE("expected {}, got {}"), expected, actual),
+            step.position, std::string(expected), std::string(actual));
 }
 
 Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {

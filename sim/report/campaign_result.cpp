@@ -302,10 +302,17 @@ std::string campaign_result_json(const CampaignResult& result) {
 }
 
 CampaignResultRead read_campaign_result(std::string_view text) {
-  // RFC 8259 lets a reader ignore a byte order mark; PowerShell's Out-File writes one.
+  // RFC 8259 lets a reader ignore a byte order mark; PowerShell 7's Out-File -Encoding utf8BOM
+  // writes one. UTF-16, Windows PowerShell 5.1's default, is named rather than read as garbage.
   constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
     text.remove_prefix(kByteOrderMark.size());
+  }
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") ||
+      (text.size() >= 2 && (text[0] == '\0' || text[1] == '\0'))) {
+    return CampaignResultRead{std::nullopt,
+                              "the file is UTF-16, not UTF-8 (Windows PowerShell's Out-File "
+                              "writes UTF-16 unless given -Encoding utf8): write it as UTF-8"};
   }
   JsonReader reader(text);
   const std::optional<JsonValue> document = reader.read();

@@ -26,21 +26,29 @@ uint64_t last_seed(const CampaignResult& shard) {
   return shard.seed_start + shard.shard_index + (shard.worlds_planned - 1) * shard.shard_count;
 }
 
+// "seeds 5..9", or "seed 5" when the range holds one.
+std::string seed_range(uint64_t first, uint64_t last) {
+  return first == last ? fmt::format("seed {}", first) : fmt::format("seeds {}..{}", first, last);
+}
+
+std::string runs_text(uint32_t runs) { return fmt::format("{} run{}", runs, runs == 1 ? "" : "s"); }
+
 std::string gap_line(const CampaignResult& shard) {
+  const bool one_left = shard.next_seed() == last_seed(shard);
   const std::string every =
-      shard.shard_count == 1 ? "" : fmt::format(" in steps of {}", shard.shard_count);
-  return fmt::format("GAP{}: explored {} of {} {} ({}); not explored: seeds {}..{}{}",
+      shard.shard_count == 1 || one_left ? "" : fmt::format(" in steps of {}", shard.shard_count);
+  return fmt::format("GAP{}: explored {} of {} {} ({}); not explored: {}{}",
                      shard.shard_count == 1 ? "" : " shard " + shard.shard_text(), shard.worlds_run,
                      shard.worlds_planned, worlds_word(shard.worlds_planned), stop_reason(shard),
-                     shard.next_seed(), last_seed(shard), every);
+                     seed_range(shard.next_seed(), last_seed(shard)), every);
 }
 
 // How far the shrink got: a stopped one's reproducer fails the same way but may not be minimal.
 std::string shrink_text(const CampaignFailure& failure) {
   if (failure.shrink_stopped) {
-    return fmt::format("shrinking stopped after {} runs, not minimal", failure.shrink_runs);
+    return fmt::format("shrinking stopped after {}, not minimal", runs_text(failure.shrink_runs));
   }
-  return fmt::format("shrunk in {} runs", failure.shrink_runs);
+  return fmt::format("shrunk in {}", runs_text(failure.shrink_runs));
 }
 
 std::string failure_line(const CampaignFailure& failure, const std::string& path) {
@@ -60,9 +68,10 @@ std::string closing_line(const CampaignResult& total, const std::string& out_dir
       total.complete() ? "" : fmt::format("; {} seed{} not explored", left, left == 1 ? "" : "s");
   const uint64_t last =
       total.seed_count == 0 ? total.seed_start : total.seed_start + total.seed_count - 1;
-  return fmt::format("explored {} {} (seeds {}..{}{}): {} failed{}{}", worlds,
+  return fmt::format("explored {} {} ({}{}): {} failed{}{}", worlds,
                      worlds_word(total.complete() ? total.worlds_run : total.worlds_planned),
-                     total.seed_start, last, shard, total.failures.size(), reproducers, gap);
+                     seed_range(total.seed_start, last), shard, total.failures.size(), reproducers,
+                     gap);
 }
 
 std::string duration_text(double seconds) {
@@ -75,7 +84,8 @@ std::string duration_text(double seconds) {
 }  // namespace
 
 std::string explore_reproducer_path(const std::string& out_dir, const CampaignFailure& failure) {
-  return out_dir + "/" + failure.reproducer_file;
+  // "out/" and "out" name one directory: the path is written once, as a user would.
+  return out_dir + (out_dir.ends_with('/') ? "" : "/") + failure.reproducer_file;
 }
 
 std::string explore_summary_text(const CampaignResult& total,

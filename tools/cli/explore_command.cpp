@@ -61,6 +61,11 @@ std::optional<std::string> output_parent_problem(const char* option, const std::
 // Why the reproducers could not be written to --out, checked before the campaign, not after it
 // found something.
 std::optional<std::string> out_directory_problem(const ExploreCommandOptions& options) {
+  // Elsewhere "-" is standard output; reproducers are files, so it is refused rather than made
+  // a directory of that name.
+  if (options.out_dir == sim::kStandardOutputPath) {
+    return "--out needs a directory: reproducers are files (write ./- for a directory named -)";
+  }
   const auto problem = sim::check_output_directory(options.out_dir);
   if (!problem) return std::nullopt;
   return fmt::format("--out: {}", *problem);
@@ -205,9 +210,16 @@ int report(const ExploreCommandOptions& options, const sim::CampaignResult& tota
     // The campaign's findings still reach the user: the summary names each failing seed, which
     // `explore --seed-start SEED --seeds 1` finds again, though no reproducer was written.
     out << summary;
-    err << "distsim explore: " << *problem
-        << "; nothing was written: the summary above names each failing seed, which "
-           "`distsim explore --seed-start SEED --seeds 1` finds again\n";
+    // The reproducers named above were not written: say how to get them again. A seed's world
+    // depends on the budget, so the command names it.
+    err << "distsim explore: " << *problem << "; nothing was written, not even the reproducers "
+        << "named above: "
+        << (options.merge_paths.empty()
+                ? fmt::format("each failing seed is found again by `distsim explore --seed-start "
+                              "SEED --seeds 1 --budget {}`",
+                              sim::format_duration(total.budget_us))
+                : std::string("run the merge again once its outputs can be written"))
+        << '\n';
     return kExitCannotRun;
   }
   out << summary;
