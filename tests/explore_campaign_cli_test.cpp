@@ -264,7 +264,7 @@ TEST_CASE("explore names what is wrong with a duration flag and never points --r
   const std::string dir = scratch_directory("explore-duration-flags");
   const CliResult empty = run_distsim("explore --seeds 1 --time-limit ''", dir);
   CHECK(empty.status == 2);
-  CHECK(empty.err.find("needs a duration (such as 50m or 3d), not an empty value") !=
+  CHECK(empty.err.find("needs a duration (such as 2h or 3d), not an empty value") !=
         std::string::npos);
   CHECK(run_distsim("explore --seeds 1 --budget ''", dir).status == 2);
   const CliResult fraction = run_distsim("explore --seeds 1 --time-limit 1.5h", dir);

@@ -37,7 +37,8 @@ std::optional<uint64_t> number(const EnvironmentValues& environment, const char*
   if (text == nullptr) return std::nullopt;
   const auto parsed = parse_unsigned(*text);
   if (!parsed.ok()) {
-    error = fmt::format("{}='{}' is not a non-negative integer", name, *text);
+    // parse_unsigned's own reason (a leading zero, too large a number) is the useful part.
+    if (error.empty()) error = fmt::format("{}='{}': {}", name, *text, parsed.error);
     return std::nullopt;
   }
   return parsed.value;
@@ -62,8 +63,8 @@ EngineReading slurm(const EnvironmentValues& environment) {
     return reading_error(fmt::format(
         "the Slurm job array is not {} consecutive task ids (SLURM_ARRAY_TASK_MIN={}, "
         "SLURM_ARRAY_TASK_MAX={}, SLURM_ARRAY_TASK_STEP={}); submit it with --array=0-{}",
-        *count, first, max ? std::to_string(*max) : "unset", step ? std::to_string(*step) : "1",
-        *count - 1));
+        *count, min ? std::to_string(*min) : "unset, so 0", max ? std::to_string(*max) : "unset",
+        step ? std::to_string(*step) : "unset, so 1", *count - 1));
   }
   if (*id < first || *id - first >= *count) {
     return reading_error(fmt::format(
@@ -205,9 +206,11 @@ ShardParse shard_from_environment(const EnvironmentValues& environment,
                     shard.text(), other.shard->source, other.shard->text())};
   }
   if (count && *count != shard.count) {
-    return ShardParse{std::nullopt, fmt::format("the shard count {} (--shard-count or "
-                                                "DISTSIM_SHARD_COUNT) disagrees with {}: {} shards",
-                                                *count, shard.source, shard.count)};
+    return ShardParse{std::nullopt,
+                      fmt::format("the shard count {} (--shard-count or "
+                                  "DISTSIM_SHARD_COUNT) disagrees with {}: {} "
+                                  "shard{}",
+                                  *count, shard.source, shard.count, shard.count == 1 ? "" : "s")};
   }
   return ShardParse{shard, {}};
 }

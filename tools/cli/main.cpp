@@ -107,7 +107,7 @@ const CLI::Validator kNamesAFile(
 // "$LIMIT"` whose variable is unset would silently run without its limit.
 const CLI::Validator kNamesADuration(
     [](std::string& text) {
-      return text.empty() ? std::string("needs a duration (such as 50m or 3d), not an empty value")
+      return text.empty() ? std::string("needs a duration (such as 2h or 3d), not an empty value")
                           : std::string();
     },
     "");
