@@ -234,15 +234,15 @@ TEST_CASE("merged shards report exactly what one process over the same seeds rep
   std::swap(inputs[0], inputs[2]);
   const CampaignMerge merge = merge_campaign(inputs);
   REQUIRE(merge.errors.empty());
-  CHECK(explore_summary_text(merge.total, merge.shards, "out") ==
-        explore_summary_text(single, {single}, "out"));
+  CHECK(explore_summary_text(merge.total, merge.shards, "out", "distsim") ==
+        explore_summary_text(single, {single}, "out", "distsim"));
   CHECK(explore_exit_status(merge.total) == 1);
-  const std::string summary = explore_summary_text(merge.total, merge.shards, "out");
+  const std::string summary = explore_summary_text(merge.total, merge.shards, "out", "distsim");
   CHECK(summary.find("(shrunk in 7 runs; replay: distsim run 'out/explore-5-liveness-32.yaml')") !=
         std::string::npos);
   CHECK(summary.find("(shrinking stopped after 7 runs, not minimal; replay: distsim run "
                      "'out/explore-7-liveness-32.yaml')") != std::string::npos);
-  const std::string junit = explore_junit_xml(merge.total, merge.shards, "out");
+  const std::string junit = explore_junit_xml(merge.total, merge.shards, "out", "distsim");
   CHECK(junit.find("name=\"shard 2/3: 4 worlds\"") != std::string::npos);
   CHECK(junit.find("name=\"seed 5: liveness:32\" file=\"out/explore-5-liveness-32.yaml\"") !=
         std::string::npos);
@@ -255,10 +255,10 @@ TEST_CASE("a replay command stays one shell word whatever the --out directory is
   // Goal: the printed command can be pasted. Method: a directory with a quote that starts with
   // '-', which `distsim run` would otherwise read as a flag.
   const CampaignResult single = shard_result(0, 1);
-  const std::string summary = explore_summary_text(single, {single}, "-it's");
+  const std::string summary = explore_summary_text(single, {single}, "-it's", "distsim");
   CHECK(summary.find("replay: distsim run './-it'\\''s/explore-2-liveness-32.yaml')") !=
         std::string::npos);
-  const std::string junit = explore_junit_xml(single, {single}, "-it's");
+  const std::string junit = explore_junit_xml(single, {single}, "-it's", "distsim");
   CHECK(junit.find("replay: distsim run './-it'\\''s/explore-2-liveness-32.yaml'") !=
         std::string::npos);
 }
@@ -269,14 +269,15 @@ TEST_CASE("a campaign of one world says world, and one seed left says seed", "[c
   one.seed_count = 1;
   one.worlds_planned = one.worlds_run = 1;
   one.failures.clear();
-  CHECK(explore_summary_text(one, {one}, "out") == "explored 1 world (seed 5): 0 failed\n");
+  CHECK(explore_summary_text(one, {one}, "out", "distsim") ==
+        "explored 1 world (seed 5): 0 failed\n");
   one.worlds_run = 0;
   one.stopped_by = "SIGTERM";
-  const std::string stopped = explore_summary_text(one, {one}, "out");
+  const std::string stopped = explore_summary_text(one, {one}, "out", "distsim");
   CHECK(stopped.find("GAP: explored 0 of 1 world (stopped by SIGTERM)") != std::string::npos);
   CHECK(stopped.find("explored 0 of 1 world (seed 5): 0 failed; 1 seed not explored") !=
         std::string::npos);
-  CHECK(explore_junit_xml(one, {one}, "out").find("name=\"shard 0/1: 1 world\"") !=
+  CHECK(explore_junit_xml(one, {one}, "out", "distsim").find("name=\"shard 0/1: 1 world\"") !=
         std::string::npos);
   CHECK(stopped.find("not explored: seed 5\n") != std::string::npos);
   // One shrink run, and an output folder written with its trailing slash.
@@ -284,9 +285,12 @@ TEST_CASE("a campaign of one world says world, and one seed left says seed", "[c
   failure.shrink_runs = 1;
   failure.shrink_stopped = false;
   CHECK(explore_reproducer_path("out/", failure) == "out/explore-7-liveness-32.yaml");
+  // The replay names the binary as it was run, quoted where a shell needs it.
+  CHECK(explore_summary_text(shard_result(0, 1), {shard_result(0, 1)}, "out", "./my build/distsim")
+            .find("replay: './my build/distsim' run 'out/") != std::string::npos);
   CampaignResult found = shard_result(0, 1);
   found.failures = {failure};
-  CHECK(explore_summary_text(found, {found}, "out/")
+  CHECK(explore_summary_text(found, {found}, "out/", "distsim")
             .find("(shrunk in 1 run; replay: distsim run "
                   "'out/explore-7-liveness-32.yaml')") != std::string::npos);
 }
@@ -359,12 +363,12 @@ TEST_CASE("a shard stopped by the time limit is a gap in the merge, never a pass
   const CampaignMerge merge = merge_campaign(inputs);
   REQUIRE(merge.errors.empty());
   CHECK(explore_exit_status(merge.total) == 1);
-  const std::string summary = explore_summary_text(merge.total, merge.shards, "out");
+  const std::string summary = explore_summary_text(merge.total, merge.shards, "out", "distsim");
   CHECK(summary ==
         "GAP shard 1/3: explored 2 of 4 worlds (stopped at --time-limit); not explored: seeds "
         "7..10 in steps of 3\n"
         "explored 10 of 12 worlds (seeds 0..11): 0 failed; 2 seeds not explored\n");
-  const std::string junit = explore_junit_xml(merge.total, merge.shards, "out");
+  const std::string junit = explore_junit_xml(merge.total, merge.shards, "out", "distsim");
   CHECK(junit.find("type=\"coverage_gap\"") != std::string::npos);
   // The shard's own file says so too, and reads back.
   const CampaignResultRead read = read_campaign_result(campaign_result_json(inputs[1].result));

@@ -13,6 +13,7 @@
 
 #include "cli_runner.h"
 #include "sim/check/campaign_shard.h"
+#include "sim/core/shell_quote.h"
 #include "sim/report/campaign_result.h"
 #include "sim/scenario/scenario_writer.h"
 #include "tests/json_value.h"
@@ -122,14 +123,18 @@ TEST_CASE("explore --merge writes each failure's reproducer, lists it in JUnit a
   const CliResult merged = run_distsim("explore --merge r1.json r0.json --junit j.xml", dir);
   INFO(merged.err);
   CHECK(merged.status == 1);
+  // The replay names the binary as it was run (here by its path in the build tree).
+  const std::string replay = "replay: " + sim::shell_word(DISTSIM_CLI_PATH) + " run ";
   CHECK(merged.out ==
         "FAIL seed 6: invariant:retry_bound: too many retries -> "
-        "explore-out/explore-6-invariant-retry-bound.yaml (shrunk in 4 runs; replay: distsim run "
-        "'explore-out/explore-6-invariant-retry-bound.yaml')\n"
-        "FAIL seed 7: invariant:retry_bound: too many retries -> "
-        "explore-out/explore-7-invariant-retry-bound.yaml (shrunk in 4 runs; replay: distsim run "
-        "'explore-out/explore-7-invariant-retry-bound.yaml')\n"
-        "explored 10 worlds (seeds 0..9): 2 failed; reproducers in explore-out\n");
+        "explore-out/explore-6-invariant-retry-bound.yaml (shrunk in 4 runs; " +
+            replay +
+            "'explore-out/explore-6-invariant-retry-bound.yaml')\n"
+            "FAIL seed 7: invariant:retry_bound: too many retries -> "
+            "explore-out/explore-7-invariant-retry-bound.yaml (shrunk in 4 runs; " +
+            replay +
+            "'explore-out/explore-7-invariant-retry-bound.yaml')\n"
+            "explored 10 worlds (seeds 0..9): 2 failed; reproducers in explore-out\n");
   CHECK(read_text_file(dir + "/explore-out/explore-7-invariant-retry-bound.yaml") == yaml);
   CHECK(run_distsim("run explore-out/explore-6-invariant-retry-bound.yaml --quiet", dir).status ==
         0);

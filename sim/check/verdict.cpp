@@ -45,8 +45,7 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run) {
 std::string repro_command(const Scenario& scenario, const RunResult& run,
                           std::string_view program) {
   std::string command =
-      fmt::format("{} run {} --seed {}", shell_safe(program) ? program : single_quoted(program),
-                  shell_path(scenario.file), run.seed);
+      fmt::format("{} run {} --seed {}", shell_word(program), shell_path(scenario.file), run.seed);
   if (run.until_us != scenario.until_us)
     command += fmt::format(" --until {}", duration_text(run.until_us));
   if (!scenario.policy_file.empty()) {

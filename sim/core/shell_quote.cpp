@@ -30,4 +30,8 @@ std::string shell_path(std::string_view path) {
   return single_quoted(path);
 }
 
+std::string shell_word(std::string_view text) {
+  return shell_safe(text) ? std::string(text) : single_quoted(text);
+}
+
 }  // namespace distsim::sim

@@ -13,6 +13,10 @@ namespace distsim::sim {
 // Whether `text` is a non-empty word that needs no quotes (letters, digits and "/._-+:@%,=").
 [[nodiscard]] bool shell_safe(std::string_view text);
 
+// `text` as one word: as it is where it needs no quotes (a program such as "distsim" or
+// "./build/distsim"), else single-quoted.
+[[nodiscard]] std::string shell_word(std::string_view text);
+
 // A file path as one quoted word; "./" first when it starts with '-', which a command would read
 // as a flag.
 [[nodiscard]] std::string shell_path(std::string_view path);

@@ -51,9 +51,11 @@ std::string shrink_text(const CampaignFailure& failure) {
   return fmt::format("shrunk in {}", runs_text(failure.shrink_runs));
 }
 
-std::string failure_line(const CampaignFailure& failure, const std::string& path) {
-  return fmt::format("FAIL seed {}: {}: {} -> {} ({}; replay: distsim run {})", failure.seed,
-                     failure.kind, failure.detail, path, shrink_text(failure), shell_path(path));
+std::string failure_line(const CampaignFailure& failure, const std::string& path,
+                         std::string_view program) {
+  return fmt::format("FAIL seed {}: {}: {} -> {} ({}; replay: {} run {})", failure.seed,
+                     failure.kind, failure.detail, path, shrink_text(failure), shell_word(program),
+                     shell_path(path));
 }
 
 std::string closing_line(const CampaignResult& total, const std::string& out_dir) {
@@ -90,10 +92,10 @@ std::string explore_reproducer_path(const std::string& out_dir, const CampaignFa
 
 std::string explore_summary_text(const CampaignResult& total,
                                  const std::vector<CampaignResult>& shards,
-                                 const std::string& out_dir) {
+                                 const std::string& out_dir, std::string_view program) {
   std::string out;
   for (const CampaignFailure& failure : total.failures) {
-    out += failure_line(failure, explore_reproducer_path(out_dir, failure)) + '\n';
+    out += failure_line(failure, explore_reproducer_path(out_dir, failure), program) + '\n';
   }
   if (!total.class_counts.empty()) {
     std::string classes;
@@ -141,8 +143,8 @@ std::string explore_progress_line(const ExploreProgress& progress, double elapse
 }
 
 std::string explore_junit_xml(const CampaignResult& total,
-                              const std::vector<CampaignResult>& shards,
-                              const std::string& out_dir) {
+                              const std::vector<CampaignResult>& shards, const std::string& out_dir,
+                              std::string_view program) {
   JUnitSuite suite{"distsim explore", {}};
   for (const CampaignResult& shard : shards) {
     JUnitCase test;
@@ -168,7 +170,7 @@ std::string explore_junit_xml(const CampaignResult& total,
     test.result = JUnitCase::Result::failure;
     test.type = failure.kind;
     test.message = failure.detail;
-    test.text = fmt::format("{}\nreplay: distsim run {} ({})\n\n{}", failure.detail,
+    test.text = fmt::format("{}\nreplay: {} run {} ({})\n\n{}", failure.detail, shell_word(program),
                             shell_path(path), shrink_text(failure), failure.reproducer_yaml);
     suite.cases.push_back(std::move(test));
   }

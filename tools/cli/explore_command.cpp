@@ -195,7 +195,8 @@ std::optional<std::string> write_outputs(const ExploreCommandOptions& options,
   if (!options.junit_path.empty()) {
     const size_t output =
         outputs.add_output("--junit", options.junit_path, sim::OutputSet::StandardOutput::refused);
-    outputs.set_content(output, sim::explore_junit_xml(total, shards, options.out_dir));
+    outputs.set_content(output,
+                        sim::explore_junit_xml(total, shards, options.out_dir, options.program));
   }
   if (const std::vector<std::string> problems = outputs.check(); !problems.empty()) {
     return fmt::format("{}", fmt::join(problems, "; "));
@@ -205,7 +206,8 @@ std::optional<std::string> write_outputs(const ExploreCommandOptions& options,
 
 int report(const ExploreCommandOptions& options, const sim::CampaignResult& total,
            const std::vector<sim::CampaignResult>& shards, std::ostream& out, std::ostream& err) {
-  const std::string summary = sim::explore_summary_text(total, shards, options.out_dir);
+  const std::string summary =
+      sim::explore_summary_text(total, shards, options.out_dir, options.program);
   if (const auto problem = write_outputs(options, total, shards)) {
     // The campaign's findings still reach the user: the summary names each failing seed, which
     // `explore --seed-start SEED --seeds 1` finds again, though no reproducer was written.

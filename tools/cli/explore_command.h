@@ -12,6 +12,7 @@
 namespace distsim::cli {
 
 struct ExploreCommandOptions {
+  std::string program = "distsim";  // how replay commands name the binary (main.cpp)
   uint64_t seed_count = 1000;
   uint64_t seed_start = 0;
   std::string shard = "0/1";            // "I/N" or "auto"

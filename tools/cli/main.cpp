@@ -176,8 +176,8 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
                   "Write a self-contained HTML page with an SVG timeline (holders' handles, "
                   "attempts, retry waits, status messages) and the summary")
       ->check(kNamesAFile);
-  CLI::Option* json =
-      run->add_flag("--json", options.json, "Print a machine-readable JSON summary instead of text");
+  CLI::Option* json = run->add_flag("--json", options.json,
+                                    "Print a machine-readable JSON summary instead of text");
   // The JSON summary is whole or absent: a script reading it would break on a part.
   run->add_flag("--quiet", options.quiet, "Print only failures (not with --json)")->excludes(json);
 }
@@ -392,6 +392,7 @@ int main(int argc, char** argv) {
   run_options.program = program;
   check_options.program = program;
   compare_options.program = program;
+  explore_options.program = program;
   for (const auto& complaint : {distsim::cli::unknown_subcommand(app, argc, argv),
                                 distsim::cli::unknown_flag(app, argc, argv)}) {
     if (!complaint) continue;

@@ -122,13 +122,13 @@ bool parse_run_flags(const RunCommandOptions& options, sim::RunOptions& run_opti
   if (options.until) {
     const auto until = sim::parse_duration(*options.until);
     if (!until.ok() || *until.value <= 0 || *until.value > sim::kRunHorizonMaxUs) {
-      err << flag_problem("run", "--until: " +
-                                     (until.ok() ? fmt::format("'{}' must be above 0s and at most "
-                                                               "{}, the longest run",
-                                                               *options.until,
-                                                               sim::format_duration(
-                                                                   sim::kRunHorizonMaxUs))
-                                                 : until.error))
+      err << flag_problem("run",
+                          "--until: " +
+                              (until.ok() ? fmt::format("'{}' must be above 0s and at most "
+                                                        "{}, the longest run",
+                                                        *options.until,
+                                                        sim::format_duration(sim::kRunHorizonMaxUs))
+                                          : until.error))
           << '\n';
       return false;
     }
