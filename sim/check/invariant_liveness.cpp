@@ -152,12 +152,13 @@ bool installed(const RunResult& run, const RetryUnit& unit) {
 }
 
 // The package's source is gone at the end, or lies past what the manager lists.
-bool source_missing(const History& history, const std::string& package) {
+bool source_out_of_reach(const History& history, const std::string& package) {
   const auto source = history.sources.find(package);
   if (source == history.sources.end()) return false;
   const auto named = [&](const std::vector<std::string>& folders) {
-    return std::any_of(folders.begin(), folders.end(),
-                       [&](const std::string& folder) { return same_path(folder, source->second); });
+    return std::any_of(folders.begin(), folders.end(), [&](const std::string& folder) {
+      return same_path(folder, source->second);
+    });
   };
   return named(history.run->missing_sources) || named(history.run->oversized_sources);
 }
@@ -299,7 +300,7 @@ void check_liveness(const History& history, Violations& violations) {
   for (const RetryUnit& unit : history.units) {
     if (per_dp && unit.dp.empty()) continue;  // per-DP: the DPs are judged
     if (installed(run, unit) || !package_may_retry[unit.package] || !may_retry(history, unit) ||
-        source_missing(history, unit.package) || target_read_only(history, unit) ||
+        source_out_of_reach(history, unit.package) || target_read_only(history, unit) ||
         dp_too_small(history, unit) || source_read_only_for_writes(history, unit.package) ||
         history.streams_block_compression(unit.package) ||
         history.retry_history_deleted_before(unit.package, history.records().size())) {

@@ -367,14 +367,17 @@ model::Result<FileContent> VirtualFileSystem::read(ActorId actor, HandleId handl
 }
 
 model::Result<uint64_t> VirtualFileSystem::file_size(ActorId actor, HandleId handle) const {
-  if (state_->find_disconnected_index(actor, handle) != vfs_internal::kNoIndex) {
-    return Win32Error::netname_deleted;
+  // The refusals a read meets before its own checks; nothing is traced, so nothing is displayed.
+  vfs_internal::PendingDisplay unused;
+  if (const Win32Error gone = state_->disconnected_refusal(actor, handle, unused);
+      gone != Win32Error::ok) {
+    return gone;
   }
-  const vfs_internal::Node& node =
-      state_->nodes_[state_->handles_[state_->owned_handle_index(actor, handle)].node];
-  if (!state_->volumes_[node.volume].reachable) return Win32Error::bad_netpath;
-  if (node.kind == vfs_internal::NodeKind::directory) return Win32Error::access_denied;
-  return node.content.size_bytes;
+  const vfs_internal::Handle& held = state_->handles_[state_->owned_handle_index(actor, handle)];
+  if (const Win32Error error = state_->file_io_preamble(held, unused); error != Win32Error::ok) {
+    return error;
+  }
+  return state_->nodes_[held.node].content.size_bytes;
 }
 
 Win32Error VirtualFileSystem::write(ActorId actor, HandleId handle, const FileContent& content) {
