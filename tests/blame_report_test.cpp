@@ -252,6 +252,11 @@ TEST_CASE("a script step whose expectation never ran fails instead of passing un
   CHECK(text.out.find("  FAIL  holder sc step 2 (close 'h'): expected ok, but the step did not "
                       "run: it falls after the end of the run (at 02:00:00) [line 14]\n") !=
         std::string::npos);
+  // --json gives the result the step expected, and instead of its own result why it had none.
+  const CliResult json = run_distsim("run late.yaml --until 1h --json", directory);
+  CHECK(json.out.find("{\"what\":\"holder sc step 2 (close 'h')\",\"ok\":false,"
+                      "\"expected\":\"ok\",\"actual\":\"not run: it falls after the end of "
+                      "the run\"") != std::string::npos);
   CHECK(text.out.find("step 3") == std::string::npos);
   // A drawn time: whichever seed, the step is judged (it ran) or fails (it did not), never
   // skipped in silence.
@@ -298,6 +303,29 @@ TEST_CASE("a step skipped because an earlier step was skipped names that step an
   CHECK(text.out.find("  mapper step 4 (unmap 'view') at 00:02:00: skipped: handle 'view' is not "
                       "open: step 2 (map 'h') was skipped: handle 'h' is not open: step 1 (open "
                       "'C:\\Temp\\missing.dat') failed with ERROR_") != std::string::npos);
+}
+
+TEST_CASE("a skipped step with an expectation fails naming what it expected and why it did not run",
+          "[cli][blame]") {
+  // Goal: the text and --json both say which result the skipped step was to have. Method: the
+  // open fails (no such folder), so the close that expects ok is skipped.
+  const std::string directory = scratch_directory("skipped-expectation");
+  write_text_file(directory + "/skip.yaml",
+                  "version: 1\nname: skipped expectation\nuntil: 1h\n"
+                  "holders:\n"
+                  "  - kind: script\n    name: sc\n    steps:\n"
+                  "      - at: 1m\n        open: 'C:\\Temp\\missing.dat'\n        as: h\n"
+                  "      - at: 2m\n        close: h\n        expect: ok\n");
+  const CliResult text = run_distsim("run skip.yaml", directory);
+  INFO(text.out << text.err);
+  CHECK(text.status == 1);
+  CHECK(text.out.find("  FAIL  holder sc step 2 (close 'h'): expected ok, but the step was "
+                      "skipped: handle 'h' is not open: step 1 (open 'C:\\Temp\\missing.dat') "
+                      "failed with ERROR_PATH_NOT_FOUND (at 00:02:00)") != std::string::npos);
+  const CliResult json = run_distsim("run skip.yaml --json", directory);
+  CHECK(json.out.find("\"expected\":\"ok\",\"actual\":\"skipped: handle 'h' is not open: step 1 "
+                      "(open 'C:\\\\Temp\\\\missing.dat') failed with ERROR_PATH_NOT_FOUND\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("a program's image to blame is named as one, not only by its share modes",

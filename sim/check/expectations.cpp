@@ -322,11 +322,17 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
   }
   for (const HolderFinding& finding : run.holder_findings) {
     if (finding.unjudged) continue;  // the summary lists it
-    // A judged step gives what was expected and what happened; one that did not run, why.
-    const bool judged = !finding.expected.empty();
-    results.push_back({fmt::format("holder {} {}", finding.holder, finding.what), finding.ok,
-                       judged ? finding.expected : "", judged ? finding.actual : finding.detail,
-                       finding.t_us, finding.position, true});
+    // A step that ran gives what was expected and what happened; one that did not run, what was
+    // expected and why nothing happened, which its sentence says in full.
+    ExpectationResult& result = results.emplace_back();
+    result.what = fmt::format("holder {} {}", finding.holder, finding.what);
+    result.ok = finding.ok;
+    result.expected = finding.expected;
+    result.actual = finding.actual;
+    result.t_us = finding.t_us;
+    result.position = finding.position;
+    result.already_traced = true;
+    if (!finding.ran) result.sentence = finding.detail;
   }
   return results;
 }

@@ -29,6 +29,9 @@ struct ExpectationResult {
   // Where a failed sequence departs from the expected: the number of messages with its IDs
   // before the first one out of order, or before the end when the run stopped short.
   size_t sequence_departs_after = 0;
+  // The failure in words where "expected X, got Y" would mislead: a script step that did not run
+  // has an expected result and none of its own (`actual` says why there is none).
+  std::string sentence = {};
 };
 
 // One result per expectation in scenario.expect (`no_invariant_violations`: one, or one per

@@ -34,7 +34,8 @@ void trace_expectations(const RunVerdict& verdict, RunResult& run) {
   for (const ExpectationResult& result : verdict.expectations) {
     if (result.already_traced) continue;
     const std::string detail =
-        result.expected.empty()
+        !result.sentence.empty() ? result.sentence
+        : result.expected.empty()
             ? result.actual
             : fmt::format("expected {}, got {}", result.expected, result.actual);
     run.trace.add(run.until_us, kWorldActorName, "expectation",
@@ -85,7 +86,9 @@ std::optional<std::string> trace_truncation_text(const RunResult& run) {
 
 std::string expectation_failure_text(const ExpectationResult& result, TimeUs run_end_us) {
   std::string line = result.what;
-  if (!result.expected.empty()) {
+  if (!result.sentence.empty()) {
+    line += ": " + result.sentence;
+  } else if (!result.expected.empty()) {
     line += fmt::format(": expected {}, got {}", result.expected, result.actual);
   } else if (!result.actual.empty()) {
     line += fmt::format(": {}", result.actual);

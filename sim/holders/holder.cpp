@@ -163,18 +163,19 @@ void Holder::note_skipped_step(std::string what, std::string detail, SourcePosit
                                true,
                                true,
                                {},
-                               {}});
+                               {},
+                               false});
 }
 
 void Holder::note_step(std::string what, bool ok, std::string detail, SourcePosition position,
-                       std::string expected, std::string actual) {
+                       std::string expected, std::string actual, bool ran) {
   const TimeUs now_us = context_.kernel.now();
   context_.trace.add(now_us, spec_.name, "expectation",
                      {{"what", fmt::format(FMT_COMPILE("{}: {}"), spec_.name, what)},
                       {"ok", ok},
                       {"detail", detail}});
   context_.findings.push_back({spec_.name, std::move(what), std::move(detail), now_us, position, ok,
-                               false, std::move(expected), std::move(actual)});
+                               false, std::move(expected), std::move(actual), ran});
 }
 
 void RepeatingHolder::start() {

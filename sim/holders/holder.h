@@ -35,10 +35,11 @@ struct HolderFinding {
   SourcePosition position;
   bool ok = false;
   bool unjudged = false;
-  // A step that ran and was judged: the result its `expect` names and the one it got, which
-  // `detail` puts in a sentence. Empty for a step that did not run (skipped, or past the end).
+  // A step with `expect`: the result it names, and the one the step got, or (`ran` false) why it
+  // got none ("not run: ..."); `detail` puts them in a sentence. Empty for an unjudged step.
   std::string expected;
   std::string actual;
+  bool ran = false;
 };
 
 struct HolderContext {
@@ -189,9 +190,9 @@ class Holder : public EventTarget {
     const TimeUs now_us = context_.kernel.now();
     if (delay_us <= context_.horizon_us - now_us) wake_at(now_us + delay_us, wake);
   }
-  // `expected` and `actual`: the results of a step that ran (HolderFinding), else empty.
+  // A judged step's finding (HolderFinding says what `expected`, `actual` and `ran` hold).
   void note_step(std::string what, bool ok, std::string detail, SourcePosition position,
-                 std::string expected = {}, std::string actual = {});
+                 std::string expected, std::string actual, bool ran);
   // A step without `expect` that did not run: listed in the summary, not judged.
   void note_skipped_step(std::string what, std::string detail, SourcePosition position);
 

@@ -36,19 +36,14 @@ void ScriptHolder::finish() {
     // Timed at the step's time, past the run's end or where an early stop left it: the finding
     // reads "... did not run: it falls after the end of the run (at 03:12:00)".
     const TimeUs at_us = step_times_[index];
+    const std::string_view expected = model::win32_error_name(*step.expect);
+    const std::string_view why = at_us > context_.horizon_us ? "it falls after the end of the run"
+                                                             : "the run stopped before its time";
     context_.findings.push_back(
-        {spec_.name,
-         step_what(index),
-         fmt::format(FMT_COMPILE("expected {}, but the step did not run: {}"),
-                     model::win32_error_name(*step.expect),
-                     at_us > context_.horizon_us ? "it falls after the end of the run"
-                                                 : "the run stopped before its time"),
-         at_us,
-         step.position,
-         false,
-         false,
-         {},
-         {}});
+        {spec_.name, step_what(index),
+         fmt::format(FMT_COMPILE("expected {}, but the step did not run: {}"), expected, why),
+         at_us, step.position, false, false, std::string(expected),
+         fmt::format(FMT_COMPILE("not run: {}"), why), false});
   }
 }
 
@@ -91,7 +86,10 @@ void ScriptHolder::on_event(uint64_t payload) {
       unbound_why_[step.section_name] = fmt::format(FMT_COMPILE("{} was {}"), what, skipped);
     }
     if (step.expect) {
-      note_step(what, false, skipped, step.position);
+      const std::string_view expected = model::win32_error_name(*step.expect);
+      note_step(what, false,
+                fmt::format(FMT_COMPILE("expected {}, but the step was {}"), expected, skipped),
+                step.position, std::string(expected), skipped, false);
     } else {
       note_skipped_step(what, skipped, step.position);
     }
@@ -114,7 +112,7 @@ void ScriptHolder::on_event(uint64_t payload) {
   const std::string_view expected = model::win32_error_name(*step.expect);
   const std::string_view actual = model::win32_error_name(result);
   note_step(what, ok, fmt::format(FMT_COMPILE("expected {}, got {}"), expected, actual),
-            step.position, std::string(expected), std::string(actual));
+            step.position, std::string(expected), std::string(actual), true);
 }
 
 Win32Error ScriptHolder::run_step(const ScriptStep& step, std::string& what) {
