@@ -150,6 +150,11 @@ void DistributionManager::read_next_file(uint32_t package_index) {
   auto opened = ports_.file_system.open_in(request, record.read_folder_hint, name);
   if (!opened.ok()) {
     if (open_source_again_later(package_index, opened.error())) return;
+    if (manager_fault_injection().skips_unopenable_source_files) {
+      record.files.erase(record.files.begin() + static_cast<std::ptrdiff_t>(record.file_index));
+      read_next_file(package_index);
+      return;
+    }
     log(fmt::format(FMT_COMPILE("~Cannot open source file {} for package {}."), file.path,
                     record.definition.id),
         record.thread_id, LogSeverity::error);

@@ -35,6 +35,9 @@ struct ManagerFaultInjection {
   // a source read, and a compression of what was read, take the time of the sizes the listing
   // gave, not of the files opened
   bool reads_timed_by_listing = false;
+  // a source file the manager cannot open is left out of the version, and the pass goes on
+  bool skips_unopenable_source_files = false;
+  friend bool operator==(const ManagerFaultInjection&, const ManagerFaultInjection&) = default;
 };
 
 // The switches in force now (all off outside a ScopedManagerFaultInjection).

@@ -1,14 +1,16 @@
 // Test-only broken managers (model/manager_fault_injection.h) and the oracles that catch them: a
 // manager that leaks source handles, one that copies DPs partially, one that miscounts retries in
 // its messages, one that saves a version before its .PCK is written, ones that break the update,
-// restart and 62302 settings, one that reports the wrong error. Each is caught by its checker in
-// a world run, the first three also by a fixed-seed exploration, and no source of the CLI or the
-// simulator can reach the switches.
+// restart and 62302 settings, one that reports the wrong error, one that leaves out a source file
+// it cannot open. Each is caught by its checker in a world run, the first three and the last also
+// by a fixed-seed exploration, and no source of the CLI or the simulator can reach the switches.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "model/manager_fault_injection.h"
 #include "sim/check/invariants.h"
@@ -109,6 +111,24 @@ TEST_CASE("a manager that leaks source handles is caught by handles_closed",
   CHECK(run_world(world, RunOptions{}).manager_open_handles_at_end == 3);
 }
 
+TEST_CASE("every fault-injection switch turned on reads back as on, and off once its scope ends",
+          "[faults]") {
+  // Goal: a switch added to the struct but not to the process-wide word would read as off, and
+  // the test built on it would judge a manager that never misbehaved.
+  // Every member is a bool (no padding between them), each set to true's representation, 1.
+  static_assert(std::is_trivially_copyable_v<model::ManagerFaultInjection>);
+  static_assert(sizeof(model::ManagerFaultInjection) % sizeof(bool) == 0);
+  model::ManagerFaultInjection all;
+  std::memset(static_cast<void*>(&all), 1, sizeof all);
+  CHECK(all.leak_source_handle);
+  CHECK(all.skips_unopenable_source_files);
+  {
+    const model::ScopedManagerFaultInjection injected(all);
+    CHECK(model::manager_fault_injection() == all);
+  }
+  CHECK(model::manager_fault_injection() == model::ManagerFaultInjection{});
+}
+
 TEST_CASE("a manager that copies DPs partially is caught by dp_content", "[invariants][faults]") {
   const Scenario world = testing::kb_world(testing::lock_for(0));
   model::ManagerFaultInjection faults;
@@ -117,6 +137,23 @@ TEST_CASE("a manager that copies DPs partially is caught by dp_content", "[invar
   REQUIRE(violations.size() == 1);
   CHECK(violations.front().invariant == "dp_content");
   CHECK(violations.front().detail.find("is missing") != std::string::npos);
+}
+
+TEST_CASE("a manager that skips a source file it cannot open is caught by source_read_whole",
+          "[invariants][faults]") {
+  // Goal: a pass that copies what it could read, leaving out the file a TEMP user holds, is
+  // caught although every DP then holds exactly what was read (dp_content sees nothing wrong).
+  // Method: the KB Q207416 story, whose setup program holds one of the three source files.
+  const Scenario scenario = clean_scenario("q207416-temp-source.yaml");
+  model::ManagerFaultInjection faults;
+  faults.skips_unopenable_source_files = true;
+  const auto violations = violations_of(faults, scenario);
+  REQUIRE(violations.size() == 1);
+  CHECK(violations.front().invariant == "source_read_whole");
+  CHECK(violations.front().detail ==
+        "S0100001: the pass that listed C:\\WINNT\\TEMP at 00:00:00 went on to its copies having "
+        "read 2 of the 3 files its listings found");
+  CHECK(contains(explored_kinds(faults), "invariant:source_read_whole"));
 }
 
 TEST_CASE("a partial DP copy is caught where packages read the same source folder at once",

@@ -112,14 +112,15 @@ class HistoryBuilder {
          {"size", size},
          {"version", version}});
   }
-  // A listing of `path` that returned `files` files and `folders` folders.
-  void list(TimeUs t_us, const std::string& path, int64_t files = 0, int64_t folders = 0) {
-    add(t_us, "distmgr", "list_directory",
-        {{"path", path},
-         {"win32", int64_t{0}},
-         {"result", std::string("ok")},
-         {"files", files},
-         {"folders", folders}});
+  // A listing of `path` that returned `files` files (unsaid when not given, as source_read_whole
+  // then judges nothing of the pass) and `folders` folders.
+  void list(TimeUs t_us, const std::string& path, std::optional<int64_t> files = std::nullopt,
+            int64_t folders = 0) {
+    std::vector<TraceArg> fields{
+        {"path", path}, {"win32", int64_t{0}}, {"result", std::string("ok")}};
+    if (files) fields.push_back({"files", *files});
+    fields.push_back({"folders", folders});
+    add(t_us, "distmgr", "list_directory", std::move(fields));
   }
   void make_directory(TimeUs t_us, const std::string& path) {
     add(t_us, "distmgr", "create_directory",

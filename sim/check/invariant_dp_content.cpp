@@ -1,8 +1,13 @@
-// dp_content: a DP the manager reports INSTALLED holds, at the end of the run, exactly the files
-// of the source version it was copied from: the same relative names, sizes and content versions
-// as the manager's last complete read of the source before the installation (no partial copy,
-// no mix of versions). The source version comes from the trace's read records, the DP's files
-// from the final VFS.
+// The manager's reads of a package's source, and what DPs hold of them. Two checkers share the
+// reads:
+// - source_read_whole: a pass goes on to its copies (or its .PCK) only once it has read every
+//   file its listings of the source folder and its subfolders found, each at least once. The
+//   count comes from the VFS's list_directory records, not from the manager.
+// - dp_content: a DP the manager reports INSTALLED holds, at the end of the run, exactly the
+//   files of the source version it was copied from: the same relative names, sizes and content
+//   versions as the manager's last complete read of the source before the installation (no
+//   partial copy, no mix of versions). The source version comes from the trace's read records,
+//   the DP's files from the final VFS.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -62,7 +67,16 @@ struct ReadRound {
   std::optional<size_t> pass;
   std::vector<ReadFile> files;  // in read order while the trace is read, then sort_keeping_last
   bool complete = false;
+  // The files the round's listings of the source and its subfolders found; none when a listing
+  // does not say (a hand-written trace).
+  std::optional<int64_t> listed = 0;
 };
+
+// Adds the files a listing found to `listed`, which stays unknown once one listing is silent.
+void add_listed(const TraceRecord& listing, std::optional<int64_t>& listed) {
+  const std::optional<int64_t> files = number_field(listing, "files");
+  listed = listed && files ? std::optional<int64_t>(*listed + *files) : std::nullopt;
+}
 
 // The paths a pass of one package writes after its read: its .PCK and its folder on each DP.
 struct CopyPaths {
@@ -163,11 +177,17 @@ std::vector<ReadRound> read_rounds(const History& history, const OpenRecords& op
       // handles its thread opened during the pass.
       const std::string_view path =
           listing || reading ? text_field(record, "path") : std::string_view();
-      if (listing && same_path(path, source->second) && text_field(record, "result") == "ok") {
-        if (span.thread == 0 ||
-            number_field(record, "thread") == static_cast<int64_t>(span.thread)) {
+      const bool own_listing =
+          listing && text_field(record, "result") == "ok" &&
+          (span.thread == 0 || number_field(record, "thread") == static_cast<int64_t>(span.thread));
+      if (listing && same_path(path, source->second)) {
+        if (own_listing) {
           rounds.push_back({index, pass, {}, false});
+          add_listed(record, rounds.back().listed);
         }
+      } else if (own_listing && in_round && !rounds.back().complete &&
+                 path_below(path, source->second)) {
+        add_listed(record, rounds.back().listed);
       } else if (in_round && reading && path_below(path, source->second)) {
         const bool own = span.thread == 0 || read_by_own_thread(history, opens, span, index);
         if (!own || text_field(record, "result") != "ok") continue;
@@ -322,6 +342,23 @@ void judge_dp(const History& history, const TraceFacts& facts, const std::vector
                         t_us});
 }
 
+// A complete round read each listed file once or more: as many distinct names as the listings
+// counted files. A file created after its folder was listed is not in the count, nor read.
+void judge_round_whole(const History& history, const ReadRound& round, const std::string& package,
+                       const std::string& source, Violations& violations) {
+  if (!round.complete || !round.listed ||
+      static_cast<int64_t>(round.files.size()) == *round.listed) {
+    return;
+  }
+  const TimeUs t_us = history.records()[round.record].t_us;
+  violations.push_back(
+      {"source_read_whole",
+       fmt::format("{}: the pass that listed {} at {} went on to its copies having read {} of "
+                   "the {} files its listings found",
+                   package, source, clock_text(t_us), round.files.size(), *round.listed),
+       t_us});
+}
+
 }  // namespace
 
 void check_dp_content(const History& history, Violations& violations) {
@@ -329,6 +366,9 @@ void check_dp_content(const History& history, Violations& violations) {
   const OpenRecords opens = manager_opens(history);
   for (const auto& [package, source] : history.sources) {
     const std::vector<ReadRound> rounds = read_rounds(history, opens, package);
+    for (const ReadRound& round : rounds) {
+      judge_round_whole(history, round, package, source, violations);
+    }
     for (const model::DistributionPointDefinition& dp : history.run->distribution_points) {
       judge_dp(history, facts, rounds, package, dp.name, violations);
     }

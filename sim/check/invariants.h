@@ -60,6 +60,8 @@ struct InvariantViolation {
 // source_read_time: each file the manager reads is read exactly size / read_bandwidth after its
 //   open, by the size the file system gave the open; each compression ends exactly the bytes of
 //   its pass's last reading of the source / read_bandwidth after the .PCK's open.
+// source_read_whole: a pass goes on to its copies only after reading every file its listings of
+//   the source folder and its subfolders found.
 // retry_history: after an administrator deleted a package's retry history, no retry of it begins
 //   until a pass of it ends (which writes the key anew) or an update or refresh of it comes.
 // user_disconnect: every handle, program or view a forced disconnect ended was a user's, in a

@@ -372,14 +372,27 @@ inline constexpr std::array kBackupModeNames{
 };
 // The invariant checkers by the names their violations carry (sim/check/invariants.h), for
 // `expect.invariant_violations`.
-inline constexpr std::array<std::string_view, 20> kInvariantNames{
-    "copy_bandwidth",      "dp_content",       "failed_copy_reported",
-    "failure_error",       "handles_closed",   "installed_has_time",
-    "liveness",            "package_copy",     "package_state",
-    "pass_messages",       "retry_bound",      "retry_count_text",
-    "retry_give_up",       "retry_history",    "retry_wait",
-    "source_open_retries", "source_read_time", "status_log_consistency",
-    "thread_limit",        "user_disconnect"};
+inline constexpr std::array<std::string_view, 21> kInvariantNames{"copy_bandwidth",
+                                                                  "dp_content",
+                                                                  "failed_copy_reported",
+                                                                  "failure_error",
+                                                                  "handles_closed",
+                                                                  "installed_has_time",
+                                                                  "liveness",
+                                                                  "package_copy",
+                                                                  "package_state",
+                                                                  "pass_messages",
+                                                                  "retry_bound",
+                                                                  "retry_count_text",
+                                                                  "retry_give_up",
+                                                                  "retry_history",
+                                                                  "retry_wait",
+                                                                  "source_open_retries",
+                                                                  "source_read_time",
+                                                                  "source_read_whole",
+                                                                  "status_log_consistency",
+                                                                  "thread_limit",
+                                                                  "user_disconnect"};
 inline constexpr std::array kComponentStatusLevelNames{
     EnumName<ComponentStatusLevel>{ComponentStatusLevel::ok, "ok"},
     EnumName<ComponentStatusLevel>{ComponentStatusLevel::warning, "warning"},
