@@ -221,6 +221,40 @@ TEST_CASE("a trace given as - goes to stdout and the summary on stderr", "[outpu
   CHECK(!fs::exists(directory + "/-"));
 }
 
+TEST_CASE("a command whose standard output cannot be written exits 2 instead of its verdict",
+          "[output]") {
+  // Goal: a summary lost to a full disk is never reported as a run that held (0) or failed (1).
+  // Method: /dev/full refuses every write with ENOSPC.
+  REQUIRE(fs::exists("/dev/full"));
+  const std::string directory = directory_with_scenario("output-stdout-full");
+  write_text_file(directory + "/p.yml", "name: hourly\nretry:\n  delay: 1h\n");
+  for (const std::string command :
+       {"run s.yaml", "run s.yaml --json", "check s.yaml", "validate s.yaml",
+        "compare s.yaml --seeds 2 --policy p.yml", "version"}) {
+    const CliResult result = run_distsim(command + " >/dev/full", directory);
+    INFO(command << ": " << result.err);
+    CHECK(result.status == 2);
+    CHECK(result.err.find("cannot write to standard output") != std::string::npos);
+  }
+}
+
+TEST_CASE("an output on standard output that cannot be written leaves the output files unplaced",
+          "[output]") {
+  // Goal: outputs stay all or none when the one on "-" fails. Method: the trace goes to /dev/full
+  // and Distmgr.log to a file, which must not appear; an old one would stay as it was.
+  REQUIRE(fs::exists("/dev/full"));
+  const std::string directory = directory_with_scenario("output-dash-full");
+  write_text_file(directory + "/old.log", "old\n");
+  const CliResult result =
+      run_distsim("run s.yaml --trace - --log Distmgr.log --status old.log >/dev/full", directory);
+  INFO(result.err);
+  CHECK(result.status == 2);
+  CHECK(result.err.find("distsim run: cannot write to standard output") != std::string::npos);
+  CHECK(!fs::exists(directory + "/Distmgr.log"));
+  CHECK(read_text_file(directory + "/old.log") == "old\n");
+  CHECK(leftovers_in(directory) == 0);
+}
+
 TEST_CASE("two outputs on stdout, or --json with an output on stdout, are refused", "[output]") {
   const std::string directory = directory_with_scenario("output-stdout-twice");
   const CliResult twice = run_distsim("run s.yaml --trace - --log -", directory);

@@ -361,18 +361,28 @@ std::optional<std::string> OutputSet::commit(std::ostream& out) {
       throw;
     }
   }
+  // Standard output is written before the files are placed: it cannot be taken back, and when it
+  // fails the files are not placed either, so that they stay all or none.
+  if (standard_output != nullptr) {
+    try {
+      const Writer write_standard_output = producer_of(*standard_output);
+      write_standard_output([&out](std::string_view piece) { out << piece; });
+      out << std::flush;
+    } catch (...) {
+      undo(staged);
+      throw;
+    }
+    if (!out) {
+      undo(staged);
+      return std::string("cannot write to standard output");
+    }
+  }
   if (auto problem = place_all(staged)) {
     undo(staged);
     return problem;
   }
   for (const Staged& each : staged) {
     if (!each.backup.empty()) ::unlink(each.backup.c_str());
-  }
-  if (standard_output != nullptr) {
-    const Writer write_standard_output = producer_of(*standard_output);
-    write_standard_output([&out](std::string_view piece) { out << piece; });
-    out << std::flush;
-    if (!out) return std::string("cannot write to standard output");
   }
   return std::nullopt;
 }

@@ -54,9 +54,9 @@ class OutputSet {
   void set_writer(size_t output, Writer writer);
 
   // Checks again (the file system may have changed during the work), writes every file output to
-  // its temporary file, renames them all into place, then writes the "-" output to `out`. Returns
-  // a message on failure; every target is then as it was before, except after a failure to write
-  // `out`, which comes last.
+  // its temporary file, then the "-" output to `out`, then renames the files all into place.
+  // Returns a message on failure; every file target is then as it was before (what reached `out`
+  // cannot be taken back).
   [[nodiscard]] std::optional<std::string> commit(std::ostream& out);
 
  private:

@@ -405,7 +405,7 @@ int main(int argc, char** argv) {
     const int status = app.exit(error);
     return status == 0 ? distsim::cli::kExitOk : distsim::cli::kExitCannotRun;
   }
-  try {
+  const auto dispatch = [&]() {
     if (app.got_subcommand("version")) {
       std::cout << version_line() << '\n';
       return distsim::cli::kExitOk;
@@ -423,6 +423,19 @@ int main(int argc, char** argv) {
       return distsim::cli::validate_command(validate_options, std::cout, std::cerr);
     }
     return distsim::cli::run_command(run_options, std::cout, std::cerr);
+  };
+  try {
+    const int status = dispatch();
+    // What was printed may not have reached standard output (a full disk, a closed pipe): the
+    // summary is lost, so a verdict of 0 or 1 would claim a run that did what it was asked. A
+    // status of 2 or 3 already says it did not (and a command that wrote an output to standard
+    // output named the failure itself).
+    const bool verdict = status == distsim::cli::kExitOk || status == distsim::cli::kExitFinding;
+    if (!std::cout.flush() && verdict) {
+      std::cerr << "distsim: cannot write to standard output; what it printed is lost\n";
+      return distsim::cli::kExitCannotRun;
+    }
+    return status;
   } catch (const std::bad_alloc&) {
     std::cerr << "distsim: out of memory: " << distsim::sim::kOutOfMemoryAdvice << '\n';
     return distsim::cli::kExitInternalError;
