@@ -138,6 +138,13 @@ TEST_CASE("a Windows path in double quotes is refused with the advice to use sin
   const Errors rootless = errors_after_header("holders:\n  - kind: temp_user\n    path: 'temp'\n");
   REQUIRE(rootless.size() == 1);
   CHECK_THAT(rootless[0], !Catch::Contains("single quotes"));
+  // A path already in single quotes, whose non-ASCII letter no escape made, is not told to use
+  // them.
+  const Errors single =
+      errors_after_header("holders:\n  - kind: temp_user\n    path: 'D:\\\xC3\xA9|b'\n");
+  REQUIRE(single.size() == 1);
+  CHECK_THAT(single[0], Catch::Contains("a character Windows forbids in names"));
+  CHECK_THAT(single[0], !Catch::Contains("single quotes"));
   // "\x.t" is no hex number: a YAML error that gets the advice too.
   const Errors hex =
       errors_after_header("holders:\n  - kind: temp_user\n    path: \"C:\\temp\\x.txt\"\n");

@@ -35,12 +35,12 @@ inline constexpr std::string_view kClassRefusedByItself = "the manager's own han
 
 // Every class a run can belong to: what a campaign result may name (sim/report/campaign_result.h).
 inline constexpr std::string_view kWorldClasses[] = {
-    kClassRetriedThreeTimes,      kClassHeldAtLastFailure,      kClassDpRetriesExhausted,
-    kClassPackageRetriesExhausted, kClassCrashDuringCopy,       kClassUpdateDuringRead,
-    kClassDeadlineEnded,          kClassNotRetryable,           kClassPulledForward,
-    kClassInstalledAfterFailure,  kClassNestedInstalled,        kClassCompressedCopy,
-    kClassOpenedOnRetryInPass,    kClassRetryStoppedByDeletion, kClassUsersDisconnected,
-    kClassMappedViewRefused,      kClassRefusedByItself};
+    kClassRetriedThreeTimes,       kClassHeldAtLastFailure,      kClassDpRetriesExhausted,
+    kClassPackageRetriesExhausted, kClassCrashDuringCopy,        kClassUpdateDuringRead,
+    kClassDeadlineEnded,           kClassNotRetryable,           kClassPulledForward,
+    kClassInstalledAfterFailure,   kClassNestedInstalled,        kClassCompressedCopy,
+    kClassOpenedOnRetryInPass,     kClassRetryStoppedByDeletion, kClassUsersDisconnected,
+    kClassMappedViewRefused,       kClassRefusedByItself};
 
 [[nodiscard]] bool known_world_class(std::string_view name);
 

@@ -128,8 +128,7 @@ model::Result<HandleId> map_recorded(vfs_internal::State& state, ActorId actor, 
   event.handle = handle;
   event.protection = protection;
   HandleId section = 0;
-  event.result =
-      state.map_section(actor, handle, image, protection, event.display.text(), section);
+  event.result = state.map_section(actor, handle, image, protection, event.display.text(), section);
   event.section = section;
   const Win32Error error = event.result;
   state.emit(event);

@@ -33,8 +33,8 @@ namespace distsim::sim {
 // time left are "?" in the first second and until a world is done (a world or two say nothing
 // about the rate); with a wall-clock limit (seconds, 0: none) the time left is at most what the
 // limit leaves, and then says so ("12m00s left (time limit)"; before any rate "at most 9m30s left
-// (time limit)"). Failed counts the worlds shrinking or shrunk and not yet counted too. A shrink under way adds ", shrinking seed 17 (40 of at
-// most 500 runs)".
+// (time limit)"). Failed counts the worlds shrinking or shrunk and not yet counted too. A shrink
+// under way adds ", shrinking seed 17 (40 of at most 500 runs)".
 [[nodiscard]] std::string explore_progress_line(const ExploreProgress& progress,
                                                 double elapsed_seconds,
                                                 double time_limit_seconds = 0);

@@ -25,8 +25,8 @@ inline constexpr std::string_view kStandardOutputPath = "-";
 // An output may not name an input (the same file by device and inode when it exists, the same
 // directory and name when it does not; a symbolic link counts as its target), another output of the
 // set, a directory, or an existing file that is not a regular file (a device, FIFO or socket):
-// distsim replaces regular files only, and never in /dev, /proc or /sys. A symbolic link at an output
-// path is itself replaced, never written through. At most one output may be "-".
+// distsim replaces regular files only, and never in /dev, /proc or /sys. A symbolic link at an
+// output path is itself replaced, never written through. At most one output may be "-".
 class OutputSet {
  public:
   // `role` says what the input is in messages, e.g. "the scenario".

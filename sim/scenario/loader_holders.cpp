@@ -510,15 +510,15 @@ void load_holders(const Context& ctx, uint32_t index, Scenario& scenario) {
     if (!holder) continue;
     const bool by_default = name_index == kNoNode;
     const uint32_t position_index = by_default ? item : name_index;
-    const auto [first, inserted] = names.emplace(
-        holder->name, NameTaken{ctx.node(position_index).position.line, by_default});
+    const auto [first, inserted] =
+        names.emplace(holder->name, NameTaken{ctx.node(position_index).position.line, by_default});
     if (!inserted) {
       // A default name is no name the user wrote: say where it comes from.
       ctx.error(position_index,
-                fmt::format("duplicate holder name '{}'{} (first at line {}{}); {}",
-                            holder->name, by_default ? ", this holder's default (its kind and "
-                                                       "position in the list)"
-                                                     : "",
+                fmt::format("duplicate holder name '{}'{} (first at line {}{}); {}", holder->name,
+                            by_default ? ", this holder's default (its kind and "
+                                         "position in the list)"
+                                       : "",
                             first->second.line,
                             first->second.by_default ? ", the default name of that holder" : "",
                             by_default ? "give this holder a `name`" : "rename one of them"));

@@ -106,9 +106,10 @@ std::optional<std::string> read_path(const Context& ctx, uint32_t index, std::st
     // A path without a root is answered with the form this key takes, not every form there is.
     const bool rootless = check_windows_path(path).problem == PathProblem::no_root;
     // "C:\temp" in double quotes reaches here as C:, a tab and "emp", "D:\Packages" with U+2029
-    // for "\P": in a quoted value a control or non-ASCII character is most likely an escape.
-    const bool plain = ctx.node(index).plain;
-    const bool escaped = !plain && !text_problem_hinted(*text, plain) &&
+    // for "\P": in a double-quoted value a control or non-ASCII character is most likely an
+    // escape (single quotes have none).
+    const bool double_quoted = ctx.node(index).double_quoted;
+    const bool escaped = double_quoted && !text_problem_hinted(*text, double_quoted) &&
                          std::any_of(text->begin(), text->end(), [](char c) {
                            const auto byte = static_cast<unsigned char>(c);
                            return byte < 0x20 || byte >= 0x80;

@@ -202,10 +202,10 @@ std::optional<uint64_t> read_bandwidth(const Context& ctx, uint32_t index, std::
   }
   // Slower links would make the transfer time of a full volume overflow the time type.
   if (*parsed.value < kBandwidthBitsPerSecondMin) {
-    ctx.error(index, fmt::format("'{}' is {}, less than the smallest bandwidth, {}bps ({}Bps; "
-                                 "scenarios/FORMAT.md, Limits)",
-                                 key, *text, kBandwidthBitsPerSecondMin,
-                                 kBandwidthBitsPerSecondMin / 8));
+    ctx.error(index,
+              fmt::format("'{}' is {}, less than the smallest bandwidth, {}bps ({}Bps; "
+                          "scenarios/FORMAT.md, Limits)",
+                          key, *text, kBandwidthBitsPerSecondMin, kBandwidthBitsPerSecondMin / 8));
     return std::nullopt;
   }
   return parsed.value;

@@ -23,12 +23,12 @@
 
 namespace distsim::sim::loader_internal {
 
-bool text_problem_hinted(std::string_view value, bool plain) {
-  // The file's own text was checked before YAML read it, so in a quoted scalar only an escape of
-  // double quotes can have made the character: in something that starts like a Windows path
-  // ("C:\Notes": \N is U+0085), most likely by accident.
+bool text_problem_hinted(std::string_view value, bool double_quoted) {
+  // The file's own text was checked before YAML read it, so only an escape of double quotes can
+  // have made the character: in something that starts like a Windows path ("C:\Notes": \N is
+  // U+0085), most likely by accident.
   const bool path_like = (value.size() >= 2 && value[1] == ':') || value.rfind('\\', 0) == 0;
-  return !plain && path_like && scalar_text_problem(value).has_value();
+  return double_quoted && path_like && scalar_text_problem(value).has_value();
 }
 namespace {
 
@@ -92,9 +92,9 @@ class TreeBuilder final : public YAML::EventHandler {
     node.position = position_of(mark);
     node.value = value;
     node.plain = tag != "!";
-    if (!node.plain) require_closing_quote(mark);
+    if (!node.plain) node.double_quoted = require_closing_quote(mark) == '"';
     if (const auto problem = scalar_text_problem(value)) {
-      diagnostics_.add(node.position, text_problem_hinted(value, node.plain)
+      diagnostics_.add(node.position, text_problem_hinted(value, node.double_quoted)
                                           ? *problem + std::string(kDoubleQuotedPathHint)
                                           : *problem);
     }
@@ -117,25 +117,25 @@ class TreeBuilder final : public YAML::EventHandler {
   // yaml-cpp ends a quoted value that no quote closes at the end of the file, when a line break
   // ends the file, without a word: the rest of the file becomes its text. A quote at the value's
   // start must have its closing quote: an unescaped " for a double-quoted value, a ' not doubled
-  // for a single-quoted one.
-  void require_closing_quote(const YAML::Mark& mark) const {
+  // for a single-quoted one. Returns the opening quote, or 0 for a block scalar.
+  char require_closing_quote(const YAML::Mark& mark) const {
     // yaml-cpp's positions do not count a byte order mark.
     const size_t bom = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    if (mark.pos < 0 || static_cast<size_t>(mark.pos) + bom >= text_.size()) return;
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) + bom >= text_.size()) return 0;
     size_t start = static_cast<size_t>(mark.pos) + bom;
     // An anchor or a tag before the value: the value starts after it and its spaces.
     while (start < text_.size() && (text_[start] == '&' || text_[start] == '!')) {
       while (start < text_.size() && text_[start] != ' ' && text_[start] != '\n') ++start;
       while (start < text_.size() && text_[start] == ' ') ++start;
     }
-    if (start >= text_.size()) return;
+    if (start >= text_.size()) return 0;
     const char quote = text_[start];
-    if (quote != '"' && quote != '\'') return;  // a block scalar (| or >)
+    if (quote != '"' && quote != '\'') return 0;  // a block scalar (| or >)
     for (size_t at = start + 1; at < text_.size(); ++at) {
       if (quote == '"' && text_[at] == '\\') {
         ++at;  // the escaped character
       } else if (text_[at] == quote) {
-        if (quote == '"' || at + 1 == text_.size() || text_[at + 1] != '\'') return;
+        if (quote == '"' || at + 1 == text_.size() || text_[at + 1] != '\'') return quote;
         ++at;  // '' is a quote inside single quotes
       }
     }

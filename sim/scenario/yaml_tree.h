@@ -24,10 +24,11 @@ inline constexpr std::string_view kDoubleQuotedPathHint =
     "; in double quotes YAML reads a backslash as the start of an escape (\\t is a tab): write "
     "Windows paths in single quotes, like 'C:\\WINNT\\TEMP'";
 
-// Whether the tree's reading of a scalar already gave kDoubleQuotedPathHint: a quoted value that
-// starts like a Windows path and holds a character a scenario may not (scalar_text_problem).
-// The path check then names the path's own problem without giving the hint a second time.
-[[nodiscard]] bool text_problem_hinted(std::string_view value, bool plain);
+// Whether the tree's reading of a scalar already gave kDoubleQuotedPathHint: a double-quoted
+// value that starts like a Windows path and holds a character a scenario may not
+// (scalar_text_problem). The path check then names the path's own problem without giving the
+// hint a second time.
+[[nodiscard]] bool text_problem_hinted(std::string_view value, bool double_quoted);
 
 // The errors of one file, at most kScenarioErrorsMax of them.
 class Diagnostics {
@@ -56,6 +57,7 @@ struct YamlNode {
   SourcePosition position;
   std::string value;               // scalar text
   bool plain = true;               // a scalar written without quotes
+  bool double_quoted = false;      // a scalar in "...", whose backslashes start escapes
   std::vector<uint32_t> children;  // sequence: items; mapping: key, value, key, value, ...
   // Values in this node's subtree with every alias in it expanded (this node included): what
   // reading the value costs, known once the node is complete.
