@@ -43,7 +43,15 @@ TEST_CASE("a DP too small for its files says both sizes in the units the scenari
                     "distribution_points:\n  - {name: DP01, free: 1GB}\n") ==
         std::vector<std::string>{"4: the filesystem entries on '\\\\DP01\\SMSPKGC$' need 2GB "
                                  "(2147483648 bytes) but DP DP01 has only 1GB (1073741824 "
-                                 "bytes) free"});
+                                 "bytes) free (this entry is the one that does not fit)"});
+  // Said once, at the entry that takes the share past its free space, not at every entry on it.
+  CHECK(problems_of("filesystem:\n  - {file: '\\\\DP01\\SMSPKGC$\\a.bin', size: 600MB}\n"
+                    "  - {file: '\\\\DP01\\SMSPKGC$\\b.bin', size: 600MB}\n"
+                    "  - {file: '\\\\DP01\\SMSPKGC$\\c.bin', size: 1MB}\n"
+                    "distribution_points:\n  - {name: DP01, free: 1GB}\n") ==
+        std::vector<std::string>{"5: the filesystem entries on '\\\\DP01\\SMSPKGC$' need "
+                                 "1201MB (1259339776 bytes) but DP DP01 has only 1GB (1073741824 "
+                                 "bytes) free (this entry is the one that does not fit)"});
 }
 
 TEST_CASE("a package whose source is a file is refused before it runs", "[world][setup]") {

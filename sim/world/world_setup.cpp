@@ -140,6 +140,9 @@ void check_sources(const Scenario& scenario, std::vector<SetupProblem>& problems
 std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
   std::vector<SetupProblem> problems;
   const auto totals = bytes_per_root(scenario);
+  // A share's entries so far, in file order: the one that takes them past the DP's free space is
+  // the one named, once per share.
+  std::map<std::string, uint64_t> bytes_so_far;
   for (const FilesystemEntry& entry : scenario.filesystem) {
     // Only a UNC root ("\\SERVER\SHARE") is longer than two characters.
     const std::string root = windows_root_key(entry.path);
@@ -155,11 +158,15 @@ std::vector<SetupProblem> unsupported_features(const Scenario& scenario) {
                                                    "distribution point's; only DP shares exist "
                                                    "({})"),
                                        entry.path, dp_shares_text(scenario))});
-    } else if (totals.at(root) > dp->free_bytes) {
+    } else {
+      uint64_t& so_far = bytes_so_far[root];
+      const bool fitted = so_far <= dp->free_bytes;
+      if (entry.kind != FilesystemEntry::Kind::dir) so_far += entry.size_bytes;
+      if (!fitted || so_far <= dp->free_bytes) continue;
       problems.push_back(
           {entry.position,
            fmt::format(FMT_COMPILE("the filesystem entries on '{}' need {} but DP {} has only {} "
-                                   "free"),
+                                   "free (this entry is the one that does not fit)"),
                        dp_share_for(*dp), size_text(totals.at(root)), dp->name,
                        size_text(dp->free_bytes))});
     }
