@@ -340,6 +340,14 @@ TEST_CASE("flag mistakes are told in distsim's words, naming the command and its
   CHECK(twice.status == 2);
   CHECK(twice.output ==
         "distsim run: --trace is given 2 times; it takes one value (see distsim run --help)\n");
+  // A flag given twice is the same mistake: a script that adds --json to a command holding one
+  // means something it did not write.
+  for (const std::string flag : {"--json", "--quiet"}) {
+    const CommandResult flag_twice = run_cli("run '" + kb + "' " + flag + " " + flag);
+    CHECK(flag_twice.status == 2);
+    CHECK(flag_twice.output ==
+          "distsim run: " + flag + " is given 2 times; give it once (see distsim run --help)\n");
+  }
   const CommandResult range = run_cli("check -j 0 '" + kb + "'");
   CHECK(range.status == 2);
   CHECK(range.output == "distsim check: --jobs 0 is not in 1..256 (see distsim check --help)\n");
@@ -505,13 +513,17 @@ TEST_CASE("a bad flag and a missing file exit 2", "[cli]") {
   CHECK_THAT(policy_directory.output,
              Catch::Contains(directory + ": this is a directory; give a file"));
   CHECK(run_cli("run " + scenario_path("q207416-temp-source.yaml") + " --until 3").status == 2);
-  // "-" is not taken for standard input, and says so rather than "no such file".
-  for (const std::string command : {"run -", "validate -", "check -"}) {
+  // "-" is not taken for standard input, and says so rather than "no such file", for a scenario
+  // and for a policy alike.
+  for (const std::string& command :
+       {std::string("run -"), std::string("validate -"), std::string("check -"),
+        "run '" + scenario_path("q207416-temp-source.yaml") + "' --policy -"}) {
     const CommandResult dash = run_cli(command);
+    INFO(command);
     CHECK(dash.status == 2);
-    CHECK_THAT(dash.output, Catch::StartsWith("-: standard input is not read: a scenario is named "
-                                              "by its file in traces and reproduce lines; save it "
-                                              "to a file and give that\n"));
+    CHECK_THAT(dash.output, Catch::Contains("-: standard input is not read: distsim names each "
+                                            "input by its file in traces and reproduce lines; "
+                                            "save it to a file and give that\n"));
   }
 }
 

@@ -33,11 +33,11 @@ struct LoadResult {
   std::vector<ScenarioError> errors;
 };
 
-// Why a path of "-" that names no file is refused: many tools read standard input there, but a
-// scenario is named by its file in traces and reproduce lines.
+// Why a path of "-" that names no file is refused, for a scenario or a policy: many tools read
+// standard input there, but distsim names each input by its file in traces and reproduce lines.
 inline constexpr std::string_view kStandardInputRefused =
-    "standard input is not read: a scenario is named by its file in traces and reproduce lines; "
-    "save it to a file and give that";
+    "standard input is not read: distsim names each input by its file in traces and reproduce "
+    "lines; save it to a file and give that";
 
 // Reads and loads the file at `path`. A file that cannot be read or is larger than
 // kScenarioFileBytesMax gives one error without a position.

@@ -170,16 +170,22 @@ void add_run_command(CLI::App& app, distsim::cli::RunCommandOptions& options) {
       ->check(kNamesAFile);
   run->add_option("--chrome-trace", options.chrome_trace_path,
                   "Write Chrome trace event JSON (open it in Perfetto or chrome://tracing): a "
-                  "track per package and per holder with passes, handles and retry waits")
+                  "track per package and per holder with passes, handles and retry waits (- for "
+                  "standard output)")
       ->check(kNamesAFile);
   run->add_option("--report", options.report_path,
                   "Write a self-contained HTML page with an SVG timeline (holders' handles, "
-                  "attempts, retry waits, status messages) and the summary")
+                  "attempts, retry waits, status messages) and the summary (- for standard "
+                  "output)")
       ->check(kNamesAFile);
-  CLI::Option* json = run->add_flag("--json", options.json,
-                                    "Print a machine-readable JSON summary instead of text");
+  // A flag given twice is a mistake like a value given twice (tools/cli/README.md, Exit status).
+  CLI::Option* json =
+      run->add_flag("--json", options.json, "Print a machine-readable JSON summary instead of text")
+          ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   // The JSON summary is whole or absent: a script reading it would break on a part.
-  run->add_flag("--quiet", options.quiet, "Print only failures (not with --json)")->excludes(json);
+  run->add_flag("--quiet", options.quiet, "Print only failures (not with --json)")
+      ->excludes(json)
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw);
 }
 
 void add_check_command(CLI::App& app, distsim::cli::CheckCommandOptions& options) {
@@ -343,14 +349,21 @@ std::string version_line() {
 // CLI11 upgrade that words them differently leaves them as CLI11 says them, and fails that test.
 std::string parse_failure_text(const CLI::App* app, const CLI::Error& error) {
   std::string command = "distsim";
-  for (const CLI::App* subcommand : app->get_subcommands()) command += " " + subcommand->get_name();
+  const CLI::App* innermost = app;
+  for (const CLI::App* subcommand : app->get_subcommands()) {
+    command += " " + subcommand->get_name();
+    innermost = subcommand;
+  }
   std::string message = error.what();
   constexpr std::string_view kAtMostOne = ": At Most 1 required but received ";
   constexpr std::string_view kValue = ": Value ";
   constexpr std::string_view kNotInRange = " not in range ";
   if (const size_t at = message.find(kAtMostOne); at != std::string::npos) {
-    message = fmt::format("{} is given {} times; it takes one value", message.substr(0, at),
-                          message.substr(at + kAtMostOne.size()));
+    const std::string name = message.substr(0, at);
+    const CLI::Option* option = innermost->get_option_no_throw(name);
+    const bool flag = option != nullptr && option->get_expected_max() == 0;
+    message = fmt::format("{} is given {} times; {}", name, message.substr(at + kAtMostOne.size()),
+                          flag ? "give it once" : "it takes one value");
   } else if (const size_t value_at = message.find(kValue); value_at != std::string::npos) {
     const size_t range_at = message.find(kNotInRange, value_at);
     if (range_at != std::string::npos) {
