@@ -16,6 +16,7 @@
 #include "model/assert.h"
 #include "model/copy_bytes.h"
 #include "sim/core/limits.h"
+#include "sim/core/utf8.h"
 #include "sim/core/xxh64.h"
 
 namespace distsim::sim {
@@ -461,6 +462,8 @@ void append_hex64(JsonlBuffer& out, uint64_t value) {
 }  // namespace
 
 std::string json_quote(std::string_view text) {
+  // A file name from the command line or a directory may be any bytes; JSON holds UTF-8 only.
+  if (!is_valid_utf8(text)) return json_quote(valid_utf8(text));
   std::string out(quoted_size_max(text.size()), '\0');
   const char* end = write_quoted(out.data(), text);
   out.resize(static_cast<size_t>(end - out.data()));

@@ -38,7 +38,8 @@ void write_trace_jsonl(const Trace& trace, const TraceHeader& header, const Text
 // The same text in one string.
 [[nodiscard]] std::string trace_to_jsonl(const Trace& trace, const TraceHeader& header);
 
-// A JSON string literal with quotes, escaping as RFC 8259 requires.
+// A JSON string literal with quotes, escaping as RFC 8259 requires; bytes that are not UTF-8
+// (a file name may be any bytes) become U+FFFD.
 [[nodiscard]] std::string json_quote(std::string_view text);
 
 }  // namespace distsim::sim

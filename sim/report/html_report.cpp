@@ -10,6 +10,7 @@
 
 #include "model/site_config.h"
 #include "sim/check/expectations.h"
+#include "sim/core/utf8.h"
 #include "sim/report/html_tables.h"
 #include "sim/report/run_report.h"
 #include "sim/report/site_clock_text.h"
@@ -178,7 +179,10 @@ std::string html_report(const Scenario& scenario, const RunResult& run, const Ru
   return out;
 }
 
-std::string html_escape(std::string_view text) {
+std::string html_escape(std::string_view raw) {
+  // The page says charset=utf-8; a file name may be any bytes.
+  const std::string valid = valid_utf8(raw);
+  const std::string_view text = valid;
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
@@ -200,7 +204,7 @@ std::string html_escape(std::string_view text) {
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += "\xEF\xBF\xBD";
+          out += kReplacementCharacter;
         } else {
           out += c;
         }

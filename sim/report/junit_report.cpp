@@ -8,42 +8,17 @@
 #include <cstdint>
 
 #include "model/assert.h"
+#include "sim/core/utf8.h"
 
 namespace distsim::sim {
 namespace {
 
-constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
-
 // The length of the UTF-8 sequence at `index` when it is well formed and encodes a code point
-// XML 1.0 allows; 0 otherwise. Requires a lead byte >= 0x80.
+// XML 1.0 allows (not U+FFFE or U+FFFF); 0 otherwise.
 size_t xml_utf8_length(std::string_view text, size_t index) {
-  const auto byte = [text](size_t at) { return static_cast<unsigned char>(text[at]); };
-  const unsigned char lead = byte(index);
-  DISTSIM_ASSERT(lead >= 0x80);
-  size_t length = 0;
-  uint32_t code = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    code = lead & 0x1Fu;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    code = lead & 0x0Fu;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    code = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (index + length > text.size()) return 0;
-  for (size_t at = index + 1; at < index + length; ++at) {
-    if ((byte(at) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(at) & 0x3Fu);
-  }
-  constexpr std::array<uint32_t, 5> kSmallest{0, 0, 0x80, 0x800, 0x10000};  // by length
-  const bool overlong = code < kSmallest[length];
-  const bool surrogate = code >= 0xD800 && code <= 0xDFFF;
-  const bool excluded = code == 0xFFFE || code == 0xFFFF || code > 0x10FFFF;
-  return overlong || surrogate || excluded ? 0 : length;
+  const Utf8Sequence sequence = utf8_sequence_at(text, index);
+  const bool excluded = sequence.code_point == 0xFFFE || sequence.code_point == 0xFFFF;
+  return excluded ? 0 : sequence.length;
 }
 
 // The escape of an ASCII character, or an empty view when it stands for itself.
