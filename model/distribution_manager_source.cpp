@@ -32,7 +32,8 @@ void DistributionManager::begin_reading(uint32_t package_index) {
     log(fmt::format(FMT_COMPILE("~The source directory {} for package {} is not accessible."),
                     record.definition.source_path, record.definition.id),
         record.thread_id, LogSeverity::error);
-    if (config_.profile != Profile::sms2) {
+    if (config_.profile != Profile::sms2 &&
+        !manager_fault_injection().omits_source_not_accessible) {
       raise(status_id::kSourceNotAccessible,
             {record.definition.id, record.definition.source_path,
              fmt::format(FMT_COMPILE("{}"), win32_code(list_error))},

@@ -24,6 +24,7 @@ constexpr uint32_t kCopiesTakeWholeLink = 4096;
 constexpr uint32_t kSharesNeverGrow = 8192;
 constexpr uint32_t kReadsTimedByListing = 16384;
 constexpr uint32_t kSkipsUnopenableSourceFiles = 32768;
+constexpr uint32_t kOmitsSourceNotAccessible = 65536;
 
 std::atomic<uint32_t> g_switches{0};
 
@@ -43,7 +44,8 @@ uint32_t bits_of(const ManagerFaultInjection& faults) {
          (faults.copies_take_whole_link ? kCopiesTakeWholeLink : 0) |
          (faults.shares_never_grow ? kSharesNeverGrow : 0) |
          (faults.reads_timed_by_listing ? kReadsTimedByListing : 0) |
-         (faults.skips_unopenable_source_files ? kSkipsUnopenableSourceFiles : 0);
+         (faults.skips_unopenable_source_files ? kSkipsUnopenableSourceFiles : 0) |
+         (faults.omits_source_not_accessible ? kOmitsSourceNotAccessible : 0);
 }
 
 }  // namespace
@@ -57,7 +59,8 @@ ManagerFaultInjection manager_fault_injection() {
           (bits & kOmitsRetryMessages) != 0,        (bits & kReportsAccessDenied) != 0,
           (bits & kHidesFailedCopies) != 0,         (bits & kIgnoresDpRetryDecided) != 0,
           (bits & kCopiesTakeWholeLink) != 0,       (bits & kSharesNeverGrow) != 0,
-          (bits & kReadsTimedByListing) != 0,       (bits & kSkipsUnopenableSourceFiles) != 0};
+          (bits & kReadsTimedByListing) != 0,       (bits & kSkipsUnopenableSourceFiles) != 0,
+          (bits & kOmitsSourceNotAccessible) != 0};
 }
 
 ScopedManagerFaultInjection::ScopedManagerFaultInjection(ManagerFaultInjection faults)

@@ -37,6 +37,8 @@ struct ManagerFaultInjection {
   bool reads_timed_by_listing = false;
   // a source file the manager cannot open is left out of the version, and the pass goes on
   bool skips_unopenable_source_files = false;
+  // a source folder that cannot be listed raises no 2306 on the ConfigMgr profiles
+  bool omits_source_not_accessible = false;
   friend bool operator==(const ManagerFaultInjection&, const ManagerFaultInjection&) = default;
 };
 

@@ -2,8 +2,9 @@
 // manager that leaks source handles, one that copies DPs partially, one that miscounts retries in
 // its messages, one that saves a version before its .PCK is written, ones that break the update,
 // restart and 62302 settings, one that reports the wrong error, one that leaves out a source file
-// it cannot open. Each is caught by its checker in a world run, the first three and the last also
-// by a fixed-seed exploration, and no source of the CLI or the simulator can reach the switches.
+// it cannot open, one that raises no 2306. Each is caught by its checker in a world run, the first
+// three and the one that leaves out a file also by a fixed-seed exploration, and no source of the
+// CLI or the simulator can reach the switches.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
@@ -154,6 +155,21 @@ TEST_CASE("a manager that skips a source file it cannot open is caught by source
         "S0100001: the pass that listed C:\\WINNT\\TEMP at 00:00:00 went on to its copies having "
         "read 2 of the 3 files its listings found");
   CHECK(contains(explored_kinds(faults), "invariant:source_read_whole"));
+}
+
+TEST_CASE(
+    "a ConfigMgr manager that raises no 2306 for a source it cannot list is caught by "
+    "pass_messages",
+    "[invariants][faults]") {
+  const Scenario scenario = clean_scenario("regressions/missing-source-folder-raises-2306.yaml");
+  model::ManagerFaultInjection faults;
+  faults.omits_source_not_accessible = true;
+  const auto violations = violations_of(faults, scenario);
+  REQUIRE(violations.size() == 2);  // one per pass
+  CHECK(violations.front().invariant == "pass_messages");
+  CHECK(violations.front().detail ==
+        "the pass of S0100031 that began at 00:00:00 had its listing of D:\\Src\\Gone refused "
+        "with 3 at 00:00:00 and raised 0 2306 messages instead of one");
 }
 
 TEST_CASE("a partial DP copy is caught where packages read the same source folder at once",

@@ -45,7 +45,8 @@ struct InvariantViolation {
 // package_copy: a DP copy never reads a compressed copy (.PCK) the manager created and did not
 //   write since.
 // package_state: a package's state agrees with its DPs' states, and those with the trace.
-// pass_messages: each pass raises one 2300 and (unless cut short) one 2301 or 2302.
+// pass_messages: each pass raises one 2300 and (unless cut short) one 2301 or 2302; 2306 comes,
+//   once, exactly in the passes whose source listing was refused, and never under sms2.
 // thread_limit: at most max_packages processing passes at once, and at most threads_per_package
 //   DPs of one package being copied at once.
 // copy_bandwidth: each file copied to a DP is written in the microsecond its last byte arrives,
