@@ -70,7 +70,21 @@ class HistoryBuilder {
     fields.push_back({"insertions", insertions});
     add(t_us, "distmgr", "status_message", std::move(fields));
     run.status_messages.push_back(message);
-    run.log_lines.push_back({t_us, fmt::format("STATMSG: ID={} SEV={}", id, severity), 1, {}});
+    // Its STATMSG line, as status_log_consistency reads it: logged by thread 300.
+    std::string line = fmt::format(
+        "STATMSG: ID={} SEV={} LEV=M SOURCE=\"SMS Server\" COMP=\"{}\" SYS=SMSSRV01 SITE=S01 "
+        "PID=1234 TID=300 GMTDATE=Thu Nov 16 08:00:00.000 2000",
+        id, severity, message.component);
+    for (size_t index = 0; index < 10; ++index) {
+      line +=
+          fmt::format(" ISTR{}=\"{}\"", index, index < insertions.size() ? insertions[index] : "");
+    }
+    const size_t attributes = (package.empty() ? 0u : 1u) + (dp.empty() ? 0u : 1u);
+    line += fmt::format(" NUMATTRS={}", attributes);
+    size_t attribute = 0;
+    if (!package.empty()) line += fmt::format(" AID{0}=400 AVAL{0}=\"{1}\"", attribute++, package);
+    if (!dp.empty()) line += fmt::format(" AID{0}=404 AVAL{0}=\"{1}\"", attribute++, dp);
+    log(t_us, line);
   }
   void log(TimeUs t_us, const std::string& text) {
     add(t_us, "distmgr", "log_line", {{"text", text}, {"thread", int64_t{300}}});

@@ -170,6 +170,7 @@ Violations check_history(const History& history) {
   invariant_detail::check_retry_history(history, violations);
   invariant_detail::check_user_disconnects(history, violations);
   check_status_log_consistency(run, violations);
+  invariant_detail::check_statmsg_lines(history, violations);
   const ReportedDps reported = reported_dps(history);
   check_installed_times(history, reported, violations);
   check_package_states(history, reported, violations);

@@ -53,7 +53,8 @@ struct InvariantViolation {
 //   every copy under way getting an equal share of its DP's bandwidth and of the site's outgoing
 //   bandwidth, recomputed from the trace's opens, writes and closes on DP shares.
 // liveness: once the world is quiet, a unit whose policy still allows a retry gets installed.
-// status_log_consistency: every status message raised has its STATMSG line in Distmgr.log.
+// status_log_consistency: every status message raised has its STATMSG line in Distmgr.log, right
+//   after it in the trace, with its ID, severity, component, thread, insertions and attributes.
 // installed_has_time: an installed package has a time of installation within the run, no earlier
 //   than the trace's last report of one of its DPs becoming INSTALLED.
 // source_open_retries: within a pass, a source file refused with 32 is opened again at most

@@ -432,5 +432,6 @@ void check_source_open_retries(const History& history, Violations& violations);
 void check_liveness(const History& history, Violations& violations);
 void check_retry_history(const History& history, Violations& violations);
 void check_user_disconnects(const History& history, Violations& violations);
+void check_statmsg_lines(const History& history, Violations& violations);
 
 }  // namespace distsim::sim::invariant_detail
