@@ -71,7 +71,7 @@ TEST_CASE("status_log_consistency catches a STATMSG line that differs from its m
                                  "00:01:00 says TID=300, but the line is logged by thread 301"});
   CHECK(findings_for("STATMSG: ID=2302 SEV=E") ==
         std::vector<std::string>{"the STATMSG line of status message 2302 of S0100001 at "
-                                 "00:01:00 says it cannot be read: it lacks ID, SEV, COMP or TID"});
+                                 "00:01:00 says it cannot be read: the line ends inside SEV"});
 }
 
 TEST_CASE(
