@@ -138,6 +138,20 @@ TEST_CASE("retry_count_text catches a 2302 that miscounts the retries", "[invari
         "retry cycle");
 }
 
+TEST_CASE("retry_count_text catches a failed pass that Distmgr.log does not mention",
+          "[invariants]") {
+  // Goal: KB Q207416's Distmgr.log shows each failure and the retries so far; a failure the log
+  // leaves out is caught, as a DP copy's is.
+  Story story;
+  story.first_failure_logged = false;
+  const InvariantViolation violation = only_violation(story_run(story));
+  CHECK(violation.invariant == "retry_count_text");
+  CHECK(violation.t_us == kFailedAt);
+  CHECK(violation.detail ==
+        "Distmgr.log for S0100001 has no line starting 'Failed to process package S0100001 "
+        "(retries so far: ' for the failed pass");
+}
+
 TEST_CASE("retry_count_text catches a log line that promises a retry the 2302 denies",
           "[invariants]") {
   Story story;

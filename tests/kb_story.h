@@ -43,10 +43,11 @@ struct Story {
   bool overlapping_pass = false;         // another package's pass runs beside pass 2
   bool overlapping_same_source = false;  // ... and that package's source is C:\Src too
   bool parallel_dp_copy = false;         // pass 2 also copies a.cab to DP02 while it copies to DP01
-  std::string first_log_ending;     // overrides the end of the first failure's Distmgr.log line
-  bool second_2300 = false;         // pass 2 raises 2300 twice
-  bool second_lists_source = true;  // pass 2 lists the source before it reads it
-  bool stray_handle = false;        // pass 2 opens C:\Other\x.tmp (handle 9), never closed
+  std::string first_log_ending;      // overrides the end of the first failure's Distmgr.log line
+  bool first_failure_logged = true;  // the first failure has its Distmgr.log line
+  bool second_2300 = false;          // pass 2 raises 2300 twice
+  bool second_lists_source = true;   // pass 2 lists the source before it reads it
+  bool stray_handle = false;         // pass 2 opens C:\Other\x.tmp (handle 9), never closed
 };
 
 inline std::string count_text(const model::RetryPolicy& policy) {
@@ -66,8 +67,11 @@ inline void first_pass(HistoryBuilder& history, const Story& story) {
   const std::string ending = !story.first_log_ending.empty() ? story.first_log_ending
                              : story.give_up                 ? "It will not be retried."
                                                              : "Will retry.";
-  history.log(kFailedAt, fmt::format("~Failed to process package {} (retries so far: 0 of {}). {}",
-                                     kPackage, count_text(story.policy), ending));
+  if (story.first_failure_logged) {
+    history.log(kFailedAt,
+                fmt::format("~Failed to process package {} (retries so far: 0 of {}). {}", kPackage,
+                            count_text(story.policy), ending));
+  }
   history.status(kFailedAt, 2302, kPackage, {"Office", kPackage, "32", story.retries_shown, next});
   history.pass_end(kFailedAt, kPackage, 1, story.give_up ? "failed" : "retry", 32);
   history.dp_state(kFailedAt, kPackage, "DP01",

@@ -231,7 +231,15 @@ void check_package_failure(const History& history, const RetryUnit& unit, size_t
   // millions of them, and a format string parsed per call cost more than the search.
   const std::string needle = "Failed to process package " + unit.package + " (retries so far: ";
   const auto line = log_before(history, attempt.start_record, *attempt.end_record, needle);
-  if (!line) return;
+  if (!line) {
+    // KB Q207416: Distmgr.log shows the retries of a package that failed.
+    violations.push_back(
+        {"retry_count_text",
+         fmt::format("Distmgr.log for {} has no line starting '{}' for the failed pass",
+                     unit.package, needle),
+         attempt.end_us});
+    return;
+  }
   const std::string_view text = text_field(history.records()[*line], "text");
   const auto logged = number_after(text, needle);
   if (!logged || *logged != expected) {
