@@ -568,6 +568,16 @@ TEST_CASE("a mistyped subcommand, an empty output name and a malformed budget ar
   CHECK(version_flag.status == 0);
   CHECK(version_flag.output == run_cli("version").output);
   CHECK(version_flag.output.rfind("distsim ", 0) == 0);
+  // A flag before the subcommand is named as such, not reported as a missing subcommand.
+  const CommandResult top_typo = run_cli("--verison");
+  CHECK(top_typo.status == 2);
+  CHECK(top_typo.output ==
+        "distsim: unknown flag '--verison' (did you mean '--version'?); flags of a subcommand "
+        "come after it, as in distsim run SCENARIO --seed 3 (see distsim --help)\n");
+  const CommandResult misplaced = run_cli("--json run x.yaml");
+  CHECK(misplaced.status == 2);
+  CHECK(misplaced.output.rfind("distsim: unknown flag '--json'", 0) == 0);
+  CHECK(run_cli("-h").status == 0);
 }
 
 TEST_CASE("the status CSV gives each message's virtual time as the summary writes it", "[cli]") {

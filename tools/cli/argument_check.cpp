@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,27 @@ const CLI::App* subcommand_named(const CLI::App& app, std::string_view name) {
   return nullptr;
 }
 
+// Every spelling of every flag of `app` ("--seed", "-j"), and whether each takes a value.
+struct Spellings {
+  std::vector<std::string> names;
+  std::vector<bool> takes_value;
+};
+Spellings spellings_of(const CLI::App& app) {
+  Spellings spellings;
+  for (const CLI::Option* option : app.get_options({})) {
+    const bool value = option->get_items_expected_max() > 0;
+    for (const std::string& name : option->get_lnames()) {
+      spellings.names.push_back("--" + name);
+      spellings.takes_value.push_back(value);
+    }
+    for (const std::string& name : option->get_snames()) {
+      spellings.names.push_back("-" + name);
+      spellings.takes_value.push_back(value);
+    }
+  }
+  return spellings;
+}
+
 // "-3", "-0.5": a value the parser judges, not a flag.
 bool looks_like_number(std::string_view word) {
   return word.size() > 1 && word[0] == '-' &&
@@ -31,7 +53,22 @@ bool looks_like_number(std::string_view word) {
 std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc, char** argv) {
   if (argc < 2 || argv[1] == nullptr) return std::nullopt;
   const std::string first = argv[1];
-  if (first.empty() || first.front() == '-') return std::nullopt;
+  if (first.empty()) return std::nullopt;
+  if (first.front() == '-') {
+    // A flag before any subcommand: distsim's own (--help, --version) or a typo of one, which
+    // CLI11 would report as a missing subcommand.
+    const Spellings spellings = spellings_of(app);
+    const std::string_view flag = std::string_view(first).substr(0, first.find('='));
+    if (std::find(spellings.names.begin(), spellings.names.end(), flag) != spellings.names.end()) {
+      return std::nullopt;
+    }
+    const std::vector<std::string_view> candidates(spellings.names.begin(), spellings.names.end());
+    const auto suggestion = sim::suggest(flag, candidates);
+    return fmt::format(
+        "distsim: unknown flag '{}'{}; flags of a subcommand come after it, as in "
+        "distsim run SCENARIO --seed 3 (see distsim --help)",
+        first, suggestion ? fmt::format(" (did you mean '{}'?)", *suggestion) : "");
+  }
   if (subcommand_named(app, first) != nullptr) return std::nullopt;
   std::vector<std::string> names;
   for (const CLI::App* subcommand : app.get_subcommands({}))
@@ -45,20 +82,9 @@ std::optional<std::string> unknown_flag(const CLI::App& app, int argc, char** ar
   if (argc < 3 || argv[1] == nullptr) return std::nullopt;
   const CLI::App* subcommand = subcommand_named(app, argv[1]);
   if (subcommand == nullptr) return std::nullopt;
-  // Every spelling of every flag, and whether it takes a value.
-  std::vector<std::string> spellings;
-  std::vector<bool> takes_value;
-  for (const CLI::Option* option : subcommand->get_options({})) {
-    const bool value = option->get_items_expected_max() > 0;
-    for (const std::string& name : option->get_lnames()) {
-      spellings.push_back("--" + name);
-      takes_value.push_back(value);
-    }
-    for (const std::string& name : option->get_snames()) {
-      spellings.push_back("-" + name);
-      takes_value.push_back(value);
-    }
-  }
+  const Spellings all = spellings_of(*subcommand);
+  const std::vector<std::string>& spellings = all.names;
+  const std::vector<bool>& takes_value = all.takes_value;
   const std::string command = fmt::format("distsim {}", subcommand->get_name());
   for (int index = 2; index < argc; ++index) {
     const std::string_view word = argv[index] == nullptr ? "" : argv[index];

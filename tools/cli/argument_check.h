@@ -11,7 +11,9 @@
 namespace distsim::cli {
 
 // "distsim: 'rn' is not a subcommand; the subcommands are run, check, ... (see distsim --help)",
-// or nullopt when the first word is a subcommand or an option.
+// or for a first word that looks like a flag and is none of distsim's own ("distsim: unknown flag
+// '--verison' (did you mean '--version'?); ..."); nullopt when the first word is a subcommand or
+// one of distsim's flags.
 [[nodiscard]] std::optional<std::string> unknown_subcommand(const CLI::App& app, int argc,
                                                             char** argv);
 
