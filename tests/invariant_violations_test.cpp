@@ -131,6 +131,19 @@ TEST_CASE("installed_has_time catches an installation time before the DP was ins
         "01:00:05");
 }
 
+TEST_CASE("installed_has_time catches an installation time after the last DP was installed",
+          "[invariants]") {
+  // The other side: a package is installed when its last DP becomes INSTALLED, not later.
+  sim::RunResult run = story_run({});
+  run.packages[0].installed_at_us = kRetryAt + 9 * kSecond;
+  const InvariantViolation violation = only_violation(run);
+  CHECK(violation.invariant == "installed_has_time");
+  CHECK(violation.t_us == kRetryAt + 9 * kSecond);
+  CHECK(violation.detail ==
+        "S0100001 is installed since 01:00:10, but the trace reports its last DP INSTALLED at "
+        "01:00:05");
+}
+
 TEST_CASE("package_state catches a package installed while a DP is not", "[invariants]") {
   sim::RunResult run = story_run({});
   model::DpStatus pending;

@@ -79,6 +79,22 @@ void check_installed_times(const invariant_detail::History& history, const Repor
            fmt::format("{} is installed without a time within the run", package.id), run.until_us});
       continue;
     }
+    // The package became installed when the last of its DPs did, as the trace reports them.
+    TimeUs last_installed_us = 0;
+    for (const model::DpStatus& dp : package.distribution_points) {
+      const auto found = reported.find({package.id, dp.dp_name});
+      if (found != reported.end()) {
+        last_installed_us = std::max(last_installed_us, found->second.installed_since_us);
+      }
+    }
+    if (last_installed_us != 0 && last_installed_us < *package.installed_at_us) {
+      violations.push_back(
+          {"installed_has_time",
+           fmt::format(
+               "{} is installed since {}, but the trace reports its last DP INSTALLED at {}",
+               package.id, clock_text(*package.installed_at_us), clock_text(last_installed_us)),
+           *package.installed_at_us});
+    }
     for (const model::DpStatus& dp : package.distribution_points) {
       const auto found = reported.find({package.id, dp.dp_name});
       if (found == reported.end() || found->second.installed_since_us <= *package.installed_at_us) {

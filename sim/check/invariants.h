@@ -55,8 +55,8 @@ struct InvariantViolation {
 // liveness: once the world is quiet, a unit whose policy still allows a retry gets installed.
 // status_log_consistency: every status message raised has its STATMSG line in Distmgr.log, right
 //   after it in the trace, with its ID, severity, component, thread, insertions and attributes.
-// installed_has_time: an installed package has a time of installation within the run, no earlier
-//   than the trace's last report of one of its DPs becoming INSTALLED.
+// installed_has_time: an installed package has a time of installation within the run: the
+//   trace's last report of one of its DPs becoming INSTALLED.
 // source_open_retries: within a pass, a source file refused with 32 is opened again at most
 //   site.source_open.retries times, each retry_interval after the refusal before.
 // source_read_time: each file the manager reads is read exactly size / read_bandwidth after its
