@@ -451,6 +451,33 @@ TEST_CASE("run --until shorter than the scenario's names what the run leaves out
   CHECK_THAT(whole.output, !Catch::Contains("warning"));
 }
 
+TEST_CASE("run --until names holders whose drawn start or repeated holds reach past it", "[cli]") {
+  // Goal: a holder that starts in time but may start later, or whose later holds fall after the
+  // shortened end, is named too. Method: a TEMP user drawn from 1h..10h and a window holding five
+  // times an hour from 30m, cut at 2h; a window whose holds all begin by then is not named.
+  const std::string path = temporary_file(
+      "cli_late_holders.yaml",
+      "version: 1\nname: late holders\nuntil: 1d\nfilesystem:\n"
+      "  - {dir: 'C:\\Src'}\n  - {file: 'C:\\Src\\a.cab', size: 1MB}\n"
+      "distribution_points:\n  - {name: DP01}\npackages:\n"
+      "  - {id: S0100001, name: App, source: 'C:\\Src', at: 0s}\nholders:\n"
+      "  - {kind: temp_user, name: tu, path: 'C:\\Src\\a.cab', at: {uniform: [1h, 10h]}, "
+      "for: 1m}\n"
+      "  - {kind: explorer_window, name: rep, path: 'C:\\Src', at: 30m, every: 1h, count: 5, "
+      "for: 1m}\n"
+      "  - {kind: explorer_window, name: early, path: 'C:\\Src', at: 10m, every: 10m, count: 3, "
+      "for: 1m}\n");
+  const CommandResult shortened = run_cli("run --quiet '" + path + "' --until 2h");
+  INFO(shortened.output);
+  CHECK(shortened.status == 0);
+  CHECK_THAT(shortened.output,
+             Catch::Contains(":12:5: holder 'tu' may start as late as 10h (drawn from 1h..10h)\n"));
+  CHECK_THAT(shortened.output,
+             Catch::Contains(":13:5: holder 'rep' holds 5 times from 30m, 1h apart at the least: "
+                             "the later holds fall after the end\n"));
+  CHECK_THAT(shortened.output, !Catch::Contains("'early'"));
+}
+
 TEST_CASE("a run that runs out of memory says so and names its seed", "[cli][limits]") {
   // Goal: on a machine smaller than a run may keep, the failure names the seed to replay, not
   // "the scenario's". Method: the same run under a 600 MB limit, with --seed given and not.

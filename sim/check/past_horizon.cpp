@@ -48,9 +48,34 @@ std::vector<PastHorizon> past_horizon(const Scenario& scenario, TimeUs until_us)
   }
   for (const HolderSpec& holder : scenario.holders) {
     const TimeUs start_us = earliest_start_us(holder.at);
-    if (start_us <= until_us) continue;
-    found.push_back({holder.position, fmt::format("holder '{}' starts at {}", holder.name,
-                                                  duration_text(start_us))});
+    if (start_us > until_us) {
+      found.push_back({holder.position, fmt::format("holder '{}' starts at {}", holder.name,
+                                                    duration_text(start_us))});
+      continue;
+    }
+    // A start drawn from a range that reaches past the end may fall there.
+    if (holder.at.kind == DurationSpec::Kind::uniform && holder.at.high_us > until_us) {
+      found.push_back(
+          {holder.position,
+           fmt::format("holder '{}' may start as late as {} (drawn from {}..{})", holder.name,
+                       duration_text(holder.at.high_us), duration_text(holder.at.value_us),
+                       duration_text(holder.at.high_us))});
+      continue;
+    }
+    // Repeated holds: the last begins (count - 1) repeats after the first at the earliest, which
+    // is past the end when each repeat is longer than the span left shared among them.
+    if (holder.count > 1 && holder.every) {
+      const TimeUs every_us = earliest_start_us(*holder.every);
+      const auto repeats = static_cast<TimeUs>(holder.count - 1);
+      if (every_us > 0 && every_us > (until_us - start_us) / repeats) {
+        found.push_back(
+            {holder.position,
+             fmt::format("holder '{}' holds {} times from {}, {} apart at the least: the later "
+                         "holds fall after the end",
+                         holder.name, holder.count, duration_text(start_us),
+                         duration_text(every_us))});
+      }
+    }
   }
   for (const HolderSpec& holder : scenario.holders) {
     // Steps run in order: a step is never earlier than the one before it.

@@ -17,8 +17,9 @@ struct PastHorizon {
 };
 
 // The entries of `scenario` timed after `until_us`, in the order of the file. A holder counts when
-// it surely starts later (a constant `at`, or a uniform one whose least value is later); so does a
-// script step.
+// it surely starts later (a constant `at`, or a uniform one whose least value is later), when its
+// start is drawn from a range that reaches past `until_us`, or when its repeated holds (`count`
+// with `every`) cannot all begin by then; a script step counts when it surely runs later.
 [[nodiscard]] std::vector<PastHorizon> past_horizon(const Scenario& scenario, TimeUs until_us);
 
 }  // namespace distsim::sim
