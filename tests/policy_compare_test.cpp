@@ -229,7 +229,7 @@ TEST_CASE("a comparison holds only when no policy's runs failed, broke or were c
 
 TEST_CASE("source opens per hour count the whole simulated time, whole hours or not", "[compare]") {
   // Goal: the load on the source does not depend on whether the runs add up to whole hours.
-  // Method: 6 opens in 1.5 h, 12 opens in 3 h, 6 opens in 59 minutes.
+  // Method: 6 opens in 1.5 h, 12 opens in 3 h, 6 opens in 59 minutes, 1 in 0.36 s.
   const auto opens_per_hour = [](uint64_t opens, TimeUs simulated_us) {
     PolicySummary summary;
     summary.name = "p";
@@ -246,6 +246,8 @@ TEST_CASE("source opens per hour count the whole simulated time, whole hours or 
   CHECK(opens_per_hour(12, 180 * kMinute) == " 4.0");
   CHECK(opens_per_hour(6, 59 * kMinute) == " 6.1");
   CHECK(opens_per_hour(6, 0) == "   -");
+  // A trace cut short within its first second (its limit reached) still gives its rate.
+  CHECK(opens_per_hour(1, 360 * model::kMicrosecondsPerSecond / 1000) == "10000.0");
 }
 
 TEST_CASE("a policy file needs a retry mapping and takes only site.retry keys", "[compare]") {

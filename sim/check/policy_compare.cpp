@@ -136,14 +136,18 @@ std::string one_decimal(uint64_t value, uint64_t divisor) {
 // Opens per hour of simulated time, to one decimal, over any span (not only whole hours). The
 // span is taken in whole seconds, which keeps the products within 64 bits for any count a
 // comparison can make; "-" for under half a second.
+// Counts times microseconds in an hour overflow 64 bits past half a billion.
+__extension__ using Wide = unsigned __int128;
+
 std::string per_hour_text(uint64_t count, TimeUs simulated_us) {
-  const auto span_s = static_cast<uint64_t>(
-      (std::max<TimeUs>(simulated_us, 0) + model::kMicrosecondsPerSecond / 2) /
-      model::kMicrosecondsPerSecond);
-  if (span_s == 0) return "-";
-  constexpr uint64_t kTenthsPerHourInSeconds = 10 * 3600;
-  const uint64_t tenths = (count * kTenthsPerHourInSeconds + span_s / 2) / span_s;
-  return fmt::format("{}.{}", tenths / 10, tenths % 10);
+  // By the microsecond: a trace cut short within its first second still gives a rate.
+  if (simulated_us <= 0) return "-";
+  const auto span_us = static_cast<Wide>(simulated_us);
+  constexpr auto kTenthsPerHourInMicroseconds = static_cast<Wide>(10 * model::kMicrosecondsPerHour);
+  const Wide tenths =
+      (static_cast<Wide>(count) * kTenthsPerHourInMicroseconds + span_us / 2) / span_us;
+  return fmt::format("{}.{}", static_cast<uint64_t>(tenths / 10),
+                     static_cast<uint64_t>(tenths % 10));
 }
 
 }  // namespace
