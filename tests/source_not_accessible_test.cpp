@@ -21,6 +21,7 @@ struct Pass {
   int64_t listing_error = 3;                   // 0: the listing succeeds
   int64_t end_error = 3;                       // the 2302's and the pass end's
   std::vector<std::string> raised_codes{"3"};  // the %3 of each 2306 raised
+  bool raised_after_2302 = false;
 };
 
 std::vector<std::string> pass_message_findings(const Pass& pass) {
@@ -36,12 +37,16 @@ std::vector<std::string> pass_message_findings(const Pass& pass) {
                       {"result", std::string(pass.listing_error == 0 ? "ok" : "error")},
                       {"files", int64_t{0}},
                       {"folders", int64_t{0}}});
-  for (const std::string& code : pass.raised_codes) {
-    history.status(kMinute + kSecond, model::status_id::kSourceNotAccessible, kPackage,
-                   {kPackage, kSource, code}, {}, 'E');
-  }
+  const auto raise_2306 = [&] {
+    for (const std::string& code : pass.raised_codes) {
+      history.status(kMinute + kSecond, model::status_id::kSourceNotAccessible, kPackage,
+                     {kPackage, kSource, code}, {}, 'E');
+    }
+  };
+  if (!pass.raised_after_2302) raise_2306();
   history.status(kMinute + kSecond, model::status_id::kPackageFailed, kPackage,
                  {"Gone", kPackage, std::to_string(pass.end_error)}, {}, 'E');
+  if (pass.raised_after_2302) raise_2306();
   history.pass_end(kMinute + kSecond, kPackage, 1, "retry", pass.end_error);
   std::vector<std::string> found;
   for (const sim::InvariantViolation& violation : sim::check_invariants(history.run)) {
@@ -81,6 +86,11 @@ TEST_CASE(
   CHECK(pass_message_findings(wrong_code) ==
         std::vector<std::string>{"the pass of S0100031 that began at 00:01:00 raised 2306 with "
                                  "Win32 error 5 for a listing refused with 3"});
+  Pass late;
+  late.raised_after_2302 = true;
+  CHECK(pass_message_findings(late) ==
+        std::vector<std::string>{
+            "the pass of S0100031 that began at 00:01:00 raised 2306 after its 2302"});
   Pass no_refusal;  // the listing succeeded and a file open failed with 32
   no_refusal.listing_error = 0;
   no_refusal.end_error = 32;

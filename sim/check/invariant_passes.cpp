@@ -4,8 +4,8 @@
 // the site retries DPs on their own. And 2306 (source directory not accessible, model/README.md):
 // never under the sms2 profile; under the others exactly one in a pass where the file system
 // refused the pass's listing of its source folder or a subfolder, its %3 that refusal's code,
-// and in any other pass none, unless the pass ended with 206 or 8 (distsim's listing bounds,
-// which no refusal shows).
+// before the pass's 2302, and in any other pass none, unless the pass ended with 206 or 8
+// (distsim's listing bounds, which no refusal shows).
 #include <fmt/format.h>
 
 #include "model/status_message.h"
@@ -48,7 +48,8 @@ std::optional<size_t> refused_listing(const History& history, const PassSpan& sp
 
 // The 2306 messages of one pass, judged against its listings (the file header's rule).
 void judge_source_not_accessible(const History& history, const PassSpan& span,
-                                 const std::vector<size_t>& messages, Violations& violations) {
+                                 const std::vector<size_t>& messages,
+                                 std::optional<size_t> first_end, Violations& violations) {
   const auto& records = history.records();
   const auto violation = [&](std::string what, TimeUs t_us) {
     violations.push_back({"pass_messages",
@@ -91,6 +92,10 @@ void judge_source_not_accessible(const History& history, const PassSpan& span,
                           expected_code),
               records[messages.front()].t_us);
   }
+  // 2306 comes first, then the 2302 that ends the pass (model/README.md).
+  if (first_end && *first_end < messages.front()) {
+    violation("raised 2306 after its 2302", records[messages.front()].t_us);
+  }
 }
 
 }  // namespace
@@ -102,6 +107,7 @@ void check_pass_messages(const History& history, Violations& violations) {
   std::vector<uint32_t> starts(history.passes.size(), 0);
   std::vector<uint32_t> ends(history.passes.size(), 0);
   std::vector<std::vector<size_t>> source_not_accessible(history.passes.size());
+  std::vector<std::optional<size_t>> first_end(history.passes.size());  // its first 2301/2302
   size_t next_pass = 0;
   for (size_t index = 0; index < records.size(); ++index) {
     const TraceRecord& record = records[index];
@@ -130,6 +136,9 @@ void check_pass_messages(const History& history, Violations& violations) {
       source_not_accessible[found->second].push_back(index);
       continue;
     }
+    if (id != model::status_id::kPackageProcessingStarted && !first_end[found->second]) {
+      first_end[found->second] = index;
+    }
     ++(id == model::status_id::kPackageProcessingStarted ? starts : ends)[found->second];
   }
   for (size_t pass = 0; pass < history.passes.size(); ++pass) {
@@ -155,7 +164,8 @@ void check_pass_messages(const History& history, Violations& violations) {
            span.start_us});
       continue;
     }
-    judge_source_not_accessible(history, span, source_not_accessible[pass], violations);
+    judge_source_not_accessible(history, span, source_not_accessible[pass], first_end[pass],
+                                violations);
     if (starts[pass] != 1) {
       violations.push_back({"pass_messages",
                             fmt::format("the pass of {} that began at {} raised {} 2300 messages",
