@@ -8,20 +8,9 @@
 namespace distsim::testing {
 namespace {
 
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult run_cli(const std::string& arguments) {
-  const CliResult result =
-      run_shell("'" + std::string(DISTSIM_CLI_PATH) + "' " + arguments + " 2>&1");
-  REQUIRE(result.status != -1);
-  return {result.status, result.out};
-}
-
-std::string temporary_file(const std::string& name, const std::string& content) {
-  const std::string path = std::string(DISTSIM_BINARY_DIR) + "/" + name;
+// The scenario `content` written as `name` in a scratch directory of its own; its path.
+std::string scenario_file(const std::string& name, const std::string& content) {
+  const std::string path = scratch_directory("until-" + name) + "/" + name;
   write_text_file(path, content);
   return path;
 }
@@ -30,20 +19,21 @@ TEST_CASE("run --until shorter than the scenario's names what the run leaves out
   // Goal: a user who shortens a run to save time is told which holders, faults, package events
   // and deadlines it drops, at their lines, instead of reading a pass that never met them.
   const std::string path =
-      temporary_file("cli_late.yaml",
-                     "version: 1\nname: late entries\nuntil: 1d\nfilesystem:\n"
-                     "  - {dir: 'C:\\Src'}\n  - {file: 'C:\\Src\\a.cab', size: 1MB}\n"
-                     "distribution_points:\n  - {name: DP01}\npackages:\n"
-                     "  - {id: S0100001, name: App, source: 'C:\\Src', at: 0s}\n"
-                     "  - {update: S0100001, at: 5h}\nholders:\n"
-                     "  - {kind: explorer_window, name: explorer, path: 'C:\\Src', at: 3h, for: "
-                     "1h}\n  - kind: script\n    name: sc\n    steps:\n"
-                     "      - {at: 2h30m, open: 'C:\\Src\\a.cab', as: h}\n"
-                     "faults:\n  - {dp_unreachable: DP01, at: 4h, for: 1h}\n"
-                     "expect:\n  packages:\n    S0100001: {installed_by: 2h30m}\n");
-  const CommandResult shortened = run_cli("run --quiet '" + path + "' --until 2h");
+      scenario_file("cli_late.yaml",
+                    "version: 1\nname: late entries\nuntil: 1d\nfilesystem:\n"
+                    "  - {dir: 'C:\\Src'}\n  - {file: 'C:\\Src\\a.cab', size: 1MB}\n"
+                    "distribution_points:\n  - {name: DP01}\npackages:\n"
+                    "  - {id: S0100001, name: App, source: 'C:\\Src', at: 0s}\n"
+                    "  - {update: S0100001, at: 5h}\nholders:\n"
+                    "  - {kind: explorer_window, name: explorer, path: 'C:\\Src', at: 3h, for: "
+                    "1h}\n  - kind: script\n    name: sc\n    steps:\n"
+                    "      - {at: 2h30m, open: 'C:\\Src\\a.cab', as: h}\n"
+                    "faults:\n  - {dp_unreachable: DP01, at: 4h, for: 1h}\n"
+                    "expect:\n  packages:\n    S0100001: {installed_by: 2h30m}\n");
+  const CliResult shortened =
+      run_distsim("run --quiet '" + path + "' --until 2h", scratch_directory("until-run"));
   CHECK(shortened.status == 0);
-  CHECK_THAT(shortened.output,
+  CHECK_THAT(shortened.err,
              Catch::StartsWith("distsim run: warning: --until 2h is shorter than the scenario's "
                                "until (1d), so the run leaves out what the scenario times later:\n"
                                "  " +
@@ -63,16 +53,17 @@ TEST_CASE("run --until shorter than the scenario's names what the run leaves out
                                ":22:16: expect S0100001 installed_by 2h30m, judged "
                                "at the end of the run instead\n"));
   // A horizon that keeps every entry says nothing.
-  const CommandResult whole = run_cli("run --quiet '" + path + "' --until 6h");
+  const CliResult whole =
+      run_distsim("run --quiet '" + path + "' --until 6h", scratch_directory("until-run"));
   CHECK(whole.status == 0);
-  CHECK_THAT(whole.output, !Catch::Contains("warning"));
+  CHECK_THAT(whole.err, !Catch::Contains("warning"));
 }
 
 TEST_CASE("run --until names holders whose drawn start or repeated holds reach past it", "[cli]") {
   // Goal: a holder that starts in time but may start later, or whose later holds fall after the
   // shortened end, is named too. Method: a TEMP user drawn from 1h..10h and a window holding five
   // times an hour from 30m, cut at 2h; a window whose holds all begin by then is not named.
-  const std::string path = temporary_file(
+  const std::string path = scenario_file(
       "cli_late_holders.yaml",
       "version: 1\nname: late holders\nuntil: 1d\nfilesystem:\n"
       "  - {dir: 'C:\\Src'}\n  - {file: 'C:\\Src\\a.cab', size: 1MB}\n"
@@ -84,15 +75,16 @@ TEST_CASE("run --until names holders whose drawn start or repeated holds reach p
       "for: 1m}\n"
       "  - {kind: explorer_window, name: early, path: 'C:\\Src', at: 10m, every: 10m, count: 3, "
       "for: 1m}\n");
-  const CommandResult shortened = run_cli("run --quiet '" + path + "' --until 2h");
-  INFO(shortened.output);
+  const CliResult shortened =
+      run_distsim("run --quiet '" + path + "' --until 2h", scratch_directory("until-run"));
+  INFO(shortened.err);
   CHECK(shortened.status == 0);
-  CHECK_THAT(shortened.output,
+  CHECK_THAT(shortened.err,
              Catch::Contains(":12:5: holder 'tu' may start as late as 10h (drawn from 1h..10h)\n"));
-  CHECK_THAT(shortened.output,
+  CHECK_THAT(shortened.err,
              Catch::Contains(":13:5: holder 'rep' holds 5 times from 30m, 1h apart at the least: "
                              "the later holds fall after the end\n"));
-  CHECK_THAT(shortened.output, !Catch::Contains("'early'"));
+  CHECK_THAT(shortened.err, !Catch::Contains("'early'"));
 }
 
 }  // namespace
